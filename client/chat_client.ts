@@ -1,0 +1,430 @@
+import { batch, type ReadonlySignal, signal } from "@preact/signals";
+import type { PublicUser } from "../lib/api_types.ts";
+import {
+  type ClientFrame,
+  countChars,
+  MAX_TEXT_CHARS,
+  PROTOCOL_VERSION,
+  type ServerFrame,
+} from "../lib/protocol.ts";
+import { backoffDelay, DEFAULT_BACKOFF } from "./backoff.ts";
+import {
+  browserStorage,
+  type ChatClientOptions,
+  type Clock,
+  type EventSourceLike,
+  type SocketLike,
+  systemClock,
+  type TimerId,
+} from "./chat_client_options.ts";
+import { newClientId } from "./new_client_id.ts";
+import { Outbox } from "./outbox.ts";
+import { OutboxSender } from "./outbox_sender.ts";
+import { RoomState } from "./room_state.ts";
+
+/** State of the connection, as the status indicator shows it. */
+export type ConnectionStatus =
+  | { state: "connecting" }
+  | { state: "online" }
+  | { state: "offline" }
+  | { state: "reconnecting"; retryAt: number; attempt: number };
+
+type Frame<T extends ServerFrame["type"]> = Extract<ServerFrame, { type: T }>;
+type HistoryRequest = { room: string; epoch: number; older: boolean };
+
+const OPEN = 1;
+const SILENCE_HEARTBEATS = 2.5;
+
+/**
+ * The browser side of the chat connection, and the only code that touches the WebSocket.
+ * Islands read its signals and call its methods.
+ *
+ * It reconnects with jittered exponential backoff, resumes every open room after the highest
+ * contiguous seq it holds, answers heartbeats, treats 2.5 heartbeats of silence as a dead
+ * server, and keeps unacknowledged messages in a persisted {@linkcode Outbox} that it resends
+ * with the same `clientId` until acknowledged or discarded.
+ *
+ * Create it inside a component (never at module level: server module state is shared by every
+ * request) and call {@linkcode ChatClient.connect} from an effect, so rendering never opens a
+ * socket.
+ *
+ * @example
+ * ```ts
+ * const client = new ChatClient({ user: { id: "u1", name: "ada" } });
+ * client.openRoom("general");
+ * client.connect();
+ * client.send("general", "hello");
+ * ```
+ */
+export class ChatClient {
+  /** The signed-in user. */
+  readonly user: PublicUser;
+  /** Own messages not acknowledged yet. */
+  readonly outbox: Outbox;
+  readonly #status = signal<ConnectionStatus>({ state: "connecting" });
+  readonly #lastError = signal<string | null>(null);
+  readonly #active = signal<string | null>(null);
+  readonly #revocations = signal(0);
+  readonly #rooms = new Map<string, RoomState>();
+  readonly #open = new Set<string>();
+  readonly #history = new Map<string, HistoryRequest>();
+  readonly #sender: OutboxSender;
+  readonly #options: ChatClientOptions;
+  readonly #clock: Clock;
+  #events: EventSourceLike | null = null;
+  #socket: SocketLike | null = null;
+  #started = false;
+  #attempt = 0;
+  #heartbeatMs = 0;
+  #refs = 0;
+  #retryTimer: TimerId | undefined;
+  #silenceTimer: TimerId | undefined;
+
+  /** @param options The user, and fakes for tests; see {@linkcode ChatClientOptions}. */
+  constructor(options: ChatClientOptions) {
+    this.#options = options;
+    this.user = options.user;
+    this.#clock = options.clock ?? systemClock;
+    const storage = options.storage === undefined ? browserStorage : options.storage;
+    this.outbox = new Outbox(storage, options.user.id);
+    this.#sender = new OutboxSender({
+      outbox: this.outbox,
+      clock: this.#clock,
+      send: (frame) => this.#sendFrame(frame),
+      ready: (room) =>
+        this.#status.value.state === "online" &&
+        (!this.#open.has(room) || this.#rooms.get(room)?.subscribed.value === true),
+    });
+  }
+
+  /** Connection state. */
+  get status(): ReadonlySignal<ConnectionStatus> {
+    return this.#status;
+  }
+
+  /** The last error not tied to a room or a message, for a banner. */
+  get lastError(): ReadonlySignal<string | null> {
+    return this.#lastError;
+  }
+
+  /**
+   * Counts the times the server ended a subscription on its own (the user left the room in
+   * another tab): a cue to refresh the room lists.
+   */
+  get revocations(): ReadonlySignal<number> {
+    return this.#revocations;
+  }
+
+  /** The state of a room, created empty on first use. */
+  room(id: string): RoomState {
+    let room = this.#rooms.get(id);
+    if (!room) this.#rooms.set(id, room = new RoomState(id));
+    return room;
+  }
+
+  /** Starts following a room: subscribes now if online, and after every reconnect. */
+  openRoom(id: string): void {
+    if (this.#open.has(id)) return;
+    this.#open.add(id);
+    if (this.#status.value.state === "online") this.#subscribe(this.room(id));
+  }
+
+  /** Stops following a room (after leaving it) and forgets its messages. */
+  closeRoom(id: string): void {
+    if (!this.#open.delete(id)) return;
+    if (this.#rooms.get(id)?.subscribed.value) this.#sendFrame({ type: "unsubscribe", room: id });
+    this.#rooms.delete(id);
+  }
+
+  /** Marks the room the user is looking at: it is read, and gets no unread count. */
+  setActiveRoom(id: string | null): void {
+    this.#active.value = id;
+    if (id !== null) this.room(id).unread.value = 0;
+  }
+
+  /** Opens the connection and keeps it open until {@linkcode ChatClient.close}. */
+  connect(): void {
+    if (this.#started) return;
+    this.#started = true;
+    this.outbox.load();
+    this.#events = this.#options.events ?? globalThis;
+    this.#events.addEventListener("online", this.#reconnectNow);
+    this.#openSocket();
+  }
+
+  /** Closes the connection for good and stops reconnecting. */
+  close(): void {
+    this.#started = false;
+    this.#events?.removeEventListener("online", this.#reconnectNow);
+    this.#clock.clearTimeout(this.#retryTimer);
+    this.#drop();
+    this.#status.value = { state: "offline" };
+  }
+
+  /** Skips the remaining backoff delay and connects now, when not connected. */
+  reconnectNow(): void {
+    this.#reconnectNow();
+  }
+
+  /**
+   * Queues a message for a room and sends it as soon as the room is subscribed.
+   *
+   * @returns `null` when queued, or why the text cannot be sent (empty or too long).
+   */
+  send(room: string, text: string): string | null {
+    if (text.trim() === "") return "Type a message first.";
+    const length = countChars(text);
+    if (length > MAX_TEXT_CHARS) {
+      return `Message is too long: ${length} of ${MAX_TEXT_CHARS} characters.`;
+    }
+    const clientId = (this.#options.newId ?? newClientId)();
+    this.outbox.add({ clientId, room, text, createdAt: this.#clock.now(), status: "pending" });
+    this.#sender.flush(room);
+    return null;
+  }
+
+  /** Sends a failed message again, with its original `clientId`. */
+  retry(clientId: string): void {
+    this.#sender.retry(clientId);
+  }
+
+  /** Drops a message from the outbox at the user's request. */
+  discard(clientId: string): void {
+    this.#sender.discard(clientId);
+  }
+
+  /**
+   * Asks for the page of history before the lowest seq held (or the newest page when the room
+   * has not loaded yet). Does nothing while a load is in flight or when offline.
+   *
+   * @returns Whether a request was sent.
+   */
+  loadOlder(id: string): boolean {
+    const room = this.#rooms.get(id);
+    if (!room || room.loadingOlder.value || room.loadingLatest.value) return false;
+    if (!room.loaded.value) return this.#requestHistory(room, false);
+    return room.hasMore.value && this.#requestHistory(room, true);
+  }
+
+  #reconnectNow = (): void => {
+    if (!this.#started || this.#socket !== null) return;
+    this.#clock.clearTimeout(this.#retryTimer);
+    this.#openSocket();
+  };
+
+  #openSocket(): void {
+    this.#retryTimer = undefined;
+    this.#status.value = { state: "connecting" };
+    const Socket = this.#options.WebSocket ?? WebSocket;
+    let socket: SocketLike;
+    try {
+      socket = new Socket(this.#options.url ?? defaultUrl());
+    } catch (error) {
+      this.#lastError.value = error instanceof Error ? error.message : String(error);
+      this.#scheduleReconnect();
+      return;
+    }
+    this.#socket = socket;
+    this.#heartbeatMs = 0;
+    socket.onmessage = (event) => {
+      if (this.#socket === socket) this.#receive(event.data);
+    };
+    socket.onclose = () => {
+      if (this.#socket === socket) this.#lost();
+    };
+    this.#armSilence();
+  }
+
+  #lost(): void {
+    this.#drop();
+    this.#scheduleReconnect();
+  }
+
+  #drop(): void {
+    const socket = this.#socket;
+    this.#socket = null;
+    this.#clock.clearTimeout(this.#silenceTimer);
+    this.#sender.reset();
+    this.#history.clear();
+    batch(() => {
+      for (const room of this.#rooms.values()) {
+        room.subscribed.value = false;
+        room.loadingLatest.value = false;
+        room.loadingOlder.value = false;
+      }
+    });
+    if (!socket) return;
+    socket.onmessage = socket.onclose = null;
+    try {
+      socket.close();
+    } catch {
+      // Already closed.
+    }
+  }
+
+  #scheduleReconnect(): void {
+    const online = this.#options.isOnline?.() ?? globalThis.navigator?.onLine ?? true;
+    if (!this.#started || !online) {
+      this.#status.value = { state: "offline" };
+      return;
+    }
+    const delay = backoffDelay(
+      this.#attempt++,
+      this.#options.random ?? Math.random,
+      this.#options.backoff ?? DEFAULT_BACKOFF,
+    );
+    const retryAt = this.#clock.now() + delay;
+    this.#status.value = { state: "reconnecting", retryAt, attempt: this.#attempt };
+    this.#retryTimer = this.#clock.setTimeout(() => this.#openSocket(), delay);
+  }
+
+  #armSilence(): void {
+    this.#clock.clearTimeout(this.#silenceTimer);
+    const ms = this.#heartbeatMs > 0
+      ? this.#heartbeatMs * SILENCE_HEARTBEATS
+      : this.#options.connectTimeoutMs ?? 10_000;
+    this.#silenceTimer = this.#clock.setTimeout(() => this.#lost(), ms);
+  }
+
+  #sendFrame(frame: ClientFrame): boolean {
+    if (this.#socket?.readyState !== OPEN) return false;
+    this.#socket.send(JSON.stringify(frame));
+    return true;
+  }
+
+  #receive(data: unknown): void {
+    this.#armSilence();
+    if (typeof data !== "string") return;
+    let frame: ServerFrame;
+    try {
+      frame = JSON.parse(data);
+    } catch {
+      return;
+    }
+    if (typeof frame !== "object" || frame === null) return;
+    switch (frame.type) {
+      case "welcome":
+        return this.#onWelcome(frame);
+      case "ping":
+        return void this.#sendFrame({ type: "pong" });
+      case "subscribed":
+        return this.#onSubscribed(frame);
+      case "unsubscribed":
+        return this.#onUnsubscribed(frame);
+      case "message":
+        return this.#onMessage(frame);
+      case "history":
+        return this.#onHistory(frame);
+      case "ack":
+        return this.#onAck(frame);
+      case "error":
+        return this.#onError(frame);
+    }
+  }
+
+  #onWelcome(frame: Frame<"welcome">): void {
+    this.#attempt = 0;
+    this.#heartbeatMs = frame.heartbeatMs;
+    this.#armSilence();
+    this.#status.value = { state: "online" };
+    if (frame.v !== PROTOCOL_VERSION) {
+      this.#lastError.value = "The server was updated; reload the page.";
+    }
+    for (const id of this.#open) this.#subscribe(this.room(id));
+    const elsewhere = new Set(this.outbox.entries.value.map((entry) => entry.room));
+    for (const id of elsewhere) if (!this.#open.has(id)) this.#sender.flush(id);
+  }
+
+  #subscribe(room: RoomState): void {
+    room.subscribed.value = false;
+    const after = room.resumeAfter();
+    const frame: ClientFrame = { type: "subscribe", room: room.id };
+    if (after !== undefined) frame.after = after;
+    this.#sendFrame(frame);
+    if (!room.loaded.value && !room.loadingLatest.value) this.#requestHistory(room, false);
+  }
+
+  #onSubscribed(frame: Frame<"subscribed">): void {
+    const room = this.#rooms.get(frame.room);
+    if (!room || !this.#open.has(frame.room)) return;
+    batch(() => {
+      room.subscribed.value = true;
+      room.error.value = null;
+      if (frame.reset) room.reset();
+    });
+    if (frame.reset) this.#requestHistory(room, false);
+    this.#sender.flush(room.id);
+  }
+
+  #onUnsubscribed(frame: Frame<"unsubscribed">): void {
+    const room = this.#rooms.get(frame.room);
+    if (!room || !this.#open.has(frame.room)) return;
+    room.subscribed.value = false;
+    room.error.value = "You are no longer a member of this room.";
+    this.#revocations.value++;
+  }
+
+  #requestHistory(room: RoomState, older: boolean): boolean {
+    const ref = `h${++this.#refs}`;
+    const frame: ClientFrame = { type: "history", ref, room: room.id };
+    if (older) {
+      frame.before = room.lowestSeq();
+      if (frame.before === undefined) return false;
+    }
+    if (!this.#sendFrame(frame)) return false;
+    this.#history.set(ref, { room: room.id, epoch: room.epoch, older });
+    (older ? room.loadingOlder : room.loadingLatest).value = true;
+    return true;
+  }
+
+  #onHistory(frame: Frame<"history">): void {
+    const request = this.#takeHistoryRequest(frame.ref);
+    const room = request && this.#rooms.get(request.room);
+    if (!request || !room || room.epoch !== request.epoch) return;
+    room.applyPage(frame.messages, frame.hasMore, request.older);
+  }
+
+  #takeHistoryRequest(ref: string | undefined): HistoryRequest | undefined {
+    const request = ref === undefined ? undefined : this.#history.get(ref);
+    if (request) this.#history.delete(ref!);
+    return request;
+  }
+
+  #onMessage({ type: _, ...message }: Frame<"message">): void {
+    const room = this.#rooms.get(message.room);
+    if (!room || room.insert([message]) === 0) return;
+    if (message.from !== this.user.id && this.#active.value !== room.id) room.unread.value++;
+  }
+
+  #onAck(frame: Frame<"ack">): void {
+    const entry = this.#sender.acked(frame.clientId);
+    const room = this.#rooms.get(frame.room);
+    if (!entry || !room) return;
+    const { id, seq, at } = frame;
+    room.insert([{
+      room: room.id,
+      seq,
+      id,
+      at,
+      from: this.user.id,
+      author: this.user.name,
+      text: entry.text,
+    }]);
+  }
+
+  #onError(frame: Frame<"error">): void {
+    if (this.#sender.rejected(frame)) return;
+    const request = this.#takeHistoryRequest(frame.ref);
+    const room = this.#rooms.get(request?.room ?? frame.room ?? "");
+    if (room && request?.epoch === room.epoch) {
+      (request.older ? room.loadingOlder : room.loadingLatest).value = false;
+    }
+    if (room) room.error.value = frame.message;
+    else this.#lastError.value = frame.message;
+  }
+}
+
+function defaultUrl(): string {
+  const scheme = location.protocol === "https:" ? "wss:" : "ws:";
+  return `${scheme}//${location.host}/ws?v=${PROTOCOL_VERSION}`;
+}

@@ -1,0 +1,344 @@
+import assert from "node:assert/strict";
+import type { ChatMessage } from "../lib/protocol.ts";
+import { ChatClient } from "./chat_client.ts";
+import type { ChatClientOptions } from "./chat_client_options.ts";
+import { FakeClock } from "./testing/fake_clock.ts";
+import { fakeSockets, type FakeWebSocket } from "./testing/fake_web_socket.ts";
+import { MemoryStorage } from "./testing/memory_storage.ts";
+
+const USER = { id: "u1", name: "ada" };
+const HEARTBEAT_MS = 1_000;
+
+function setup(options: Partial<ChatClientOptions> = {}) {
+  const clock = new FakeClock();
+  const { Socket, sockets } = fakeSockets();
+  const storage = new MemoryStorage();
+  const events = new EventTarget();
+  let ids = 0;
+  const client = new ChatClient({
+    user: USER,
+    url: "ws://chat.test/ws?v=1",
+    WebSocket: Socket,
+    storage,
+    clock,
+    events,
+    random: () => 0.5,
+    isOnline: () => true,
+    newId: () => `client-id-${++ids}`,
+    ...options,
+  });
+  const latest = (): FakeWebSocket => {
+    const socket = sockets.at(-1);
+    assert.ok(socket, "no socket was opened");
+    return socket;
+  };
+  return { client, clock, sockets, storage, events, latest };
+}
+
+function welcome(socket: FakeWebSocket): void {
+  socket.open();
+  socket.receive({ type: "welcome", v: 1, user: USER, node: "n1", heartbeatMs: HEARTBEAT_MS });
+}
+
+function message(seq: number, from = "u2", room = "r1"): ChatMessage {
+  return { room, seq, id: `m${seq}`, from, author: from, text: `text ${seq}`, at: seq * 1000 };
+}
+
+function answerHistory(socket: FakeWebSocket, messages: ChatMessage[], hasMore = false): void {
+  const request = socket.frames("history").at(-1);
+  assert.ok(request, "no history request");
+  socket.receive({ type: "history", ref: request.ref, room: request.room, messages, hasMore });
+}
+
+/** Connects, subscribes to r1 and loads the given newest page. */
+function online(socket: FakeWebSocket, page: ChatMessage[] = [], head = page.length): void {
+  welcome(socket);
+  socket.receive({ type: "subscribed", room: "r1", head, reset: false });
+  answerHistory(socket, page);
+}
+
+/** Runs the clock to the scheduled reconnect. */
+function waitForRetry(client: ChatClient, clock: FakeClock): void {
+  const status = client.status.value;
+  assert.equal(status.state, "reconnecting");
+  if (status.state === "reconnecting") clock.tick(status.retryAt - clock.now());
+}
+
+function seqs(client: ChatClient, room = "r1"): number[] {
+  return client.room(room).list.value.map((item) => item.seq);
+}
+
+Deno.test("ChatClient subscribes without after on first connect, then asks for the newest page", () => {
+  const { client, latest } = setup();
+  client.openRoom("r1");
+  client.connect();
+  welcome(latest());
+  assert.deepEqual(latest().frames("subscribe"), [{ type: "subscribe", room: "r1" }]);
+  const history = latest().frames("history");
+  assert.equal(history.length, 1);
+  assert.equal(history[0]?.before, undefined);
+});
+
+Deno.test("ChatClient resends its outbox with the same clientId after reconnect", () => {
+  const { client, clock, sockets, latest } = setup();
+  client.openRoom("r1");
+  client.connect();
+  online(latest());
+  assert.equal(client.send("r1", "hello"), null);
+  const first = latest().frames("send");
+  assert.equal(first.length, 1);
+
+  latest().drop();
+  assert.equal(client.status.value.state, "reconnecting");
+  waitForRetry(client, clock);
+  assert.equal(sockets.length, 2);
+  welcome(latest());
+  assert.deepEqual(latest().frames("send"), [], "waits for the room's subscribe");
+  latest().receive({ type: "subscribed", room: "r1", head: 0, reset: false });
+  assert.deepEqual(latest().frames("send"), first);
+  assert.equal(client.outbox.entries.value[0]?.status, "pending");
+});
+
+Deno.test("ChatClient resends a reloaded page's outbox with the same clientId", () => {
+  const { client, storage } = setup();
+  client.openRoom("r1");
+  client.send("r1", "written offline");
+  client.send("r1", "second");
+  client.close();
+
+  const reloaded = setup({ storage, newId: () => "never-used-id" });
+  reloaded.client.openRoom("r1");
+  reloaded.client.connect();
+  online(reloaded.latest());
+  assert.deepEqual(
+    reloaded.latest().frames("send").map((frame) => [frame.clientId, frame.text]),
+    [["client-id-1", "written offline"], ["client-id-2", "second"]],
+  );
+});
+
+Deno.test("ChatClient clears the outbox entry on ack and shows the message as sent", () => {
+  const { client, storage, latest } = setup();
+  client.openRoom("r1");
+  client.connect();
+  online(latest(), [message(1)]);
+  client.send("r1", "hi");
+  assert.equal(storage.items.size, 1);
+  latest().receive({ type: "ack", room: "r1", clientId: "client-id-1", id: "m2", seq: 2, at: 5 });
+  assert.deepEqual(client.outbox.entries.value, []);
+  assert.equal(storage.items.size, 0);
+  assert.deepEqual(seqs(client), [1, 2]);
+  assert.equal(client.room("r1").messages.value.get(2)?.from, USER.id);
+});
+
+Deno.test("ChatClient resumes after the highest contiguous seq it holds", () => {
+  const { client, clock, latest } = setup();
+  client.openRoom("r1");
+  client.connect();
+  online(latest(), [message(1), message(2), message(3)]);
+  latest().receive({ type: "message", ...message(5) });
+  latest().drop();
+  waitForRetry(client, clock);
+  welcome(latest());
+  assert.deepEqual(latest().frames("subscribe"), [{ type: "subscribe", room: "r1", after: 3 }]);
+  assert.deepEqual(latest().frames("history"), [], "a loaded room needs no new page");
+});
+
+Deno.test("ChatClient stores a message once when history and live frames overlap", () => {
+  const { client, latest } = setup();
+  client.openRoom("r1");
+  client.connect();
+  welcome(latest());
+  latest().receive({ type: "subscribed", room: "r1", head: 2, reset: false });
+  latest().receive({ type: "message", ...message(3) });
+  latest().receive({ type: "message", ...message(3) });
+  answerHistory(latest(), [message(1), message(2), message(3)]);
+  assert.deepEqual(seqs(client), [1, 2, 3]);
+});
+
+Deno.test("ChatClient drops the room and reloads the newest page when subscribed says reset", () => {
+  const { client, clock, latest } = setup();
+  client.openRoom("r1");
+  client.connect();
+  online(latest(), [message(1), message(2)]);
+  latest().drop();
+  waitForRetry(client, clock);
+  welcome(latest());
+  latest().receive({ type: "subscribed", room: "r1", head: 5000, reset: true });
+  assert.deepEqual(seqs(client), []);
+  const request = latest().frames("history");
+  assert.equal(request.length, 1);
+  assert.equal(request[0]?.before, undefined);
+  answerHistory(latest(), [message(4999), message(5000)], true);
+  assert.deepEqual(seqs(client), [4999, 5000]);
+  assert.equal(client.room("r1").hasMore.value, true);
+});
+
+Deno.test("ChatClient backs off with growing delays jittered within bounds", () => {
+  const draws = [0.999, 0.999, 0.999, 0.5, 0, 0.999, 0.999, 0.999, 0.25];
+  let next = 0;
+  const { client, clock, latest } = setup({ random: () => draws[next++ % draws.length]! });
+  client.connect();
+  const delays: number[] = [];
+  for (let attempt = 0; attempt < draws.length; attempt++) {
+    latest().drop();
+    const status = client.status.value;
+    assert.equal(status.state, "reconnecting");
+    delays.push(status.retryAt - clock.now());
+    clock.tick(status.retryAt - clock.now());
+  }
+  delays.forEach((delay, attempt) => {
+    const ceiling = Math.min(15_000, 500 * 2 ** attempt);
+    assert.ok(delay >= 0 && delay < ceiling, `attempt ${attempt}: ${delay} of ${ceiling}`);
+    assert.equal(delay, Math.floor(draws[attempt]! * ceiling));
+  });
+  assert.deepEqual(delays.slice(0, 3), [499, 999, 1998]);
+  assert.equal(delays[7], 14_985, "capped at 15 s");
+
+  welcome(latest());
+  latest().drop();
+  const status = client.status.value;
+  assert.equal(status.state === "reconnecting" && status.attempt, 1, "welcome resets the backoff");
+});
+
+Deno.test("ChatClient reconnects after 2.5 heartbeats of silence", () => {
+  const { client, clock, sockets, latest } = setup();
+  client.connect();
+  welcome(latest());
+  clock.tick(2_000);
+  latest().receive({ type: "ping" });
+  clock.tick(2_499);
+  assert.equal(client.status.value.state, "online", "any frame restarts the silence timer");
+  clock.tick(1);
+  assert.equal(sockets[0]?.readyState, 3, "the silent socket is closed");
+  assert.equal(client.status.value.state, "reconnecting");
+  waitForRetry(client, clock);
+  assert.equal(sockets.length, 2);
+});
+
+Deno.test("ChatClient answers a server ping with a pong", () => {
+  const { client, latest } = setup();
+  client.connect();
+  welcome(latest());
+  latest().receive({ type: "ping" });
+  assert.deepEqual(latest().frames("pong"), [{ type: "pong" }]);
+});
+
+Deno.test("ChatClient reconnects at once on the online event", () => {
+  const { client, events, sockets, latest } = setup();
+  client.connect();
+  latest().drop();
+  assert.equal(client.status.value.state, "reconnecting");
+  events.dispatchEvent(new Event("online"));
+  assert.equal(sockets.length, 2);
+  assert.equal(client.status.value.state, "connecting");
+  client.close();
+});
+
+Deno.test("ChatClient waits for the online event while the browser is offline", () => {
+  let networkUp = false;
+  const { client, events, sockets, latest } = setup({ isOnline: () => networkUp });
+  client.connect();
+  latest().drop();
+  assert.equal(client.status.value.state, "offline");
+  networkUp = true;
+  events.dispatchEvent(new Event("online"));
+  assert.equal(sockets.length, 2);
+});
+
+Deno.test("ChatClient marks a message failed on a permanent error and resends it on retry", () => {
+  const { client, latest } = setup();
+  client.openRoom("r1");
+  client.connect();
+  online(latest());
+  client.send("r1", "hi");
+  latest().receive({
+    type: "error",
+    code: "not_member",
+    message: "not a member",
+    clientId: "client-id-1",
+  });
+  assert.equal(client.outbox.entries.value[0]?.status, "failed");
+  assert.equal(client.outbox.entries.value[0]?.error, "not a member");
+  client.retry("client-id-1");
+  assert.equal(latest().frames("send").length, 2);
+  assert.equal(client.outbox.entries.value[0]?.status, "pending");
+  client.discard("client-id-1");
+  assert.deepEqual(client.outbox.entries.value, []);
+});
+
+Deno.test("ChatClient resends in order after retryAfterMs when rate limited", () => {
+  const { client, clock, latest } = setup();
+  client.openRoom("r1");
+  client.connect();
+  online(latest());
+  client.send("r1", "one");
+  client.send("r1", "two");
+  for (const clientId of ["client-id-1", "client-id-2"]) {
+    latest().receive({
+      type: "error",
+      code: "rate_limited",
+      message: "slow down",
+      clientId,
+      retryAfterMs: 700,
+    });
+  }
+  client.send("r1", "three");
+  assert.equal(latest().frames("send").length, 2, "held while rate limited");
+  clock.tick(700);
+  assert.deepEqual(latest().frames("send").slice(2).map((frame) => frame.text), [
+    "one",
+    "two",
+    "three",
+  ]);
+});
+
+Deno.test("ChatClient.loadOlder() asks for the page before the lowest seq, one at a time", () => {
+  const { client, latest } = setup();
+  client.openRoom("r1");
+  client.connect();
+  welcome(latest());
+  latest().receive({ type: "subscribed", room: "r1", head: 200, reset: false });
+  answerHistory(latest(), [message(101), message(200)], true);
+  assert.equal(client.loadOlder("r1"), true);
+  assert.equal(client.loadOlder("r1"), false, "guarded while loading");
+  assert.equal(latest().frames("history").at(-1)?.before, 101);
+  answerHistory(latest(), [message(1), message(100)], false);
+  assert.deepEqual(seqs(client), [1, 100, 101, 200]);
+  assert.equal(client.room("r1").hasMore.value, false);
+  assert.equal(client.loadOlder("r1"), false, "nothing older");
+});
+
+Deno.test("ChatClient.send() refuses empty text and text over MAX_TEXT_CHARS", () => {
+  const { client } = setup();
+  assert.match(client.send("r1", "  \n ") ?? "", /Type a message/);
+  assert.match(client.send("r1", "😀".repeat(4001)) ?? "", /4001 of 4000/);
+  assert.equal(client.send("r1", "😀".repeat(4000)), null);
+  assert.equal(client.outbox.entries.value.length, 1);
+});
+
+Deno.test("ChatClient counts unread messages from others in rooms not shown", () => {
+  const { client, latest } = setup();
+  client.openRoom("r1");
+  client.openRoom("r2");
+  client.setActiveRoom("r2");
+  client.connect();
+  online(latest());
+  latest().receive({ type: "message", ...message(1) });
+  latest().receive({ type: "message", ...message(1) });
+  latest().receive({ type: "message", ...message(2, USER.id) });
+  latest().receive({ type: "message", ...message(1, "u2", "r2") });
+  assert.equal(client.room("r1").unread.value, 1);
+  assert.equal(client.room("r2").unread.value, 0);
+  client.setActiveRoom("r1");
+  assert.equal(client.room("r1").unread.value, 0);
+});
+
+Deno.test("ChatClient reports a subscription the server ended", () => {
+  const { client, latest } = setup();
+  client.openRoom("r1");
+  client.connect();
+  online(latest());
+  latest().receive({ type: "unsubscribed", room: "r1" });
+  assert.equal(client.revocations.value, 1);
+  assert.equal(client.room("r1").subscribed.value, false);
+});

@@ -1,0 +1,85 @@
+import type { PublicUser } from "../lib/api_types.ts";
+import type { ChatMessage } from "../lib/protocol.ts";
+import type { OutboxEntry } from "./outbox.ts";
+
+/** How an own message is doing: in the outbox, acknowledged, or refused. */
+export type DeliveryStatus = "pending" | "sent" | "failed";
+
+/** One line of the message list: a stored message or an outbox entry. */
+export interface DisplayMessage {
+  /** Stable key: `m<seq>` for stored messages, `c<clientId>` for outbox entries. */
+  key: string;
+  /** Seq of a stored message. */
+  seq?: number;
+  /** `clientId` of an outbox entry. */
+  clientId?: string;
+  text: string;
+  at: number;
+  /** Delivery status, for own messages only. */
+  status?: DeliveryStatus;
+  /** Why a failed message failed. */
+  error?: string;
+}
+
+/** Consecutive messages by one author, shown under a single name. */
+export interface MessageGroup {
+  key: string;
+  from: string;
+  author: string;
+  own: boolean;
+  messages: DisplayMessage[];
+}
+
+/** Messages further apart than this start a new group even from the same author. */
+const GROUP_GAP_MS = 5 * 60_000;
+
+/**
+ * Groups a room's stored messages, followed by the user's outbox entries for the room, into
+ * runs by the same author (a pause of over five minutes starts a new run).
+ *
+ * @param messages Stored messages, ascending by seq.
+ * @param outbox Outbox entries of the room, oldest first; shown after every stored message.
+ * @param user The signed-in user, whose messages are marked `own` and get a status.
+ * @returns The groups in display order.
+ */
+export function groupMessages(
+  messages: readonly ChatMessage[],
+  outbox: readonly OutboxEntry[],
+  user: PublicUser,
+): MessageGroup[] {
+  const groups: MessageGroup[] = [];
+  let lastAt = -Infinity;
+  const add = (from: string, author: string, item: DisplayMessage) => {
+    const group = groups.at(-1);
+    if (group && group.from === from && item.at - lastAt <= GROUP_GAP_MS) {
+      group.messages.push(item);
+    } else {
+      groups.push({ key: item.key, from, author, own: from === user.id, messages: [item] });
+    }
+    lastAt = item.at;
+  };
+  for (const message of messages) {
+    const own = message.from === user.id;
+    const { seq, text, at } = message;
+    add(message.from, message.author, {
+      key: `m${seq}`,
+      seq,
+      text,
+      at,
+      ...(own ? { status: "sent" as const } : {}),
+    });
+  }
+  for (const entry of outbox) {
+    const { clientId, text, status, error } = entry;
+    const item: DisplayMessage = {
+      key: `c${clientId}`,
+      clientId,
+      text,
+      at: entry.createdAt,
+      status,
+    };
+    if (error !== undefined) item.error = error;
+    add(user.id, user.name, item);
+  }
+  return groups;
+}

@@ -1,0 +1,129 @@
+/**
+ * The outbox: the user's messages that the server has not acknowledged yet, kept in storage so
+ * that a reload resends them with the same `clientId` (the server dedupes on it, so each
+ * message is stored exactly once).
+ *
+ * @module
+ */
+import { type ReadonlySignal, signal } from "@preact/signals";
+import type { StorageLike } from "./chat_client_options.ts";
+
+/** `pending` until acknowledged; `failed` after a permanent error, until retried or discarded. */
+export type OutboxStatus = "pending" | "failed";
+
+/** One unacknowledged message. */
+export interface OutboxEntry {
+  /** Idempotency key sent with every attempt of this message. */
+  clientId: string;
+  /** Room the message goes to. */
+  room: string;
+  /** Text as typed. */
+  text: string;
+  /** Client time of the first attempt, in milliseconds since the epoch. */
+  createdAt: number;
+  status: OutboxStatus;
+  /** Why the last attempt failed, for `failed` entries. */
+  error?: string;
+}
+
+const CLIENT_ID = /^[A-Za-z0-9_-]{8,64}$/;
+
+/**
+ * Ordered, storage-backed list of {@linkcode OutboxEntry}. Every change is written through to
+ * storage under one key per user; storage errors (quota, privacy mode) keep the entries in
+ * memory only.
+ */
+export class Outbox {
+  readonly #storage: StorageLike | null;
+  readonly #key: string;
+  readonly #entries = signal<readonly OutboxEntry[]>([]);
+
+  /**
+   * @param storage Where entries persist; `null` keeps them in memory only.
+   * @param userId Owner of the outbox; part of the storage key.
+   */
+  constructor(storage: StorageLike | null, userId: string) {
+    this.#storage = storage;
+    this.#key = `chat.outbox.v1.${userId}`;
+  }
+
+  /** Every entry, oldest first. */
+  get entries(): ReadonlySignal<readonly OutboxEntry[]> {
+    return this.#entries;
+  }
+
+  /** Reads the entries saved by an earlier page; ignores malformed data. */
+  load(): void {
+    let raw: string | null = null;
+    try {
+      raw = this.#storage?.getItem(this.#key) ?? null;
+    } catch {
+      return;
+    }
+    if (raw === null) return;
+    let data: unknown;
+    try {
+      data = JSON.parse(raw);
+    } catch {
+      return;
+    }
+    if (!Array.isArray(data)) return;
+    const known = new Set(this.#entries.value.map((entry) => entry.clientId));
+    const loaded = data.filter(isEntry).filter((entry) => !known.has(entry.clientId));
+    if (loaded.length > 0) this.#set([...loaded, ...this.#entries.value]);
+  }
+
+  /** The entry with this `clientId`, if any. */
+  get(clientId: string): OutboxEntry | undefined {
+    return this.#entries.value.find((entry) => entry.clientId === clientId);
+  }
+
+  /** The entries of one room, oldest first. */
+  forRoom(room: string): OutboxEntry[] {
+    return this.#entries.value.filter((entry) => entry.room === room);
+  }
+
+  /** Appends an entry. */
+  add(entry: OutboxEntry): void {
+    this.#set([...this.#entries.value, entry]);
+  }
+
+  /** Changes the status (and error) of an entry; unknown ids are ignored. */
+  update(clientId: string, status: OutboxStatus, error?: string): void {
+    if (!this.get(clientId)) return;
+    this.#set(this.#entries.value.map((entry) => {
+      if (entry.clientId !== clientId) return entry;
+      const next: OutboxEntry = { ...entry, status };
+      if (error === undefined) delete next.error;
+      else next.error = error;
+      return next;
+    }));
+  }
+
+  /** Removes an entry; returns it, or `undefined` when it was not there. */
+  remove(clientId: string): OutboxEntry | undefined {
+    const entry = this.get(clientId);
+    if (entry) this.#set(this.#entries.value.filter((item) => item !== entry));
+    return entry;
+  }
+
+  #set(entries: readonly OutboxEntry[]): void {
+    this.#entries.value = entries;
+    try {
+      if (entries.length === 0) this.#storage?.removeItem(this.#key);
+      else this.#storage?.setItem(this.#key, JSON.stringify(entries));
+    } catch {
+      // Storage full or blocked: the entries still live in memory for this page.
+    }
+  }
+}
+
+function isEntry(value: unknown): value is OutboxEntry {
+  if (typeof value !== "object" || value === null) return false;
+  const entry = value as Record<string, unknown>;
+  return typeof entry.clientId === "string" && CLIENT_ID.test(entry.clientId) &&
+    typeof entry.room === "string" && typeof entry.text === "string" &&
+    typeof entry.createdAt === "number" &&
+    (entry.status === "pending" || entry.status === "failed") &&
+    (entry.error === undefined || typeof entry.error === "string");
+}

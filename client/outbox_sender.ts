@@ -1,0 +1,106 @@
+import type { ClientFrame, ErrorFrame } from "../lib/protocol.ts";
+import type { Clock, TimerId } from "./chat_client_options.ts";
+import type { Outbox, OutboxEntry } from "./outbox.ts";
+
+const RETRY_LATER_MS = 5_000;
+const PERMANENT_ERRORS: ReadonlySet<string> = new Set([
+  "bad_frame",
+  "not_member",
+  "frame_too_large",
+  "binary_frame",
+  "unknown_type",
+]);
+
+/** What an {@linkcode OutboxSender} needs from the connection. */
+export interface OutboxSenderOptions {
+  /** The entries to deliver. */
+  outbox: Outbox;
+  /** Timers for rate-limit pauses. */
+  clock: Clock;
+  /** Sends a frame on the current socket; `false` when there is none. */
+  send(frame: ClientFrame): boolean;
+  /** Whether messages to this room may be sent now (online, and subscribed if followed). */
+  ready(room: string): boolean;
+}
+
+/**
+ * Delivers {@linkcode Outbox} entries: sends each pending entry once per socket, in order per
+ * room, with its original `clientId`; removes it on `ack`; marks it `failed` on a permanent
+ * error; pauses the room and sends again after a `rate_limited` (or transient) error. An entry
+ * only ever leaves the outbox on an ack or a discard.
+ */
+export class OutboxSender {
+  readonly #options: OutboxSenderOptions;
+  readonly #inFlight = new Set<string>();
+  readonly #held = new Map<string, TimerId>();
+
+  /** @param options The outbox and the connection hooks. */
+  constructor(options: OutboxSenderOptions) {
+    this.#options = options;
+  }
+
+  /** Sends the room's pending entries that were not sent on this socket yet, oldest first. */
+  flush(room: string): void {
+    const { outbox, send, ready } = this.#options;
+    if (this.#held.has(room) || !ready(room)) return;
+    for (const entry of outbox.forRoom(room)) {
+      if (entry.status !== "pending" || this.#inFlight.has(entry.clientId)) continue;
+      if (!send({ type: "send", room, clientId: entry.clientId, text: entry.text })) return;
+      this.#inFlight.add(entry.clientId);
+    }
+  }
+
+  /** Handles an `ack`: removes the entry and returns it (`undefined` if it was not ours). */
+  acked(clientId: string): OutboxEntry | undefined {
+    this.#inFlight.delete(clientId);
+    return this.#options.outbox.remove(clientId);
+  }
+
+  /**
+   * Handles an `error` frame if it names an outbox entry.
+   *
+   * @returns Whether the frame was about an entry.
+   */
+  rejected(frame: ErrorFrame): boolean {
+    const { outbox } = this.#options;
+    const entry = frame.clientId === undefined ? undefined : outbox.get(frame.clientId);
+    if (!entry) return false;
+    this.#inFlight.delete(entry.clientId);
+    if (PERMANENT_ERRORS.has(frame.code)) outbox.update(entry.clientId, "failed", frame.message);
+    else this.#hold(entry.room, frame.retryAfterMs ?? RETRY_LATER_MS);
+    return true;
+  }
+
+  /** Makes a failed entry pending again and sends it. */
+  retry(clientId: string): void {
+    const entry = this.#options.outbox.get(clientId);
+    if (!entry) return;
+    this.#options.outbox.update(clientId, "pending");
+    this.flush(entry.room);
+  }
+
+  /** Drops an entry at the user's request. */
+  discard(clientId: string): void {
+    this.#options.outbox.remove(clientId);
+    this.#inFlight.delete(clientId);
+  }
+
+  /** Forgets what was sent on the socket that just closed, and any rate-limit pause. */
+  reset(): void {
+    for (const timer of this.#held.values()) this.#options.clock.clearTimeout(timer);
+    this.#held.clear();
+    this.#inFlight.clear();
+  }
+
+  #hold(room: string, ms: number): void {
+    const { clock } = this.#options;
+    clock.clearTimeout(this.#held.get(room));
+    this.#held.set(
+      room,
+      clock.setTimeout(() => {
+        this.#held.delete(room);
+        this.flush(room);
+      }, ms),
+    );
+  }
+}

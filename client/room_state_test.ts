@@ -1,0 +1,50 @@
+import assert from "node:assert/strict";
+import type { ChatMessage } from "../lib/protocol.ts";
+import { RoomState } from "./room_state.ts";
+
+const message = (seq: number): ChatMessage => ({
+  room: "r1",
+  seq,
+  id: `m${seq}`,
+  from: "u1",
+  author: "ada",
+  text: "hi",
+  at: seq,
+});
+
+Deno.test("RoomState.insert() keeps one message per seq, in seq order", () => {
+  const room = new RoomState("r1");
+  assert.equal(room.insert([message(5), message(6)]), 2);
+  assert.equal(room.insert([message(2), message(6), message(3), message(3)]), 2);
+  assert.deepEqual(room.list.value.map((item) => item.seq), [2, 3, 5, 6]);
+  assert.equal(room.insert([message(6)]), 0);
+});
+
+Deno.test("RoomState.resumeAfter() stops at the first gap", () => {
+  const room = new RoomState("r1");
+  assert.equal(room.resumeAfter(), undefined, "never loaded");
+  room.applyPage([], false, false);
+  assert.equal(room.resumeAfter(), 0, "loaded and empty");
+  room.insert([message(4), message(5), message(6), message(9)]);
+  assert.equal(room.resumeAfter(), 6);
+});
+
+Deno.test("RoomState.applyPage() trusts the newest page's hasMore only below what is held", () => {
+  const room = new RoomState("r1");
+  room.insert([message(10)]);
+  room.applyPage([message(8), message(9), message(10)], true, false);
+  assert.equal(room.hasMore.value, true);
+  assert.equal(room.loaded.value, true);
+  room.applyPage([message(1), message(7)], false, true);
+  assert.equal(room.hasMore.value, false);
+});
+
+Deno.test("RoomState.reset() forgets everything and bumps the epoch", () => {
+  const room = new RoomState("r1");
+  room.applyPage([message(1)], false, false);
+  room.reset();
+  assert.deepEqual(room.list.value, []);
+  assert.equal(room.loaded.value, false);
+  assert.equal(room.hasMore.value, true);
+  assert.equal(room.epoch, 1);
+});

@@ -1,0 +1,75 @@
+/**
+ * Calls to the JSON HTTP API for rooms (`/api/rooms…`), for the islands. Every failure is an
+ * {@linkcode ApiRequestError} whose message can be shown to the user as is.
+ *
+ * @module
+ */
+import type { ApiError, RoomLists, RoomSummary } from "../lib/api_types.ts";
+
+/** A failed API call: an HTTP error answer, or no answer at all (`status` 0). */
+export class ApiRequestError extends Error {
+  /** HTTP status, or 0 when the request did not reach the server. */
+  readonly status: number;
+  /** For 429 answers: seconds until a retry may succeed. */
+  readonly retryAfterSeconds: number | undefined;
+
+  /**
+   * @param message Text for the user.
+   * @param status HTTP status, 0 for network errors.
+   * @param retryAfterSeconds From the answer's `ApiError`, if given.
+   */
+  constructor(message: string, status: number, retryAfterSeconds?: number) {
+    super(message);
+    this.name = "ApiRequestError";
+    this.status = status;
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+}
+
+/** `GET /api/rooms`: the rooms the user is in, and public rooms to join. */
+export function listRooms(): Promise<RoomLists> {
+  return request<RoomLists>("GET", "/api/rooms");
+}
+
+/** `POST /api/rooms`: creates a room, which the creator joins. */
+export async function createRoom(name: string, topic?: string): Promise<RoomSummary> {
+  const body = topic ? { name, topic } : { name };
+  return (await request<{ room: RoomSummary }>("POST", "/api/rooms", body)).room;
+}
+
+/** `POST /api/rooms/:id/join`. */
+export async function joinRoom(id: string): Promise<RoomSummary> {
+  const path = `/api/rooms/${encodeURIComponent(id)}/join`;
+  return (await request<{ room: RoomSummary }>("POST", path)).room;
+}
+
+/** `POST /api/rooms/:id/leave`. */
+export async function leaveRoom(id: string): Promise<void> {
+  await request<void>("POST", `/api/rooms/${encodeURIComponent(id)}/leave`);
+}
+
+async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+  let response: Response;
+  try {
+    response = await fetch(path, {
+      method,
+      credentials: "same-origin",
+      headers: method === "GET"
+        ? { accept: "application/json" }
+        : { accept: "application/json", "content-type": "application/json" },
+      body: method === "GET" ? undefined : JSON.stringify(body ?? {}),
+    });
+  } catch {
+    throw new ApiRequestError("Network error: check your connection and try again.", 0);
+  }
+  if (response.status === 204) return undefined as T;
+  const data: unknown = await response.json().catch(() => null);
+  if (response.ok) return data as T;
+  const error = data as Partial<ApiError> | null;
+  const retry = typeof error?.retryAfterSeconds === "number" ? error.retryAfterSeconds : undefined;
+  let message = typeof error?.error === "string"
+    ? error.error
+    : `Request failed (${response.status}).`;
+  if (retry !== undefined) message += ` Try again in ${retry} s.`;
+  throw new ApiRequestError(message, response.status, retry);
+}

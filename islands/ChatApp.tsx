@@ -1,0 +1,215 @@
+import { effect } from "@preact/signals";
+import { useCallback, useEffect, useMemo, useRef, useState } from "preact/hooks";
+import type { PublicUser, RoomLists, RoomSummary } from "../lib/api_types.ts";
+import { ChatClient } from "../client/chat_client.ts";
+import { roomFromHash, roomHash } from "../client/room_hash.ts";
+import * as api from "../client/rooms_api.ts";
+import Composer from "./Composer.tsx";
+import ConnectionStatus from "./ConnectionStatus.tsx";
+import MessageList from "./MessageList.tsx";
+import NewRoomForm from "./NewRoomForm.tsx";
+import RoomList from "./RoomList.tsx";
+
+/** Props of {@linkcode ChatApp}, serialized into the page by the server. */
+export interface ChatAppProps {
+  /** The signed-in user. */
+  user: PublicUser;
+  /** The user's rooms and the public rooms to discover, at page load. */
+  rooms: RoomLists;
+}
+
+/**
+ * The chat island: a sidebar (connection status, your rooms, discover, new room) and the
+ * selected room (header, messages, composer). The selected room lives in `location.hash`.
+ *
+ * Server-side rendering shows the first joined room from the props and opens no socket; the
+ * browser connects in an effect after hydration.
+ */
+export default function ChatApp({ user, rooms }: ChatAppProps) {
+  const client = useMemo(() => new ChatClient({ user }), [user.id]);
+  const [lists, setLists] = useState<RoomLists>(rooms);
+  const [selected, setSelected] = useState<string | null>(null);
+  const [menuOpen, setMenuOpen] = useState(false);
+  const [joining, setJoining] = useState<string | null>(null);
+  const [joinError, setJoinError] = useState<string | null>(null);
+  const [roomError, setRoomError] = useState<string | null>(null);
+  const opened = useRef(new Set<string>());
+  const refreshes = useRef(0);
+  const current = lists.joined.find((room) => room.id === selected) ?? lists.joined[0] ?? null;
+
+  const refresh = useCallback(async () => {
+    const mine = ++refreshes.current;
+    try {
+      const next = await api.listRooms();
+      if (mine === refreshes.current) setLists(next);
+    } catch (error) {
+      setJoinError(messageOf(error));
+    }
+  }, []);
+
+  useEffect(() => {
+    const ids = new Set(lists.joined.map((room) => room.id));
+    for (const id of ids) if (!opened.current.has(id)) client.openRoom(id);
+    for (const id of opened.current) if (!ids.has(id)) client.closeRoom(id);
+    opened.current = ids;
+  }, [client, lists.joined]);
+
+  useEffect(() => {
+    client.connect();
+    // The lists came with the page; refresh them after a reconnect (the server may have
+    // restarted) and when the server ends a subscription (the user left in another tab).
+    let wasOnline = false;
+    let connections = 0;
+    let revocations = client.revocations.peek();
+    const stopWatching = effect(() => {
+      const online = client.status.value.state === "online";
+      if (online && !wasOnline && connections++ > 0) void refresh();
+      wasOnline = online;
+      if (client.revocations.value !== revocations) {
+        revocations = client.revocations.value;
+        void refresh();
+      }
+    });
+    return () => {
+      stopWatching();
+      client.close();
+    };
+  }, [client, refresh]);
+
+  useEffect(() => {
+    const fromHash = () => setSelected(roomFromHash(location.hash));
+    fromHash();
+    addEventListener("hashchange", fromHash);
+    return () => removeEventListener("hashchange", fromHash);
+  }, []);
+
+  useEffect(() => {
+    client.setActiveRoom(current?.id ?? null);
+    setRoomError(null);
+  }, [client, current?.id]);
+
+  const select = (id: string) => {
+    setSelected(id);
+    setMenuOpen(false);
+  };
+
+  const show = (room: RoomSummary) => {
+    setLists((old) => ({
+      joined: [...old.joined.filter((item) => item.id !== room.id), room],
+      discover: old.discover.filter((item) => item.id !== room.id),
+    }));
+    location.hash = roomHash(room.id);
+    select(room.id);
+  };
+
+  const create = async (name: string, topic: string) => {
+    show(await api.createRoom(name, topic || undefined));
+  };
+
+  const join = async (id: string) => {
+    setJoining(id);
+    setJoinError(null);
+    try {
+      show(await api.joinRoom(id));
+    } catch (error) {
+      setJoinError(messageOf(error));
+    } finally {
+      setJoining(null);
+    }
+  };
+
+  const leave = async (room: RoomSummary) => {
+    const unsent = client.outbox.forRoom(room.id);
+    const question = `You have ${unsent.length} unsent message(s) in #${room.name}. ` +
+      "Leave and discard them?";
+    if (unsent.length > 0 && !confirm(question)) return;
+    setRoomError(null);
+    try {
+      await api.leaveRoom(room.id);
+    } catch (error) {
+      return setRoomError(messageOf(error));
+    }
+    for (const entry of unsent) client.discard(entry.clientId);
+    setLists((old) => ({ ...old, joined: old.joined.filter((item) => item.id !== room.id) }));
+    history.replaceState(null, "", location.pathname + location.search);
+    setSelected(null);
+    void refresh();
+  };
+
+  const lastError = client.lastError.value;
+  return (
+    <div class={menuOpen ? "chat-app menu-open" : "chat-app"}>
+      <aside class="sidebar" id="chat-sidebar">
+        <div class="sidebar-top">
+          <span class="sidebar-user">{user.name}</span>
+          <ConnectionStatus status={client.status} onRetry={() => client.reconnectNow()} />
+        </div>
+        <RoomList
+          joined={lists.joined}
+          discover={lists.discover}
+          selected={current?.id ?? null}
+          unreadOf={(id) => client.room(id).unread.value}
+          onSelect={select}
+          onJoin={join}
+          joining={joining}
+          error={joinError}
+        />
+        <NewRoomForm onCreate={create} />
+      </aside>
+      {menuOpen && (
+        <button
+          type="button"
+          class="drawer-backdrop"
+          aria-label="Close the room list"
+          onClick={() => setMenuOpen(false)}
+        />
+      )}
+      <main class="room-pane">
+        <header class="room-header">
+          <button
+            type="button"
+            class="menu-toggle"
+            aria-controls="chat-sidebar"
+            aria-expanded={menuOpen}
+            aria-label="Rooms"
+            onClick={() => setMenuOpen(!menuOpen)}
+          >
+            ☰
+          </button>
+          <div class="room-title">
+            <h2>{current ? `# ${current.name}` : "Rooms"}</h2>
+            {current?.topic && <p class="room-topic">{current.topic}</p>}
+          </div>
+          {current && (
+            <button
+              type="button"
+              class="button secondary"
+              data-testid="leave-room"
+              onClick={() => leave(current)}
+            >
+              Leave
+            </button>
+          )}
+        </header>
+        {lastError !== null && <p class="error banner" role="alert">{lastError}</p>}
+        {roomError !== null && <p class="error banner" role="alert">{roomError}</p>}
+        {current
+          ? (
+            <>
+              <MessageList key={current.id} client={client} roomId={current.id} />
+              <Composer
+                key={current.id}
+                roomName={current.name}
+                onSend={(text) => client.send(current.id, text)}
+              />
+            </>
+          )
+          : <p class="empty-state">No rooms yet — create one or join one</p>}
+      </main>
+    </div>
+  );
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

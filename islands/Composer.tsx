@@ -1,0 +1,71 @@
+import { useRef, useState } from "preact/hooks";
+import { countChars, MAX_TEXT_CHARS } from "../lib/protocol.ts";
+
+/** Props of {@linkcode Composer}. */
+export interface ComposerProps {
+  /** Room name, for the placeholder. */
+  roomName: string;
+  /**
+   * Queues the text for sending (works offline: it waits in the outbox).
+   *
+   * @returns `null` when accepted, or why not, shown under the box.
+   */
+  onSend: (text: string) => string | null;
+}
+
+/** Characters left at which the counter appears. */
+const SHOW_COUNT_BELOW = 500;
+
+/**
+ * The message box: Enter sends, Shift+Enter starts a new line. Shows the characters left near
+ * the limit, and disables Send while the text is blank or too long.
+ */
+export default function Composer({ roomName, onSend }: ComposerProps) {
+  const [text, setText] = useState("");
+  const [error, setError] = useState<string | null>(null);
+  const box = useRef<HTMLTextAreaElement>(null);
+  const remaining = MAX_TEXT_CHARS - countChars(text);
+  const blank = text.trim() === "";
+
+  const submit = () => {
+    if (blank) return;
+    const problem = onSend(text);
+    setError(problem);
+    if (problem === null) setText("");
+    box.current?.focus();
+  };
+
+  return (
+    <form
+      class="composer"
+      onSubmit={(event) => {
+        event.preventDefault();
+        submit();
+      }}
+    >
+      <textarea
+        ref={box}
+        data-testid="composer"
+        aria-label={`Message #${roomName}`}
+        placeholder={`Message #${roomName}`}
+        rows={Math.min(8, text.split("\n").length)}
+        value={text}
+        onInput={(event) => setText(event.currentTarget.value)}
+        onKeyDown={(event) => {
+          if (event.key !== "Enter" || event.shiftKey || event.isComposing) return;
+          event.preventDefault();
+          submit();
+        }}
+      />
+      <div class="composer-actions">
+        {remaining <= SHOW_COUNT_BELOW && (
+          <span class={remaining < 0 ? "char-count over" : "char-count"} aria-live="polite">
+            {remaining}
+          </span>
+        )}
+        <button type="submit" class="button" disabled={blank || remaining < 0}>Send</button>
+      </div>
+      {error !== null && <p class="error" role="alert">{error}</p>}
+    </form>
+  );
+}

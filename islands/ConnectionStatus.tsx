@@ -1,0 +1,48 @@
+import type { ReadonlySignal } from "@preact/signals";
+import { useEffect, useState } from "preact/hooks";
+import type { ConnectionStatus as Status } from "../client/chat_client.ts";
+
+/** Props of {@linkcode ConnectionStatus}. */
+export interface ConnectionStatusProps {
+  /** The client's connection state. */
+  status: ReadonlySignal<Status>;
+  /** Skips the backoff wait and reconnects now. */
+  onRetry: () => void;
+}
+
+/**
+ * A dot and a label for the connection state, with a countdown and a "Retry now" button while
+ * waiting to reconnect. Carries `data-testid="connection-status"` and `data-status`.
+ */
+export default function ConnectionStatus({ status, onRetry }: ConnectionStatusProps) {
+  const current = status.value;
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    if (current.state !== "reconnecting") return;
+    setNow(Date.now());
+    const timer = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(timer);
+  }, [current]);
+
+  let label = "Offline";
+  if (current.state === "online") label = "Online";
+  else if (current.state === "connecting") label = "Connecting…";
+  else if (current.state === "reconnecting") {
+    const seconds = Math.max(0, Math.ceil((current.retryAt - now) / 1000));
+    label = seconds > 0 ? `Reconnecting in ${seconds} s` : "Reconnecting…";
+  }
+  const canRetry = current.state === "reconnecting" || current.state === "offline";
+  return (
+    <div
+      class={`connection-status is-${current.state}`}
+      data-testid="connection-status"
+      data-status={current.state}
+      role="status"
+      aria-live="polite"
+    >
+      <span class="status-dot" aria-hidden="true" />
+      <span class="status-label">{label}</span>
+      {canRetry && <button type="button" class="link-button" onClick={onRetry}>Retry now</button>}
+    </div>
+  );
+}

@@ -1,0 +1,212 @@
+import { useLayoutEffect, useRef, useState } from "preact/hooks";
+import type { ChatClient } from "../client/chat_client.ts";
+import { formatFullDate, formatTime } from "../client/format_time.ts";
+import { type DisplayMessage, groupMessages, type MessageGroup } from "../client/group_messages.ts";
+
+/** Props of {@linkcode MessageList}. */
+export interface MessageListProps {
+  /** Source of the room's messages and the outbox. */
+  client: ChatClient;
+  /** The room shown; render with `key={roomId}` so each room starts at its bottom. */
+  roomId: string;
+}
+
+/** Distance from the bottom, in pixels, that still counts as "at the bottom". */
+const BOTTOM_SLACK_PX = 48;
+/** Distance from the top, in pixels, at which the next older page is requested. */
+const LOAD_OLDER_PX = 120;
+
+interface Snapshot {
+  first: string | undefined;
+  last: string | undefined;
+  height: number;
+  top: number;
+  atBottom: boolean;
+}
+
+/**
+ * The messages of one room, grouped by author, own messages marked with their delivery
+ * status. Follows new messages while scrolled to the bottom; otherwise shows a "New messages"
+ * pill. Loads older pages when scrolled to the top, keeping the view where it was.
+ */
+export default function MessageList({ client, roomId }: MessageListProps) {
+  const room = client.room(roomId);
+  const messages = room.list.value;
+  const outbox = client.outbox.entries.value.filter((entry) => entry.room === roomId);
+  const groups = groupMessages(messages, outbox, client.user);
+  const loaded = room.loaded.value;
+  const hasMore = room.hasMore.value;
+  const loading = room.loadingOlder.value || room.loadingLatest.value;
+  const error = room.error.value;
+
+  const scroller = useRef<HTMLDivElement>(null);
+  const snapshot = useRef<Snapshot>({
+    first: undefined,
+    last: undefined,
+    height: 0,
+    top: 0,
+    atBottom: true,
+  });
+  const [newBelow, setNewBelow] = useState(false);
+  const firstKey = groups[0]?.messages[0]?.key;
+  const lastGroup = groups.at(-1);
+  const lastKey = lastGroup?.messages.at(-1)?.key;
+  const latestOwn = messages.findLast((message) => message.from === client.user.id)?.seq;
+
+  useLayoutEffect(() => {
+    const element = scroller.current;
+    if (!element) return;
+    const before = snapshot.current;
+    if (before.first !== undefined && firstKey !== before.first && lastKey === before.last) {
+      element.scrollTop = before.top + (element.scrollHeight - before.height);
+    } else if (lastKey !== before.last) {
+      if (before.atBottom || lastGroup?.own) element.scrollTop = element.scrollHeight;
+      else setNewBelow(true);
+    }
+    snapshot.current = {
+      first: firstKey,
+      last: lastKey,
+      height: element.scrollHeight,
+      top: element.scrollTop,
+      atBottom: isAtBottom(element),
+    };
+    if (loaded && hasMore && !loading && element.scrollHeight <= element.clientHeight) {
+      client.loadOlder(roomId);
+    }
+  });
+
+  const onScroll = () => {
+    const element = scroller.current;
+    if (!element) return;
+    const atBottom = isAtBottom(element);
+    snapshot.current = { ...snapshot.current, top: element.scrollTop, atBottom };
+    if (atBottom && newBelow) setNewBelow(false);
+    if (element.scrollTop < LOAD_OLDER_PX && hasMore) client.loadOlder(roomId);
+  };
+
+  const toBottom = () => {
+    const element = scroller.current;
+    if (element) element.scrollTop = element.scrollHeight;
+    setNewBelow(false);
+  };
+
+  return (
+    <div class="message-pane">
+      <div class="message-scroller" ref={scroller} onScroll={onScroll}>
+        <div class="history-edge">
+          {loading
+            ? <span class="muted">Loading messages…</span>
+            : !loaded
+            ? <span class="muted">Messages will load once connected.</span>
+            : hasMore
+            ? (
+              <button type="button" class="link-button" onClick={() => client.loadOlder(roomId)}>
+                Load older messages
+              </button>
+            )
+            : <span data-testid="history-start" class="history-start">Beginning of the room</span>}
+        </div>
+        {error !== null && <p class="error room-error" role="alert">{error}</p>}
+        {loaded && groups.length === 0 && <p class="empty-state">No messages yet — say hi</p>}
+        <ol class="message-groups">
+          {groups.map((group) => (
+            <Group key={group.key} group={group} client={client} latestOwn={latestOwn} />
+          ))}
+        </ol>
+      </div>
+      {newBelow && (
+        <button type="button" class="new-messages-pill" onClick={toBottom}>
+          New messages ↓
+        </button>
+      )}
+    </div>
+  );
+}
+
+interface GroupProps {
+  group: MessageGroup;
+  client: ChatClient;
+  /** Seq of the user's newest stored message, whose "sent" stays visible. */
+  latestOwn: number | undefined;
+}
+
+function Group({ group, client, latestOwn }: GroupProps) {
+  const first = group.messages[0];
+  return (
+    <li class={group.own ? "message-group own" : "message-group"}>
+      <div class="avatar" aria-hidden="true" data-hue={hueOf(group.from)}>
+        {[...group.author][0]?.toUpperCase()}
+      </div>
+      <div class="group-body">
+        <div class="group-header">
+          <span class="author">{group.author}</span>
+          {first && <Time at={first.at} />}
+        </div>
+        <ul class="messages">
+          {group.messages.map((message) => (
+            <Message
+              key={message.key}
+              message={message}
+              client={client}
+              latest={message.seq !== undefined && message.seq === latestOwn}
+            />
+          ))}
+        </ul>
+      </div>
+    </li>
+  );
+}
+
+interface MessageProps {
+  message: DisplayMessage;
+  client: ChatClient;
+  latest: boolean;
+}
+
+function Message({ message, client, latest }: MessageProps) {
+  const { status, clientId } = message;
+  return (
+    <li
+      class={status ? `message own ${status}${latest ? " latest" : ""}` : "message"}
+      data-testid="message"
+      data-seq={message.seq}
+      data-status={status}
+    >
+      <p class="message-text" data-testid="message-text">{message.text}</p>
+      <div class="message-meta">
+        <Time at={message.at} />
+        {status && <span class="delivery">{status}</span>}
+        {status === "failed" && clientId !== undefined && (
+          <>
+            {message.error && <span class="error">{message.error}</span>}
+            <button type="button" class="link-button" onClick={() => client.retry(clientId)}>
+              Retry
+            </button>
+            <button type="button" class="link-button" onClick={() => client.discard(clientId)}>
+              Discard
+            </button>
+          </>
+        )}
+      </div>
+    </li>
+  );
+}
+
+function Time({ at }: { at: number }) {
+  return (
+    <time class="time" dateTime={new Date(at).toISOString()} title={formatFullDate(at)}>
+      {formatTime(at)}
+    </time>
+  );
+}
+
+function isAtBottom(element: HTMLElement): boolean {
+  return element.scrollHeight - element.scrollTop - element.clientHeight <= BOTTOM_SLACK_PX;
+}
+
+/** One of eight avatar colours, stable per user id (CSS maps `data-hue`). */
+function hueOf(id: string): number {
+  let hash = 0;
+  for (const char of id) hash = (hash * 31 + char.charCodeAt(0)) >>> 0;
+  return hash % 8;
+}

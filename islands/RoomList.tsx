@@ -1,0 +1,84 @@
+import type { RoomSummary } from "../lib/api_types.ts";
+import { roomHash } from "../client/room_hash.ts";
+
+/** Props of {@linkcode RoomList}. */
+export interface RoomListProps {
+  /** Rooms the user is in. */
+  joined: readonly RoomSummary[];
+  /** Public rooms the user can join. */
+  discover: readonly RoomSummary[];
+  /** Id of the room shown in the main pane. */
+  selected: string | null;
+  /** Unread count of a room; read from signals, so the list updates by itself. */
+  unreadOf: (id: string) => number;
+  /** Shows a room. */
+  onSelect: (id: string) => void;
+  /** Joins a discovered room. */
+  onJoin: (id: string) => void;
+  /** Id of the room being joined, if any. */
+  joining: string | null;
+  /** Why the last join failed, if it did. */
+  error: string | null;
+}
+
+/** The sidebar's "Your rooms" list with unread badges, and "Discover" with Join buttons. */
+export default function RoomList(props: RoomListProps) {
+  const { joined, discover, selected, unreadOf, onSelect, onJoin, joining, error } = props;
+  return (
+    <nav class="room-lists" aria-label="Rooms">
+      <h3 class="sidebar-heading">Your rooms</h3>
+      {joined.length === 0
+        ? <p class="sidebar-empty">You have not joined any room.</p>
+        : (
+          <ul class="room-list">
+            {joined.map((room) => {
+              const unread = room.id === selected ? 0 : unreadOf(room.id);
+              return (
+                <li key={room.id} data-testid="room-item" data-room-id={room.id}>
+                  <a
+                    href={roomHash(room.id)}
+                    class={room.id === selected ? "room-link selected" : "room-link"}
+                    aria-current={room.id === selected ? "page" : undefined}
+                    onClick={() => onSelect(room.id)}
+                  >
+                    <span class="room-name"># {room.name}</span>
+                    {unread > 0 && (
+                      <span class="badge" aria-label={`${unread} unread`}>
+                        {unread > 99 ? "99+" : unread}
+                      </span>
+                    )}
+                  </a>
+                </li>
+              );
+            })}
+          </ul>
+        )}
+      <h3 class="sidebar-heading">Discover</h3>
+      {discover.length === 0
+        ? <p class="sidebar-empty">No other public rooms.</p>
+        : (
+          <ul class="discover-list">
+            {discover.map((room) => (
+              <li key={room.id} data-testid="discover-item" data-room-id={room.id}>
+                <div class="discover-text">
+                  <span class="room-name"># {room.name}</span>
+                  {room.topic && <span class="discover-topic">{room.topic}</span>}
+                </div>
+                <button
+                  type="button"
+                  class="button small"
+                  data-testid="join-room"
+                  disabled={joining !== null}
+                  onClick={() =>
+                    onJoin(room.id)}
+                >
+                  {joining === room.id ? "Joining…" : "Join"}
+                </button>
+              </li>
+            ))}
+          </ul>
+        )}
+      {error !== null && <p class="error" role="alert">{error}</p>}
+    </nav>
+  );
+}

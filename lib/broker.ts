@@ -1,0 +1,37 @@
+/**
+ * The broker interface: fan-out of events between the nodes (workers, isolates, processes)
+ * that serve one chat. Implementations: `broker_memory.ts` (tests), `broker_broadcast_channel.ts`
+ * (workers of one process, isolates on Deno Deploy). All must pass
+ * `tests/broker_conformance.ts`.
+ *
+ * A broker may drop events (BroadcastChannel does under load), so nothing relies on it alone:
+ * message events carry their seqs and the hub fills any gap from the store.
+ *
+ * @module
+ */
+import type { ChatMessage } from "./protocol.ts";
+
+/** Everything nodes tell each other. */
+export type BrokerEvent =
+  /** Messages just committed to one room, ascending by seq. */
+  | { kind: "messages"; room: string; messages: ChatMessage[] }
+  /** A user stopped being a member of a room: drop their subscriptions to it. */
+  | { kind: "left"; room: string; user: string }
+  /** A session ended (logout): close its sockets. */
+  | { kind: "session_ended"; session: string };
+
+/** Receives broker events. */
+export type BrokerHandler = (event: BrokerEvent) => void;
+
+/** Publish/subscribe between nodes. */
+export interface Broker {
+  /**
+   * Sends an event to the handlers of every node, this one included. Events from one
+   * publisher arrive in the order published, unless dropped.
+   */
+  publish(event: BrokerEvent): void;
+  /** Registers a handler; returns a function that removes it. */
+  subscribe(handler: BrokerHandler): () => void;
+  /** Stops receiving and releases resources. */
+  close(): Promise<void>;
+}

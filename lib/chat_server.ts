@@ -1,0 +1,133 @@
+/**
+ * Wires one chat node: stores on a Deno KV handle, a broker, the hub, the writer, the
+ * heartbeat and the HTTP app. `main.ts` calls it for `deno serve`; tests call it with an
+ * in-memory KV and broker.
+ *
+ * @module
+ */
+import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { csrf } from "hono/csrf";
+import { secureHeaders } from "hono/secure-headers";
+import { authRoutes } from "../routes/auth.ts";
+import { pageRoutes } from "../routes/pages.tsx";
+import { roomRoutes } from "../routes/rooms.ts";
+import { wsHandler } from "../routes/ws.ts";
+import { Accounts } from "./accounts.ts";
+import type { AppEnv } from "./app_env.ts";
+import { type Assets, loadAssets } from "./assets.ts";
+import { AuthService } from "./auth_service.ts";
+import type { Broker } from "./broker.ts";
+import { type Clock, systemClock } from "./clock.ts";
+import type { Config } from "./config.ts";
+import { Heartbeat } from "./heartbeat.ts";
+import { Hub } from "./hub.ts";
+import { newId } from "./ids.ts";
+import { LoginThrottle, type LoginThrottleOptions } from "./login_throttle.ts";
+import { KvMessageStore } from "./message_store_kv.ts";
+import { MessageWriter } from "./message_writer.ts";
+import { loadSession } from "./middleware/session.ts";
+import { isAllowedOrigin } from "./origin.ts";
+import { Rooms } from "./rooms.ts";
+import type { Services } from "./services.ts";
+import { Sessions } from "./sessions.ts";
+
+/** What {@linkcode createChatServer} needs. */
+export interface ChatServerOptions {
+  config: Config;
+  kv: Deno.Kv;
+  broker: Broker;
+  clock?: Clock;
+  assets?: Assets;
+  loginThrottle?: Partial<LoginThrottleOptions>;
+}
+
+/** A wired chat node. */
+export interface ChatServer {
+  /** The HTTP handler, for `Deno.serve` or `deno serve`. */
+  fetch: (request: Request, info?: Deno.ServeHandlerInfo) => Response | Promise<Response>;
+  /** Id of this node (one per worker or process). */
+  nodeId: string;
+  hub: Hub;
+  writer: MessageWriter;
+  /** Stops timers and the broker and waits for pending writes. Does not close the KV. */
+  close(): Promise<void>;
+}
+
+/** Largest request body accepted by the HTTP routes. */
+export const MAX_BODY_BYTES = 16 * 1024;
+
+/** Builds a chat node from its parts. */
+export async function createChatServer(options: ChatServerOptions): Promise<ChatServer> {
+  const { config, kv, broker } = options;
+  const clock = options.clock ?? systemClock;
+  const nodeId = newId().slice(0, 8);
+  const store = new KvMessageStore(kv, clock);
+  const hub = new Hub(store);
+  const unsubscribe = broker.subscribe((event) => hub.handle(event));
+  const writer = new MessageWriter(store, (room, messages) => {
+    broker.publish({ kind: "messages", room, messages });
+  });
+  const accounts = new Accounts(kv, clock);
+  const sessions = new Sessions(kv, clock, config.sessionTtlMs);
+  const rooms = new Rooms(kv, clock);
+  const throttle = new LoginThrottle(kv, clock, options.loginThrottle);
+  const services: Services = {
+    config,
+    accounts,
+    sessions,
+    auth: new AuthService(accounts, sessions, throttle, broker),
+    rooms,
+    broker,
+    assets: options.assets ?? await loadAssets(),
+    connection: { hub, writer, store, rooms, clock, nodeId, heartbeatMs: config.heartbeatMs },
+  };
+  const heartbeat = new Heartbeat(() => hub.peers, clock, config.heartbeatMs);
+  heartbeat.start();
+
+  const app = new Hono<AppEnv>();
+  app.use(loadSession(sessions, accounts));
+  // Registered before the header middlewares: an upgrade response must stay untouched.
+  app.get("/ws", wsHandler(services));
+  app.use(secureHeaders({
+    contentSecurityPolicy: {
+      defaultSrc: ["'self'"],
+      scriptSrc: ["'self'"],
+      styleSrc: ["'self'"],
+      imgSrc: ["'self'", "data:", "blob:"],
+      connectSrc: ["'self'"],
+      objectSrc: ["'none'"],
+      baseUri: ["'none'"],
+      formAction: ["'self'"],
+      frameAncestors: ["'none'"],
+    },
+    referrerPolicy: "same-origin",
+    xFrameOptions: "DENY",
+  }));
+  app.use(csrf({
+    origin: (origin, c) => isAllowedOrigin(origin, c.req.url, config.allowedOrigins),
+  }));
+  app.use(bodyLimit({
+    maxSize: MAX_BODY_BYTES,
+    onError: (c) => c.json({ error: `Request body over ${MAX_BODY_BYTES} bytes` }, 413),
+  }));
+  app.get("/static/:file", (c) => services.assets.serve(c, c.req.param("file")));
+  app.route("/api", authRoutes(services));
+  app.route("/api/rooms", roomRoutes(services));
+  app.route("/", pageRoutes(services));
+  app.notFound((c) => c.json({ error: "Not found" }, 404));
+
+  return {
+    fetch: (request, info) => app.fetch(request, info),
+    nodeId,
+    hub,
+    writer,
+    async close() {
+      heartbeat.stop();
+      hub.close();
+      unsubscribe();
+      await writer.flush();
+      await broker.close();
+    },
+  };
+}

@@ -1,0 +1,205 @@
+/**
+ * One client connection speaking protocol v1, independent of the transport: the WebSocket
+ * handler feeds it raw frames and gives it a way to send and close. Every frame is validated;
+ * every room access is checked against membership on the server.
+ *
+ * @module
+ */
+import type { PublicUser } from "./api_types.ts";
+import type { Clock } from "./clock.ts";
+import type { Hub, Peer } from "./hub.ts";
+import type { MessageStore } from "./message_store.ts";
+import type { MessageWriter } from "./message_writer.ts";
+import {
+  type ClientFrame,
+  encodeServerFrame,
+  HISTORY_PAGE_MAX,
+  parseClientFrame,
+  PROTOCOL_VERSION,
+  type ServerFrame,
+} from "./protocol.ts";
+import type { Rooms } from "./rooms.ts";
+
+/** What a connection needs from the rest of the node. */
+export interface ConnectionDeps {
+  hub: Hub;
+  writer: MessageWriter;
+  store: MessageStore;
+  rooms: Rooms;
+  clock: Clock;
+  /** Id of this node, sent in `welcome`. */
+  nodeId: string;
+  /** Server ping interval, sent in `welcome`. */
+  heartbeatMs: number;
+}
+
+/** How the transport lets a connection talk back. */
+export interface Transport {
+  send(frame: string): void;
+  close(code: number, reason: string): void;
+}
+
+/** Protocol state of one connected client. */
+export class ChatConnection implements Peer {
+  readonly userId: string;
+  readonly sessionId: string;
+  /** Clock time of the last frame received: the heartbeat drops a silent peer. */
+  lastSeenAt: number;
+  #user: PublicUser;
+  #deps: ConnectionDeps;
+  #transport: Transport;
+  /** Rooms whose membership was checked in KV; emptied for a room when the user leaves it. */
+  #memberOf = new Set<string>();
+  /** Frames are checked in arrival order, so sends are written in the order they came. */
+  #inbound: Promise<void> = Promise.resolve();
+  #closed = false;
+
+  /** A connection of `user` in session `sessionId`, talking through `transport`. */
+  constructor(user: PublicUser, sessionId: string, transport: Transport, deps: ConnectionDeps) {
+    this.userId = user.id;
+    this.sessionId = sessionId;
+    this.#user = user;
+    this.#transport = transport;
+    this.#deps = deps;
+    this.lastSeenAt = deps.clock.now();
+  }
+
+  /** Registers with the hub and greets the client. */
+  open(): void {
+    this.#deps.hub.addPeer(this);
+    this.#send({
+      type: "welcome",
+      v: PROTOCOL_VERSION,
+      user: this.#user,
+      node: this.#deps.nodeId,
+      heartbeatMs: this.#deps.heartbeatMs,
+    });
+  }
+
+  /** Handles one raw frame from the client. Never throws. */
+  receive(raw: unknown): void {
+    this.lastSeenAt = this.#deps.clock.now();
+    const parsed = parseClientFrame(raw);
+    if (!parsed.ok) return this.#send(parsed.error);
+    const frame = parsed.frame;
+    this.#inbound = this.#inbound.then(() => this.#dispatch(frame)).catch((error) => {
+      console.error("connection: frame failed", error);
+      this.#send({
+        type: "error",
+        code: "internal",
+        message: "the server could not handle this request; retry later",
+        request: frame.type,
+        ref: frame.ref,
+        ...("room" in frame ? { room: frame.room } : {}),
+        ...(frame.type === "send" ? { clientId: frame.clientId } : {}),
+      });
+    });
+  }
+
+  /** Called by the transport once the socket has closed. */
+  closed(): void {
+    this.#closed = true;
+    this.#deps.hub.removePeer(this);
+  }
+
+  send(frame: string): void {
+    if (!this.#closed) this.#transport.send(frame);
+  }
+
+  close(code: number, reason: string): void {
+    this.#transport.close(code, reason);
+  }
+
+  roomRevoked(room: string): void {
+    this.#memberOf.delete(room);
+    this.#send({ type: "unsubscribed", room });
+  }
+
+  async #dispatch(frame: ClientFrame): Promise<void> {
+    switch (frame.type) {
+      case "ping":
+        return this.#send({ type: "pong", ref: frame.ref });
+      case "pong":
+        return;
+      case "subscribe":
+        if (!await this.#isMember(frame.room, true)) return this.#notMember(frame);
+        this.#memberOf.add(frame.room);
+        await this.#deps.hub.subscribe(this, frame.room, frame.after, frame.ref);
+        return;
+      case "unsubscribe":
+        this.#deps.hub.unsubscribe(this, frame.room);
+        return this.#send({ type: "unsubscribed", ref: frame.ref, room: frame.room });
+      case "history": {
+        if (!await this.#isMember(frame.room)) return this.#notMember(frame);
+        const limit = frame.limit ?? HISTORY_PAGE_MAX;
+        const page = await this.#deps.store.before(frame.room, frame.before, limit + 1);
+        const hasMore = page.length > limit;
+        return this.#send({
+          type: "history",
+          ref: frame.ref,
+          room: frame.room,
+          messages: hasMore ? page.slice(1) : page,
+          hasMore,
+        });
+      }
+      case "send": {
+        if (!await this.#isMember(frame.room)) return this.#notMember(frame);
+        // Not awaited: the next frame may be written in the same commit as this one.
+        this.#deps.writer.write({
+          room: frame.room,
+          from: this.#user.id,
+          author: this.#user.name,
+          clientId: frame.clientId,
+          text: frame.text,
+        }).then(({ message }) => {
+          this.#send({
+            type: "ack",
+            room: message.room,
+            clientId: frame.clientId,
+            id: message.id,
+            seq: message.seq,
+            at: message.at,
+          });
+        }, (error) => {
+          console.error("connection: write failed", error);
+          this.#send({
+            type: "error",
+            code: "internal",
+            message: "the message was not stored; retry it",
+            request: "send",
+            ref: frame.ref,
+            room: frame.room,
+            clientId: frame.clientId,
+          });
+        });
+        return;
+      }
+    }
+  }
+
+  /** Membership from the cache, else from KV; `fresh` always asks KV. */
+  async #isMember(room: string, fresh = false): Promise<boolean> {
+    if (!fresh && this.#memberOf.has(room)) return true;
+    const member = await this.#deps.rooms.isMember(room, this.userId);
+    if (member) this.#memberOf.add(room);
+    else this.#memberOf.delete(room);
+    return member;
+  }
+
+  #notMember(frame: Extract<ClientFrame, { room: string }>): void {
+    // Same answer whether the room exists or not: nothing about other rooms leaks.
+    this.#send({
+      type: "error",
+      code: "not_member",
+      message: "you are not a member of this room",
+      request: frame.type,
+      ref: frame.ref,
+      room: frame.room,
+      ...(frame.type === "send" ? { clientId: frame.clientId } : {}),
+    });
+  }
+
+  #send(frame: ServerFrame): void {
+    this.send(encodeServerFrame(frame));
+  }
+}

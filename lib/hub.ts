@@ -1,0 +1,231 @@
+/**
+ * The hub: this node's sockets and the rooms they subscribe to. It turns broker events into
+ * frames, in seq order and without gaps: each room keeps the last seq it delivered, fills any
+ * gap from the store (the broker may drop events), and gives every subscriber each seq once.
+ * Work on one room runs one task at a time, so a resume replay and live messages never
+ * interleave.
+ *
+ * @module
+ */
+import type { BrokerEvent } from "./broker.ts";
+import type { MessageStore } from "./message_store.ts";
+import { type ChatMessage, encodeServerFrame, RESUME_MAX } from "./protocol.ts";
+
+/** One subscriber socket, as the hub sees it. Implemented by `ChatConnection`. */
+export interface Peer {
+  /** The user the socket belongs to. */
+  readonly userId: string;
+  /** The session the socket was opened with. */
+  readonly sessionId: string;
+  /** Clock time of the last frame received from the peer. */
+  readonly lastSeenAt: number;
+  /** Sends a serialized frame; the transport closes a socket that stops reading. */
+  send(frame: string): void;
+  /** Closes the socket with a WebSocket close code and a reason. */
+  close(code: number, reason: string): void;
+  /** Told when the user lost membership of a room; the hub has already unsubscribed it. */
+  roomRevoked(room: string): void;
+}
+
+/** Tuning of a {@linkcode Hub}. */
+export interface HubOptions {
+  /**
+   * After delivering an event, check the store's head of the room this long later, to catch
+   * trailing messages whose events the broker dropped. Default 250 ms.
+   */
+  reconcileDelayMs?: number;
+}
+
+/** Close code for a session that ended (logout). */
+export const CLOSE_SESSION_ENDED = 4001;
+const PAGE = 500;
+
+interface RoomState {
+  /** Each subscriber and the last seq it was given. */
+  subscribers: Map<Peer, number>;
+  /** Last seq delivered on this node; -1 until read from the store. */
+  lastSeq: number;
+  /** Tail of the room's task queue. */
+  queue: Promise<void>;
+  reconcileTimer?: ReturnType<typeof setTimeout>;
+}
+
+/** Tracks this node's peers and room subscriptions and delivers messages to them. */
+export class Hub {
+  #store: MessageStore;
+  #rooms = new Map<string, RoomState>();
+  #peers = new Set<Peer>();
+  #reconcileDelayMs: number;
+
+  /** Reads gaps and replays from `store`. */
+  constructor(store: MessageStore, options: HubOptions = {}) {
+    this.#store = store;
+    this.#reconcileDelayMs = options.reconcileDelayMs ?? 250;
+  }
+
+  /** Every peer connected to this node. */
+  get peers(): ReadonlySet<Peer> {
+    return this.#peers;
+  }
+
+  /** Number of rooms with at least one subscriber on this node. */
+  get roomCount(): number {
+    return this.#rooms.size;
+  }
+
+  /** Registers a connected peer. */
+  addPeer(peer: Peer): void {
+    this.#peers.add(peer);
+  }
+
+  /** Forgets a peer and all its subscriptions (call when its socket closes). */
+  removePeer(peer: Peer): void {
+    this.#peers.delete(peer);
+    for (const room of [...this.#rooms.keys()]) this.unsubscribe(peer, room);
+  }
+
+  /**
+   * Subscribes a peer to a room: sends it `subscribed`, then, when `after` is given, every
+   * message after that seq in order (or `reset: true` when they are more than
+   * {@linkcode RESUME_MAX}), then live messages. The caller has checked membership.
+   */
+  subscribe(peer: Peer, room: string, after: number | undefined, ref?: string): Promise<void> {
+    const state = this.#roomState(room);
+    state.subscribers.set(peer, Number.MAX_SAFE_INTEGER);
+    return this.#enqueue(room, state, async () => {
+      if (!state.subscribers.has(peer)) return;
+      const head = state.lastSeq;
+      const reset = after !== undefined && (after > head || head - after > RESUME_MAX);
+      peer.send(encodeServerFrame({ type: "subscribed", ref, room, head, reset }));
+      if (after !== undefined && !reset) {
+        for (let from = after; from < head;) {
+          const page = await this.#store.after(room, from, Math.min(PAGE, head - from));
+          if (page.length === 0) break;
+          for (const message of page) peer.send(frameOf(message));
+          from = page[page.length - 1]!.seq;
+        }
+      }
+      if (state.subscribers.has(peer)) state.subscribers.set(peer, head);
+    });
+  }
+
+  /** Stops delivering a room to a peer. Returns true when it was subscribed. */
+  unsubscribe(peer: Peer, room: string): boolean {
+    const state = this.#rooms.get(room);
+    if (!state || !state.subscribers.delete(peer)) return false;
+    if (state.subscribers.size === 0) {
+      clearTimeout(state.reconcileTimer);
+      this.#rooms.delete(room);
+    }
+    return true;
+  }
+
+  /** Applies a broker event to this node's peers. Wire it to `broker.subscribe`. */
+  handle(event: BrokerEvent): void {
+    switch (event.kind) {
+      case "messages": {
+        const state = this.#rooms.get(event.room);
+        if (!state) return;
+        this.#enqueue(event.room, state, () => this.#deliver(event.room, state, event.messages));
+        this.#scheduleReconcile(event.room, state);
+        return;
+      }
+      case "left":
+        for (const peer of this.#peers) {
+          if (peer.userId === event.user) {
+            this.unsubscribe(peer, event.room);
+            peer.roomRevoked(event.room);
+          }
+        }
+        return;
+      case "session_ended":
+        for (const peer of this.#peers) {
+          if (peer.sessionId === event.session) peer.close(CLOSE_SESSION_ENDED, "session ended");
+        }
+        return;
+    }
+  }
+
+  /** Resolves when every queued room task has run. */
+  async idle(): Promise<void> {
+    await Promise.all([...this.#rooms.values()].map((state) => state.queue));
+  }
+
+  /** Cancels timers; call when the node shuts down. */
+  close(): void {
+    for (const state of this.#rooms.values()) clearTimeout(state.reconcileTimer);
+  }
+
+  #roomState(room: string): RoomState {
+    let state = this.#rooms.get(room);
+    if (!state) {
+      const created: RoomState = { subscribers: new Map(), lastSeq: -1, queue: Promise.resolve() };
+      this.#rooms.set(room, created);
+      this.#enqueue(room, created, async () => {
+        created.lastSeq = await this.#store.head(room);
+      });
+      state = created;
+    }
+    return state;
+  }
+
+  #enqueue(room: string, state: RoomState, task: () => Promise<void>): Promise<void> {
+    const run = state.queue.then(task).catch((error) => {
+      console.error(`hub: task for room ${room} failed`, error);
+    });
+    state.queue = run;
+    return run;
+  }
+
+  async #deliver(room: string, state: RoomState, incoming: readonly ChatMessage[]): Promise<void> {
+    let fresh = incoming.filter((message) => message.seq > state.lastSeq);
+    const first = fresh[0];
+    if (!first) return;
+    if (first.seq > state.lastSeq + 1) {
+      const gap = await this.#readRange(room, state.lastSeq, first.seq - 1);
+      fresh = [...gap, ...fresh];
+    }
+    for (const message of fresh) {
+      if (message.seq <= state.lastSeq) continue;
+      // A hole the store could not fill yet stops delivery; the reconcile check retries it.
+      if (message.seq !== state.lastSeq + 1) break;
+      const frame = frameOf(message);
+      for (const [peer, given] of state.subscribers) {
+        if (given < message.seq) {
+          state.subscribers.set(peer, message.seq);
+          peer.send(frame);
+        }
+      }
+      state.lastSeq = message.seq;
+    }
+  }
+
+  async #readRange(room: string, afterSeq: number, toSeq: number): Promise<ChatMessage[]> {
+    const messages: ChatMessage[] = [];
+    for (let from = afterSeq; from < toSeq;) {
+      const page = await this.#store.after(room, from, Math.min(PAGE, toSeq - from));
+      if (page.length === 0) break;
+      messages.push(...page);
+      from = page[page.length - 1]!.seq;
+    }
+    return messages;
+  }
+
+  #scheduleReconcile(room: string, state: RoomState): void {
+    if (state.reconcileTimer !== undefined) return;
+    state.reconcileTimer = setTimeout(() => {
+      state.reconcileTimer = undefined;
+      if (this.#rooms.get(room) !== state) return;
+      this.#enqueue(room, state, async () => {
+        const head = await this.#store.head(room);
+        if (head > state.lastSeq) {
+          await this.#deliver(room, state, await this.#readRange(room, state.lastSeq, head));
+        }
+      });
+    }, this.#reconcileDelayMs);
+  }
+}
+
+function frameOf(message: ChatMessage): string {
+  return encodeServerFrame({ type: "message", ...message });
+}

@@ -1,0 +1,358 @@
+import assert from "node:assert/strict";
+import { systemClock } from "./clock.ts";
+import { CLOSE_SESSION_ENDED, Hub, type HubOptions, type Peer } from "./hub.ts";
+import type { MessageStore } from "./message_store.ts";
+import { KvMessageStore } from "./message_store_kv.ts";
+import { type ChatMessage, RESUME_MAX, type ServerFrame } from "./protocol.ts";
+
+/** A peer that records what the hub does to it. */
+class FakePeer implements Peer {
+  readonly frames: ServerFrame[] = [];
+  readonly revoked: string[] = [];
+  closed: { code: number; reason: string } | undefined;
+  lastSeenAt = 0;
+
+  constructor(readonly userId: string, readonly sessionId = `session-of-${userId}`) {}
+
+  send(frame: string): void {
+    this.frames.push(JSON.parse(frame));
+  }
+
+  close(code: number, reason: string): void {
+    this.closed = { code, reason };
+  }
+
+  roomRevoked(room: string): void {
+    this.revoked.push(room);
+  }
+
+  /** Seqs of the message frames received for `room`, in arrival order. */
+  seqs(room = "room"): number[] {
+    return this.frames.flatMap((f) => f.type === "message" && f.room === room ? [f.seq] : []);
+  }
+
+  /** The `subscribed` frames received. */
+  subscriptions(): Extract<ServerFrame, { type: "subscribed" }>[] {
+    return this.frames.flatMap((f) => f.type === "subscribed" ? [f] : []);
+  }
+}
+
+interface Setup {
+  hub: Hub;
+  store: MessageStore;
+  /** Appends `count` messages to `room` through the store and returns them. */
+  append(count: number, room?: string): Promise<ChatMessage[]>;
+  /** Connects a new peer to the hub. */
+  peer(userId?: string, sessionId?: string): FakePeer;
+}
+
+/** Runs `fn` with a hub on a real KV store; the reconcile check is off unless asked for. */
+async function withHub(
+  fn: (setup: Setup) => Promise<void>,
+  options: HubOptions = {},
+): Promise<void> {
+  const kv = await Deno.openKv(":memory:");
+  const store = new KvMessageStore(kv, systemClock);
+  const hub = new Hub(store, { reconcileDelayMs: 3_600_000, ...options });
+  let sent = 0;
+  const append = async (count: number, room = "room") => {
+    const drafts = Array.from({ length: count }, () => {
+      const n = sent++;
+      return { room, from: "sender", author: "Sender", clientId: `client-${n}`, text: `text ${n}` };
+    });
+    return (await store.append(drafts)).map((result) => result.message);
+  };
+  const peer = (userId = "u1", sessionId?: string) => {
+    const created = new FakePeer(userId, sessionId);
+    hub.addPeer(created);
+    return created;
+  };
+  try {
+    await fn({ hub, store, append, peer });
+  } finally {
+    await hub.idle();
+    hub.close();
+    kv.close();
+  }
+}
+
+function range(first: number, last: number): number[] {
+  return Array.from({ length: last - first + 1 }, (_, i) => first + i);
+}
+
+/** Polls until `condition` holds; fails after `timeoutMs`. */
+async function waitFor(condition: () => boolean, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
+}
+
+Deno.test("Hub.subscribe() without after sends subscribed with the room's head and no messages", async () => {
+  await withHub(async ({ hub, append, peer }) => {
+    await append(3);
+    const alice = peer();
+    await hub.subscribe(alice, "room", undefined, "ref-1");
+    assert.deepEqual(alice.frames, [{
+      type: "subscribed",
+      ref: "ref-1",
+      room: "room",
+      head: 3,
+      reset: false,
+    }]);
+    const bob = peer("u2");
+    await hub.subscribe(bob, "empty", undefined);
+    assert.deepEqual(bob.frames, [{ type: "subscribed", room: "empty", head: 0, reset: false }]);
+  });
+});
+
+Deno.test("Hub.subscribe() with after replays exactly the missed messages in order, then live ones", async () => {
+  await withHub(async ({ hub, append, peer }) => {
+    const stored = await append(5);
+    const alice = peer();
+    await hub.subscribe(alice, "room", 2);
+    assert.deepEqual(alice.subscriptions(), [{
+      type: "subscribed",
+      room: "room",
+      head: 5,
+      reset: false,
+    }]);
+    assert.deepEqual(alice.seqs(), [3, 4, 5]);
+    assert.deepEqual(alice.frames[1], { type: "message", ...stored[2]! });
+    const live = await append(2);
+    hub.handle({ kind: "messages", room: "room", messages: live });
+    await hub.idle();
+    assert.deepEqual(alice.seqs(), [3, 4, 5, 6, 7]);
+  });
+});
+
+Deno.test("Hub.subscribe() with after equal to the head replays nothing", async () => {
+  await withHub(async ({ hub, append, peer }) => {
+    await append(4);
+    const alice = peer();
+    await hub.subscribe(alice, "room", 4);
+    assert.deepEqual(alice.subscriptions(), [{
+      type: "subscribed",
+      room: "room",
+      head: 4,
+      reset: false,
+    }]);
+    assert.deepEqual(alice.seqs(), []);
+  });
+});
+
+Deno.test("Hub.subscribe() replays exactly RESUME_MAX missed messages, and resets past that", async () => {
+  await withHub(async ({ hub, append, peer }) => {
+    await append(RESUME_MAX + 2);
+    const exact = peer("u1");
+    await hub.subscribe(exact, "room", 2);
+    assert.equal(exact.subscriptions()[0]!.reset, false);
+    assert.deepEqual(exact.seqs(), range(3, RESUME_MAX + 2));
+    const tooFar = peer("u2");
+    await hub.subscribe(tooFar, "room", 1);
+    assert.deepEqual(tooFar.subscriptions(), [
+      { type: "subscribed", room: "room", head: RESUME_MAX + 2, reset: true },
+    ]);
+    assert.deepEqual(tooFar.seqs(), []);
+  });
+});
+
+Deno.test("Hub.subscribe() with after beyond the room's head answers reset without replay", async () => {
+  await withHub(async ({ hub, append, peer }) => {
+    await append(3);
+    const alice = peer();
+    await hub.subscribe(alice, "room", 10);
+    assert.deepEqual(alice.subscriptions(), [{
+      type: "subscribed",
+      room: "room",
+      head: 3,
+      reset: true,
+    }]);
+    assert.deepEqual(alice.seqs(), []);
+  });
+});
+
+Deno.test("Hub.handle() delivers broker events to every subscriber once, in seq order", async () => {
+  await withHub(async ({ hub, append, peer }) => {
+    const alice = peer("u1");
+    const bob = peer("u2");
+    const other = peer("u3");
+    await hub.subscribe(alice, "room", undefined);
+    await hub.subscribe(bob, "room", undefined);
+    await hub.subscribe(other, "elsewhere", undefined);
+    for (const size of [1, 3, 2]) {
+      hub.handle({ kind: "messages", room: "room", messages: await append(size) });
+    }
+    await hub.idle();
+    assert.deepEqual(alice.seqs(), range(1, 6));
+    assert.deepEqual(bob.seqs(), range(1, 6));
+    assert.deepEqual(other.frames.filter((f) => f.type === "message"), []);
+  });
+});
+
+Deno.test("Hub.handle() fills a gap in an event's seqs from the store", async () => {
+  await withHub(async ({ hub, append, peer }) => {
+    await append(3);
+    const alice = peer();
+    await hub.subscribe(alice, "room", undefined);
+    const later = await append(3);
+    hub.handle({ kind: "messages", room: "room", messages: later.slice(1) });
+    await hub.idle();
+    assert.deepEqual(alice.seqs(), [4, 5, 6]);
+    assert.deepEqual(alice.frames.at(1), { type: "message", ...later[0]! });
+  });
+});
+
+Deno.test("Hub.handle() delivers events that arrive out of order once, in seq order", async () => {
+  await withHub(async ({ hub, append, peer }) => {
+    const alice = peer();
+    await hub.subscribe(alice, "room", undefined);
+    const first = await append(2);
+    const second = await append(2);
+    hub.handle({ kind: "messages", room: "room", messages: second });
+    hub.handle({ kind: "messages", room: "room", messages: first });
+    await hub.idle();
+    assert.deepEqual(alice.seqs(), [1, 2, 3, 4]);
+  });
+});
+
+Deno.test("Hub delivers every seq once, in order, when the broker drops events (reconcile check)", async () => {
+  await withHub(async ({ hub, append, peer }) => {
+    await append(2);
+    const alice = peer();
+    await hub.subscribe(alice, "room", undefined);
+    const delivered = await append(2);
+    await append(2); // Its event is dropped.
+    await append(1); // So is this one.
+    hub.handle({ kind: "messages", room: "room", messages: delivered });
+    await waitFor(() => alice.seqs().length >= 5);
+    await hub.idle();
+    assert.deepEqual(alice.seqs(), [3, 4, 5, 6, 7]);
+  }, { reconcileDelayMs: 1 });
+});
+
+Deno.test("Hub.handle() does not resend messages of repeated or out-of-date events", async () => {
+  await withHub(async ({ hub, append, peer }) => {
+    const alice = peer();
+    await hub.subscribe(alice, "room", undefined);
+    const messages = await append(3);
+    hub.handle({ kind: "messages", room: "room", messages });
+    hub.handle({ kind: "messages", room: "room", messages });
+    hub.handle({ kind: "messages", room: "room", messages: messages.slice(0, 1) });
+    await hub.idle();
+    hub.handle({ kind: "messages", room: "room", messages: messages.slice(1, 2) });
+    hub.handle({ kind: "messages", room: "room", messages: [] });
+    await hub.idle();
+    assert.deepEqual(alice.seqs(), [1, 2, 3]);
+  });
+});
+
+Deno.test("Hub.subscribe() with after never interleaves its replay with live messages", async () => {
+  await withHub(async ({ hub, append, peer }) => {
+    await append(5);
+    const watcher = peer("u1");
+    await hub.subscribe(watcher, "room", undefined);
+    const live = await append(3);
+    const resumer = peer("u2");
+    const subscribed = hub.subscribe(resumer, "room", 3);
+    hub.handle({ kind: "messages", room: "room", messages: live });
+    await subscribed;
+    await hub.idle();
+    assert.deepEqual(resumer.seqs(), [4, 5, 6, 7, 8]);
+    assert.equal(resumer.frames[0]!.type, "subscribed");
+    assert.deepEqual(watcher.seqs(), [6, 7, 8]);
+  });
+});
+
+Deno.test("Hub.subscribe() during a delivery sends subscribed first and no message up to its head", async () => {
+  await withHub(async ({ hub, append, peer }) => {
+    const watcher = peer("u1");
+    await hub.subscribe(watcher, "room", undefined);
+    hub.handle({ kind: "messages", room: "room", messages: await append(2) });
+    const late = peer("u2");
+    await hub.subscribe(late, "room", undefined);
+    hub.handle({ kind: "messages", room: "room", messages: await append(1) });
+    await hub.idle();
+    assert.deepEqual(late.frames.map((f) => f.type), ["subscribed", "message"]);
+    assert.deepEqual(late.subscriptions()[0]?.head, 2);
+    assert.deepEqual(late.seqs(), [3]);
+    assert.deepEqual(watcher.seqs(), [1, 2, 3]);
+  });
+});
+
+Deno.test("Hub.unsubscribe() stops delivery of that room to that peer only", async () => {
+  await withHub(async ({ hub, append, peer }) => {
+    const alice = peer("u1");
+    const bob = peer("u2");
+    await hub.subscribe(alice, "room", undefined);
+    await hub.subscribe(bob, "room", undefined);
+    hub.handle({ kind: "messages", room: "room", messages: await append(1) });
+    await hub.idle();
+    assert.equal(hub.unsubscribe(alice, "room"), true);
+    assert.equal(hub.unsubscribe(alice, "room"), false);
+    hub.handle({ kind: "messages", room: "room", messages: await append(1) });
+    await hub.idle();
+    assert.deepEqual(alice.seqs(), [1]);
+    assert.deepEqual(bob.seqs(), [1, 2]);
+    assert.equal(hub.unsubscribe(bob, "room"), true);
+    assert.equal(hub.roomCount, 0);
+  });
+});
+
+Deno.test("Hub.removePeer() stops every delivery to that peer", async () => {
+  await withHub(async ({ hub, append, peer }) => {
+    const alice = peer("u1");
+    const bob = peer("u2");
+    await hub.subscribe(alice, "room", undefined);
+    await hub.subscribe(alice, "other", undefined);
+    await hub.subscribe(bob, "room", undefined);
+    hub.removePeer(alice);
+    assert.equal(hub.peers.has(alice), false);
+    assert.equal(hub.roomCount, 1);
+    hub.handle({ kind: "messages", room: "room", messages: await append(1) });
+    hub.handle({ kind: "messages", room: "other", messages: await append(1, "other") });
+    await hub.idle();
+    assert.deepEqual(alice.frames.filter((f) => f.type === "message"), []);
+    assert.deepEqual(bob.seqs(), [1]);
+  });
+});
+
+Deno.test("Hub.handle() of a left event unsubscribes that user's peers and tells them", async () => {
+  await withHub(async ({ hub, append, peer }) => {
+    const aliceTab1 = peer("alice", "s1");
+    const aliceTab2 = peer("alice", "s2");
+    const bob = peer("bob");
+    for (const each of [aliceTab1, aliceTab2, bob]) await hub.subscribe(each, "room", undefined);
+    await hub.subscribe(aliceTab1, "kept", undefined);
+    hub.handle({ kind: "left", room: "room", user: "alice" });
+    assert.deepEqual(aliceTab1.revoked, ["room"]);
+    assert.deepEqual(aliceTab2.revoked, ["room"]);
+    assert.deepEqual(bob.revoked, []);
+    hub.handle({ kind: "messages", room: "room", messages: await append(1) });
+    hub.handle({ kind: "messages", room: "kept", messages: await append(1, "kept") });
+    await hub.idle();
+    assert.deepEqual(aliceTab1.seqs("room"), []);
+    assert.deepEqual(aliceTab2.seqs("room"), []);
+    assert.deepEqual(aliceTab1.seqs("kept"), [1]);
+    assert.deepEqual(bob.seqs("room"), [1]);
+  });
+});
+
+Deno.test("Hub.handle() of session_ended closes that session's peers with code 4001", async () => {
+  await withHub(async ({ hub, peer }) => {
+    const ended = peer("alice", "s1");
+    const sameSession = peer("alice", "s1");
+    const otherSession = peer("alice", "s2");
+    const otherUser = peer("bob", "s3");
+    for (const each of [ended, sameSession, otherSession, otherUser]) {
+      await hub.subscribe(each, "room", undefined);
+    }
+    hub.handle({ kind: "session_ended", session: "s1" });
+    assert.equal(CLOSE_SESSION_ENDED, 4001);
+    assert.equal(ended.closed?.code, 4001);
+    assert.equal(sameSession.closed?.code, 4001);
+    assert.equal(otherSession.closed, undefined);
+    assert.equal(otherUser.closed, undefined);
+  });
+});

@@ -1,0 +1,59 @@
+/**
+ * The one place that spells Deno KV keys. Layout:
+ *
+ * | key                                         | value                       |
+ * | ------------------------------------------- | --------------------------- |
+ * | `["user", userId]`                          | {@linkcode UserRecord}      |
+ * | `["user_by_name", lowercaseName]`           | userId                      |
+ * | `["session", sha256(token) hex]`            | `SessionRecord` (expires)   |
+ * | `["login_fail", "user" or "addr", subject]` | failure window (expires)    |
+ * | `["room", roomId]`                          | `RoomRecord`                |
+ * | `["room_member", roomId, userId]`           | `Membership`                |
+ * | `["user_room", userId, roomId]`             | `Membership`                |
+ * | `["room_head", roomId]`                     | last seq of the room        |
+ * | `["msg", roomId, seq]`                      | `ChatMessage`               |
+ * | `["msg_client", roomId, userId, clientId]`  | `{ id, seq, at }` of a send |
+ *
+ * Messages sort by seq inside `["msg", roomId]`, so history pages are key-range reads.
+ *
+ * @module
+ */
+
+/** Key builders for every record the app persists. */
+export const keys = {
+  /** A user account by id. */
+  user: (userId: string): Deno.KvKey => ["user", userId],
+  /** Index from the case-folded username to the user id (makes names unique). */
+  userByName: (lowercaseName: string): Deno.KvKey => ["user_by_name", lowercaseName],
+  /** A session, addressed by the SHA-256 hex of its token (the token itself is never stored). */
+  session: (tokenHash: string): Deno.KvKey => ["session", tokenHash],
+  /** Failed-login counter for an account name or a client address. */
+  loginFailures: (kind: "user" | "addr", subject: string): Deno.KvKey => [
+    "login_fail",
+    kind,
+    subject,
+  ],
+  /** A room record. */
+  room: (roomId: string): Deno.KvKey => ["room", roomId],
+  /** Prefix of all room records, for listing. */
+  rooms: (): Deno.KvKey => ["room"],
+  /** Membership of a user in a room, addressed from the room. */
+  roomMember: (roomId: string, userId: string): Deno.KvKey => ["room_member", roomId, userId],
+  /** Membership of a user in a room, addressed from the user (lists a user's rooms). */
+  userRoom: (userId: string, roomId: string): Deno.KvKey => ["user_room", userId, roomId],
+  /** Prefix of a user's memberships. */
+  userRooms: (userId: string): Deno.KvKey => ["user_room", userId],
+  /** The last seq stored in a room; absent means 0. */
+  roomHead: (roomId: string): Deno.KvKey => ["room_head", roomId],
+  /** One stored message. */
+  message: (roomId: string, seq: number): Deno.KvKey => ["msg", roomId, seq],
+  /** Prefix of a room's messages. */
+  messages: (roomId: string): Deno.KvKey => ["msg", roomId],
+  /** Idempotency record of a send: one per (room, sender, clientId). */
+  messageByClientId: (roomId: string, userId: string, clientId: string): Deno.KvKey => [
+    "msg_client",
+    roomId,
+    userId,
+    clientId,
+  ],
+};

@@ -1,0 +1,120 @@
+import assert from "node:assert/strict";
+import { keys } from "./kv_keys.ts";
+
+async function withKv(fn: (kv: Deno.Kv) => Promise<void>): Promise<void> {
+  const kv = await Deno.openKv(":memory:");
+  try {
+    await fn(kv);
+  } finally {
+    kv.close();
+  }
+}
+
+async function listKeys(kv: Deno.Kv, prefix: Deno.KvKey): Promise<Deno.KvKey[]> {
+  const found: Deno.KvKey[] = [];
+  for await (const entry of kv.list({ prefix })) found.push(entry.key);
+  return found;
+}
+
+Deno.test("keys.message() of one room sort by seq numerically in real KV", async () => {
+  await withKv(async (kv) => {
+    const seqs = [10, 2, 100, 1, 20, 3, 1000, 9, 11];
+    for (const seq of seqs) await kv.set(keys.message("room", seq), seq);
+    const listed = await listKeys(kv, keys.messages("room"));
+    assert.deepEqual(listed.map((key) => key[2]), [...seqs].sort((a, b) => a - b));
+    const backwards: number[] = [];
+    for await (
+      const entry of kv.list<number>({ prefix: keys.messages("room") }, { reverse: true })
+    ) {
+      backwards.push(entry.value);
+    }
+    assert.deepEqual(backwards, [1000, 100, 20, 11, 10, 9, 3, 2, 1]);
+  });
+});
+
+Deno.test("keys.message() ranges select seqs by number: start at seq 2 excludes 1, includes 10", async () => {
+  await withKv(async (kv) => {
+    for (const seq of [1, 2, 10, 11]) await kv.set(keys.message("room", seq), seq);
+    const listed: number[] = [];
+    const selector = { start: keys.message("room", 2), end: keys.message("room", 11) };
+    for await (const entry of kv.list<number>(selector)) listed.push(entry.value);
+    assert.deepEqual(listed, [2, 10]);
+  });
+});
+
+Deno.test("keys.messages() of a room lists only that room, even when another room's id extends it", async () => {
+  await withKv(async (kv) => {
+    const rooms = ["a", "ab", "a-b", "b", "A"];
+    for (let seq = 1; seq <= 3; seq++) {
+      for (const room of rooms) await kv.set(keys.message(room, seq), room);
+    }
+    for (const room of rooms) {
+      const listed = await listKeys(kv, keys.messages(room));
+      assert.deepEqual(listed, [1, 2, 3].map((seq) => keys.message(room, seq)));
+    }
+    // All messages together: each room's keys form one contiguous run.
+    const all = await listKeys(kv, ["msg"]);
+    const runs = all.map((key) => key[1]).filter((room, i, list) =>
+      i === 0 || room !== list[i - 1]
+    );
+    assert.equal(runs.length, rooms.length);
+  });
+});
+
+Deno.test("keys.userRooms() and keys.rooms() prefixes list only their own records", async () => {
+  await withKv(async (kv) => {
+    await kv.set(keys.userRoom("u1", "r1"), 1);
+    await kv.set(keys.userRoom("u1", "r2"), 1);
+    await kv.set(keys.userRoom("u10", "r1"), 1);
+    await kv.set(keys.roomMember("r1", "u1"), 1);
+    await kv.set(keys.room("r1"), 1);
+    await kv.set(keys.roomHead("r1"), 1);
+    assert.deepEqual(await listKeys(kv, keys.userRooms("u1")), [
+      keys.userRoom("u1", "r1"),
+      keys.userRoom("u1", "r2"),
+    ]);
+    assert.deepEqual(await listKeys(kv, keys.rooms()), [keys.room("r1")]);
+  });
+});
+
+Deno.test("keys builders give distinct keys for distinct records and arguments", () => {
+  const built: Deno.KvKey[] = [
+    keys.user("x"),
+    keys.user("X"),
+    keys.userByName("x"),
+    keys.userByName("X"),
+    keys.session("x"),
+    keys.loginFailures("user", "x"),
+    keys.loginFailures("addr", "x"),
+    keys.room("x"),
+    keys.rooms(),
+    keys.roomMember("x", "y"),
+    keys.roomMember("y", "x"),
+    keys.userRoom("x", "y"),
+    keys.userRooms("x"),
+    keys.roomHead("x"),
+    keys.message("x", 1),
+    keys.message("x", 2),
+    keys.message("y", 1),
+    keys.messages("x"),
+    keys.messageByClientId("x", "y", "z"),
+    keys.messageByClientId("x", "z", "y"),
+    keys.messageByClientId("y", "x", "z"),
+  ];
+  const distinct = new Set(built.map((key) => JSON.stringify(key)));
+  assert.equal(distinct.size, built.length);
+});
+
+Deno.test("keys.userByName() keeps the name as given: callers case-fold before building it", () => {
+  assert.notDeepEqual(keys.userByName("Alice"), keys.userByName("alice"));
+  assert.deepEqual(keys.userByName("Alice".toLowerCase()), keys.userByName("alice"));
+});
+
+Deno.test("keys prefixes are prefixes of the keys they list", () => {
+  const isPrefix = (prefix: Deno.KvKey, key: Deno.KvKey) =>
+    prefix.length < key.length && prefix.every((part, i) => part === key[i]);
+  assert.ok(isPrefix(keys.messages("r"), keys.message("r", 5)));
+  assert.ok(isPrefix(keys.userRooms("u"), keys.userRoom("u", "r")));
+  assert.ok(isPrefix(keys.rooms(), keys.room("r")));
+  assert.ok(!isPrefix(keys.messages("r"), keys.message("r2", 5)));
+});

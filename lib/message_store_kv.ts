@@ -1,0 +1,190 @@
+/**
+ * {@linkcode MessageStore} on Deno KV. Appends are grouped: many messages, of many rooms, go
+ * into one atomic commit, split only where KV's limits require (1,000 mutations, 100 checks,
+ * 800 KiB of data and 80 KiB of keys per commit). Each room's head seq is checked in the commit, so two processes that
+ * append to one room at the same moment cannot both take a seq: the loser re-reads and retries.
+ *
+ * @module
+ */
+import type { Clock } from "./clock.ts";
+import { newId } from "./ids.ts";
+import { keys } from "./kv_keys.ts";
+import type { AppendResult, MessageDraft, MessageStore } from "./message_store.ts";
+import type { ChatMessage } from "./protocol.ts";
+import { commitAtomic } from "./kv_commit.ts";
+
+/** How many new messages one atomic commit holds at most (two mutations each, plus heads). */
+export const MAX_MESSAGES_PER_COMMIT = 250;
+const MAX_ROOMS_PER_COMMIT = 100;
+const MAX_BYTES_PER_COMMIT = 700 * 1024;
+const MAX_ATTEMPTS = 100;
+const KV_READ_BATCH = 10;
+
+/** What the idempotency record of a send holds. */
+interface ClientIdRecord {
+  id: string;
+  seq: number;
+  at: number;
+}
+
+/** Message store backed by Deno KV. */
+export class KvMessageStore implements MessageStore {
+  #kv: Deno.Kv;
+  #clock: Clock;
+
+  /** Stores messages in `kv`, stamping them with `clock`. */
+  constructor(kv: Deno.Kv, clock: Clock) {
+    this.#kv = kv;
+    this.#clock = clock;
+  }
+
+  async append(drafts: readonly MessageDraft[]): Promise<AppendResult[]> {
+    const results: AppendResult[] = [];
+    let start = 0;
+    while (start < drafts.length) {
+      const end = chunkEnd(drafts, start);
+      results.push(...await this.#appendChunk(drafts.slice(start, end)));
+      start = end;
+    }
+    return results;
+  }
+
+  async #appendChunk(drafts: readonly MessageDraft[]): Promise<AppendResult[]> {
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const rooms = [...new Set(drafts.map((draft) => draft.room))];
+      // Heads first: a clientId stored by another process after this read moves its room's
+      // head, so the head check below fails and the retry sees the clientId.
+      const heads = await this.#readMany<number>(rooms.map((room) => keys.roomHead(room)));
+      const stored = await this.#readMany<ClientIdRecord>(drafts.map(clientIdKey));
+      const atomic = this.#kv.atomic();
+      const nextSeq = new Map<string, number>();
+      rooms.forEach((room, i) => {
+        const head = heads[i]!;
+        atomic.check(head);
+        nextSeq.set(room, head.value ?? 0);
+      });
+      const now = this.#clock.now();
+      const results: AppendResult[] = [];
+      const storedEarlier: number[] = [];
+      const firstOfKey = new Map<string, AppendResult>();
+      drafts.forEach((draft, i) => {
+        const key = clientIdKey(draft);
+        const earlier = firstOfKey.get(key.join("\u0000"));
+        if (earlier) return results.push({ message: earlier.message, duplicate: true });
+        const record = stored[i]!.value;
+        if (record) {
+          storedEarlier.push(results.length);
+          return results.push({
+            message: messageOf(draft, record.id, record.seq, record.at),
+            duplicate: true,
+          });
+        }
+        const seq = nextSeq.get(draft.room)! + 1;
+        nextSeq.set(draft.room, seq);
+        const message = messageOf(draft, newId(), seq, now);
+        atomic.set(keys.message(draft.room, seq), message);
+        atomic.set(key, { id: message.id, seq, at: now } satisfies ClientIdRecord);
+        const result = { message, duplicate: false };
+        firstOfKey.set(key.join("\u0000"), result);
+        results.push(result);
+      });
+      rooms.forEach((room, i) => {
+        if (nextSeq.get(room) !== (heads[i]!.value ?? 0)) {
+          atomic.set(keys.roomHead(room), nextSeq.get(room));
+        }
+      });
+      if ((await commitAtomic(atomic)).ok) {
+        await this.#loadStored(results, storedEarlier);
+        return results;
+      }
+      await new Promise((resolve) =>
+        setTimeout(resolve, Math.random() * Math.min(50, 2 ** attempt))
+      );
+    }
+    throw new Error(`append gave up after ${MAX_ATTEMPTS} conflicting attempts`);
+  }
+
+  /** Replaces the duplicates' drafts with the messages stored under their clientIds. */
+  async #loadStored(results: AppendResult[], indexes: number[]): Promise<void> {
+    const originals = await this.#readMany<ChatMessage>(
+      indexes.map((i) => keys.message(results[i]!.message.room, results[i]!.message.seq)),
+    );
+    indexes.forEach((resultIndex, i) => {
+      const original = originals[i]!.value;
+      if (original) results[resultIndex] = { message: original, duplicate: true };
+    });
+  }
+
+  async #readMany<T>(keyList: Deno.KvKey[]): Promise<Deno.KvEntryMaybe<T>[]> {
+    const batches: Promise<Deno.KvEntryMaybe<T>[]>[] = [];
+    for (let i = 0; i < keyList.length; i += KV_READ_BATCH) {
+      batches.push(this.#kv.getMany<T[]>(keyList.slice(i, i + KV_READ_BATCH)));
+    }
+    return (await Promise.all(batches)).flat();
+  }
+
+  async after(room: string, afterSeq: number, limit: number): Promise<ChatMessage[]> {
+    const entries = this.#kv.list<ChatMessage>(
+      { prefix: keys.messages(room), start: keys.message(room, afterSeq + 1) },
+      { limit, batchSize: Math.min(limit, 500) },
+    );
+    const messages: ChatMessage[] = [];
+    for await (const entry of entries) messages.push(entry.value);
+    return messages;
+  }
+
+  async before(room: string, beforeSeq: number | undefined, limit: number): Promise<ChatMessage[]> {
+    const selector = beforeSeq === undefined
+      ? { prefix: keys.messages(room) }
+      : { prefix: keys.messages(room), end: keys.message(room, beforeSeq) };
+    const entries = this.#kv.list<ChatMessage>(selector, {
+      limit,
+      reverse: true,
+      batchSize: Math.min(limit, 500),
+    });
+    const messages: ChatMessage[] = [];
+    for await (const entry of entries) messages.push(entry.value);
+    return messages.reverse();
+  }
+
+  async head(room: string): Promise<number> {
+    return (await this.#kv.get<number>(keys.roomHead(room))).value ?? 0;
+  }
+}
+
+function clientIdKey(draft: MessageDraft): Deno.KvKey {
+  return keys.messageByClientId(draft.room, draft.from, draft.clientId);
+}
+
+function messageOf(draft: MessageDraft, id: string, seq: number, at: number): ChatMessage {
+  return {
+    room: draft.room,
+    seq,
+    id,
+    from: draft.from,
+    author: draft.author,
+    text: draft.text,
+    at,
+  };
+}
+
+/** Index after the last draft that fits one commit starting at `start` (at least one). */
+function chunkEnd(drafts: readonly MessageDraft[], start: number): number {
+  const rooms = new Set<string>();
+  let bytes = 0;
+  let end = start;
+  while (end < drafts.length && end - start < MAX_MESSAGES_PER_COMMIT) {
+    const draft = drafts[end]!;
+    // Upper bound of the UTF-8 size of the message and its keys, without encoding it.
+    const size = 3 * (draft.text.length + draft.author.length) + 512;
+    const newRoom = !rooms.has(draft.room);
+    if (
+      end > start &&
+      (bytes + size > MAX_BYTES_PER_COMMIT || (newRoom && rooms.size >= MAX_ROOMS_PER_COMMIT))
+    ) break;
+    rooms.add(draft.room);
+    bytes += size;
+    end++;
+  }
+  return end;
+}

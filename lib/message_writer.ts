@@ -1,0 +1,86 @@
+/**
+ * Group commit: sends that arrive while a commit is in flight are stored together in the next
+ * one, so the message rate is not bounded by one KV commit per message, and an idle server
+ * still commits a lone message at once. Acks resolve only after the commit; each committed
+ * batch is then announced once per room.
+ *
+ * @module
+ */
+import type { AppendResult, MessageDraft, MessageStore } from "./message_store.ts";
+import type { ChatMessage } from "./protocol.ts";
+
+/** Receives the messages of one committed batch of one room, ascending by seq. */
+export type CommittedHandler = (room: string, messages: ChatMessage[]) => void;
+
+interface PendingWrite {
+  draft: MessageDraft;
+  resolve: (result: AppendResult) => void;
+  reject: (error: unknown) => void;
+}
+
+/** Most drafts taken into one `store.append` call. */
+export const MAX_DRAFTS_PER_BATCH = 2000;
+
+/** Queues sends and stores them in grouped commits. */
+export class MessageWriter {
+  #store: MessageStore;
+  #onCommitted: CommittedHandler;
+  #queue: PendingWrite[] = [];
+  #draining: Promise<void> | undefined;
+
+  /** Writes to `store` and calls `onCommitted` after each commit. */
+  constructor(store: MessageStore, onCommitted: CommittedHandler) {
+    this.#store = store;
+    this.#onCommitted = onCommitted;
+  }
+
+  /**
+   * Stores one message; resolves after it is durable. Duplicates (same room, sender and
+   * clientId) resolve with the original message and are announced again, harmlessly, so a
+   * message whose first announcement was lost in a crash still reaches live subscribers.
+   */
+  write(draft: MessageDraft): Promise<AppendResult> {
+    return new Promise((resolve, reject) => {
+      this.#queue.push({ draft, resolve, reject });
+      this.#draining ??= this.#drain();
+    });
+  }
+
+  /** Resolves when every queued write has been committed or failed. */
+  async flush(): Promise<void> {
+    while (this.#draining) await this.#draining;
+  }
+
+  async #drain(): Promise<void> {
+    try {
+      while (this.#queue.length > 0) {
+        const batch = this.#queue.splice(0, MAX_DRAFTS_PER_BATCH);
+        let results: AppendResult[];
+        try {
+          results = await this.#store.append(batch.map((pending) => pending.draft));
+        } catch (error) {
+          for (const pending of batch) pending.reject(error);
+          continue;
+        }
+        batch.forEach((pending, i) => pending.resolve(results[i]!));
+        const byRoom = new Map<string, Map<number, ChatMessage>>();
+        for (const { message } of results) {
+          const bySeq = byRoom.get(message.room) ?? new Map<number, ChatMessage>();
+          byRoom.set(message.room, bySeq.set(message.seq, message));
+        }
+        for (const [room, bySeq] of byRoom) {
+          try {
+            this.#onCommitted(room, [...bySeq.values()].sort((a, b) => a.seq - b.seq));
+          } catch (error) {
+            // The messages are stored and acked; subscribers catch up from the store.
+            console.error(`writer: announcing a batch of room ${room} failed`, error);
+          }
+        }
+      }
+    } finally {
+      // In the same turn as the last queue check, so a write made right after an ack starts a
+      // new drain instead of joining one that has already ended.
+      this.#draining = undefined;
+    }
+  }
+}

@@ -1,0 +1,247 @@
+/**
+ * Wire protocol v1: every frame that crosses the chat WebSocket, shared by the server and the
+ * browser islands. This module must stay browser-compatible (no Deno APIs).
+ *
+ * Client frames are validated by {@linkcode parseClientFrame}; server frames are built by the
+ * server from the {@linkcode ServerFrame} union and read by the browser client.
+ * The full description lives in `docs/PROTOCOL.md`.
+ *
+ * @module
+ */
+import * as v from "valibot";
+
+/** Version of this protocol; the client connects to `/ws?v=1` and `welcome` repeats it. */
+export const PROTOCOL_VERSION = 1;
+/** Largest client frame accepted, in UTF-8 bytes. Larger frames get a `frame_too_large` error. */
+export const MAX_FRAME_BYTES = 32 * 1024;
+/** Longest message text, counted in Unicode code points by {@linkcode countChars}. */
+export const MAX_TEXT_CHARS = 4000;
+/** Largest history page a client may ask for; also the default page size. */
+export const HISTORY_PAGE_MAX = 100;
+/** Most missed messages replayed on resume; past it the server answers `reset: true`. */
+export const RESUME_MAX = 1000;
+
+/**
+ * Counts the characters of a message the way every limit in this product does: in Unicode
+ * code points, so an emoji is one (a ZWJ sequence counts each joined code point) and
+ * zero-width or direction marks count like any other character.
+ */
+export function countChars(text: string): number {
+  let count = 0;
+  for (const _ of text) count++;
+  return count;
+}
+
+const RoomId = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{1,64}$/, "invalid room id"));
+const ClientId = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{8,64}$/, "invalid clientId"));
+const Seq = v.pipe(v.number(), v.safeInteger(), v.minValue(0));
+const Ref = v.optional(v.pipe(v.string(), v.maxLength(64)));
+const Text = v.pipe(
+  v.string(),
+  v.check((text) => text.trim().length > 0, "text is empty"),
+  v.check(
+    (text) => countChars(text) <= MAX_TEXT_CHARS,
+    `text is over ${MAX_TEXT_CHARS} characters`,
+  ),
+);
+
+const SubscribeFrame = v.object({
+  type: v.literal("subscribe"),
+  ref: Ref,
+  room: RoomId,
+  /** Resume: the last seq this client has; the server replays every later message. */
+  after: v.optional(Seq),
+});
+const UnsubscribeFrame = v.object({ type: v.literal("unsubscribe"), ref: Ref, room: RoomId });
+const SendFrame = v.object({
+  type: v.literal("send"),
+  ref: Ref,
+  room: RoomId,
+  clientId: ClientId,
+  text: Text,
+});
+const HistoryFrame = v.object({
+  type: v.literal("history"),
+  ref: Ref,
+  room: RoomId,
+  /** Page ends just before this seq; omitted means the newest page. */
+  before: v.optional(Seq),
+  limit: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(HISTORY_PAGE_MAX))),
+});
+const PingFrame = v.object({ type: v.literal("ping"), ref: Ref });
+const PongFrame = v.object({ type: v.literal("pong"), ref: Ref });
+
+const ClientFrameSchema = v.variant("type", [
+  SubscribeFrame,
+  UnsubscribeFrame,
+  SendFrame,
+  HistoryFrame,
+  PingFrame,
+  PongFrame,
+]);
+
+/** Every frame a client may send. Unknown fields (such as a forged `from`) are dropped. */
+export type ClientFrame = v.InferOutput<typeof ClientFrameSchema>;
+/** The `type` of a client frame. */
+export type ClientFrameType = ClientFrame["type"];
+const CLIENT_FRAME_TYPES: ReadonlySet<string> = new Set<ClientFrameType>([
+  "subscribe",
+  "unsubscribe",
+  "send",
+  "history",
+  "ping",
+  "pong",
+]);
+
+/** A stored chat message as every client sees it. */
+export interface ChatMessage {
+  /** Room the message belongs to. */
+  room: string;
+  /** Position in the room: starts at 1, strictly increasing, no gaps. */
+  seq: number;
+  /** Server-assigned unique id. */
+  id: string;
+  /** User id of the sender, taken from the session. */
+  from: string;
+  /** Username of the sender at the time of sending. */
+  author: string;
+  /** Message text as sent. */
+  text: string;
+  /** Server time of storing, in milliseconds since the epoch. */
+  at: number;
+}
+
+/** Machine-readable reason of an `error` frame. */
+export type ErrorCode =
+  | "bad_frame"
+  | "binary_frame"
+  | "frame_too_large"
+  | "unknown_type"
+  | "not_member"
+  | "rate_limited"
+  | "internal";
+
+/** Every frame the server sends. */
+export type ServerFrame =
+  | {
+    type: "welcome";
+    v: typeof PROTOCOL_VERSION;
+    user: { id: string; name: string };
+    /** Id of the server isolate (worker) holding this socket. */
+    node: string;
+    /** The server pings this often; a peer silent for twice as long is dropped. */
+    heartbeatMs: number;
+  }
+  | {
+    type: "subscribed";
+    ref?: string;
+    room: string;
+    /** Last seq stored in the room when the subscription started. */
+    head: number;
+    /** True when the missed messages were too many (or `after` was ahead of the room): reload history. */
+    reset: boolean;
+  }
+  | { type: "unsubscribed"; ref?: string; room: string }
+  | ({ type: "message" } & ChatMessage)
+  | { type: "ack"; room: string; clientId: string; id: string; seq: number; at: number }
+  | {
+    type: "history";
+    ref?: string;
+    room: string;
+    /** Ascending by seq. */
+    messages: ChatMessage[];
+    /** True when older messages exist before the first one of this page. */
+    hasMore: boolean;
+  }
+  | { type: "ping" }
+  | { type: "pong"; ref?: string }
+  | {
+    type: "error";
+    code: ErrorCode;
+    message: string;
+    /** The `ref` of the offending request, when it had one. */
+    ref?: string;
+    /** The `type` of the offending request, when it could be read. */
+    request?: string;
+    room?: string;
+    clientId?: string;
+    /** For `rate_limited`: when to try again. */
+    retryAfterMs?: number;
+  };
+
+/** The error frame shape, as returned by {@linkcode parseClientFrame}. */
+export type ErrorFrame = Extract<ServerFrame, { type: "error" }>;
+
+/** Result of {@linkcode parseClientFrame}. */
+export type ParseResult = { ok: true; frame: ClientFrame } | { ok: false; error: ErrorFrame };
+
+const encoder = new TextEncoder();
+
+/**
+ * Validates one raw WebSocket frame from a client.
+ *
+ * Never throws: any malformed, oversized, binary or unknown frame yields an `error` frame that
+ * names the request (`ref`, `type`, `room`, `clientId`) as far as it could be read.
+ */
+export function parseClientFrame(raw: unknown): ParseResult {
+  if (typeof raw !== "string") {
+    return fail({
+      code: "binary_frame",
+      message: "binary frames are not supported; send JSON text",
+    });
+  }
+  if (
+    raw.length > MAX_FRAME_BYTES ||
+    (raw.length * 3 > MAX_FRAME_BYTES && encoder.encode(raw).length > MAX_FRAME_BYTES)
+  ) {
+    return fail({ code: "frame_too_large", message: `frame is over ${MAX_FRAME_BYTES} bytes` });
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(raw);
+  } catch {
+    return fail({ code: "bad_frame", message: "frame is not valid JSON" });
+  }
+  if (typeof data !== "object" || data === null || Array.isArray(data)) {
+    return fail({ code: "bad_frame", message: "frame must be a JSON object" });
+  }
+  const named = describeRequest(data as Record<string, unknown>);
+  const type = (data as Record<string, unknown>).type;
+  if (typeof type !== "string" || !CLIENT_FRAME_TYPES.has(type)) {
+    return fail({ ...named, code: "unknown_type", message: "unknown frame type" });
+  }
+  const result = v.safeParse(ClientFrameSchema, data);
+  if (!result.success) {
+    const issue = result.issues[0];
+    const path = issue.path?.map((item) => String(item.key)).join(".");
+    return fail({
+      ...named,
+      code: "bad_frame",
+      message: path ? `${path}: ${issue.message}` : issue.message,
+    });
+  }
+  return { ok: true, frame: result.output };
+}
+
+function fail(error: Omit<ErrorFrame, "type">): ParseResult {
+  return { ok: false, error: { type: "error", ...error } };
+}
+
+/** Picks the fields that name a request, only where they have the right shape. */
+function describeRequest(data: Record<string, unknown>): Partial<ErrorFrame> {
+  const named: Partial<ErrorFrame> = {};
+  const pick = (key: "ref" | "room" | "clientId") => {
+    const value = Object.hasOwn(data, key) ? data[key] : undefined;
+    if (typeof value === "string" && value.length <= 64) named[key] = value;
+  };
+  pick("ref");
+  pick("room");
+  pick("clientId");
+  if (typeof data.type === "string" && data.type.length <= 32) named.request = data.type;
+  return named;
+}
+
+/** Serializes a server frame; the server calls it once per broadcast, not once per socket. */
+export function encodeServerFrame(frame: ServerFrame): string {
+  return JSON.stringify(frame);
+}

@@ -1,0 +1,26 @@
+/**
+ * Everything a route needs from the node, created once by `createChatServer`.
+ *
+ * @module
+ */
+import type { Accounts } from "./accounts.ts";
+import type { Assets } from "./assets.ts";
+import type { AuthService } from "./auth_service.ts";
+import type { Broker } from "./broker.ts";
+import type { Config } from "./config.ts";
+import type { ConnectionDeps } from "./connection.ts";
+import type { Rooms } from "./rooms.ts";
+import type { Sessions } from "./sessions.ts";
+
+/** The node's parts, as routes see them. */
+export interface Services {
+  config: Config;
+  accounts: Accounts;
+  sessions: Sessions;
+  auth: AuthService;
+  rooms: Rooms;
+  broker: Broker;
+  assets: Assets;
+  /** What each WebSocket connection is given. */
+  connection: ConnectionDeps;
+}

@@ -1,0 +1,28 @@
+/**
+ * Entry point for `deno serve` (one node per worker with `--parallel`): reads the
+ * configuration, opens Deno KV, joins the BroadcastChannel broker and serves the chat.
+ *
+ * @module
+ */
+import { BroadcastChannelBroker } from "./lib/broker_broadcast_channel.ts";
+import { createChatServer } from "./lib/chat_server.ts";
+import { readConfig } from "./lib/config.ts";
+import { openKv } from "./lib/open_kv.ts";
+
+const config = readConfig(Deno.env.toObject());
+const server = await createChatServer({
+  config,
+  kv: await openKv(config.kvPath),
+  broker: new BroadcastChannelBroker(),
+});
+
+// The heartbeat timer and the broker keep the event loop alive, so stopping is explicit.
+// Acked messages are already committed; this only lets queued writes finish.
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  Deno.addSignalListener(signal, async () => {
+    await server.close();
+    Deno.exit(0);
+  });
+}
+
+export default { fetch: server.fetch } satisfies Deno.ServeDefaultExport;

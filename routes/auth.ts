@@ -1,0 +1,68 @@
+/**
+ * JSON API for accounts: `POST /api/auth/register`, `/login`, `/logout`, and `GET /api/me`.
+ *
+ * @module
+ */
+import { Hono } from "hono";
+import { validator } from "hono/validator";
+import * as v from "valibot";
+import type { AppEnv } from "../lib/app_env.ts";
+import type { AuthRefusal } from "../lib/auth_service.ts";
+import { clientAddress } from "../lib/client_address.ts";
+import { clearSessionCookie, setSessionCookie } from "../lib/middleware/session.ts";
+import type { Services } from "../lib/services.ts";
+
+const Credentials = v.object({ username: v.string(), password: v.string() });
+
+/** Validates a JSON body against a valibot schema; answers 400 with the first problem. */
+export function jsonBody<T extends v.GenericSchema>(schema: T) {
+  return validator("json", (value, c) => {
+    const result = v.safeParse(schema, value);
+    if (!result.success) return c.json({ error: result.issues[0].message }, 400);
+    return result.output as v.InferOutput<T>;
+  });
+}
+
+/** Routes of the account API, to mount at `/api`. */
+export function authRoutes(services: Services): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  const refuse = (refusal: AuthRefusal) =>
+    Response.json(
+      { error: refusal.message, retryAfterSeconds: refusal.retryAfterSeconds },
+      {
+        status: refusal.status,
+        headers: refusal.retryAfterSeconds
+          ? { "retry-after": String(refusal.retryAfterSeconds) }
+          : {},
+      },
+    );
+
+  app.post("/auth/register", jsonBody(Credentials), async (c) => {
+    const { username, password } = c.req.valid("json");
+    const result = await services.auth.register(username, password);
+    if (!result.ok) return refuse(result);
+    setSessionCookie(c, result.token, result.session);
+    return c.json({ user: result.user }, 201);
+  });
+
+  app.post("/auth/login", jsonBody(Credentials), async (c) => {
+    const { username, password } = c.req.valid("json");
+    const result = await services.auth.login(username, password, clientAddress(c));
+    if (!result.ok) return refuse(result);
+    setSessionCookie(c, result.token, result.session);
+    return c.json({ user: result.user });
+  });
+
+  app.post("/auth/logout", async (c) => {
+    if (c.var.session) await services.auth.logout(c.var.session);
+    clearSessionCookie(c);
+    return c.body(null, 204);
+  });
+
+  app.get("/me", (c) => {
+    if (!c.var.user) return c.json({ error: "Not signed in" }, 401);
+    return c.json({ user: c.var.user });
+  });
+
+  return app;
+}

@@ -1,0 +1,78 @@
+/**
+ * Server-rendered pages: `/` (the chat, for signed-in users), `/login`, `/register`, and the
+ * HTML form posts behind them (`POST /login`, `/register`, `/logout`).
+ *
+ * @module
+ */
+import { Hono } from "hono";
+import type { VNode } from "preact";
+import { renderToString } from "preact-render-to-string";
+import { AuthForm } from "../components/AuthForm.tsx";
+import { Island } from "../components/Island.tsx";
+import { Layout } from "../components/Layout.tsx";
+import ChatApp from "../islands/ChatApp.tsx";
+import type { AppEnv } from "../lib/app_env.ts";
+import type { AuthRefusal, SignedIn } from "../lib/auth_service.ts";
+import { clientAddress } from "../lib/client_address.ts";
+import { clearSessionCookie, setSessionCookie } from "../lib/middleware/session.ts";
+import type { Services } from "../lib/services.ts";
+
+/** Page routes, to mount at `/`. */
+export function pageRoutes(services: Services): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  const html = (page: VNode, status: 200 | 400 | 401 | 409 | 429 = 200) =>
+    new Response("<!doctype html>" + renderToString(page), {
+      status,
+      headers: { "content-type": "text/html; charset=utf-8" },
+    });
+  const authPage = (mode: "login" | "register", refusal?: AuthRefusal, username?: string) =>
+    html(
+      <Layout
+        title={mode === "login" ? "Log in · Deno Chat" : "Sign up · Deno Chat"}
+        stylesUrl={services.assets.url("styles.css")}
+      >
+        <AuthForm mode={mode} error={refusal?.message} username={username} />
+      </Layout>,
+      refusal?.status,
+    );
+
+  app.get("/", async (c) => {
+    const user = c.var.user;
+    if (!user) return c.redirect("/login");
+    const rooms = await services.rooms.lists(user.id);
+    c.header("cache-control", "no-store");
+    return html(
+      <Layout
+        title="Deno Chat"
+        stylesUrl={services.assets.url("styles.css")}
+        scriptUrl={services.assets.url("islands.js")}
+        user={user}
+      >
+        <Island name="ChatApp" component={ChatApp} props={{ user, rooms }} />
+      </Layout>,
+    );
+  });
+
+  for (const mode of ["login", "register"] as const) {
+    app.get(`/${mode}`, (c) => c.var.user ? c.redirect("/") : authPage(mode));
+    app.post(`/${mode}`, async (c) => {
+      const form = await c.req.parseBody();
+      const username = typeof form.username === "string" ? form.username : "";
+      const password = typeof form.password === "string" ? form.password : "";
+      const result: SignedIn | AuthRefusal = mode === "login"
+        ? await services.auth.login(username, password, clientAddress(c))
+        : await services.auth.register(username, password);
+      if (!result.ok) return authPage(mode, result, username);
+      setSessionCookie(c, result.token, result.session);
+      return c.redirect("/", 303);
+    });
+  }
+
+  app.post("/logout", async (c) => {
+    if (c.var.session) await services.auth.logout(c.var.session);
+    clearSessionCookie(c);
+    return c.redirect("/login", 303);
+  });
+
+  return app;
+}

@@ -1,0 +1,18 @@
+/**
+ * `deno task test`: makes sure Chromium is there, builds the browser assets, then runs every
+ * test (`deno test`), passing on any extra arguments (a file or `--filter`).
+ *
+ * @module
+ */
+import { build } from "./build.ts";
+import { ensureChromium } from "./ensure_chromium.ts";
+
+const chromium = await ensureChromium();
+await build();
+const status = await new Deno.Command(Deno.execPath(), {
+  args: ["test", "--allow-all", "--parallel", ...Deno.args],
+  cwd: new URL("..", import.meta.url),
+  env: { CHROMIUM_PATH: chromium },
+  stdin: "inherit",
+}).spawn().status;
+Deno.exit(status.code);

@@ -1,0 +1,155 @@
+/**
+ * A scripted protocol client for integration tests: a real WebSocket with the session cookie
+ * and an Origin, and a queue of received frames to await.
+ *
+ * @module
+ */
+import type { PublicUser, RoomSummary } from "../../lib/api_types.ts";
+import type { ClientFrame, ServerFrame } from "../../lib/protocol.ts";
+
+/** A registered user with their session cookie. */
+export interface TestUser extends PublicUser {
+  cookie: string;
+}
+
+let counter = 0;
+
+/** Registers a fresh user through the JSON API. */
+export async function registerUser(baseUrl: string, prefix = "user"): Promise<TestUser> {
+  const username = `${prefix}${Date.now().toString(36)}${counter++}`.slice(0, 32);
+  const response = await fetch(`${baseUrl}/api/auth/register`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ username, password: "correct horse battery" }),
+  });
+  if (response.status !== 201) {
+    throw new Error(`register: ${response.status} ${await response.text()}`);
+  }
+  const { user } = await response.json() as { user: PublicUser };
+  const cookie = response.headers.get("set-cookie")!.split(";")[0]!;
+  return { ...user, cookie };
+}
+
+/** Calls the JSON API as a user. */
+export async function api<T>(
+  baseUrl: string,
+  user: TestUser,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; body: T }> {
+  const response = await fetch(`${baseUrl}${path}`, {
+    method,
+    headers: { cookie: user.cookie, origin: baseUrl, "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T };
+}
+
+/** Creates a room as `owner` and has every other user join it. */
+export async function createRoom(
+  baseUrl: string,
+  owner: TestUser,
+  members: TestUser[] = [],
+  name = "general",
+): Promise<RoomSummary> {
+  const created = await api<{ room: RoomSummary }>(baseUrl, owner, "POST", "/api/rooms", { name });
+  if (created.status !== 201) throw new Error(`create room: ${created.status}`);
+  for (const member of members) {
+    const joined = await api(baseUrl, member, "POST", `/api/rooms/${created.body.room.id}/join`);
+    if (joined.status !== 200) throw new Error(`join: ${joined.status}`);
+  }
+  return created.body.room;
+}
+
+/** A WebSocket speaking the chat protocol, recording every frame it receives. */
+export class TestSocket {
+  readonly frames: ServerFrame[] = [];
+  readonly socket: WebSocket;
+  readonly opened: Promise<void>;
+  readonly closed: Promise<CloseEvent>;
+  #waiters: (() => void)[] = [];
+
+  /** Opens `/ws?v=1` with the user's cookie and the server's own Origin (unless overridden). */
+  constructor(baseUrl: string, user: TestUser | undefined, origin: string | null = baseUrl) {
+    const headers: Record<string, string> = {};
+    if (user) headers.cookie = user.cookie;
+    if (origin) headers.origin = origin;
+    this.socket = new WebSocket(`${baseUrl.replace("http", "ws")}/ws?v=1`, { headers } as never);
+    this.opened = new Promise((resolve, reject) => {
+      this.socket.addEventListener("open", () => resolve());
+      this.socket.addEventListener("error", () => reject(new Error("socket error")));
+    });
+    this.closed = new Promise((resolve) => this.socket.addEventListener("close", resolve));
+    this.socket.addEventListener("message", (event) => {
+      this.frames.push(JSON.parse(event.data));
+      for (const wake of this.#waiters.splice(0)) wake();
+    });
+    this.socket.addEventListener("close", () => {
+      for (const wake of this.#waiters.splice(0)) wake();
+    });
+  }
+
+  /** Sends a client frame (or raw text/bytes for malformed-input tests). */
+  send(frame: ClientFrame | string | Uint8Array): void {
+    this.socket.send(
+      typeof frame === "string" || frame instanceof Uint8Array
+        ? frame as string
+        : JSON.stringify(frame),
+    );
+  }
+
+  /** Waits for the first received frame of `type` matching `match`; returns it. */
+  async next<T extends ServerFrame["type"]>(
+    type: T,
+    match: (frame: Extract<ServerFrame, { type: T }>) => boolean = () => true,
+    timeoutMs = 10_000,
+  ): Promise<Extract<ServerFrame, { type: T }>> {
+    const found = () =>
+      this.frames.find((frame) => frame.type === type && match(frame as never)) as
+        | Extract<ServerFrame, { type: T }>
+        | undefined;
+    await this.#until(() => found() !== undefined, timeoutMs, `a ${type} frame`);
+    return found()!;
+  }
+
+  /** Message frames received for a room, in arrival order. */
+  messages(room: string): Extract<ServerFrame, { type: "message" }>[] {
+    return this.frames.filter((frame): frame is Extract<ServerFrame, { type: "message" }> =>
+      frame.type === "message" && frame.room === room
+    );
+  }
+
+  /** Waits until `count` messages of a room have arrived. */
+  async waitForMessages(room: string, count: number, timeoutMs = 15_000): Promise<void> {
+    await this.#until(
+      () => this.messages(room).length >= count,
+      timeoutMs,
+      `${count} messages in ${room} (got ${this.messages(room).length})`,
+    );
+  }
+
+  async #until(done: () => boolean, timeoutMs: number, what: string): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!done()) {
+      const left = deadline - Date.now();
+      if (left <= 0 || this.socket.readyState === WebSocket.CLOSED) {
+        throw new Error(`no ${what}; last frames: ${JSON.stringify(this.frames.slice(-3))}`);
+      }
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, left);
+        this.#waiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+  }
+
+  /** Closes the socket and waits until it is closed. */
+  async close(): Promise<void> {
+    if (this.socket.readyState !== WebSocket.CLOSED) this.socket.close();
+    await this.closed;
+  }
+}

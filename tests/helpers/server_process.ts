@@ -1,0 +1,86 @@
+/**
+ * Runs the app as a separate process, the way `deno task start` does (`deno serve`, optionally
+ * `--parallel`), for restart, crash and multi-worker tests.
+ *
+ * @module
+ */
+import { freePort } from "./test_server.ts";
+
+/** A chat server running in a child process. */
+export interface ServerProcess {
+  url: string;
+  port: number;
+  /** Sends a signal and waits for the process to end. */
+  stop(signal?: Deno.Signal): Promise<void>;
+}
+
+/** Options of {@linkcode spawnServer}. */
+export interface SpawnOptions {
+  kvPath: string;
+  /** One worker per core, as shipped. */
+  parallel?: boolean;
+  port?: number;
+  env?: Record<string, string>;
+}
+
+const root = new URL("../../", import.meta.url);
+
+/** Starts `deno serve main.ts` and waits until it answers HTTP. */
+export async function spawnServer(options: SpawnOptions): Promise<ServerProcess> {
+  const port = options.port ?? freePort();
+  const child = new Deno.Command(Deno.execPath(), {
+    args: [
+      "serve",
+      "-A",
+      "--host",
+      "127.0.0.1",
+      "--port",
+      String(port),
+      ...(options.parallel ? ["--parallel"] : []),
+      "main.ts",
+    ],
+    cwd: root,
+    env: { KV_PATH: options.kvPath, ...options.env },
+    stdout: "null",
+    stderr: "piped",
+  }).spawn();
+  const stderr = child.stderr.pipeThrough(new TextDecoderStream()).getReader();
+  let log = "";
+  const drain = (async () => {
+    for (;;) {
+      const { value, done } = await stderr.read();
+      if (done) return;
+      log += value;
+    }
+  })();
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    try {
+      const response = await fetch(`${url}/login`);
+      await response.body?.cancel();
+      if (response.ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      child.kill("SIGKILL");
+      await child.status;
+      throw new Error(`server did not start:\n${log}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return {
+    url,
+    port,
+    async stop(signal: Deno.Signal = "SIGTERM") {
+      try {
+        child.kill(signal);
+      } catch {
+        // already ended
+      }
+      await child.status;
+      await drain;
+    },
+  };
+}

@@ -1,0 +1,66 @@
+/**
+ * Starts a real chat node on a free loopback port inside the test process, on a real Deno KV
+ * (in memory unless a path is given) and a real broker.
+ *
+ * @module
+ */
+import { MemoryBus } from "../../lib/broker_memory.ts";
+import type { Broker } from "../../lib/broker.ts";
+import { type ChatServer, createChatServer } from "../../lib/chat_server.ts";
+import { type Config, readConfig } from "../../lib/config.ts";
+import type { Clock } from "../../lib/clock.ts";
+
+/** A running in-process test server. */
+export interface TestServer {
+  /** `http://127.0.0.1:PORT` */
+  url: string;
+  kv: Deno.Kv;
+  chat: ChatServer;
+  /** Stops the server, its node and (unless it was passed in) its KV. */
+  close(): Promise<void>;
+}
+
+/** Options of {@linkcode startTestServer}. */
+export interface TestServerOptions {
+  /** KV to use; by default a fresh `:memory:` one that `close()` also closes. */
+  kv?: Deno.Kv;
+  broker?: Broker;
+  clock?: Clock;
+  config?: Partial<Config>;
+}
+
+/** Starts a chat node with `Deno.serve({ port: 0 })`. */
+export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
+  const kv = options.kv ?? await Deno.openKv(":memory:");
+  const config = { ...readConfig({}), ...options.config };
+  const chat = await createChatServer({
+    config,
+    kv,
+    broker: options.broker ?? new MemoryBus().broker(),
+    clock: options.clock,
+  });
+  const abort = new AbortController();
+  const server = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, signal: abort.signal, onListen() {} },
+    chat.fetch,
+  );
+  return {
+    url: `http://127.0.0.1:${server.addr.port}`,
+    kv,
+    chat,
+    async close() {
+      await chat.close();
+      abort.abort();
+      await server.finished;
+      if (!options.kv) kv.close();
+    },
+  };
+}
+
+/** Returns a TCP port that was free a moment ago. */
+export function freePort(): number {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (listener.addr as Deno.NetAddr).port;
+  listener.close();
+  return port;
+}

@@ -1,0 +1,313 @@
+/**
+ * Integration tests: a real server on a free port, real WebSockets, real Deno KV.
+ *
+ * @module
+ */
+import assert from "node:assert/strict";
+import { MAX_FRAME_BYTES, type ServerFrame } from "../lib/protocol.ts";
+import { createRoom, registerUser, TestSocket, type TestUser } from "./helpers/chat_client.ts";
+import { startTestServer, type TestServer } from "./helpers/test_server.ts";
+
+async function withServer(fn: (server: TestServer) => Promise<void>): Promise<void> {
+  const server = await startTestServer();
+  try {
+    await fn(server);
+  } finally {
+    await server.close();
+  }
+}
+
+async function connect(server: TestServer, user: TestUser): Promise<TestSocket> {
+  const socket = new TestSocket(server.url, user);
+  await socket.next("welcome");
+  return socket;
+}
+
+async function subscribe(socket: TestSocket, room: string, after?: number) {
+  const ref = crypto.randomUUID().slice(0, 8);
+  socket.send({ type: "subscribe", room, after, ref });
+  return await socket.next("subscribed", (frame) => frame.ref === ref);
+}
+
+Deno.test("two users in one room see each other's messages live, acked with the stored seq", async () => {
+  await withServer(async (server) => {
+    const alice = await registerUser(server.url, "alice");
+    const bob = await registerUser(server.url, "bob");
+    const room = await createRoom(server.url, alice, [bob]);
+    const a = await connect(server, alice);
+    const b = await connect(server, bob);
+    await subscribe(a, room.id);
+    await subscribe(b, room.id);
+
+    a.send(
+      {
+        type: "send",
+        room: room.id,
+        clientId: "hello-0001",
+        text: "hi bob 👋",
+        from: "bob",
+      } as never,
+    );
+    const ack = await a.next("ack", (frame) => frame.clientId === "hello-0001");
+    assert.equal(ack.seq, 1);
+    const seen = await b.next("message", (frame) => frame.room === room.id);
+    assert.deepEqual(
+      { seq: seen.seq, id: seen.id, from: seen.from, author: seen.author, text: seen.text },
+      { seq: 1, id: ack.id, from: alice.id, author: alice.name, text: "hi bob 👋" },
+    );
+    b.send({ type: "send", room: room.id, clientId: "reply-0001", text: "hi alice" });
+    const reply = await a.next("message", (frame) => frame.seq === 2);
+    assert.equal(reply.from, bob.id);
+    await a.close();
+    await b.close();
+  });
+});
+
+Deno.test("a send retried with the same clientId is stored once and acked with the original", async () => {
+  await withServer(async (server) => {
+    const alice = await registerUser(server.url, "alice");
+    const room = await createRoom(server.url, alice);
+    const first = await connect(server, alice);
+    first.send({ type: "send", room: room.id, clientId: "retry-0001", text: "once" });
+    const ack1 = await first.next("ack");
+    await first.close();
+
+    const second = await connect(server, alice);
+    second.send({ type: "send", room: room.id, clientId: "retry-0001", text: "once" });
+    second.send({ type: "send", room: room.id, clientId: "retry-0001", text: "once" });
+    await second.next("ack");
+    const acks = () => second.frames.filter((f) => f.type === "ack");
+    while (acks().length < 2) await second.next("ack", (f) => acks().indexOf(f) === 1);
+    for (const ack of acks()) assert.deepEqual(ack, ack1);
+
+    const ref = "h1";
+    second.send({ type: "history", room: room.id, ref });
+    const history = await second.next("history", (frame) => frame.ref === ref);
+    assert.deepEqual(history.messages.map((m) => m.text), ["once"]);
+    await second.close();
+  });
+});
+
+Deno.test("resume after a disconnect delivers exactly the missed messages in order, then live ones", async () => {
+  await withServer(async (server) => {
+    const alice = await registerUser(server.url, "alice");
+    const bob = await registerUser(server.url, "bob");
+    const room = await createRoom(server.url, alice, [bob]);
+    const a = await connect(server, alice);
+    await subscribe(a, room.id);
+    const b1 = await connect(server, bob);
+    await subscribe(b1, room.id);
+    a.send({ type: "send", room: room.id, clientId: "before-0001", text: "m1" });
+    await b1.next("message", (frame) => frame.seq === 1);
+    await b1.close();
+
+    for (let i = 2; i <= 6; i++) {
+      a.send({ type: "send", room: room.id, clientId: `missed-000${i}`, text: `m${i}` });
+    }
+    await a.next("ack", (frame) => frame.seq === 6);
+
+    const b2 = await connect(server, bob);
+    const subscribed = await subscribe(b2, room.id, 1);
+    assert.equal(subscribed.reset, false);
+    assert.equal(subscribed.head, 6);
+    await b2.waitForMessages(room.id, 5);
+    a.send({ type: "send", room: room.id, clientId: "after-00007", text: "m7" });
+    await b2.waitForMessages(room.id, 6);
+    assert.deepEqual(b2.messages(room.id).map((m) => m.text), ["m2", "m3", "m4", "m5", "m6", "m7"]);
+    assert.deepEqual(b2.messages(room.id).map((m) => m.seq), [2, 3, 4, 5, 6, 7]);
+    await a.close();
+    await b2.close();
+  });
+});
+
+Deno.test("history pages go backwards by seq and say when older messages remain", async () => {
+  await withServer(async (server) => {
+    const alice = await registerUser(server.url, "alice");
+    const room = await createRoom(server.url, alice);
+    const a = await connect(server, alice);
+    for (let i = 1; i <= 25; i++) {
+      a.send({ type: "send", room: room.id, clientId: `page-${1000 + i}`, text: `${i}` });
+    }
+    await a.next("ack", (frame) => frame.seq === 25);
+    a.send({ type: "history", room: room.id, limit: 10, ref: "p1" });
+    const newest = await a.next("history", (frame) => frame.ref === "p1");
+    assert.deepEqual(newest.messages.map((m) => m.seq), [16, 17, 18, 19, 20, 21, 22, 23, 24, 25]);
+    assert.equal(newest.hasMore, true);
+    a.send({ type: "history", room: room.id, before: 6, limit: 10, ref: "p2" });
+    const oldest = await a.next("history", (frame) => frame.ref === "p2");
+    assert.deepEqual(oldest.messages.map((m) => m.seq), [1, 2, 3, 4, 5]);
+    assert.equal(oldest.hasMore, false);
+    await a.close();
+  });
+});
+
+Deno.test("malformed, oversized, binary and unknown frames get error frames and change nothing", async () => {
+  await withServer(async (server) => {
+    const alice = await registerUser(server.url, "alice");
+    const room = await createRoom(server.url, alice);
+    const a = await connect(server, alice);
+    await subscribe(a, room.id);
+    const cases: [string | Uint8Array, ServerFrame["type"], string][] = [
+      ["{not json", "error", "bad_frame"],
+      [JSON.stringify({ type: "dance", ref: "u1" }), "error", "unknown_type"],
+      [
+        JSON.stringify({ type: "send", room: room.id, clientId: "x", text: "short id", ref: "b1" }),
+        "error",
+        "bad_frame",
+      ],
+      [
+        JSON.stringify({
+          type: "send",
+          room: room.id,
+          clientId: "bigbig-01",
+          text: "x".repeat(MAX_FRAME_BYTES),
+        }),
+        "error",
+        "frame_too_large",
+      ],
+      [
+        JSON.stringify({ type: "send", room: { $ne: 1 }, clientId: "objroom-1", text: "hi" }),
+        "error",
+        "bad_frame",
+      ],
+      [new Uint8Array([1, 2, 3]), "error", "binary_frame"],
+    ];
+    for (const [raw, , code] of cases) {
+      const before = a.frames.length;
+      a.send(raw);
+      const error = await a.next("error", (frame) => a.frames.indexOf(frame) >= before);
+      assert.equal(error.code, code, `for ${String(raw).slice(0, 60)}`);
+    }
+    const named = a.frames.find((f) => f.type === "error" && f.ref === "b1");
+    assert.ok(
+      named && named.type === "error" && named.request === "send" && named.room === room.id,
+    );
+    a.send({ type: "ping", ref: "still-alive" });
+    await a.next("pong", (frame) => frame.ref === "still-alive");
+    a.send({ type: "history", room: room.id, ref: "h" });
+    assert.deepEqual((await a.next("history", (f) => f.ref === "h")).messages, []);
+    assert.equal(a.messages(room.id).length, 0);
+    await a.close();
+  });
+});
+
+Deno.test("the WebSocket upgrade is refused without a session, from a foreign or missing Origin, or an unknown version", async () => {
+  await withServer(async (server) => {
+    const alice = await registerUser(server.url, "alice");
+    const wsUrl = `${server.url}/ws?v=1`;
+    const upgrade = {
+      upgrade: "websocket",
+      connection: "Upgrade",
+      "sec-websocket-version": "13",
+      "sec-websocket-key": "dGhlIHNhbXBsZSBub25jZQ==",
+    };
+    const attempt = async (headers: Record<string, string>, url = wsUrl) => {
+      const response = await fetch(url, { headers: { ...upgrade, ...headers } });
+      await response.body?.cancel();
+      return response.status;
+    };
+    assert.equal(await attempt({ origin: server.url }), 401);
+    assert.equal(
+      await attempt({
+        origin: server.url,
+        cookie: "sid=forged-token-forged-token-forged-token-abc",
+      }),
+      401,
+    );
+    assert.equal(await attempt({ origin: "https://evil.example", cookie: alice.cookie }), 403);
+    assert.equal(await attempt({ cookie: alice.cookie }), 403);
+    assert.equal(
+      await attempt({ origin: server.url, cookie: alice.cookie }, `${server.url}/ws?v=2`),
+      400,
+    );
+
+    const refused = new TestSocket(server.url, alice, "https://evil.example");
+    await assert.rejects(refused.opened);
+    await refused.closed;
+    const accepted = new TestSocket(server.url, alice);
+    await accepted.next("welcome");
+    await accepted.close();
+  });
+});
+
+Deno.test("a non-member can neither subscribe to, read nor post into a room, existing or not", async () => {
+  await withServer(async (server) => {
+    const alice = await registerUser(server.url, "alice");
+    const mallory = await registerUser(server.url, "mallory");
+    const room = await createRoom(server.url, alice);
+    const a = await connect(server, alice);
+    await subscribe(a, room.id);
+    a.send({ type: "send", room: room.id, clientId: "secret-001", text: "secret" });
+    await a.next("ack");
+
+    const m = await connect(server, mallory);
+    const refusals: Record<string, string>[] = [];
+    for (const target of [room.id, "no-such-room"]) {
+      m.send({ type: "subscribe", room: target, ref: `s-${target}` });
+      m.send({ type: "history", room: target, ref: `h-${target}` });
+      m.send({
+        type: "send",
+        room: target,
+        clientId: "intrude-01",
+        text: "let me in",
+        ref: `p-${target}`,
+      });
+      for (const prefix of ["s", "h", "p"]) {
+        const error = await m.next("error", (frame) => frame.ref === `${prefix}-${target}`);
+        refusals.push({ code: error.code, message: error.message });
+      }
+    }
+    assert.ok(refusals.every((r) => r.code === "not_member"));
+    // Same answers for the existing and the missing room: nothing reveals that a room exists.
+    assert.deepEqual(refusals.slice(0, 3), refusals.slice(3));
+    assert.equal(m.frames.filter((f) => f.type === "message" || f.type === "history").length, 0);
+
+    a.send({ type: "history", room: room.id, ref: "check" });
+    const history = await a.next("history", (frame) => frame.ref === "check");
+    assert.deepEqual(history.messages.map((msg) => msg.text), ["secret"]);
+    await a.close();
+    await m.close();
+  });
+});
+
+Deno.test("leaving a room stops its live messages on open sockets at once", async () => {
+  await withServer(async (server) => {
+    const alice = await registerUser(server.url, "alice");
+    const bob = await registerUser(server.url, "bob");
+    const room = await createRoom(server.url, alice, [bob]);
+    const a = await connect(server, alice);
+    const b = await connect(server, bob);
+    await subscribe(a, room.id);
+    await subscribe(b, room.id);
+    const left = await fetch(`${server.url}/api/rooms/${room.id}/leave`, {
+      method: "POST",
+      headers: { cookie: bob.cookie, origin: server.url },
+    });
+    assert.equal(left.status, 204);
+    await b.next("unsubscribed", (frame) => frame.room === room.id);
+    a.send({ type: "send", room: room.id, clientId: "after-leave", text: "bob is gone" });
+    await a.next("message");
+    b.send({ type: "send", room: room.id, clientId: "ghost-0001", text: "boo", ref: "ghost" });
+    assert.equal((await b.next("error", (f) => f.ref === "ghost")).code, "not_member");
+    assert.equal(b.messages(room.id).length, 0);
+    await a.close();
+    await b.close();
+  });
+});
+
+Deno.test("logging out closes that session's live sockets and its cookie stops working", async () => {
+  await withServer(async (server) => {
+    const alice = await registerUser(server.url, "alice");
+    const socket = await connect(server, alice);
+    const out = await fetch(`${server.url}/api/auth/logout`, {
+      method: "POST",
+      headers: { cookie: alice.cookie, origin: server.url },
+    });
+    assert.equal(out.status, 204);
+    const closed = await socket.closed;
+    assert.equal(closed.code, 4001);
+    const me = await fetch(`${server.url}/api/me`, { headers: { cookie: alice.cookie } });
+    await me.body?.cancel();
+    assert.equal(me.status, 401);
+  });
+});
