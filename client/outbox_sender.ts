@@ -9,6 +9,7 @@ const PERMANENT_ERRORS: ReadonlySet<string> = new Set([
   "frame_too_large",
   "binary_frame",
   "unknown_type",
+  "flood",
 ]);
 
 /** What an {@linkcode OutboxSender} needs from the connection. */

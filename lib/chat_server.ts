@@ -20,10 +20,12 @@ import { AuthService } from "./auth_service.ts";
 import type { Broker } from "./broker.ts";
 import { type Clock, systemClock } from "./clock.ts";
 import type { Config } from "./config.ts";
+import { ConnectionLimiter } from "./connection_limiter.ts";
+import { FloodGuard } from "./flood_guard.ts";
 import { Heartbeat } from "./heartbeat.ts";
 import { Hub } from "./hub.ts";
 import { newId } from "./ids.ts";
-import { LoginThrottle, type LoginThrottleOptions } from "./login_throttle.ts";
+import { LoginThrottle } from "./login_throttle.ts";
 import { KvMessageStore } from "./message_store_kv.ts";
 import { MessageWriter } from "./message_writer.ts";
 import { loadSession } from "./middleware/session.ts";
@@ -31,6 +33,8 @@ import { isAllowedOrigin } from "./origin.ts";
 import { Rooms } from "./rooms.ts";
 import type { Services } from "./services.ts";
 import { Sessions } from "./sessions.ts";
+import { TokenBuckets } from "./token_bucket.ts";
+import { WindowCounter } from "./window_counter.ts";
 
 /** What {@linkcode createChatServer} needs. */
 export interface ChatServerOptions {
@@ -39,7 +43,6 @@ export interface ChatServerOptions {
   broker: Broker;
   clock?: Clock;
   assets?: Assets;
-  loginThrottle?: Partial<LoginThrottleOptions>;
 }
 
 /** A wired chat node. */
@@ -71,7 +74,11 @@ export async function createChatServer(options: ChatServerOptions): Promise<Chat
   const accounts = new Accounts(kv, clock);
   const sessions = new Sessions(kv, clock, config.sessionTtlMs);
   const rooms = new Rooms(kv, clock);
-  const throttle = new LoginThrottle(kv, clock, options.loginThrottle);
+  const { limits } = config;
+  const throttle = new LoginThrottle(kv, clock, {
+    perUser: limits.loginFailuresPerUser,
+    perAddress: limits.loginFailuresPerAddress,
+  });
   const services: Services = {
     config,
     accounts,
@@ -80,7 +87,22 @@ export async function createChatServer(options: ChatServerOptions): Promise<Chat
     rooms,
     broker,
     assets: options.assets ?? await loadAssets(),
-    connection: { hub, writer, store, rooms, clock, nodeId, heartbeatMs: config.heartbeatMs },
+    connection: {
+      hub,
+      writer,
+      store,
+      rooms,
+      clock,
+      nodeId,
+      heartbeatMs: config.heartbeatMs,
+      sendLimiter: new TokenBuckets(clock, limits.sendRatePerSecond, limits.sendBurst),
+      floodGuard: new FloodGuard(clock, limits.sameTextMax),
+    },
+    connectionLimiter: new ConnectionLimiter(
+      limits.connectionsPerUser,
+      limits.connectionsPerAddress,
+    ),
+    roomCreations: new WindowCounter(kv, clock, 3_600_000),
   };
   const heartbeat = new Heartbeat(() => hub.peers, clock, config.heartbeatMs);
   heartbeat.start();

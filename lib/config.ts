@@ -13,6 +13,28 @@ export interface Config {
   sessionTtlMs: number;
   /** `HEARTBEAT_MS`: server ping interval; a peer silent for twice as long is dropped. */
   heartbeatMs: number;
+  /** Abuse limits; each has its own variable. */
+  limits: Limits;
+}
+
+/** Per-user and per-address limits. Node-local ones hold per worker or process. */
+export interface Limits {
+  /** `SEND_RATE`: messages per second a user may send, refilled continuously (per node). */
+  sendRatePerSecond: number;
+  /** `SEND_BURST`: messages a user may send at once before the rate applies (per node). */
+  sendBurst: number;
+  /** `SAME_TEXT_MAX`: identical texts a user may post to one room within 10 s (per node). */
+  sameTextMax: number;
+  /** `CONNECTIONS_PER_USER`: open WebSockets per user (per node). */
+  connectionsPerUser: number;
+  /** `CONNECTIONS_PER_ADDRESS`: open WebSockets per client address (per node). */
+  connectionsPerAddress: number;
+  /** `ROOMS_PER_HOUR`: rooms a user may create per hour (shared through KV). */
+  roomsPerHour: number;
+  /** `LOGIN_FAILURES_PER_USER`: failed logins per account name per 15 minutes (KV). */
+  loginFailuresPerUser: number;
+  /** `LOGIN_FAILURES_PER_ADDRESS`: failed logins per client address per 15 minutes (KV). */
+  loginFailuresPerAddress: number;
 }
 
 /** Default KV file, relative to the working directory. */
@@ -27,6 +49,16 @@ export function readConfig(env: Record<string, string | undefined>): Config {
       .filter((origin) => origin.length > 0).map((origin) => new URL(origin).origin),
     sessionTtlMs: intFrom(env, "SESSION_TTL_HOURS", 720, 1, 24 * 365) * 3_600_000,
     heartbeatMs: intFrom(env, "HEARTBEAT_MS", 25_000, 1_000, 600_000),
+    limits: {
+      sendRatePerSecond: intFrom(env, "SEND_RATE", 10, 1, 1_000_000),
+      sendBurst: intFrom(env, "SEND_BURST", 30, 1, 1_000_000),
+      sameTextMax: intFrom(env, "SAME_TEXT_MAX", 5, 1, 1_000_000),
+      connectionsPerUser: intFrom(env, "CONNECTIONS_PER_USER", 20, 1, 1_000_000),
+      connectionsPerAddress: intFrom(env, "CONNECTIONS_PER_ADDRESS", 500, 1, 1_000_000),
+      roomsPerHour: intFrom(env, "ROOMS_PER_HOUR", 20, 1, 1_000_000),
+      loginFailuresPerUser: intFrom(env, "LOGIN_FAILURES_PER_USER", 5, 1, 1_000_000),
+      loginFailuresPerAddress: intFrom(env, "LOGIN_FAILURES_PER_ADDRESS", 50, 1, 1_000_000),
+    },
   };
 }
 

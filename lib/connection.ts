@@ -7,6 +7,7 @@
  */
 import type { PublicUser } from "./api_types.ts";
 import type { Clock } from "./clock.ts";
+import type { FloodGuard } from "./flood_guard.ts";
 import type { Hub, Peer } from "./hub.ts";
 import type { MessageStore } from "./message_store.ts";
 import type { MessageWriter } from "./message_writer.ts";
@@ -19,6 +20,7 @@ import {
   type ServerFrame,
 } from "./protocol.ts";
 import type { Rooms } from "./rooms.ts";
+import type { TokenBuckets } from "./token_bucket.ts";
 
 /** What a connection needs from the rest of the node. */
 export interface ConnectionDeps {
@@ -31,6 +33,10 @@ export interface ConnectionDeps {
   nodeId: string;
   /** Server ping interval, sent in `welcome`. */
   heartbeatMs: number;
+  /** Sends per second per user. */
+  sendLimiter: TokenBuckets;
+  /** Identical texts per user and room. */
+  floodGuard: FloodGuard;
 }
 
 /** How the transport lets a connection talk back. */
@@ -144,6 +150,8 @@ export class ChatConnection implements Peer {
       }
       case "send": {
         if (!await this.#isMember(frame.room)) return this.#notMember(frame);
+        const refusal = this.#sendRefusal(frame);
+        if (refusal) return this.#send(refusal);
         // Not awaited: the next frame may be written in the same commit as this one.
         this.#deps.writer.write({
           room: frame.room,
@@ -175,6 +183,30 @@ export class ChatConnection implements Peer {
         return;
       }
     }
+  }
+
+  /** The error for a send over a rate or flood limit, or undefined when it may go on. */
+  #sendRefusal(frame: Extract<ClientFrame, { type: "send" }>): ServerFrame | undefined {
+    const named = { request: "send", ref: frame.ref, room: frame.room, clientId: frame.clientId };
+    const rate = this.#deps.sendLimiter.take(this.userId);
+    if (!rate.ok) {
+      return {
+        type: "error",
+        code: "rate_limited",
+        message: "sending too fast; retry later",
+        retryAfterMs: rate.retryAfterMs,
+        ...named,
+      };
+    }
+    if (!this.#deps.floodGuard.allow(this.userId, frame.room, frame.clientId, frame.text)) {
+      return {
+        type: "error",
+        code: "flood",
+        message: "the same text was sent too many times; write something else",
+        ...named,
+      };
+    }
+    return undefined;
   }
 
   /** Membership from the cache, else from KV; `fresh` always asks KV. */

@@ -7,6 +7,7 @@
  * | `["user_by_name", lowercaseName]`           | userId                      |
  * | `["session", sha256(token) hex]`            | `SessionRecord` (expires)   |
  * | `["login_fail", "user" or "addr", subject]` | failure window (expires)    |
+ * | `["rooms_created", userId]`                 | creation window (expires)   |
  * | `["room", roomId]`                          | `RoomRecord`                |
  * | `["room_member", roomId, userId]`           | `Membership`                |
  * | `["user_room", userId, roomId]`             | `Membership`                |
@@ -33,6 +34,8 @@ export const keys = {
     kind,
     subject,
   ],
+  /** Rooms a user created in the current window. */
+  roomsCreated: (userId: string): Deno.KvKey => ["rooms_created", userId],
   /** A room record. */
   room: (roomId: string): Deno.KvKey => ["room", roomId],
   /** Prefix of all room records, for listing. */

@@ -119,6 +119,7 @@ export type ErrorCode =
   | "unknown_type"
   | "not_member"
   | "rate_limited"
+  | "flood"
   | "internal";
 
 /** Every frame the server sends. */

@@ -9,8 +9,10 @@ import type { AuthService } from "./auth_service.ts";
 import type { Broker } from "./broker.ts";
 import type { Config } from "./config.ts";
 import type { ConnectionDeps } from "./connection.ts";
+import type { ConnectionLimiter } from "./connection_limiter.ts";
 import type { Rooms } from "./rooms.ts";
 import type { Sessions } from "./sessions.ts";
+import type { WindowCounter } from "./window_counter.ts";
 
 /** The node's parts, as routes see them. */
 export interface Services {
@@ -23,4 +25,8 @@ export interface Services {
   assets: Assets;
   /** What each WebSocket connection is given. */
   connection: ConnectionDeps;
+  /** Open sockets per user and address on this node. */
+  connectionLimiter: ConnectionLimiter;
+  /** Rooms created per user per hour. */
+  roomCreations: WindowCounter;
 }

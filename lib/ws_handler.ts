@@ -22,6 +22,7 @@ export function upgradeToChat(
   user: PublicUser,
   sessionId: string,
   deps: ConnectionDeps,
+  onClose: () => void = () => {},
 ): Response {
   const { socket, response } = Deno.upgradeWebSocket(request);
   socket.binaryType = "arraybuffer";
@@ -40,7 +41,10 @@ export function upgradeToChat(
   }, deps);
   socket.onopen = () => connection.open();
   socket.onmessage = (event) => connection.receive(event.data);
-  socket.onclose = () => connection.closed();
+  socket.onclose = () => {
+    connection.closed();
+    onClose();
+  };
   socket.onerror = () => {};
   return response;
 }

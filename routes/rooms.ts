@@ -6,6 +6,7 @@
 import { Hono } from "hono";
 import * as v from "valibot";
 import type { AppEnv } from "../lib/app_env.ts";
+import { keys } from "../lib/kv_keys.ts";
 import { requireUser } from "../lib/middleware/session.ts";
 import type { Services } from "../lib/services.ts";
 import { jsonBody } from "./auth.ts";
@@ -21,8 +22,22 @@ export function roomRoutes(services: Services): Hono<AppEnv> {
 
   app.post("/", jsonBody(NewRoom), async (c) => {
     const { name, topic } = c.req.valid("json");
-    const result = await services.rooms.create(c.var.user!.id, name, topic);
+    const user = c.var.user!.id;
+    const quota = keys.roomsCreated(user);
+    const wait = await services.roomCreations.blockedFor(
+      quota,
+      services.config.limits.roomsPerHour,
+    );
+    if (wait > 0) {
+      c.header("retry-after", String(wait));
+      return c.json(
+        { error: "Too many rooms created; try again later", retryAfterSeconds: wait },
+        429,
+      );
+    }
+    const result = await services.rooms.create(user, name, topic);
     if (!result.ok) return c.json({ error: result.message }, 400);
+    await services.roomCreations.add(quota);
     return c.json({ room: result.room }, 201);
   });
 

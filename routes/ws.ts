@@ -6,6 +6,7 @@
  */
 import type { Context } from "hono";
 import type { AppEnv } from "../lib/app_env.ts";
+import { clientAddress } from "../lib/client_address.ts";
 import { isAllowedOrigin } from "../lib/origin.ts";
 import { PROTOCOL_VERSION } from "../lib/protocol.ts";
 import type { Services } from "../lib/services.ts";
@@ -25,6 +26,8 @@ export function wsHandler(services: Services) {
     }
     const { user, session } = c.var;
     if (!user || !session) return c.json({ error: "Not signed in" }, 401);
-    return upgradeToChat(c.req.raw, user, session.id, services.connection);
+    const release = services.connectionLimiter.acquire(user.id, clientAddress(c));
+    if (!release) return c.json({ error: "Too many open connections" }, 429);
+    return upgradeToChat(c.req.raw, user, session.id, services.connection, release);
   };
 }
