@@ -20,6 +20,7 @@ import {
   type ServerFrame,
 } from "./protocol.ts";
 import type { Rooms } from "./rooms.ts";
+import type { Session } from "./sessions.ts";
 import type { TokenBuckets } from "./token_bucket.ts";
 
 /** What a connection needs from the rest of the node. */
@@ -49,6 +50,7 @@ export interface Transport {
 export class ChatConnection implements Peer {
   readonly userId: string;
   readonly sessionId: string;
+  readonly sessionExpiresAt: number;
   /** Clock time of the last frame received: the heartbeat drops a silent peer. */
   lastSeenAt: number;
   #user: PublicUser;
@@ -60,10 +62,11 @@ export class ChatConnection implements Peer {
   #inbound: Promise<void> = Promise.resolve();
   #closed = false;
 
-  /** A connection of `user` in session `sessionId`, talking through `transport`. */
-  constructor(user: PublicUser, sessionId: string, transport: Transport, deps: ConnectionDeps) {
+  /** A connection of `user` in `session`, talking through `transport`. */
+  constructor(user: PublicUser, session: Session, transport: Transport, deps: ConnectionDeps) {
     this.userId = user.id;
-    this.sessionId = sessionId;
+    this.sessionId = session.id;
+    this.sessionExpiresAt = session.expiresAt;
     this.#user = user;
     this.#transport = transport;
     this.#deps = deps;

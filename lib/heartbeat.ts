@@ -1,11 +1,12 @@
 /**
  * Server-side liveness: on every tick each peer is pinged, and a peer that has sent nothing
  * (not even a pong) for two intervals is closed, so half-open TCP connections do not linger.
+ * A socket whose session has expired is closed too.
  *
  * @module
  */
 import type { Clock } from "./clock.ts";
-import type { Peer } from "./hub.ts";
+import { CLOSE_SESSION_ENDED, type Peer } from "./hub.ts";
 import { encodeServerFrame } from "./protocol.ts";
 
 /** Close code for a peer that stopped answering pings. */
@@ -28,9 +29,11 @@ export class Heartbeat {
 
   /** One round: close the peers silent for two intervals, ping the rest. */
   tick(): void {
-    const deadline = this.#clock.now() - 2 * this.#intervalMs;
+    const now = this.#clock.now();
+    const deadline = now - 2 * this.#intervalMs;
     for (const peer of [...this.#peers()]) {
-      if (peer.lastSeenAt < deadline) peer.close(CLOSE_HEARTBEAT_TIMEOUT, "heartbeat timeout");
+      if (peer.sessionExpiresAt <= now) peer.close(CLOSE_SESSION_ENDED, "session expired");
+      else if (peer.lastSeenAt < deadline) peer.close(CLOSE_HEARTBEAT_TIMEOUT, "heartbeat timeout");
       else peer.send(PING);
     }
   }

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { FakeClock } from "../tests/helpers/fake_clock.ts";
 import { CLOSE_HEARTBEAT_TIMEOUT, Heartbeat } from "./heartbeat.ts";
-import type { Peer } from "./hub.ts";
+import { CLOSE_SESSION_ENDED, type Peer } from "./hub.ts";
 
 const INTERVAL = 1000;
 
@@ -12,7 +12,7 @@ class FakePeer implements Peer {
   pings = 0;
   closed: { code: number; reason: string } | undefined;
 
-  constructor(public lastSeenAt: number) {}
+  constructor(public lastSeenAt: number, public sessionExpiresAt = Number.MAX_SAFE_INTEGER) {}
 
   send(frame: string): void {
     assert.deepEqual(JSON.parse(frame), { type: "ping" });
@@ -99,4 +99,18 @@ Deno.test("Heartbeat.start() twice runs one timer that stop() clears", () => {
   heartbeat.stop();
   heartbeat.stop();
   // A second interval left running would fail this test's leak sanitizer.
+});
+
+Deno.test("Heartbeat.tick() closes with 4001 the sockets of an expired session, live or not", () => {
+  const clock = new FakeClock();
+  const expiring = new FakePeer(clock.now(), clock.now() + INTERVAL);
+  const lasting = new FakePeer(clock.now(), clock.now() + 10 * INTERVAL);
+  const heartbeat = new Heartbeat(() => [expiring, lasting], clock, INTERVAL);
+  heartbeat.tick();
+  assert.equal(expiring.closed, undefined);
+  clock.advance(INTERVAL);
+  expiring.lastSeenAt = lasting.lastSeenAt = clock.now();
+  heartbeat.tick();
+  assert.deepEqual(expiring.closed, { code: CLOSE_SESSION_ENDED, reason: "session expired" });
+  assert.equal(lasting.closed, undefined);
 });

@@ -17,6 +17,8 @@ export interface Peer {
   readonly userId: string;
   /** The session the socket was opened with. */
   readonly sessionId: string;
+  /** When that session expires (clock time); the heartbeat closes the socket then. */
+  readonly sessionExpiresAt: number;
   /** Clock time of the last frame received from the peer. */
   readonly lastSeenAt: number;
   /** Sends a serialized frame; the transport closes a socket that stops reading. */

@@ -12,6 +12,7 @@ class FakePeer implements Peer {
   closed: { code: number; reason: string } | undefined;
   lastSeenAt = 0;
 
+  readonly sessionExpiresAt = Number.MAX_SAFE_INTEGER;
   constructor(readonly userId: string, readonly sessionId = `session-of-${userId}`) {}
 
   send(frame: string): void {

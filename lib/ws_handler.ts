@@ -7,6 +7,7 @@
  */
 import type { PublicUser } from "./api_types.ts";
 import { ChatConnection, type ConnectionDeps } from "./connection.ts";
+import type { Session } from "./sessions.ts";
 
 /** A socket whose unsent data passes this many bytes is closed as a slow consumer. */
 export const MAX_BUFFERED_BYTES = 1024 * 1024;
@@ -20,13 +21,13 @@ export const CLOSE_SLOW_CONSUMER = 4008;
 export function upgradeToChat(
   request: Request,
   user: PublicUser,
-  sessionId: string,
+  session: Session,
   deps: ConnectionDeps,
   onClose: () => void = () => {},
 ): Response {
   const { socket, response } = Deno.upgradeWebSocket(request);
   socket.binaryType = "arraybuffer";
-  const connection = new ChatConnection(user, sessionId, {
+  const connection = new ChatConnection(user, session, {
     send(frame) {
       if (socket.readyState !== WebSocket.OPEN) return;
       if (socket.bufferedAmount > MAX_BUFFERED_BYTES) {
