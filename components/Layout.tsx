@@ -20,6 +20,8 @@ export function Layout({ title, stylesUrl, scriptUrl, user, children }: LayoutPr
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>{title}</title>
+        {/* No favicon request: an empty data URL is allowed by the CSP's img-src. */}
+        <link rel="icon" href="data:," />
         <link rel="stylesheet" href={stylesUrl} />
         {scriptUrl && <script type="module" src={scriptUrl} />}
       </head>
