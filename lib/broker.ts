@@ -15,6 +15,8 @@ import type { ChatMessage } from "./protocol.ts";
 export type BrokerEvent =
   /** Messages just committed to one room, ascending by seq. */
   | { kind: "messages"; room: string; messages: ChatMessage[] }
+  /** A user is typing in a room (best-effort). */
+  | { kind: "typing"; room: string; user: string; name: string }
   /** A user stopped being a member of a room: drop their subscriptions to it. */
   | { kind: "left"; room: string; user: string }
   /** A session ended (logout): close its sockets. */

@@ -97,6 +97,7 @@ export async function createChatServer(options: ChatServerOptions): Promise<Chat
       heartbeatMs: config.heartbeatMs,
       sendLimiter: new TokenBuckets(clock, limits.sendRatePerSecond, limits.sendBurst),
       floodGuard: new FloodGuard(clock, limits.sameTextMax),
+      broker,
     },
     connectionLimiter: new ConnectionLimiter(
       limits.connectionsPerUser,

@@ -6,6 +6,7 @@
  * @module
  */
 import type { PublicUser } from "./api_types.ts";
+import type { Broker } from "./broker.ts";
 import type { Clock } from "./clock.ts";
 import type { FloodGuard } from "./flood_guard.ts";
 import type { Hub, Peer } from "./hub.ts";
@@ -18,6 +19,7 @@ import {
   parseClientFrame,
   PROTOCOL_VERSION,
   type ServerFrame,
+  TYPING_INTERVAL_MS,
 } from "./protocol.ts";
 import type { Rooms } from "./rooms.ts";
 import type { Session } from "./sessions.ts";
@@ -38,6 +40,8 @@ export interface ConnectionDeps {
   sendLimiter: TokenBuckets;
   /** Identical texts per user and room. */
   floodGuard: FloodGuard;
+  /** Fan-out for best-effort events (typing). */
+  broker: Broker;
 }
 
 /** How the transport lets a connection talk back. */
@@ -61,6 +65,8 @@ export class ChatConnection implements Peer {
   /** Frames are checked in arrival order, so sends are written in the order they came. */
   #inbound: Promise<void> = Promise.resolve();
   #closed = false;
+  /** Clock time of the last typing notice passed on, per room. */
+  #typingAt = new Map<string, number>();
 
   /** A connection of `user` in `session`, talking through `transport`. */
   constructor(user: PublicUser, session: Session, transport: Transport, deps: ConnectionDeps) {
@@ -130,6 +136,20 @@ export class ChatConnection implements Peer {
         return this.#send({ type: "pong", ref: frame.ref });
       case "pong":
         return;
+      case "typing": {
+        if (!await this.#isMember(frame.room)) return this.#notMember(frame);
+        const now = this.#deps.clock.now();
+        // Best-effort and throttled: at most one notice per room per interval is passed on.
+        if (now - (this.#typingAt.get(frame.room) ?? -Infinity) < TYPING_INTERVAL_MS / 2) return;
+        this.#typingAt.set(frame.room, now);
+        this.#deps.broker.publish({
+          kind: "typing",
+          room: frame.room,
+          user: this.userId,
+          name: this.#user.name,
+        });
+        return;
+      }
       case "subscribe":
         if (!await this.#isMember(frame.room, true)) return this.#notMember(frame);
         this.#memberOf.add(frame.room);

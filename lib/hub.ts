@@ -132,6 +132,19 @@ export class Hub {
         this.#scheduleReconcile(event.room, state);
         return;
       }
+      case "typing": {
+        const state = this.#rooms.get(event.room);
+        if (!state) return;
+        const frame = encodeServerFrame({
+          type: "typing",
+          room: event.room,
+          user: { id: event.user, name: event.name },
+        });
+        for (const peer of state.subscribers.keys()) {
+          if (peer.userId !== event.user) peer.send(frame);
+        }
+        return;
+      }
       case "left":
         for (const peer of this.#peers) {
           if (peer.userId === event.user) {

@@ -18,6 +18,10 @@ export const MAX_FRAME_BYTES = 32 * 1024;
 export const MAX_TEXT_CHARS = 4000;
 /** Largest history page a client may ask for; also the default page size. */
 export const HISTORY_PAGE_MAX = 100;
+/** A client sends `typing` at most this often per room while the user types. */
+export const TYPING_INTERVAL_MS = 3000;
+/** How long a `typing` notice is shown unless renewed. */
+export const TYPING_SHOW_MS = 5000;
 /** Most missed messages replayed on resume; past it the server answers `reset: true`. */
 export const RESUME_MAX = 1000;
 
@@ -70,6 +74,8 @@ const HistoryFrame = v.object({
 });
 const PingFrame = v.object({ type: v.literal("ping"), ref: Ref });
 const PongFrame = v.object({ type: v.literal("pong"), ref: Ref });
+/** The user is typing in a room; best-effort, never stored. */
+const TypingFrame = v.object({ type: v.literal("typing"), ref: Ref, room: RoomId });
 
 const ClientFrameSchema = v.variant("type", [
   SubscribeFrame,
@@ -78,6 +84,7 @@ const ClientFrameSchema = v.variant("type", [
   HistoryFrame,
   PingFrame,
   PongFrame,
+  TypingFrame,
 ]);
 
 /** Every frame a client may send. Unknown fields (such as a forged `from`) are dropped. */
@@ -91,6 +98,7 @@ const CLIENT_FRAME_TYPES: ReadonlySet<string> = new Set<ClientFrameType>([
   "history",
   "ping",
   "pong",
+  "typing",
 ]);
 
 /** A stored chat message as every client sees it. */
@@ -156,6 +164,8 @@ export type ServerFrame =
   }
   | { type: "ping" }
   | { type: "pong"; ref?: string }
+  /** Someone else in the room is typing; best-effort, show it for {@linkcode TYPING_SHOW_MS}. */
+  | { type: "typing"; room: string; user: { id: string; name: string } }
   | {
     type: "error";
     code: ErrorCode;

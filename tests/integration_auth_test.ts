@@ -9,19 +9,29 @@ import { registerUser, TestSocket } from "./helpers/chat_client.ts";
 import { FakeClock } from "./helpers/fake_clock.ts";
 import { startTestServer } from "./helpers/test_server.ts";
 
-async function postJson(url: string, body: unknown): Promise<{ status: number; body: unknown; cookie: string | null }> {
+async function postJson(
+  url: string,
+  body: unknown,
+): Promise<{ status: number; body: unknown; cookie: string | null }> {
   const response = await fetch(url, {
     method: "POST",
     headers: { "content-type": "application/json" },
     body: JSON.stringify(body),
   });
-  return { status: response.status, body: await response.json(), cookie: response.headers.get("set-cookie") };
+  return {
+    status: response.status,
+    body: await response.json(),
+    cookie: response.headers.get("set-cookie"),
+  };
 }
 
 Deno.test("registration sets an HttpOnly SameSite=Lax session cookie and refuses a name taken in another case", async () => {
   const server = await startTestServer();
   try {
-    const first = await postJson(`${server.url}/api/auth/register`, { username: "Alice_1", password: "long enough pw" });
+    const first = await postJson(`${server.url}/api/auth/register`, {
+      username: "Alice_1",
+      password: "long enough pw",
+    });
     assert.equal(first.status, 201);
     const cookie = first.cookie!;
     assert.match(cookie, /^sid=[A-Za-z0-9_-]{43};/);
@@ -30,14 +40,23 @@ Deno.test("registration sets an HttpOnly SameSite=Lax session cookie and refuses
     assert.match(cookie, /Path=\//);
     assert.doesNotMatch(cookie, /Secure/i, "no Secure flag over plain http");
 
-    const again = await postJson(`${server.url}/api/auth/register`, { username: "alice_1", password: "another password" });
+    const again = await postJson(`${server.url}/api/auth/register`, {
+      username: "alice_1",
+      password: "another password",
+    });
     assert.deepEqual([again.status, again.body], [409, { error: "That username is taken" }]);
     assert.equal(again.cookie, null);
     for (const username of ["ab", "has space", "<script>", "x".repeat(33)]) {
-      const bad = await postJson(`${server.url}/api/auth/register`, { username, password: "long enough pw" });
+      const bad = await postJson(`${server.url}/api/auth/register`, {
+        username,
+        password: "long enough pw",
+      });
       assert.equal(bad.status, 400, username);
     }
-    const short = await postJson(`${server.url}/api/auth/register`, { username: "bob_1", password: "short" });
+    const short = await postJson(`${server.url}/api/auth/register`, {
+      username: "bob_1",
+      password: "short",
+    });
     assert.equal(short.status, 400);
   } finally {
     await server.close();
@@ -48,11 +67,20 @@ Deno.test("login answers an unknown name and a wrong password identically", asyn
   const server = await startTestServer();
   try {
     const alice = await registerUser(server.url, "alice");
-    const wrong = await postJson(`${server.url}/api/auth/login`, { username: alice.name, password: "not the password" });
-    const unknown = await postJson(`${server.url}/api/auth/login`, { username: "nobody_here", password: "not the password" });
+    const wrong = await postJson(`${server.url}/api/auth/login`, {
+      username: alice.name,
+      password: "not the password",
+    });
+    const unknown = await postJson(`${server.url}/api/auth/login`, {
+      username: "nobody_here",
+      password: "not the password",
+    });
     assert.deepEqual([wrong.status, wrong.body], [401, { error: "Wrong username or password" }]);
     assert.deepEqual([unknown.status, unknown.body], [wrong.status, wrong.body]);
-    const right = await postJson(`${server.url}/api/auth/login`, { username: alice.name.toUpperCase(), password: "correct horse battery" });
+    const right = await postJson(`${server.url}/api/auth/login`, {
+      username: alice.name.toUpperCase(),
+      password: "correct horse battery",
+    });
     assert.equal(right.status, 200, "login ignores the case of the name");
   } finally {
     await server.close();
@@ -61,7 +89,10 @@ Deno.test("login answers an unknown name and a wrong password identically", asyn
 
 Deno.test("an expired session is refused by the API and by the WebSocket upgrade, and its open socket is closed", async () => {
   const clock = new FakeClock(Date.now());
-  const server = await startTestServer({ clock, config: { ...readConfig({}), sessionTtlMs: 60_000, heartbeatMs: 1_000 } });
+  const server = await startTestServer({
+    clock,
+    config: { ...readConfig({}), sessionTtlMs: 60_000, heartbeatMs: 1_000 },
+  });
   try {
     const alice = await registerUser(server.url, "alice");
     const socket = new TestSocket(server.url, alice);
@@ -121,7 +152,11 @@ Deno.test("the HTML forms register, log in and log out without JavaScript, and r
     assert.equal(bad.status, 401);
     assert.match(await bad.text(), /Wrong username or password/);
 
-    const out = await fetch(`${server.url}/logout`, { method: "POST", headers: { ...headers, cookie }, redirect: "manual" });
+    const out = await fetch(`${server.url}/logout`, {
+      method: "POST",
+      headers: { ...headers, cookie },
+      redirect: "manual",
+    });
     await out.body?.cancel();
     assert.equal(out.status, 303);
     const gone = await fetch(`${server.url}/api/me`, { headers: { cookie } });

@@ -311,3 +311,42 @@ Deno.test("logging out closes that session's live sockets and its cookie stops w
     assert.equal(me.status, 401);
   });
 });
+
+Deno.test("typing notices reach the room's other members, not the typer nor outsiders, at most once per interval", async () => {
+  await withServer(async (server) => {
+    const alice = await registerUser(server.url, "alice");
+    const bob = await registerUser(server.url, "bob");
+    const carol = await registerUser(server.url, "carol");
+    const room = await createRoom(server.url, alice, [bob]);
+    const other = await createRoom(server.url, carol, [], "other");
+    const a = await connect(server, alice);
+    const b = await connect(server, bob);
+    const c = await connect(server, carol);
+    await subscribe(a, room.id);
+    await subscribe(b, room.id);
+    await subscribe(c, other.id);
+    for (let i = 0; i < 5; i++) a.send({ type: "typing", room: room.id });
+    const notice = await b.next("typing");
+    assert.deepEqual(notice, {
+      type: "typing",
+      room: room.id,
+      user: { id: alice.id, name: alice.name },
+    });
+    c.send({ type: "typing", room: room.id, ref: "sneaky" });
+    assert.equal((await c.next("error", (f) => f.ref === "sneaky")).code, "not_member");
+    a.send({ type: "ping", ref: "flush" });
+    await a.next("pong", (f) => f.ref === "flush");
+    b.send({ type: "ping", ref: "flush" });
+    await b.next("pong", (f) => f.ref === "flush");
+    assert.equal(
+      b.frames.filter((f) => f.type === "typing").length,
+      1,
+      "five notices in a burst pass on once",
+    );
+    assert.equal(a.frames.filter((f) => f.type === "typing").length, 0);
+    assert.equal(c.frames.filter((f) => f.type === "typing").length, 0);
+    await a.close();
+    await b.close();
+    await c.close();
+  });
+});
