@@ -1,11 +1,12 @@
 /**
  * The broker interface: fan-out of events between the nodes (workers, isolates, processes)
  * that serve one chat. Implementations: `broker_memory.ts` (tests), `broker_broadcast_channel.ts`
- * (workers of one process, isolates on Deno Deploy). All must pass
- * `tests/broker_conformance.ts`.
+ * (workers of one process, isolates on Deno Deploy), `broker_redis.ts` (processes and machines
+ * sharing one Redis). All must pass `tests/broker_conformance.ts`.
  *
- * A broker may drop events (BroadcastChannel does under load), so nothing relies on it alone:
- * message events carry their seqs and the hub fills any gap from the store.
+ * A broker may drop events (BroadcastChannel does under load, Redis while a node reconnects),
+ * so nothing relies on it alone: message events carry their seqs and the hub fills any gap from
+ * the store.
  *
  * @module
  */

@@ -10,11 +10,13 @@
  *
  * Redis pub/sub is fire-and-forget: after a dropped connection the client reconnects with
  * backoff and resubscribes by itself, but events other nodes published while this node was
- * disconnected are lost. Message events carry their seqs, so the hub fills the gap from the
- * store on the room's next message, and its reconcile check catches a trailing one; `left` and
- * `session_ended` events lost that way are not replayed. Events this node publishes while
- * disconnected wait in the client's offline queue (at most {@linkcode MAX_QUEUED_PUBLISHES})
- * and are sent on reconnection; beyond that they are dropped.
+ * disconnected are lost. Message events carry their seqs, so the hub reads the missed messages
+ * from the store when the room's next message event arrives (and its reconcile check, run
+ * shortly after each event, catches messages right behind it); until then a quiet room's
+ * subscribers on this node lack them. `left` and `session_ended` events lost that way are not
+ * replayed. Events this node publishes while disconnected still reach its own handlers at
+ * once, and wait in the client's offline queue (at most {@linkcode MAX_QUEUED_PUBLISHES}) to
+ * be sent on reconnection; beyond that they are dropped.
  *
  * @module
  */
@@ -28,8 +30,6 @@ export const MAX_QUEUED_PUBLISHES = 10_000;
 const CONNECT_ATTEMPTS = 5;
 /** How long `close()` waits for queued commands before dropping the connections. */
 const CLOSE_TIMEOUT_MS = 2_000;
-
-type RedisClient = ReturnType<typeof newClient>;
 
 /** What goes over the channel. */
 interface Envelope {
@@ -46,6 +46,7 @@ export class RedisBroker implements Broker {
   #node = crypto.randomUUID();
   #handlers = new Set<BrokerHandler>();
   #closing?: Promise<void>;
+  #dropping = false;
 
   private constructor(publisher: RedisClient, subscriber: RedisClient, channel: string) {
     this.#publisher = publisher;
@@ -67,12 +68,13 @@ export class RedisBroker implements Broker {
    * ```
    */
   static async connect(url: string, channel = "chat"): Promise<RedisBroker> {
-    const publisher = newClient(url, "publisher", { commandsQueueMaxLength: MAX_QUEUED_PUBLISHES });
-    const subscriber = newClient(url, "subscriber", {});
+    let broker: RedisBroker | undefined;
+    const { publisher, subscriber } = newClients(url, () => !!broker && !broker.#closing);
     try {
       await Promise.all([publisher.connect(), subscriber.connect()]);
-      const broker = new RedisBroker(publisher, subscriber, channel);
-      await subscriber.subscribe(channel, (message) => broker.#receive(message));
+      const created = new RedisBroker(publisher, subscriber, channel);
+      await subscriber.subscribe(channel, (message) => created.#receive(message));
+      broker = created;
       return broker;
     } catch (error) {
       publisher.destroy();
@@ -84,9 +86,15 @@ export class RedisBroker implements Broker {
   publish(event: BrokerEvent): void {
     if (this.#closing) return;
     const envelope: Envelope = { node: this.#node, event };
-    this.#publisher.publish(this.#channel, JSON.stringify(envelope)).catch((error) => {
-      if (!this.#closing) console.error(`redis broker: dropped a ${event.kind} event:`, error);
-    });
+    this.#publisher.publish(this.#channel, JSON.stringify(envelope)).then(
+      () => this.#dropping = false,
+      (error) => {
+        // One line per outage, not one per event.
+        if (this.#closing || this.#dropping) return;
+        this.#dropping = true;
+        console.error(`redis broker: dropping events until Redis is back: ${error}`);
+      },
+    );
     queueMicrotask(() => this.#deliver(event));
   }
 
@@ -120,37 +128,43 @@ export class RedisBroker implements Broker {
 }
 
 /**
- * A client that gives up on the first connection after {@linkcode CONNECT_ATTEMPTS} failures,
- * then reconnects forever, and logs each distinct error once per outage.
+ * The publisher and subscriber connections. Until the broker is `live()`, a connection gives up
+ * after {@linkcode CONNECT_ATTEMPTS} failures; after that it reconnects for as long as it is
+ * open, and logs the start and the end of each outage.
  */
-function newClient(
-  url: string,
-  role: string,
-  options: { commandsQueueMaxLength?: number },
-) {
-  let connected = false;
-  let lastError = "";
-  const client = createClient({
+function newClients(url: string, live: () => boolean) {
+  const publisher = createClient({
     url,
-    ...options,
+    commandsQueueMaxLength: MAX_QUEUED_PUBLISHES,
     socket: {
       reconnectStrategy: (retries, cause) => {
-        if (!connected && retries + 1 >= CONNECT_ATTEMPTS) return cause;
+        if (!live() && retries + 1 >= CONNECT_ATTEMPTS) return cause;
         return Math.min(2 ** retries * 50, 2_000) + Math.floor(Math.random() * 200);
       },
     },
   });
+  // A duplicate shares the publisher's options and client class. node-redis caches one class,
+  // keyed by the options, and rebuilding it for other options costs ~50 ms per client.
+  const subscriber = publisher.duplicate();
+  logOutages(publisher, "publisher", live);
+  logOutages(subscriber, "subscriber", live);
+  return { publisher, subscriber };
+}
+
+type RedisClient = ReturnType<typeof newClients>["publisher"];
+
+function logOutages(client: RedisClient, role: string, live: () => boolean): void {
+  let down = false;
+  // Also needed because an EventEmitter throws an "error" event that has no listener.
   client.on("error", (error: Error) => {
-    if (!connected || error.message === lastError) return;
-    lastError = error.message;
+    if (!live() || down) return;
+    down = true;
     console.error(`redis broker (${role}): ${error.message}; reconnecting`);
   });
   client.on("ready", () => {
-    if (lastError) console.error(`redis broker (${role}): reconnected`);
-    connected = true;
-    lastError = "";
+    if (down) console.error(`redis broker (${role}): reconnected`);
+    down = false;
   });
-  return client;
 }
 
 /** Closes gracefully, or drops the connection when queued commands cannot be flushed in time. */
@@ -169,11 +183,13 @@ async function closeClient(client: RedisClient): Promise<void> {
   }
 }
 
-const KINDS: ReadonlySet<string> = new Set<BrokerEvent["kind"]>([
-  "messages",
-  "left",
-  "session_ended",
-]);
+// A record, so that a new event kind fails to compile until it is listed here.
+const KINDS: Record<BrokerEvent["kind"], true> = {
+  messages: true,
+  typing: true,
+  left: true,
+  session_ended: true,
+};
 
 /**
  * Reads an envelope. Only chat nodes publish on the channel, so this guards against stray
@@ -190,7 +206,7 @@ function parseEnvelope(message: string): Envelope | undefined {
   const { node, event } = value as Record<string, unknown>;
   if (typeof node !== "string" || typeof event !== "object" || event === null) return undefined;
   const { kind } = event as Record<string, unknown>;
-  if (typeof kind !== "string" || !KINDS.has(kind)) return undefined;
+  if (typeof kind !== "string" || !Object.hasOwn(KINDS, kind)) return undefined;
   return { node, event: event as BrokerEvent };
 }
 

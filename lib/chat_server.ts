@@ -67,6 +67,7 @@ export async function createChatServer(options: ChatServerOptions): Promise<Chat
   const nodeId = newId().slice(0, 8);
   const store = new KvMessageStore(kv, clock);
   const hub = new Hub(store);
+  hub.start();
   const unsubscribe = broker.subscribe((event) => hub.handle(event));
   const writer = new MessageWriter(store, (room, messages) => {
     broker.publish({ kind: "messages", room, messages });

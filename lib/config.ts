@@ -13,6 +13,12 @@ export interface Config {
   sessionTtlMs: number;
   /** `HEARTBEAT_MS`: server ping interval; a peer silent for twice as long is dropped. */
   heartbeatMs: number;
+  /**
+   * `REDIS_URL` (`redis://[[user]:password@]host[:port][/db]`, or `rediss://`): when set, nodes
+   * exchange events through Redis pub/sub, so separate processes and machines can serve one
+   * chat; when unset, through BroadcastChannel (the workers of one process, or Deno Deploy).
+   */
+  redisUrl?: string;
   /** Abuse limits; each has its own variable. */
   limits: Limits;
 }
@@ -49,6 +55,7 @@ export function readConfig(env: Record<string, string | undefined>): Config {
       .filter((origin) => origin.length > 0).map((origin) => new URL(origin).origin),
     sessionTtlMs: intFrom(env, "SESSION_TTL_HOURS", 720, 1, 24 * 365) * 3_600_000,
     heartbeatMs: intFrom(env, "HEARTBEAT_MS", 25_000, 1_000, 600_000),
+    redisUrl: redisUrlFrom(env.REDIS_URL),
     limits: {
       sendRatePerSecond: intFrom(env, "SEND_RATE", 10, 1, 1_000_000),
       sendBurst: intFrom(env, "SEND_BURST", 30, 1, 1_000_000),
@@ -60,6 +67,15 @@ export function readConfig(env: Record<string, string | undefined>): Config {
       loginFailuresPerAddress: intFrom(env, "LOGIN_FAILURES_PER_ADDRESS", 50, 1, 1_000_000),
     },
   };
+}
+
+function redisUrlFrom(raw: string | undefined): string | undefined {
+  if (raw === undefined || raw === "") return undefined;
+  if (!URL.canParse(raw) || !["redis:", "rediss:"].includes(new URL(raw).protocol)) {
+    // The value may hold a password, so it is not echoed.
+    throw new Error("REDIS_URL must be a redis:// or rediss:// URL");
+  }
+  return raw;
 }
 
 function intFrom(

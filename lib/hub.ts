@@ -36,6 +36,11 @@ export interface HubOptions {
    * trailing messages whose events the broker dropped. Default 250 ms.
    */
   reconcileDelayMs?: number;
+  /**
+   * Every this often, check the head of every subscribed room, so a quiet room whose events
+   * were all lost (a broker outage) still catches up. Default 5 s.
+   */
+  sweepIntervalMs?: number;
 }
 
 /** Close code for a session that ended (logout). */
@@ -58,11 +63,21 @@ export class Hub {
   #rooms = new Map<string, RoomState>();
   #peers = new Set<Peer>();
   #reconcileDelayMs: number;
+  #sweepIntervalMs: number;
+  #sweepTimer: ReturnType<typeof setInterval> | undefined;
 
   /** Reads gaps and replays from `store`. */
   constructor(store: MessageStore, options: HubOptions = {}) {
     this.#store = store;
     this.#reconcileDelayMs = options.reconcileDelayMs ?? 250;
+    this.#sweepIntervalMs = options.sweepIntervalMs ?? 5000;
+  }
+
+  /** Starts the periodic head check of every subscribed room. */
+  start(): void {
+    this.#sweepTimer ??= setInterval(() => {
+      for (const [room, state] of this.#rooms) this.#scheduleReconcile(room, state);
+    }, this.#sweepIntervalMs);
   }
 
   /** Every peer connected to this node. */
@@ -168,6 +183,8 @@ export class Hub {
 
   /** Cancels timers; call when the node shuts down. */
   close(): void {
+    clearInterval(this.#sweepTimer);
+    this.#sweepTimer = undefined;
     for (const state of this.#rooms.values()) clearTimeout(state.reconcileTimer);
   }
 

@@ -357,3 +357,15 @@ Deno.test("Hub.handle() of session_ended closes that session's peers with code 4
     assert.equal(otherUser.closed, undefined);
   });
 });
+
+Deno.test("Hub's periodic sweep brings a quiet room up to date when every event of it was lost", async () => {
+  await withHub(async ({ hub, append, peer }) => {
+    const alice = peer();
+    await hub.subscribe(alice, "room", undefined);
+    await append(3); // No event at all reaches the hub (a broker outage).
+    hub.start();
+    await waitFor(() => alice.seqs().length >= 3);
+    await hub.idle();
+    assert.deepEqual(alice.seqs(), [1, 2, 3]);
+  }, { reconcileDelayMs: 1, sweepIntervalMs: 10 });
+});
