@@ -149,6 +149,7 @@ export class ChatClient {
     this.outbox.load();
     this.#events = this.#options.events ?? globalThis;
     this.#events.addEventListener("online", this.#reconnectNow);
+    this.#events.addEventListener("offline", this.#wentOffline);
     this.#openSocket();
   }
 
@@ -156,6 +157,7 @@ export class ChatClient {
   close(): void {
     this.#started = false;
     this.#events?.removeEventListener("online", this.#reconnectNow);
+    this.#events?.removeEventListener("offline", this.#wentOffline);
     this.#clock.clearTimeout(this.#retryTimer);
     this.#drop();
     this.#status.value = { state: "offline" };
@@ -234,6 +236,14 @@ export class ChatClient {
     };
     this.#armSilence();
   }
+
+  /**
+   * The browser says the network is gone: a socket may still look open for a minute (until
+   * the heartbeat notices), so drop it now, show offline, and reconnect on `online`.
+   */
+  #wentOffline = (): void => {
+    if (this.#started && this.#socket) this.#lost();
+  };
 
   #lost(): void {
     this.#drop();

@@ -245,6 +245,22 @@ Deno.test("ChatClient waits for the online event while the browser is offline", 
   assert.equal(sockets.length, 2);
 });
 
+Deno.test("ChatClient drops a socket that still looks open when the browser goes offline, and resumes on online", () => {
+  let networkUp = true;
+  const { client, events, sockets, latest } = setup({ isOnline: () => networkUp });
+  client.connect();
+  welcome(latest());
+  assert.equal(client.status.value.state, "online");
+  networkUp = false;
+  events.dispatchEvent(new Event("offline"));
+  assert.equal(client.status.value.state, "offline");
+  assert.equal(sockets.length, 1, "no reconnect attempt while offline");
+  networkUp = true;
+  events.dispatchEvent(new Event("online"));
+  assert.equal(sockets.length, 2);
+  client.close();
+});
+
 Deno.test("ChatClient marks a message failed on a permanent error and resends it on retry", () => {
   const { client, latest } = setup();
   client.openRoom("r1");

@@ -137,11 +137,13 @@ export default function ChatApp({ user, rooms }: ChatAppProps) {
   };
 
   const lastError = client.lastError.value;
+  const connection = client.status.value.state;
+  const disconnected = connection === "offline" || connection === "reconnecting";
   return (
     <div class={menuOpen ? "chat-app menu-open" : "chat-app"}>
       <aside class="sidebar" id="chat-sidebar">
         <div class="sidebar-top">
-          <span class="sidebar-user">{user.name}</span>
+          <span class="sidebar-user" title={user.name}>{user.name}</span>
           <ConnectionStatus status={client.status} onRetry={() => client.reconnectNow()} />
         </div>
         <RoomList
@@ -178,7 +180,7 @@ export default function ChatApp({ user, rooms }: ChatAppProps) {
           </button>
           <div class="room-title">
             <h2>{current ? `# ${current.name}` : "Rooms"}</h2>
-            {current?.topic && <p class="room-topic">{current.topic}</p>}
+            {current?.topic && <p class="room-topic" title={current.topic}>{current.topic}</p>}
           </div>
           {current && (
             <button
@@ -191,6 +193,12 @@ export default function ChatApp({ user, rooms }: ChatAppProps) {
             </button>
           )}
         </header>
+        {disconnected && (
+          <p class="banner offline-banner" role="status" data-testid="offline-banner">
+            You are offline. Messages you send now are kept and delivered when the connection
+            returns.
+          </p>
+        )}
         {lastError !== null && <p class="error banner" role="alert">{lastError}</p>}
         {roomError !== null && <p class="error banner" role="alert">{roomError}</p>}
         {current

@@ -20,10 +20,11 @@ import type { Services } from "../lib/services.ts";
 /** Page routes, to mount at `/`. */
 export function pageRoutes(services: Services): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
+  // Pages show who is signed in: never stored by a cache, nor shown again after logout.
   const html = (page: VNode, status: 200 | 400 | 401 | 409 | 429 = 200) =>
     new Response("<!doctype html>" + renderToString(page), {
       status,
-      headers: { "content-type": "text/html; charset=utf-8" },
+      headers: { "content-type": "text/html; charset=utf-8", "cache-control": "no-store" },
     });
   const authPage = (mode: "login" | "register", refusal?: AuthRefusal, username?: string) =>
     html(
@@ -40,7 +41,6 @@ export function pageRoutes(services: Services): Hono<AppEnv> {
     const user = c.var.user;
     if (!user) return c.redirect("/login");
     const rooms = await services.rooms.lists(user.id);
-    c.header("cache-control", "no-store");
     return html(
       <Layout
         title="Deno Chat"

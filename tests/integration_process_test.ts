@@ -60,7 +60,7 @@ Deno.test("with deno serve --parallel, a flood sent through one worker reaches a
   const server = await spawnServer({
     kvPath: `${dir}/chat.kv`,
     parallel: true,
-    env: { DENO_JOBS: "2" },
+    env: { DENO_JOBS: "2", SEND_RATE: "100000", SEND_BURST: "100000" },
   });
   const sockets: TestSocket[] = [];
   try {

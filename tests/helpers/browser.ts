@@ -1,0 +1,263 @@
+/**
+ * Browser-test helpers: launches headless Chromium through `playwright-core` and drives the
+ * real pages (the register form, the New room form, Discover, the composer) the way a user
+ * does. Nothing here talks to the server behind the page's back.
+ *
+ * @module
+ */
+import {
+  type Browser,
+  type BrowserContext,
+  chromium,
+  type Locator,
+  type Page,
+} from "playwright-core";
+import type { ConnectionStatus } from "../../client/chat_client.ts";
+import { roomFromHash } from "../../client/room_hash.ts";
+import type { PublicUser } from "../../lib/api_types.ts";
+import type { TestUser } from "./chat_client.ts";
+
+/** Password every browser-registered test user gets. */
+export const TEST_PASSWORD = "correct horse battery";
+
+/** Chromium flags: no sandbox (containers, root), and no background traffic during tests. */
+export const CHROMIUM_ARGS = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--no-first-run",
+];
+
+/** How long a page action or wait may take before the test fails. */
+export const ACTION_TIMEOUT_MS = 15_000;
+
+/** One connection state, as the status indicator's `data-status` shows it. */
+export type ConnectionState = ConnectionStatus["state"];
+
+/**
+ * Launches headless Chromium: `CHROMIUM_PATH`, else Debian's `/usr/bin/chromium`. Close it
+ * with `browser.close()`, which also closes its contexts.
+ *
+ * @example
+ * ```ts
+ * const browser = await launchChromium();
+ * try {
+ *   const { page } = await openPage(browser);
+ *   await page.goto("http://127.0.0.1:8000/login");
+ * } finally {
+ *   await browser.close();
+ * }
+ * ```
+ */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: Deno.env.get("CHROMIUM_PATH") ?? "/usr/bin/chromium",
+    headless: true,
+    args: CHROMIUM_ARGS,
+  });
+}
+
+/** A page in its own browser context (own cookies and storage), with its uncaught errors. */
+export interface UserPage {
+  context: BrowserContext;
+  page: Page;
+  /** Uncaught exceptions thrown in the page; a test should end with none. */
+  errors: string[];
+  /** Console reports of Content Security Policy violations; a test should end with none. */
+  cspViolations: string[];
+}
+
+/** Opens a fresh context (a separate "browser profile") and a page in it. */
+export async function openPage(browser: Browser): Promise<UserPage> {
+  const context = await browser.newContext({ viewport: { width: 1100, height: 720 } });
+  context.setDefaultTimeout(ACTION_TIMEOUT_MS);
+  const page = await context.newPage();
+  const errors: string[] = [];
+  const cspViolations: string[] = [];
+  page.on("pageerror", (error) => errors.push(String(error.stack ?? error)));
+  page.on("console", (message) => {
+    if (/Content Security Policy/i.test(message.text())) cspViolations.push(message.text());
+  });
+  return { context, page, errors, cspViolations };
+}
+
+/**
+ * Signs up through the real `/register` form and waits for the chat page to be connected.
+ *
+ * @param page A page of a context with no session.
+ * @param baseUrl The server, such as `http://127.0.0.1:PORT`.
+ * @param username A valid username, unique on the server.
+ */
+export async function registerThroughForm(
+  page: Page,
+  baseUrl: string,
+  username: string,
+): Promise<void> {
+  await page.goto(`${baseUrl}/register`);
+  await page.getByLabel("Username").fill(username);
+  await page.getByLabel("Password").fill(TEST_PASSWORD);
+  await page.getByRole("button", { name: "Sign up" }).click();
+  await page.waitForURL(`${baseUrl}/`);
+  await page.getByTestId("whoami").getByText(username, { exact: true }).waitFor();
+  await waitForConnection(page, "online");
+}
+
+/**
+ * Creates a room through the sidebar's New room form and waits until it is shown.
+ *
+ * @returns The new room's id, read from `location.hash`.
+ */
+export async function createRoomThroughForm(
+  page: Page,
+  name: string,
+  topic = "",
+): Promise<string> {
+  await page.getByTestId("new-room-name").fill(name);
+  await page.getByTestId("new-room-topic").fill(topic);
+  await page.getByTestId("create-room").click();
+  return await shownRoom(page, name);
+}
+
+/**
+ * Joins a room listed under Discover by clicking its Join button; waits until it is shown.
+ *
+ * @returns The room's id, read from `location.hash`.
+ */
+export async function joinFromDiscover(page: Page, name: string): Promise<string> {
+  const item = page.getByTestId("discover-item").filter({
+    has: page.locator(".room-name").getByText(`# ${name}`, { exact: true }),
+  });
+  await item.getByTestId("join-room").click();
+  return await shownRoom(page, name);
+}
+
+/** Selects one of the user's rooms in the sidebar ("Your rooms") and waits until it is shown. */
+export async function selectRoom(page: Page, name: string): Promise<string> {
+  await page.getByTestId("room-item").getByText(`# ${name}`, { exact: true }).click();
+  return await shownRoom(page, name);
+}
+
+/** Types `text` into the composer and presses Enter, as a user sends a message. */
+export async function sendThroughComposer(page: Page, text: string): Promise<void> {
+  const composer = page.getByTestId("composer");
+  await composer.fill(text);
+  await composer.press("Enter");
+  await eventually(async () => {
+    if (await composer.inputValue() !== "") throw new Error("the composer was not emptied");
+  });
+}
+
+/** The texts of the messages shown in the room pane, top to bottom. */
+export function messageTexts(page: Page): Promise<string[]> {
+  return page.getByTestId("message-text").allTextContents();
+}
+
+/** The `data-seq` of every stored message shown, top to bottom (outbox entries have none). */
+export async function messageSeqs(page: Page): Promise<number[]> {
+  const seqs = await page.locator("[data-testid=message][data-seq]").evaluateAll((elements) =>
+    elements.map((element) => element.getAttribute("data-seq"))
+  );
+  return seqs.map(Number);
+}
+
+/** The message rows whose text is exactly `text`. */
+export function messagesWithText(page: Page, text: string): Locator {
+  return page.getByTestId("message").filter({
+    has: page.getByTestId("message-text").getByText(text, { exact: true }),
+  });
+}
+
+/** The connection state the status indicator shows (its `data-status`). */
+export async function connectionState(page: Page): Promise<string | null> {
+  return await page.getByTestId("connection-status").getAttribute("data-status");
+}
+
+/** Waits until the status indicator shows one of `states`. */
+export async function waitForConnection(
+  page: Page,
+  ...states: ConnectionState[]
+): Promise<void> {
+  const selector = states
+    .map((state) => `[data-testid=connection-status][data-status=${state}]`)
+    .join(", ");
+  await page.locator(selector).waitFor();
+}
+
+/**
+ * Runs `check` until it stops throwing, for assertions on a page that is still changing.
+ *
+ * @param check An assertion; its last error is thrown when the time runs out.
+ * @param timeoutMs How long to keep trying.
+ */
+export async function eventually(
+  check: () => void | Promise<void>,
+  timeoutMs = ACTION_TIMEOUT_MS,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await check();
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/**
+ * Tags the page's JavaScript realm with a random token; {@linkcode pageMark} returns it until
+ * the page is reloaded or navigated, so a test can prove that something happened live.
+ */
+export async function markPage(page: Page): Promise<string> {
+  const token = crypto.randomUUID();
+  await page.evaluate((value) => {
+    (globalThis as { __testMark?: string }).__testMark = value;
+  }, token);
+  return token;
+}
+
+/** The token set by {@linkcode markPage}, or `undefined` after a reload. */
+export function pageMark(page: Page): Promise<string | undefined> {
+  return page.evaluate(() => (globalThis as { __testMark?: string }).__testMark);
+}
+
+/**
+ * The signed-in user of a browser context as a {@linkcode TestUser}, with the context's own
+ * session cookie, so a scripted `TestSocket` can look at the server as that user.
+ */
+export async function sessionOf(context: BrowserContext, user: PublicUser): Promise<TestUser> {
+  const sid = (await context.cookies()).find((cookie) => cookie.name === "sid");
+  if (!sid) throw new Error(`no session cookie in the context of ${user.name}`);
+  return { ...user, cookie: `sid=${sid.value}` };
+}
+
+/** The signed-in user as the page knows it (from the chat island's props). */
+export async function pageUser(page: Page): Promise<PublicUser> {
+  const json = await page.locator("script[data-island-props]").textContent();
+  const props = JSON.parse(json ?? "{}") as { user?: PublicUser };
+  if (!props.user) throw new Error("the page has no chat island props");
+  return props.user;
+}
+
+/**
+ * Saves a full-page PNG as `<name>.png` in the folder named by `SCREENSHOT_DIR`; does nothing
+ * when it is unset, so ordinary test runs leave no files behind.
+ */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  const dir = Deno.env.get("SCREENSHOT_DIR");
+  if (!dir) return;
+  await Deno.mkdir(dir, { recursive: true });
+  await page.screenshot({ path: `${dir}/${name}.png`, fullPage: true });
+}
+
+async function shownRoom(page: Page, name: string): Promise<string> {
+  await page.locator(".room-header h2").getByText(`# ${name}`, { exact: true }).waitFor();
+  let id: string | null = null;
+  await eventually(async () => {
+    id = roomFromHash(await page.evaluate(() => location.hash));
+    if (id === null) throw new Error(`no room in the URL after showing #${name}`);
+  });
+  return id!;
+}
