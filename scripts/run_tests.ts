@@ -5,16 +5,14 @@
  * @module
  */
 import { build } from "./build.ts";
-import { ensureChromium } from "./ensure_chromium.ts";
-import { ensureRedis } from "./ensure_redis.ts";
+import { CHROMIUM, ensurePrograms, REDIS_SERVER } from "./ensure_programs.ts";
 
-const chromium = await ensureChromium();
-const redisServer = await ensureRedis();
+const programs = await ensurePrograms([CHROMIUM, REDIS_SERVER]);
 await build();
 const status = await new Deno.Command(Deno.execPath(), {
   args: ["test", "--allow-all", "--parallel", ...Deno.args],
   cwd: new URL("..", import.meta.url),
-  env: { CHROMIUM_PATH: chromium, REDIS_SERVER_PATH: redisServer },
+  env: programs,
   stdin: "inherit",
 }).spawn().status;
 Deno.exit(status.code);

@@ -1,7 +1,7 @@
 /**
  * Runs a throwaway `redis-server` (no persistence, loopback only) as a child process for the
  * Redis tests. The binary is `REDIS_SERVER_PATH` (set by `deno task test`, see
- * `scripts/ensure_redis.ts`), else `/usr/bin/redis-server`.
+ * `scripts/ensure_programs.ts`), else `/usr/bin/redis-server`.
  *
  * @module
  */
@@ -28,7 +28,7 @@ export async function startRedisServer(port?: number): Promise<RedisServer> {
     Deno.statSync(binary);
   } catch {
     throw new Error(
-      `${binary} not found: run "deno run -A scripts/ensure_redis.ts" or set REDIS_SERVER_PATH`,
+      `${binary} not found: run the tests with "npm test" (it installs redis-server) or set REDIS_SERVER_PATH`,
     );
   }
   if (port !== undefined) return await spawnRedis(binary, port);
