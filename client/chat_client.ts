@@ -1,5 +1,5 @@
 import { batch, type ReadonlySignal, signal } from "@preact/signals";
-import type { PublicUser } from "../lib/api_types.ts";
+import type { PublicUser, UserEvent } from "../lib/api_types.ts";
 import {
   type ClientFrame,
   countChars,
@@ -66,6 +66,7 @@ export class ChatClient {
   readonly #active = signal<string | null>(null);
   readonly #revocations = signal(0);
   readonly #rooms = new Map<string, RoomState>();
+  readonly #userListeners = new Set<(event: UserEvent) => void>();
   readonly #open = new Set<string>();
   readonly #history = new Map<string, HistoryRequest>();
   readonly #sender: OutboxSender;
@@ -113,6 +114,16 @@ export class ChatClient {
    */
   get revocations(): ReadonlySignal<number> {
     return this.#revocations;
+  }
+
+  /**
+   * Calls `listener` with every live notice for the user (`user_event` frames).
+   *
+   * @returns A function that removes the listener.
+   */
+  onUserEvent(listener: (event: UserEvent) => void): () => void {
+    this.#userListeners.add(listener);
+    return () => this.#userListeners.delete(listener);
   }
 
   /** The state of a room, created empty on first use. */
@@ -329,6 +340,9 @@ export class ChatClient {
         return this.#onAck(frame);
       case "error":
         return this.#onError(frame);
+      case "user_event":
+        for (const listener of this.#userListeners) listener(frame.event);
+        return;
     }
   }
 

@@ -48,7 +48,13 @@ export async function leaveRoom(id: string): Promise<void> {
   await request<void>("POST", `/api/rooms/${encodeURIComponent(id)}/leave`);
 }
 
-async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+/**
+ * Calls the JSON API with the session cookie.
+ *
+ * @returns The parsed answer (`undefined` for 204).
+ * @throws {ApiRequestError} On an error answer or no answer.
+ */
+export async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
   let response: Response;
   try {
     response = await fetch(path, {

@@ -1,13 +1,24 @@
 import { effect } from "@preact/signals";
 import { useCallback, useEffect, useMemo, useRef, useState } from "preact/hooks";
-import type { PublicUser, RoomLists, RoomSummary } from "../lib/api_types.ts";
+import type {
+  DirectRoom,
+  FriendLists,
+  PublicProfile,
+  PublicUser,
+  RoomLists,
+  RoomSummary,
+} from "../lib/api_types.ts";
 import { ChatClient } from "../client/chat_client.ts";
+import { findUser, listFriends, openDm } from "../client/friends_api.ts";
+import { ProfileCache } from "../client/profile_cache.ts";
 import { roomFromHash, roomHash } from "../client/room_hash.ts";
 import * as api from "../client/rooms_api.ts";
 import Composer from "./Composer.tsx";
 import ConnectionStatus from "./ConnectionStatus.tsx";
+import FriendList from "./FriendList.tsx";
 import MessageList from "./MessageList.tsx";
 import NewRoomForm from "./NewRoomForm.tsx";
+import ProfileEditor from "./ProfileEditor.tsx";
 import RoomList from "./RoomList.tsx";
 
 /** Props of {@linkcode ChatApp}, serialized into the page by the server. */
@@ -16,6 +27,12 @@ export interface ChatAppProps {
   user: PublicUser;
   /** The user's rooms and the public rooms to discover, at page load. */
   rooms: RoomLists;
+  /** The user's own profile, at page load. */
+  profile: PublicProfile;
+  /** Friends and requests, at page load. */
+  friends: FriendLists;
+  /** Direct conversations, at page load. */
+  dms: DirectRoom[];
 }
 
 /**
@@ -25,9 +42,14 @@ export interface ChatAppProps {
  * Server-side rendering shows the first joined room from the props and opens no socket; the
  * browser connects in an effect after hydration.
  */
-export default function ChatApp({ user, rooms }: ChatAppProps) {
+export default function ChatApp({ user, rooms, ...initial }: ChatAppProps) {
   const client = useMemo(() => new ChatClient({ user }), [user.id]);
+  const names = useMemo(() => new ProfileCache(findUser), [user.id]);
   const [lists, setLists] = useState<RoomLists>(rooms);
+  const [profile, setProfile] = useState(initial.profile);
+  const [friends, setFriends] = useState(initial.friends);
+  const [dms, setDms] = useState(initial.dms);
+  const [editing, setEditing] = useState(false);
   const [selected, setSelected] = useState<string | null>(null);
   const [menuOpen, setMenuOpen] = useState(false);
   const [joining, setJoining] = useState<string | null>(null);
@@ -35,7 +57,30 @@ export default function ChatApp({ user, rooms }: ChatAppProps) {
   const [roomError, setRoomError] = useState<string | null>(null);
   const opened = useRef(new Set<string>());
   const refreshes = useRef(0);
-  const current = lists.joined.find((room) => room.id === selected) ?? lists.joined[0] ?? null;
+  const dmRooms = dms.map((dm): RoomSummary => ({
+    id: dm.id,
+    name: dm.peer.displayName,
+    topic: dm.peer.status,
+    createdAt: dm.createdAt,
+  }));
+  const currentDm = dmRooms.find((room) => room.id === selected);
+  const current = currentDm ??
+    lists.joined.find((room) => room.id === selected) ?? lists.joined[0] ?? null;
+  useEffect(() => {
+    names.put(profile, ...friends.friends, ...dms.map((dm) => dm.peer));
+  }, [names, profile, friends, dms]);
+
+  const refreshFriends = useCallback(async () => {
+    try {
+      setFriends(await listFriends());
+    } catch {
+      // Kept as is; the next notice or reconnect refreshes again.
+    }
+  }, []);
+
+  const addDm = useCallback((dm: DirectRoom) => {
+    setDms((old) => [dm, ...old.filter((item) => item.id !== dm.id)]);
+  }, []);
 
   const refresh = useCallback(async () => {
     const mine = ++refreshes.current;
@@ -48,11 +93,11 @@ export default function ChatApp({ user, rooms }: ChatAppProps) {
   }, []);
 
   useEffect(() => {
-    const ids = new Set(lists.joined.map((room) => room.id));
+    const ids = new Set([...lists.joined, ...dms].map((room) => room.id));
     for (const id of ids) if (!opened.current.has(id)) client.openRoom(id);
     for (const id of opened.current) if (!ids.has(id)) client.closeRoom(id);
     opened.current = ids;
-  }, [client, lists.joined]);
+  }, [client, lists.joined, dms]);
 
   useEffect(() => {
     client.connect();
@@ -63,18 +108,31 @@ export default function ChatApp({ user, rooms }: ChatAppProps) {
     let revocations = client.revocations.peek();
     const stopWatching = effect(() => {
       const online = client.status.value.state === "online";
-      if (online && !wasOnline && connections++ > 0) void refresh();
+      if (online && !wasOnline && connections++ > 0) {
+        void refresh();
+        void refreshFriends();
+      }
       wasOnline = online;
       if (client.revocations.value !== revocations) {
         revocations = client.revocations.value;
         void refresh();
       }
     });
+    const stopEvents = client.onUserEvent((event) => {
+      if (event.kind === "dm_opened") return addDm(event.dm);
+      if (event.kind === "profile") {
+        const changed = event.profile;
+        if (changed.id === user.id) setProfile(changed);
+        setDms((old) => old.map((dm) => dm.peer.id === changed.id ? { ...dm, peer: changed } : dm));
+      }
+      void refreshFriends();
+    });
     return () => {
+      stopEvents();
       stopWatching();
       client.close();
     };
-  }, [client, refresh]);
+  }, [client, refresh, refreshFriends, addDm]);
 
   useEffect(() => {
     const fromHash = () => setSelected(roomFromHash(location.hash));
@@ -100,6 +158,18 @@ export default function ChatApp({ user, rooms }: ChatAppProps) {
     }));
     location.hash = roomHash(room.id);
     select(room.id);
+  };
+
+  const message = async (friend: PublicProfile) => {
+    setJoinError(null);
+    try {
+      const dm = await openDm(friend.name);
+      addDm(dm);
+      location.hash = roomHash(dm.id);
+      select(dm.id);
+    } catch (error) {
+      setJoinError(messageOf(error));
+    }
   };
 
   const create = async (name: string, topic: string) => {
@@ -143,11 +213,27 @@ export default function ChatApp({ user, rooms }: ChatAppProps) {
     <div class={menuOpen ? "chat-app menu-open" : "chat-app"}>
       <aside class="sidebar" id="chat-sidebar">
         <div class="sidebar-top">
-          <span class="sidebar-user" title={user.name}>{user.name}</span>
+          <button
+            type="button"
+            class="sidebar-user link-button"
+            title={`${user.name} — edit your profile`}
+            data-testid="edit-profile"
+            onClick={() => setEditing(!editing)}
+          >
+            {profile.displayName}
+          </button>
           <ConnectionStatus status={client.status} onRetry={() => client.reconnectNow()} />
         </div>
+        {editing && (
+          <ProfileEditor
+            profile={profile}
+            onSaved={setProfile}
+            onClose={() => setEditing(false)}
+          />
+        )}
         <RoomList
           joined={lists.joined}
+          direct={dms}
           discover={lists.discover}
           selected={current?.id ?? null}
           unreadOf={(id) => client.room(id).unread.value}
@@ -156,6 +242,7 @@ export default function ChatApp({ user, rooms }: ChatAppProps) {
           joining={joining}
           error={joinError}
         />
+        <FriendList lists={friends} onChanged={refreshFriends} onMessage={message} />
         <NewRoomForm onCreate={create} />
       </aside>
       {menuOpen && (
@@ -179,10 +266,12 @@ export default function ChatApp({ user, rooms }: ChatAppProps) {
             ☰
           </button>
           <div class="room-title">
-            <h2>{current ? `# ${current.name}` : "Rooms"}</h2>
+            <h2 data-testid="room-title">
+              {current ? `${currentDm ? "@" : "#"} ${current.name}` : "Rooms"}
+            </h2>
             {current?.topic && <p class="room-topic" title={current.topic}>{current.topic}</p>}
           </div>
-          {current && (
+          {current && !currentDm && (
             <button
               type="button"
               class="button secondary"
@@ -204,7 +293,12 @@ export default function ChatApp({ user, rooms }: ChatAppProps) {
         {current
           ? (
             <>
-              <MessageList key={current.id} client={client} roomId={current.id} />
+              <MessageList
+                key={current.id}
+                client={client}
+                roomId={current.id}
+                nameOf={(id, username) => names.nameOf(id, username)}
+              />
               <Composer
                 key={current.id}
                 roomName={current.name}

@@ -9,6 +9,8 @@ export interface MessageListProps {
   client: ChatClient;
   /** The room shown; render with `key={roomId}` so each room starts at its bottom. */
   roomId: string;
+  /** The name shown for an author (a display name); the username when absent. */
+  nameOf?: (id: string, username: string) => string;
 }
 
 /** Distance from the bottom, in pixels, that still counts as "at the bottom". */
@@ -29,7 +31,7 @@ interface Snapshot {
  * status. Follows new messages while scrolled to the bottom; otherwise shows a "New messages"
  * pill. Loads older pages when scrolled to the top, keeping the view where it was.
  */
-export default function MessageList({ client, roomId }: MessageListProps) {
+export default function MessageList({ client, roomId, nameOf }: MessageListProps) {
   const room = client.room(roomId);
   const messages = room.list.value;
   const outbox = client.outbox.entries.value.filter((entry) => entry.room === roomId);
@@ -110,7 +112,13 @@ export default function MessageList({ client, roomId }: MessageListProps) {
         {loaded && groups.length === 0 && <p class="empty-state">No messages yet — say hi</p>}
         <ol class="message-groups">
           {groups.map((group) => (
-            <Group key={group.key} group={group} client={client} latestOwn={latestOwn} />
+            <Group
+              key={group.key}
+              group={group}
+              name={nameOf?.(group.from, group.author) ?? group.author}
+              client={client}
+              latestOwn={latestOwn}
+            />
           ))}
         </ol>
       </div>
@@ -125,21 +133,23 @@ export default function MessageList({ client, roomId }: MessageListProps) {
 
 interface GroupProps {
   group: MessageGroup;
+  /** The author's display name. */
+  name: string;
   client: ChatClient;
   /** Seq of the user's newest stored message, whose "sent" stays visible. */
   latestOwn: number | undefined;
 }
 
-function Group({ group, client, latestOwn }: GroupProps) {
+function Group({ group, name, client, latestOwn }: GroupProps) {
   const first = group.messages[0];
   return (
     <li class={group.own ? "message-group own" : "message-group"}>
       <div class="avatar" aria-hidden="true" data-hue={hueOf(group.from)}>
-        {[...group.author][0]?.toUpperCase()}
+        {initials(name)}
       </div>
       <div class="group-body">
         <div class="group-header">
-          <span class="author">{group.author}</span>
+          <span class="author" title={group.author}>{name}</span>
           {first && <Time at={first.at} />}
         </div>
         <ul class="messages">
@@ -205,8 +215,14 @@ function isAtBottom(element: HTMLElement): boolean {
 }
 
 /** One of eight avatar colours, stable per user id (CSS maps `data-hue`). */
-function hueOf(id: string): number {
+export function hueOf(id: string): number {
   let hash = 0;
   for (const char of id) hash = (hash * 31 + char.charCodeAt(0)) >>> 0;
   return hash % 8;
+}
+
+/** Up to two initials of a display name, for the generated avatar. */
+export function initials(name: string): string {
+  const words = name.trim().split(/\s+/).filter((word) => word !== "");
+  return words.slice(0, 2).map((word) => [...word][0]!.toUpperCase()).join("");
 }

@@ -1,10 +1,12 @@
-import type { RoomSummary } from "../lib/api_types.ts";
+import type { DirectRoom, RoomSummary } from "../lib/api_types.ts";
 import { roomHash } from "../client/room_hash.ts";
 
 /** Props of {@linkcode RoomList}. */
 export interface RoomListProps {
   /** Rooms the user is in. */
   joined: readonly RoomSummary[];
+  /** The user's direct conversations. */
+  direct: readonly DirectRoom[];
   /** Public rooms the user can join. */
   discover: readonly RoomSummary[];
   /** Id of the room shown in the main pane. */
@@ -21,9 +23,30 @@ export interface RoomListProps {
   error: string | null;
 }
 
-/** The sidebar's "Your rooms" list with unread badges, and "Discover" with Join buttons. */
+/**
+ * The sidebar's "Your rooms" and "Direct messages" lists with unread badges, and "Discover"
+ * with Join buttons.
+ */
 export default function RoomList(props: RoomListProps) {
-  const { joined, discover, selected, unreadOf, onSelect, onJoin, joining, error } = props;
+  const { joined, direct, discover, selected, unreadOf, onSelect, onJoin, joining, error } = props;
+  const link = (id: string, label: string) => {
+    const unread = id === selected ? 0 : unreadOf(id);
+    return (
+      <a
+        href={roomHash(id)}
+        class={id === selected ? "room-link selected" : "room-link"}
+        aria-current={id === selected ? "page" : undefined}
+        onClick={() => onSelect(id)}
+      >
+        <span class="room-name">{label}</span>
+        {unread > 0 && (
+          <span class="badge" aria-label={`${unread} unread`}>
+            {unread > 99 ? "99+" : unread}
+          </span>
+        )}
+      </a>
+    );
+  };
   return (
     <nav class="room-lists" aria-label="Rooms">
       <h3 class="sidebar-heading">Your rooms</h3>
@@ -31,28 +54,25 @@ export default function RoomList(props: RoomListProps) {
         ? <p class="sidebar-empty">You have not joined any room.</p>
         : (
           <ul class="room-list">
-            {joined.map((room) => {
-              const unread = room.id === selected ? 0 : unreadOf(room.id);
-              return (
-                <li key={room.id} data-testid="room-item" data-room-id={room.id}>
-                  <a
-                    href={roomHash(room.id)}
-                    class={room.id === selected ? "room-link selected" : "room-link"}
-                    aria-current={room.id === selected ? "page" : undefined}
-                    onClick={() => onSelect(room.id)}
-                  >
-                    <span class="room-name"># {room.name}</span>
-                    {unread > 0 && (
-                      <span class="badge" aria-label={`${unread} unread`}>
-                        {unread > 99 ? "99+" : unread}
-                      </span>
-                    )}
-                  </a>
-                </li>
-              );
-            })}
+            {joined.map((room) => (
+              <li key={room.id} data-testid="room-item" data-room-id={room.id}>
+                {link(room.id, `# ${room.name}`)}
+              </li>
+            ))}
           </ul>
         )}
+      {direct.length > 0 && (
+        <>
+          <h3 class="sidebar-heading">Direct messages</h3>
+          <ul class="room-list">
+            {direct.map((dm) => (
+              <li key={dm.id} data-testid="dm-item" data-room-id={dm.id}>
+                {link(dm.id, `@ ${dm.peer.displayName}`)}
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
       <h3 class="sidebar-heading">Discover</h3>
       {discover.length === 0
         ? <p class="sidebar-empty">No other public rooms.</p>

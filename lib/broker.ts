@@ -10,6 +10,7 @@
  *
  * @module
  */
+import type { UserEvent } from "./api_types.ts";
 import type { ChatMessage } from "./protocol.ts";
 
 /** Everything nodes tell each other. */
@@ -21,7 +22,9 @@ export type BrokerEvent =
   /** A user stopped being a member of a room: drop their subscriptions to it. */
   | { kind: "left"; room: string; user: string }
   /** A session ended (logout): close its sockets. */
-  | { kind: "session_ended"; session: string };
+  | { kind: "session_ended"; session: string }
+  /** A notice for every socket of each of `users` (friend requests, profile changes, DMs). */
+  | { kind: "user_event"; users: string[]; event: UserEvent };
 
 /** Receives broker events. */
 export type BrokerHandler = (event: BrokerEvent) => void;

@@ -189,6 +189,7 @@ const KINDS: Record<BrokerEvent["kind"], true> = {
   typing: true,
   left: true,
   session_ended: true,
+  user_event: true,
 };
 
 /**

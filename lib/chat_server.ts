@@ -11,6 +11,9 @@ import { csrf } from "hono/csrf";
 import { secureHeaders } from "hono/secure-headers";
 import { authRoutes } from "../routes/auth.ts";
 import { pageRoutes } from "../routes/pages.tsx";
+import { dmRoutes } from "../routes/dms.ts";
+import { friendRoutes } from "../routes/friends.ts";
+import { profileRoutes } from "../routes/profile.ts";
 import { roomRoutes } from "../routes/rooms.ts";
 import { wsHandler } from "../routes/ws.ts";
 import { Accounts } from "./accounts.ts";
@@ -21,7 +24,9 @@ import type { Broker } from "./broker.ts";
 import { type Clock, systemClock } from "./clock.ts";
 import type { Config } from "./config.ts";
 import { ConnectionLimiter } from "./connection_limiter.ts";
+import { DirectMessages } from "./direct_messages.ts";
 import { FloodGuard } from "./flood_guard.ts";
+import { Friends, type Notify } from "./friends.ts";
 import { Heartbeat } from "./heartbeat.ts";
 import { Hub } from "./hub.ts";
 import { newId } from "./ids.ts";
@@ -30,6 +35,7 @@ import { KvMessageStore } from "./message_store_kv.ts";
 import { MessageWriter } from "./message_writer.ts";
 import { loadSession } from "./middleware/session.ts";
 import { isAllowedOrigin } from "./origin.ts";
+import { Profiles } from "./profiles.ts";
 import { Rooms } from "./rooms.ts";
 import type { Services } from "./services.ts";
 import { Sessions } from "./sessions.ts";
@@ -75,6 +81,9 @@ export async function createChatServer(options: ChatServerOptions): Promise<Chat
   const accounts = new Accounts(kv, clock);
   const sessions = new Sessions(kv, clock, config.sessionTtlMs);
   const rooms = new Rooms(kv, clock);
+  const profiles = new Profiles(kv, accounts);
+  const notify: Notify = (users, event) => broker.publish({ kind: "user_event", users, event });
+  const directMessages = new DirectMessages(kv, clock, accounts, profiles, notify);
   const { limits } = config;
   const throttle = new LoginThrottle(kv, clock, {
     perUser: limits.loginFailuresPerUser,
@@ -86,6 +95,9 @@ export async function createChatServer(options: ChatServerOptions): Promise<Chat
     sessions,
     auth: new AuthService(accounts, sessions, throttle, broker),
     rooms,
+    profiles,
+    friends: new Friends(kv, clock, accounts, profiles, notify),
+    directMessages,
     broker,
     assets: options.assets ?? await loadAssets(),
     connection: {
@@ -99,6 +111,7 @@ export async function createChatServer(options: ChatServerOptions): Promise<Chat
       sendLimiter: new TokenBuckets(clock, limits.sendRatePerSecond, limits.sendBurst),
       floodGuard: new FloodGuard(clock, limits.sameTextMax),
       broker,
+      canPost: (room, userId) => directMessages.canPost(room, userId),
     },
     connectionLimiter: new ConnectionLimiter(
       limits.connectionsPerUser,
@@ -137,6 +150,9 @@ export async function createChatServer(options: ChatServerOptions): Promise<Chat
   }));
   app.get("/static/:file", (c) => services.assets.serve(c, c.req.param("file")));
   app.route("/api", authRoutes(services));
+  app.route("/api", profileRoutes(services));
+  app.route("/api/friends", friendRoutes(services));
+  app.route("/api/dms", dmRoutes(services));
   app.route("/api/rooms", roomRoutes(services));
   app.route("/", pageRoutes(services));
   app.notFound((c) => c.json({ error: "Not found" }, 404));

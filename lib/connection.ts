@@ -42,6 +42,11 @@ export interface ConnectionDeps {
   floodGuard: FloodGuard;
   /** Fan-out for best-effort events (typing). */
   broker: Broker;
+  /**
+   * Whether a member may post (send, typing) in a room; direct rooms need a current
+   * friendship. Absent: every member may post.
+   */
+  canPost?: (room: string, userId: string) => Promise<boolean>;
 }
 
 /** How the transport lets a connection talk back. */
@@ -137,7 +142,7 @@ export class ChatConnection implements Peer {
       case "pong":
         return;
       case "typing": {
-        if (!await this.#isMember(frame.room)) return this.#notMember(frame);
+        if (!await this.#mayPost(frame.room)) return this.#notMember(frame);
         const now = this.#deps.clock.now();
         // Best-effort and throttled: at most one notice per room per interval is passed on.
         if (now - (this.#typingAt.get(frame.room) ?? -Infinity) < TYPING_INTERVAL_MS / 2) return;
@@ -172,7 +177,7 @@ export class ChatConnection implements Peer {
         });
       }
       case "send": {
-        if (!await this.#isMember(frame.room)) return this.#notMember(frame);
+        if (!await this.#mayPost(frame.room)) return this.#notMember(frame);
         const refusal = this.#sendRefusal(frame);
         if (refusal) return this.#send(refusal);
         // Not awaited: the next frame may be written in the same commit as this one.
@@ -239,6 +244,12 @@ export class ChatConnection implements Peer {
     if (member) this.#memberOf.add(room);
     else this.#memberOf.delete(room);
     return member;
+  }
+
+  /** Membership, and for direct rooms a current friendship (read from KV on every call). */
+  async #mayPost(room: string): Promise<boolean> {
+    if (!await this.#isMember(room)) return false;
+    return await (this.#deps.canPost?.(room, this.userId) ?? true);
   }
 
   #notMember(frame: Extract<ClientFrame, { room: string }>): void {

@@ -168,6 +168,12 @@ export class Hub {
           }
         }
         return;
+      case "user_event": {
+        const users = new Set(event.users);
+        const frame = encodeServerFrame({ type: "user_event", event: event.event });
+        for (const peer of this.#peers) if (users.has(peer.userId)) peer.send(frame);
+        return;
+      }
       case "session_ended":
         for (const peer of this.#peers) {
           if (peer.sessionId === event.session) peer.close(CLOSE_SESSION_ENDED, "session ended");

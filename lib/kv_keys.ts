@@ -14,6 +14,15 @@
  * | `["room_head", roomId]`                     | last seq of the room        |
  * | `["msg", roomId, seq]`                      | `ChatMessage`               |
  * | `["msg_client", roomId, userId, clientId]`  | `{ id, seq, at }` of a send |
+ * | `["profile", userId]`                       | `ProfileRecord`             |
+ * | `["friend", userId, friendId]`              | `{ since }` (both ways)     |
+ * | `["friend_out", fromId, toId]`              | `FriendRequestRecord`       |
+ * | `["friend_in", toId, fromId]`               | `FriendRequestRecord`       |
+ * | `["block", blockerId, blockedId]`           | `{ at }`                    |
+ *
+ * A friendship is written as two `friend` entries and a request as its `friend_out` and
+ * `friend_in` entries, always in one atomic commit. A direct conversation is an ordinary
+ * `room` (visibility `"direct"`, id `dm_…` derived from the two user ids) with two members.
  *
  * Messages sort by seq inside `["msg", roomId]`, so history pages are key-range reads.
  *
@@ -59,4 +68,22 @@ export const keys = {
     userId,
     clientId,
   ],
+  /** A user's display name and status; absent means the defaults. */
+  profile: (userId: string): Deno.KvKey => ["profile", userId],
+  /** One side of a friendship; both sides are written together. */
+  friend: (userId: string, friendId: string): Deno.KvKey => ["friend", userId, friendId],
+  /** Prefix of a user's friends. */
+  friends: (userId: string): Deno.KvKey => ["friend", userId],
+  /** A friend request, addressed from its sender. */
+  friendRequestOut: (fromId: string, toId: string): Deno.KvKey => ["friend_out", fromId, toId],
+  /** Prefix of the requests a user sent. */
+  friendRequestsOut: (fromId: string): Deno.KvKey => ["friend_out", fromId],
+  /** The same friend request, addressed from its recipient. */
+  friendRequestIn: (toId: string, fromId: string): Deno.KvKey => ["friend_in", toId, fromId],
+  /** Prefix of the requests a user received. */
+  friendRequestsIn: (toId: string): Deno.KvKey => ["friend_in", toId],
+  /** `blockerId` blocked `blockedId`. */
+  block: (blockerId: string, blockedId: string): Deno.KvKey => ["block", blockerId, blockedId],
+  /** Prefix of the users someone blocked. */
+  blocks: (blockerId: string): Deno.KvKey => ["block", blockerId],
 };

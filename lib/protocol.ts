@@ -9,6 +9,7 @@
  * @module
  */
 import * as v from "valibot";
+import type { UserEvent } from "./api_types.ts";
 
 /** Version of this protocol; the client connects to `/ws?v=1` and `welcome` repeats it. */
 export const PROTOCOL_VERSION = 1;
@@ -166,6 +167,8 @@ export type ServerFrame =
   | { type: "pong"; ref?: string }
   /** Someone else in the room is typing; best-effort, show it for {@linkcode TYPING_SHOW_MS}. */
   | { type: "typing"; room: string; user: { id: string; name: string } }
+  /** A live notice for this user (friend requests, friend list and profile changes, new DMs). */
+  | { type: "user_event"; event: UserEvent }
   | {
     type: "error";
     code: ErrorCode;

@@ -16,10 +16,12 @@ import { keys } from "./kv_keys.ts";
 import { countChars } from "./protocol.ts";
 import { commitAtomic } from "./kv_commit.ts";
 
-/** A stored room. */
+/** A stored room: a public group room, or a direct conversation of exactly two members. */
 export interface RoomRecord extends RoomSummary {
   createdBy: string;
-  visibility: "public";
+  visibility: "public" | "direct";
+  /** For direct rooms: the two member ids, sorted. */
+  members?: [string, string];
 }
 
 /** A stored membership. */
@@ -80,7 +82,10 @@ export class Rooms {
     return room ? summary(room) : null;
   }
 
-  /** Lists the rooms a user is in and the public rooms they could join, newest first. */
+  /**
+   * Lists the group rooms a user is in and the public rooms they could join, newest first.
+   * Direct conversations are in neither list (see `DirectMessages.list`).
+   */
   async lists(userId: string): Promise<RoomLists> {
     const joinedIds = new Set<string>();
     for await (const entry of this.#kv.list<Membership>({ prefix: keys.userRooms(userId) })) {
@@ -89,6 +94,7 @@ export class Rooms {
     const joined: RoomSummary[] = [];
     const discover: RoomSummary[] = [];
     for await (const entry of this.#kv.list<RoomRecord>({ prefix: keys.rooms() })) {
+      if (entry.value.visibility === "direct") continue;
       if (joinedIds.has(entry.value.id)) joined.push(summary(entry.value));
       else if (entry.value.visibility === "public") discover.push(summary(entry.value));
     }
@@ -113,7 +119,10 @@ export class Rooms {
     return result.ok ? summary(room.value) : null;
   }
 
-  /** Removes a user from a room; leaving a room one is not in changes nothing. */
+  /**
+   * Removes a user from a room; leaving a room one is not in changes nothing. Callers refuse
+   * direct rooms first: a direct conversation always keeps its two members.
+   */
   async leave(userId: string, roomId: string): Promise<void> {
     await commitAtomic(
       this.#kv.atomic()

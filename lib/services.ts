@@ -10,6 +10,9 @@ import type { Broker } from "./broker.ts";
 import type { Config } from "./config.ts";
 import type { ConnectionDeps } from "./connection.ts";
 import type { ConnectionLimiter } from "./connection_limiter.ts";
+import type { DirectMessages } from "./direct_messages.ts";
+import type { Friends } from "./friends.ts";
+import type { Profiles } from "./profiles.ts";
 import type { Rooms } from "./rooms.ts";
 import type { Sessions } from "./sessions.ts";
 import type { WindowCounter } from "./window_counter.ts";
@@ -21,6 +24,9 @@ export interface Services {
   sessions: Sessions;
   auth: AuthService;
   rooms: Rooms;
+  profiles: Profiles;
+  friends: Friends;
+  directMessages: DirectMessages;
   broker: Broker;
   assets: Assets;
   /** What each WebSocket connection is given. */

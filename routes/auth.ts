@@ -1,5 +1,6 @@
 /**
- * JSON API for accounts: `POST /api/auth/register`, `/login`, `/logout`, and `GET /api/me`.
+ * JSON API for accounts: `POST /api/auth/register`, `/login`, `/logout` (`GET /api/me` is in
+ * `routes/profile.ts`).
  *
  * @module
  */
@@ -57,11 +58,6 @@ export function authRoutes(services: Services): Hono<AppEnv> {
     if (c.var.session) await services.auth.logout(c.var.session);
     clearSessionCookie(c);
     return c.body(null, 204);
-  });
-
-  app.get("/me", (c) => {
-    if (!c.var.user) return c.json({ error: "Not signed in" }, 401);
-    return c.json({ user: c.var.user });
   });
 
   return app;

@@ -40,7 +40,13 @@ export function pageRoutes(services: Services): Hono<AppEnv> {
   app.get("/", async (c) => {
     const user = c.var.user;
     if (!user) return c.redirect("/login");
-    const rooms = await services.rooms.lists(user.id);
+    const [rooms, profile, friends, dms] = await Promise.all([
+      services.rooms.lists(user.id),
+      services.profiles.get(user.id),
+      services.friends.lists(user.id),
+      services.directMessages.list(user.id),
+    ]);
+    if (!profile) return c.redirect("/login");
     return html(
       <Layout
         title="Deno Chat"
@@ -48,7 +54,7 @@ export function pageRoutes(services: Services): Hono<AppEnv> {
         scriptUrl={services.assets.url("islands.js")}
         user={user}
       >
-        <Island name="ChatApp" component={ChatApp} props={{ user, rooms }} />
+        <Island name="ChatApp" component={ChatApp} props={{ user, rooms, profile, friends, dms }} />
       </Layout>,
     );
   });

@@ -6,6 +6,7 @@
 import { Hono } from "hono";
 import * as v from "valibot";
 import type { AppEnv } from "../lib/app_env.ts";
+import { isDirectRoomId } from "../lib/direct_room_id.ts";
 import { keys } from "../lib/kv_keys.ts";
 import { requireUser } from "../lib/middleware/session.ts";
 import type { Services } from "../lib/services.ts";
@@ -49,6 +50,7 @@ export function roomRoutes(services: Services): Hono<AppEnv> {
 
   app.post("/:id/leave", async (c) => {
     const room = c.req.param("id");
+    if (isDirectRoomId(room)) return c.json({ error: "A direct conversation cannot be left" }, 400);
     const user = c.var.user!.id;
     await services.rooms.leave(user, room);
     services.broker.publish({ kind: "left", room, user });

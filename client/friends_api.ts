@@ -1,0 +1,51 @@
+/**
+ * Calls to the JSON API for profiles, friends and direct conversations, for the islands.
+ * Failures are `ApiRequestError`s whose message can be shown as is.
+ *
+ * @module
+ */
+import type { DirectRoom, FriendLists, PublicProfile } from "../lib/api_types.ts";
+import { request } from "./rooms_api.ts";
+
+const path = (name: string) => encodeURIComponent(name);
+
+/** `GET /api/users/:username`: a profile by exact username. */
+export async function findUser(username: string): Promise<PublicProfile> {
+  return (await request<{ profile: PublicProfile }>("GET", `/api/users/${path(username)}`))
+    .profile;
+}
+
+/** `PATCH /api/me/profile`. */
+export async function updateProfile(displayName: string, status: string): Promise<PublicProfile> {
+  const body = { displayName, status };
+  return (await request<{ profile: PublicProfile }>("PATCH", "/api/me/profile", body)).profile;
+}
+
+/** `GET /api/friends`. */
+export function listFriends(): Promise<FriendLists> {
+  return request<FriendLists>("GET", "/api/friends");
+}
+
+/** `POST /api/friends/requests`: "pending", or "friends" when they had asked first. */
+export async function sendRequest(username: string, note: string): Promise<string> {
+  const body = note ? { username, note } : { username };
+  return (await request<{ status: string }>("POST", "/api/friends/requests", body)).status;
+}
+
+/** What can be done about someone else's request, a friend or a user. */
+export type FriendAction = "accept" | "decline" | "cancel" | "remove" | "block";
+
+/** Accepts, declines, cancels, removes or blocks. */
+export async function friendAction(action: FriendAction, username: string): Promise<void> {
+  const name = path(username);
+  if (action === "accept" || action === "decline") {
+    await request("POST", `/api/friends/requests/${name}/${action}`);
+  } else if (action === "cancel") await request("DELETE", `/api/friends/requests/${name}`);
+  else if (action === "remove") await request("DELETE", `/api/friends/${name}`);
+  else await request("POST", "/api/friends/blocks", { username });
+}
+
+/** `POST /api/dms`: the conversation with a friend, opened if needed. */
+export async function openDm(username: string): Promise<DirectRoom> {
+  return (await request<{ room: DirectRoom }>("POST", "/api/dms", { username })).room;
+}

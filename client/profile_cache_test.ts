@@ -1,0 +1,25 @@
+import assert from "node:assert/strict";
+import { ProfileCache } from "./profile_cache.ts";
+
+const profile = (id: string, displayName: string) => ({ id, name: id, displayName, status: "" });
+
+Deno.test("ProfileCache.nameOf() shows the username, looks it up once, then shows the display name", async () => {
+  const asked: string[] = [];
+  const cache = new ProfileCache((username) => {
+    asked.push(username);
+    return Promise.resolve(profile("u1", "Ada L."));
+  });
+  assert.equal(cache.nameOf("u1", "ada"), "ada");
+  assert.equal(cache.nameOf("u1", "ada"), "ada");
+  await Promise.resolve();
+  assert.equal(cache.nameOf("u1", "ada"), "Ada L.");
+  assert.deepEqual(asked, ["ada"]);
+});
+
+Deno.test("ProfileCache.put() replaces a known name without a lookup", () => {
+  const cache = new ProfileCache(() => Promise.reject(new Error("no lookups")));
+  cache.put(profile("u2", "Bob"));
+  assert.equal(cache.nameOf("u2", "bob"), "Bob");
+  cache.put(profile("u2", "Robert"));
+  assert.equal(cache.nameOf("u2", "bob"), "Robert");
+});

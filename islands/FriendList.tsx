@@ -1,0 +1,194 @@
+import { useState } from "preact/hooks";
+import type { FriendLists, FriendRequestView, PublicProfile } from "../lib/api_types.ts";
+import { findUser, type FriendAction, friendAction, sendRequest } from "../client/friends_api.ts";
+import Avatar from "./Avatar.tsx";
+
+/** Props of {@linkcode FriendList}. */
+export interface FriendListProps {
+  lists: FriendLists;
+  /** Re-reads the lists after a change. */
+  onChanged: () => void;
+  /** Opens the conversation with a friend. */
+  onMessage: (friend: PublicProfile) => void;
+}
+
+/**
+ * The sidebar's Friends section: find a user by exact username and send a request, incoming
+ * requests (Accept, Decline), outgoing ones (Cancel), and friends (Message, ⋯ Remove/Block).
+ */
+export default function FriendList({ lists, onChanged, onMessage }: FriendListProps) {
+  const [query, setQuery] = useState("");
+  const [found, setFound] = useState<PublicProfile | null>(null);
+  const [note, setNote] = useState("");
+  const [menu, setMenu] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const run = async (work: () => Promise<unknown>) => {
+    setError(null);
+    try {
+      await work();
+    } catch (failure) {
+      setError(failure instanceof Error ? failure.message : String(failure));
+    }
+    onChanged();
+  };
+  const act = (action: FriendAction, user: PublicProfile) =>
+    run(() => friendAction(action, user.name)).then(() => setMenu(null));
+  const search = (event: Event) => {
+    event.preventDefault();
+    setFound(null);
+    void run(async () => setFound(await findUser(query.trim())));
+  };
+  const request = (user: PublicProfile) =>
+    run(async () => {
+      await sendRequest(user.name, note);
+      setFound(null);
+      setQuery("");
+      setNote("");
+    });
+
+  return (
+    <section class="friends" aria-label="Friends">
+      <h3 class="sidebar-heading">Friends</h3>
+      <form class="friend-search" onSubmit={search}>
+        <input
+          data-testid="friend-search"
+          placeholder="Add friend by username"
+          aria-label="Add friend by username"
+          value={query}
+          onInput={(e) => setQuery(e.currentTarget.value)}
+        />
+        <button type="submit" class="button small" data-testid="friend-search-submit">Find</button>
+      </form>
+      {found && (
+        <div class="friend-found" data-testid="friend-found">
+          <Person user={found} />
+          <input
+            data-testid="friend-note"
+            placeholder="Add a note (optional)"
+            aria-label="Note"
+            value={note}
+            onInput={(e) => setNote(e.currentTarget.value)}
+          />
+          <button
+            type="button"
+            class="button small"
+            data-testid="send-friend-request"
+            onClick={() => request(found)}
+          >
+            Send request
+          </button>
+        </div>
+      )}
+      {error !== null && <p class="error" role="alert">{error}</p>}
+      <Requests
+        items={lists.incoming}
+        testId="incoming-request"
+        title="Requests"
+        actions={[["accept", "Accept"], ["decline", "Decline"]]}
+        act={act}
+      />
+      <Requests
+        items={lists.outgoing}
+        testId="outgoing-request"
+        title="Sent"
+        actions={[["cancel", "Cancel"]]}
+        act={act}
+      />
+      <ul class="friend-list">
+        {lists.friends.map((friend) => (
+          <li key={friend.id} data-testid="friend-item" data-username={friend.name}>
+            <Person user={friend} />
+            <button
+              type="button"
+              class="button small"
+              data-testid="message-friend"
+              onClick={() =>
+                onMessage(friend)}
+            >
+              Message
+            </button>
+            <button
+              type="button"
+              class="link-button"
+              aria-label="More"
+              data-testid="friend-menu"
+              onClick={() =>
+                setMenu(menu === friend.id ? null : friend.id)}
+            >
+              ⋯
+            </button>
+            {menu === friend.id && (
+              <span class="friend-menu">
+                <button
+                  type="button"
+                  data-testid="remove-friend"
+                  onClick={() => act("remove", friend)}
+                >
+                  Remove
+                </button>
+                <button
+                  type="button"
+                  data-testid="block-friend"
+                  onClick={() =>
+                    act("block", friend)}
+                >
+                  Block
+                </button>
+              </span>
+            )}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+function Person({ user }: { user: PublicProfile }) {
+  return (
+    <span class="person">
+      <Avatar user={user} />
+      <span class="person-text">
+        <span class="person-name" data-testid="person-name" title={user.name}>
+          {user.displayName}
+        </span>
+        {user.status && <span class="person-status">{user.status}</span>}
+      </span>
+    </span>
+  );
+}
+
+interface RequestsProps {
+  items: FriendRequestView[];
+  testId: string;
+  title: string;
+  actions: [FriendAction, string][];
+  act: (action: FriendAction, user: PublicProfile) => void;
+}
+
+function Requests({ items, testId, title, actions, act }: RequestsProps) {
+  if (items.length === 0) return null;
+  return (
+    <>
+      <h4 class="sidebar-subheading">{title}</h4>
+      <ul class="request-list">
+        {items.map(({ user, note }) => (
+          <li key={user.id} data-testid={testId} data-username={user.name}>
+            <Person user={user} />
+            {note && <p class="request-note">{note}</p>}
+            {actions.map(([action, label]) => (
+              <button
+                key={action}
+                type="button"
+                class="button small"
+                data-testid={`${action}-request`}
+                onClick={() => act(action, user)}
+              >
+                {label}
+              </button>
+            ))}
+          </li>
+        ))}
+      </ul>
+    </>
+  );
+}

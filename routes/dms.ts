@@ -1,0 +1,32 @@
+/**
+ * JSON API for direct conversations, mounted at `/api/dms`: `GET /` lists the caller's,
+ * `POST /` `{username}` opens (or returns) the one with a friend. Every route needs a
+ * signed-in user.
+ *
+ * @module
+ */
+import { Hono } from "hono";
+import * as v from "valibot";
+import type { AppEnv } from "../lib/app_env.ts";
+import { requireUser } from "../lib/middleware/session.ts";
+import type { Services } from "../lib/services.ts";
+import { jsonBody } from "./auth.ts";
+
+const OpenDm = v.object({ username: v.string() });
+
+/** Routes of the direct-message API, to mount at `/api/dms`. */
+export function dmRoutes(services: Services): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  app.use(requireUser());
+
+  app.get("/", async (c) => c.json({ dms: await services.directMessages.list(c.var.user!.id) }));
+
+  app.post("/", jsonBody(OpenDm), async (c) => {
+    const result = await services.directMessages.open(c.var.user!.id, c.req.valid("json").username);
+    // One answer for unknown users, non-friends and blocks either way.
+    if (!result.ok) return c.json({ error: "You can only message your friends" }, 403);
+    return c.json({ room: result.room });
+  });
+
+  return app;
+}

@@ -1,0 +1,75 @@
+/**
+ * JSON API for friends and blocks, mounted at `/api/friends`. Every rule is enforced by
+ * `lib/friends.ts`; these handlers only translate. Every route needs a signed-in user.
+ *
+ * | route                                   | does                                 |
+ * | --------------------------------------- | ------------------------------------ |
+ * | `GET /`                                 | `{friends, incoming, outgoing, blocked}` |
+ * | `POST /requests` `{username, note?}`    | sends a request (201), or befriends (200) |
+ * | `POST /requests/:username/accept`       | accepts their request                |
+ * | `POST /requests/:username/decline`      | declines their request               |
+ * | `DELETE /requests/:username`            | cancels the caller's request         |
+ * | `DELETE /:username`                     | ends a friendship                    |
+ * | `POST /blocks` `{username}`             | blocks                               |
+ * | `DELETE /blocks/:username`              | unblocks                             |
+ *
+ * @module
+ */
+import { type Context, Hono } from "hono";
+import * as v from "valibot";
+import type { AppEnv } from "../lib/app_env.ts";
+import type { FriendResult } from "../lib/friends.ts";
+import { requireUser } from "../lib/middleware/session.ts";
+import type { Services } from "../lib/services.ts";
+import { jsonBody } from "./auth.ts";
+
+const NewRequest = v.object({ username: v.string(), note: v.optional(v.string()) });
+const Username = v.object({ username: v.string() });
+
+/** Routes of the friends API, to mount at `/api/friends`. */
+export function friendRoutes(services: Services): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  const { friends } = services;
+  app.use(requireUser());
+  const me = (c: Context<AppEnv>) => c.var.user!.id;
+  const answer = (c: Context<AppEnv>, result: FriendResult) =>
+    result.ok ? c.body(null, 204) : c.json({ error: result.error }, result.status);
+
+  app.get("/", async (c) => c.json(await friends.lists(me(c))));
+
+  app.post("/requests", jsonBody(NewRequest), async (c) => {
+    const { username, note } = c.req.valid("json");
+    const result = await friends.request(me(c), username, note);
+    if (!result.ok) return c.json({ error: result.error }, result.status);
+    return c.json({ status: result.status }, result.status === "pending" ? 201 : 200);
+  });
+  app.post(
+    "/requests/:username/accept",
+    async (c) => answer(c, await friends.accept(me(c), c.req.param("username"))),
+  );
+  app.post(
+    "/requests/:username/decline",
+    async (c) => answer(c, await friends.decline(me(c), c.req.param("username"))),
+  );
+  app.delete(
+    "/requests/:username",
+    async (c) => answer(c, await friends.cancel(me(c), c.req.param("username"))),
+  );
+
+  app.post(
+    "/blocks",
+    jsonBody(Username),
+    async (c) => answer(c, await friends.block(me(c), c.req.valid("json").username)),
+  );
+  app.delete(
+    "/blocks/:username",
+    async (c) => answer(c, await friends.unblock(me(c), c.req.param("username"))),
+  );
+
+  app.delete(
+    "/:username",
+    async (c) => answer(c, await friends.remove(me(c), c.req.param("username"))),
+  );
+
+  return app;
+}
