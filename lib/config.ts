@@ -41,6 +41,12 @@ export interface Limits {
   loginFailuresPerUser: number;
   /** `LOGIN_FAILURES_PER_ADDRESS`: failed logins per client address per 15 minutes (KV). */
   loginFailuresPerAddress: number;
+  /** `SLOW_CONSUMER_BYTES`: unsent bytes over which a socket counts as lagging. */
+  slowConsumerBytes: number;
+  /** `SLOW_CONSUMER_GRACE_MS`: how long a socket may lag before it is closed. */
+  slowConsumerGraceMs: number;
+  /** `MAX_BUFFERED_BYTES`: unsent bytes that close a socket at once. */
+  maxBufferedBytes: number;
 }
 
 /** Default KV file, relative to the working directory. */
@@ -65,6 +71,9 @@ export function readConfig(env: Record<string, string | undefined>): Config {
       roomsPerHour: intFrom(env, "ROOMS_PER_HOUR", 20, 1, 1_000_000),
       loginFailuresPerUser: intFrom(env, "LOGIN_FAILURES_PER_USER", 5, 1, 1_000_000),
       loginFailuresPerAddress: intFrom(env, "LOGIN_FAILURES_PER_ADDRESS", 50, 1, 1_000_000),
+      slowConsumerBytes: intFrom(env, "SLOW_CONSUMER_BYTES", 1 << 20, 1024, 1 << 30),
+      slowConsumerGraceMs: intFrom(env, "SLOW_CONSUMER_GRACE_MS", 5_000, 0, 600_000),
+      maxBufferedBytes: intFrom(env, "MAX_BUFFERED_BYTES", 16 << 20, 1024, 1 << 30),
     },
   };
 }

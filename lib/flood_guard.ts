@@ -16,38 +16,51 @@ interface Repeat {
   since: number;
 }
 
-/** Tracks the last text per (user, room). */
+/** Distinct recent texts remembered per (user, room). */
+const TEXTS_PER_ROOM = 8;
+
+/** Tracks the recent texts per (user, room). */
 export class FloodGuard {
   #clock: Clock;
   #max: number;
-  #last = new Map<string, Repeat>();
+  #recent = new Map<string, Repeat[]>();
+  #sweptAt: number;
 
   /** Allows `max` identical texts per user and room within {@linkcode SAME_TEXT_WINDOW_MS}. */
   constructor(clock: Clock, max: number) {
     this.#clock = clock;
     this.#max = max;
+    this.#sweptAt = clock.now();
   }
 
-  /** True when this send may go on; records it. */
+  /** True when this send may go on; records it. Other texts in between do not reset the count. */
   allow(user: string, room: string, clientId: string, text: string): boolean {
-    const key = `${user}\u0000${room}`;
     const now = this.#clock.now();
-    const last = this.#last.get(key);
-    if (!last || last.text !== text || now - last.since > SAME_TEXT_WINDOW_MS) {
-      // Forget whatever else expired, so memory follows the active senders only.
-      if (this.#last.size > 10_000) this.#sweep(now);
-      this.#last.set(key, { text, clientIds: new Set([clientId]), since: now });
+    if (now - this.#sweptAt > SAME_TEXT_WINDOW_MS) this.#sweep(now);
+    const key = `${user}\u0000${room}`;
+    const recent = (this.#recent.get(key) ?? []).filter((r) =>
+      now - r.since <= SAME_TEXT_WINDOW_MS
+    );
+    this.#recent.set(key, recent);
+    const same = recent.find((r) => r.text === text);
+    if (!same) {
+      recent.push({ text, clientIds: new Set([clientId]), since: now });
+      if (recent.length > TEXTS_PER_ROOM) recent.shift();
       return true;
     }
-    if (last.clientIds.has(clientId)) return true;
-    if (last.clientIds.size >= this.#max) return false;
-    last.clientIds.add(clientId);
+    if (same.clientIds.has(clientId)) return true;
+    if (same.clientIds.size >= this.#max) return false;
+    same.clientIds.add(clientId);
     return true;
   }
 
+  /** Forgets every expired text, at most once per window, so memory follows active senders. */
   #sweep(now: number): void {
-    for (const [key, repeat] of this.#last) {
-      if (now - repeat.since > SAME_TEXT_WINDOW_MS) this.#last.delete(key);
+    this.#sweptAt = now;
+    for (const [key, recent] of this.#recent) {
+      const live = recent.filter((r) => now - r.since <= SAME_TEXT_WINDOW_MS);
+      if (live.length === 0) this.#recent.delete(key);
+      else this.#recent.set(key, live);
     }
   }
 }

@@ -3,14 +3,23 @@
  * frames to a {@linkcode ChatConnection} and guards the socket's send buffer: a client that
  * stops reading is closed instead of making the server buffer without limit.
  *
+ * Deno counts a send in `bufferedAmount` at once and subtracts it only when the background
+ * write finishes, so a burst sent in one turn reads as buffered even to a fast reader. A socket
+ * is therefore closed only when its buffer stays over the soft bound for a grace period, or
+ * passes the hard bound.
+ *
  * @module
  */
 import type { PublicUser } from "./api_types.ts";
 import { ChatConnection, type ConnectionDeps } from "./connection.ts";
+import type { Limits } from "./config.ts";
 import type { Session } from "./sessions.ts";
 
-/** A socket whose unsent data passes this many bytes is closed as a slow consumer. */
-export const MAX_BUFFERED_BYTES = 1024 * 1024;
+/** Send-buffer bounds of a socket (from the configured limits). */
+export type SendBufferLimits = Pick<
+  Limits,
+  "slowConsumerBytes" | "slowConsumerGraceMs" | "maxBufferedBytes"
+>;
 /** Close code for a slow consumer. */
 export const CLOSE_SLOW_CONSUMER = 4008;
 
@@ -23,16 +32,33 @@ export function upgradeToChat(
   user: PublicUser,
   session: Session,
   deps: ConnectionDeps,
+  limits: SendBufferLimits,
   onClose: () => void = () => {},
 ): Response {
   const { socket, response } = Deno.upgradeWebSocket(request);
   socket.binaryType = "arraybuffer";
+  let released = false;
+  const release = () => {
+    if (released) return;
+    released = true;
+    connection.closed();
+    onClose();
+  };
+  let laggingSince: number | undefined;
   const connection = new ChatConnection(user, session, {
     send(frame) {
       if (socket.readyState !== WebSocket.OPEN) return;
-      if (socket.bufferedAmount > MAX_BUFFERED_BYTES) {
-        socket.close(CLOSE_SLOW_CONSUMER, "slow consumer: too much unsent data");
-        return;
+      const buffered = socket.bufferedAmount;
+      if (buffered <= limits.slowConsumerBytes) laggingSince = undefined;
+      else {
+        const now = deps.clock.now();
+        laggingSince ??= now;
+        if (buffered > limits.maxBufferedBytes || now - laggingSince > limits.slowConsumerGraceMs) {
+          socket.close(CLOSE_SLOW_CONSUMER, "slow consumer: too much unsent data");
+          // A client that does not read will not answer the close either: forget it now.
+          release();
+          return;
+        }
       }
       socket.send(frame);
     },
@@ -42,10 +68,7 @@ export function upgradeToChat(
   }, deps);
   socket.onopen = () => connection.open();
   socket.onmessage = (event) => connection.receive(event.data);
-  socket.onclose = () => {
-    connection.closed();
-    onClose();
-  };
+  socket.onclose = release;
   socket.onerror = () => {};
   return response;
 }

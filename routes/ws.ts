@@ -28,6 +28,13 @@ export function wsHandler(services: Services) {
     if (!user || !session) return c.json({ error: "Not signed in" }, 401);
     const release = services.connectionLimiter.acquire(user.id, clientAddress(c));
     if (!release) return c.json({ error: "Too many open connections" }, 429);
-    return upgradeToChat(c.req.raw, user, session, services.connection, release);
+    return upgradeToChat(
+      c.req.raw,
+      user,
+      session,
+      services.connection,
+      services.config.limits,
+      release,
+    );
   };
 }

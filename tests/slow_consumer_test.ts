@@ -1,0 +1,365 @@
+/**
+ * Slow consumers: a member whose client stops reading while its room floods must be cut off
+ * once the server has held more than `SLOW_CONSUMER_BYTES` of unsent data for it for
+ * `SLOW_CONSUMER_GRACE_MS` (or `MAX_BUFFERED_BYTES` at once), without slowing or cutting the
+ * members that read, and without the server's memory following the flood.
+ *
+ * The slow member is a WebSocket spoken over a bare TCP connection that stops reading after
+ * `subscribed`; the kernel buffers a few MB for it before the server's own buffer grows, so the
+ * floods here are several times larger than that.
+ *
+ * @module
+ */
+import assert from "node:assert/strict";
+import { type Limits, readConfig } from "../lib/config.ts";
+import type { ChatMessage, ServerFrame } from "../lib/protocol.ts";
+import { CLOSE_SLOW_CONSUMER } from "../lib/ws_handler.ts";
+
+/** The default lagging bound (`SLOW_CONSUMER_BYTES`). */
+const MAX_BUFFERED_BYTES = readConfig({}).limits.slowConsumerBytes;
+import { clientTextFrame, RawFrameReader, rawUpgrade, writeAll } from "./helpers/raw_websocket.ts";
+import { createRoom, registerUser, TestSocket, type TestUser } from "./helpers/chat_client.ts";
+import { startTestServer, type TestServer } from "./helpers/test_server.ts";
+
+const MB = 1024 * 1024;
+/** Four-byte code points: with the index in front, near the largest text, 16 KB on the wire. */
+const BIG_TEXT = "😀".repeat(3990);
+/** No send limits, and a stalled socket is closed soon after it starts lagging. */
+const UNLIMITED: Partial<Limits> = {
+  sendBurst: 1_000_000,
+  sendRatePerSecond: 1_000_000,
+  slowConsumerGraceMs: 200,
+  maxBufferedBytes: 4 * MAX_BUFFERED_BYTES,
+};
+
+async function withServer(
+  limits: Partial<Limits>,
+  fn: (server: TestServer) => Promise<void>,
+): Promise<void> {
+  const server = await startTestServer({
+    config: { limits: { ...readConfig({}).limits, ...limits } },
+  });
+  try {
+    await fn(server);
+  } finally {
+    await server.close();
+  }
+}
+
+/** A member that never reads again once subscribed. */
+async function stalledMember(server: TestServer, user: TestUser, room: string) {
+  const raw = await rawUpgrade(server.url, { cookie: user.cookie });
+  assert.equal(raw.status, 101);
+  const reader = new RawFrameReader(raw.conn, raw.rest);
+  await writeAll(raw.conn, clientTextFrame(JSON.stringify({ type: "subscribe", room })));
+  const subscribed = () => reader.json<ServerFrame>().some((f) => f.type === "subscribed");
+  assert.ok(await reader.readUntil(subscribed, 5_000), "no subscribed frame");
+  return { conn: raw.conn, reader };
+}
+
+/**
+ * A member that reads every frame as it comes and keeps only what the checks need, so that the
+ * test process's memory is the server's, not a copy of the flood.
+ */
+class ReadingMember {
+  readonly seqs: number[] = [];
+  /** The index each message's text starts with, by seq. */
+  readonly indexes = new Map<number, number>();
+  /** Messages whose text was not the index followed by the flood text. */
+  badTexts = 0;
+  closeCode: number | undefined;
+  readonly ready: Promise<void>;
+  readonly closed: Promise<void>;
+  #socket: WebSocket;
+
+  constructor(
+    server: TestServer,
+    user: TestUser,
+    room: string,
+    after?: number,
+    body = BIG_TEXT,
+  ) {
+    this.#socket = new WebSocket(`${server.url.replace("http", "ws")}/ws?v=1`, {
+      headers: { cookie: user.cookie, origin: server.url },
+    } as never);
+    let ready!: () => void;
+    this.ready = new Promise((resolve) => ready = resolve);
+    this.closed = new Promise((resolve) =>
+      this.#socket.addEventListener("close", (event) => {
+        this.closeCode = event.code;
+        resolve();
+      })
+    );
+    this.#socket.addEventListener("message", (event) => {
+      const frame = JSON.parse(event.data) as ServerFrame;
+      if (frame.type === "welcome") {
+        this.#socket.send(JSON.stringify({ type: "subscribe", room, after }));
+      } else if (frame.type === "subscribed") {
+        ready();
+      } else if (frame.type === "message") {
+        this.seqs.push(frame.seq);
+        const space = frame.text.indexOf(" ");
+        this.indexes.set(frame.seq, Number(frame.text.slice(0, space)));
+        if (frame.text.slice(space + 1) !== body) this.badTexts++;
+      }
+    });
+  }
+
+  /** Waits until `count` messages arrived or the socket closed; true when they all arrived. */
+  async waitFor(count: number, timeoutMs: number): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.seqs.length < count && this.closeCode === undefined && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    return this.seqs.length >= count;
+  }
+
+  close(): Promise<void> {
+    this.#socket.close();
+    return this.closed;
+  }
+}
+
+/**
+ * Sends `count` numbered messages from `sender` (not subscribed, so it only gets acks), `chunk`
+ * at a time, each chunk after the previous one was acked. Calls `sample` after every chunk.
+ */
+async function flood(
+  sender: TestSocket,
+  room: string,
+  count: number,
+  text: string,
+  chunk: number,
+  sample: () => void = () => {},
+): Promise<void> {
+  for (let start = 0; start < count; start += chunk) {
+    const end = Math.min(count, start + chunk);
+    for (let i = start; i < end; i++) {
+      sender.send({ type: "send", room, clientId: `flood-${100000 + i}`, text: `${i} ${text}` });
+    }
+    await sender.next("ack", (f) => f.clientId === `flood-${100000 + end - 1}`, 30_000);
+    // Acks are kept in `frames`; drop them so the sender does not hold the flood either.
+    sender.frames.length = 0;
+    sample();
+  }
+}
+
+function peersOf(server: TestServer, user: TestUser): number {
+  return [...server.chat.hub.peers].filter((peer) => peer.userId === user.id).length;
+}
+
+function range(from: number, to: number): number[] {
+  return Array.from({ length: to - from + 1 }, (_, i) => from + i);
+}
+
+Deno.test("a member that stops reading during a flood is closed with 4008 long before the flood ends, while a reading member gets every message in order, memory stays bounded, and the slow user resumes with every missed message", async () => {
+  await withServer(UNLIMITED, async (server) => {
+    const alice = await registerUser(server.url, "alice");
+    const bob = await registerUser(server.url, "bob");
+    const carol = await registerUser(server.url, "carol");
+    const room = (await createRoom(server.url, alice, [bob, carol])).id;
+    const slow = await stalledMember(server, bob, room);
+    const fast = new ReadingMember(server, carol, room);
+    await fast.ready;
+    const sender = new TestSocket(server.url, alice);
+    await sender.next("welcome");
+
+    const total = 1_500; // about 24 MB of frames
+    const frameBytes =
+      new TextEncoder().encode(JSON.stringify({ text: `1000 ${BIG_TEXT}` })).length;
+    const start = Deno.memoryUsage();
+    let peakRss = 0;
+    let peakHeap = 0;
+    const started = Date.now();
+    await flood(sender, room, total, BIG_TEXT, 16, () => {
+      const now = Deno.memoryUsage();
+      peakRss = Math.max(peakRss, now.rss - start.rss);
+      peakHeap = Math.max(peakHeap, now.heapUsed - start.heapUsed);
+    });
+    assert.ok(await fast.waitFor(total, 30_000), `the reading member got ${fast.seqs.length}`);
+    const elapsed = Date.now() - started;
+    console.log(
+      `slow consumer: flood=${(total * frameBytes / MB).toFixed(1)} MiB in ${elapsed} ms, ` +
+        `peak growth rss=${(peakRss / MB).toFixed(1)} MiB heap=${(peakHeap / MB).toFixed(1)} MiB`,
+    );
+    assert.ok(peakRss < 100 * MB, `rss grew by ${(peakRss / MB).toFixed(1)} MiB`);
+    assert.ok(peakHeap < 100 * MB, `heap grew by ${(peakHeap / MB).toFixed(1)} MiB`);
+
+    assert.deepEqual(fast.seqs, range(1, total), "the reading member saw every seq once, in order");
+    assert.equal(fast.closeCode, undefined, "the reading member was never cut off");
+    assert.deepEqual([...fast.indexes.values()], range(0, total - 1), "each seq has its text");
+    assert.equal(fast.badTexts, 0);
+
+    // Only now does the slow member read what the kernel and the server held for it.
+    await slow.reader.readUntil(() => slow.reader.closeCode !== undefined, 10_000);
+    const seen = slow.reader.json<ServerFrame>().filter((f) => f.type === "message");
+    console.log(
+      `slow consumer: the stalled member got ${seen.length} of ${total} messages ` +
+        `(${(slow.reader.payloadBytes / MB).toFixed(1)} MiB) before close ${slow.reader.closeCode}`,
+    );
+    assert.equal(slow.reader.closeCode, CLOSE_SLOW_CONSUMER);
+    assert.ok(seen.length < total, "the server stopped sending to the stalled member");
+    assert.ok(
+      slow.reader.payloadBytes < total * frameBytes - 4 * MAX_BUFFERED_BYTES,
+      "it was cut well before the end of the flood",
+    );
+    const lastSeen = seen.length;
+    assert.deepEqual(seen.map((m) => m.seq), range(1, lastSeen), "what it got was in order");
+    slow.conn.close();
+
+    const again = new TestSocket(server.url, bob);
+    await again.next("welcome");
+    again.send({ type: "subscribe", room, after: lastSeen, ref: "resume" });
+    const subscribed = await again.next("subscribed", (f) => f.ref === "resume");
+    assert.equal(subscribed.head, total);
+    let missed: ChatMessage[];
+    console.log(`slow consumer: resumed after ${lastSeen}, reset=${subscribed.reset}`);
+    if (subscribed.reset) {
+      // Over RESUME_MAX behind: the client reloads history back to what it has.
+      missed = [];
+      let before: number | undefined;
+      for (let page = 0; before === undefined || before > lastSeen + 1; page++) {
+        again.send({ type: "history", room, before, ref: `page${page}` });
+        const history = await again.next("history", (f) => f.ref === `page${page}`);
+        missed.unshift(...history.messages.filter((m) => m.seq > lastSeen));
+        before = history.messages[0]?.seq ?? 0;
+        again.frames.length = 0;
+      }
+    } else {
+      await again.waitForMessages(room, total - lastSeen, 30_000);
+      missed = again.messages(room);
+    }
+    assert.deepEqual(missed.map((m) => m.seq), range(lastSeen + 1, total));
+    assert.deepEqual(
+      missed.map((m) => Number(m.text.split(" ")[0])),
+      range(lastSeen, total - 1),
+      "each missed message has the text sent with that seq",
+    );
+    await again.close();
+    await fast.close();
+    await sender.close();
+  });
+});
+
+Deno.test("a slow consumer closed with 4008 leaves the hub and frees its connection slot even while it still does not read", async () => {
+  await withServer({ ...UNLIMITED, connectionsPerUser: 1 }, async (server) => {
+    const alice = await registerUser(server.url, "alice");
+    const bob = await registerUser(server.url, "bob");
+    const room = (await createRoom(server.url, alice, [bob])).id;
+    const slow = await stalledMember(server, bob, room);
+    const sender = new TestSocket(server.url, alice);
+    await sender.next("welcome");
+    assert.equal(peersOf(server, bob), 1);
+
+    await flood(sender, room, 750, BIG_TEXT, 16); // about 12 MB
+    const deadline = Date.now() + 5_000;
+    while (peersOf(server, bob) > 0 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const peersLeft = peersOf(server, bob);
+    const probe = await rawUpgrade(server.url, { cookie: bob.cookie });
+    probe.conn.close();
+
+    await slow.reader.readUntil(() => slow.reader.closeCode !== undefined, 10_000);
+    assert.equal(slow.reader.closeCode, CLOSE_SLOW_CONSUMER, "the server did decide to close it");
+    assert.equal(peersLeft, 0, "5 s after sending close 4008 the hub still holds the peer");
+    assert.equal(probe.status, 101, "the closed socket still takes the user's only slot");
+    slow.conn.close();
+    await sender.close();
+  });
+});
+
+Deno.test("a reading member that resumes after missing more than 1 MiB of messages gets them all and is not cut off", async () => {
+  await withServer(UNLIMITED, async (server) => {
+    const alice = await registerUser(server.url, "alice");
+    const bob = await registerUser(server.url, "bob");
+    const room = (await createRoom(server.url, alice, [bob])).id;
+    const sender = new TestSocket(server.url, alice);
+    await sender.next("welcome");
+    const missed = 300; // 300 × 4 KB = 1.2 MB, well under RESUME_MAX messages
+    const text = "x".repeat(3990);
+    await flood(sender, room, missed, text, 20);
+
+    const resumed = new ReadingMember(server, bob, room, 0, text);
+    await resumed.ready;
+    const all = await resumed.waitFor(missed, 10_000);
+    assert.equal(resumed.closeCode, undefined, `closed with ${resumed.closeCode}`);
+    assert.ok(all, `got ${resumed.seqs.length} of ${missed}`);
+    assert.deepEqual(resumed.seqs, range(1, missed));
+    assert.deepEqual([...resumed.indexes.values()], range(0, missed - 1));
+    await resumed.close();
+    await sender.close();
+  });
+});
+
+Deno.test("a burst within the default send limits from eight members at once does not cut off a member that reads", async () => {
+  await withServer({}, async (server) => {
+    const users = await Promise.all(
+      Array.from({ length: 9 }, (_, i) => registerUser(server.url, `member${i}`)),
+    );
+    const [owner, ...others] = users as [TestUser, ...TestUser[]];
+    const room = (await createRoom(server.url, owner, others)).id;
+    const reader = new ReadingMember(server, users[8]!, room);
+    await reader.ready;
+    const senders = await Promise.all(
+      users.slice(0, 8).map(async (user) => {
+        const socket = new TestSocket(server.url, user);
+        await socket.next("welcome");
+        return socket;
+      }),
+    );
+    // Each member sends its whole burst of near-maximal messages: about 3.8 MB in all.
+    const burst = readConfig({}).limits.sendBurst;
+    senders.forEach((socket, s) => {
+      for (let i = 0; i < burst; i++) {
+        const clientId = `burst-${s}-${1000 + i}`;
+        socket.send({ type: "send", room, clientId, text: `${s * 1000 + i} ${BIG_TEXT}` });
+      }
+    });
+    for (const [s, socket] of senders.entries()) {
+      await socket.next("ack", (f) => f.clientId === `burst-${s}-${1000 + burst - 1}`);
+    }
+    const all = await reader.waitFor(8 * burst, 10_000);
+    assert.equal(
+      reader.closeCode,
+      undefined,
+      `closed with ${reader.closeCode} after ${reader.seqs.length} messages`,
+    );
+    assert.ok(all, `got ${reader.seqs.length} of ${8 * burst}`);
+    assert.deepEqual(reader.seqs, range(1, 8 * burst));
+    await reader.close();
+    await Promise.all(senders.map((socket) => socket.close()));
+  });
+});
+
+Deno.test("a member that asks for three history pages of 100 near-maximal messages in a row gets them all and is not cut off", async () => {
+  await withServer(UNLIMITED, async (server) => {
+    const alice = await registerUser(server.url, "alice");
+    const room = (await createRoom(server.url, alice)).id;
+    const sender = new TestSocket(server.url, alice);
+    await sender.next("welcome");
+    await flood(sender, room, 100, BIG_TEXT, 20);
+    await sender.close();
+
+    // One page is about 1.6 MB, more than MAX_BUFFERED_BYTES in a single frame; the reader asks
+    // for it three times without waiting, as a client scrolling back quickly might.
+    const reader = new TestSocket(server.url, alice);
+    await reader.next("welcome");
+    reader.send({ type: "history", room, limit: 100, ref: "page" });
+    reader.send({ type: "history", room, limit: 100, ref: "page2" });
+    reader.send({ type: "history", room, limit: 100, ref: "page3" });
+    reader.send({ type: "ping", ref: "after-page" });
+    const closed = reader.closed.then((event) => event.code);
+    const answered = Promise.all([
+      ...["page", "page2", "page3"].map((ref) => reader.next("history", (f) => f.ref === ref)),
+      reader.next("pong", (f) => f.ref === "after-page"),
+    ]);
+    answered.catch(() => {});
+    const outcome = await Promise.race([answered, closed]);
+    assert.ok(Array.isArray(outcome), `closed with ${outcome} instead of answering`);
+    for (const page of outcome.slice(0, 3)) {
+      assert.equal(page.type === "history" && page.messages.length, 100);
+    }
+    await reader.close();
+  });
+});
