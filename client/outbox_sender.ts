@@ -6,6 +6,7 @@ const RETRY_LATER_MS = 5_000;
 const PERMANENT_ERRORS: ReadonlySet<string> = new Set([
   "bad_frame",
   "not_member",
+  "muted",
   "frame_too_large",
   "binary_frame",
   "unknown_type",

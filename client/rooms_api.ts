@@ -31,9 +31,13 @@ export function listRooms(): Promise<RoomLists> {
   return request<RoomLists>("GET", "/api/rooms");
 }
 
-/** `POST /api/rooms`: creates a room, which the creator joins. */
-export async function createRoom(name: string, topic?: string): Promise<RoomSummary> {
-  const body = topic ? { name, topic } : { name };
+/** `POST /api/rooms`: creates a room, which the creator joins as its owner. */
+export async function createRoom(
+  name: string,
+  topic?: string,
+  visibility: "public" | "private" = "public",
+): Promise<RoomSummary> {
+  const body = topic ? { name, topic, visibility } : { name, visibility };
   return (await request<{ room: RoomSummary }>("POST", "/api/rooms", body)).room;
 }
 

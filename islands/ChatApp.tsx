@@ -8,6 +8,9 @@ import type {
   RoomLists,
   RoomSummary,
 } from "../lib/api_types.ts";
+import type { Conversation, ConversationPage } from "../lib/api_types.ts";
+import { listConversations } from "../client/conversations_api.ts";
+import ConversationList from "./ConversationList.tsx";
 import { ChatClient } from "../client/chat_client.ts";
 import { findUser, listFriends, openDm } from "../client/friends_api.ts";
 import { ProfileCache } from "../client/profile_cache.ts";
@@ -20,6 +23,7 @@ import MessageList from "./MessageList.tsx";
 import NewRoomForm from "./NewRoomForm.tsx";
 import ProfileEditor from "./ProfileEditor.tsx";
 import RoomList from "./RoomList.tsx";
+import RoomSettings from "./RoomSettings.tsx";
 
 /** Props of {@linkcode ChatApp}, serialized into the page by the server. */
 export interface ChatAppProps {
@@ -33,6 +37,8 @@ export interface ChatAppProps {
   friends: FriendLists;
   /** Direct conversations, at page load. */
   dms: DirectRoom[];
+  /** The first page of the conversation list (groups and DMs by last activity). */
+  conversations: ConversationPage;
 }
 
 /**
@@ -46,6 +52,8 @@ export default function ChatApp({ user, rooms, ...initial }: ChatAppProps) {
   const client = useMemo(() => new ChatClient({ user }), [user.id]);
   const names = useMemo(() => new ProfileCache(findUser), [user.id]);
   const [lists, setLists] = useState<RoomLists>(rooms);
+  const [convs, setConvs] = useState(() => pageState(initial.conversations));
+  const [loadingMore, setLoadingMore] = useState(false);
   const [profile, setProfile] = useState(initial.profile);
   const [friends, setFriends] = useState(initial.friends);
   const [dms, setDms] = useState(initial.dms);
@@ -55,6 +63,7 @@ export default function ChatApp({ user, rooms, ...initial }: ChatAppProps) {
   const [joining, setJoining] = useState<string | null>(null);
   const [joinError, setJoinError] = useState<string | null>(null);
   const [roomError, setRoomError] = useState<string | null>(null);
+  const [settingsOpen, setSettingsOpen] = useState(false);
   const opened = useRef(new Set<string>());
   const refreshes = useRef(0);
   const dmRooms = dms.map((dm): RoomSummary => ({
@@ -79,25 +88,35 @@ export default function ChatApp({ user, rooms, ...initial }: ChatAppProps) {
   }, []);
 
   const addDm = useCallback((dm: DirectRoom) => {
+    const room = { id: dm.id, name: dm.peer.displayName, topic: dm.peer.status };
+    setConvs((old) =>
+      addConversation(old, { ...room, createdAt: dm.createdAt, kind: "direct", peer: dm.peer })
+    );
     setDms((old) => [dm, ...old.filter((item) => item.id !== dm.id)]);
   }, []);
 
   const refresh = useCallback(async () => {
     const mine = ++refreshes.current;
     try {
-      const next = await api.listRooms();
-      if (mine === refreshes.current) setLists(next);
+      const [next, page] = await Promise.all([api.listRooms(), listConversations()]);
+      if (mine !== refreshes.current) return;
+      setLists(next);
+      setConvs(pageState(page));
     } catch (error) {
       setJoinError(messageOf(error));
     }
   }, []);
 
   useEffect(() => {
-    const ids = new Set([...lists.joined, ...dms].map((room) => room.id));
+    // Only the loaded conversations (first page, then "Load more") and the shown room are
+    // followed: each subscription also loads a history page, and 500 of them took 1–2 s of
+    // server work on one socket (tests/integration_conversations_test.ts).
+    const ids = new Set(convs.items.map((item) => item.room.id));
+    if (current) ids.add(current.id);
     for (const id of ids) if (!opened.current.has(id)) client.openRoom(id);
     for (const id of opened.current) if (!ids.has(id)) client.closeRoom(id);
     opened.current = ids;
-  }, [client, lists.joined, dms]);
+  }, [client, convs.items, current?.id]);
 
   useEffect(() => {
     client.connect();
@@ -120,6 +139,15 @@ export default function ChatApp({ user, rooms, ...initial }: ChatAppProps) {
     });
     const stopEvents = client.onUserEvent((event) => {
       if (event.kind === "dm_opened") return addDm(event.dm);
+      if (event.kind === "room_joined" || event.kind === "room_updated") {
+        const room = event.room;
+        setConvs((old) => upsertGroup(old, room));
+        return setLists((old) => ({
+          joined: [...old.joined.filter((item) => item.id !== room.id), room],
+          discover: old.discover.filter((item) => item.id !== room.id),
+        }));
+      }
+      if (event.kind === "room_removed") return void refresh();
       if (event.kind === "profile") {
         const changed = event.profile;
         if (changed.id === user.id) setProfile(changed);
@@ -144,6 +172,7 @@ export default function ChatApp({ user, rooms, ...initial }: ChatAppProps) {
   useEffect(() => {
     client.setActiveRoom(current?.id ?? null);
     setRoomError(null);
+    setSettingsOpen(false);
   }, [client, current?.id]);
 
   const select = (id: string) => {
@@ -152,6 +181,7 @@ export default function ChatApp({ user, rooms, ...initial }: ChatAppProps) {
   };
 
   const show = (room: RoomSummary) => {
+    setConvs((old) => addConversation(old, { ...room, kind: "group" }));
     setLists((old) => ({
       joined: [...old.joined.filter((item) => item.id !== room.id), room],
       discover: old.discover.filter((item) => item.id !== room.id),
@@ -172,8 +202,8 @@ export default function ChatApp({ user, rooms, ...initial }: ChatAppProps) {
     }
   };
 
-  const create = async (name: string, topic: string) => {
-    show(await api.createRoom(name, topic || undefined));
+  const create = async (name: string, topic: string, visibility: "public" | "private") => {
+    show(await api.createRoom(name, topic || undefined, visibility));
   };
 
   const join = async (id: string) => {
@@ -201,9 +231,27 @@ export default function ChatApp({ user, rooms, ...initial }: ChatAppProps) {
     }
     for (const entry of unsent) client.discard(entry.clientId);
     setLists((old) => ({ ...old, joined: old.joined.filter((item) => item.id !== room.id) }));
+    setConvs((old) => ({ ...old, items: old.items.filter((item) => item.room.id !== room.id) }));
     history.replaceState(null, "", location.pathname + location.search);
     setSelected(null);
     void refresh();
+  };
+
+  const loadMore = async () => {
+    if (convs.next === undefined || loadingMore) return;
+    setLoadingMore(true);
+    try {
+      const page = await listConversations(convs.next);
+      setConvs((old) => {
+        const known = new Set(old.items.map((item) => item.room.id));
+        const fresh = page.conversations.filter((item) => !known.has(item.room.id));
+        return { items: [...old.items, ...fresh], next: page.nextCursor };
+      });
+    } catch (error) {
+      setJoinError(messageOf(error));
+    } finally {
+      setLoadingMore(false);
+    }
   };
 
   const lastError = client.lastError.value;
@@ -241,6 +289,20 @@ export default function ChatApp({ user, rooms, ...initial }: ChatAppProps) {
           onJoin={join}
           joining={joining}
           error={joinError}
+          conversations={
+            <ConversationList
+              conversations={convs.items}
+              direct={dms}
+              userId={user.id}
+              selected={current?.id ?? null}
+              unreadOf={(id) => client.room(id).unread.value}
+              newestOf={(id) => client.room(id).list.value.at(-1)}
+              onSelect={select}
+              hasMore={convs.next !== undefined}
+              loading={loadingMore}
+              onLoadMore={loadMore}
+            />
+          }
         />
         <FriendList lists={friends} onChanged={refreshFriends} onMessage={message} />
         <NewRoomForm onCreate={create} />
@@ -275,6 +337,18 @@ export default function ChatApp({ user, rooms, ...initial }: ChatAppProps) {
             <button
               type="button"
               class="button secondary"
+              aria-label="Room settings"
+              aria-expanded={settingsOpen}
+              data-testid="room-settings-toggle"
+              onClick={() => setSettingsOpen(!settingsOpen)}
+            >
+              ⚙
+            </button>
+          )}
+          {current && !currentDm && (
+            <button
+              type="button"
+              class="button secondary"
               data-testid="leave-room"
               onClick={() => leave(current)}
             >
@@ -290,6 +364,18 @@ export default function ChatApp({ user, rooms, ...initial }: ChatAppProps) {
         )}
         {lastError !== null && <p class="error banner" role="alert">{lastError}</p>}
         {roomError !== null && <p class="error banner" role="alert">{roomError}</p>}
+        {settingsOpen && current && !currentDm && (
+          <RoomSettings
+            key={current.id}
+            roomId={current.id}
+            userId={user.id}
+            onClose={() => setSettingsOpen(false)}
+            onDeleted={() => {
+              setSettingsOpen(false);
+              void refresh();
+            }}
+          />
+        )}
         {current
           ? (
             <>
@@ -310,6 +396,36 @@ export default function ChatApp({ user, rooms, ...initial }: ChatAppProps) {
       </main>
     </div>
   );
+}
+
+/** The conversations loaded so far, and the cursor of the next page. */
+interface ConversationsState {
+  items: Conversation[];
+  next: string | undefined;
+}
+
+function pageState(page: ConversationPage): ConversationsState {
+  return { items: page.conversations, next: page.nextCursor };
+}
+
+/** Adds a room the user just joined, created or opened, at the top unless already listed. */
+function addConversation(
+  state: ConversationsState,
+  room: Conversation["room"],
+): ConversationsState {
+  if (state.items.some((item) => item.room.id === room.id)) return state;
+  return { ...state, items: [{ room, activity: Date.now() }, ...state.items] };
+}
+
+/** Adds a group room the user joined at the top, or updates a listed one (a rename). */
+function upsertGroup(state: ConversationsState, room: RoomSummary): ConversationsState {
+  if (!state.items.some((item) => item.room.id === room.id)) {
+    return addConversation(state, { ...room, kind: "group" });
+  }
+  const items = state.items.map((item) =>
+    item.room.id === room.id ? { ...item, room: { ...item.room, ...room } } : item
+  );
+  return { ...state, items };
 }
 
 function messageOf(error: unknown): string {

@@ -2,6 +2,7 @@ import { useLayoutEffect, useRef, useState } from "preact/hooks";
 import type { ChatClient } from "../client/chat_client.ts";
 import { formatFullDate, formatTime } from "../client/format_time.ts";
 import { type DisplayMessage, groupMessages, type MessageGroup } from "../client/group_messages.ts";
+import { SYSTEM_SENDER } from "../lib/protocol.ts";
 
 /** Props of {@linkcode MessageList}. */
 export interface MessageListProps {
@@ -115,7 +116,9 @@ export default function MessageList({ client, roomId, nameOf }: MessageListProps
             <Group
               key={group.key}
               group={group}
-              name={nameOf?.(group.from, group.author) ?? group.author}
+              name={group.from === SYSTEM_SENDER
+                ? group.author
+                : nameOf?.(group.from, group.author) ?? group.author}
               client={client}
               latestOwn={latestOwn}
             />
@@ -142,6 +145,18 @@ interface GroupProps {
 
 function Group({ group, name, client, latestOwn }: GroupProps) {
   const first = group.messages[0];
+  if (group.from === SYSTEM_SENDER) {
+    // Room events (joins, kicks, renames…): centred and muted, not shown as anyone's message.
+    return (
+      <>
+        {group.messages.map((message) => (
+          <li key={message.key} class="system-message" data-testid="system-message">
+            <span>{message.text}</span> <Time at={message.at} />
+          </li>
+        ))}
+      </>
+    );
+  }
   return (
     <li class={group.own ? "message-group own" : "message-group"}>
       <div class="avatar" aria-hidden="true" data-hue={hueOf(group.from)}>

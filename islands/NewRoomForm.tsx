@@ -5,13 +5,14 @@ import { countChars } from "../lib/protocol.ts";
 /** Props of {@linkcode NewRoomForm}. */
 export interface NewRoomFormProps {
   /** Creates the room; a rejection's message is shown under the form. */
-  onCreate: (name: string, topic: string) => Promise<void>;
+  onCreate: (name: string, topic: string, visibility: "public" | "private") => Promise<void>;
 }
 
 /** The sidebar form that creates a room from a name and an optional topic. */
 export default function NewRoomForm({ onCreate }: NewRoomFormProps) {
   const [name, setName] = useState("");
   const [topic, setTopic] = useState("");
+  const [visibility, setVisibility] = useState<"public" | "private">("public");
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
@@ -28,7 +29,7 @@ export default function NewRoomForm({ onCreate }: NewRoomFormProps) {
     setBusy(true);
     setError(null);
     try {
-      await onCreate(trimmed, topic.trim());
+      await onCreate(trimmed, topic.trim(), visibility);
       setName("");
       setTopic("");
     } catch (failure) {
@@ -56,6 +57,16 @@ export default function NewRoomForm({ onCreate }: NewRoomFormProps) {
         value={topic}
         onInput={(event) => setTopic(event.currentTarget.value)}
       />
+      <select
+        data-testid="new-room-visibility"
+        aria-label="Who can join"
+        value={visibility}
+        onChange={(event) =>
+          setVisibility(event.currentTarget.value === "private" ? "private" : "public")}
+      >
+        <option value="public">Public: anyone can find and join</option>
+        <option value="private">Private: invite only</option>
+      </select>
       <button type="submit" class="button" data-testid="create-room" disabled={busy}>
         {busy ? "Creating…" : "Create room"}
       </button>

@@ -1,3 +1,4 @@
+import type { ComponentChildren } from "preact";
 import type { DirectRoom, RoomSummary } from "../lib/api_types.ts";
 import { roomHash } from "../client/room_hash.ts";
 
@@ -21,6 +22,8 @@ export interface RoomListProps {
   joining: string | null;
   /** Why the last join failed, if it did. */
   error: string | null;
+  /** Shown instead of the "Your rooms" and "Direct messages" lists when given. */
+  conversations?: ComponentChildren;
 }
 
 /**
@@ -49,8 +52,10 @@ export default function RoomList(props: RoomListProps) {
   };
   return (
     <nav class="room-lists" aria-label="Rooms">
-      <h3 class="sidebar-heading">Your rooms</h3>
-      {joined.length === 0
+      {props.conversations ?? <h3 class="sidebar-heading">Your rooms</h3>}
+      {props.conversations !== undefined
+        ? null
+        : joined.length === 0
         ? <p class="sidebar-empty">You have not joined any room.</p>
         : (
           <ul class="room-list">
@@ -61,7 +66,7 @@ export default function RoomList(props: RoomListProps) {
             ))}
           </ul>
         )}
-      {direct.length > 0 && (
+      {props.conversations === undefined && direct.length > 0 && (
         <>
           <h3 class="sidebar-heading">Direct messages</h3>
           <ul class="room-list">

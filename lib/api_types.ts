@@ -4,6 +4,7 @@
  *
  * @module
  */
+import type { Role } from "./room_roles.ts";
 
 /** A user as other users and the client see them. */
 export interface PublicUser {
@@ -24,6 +25,54 @@ export interface RoomLists {
   joined: RoomSummary[];
   discover: RoomSummary[];
 }
+
+/**
+ * Summary of a room's newest message, stored with every append (see `MessageStore`): enough
+ * to list and sort conversations without reading the message itself.
+ */
+export interface LastMessage {
+  seq: number;
+  /** Server time of storing, in milliseconds since the epoch. */
+  at: number;
+  /** Sender's username at sending time. */
+  author: string;
+  /** Sender's user id. */
+  from: string;
+  /** The first {@linkcode PREVIEW_CHARS} code points of the text. */
+  preview: string;
+}
+
+/** Longest {@linkcode LastMessage.preview}, in code points. */
+export const PREVIEW_CHARS = 80;
+
+/**
+ * A room as the conversation list shows it: a group room, or a direct conversation whose
+ * `name` and `topic` are the peer's display name and status.
+ */
+export type ConversationRoom =
+  | RoomSummary & { kind: "group" }
+  | RoomSummary & { kind: "direct"; peer: PublicProfile };
+
+/** One entry of the conversation list. */
+export interface Conversation {
+  room: ConversationRoom;
+  /** The newest message; absent while the room has none. */
+  last?: LastMessage;
+  /** What the list sorts by (descending): `last.at`, or the user's join time without one. */
+  activity: number;
+}
+
+/** `GET /api/conversations?cursor=&limit=`: one page, most recent activity first. */
+export interface ConversationPage {
+  conversations: Conversation[];
+  /** Pass as `cursor` for the next page; absent on the last page. */
+  nextCursor?: string;
+}
+
+/** Conversations per page when no `limit` is given. */
+export const CONVERSATION_PAGE_DEFAULT = 50;
+/** Largest `limit` of a conversation page. */
+export const CONVERSATION_PAGE_MAX = 100;
 
 /** Body of every 4xx/5xx JSON answer. */
 export interface ApiError {
@@ -94,4 +143,44 @@ export type UserEvent =
   /** A friend (or the user, in another tab) changed their profile. */
   | { kind: "profile"; profile: PublicProfile }
   /** A direct conversation with the user was opened. */
-  | { kind: "dm_opened"; dm: DirectRoom };
+  | { kind: "dm_opened"; dm: DirectRoom }
+  /** The user was added to a group room (invited by a friend): show it in the sidebar. */
+  | { kind: "room_joined"; room: RoomSummary }
+  /** A room the user is in was renamed or got a new topic. */
+  | { kind: "room_updated"; room: RoomSummary }
+  /** The user is no longer in a room (kicked, banned, left in another tab, or deleted). */
+  | { kind: "room_removed"; roomId: string };
+
+/** One member of a group room, as `GET /api/rooms/:id/members` lists it. */
+export interface RoomMemberView {
+  user: PublicProfile;
+  role: Role;
+  muted: boolean;
+  joinedAt: number;
+}
+
+/** `GET /api/rooms/:id/members` (members only): the room, the caller's role, its members. */
+export interface RoomDetails {
+  room: RoomSummary & { visibility: "public" | "private" };
+  /** The caller's role: the settings panel shows only the actions it allows. */
+  role: Role;
+  members: RoomMemberView[];
+  /** Users banned from the room; listed to owners and admins only (empty for others). */
+  banned: PublicProfile[];
+}
+
+/** An invite link as listed to a room's owner and admins. */
+export interface InviteLinkView {
+  token: string;
+  /** Path of the join page, `/join/<token>`. */
+  url: string;
+  createdBy: string;
+  expiresAt: number;
+  maxUses: number;
+  uses: number;
+}
+
+/** Longest lifetime of an invite link, in hours (30 days). */
+export const MAX_INVITE_HOURS = 720;
+/** Most uses of one invite link. */
+export const MAX_INVITE_USES = 1000;

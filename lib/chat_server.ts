@@ -10,10 +10,13 @@ import { bodyLimit } from "hono/body-limit";
 import { csrf } from "hono/csrf";
 import { secureHeaders } from "hono/secure-headers";
 import { authRoutes } from "../routes/auth.ts";
+import { conversationRoutes } from "../routes/conversations.ts";
 import { pageRoutes } from "../routes/pages.tsx";
 import { dmRoutes } from "../routes/dms.ts";
 import { friendRoutes } from "../routes/friends.ts";
 import { profileRoutes } from "../routes/profile.ts";
+import { joinPageRoutes } from "../routes/join_page.tsx";
+import { linkRoutes, roomAdminRoutes } from "../routes/room_admin.ts";
 import { roomRoutes } from "../routes/rooms.ts";
 import { wsHandler } from "../routes/ws.ts";
 import { Accounts } from "./accounts.ts";
@@ -24,18 +27,22 @@ import type { Broker } from "./broker.ts";
 import { type Clock, systemClock } from "./clock.ts";
 import type { Config } from "./config.ts";
 import { ConnectionLimiter } from "./connection_limiter.ts";
+import { Conversations } from "./conversations.ts";
 import { DirectMessages } from "./direct_messages.ts";
 import { FloodGuard } from "./flood_guard.ts";
 import { Friends, type Notify } from "./friends.ts";
 import { Heartbeat } from "./heartbeat.ts";
 import { Hub } from "./hub.ts";
+import { InviteLinks } from "./invite_links.ts";
 import { newId } from "./ids.ts";
 import { LoginThrottle } from "./login_throttle.ts";
 import { KvMessageStore } from "./message_store_kv.ts";
 import { MessageWriter } from "./message_writer.ts";
 import { loadSession } from "./middleware/session.ts";
+import { Moderation } from "./moderation.ts";
 import { isAllowedOrigin } from "./origin.ts";
 import { Profiles } from "./profiles.ts";
+import { systemMessages } from "./room_events.ts";
 import { Rooms } from "./rooms.ts";
 import type { Services } from "./services.ts";
 import { Sessions } from "./sessions.ts";
@@ -84,6 +91,16 @@ export async function createChatServer(options: ChatServerOptions): Promise<Chat
   const profiles = new Profiles(kv, accounts);
   const notify: Notify = (users, event) => broker.publish({ kind: "user_event", users, event });
   const directMessages = new DirectMessages(kv, clock, accounts, profiles, notify);
+  const postSystemMessage = systemMessages(writer);
+  const moderation = new Moderation(
+    kv,
+    clock,
+    accounts,
+    profiles,
+    broker,
+    notify,
+    postSystemMessage,
+  );
   const { limits } = config;
   const throttle = new LoginThrottle(kv, clock, {
     perUser: limits.loginFailuresPerUser,
@@ -98,6 +115,10 @@ export async function createChatServer(options: ChatServerOptions): Promise<Chat
     profiles,
     friends: new Friends(kv, clock, accounts, profiles, notify),
     directMessages,
+    moderation,
+    inviteLinks: new InviteLinks(kv, clock, postSystemMessage),
+    postSystemMessage,
+    conversations: new Conversations(kv, store, profiles),
     broker,
     assets: options.assets ?? await loadAssets(),
     connection: {
@@ -112,6 +133,7 @@ export async function createChatServer(options: ChatServerOptions): Promise<Chat
       floodGuard: new FloodGuard(clock, limits.sameTextMax),
       broker,
       canPost: (room, userId) => directMessages.canPost(room, userId),
+      isMuted: (room, userId) => moderation.isMuted(room, userId),
     },
     connectionLimiter: new ConnectionLimiter(
       limits.connectionsPerUser,
@@ -153,7 +175,11 @@ export async function createChatServer(options: ChatServerOptions): Promise<Chat
   app.route("/api", profileRoutes(services));
   app.route("/api/friends", friendRoutes(services));
   app.route("/api/dms", dmRoutes(services));
+  app.route("/api/conversations", conversationRoutes(services));
   app.route("/api/rooms", roomRoutes(services));
+  app.route("/api/rooms", roomAdminRoutes(services));
+  app.route("/api/links", linkRoutes(services));
+  app.route("/join", joinPageRoutes(services));
   app.route("/", pageRoutes(services));
   app.notFound((c) => c.json({ error: "Not found" }, 404));
 

@@ -47,6 +47,11 @@ export interface ConnectionDeps {
    * friendship. Absent: every member may post.
    */
   canPost?: (room: string, userId: string) => Promise<boolean>;
+  /**
+   * Whether a member is muted in a room: their sends and typing are refused with `muted`.
+   * Read from KV on every send (one key read, no cache to invalidate). Absent: nobody is.
+   */
+  isMuted?: (room: string, userId: string) => Promise<boolean>;
 }
 
 /** How the transport lets a connection talk back. */
@@ -66,12 +71,12 @@ export class ChatConnection implements Peer {
   #deps: ConnectionDeps;
   #transport: Transport;
   /** Rooms whose membership was checked in KV; emptied for a room when the user leaves it. */
-  #memberOf = new Set<string>();
+  #memberOf: Set<string> | undefined;
   /** Frames are checked in arrival order, so sends are written in the order they came. */
   #inbound: Promise<void> = Promise.resolve();
   #closed = false;
   /** Clock time of the last typing notice passed on, per room. */
-  #typingAt = new Map<string, number>();
+  #typingAt: Map<string, number> | undefined;
 
   /** A connection of `user` in `session`, talking through `transport`. */
   constructor(user: PublicUser, session: Session, transport: Transport, deps: ConnectionDeps) {
@@ -131,7 +136,7 @@ export class ChatConnection implements Peer {
   }
 
   roomRevoked(room: string): void {
-    this.#memberOf.delete(room);
+    this.#memberOf?.delete(room);
     this.#send({ type: "unsubscribed", room });
   }
 
@@ -143,10 +148,12 @@ export class ChatConnection implements Peer {
         return;
       case "typing": {
         if (!await this.#mayPost(frame.room)) return this.#notMember(frame);
+        if (await this.#deps.isMuted?.(frame.room, this.userId)) return;
         const now = this.#deps.clock.now();
         // Best-effort and throttled: at most one notice per room per interval is passed on.
-        if (now - (this.#typingAt.get(frame.room) ?? -Infinity) < TYPING_INTERVAL_MS / 2) return;
-        this.#typingAt.set(frame.room, now);
+        const typingAt = this.#typingAt ??= new Map();
+        if (now - (typingAt.get(frame.room) ?? -Infinity) < TYPING_INTERVAL_MS / 2) return;
+        typingAt.set(frame.room, now);
         this.#deps.broker.publish({
           kind: "typing",
           room: frame.room,
@@ -157,7 +164,7 @@ export class ChatConnection implements Peer {
       }
       case "subscribe":
         if (!await this.#isMember(frame.room, true)) return this.#notMember(frame);
-        this.#memberOf.add(frame.room);
+        (this.#memberOf ??= new Set()).add(frame.room);
         await this.#deps.hub.subscribe(this, frame.room, frame.after, frame.ref);
         return;
       case "unsubscribe":
@@ -178,6 +185,17 @@ export class ChatConnection implements Peer {
       }
       case "send": {
         if (!await this.#mayPost(frame.room)) return this.#notMember(frame);
+        if (await this.#deps.isMuted?.(frame.room, this.userId)) {
+          return this.#send({
+            type: "error",
+            code: "muted",
+            message: "You are muted in this room: you can read it, but not post",
+            request: "send",
+            ref: frame.ref,
+            room: frame.room,
+            clientId: frame.clientId,
+          });
+        }
         const refusal = this.#sendRefusal(frame);
         if (refusal) return this.#send(refusal);
         // Not awaited: the next frame may be written in the same commit as this one.
@@ -239,10 +257,10 @@ export class ChatConnection implements Peer {
 
   /** Membership from the cache, else from KV; `fresh` always asks KV. */
   async #isMember(room: string, fresh = false): Promise<boolean> {
-    if (!fresh && this.#memberOf.has(room)) return true;
+    if (!fresh && this.#memberOf?.has(room)) return true;
     const member = await this.#deps.rooms.isMember(room, this.userId);
-    if (member) this.#memberOf.add(room);
-    else this.#memberOf.delete(room);
+    if (member) (this.#memberOf ??= new Set()).add(room);
+    else this.#memberOf?.delete(room);
     return member;
   }
 

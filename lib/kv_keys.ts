@@ -12,6 +12,7 @@
  * | `["room_member", roomId, userId]`           | `Membership`                |
  * | `["user_room", userId, roomId]`             | `Membership`                |
  * | `["room_head", roomId]`                     | last seq of the room        |
+ * | `["room_last", roomId]`                     | `LastMessage` (newest)      |
  * | `["msg", roomId, seq]`                      | `ChatMessage`               |
  * | `["msg_client", roomId, userId, clientId]`  | `{ id, seq, at }` of a send |
  * | `["profile", userId]`                       | `ProfileRecord`             |
@@ -19,10 +20,20 @@
  * | `["friend_out", fromId, toId]`              | `FriendRequestRecord`       |
  * | `["friend_in", toId, fromId]`               | `FriendRequestRecord`       |
  * | `["block", blockerId, blockedId]`           | `{ at }`                    |
+ * | `["room_ban", roomId, userId]`              | `RoomBan`                   |
+ * | `["invite", token]`                         | `InviteRecord` (expires)    |
+ * | `["room_invite", roomId, token]`            | `InviteRecord` (expires)    |
  *
  * A friendship is written as two `friend` entries and a request as its `friend_out` and
  * `friend_in` entries, always in one atomic commit. A direct conversation is an ordinary
  * `room` (visibility `"direct"`, id `dm_…` derived from the two user ids) with two members.
+ *
+ * A membership's `role` and `muted` flag live in both of its entries (`room_member` and
+ * `user_room`), always written together. An invite link is stored under its token (a random
+ * 128-bit id) and again under its room for listing, both with the same KV expiry; a use, or a
+ * revoke, changes both in one commit.
+ *
+ * Conversation lists read `user_room` and then each room's `room_last` (in batches).
  *
  * Messages sort by seq inside `["msg", roomId]`, so history pages are key-range reads.
  *
@@ -57,10 +68,17 @@ export const keys = {
   userRooms: (userId: string): Deno.KvKey => ["user_room", userId],
   /** The last seq stored in a room; absent means 0. */
   roomHead: (roomId: string): Deno.KvKey => ["room_head", roomId],
+  /**
+   * Summary of the room's newest message; written in the commit that appends it, so it
+   * always matches `room_head`. Absent while the room has no message.
+   */
+  roomLast: (roomId: string): Deno.KvKey => ["room_last", roomId],
   /** One stored message. */
   message: (roomId: string, seq: number): Deno.KvKey => ["msg", roomId, seq],
   /** Prefix of a room's messages. */
   messages: (roomId: string): Deno.KvKey => ["msg", roomId],
+  /** Prefix of a room's idempotency records (deleted with the room). */
+  roomClientIds: (roomId: string): Deno.KvKey => ["msg_client", roomId],
   /** Idempotency record of a send: one per (room, sender, clientId). */
   messageByClientId: (roomId: string, userId: string, clientId: string): Deno.KvKey => [
     "msg_client",
@@ -86,4 +104,16 @@ export const keys = {
   block: (blockerId: string, blockedId: string): Deno.KvKey => ["block", blockerId, blockedId],
   /** Prefix of the users someone blocked. */
   blocks: (blockerId: string): Deno.KvKey => ["block", blockerId],
+  /** Prefix of a room's memberships. */
+  roomMembers: (roomId: string): Deno.KvKey => ["room_member", roomId],
+  /** `userId` is banned from `roomId`: cannot join, be invited or use a link. */
+  roomBan: (roomId: string, userId: string): Deno.KvKey => ["room_ban", roomId, userId],
+  /** Prefix of a room's bans. */
+  roomBans: (roomId: string): Deno.KvKey => ["room_ban", roomId],
+  /** An invite link, addressed by its token. */
+  invite: (token: string): Deno.KvKey => ["invite", token],
+  /** The same invite link, addressed from its room (lists a room's links). */
+  roomInvite: (roomId: string, token: string): Deno.KvKey => ["room_invite", roomId, token],
+  /** Prefix of a room's invite links. */
+  roomInvites: (roomId: string): Deno.KvKey => ["room_invite", roomId],
 };

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import type { LastMessage } from "./api_types.ts";
 import type { ChatMessage } from "./protocol.ts";
 
 /** A message to append, before it has a seq and an id. */
@@ -17,6 +18,8 @@ export interface MessageDraft {
   /** Sender-chosen idempotency key, unique per (room, sender). */
   clientId: string;
   text: string;
+  /** `"system"` for a room event written by the server; see `ChatMessage.kind`. */
+  kind?: "system";
 }
 
 /** What an append produced for one draft. */
@@ -42,4 +45,9 @@ export interface MessageStore {
   before(room: string, beforeSeq: number | undefined, limit: number): Promise<ChatMessage[]>;
   /** The last seq stored in the room; 0 when it has none. */
   head(room: string): Promise<number>;
+  /**
+   * The summary of each room's newest message, in the order of `rooms`; `null` for a room
+   * with none. It is stored with the append itself, so it never lags behind the log.
+   */
+  lastMessages(rooms: readonly string[]): Promise<(LastMessage | null)[]>;
 }

@@ -1,11 +1,13 @@
 /**
  * {@linkcode MessageStore} on Deno KV. Appends are grouped: many messages, of many rooms, go
  * into one atomic commit, split only where KV's limits require (1,000 mutations, 100 checks,
- * 800 KiB of data and 80 KiB of keys per commit). Each room's head seq is checked in the commit, so two processes that
+ * 800 KiB of data and 80 KiB of keys per commit). The same commit writes each room's
+ * {@linkcode LastMessage} summary, one extra mutation per room. Each room's head seq is checked in the commit, so two processes that
  * append to one room at the same moment cannot both take a seq: the loser re-reads and retries.
  *
  * @module
  */
+import { type LastMessage, PREVIEW_CHARS } from "./api_types.ts";
 import type { Clock } from "./clock.ts";
 import { newId } from "./ids.ts";
 import { keys } from "./kv_keys.ts";
@@ -13,10 +15,14 @@ import type { AppendResult, MessageDraft, MessageStore } from "./message_store.t
 import type { ChatMessage } from "./protocol.ts";
 import { commitAtomic } from "./kv_commit.ts";
 
-/** How many new messages one atomic commit holds at most (two mutations each, plus heads). */
+/** How many new messages one atomic commit holds at most (two mutations each, plus rooms' two). */
 export const MAX_MESSAGES_PER_COMMIT = 250;
 const MAX_ROOMS_PER_COMMIT = 100;
 const MAX_BYTES_PER_COMMIT = 700 * 1024;
+/** Below KV's 80 KiB of keys per commit; checked keys count too. */
+const MAX_KEY_BYTES_PER_COMMIT = 72 * 1024;
+/** Upper bound of a room's head check, head set and summary (key and value), beyond its id. */
+const ROOM_OVERHEAD_BYTES = 3 * (2 * PREVIEW_CHARS + 64) + 512;
 const MAX_ATTEMPTS = 100;
 const KV_READ_BATCH = 10;
 
@@ -88,11 +94,14 @@ export class KvMessageStore implements MessageStore {
         firstOfKey.set(key.join("\u0000"), result);
         results.push(result);
       });
-      rooms.forEach((room, i) => {
-        if (nextSeq.get(room) !== (heads[i]!.value ?? 0)) {
-          atomic.set(keys.roomHead(room), nextSeq.get(room));
-        }
-      });
+      const newest = new Map<string, ChatMessage>();
+      for (const result of results) {
+        if (!result.duplicate) newest.set(result.message.room, result.message);
+      }
+      for (const [room, message] of newest) {
+        atomic.set(keys.roomHead(room), message.seq);
+        atomic.set(keys.roomLast(room), lastMessageOf(message));
+      }
       if ((await commitAtomic(atomic)).ok) {
         await this.#loadStored(results, storedEarlier);
         return results;
@@ -150,6 +159,22 @@ export class KvMessageStore implements MessageStore {
   async head(room: string): Promise<number> {
     return (await this.#kv.get<number>(keys.roomHead(room))).value ?? 0;
   }
+
+  async lastMessages(rooms: readonly string[]): Promise<(LastMessage | null)[]> {
+    const entries = await this.#readMany<LastMessage>(rooms.map((room) => keys.roomLast(room)));
+    return entries.map((entry) => entry.value);
+  }
+}
+
+/** The stored summary of `message`: its text cut to {@linkcode PREVIEW_CHARS} code points. */
+export function lastMessageOf(message: ChatMessage): LastMessage {
+  let preview = "";
+  let chars = 0;
+  for (const char of message.text) {
+    if (chars++ === PREVIEW_CHARS) break;
+    preview += char;
+  }
+  return { seq: message.seq, at: message.at, author: message.author, from: message.from, preview };
 }
 
 function clientIdKey(draft: MessageDraft): Deno.KvKey {
@@ -165,6 +190,7 @@ function messageOf(draft: MessageDraft, id: string, seq: number, at: number): Ch
     author: draft.author,
     text: draft.text,
     at,
+    ...(draft.kind ? { kind: draft.kind } : {}),
   };
 }
 
@@ -172,19 +198,38 @@ function messageOf(draft: MessageDraft, id: string, seq: number, at: number): Ch
 function chunkEnd(drafts: readonly MessageDraft[], start: number): number {
   const rooms = new Set<string>();
   let bytes = 0;
+  let keyBytes = 0;
   let end = start;
   while (end < drafts.length && end - start < MAX_MESSAGES_PER_COMMIT) {
     const draft = drafts[end]!;
-    // Upper bound of the UTF-8 size of the message and its keys, without encoding it.
-    const size = 3 * (draft.text.length + draft.author.length) + 512;
     const newRoom = !rooms.has(draft.room);
+    // Upper bounds of the UTF-8 sizes, without encoding: the message and its idempotency
+    // record, plus (for a room new to the commit) its head check, head and summary.
+    const room = utf8Length(draft.room);
+    const size = 3 * (draft.text.length + draft.author.length) + 512 +
+      (newRoom ? 3 * room + ROOM_OVERHEAD_BYTES : 0);
+    const keySize = 2 * room + utf8Length(draft.from) + utf8Length(draft.clientId) + 48 +
+      (newRoom ? 3 * room + 48 : 0);
     if (
       end > start &&
-      (bytes + size > MAX_BYTES_PER_COMMIT || (newRoom && rooms.size >= MAX_ROOMS_PER_COMMIT))
+      (bytes + size > MAX_BYTES_PER_COMMIT ||
+        keyBytes + keySize > MAX_KEY_BYTES_PER_COMMIT ||
+        (newRoom && rooms.size >= MAX_ROOMS_PER_COMMIT))
     ) break;
     rooms.add(draft.room);
     bytes += size;
+    keyBytes += keySize;
     end++;
   }
   return end;
+}
+
+/** UTF-8 size of `text` (a lone surrogate counts as the 3 bytes of its replacement). */
+function utf8Length(text: string): number {
+  let bytes = 0;
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    bytes += unit < 0x80 ? 1 : unit < 0x800 ? 2 : 3;
+  }
+  return bytes;
 }

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import type { LastMessage } from "./api_types.ts";
 import { systemClock } from "./clock.ts";
 import type { AppendResult, MessageDraft, MessageStore } from "./message_store.ts";
 import { KvMessageStore } from "./message_store_kv.ts";
@@ -37,6 +38,10 @@ class RecordingStore implements MessageStore {
 
   head(room: string): Promise<number> {
     return this.inner.head(room);
+  }
+
+  lastMessages(rooms: readonly string[]): Promise<(LastMessage | null)[]> {
+    return this.inner.lastMessages(rooms);
   }
 }
 

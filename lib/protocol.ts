@@ -118,7 +118,15 @@ export interface ChatMessage {
   text: string;
   /** Server time of storing, in milliseconds since the epoch. */
   at: number;
+  /**
+   * `"system"` for a room event written by the server (join, leave, kick, ban, rename); its
+   * `from` and `author` are then {@linkcode SYSTEM_SENDER}. Absent for user messages.
+   */
+  kind?: "system";
 }
+
+/** The reserved `from`/`author` of system messages; no account can have it (ids are 22 chars). */
+export const SYSTEM_SENDER = "system";
 
 /** Machine-readable reason of an `error` frame. */
 export type ErrorCode =
@@ -127,6 +135,7 @@ export type ErrorCode =
   | "frame_too_large"
   | "unknown_type"
   | "not_member"
+  | "muted"
   | "rate_limited"
   | "flood"
   | "internal";

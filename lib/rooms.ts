@@ -15,18 +15,35 @@ import { newId } from "./ids.ts";
 import { keys } from "./kv_keys.ts";
 import { countChars } from "./protocol.ts";
 import { commitAtomic } from "./kv_commit.ts";
+import type { Role } from "./room_roles.ts";
 
-/** A stored room: a public group room, or a direct conversation of exactly two members. */
+/**
+ * A stored room: a group room, public (in Discover, anyone may join) or private (invite
+ * only), or a direct conversation of exactly two members.
+ */
 export interface RoomRecord extends RoomSummary {
   createdBy: string;
-  visibility: "public" | "direct";
+  visibility: "public" | "private" | "direct";
   /** For direct rooms: the two member ids, sorted. */
   members?: [string, string];
 }
 
-/** A stored membership. */
+/** A stored membership (the same value under both of its keys). */
 export interface Membership {
   joinedAt: number;
+  /**
+   * Absent only on memberships from before roles: `"member"`, or `"owner"` for the room's
+   * creator (see `roleOf`). Every membership written now has one.
+   */
+  role?: Role;
+  /** A muted member reads but cannot post. */
+  muted?: boolean;
+}
+
+/** Outcome of {@linkcode Rooms.join}: `added` is false when the user was already a member. */
+export interface JoinResult {
+  room: RoomSummary;
+  added: boolean;
 }
 
 /** Largest number of rooms listed by {@linkcode Rooms.lists} in each list. */
@@ -46,8 +63,13 @@ export class Rooms {
     this.#clock = clock;
   }
 
-  /** Creates a public room with its creator as the first member. */
-  async create(userId: string, name: string, topic = ""): Promise<CreateRoomResult> {
+  /** Creates a group room with its creator as the first member and its owner. */
+  async create(
+    userId: string,
+    name: string,
+    topic = "",
+    visibility: "public" | "private" = "public",
+  ): Promise<CreateRoomResult> {
     const cleanName = name.trim();
     const cleanTopic = topic.trim();
     if (cleanName.length === 0 || countChars(cleanName) > MAX_ROOM_NAME_CHARS) {
@@ -63,9 +85,9 @@ export class Rooms {
       topic: cleanTopic,
       createdAt: now,
       createdBy: userId,
-      visibility: "public",
+      visibility,
     };
-    const membership: Membership = { joinedAt: now };
+    const membership: Membership = { joinedAt: now, role: "owner" };
     await commitAtomic(
       this.#kv.atomic()
         .check({ key: keys.room(room.id), versionstamp: null })
@@ -105,30 +127,28 @@ export class Rooms {
     };
   }
 
-  /** Adds a user to a public room; returns the room, or null when there is no such room. */
-  async join(userId: string, roomId: string): Promise<RoomSummary | null> {
-    const room = await this.#kv.get<RoomRecord>(keys.room(roomId));
-    if (!room.value || room.value.visibility !== "public") return null;
-    const membership: Membership = { joinedAt: this.#clock.now() };
+  /**
+   * Adds a user to a public room; returns the room, or null when there is no such room (also
+   * for private and direct rooms, and for a user banned from it: the answers are the same).
+   * A member joining again keeps their membership (and role) as it is: `added` is false.
+   */
+  async join(userId: string, roomId: string): Promise<JoinResult | null> {
+    const [room, ban, existing] = await this.#kv.getMany<[RoomRecord, unknown, Membership]>([
+      keys.room(roomId),
+      keys.roomBan(roomId, userId),
+      keys.roomMember(roomId, userId),
+    ]);
+    if (!room.value || room.value.visibility !== "public" || ban.versionstamp) return null;
+    if (existing.value) return { room: summary(room.value), added: false };
+    // Always explicit: an absent role on the creator's membership means owner (see `roleOf`).
+    const membership: Membership = { joinedAt: this.#clock.now(), role: "member" };
     const result = await commitAtomic(
       this.#kv.atomic()
-        .check(room)
+        .check(room, ban, existing)
         .set(keys.roomMember(roomId, userId), membership)
         .set(keys.userRoom(userId, roomId), membership),
     );
-    return result.ok ? summary(room.value) : null;
-  }
-
-  /**
-   * Removes a user from a room; leaving a room one is not in changes nothing. Callers refuse
-   * direct rooms first: a direct conversation always keeps its two members.
-   */
-  async leave(userId: string, roomId: string): Promise<void> {
-    await commitAtomic(
-      this.#kv.atomic()
-        .delete(keys.roomMember(roomId, userId))
-        .delete(keys.userRoom(userId, roomId)),
-    );
+    return result.ok ? { room: summary(room.value), added: true } : null;
   }
 
   /** True when the user is a member of the room. */
@@ -137,6 +157,7 @@ export class Rooms {
   }
 }
 
-function summary(room: RoomRecord): RoomSummary {
+/** The part of a room record every member may see. */
+export function summary(room: RoomRecord): RoomSummary {
   return { id: room.id, name: room.name, topic: room.topic, createdAt: room.createdAt };
 }

@@ -10,8 +10,12 @@ import type { Broker } from "./broker.ts";
 import type { Config } from "./config.ts";
 import type { ConnectionDeps } from "./connection.ts";
 import type { ConnectionLimiter } from "./connection_limiter.ts";
+import type { Conversations } from "./conversations.ts";
 import type { DirectMessages } from "./direct_messages.ts";
 import type { Friends } from "./friends.ts";
+import type { InviteLinks } from "./invite_links.ts";
+import type { Moderation } from "./moderation.ts";
+import type { PostSystemMessage } from "./room_events.ts";
 import type { Profiles } from "./profiles.ts";
 import type { Rooms } from "./rooms.ts";
 import type { Sessions } from "./sessions.ts";
@@ -27,6 +31,13 @@ export interface Services {
   profiles: Profiles;
   friends: Friends;
   directMessages: DirectMessages;
+  /** Room roles, member list, invites, kicks, bans, mutes, rename, transfer, delete. */
+  moderation: Moderation;
+  inviteLinks: InviteLinks;
+  /** Appends a system message (join, leave, …) to a room's log. */
+  postSystemMessage: PostSystemMessage;
+  /** Group rooms and direct conversations together, by last activity. */
+  conversations: Conversations;
   broker: Broker;
   assets: Assets;
   /** What each WebSocket connection is given. */

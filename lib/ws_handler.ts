@@ -15,6 +15,9 @@ import { ChatConnection, type ConnectionDeps } from "./connection.ts";
 import type { Limits } from "./config.ts";
 import type { Session } from "./sessions.ts";
 
+/** While a socket keeps up, its buffer is looked at once per this many sends. */
+const CHECK_EVERY_SENDS = 8;
+
 /** Send-buffer bounds of a socket (from the configured limits). */
 export type SendBufferLimits = Pick<
   Limits,
@@ -45,9 +48,16 @@ export function upgradeToChat(
     onClose();
   };
   let laggingSince: number | undefined;
+  let sendsSinceCheck = 0;
   const connection = new ChatConnection(user, session, {
     send(frame) {
       if (socket.readyState !== WebSocket.OPEN) return;
+      // Reading bufferedAmount is a call into the runtime: look every few sends while the
+      // socket keeps up, on every send once it lags.
+      if (laggingSince === undefined && ++sendsSinceCheck < CHECK_EVERY_SENDS) {
+        return socket.send(frame);
+      }
+      sendsSinceCheck = 0;
       const buffered = socket.bufferedAmount;
       if (buffered <= limits.slowConsumerBytes) laggingSince = undefined;
       else {

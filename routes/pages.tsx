@@ -11,6 +11,7 @@ import { AuthForm } from "../components/AuthForm.tsx";
 import { Island } from "../components/Island.tsx";
 import { Layout } from "../components/Layout.tsx";
 import ChatApp from "../islands/ChatApp.tsx";
+import { CONVERSATION_PAGE_DEFAULT } from "../lib/api_types.ts";
 import type { AppEnv } from "../lib/app_env.ts";
 import type { AuthRefusal, SignedIn } from "../lib/auth_service.ts";
 import { clientAddress } from "../lib/client_address.ts";
@@ -40,11 +41,12 @@ export function pageRoutes(services: Services): Hono<AppEnv> {
   app.get("/", async (c) => {
     const user = c.var.user;
     if (!user) return c.redirect("/login");
-    const [rooms, profile, friends, dms] = await Promise.all([
+    const [rooms, profile, friends, dms, conversations] = await Promise.all([
       services.rooms.lists(user.id),
       services.profiles.get(user.id),
       services.friends.lists(user.id),
       services.directMessages.list(user.id),
+      services.conversations.page(user.id, undefined, CONVERSATION_PAGE_DEFAULT),
     ]);
     if (!profile) return c.redirect("/login");
     return html(
@@ -54,7 +56,11 @@ export function pageRoutes(services: Services): Hono<AppEnv> {
         scriptUrl={services.assets.url("islands.js")}
         user={user}
       >
-        <Island name="ChatApp" component={ChatApp} props={{ user, rooms, profile, friends, dms }} />
+        <Island
+          name="ChatApp"
+          component={ChatApp}
+          props={{ user, rooms, profile, friends, dms, conversations }}
+        />
       </Layout>,
     );
   });

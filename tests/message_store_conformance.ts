@@ -245,6 +245,63 @@ export function messageStoreConformance(
     }
   });
 
+  test("lastMessages() summarizes each room's newest message, null for rooms with none", async (store) => {
+    assert.deepEqual(await store.lastMessages([]), []);
+    assert.deepEqual(await store.lastMessages(["a", "b"]), [null, null]);
+    const results = await store.append([
+      draft("a", "u1", "last-001", "first in a"),
+      draft("b", "u2", "last-002", "only in b"),
+      draft("a", "u2", "last-003", "second in a"),
+    ]);
+    const [a2, b1] = [results[2]!.message, results[1]!.message];
+    assert.deepEqual(await store.lastMessages(["b", "none", "a", "b"]), [
+      { seq: 1, at: b1.at, author: "name-u2", from: "u2", preview: "only in b" },
+      null,
+      { seq: 2, at: a2.at, author: "name-u2", from: "u2", preview: "second in a" },
+      { seq: 1, at: b1.at, author: "name-u2", from: "u2", preview: "only in b" },
+    ]);
+  });
+
+  test("lastMessages() previews the first 80 code points and ignores duplicate appends", async (store) => {
+    const text = "😀".repeat(79) + "é" + "tail".repeat(100);
+    const [sent] = await store.append([draft("p", "u1", "preview-1", text)]);
+    const [summary] = await store.lastMessages(["p"]);
+    assert.equal(summary!.preview, "😀".repeat(79) + "é");
+    assert.equal(summary!.seq, sent!.message.seq);
+    await store.append([draft("p", "u1", "preview-1", "a resend")]);
+    assert.deepEqual(await store.lastMessages(["p"]), [summary]);
+  });
+
+  test("lastMessages() matches head() for 150 rooms appended in one batch, read in one call", async (store) => {
+    const drafts = Array.from(
+      { length: 300 },
+      (_, i) => draft(`sum-${pad(i % 150)}`, "u1", `sum-${pad(i)}`, `text ${i}`),
+    );
+    await store.append(drafts);
+    const rooms = Array.from({ length: 150 }, (_, r) => `sum-${pad(r)}`);
+    const summaries = await store.lastMessages(rooms);
+    summaries.forEach((summary, r) => {
+      assert.equal(summary!.seq, 2);
+      assert.equal(summary!.preview, `text ${r + 150}`);
+    });
+  });
+
+  test("append() of 1,000 drafts over 100 rooms with the longest ids and clientIds stores them all", async (store) => {
+    // Every room new to its commit adds a head check, a head and a summary key: with 64
+    // character ids this is what reaches the 80 KiB of keys per commit.
+    const from = "U".repeat(22);
+    const roomOf = (i: number) => `${pad(i % 100)}`.padStart(64, "R");
+    const drafts = Array.from(
+      { length: 1000 },
+      (_, i) => draft(roomOf(i), from, `${pad(i)}`.padStart(64, "c")),
+    );
+    const results = await store.append(drafts);
+    assert.ok(results.every((r) => !r.duplicate));
+    const summaries = await store.lastMessages(Array.from({ length: 100 }, (_, r) => roomOf(r)));
+    assert.ok(summaries.every((summary) => summary?.seq === 10));
+    await assertRoomLog(store, roomOf(7), drafts.filter((d) => d.room === roomOf(7)));
+  });
+
   test("concurrent append() calls on one store give unique, gap-free seqs and lose nothing", async (store) => {
     const lanes = Array.from(
       { length: 4 },

@@ -1,0 +1,48 @@
+/**
+ * `GET /api/conversations` for the islands, and the live merge of a listed conversation
+ * with the newest message the client holds.
+ *
+ * @module
+ */
+import {
+  type Conversation,
+  type ConversationPage,
+  type LastMessage,
+  PREVIEW_CHARS,
+} from "../lib/api_types.ts";
+import type { ChatMessage } from "../lib/protocol.ts";
+import { request } from "./rooms_api.ts";
+
+/**
+ * One page of the user's conversations, most recent activity first.
+ *
+ * @throws {ApiRequestError} On an error answer or no answer.
+ */
+export function listConversations(cursor?: string, limit?: number): Promise<ConversationPage> {
+  const query = new URLSearchParams();
+  if (cursor) query.set("cursor", cursor);
+  if (limit) query.set("limit", String(limit));
+  const search = query.size > 0 ? `?${query}` : "";
+  return request<ConversationPage>("GET", `/api/conversations${search}`);
+}
+
+/**
+ * `conversation` updated with `newest` (the newest message the client holds for the room)
+ * when that is newer than what the server listed; otherwise `conversation` itself.
+ */
+export function withNewest(conversation: Conversation, newest?: ChatMessage): Conversation {
+  if (!newest || newest.seq <= (conversation.last?.seq ?? 0)) return conversation;
+  const last: LastMessage = {
+    seq: newest.seq,
+    at: newest.at,
+    author: newest.author,
+    from: newest.from,
+    preview: [...newest.text].slice(0, PREVIEW_CHARS).join(""),
+  };
+  return { ...conversation, last, activity: Math.max(conversation.activity, newest.at) };
+}
+
+/** Sorts by activity, most recent first (ties by room id), as the server does. */
+export function byActivity(a: Conversation, b: Conversation): number {
+  return b.activity - a.activity || (a.room.id < b.room.id ? -1 : 1);
+}

@@ -1,0 +1,44 @@
+import assert from "node:assert/strict";
+import type { Conversation } from "../lib/api_types.ts";
+import type { ChatMessage } from "../lib/protocol.ts";
+import { byActivity, withNewest } from "./conversations_api.ts";
+
+const group = (id: string, activity: number, seq?: number): Conversation => ({
+  room: { id, name: id, topic: "", createdAt: 0, kind: "group" },
+  activity,
+  ...(seq ? { last: { seq, at: activity, author: "ann", from: "u1", preview: "old" } } : {}),
+});
+
+const message = (seq: number, at: number, text = "new text"): ChatMessage => ({
+  room: "r",
+  seq,
+  id: `m${seq}`,
+  from: "u2",
+  author: "bob",
+  text,
+  at,
+});
+
+Deno.test("withNewest() takes a newer live message as the preview and the activity", () => {
+  const updated = withNewest(group("r", 100, 3), message(4, 500, "🦕".repeat(90)));
+  assert.equal(updated.activity, 500);
+  assert.deepEqual(updated.last, {
+    seq: 4,
+    at: 500,
+    author: "bob",
+    from: "u2",
+    preview: "🦕".repeat(80),
+  });
+});
+
+Deno.test("withNewest() keeps the listed summary when the live message is not newer", () => {
+  const listed = group("r", 100, 3);
+  assert.equal(withNewest(listed, message(3, 900)), listed);
+  assert.equal(withNewest(listed, undefined), listed);
+  assert.equal(withNewest(group("e", 50), message(1, 70)).activity, 70);
+});
+
+Deno.test("byActivity() sorts most recent first, ties by room id", () => {
+  const sorted = [group("b", 1), group("c", 5), group("a", 1)].sort(byActivity);
+  assert.deepEqual(sorted.map((c) => c.room.id), ["c", "a", "b"]);
+});

@@ -1,0 +1,113 @@
+import type { Conversation, DirectRoom } from "../lib/api_types.ts";
+import type { ChatMessage } from "../lib/protocol.ts";
+import { byActivity, withNewest } from "../client/conversations_api.ts";
+import { formatFullDate, formatTime } from "../client/format_time.ts";
+import { roomHash } from "../client/room_hash.ts";
+
+/** Props of {@linkcode ConversationList}. */
+export interface ConversationListProps {
+  /** Conversations loaded so far, in any order. */
+  conversations: readonly Conversation[];
+  /** The user's direct conversations, for the peers' current display names. */
+  direct: readonly DirectRoom[];
+  /** The signed-in user's id (their own messages preview as "You"). */
+  userId: string;
+  /** Id of the room shown in the main pane. */
+  selected: string | null;
+  /** Unread count of a room; read from signals, so the list updates by itself. */
+  unreadOf: (id: string) => number;
+  /** Newest message the client holds for a room; read from signals, so the list reorders. */
+  newestOf: (id: string) => ChatMessage | undefined;
+  /** Shows a room. */
+  onSelect: (id: string) => void;
+  /** True while more conversations can be loaded. */
+  hasMore: boolean;
+  /** True while a page is loading. */
+  loading: boolean;
+  /** Loads the next page. */
+  onLoadMore: () => void;
+}
+
+/**
+ * The sidebar's "Conversations": group rooms and direct conversations together, most recent
+ * activity first, each with the newest message's preview and time and an unread badge. A
+ * message arriving in a followed room moves its conversation to the top.
+ */
+export default function ConversationList(props: ConversationListProps) {
+  const { direct, userId, selected, unreadOf, newestOf, onSelect } = props;
+  const peers = new Map(direct.map((dm) => [dm.id, dm.peer.displayName]));
+  const items = props.conversations.map((c) => withNewest(c, newestOf(c.room.id)))
+    .sort(byActivity);
+  return (
+    <>
+      <h3 class="sidebar-heading">Conversations</h3>
+      {items.length === 0
+        ? <p class="sidebar-empty">No conversations yet: join a room or message a friend.</p>
+        : (
+          <ul class="room-list conversation-list">
+            {items.map(({ room, last }) => {
+              const isDm = room.kind === "direct";
+              const label = isDm ? `@ ${peers.get(room.id) ?? room.name}` : `# ${room.name}`;
+              const unread = room.id === selected ? 0 : unreadOf(room.id);
+              return (
+                <li
+                  key={room.id}
+                  data-testid={isDm ? "dm-item" : "room-item"}
+                  data-room-id={room.id}
+                >
+                  <a
+                    href={roomHash(room.id)}
+                    class={room.id === selected ? "room-link selected" : "room-link"}
+                    aria-current={room.id === selected ? "page" : undefined}
+                    onClick={() => onSelect(room.id)}
+                  >
+                    <span class="conversation-text">
+                      <span class="room-name">{label}</span>
+                      {last && (
+                        <span class="conversation-preview" data-testid="conversation-preview">
+                          {last.from === userId ? "You" : last.author}: {last.preview}
+                        </span>
+                      )}
+                    </span>
+                    {last && (
+                      <time
+                        class="conversation-time"
+                        dateTime={new Date(last.at).toISOString()}
+                        title={formatFullDate(last.at)}
+                      >
+                        {shortTime(last.at)}
+                      </time>
+                    )}
+                    {unread > 0 && (
+                      <span class="badge" aria-label={`${unread} unread`}>
+                        {unread > 99 ? "99+" : unread}
+                      </span>
+                    )}
+                  </a>
+                </li>
+              );
+            })}
+          </ul>
+        )}
+      {props.hasMore && (
+        <button
+          type="button"
+          class="link-button load-more"
+          data-testid="load-more-conversations"
+          disabled={props.loading}
+          onClick={props.onLoadMore}
+        >
+          {props.loading ? "Loading…" : "Load more"}
+        </button>
+      )}
+    </>
+  );
+}
+
+/** `HH:MM` for today, the short date otherwise. */
+function shortTime(at: number): string {
+  const date = new Date(at);
+  return date.toDateString() === new Date().toDateString()
+    ? formatTime(at)
+    : date.toLocaleDateString(undefined, { month: "short", day: "numeric" });
+}

@@ -1,0 +1,252 @@
+import { useEffect, useState } from "preact/hooks";
+import type { InviteLinkView, RoomDetails } from "../lib/api_types.ts";
+import { isManager, mayModerate, type ModAction } from "../lib/room_roles.ts";
+import * as admin from "../client/room_admin_api.ts";
+
+/** Props of {@linkcode RoomSettings}. */
+export interface RoomSettingsProps {
+  roomId: string;
+  /** The signed-in user's id. */
+  userId: string;
+  onClose: () => void;
+  /** Called after the room was deleted. */
+  onDeleted: () => void;
+}
+
+const LABELS: Record<ModAction, string> = {
+  kick: "Kick",
+  ban: "Ban",
+  unban: "Unban",
+  mute: "Mute",
+  unmute: "Unmute",
+  promote: "Make admin",
+  demote: "Remove admin",
+};
+
+/**
+ * The ⚙ room settings panel: members with their roles (and the moderation actions the
+ * caller's role allows), and for owners and admins rename, topic, invite a friend and invite
+ * links; for the owner transfer and delete. The server checks every rule again.
+ */
+export default function RoomSettings({ roomId, userId, onClose, onDeleted }: RoomSettingsProps) {
+  const [details, setDetails] = useState<RoomDetails | null>(null);
+  const [links, setLinks] = useState<InviteLinkView[]>([]);
+  const [error, setError] = useState<string | null>(null);
+  const [name, setName] = useState("");
+  const [topic, setTopic] = useState("");
+  const [invitee, setInvitee] = useState("");
+  const [hours, setHours] = useState(24);
+  const [uses, setUses] = useState(10);
+
+  const load = async () => {
+    const next = await admin.roomDetails(roomId);
+    setDetails(next);
+    setName(next.room.name);
+    setTopic(next.room.topic);
+    setLinks(isManager(next.role) ? await admin.listLinks(roomId) : []);
+  };
+  const run = (work: () => Promise<unknown>) => async () => {
+    setError(null);
+    try {
+      await work();
+      await load();
+    } catch (failure) {
+      setError(failure instanceof Error ? failure.message : String(failure));
+    }
+  };
+  useEffect(() => void run(async () => {})(), [roomId]);
+
+  if (!details) {
+    return (
+      <section class="room-settings" data-testid="room-settings">
+        {error ? <p class="error" role="alert">{error}</p> : <p class="muted">Loading…</p>}
+      </section>
+    );
+  }
+  const { role } = details;
+  const manager = isManager(role);
+  const actions = (target: RoomDetails["members"][number]): ModAction[] =>
+    (["mute", "unmute", "kick", "ban", "promote", "demote"] as const).filter((action) =>
+      mayModerate(role, target.role, action, target.user.id === userId) &&
+      (action !== "mute" || !target.muted) && (action !== "unmute" || target.muted)
+    );
+  return (
+    <section class="room-settings" data-testid="room-settings" aria-label="Room settings">
+      <div class="settings-head">
+        <h3>Room settings · {details.room.visibility === "private" ? "private" : "public"}</h3>
+        <button type="button" class="link-button" data-testid="settings-close" onClick={onClose}>
+          Close
+        </button>
+      </div>
+      {error !== null && <p class="error" role="alert" data-testid="settings-error">{error}</p>}
+      {manager && (
+        <form
+          class="settings-row"
+          onSubmit={(event) => {
+            event.preventDefault();
+            void run(() => admin.updateRoom(roomId, { name, topic }))();
+          }}
+        >
+          <input
+            aria-label="Room name"
+            data-testid="settings-name"
+            value={name}
+            onInput={(e) => setName(e.currentTarget.value)}
+          />
+          <input
+            aria-label="Topic"
+            placeholder="Topic"
+            data-testid="settings-topic"
+            value={topic}
+            onInput={(e) => setTopic(e.currentTarget.value)}
+          />
+          <button type="submit" class="button secondary" data-testid="settings-save">Save</button>
+        </form>
+      )}
+      {manager && (
+        <form
+          class="settings-row"
+          onSubmit={(event) => {
+            event.preventDefault();
+            void run(async () => {
+              await admin.inviteFriend(roomId, invitee.trim());
+              setInvitee("");
+            })();
+          }}
+        >
+          <input
+            aria-label="Friend's username"
+            placeholder="Invite a friend (username)"
+            data-testid="invite-username"
+            value={invitee}
+            onInput={(e) => setInvitee(e.currentTarget.value)}
+          />
+          <button type="submit" class="button secondary" data-testid="invite-submit">Invite</button>
+        </form>
+      )}
+      {manager && (
+        <div class="settings-block">
+          <form
+            class="settings-row"
+            onSubmit={(event) => {
+              event.preventDefault();
+              void run(() => admin.createLink(roomId, hours, uses))();
+            }}
+          >
+            <label>
+              Hours{" "}
+              <input
+                type="number"
+                min={1}
+                max={720}
+                data-testid="link-hours"
+                value={hours}
+                onInput={(e) => setHours(Number(e.currentTarget.value))}
+              />
+            </label>
+            <label>
+              Uses{" "}
+              <input
+                type="number"
+                min={1}
+                max={1000}
+                data-testid="link-uses"
+                value={uses}
+                onInput={(e) => setUses(Number(e.currentTarget.value))}
+              />
+            </label>
+            <button type="submit" class="button secondary" data-testid="create-link">
+              New invite link
+            </button>
+          </form>
+          <ul class="settings-list">
+            {links.map((link) => (
+              <li key={link.token} data-testid="invite-link-row">
+                <input
+                  readOnly
+                  class="link-url"
+                  data-testid="invite-link"
+                  value={location.origin + link.url}
+                />
+                <span class="muted">
+                  {link.uses}/{link.maxUses} · until {new Date(link.expiresAt).toLocaleString()}
+                </span>
+                <button
+                  type="button"
+                  class="link-button"
+                  data-testid="revoke-link"
+                  onClick={run(() => admin.revokeLink(roomId, link.token))}
+                >
+                  Revoke
+                </button>
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+      <ul class="settings-list" aria-label="Members">
+        {details.members.map((member) => (
+          <li key={member.user.id} data-testid="member-row" data-user={member.user.name}>
+            <span class="member-name">{member.user.displayName}</span>
+            <span class="muted">{member.role}{member.muted ? " · muted" : ""}</span>
+            {actions(member).map((action) => (
+              <button
+                key={action}
+                type="button"
+                class="link-button"
+                data-testid={`member-${action}`}
+                onClick={run(() => admin.moderate(roomId, member.user.id, action))}
+              >
+                {LABELS[action]}
+              </button>
+            ))}
+            {role === "owner" && member.user.id !== userId && (
+              <button
+                type="button"
+                class="link-button"
+                data-testid="member-transfer"
+                onClick={() =>
+                  confirm(`Make ${member.user.displayName} the owner? You become an admin.`) &&
+                  void run(() => admin.transferRoom(roomId, member.user.id))()}
+              >
+                Make owner
+              </button>
+            )}
+          </li>
+        ))}
+        {details.banned.map((user) => (
+          <li key={user.id} data-testid="banned-row">
+            <span class="member-name">{user.displayName}</span>
+            <span class="muted">banned</span>
+            <button
+              type="button"
+              class="link-button"
+              data-testid="member-unban"
+              onClick={run(() => admin.moderate(roomId, user.id, "unban"))}
+            >
+              Unban
+            </button>
+          </li>
+        ))}
+      </ul>
+      {role === "owner" && (
+        <button
+          type="button"
+          class="button danger"
+          data-testid="delete-room"
+          onClick={async () => {
+            if (!confirm(`Delete #${details.room.name} for everyone?`)) return;
+            try {
+              await admin.deleteRoom(roomId);
+              onDeleted();
+            } catch (failure) {
+              setError(failure instanceof Error ? failure.message : String(failure));
+            }
+          }}
+        >
+          Delete room
+        </button>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,36 @@
+/**
+ * JSON API of the conversation list, mounted at `/api/conversations`:
+ * `GET /?cursor=&limit=` answers a {@linkcode ConversationPage} (default 50, at most 100
+ * entries), most recent activity first. Needs a signed-in user.
+ *
+ * @module
+ */
+import { Hono } from "hono";
+import { CONVERSATION_PAGE_DEFAULT, CONVERSATION_PAGE_MAX } from "../lib/api_types.ts";
+import type { ConversationPage } from "../lib/api_types.ts";
+import type { AppEnv } from "../lib/app_env.ts";
+import { requireUser } from "../lib/middleware/session.ts";
+import type { Services } from "../lib/services.ts";
+
+/** Routes of the conversation list, to mount at `/api/conversations`. */
+export function conversationRoutes(services: Services): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  app.use(requireUser());
+
+  app.get("/", async (c) => {
+    const rawLimit = c.req.query("limit");
+    const limit = rawLimit === undefined ? CONVERSATION_PAGE_DEFAULT : Number(rawLimit);
+    if (!Number.isInteger(limit) || limit < 1 || limit > CONVERSATION_PAGE_MAX) {
+      return c.json({ error: `limit must be 1–${CONVERSATION_PAGE_MAX}` }, 400);
+    }
+    const cursor = c.req.query("cursor") || undefined;
+    const page: ConversationPage = await services.conversations.page(
+      c.var.user!.id,
+      cursor,
+      limit,
+    );
+    return c.json(page);
+  });
+
+  return app;
+}

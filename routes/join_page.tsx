@@ -1,0 +1,66 @@
+/**
+ * The invite link page, mounted at `/join`: `GET /:token` shows the room the link leads to
+ * and a Join button (a plain form, no script); `POST /:token` accepts the link and goes to the
+ * chat. Every refused link (expired, used up, revoked, unknown, or the user is banned) shows
+ * the same message.
+ *
+ * @module
+ */
+import { Hono } from "hono";
+import { renderToString } from "preact-render-to-string";
+import { roomHash } from "../client/room_hash.ts";
+import { Layout } from "../components/Layout.tsx";
+import type { AppEnv } from "../lib/app_env.ts";
+import { LINK_REFUSED } from "../lib/invite_links.ts";
+import type { Services } from "../lib/services.ts";
+
+/** Join-page routes, to mount at `/join`. */
+export function joinPageRoutes(services: Services): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  const page = (token: string, roomName: string | null, error?: string) =>
+    new Response(
+      "<!doctype html>" + renderToString(
+        <Layout title="Join a room · Deno Chat" stylesUrl={services.assets.url("styles.css")}>
+          <main class="auth-page">
+            <form method="post" action={`/join/${token}`} class="auth-card">
+              {roomName === null
+                ? (
+                  <p class="error" role="alert" data-testid="join-error">
+                    {error ?? LINK_REFUSED.error}
+                  </p>
+                )
+                : (
+                  <>
+                    <h1>Join “{roomName}”</h1>
+                    <button type="submit" class="button" data-testid="accept-invite">
+                      Join room
+                    </button>
+                  </>
+                )}
+            </form>
+          </main>
+        </Layout>,
+      ),
+      {
+        status: roomName === null ? 404 : 200,
+        headers: { "content-type": "text/html; charset=utf-8", "cache-control": "no-store" },
+      },
+    );
+
+  app.get("/:token", async (c) => {
+    if (!c.var.user) return c.redirect("/login");
+    const token = c.req.param("token");
+    const room = await services.inviteLinks.peek(c.var.user.id, token);
+    return page(token, room?.name ?? null);
+  });
+
+  app.post("/:token", async (c) => {
+    if (!c.var.user) return c.redirect("/login", 303);
+    const token = c.req.param("token");
+    const result = await services.inviteLinks.accept(c.var.user.id, token);
+    if (!result.ok) return page(token, null, result.error);
+    return c.redirect(`/${roomHash(result.room.id)}`, 303);
+  });
+
+  return app;
+}

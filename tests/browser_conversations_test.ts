@@ -1,0 +1,99 @@
+/**
+ * Browser tests of the sidebar's conversation list: it reorders live when a message arrives,
+ * shows the preview and an unread badge, keeps that order after a reload, and loads more
+ * conversations past the first page.
+ *
+ * @module
+ */
+import assert from "node:assert/strict";
+import type { Browser, Page } from "playwright-core";
+import { systemClock } from "../lib/clock.ts";
+import { Rooms } from "../lib/rooms.ts";
+import {
+  createRoomThroughForm,
+  eventually,
+  joinFromDiscover,
+  launchChromium,
+  openPage,
+  pageUser,
+  registerThroughForm,
+  sendThroughComposer,
+  type UserPage,
+} from "./helpers/browser.ts";
+import { startTestServer, type TestServer } from "./helpers/test_server.ts";
+
+async function withChat(
+  fn: (server: TestServer, open: () => Promise<UserPage>) => Promise<void>,
+): Promise<void> {
+  const server = await startTestServer();
+  let browser: Browser | undefined;
+  const pages: UserPage[] = [];
+  try {
+    browser = await launchChromium();
+    await fn(server, async () => {
+      const page = await openPage(browser!);
+      pages.push(page);
+      return page;
+    });
+    for (const { errors, cspViolations } of pages) {
+      assert.deepEqual(errors, [], "uncaught errors in a page");
+      assert.deepEqual(cspViolations, [], "Content Security Policy violations in a page");
+    }
+  } finally {
+    await browser?.close();
+    await server.close();
+  }
+}
+
+/** Room names of the conversation list, top to bottom. */
+function listed(page: Page): Promise<string[]> {
+  return page.locator(".conversation-list .room-name").allTextContents();
+}
+
+Deno.test("the conversation list moves a room to the top live when a message arrives", async () => {
+  await withChat(async (server, open) => {
+    const alice = await open();
+    await registerThroughForm(alice.page, server.url, "alice");
+    await createRoomThroughForm(alice.page, "alpha");
+    await createRoomThroughForm(alice.page, "beta");
+    await eventually(async () => assert.deepEqual(await listed(alice.page), ["# beta", "# alpha"]));
+
+    const bob = await open();
+    await registerThroughForm(bob.page, server.url, "bob");
+    await joinFromDiscover(bob.page, "alpha");
+    await sendThroughComposer(bob.page, "ping from bob");
+
+    await eventually(async () => assert.deepEqual(await listed(alice.page), ["# alpha", "# beta"]));
+    const alpha = alice.page.getByTestId("room-item").first();
+    assert.equal(
+      await alpha.getByTestId("conversation-preview").textContent(),
+      "bob: ping from bob",
+    );
+    await alpha.locator(".badge").getByText("1", { exact: true }).waitFor();
+    await alpha.locator("time.conversation-time").waitFor();
+
+    await alice.page.reload();
+    await eventually(async () => assert.deepEqual(await listed(alice.page), ["# alpha", "# beta"]));
+    assert.equal(
+      await alice.page.getByTestId("room-item").first().getByTestId("conversation-preview")
+        .textContent(),
+      "bob: ping from bob",
+    );
+  });
+});
+
+Deno.test("the conversation list shows 50 conversations and loads the rest on demand", async () => {
+  await withChat(async (server, open) => {
+    const alice = await open();
+    await registerThroughForm(alice.page, server.url, "alice");
+    const user = await pageUser(alice.page);
+    const rooms = new Rooms(server.kv, systemClock);
+    for (let i = 0; i < 57; i++) assert.ok((await rooms.create(user.id, `room ${i}`)).ok);
+    await alice.page.reload();
+    await eventually(async () => assert.equal((await listed(alice.page)).length, 50));
+    await alice.page.getByTestId("load-more-conversations").click();
+    await eventually(async () => assert.equal((await listed(alice.page)).length, 57));
+    assert.equal(new Set(await listed(alice.page)).size, 57);
+    assert.equal(await alice.page.getByTestId("load-more-conversations").count(), 0);
+  });
+});

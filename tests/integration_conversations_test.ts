@@ -1,0 +1,237 @@
+/**
+ * Integration tests of the conversation list (`GET /api/conversations`): group rooms and
+ * direct conversations together, most recent activity first, with the newest message's
+ * preview; cursor pages that cover every conversation once; only the user's own rooms; and
+ * the first page for a user in 500 conversations (its latency is printed).
+ *
+ * @module
+ */
+import assert from "node:assert/strict";
+import type { Conversation, ConversationPage, DirectRoom } from "../lib/api_types.ts";
+import { systemClock } from "../lib/clock.ts";
+import { KvMessageStore } from "../lib/message_store_kv.ts";
+import type { MessageDraft } from "../lib/message_store.ts";
+import { Rooms } from "../lib/rooms.ts";
+import { api, createRoom, registerUser, TestSocket, type TestUser } from "./helpers/chat_client.ts";
+import { startTestServer, type TestServer } from "./helpers/test_server.ts";
+
+async function withServer(fn: (server: TestServer) => Promise<void>): Promise<void> {
+  const server = await startTestServer();
+  try {
+    await fn(server);
+  } finally {
+    await server.close();
+  }
+}
+
+async function befriend(server: TestServer, a: TestUser, b: TestUser): Promise<void> {
+  await api(server.url, a, "POST", "/api/friends/requests", { username: b.name });
+  const accepted = await api(server.url, b, "POST", `/api/friends/requests/${a.name}/accept`);
+  assert.equal(accepted.status, 204);
+}
+
+async function openDm(server: TestServer, user: TestUser, other: TestUser): Promise<DirectRoom> {
+  const opened = await api<{ room: DirectRoom }>(server.url, user, "POST", "/api/dms", {
+    username: other.name,
+  });
+  assert.equal(opened.status, 200);
+  return opened.body.room;
+}
+
+async function page(server: TestServer, user: TestUser, query = ""): Promise<ConversationPage> {
+  const answer = await api<ConversationPage>(server.url, user, "GET", `/api/conversations${query}`);
+  assert.equal(answer.status, 200);
+  return answer.body;
+}
+
+/** Sends one message and waits for its ack; returns the ack's `at`. */
+async function say(socket: TestSocket, room: string, clientId: string, text: string) {
+  socket.send({ type: "send", room, clientId, text });
+  return (await socket.next("ack", (f) => f.clientId === clientId)).at;
+}
+
+const ids = (conversations: Conversation[]) => conversations.map((c) => c.room.id);
+
+Deno.test("conversations list groups and direct conversations by last activity, with previews", async () => {
+  await withServer(async (server) => {
+    const alice = await registerUser(server.url, "alice");
+    const bob = await registerUser(server.url, "bob");
+    await befriend(server, alice, bob);
+    const quiet = await createRoom(server.url, alice, [], "quiet");
+    const busy = await createRoom(server.url, alice, [bob], "busy");
+    const dm = await openDm(server, alice, bob);
+    const a = await connect(server, alice);
+    const b = await connect(server, bob);
+
+    const busyAt = await say(b, busy.id, "busy-00001", "hello busy room");
+    const long = "🦕".repeat(100);
+    const dmAt = await say(b, dm.id, "dm-0000001", long);
+    let first = await page(server, alice);
+    assert.deepEqual(ids(first.conversations), [dm.id, busy.id, quiet.id]);
+    assert.equal(first.nextCursor, undefined);
+    const [direct, group, empty] = first.conversations;
+    assert.equal(direct!.room.kind, "direct");
+    assert.ok(direct!.room.kind === "direct" && direct!.room.peer.id === bob.id);
+    assert.deepEqual(direct!.last, {
+      seq: 1,
+      at: dmAt,
+      author: bob.name,
+      from: bob.id,
+      preview: "🦕".repeat(80),
+    });
+    assert.equal(direct!.activity, dmAt);
+    assert.equal(group!.room.kind, "group");
+    assert.equal(group!.room.name, "busy");
+    assert.equal(group!.last?.preview, "hello busy room");
+    assert.equal(group!.last?.at, busyAt);
+    assert.equal(empty!.last, undefined);
+    assert.ok(empty!.activity <= busyAt);
+
+    await say(a, quiet.id, "quiet-0001", "now I am the newest");
+    first = await page(server, alice);
+    assert.deepEqual(ids(first.conversations), [quiet.id, dm.id, busy.id]);
+    assert.equal(first.conversations[0]!.last?.author, alice.name);
+    const bobs = await page(server, bob);
+    assert.deepEqual(ids(bobs.conversations), [dm.id, busy.id], "bob is not in quiet");
+    await a.close();
+    await b.close();
+  });
+});
+
+Deno.test("conversation pages cover every room of the user exactly once and never another's", async () => {
+  await withServer(async (server) => {
+    const alice = await registerUser(server.url, "alice");
+    const carol = await registerUser(server.url, "carol");
+    const mine: string[] = [];
+    for (let i = 0; i < 7; i++) mine.push((await createRoom(server.url, alice, [], `r${i}`)).id);
+    const others: string[] = [];
+    for (let i = 0; i < 3; i++) others.push((await createRoom(server.url, carol, [], `c${i}`)).id);
+    const a = await connect(server, alice);
+    const c = await connect(server, carol);
+    for (const [i, room] of [mine[2]!, mine[5]!, mine[0]!].entries()) {
+      await say(a, room, `mine-${i}-0000`, `message ${i}`);
+    }
+    for (const [i, room] of others.entries()) await say(c, room, `other-${i}-000`, "not yours");
+
+    const seen: Conversation[] = [];
+    let cursor: string | undefined;
+    let pages = 0;
+    do {
+      const query = `?limit=3${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`;
+      const next = await page(server, alice, query);
+      assert.ok(next.conversations.length <= 3);
+      seen.push(...next.conversations);
+      cursor = next.nextCursor;
+      pages++;
+    } while (cursor);
+    assert.equal(pages, 3);
+    assert.deepEqual([...ids(seen)].sort(), [...mine].sort());
+    assert.deepEqual(ids(seen).slice(0, 3), [mine[0], mine[5], mine[2]]);
+    const activities = seen.map((conversation) => conversation.activity);
+    assert.deepEqual(activities, [...activities].sort((x, y) => y - x));
+
+    for (const bad of ["?limit=0", "?limit=101", "?limit=abc", "?limit=2.5"]) {
+      const answer = await api(server.url, alice, "GET", `/api/conversations${bad}`);
+      assert.equal(answer.status, 400, bad);
+    }
+    const anonymous = await fetch(`${server.url}/api/conversations`);
+    assert.equal(anonymous.status, 401);
+    await anonymous.body?.cancel();
+    await a.close();
+    await c.close();
+  });
+});
+
+Deno.test("a user in 500 conversations gets the first page of 50 by last activity, quickly", async () => {
+  await withServer(async (server) => {
+    const alice = await registerUser(server.url, "alice");
+    const friends = await Promise.all([0, 1, 2, 3].map((i) => registerUser(server.url, `f${i}`)));
+    const dms: DirectRoom[] = [];
+    for (const friend of friends) {
+      await befriend(server, alice, friend);
+      dms.push(await openDm(server, alice, friend));
+    }
+    const rooms = new Rooms(server.kv, systemClock);
+    const groups: string[] = [];
+    for (let i = 0; i < 496; i++) {
+      const created = await rooms.create(alice.id, `room ${i}`);
+      assert.ok(created.ok);
+      groups.push(created.room.id);
+    }
+    // Messages in a subset: every fifth group room and two of the DMs, oldest first.
+    // One millisecond apart, after every join, so the expected order has no ties.
+    let now = Date.now() + 1000;
+    const store = new KvMessageStore(server.kv, { now: () => now++ });
+    const active = [...groups.filter((_, i) => i % 5 === 0), dms[1]!.id, dms[3]!.id];
+    for (const [i, room] of active.entries()) {
+      const draft: MessageDraft = {
+        room,
+        from: alice.id,
+        author: alice.name,
+        clientId: `seed-${String(i).padStart(6, "0")}`,
+        text: `seeded ${i}`,
+      };
+      await store.append([draft]);
+    }
+
+    await page(server, alice, "?limit=1");
+    const timings: number[] = [];
+    let first: ConversationPage | undefined;
+    for (let run = 0; run < 5; run++) {
+      const started = performance.now();
+      first = await page(server, alice);
+      timings.push(performance.now() - started);
+    }
+    timings.sort((x, y) => x - y);
+    console.log(
+      `first page of 50 for a user in 500 conversations (5 runs): ` +
+        `min ${timings[0]!.toFixed(1)} ms, median ${timings[2]!.toFixed(1)} ms`,
+    );
+    first = first!;
+    assert.equal(first.conversations.length, 50);
+    assert.ok(first.nextCursor);
+    assert.deepEqual(ids(first.conversations).slice(0, 50), [...active].reverse().slice(0, 50));
+    assert.ok(first.conversations.every((c) => c.last !== undefined));
+
+    let total = first.conversations.length;
+    let cursor: string | undefined = first.nextCursor;
+    const all = new Set(ids(first.conversations));
+    while (cursor) {
+      const next = await page(server, alice, `?limit=100&cursor=${encodeURIComponent(cursor)}`);
+      total += next.conversations.length;
+      for (const id of ids(next.conversations)) all.add(id);
+      cursor = next.nextCursor;
+    }
+    assert.equal(total, 500);
+    assert.equal(all.size, 500);
+
+    const pageStarted = performance.now();
+    const chatPage = await fetch(`${server.url}/`, { headers: { cookie: alice.cookie } });
+    assert.equal(chatPage.status, 200);
+    await chatPage.text();
+    console.log(`chat page (/) for that user: ${(performance.now() - pageStarted).toFixed(0)} ms`);
+
+    // What following every conversation on connect would cost: the browser client sends a
+    // subscribe and a newest-history request per followed room (the island follows only the
+    // loaded pages).
+    const socket = await connect(server, alice);
+    const followStarted = performance.now();
+    for (const id of all) {
+      socket.send({ type: "subscribe", room: id });
+      socket.send({ type: "history", room: id, ref: `h-${id}` });
+    }
+    const histories = () => socket.frames.filter((f) => f.type === "history").length;
+    await socket.next("history", () => histories() >= 500, 30_000);
+    const answered = histories();
+    const followMs = performance.now() - followStarted;
+    console.log(`subscribe + history for 500 rooms on one socket: ${followMs.toFixed(0)} ms`);
+    assert.equal(answered, 500);
+    await socket.close();
+  });
+});
+
+async function connect(server: TestServer, user: TestUser): Promise<TestSocket> {
+  const socket = new TestSocket(server.url, user);
+  await socket.next("welcome");
+  return socket;
+}
