@@ -387,12 +387,16 @@ export default function ChatApp({ user, rooms, ...initial }: ChatAppProps) {
               />
               <Composer
                 key={current.id}
-                roomName={current.name}
+                roomName={`${currentDm ? "@" : "#"}${current.name}`}
                 onSend={(text) => client.send(current.id, text)}
               />
             </>
           )
-          : <p class="empty-state">No rooms yet — create one or join one</p>}
+          : (
+            <p class="empty-state">
+              No conversations yet — create a room, join one, or message a friend
+            </p>
+          )}
       </main>
     </div>
   );

@@ -3,7 +3,7 @@ import { countChars, MAX_TEXT_CHARS } from "../lib/protocol.ts";
 
 /** Props of {@linkcode Composer}. */
 export interface ComposerProps {
-  /** Room name, for the placeholder. */
+  /** Room name with its sigil (`#room` or `@user`), for the placeholder. */
   roomName: string;
   /**
    * Queues the text for sending (works offline: it waits in the outbox).
@@ -46,8 +46,8 @@ export default function Composer({ roomName, onSend }: ComposerProps) {
       <textarea
         ref={box}
         data-testid="composer"
-        aria-label={`Message #${roomName}`}
-        placeholder={`Message #${roomName}`}
+        aria-label={`Message ${roomName}`}
+        placeholder={`Message ${roomName}`}
         rows={Math.min(8, text.split("\n").length)}
         value={text}
         onInput={(event) => setText(event.currentTarget.value)}
