@@ -6,6 +6,7 @@
 import assert from "node:assert/strict";
 import { MAX_FRAME_BYTES, type ServerFrame } from "../lib/protocol.ts";
 import { createRoom, registerUser, TestSocket, type TestUser } from "./helpers/chat_client.ts";
+import { clientFrame, RawFrameReader, rawUpgrade, writeAll } from "./helpers/raw_websocket.ts";
 import { startTestServer, type TestServer } from "./helpers/test_server.ts";
 
 async function withServer(fn: (server: TestServer) => Promise<void>): Promise<void> {
@@ -350,3 +351,53 @@ Deno.test("typing notices reach the room's other members, not the typer nor outs
     await c.close();
   });
 });
+
+Deno.test("a text frame of invalid UTF-8 changes nothing, and the server and other sockets carry on", async () => {
+  await withServer(async (server) => {
+    const alice = await registerUser(server.url, "alice");
+    const bob = await registerUser(server.url, "bob");
+    const room = await createRoom(server.url, alice, [bob]);
+    const b = await connect(server, bob);
+    await subscribe(b, room.id);
+
+    const raw = await rawUpgrade(server.url, { cookie: alice.cookie });
+    assert.equal(raw.status, 101);
+    const prefix = new TextEncoder().encode(
+      `{"type":"send","room":"${room.id}","clientId":"badutf8-01","text":"`,
+    );
+    const payload = new Uint8Array([
+      ...prefix,
+      0xff,
+      0xfe,
+      0xc3,
+      0x28,
+      ...new TextEncoder().encode('"}'),
+    ]);
+    await writeAll(raw.conn, clientFrame(payload));
+    const reader = new RawFrameReader(raw.conn, raw.rest);
+    // Deno's WebSocket layer drops a connection that sends invalid UTF-8 as text (RFC 6455
+    // §8.1): the frame never reaches the protocol handler.
+    await reader.readUntil(
+      () => reader.ended || reader.frames.some((f) => f.opcode === 0x8),
+      5_000,
+    );
+    assert.ok(reader.ended || reader.frames.some((f) => f.opcode === 0x8), "the socket was closed");
+    assert.equal(reader.frames.filter(isErrorOrAck).length, 0);
+    raw.conn.close();
+
+    b.send({ type: "history", room: room.id, ref: "after-bad-utf8" });
+    const history = await b.next("history", (f) => f.ref === "after-bad-utf8");
+    assert.deepEqual(history.messages, [], "nothing was stored");
+    const a = await connect(server, alice);
+    a.send({ type: "send", room: room.id, clientId: "after-bad-01", text: "still here" });
+    await b.next("message", (m) => m.text === "still here");
+    await a.close();
+    await b.close();
+  });
+});
+
+function isErrorOrAck(frame: { opcode: number; payload: Uint8Array }): boolean {
+  if (frame.opcode !== 0x1) return false;
+  const type = JSON.parse(new TextDecoder().decode(frame.payload)).type;
+  return type === "error" || type === "ack";
+}

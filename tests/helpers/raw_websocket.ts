@@ -71,11 +71,15 @@ export async function writeAll(conn: Deno.Conn, data: Uint8Array): Promise<void>
 
 /** Encodes a masked client text frame (RFC 6455 §5.2). */
 export function clientTextFrame(text: string): Uint8Array {
-  const payload = encoder.encode(text);
+  return clientFrame(encoder.encode(text));
+}
+
+/** Encodes a masked client frame of any payload (0x1 text, 0x2 binary), valid UTF-8 or not. */
+export function clientFrame(payload: Uint8Array, opcode = 0x1): Uint8Array {
   const length = payload.length;
   const extra = length < 126 ? 0 : length < 65536 ? 2 : 8;
   const frame = new Uint8Array(2 + extra + 4 + length);
-  frame[0] = 0x81;
+  frame[0] = 0x80 | opcode;
   const view = new DataView(frame.buffer);
   if (extra === 0) frame[1] = 0x80 | length;
   else if (extra === 2) {
