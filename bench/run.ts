@@ -1,0 +1,168 @@
+/**
+ * `deno task bench [--quick]`: starts each server, drives it with the same load generator,
+ * prints one table with the targets, and writes `results.json`, `results.md` and `chart.svg`
+ * to `bench/results/` (`bench/results/quick/` for `--quick`). See `BENCHMARKS.md`.
+ *
+ * @module
+ */
+import { measureBundle } from "./bundle.ts";
+import { benchConfig } from "./config.ts";
+import { runHistory } from "./history.ts";
+import { loadAverage, machineInfo } from "./machine.ts";
+import { type ProfileResult, runProfile } from "./profile.ts";
+import { chartSvg } from "./report/chart.ts";
+import type { BenchResults, Outcome, ServerResults } from "./report/results.ts";
+import { profileText } from "./report/profile_text.ts";
+import { ladderNotes, serverTable, targetTable } from "./report/table.ts";
+import { checkTargets } from "./report/targets.ts";
+import { runIdle, runLadder, runStorm, type ScenarioContext } from "./scenarios.ts";
+import { seedChat } from "./seed.ts";
+import { hasRedisBroker, SERVERS } from "./servers.ts";
+import { killChildren } from "./process.ts";
+
+const quick = Deno.args.includes("--quick");
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  Deno.addSignalListener(signal, () => {
+    killChildren();
+    Deno.exit(130);
+  });
+}
+const config = benchConfig(quick);
+const benchDir = new URL("./", import.meta.url).pathname;
+const outDir = `${benchDir}results/${quick ? "quick/" : ""}`;
+const started = new Date();
+const t0 = performance.now();
+
+await ensurePeerPackages();
+const machine = await machineInfo();
+console.log(
+  `bench (${config.mode}) of ${machine.commit} on ${machine.cpu}, ${machine.cores} cores; ` +
+    `load ${machine.loadStart}`,
+);
+
+const bundle = await attempt("bundle", measureBundle);
+const workDir = await Deno.makeTempDir({ prefix: "chat-bench-" });
+const layouts = [...config.ladders.map((ladder) => ladder.layout), config.idle.layout];
+const userCount = Math.max(...layouts.map((layout) => layout.clients), config.storm.layout.clients);
+console.log(`seeding ${userCount.toLocaleString("en")} users with sessions…`);
+const users = await seedChat(`${workDir}/seed.kv`, userCount, layouts);
+const context: ScenarioContext = {
+  seedKv: `${workDir}/seed.kv`,
+  workDir,
+  users,
+  quietWaitMs: quick ? 3_000 : 15_000,
+};
+
+const redis = await hasRedisBroker();
+const servers: ServerResults[] = SERVERS.map((spec) => ({
+  name: spec.name,
+  label: spec.label,
+  persists: spec.persists,
+  pinned: spec.pinned,
+  skipped: spec.name === "ours-redis" && !redis ? "no Redis broker" : undefined,
+  ladders: {},
+}));
+const runnable = SERVERS.filter((_, i) => !servers[i]!.skipped);
+const pinned = runnable.filter((spec) => spec.pinned);
+const entry = (name: string) => servers.find((server) => server.name === name)!;
+
+for (const ladder of config.ladders) {
+  for (const spec of ladder.key === "a" ? runnable : pinned) {
+    console.log(`${ladder.title} — ${spec.label}`);
+    entry(spec.name).ladders[ladder.key] = await attempt(
+      spec.name,
+      () => runLadder(spec, ladder, context),
+    );
+  }
+}
+for (const spec of pinned) {
+  console.log(`(d) connect storm of ${config.storm.layout.clients} — ${spec.label}`);
+  entry(spec.name).storm = await attempt(
+    spec.name,
+    () => runStorm(spec, config.storm.layout, config.storm.window, context),
+  );
+}
+for (const spec of pinned) {
+  console.log(`(e) idle memory — ${spec.label}`);
+  const { layout, levels, perProcess, settleMs } = config.idle;
+  entry(spec.name).idle = await attempt(
+    spec.name,
+    () => runIdle(spec, layout, levels, perProcess, settleMs, context),
+  );
+}
+console.log(
+  `history: pages of ${config.history.pageSize} from ${
+    config.history.messages.toLocaleString("en")
+  } messages`,
+);
+const history = await attempt("history", () => runHistory(config.history, workDir));
+const profiles: Outcome<ProfileResult>[] = [];
+for (const { key, offered } of config.profiles) {
+  const ladder = config.ladders.find((candidate) => candidate.key === key)!;
+  console.log(`profile: ours, ${ladder.title}, at ${offered.toLocaleString("en")} deliveries/s`);
+  const saveTo = `${benchDir}.cache/server-${key}.cpuprofile`;
+  profiles.push(
+    await attempt("profile", () => runProfile(ladder, offered, config.profileMs, context, saveTo)),
+  );
+}
+
+machine.loadEnd = await loadAverage();
+const partial: Omit<BenchResults, "targets"> = {
+  mode: config.mode,
+  startedAt: started.toISOString(),
+  durationSeconds: (performance.now() - t0) / 1000,
+  machine,
+  ladders: config.ladders.map(({ key, title, steps, stepMs }) => ({ key, title, steps, stepMs })),
+  servers,
+  history,
+  bundle,
+  profiles,
+};
+const results: BenchResults = { ...partial, targets: checkTargets(partial, config.targetRate) };
+const table = serverTable(results, config.targetRate);
+const targets = targetTable(results);
+const profilesText = profiles.length > 0
+  ? profiles.map(profileText).join("\n\n")
+  : "Profile: not taken in this mode.";
+const notes = ladderNotes(results).map((note) => `- ${note}`).join("\n");
+await Deno.mkdir(outDir, { recursive: true });
+await Deno.writeTextFile(`${outDir}results.json`, JSON.stringify(results, null, 1) + "\n");
+await Deno.writeTextFile(`${outDir}chart.svg`, chartSvg(results));
+await Deno.writeTextFile(
+  `${outDir}results.md`,
+  `${table}\n\nWhy each ladder ended:\n\n${notes}\n\n${targets}\n\n${profilesText}\n`,
+);
+console.log(`\n${table}\n\n${targets}\n\n${profilesText}\n`);
+console.log(
+  `wrote ${outDir}results.json, results.md, chart.svg in ${
+    (results.durationSeconds / 60).toFixed(1)
+  } min`,
+);
+await Deno.remove(workDir, { recursive: true }).catch(() => {});
+
+/** Runs one measurement; a failure is recorded instead of ending the run. */
+async function attempt<T>(what: string, run: () => Promise<T>): Promise<Outcome<T & object>> {
+  try {
+    return await run() as T & object;
+  } catch (error) {
+    console.error(`  ${what} failed: ${error instanceof Error ? error.message : error}`);
+    return { error: String(error instanceof Error ? error.message : error) };
+  }
+}
+
+/** Installs the Node packages of the peers and the generator when they are missing. */
+async function ensurePeerPackages(): Promise<void> {
+  try {
+    await Deno.stat(`${benchDir}peers/node_modules/socket.io`);
+    return;
+  } catch {
+    // not installed yet
+  }
+  console.log("installing bench/peers packages (npm ci)…");
+  const { success } = await new Deno.Command("npm", {
+    args: ["ci", "--prefix", `${benchDir}peers`, "--no-audit", "--no-fund"],
+    stdout: "inherit",
+    stderr: "inherit",
+  }).spawn().status;
+  if (!success) throw new Error("npm ci --prefix bench/peers failed");
+}

@@ -1,0 +1,125 @@
+/**
+ * Seeds a Deno KV file for the benchmark before the server starts, through the app's own
+ * modules: accounts as `UserRecord`s under `lib/kv_keys.ts` keys (one PBKDF2 hash computed
+ * once and shared: this is a fixture, registering thousands of users over HTTP would take
+ * minutes of hashing), a real session per user from `Sessions.create`, and rooms with their
+ * memberships.
+ *
+ * @module
+ */
+import type { UserRecord } from "../lib/accounts.ts";
+import { systemClock } from "../lib/clock.ts";
+import { commitAtomic } from "../lib/kv_commit.ts";
+import { keys } from "../lib/kv_keys.ts";
+import { SESSION_COOKIE } from "../lib/middleware/session.ts";
+import { hashPassword } from "../lib/password.ts";
+import type { Membership, RoomRecord } from "../lib/rooms.ts";
+import { Sessions } from "../lib/sessions.ts";
+import { type Layout, roomOf, roomsOf } from "./layout.ts";
+
+/** A seeded user and the cookie that signs it in. */
+export interface SeededUser {
+  id: string;
+  name: string;
+  /** `sid=<token>`, ready for a `cookie` header. */
+  cookie: string;
+}
+
+/** Password of every seeded user. */
+export const BENCH_PASSWORD = "bench password, not secret";
+const SESSION_TTL_MS = 7 * 24 * 3_600_000;
+/** Mutations per atomic commit: under KV's limit of 1,000. */
+const MUTATIONS_PER_COMMIT = 400;
+const SESSIONS_IN_FLIGHT = 500;
+
+/**
+ * Writes `userCount` users (`bench0`, `bench1`, …) with one session each, and the rooms and
+ * memberships of every layout, to the KV file at `kvPath` (which must not be open elsewhere).
+ *
+ * @param kvPath KV file to write; created when missing.
+ * @param userCount Users to create; at least the largest layout's client count.
+ * @param layouts Room arrangements to create.
+ * @returns The users, index `i` being client `i` of every layout.
+ */
+export async function seedChat(
+  kvPath: string,
+  userCount: number,
+  layouts: readonly Layout[],
+): Promise<SeededUser[]> {
+  const kv = await Deno.openKv(kvPath);
+  try {
+    const password = await hashPassword(BENCH_PASSWORD);
+    const now = systemClock.now();
+    const records: UserRecord[] = Array.from({ length: userCount }, (_, i) => ({
+      id: `bench-user-${i}`,
+      name: `bench${i}`,
+      password,
+      createdAt: now,
+    }));
+    await commitInBatches(
+      kv,
+      records.flatMap((user) => [
+        (atomic: Deno.AtomicOperation) => atomic.set(keys.user(user.id), user),
+        (atomic: Deno.AtomicOperation) => atomic.set(keys.userByName(user.name), user.id),
+      ]),
+    );
+    for (const layout of layouts) await seedRooms(kv, layout, records, now);
+
+    const sessions = new Sessions(kv, systemClock, SESSION_TTL_MS);
+    const users: SeededUser[] = [];
+    for (let start = 0; start < records.length; start += SESSIONS_IN_FLIGHT) {
+      const slice = records.slice(start, start + SESSIONS_IN_FLIGHT);
+      const tokens = await Promise.all(slice.map((user) => sessions.create(user.id)));
+      slice.forEach((user, i) => {
+        users.push({
+          id: user.id,
+          name: user.name,
+          cookie: `${SESSION_COOKIE}=${tokens[i]!.token}`,
+        });
+      });
+    }
+    return users;
+  } finally {
+    kv.close();
+  }
+}
+
+async function seedRooms(
+  kv: Deno.Kv,
+  layout: Layout,
+  users: readonly UserRecord[],
+  now: number,
+): Promise<void> {
+  const membership: Membership = { joinedAt: now };
+  const writes: ((atomic: Deno.AtomicOperation) => Deno.AtomicOperation)[] = [];
+  roomsOf(layout).forEach((id, room) => {
+    const record: RoomRecord = {
+      id,
+      name: id,
+      topic: "benchmark room",
+      createdAt: now,
+      createdBy: users[room * layout.roomSize]!.id,
+      visibility: "public",
+    };
+    writes.push((atomic) => atomic.set(keys.room(id), record));
+  });
+  for (let i = 0; i < layout.clients; i++) {
+    const room = roomOf(layout, i);
+    const user = users[i]!.id;
+    writes.push((atomic) => atomic.set(keys.roomMember(room, user), membership));
+    writes.push((atomic) => atomic.set(keys.userRoom(user, room), membership));
+  }
+  await commitInBatches(kv, writes);
+}
+
+async function commitInBatches(
+  kv: Deno.Kv,
+  writes: readonly ((atomic: Deno.AtomicOperation) => Deno.AtomicOperation)[],
+): Promise<void> {
+  for (let start = 0; start < writes.length; start += MUTATIONS_PER_COMMIT) {
+    let atomic = kv.atomic();
+    for (const write of writes.slice(start, start + MUTATIONS_PER_COMMIT)) atomic = write(atomic);
+    const result = await commitAtomic(atomic);
+    if (!result.ok) throw new Error("seed commit failed");
+  }
+}
