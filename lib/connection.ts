@@ -56,7 +56,11 @@ export interface ConnectionDeps {
 
 /** How the transport lets a connection talk back. */
 export interface Transport {
+  /** Sends a serialized frame. */
   send(frame: string): void;
+  /** See {@linkcode Peer.whenWritable}. */
+  whenWritable(): Promise<void> | undefined;
+  /** Closes the socket. */
   close(code: number, reason: string): void;
 }
 
@@ -129,6 +133,10 @@ export class ChatConnection implements Peer {
 
   send(frame: string): void {
     if (!this.#closed) this.#transport.send(frame);
+  }
+
+  whenWritable(): Promise<void> | undefined {
+    return this.#closed ? undefined : this.#transport.whenWritable();
   }
 
   close(code: number, reason: string): void {

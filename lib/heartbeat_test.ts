@@ -14,6 +14,10 @@ class FakePeer implements Peer {
 
   constructor(public lastSeenAt: number, public sessionExpiresAt = Number.MAX_SAFE_INTEGER) {}
 
+  whenWritable(): Promise<void> | undefined {
+    return undefined;
+  }
+
   send(frame: string): void {
     assert.deepEqual(JSON.parse(frame), { type: "ping" });
     this.pings++;

@@ -2,8 +2,9 @@
  * The hub: this node's sockets and the rooms they subscribe to. It turns broker events into
  * frames, in seq order and without gaps: each room keeps the last seq it delivered, fills any
  * gap from the store (the broker may drop events), and gives every subscriber each seq once.
- * Work on one room runs one task at a time, so a resume replay and live messages never
- * interleave.
+ * Work on one room runs one task at a time. A resume replay runs beside that queue, paced by the
+ * peer's send buffer, and hands the peer over to live delivery at the exact seq it reached, so
+ * replay and live messages never interleave and a slow link never holds up the room.
  *
  * @module
  */
@@ -23,6 +24,11 @@ export interface Peer {
   readonly lastSeenAt: number;
   /** Sends a serialized frame; the transport closes a socket that stops reading. */
   send(frame: string): void;
+  /**
+   * Undefined while the socket's unsent bytes are low; otherwise a promise that resolves once
+   * they are (or the socket closed). A replay sends its next message only then.
+   */
+  whenWritable(): Promise<void> | undefined;
   /** Closes the socket with a WebSocket close code and a reason. */
   close(code: number, reason: string): void;
   /** Told when the user lost membership of a room; the hub has already unsubscribed it. */
@@ -45,11 +51,20 @@ export interface HubOptions {
 
 /** Close code for a session that ended (logout). */
 export const CLOSE_SESSION_ENDED = 4001;
+/** Close code for a resume replay the store could not serve; the client resumes again. */
+export const CLOSE_REPLAY_FAILED = 1011;
 const PAGE = 500;
+/** Messages read from the store per page of a resume replay. */
+const REPLAY_PAGE = 100;
 
 interface RoomState {
-  /** Each subscriber and the last seq it was given. */
+  /**
+   * Each subscriber and the last seq live delivery gave it; `Number.MAX_SAFE_INTEGER` while its
+   * `subscribed` is pending or its replay runs, so live delivery passes it by.
+   */
   subscribers: Map<Peer, number>;
+  /** The replay each catching-up subscriber runs, so a newer subscribe supersedes an older. */
+  replays: Map<Peer, object>;
   /** Last seq delivered on this node; -1 until read from the store. */
   lastSeq: number;
   /** Tail of the room's task queue. */
@@ -65,6 +80,8 @@ export class Hub {
   #reconcileDelayMs: number;
   #sweepIntervalMs: number;
   #sweepTimer: ReturnType<typeof setInterval> | undefined;
+  /** Replays under way, for {@linkcode Hub.idle}. */
+  #replaying = new Set<Promise<void>>();
 
   /** Reads gaps and replays from `store`. */
   constructor(store: MessageStore, options: HubOptions = {}) {
@@ -104,32 +121,71 @@ export class Hub {
   /**
    * Subscribes a peer to a room: sends it `subscribed`, then, when `after` is given, every
    * message after that seq in order (or `reset: true` when they are more than
-   * {@linkcode RESUME_MAX}), then live messages. The caller has checked membership.
+   * {@linkcode RESUME_MAX}), then live messages. Resolves once `subscribed` is sent; the replay
+   * goes on at the pace the peer reads ({@linkcode Peer.whenWritable}). The caller has checked
+   * membership.
    */
   subscribe(peer: Peer, room: string, after: number | undefined, ref?: string): Promise<void> {
     const state = this.#roomState(room);
     state.subscribers.set(peer, Number.MAX_SAFE_INTEGER);
-    return this.#enqueue(room, state, async () => {
-      if (!state.subscribers.has(peer)) return;
+    const replay = {};
+    state.replays.set(peer, replay);
+    return this.#enqueue(room, state, () => {
+      if (state.replays.get(peer) !== replay) return Promise.resolve();
       const head = state.lastSeq;
       const reset = after !== undefined && (after > head || head - after > RESUME_MAX);
       peer.send(encodeServerFrame({ type: "subscribed", ref, room, head, reset }));
-      if (after !== undefined && !reset) {
-        for (let from = after; from < head;) {
-          const page = await this.#store.after(room, from, Math.min(PAGE, head - from));
-          if (page.length === 0) break;
-          for (const message of page) peer.send(frameOf(message));
-          from = page[page.length - 1]!.seq;
-        }
+      if (after === undefined || reset || after === head) {
+        state.replays.delete(peer);
+        state.subscribers.set(peer, head);
+        return Promise.resolve();
       }
-      if (state.subscribers.has(peer)) state.subscribers.set(peer, head);
+      const running = this.#replay(peer, room, state, replay, after).catch((error) => {
+        console.error(`hub: replay of room ${room} failed`, error);
+        // The client resumes from what it got when it reconnects.
+        peer.close(CLOSE_REPLAY_FAILED, "replay failed");
+      }).finally(() => this.#replaying.delete(running));
+      this.#replaying.add(running);
+      return Promise.resolve();
     });
+  }
+
+  /**
+   * Sends `peer` every message of `room` after `from`, one at a time as its socket drains, until
+   * it has what live delivery has given everyone else; then, in the same turn, hands it to live
+   * delivery at that seq.
+   */
+  async #replay(
+    peer: Peer,
+    room: string,
+    state: RoomState,
+    replay: object,
+    from: number,
+  ): Promise<void> {
+    const current = () => state.replays.get(peer) === replay && this.#rooms.get(room) === state;
+    while (current()) {
+      if (from >= state.lastSeq) {
+        state.replays.delete(peer);
+        state.subscribers.set(peer, from);
+        return;
+      }
+      const page = await this.#store.after(room, from, Math.min(REPLAY_PAGE, state.lastSeq - from));
+      if (page.length === 0) throw new Error(`the store has nothing after ${from}`);
+      for (const message of page) {
+        const writable = peer.whenWritable();
+        if (writable) await writable;
+        if (!current()) return;
+        peer.send(frameOf(message));
+        from = message.seq;
+      }
+    }
   }
 
   /** Stops delivering a room to a peer. Returns true when it was subscribed. */
   unsubscribe(peer: Peer, room: string): boolean {
     const state = this.#rooms.get(room);
     if (!state || !state.subscribers.delete(peer)) return false;
+    state.replays.delete(peer);
     if (state.subscribers.size === 0) {
       clearTimeout(state.reconcileTimer);
       this.#rooms.delete(room);
@@ -182,9 +238,13 @@ export class Hub {
     }
   }
 
-  /** Resolves when every queued room task has run. */
+  /** Resolves when every queued room task and every replay has run. */
   async idle(): Promise<void> {
-    await Promise.all([...this.#rooms.values()].map((state) => state.queue));
+    while (true) {
+      await Promise.all([...this.#rooms.values()].map((state) => state.queue));
+      if (this.#replaying.size === 0) return;
+      await Promise.all(this.#replaying);
+    }
   }
 
   /** Cancels timers; call when the node shuts down. */
@@ -197,7 +257,12 @@ export class Hub {
   #roomState(room: string): RoomState {
     let state = this.#rooms.get(room);
     if (!state) {
-      const created: RoomState = { subscribers: new Map(), lastSeq: -1, queue: Promise.resolve() };
+      const created: RoomState = {
+        subscribers: new Map(),
+        replays: new Map(),
+        lastSeq: -1,
+        queue: Promise.resolve(),
+      };
       this.#rooms.set(room, created);
       this.#enqueue(room, created, async () => {
         created.lastSeq = await this.#store.head(room);

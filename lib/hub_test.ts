@@ -15,6 +15,24 @@ class FakePeer implements Peer {
   readonly sessionExpiresAt = Number.MAX_SAFE_INTEGER;
   constructor(readonly userId: string, readonly sessionId = `session-of-${userId}`) {}
 
+  /** While set, the peer's socket counts as full until `drain()`. */
+  #full: { promise: Promise<void>; resolve: () => void } | undefined;
+
+  whenWritable(): Promise<void> | undefined {
+    return this.#full?.promise;
+  }
+
+  /** From now on the socket counts as full: a replay waits. */
+  fill(): void {
+    this.#full = Promise.withResolvers<void>();
+  }
+
+  /** The socket drained: a waiting replay goes on. */
+  drain(): void {
+    this.#full?.resolve();
+    this.#full = undefined;
+  }
+
   send(frame: string): void {
     this.frames.push(JSON.parse(frame));
   }
@@ -113,6 +131,7 @@ Deno.test("Hub.subscribe() with after replays exactly the missed messages in ord
     const stored = await append(5);
     const alice = peer();
     await hub.subscribe(alice, "room", 2);
+    await hub.idle();
     assert.deepEqual(alice.subscriptions(), [{
       type: "subscribed",
       room: "room",
@@ -148,6 +167,7 @@ Deno.test("Hub.subscribe() replays exactly RESUME_MAX missed messages, and reset
     await append(RESUME_MAX + 2);
     const exact = peer("u1");
     await hub.subscribe(exact, "room", 2);
+    await hub.idle();
     assert.equal(exact.subscriptions()[0]!.reset, false);
     assert.deepEqual(exact.seqs(), range(3, RESUME_MAX + 2));
     const tooFar = peer("u2");
@@ -263,6 +283,46 @@ Deno.test("Hub.subscribe() with after never interleaves its replay with live mes
     assert.deepEqual(resumer.seqs(), [4, 5, 6, 7, 8]);
     assert.equal(resumer.frames[0]!.type, "subscribed");
     assert.deepEqual(watcher.seqs(), [6, 7, 8]);
+  });
+});
+
+Deno.test("Hub.subscribe() replays at the pace the peer's socket drains, while live messages reach the room, then gives the peer each seq once", async () => {
+  await withHub(async ({ hub, append, peer }) => {
+    await append(5);
+    const watcher = peer("u1");
+    await hub.subscribe(watcher, "room", undefined);
+    const resumer = peer("u2");
+    resumer.fill();
+    await hub.subscribe(resumer, "room", 1);
+    assert.deepEqual(resumer.seqs(), [], "nothing is sent while the socket is full");
+    const live = await append(3);
+    hub.handle({ kind: "messages", room: "room", messages: live });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.deepEqual(watcher.seqs(), [6, 7, 8], "the room was not held up by the replay");
+    assert.deepEqual(resumer.seqs(), []);
+    resumer.drain();
+    await hub.idle();
+    assert.deepEqual(resumer.seqs(), [2, 3, 4, 5, 6, 7, 8]);
+    hub.handle({ kind: "messages", room: "room", messages: await append(1) });
+    await hub.idle();
+    assert.deepEqual(resumer.seqs(), [2, 3, 4, 5, 6, 7, 8, 9]);
+    assert.deepEqual(watcher.seqs(), [6, 7, 8, 9]);
+  });
+});
+
+Deno.test("Hub.unsubscribe() during a paced replay stops it, and a new subscribe replays afresh", async () => {
+  await withHub(async ({ hub, append, peer }) => {
+    await append(4);
+    const resumer = peer("u2");
+    resumer.fill();
+    await hub.subscribe(resumer, "room", 0);
+    hub.unsubscribe(resumer, "room");
+    resumer.drain();
+    await hub.idle();
+    assert.deepEqual(resumer.seqs(), []);
+    await hub.subscribe(resumer, "room", 2);
+    await hub.idle();
+    assert.deepEqual(resumer.seqs(), [3, 4]);
   });
 });
 

@@ -6,7 +6,7 @@
  * Deno counts a send in `bufferedAmount` at once and subtracts it only when the background
  * write finishes, so a burst sent in one turn reads as buffered even to a fast reader. A socket
  * is therefore closed only when its buffer stays over the soft bound for a grace period, or
- * passes the hard bound.
+ * passes the hard bound. A resume replay waits for the buffer to drain between messages.
  *
  * @module
  */
@@ -17,6 +17,14 @@ import type { Session } from "./sessions.ts";
 
 /** While a socket keeps up, its buffer is looked at once per this many sends. */
 const CHECK_EVERY_SENDS = 8;
+
+/**
+ * A replay sends its next message once the socket's unsent bytes fall under this share of
+ * `slowConsumerBytes`, so catching up never counts as lagging.
+ */
+const LOW_WATER_SHARE = 0.5;
+/** Deno's WebSocket has no drain event: a waiting replay looks at the buffer this often. */
+const DRAIN_POLL_MS = 10;
 
 /** Send-buffer bounds of a socket (from the configured limits). */
 export type SendBufferLimits = Pick<
@@ -49,6 +57,24 @@ export function upgradeToChat(
   };
   let laggingSince: number | undefined;
   let sendsSinceCheck = 0;
+  /** Looks at the send buffer; closes a socket that lags too much or too long. */
+  const keepsUp = (): boolean => {
+    const buffered = socket.bufferedAmount;
+    if (buffered <= limits.slowConsumerBytes) {
+      laggingSince = undefined;
+      return true;
+    }
+    const now = deps.clock.now();
+    laggingSince ??= now;
+    if (buffered <= limits.maxBufferedBytes && now - laggingSince <= limits.slowConsumerGraceMs) {
+      return true;
+    }
+    socket.close(CLOSE_SLOW_CONSUMER, "slow consumer: too much unsent data");
+    // A client that does not read will not answer the close either: forget it now.
+    release();
+    return false;
+  };
+  const lowWater = limits.slowConsumerBytes * LOW_WATER_SHARE;
   const connection = new ChatConnection(user, session, {
     send(frame) {
       if (socket.readyState !== WebSocket.OPEN) return;
@@ -58,19 +84,20 @@ export function upgradeToChat(
         return socket.send(frame);
       }
       sendsSinceCheck = 0;
-      const buffered = socket.bufferedAmount;
-      if (buffered <= limits.slowConsumerBytes) laggingSince = undefined;
-      else {
-        const now = deps.clock.now();
-        laggingSince ??= now;
-        if (buffered > limits.maxBufferedBytes || now - laggingSince > limits.slowConsumerGraceMs) {
-          socket.close(CLOSE_SLOW_CONSUMER, "slow consumer: too much unsent data");
-          // A client that does not read will not answer the close either: forget it now.
-          release();
-          return;
-        }
-      }
-      socket.send(frame);
+      if (keepsUp()) socket.send(frame);
+    },
+    whenWritable() {
+      if (socket.readyState !== WebSocket.OPEN || socket.bufferedAmount <= lowWater) return;
+      return new Promise((resolve) => {
+        const poll = setInterval(() => {
+          if (
+            socket.readyState !== WebSocket.OPEN || !keepsUp() || socket.bufferedAmount <= lowWater
+          ) {
+            clearInterval(poll);
+            resolve();
+          }
+        }, DRAIN_POLL_MS);
+      });
     },
     close(code, reason) {
       if (socket.readyState === WebSocket.OPEN) socket.close(code, reason);

@@ -12,7 +12,7 @@
  */
 import assert from "node:assert/strict";
 import { type Limits, readConfig } from "../lib/config.ts";
-import type { ChatMessage, ServerFrame } from "../lib/protocol.ts";
+import { type ChatMessage, RESUME_MAX, type ServerFrame } from "../lib/protocol.ts";
 import { CLOSE_SLOW_CONSUMER } from "../lib/ws_handler.ts";
 
 /** The default lagging bound (`SLOW_CONSUMER_BYTES`). */
@@ -237,6 +237,34 @@ Deno.test("a member that stops reading during a flood is closed with 4008 long b
     );
     await again.close();
     await fast.close();
+    await sender.close();
+  });
+});
+
+Deno.test("a reader resuming 1,000 large missed messages gets them all in order at its own pace, never cut as a slow consumer", async () => {
+  // The missed messages are 16 MB, four times the hard bound: sent in one go, the replay alone
+  // would close the socket it is catching up.
+  await withServer(UNLIMITED, async (server) => {
+    const alice = await registerUser(server.url, "alice");
+    const bob = await registerUser(server.url, "bob");
+    const room = (await createRoom(server.url, alice, [bob])).id;
+    const sender = new TestSocket(server.url, alice);
+    await sender.next("welcome");
+    await flood(sender, room, RESUME_MAX, BIG_TEXT, 50);
+
+    const resumer = new TestSocket(server.url, bob);
+    await resumer.next("welcome");
+    resumer.send({ type: "subscribe", room, after: 0, ref: "resume" });
+    const subscribed = await resumer.next("subscribed", (f) => f.ref === "resume");
+    assert.deepEqual([subscribed.head, subscribed.reset], [RESUME_MAX, false]);
+    // Live messages sent during the replay follow it, each once.
+    for (let i = 0; i < 20; i++) {
+      sender.send({ type: "send", room, clientId: `live-${100000 + i}`, text: `live ${i}` });
+    }
+    await resumer.waitForMessages(room, RESUME_MAX + 20, 60_000);
+    assert.deepEqual(resumer.messages(room).map((m) => m.seq), range(1, RESUME_MAX + 20));
+    assert.equal(resumer.socket.readyState, WebSocket.OPEN, "the resuming socket stayed open");
+    await resumer.close();
     await sender.close();
   });
 });
