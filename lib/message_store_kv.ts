@@ -2,8 +2,14 @@
  * {@linkcode MessageStore} on Deno KV. Appends are grouped: many messages, of many rooms, go
  * into one atomic commit, split only where KV's limits require (1,000 mutations, 100 checks,
  * 800 KiB of data and 80 KiB of keys per commit). The same commit writes each room's
- * {@linkcode LastMessage} summary, one extra mutation per room. Each room's head seq is checked in the commit, so two processes that
- * append to one room at the same moment cannot both take a seq: the loser re-reads and retries.
+ * {@linkcode LastMessage} summary, one extra mutation per room. Each room's head seq is checked
+ * in the commit, so two processes that append to one room at the same moment cannot both take a
+ * seq: the loser re-reads and retries.
+ *
+ * The common case reads nothing: the store remembers the head (and its versionstamp) of the
+ * rooms it committed to last, and checks in the commit that each clientId is still unused. Only
+ * when a check fails (another process wrote to the room, or a send is a retry) does the next
+ * attempt read the heads and the clientId records first.
  *
  * @module
  */
@@ -15,9 +21,13 @@ import type { AppendResult, MessageDraft, MessageStore } from "./message_store.t
 import type { ChatMessage } from "./protocol.ts";
 import { commitAtomic } from "./kv_commit.ts";
 
-/** How many new messages one atomic commit holds at most (two mutations each, plus rooms' two). */
-export const MAX_MESSAGES_PER_COMMIT = 250;
-const MAX_ROOMS_PER_COMMIT = 100;
+/**
+ * How many checks one atomic commit holds at most (KV's limit): one per room (its head) and one
+ * per new message (its clientId is unused), so a commit holds at most 99 messages.
+ */
+const MAX_CHECKS_PER_COMMIT = 100;
+/** Rooms whose head the store remembers from its own commits. */
+const KNOWN_HEADS_MAX = 10_000;
 const MAX_BYTES_PER_COMMIT = 700 * 1024;
 /** Below KV's 80 KiB of keys per commit; checked keys count too. */
 const MAX_KEY_BYTES_PER_COMMIT = 72 * 1024;
@@ -33,10 +43,18 @@ interface ClientIdRecord {
   at: number;
 }
 
+/** A room's head seq as of a versionstamp. */
+interface KnownHead {
+  seq: number;
+  versionstamp: string | null;
+}
+
 /** Message store backed by Deno KV. */
 export class KvMessageStore implements MessageStore {
   #kv: Deno.Kv;
   #clock: Clock;
+  /** Heads this store read or wrote last, oldest first; a failed check evicts them. */
+  #knownHeads = new Map<string, KnownHead>();
 
   /** Stores messages in `kv`, stamping them with `clock`. */
   constructor(kv: Deno.Kv, clock: Clock) {
@@ -56,19 +74,23 @@ export class KvMessageStore implements MessageStore {
   }
 
   async #appendChunk(drafts: readonly MessageDraft[]): Promise<AppendResult[]> {
+    const rooms = [...new Set(drafts.map((draft) => draft.room))];
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const rooms = [...new Set(drafts.map((draft) => draft.room))];
-      // Heads first: a clientId stored by another process after this read moves its room's
-      // head, so the head check below fails and the retry sees the clientId.
-      const heads = await this.#readMany<number>(rooms.map((room) => keys.roomHead(room)));
-      const stored = await this.#readMany<ClientIdRecord>(drafts.map(clientIdKey));
+      // The first attempt trusts the heads it knows and checks the clientIds are unused; after
+      // a failed check, heads are read first: a clientId stored by another process after this
+      // read moves its room's head, so the head check fails and the retry sees the clientId.
+      const optimistic = attempt === 0;
+      const heads = await this.#heads(rooms, optimistic);
+      const stored = optimistic
+        ? undefined
+        : await this.#readMany<ClientIdRecord>(drafts.map(clientIdKey));
       const atomic = this.#kv.atomic();
       const nextSeq = new Map<string, number>();
-      rooms.forEach((room, i) => {
-        const head = heads[i]!;
-        atomic.check(head);
-        nextSeq.set(room, head.value ?? 0);
-      });
+      for (const room of rooms) {
+        const head = heads.get(room)!;
+        atomic.check({ key: keys.roomHead(room), versionstamp: head.versionstamp });
+        nextSeq.set(room, head.seq);
+      }
       const now = this.#clock.now();
       const results: AppendResult[] = [];
       const storedEarlier: number[] = [];
@@ -77,7 +99,7 @@ export class KvMessageStore implements MessageStore {
         const key = clientIdKey(draft);
         const earlier = firstOfKey.get(key.join("\u0000"));
         if (earlier) return results.push({ message: earlier.message, duplicate: true });
-        const record = stored[i]!.value;
+        const record = stored?.[i]!.value;
         if (record) {
           storedEarlier.push(results.length);
           return results.push({
@@ -85,6 +107,7 @@ export class KvMessageStore implements MessageStore {
             duplicate: true,
           });
         }
+        if (optimistic) atomic.check({ key, versionstamp: null });
         const seq = nextSeq.get(draft.room)! + 1;
         nextSeq.set(draft.room, seq);
         const message = messageOf(draft, newId(), seq, now);
@@ -102,15 +125,49 @@ export class KvMessageStore implements MessageStore {
         atomic.set(keys.roomHead(room), message.seq);
         atomic.set(keys.roomLast(room), lastMessageOf(message));
       }
-      if ((await commitAtomic(atomic)).ok) {
+      const commit = await commitAtomic(atomic);
+      if (commit.ok) {
+        for (const [room, message] of newest) {
+          this.#rememberHead(room, { seq: message.seq, versionstamp: commit.versionstamp });
+        }
         await this.#loadStored(results, storedEarlier);
         return results;
       }
+      for (const room of rooms) this.#knownHeads.delete(room);
+      if (optimistic) continue;
       await new Promise((resolve) =>
         setTimeout(resolve, Math.random() * Math.min(50, 2 ** attempt))
       );
     }
     throw new Error(`append gave up after ${MAX_ATTEMPTS} conflicting attempts`);
+  }
+
+  /** Each room's head: remembered when `trustKnown` and known, else read (and remembered). */
+  async #heads(rooms: readonly string[], trustKnown: boolean): Promise<Map<string, KnownHead>> {
+    const heads = new Map<string, KnownHead>();
+    const unknown = trustKnown ? rooms.filter((room) => !this.#knownHeads.has(room)) : rooms;
+    if (trustKnown) {
+      for (const room of rooms) {
+        const known = this.#knownHeads.get(room);
+        if (known) heads.set(room, known);
+      }
+    }
+    const read = await this.#readMany<number>(unknown.map((room) => keys.roomHead(room)));
+    unknown.forEach((room, i) => {
+      const entry = read[i]!;
+      const head = { seq: entry.value ?? 0, versionstamp: entry.versionstamp };
+      heads.set(room, head);
+      this.#rememberHead(room, head);
+    });
+    return heads;
+  }
+
+  #rememberHead(room: string, head: KnownHead): void {
+    this.#knownHeads.delete(room);
+    this.#knownHeads.set(room, head);
+    if (this.#knownHeads.size > KNOWN_HEADS_MAX) {
+      this.#knownHeads.delete(this.#knownHeads.keys().next().value!);
+    }
   }
 
   /** Replaces the duplicates' drafts with the messages stored under their clientIds. */
@@ -200,7 +257,7 @@ function chunkEnd(drafts: readonly MessageDraft[], start: number): number {
   let bytes = 0;
   let keyBytes = 0;
   let end = start;
-  while (end < drafts.length && end - start < MAX_MESSAGES_PER_COMMIT) {
+  while (end < drafts.length) {
     const draft = drafts[end]!;
     const newRoom = !rooms.has(draft.room);
     // Upper bounds of the UTF-8 sizes, without encoding: the message and its idempotency
@@ -208,13 +265,15 @@ function chunkEnd(drafts: readonly MessageDraft[], start: number): number {
     const room = utf8Length(draft.room);
     const size = 3 * (draft.text.length + draft.author.length) + 512 +
       (newRoom ? 3 * room + ROOM_OVERHEAD_BYTES : 0);
-    const keySize = 2 * room + utf8Length(draft.from) + utf8Length(draft.clientId) + 48 +
-      (newRoom ? 3 * room + 48 : 0);
+    // The message key, and the clientId key twice (set and checked).
+    const clientIdKeySize = room + utf8Length(draft.from) + utf8Length(draft.clientId) + 24;
+    const keySize = room + 24 + 2 * clientIdKeySize + (newRoom ? 3 * room + 48 : 0);
+    const checks = end - start + 1 + rooms.size + (newRoom ? 1 : 0);
     if (
       end > start &&
       (bytes + size > MAX_BYTES_PER_COMMIT ||
         keyBytes + keySize > MAX_KEY_BYTES_PER_COMMIT ||
-        (newRoom && rooms.size >= MAX_ROOMS_PER_COMMIT))
+        checks > MAX_CHECKS_PER_COMMIT)
     ) break;
     rooms.add(draft.room);
     bytes += size;
