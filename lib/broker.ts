@@ -21,13 +21,18 @@ export type BrokerEvent =
   | { kind: "typing"; room: string; user: string; name: string }
   /** A user stopped being a member of a room: drop their subscriptions to it. */
   | { kind: "left"; room: string; user: string }
+  /** A member's right to post in a room changed (mute, unmute): check it again. */
+  | { kind: "rights_changed"; room: string; user: string }
   /** A session ended (logout): close its sockets. */
   | { kind: "session_ended"; session: string }
   /** A notice for every socket of each of `users` (friend requests, profile changes, DMs). */
   | { kind: "user_event"; users: string[]; event: UserEvent };
 
-/** Receives broker events. */
-export type BrokerHandler = (event: BrokerEvent) => void;
+/**
+ * Receives broker events. `fromThisNode` is true for an event this node published: those are
+ * handed over directly and never dropped, while events from other nodes may be.
+ */
+export type BrokerHandler = (event: BrokerEvent, fromThisNode: boolean) => void;
 
 /** Publish/subscribe between nodes. */
 export interface Broker {

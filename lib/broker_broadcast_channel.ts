@@ -18,16 +18,17 @@ export class BroadcastChannelBroker implements Broker {
   /** Joins the channel `name`; every node of one chat must use the same name. */
   constructor(name = "chat") {
     this.#channel = new BroadcastChannel(name);
-    this.#channel.onmessage = (message: MessageEvent<BrokerEvent>) => this.#deliver(message.data);
+    this.#channel.onmessage = (message: MessageEvent<BrokerEvent>) =>
+      this.#deliver(message.data, false);
   }
 
   publish(event: BrokerEvent): void {
     this.#channel.postMessage(event);
-    queueMicrotask(() => this.#deliver(event));
+    queueMicrotask(() => this.#deliver(event, true));
   }
 
-  #deliver(event: BrokerEvent): void {
-    for (const handler of this.#handlers) handler(event);
+  #deliver(event: BrokerEvent, fromThisNode: boolean): void {
+    for (const handler of this.#handlers) handler(event, fromThisNode);
   }
 
   subscribe(handler: BrokerHandler): () => void {

@@ -29,12 +29,12 @@ class MemoryBroker implements Broker {
   publish(event: BrokerEvent): void {
     for (const peer of this.#peers) {
       const copy = structuredClone(event);
-      queueMicrotask(() => peer.#deliver(copy));
+      queueMicrotask(() => peer.#deliver(copy, peer === this));
     }
   }
 
-  #deliver(event: BrokerEvent): void {
-    for (const handler of this.#handlers) handler(event);
+  #deliver(event: BrokerEvent, fromThisNode: boolean): void {
+    for (const handler of this.#handlers) handler(event, fromThisNode);
   }
 
   subscribe(handler: BrokerHandler): () => void {

@@ -95,7 +95,7 @@ export class RedisBroker implements Broker {
         console.error(`redis broker: dropping events until Redis is back: ${error}`);
       },
     );
-    queueMicrotask(() => this.#deliver(event));
+    queueMicrotask(() => this.#deliver(event, true));
   }
 
   subscribe(handler: BrokerHandler): () => void {
@@ -119,11 +119,11 @@ export class RedisBroker implements Broker {
     }
     if (envelope.node === this.#node) return;
     // Off the client's socket reader, so a throwing handler cannot disturb its parser.
-    queueMicrotask(() => this.#deliver(envelope.event));
+    queueMicrotask(() => this.#deliver(envelope.event, false));
   }
 
-  #deliver(event: BrokerEvent): void {
-    for (const handler of this.#handlers) handler(event);
+  #deliver(event: BrokerEvent, fromThisNode: boolean): void {
+    for (const handler of this.#handlers) handler(event, fromThisNode);
   }
 }
 
@@ -188,6 +188,7 @@ const KINDS: Record<BrokerEvent["kind"], true> = {
   messages: true,
   typing: true,
   left: true,
+  rights_changed: true,
   session_ended: true,
   user_event: true,
 };

@@ -81,7 +81,7 @@ export async function createChatServer(options: ChatServerOptions): Promise<Chat
   const store = new KvMessageStore(kv, clock);
   const hub = new Hub(store);
   hub.start();
-  const unsubscribe = broker.subscribe((event) => hub.handle(event));
+  const unsubscribe = broker.subscribe((event, fromThisNode) => hub.handle(event, fromThisNode));
   const writer = new MessageWriter(store, (room, messages) => {
     broker.publish({ kind: "messages", room, messages });
   });

@@ -21,6 +21,7 @@ import {
   type ServerFrame,
   TYPING_INTERVAL_MS,
 } from "./protocol.ts";
+import { type PostingRefusal, PostingRights } from "./posting_rights.ts";
 import type { Rooms } from "./rooms.ts";
 import type { Session } from "./sessions.ts";
 import type { TokenBuckets } from "./token_bucket.ts";
@@ -49,7 +50,7 @@ export interface ConnectionDeps {
   canPost?: (room: string, userId: string) => Promise<boolean>;
   /**
    * Whether a member is muted in a room: their sends and typing are refused with `muted`.
-   * Read from KV on every send (one key read, no cache to invalidate). Absent: nobody is.
+   * Absent: nobody is. With `canPost`, read through {@linkcode PostingRights}.
    */
   isMuted?: (room: string, userId: string) => Promise<boolean>;
 }
@@ -79,6 +80,8 @@ export class ChatConnection implements Peer {
   /** Frames are checked in arrival order, so sends are written in the order they came. */
   #inbound: Promise<void> = Promise.resolve();
   #closed = false;
+  /** Whether the user may post where they do; made on the first send or typing notice. */
+  #postingRights: PostingRights | undefined;
   /** Clock time of the last typing notice passed on, per room. */
   #typingAt: Map<string, number> | undefined;
 
@@ -143,8 +146,13 @@ export class ChatConnection implements Peer {
     this.#transport.close(code, reason);
   }
 
+  rightsChanged(room?: string): void {
+    this.#postingRights?.changed(room);
+  }
+
   roomRevoked(room: string): void {
     this.#memberOf?.delete(room);
+    this.#postingRights?.changed(room);
     this.#send({ type: "unsubscribed", room });
   }
 
@@ -155,8 +163,9 @@ export class ChatConnection implements Peer {
       case "pong":
         return;
       case "typing": {
-        if (!await this.#mayPost(frame.room)) return this.#notMember(frame);
-        if (await this.#deps.isMuted?.(frame.room, this.userId)) return;
+        const refusal = await this.#postingRefusal(frame.room);
+        if (refusal === "not_member") return this.#notMember(frame);
+        if (refusal) return;
         const now = this.#deps.clock.now();
         // Best-effort and throttled: at most one notice per room per interval is passed on.
         const typingAt = this.#typingAt ??= new Map();
@@ -192,8 +201,9 @@ export class ChatConnection implements Peer {
         });
       }
       case "send": {
-        if (!await this.#mayPost(frame.room)) return this.#notMember(frame);
-        if (await this.#deps.isMuted?.(frame.room, this.userId)) {
+        const refusal = await this.#postingRefusal(frame.room);
+        if (refusal === "not_member") return this.#notMember(frame);
+        if (refusal === "muted") {
           return this.#send({
             type: "error",
             code: "muted",
@@ -204,8 +214,8 @@ export class ChatConnection implements Peer {
             clientId: frame.clientId,
           });
         }
-        const refusal = this.#sendRefusal(frame);
-        if (refusal) return this.#send(refusal);
+        const limited = this.#sendRefusal(frame);
+        if (limited) return this.#send(limited);
         // Not awaited: the next frame may be written in the same commit as this one.
         this.#deps.writer.write({
           room: frame.room,
@@ -272,10 +282,15 @@ export class ChatConnection implements Peer {
     return member;
   }
 
-  /** Membership, and for direct rooms a current friendship (read from KV on every call). */
-  async #mayPost(room: string): Promise<boolean> {
-    if (!await this.#isMember(room)) return false;
-    return await (this.#deps.canPost?.(room, this.userId) ?? true);
+  /** Membership, a current friendship for direct rooms, and no mute. */
+  #postingRefusal(room: string): Promise<PostingRefusal | undefined> {
+    this.#postingRights ??= new PostingRights({
+      // Fresh: the remembered answer already stands in for the membership cache.
+      isMember: (room) => this.#isMember(room, true),
+      canPost: (room) => this.#deps.canPost?.(room, this.userId) ?? Promise.resolve(true),
+      isMuted: (room) => this.#deps.isMuted?.(room, this.userId) ?? Promise.resolve(false),
+    }, this.#deps.clock);
+    return this.#postingRights.refusal(room);
   }
 
   #notMember(frame: Extract<ClientFrame, { room: string }>): void {

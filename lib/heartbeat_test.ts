@@ -18,6 +18,8 @@ class FakePeer implements Peer {
     return undefined;
   }
 
+  rightsChanged(): void {}
+
   send(frame: string): void {
     assert.deepEqual(JSON.parse(frame), { type: "ping" });
     this.pings++;

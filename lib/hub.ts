@@ -33,18 +33,23 @@ export interface Peer {
   close(code: number, reason: string): void;
   /** Told when the user lost membership of a room; the hub has already unsubscribed it. */
   roomRevoked(room: string): void;
+  /**
+   * Told when the user's right to post may have changed: in `room` (muted, unmuted), or in
+   * any room when none is given (a friendship ended, which closes direct rooms).
+   */
+  rightsChanged(room?: string): void;
 }
 
 /** Tuning of a {@linkcode Hub}. */
 export interface HubOptions {
   /**
-   * After delivering an event, check the store's head of the room this long later, to catch
-   * trailing messages whose events the broker dropped. Default 250 ms.
+   * After delivering an event from another node, check the store's head of the room this long
+   * later, to catch trailing messages whose events the broker dropped. Default 250 ms.
    */
   reconcileDelayMs?: number;
   /**
-   * Every this often, check the head of every subscribed room, so a quiet room whose events
-   * were all lost (a broker outage) still catches up. Default 5 s.
+   * Every this often, check the head of every subscribed room (in batches), so a quiet room
+   * whose events were all lost (a broker outage) still catches up. Default 5 s.
    */
   sweepIntervalMs?: number;
 }
@@ -76,12 +81,14 @@ interface RoomState {
 export class Hub {
   #store: MessageStore;
   #rooms = new Map<string, RoomState>();
-  #peers = new Set<Peer>();
+  /** Every connected peer, and the rooms it subscribes to. */
+  #peers = new Map<Peer, Set<string>>();
   #reconcileDelayMs: number;
   #sweepIntervalMs: number;
   #sweepTimer: ReturnType<typeof setInterval> | undefined;
   /** Replays under way, for {@linkcode Hub.idle}. */
   #replaying = new Set<Promise<void>>();
+  #sweeping = false;
 
   /** Reads gaps and replays from `store`. */
   constructor(store: MessageStore, options: HubOptions = {}) {
@@ -92,14 +99,12 @@ export class Hub {
 
   /** Starts the periodic head check of every subscribed room. */
   start(): void {
-    this.#sweepTimer ??= setInterval(() => {
-      for (const [room, state] of this.#rooms) this.#scheduleReconcile(room, state);
-    }, this.#sweepIntervalMs);
+    this.#sweepTimer ??= setInterval(() => this.#sweep(), this.#sweepIntervalMs);
   }
 
   /** Every peer connected to this node. */
-  get peers(): ReadonlySet<Peer> {
-    return this.#peers;
+  get peers(): Iterable<Peer> {
+    return this.#peers.keys();
   }
 
   /** Number of rooms with at least one subscriber on this node. */
@@ -109,13 +114,15 @@ export class Hub {
 
   /** Registers a connected peer. */
   addPeer(peer: Peer): void {
-    this.#peers.add(peer);
+    if (!this.#peers.has(peer)) this.#peers.set(peer, new Set());
   }
 
   /** Forgets a peer and all its subscriptions (call when its socket closes). */
   removePeer(peer: Peer): void {
+    const rooms = this.#peers.get(peer);
+    if (!rooms) return;
+    for (const room of rooms) this.unsubscribe(peer, room);
     this.#peers.delete(peer);
-    for (const room of [...this.#rooms.keys()]) this.unsubscribe(peer, room);
   }
 
   /**
@@ -126,6 +133,9 @@ export class Hub {
    * membership.
    */
   subscribe(peer: Peer, room: string, after: number | undefined, ref?: string): Promise<void> {
+    const rooms = this.#peers.get(peer);
+    if (!rooms) return Promise.resolve();
+    rooms.add(room);
     const state = this.#roomState(room);
     state.subscribers.set(peer, Number.MAX_SAFE_INTEGER);
     const replay = {};
@@ -185,6 +195,7 @@ export class Hub {
   unsubscribe(peer: Peer, room: string): boolean {
     const state = this.#rooms.get(room);
     if (!state || !state.subscribers.delete(peer)) return false;
+    this.#peers.get(peer)?.delete(room);
     state.replays.delete(peer);
     if (state.subscribers.size === 0) {
       clearTimeout(state.reconcileTimer);
@@ -193,14 +204,17 @@ export class Hub {
     return true;
   }
 
-  /** Applies a broker event to this node's peers. Wire it to `broker.subscribe`. */
-  handle(event: BrokerEvent): void {
+  /**
+   * Applies a broker event to this node's peers. Wire it to `broker.subscribe`; events from
+   * another node (which the broker may have dropped some of) schedule a head check.
+   */
+  handle(event: BrokerEvent, fromThisNode = false): void {
     switch (event.kind) {
       case "messages": {
         const state = this.#rooms.get(event.room);
         if (!state) return;
         this.#enqueue(event.room, state, () => this.#deliver(event.room, state, event.messages));
-        this.#scheduleReconcile(event.room, state);
+        if (!fromThisNode) this.#scheduleReconcile(event.room, state);
         return;
       }
       case "typing": {
@@ -217,21 +231,32 @@ export class Hub {
         return;
       }
       case "left":
-        for (const peer of this.#peers) {
+        for (const peer of this.#peers.keys()) {
           if (peer.userId === event.user) {
             this.unsubscribe(peer, event.room);
             peer.roomRevoked(event.room);
           }
         }
         return;
+      case "rights_changed":
+        for (const peer of this.#peers.keys()) {
+          if (peer.userId === event.user) peer.rightsChanged(event.room);
+        }
+        return;
       case "user_event": {
         const users = new Set(event.users);
         const frame = encodeServerFrame({ type: "user_event", event: event.event });
-        for (const peer of this.#peers) if (users.has(peer.userId)) peer.send(frame);
+        // A friendship that ended closes direct rooms: posting there must be checked again.
+        const friendsChanged = event.event.kind === "friends_changed";
+        for (const peer of this.#peers.keys()) {
+          if (!users.has(peer.userId)) continue;
+          if (friendsChanged) peer.rightsChanged();
+          peer.send(frame);
+        }
         return;
       }
       case "session_ended":
-        for (const peer of this.#peers) {
+        for (const peer of this.#peers.keys()) {
           if (peer.sessionId === event.session) peer.close(CLOSE_SESSION_ENDED, "session ended");
         }
         return;
@@ -314,17 +339,44 @@ export class Hub {
     return messages;
   }
 
+  /**
+   * Reads the newest seq of every subscribed room, many per store read, and catches up the
+   * rooms that are behind. One sweep at a time.
+   */
+  async #sweep(): Promise<void> {
+    if (this.#sweeping) return;
+    this.#sweeping = true;
+    try {
+      const rooms = [...this.#rooms.keys()];
+      const newest = await this.#store.lastMessages(rooms);
+      rooms.forEach((room, i) => {
+        const state = this.#rooms.get(room);
+        const head = newest[i]?.seq ?? 0;
+        if (state && state.lastSeq >= 0 && head > state.lastSeq) {
+          this.#enqueue(room, state, () => this.#catchUp(room, state));
+        }
+      });
+    } catch (error) {
+      console.error("hub: sweep failed", error);
+    } finally {
+      this.#sweeping = false;
+    }
+  }
+
+  /** Delivers whatever the store holds past what this node delivered in the room. */
+  async #catchUp(room: string, state: RoomState): Promise<void> {
+    const head = await this.#store.head(room);
+    if (head > state.lastSeq) {
+      await this.#deliver(room, state, await this.#readRange(room, state.lastSeq, head));
+    }
+  }
+
   #scheduleReconcile(room: string, state: RoomState): void {
     if (state.reconcileTimer !== undefined) return;
     state.reconcileTimer = setTimeout(() => {
       state.reconcileTimer = undefined;
       if (this.#rooms.get(room) !== state) return;
-      this.#enqueue(room, state, async () => {
-        const head = await this.#store.head(room);
-        if (head > state.lastSeq) {
-          await this.#deliver(room, state, await this.#readRange(room, state.lastSeq, head));
-        }
-      });
+      this.#enqueue(room, state, () => this.#catchUp(room, state));
     }, this.#reconcileDelayMs);
   }
 }

@@ -99,7 +99,7 @@ export class KvMessageStore implements MessageStore {
         const key = clientIdKey(draft);
         const earlier = firstOfKey.get(key.join("\u0000"));
         if (earlier) return results.push({ message: earlier.message, duplicate: true });
-        const record = stored?.[i]!.value;
+        const record = stored?.[i]?.value;
         if (record) {
           storedEarlier.push(results.length);
           return results.push({

@@ -88,7 +88,7 @@ export class Moderation {
     this.#post = post;
   }
 
-  /** True when the user is muted in the room (read from KV on every call). */
+  /** True when the user is muted in the room (read from KV). */
   async isMuted(roomId: string, userId: string): Promise<boolean> {
     return (await this.#kv.get<Membership>(keys.roomMember(roomId, userId))).value?.muted === true;
   }
@@ -177,6 +177,9 @@ export class Moderation {
         }
       }
       if (!(await commitAtomic(atomic)).ok) continue;
+      if (action === "mute" || action === "unmute") {
+        this.#broker.publish({ kind: "rights_changed", room: roomId, user: targetId });
+      }
       if ((action === "kick" || action === "ban") && target.value) {
         this.#removed(roomId, [targetId]);
         const [who, by] = await this.#names(targetId, actorId);

@@ -10,6 +10,9 @@ import type { Clock } from "./clock.ts";
 /** Answer of {@linkcode TokenBuckets.take}. */
 export type TakeResult = { ok: true } | { ok: false; retryAfterMs: number };
 
+/** Full buckets are forgotten at most this often, however fast they refill. */
+const MIN_SWEEP_INTERVAL_MS = 1_000;
+
 interface Bucket {
   tokens: number;
   updatedAt: number;
@@ -51,7 +54,7 @@ export class TokenBuckets {
 
   #sweep(now: number): void {
     const fullAfterMs = this.#burst / this.#rate;
-    if (now - this.#sweptAt < fullAfterMs) return;
+    if (now - this.#sweptAt < Math.max(fullAfterMs, MIN_SWEEP_INTERVAL_MS)) return;
     this.#sweptAt = now;
     for (const [subject, bucket] of this.#buckets) {
       if (now - bucket.updatedAt >= fullAfterMs) this.#buckets.delete(subject);

@@ -83,16 +83,29 @@ Deno.test("TokenBuckets.take() retryAfterMs is never early and at most one milli
 
 Deno.test("TokenBuckets forgets subjects whose bucket has refilled, so memory follows active senders", () => {
   const clock = new FakeClock();
-  const buckets = new TokenBuckets(clock, 10, 5);
+  const buckets = new TokenBuckets(clock, 2, 5);
   for (let i = 0; i < 1_000; i++) buckets.take(`user${i}`);
   assert.equal(buckets.size, 1_000);
-  // 5 tokens at 10 per second: full again after 500 ms.
-  clock.advance(499);
+  // 5 tokens at 2 per second: full again after 2.5 s.
+  clock.advance(2_499);
   buckets.take("late");
   assert.equal(buckets.size, 1_001, "not swept before the refill period");
   clock.advance(1);
   buckets.take("late");
   assert.equal(buckets.size, 1, "only the subject active within the period is kept");
+});
+
+Deno.test("TokenBuckets that refill almost at once are swept at most once a second, not on every take", () => {
+  const clock = new FakeClock();
+  const buckets = new TokenBuckets(clock, 1_000_000, 1_000);
+  for (let i = 0; i < 1_000; i++) {
+    buckets.take(`user${i}`);
+    clock.advance(0.5);
+  }
+  assert.equal(buckets.size, 1_000, "kept while the sweep interval runs");
+  clock.advance(1_000);
+  buckets.take("late");
+  assert.equal(buckets.size, 1);
 });
 
 Deno.test("TokenBuckets forgetting a subject does not give it more than a burst", () => {

@@ -45,6 +45,15 @@ export function brokerConformance(name: string, makePair: () => Promise<BrokerPa
     assert.deepEqual(sortBySeq(onB.events), [fromA, fromB]);
   });
 
+  test("publish() tells handlers whether the event came from their own node", async ({ a, b }) => {
+    const seen: [string, boolean][] = [];
+    a.subscribe((event, fromThisNode) => seen.push([`a got ${event.kind}`, fromThisNode]));
+    b.subscribe((event, fromThisNode) => seen.push([`b got ${event.kind}`, fromThisNode]));
+    a.publish({ kind: "left", room: "room", user: "u1" });
+    await waitFor(() => seen.length === 2);
+    assert.deepEqual(seen.sort(), [["a got left", true], ["b got left", false]]);
+  });
+
   test("publish() delivers to every handler of a node", async ({ a, b }) => {
     const first = record(b);
     const second = record(b);

@@ -169,6 +169,24 @@ Deno.test("a muted member reads the room but every send is refused with muted, a
   });
 });
 
+Deno.test("a member muted while connected, right after a send went through, is refused on the very next send", async () => {
+  await withServer(async (server) => {
+    const { owner, room, users: [bob] } = await roomWith(server, 1);
+    const b = await connect(server, bob!);
+    b.send({ type: "send", room, clientId: "live-00001", text: "first" });
+    await b.next("ack", (f) => f.clientId === "live-00001");
+    assert.equal(await act(server, owner, room, bob!, "mute"), 204);
+    const headBefore = (await server.kv.get<number>(keys.roomHead(room))).value;
+    b.send({ type: "send", room, clientId: "live-00002", text: "second", ref: "m" });
+    assert.equal((await b.next("error", (f) => f.ref === "m")).code, "muted");
+    assert.equal((await server.kv.get<number>(keys.roomHead(room))).value, headBefore);
+    assert.equal(await act(server, owner, room, bob!, "unmute"), 204);
+    b.send({ type: "send", room, clientId: "live-00003", text: "third" });
+    await b.next("ack", (f) => f.clientId === "live-00003");
+    await b.close();
+  });
+});
+
 Deno.test("a kicked member's live socket stops receiving at once and history answers not_member", async () => {
   await withServer(async (server) => {
     const { owner, room, users: [bob] } = await roomWith(server, 1);
