@@ -3,7 +3,7 @@ import type { LastMessage } from "./api_types.ts";
 import { systemClock } from "./clock.ts";
 import type { AppendResult, MessageDraft, MessageStore } from "./message_store.ts";
 import { KvMessageStore } from "./message_store_kv.ts";
-import { MessageWriter } from "./message_writer.ts";
+import { MessageWriter, type MessageWriterOptions } from "./message_writer.ts";
 import type { ChatMessage } from "./protocol.ts";
 
 /** A real KV store wrapped to record each append call, and to hold or fail chosen calls. */
@@ -54,13 +54,14 @@ interface Committed {
 
 async function withWriter(
   fn: (writer: MessageWriter, store: RecordingStore, committed: Committed[]) => Promise<void>,
+  options: MessageWriterOptions = {},
 ): Promise<void> {
   const kv = await Deno.openKv(":memory:");
   const store = new RecordingStore(new KvMessageStore(kv, systemClock));
   const committed: Committed[] = [];
   const writer = new MessageWriter(store, (room, messages) => {
     committed.push({ room, seqs: messages.map((m) => m.seq), afterCall: store.calls.length });
-  });
+  }, options);
   try {
     await fn(writer, store, committed);
   } finally {
@@ -97,6 +98,50 @@ Deno.test("MessageWriter commits a lone write at once, without waiting for compa
     assert.equal(result.message.seq, 1);
     assert.equal(store.calls.length, 1);
   });
+});
+
+Deno.test("MessageWriter lingers while writes keep coming, so a trickle shares commits", async () => {
+  await withWriter(async (writer, store) => {
+    const gate = Promise.withResolvers<void>();
+    store.gate = gate.promise;
+    const writes = [writer.write(draft("room", "client-1"))];
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    assert.equal(store.calls.length, 1, "the first write went straight to the store");
+    writes.push(writer.write(draft("room", "client-2"))); // arrives during the commit
+    store.gate = undefined;
+    gate.resolve();
+    await writes[0];
+    // Writes keep trickling in after the commit: the writer waits for them.
+    for (let i = 3; i <= 5; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      writes.push(writer.write(draft("room", `client-${i}`)));
+    }
+    await Promise.all(writes);
+    assert.deepEqual(
+      store.calls.map((call) => call.map((d) => d.clientId)),
+      [["client-1"], ["client-2", "client-3", "client-4", "client-5"]],
+    );
+  }, { lingerMs: 100 });
+});
+
+Deno.test("MessageWriter with lingerMs 0 commits what is queued as soon as the last commit ends", async () => {
+  await withWriter(async (writer, store) => {
+    const gate = Promise.withResolvers<void>();
+    store.gate = gate.promise;
+    const writes = [writer.write(draft("room", "client-1"))];
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    writes.push(writer.write(draft("room", "client-2")));
+    store.gate = undefined;
+    gate.resolve();
+    await writes[0];
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    writes.push(writer.write(draft("room", "client-3")));
+    await Promise.all(writes);
+    assert.deepEqual(
+      store.calls.map((call) => call.map((d) => d.clientId)),
+      [["client-1"], ["client-2"], ["client-3"]],
+    );
+  }, { lingerMs: 0 });
 });
 
 Deno.test("MessageWriter.write() resolves only after the store has returned", async () => {
