@@ -225,10 +225,13 @@ async function waitForRedis(port: number): Promise<void> {
 async function copyKv(context: StartContext): Promise<string> {
   if (context.inPlace) return context.seedKv;
   const target = `${context.workDir}/server-${copies++}.kv`;
+  const ignoreMissing = (error: unknown) => {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+  };
   for (const suffix of ["", "-wal", "-shm"]) {
-    await Deno.copyFile(context.seedKv + suffix, target + suffix).catch((error) => {
-      if (!(error instanceof Deno.errors.NotFound)) throw error;
-    });
+    // A side file left by an earlier run would be applied to the fresh copy and corrupt it.
+    await Deno.remove(target + suffix).catch(ignoreMissing);
+    await Deno.copyFile(context.seedKv + suffix, target + suffix).catch(ignoreMissing);
   }
   return target;
 }
