@@ -31,7 +31,7 @@ export interface PresenceTrackerOptions {
   presence: Presence;
   /** Id of this node; its entries are written under it. */
   nodeId: string;
-  /** How often every entry of this node is renewed; entries live {@linkcode TTL_INTERVALS} times that. */
+  /** How often this node renews its entries; they live {@linkcode TTL_INTERVALS} times that. */
   refreshMs: number;
   /** Default {@linkcode OFFLINE_DELAY_MS}. */
   offlineDelayMs?: number;
