@@ -1,5 +1,5 @@
 import { batch, type ReadonlySignal, signal } from "@preact/signals";
-import type { PublicUser, UserEvent } from "../lib/api_types.ts";
+import type { FriendView, PublicUser, UserEvent } from "../lib/api_types.ts";
 import {
   type ClientFrame,
   countChars,
@@ -20,6 +20,7 @@ import {
 import { newClientId } from "./new_client_id.ts";
 import { Outbox } from "./outbox.ts";
 import { OutboxSender } from "./outbox_sender.ts";
+import { PresenceState } from "./presence_state.ts";
 import { RoomState } from "./room_state.ts";
 
 /** State of the connection, as the status indicator shows it. */
@@ -65,6 +66,7 @@ export class ChatClient {
   readonly #lastError = signal<string | null>(null);
   readonly #active = signal<string | null>(null);
   readonly #revocations = signal(0);
+  readonly #presence = new PresenceState();
   readonly #rooms = new Map<string, RoomState>();
   readonly #userListeners = new Set<(event: UserEvent) => void>();
   readonly #open = new Set<string>();
@@ -114,6 +116,20 @@ export class ChatClient {
    */
   get revocations(): ReadonlySignal<number> {
     return this.#revocations;
+  }
+
+  /**
+   * Whether a friend is online, from the friend list given to
+   * {@linkcode ChatClient.setFriends} and live `presence` notices since. A signal read: a
+   * component calling it re-renders when the friend comes or goes.
+   */
+  isOnline(userId: string): boolean {
+    return this.#presence.isOnline(userId);
+  }
+
+  /** Takes the online flags of a freshly read friend list; users not in it count as offline. */
+  setFriends(friends: readonly FriendView[]): void {
+    this.#presence.replace(friends);
   }
 
   /**
@@ -341,6 +357,9 @@ export class ChatClient {
       case "error":
         return this.#onError(frame);
       case "user_event":
+        if (frame.event.kind === "presence") {
+          this.#presence.set(frame.event.user, frame.event.online);
+        }
         for (const listener of this.#userListeners) listener(frame.event);
         return;
     }

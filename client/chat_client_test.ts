@@ -358,3 +358,29 @@ Deno.test("ChatClient reports a subscription the server ended", () => {
   assert.equal(client.revocations.value, 1);
   assert.equal(client.room("r1").subscribed.value, false);
 });
+
+Deno.test("ChatClient.isOnline() follows the friend list, then live presence notices", () => {
+  const { client, latest } = setup();
+  const friend = (id: string, online: boolean) => ({
+    id,
+    name: id,
+    displayName: id,
+    status: "",
+    online,
+  });
+  client.setFriends([friend("u2", true), friend("u3", false)]);
+  assert.deepEqual([client.isOnline("u2"), client.isOnline("u3")], [true, false]);
+  client.connect();
+  welcome(latest());
+  latest().receive({ type: "user_event", event: { kind: "presence", user: "u3", online: true } });
+  latest().receive({ type: "user_event", event: { kind: "presence", user: "u2", online: false } });
+  assert.deepEqual([client.isOnline("u2"), client.isOnline("u3")], [false, true]);
+  client.setFriends([friend("u2", true)]);
+  assert.deepEqual(
+    [client.isOnline("u2"), client.isOnline("u3")],
+    [true, false],
+    "u3 is no longer a friend: shown offline",
+  );
+  assert.equal(client.isOnline("stranger"), false);
+  client.close();
+});

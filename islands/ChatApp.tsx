@@ -21,6 +21,7 @@ import ConnectionStatus from "./ConnectionStatus.tsx";
 import FriendList from "./FriendList.tsx";
 import MessageList from "./MessageList.tsx";
 import NewRoomForm from "./NewRoomForm.tsx";
+import PresenceDot from "./PresenceDot.tsx";
 import ProfileEditor from "./ProfileEditor.tsx";
 import RoomList from "./RoomList.tsx";
 import RoomSettings from "./RoomSettings.tsx";
@@ -49,7 +50,11 @@ export interface ChatAppProps {
  * browser connects in an effect after hydration.
  */
 export default function ChatApp({ user, rooms, ...initial }: ChatAppProps) {
-  const client = useMemo(() => new ChatClient({ user }), [user.id]);
+  const client = useMemo(() => {
+    const created = new ChatClient({ user });
+    created.setFriends(initial.friends.friends);
+    return created;
+  }, [user.id]);
   const names = useMemo(() => new ProfileCache(findUser), [user.id]);
   const [lists, setLists] = useState<RoomLists>(rooms);
   const [convs, setConvs] = useState(() => pageState(initial.conversations));
@@ -73,11 +78,13 @@ export default function ChatApp({ user, rooms, ...initial }: ChatAppProps) {
     createdAt: dm.createdAt,
   }));
   const currentDm = dmRooms.find((room) => room.id === selected);
+  const currentPeer = currentDm && dms.find((dm) => dm.id === currentDm.id)?.peer;
   const current = currentDm ??
     lists.joined.find((room) => room.id === selected) ?? lists.joined[0] ?? null;
   useEffect(() => {
     names.put(profile, ...friends.friends, ...dms.map((dm) => dm.peer));
   }, [names, profile, friends, dms]);
+  useEffect(() => client.setFriends(friends.friends), [client, friends]);
 
   const refreshFriends = useCallback(async () => {
     try {
@@ -138,6 +145,8 @@ export default function ChatApp({ user, rooms, ...initial }: ChatAppProps) {
       }
     });
     const stopEvents = client.onUserEvent((event) => {
+      // The client keeps presence itself; the dots read it.
+      if (event.kind === "presence") return;
       if (event.kind === "dm_opened") return addDm(event.dm);
       if (event.kind === "room_joined" || event.kind === "room_updated") {
         const room = event.room;
@@ -297,6 +306,7 @@ export default function ChatApp({ user, rooms, ...initial }: ChatAppProps) {
               selected={current?.id ?? null}
               unreadOf={(id) => client.room(id).unread.value}
               newestOf={(id) => client.room(id).list.value.at(-1)}
+              isOnline={(id) => client.isOnline(id)}
               onSelect={select}
               hasMore={convs.next !== undefined}
               loading={loadingMore}
@@ -304,7 +314,12 @@ export default function ChatApp({ user, rooms, ...initial }: ChatAppProps) {
             />
           }
         />
-        <FriendList lists={friends} onChanged={refreshFriends} onMessage={message} />
+        <FriendList
+          lists={friends}
+          onChanged={refreshFriends}
+          onMessage={message}
+          isOnline={(id) => client.isOnline(id)}
+        />
         <NewRoomForm onCreate={create} />
       </aside>
       {menuOpen && (
@@ -329,6 +344,7 @@ export default function ChatApp({ user, rooms, ...initial }: ChatAppProps) {
           </button>
           <div class="room-title">
             <h2 data-testid="room-title">
+              {currentPeer && <PresenceDot online={client.isOnline(currentPeer.id)} />}
               {current ? `${currentDm ? "@" : "#"} ${current.name}` : "Rooms"}
             </h2>
             {current?.topic && <p class="room-topic" title={current.topic}>{current.topic}</p>}

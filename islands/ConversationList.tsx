@@ -3,6 +3,7 @@ import type { ChatMessage } from "../lib/protocol.ts";
 import { byActivity, withNewest } from "../client/conversations_api.ts";
 import { formatFullDate, formatTime } from "../client/format_time.ts";
 import { roomHash } from "../client/room_hash.ts";
+import PresenceDot from "./PresenceDot.tsx";
 
 /** Props of {@linkcode ConversationList}. */
 export interface ConversationListProps {
@@ -18,6 +19,8 @@ export interface ConversationListProps {
   unreadOf: (id: string) => number;
   /** Newest message the client holds for a room; read from signals, so the list reorders. */
   newestOf: (id: string) => ChatMessage | undefined;
+  /** Whether a DM's peer is online; read from signals, so the dots update by themselves. */
+  isOnline: (userId: string) => boolean;
   /** Shows a room. */
   onSelect: (id: string) => void;
   /** True while more conversations can be loaded. */
@@ -31,10 +34,11 @@ export interface ConversationListProps {
 /**
  * The sidebar's "Conversations": group rooms and direct conversations together, most recent
  * activity first, each with the newest message's preview and time and an unread badge. A
- * message arriving in a followed room moves its conversation to the top.
+ * message arriving in a followed room moves its conversation to the top. A direct
+ * conversation shows a green dot while the peer is online.
  */
 export default function ConversationList(props: ConversationListProps) {
-  const { direct, userId, selected, unreadOf, newestOf, onSelect } = props;
+  const { direct, userId, selected, unreadOf, newestOf, isOnline, onSelect } = props;
   const peers = new Map(direct.map((dm) => [dm.id, dm.peer.displayName]));
   const items = props.conversations.map((c) => withNewest(c, newestOf(c.room.id)))
     .sort(byActivity);
@@ -62,7 +66,10 @@ export default function ConversationList(props: ConversationListProps) {
                     onClick={() => onSelect(room.id)}
                   >
                     <span class="conversation-text">
-                      <span class="room-name">{label}</span>
+                      <span class="room-name">
+                        {isDm && <PresenceDot online={isOnline(room.peer.id)} />}
+                        {label}
+                      </span>
                       {last && (
                         <span class="conversation-preview" data-testid="conversation-preview">
                           {last.from === userId ? "You" : last.author}: {last.preview}

@@ -2,6 +2,7 @@ import { useState } from "preact/hooks";
 import type { FriendLists, FriendRequestView, PublicProfile } from "../lib/api_types.ts";
 import { findUser, type FriendAction, friendAction, sendRequest } from "../client/friends_api.ts";
 import Avatar from "./Avatar.tsx";
+import PresenceDot from "./PresenceDot.tsx";
 
 /** Props of {@linkcode FriendList}. */
 export interface FriendListProps {
@@ -10,13 +11,16 @@ export interface FriendListProps {
   onChanged: () => void;
   /** Opens the conversation with a friend. */
   onMessage: (friend: PublicProfile) => void;
+  /** Whether a friend is online; read from signals, so the dots update by themselves. */
+  isOnline: (userId: string) => boolean;
 }
 
 /**
  * The sidebar's Friends section: find a user by exact username and send a request, incoming
- * requests (Accept, Decline), outgoing ones (Cancel), and friends (Message, ⋯ Remove/Block).
+ * requests (Accept, Decline), outgoing ones (Cancel), and friends (Message, ⋯ Remove/Block),
+ * each friend's avatar with a green dot while they are online.
  */
-export default function FriendList({ lists, onChanged, onMessage }: FriendListProps) {
+export default function FriendList({ lists, onChanged, onMessage, isOnline }: FriendListProps) {
   const [query, setQuery] = useState("");
   const [found, setFound] = useState<PublicProfile | null>(null);
   const [note, setNote] = useState("");
@@ -97,7 +101,7 @@ export default function FriendList({ lists, onChanged, onMessage }: FriendListPr
       <ul class="friend-list">
         {lists.friends.map((friend) => (
           <li key={friend.id} data-testid="friend-item" data-username={friend.name}>
-            <Person user={friend} />
+            <Person user={friend} online={isOnline(friend.id)} />
             <button
               type="button"
               class="button small"
@@ -143,10 +147,13 @@ export default function FriendList({ lists, onChanged, onMessage }: FriendListPr
   );
 }
 
-function Person({ user }: { user: PublicProfile }) {
+function Person({ user, online = false }: { user: PublicProfile; online?: boolean }) {
   return (
     <span class="person">
-      <Avatar user={user} />
+      <span class="avatar-holder">
+        <Avatar user={user} />
+        <PresenceDot online={online} />
+      </span>
       <span class="person-text">
         <span class="person-name" data-testid="person-name" title={user.name}>
           {user.displayName}

@@ -113,9 +113,15 @@ export interface FriendRequestView {
   at: number;
 }
 
+/** A friend as `GET /api/friends` lists them: their profile, and whether they are online. */
+export interface FriendView extends PublicProfile {
+  /** True while the friend has an open chat socket on some node (best-effort). */
+  online: boolean;
+}
+
 /** `GET /api/friends`. */
 export interface FriendLists {
-  friends: PublicProfile[];
+  friends: FriendView[];
   incoming: FriendRequestView[];
   outgoing: FriendRequestView[];
   /** Users the caller blocked (only the caller sees this list). */
@@ -149,7 +155,12 @@ export type UserEvent =
   /** A room the user is in was renamed or got a new topic. */
   | { kind: "room_updated"; room: RoomSummary }
   /** The user is no longer in a room (kicked, banned, left in another tab, or deleted). */
-  | { kind: "room_removed"; roomId: string };
+  | { kind: "room_removed"; roomId: string }
+  /**
+   * A friend came online (their first chat socket on any node) or went offline (their last
+   * closed, a few seconds ago). Best-effort; sent to friends only, never across a block.
+   */
+  | { kind: "presence"; user: string; online: boolean };
 
 /** One member of a group room, as `GET /api/rooms/:id/members` lists it. */
 export interface RoomMemberView {

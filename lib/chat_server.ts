@@ -1,7 +1,7 @@
 /**
  * Wires one chat node: stores on a Deno KV handle, a broker, the hub, the writer, the
- * heartbeat and the HTTP app. `main.ts` calls it for `deno serve`; tests call it with an
- * in-memory KV and broker.
+ * heartbeat, presence and the HTTP app. `main.ts` calls it for `deno serve`; tests call it with
+ * an in-memory KV and broker.
  *
  * @module
  */
@@ -38,6 +38,8 @@ import { newId } from "./ids.ts";
 import { LoginThrottle } from "./login_throttle.ts";
 import { KvMessageStore } from "./message_store_kv.ts";
 import { MessageWriter } from "./message_writer.ts";
+import { KvPresence } from "./presence_kv.ts";
+import { PresenceTracker } from "./presence_tracker.ts";
 import { loadSession } from "./middleware/session.ts";
 import { Moderation } from "./moderation.ts";
 import { isAllowedOrigin } from "./origin.ts";
@@ -90,6 +92,15 @@ export async function createChatServer(options: ChatServerOptions): Promise<Chat
   const rooms = new Rooms(kv, clock);
   const profiles = new Profiles(kv, accounts);
   const notify: Notify = (users, event) => broker.publish({ kind: "user_event", users, event });
+  const presence = new KvPresence(kv, clock);
+  const friends = new Friends(kv, clock, accounts, profiles, notify, presence);
+  const presenceTracker = new PresenceTracker({
+    presence,
+    nodeId,
+    refreshMs: config.heartbeatMs,
+    onChange: (user, online) => friends.announcePresence(user, online),
+  });
+  presenceTracker.start();
   const directMessages = new DirectMessages(kv, clock, accounts, profiles, notify);
   const postSystemMessage = systemMessages(writer);
   const moderation = new Moderation(
@@ -113,7 +124,7 @@ export async function createChatServer(options: ChatServerOptions): Promise<Chat
     auth: new AuthService(accounts, sessions, throttle, broker),
     rooms,
     profiles,
-    friends: new Friends(kv, clock, accounts, profiles, notify),
+    friends,
     directMessages,
     moderation,
     inviteLinks: new InviteLinks(kv, clock, postSystemMessage),
@@ -134,6 +145,7 @@ export async function createChatServer(options: ChatServerOptions): Promise<Chat
       broker,
       canPost: (room, userId) => directMessages.canPost(room, userId),
       isMuted: (room, userId) => moderation.isMuted(room, userId),
+      presence: presenceTracker,
     },
     connectionLimiter: new ConnectionLimiter(
       limits.connectionsPerUser,
@@ -191,6 +203,7 @@ export async function createChatServer(options: ChatServerOptions): Promise<Chat
     async close() {
       heartbeat.stop();
       hub.close();
+      await presenceTracker.close();
       unsubscribe();
       await writer.flush();
       await broker.close();

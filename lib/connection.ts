@@ -12,6 +12,7 @@ import type { FloodGuard } from "./flood_guard.ts";
 import type { Hub, Peer } from "./hub.ts";
 import type { MessageStore } from "./message_store.ts";
 import type { MessageWriter } from "./message_writer.ts";
+import type { PresenceTracker } from "./presence_tracker.ts";
 import {
   type ClientFrame,
   encodeServerFrame,
@@ -53,6 +54,8 @@ export interface ConnectionDeps {
    * Absent: nobody is. With `canPost`, read through {@linkcode PostingRights}.
    */
   isMuted?: (room: string, userId: string) => Promise<boolean>;
+  /** Told when the connection opens and when it has closed. Absent: no presence. */
+  presence?: Pick<PresenceTracker, "opened" | "closed">;
 }
 
 /** How the transport lets a connection talk back. */
@@ -99,6 +102,7 @@ export class ChatConnection implements Peer {
   /** Registers with the hub and greets the client. */
   open(): void {
     this.#deps.hub.addPeer(this);
+    this.#deps.presence?.opened(this);
     this.#send({
       type: "welcome",
       v: PROTOCOL_VERSION,
@@ -132,6 +136,7 @@ export class ChatConnection implements Peer {
   closed(): void {
     this.#closed = true;
     this.#deps.hub.removePeer(this);
+    this.#deps.presence?.closed(this);
   }
 
   send(frame: string): void {

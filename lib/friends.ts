@@ -7,6 +7,10 @@
  * To a user who is blocked, the blocker looks like an account that does not exist: requests
  * to them get the same 404 as an unknown name (see docs/SECURITY.md).
  *
+ * Friends are never blocked either way: a block ends the friendship in its own commit, and no
+ * request can be sent or accepted across a block. So what goes to friends only (presence,
+ * profile changes) never reaches a blocked user.
+ *
  * @module
  */
 import type { Accounts, UserRecord } from "./accounts.ts";
@@ -19,6 +23,7 @@ import {
 import type { Clock } from "./clock.ts";
 import { commitAtomic } from "./kv_commit.ts";
 import { keys } from "./kv_keys.ts";
+import type { Presence } from "./presence.ts";
 import type { Profiles } from "./profiles.ts";
 import { countChars } from "./protocol.ts";
 
@@ -57,14 +62,26 @@ export class Friends {
   #accounts: Accounts;
   #profiles: Profiles;
   #notify: Notify;
+  #presence: Pick<Presence, "online">;
 
-  /** Stores in `kv`; `notify` delivers live notices to the users concerned. */
-  constructor(kv: Deno.Kv, clock: Clock, accounts: Accounts, profiles: Profiles, notify: Notify) {
+  /**
+   * Stores in `kv`; `notify` delivers live notices to the users concerned; `presence` says
+   * which friends are online.
+   */
+  constructor(
+    kv: Deno.Kv,
+    clock: Clock,
+    accounts: Accounts,
+    profiles: Profiles,
+    notify: Notify,
+    presence: Pick<Presence, "online">,
+  ) {
     this.#kv = kv;
     this.#clock = clock;
     this.#accounts = accounts;
     this.#profiles = profiles;
     this.#notify = notify;
+    this.#presence = presence;
   }
 
   /**
@@ -224,7 +241,10 @@ export class Friends {
     return { ok: true };
   }
 
-  /** A user's friends, incoming and outgoing requests, and the users they blocked. */
+  /**
+   * A user's friends (each with whether they are online), incoming and outgoing requests, and
+   * the users they blocked.
+   */
   async lists(userId: string): Promise<FriendLists> {
     const [friends, incoming, outgoing, blocked] = await Promise.all([
       this.#idsUnder(keys.friends(userId)),
@@ -232,8 +252,12 @@ export class Friends {
       this.#requestsUnder(keys.friendRequestsOut(userId)),
       this.#idsUnder(keys.blocks(userId)),
     ]);
+    const [profiles, online] = await Promise.all([
+      this.#profiles.getMany(friends),
+      this.#presence.online(friends),
+    ]);
     return {
-      friends: await this.#profiles.getMany(friends),
+      friends: profiles.map((profile) => ({ ...profile, online: online.has(profile.id) })),
       incoming,
       outgoing,
       blocked: await this.#profiles.getMany(blocked),
@@ -243,6 +267,12 @@ export class Friends {
   /** Ids of the users a friendship notice about `userId` goes to. */
   async friendIds(userId: string): Promise<string[]> {
     return await this.#idsUnder(keys.friends(userId));
+  }
+
+  /** Tells the user's friends (and nobody else) that the user came online or went offline. */
+  async announcePresence(userId: string, online: boolean): Promise<void> {
+    const friends = await this.friendIds(userId);
+    if (friends.length > 0) this.#notify(friends, { kind: "presence", user: userId, online });
   }
 
   #befriend(atomic: Deno.AtomicOperation, a: string, b: string, now: number): void {

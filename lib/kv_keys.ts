@@ -23,6 +23,7 @@
  * | `["room_ban", roomId, userId]`              | `RoomBan`                   |
  * | `["invite", token]`                         | `InviteRecord` (expires)    |
  * | `["room_invite", roomId, token]`            | `InviteRecord` (expires)    |
+ * | `["presence", userId, nodeId]`              | `PresenceRecord` (expires)  |
  *
  * A friendship is written as two `friend` entries and a request as its `friend_out` and
  * `friend_in` entries, always in one atomic commit. A direct conversation is an ordinary
@@ -34,6 +35,10 @@
  * revoke, changes both in one commit.
  *
  * Conversation lists read `user_room` and then each room's `room_last` (in batches).
+ *
+ * A user is online while any `presence` entry of theirs is live: each node writes one per user
+ * with open sockets there, refreshes it while they stay, and deletes it when they leave; an
+ * entry of a crashed node expires (see `presence_kv.ts`).
  *
  * Messages sort by seq inside `["msg", roomId]`, so history pages are key-range reads.
  *
@@ -116,4 +121,8 @@ export const keys = {
   roomInvite: (roomId: string, token: string): Deno.KvKey => ["room_invite", roomId, token],
   /** Prefix of a room's invite links. */
   roomInvites: (roomId: string): Deno.KvKey => ["room_invite", roomId],
+  /** `userId` has an open chat socket on node `nodeId` (expires unless refreshed). */
+  presence: (userId: string, nodeId: string): Deno.KvKey => ["presence", userId, nodeId],
+  /** Prefix of a user's presence entries, one per node. */
+  presenceOf: (userId: string): Deno.KvKey => ["presence", userId],
 };

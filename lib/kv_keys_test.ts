@@ -117,4 +117,6 @@ Deno.test("keys prefixes are prefixes of the keys they list", () => {
   assert.ok(isPrefix(keys.userRooms("u"), keys.userRoom("u", "r")));
   assert.ok(isPrefix(keys.rooms(), keys.room("r")));
   assert.ok(!isPrefix(keys.messages("r"), keys.message("r2", 5)));
+  assert.ok(isPrefix(keys.presenceOf("u"), keys.presence("u", "node")));
+  assert.ok(!isPrefix(keys.presenceOf("u"), keys.presence("u2", "node")));
 });

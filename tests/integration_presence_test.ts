@@ -1,0 +1,165 @@
+/**
+ * Integration tests of presence ("see who is online"): real servers, real KV, real WebSockets.
+ * Friends are told live when a user comes online and (after the offline delay) goes offline,
+ * and `GET /api/friends` says who is online; blocked users and strangers learn nothing.
+ *
+ * @module
+ */
+import assert from "node:assert/strict";
+import type { FriendLists, UserEvent } from "../lib/api_types.ts";
+import { api, registerUser, TestSocket, type TestUser } from "./helpers/chat_client.ts";
+import { startRedisServer } from "./helpers/redis_server.ts";
+import { type ServerProcess, spawnServer } from "./helpers/server_process.ts";
+import { startTestServer } from "./helpers/test_server.ts";
+
+type PresenceEvent = Extract<UserEvent, { kind: "presence" }>;
+
+async function befriend(url: string, a: TestUser, b: TestUser): Promise<void> {
+  const sent = await api(url, a, "POST", "/api/friends/requests", { username: b.name });
+  assert.equal(sent.status, 201);
+  const accepted = await api(url, b, "POST", `/api/friends/requests/${a.name}/accept`);
+  assert.equal(accepted.status, 204);
+}
+
+async function connect(url: string, user: TestUser): Promise<TestSocket> {
+  const socket = new TestSocket(url, user);
+  await socket.next("welcome");
+  return socket;
+}
+
+/** Waits for the presence notice about `user` saying `online`. */
+async function presence(socket: TestSocket, user: TestUser, online: boolean): Promise<void> {
+  await socket.next(
+    "user_event",
+    (frame) =>
+      frame.event.kind === "presence" && frame.event.user === user.id &&
+      frame.event.online === online,
+  );
+}
+
+/** Every presence notice the socket has received, after a ping round trip flushed the rest. */
+async function presenceSeen(socket: TestSocket): Promise<PresenceEvent[]> {
+  const ref = crypto.randomUUID();
+  socket.send({ type: "ping", ref });
+  await socket.next("pong", (frame) => frame.ref === ref);
+  return socket.frames.flatMap((frame) =>
+    frame.type === "user_event" && frame.event.kind === "presence" ? [frame.event] : []
+  );
+}
+
+async function friendsOf(url: string, user: TestUser): Promise<FriendLists["friends"]> {
+  return (await api<FriendLists>(url, user, "GET", "/api/friends")).body.friends;
+}
+
+Deno.test("a friend sees a user come online and go offline live, and GET /api/friends says online", async () => {
+  const server = await startTestServer();
+  const sockets: TestSocket[] = [];
+  try {
+    const alice = await registerUser(server.url, "alice");
+    const bob = await registerUser(server.url, "bob");
+    await befriend(server.url, alice, bob);
+    const watcher = await connect(server.url, bob);
+    sockets.push(watcher);
+    assert.deepEqual((await friendsOf(server.url, bob)).map((f) => [f.name, f.online]), [
+      [alice.name, false],
+    ]);
+
+    const tabs = [await connect(server.url, alice), await connect(server.url, alice)];
+    sockets.push(...tabs);
+    await presence(watcher, alice, true);
+    assert.deepEqual((await friendsOf(server.url, bob)).map((f) => [f.name, f.online]), [
+      [alice.name, true],
+    ]);
+    assert.deepEqual((await friendsOf(server.url, alice)).map((f) => [f.name, f.online]), [
+      [bob.name, true],
+    ]);
+
+    await tabs[0]!.close();
+    await tabs[1]!.close();
+    await presence(watcher, alice, false);
+    assert.deepEqual(
+      (await presenceSeen(watcher)).map((event) => event.online),
+      [true, false],
+      "one notice per change, not per socket",
+    );
+    assert.deepEqual((await friendsOf(server.url, bob)).map((f) => f.online), [false]);
+  } finally {
+    for (const socket of sockets) await socket.close();
+    await server.close();
+  }
+});
+
+Deno.test("a user who blocked you, and a stranger, send you no presence: only friends hear it, and the blocked user sees no online friend", async () => {
+  const server = await startTestServer();
+  const sockets: TestSocket[] = [];
+  try {
+    const alice = await registerUser(server.url, "alice");
+    const bob = await registerUser(server.url, "bob");
+    const carol = await registerUser(server.url, "carol");
+    const dave = await registerUser(server.url, "dave");
+    await befriend(server.url, alice, bob);
+    await befriend(server.url, alice, carol);
+    assert.equal(
+      (await api(server.url, alice, "POST", "/api/friends/blocks", { username: bob.name }))
+        .status,
+      204,
+    );
+    const [blocked, friend, stranger] = [
+      await connect(server.url, bob),
+      await connect(server.url, carol),
+      await connect(server.url, dave),
+    ];
+    sockets.push(blocked, friend, stranger);
+
+    const aliceSocket = await connect(server.url, alice);
+    sockets.push(aliceSocket);
+    await presence(friend, alice, true);
+    assert.deepEqual(await friendsOf(server.url, bob), [], "alice is not bob's friend any more");
+    await aliceSocket.close();
+    await presence(friend, alice, false);
+
+    assert.deepEqual(await presenceSeen(blocked), []);
+    assert.deepEqual(await presenceSeen(stranger), []);
+    assert.deepEqual(
+      (await presenceSeen(friend)).map((event) => [event.user, event.online]),
+      [[alice.id, true], [alice.id, false]],
+    );
+  } finally {
+    for (const socket of sockets) await socket.close();
+    await server.close();
+  }
+});
+
+Deno.test("a user connected to one server process is shown online to a friend on another, live and in GET /api/friends", async () => {
+  const redis = await startRedisServer();
+  const dir = await Deno.makeTempDir();
+  const servers: ServerProcess[] = [];
+  const sockets: TestSocket[] = [];
+  try {
+    const options = { kvPath: `${dir}/chat.kv`, env: { REDIS_URL: redis.url } };
+    const started = await Promise.allSettled([spawnServer(options), spawnServer(options)]);
+    for (const result of started) {
+      if (result.status === "fulfilled") servers.push(result.value);
+    }
+    for (const result of started) if (result.status === "rejected") throw result.reason;
+    const [a, b] = servers as [ServerProcess, ServerProcess];
+    const alice = await registerUser(a.url, "alice");
+    const bob = await registerUser(b.url, "bob");
+    await befriend(a.url, alice, bob);
+    const onB = await connect(b.url, bob);
+    sockets.push(onB);
+
+    const onA = await connect(a.url, alice);
+    sockets.push(onA);
+    await presence(onB, alice, true);
+    assert.deepEqual((await friendsOf(b.url, bob)).map((f) => f.online), [true]);
+    await onA.close();
+    await presence(onB, alice, false);
+    assert.deepEqual((await friendsOf(b.url, bob)).map((f) => f.online), [false]);
+  } finally {
+    for (const socket of sockets) await socket.close();
+    for (const server of servers) await server.stop();
+    await redis.stop();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
