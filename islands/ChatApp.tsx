@@ -24,6 +24,7 @@ import NewRoomForm from "./NewRoomForm.tsx";
 import ProfileEditor from "./ProfileEditor.tsx";
 import RoomList from "./RoomList.tsx";
 import RoomSettings from "./RoomSettings.tsx";
+import Avatar from "./Avatar.tsx";
 
 /** Props of {@linkcode ChatApp}, serialized into the page by the server. */
 export interface ChatAppProps {
@@ -71,6 +72,7 @@ export default function ChatApp({ user, rooms, ...initial }: ChatAppProps) {
     name: dm.peer.displayName,
     topic: dm.peer.status,
     createdAt: dm.createdAt,
+    avatarUrl: dm.peer.avatarUrl,
   }));
   const currentDm = dmRooms.find((room) => room.id === selected);
   const current = currentDm ??
@@ -150,6 +152,7 @@ export default function ChatApp({ user, rooms, ...initial }: ChatAppProps) {
       if (event.kind === "room_removed") return void refresh();
       if (event.kind === "profile") {
         const changed = event.profile;
+        names.put(changed);
         if (changed.id === user.id) setProfile(changed);
         setDms((old) => old.map((dm) => dm.peer.id === changed.id ? { ...dm, peer: changed } : dm));
       }
@@ -160,7 +163,7 @@ export default function ChatApp({ user, rooms, ...initial }: ChatAppProps) {
       stopWatching();
       client.close();
     };
-  }, [client, refresh, refreshFriends, addDm]);
+  }, [client, names, refresh, refreshFriends, addDm]);
 
   useEffect(() => {
     const fromHash = () => setSelected(roomFromHash(location.hash));
@@ -268,6 +271,7 @@ export default function ChatApp({ user, rooms, ...initial }: ChatAppProps) {
             data-testid="edit-profile"
             onClick={() => setEditing(!editing)}
           >
+            <Avatar id={profile.id} name={profile.displayName} url={profile.avatarUrl} small />
             {profile.displayName}
           </button>
           <ConnectionStatus status={client.status} onRetry={() => client.reconnectNow()} />
@@ -327,6 +331,13 @@ export default function ChatApp({ user, rooms, ...initial }: ChatAppProps) {
           >
             ☰
           </button>
+          {current && (
+            <Avatar
+              id={dms.find((dm) => dm.id === current.id)?.peer.id ?? current.id}
+              name={current.name}
+              url={current.avatarUrl}
+            />
+          )}
           <div class="room-title">
             <h2 data-testid="room-title">
               {current ? `${currentDm ? "@" : "#"} ${current.name}` : "Rooms"}
@@ -383,7 +394,10 @@ export default function ChatApp({ user, rooms, ...initial }: ChatAppProps) {
                 key={current.id}
                 client={client}
                 roomId={current.id}
-                nameOf={(id, username) => names.nameOf(id, username)}
+                authorOf={(id, username) => {
+                  const known = names.profileOf(id, username);
+                  return { name: known?.displayName ?? username, avatarUrl: known?.avatarUrl };
+                }}
               />
               <Composer
                 key={current.id}

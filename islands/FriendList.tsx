@@ -146,7 +146,7 @@ export default function FriendList({ lists, onChanged, onMessage }: FriendListPr
 function Person({ user }: { user: PublicProfile }) {
   return (
     <span class="person">
-      <Avatar user={user} />
+      <Avatar id={user.id} name={user.displayName} url={user.avatarUrl} small />
       <span class="person-text">
         <span class="person-name" data-testid="person-name" title={user.name}>
           {user.displayName}
