@@ -205,7 +205,7 @@ function threadTimes(pid: number): Map<string, number> {
 }
 
 /** A minimal Chrome DevTools Protocol client over the inspector's WebSocket. */
-class Inspector {
+export class Inspector {
   #socket: WebSocket;
   #next = 1;
   #pending = new Map<number, (result: unknown) => void>();

@@ -101,7 +101,7 @@ export interface ScenarioContext extends StartContext {
 }
 
 /** Clients of a layout for the generator: room by room, with their cookies. */
-function clientsOf(layout: Layout, users: readonly SeededUser[], count = layout.clients) {
+export function clientsOf(layout: Layout, users: readonly SeededUser[], count = layout.clients) {
   return Array.from(
     { length: count },
     (_, i) => ({ room: roomOf(layout, i), cookie: users[i]!.cookie }),

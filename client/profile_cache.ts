@@ -1,15 +1,16 @@
 /**
- * Display names by user id for the message list, fed by the API (own profile, friends, DM
- * peers, live `profile` notices) and, for other authors, by one lazy `GET /api/users/…` each.
+ * Display names and avatars by user id for the message list, fed by the API (own profile,
+ * friends, DM peers, live `profile` notices) and, for other authors, by one lazy
+ * `GET /api/users/…` each.
  *
  * @module
  */
 import { signal } from "@preact/signals";
 import type { PublicProfile } from "../lib/api_types.ts";
 
-/** A reactive cache of display names; reading one in a component re-renders it on change. */
+/** A reactive cache of profiles; reading one in a component re-renders it on change. */
 export class ProfileCache {
-  readonly #names = signal<ReadonlyMap<string, string>>(new Map());
+  readonly #profiles = signal<ReadonlyMap<string, PublicProfile>>(new Map());
   readonly #asked = new Set<string>();
   readonly #lookup: (username: string) => Promise<PublicProfile>;
 
@@ -18,23 +19,31 @@ export class ProfileCache {
     this.#lookup = lookup;
   }
 
-  /** Stores the display names of these profiles. */
+  /** Stores these profiles (display names, avatars). */
   put(...profiles: PublicProfile[]): void {
-    const known = this.#names.peek();
-    const changed = profiles.filter((profile) => known.get(profile.id) !== profile.displayName);
+    const known = this.#profiles.peek();
+    const changed = profiles.filter((profile) => {
+      const old = known.get(profile.id);
+      return old?.displayName !== profile.displayName || old.avatarUrl !== profile.avatarUrl;
+    });
     if (changed.length === 0) return;
     const next = new Map(known);
-    for (const profile of changed) next.set(profile.id, profile.displayName);
-    this.#names.value = next;
+    for (const profile of changed) next.set(profile.id, profile);
+    this.#profiles.value = next;
+  }
+
+  /** The profile of a user, or undefined until it is known (then looked up once). */
+  profileOf(id: string, username: string): PublicProfile | undefined {
+    const profile = this.#profiles.value.get(id);
+    if (profile === undefined && !this.#asked.has(id)) {
+      this.#asked.add(id);
+      this.#lookup(username).then((found) => this.put(found), () => {});
+    }
+    return profile;
   }
 
   /** The display name of a user, or `username` until it is known (then looked up once). */
   nameOf(id: string, username: string): string {
-    const name = this.#names.value.get(id);
-    if (name === undefined && !this.#asked.has(id)) {
-      this.#asked.add(id);
-      this.#lookup(username).then((profile) => this.put(profile), () => {});
-    }
-    return name ?? username;
+    return this.profileOf(id, username)?.displayName ?? username;
   }
 }

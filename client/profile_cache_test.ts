@@ -23,3 +23,11 @@ Deno.test("ProfileCache.put() replaces a known name without a lookup", () => {
   cache.put(profile("u2", "Robert"));
   assert.equal(cache.nameOf("u2", "bob"), "Robert");
 });
+
+Deno.test("ProfileCache.profileOf() follows a changed avatar", () => {
+  const cache = new ProfileCache(() => Promise.reject(new Error("no lookups")));
+  cache.put(profile("u3", "Cy"));
+  assert.equal(cache.profileOf("u3", "cy")?.avatarUrl, undefined);
+  cache.put({ ...profile("u3", "Cy"), avatarUrl: "/api/avatars/users/u3/v1" });
+  assert.equal(cache.profileOf("u3", "cy")?.avatarUrl, "/api/avatars/users/u3/v1");
+});

@@ -72,6 +72,16 @@ export async function request<T>(method: string, path: string, body?: unknown): 
   } catch {
     throw new ApiRequestError("Network error: check your connection and try again.", 0);
   }
+  return await answer<T>(response);
+}
+
+/**
+ * Reads an API answer.
+ *
+ * @returns The parsed JSON (`undefined` for 204).
+ * @throws {ApiRequestError} On an error answer, with the server's message.
+ */
+export async function answer<T>(response: Response): Promise<T> {
   if (response.status === 204) return undefined as T;
   const data: unknown = await response.json().catch(() => null);
   if (response.ok) return data as T;

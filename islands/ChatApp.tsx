@@ -25,6 +25,7 @@ import PresenceDot from "./PresenceDot.tsx";
 import ProfileEditor from "./ProfileEditor.tsx";
 import RoomList from "./RoomList.tsx";
 import RoomSettings from "./RoomSettings.tsx";
+import Avatar from "./Avatar.tsx";
 
 /** Props of {@linkcode ChatApp}, serialized into the page by the server. */
 export interface ChatAppProps {
@@ -76,6 +77,7 @@ export default function ChatApp({ user, rooms, ...initial }: ChatAppProps) {
     name: dm.peer.displayName,
     topic: dm.peer.status,
     createdAt: dm.createdAt,
+    avatarUrl: dm.peer.avatarUrl,
   }));
   const currentDm = dmRooms.find((room) => room.id === selected);
   const currentPeer = currentDm && dms.find((dm) => dm.id === currentDm.id)?.peer;
@@ -159,6 +161,7 @@ export default function ChatApp({ user, rooms, ...initial }: ChatAppProps) {
       if (event.kind === "room_removed") return void refresh();
       if (event.kind === "profile") {
         const changed = event.profile;
+        names.put(changed);
         if (changed.id === user.id) setProfile(changed);
         setDms((old) => old.map((dm) => dm.peer.id === changed.id ? { ...dm, peer: changed } : dm));
       }
@@ -169,7 +172,7 @@ export default function ChatApp({ user, rooms, ...initial }: ChatAppProps) {
       stopWatching();
       client.close();
     };
-  }, [client, refresh, refreshFriends, addDm]);
+  }, [client, names, refresh, refreshFriends, addDm]);
 
   useEffect(() => {
     const fromHash = () => setSelected(roomFromHash(location.hash));
@@ -277,6 +280,7 @@ export default function ChatApp({ user, rooms, ...initial }: ChatAppProps) {
             data-testid="edit-profile"
             onClick={() => setEditing(!editing)}
           >
+            <Avatar id={profile.id} name={profile.displayName} url={profile.avatarUrl} small />
             {profile.displayName}
           </button>
           <ConnectionStatus status={client.status} onRetry={() => client.reconnectNow()} />
@@ -342,6 +346,13 @@ export default function ChatApp({ user, rooms, ...initial }: ChatAppProps) {
           >
             ☰
           </button>
+          {current && (
+            <Avatar
+              id={dms.find((dm) => dm.id === current.id)?.peer.id ?? current.id}
+              name={current.name}
+              url={current.avatarUrl}
+            />
+          )}
           <div class="room-title">
             <h2 data-testid="room-title">
               {currentPeer && <PresenceDot online={client.isOnline(currentPeer.id)} />}
@@ -399,7 +410,10 @@ export default function ChatApp({ user, rooms, ...initial }: ChatAppProps) {
                 key={current.id}
                 client={client}
                 roomId={current.id}
-                nameOf={(id, username) => names.nameOf(id, username)}
+                authorOf={(id, username) => {
+                  const known = names.profileOf(id, username);
+                  return { name: known?.displayName ?? username, avatarUrl: known?.avatarUrl };
+                }}
               />
               <Composer
                 key={current.id}

@@ -3,13 +3,14 @@ import type { ChatMessage } from "../lib/protocol.ts";
 import { byActivity, withNewest } from "../client/conversations_api.ts";
 import { formatFullDate, formatTime } from "../client/format_time.ts";
 import { roomHash } from "../client/room_hash.ts";
+import Avatar from "./Avatar.tsx";
 import PresenceDot from "./PresenceDot.tsx";
 
 /** Props of {@linkcode ConversationList}. */
 export interface ConversationListProps {
   /** Conversations loaded so far, in any order. */
   conversations: readonly Conversation[];
-  /** The user's direct conversations, for the peers' current display names. */
+  /** The user's direct conversations, for the peers' current display names and avatars. */
   direct: readonly DirectRoom[];
   /** The signed-in user's id (their own messages preview as "You"). */
   userId: string;
@@ -39,7 +40,7 @@ export interface ConversationListProps {
  */
 export default function ConversationList(props: ConversationListProps) {
   const { direct, userId, selected, unreadOf, newestOf, isOnline, onSelect } = props;
-  const peers = new Map(direct.map((dm) => [dm.id, dm.peer.displayName]));
+  const peers = new Map(direct.map((dm) => [dm.id, dm.peer]));
   const items = props.conversations.map((c) => withNewest(c, newestOf(c.room.id)))
     .sort(byActivity);
   return (
@@ -51,7 +52,8 @@ export default function ConversationList(props: ConversationListProps) {
           <ul class="room-list conversation-list">
             {items.map(({ room, last }) => {
               const isDm = room.kind === "direct";
-              const label = isDm ? `@ ${peers.get(room.id) ?? room.name}` : `# ${room.name}`;
+              const peer = isDm ? peers.get(room.id) ?? room.peer : undefined;
+              const label = peer ? `@ ${peer.displayName}` : `# ${room.name}`;
               const unread = room.id === selected ? 0 : unreadOf(room.id);
               return (
                 <li
@@ -65,6 +67,12 @@ export default function ConversationList(props: ConversationListProps) {
                     aria-current={room.id === selected ? "page" : undefined}
                     onClick={() => onSelect(room.id)}
                   >
+                    <Avatar
+                      id={peer?.id ?? room.id}
+                      name={peer?.displayName ?? room.name}
+                      url={peer ? peer.avatarUrl : room.avatarUrl}
+                      small
+                    />
                     <span class="conversation-text">
                       <span class="room-name">
                         {isDm && <PresenceDot online={isOnline(room.peer.id)} />}

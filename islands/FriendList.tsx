@@ -151,7 +151,7 @@ function Person({ user, online = false }: { user: PublicProfile; online?: boolea
   return (
     <span class="person">
       <span class="avatar-holder">
-        <Avatar user={user} />
+        <Avatar id={user.id} name={user.displayName} url={user.avatarUrl} small />
         <PresenceDot online={online} />
       </span>
       <span class="person-text">

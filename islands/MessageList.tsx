@@ -3,6 +3,13 @@ import type { ChatClient } from "../client/chat_client.ts";
 import { formatFullDate, formatTime } from "../client/format_time.ts";
 import { type DisplayMessage, groupMessages, type MessageGroup } from "../client/group_messages.ts";
 import { SYSTEM_SENDER } from "../lib/protocol.ts";
+import Avatar from "./Avatar.tsx";
+
+/** How an author is shown: their display name and uploaded avatar, if any. */
+export interface AuthorView {
+  name: string;
+  avatarUrl?: string | undefined;
+}
 
 /** Props of {@linkcode MessageList}. */
 export interface MessageListProps {
@@ -10,8 +17,8 @@ export interface MessageListProps {
   client: ChatClient;
   /** The room shown; render with `key={roomId}` so each room starts at its bottom. */
   roomId: string;
-  /** The name shown for an author (a display name); the username when absent. */
-  nameOf?: (id: string, username: string) => string;
+  /** How an author is shown (display name, avatar); the username when absent. */
+  authorOf?: (id: string, username: string) => AuthorView;
 }
 
 /** Distance from the bottom, in pixels, that still counts as "at the bottom". */
@@ -32,7 +39,7 @@ interface Snapshot {
  * status. Follows new messages while scrolled to the bottom; otherwise shows a "New messages"
  * pill. Loads older pages when scrolled to the top, keeping the view where it was.
  */
-export default function MessageList({ client, roomId, nameOf }: MessageListProps) {
+export default function MessageList({ client, roomId, authorOf }: MessageListProps) {
   const room = client.room(roomId);
   const messages = room.list.value;
   const outbox = client.outbox.entries.value.filter((entry) => entry.room === roomId);
@@ -116,9 +123,9 @@ export default function MessageList({ client, roomId, nameOf }: MessageListProps
             <Group
               key={group.key}
               group={group}
-              name={group.from === SYSTEM_SENDER
-                ? group.author
-                : nameOf?.(group.from, group.author) ?? group.author}
+              author={group.from === SYSTEM_SENDER
+                ? { name: group.author }
+                : authorOf?.(group.from, group.author) ?? { name: group.author }}
               client={client}
               latestOwn={latestOwn}
             />
@@ -136,14 +143,14 @@ export default function MessageList({ client, roomId, nameOf }: MessageListProps
 
 interface GroupProps {
   group: MessageGroup;
-  /** The author's display name. */
-  name: string;
+  /** The author's display name and avatar. */
+  author: AuthorView;
   client: ChatClient;
   /** Seq of the user's newest stored message, whose "sent" stays visible. */
   latestOwn: number | undefined;
 }
 
-function Group({ group, name, client, latestOwn }: GroupProps) {
+function Group({ group, author, client, latestOwn }: GroupProps) {
   const first = group.messages[0];
   if (group.from === SYSTEM_SENDER) {
     // Room events (joins, kicks, renames…): centred and muted, not shown as anyone's message.
@@ -159,12 +166,10 @@ function Group({ group, name, client, latestOwn }: GroupProps) {
   }
   return (
     <li class={group.own ? "message-group own" : "message-group"}>
-      <div class="avatar" aria-hidden="true" data-hue={hueOf(group.from)}>
-        {initials(name)}
-      </div>
+      <Avatar id={group.from} name={author.name} url={author.avatarUrl} />
       <div class="group-body">
         <div class="group-header">
-          <span class="author" title={group.author}>{name}</span>
+          <span class="author" title={group.author}>{author.name}</span>
           {first && <Time at={first.at} />}
         </div>
         <ul class="messages">
@@ -227,17 +232,4 @@ function Time({ at }: { at: number }) {
 
 function isAtBottom(element: HTMLElement): boolean {
   return element.scrollHeight - element.scrollTop - element.clientHeight <= BOTTOM_SLACK_PX;
-}
-
-/** One of eight avatar colours, stable per user id (CSS maps `data-hue`). */
-export function hueOf(id: string): number {
-  let hash = 0;
-  for (const char of id) hash = (hash * 31 + char.charCodeAt(0)) >>> 0;
-  return hash % 8;
-}
-
-/** Up to two initials of a display name, for the generated avatar. */
-export function initials(name: string): string {
-  const words = name.trim().split(/\s+/).filter((word) => word !== "");
-  return words.slice(0, 2).map((word) => [...word][0]!.toUpperCase()).join("");
 }

@@ -1,6 +1,9 @@
 import { useState } from "preact/hooks";
 import { MAX_DISPLAY_NAME_CHARS, MAX_STATUS_CHARS, type PublicProfile } from "../lib/api_types.ts";
 import { updateProfile } from "../client/friends_api.ts";
+import { MY_AVATAR, removeAvatar, uploadAvatar } from "../client/avatar_api.ts";
+import Avatar from "./Avatar.tsx";
+import AvatarPicker from "./AvatarPicker.tsx";
 
 /** Props of {@linkcode ProfileEditor}. */
 export interface ProfileEditorProps {
@@ -10,7 +13,10 @@ export interface ProfileEditorProps {
   onClose: () => void;
 }
 
-/** The form that edits the user's display name and status; the server checks both again. */
+/**
+ * The form that edits the user's avatar, display name and status; the server checks them
+ * again. A new or removed avatar is saved at once, the name and status with Save.
+ */
 export default function ProfileEditor({ profile, onSaved, onClose }: ProfileEditorProps) {
   const [displayName, setDisplayName] = useState(profile.displayName);
   const [status, setStatus] = useState(profile.status);
@@ -29,8 +35,16 @@ export default function ProfileEditor({ profile, onSaved, onClose }: ProfileEdit
       setSaving(false);
     }
   };
+  type Saved = { profile: PublicProfile };
   return (
     <form class="profile-editor" data-testid="profile-editor" onSubmit={save}>
+      <AvatarPicker
+        uploaded={profile.avatarUrl !== undefined}
+        upload={async (image) => onSaved((await uploadAvatar<Saved>(MY_AVATAR, image)).profile)}
+        remove={async () => onSaved((await removeAvatar<Saved>(MY_AVATAR)).profile)}
+      >
+        <Avatar id={profile.id} name={profile.displayName} url={profile.avatarUrl} />
+      </AvatarPicker>
       <label>
         Display name
         <input

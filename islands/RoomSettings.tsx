@@ -2,6 +2,9 @@ import { useEffect, useState } from "preact/hooks";
 import type { InviteLinkView, RoomDetails } from "../lib/api_types.ts";
 import { isManager, mayModerate, type ModAction } from "../lib/room_roles.ts";
 import * as admin from "../client/room_admin_api.ts";
+import { removeAvatar, roomAvatar, uploadAvatar } from "../client/avatar_api.ts";
+import Avatar from "./Avatar.tsx";
+import AvatarPicker from "./AvatarPicker.tsx";
 
 /** Props of {@linkcode RoomSettings}. */
 export interface RoomSettingsProps {
@@ -25,8 +28,9 @@ const LABELS: Record<ModAction, string> = {
 
 /**
  * The ⚙ room settings panel: members with their roles (and the moderation actions the
- * caller's role allows), and for owners and admins rename, topic, invite a friend and invite
- * links; for the owner transfer and delete. The server checks every rule again.
+ * caller's role allows), and for owners and admins the room's picture, rename, topic, invite a
+ * friend and invite links; for the owner transfer and delete. The server checks every rule
+ * again.
  */
 export default function RoomSettings({ roomId, userId, onClose, onDeleted }: RoomSettingsProps) {
   const [details, setDetails] = useState<RoomDetails | null>(null);
@@ -79,6 +83,15 @@ export default function RoomSettings({ roomId, userId, onClose, onDeleted }: Roo
         </button>
       </div>
       {error !== null && <p class="error" role="alert" data-testid="settings-error">{error}</p>}
+      {manager && (
+        <AvatarPicker
+          uploaded={details.room.avatarUrl !== undefined}
+          upload={(image) => uploadAvatar(roomAvatar(roomId), image).then(load)}
+          remove={() => removeAvatar(roomAvatar(roomId)).then(load)}
+        >
+          <Avatar id={roomId} name={details.room.name} url={details.room.avatarUrl} />
+        </AvatarPicker>
+      )}
       {manager && (
         <form
           class="settings-row"
@@ -187,6 +200,12 @@ export default function RoomSettings({ roomId, userId, onClose, onDeleted }: Roo
       <ul class="settings-list" aria-label="Members">
         {details.members.map((member) => (
           <li key={member.user.id} data-testid="member-row" data-user={member.user.name}>
+            <Avatar
+              id={member.user.id}
+              name={member.user.displayName}
+              url={member.user.avatarUrl}
+              small
+            />
             <span class="member-name">{member.user.displayName}</span>
             <span class="muted">{member.role}{member.muted ? " · muted" : ""}</span>
             {actions(member).map((action) => (

@@ -18,6 +18,8 @@ export interface RoomSummary {
   name: string;
   topic: string;
   createdAt: number;
+  /** Path of the room's uploaded picture (see {@linkcode avatarPath}); absent: the default. */
+  avatarUrl?: string;
 }
 
 /** `GET /api/rooms`: the rooms the user is in, and public rooms they can join. */
@@ -95,14 +97,33 @@ export const MAX_FRIEND_NOTE_CHARS = 200;
 
 /**
  * A user's public profile. `name` is the login name (unique, used for lookups);
- * `displayName` defaults to it. The avatar is drawn by the client from the initials of
- * `displayName` and a colour derived from `id`, so the server stores no image.
+ * `displayName` defaults to it. Without `avatarUrl` the client draws the avatar from the
+ * initials of `displayName` on a colour derived from `id`.
  */
 export interface PublicProfile {
   id: string;
   name: string;
   displayName: string;
   status: string;
+  /** Path of the uploaded avatar (see {@linkcode avatarPath}); absent: the generated one. */
+  avatarUrl?: string;
+}
+
+/**
+ * Largest uploaded avatar, in bytes (60 KiB): the image is stored as one Deno KV value, and
+ * KV values are at most 64 KiB. A 256×256 WebP at quality 0.85 is typically 5–30 KiB.
+ */
+export const MAX_AVATAR_BYTES = 60 * 1024;
+/** Width and height, in pixels, of the square avatar the browser uploads. */
+export const AVATAR_SIZE = 256;
+
+/**
+ * The URL of an uploaded avatar: `/api/avatars/users/<id>/<version>` or
+ * `/api/avatars/rooms/<id>/<version>`. Every upload gets a new random version, so the image
+ * behind one URL never changes and may be cached for good.
+ */
+export function avatarPath(kind: "users" | "rooms", id: string, version: string): string {
+  return `/api/avatars/${kind}/${encodeURIComponent(id)}/${encodeURIComponent(version)}`;
 }
 
 /** A pending friend request, as either side lists it. */
@@ -146,13 +167,13 @@ export type UserEvent =
   | { kind: "friend_request"; request: FriendRequestView }
   /** The user's friends or requests changed (accepted, declined, cancelled, removed). */
   | { kind: "friends_changed" }
-  /** A friend (or the user, in another tab) changed their profile. */
+  /** A friend, someone sharing a group room, or the user (another tab) changed their profile. */
   | { kind: "profile"; profile: PublicProfile }
   /** A direct conversation with the user was opened. */
   | { kind: "dm_opened"; dm: DirectRoom }
   /** The user was added to a group room (invited by a friend): show it in the sidebar. */
   | { kind: "room_joined"; room: RoomSummary }
-  /** A room the user is in was renamed or got a new topic. */
+  /** A room the user is in was renamed, got a new topic or a new picture. */
   | { kind: "room_updated"; room: RoomSummary }
   /** The user is no longer in a room (kicked, banned, left in another tab, or deleted). */
   | { kind: "room_removed"; roomId: string }

@@ -7,9 +7,12 @@
  */
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
+import { except } from "hono/combine";
 import { csrf } from "hono/csrf";
 import { secureHeaders } from "hono/secure-headers";
 import { authRoutes } from "../routes/auth.ts";
+import { AVATAR_UPLOAD_PATHS } from "../routes/avatar_upload.ts";
+import { avatarRoutes } from "../routes/avatars.ts";
 import { conversationRoutes } from "../routes/conversations.ts";
 import { pageRoutes } from "../routes/pages.tsx";
 import { dmRoutes } from "../routes/dms.ts";
@@ -44,6 +47,7 @@ import { loadSession } from "./middleware/session.ts";
 import { Moderation } from "./moderation.ts";
 import { isAllowedOrigin } from "./origin.ts";
 import { Profiles } from "./profiles.ts";
+import { RoomAvatars } from "./room_avatars.ts";
 import { systemMessages } from "./room_events.ts";
 import { Rooms } from "./rooms.ts";
 import type { Services } from "./services.ts";
@@ -128,6 +132,7 @@ export async function createChatServer(options: ChatServerOptions): Promise<Chat
     directMessages,
     moderation,
     inviteLinks: new InviteLinks(kv, clock, postSystemMessage),
+    roomAvatars: new RoomAvatars(kv, moderation),
     postSystemMessage,
     conversations: new Conversations(kv, store, profiles),
     broker,
@@ -178,13 +183,18 @@ export async function createChatServer(options: ChatServerOptions): Promise<Chat
   app.use(csrf({
     origin: (origin, c) => isAllowedOrigin(origin, c.req.url, config.allowedOrigins),
   }));
-  app.use(bodyLimit({
-    maxSize: MAX_BODY_BYTES,
-    onError: (c) => c.json({ error: `Request body over ${MAX_BODY_BYTES} bytes` }, 413),
-  }));
+  // Avatar uploads have their own, larger limit (`MAX_AVATAR_BYTES`, routes/avatar_upload.ts).
+  app.use(except(
+    AVATAR_UPLOAD_PATHS,
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: (c) => c.json({ error: `Request body over ${MAX_BODY_BYTES} bytes` }, 413),
+    }),
+  ));
   app.get("/static/:file", (c) => services.assets.serve(c, c.req.param("file")));
   app.route("/api", authRoutes(services));
   app.route("/api", profileRoutes(services));
+  app.route("/api/avatars", avatarRoutes(services));
   app.route("/api/friends", friendRoutes(services));
   app.route("/api/dms", dmRoutes(services));
   app.route("/api/conversations", conversationRoutes(services));

@@ -13,7 +13,7 @@ import type { Conversation, ConversationPage, ConversationRoom } from "./api_typ
 import { keys } from "./kv_keys.ts";
 import type { MessageStore } from "./message_store.ts";
 import type { Profiles } from "./profiles.ts";
-import type { Membership, RoomRecord } from "./rooms.ts";
+import { type Membership, type RoomRecord, summary } from "./rooms.ts";
 
 const KV_READ_BATCH = 10;
 
@@ -84,8 +84,8 @@ export class Conversations {
 
   async #view(room: RoomRecord | null, userId: string): Promise<ConversationRoom | null> {
     if (!room) return null;
+    if (room.visibility !== "direct") return { ...summary(room), kind: "group" };
     const base = { id: room.id, name: room.name, topic: room.topic, createdAt: room.createdAt };
-    if (room.visibility !== "direct") return { ...base, kind: "group" };
     const peerId = room.members?.find((member) => member !== userId);
     const peer = peerId ? await this.#profiles.get(peerId) : null;
     if (!peer) return null;

@@ -24,6 +24,8 @@
  * | `["invite", token]`                         | `InviteRecord` (expires)    |
  * | `["room_invite", roomId, token]`            | `InviteRecord` (expires)    |
  * | `["presence", userId, nodeId]`              | `PresenceRecord` (expires)  |
+ * | `["user_avatar", userId]`                   | `StoredAvatar` (≤ 60 KiB)   |
+ * | `["room_avatar", roomId]`                   | `StoredAvatar` (≤ 60 KiB)   |
  *
  * A friendship is written as two `friend` entries and a request as its `friend_out` and
  * `friend_in` entries, always in one atomic commit. A direct conversation is an ordinary
@@ -33,6 +35,10 @@
  * `user_room`), always written together. An invite link is stored under its token (a random
  * 128-bit id) and again under its room for listing, both with the same KV expiry; a use, or a
  * revoke, changes both in one commit.
+ *
+ * An uploaded avatar is one value (its bytes, sniffed type and random version), written in the
+ * same commit as the version it gets in the `profile` or `room` record, so a record never names
+ * an image that is not stored. The 64 KiB KV value limit is why uploads stop at 60 KiB.
  *
  * Conversation lists read `user_room` and then each room's `room_last` (in batches).
  *
@@ -125,4 +131,8 @@ export const keys = {
   presence: (userId: string, nodeId: string): Deno.KvKey => ["presence", userId, nodeId],
   /** Prefix of a user's presence entries, one per node. */
   presenceOf: (userId: string): Deno.KvKey => ["presence", userId],
+  /** A user's uploaded avatar image; absent means the generated default. */
+  userAvatar: (userId: string): Deno.KvKey => ["user_avatar", userId],
+  /** A group room's uploaded picture; absent means the generated default. */
+  roomAvatar: (roomId: string): Deno.KvKey => ["room_avatar", roomId],
 };

@@ -242,28 +242,23 @@ export class Moderation {
         keys.roomMember(roomId, actorId),
       ]);
       const [room, actor] = read;
-      if (!room.value || room.value.visibility === "direct" || !actor.value) return NO_SUCH_ROOM;
-      if (!isManager(roleOf(actor.value, room.value.createdBy === actorId))) return FORBIDDEN;
+      const refusal = refuseUnlessManager(room.value, actor.value, actorId);
+      if (refusal) return refusal;
       const next: RoomRecord = {
-        ...room.value,
-        name: name ?? room.value.name,
-        topic: topic ?? room.value.topic,
+        ...room.value!,
+        name: name ?? room.value!.name,
+        topic: topic ?? room.value!.topic,
       };
       const result = await commitAtomic(
         this.#kv.atomic().check(...read).set(keys.room(roomId), next),
       );
       if (!result.ok) continue;
-      const [by] = await this.#names(actorId);
-      if (next.name !== room.value.name) {
-        await this.#post(roomId, `${by} renamed the room to “${next.name}”`);
+      const events: string[] = [];
+      if (next.name !== room.value!.name) events.push(`renamed the room to “${next.name}”`);
+      if (next.topic !== room.value!.topic) {
+        events.push(next.topic ? `set the topic: ${next.topic}` : "cleared the topic");
       }
-      if (next.topic !== room.value.topic) {
-        await this.#post(
-          roomId,
-          next.topic ? `${by} set the topic: ${next.topic}` : `${by} cleared the topic`,
-        );
-      }
-      this.#notify(await this.#memberIds(roomId), { kind: "room_updated", room: summary(next) });
+      await this.announce(actorId, next, ...events);
       return { ok: true };
     }
     throw new Error("moderation: too much contention");
@@ -280,8 +275,8 @@ export class Moderation {
         keys.room(roomId),
         keys.roomMember(roomId, actorId),
       ]);
-      if (!room.value || room.value.visibility === "direct" || !actor.value) return NO_SUCH_ROOM;
-      if (!isManager(roleOf(actor.value, room.value.createdBy === actorId))) return FORBIDDEN;
+      const refusal = refuseUnlessManager(room.value, actor.value, actorId);
+      if (refusal) return refusal;
       if (!invitee || invitee.id === actorId) return FRIENDS_ONLY;
       const more = await this.#kv.getMany<[unknown, unknown, Membership]>([
         keys.friend(actorId, invitee.id),
@@ -294,7 +289,7 @@ export class Moderation {
       const atomic = this.#kv.atomic().check(room, actor, ...more);
       setMembership(atomic, roomId, invitee.id, { joinedAt: this.#clock.now(), role: "member" });
       if (!(await commitAtomic(atomic)).ok) continue;
-      this.#notify([invitee.id], { kind: "room_joined", room: summary(room.value) });
+      this.#notify([invitee.id], { kind: "room_joined", room: summary(room.value!) });
       const [by] = await this.#names(actorId);
       await this.#post(roomId, `${invitee.name} was added by ${by}`);
       return { ok: true };
@@ -354,6 +349,7 @@ export class Moderation {
       keys.roomMember(roomId, id),
       keys.userRoom(id, roomId),
     ]);
+    doomed.push(keys.roomAvatar(roomId));
     for (const prefix of [keys.roomBans(roomId), keys.roomInvites(roomId)]) {
       for await (const entry of this.#kv.list<{ token?: string }>({ prefix })) {
         doomed.push(entry.key);
@@ -383,6 +379,16 @@ export class Moderation {
     }
   }
 
+  /**
+   * Tells the room's members (live, `room_updated`) that `room` changed, and writes one system
+   * message per event, each after the actor's name ("alice renamed the room to …").
+   */
+  async announce(actorId: string, room: RoomRecord, ...events: string[]): Promise<void> {
+    const [by] = await this.#names(actorId);
+    for (const event of events) await this.#post(room.id, `${by} ${event}`);
+    this.#notify(await this.#memberIds(room.id), { kind: "room_updated", room: summary(room) });
+  }
+
   /** Drops the room from the users' live sockets (every node) and sidebars. */
   #removed(roomId: string, users: string[]): void {
     for (const user of users) this.#broker.publish({ kind: "left", room: roomId, user });
@@ -401,6 +407,19 @@ export class Moderation {
       userIds.map(async (id) => (await this.#accounts.get(id))?.name ?? "someone"),
     );
   }
+}
+
+/**
+ * Why `actorId` may not run the room: {@linkcode NO_SUCH_ROOM} when it is not a group room
+ * they are in, a 403 when they are a plain member; null for its owner and admins.
+ */
+export function refuseUnlessManager(
+  room: RoomRecord | null,
+  actor: Membership | null,
+  actorId: string,
+): ModerationRefusal | null {
+  if (!room || room.visibility === "direct" || !actor) return NO_SUCH_ROOM;
+  return isManager(roleOf(actor, room.createdBy === actorId)) ? null : FORBIDDEN;
 }
 
 /** Writes a membership under both of its keys. */

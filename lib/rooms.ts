@@ -5,6 +5,7 @@
  * @module
  */
 import {
+  avatarPath,
   MAX_ROOM_NAME_CHARS,
   MAX_ROOM_TOPIC_CHARS,
   type RoomLists,
@@ -26,6 +27,8 @@ export interface RoomRecord extends RoomSummary {
   visibility: "public" | "private" | "direct";
   /** For direct rooms: the two member ids, sorted. */
   members?: [string, string];
+  /** Version of the uploaded picture under `keys.roomAvatar`; absent: the default. */
+  avatar?: string;
 }
 
 /** A stored membership (the same value under both of its keys). */
@@ -48,6 +51,9 @@ export interface JoinResult {
 
 /** Largest number of rooms listed by {@linkcode Rooms.lists} in each list. */
 export const ROOM_LIST_LIMIT = 200;
+
+/** Members read per room by {@linkcode Rooms.roommateIds}. */
+export const ROOMMATES_PER_ROOM = 1000;
 
 /** Outcome of {@linkcode Rooms.create}. */
 export type CreateRoomResult = { ok: true; room: RoomSummary } | { ok: false; message: string };
@@ -151,6 +157,24 @@ export class Rooms {
     return result.ok ? { room: summary(room.value), added: true } : null;
   }
 
+  /**
+   * Ids of the users who share a group room with `userId` (at most `perRoom` read per room),
+   * `userId` excluded: who sees the user's name and avatar next to their messages.
+   */
+  async roommateIds(userId: string, perRoom = ROOMMATES_PER_ROOM): Promise<string[]> {
+    const ids = new Set<string>();
+    for await (const entry of this.#kv.list({ prefix: keys.userRooms(userId) })) {
+      const roomId = String(entry.key[2]);
+      for await (
+        const member of this.#kv.list({ prefix: keys.roomMembers(roomId) }, {
+          limit: perRoom,
+        })
+      ) ids.add(String(member.key[2]));
+    }
+    ids.delete(userId);
+    return [...ids];
+  }
+
   /** True when the user is a member of the room. */
   async isMember(roomId: string, userId: string): Promise<boolean> {
     return (await this.#kv.get(keys.roomMember(roomId, userId))).versionstamp !== null;
@@ -159,5 +183,12 @@ export class Rooms {
 
 /** The part of a room record every member may see. */
 export function summary(room: RoomRecord): RoomSummary {
-  return { id: room.id, name: room.name, topic: room.topic, createdAt: room.createdAt };
+  const view: RoomSummary = {
+    id: room.id,
+    name: room.name,
+    topic: room.topic,
+    createdAt: room.createdAt,
+  };
+  if (room.avatar) view.avatarUrl = avatarPath("rooms", room.id, room.avatar);
+  return view;
 }

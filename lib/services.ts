@@ -17,6 +17,7 @@ import type { InviteLinks } from "./invite_links.ts";
 import type { Moderation } from "./moderation.ts";
 import type { PostSystemMessage } from "./room_events.ts";
 import type { Profiles } from "./profiles.ts";
+import type { RoomAvatars } from "./room_avatars.ts";
 import type { Rooms } from "./rooms.ts";
 import type { Sessions } from "./sessions.ts";
 import type { WindowCounter } from "./window_counter.ts";
@@ -34,6 +35,8 @@ export interface Services {
   /** Room roles, member list, invites, kicks, bans, mutes, rename, transfer, delete. */
   moderation: Moderation;
   inviteLinks: InviteLinks;
+  /** Pictures of group rooms: set by owners and admins, seen by whoever may see the room. */
+  roomAvatars: RoomAvatars;
   /** Appends a system message (join, leave, …) to a room's log. */
   postSystemMessage: PostSystemMessage;
   /** Group rooms and direct conversations together, by last activity. */

@@ -1,15 +1,19 @@
 /**
- * JSON API for profiles: `GET /api/me`, `PATCH /api/me/profile`, `GET /api/users/:username`.
- * Every route needs a signed-in user.
+ * JSON API for profiles: `GET /api/me`, `PATCH /api/me/profile`, `POST /api/me/avatar` (the
+ * image as the raw body, see `avatar_upload.ts`), `DELETE /api/me/avatar`,
+ * `GET /api/users/:username`. Every route needs a signed-in user. A changed profile is sent
+ * live to the user, their friends and everyone sharing a group room with them.
  *
  * @module
  */
 import { Hono } from "hono";
 import * as v from "valibot";
+import type { PublicProfile } from "../lib/api_types.ts";
 import type { AppEnv } from "../lib/app_env.ts";
 import { requireUser } from "../lib/middleware/session.ts";
 import type { Services } from "../lib/services.ts";
 import { jsonBody } from "./auth.ts";
+import { avatarUpload } from "./avatar_upload.ts";
 
 const ProfilePatch = v.object({
   displayName: v.optional(v.string()),
@@ -32,13 +36,22 @@ export function profileRoutes(services: Services): Hono<AppEnv> {
     const user = c.var.user!.id;
     const result = await services.profiles.update(user, c.req.valid("json"));
     if (!result.ok) return c.json({ error: result.message }, 400);
-    const friends = await services.friends.friendIds(user);
-    services.broker.publish({
-      kind: "user_event",
-      users: [user, ...friends],
-      event: { kind: "profile", profile: result.profile },
-    });
+    await announceProfile(services, result.profile);
     return c.json({ profile: result.profile });
+  });
+
+  app.post("/me/avatar", avatarUpload(), async (c) => {
+    const profile = await services.profiles.setAvatar(c.var.user!.id, c.var.avatar);
+    if (!profile) return c.json({ error: "No such user" }, 404);
+    await announceProfile(services, profile);
+    return c.json({ profile });
+  });
+
+  app.delete("/me/avatar", async (c) => {
+    const profile = await services.profiles.setAvatar(c.var.user!.id, null);
+    if (!profile) return c.json({ error: "No such user" }, 404);
+    await announceProfile(services, profile);
+    return c.json({ profile });
   });
 
   // Unknown users and users who blocked the caller get the same answer.
@@ -50,4 +63,17 @@ export function profileRoutes(services: Services): Hono<AppEnv> {
   });
 
   return app;
+}
+
+/** Sends a changed profile live to its user, their friends and the users in their rooms. */
+async function announceProfile(services: Services, profile: PublicProfile): Promise<void> {
+  const [friends, roommates] = await Promise.all([
+    services.friends.friendIds(profile.id),
+    services.rooms.roommateIds(profile.id),
+  ]);
+  services.broker.publish({
+    kind: "user_event",
+    users: [...new Set([profile.id, ...friends, ...roommates])],
+    event: { kind: "profile", profile },
+  });
 }

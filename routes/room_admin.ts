@@ -1,6 +1,7 @@
 /**
  * JSON API for running a group room, mounted at `/api/rooms` beside `rooms.ts`:
- * `GET /:id/members`, `PATCH /:id` `{name?, topic?}`, `DELETE /:id`, `POST /:id/invites`
+ * `GET /:id/members`, `PATCH /:id` `{name?, topic?}`, `POST|DELETE /:id/avatar` (the picture,
+ * see `avatar_upload.ts`), `DELETE /:id`, `POST /:id/invites`
  * `{username}`, `POST /:id/transfer` `{userId}`, `POST /:id/members/:userId/<action>`, and the
  * invite links `GET|POST /:id/links`, `DELETE /:id/links/:token`. Plus {@linkcode linkRoutes}
  * (`POST /api/links/:token/accept`). Every rule is checked in `lib/moderation.ts` and
@@ -16,13 +17,14 @@ import type { ModerationResult } from "../lib/moderation.ts";
 import { MOD_ACTIONS, type ModAction } from "../lib/room_roles.ts";
 import type { Services } from "../lib/services.ts";
 import { jsonBody } from "./auth.ts";
+import { avatarUpload } from "./avatar_upload.ts";
 
 const RoomChange = v.object({ name: v.optional(v.string()), topic: v.optional(v.string()) });
 const Invite = v.object({ username: v.string() });
 const Transfer = v.object({ userId: v.string() });
 const NewLink = v.object({ expiresInHours: v.number(), maxUses: v.number() });
 
-function answer(c: Context<AppEnv>, result: ModerationResult): Response {
+function answer<E extends AppEnv>(c: Context<E>, result: ModerationResult): Response {
   return result.ok ? c.body(null, 204) : c.json({ error: result.error }, result.status);
 }
 
@@ -42,6 +44,15 @@ export function roomAdminRoutes(services: Services): Hono<AppEnv> {
       c,
       await moderation.update(c.var.user!.id, c.req.param("id"), c.req.valid("json")),
     );
+  });
+
+  app.post("/:id/avatar", avatarUpload(), async (c) => {
+    const { id } = c.req.param();
+    return answer(c, await services.roomAvatars.set(c.var.user!.id, id, c.var.avatar));
+  });
+
+  app.delete("/:id/avatar", async (c) => {
+    return answer(c, await services.roomAvatars.set(c.var.user!.id, c.req.param("id"), null));
   });
 
   app.delete("/:id", async (c) => {

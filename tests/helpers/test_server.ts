@@ -57,6 +57,19 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   };
 }
 
+/** Runs `fn` against a fresh test server, closed afterwards even when `fn` throws. */
+export async function withTestServer(
+  fn: (server: TestServer) => Promise<void>,
+  options: TestServerOptions = {},
+): Promise<void> {
+  const server = await startTestServer(options);
+  try {
+    await fn(server);
+  } finally {
+    await server.close();
+  }
+}
+
 /** Returns a TCP port that was free a moment ago. */
 export function freePort(): number {
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });

@@ -1,0 +1,72 @@
+/**
+ * The request side of avatar uploads, shared by `POST /api/me/avatar` and
+ * `POST /api/rooms/:id/avatar`: the raw image bytes as the body, refused with 413 over
+ * {@linkcode MAX_AVATAR_BYTES} (before reading, when Content-Length says so) and with 415 when
+ * they are not a PNG, JPEG or WebP image by their magic number. The client's Content-Type is
+ * ignored. Also {@linkcode serveAvatar}, the response side.
+ *
+ * @module
+ */
+import type { Context, MiddlewareHandler } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { MAX_AVATAR_BYTES } from "../lib/api_types.ts";
+import {
+  AVATAR_TOO_LARGE,
+  type AvatarUpload,
+  checkAvatar,
+  type StoredAvatar,
+} from "../lib/avatar_image.ts";
+import type { AppEnv } from "../lib/app_env.ts";
+
+/** Request paths of the avatar uploads, which the app's general body limit leaves alone. */
+export const AVATAR_UPLOAD_PATHS = ["/api/me/avatar", "/api/rooms/:id/avatar"];
+
+/** The Hono environment of an upload route: `c.var.avatar` is the checked image. */
+export interface AvatarUploadEnv extends AppEnv {
+  Variables: AppEnv["Variables"] & { avatar: AvatarUpload };
+}
+
+const limit = bodyLimit({
+  maxSize: MAX_AVATAR_BYTES,
+  onError: (c) => c.json({ error: AVATAR_TOO_LARGE }, 413),
+});
+
+/**
+ * Reads and checks an uploaded image into `c.var.avatar`, or answers 413 or 415 without
+ * calling the handler.
+ *
+ * @example
+ * ```ts
+ * app.post("/me/avatar", avatarUpload(), (c) => save(c.var.avatar));
+ * ```
+ */
+export function avatarUpload(): MiddlewareHandler<AvatarUploadEnv> {
+  return async function avatarUpload(c, next) {
+    let refused: Response | undefined;
+    const limited = await limit(c, async () => {
+      const bytes = new Uint8Array(await c.req.arrayBuffer());
+      const check = checkAvatar(bytes);
+      if (!check.ok) {
+        refused = c.json({ error: check.error }, check.status);
+        return;
+      }
+      c.set("avatar", { type: check.type, bytes });
+      await next();
+    });
+    return refused ?? limited ?? undefined;
+  };
+}
+
+/**
+ * Answers with a stored avatar, or 404 when there is none to show. The URL carries the
+ * image's version, so the answer never changes: cached for a year, privately (only signed-in
+ * users may fetch it), with the sniffed type and `nosniff`.
+ */
+export function serveAvatar(c: Context<AppEnv>, image: StoredAvatar | null): Response {
+  if (!image) return c.json({ error: "No such avatar" }, 404);
+  return c.body(image.bytes, 200, {
+    "content-type": image.type,
+    "cache-control": "private, max-age=31536000, immutable",
+    "x-content-type-options": "nosniff",
+  });
+}
