@@ -23,6 +23,8 @@
  * | `["room_ban", roomId, userId]`              | `RoomBan`                   |
  * | `["invite", token]`                         | `InviteRecord` (expires)    |
  * | `["room_invite", roomId, token]`            | `InviteRecord` (expires)    |
+ * | `["public_room", createdAt, roomId]`        | `RoomSummary` (Discover)    |
+ * | `["public_room_index"]`                     | `{ at }`: index backfilled  |
  *
  * A friendship is written as two `friend` entries and a request as its `friend_out` and
  * `friend_in` entries, always in one atomic commit. A direct conversation is an ordinary
@@ -32,6 +34,10 @@
  * `user_room`), always written together. An invite link is stored under its token (a random
  * 128-bit id) and again under its room for listing, both with the same KV expiry; a use, or a
  * revoke, changes both in one commit.
+ *
+ * Every public room has one `public_room` entry holding its summary, written in the same
+ * commit as the room record (create, rename or topic, delete: see `lib/public_rooms.ts`), so
+ * Discover pages through it newest first by key range and never scans `room`.
  *
  * Conversation lists read `user_room` and then each room's `room_last` (in batches).
  *
@@ -116,4 +122,14 @@ export const keys = {
   roomInvite: (roomId: string, token: string): Deno.KvKey => ["room_invite", roomId, token],
   /** Prefix of a room's invite links. */
   roomInvites: (roomId: string): Deno.KvKey => ["room_invite", roomId],
+  /** A public room in the Discover index, ordered by creation time, then id. */
+  publicRoom: (createdAt: number, roomId: string): Deno.KvKey => [
+    "public_room",
+    createdAt,
+    roomId,
+  ],
+  /** Prefix of the Discover index. */
+  publicRooms: (): Deno.KvKey => ["public_room"],
+  /** Marks that rooms created before the Discover index have been added to it. */
+  publicRoomIndexBuilt: (): Deno.KvKey => ["public_room_index"],
 };

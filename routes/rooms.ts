@@ -1,6 +1,6 @@
 /**
- * JSON API for rooms: list, create (public or private), join (public rooms only), leave (not
- * the owner: see `Moderation.leave`). Every route needs a signed-in user. Administration
+ * JSON API for rooms: list, create (public or private), join (public rooms only; a new member
+ * gets an "X joined" system message), leave (not the owner: see `Moderation.leave`). Every route needs a signed-in user. Administration
  * routes are in `room_admin.ts`.
  *
  * @module
@@ -48,11 +48,11 @@ export function roomRoutes(services: Services): Hono<AppEnv> {
   });
 
   app.post("/:id/join", async (c) => {
-    const joined = await services.rooms.join(c.var.user!.id, c.req.param("id"));
+    const user = c.var.user!;
+    const joined = await services.rooms.join(user.id, c.req.param("id"));
     if (!joined) return c.json({ error: "No such room" }, 404);
-    // No system message for joins through Discover: many tests (and clients) expect a public
-    // room's first message to be seq 1 after its members joined. Joins by invite or link
-    // write one (see `Moderation.invite`, `InviteLinks.accept`).
+    // Only a new membership is news; joining again changes nothing and says nothing.
+    if (joined.added) await services.postSystemMessage(joined.room.id, `${user.name} joined`);
     return c.json({ room: joined.room });
   });
 
