@@ -1,14 +1,17 @@
 /**
  * JSON API for rooms: list, create (public or private), join (public rooms only; a new member
- * gets an "X joined" system message), leave (not the owner: see `Moderation.leave`). Every route needs a signed-in user. Administration
+ * gets an "X joined" system message), leave (not the owner: see `Moderation.leave`), and
+ * `GET /discover?cursor=&limit=` for more public rooms (default 20, at most 100 a page). Every route needs a signed-in user. Administration
  * routes are in `room_admin.ts`.
  *
  * @module
  */
 import { Hono } from "hono";
 import * as v from "valibot";
+import { DISCOVER_PAGE_DEFAULT, DISCOVER_PAGE_MAX } from "../lib/api_types.ts";
 import type { AppEnv } from "../lib/app_env.ts";
 import { keys } from "../lib/kv_keys.ts";
+import { isPublicRoomCursor } from "../lib/public_rooms.ts";
 import { requireUser } from "../lib/middleware/session.ts";
 import type { Services } from "../lib/services.ts";
 import { jsonBody } from "./auth.ts";
@@ -25,6 +28,19 @@ export function roomRoutes(services: Services): Hono<AppEnv> {
   app.use(requireUser());
 
   app.get("/", async (c) => c.json(await services.rooms.lists(c.var.user!.id)));
+
+  app.get("/discover", async (c) => {
+    const rawLimit = c.req.query("limit");
+    const limit = rawLimit === undefined ? DISCOVER_PAGE_DEFAULT : Number(rawLimit);
+    if (!Number.isInteger(limit) || limit < 1 || limit > DISCOVER_PAGE_MAX) {
+      return c.json({ error: `limit must be 1–${DISCOVER_PAGE_MAX}` }, 400);
+    }
+    const cursor = c.req.query("cursor") || undefined;
+    if (cursor !== undefined && !isPublicRoomCursor(cursor)) {
+      return c.json({ error: "cursor must be a nextCursor from a previous page" }, 400);
+    }
+    return c.json(await services.rooms.discover(c.var.user!.id, limit, cursor));
+  });
 
   app.post("/", jsonBody(NewRoom), async (c) => {
     const { name, topic, visibility } = c.req.valid("json");

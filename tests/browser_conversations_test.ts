@@ -17,6 +17,7 @@ import {
   openPage,
   pageUser,
   registerThroughForm,
+  screenshot,
   sendThroughComposer,
   type UserPage,
 } from "./helpers/browser.ts";
@@ -95,5 +96,25 @@ Deno.test("the conversation list shows 50 conversations and loads the rest on de
     await eventually(async () => assert.equal((await listed(alice.page)).length, 57));
     assert.equal(new Set(await listed(alice.page)).size, 57);
     assert.equal(await alice.page.getByTestId("load-more-conversations").count(), 0);
+  });
+});
+
+Deno.test("Discover shows 20 public rooms and loads the rest with More rooms", async () => {
+  await withChat(async (server, open) => {
+    const alice = await open();
+    await registerThroughForm(alice.page, server.url, "alice");
+    const owner = await pageUser(alice.page);
+    const rooms = new Rooms(server.kv, systemClock);
+    for (let i = 0; i < 23; i++) assert.ok((await rooms.create(owner.id, `open ${i}`)).ok);
+    assert.ok((await rooms.create(owner.id, "secret", "", "private")).ok);
+    const bob = await open();
+    await registerThroughForm(bob.page, server.url, "bob");
+    const items = bob.page.getByTestId("discover-item");
+    await eventually(async () => assert.equal(await items.count(), 20));
+    await bob.page.getByTestId("more-discover").click();
+    await eventually(async () => assert.equal(await items.count(), 23));
+    assert.equal(await bob.page.getByTestId("more-discover").count(), 0);
+    assert.equal(await bob.page.getByText("# secret", { exact: true }).count(), 0);
+    await screenshot(bob.page, "discover-more");
   });
 });
