@@ -15,6 +15,7 @@ import { isPublicRoomCursor } from "../lib/public_rooms.ts";
 import { requireUser } from "../lib/middleware/session.ts";
 import type { Services } from "../lib/services.ts";
 import { jsonBody } from "./auth.ts";
+import { pageLimit } from "./page_limit.ts";
 
 const NewRoom = v.object({
   name: v.string(),
@@ -30,9 +31,8 @@ export function roomRoutes(services: Services): Hono<AppEnv> {
   app.get("/", async (c) => c.json(await services.rooms.lists(c.var.user!.id)));
 
   app.get("/discover", async (c) => {
-    const rawLimit = c.req.query("limit");
-    const limit = rawLimit === undefined ? DISCOVER_PAGE_DEFAULT : Number(rawLimit);
-    if (!Number.isInteger(limit) || limit < 1 || limit > DISCOVER_PAGE_MAX) {
+    const limit = pageLimit(c.req.query("limit"), DISCOVER_PAGE_DEFAULT, DISCOVER_PAGE_MAX);
+    if (limit === null) {
       return c.json({ error: `limit must be 1–${DISCOVER_PAGE_MAX}` }, 400);
     }
     const cursor = c.req.query("cursor") || undefined;
