@@ -436,7 +436,9 @@ export class ChatClient {
   #onMessage({ type: _, ...message }: Frame<"message">): void {
     const room = this.#rooms.get(message.room);
     if (!room || room.insert([message]) === 0) return;
-    if (message.from !== this.user.id && this.#active.value !== room.id) room.unread.value++;
+    // Joins, leaves and renames are shown in the room but are not news worth a badge.
+    const fromOthers = message.from !== this.user.id && message.kind !== "system";
+    if (fromOthers && this.#active.value !== room.id) room.unread.value++;
   }
 
   #onAck(frame: Frame<"ack">): void {

@@ -349,6 +349,19 @@ Deno.test("ChatClient counts unread messages from others in rooms not shown", ()
   assert.equal(client.room("r1").unread.value, 0);
 });
 
+Deno.test("ChatClient does not count system messages (joins, leaves) as unread", () => {
+  const { client, latest } = setup();
+  client.openRoom("r1");
+  client.connect();
+  online(latest());
+  const join = { ...message(1, "system"), kind: "system" as const, text: "bob joined" };
+  latest().receive({ type: "message", ...join });
+  assert.equal(client.room("r1").list.value.length, 1, "the system message is shown");
+  assert.equal(client.room("r1").unread.value, 0);
+  latest().receive({ type: "message", ...message(2) });
+  assert.equal(client.room("r1").unread.value, 1);
+});
+
 Deno.test("ChatClient reports a subscription the server ended", () => {
   const { client, latest } = setup();
   client.openRoom("r1");

@@ -33,15 +33,16 @@ export async function sendRequest(username: string, note: string): Promise<strin
 }
 
 /** What can be done about someone else's request, a friend or a user. */
-export type FriendAction = "accept" | "decline" | "cancel" | "remove" | "block";
+export type FriendAction = "accept" | "decline" | "cancel" | "remove" | "block" | "unblock";
 
-/** Accepts, declines, cancels, removes or blocks. */
+/** Accepts, declines, cancels, removes, blocks or unblocks. */
 export async function friendAction(action: FriendAction, username: string): Promise<void> {
   const name = path(username);
   if (action === "accept" || action === "decline") {
     await request("POST", `/api/friends/requests/${name}/${action}`);
   } else if (action === "cancel") await request("DELETE", `/api/friends/requests/${name}`);
   else if (action === "remove") await request("DELETE", `/api/friends/${name}`);
+  else if (action === "unblock") await request("DELETE", `/api/friends/blocks/${name}`);
   else await request("POST", "/api/friends/blocks", { username });
 }
 

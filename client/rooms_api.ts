@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { ApiError, RoomLists, RoomSummary } from "../lib/api_types.ts";
+import type { ApiError, DiscoverPage, RoomLists, RoomSummary } from "../lib/api_types.ts";
 
 /** A failed API call: an HTTP error answer, or no answer at all (`status` 0). */
 export class ApiRequestError extends Error {
@@ -29,6 +29,11 @@ export class ApiRequestError extends Error {
 /** `GET /api/rooms`: the rooms the user is in, and public rooms to join. */
 export function listRooms(): Promise<RoomLists> {
   return request<RoomLists>("GET", "/api/rooms");
+}
+
+/** `GET /api/rooms/discover?cursor=`: the next page of public rooms to join. */
+export function discoverRooms(cursor: string): Promise<DiscoverPage> {
+  return request<DiscoverPage>("GET", `/api/rooms/discover?cursor=${encodeURIComponent(cursor)}`);
 }
 
 /** `POST /api/rooms`: creates a room, which the creator joins as its owner. */

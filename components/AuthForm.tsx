@@ -8,16 +8,28 @@ export interface AuthFormProps {
   error?: string;
   /** Username to prefill after a failed attempt. */
   username?: string;
+  /**
+   * A path on this site to go to after success, already checked by `localPath`; kept in the
+   * form and in the link to the other form. `"/"` (the default) adds nothing.
+   */
+  next?: string;
 }
 
 /** The login or registration form; a plain HTML form that works without JavaScript. */
-export function AuthForm({ mode, error, username }: AuthFormProps) {
+export function AuthForm({ mode, error, username, next = "/" }: AuthFormProps) {
   const registering = mode === "register";
+  const query = next === "/" ? "" : `?next=${encodeURIComponent(next)}`;
   return (
     <main class="auth-page">
       <form method="post" action={registering ? "/register" : "/login"} class="auth-card">
         <h1>{registering ? "Create your account" : "Welcome back"}</h1>
+        {next.startsWith("/join/") && (
+          <p class="auth-note" data-testid="auth-next">
+            {registering ? "Sign up" : "Log in"} to use your invite link.
+          </p>
+        )}
         {error && <p class="error" role="alert" data-testid="auth-error">{error}</p>}
+        {next !== "/" && <input type="hidden" name="next" value={next} />}
         <label class="field">
           <span>Username</span>
           <input
@@ -48,12 +60,12 @@ export function AuthForm({ mode, error, username }: AuthFormProps) {
           {registering
             ? (
               <>
-                Have an account? <a href="/login">Log in</a>
+                Have an account? <a href={`/login${query}`}>Log in</a>
               </>
             )
             : (
               <>
-                New here? <a href="/register">Create an account</a>
+                New here? <a href={`/register${query}`}>Create an account</a>
               </>
             )}
         </p>

@@ -60,6 +60,7 @@ export default function ChatApp({ user, rooms, ...initial }: ChatAppProps) {
   const [lists, setLists] = useState<RoomLists>(rooms);
   const [convs, setConvs] = useState(() => pageState(initial.conversations));
   const [loadingMore, setLoadingMore] = useState(false);
+  const [loadingDiscover, setLoadingDiscover] = useState(false);
   const [profile, setProfile] = useState(initial.profile);
   const [friends, setFriends] = useState(initial.friends);
   const [dms, setDms] = useState(initial.dms);
@@ -154,6 +155,7 @@ export default function ChatApp({ user, rooms, ...initial }: ChatAppProps) {
         const room = event.room;
         setConvs((old) => upsertGroup(old, room));
         return setLists((old) => ({
+          ...old,
           joined: [...old.joined.filter((item) => item.id !== room.id), room],
           discover: old.discover.filter((item) => item.id !== room.id),
         }));
@@ -195,6 +197,7 @@ export default function ChatApp({ user, rooms, ...initial }: ChatAppProps) {
   const show = (room: RoomSummary) => {
     setConvs((old) => addConversation(old, { ...room, kind: "group" }));
     setLists((old) => ({
+      ...old,
       joined: [...old.joined.filter((item) => item.id !== room.id), room],
       discover: old.discover.filter((item) => item.id !== room.id),
     }));
@@ -266,6 +269,24 @@ export default function ChatApp({ user, rooms, ...initial }: ChatAppProps) {
     }
   };
 
+  const moreDiscover = async () => {
+    const cursor = lists.discoverCursor;
+    if (cursor === undefined || loadingDiscover) return;
+    setLoadingDiscover(true);
+    try {
+      const page = await api.discoverRooms(cursor);
+      setLists((old) => {
+        const known = new Set([...old.joined, ...old.discover].map((room) => room.id));
+        const fresh = page.rooms.filter((room) => !known.has(room.id));
+        return { ...old, discover: [...old.discover, ...fresh], discoverCursor: page.nextCursor };
+      });
+    } catch (error) {
+      setJoinError(messageOf(error));
+    } finally {
+      setLoadingDiscover(false);
+    }
+  };
+
   const lastError = client.lastError.value;
   const connection = client.status.value.state;
   const disconnected = connection === "offline" || connection === "reconnecting";
@@ -296,6 +317,9 @@ export default function ChatApp({ user, rooms, ...initial }: ChatAppProps) {
           joined={lists.joined}
           direct={dms}
           discover={lists.discover}
+          hasMoreDiscover={lists.discoverCursor !== undefined}
+          loadingDiscover={loadingDiscover}
+          onMoreDiscover={moreDiscover}
           selected={current?.id ?? null}
           unreadOf={(id) => client.room(id).unread.value}
           onSelect={select}

@@ -1,5 +1,5 @@
 import type { Conversation, DirectRoom } from "../lib/api_types.ts";
-import type { ChatMessage } from "../lib/protocol.ts";
+import { type ChatMessage, SYSTEM_SENDER } from "../lib/protocol.ts";
 import { byActivity, withNewest } from "../client/conversations_api.ts";
 import { formatFullDate, formatTime } from "../client/format_time.ts";
 import { roomHash } from "../client/room_hash.ts";
@@ -80,7 +80,9 @@ export default function ConversationList(props: ConversationListProps) {
                       </span>
                       {last && (
                         <span class="conversation-preview" data-testid="conversation-preview">
-                          {last.from === userId ? "You" : last.author}: {last.preview}
+                          {last.from === SYSTEM_SENDER
+                            ? last.preview
+                            : `${last.from === userId ? "You" : last.author}: ${last.preview}`}
                         </span>
                       )}
                     </span>

@@ -17,8 +17,9 @@ export interface FriendListProps {
 
 /**
  * The sidebar's Friends section: find a user by exact username and send a request, incoming
- * requests (Accept, Decline), outgoing ones (Cancel), and friends (Message, ⋯ Remove/Block),
- * each friend's avatar with a green dot while they are online.
+ * requests (Accept, Decline), outgoing ones (Cancel), friends (Message, ⋯ Remove/Block) with
+ * a green dot on each avatar while they are online, and the users the viewer blocked, folded
+ * away under "Blocked" (Unblock).
  */
 export default function FriendList({ lists, onChanged, onMessage, isOnline }: FriendListProps) {
   const [query, setQuery] = useState("");
@@ -143,6 +144,27 @@ export default function FriendList({ lists, onChanged, onMessage, isOnline }: Fr
           </li>
         ))}
       </ul>
+      {lists.blocked.length > 0 && (
+        <details class="blocked-users" data-testid="blocked-users">
+          <summary class="sidebar-subheading">Blocked ({lists.blocked.length})</summary>
+          <ul class="request-list">
+            {lists.blocked.map((user) => (
+              <li key={user.id} data-testid="blocked-user" data-username={user.name}>
+                <Person user={user} />
+                <button
+                  type="button"
+                  class="button small"
+                  data-testid="unblock-user"
+                  onClick={() =>
+                    act("unblock", user)}
+                >
+                  Unblock
+                </button>
+              </li>
+            ))}
+          </ul>
+        </details>
+      )}
     </section>
   );
 }

@@ -8,8 +8,14 @@ export interface RoomListProps {
   joined: readonly RoomSummary[];
   /** The user's direct conversations. */
   direct: readonly DirectRoom[];
-  /** Public rooms the user can join. */
+  /** Public rooms the user can join (the pages loaded so far). */
   discover: readonly RoomSummary[];
+  /** True when more public rooms can be loaded. */
+  hasMoreDiscover: boolean;
+  /** True while the next Discover page loads. */
+  loadingDiscover: boolean;
+  /** Loads the next Discover page. */
+  onMoreDiscover: () => void;
   /** Id of the room shown in the main pane. */
   selected: string | null;
   /** Unread count of a room; read from signals, so the list updates by itself. */
@@ -28,7 +34,7 @@ export interface RoomListProps {
 
 /**
  * The sidebar's "Your rooms" and "Direct messages" lists with unread badges, and "Discover"
- * with Join buttons.
+ * with Join buttons and a "More rooms" button while more pages remain.
  */
 export default function RoomList(props: RoomListProps) {
   const { joined, direct, discover, selected, unreadOf, onSelect, onJoin, joining, error } = props;
@@ -103,6 +109,17 @@ export default function RoomList(props: RoomListProps) {
             ))}
           </ul>
         )}
+      {props.hasMoreDiscover && (
+        <button
+          type="button"
+          class="link-button load-more"
+          data-testid="more-discover"
+          disabled={props.loadingDiscover}
+          onClick={props.onMoreDiscover}
+        >
+          {props.loadingDiscover ? "Loading…" : "More rooms"}
+        </button>
+      )}
       {error !== null && <p class="error" role="alert">{error}</p>}
     </nav>
   );

@@ -22,11 +22,28 @@ export interface RoomSummary {
   avatarUrl?: string;
 }
 
-/** `GET /api/rooms`: the rooms the user is in, and public rooms they can join. */
+/**
+ * `GET /api/rooms`: the rooms the user is in, and the first Discover page of public rooms
+ * they can join.
+ */
 export interface RoomLists {
   joined: RoomSummary[];
   discover: RoomSummary[];
+  /** Pass as `cursor` to `GET /api/rooms/discover` for more; absent when all are listed. */
+  discoverCursor?: string;
 }
+
+/** `GET /api/rooms/discover?cursor=&limit=`: public rooms to join, newest first. */
+export interface DiscoverPage {
+  rooms: RoomSummary[];
+  /** Pass as `cursor` for the next page; absent on the last page. */
+  nextCursor?: string;
+}
+
+/** Discover rooms per page when no `limit` is given (and in `GET /api/rooms`). */
+export const DISCOVER_PAGE_DEFAULT = 20;
+/** Largest `limit` of a Discover page. */
+export const DISCOVER_PAGE_MAX = 100;
 
 /**
  * Summary of a room's newest message, stored with every append (see `MessageStore`): enough

@@ -48,6 +48,7 @@ import { Moderation } from "./moderation.ts";
 import { isAllowedOrigin } from "./origin.ts";
 import { Profiles } from "./profiles.ts";
 import { RoomAvatars } from "./room_avatars.ts";
+import { backfillPublicRooms } from "./public_rooms.ts";
 import { systemMessages } from "./room_events.ts";
 import { Rooms } from "./rooms.ts";
 import type { Services } from "./services.ts";
@@ -84,6 +85,7 @@ export async function createChatServer(options: ChatServerOptions): Promise<Chat
   const { config, kv, broker } = options;
   const clock = options.clock ?? systemClock;
   const nodeId = newId().slice(0, 8);
+  await backfillPublicRooms(kv, clock);
   const store = new KvMessageStore(kv, clock);
   const hub = new Hub(store);
   hub.start();

@@ -13,9 +13,7 @@ import type { Conversation, ConversationPage, ConversationRoom } from "./api_typ
 import { keys } from "./kv_keys.ts";
 import type { MessageStore } from "./message_store.ts";
 import type { Profiles } from "./profiles.ts";
-import { type Membership, type RoomRecord, summary } from "./rooms.ts";
-
-const KV_READ_BATCH = 10;
+import { type Membership, readRooms, type RoomRecord, summary } from "./rooms.ts";
 
 /** Where a page starts: after the entry with this activity and room id. */
 interface Cursor {
@@ -58,7 +56,7 @@ export class Conversations {
       )
       : 0;
     const slice = start < 0 ? [] : sorted.slice(start, start + limit);
-    const rooms = await this.#readRooms(slice.map((c) => c.room));
+    const rooms = await readRooms(this.#kv, slice.map((c) => c.room));
     const conversations = (await Promise.all(slice.map(async (c, i) => {
       const room = await this.#view(rooms[i] ?? null, userId);
       if (!room) return null;
@@ -71,15 +69,6 @@ export class Conversations {
     return more && last
       ? { conversations, nextCursor: `${last.activity}.${last.room}` }
       : { conversations };
-  }
-
-  async #readRooms(ids: string[]): Promise<(RoomRecord | null)[]> {
-    const batches: Promise<Deno.KvEntryMaybe<RoomRecord>[]>[] = [];
-    for (let i = 0; i < ids.length; i += KV_READ_BATCH) {
-      const batch = ids.slice(i, i + KV_READ_BATCH).map((id) => keys.room(id));
-      batches.push(this.#kv.getMany<RoomRecord[]>(batch));
-    }
-    return (await Promise.all(batches)).flat().map((entry) => entry.value);
   }
 
   async #view(room: RoomRecord | null, userId: string): Promise<ConversationRoom | null> {

@@ -26,6 +26,8 @@
  * | `["presence", userId, nodeId]`              | `PresenceRecord` (expires)  |
  * | `["user_avatar", userId]`                   | `StoredAvatar` (≤ 60 KiB)   |
  * | `["room_avatar", roomId]`                   | `StoredAvatar` (≤ 60 KiB)   |
+ * | `["public_room", createdAt, roomId]`        | `RoomSummary` (Discover)    |
+ * | `["public_room_index"]`                     | `{ at }`: index backfilled  |
  *
  * A friendship is written as two `friend` entries and a request as its `friend_out` and
  * `friend_in` entries, always in one atomic commit. A direct conversation is an ordinary
@@ -39,6 +41,9 @@
  * An uploaded avatar is one value (its bytes, sniffed type and random version), written in the
  * same commit as the version it gets in the `profile` or `room` record, so a record never names
  * an image that is not stored. The 64 KiB KV value limit is why uploads stop at 60 KiB.
+ * Every public room has one `public_room` entry holding its summary, written in the same
+ * commit as the room record (create, rename or topic, delete: see `lib/public_rooms.ts`), so
+ * Discover pages through it newest first by key range and never scans `room`.
  *
  * Conversation lists read `user_room` and then each room's `room_last` (in batches).
  *
@@ -135,4 +140,14 @@ export const keys = {
   userAvatar: (userId: string): Deno.KvKey => ["user_avatar", userId],
   /** A group room's uploaded picture; absent means the generated default. */
   roomAvatar: (roomId: string): Deno.KvKey => ["room_avatar", roomId],
+  /** A public room in the Discover index, ordered by creation time, then id. */
+  publicRoom: (createdAt: number, roomId: string): Deno.KvKey => [
+    "public_room",
+    createdAt,
+    roomId,
+  ],
+  /** Prefix of the Discover index. */
+  publicRooms: (): Deno.KvKey => ["public_room"],
+  /** Marks that rooms created before the Discover index have been added to it. */
+  publicRoomIndexBuilt: (): Deno.KvKey => ["public_room_index"],
 };

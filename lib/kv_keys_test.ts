@@ -100,6 +100,11 @@ Deno.test("keys builders give distinct keys for distinct records and arguments",
     keys.messageByClientId("x", "y", "z"),
     keys.messageByClientId("x", "z", "y"),
     keys.messageByClientId("y", "x", "z"),
+    keys.publicRoom(1, "x"),
+    keys.publicRoom(2, "x"),
+    keys.publicRoom(1, "y"),
+    keys.publicRooms(),
+    keys.publicRoomIndexBuilt(),
   ];
   const distinct = new Set(built.map((key) => JSON.stringify(key)));
   assert.equal(distinct.size, built.length);
@@ -119,4 +124,19 @@ Deno.test("keys prefixes are prefixes of the keys they list", () => {
   assert.ok(!isPrefix(keys.messages("r"), keys.message("r2", 5)));
   assert.ok(isPrefix(keys.presenceOf("u"), keys.presence("u", "node")));
   assert.ok(!isPrefix(keys.presenceOf("u"), keys.presence("u2", "node")));
+});
+
+Deno.test("keys.publicRoom() sorts by creation time, then id, and is listed by keys.publicRooms() only", async () => {
+  await withKv(async (kv) => {
+    await kv.set(keys.publicRoom(20, "a"), 1);
+    await kv.set(keys.publicRoom(3, "z"), 1);
+    await kv.set(keys.publicRoom(3, "b"), 1);
+    await kv.set(keys.publicRoomIndexBuilt(), 1);
+    await kv.set(keys.room("r1"), 1);
+    assert.deepEqual(await listKeys(kv, keys.publicRooms()), [
+      keys.publicRoom(3, "b"),
+      keys.publicRoom(3, "z"),
+      keys.publicRoom(20, "a"),
+    ]);
+  });
 });

@@ -27,6 +27,7 @@ import { commitAtomic } from "./kv_commit.ts";
 import { keys } from "./kv_keys.ts";
 import type { Profiles } from "./profiles.ts";
 import { countChars } from "./protocol.ts";
+import { indexPublicRoom } from "./public_rooms.ts";
 import type { PostSystemMessage } from "./room_events.ts";
 import { isManager, mayModerate, type ModAction, roleOf } from "./room_roles.ts";
 import { type Membership, type RoomRecord, summary } from "./rooms.ts";
@@ -249,9 +250,8 @@ export class Moderation {
         name: name ?? room.value!.name,
         topic: topic ?? room.value!.topic,
       };
-      const result = await commitAtomic(
-        this.#kv.atomic().check(...read).set(keys.room(roomId), next),
-      );
+      const atomic = this.#kv.atomic().check(...read).set(keys.room(roomId), next);
+      const result = await commitAtomic(indexPublicRoom(atomic, room.value, next));
       if (!result.ok) continue;
       const events: string[] = [];
       if (next.name !== room.value!.name) events.push(`renamed the room to “${next.name}”`);
@@ -327,8 +327,9 @@ export class Moderation {
   }
 
   /**
-   * Deletes the room (owner only): the room record first, so nobody can join any more, then
-   * memberships, bans, links and messages in batches; every member's sockets drop the room.
+   * Deletes the room (owner only): the room record and its Discover entry first, so nobody can
+   * join any more, then memberships, bans, links and messages in batches; every member's
+   * sockets drop the room.
    */
   async remove(actorId: string, roomId: string): Promise<ModerationResult> {
     const [room, actor] = await this.#kv.getMany<[RoomRecord, Membership]>([
@@ -337,9 +338,8 @@ export class Moderation {
     ]);
     if (!room.value || room.value.visibility === "direct" || !actor.value) return NO_SUCH_ROOM;
     if (roleOf(actor.value, room.value.createdBy === actorId) !== "owner") return FORBIDDEN;
-    const deleted = await commitAtomic(
-      this.#kv.atomic().check(room, actor).delete(keys.room(roomId)),
-    );
+    const atomic = this.#kv.atomic().check(room, actor).delete(keys.room(roomId));
+    const deleted = await commitAtomic(indexPublicRoom(atomic, room.value, null));
     if (!deleted.ok) return { ok: false, status: 409, error: "The room changed; try again" };
     const members: string[] = [];
     for await (const entry of this.#kv.list({ prefix: keys.roomMembers(roomId) })) {

@@ -14,6 +14,7 @@ import { newId } from "./ids.ts";
 import { commitAtomic } from "./kv_commit.ts";
 import { keys } from "./kv_keys.ts";
 import { type Moderation, type ModerationResult, refuseUnlessManager } from "./moderation.ts";
+import { indexPublicRoom } from "./public_rooms.ts";
 import type { Membership, RoomRecord } from "./rooms.ts";
 
 const MAX_ATTEMPTS = 10;
@@ -54,7 +55,7 @@ export class RoomAvatars {
       const atomic = this.#kv.atomic().check(...read).set(keys.room(roomId), next);
       if (image) atomic.set(keys.roomAvatar(roomId), { version, ...image } satisfies StoredAvatar);
       else atomic.delete(keys.roomAvatar(roomId));
-      if (!(await commitAtomic(atomic)).ok) continue;
+      if (!(await commitAtomic(indexPublicRoom(atomic, room.value!, next))).ok) continue;
       const event = image ? "changed the room picture" : "removed the room picture";
       await this.#moderation.announce(actorId, next, event);
       return { ok: true };

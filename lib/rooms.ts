@@ -1,11 +1,13 @@
 /**
  * Group rooms and memberships in Deno KV. Every read or write of a room's messages is gated
- * by {@linkcode Rooms.isMember}, checked on the server.
+ * by {@linkcode Rooms.isMember}, checked on the server. Discover reads the public-room index
+ * (`public_rooms.ts`), never every room.
  *
  * @module
  */
 import {
-  avatarPath,
+  DISCOVER_PAGE_DEFAULT,
+  type DiscoverPage,
   MAX_ROOM_NAME_CHARS,
   MAX_ROOM_TOPIC_CHARS,
   type RoomLists,
@@ -16,7 +18,11 @@ import { newId } from "./ids.ts";
 import { keys } from "./kv_keys.ts";
 import { countChars } from "./protocol.ts";
 import { commitAtomic } from "./kv_commit.ts";
+import { indexPublicRoom, publicRoomPage } from "./public_rooms.ts";
 import type { Role } from "./room_roles.ts";
+import { summary } from "./room_summary.ts";
+
+export { summary };
 
 /**
  * A stored room: a group room, public (in Discover, anyone may join) or private (invite
@@ -49,8 +55,9 @@ export interface JoinResult {
   added: boolean;
 }
 
-/** Largest number of rooms listed by {@linkcode Rooms.lists} in each list. */
+/** Largest number of rooms in the `joined` list of {@linkcode Rooms.lists}. */
 export const ROOM_LIST_LIMIT = 200;
+const KV_READ_BATCH = 10;
 
 /** Members read per room by {@linkcode Rooms.roommateIds}. */
 export const ROOMMATES_PER_ROOM = 1000;
@@ -94,13 +101,12 @@ export class Rooms {
       visibility,
     };
     const membership: Membership = { joinedAt: now, role: "owner" };
-    await commitAtomic(
-      this.#kv.atomic()
-        .check({ key: keys.room(room.id), versionstamp: null })
-        .set(keys.room(room.id), room)
-        .set(keys.roomMember(room.id, userId), membership)
-        .set(keys.userRoom(userId, room.id), membership),
-    );
+    const atomic = this.#kv.atomic()
+      .check({ key: keys.room(room.id), versionstamp: null })
+      .set(keys.room(room.id), room)
+      .set(keys.roomMember(room.id, userId), membership)
+      .set(keys.userRoom(userId, room.id), membership);
+    await commitAtomic(indexPublicRoom(atomic, null, room));
     return { ok: true, room: summary(room) };
   }
 
@@ -111,26 +117,32 @@ export class Rooms {
   }
 
   /**
-   * Lists the group rooms a user is in and the public rooms they could join, newest first.
-   * Direct conversations are in neither list (see `DirectMessages.list`).
+   * Lists the group rooms a user is in (newest first, at most {@linkcode ROOM_LIST_LIMIT}) and
+   * the first Discover page of public rooms they are not in. Direct conversations are in
+   * neither list (see `DirectMessages.list`). Reads the user's memberships and their rooms,
+   * and one page of the public-room index.
    */
   async lists(userId: string): Promise<RoomLists> {
-    const joinedIds = new Set<string>();
-    for await (const entry of this.#kv.list<Membership>({ prefix: keys.userRooms(userId) })) {
-      joinedIds.add(String(entry.key[2]));
-    }
-    const joined: RoomSummary[] = [];
-    const discover: RoomSummary[] = [];
-    for await (const entry of this.#kv.list<RoomRecord>({ prefix: keys.rooms() })) {
-      if (entry.value.visibility === "direct") continue;
-      if (joinedIds.has(entry.value.id)) joined.push(summary(entry.value));
-      else if (entry.value.visibility === "public") discover.push(summary(entry.value));
-    }
-    const newestFirst = (a: RoomSummary, b: RoomSummary) => b.createdAt - a.createdAt;
-    return {
-      joined: joined.sort(newestFirst).slice(0, ROOM_LIST_LIMIT),
-      discover: discover.sort(newestFirst).slice(0, ROOM_LIST_LIMIT),
-    };
+    const joinedIds = await this.#joinedIds(userId);
+    const records = await readRooms(this.#kv, [...joinedIds]);
+    const joined = records
+      .filter((room): room is RoomRecord => room !== null && room.visibility !== "direct")
+      .map(summary)
+      .sort((a, b) => b.createdAt - a.createdAt)
+      .slice(0, ROOM_LIST_LIMIT);
+    const page = await publicRoomPage(this.#kv, DISCOVER_PAGE_DEFAULT, undefined, joinedIds);
+    const lists: RoomLists = { joined, discover: page.rooms };
+    if (page.nextCursor) lists.discoverCursor = page.nextCursor;
+    return lists;
+  }
+
+  /**
+   * One Discover page for `userId`: public rooms they are not in, newest first, after
+   * `cursor` (a previous page's `nextCursor`, checked by the caller with
+   * `isPublicRoomCursor`).
+   */
+  async discover(userId: string, limit: number, cursor?: string): Promise<DiscoverPage> {
+    return await publicRoomPage(this.#kv, limit, cursor, await this.#joinedIds(userId));
   }
 
   /**
@@ -179,16 +191,22 @@ export class Rooms {
   async isMember(roomId: string, userId: string): Promise<boolean> {
     return (await this.#kv.get(keys.roomMember(roomId, userId))).versionstamp !== null;
   }
+
+  async #joinedIds(userId: string): Promise<Set<string>> {
+    const ids = new Set<string>();
+    for await (const entry of this.#kv.list<Membership>({ prefix: keys.userRooms(userId) })) {
+      ids.add(String(entry.key[2]));
+    }
+    return ids;
+  }
 }
 
-/** The part of a room record every member may see. */
-export function summary(room: RoomRecord): RoomSummary {
-  const view: RoomSummary = {
-    id: room.id,
-    name: room.name,
-    topic: room.topic,
-    createdAt: room.createdAt,
-  };
-  if (room.avatar) view.avatarUrl = avatarPath("rooms", room.id, room.avatar);
-  return view;
+/** Reads many room records (null where there is none), in parallel batches of `getMany`. */
+export async function readRooms(kv: Deno.Kv, ids: string[]): Promise<(RoomRecord | null)[]> {
+  const batches: Promise<Deno.KvEntryMaybe<RoomRecord>[]>[] = [];
+  for (let i = 0; i < ids.length; i += KV_READ_BATCH) {
+    const batch = ids.slice(i, i + KV_READ_BATCH).map((id) => keys.room(id));
+    batches.push(kv.getMany<RoomRecord[]>(batch));
+  }
+  return (await Promise.all(batches)).flat().map((entry) => entry.value);
 }

@@ -11,6 +11,7 @@ import type { ConversationPage } from "../lib/api_types.ts";
 import type { AppEnv } from "../lib/app_env.ts";
 import { requireUser } from "../lib/middleware/session.ts";
 import type { Services } from "../lib/services.ts";
+import { pageLimit } from "./page_limit.ts";
 
 /** Routes of the conversation list, to mount at `/api/conversations`. */
 export function conversationRoutes(services: Services): Hono<AppEnv> {
@@ -18,9 +19,8 @@ export function conversationRoutes(services: Services): Hono<AppEnv> {
   app.use(requireUser());
 
   app.get("/", async (c) => {
-    const rawLimit = c.req.query("limit");
-    const limit = rawLimit === undefined ? CONVERSATION_PAGE_DEFAULT : Number(rawLimit);
-    if (!Number.isInteger(limit) || limit < 1 || limit > CONVERSATION_PAGE_MAX) {
+    const limit = pageLimit(c.req.query("limit"), CONVERSATION_PAGE_DEFAULT, CONVERSATION_PAGE_MAX);
+    if (limit === null) {
       return c.json({ error: `limit must be 1–${CONVERSATION_PAGE_MAX}` }, 400);
     }
     const cursor = c.req.query("cursor") || undefined;

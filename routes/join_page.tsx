@@ -2,7 +2,8 @@
  * The invite link page, mounted at `/join`: `GET /:token` shows the room the link leads to
  * and a Join button (a plain form, no script); `POST /:token` accepts the link and goes to the
  * chat. Every refused link (expired, used up, revoked, unknown, or the user is banned) shows
- * the same message.
+ * the same message. A visitor who is not logged in is sent to `/login?next=/join/<token>`, and
+ * comes back here after logging in or signing up.
  *
  * @module
  */
@@ -47,16 +48,18 @@ export function joinPageRoutes(services: Services): Hono<AppEnv> {
       },
     );
 
+  const toLogin = (token: string) => `/login?next=${encodeURIComponent(`/join/${token}`)}`;
+
   app.get("/:token", async (c) => {
-    if (!c.var.user) return c.redirect("/login");
     const token = c.req.param("token");
+    if (!c.var.user) return c.redirect(toLogin(token));
     const room = await services.inviteLinks.peek(c.var.user.id, token);
     return page(token, room?.name ?? null);
   });
 
   app.post("/:token", async (c) => {
-    if (!c.var.user) return c.redirect("/login", 303);
     const token = c.req.param("token");
+    if (!c.var.user) return c.redirect(toLogin(token), 303);
     const result = await services.inviteLinks.accept(c.var.user.id, token);
     if (!result.ok) return page(token, null, result.error);
     return c.redirect(`/${roomHash(result.room.id)}`, 303);

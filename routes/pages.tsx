@@ -2,6 +2,10 @@
  * Server-rendered pages: `/` (the chat, for signed-in users), `/login`, `/register`, and the
  * HTML form posts behind them (`POST /login`, `/register`, `/logout`).
  *
+ * `/login?next=/path` and `/register?next=/path` go to `/path` after a successful login or
+ * sign-up (an invite link opened while logged out), but only when it is a path on this site
+ * (see {@linkcode localPath}); anything else goes to `/`.
+ *
  * @module
  */
 import { Hono } from "hono";
@@ -15,6 +19,7 @@ import { CONVERSATION_PAGE_DEFAULT } from "../lib/api_types.ts";
 import type { AppEnv } from "../lib/app_env.ts";
 import type { AuthRefusal, SignedIn } from "../lib/auth_service.ts";
 import { clientAddress } from "../lib/client_address.ts";
+import { localPath } from "../lib/local_path.ts";
 import { clearSessionCookie, setSessionCookie } from "../lib/middleware/session.ts";
 import type { Services } from "../lib/services.ts";
 
@@ -27,13 +32,18 @@ export function pageRoutes(services: Services): Hono<AppEnv> {
       status,
       headers: { "content-type": "text/html; charset=utf-8", "cache-control": "no-store" },
     });
-  const authPage = (mode: "login" | "register", refusal?: AuthRefusal, username?: string) =>
+  const authPage = (
+    mode: "login" | "register",
+    next: string,
+    refusal?: AuthRefusal,
+    username?: string,
+  ) =>
     html(
       <Layout
         title={mode === "login" ? "Log in · Deno Chat" : "Sign up · Deno Chat"}
         stylesUrl={services.assets.url("styles.css")}
       >
-        <AuthForm mode={mode} error={refusal?.message} username={username} />
+        <AuthForm mode={mode} next={next} error={refusal?.message} username={username} />
       </Layout>,
       refusal?.status,
     );
@@ -66,17 +76,21 @@ export function pageRoutes(services: Services): Hono<AppEnv> {
   });
 
   for (const mode of ["login", "register"] as const) {
-    app.get(`/${mode}`, (c) => c.var.user ? c.redirect("/") : authPage(mode));
+    app.get(`/${mode}`, (c) => {
+      const next = localPath(c.req.query("next"));
+      return c.var.user ? c.redirect(next) : authPage(mode, next);
+    });
     app.post(`/${mode}`, async (c) => {
       const form = await c.req.parseBody();
       const username = typeof form.username === "string" ? form.username : "";
       const password = typeof form.password === "string" ? form.password : "";
+      const next = localPath(form.next);
       const result: SignedIn | AuthRefusal = mode === "login"
         ? await services.auth.login(username, password, clientAddress(c))
         : await services.auth.register(username, password);
-      if (!result.ok) return authPage(mode, result, username);
+      if (!result.ok) return authPage(mode, next, result, username);
       setSessionCookie(c, result.token, result.session);
-      return c.redirect("/", 303);
+      return c.redirect(next, 303);
     });
   }
 

@@ -1,17 +1,21 @@
 /**
- * JSON API for rooms: list, create (public or private), join (public rooms only), leave (not
- * the owner: see `Moderation.leave`). Every route needs a signed-in user. Administration
+ * JSON API for rooms: list, create (public or private), join (public rooms only; a new member
+ * gets an "X joined" system message), leave (not the owner: see `Moderation.leave`), and
+ * `GET /discover?cursor=&limit=` for more public rooms (default 20, at most 100 a page). Every route needs a signed-in user. Administration
  * routes are in `room_admin.ts`.
  *
  * @module
  */
 import { Hono } from "hono";
 import * as v from "valibot";
+import { DISCOVER_PAGE_DEFAULT, DISCOVER_PAGE_MAX } from "../lib/api_types.ts";
 import type { AppEnv } from "../lib/app_env.ts";
 import { keys } from "../lib/kv_keys.ts";
+import { isPublicRoomCursor } from "../lib/public_rooms.ts";
 import { requireUser } from "../lib/middleware/session.ts";
 import type { Services } from "../lib/services.ts";
 import { jsonBody } from "./auth.ts";
+import { pageLimit } from "./page_limit.ts";
 
 const NewRoom = v.object({
   name: v.string(),
@@ -25,6 +29,18 @@ export function roomRoutes(services: Services): Hono<AppEnv> {
   app.use(requireUser());
 
   app.get("/", async (c) => c.json(await services.rooms.lists(c.var.user!.id)));
+
+  app.get("/discover", async (c) => {
+    const limit = pageLimit(c.req.query("limit"), DISCOVER_PAGE_DEFAULT, DISCOVER_PAGE_MAX);
+    if (limit === null) {
+      return c.json({ error: `limit must be 1–${DISCOVER_PAGE_MAX}` }, 400);
+    }
+    const cursor = c.req.query("cursor") || undefined;
+    if (cursor !== undefined && !isPublicRoomCursor(cursor)) {
+      return c.json({ error: "cursor must be a nextCursor from a previous page" }, 400);
+    }
+    return c.json(await services.rooms.discover(c.var.user!.id, limit, cursor));
+  });
 
   app.post("/", jsonBody(NewRoom), async (c) => {
     const { name, topic, visibility } = c.req.valid("json");
@@ -48,11 +64,11 @@ export function roomRoutes(services: Services): Hono<AppEnv> {
   });
 
   app.post("/:id/join", async (c) => {
-    const joined = await services.rooms.join(c.var.user!.id, c.req.param("id"));
+    const user = c.var.user!;
+    const joined = await services.rooms.join(user.id, c.req.param("id"));
     if (!joined) return c.json({ error: "No such room" }, 404);
-    // No system message for joins through Discover: many tests (and clients) expect a public
-    // room's first message to be seq 1 after its members joined. Joins by invite or link
-    // write one (see `Moderation.invite`, `InviteLinks.accept`).
+    // Only a new membership is news; joining again changes nothing and says nothing.
+    if (joined.added) await services.postSystemMessage(joined.room.id, `${user.name} joined`);
     return c.json({ room: joined.room });
   });
 

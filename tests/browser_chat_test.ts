@@ -131,6 +131,9 @@ Deno.test("two users in two browser contexts register, join one room and see eac
     const bob = await chat.open();
     await registerThroughForm(bob.page, chat.url, "bob");
     assert.equal(await joinFromDiscover(bob.page, "general"), room);
+    // The join is in the room's log (seq 1), shown live to Alice as a system message.
+    await alice.page.getByTestId("system-message").getByText("bob joined", { exact: true })
+      .waitFor();
     const marks = [await markPage(alice.page), await markPage(bob.page)];
 
     const hello = "Hi Bob, welcome to #general";
@@ -148,7 +151,7 @@ Deno.test("two users in two browser contexts register, join one room and see eac
       const theirs = messagesWithText(user.page, other);
       assert.equal(await theirs.getAttribute("data-status"), null);
       assert.equal(await theirs.getAttribute("class"), "message");
-      assert.deepEqual(await messageSeqs(user.page), [1, 2]);
+      assert.deepEqual(await messageSeqs(user.page), [2, 3], "after Bob's join (seq 1)");
     }
     assert.deepEqual([await pageMark(alice.page), await pageMark(bob.page)], marks);
     await screenshot(alice.page, "chat-two-users");
@@ -190,7 +193,7 @@ Deno.test("a reload shows the room's history in order and keeps the selected roo
     assert.equal(await selected.locator(".room-name").textContent(), "# lobby");
     const history = ["first, from alice", "second, from bob", "third, from alice"];
     await eventually(async () => assert.deepEqual(await messageTexts(alice.page), history));
-    assert.deepEqual(await messageSeqs(alice.page), [1, 2, 3]);
+    assert.deepEqual(await messageSeqs(alice.page), [2, 3, 4], "after Bob's join (seq 1)");
     await waitUntilSent(alice, "third, from alice");
   });
 });
@@ -219,7 +222,7 @@ Deno.test("a user who was offline sees what was said meanwhile without reloading
       assert.deepEqual(await messageTexts(bob.page), ["before the outage", ...meanwhile]);
     }, RECONNECT_TIMEOUT_MS);
     await waitForConnection(bob.page, "online");
-    assert.deepEqual(await messageSeqs(bob.page), [1, 2, 3, 4]);
+    assert.deepEqual(await messageSeqs(bob.page), [2, 3, 4, 5], "after Bob's join (seq 1)");
     assert.equal(await pageMark(bob.page), mark, "the page was reloaded");
   });
 });
@@ -243,7 +246,7 @@ Deno.test("a message typed while offline is delivered exactly once when the netw
     assert.deepEqual(await messageTexts(bob.page), [text]);
 
     const aliceUser = await sessionOf(alice.context, await pageUser(alice.page));
-    assert.deepEqual(await storedTexts(chat.url, aliceUser, room), [text]);
+    assert.deepEqual(await storedTexts(chat.url, aliceUser, room), ["bob joined", text]);
     const fresh = await alice.context.newPage();
     await fresh.goto(`${chat.url}/${roomHash(room)}`);
     await messagesWithText(fresh, text).waitFor();
@@ -291,13 +294,14 @@ Deno.test("a message typed offline survives a page reload and is delivered once"
       await messagesWithText(bob.page, text).waitFor();
       assert.equal(await messagesWithText(bob.page, text).getAttribute("data-status"), "pending");
       assert.notEqual(await connectionState(bob.page), "online");
-      assert.deepEqual(await storedTexts(chat.url, alice, room), []);
+      const joined = `${alice.name} joined`;
+      assert.deepEqual(await storedTexts(chat.url, alice, room), [joined]);
 
       gate.open = true;
       await waitUntilSent(bob, text, RECONNECT_TIMEOUT_MS);
       assert.equal(await messagesWithText(bob.page, text).count(), 1);
       await watcher.waitForMessages(room, 1);
-      assert.deepEqual(await storedTexts(chat.url, alice, room), [text]);
+      assert.deepEqual(await storedTexts(chat.url, alice, room), [joined, text]);
       assert.deepEqual(watcher.messages(room).map((message) => message.text), [text]);
       const saved = await bob.page.evaluate(() => Object.keys(localStorage));
       assert.deepEqual(saved.filter((key) => key.startsWith("chat.outbox")), []);

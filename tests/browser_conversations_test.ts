@@ -17,6 +17,7 @@ import {
   openPage,
   pageUser,
   registerThroughForm,
+  screenshot,
   sendThroughComposer,
   type UserPage,
 } from "./helpers/browser.ts";
@@ -63,12 +64,11 @@ Deno.test("the conversation list moves a room to the top live when a message arr
     await joinFromDiscover(bob.page, "alpha");
     await sendThroughComposer(bob.page, "ping from bob");
 
+    // Bob's join (a system message) is activity too: wait for his message itself.
     await eventually(async () => assert.deepEqual(await listed(alice.page), ["# alpha", "# beta"]));
     const alpha = alice.page.getByTestId("room-item").first();
-    assert.equal(
-      await alpha.getByTestId("conversation-preview").textContent(),
-      "bob: ping from bob",
-    );
+    await alpha.getByTestId("conversation-preview").getByText("bob: ping from bob", { exact: true })
+      .waitFor();
     await alpha.locator(".badge").getByText("1", { exact: true }).waitFor();
     await alpha.locator("time.conversation-time").waitFor();
 
@@ -95,5 +95,25 @@ Deno.test("the conversation list shows 50 conversations and loads the rest on de
     await eventually(async () => assert.equal((await listed(alice.page)).length, 57));
     assert.equal(new Set(await listed(alice.page)).size, 57);
     assert.equal(await alice.page.getByTestId("load-more-conversations").count(), 0);
+  });
+});
+
+Deno.test("Discover shows 20 public rooms and loads the rest with More rooms", async () => {
+  await withChat(async (server, open) => {
+    const alice = await open();
+    await registerThroughForm(alice.page, server.url, "alice");
+    const owner = await pageUser(alice.page);
+    const rooms = new Rooms(server.kv, systemClock);
+    for (let i = 0; i < 23; i++) assert.ok((await rooms.create(owner.id, `open ${i}`)).ok);
+    assert.ok((await rooms.create(owner.id, "secret", "", "private")).ok);
+    const bob = await open();
+    await registerThroughForm(bob.page, server.url, "bob");
+    const items = bob.page.getByTestId("discover-item");
+    await eventually(async () => assert.equal(await items.count(), 20));
+    await bob.page.getByTestId("more-discover").click();
+    await eventually(async () => assert.equal(await items.count(), 23));
+    assert.equal(await bob.page.getByTestId("more-discover").count(), 0);
+    assert.equal(await bob.page.getByText("# secret", { exact: true }).count(), 0);
+    await screenshot(bob.page, "discover-more");
   });
 });

@@ -14,6 +14,7 @@ import {
   openPage,
   pageMark,
   registerThroughForm,
+  screenshot,
   sendThroughComposer,
   type UserPage,
 } from "./helpers/browser.ts";
@@ -72,6 +73,23 @@ Deno.test("two users become friends through the UI, live, and exchange direct me
       .getByText("down the rabbit hole", { exact: true }).waitFor();
     await bob.page.getByTestId("dm-item").getByText("@ Alice Liddell", { exact: true }).waitFor();
     await bob.page.locator(".author").getByText("Alice Liddell", { exact: true }).waitFor();
+
+    // Alice blocks Bob from the friend menu, finds him under Blocked, and unblocks him.
+    const bobItem = alice.page.locator("[data-testid=friend-item][data-username=bob]");
+    await bobItem.getByTestId("friend-menu").click();
+    await bobItem.getByTestId("block-friend").click();
+    await bobItem.waitFor({ state: "detached" });
+    const blocked = alice.page.getByTestId("blocked-users");
+    await blocked.getByText("Blocked (1)", { exact: true }).click();
+    const blockedBob = alice.page.locator("[data-testid=blocked-user][data-username=bob]");
+    await blockedBob.getByText("bob", { exact: true }).waitFor();
+    await screenshot(alice.page, "blocked-users");
+    await blockedBob.getByTestId("unblock-user").click();
+    await blocked.waitFor({ state: "detached" });
+    await bob.page.getByTestId("friend-search").fill("alice");
+    await bob.page.getByTestId("friend-search-submit").click();
+    await bob.page.getByTestId("friend-found").getByText("Alice Liddell", { exact: true })
+      .waitFor();
 
     assert.deepEqual([await pageMark(alice.page), await pageMark(bob.page)], marks, "no reload");
     for (const { errors, cspViolations } of pages) {

@@ -7,14 +7,19 @@
  */
 import assert from "node:assert/strict";
 import type { Browser } from "playwright-core";
+import type { InviteLinkView, RoomSummary } from "../lib/api_types.ts";
 import {
   eventually,
   launchChromium,
   openPage,
   registerThroughForm,
+  screenshot,
   sendThroughComposer,
+  TEST_PASSWORD,
   type UserPage,
+  waitForConnection,
 } from "./helpers/browser.ts";
+import { api, registerUser } from "./helpers/chat_client.ts";
 import { startTestServer } from "./helpers/test_server.ts";
 
 Deno.test("an owner invites by link, mutes and then kicks a member, all through the UI", async () => {
@@ -74,6 +79,46 @@ Deno.test("an owner invites by link, mutes and then kicks a member, all through 
       assert.deepEqual(errors, []);
       assert.deepEqual(cspViolations, []);
     }
+  } finally {
+    await browser?.close();
+    await server.close();
+  }
+});
+
+Deno.test("a logged-out visitor opens an invite link, signs up and lands on the join page, then joins", async () => {
+  const server = await startTestServer();
+  let browser: Browser | undefined;
+  try {
+    const owner = await registerUser(server.url, "owner");
+    const created = await api<{ room: RoomSummary }>(server.url, owner, "POST", "/api/rooms", {
+      name: "hideout",
+      visibility: "private",
+    });
+    const room = created.body.room.id;
+    const link = await api<InviteLinkView>(server.url, owner, "POST", `/api/rooms/${room}/links`, {
+      expiresInHours: 1,
+      maxUses: 1,
+    });
+    browser = await launchChromium();
+    const guest = await openPage(browser);
+    await guest.page.goto(`${server.url}${link.body.url}`);
+    await guest.page.waitForURL(/\/login\?next=/);
+    await guest.page.getByTestId("auth-next").waitFor();
+    await screenshot(guest.page, "login-for-invite");
+    await guest.page.getByRole("link", { name: "Create an account" }).click();
+    await guest.page.waitForURL(/\/register\?next=/);
+    await guest.page.getByLabel("Username").fill("newcomer");
+    await guest.page.getByLabel("Password").fill(TEST_PASSWORD);
+    await guest.page.getByRole("button", { name: "Sign up" }).click();
+    await guest.page.waitForURL(`${server.url}${link.body.url}`);
+    await guest.page.getByText("Join “hideout”", { exact: true }).waitFor();
+    await guest.page.getByTestId("accept-invite").click();
+    await guest.page.getByTestId("room-title").getByText("# hideout", { exact: true }).waitFor();
+    await waitForConnection(guest.page, "online");
+    await guest.page.getByTestId("system-message").getByText("newcomer joined with an invite link")
+      .waitFor();
+    assert.deepEqual(guest.errors, []);
+    assert.deepEqual(guest.cspViolations, []);
   } finally {
     await browser?.close();
     await server.close();

@@ -15,7 +15,7 @@ import { systemClock } from "../lib/clock.ts";
 import { KvMessageStore } from "../lib/message_store_kv.ts";
 import type { ChatMessage } from "../lib/protocol.ts";
 import { ChaosClient } from "./chaos/chaos_client.ts";
-import { createRoom, registerUser } from "./helpers/chat_client.ts";
+import { createRoom, registerUser, roomHead } from "./helpers/chat_client.ts";
 import { type ServerProcess, spawnServer } from "./helpers/server_process.ts";
 import { freePort } from "./helpers/test_server.ts";
 
@@ -69,6 +69,9 @@ Deno.test("under random SIGKILLs and restarts, every message is stored exactly o
       (await createRoom(server.url, users[0]!, users.slice(1), "chaos-a")).id,
       (await createRoom(server.url, users[0]!, users.slice(1), "chaos-b")).id,
     ];
+    // What the setup stored (a system message per join) comes before every sent message.
+    const setup = new Map<string, number>();
+    for (const room of rooms) setup.set(room, await roomHead(server.url, users[0]!, room));
     for (const user of users) {
       const client = new ChaosClient({ url: server.url, user, rooms, random });
       clients.push(client);
@@ -99,7 +102,7 @@ Deno.test("under random SIGKILLs and restarts, every message is stored exactly o
     }
     await sending;
 
-    const expected = new Map(rooms.map((room) => [room, 0]));
+    const expected = new Map(rooms.map((room) => [room, setup.get(room)!]));
     for (const client of clients) {
       for (const message of client.sent) {
         expected.set(message.room, expected.get(message.room)! + 1);
@@ -140,6 +143,10 @@ Deno.test("under random SIGKILLs and restarts, every message is stored exactly o
         messages.map((m) => m.seq),
         messages.map((_, i) => i + 1),
         `${room} gap-free`,
+      );
+      assert.ok(
+        messages.slice(0, setup.get(room)!).every((m) => m.kind === "system"),
+        `${room} starts with the system messages of its setup`,
       );
     }
     const copies = new Map<string, number>();
@@ -195,7 +202,7 @@ Deno.test("under random SIGKILLs and restarts, every message is stored exactly o
     assert.equal(acked, sent, "every message was acked in the end");
     assert.equal(
       [...stored.values()].reduce((sum, messages) => sum + messages.length, 0),
-      sent,
+      sent + [...setup.values()].reduce((sum, count) => sum + count, 0),
       "nothing else was stored",
     );
     assert.deepEqual(violations, [], `seed ${seed}`);

@@ -4,8 +4,9 @@
  * @module
  */
 import assert from "node:assert/strict";
+import type { InviteLinkView, RoomSummary } from "../lib/api_types.ts";
 import { readConfig } from "../lib/config.ts";
-import { registerUser, TestSocket } from "./helpers/chat_client.ts";
+import { api, registerUser, TestSocket } from "./helpers/chat_client.ts";
 import { FakeClock } from "./helpers/fake_clock.ts";
 import { startTestServer } from "./helpers/test_server.ts";
 
@@ -162,6 +163,136 @@ Deno.test("the HTML forms register, log in and log out without JavaScript, and r
     const gone = await fetch(`${server.url}/api/me`, { headers: { cookie } });
     await gone.body?.cancel();
     assert.equal(gone.status, 401);
+  } finally {
+    await server.close();
+  }
+});
+
+Deno.test("an invite link opened while logged out survives sign-up: login keeps next, the register link too, and success goes there", async () => {
+  const server = await startTestServer();
+  try {
+    const owner = await registerUser(server.url, "owner");
+    const room = await api<{ room: RoomSummary }>(server.url, owner, "POST", "/api/rooms", {
+      name: "hideout",
+      visibility: "private",
+    });
+    const link = await api<InviteLinkView>(
+      server.url,
+      owner,
+      "POST",
+      `/api/rooms/${room.body.room.id}/links`,
+      { expiresInHours: 1, maxUses: 1 },
+    );
+    const joinPath = link.body.url;
+
+    const opened = await fetch(`${server.url}${joinPath}`, { redirect: "manual" });
+    await opened.body?.cancel();
+    assert.equal(opened.status, 302);
+    const login = opened.headers.get("location")!;
+    assert.equal(login, `/login?next=${encodeURIComponent(joinPath)}`);
+
+    const loginPage = await (await fetch(`${server.url}${login}`)).text();
+    assert.ok(loginPage.includes(`name="next" value="${joinPath}"`), "the form keeps next");
+    const registerHref = `/register?next=${encodeURIComponent(joinPath)}`;
+    assert.ok(loginPage.includes(`href="${registerHref}"`), "the sign-up link keeps next");
+    const registerPage = await (await fetch(`${server.url}${registerHref}`)).text();
+    assert.ok(registerPage.includes(`name="next" value="${joinPath}"`));
+
+    const headers = { "content-type": "application/x-www-form-urlencoded", origin: server.url };
+    const taken = await fetch(`${server.url}/register`, {
+      method: "POST",
+      headers,
+      body: new URLSearchParams({
+        username: owner.name,
+        password: "long enough pw",
+        next: joinPath,
+      }),
+    });
+    assert.equal(taken.status, 409);
+    assert.ok((await taken.text()).includes(`name="next" value="${joinPath}"`), "kept on failure");
+
+    const registered = await fetch(`${server.url}/register`, {
+      method: "POST",
+      headers,
+      body: new URLSearchParams({
+        username: "newcomer",
+        password: "long enough pw",
+        next: joinPath,
+      }),
+      redirect: "manual",
+    });
+    await registered.body?.cancel();
+    assert.equal(registered.status, 303);
+    assert.equal(registered.headers.get("location"), joinPath);
+    const cookie = registered.headers.get("set-cookie")!.split(";")[0]!;
+
+    const page = await fetch(`${server.url}${joinPath}`, { headers: { cookie } });
+    assert.equal(page.status, 200);
+    assert.match(await page.text(), /Join “hideout”/);
+    const joined = await fetch(`${server.url}${joinPath}`, {
+      method: "POST",
+      headers: { ...headers, cookie },
+      redirect: "manual",
+    });
+    await joined.body?.cancel();
+    assert.equal(joined.status, 303);
+    assert.equal(joined.headers.get("location"), `/#room=${room.body.room.id}`);
+  } finally {
+    await server.close();
+  }
+});
+
+Deno.test("login and sign-up never redirect to another site, whatever next says", async () => {
+  const server = await startTestServer();
+  try {
+    const user = await registerUser(server.url, "victim");
+    const headers = { "content-type": "application/x-www-form-urlencoded", origin: server.url };
+    const hostile = [
+      "//evil.example",
+      "/\\evil.example",
+      "https://evil.example/",
+      "javascript:alert(1)",
+      "/\t/evil.example",
+    ];
+    for (const next of hostile) {
+      const what = JSON.stringify(next);
+      const loggedIn = await fetch(`${server.url}/login`, {
+        method: "POST",
+        headers,
+        body: new URLSearchParams({ username: user.name, password: "correct horse battery", next }),
+        redirect: "manual",
+      });
+      await loggedIn.body?.cancel();
+      assert.equal(loggedIn.status, 303, what);
+      assert.equal(loggedIn.headers.get("location"), "/", what);
+      const registered = await fetch(`${server.url}/register`, {
+        method: "POST",
+        headers,
+        body: new URLSearchParams({
+          username: `new${hostile.indexOf(next)}`,
+          password: "pw long enough",
+          next,
+        }),
+        redirect: "manual",
+      });
+      await registered.body?.cancel();
+      assert.equal(registered.headers.get("location"), "/", what);
+      const query = `next=${encodeURIComponent(next)}`;
+      const form = await (await fetch(`${server.url}/login?${query}`)).text();
+      assert.ok(!form.includes('name="next"'), `no next kept for ${what}`);
+      const signedIn = await fetch(`${server.url}/login?${query}`, {
+        headers: { cookie: user.cookie },
+        redirect: "manual",
+      });
+      await signedIn.body?.cancel();
+      assert.equal(signedIn.headers.get("location"), "/", `a signed-in visitor goes home: ${what}`);
+    }
+    const local = await fetch(`${server.url}/login?next=${encodeURIComponent("/#room=x")}`, {
+      headers: { cookie: user.cookie },
+      redirect: "manual",
+    });
+    await local.body?.cancel();
+    assert.equal(local.headers.get("location"), "/#room=x");
   } finally {
     await server.close();
   }

@@ -270,3 +270,46 @@ Deno.test("a blocked user sees the blocker as a nonexistent account: profile and
     assert.equal(again.status, 201);
   });
 });
+
+Deno.test("GET /api/friends lists the users one blocked until they are unblocked; unblocking anyone else is 404 and changes nothing", async () => {
+  await withServer(async (server) => {
+    const alice = await registerUser(server.url, "alice");
+    const mallory = await registerUser(server.url, "mallory");
+    const trent = await registerUser(server.url, "trent");
+    await api(server.url, mallory, "PATCH", "/api/me/profile", { displayName: "<b>M</b>" });
+    for (const user of [mallory, trent]) {
+      const blocked = await api(server.url, alice, "POST", "/api/friends/blocks", {
+        username: user.name,
+      });
+      assert.equal(blocked.status, 204);
+    }
+    const before = await lists(server, alice);
+    assert.deepEqual(names(before.blocked).sort(), [mallory.name, trent.name].sort());
+    const shown = before.blocked.find((p) => p.id === mallory.id);
+    assert.deepEqual(shown, {
+      id: mallory.id,
+      name: mallory.name,
+      displayName: "<b>M</b>",
+      status: "",
+    });
+
+    const socket = new TestSocket(server.url, alice);
+    await socket.next("welcome");
+    const unblock = (name: string) =>
+      api<{ error?: string }>(server.url, alice, "DELETE", `/api/friends/blocks/${name}`);
+    assert.equal((await unblock(mallory.name)).status, 204);
+    await socket.next("user_event", (f) => f.event.kind === "friends_changed");
+    assert.deepEqual(names((await lists(server, alice)).blocked), [trent.name]);
+
+    for (const name of [mallory.name, "no-such-user", alice.name]) {
+      const refused = await unblock(name);
+      assert.deepEqual([refused.status, refused.body.error], [404, "Not blocked"], name);
+    }
+    assert.deepEqual(await lists(server, alice), {
+      ...before,
+      blocked: [before.blocked.find((p) => p.id === trent.id)],
+    });
+    assert.deepEqual(names((await lists(server, trent)).blocked), [], "only the blocker sees it");
+    await socket.close();
+  });
+});

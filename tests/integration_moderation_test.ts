@@ -253,6 +253,40 @@ Deno.test("a banned user is removed and cannot come back through a link or Disco
   });
 });
 
+Deno.test("joining a public room from Discover writes one “X joined” system message, live; a repeat or refused join writes none", async () => {
+  await withServer(async (server) => {
+    const owner = await registerUser(server.url, "owner");
+    const bob = await registerUser(server.url, "bob");
+    const eve = await registerUser(server.url, "eve");
+    const created = await api<{ room: RoomSummary }>(server.url, owner, "POST", "/api/rooms", {
+      name: "lobby",
+    });
+    const room = created.body.room.id;
+    const hidden = (await privateRoom(server, owner)).id;
+    const o = await connect(server, owner);
+    for (const id of [room, hidden]) {
+      o.send({ type: "subscribe", room: id, ref: id });
+      assert.equal((await o.next("subscribed", (f) => f.ref === id)).head, 0);
+    }
+
+    assert.equal((await api(server.url, bob, "POST", `/api/rooms/${room}/join`)).status, 200);
+    const live = await o.next("message", (f) => f.room === room);
+    assert.deepEqual(
+      { seq: live.seq, kind: live.kind, from: live.from, text: live.text },
+      { seq: 1, kind: "system", from: "system", text: `${bob.name} joined` },
+    );
+    assert.equal((await api(server.url, bob, "POST", `/api/rooms/${room}/join`)).status, 200);
+    assert.equal((await api(server.url, eve, "POST", `/api/rooms/${hidden}/join`)).status, 404);
+
+    for (const id of [room, hidden]) o.send({ type: "history", room: id, ref: `h-${id}` });
+    const lobby = await o.next("history", (f) => f.ref === `h-${room}`);
+    assert.deepEqual(lobby.messages.map((m) => m.text), [`${bob.name} joined`], "one message");
+    const secret = await o.next("history", (f) => f.ref === `h-${hidden}`);
+    assert.deepEqual(secret.messages, [], "a refused join writes nothing");
+    await o.close();
+  });
+});
+
 Deno.test("a private room is never in Discover, /join refuses it like a missing room, and non-members read nothing", async () => {
   await withServer(async (server) => {
     const owner = await registerUser(server.url, "owner");

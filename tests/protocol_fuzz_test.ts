@@ -208,23 +208,24 @@ interface World {
   store: KvMessageStore;
   /** Model: every stored (room, sender, clientId), with what its acks must say. */
   acked: Map<string, { id: string; seq: number; at: number; text: string }>;
+  /** What each room held before the run: the system messages of its setup (Bob's join). */
+  setup: Map<string, ChatMessage[]>;
   refs: number;
 }
 
 async function freshWorld(server: TestServer, users: TestUser[]): Promise<World> {
   const [alice, bob, carol] = users as [TestUser, TestUser, TestUser];
-  return {
-    server,
-    users,
-    rooms: {
-      shared: (await createRoom(server.url, alice, [bob], "shared")).id,
-      carols: (await createRoom(server.url, carol, [], "carols")).id,
-      missing: "no-such-room",
-    },
-    store: new KvMessageStore(server.kv, { now: () => Date.now() }),
-    acked: new Map(),
-    refs: 0,
+  const rooms = {
+    shared: (await createRoom(server.url, alice, [bob], "shared")).id,
+    carols: (await createRoom(server.url, carol, [], "carols")).id,
+    missing: "no-such-room",
   };
+  const store = new KvMessageStore(server.kv, { now: () => Date.now() });
+  const setup = new Map<string, ChatMessage[]>();
+  for (const room of [rooms.shared, rooms.carols]) {
+    setup.set(room, await store.after(room, 0, 100_000));
+  }
+  return { server, users, rooms, store, acked: new Map(), setup, refs: 0 };
 }
 
 const encoder = new TextEncoder();
@@ -527,11 +528,17 @@ async function checkStore(world: World, shown: ServerFrame[]): Promise<void> {
       `${name} is gap-free`,
     );
     assert.equal(await world.store.head(roomId), messages.length);
+    const setup = world.setup.get(roomId) ?? [];
+    assert.deepEqual(messages.slice(0, setup.length), setup, `${name} keeps its setup messages`);
     const expected = [...world.acked].filter(([key]) => key.startsWith(`${roomId}|`));
-    if (messages.length !== expected.length) {
+    if (messages.length !== setup.length + expected.length) {
       const bySeq = new Map(expected.map(([key, ack]) => [ack.seq, key]));
-      const detail = messages.map((m) => `${m.seq}:${bySeq.get(m.seq) ?? "NOT ACKED"}`).join(", ");
-      assert.fail(`${name}: ${messages.length} stored, ${expected.length} acked: ${detail}`);
+      const detail = messages.slice(setup.length)
+        .map((m) => `${m.seq}:${bySeq.get(m.seq) ?? "NOT ACKED"}`).join(", ");
+      assert.fail(
+        `${name}: ${messages.length - setup.length} stored after setup, ` +
+          `${expected.length} acked: ${detail}`,
+      );
     }
     for (const [key, ack] of expected) {
       const [, from, clientId] = key.split("|") as [string, string, string];

@@ -18,7 +18,13 @@ import { CLOSE_SLOW_CONSUMER } from "../lib/ws_handler.ts";
 /** The default lagging bound (`SLOW_CONSUMER_BYTES`). */
 const MAX_BUFFERED_BYTES = readConfig({}).limits.slowConsumerBytes;
 import { clientTextFrame, RawFrameReader, rawUpgrade, writeAll } from "./helpers/raw_websocket.ts";
-import { createRoom, registerUser, TestSocket, type TestUser } from "./helpers/chat_client.ts";
+import {
+  createRoom,
+  registerUser,
+  roomHead,
+  TestSocket,
+  type TestUser,
+} from "./helpers/chat_client.ts";
 import { startTestServer, type TestServer } from "./helpers/test_server.ts";
 
 const MB = 1024 * 1024;
@@ -63,6 +69,8 @@ async function stalledMember(server: TestServer, user: TestUser, room: string) {
  */
 class ReadingMember {
   readonly seqs: number[] = [];
+  /** The room's head when the subscription started. */
+  head = 0;
   /** The index each message's text starts with, by seq. */
   readonly indexes = new Map<number, number>();
   /** Messages whose text was not the index followed by the flood text. */
@@ -95,6 +103,7 @@ class ReadingMember {
       if (frame.type === "welcome") {
         this.#socket.send(JSON.stringify({ type: "subscribe", room, after }));
       } else if (frame.type === "subscribed") {
+        this.head = frame.head;
         ready();
       } else if (frame.type === "message") {
         this.seqs.push(frame.seq);
@@ -185,7 +194,13 @@ Deno.test("a member that stops reading during a flood is closed with 4008 long b
     assert.ok(peakRss < 100 * MB, `rss grew by ${(peakRss / MB).toFixed(1)} MiB`);
     assert.ok(peakHeap < 100 * MB, `heap grew by ${(peakHeap / MB).toFixed(1)} MiB`);
 
-    assert.deepEqual(fast.seqs, range(1, total), "the reading member saw every seq once, in order");
+    // Seqs are counted from the head after the setup (Bob's and Carol's join messages).
+    const base = fast.head;
+    assert.deepEqual(
+      fast.seqs,
+      range(base + 1, base + total),
+      "the reading member saw every seq once, in order",
+    );
     assert.equal(fast.closeCode, undefined, "the reading member was never cut off");
     assert.deepEqual([...fast.indexes.values()], range(0, total - 1), "each seq has its text");
     assert.equal(fast.badTexts, 0);
@@ -204,24 +219,28 @@ Deno.test("a member that stops reading during a flood is closed with 4008 long b
       "it was cut well before the end of the flood",
     );
     const lastSeen = seen.length;
-    assert.deepEqual(seen.map((m) => m.seq), range(1, lastSeen), "what it got was in order");
+    assert.deepEqual(
+      seen.map((m) => m.seq),
+      range(base + 1, base + lastSeen),
+      "what it got was in order",
+    );
     slow.conn.close();
 
     const again = new TestSocket(server.url, bob);
     await again.next("welcome");
-    again.send({ type: "subscribe", room, after: lastSeen, ref: "resume" });
+    again.send({ type: "subscribe", room, after: base + lastSeen, ref: "resume" });
     const subscribed = await again.next("subscribed", (f) => f.ref === "resume");
-    assert.equal(subscribed.head, total);
+    assert.equal(subscribed.head, base + total);
     let missed: ChatMessage[];
     console.log(`slow consumer: resumed after ${lastSeen}, reset=${subscribed.reset}`);
     if (subscribed.reset) {
       // Over RESUME_MAX behind: the client reloads history back to what it has.
       missed = [];
       let before: number | undefined;
-      for (let page = 0; before === undefined || before > lastSeen + 1; page++) {
+      for (let page = 0; before === undefined || before > base + lastSeen + 1; page++) {
         again.send({ type: "history", room, before, ref: `page${page}` });
         const history = await again.next("history", (f) => f.ref === `page${page}`);
-        missed.unshift(...history.messages.filter((m) => m.seq > lastSeen));
+        missed.unshift(...history.messages.filter((m) => m.seq > base + lastSeen));
         before = history.messages[0]?.seq ?? 0;
         again.frames.length = 0;
       }
@@ -229,7 +248,7 @@ Deno.test("a member that stops reading during a flood is closed with 4008 long b
       await again.waitForMessages(room, total - lastSeen, 30_000);
       missed = again.messages(room);
     }
-    assert.deepEqual(missed.map((m) => m.seq), range(lastSeen + 1, total));
+    assert.deepEqual(missed.map((m) => m.seq), range(base + lastSeen + 1, base + total));
     assert.deepEqual(
       missed.map((m) => Number(m.text.split(" ")[0])),
       range(lastSeen, total - 1),
@@ -248,21 +267,26 @@ Deno.test("a reader resuming 1,000 large missed messages gets them all in order 
     const alice = await registerUser(server.url, "alice");
     const bob = await registerUser(server.url, "bob");
     const room = (await createRoom(server.url, alice, [bob])).id;
+    // Bob last saw the room right after joining; he missed everything sent since.
+    const base = await roomHead(server.url, bob, room);
     const sender = new TestSocket(server.url, alice);
     await sender.next("welcome");
     await flood(sender, room, RESUME_MAX, BIG_TEXT, 50);
 
     const resumer = new TestSocket(server.url, bob);
     await resumer.next("welcome");
-    resumer.send({ type: "subscribe", room, after: 0, ref: "resume" });
+    resumer.send({ type: "subscribe", room, after: base, ref: "resume" });
     const subscribed = await resumer.next("subscribed", (f) => f.ref === "resume");
-    assert.deepEqual([subscribed.head, subscribed.reset], [RESUME_MAX, false]);
+    assert.deepEqual([subscribed.head, subscribed.reset], [base + RESUME_MAX, false]);
     // Live messages sent during the replay follow it, each once.
     for (let i = 0; i < 20; i++) {
       sender.send({ type: "send", room, clientId: `live-${100000 + i}`, text: `live ${i}` });
     }
     await resumer.waitForMessages(room, RESUME_MAX + 20, 60_000);
-    assert.deepEqual(resumer.messages(room).map((m) => m.seq), range(1, RESUME_MAX + 20));
+    assert.deepEqual(
+      resumer.messages(room).map((m) => m.seq),
+      range(base + 1, base + RESUME_MAX + 20),
+    );
     assert.equal(resumer.socket.readyState, WebSocket.OPEN, "the resuming socket stayed open");
     await resumer.close();
     await sender.close();
@@ -302,18 +326,20 @@ Deno.test("a reading member that resumes after missing more than 1 MiB of messag
     const alice = await registerUser(server.url, "alice");
     const bob = await registerUser(server.url, "bob");
     const room = (await createRoom(server.url, alice, [bob])).id;
+    // Bob last saw the room right after joining; he missed everything sent since.
+    const base = await roomHead(server.url, bob, room);
     const sender = new TestSocket(server.url, alice);
     await sender.next("welcome");
     const missed = 300; // 300 × 4 KB = 1.2 MB, well under RESUME_MAX messages
     const text = "x".repeat(3990);
     await flood(sender, room, missed, text, 20);
 
-    const resumed = new ReadingMember(server, bob, room, 0, text);
+    const resumed = new ReadingMember(server, bob, room, base, text);
     await resumed.ready;
     const all = await resumed.waitFor(missed, 10_000);
     assert.equal(resumed.closeCode, undefined, `closed with ${resumed.closeCode}`);
     assert.ok(all, `got ${resumed.seqs.length} of ${missed}`);
-    assert.deepEqual(resumed.seqs, range(1, missed));
+    assert.deepEqual(resumed.seqs, range(base + 1, base + missed));
     assert.deepEqual([...resumed.indexes.values()], range(0, missed - 1));
     await resumed.close();
     await sender.close();
@@ -354,7 +380,7 @@ Deno.test("a burst within the default send limits from eight members at once doe
       `closed with ${reader.closeCode} after ${reader.seqs.length} messages`,
     );
     assert.ok(all, `got ${reader.seqs.length} of ${8 * burst}`);
-    assert.deepEqual(reader.seqs, range(1, 8 * burst));
+    assert.deepEqual(reader.seqs, range(reader.head + 1, reader.head + 8 * burst));
     await reader.close();
     await Promise.all(senders.map((socket) => socket.close()));
   });

@@ -47,7 +47,11 @@ export async function api<T>(
   return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T };
 }
 
-/** Creates a room as `owner` and has every other user join it. */
+/**
+ * Creates a room as `owner` and has every other user join it. Each join stores an "X joined"
+ * system message, so the room's head is not 0 afterwards when there are members (see
+ * {@linkcode roomHead}).
+ */
 export async function createRoom(
   baseUrl: string,
   owner: TestUser,
@@ -61,6 +65,21 @@ export async function createRoom(
     if (joined.status !== 200) throw new Error(`join: ${joined.status}`);
   }
   return created.body.room;
+}
+
+/**
+ * The room's head (its last stored seq) as the server tells a member who subscribes: tests
+ * count the seqs they expect from it, after their setup stored system messages (joins).
+ */
+export async function roomHead(baseUrl: string, member: TestUser, room: string): Promise<number> {
+  const socket = new TestSocket(baseUrl, member);
+  try {
+    await socket.next("welcome");
+    socket.send({ type: "subscribe", room, ref: "head" });
+    return (await socket.next("subscribed", (frame) => frame.ref === "head")).head;
+  } finally {
+    await socket.close();
+  }
 }
 
 /** A WebSocket speaking the chat protocol, recording every frame it receives. */
