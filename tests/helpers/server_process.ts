@@ -10,6 +10,8 @@ import { freePort } from "./test_server.ts";
 export interface ServerProcess {
   url: string;
   port: number;
+  /** Process id, e.g. to read its memory with {@linkcode residentBytes}. */
+  pid: number;
   /** Sends a signal and waits for the process to end. */
   stop(signal?: Deno.Signal): Promise<void>;
 }
@@ -73,6 +75,7 @@ export async function spawnServer(options: SpawnOptions): Promise<ServerProcess>
   return {
     url,
     port,
+    pid: child.pid,
     async stop(signal: Deno.Signal = "SIGTERM") {
       try {
         child.kill(signal);
@@ -83,4 +86,12 @@ export async function spawnServer(options: SpawnOptions): Promise<ServerProcess>
       await drain;
     },
   };
+}
+
+/** Resident memory of process `pid` (`VmRSS` from `/proc`), in bytes. */
+export async function residentBytes(pid: number): Promise<number> {
+  const status = await Deno.readTextFile(`/proc/${pid}/status`);
+  const kib = status.match(/^VmRSS:\s+(\d+) kB$/m)?.[1];
+  if (kib === undefined) throw new Error(`no VmRSS for process ${pid}`);
+  return Number(kib) * 1024;
 }
