@@ -150,8 +150,13 @@ export async function createChatServer(options: ChatServerOptions): Promise<Chat
       sendLimiter: new TokenBuckets(clock, limits.sendRatePerSecond, limits.sendBurst),
       floodGuard: new FloodGuard(clock, limits.sameTextMax),
       broker,
-      canPost: (room, userId) => directMessages.canPost(room, userId),
-      isMuted: (room, userId) => moderation.isMuted(room, userId),
+      // One membership read answers member and muted; direct rooms also need a friendship.
+      readPostingRefusal: async (room, userId) => {
+        const membership = await rooms.membership(room, userId);
+        if (!membership) return "not_member";
+        if (!await directMessages.canPost(room, userId)) return "not_friends";
+        return membership.muted ? "muted" : undefined;
+      },
       presence: presenceTracker,
     },
     connectionLimiter: new ConnectionLimiter(

@@ -45,15 +45,10 @@ export interface ConnectionDeps {
   /** Fan-out for best-effort events (typing). */
   broker: Broker;
   /**
-   * Whether a member may post (send, typing) in a room; direct rooms need a current
-   * friendship. Absent: every member may post.
+   * Why a user may not post (send, typing) in a room, read from the store, or undefined when
+   * they may. Remembered per socket by {@linkcode PostingRights}.
    */
-  canPost?: (room: string, userId: string) => Promise<boolean>;
-  /**
-   * Whether a member is muted in a room: their sends and typing are refused with `muted`.
-   * Absent: nobody is. With `canPost`, read through {@linkcode PostingRights}.
-   */
-  isMuted?: (room: string, userId: string) => Promise<boolean>;
+  readPostingRefusal: (room: string, userId: string) => Promise<PostingRefusal | undefined>;
   /** Told when the connection opens and when it has closed. Absent: no presence. */
   presence?: Pick<PresenceTracker, "opened" | "closed">;
 }
@@ -169,7 +164,7 @@ export class ChatConnection implements Peer {
         return;
       case "typing": {
         const refusal = await this.#postingRefusal(frame.room);
-        if (refusal === "not_member") return this.#notMember(frame);
+        if (refusal === "not_member" || refusal === "not_friends") return this.#notMember(frame);
         if (refusal) return;
         const now = this.#deps.clock.now();
         // Best-effort and throttled: at most one notice per room per interval is passed on.
@@ -185,7 +180,11 @@ export class ChatConnection implements Peer {
         return;
       }
       case "subscribe":
-        if (!await this.#isMember(frame.room, true)) return this.#notMember(frame);
+        // Fresh, and it also reads the posting rights, so the first send costs no read.
+        if (await this.#postingRefusal(frame.room, true) === "not_member") {
+          this.#memberOf?.delete(frame.room);
+          return this.#notMember(frame);
+        }
         (this.#memberOf ??= new Set()).add(frame.room);
         await this.#deps.hub.subscribe(this, frame.room, frame.after, frame.ref);
         return;
@@ -207,7 +206,8 @@ export class ChatConnection implements Peer {
       }
       case "send": {
         const refusal = await this.#postingRefusal(frame.room);
-        if (refusal === "not_member") return this.#notMember(frame);
+        // A direct room after an unfriend or block: readable, and refused like a stranger's.
+        if (refusal === "not_member" || refusal === "not_friends") return this.#notMember(frame);
         if (refusal === "muted") {
           return this.#send({
             type: "error",
@@ -288,14 +288,12 @@ export class ChatConnection implements Peer {
   }
 
   /** Membership, a current friendship for direct rooms, and no mute. */
-  #postingRefusal(room: string): Promise<PostingRefusal | undefined> {
-    this.#postingRights ??= new PostingRights({
-      // Fresh: the remembered answer already stands in for the membership cache.
-      isMember: (room) => this.#isMember(room, true),
-      canPost: (room) => this.#deps.canPost?.(room, this.userId) ?? Promise.resolve(true),
-      isMuted: (room) => this.#deps.isMuted?.(room, this.userId) ?? Promise.resolve(false),
-    }, this.#deps.clock);
-    return this.#postingRights.refusal(room);
+  #postingRefusal(room: string, fresh = false): Promise<PostingRefusal | undefined> {
+    this.#postingRights ??= new PostingRights(
+      (room) => this.#deps.readPostingRefusal(room, this.userId),
+      this.#deps.clock,
+    );
+    return this.#postingRights.refusal(room, fresh);
   }
 
   #notMember(frame: Extract<ClientFrame, { room: string }>): void {

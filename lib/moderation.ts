@@ -89,11 +89,6 @@ export class Moderation {
     this.#post = post;
   }
 
-  /** True when the user is muted in the room (read from KV). */
-  async isMuted(roomId: string, userId: string): Promise<boolean> {
-    return (await this.#kv.get<Membership>(keys.roomMember(roomId, userId))).value?.muted === true;
-  }
-
   /** The room, the viewer's role and the member list; null unless the viewer is a member. */
   async details(roomId: string, viewerId: string): Promise<RoomDetails | null> {
     const [room, mine] = await this.#kv.getMany<[RoomRecord, Membership]>([

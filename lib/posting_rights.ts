@@ -11,47 +11,45 @@ import type { Clock } from "./clock.ts";
 /** How long an answer of "may post" is trusted without a notice, in clock milliseconds. */
 export const POSTING_RIGHTS_TTL_MS = 10_000;
 
-/** Why a user may not post in a room. */
-export type PostingRefusal = "not_member" | "muted";
+/**
+ * Why a user may not post in a room: not a member; a member of a direct room whose two
+ * members are no longer friends (they may still read it); muted.
+ */
+export type PostingRefusal = "not_member" | "not_friends" | "muted";
 
-/** The reads behind an answer, each straight from the store. */
-export interface PostingChecks {
-  /** Whether the user is a member of the room. */
-  isMember(room: string): Promise<boolean>;
-  /** Whether a member may post at all (a direct room needs a current friendship). */
-  canPost(room: string): Promise<boolean>;
-  /** Whether the member is muted in the room. */
-  isMuted(room: string): Promise<boolean>;
-}
+/** Reads the answer straight from the store: why the user may not post in `room`, if so. */
+export type ReadPostingRefusal = (room: string) => Promise<PostingRefusal | undefined>;
 
 /** One connection's answers to "may this user post in this room". */
 export class PostingRights {
-  #checks: PostingChecks;
+  #read: ReadPostingRefusal;
   #clock: Clock;
   /** Rooms where posting was allowed, and the clock time that was read. */
   #allowedAt = new Map<string, number>();
   /** Bumped by every notice, so an answer read across one is not remembered. */
   #generation = 0;
 
-  /** Answers from `checks`, remembered by `clock` time. */
-  constructor(checks: PostingChecks, clock: Clock) {
-    this.#checks = checks;
+  /** Answers from `read`, remembered by `clock` time. */
+  constructor(read: ReadPostingRefusal, clock: Clock) {
+    this.#read = read;
     this.#clock = clock;
   }
 
-  /** Why the user may not post in `room` now, or undefined when they may. */
-  async refusal(room: string): Promise<PostingRefusal | undefined> {
+  /**
+   * Why the user may not post in `room` now, or undefined when they may. `fresh` reads the
+   * store even when a recent answer is remembered (and remembers the new one).
+   */
+  async refusal(room: string, fresh = false): Promise<PostingRefusal | undefined> {
     const now = this.#clock.now();
     const allowedAt = this.#allowedAt.get(room);
-    if (allowedAt !== undefined && now - allowedAt < POSTING_RIGHTS_TTL_MS) return undefined;
+    if (!fresh && allowedAt !== undefined && now - allowedAt < POSTING_RIGHTS_TTL_MS) {
+      return undefined;
+    }
     this.#allowedAt.delete(room);
     const generation = this.#generation;
-    if (!await this.#checks.isMember(room) || !await this.#checks.canPost(room)) {
-      return "not_member";
-    }
-    if (await this.#checks.isMuted(room)) return "muted";
-    if (generation === this.#generation) this.#allowedAt.set(room, now);
-    return undefined;
+    const refusal = await this.#read(room);
+    if (refusal === undefined && generation === this.#generation) this.#allowedAt.set(room, now);
+    return refusal;
   }
 
   /** Forgets the answer for `room`, or for every room when none is given. */

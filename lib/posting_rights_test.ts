@@ -1,14 +1,14 @@
 import assert from "node:assert/strict";
 import { FakeClock } from "../tests/helpers/fake_clock.ts";
-import { POSTING_RIGHTS_TTL_MS, type PostingChecks, PostingRights } from "./posting_rights.ts";
+import { POSTING_RIGHTS_TTL_MS, PostingRights, type ReadPostingRefusal } from "./posting_rights.ts";
 
-/** Checks backed by mutable sets, counting the reads. */
+/** A store read backed by mutable sets, counting the reads. */
 function checksOf() {
   const state = { members: new Set(["room"]), muted: new Set<string>(), reads: 0 };
-  const checks: PostingChecks = {
-    isMember: (room) => Promise.resolve(++state.reads > 0 && state.members.has(room)),
-    canPost: () => Promise.resolve(true),
-    isMuted: (room) => Promise.resolve(state.muted.has(room)),
+  const checks: ReadPostingRefusal = (room) => {
+    state.reads++;
+    if (!state.members.has(room)) return Promise.resolve("not_member");
+    return Promise.resolve(state.muted.has(room) ? "muted" : undefined);
   };
   return { state, checks };
 }
@@ -44,14 +44,11 @@ Deno.test("PostingRights does not remember an answer read while a change notice 
   const { state, checks } = checksOf();
   const gate = Promise.withResolvers<void>();
   const asked = Promise.withResolvers<void>();
-  const rights = new PostingRights({
-    ...checks,
-    isMuted: async (room) => {
-      const answer = await checks.isMuted(room); // read now, answered later
-      asked.resolve();
-      await gate.promise;
-      return answer;
-    },
+  const rights = new PostingRights(async (room) => {
+    const answer = await checks(room); // read now, answered later
+    asked.resolve();
+    await gate.promise;
+    return answer;
   }, clock);
   const pending = rights.refusal("room");
   await asked.promise;
@@ -60,6 +57,17 @@ Deno.test("PostingRights does not remember an answer read while a change notice 
   gate.resolve();
   assert.equal(await pending, undefined, "read before the mute landed");
   assert.equal(await rights.refusal("room"), "muted", "not remembered: read again");
+});
+
+Deno.test("PostingRights.refusal() with fresh reads the store even while an answer is remembered", async () => {
+  const clock = new FakeClock();
+  const { state, checks } = checksOf();
+  const rights = new PostingRights(checks, clock);
+  assert.equal(await rights.refusal("room"), undefined);
+  state.muted.add("room");
+  assert.equal(await rights.refusal("room"), undefined, "remembered");
+  assert.equal(await rights.refusal("room", true), "muted");
+  assert.equal(state.reads, 2);
 });
 
 Deno.test("PostingRights never remembers a refusal: a member added later may post at once", async () => {

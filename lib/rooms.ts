@@ -189,7 +189,12 @@ export class Rooms {
 
   /** True when the user is a member of the room. */
   async isMember(roomId: string, userId: string): Promise<boolean> {
-    return (await this.#kv.get(keys.roomMember(roomId, userId))).versionstamp !== null;
+    return (await this.membership(roomId, userId)) !== null;
+  }
+
+  /** The user's membership of the room (role, mute), or null when they are not a member. */
+  async membership(roomId: string, userId: string): Promise<Membership | null> {
+    return (await this.#kv.get<Membership>(keys.roomMember(roomId, userId))).value;
   }
 
   async #joinedIds(userId: string): Promise<Set<string>> {
