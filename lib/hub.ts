@@ -49,7 +49,8 @@ export interface HubOptions {
   reconcileDelayMs?: number;
   /**
    * Every this often, check the head of every subscribed room (in batches), so a quiet room
-   * whose events were all lost (a broker outage) still catches up. Default 5 s.
+   * whose events were all lost (a broker outage) still catches up. Only once an event from
+   * another node arrived: with one node nothing is lost. Default 5 s.
    */
   sweepIntervalMs?: number;
 }
@@ -59,6 +60,8 @@ export const CLOSE_SESSION_ENDED = 4001;
 /** Close code for a resume replay the store could not serve; the client resumes again. */
 export const CLOSE_REPLAY_FAILED = 1011;
 const PAGE = 500;
+/** Rooms whose newest seq one sweep read asks for. */
+const SWEEP_SLICE = 100;
 /** Messages read from the store per page of a resume replay. */
 const REPLAY_PAGE = 100;
 
@@ -89,6 +92,8 @@ export class Hub {
   /** Replays under way, for {@linkcode Hub.idle}. */
   #replaying = new Set<Promise<void>>();
   #sweeping = false;
+  /** Set by the first event from another node: only then can events be lost. */
+  #heardOtherNode = false;
 
   /** Reads gaps and replays from `store`. */
   constructor(store: MessageStore, options: HubOptions = {}) {
@@ -209,6 +214,7 @@ export class Hub {
    * another node (which the broker may have dropped some of) schedule a head check.
    */
   handle(event: BrokerEvent, fromThisNode = false): void {
+    if (!fromThisNode) this.#heardOtherNode = true;
     switch (event.kind) {
       case "messages": {
         const state = this.#rooms.get(event.room);
@@ -340,22 +346,27 @@ export class Hub {
   }
 
   /**
-   * Reads the newest seq of every subscribed room, many per store read, and catches up the
-   * rooms that are behind. One sweep at a time.
+   * Reads the newest seq of every subscribed room, a slice of rooms at a time so commits are
+   * not held up behind the reads, and catches up the rooms that are behind. One sweep at a
+   * time, and only once another node has been heard from: events of this node alone are
+   * never dropped.
    */
   async #sweep(): Promise<void> {
-    if (this.#sweeping) return;
+    if (this.#sweeping || !this.#heardOtherNode) return;
     this.#sweeping = true;
     try {
       const rooms = [...this.#rooms.keys()];
-      const newest = await this.#store.lastMessages(rooms);
-      rooms.forEach((room, i) => {
-        const state = this.#rooms.get(room);
-        const head = newest[i]?.seq ?? 0;
-        if (state && state.lastSeq >= 0 && head > state.lastSeq) {
-          this.#enqueue(room, state, () => this.#catchUp(room, state));
-        }
-      });
+      for (let start = 0; start < rooms.length; start += SWEEP_SLICE) {
+        const slice = rooms.slice(start, start + SWEEP_SLICE);
+        const newest = await this.#store.lastMessages(slice);
+        slice.forEach((room, i) => {
+          const state = this.#rooms.get(room);
+          const head = newest[i]?.seq ?? 0;
+          if (state && state.lastSeq >= 0 && head > state.lastSeq) {
+            this.#enqueue(room, state, () => this.#catchUp(room, state));
+          }
+        });
+      }
     } catch (error) {
       console.error("hub: sweep failed", error);
     } finally {

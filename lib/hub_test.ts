@@ -278,6 +278,24 @@ Deno.test("Hub.handle() of this node's own events reads no head later: they are 
   }, { reconcileDelayMs: 1 });
 });
 
+Deno.test("Hub's periodic sweep reads nothing while no other node was ever heard from", async () => {
+  await withHub(async ({ hub, store, peer }) => {
+    let reads = 0;
+    const lastMessages = store.lastMessages.bind(store);
+    store.lastMessages = (rooms) => {
+      reads++;
+      return lastMessages(rooms);
+    };
+    await hub.subscribe(peer(), "room", undefined);
+    hub.handle({ kind: "typing", room: "room", user: "u9", name: "me" }, true);
+    hub.start();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.equal(reads, 0);
+    hub.handle({ kind: "typing", room: "room", user: "u9", name: "other" }, false);
+    await waitFor(() => reads > 0);
+  }, { sweepIntervalMs: 10 });
+});
+
 Deno.test("Hub.handle() does not resend messages of repeated or out-of-date events", async () => {
   await withHub(async ({ hub, append, peer }) => {
     const alice = peer();
@@ -447,7 +465,9 @@ Deno.test("Hub's periodic sweep brings a quiet room up to date when every event 
   await withHub(async ({ hub, append, peer }) => {
     const alice = peer();
     await hub.subscribe(alice, "room", undefined);
-    await append(3); // No event at all reaches the hub (a broker outage).
+    // Another node exists: it was heard from once, in another room.
+    hub.handle({ kind: "typing", room: "elsewhere", user: "u9", name: "someone" }, false);
+    await append(3); // No event of this room reaches the hub (a broker outage).
     hub.start();
     await waitFor(() => alice.seqs().length >= 3);
     await hub.idle();
