@@ -67,10 +67,11 @@ const REPLAY_PAGE = 100;
 
 interface RoomState {
   /**
-   * Each subscriber and the last seq live delivery gave it; `Number.MAX_SAFE_INTEGER` while its
-   * `subscribed` is pending or its replay runs, so live delivery passes it by.
+   * Each subscriber, and whether live delivery gives it each new message: false while its
+   * `subscribed` is pending or its replay runs. A live subscriber has every seq up to
+   * `lastSeq`, so it needs no seq of its own.
    */
-  subscribers: Map<Peer, number>;
+  subscribers: Map<Peer, boolean>;
   /** The replay each catching-up subscriber runs, so a newer subscribe supersedes an older. */
   replays: Map<Peer, object>;
   /** Last seq delivered on this node; -1 until read from the store. */
@@ -142,7 +143,7 @@ export class Hub {
     if (!rooms) return Promise.resolve();
     rooms.add(room);
     const state = this.#roomState(room);
-    state.subscribers.set(peer, Number.MAX_SAFE_INTEGER);
+    state.subscribers.set(peer, false);
     const replay = {};
     state.replays.set(peer, replay);
     return this.#enqueue(room, state, () => {
@@ -152,7 +153,7 @@ export class Hub {
       peer.send(encodeServerFrame({ type: "subscribed", ref, room, head, reset }));
       if (after === undefined || reset || after === head) {
         state.replays.delete(peer);
-        state.subscribers.set(peer, head);
+        state.subscribers.set(peer, true);
         return Promise.resolve();
       }
       const running = this.#replay(peer, room, state, replay, after).catch((error) => {
@@ -181,7 +182,7 @@ export class Hub {
     while (current()) {
       if (from >= state.lastSeq) {
         state.replays.delete(peer);
-        state.subscribers.set(peer, from);
+        state.subscribers.set(peer, true);
         return;
       }
       const page = await this.#store.after(room, from, Math.min(REPLAY_PAGE, state.lastSeq - from));
@@ -324,12 +325,7 @@ export class Hub {
       // A hole the store could not fill yet stops delivery; the reconcile check retries it.
       if (message.seq !== state.lastSeq + 1) break;
       const frame = frameOf(message);
-      for (const [peer, given] of state.subscribers) {
-        if (given < message.seq) {
-          state.subscribers.set(peer, message.seq);
-          peer.send(frame);
-        }
-      }
+      for (const [peer, live] of state.subscribers) if (live) peer.send(frame);
       state.lastSeq = message.seq;
     }
   }
