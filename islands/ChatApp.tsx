@@ -335,6 +335,7 @@ export default function ChatApp({ user, rooms, ...initial }: ChatAppProps) {
               unreadOf={(id) => client.room(id).unread.value}
               newestOf={(id) => client.room(id).list.value.at(-1)}
               isOnline={(id) => client.isOnline(id)}
+              nameOf={(id, username) => names.nameOf(id, username)}
               onSelect={select}
               hasMore={convs.next !== undefined}
               loading={loadingMore}

@@ -22,6 +22,8 @@ export interface ConversationListProps {
   newestOf: (id: string) => ChatMessage | undefined;
   /** Whether a DM's peer is online; read from signals, so the dots update by themselves. */
   isOnline: (userId: string) => boolean;
+  /** A user's current display name (`username` until known); read from signals. */
+  nameOf: (userId: string, username: string) => string;
   /** Shows a room. */
   onSelect: (id: string) => void;
   /** True while more conversations can be loaded. */
@@ -39,7 +41,7 @@ export interface ConversationListProps {
  * conversation shows a green dot while the peer is online.
  */
 export default function ConversationList(props: ConversationListProps) {
-  const { direct, userId, selected, unreadOf, newestOf, isOnline, onSelect } = props;
+  const { direct, userId, selected, unreadOf, newestOf, isOnline, nameOf, onSelect } = props;
   const peers = new Map(direct.map((dm) => [dm.id, dm.peer]));
   const items = props.conversations.map((c) => withNewest(c, newestOf(c.room.id)))
     .sort(byActivity);
@@ -82,7 +84,9 @@ export default function ConversationList(props: ConversationListProps) {
                         <span class="conversation-preview" data-testid="conversation-preview">
                           {last.from === SYSTEM_SENDER
                             ? last.preview
-                            : `${last.from === userId ? "You" : last.author}: ${last.preview}`}
+                            : `${
+                              last.from === userId ? "You" : nameOf(last.from, last.author)
+                            }: ${last.preview}`}
                         </span>
                       )}
                     </span>

@@ -73,6 +73,8 @@ Deno.test("two users become friends through the UI, live, and exchange direct me
       .getByText("down the rabbit hole", { exact: true }).waitFor();
     await bob.page.getByTestId("dm-item").getByText("@ Alice Liddell", { exact: true }).waitFor();
     await bob.page.locator(".author").getByText("Alice Liddell", { exact: true }).waitFor();
+    await bob.page.getByTestId("dm-item").getByTestId("conversation-preview")
+      .getByText("Alice Liddell: Hi Bob!", { exact: true }).waitFor();
 
     // Alice blocks Bob from the friend menu, finds him under Blocked, and unblocks him.
     const bobItem = alice.page.locator("[data-testid=friend-item][data-username=bob]");
