@@ -92,7 +92,7 @@ export async function createChatServer(options: ChatServerOptions): Promise<Chat
   const unsubscribe = broker.subscribe((event, fromThisNode) => hub.handle(event, fromThisNode));
   const writer = new MessageWriter(store, (room, messages) => {
     broker.publish({ kind: "messages", room, messages });
-  });
+  }, { lingerMs: config.commitLingerMs });
   const accounts = new Accounts(kv, clock);
   const sessions = new Sessions(kv, clock, config.sessionTtlMs);
   const rooms = new Rooms(kv, clock);

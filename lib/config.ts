@@ -14,6 +14,11 @@ export interface Config {
   /** `HEARTBEAT_MS`: server ping interval; a peer silent for twice as long is dropped. */
   heartbeatMs: number;
   /**
+   * `COMMIT_LINGER_MS`: how long a busy writer waits to gather more messages into one KV
+   * commit (see `message_writer.ts`); 0 never waits. Default 3.
+   */
+  commitLingerMs: number;
+  /**
    * `REDIS_URL` (`redis://[[user]:password@]host[:port][/db]`, or `rediss://`): when set, nodes
    * exchange events through Redis pub/sub, so separate processes and machines can serve one
    * chat; when unset, through BroadcastChannel (the workers of one process, or Deno Deploy).
@@ -61,6 +66,7 @@ export function readConfig(env: Record<string, string | undefined>): Config {
       .filter((origin) => origin.length > 0).map((origin) => new URL(origin).origin),
     sessionTtlMs: intFrom(env, "SESSION_TTL_HOURS", 720, 1, 24 * 365) * 3_600_000,
     heartbeatMs: intFrom(env, "HEARTBEAT_MS", 25_000, 1_000, 600_000),
+    commitLingerMs: intFrom(env, "COMMIT_LINGER_MS", 3, 0, 100),
     redisUrl: redisUrlFrom(env.REDIS_URL),
     limits: {
       sendRatePerSecond: intFrom(env, "SEND_RATE", 10, 1, 1_000_000),
