@@ -52,6 +52,14 @@ async function say(socket: TestSocket, room: string, clientId: string, text: str
 
 const ids = (conversations: Conversation[]) => conversations.map((c) => c.room.id);
 
+/**
+ * Activity is a millisecond clock, and two acks can come within one millisecond: tests that
+ * expect one message to be newer than the previous wait for the next millisecond first.
+ */
+function nextMillisecond(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 2));
+}
+
 Deno.test("conversations list groups and direct conversations by last activity, with previews", async () => {
   await withServer(async (server) => {
     const alice = await registerUser(server.url, "alice");
@@ -64,6 +72,7 @@ Deno.test("conversations list groups and direct conversations by last activity, 
     const b = await connect(server, bob);
 
     const busyAt = await say(b, busy.id, "busy-00001", "hello busy room");
+    await nextMillisecond();
     const long = "🦕".repeat(100);
     const dmAt = await say(b, dm.id, "dm-0000001", long);
     let first = await page(server, alice);
@@ -87,6 +96,7 @@ Deno.test("conversations list groups and direct conversations by last activity, 
     assert.equal(empty!.last, undefined);
     assert.ok(empty!.activity <= busyAt);
 
+    await nextMillisecond();
     await say(a, quiet.id, "quiet-0001", "now I am the newest");
     first = await page(server, alice);
     assert.deepEqual(ids(first.conversations), [quiet.id, dm.id, busy.id]);
@@ -110,6 +120,7 @@ Deno.test("conversation pages cover every room of the user exactly once and neve
     const c = await connect(server, carol);
     for (const [i, room] of [mine[2]!, mine[5]!, mine[0]!].entries()) {
       await say(a, room, `mine-${i}-0000`, `message ${i}`);
+      await nextMillisecond();
     }
     for (const [i, room] of others.entries()) await say(c, room, `other-${i}-000`, "not yours");
 
