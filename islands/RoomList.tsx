@@ -1,6 +1,7 @@
 import type { ComponentChildren } from "preact";
 import type { DirectRoom, RoomSummary } from "../lib/api_types.ts";
 import { roomHash } from "../client/room_hash.ts";
+import Avatar from "./Avatar.tsx";
 
 /** Props of {@linkcode RoomList}. */
 export interface RoomListProps {
@@ -38,7 +39,7 @@ export interface RoomListProps {
  */
 export default function RoomList(props: RoomListProps) {
   const { joined, direct, discover, selected, unreadOf, onSelect, onJoin, joining, error } = props;
-  const link = (id: string, label: string) => {
+  const link = (id: string, label: string, room?: RoomSummary) => {
     const unread = id === selected ? 0 : unreadOf(id);
     return (
       <a
@@ -47,6 +48,7 @@ export default function RoomList(props: RoomListProps) {
         aria-current={id === selected ? "page" : undefined}
         onClick={() => onSelect(id)}
       >
+        {room && <Avatar id={room.id} name={room.name} url={room.avatarUrl} small />}
         <span class="room-name">{label}</span>
         {unread > 0 && (
           <span class="badge" aria-label={`${unread} unread`}>
@@ -67,7 +69,7 @@ export default function RoomList(props: RoomListProps) {
           <ul class="room-list">
             {joined.map((room) => (
               <li key={room.id} data-testid="room-item" data-room-id={room.id}>
-                {link(room.id, `# ${room.name}`)}
+                {link(room.id, `# ${room.name}`, room)}
               </li>
             ))}
           </ul>
@@ -91,6 +93,7 @@ export default function RoomList(props: RoomListProps) {
           <ul class="discover-list">
             {discover.map((room) => (
               <li key={room.id} data-testid="discover-item" data-room-id={room.id}>
+                <Avatar id={room.id} name={room.name} url={room.avatarUrl} small />
                 <div class="discover-text">
                   <span class="room-name"># {room.name}</span>
                   {room.topic && <span class="discover-topic">{room.topic}</span>}
