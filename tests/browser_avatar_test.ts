@@ -7,21 +7,18 @@
  */
 import assert from "node:assert/strict";
 import { Buffer } from "node:buffer";
-import type { Browser, Locator, Page } from "playwright-core";
+import type { Locator, Page } from "playwright-core";
 import {
   createRoomThroughForm,
   eventually,
   joinFromDiscover,
-  launchChromium,
   markPage,
-  openPage,
   pageMark,
   registerThroughForm,
   sendThroughComposer,
-  type UserPage,
+  withBrowserChat,
 } from "./helpers/browser.ts";
 import { encodePng } from "./helpers/png.ts";
-import { startTestServer } from "./helpers/test_server.ts";
 
 const SHOTS = "/tmp";
 
@@ -64,15 +61,10 @@ async function avatarUrlOf(page: Page): Promise<string> {
   );
 }
 
-Deno.test("an avatar cropped and uploaded in the browser shows next to the author's messages for a roommate, and changes live", async () => {
-  const server = await startTestServer();
-  let browser: Browser | undefined;
-  const pages: UserPage[] = [];
-  try {
-    browser = await launchChromium();
-    const alice = await openPage(browser);
-    const bob = await openPage(browser);
-    pages.push(alice, bob);
+Deno.test("an avatar cropped and uploaded in the browser shows next to the author's messages for a roommate, and changes live", () =>
+  withBrowserChat(async ({ server, open }) => {
+    const alice = await open();
+    const bob = await open();
     await registerThroughForm(alice.page, server.url, "alice");
     await createRoomThroughForm(alice.page, "faces");
     await registerThroughForm(bob.page, server.url, "bob");
@@ -111,12 +103,4 @@ Deno.test("an avatar cropped and uploaded in the browser shows next to the autho
     await bob.page.screenshot({ path: `${SHOTS}/avatar-room.png` });
 
     assert.deepEqual([await pageMark(alice.page), await pageMark(bob.page)], marks, "no reload");
-    for (const { errors, cspViolations } of pages) {
-      assert.deepEqual(errors, []);
-      assert.deepEqual(cspViolations, []);
-    }
-  } finally {
-    await browser?.close();
-    await server.close();
-  }
-});
+  }));

@@ -9,21 +9,19 @@
  * @module
  */
 import assert from "node:assert/strict";
-import type { Browser } from "playwright-core";
 import { roomHash } from "../client/room_hash.ts";
 import { USERNAME_RULE } from "../lib/accounts.ts";
 import { type Config, readConfig } from "../lib/config.ts";
 import {
+  type BrowserChat,
   connectionState,
   createRoomThroughForm,
   eventually,
   joinFromDiscover,
-  launchChromium,
   markPage,
   messageSeqs,
   messagesWithText,
   messageTexts,
-  openPage,
   pageMark,
   pageUser,
   registerThroughForm,
@@ -34,6 +32,7 @@ import {
   TEST_PASSWORD,
   type UserPage,
   waitForConnection,
+  withBrowserChat,
 } from "./helpers/browser.ts";
 import { api, registerUser, TestSocket, type TestUser } from "./helpers/chat_client.ts";
 import { startTestServer } from "./helpers/test_server.ts";
@@ -46,39 +45,13 @@ const FAST_HEARTBEAT: Partial<Config> = { heartbeatMs: 1_000 };
 /** Reconnecting waits out a jittered backoff; generous for loaded CI machines. */
 const RECONNECT_TIMEOUT_MS = 20_000;
 
-interface Chat {
-  /** The server, such as `http://127.0.0.1:PORT`. */
-  url: string;
-  browser: Browser;
-  /** Opens a page in a new browser context: a separate user with empty cookies and storage. */
-  open(): Promise<UserPage>;
-}
-
-/** Runs `fn` with a fresh server and browser; closes both and fails on page errors. */
-async function withChat(config: Partial<Config>, fn: (chat: Chat) => Promise<void>) {
-  const server = await startTestServer({ config });
-  let browser: Browser | undefined;
-  const pages: UserPage[] = [];
-  try {
-    browser = await launchChromium();
-    const open = async () => {
-      const page = await openPage(browser!);
-      pages.push(page);
-      return page;
-    };
-    await fn({ url: server.url, browser, open });
-    for (const { errors, cspViolations } of pages) {
-      assert.deepEqual(errors, [], "uncaught errors in a page");
-      assert.deepEqual(cspViolations, [], "Content Security Policy violations in a page");
-    }
-  } finally {
-    await browser?.close();
-    await server.close();
-  }
+/** Runs `fn` with a fresh server (with `config`) and browser; see `withBrowserChat`. */
+function withChat(config: Partial<Config>, fn: (chat: BrowserChat) => Promise<void>) {
+  return withBrowserChat(fn, { config });
 }
 
 /** Alice creates a room through the UI; Bob, in another context, joins it from Discover. */
-async function twoUsersInRoom(chat: Chat, roomName: string) {
+async function twoUsersInRoom(chat: BrowserChat, roomName: string) {
   const alice = await chat.open();
   await registerThroughForm(alice.page, chat.url, "alice");
   const room = await createRoomThroughForm(alice.page, roomName);

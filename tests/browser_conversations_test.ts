@@ -6,44 +6,27 @@
  * @module
  */
 import assert from "node:assert/strict";
-import type { Browser, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { systemClock } from "../lib/clock.ts";
 import { Rooms } from "../lib/rooms.ts";
 import {
   createRoomThroughForm,
   eventually,
   joinFromDiscover,
-  launchChromium,
-  openPage,
   pageUser,
   registerThroughForm,
   screenshot,
   sendThroughComposer,
   type UserPage,
+  withBrowserChat,
 } from "./helpers/browser.ts";
-import { startTestServer, type TestServer } from "./helpers/test_server.ts";
+import { type TestServer } from "./helpers/test_server.ts";
 
-async function withChat(
+/** Runs `fn` with a fresh server and browser; see `withBrowserChat`. */
+function withChat(
   fn: (server: TestServer, open: () => Promise<UserPage>) => Promise<void>,
 ): Promise<void> {
-  const server = await startTestServer();
-  let browser: Browser | undefined;
-  const pages: UserPage[] = [];
-  try {
-    browser = await launchChromium();
-    await fn(server, async () => {
-      const page = await openPage(browser!);
-      pages.push(page);
-      return page;
-    });
-    for (const { errors, cspViolations } of pages) {
-      assert.deepEqual(errors, [], "uncaught errors in a page");
-      assert.deepEqual(cspViolations, [], "Content Security Policy violations in a page");
-    }
-  } finally {
-    await browser?.close();
-    await server.close();
-  }
+  return withBrowserChat((chat) => fn(chat.server, chat.open));
 }
 
 /** Room names of the conversation list, top to bottom. */

@@ -5,30 +5,21 @@
  * @module
  */
 import assert from "node:assert/strict";
-import type { Browser } from "playwright-core";
 import {
   eventually,
-  launchChromium,
   markPage,
   messageTexts,
-  openPage,
   pageMark,
   registerThroughForm,
   screenshot,
   sendThroughComposer,
-  type UserPage,
+  withBrowserChat,
 } from "./helpers/browser.ts";
-import { startTestServer } from "./helpers/test_server.ts";
 
-Deno.test("two users become friends through the UI, live, and exchange direct messages live", async () => {
-  const server = await startTestServer();
-  let browser: Browser | undefined;
-  const pages: UserPage[] = [];
-  try {
-    browser = await launchChromium();
-    const alice = await openPage(browser);
-    const bob = await openPage(browser);
-    pages.push(alice, bob);
+Deno.test("two users become friends through the UI, live, and exchange direct messages live", () =>
+  withBrowserChat(async ({ server, open }) => {
+    const alice = await open();
+    const bob = await open();
     await registerThroughForm(alice.page, server.url, "alice");
     await registerThroughForm(bob.page, server.url, "bob");
     const marks = [await markPage(alice.page), await markPage(bob.page)];
@@ -94,12 +85,4 @@ Deno.test("two users become friends through the UI, live, and exchange direct me
       .waitFor();
 
     assert.deepEqual([await pageMark(alice.page), await pageMark(bob.page)], marks, "no reload");
-    for (const { errors, cspViolations } of pages) {
-      assert.deepEqual(errors, []);
-      assert.deepEqual(cspViolations, []);
-    }
-  } finally {
-    await browser?.close();
-    await server.close();
-  }
-});
+  }));

@@ -6,31 +6,23 @@
  * @module
  */
 import assert from "node:assert/strict";
-import type { Browser } from "playwright-core";
 import type { InviteLinkView, RoomSummary } from "../lib/api_types.ts";
 import {
   eventually,
-  launchChromium,
-  openPage,
   registerThroughForm,
   screenshot,
   sendThroughComposer,
   TEST_PASSWORD,
   type UserPage,
   waitForConnection,
+  withBrowserChat,
 } from "./helpers/browser.ts";
 import { api, registerUser } from "./helpers/chat_client.ts";
-import { startTestServer } from "./helpers/test_server.ts";
 
-Deno.test("an owner invites by link, mutes and then kicks a member, all through the UI", async () => {
-  const server = await startTestServer();
-  let browser: Browser | undefined;
-  const pages: UserPage[] = [];
-  try {
-    browser = await launchChromium();
-    const owner = await openPage(browser);
-    const guest = await openPage(browser);
-    pages.push(owner, guest);
+Deno.test("an owner invites by link, mutes and then kicks a member, all through the UI", () =>
+  withBrowserChat(async ({ server, open }) => {
+    const owner = await open();
+    const guest = await open();
     await registerThroughForm(owner.page, server.url, "owner");
     await registerThroughForm(guest.page, server.url, "guest");
 
@@ -74,21 +66,10 @@ Deno.test("an owner invites by link, mutes and then kicks a member, all through 
       return (await fetch(`/api/rooms/${id}/members`)).status;
     }, room);
     assert.equal(status, 404, "the kicked guest can no longer read the room");
+  }));
 
-    for (const { errors, cspViolations } of pages) {
-      assert.deepEqual(errors, []);
-      assert.deepEqual(cspViolations, []);
-    }
-  } finally {
-    await browser?.close();
-    await server.close();
-  }
-});
-
-Deno.test("a logged-out visitor opens an invite link, signs up and lands on the join page, then joins", async () => {
-  const server = await startTestServer();
-  let browser: Browser | undefined;
-  try {
+Deno.test("a logged-out visitor opens an invite link, signs up and lands on the join page, then joins", () =>
+  withBrowserChat(async ({ server, open }) => {
     const owner = await registerUser(server.url, "owner");
     const created = await api<{ room: RoomSummary }>(server.url, owner, "POST", "/api/rooms", {
       name: "hideout",
@@ -99,8 +80,7 @@ Deno.test("a logged-out visitor opens an invite link, signs up and lands on the 
       expiresInHours: 1,
       maxUses: 1,
     });
-    browser = await launchChromium();
-    const guest = await openPage(browser);
+    const guest = await open();
     await guest.page.goto(`${server.url}${link.body.url}`);
     await guest.page.waitForURL(/\/login\?next=/);
     await guest.page.getByTestId("auth-next").waitFor();
@@ -117,13 +97,7 @@ Deno.test("a logged-out visitor opens an invite link, signs up and lands on the 
     await waitForConnection(guest.page, "online");
     await guest.page.getByTestId("system-message").getByText("newcomer joined with an invite link")
       .waitFor();
-    assert.deepEqual(guest.errors, []);
-    assert.deepEqual(guest.cspViolations, []);
-  } finally {
-    await browser?.close();
-    await server.close();
-  }
-});
+  }));
 
 async function roomIdOf(user: UserPage): Promise<string> {
   const hash = await user.page.evaluate(() => location.hash);

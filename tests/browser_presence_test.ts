@@ -5,18 +5,15 @@
  * @module
  */
 import assert from "node:assert/strict";
-import type { Browser, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import {
-  launchChromium,
-  openPage,
   pageUser,
   registerThroughForm,
   screenshot,
   sessionOf,
-  type UserPage,
+  withBrowserChat,
 } from "./helpers/browser.ts";
 import { api } from "./helpers/chat_client.ts";
-import { startTestServer } from "./helpers/test_server.ts";
 
 /** Every place the page shows alice's dot: her friend entry, the DM entry, the DM header. */
 function aliceDots(page: Page) {
@@ -27,15 +24,10 @@ function aliceDots(page: Page) {
   ];
 }
 
-Deno.test("a friend's dot goes green when they open the app and goes away when they close the tab", async () => {
-  const server = await startTestServer();
-  let browser: Browser | undefined;
-  const pages: UserPage[] = [];
-  try {
-    browser = await launchChromium();
-    const alice = await openPage(browser);
-    const bob = await openPage(browser);
-    pages.push(alice, bob);
+Deno.test("a friend's dot goes green when they open the app and goes away when they close the tab", () =>
+  withBrowserChat(async ({ server, open }) => {
+    const alice = await open();
+    const bob = await open();
     await registerThroughForm(alice.page, server.url, "alice");
     await registerThroughForm(bob.page, server.url, "bob");
     const aliceUser = await sessionOf(alice.context, await pageUser(alice.page));
@@ -62,13 +54,4 @@ Deno.test("a friend's dot goes green when they open the app and goes away when t
     for (const dot of aliceDots(bob.page)) await dot.waitFor();
     await again.close();
     for (const dot of aliceDots(bob.page)) await dot.waitFor({ state: "detached" });
-
-    for (const { errors, cspViolations } of pages) {
-      assert.deepEqual(errors, []);
-      assert.deepEqual(cspViolations, []);
-    }
-  } finally {
-    await browser?.close();
-    await server.close();
-  }
-});
+  }));

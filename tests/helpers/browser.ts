@@ -15,7 +15,9 @@ import {
 import type { ConnectionStatus } from "../../client/chat_client.ts";
 import { roomFromHash } from "../../client/room_hash.ts";
 import type { PublicUser } from "../../lib/api_types.ts";
+import assert from "node:assert/strict";
 import type { TestUser } from "./chat_client.ts";
+import { startTestServer, type TestServer, type TestServerOptions } from "./test_server.ts";
 
 /** Password every browser-registered test user gets. */
 export const TEST_PASSWORD = "correct horse battery";
@@ -81,6 +83,55 @@ export async function openPage(browser: Browser): Promise<UserPage> {
     if (/Content Security Policy/i.test(message.text())) cspViolations.push(message.text());
   });
   return { context, page, errors, cspViolations };
+}
+
+/** A fresh chat server and Chromium, for one browser test. */
+export interface BrowserChat {
+  /** The server, such as `http://127.0.0.1:PORT`. */
+  url: string;
+  /** The server itself, for checks behind the UI (its KV, its hub). */
+  server: TestServer;
+  browser: Browser;
+  /** Opens a page in a new browser context: a separate user with empty cookies and storage. */
+  open(): Promise<UserPage>;
+}
+
+/**
+ * Runs `fn` with a fresh test server and Chromium, closes both, and fails the test when any
+ * page it opened had an uncaught error or a Content Security Policy violation.
+ *
+ * @example
+ * ```ts
+ * Deno.test("a user signs up", () =>
+ *   withBrowserChat(async (chat) => {
+ *     const alice = await chat.open();
+ *     await registerThroughForm(alice.page, chat.url, "alice");
+ *   }));
+ * ```
+ */
+export async function withBrowserChat(
+  fn: (chat: BrowserChat) => Promise<void>,
+  options: TestServerOptions = {},
+): Promise<void> {
+  const server = await startTestServer(options);
+  let browser: Browser | undefined;
+  const pages: UserPage[] = [];
+  try {
+    browser = await launchChromium();
+    const open = async () => {
+      const page = await openPage(browser!);
+      pages.push(page);
+      return page;
+    };
+    await fn({ url: server.url, server, browser, open });
+    for (const { errors, cspViolations } of pages) {
+      assert.deepEqual(errors, [], "uncaught errors in a page");
+      assert.deepEqual(cspViolations, [], "Content Security Policy violations in a page");
+    }
+  } finally {
+    await browser?.close();
+    await server.close();
+  }
 }
 
 /**
