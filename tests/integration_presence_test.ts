@@ -8,8 +8,7 @@
 import assert from "node:assert/strict";
 import type { FriendLists, UserEvent } from "../lib/api_types.ts";
 import { api, registerUser, TestSocket, type TestUser } from "./helpers/chat_client.ts";
-import { startRedisServer } from "./helpers/redis_server.ts";
-import { type ServerProcess, spawnServer } from "./helpers/server_process.ts";
+import { withRedisPair } from "./helpers/server_process.ts";
 import { startTestServer } from "./helpers/test_server.ts";
 
 type PresenceEvent = Extract<UserEvent, { kind: "presence" }>;
@@ -130,36 +129,24 @@ Deno.test("a user who blocked you, and a stranger, send you no presence: only fr
   }
 });
 
-Deno.test("a user connected to one server process is shown online to a friend on another, live and in GET /api/friends", async () => {
-  const redis = await startRedisServer();
-  const dir = await Deno.makeTempDir();
-  const servers: ServerProcess[] = [];
-  const sockets: TestSocket[] = [];
-  try {
-    const options = { kvPath: `${dir}/chat.kv`, env: { REDIS_URL: redis.url } };
-    const started = await Promise.allSettled([spawnServer(options), spawnServer(options)]);
-    for (const result of started) {
-      if (result.status === "fulfilled") servers.push(result.value);
-    }
-    for (const result of started) if (result.status === "rejected") throw result.reason;
-    const [a, b] = servers as [ServerProcess, ServerProcess];
-    const alice = await registerUser(a.url, "alice");
-    const bob = await registerUser(b.url, "bob");
-    await befriend(a.url, alice, bob);
-    const onB = await connect(b.url, bob);
-    sockets.push(onB);
+Deno.test("a user connected to one server process is shown online to a friend on another, live and in GET /api/friends", () =>
+  withRedisPair({}, async (a, b) => {
+    const sockets: TestSocket[] = [];
+    try {
+      const alice = await registerUser(a.url, "alice");
+      const bob = await registerUser(b.url, "bob");
+      await befriend(a.url, alice, bob);
+      const onB = await connect(b.url, bob);
+      sockets.push(onB);
 
-    const onA = await connect(a.url, alice);
-    sockets.push(onA);
-    await presence(onB, alice, true);
-    assert.deepEqual((await friendsOf(b.url, bob)).map((f) => f.online), [true]);
-    await onA.close();
-    await presence(onB, alice, false);
-    assert.deepEqual((await friendsOf(b.url, bob)).map((f) => f.online), [false]);
-  } finally {
-    for (const socket of sockets) await socket.close();
-    for (const server of servers) await server.stop();
-    await redis.stop();
-    await Deno.remove(dir, { recursive: true });
-  }
-});
+      const onA = await connect(a.url, alice);
+      sockets.push(onA);
+      await presence(onB, alice, true);
+      assert.deepEqual((await friendsOf(b.url, bob)).map((f) => f.online), [true]);
+      await onA.close();
+      await presence(onB, alice, false);
+      assert.deepEqual((await friendsOf(b.url, bob)).map((f) => f.online), [false]);
+    } finally {
+      for (const socket of sockets) await socket.close();
+    }
+  }));

@@ -6,8 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { api, createRoom, registerUser, TestSocket, type TestUser } from "./helpers/chat_client.ts";
-import { startRedisServer } from "./helpers/redis_server.ts";
-import { type ServerProcess, spawnServer } from "./helpers/server_process.ts";
+import { withRedisPair } from "./helpers/server_process.ts";
 
 async function subscribed(url: string, user: TestUser, room: string) {
   const socket = new TestSocket(url, user);
@@ -27,57 +26,45 @@ function range(from: number, to: number): number[] {
   return Array.from({ length: to - from + 1 }, (_, i) => from + i);
 }
 
-Deno.test("two server processes sharing one KV file and one Redis deliver a message sent on one to a client of the other, in order, exactly once", async () => {
-  const redis = await startRedisServer();
-  const dir = await Deno.makeTempDir();
-  const servers: ServerProcess[] = [];
-  const sockets: TestSocket[] = [];
-  try {
-    const options = {
-      kvPath: `${dir}/chat.kv`,
-      // The flood is the point here, not the per-user send limits.
-      env: { REDIS_URL: redis.url, SEND_RATE: "100000", SEND_BURST: "100000" },
-    };
-    const started = await Promise.allSettled([spawnServer(options), spawnServer(options)]);
-    for (const result of started) {
-      if (result.status === "fulfilled") servers.push(result.value);
-    }
-    for (const result of started) if (result.status === "rejected") throw result.reason;
-    const [a, b] = servers as [ServerProcess, ServerProcess];
-    const alice = await registerUser(a.url, "alice");
-    const bob = await registerUser(b.url, "bob");
-    const room = await createRoom(a.url, alice);
-    assert.equal((await api(b.url, bob, "POST", `/api/rooms/${room.id}/join`)).status, 200);
-    const onA = await subscribed(a.url, alice, room.id);
-    const onB = await subscribed(b.url, bob, room.id);
-    sockets.push(onA.socket, onB.socket);
-    assert.notEqual(onA.node, onB.node);
-    // Seqs of the flood follow what the setup stored (Bob's join message).
-    const base = onB.head;
-    const seqs = (from: number, to: number) => range(from, to).map((i) => base + i);
+Deno.test("two server processes sharing one KV file and one Redis deliver a message sent on one to a client of the other, in order, exactly once", () =>
+  withRedisPair(
+    // The flood is the point here, not the per-user send limits.
+    { SEND_RATE: "100000", SEND_BURST: "100000" },
+    async (a, b) => {
+      const sockets: TestSocket[] = [];
+      try {
+        const alice = await registerUser(a.url, "alice");
+        const bob = await registerUser(b.url, "bob");
+        const room = await createRoom(a.url, alice);
+        assert.equal((await api(b.url, bob, "POST", `/api/rooms/${room.id}/join`)).status, 200);
+        const onA = await subscribed(a.url, alice, room.id);
+        const onB = await subscribed(b.url, bob, room.id);
+        sockets.push(onA.socket, onB.socket);
+        assert.notEqual(onA.node, onB.node);
+        // Seqs of the flood follow what the setup stored (Bob's join message).
+        const base = onB.head;
+        const seqs = (from: number, to: number) => range(from, to).map((i) => base + i);
 
-    const forward = 300;
-    sendNumbered(onA.socket, room.id, 1, forward);
-    await onB.socket.waitForMessages(room.id, forward, 60_000);
-    const onBAfterForward = onB.socket.messages(room.id);
-    assert.deepEqual(onBAfterForward.map((m) => m.seq), seqs(1, forward));
-    assert.deepEqual(onBAfterForward.map((m) => m.text), range(1, forward).map((i) => `#${i}`));
+        const forward = 300;
+        sendNumbered(onA.socket, room.id, 1, forward);
+        await onB.socket.waitForMessages(room.id, forward, 60_000);
+        const onBAfterForward = onB.socket.messages(room.id);
+        assert.deepEqual(onBAfterForward.map((m) => m.seq), seqs(1, forward));
+        assert.deepEqual(onBAfterForward.map((m) => m.text), range(1, forward).map((i) => `#${i}`));
 
-    const total = forward + 100;
-    sendNumbered(onB.socket, room.id, forward + 1, total);
-    await onA.socket.waitForMessages(room.id, total, 60_000);
-    await onB.socket.waitForMessages(room.id, total, 60_000);
-    // A late duplicate of an early seq would have arrived before the later seqs: each room
-    // is delivered in seq order.
-    for (const socket of [onA.socket, onB.socket]) {
-      const received = socket.messages(room.id);
-      assert.deepEqual(received.map((m) => m.seq), seqs(1, total));
-      assert.deepEqual(received.map((m) => m.text), range(1, total).map((i) => `#${i}`));
-    }
-  } finally {
-    for (const socket of sockets) await socket.close();
-    for (const server of servers) await server.stop();
-    await redis.stop();
-    await Deno.remove(dir, { recursive: true });
-  }
-});
+        const total = forward + 100;
+        sendNumbered(onB.socket, room.id, forward + 1, total);
+        await onA.socket.waitForMessages(room.id, total, 60_000);
+        await onB.socket.waitForMessages(room.id, total, 60_000);
+        // A late duplicate of an early seq would have arrived before the later seqs: each room
+        // is delivered in seq order.
+        for (const socket of [onA.socket, onB.socket]) {
+          const received = socket.messages(room.id);
+          assert.deepEqual(received.map((m) => m.seq), seqs(1, total));
+          assert.deepEqual(received.map((m) => m.text), range(1, total).map((i) => `#${i}`));
+        }
+      } finally {
+        for (const socket of sockets) await socket.close();
+      }
+    },
+  ));

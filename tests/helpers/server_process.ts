@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { startRedisServer } from "./redis_server.ts";
 import { freePort } from "./test_server.ts";
 
 /** A chat server running in a child process. */
@@ -94,4 +95,31 @@ export async function residentBytes(pid: number): Promise<number> {
   const kib = status.match(/^VmRSS:\s+(\d+) kB$/m)?.[1];
   if (kib === undefined) throw new Error(`no VmRSS for process ${pid}`);
   return Number(kib) * 1024;
+}
+
+/**
+ * Runs `fn` with two `deno serve` processes that share one KV file and one real Redis (a
+ * fresh `redis-server`), as two machines of one chat would; stops all three afterwards, and
+ * also when only one process came up.
+ */
+export async function withRedisPair(
+  env: Record<string, string>,
+  fn: (a: ServerProcess, b: ServerProcess) => Promise<void>,
+): Promise<void> {
+  const redis = await startRedisServer();
+  const dir = await Deno.makeTempDir();
+  const servers: ServerProcess[] = [];
+  try {
+    const options = { kvPath: `${dir}/chat.kv`, env: { REDIS_URL: redis.url, ...env } };
+    const started = await Promise.allSettled([spawnServer(options), spawnServer(options)]);
+    for (const result of started) {
+      if (result.status === "fulfilled") servers.push(result.value);
+    }
+    for (const result of started) if (result.status === "rejected") throw result.reason;
+    await fn(servers[0]!, servers[1]!);
+  } finally {
+    for (const server of servers) await server.stop();
+    await redis.stop();
+    await Deno.remove(dir, { recursive: true });
+  }
 }
