@@ -60,6 +60,16 @@ const FRIENDS_ONLY: ModerationRefusal = {
   error: "You can only invite your friends (who are not banned from this room)",
 };
 
+/** What {@linkcode Moderation.editRoom} commits for one change of a room's record. */
+export interface RoomEdit {
+  /** The room record to store. */
+  next: RoomRecord;
+  /** Other writes of the same commit. */
+  write?: (atomic: Deno.AtomicOperation) => void;
+  /** System messages to post, as "<actor> <event>". */
+  events: string[];
+}
+
 /** Room moderation, checked on the server. */
 export class Moderation {
   #kv: Deno.Kv;
@@ -232,6 +242,29 @@ export class Moderation {
         error: `Topic must be at most ${MAX_ROOM_TOPIC_CHARS} characters`,
       };
     }
+    return await this.editRoom(actorId, roomId, (room) => {
+      const next: RoomRecord = { ...room, name: name ?? room.name, topic: topic ?? room.topic };
+      const events: string[] = [];
+      if (next.name !== room.name) events.push(`renamed the room to “${next.name}”`);
+      if (next.topic !== room.topic) {
+        events.push(next.topic ? `set the topic: ${next.topic}` : "cleared the topic");
+      }
+      return { next, events };
+    });
+  }
+
+  /**
+   * Changes a group room's record as its owner or an admin. `edit` gets the stored room and
+   * returns the next record, any other writes of the same commit and the system messages to
+   * post, or null when there is nothing to change. The commit is checked against what was
+   * read and keeps the Discover index current; members are told live. A non-member gets the
+   * answer for a room that does not exist.
+   */
+  async editRoom(
+    actorId: string,
+    roomId: string,
+    edit: (room: RoomRecord) => RoomEdit | null,
+  ): Promise<ModerationResult> {
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const read = await this.#kv.getMany<[RoomRecord, Membership]>([
         keys.room(roomId),
@@ -240,20 +273,12 @@ export class Moderation {
       const [room, actor] = read;
       const refusal = refuseUnlessManager(room.value, actor.value, actorId);
       if (refusal) return refusal;
-      const next: RoomRecord = {
-        ...room.value!,
-        name: name ?? room.value!.name,
-        topic: topic ?? room.value!.topic,
-      };
-      const atomic = this.#kv.atomic().check(...read).set(keys.room(roomId), next);
-      const result = await commitAtomic(indexPublicRoom(atomic, room.value, next));
-      if (!result.ok) continue;
-      const events: string[] = [];
-      if (next.name !== room.value!.name) events.push(`renamed the room to “${next.name}”`);
-      if (next.topic !== room.value!.topic) {
-        events.push(next.topic ? `set the topic: ${next.topic}` : "cleared the topic");
-      }
-      await this.announce(actorId, next, ...events);
+      const change = edit(room.value!);
+      if (!change) return { ok: true };
+      const atomic = this.#kv.atomic().check(...read).set(keys.room(roomId), change.next);
+      change.write?.(atomic);
+      if (!(await commitAtomic(indexPublicRoom(atomic, room.value, change.next))).ok) continue;
+      await this.#announce(actorId, change.next, ...change.events);
       return { ok: true };
     }
     throw new Error("moderation: too much contention");
@@ -378,7 +403,7 @@ export class Moderation {
    * Tells the room's members (live, `room_updated`) that `room` changed, and writes one system
    * message per event, each after the actor's name ("alice renamed the room to …").
    */
-  async announce(actorId: string, room: RoomRecord, ...events: string[]): Promise<void> {
+  async #announce(actorId: string, room: RoomRecord, ...events: string[]): Promise<void> {
     const [by] = await this.#names(actorId);
     for (const event of events) await this.#post(room.id, `${by} ${event}`);
     this.#notify(await this.#memberIds(room.id), { kind: "room_updated", room: summary(room) });
@@ -408,7 +433,7 @@ export class Moderation {
  * Why `actorId` may not run the room: {@linkcode NO_SUCH_ROOM} when it is not a group room
  * they are in, a 403 when they are a plain member; null for its owner and admins.
  */
-export function refuseUnlessManager(
+function refuseUnlessManager(
   room: RoomRecord | null,
   actor: Membership | null,
   actorId: string,

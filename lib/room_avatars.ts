@@ -1,6 +1,6 @@
 /**
  * Pictures of group rooms: set and removed by the room's owner and admins (checked like a
- * rename, by `refuseUnlessManager`), seen by its members and, for public rooms, by every
+ * rename, through `Moderation.editRoom`), seen by its members and, for public rooms, by every
  * signed-in user (as Discover lists them). Direct conversations have no picture of their
  * own: they show the peer's avatar.
  *
@@ -11,13 +11,9 @@
  */
 import type { AvatarUpload, StoredAvatar } from "./avatar_image.ts";
 import { newId } from "./ids.ts";
-import { commitAtomic } from "./kv_commit.ts";
 import { keys } from "./kv_keys.ts";
-import { type Moderation, type ModerationResult, refuseUnlessManager } from "./moderation.ts";
-import { indexPublicRoom } from "./public_rooms.ts";
+import type { Moderation, ModerationResult } from "./moderation.ts";
 import type { Membership, RoomRecord } from "./rooms.ts";
-
-const MAX_ATTEMPTS = 10;
 
 /** Sets, removes and reads room pictures. */
 export class RoomAvatars {
@@ -40,27 +36,20 @@ export class RoomAvatars {
     roomId: string,
     image: AvatarUpload | null,
   ): Promise<ModerationResult> {
-    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const read = await this.#kv.getMany<[RoomRecord, Membership]>([
-        keys.room(roomId),
-        keys.roomMember(roomId, actorId),
-      ]);
-      const [room, actor] = read;
-      const refusal = refuseUnlessManager(room.value, actor.value, actorId);
-      if (refusal) return refusal;
-      const { avatar, ...rest } = room.value!;
-      if (!image && !avatar) return { ok: true };
+    return await this.#moderation.editRoom(actorId, roomId, (room) => {
+      const { avatar, ...rest } = room;
+      if (!image && !avatar) return null;
       const version = newId();
-      const next: RoomRecord = image ? { ...rest, avatar: version } : rest;
-      const atomic = this.#kv.atomic().check(...read).set(keys.room(roomId), next);
-      if (image) atomic.set(keys.roomAvatar(roomId), { version, ...image } satisfies StoredAvatar);
-      else atomic.delete(keys.roomAvatar(roomId));
-      if (!(await commitAtomic(indexPublicRoom(atomic, room.value!, next))).ok) continue;
-      const event = image ? "changed the room picture" : "removed the room picture";
-      await this.#moderation.announce(actorId, next, event);
-      return { ok: true };
-    }
-    throw new Error("room avatars: too much contention");
+      return {
+        next: image ? { ...rest, avatar: version } : rest,
+        write: (atomic) => {
+          if (image) {
+            atomic.set(keys.roomAvatar(roomId), { version, ...image } satisfies StoredAvatar);
+          } else atomic.delete(keys.roomAvatar(roomId));
+        },
+        events: [image ? "changed the room picture" : "removed the room picture"],
+      };
+    });
   }
 
   /**
