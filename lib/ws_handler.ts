@@ -11,7 +11,7 @@
  * @module
  */
 import type { PublicUser } from "./api_types.ts";
-import { ChatConnection, type ConnectionDeps } from "./connection.ts";
+import { ChatConnection, type ConnectionDeps, type Transport } from "./connection.ts";
 import type { Limits } from "./config.ts";
 import type { Session } from "./sessions.ts";
 
@@ -48,64 +48,110 @@ export function upgradeToChat(
 ): Response {
   const { socket, response } = Deno.upgradeWebSocket(request);
   socket.binaryType = "arraybuffer";
-  let released = false;
-  const release = () => {
-    if (released) return;
-    released = true;
-    connection.closed();
-    onClose();
-  };
-  let laggingSince: number | undefined;
-  let sendsSinceCheck = 0;
-  /** Looks at the send buffer; closes a socket that lags too much or too long. */
-  const keepsUp = (): boolean => {
-    const buffered = socket.bufferedAmount;
-    if (buffered <= limits.slowConsumerBytes) {
-      laggingSince = undefined;
-      return true;
-    }
-    const now = deps.clock.now();
-    laggingSince ??= now;
-    if (buffered <= limits.maxBufferedBytes && now - laggingSince <= limits.slowConsumerGraceMs) {
-      return true;
-    }
-    socket.close(CLOSE_SLOW_CONSUMER, "slow consumer: too much unsent data");
-    // A client that does not read will not answer the close either: forget it now.
-    release();
-    return false;
-  };
-  const lowWater = limits.slowConsumerBytes * LOW_WATER_SHARE;
-  const connection = new ChatConnection(user, session, {
-    send(frame) {
-      if (socket.readyState !== WebSocket.OPEN) return;
-      // Reading bufferedAmount is a call into the runtime: look every few sends while the
-      // socket keeps up, on every send once it lags.
-      if (laggingSince === undefined && ++sendsSinceCheck < CHECK_EVERY_SENDS) {
-        return socket.send(frame);
-      }
-      sendsSinceCheck = 0;
-      if (keepsUp()) socket.send(frame);
-    },
-    whenWritable() {
-      if (socket.readyState !== WebSocket.OPEN || socket.bufferedAmount <= lowWater) return;
-      return new Promise((resolve) => {
-        const poll = setInterval(() => {
-          if (
-            socket.readyState !== WebSocket.OPEN || !keepsUp() || socket.bufferedAmount <= lowWater
-          ) {
-            clearInterval(poll);
-            resolve();
-          }
-        }, DRAIN_POLL_MS);
-      });
-    },
-    close(code, reason) {
-      if (socket.readyState === WebSocket.OPEN) socket.close(code, reason);
-    },
-  }, deps);
-  socket.onopen = () => connection.open();
-  socket.onmessage = (event) => connection.receive(event.data);
-  socket.onclose = release;
-  socket.onerror = () => {};
+  const transport = new SocketTransport(socket, limits, deps, onClose);
+  transport.connection = new ChatConnection(user, session, transport, deps);
+  for (const type of ["open", "message", "close", "error"]) {
+    socket.addEventListener(type, transport);
+  }
   return response;
+}
+
+/**
+ * One socket's side of a {@linkcode ChatConnection}: sends with the send-buffer rules above,
+ * and hands the socket's events to the connection. One object per socket, its methods on the
+ * prototype (an idle server holds thousands of these).
+ */
+class SocketTransport implements Transport {
+  connection!: ChatConnection;
+  #socket: WebSocket;
+  #limits: SendBufferLimits;
+  #deps: ConnectionDeps;
+  #onClose: () => void;
+  #released = false;
+  #laggingSince: number | undefined;
+  #sendsSinceCheck = 0;
+
+  constructor(
+    socket: WebSocket,
+    limits: SendBufferLimits,
+    deps: ConnectionDeps,
+    onClose: () => void,
+  ) {
+    this.#socket = socket;
+    this.#limits = limits;
+    this.#deps = deps;
+    this.#onClose = onClose;
+  }
+
+  /** The socket's events (`addEventListener` with this object). */
+  handleEvent(event: Event): void {
+    switch (event.type) {
+      case "open":
+        return this.connection.open();
+      case "message":
+        return this.connection.receive((event as MessageEvent).data);
+      case "close":
+        return this.#release();
+    }
+  }
+
+  send(frame: string): void {
+    if (this.#socket.readyState !== WebSocket.OPEN) return;
+    // Reading bufferedAmount is a call into the runtime: look every few sends while the
+    // socket keeps up, on every send once it lags.
+    if (this.#laggingSince === undefined && ++this.#sendsSinceCheck < CHECK_EVERY_SENDS) {
+      return this.#socket.send(frame);
+    }
+    this.#sendsSinceCheck = 0;
+    if (this.#keepsUp()) this.#socket.send(frame);
+  }
+
+  whenWritable(): Promise<void> | undefined {
+    const lowWater = this.#limits.slowConsumerBytes * LOW_WATER_SHARE;
+    const socket = this.#socket;
+    if (socket.readyState !== WebSocket.OPEN || socket.bufferedAmount <= lowWater) return;
+    return new Promise((resolve) => {
+      const poll = setInterval(() => {
+        if (
+          socket.readyState !== WebSocket.OPEN || !this.#keepsUp() ||
+          socket.bufferedAmount <= lowWater
+        ) {
+          clearInterval(poll);
+          resolve();
+        }
+      }, DRAIN_POLL_MS);
+    });
+  }
+
+  close(code: number, reason: string): void {
+    if (this.#socket.readyState === WebSocket.OPEN) this.#socket.close(code, reason);
+  }
+
+  /** Looks at the send buffer; closes a socket that lags too much or too long. */
+  #keepsUp(): boolean {
+    const buffered = this.#socket.bufferedAmount;
+    if (buffered <= this.#limits.slowConsumerBytes) {
+      this.#laggingSince = undefined;
+      return true;
+    }
+    const now = this.#deps.clock.now();
+    this.#laggingSince ??= now;
+    if (
+      buffered <= this.#limits.maxBufferedBytes &&
+      now - this.#laggingSince <= this.#limits.slowConsumerGraceMs
+    ) {
+      return true;
+    }
+    this.#socket.close(CLOSE_SLOW_CONSUMER, "slow consumer: too much unsent data");
+    // A client that does not read will not answer the close either: forget it now.
+    this.#release();
+    return false;
+  }
+
+  #release(): void {
+    if (this.#released) return;
+    this.#released = true;
+    this.connection.closed();
+    this.#onClose();
+  }
 }
