@@ -5,24 +5,9 @@
  */
 import assert from "node:assert/strict";
 import { MAX_FRAME_BYTES, type ServerFrame } from "../lib/protocol.ts";
-import { createRoom, registerUser, TestSocket, type TestUser } from "./helpers/chat_client.ts";
+import { createRoom, openSocket, registerUser, TestSocket } from "./helpers/chat_client.ts";
 import { clientFrame, RawFrameReader, rawUpgrade, writeAll } from "./helpers/raw_websocket.ts";
-import { startTestServer, type TestServer } from "./helpers/test_server.ts";
-
-async function withServer(fn: (server: TestServer) => Promise<void>): Promise<void> {
-  const server = await startTestServer();
-  try {
-    await fn(server);
-  } finally {
-    await server.close();
-  }
-}
-
-async function connect(server: TestServer, user: TestUser): Promise<TestSocket> {
-  const socket = new TestSocket(server.url, user);
-  await socket.next("welcome");
-  return socket;
-}
+import { withTestServer } from "./helpers/test_server.ts";
 
 async function subscribe(socket: TestSocket, room: string, after?: number) {
   const ref = crypto.randomUUID().slice(0, 8);
@@ -31,12 +16,12 @@ async function subscribe(socket: TestSocket, room: string, after?: number) {
 }
 
 Deno.test("two users in one room see each other's messages live, acked with the stored seq", async () => {
-  await withServer(async (server) => {
+  await withTestServer(async (server) => {
     const alice = await registerUser(server.url, "alice");
     const bob = await registerUser(server.url, "bob");
     const room = await createRoom(server.url, alice, [bob]);
-    const a = await connect(server, alice);
-    const b = await connect(server, bob);
+    const a = await openSocket(server.url, alice);
+    const b = await openSocket(server.url, bob);
     // Bob's join is in the log already; the first sent message comes after it.
     const { head } = await subscribe(a, room.id);
     await subscribe(b, room.id);
@@ -66,15 +51,15 @@ Deno.test("two users in one room see each other's messages live, acked with the 
 });
 
 Deno.test("a send retried with the same clientId is stored once and acked with the original", async () => {
-  await withServer(async (server) => {
+  await withTestServer(async (server) => {
     const alice = await registerUser(server.url, "alice");
     const room = await createRoom(server.url, alice);
-    const first = await connect(server, alice);
+    const first = await openSocket(server.url, alice);
     first.send({ type: "send", room: room.id, clientId: "retry-0001", text: "once" });
     const ack1 = await first.next("ack");
     await first.close();
 
-    const second = await connect(server, alice);
+    const second = await openSocket(server.url, alice);
     second.send({ type: "send", room: room.id, clientId: "retry-0001", text: "once" });
     second.send({ type: "send", room: room.id, clientId: "retry-0001", text: "once" });
     await second.next("ack");
@@ -91,14 +76,14 @@ Deno.test("a send retried with the same clientId is stored once and acked with t
 });
 
 Deno.test("resume after a disconnect delivers exactly the missed messages in order, then live ones", async () => {
-  await withServer(async (server) => {
+  await withTestServer(async (server) => {
     const alice = await registerUser(server.url, "alice");
     const bob = await registerUser(server.url, "bob");
     const room = await createRoom(server.url, alice, [bob]);
-    const a = await connect(server, alice);
+    const a = await openSocket(server.url, alice);
     // Seqs below are counted from the room's head after Bob's join message.
     const { head: base } = await subscribe(a, room.id);
-    const b1 = await connect(server, bob);
+    const b1 = await openSocket(server.url, bob);
     await subscribe(b1, room.id);
     a.send({ type: "send", room: room.id, clientId: "before-0001", text: "m1" });
     await b1.next("message", (frame) => frame.seq === base + 1);
@@ -109,7 +94,7 @@ Deno.test("resume after a disconnect delivers exactly the missed messages in ord
     }
     await a.next("ack", (frame) => frame.seq === base + 6);
 
-    const b2 = await connect(server, bob);
+    const b2 = await openSocket(server.url, bob);
     const subscribed = await subscribe(b2, room.id, base + 1);
     assert.equal(subscribed.reset, false);
     assert.equal(subscribed.head, base + 6);
@@ -127,10 +112,10 @@ Deno.test("resume after a disconnect delivers exactly the missed messages in ord
 });
 
 Deno.test("history pages go backwards by seq and say when older messages remain", async () => {
-  await withServer(async (server) => {
+  await withTestServer(async (server) => {
     const alice = await registerUser(server.url, "alice");
     const room = await createRoom(server.url, alice);
-    const a = await connect(server, alice);
+    const a = await openSocket(server.url, alice);
     for (let i = 1; i <= 25; i++) {
       a.send({ type: "send", room: room.id, clientId: `page-${1000 + i}`, text: `${i}` });
     }
@@ -148,10 +133,10 @@ Deno.test("history pages go backwards by seq and say when older messages remain"
 });
 
 Deno.test("malformed, oversized, binary and unknown frames get error frames and change nothing", async () => {
-  await withServer(async (server) => {
+  await withTestServer(async (server) => {
     const alice = await registerUser(server.url, "alice");
     const room = await createRoom(server.url, alice);
-    const a = await connect(server, alice);
+    const a = await openSocket(server.url, alice);
     await subscribe(a, room.id);
     const cases: [string | Uint8Array, ServerFrame["type"], string][] = [
       ["{not json", "error", "bad_frame"],
@@ -198,7 +183,7 @@ Deno.test("malformed, oversized, binary and unknown frames get error frames and 
 });
 
 Deno.test("the WebSocket upgrade is refused without a session, from a foreign or missing Origin, or an unknown version", async () => {
-  await withServer(async (server) => {
+  await withTestServer(async (server) => {
     const alice = await registerUser(server.url, "alice");
     const wsUrl = `${server.url}/ws?v=1`;
     const upgrade = {
@@ -237,16 +222,16 @@ Deno.test("the WebSocket upgrade is refused without a session, from a foreign or
 });
 
 Deno.test("a non-member can neither subscribe to, read nor post into a room, existing or not", async () => {
-  await withServer(async (server) => {
+  await withTestServer(async (server) => {
     const alice = await registerUser(server.url, "alice");
     const mallory = await registerUser(server.url, "mallory");
     const room = await createRoom(server.url, alice);
-    const a = await connect(server, alice);
+    const a = await openSocket(server.url, alice);
     await subscribe(a, room.id);
     a.send({ type: "send", room: room.id, clientId: "secret-001", text: "secret" });
     await a.next("ack");
 
-    const m = await connect(server, mallory);
+    const m = await openSocket(server.url, mallory);
     const refusals: Record<string, string>[] = [];
     for (const target of [room.id, "no-such-room"]) {
       m.send({ type: "subscribe", room: target, ref: `s-${target}` });
@@ -277,12 +262,12 @@ Deno.test("a non-member can neither subscribe to, read nor post into a room, exi
 });
 
 Deno.test("leaving a room stops its live messages on open sockets at once", async () => {
-  await withServer(async (server) => {
+  await withTestServer(async (server) => {
     const alice = await registerUser(server.url, "alice");
     const bob = await registerUser(server.url, "bob");
     const room = await createRoom(server.url, alice, [bob]);
-    const a = await connect(server, alice);
-    const b = await connect(server, bob);
+    const a = await openSocket(server.url, alice);
+    const b = await openSocket(server.url, bob);
     await subscribe(a, room.id);
     await subscribe(b, room.id);
     const left = await fetch(`${server.url}/api/rooms/${room.id}/leave`, {
@@ -302,9 +287,9 @@ Deno.test("leaving a room stops its live messages on open sockets at once", asyn
 });
 
 Deno.test("logging out closes that session's live sockets and its cookie stops working", async () => {
-  await withServer(async (server) => {
+  await withTestServer(async (server) => {
     const alice = await registerUser(server.url, "alice");
-    const socket = await connect(server, alice);
+    const socket = await openSocket(server.url, alice);
     const out = await fetch(`${server.url}/api/auth/logout`, {
       method: "POST",
       headers: { cookie: alice.cookie, origin: server.url },
@@ -319,15 +304,15 @@ Deno.test("logging out closes that session's live sockets and its cookie stops w
 });
 
 Deno.test("typing notices reach the room's other members, not the typer nor outsiders, at most once per interval", async () => {
-  await withServer(async (server) => {
+  await withTestServer(async (server) => {
     const alice = await registerUser(server.url, "alice");
     const bob = await registerUser(server.url, "bob");
     const carol = await registerUser(server.url, "carol");
     const room = await createRoom(server.url, alice, [bob]);
     const other = await createRoom(server.url, carol, [], "other");
-    const a = await connect(server, alice);
-    const b = await connect(server, bob);
-    const c = await connect(server, carol);
+    const a = await openSocket(server.url, alice);
+    const b = await openSocket(server.url, bob);
+    const c = await openSocket(server.url, carol);
     await subscribe(a, room.id);
     await subscribe(b, room.id);
     await subscribe(c, other.id);
@@ -358,11 +343,11 @@ Deno.test("typing notices reach the room's other members, not the typer nor outs
 });
 
 Deno.test("a text frame of invalid UTF-8 changes nothing, and the server and other sockets carry on", async () => {
-  await withServer(async (server) => {
+  await withTestServer(async (server) => {
     const alice = await registerUser(server.url, "alice");
     const bob = await registerUser(server.url, "bob");
     const room = await createRoom(server.url, alice, [bob]);
-    const b = await connect(server, bob);
+    const b = await openSocket(server.url, bob);
     await subscribe(b, room.id);
 
     const raw = await rawUpgrade(server.url, { cookie: alice.cookie });
@@ -397,7 +382,7 @@ Deno.test("a text frame of invalid UTF-8 changes nothing, and the server and oth
       [`${bob.name} joined`],
       "nothing was stored after Bob's join",
     );
-    const a = await connect(server, alice);
+    const a = await openSocket(server.url, alice);
     a.send({ type: "send", room: room.id, clientId: "after-bad-01", text: "still here" });
     await b.next("message", (m) => m.text === "still here");
     await a.close();

@@ -12,23 +12,16 @@ import { systemClock } from "../lib/clock.ts";
 import { KvMessageStore } from "../lib/message_store_kv.ts";
 import type { MessageDraft } from "../lib/message_store.ts";
 import { Rooms } from "../lib/rooms.ts";
-import { api, createRoom, registerUser, TestSocket, type TestUser } from "./helpers/chat_client.ts";
-import { startTestServer, type TestServer } from "./helpers/test_server.ts";
-
-async function withServer(fn: (server: TestServer) => Promise<void>): Promise<void> {
-  const server = await startTestServer();
-  try {
-    await fn(server);
-  } finally {
-    await server.close();
-  }
-}
-
-async function befriend(server: TestServer, a: TestUser, b: TestUser): Promise<void> {
-  await api(server.url, a, "POST", "/api/friends/requests", { username: b.name });
-  const accepted = await api(server.url, b, "POST", `/api/friends/requests/${a.name}/accept`);
-  assert.equal(accepted.status, 204);
-}
+import {
+  api,
+  befriend,
+  createRoom,
+  openSocket,
+  registerUser,
+  TestSocket,
+  type TestUser,
+} from "./helpers/chat_client.ts";
+import { type TestServer, withTestServer } from "./helpers/test_server.ts";
 
 async function openDm(server: TestServer, user: TestUser, other: TestUser): Promise<DirectRoom> {
   const opened = await api<{ room: DirectRoom }>(server.url, user, "POST", "/api/dms", {
@@ -61,15 +54,15 @@ function nextMillisecond(): Promise<void> {
 }
 
 Deno.test("conversations list groups and direct conversations by last activity, with previews", async () => {
-  await withServer(async (server) => {
+  await withTestServer(async (server) => {
     const alice = await registerUser(server.url, "alice");
     const bob = await registerUser(server.url, "bob");
-    await befriend(server, alice, bob);
+    await befriend(server.url, alice, bob);
     const quiet = await createRoom(server.url, alice, [], "quiet");
     const busy = await createRoom(server.url, alice, [bob], "busy");
     const dm = await openDm(server, alice, bob);
-    const a = await connect(server, alice);
-    const b = await connect(server, bob);
+    const a = await openSocket(server.url, alice);
+    const b = await openSocket(server.url, bob);
 
     const busyAt = await say(b, busy.id, "busy-00001", "hello busy room");
     await nextMillisecond();
@@ -109,15 +102,15 @@ Deno.test("conversations list groups and direct conversations by last activity, 
 });
 
 Deno.test("conversation pages cover every room of the user exactly once and never another's", async () => {
-  await withServer(async (server) => {
+  await withTestServer(async (server) => {
     const alice = await registerUser(server.url, "alice");
     const carol = await registerUser(server.url, "carol");
     const mine: string[] = [];
     for (let i = 0; i < 7; i++) mine.push((await createRoom(server.url, alice, [], `r${i}`)).id);
     const others: string[] = [];
     for (let i = 0; i < 3; i++) others.push((await createRoom(server.url, carol, [], `c${i}`)).id);
-    const a = await connect(server, alice);
-    const c = await connect(server, carol);
+    const a = await openSocket(server.url, alice);
+    const c = await openSocket(server.url, carol);
     for (const [i, room] of [mine[2]!, mine[5]!, mine[0]!].entries()) {
       await say(a, room, `mine-${i}-0000`, `message ${i}`);
       await nextMillisecond();
@@ -154,12 +147,12 @@ Deno.test("conversation pages cover every room of the user exactly once and neve
 });
 
 Deno.test("a user in 500 conversations gets the first page of 50 by last activity, quickly", async () => {
-  await withServer(async (server) => {
+  await withTestServer(async (server) => {
     const alice = await registerUser(server.url, "alice");
     const friends = await Promise.all([0, 1, 2, 3].map((i) => registerUser(server.url, `f${i}`)));
     const dms: DirectRoom[] = [];
     for (const friend of friends) {
-      await befriend(server, alice, friend);
+      await befriend(server.url, alice, friend);
       dms.push(await openDm(server, alice, friend));
     }
     const rooms = new Rooms(server.kv, systemClock);
@@ -225,7 +218,7 @@ Deno.test("a user in 500 conversations gets the first page of 50 by last activit
     // What following every conversation on connect would cost: the browser client sends a
     // subscribe and a newest-history request per followed room (the island follows only the
     // loaded pages).
-    const socket = await connect(server, alice);
+    const socket = await openSocket(server.url, alice);
     const followStarted = performance.now();
     for (const id of all) {
       socket.send({ type: "subscribe", room: id });
@@ -240,9 +233,3 @@ Deno.test("a user in 500 conversations gets the first page of 50 by last activit
     await socket.close();
   });
 });
-
-async function connect(server: TestServer, user: TestUser): Promise<TestSocket> {
-  const socket = new TestSocket(server.url, user);
-  await socket.next("welcome");
-  return socket;
-}

@@ -12,21 +12,16 @@ import { keys } from "../lib/kv_keys.ts";
 import type { RoomRecord } from "../lib/rooms.ts";
 import { api, registerUser, type TestUser } from "./helpers/chat_client.ts";
 import { FakeClock } from "./helpers/fake_clock.ts";
-import { startTestServer, type TestServer } from "./helpers/test_server.ts";
+import { startTestServer, type TestServer, withTestServer } from "./helpers/test_server.ts";
 
-async function withServer(
+function withServer(
   fn: (server: TestServer, clock: FakeClock) => Promise<void>,
 ): Promise<void> {
   const clock = new FakeClock();
-  const server = await startTestServer({
+  return withTestServer((server) => fn(server, clock), {
     clock,
     config: { limits: { ...readConfig({}).limits, roomsPerHour: 1_000 } },
   });
-  try {
-    await fn(server, clock);
-  } finally {
-    await server.close();
-  }
 }
 
 async function create(

@@ -7,23 +7,8 @@
  */
 import assert from "node:assert/strict";
 import type { DirectRoom, RoomLists } from "../lib/api_types.ts";
-import { api, registerUser, TestSocket, type TestUser } from "./helpers/chat_client.ts";
-import { startTestServer, type TestServer } from "./helpers/test_server.ts";
-
-async function withServer(fn: (server: TestServer) => Promise<void>): Promise<void> {
-  const server = await startTestServer();
-  try {
-    await fn(server);
-  } finally {
-    await server.close();
-  }
-}
-
-async function befriend(server: TestServer, a: TestUser, b: TestUser): Promise<void> {
-  await api(server.url, a, "POST", "/api/friends/requests", { username: b.name });
-  const accepted = await api(server.url, b, "POST", `/api/friends/requests/${a.name}/accept`);
-  assert.equal(accepted.status, 204);
-}
+import { api, befriend, openSocket, registerUser, type TestUser } from "./helpers/chat_client.ts";
+import { type TestServer, withTestServer } from "./helpers/test_server.ts";
 
 async function openDm(server: TestServer, user: TestUser, other: TestUser) {
   return await api<{ room: DirectRoom; error?: string }>(server.url, user, "POST", "/api/dms", {
@@ -31,17 +16,11 @@ async function openDm(server: TestServer, user: TestUser, other: TestUser) {
   });
 }
 
-async function connect(server: TestServer, user: TestUser): Promise<TestSocket> {
-  const socket = new TestSocket(server.url, user);
-  await socket.next("welcome");
-  return socket;
-}
-
 Deno.test("both friends opening their conversation at the same moment get one room with both members", async () => {
-  await withServer(async (server) => {
+  await withTestServer(async (server) => {
     const alice = await registerUser(server.url, "alice");
     const bob = await registerUser(server.url, "bob");
-    await befriend(server, alice, bob);
+    await befriend(server.url, alice, bob);
     const [a, b] = await Promise.all([openDm(server, alice, bob), openDm(server, bob, alice)]);
     assert.equal(a.status, 200);
     assert.equal(b.status, 200);
@@ -57,11 +36,11 @@ Deno.test("both friends opening their conversation at the same moment get one ro
 });
 
 Deno.test("opening a conversation shows it live to the other user, and messages flow both ways", async () => {
-  await withServer(async (server) => {
+  await withTestServer(async (server) => {
     const alice = await registerUser(server.url, "alice");
     const bob = await registerUser(server.url, "bob");
-    await befriend(server, alice, bob);
-    const b = await connect(server, bob);
+    await befriend(server.url, alice, bob);
+    const b = await openSocket(server.url, bob);
     const opened = await openDm(server, alice, bob);
     const notice = await b.next("user_event", (f) => f.event.kind === "dm_opened");
     assert.ok(notice.event.kind === "dm_opened");
@@ -69,7 +48,7 @@ Deno.test("opening a conversation shows it live to the other user, and messages 
     assert.equal(notice.event.dm.peer.id, alice.id);
 
     const room = opened.body.room.id;
-    const a = await connect(server, alice);
+    const a = await openSocket(server.url, alice);
     for (const socket of [a, b]) {
       socket.send({ type: "subscribe", room, ref: "s" });
       await socket.next("subscribed");
@@ -85,11 +64,11 @@ Deno.test("opening a conversation shows it live to the other user, and messages 
 });
 
 Deno.test("a conversation is refused with one answer for a non-friend, an unknown user, a blocker and oneself", async () => {
-  await withServer(async (server) => {
+  await withTestServer(async (server) => {
     const alice = await registerUser(server.url, "alice");
     const stranger = await registerUser(server.url, "stranger");
     const blocker = await registerUser(server.url, "blocker");
-    await befriend(server, alice, blocker);
+    await befriend(server.url, alice, blocker);
     await api(server.url, blocker, "POST", "/api/friends/blocks", { username: alice.name });
     const answers = [
       await openDm(server, alice, stranger),
@@ -106,13 +85,13 @@ Deno.test("a conversation is refused with one answer for a non-friend, an unknow
 });
 
 Deno.test("a third user cannot join, subscribe to, read or post in someone else's conversation, nor see it listed", async () => {
-  await withServer(async (server) => {
+  await withTestServer(async (server) => {
     const alice = await registerUser(server.url, "alice");
     const bob = await registerUser(server.url, "bob");
     const eve = await registerUser(server.url, "eve");
-    await befriend(server, alice, bob);
+    await befriend(server.url, alice, bob);
     const room = (await openDm(server, alice, bob)).body.room.id;
-    const a = await connect(server, alice);
+    const a = await openSocket(server.url, alice);
     a.send({ type: "send", room, clientId: "secret-0001", text: "secret" });
     await a.next("ack");
 
@@ -125,7 +104,7 @@ Deno.test("a third user cannot join, subscribe to, read or post in someone else'
     const mine = await api<RoomLists>(server.url, alice, "GET", "/api/rooms");
     assert.equal(JSON.stringify(mine.body).includes(room), false, "not in Your rooms or Discover");
 
-    const e = await connect(server, eve);
+    const e = await openSocket(server.url, eve);
     e.send({ type: "subscribe", room, ref: "sub" });
     e.send({ type: "history", room, ref: "hist" });
     e.send({ type: "send", room, clientId: "intrude-01", text: "hi", ref: "send" });
@@ -146,13 +125,13 @@ Deno.test("a third user cannot join, subscribe to, read or post in someone else'
 });
 
 Deno.test("after a block the conversation stays readable but every send is refused on both sides", async () => {
-  await withServer(async (server) => {
+  await withTestServer(async (server) => {
     const alice = await registerUser(server.url, "alice");
     const bob = await registerUser(server.url, "bob");
-    await befriend(server, alice, bob);
+    await befriend(server.url, alice, bob);
     const room = (await openDm(server, alice, bob)).body.room.id;
-    const a = await connect(server, alice);
-    const b = await connect(server, bob);
+    const a = await openSocket(server.url, alice);
+    const b = await openSocket(server.url, bob);
     a.send({ type: "send", room, clientId: "before-0001", text: "before" });
     await a.next("ack");
     await api(server.url, bob, "POST", "/api/friends/blocks", { username: alice.name });

@@ -6,17 +6,8 @@
  */
 import assert from "node:assert/strict";
 import type { FriendLists, PublicProfile } from "../lib/api_types.ts";
-import { api, registerUser, TestSocket, type TestUser } from "./helpers/chat_client.ts";
-import { startTestServer, type TestServer } from "./helpers/test_server.ts";
-
-async function withServer(fn: (server: TestServer) => Promise<void>): Promise<void> {
-  const server = await startTestServer();
-  try {
-    await fn(server);
-  } finally {
-    await server.close();
-  }
-}
+import { api, befriend, registerUser, TestSocket, type TestUser } from "./helpers/chat_client.ts";
+import { type TestServer, withTestServer } from "./helpers/test_server.ts";
 
 function lists(server: TestServer, user: TestUser) {
   return api<FriendLists>(server.url, user, "GET", "/api/friends").then((r) => r.body);
@@ -24,15 +15,8 @@ function lists(server: TestServer, user: TestUser) {
 
 const names = (profiles: { name: string }[]) => profiles.map((p) => p.name);
 
-async function befriend(server: TestServer, a: TestUser, b: TestUser): Promise<void> {
-  const sent = await api(server.url, a, "POST", "/api/friends/requests", { username: b.name });
-  assert.equal(sent.status, 201);
-  const accepted = await api(server.url, b, "POST", `/api/friends/requests/${a.name}/accept`);
-  assert.equal(accepted.status, 204);
-}
-
 Deno.test("GET /api/me and /api/users/:username give the profile, defaulting the display name to the username", async () => {
-  await withServer(async (server) => {
+  await withTestServer(async (server) => {
     const alice = await registerUser(server.url, "alice");
     const bob = await registerUser(server.url, "bob");
     const me = await api<{ profile: PublicProfile }>(server.url, alice, "GET", "/api/me");
@@ -60,7 +44,7 @@ Deno.test("GET /api/me and /api/users/:username give the profile, defaulting the
 });
 
 Deno.test("PATCH /api/me/profile refuses empty, too long or multi-line names and long statuses, changing nothing", async () => {
-  await withServer(async (server) => {
+  await withTestServer(async (server) => {
     const alice = await registerUser(server.url, "alice");
     for (
       const body of [
@@ -85,7 +69,7 @@ Deno.test("PATCH /api/me/profile refuses empty, too long or multi-line names and
 });
 
 Deno.test("a friend request reaches every socket of the recipient live, and accepting makes both friends", async () => {
-  await withServer(async (server) => {
+  await withTestServer(async (server) => {
     const alice = await registerUser(server.url, "alice");
     const bob = await registerUser(server.url, "bob");
     const tabs = [new TestSocket(server.url, bob), new TestSocket(server.url, bob)];
@@ -124,11 +108,11 @@ Deno.test("a friend request reaches every socket of the recipient live, and acce
 });
 
 Deno.test("a profile change reaches friends' sockets live, and not strangers'", async () => {
-  await withServer(async (server) => {
+  await withTestServer(async (server) => {
     const alice = await registerUser(server.url, "alice");
     const bob = await registerUser(server.url, "bob");
     const carol = await registerUser(server.url, "carol");
-    await befriend(server, alice, bob);
+    await befriend(server.url, alice, bob);
     const b = new TestSocket(server.url, bob);
     const c = new TestSocket(server.url, carol);
     await b.next("welcome");
@@ -146,7 +130,7 @@ Deno.test("a profile change reaches friends' sockets live, and not strangers'", 
 });
 
 Deno.test("two users who request each other at the same time become friends once", async () => {
-  await withServer(async (server) => {
+  await withTestServer(async (server) => {
     const alice = await registerUser(server.url, "alice");
     const bob = await registerUser(server.url, "bob");
     const results = await Promise.all([
@@ -167,7 +151,7 @@ Deno.test("two users who request each other at the same time become friends once
 });
 
 Deno.test("forbidden friend actions are refused and change nothing: self, duplicate, someone else's request, long note", async () => {
-  await withServer(async (server) => {
+  await withTestServer(async (server) => {
     const alice = await registerUser(server.url, "alice");
     const bob = await registerUser(server.url, "bob");
     const mallory = await registerUser(server.url, "mallory");
@@ -207,7 +191,7 @@ Deno.test("forbidden friend actions are refused and change nothing: self, duplic
 });
 
 Deno.test("declining, cancelling and removing each clear both sides", async () => {
-  await withServer(async (server) => {
+  await withTestServer(async (server) => {
     const alice = await registerUser(server.url, "alice");
     const bob = await registerUser(server.url, "bob");
     const empty = { friends: [], incoming: [], outgoing: [], blocked: [] };
@@ -226,17 +210,17 @@ Deno.test("declining, cancelling and removing each clear both sides", async () =
       204,
     );
     assert.deepEqual([await lists(server, alice), await lists(server, bob)], [empty, empty]);
-    await befriend(server, alice, bob);
+    await befriend(server.url, alice, bob);
     assert.equal((await api(server.url, bob, "DELETE", `/api/friends/${alice.name}`)).status, 204);
     assert.deepEqual([await lists(server, alice), await lists(server, bob)], [empty, empty]);
   });
 });
 
 Deno.test("a blocked user sees the blocker as a nonexistent account: profile and requests get the unknown-user answer", async () => {
-  await withServer(async (server) => {
+  await withTestServer(async (server) => {
     const alice = await registerUser(server.url, "alice");
     const mallory = await registerUser(server.url, "mallory");
-    await befriend(server, alice, mallory);
+    await befriend(server.url, alice, mallory);
     assert.equal(
       (await api(server.url, alice, "POST", "/api/friends/blocks", { username: mallory.name }))
         .status,
@@ -272,7 +256,7 @@ Deno.test("a blocked user sees the blocker as a nonexistent account: profile and
 });
 
 Deno.test("GET /api/friends lists the users one blocked until they are unblocked; unblocking anyone else is 404 and changes nothing", async () => {
-  await withServer(async (server) => {
+  await withTestServer(async (server) => {
     const alice = await registerUser(server.url, "alice");
     const mallory = await registerUser(server.url, "mallory");
     const trent = await registerUser(server.url, "trent");

@@ -14,33 +14,29 @@ import {
   type ServerFrame,
 } from "../lib/protocol.ts";
 import { rawUpgrade } from "./helpers/raw_websocket.ts";
-import { api, createRoom, registerUser, TestSocket, type TestUser } from "./helpers/chat_client.ts";
+import {
+  api,
+  createRoom,
+  openSocket,
+  registerUser,
+  TestSocket,
+  type TestUser,
+} from "./helpers/chat_client.ts";
 import { FakeClock } from "./helpers/fake_clock.ts";
-import { startTestServer, type TestServer } from "./helpers/test_server.ts";
+import { type TestServer, withTestServer } from "./helpers/test_server.ts";
 
 type ErrorFrame = Extract<ServerFrame, { type: "error" }>;
 type AckFrame = Extract<ServerFrame, { type: "ack" }>;
 
-async function withServer(
+function withServer(
   limits: Partial<Limits>,
   fn: (server: TestServer, clock: FakeClock) => Promise<void>,
 ): Promise<void> {
   const clock = new FakeClock();
-  const server = await startTestServer({
+  return withTestServer((server) => fn(server, clock), {
     clock,
     config: { limits: { ...readConfig({}).limits, ...limits } },
   });
-  try {
-    await fn(server, clock);
-  } finally {
-    await server.close();
-  }
-}
-
-async function connect(server: TestServer, user: TestUser): Promise<TestSocket> {
-  const socket = new TestSocket(server.url, user);
-  await socket.next("welcome");
-  return socket;
 }
 
 /** The first ack or error received after frame index `before` that `pick` accepts. */
@@ -96,7 +92,7 @@ Deno.test("sends over the rate limit get rate_limited with retryAfterMs, are not
   await withServer({ sendBurst: 3, sendRatePerSecond: 1 }, async (server, clock) => {
     const alice = await registerUser(server.url, "alice");
     const room = await createRoom(server.url, alice);
-    const a = await connect(server, alice);
+    const a = await openSocket(server.url, alice);
     for (let i = 1; i <= 3; i++) {
       expectAck(
         await sendOne(a, { type: "send", room: room.id, clientId: `burst-00${i}`, text: `${i}` }),
@@ -132,9 +128,9 @@ Deno.test("the send rate limit is per user across all of the user's sockets", as
     const alice = await registerUser(server.url, "alice");
     const bob = await registerUser(server.url, "bob");
     const room = await createRoom(server.url, alice, [bob]);
-    const first = await connect(server, alice);
-    const second = await connect(server, alice);
-    const b = await connect(server, bob);
+    const first = await openSocket(server.url, alice);
+    const second = await openSocket(server.url, alice);
+    const b = await openSocket(server.url, bob);
     expectAck(
       await sendOne(first, { type: "send", room: room.id, clientId: "tab1-0001", text: "a" }),
     );
@@ -154,7 +150,7 @@ Deno.test("the same text over SAME_TEXT_MAX times with new clientIds gets flood;
   await withServer({ sameTextMax: 2, sendBurst: 1000 }, async (server, clock) => {
     const alice = await registerUser(server.url, "alice");
     const room = await createRoom(server.url, alice);
-    const a = await connect(server, alice);
+    const a = await openSocket(server.url, alice);
     const send = (clientId: string, text = "BUY NOW") =>
       sendOne(a, { type: "send", room: room.id, clientId, text });
     const first = expectAck(await send("spam-0001"));
@@ -190,7 +186,7 @@ async function waitForFreeSlot(server: TestServer, user: TestUser): Promise<Test
       // That probe took the slot until the server notices its close; wait for that too.
       for (;;) {
         try {
-          return await connect(server, user);
+          return await openSocket(server.url, user);
         } catch {
           if (Date.now() > deadline) throw new Error("the slot was not freed again");
           await new Promise((resolve) => setTimeout(resolve, 20));
@@ -206,13 +202,13 @@ Deno.test("past CONNECTIONS_PER_USER the WebSocket upgrade answers 429, and clos
   await withServer({ connectionsPerUser: 2 }, async (server) => {
     const alice = await registerUser(server.url, "alice");
     const bob = await registerUser(server.url, "bob");
-    const open = [await connect(server, alice), await connect(server, alice)];
+    const open = [await openSocket(server.url, alice), await openSocket(server.url, alice)];
     const refused = await rawUpgrade(server.url, { cookie: alice.cookie });
     assert.equal(refused.status, 429);
     assert.match(new TextDecoder().decode(refused.rest), /Too many open connections/);
     refused.conn.close();
     assert.equal(await upgradeStatus(server, alice), 429, "a refused upgrade takes no slot");
-    const other = await connect(server, bob);
+    const other = await openSocket(server.url, bob);
 
     await open[0]!.close();
     open[0] = await waitForFreeSlot(server, alice);
@@ -225,7 +221,7 @@ Deno.test("past CONNECTIONS_PER_ADDRESS the upgrade answers 429 whichever user a
   await withServer({ connectionsPerAddress: 2 }, async (server) => {
     const alice = await registerUser(server.url, "alice");
     const bob = await registerUser(server.url, "bob");
-    const open = [await connect(server, alice), await connect(server, bob)];
+    const open = [await openSocket(server.url, alice), await openSocket(server.url, bob)];
     assert.equal(await upgradeStatus(server, bob), 429);
     assert.equal(await upgradeStatus(server, alice), 429);
     await Promise.all(open.map((socket) => socket.close()));
@@ -326,7 +322,7 @@ Deno.test("a frame of MAX_FRAME_BYTES is accepted and one byte more is refused, 
   await withServer({}, async (server) => {
     const alice = await registerUser(server.url, "alice");
     const room = await createRoom(server.url, alice);
-    const a = await connect(server, alice);
+    const a = await openSocket(server.url, alice);
     const sendRaw = (raw: string) => {
       const before = a.frames.length;
       a.send(raw);
@@ -353,7 +349,7 @@ Deno.test("a text of MAX_TEXT_CHARS code points is accepted and one more is refu
   await withServer({ sendBurst: 100, sameTextMax: 100 }, async (server) => {
     const alice = await registerUser(server.url, "alice");
     const room = await createRoom(server.url, alice);
-    const a = await connect(server, alice);
+    const a = await openSocket(server.url, alice);
     const family = "👩‍👩‍👧"; // three emoji joined by two zero-width joiners: 5 code points
     const pieces = [family, "\u200F", "\u202B", "\u200B", "\u200D", "é", "e\u0301", "𝕏", "中", "a"];
     const mixed = Array.from({ length: MAX_TEXT_CHARS }, (_, i) => pieces[i % pieces.length]).join(

@@ -8,26 +8,15 @@
 import assert from "node:assert/strict";
 import type { InviteLinkView, RoomDetails, RoomLists, RoomSummary } from "../lib/api_types.ts";
 import { keys } from "../lib/kv_keys.ts";
-import { api, registerUser, TestSocket, type TestUser } from "./helpers/chat_client.ts";
+import { api, openSocket, registerUser, type TestUser } from "./helpers/chat_client.ts";
 import { FakeClock } from "./helpers/fake_clock.ts";
-import { startTestServer, type TestServer } from "./helpers/test_server.ts";
+import { type TestServer, withTestServer } from "./helpers/test_server.ts";
 
-async function withServer(
+function withServer(
   fn: (server: TestServer, clock: FakeClock) => Promise<void>,
 ): Promise<void> {
   const clock = new FakeClock(Date.now());
-  const server = await startTestServer({ clock });
-  try {
-    await fn(server, clock);
-  } finally {
-    await server.close();
-  }
-}
-
-async function connect(server: TestServer, user: TestUser): Promise<TestSocket> {
-  const socket = new TestSocket(server.url, user);
-  await socket.next("welcome");
-  return socket;
+  return withTestServer((server) => fn(server, clock), { clock });
 }
 
 async function privateRoom(server: TestServer, owner: TestUser): Promise<RoomSummary> {
@@ -150,7 +139,7 @@ Deno.test("a muted member reads the room but every send is refused with muted, a
     const { owner, room, users: [bob] } = await roomWith(server, 1);
     assert.equal(await act(server, owner, room, bob!, "mute"), 204);
     const headBefore = (await server.kv.get<number>(keys.roomHead(room))).value;
-    const b = await connect(server, bob!);
+    const b = await openSocket(server.url, bob!);
     b.send({ type: "subscribe", room, ref: "s" });
     await b.next("subscribed");
     b.send({ type: "send", room, clientId: "muted-0001", text: "can I talk?", ref: "m" });
@@ -158,7 +147,7 @@ Deno.test("a muted member reads the room but every send is refused with muted, a
     assert.equal(refused.code, "muted");
     assert.match(refused.message, /muted/);
     assert.equal((await server.kv.get<number>(keys.roomHead(room))).value, headBefore);
-    const o = await connect(server, owner);
+    const o = await openSocket(server.url, owner);
     o.send({ type: "send", room, clientId: "owner-0001", text: "you can read this" });
     await b.next("message", (f) => f.text === "you can read this");
     assert.equal(await act(server, owner, room, bob!, "unmute"), 204);
@@ -172,7 +161,7 @@ Deno.test("a muted member reads the room but every send is refused with muted, a
 Deno.test("a member muted while connected, right after a send went through, is refused on the very next send", async () => {
   await withServer(async (server) => {
     const { owner, room, users: [bob] } = await roomWith(server, 1);
-    const b = await connect(server, bob!);
+    const b = await openSocket(server.url, bob!);
     b.send({ type: "send", room, clientId: "live-00001", text: "first" });
     await b.next("ack", (f) => f.clientId === "live-00001");
     assert.equal(await act(server, owner, room, bob!, "mute"), 204);
@@ -190,8 +179,8 @@ Deno.test("a member muted while connected, right after a send went through, is r
 Deno.test("a kicked member's live socket stops receiving at once and history answers not_member", async () => {
   await withServer(async (server) => {
     const { owner, room, users: [bob] } = await roomWith(server, 1);
-    const o = await connect(server, owner);
-    const b = await connect(server, bob!);
+    const o = await openSocket(server.url, owner);
+    const b = await openSocket(server.url, bob!);
     for (const socket of [o, b]) {
       socket.send({ type: "subscribe", room, ref: "s" });
       await socket.next("subscribed");
@@ -263,7 +252,7 @@ Deno.test("joining a public room from Discover writes one “X joined” system 
     });
     const room = created.body.room.id;
     const hidden = (await privateRoom(server, owner)).id;
-    const o = await connect(server, owner);
+    const o = await openSocket(server.url, owner);
     for (const id of [room, hidden]) {
       o.send({ type: "subscribe", room: id, ref: id });
       assert.equal((await o.next("subscribed", (f) => f.ref === id)).head, 0);
@@ -301,7 +290,7 @@ Deno.test("a private room is never in Discover, /join refuses it like a missing 
     assert.deepEqual([join.status, join.body], [missing.status, missing.body]);
     const members = await api(server.url, eve, "GET", `/api/rooms/${room}/members`);
     assert.equal(members.status, 404);
-    const e = await connect(server, eve);
+    const e = await openSocket(server.url, eve);
     e.send({ type: "subscribe", room, ref: "s" });
     assert.equal((await e.next("error", (f) => f.ref === "s")).code, "not_member");
     e.send({ type: "history", room, ref: "h" });
@@ -374,7 +363,7 @@ Deno.test("the owner cannot leave until ownership is transferred; delete drops t
       [carol!.name]: "member",
     });
 
-    const c = await connect(server, carol!);
+    const c = await openSocket(server.url, carol!);
     c.send({ type: "subscribe", room, ref: "s" });
     await c.next("subscribed");
     assert.equal((await api(server.url, bob!, "DELETE", `/api/rooms/${room}`)).status, 204);
@@ -401,7 +390,7 @@ Deno.test("owners invite only friends; the invitee sees the room live, and renam
     const refused = await api(server.url, owner, "POST", invitePath, { username: stranger.name });
     assert.equal(refused.status, 403);
     assert.equal((await server.kv.get(keys.roomMember(room, stranger.id))).versionstamp, null);
-    const f = await connect(server, friend);
+    const f = await openSocket(server.url, friend);
     const invited = await api(server.url, owner, "POST", invitePath, { username: friend.name });
     assert.equal(invited.status, 204);
     const notice = await f.next("user_event", (e) => e.event.kind === "room_joined");

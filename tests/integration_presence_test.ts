@@ -7,24 +7,18 @@
  */
 import assert from "node:assert/strict";
 import type { FriendLists, UserEvent } from "../lib/api_types.ts";
-import { api, registerUser, TestSocket, type TestUser } from "./helpers/chat_client.ts";
+import {
+  api,
+  befriend,
+  openSocket,
+  registerUser,
+  TestSocket,
+  type TestUser,
+} from "./helpers/chat_client.ts";
 import { withRedisPair } from "./helpers/server_process.ts";
 import { startTestServer } from "./helpers/test_server.ts";
 
 type PresenceEvent = Extract<UserEvent, { kind: "presence" }>;
-
-async function befriend(url: string, a: TestUser, b: TestUser): Promise<void> {
-  const sent = await api(url, a, "POST", "/api/friends/requests", { username: b.name });
-  assert.equal(sent.status, 201);
-  const accepted = await api(url, b, "POST", `/api/friends/requests/${a.name}/accept`);
-  assert.equal(accepted.status, 204);
-}
-
-async function connect(url: string, user: TestUser): Promise<TestSocket> {
-  const socket = new TestSocket(url, user);
-  await socket.next("welcome");
-  return socket;
-}
 
 /** Waits for the presence notice about `user` saying `online`. */
 async function presence(socket: TestSocket, user: TestUser, online: boolean): Promise<void> {
@@ -57,13 +51,13 @@ Deno.test("a friend sees a user come online and go offline live, and GET /api/fr
     const alice = await registerUser(server.url, "alice");
     const bob = await registerUser(server.url, "bob");
     await befriend(server.url, alice, bob);
-    const watcher = await connect(server.url, bob);
+    const watcher = await openSocket(server.url, bob);
     sockets.push(watcher);
     assert.deepEqual((await friendsOf(server.url, bob)).map((f) => [f.name, f.online]), [
       [alice.name, false],
     ]);
 
-    const tabs = [await connect(server.url, alice), await connect(server.url, alice)];
+    const tabs = [await openSocket(server.url, alice), await openSocket(server.url, alice)];
     sockets.push(...tabs);
     await presence(watcher, alice, true);
     assert.deepEqual((await friendsOf(server.url, bob)).map((f) => [f.name, f.online]), [
@@ -104,13 +98,13 @@ Deno.test("a user who blocked you, and a stranger, send you no presence: only fr
       204,
     );
     const [blocked, friend, stranger] = [
-      await connect(server.url, bob),
-      await connect(server.url, carol),
-      await connect(server.url, dave),
+      await openSocket(server.url, bob),
+      await openSocket(server.url, carol),
+      await openSocket(server.url, dave),
     ];
     sockets.push(blocked, friend, stranger);
 
-    const aliceSocket = await connect(server.url, alice);
+    const aliceSocket = await openSocket(server.url, alice);
     sockets.push(aliceSocket);
     await presence(friend, alice, true);
     assert.deepEqual(await friendsOf(server.url, bob), [], "alice is not bob's friend any more");
@@ -136,10 +130,10 @@ Deno.test("a user connected to one server process is shown online to a friend on
       const alice = await registerUser(a.url, "alice");
       const bob = await registerUser(b.url, "bob");
       await befriend(a.url, alice, bob);
-      const onB = await connect(b.url, bob);
+      const onB = await openSocket(b.url, bob);
       sockets.push(onB);
 
-      const onA = await connect(a.url, alice);
+      const onA = await openSocket(a.url, alice);
       sockets.push(onA);
       await presence(onB, alice, true);
       assert.deepEqual((await friendsOf(b.url, bob)).map((f) => f.online), [true]);

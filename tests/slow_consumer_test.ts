@@ -26,7 +26,7 @@ import {
   type TestUser,
 } from "./helpers/chat_client.ts";
 import { residentBytes, spawnServer } from "./helpers/server_process.ts";
-import { startTestServer, type TestServer } from "./helpers/test_server.ts";
+import { type TestServer, withTestServer } from "./helpers/test_server.ts";
 
 const MB = 1024 * 1024;
 /** Four-byte code points: with the index in front, near the largest text, 16 KB on the wire. */
@@ -39,18 +39,13 @@ const UNLIMITED: Partial<Limits> = {
   maxBufferedBytes: 4 * MAX_BUFFERED_BYTES,
 };
 
-async function withServer(
+function withServer(
   limits: Partial<Limits>,
   fn: (server: TestServer) => Promise<void>,
 ): Promise<void> {
-  const server = await startTestServer({
+  return withTestServer((server) => fn(server), {
     config: { limits: { ...readConfig({}).limits, ...limits } },
   });
-  try {
-    await fn(server);
-  } finally {
-    await server.close();
-  }
 }
 
 /**

@@ -172,3 +172,18 @@ export class TestSocket {
     await this.closed;
   }
 }
+
+/** Opens a {@linkcode TestSocket} for `user` and waits for its `welcome`. */
+export async function openSocket(baseUrl: string, user: TestUser): Promise<TestSocket> {
+  const socket = new TestSocket(baseUrl, user);
+  await socket.next("welcome");
+  return socket;
+}
+
+/** Makes `a` and `b` friends through the API: `a` asks, `b` accepts. */
+export async function befriend(baseUrl: string, a: TestUser, b: TestUser): Promise<void> {
+  const sent = await api(baseUrl, a, "POST", "/api/friends/requests", { username: b.name });
+  if (sent.status !== 201) throw new Error(`friend request: ${sent.status}`);
+  const accepted = await api(baseUrl, b, "POST", `/api/friends/requests/${a.name}/accept`);
+  if (accepted.status !== 204) throw new Error(`accept: ${accepted.status}`);
+}
