@@ -373,7 +373,7 @@ export default function ChatApp({ user, rooms, ...initial }: ChatAppProps) {
           </button>
           {current && (
             <Avatar
-              id={dms.find((dm) => dm.id === current.id)?.peer.id ?? current.id}
+              id={currentPeer?.id ?? current.id}
               name={current.name}
               url={current.avatarUrl}
             />

@@ -4,6 +4,7 @@ import { byActivity, withNewest } from "../client/conversations_api.ts";
 import { formatFullDate, formatTime } from "../client/format_time.ts";
 import { roomHash } from "../client/room_hash.ts";
 import Avatar from "./Avatar.tsx";
+import LoadMore from "./LoadMore.tsx";
 import PresenceDot from "./PresenceDot.tsx";
 
 /** Props of {@linkcode ConversationList}. */
@@ -111,15 +112,12 @@ export default function ConversationList(props: ConversationListProps) {
           </ul>
         )}
       {props.hasMore && (
-        <button
-          type="button"
-          class="link-button load-more"
-          data-testid="load-more-conversations"
-          disabled={props.loading}
-          onClick={props.onLoadMore}
-        >
-          {props.loading ? "Loading…" : "Load more"}
-        </button>
+        <LoadMore
+          label="Load more"
+          loading={props.loading}
+          onLoad={props.onLoadMore}
+          testId="load-more-conversations"
+        />
       )}
     </>
   );

@@ -2,6 +2,7 @@ import type { ComponentChildren } from "preact";
 import type { DirectRoom, RoomSummary } from "../lib/api_types.ts";
 import { roomHash } from "../client/room_hash.ts";
 import Avatar from "./Avatar.tsx";
+import LoadMore from "./LoadMore.tsx";
 
 /** Props of {@linkcode RoomList}. */
 export interface RoomListProps {
@@ -113,15 +114,12 @@ export default function RoomList(props: RoomListProps) {
           </ul>
         )}
       {props.hasMoreDiscover && (
-        <button
-          type="button"
-          class="link-button load-more"
-          data-testid="more-discover"
-          disabled={props.loadingDiscover}
-          onClick={props.onMoreDiscover}
-        >
-          {props.loadingDiscover ? "Loading…" : "More rooms"}
-        </button>
+        <LoadMore
+          label="More rooms"
+          loading={props.loadingDiscover}
+          onLoad={props.onMoreDiscover}
+          testId="more-discover"
+        />
       )}
       {error !== null && <p class="error" role="alert">{error}</p>}
     </nav>

@@ -1,0 +1,26 @@
+/** Props of {@linkcode LoadMore}. */
+export interface LoadMoreProps {
+  /** What the button says while idle ("Load more", "More rooms"). */
+  label: string;
+  /** True while a page is loading: the button is disabled and says so. */
+  loading: boolean;
+  /** Loads the next page. */
+  onLoad: () => void;
+  /** `data-testid` of the button. */
+  testId: string;
+}
+
+/** The button under a paged sidebar list that loads its next page. */
+export default function LoadMore({ label, loading, onLoad, testId }: LoadMoreProps) {
+  return (
+    <button
+      type="button"
+      class="link-button load-more"
+      data-testid={testId}
+      disabled={loading}
+      onClick={onLoad}
+    >
+      {loading ? "Loading…" : label}
+    </button>
+  );
+}
