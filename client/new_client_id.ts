@@ -1,3 +1,5 @@
+import { toHex } from "../lib/ids.ts";
+
 /**
  * A fresh `clientId` for an outgoing message: 32 hex characters, which matches the protocol's
  * `/^[A-Za-z0-9_-]{8,64}$/`. Uses `crypto.randomUUID()` without its dashes, and random bytes
@@ -8,5 +10,5 @@
 export function newClientId(): string {
   if (typeof crypto.randomUUID === "function") return crypto.randomUUID().replaceAll("-", "");
   const bytes = crypto.getRandomValues(new Uint8Array(16));
-  return Array.from(bytes, (byte) => byte.toString(16).padStart(2, "0")).join("");
+  return toHex(bytes);
 }

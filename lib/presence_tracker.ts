@@ -62,6 +62,10 @@ export class PresenceTracker {
   /** Tail of each user's queue: one user's writes and deletes run in order. */
   #queues = new Map<string, Promise<void>>();
   #refreshing: Promise<void> = Promise.resolve();
+  /** Users whose first entry waits for the write in flight to end, and their shared write. */
+  #arrivals: { users: string[]; written: Promise<void> } | undefined;
+  /** The entry write of arriving users in flight, if any. */
+  #arrivalsWriting: Promise<unknown> = Promise.resolve();
   #interval: ReturnType<typeof setInterval> | undefined;
   #closed = false;
 
@@ -150,7 +154,7 @@ export class PresenceTracker {
 
   async #arrive(user: string): Promise<void> {
     if (!this.#sockets.has(user) || this.#written.has(user)) return;
-    await this.#presence.add(this.#nodeId, [user], this.#ttlMs);
+    await this.#writeArrival(user);
     this.#written.add(user);
     // Written first, read second: of two nodes racing, at least one sees the other's entry.
     const nodes = await this.#presence.nodesOf(user);
@@ -163,6 +167,28 @@ export class PresenceTracker {
     await this.#refreshing;
     await this.#presence.remove(this.#nodeId, [user]);
     if ((await this.#presence.nodesOf(user)).length === 0) await this.#onChange(user, false);
+  }
+
+  /**
+   * Writes `user`'s first entry. While one such write is in flight, the users arriving meanwhile
+   * wait for it to end and then share one write: a burst of connections costs a few commits,
+   * not one each, and a lone arrival is written at once.
+   */
+  #writeArrival(user: string): Promise<void> {
+    if (this.#arrivals) {
+      this.#arrivals.users.push(user);
+      return this.#arrivals.written;
+    }
+    const batch: { users: string[]; written: Promise<void> } = {
+      users: [user],
+      written: this.#arrivalsWriting.then(() => {
+        this.#arrivals = undefined;
+        return this.#presence.add(this.#nodeId, batch.users, this.#ttlMs);
+      }),
+    };
+    this.#arrivals = batch;
+    this.#arrivalsWriting = batch.written.catch(() => {});
+    return batch.written;
   }
 
   #enqueue(user: string, task: () => Promise<void>): void {

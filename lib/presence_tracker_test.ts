@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { FakeClock } from "../client/testing/fake_clock.ts";
+import type { Presence } from "./presence.ts";
 import { KvPresence } from "./presence_kv.ts";
 import { OFFLINE_DELAY_MS, type PresenceSocket, PresenceTracker } from "./presence_tracker.ts";
 
@@ -157,5 +158,37 @@ Deno.test("PresenceTracker.close() deletes this node's entries and reports nothi
     assert.deepEqual(await presence.online(["u1", "u2"]), new Set());
     // Two users' first writes run side by side: their reports may come in either order.
     assert.deepEqual([...changes].sort(), [["u1", true], ["u2", true]]);
+  });
+});
+
+Deno.test("PresenceTracker writes the first entries of users arriving together in one commit", async () => {
+  await withPresence(async ({ presence, changes }) => {
+    const writes: string[][] = [];
+    const counted: Presence = {
+      add: (node, users, ttlMs) => {
+        writes.push([...users]);
+        return presence.add(node, users, ttlMs);
+      },
+      remove: (node, users) => presence.remove(node, users),
+      nodesOf: (user) => presence.nodesOf(user),
+      online: (users) => presence.online(users),
+    };
+    const tracker = new PresenceTracker({
+      presence: counted,
+      nodeId: "a",
+      refreshMs: REFRESH_MS,
+      onChange: (user, online) => void changes.push([user, online]),
+    });
+    for (const user of ["u1", "u2", "u3"]) tracker.opened(socketOf(user));
+    await tracker.idle();
+    tracker.opened(socketOf("u4"));
+    await tracker.idle();
+    assert.deepEqual(writes, [["u1", "u2", "u3"], ["u4"]]);
+    assert.deepEqual(
+      await presence.online(["u1", "u2", "u3", "u4"]),
+      new Set(["u1", "u2", "u3", "u4"]),
+    );
+    assert.deepEqual([...changes].sort(), [["u1", true], ["u2", true], ["u3", true], ["u4", true]]);
+    await tracker.close();
   });
 });
