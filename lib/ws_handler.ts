@@ -50,7 +50,8 @@ export function upgradeToChat(
   socket.binaryType = "arraybuffer";
   const transport = new SocketTransport(socket, limits, deps, onClose);
   transport.connection = new ChatConnection(user, session, transport, deps);
-  for (const type of ["open", "message", "close", "error"]) {
+  // No "error" listener: an error is always followed by "close", which releases the socket.
+  for (const type of ["open", "message", "close"]) {
     socket.addEventListener(type, transport);
   }
   return response;
