@@ -1,3 +1,5 @@
+import { DEFAULT_COMMIT_LINGER_MS } from "./message_writer.ts";
+
 /** Server configuration, read from environment variables (documented in the README). */
 export interface Config {
   /** `PORT`: TCP port to listen on. Default 8000. */
@@ -15,7 +17,7 @@ export interface Config {
   heartbeatMs: number;
   /**
    * `COMMIT_LINGER_MS`: how long a busy writer waits to gather more messages into one KV
-   * commit (see `message_writer.ts`); 0 never waits. Default 3.
+   * commit (see `message_writer.ts`); 0 never waits. Default 10.
    */
   commitLingerMs: number;
   /**
@@ -66,7 +68,7 @@ export function readConfig(env: Record<string, string | undefined>): Config {
       .filter((origin) => origin.length > 0).map((origin) => new URL(origin).origin),
     sessionTtlMs: intFrom(env, "SESSION_TTL_HOURS", 720, 1, 24 * 365) * 3_600_000,
     heartbeatMs: intFrom(env, "HEARTBEAT_MS", 25_000, 1_000, 600_000),
-    commitLingerMs: intFrom(env, "COMMIT_LINGER_MS", 3, 0, 100),
+    commitLingerMs: intFrom(env, "COMMIT_LINGER_MS", DEFAULT_COMMIT_LINGER_MS, 0, 100),
     redisUrl: redisUrlFrom(env.REDIS_URL),
     limits: {
       sendRatePerSecond: intFrom(env, "SEND_RATE", 10, 1, 1_000_000),
