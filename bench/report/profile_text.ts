@@ -12,7 +12,9 @@ export function profileText(profile: Outcome<ProfileResult>): string {
   if (!ok(profile)) return `Profile: failed (${profile.error}).`;
   const step = profile.ladder.steps[0];
   const load = step
-    ? `p99 ${step.latency.p99Ms.toFixed(1)} ms, lost ${step.lost}, server ${
+    ? `p99 ${
+      step.latency.p99Ms.toFixed(1)
+    } ms, ${step.lost} deliveries not arrived by the end of the drain, server ${
       (step.serverCpu * 100).toFixed(0)
     }% of a core` +
       `${step.valid ? "" : ` (void: ${step.reason})`}`
