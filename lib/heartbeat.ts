@@ -1,7 +1,12 @@
 /**
- * Server-side liveness: on every tick each peer is pinged, and a peer that has sent nothing
+ * Server-side liveness: once per interval each peer is pinged, and a peer that has sent nothing
  * (not even a pong) for two intervals is closed, so half-open TCP connections do not linger.
  * A socket whose session has expired is closed too.
+ *
+ * The running heartbeat spreads each round over {@linkcode HEARTBEAT_SLICES} ticks, a peer's
+ * slice chosen by its session id: pinging every socket in one turn (and reading every pong
+ * right after) held up message delivery for tens of milliseconds at each round, and the stall
+ * grows with the number of sockets.
  *
  * @module
  */
@@ -12,6 +17,8 @@ import { encodeServerFrame } from "./protocol.ts";
 /** Close code for a peer that stopped answering pings. */
 export const CLOSE_HEARTBEAT_TIMEOUT = 4002;
 const PING = encodeServerFrame({ type: "ping" });
+/** Ticks per heartbeat interval; each pings the peers of one slice. */
+export const HEARTBEAT_SLICES = 25;
 
 /** Pings peers and drops silent ones. */
 export class Heartbeat {
@@ -19,6 +26,7 @@ export class Heartbeat {
   #clock: Clock;
   #intervalMs: number;
   #timer: ReturnType<typeof setInterval> | undefined;
+  #nextSlice = 0;
 
   /** Watches the peers returned by `peers`, pinging every `intervalMs` of `clock` time. */
   constructor(peers: () => Iterable<Peer>, clock: Clock, intervalMs: number) {
@@ -27,20 +35,27 @@ export class Heartbeat {
     this.#intervalMs = intervalMs;
   }
 
-  /** One round: close the peers silent for two intervals, ping the rest. */
-  tick(): void {
+  /**
+   * Closes the peers silent for two intervals and pings the rest: those of one slice
+   * (`0` to `HEARTBEAT_SLICES - 1`), or every peer when `slice` is omitted.
+   */
+  tick(slice?: number): void {
     const now = this.#clock.now();
     const deadline = now - 2 * this.#intervalMs;
     for (const peer of [...this.#peers()]) {
+      if (slice !== undefined && heartbeatSliceOf(peer) !== slice) continue;
       if (peer.sessionExpiresAt <= now) peer.close(CLOSE_SESSION_ENDED, "session expired");
       else if (peer.lastSeenAt < deadline) peer.close(CLOSE_HEARTBEAT_TIMEOUT, "heartbeat timeout");
       else peer.send(PING);
     }
   }
 
-  /** Starts ticking on a real timer. */
+  /** Starts ticking on a real timer, one slice every `intervalMs / HEARTBEAT_SLICES`. */
   start(): void {
-    this.#timer ??= setInterval(() => this.tick(), this.#intervalMs);
+    this.#timer ??= setInterval(() => {
+      this.tick(this.#nextSlice);
+      this.#nextSlice = (this.#nextSlice + 1) % HEARTBEAT_SLICES;
+    }, this.#intervalMs / HEARTBEAT_SLICES);
   }
 
   /** Stops the timer. */
@@ -48,4 +63,13 @@ export class Heartbeat {
     clearInterval(this.#timer);
     this.#timer = undefined;
   }
+}
+
+/** The heartbeat slice of a peer: a hash of its session id (every socket of a session shares it). */
+function heartbeatSliceOf(peer: Pick<Peer, "sessionId">): number {
+  let hash = 0;
+  for (let i = 0; i < peer.sessionId.length; i++) {
+    hash = (hash * 31 + peer.sessionId.charCodeAt(i)) >>> 0;
+  }
+  return hash % HEARTBEAT_SLICES;
 }

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { FakeClock } from "../tests/helpers/fake_clock.ts";
-import { CLOSE_HEARTBEAT_TIMEOUT, Heartbeat } from "./heartbeat.ts";
+import { CLOSE_HEARTBEAT_TIMEOUT, Heartbeat, HEARTBEAT_SLICES } from "./heartbeat.ts";
 import { CLOSE_SESSION_ENDED, type Peer } from "./hub.ts";
 
 const INTERVAL = 1000;
@@ -8,11 +8,14 @@ const INTERVAL = 1000;
 /** A peer whose liveness the test sets, recording pings and its closing. */
 class FakePeer implements Peer {
   readonly userId = "u1";
-  readonly sessionId = "s1";
   pings = 0;
   closed: { code: number; reason: string } | undefined;
 
-  constructor(public lastSeenAt: number, public sessionExpiresAt = Number.MAX_SAFE_INTEGER) {}
+  constructor(
+    public lastSeenAt: number,
+    public sessionExpiresAt = Number.MAX_SAFE_INTEGER,
+    readonly sessionId = "s1",
+  ) {}
 
   whenWritable(): Promise<void> | undefined {
     return undefined;
@@ -119,4 +122,23 @@ Deno.test("Heartbeat.tick() closes with 4001 the sockets of an expired session, 
   heartbeat.tick();
   assert.deepEqual(expiring.closed, { code: CLOSE_SESSION_ENDED, reason: "session expired" });
   assert.equal(lasting.closed, undefined);
+});
+
+Deno.test("Heartbeat slices ping each peer once per round, a few peers per slice, never all at once", () => {
+  const clock = new FakeClock();
+  // Session ids are SHA-256 hex, as the session store makes them.
+  const peers = Array.from(
+    { length: 1000 },
+    (_, i) =>
+      new FakePeer(clock.now(), undefined, (i * 2654435761 >>> 0).toString(16).padStart(64, "0")),
+  );
+  const heartbeat = new Heartbeat(() => peers, clock, INTERVAL);
+  const perSlice: number[] = [];
+  for (let slice = 0; slice < HEARTBEAT_SLICES; slice++) {
+    const before = peers.reduce((sum, peer) => sum + peer.pings, 0);
+    heartbeat.tick(slice);
+    perSlice.push(peers.reduce((sum, peer) => sum + peer.pings, 0) - before);
+  }
+  assert.deepEqual(new Set(peers.map((peer) => peer.pings)), new Set([1]));
+  assert.ok(Math.max(...perSlice) <= 3 * (1000 / HEARTBEAT_SLICES), `slices: ${perSlice}`);
 });
