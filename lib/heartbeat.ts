@@ -65,11 +65,18 @@ export class Heartbeat {
   }
 }
 
-/** The heartbeat slice of a peer: a hash of its session id (every socket of a session shares it). */
+/** Trailing characters of a session id hashed into its slice (ids are SHA-256 hex: uniform). */
+const SLICE_KEY_CHARS = 8;
+
+/**
+ * The heartbeat slice of a peer, from the end of its session id (every socket of a session
+ * shares it). Runs for every peer on every tick, so it reads only a few characters.
+ */
 function heartbeatSliceOf(peer: Pick<Peer, "sessionId">): number {
+  const id = peer.sessionId;
   let hash = 0;
-  for (let i = 0; i < peer.sessionId.length; i++) {
-    hash = (hash * 31 + peer.sessionId.charCodeAt(i)) >>> 0;
+  for (let i = Math.max(0, id.length - SLICE_KEY_CHARS); i < id.length; i++) {
+    hash = (hash * 31 + id.charCodeAt(i)) >>> 0;
   }
   return hash % HEARTBEAT_SLICES;
 }
