@@ -5,16 +5,18 @@
  *
  * @module
  */
-import { BroadcastChannelBroker } from "./lib/broker_broadcast_channel.ts";
-import { createChatServer } from "./lib/chat_server.ts";
-import { readConfig } from "./lib/config.ts";
-import { openKv } from "./lib/open_kv.ts";
+import { BroadcastChannelBroker } from "./lib/realtime/broker/broker_broadcast_channel.ts";
+import { createChatServer } from "./lib/server/chat_server.ts";
+import { readConfig } from "./lib/server/config.ts";
+import { openKv } from "./lib/server/open_kv.ts";
 
 const config = readConfig(Deno.env.toObject());
 const { redisUrl } = config;
 // Imported only when used: loading the Redis client adds ~200 ms to every start.
 const broker = redisUrl
-  ? await import("./lib/broker_redis.ts").then(({ RedisBroker }) => RedisBroker.connect(redisUrl))
+  ? await import("./lib/realtime/broker/broker_redis.ts").then(({ RedisBroker }) =>
+    RedisBroker.connect(redisUrl)
+  )
   : new BroadcastChannelBroker();
 const server = await createChatServer({
   config,

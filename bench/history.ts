@@ -6,14 +6,14 @@
  *
  * @module
  */
-import { Accounts } from "../lib/accounts.ts";
-import { systemClock } from "../lib/clock.ts";
-import { SESSION_COOKIE } from "../lib/middleware/session.ts";
-import { KvMessageStore } from "../lib/message_store_kv.ts";
-import type { MessageDraft } from "../lib/message_store.ts";
-import type { ServerFrame } from "../lib/protocol.ts";
-import { Rooms } from "../lib/rooms.ts";
-import { Sessions } from "../lib/sessions.ts";
+import { Accounts } from "../lib/accounts/accounts.ts";
+import { systemClock } from "../lib/common/clock.ts";
+import { SESSION_COOKIE } from "../lib/server/middleware/session.ts";
+import { KvMessageStore } from "../lib/messages/message_store_kv.ts";
+import type { MessageDraft } from "../lib/messages/message_store.ts";
+import type { ServerFrame } from "../lib/common/protocol.ts";
+import { Rooms } from "../lib/rooms/rooms.ts";
+import { Sessions } from "../lib/accounts/sessions.ts";
 import { BENCH_PASSWORD } from "./seed.ts";
 import { SERVERS, startServer } from "./servers.ts";
 

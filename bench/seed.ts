@@ -1,20 +1,20 @@
 /**
  * Seeds a Deno KV file for the benchmark before the server starts, through the app's own
- * modules: accounts as `UserRecord`s under `lib/kv_keys.ts` keys (one PBKDF2 hash computed
+ * modules: accounts as `UserRecord`s under `lib/kv/kv_keys.ts` keys (one PBKDF2 hash computed
  * once and shared: this is a fixture, registering thousands of users over HTTP would take
  * minutes of hashing), a real session per user from `Sessions.create`, and rooms with their
  * memberships.
  *
  * @module
  */
-import type { UserRecord } from "../lib/accounts.ts";
-import { systemClock } from "../lib/clock.ts";
-import { commitAtomic } from "../lib/kv_commit.ts";
-import { keys } from "../lib/kv_keys.ts";
-import { SESSION_COOKIE } from "../lib/middleware/session.ts";
-import { hashPassword } from "../lib/password.ts";
-import type { Membership, RoomRecord } from "../lib/rooms.ts";
-import { Sessions } from "../lib/sessions.ts";
+import type { UserRecord } from "../lib/accounts/accounts.ts";
+import { systemClock } from "../lib/common/clock.ts";
+import { commitAtomic } from "../lib/kv/kv_commit.ts";
+import { keys } from "../lib/kv/kv_keys.ts";
+import { SESSION_COOKIE } from "../lib/server/middleware/session.ts";
+import { hashPassword } from "../lib/accounts/password.ts";
+import type { Membership, RoomRecord } from "../lib/rooms/room_record.ts";
+import { Sessions } from "../lib/accounts/sessions.ts";
 import { type Layout, roomOf, roomsOf } from "./layout.ts";
 
 /** A seeded user and the cookie that signs it in. */

@@ -94,9 +94,9 @@ let copies = 0;
 export async function hasRedisBroker(): Promise<boolean> {
   const read = (path: string) => Deno.readTextFile(new URL(path, root)).catch(() => "");
   const [broker, main, config] = await Promise.all([
-    read("lib/broker_redis.ts"),
+    read("lib/realtime/broker/broker_redis.ts"),
     read("main.ts"),
-    read("lib/config.ts"),
+    read("lib/server/config.ts"),
   ]);
   return broker !== "" && (main + config).includes("REDIS_URL");
 }

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { AVATAR_SIZE, MAX_AVATAR_BYTES } from "../lib/api_types.ts";
+import { AVATAR_SIZE, MAX_AVATAR_BYTES } from "../lib/common/api_types.ts";
 import { type Crop, cropRect } from "./crop.ts";
 
 /** Largest file the picker will try to decode, in bytes. */

@@ -1,12 +1,12 @@
 import { batch, type ReadonlySignal, signal } from "@preact/signals";
-import type { FriendView, PublicUser, UserEvent } from "../lib/api_types.ts";
+import type { FriendView, PublicUser, UserEvent } from "../lib/common/api_types.ts";
 import {
   type ClientFrame,
   countChars,
   MAX_TEXT_CHARS,
   PROTOCOL_VERSION,
   type ServerFrame,
-} from "../lib/protocol.ts";
+} from "../lib/common/protocol.ts";
 import { backoffDelay, DEFAULT_BACKOFF } from "./backoff.ts";
 import {
   browserStorage,

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { PublicUser } from "../lib/api_types.ts";
+import type { PublicUser } from "../lib/common/api_types.ts";
 import type { BackoffOptions } from "./backoff.ts";
 
 /** Time source and timers; real ones by default, a fake in tests. */

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import type { ChatMessage } from "../lib/protocol.ts";
+import type { ChatMessage } from "../lib/common/protocol.ts";
 import { ChatClient } from "./chat_client.ts";
 import type { ChatClientOptions } from "./chat_client_options.ts";
 import { FakeClock } from "./testing/fake_clock.ts";

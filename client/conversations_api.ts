@@ -9,8 +9,8 @@ import {
   type ConversationPage,
   type LastMessage,
   PREVIEW_CHARS,
-} from "../lib/api_types.ts";
-import type { ChatMessage } from "../lib/protocol.ts";
+} from "../lib/common/api_types.ts";
+import type { ChatMessage } from "../lib/common/protocol.ts";
 import { request } from "./rooms_api.ts";
 
 /**

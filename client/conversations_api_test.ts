@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import type { Conversation } from "../lib/api_types.ts";
-import type { ChatMessage } from "../lib/protocol.ts";
+import type { Conversation } from "../lib/common/api_types.ts";
+import type { ChatMessage } from "../lib/common/protocol.ts";
 import { byActivity, withNewest } from "./conversations_api.ts";
 
 const group = (id: string, activity: number, seq?: number): Conversation => ({

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { DirectRoom, FriendLists, PublicProfile } from "../lib/api_types.ts";
+import type { DirectRoom, FriendLists, PublicProfile } from "../lib/common/api_types.ts";
 import { request } from "./rooms_api.ts";
 
 const path = (name: string) => encodeURIComponent(name);

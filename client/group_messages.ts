@@ -1,5 +1,5 @@
-import type { PublicUser } from "../lib/api_types.ts";
-import type { ChatMessage } from "../lib/protocol.ts";
+import type { PublicUser } from "../lib/common/api_types.ts";
+import type { ChatMessage } from "../lib/common/protocol.ts";
 import type { OutboxEntry } from "./outbox.ts";
 
 /** How an own message is doing: in the outbox, acknowledged, or refused. */

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import type { ChatMessage } from "../lib/protocol.ts";
+import type { ChatMessage } from "../lib/common/protocol.ts";
 import { groupMessages } from "./group_messages.ts";
 
 const ME = { id: "u1", name: "ada" };

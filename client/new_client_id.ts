@@ -1,4 +1,4 @@
-import { toHex } from "../lib/ids.ts";
+import { toHex } from "../lib/common/ids.ts";
 
 /**
  * A fresh `clientId` for an outgoing message: 32 hex characters, which matches the protocol's

@@ -1,4 +1,4 @@
-import type { ClientFrame, ErrorFrame } from "../lib/protocol.ts";
+import type { ClientFrame, ErrorFrame } from "../lib/common/protocol.ts";
 import type { Clock, TimerId } from "./chat_client_options.ts";
 import type { Outbox, OutboxEntry } from "./outbox.ts";
 

@@ -6,7 +6,7 @@
  * @module
  */
 import { batch, type Signal, signal } from "@preact/signals";
-import type { FriendView } from "../lib/api_types.ts";
+import type { FriendView } from "../lib/common/api_types.ts";
 
 /** Online flags per user id; users never heard of are offline. */
 export class PresenceState {

@@ -6,7 +6,7 @@
  * @module
  */
 import { signal } from "@preact/signals";
-import type { PublicProfile } from "../lib/api_types.ts";
+import type { PublicProfile } from "../lib/common/api_types.ts";
 
 /** A reactive cache of profiles; reading one in a component re-renders it on change. */
 export class ProfileCache {

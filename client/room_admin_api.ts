@@ -5,8 +5,8 @@
  *
  * @module
  */
-import type { InviteLinkView, RoomDetails } from "../lib/api_types.ts";
-import type { ModAction } from "../lib/room_roles.ts";
+import type { InviteLinkView, RoomDetails } from "../lib/common/api_types.ts";
+import type { ModAction } from "../lib/common/room_roles.ts";
 import { request } from "./rooms_api.ts";
 
 const base = (roomId: string) => `/api/rooms/${encodeURIComponent(roomId)}`;

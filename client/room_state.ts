@@ -1,5 +1,5 @@
 import { batch, computed, type ReadonlySignal, signal } from "@preact/signals";
-import type { ChatMessage } from "../lib/protocol.ts";
+import type { ChatMessage } from "../lib/common/protocol.ts";
 
 /**
  * What the browser holds of one room: its messages keyed by seq (so the same message arriving

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import type { ChatMessage } from "../lib/protocol.ts";
+import type { ChatMessage } from "../lib/common/protocol.ts";
 import { RoomState } from "./room_state.ts";
 
 const message = (seq: number): ChatMessage => ({

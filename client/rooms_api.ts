@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { ApiError, DiscoverPage, RoomLists, RoomSummary } from "../lib/api_types.ts";
+import type { ApiError, DiscoverPage, RoomLists, RoomSummary } from "../lib/common/api_types.ts";
 
 /** A failed API call: an HTTP error answer, or no answer at all (`status` 0). */
 export class ApiRequestError extends Error {

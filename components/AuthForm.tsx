@@ -1,5 +1,4 @@
-import { USERNAME_RULE } from "../lib/accounts.ts";
-import { MIN_PASSWORD_CHARS } from "../lib/password.ts";
+import { MIN_PASSWORD_CHARS, USERNAME_RULE } from "../lib/common/account_rules.ts";
 
 /** Props of {@linkcode AuthForm}. */
 export interface AuthFormProps {

@@ -1,5 +1,5 @@
 import type { ComponentChildren } from "preact";
-import type { PublicUser } from "../lib/api_types.ts";
+import type { PublicUser } from "../lib/common/api_types.ts";
 
 /** Props of {@linkcode Layout}. */
 export interface LayoutProps {

@@ -7,8 +7,8 @@ import type {
   PublicUser,
   RoomLists,
   RoomSummary,
-} from "../lib/api_types.ts";
-import type { Conversation, ConversationPage } from "../lib/api_types.ts";
+} from "../lib/common/api_types.ts";
+import type { Conversation, ConversationPage } from "../lib/common/api_types.ts";
 import { listConversations } from "../client/conversations_api.ts";
 import ConversationList from "./ConversationList.tsx";
 import { ChatClient } from "../client/chat_client.ts";

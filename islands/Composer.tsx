@@ -1,5 +1,5 @@
 import { useRef, useState } from "preact/hooks";
-import { countChars, MAX_TEXT_CHARS } from "../lib/protocol.ts";
+import { countChars, MAX_TEXT_CHARS } from "../lib/common/protocol.ts";
 
 /** Props of {@linkcode Composer}. */
 export interface ComposerProps {

@@ -1,5 +1,5 @@
-import type { Conversation, DirectRoom } from "../lib/api_types.ts";
-import { type ChatMessage, SYSTEM_SENDER } from "../lib/protocol.ts";
+import type { Conversation, DirectRoom } from "../lib/common/api_types.ts";
+import { type ChatMessage, SYSTEM_SENDER } from "../lib/common/protocol.ts";
 import { byActivity, withNewest } from "../client/conversations_api.ts";
 import { formatFullDate, formatTime } from "../client/format_time.ts";
 import { roomHash } from "../client/room_hash.ts";

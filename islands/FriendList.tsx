@@ -1,5 +1,5 @@
 import { useState } from "preact/hooks";
-import type { FriendLists, FriendRequestView, PublicProfile } from "../lib/api_types.ts";
+import type { FriendLists, FriendRequestView, PublicProfile } from "../lib/common/api_types.ts";
 import { findUser, type FriendAction, friendAction, sendRequest } from "../client/friends_api.ts";
 import Avatar from "./Avatar.tsx";
 import PresenceDot from "./PresenceDot.tsx";

@@ -2,7 +2,7 @@ import { useLayoutEffect, useRef, useState } from "preact/hooks";
 import type { ChatClient } from "../client/chat_client.ts";
 import { formatFullDate, formatTime } from "../client/format_time.ts";
 import { type DisplayMessage, groupMessages, type MessageGroup } from "../client/group_messages.ts";
-import { SYSTEM_SENDER } from "../lib/protocol.ts";
+import { SYSTEM_SENDER } from "../lib/common/protocol.ts";
 import Avatar from "./Avatar.tsx";
 
 /** How an author is shown: their display name and uploaded avatar, if any. */

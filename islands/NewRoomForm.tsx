@@ -1,6 +1,6 @@
 import { useState } from "preact/hooks";
-import { MAX_ROOM_NAME_CHARS, MAX_ROOM_TOPIC_CHARS } from "../lib/api_types.ts";
-import { countChars } from "../lib/protocol.ts";
+import { MAX_ROOM_NAME_CHARS, MAX_ROOM_TOPIC_CHARS } from "../lib/common/api_types.ts";
+import { countChars } from "../lib/common/protocol.ts";
 
 /** Props of {@linkcode NewRoomForm}. */
 export interface NewRoomFormProps {

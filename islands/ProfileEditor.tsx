@@ -1,5 +1,9 @@
 import { useState } from "preact/hooks";
-import { MAX_DISPLAY_NAME_CHARS, MAX_STATUS_CHARS, type PublicProfile } from "../lib/api_types.ts";
+import {
+  MAX_DISPLAY_NAME_CHARS,
+  MAX_STATUS_CHARS,
+  type PublicProfile,
+} from "../lib/common/api_types.ts";
 import { updateProfile } from "../client/friends_api.ts";
 import { MY_AVATAR, removeAvatar, uploadAvatar } from "../client/avatar_api.ts";
 import Avatar from "./Avatar.tsx";

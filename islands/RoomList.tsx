@@ -1,5 +1,5 @@
 import type { ComponentChildren } from "preact";
-import type { DirectRoom, RoomSummary } from "../lib/api_types.ts";
+import type { DirectRoom, RoomSummary } from "../lib/common/api_types.ts";
 import { roomHash } from "../client/room_hash.ts";
 import Avatar from "./Avatar.tsx";
 import LoadMore from "./LoadMore.tsx";

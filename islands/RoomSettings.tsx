@@ -1,6 +1,6 @@
 import { useEffect, useState } from "preact/hooks";
-import type { InviteLinkView, RoomDetails } from "../lib/api_types.ts";
-import { isManager, mayModerate, type ModAction } from "../lib/room_roles.ts";
+import type { InviteLinkView, RoomDetails } from "../lib/common/api_types.ts";
+import { isManager, mayModerate, type ModAction } from "../lib/common/room_roles.ts";
 import * as admin from "../client/room_admin_api.ts";
 import { removeAvatar, roomAvatar, uploadAvatar } from "../client/avatar_api.ts";
 import Avatar from "./Avatar.tsx";

@@ -7,11 +7,11 @@
 import { Hono } from "hono";
 import { validator } from "hono/validator";
 import * as v from "valibot";
-import type { AppEnv } from "../lib/app_env.ts";
-import type { AuthRefusal } from "../lib/auth_service.ts";
-import { clientAddress } from "../lib/client_address.ts";
-import { clearSessionCookie, setSessionCookie } from "../lib/middleware/session.ts";
-import type { Services } from "../lib/services.ts";
+import type { AppEnv } from "../lib/server/app_env.ts";
+import type { AuthRefusal } from "../lib/accounts/auth_service.ts";
+import { clientAddress } from "../lib/server/client_address.ts";
+import { clearSessionCookie, setSessionCookie } from "../lib/server/middleware/session.ts";
+import type { Services } from "../lib/server/services.ts";
 
 const Credentials = v.object({ username: v.string(), password: v.string() });
 

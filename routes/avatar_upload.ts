@@ -9,14 +9,14 @@
  */
 import type { Context, MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import { MAX_AVATAR_BYTES } from "../lib/api_types.ts";
+import { MAX_AVATAR_BYTES } from "../lib/common/api_types.ts";
 import {
   AVATAR_TOO_LARGE,
   type AvatarUpload,
   checkAvatar,
   type StoredAvatar,
-} from "../lib/avatar_image.ts";
-import type { AppEnv } from "../lib/app_env.ts";
+} from "../lib/accounts/avatar_image.ts";
+import type { AppEnv } from "../lib/server/app_env.ts";
 
 /** Request paths of the avatar uploads, which the app's general body limit leaves alone. */
 export const AVATAR_UPLOAD_PATHS = ["/api/me/avatar", "/api/rooms/:id/avatar"];

@@ -7,9 +7,9 @@
  * @module
  */
 import { Hono } from "hono";
-import type { AppEnv } from "../lib/app_env.ts";
-import { requireUser } from "../lib/middleware/session.ts";
-import type { Services } from "../lib/services.ts";
+import type { AppEnv } from "../lib/server/app_env.ts";
+import { requireUser } from "../lib/server/middleware/session.ts";
+import type { Services } from "../lib/server/services.ts";
 import { serveAvatar } from "./avatar_upload.ts";
 
 /** Routes serving avatar images, to mount at `/api/avatars`. */

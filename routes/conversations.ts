@@ -6,11 +6,11 @@
  * @module
  */
 import { Hono } from "hono";
-import { CONVERSATION_PAGE_DEFAULT, CONVERSATION_PAGE_MAX } from "../lib/api_types.ts";
-import type { ConversationPage } from "../lib/api_types.ts";
-import type { AppEnv } from "../lib/app_env.ts";
-import { requireUser } from "../lib/middleware/session.ts";
-import type { Services } from "../lib/services.ts";
+import { CONVERSATION_PAGE_DEFAULT, CONVERSATION_PAGE_MAX } from "../lib/common/api_types.ts";
+import type { ConversationPage } from "../lib/common/api_types.ts";
+import type { AppEnv } from "../lib/server/app_env.ts";
+import { requireUser } from "../lib/server/middleware/session.ts";
+import type { Services } from "../lib/server/services.ts";
 import { pageLimit } from "./page_limit.ts";
 
 /** Routes of the conversation list, to mount at `/api/conversations`. */

@@ -7,9 +7,9 @@
  */
 import { Hono } from "hono";
 import * as v from "valibot";
-import type { AppEnv } from "../lib/app_env.ts";
-import { requireUser } from "../lib/middleware/session.ts";
-import type { Services } from "../lib/services.ts";
+import type { AppEnv } from "../lib/server/app_env.ts";
+import { requireUser } from "../lib/server/middleware/session.ts";
+import type { Services } from "../lib/server/services.ts";
 import { jsonBody } from "./auth.ts";
 
 const OpenDm = v.object({ username: v.string() });

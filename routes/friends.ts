@@ -1,6 +1,6 @@
 /**
  * JSON API for friends and blocks, mounted at `/api/friends`. Every rule is enforced by
- * `lib/friends.ts`; these handlers only translate. Every route needs a signed-in user.
+ * `lib/social/friends.ts`; these handlers only translate. Every route needs a signed-in user.
  *
  * | route                                   | does                                 |
  * | --------------------------------------- | ------------------------------------ |
@@ -17,10 +17,10 @@
  */
 import { type Context, Hono } from "hono";
 import * as v from "valibot";
-import type { AppEnv } from "../lib/app_env.ts";
-import type { FriendResult } from "../lib/friends.ts";
-import { requireUser } from "../lib/middleware/session.ts";
-import type { Services } from "../lib/services.ts";
+import type { AppEnv } from "../lib/server/app_env.ts";
+import type { FriendResult } from "../lib/social/friends.ts";
+import { requireUser } from "../lib/server/middleware/session.ts";
+import type { Services } from "../lib/server/services.ts";
 import { jsonBody } from "./auth.ts";
 
 const NewRequest = v.object({ username: v.string(), note: v.optional(v.string()) });

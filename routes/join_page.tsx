@@ -11,9 +11,9 @@ import { Hono } from "hono";
 import { renderToString } from "preact-render-to-string";
 import { roomHash } from "../client/room_hash.ts";
 import { Layout } from "../components/Layout.tsx";
-import type { AppEnv } from "../lib/app_env.ts";
-import { LINK_REFUSED } from "../lib/invite_links.ts";
-import type { Services } from "../lib/services.ts";
+import type { AppEnv } from "../lib/server/app_env.ts";
+import { LINK_REFUSED } from "../lib/rooms/invite_links.ts";
+import type { Services } from "../lib/server/services.ts";
 
 /** Join-page routes, to mount at `/join`. */
 export function joinPageRoutes(services: Services): Hono<AppEnv> {

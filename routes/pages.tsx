@@ -15,13 +15,13 @@ import { AuthForm } from "../components/AuthForm.tsx";
 import { Island } from "../components/Island.tsx";
 import { Layout } from "../components/Layout.tsx";
 import ChatApp from "../islands/ChatApp.tsx";
-import { CONVERSATION_PAGE_DEFAULT } from "../lib/api_types.ts";
-import type { AppEnv } from "../lib/app_env.ts";
-import type { AuthRefusal, SignedIn } from "../lib/auth_service.ts";
-import { clientAddress } from "../lib/client_address.ts";
-import { localPath } from "../lib/local_path.ts";
-import { clearSessionCookie, setSessionCookie } from "../lib/middleware/session.ts";
-import type { Services } from "../lib/services.ts";
+import { CONVERSATION_PAGE_DEFAULT } from "../lib/common/api_types.ts";
+import type { AppEnv } from "../lib/server/app_env.ts";
+import type { AuthRefusal, SignedIn } from "../lib/accounts/auth_service.ts";
+import { clientAddress } from "../lib/server/client_address.ts";
+import { localPath } from "../lib/server/local_path.ts";
+import { clearSessionCookie, setSessionCookie } from "../lib/server/middleware/session.ts";
+import type { Services } from "../lib/server/services.ts";
 
 /** Page routes, to mount at `/`. */
 export function pageRoutes(services: Services): Hono<AppEnv> {

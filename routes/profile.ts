@@ -8,10 +8,10 @@
  */
 import { Hono } from "hono";
 import * as v from "valibot";
-import type { PublicProfile } from "../lib/api_types.ts";
-import type { AppEnv } from "../lib/app_env.ts";
-import { requireUser } from "../lib/middleware/session.ts";
-import type { Services } from "../lib/services.ts";
+import type { PublicProfile } from "../lib/common/api_types.ts";
+import type { AppEnv } from "../lib/server/app_env.ts";
+import { requireUser } from "../lib/server/middleware/session.ts";
+import type { Services } from "../lib/server/services.ts";
 import { jsonBody } from "./auth.ts";
 import { avatarUpload } from "./avatar_upload.ts";
 

@@ -4,18 +4,18 @@
  * see `avatar_upload.ts`), `DELETE /:id`, `POST /:id/invites`
  * `{username}`, `POST /:id/transfer` `{userId}`, `POST /:id/members/:userId/<action>`, and the
  * invite links `GET|POST /:id/links`, `DELETE /:id/links/:token`. Plus {@linkcode linkRoutes}
- * (`POST /api/links/:token/accept`). Every rule is checked in `lib/moderation.ts` and
- * `lib/invite_links.ts`; a non-member gets the answer for a room that does not exist.
+ * (`POST /api/links/:token/accept`). Every rule is checked in `lib/rooms/moderation.ts` and
+ * `lib/rooms/invite_links.ts`; a non-member gets the answer for a room that does not exist.
  *
  * @module
  */
 import { type Context, Hono } from "hono";
 import * as v from "valibot";
-import type { AppEnv } from "../lib/app_env.ts";
-import { requireUser } from "../lib/middleware/session.ts";
-import type { ModerationResult } from "../lib/moderation.ts";
-import { MOD_ACTIONS, type ModAction } from "../lib/room_roles.ts";
-import type { Services } from "../lib/services.ts";
+import type { AppEnv } from "../lib/server/app_env.ts";
+import { requireUser } from "../lib/server/middleware/session.ts";
+import type { ModerationResult } from "../lib/rooms/moderation.ts";
+import { MOD_ACTIONS, type ModAction } from "../lib/common/room_roles.ts";
+import type { Services } from "../lib/server/services.ts";
 import { jsonBody } from "./auth.ts";
 import { avatarUpload } from "./avatar_upload.ts";
 

@@ -8,12 +8,12 @@
  */
 import { Hono } from "hono";
 import * as v from "valibot";
-import { DISCOVER_PAGE_DEFAULT, DISCOVER_PAGE_MAX } from "../lib/api_types.ts";
-import type { AppEnv } from "../lib/app_env.ts";
-import { keys } from "../lib/kv_keys.ts";
-import { isPublicRoomCursor } from "../lib/public_rooms.ts";
-import { requireUser } from "../lib/middleware/session.ts";
-import type { Services } from "../lib/services.ts";
+import { DISCOVER_PAGE_DEFAULT, DISCOVER_PAGE_MAX } from "../lib/common/api_types.ts";
+import type { AppEnv } from "../lib/server/app_env.ts";
+import { keys } from "../lib/kv/kv_keys.ts";
+import { isPublicRoomCursor } from "../lib/rooms/public_rooms.ts";
+import { requireUser } from "../lib/server/middleware/session.ts";
+import type { Services } from "../lib/server/services.ts";
 import { jsonBody } from "./auth.ts";
 import { pageLimit } from "./page_limit.ts";
 

@@ -5,12 +5,12 @@
  * @module
  */
 import type { Context } from "hono";
-import type { AppEnv } from "../lib/app_env.ts";
-import { clientAddress } from "../lib/client_address.ts";
-import { isAllowedOrigin } from "../lib/origin.ts";
-import { PROTOCOL_VERSION } from "../lib/protocol.ts";
-import type { Services } from "../lib/services.ts";
-import { upgradeToChat } from "../lib/ws_handler.ts";
+import type { AppEnv } from "../lib/server/app_env.ts";
+import { clientAddress } from "../lib/server/client_address.ts";
+import { isAllowedOrigin } from "../lib/server/origin.ts";
+import { PROTOCOL_VERSION } from "../lib/common/protocol.ts";
+import type { Services } from "../lib/server/services.ts";
+import { upgradeToChat } from "../lib/realtime/ws_handler.ts";
 
 /** Handler of the WebSocket endpoint. */
 export function wsHandler(services: Services) {

@@ -1,5 +1,5 @@
 /**
- * `deno task build`: bundles the islands (`client/main.ts`) with `deno bundle` and copies
+ * `deno task build`: bundles the islands (`client.ts`) with `deno bundle` and copies
  * `static/styles.css`, writing content-hashed files, their source map and gzip twins to
  * `_build/static/`, and `_build/manifest.json` mapping logical names to hashed ones.
  *
@@ -16,7 +16,7 @@ export interface BuildResult {
 
 /** Options of {@linkcode build}. */
 export interface BuildOptions {
-  /** Project root (with `client/main.ts` and `static/styles.css`); this script's parent. */
+  /** Project root (with `client.ts` and `static/styles.css`); this script's parent. */
   root?: URL;
   /** Leaves out the size report. */
   quiet?: boolean;
@@ -100,7 +100,7 @@ async function bundleIslands(root: URL): Promise<{ js: Uint8Array<ArrayBuffer>; 
         "--sourcemap=external",
         "-o",
         out,
-        "client/main.ts",
+        "client.ts",
       ],
       cwd: root,
       stdout: "piped",

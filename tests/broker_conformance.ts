@@ -5,8 +5,8 @@
  * @module
  */
 import assert from "node:assert/strict";
-import type { Broker, BrokerEvent } from "../lib/broker.ts";
-import type { ChatMessage } from "../lib/protocol.ts";
+import type { Broker, BrokerEvent } from "../lib/realtime/broker/broker.ts";
+import type { ChatMessage } from "../lib/common/protocol.ts";
 
 /** Two brokers joined by one medium, as two nodes of one chat, and how to release them. */
 export interface BrokerPair {

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { createClient } from "@redis/client";
-import type { BrokerEvent } from "../lib/broker.ts";
-import { RedisBroker } from "../lib/broker_redis.ts";
+import type { BrokerEvent } from "../lib/realtime/broker/broker.ts";
+import { RedisBroker } from "../lib/realtime/broker/broker_redis.ts";
 import { brokerConformance } from "./broker_conformance.ts";
 import { startRedisServer } from "./helpers/redis_server.ts";
 import { freePort } from "./helpers/test_server.ts";

@@ -1,5 +1,5 @@
-import { BroadcastChannelBroker } from "../lib/broker_broadcast_channel.ts";
-import { MemoryBus } from "../lib/broker_memory.ts";
+import { BroadcastChannelBroker } from "../lib/realtime/broker/broker_broadcast_channel.ts";
+import { MemoryBus } from "../lib/realtime/broker/broker_memory.ts";
 import { brokerConformance } from "./broker_conformance.ts";
 
 brokerConformance("MemoryBus brokers", () => {

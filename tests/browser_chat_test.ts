@@ -10,8 +10,8 @@
  */
 import assert from "node:assert/strict";
 import { roomHash } from "../client/room_hash.ts";
-import { USERNAME_RULE } from "../lib/accounts.ts";
-import { type Config, readConfig } from "../lib/config.ts";
+import { USERNAME_RULE } from "../lib/common/account_rules.ts";
+import { type Config, readConfig } from "../lib/server/config.ts";
 import {
   type BrowserChat,
   connectionState,

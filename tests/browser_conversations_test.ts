@@ -7,8 +7,8 @@
  */
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
-import { systemClock } from "../lib/clock.ts";
-import { Rooms } from "../lib/rooms.ts";
+import { systemClock } from "../lib/common/clock.ts";
+import { Rooms } from "../lib/rooms/rooms.ts";
 import {
   createRoomThroughForm,
   eventually,

@@ -6,7 +6,7 @@
  * @module
  */
 import assert from "node:assert/strict";
-import type { InviteLinkView, RoomSummary } from "../lib/api_types.ts";
+import type { InviteLinkView, RoomSummary } from "../lib/common/api_types.ts";
 import {
   eventually,
   registerThroughForm,

@@ -11,9 +11,9 @@
  * @module
  */
 import assert from "node:assert/strict";
-import { systemClock } from "../lib/clock.ts";
-import { KvMessageStore } from "../lib/message_store_kv.ts";
-import type { ChatMessage } from "../lib/protocol.ts";
+import { systemClock } from "../lib/common/clock.ts";
+import { KvMessageStore } from "../lib/messages/message_store_kv.ts";
+import type { ChatMessage } from "../lib/common/protocol.ts";
 import { ChaosClient } from "./chaos/chaos_client.ts";
 import { createRoom, registerUser, roomHead } from "./helpers/chat_client.ts";
 import { type ServerProcess, spawnServer } from "./helpers/server_process.ts";

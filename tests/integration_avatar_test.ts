@@ -6,8 +6,8 @@
  * @module
  */
 import assert from "node:assert/strict";
-import type { PublicProfile } from "../lib/api_types.ts";
-import { MAX_AVATAR_BYTES } from "../lib/api_types.ts";
+import type { PublicProfile } from "../lib/common/api_types.ts";
+import { MAX_AVATAR_BYTES } from "../lib/common/api_types.ts";
 import { api, createRoom, registerUser, TestSocket, type TestUser } from "./helpers/chat_client.ts";
 import { encodePng } from "./helpers/png.ts";
 import { type TestServer, withTestServer } from "./helpers/test_server.ts";

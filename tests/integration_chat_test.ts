@@ -4,7 +4,7 @@
  * @module
  */
 import assert from "node:assert/strict";
-import { MAX_FRAME_BYTES, type ServerFrame } from "../lib/protocol.ts";
+import { MAX_FRAME_BYTES, type ServerFrame } from "../lib/common/protocol.ts";
 import { createRoom, openSocket, registerUser, TestSocket } from "./helpers/chat_client.ts";
 import { clientFrame, RawFrameReader, rawUpgrade, writeAll } from "./helpers/raw_websocket.ts";
 import { withTestServer } from "./helpers/test_server.ts";

@@ -7,11 +7,11 @@
  * @module
  */
 import assert from "node:assert/strict";
-import type { Conversation, ConversationPage, DirectRoom } from "../lib/api_types.ts";
-import { systemClock } from "../lib/clock.ts";
-import { KvMessageStore } from "../lib/message_store_kv.ts";
-import type { MessageDraft } from "../lib/message_store.ts";
-import { Rooms } from "../lib/rooms.ts";
+import type { Conversation, ConversationPage, DirectRoom } from "../lib/common/api_types.ts";
+import { systemClock } from "../lib/common/clock.ts";
+import { KvMessageStore } from "../lib/messages/message_store_kv.ts";
+import type { MessageDraft } from "../lib/messages/message_store.ts";
+import { Rooms } from "../lib/rooms/rooms.ts";
 import {
   api,
   befriend,

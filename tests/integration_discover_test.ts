@@ -6,10 +6,10 @@
  * @module
  */
 import assert from "node:assert/strict";
-import type { DiscoverPage, RoomLists, RoomSummary } from "../lib/api_types.ts";
-import { readConfig } from "../lib/config.ts";
-import { keys } from "../lib/kv_keys.ts";
-import type { RoomRecord } from "../lib/rooms.ts";
+import type { DiscoverPage, RoomLists, RoomSummary } from "../lib/common/api_types.ts";
+import { readConfig } from "../lib/server/config.ts";
+import { keys } from "../lib/kv/kv_keys.ts";
+import type { RoomRecord } from "../lib/rooms/room_record.ts";
 import { api, registerUser, type TestUser } from "./helpers/chat_client.ts";
 import { FakeClock } from "./helpers/fake_clock.ts";
 import { startTestServer, type TestServer, withTestServer } from "./helpers/test_server.ts";

@@ -6,7 +6,7 @@
  * @module
  */
 import assert from "node:assert/strict";
-import type { DirectRoom, RoomLists } from "../lib/api_types.ts";
+import type { DirectRoom, RoomLists } from "../lib/common/api_types.ts";
 import { api, befriend, openSocket, registerUser, type TestUser } from "./helpers/chat_client.ts";
 import { type TestServer, withTestServer } from "./helpers/test_server.ts";
 

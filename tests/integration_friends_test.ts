@@ -5,7 +5,7 @@
  * @module
  */
 import assert from "node:assert/strict";
-import type { FriendLists, PublicProfile } from "../lib/api_types.ts";
+import type { FriendLists, PublicProfile } from "../lib/common/api_types.ts";
 import { api, befriend, registerUser, TestSocket, type TestUser } from "./helpers/chat_client.ts";
 import { type TestServer, withTestServer } from "./helpers/test_server.ts";
 

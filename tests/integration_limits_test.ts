@@ -5,14 +5,14 @@
  * @module
  */
 import assert from "node:assert/strict";
-import { type Limits, readConfig } from "../lib/config.ts";
+import { type Limits, readConfig } from "../lib/server/config.ts";
 import {
   type ClientFrame,
   countChars,
   MAX_FRAME_BYTES,
   MAX_TEXT_CHARS,
   type ServerFrame,
-} from "../lib/protocol.ts";
+} from "../lib/common/protocol.ts";
 import { rawUpgrade } from "./helpers/raw_websocket.ts";
 import {
   api,

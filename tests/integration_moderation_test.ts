@@ -6,8 +6,13 @@
  * @module
  */
 import assert from "node:assert/strict";
-import type { InviteLinkView, RoomDetails, RoomLists, RoomSummary } from "../lib/api_types.ts";
-import { keys } from "../lib/kv_keys.ts";
+import type {
+  InviteLinkView,
+  RoomDetails,
+  RoomLists,
+  RoomSummary,
+} from "../lib/common/api_types.ts";
+import { keys } from "../lib/kv/kv_keys.ts";
 import { api, openSocket, registerUser, type TestUser } from "./helpers/chat_client.ts";
 import { FakeClock } from "./helpers/fake_clock.ts";
 import { type TestServer, withTestServer } from "./helpers/test_server.ts";

@@ -6,7 +6,7 @@
  * @module
  */
 import assert from "node:assert/strict";
-import type { FriendLists, UserEvent } from "../lib/api_types.ts";
+import type { FriendLists, UserEvent } from "../lib/common/api_types.ts";
 import {
   api,
   befriend,

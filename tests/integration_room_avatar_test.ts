@@ -6,7 +6,7 @@
  * @module
  */
 import assert from "node:assert/strict";
-import type { InviteLinkView, RoomLists, RoomSummary } from "../lib/api_types.ts";
+import type { InviteLinkView, RoomLists, RoomSummary } from "../lib/common/api_types.ts";
 import { api, createRoom, registerUser, TestSocket, type TestUser } from "./helpers/chat_client.ts";
 import { encodePng } from "./helpers/png.ts";
 import { type TestServer, withTestServer } from "./helpers/test_server.ts";

@@ -7,8 +7,8 @@
  */
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import type { AppendResult, MessageDraft, MessageStore } from "../lib/message_store.ts";
-import type { ChatMessage } from "../lib/protocol.ts";
+import type { AppendResult, MessageDraft, MessageStore } from "../lib/messages/message_store.ts";
+import type { ChatMessage } from "../lib/common/protocol.ts";
 
 /** A fresh, empty store and the function that releases it. */
 export interface StoreHandle {

@@ -1,5 +1,5 @@
-import { systemClock } from "../lib/clock.ts";
-import { KvMessageStore } from "../lib/message_store_kv.ts";
+import { systemClock } from "../lib/common/clock.ts";
+import { KvMessageStore } from "../lib/messages/message_store_kv.ts";
 import { messageStoreConformance } from "./message_store_conformance.ts";
 
 messageStoreConformance("KvMessageStore on :memory: KV", async () => {

@@ -8,9 +8,9 @@
  */
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { readConfig } from "../lib/config.ts";
-import { keys } from "../lib/kv_keys.ts";
-import { KvMessageStore } from "../lib/message_store_kv.ts";
+import { readConfig } from "../lib/server/config.ts";
+import { keys } from "../lib/kv/kv_keys.ts";
+import { KvMessageStore } from "../lib/messages/message_store_kv.ts";
 import {
   type ChatMessage,
   HISTORY_PAGE_MAX,
@@ -18,7 +18,7 @@ import {
   MAX_TEXT_CHARS,
   RESUME_MAX,
   type ServerFrame,
-} from "../lib/protocol.ts";
+} from "../lib/common/protocol.ts";
 import { createRoom, registerUser, TestSocket, type TestUser } from "./helpers/chat_client.ts";
 import { startTestServer, type TestServer } from "./helpers/test_server.ts";
 

@@ -11,9 +11,9 @@
  * @module
  */
 import assert from "node:assert/strict";
-import { type Limits, readConfig } from "../lib/config.ts";
-import { type ChatMessage, RESUME_MAX, type ServerFrame } from "../lib/protocol.ts";
-import { CLOSE_SLOW_CONSUMER } from "../lib/ws_handler.ts";
+import { type Limits, readConfig } from "../lib/server/config.ts";
+import { type ChatMessage, RESUME_MAX, type ServerFrame } from "../lib/common/protocol.ts";
+import { CLOSE_SLOW_CONSUMER } from "../lib/realtime/ws_handler.ts";
 
 /** The default lagging bound (`SLOW_CONSUMER_BYTES`). */
 const MAX_BUFFERED_BYTES = readConfig({}).limits.slowConsumerBytes;

@@ -1,4 +1,4 @@
-import type { ClientFrame, ServerFrame } from "../../lib/protocol.ts";
+import type { ClientFrame, ServerFrame } from "../../lib/common/protocol.ts";
 import type { SocketConstructor, SocketLike } from "../chat_client_options.ts";
 
 /** An in-memory {@linkcode SocketLike} that a test drives from the server's side. */

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import type { ChatMessage, ClientFrame, ServerFrame } from "../../lib/protocol.ts";
+import type { ChatMessage, ClientFrame, ServerFrame } from "../../lib/common/protocol.ts";
 import type { TestUser } from "../helpers/chat_client.ts";
 
 /** A message this client created. */

@@ -14,7 +14,7 @@ import {
 } from "playwright-core";
 import type { ConnectionStatus } from "../../client/chat_client.ts";
 import { roomFromHash } from "../../client/room_hash.ts";
-import type { PublicUser } from "../../lib/api_types.ts";
+import type { PublicUser } from "../../lib/common/api_types.ts";
 import assert from "node:assert/strict";
 import type { TestUser } from "./chat_client.ts";
 import { startTestServer, type TestServer, type TestServerOptions } from "./test_server.ts";

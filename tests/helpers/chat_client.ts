@@ -4,8 +4,8 @@
  *
  * @module
  */
-import type { PublicUser, RoomSummary } from "../../lib/api_types.ts";
-import type { ClientFrame, ServerFrame } from "../../lib/protocol.ts";
+import type { PublicUser, RoomSummary } from "../../lib/common/api_types.ts";
+import type { ClientFrame, ServerFrame } from "../../lib/common/protocol.ts";
 
 /** A registered user with their session cookie. */
 export interface TestUser extends PublicUser {

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { Clock } from "../../lib/clock.ts";
+import type { Clock } from "../../lib/common/clock.ts";
 
 /** A {@linkcode Clock} whose time moves only through {@linkcode FakeClock.advance}. */
 export class FakeClock implements Clock {

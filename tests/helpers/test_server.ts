@@ -4,11 +4,11 @@
  *
  * @module
  */
-import { MemoryBus } from "../../lib/broker_memory.ts";
-import type { Broker } from "../../lib/broker.ts";
-import { type ChatServer, createChatServer } from "../../lib/chat_server.ts";
-import { type Config, readConfig } from "../../lib/config.ts";
-import type { Clock } from "../../lib/clock.ts";
+import { MemoryBus } from "../../lib/realtime/broker/broker_memory.ts";
+import type { Broker } from "../../lib/realtime/broker/broker.ts";
+import { type ChatServer, createChatServer } from "../../lib/server/chat_server.ts";
+import { type Config, readConfig } from "../../lib/server/config.ts";
+import type { Clock } from "../../lib/common/clock.ts";
 
 /** A running in-process test server. */
 export interface TestServer {

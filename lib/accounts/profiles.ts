@@ -1,0 +1,158 @@
+/**
+ * Profiles: a display name (default: the username), a status line and an optional uploaded
+ * avatar per user, in Deno KV.
+ *
+ * @module
+ */
+import type { Accounts } from "./accounts.ts";
+import {
+  avatarPath,
+  MAX_DISPLAY_NAME_CHARS,
+  MAX_STATUS_CHARS,
+  type PublicProfile,
+} from "../common/api_types.ts";
+import type { AvatarUpload, StoredAvatar } from "./avatar_image.ts";
+import { newId } from "../common/ids.ts";
+import { commitAtomic } from "../kv/kv_commit.ts";
+import { keys } from "../kv/kv_keys.ts";
+import { countChars } from "../common/protocol.ts";
+
+/** A stored profile. */
+export interface ProfileRecord {
+  displayName: string;
+  status: string;
+  /** Version of the uploaded avatar under `keys.userAvatar`; absent: the generated one. */
+  avatar?: string;
+}
+
+/** Fields of `PATCH /api/me/profile`; omitted ones keep their value. */
+export interface ProfileUpdate {
+  displayName?: string;
+  status?: string;
+}
+
+/** Outcome of {@linkcode Profiles.update}. */
+export type UpdateProfileResult =
+  | { ok: true; profile: PublicProfile }
+  | { ok: false; message: string };
+
+const CONTROL = /\p{Cc}/u;
+const MAX_ATTEMPTS = 10;
+
+/** Reads and writes profiles. */
+export class Profiles {
+  #kv: Deno.Kv;
+  #accounts: Accounts;
+
+  /** Stores profiles in `kv`; usernames come from `accounts`. */
+  constructor(kv: Deno.Kv, accounts: Accounts) {
+    this.#kv = kv;
+    this.#accounts = accounts;
+  }
+
+  /** The public profile of a user, or null when there is no such account. */
+  async get(userId: string): Promise<PublicProfile | null> {
+    const [account, stored] = await Promise.all([
+      this.#accounts.get(userId),
+      this.#kv.get<ProfileRecord>(keys.profile(userId)),
+    ]);
+    if (!account) return null;
+    return publicProfile(account, stored.value);
+  }
+
+  /** Profiles of several users, in order, skipping ids without an account. */
+  async getMany(userIds: readonly string[]): Promise<PublicProfile[]> {
+    const found = await Promise.all(userIds.map((id) => this.get(id)));
+    return found.filter((profile): profile is PublicProfile => profile !== null);
+  }
+
+  /**
+   * Changes a user's display name and/or status. Both are trimmed; the display name must be
+   * 1–40 code points and the status at most 80, neither with control characters.
+   */
+  async update(userId: string, update: ProfileUpdate): Promise<UpdateProfileResult> {
+    const current = await this.get(userId);
+    if (!current) return { ok: false, message: "No such user" };
+    const displayName = (update.displayName ?? current.displayName).trim();
+    const status = (update.status ?? current.status).trim();
+    if (
+      displayName.length === 0 || countChars(displayName) > MAX_DISPLAY_NAME_CHARS ||
+      CONTROL.test(displayName)
+    ) {
+      return {
+        ok: false,
+        message: `Display name must be 1–${MAX_DISPLAY_NAME_CHARS} characters on one line`,
+      };
+    }
+    if (countChars(status) > MAX_STATUS_CHARS || CONTROL.test(status)) {
+      return { ok: false, message: `Status must be at most ${MAX_STATUS_CHARS} characters` };
+    }
+    const profile = await this.#change(userId, (old) => ({ ...old, displayName, status }));
+    return profile ? { ok: true, profile } : { ok: false, message: "No such user" };
+  }
+
+  /**
+   * Stores `image` (already checked by `checkAvatar`) as the user's avatar under a new
+   * version, or removes the avatar when `image` is null. Returns the new profile, or null
+   * when there is no such account.
+   */
+  setAvatar(
+    userId: string,
+    image: AvatarUpload | null,
+  ): Promise<PublicProfile | null> {
+    const version = newId();
+    return this.#change(
+      userId,
+      (old) => {
+        const { avatar: _, ...rest } = old;
+        return image ? { ...rest, avatar: version } : rest;
+      },
+      (atomic) =>
+        image
+          ? atomic.set(keys.userAvatar(userId), { version, ...image } satisfies StoredAvatar)
+          : atomic.delete(keys.userAvatar(userId)),
+    );
+  }
+
+  /** The user's avatar image if `version` is its current version, else null. */
+  async avatar(userId: string, version: string): Promise<StoredAvatar | null> {
+    const stored = (await this.#kv.get<StoredAvatar>(keys.userAvatar(userId))).value;
+    return stored?.version === version ? stored : null;
+  }
+
+  /** Rewrites the profile record with `edit`, checked against what was read, plus `more`. */
+  async #change(
+    userId: string,
+    edit: (old: ProfileRecord) => ProfileRecord,
+    more: (atomic: Deno.AtomicOperation) => Deno.AtomicOperation = (atomic) => atomic,
+  ): Promise<PublicProfile | null> {
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const [account, stored] = await Promise.all([
+        this.#accounts.get(userId),
+        this.#kv.get<ProfileRecord>(keys.profile(userId)),
+      ]);
+      if (!account) return null;
+      const { displayName, status } = publicProfile(account, stored.value);
+      const old: ProfileRecord = { displayName, status };
+      if (stored.value?.avatar) old.avatar = stored.value.avatar;
+      const next = edit(old);
+      const atomic = this.#kv.atomic().check(stored).set(keys.profile(userId), next);
+      if ((await commitAtomic(more(atomic))).ok) return publicProfile(account, next);
+    }
+    throw new Error("profiles: too much contention");
+  }
+}
+
+function publicProfile(
+  account: { id: string; name: string },
+  stored: ProfileRecord | null,
+): PublicProfile {
+  const profile: PublicProfile = {
+    id: account.id,
+    name: account.name,
+    displayName: stored?.displayName ?? account.name,
+    status: stored?.status ?? "",
+  };
+  if (stored?.avatar) profile.avatarUrl = avatarPath("users", account.id, stored.avatar);
+  return profile;
+}

@@ -1,0 +1,153 @@
+/**
+ * The one place that spells Deno KV keys. Layout:
+ *
+ * | key                                         | value                       |
+ * | ------------------------------------------- | --------------------------- |
+ * | `["user", userId]`                          | {@linkcode UserRecord}      |
+ * | `["user_by_name", lowercaseName]`           | userId                      |
+ * | `["session", sha256(token) hex]`            | `SessionRecord` (expires)   |
+ * | `["login_fail", "user" or "addr", subject]` | failure window (expires)    |
+ * | `["rooms_created", userId]`                 | creation window (expires)   |
+ * | `["room", roomId]`                          | `RoomRecord`                |
+ * | `["room_member", roomId, userId]`           | `Membership`                |
+ * | `["user_room", userId, roomId]`             | `Membership`                |
+ * | `["room_head", roomId]`                     | last seq of the room        |
+ * | `["room_last", roomId]`                     | `LastMessage` (newest)      |
+ * | `["msg", roomId, seq]`                      | `ChatMessage`               |
+ * | `["msg_client", roomId, userId, clientId]`  | `{ id, seq, at }` of a send |
+ * | `["profile", userId]`                       | `ProfileRecord`             |
+ * | `["friend", userId, friendId]`              | `{ since }` (both ways)     |
+ * | `["friend_out", fromId, toId]`              | `FriendRequestRecord`       |
+ * | `["friend_in", toId, fromId]`               | `FriendRequestRecord`       |
+ * | `["block", blockerId, blockedId]`           | `{ at }`                    |
+ * | `["room_ban", roomId, userId]`              | `RoomBan`                   |
+ * | `["invite", token]`                         | `InviteRecord` (expires)    |
+ * | `["room_invite", roomId, token]`            | `InviteRecord` (expires)    |
+ * | `["presence", userId, nodeId]`              | `PresenceRecord` (expires)  |
+ * | `["user_avatar", userId]`                   | `StoredAvatar` (≤ 60 KiB)   |
+ * | `["room_avatar", roomId]`                   | `StoredAvatar` (≤ 60 KiB)   |
+ * | `["public_room", createdAt, roomId]`        | `RoomSummary` (Discover)    |
+ * | `["public_room_index"]`                     | `{ at }`: index backfilled  |
+ *
+ * A friendship is written as two `friend` entries and a request as its `friend_out` and
+ * `friend_in` entries, always in one atomic commit. A direct conversation is an ordinary
+ * `room` (visibility `"direct"`, id `dm_…` derived from the two user ids) with two members.
+ *
+ * A membership's `role` and `muted` flag live in both of its entries (`room_member` and
+ * `user_room`), always written together. An invite link is stored under its token (a random
+ * 128-bit id) and again under its room for listing, both with the same KV expiry; a use, or a
+ * revoke, changes both in one commit.
+ *
+ * An uploaded avatar is one value (its bytes, sniffed type and random version), written in the
+ * same commit as the version it gets in the `profile` or `room` record, so a record never names
+ * an image that is not stored. The 64 KiB KV value limit is why uploads stop at 60 KiB.
+ * Every public room has one `public_room` entry holding its summary, written in the same
+ * commit as the room record (create, rename or topic, delete: see `lib/rooms/public_rooms.ts`), so
+ * Discover pages through it newest first by key range and never scans `room`.
+ *
+ * Conversation lists read `user_room` and then each room's `room_last` (in batches).
+ *
+ * A user is online while any `presence` entry of theirs is live: each node writes one per user
+ * with open sockets there, refreshes it while they stay, and deletes it when they leave; an
+ * entry of a crashed node expires (see `presence_kv.ts`).
+ *
+ * Messages sort by seq inside `["msg", roomId]`, so history pages are key-range reads.
+ *
+ * @module
+ */
+
+/** Key builders for every record the app persists. */
+export const keys = {
+  /** A user account by id. */
+  user: (userId: string): Deno.KvKey => ["user", userId],
+  /** Index from the case-folded username to the user id (makes names unique). */
+  userByName: (lowercaseName: string): Deno.KvKey => ["user_by_name", lowercaseName],
+  /** A session, addressed by the SHA-256 hex of its token (the token itself is never stored). */
+  session: (tokenHash: string): Deno.KvKey => ["session", tokenHash],
+  /** Failed-login counter for an account name or a client address. */
+  loginFailures: (kind: "user" | "addr", subject: string): Deno.KvKey => [
+    "login_fail",
+    kind,
+    subject,
+  ],
+  /** Rooms a user created in the current window. */
+  roomsCreated: (userId: string): Deno.KvKey => ["rooms_created", userId],
+  /** A room record. */
+  room: (roomId: string): Deno.KvKey => ["room", roomId],
+  /** Prefix of all room records, for listing. */
+  rooms: (): Deno.KvKey => ["room"],
+  /** Membership of a user in a room, addressed from the room. */
+  roomMember: (roomId: string, userId: string): Deno.KvKey => ["room_member", roomId, userId],
+  /** Membership of a user in a room, addressed from the user (lists a user's rooms). */
+  userRoom: (userId: string, roomId: string): Deno.KvKey => ["user_room", userId, roomId],
+  /** Prefix of a user's memberships. */
+  userRooms: (userId: string): Deno.KvKey => ["user_room", userId],
+  /** The last seq stored in a room; absent means 0. */
+  roomHead: (roomId: string): Deno.KvKey => ["room_head", roomId],
+  /**
+   * Summary of the room's newest message; written in the commit that appends it, so it
+   * always matches `room_head`. Absent while the room has no message.
+   */
+  roomLast: (roomId: string): Deno.KvKey => ["room_last", roomId],
+  /** One stored message. */
+  message: (roomId: string, seq: number): Deno.KvKey => ["msg", roomId, seq],
+  /** Prefix of a room's messages. */
+  messages: (roomId: string): Deno.KvKey => ["msg", roomId],
+  /** Prefix of a room's idempotency records (deleted with the room). */
+  roomClientIds: (roomId: string): Deno.KvKey => ["msg_client", roomId],
+  /** Idempotency record of a send: one per (room, sender, clientId). */
+  messageByClientId: (roomId: string, userId: string, clientId: string): Deno.KvKey => [
+    "msg_client",
+    roomId,
+    userId,
+    clientId,
+  ],
+  /** A user's display name and status; absent means the defaults. */
+  profile: (userId: string): Deno.KvKey => ["profile", userId],
+  /** One side of a friendship; both sides are written together. */
+  friend: (userId: string, friendId: string): Deno.KvKey => ["friend", userId, friendId],
+  /** Prefix of a user's friends. */
+  friends: (userId: string): Deno.KvKey => ["friend", userId],
+  /** A friend request, addressed from its sender. */
+  friendRequestOut: (fromId: string, toId: string): Deno.KvKey => ["friend_out", fromId, toId],
+  /** Prefix of the requests a user sent. */
+  friendRequestsOut: (fromId: string): Deno.KvKey => ["friend_out", fromId],
+  /** The same friend request, addressed from its recipient. */
+  friendRequestIn: (toId: string, fromId: string): Deno.KvKey => ["friend_in", toId, fromId],
+  /** Prefix of the requests a user received. */
+  friendRequestsIn: (toId: string): Deno.KvKey => ["friend_in", toId],
+  /** `blockerId` blocked `blockedId`. */
+  block: (blockerId: string, blockedId: string): Deno.KvKey => ["block", blockerId, blockedId],
+  /** Prefix of the users someone blocked. */
+  blocks: (blockerId: string): Deno.KvKey => ["block", blockerId],
+  /** Prefix of a room's memberships. */
+  roomMembers: (roomId: string): Deno.KvKey => ["room_member", roomId],
+  /** `userId` is banned from `roomId`: cannot join, be invited or use a link. */
+  roomBan: (roomId: string, userId: string): Deno.KvKey => ["room_ban", roomId, userId],
+  /** Prefix of a room's bans. */
+  roomBans: (roomId: string): Deno.KvKey => ["room_ban", roomId],
+  /** An invite link, addressed by its token. */
+  invite: (token: string): Deno.KvKey => ["invite", token],
+  /** The same invite link, addressed from its room (lists a room's links). */
+  roomInvite: (roomId: string, token: string): Deno.KvKey => ["room_invite", roomId, token],
+  /** Prefix of a room's invite links. */
+  roomInvites: (roomId: string): Deno.KvKey => ["room_invite", roomId],
+  /** `userId` has an open chat socket on node `nodeId` (expires unless refreshed). */
+  presence: (userId: string, nodeId: string): Deno.KvKey => ["presence", userId, nodeId],
+  /** Prefix of a user's presence entries, one per node. */
+  presenceOf: (userId: string): Deno.KvKey => ["presence", userId],
+  /** A user's uploaded avatar image; absent means the generated default. */
+  userAvatar: (userId: string): Deno.KvKey => ["user_avatar", userId],
+  /** A group room's uploaded picture; absent means the generated default. */
+  roomAvatar: (roomId: string): Deno.KvKey => ["room_avatar", roomId],
+  /** A public room in the Discover index, ordered by creation time, then id. */
+  publicRoom: (createdAt: number, roomId: string): Deno.KvKey => [
+    "public_room",
+    createdAt,
+    roomId,
+  ],
+  /** Prefix of the Discover index. */
+  publicRooms: (): Deno.KvKey => ["public_room"],
+  /** Marks that rooms created before the Discover index have been added to it. */
+  publicRoomIndexBuilt: (): Deno.KvKey => ["public_room_index"],
+};

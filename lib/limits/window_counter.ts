@@ -1,0 +1,72 @@
+/**
+ * Fixed-window counters in Deno KV, shared by every worker and process: how many times a
+ * subject did something in the current window. Used for failed logins and room creation.
+ *
+ * @module
+ */
+import type { Clock } from "../common/clock.ts";
+import { commitAtomic } from "../kv/kv_commit.ts";
+
+interface Window {
+  count: number;
+  startedAt: number;
+}
+
+/** Counts events per KV key in windows of `windowMs`. */
+export class WindowCounter {
+  #kv: Deno.Kv;
+  #clock: Clock;
+  #windowMs: number;
+
+  /** Windows of `windowMs`, timed by `clock`, stored in `kv`. */
+  constructor(kv: Deno.Kv, clock: Clock, windowMs: number) {
+    this.#kv = kv;
+    this.#clock = clock;
+    this.#windowMs = windowMs;
+  }
+
+  /**
+   * When `key` has reached `limit` in its current window: seconds until that window ends.
+   * Otherwise 0.
+   */
+  async blockedFor(key: Deno.KvKey, limit: number): Promise<number> {
+    return this.#secondsLeft((await this.#kv.get<Window>(key)).value, limit);
+  }
+
+  /** Like {@linkcode blockedFor} for several keys at once (at most 10); the longest wait. */
+  async blockedForAny(entries: [Deno.KvKey, number][]): Promise<number> {
+    const windows = await this.#kv.getMany<Window[]>(entries.map(([key]) => key));
+    return Math.max(
+      0,
+      ...windows.map((entry, i) => this.#secondsLeft(entry.value, entries[i]![1])),
+    );
+  }
+
+  /** Counts one event against `key`. Every concurrent event is counted. */
+  async add(key: Deno.KvKey): Promise<void> {
+    // A conflict means another event was just counted, so this loop ends.
+    for (;;) {
+      const current = await this.#kv.get<Window>(key);
+      const now = this.#clock.now();
+      const live = current.value && current.value.startedAt + this.#windowMs > now;
+      const next: Window = live && current.value
+        ? { count: current.value.count + 1, startedAt: current.value.startedAt }
+        : { count: 1, startedAt: now };
+      const result = await commitAtomic(
+        this.#kv.atomic().check(current).set(key, next, { expireIn: this.#windowMs }),
+      );
+      if (result.ok) return;
+    }
+  }
+
+  /** Forgets the count of `key`. */
+  async reset(key: Deno.KvKey): Promise<void> {
+    await commitAtomic(this.#kv.atomic().delete(key));
+  }
+
+  #secondsLeft(window: Window | null, limit: number): number {
+    const now = this.#clock.now();
+    if (!window || window.startedAt + this.#windowMs <= now || window.count < limit) return 0;
+    return Math.ceil((window.startedAt + this.#windowMs - now) / 1000);
+  }
+}

@@ -1,0 +1,294 @@
+/**
+ * {@linkcode MessageStore} on Deno KV. Appends are grouped: many messages, of many rooms, go
+ * into one atomic commit, split only where KV's limits require (1,000 mutations, 100 checks,
+ * 800 KiB of data and 80 KiB of keys per commit). The same commit writes each room's
+ * {@linkcode LastMessage} summary, one extra mutation per room. Each room's head seq is checked
+ * in the commit, so two processes that append to one room at the same moment cannot both take a
+ * seq: the loser re-reads and retries.
+ *
+ * The common case reads nothing: the store remembers the head (and its versionstamp) of the
+ * rooms it committed to last, and checks in the commit that each clientId is still unused. Only
+ * when a check fails (another process wrote to the room, or a send is a retry) does the next
+ * attempt read the heads and the clientId records first.
+ *
+ * @module
+ */
+import { type LastMessage, PREVIEW_CHARS } from "../common/api_types.ts";
+import type { Clock } from "../common/clock.ts";
+import { newId } from "../common/ids.ts";
+import { keys } from "../kv/kv_keys.ts";
+import type { AppendResult, MessageDraft, MessageStore } from "./message_store.ts";
+import type { ChatMessage } from "../common/protocol.ts";
+import { commitAtomic } from "../kv/kv_commit.ts";
+
+/**
+ * How many checks one atomic commit holds at most (KV's limit): one per room (its head) and one
+ * per new message (its clientId is unused), so a commit holds at most 99 messages.
+ */
+const MAX_CHECKS_PER_COMMIT = 100;
+/** Rooms whose head the store remembers from its own commits. */
+const KNOWN_HEADS_MAX = 10_000;
+const MAX_BYTES_PER_COMMIT = 700 * 1024;
+/** Below KV's 80 KiB of keys per commit; checked keys count too. */
+const MAX_KEY_BYTES_PER_COMMIT = 72 * 1024;
+/** Upper bound of a room's head check, head set and summary (key and value), beyond its id. */
+const ROOM_OVERHEAD_BYTES = 3 * (2 * PREVIEW_CHARS + 64) + 512;
+const MAX_ATTEMPTS = 100;
+const KV_READ_BATCH = 10;
+
+/** What the idempotency record of a send holds. */
+interface ClientIdRecord {
+  id: string;
+  seq: number;
+  at: number;
+}
+
+/** A room's head seq as of a versionstamp. */
+interface KnownHead {
+  seq: number;
+  versionstamp: string | null;
+}
+
+/** Message store backed by Deno KV. */
+export class KvMessageStore implements MessageStore {
+  #kv: Deno.Kv;
+  #clock: Clock;
+  /** Heads this store read or wrote last, oldest first; a failed check evicts them. */
+  #knownHeads = new Map<string, KnownHead>();
+
+  /** Stores messages in `kv`, stamping them with `clock`. */
+  constructor(kv: Deno.Kv, clock: Clock) {
+    this.#kv = kv;
+    this.#clock = clock;
+  }
+
+  async append(drafts: readonly MessageDraft[]): Promise<AppendResult[]> {
+    const results: AppendResult[] = [];
+    let start = 0;
+    while (start < drafts.length) {
+      const end = chunkEnd(drafts, start);
+      results.push(...await this.#appendChunk(drafts.slice(start, end)));
+      start = end;
+    }
+    return results;
+  }
+
+  async #appendChunk(drafts: readonly MessageDraft[]): Promise<AppendResult[]> {
+    const rooms = [...new Set(drafts.map((draft) => draft.room))];
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      // The first attempt trusts the heads it knows and checks the clientIds are unused; after
+      // a failed check, heads are read first: a clientId stored by another process after this
+      // read moves its room's head, so the head check fails and the retry sees the clientId.
+      const optimistic = attempt === 0;
+      const heads = await this.#heads(rooms, optimistic);
+      const stored = optimistic
+        ? undefined
+        : await this.#readMany<ClientIdRecord>(drafts.map(clientIdKey));
+      const atomic = this.#kv.atomic();
+      const nextSeq = new Map<string, number>();
+      for (const room of rooms) {
+        const head = heads.get(room)!;
+        atomic.check({ key: keys.roomHead(room), versionstamp: head.versionstamp });
+        nextSeq.set(room, head.seq);
+      }
+      const now = this.#clock.now();
+      const results: AppendResult[] = [];
+      const storedEarlier: number[] = [];
+      const firstOfKey = new Map<string, AppendResult>();
+      drafts.forEach((draft, i) => {
+        const key = clientIdKey(draft);
+        const earlier = firstOfKey.get(key.join("\u0000"));
+        if (earlier) return results.push({ message: earlier.message, duplicate: true });
+        const record = stored?.[i]?.value;
+        if (record) {
+          storedEarlier.push(results.length);
+          return results.push({
+            message: messageOf(draft, record.id, record.seq, record.at),
+            duplicate: true,
+          });
+        }
+        if (optimistic) atomic.check({ key, versionstamp: null });
+        const seq = nextSeq.get(draft.room)! + 1;
+        nextSeq.set(draft.room, seq);
+        const message = messageOf(draft, newId(), seq, now);
+        atomic.set(keys.message(draft.room, seq), message);
+        atomic.set(key, { id: message.id, seq, at: now } satisfies ClientIdRecord);
+        const result = { message, duplicate: false };
+        firstOfKey.set(key.join("\u0000"), result);
+        results.push(result);
+      });
+      const newest = new Map<string, ChatMessage>();
+      for (const result of results) {
+        if (!result.duplicate) newest.set(result.message.room, result.message);
+      }
+      for (const [room, message] of newest) {
+        atomic.set(keys.roomHead(room), message.seq);
+        atomic.set(keys.roomLast(room), lastMessageOf(message));
+      }
+      const commit = await commitAtomic(atomic);
+      if (commit.ok) {
+        for (const [room, message] of newest) {
+          this.#rememberHead(room, { seq: message.seq, versionstamp: commit.versionstamp });
+        }
+        await this.#loadStored(results, storedEarlier);
+        return results;
+      }
+      for (const room of rooms) this.#knownHeads.delete(room);
+      if (optimistic) continue;
+      await new Promise((resolve) =>
+        setTimeout(resolve, Math.random() * Math.min(50, 2 ** attempt))
+      );
+    }
+    throw new Error(`append gave up after ${MAX_ATTEMPTS} conflicting attempts`);
+  }
+
+  /** Each room's head: remembered when `trustKnown` and known, else read (and remembered). */
+  async #heads(rooms: readonly string[], trustKnown: boolean): Promise<Map<string, KnownHead>> {
+    const heads = new Map<string, KnownHead>();
+    const unknown = trustKnown ? rooms.filter((room) => !this.#knownHeads.has(room)) : rooms;
+    if (trustKnown) {
+      for (const room of rooms) {
+        const known = this.#knownHeads.get(room);
+        if (known) heads.set(room, known);
+      }
+    }
+    const read = await this.#readMany<number>(unknown.map((room) => keys.roomHead(room)));
+    unknown.forEach((room, i) => {
+      const entry = read[i]!;
+      const head = { seq: entry.value ?? 0, versionstamp: entry.versionstamp };
+      heads.set(room, head);
+      this.#rememberHead(room, head);
+    });
+    return heads;
+  }
+
+  #rememberHead(room: string, head: KnownHead): void {
+    this.#knownHeads.delete(room);
+    this.#knownHeads.set(room, head);
+    if (this.#knownHeads.size > KNOWN_HEADS_MAX) {
+      this.#knownHeads.delete(this.#knownHeads.keys().next().value!);
+    }
+  }
+
+  /** Replaces the duplicates' drafts with the messages stored under their clientIds. */
+  async #loadStored(results: AppendResult[], indexes: number[]): Promise<void> {
+    const originals = await this.#readMany<ChatMessage>(
+      indexes.map((i) => keys.message(results[i]!.message.room, results[i]!.message.seq)),
+    );
+    indexes.forEach((resultIndex, i) => {
+      const original = originals[i]!.value;
+      if (original) results[resultIndex] = { message: original, duplicate: true };
+    });
+  }
+
+  async #readMany<T>(keyList: Deno.KvKey[]): Promise<Deno.KvEntryMaybe<T>[]> {
+    const batches: Promise<Deno.KvEntryMaybe<T>[]>[] = [];
+    for (let i = 0; i < keyList.length; i += KV_READ_BATCH) {
+      batches.push(this.#kv.getMany<T[]>(keyList.slice(i, i + KV_READ_BATCH)));
+    }
+    return (await Promise.all(batches)).flat();
+  }
+
+  async after(room: string, afterSeq: number, limit: number): Promise<ChatMessage[]> {
+    const entries = this.#kv.list<ChatMessage>(
+      { prefix: keys.messages(room), start: keys.message(room, afterSeq + 1) },
+      { limit, batchSize: Math.min(limit, 500) },
+    );
+    const messages: ChatMessage[] = [];
+    for await (const entry of entries) messages.push(entry.value);
+    return messages;
+  }
+
+  async before(room: string, beforeSeq: number | undefined, limit: number): Promise<ChatMessage[]> {
+    const selector = beforeSeq === undefined
+      ? { prefix: keys.messages(room) }
+      : { prefix: keys.messages(room), end: keys.message(room, beforeSeq) };
+    const entries = this.#kv.list<ChatMessage>(selector, {
+      limit,
+      reverse: true,
+      batchSize: Math.min(limit, 500),
+    });
+    const messages: ChatMessage[] = [];
+    for await (const entry of entries) messages.push(entry.value);
+    return messages.reverse();
+  }
+
+  async head(room: string): Promise<number> {
+    return (await this.#kv.get<number>(keys.roomHead(room))).value ?? 0;
+  }
+
+  async lastMessages(rooms: readonly string[]): Promise<(LastMessage | null)[]> {
+    const entries = await this.#readMany<LastMessage>(rooms.map((room) => keys.roomLast(room)));
+    return entries.map((entry) => entry.value);
+  }
+}
+
+/** The stored summary of `message`: its text cut to {@linkcode PREVIEW_CHARS} code points. */
+export function lastMessageOf(message: ChatMessage): LastMessage {
+  let preview = "";
+  let chars = 0;
+  for (const char of message.text) {
+    if (chars++ === PREVIEW_CHARS) break;
+    preview += char;
+  }
+  return { seq: message.seq, at: message.at, author: message.author, from: message.from, preview };
+}
+
+function clientIdKey(draft: MessageDraft): Deno.KvKey {
+  return keys.messageByClientId(draft.room, draft.from, draft.clientId);
+}
+
+function messageOf(draft: MessageDraft, id: string, seq: number, at: number): ChatMessage {
+  return {
+    room: draft.room,
+    seq,
+    id,
+    from: draft.from,
+    author: draft.author,
+    text: draft.text,
+    at,
+    ...(draft.kind ? { kind: draft.kind } : {}),
+  };
+}
+
+/** Index after the last draft that fits one commit starting at `start` (at least one). */
+function chunkEnd(drafts: readonly MessageDraft[], start: number): number {
+  const rooms = new Set<string>();
+  let bytes = 0;
+  let keyBytes = 0;
+  let end = start;
+  while (end < drafts.length) {
+    const draft = drafts[end]!;
+    const newRoom = !rooms.has(draft.room);
+    // Upper bounds of the UTF-8 sizes, without encoding: the message and its idempotency
+    // record, plus (for a room new to the commit) its head check, head and summary.
+    const room = utf8Length(draft.room);
+    const size = 3 * (draft.text.length + draft.author.length) + 512 +
+      (newRoom ? 3 * room + ROOM_OVERHEAD_BYTES : 0);
+    // The message key, and the clientId key twice (set and checked).
+    const clientIdKeySize = room + utf8Length(draft.from) + utf8Length(draft.clientId) + 24;
+    const keySize = room + 24 + 2 * clientIdKeySize + (newRoom ? 3 * room + 48 : 0);
+    const checks = end - start + 1 + rooms.size + (newRoom ? 1 : 0);
+    if (
+      end > start &&
+      (bytes + size > MAX_BYTES_PER_COMMIT ||
+        keyBytes + keySize > MAX_KEY_BYTES_PER_COMMIT ||
+        checks > MAX_CHECKS_PER_COMMIT)
+    ) break;
+    rooms.add(draft.room);
+    bytes += size;
+    keyBytes += keySize;
+    end++;
+  }
+  return end;
+}
+
+/** UTF-8 size of `text` (a lone surrogate counts as the 3 bytes of its replacement). */
+function utf8Length(text: string): number {
+  let bytes = 0;
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    bytes += unit < 0x80 ? 1 : unit < 0x800 ? 2 : 3;
+  }
+  return bytes;
+}

@@ -1,0 +1,48 @@
+/**
+ * The broker interface: fan-out of events between the nodes (workers, isolates, processes)
+ * that serve one chat. Implementations: `broker_memory.ts` (tests), `broker_broadcast_channel.ts`
+ * (workers of one process, isolates on Deno Deploy), `broker_redis.ts` (processes and machines
+ * sharing one Redis). All must pass `tests/broker_conformance.ts`.
+ *
+ * A broker may drop events (BroadcastChannel does under load, Redis while a node reconnects),
+ * so nothing relies on it alone: message events carry their seqs and the hub fills any gap from
+ * the store.
+ *
+ * @module
+ */
+import type { UserEvent } from "../../common/api_types.ts";
+import type { ChatMessage } from "../../common/protocol.ts";
+
+/** Everything nodes tell each other. */
+export type BrokerEvent =
+  /** Messages just committed to one room, ascending by seq. */
+  | { kind: "messages"; room: string; messages: ChatMessage[] }
+  /** A user is typing in a room (best-effort). */
+  | { kind: "typing"; room: string; user: string; name: string }
+  /** A user stopped being a member of a room: drop their subscriptions to it. */
+  | { kind: "left"; room: string; user: string }
+  /** A member's right to post in a room changed (mute, unmute): check it again. */
+  | { kind: "rights_changed"; room: string; user: string }
+  /** A session ended (logout): close its sockets. */
+  | { kind: "session_ended"; session: string }
+  /** A notice for every socket of each of `users` (friend requests, profile changes, DMs). */
+  | { kind: "user_event"; users: string[]; event: UserEvent };
+
+/**
+ * Receives broker events. `fromThisNode` is true for an event this node published: those are
+ * handed over directly and never dropped, while events from other nodes may be.
+ */
+export type BrokerHandler = (event: BrokerEvent, fromThisNode: boolean) => void;
+
+/** Publish/subscribe between nodes. */
+export interface Broker {
+  /**
+   * Sends an event to the handlers of every node, this one included. Events from one
+   * publisher arrive in the order published, unless dropped.
+   */
+  publish(event: BrokerEvent): void;
+  /** Registers a handler; returns a function that removes it. */
+  subscribe(handler: BrokerHandler): () => void;
+  /** Stops receiving and releases resources. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,315 @@
+/**
+ * One client connection speaking protocol v1, independent of the transport: the WebSocket
+ * handler feeds it raw frames and gives it a way to send and close. Every frame is validated;
+ * every room access is checked against membership on the server.
+ *
+ * @module
+ */
+import type { PublicUser } from "../common/api_types.ts";
+import type { Broker } from "./broker/broker.ts";
+import type { Clock } from "../common/clock.ts";
+import type { FloodGuard } from "../limits/flood_guard.ts";
+import type { Hub, Peer } from "./hub.ts";
+import type { MessageStore } from "../messages/message_store.ts";
+import type { MessageWriter } from "../messages/message_writer.ts";
+import type { PresenceTracker } from "./presence/presence_tracker.ts";
+import {
+  type ClientFrame,
+  encodeServerFrame,
+  HISTORY_PAGE_MAX,
+  parseClientFrame,
+  PROTOCOL_VERSION,
+  type ServerFrame,
+  TYPING_INTERVAL_MS,
+} from "../common/protocol.ts";
+import { type PostingRefusal, PostingRights } from "./posting_rights.ts";
+import type { Rooms } from "../rooms/rooms.ts";
+import type { Session } from "../accounts/sessions.ts";
+import type { TokenBuckets } from "../limits/token_bucket.ts";
+
+/** What a connection needs from the rest of the node. */
+export interface ConnectionDeps {
+  hub: Hub;
+  writer: MessageWriter;
+  store: MessageStore;
+  rooms: Rooms;
+  clock: Clock;
+  /** Id of this node, sent in `welcome`. */
+  nodeId: string;
+  /** Server ping interval, sent in `welcome`. */
+  heartbeatMs: number;
+  /** Sends per second per user. */
+  sendLimiter: TokenBuckets;
+  /** Identical texts per user and room. */
+  floodGuard: FloodGuard;
+  /** Fan-out for best-effort events (typing). */
+  broker: Broker;
+  /**
+   * Why a user may not post (send, typing) in a room, read from the store, or undefined when
+   * they may. Remembered per socket by {@linkcode PostingRights}.
+   */
+  readPostingRefusal: (room: string, userId: string) => Promise<PostingRefusal | undefined>;
+  /** Told when the connection opens and when it has closed. Absent: no presence. */
+  presence?: Pick<PresenceTracker, "opened" | "closed">;
+}
+
+/** How the transport lets a connection talk back. */
+export interface Transport {
+  /** Sends a serialized frame. */
+  send(frame: string): void;
+  /** See {@linkcode Peer.whenWritable}. */
+  whenWritable(): Promise<void> | undefined;
+  /** Closes the socket. */
+  close(code: number, reason: string): void;
+}
+
+/** Protocol state of one connected client. */
+export class ChatConnection implements Peer {
+  readonly userId: string;
+  readonly sessionId: string;
+  readonly sessionExpiresAt: number;
+  /** Clock time of the last frame received: the heartbeat drops a silent peer. */
+  lastSeenAt: number;
+  #user: PublicUser;
+  #deps: ConnectionDeps;
+  #transport: Transport;
+  /** Rooms whose membership was checked in KV; emptied for a room when the user leaves it. */
+  #memberOf: Set<string> | undefined;
+  /** Frames are checked in arrival order, so sends are written in the order they came. */
+  #inbound: Promise<void> = Promise.resolve();
+  #closed = false;
+  /** Whether the user may post where they do; made on the first send or typing notice. */
+  #postingRights: PostingRights | undefined;
+  /** Clock time of the last typing notice passed on, per room. */
+  #typingAt: Map<string, number> | undefined;
+
+  /** A connection of `user` in `session`, talking through `transport`. */
+  constructor(user: PublicUser, session: Session, transport: Transport, deps: ConnectionDeps) {
+    this.userId = user.id;
+    this.sessionId = session.id;
+    this.sessionExpiresAt = session.expiresAt;
+    this.#user = user;
+    this.#transport = transport;
+    this.#deps = deps;
+    this.lastSeenAt = deps.clock.now();
+  }
+
+  /** Registers with the hub and greets the client. */
+  open(): void {
+    this.#deps.hub.addPeer(this);
+    this.#deps.presence?.opened(this);
+    this.#send({
+      type: "welcome",
+      v: PROTOCOL_VERSION,
+      user: this.#user,
+      node: this.#deps.nodeId,
+      heartbeatMs: this.#deps.heartbeatMs,
+    });
+  }
+
+  /** Handles one raw frame from the client. Never throws. */
+  receive(raw: unknown): void {
+    this.lastSeenAt = this.#deps.clock.now();
+    const parsed = parseClientFrame(raw);
+    if (!parsed.ok) return this.#send(parsed.error);
+    const frame = parsed.frame;
+    this.#inbound = this.#inbound.then(() => this.#dispatch(frame)).catch((error) => {
+      console.error("connection: frame failed", error);
+      this.#send({
+        type: "error",
+        code: "internal",
+        message: "the server could not handle this request; retry later",
+        request: frame.type,
+        ref: frame.ref,
+        ...("room" in frame ? { room: frame.room } : {}),
+        ...(frame.type === "send" ? { clientId: frame.clientId } : {}),
+      });
+    });
+  }
+
+  /** Called by the transport once the socket has closed. */
+  closed(): void {
+    this.#closed = true;
+    this.#deps.hub.removePeer(this);
+    this.#deps.presence?.closed(this);
+  }
+
+  send(frame: string): void {
+    if (!this.#closed) this.#transport.send(frame);
+  }
+
+  whenWritable(): Promise<void> | undefined {
+    return this.#closed ? undefined : this.#transport.whenWritable();
+  }
+
+  close(code: number, reason: string): void {
+    this.#transport.close(code, reason);
+  }
+
+  rightsChanged(room?: string): void {
+    this.#postingRights?.changed(room);
+  }
+
+  roomRevoked(room: string): void {
+    this.#memberOf?.delete(room);
+    this.#postingRights?.changed(room);
+    this.#send({ type: "unsubscribed", room });
+  }
+
+  async #dispatch(frame: ClientFrame): Promise<void> {
+    switch (frame.type) {
+      case "ping":
+        return this.#send({ type: "pong", ref: frame.ref });
+      case "pong":
+        return;
+      case "typing": {
+        const refusal = await this.#postingRefusal(frame.room);
+        if (refusal === "not_member" || refusal === "not_friends") return this.#notMember(frame);
+        if (refusal) return;
+        const now = this.#deps.clock.now();
+        // Best-effort and throttled: at most one notice per room per interval is passed on.
+        const typingAt = this.#typingAt ??= new Map();
+        if (now - (typingAt.get(frame.room) ?? -Infinity) < TYPING_INTERVAL_MS / 2) return;
+        typingAt.set(frame.room, now);
+        this.#deps.broker.publish({
+          kind: "typing",
+          room: frame.room,
+          user: this.userId,
+          name: this.#user.name,
+        });
+        return;
+      }
+      case "subscribe":
+        // Fresh, and it also reads the posting rights, so the first send costs no read.
+        if (await this.#postingRefusal(frame.room, true) === "not_member") {
+          this.#memberOf?.delete(frame.room);
+          return this.#notMember(frame);
+        }
+        (this.#memberOf ??= new Set()).add(frame.room);
+        await this.#deps.hub.subscribe(this, frame.room, frame.after, frame.ref);
+        return;
+      case "unsubscribe":
+        this.#deps.hub.unsubscribe(this, frame.room);
+        return this.#send({ type: "unsubscribed", ref: frame.ref, room: frame.room });
+      case "history": {
+        if (!await this.#isMember(frame.room)) return this.#notMember(frame);
+        const limit = frame.limit ?? HISTORY_PAGE_MAX;
+        const page = await this.#deps.store.before(frame.room, frame.before, limit + 1);
+        const hasMore = page.length > limit;
+        return this.#send({
+          type: "history",
+          ref: frame.ref,
+          room: frame.room,
+          messages: hasMore ? page.slice(1) : page,
+          hasMore,
+        });
+      }
+      case "send": {
+        const refusal = await this.#postingRefusal(frame.room);
+        // A direct room after an unfriend or block: readable, and refused like a stranger's.
+        if (refusal === "not_member" || refusal === "not_friends") return this.#notMember(frame);
+        if (refusal === "muted") {
+          return this.#send({
+            type: "error",
+            code: "muted",
+            message: "You are muted in this room: you can read it, but not post",
+            request: "send",
+            ref: frame.ref,
+            room: frame.room,
+            clientId: frame.clientId,
+          });
+        }
+        const limited = this.#sendRefusal(frame);
+        if (limited) return this.#send(limited);
+        // Not awaited: the next frame may be written in the same commit as this one.
+        this.#deps.writer.write({
+          room: frame.room,
+          from: this.#user.id,
+          author: this.#user.name,
+          clientId: frame.clientId,
+          text: frame.text,
+        }).then(({ message }) => {
+          this.#send({
+            type: "ack",
+            room: message.room,
+            clientId: frame.clientId,
+            id: message.id,
+            seq: message.seq,
+            at: message.at,
+          });
+        }, (error) => {
+          console.error("connection: write failed", error);
+          this.#send({
+            type: "error",
+            code: "internal",
+            message: "the message was not stored; retry it",
+            request: "send",
+            ref: frame.ref,
+            room: frame.room,
+            clientId: frame.clientId,
+          });
+        });
+        return;
+      }
+    }
+  }
+
+  /** The error for a send over a rate or flood limit, or undefined when it may go on. */
+  #sendRefusal(frame: Extract<ClientFrame, { type: "send" }>): ServerFrame | undefined {
+    const named = { request: "send", ref: frame.ref, room: frame.room, clientId: frame.clientId };
+    const rate = this.#deps.sendLimiter.take(this.userId);
+    if (!rate.ok) {
+      return {
+        type: "error",
+        code: "rate_limited",
+        message: "sending too fast; retry later",
+        retryAfterMs: rate.retryAfterMs,
+        ...named,
+      };
+    }
+    if (!this.#deps.floodGuard.allow(this.userId, frame.room, frame.clientId, frame.text)) {
+      return {
+        type: "error",
+        code: "flood",
+        message: "the same text was sent too many times; write something else",
+        ...named,
+      };
+    }
+    return undefined;
+  }
+
+  /** Membership from the cache, else from KV; `fresh` always asks KV. */
+  async #isMember(room: string, fresh = false): Promise<boolean> {
+    if (!fresh && this.#memberOf?.has(room)) return true;
+    const member = await this.#deps.rooms.isMember(room, this.userId);
+    if (member) (this.#memberOf ??= new Set()).add(room);
+    else this.#memberOf?.delete(room);
+    return member;
+  }
+
+  /** Membership, a current friendship for direct rooms, and no mute. */
+  #postingRefusal(room: string, fresh = false): Promise<PostingRefusal | undefined> {
+    this.#postingRights ??= new PostingRights(
+      (room) => this.#deps.readPostingRefusal(room, this.userId),
+      this.#deps.clock,
+    );
+    return this.#postingRights.refusal(room, fresh);
+  }
+
+  #notMember(frame: Extract<ClientFrame, { room: string }>): void {
+    // Same answer whether the room exists or not: nothing about other rooms leaks.
+    this.#send({
+      type: "error",
+      code: "not_member",
+      message: "you are not a member of this room",
+      request: frame.type,
+      ref: frame.ref,
+      room: frame.room,
+      ...(frame.type === "send" ? { clientId: frame.clientId } : {}),
+    });
+  }
+
+  #send(frame: ServerFrame): void {
+    this.send(encodeServerFrame(frame));
+  }
+}

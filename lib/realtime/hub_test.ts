@@ -1,0 +1,476 @@
+import assert from "node:assert/strict";
+import { systemClock } from "../common/clock.ts";
+import { CLOSE_SESSION_ENDED, Hub, type HubOptions, type Peer } from "./hub.ts";
+import type { MessageStore } from "../messages/message_store.ts";
+import { KvMessageStore } from "../messages/message_store_kv.ts";
+import { type ChatMessage, RESUME_MAX, type ServerFrame } from "../common/protocol.ts";
+
+/** A peer that records what the hub does to it. */
+class FakePeer implements Peer {
+  readonly frames: ServerFrame[] = [];
+  readonly revoked: string[] = [];
+  closed: { code: number; reason: string } | undefined;
+  lastSeenAt = 0;
+
+  readonly sessionExpiresAt = Number.MAX_SAFE_INTEGER;
+  constructor(readonly userId: string, readonly sessionId = `session-of-${userId}`) {}
+
+  /** While set, the peer's socket counts as full until `drain()`. */
+  #full: { promise: Promise<void>; resolve: () => void } | undefined;
+
+  whenWritable(): Promise<void> | undefined {
+    return this.#full?.promise;
+  }
+
+  /** From now on the socket counts as full: a replay waits. */
+  fill(): void {
+    this.#full = Promise.withResolvers<void>();
+  }
+
+  /** The socket drained: a waiting replay goes on. */
+  drain(): void {
+    this.#full?.resolve();
+    this.#full = undefined;
+  }
+
+  rightsChanged(): void {}
+
+  send(frame: string): void {
+    this.frames.push(JSON.parse(frame));
+  }
+
+  close(code: number, reason: string): void {
+    this.closed = { code, reason };
+  }
+
+  roomRevoked(room: string): void {
+    this.revoked.push(room);
+  }
+
+  /** Seqs of the message frames received for `room`, in arrival order. */
+  seqs(room = "room"): number[] {
+    return this.frames.flatMap((f) => f.type === "message" && f.room === room ? [f.seq] : []);
+  }
+
+  /** The `subscribed` frames received. */
+  subscriptions(): Extract<ServerFrame, { type: "subscribed" }>[] {
+    return this.frames.flatMap((f) => f.type === "subscribed" ? [f] : []);
+  }
+}
+
+interface Setup {
+  hub: Hub;
+  store: MessageStore;
+  /** Appends `count` messages to `room` through the store and returns them. */
+  append(count: number, room?: string): Promise<ChatMessage[]>;
+  /** Connects a new peer to the hub. */
+  peer(userId?: string, sessionId?: string): FakePeer;
+}
+
+/** Runs `fn` with a hub on a real KV store; the reconcile check is off unless asked for. */
+async function withHub(
+  fn: (setup: Setup) => Promise<void>,
+  options: HubOptions = {},
+): Promise<void> {
+  const kv = await Deno.openKv(":memory:");
+  const store = new KvMessageStore(kv, systemClock);
+  const hub = new Hub(store, { reconcileDelayMs: 3_600_000, ...options });
+  let sent = 0;
+  const append = async (count: number, room = "room") => {
+    const drafts = Array.from({ length: count }, () => {
+      const n = sent++;
+      return { room, from: "sender", author: "Sender", clientId: `client-${n}`, text: `text ${n}` };
+    });
+    return (await store.append(drafts)).map((result) => result.message);
+  };
+  const peer = (userId = "u1", sessionId?: string) => {
+    const created = new FakePeer(userId, sessionId);
+    hub.addPeer(created);
+    return created;
+  };
+  try {
+    await fn({ hub, store, append, peer });
+  } finally {
+    await hub.idle();
+    hub.close();
+    kv.close();
+  }
+}
+
+function range(first: number, last: number): number[] {
+  return Array.from({ length: last - first + 1 }, (_, i) => first + i);
+}
+
+/** Polls until `condition` holds; fails after `timeoutMs`. */
+async function waitFor(condition: () => boolean, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
+}
+
+Deno.test("Hub.subscribe() without after sends subscribed with the room's head and no messages", async () => {
+  await withHub(async ({ hub, append, peer }) => {
+    await append(3);
+    const alice = peer();
+    await hub.subscribe(alice, "room", undefined, "ref-1");
+    assert.deepEqual(alice.frames, [{
+      type: "subscribed",
+      ref: "ref-1",
+      room: "room",
+      head: 3,
+      reset: false,
+    }]);
+    const bob = peer("u2");
+    await hub.subscribe(bob, "empty", undefined);
+    assert.deepEqual(bob.frames, [{ type: "subscribed", room: "empty", head: 0, reset: false }]);
+  });
+});
+
+Deno.test("Hub.subscribe() with after replays exactly the missed messages in order, then live ones", async () => {
+  await withHub(async ({ hub, append, peer }) => {
+    const stored = await append(5);
+    const alice = peer();
+    await hub.subscribe(alice, "room", 2);
+    await hub.idle();
+    assert.deepEqual(alice.subscriptions(), [{
+      type: "subscribed",
+      room: "room",
+      head: 5,
+      reset: false,
+    }]);
+    assert.deepEqual(alice.seqs(), [3, 4, 5]);
+    assert.deepEqual(alice.frames[1], { type: "message", ...stored[2]! });
+    const live = await append(2);
+    hub.handle({ kind: "messages", room: "room", messages: live });
+    await hub.idle();
+    assert.deepEqual(alice.seqs(), [3, 4, 5, 6, 7]);
+  });
+});
+
+Deno.test("Hub.subscribe() with after equal to the head replays nothing", async () => {
+  await withHub(async ({ hub, append, peer }) => {
+    await append(4);
+    const alice = peer();
+    await hub.subscribe(alice, "room", 4);
+    assert.deepEqual(alice.subscriptions(), [{
+      type: "subscribed",
+      room: "room",
+      head: 4,
+      reset: false,
+    }]);
+    assert.deepEqual(alice.seqs(), []);
+  });
+});
+
+Deno.test("Hub.subscribe() replays exactly RESUME_MAX missed messages, and resets past that", async () => {
+  await withHub(async ({ hub, append, peer }) => {
+    await append(RESUME_MAX + 2);
+    const exact = peer("u1");
+    await hub.subscribe(exact, "room", 2);
+    await hub.idle();
+    assert.equal(exact.subscriptions()[0]!.reset, false);
+    assert.deepEqual(exact.seqs(), range(3, RESUME_MAX + 2));
+    const tooFar = peer("u2");
+    await hub.subscribe(tooFar, "room", 1);
+    assert.deepEqual(tooFar.subscriptions(), [
+      { type: "subscribed", room: "room", head: RESUME_MAX + 2, reset: true },
+    ]);
+    assert.deepEqual(tooFar.seqs(), []);
+  });
+});
+
+Deno.test("Hub.subscribe() with after beyond the room's head answers reset without replay", async () => {
+  await withHub(async ({ hub, append, peer }) => {
+    await append(3);
+    const alice = peer();
+    await hub.subscribe(alice, "room", 10);
+    assert.deepEqual(alice.subscriptions(), [{
+      type: "subscribed",
+      room: "room",
+      head: 3,
+      reset: true,
+    }]);
+    assert.deepEqual(alice.seqs(), []);
+  });
+});
+
+Deno.test("Hub.handle() delivers broker events to every subscriber once, in seq order", async () => {
+  await withHub(async ({ hub, append, peer }) => {
+    const alice = peer("u1");
+    const bob = peer("u2");
+    const other = peer("u3");
+    await hub.subscribe(alice, "room", undefined);
+    await hub.subscribe(bob, "room", undefined);
+    await hub.subscribe(other, "elsewhere", undefined);
+    for (const size of [1, 3, 2]) {
+      hub.handle({ kind: "messages", room: "room", messages: await append(size) });
+    }
+    await hub.idle();
+    assert.deepEqual(alice.seqs(), range(1, 6));
+    assert.deepEqual(bob.seqs(), range(1, 6));
+    assert.deepEqual(other.frames.filter((f) => f.type === "message"), []);
+  });
+});
+
+Deno.test("Hub.handle() fills a gap in an event's seqs from the store", async () => {
+  await withHub(async ({ hub, append, peer }) => {
+    await append(3);
+    const alice = peer();
+    await hub.subscribe(alice, "room", undefined);
+    const later = await append(3);
+    hub.handle({ kind: "messages", room: "room", messages: later.slice(1) });
+    await hub.idle();
+    assert.deepEqual(alice.seqs(), [4, 5, 6]);
+    assert.deepEqual(alice.frames.at(1), { type: "message", ...later[0]! });
+  });
+});
+
+Deno.test("Hub.handle() delivers events that arrive out of order once, in seq order", async () => {
+  await withHub(async ({ hub, append, peer }) => {
+    const alice = peer();
+    await hub.subscribe(alice, "room", undefined);
+    const first = await append(2);
+    const second = await append(2);
+    hub.handle({ kind: "messages", room: "room", messages: second });
+    hub.handle({ kind: "messages", room: "room", messages: first });
+    await hub.idle();
+    assert.deepEqual(alice.seqs(), [1, 2, 3, 4]);
+  });
+});
+
+Deno.test("Hub delivers every seq once, in order, when the broker drops events (reconcile check)", async () => {
+  await withHub(async ({ hub, append, peer }) => {
+    await append(2);
+    const alice = peer();
+    await hub.subscribe(alice, "room", undefined);
+    const delivered = await append(2);
+    await append(2); // Its event is dropped.
+    await append(1); // So is this one.
+    hub.handle({ kind: "messages", room: "room", messages: delivered });
+    await waitFor(() => alice.seqs().length >= 5);
+    await hub.idle();
+    assert.deepEqual(alice.seqs(), [3, 4, 5, 6, 7]);
+  }, { reconcileDelayMs: 1 });
+});
+
+Deno.test("Hub.handle() of this node's own events reads no head later: they are never dropped", async () => {
+  await withHub(async ({ hub, store, append, peer }) => {
+    let headReads = 0;
+    const head = store.head.bind(store);
+    store.head = (room) => {
+      headReads++;
+      return head(room);
+    };
+    const alice = peer();
+    await hub.subscribe(alice, "room", undefined);
+    const readsAfterSubscribe = headReads;
+    hub.handle({ kind: "messages", room: "room", messages: await append(2) }, true);
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    await hub.idle();
+    assert.deepEqual(alice.seqs(), [1, 2]);
+    assert.equal(headReads, readsAfterSubscribe);
+    hub.handle({ kind: "messages", room: "room", messages: await append(1) }, false);
+    await waitFor(() => headReads > readsAfterSubscribe);
+    await hub.idle();
+    assert.deepEqual(alice.seqs(), [1, 2, 3]);
+  }, { reconcileDelayMs: 1 });
+});
+
+Deno.test("Hub's periodic sweep reads nothing while no other node was ever heard from", async () => {
+  await withHub(async ({ hub, store, peer }) => {
+    let reads = 0;
+    const lastMessages = store.lastMessages.bind(store);
+    store.lastMessages = (rooms) => {
+      reads++;
+      return lastMessages(rooms);
+    };
+    await hub.subscribe(peer(), "room", undefined);
+    hub.handle({ kind: "typing", room: "room", user: "u9", name: "me" }, true);
+    hub.start();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.equal(reads, 0);
+    hub.handle({ kind: "typing", room: "room", user: "u9", name: "other" }, false);
+    await waitFor(() => reads > 0);
+  }, { sweepIntervalMs: 10 });
+});
+
+Deno.test("Hub.handle() does not resend messages of repeated or out-of-date events", async () => {
+  await withHub(async ({ hub, append, peer }) => {
+    const alice = peer();
+    await hub.subscribe(alice, "room", undefined);
+    const messages = await append(3);
+    hub.handle({ kind: "messages", room: "room", messages });
+    hub.handle({ kind: "messages", room: "room", messages });
+    hub.handle({ kind: "messages", room: "room", messages: messages.slice(0, 1) });
+    await hub.idle();
+    hub.handle({ kind: "messages", room: "room", messages: messages.slice(1, 2) });
+    hub.handle({ kind: "messages", room: "room", messages: [] });
+    await hub.idle();
+    assert.deepEqual(alice.seqs(), [1, 2, 3]);
+  });
+});
+
+Deno.test("Hub.subscribe() with after never interleaves its replay with live messages", async () => {
+  await withHub(async ({ hub, append, peer }) => {
+    await append(5);
+    const watcher = peer("u1");
+    await hub.subscribe(watcher, "room", undefined);
+    const live = await append(3);
+    const resumer = peer("u2");
+    const subscribed = hub.subscribe(resumer, "room", 3);
+    hub.handle({ kind: "messages", room: "room", messages: live });
+    await subscribed;
+    await hub.idle();
+    assert.deepEqual(resumer.seqs(), [4, 5, 6, 7, 8]);
+    assert.equal(resumer.frames[0]!.type, "subscribed");
+    assert.deepEqual(watcher.seqs(), [6, 7, 8]);
+  });
+});
+
+Deno.test("Hub.subscribe() replays at the pace the peer's socket drains, while live messages reach the room, then gives the peer each seq once", async () => {
+  await withHub(async ({ hub, append, peer }) => {
+    await append(5);
+    const watcher = peer("u1");
+    await hub.subscribe(watcher, "room", undefined);
+    const resumer = peer("u2");
+    resumer.fill();
+    await hub.subscribe(resumer, "room", 1);
+    assert.deepEqual(resumer.seqs(), [], "nothing is sent while the socket is full");
+    const live = await append(3);
+    hub.handle({ kind: "messages", room: "room", messages: live });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.deepEqual(watcher.seqs(), [6, 7, 8], "the room was not held up by the replay");
+    assert.deepEqual(resumer.seqs(), []);
+    resumer.drain();
+    await hub.idle();
+    assert.deepEqual(resumer.seqs(), [2, 3, 4, 5, 6, 7, 8]);
+    hub.handle({ kind: "messages", room: "room", messages: await append(1) });
+    await hub.idle();
+    assert.deepEqual(resumer.seqs(), [2, 3, 4, 5, 6, 7, 8, 9]);
+    assert.deepEqual(watcher.seqs(), [6, 7, 8, 9]);
+  });
+});
+
+Deno.test("Hub.unsubscribe() during a paced replay stops it, and a new subscribe replays afresh", async () => {
+  await withHub(async ({ hub, append, peer }) => {
+    await append(4);
+    const resumer = peer("u2");
+    resumer.fill();
+    await hub.subscribe(resumer, "room", 0);
+    hub.unsubscribe(resumer, "room");
+    resumer.drain();
+    await hub.idle();
+    assert.deepEqual(resumer.seqs(), []);
+    await hub.subscribe(resumer, "room", 2);
+    await hub.idle();
+    assert.deepEqual(resumer.seqs(), [3, 4]);
+  });
+});
+
+Deno.test("Hub.subscribe() during a delivery sends subscribed first and no message up to its head", async () => {
+  await withHub(async ({ hub, append, peer }) => {
+    const watcher = peer("u1");
+    await hub.subscribe(watcher, "room", undefined);
+    hub.handle({ kind: "messages", room: "room", messages: await append(2) });
+    const late = peer("u2");
+    await hub.subscribe(late, "room", undefined);
+    hub.handle({ kind: "messages", room: "room", messages: await append(1) });
+    await hub.idle();
+    assert.deepEqual(late.frames.map((f) => f.type), ["subscribed", "message"]);
+    assert.deepEqual(late.subscriptions()[0]?.head, 2);
+    assert.deepEqual(late.seqs(), [3]);
+    assert.deepEqual(watcher.seqs(), [1, 2, 3]);
+  });
+});
+
+Deno.test("Hub.unsubscribe() stops delivery of that room to that peer only", async () => {
+  await withHub(async ({ hub, append, peer }) => {
+    const alice = peer("u1");
+    const bob = peer("u2");
+    await hub.subscribe(alice, "room", undefined);
+    await hub.subscribe(bob, "room", undefined);
+    hub.handle({ kind: "messages", room: "room", messages: await append(1) });
+    await hub.idle();
+    assert.equal(hub.unsubscribe(alice, "room"), true);
+    assert.equal(hub.unsubscribe(alice, "room"), false);
+    hub.handle({ kind: "messages", room: "room", messages: await append(1) });
+    await hub.idle();
+    assert.deepEqual(alice.seqs(), [1]);
+    assert.deepEqual(bob.seqs(), [1, 2]);
+    assert.equal(hub.unsubscribe(bob, "room"), true);
+    assert.equal(hub.roomCount, 0);
+  });
+});
+
+Deno.test("Hub.removePeer() stops every delivery to that peer", async () => {
+  await withHub(async ({ hub, append, peer }) => {
+    const alice = peer("u1");
+    const bob = peer("u2");
+    await hub.subscribe(alice, "room", undefined);
+    await hub.subscribe(alice, "other", undefined);
+    await hub.subscribe(bob, "room", undefined);
+    hub.removePeer(alice);
+    assert.equal([...hub.peers].includes(alice), false);
+    assert.equal(hub.roomCount, 1);
+    hub.handle({ kind: "messages", room: "room", messages: await append(1) });
+    hub.handle({ kind: "messages", room: "other", messages: await append(1, "other") });
+    await hub.idle();
+    assert.deepEqual(alice.frames.filter((f) => f.type === "message"), []);
+    assert.deepEqual(bob.seqs(), [1]);
+  });
+});
+
+Deno.test("Hub.handle() of a left event unsubscribes that user's peers and tells them", async () => {
+  await withHub(async ({ hub, append, peer }) => {
+    const aliceTab1 = peer("alice", "s1");
+    const aliceTab2 = peer("alice", "s2");
+    const bob = peer("bob");
+    for (const each of [aliceTab1, aliceTab2, bob]) await hub.subscribe(each, "room", undefined);
+    await hub.subscribe(aliceTab1, "kept", undefined);
+    hub.handle({ kind: "left", room: "room", user: "alice" });
+    assert.deepEqual(aliceTab1.revoked, ["room"]);
+    assert.deepEqual(aliceTab2.revoked, ["room"]);
+    assert.deepEqual(bob.revoked, []);
+    hub.handle({ kind: "messages", room: "room", messages: await append(1) });
+    hub.handle({ kind: "messages", room: "kept", messages: await append(1, "kept") });
+    await hub.idle();
+    assert.deepEqual(aliceTab1.seqs("room"), []);
+    assert.deepEqual(aliceTab2.seqs("room"), []);
+    assert.deepEqual(aliceTab1.seqs("kept"), [1]);
+    assert.deepEqual(bob.seqs("room"), [1]);
+  });
+});
+
+Deno.test("Hub.handle() of session_ended closes that session's peers with code 4001", async () => {
+  await withHub(async ({ hub, peer }) => {
+    const ended = peer("alice", "s1");
+    const sameSession = peer("alice", "s1");
+    const otherSession = peer("alice", "s2");
+    const otherUser = peer("bob", "s3");
+    for (const each of [ended, sameSession, otherSession, otherUser]) {
+      await hub.subscribe(each, "room", undefined);
+    }
+    hub.handle({ kind: "session_ended", session: "s1" });
+    assert.equal(CLOSE_SESSION_ENDED, 4001);
+    assert.equal(ended.closed?.code, 4001);
+    assert.equal(sameSession.closed?.code, 4001);
+    assert.equal(otherSession.closed, undefined);
+    assert.equal(otherUser.closed, undefined);
+  });
+});
+
+Deno.test("Hub's periodic sweep brings a quiet room up to date when every event of it was lost", async () => {
+  await withHub(async ({ hub, append, peer }) => {
+    const alice = peer();
+    await hub.subscribe(alice, "room", undefined);
+    // Another node exists: it was heard from once, in another room.
+    hub.handle({ kind: "typing", room: "elsewhere", user: "u9", name: "someone" }, false);
+    await append(3); // No event of this room reaches the hub (a broker outage).
+    hub.start();
+    await waitFor(() => alice.seqs().length >= 3);
+    await hub.idle();
+    assert.deepEqual(alice.seqs(), [1, 2, 3]);
+  }, { reconcileDelayMs: 1, sweepIntervalMs: 10 });
+});

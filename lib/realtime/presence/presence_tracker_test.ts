@@ -1,0 +1,194 @@
+import assert from "node:assert/strict";
+import { FakeClock } from "../../../client/testing/fake_clock.ts";
+import type { Presence } from "./presence.ts";
+import { KvPresence } from "./presence_kv.ts";
+import { OFFLINE_DELAY_MS, type PresenceSocket, PresenceTracker } from "./presence_tracker.ts";
+
+const REFRESH_MS = 10_000;
+
+interface Setup {
+  clock: FakeClock;
+  presence: KvPresence;
+  changes: [string, boolean][];
+  /** A tracker for node `nodeId`, reporting into `changes`. */
+  node(nodeId: string): PresenceTracker;
+}
+
+async function withPresence(fn: (setup: Setup) => Promise<void>): Promise<void> {
+  const kv = await Deno.openKv(":memory:");
+  const clock = new FakeClock();
+  const presence = new KvPresence(kv, clock);
+  const changes: [string, boolean][] = [];
+  const trackers: PresenceTracker[] = [];
+  const node = (nodeId: string) => {
+    const tracker = new PresenceTracker({
+      presence,
+      nodeId,
+      refreshMs: REFRESH_MS,
+      timers: clock,
+      onChange: (user, online) => void changes.push([user, online]),
+    });
+    trackers.push(tracker);
+    return tracker;
+  };
+  try {
+    await fn({ clock, presence, changes, node });
+  } finally {
+    for (const tracker of trackers) await tracker.close();
+    kv.close();
+  }
+}
+
+const socketOf = (userId: string): PresenceSocket => ({ userId });
+
+Deno.test("PresenceTracker reports a user online once, when their first socket opens", async () => {
+  await withPresence(async ({ presence, changes, node }) => {
+    const tracker = node("a");
+    tracker.opened(socketOf("u1"));
+    tracker.opened(socketOf("u1"));
+    await tracker.idle();
+    assert.deepEqual(changes, [["u1", true]]);
+    assert.deepEqual(await presence.nodesOf("u1"), ["a"]);
+  });
+});
+
+Deno.test("PresenceTracker reports a user offline only after their last socket closed and the offline delay passed", async () => {
+  await withPresence(async ({ clock, presence, changes, node }) => {
+    const tracker = node("a");
+    const [first, second] = [socketOf("u1"), socketOf("u1")];
+    tracker.opened(first);
+    tracker.opened(second);
+    await tracker.idle();
+    tracker.closed(first);
+    clock.tick(OFFLINE_DELAY_MS * 2);
+    await tracker.idle();
+    assert.deepEqual(changes, [["u1", true]], "one socket is still open");
+
+    tracker.closed(second);
+    clock.tick(OFFLINE_DELAY_MS - 1);
+    await tracker.idle();
+    assert.deepEqual(changes, [["u1", true]]);
+    assert.deepEqual(await presence.nodesOf("u1"), ["a"], "still online during the delay");
+    clock.tick(1);
+    await tracker.idle();
+    assert.deepEqual(changes, [["u1", true], ["u1", false]]);
+    assert.deepEqual(await presence.nodesOf("u1"), []);
+  });
+});
+
+Deno.test("PresenceTracker does not report a reload (close, then open within the delay) at all", async () => {
+  await withPresence(async ({ clock, presence, changes, node }) => {
+    const tracker = node("a");
+    const before = socketOf("u1");
+    tracker.opened(before);
+    await tracker.idle();
+    tracker.closed(before);
+    clock.tick(OFFLINE_DELAY_MS - 500);
+    tracker.opened(socketOf("u1"));
+    clock.tick(OFFLINE_DELAY_MS * 3);
+    await tracker.idle();
+    assert.deepEqual(changes, [["u1", true]]);
+    assert.deepEqual(await presence.nodesOf("u1"), ["a"]);
+  });
+});
+
+Deno.test("PresenceTracker reports a user on two nodes online when the first opens, offline when the last leaves", async () => {
+  await withPresence(async ({ clock, changes, node }) => {
+    const [a, b] = [node("a"), node("b")];
+    const [onA, onB] = [socketOf("u1"), socketOf("u1")];
+    a.opened(onA);
+    await a.idle();
+    b.opened(onB);
+    await b.idle();
+    assert.deepEqual(changes, [["u1", true]], "b saw a's entry");
+    a.closed(onA);
+    clock.tick(OFFLINE_DELAY_MS);
+    await a.idle();
+    assert.deepEqual(changes, [["u1", true]], "still on b");
+    b.closed(onB);
+    clock.tick(OFFLINE_DELAY_MS);
+    await b.idle();
+    assert.deepEqual(changes, [["u1", true], ["u1", false]]);
+  });
+});
+
+Deno.test("PresenceTracker.refresh() keeps a live node's entries, while a dead node's entry expires", async () => {
+  await withPresence(async ({ clock, presence, node }) => {
+    const live = node("live");
+    const dead = node("dead");
+    live.opened(socketOf("u1"));
+    dead.opened(socketOf("u2"));
+    await Promise.all([live.idle(), dead.idle()]);
+    // "dead" crashed: it never renews again, and never deletes its entry.
+    for (let i = 0; i < 5; i++) {
+      clock.tick(REFRESH_MS);
+      await live.refresh();
+    }
+    assert.deepEqual(await presence.online(["u1", "u2"]), new Set(["u1"]));
+    assert.deepEqual(await presence.nodesOf("u2"), []);
+  });
+});
+
+Deno.test("PresenceTracker.refresh() never writes back the entry of a user who left meanwhile", async () => {
+  await withPresence(async ({ clock, presence, node }) => {
+    const tracker = node("a");
+    const socket = socketOf("u1");
+    tracker.opened(socket);
+    await tracker.idle();
+    tracker.closed(socket);
+    const renewal = tracker.refresh();
+    clock.tick(OFFLINE_DELAY_MS);
+    await Promise.all([renewal, tracker.idle()]);
+    await tracker.refresh();
+    assert.deepEqual(await presence.nodesOf("u1"), []);
+  });
+});
+
+Deno.test("PresenceTracker.close() deletes this node's entries and reports nothing", async () => {
+  await withPresence(async ({ clock, presence, changes, node }) => {
+    const tracker = node("a");
+    tracker.opened(socketOf("u1"));
+    const leaving = socketOf("u2");
+    tracker.opened(leaving);
+    await tracker.idle();
+    tracker.closed(leaving);
+    await tracker.close();
+    clock.tick(OFFLINE_DELAY_MS);
+    assert.deepEqual(clock.pending, [], "no timer left behind");
+    assert.deepEqual(await presence.online(["u1", "u2"]), new Set());
+    // Two users' first writes run side by side: their reports may come in either order.
+    assert.deepEqual([...changes].sort(), [["u1", true], ["u2", true]]);
+  });
+});
+
+Deno.test("PresenceTracker writes the first entries of users arriving together in one commit", async () => {
+  await withPresence(async ({ presence, changes }) => {
+    const writes: string[][] = [];
+    const counted: Presence = {
+      add: (node, users, ttlMs) => {
+        writes.push([...users]);
+        return presence.add(node, users, ttlMs);
+      },
+      remove: (node, users) => presence.remove(node, users),
+      nodesOf: (user) => presence.nodesOf(user),
+      online: (users) => presence.online(users),
+    };
+    const tracker = new PresenceTracker({
+      presence: counted,
+      nodeId: "a",
+      refreshMs: REFRESH_MS,
+      onChange: (user, online) => void changes.push([user, online]),
+    });
+    for (const user of ["u1", "u2", "u3"]) tracker.opened(socketOf(user));
+    await tracker.idle();
+    tracker.opened(socketOf("u4"));
+    await tracker.idle();
+    assert.deepEqual(writes, [["u1", "u2", "u3"], ["u4"]]);
+    assert.deepEqual(
+      await presence.online(["u1", "u2", "u3", "u4"]),
+      new Set(["u1", "u2", "u3", "u4"]),
+    );
+    assert.deepEqual([...changes].sort(), [["u1", true], ["u2", true], ["u3", true], ["u4", true]]);
+    await tracker.close();
+  });
+});

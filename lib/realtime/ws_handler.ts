@@ -1,0 +1,158 @@
+/**
+ * The WebSocket transport: the only code that knows `Deno.upgradeWebSocket`. It hands raw
+ * frames to a {@linkcode ChatConnection} and guards the socket's send buffer: a client that
+ * stops reading is closed instead of making the server buffer without limit.
+ *
+ * Deno counts a send in `bufferedAmount` at once and subtracts it only when the background
+ * write finishes, so a burst sent in one turn reads as buffered even to a fast reader. A socket
+ * is therefore closed only when its buffer stays over the soft bound for a grace period, or
+ * passes the hard bound. A resume replay waits for the buffer to drain between messages.
+ *
+ * @module
+ */
+import type { PublicUser } from "../common/api_types.ts";
+import { ChatConnection, type ConnectionDeps, type Transport } from "./connection.ts";
+import type { Limits } from "../server/config.ts";
+import type { Session } from "../accounts/sessions.ts";
+
+/** While a socket keeps up, its buffer is looked at once per this many sends. */
+const CHECK_EVERY_SENDS = 8;
+
+/**
+ * A replay sends its next message once the socket's unsent bytes fall under this share of
+ * `slowConsumerBytes`, so catching up never counts as lagging.
+ */
+const LOW_WATER_SHARE = 0.5;
+/** Deno's WebSocket has no drain event: a waiting replay looks at the buffer this often. */
+const DRAIN_POLL_MS = 10;
+
+/** Send-buffer bounds of a socket (from the configured limits). */
+export type SendBufferLimits = Pick<
+  Limits,
+  "slowConsumerBytes" | "slowConsumerGraceMs" | "maxBufferedBytes"
+>;
+/** Close code for a slow consumer. */
+export const CLOSE_SLOW_CONSUMER = 4008;
+
+/**
+ * Upgrades an authenticated request to a chat WebSocket. The caller has checked the session,
+ * the Origin and the protocol version.
+ */
+export function upgradeToChat(
+  request: Request,
+  user: PublicUser,
+  session: Session,
+  deps: ConnectionDeps,
+  limits: SendBufferLimits,
+  onClose: () => void = () => {},
+): Response {
+  const { socket, response } = Deno.upgradeWebSocket(request);
+  socket.binaryType = "arraybuffer";
+  const transport = new SocketTransport(socket, limits, deps, onClose);
+  transport.connection = new ChatConnection(user, session, transport, deps);
+  // No "error" listener: an error is always followed by "close", which releases the socket.
+  for (const type of ["open", "message", "close"]) {
+    socket.addEventListener(type, transport);
+  }
+  return response;
+}
+
+/**
+ * One socket's side of a {@linkcode ChatConnection}: sends with the send-buffer rules above,
+ * and hands the socket's events to the connection. One object per socket, its methods on the
+ * prototype (an idle server holds thousands of these).
+ */
+class SocketTransport implements Transport {
+  connection!: ChatConnection;
+  #socket: WebSocket;
+  #limits: SendBufferLimits;
+  #deps: ConnectionDeps;
+  #onClose: () => void;
+  #released = false;
+  #laggingSince: number | undefined;
+  #sendsSinceCheck = 0;
+
+  constructor(
+    socket: WebSocket,
+    limits: SendBufferLimits,
+    deps: ConnectionDeps,
+    onClose: () => void,
+  ) {
+    this.#socket = socket;
+    this.#limits = limits;
+    this.#deps = deps;
+    this.#onClose = onClose;
+  }
+
+  /** The socket's events (`addEventListener` with this object). */
+  handleEvent(event: Event): void {
+    switch (event.type) {
+      case "open":
+        return this.connection.open();
+      case "message":
+        return this.connection.receive((event as MessageEvent).data);
+      case "close":
+        return this.#release();
+    }
+  }
+
+  send(frame: string): void {
+    if (this.#socket.readyState !== WebSocket.OPEN) return;
+    // Reading bufferedAmount is a call into the runtime: look every few sends while the
+    // socket keeps up, on every send once it lags.
+    if (this.#laggingSince === undefined && ++this.#sendsSinceCheck < CHECK_EVERY_SENDS) {
+      return this.#socket.send(frame);
+    }
+    this.#sendsSinceCheck = 0;
+    if (this.#keepsUp()) this.#socket.send(frame);
+  }
+
+  whenWritable(): Promise<void> | undefined {
+    const lowWater = this.#limits.slowConsumerBytes * LOW_WATER_SHARE;
+    const socket = this.#socket;
+    if (socket.readyState !== WebSocket.OPEN || socket.bufferedAmount <= lowWater) return;
+    return new Promise((resolve) => {
+      const poll = setInterval(() => {
+        if (
+          socket.readyState !== WebSocket.OPEN || !this.#keepsUp() ||
+          socket.bufferedAmount <= lowWater
+        ) {
+          clearInterval(poll);
+          resolve();
+        }
+      }, DRAIN_POLL_MS);
+    });
+  }
+
+  close(code: number, reason: string): void {
+    if (this.#socket.readyState === WebSocket.OPEN) this.#socket.close(code, reason);
+  }
+
+  /** Looks at the send buffer; closes a socket that lags too much or too long. */
+  #keepsUp(): boolean {
+    const buffered = this.#socket.bufferedAmount;
+    if (buffered <= this.#limits.slowConsumerBytes) {
+      this.#laggingSince = undefined;
+      return true;
+    }
+    const now = this.#deps.clock.now();
+    this.#laggingSince ??= now;
+    if (
+      buffered <= this.#limits.maxBufferedBytes &&
+      now - this.#laggingSince <= this.#limits.slowConsumerGraceMs
+    ) {
+      return true;
+    }
+    this.#socket.close(CLOSE_SLOW_CONSUMER, "slow consumer: too much unsent data");
+    // A client that does not read will not answer the close either: forget it now.
+    this.#release();
+    return false;
+  }
+
+  #release(): void {
+    if (this.#released) return;
+    this.#released = true;
+    this.connection.closed();
+    this.#onClose();
+  }
+}

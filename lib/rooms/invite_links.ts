@@ -1,0 +1,213 @@
+/**
+ * Invite links to group rooms: a random 128-bit token, an expiry and a use limit, created,
+ * listed and revoked by the room's owner and admins. The link is stored under its token and
+ * again under its room (for listing), both with a KV expiry at the link's own expiry; a use
+ * or a revoke changes both in one commit checked against what it read, so a link is never
+ * used more often than its limit, even by simultaneous joins.
+ *
+ * A link that is expired, used up, revoked or unknown, or used by someone banned from the
+ * room, is refused with one answer ({@linkcode LINK_REFUSED}).
+ *
+ * @module
+ */
+import {
+  type InviteLinkView,
+  MAX_INVITE_HOURS,
+  MAX_INVITE_USES,
+  type RoomSummary,
+} from "../common/api_types.ts";
+import type { Clock } from "../common/clock.ts";
+import { newId } from "../common/ids.ts";
+import { commitAtomic } from "../kv/kv_commit.ts";
+import { keys } from "../kv/kv_keys.ts";
+import { type ModerationRefusal, NO_SUCH_ROOM, setMembership } from "./moderation.ts";
+import type { PostSystemMessage } from "../messages/room_events.ts";
+import { isManager, roleOf } from "../common/room_roles.ts";
+import type { Membership, RoomRecord } from "./room_record.ts";
+import { summary } from "./room_summary.ts";
+
+/** A stored invite link (the same value under both of its keys). */
+export interface InviteRecord {
+  roomId: string;
+  createdBy: string;
+  createdAt: number;
+  expiresAt: number;
+  maxUses: number;
+  uses: number;
+}
+
+/** The one answer for every refused link. */
+export const LINK_REFUSED: ModerationRefusal = {
+  ok: false,
+  status: 404,
+  error: "This invite link is invalid or has expired",
+};
+const FORBIDDEN: ModerationRefusal = {
+  ok: false,
+  status: 403,
+  error: "Only the owner and admins manage invite links",
+};
+const MAX_ATTEMPTS = 10;
+const TOKEN = /^[A-Za-z0-9_-]{22}$/;
+
+/** Creates, lists, revokes and accepts invite links. */
+export class InviteLinks {
+  #kv: Deno.Kv;
+  #clock: Clock;
+  #post: PostSystemMessage;
+
+  /** Stores links in `kv`; `post` writes the system message of a join. */
+  constructor(kv: Deno.Kv, clock: Clock, post: PostSystemMessage) {
+    this.#kv = kv;
+    this.#clock = clock;
+    this.#post = post;
+  }
+
+  /** Creates a link to `roomId` valid for `hours` and `maxUses` joins. Owner and admins. */
+  async create(
+    actorId: string,
+    roomId: string,
+    hours: number,
+    maxUses: number,
+  ): Promise<{ ok: true; link: InviteLinkView } | ModerationRefusal> {
+    if (!Number.isInteger(hours) || hours < 1 || hours > MAX_INVITE_HOURS) {
+      return { ok: false, status: 400, error: `Expiry must be 1–${MAX_INVITE_HOURS} hours` };
+    }
+    if (!Number.isInteger(maxUses) || maxUses < 1 || maxUses > MAX_INVITE_USES) {
+      return { ok: false, status: 400, error: `Uses must be 1–${MAX_INVITE_USES}` };
+    }
+    const refusal = await this.#managerCheck(actorId, roomId);
+    if (refusal) return refusal;
+    const token = newId();
+    const now = this.#clock.now();
+    const record: InviteRecord = {
+      roomId,
+      createdBy: actorId,
+      createdAt: now,
+      expiresAt: now + hours * 3_600_000,
+      maxUses,
+      uses: 0,
+    };
+    const expireIn = hours * 3_600_000;
+    await commitAtomic(
+      this.#kv.atomic()
+        .check({ key: keys.invite(token), versionstamp: null })
+        .set(keys.invite(token), record, { expireIn })
+        .set(keys.roomInvite(roomId, token), record, { expireIn }),
+    );
+    return { ok: true, link: view(token, record) };
+  }
+
+  /** The room's live links, newest first. Owner and admins. */
+  async list(
+    actorId: string,
+    roomId: string,
+  ): Promise<{ ok: true; links: InviteLinkView[] } | ModerationRefusal> {
+    const refusal = await this.#managerCheck(actorId, roomId);
+    if (refusal) return refusal;
+    const now = this.#clock.now();
+    const links: InviteLinkView[] = [];
+    for await (const entry of this.#kv.list<InviteRecord>({ prefix: keys.roomInvites(roomId) })) {
+      const record = entry.value;
+      if (record.expiresAt > now && record.uses < record.maxUses) {
+        links.push(view(String(entry.key[2]), record));
+      }
+    }
+    return { ok: true, links: links.sort((a, b) => b.expiresAt - a.expiresAt) };
+  }
+
+  /** Revokes a link of the room. Owner and admins. */
+  async revoke(
+    actorId: string,
+    roomId: string,
+    token: string,
+  ): Promise<{ ok: true } | ModerationRefusal> {
+    const refusal = await this.#managerCheck(actorId, roomId);
+    if (refusal) return refusal;
+    if (!TOKEN.test(token)) return LINK_REFUSED;
+    const link = await this.#kv.get<InviteRecord>(keys.invite(token));
+    if (link.value?.roomId !== roomId) return LINK_REFUSED;
+    await commitAtomic(
+      this.#kv.atomic().delete(keys.invite(token)).delete(keys.roomInvite(roomId, token)),
+    );
+    return { ok: true };
+  }
+
+  /**
+   * The room a valid link leads to, for `userId`'s join page; null for any link that
+   * {@linkcode InviteLinks.accept} would refuse them (so a banned user learns nothing).
+   */
+  async peek(userId: string, token: string): Promise<RoomSummary | null> {
+    if (!TOKEN.test(token)) return null;
+    const link = await this.#kv.get<InviteRecord>(keys.invite(token));
+    if (!link.value || !this.#usable(link.value)) return null;
+    const [room, ban] = await this.#kv.getMany<[RoomRecord, unknown]>([
+      keys.room(link.value.roomId),
+      keys.roomBan(link.value.roomId, userId),
+    ]);
+    if (!room.value || room.value.visibility === "direct" || ban.versionstamp) return null;
+    return summary(room.value);
+  }
+
+  /**
+   * Joins `userId` to the link's room and counts one use. A member using a link stays as they
+   * are and uses nothing.
+   */
+  async accept(
+    userId: string,
+    token: string,
+  ): Promise<{ ok: true; room: RoomSummary } | ModerationRefusal> {
+    if (!TOKEN.test(token)) return LINK_REFUSED;
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const link = await this.#kv.get<InviteRecord>(keys.invite(token));
+      if (!link.value || !this.#usable(link.value)) return LINK_REFUSED;
+      const roomId = link.value.roomId;
+      const read = await this.#kv.getMany<[RoomRecord, unknown, Membership]>([
+        keys.room(roomId),
+        keys.roomBan(roomId, userId),
+        keys.roomMember(roomId, userId),
+      ]);
+      const [room, ban, existing] = read;
+      if (!room.value || room.value.visibility === "direct" || ban.versionstamp) {
+        return LINK_REFUSED;
+      }
+      if (existing.value) return { ok: true, room: summary(room.value) };
+      const used: InviteRecord = { ...link.value, uses: link.value.uses + 1 };
+      const expireIn = Math.max(1, used.expiresAt - this.#clock.now());
+      const atomic = this.#kv.atomic().check(link, ...read)
+        .set(keys.invite(token), used, { expireIn })
+        .set(keys.roomInvite(roomId, token), used, { expireIn });
+      setMembership(atomic, roomId, userId, { joinedAt: this.#clock.now(), role: "member" });
+      if (!(await commitAtomic(atomic)).ok) continue;
+      const name = (await this.#kv.get<{ name: string }>(keys.user(userId))).value?.name;
+      await this.#post(roomId, `${name ?? "someone"} joined with an invite link`);
+      return { ok: true, room: summary(room.value) };
+    }
+    throw new Error("invite links: too much contention");
+  }
+
+  #usable(record: InviteRecord): boolean {
+    // KV expiry is lazy: the stored expiry is what counts.
+    return record.expiresAt > this.#clock.now() && record.uses < record.maxUses;
+  }
+
+  async #managerCheck(actorId: string, roomId: string): Promise<ModerationRefusal | undefined> {
+    const [room, actor] = await this.#kv.getMany<[RoomRecord, Membership]>([
+      keys.room(roomId),
+      keys.roomMember(roomId, actorId),
+    ]);
+    if (!room.value || room.value.visibility === "direct" || !actor.value) return NO_SUCH_ROOM;
+    return isManager(roleOf(actor.value, room.value.createdBy === actorId)) ? undefined : FORBIDDEN;
+  }
+}
+
+function view(token: string, record: InviteRecord): InviteLinkView {
+  return {
+    token,
+    url: `/join/${token}`,
+    createdBy: record.createdBy,
+    expiresAt: record.expiresAt,
+    maxUses: record.maxUses,
+    uses: record.uses,
+  };
+}

@@ -1,0 +1,121 @@
+/**
+ * The Discover index: one `public_room` entry per public room, keyed by creation time and id
+ * and holding the room's summary, so Discover reads one key range a page at a time, newest
+ * first, and never scans every room.
+ *
+ * Every write of a room record goes through {@linkcode indexPublicRoom} in the same atomic
+ * commit (create, rename or topic change, delete; a visibility change would too), so the index
+ * never lists a private, deleted or stale room. Rooms stored before the index existed are
+ * added once by {@linkcode backfillPublicRooms} at startup.
+ *
+ * @module
+ */
+import type { DiscoverPage, RoomSummary } from "../common/api_types.ts";
+import type { Clock } from "../common/clock.ts";
+import { commitAtomic } from "../kv/kv_commit.ts";
+import { keys } from "../kv/kv_keys.ts";
+import { summary } from "./room_summary.ts";
+import type { RoomRecord } from "./room_record.ts";
+
+/** Where a page starts: after the room created at `createdAt` with id `id`. */
+interface Cursor {
+  createdAt: number;
+  id: string;
+}
+
+const CURSOR = /^(\d{1,16})\.([A-Za-z0-9_-]{1,64})$/;
+const MAX_ATTEMPTS = 10;
+
+/**
+ * Keeps the index in step with a room-record write: removes `previous`'s entry when it was
+ * public and adds `next`'s when it is. Add it to the atomic operation that writes the record
+ * (`previous` null for a new room, `next` null for a deleted one).
+ */
+export function indexPublicRoom(
+  atomic: Deno.AtomicOperation,
+  previous: RoomRecord | null,
+  next: RoomRecord | null,
+): Deno.AtomicOperation {
+  if (previous?.visibility === "public") {
+    atomic.delete(keys.publicRoom(previous.createdAt, previous.id));
+  }
+  if (next?.visibility === "public") {
+    atomic.set(keys.publicRoom(next.createdAt, next.id), summary(next));
+  }
+  return atomic;
+}
+
+/**
+ * True when `cursor` is a cursor this module hands out (`<createdAt>.<roomId>`); anything
+ * else is the caller's bad input.
+ */
+export function isPublicRoomCursor(cursor: string): boolean {
+  return CURSOR.test(cursor);
+}
+
+/**
+ * Up to `limit` public rooms, newest first (ties by id, descending), after `cursor` (a
+ * previous page's `nextCursor`; must pass {@linkcode isPublicRoomCursor}). Rooms in `skip`
+ * (the viewer's own) are passed over and do not count toward the limit, so a page reads at
+ * most `limit + skip.size + 1` index entries.
+ */
+export async function publicRoomPage(
+  kv: Deno.Kv,
+  limit: number,
+  cursor?: string,
+  skip: ReadonlySet<string> = new Set(),
+): Promise<DiscoverPage> {
+  const after = parseCursor(cursor);
+  const selector: Deno.KvListSelector = after
+    ? { prefix: keys.publicRooms(), end: keys.publicRoom(after.createdAt, after.id) }
+    : { prefix: keys.publicRooms() };
+  const rooms: RoomSummary[] = [];
+  const entries = kv.list<RoomSummary>(selector, {
+    reverse: true,
+    batchSize: Math.min(500, limit + skip.size + 1),
+  });
+  for await (const entry of entries) {
+    if (skip.has(entry.value.id)) continue;
+    if (rooms.length === limit) {
+      const last = rooms[rooms.length - 1]!;
+      return { rooms, nextCursor: `${last.createdAt}.${last.id}` };
+    }
+    rooms.push(entry.value);
+  }
+  return { rooms };
+}
+
+/**
+ * Adds every public room stored before the index existed, once per KV (a marker key records
+ * that it ran). Each entry is committed against the room's versionstamp, so a room renamed or
+ * deleted meanwhile is never indexed with stale data. Cheap on every later start: one read.
+ */
+export async function backfillPublicRooms(kv: Deno.Kv, clock: Clock): Promise<number> {
+  if ((await kv.get(keys.publicRoomIndexBuilt())).versionstamp !== null) return 0;
+  let added = 0;
+  for await (const entry of kv.list<RoomRecord>({ prefix: keys.rooms() })) {
+    if (entry.value.visibility !== "public") continue;
+    let room: Deno.KvEntryMaybe<RoomRecord> = entry;
+    for (
+      let attempt = 0;
+      attempt < MAX_ATTEMPTS && room.value?.visibility === "public";
+      attempt++
+    ) {
+      const indexed = await commitAtomic(
+        indexPublicRoom(kv.atomic().check(room), null, room.value),
+      );
+      if (indexed.ok) {
+        added++;
+        break;
+      }
+      room = await kv.get<RoomRecord>(room.key);
+    }
+  }
+  await kv.set(keys.publicRoomIndexBuilt(), { at: clock.now() });
+  return added;
+}
+
+function parseCursor(cursor: string | undefined): Cursor | null {
+  const match = cursor?.match(CURSOR);
+  return match ? { createdAt: Number(match[1]), id: match[2]! } : null;
+}

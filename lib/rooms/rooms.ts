@@ -1,0 +1,190 @@
+/**
+ * Group rooms and memberships in Deno KV. Every read or write of a room's messages is gated
+ * by {@linkcode Rooms.isMember}, checked on the server. Discover reads the public-room index
+ * (`public_rooms.ts`), never every room.
+ *
+ * @module
+ */
+import {
+  DISCOVER_PAGE_DEFAULT,
+  type DiscoverPage,
+  MAX_ROOM_NAME_CHARS,
+  MAX_ROOM_TOPIC_CHARS,
+  type RoomLists,
+  type RoomSummary,
+} from "../common/api_types.ts";
+import type { Clock } from "../common/clock.ts";
+import { newId } from "../common/ids.ts";
+import { keys } from "../kv/kv_keys.ts";
+import { countChars } from "../common/protocol.ts";
+import { commitAtomic } from "../kv/kv_commit.ts";
+import { indexPublicRoom, publicRoomPage } from "./public_rooms.ts";
+import type { Membership, RoomRecord } from "./room_record.ts";
+import { summary } from "./room_summary.ts";
+
+/** Outcome of {@linkcode Rooms.join}: `added` is false when the user was already a member. */
+export interface JoinResult {
+  room: RoomSummary;
+  added: boolean;
+}
+
+/** Largest number of rooms in the `joined` list of {@linkcode Rooms.lists}. */
+export const ROOM_LIST_LIMIT = 200;
+const KV_READ_BATCH = 10;
+
+/** Members read per room by {@linkcode Rooms.roommateIds}. */
+export const ROOMMATES_PER_ROOM = 1000;
+
+/** Outcome of {@linkcode Rooms.create}. */
+export type CreateRoomResult = { ok: true; room: RoomSummary } | { ok: false; message: string };
+
+/** Creates, lists, joins and leaves rooms. */
+export class Rooms {
+  #kv: Deno.Kv;
+  #clock: Clock;
+
+  /** Stores rooms in `kv`. */
+  constructor(kv: Deno.Kv, clock: Clock) {
+    this.#kv = kv;
+    this.#clock = clock;
+  }
+
+  /** Creates a group room with its creator as the first member and its owner. */
+  async create(
+    userId: string,
+    name: string,
+    topic = "",
+    visibility: "public" | "private" = "public",
+  ): Promise<CreateRoomResult> {
+    const cleanName = name.trim();
+    const cleanTopic = topic.trim();
+    if (cleanName.length === 0 || countChars(cleanName) > MAX_ROOM_NAME_CHARS) {
+      return { ok: false, message: `Room name must be 1–${MAX_ROOM_NAME_CHARS} characters` };
+    }
+    if (countChars(cleanTopic) > MAX_ROOM_TOPIC_CHARS) {
+      return { ok: false, message: `Topic must be at most ${MAX_ROOM_TOPIC_CHARS} characters` };
+    }
+    const now = this.#clock.now();
+    const room: RoomRecord = {
+      id: newId(),
+      name: cleanName,
+      topic: cleanTopic,
+      createdAt: now,
+      createdBy: userId,
+      visibility,
+    };
+    const membership: Membership = { joinedAt: now, role: "owner" };
+    const atomic = this.#kv.atomic()
+      .check({ key: keys.room(room.id), versionstamp: null })
+      .set(keys.room(room.id), room)
+      .set(keys.roomMember(room.id, userId), membership)
+      .set(keys.userRoom(userId, room.id), membership);
+    await commitAtomic(indexPublicRoom(atomic, null, room));
+    return { ok: true, room: summary(room) };
+  }
+
+  /** Returns a room, or null when it does not exist. */
+  async get(roomId: string): Promise<RoomSummary | null> {
+    const room = (await this.#kv.get<RoomRecord>(keys.room(roomId))).value;
+    return room ? summary(room) : null;
+  }
+
+  /**
+   * Lists the group rooms a user is in (newest first, at most {@linkcode ROOM_LIST_LIMIT}) and
+   * the first Discover page of public rooms they are not in. Direct conversations are in
+   * neither list (see `DirectMessages.list`). Reads the user's memberships and their rooms,
+   * and one page of the public-room index.
+   */
+  async lists(userId: string): Promise<RoomLists> {
+    const joinedIds = await this.#joinedIds(userId);
+    const records = await readRooms(this.#kv, [...joinedIds]);
+    const joined = records
+      .filter((room): room is RoomRecord => room !== null && room.visibility !== "direct")
+      .map(summary)
+      .sort((a, b) => b.createdAt - a.createdAt)
+      .slice(0, ROOM_LIST_LIMIT);
+    const page = await publicRoomPage(this.#kv, DISCOVER_PAGE_DEFAULT, undefined, joinedIds);
+    const lists: RoomLists = { joined, discover: page.rooms };
+    if (page.nextCursor) lists.discoverCursor = page.nextCursor;
+    return lists;
+  }
+
+  /**
+   * One Discover page for `userId`: public rooms they are not in, newest first, after
+   * `cursor` (a previous page's `nextCursor`, checked by the caller with
+   * `isPublicRoomCursor`).
+   */
+  async discover(userId: string, limit: number, cursor?: string): Promise<DiscoverPage> {
+    return await publicRoomPage(this.#kv, limit, cursor, await this.#joinedIds(userId));
+  }
+
+  /**
+   * Adds a user to a public room; returns the room, or null when there is no such room (also
+   * for private and direct rooms, and for a user banned from it: the answers are the same).
+   * A member joining again keeps their membership (and role) as it is: `added` is false.
+   */
+  async join(userId: string, roomId: string): Promise<JoinResult | null> {
+    const [room, ban, existing] = await this.#kv.getMany<[RoomRecord, unknown, Membership]>([
+      keys.room(roomId),
+      keys.roomBan(roomId, userId),
+      keys.roomMember(roomId, userId),
+    ]);
+    if (!room.value || room.value.visibility !== "public" || ban.versionstamp) return null;
+    if (existing.value) return { room: summary(room.value), added: false };
+    // Always explicit: an absent role on the creator's membership means owner (see `roleOf`).
+    const membership: Membership = { joinedAt: this.#clock.now(), role: "member" };
+    const result = await commitAtomic(
+      this.#kv.atomic()
+        .check(room, ban, existing)
+        .set(keys.roomMember(roomId, userId), membership)
+        .set(keys.userRoom(userId, roomId), membership),
+    );
+    return result.ok ? { room: summary(room.value), added: true } : null;
+  }
+
+  /**
+   * Ids of the users who share a group room with `userId` (at most `perRoom` read per room),
+   * `userId` excluded: who sees the user's name and avatar next to their messages.
+   */
+  async roommateIds(userId: string, perRoom = ROOMMATES_PER_ROOM): Promise<string[]> {
+    const ids = new Set<string>();
+    for await (const entry of this.#kv.list({ prefix: keys.userRooms(userId) })) {
+      const roomId = String(entry.key[2]);
+      for await (
+        const member of this.#kv.list({ prefix: keys.roomMembers(roomId) }, {
+          limit: perRoom,
+        })
+      ) ids.add(String(member.key[2]));
+    }
+    ids.delete(userId);
+    return [...ids];
+  }
+
+  /** True when the user is a member of the room. */
+  async isMember(roomId: string, userId: string): Promise<boolean> {
+    return (await this.membership(roomId, userId)) !== null;
+  }
+
+  /** The user's membership of the room (role, mute), or null when they are not a member. */
+  async membership(roomId: string, userId: string): Promise<Membership | null> {
+    return (await this.#kv.get<Membership>(keys.roomMember(roomId, userId))).value;
+  }
+
+  async #joinedIds(userId: string): Promise<Set<string>> {
+    const ids = new Set<string>();
+    for await (const entry of this.#kv.list<Membership>({ prefix: keys.userRooms(userId) })) {
+      ids.add(String(entry.key[2]));
+    }
+    return ids;
+  }
+}
+
+/** Reads many room records (null where there is none), in parallel batches of `getMany`. */
+export async function readRooms(kv: Deno.Kv, ids: string[]): Promise<(RoomRecord | null)[]> {
+  const batches: Promise<Deno.KvEntryMaybe<RoomRecord>[]>[] = [];
+  for (let i = 0; i < ids.length; i += KV_READ_BATCH) {
+    const batch = ids.slice(i, i + KV_READ_BATCH).map((id) => keys.room(id));
+    batches.push(kv.getMany<RoomRecord[]>(batch));
+  }
+  return (await Promise.all(batches)).flat().map((entry) => entry.value);
+}

@@ -1,0 +1,229 @@
+/**
+ * Wires one chat node: stores on a Deno KV handle, a broker, the hub, the writer, the
+ * heartbeat, presence and the HTTP app. `main.ts` calls it for `deno serve`; tests call it with
+ * an in-memory KV and broker.
+ *
+ * @module
+ */
+import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { except } from "hono/combine";
+import { csrf } from "hono/csrf";
+import { secureHeaders } from "hono/secure-headers";
+import { authRoutes } from "../../routes/auth.ts";
+import { AVATAR_UPLOAD_PATHS } from "../../routes/avatar_upload.ts";
+import { avatarRoutes } from "../../routes/avatars.ts";
+import { conversationRoutes } from "../../routes/conversations.ts";
+import { pageRoutes } from "../../routes/pages.tsx";
+import { dmRoutes } from "../../routes/dms.ts";
+import { friendRoutes } from "../../routes/friends.ts";
+import { profileRoutes } from "../../routes/profile.ts";
+import { joinPageRoutes } from "../../routes/join_page.tsx";
+import { linkRoutes, roomAdminRoutes } from "../../routes/room_admin.ts";
+import { roomRoutes } from "../../routes/rooms.ts";
+import { wsHandler } from "../../routes/ws.ts";
+import { Accounts } from "../accounts/accounts.ts";
+import type { AppEnv } from "./app_env.ts";
+import { type Assets, loadAssets } from "./assets.ts";
+import { AuthService } from "../accounts/auth_service.ts";
+import type { Broker } from "../realtime/broker/broker.ts";
+import { type Clock, systemClock } from "../common/clock.ts";
+import type { Config } from "./config.ts";
+import { ConnectionLimiter } from "../limits/connection_limiter.ts";
+import { Conversations } from "../rooms/conversations.ts";
+import { DirectMessages } from "../social/direct_messages.ts";
+import { FloodGuard } from "../limits/flood_guard.ts";
+import { Friends, type Notify } from "../social/friends.ts";
+import { Heartbeat } from "../realtime/heartbeat.ts";
+import { Hub } from "../realtime/hub.ts";
+import { InviteLinks } from "../rooms/invite_links.ts";
+import { newId } from "../common/ids.ts";
+import { LoginThrottle } from "../limits/login_throttle.ts";
+import { KvMessageStore } from "../messages/message_store_kv.ts";
+import { MessageWriter } from "../messages/message_writer.ts";
+import { KvPresence } from "../realtime/presence/presence_kv.ts";
+import { PresenceTracker } from "../realtime/presence/presence_tracker.ts";
+import { loadSession } from "./middleware/session.ts";
+import { Moderation } from "../rooms/moderation.ts";
+import { isAllowedOrigin } from "./origin.ts";
+import { Profiles } from "../accounts/profiles.ts";
+import { RoomAvatars } from "../rooms/room_avatars.ts";
+import { backfillPublicRooms } from "../rooms/public_rooms.ts";
+import { systemMessages } from "../messages/room_events.ts";
+import { Rooms } from "../rooms/rooms.ts";
+import type { Services } from "./services.ts";
+import { Sessions } from "../accounts/sessions.ts";
+import { TokenBuckets } from "../limits/token_bucket.ts";
+import { WindowCounter } from "../limits/window_counter.ts";
+
+/** What {@linkcode createChatServer} needs. */
+export interface ChatServerOptions {
+  config: Config;
+  kv: Deno.Kv;
+  broker: Broker;
+  clock?: Clock;
+  assets?: Assets;
+}
+
+/** A wired chat node. */
+export interface ChatServer {
+  /** The HTTP handler, for `Deno.serve` or `deno serve`. */
+  fetch: (request: Request, info?: Deno.ServeHandlerInfo) => Response | Promise<Response>;
+  /** Id of this node (one per worker or process). */
+  nodeId: string;
+  hub: Hub;
+  writer: MessageWriter;
+  /** Stops timers and the broker and waits for pending writes. Does not close the KV. */
+  close(): Promise<void>;
+}
+
+/** Largest request body accepted by the HTTP routes. */
+export const MAX_BODY_BYTES = 16 * 1024;
+
+/** Builds a chat node from its parts. */
+export async function createChatServer(options: ChatServerOptions): Promise<ChatServer> {
+  const { config, kv, broker } = options;
+  const clock = options.clock ?? systemClock;
+  const nodeId = newId().slice(0, 8);
+  await backfillPublicRooms(kv, clock);
+  const store = new KvMessageStore(kv, clock);
+  const hub = new Hub(store);
+  hub.start();
+  const unsubscribe = broker.subscribe((event, fromThisNode) => hub.handle(event, fromThisNode));
+  const writer = new MessageWriter(store, (room, messages) => {
+    broker.publish({ kind: "messages", room, messages });
+  }, { lingerMs: config.commitLingerMs });
+  const accounts = new Accounts(kv, clock);
+  const sessions = new Sessions(kv, clock, config.sessionTtlMs);
+  const rooms = new Rooms(kv, clock);
+  const profiles = new Profiles(kv, accounts);
+  const notify: Notify = (users, event) => broker.publish({ kind: "user_event", users, event });
+  const presence = new KvPresence(kv, clock);
+  const friends = new Friends(kv, clock, accounts, profiles, notify, presence);
+  const presenceTracker = new PresenceTracker({
+    presence,
+    nodeId,
+    refreshMs: config.heartbeatMs,
+    onChange: (user, online) => friends.announcePresence(user, online),
+  });
+  presenceTracker.start();
+  const directMessages = new DirectMessages(kv, clock, accounts, profiles, notify);
+  const postSystemMessage = systemMessages(writer);
+  const moderation = new Moderation(
+    kv,
+    clock,
+    accounts,
+    profiles,
+    broker,
+    notify,
+    postSystemMessage,
+  );
+  const { limits } = config;
+  const throttle = new LoginThrottle(kv, clock, {
+    perUser: limits.loginFailuresPerUser,
+    perAddress: limits.loginFailuresPerAddress,
+  });
+  const services: Services = {
+    config,
+    accounts,
+    sessions,
+    auth: new AuthService(accounts, sessions, throttle, broker),
+    rooms,
+    profiles,
+    friends,
+    directMessages,
+    moderation,
+    inviteLinks: new InviteLinks(kv, clock, postSystemMessage),
+    roomAvatars: new RoomAvatars(kv, moderation),
+    postSystemMessage,
+    conversations: new Conversations(kv, store, profiles),
+    broker,
+    assets: options.assets ?? await loadAssets(),
+    connection: {
+      hub,
+      writer,
+      store,
+      rooms,
+      clock,
+      nodeId,
+      heartbeatMs: config.heartbeatMs,
+      sendLimiter: new TokenBuckets(clock, limits.sendRatePerSecond, limits.sendBurst),
+      floodGuard: new FloodGuard(clock, limits.sameTextMax),
+      broker,
+      // One membership read answers member and muted; direct rooms also need a friendship.
+      readPostingRefusal: async (room, userId) => {
+        const membership = await rooms.membership(room, userId);
+        if (!membership) return "not_member";
+        if (!await directMessages.canPost(room, userId)) return "not_friends";
+        return membership.muted ? "muted" : undefined;
+      },
+      presence: presenceTracker,
+    },
+    connectionLimiter: new ConnectionLimiter(
+      limits.connectionsPerUser,
+      limits.connectionsPerAddress,
+    ),
+    roomCreations: new WindowCounter(kv, clock, 3_600_000),
+  };
+  const heartbeat = new Heartbeat(() => hub.peers, clock, config.heartbeatMs);
+  heartbeat.start();
+
+  const app = new Hono<AppEnv>();
+  app.use(loadSession(sessions, accounts));
+  // Registered before the header middlewares: an upgrade response must stay untouched.
+  app.get("/ws", wsHandler(services));
+  app.use(secureHeaders({
+    contentSecurityPolicy: {
+      defaultSrc: ["'self'"],
+      scriptSrc: ["'self'"],
+      styleSrc: ["'self'"],
+      imgSrc: ["'self'", "data:", "blob:"],
+      connectSrc: ["'self'"],
+      objectSrc: ["'none'"],
+      baseUri: ["'none'"],
+      formAction: ["'self'"],
+      frameAncestors: ["'none'"],
+    },
+    referrerPolicy: "same-origin",
+    xFrameOptions: "DENY",
+  }));
+  app.use(csrf({
+    origin: (origin, c) => isAllowedOrigin(origin, c.req.url, config.allowedOrigins),
+  }));
+  // Avatar uploads have their own, larger limit (`MAX_AVATAR_BYTES`, routes/avatar_upload.ts).
+  app.use(except(
+    AVATAR_UPLOAD_PATHS,
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: (c) => c.json({ error: `Request body over ${MAX_BODY_BYTES} bytes` }, 413),
+    }),
+  ));
+  app.get("/static/:file", (c) => services.assets.serve(c, c.req.param("file")));
+  app.route("/api", authRoutes(services));
+  app.route("/api", profileRoutes(services));
+  app.route("/api/avatars", avatarRoutes(services));
+  app.route("/api/friends", friendRoutes(services));
+  app.route("/api/dms", dmRoutes(services));
+  app.route("/api/conversations", conversationRoutes(services));
+  app.route("/api/rooms", roomRoutes(services));
+  app.route("/api/rooms", roomAdminRoutes(services));
+  app.route("/api/links", linkRoutes(services));
+  app.route("/join", joinPageRoutes(services));
+  app.route("/", pageRoutes(services));
+  app.notFound((c) => c.json({ error: "Not found" }, 404));
+
+  return {
+    fetch: (request, info) => app.fetch(request, info),
+    nodeId,
+    hub,
+    writer,
+    async close() {
+      heartbeat.stop();
+      hub.close();
+      await presenceTracker.close();
+      unsubscribe();
+      await writer.flush();
+      await broker.close();
+    },
+  };
+}

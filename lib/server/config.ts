@@ -1,0 +1,112 @@
+import { DEFAULT_COMMIT_LINGER_MS } from "../messages/message_writer.ts";
+
+/** Server configuration, read from environment variables (documented in the README). */
+export interface Config {
+  /** `PORT`: TCP port to listen on. Default 8000. */
+  port: number;
+  /** `KV_PATH`: Deno KV file; `:memory:` for throwaway runs; empty string for Deploy's default. */
+  kvPath: string;
+  /**
+   * `ALLOWED_ORIGINS`: comma-separated origins allowed to open the WebSocket and post forms.
+   * Empty means only the origin the request was addressed to (same-origin).
+   */
+  allowedOrigins: string[];
+  /** `SESSION_TTL_HOURS`: how long a login lasts. Default 720 (30 days). */
+  sessionTtlMs: number;
+  /** `HEARTBEAT_MS`: server ping interval; a peer silent for twice as long is dropped. */
+  heartbeatMs: number;
+  /**
+   * `COMMIT_LINGER_MS`: how long a busy writer waits to gather more messages into one KV
+   * commit (see `message_writer.ts`); 0 never waits. Default 10.
+   */
+  commitLingerMs: number;
+  /**
+   * `REDIS_URL` (`redis://[[user]:password@]host[:port][/db]`, or `rediss://`): when set, nodes
+   * exchange events through Redis pub/sub, so separate processes and machines can serve one
+   * chat; when unset, through BroadcastChannel (the workers of one process, or Deno Deploy).
+   */
+  redisUrl?: string;
+  /** Abuse limits; each has its own variable. */
+  limits: Limits;
+}
+
+/** Per-user and per-address limits. Node-local ones hold per worker or process. */
+export interface Limits {
+  /** `SEND_RATE`: messages per second a user may send, refilled continuously (per node). */
+  sendRatePerSecond: number;
+  /** `SEND_BURST`: messages a user may send at once before the rate applies (per node). */
+  sendBurst: number;
+  /** `SAME_TEXT_MAX`: identical texts a user may post to one room within 10 s (per node). */
+  sameTextMax: number;
+  /** `CONNECTIONS_PER_USER`: open WebSockets per user (per node). */
+  connectionsPerUser: number;
+  /** `CONNECTIONS_PER_ADDRESS`: open WebSockets per client address (per node). */
+  connectionsPerAddress: number;
+  /** `ROOMS_PER_HOUR`: rooms a user may create per hour (shared through KV). */
+  roomsPerHour: number;
+  /** `LOGIN_FAILURES_PER_USER`: failed logins per account name per 15 minutes (KV). */
+  loginFailuresPerUser: number;
+  /** `LOGIN_FAILURES_PER_ADDRESS`: failed logins per client address per 15 minutes (KV). */
+  loginFailuresPerAddress: number;
+  /** `SLOW_CONSUMER_BYTES`: unsent bytes over which a socket counts as lagging. */
+  slowConsumerBytes: number;
+  /** `SLOW_CONSUMER_GRACE_MS`: how long a socket may lag before it is closed. */
+  slowConsumerGraceMs: number;
+  /** `MAX_BUFFERED_BYTES`: unsent bytes that close a socket at once. */
+  maxBufferedBytes: number;
+}
+
+/** Default KV file, relative to the working directory. */
+export const DEFAULT_KV_PATH = "./data/chat.kv";
+
+/** Reads the configuration from a map of environment variables. Throws on invalid values. */
+export function readConfig(env: Record<string, string | undefined>): Config {
+  return {
+    port: intFrom(env, "PORT", 8000, 0, 65535),
+    kvPath: env.KV_PATH ?? DEFAULT_KV_PATH,
+    allowedOrigins: (env.ALLOWED_ORIGINS ?? "").split(",").map((origin) => origin.trim())
+      .filter((origin) => origin.length > 0).map((origin) => new URL(origin).origin),
+    sessionTtlMs: intFrom(env, "SESSION_TTL_HOURS", 720, 1, 24 * 365) * 3_600_000,
+    heartbeatMs: intFrom(env, "HEARTBEAT_MS", 25_000, 1_000, 600_000),
+    commitLingerMs: intFrom(env, "COMMIT_LINGER_MS", DEFAULT_COMMIT_LINGER_MS, 0, 100),
+    redisUrl: redisUrlFrom(env.REDIS_URL),
+    limits: {
+      sendRatePerSecond: intFrom(env, "SEND_RATE", 10, 1, 1_000_000),
+      sendBurst: intFrom(env, "SEND_BURST", 30, 1, 1_000_000),
+      sameTextMax: intFrom(env, "SAME_TEXT_MAX", 5, 1, 1_000_000),
+      connectionsPerUser: intFrom(env, "CONNECTIONS_PER_USER", 20, 1, 1_000_000),
+      connectionsPerAddress: intFrom(env, "CONNECTIONS_PER_ADDRESS", 500, 1, 1_000_000),
+      roomsPerHour: intFrom(env, "ROOMS_PER_HOUR", 20, 1, 1_000_000),
+      loginFailuresPerUser: intFrom(env, "LOGIN_FAILURES_PER_USER", 5, 1, 1_000_000),
+      loginFailuresPerAddress: intFrom(env, "LOGIN_FAILURES_PER_ADDRESS", 50, 1, 1_000_000),
+      slowConsumerBytes: intFrom(env, "SLOW_CONSUMER_BYTES", 1 << 20, 1024, 1 << 30),
+      slowConsumerGraceMs: intFrom(env, "SLOW_CONSUMER_GRACE_MS", 5_000, 0, 600_000),
+      maxBufferedBytes: intFrom(env, "MAX_BUFFERED_BYTES", 16 << 20, 1024, 1 << 30),
+    },
+  };
+}
+
+function redisUrlFrom(raw: string | undefined): string | undefined {
+  if (raw === undefined || raw === "") return undefined;
+  if (!URL.canParse(raw) || !["redis:", "rediss:"].includes(new URL(raw).protocol)) {
+    // The value may hold a password, so it is not echoed.
+    throw new Error("REDIS_URL must be a redis:// or rediss:// URL");
+  }
+  return raw;
+}
+
+function intFrom(
+  env: Record<string, string | undefined>,
+  name: string,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new Error(`${name} must be an integer from ${min} to ${max}, got "${raw}"`);
+  }
+  return value;
+}

@@ -1,0 +1,58 @@
+/**
+ * Session middlewares: {@linkcode loadSession} reads the cookie on every request;
+ * {@linkcode requireUser} refuses API requests without a valid session.
+ *
+ * @module
+ */
+import type { Context, MiddlewareHandler } from "hono";
+import { deleteCookie, getCookie, setCookie } from "hono/cookie";
+import type { Accounts } from "../../accounts/accounts.ts";
+import type { AppEnv } from "../app_env.ts";
+import type { Session, Sessions } from "../../accounts/sessions.ts";
+
+/** Name of the session cookie. */
+export const SESSION_COOKIE = "sid";
+
+/**
+ * Sets `c.var.user` and `c.var.session` from the session cookie, or leaves them undefined.
+ *
+ * @example
+ * ```ts
+ * app.use(loadSession(sessions, accounts));
+ * ```
+ */
+export function loadSession(sessions: Sessions, accounts: Accounts): MiddlewareHandler<AppEnv> {
+  return async function loadSession(c, next) {
+    const session = await sessions.lookup(getCookie(c, SESSION_COOKIE));
+    const account = session ? await accounts.get(session.userId) : null;
+    if (session && account) {
+      c.set("session", session);
+      c.set("user", { id: account.id, name: account.name });
+    }
+    await next();
+  };
+}
+
+/** Answers 401 JSON unless the request has a signed-in user. */
+export function requireUser(): MiddlewareHandler<AppEnv> {
+  return async function requireUser(c, next) {
+    if (!c.var.user) return c.json({ error: "Not signed in" }, 401);
+    await next();
+  };
+}
+
+/** Puts the session token in an HttpOnly, SameSite=Lax cookie; Secure over https. */
+export function setSessionCookie(c: Context, token: string, session: Session): void {
+  setCookie(c, SESSION_COOKIE, token, {
+    httpOnly: true,
+    sameSite: "Lax",
+    secure: new URL(c.req.url).protocol === "https:",
+    path: "/",
+    expires: new Date(session.expiresAt),
+  });
+}
+
+/** Removes the session cookie. */
+export function clearSessionCookie(c: Context): void {
+  deleteCookie(c, SESSION_COOKIE, { path: "/" });
+}

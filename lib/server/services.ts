@@ -1,0 +1,52 @@
+/**
+ * Everything a route needs from the node, created once by `createChatServer`.
+ *
+ * @module
+ */
+import type { Accounts } from "../accounts/accounts.ts";
+import type { Assets } from "./assets.ts";
+import type { AuthService } from "../accounts/auth_service.ts";
+import type { Broker } from "../realtime/broker/broker.ts";
+import type { Config } from "./config.ts";
+import type { ConnectionDeps } from "../realtime/connection.ts";
+import type { ConnectionLimiter } from "../limits/connection_limiter.ts";
+import type { Conversations } from "../rooms/conversations.ts";
+import type { DirectMessages } from "../social/direct_messages.ts";
+import type { Friends } from "../social/friends.ts";
+import type { InviteLinks } from "../rooms/invite_links.ts";
+import type { Moderation } from "../rooms/moderation.ts";
+import type { PostSystemMessage } from "../messages/room_events.ts";
+import type { Profiles } from "../accounts/profiles.ts";
+import type { RoomAvatars } from "../rooms/room_avatars.ts";
+import type { Rooms } from "../rooms/rooms.ts";
+import type { Sessions } from "../accounts/sessions.ts";
+import type { WindowCounter } from "../limits/window_counter.ts";
+
+/** The node's parts, as routes see them. */
+export interface Services {
+  config: Config;
+  accounts: Accounts;
+  sessions: Sessions;
+  auth: AuthService;
+  rooms: Rooms;
+  profiles: Profiles;
+  friends: Friends;
+  directMessages: DirectMessages;
+  /** Room roles, member list, invites, kicks, bans, mutes, rename, transfer, delete. */
+  moderation: Moderation;
+  inviteLinks: InviteLinks;
+  /** Pictures of group rooms: set by owners and admins, seen by whoever may see the room. */
+  roomAvatars: RoomAvatars;
+  /** Appends a system message (join, leave, …) to a room's log. */
+  postSystemMessage: PostSystemMessage;
+  /** Group rooms and direct conversations together, by last activity. */
+  conversations: Conversations;
+  broker: Broker;
+  assets: Assets;
+  /** What each WebSocket connection is given. */
+  connection: ConnectionDeps;
+  /** Open sockets per user and address on this node. */
+  connectionLimiter: ConnectionLimiter;
+  /** Rooms created per user per hour. */
+  roomCreations: WindowCounter;
+}

@@ -1,0 +1,129 @@
+/**
+ * Direct conversations: a room with `visibility: "direct"` and exactly two members, friends
+ * when it was opened. Its id comes from the pair ({@linkcode directRoomId}), and it is
+ * created under an atomic check, so two users opening it at once get the one room. Messages,
+ * acks, history and resume are the ordinary room machinery.
+ *
+ * Posting needs a current friendship: after an unfriend or a block both members can still
+ * read the history, but every send is refused.
+ *
+ * @module
+ */
+import type { Accounts } from "../accounts/accounts.ts";
+import type { DirectRoom, PublicProfile } from "../common/api_types.ts";
+import type { Clock } from "../common/clock.ts";
+import { directRoomId, isDirectRoomId } from "./direct_room_id.ts";
+import type { Notify } from "./friends.ts";
+import { commitAtomic } from "../kv/kv_commit.ts";
+import { keys } from "../kv/kv_keys.ts";
+import type { Profiles } from "../accounts/profiles.ts";
+import type { Membership, RoomRecord } from "../rooms/room_record.ts";
+
+/** Outcome of {@linkcode DirectMessages.open}; refusals are the same whatever the reason. */
+export type OpenResult = { ok: true; room: DirectRoom } | { ok: false };
+
+const MAX_ATTEMPTS = 10;
+
+/** Opens, lists and guards direct conversations. */
+export class DirectMessages {
+  #kv: Deno.Kv;
+  #clock: Clock;
+  #accounts: Accounts;
+  #profiles: Profiles;
+  #notify: Notify;
+
+  /** Stores rooms in `kv`; `notify` tells both members when a conversation is opened. */
+  constructor(kv: Deno.Kv, clock: Clock, accounts: Accounts, profiles: Profiles, notify: Notify) {
+    this.#kv = kv;
+    this.#clock = clock;
+    this.#accounts = accounts;
+    this.#profiles = profiles;
+    this.#notify = notify;
+  }
+
+  /**
+   * Returns the conversation of `userId` with `username`, creating it when needed. Refused
+   * (with one answer for every reason) unless the two are friends and neither blocked the
+   * other.
+   */
+  async open(userId: string, username: string): Promise<OpenResult> {
+    const other = await this.#accounts.findByName(username);
+    if (!other || other.id === userId) return { ok: false };
+    const roomId = await directRoomId(userId, other.id);
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const read = await this.#kv.getMany<unknown[]>([
+        keys.friend(userId, other.id),
+        keys.friend(other.id, userId),
+        keys.block(userId, other.id),
+        keys.block(other.id, userId),
+        keys.room(roomId),
+      ]);
+      const [friendA, friendB, blockA, blockB, room] = read;
+      if (!friendA!.versionstamp || !friendB!.versionstamp) return { ok: false };
+      if (blockA!.versionstamp || blockB!.versionstamp) return { ok: false };
+      const [me, peer] = await Promise.all([
+        this.#profiles.get(userId),
+        this.#profiles.get(other.id),
+      ]);
+      if (!me || !peer) return { ok: false };
+      const existing = room!.value as RoomRecord | null;
+      if (existing) return { ok: true, room: view(existing, peer) };
+      const now = this.#clock.now();
+      const members = [userId, other.id].sort() as [string, string];
+      const record: RoomRecord = {
+        id: roomId,
+        name: "",
+        topic: "",
+        createdAt: now,
+        createdBy: userId,
+        visibility: "direct",
+        members,
+      };
+      const membership: Membership = { joinedAt: now };
+      const atomic = this.#kv.atomic().check(...read).set(keys.room(roomId), record);
+      for (const member of members) {
+        atomic.set(keys.roomMember(roomId, member), membership)
+          .set(keys.userRoom(member, roomId), membership);
+      }
+      if (!(await commitAtomic(atomic)).ok) continue;
+      this.#notify([userId], { kind: "dm_opened", dm: view(record, peer) });
+      this.#notify([other.id], { kind: "dm_opened", dm: view(record, me) });
+      return { ok: true, room: view(record, peer) };
+    }
+    throw new Error("open direct room: too much contention");
+  }
+
+  /** The direct conversations of a user, newest first. */
+  async list(userId: string): Promise<DirectRoom[]> {
+    const ids: string[] = [];
+    for await (const entry of this.#kv.list<Membership>({ prefix: keys.userRooms(userId) })) {
+      const roomId = String(entry.key[2]);
+      if (isDirectRoomId(roomId)) ids.push(roomId);
+    }
+    const rooms = await Promise.all(ids.map(async (roomId) => {
+      const room = (await this.#kv.get<RoomRecord>(keys.room(roomId))).value;
+      const peerId = room?.members?.find((member) => member !== userId);
+      const peer = peerId ? await this.#profiles.get(peerId) : null;
+      return room && peer ? view(room, peer) : null;
+    }));
+    return rooms.filter((room): room is DirectRoom => room !== null)
+      .sort((a, b) => b.createdAt - a.createdAt);
+  }
+
+  /**
+   * True when `userId` may post (send, typing) in room `roomId`: always for group rooms; for
+   * direct rooms only while the two members are friends.
+   */
+  async canPost(roomId: string, userId: string): Promise<boolean> {
+    if (!isDirectRoomId(roomId)) return true;
+    const room = (await this.#kv.get<RoomRecord>(keys.room(roomId))).value;
+    const members = room?.members;
+    if (!members?.includes(userId)) return false;
+    const peerId = members[0] === userId ? members[1] : members[0];
+    return (await this.#kv.get(keys.friend(userId, peerId))).versionstamp !== null;
+  }
+}
+
+function view(room: RoomRecord, peer: PublicProfile): DirectRoom {
+  return { id: room.id, peer, createdAt: room.createdAt };
+}

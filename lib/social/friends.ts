@@ -1,0 +1,319 @@
+/**
+ * Friendships, friend requests and blocks in Deno KV. Every change is one atomic commit
+ * checked against what it read, so concurrent requests, accepts and blocks never leave a
+ * half-written friendship: both `friend` entries, or both entries of a request, change
+ * together.
+ *
+ * To a user who is blocked, the blocker looks like an account that does not exist: requests
+ * to them get the same 404 as an unknown name (see docs/SECURITY.md).
+ *
+ * Friends are never blocked either way: a block ends the friendship in its own commit, and no
+ * request can be sent or accepted across a block. So what goes to friends only (presence,
+ * profile changes) never reaches a blocked user.
+ *
+ * @module
+ */
+import type { Accounts, UserRecord } from "../accounts/accounts.ts";
+import {
+  type FriendLists,
+  type FriendRequestView,
+  MAX_FRIEND_NOTE_CHARS,
+  type UserEvent,
+} from "../common/api_types.ts";
+import type { Clock } from "../common/clock.ts";
+import { commitAtomic } from "../kv/kv_commit.ts";
+import { keys } from "../kv/kv_keys.ts";
+import type { Presence } from "../realtime/presence/presence.ts";
+import type { Profiles } from "../accounts/profiles.ts";
+import { countChars } from "../common/protocol.ts";
+
+/** A stored friend request (the same value under both of its keys). */
+export interface FriendRequestRecord {
+  note: string;
+  at: number;
+}
+
+/** Sends a live notice to every socket of each user (wired to the broker). */
+export type Notify = (users: string[], event: UserEvent) => void;
+
+/** A refused friend operation; nothing was changed. */
+export interface FriendRefusal {
+  ok: false;
+  status: 400 | 404 | 409;
+  error: string;
+}
+
+/** Outcome of {@linkcode Friends.request}: a new pending request, or friends at once. */
+export type RequestResult = { ok: true; status: "pending" | "friends" } | FriendRefusal;
+
+/** Outcome of the other friend operations. */
+export type FriendResult = { ok: true } | FriendRefusal;
+
+/** Largest number of entries in each list of {@linkcode Friends.lists}. */
+export const FRIEND_LIST_LIMIT = 500;
+const MAX_ATTEMPTS = 10;
+const NO_SUCH_USER: FriendRefusal = { ok: false, status: 404, error: "No such user" };
+const NO_SUCH_REQUEST: FriendRefusal = { ok: false, status: 404, error: "No such request" };
+
+/** Friend requests, friendships and blocks. */
+export class Friends {
+  #kv: Deno.Kv;
+  #clock: Clock;
+  #accounts: Accounts;
+  #profiles: Profiles;
+  #notify: Notify;
+  #presence: Pick<Presence, "online">;
+
+  /**
+   * Stores in `kv`; `notify` delivers live notices to the users concerned; `presence` says
+   * which friends are online.
+   */
+  constructor(
+    kv: Deno.Kv,
+    clock: Clock,
+    accounts: Accounts,
+    profiles: Profiles,
+    notify: Notify,
+    presence: Pick<Presence, "online">,
+  ) {
+    this.#kv = kv;
+    this.#clock = clock;
+    this.#accounts = accounts;
+    this.#profiles = profiles;
+    this.#notify = notify;
+    this.#presence = presence;
+  }
+
+  /**
+   * The account named `username` as `viewerId` may see it: null when there is none, or when
+   * it blocked the viewer (the two cases must look the same).
+   */
+  async visibleUser(viewerId: string, username: string): Promise<UserRecord | null> {
+    const user = await this.#accounts.findByName(username);
+    if (!user) return null;
+    const blocked = await this.#kv.get(keys.block(user.id, viewerId));
+    return blocked.versionstamp === null ? user : null;
+  }
+
+  /** True when the two users are friends. */
+  async areFriends(userId: string, otherId: string): Promise<boolean> {
+    return (await this.#kv.get(keys.friend(userId, otherId))).versionstamp !== null;
+  }
+
+  /**
+   * Sends a friend request with an optional note (at most 200 code points). When the other
+   * user had already asked the sender, the two become friends instead.
+   */
+  async request(fromId: string, username: string, note = ""): Promise<RequestResult> {
+    const cleanNote = note.trim();
+    if (countChars(cleanNote) > MAX_FRIEND_NOTE_CHARS) {
+      return {
+        ok: false,
+        status: 400,
+        error: `Note must be at most ${MAX_FRIEND_NOTE_CHARS} characters`,
+      };
+    }
+    const target = await this.visibleUser(fromId, username);
+    if (!target) return NO_SUCH_USER;
+    const toId = target.id;
+    if (toId === fromId) return { ok: false, status: 400, error: "You cannot add yourself" };
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const read = await this.#kv.getMany([
+        keys.block(fromId, toId),
+        keys.block(toId, fromId),
+        keys.friend(fromId, toId),
+        keys.friendRequestOut(fromId, toId),
+        keys.friendRequestOut(toId, fromId),
+      ]);
+      const [blockedByMe, blockedMe, friend, sent, reverse] = read;
+      if (blockedMe!.versionstamp) return NO_SUCH_USER;
+      if (blockedByMe!.versionstamp) {
+        return { ok: false, status: 409, error: "You blocked this user; unblock them first" };
+      }
+      if (friend!.versionstamp) return { ok: false, status: 409, error: "You are already friends" };
+      if (sent!.versionstamp) return { ok: false, status: 409, error: "Request already sent" };
+      const now = this.#clock.now();
+      const atomic = this.#kv.atomic().check(...read);
+      if (reverse!.versionstamp) {
+        this.#befriend(atomic, fromId, toId, now);
+        if (!(await commitAtomic(atomic)).ok) continue;
+        this.#notify([fromId, toId], { kind: "friends_changed" });
+        return { ok: true, status: "friends" };
+      }
+      const record: FriendRequestRecord = { note: cleanNote, at: now };
+      atomic.set(keys.friendRequestOut(fromId, toId), record)
+        .set(keys.friendRequestIn(toId, fromId), record);
+      if (!(await commitAtomic(atomic)).ok) continue;
+      const sender = await this.#profiles.get(fromId);
+      if (sender) {
+        const request: FriendRequestView = { user: sender, note: cleanNote, at: now };
+        this.#notify([toId], { kind: "friend_request", request });
+      }
+      this.#notify([fromId], { kind: "friends_changed" });
+      return { ok: true, status: "pending" };
+    }
+    throw new Error("friend request: too much contention");
+  }
+
+  /** Accepts the pending request that `username` sent to `userId`. */
+  async accept(userId: string, username: string): Promise<FriendResult> {
+    const sender = await this.visibleUser(userId, username);
+    if (!sender) return NO_SUCH_REQUEST;
+    const incoming = await this.#kv.get(keys.friendRequestIn(userId, sender.id));
+    if (incoming.versionstamp === null) return NO_SUCH_REQUEST;
+    const atomic = this.#kv.atomic().check(incoming);
+    this.#befriend(atomic, userId, sender.id, this.#clock.now());
+    if (!(await commitAtomic(atomic)).ok) return NO_SUCH_REQUEST;
+    this.#notify([userId, sender.id], { kind: "friends_changed" });
+    return { ok: true };
+  }
+
+  /** Declines the pending request that `username` sent to `userId`. */
+  async decline(userId: string, username: string): Promise<FriendResult> {
+    const sender = await this.#accounts.findByName(username);
+    if (!sender) return NO_SUCH_REQUEST;
+    return await this.#dropRequest(sender.id, userId, userId);
+  }
+
+  /** Withdraws the pending request `userId` sent to `username`. */
+  async cancel(userId: string, username: string): Promise<FriendResult> {
+    const recipient = await this.#accounts.findByName(username);
+    if (!recipient) return NO_SUCH_REQUEST;
+    return await this.#dropRequest(userId, recipient.id, userId);
+  }
+
+  /** Ends the friendship of `userId` and `username`, on both sides at once. */
+  async remove(userId: string, username: string): Promise<FriendResult> {
+    const friend = await this.#accounts.findByName(username);
+    const missing: FriendRefusal = { ok: false, status: 404, error: "No such friend" };
+    if (!friend) return missing;
+    const entry = await this.#kv.get(keys.friend(userId, friend.id));
+    if (entry.versionstamp === null) return missing;
+    const result = await commitAtomic(
+      this.#kv.atomic().check(entry)
+        .delete(keys.friend(userId, friend.id))
+        .delete(keys.friend(friend.id, userId)),
+    );
+    if (!result.ok) return missing;
+    this.#notify([userId, friend.id], { kind: "friends_changed" });
+    return { ok: true };
+  }
+
+  /**
+   * Blocks a user: ends any friendship and pending requests between the two in the same
+   * commit. The blocked user is told nothing beyond what an unfriend or decline shows.
+   */
+  async block(userId: string, username: string): Promise<FriendResult> {
+    const target = await this.visibleUser(userId, username);
+    if (!target) return NO_SUCH_USER;
+    const other = target.id;
+    if (other === userId) return { ok: false, status: 400, error: "You cannot block yourself" };
+    const related = await this.#kv.getMany([
+      keys.friend(userId, other),
+      keys.friendRequestOut(userId, other),
+      keys.friendRequestOut(other, userId),
+    ]);
+    await commitAtomic(
+      this.#kv.atomic()
+        .set(keys.block(userId, other), { at: this.#clock.now() })
+        .delete(keys.friend(userId, other))
+        .delete(keys.friend(other, userId))
+        .delete(keys.friendRequestOut(userId, other))
+        .delete(keys.friendRequestIn(other, userId))
+        .delete(keys.friendRequestOut(other, userId))
+        .delete(keys.friendRequestIn(userId, other)),
+    );
+    // The other side hears only of a change it could see (a friend or request gone).
+    const visible = related.some((entry) => entry.versionstamp !== null);
+    this.#notify(visible ? [userId, other] : [userId], { kind: "friends_changed" });
+    return { ok: true };
+  }
+
+  /** Lifts a block `userId` placed on `username`. */
+  async unblock(userId: string, username: string): Promise<FriendResult> {
+    const target = await this.#accounts.findByName(username);
+    const missing: FriendRefusal = { ok: false, status: 404, error: "Not blocked" };
+    if (!target) return missing;
+    const entry = await this.#kv.get(keys.block(userId, target.id));
+    if (entry.versionstamp === null) return missing;
+    await commitAtomic(this.#kv.atomic().check(entry).delete(keys.block(userId, target.id)));
+    this.#notify([userId], { kind: "friends_changed" });
+    return { ok: true };
+  }
+
+  /**
+   * A user's friends (each with whether they are online), incoming and outgoing requests, and
+   * the users they blocked.
+   */
+  async lists(userId: string): Promise<FriendLists> {
+    const [friends, incoming, outgoing, blocked] = await Promise.all([
+      this.#idsUnder(keys.friends(userId)),
+      this.#requestsUnder(keys.friendRequestsIn(userId)),
+      this.#requestsUnder(keys.friendRequestsOut(userId)),
+      this.#idsUnder(keys.blocks(userId)),
+    ]);
+    const [profiles, online] = await Promise.all([
+      this.#profiles.getMany(friends),
+      this.#presence.online(friends),
+    ]);
+    return {
+      friends: profiles.map((profile) => ({ ...profile, online: online.has(profile.id) })),
+      incoming,
+      outgoing,
+      blocked: await this.#profiles.getMany(blocked),
+    };
+  }
+
+  /** Ids of the users a friendship notice about `userId` goes to. */
+  async friendIds(userId: string): Promise<string[]> {
+    return await this.#idsUnder(keys.friends(userId));
+  }
+
+  /** Tells the user's friends (and nobody else) that the user came online or went offline. */
+  async announcePresence(userId: string, online: boolean): Promise<void> {
+    const friends = await this.friendIds(userId);
+    if (friends.length > 0) this.#notify(friends, { kind: "presence", user: userId, online });
+  }
+
+  #befriend(atomic: Deno.AtomicOperation, a: string, b: string, now: number): void {
+    atomic
+      .delete(keys.friendRequestOut(a, b))
+      .delete(keys.friendRequestIn(b, a))
+      .delete(keys.friendRequestOut(b, a))
+      .delete(keys.friendRequestIn(a, b))
+      .set(keys.friend(a, b), { since: now })
+      .set(keys.friend(b, a), { since: now });
+  }
+
+  async #dropRequest(fromId: string, toId: string, actor: string): Promise<FriendResult> {
+    const entry = await this.#kv.get(keys.friendRequestOut(fromId, toId));
+    if (entry.versionstamp === null) return NO_SUCH_REQUEST;
+    const result = await commitAtomic(
+      this.#kv.atomic().check(entry)
+        .delete(keys.friendRequestOut(fromId, toId))
+        .delete(keys.friendRequestIn(toId, fromId)),
+    );
+    if (!result.ok) return NO_SUCH_REQUEST;
+    this.#notify([actor, actor === fromId ? toId : fromId], { kind: "friends_changed" });
+    return { ok: true };
+  }
+
+  async #idsUnder(prefix: Deno.KvKey): Promise<string[]> {
+    const ids: string[] = [];
+    for await (const entry of this.#kv.list({ prefix }, { limit: FRIEND_LIST_LIMIT })) {
+      ids.push(String(entry.key[2]));
+    }
+    return ids;
+  }
+
+  async #requestsUnder(prefix: Deno.KvKey): Promise<FriendRequestView[]> {
+    const records: { id: string; record: FriendRequestRecord }[] = [];
+    const list = this.#kv.list<FriendRequestRecord>({ prefix }, { limit: FRIEND_LIST_LIMIT });
+    for await (const entry of list) records.push({ id: String(entry.key[2]), record: entry.value });
+    const views = await Promise.all(records.map(async ({ id, record }) => {
+      const user = await this.#profiles.get(id);
+      return user ? { user, note: record.note, at: record.at } : null;
+    }));
+    return views.filter((view): view is FriendRequestView => view !== null);
+  }
+}
