@@ -20,7 +20,6 @@ export async function measureBundle(): Promise<BundleResult> {
   const build = await new Deno.Command(Deno.execPath(), {
     args: ["task", "build"],
     cwd: root,
-    env: { DENO_NO_PACKAGE_JSON: "1" },
     stdout: "piped",
     stderr: "piped",
   }).output();

@@ -28,7 +28,7 @@ export async function startRedisServer(port?: number): Promise<RedisServer> {
     Deno.statSync(binary);
   } catch {
     throw new Error(
-      `${binary} not found: run the tests with "npm test" (it installs redis-server) or set REDIS_SERVER_PATH`,
+      `${binary} not found: run the tests with "deno task test" or "npm test" (either installs redis-server) or set REDIS_SERVER_PATH`,
     );
   }
   if (port !== undefined) return await spawnRedis(binary, port);

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { ensureAssetsBuilt } from "./built_assets.ts";
 import { startRedisServer } from "./redis_server.ts";
 import { freePort } from "./test_server.ts";
 
@@ -30,6 +31,7 @@ const root = new URL("../../", import.meta.url);
 
 /** Starts `deno serve main.ts` and waits until it answers HTTP. */
 export async function spawnServer(options: SpawnOptions): Promise<ServerProcess> {
+  await ensureAssetsBuilt();
   const port = options.port ?? freePort();
   const child = new Deno.Command(Deno.execPath(), {
     args: [

@@ -9,6 +9,7 @@ import type { Broker } from "../../lib/realtime/broker/broker.ts";
 import { type ChatServer, createChatServer } from "../../lib/server/chat_server.ts";
 import { type Config, readConfig } from "../../lib/server/config.ts";
 import type { Clock } from "../../lib/common/clock.ts";
+import { ensureAssetsBuilt } from "./built_assets.ts";
 
 /** A running in-process test server. */
 export interface TestServer {
@@ -31,6 +32,7 @@ export interface TestServerOptions {
 
 /** Starts a chat node with `Deno.serve({ port: 0 })`. */
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
+  await ensureAssetsBuilt();
   const kv = options.kv ?? await Deno.openKv(":memory:");
   const config = { ...readConfig({}), ...options.config };
   const chat = await createChatServer({
