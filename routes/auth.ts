@@ -5,27 +5,18 @@
  * @module
  */
 import { Hono } from "hono";
-import { validator } from "hono/validator";
 import * as v from "valibot";
 import type { AppEnv } from "../lib/server/app_env.ts";
 import type { AuthRefusal } from "../lib/accounts/auth_service.ts";
 import { clientAddress } from "../lib/server/client_address.ts";
+import { jsonBody } from "../lib/server/middleware/json_body.ts";
 import { clearSessionCookie, setSessionCookie } from "../lib/server/middleware/session.ts";
 import type { Services } from "../lib/server/services.ts";
 
 const Credentials = v.object({ username: v.string(), password: v.string() });
 
-/** Validates a JSON body against a valibot schema; answers 400 with the first problem. */
-export function jsonBody<T extends v.GenericSchema>(schema: T) {
-  return validator("json", (value, c) => {
-    const result = v.safeParse(schema, value);
-    if (!result.success) return c.json({ error: result.issues[0].message }, 400);
-    return result.output as v.InferOutput<T>;
-  });
-}
-
 /** Routes of the account API, to mount at `/api`. */
-export function authRoutes(services: Services): Hono<AppEnv> {
+export function authRoutes(services: Pick<Services, "auth">): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const refuse = (refusal: AuthRefusal) =>
     Response.json(

@@ -62,7 +62,7 @@ export function avatarUpload(): MiddlewareHandler<AvatarUploadEnv> {
  * image's version, so the answer never changes: cached for a year, privately (only signed-in
  * users may fetch it), with the sniffed type and `nosniff`.
  */
-export function serveAvatar(c: Context<AppEnv>, image: StoredAvatar | null): Response {
+export function serveAvatar(c: Context, image: StoredAvatar | null): Response {
   if (!image) return c.json({ error: "No such avatar" }, 404);
   return c.body(image.bytes, 200, {
     "content-type": image.type,

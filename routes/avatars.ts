@@ -7,15 +7,16 @@
  * @module
  */
 import { Hono } from "hono";
-import type { AppEnv } from "../lib/server/app_env.ts";
+import type { AppEnv, SignedInAppEnv } from "../lib/server/app_env.ts";
 import { requireUser } from "../lib/server/middleware/session.ts";
 import type { Services } from "../lib/server/services.ts";
 import { serveAvatar } from "./avatar_upload.ts";
 
 /** Routes serving avatar images, to mount at `/api/avatars`. */
-export function avatarRoutes(services: Services): Hono<AppEnv> {
-  const app = new Hono<AppEnv>();
-  app.use(requireUser());
+export function avatarRoutes(
+  services: Pick<Services, "profiles" | "roomAvatars">,
+): Hono<SignedInAppEnv> {
+  const app = new Hono<AppEnv>().use(requireUser());
 
   app.get("/users/:id/:version", async (c) => {
     const { id, version } = c.req.param();
@@ -24,7 +25,7 @@ export function avatarRoutes(services: Services): Hono<AppEnv> {
 
   app.get("/rooms/:id/:version", async (c) => {
     const { id, version } = c.req.param();
-    return serveAvatar(c, await services.roomAvatars.image(c.var.user!.id, id, version));
+    return serveAvatar(c, await services.roomAvatars.image(c.var.user.id, id, version));
   });
 
   return app;

@@ -8,15 +8,16 @@
 import { Hono } from "hono";
 import { CONVERSATION_PAGE_DEFAULT, CONVERSATION_PAGE_MAX } from "../lib/common/api_types.ts";
 import type { ConversationPage } from "../lib/common/api_types.ts";
-import type { AppEnv } from "../lib/server/app_env.ts";
+import type { AppEnv, SignedInAppEnv } from "../lib/server/app_env.ts";
 import { requireUser } from "../lib/server/middleware/session.ts";
 import type { Services } from "../lib/server/services.ts";
 import { pageLimit } from "./page_limit.ts";
 
 /** Routes of the conversation list, to mount at `/api/conversations`. */
-export function conversationRoutes(services: Services): Hono<AppEnv> {
-  const app = new Hono<AppEnv>();
-  app.use(requireUser());
+export function conversationRoutes(
+  services: Pick<Services, "conversations">,
+): Hono<SignedInAppEnv> {
+  const app = new Hono<AppEnv>().use(requireUser());
 
   app.get("/", async (c) => {
     const limit = pageLimit(c.req.query("limit"), CONVERSATION_PAGE_DEFAULT, CONVERSATION_PAGE_MAX);
@@ -24,11 +25,7 @@ export function conversationRoutes(services: Services): Hono<AppEnv> {
       return c.json({ error: `limit must be 1–${CONVERSATION_PAGE_MAX}` }, 400);
     }
     const cursor = c.req.query("cursor") || undefined;
-    const page: ConversationPage = await services.conversations.page(
-      c.var.user!.id,
-      cursor,
-      limit,
-    );
+    const page: ConversationPage = await services.conversations.page(c.var.user.id, cursor, limit);
     return c.json(page);
   });
 

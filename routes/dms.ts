@@ -7,22 +7,21 @@
  */
 import { Hono } from "hono";
 import * as v from "valibot";
-import type { AppEnv } from "../lib/server/app_env.ts";
+import type { AppEnv, SignedInAppEnv } from "../lib/server/app_env.ts";
 import { requireUser } from "../lib/server/middleware/session.ts";
 import type { Services } from "../lib/server/services.ts";
-import { jsonBody } from "./auth.ts";
+import { jsonBody } from "../lib/server/middleware/json_body.ts";
 
 const OpenDm = v.object({ username: v.string() });
 
 /** Routes of the direct-message API, to mount at `/api/dms`. */
-export function dmRoutes(services: Services): Hono<AppEnv> {
-  const app = new Hono<AppEnv>();
-  app.use(requireUser());
+export function dmRoutes(services: Pick<Services, "directMessages">): Hono<SignedInAppEnv> {
+  const app = new Hono<AppEnv>().use(requireUser());
 
-  app.get("/", async (c) => c.json({ dms: await services.directMessages.list(c.var.user!.id) }));
+  app.get("/", async (c) => c.json({ dms: await services.directMessages.list(c.var.user.id) }));
 
   app.post("/", jsonBody(OpenDm), async (c) => {
-    const result = await services.directMessages.open(c.var.user!.id, c.req.valid("json").username);
+    const result = await services.directMessages.open(c.var.user.id, c.req.valid("json").username);
     // One answer for unknown users, non-friends and blocks either way.
     if (!result.ok) return c.json({ error: "You can only message your friends" }, 403);
     return c.json({ room: result.room });

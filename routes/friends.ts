@@ -17,22 +17,21 @@
  */
 import { type Context, Hono } from "hono";
 import * as v from "valibot";
-import type { AppEnv } from "../lib/server/app_env.ts";
+import type { AppEnv, SignedInAppEnv } from "../lib/server/app_env.ts";
 import type { FriendResult } from "../lib/social/friends.ts";
 import { requireUser } from "../lib/server/middleware/session.ts";
 import type { Services } from "../lib/server/services.ts";
-import { jsonBody } from "./auth.ts";
+import { jsonBody } from "../lib/server/middleware/json_body.ts";
 
 const NewRequest = v.object({ username: v.string(), note: v.optional(v.string()) });
 const Username = v.object({ username: v.string() });
 
 /** Routes of the friends API, to mount at `/api/friends`. */
-export function friendRoutes(services: Services): Hono<AppEnv> {
-  const app = new Hono<AppEnv>();
+export function friendRoutes(services: Pick<Services, "friends">): Hono<SignedInAppEnv> {
+  const app = new Hono<AppEnv>().use(requireUser());
   const { friends } = services;
-  app.use(requireUser());
-  const me = (c: Context<AppEnv>) => c.var.user!.id;
-  const answer = (c: Context<AppEnv>, result: FriendResult) =>
+  const me = (c: Context<SignedInAppEnv>) => c.var.user.id;
+  const answer = (c: Context, result: FriendResult) =>
     result.ok ? c.body(null, 204) : c.json({ error: result.error }, result.status);
 
   app.get("/", async (c) => c.json(await friends.lists(me(c))));

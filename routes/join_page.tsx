@@ -16,7 +16,7 @@ import { LINK_REFUSED } from "../lib/rooms/invite_links.ts";
 import type { Services } from "../lib/server/services.ts";
 
 /** Join-page routes, to mount at `/join`. */
-export function joinPageRoutes(services: Services): Hono<AppEnv> {
+export function joinPageRoutes(services: Pick<Services, "assets" | "inviteLinks">): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const page = (token: string, roomName: string | null, error?: string) =>
     new Response(

@@ -24,7 +24,12 @@ import { clearSessionCookie, setSessionCookie } from "../lib/server/middleware/s
 import type { Services } from "../lib/server/services.ts";
 
 /** Page routes, to mount at `/`. */
-export function pageRoutes(services: Services): Hono<AppEnv> {
+export function pageRoutes(
+  services: Pick<
+    Services,
+    "assets" | "auth" | "rooms" | "profiles" | "friends" | "directMessages" | "conversations"
+  >,
+): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   // Pages show who is signed in: never stored by a cache, nor shown again after logout.
   const html = (page: VNode, status: 200 | 400 | 401 | 409 | 429 = 200) =>

@@ -9,10 +9,10 @@
 import { Hono } from "hono";
 import * as v from "valibot";
 import type { PublicProfile } from "../lib/common/api_types.ts";
-import type { AppEnv } from "../lib/server/app_env.ts";
+import type { AppEnv, SignedInAppEnv } from "../lib/server/app_env.ts";
 import { requireUser } from "../lib/server/middleware/session.ts";
 import type { Services } from "../lib/server/services.ts";
-import { jsonBody } from "./auth.ts";
+import { jsonBody } from "../lib/server/middleware/json_body.ts";
 import { avatarUpload } from "./avatar_upload.ts";
 
 const ProfilePatch = v.object({
@@ -20,35 +20,39 @@ const ProfilePatch = v.object({
   status: v.optional(v.string()),
 });
 
+/** What the profile routes use: announcing a changed profile needs friends, rooms and the broker. */
+export type ProfileServices = Pick<Services, "profiles" | "friends" | "rooms" | "broker">;
+
 /** Routes of the profile API, to mount at `/api`. */
-export function profileRoutes(services: Services): Hono<AppEnv> {
-  const app = new Hono<AppEnv>();
-  app.use("/me", requireUser());
-  app.use("/me/*", requireUser());
-  app.use("/users/*", requireUser());
+export function profileRoutes(services: ProfileServices): Hono<SignedInAppEnv> {
+  // By path, not for all: this app shares `/api` with `authRoutes`, whose routes need no user.
+  // Every route below is under one of these paths, so all of them see the signed-in type.
+  const app = new Hono<AppEnv>()
+    .use("/me", requireUser())
+    .use("/me/*", requireUser())
+    .use("/users/*", requireUser());
 
   app.get("/me", async (c) => {
-    const user = c.var.user!;
+    const user = c.var.user;
     return c.json({ user, profile: await services.profiles.get(user.id) });
   });
 
   app.patch("/me/profile", jsonBody(ProfilePatch), async (c) => {
-    const user = c.var.user!.id;
-    const result = await services.profiles.update(user, c.req.valid("json"));
+    const result = await services.profiles.update(c.var.user.id, c.req.valid("json"));
     if (!result.ok) return c.json({ error: result.message }, 400);
     await announceProfile(services, result.profile);
     return c.json({ profile: result.profile });
   });
 
   app.post("/me/avatar", avatarUpload(), async (c) => {
-    const profile = await services.profiles.setAvatar(c.var.user!.id, c.var.avatar);
+    const profile = await services.profiles.setAvatar(c.var.user.id, c.var.avatar);
     if (!profile) return c.json({ error: "No such user" }, 404);
     await announceProfile(services, profile);
     return c.json({ profile });
   });
 
   app.delete("/me/avatar", async (c) => {
-    const profile = await services.profiles.setAvatar(c.var.user!.id, null);
+    const profile = await services.profiles.setAvatar(c.var.user.id, null);
     if (!profile) return c.json({ error: "No such user" }, 404);
     await announceProfile(services, profile);
     return c.json({ profile });
@@ -56,7 +60,7 @@ export function profileRoutes(services: Services): Hono<AppEnv> {
 
   // Unknown users and users who blocked the caller get the same answer.
   app.get("/users/:username", async (c) => {
-    const found = await services.friends.visibleUser(c.var.user!.id, c.req.param("username"));
+    const found = await services.friends.visibleUser(c.var.user.id, c.req.param("username"));
     const profile = found && await services.profiles.get(found.id);
     if (!profile) return c.json({ error: "No such user" }, 404);
     return c.json({ profile });
@@ -66,7 +70,10 @@ export function profileRoutes(services: Services): Hono<AppEnv> {
 }
 
 /** Sends a changed profile live to its user, their friends and the users in their rooms. */
-async function announceProfile(services: Services, profile: PublicProfile): Promise<void> {
+async function announceProfile(
+  services: ProfileServices,
+  profile: PublicProfile,
+): Promise<void> {
   const [friends, roommates] = await Promise.all([
     services.friends.friendIds(profile.id),
     services.rooms.roommateIds(profile.id),

@@ -9,12 +9,12 @@
 import { Hono } from "hono";
 import * as v from "valibot";
 import { DISCOVER_PAGE_DEFAULT, DISCOVER_PAGE_MAX } from "../lib/common/api_types.ts";
-import type { AppEnv } from "../lib/server/app_env.ts";
+import type { AppEnv, SignedInAppEnv } from "../lib/server/app_env.ts";
 import { keys } from "../lib/kv/kv_keys.ts";
 import { isPublicRoomCursor } from "../lib/rooms/public_rooms.ts";
 import { requireUser } from "../lib/server/middleware/session.ts";
 import type { Services } from "../lib/server/services.ts";
-import { jsonBody } from "./auth.ts";
+import { jsonBody } from "../lib/server/middleware/json_body.ts";
 import { pageLimit } from "./page_limit.ts";
 
 const NewRoom = v.object({
@@ -24,11 +24,15 @@ const NewRoom = v.object({
 });
 
 /** Routes of the rooms API, to mount at `/api/rooms`. */
-export function roomRoutes(services: Services): Hono<AppEnv> {
-  const app = new Hono<AppEnv>();
-  app.use(requireUser());
+export function roomRoutes(
+  services: Pick<
+    Services,
+    "rooms" | "roomCreations" | "config" | "postSystemMessage" | "moderation"
+  >,
+): Hono<SignedInAppEnv> {
+  const app = new Hono<AppEnv>().use(requireUser());
 
-  app.get("/", async (c) => c.json(await services.rooms.lists(c.var.user!.id)));
+  app.get("/", async (c) => c.json(await services.rooms.lists(c.var.user.id)));
 
   app.get("/discover", async (c) => {
     const limit = pageLimit(c.req.query("limit"), DISCOVER_PAGE_DEFAULT, DISCOVER_PAGE_MAX);
@@ -39,12 +43,12 @@ export function roomRoutes(services: Services): Hono<AppEnv> {
     if (cursor !== undefined && !isPublicRoomCursor(cursor)) {
       return c.json({ error: "cursor must be a nextCursor from a previous page" }, 400);
     }
-    return c.json(await services.rooms.discover(c.var.user!.id, limit, cursor));
+    return c.json(await services.rooms.discover(c.var.user.id, limit, cursor));
   });
 
   app.post("/", jsonBody(NewRoom), async (c) => {
     const { name, topic, visibility } = c.req.valid("json");
-    const user = c.var.user!.id;
+    const user = c.var.user.id;
     const quota = keys.roomsCreated(user);
     const wait = await services.roomCreations.blockedFor(
       quota,
@@ -64,7 +68,7 @@ export function roomRoutes(services: Services): Hono<AppEnv> {
   });
 
   app.post("/:id/join", async (c) => {
-    const user = c.var.user!;
+    const user = c.var.user;
     const joined = await services.rooms.join(user.id, c.req.param("id"));
     if (!joined) return c.json({ error: "No such room" }, 404);
     // Only a new membership is news; joining again changes nothing and says nothing.
@@ -73,7 +77,7 @@ export function roomRoutes(services: Services): Hono<AppEnv> {
   });
 
   app.post("/:id/leave", async (c) => {
-    const result = await services.moderation.leave(c.var.user!.id, c.req.param("id"));
+    const result = await services.moderation.leave(c.var.user.id, c.req.param("id"));
     return result.ok ? c.body(null, 204) : c.json({ error: result.error }, result.status);
   });
 

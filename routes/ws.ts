@@ -13,7 +13,9 @@ import type { Services } from "../lib/server/services.ts";
 import { upgradeToChat } from "../lib/realtime/ws_handler.ts";
 
 /** Handler of the WebSocket endpoint. */
-export function wsHandler(services: Services) {
+export function wsHandler(
+  services: Pick<Services, "config" | "connectionLimiter" | "connection">,
+): (c: Context<AppEnv>) => Response {
   return function ws(c: Context<AppEnv>): Response {
     if (c.req.header("upgrade")?.toLowerCase() !== "websocket") {
       return c.json({ error: "Expected a WebSocket upgrade" }, 426);

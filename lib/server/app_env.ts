@@ -13,3 +13,17 @@ export interface AppEnv {
     session: Session | undefined;
   };
 }
+
+/**
+ * What `requireUser` guarantees to the handlers registered after it: both are set. Hono
+ * intersects it with {@linkcode AppEnv}, so `c.var.user` reads as `PublicUser`.
+ */
+export interface SignedInEnv {
+  Variables: {
+    user: PublicUser;
+    session: Session;
+  };
+}
+
+/** The environment of an app or route after `requireUser`: {@linkcode AppEnv}, signed in. */
+export type SignedInAppEnv = AppEnv & SignedInEnv;

@@ -125,8 +125,6 @@ export async function createChatServer(options: ChatServerOptions): Promise<Chat
   });
   const services: Services = {
     config,
-    accounts,
-    sessions,
     auth: new AuthService(accounts, sessions, throttle, broker),
     rooms,
     profiles,

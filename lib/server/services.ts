@@ -3,7 +3,6 @@
  *
  * @module
  */
-import type { Accounts } from "../accounts/accounts.ts";
 import type { Assets } from "./assets.ts";
 import type { AuthService } from "../accounts/auth_service.ts";
 import type { Broker } from "../realtime/broker/broker.ts";
@@ -19,14 +18,15 @@ import type { PostSystemMessage } from "../messages/room_events.ts";
 import type { Profiles } from "../accounts/profiles.ts";
 import type { RoomAvatars } from "../rooms/room_avatars.ts";
 import type { Rooms } from "../rooms/rooms.ts";
-import type { Sessions } from "../accounts/sessions.ts";
 import type { WindowCounter } from "../limits/window_counter.ts";
 
-/** The node's parts, as routes see them. */
+/**
+ * The node's parts, as routes see them. Each route factory takes a `Pick` of the ones it uses.
+ * Accounts and sessions are not here: only `loadSession` reads them, and `createChatServer`
+ * hands them to it directly.
+ */
 export interface Services {
   config: Config;
-  accounts: Accounts;
-  sessions: Sessions;
   auth: AuthService;
   rooms: Rooms;
   profiles: Profiles;
