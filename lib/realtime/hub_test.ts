@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import fc from "fast-check";
 import { systemClock } from "../common/clock.ts";
 import { CLOSE_SESSION_ENDED, Hub, type HubOptions, type Peer } from "./hub.ts";
 import type { MessageStore } from "../messages/message_store.ts";
@@ -33,7 +34,12 @@ class FakePeer implements Peer {
     this.#full = undefined;
   }
 
-  rightsChanged(): void {}
+  /** Rooms passed to `rightsChanged`, `"*"` for a call without one. */
+  readonly rightsChecks: string[] = [];
+
+  rightsChanged(room?: string): void {
+    this.rightsChecks.push(room ?? "*");
+  }
 
   send(frame: string): void {
     this.frames.push(JSON.parse(frame));
@@ -69,7 +75,7 @@ interface Setup {
 
 /** Runs `fn` with a hub on a real KV store; the reconcile check is off unless asked for. */
 async function withHub(
-  fn: (setup: Setup) => Promise<void>,
+  fn: (setup: Setup) => void | Promise<void>,
   options: HubOptions = {},
 ): Promise<void> {
   const kv = await Deno.openKv(":memory:");
@@ -473,4 +479,145 @@ Deno.test("Hub's periodic sweep brings a quiet room up to date when every event 
     await hub.idle();
     assert.deepEqual(alice.seqs(), [1, 2, 3]);
   }, { reconcileDelayMs: 1, sweepIntervalMs: 10 });
+});
+
+/** Types of the frames a peer received. */
+function typesOf(peer: FakePeer): string[] {
+  return peer.frames.map((frame) => frame.type);
+}
+
+Deno.test("Hub.handle() of a user_event reaches every socket of the named users once, and no other", async () => {
+  await withHub(({ hub, peer }) => {
+    const aliceTab1 = peer("alice", "s1");
+    const aliceTab2 = peer("alice", "s2");
+    const bob = peer("bob");
+    const carol = peer("carol");
+    hub.handle({
+      kind: "user_event",
+      users: ["alice", "bob", "alice", "nobody"],
+      event: { kind: "friends_changed" },
+    });
+    for (const reached of [aliceTab1, aliceTab2, bob]) {
+      assert.deepEqual(typesOf(reached), ["user_event"]);
+      assert.deepEqual(reached.rightsChecks, ["*"]);
+    }
+    assert.deepEqual(typesOf(carol), []);
+    assert.deepEqual(carol.rightsChecks, []);
+    hub.handle({
+      kind: "user_event",
+      users: ["carol"],
+      event: { kind: "presence", user: "alice", online: true },
+    });
+    assert.deepEqual(carol.frames, [{
+      type: "user_event",
+      event: { kind: "presence", user: "alice", online: true },
+    }]);
+    assert.deepEqual(carol.rightsChecks, [], "only friends_changed checks posting rights again");
+  });
+});
+
+Deno.test("Hub.handle() of rights_changed tells that user's sockets only", async () => {
+  await withHub(({ hub, peer }) => {
+    const aliceTab1 = peer("alice", "s1");
+    const aliceTab2 = peer("alice", "s2");
+    const bob = peer("bob");
+    hub.handle({ kind: "rights_changed", room: "room", user: "alice" });
+    assert.deepEqual(aliceTab1.rightsChecks, ["room"]);
+    assert.deepEqual(aliceTab2.rightsChecks, ["room"]);
+    assert.deepEqual(bob.rightsChecks, []);
+  });
+});
+
+Deno.test("Hub.handle() of session_ended closes every socket of the session when each leaves the hub as it closes", async () => {
+  await withHub(({ hub, peer }) => {
+    const tabs = [peer("alice", "s1"), peer("alice", "s1"), peer("alice", "s1")];
+    const other = peer("alice", "s2");
+    // A transport that reports the close at once: the peer leaves the index being walked.
+    for (const tab of tabs) {
+      tab.close = (code, reason) => {
+        tab.closed = { code, reason };
+        hub.removePeer(tab);
+      };
+    }
+    hub.handle({ kind: "session_ended", session: "s1" });
+    assert.deepEqual(tabs.map((tab) => tab.closed?.code), [4001, 4001, 4001]);
+    assert.equal(other.closed, undefined);
+    assert.deepEqual(hub.indexSizes, { users: 1, sessions: 1 });
+  });
+});
+
+Deno.test("Hub.removePeer() of a closed socket takes it out of every event's reach", async () => {
+  await withHub(({ hub, peer }) => {
+    const gone = peer("alice", "s1");
+    const kept = peer("alice", "s1");
+    hub.removePeer(gone);
+    hub.removePeer(gone);
+    hub.handle({ kind: "user_event", users: ["alice"], event: { kind: "friends_changed" } });
+    hub.handle({ kind: "rights_changed", room: "room", user: "alice" });
+    hub.handle({ kind: "left", room: "room", user: "alice" });
+    hub.handle({ kind: "session_ended", session: "s1" });
+    assert.deepEqual(gone.frames, []);
+    assert.deepEqual(gone.rightsChecks, []);
+    assert.deepEqual(gone.revoked, []);
+    assert.equal(gone.closed, undefined);
+    assert.deepEqual(typesOf(kept), ["user_event"]);
+    assert.deepEqual(kept.revoked, ["room"]);
+    assert.equal(kept.closed?.code, 4001);
+  });
+});
+
+Deno.test("Hub.indexSizes are back to 0 once every peer is removed, in any order", async () => {
+  await withHub(async ({ hub, peer }) => {
+    assert.deepEqual(hub.indexSizes, { users: 0, sessions: 0 });
+    // 3,000 sockets of 500 users, 2 sessions each, 3 sockets per session.
+    const peers = range(0, 2_999).map((i) => peer(`u${i % 500}`, `s${i % 1_000}`));
+    peer("u0", "s0"); // Another socket, removed with its session below.
+    hub.addPeer(peers[0]!); // Added twice: still one entry.
+    assert.deepEqual(hub.indexSizes, { users: 500, sessions: 1_000 });
+    for (const each of peers.slice(0, 10)) await hub.subscribe(each, "room", undefined);
+    const all = [...hub.peers] as FakePeer[];
+    // Interleaved removal: sets shrink, empty, and keys go while others still have peers.
+    for (const each of all.filter((_, i) => i % 2 === 0)) hub.removePeer(each);
+    for (const each of all.filter((_, i) => i % 2 === 1).reverse()) hub.removePeer(each);
+    assert.deepEqual(hub.indexSizes, { users: 0, sessions: 0 });
+    assert.equal(hub.roomCount, 0);
+  });
+});
+
+Deno.test("Hub.handle() reaches, for any sequence of connects and closes, exactly the open sockets of the user or session", async () => {
+  const steps = fc.array(
+    fc.oneof(
+      fc.record({ add: fc.constant(true), user: fc.nat(3), session: fc.nat(5) }),
+      fc.record({ add: fc.constant(false), which: fc.nat() }),
+    ),
+    { maxLength: 40 },
+  );
+  await fc.assert(
+    fc.asyncProperty(steps, fc.nat(3), fc.nat(5), async (sequence, user, session) => {
+      await withHub(({ hub, peer }) => {
+        const open: FakePeer[] = [];
+        const everyone: FakePeer[] = [];
+        for (const step of sequence) {
+          if (step.add) {
+            const added = peer(`u${step.user}`, `s${step.session}`);
+            open.push(added);
+            everyone.push(added);
+          } else if (open.length > 0) {
+            hub.removePeer(open.splice(step.which % open.length, 1)[0]!);
+          }
+        }
+        hub.handle({ kind: "user_event", users: [`u${user}`], event: { kind: "friends_changed" } });
+        hub.handle({ kind: "session_ended", session: `s${session}` });
+        for (const each of everyone) {
+          const isOpen = open.includes(each);
+          assert.equal(each.frames.length, isOpen && each.userId === `u${user}` ? 1 : 0);
+          assert.equal(each.closed !== undefined, isOpen && each.sessionId === `s${session}`);
+        }
+        const users = new Set(open.map((each) => each.userId));
+        const sessions = new Set(open.map((each) => each.sessionId));
+        assert.deepEqual(hub.indexSizes, { users: users.size, sessions: sessions.size });
+      });
+    }),
+    { numRuns: 100 },
+  );
 });
