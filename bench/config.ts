@@ -22,6 +22,18 @@ export interface ScenarioConfig {
   retries: number;
 }
 
+/** The user-events scenario (u): see `load/user_events.mjs`. */
+export interface UserEventsConfig {
+  /** Its users are seeded past every other layout's (`run.ts` sets the offset). */
+  layout: Layout;
+  /** Profile changes per second. */
+  rate: number;
+  stepMs: number;
+  /** Server CPU is read over this long with every client connected and nothing sent. */
+  idleMs: number;
+  drainMs: number;
+}
+
 /** Everything one benchmark run does. */
 export interface BenchConfig {
   mode: "full" | "quick";
@@ -30,6 +42,8 @@ export interface BenchConfig {
   targetRate: number;
   storm: { layout: Layout; window: number };
   idle: { layout: Layout; levels: number[]; perProcess: number; settleMs: number };
+  /** Scenario (u): profile changes sent live to the sockets of each user's small room. */
+  userEvents: UserEventsConfig;
   history: { messages: number; pages: number; pageSize: number };
   /** How long each CPU profile of our server runs. */
   profileMs: number;
@@ -103,6 +117,16 @@ export function benchConfig(quick: boolean): BenchConfig {
       levels: quick ? [500, 1_000] : [1_000, 5_000, 15_000],
       perProcess: 8_000,
       settleMs: quick ? 1_000 : 2_000,
+    },
+    // 8,000 sockets: the hub held that many peers when a user's sockets were found by a pass
+    // over all of them (one generator process stays under its 20,000 file descriptors). Rooms of
+    // 5: each change reaches 5 sockets. 200 changes/s keep the server under half a core.
+    userEvents: {
+      layout: { prefix: "bench-u", clients: quick ? 2_000 : 8_000, roomSize: 5 },
+      rate: 200,
+      stepMs: quick ? 3_000 : 10_000,
+      idleMs: quick ? 2_000 : 5_000,
+      drainMs: 3_000,
     },
     history: { messages: quick ? 100_000 : 1_000_000, pages: 100, pageSize: 50 },
     profileMs: 8_000,

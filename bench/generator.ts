@@ -17,7 +17,7 @@ export interface JobClient {
 
 /** What a generator process is told (see `load/generator.mjs`). */
 export interface GeneratorJob {
-  mode: "ladder" | "storm" | "hold";
+  mode: "ladder" | "storm" | "hold" | "events";
   kind: ClientKind;
   urls: string[];
   /** Ordered room by room for `ladder`. */
@@ -33,6 +33,10 @@ export interface GeneratorJob {
   p99LimitMs?: number;
   stopAtKnee?: boolean;
   retries?: number;
+  /** `events`: profile changes per second. */
+  rate?: number;
+  /** `events`: length of the idle window measured before the changes. */
+  idleMs?: number;
 }
 
 const script = new URL("load/generator.mjs", import.meta.url).pathname;
@@ -40,7 +44,7 @@ const NODE_FLAGS = ["--max-old-space-size=8192"];
 let jobs = 0;
 
 /**
- * Runs a `ladder` or `storm` job to its end and returns the generator's result object.
+ * Runs a `ladder`, `storm` or `events` job to its end and returns the generator's result object.
  * `onConnected` is called when a ladder's clients have all joined, before its load starts.
  */
 export async function runGenerator<T>(

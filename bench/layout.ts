@@ -1,6 +1,6 @@
 /**
- * How the benchmark's clients are placed in rooms: client `i` of a layout is seeded user `i`
- * and sits in room `i / roomSize`. The seed and the scenarios both read this, so the rooms a
+ * How the benchmark's clients are placed in rooms: client `i` of a layout is seeded user
+ * `offset + i` and sits in room `i / roomSize`. The seed and the scenarios both read this, so the rooms a
  * generator joins are exactly the rooms the seed made its users members of.
  *
  * @module
@@ -14,6 +14,12 @@ export interface Layout {
   clients: number;
   /** Members per room; `clients` is a multiple of it. */
   roomSize: number;
+  /**
+   * Seeded user of client 0; default 0. A layout whose users must share no room with other
+   * layouts' users (the user-events scenario, where every roommate receives the event) starts
+   * past them.
+   */
+  offset?: number;
 }
 
 /** Id of the room of client `index`. */

@@ -3,6 +3,9 @@
  * prints one table with the targets, and writes `results.json`, `results.md` and `chart.svg`
  * to `bench/results/` (`bench/results/quick/` for `--quick`). See `BENCHMARKS.md`.
  *
+ * `deno task bench --only user-events [--quick] [--against DIR] [--rounds N]` runs scenario (u)
+ * alone on our server (see `user_events_only.ts`).
+ *
  * @module
  */
 import { measureBundle } from "./bundle.ts";
@@ -15,10 +18,11 @@ import type { BenchResults, Outcome, ServerResults } from "./report/results.ts";
 import { profileText } from "./report/profile_text.ts";
 import { ladderNotes, serverTable, targetTable } from "./report/table.ts";
 import { checkTargets } from "./report/targets.ts";
-import { runIdle, runLadder, runStorm, type ScenarioContext } from "./scenarios.ts";
+import { runIdle, runLadder, runStorm, runUserEvents, type ScenarioContext } from "./scenarios.ts";
 import { seedChat } from "./seed.ts";
 import { hasRedisBroker, SERVERS } from "./servers.ts";
 import { killChildren } from "./process.ts";
+import { runUserEventsOnly } from "./user_events_only.ts";
 
 const quick = Deno.args.includes("--quick");
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
@@ -28,6 +32,13 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
   });
 }
 const config = benchConfig(quick);
+const only = flagValue("--only");
+if (only !== undefined) {
+  if (only !== "user-events") throw new Error(`--only knows user-events, not ${only}`);
+  const rounds = Number(flagValue("--rounds") ?? 3);
+  await runUserEventsOnly(config, { against: flagValue("--against"), rounds, quick });
+  Deno.exit(0);
+}
 const benchDir = new URL("./", import.meta.url).pathname;
 const outDir = `${benchDir}results/${quick ? "quick/" : ""}`;
 const started = new Date();
@@ -43,9 +54,18 @@ console.log(
 const bundle = await attempt("bundle", measureBundle);
 const workDir = await Deno.makeTempDir({ prefix: "chat-bench-" });
 const layouts = [...config.ladders.map((ladder) => ladder.layout), config.idle.layout];
-const userCount = Math.max(...layouts.map((layout) => layout.clients), config.storm.layout.clients);
+const sharedUsers = Math.max(
+  ...layouts.map((layout) => layout.clients),
+  config.storm.layout.clients,
+);
+// Scenario (u)'s users share no room with the others: every roommate receives each change.
+const userEvents = {
+  ...config.userEvents,
+  layout: { ...config.userEvents.layout, offset: sharedUsers },
+};
+const userCount = sharedUsers + userEvents.layout.clients;
 console.log(`seeding ${userCount.toLocaleString("en")} users with sessions…`);
-const users = await seedChat(`${workDir}/seed.kv`, userCount, layouts);
+const users = await seedChat(`${workDir}/seed.kv`, userCount, [...layouts, userEvents.layout]);
 const context: ScenarioContext = {
   seedKv: `${workDir}/seed.kv`,
   workDir,
@@ -88,6 +108,14 @@ for (const spec of pinned) {
   entry(spec.name).idle = await attempt(
     spec.name,
     () => runIdle(spec, layout, levels, perProcess, settleMs, context),
+  );
+}
+{
+  const ours = SERVERS.find((spec) => spec.name === "ours")!;
+  console.log(`(u) user events — ${ours.label}`);
+  entry("ours").userEvents = await attempt(
+    "ours",
+    () => runUserEvents(ours, userEvents, context),
   );
 }
 console.log(
@@ -139,6 +167,12 @@ console.log(
   } min`,
 );
 await Deno.remove(workDir, { recursive: true }).catch(() => {});
+
+/** The value after `name` in the arguments (`--only user-events`), if given. */
+function flagValue(name: string): string | undefined {
+  const at = Deno.args.indexOf(name);
+  return at < 0 ? undefined : Deno.args[at + 1];
+}
 
 /** Runs one measurement; a failure is recorded instead of ending the run. */
 async function attempt<T>(what: string, run: () => Promise<T>): Promise<Outcome<T & object>> {

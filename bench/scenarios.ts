@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { ScenarioConfig } from "./config.ts";
+import type { ScenarioConfig, UserEventsConfig } from "./config.ts";
 import { type GeneratorJob, HoldGenerator, runGenerator } from "./generator.ts";
 import { type Layout, roomOf } from "./layout.ts";
 import { rssKib, waitForQuiet } from "./process.ts";
@@ -93,6 +93,43 @@ export interface IdleResult {
   levels: IdleLevel[];
 }
 
+/** Result of the user-events scenario (u), from `load/user_events.mjs`. */
+export interface UserEventsResult {
+  connectMs: number;
+  /** Connections that could not be opened. */
+  failed: number;
+  failures?: string[];
+  clients: number;
+  roomSize: number;
+  /** Offered profile changes per second. */
+  rate: number;
+  /** Changes made in the measured window. */
+  sent: number;
+  /** `user_event` deliveries expected (sent × room size), received, and missing. */
+  expected: number;
+  received: number;
+  missing: number;
+  /** Changes the server refused or that failed. */
+  failedRequests: number;
+  /** From each change's scheduled time to each `user_event` delivery. */
+  latency: LatencySummary;
+  /** From each change's scheduled time to its HTTP response. */
+  requestLatency: LatencySummary;
+  sendLagP99Ms: number;
+  /** Server CPU with every client connected and nothing sent, in cores. */
+  idleServerCpu: number;
+  serverCpu: number;
+  generatorCpu: number;
+  backgroundCpu: number;
+  serverCpuSeconds: number;
+  /** Server CPU per change, in µs: all of it, and net of the idle window's rate. */
+  serverMicrosPerEvent: number;
+  netServerMicrosPerEvent: number;
+  /** Connections lost during the run. */
+  lost: number;
+  errors?: string[];
+}
+
 /** Everything a scenario needs besides the server. */
 export interface ScenarioContext extends StartContext {
   users: readonly SeededUser[];
@@ -102,9 +139,10 @@ export interface ScenarioContext extends StartContext {
 
 /** Clients of a layout for the generator: room by room, with their cookies. */
 export function clientsOf(layout: Layout, users: readonly SeededUser[], count = layout.clients) {
+  const offset = layout.offset ?? 0;
   return Array.from(
     { length: count },
-    (_, i) => ({ room: roomOf(layout, i), cookie: users[i]!.cookie }),
+    (_, i) => ({ room: roomOf(layout, i), cookie: users[offset + i]!.cookie }),
   );
 }
 
@@ -157,6 +195,36 @@ export async function runStorm(
       clients: clientsOf(layout, context.users),
       connectWindow: window,
       serverPids: server.pids,
+    }, { pinned: spec.pinned, workDir: context.workDir });
+  } finally {
+    await server.stop();
+  }
+}
+
+/**
+ * User events (u): every client connected and in its room, profile changes at a fixed rate,
+ * each sent live to its user's room; server CPU per change and delivery latency.
+ */
+export async function runUserEvents(
+  spec: ServerSpec,
+  config: UserEventsConfig,
+  context: ScenarioContext,
+): Promise<UserEventsResult> {
+  await waitForQuiet(context.quietWaitMs);
+  const server = await startServer(spec, context);
+  try {
+    return await runGenerator<UserEventsResult>({
+      mode: "events",
+      kind: spec.client,
+      urls: server.urls,
+      clients: clientsOf(config.layout, context.users),
+      connectWindow: 200,
+      serverPids: server.pids,
+      roomSize: config.layout.roomSize,
+      rate: config.rate,
+      stepMs: config.stepMs,
+      idleMs: config.idleMs,
+      drainMs: config.drainMs,
     }, { pinned: spec.pinned, workDir: context.workDir });
   } finally {
     await server.stop();

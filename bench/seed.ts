@@ -37,9 +37,9 @@ const SESSIONS_IN_FLIGHT = 500;
  * memberships of every layout, to the KV file at `kvPath` (which must not be open elsewhere).
  *
  * @param kvPath KV file to write; created when missing.
- * @param userCount Users to create; at least the largest layout's client count.
+ * @param userCount Users to create; at least every layout's offset plus its client count.
  * @param layouts Room arrangements to create.
- * @returns The users, index `i` being client `i` of every layout.
+ * @returns The users, index `offset + i` being client `i` of a layout.
  */
 export async function seedChat(
   kvPath: string,
@@ -98,14 +98,14 @@ async function seedRooms(
       name: id,
       topic: "benchmark room",
       createdAt: now,
-      createdBy: users[room * layout.roomSize]!.id,
+      createdBy: users[(layout.offset ?? 0) + room * layout.roomSize]!.id,
       visibility: "public",
     };
     writes.push((atomic) => atomic.set(keys.room(id), record));
   });
   for (let i = 0; i < layout.clients; i++) {
     const room = roomOf(layout, i);
-    const user = users[i]!.id;
+    const user = users[(layout.offset ?? 0) + i]!.id;
     writes.push((atomic) => atomic.set(keys.roomMember(room, user), membership));
     writes.push((atomic) => atomic.set(keys.userRoom(user, room), membership));
   }

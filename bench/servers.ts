@@ -85,6 +85,11 @@ export interface StartContext {
   workDir: string;
   /** Extra `deno serve` flags for our server (such as `--inspect`). */
   denoFlags?: string[];
+  /**
+   * Checkout whose `main.ts` our server runs (built with `deno task build`); default this one.
+   * For comparing two versions in one run (`run.ts --against`).
+   */
+  serverDir?: string;
 }
 
 const root = new URL("../", import.meta.url);
@@ -108,7 +113,9 @@ export async function startServer(spec: ServerSpec, context: StartContext): Prom
     case "ours":
     case "ours-parallel": {
       const kvPath = await copyKv(context);
-      return await startOurs(kvPath, spec.name === "ours-parallel", core, context.denoFlags, {});
+      return await startOurs(kvPath, spec.name === "ours-parallel", core, context.denoFlags, {}, {
+        cwd: context.serverDir,
+      });
     }
     case "ours-redis":
       return await startOursWithRedis(await copyKv(context));
@@ -129,6 +136,7 @@ async function startOurs(
   core: number | undefined,
   flags: string[] = [],
   env: Record<string, string>,
+  { cwd }: { cwd?: string } = {},
 ): Promise<RunningServer> {
   const port = freePort();
   // The flags of scripts/start.ts, on loopback only.
@@ -149,7 +157,7 @@ async function startOurs(
       "main.ts",
     ],
     core,
-    cwd: root,
+    cwd: cwd ?? root,
     env: { KV_PATH: kvPath, ...env },
     logFile: `${kvPath}.log`,
   });

@@ -15,9 +15,9 @@ import { Buffer } from "node:buffer";
 import { decodeBytes, decodeString } from "./payload.mjs";
 import { RawWebSocket } from "./raw_websocket.mjs";
 
-// The Node packages are installed in ../peers/node_modules (see ../peers/package.json).
+// The Node packages are installed in ../peers/node_modules (see ../peers/package.json); loaded
+// only for Socket.IO, so a run of our server alone (`--only user-events`) needs none of them.
 const require = createRequire(new URL("../peers/package.json", import.meta.url));
-const { io } = require("socket.io-client");
 
 /**
  * @typedef {object} ClientOptions
@@ -28,6 +28,8 @@ const { io } = require("socket.io-client");
  *   `decoded` of `payload.mjs`.
  * @property {(reason: string) => void} onLost Called once when the connection ends unasked.
  * @property {(message: string) => void} onError Called for every error the server reports.
+ * @property {(event: any) => void} [onUserEvent] Called with the event of every `user_event`
+ *   frame, for `chat` only.
  */
 
 /**
@@ -114,6 +116,8 @@ function connectWebSocket(chat, options) {
               return socket.send('{"type":"pong"}');
             case "error":
               return options.onError(`${frame.code}: ${frame.message}`);
+            case "user_event":
+              return options.onUserEvent?.(frame.event);
           }
         } else if (frame.t === "joined") joining.get(frame.room)?.();
       },
@@ -128,6 +132,7 @@ function connectWebSocket(chat, options) {
 
 /** @param {ClientOptions} options @returns {Promise<BenchClient>} */
 function connectSocketIo(options) {
+  const { io } = require("socket.io-client");
   const socket = io(options.url, {
     transports: ["websocket"],
     forceNew: true,

@@ -4,10 +4,11 @@
  *
  * - `ladder`: connect and join every client, then the stepped open-loop load of `ladder.mjs`;
  * - `storm`: open every client as fast as a bounded handshake window allows, timing it;
+ * - `events`: connect and join every client, then the profile changes of `user_events.mjs`;
  * - `hold`: idle connections, opened in slices on request: each stdin line `open N` opens N
  *   more and answers `held TOTAL` on stdout; `exit` closes them and ends the process.
  *
- * The result (ladder and storm) is written as JSON to `job.resultPath`. Progress goes to stderr;
+ * The result (ladder, storm and events) is written as JSON to `job.resultPath`. Progress goes to stderr;
  * a ladder prints `connected` on stdout once every client has joined, before the load starts.
  *
  * @module
@@ -19,6 +20,7 @@ import { createInterface } from "node:readline";
 import { connectAll } from "./connect_all.mjs";
 import { cpuSeconds, machineBusySeconds, ownCpuSeconds } from "./cpu.mjs";
 import { createLadder } from "./ladder.mjs";
+import { createUserEvents } from "./user_events.mjs";
 
 const job = JSON.parse(readFileSync(process.argv[2], "utf8"));
 const health = { lost: 0, errors: /** @type {string[]} */ ([]) };
@@ -40,6 +42,7 @@ const quietEvents = () => ({
 
 if (job.mode === "ladder") await ladder();
 else if (job.mode === "storm") await storm();
+else if (job.mode === "events") await userEvents();
 else if (job.mode === "hold") await hold();
 else throw new Error(`unknown mode ${job.mode}`);
 process.exit(0);
@@ -77,6 +80,26 @@ async function ladder() {
     serverCpuSeconds: cpuSeconds(job.serverPids) - cpu0.server,
     generatorCpuSeconds: ownCpuSeconds() - cpu0.own,
   });
+}
+
+async function userEvents() {
+  const started = performance.now();
+  const sink = { onUserEvent: (_event) => {} };
+  const { clients, failures } = await connectAll(job.kind, specs, {
+    window: job.connectWindow,
+    join: true,
+    events: () => ({ ...quietEvents(), onUserEvent: (event) => sink.onUserEvent(event) }),
+  });
+  const connectMs = performance.now() - started;
+  if (failures.length > 0) {
+    finish({ connectMs, failures: failures.slice(0, 5), failed: failures.length });
+    return;
+  }
+  const run = createUserEvents(specs, job);
+  sink.onUserEvent = run.onUserEvent;
+  const result = await run.run();
+  for (const client of clients) client?.close();
+  finish({ connectMs, failed: 0, ...result, errors: health.errors.slice(0, 5) });
 }
 
 async function storm() {

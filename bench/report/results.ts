@@ -8,7 +8,13 @@ import type { BundleResult } from "../bundle.ts";
 import type { HistoryResult } from "../history.ts";
 import type { MachineInfo } from "../machine.ts";
 import type { ProfileResult } from "../profile.ts";
-import type { IdleResult, LadderResult, StepResult, StormResult } from "../scenarios.ts";
+import type {
+  IdleResult,
+  LadderResult,
+  StepResult,
+  StormResult,
+  UserEventsResult,
+} from "../scenarios.ts";
 import type { ServerName } from "../servers.ts";
 
 /** A measurement, or why it could not be taken. */
@@ -30,6 +36,8 @@ export interface ServerResults {
   ladders: Partial<Record<"a" | "b" | "c", Outcome<LadderResult>>>;
   storm?: Outcome<StormResult>;
   idle?: Outcome<IdleResult>;
+  /** Scenario (u), ours on one worker only: the other servers have no user events. */
+  userEvents?: Outcome<UserEventsResult>;
 }
 
 /** A target of the issue, checked against this run. */

@@ -29,6 +29,7 @@ export function serverTable(results: Omit<BenchResults, "targets">, targetRate: 
     "(e) KiB per idle conn",
     "(a) server CPU µs/delivery (≈ per core)",
     "(a) CPU s server / gen",
+    "(u) user events: server µs/event, p50 / p99",
   ];
   const rows = results.servers.map((server) => row(server, targetRate));
   return markdown(header, rows);
@@ -38,7 +39,7 @@ function row(server: ServerResults, targetRate: number): string[] {
   const cores = server.pinned ? "server 1, gen 1" : "2 shared";
   const start = [server.label, server.persists ? "yes (KV)" : "no", cores];
   if (server.skipped) {
-    return [...start, `skipped: ${server.skipped}`, "", "", "", "", "", "", "", ""];
+    return [...start, `skipped: ${server.skipped}`, "", "", "", "", "", "", "", "", ""];
   }
   const cost = cpuCostOf(server.ladders.a);
   const a = kneeOf(server.ladders.a);
@@ -76,7 +77,19 @@ function row(server: ServerResults, targetRate: number): string[] {
       : "—",
     cost ? `${cost.microsPerDelivery.toFixed(1)} (≈ ${fmt(cost.perCore)}/s)` : "—",
     cpu,
+    userEventsText(server.userEvents),
   ];
+}
+
+/** Scenario (u) in one cell: CPU per change (net of idle), delivery latency, missing ones. */
+export function userEventsText(result: ServerResults["userEvents"]): string {
+  if (!result) return "—";
+  if (!ok(result)) return "error";
+  if (result.failed > 0) return `${fmt(result.failed)} connections failed`;
+  const missing = result.missing > 0 ? `, ${fmt(result.missing)} missing` : "";
+  const refused = result.failedRequests > 0 ? `, ${fmt(result.failedRequests)} refused` : "";
+  return `${result.netServerMicrosPerEvent.toFixed(0)}, ${result.latency.p50Ms.toFixed(1)} / ` +
+    `${result.latency.p99Ms.toFixed(1)} ms${missing}${refused}`;
 }
 
 /**
