@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import type { ChatMessage } from "../lib/common/protocol.ts";
 import { ChatClient } from "./chat_client.ts";
 import type { ChatClientOptions } from "./chat_client_options.ts";
-import { FakeClock } from "./testing/fake_clock.ts";
+import { FakeClock } from "../lib/common/testing/fake_clock.ts";
 import { fakeSockets, type FakeWebSocket } from "./testing/fake_web_socket.ts";
 import { MemoryStorage } from "./testing/memory_storage.ts";
 
@@ -61,7 +61,7 @@ function online(socket: FakeWebSocket, page: ChatMessage[] = [], head = page.len
 function waitForRetry(client: ChatClient, clock: FakeClock): void {
   const status = client.status.value;
   assert.equal(status.state, "reconnecting");
-  if (status.state === "reconnecting") clock.tick(status.retryAt - clock.now());
+  if (status.state === "reconnecting") clock.advance(status.retryAt - clock.now());
 }
 
 function seqs(client: ChatClient, room = "r1"): number[] {
@@ -184,7 +184,7 @@ Deno.test("ChatClient backs off with growing delays jittered within bounds", () 
     const status = client.status.value;
     assert.equal(status.state, "reconnecting");
     delays.push(status.retryAt - clock.now());
-    clock.tick(status.retryAt - clock.now());
+    clock.advance(status.retryAt - clock.now());
   }
   delays.forEach((delay, attempt) => {
     const ceiling = Math.min(15_000, 500 * 2 ** attempt);
@@ -204,11 +204,11 @@ Deno.test("ChatClient reconnects after 2.5 heartbeats of silence", () => {
   const { client, clock, sockets, latest } = setup();
   client.connect();
   welcome(latest());
-  clock.tick(2_000);
+  clock.advance(2_000);
   latest().receive({ type: "ping" });
-  clock.tick(2_499);
+  clock.advance(2_499);
   assert.equal(client.status.value.state, "online", "any frame restarts the silence timer");
-  clock.tick(1);
+  clock.advance(1);
   assert.equal(sockets[0]?.readyState, 3, "the silent socket is closed");
   assert.equal(client.status.value.state, "reconnecting");
   waitForRetry(client, clock);
@@ -300,7 +300,7 @@ Deno.test("ChatClient resends in order after retryAfterMs when rate limited", ()
   }
   client.send("r1", "three");
   assert.equal(latest().frames("send").length, 2, "held while rate limited");
-  clock.tick(700);
+  clock.advance(700);
   assert.deepEqual(latest().frames("send").slice(2).map((frame) => frame.text), [
     "one",
     "two",

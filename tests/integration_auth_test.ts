@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import type { InviteLinkView, RoomSummary } from "../lib/common/api_types.ts";
 import { readConfig } from "../lib/server/config.ts";
 import { api, registerUser, TestSocket } from "./helpers/chat_client.ts";
-import { FakeClock } from "./helpers/fake_clock.ts";
+import { FakeClock } from "../lib/common/testing/fake_clock.ts";
 import { startTestServer } from "./helpers/test_server.ts";
 
 async function postJson(

@@ -11,7 +11,7 @@ import { readConfig } from "../lib/server/config.ts";
 import { keys } from "../lib/kv/kv_keys.ts";
 import type { RoomRecord } from "../lib/rooms/room_record.ts";
 import { api, registerUser, type TestUser } from "./helpers/chat_client.ts";
-import { FakeClock } from "./helpers/fake_clock.ts";
+import { FakeClock } from "../lib/common/testing/fake_clock.ts";
 import { startTestServer, type TestServer, withTestServer } from "./helpers/test_server.ts";
 
 function withServer(

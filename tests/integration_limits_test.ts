@@ -22,7 +22,7 @@ import {
   TestSocket,
   type TestUser,
 } from "./helpers/chat_client.ts";
-import { FakeClock } from "./helpers/fake_clock.ts";
+import { FakeClock } from "../lib/common/testing/fake_clock.ts";
 import { type TestServer, withTestServer } from "./helpers/test_server.ts";
 
 type ErrorFrame = Extract<ServerFrame, { type: "error" }>;

@@ -14,7 +14,7 @@ import type {
 } from "../lib/common/api_types.ts";
 import { keys } from "../lib/kv/kv_keys.ts";
 import { api, openSocket, registerUser, type TestUser } from "./helpers/chat_client.ts";
-import { FakeClock } from "./helpers/fake_clock.ts";
+import { FakeClock } from "../lib/common/testing/fake_clock.ts";
 import { type TestServer, withTestServer } from "./helpers/test_server.ts";
 
 function withServer(

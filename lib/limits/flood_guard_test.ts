@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { FakeClock } from "../../tests/helpers/fake_clock.ts";
+import { FakeClock } from "../common/testing/fake_clock.ts";
 import { FloodGuard, SAME_TEXT_WINDOW_MS } from "./flood_guard.ts";
 
 function sendAll(guard: FloodGuard, user: string, room: string, ids: string[], text: string) {

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { FakeClock } from "../../tests/helpers/fake_clock.ts";
+import { FakeClock } from "../common/testing/fake_clock.ts";
 import { LoginThrottle } from "./login_throttle.ts";
 
 const WINDOW_MS = 15 * 60_000;

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { FakeClock } from "../../tests/helpers/fake_clock.ts";
+import { FakeClock } from "../common/testing/fake_clock.ts";
 import { TokenBuckets } from "./token_bucket.ts";
 
 function takeTimes(buckets: TokenBuckets, subject: string, times: number): boolean[] {

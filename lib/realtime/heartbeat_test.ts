@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { FakeClock } from "../../tests/helpers/fake_clock.ts";
+import { FakeClock } from "../common/testing/fake_clock.ts";
 import { CLOSE_HEARTBEAT_TIMEOUT, Heartbeat, HEARTBEAT_SLICES } from "./heartbeat.ts";
 import { CLOSE_SESSION_ENDED, type Peer } from "./hub.ts";
 

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { FakeClock } from "../../tests/helpers/fake_clock.ts";
+import { FakeClock } from "../common/testing/fake_clock.ts";
 import { POSTING_RIGHTS_TTL_MS, PostingRights, type ReadPostingRefusal } from "./posting_rights.ts";
 
 /** A store read backed by mutable sets, counting the reads. */

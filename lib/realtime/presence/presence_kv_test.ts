@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { FakeClock } from "../../../client/testing/fake_clock.ts";
+import { FakeClock } from "../../common/testing/fake_clock.ts";
 import { keys } from "../../kv/kv_keys.ts";
 import { KvPresence } from "./presence_kv.ts";
 
@@ -18,12 +18,12 @@ async function withPresence(
 Deno.test("KvPresence.nodesOf() lists the nodes a user is present on until their entries expire", async () => {
   await withPresence(async (presence, clock) => {
     await presence.add("a", ["u1"], 3000);
-    clock.tick(1000);
+    clock.advance(1000);
     await presence.add("b", ["u1"], 3000);
     assert.deepEqual((await presence.nodesOf("u1")).sort(), ["a", "b"]);
-    clock.tick(2000);
+    clock.advance(2000);
     assert.deepEqual(await presence.nodesOf("u1"), ["b"], "a's entry expired: KV deletes lazily");
-    clock.tick(1000);
+    clock.advance(1000);
     assert.deepEqual(await presence.nodesOf("u1"), []);
   });
 });
@@ -32,9 +32,9 @@ Deno.test("KvPresence.add() renews an entry, and remove() deletes only that node
   await withPresence(async (presence, clock) => {
     await presence.add("a", ["u1", "u2"], 3000);
     await presence.add("b", ["u1"], 3000);
-    clock.tick(2000);
+    clock.advance(2000);
     await presence.add("a", ["u1"], 3000);
-    clock.tick(2000);
+    clock.advance(2000);
     assert.deepEqual(await presence.online(["u1", "u2"]), new Set(["u1"]));
     await presence.remove("a", ["u1", "u2"]);
     assert.deepEqual(await presence.nodesOf("u1"), [], "b's entry had expired already");

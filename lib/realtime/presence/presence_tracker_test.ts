@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { FakeClock } from "../../../client/testing/fake_clock.ts";
+import { FakeClock } from "../../common/testing/fake_clock.ts";
 import type { Presence } from "./presence.ts";
 import { KvPresence } from "./presence_kv.ts";
 import { OFFLINE_DELAY_MS, type PresenceSocket, PresenceTracker } from "./presence_tracker.ts";
@@ -60,16 +60,16 @@ Deno.test("PresenceTracker reports a user offline only after their last socket c
     tracker.opened(second);
     await tracker.idle();
     tracker.closed(first);
-    clock.tick(OFFLINE_DELAY_MS * 2);
+    clock.advance(OFFLINE_DELAY_MS * 2);
     await tracker.idle();
     assert.deepEqual(changes, [["u1", true]], "one socket is still open");
 
     tracker.closed(second);
-    clock.tick(OFFLINE_DELAY_MS - 1);
+    clock.advance(OFFLINE_DELAY_MS - 1);
     await tracker.idle();
     assert.deepEqual(changes, [["u1", true]]);
     assert.deepEqual(await presence.nodesOf("u1"), ["a"], "still online during the delay");
-    clock.tick(1);
+    clock.advance(1);
     await tracker.idle();
     assert.deepEqual(changes, [["u1", true], ["u1", false]]);
     assert.deepEqual(await presence.nodesOf("u1"), []);
@@ -83,9 +83,9 @@ Deno.test("PresenceTracker does not report a reload (close, then open within the
     tracker.opened(before);
     await tracker.idle();
     tracker.closed(before);
-    clock.tick(OFFLINE_DELAY_MS - 500);
+    clock.advance(OFFLINE_DELAY_MS - 500);
     tracker.opened(socketOf("u1"));
-    clock.tick(OFFLINE_DELAY_MS * 3);
+    clock.advance(OFFLINE_DELAY_MS * 3);
     await tracker.idle();
     assert.deepEqual(changes, [["u1", true]]);
     assert.deepEqual(await presence.nodesOf("u1"), ["a"]);
@@ -102,11 +102,11 @@ Deno.test("PresenceTracker reports a user on two nodes online when the first ope
     await b.idle();
     assert.deepEqual(changes, [["u1", true]], "b saw a's entry");
     a.closed(onA);
-    clock.tick(OFFLINE_DELAY_MS);
+    clock.advance(OFFLINE_DELAY_MS);
     await a.idle();
     assert.deepEqual(changes, [["u1", true]], "still on b");
     b.closed(onB);
-    clock.tick(OFFLINE_DELAY_MS);
+    clock.advance(OFFLINE_DELAY_MS);
     await b.idle();
     assert.deepEqual(changes, [["u1", true], ["u1", false]]);
   });
@@ -121,7 +121,7 @@ Deno.test("PresenceTracker.refresh() keeps a live node's entries, while a dead n
     await Promise.all([live.idle(), dead.idle()]);
     // "dead" crashed: it never renews again, and never deletes its entry.
     for (let i = 0; i < 5; i++) {
-      clock.tick(REFRESH_MS);
+      clock.advance(REFRESH_MS);
       await live.refresh();
     }
     assert.deepEqual(await presence.online(["u1", "u2"]), new Set(["u1"]));
@@ -137,7 +137,7 @@ Deno.test("PresenceTracker.refresh() never writes back the entry of a user who l
     await tracker.idle();
     tracker.closed(socket);
     const renewal = tracker.refresh();
-    clock.tick(OFFLINE_DELAY_MS);
+    clock.advance(OFFLINE_DELAY_MS);
     await Promise.all([renewal, tracker.idle()]);
     await tracker.refresh();
     assert.deepEqual(await presence.nodesOf("u1"), []);
@@ -153,7 +153,7 @@ Deno.test("PresenceTracker.close() deletes this node's entries and reports nothi
     await tracker.idle();
     tracker.closed(leaving);
     await tracker.close();
-    clock.tick(OFFLINE_DELAY_MS);
+    clock.advance(OFFLINE_DELAY_MS);
     assert.deepEqual(clock.pending, [], "no timer left behind");
     assert.deepEqual(await presence.online(["u1", "u2"]), new Set());
     // Two users' first writes run side by side: their reports may come in either order.
