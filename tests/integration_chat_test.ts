@@ -7,47 +7,39 @@ import assert from "node:assert/strict";
 import { MAX_FRAME_BYTES, type ServerFrame } from "../lib/common/protocol.ts";
 import { createRoom, openSocket, registerUser, TestSocket } from "./helpers/chat_client.ts";
 import { clientFrame, RawFrameReader, rawUpgrade, writeAll } from "./helpers/raw_websocket.ts";
+import { withRoom } from "./helpers/room_fixture.ts";
 import { withTestServer } from "./helpers/test_server.ts";
 
-async function subscribe(socket: TestSocket, room: string, after?: number) {
-  const ref = crypto.randomUUID().slice(0, 8);
-  socket.send({ type: "subscribe", room, after, ref });
-  return await socket.next("subscribed", (frame) => frame.ref === ref);
-}
-
 Deno.test("two users in one room see each other's messages live, acked with the stored seq", async () => {
-  await withTestServer(async (server) => {
-    const alice = await registerUser(server.url, "alice");
-    const bob = await registerUser(server.url, "bob");
-    const room = await createRoom(server.url, alice, [bob]);
-    const a = await openSocket(server.url, alice);
-    const b = await openSocket(server.url, bob);
-    // Bob's join is in the log already; the first sent message comes after it.
-    const { head } = await subscribe(a, room.id);
-    await subscribe(b, room.id);
-
-    a.send(
-      {
-        type: "send",
-        room: room.id,
-        clientId: "hello-0001",
-        text: "hi bob 👋",
-        from: "bob",
-      } as never,
-    );
-    const ack = await a.next("ack", (frame) => frame.clientId === "hello-0001");
-    assert.equal(ack.seq, head + 1);
-    const seen = await b.next("message", (frame) => frame.room === room.id);
-    assert.deepEqual(
-      { seq: seen.seq, id: seen.id, from: seen.from, author: seen.author, text: seen.text },
-      { seq: head + 1, id: ack.id, from: alice.id, author: alice.name, text: "hi bob 👋" },
-    );
-    b.send({ type: "send", room: room.id, clientId: "reply-0001", text: "hi alice" });
-    const reply = await a.next("message", (frame) => frame.seq === head + 2);
-    assert.equal(reply.from, bob.id);
-    await a.close();
-    await b.close();
-  });
+  await withTestServer((server) =>
+    withRoom(
+      server.url,
+      ["alice", "bob"],
+      async ({ room, users: { alice, bob }, sockets, head }) => {
+        const { alice: a, bob: b } = sockets;
+        // Bob's join is in the log already (head); the first sent message comes after it.
+        a.send(
+          {
+            type: "send",
+            room: room.id,
+            clientId: "hello-0001",
+            text: "hi bob 👋",
+            from: "bob",
+          } as never,
+        );
+        const ack = await a.next("ack", (frame) => frame.clientId === "hello-0001");
+        assert.equal(ack.seq, head + 1);
+        const seen = await b.next("message", (frame) => frame.room === room.id);
+        assert.deepEqual(
+          { seq: seen.seq, id: seen.id, from: seen.from, author: seen.author, text: seen.text },
+          { seq: head + 1, id: ack.id, from: alice.id, author: alice.name, text: "hi bob 👋" },
+        );
+        b.send({ type: "send", room: room.id, clientId: "reply-0001", text: "hi alice" });
+        const reply = await a.next("message", (frame) => frame.seq === head + 2);
+        assert.equal(reply.from, bob.id);
+      },
+    )
+  );
 });
 
 Deno.test("a send retried with the same clientId is stored once and acked with the original", async () => {
@@ -76,39 +68,42 @@ Deno.test("a send retried with the same clientId is stored once and acked with t
 });
 
 Deno.test("resume after a disconnect delivers exactly the missed messages in order, then live ones", async () => {
-  await withTestServer(async (server) => {
-    const alice = await registerUser(server.url, "alice");
-    const bob = await registerUser(server.url, "bob");
-    const room = await createRoom(server.url, alice, [bob]);
-    const a = await openSocket(server.url, alice);
-    // Seqs below are counted from the room's head after Bob's join message.
-    const { head: base } = await subscribe(a, room.id);
-    const b1 = await openSocket(server.url, bob);
-    await subscribe(b1, room.id);
-    a.send({ type: "send", room: room.id, clientId: "before-0001", text: "m1" });
-    await b1.next("message", (frame) => frame.seq === base + 1);
-    await b1.close();
+  await withTestServer((server) =>
+    withRoom(server.url, ["alice", "bob"], async ({ room, users: { bob }, sockets, head }) => {
+      const { alice: a, bob: b1 } = sockets;
+      // Seqs below are counted from the room's head after Bob's join message.
+      const base = head;
+      a.send({ type: "send", room: room.id, clientId: "before-0001", text: "m1" });
+      await b1.next("message", (frame) => frame.seq === base + 1);
+      await b1.close();
 
-    for (let i = 2; i <= 6; i++) {
-      a.send({ type: "send", room: room.id, clientId: `missed-000${i}`, text: `m${i}` });
-    }
-    await a.next("ack", (frame) => frame.seq === base + 6);
+      for (let i = 2; i <= 6; i++) {
+        a.send({ type: "send", room: room.id, clientId: `missed-000${i}`, text: `m${i}` });
+      }
+      await a.next("ack", (frame) => frame.seq === base + 6);
 
-    const b2 = await openSocket(server.url, bob);
-    const subscribed = await subscribe(b2, room.id, base + 1);
-    assert.equal(subscribed.reset, false);
-    assert.equal(subscribed.head, base + 6);
-    await b2.waitForMessages(room.id, 5);
-    a.send({ type: "send", room: room.id, clientId: "after-00007", text: "m7" });
-    await b2.waitForMessages(room.id, 6);
-    assert.deepEqual(b2.messages(room.id).map((m) => m.text), ["m2", "m3", "m4", "m5", "m6", "m7"]);
-    assert.deepEqual(
-      b2.messages(room.id).map((m) => m.seq - base),
-      [2, 3, 4, 5, 6, 7],
-    );
-    await a.close();
-    await b2.close();
-  });
+      const b2 = await openSocket(server.url, bob);
+      const subscribed = await b2.subscribe(room.id, base + 1);
+      assert.equal(subscribed.reset, false);
+      assert.equal(subscribed.head, base + 6);
+      await b2.waitForMessages(room.id, 5);
+      a.send({ type: "send", room: room.id, clientId: "after-00007", text: "m7" });
+      await b2.waitForMessages(room.id, 6);
+      assert.deepEqual(b2.messages(room.id).map((m) => m.text), [
+        "m2",
+        "m3",
+        "m4",
+        "m5",
+        "m6",
+        "m7",
+      ]);
+      assert.deepEqual(
+        b2.messages(room.id).map((m) => m.seq - base),
+        [2, 3, 4, 5, 6, 7],
+      );
+      await b2.close();
+    })
+  );
 });
 
 Deno.test("history pages go backwards by seq and say when older messages remain", async () => {
@@ -137,7 +132,7 @@ Deno.test("malformed, oversized, binary and unknown frames get error frames and 
     const alice = await registerUser(server.url, "alice");
     const room = await createRoom(server.url, alice);
     const a = await openSocket(server.url, alice);
-    await subscribe(a, room.id);
+    await a.subscribe(room.id);
     const cases: [string | Uint8Array, ServerFrame["type"], string][] = [
       ["{not json", "error", "bad_frame"],
       [JSON.stringify({ type: "dance", ref: "u1" }), "error", "unknown_type"],
@@ -227,7 +222,7 @@ Deno.test("a non-member can neither subscribe to, read nor post into a room, exi
     const mallory = await registerUser(server.url, "mallory");
     const room = await createRoom(server.url, alice);
     const a = await openSocket(server.url, alice);
-    await subscribe(a, room.id);
+    await a.subscribe(room.id);
     a.send({ type: "send", room: room.id, clientId: "secret-001", text: "secret" });
     await a.next("ack");
 
@@ -262,28 +257,22 @@ Deno.test("a non-member can neither subscribe to, read nor post into a room, exi
 });
 
 Deno.test("leaving a room stops its live messages on open sockets at once", async () => {
-  await withTestServer(async (server) => {
-    const alice = await registerUser(server.url, "alice");
-    const bob = await registerUser(server.url, "bob");
-    const room = await createRoom(server.url, alice, [bob]);
-    const a = await openSocket(server.url, alice);
-    const b = await openSocket(server.url, bob);
-    await subscribe(a, room.id);
-    await subscribe(b, room.id);
-    const left = await fetch(`${server.url}/api/rooms/${room.id}/leave`, {
-      method: "POST",
-      headers: { cookie: bob.cookie, origin: server.url },
-    });
-    assert.equal(left.status, 204);
-    await b.next("unsubscribed", (frame) => frame.room === room.id);
-    a.send({ type: "send", room: room.id, clientId: "after-leave", text: "bob is gone" });
-    await a.next("message");
-    b.send({ type: "send", room: room.id, clientId: "ghost-0001", text: "boo", ref: "ghost" });
-    assert.equal((await b.next("error", (f) => f.ref === "ghost")).code, "not_member");
-    assert.equal(b.messages(room.id).length, 0);
-    await a.close();
-    await b.close();
-  });
+  await withTestServer((server) =>
+    withRoom(server.url, ["alice", "bob"], async ({ room, users: { bob }, sockets }) => {
+      const { alice: a, bob: b } = sockets;
+      const left = await fetch(`${server.url}/api/rooms/${room.id}/leave`, {
+        method: "POST",
+        headers: { cookie: bob.cookie, origin: server.url },
+      });
+      assert.equal(left.status, 204);
+      await b.next("unsubscribed", (frame) => frame.room === room.id);
+      a.send({ type: "send", room: room.id, clientId: "after-leave", text: "bob is gone" });
+      await a.next("message");
+      b.send({ type: "send", room: room.id, clientId: "ghost-0001", text: "boo", ref: "ghost" });
+      assert.equal((await b.next("error", (f) => f.ref === "ghost")).code, "not_member");
+      assert.equal(b.messages(room.id).length, 0);
+    })
+  );
 });
 
 Deno.test("logging out closes that session's live sockets and its cookie stops working", async () => {
@@ -313,9 +302,9 @@ Deno.test("typing notices reach the room's other members, not the typer nor outs
     const a = await openSocket(server.url, alice);
     const b = await openSocket(server.url, bob);
     const c = await openSocket(server.url, carol);
-    await subscribe(a, room.id);
-    await subscribe(b, room.id);
-    await subscribe(c, other.id);
+    await a.subscribe(room.id);
+    await b.subscribe(room.id);
+    await c.subscribe(other.id);
     for (let i = 0; i < 5; i++) a.send({ type: "typing", room: room.id });
     const notice = await b.next("typing");
     assert.deepEqual(notice, {
@@ -343,51 +332,51 @@ Deno.test("typing notices reach the room's other members, not the typer nor outs
 });
 
 Deno.test("a text frame of invalid UTF-8 changes nothing, and the server and other sockets carry on", async () => {
-  await withTestServer(async (server) => {
-    const alice = await registerUser(server.url, "alice");
-    const bob = await registerUser(server.url, "bob");
-    const room = await createRoom(server.url, alice, [bob]);
-    const b = await openSocket(server.url, bob);
-    await subscribe(b, room.id);
+  await withTestServer((server) =>
+    withRoom(server.url, ["alice", "bob"], async ({ room, users: { alice, bob }, sockets }) => {
+      const b = sockets.bob;
 
-    const raw = await rawUpgrade(server.url, { cookie: alice.cookie });
-    assert.equal(raw.status, 101);
-    const prefix = new TextEncoder().encode(
-      `{"type":"send","room":"${room.id}","clientId":"badutf8-01","text":"`,
-    );
-    const payload = new Uint8Array([
-      ...prefix,
-      0xff,
-      0xfe,
-      0xc3,
-      0x28,
-      ...new TextEncoder().encode('"}'),
-    ]);
-    await writeAll(raw.conn, clientFrame(payload));
-    const reader = new RawFrameReader(raw.conn, raw.rest);
-    // Deno's WebSocket layer drops a connection that sends invalid UTF-8 as text (RFC 6455
-    // §8.1): the frame never reaches the protocol handler.
-    await reader.readUntil(
-      () => reader.ended || reader.frames.some((f) => f.opcode === 0x8),
-      5_000,
-    );
-    assert.ok(reader.ended || reader.frames.some((f) => f.opcode === 0x8), "the socket was closed");
-    assert.equal(reader.frames.filter(isErrorOrAck).length, 0);
-    raw.conn.close();
+      const raw = await rawUpgrade(server.url, { cookie: alice.cookie });
+      assert.equal(raw.status, 101);
+      const prefix = new TextEncoder().encode(
+        `{"type":"send","room":"${room.id}","clientId":"badutf8-01","text":"`,
+      );
+      const payload = new Uint8Array([
+        ...prefix,
+        0xff,
+        0xfe,
+        0xc3,
+        0x28,
+        ...new TextEncoder().encode('"}'),
+      ]);
+      await writeAll(raw.conn, clientFrame(payload));
+      const reader = new RawFrameReader(raw.conn, raw.rest);
+      // Deno's WebSocket layer drops a connection that sends invalid UTF-8 as text (RFC 6455
+      // §8.1): the frame never reaches the protocol handler.
+      await reader.readUntil(
+        () => reader.ended || reader.frames.some((f) => f.opcode === 0x8),
+        5_000,
+      );
+      assert.ok(
+        reader.ended || reader.frames.some((f) => f.opcode === 0x8),
+        "the socket was closed",
+      );
+      assert.equal(reader.frames.filter(isErrorOrAck).length, 0);
+      raw.conn.close();
 
-    b.send({ type: "history", room: room.id, ref: "after-bad-utf8" });
-    const history = await b.next("history", (f) => f.ref === "after-bad-utf8");
-    assert.deepEqual(
-      history.messages.map((m) => m.text),
-      [`${bob.name} joined`],
-      "nothing was stored after Bob's join",
-    );
-    const a = await openSocket(server.url, alice);
-    a.send({ type: "send", room: room.id, clientId: "after-bad-01", text: "still here" });
-    await b.next("message", (m) => m.text === "still here");
-    await a.close();
-    await b.close();
-  });
+      b.send({ type: "history", room: room.id, ref: "after-bad-utf8" });
+      const history = await b.next("history", (f) => f.ref === "after-bad-utf8");
+      assert.deepEqual(
+        history.messages.map((m) => m.text),
+        [`${bob.name} joined`],
+        "nothing was stored after Bob's join",
+      );
+      const a = await openSocket(server.url, alice);
+      a.send({ type: "send", room: room.id, clientId: "after-bad-01", text: "still here" });
+      await b.next("message", (m) => m.text === "still here");
+      await a.close();
+    }, { connect: ["bob"] })
+  );
 });
 
 function isErrorOrAck(frame: { opcode: number; payload: Uint8Array }): boolean {

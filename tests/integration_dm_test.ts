@@ -8,6 +8,7 @@
 import assert from "node:assert/strict";
 import type { DirectRoom, RoomLists } from "../lib/common/api_types.ts";
 import { api, befriend, openSocket, registerUser, type TestUser } from "./helpers/chat_client.ts";
+import { subscribeAll } from "./helpers/room_fixture.ts";
 import { type TestServer, withTestServer } from "./helpers/test_server.ts";
 
 async function openDm(server: TestServer, user: TestUser, other: TestUser) {
@@ -49,10 +50,7 @@ Deno.test("opening a conversation shows it live to the other user, and messages 
 
     const room = opened.body.room.id;
     const a = await openSocket(server.url, alice);
-    for (const socket of [a, b]) {
-      socket.send({ type: "subscribe", room, ref: "s" });
-      await socket.next("subscribed");
-    }
+    await subscribeAll([a, b], room);
     a.send({ type: "send", room, clientId: "dm-hello-1", text: "hi bob" });
     const seen = await b.next("message", (f) => f.room === room);
     assert.equal(seen.text, "hi bob");

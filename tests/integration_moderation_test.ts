@@ -15,6 +15,7 @@ import type {
 import { keys } from "../lib/kv/kv_keys.ts";
 import { api, openSocket, registerUser, type TestUser } from "./helpers/chat_client.ts";
 import { FakeClock } from "../lib/common/testing/fake_clock.ts";
+import { subscribeAll } from "./helpers/room_fixture.ts";
 import { type TestServer, withTestServer } from "./helpers/test_server.ts";
 
 function withServer(
@@ -145,8 +146,7 @@ Deno.test("a muted member reads the room but every send is refused with muted, a
     assert.equal(await act(server, owner, room, bob!, "mute"), 204);
     const headBefore = (await server.kv.get<number>(keys.roomHead(room))).value;
     const b = await openSocket(server.url, bob!);
-    b.send({ type: "subscribe", room, ref: "s" });
-    await b.next("subscribed");
+    await b.subscribe(room);
     b.send({ type: "send", room, clientId: "muted-0001", text: "can I talk?", ref: "m" });
     const refused = await b.next("error", (f) => f.ref === "m");
     assert.equal(refused.code, "muted");
@@ -186,10 +186,7 @@ Deno.test("a kicked member's live socket stops receiving at once and history ans
     const { owner, room, users: [bob] } = await roomWith(server, 1);
     const o = await openSocket(server.url, owner);
     const b = await openSocket(server.url, bob!);
-    for (const socket of [o, b]) {
-      socket.send({ type: "subscribe", room, ref: "s" });
-      await socket.next("subscribed");
-    }
+    await subscribeAll([o, b], room);
     assert.equal(await act(server, owner, room, bob!, "kick"), 204);
     await b.next("unsubscribed", (f) => f.room === room);
     const notice = await b.next("user_event", (f) => f.event.kind === "room_removed");
@@ -369,8 +366,7 @@ Deno.test("the owner cannot leave until ownership is transferred; delete drops t
     });
 
     const c = await openSocket(server.url, carol!);
-    c.send({ type: "subscribe", room, ref: "s" });
-    await c.next("subscribed");
+    await c.subscribe(room);
     assert.equal((await api(server.url, bob!, "DELETE", `/api/rooms/${room}`)).status, 204);
     await c.next("unsubscribed", (f) => f.room === room);
     c.send({ type: "history", room, ref: "h" });
@@ -405,8 +401,7 @@ Deno.test("owners invite only friends; the invitee sees the room live, and renam
       403,
     );
 
-    f.send({ type: "subscribe", room, ref: "s" });
-    await f.next("subscribed");
+    await f.subscribe(room);
     const renamed = await api(server.url, owner, "PATCH", `/api/rooms/${room}`, {
       name: "renamed",
       topic: "new topic",

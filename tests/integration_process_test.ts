@@ -6,6 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { createRoom, registerUser, TestSocket, type TestUser } from "./helpers/chat_client.ts";
+import { subscribeAll } from "./helpers/room_fixture.ts";
 import { spawnServer } from "./helpers/server_process.ts";
 
 async function connect(url: string, user: TestUser): Promise<{ socket: TestSocket; node: string }> {
@@ -76,11 +77,7 @@ Deno.test("with deno serve --parallel, a flood sent through one worker reaches a
       if (candidate.node !== sender.node) receiver = candidate;
     }
     assert.ok(receiver, "no connection landed on a second worker");
-    let head = 0;
-    for (const socket of [sender.socket, receiver.socket]) {
-      socket.send({ type: "subscribe", room: room.id, ref: "sub" });
-      head = (await socket.next("subscribed")).head;
-    }
+    const head = await subscribeAll([sender.socket, receiver.socket], room.id);
     // The flood follows what the setup stored (Bob's join message).
     const seqs = (count: number) => Array.from({ length: count }, (_, i) => head + i + 1);
 

@@ -11,8 +11,7 @@ import { withRedisPair } from "./helpers/server_process.ts";
 async function subscribed(url: string, user: TestUser, room: string) {
   const socket = new TestSocket(url, user);
   const welcome = await socket.next("welcome");
-  socket.send({ type: "subscribe", room, ref: "sub" });
-  const { head } = await socket.next("subscribed");
+  const { head } = await socket.subscribe(room);
   return { socket, node: welcome.node, head };
 }
 

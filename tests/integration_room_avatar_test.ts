@@ -7,8 +7,9 @@
  */
 import assert from "node:assert/strict";
 import type { InviteLinkView, RoomLists, RoomSummary } from "../lib/common/api_types.ts";
-import { api, createRoom, registerUser, TestSocket, type TestUser } from "./helpers/chat_client.ts";
+import { api, createRoom, registerUser, type TestUser } from "./helpers/chat_client.ts";
 import { encodePng } from "./helpers/png.ts";
+import { withRoom } from "./helpers/room_fixture.ts";
 import { type TestServer, withTestServer } from "./helpers/test_server.ts";
 
 const PNG = encodePng(8, 8, () => [20, 120, 220]);
@@ -51,15 +52,10 @@ async function privateRoom(server: TestServer, owner: TestUser, member: TestUser
 }
 
 Deno.test("the owner sets a room picture: members see it in the room list, live, with a system message", async () => {
-  await withTestServer(async (server) => {
-    const owner = await registerUser(server.url, "owner");
-    const member = await registerUser(server.url, "member");
-    const room = await createRoom(server.url, owner, [member]);
-    const socket = new TestSocket(server.url, member);
-    try {
-      await socket.next("welcome");
-      socket.send({ type: "subscribe", room: room.id });
-      await socket.next("subscribed", (frame) => frame.room === room.id);
+  await withTestServer((server) =>
+    withRoom(server.url, ["owner", "member"], async ({ room, users, sockets }) => {
+      const { owner, member } = users;
+      const socket = sockets.member;
       assert.equal((await setPicture(server, owner, room.id)).status, 204);
       const url = await pictureOf(server, member, room.id);
       assert.match(url!, new RegExp(`^/api/avatars/rooms/${room.id}/[\\w-]+$`));
@@ -69,10 +65,8 @@ Deno.test("the owner sets a room picture: members see it in the room list, live,
       const response = await fetch(`${server.url}${url}`, { headers: { cookie: member.cookie } });
       assert.equal(response.headers.get("content-type"), "image/png");
       assert.deepEqual(new Uint8Array(await response.arrayBuffer()), PNG);
-    } finally {
-      await socket.close();
-    }
-  });
+    }, { connect: ["member"] })
+  );
 });
 
 Deno.test("a plain member cannot set or remove the room picture (403), a non-member gets 404, and nothing changes", async () => {

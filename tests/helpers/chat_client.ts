@@ -133,6 +133,19 @@ export class TestSocket {
     return found()!;
   }
 
+  /**
+   * Subscribes to `room` (from after seq `after`, when given) and waits for the `subscribed`
+   * frame that answers this very request (matched by a fresh `ref`); returns it.
+   */
+  async subscribe(
+    room: string,
+    after?: number,
+  ): Promise<Extract<ServerFrame, { type: "subscribed" }>> {
+    const ref = crypto.randomUUID().slice(0, 8);
+    this.send({ type: "subscribe", room, after, ref });
+    return await this.next("subscribed", (frame) => frame.ref === ref);
+  }
+
   /** Message frames received for a room, in arrival order. */
   messages(room: string): Extract<ServerFrame, { type: "message" }>[] {
     return this.frames.filter((frame): frame is Extract<ServerFrame, { type: "message" }> =>
