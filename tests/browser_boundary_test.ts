@@ -1,8 +1,8 @@
 /**
  * The browser boundary: everything the browser bundle can reach stays browser-safe. The roots
- * are the bundle entry (`client.ts`) and every module of `client/`, `islands/` and
- * `lib/common/` (tests aside), so a module nothing imports yet is held to the rule too. The
- * graph is Deno's own (`deno info --json`), not a scan of import lines.
+ * are the bundle entry (`client.ts`) and every module under `client/`, `islands/` and
+ * `lib/common/`, test fakes included and tests aside, so a module nothing imports yet is held
+ * to the rule too. The graph is Deno's own (`deno info --json`), not a scan of import lines.
  *
  * @module
  */
@@ -24,13 +24,15 @@ interface GraphModule {
 
 async function browserGraph(): Promise<GraphModule[]> {
   const roots = ["client.ts"];
-  for (const folder of ["client/", "islands/", "lib/common/"]) {
+  const walk = async (folder: string) => {
     for await (const entry of Deno.readDir(new URL(folder, root))) {
-      if (entry.isFile && /\.tsx?$/.test(entry.name) && !/_test\.tsx?$/.test(entry.name)) {
+      if (entry.isDirectory) await walk(`${folder}${entry.name}/`);
+      else if (/\.tsx?$/.test(entry.name) && !/_test\.tsx?$/.test(entry.name)) {
         roots.push(folder + entry.name);
       }
     }
-  }
+  };
+  for (const folder of ["client/", "islands/", "lib/common/"]) await walk(folder);
   const dir = await Deno.makeTempDir();
   try {
     const entry = `${dir}/entry.ts`;
