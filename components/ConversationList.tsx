@@ -1,4 +1,4 @@
-import type { Conversation, DirectRoom } from "../lib/common/api_types.ts";
+import type { Conversation } from "../lib/common/api_types.ts";
 import { type ChatMessage, SYSTEM_SENDER } from "../lib/common/protocol.ts";
 import { byActivity, withNewest } from "../client/conversations_api.ts";
 import { formatFullDate, formatTime } from "../client/format_time.ts";
@@ -9,10 +9,8 @@ import PresenceDot from "./PresenceDot.tsx";
 
 /** Props of {@linkcode ConversationList}. */
 export interface ConversationListProps {
-  /** Conversations loaded so far, in any order. */
+  /** Conversations loaded so far, in any order; a DM's peer is their current profile. */
   conversations: readonly Conversation[];
-  /** The user's direct conversations, for the peers' current display names and avatars. */
-  direct: readonly DirectRoom[];
   /** The signed-in user's id (their own messages preview as "You"). */
   userId: string;
   /** Id of the room shown in the main pane. */
@@ -42,8 +40,7 @@ export interface ConversationListProps {
  * conversation shows a green dot while the peer is online.
  */
 export default function ConversationList(props: ConversationListProps) {
-  const { direct, userId, selected, unreadOf, newestOf, isOnline, nameOf, onSelect } = props;
-  const peers = new Map(direct.map((dm) => [dm.id, dm.peer]));
+  const { userId, selected, unreadOf, newestOf, isOnline, nameOf, onSelect } = props;
   const items = props.conversations.map((c) => withNewest(c, newestOf(c.room.id)))
     .sort(byActivity);
   return (
@@ -55,7 +52,7 @@ export default function ConversationList(props: ConversationListProps) {
           <ul class="room-list conversation-list">
             {items.map(({ room, last }) => {
               const isDm = room.kind === "direct";
-              const peer = isDm ? peers.get(room.id) ?? room.peer : undefined;
+              const peer = isDm ? room.peer : undefined;
               const label = peer ? `@ ${peer.displayName}` : `# ${room.name}`;
               const unread = room.id === selected ? 0 : unreadOf(room.id);
               return (

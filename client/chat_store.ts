@@ -1,0 +1,477 @@
+/**
+ * The chat island's state in one place: the conversations the user is in (the single source
+ * of "my rooms" and "my DMs"), the selected one, Discover, friends, the own profile and the
+ * view's flags, with a method for every change the island makes.
+ *
+ * @module
+ */
+import { batch, computed, type ReadonlySignal, type Signal, signal } from "@preact/signals";
+import type {
+  Conversation,
+  ConversationPage,
+  DirectRoom,
+  DiscoverPage,
+  FriendLists,
+  PublicProfile,
+  RoomLists,
+  RoomSummary,
+} from "../lib/common/api_types.ts";
+import { listConversations } from "./conversations_api.ts";
+import { listFriends, openDm } from "./friends_api.ts";
+import * as rooms from "./rooms_api.ts";
+
+/** What the page brought: the island's props. */
+export interface ChatStoreInit {
+  /** The user's group rooms (newest first) and the first Discover page. */
+  rooms: RoomLists;
+  /** Every direct conversation of the user. */
+  dms: readonly DirectRoom[];
+  /** The first page of the conversation list. */
+  conversations: ConversationPage;
+  /** The user's own profile; its id is the user's. */
+  profile: PublicProfile;
+  /** Friends and requests. */
+  friends: FriendLists;
+}
+
+/** The HTTP calls the store makes; the browser modules by default, fakes in tests. */
+export interface ChatStoreApi {
+  /** `GET /api/rooms`. */
+  listRooms(): Promise<RoomLists>;
+  /** `GET /api/conversations`. */
+  listConversations(cursor?: string): Promise<ConversationPage>;
+  /** `GET /api/rooms/discover`. */
+  discoverRooms(cursor: string): Promise<DiscoverPage>;
+  /** `POST /api/rooms`. */
+  createRoom(
+    name: string,
+    topic: string | undefined,
+    visibility: "public" | "private",
+  ): Promise<RoomSummary>;
+  /** `POST /api/rooms/:id/join`. */
+  joinRoom(id: string): Promise<RoomSummary>;
+  /** `POST /api/rooms/:id/leave`. */
+  leaveRoom(id: string): Promise<void>;
+  /** `POST /api/dms`. */
+  openDm(username: string): Promise<DirectRoom>;
+  /** `GET /api/friends`. */
+  listFriends(): Promise<FriendLists>;
+}
+
+/** Options of {@linkcode ChatStore}. */
+export interface ChatStoreOptions {
+  /** HTTP calls; the real ones by default. */
+  api?: ChatStoreApi;
+  /** Milliseconds since the epoch, for the activity of a conversation added live. */
+  now?: () => number;
+}
+
+/** The room the main pane shows; `peer` for a direct conversation. */
+export interface ShownRoom {
+  /** The room; for a DM, the peer's display name, status and avatar as name, topic, picture. */
+  room: RoomSummary;
+  /** The other member of a direct conversation. */
+  peer?: PublicProfile;
+}
+
+/**
+ * One conversation the user is in. `listed` says whether the sidebar lists it: its page was
+ * loaded, or it became active while the page was open. The others (known from the room and
+ * DM lists the page brought) can still be shown by their link.
+ */
+interface Entry {
+  conversation: Conversation;
+  listed: boolean;
+}
+
+const defaultApi: ChatStoreApi = {
+  listRooms: rooms.listRooms,
+  listConversations: (cursor) => listConversations(cursor),
+  discoverRooms: rooms.discoverRooms,
+  createRoom: rooms.createRoom,
+  joinRoom: rooms.joinRoom,
+  leaveRoom: rooms.leaveRoom,
+  openDm,
+  listFriends,
+};
+
+/**
+ * The chat island's state. Every conversation the user is in is held once; the listed
+ * conversations, the joined group rooms, the DMs and the shown room are computed from it.
+ *
+ * Create it inside a component (never at module level: server module state is shared by every
+ * request). Components read its signals; the island calls its methods. The methods that call
+ * the API report a failure in {@linkcode ChatStore.sidebarError} or
+ * {@linkcode ChatStore.roomError}.
+ *
+ * @example
+ * ```ts
+ * const store = new ChatStore(props);
+ * store.select("r1");
+ * store.shown.value?.room.name;
+ * ```
+ */
+export class ChatStore {
+  readonly #entries: Signal<ReadonlyMap<string, Entry>>;
+  readonly #api: ChatStoreApi;
+  readonly #now: () => number;
+  readonly #userId: string;
+  #refreshes = 0;
+
+  /** The own profile. */
+  readonly profile: Signal<PublicProfile>;
+  /** Friends and requests. */
+  readonly friends: Signal<FriendLists>;
+  /** Public rooms to join: the pages loaded so far. */
+  readonly discover = signal<readonly RoomSummary[]>([]);
+  /** Cursor of the next Discover page; undefined on the last. */
+  readonly discoverCursor = signal<string | undefined>(undefined);
+  /** Cursor of the next conversation page; undefined on the last. */
+  readonly conversationsCursor = signal<string | undefined>(undefined);
+  /** Id of the room the link (`location.hash`) names, if any. */
+  readonly selectedId = signal<string | null>(null);
+  /** A conversation page is loading. */
+  readonly loadingMore = signal(false);
+  /** A Discover page is loading. */
+  readonly loadingDiscover = signal(false);
+  /** Id of the room being joined from Discover. */
+  readonly joining = signal<string | null>(null);
+  /** Why the last sidebar action (join, open a DM, load a page, refresh) failed. */
+  readonly sidebarError = signal<string | null>(null);
+  /** Why leaving the shown room failed. */
+  readonly roomError = signal<string | null>(null);
+  /** The sidebar is open as a drawer (narrow screens). */
+  readonly menuOpen = signal(false);
+  /** The profile editor is open. */
+  readonly editingProfile = signal(false);
+  /** The shown room's settings panel is open. */
+  readonly settingsOpen = signal(false);
+
+  /** Conversations the sidebar lists, in no particular order (the list sorts them). */
+  readonly conversations: ReadonlySignal<readonly Conversation[]>;
+  /** Group rooms the user is in, newest first (as the server lists them). */
+  readonly joined: ReadonlySignal<readonly RoomSummary[]>;
+  /** Direct conversations of the user. */
+  readonly dms: ReadonlySignal<readonly DirectRoom[]>;
+  /** The room the main pane shows: the selected one, else the first joined room, else none. */
+  readonly shown: ReadonlySignal<ShownRoom | null>;
+  /** Id of {@linkcode ChatStore.shown}'s room, changing only when another room is shown. */
+  readonly shownId: ReadonlySignal<string | null>;
+
+  /**
+   * @param init The island's props.
+   * @param options Fakes for tests.
+   */
+  constructor(init: ChatStoreInit, options: ChatStoreOptions = {}) {
+    this.#api = options.api ?? defaultApi;
+    this.#now = options.now ?? Date.now;
+    this.#userId = init.profile.id;
+    this.profile = signal(init.profile);
+    this.friends = signal(init.friends);
+    this.#entries = signal(entriesOf(init.rooms.joined, init.dms, init.conversations));
+    this.#setLists(init.rooms, init.conversations);
+    const entries = computed(() => [...this.#entries.value.values()]);
+    this.conversations = computed(() =>
+      entries.value.filter((entry) => entry.listed).map((entry) => entry.conversation)
+    );
+    this.joined = computed(() =>
+      entries.value.flatMap(({ conversation: { room } }) => room.kind === "group" ? [room] : [])
+        .sort((a, b) => b.createdAt - a.createdAt)
+    );
+    this.dms = computed(() =>
+      entries.value.flatMap(({ conversation: { room } }) =>
+        room.kind === "direct" ? [{ id: room.id, peer: room.peer, createdAt: room.createdAt }] : []
+      )
+    );
+    this.shown = computed(() => {
+      const id = this.selectedId.value;
+      const room = id === null ? undefined : this.#entries.value.get(id)?.conversation.room;
+      if (room?.kind === "direct") return { room: peerRoom(room), peer: room.peer };
+      // A DM is shown only when selected; with none selected, the first group room is.
+      const group = room ?? this.joined.value[0];
+      return group ? { room: group } : null;
+    });
+    this.shownId = computed(() => this.shown.value?.room.id ?? null);
+  }
+
+  /** Shows a room the user picked in the sidebar, and closes the drawer. */
+  select(id: string): void {
+    batch(() => {
+      this.selectedId.value = id;
+      this.menuOpen.value = false;
+    });
+  }
+
+  /** Forgets what was shown in the previous room: its settings panel and its error. */
+  shownRoomChanged(): void {
+    batch(() => {
+      this.roomError.value = null;
+      this.settingsOpen.value = false;
+    });
+  }
+
+  /**
+   * Takes a group room the user joined, created or was added to, or a listed room's new name,
+   * topic or picture: listed at the top when not listed yet, gone from Discover.
+   */
+  roomJoined(room: RoomSummary): void {
+    batch(() => {
+      // The room replaces the old one: a removed picture must not linger.
+      this.#upsert(room.id, { ...room, kind: "group" });
+      this.discover.value = this.discover.value.filter((item) => item.id !== room.id);
+    });
+  }
+
+  /** Takes a direct conversation opened by either member: listed at the top when not yet. */
+  dmOpened(dm: DirectRoom): void {
+    this.#upsert(dm.id, directRoom(dm));
+  }
+
+  /** Drops a room the user left, and selects none (the first joined room is shown). */
+  roomLeft(id: string): void {
+    batch(() => {
+      const entries = new Map(this.#entries.value);
+      entries.delete(id);
+      this.#entries.value = entries;
+      this.selectedId.value = null;
+    });
+  }
+
+  /** Takes a changed profile: the own one, or a DM peer's. */
+  profileChanged(profile: PublicProfile): void {
+    batch(() => {
+      if (profile.id === this.#userId) this.profile.value = profile;
+      const entries = new Map(this.#entries.value);
+      for (const [id, entry] of entries) {
+        const room = entry.conversation.room;
+        if (room.kind !== "direct" || room.peer.id !== profile.id) continue;
+        const changed = directRoom({ id, peer: profile, createdAt: room.createdAt });
+        entries.set(id, { ...entry, conversation: { ...entry.conversation, room: changed } });
+      }
+      this.#entries.value = entries;
+    });
+  }
+
+  /**
+   * Starts over from fresh lists (after a reconnect, or when a room was removed): the group
+   * rooms and the listed conversations are replaced, the DMs kept.
+   */
+  replaceLists(lists: RoomLists, page: ConversationPage): void {
+    batch(() => {
+      this.#entries.value = entriesOf(lists.joined, this.dms.peek(), page);
+      this.#setLists(lists, page);
+    });
+  }
+
+  /** Lists the conversations of the next page that are not listed yet. */
+  addConversationPage(page: ConversationPage): void {
+    batch(() => {
+      const entries = new Map(this.#entries.value);
+      for (const conversation of page.conversations) {
+        if (entries.get(conversation.room.id)?.listed) continue;
+        entries.set(conversation.room.id, { conversation, listed: true });
+      }
+      this.#entries.value = entries;
+      this.conversationsCursor.value = page.nextCursor;
+    });
+  }
+
+  /** Adds the rooms of the next Discover page that are neither joined nor listed yet. */
+  addDiscoverPage(page: DiscoverPage): void {
+    batch(() => {
+      const known = new Set([...this.joined.value, ...this.discover.value].map((room) => room.id));
+      const fresh = page.rooms.filter((room) => !known.has(room.id));
+      this.discover.value = [...this.discover.value, ...fresh];
+      this.discoverCursor.value = page.nextCursor;
+    });
+  }
+
+  /** Reads the room lists again; an answer overtaken by a later refresh is dropped. */
+  async refresh(): Promise<void> {
+    const mine = ++this.#refreshes;
+    try {
+      const [lists, page] = await Promise.all([
+        this.#api.listRooms(),
+        this.#api.listConversations(),
+      ]);
+      if (mine === this.#refreshes) this.replaceLists(lists, page);
+    } catch (error) {
+      this.sidebarError.value = messageOf(error);
+    }
+  }
+
+  /** Reads the friend lists again; a failure keeps them (the next notice reads them again). */
+  async refreshFriends(): Promise<void> {
+    try {
+      this.friends.value = await this.#api.listFriends();
+    } catch {
+      // Kept as is; the next notice or reconnect refreshes again.
+    }
+  }
+
+  /** Loads the next conversation page, unless one is loading or none is left. */
+  async loadMoreConversations(): Promise<void> {
+    const cursor = this.conversationsCursor.peek();
+    if (cursor === undefined || this.loadingMore.peek()) return;
+    await this.#loading(this.loadingMore, async () => {
+      this.addConversationPage(await this.#api.listConversations(cursor));
+    });
+  }
+
+  /** Loads the next Discover page, unless one is loading or none is left. */
+  async loadMoreDiscover(): Promise<void> {
+    const cursor = this.discoverCursor.peek();
+    if (cursor === undefined || this.loadingDiscover.peek()) return;
+    await this.#loading(this.loadingDiscover, async () => {
+      this.addDiscoverPage(await this.#api.discoverRooms(cursor));
+    });
+  }
+
+  /**
+   * Creates a room and selects it.
+   *
+   * @returns The room, to put in the link.
+   * @throws {ApiRequestError} When the server refuses (the form shows why).
+   */
+  async createRoom(
+    name: string,
+    topic: string,
+    visibility: "public" | "private",
+  ): Promise<RoomSummary> {
+    const room = await this.#api.createRoom(name, topic || undefined, visibility);
+    this.#show(room);
+    return room;
+  }
+
+  /**
+   * Joins a room from Discover and selects it.
+   *
+   * @returns The room, or null when the server refused (see `sidebarError`).
+   */
+  async joinRoom(id: string): Promise<RoomSummary | null> {
+    this.joining.value = id;
+    this.sidebarError.value = null;
+    try {
+      const room = await this.#api.joinRoom(id);
+      this.#show(room);
+      return room;
+    } catch (error) {
+      this.sidebarError.value = messageOf(error);
+      return null;
+    } finally {
+      this.joining.value = null;
+    }
+  }
+
+  /**
+   * Opens the direct conversation with a friend and selects it.
+   *
+   * @returns The conversation, or null when the server refused (see `sidebarError`).
+   */
+  async messageFriend(friend: PublicProfile): Promise<DirectRoom | null> {
+    this.sidebarError.value = null;
+    try {
+      const dm = await this.#api.openDm(friend.name);
+      batch(() => {
+        this.dmOpened(dm);
+        this.select(dm.id);
+      });
+      return dm;
+    } catch (error) {
+      this.sidebarError.value = messageOf(error);
+      return null;
+    }
+  }
+
+  /**
+   * Leaves a group room, then reads the lists again.
+   *
+   * @returns Whether the user left (else see `roomError`).
+   */
+  async leaveRoom(id: string): Promise<boolean> {
+    this.roomError.value = null;
+    try {
+      await this.#api.leaveRoom(id);
+    } catch (error) {
+      this.roomError.value = messageOf(error);
+      return false;
+    }
+    this.roomLeft(id);
+    void this.refresh();
+    return true;
+  }
+
+  #show(room: RoomSummary): void {
+    batch(() => {
+      this.roomJoined(room);
+      this.select(room.id);
+    });
+  }
+
+  /** Sets the lists' cursors and Discover from fresh lists. */
+  #setLists(lists: RoomLists, page: ConversationPage): void {
+    this.discover.value = lists.discover;
+    this.discoverCursor.value = lists.discoverCursor;
+    this.conversationsCursor.value = page.nextCursor;
+  }
+
+  /** Puts a conversation's room, listing it at the top when it was not listed. */
+  #upsert(id: string, room: Conversation["room"]): void {
+    const entries = new Map(this.#entries.value);
+    const old = entries.get(id);
+    const conversation: Conversation = old?.listed
+      ? { ...old.conversation, room }
+      : { room, activity: this.#now() };
+    entries.set(id, { conversation, listed: true });
+    this.#entries.value = entries;
+  }
+
+  async #loading(flag: { value: boolean }, work: () => Promise<void>): Promise<void> {
+    flag.value = true;
+    try {
+      await work();
+    } catch (error) {
+      this.sidebarError.value = messageOf(error);
+    } finally {
+      flag.value = false;
+    }
+  }
+}
+
+/** Every conversation the user is in: the group rooms, the DMs, then the listed page. */
+function entriesOf(
+  groups: readonly RoomSummary[],
+  dms: readonly DirectRoom[],
+  page: ConversationPage,
+): Map<string, Entry> {
+  const entries = new Map<string, Entry>();
+  // The activity of an unlisted conversation is unknown; it is set when it gets listed.
+  for (const room of groups) {
+    entries.set(room.id, {
+      conversation: { room: { ...room, kind: "group" }, activity: 0 },
+      listed: false,
+    });
+  }
+  for (const dm of dms) {
+    entries.set(dm.id, { conversation: { room: directRoom(dm), activity: 0 }, listed: false });
+  }
+  for (const conversation of page.conversations) {
+    entries.set(conversation.room.id, { conversation, listed: true });
+  }
+  return entries;
+}
+
+/** A DM as a conversation's room: the peer's display name, status and avatar. */
+function directRoom(dm: DirectRoom): Conversation["room"] {
+  return { ...peerRoom(dm), kind: "direct", peer: dm.peer };
+}
+
+/** A DM as a room summary: the peer's display name, status and avatar. */
+function peerRoom(dm: { id: string; createdAt: number; peer: PublicProfile }): RoomSummary {
+  const { id, createdAt, peer } = dm;
+  return { id, name: peer.displayName, topic: peer.status, createdAt, avatarUrl: peer.avatarUrl };
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

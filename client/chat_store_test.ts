@@ -1,0 +1,443 @@
+import assert from "node:assert/strict";
+import type {
+  Conversation,
+  ConversationPage,
+  DirectRoom,
+  FriendLists,
+  PublicProfile,
+  RoomLists,
+  RoomSummary,
+} from "../lib/common/api_types.ts";
+import { ChatStore, type ChatStoreApi, type ChatStoreInit } from "./chat_store.ts";
+
+const NOW = 1_000_000;
+
+const room = (id: string, createdAt = 1, extra: Partial<RoomSummary> = {}): RoomSummary => ({
+  id,
+  name: `room ${id}`,
+  topic: "",
+  createdAt,
+  ...extra,
+});
+const person = (id: string, displayName = id): PublicProfile => ({
+  id,
+  name: id,
+  displayName,
+  status: "",
+});
+const dm = (id: string, peer: PublicProfile): DirectRoom => ({ id, peer, createdAt: 5 });
+const group = (summary: RoomSummary, activity: number): Conversation => ({
+  room: { ...summary, kind: "group" },
+  activity,
+});
+const direct = (item: DirectRoom, activity: number): Conversation => ({
+  room: {
+    id: item.id,
+    name: item.peer.displayName,
+    topic: item.peer.status,
+    createdAt: item.createdAt,
+    kind: "direct",
+    peer: item.peer,
+  },
+  activity,
+});
+const noFriends: FriendLists = { friends: [], incoming: [], outgoing: [], blocked: [] };
+const me = person("me");
+
+/** The island's props: the rooms, DMs, the first conversation page and the Discover page. */
+function init(options: {
+  joined?: RoomSummary[];
+  dms?: DirectRoom[];
+  listed?: Conversation[];
+  next?: string;
+  discover?: RoomSummary[];
+  discoverCursor?: string;
+}): ChatStoreInit {
+  const rooms: RoomLists = { joined: options.joined ?? [], discover: options.discover ?? [] };
+  if (options.discoverCursor) rooms.discoverCursor = options.discoverCursor;
+  const conversations: ConversationPage = { conversations: options.listed ?? [] };
+  if (options.next) conversations.nextCursor = options.next;
+  return { rooms, dms: options.dms ?? [], conversations, profile: me, friends: noFriends };
+}
+
+/** An API whose every call fails unless the test gives it. */
+function fakeApi(calls: Partial<ChatStoreApi> = {}): ChatStoreApi {
+  const unexpected = () => Promise.reject(new Error("unexpected call"));
+  return {
+    listRooms: unexpected,
+    listConversations: unexpected,
+    discoverRooms: unexpected,
+    createRoom: unexpected,
+    joinRoom: unexpected,
+    leaveRoom: unexpected,
+    openDm: unexpected,
+    listFriends: unexpected,
+    ...calls,
+  };
+}
+
+function store(props: ChatStoreInit, api: Partial<ChatStoreApi> = {}): ChatStore {
+  return new ChatStore(props, { api: fakeApi(api), now: () => NOW });
+}
+
+/** Lets every settled promise's callbacks run. */
+const flushPromises = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+const ids = (items: readonly { id: string }[]) => items.map((item) => item.id);
+const listedIds = (chat: ChatStore) => chat.conversations.value.map((item) => item.room.id);
+
+/** A promise and the function that settles it, to hold an API answer back. */
+function deferred<T>(): { promise: Promise<T>; resolve: (value: T) => void } {
+  let resolve!: (value: T) => void;
+  const promise = new Promise<T>((done) => resolve = done);
+  return { promise, resolve };
+}
+
+Deno.test("ChatStore derives joined rooms and DMs from one set of conversations", () => {
+  const bob = dm("dm_b", person("bob"));
+  const chat = store(init({
+    joined: [room("new", 3), room("old", 1)],
+    dms: [bob],
+    listed: [group(room("old", 1), 50), direct(bob, 40)],
+  }));
+  assert.deepEqual(ids(chat.joined.value), ["new", "old"]);
+  assert.deepEqual(chat.dms.value, [bob]);
+  assert.deepEqual(listedIds(chat), ["old", "dm_b"], "only the page is listed");
+});
+
+Deno.test("ChatStore.joined lists group rooms newest first, whatever the order they came in", () => {
+  const chat = store(init({ joined: [room("a", 1)], listed: [group(room("b", 9), 5)] }));
+  chat.roomJoined(room("c", 4));
+  assert.deepEqual(ids(chat.joined.value), ["b", "c", "a"]);
+});
+
+Deno.test("ChatStore.shown is the selected room, else the newest joined room, else none", () => {
+  const chat = store(init({ joined: [room("a", 2), room("b", 1)] }));
+  assert.equal(chat.shown.value?.room.id, "a");
+  chat.select("b");
+  assert.equal(chat.shown.value?.room.id, "b");
+  chat.selectedId.value = "not-mine";
+  assert.equal(chat.shown.value?.room.id, "a");
+  assert.equal(store(init({})).shown.value, null);
+});
+
+Deno.test("ChatStore.shown finds an unlisted room by its link", () => {
+  const chat = store(init({ joined: [room("a", 2), room("far", 1)], listed: [] }));
+  chat.selectedId.value = "far";
+  assert.equal(chat.shown.value?.room.name, "room far");
+});
+
+Deno.test("ChatStore.shown shows a selected DM as its peer, and never picks a DM by itself", () => {
+  const peer = { ...person("bob", "Bob B."), status: "away", avatarUrl: "/a/bob" };
+  const chat = store(init({ dms: [dm("dm_b", peer)] }));
+  assert.equal(chat.shown.value, null);
+  chat.select("dm_b");
+  assert.deepEqual(chat.shown.value, {
+    room: { id: "dm_b", name: "Bob B.", topic: "away", createdAt: 5, avatarUrl: "/a/bob" },
+    peer,
+  });
+});
+
+Deno.test("ChatStore.select() closes the drawer; setting selectedId alone does not", () => {
+  const chat = store(init({ joined: [room("a"), room("b")] }));
+  chat.menuOpen.value = true;
+  chat.selectedId.value = "b";
+  assert.equal(chat.menuOpen.value, true);
+  chat.select("a");
+  assert.equal(chat.menuOpen.value, false);
+});
+
+Deno.test("ChatStore.shownId changes only when another room is shown", () => {
+  const chat = store(init({ joined: [room("a", 2), room("b", 1)] }));
+  const seen: (string | null)[] = [];
+  const stop = chat.shownId.subscribe((id) => seen.push(id));
+  chat.selectedId.value = "a";
+  chat.roomJoined(room("a", 2, { name: "renamed" }));
+  chat.select("b");
+  stop();
+  assert.deepEqual(seen, ["a", "b"]);
+});
+
+Deno.test("ChatStore.shownRoomChanged() closes the settings panel and clears the room error", () => {
+  const chat = store(init({}));
+  chat.settingsOpen.value = true;
+  chat.roomError.value = "no";
+  chat.shownRoomChanged();
+  assert.equal(chat.settingsOpen.value, false);
+  assert.equal(chat.roomError.value, null);
+});
+
+Deno.test("ChatStore.roomJoined() lists a new room at the top and takes it out of Discover", () => {
+  const chat = store(init({ listed: [group(room("a"), 50)], discover: [room("x"), room("y")] }));
+  chat.roomJoined(room("x"));
+  assert.deepEqual(chat.conversations.value.find((item) => item.room.id === "x"), {
+    room: { ...room("x"), kind: "group" },
+    activity: NOW,
+  });
+  assert.deepEqual(ids(chat.joined.value), ["a", "x"]);
+  assert.deepEqual(ids(chat.discover.value), ["y"]);
+});
+
+Deno.test("ChatStore.roomJoined() lists an unlisted room it knew, at the top", () => {
+  const chat = store(init({ joined: [room("far")] }));
+  chat.roomJoined(room("far", 1, { name: "far, renamed" }));
+  assert.deepEqual(chat.conversations.value, [
+    { room: { ...room("far", 1, { name: "far, renamed" }), kind: "group" }, activity: NOW },
+  ]);
+});
+
+Deno.test("ChatStore.roomJoined() shows a rename in the list, the joined rooms and the header", () => {
+  const last = { seq: 3, at: 40, author: "ada", from: "u1", preview: "hi" };
+  const chat = store(init({
+    joined: [room("a", 1, { avatarUrl: "/pic" })],
+    listed: [{ ...group(room("a", 1, { avatarUrl: "/pic" }), 40), last }],
+  }));
+  chat.selectedId.value = "a";
+  chat.roomJoined(room("a", 1, { name: "renamed", topic: "new topic" }));
+  const renamed = { ...room("a", 1, { name: "renamed", topic: "new topic" }), kind: "group" };
+  assert.deepEqual(chat.conversations.value, [{ room: renamed, activity: 40, last }]);
+  assert.deepEqual(chat.joined.value, [renamed]);
+  assert.deepEqual(chat.shown.value?.room, renamed, "the removed picture is gone too");
+});
+
+Deno.test("ChatStore.dmOpened() lists a new DM at the top, once", () => {
+  const bob = dm("dm_b", person("bob"));
+  const chat = store(init({ listed: [group(room("a"), 50)] }));
+  chat.dmOpened(bob);
+  chat.dmOpened(bob);
+  assert.deepEqual(listedIds(chat), ["a", "dm_b"]);
+  assert.equal(chat.conversations.value[1]?.activity, NOW);
+  assert.deepEqual(chat.dms.value, [bob]);
+});
+
+Deno.test("ChatStore.dmOpened() keeps a listed DM's place and takes the peer's profile", () => {
+  const bob = dm("dm_b", person("bob"));
+  const chat = store(init({ dms: [bob], listed: [direct(bob, 30)] }));
+  const renamed = dm("dm_b", person("bob", "Robert"));
+  chat.dmOpened(renamed);
+  assert.equal(chat.conversations.value[0]?.activity, 30);
+  assert.deepEqual(chat.dms.value, [renamed]);
+});
+
+Deno.test("ChatStore.roomLeft() drops the room everywhere and shows the next joined room", () => {
+  const chat = store(init({
+    joined: [room("a", 2), room("b", 1)],
+    listed: [group(room("a", 2), 50), group(room("b", 1), 40)],
+  }));
+  chat.select("a");
+  chat.roomLeft("a");
+  assert.deepEqual(ids(chat.joined.value), ["b"]);
+  assert.deepEqual(listedIds(chat), ["b"]);
+  assert.equal(chat.selectedId.value, null);
+  assert.equal(chat.shown.value?.room.id, "b");
+});
+
+Deno.test("ChatStore.profileChanged() updates the own profile and every DM with that peer", () => {
+  const bob = dm("dm_b", person("bob"));
+  const chat = store(init({ dms: [bob], listed: [direct(bob, 30)] }));
+  chat.select("dm_b");
+  const changed = { ...person("bob", "Robert"), avatarUrl: "/a/2" };
+  chat.profileChanged(changed);
+  assert.deepEqual(chat.dms.value[0]?.peer, changed);
+  const listed = chat.conversations.value[0]?.room;
+  assert.equal(listed?.kind === "direct" && listed.peer.displayName, "Robert");
+  assert.equal(chat.shown.value?.room.name, "Robert");
+  assert.equal(chat.shown.value?.room.avatarUrl, "/a/2");
+  assert.equal(chat.profile.value, me, "someone else's profile is not the own one");
+  const mine = person("me", "Me, renamed");
+  chat.profileChanged(mine);
+  assert.equal(chat.profile.value, mine);
+});
+
+Deno.test("ChatStore.replaceLists() replaces rooms and listed conversations but keeps the DMs", () => {
+  const bob = dm("dm_b", person("bob"));
+  const chat = store(init({
+    joined: [room("a")],
+    dms: [bob],
+    listed: [group(room("a"), 50), direct(bob, 40)],
+    next: "c1",
+  }));
+  chat.addConversationPage({ conversations: [group(room("z"), 1)] });
+  chat.replaceLists({ joined: [room("b")], discover: [room("x")] }, {
+    conversations: [group(room("b"), 60)],
+    nextCursor: "c2",
+  });
+  assert.deepEqual(ids(chat.joined.value), ["b"]);
+  assert.deepEqual(chat.dms.value, [bob]);
+  assert.deepEqual(listedIds(chat), ["b"], "only the fresh first page is listed");
+  assert.equal(chat.conversationsCursor.value, "c2");
+  assert.deepEqual(ids(chat.discover.value), ["x"]);
+  assert.equal(chat.discoverCursor.value, undefined);
+});
+
+Deno.test("ChatStore.addConversationPage() lists unseen conversations and keeps listed ones", () => {
+  const last = { seq: 9, at: 70, author: "ada", from: "u1", preview: "live" };
+  const chat = store(init({ joined: [room("a"), room("far")], listed: [group(room("a"), 70)] }));
+  chat.addConversationPage({
+    conversations: [{ ...group(room("a"), 10), last }, group(room("far"), 5)],
+    nextCursor: "c3",
+  });
+  assert.deepEqual(chat.conversations.value.map((item) => [item.room.id, item.activity]), [
+    ["a", 70],
+    ["far", 5],
+  ]);
+  assert.equal(chat.conversationsCursor.value, "c3");
+});
+
+Deno.test("ChatStore.addDiscoverPage() skips rooms already joined or listed", () => {
+  const chat = store(init({ joined: [room("a")], discover: [room("x")], discoverCursor: "d1" }));
+  chat.addDiscoverPage({ rooms: [room("a"), room("x"), room("y")] });
+  assert.deepEqual(ids(chat.discover.value), ["x", "y"]);
+  assert.equal(chat.discoverCursor.value, undefined);
+});
+
+Deno.test("ChatStore.refresh() drops an answer overtaken by a later refresh", async () => {
+  const answers = [deferred<RoomLists>(), deferred<RoomLists>()];
+  let call = 0;
+  const chat = store(init({}), {
+    listRooms: () => answers[call++]!.promise,
+    listConversations: () => Promise.resolve({ conversations: [] }),
+  });
+  const first = chat.refresh();
+  const second = chat.refresh();
+  answers[1]!.resolve({ joined: [room("new")], discover: [] });
+  await second;
+  answers[0]!.resolve({ joined: [room("stale")], discover: [] });
+  await first;
+  assert.deepEqual(ids(chat.joined.value), ["new"]);
+});
+
+Deno.test("ChatStore.refresh() reports a failure in the sidebar", async () => {
+  const chat = store(init({ joined: [room("a")] }), {
+    listRooms: () => Promise.reject(new Error("offline")),
+  });
+  await chat.refresh();
+  assert.equal(chat.sidebarError.value, "offline");
+  assert.deepEqual(ids(chat.joined.value), ["a"]);
+});
+
+Deno.test("ChatStore.refreshFriends() takes the new lists and keeps the old ones on failure", async () => {
+  const lists = { ...noFriends, friends: [{ ...person("bob"), online: true }] };
+  let answer: Promise<FriendLists> = Promise.resolve(lists);
+  const chat = store(init({}), { listFriends: () => answer });
+  await chat.refreshFriends();
+  assert.equal(chat.friends.value, lists);
+  answer = Promise.reject(new Error("offline"));
+  await chat.refreshFriends();
+  assert.equal(chat.friends.value, lists);
+  assert.equal(chat.sidebarError.value, null);
+});
+
+Deno.test("ChatStore.loadMoreConversations() loads one page at a time, and none after the last", async () => {
+  const page = deferred<ConversationPage>();
+  const cursors: (string | undefined)[] = [];
+  const chat = store(init({ next: "c1" }), {
+    listConversations: (cursor) => {
+      cursors.push(cursor);
+      return page.promise;
+    },
+  });
+  const loading = chat.loadMoreConversations();
+  assert.equal(chat.loadingMore.value, true);
+  await chat.loadMoreConversations();
+  page.resolve({ conversations: [group(room("b"), 3)] });
+  await loading;
+  await chat.loadMoreConversations();
+  assert.deepEqual(cursors, ["c1"]);
+  assert.equal(chat.loadingMore.value, false);
+  assert.deepEqual(listedIds(chat), ["b"]);
+});
+
+Deno.test("ChatStore.loadMoreDiscover() appends the next page and reports a failure", async () => {
+  let fail = false;
+  const chat = store(init({ discover: [room("x")], discoverCursor: "d1" }), {
+    discoverRooms: (cursor) =>
+      fail
+        ? Promise.reject(new Error("try later"))
+        : Promise.resolve({ rooms: [room(`after-${cursor}`)], nextCursor: "d2" }),
+  });
+  await chat.loadMoreDiscover();
+  assert.deepEqual(ids(chat.discover.value), ["x", "after-d1"]);
+  fail = true;
+  await chat.loadMoreDiscover();
+  assert.equal(chat.sidebarError.value, "try later");
+  assert.equal(chat.loadingDiscover.value, false);
+  assert.equal(chat.discoverCursor.value, "d2");
+});
+
+Deno.test("ChatStore.joinRoom() shows the joined room, and on refusal says why", async () => {
+  let refuse = false;
+  const chat = store(init({ discover: [room("x")] }), {
+    joinRoom: (id) => refuse ? Promise.reject(new Error("banned")) : Promise.resolve(room(id)),
+  });
+  chat.menuOpen.value = true;
+  const joining = chat.joinRoom("x");
+  assert.equal(chat.joining.value, "x");
+  assert.deepEqual(await joining, room("x"));
+  assert.equal(chat.joining.value, null);
+  assert.equal(chat.shown.value?.room.id, "x");
+  assert.equal(chat.menuOpen.value, false);
+  assert.deepEqual(chat.discover.value, []);
+  refuse = true;
+  assert.equal(await chat.joinRoom("y"), null);
+  assert.equal(chat.sidebarError.value, "banned");
+  assert.equal(chat.shown.value?.room.id, "x");
+});
+
+Deno.test("ChatStore.createRoom() sends no empty topic, shows the room and throws a refusal", async () => {
+  const asked: unknown[] = [];
+  let refuse = false;
+  const chat = store(init({}), {
+    createRoom: (name, topic, visibility) => {
+      asked.push([name, topic, visibility]);
+      return refuse ? Promise.reject(new Error("too many")) : Promise.resolve(room("n"));
+    },
+  });
+  await chat.createRoom("new", "", "private");
+  assert.deepEqual(asked, [["new", undefined, "private"]]);
+  assert.equal(chat.shown.value?.room.id, "n");
+  assert.deepEqual(listedIds(chat), ["n"]);
+  refuse = true;
+  await assert.rejects(chat.createRoom("again", "t", "public"), /too many/);
+});
+
+Deno.test("ChatStore.messageFriend() opens the DM and shows it, and on refusal says why", async () => {
+  const bob = person("bob");
+  let refuse = false;
+  const chat = store(init({}), {
+    openDm: (username) =>
+      refuse ? Promise.reject(new Error("blocked")) : Promise.resolve(dm(`dm_${username}`, bob)),
+  });
+  assert.deepEqual(await chat.messageFriend(bob), dm("dm_bob", bob));
+  assert.equal(chat.shown.value?.peer, bob);
+  assert.deepEqual(listedIds(chat), ["dm_bob"]);
+  refuse = true;
+  assert.equal(await chat.messageFriend(person("eve")), null);
+  assert.equal(chat.sidebarError.value, "blocked");
+});
+
+Deno.test("ChatStore.leaveRoom() drops the room and reads the lists again", async () => {
+  const lists = deferred<RoomLists>();
+  const chat = store(init({ joined: [room("a", 2), room("b", 1)] }), {
+    leaveRoom: () => Promise.resolve(),
+    listRooms: () => lists.promise,
+    listConversations: () => Promise.resolve({ conversations: [] }),
+  });
+  chat.select("a");
+  assert.equal(await chat.leaveRoom("a"), true);
+  assert.deepEqual(ids(chat.joined.value), ["b"]);
+  assert.equal(chat.shown.value?.room.id, "b");
+  lists.resolve({ joined: [room("b", 1)], discover: [room("a", 2)] });
+  await flushPromises();
+  assert.deepEqual(ids(chat.discover.value), ["a"]);
+});
+
+Deno.test("ChatStore.leaveRoom() keeps the room when the server refuses, and says why", async () => {
+  const chat = store(init({ joined: [room("a")] }), {
+    leaveRoom: () => Promise.reject(new Error("owners cannot leave")),
+  });
+  chat.select("a");
+  assert.equal(await chat.leaveRoom("a"), false);
+  assert.equal(chat.roomError.value, "owners cannot leave");
+  assert.equal(chat.shown.value?.room.id, "a");
+});

@@ -1,0 +1,78 @@
+import type { ChatClient } from "../client/chat_client.ts";
+import type { ChatStore } from "../client/chat_store.ts";
+import type { RoomSummary } from "../lib/common/api_types.ts";
+import Avatar from "./Avatar.tsx";
+import PresenceDot from "./PresenceDot.tsx";
+
+/** Props of {@linkcode RoomHeader}. */
+export interface RoomHeaderProps {
+  /** The island's state: the shown room, the drawer and settings flags. */
+  store: ChatStore;
+  /** The connection, for the DM peer's online dot. */
+  client: ChatClient;
+  /** Leaves the shown group room. */
+  onLeave: (room: RoomSummary) => void;
+}
+
+/**
+ * The room pane's header: the drawer toggle (narrow screens), the shown room's picture, name
+ * and topic (a DM: the peer's, with their online dot), and for a group room the ⚙ settings
+ * toggle and Leave.
+ */
+export default function RoomHeader({ store, client, onLeave }: RoomHeaderProps) {
+  const shown = store.shown.value;
+  const current = shown?.room;
+  const peer = shown?.peer;
+  const menuOpen = store.menuOpen.value;
+  const settingsOpen = store.settingsOpen.value;
+  return (
+    <header class="room-header">
+      <button
+        type="button"
+        class="menu-toggle"
+        aria-controls="chat-sidebar"
+        aria-expanded={menuOpen}
+        aria-label="Rooms"
+        onClick={() => store.menuOpen.value = !menuOpen}
+      >
+        ☰
+      </button>
+      {current && (
+        <Avatar
+          id={peer?.id ?? current.id}
+          name={current.name}
+          url={current.avatarUrl}
+        />
+      )}
+      <div class="room-title">
+        <h2 data-testid="room-title">
+          {peer && <PresenceDot online={client.isOnline(peer.id)} />}
+          {current ? `${peer ? "@" : "#"} ${current.name}` : "Rooms"}
+        </h2>
+        {current?.topic && <p class="room-topic" title={current.topic}>{current.topic}</p>}
+      </div>
+      {current && !peer && (
+        <button
+          type="button"
+          class="button secondary"
+          aria-label="Room settings"
+          aria-expanded={settingsOpen}
+          data-testid="room-settings-toggle"
+          onClick={() => store.settingsOpen.value = !settingsOpen}
+        >
+          ⚙
+        </button>
+      )}
+      {current && !peer && (
+        <button
+          type="button"
+          class="button secondary"
+          data-testid="leave-room"
+          onClick={() => onLeave(current)}
+        >
+          Leave
+        </button>
+      )}
+    </header>
+  );
+}

@@ -1,0 +1,96 @@
+import type { ChatClient } from "../client/chat_client.ts";
+import type { ChatStore } from "../client/chat_store.ts";
+import type { ProfileCache } from "../client/profile_cache.ts";
+import type { PublicProfile, PublicUser } from "../lib/common/api_types.ts";
+import Avatar from "./Avatar.tsx";
+import ConnectionStatus from "./ConnectionStatus.tsx";
+import ConversationList from "./ConversationList.tsx";
+import DiscoverList from "./DiscoverList.tsx";
+import FriendList from "./FriendList.tsx";
+import NewRoomForm from "./NewRoomForm.tsx";
+import ProfileEditor from "./ProfileEditor.tsx";
+
+/** Props of {@linkcode Sidebar}. */
+export interface SidebarProps {
+  /** The signed-in user. */
+  user: PublicUser;
+  /** The island's state. */
+  store: ChatStore;
+  /** The connection: its status, unread counts, newest messages and online flags. */
+  client: ChatClient;
+  /** Display names of message authors, for the previews. */
+  names: ProfileCache;
+  /** Joins a room from Discover and shows it. */
+  onJoin: (id: string) => void;
+  /** Opens the conversation with a friend and shows it. */
+  onMessage: (friend: PublicProfile) => void;
+  /** Creates a room and shows it; a rejection's message is shown under the form. */
+  onCreate: (name: string, topic: string, visibility: "public" | "private") => Promise<void>;
+}
+
+/**
+ * The chat's sidebar (a drawer on narrow screens): the user's name opening the profile
+ * editor, the connection status, the conversations, Discover, friends and the New room form.
+ */
+export default function Sidebar(props: SidebarProps) {
+  const { user, store, client, names } = props;
+  const profile = store.profile.value;
+  const editing = store.editingProfile.value;
+  const shownId = store.shownId.value;
+  const error = store.sidebarError.value;
+  return (
+    <aside class="sidebar" id="chat-sidebar">
+      <div class="sidebar-top">
+        <button
+          type="button"
+          class="sidebar-user link-button"
+          title={`${user.name} — edit your profile`}
+          data-testid="edit-profile"
+          onClick={() => store.editingProfile.value = !editing}
+        >
+          <Avatar id={profile.id} name={profile.displayName} url={profile.avatarUrl} small />
+          {profile.displayName}
+        </button>
+        <ConnectionStatus status={client.status} onRetry={() => client.reconnectNow()} />
+      </div>
+      {editing && (
+        <ProfileEditor
+          profile={profile}
+          onSaved={(saved) => store.profileChanged(saved)}
+          onClose={() => store.editingProfile.value = false}
+        />
+      )}
+      <nav class="room-lists" aria-label="Rooms">
+        <ConversationList
+          conversations={store.conversations.value}
+          userId={user.id}
+          selected={shownId}
+          unreadOf={(id) => client.room(id).unread.value}
+          newestOf={(id) => client.room(id).list.value.at(-1)}
+          isOnline={(id) => client.isOnline(id)}
+          nameOf={(id, username) => names.nameOf(id, username)}
+          onSelect={(id) => store.select(id)}
+          hasMore={store.conversationsCursor.value !== undefined}
+          loading={store.loadingMore.value}
+          onLoadMore={() => void store.loadMoreConversations()}
+        />
+        <DiscoverList
+          rooms={store.discover.value}
+          hasMore={store.discoverCursor.value !== undefined}
+          loading={store.loadingDiscover.value}
+          onMore={() => void store.loadMoreDiscover()}
+          onJoin={props.onJoin}
+          joining={store.joining.value}
+        />
+        {error !== null && <p class="error" role="alert">{error}</p>}
+      </nav>
+      <FriendList
+        lists={store.friends.value}
+        onChanged={() => void store.refreshFriends()}
+        onMessage={props.onMessage}
+        isOnline={(id) => client.isOnline(id)}
+      />
+      <NewRoomForm onCreate={props.onCreate} />
+    </aside>
+  );
+}
