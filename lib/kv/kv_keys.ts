@@ -34,9 +34,9 @@
  * `room` (visibility `"direct"`, id `dm_…` derived from the two user ids) with two members.
  *
  * A membership's `role` and `muted` flag live in both of its entries (`room_member` and
- * `user_room`), always written together. An invite link is stored under its token (a random
- * 128-bit id) and again under its room for listing, both with the same KV expiry; a use, or a
- * revoke, changes both in one commit.
+ * `user_room`), always written together, and only by `lib/rooms/memberships.ts`. An invite link
+ * is stored under its token (a random 128-bit id) and again under its room for listing, both
+ * with the same KV expiry; a use, or a revoke, changes both in one commit.
  *
  * An uploaded avatar is one value (its bytes, sniffed type and random version), written in the
  * same commit as the version it gets in the `profile` or `room` record, so a record never names
@@ -52,6 +52,9 @@
  * entry of a crashed node expires (see `presence_kv.ts`).
  *
  * Messages sort by seq inside `["msg", roomId]`, so history pages are key-range reads.
+ *
+ * A key read back from a listing is taken apart by {@linkcode decode}, beside the builders,
+ * never by position at the call site.
  *
  * @module
  */
@@ -151,3 +154,39 @@ export const keys = {
   /** Marks that rooms created before the Discover index have been added to it. */
   publicRoomIndexBuilt: (): Deno.KvKey => ["public_room_index"],
 };
+
+/**
+ * Decoders for the keys read back from a listing: each returns the part that varies under the
+ * listed prefix (for `["user_room", userId, roomId]`, the room id), named after its builder in
+ * {@linkcode keys}. A key of another kind, or whose part is not a string, throws: reading a
+ * wrong prefix is a bug, not a record to skip.
+ */
+export const decode = {
+  /** The room id of a {@linkcode keys.userRoom} key (a room the user is in). */
+  userRoom: (key: Deno.KvKey): string => lastPart(key, "user_room"),
+  /** The user id of a {@linkcode keys.roomMember} key (a member of the room). */
+  roomMember: (key: Deno.KvKey): string => lastPart(key, "room_member"),
+  /** The banned user's id of a {@linkcode keys.roomBan} key. */
+  roomBan: (key: Deno.KvKey): string => lastPart(key, "room_ban"),
+  /** The link token of a {@linkcode keys.roomInvite} key. */
+  roomInvite: (key: Deno.KvKey): string => lastPart(key, "room_invite"),
+  /** The friend's id of a {@linkcode keys.friend} key. */
+  friend: (key: Deno.KvKey): string => lastPart(key, "friend"),
+  /** The recipient's id of a {@linkcode keys.friendRequestOut} key. */
+  friendRequestOut: (key: Deno.KvKey): string => lastPart(key, "friend_out"),
+  /** The sender's id of a {@linkcode keys.friendRequestIn} key. */
+  friendRequestIn: (key: Deno.KvKey): string => lastPart(key, "friend_in"),
+  /** The blocked user's id of a {@linkcode keys.block} key. */
+  block: (key: Deno.KvKey): string => lastPart(key, "block"),
+  /** The node id of a {@linkcode keys.presence} key. */
+  presence: (key: Deno.KvKey): string => lastPart(key, "presence"),
+};
+
+/** The string third part of a three-part key of `kind`; throws for any other key. */
+function lastPart(key: Deno.KvKey, kind: string): string {
+  const part = key[2];
+  if (key.length !== 3 || key[0] !== kind || typeof part !== "string") {
+    throw new Error(`not a "${kind}" key: ${JSON.stringify(key.map(String))}`);
+  }
+  return part;
+}

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { keys } from "./kv_keys.ts";
+import { decode, keys } from "./kv_keys.ts";
 
 async function withKv(fn: (kv: Deno.Kv) => Promise<void>): Promise<void> {
   const kv = await Deno.openKv(":memory:");
@@ -139,4 +139,51 @@ Deno.test("keys.publicRoom() sorts by creation time, then id, and is listed by k
       keys.publicRoom(20, "a"),
     ]);
   });
+});
+
+/** Each decoder, the builder of the keys it reads, and the prefix those keys are listed by. */
+const decoders: [
+  keyof typeof decode,
+  (a: string, b: string) => Deno.KvKey,
+  (a: string) => Deno.KvKey,
+][] = [
+  ["userRoom", keys.userRoom, keys.userRooms],
+  ["roomMember", keys.roomMember, keys.roomMembers],
+  ["roomBan", keys.roomBan, keys.roomBans],
+  ["roomInvite", keys.roomInvite, keys.roomInvites],
+  ["friend", keys.friend, keys.friends],
+  ["friendRequestOut", keys.friendRequestOut, keys.friendRequestsOut],
+  ["friendRequestIn", keys.friendRequestIn, keys.friendRequestsIn],
+  ["block", keys.block, keys.blocks],
+  ["presence", keys.presence, keys.presenceOf],
+];
+
+Deno.test("decode gives back the part that varies under each listed prefix, read from real KV", async () => {
+  await withKv(async (kv) => {
+    for (const [name, build, prefix] of decoders) {
+      await kv.set(build("owner", "b-2"), 1);
+      await kv.set(build("owner", "a-1"), 1);
+      await kv.set(build("other", "c-3"), 1);
+      const parts: string[] = [];
+      for await (const entry of kv.list({ prefix: prefix("owner") })) {
+        parts.push(decode[name](entry.key));
+      }
+      assert.deepEqual(parts, ["a-1", "b-2"], name);
+    }
+  });
+});
+
+Deno.test("decode refuses a key of another kind, even one of the same shape", () => {
+  for (const [name] of decoders) {
+    for (const [other, build] of decoders) {
+      if (other === name) continue;
+      assert.throws(() => decode[name](build("x", "y")), /not a "/, `${name} read a ${other} key`);
+    }
+    assert.throws(() => decode[name](keys.room("x")), /not a "/);
+  }
+});
+
+Deno.test("decode refuses a key whose varying part is not a string", () => {
+  assert.throws(() => decode.userRoom(["user_room", "u", 7]), /not a "user_room" key/);
+  assert.throws(() => decode.presence(["presence", "u", "node", "extra"]), /not a "presence" key/);
 });

@@ -1,0 +1,40 @@
+/**
+ * The rules for room names and topics, shared by the server (which enforces them on create and
+ * on rename) and the new-room form (which explains them before sending). Both are trimmed
+ * first and counted in code points ({@linkcode countChars}).
+ *
+ * @module
+ */
+import { MAX_ROOM_NAME_CHARS, MAX_ROOM_TOPIC_CHARS } from "./api_types.ts";
+import { countChars } from "./protocol.ts";
+
+/** What is wrong with a room name: nothing left after trimming, or too many code points. */
+export type RoomNameProblem = "empty" | "too_long";
+
+/** Checks a trimmed room name; undefined when it is acceptable. */
+export function roomNameProblem(trimmedName: string): RoomNameProblem | undefined {
+  if (trimmedName.length === 0) return "empty";
+  return countChars(trimmedName) > MAX_ROOM_NAME_CHARS ? "too_long" : undefined;
+}
+
+/** True when a trimmed topic is short enough (an empty topic is fine). */
+export function roomTopicFits(trimmedTopic: string): boolean {
+  return countChars(trimmedTopic) <= MAX_ROOM_TOPIC_CHARS;
+}
+
+/**
+ * The server's refusal, in words, of a trimmed name and topic (either absent when it is not
+ * being set), name first; undefined when both are acceptable.
+ */
+export function roomFieldsProblem(
+  trimmedName: string | undefined,
+  trimmedTopic: string | undefined,
+): string | undefined {
+  if (trimmedName !== undefined && roomNameProblem(trimmedName)) {
+    return `Room name must be 1–${MAX_ROOM_NAME_CHARS} characters`;
+  }
+  if (trimmedTopic !== undefined && !roomTopicFits(trimmedTopic)) {
+    return `Topic must be at most ${MAX_ROOM_TOPIC_CHARS} characters`;
+  }
+  return undefined;
+}

@@ -1,0 +1,76 @@
+/**
+ * The one module that writes memberships. A membership is stored twice, under
+ * `["room_member", roomId, userId]` (a room's members) and `["user_room", userId, roomId]` (a
+ * user's rooms), with the same value; both change in the same atomic commit, so the two
+ * listings always agree. Reading one membership needs only the `room_member` entry:
+ * {@linkcode membershipKey} is the key to read (and check) it by.
+ *
+ * @module
+ */
+import { decode, keys } from "../kv/kv_keys.ts";
+import type { Membership } from "./room_record.ts";
+
+/** The key a membership is read and checked by (its `room_member` entry). */
+export function membershipKey(roomId: string, userId: string): Deno.KvKey {
+  return keys.roomMember(roomId, userId);
+}
+
+/** Both keys of a membership, e.g. to delete it among many other keys in batches. */
+export function membershipKeys(roomId: string, userId: string): Deno.KvKey[] {
+  return [keys.roomMember(roomId, userId), keys.userRoom(userId, roomId)];
+}
+
+/** Adds the writes of `membership` under both of its keys to `atomic`, and returns `atomic`. */
+export function setMembership(
+  atomic: Deno.AtomicOperation,
+  roomId: string,
+  userId: string,
+  membership: Membership,
+): Deno.AtomicOperation {
+  return atomic.set(keys.roomMember(roomId, userId), membership)
+    .set(keys.userRoom(userId, roomId), membership);
+}
+
+/** Adds the deletes of both keys of a membership to `atomic`, and returns `atomic`. */
+export function deleteMembership(
+  atomic: Deno.AtomicOperation,
+  roomId: string,
+  userId: string,
+): Deno.AtomicOperation {
+  return atomic.delete(keys.roomMember(roomId, userId)).delete(keys.userRoom(userId, roomId));
+}
+
+/** The user's membership of the room, or null when they are not a member. */
+export async function readMembership(
+  kv: Deno.Kv,
+  roomId: string,
+  userId: string,
+): Promise<Membership | null> {
+  return (await kv.get<Membership>(membershipKey(roomId, userId))).value;
+}
+
+/** A user's memberships (room id and membership), by room id, at most `limit` when given. */
+export async function roomsOfUser(
+  kv: Deno.Kv,
+  userId: string,
+  limit?: number,
+): Promise<{ roomId: string; membership: Membership }[]> {
+  const found: { roomId: string; membership: Membership }[] = [];
+  for await (const entry of kv.list<Membership>({ prefix: keys.userRooms(userId) }, { limit })) {
+    found.push({ roomId: decode.userRoom(entry.key), membership: entry.value });
+  }
+  return found;
+}
+
+/** A room's memberships (user id and membership), by user id, at most `limit` when given. */
+export async function membersOfRoom(
+  kv: Deno.Kv,
+  roomId: string,
+  limit?: number,
+): Promise<{ userId: string; membership: Membership }[]> {
+  const found: { userId: string; membership: Membership }[] = [];
+  for await (const entry of kv.list<Membership>({ prefix: keys.roomMembers(roomId) }, { limit })) {
+    found.push({ userId: decode.roomMember(entry.key), membership: entry.value });
+  }
+  return found;
+}
