@@ -13,6 +13,7 @@ import { commitAtomic } from "../lib/kv/kv_commit.ts";
 import { keys } from "../lib/kv/kv_keys.ts";
 import { SESSION_COOKIE } from "../lib/server/middleware/session.ts";
 import { hashPassword } from "../lib/accounts/password.ts";
+import { setMembership } from "../lib/rooms/memberships.ts";
 import type { Membership, RoomRecord } from "../lib/rooms/room_record.ts";
 import { Sessions } from "../lib/accounts/sessions.ts";
 import { type Layout, roomOf, roomsOf } from "./layout.ts";
@@ -28,8 +29,8 @@ export interface SeededUser {
 /** Password of every seeded user. */
 export const BENCH_PASSWORD = "bench password, not secret";
 const SESSION_TTL_MS = 7 * 24 * 3_600_000;
-/** Mutations per atomic commit: under KV's limit of 1,000. */
-const MUTATIONS_PER_COMMIT = 400;
+/** Writes per atomic commit; a write is at most two mutations, so under KV's limit of 1,000. */
+const WRITES_PER_COMMIT = 400;
 const SESSIONS_IN_FLIGHT = 500;
 
 /**
@@ -106,8 +107,7 @@ async function seedRooms(
   for (let i = 0; i < layout.clients; i++) {
     const room = roomOf(layout, i);
     const user = users[(layout.offset ?? 0) + i]!.id;
-    writes.push((atomic) => atomic.set(keys.roomMember(room, user), membership));
-    writes.push((atomic) => atomic.set(keys.userRoom(user, room), membership));
+    writes.push((atomic) => setMembership(atomic, room, user, membership));
   }
   await commitInBatches(kv, writes);
 }
@@ -116,9 +116,9 @@ async function commitInBatches(
   kv: Deno.Kv,
   writes: readonly ((atomic: Deno.AtomicOperation) => Deno.AtomicOperation)[],
 ): Promise<void> {
-  for (let start = 0; start < writes.length; start += MUTATIONS_PER_COMMIT) {
+  for (let start = 0; start < writes.length; start += WRITES_PER_COMMIT) {
     let atomic = kv.atomic();
-    for (const write of writes.slice(start, start + MUTATIONS_PER_COMMIT)) atomic = write(atomic);
+    for (const write of writes.slice(start, start + WRITES_PER_COMMIT)) atomic = write(atomic);
     const result = await commitAtomic(atomic);
     if (!result.ok) throw new Error("seed commit failed");
   }

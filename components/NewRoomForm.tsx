@@ -1,6 +1,6 @@
 import { useState } from "preact/hooks";
 import { MAX_ROOM_NAME_CHARS, MAX_ROOM_TOPIC_CHARS } from "../lib/common/api_types.ts";
-import { countChars } from "../lib/common/protocol.ts";
+import { roomNameProblem, roomTopicFits } from "../lib/common/room_rules.ts";
 
 /** Props of {@linkcode NewRoomForm}. */
 export interface NewRoomFormProps {
@@ -19,11 +19,12 @@ export default function NewRoomForm({ onCreate }: NewRoomFormProps) {
   const submit = async (event: Event) => {
     event.preventDefault();
     const trimmed = name.trim();
-    if (trimmed === "") return setError("Give the room a name.");
-    if (countChars(trimmed) > MAX_ROOM_NAME_CHARS) {
+    const nameProblem = roomNameProblem(trimmed);
+    if (nameProblem === "empty") return setError("Give the room a name.");
+    if (nameProblem === "too_long") {
       return setError(`Names are at most ${MAX_ROOM_NAME_CHARS} characters.`);
     }
-    if (countChars(topic.trim()) > MAX_ROOM_TOPIC_CHARS) {
+    if (!roomTopicFits(topic.trim())) {
       return setError(`Topics are at most ${MAX_ROOM_TOPIC_CHARS} characters.`);
     }
     setBusy(true);

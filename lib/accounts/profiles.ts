@@ -13,8 +13,8 @@ import {
 } from "../common/api_types.ts";
 import type { AvatarUpload, StoredAvatar } from "./avatar_image.ts";
 import { newId } from "../common/ids.ts";
-import { commitAtomic } from "../kv/kv_commit.ts";
 import { keys } from "../kv/kv_keys.ts";
+import { commit, transact } from "../kv/kv_transaction.ts";
 import { countChars } from "../common/protocol.ts";
 
 /** A stored profile. */
@@ -37,7 +37,6 @@ export type UpdateProfileResult =
   | { ok: false; message: string };
 
 const CONTROL = /\p{Cc}/u;
-const MAX_ATTEMPTS = 10;
 
 /** Reads and writes profiles. */
 export class Profiles {
@@ -126,7 +125,7 @@ export class Profiles {
     edit: (old: ProfileRecord) => ProfileRecord,
     more: (atomic: Deno.AtomicOperation) => Deno.AtomicOperation = (atomic) => atomic,
   ): Promise<PublicProfile | null> {
-    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    return await transact<PublicProfile | null>("profiles", async () => {
       const [account, stored] = await Promise.all([
         this.#accounts.get(userId),
         this.#kv.get<ProfileRecord>(keys.profile(userId)),
@@ -137,9 +136,8 @@ export class Profiles {
       if (stored.value?.avatar) old.avatar = stored.value.avatar;
       const next = edit(old);
       const atomic = this.#kv.atomic().check(stored).set(keys.profile(userId), next);
-      if ((await commitAtomic(more(atomic))).ok) return publicProfile(account, next);
-    }
-    throw new Error("profiles: too much contention");
+      return commit(more(atomic), () => publicProfile(account, next));
+    });
   }
 }
 

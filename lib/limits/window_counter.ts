@@ -6,6 +6,7 @@
  */
 import type { Clock } from "../common/clock.ts";
 import { commitAtomic } from "../kv/kv_commit.ts";
+import { commit, transact } from "../kv/kv_transaction.ts";
 
 interface Window {
   count: number;
@@ -44,19 +45,18 @@ export class WindowCounter {
 
   /** Counts one event against `key`. Every concurrent event is counted. */
   async add(key: Deno.KvKey): Promise<void> {
-    // A conflict means another event was just counted, so this loop ends.
-    for (;;) {
+    // No attempt limit: every conflict means another event was just counted, so the events
+    // as a whole always progress, and giving up would let one go uncounted.
+    await transact("count event", async () => {
       const current = await this.#kv.get<Window>(key);
       const now = this.#clock.now();
       const live = current.value && current.value.startedAt + this.#windowMs > now;
       const next: Window = live && current.value
         ? { count: current.value.count + 1, startedAt: current.value.startedAt }
         : { count: 1, startedAt: now };
-      const result = await commitAtomic(
-        this.#kv.atomic().check(current).set(key, next, { expireIn: this.#windowMs }),
-      );
-      if (result.ok) return;
-    }
+      const atomic = this.#kv.atomic().check(current).set(key, next, { expireIn: this.#windowMs });
+      return commit(atomic, () => {});
+    }, { attempts: Infinity });
   }
 
   /** Forgets the count of `key`. */

@@ -10,11 +10,11 @@
  * @module
  */
 import type { Conversation, ConversationPage, ConversationRoom } from "../common/api_types.ts";
-import { keys } from "../kv/kv_keys.ts";
 import type { MessageStore } from "../messages/message_store.ts";
 import type { Profiles } from "../accounts/profiles.ts";
+import { roomsOfUser } from "./memberships.ts";
 import { readRooms } from "./rooms.ts";
-import type { Membership, RoomRecord } from "./room_record.ts";
+import type { RoomRecord } from "./room_record.ts";
 import { summary } from "./room_summary.ts";
 
 /** Where a page starts: after the entry with this activity and room id. */
@@ -42,10 +42,10 @@ export class Conversations {
    * while messages arrive never repeats an entry within one walk unless it got new activity.
    */
   async page(userId: string, cursor: string | undefined, limit: number): Promise<ConversationPage> {
-    const memberships: { room: string; joinedAt: number }[] = [];
-    for await (const entry of this.#kv.list<Membership>({ prefix: keys.userRooms(userId) })) {
-      memberships.push({ room: String(entry.key[2]), joinedAt: entry.value.joinedAt });
-    }
+    const memberships = (await roomsOfUser(this.#kv, userId)).map(({ roomId, membership }) => ({
+      room: roomId,
+      joinedAt: membership.joinedAt,
+    }));
     const lasts = await this.#store.lastMessages(memberships.map((m) => m.room));
     const sorted = memberships.map((m, i) => {
       const last = lasts[i] ?? undefined;

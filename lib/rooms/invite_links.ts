@@ -19,8 +19,10 @@ import {
 import type { Clock } from "../common/clock.ts";
 import { newId } from "../common/ids.ts";
 import { commitAtomic } from "../kv/kv_commit.ts";
-import { keys } from "../kv/kv_keys.ts";
-import { type ModerationRefusal, NO_SUCH_ROOM, setMembership } from "./moderation.ts";
+import { decode, keys } from "../kv/kv_keys.ts";
+import { commit, transact } from "../kv/kv_transaction.ts";
+import { membershipKey, setMembership } from "./memberships.ts";
+import { type ModerationRefusal, NO_SUCH_ROOM } from "./moderation.ts";
 import type { PostSystemMessage } from "../messages/room_events.ts";
 import { isManager, roleOf } from "../common/room_roles.ts";
 import type { Membership, RoomRecord } from "./room_record.ts";
@@ -47,7 +49,6 @@ const FORBIDDEN: ModerationRefusal = {
   status: 403,
   error: "Only the owner and admins manage invite links",
 };
-const MAX_ATTEMPTS = 10;
 const TOKEN = /^[A-Za-z0-9_-]{22}$/;
 
 /** Creates, lists, revokes and accepts invite links. */
@@ -110,7 +111,7 @@ export class InviteLinks {
     for await (const entry of this.#kv.list<InviteRecord>({ prefix: keys.roomInvites(roomId) })) {
       const record = entry.value;
       if (record.expiresAt > now && record.uses < record.maxUses) {
-        links.push(view(String(entry.key[2]), record));
+        links.push(view(decode.roomInvite(entry.key), record));
       }
     }
     return { ok: true, links: links.sort((a, b) => b.expiresAt - a.expiresAt) };
@@ -158,32 +159,35 @@ export class InviteLinks {
     token: string,
   ): Promise<{ ok: true; room: RoomSummary } | ModerationRefusal> {
     if (!TOKEN.test(token)) return LINK_REFUSED;
-    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const link = await this.#kv.get<InviteRecord>(keys.invite(token));
-      if (!link.value || !this.#usable(link.value)) return LINK_REFUSED;
-      const roomId = link.value.roomId;
-      const read = await this.#kv.getMany<[RoomRecord, unknown, Membership]>([
-        keys.room(roomId),
-        keys.roomBan(roomId, userId),
-        keys.roomMember(roomId, userId),
-      ]);
-      const [room, ban, existing] = read;
-      if (!room.value || room.value.visibility === "direct" || ban.versionstamp) {
-        return LINK_REFUSED;
-      }
-      if (existing.value) return { ok: true, room: summary(room.value) };
-      const used: InviteRecord = { ...link.value, uses: link.value.uses + 1 };
-      const expireIn = Math.max(1, used.expiresAt - this.#clock.now());
-      const atomic = this.#kv.atomic().check(link, ...read)
-        .set(keys.invite(token), used, { expireIn })
-        .set(keys.roomInvite(roomId, token), used, { expireIn });
-      setMembership(atomic, roomId, userId, { joinedAt: this.#clock.now(), role: "member" });
-      if (!(await commitAtomic(atomic)).ok) continue;
-      const name = (await this.#kv.get<{ name: string }>(keys.user(userId))).value?.name;
-      await this.#post(roomId, `${name ?? "someone"} joined with an invite link`);
-      return { ok: true, room: summary(room.value) };
-    }
-    throw new Error("invite links: too much contention");
+    return await transact<{ ok: true; room: RoomSummary } | ModerationRefusal>(
+      "invite links",
+      async () => {
+        const link = await this.#kv.get<InviteRecord>(keys.invite(token));
+        if (!link.value || !this.#usable(link.value)) return LINK_REFUSED;
+        const roomId = link.value.roomId;
+        const read = await this.#kv.getMany<[RoomRecord, unknown, Membership]>([
+          keys.room(roomId),
+          keys.roomBan(roomId, userId),
+          membershipKey(roomId, userId),
+        ]);
+        const [room, ban, existing] = read;
+        if (!room.value || room.value.visibility === "direct" || ban.versionstamp) {
+          return LINK_REFUSED;
+        }
+        if (existing.value) return { ok: true, room: summary(room.value) };
+        const used: InviteRecord = { ...link.value, uses: link.value.uses + 1 };
+        const expireIn = Math.max(1, used.expiresAt - this.#clock.now());
+        const atomic = this.#kv.atomic().check(link, ...read)
+          .set(keys.invite(token), used, { expireIn })
+          .set(keys.roomInvite(roomId, token), used, { expireIn });
+        setMembership(atomic, roomId, userId, { joinedAt: this.#clock.now(), role: "member" });
+        return commit(atomic, async () => {
+          const name = (await this.#kv.get<{ name: string }>(keys.user(userId))).value?.name;
+          await this.#post(roomId, `${name ?? "someone"} joined with an invite link`);
+          return { ok: true as const, room: summary(room.value) };
+        });
+      },
+    );
   }
 
   #usable(record: InviteRecord): boolean {
@@ -194,7 +198,7 @@ export class InviteLinks {
   async #managerCheck(actorId: string, roomId: string): Promise<ModerationRefusal | undefined> {
     const [room, actor] = await this.#kv.getMany<[RoomRecord, Membership]>([
       keys.room(roomId),
-      keys.roomMember(roomId, actorId),
+      membershipKey(roomId, actorId),
     ]);
     if (!room.value || room.value.visibility === "direct" || !actor.value) return NO_SUCH_ROOM;
     return isManager(roleOf(actor.value, room.value.createdBy === actorId)) ? undefined : FORBIDDEN;

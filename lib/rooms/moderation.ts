@@ -14,19 +14,22 @@
  * @module
  */
 import type { Accounts } from "../accounts/accounts.ts";
-import {
-  MAX_ROOM_NAME_CHARS,
-  MAX_ROOM_TOPIC_CHARS,
-  type PublicProfile,
-  type RoomDetails,
-} from "../common/api_types.ts";
+import type { PublicProfile, RoomDetails } from "../common/api_types.ts";
 import type { Broker } from "../realtime/broker/broker.ts";
 import type { Clock } from "../common/clock.ts";
+import { roomFieldsProblem } from "../common/room_rules.ts";
 import type { Notify } from "../social/friends.ts";
 import { commitAtomic } from "../kv/kv_commit.ts";
-import { keys } from "../kv/kv_keys.ts";
+import { decode, keys } from "../kv/kv_keys.ts";
+import { commit, transact } from "../kv/kv_transaction.ts";
 import type { Profiles } from "../accounts/profiles.ts";
-import { countChars } from "../common/protocol.ts";
+import {
+  deleteMembership,
+  membershipKey,
+  membershipKeys,
+  membersOfRoom,
+  setMembership,
+} from "./memberships.ts";
 import { indexPublicRoom } from "./public_rooms.ts";
 import type { PostSystemMessage } from "../messages/room_events.ts";
 import { isManager, mayModerate, type ModAction, roleOf } from "../common/room_roles.ts";
@@ -45,7 +48,6 @@ export type ModerationResult = { ok: true } | ModerationRefusal;
 
 /** Largest number of members listed by {@linkcode Moderation.details}. */
 export const MEMBER_LIST_LIMIT = 1000;
-const MAX_ATTEMPTS = 10;
 const BATCH = 500;
 /** For non-members, the answer for a room that does not exist. */
 export const NO_SUCH_ROOM: ModerationRefusal = { ok: false, status: 404, error: "No such room" };
@@ -104,30 +106,26 @@ export class Moderation {
   async details(roomId: string, viewerId: string): Promise<RoomDetails | null> {
     const [room, mine] = await this.#kv.getMany<[RoomRecord, Membership]>([
       keys.room(roomId),
-      keys.roomMember(roomId, viewerId),
+      membershipKey(roomId, viewerId),
     ]);
     if (!room.value || room.value.visibility === "direct" || !mine.value) return null;
-    const memberships: [string, Membership][] = [];
-    const list = this.#kv.list<Membership>({ prefix: keys.roomMembers(roomId) }, {
-      limit: MEMBER_LIST_LIMIT,
-    });
-    for await (const entry of list) memberships.push([String(entry.key[2]), entry.value]);
+    const memberships = await membersOfRoom(this.#kv, roomId, MEMBER_LIST_LIMIT);
     const profiles = new Map(
-      (await this.#profiles.getMany(memberships.map(([id]) => id))).map((p) => [p.id, p]),
+      (await this.#profiles.getMany(memberships.map((m) => m.userId))).map((p) => [p.id, p]),
     );
     const role = roleOf(mine.value, room.value.createdBy === viewerId);
     const banned: PublicProfile[] = [];
     if (isManager(role)) {
       const ids: string[] = [];
       for await (const entry of this.#kv.list({ prefix: keys.roomBans(roomId) }, { limit: 200 })) {
-        ids.push(String(entry.key[2]));
+        ids.push(decode.roomBan(entry.key));
       }
       banned.push(...await this.#profiles.getMany(ids));
     }
     return {
       room: { ...summary(room.value), visibility: room.value.visibility },
       role,
-      members: memberships.flatMap(([id, membership]) => {
+      members: memberships.flatMap(({ userId: id, membership }) => {
         const user = profiles.get(id);
         return user
           ? [{
@@ -149,11 +147,11 @@ export class Moderation {
     targetId: string,
     action: ModAction,
   ): Promise<ModerationResult> {
-    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    return await transact<ModerationResult>("moderation", async () => {
       const read = await this.#kv.getMany<[RoomRecord, Membership, Membership, unknown]>([
         keys.room(roomId),
-        keys.roomMember(roomId, actorId),
-        keys.roomMember(roomId, targetId),
+        membershipKey(roomId, actorId),
+        membershipKey(roomId, targetId),
         keys.roomBan(roomId, targetId),
       ]);
       const [room, actor, target, ban] = read;
@@ -183,27 +181,28 @@ export class Moderation {
           setMembership(atomic, roomId, targetId, next);
         }
       }
-      if (!(await commitAtomic(atomic)).ok) continue;
-      if (action === "mute" || action === "unmute") {
-        this.#broker.publish({ kind: "rights_changed", room: roomId, user: targetId });
-      }
-      if ((action === "kick" || action === "ban") && target.value) {
-        this.#removed(roomId, [targetId]);
-        const [who, by] = await this.#names(targetId, actorId);
-        await this.#post(roomId, `${who} was ${action === "kick" ? "kicked" : "banned"} by ${by}`);
-      }
-      return { ok: true };
-    }
-    throw new Error("moderation: too much contention");
+      return commit(atomic, async () => {
+        if (action === "mute" || action === "unmute") {
+          this.#broker.publish({ kind: "rights_changed", room: roomId, user: targetId });
+        }
+        if ((action === "kick" || action === "ban") && target.value) {
+          this.#removed(roomId, [targetId]);
+          const [who, by] = await this.#names(targetId, actorId);
+          const done = action === "kick" ? "kicked" : "banned";
+          await this.#post(roomId, `${who} was ${done} by ${by}`);
+        }
+        return { ok: true };
+      });
+    });
   }
 
   /** Makes `targetId` the owner; the previous owner becomes an admin. Owner only. */
   async transfer(actorId: string, roomId: string, targetId: string): Promise<ModerationResult> {
-    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    return await transact<ModerationResult>("moderation", async () => {
       const read = await this.#kv.getMany<[RoomRecord, Membership, Membership]>([
         keys.room(roomId),
-        keys.roomMember(roomId, actorId),
-        keys.roomMember(roomId, targetId),
+        membershipKey(roomId, actorId),
+        membershipKey(roomId, targetId),
       ]);
       const [room, actor, target] = read;
       if (!room.value || room.value.visibility === "direct" || !actor.value) return NO_SUCH_ROOM;
@@ -213,12 +212,12 @@ export class Moderation {
       const atomic = this.#kv.atomic().check(...read);
       setMembership(atomic, roomId, actorId, { ...actor.value, role: "admin" });
       setMembership(atomic, roomId, targetId, { ...target.value, role: "owner" });
-      if (!(await commitAtomic(atomic)).ok) continue;
-      const [who, by] = await this.#names(targetId, actorId);
-      await this.#post(roomId, `${by} made ${who} the owner`);
-      return { ok: true };
-    }
-    throw new Error("moderation: too much contention");
+      return commit(atomic, async () => {
+        const [who, by] = await this.#names(targetId, actorId);
+        await this.#post(roomId, `${by} made ${who} the owner`);
+        return { ok: true };
+      });
+    });
   }
 
   /** Renames the room and/or sets its topic. Owner and admins. */
@@ -229,20 +228,8 @@ export class Moderation {
   ): Promise<ModerationResult> {
     const name = change.name?.trim();
     const topic = change.topic?.trim();
-    if (name !== undefined && (name.length === 0 || countChars(name) > MAX_ROOM_NAME_CHARS)) {
-      return {
-        ok: false,
-        status: 400,
-        error: `Room name must be 1–${MAX_ROOM_NAME_CHARS} characters`,
-      };
-    }
-    if (topic !== undefined && countChars(topic) > MAX_ROOM_TOPIC_CHARS) {
-      return {
-        ok: false,
-        status: 400,
-        error: `Topic must be at most ${MAX_ROOM_TOPIC_CHARS} characters`,
-      };
-    }
+    const problem = roomFieldsProblem(name, topic);
+    if (problem) return { ok: false, status: 400, error: problem };
     return await this.editRoom(actorId, roomId, (room) => {
       const next: RoomRecord = { ...room, name: name ?? room.name, topic: topic ?? room.topic };
       const events: string[] = [];
@@ -266,10 +253,10 @@ export class Moderation {
     roomId: string,
     edit: (room: RoomRecord) => RoomEdit | null,
   ): Promise<ModerationResult> {
-    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    return await transact<ModerationResult>("moderation", async () => {
       const read = await this.#kv.getMany<[RoomRecord, Membership]>([
         keys.room(roomId),
-        keys.roomMember(roomId, actorId),
+        membershipKey(roomId, actorId),
       ]);
       const [room, actor] = read;
       const refusal = refuseUnlessManager(room.value, actor.value, actorId);
@@ -278,11 +265,11 @@ export class Moderation {
       if (!change) return { ok: true };
       const atomic = this.#kv.atomic().check(...read).set(keys.room(roomId), change.next);
       change.write?.(atomic);
-      if (!(await commitAtomic(indexPublicRoom(atomic, room.value, change.next))).ok) continue;
-      await this.#announce(actorId, change.next, ...change.events);
-      return { ok: true };
-    }
-    throw new Error("moderation: too much contention");
+      return commit(indexPublicRoom(atomic, room.value, change.next), async () => {
+        await this.#announce(actorId, change.next, ...change.events);
+        return { ok: true };
+      });
+    });
   }
 
   /**
@@ -291,10 +278,10 @@ export class Moderation {
    */
   async invite(actorId: string, roomId: string, username: string): Promise<ModerationResult> {
     const invitee = await this.#accounts.findByName(username);
-    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    return await transact<ModerationResult>("moderation", async () => {
       const [room, actor] = await this.#kv.getMany<[RoomRecord, Membership]>([
         keys.room(roomId),
-        keys.roomMember(roomId, actorId),
+        membershipKey(roomId, actorId),
       ]);
       const refusal = refuseUnlessManager(room.value, actor.value, actorId);
       if (refusal) return refusal;
@@ -302,28 +289,28 @@ export class Moderation {
       const more = await this.#kv.getMany<[unknown, unknown, Membership]>([
         keys.friend(actorId, invitee.id),
         keys.roomBan(roomId, invitee.id),
-        keys.roomMember(roomId, invitee.id),
+        membershipKey(roomId, invitee.id),
       ]);
       const [friend, ban, existing] = more;
       if (!friend.versionstamp || ban.versionstamp) return FRIENDS_ONLY;
       if (existing.value) return { ok: false, status: 409, error: "Already a member" };
       const atomic = this.#kv.atomic().check(room, actor, ...more);
       setMembership(atomic, roomId, invitee.id, { joinedAt: this.#clock.now(), role: "member" });
-      if (!(await commitAtomic(atomic)).ok) continue;
-      this.#notify([invitee.id], { kind: "room_joined", room: summary(room.value!) });
-      const [by] = await this.#names(actorId);
-      await this.#post(roomId, `${invitee.name} was added by ${by}`);
-      return { ok: true };
-    }
-    throw new Error("moderation: too much contention");
+      return commit(atomic, async () => {
+        this.#notify([invitee.id], { kind: "room_joined", room: summary(room.value!) });
+        const [by] = await this.#names(actorId);
+        await this.#post(roomId, `${invitee.name} was added by ${by}`);
+        return { ok: true };
+      });
+    });
   }
 
   /** Leaves a group room. The owner must transfer ownership or delete the room first. */
   async leave(userId: string, roomId: string): Promise<ModerationResult> {
-    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    return await transact<ModerationResult>("moderation", async () => {
       const [room, mine] = await this.#kv.getMany<[RoomRecord, Membership]>([
         keys.room(roomId),
-        keys.roomMember(roomId, userId),
+        membershipKey(roomId, userId),
       ]);
       if (room.value?.visibility === "direct") {
         return { ok: false, status: 400, error: "A direct conversation cannot be left" };
@@ -336,15 +323,13 @@ export class Moderation {
           error: "You are the owner: transfer ownership or delete the room before leaving",
         };
       }
-      const atomic = this.#kv.atomic().check(mine);
-      deleteMembership(atomic, roomId, userId);
-      if (!(await commitAtomic(atomic)).ok) continue;
-      this.#removed(roomId, [userId]);
-      const [who] = await this.#names(userId);
-      if (room.value) await this.#post(roomId, `${who} left`);
-      return { ok: true };
-    }
-    throw new Error("moderation: too much contention");
+      return commit(deleteMembership(this.#kv.atomic().check(mine), roomId, userId), async () => {
+        this.#removed(roomId, [userId]);
+        const [who] = await this.#names(userId);
+        if (room.value) await this.#post(roomId, `${who} left`);
+        return { ok: true };
+      });
+    });
   }
 
   /**
@@ -355,27 +340,21 @@ export class Moderation {
   async remove(actorId: string, roomId: string): Promise<ModerationResult> {
     const [room, actor] = await this.#kv.getMany<[RoomRecord, Membership]>([
       keys.room(roomId),
-      keys.roomMember(roomId, actorId),
+      membershipKey(roomId, actorId),
     ]);
     if (!room.value || room.value.visibility === "direct" || !actor.value) return NO_SUCH_ROOM;
     if (roleOf(actor.value, room.value.createdBy === actorId) !== "owner") return FORBIDDEN;
     const atomic = this.#kv.atomic().check(room, actor).delete(keys.room(roomId));
     const deleted = await commitAtomic(indexPublicRoom(atomic, room.value, null));
     if (!deleted.ok) return { ok: false, status: 409, error: "The room changed; try again" };
-    const members: string[] = [];
-    for await (const entry of this.#kv.list({ prefix: keys.roomMembers(roomId) })) {
-      members.push(String(entry.key[2]));
-    }
-    const doomed: Deno.KvKey[] = members.flatMap((id) => [
-      keys.roomMember(roomId, id),
-      keys.userRoom(id, roomId),
-    ]);
+    const members = (await membersOfRoom(this.#kv, roomId)).map((member) => member.userId);
+    const doomed: Deno.KvKey[] = members.flatMap((id) => membershipKeys(roomId, id));
     doomed.push(keys.roomAvatar(roomId));
-    for (const prefix of [keys.roomBans(roomId), keys.roomInvites(roomId)]) {
-      for await (const entry of this.#kv.list<{ token?: string }>({ prefix })) {
-        doomed.push(entry.key);
-        if (prefix[0] === "room_invite") doomed.push(keys.invite(String(entry.key[2])));
-      }
+    for await (const entry of this.#kv.list({ prefix: keys.roomBans(roomId) })) {
+      doomed.push(entry.key);
+    }
+    for await (const entry of this.#kv.list({ prefix: keys.roomInvites(roomId) })) {
+      doomed.push(entry.key, keys.invite(decode.roomInvite(entry.key)));
     }
     await this.#deleteAll(doomed);
     this.#removed(roomId, members);
@@ -417,10 +396,7 @@ export class Moderation {
   }
 
   async #memberIds(roomId: string): Promise<string[]> {
-    const ids: string[] = [];
-    const list = this.#kv.list({ prefix: keys.roomMembers(roomId) }, { limit: MEMBER_LIST_LIMIT });
-    for await (const entry of list) ids.push(String(entry.key[2]));
-    return ids;
+    return (await membersOfRoom(this.#kv, roomId, MEMBER_LIST_LIMIT)).map((m) => m.userId);
   }
 
   async #names(...userIds: string[]): Promise<string[]> {
@@ -441,19 +417,4 @@ function refuseUnlessManager(
 ): ModerationRefusal | null {
   if (!room || room.visibility === "direct" || !actor) return NO_SUCH_ROOM;
   return isManager(roleOf(actor, room.createdBy === actorId)) ? null : FORBIDDEN;
-}
-
-/** Writes a membership under both of its keys. */
-export function setMembership(
-  atomic: Deno.AtomicOperation,
-  roomId: string,
-  userId: string,
-  membership: Membership,
-): Deno.AtomicOperation {
-  return atomic.set(keys.roomMember(roomId, userId), membership)
-    .set(keys.userRoom(userId, roomId), membership);
-}
-
-function deleteMembership(atomic: Deno.AtomicOperation, roomId: string, userId: string): void {
-  atomic.delete(keys.roomMember(roomId, userId)).delete(keys.userRoom(userId, roomId));
 }

@@ -12,8 +12,8 @@
  */
 import type { DiscoverPage, RoomSummary } from "../common/api_types.ts";
 import type { Clock } from "../common/clock.ts";
-import { commitAtomic } from "../kv/kv_commit.ts";
 import { keys } from "../kv/kv_keys.ts";
+import { commit, transact } from "../kv/kv_transaction.ts";
 import { summary } from "./room_summary.ts";
 import type { RoomRecord } from "./room_record.ts";
 
@@ -24,7 +24,6 @@ interface Cursor {
 }
 
 const CURSOR = /^(\d{1,16})\.([A-Za-z0-9_-]{1,64})$/;
-const MAX_ATTEMPTS = 10;
 
 /**
  * Keeps the index in step with a room-record write: removes `previous`'s entry when it was
@@ -95,21 +94,13 @@ export async function backfillPublicRooms(kv: Deno.Kv, clock: Clock): Promise<nu
   let added = 0;
   for await (const entry of kv.list<RoomRecord>({ prefix: keys.rooms() })) {
     if (entry.value.visibility !== "public") continue;
-    let room: Deno.KvEntryMaybe<RoomRecord> = entry;
-    for (
-      let attempt = 0;
-      attempt < MAX_ATTEMPTS && room.value?.visibility === "public";
-      attempt++
-    ) {
-      const indexed = await commitAtomic(
-        indexPublicRoom(kv.atomic().check(room), null, room.value),
-      );
-      if (indexed.ok) {
-        added++;
-        break;
-      }
-      room = await kv.get<RoomRecord>(room.key);
-    }
+    // A room that keeps changing under every attempt stays out of the index: skipped, not fatal.
+    const indexed = await transact("index public room", async (attempt) => {
+      const room = attempt === 0 ? entry : await kv.get<RoomRecord>(entry.key);
+      if (room.value?.visibility !== "public") return false;
+      return commit(indexPublicRoom(kv.atomic().check(room), null, room.value), () => true);
+    }, { exhausted: () => false });
+    if (indexed) added++;
   }
   await kv.set(keys.publicRoomIndexBuilt(), { at: clock.now() });
   return added;

@@ -12,6 +12,7 @@
 import type { AvatarUpload, StoredAvatar } from "../accounts/avatar_image.ts";
 import { newId } from "../common/ids.ts";
 import { keys } from "../kv/kv_keys.ts";
+import { membershipKey } from "./memberships.ts";
 import type { Moderation, ModerationResult } from "./moderation.ts";
 import type { Membership, RoomRecord } from "./room_record.ts";
 
@@ -58,7 +59,7 @@ export class RoomAvatars {
    */
   async image(viewerId: string, roomId: string, version: string): Promise<StoredAvatar | null> {
     const [room, member, stored] = await this.#kv.getMany<[RoomRecord, Membership, StoredAvatar]>(
-      [keys.room(roomId), keys.roomMember(roomId, viewerId), keys.roomAvatar(roomId)],
+      [keys.room(roomId), membershipKey(roomId, viewerId), keys.roomAvatar(roomId)],
     );
     if (!room.value || room.value.visibility === "direct") return null;
     if (room.value.visibility !== "public" && !member.value) return null;

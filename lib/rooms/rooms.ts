@@ -8,16 +8,21 @@
 import {
   DISCOVER_PAGE_DEFAULT,
   type DiscoverPage,
-  MAX_ROOM_NAME_CHARS,
-  MAX_ROOM_TOPIC_CHARS,
   type RoomLists,
   type RoomSummary,
 } from "../common/api_types.ts";
 import type { Clock } from "../common/clock.ts";
 import { newId } from "../common/ids.ts";
+import { roomFieldsProblem } from "../common/room_rules.ts";
 import { keys } from "../kv/kv_keys.ts";
-import { countChars } from "../common/protocol.ts";
 import { commitAtomic } from "../kv/kv_commit.ts";
+import {
+  membershipKey,
+  membersOfRoom,
+  readMembership,
+  roomsOfUser,
+  setMembership,
+} from "./memberships.ts";
 import { indexPublicRoom, publicRoomPage } from "./public_rooms.ts";
 import type { Membership, RoomRecord } from "./room_record.ts";
 import { summary } from "./room_summary.ts";
@@ -58,12 +63,8 @@ export class Rooms {
   ): Promise<CreateRoomResult> {
     const cleanName = name.trim();
     const cleanTopic = topic.trim();
-    if (cleanName.length === 0 || countChars(cleanName) > MAX_ROOM_NAME_CHARS) {
-      return { ok: false, message: `Room name must be 1–${MAX_ROOM_NAME_CHARS} characters` };
-    }
-    if (countChars(cleanTopic) > MAX_ROOM_TOPIC_CHARS) {
-      return { ok: false, message: `Topic must be at most ${MAX_ROOM_TOPIC_CHARS} characters` };
-    }
+    const problem = roomFieldsProblem(cleanName, cleanTopic);
+    if (problem) return { ok: false, message: problem };
     const now = this.#clock.now();
     const room: RoomRecord = {
       id: newId(),
@@ -76,9 +77,8 @@ export class Rooms {
     const membership: Membership = { joinedAt: now, role: "owner" };
     const atomic = this.#kv.atomic()
       .check({ key: keys.room(room.id), versionstamp: null })
-      .set(keys.room(room.id), room)
-      .set(keys.roomMember(room.id, userId), membership)
-      .set(keys.userRoom(userId, room.id), membership);
+      .set(keys.room(room.id), room);
+    setMembership(atomic, room.id, userId, membership);
     await commitAtomic(indexPublicRoom(atomic, null, room));
     return { ok: true, room: summary(room) };
   }
@@ -127,17 +127,14 @@ export class Rooms {
     const [room, ban, existing] = await this.#kv.getMany<[RoomRecord, unknown, Membership]>([
       keys.room(roomId),
       keys.roomBan(roomId, userId),
-      keys.roomMember(roomId, userId),
+      membershipKey(roomId, userId),
     ]);
     if (!room.value || room.value.visibility !== "public" || ban.versionstamp) return null;
     if (existing.value) return { room: summary(room.value), added: false };
     // Always explicit: an absent role on the creator's membership means owner (see `roleOf`).
     const membership: Membership = { joinedAt: this.#clock.now(), role: "member" };
     const result = await commitAtomic(
-      this.#kv.atomic()
-        .check(room, ban, existing)
-        .set(keys.roomMember(roomId, userId), membership)
-        .set(keys.userRoom(userId, roomId), membership),
+      setMembership(this.#kv.atomic().check(room, ban, existing), roomId, userId, membership),
     );
     return result.ok ? { room: summary(room.value), added: true } : null;
   }
@@ -148,13 +145,8 @@ export class Rooms {
    */
   async roommateIds(userId: string, perRoom = ROOMMATES_PER_ROOM): Promise<string[]> {
     const ids = new Set<string>();
-    for await (const entry of this.#kv.list({ prefix: keys.userRooms(userId) })) {
-      const roomId = String(entry.key[2]);
-      for await (
-        const member of this.#kv.list({ prefix: keys.roomMembers(roomId) }, {
-          limit: perRoom,
-        })
-      ) ids.add(String(member.key[2]));
+    for (const { roomId } of await roomsOfUser(this.#kv, userId)) {
+      for (const member of await membersOfRoom(this.#kv, roomId, perRoom)) ids.add(member.userId);
     }
     ids.delete(userId);
     return [...ids];
@@ -167,15 +159,11 @@ export class Rooms {
 
   /** The user's membership of the room (role, mute), or null when they are not a member. */
   async membership(roomId: string, userId: string): Promise<Membership | null> {
-    return (await this.#kv.get<Membership>(keys.roomMember(roomId, userId))).value;
+    return await readMembership(this.#kv, roomId, userId);
   }
 
   async #joinedIds(userId: string): Promise<Set<string>> {
-    const ids = new Set<string>();
-    for await (const entry of this.#kv.list<Membership>({ prefix: keys.userRooms(userId) })) {
-      ids.add(String(entry.key[2]));
-    }
-    return ids;
+    return new Set((await roomsOfUser(this.#kv, userId)).map((joined) => joined.roomId));
   }
 }
 

@@ -14,15 +14,14 @@ import type { DirectRoom, PublicProfile } from "../common/api_types.ts";
 import type { Clock } from "../common/clock.ts";
 import { directRoomId, isDirectRoomId } from "./direct_room_id.ts";
 import type { Notify } from "./friends.ts";
-import { commitAtomic } from "../kv/kv_commit.ts";
 import { keys } from "../kv/kv_keys.ts";
+import { commit, transact } from "../kv/kv_transaction.ts";
 import type { Profiles } from "../accounts/profiles.ts";
+import { roomsOfUser, setMembership } from "../rooms/memberships.ts";
 import type { Membership, RoomRecord } from "../rooms/room_record.ts";
 
 /** Outcome of {@linkcode DirectMessages.open}; refusals are the same whatever the reason. */
 export type OpenResult = { ok: true; room: DirectRoom } | { ok: false };
-
-const MAX_ATTEMPTS = 10;
 
 /** Opens, lists and guards direct conversations. */
 export class DirectMessages {
@@ -50,7 +49,7 @@ export class DirectMessages {
     const other = await this.#accounts.findByName(username);
     if (!other || other.id === userId) return { ok: false };
     const roomId = await directRoomId(userId, other.id);
-    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    return await transact<OpenResult>("open direct room", async () => {
       const read = await this.#kv.getMany<unknown[]>([
         keys.friend(userId, other.id),
         keys.friend(other.id, userId),
@@ -81,25 +80,20 @@ export class DirectMessages {
       };
       const membership: Membership = { joinedAt: now };
       const atomic = this.#kv.atomic().check(...read).set(keys.room(roomId), record);
-      for (const member of members) {
-        atomic.set(keys.roomMember(roomId, member), membership)
-          .set(keys.userRoom(member, roomId), membership);
-      }
-      if (!(await commitAtomic(atomic)).ok) continue;
-      this.#notify([userId], { kind: "dm_opened", dm: view(record, peer) });
-      this.#notify([other.id], { kind: "dm_opened", dm: view(record, me) });
-      return { ok: true, room: view(record, peer) };
-    }
-    throw new Error("open direct room: too much contention");
+      for (const member of members) setMembership(atomic, roomId, member, membership);
+      return commit(atomic, () => {
+        this.#notify([userId], { kind: "dm_opened", dm: view(record, peer) });
+        this.#notify([other.id], { kind: "dm_opened", dm: view(record, me) });
+        return { ok: true, room: view(record, peer) };
+      });
+    });
   }
 
   /** The direct conversations of a user, newest first. */
   async list(userId: string): Promise<DirectRoom[]> {
-    const ids: string[] = [];
-    for await (const entry of this.#kv.list<Membership>({ prefix: keys.userRooms(userId) })) {
-      const roomId = String(entry.key[2]);
-      if (isDirectRoomId(roomId)) ids.push(roomId);
-    }
+    const ids = (await roomsOfUser(this.#kv, userId))
+      .map((joined) => joined.roomId)
+      .filter(isDirectRoomId);
     const rooms = await Promise.all(ids.map(async (roomId) => {
       const room = (await this.#kv.get<RoomRecord>(keys.room(roomId))).value;
       const peerId = room?.members?.find((member) => member !== userId);

@@ -22,7 +22,8 @@ import {
 } from "../common/api_types.ts";
 import type { Clock } from "../common/clock.ts";
 import { commitAtomic } from "../kv/kv_commit.ts";
-import { keys } from "../kv/kv_keys.ts";
+import { decode, keys } from "../kv/kv_keys.ts";
+import { commit, transact } from "../kv/kv_transaction.ts";
 import type { Presence } from "../realtime/presence/presence.ts";
 import type { Profiles } from "../accounts/profiles.ts";
 import { countChars } from "../common/protocol.ts";
@@ -51,7 +52,6 @@ export type FriendResult = { ok: true } | FriendRefusal;
 
 /** Largest number of entries in each list of {@linkcode Friends.lists}. */
 export const FRIEND_LIST_LIMIT = 500;
-const MAX_ATTEMPTS = 10;
 const NO_SUCH_USER: FriendRefusal = { ok: false, status: 404, error: "No such user" };
 const NO_SUCH_REQUEST: FriendRefusal = { ok: false, status: 404, error: "No such request" };
 
@@ -117,7 +117,7 @@ export class Friends {
     if (!target) return NO_SUCH_USER;
     const toId = target.id;
     if (toId === fromId) return { ok: false, status: 400, error: "You cannot add yourself" };
-    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    return await transact<RequestResult>("friend request", async () => {
       const read = await this.#kv.getMany([
         keys.block(fromId, toId),
         keys.block(toId, fromId),
@@ -136,23 +136,24 @@ export class Friends {
       const atomic = this.#kv.atomic().check(...read);
       if (reverse!.versionstamp) {
         this.#befriend(atomic, fromId, toId, now);
-        if (!(await commitAtomic(atomic)).ok) continue;
-        this.#notify([fromId, toId], { kind: "friends_changed" });
-        return { ok: true, status: "friends" };
+        return commit(atomic, () => {
+          this.#notify([fromId, toId], { kind: "friends_changed" });
+          return { ok: true, status: "friends" };
+        });
       }
       const record: FriendRequestRecord = { note: cleanNote, at: now };
       atomic.set(keys.friendRequestOut(fromId, toId), record)
         .set(keys.friendRequestIn(toId, fromId), record);
-      if (!(await commitAtomic(atomic)).ok) continue;
-      const sender = await this.#profiles.get(fromId);
-      if (sender) {
-        const request: FriendRequestView = { user: sender, note: cleanNote, at: now };
-        this.#notify([toId], { kind: "friend_request", request });
-      }
-      this.#notify([fromId], { kind: "friends_changed" });
-      return { ok: true, status: "pending" };
-    }
-    throw new Error("friend request: too much contention");
+      return commit(atomic, async () => {
+        const sender = await this.#profiles.get(fromId);
+        if (sender) {
+          const request: FriendRequestView = { user: sender, note: cleanNote, at: now };
+          this.#notify([toId], { kind: "friend_request", request });
+        }
+        this.#notify([fromId], { kind: "friends_changed" });
+        return { ok: true, status: "pending" };
+      });
+    });
   }
 
   /** Accepts the pending request that `username` sent to `userId`. */
@@ -247,10 +248,10 @@ export class Friends {
    */
   async lists(userId: string): Promise<FriendLists> {
     const [friends, incoming, outgoing, blocked] = await Promise.all([
-      this.#idsUnder(keys.friends(userId)),
-      this.#requestsUnder(keys.friendRequestsIn(userId)),
-      this.#requestsUnder(keys.friendRequestsOut(userId)),
-      this.#idsUnder(keys.blocks(userId)),
+      this.#idsUnder(keys.friends(userId), decode.friend),
+      this.#requestsUnder(keys.friendRequestsIn(userId), decode.friendRequestIn),
+      this.#requestsUnder(keys.friendRequestsOut(userId), decode.friendRequestOut),
+      this.#idsUnder(keys.blocks(userId), decode.block),
     ]);
     const [profiles, online] = await Promise.all([
       this.#profiles.getMany(friends),
@@ -266,7 +267,7 @@ export class Friends {
 
   /** Ids of the users a friendship notice about `userId` goes to. */
   async friendIds(userId: string): Promise<string[]> {
-    return await this.#idsUnder(keys.friends(userId));
+    return await this.#idsUnder(keys.friends(userId), decode.friend);
   }
 
   /** Tells the user's friends (and nobody else) that the user came online or went offline. */
@@ -298,18 +299,22 @@ export class Friends {
     return { ok: true };
   }
 
-  async #idsUnder(prefix: Deno.KvKey): Promise<string[]> {
+  /** The user ids (told apart by `userOf`) of the first entries under `prefix`. */
+  async #idsUnder(prefix: Deno.KvKey, userOf: (key: Deno.KvKey) => string): Promise<string[]> {
     const ids: string[] = [];
     for await (const entry of this.#kv.list({ prefix }, { limit: FRIEND_LIST_LIMIT })) {
-      ids.push(String(entry.key[2]));
+      ids.push(userOf(entry.key));
     }
     return ids;
   }
 
-  async #requestsUnder(prefix: Deno.KvKey): Promise<FriendRequestView[]> {
+  async #requestsUnder(
+    prefix: Deno.KvKey,
+    userOf: (key: Deno.KvKey) => string,
+  ): Promise<FriendRequestView[]> {
     const records: { id: string; record: FriendRequestRecord }[] = [];
     const list = this.#kv.list<FriendRequestRecord>({ prefix }, { limit: FRIEND_LIST_LIMIT });
-    for await (const entry of list) records.push({ id: String(entry.key[2]), record: entry.value });
+    for await (const entry of list) records.push({ id: userOf(entry.key), record: entry.value });
     const views = await Promise.all(records.map(async ({ id, record }) => {
       const user = await this.#profiles.get(id);
       return user ? { user, note: record.note, at: record.at } : null;

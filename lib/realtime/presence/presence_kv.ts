@@ -8,7 +8,7 @@
  */
 import type { Clock } from "../../common/clock.ts";
 import { commitAtomic } from "../../kv/kv_commit.ts";
-import { keys } from "../../kv/kv_keys.ts";
+import { decode, keys } from "../../kv/kv_keys.ts";
 import type { Presence } from "./presence.ts";
 
 /** The value of a presence entry. */
@@ -48,7 +48,7 @@ export class KvPresence implements Presence {
     const now = this.#clock.now();
     const nodes: string[] = [];
     for await (const entry of this.#kv.list<PresenceRecord>({ prefix: keys.presenceOf(user) })) {
-      if (entry.value.expiresAt > now) nodes.push(String(entry.key[2]));
+      if (entry.value.expiresAt > now) nodes.push(decode.presence(entry.key));
     }
     return nodes;
   }
