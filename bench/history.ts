@@ -128,9 +128,9 @@ async function ensureSeeded(
   console.log(`seeding ${messages.toLocaleString("en")} history messages (cached afterwards)…`);
   const kv = await Deno.openKv(kvPath);
   const registered = await new Accounts(kv, systemClock).register("benchhistory", BENCH_PASSWORD);
-  if (!registered.ok) throw new Error(registered.message);
+  if (!registered.ok) throw new Error(registered.error);
   const created = await new Rooms(kv, systemClock).create(registered.user.id, "history");
-  if (!created.ok) throw new Error(created.message);
+  if (!created.ok) throw new Error(created.error);
   const store = new KvMessageStore(kv, systemClock);
   for (let start = 0; start < messages; start += BATCH) {
     const drafts: MessageDraft[] = [];

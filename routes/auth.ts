@@ -7,10 +7,10 @@
 import { Hono } from "hono";
 import * as v from "valibot";
 import type { AppEnv } from "../lib/server/app_env.ts";
-import type { AuthRefusal } from "../lib/accounts/auth_service.ts";
 import { clientAddress } from "../lib/server/client_address.ts";
 import { jsonBody } from "../lib/server/middleware/json_body.ts";
 import { clearSessionCookie, setSessionCookie } from "../lib/server/middleware/session.ts";
+import { refusalResponse } from "../lib/server/refusal_response.ts";
 import type { Services } from "../lib/server/services.ts";
 
 const Credentials = v.object({ username: v.string(), password: v.string() });
@@ -18,21 +18,10 @@ const Credentials = v.object({ username: v.string(), password: v.string() });
 /** Routes of the account API, to mount at `/api`. */
 export function authRoutes(services: Pick<Services, "auth">): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
-  const refuse = (refusal: AuthRefusal) =>
-    Response.json(
-      { error: refusal.message, retryAfterSeconds: refusal.retryAfterSeconds },
-      {
-        status: refusal.status,
-        headers: refusal.retryAfterSeconds
-          ? { "retry-after": String(refusal.retryAfterSeconds) }
-          : {},
-      },
-    );
-
   app.post("/auth/register", jsonBody(Credentials), async (c) => {
     const { username, password } = c.req.valid("json");
     const result = await services.auth.register(username, password);
-    if (!result.ok) return refuse(result);
+    if (!result.ok) return refusalResponse(c, result);
     setSessionCookie(c, result.token, result.session);
     return c.json({ user: result.user }, 201);
   });
@@ -40,7 +29,7 @@ export function authRoutes(services: Pick<Services, "auth">): Hono<AppEnv> {
   app.post("/auth/login", jsonBody(Credentials), async (c) => {
     const { username, password } = c.req.valid("json");
     const result = await services.auth.login(username, password, clientAddress(c));
-    if (!result.ok) return refuse(result);
+    if (!result.ok) return refusalResponse(c, result);
     setSessionCookie(c, result.token, result.session);
     return c.json({ user: result.user });
   });

@@ -17,6 +17,8 @@ import {
   type StoredAvatar,
 } from "../lib/accounts/avatar_image.ts";
 import type { AppEnv } from "../lib/server/app_env.ts";
+import { refusalResponse } from "../lib/server/refusal_response.ts";
+import { refusal } from "../lib/common/refusal.ts";
 
 /** Request paths of the avatar uploads, which the app's general body limit leaves alone. */
 export const AVATAR_UPLOAD_PATHS = ["/api/me/avatar", "/api/rooms/:id/avatar"];
@@ -28,7 +30,7 @@ export interface AvatarUploadEnv extends AppEnv {
 
 const limit = bodyLimit({
   maxSize: MAX_AVATAR_BYTES,
-  onError: (c) => c.json({ error: AVATAR_TOO_LARGE }, 413),
+  onError: (c) => refusalResponse(c, refusal(413, AVATAR_TOO_LARGE)),
 });
 
 /**
@@ -47,7 +49,7 @@ export function avatarUpload(): MiddlewareHandler<AvatarUploadEnv> {
       const bytes = new Uint8Array(await c.req.arrayBuffer());
       const check = checkAvatar(bytes);
       if (!check.ok) {
-        refused = c.json({ error: check.error }, check.status);
+        refused = refusalResponse(c, check);
         return;
       }
       c.set("avatar", { type: check.type, bytes });
@@ -63,7 +65,7 @@ export function avatarUpload(): MiddlewareHandler<AvatarUploadEnv> {
  * users may fetch it), with the sniffed type and `nosniff`.
  */
 export function serveAvatar(c: Context, image: StoredAvatar | null): Response {
-  if (!image) return c.json({ error: "No such avatar" }, 404);
+  if (!image) return refusalResponse(c, refusal(404, "No such avatar"));
   return c.body(image.bytes, 200, {
     "content-type": image.type,
     "cache-control": "private, max-age=31536000, immutable",

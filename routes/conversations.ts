@@ -12,6 +12,8 @@ import type { AppEnv, SignedInAppEnv } from "../lib/server/app_env.ts";
 import { requireUser } from "../lib/server/middleware/session.ts";
 import type { Services } from "../lib/server/services.ts";
 import { pageLimit } from "./page_limit.ts";
+import { refusal } from "../lib/common/refusal.ts";
+import { refusalResponse } from "../lib/server/refusal_response.ts";
 
 /** Routes of the conversation list, to mount at `/api/conversations`. */
 export function conversationRoutes(
@@ -22,7 +24,7 @@ export function conversationRoutes(
   app.get("/", async (c) => {
     const limit = pageLimit(c.req.query("limit"), CONVERSATION_PAGE_DEFAULT, CONVERSATION_PAGE_MAX);
     if (limit === null) {
-      return c.json({ error: `limit must be 1–${CONVERSATION_PAGE_MAX}` }, 400);
+      return refusalResponse(c, refusal(400, `limit must be 1–${CONVERSATION_PAGE_MAX}`));
     }
     const cursor = c.req.query("cursor") || undefined;
     const page: ConversationPage = await services.conversations.page(c.var.user.id, cursor, limit);

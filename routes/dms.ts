@@ -11,6 +11,7 @@ import type { AppEnv, SignedInAppEnv } from "../lib/server/app_env.ts";
 import { requireUser } from "../lib/server/middleware/session.ts";
 import type { Services } from "../lib/server/services.ts";
 import { jsonBody } from "../lib/server/middleware/json_body.ts";
+import { refusalResponse } from "../lib/server/refusal_response.ts";
 
 const OpenDm = v.object({ username: v.string() });
 
@@ -22,8 +23,7 @@ export function dmRoutes(services: Pick<Services, "directMessages">): Hono<Signe
 
   app.post("/", jsonBody(OpenDm), async (c) => {
     const result = await services.directMessages.open(c.var.user.id, c.req.valid("json").username);
-    // One answer for unknown users, non-friends and blocks either way.
-    if (!result.ok) return c.json({ error: "You can only message your friends" }, 403);
+    if (!result.ok) return refusalResponse(c, result);
     return c.json({ room: result.room });
   });
 

@@ -18,7 +18,7 @@
 import { type Context, Hono } from "hono";
 import * as v from "valibot";
 import type { AppEnv, SignedInAppEnv } from "../lib/server/app_env.ts";
-import type { FriendResult } from "../lib/social/friends.ts";
+import { changeResponse, refusalResponse } from "../lib/server/refusal_response.ts";
 import { requireUser } from "../lib/server/middleware/session.ts";
 import type { Services } from "../lib/server/services.ts";
 import { jsonBody } from "../lib/server/middleware/json_body.ts";
@@ -31,43 +31,41 @@ export function friendRoutes(services: Pick<Services, "friends">): Hono<SignedIn
   const app = new Hono<AppEnv>().use(requireUser());
   const { friends } = services;
   const me = (c: Context<SignedInAppEnv>) => c.var.user.id;
-  const answer = (c: Context, result: FriendResult) =>
-    result.ok ? c.body(null, 204) : c.json({ error: result.error }, result.status);
 
   app.get("/", async (c) => c.json(await friends.lists(me(c))));
 
   app.post("/requests", jsonBody(NewRequest), async (c) => {
     const { username, note } = c.req.valid("json");
     const result = await friends.request(me(c), username, note);
-    if (!result.ok) return c.json({ error: result.error }, result.status);
+    if (!result.ok) return refusalResponse(c, result);
     return c.json({ status: result.status }, result.status === "pending" ? 201 : 200);
   });
   app.post(
     "/requests/:username/accept",
-    async (c) => answer(c, await friends.accept(me(c), c.req.param("username"))),
+    async (c) => changeResponse(c, await friends.accept(me(c), c.req.param("username"))),
   );
   app.post(
     "/requests/:username/decline",
-    async (c) => answer(c, await friends.decline(me(c), c.req.param("username"))),
+    async (c) => changeResponse(c, await friends.decline(me(c), c.req.param("username"))),
   );
   app.delete(
     "/requests/:username",
-    async (c) => answer(c, await friends.cancel(me(c), c.req.param("username"))),
+    async (c) => changeResponse(c, await friends.cancel(me(c), c.req.param("username"))),
   );
 
   app.post(
     "/blocks",
     jsonBody(Username),
-    async (c) => answer(c, await friends.block(me(c), c.req.valid("json").username)),
+    async (c) => changeResponse(c, await friends.block(me(c), c.req.valid("json").username)),
   );
   app.delete(
     "/blocks/:username",
-    async (c) => answer(c, await friends.unblock(me(c), c.req.param("username"))),
+    async (c) => changeResponse(c, await friends.unblock(me(c), c.req.param("username"))),
   );
 
   app.delete(
     "/:username",
-    async (c) => answer(c, await friends.remove(me(c), c.req.param("username"))),
+    async (c) => changeResponse(c, await friends.remove(me(c), c.req.param("username"))),
   );
 
   return app;

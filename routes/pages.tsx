@@ -17,7 +17,8 @@ import { Layout } from "../components/Layout.tsx";
 import ChatApp from "../islands/ChatApp.tsx";
 import { CONVERSATION_PAGE_DEFAULT } from "../lib/common/api_types.ts";
 import type { AppEnv } from "../lib/server/app_env.ts";
-import type { AuthRefusal, SignedIn } from "../lib/accounts/auth_service.ts";
+import type { SignedIn } from "../lib/accounts/auth_service.ts";
+import type { Refusal, RefusalStatus } from "../lib/common/refusal.ts";
 import { clientAddress } from "../lib/server/client_address.ts";
 import { localPath } from "../lib/server/local_path.ts";
 import { clearSessionCookie, setSessionCookie } from "../lib/server/middleware/session.ts";
@@ -32,7 +33,7 @@ export function pageRoutes(
 ): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   // Pages show who is signed in: never stored by a cache, nor shown again after logout.
-  const html = (page: VNode, status: 200 | 400 | 401 | 409 | 429 = 200) =>
+  const html = (page: VNode, status: 200 | RefusalStatus = 200) =>
     new Response("<!doctype html>" + renderToString(page), {
       status,
       headers: { "content-type": "text/html; charset=utf-8", "cache-control": "no-store" },
@@ -40,7 +41,7 @@ export function pageRoutes(
   const authPage = (
     mode: "login" | "register",
     next: string,
-    refusal?: AuthRefusal,
+    refusal?: Refusal,
     username?: string,
   ) =>
     html(
@@ -48,7 +49,7 @@ export function pageRoutes(
         title={mode === "login" ? "Log in · Deno Chat" : "Sign up · Deno Chat"}
         stylesUrl={services.assets.url("styles.css")}
       >
-        <AuthForm mode={mode} next={next} error={refusal?.message} username={username} />
+        <AuthForm mode={mode} next={next} error={refusal?.error} username={username} />
       </Layout>,
       refusal?.status,
     );
@@ -90,7 +91,7 @@ export function pageRoutes(
       const username = typeof form.username === "string" ? form.username : "";
       const password = typeof form.password === "string" ? form.password : "";
       const next = localPath(form.next);
-      const result: SignedIn | AuthRefusal = mode === "login"
+      const result: SignedIn | Refusal = mode === "login"
         ? await services.auth.login(username, password, clientAddress(c))
         : await services.auth.register(username, password);
       if (!result.ok) return authPage(mode, next, result, username);

@@ -14,6 +14,8 @@ import { requireUser } from "../lib/server/middleware/session.ts";
 import type { Services } from "../lib/server/services.ts";
 import { jsonBody } from "../lib/server/middleware/json_body.ts";
 import { avatarUpload } from "./avatar_upload.ts";
+import { refusalResponse } from "../lib/server/refusal_response.ts";
+import { refusal } from "../lib/common/refusal.ts";
 
 const ProfilePatch = v.object({
   displayName: v.optional(v.string()),
@@ -39,21 +41,21 @@ export function profileRoutes(services: ProfileServices): Hono<SignedInAppEnv> {
 
   app.patch("/me/profile", jsonBody(ProfilePatch), async (c) => {
     const result = await services.profiles.update(c.var.user.id, c.req.valid("json"));
-    if (!result.ok) return c.json({ error: result.message }, 400);
+    if (!result.ok) return refusalResponse(c, result);
     await announceProfile(services, result.profile);
     return c.json({ profile: result.profile });
   });
 
   app.post("/me/avatar", avatarUpload(), async (c) => {
     const profile = await services.profiles.setAvatar(c.var.user.id, c.var.avatar);
-    if (!profile) return c.json({ error: "No such user" }, 404);
+    if (!profile) return refusalResponse(c, refusal(404, "No such user"));
     await announceProfile(services, profile);
     return c.json({ profile });
   });
 
   app.delete("/me/avatar", async (c) => {
     const profile = await services.profiles.setAvatar(c.var.user.id, null);
-    if (!profile) return c.json({ error: "No such user" }, 404);
+    if (!profile) return refusalResponse(c, refusal(404, "No such user"));
     await announceProfile(services, profile);
     return c.json({ profile });
   });
@@ -62,7 +64,7 @@ export function profileRoutes(services: ProfileServices): Hono<SignedInAppEnv> {
   app.get("/users/:username", async (c) => {
     const found = await services.friends.visibleUser(c.var.user.id, c.req.param("username"));
     const profile = found && await services.profiles.get(found.id);
-    if (!profile) return c.json({ error: "No such user" }, 404);
+    if (!profile) return refusalResponse(c, refusal(404, "No such user"));
     return c.json({ profile });
   });
 

@@ -1,6 +1,6 @@
 /**
  * JSON API for rooms: list, create (public or private), join (public rooms only; a new member
- * gets an "X joined" system message), leave (not the owner: see `Moderation.leave`), and
+ * gets an "X joined" system message), leave (not the owner: see `RoomLifecycle.leave`), and
  * `GET /discover?cursor=&limit=` for more public rooms (default 20, at most 100 a page). Every route needs a signed-in user. Administration
  * routes are in `room_admin.ts`.
  *
@@ -16,6 +16,8 @@ import { requireUser } from "../lib/server/middleware/session.ts";
 import type { Services } from "../lib/server/services.ts";
 import { jsonBody } from "../lib/server/middleware/json_body.ts";
 import { pageLimit } from "./page_limit.ts";
+import { refusal } from "../lib/common/refusal.ts";
+import { changeResponse, refusalResponse } from "../lib/server/refusal_response.ts";
 
 const NewRoom = v.object({
   name: v.string(),
@@ -27,7 +29,7 @@ const NewRoom = v.object({
 export function roomRoutes(
   services: Pick<
     Services,
-    "rooms" | "roomCreations" | "config" | "postSystemMessage" | "moderation"
+    "rooms" | "roomCreations" | "config" | "postSystemMessage" | "roomLifecycle"
   >,
 ): Hono<SignedInAppEnv> {
   const app = new Hono<AppEnv>().use(requireUser());
@@ -37,11 +39,11 @@ export function roomRoutes(
   app.get("/discover", async (c) => {
     const limit = pageLimit(c.req.query("limit"), DISCOVER_PAGE_DEFAULT, DISCOVER_PAGE_MAX);
     if (limit === null) {
-      return c.json({ error: `limit must be 1–${DISCOVER_PAGE_MAX}` }, 400);
+      return refusalResponse(c, refusal(400, `limit must be 1–${DISCOVER_PAGE_MAX}`));
     }
     const cursor = c.req.query("cursor") || undefined;
     if (cursor !== undefined && !isPublicRoomCursor(cursor)) {
-      return c.json({ error: "cursor must be a nextCursor from a previous page" }, 400);
+      return refusalResponse(c, refusal(400, "cursor must be a nextCursor from a previous page"));
     }
     return c.json(await services.rooms.discover(c.var.user.id, limit, cursor));
   });
@@ -55,14 +57,11 @@ export function roomRoutes(
       services.config.limits.roomsPerHour,
     );
     if (wait > 0) {
-      c.header("retry-after", String(wait));
-      return c.json(
-        { error: "Too many rooms created; try again later", retryAfterSeconds: wait },
-        429,
-      );
+      const tooMany = refusal(429, "Too many rooms created; try again later");
+      return refusalResponse(c, { ...tooMany, retryAfterSeconds: wait });
     }
     const result = await services.rooms.create(user, name, topic, visibility);
-    if (!result.ok) return c.json({ error: result.message }, 400);
+    if (!result.ok) return refusalResponse(c, result);
     await services.roomCreations.add(quota);
     return c.json({ room: result.room }, 201);
   });
@@ -70,15 +69,14 @@ export function roomRoutes(
   app.post("/:id/join", async (c) => {
     const user = c.var.user;
     const joined = await services.rooms.join(user.id, c.req.param("id"));
-    if (!joined) return c.json({ error: "No such room" }, 404);
+    if (!joined.ok) return refusalResponse(c, joined);
     // Only a new membership is news; joining again changes nothing and says nothing.
     if (joined.added) await services.postSystemMessage(joined.room.id, `${user.name} joined`);
     return c.json({ room: joined.room });
   });
 
   app.post("/:id/leave", async (c) => {
-    const result = await services.moderation.leave(c.var.user.id, c.req.param("id"));
-    return result.ok ? c.body(null, 204) : c.json({ error: result.error }, result.status);
+    return changeResponse(c, await services.roomLifecycle.leave(c.var.user.id, c.req.param("id")));
   });
 
   return app;

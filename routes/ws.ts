@@ -11,6 +11,8 @@ import { isAllowedOrigin } from "../lib/server/origin.ts";
 import { PROTOCOL_VERSION } from "../lib/common/protocol.ts";
 import type { Services } from "../lib/server/services.ts";
 import { upgradeToChat } from "../lib/realtime/ws_handler.ts";
+import { refusal } from "../lib/common/refusal.ts";
+import { refusalResponse } from "../lib/server/refusal_response.ts";
 
 /** Handler of the WebSocket endpoint. */
 export function wsHandler(
@@ -18,18 +20,21 @@ export function wsHandler(
 ): (c: Context<AppEnv>) => Response {
   return function ws(c: Context<AppEnv>): Response {
     if (c.req.header("upgrade")?.toLowerCase() !== "websocket") {
-      return c.json({ error: "Expected a WebSocket upgrade" }, 426);
+      return refusalResponse(c, refusal(426, "Expected a WebSocket upgrade"));
     }
     if (c.req.query("v") !== String(PROTOCOL_VERSION)) {
-      return c.json({ error: `Unsupported protocol version; use v=${PROTOCOL_VERSION}` }, 400);
+      return refusalResponse(
+        c,
+        refusal(400, `Unsupported protocol version; use v=${PROTOCOL_VERSION}`),
+      );
     }
     if (!isAllowedOrigin(c.req.header("origin"), c.req.url, services.config.allowedOrigins)) {
-      return c.json({ error: "Origin not allowed" }, 403);
+      return refusalResponse(c, refusal(403, "Origin not allowed"));
     }
     const { user, session } = c.var;
-    if (!user || !session) return c.json({ error: "Not signed in" }, 401);
+    if (!user || !session) return refusalResponse(c, refusal(401, "Not signed in"));
     const release = services.connectionLimiter.acquire(user.id, clientAddress(c));
-    if (!release) return c.json({ error: "Too many open connections" }, 429);
+    if (!release) return refusalResponse(c, refusal(429, "Too many open connections"));
     return upgradeToChat(
       c.req.raw,
       user,

@@ -14,6 +14,7 @@ import {
   USERNAME_PATTERN,
   USERNAME_RULE,
 } from "../common/account_rules.ts";
+import { type Outcome, type Refusal, refusal } from "../common/refusal.ts";
 import { commitAtomic } from "../kv/kv_commit.ts";
 
 /** A stored account. */
@@ -23,9 +24,7 @@ export interface UserRecord extends PublicUser {
 }
 
 /** Outcome of {@linkcode Accounts.register}. */
-export type RegisterResult =
-  | { ok: true; user: PublicUser }
-  | { ok: false; reason: "invalid_username" | "invalid_password" | "taken"; message: string };
+export type RegisterResult = Outcome<{ user: PublicUser }>;
 
 /** Registers and authenticates users. */
 export class Accounts {
@@ -42,14 +41,10 @@ export class Accounts {
   /** Creates an account; the name is unique ignoring case, even under concurrent registration. */
   async register(name: string, password: string): Promise<RegisterResult> {
     if (!USERNAME_PATTERN.test(name)) {
-      return {
-        ok: false,
-        reason: "invalid_username",
-        message: `Username must be ${USERNAME_RULE}`,
-      };
+      return refusal(400, `Username must be ${USERNAME_RULE}`);
     }
     const problem = passwordProblem(password);
-    if (problem) return { ok: false, reason: "invalid_password", message: problem };
+    if (problem) return refusal(400, problem);
     const nameKey = keys.userByName(name.toLowerCase());
     if ((await this.#kv.get(nameKey)).value !== null) return taken();
     const user: UserRecord = {
@@ -96,6 +91,6 @@ export class Accounts {
   }
 }
 
-function taken(): RegisterResult {
-  return { ok: false, reason: "taken", message: "That username is taken" };
+function taken(): Refusal {
+  return refusal(409, "That username is taken");
 }

@@ -9,6 +9,7 @@ import type { PublicUser } from "../common/api_types.ts";
 import type { Broker } from "../realtime/broker/broker.ts";
 import type { LoginThrottle } from "../limits/login_throttle.ts";
 import type { Session, Sessions } from "./sessions.ts";
+import { type Refusal, refusal } from "../common/refusal.ts";
 
 /** A login that succeeded: the cookie token and the session. */
 export interface SignedIn {
@@ -16,14 +17,6 @@ export interface SignedIn {
   user: PublicUser;
   token: string;
   session: Session;
-}
-
-/** A refused registration or login, with the HTTP status and a message for the user. */
-export interface AuthRefusal {
-  ok: false;
-  status: 400 | 401 | 409 | 429;
-  message: string;
-  retryAfterSeconds?: number;
 }
 
 /** Signs users up, in and out. */
@@ -42,11 +35,9 @@ export class AuthService {
   }
 
   /** Creates an account and signs it in. */
-  async register(name: string, password: string): Promise<SignedIn | AuthRefusal> {
+  async register(name: string, password: string): Promise<SignedIn | Refusal> {
     const result = await this.#accounts.register(name, password);
-    if (!result.ok) {
-      return { ok: false, status: result.reason === "taken" ? 409 : 400, message: result.message };
-    }
+    if (!result.ok) return result;
     return { ok: true, user: result.user, ...await this.#sessions.create(result.user.id) };
   }
 
@@ -54,20 +45,16 @@ export class AuthService {
    * Signs a user in. Failures are counted per name and per client address; past the limit
    * every attempt is refused with 429 until the window ends, right password or not.
    */
-  async login(name: string, password: string, address: string): Promise<SignedIn | AuthRefusal> {
+  async login(name: string, password: string, address: string): Promise<SignedIn | Refusal> {
     const verdict = await this.#throttle.check(name, address);
     if (!verdict.allowed) {
-      return {
-        ok: false,
-        status: 429,
-        message: "Too many failed attempts; try again later",
-        retryAfterSeconds: verdict.retryAfterSeconds,
-      };
+      const retryAfterSeconds = verdict.retryAfterSeconds;
+      return { ...refusal(429, "Too many failed attempts; try again later"), retryAfterSeconds };
     }
     const user = await this.#accounts.authenticate(name, password);
     if (!user) {
       await this.#throttle.recordFailure(name, address);
-      return { ok: false, status: 401, message: "Wrong username or password" };
+      return refusal(401, "Wrong username or password");
     }
     await this.#throttle.clear(name);
     return { ok: true, user, ...await this.#sessions.create(user.id) };

@@ -6,6 +6,7 @@
  * @module
  */
 import { MAX_AVATAR_BYTES } from "../common/api_types.ts";
+import { type Outcome, refusal } from "../common/refusal.ts";
 
 /** The image types an avatar may have. */
 export type AvatarType = "image/png" | "image/jpeg" | "image/webp";
@@ -23,9 +24,7 @@ export interface StoredAvatar extends AvatarUpload {
 }
 
 /** Outcome of {@linkcode checkAvatar}. */
-export type AvatarCheck =
-  | { ok: true; type: AvatarType }
-  | { ok: false; status: 413 | 415; error: string };
+export type AvatarCheck = Outcome<{ type: AvatarType }>;
 
 /** The message of a 413 answer to an avatar upload. */
 export const AVATAR_TOO_LARGE = `The avatar must be at most ${MAX_AVATAR_BYTES / 1024} KiB`;
@@ -62,11 +61,11 @@ export function sniffImageType(bytes: Uint8Array): AvatarType | null {
  */
 export function checkAvatar(bytes: Uint8Array): AvatarCheck {
   if (bytes.length > MAX_AVATAR_BYTES) {
-    return { ok: false, status: 413, error: AVATAR_TOO_LARGE };
+    return refusal(413, AVATAR_TOO_LARGE);
   }
   const type = sniffImageType(bytes);
   if (!type) {
-    return { ok: false, status: 415, error: "The avatar must be a PNG, JPEG or WebP image" };
+    return refusal(415, "The avatar must be a PNG, JPEG or WebP image");
   }
   return { ok: true, type };
 }

@@ -16,6 +16,7 @@ import { newId } from "../common/ids.ts";
 import { keys } from "../kv/kv_keys.ts";
 import { commit, transact } from "../kv/kv_transaction.ts";
 import { countChars } from "../common/protocol.ts";
+import { type Outcome, refusal } from "../common/refusal.ts";
 
 /** A stored profile. */
 export interface ProfileRecord {
@@ -32,9 +33,7 @@ export interface ProfileUpdate {
 }
 
 /** Outcome of {@linkcode Profiles.update}. */
-export type UpdateProfileResult =
-  | { ok: true; profile: PublicProfile }
-  | { ok: false; message: string };
+export type UpdateProfileResult = Outcome<{ profile: PublicProfile }>;
 
 const CONTROL = /\p{Cc}/u;
 
@@ -71,23 +70,23 @@ export class Profiles {
    */
   async update(userId: string, update: ProfileUpdate): Promise<UpdateProfileResult> {
     const current = await this.get(userId);
-    if (!current) return { ok: false, message: "No such user" };
+    if (!current) return refusal(400, "No such user");
     const displayName = (update.displayName ?? current.displayName).trim();
     const status = (update.status ?? current.status).trim();
     if (
       displayName.length === 0 || countChars(displayName) > MAX_DISPLAY_NAME_CHARS ||
       CONTROL.test(displayName)
     ) {
-      return {
-        ok: false,
-        message: `Display name must be 1–${MAX_DISPLAY_NAME_CHARS} characters on one line`,
-      };
+      return refusal(
+        400,
+        `Display name must be 1–${MAX_DISPLAY_NAME_CHARS} characters on one line`,
+      );
     }
     if (countChars(status) > MAX_STATUS_CHARS || CONTROL.test(status)) {
-      return { ok: false, message: `Status must be at most ${MAX_STATUS_CHARS} characters` };
+      return refusal(400, `Status must be at most ${MAX_STATUS_CHARS} characters`);
     }
     const profile = await this.#change(userId, (old) => ({ ...old, displayName, status }));
-    return profile ? { ok: true, profile } : { ok: false, message: "No such user" };
+    return profile ? { ok: true, profile } : refusal(400, "No such user");
   }
 
   /**

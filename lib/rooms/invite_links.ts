@@ -22,7 +22,8 @@ import { commitAtomic } from "../kv/kv_commit.ts";
 import { decode, keys } from "../kv/kv_keys.ts";
 import { commit, transact } from "../kv/kv_transaction.ts";
 import { membershipKey, setMembership } from "./memberships.ts";
-import { type ModerationRefusal, NO_SUCH_ROOM } from "./moderation.ts";
+import { type Outcome, type Refusal, refusal } from "../common/refusal.ts";
+import { isGroupMember, NO_SUCH_ROOM } from "./room_access.ts";
 import type { PostSystemMessage } from "../messages/room_events.ts";
 import { isManager, roleOf } from "../common/room_roles.ts";
 import type { Membership, RoomRecord } from "./room_record.ts";
@@ -39,16 +40,8 @@ export interface InviteRecord {
 }
 
 /** The one answer for every refused link. */
-export const LINK_REFUSED: ModerationRefusal = {
-  ok: false,
-  status: 404,
-  error: "This invite link is invalid or has expired",
-};
-const FORBIDDEN: ModerationRefusal = {
-  ok: false,
-  status: 403,
-  error: "Only the owner and admins manage invite links",
-};
+export const LINK_REFUSED: Refusal = refusal(404, "This invite link is invalid or has expired");
+const FORBIDDEN: Refusal = refusal(403, "Only the owner and admins manage invite links");
 const TOKEN = /^[A-Za-z0-9_-]{22}$/;
 
 /** Creates, lists, revokes and accepts invite links. */
@@ -70,15 +63,15 @@ export class InviteLinks {
     roomId: string,
     hours: number,
     maxUses: number,
-  ): Promise<{ ok: true; link: InviteLinkView } | ModerationRefusal> {
+  ): Promise<Outcome<{ link: InviteLinkView }>> {
     if (!Number.isInteger(hours) || hours < 1 || hours > MAX_INVITE_HOURS) {
-      return { ok: false, status: 400, error: `Expiry must be 1–${MAX_INVITE_HOURS} hours` };
+      return refusal(400, `Expiry must be 1–${MAX_INVITE_HOURS} hours`);
     }
     if (!Number.isInteger(maxUses) || maxUses < 1 || maxUses > MAX_INVITE_USES) {
-      return { ok: false, status: 400, error: `Uses must be 1–${MAX_INVITE_USES}` };
+      return refusal(400, `Uses must be 1–${MAX_INVITE_USES}`);
     }
-    const refusal = await this.#managerCheck(actorId, roomId);
-    if (refusal) return refusal;
+    const refused = await this.#managerCheck(actorId, roomId);
+    if (refused) return refused;
     const token = newId();
     const now = this.#clock.now();
     const record: InviteRecord = {
@@ -103,9 +96,9 @@ export class InviteLinks {
   async list(
     actorId: string,
     roomId: string,
-  ): Promise<{ ok: true; links: InviteLinkView[] } | ModerationRefusal> {
-    const refusal = await this.#managerCheck(actorId, roomId);
-    if (refusal) return refusal;
+  ): Promise<Outcome<{ links: InviteLinkView[] }>> {
+    const refused = await this.#managerCheck(actorId, roomId);
+    if (refused) return refused;
     const now = this.#clock.now();
     const links: InviteLinkView[] = [];
     for await (const entry of this.#kv.list<InviteRecord>({ prefix: keys.roomInvites(roomId) })) {
@@ -122,9 +115,9 @@ export class InviteLinks {
     actorId: string,
     roomId: string,
     token: string,
-  ): Promise<{ ok: true } | ModerationRefusal> {
-    const refusal = await this.#managerCheck(actorId, roomId);
-    if (refusal) return refusal;
+  ): Promise<Outcome> {
+    const refused = await this.#managerCheck(actorId, roomId);
+    if (refused) return refused;
     if (!TOKEN.test(token)) return LINK_REFUSED;
     const link = await this.#kv.get<InviteRecord>(keys.invite(token));
     if (link.value?.roomId !== roomId) return LINK_REFUSED;
@@ -157,9 +150,9 @@ export class InviteLinks {
   async accept(
     userId: string,
     token: string,
-  ): Promise<{ ok: true; room: RoomSummary } | ModerationRefusal> {
+  ): Promise<Outcome<{ room: RoomSummary }>> {
     if (!TOKEN.test(token)) return LINK_REFUSED;
-    return await transact<{ ok: true; room: RoomSummary } | ModerationRefusal>(
+    return await transact<Outcome<{ room: RoomSummary }>>(
       "invite links",
       async () => {
         const link = await this.#kv.get<InviteRecord>(keys.invite(token));
@@ -195,13 +188,15 @@ export class InviteLinks {
     return record.expiresAt > this.#clock.now() && record.uses < record.maxUses;
   }
 
-  async #managerCheck(actorId: string, roomId: string): Promise<ModerationRefusal | undefined> {
+  async #managerCheck(actorId: string, roomId: string): Promise<Refusal | undefined> {
     const [room, actor] = await this.#kv.getMany<[RoomRecord, Membership]>([
       keys.room(roomId),
       membershipKey(roomId, actorId),
     ]);
-    if (!room.value || room.value.visibility === "direct" || !actor.value) return NO_SUCH_ROOM;
-    return isManager(roleOf(actor.value, room.value.createdBy === actorId)) ? undefined : FORBIDDEN;
+    if (!isGroupMember(room.value, actor.value)) return NO_SUCH_ROOM;
+    return isManager(roleOf(actor.value!, room.value.createdBy === actorId))
+      ? undefined
+      : FORBIDDEN;
   }
 }
 

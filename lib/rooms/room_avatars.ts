@@ -1,6 +1,6 @@
 /**
  * Pictures of group rooms: set and removed by the room's owner and admins (checked like a
- * rename, through `Moderation.editRoom`), seen by its members and, for public rooms, by every
+ * rename, through `RoomEdits.editRoom`), seen by its members and, for public rooms, by every
  * signed-in user (as Discover lists them). Direct conversations have no picture of their
  * own: they show the peer's avatar.
  *
@@ -13,18 +13,19 @@ import type { AvatarUpload, StoredAvatar } from "../accounts/avatar_image.ts";
 import { newId } from "../common/ids.ts";
 import { keys } from "../kv/kv_keys.ts";
 import { membershipKey } from "./memberships.ts";
-import type { Moderation, ModerationResult } from "./moderation.ts";
+import type { Outcome } from "../common/refusal.ts";
+import type { RoomEdits } from "./room_edits.ts";
 import type { Membership, RoomRecord } from "./room_record.ts";
 
 /** Sets, removes and reads room pictures. */
 export class RoomAvatars {
   #kv: Deno.Kv;
-  #moderation: Moderation;
+  #edits: RoomEdits;
 
-  /** Stores in `kv`; tells members and writes system messages through `moderation`. */
-  constructor(kv: Deno.Kv, moderation: Moderation) {
+  /** Stores in `kv`; changes the room record (telling members, logging) through `edits`. */
+  constructor(kv: Deno.Kv, edits: RoomEdits) {
     this.#kv = kv;
-    this.#moderation = moderation;
+    this.#edits = edits;
   }
 
   /**
@@ -36,8 +37,8 @@ export class RoomAvatars {
     actorId: string,
     roomId: string,
     image: AvatarUpload | null,
-  ): Promise<ModerationResult> {
-    return await this.#moderation.editRoom(actorId, roomId, (room) => {
+  ): Promise<Outcome> {
+    return await this.#edits.editRoom(actorId, roomId, (room) => {
       const { avatar, ...rest } = room;
       if (!image && !avatar) return null;
       const version = newId();

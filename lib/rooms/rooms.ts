@@ -15,6 +15,8 @@ import type { Clock } from "../common/clock.ts";
 import { newId } from "../common/ids.ts";
 import { roomFieldsProblem } from "../common/room_rules.ts";
 import { keys } from "../kv/kv_keys.ts";
+import { type Outcome, refusal } from "../common/refusal.ts";
+import { NO_SUCH_ROOM } from "./room_access.ts";
 import { commitAtomic } from "../kv/kv_commit.ts";
 import {
   membershipKey,
@@ -40,9 +42,6 @@ const KV_READ_BATCH = 10;
 /** Members read per room by {@linkcode Rooms.roommateIds}. */
 export const ROOMMATES_PER_ROOM = 1000;
 
-/** Outcome of {@linkcode Rooms.create}. */
-export type CreateRoomResult = { ok: true; room: RoomSummary } | { ok: false; message: string };
-
 /** Creates, lists, joins and leaves rooms. */
 export class Rooms {
   #kv: Deno.Kv;
@@ -60,11 +59,11 @@ export class Rooms {
     name: string,
     topic = "",
     visibility: "public" | "private" = "public",
-  ): Promise<CreateRoomResult> {
+  ): Promise<Outcome<{ room: RoomSummary }>> {
     const cleanName = name.trim();
     const cleanTopic = topic.trim();
     const problem = roomFieldsProblem(cleanName, cleanTopic);
-    if (problem) return { ok: false, message: problem };
+    if (problem) return refusal(400, problem);
     const now = this.#clock.now();
     const room: RoomRecord = {
       id: newId(),
@@ -119,24 +118,25 @@ export class Rooms {
   }
 
   /**
-   * Adds a user to a public room; returns the room, or null when there is no such room (also
-   * for private and direct rooms, and for a user banned from it: the answers are the same).
+   * Adds a user to a public room; returns the room, or {@linkcode NO_SUCH_ROOM} when there is
+   * no such room (also for private and direct rooms, for a user banned from it, and when the
+   * room changed while joining: the answers are the same).
    * A member joining again keeps their membership (and role) as it is: `added` is false.
    */
-  async join(userId: string, roomId: string): Promise<JoinResult | null> {
+  async join(userId: string, roomId: string): Promise<Outcome<JoinResult>> {
     const [room, ban, existing] = await this.#kv.getMany<[RoomRecord, unknown, Membership]>([
       keys.room(roomId),
       keys.roomBan(roomId, userId),
       membershipKey(roomId, userId),
     ]);
-    if (!room.value || room.value.visibility !== "public" || ban.versionstamp) return null;
-    if (existing.value) return { room: summary(room.value), added: false };
+    if (!room.value || room.value.visibility !== "public" || ban.versionstamp) return NO_SUCH_ROOM;
+    if (existing.value) return { ok: true, room: summary(room.value), added: false };
     // Always explicit: an absent role on the creator's membership means owner (see `roleOf`).
     const membership: Membership = { joinedAt: this.#clock.now(), role: "member" };
     const result = await commitAtomic(
       setMembership(this.#kv.atomic().check(room, ban, existing), roomId, userId, membership),
     );
-    return result.ok ? { room: summary(room.value), added: true } : null;
+    return result.ok ? { ok: true, room: summary(room.value), added: true } : NO_SUCH_ROOM;
   }
 
   /**

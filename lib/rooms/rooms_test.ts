@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { assertRefused } from "../../tests/helpers/assert_refused.ts";
 import { MAX_ROOM_NAME_CHARS, MAX_ROOM_TOPIC_CHARS } from "../common/api_types.ts";
 import { keys } from "../kv/kv_keys.ts";
 import { setMembership } from "./memberships.ts";
@@ -81,15 +82,13 @@ Deno.test("Rooms.create() refuses a bad name or topic and stores nothing", async
   await withRooms(async (rooms, kv) => {
     const nameRule = `Room name must be 1–${MAX_ROOM_NAME_CHARS} characters`;
     const topicRule = `Topic must be at most ${MAX_ROOM_TOPIC_CHARS} characters`;
-    assert.deepEqual(await rooms.create("alice", "   "), { ok: false, message: nameRule });
-    assert.deepEqual(await rooms.create("alice", "x".repeat(MAX_ROOM_NAME_CHARS + 1)), {
-      ok: false,
-      message: nameRule,
-    });
-    assert.deepEqual(await rooms.create("alice", "ok", "t".repeat(MAX_ROOM_TOPIC_CHARS + 1)), {
-      ok: false,
-      message: topicRule,
-    });
+    assertRefused(await rooms.create("alice", "   "), 400, nameRule);
+    assertRefused(await rooms.create("alice", "x".repeat(MAX_ROOM_NAME_CHARS + 1)), 400, nameRule);
+    assertRefused(
+      await rooms.create("alice", "ok", "t".repeat(MAX_ROOM_TOPIC_CHARS + 1)),
+      400,
+      topicRule,
+    );
     assert.equal(await entryCount(kv, []), 0);
   });
 });
@@ -115,14 +114,16 @@ Deno.test("Rooms.join() adds a member of a public room under both keys, once", a
     const room = await created(rooms, "alice", "Open");
     clock.advance(10);
     const first = await rooms.join("bob", room);
-    assert.equal(first?.added, true);
-    assert.equal(first?.room.id, room);
+    assert.ok(first.ok);
+    assert.equal(first.added, true);
+    assert.equal(first.room.id, room);
     const member: Membership = { joinedAt: 1_010, role: "member" };
     assert.deepEqual((await kv.get(keys.roomMember(room, "bob"))).value, member);
     assert.deepEqual((await kv.get(keys.userRoom("bob", room))).value, member);
     clock.advance(10);
     const again = await rooms.join("bob", room);
-    assert.equal(again?.added, false);
+    assert.ok(again.ok);
+    assert.equal(again.added, false);
     assert.deepEqual(await rooms.membership(room, "bob"), member);
   });
 });
@@ -130,21 +131,23 @@ Deno.test("Rooms.join() adds a member of a public room under both keys, once", a
 Deno.test("Rooms.join() by the owner keeps their role", async () => {
   await withRooms(async (rooms) => {
     const room = await created(rooms, "alice", "Open");
-    assert.equal((await rooms.join("alice", room))?.added, false);
+    const joined = await rooms.join("alice", room);
+    assert.ok(joined.ok);
+    assert.equal(joined.added, false);
     assert.equal((await rooms.membership(room, "alice"))?.role, "owner");
   });
 });
 
-Deno.test("Rooms.join() answers null for a missing, private, direct or banning room", async () => {
+Deno.test('Rooms.join() answers "No such room" for a missing, private, direct or banning room', async () => {
   await withRooms(async (rooms, kv) => {
     const secret = await created(rooms, "alice", "Secret", "private");
     const open = await created(rooms, "alice", "Open");
     await kv.set(keys.roomBan(open, "eve"), { at: 1, by: "alice" });
     await directRoom(kv, "dm_ab", "alice", "bob");
-    assert.equal(await rooms.join("bob", "nope"), null);
-    assert.equal(await rooms.join("bob", secret), null);
-    assert.equal(await rooms.join("carol", "dm_ab"), null);
-    assert.equal(await rooms.join("eve", open), null);
+    assertRefused(await rooms.join("bob", "nope"), 404, "No such room");
+    assertRefused(await rooms.join("bob", secret), 404, "No such room");
+    assertRefused(await rooms.join("carol", "dm_ab"), 404, "No such room");
+    assertRefused(await rooms.join("eve", open), 404, "No such room");
     assert.equal(await rooms.isMember(secret, "bob"), false);
     assert.equal(await rooms.isMember("dm_ab", "carol"), false);
     assert.equal(await rooms.isMember(open, "eve"), false);

@@ -44,7 +44,11 @@ import { MessageWriter } from "../messages/message_writer.ts";
 import { KvPresence } from "../realtime/presence/presence_kv.ts";
 import { PresenceTracker } from "../realtime/presence/presence_tracker.ts";
 import { loadSession } from "./middleware/session.ts";
-import { Moderation } from "../rooms/moderation.ts";
+import { MemberModeration } from "../rooms/member_moderation.ts";
+import { RoomDetailsReader } from "../rooms/room_details.ts";
+import { RoomEdits } from "../rooms/room_edits.ts";
+import { RoomLifecycle } from "../rooms/room_lifecycle.ts";
+import { RoomNotices } from "../rooms/room_notices.ts";
 import { isAllowedOrigin } from "./origin.ts";
 import { Profiles } from "../accounts/profiles.ts";
 import { RoomAvatars } from "../rooms/room_avatars.ts";
@@ -55,6 +59,8 @@ import type { Services } from "./services.ts";
 import { Sessions } from "../accounts/sessions.ts";
 import { TokenBuckets } from "../limits/token_bucket.ts";
 import { WindowCounter } from "../limits/window_counter.ts";
+import { refusal } from "../common/refusal.ts";
+import { refusalResponse } from "./refusal_response.ts";
 
 /** What {@linkcode createChatServer} needs. */
 export interface ChatServerOptions {
@@ -109,15 +115,8 @@ export async function createChatServer(options: ChatServerOptions): Promise<Chat
   presenceTracker.start();
   const directMessages = new DirectMessages(kv, clock, accounts, profiles, notify);
   const postSystemMessage = systemMessages(writer);
-  const moderation = new Moderation(
-    kv,
-    clock,
-    accounts,
-    profiles,
-    broker,
-    notify,
-    postSystemMessage,
-  );
+  const notices = new RoomNotices(kv, accounts, broker, notify, postSystemMessage);
+  const roomEdits = new RoomEdits(kv, notices);
   const { limits } = config;
   const throttle = new LoginThrottle(kv, clock, {
     perUser: limits.loginFailuresPerUser,
@@ -130,9 +129,12 @@ export async function createChatServer(options: ChatServerOptions): Promise<Chat
     profiles,
     friends,
     directMessages,
-    moderation,
+    roomDetails: new RoomDetailsReader(kv, profiles),
+    memberModeration: new MemberModeration(kv, clock, accounts, notices),
+    roomEdits,
+    roomLifecycle: new RoomLifecycle(kv, notices),
     inviteLinks: new InviteLinks(kv, clock, postSystemMessage),
-    roomAvatars: new RoomAvatars(kv, moderation),
+    roomAvatars: new RoomAvatars(kv, roomEdits),
     postSystemMessage,
     conversations: new Conversations(kv, store, profiles),
     broker,
@@ -193,7 +195,7 @@ export async function createChatServer(options: ChatServerOptions): Promise<Chat
     AVATAR_UPLOAD_PATHS,
     bodyLimit({
       maxSize: MAX_BODY_BYTES,
-      onError: (c) => c.json({ error: `Request body over ${MAX_BODY_BYTES} bytes` }, 413),
+      onError: (c) => refusalResponse(c, refusal(413, `Request body over ${MAX_BODY_BYTES} bytes`)),
     }),
   ));
   app.get("/static/:file", (c) => services.assets.serve(c, c.req.param("file")));
@@ -208,7 +210,7 @@ export async function createChatServer(options: ChatServerOptions): Promise<Chat
   app.route("/api/links", linkRoutes(services));
   app.route("/join", joinPageRoutes(services));
   app.route("/", pageRoutes(services));
-  app.notFound((c) => c.json({ error: "Not found" }, 404));
+  app.notFound((c) => refusalResponse(c, refusal(404, "Not found")));
 
   return {
     fetch: (request, info) => app.fetch(request, info),

@@ -13,7 +13,10 @@ import type { Conversations } from "../rooms/conversations.ts";
 import type { DirectMessages } from "../social/direct_messages.ts";
 import type { Friends } from "../social/friends.ts";
 import type { InviteLinks } from "../rooms/invite_links.ts";
-import type { Moderation } from "../rooms/moderation.ts";
+import type { MemberModeration } from "../rooms/member_moderation.ts";
+import type { RoomDetailsReader } from "../rooms/room_details.ts";
+import type { RoomEdits } from "../rooms/room_edits.ts";
+import type { RoomLifecycle } from "../rooms/room_lifecycle.ts";
 import type { PostSystemMessage } from "../messages/room_events.ts";
 import type { Profiles } from "../accounts/profiles.ts";
 import type { RoomAvatars } from "../rooms/room_avatars.ts";
@@ -32,8 +35,14 @@ export interface Services {
   profiles: Profiles;
   friends: Friends;
   directMessages: DirectMessages;
-  /** Room roles, member list, invites, kicks, bans, mutes, rename, transfer, delete. */
-  moderation: Moderation;
+  /** A room's member list and role, for its members. */
+  roomDetails: RoomDetailsReader;
+  /** Kicks, bans, mutes, roles, ownership transfer and direct invites. */
+  memberModeration: MemberModeration;
+  /** Rename and topic (and, through it, the room picture). */
+  roomEdits: RoomEdits;
+  /** Leaving and deleting rooms. */
+  roomLifecycle: RoomLifecycle;
   inviteLinks: InviteLinks;
   /** Pictures of group rooms: set by owners and admins, seen by whoever may see the room. */
   roomAvatars: RoomAvatars;

@@ -19,9 +19,13 @@ import { commit, transact } from "../kv/kv_transaction.ts";
 import type { Profiles } from "../accounts/profiles.ts";
 import { roomsOfUser, setMembership } from "../rooms/memberships.ts";
 import type { Membership, RoomRecord } from "../rooms/room_record.ts";
+import { type Outcome, type Refusal, refusal } from "../common/refusal.ts";
 
 /** Outcome of {@linkcode DirectMessages.open}; refusals are the same whatever the reason. */
-export type OpenResult = { ok: true; room: DirectRoom } | { ok: false };
+export type OpenResult = Outcome<{ room: DirectRoom }>;
+
+/** One answer for unknown users, non-friends and blocks either way. */
+const FRIENDS_ONLY: Refusal = refusal(403, "You can only message your friends");
 
 /** Opens, lists and guards direct conversations. */
 export class DirectMessages {
@@ -47,7 +51,7 @@ export class DirectMessages {
    */
   async open(userId: string, username: string): Promise<OpenResult> {
     const other = await this.#accounts.findByName(username);
-    if (!other || other.id === userId) return { ok: false };
+    if (!other || other.id === userId) return FRIENDS_ONLY;
     const roomId = await directRoomId(userId, other.id);
     return await transact<OpenResult>("open direct room", async () => {
       const read = await this.#kv.getMany<unknown[]>([
@@ -58,13 +62,13 @@ export class DirectMessages {
         keys.room(roomId),
       ]);
       const [friendA, friendB, blockA, blockB, room] = read;
-      if (!friendA!.versionstamp || !friendB!.versionstamp) return { ok: false };
-      if (blockA!.versionstamp || blockB!.versionstamp) return { ok: false };
+      if (!friendA!.versionstamp || !friendB!.versionstamp) return FRIENDS_ONLY;
+      if (blockA!.versionstamp || blockB!.versionstamp) return FRIENDS_ONLY;
       const [me, peer] = await Promise.all([
         this.#profiles.get(userId),
         this.#profiles.get(other.id),
       ]);
-      if (!me || !peer) return { ok: false };
+      if (!me || !peer) return FRIENDS_ONLY;
       const existing = room!.value as RoomRecord | null;
       if (existing) return { ok: true, room: view(existing, peer) };
       const now = this.#clock.now();

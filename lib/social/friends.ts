@@ -23,6 +23,7 @@ import {
 import type { Clock } from "../common/clock.ts";
 import { commitAtomic } from "../kv/kv_commit.ts";
 import { decode, keys } from "../kv/kv_keys.ts";
+import { type Outcome, type Refusal, refusal } from "../common/refusal.ts";
 import { commit, transact } from "../kv/kv_transaction.ts";
 import type { Presence } from "../realtime/presence/presence.ts";
 import type { Profiles } from "../accounts/profiles.ts";
@@ -37,23 +38,13 @@ export interface FriendRequestRecord {
 /** Sends a live notice to every socket of each user (wired to the broker). */
 export type Notify = (users: string[], event: UserEvent) => void;
 
-/** A refused friend operation; nothing was changed. */
-export interface FriendRefusal {
-  ok: false;
-  status: 400 | 404 | 409;
-  error: string;
-}
-
 /** Outcome of {@linkcode Friends.request}: a new pending request, or friends at once. */
-export type RequestResult = { ok: true; status: "pending" | "friends" } | FriendRefusal;
-
-/** Outcome of the other friend operations. */
-export type FriendResult = { ok: true } | FriendRefusal;
+export type RequestResult = Outcome<{ status: "pending" | "friends" }>;
 
 /** Largest number of entries in each list of {@linkcode Friends.lists}. */
 export const FRIEND_LIST_LIMIT = 500;
-const NO_SUCH_USER: FriendRefusal = { ok: false, status: 404, error: "No such user" };
-const NO_SUCH_REQUEST: FriendRefusal = { ok: false, status: 404, error: "No such request" };
+const NO_SUCH_USER: Refusal = refusal(404, "No such user");
+const NO_SUCH_REQUEST: Refusal = refusal(404, "No such request");
 
 /** Friend requests, friendships and blocks. */
 export class Friends {
@@ -107,16 +98,12 @@ export class Friends {
   async request(fromId: string, username: string, note = ""): Promise<RequestResult> {
     const cleanNote = note.trim();
     if (countChars(cleanNote) > MAX_FRIEND_NOTE_CHARS) {
-      return {
-        ok: false,
-        status: 400,
-        error: `Note must be at most ${MAX_FRIEND_NOTE_CHARS} characters`,
-      };
+      return refusal(400, `Note must be at most ${MAX_FRIEND_NOTE_CHARS} characters`);
     }
     const target = await this.visibleUser(fromId, username);
     if (!target) return NO_SUCH_USER;
     const toId = target.id;
-    if (toId === fromId) return { ok: false, status: 400, error: "You cannot add yourself" };
+    if (toId === fromId) return refusal(400, "You cannot add yourself");
     return await transact<RequestResult>("friend request", async () => {
       const read = await this.#kv.getMany([
         keys.block(fromId, toId),
@@ -128,10 +115,10 @@ export class Friends {
       const [blockedByMe, blockedMe, friend, sent, reverse] = read;
       if (blockedMe!.versionstamp) return NO_SUCH_USER;
       if (blockedByMe!.versionstamp) {
-        return { ok: false, status: 409, error: "You blocked this user; unblock them first" };
+        return refusal(409, "You blocked this user; unblock them first");
       }
-      if (friend!.versionstamp) return { ok: false, status: 409, error: "You are already friends" };
-      if (sent!.versionstamp) return { ok: false, status: 409, error: "Request already sent" };
+      if (friend!.versionstamp) return refusal(409, "You are already friends");
+      if (sent!.versionstamp) return refusal(409, "Request already sent");
       const now = this.#clock.now();
       const atomic = this.#kv.atomic().check(...read);
       if (reverse!.versionstamp) {
@@ -157,7 +144,7 @@ export class Friends {
   }
 
   /** Accepts the pending request that `username` sent to `userId`. */
-  async accept(userId: string, username: string): Promise<FriendResult> {
+  async accept(userId: string, username: string): Promise<Outcome> {
     const sender = await this.visibleUser(userId, username);
     if (!sender) return NO_SUCH_REQUEST;
     const incoming = await this.#kv.get(keys.friendRequestIn(userId, sender.id));
@@ -170,23 +157,23 @@ export class Friends {
   }
 
   /** Declines the pending request that `username` sent to `userId`. */
-  async decline(userId: string, username: string): Promise<FriendResult> {
+  async decline(userId: string, username: string): Promise<Outcome> {
     const sender = await this.#accounts.findByName(username);
     if (!sender) return NO_SUCH_REQUEST;
     return await this.#dropRequest(sender.id, userId, userId);
   }
 
   /** Withdraws the pending request `userId` sent to `username`. */
-  async cancel(userId: string, username: string): Promise<FriendResult> {
+  async cancel(userId: string, username: string): Promise<Outcome> {
     const recipient = await this.#accounts.findByName(username);
     if (!recipient) return NO_SUCH_REQUEST;
     return await this.#dropRequest(userId, recipient.id, userId);
   }
 
   /** Ends the friendship of `userId` and `username`, on both sides at once. */
-  async remove(userId: string, username: string): Promise<FriendResult> {
+  async remove(userId: string, username: string): Promise<Outcome> {
     const friend = await this.#accounts.findByName(username);
-    const missing: FriendRefusal = { ok: false, status: 404, error: "No such friend" };
+    const missing: Refusal = refusal(404, "No such friend");
     if (!friend) return missing;
     const entry = await this.#kv.get(keys.friend(userId, friend.id));
     if (entry.versionstamp === null) return missing;
@@ -204,11 +191,11 @@ export class Friends {
    * Blocks a user: ends any friendship and pending requests between the two in the same
    * commit. The blocked user is told nothing beyond what an unfriend or decline shows.
    */
-  async block(userId: string, username: string): Promise<FriendResult> {
+  async block(userId: string, username: string): Promise<Outcome> {
     const target = await this.visibleUser(userId, username);
     if (!target) return NO_SUCH_USER;
     const other = target.id;
-    if (other === userId) return { ok: false, status: 400, error: "You cannot block yourself" };
+    if (other === userId) return refusal(400, "You cannot block yourself");
     const related = await this.#kv.getMany([
       keys.friend(userId, other),
       keys.friendRequestOut(userId, other),
@@ -231,9 +218,9 @@ export class Friends {
   }
 
   /** Lifts a block `userId` placed on `username`. */
-  async unblock(userId: string, username: string): Promise<FriendResult> {
+  async unblock(userId: string, username: string): Promise<Outcome> {
     const target = await this.#accounts.findByName(username);
-    const missing: FriendRefusal = { ok: false, status: 404, error: "Not blocked" };
+    const missing: Refusal = refusal(404, "Not blocked");
     if (!target) return missing;
     const entry = await this.#kv.get(keys.block(userId, target.id));
     if (entry.versionstamp === null) return missing;
@@ -286,7 +273,7 @@ export class Friends {
       .set(keys.friend(b, a), { since: now });
   }
 
-  async #dropRequest(fromId: string, toId: string, actor: string): Promise<FriendResult> {
+  async #dropRequest(fromId: string, toId: string, actor: string): Promise<Outcome> {
     const entry = await this.#kv.get(keys.friendRequestOut(fromId, toId));
     if (entry.versionstamp === null) return NO_SUCH_REQUEST;
     const result = await commitAtomic(

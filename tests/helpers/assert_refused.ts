@@ -1,6 +1,6 @@
 /**
- * One assertion for the refusals the services return (`{ ok: false, status, error }` today),
- * so that when the refusal shape changes, unit tests change here and nowhere else.
+ * One assertion for the refusals the services return (`{ ok: false, status, error }`: see
+ * `lib/common/refusal.ts`), so that if the refusal shape changes, unit tests change here only.
  *
  * @module
  */

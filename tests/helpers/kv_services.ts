@@ -13,7 +13,11 @@ import { FakeClock } from "../../lib/common/testing/fake_clock.ts";
 import type { PostSystemMessage } from "../../lib/messages/room_events.ts";
 import type { Broker, BrokerEvent } from "../../lib/realtime/broker/broker.ts";
 import { KvPresence } from "../../lib/realtime/presence/presence_kv.ts";
-import { Moderation } from "../../lib/rooms/moderation.ts";
+import { MemberModeration } from "../../lib/rooms/member_moderation.ts";
+import { RoomDetailsReader } from "../../lib/rooms/room_details.ts";
+import { RoomEdits } from "../../lib/rooms/room_edits.ts";
+import { RoomLifecycle } from "../../lib/rooms/room_lifecycle.ts";
+import { RoomNotices } from "../../lib/rooms/room_notices.ts";
 import { Rooms } from "../../lib/rooms/rooms.ts";
 import { Friends, type Notify } from "../../lib/social/friends.ts";
 
@@ -32,7 +36,10 @@ export interface KvServices {
   presence: KvPresence;
   rooms: Rooms;
   friends: Friends;
-  moderation: Moderation;
+  memberModeration: MemberModeration;
+  roomDetails: RoomDetailsReader;
+  roomEdits: RoomEdits;
+  roomLifecycle: RoomLifecycle;
   /** Every broker event published so far except `user_event`s (`left`, `rights_changed`). */
   published: BrokerEvent[];
   /** Every live notice sent so far (`user_event`s on the broker), in order. */
@@ -83,6 +90,7 @@ export async function withKvServices<const N extends string>(
     const accounts = new Accounts(kv, clock);
     const profiles = new Profiles(kv, accounts);
     const presence = new KvPresence(kv, clock);
+    const roomNotices = new RoomNotices(kv, accounts, broker, notify, post);
     const services: KvServices = {
       kv,
       clock,
@@ -91,14 +99,17 @@ export async function withKvServices<const N extends string>(
       presence,
       rooms: new Rooms(kv, clock),
       friends: new Friends(kv, clock, accounts, profiles, notify, presence),
-      moderation: new Moderation(kv, clock, accounts, profiles, broker, notify, post),
+      memberModeration: new MemberModeration(kv, clock, accounts, roomNotices),
+      roomDetails: new RoomDetailsReader(kv, profiles),
+      roomEdits: new RoomEdits(kv, roomNotices),
+      roomLifecycle: new RoomLifecycle(kv, roomNotices),
       published,
       notices,
       posted,
     };
     const registered = await Promise.all(usernames.map(async (name) => {
       const result = await accounts.register(name, KV_SERVICES_PASSWORD);
-      if (!result.ok) throw new Error(`register ${name}: ${result.message}`);
+      if (!result.ok) throw new Error(`register ${name}: ${result.error}`);
       return [name, result.user] as const;
     }));
     await fn(services, Object.fromEntries(registered) as Record<N, PublicUser>);

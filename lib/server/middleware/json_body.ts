@@ -5,6 +5,8 @@
  */
 import { validator } from "hono/validator";
 import * as v from "valibot";
+import { refusal } from "../../common/refusal.ts";
+import { refusalResponse } from "../refusal_response.ts";
 
 /**
  * Validates a JSON body against a valibot schema; the handler after it reads the schema's
@@ -27,7 +29,7 @@ import * as v from "valibot";
 export function jsonBody<T extends v.GenericSchema>(schema: T) {
   return validator("json", (value, c) => {
     const result = v.safeParse(schema, value);
-    if (!result.success) return c.json({ error: result.issues[0].message }, 400);
+    if (!result.success) return refusalResponse(c, refusal(400, result.issues[0].message));
     return result.output as v.InferOutput<T>;
   });
 }

@@ -9,6 +9,8 @@ import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import type { Accounts } from "../../accounts/accounts.ts";
 import type { AppEnv, SignedInEnv } from "../app_env.ts";
 import type { Session, Sessions } from "../../accounts/sessions.ts";
+import { refusal } from "../../common/refusal.ts";
+import { refusalResponse } from "../refusal_response.ts";
 
 /** Name of the session cookie. */
 export const SESSION_COOKIE = "sid";
@@ -51,7 +53,7 @@ export function requireUser(): MiddlewareHandler<SignedInEnv> {
     // Read with the app's own types: until this check, `loadSession` may have set neither.
     // It sets both or neither, so testing both refuses exactly the requests it always did.
     const { user, session }: AppEnv["Variables"] = c.var;
-    if (!user || !session) return c.json({ error: "Not signed in" }, 401);
+    if (!user || !session) return refusalResponse(c, refusal(401, "Not signed in"));
     await next();
   };
 }

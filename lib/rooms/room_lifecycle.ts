@@ -1,0 +1,104 @@
+/**
+ * The end of a membership or of a room: a member leaves (the owner must hand the room over
+ * first), or the owner deletes the room with everything stored under it.
+ *
+ * @module
+ */
+import { type Outcome, refusal } from "../common/refusal.ts";
+import { roleOf } from "../common/room_roles.ts";
+import { commitAtomic } from "../kv/kv_commit.ts";
+import { decode, keys } from "../kv/kv_keys.ts";
+import { commit, transact } from "../kv/kv_transaction.ts";
+import { deleteMembership, membershipKey, membershipKeys, membersOfRoom } from "./memberships.ts";
+import { indexPublicRoom } from "./public_rooms.ts";
+import { FORBIDDEN, isGroupMember, NO_SUCH_ROOM } from "./room_access.ts";
+import type { RoomNotices } from "./room_notices.ts";
+import type { Membership, RoomRecord } from "./room_record.ts";
+
+/** Keys deleted per commit when a room goes (well under KV's 1,000 mutations per commit). */
+const DELETE_BATCH = 500;
+
+/** Leaving and deleting rooms, checked on the server. */
+export class RoomLifecycle {
+  #kv: Deno.Kv;
+  #notices: RoomNotices;
+
+  /** Stores in `kv`; tells and logs through `notices`. */
+  constructor(kv: Deno.Kv, notices: RoomNotices) {
+    this.#kv = kv;
+    this.#notices = notices;
+  }
+
+  /** Leaves a group room. The owner must transfer ownership or delete the room first. */
+  async leave(userId: string, roomId: string): Promise<Outcome> {
+    return await transact<Outcome>("moderation", async () => {
+      const [room, mine] = await this.#kv.getMany<[RoomRecord, Membership]>([
+        keys.room(roomId),
+        membershipKey(roomId, userId),
+      ]);
+      if (room.value?.visibility === "direct") {
+        return refusal(400, "A direct conversation cannot be left");
+      }
+      if (!mine.value) return { ok: true };
+      if (roleOf(mine.value, room.value?.createdBy === userId) === "owner") {
+        return refusal(
+          409,
+          "You are the owner: transfer ownership or delete the room before leaving",
+        );
+      }
+      return commit(deleteMembership(this.#kv.atomic().check(mine), roomId, userId), async () => {
+        this.#notices.removed(roomId, [userId]);
+        const [who] = await this.#notices.names(userId);
+        if (room.value) await this.#notices.post(roomId, `${who} left`);
+        return { ok: true };
+      });
+    });
+  }
+
+  /**
+   * Deletes the room (owner only): the room record and its Discover entry first, so nobody can
+   * join any more, then memberships, bans, links and messages in batches; every member's
+   * sockets drop the room.
+   */
+  async remove(actorId: string, roomId: string): Promise<Outcome> {
+    const [room, actor] = await this.#kv.getMany<[RoomRecord, Membership]>([
+      keys.room(roomId),
+      membershipKey(roomId, actorId),
+    ]);
+    if (!isGroupMember(room.value, actor.value)) return NO_SUCH_ROOM;
+    if (roleOf(actor.value!, room.value.createdBy === actorId) !== "owner") return FORBIDDEN;
+    const atomic = this.#kv.atomic().check(room, actor).delete(keys.room(roomId));
+    const deleted = await commitAtomic(indexPublicRoom(atomic, room.value, null));
+    if (!deleted.ok) return refusal(409, "The room changed; try again");
+    const members = (await membersOfRoom(this.#kv, roomId)).map((member) => member.userId);
+    const doomed: Deno.KvKey[] = members.flatMap((id) => membershipKeys(roomId, id));
+    doomed.push(keys.roomAvatar(roomId));
+    for await (const entry of this.#kv.list({ prefix: keys.roomBans(roomId) })) {
+      doomed.push(entry.key);
+    }
+    for await (const entry of this.#kv.list({ prefix: keys.roomInvites(roomId) })) {
+      doomed.push(entry.key, keys.invite(decode.roomInvite(entry.key)));
+    }
+    await this.#deleteAll(doomed);
+    this.#notices.removed(roomId, members);
+    await this.#deleteMessages(roomId);
+    return { ok: true };
+  }
+
+  async #deleteMessages(roomId: string): Promise<void> {
+    for (const prefix of [keys.messages(roomId), keys.roomClientIds(roomId)]) {
+      const found: Deno.KvKey[] = [];
+      for await (const entry of this.#kv.list({ prefix })) found.push(entry.key);
+      await this.#deleteAll(found);
+    }
+    await this.#kv.delete(keys.roomHead(roomId));
+  }
+
+  async #deleteAll(doomed: Deno.KvKey[]): Promise<void> {
+    for (let i = 0; i < doomed.length; i += DELETE_BATCH) {
+      const atomic = this.#kv.atomic();
+      for (const key of doomed.slice(i, i + DELETE_BATCH)) atomic.delete(key);
+      await commitAtomic(atomic);
+    }
+  }
+}

@@ -1,0 +1,75 @@
+/**
+ * What the room services do after a committed change: tell the members live, drop a removed
+ * user's sockets on every node, and write the room's system messages, each naming the actor.
+ *
+ * @module
+ */
+import type { Accounts } from "../accounts/accounts.ts";
+import type { PostSystemMessage } from "../messages/room_events.ts";
+import type { Broker } from "../realtime/broker/broker.ts";
+import type { Notify } from "../social/friends.ts";
+import { membersOfRoom } from "./memberships.ts";
+import type { RoomRecord } from "./room_record.ts";
+import { summary } from "./room_summary.ts";
+
+/** Largest number of members read to tell a room's members of a change (and to list them). */
+export const MEMBER_LIST_LIMIT = 1000;
+
+/** The side effects of a room change, shared by the room services. */
+export class RoomNotices {
+  #kv: Deno.Kv;
+  #accounts: Accounts;
+  #broker: Broker;
+  #notify: Notify;
+  /** Appends a system message to a room's log. */
+  readonly post: PostSystemMessage;
+
+  /** Reads members from `kv`, names from `accounts`; tells through `broker` and `notify`. */
+  constructor(
+    kv: Deno.Kv,
+    accounts: Accounts,
+    broker: Broker,
+    notify: Notify,
+    post: PostSystemMessage,
+  ) {
+    this.#kv = kv;
+    this.#accounts = accounts;
+    this.#broker = broker;
+    this.#notify = notify;
+    this.post = post;
+  }
+
+  /**
+   * Tells the room's members (live, `room_updated`) that `room` changed, and writes one system
+   * message per event, each after the actor's name ("alice renamed the room to …").
+   */
+  async announce(actorId: string, room: RoomRecord, ...events: string[]): Promise<void> {
+    const [by] = await this.names(actorId);
+    for (const event of events) await this.post(room.id, `${by} ${event}`);
+    const members = await membersOfRoom(this.#kv, room.id, MEMBER_LIST_LIMIT);
+    this.#notify(members.map((m) => m.userId), { kind: "room_updated", room: summary(room) });
+  }
+
+  /** Drops the room from the users' live sockets (every node) and sidebars. */
+  removed(roomId: string, users: string[]): void {
+    for (const user of users) this.#broker.publish({ kind: "left", room: roomId, user });
+    if (users.length > 0) this.#notify(users, { kind: "room_removed", roomId });
+  }
+
+  /** Tells one member's sockets on every node to read their right to post afresh. */
+  rightsChanged(roomId: string, userId: string): void {
+    this.#broker.publish({ kind: "rights_changed", room: roomId, user: userId });
+  }
+
+  /** Tells `userId` live that they are now in `room`. */
+  added(userId: string, room: RoomRecord): void {
+    this.#notify([userId], { kind: "room_joined", room: summary(room) });
+  }
+
+  /** The usernames of `userIds`, in order; "someone" for an account that is gone. */
+  async names(...userIds: string[]): Promise<string[]> {
+    return await Promise.all(
+      userIds.map(async (id) => (await this.#accounts.get(id))?.name ?? "someone"),
+    );
+  }
+}
