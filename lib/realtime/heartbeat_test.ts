@@ -126,11 +126,9 @@ Deno.test("Heartbeat.tick() closes with 4001 the sockets of an expired session, 
 
 Deno.test("Heartbeat slices ping each peer once per round, a few peers per slice, never all at once", () => {
   const clock = new FakeClock();
-  // Session ids are SHA-256 hex, as the session store makes them.
   const peers = Array.from(
     { length: 1000 },
-    (_, i) =>
-      new FakePeer(clock.now(), undefined, (i * 2654435761 >>> 0).toString(16).padStart(64, "0")),
+    (_, i) => new FakePeer(clock.now(), undefined, sessionIdOf(i)),
   );
   const heartbeat = new Heartbeat(() => peers, clock, INTERVAL);
   const perSlice: number[] = [];
@@ -141,4 +139,70 @@ Deno.test("Heartbeat slices ping each peer once per round, a few peers per slice
   }
   assert.deepEqual(new Set(peers.map((peer) => peer.pings)), new Set([1]));
   assert.ok(Math.max(...perSlice) <= 3 * (1000 / HEARTBEAT_SLICES), `slices: ${perSlice}`);
+});
+
+/** A session id of the shape the session store makes (SHA-256 hex), different for each `i`. */
+function sessionIdOf(i: number): string {
+  return (i * 2654435761 >>> 0).toString(16).padStart(64, "0");
+}
+
+Deno.test("Heartbeat.runDue() pings each peer once per interval of clock time when its timer fires late", () => {
+  const clock = new FakeClock();
+  const peers = Array.from({ length: 100 }, (_, i) => {
+    const peer = new FakePeer(clock.now(), undefined, sessionIdOf(i));
+    const ping = peer.send.bind(peer);
+    // The peer answers each ping at once.
+    peer.send = (frame) => {
+      ping(frame);
+      peer.lastSeenAt = clock.now();
+    };
+    return peer;
+  });
+  const heartbeat = new Heartbeat(() => peers, clock, INTERVAL);
+  // A busy event loop: the timer, due every slice (40 ms), fires 80 ms late each time. A slice
+  // per call made a round last 3 s, and peers that answered every ping were closed as silent.
+  const sliceMs = INTERVAL / HEARTBEAT_SLICES;
+  const end = clock.now() + 10 * INTERVAL;
+  for (; clock.now() < end; clock.advance(3 * sliceMs)) heartbeat.runDue();
+  assert.deepEqual(peers.filter((peer) => peer.closed !== undefined), []);
+  assert.deepEqual(new Set(peers.map((peer) => peer.pings)), new Set([10]));
+});
+
+Deno.test("Heartbeat.runDue() after a pause of several intervals ticks every slice once, not the backlog", () => {
+  const clock = new FakeClock();
+  const peers = Array.from(
+    { length: 100 },
+    (_, i) => new FakePeer(clock.now(), undefined, sessionIdOf(i)),
+  );
+  const heartbeat = new Heartbeat(() => peers, clock, INTERVAL);
+  heartbeat.runDue();
+  clock.advance(5 * INTERVAL);
+  for (const peer of peers) peer.lastSeenAt = clock.now();
+  heartbeat.runDue();
+  const pings = peers.reduce((sum, peer) => sum + peer.pings, 0);
+  // The first call ticked one slice; the second, every slice once.
+  const firstSlice = pings - peers.length;
+  assert.ok(firstSlice > 0 && firstSlice < peers.length / 5, `first slice pinged ${firstSlice}`);
+  assert.deepEqual(new Set(peers.map((peer) => peer.pings)), new Set([1, 2]));
+  // From now on, one slice per slice of clock time again.
+  clock.advance(INTERVAL / HEARTBEAT_SLICES);
+  heartbeat.runDue();
+  const next = peers.reduce((sum, peer) => sum + peer.pings, 0) - pings;
+  assert.ok(next > 0 && next < peers.length / 5, `the next slice pinged ${next}`);
+});
+
+Deno.test("Heartbeat.runDue() goes on pinging when the clock is set back", () => {
+  let now = 1_700_000_000_000;
+  const clock = { now: () => now };
+  const peers = Array.from({ length: 100 }, (_, i) => new FakePeer(now, undefined, sessionIdOf(i)));
+  const heartbeat = new Heartbeat(() => peers, clock, INTERVAL);
+  heartbeat.runDue();
+  now -= 60_000;
+  for (const peer of peers) peer.lastSeenAt = now;
+  const before = peers.map((peer) => peer.pings);
+  // One interval after the clock was set back, plus the slice the schedule waits on.
+  for (let i = 0; i <= HEARTBEAT_SLICES; i++, now += INTERVAL / HEARTBEAT_SLICES) {
+    heartbeat.runDue();
+  }
+  assert.deepEqual(new Set(peers.map((peer, i) => peer.pings - before[i]!)), new Set([1]));
 });
