@@ -5,17 +5,16 @@
  * @module
  */
 import type { PublicUser } from "../lib/common/api_types.ts";
+import {
+  type Clock as TimeSource,
+  systemClock as systemTime,
+  systemTimers,
+  type Timers,
+} from "../lib/common/clock.ts";
 import type { BackoffOptions } from "./backoff.ts";
 
-/** Time source and timers; real ones by default, a fake in tests. */
-export interface Clock {
-  /** Milliseconds since the epoch. */
-  now(): number;
-  /** Runs `fn` once after `ms` milliseconds; returns an opaque id for `clearTimeout`. */
-  setTimeout(fn: () => void, ms: number): TimerId;
-  /** Cancels a timer; unknown or `undefined` ids are ignored. */
-  clearTimeout(id: TimerId | undefined): void;
-}
+/** Time source and timers (the server's two interfaces); real ones by default, a fake in tests. */
+export type Clock = TimeSource & Timers;
 
 /** A timer id: a number in browsers, an object in Deno; only ever handed back to the clock. */
 export type TimerId = unknown;
@@ -79,11 +78,7 @@ export interface ChatClientOptions {
 }
 
 /** The real clock and timers. */
-export const systemClock: Clock = {
-  now: () => Date.now(),
-  setTimeout: (fn, ms) => setTimeout(fn, ms),
-  clearTimeout: (id) => clearTimeout(id as ReturnType<typeof setTimeout> | undefined),
-};
+export const systemClock: Clock = { ...systemTime, ...systemTimers };
 
 /**
  * `localStorage`, looked up on every call so that merely creating a client (as server-side
