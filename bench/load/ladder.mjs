@@ -11,6 +11,7 @@ import { performance } from "node:perf_hooks";
 import process from "node:process";
 import { cpuSeconds, machineBusySeconds, ownCpuSeconds, waitSeconds } from "./cpu.mjs";
 import { Histogram } from "./histogram.mjs";
+import { openLoop } from "./open_loop.mjs";
 import { decoded, encodePayload } from "./payload.mjs";
 
 /** Generator CPU share of one core at which a step is no longer trusted. */
@@ -90,32 +91,15 @@ export function createLadder(clients, rooms, options, health) {
 
   /** Offers `perSecond` sends for `ms`; returns the number sent and the send lag. */
   function offer(step, perSecond, ms, runId) {
-    const total = Math.max(1, Math.round((perSecond * ms) / 1000));
-    const interval = 1000 / perSecond;
-    const lag = new Histogram();
-    const start = performance.now() + 2;
-    let sent = 0;
-    return new Promise((resolve) => {
-      const tick = () => {
-        const now = performance.now();
-        while (sent < total) {
-          const scheduled = start + sent * interval;
-          if (scheduled > now) break;
-          const sender = order[cursor++ % order.length];
-          const number = nextNumber[sender]++;
-          const local = sender % size;
-          clients[sender].send(
-            rooms[sender],
-            encodePayload(local, number, step, scheduled),
-            `b${runId}-${sender}-${number}`,
-          );
-          lag.recordMs(performance.now() - scheduled);
-          sent++;
-        }
-        if (sent >= total) resolve({ sent, lag });
-        else setTimeout(tick, Math.max(0, start + sent * interval - performance.now() - 0.5));
-      };
-      setTimeout(tick, 2);
+    return openLoop(perSecond, ms, (scheduled) => {
+      const sender = order[cursor++ % order.length];
+      const number = nextNumber[sender]++;
+      const local = sender % size;
+      clients[sender].send(
+        rooms[sender],
+        encodePayload(local, number, step, scheduled),
+        `b${runId}-${sender}-${number}`,
+      );
     });
   }
 

@@ -14,6 +14,7 @@ import http from "node:http";
 import { performance } from "node:perf_hooks";
 import { cpuSeconds, machineBusySeconds, ownCpuSeconds } from "./cpu.mjs";
 import { Histogram } from "./histogram.mjs";
+import { openLoop } from "./open_loop.mjs";
 
 /** Requests in flight at most: past it the schedule lags, which voids the figures. */
 const MAX_SOCKETS = 64;
@@ -87,25 +88,8 @@ export function createUserEvents(specs, options) {
 
   /** Offers `rate` changes per second for `ms`; returns how many were made and the send lag. */
   function offer(ms) {
-    const total = Math.max(1, Math.round((options.rate * ms) / 1000));
-    const interval = 1000 / options.rate;
-    const lag = new Histogram();
-    const start = performance.now() + 2;
-    let sent = 0;
-    return new Promise((resolve) => {
-      const tick = () => {
-        const now = performance.now();
-        while (sent < total) {
-          const scheduled = start + sent * interval;
-          if (scheduled > now) break;
-          change(order[cursor++ % order.length], scheduled);
-          lag.recordMs(performance.now() - scheduled);
-          sent++;
-        }
-        if (sent >= total) resolve({ sent, lag });
-        else setTimeout(tick, Math.max(0, start + sent * interval - performance.now() - 0.5));
-      };
-      setTimeout(tick, 2);
+    return openLoop(options.rate, ms, (scheduled) => {
+      change(order[cursor++ % order.length], scheduled);
     });
   }
 
