@@ -26,7 +26,7 @@ export async function uploadAvatar<T>(path: string, image: Blob): Promise<T> {
       body: image,
     });
   } catch {
-    throw new ApiRequestError("Network error: check your connection and try again.", 0);
+    throw new ApiRequestError({ key: "error.network" }, 0);
   }
   return await answer<T>(response);
 }

@@ -7,17 +7,23 @@
  */
 import { AVATAR_SIZE, MAX_AVATAR_BYTES } from "../lib/common/api_types.ts";
 import { type Crop, cropRect } from "./crop.ts";
+import { LocalizedError } from "./localized_error.ts";
 
 /** Largest file the picker will try to decode, in bytes. */
 export const MAX_SOURCE_BYTES = 20 * 1024 * 1024;
 
 /** Decodes an image file (EXIF orientation applied); throws a message for the user. */
 export async function decodeImage(file: File): Promise<ImageBitmap> {
-  if (file.size > MAX_SOURCE_BYTES) throw new Error("That image is too large (over 20 MB)");
+  if (file.size > MAX_SOURCE_BYTES) {
+    throw new LocalizedError({
+      key: "avatar.tooLarge",
+      params: { max: MAX_SOURCE_BYTES / 1024 / 1024 },
+    });
+  }
   try {
     return await createImageBitmap(file);
   } catch {
-    throw new Error("That file is not an image this browser can read");
+    throw new LocalizedError({ key: "avatar.notImage" });
   }
 }
 
@@ -45,5 +51,5 @@ export async function encodeAvatar(image: ImageBitmap, crop: Crop): Promise<Blob
     if (blob?.type !== "image/webp") blob = await toBlob(canvas, "image/jpeg", quality);
     if (blob && blob.size <= MAX_AVATAR_BYTES) return blob;
   }
-  throw new Error("Could not make the picture small enough");
+  throw new LocalizedError({ key: "avatar.cannotShrink" });
 }

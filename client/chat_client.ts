@@ -22,6 +22,7 @@ import { Outbox } from "./outbox.ts";
 import { OutboxSender } from "./outbox_sender.ts";
 import { PresenceState } from "./presence_state.ts";
 import { RoomState } from "./room_state.ts";
+import type { ShownText } from "../lib/common/i18n/translate.ts";
 
 /** State of the connection, as the status indicator shows it. */
 export type ConnectionStatus =
@@ -63,7 +64,7 @@ export class ChatClient {
   /** Own messages not acknowledged yet. */
   readonly outbox: Outbox;
   readonly #status = signal<ConnectionStatus>({ state: "connecting" });
-  readonly #lastError = signal<string | null>(null);
+  readonly #lastError = signal<ShownText | null>(null);
   readonly #active = signal<string | null>(null);
   readonly #revocations = signal(0);
   readonly #presence = new PresenceState();
@@ -106,7 +107,7 @@ export class ChatClient {
   }
 
   /** The last error not tied to a room or a message, for a banner. */
-  get lastError(): ReadonlySignal<string | null> {
+  get lastError(): ReadonlySignal<ShownText | null> {
     return this.#lastError;
   }
 
@@ -200,11 +201,11 @@ export class ChatClient {
    *
    * @returns `null` when queued, or why the text cannot be sent (empty or too long).
    */
-  send(room: string, text: string): string | null {
-    if (text.trim() === "") return "Type a message first.";
+  send(room: string, text: string): ShownText | null {
+    if (text.trim() === "") return { key: "composer.empty" };
     const length = countChars(text);
     if (length > MAX_TEXT_CHARS) {
-      return `Message is too long: ${length} of ${MAX_TEXT_CHARS} characters.`;
+      return { key: "composer.tooLong", params: { length, max: MAX_TEXT_CHARS } };
     }
     const clientId = (this.#options.newId ?? newClientId)();
     this.outbox.add({ clientId, room, text, createdAt: this.#clock.now(), status: "pending" });
@@ -371,7 +372,7 @@ export class ChatClient {
     this.#armSilence();
     this.#status.value = { state: "online" };
     if (frame.v !== PROTOCOL_VERSION) {
-      this.#lastError.value = "The server was updated; reload the page.";
+      this.#lastError.value = { key: "error.serverUpdated" };
     }
     for (const id of this.#open) this.#subscribe(this.room(id));
     const elsewhere = new Set(this.outbox.entries.value.map((entry) => entry.room));
@@ -403,7 +404,7 @@ export class ChatClient {
     const room = this.#rooms.get(frame.room);
     if (!room || !this.#open.has(frame.room)) return;
     room.subscribed.value = false;
-    room.error.value = "You are no longer a member of this room.";
+    room.error.value = { key: "error.notMember" };
     this.#revocations.value++;
   }
 

@@ -19,6 +19,8 @@ import type {
 import { listConversations } from "./conversations_api.ts";
 import { listFriends, openDm } from "./friends_api.ts";
 import * as rooms from "./rooms_api.ts";
+import type { ShownText } from "../lib/common/i18n/translate.ts";
+import { shownTextOf } from "./error_text.ts";
 
 /** What the page brought: the island's props. */
 export interface ChatStoreInit {
@@ -137,9 +139,9 @@ export class ChatStore {
   /** Id of the room being joined from Discover. */
   readonly joining = signal<string | null>(null);
   /** Why the last sidebar action (join, open a DM, load a page, refresh) failed. */
-  readonly sidebarError = signal<string | null>(null);
+  readonly sidebarError = signal<ShownText | null>(null);
   /** Why leaving the shown room failed. */
-  readonly roomError = signal<string | null>(null);
+  readonly roomError = signal<ShownText | null>(null);
   /** The sidebar is open as a drawer (narrow screens). */
   readonly menuOpen = signal(false);
   /** The profile editor is open. */
@@ -472,6 +474,6 @@ function peerRoom(dm: { id: string; createdAt: number; peer: PublicProfile }): R
   return { id, name: peer.displayName, topic: peer.status, createdAt, avatarUrl: peer.avatarUrl };
 }
 
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+function messageOf(error: unknown): ShownText {
+  return shownTextOf(error);
 }

@@ -4,7 +4,13 @@
  *
  * @module
  */
-import type { DirectRoom, FriendLists, PublicProfile } from "../lib/common/api_types.ts";
+import type {
+  DirectRoom,
+  FriendLists,
+  ProfilePatchResponse,
+  PublicProfile,
+} from "../lib/common/api_types.ts";
+import type { Locale } from "../lib/common/i18n/locale.ts";
 import { request } from "./rooms_api.ts";
 
 const path = (name: string) => encodeURIComponent(name);
@@ -15,10 +21,14 @@ export async function findUser(username: string): Promise<PublicProfile> {
     .profile;
 }
 
-/** `PATCH /api/me/profile`. */
-export async function updateProfile(displayName: string, status: string): Promise<PublicProfile> {
-  const body = { displayName, status };
-  return (await request<{ profile: PublicProfile }>("PATCH", "/api/me/profile", body)).profile;
+/** `PATCH /api/me/profile`: display name, status and UI language (null: the browser's). */
+export async function updateProfile(
+  displayName: string,
+  status: string,
+  locale: Locale | null,
+): Promise<ProfilePatchResponse> {
+  const body = { displayName, status, locale };
+  return await request<ProfilePatchResponse>("PATCH", "/api/me/profile", body);
 }
 
 /** `GET /api/friends`. */

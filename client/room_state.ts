@@ -1,5 +1,6 @@
 import { batch, computed, type ReadonlySignal, signal } from "@preact/signals";
 import type { ChatMessage } from "../lib/common/protocol.ts";
+import type { ShownText } from "../lib/common/i18n/translate.ts";
 
 /**
  * What the browser holds of one room: its messages keyed by seq (so the same message arriving
@@ -29,7 +30,7 @@ export class RoomState {
   /** Live messages from others that arrived while the room was not the active one. */
   readonly unread = signal(0);
   /** The last error the server reported for this room, if any. */
-  readonly error = signal<string | null>(null);
+  readonly error = signal<ShownText | null>(null);
   /** Bumped by {@linkcode RoomState.reset}, so answers to older requests can be told apart. */
   epoch = 0;
 

@@ -5,9 +5,14 @@
  * @module
  */
 import type { ApiError, DiscoverPage, RoomLists, RoomSummary } from "../lib/common/api_types.ts";
+import type { ShownText } from "../lib/common/i18n/translate.ts";
+import { LocalizedError } from "./localized_error.ts";
 
-/** A failed API call: an HTTP error answer, or no answer at all (`status` 0). */
-export class ApiRequestError extends Error {
+/**
+ * A failed API call: an HTTP error answer, or no answer at all (`status` 0). Its text is the
+ * server's message, or a message key when the browser wrote it.
+ */
+export class ApiRequestError extends LocalizedError {
   /** HTTP status, or 0 when the request did not reach the server. */
   readonly status: number;
   /** For 429 answers: seconds until a retry may succeed. */
@@ -18,7 +23,7 @@ export class ApiRequestError extends Error {
    * @param status HTTP status, 0 for network errors.
    * @param retryAfterSeconds From the answer's `ApiError`, if given.
    */
-  constructor(message: string, status: number, retryAfterSeconds?: number) {
+  constructor(message: ShownText, status: number, retryAfterSeconds?: number) {
     super(message);
     this.name = "ApiRequestError";
     this.status = status;
@@ -75,7 +80,7 @@ export async function request<T>(method: string, path: string, body?: unknown): 
       body: method === "GET" ? undefined : JSON.stringify(body ?? {}),
     });
   } catch {
-    throw new ApiRequestError("Network error: check your connection and try again.", 0);
+    throw new ApiRequestError({ key: "error.network" }, 0);
   }
   return await answer<T>(response);
 }
@@ -92,9 +97,11 @@ export async function answer<T>(response: Response): Promise<T> {
   if (response.ok) return data as T;
   const error = data as Partial<ApiError> | null;
   const retry = typeof error?.retryAfterSeconds === "number" ? error.retryAfterSeconds : undefined;
-  let message = typeof error?.error === "string"
-    ? error.error
-    : `Request failed (${response.status}).`;
-  if (retry !== undefined) message += ` Try again in ${retry} s.`;
+  if (typeof error?.error !== "string") {
+    const failed = { key: "error.requestFailed", params: { status: response.status } } as const;
+    throw new ApiRequestError(failed, response.status, retry);
+  }
+  // The server's refusals are English text until they get codes; the hint stays with them.
+  const message = retry === undefined ? error.error : `${error.error} Try again in ${retry} s.`;
   throw new ApiRequestError(message, response.status, retry);
 }

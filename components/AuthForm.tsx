@@ -1,4 +1,5 @@
-import { MIN_PASSWORD_CHARS, USERNAME_RULE } from "../lib/common/account_rules.ts";
+import { MIN_PASSWORD_CHARS } from "../lib/common/account_rules.ts";
+import { useI18n } from "./i18n_context.ts";
 
 /** Props of {@linkcode AuthForm}. */
 export interface AuthFormProps {
@@ -16,21 +17,22 @@ export interface AuthFormProps {
 
 /** The login or registration form; a plain HTML form that works without JavaScript. */
 export function AuthForm({ mode, error, username, next = "/" }: AuthFormProps) {
+  const { t } = useI18n();
   const registering = mode === "register";
   const query = next === "/" ? "" : `?next=${encodeURIComponent(next)}`;
   return (
     <main class="auth-page">
       <form method="post" action={registering ? "/register" : "/login"} class="auth-card">
-        <h1>{registering ? "Create your account" : "Welcome back"}</h1>
+        <h1>{t(registering ? "auth.registerHeading" : "auth.loginHeading")}</h1>
         {next.startsWith("/join/") && (
           <p class="auth-note" data-testid="auth-next">
-            {registering ? "Sign up" : "Log in"} to use your invite link.
+            {t(registering ? "auth.inviteRegister" : "auth.inviteLogin")}
           </p>
         )}
         {error && <p class="error" role="alert" data-testid="auth-error">{error}</p>}
         {next !== "/" && <input type="hidden" name="next" value={next} />}
         <label class="field">
-          <span>Username</span>
+          <span>{t("auth.username")}</span>
           <input
             name="username"
             autocomplete="username"
@@ -41,10 +43,10 @@ export function AuthForm({ mode, error, username, next = "/" }: AuthFormProps) {
             value={username}
             autofocus
           />
-          {registering && <small>{USERNAME_RULE}</small>}
+          {registering && <small>{t("auth.usernameRule", { min: 3, max: 32 })}</small>}
         </label>
         <label class="field">
-          <span>Password</span>
+          <span>{t("auth.password")}</span>
           <input
             name="password"
             type="password"
@@ -52,19 +54,21 @@ export function AuthForm({ mode, error, username, next = "/" }: AuthFormProps) {
             required
             minLength={registering ? MIN_PASSWORD_CHARS : undefined}
           />
-          {registering && <small>At least {MIN_PASSWORD_CHARS} characters</small>}
+          {registering && <small>{t("auth.passwordRule", { count: MIN_PASSWORD_CHARS })}</small>}
         </label>
-        <button type="submit" class="button">{registering ? "Sign up" : "Log in"}</button>
+        <button type="submit" class="button">
+          {t(registering ? "auth.signUp" : "auth.logIn")}
+        </button>
         <p class="switch">
           {registering
             ? (
               <>
-                Have an account? <a href={`/login${query}`}>Log in</a>
+                {t("auth.haveAccount")} <a href={`/login${query}`}>{t("auth.logIn")}</a>
               </>
             )
             : (
               <>
-                New here? <a href={`/register${query}`}>Create an account</a>
+                {t("auth.newHere")} <a href={`/register${query}`}>{t("auth.createAccount")}</a>
               </>
             )}
         </p>

@@ -1,7 +1,9 @@
 import type { ComponentChildren } from "preact";
 import { useEffect, useRef, useState } from "preact/hooks";
 import { decodeImage, drawCrop, encodeAvatar } from "../client/avatar_image.ts";
+import { errorText } from "../client/error_text.ts";
 import { centerCrop, clampCrop, type Crop, MAX_ZOOM, panCrop } from "../client/crop.ts";
+import { useI18n } from "./i18n_context.ts";
 
 /** Props of {@linkcode AvatarPicker}. */
 export interface AvatarPickerProps {
@@ -29,6 +31,7 @@ const ARROWS: Record<string, [number, number]> = {
  * moved with the arrow keys) and zoomed, then resized to 256×256 and encoded before upload.
  */
 export default function AvatarPicker({ children, uploaded, upload, remove }: AvatarPickerProps) {
+  const { t } = useI18n();
   const [image, setImage] = useState<ImageBitmap | null>(null);
   const [crop, setCrop] = useState<Crop>({ zoom: 1, x: 0, y: 0 });
   const [error, setError] = useState<string | null>(null);
@@ -47,7 +50,7 @@ export default function AvatarPicker({ children, uploaded, upload, remove }: Ava
       await work();
       setImage(null);
     } catch (failure) {
-      setError(failure instanceof Error ? failure.message : String(failure));
+      setError(errorText(t, failure));
     } finally {
       setBusy(false);
     }
@@ -62,7 +65,7 @@ export default function AvatarPicker({ children, uploaded, upload, remove }: Ava
       setCrop(centerCrop(decoded.width, decoded.height));
       setImage(decoded);
     } catch (failure) {
-      setError(failure instanceof Error ? failure.message : String(failure));
+      setError(errorText(t, failure));
     }
   };
   const pan = (dx: number, dy: number) =>
@@ -80,7 +83,7 @@ export default function AvatarPicker({ children, uploaded, upload, remove }: Ava
               class="avatar-crop"
               data-testid="avatar-crop"
               tabIndex={0}
-              aria-label="Crop: drag or use the arrow keys to move the picture"
+              aria-label={t("avatar.crop")}
               onPointerDown={(e) => {
                 e.currentTarget.setPointerCapture(e.pointerId);
                 drag.current = { x: e.clientX, y: e.clientY };
@@ -99,7 +102,7 @@ export default function AvatarPicker({ children, uploaded, upload, remove }: Ava
               }}
             />
             <label class="avatar-zoom">
-              Zoom
+              {t("avatar.zoom")}
               <input
                 type="range"
                 data-testid="avatar-zoom"
@@ -124,14 +127,14 @@ export default function AvatarPicker({ children, uploaded, upload, remove }: Ava
                 disabled={busy}
                 onClick={() => run(async () => upload(await encodeAvatar(image, crop)))}
               >
-                {busy ? "Saving…" : "Save picture"}
+                {t(busy ? "avatar.saving" : "avatar.save")}
               </button>
               <button
                 type="button"
                 class="button small secondary"
                 onClick={() => setImage(null)}
               >
-                Cancel
+                {t("common.cancel")}
               </button>
             </div>
           </div>
@@ -140,7 +143,7 @@ export default function AvatarPicker({ children, uploaded, upload, remove }: Ava
           <div class="avatar-current" key="current">
             {children}
             <label class="button small secondary">
-              Upload picture…
+              {t("avatar.upload")}
               <input
                 type="file"
                 accept="image/*"
@@ -157,7 +160,7 @@ export default function AvatarPicker({ children, uploaded, upload, remove }: Ava
                 disabled={busy}
                 onClick={() => run(remove)}
               >
-                Remove
+                {t("avatar.remove")}
               </button>
             )}
           </div>

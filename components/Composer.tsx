@@ -1,5 +1,7 @@
 import { useRef, useState } from "preact/hooks";
 import { countChars, MAX_TEXT_CHARS } from "../lib/common/protocol.ts";
+import { type ShownText, showText } from "../lib/common/i18n/translate.ts";
+import { useI18n } from "./i18n_context.ts";
 
 /** Props of {@linkcode Composer}. */
 export interface ComposerProps {
@@ -10,7 +12,7 @@ export interface ComposerProps {
    *
    * @returns `null` when accepted, or why not, shown under the box.
    */
-  onSend: (text: string) => string | null;
+  onSend: (text: string) => ShownText | null;
 }
 
 /** Characters left at which the counter appears. */
@@ -21,8 +23,9 @@ const SHOW_COUNT_BELOW = 500;
  * the limit, and disables Send while the text is blank or too long.
  */
 export default function Composer({ roomName, onSend }: ComposerProps) {
+  const { t } = useI18n();
   const [text, setText] = useState("");
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<ShownText | null>(null);
   const box = useRef<HTMLTextAreaElement>(null);
   const remaining = MAX_TEXT_CHARS - countChars(text);
   const blank = text.trim() === "";
@@ -46,8 +49,8 @@ export default function Composer({ roomName, onSend }: ComposerProps) {
       <textarea
         ref={box}
         data-testid="composer"
-        aria-label={`Message ${roomName}`}
-        placeholder={`Message ${roomName}`}
+        aria-label={t("composer.placeholder", { room: roomName })}
+        placeholder={t("composer.placeholder", { room: roomName })}
         rows={Math.min(8, text.split("\n").length)}
         value={text}
         onInput={(event) => setText(event.currentTarget.value)}
@@ -63,9 +66,11 @@ export default function Composer({ roomName, onSend }: ComposerProps) {
             {remaining}
           </span>
         )}
-        <button type="submit" class="button" disabled={blank || remaining < 0}>Send</button>
+        <button type="submit" class="button" disabled={blank || remaining < 0}>
+          {t("composer.send")}
+        </button>
       </div>
-      {error !== null && <p class="error" role="alert">{error}</p>}
+      {error !== null && <p class="error" role="alert">{showText(t, error)}</p>}
     </form>
   );
 }

@@ -1,6 +1,7 @@
 import type { ReadonlySignal } from "@preact/signals";
 import { useEffect, useState } from "preact/hooks";
 import type { ConnectionStatus as Status } from "../client/chat_client.ts";
+import { useI18n } from "./i18n_context.ts";
 
 /** Props of {@linkcode ConnectionStatus}. */
 export interface ConnectionStatusProps {
@@ -15,6 +16,7 @@ export interface ConnectionStatusProps {
  * waiting to reconnect. Carries `data-testid="connection-status"` and `data-status`.
  */
 export default function ConnectionStatus({ status, onRetry }: ConnectionStatusProps) {
+  const { t } = useI18n();
   const current = status.value;
   const [now, setNow] = useState(() => Date.now());
   useEffect(() => {
@@ -24,12 +26,12 @@ export default function ConnectionStatus({ status, onRetry }: ConnectionStatusPr
     return () => clearInterval(timer);
   }, [current]);
 
-  let label = "Offline";
-  if (current.state === "online") label = "Online";
-  else if (current.state === "connecting") label = "Connecting…";
+  let label = t("status.offline");
+  if (current.state === "online") label = t("status.online");
+  else if (current.state === "connecting") label = t("status.connecting");
   else if (current.state === "reconnecting") {
     const seconds = Math.max(0, Math.ceil((current.retryAt - now) / 1000));
-    label = seconds > 0 ? `Reconnecting in ${seconds} s` : "Reconnecting…";
+    label = seconds > 0 ? t("status.reconnectingIn", { count: seconds }) : t("status.reconnecting");
   }
   const canRetry = current.state === "reconnecting" || current.state === "offline";
   return (
@@ -42,7 +44,11 @@ export default function ConnectionStatus({ status, onRetry }: ConnectionStatusPr
     >
       <span class="status-dot" aria-hidden="true" />
       <span class="status-label">{label}</span>
-      {canRetry && <button type="button" class="link-button" onClick={onRetry}>Retry now</button>}
+      {canRetry && (
+        <button type="button" class="link-button" onClick={onRetry}>
+          {t("status.retryNow")}
+        </button>
+      )}
     </div>
   );
 }

@@ -1,11 +1,12 @@
 import type { Conversation } from "../lib/common/api_types.ts";
 import { type ChatMessage, SYSTEM_SENDER } from "../lib/common/protocol.ts";
 import { byActivity, withNewest } from "../client/conversations_api.ts";
-import { formatFullDate, formatTime } from "../client/format_time.ts";
+import { formatFullDate, formatShortTime } from "../client/format_time.ts";
 import { roomHash } from "../client/room_hash.ts";
 import Avatar from "./Avatar.tsx";
 import LoadMore from "./LoadMore.tsx";
 import PresenceDot from "./PresenceDot.tsx";
+import { useI18n } from "./i18n_context.ts";
 
 /** Props of {@linkcode ConversationList}. */
 export interface ConversationListProps {
@@ -41,13 +42,14 @@ export interface ConversationListProps {
  */
 export default function ConversationList(props: ConversationListProps) {
   const { userId, selected, unreadOf, newestOf, isOnline, nameOf, onSelect } = props;
+  const { t, locale } = useI18n();
   const items = props.conversations.map((c) => withNewest(c, newestOf(c.room.id)))
     .sort(byActivity);
   return (
     <>
-      <h3 class="sidebar-heading">Conversations</h3>
+      <h3 class="sidebar-heading">{t("conversations.heading")}</h3>
       {items.length === 0
-        ? <p class="sidebar-empty">No conversations yet: join a room or message a friend.</p>
+        ? <p class="sidebar-empty">{t("conversations.empty")}</p>
         : (
           <ul class="room-list conversation-list">
             {items.map(({ room, last }) => {
@@ -80,11 +82,12 @@ export default function ConversationList(props: ConversationListProps) {
                       </span>
                       {last && (
                         <span class="conversation-preview" data-testid="conversation-preview">
-                          {last.from === SYSTEM_SENDER
-                            ? last.preview
-                            : `${
-                              last.from === userId ? "You" : nameOf(last.from, last.author)
-                            }: ${last.preview}`}
+                          {last.from === SYSTEM_SENDER ? last.preview : t("conversations.preview", {
+                            author: last.from === userId
+                              ? t("conversations.you")
+                              : nameOf(last.from, last.author),
+                            text: last.preview,
+                          })}
                         </span>
                       )}
                     </span>
@@ -92,13 +95,13 @@ export default function ConversationList(props: ConversationListProps) {
                       <time
                         class="conversation-time"
                         dateTime={new Date(last.at).toISOString()}
-                        title={formatFullDate(last.at)}
+                        title={formatFullDate(last.at, locale)}
                       >
-                        {shortTime(last.at)}
+                        {formatShortTime(last.at, Date.now(), locale)}
                       </time>
                     )}
                     {unread > 0 && (
-                      <span class="badge" aria-label={`${unread} unread`}>
+                      <span class="badge" aria-label={t("conversations.unread", { count: unread })}>
                         {unread > 99 ? "99+" : unread}
                       </span>
                     )}
@@ -110,7 +113,7 @@ export default function ConversationList(props: ConversationListProps) {
         )}
       {props.hasMore && (
         <LoadMore
-          label="Load more"
+          label={t("conversations.loadMore")}
           loading={props.loading}
           onLoad={props.onLoadMore}
           testId="load-more-conversations"
@@ -118,12 +121,4 @@ export default function ConversationList(props: ConversationListProps) {
       )}
     </>
   );
-}
-
-/** `HH:MM` for today, the short date otherwise. */
-function shortTime(at: number): string {
-  const date = new Date(at);
-  return date.toDateString() === new Date().toDateString()
-    ? formatTime(at)
-    : date.toLocaleDateString(undefined, { month: "short", day: "numeric" });
 }

@@ -1,6 +1,7 @@
 import type { RoomSummary } from "../lib/common/api_types.ts";
 import Avatar from "./Avatar.tsx";
 import LoadMore from "./LoadMore.tsx";
+import { useI18n } from "./i18n_context.ts";
 
 /** Props of {@linkcode DiscoverList}. */
 export interface DiscoverListProps {
@@ -21,11 +22,12 @@ export interface DiscoverListProps {
 /** The sidebar's "Discover": public rooms with Join buttons, and "More rooms" while pages remain. */
 export default function DiscoverList(props: DiscoverListProps) {
   const { rooms, onJoin, joining } = props;
+  const { t } = useI18n();
   return (
     <>
-      <h3 class="sidebar-heading">Discover</h3>
+      <h3 class="sidebar-heading">{t("discover.heading")}</h3>
       {rooms.length === 0
-        ? <p class="sidebar-empty">No other public rooms.</p>
+        ? <p class="sidebar-empty">{t("discover.empty")}</p>
         : (
           <ul class="discover-list">
             {rooms.map((room) => (
@@ -43,7 +45,7 @@ export default function DiscoverList(props: DiscoverListProps) {
                   onClick={() =>
                     onJoin(room.id)}
                 >
-                  {joining === room.id ? "Joining…" : "Join"}
+                  {t(joining === room.id ? "discover.joining" : "discover.join")}
                 </button>
               </li>
             ))}
@@ -51,7 +53,7 @@ export default function DiscoverList(props: DiscoverListProps) {
         )}
       {props.hasMore && (
         <LoadMore
-          label="More rooms"
+          label={t("discover.more")}
           loading={props.loading}
           onLoad={props.onMore}
           testId="more-discover"

@@ -1,8 +1,10 @@
 import { useState } from "preact/hooks";
 import type { FriendLists, FriendRequestView, PublicProfile } from "../lib/common/api_types.ts";
 import { findUser, type FriendAction, friendAction, sendRequest } from "../client/friends_api.ts";
+import { errorText } from "../client/error_text.ts";
 import Avatar from "./Avatar.tsx";
 import PresenceDot from "./PresenceDot.tsx";
+import { useI18n } from "./i18n_context.ts";
 
 /** Props of {@linkcode FriendList}. */
 export interface FriendListProps {
@@ -22,6 +24,7 @@ export interface FriendListProps {
  * away under "Blocked" (Unblock).
  */
 export default function FriendList({ lists, onChanged, onMessage, isOnline }: FriendListProps) {
+  const { t } = useI18n();
   const [query, setQuery] = useState("");
   const [found, setFound] = useState<PublicProfile | null>(null);
   const [note, setNote] = useState("");
@@ -32,7 +35,7 @@ export default function FriendList({ lists, onChanged, onMessage, isOnline }: Fr
     try {
       await work();
     } catch (failure) {
-      setError(failure instanceof Error ? failure.message : String(failure));
+      setError(errorText(t, failure));
     }
     onChanged();
   };
@@ -52,25 +55,27 @@ export default function FriendList({ lists, onChanged, onMessage, isOnline }: Fr
     });
 
   return (
-    <section class="friends" aria-label="Friends">
-      <h3 class="sidebar-heading">Friends</h3>
+    <section class="friends" aria-label={t("friends.heading")}>
+      <h3 class="sidebar-heading">{t("friends.heading")}</h3>
       <form class="friend-search" onSubmit={search}>
         <input
           data-testid="friend-search"
-          placeholder="Add friend by username"
-          aria-label="Add friend by username"
+          placeholder={t("friends.search")}
+          aria-label={t("friends.search")}
           value={query}
           onInput={(e) => setQuery(e.currentTarget.value)}
         />
-        <button type="submit" class="button small" data-testid="friend-search-submit">Find</button>
+        <button type="submit" class="button small" data-testid="friend-search-submit">
+          {t("friends.find")}
+        </button>
       </form>
       {found && (
         <div class="friend-found" data-testid="friend-found">
           <Person user={found} />
           <input
             data-testid="friend-note"
-            placeholder="Add a note (optional)"
-            aria-label="Note"
+            placeholder={t("friends.notePlaceholder")}
+            aria-label={t("friends.note")}
             value={note}
             onInput={(e) => setNote(e.currentTarget.value)}
           />
@@ -80,7 +85,7 @@ export default function FriendList({ lists, onChanged, onMessage, isOnline }: Fr
             data-testid="send-friend-request"
             onClick={() => request(found)}
           >
-            Send request
+            {t("friends.sendRequest")}
           </button>
         </div>
       )}
@@ -88,15 +93,15 @@ export default function FriendList({ lists, onChanged, onMessage, isOnline }: Fr
       <Requests
         items={lists.incoming}
         testId="incoming-request"
-        title="Requests"
-        actions={[["accept", "Accept"], ["decline", "Decline"]]}
+        title={t("friends.requests")}
+        actions={[["accept", t("friends.accept")], ["decline", t("friends.decline")]]}
         act={act}
       />
       <Requests
         items={lists.outgoing}
         testId="outgoing-request"
-        title="Sent"
-        actions={[["cancel", "Cancel"]]}
+        title={t("friends.sent")}
+        actions={[["cancel", t("common.cancel")]]}
         act={act}
       />
       <ul class="friend-list">
@@ -110,12 +115,12 @@ export default function FriendList({ lists, onChanged, onMessage, isOnline }: Fr
               onClick={() =>
                 onMessage(friend)}
             >
-              Message
+              {t("friends.message")}
             </button>
             <button
               type="button"
               class="link-button"
-              aria-label="More"
+              aria-label={t("friends.more")}
               data-testid="friend-menu"
               onClick={() =>
                 setMenu(menu === friend.id ? null : friend.id)}
@@ -129,7 +134,7 @@ export default function FriendList({ lists, onChanged, onMessage, isOnline }: Fr
                   data-testid="remove-friend"
                   onClick={() => act("remove", friend)}
                 >
-                  Remove
+                  {t("friends.remove")}
                 </button>
                 <button
                   type="button"
@@ -137,7 +142,7 @@ export default function FriendList({ lists, onChanged, onMessage, isOnline }: Fr
                   onClick={() =>
                     act("block", friend)}
                 >
-                  Block
+                  {t("friends.block")}
                 </button>
               </span>
             )}
@@ -146,7 +151,9 @@ export default function FriendList({ lists, onChanged, onMessage, isOnline }: Fr
       </ul>
       {lists.blocked.length > 0 && (
         <details class="blocked-users" data-testid="blocked-users">
-          <summary class="sidebar-subheading">Blocked ({lists.blocked.length})</summary>
+          <summary class="sidebar-subheading">
+            {t("friends.blocked", { count: lists.blocked.length })}
+          </summary>
           <ul class="request-list">
             {lists.blocked.map((user) => (
               <li key={user.id} data-testid="blocked-user" data-username={user.name}>
@@ -158,7 +165,7 @@ export default function FriendList({ lists, onChanged, onMessage, isOnline }: Fr
                   onClick={() =>
                     act("unblock", user)}
                 >
-                  Unblock
+                  {t("friends.unblock")}
                 </button>
               </li>
             ))}

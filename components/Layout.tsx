@@ -1,9 +1,15 @@
 import type { ComponentChildren } from "preact";
 import type { PublicUser } from "../lib/common/api_types.ts";
+import { translator } from "../lib/common/i18n/catalogues.ts";
+import type { Locale } from "../lib/common/i18n/locale.ts";
+import { I18nContext, useI18n } from "./i18n_context.ts";
 
 /** Props of {@linkcode Layout}. */
 export interface LayoutProps {
-  title: string;
+  /** The page's own title; the app's name is added after it. Absent: the app's name alone. */
+  title?: string;
+  /** The page's language: `<html lang>`, and the `I18nContext` of everything inside. */
+  locale: Locale;
   stylesUrl: string;
   /** Island bundle to load; pages without islands leave it out. */
   scriptUrl?: string;
@@ -12,14 +18,25 @@ export interface LayoutProps {
   children: ComponentChildren;
 }
 
-/** The HTML document around every page. Server-only. */
-export function Layout({ title, stylesUrl, scriptUrl, user, children }: LayoutProps) {
+/** The HTML document around every page, in the page's language. Server-only. */
+export function Layout({ locale, ...props }: LayoutProps) {
   return (
-    <html lang="en">
+    <I18nContext.Provider value={{ locale, t: translator(locale) }}>
+      <Document {...props} />
+    </I18nContext.Provider>
+  );
+}
+
+function Document(
+  { title, stylesUrl, scriptUrl, user, children }: Omit<LayoutProps, "locale">,
+) {
+  const { locale, t } = useI18n();
+  return (
+    <html lang={locale}>
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <title>{title}</title>
+        <title>{title === undefined ? t("app.name") : t("app.title", { page: title })}</title>
         {/* No favicon request: an empty data URL is allowed by the CSP's img-src. */}
         <link rel="icon" href="data:," />
         <link rel="stylesheet" href={stylesUrl} />
@@ -27,11 +44,11 @@ export function Layout({ title, stylesUrl, scriptUrl, user, children }: LayoutPr
       </head>
       <body>
         <header class="site-header">
-          <a class="brand" href="/">Deno Chat</a>
+          <a class="brand" href="/">{t("app.name")}</a>
           {user && (
             <form method="post" action="/logout" class="logout">
               <span class="whoami" data-testid="whoami">{user.name}</span>
-              <button type="submit" class="button secondary">Log out</button>
+              <button type="submit" class="button secondary">{t("layout.logout")}</button>
             </form>
           )}
         </header>

@@ -1,3 +1,5 @@
+import { useI18n } from "./i18n_context.ts";
+
 /** Props of {@linkcode LoadMore}. */
 export interface LoadMoreProps {
   /** What the button says while idle ("Load more", "More rooms"). */
@@ -12,6 +14,7 @@ export interface LoadMoreProps {
 
 /** The button under a paged sidebar list that loads its next page. */
 export default function LoadMore({ label, loading, onLoad, testId }: LoadMoreProps) {
+  const { t } = useI18n();
   return (
     <button
       type="button"
@@ -20,7 +23,7 @@ export default function LoadMore({ label, loading, onLoad, testId }: LoadMorePro
       disabled={loading}
       onClick={onLoad}
     >
-      {loading ? "Loading…" : label}
+      {loading ? t("common.loading") : label}
     </button>
   );
 }

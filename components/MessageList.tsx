@@ -3,7 +3,9 @@ import type { ChatClient } from "../client/chat_client.ts";
 import { formatFullDate, formatTime } from "../client/format_time.ts";
 import { type DisplayMessage, groupMessages, type MessageGroup } from "../client/group_messages.ts";
 import { SYSTEM_SENDER } from "../lib/common/protocol.ts";
+import { showText } from "../lib/common/i18n/translate.ts";
 import Avatar from "./Avatar.tsx";
+import { useI18n } from "./i18n_context.ts";
 
 /** How an author is shown: their display name and uploaded avatar, if any. */
 export interface AuthorView {
@@ -40,6 +42,7 @@ interface Snapshot {
  * pill. Loads older pages when scrolled to the top, keeping the view where it was.
  */
 export default function MessageList({ client, roomId, authorOf }: MessageListProps) {
+  const { t } = useI18n();
   const room = client.room(roomId);
   const messages = room.list.value;
   const outbox = client.outbox.entries.value.filter((entry) => entry.room === roomId);
@@ -105,19 +108,23 @@ export default function MessageList({ client, roomId, authorOf }: MessageListPro
       <div class="message-scroller" ref={scroller} onScroll={onScroll}>
         <div class="history-edge">
           {loading
-            ? <span class="muted">Loading messages…</span>
+            ? <span class="muted">{t("messages.loading")}</span>
             : !loaded
-            ? <span class="muted">Messages will load once connected.</span>
+            ? <span class="muted">{t("messages.waiting")}</span>
             : hasMore
             ? (
               <button type="button" class="link-button" onClick={() => client.loadOlder(roomId)}>
-                Load older messages
+                {t("messages.loadOlder")}
               </button>
             )
-            : <span data-testid="history-start" class="history-start">Beginning of the room</span>}
+            : (
+              <span data-testid="history-start" class="history-start">
+                {t("messages.start")}
+              </span>
+            )}
         </div>
-        {error !== null && <p class="error room-error" role="alert">{error}</p>}
-        {loaded && groups.length === 0 && <p class="empty-state">No messages yet — say hi</p>}
+        {error !== null && <p class="error room-error" role="alert">{showText(t, error)}</p>}
+        {loaded && groups.length === 0 && <p class="empty-state">{t("messages.empty")}</p>}
         <ol class="message-groups">
           {groups.map((group) => (
             <Group
@@ -134,7 +141,7 @@ export default function MessageList({ client, roomId, authorOf }: MessageListPro
       </div>
       {newBelow && (
         <button type="button" class="new-messages-pill" onClick={toBottom}>
-          New messages ↓
+          {t("messages.newBelow")}
         </button>
       )}
     </div>
@@ -151,6 +158,7 @@ interface GroupProps {
 }
 
 function Group({ group, author, client, latestOwn }: GroupProps) {
+  const { t } = useI18n();
   const first = group.messages[0];
   if (group.from === SYSTEM_SENDER) {
     // Room events (joins, kicks, renames…): centred and muted, not shown as anyone's message.
@@ -169,7 +177,10 @@ function Group({ group, author, client, latestOwn }: GroupProps) {
       <Avatar id={group.from} name={author.name} url={author.avatarUrl} />
       <div class="group-body">
         <div class="group-header">
-          <span class="author" title={group.author}>{author.name}</span>
+          <span class="author" title={group.author}>
+            {author.name}
+            {group.own && <span class="author-you">{t("messages.you")}</span>}
+          </span>
           {first && <Time at={first.at} />}
         </div>
         <ul class="messages">
@@ -194,6 +205,7 @@ interface MessageProps {
 }
 
 function Message({ message, client, latest }: MessageProps) {
+  const { t } = useI18n();
   const { status, clientId } = message;
   return (
     <li
@@ -205,15 +217,15 @@ function Message({ message, client, latest }: MessageProps) {
       <p class="message-text" data-testid="message-text">{message.text}</p>
       <div class="message-meta">
         <Time at={message.at} />
-        {status && <span class="delivery">{status}</span>}
+        {status && <span class="delivery">{t(`delivery.${status}`)}</span>}
         {status === "failed" && clientId !== undefined && (
           <>
             {message.error && <span class="error">{message.error}</span>}
             <button type="button" class="link-button" onClick={() => client.retry(clientId)}>
-              Retry
+              {t("messages.retry")}
             </button>
             <button type="button" class="link-button" onClick={() => client.discard(clientId)}>
-              Discard
+              {t("messages.discard")}
             </button>
           </>
         )}
@@ -223,9 +235,10 @@ function Message({ message, client, latest }: MessageProps) {
 }
 
 function Time({ at }: { at: number }) {
+  const { locale } = useI18n();
   return (
-    <time class="time" dateTime={new Date(at).toISOString()} title={formatFullDate(at)}>
-      {formatTime(at)}
+    <time class="time" dateTime={new Date(at).toISOString()} title={formatFullDate(at, locale)}>
+      {formatTime(at, locale)}
     </time>
   );
 }

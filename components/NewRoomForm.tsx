@@ -1,6 +1,8 @@
 import { useState } from "preact/hooks";
 import { MAX_ROOM_NAME_CHARS, MAX_ROOM_TOPIC_CHARS } from "../lib/common/api_types.ts";
 import { roomNameProblem, roomTopicFits } from "../lib/common/room_rules.ts";
+import { errorText } from "../client/error_text.ts";
+import { useI18n } from "./i18n_context.ts";
 
 /** Props of {@linkcode NewRoomForm}. */
 export interface NewRoomFormProps {
@@ -15,17 +17,18 @@ export default function NewRoomForm({ onCreate }: NewRoomFormProps) {
   const [visibility, setVisibility] = useState<"public" | "private">("public");
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const { t } = useI18n();
 
   const submit = async (event: Event) => {
     event.preventDefault();
     const trimmed = name.trim();
     const nameProblem = roomNameProblem(trimmed);
-    if (nameProblem === "empty") return setError("Give the room a name.");
+    if (nameProblem === "empty") return setError(t("newRoom.nameRequired"));
     if (nameProblem === "too_long") {
-      return setError(`Names are at most ${MAX_ROOM_NAME_CHARS} characters.`);
+      return setError(t("newRoom.nameTooLong", { max: MAX_ROOM_NAME_CHARS }));
     }
     if (!roomTopicFits(topic.trim())) {
-      return setError(`Topics are at most ${MAX_ROOM_TOPIC_CHARS} characters.`);
+      return setError(t("newRoom.topicTooLong", { max: MAX_ROOM_TOPIC_CHARS }));
     }
     setBusy(true);
     setError(null);
@@ -34,7 +37,7 @@ export default function NewRoomForm({ onCreate }: NewRoomFormProps) {
       setName("");
       setTopic("");
     } catch (failure) {
-      setError(failure instanceof Error ? failure.message : String(failure));
+      setError(errorText(t, failure));
     } finally {
       setBusy(false);
     }
@@ -42,34 +45,34 @@ export default function NewRoomForm({ onCreate }: NewRoomFormProps) {
 
   return (
     <form class="new-room" onSubmit={submit}>
-      <h3 class="sidebar-heading">New room</h3>
+      <h3 class="sidebar-heading">{t("newRoom.heading")}</h3>
       <input
         data-testid="new-room-name"
-        aria-label="Room name"
-        placeholder="Name"
+        aria-label={t("newRoom.nameLabel")}
+        placeholder={t("newRoom.namePlaceholder")}
         value={name}
         onInput={(event) => setName(event.currentTarget.value)}
         required
       />
       <input
         data-testid="new-room-topic"
-        aria-label="Topic (optional)"
-        placeholder="Topic (optional)"
+        aria-label={t("newRoom.topic")}
+        placeholder={t("newRoom.topic")}
         value={topic}
         onInput={(event) => setTopic(event.currentTarget.value)}
       />
       <select
         data-testid="new-room-visibility"
-        aria-label="Who can join"
+        aria-label={t("newRoom.visibility")}
         value={visibility}
         onChange={(event) =>
           setVisibility(event.currentTarget.value === "private" ? "private" : "public")}
       >
-        <option value="public">Public: anyone can find and join</option>
-        <option value="private">Private: invite only</option>
+        <option value="public">{t("newRoom.public")}</option>
+        <option value="private">{t("newRoom.private")}</option>
       </select>
       <button type="submit" class="button" data-testid="create-room" disabled={busy}>
-        {busy ? "Creating…" : "Create room"}
+        {t(busy ? "newRoom.creating" : "newRoom.create")}
       </button>
       {error !== null && <p class="error" role="alert">{error}</p>}
     </form>

@@ -1,3 +1,5 @@
+import { useI18n } from "./i18n_context.ts";
+
 /** Props of {@linkcode PresenceDot}. */
 export interface PresenceDotProps {
   /** Whether the user is online; nothing is drawn when not. */
@@ -6,14 +8,15 @@ export interface PresenceDotProps {
 
 /** The green "online" dot of a friend (on their avatar, beside a DM's name); nothing offline. */
 export default function PresenceDot({ online }: PresenceDotProps) {
+  const { t } = useI18n();
   if (!online) return null;
   return (
     <span
       class="presence-dot"
       data-testid="presence-dot"
       role="img"
-      aria-label="online"
-      title="Online"
+      aria-label={t("common.online")}
+      title={t("common.online")}
     />
   );
 }

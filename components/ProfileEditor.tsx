@@ -6,23 +6,33 @@ import {
 } from "../lib/common/api_types.ts";
 import { updateProfile } from "../client/friends_api.ts";
 import { MY_AVATAR, removeAvatar, uploadAvatar } from "../client/avatar_api.ts";
+import { isLocale, type Locale, LOCALES } from "../lib/common/i18n/locale.ts";
+import { errorText } from "../client/error_text.ts";
 import Avatar from "./Avatar.tsx";
 import AvatarPicker from "./AvatarPicker.tsx";
+import { useI18n } from "./i18n_context.ts";
 
 /** Props of {@linkcode ProfileEditor}. */
 export interface ProfileEditorProps {
   profile: PublicProfile;
+  /** The UI language saved in the profile; null: the browser's. */
+  savedLocale: Locale | null;
   /** Called with the saved profile. */
   onSaved: (profile: PublicProfile) => void;
   onClose: () => void;
 }
 
 /**
- * The form that edits the user's avatar, display name and status; the server checks them
- * again. A new or removed avatar is saved at once, the name and status with Save.
+ * The form that edits the user's avatar, display name, status and UI language; the server
+ * checks them again. A new or removed avatar is saved at once, the rest with Save; a changed
+ * language reloads the page, which the server then renders in it.
  */
-export default function ProfileEditor({ profile, onSaved, onClose }: ProfileEditorProps) {
+export default function ProfileEditor(
+  { profile, savedLocale, onSaved, onClose }: ProfileEditorProps,
+) {
+  const { t } = useI18n();
   const [displayName, setDisplayName] = useState(profile.displayName);
+  const [locale, setLocale] = useState<Locale | null>(savedLocale);
   const [status, setStatus] = useState(profile.status);
   const [error, setError] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
@@ -31,10 +41,12 @@ export default function ProfileEditor({ profile, onSaved, onClose }: ProfileEdit
     setSaving(true);
     setError(null);
     try {
-      onSaved(await updateProfile(displayName, status));
+      const saved = await updateProfile(displayName, status, locale);
+      if (saved.locale !== savedLocale) return location.reload();
+      onSaved(saved.profile);
       onClose();
     } catch (failure) {
-      setError(failure instanceof Error ? failure.message : String(failure));
+      setError(errorText(t, failure));
     } finally {
       setSaving(false);
     }
@@ -50,7 +62,7 @@ export default function ProfileEditor({ profile, onSaved, onClose }: ProfileEdit
         <Avatar id={profile.id} name={profile.displayName} url={profile.avatarUrl} />
       </AvatarPicker>
       <label>
-        Display name
+        {t("profile.displayName")}
         <input
           data-testid="profile-display-name"
           value={displayName}
@@ -60,7 +72,7 @@ export default function ProfileEditor({ profile, onSaved, onClose }: ProfileEdit
         />
       </label>
       <label>
-        Status
+        {t("profile.status")}
         <input
           data-testid="profile-status"
           value={status}
@@ -68,11 +80,29 @@ export default function ProfileEditor({ profile, onSaved, onClose }: ProfileEdit
           onInput={(e) => setStatus(e.currentTarget.value)}
         />
       </label>
+      <label>
+        {t("profile.language")}
+        <select
+          data-testid="profile-locale"
+          value={locale ?? ""}
+          onChange={(e) => {
+            const value = e.currentTarget.value;
+            setLocale(isLocale(value) ? value : null);
+          }}
+        >
+          <option value="">{t("profile.languageAuto")}</option>
+          {LOCALES.map((option) => (
+            <option key={option} value={option} lang={option}>{t(`language.${option}`)}</option>
+          ))}
+        </select>
+      </label>
       <div class="form-actions">
         <button type="submit" class="button small" data-testid="save-profile" disabled={saving}>
-          Save
+          {t("common.save")}
         </button>
-        <button type="button" class="button small secondary" onClick={onClose}>Cancel</button>
+        <button type="button" class="button small secondary" onClick={onClose}>
+          {t("common.cancel")}
+        </button>
       </div>
       {error !== null && <p class="error" role="alert">{error}</p>}
     </form>

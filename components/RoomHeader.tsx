@@ -3,6 +3,7 @@ import type { ChatStore } from "../client/chat_store.ts";
 import type { RoomSummary } from "../lib/common/api_types.ts";
 import Avatar from "./Avatar.tsx";
 import PresenceDot from "./PresenceDot.tsx";
+import { useI18n } from "./i18n_context.ts";
 
 /** Props of {@linkcode RoomHeader}. */
 export interface RoomHeaderProps {
@@ -20,6 +21,7 @@ export interface RoomHeaderProps {
  * toggle and Leave.
  */
 export default function RoomHeader({ store, client, onLeave }: RoomHeaderProps) {
+  const { t } = useI18n();
   const shown = store.shown.value;
   const current = shown?.room;
   const peer = shown?.peer;
@@ -32,7 +34,7 @@ export default function RoomHeader({ store, client, onLeave }: RoomHeaderProps) 
         class="menu-toggle"
         aria-controls="chat-sidebar"
         aria-expanded={menuOpen}
-        aria-label="Rooms"
+        aria-label={t("chat.rooms")}
         onClick={() => store.menuOpen.value = !menuOpen}
       >
         ☰
@@ -47,7 +49,7 @@ export default function RoomHeader({ store, client, onLeave }: RoomHeaderProps) 
       <div class="room-title">
         <h2 data-testid="room-title">
           {peer && <PresenceDot online={client.isOnline(peer.id)} />}
-          {current ? `${peer ? "@" : "#"} ${current.name}` : "Rooms"}
+          {current ? `${peer ? "@" : "#"} ${current.name}` : t("chat.rooms")}
         </h2>
         {current?.topic && <p class="room-topic" title={current.topic}>{current.topic}</p>}
       </div>
@@ -55,7 +57,7 @@ export default function RoomHeader({ store, client, onLeave }: RoomHeaderProps) 
         <button
           type="button"
           class="button secondary"
-          aria-label="Room settings"
+          aria-label={t("room.settings")}
           aria-expanded={settingsOpen}
           data-testid="room-settings-toggle"
           onClick={() => store.settingsOpen.value = !settingsOpen}
@@ -70,7 +72,7 @@ export default function RoomHeader({ store, client, onLeave }: RoomHeaderProps) 
           data-testid="leave-room"
           onClick={() => onLeave(current)}
         >
-          Leave
+          {t("room.leave")}
         </button>
       )}
     </header>

@@ -2,10 +2,12 @@ import type { ChatClient } from "../client/chat_client.ts";
 import type { ChatStore } from "../client/chat_store.ts";
 import type { ProfileCache } from "../client/profile_cache.ts";
 import type { PublicUser, RoomSummary } from "../lib/common/api_types.ts";
+import { showText } from "../lib/common/i18n/translate.ts";
 import Composer from "./Composer.tsx";
 import MessageList from "./MessageList.tsx";
 import RoomHeader from "./RoomHeader.tsx";
 import RoomSettings from "./RoomSettings.tsx";
+import { useI18n } from "./i18n_context.ts";
 
 /** Props of {@linkcode RoomPane}. */
 export interface RoomPaneProps {
@@ -26,6 +28,7 @@ export interface RoomPaneProps {
  * group room when open, then the shown room's messages and composer (or an empty state).
  */
 export default function RoomPane({ user, store, client, names, onLeave }: RoomPaneProps) {
+  const { t } = useI18n();
   const shown = store.shown.value;
   const current = shown?.room;
   const sigil = shown?.peer ? "@" : "#";
@@ -38,11 +41,11 @@ export default function RoomPane({ user, store, client, names, onLeave }: RoomPa
       <RoomHeader store={store} client={client} onLeave={onLeave} />
       {disconnected && (
         <p class="banner offline-banner" role="status" data-testid="offline-banner">
-          You are offline. Messages you send now are kept and delivered when the connection returns.
+          {t("room.offline")}
         </p>
       )}
-      {lastError !== null && <p class="error banner" role="alert">{lastError}</p>}
-      {roomError !== null && <p class="error banner" role="alert">{roomError}</p>}
+      {lastError !== null && <p class="error banner" role="alert">{showText(t, lastError)}</p>}
+      {roomError !== null && <p class="error banner" role="alert">{showText(t, roomError)}</p>}
       {store.settingsOpen.value && current && !shown.peer && (
         <RoomSettings
           key={current.id}
@@ -74,11 +77,7 @@ export default function RoomPane({ user, store, client, names, onLeave }: RoomPa
             />
           </>
         )
-        : (
-          <p class="empty-state">
-            No conversations yet — create a room, join one, or message a friend
-          </p>
-        )}
+        : <p class="empty-state">{t("room.empty")}</p>}
     </main>
   );
 }

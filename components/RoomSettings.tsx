@@ -3,8 +3,11 @@ import type { InviteLinkView, RoomDetails } from "../lib/common/api_types.ts";
 import { isManager, mayModerate, type ModAction } from "../lib/common/room_roles.ts";
 import * as admin from "../client/room_admin_api.ts";
 import { removeAvatar, roomAvatar, uploadAvatar } from "../client/avatar_api.ts";
+import { errorText } from "../client/error_text.ts";
+import { formatDateTime } from "../client/format_time.ts";
 import Avatar from "./Avatar.tsx";
 import AvatarPicker from "./AvatarPicker.tsx";
+import { useI18n } from "./i18n_context.ts";
 
 /** Props of {@linkcode RoomSettings}. */
 export interface RoomSettingsProps {
@@ -16,16 +19,6 @@ export interface RoomSettingsProps {
   onDeleted: () => void;
 }
 
-const LABELS: Record<ModAction, string> = {
-  kick: "Kick",
-  ban: "Ban",
-  unban: "Unban",
-  mute: "Mute",
-  unmute: "Unmute",
-  promote: "Make admin",
-  demote: "Remove admin",
-};
-
 /**
  * The ⚙ room settings panel: members with their roles (and the moderation actions the
  * caller's role allows), and for owners and admins the room's picture, rename, topic, invite a
@@ -33,6 +26,7 @@ const LABELS: Record<ModAction, string> = {
  * again.
  */
 export default function RoomSettings({ roomId, userId, onClose, onDeleted }: RoomSettingsProps) {
+  const { t, locale } = useI18n();
   const [details, setDetails] = useState<RoomDetails | null>(null);
   const [links, setLinks] = useState<InviteLinkView[]>([]);
   const [error, setError] = useState<string | null>(null);
@@ -55,7 +49,7 @@ export default function RoomSettings({ roomId, userId, onClose, onDeleted }: Roo
       await work();
       await load();
     } catch (failure) {
-      setError(failure instanceof Error ? failure.message : String(failure));
+      setError(errorText(t, failure));
     }
   };
   useEffect(() => void run(async () => {})(), [roomId]);
@@ -63,7 +57,9 @@ export default function RoomSettings({ roomId, userId, onClose, onDeleted }: Roo
   if (!details) {
     return (
       <section class="room-settings" data-testid="room-settings">
-        {error ? <p class="error" role="alert">{error}</p> : <p class="muted">Loading…</p>}
+        {error
+          ? <p class="error" role="alert">{error}</p>
+          : <p class="muted">{t("common.loading")}</p>}
       </section>
     );
   }
@@ -75,11 +71,17 @@ export default function RoomSettings({ roomId, userId, onClose, onDeleted }: Roo
       (action !== "mute" || !target.muted) && (action !== "unmute" || target.muted)
     );
   return (
-    <section class="room-settings" data-testid="room-settings" aria-label="Room settings">
+    <section class="room-settings" data-testid="room-settings" aria-label={t("room.settings")}>
       <div class="settings-head">
-        <h3>Room settings · {details.room.visibility === "private" ? "private" : "public"}</h3>
+        <h3>
+          {t(
+            details.room.visibility === "private"
+              ? "settings.headingPrivate"
+              : "settings.headingPublic",
+          )}
+        </h3>
         <button type="button" class="link-button" data-testid="settings-close" onClick={onClose}>
-          Close
+          {t("common.close")}
         </button>
       </div>
       {error !== null && <p class="error" role="alert" data-testid="settings-error">{error}</p>}
@@ -101,19 +103,21 @@ export default function RoomSettings({ roomId, userId, onClose, onDeleted }: Roo
           }}
         >
           <input
-            aria-label="Room name"
+            aria-label={t("newRoom.nameLabel")}
             data-testid="settings-name"
             value={name}
             onInput={(e) => setName(e.currentTarget.value)}
           />
           <input
-            aria-label="Topic"
-            placeholder="Topic"
+            aria-label={t("settings.topic")}
+            placeholder={t("settings.topic")}
             data-testid="settings-topic"
             value={topic}
             onInput={(e) => setTopic(e.currentTarget.value)}
           />
-          <button type="submit" class="button secondary" data-testid="settings-save">Save</button>
+          <button type="submit" class="button secondary" data-testid="settings-save">
+            {t("common.save")}
+          </button>
         </form>
       )}
       {manager && (
@@ -128,13 +132,15 @@ export default function RoomSettings({ roomId, userId, onClose, onDeleted }: Roo
           }}
         >
           <input
-            aria-label="Friend's username"
-            placeholder="Invite a friend (username)"
+            aria-label={t("settings.inviteLabel")}
+            placeholder={t("settings.invitePlaceholder")}
             data-testid="invite-username"
             value={invitee}
             onInput={(e) => setInvitee(e.currentTarget.value)}
           />
-          <button type="submit" class="button secondary" data-testid="invite-submit">Invite</button>
+          <button type="submit" class="button secondary" data-testid="invite-submit">
+            {t("settings.invite")}
+          </button>
         </form>
       )}
       {manager && (
@@ -147,7 +153,7 @@ export default function RoomSettings({ roomId, userId, onClose, onDeleted }: Roo
             }}
           >
             <label>
-              Hours{" "}
+              {t("settings.hours")}{" "}
               <input
                 type="number"
                 min={1}
@@ -158,7 +164,7 @@ export default function RoomSettings({ roomId, userId, onClose, onDeleted }: Roo
               />
             </label>
             <label>
-              Uses{" "}
+              {t("settings.uses")}{" "}
               <input
                 type="number"
                 min={1}
@@ -169,7 +175,7 @@ export default function RoomSettings({ roomId, userId, onClose, onDeleted }: Roo
               />
             </label>
             <button type="submit" class="button secondary" data-testid="create-link">
-              New invite link
+              {t("settings.newLink")}
             </button>
           </form>
           <ul class="settings-list">
@@ -182,7 +188,11 @@ export default function RoomSettings({ roomId, userId, onClose, onDeleted }: Roo
                   value={location.origin + link.url}
                 />
                 <span class="muted">
-                  {link.uses}/{link.maxUses} · until {new Date(link.expiresAt).toLocaleString()}
+                  {t("settings.linkUsage", {
+                    uses: link.uses,
+                    max: link.maxUses,
+                    date: formatDateTime(link.expiresAt, locale),
+                  })}
                 </span>
                 <button
                   type="button"
@@ -190,14 +200,14 @@ export default function RoomSettings({ roomId, userId, onClose, onDeleted }: Roo
                   data-testid="revoke-link"
                   onClick={run(() => admin.revokeLink(roomId, link.token))}
                 >
-                  Revoke
+                  {t("settings.revoke")}
                 </button>
               </li>
             ))}
           </ul>
         </div>
       )}
-      <ul class="settings-list" aria-label="Members">
+      <ul class="settings-list" aria-label={t("settings.members")}>
         {details.members.map((member) => (
           <li key={member.user.id} data-testid="member-row" data-user={member.user.name}>
             <Avatar
@@ -207,7 +217,11 @@ export default function RoomSettings({ roomId, userId, onClose, onDeleted }: Roo
               small
             />
             <span class="member-name">{member.user.displayName}</span>
-            <span class="muted">{member.role}{member.muted ? " · muted" : ""}</span>
+            <span class="muted">
+              {member.muted
+                ? t("settings.roleMuted", { role: t(`role.${member.role}`) })
+                : t(`role.${member.role}`)}
+            </span>
             {actions(member).map((action) => (
               <button
                 key={action}
@@ -216,7 +230,7 @@ export default function RoomSettings({ roomId, userId, onClose, onDeleted }: Roo
                 data-testid={`member-${action}`}
                 onClick={run(() => admin.moderate(roomId, member.user.id, action))}
               >
-                {LABELS[action]}
+                {t(`mod.${action}`)}
               </button>
             ))}
             {role === "owner" && member.user.id !== userId && (
@@ -225,10 +239,10 @@ export default function RoomSettings({ roomId, userId, onClose, onDeleted }: Roo
                 class="link-button"
                 data-testid="member-transfer"
                 onClick={() =>
-                  confirm(`Make ${member.user.displayName} the owner? You become an admin.`) &&
+                  confirm(t("settings.transferConfirm", { name: member.user.displayName })) &&
                   void run(() => admin.transferRoom(roomId, member.user.id))()}
               >
-                Make owner
+                {t("settings.makeOwner")}
               </button>
             )}
           </li>
@@ -236,14 +250,14 @@ export default function RoomSettings({ roomId, userId, onClose, onDeleted }: Roo
         {details.banned.map((user) => (
           <li key={user.id} data-testid="banned-row">
             <span class="member-name">{user.displayName}</span>
-            <span class="muted">banned</span>
+            <span class="muted">{t("settings.banned")}</span>
             <button
               type="button"
               class="link-button"
               data-testid="member-unban"
               onClick={run(() => admin.moderate(roomId, user.id, "unban"))}
             >
-              Unban
+              {t("mod.unban")}
             </button>
           </li>
         ))}
@@ -254,16 +268,16 @@ export default function RoomSettings({ roomId, userId, onClose, onDeleted }: Roo
           class="button danger"
           data-testid="delete-room"
           onClick={async () => {
-            if (!confirm(`Delete #${details.room.name} for everyone?`)) return;
+            if (!confirm(t("settings.deleteConfirm", { room: details.room.name }))) return;
             try {
               await admin.deleteRoom(roomId);
               onDeleted();
             } catch (failure) {
-              setError(failure instanceof Error ? failure.message : String(failure));
+              setError(errorText(t, failure));
             }
           }}
         >
-          Delete room
+          {t("settings.delete")}
         </button>
       )}
     </section>

@@ -2,6 +2,8 @@ import type { ChatClient } from "../client/chat_client.ts";
 import type { ChatStore } from "../client/chat_store.ts";
 import type { ProfileCache } from "../client/profile_cache.ts";
 import type { PublicProfile, PublicUser } from "../lib/common/api_types.ts";
+import type { Locale } from "../lib/common/i18n/locale.ts";
+import { showText } from "../lib/common/i18n/translate.ts";
 import Avatar from "./Avatar.tsx";
 import ConnectionStatus from "./ConnectionStatus.tsx";
 import ConversationList from "./ConversationList.tsx";
@@ -9,11 +11,14 @@ import DiscoverList from "./DiscoverList.tsx";
 import FriendList from "./FriendList.tsx";
 import NewRoomForm from "./NewRoomForm.tsx";
 import ProfileEditor from "./ProfileEditor.tsx";
+import { useI18n } from "./i18n_context.ts";
 
 /** Props of {@linkcode Sidebar}. */
 export interface SidebarProps {
   /** The signed-in user. */
   user: PublicUser;
+  /** The UI language saved in the user's profile (null: the browser's). */
+  savedLocale: Locale | null;
   /** The island's state. */
   store: ChatStore;
   /** The connection: its status, unread counts, newest messages and online flags. */
@@ -34,6 +39,7 @@ export interface SidebarProps {
  */
 export default function Sidebar(props: SidebarProps) {
   const { user, store, client, names } = props;
+  const { t } = useI18n();
   const profile = store.profile.value;
   const editing = store.editingProfile.value;
   const shownId = store.shownId.value;
@@ -44,7 +50,7 @@ export default function Sidebar(props: SidebarProps) {
         <button
           type="button"
           class="sidebar-user link-button"
-          title={`${user.name} — edit your profile`}
+          title={t("chat.editProfile", { name: user.name })}
           data-testid="edit-profile"
           onClick={() => store.editingProfile.value = !editing}
         >
@@ -56,11 +62,12 @@ export default function Sidebar(props: SidebarProps) {
       {editing && (
         <ProfileEditor
           profile={profile}
+          savedLocale={props.savedLocale}
           onSaved={(saved) => store.profileChanged(saved)}
           onClose={() => store.editingProfile.value = false}
         />
       )}
-      <nav class="room-lists" aria-label="Rooms">
+      <nav class="room-lists" aria-label={t("chat.rooms")}>
         <ConversationList
           conversations={store.conversations.value}
           userId={user.id}
@@ -82,7 +89,7 @@ export default function Sidebar(props: SidebarProps) {
           onJoin={props.onJoin}
           joining={store.joining.value}
         />
-        {error !== null && <p class="error" role="alert">{error}</p>}
+        {error !== null && <p class="error" role="alert">{showText(t, error)}</p>}
       </nav>
       <FriendList
         lists={store.friends.value}

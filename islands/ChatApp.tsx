@@ -1,22 +1,32 @@
 import { effect, untracked } from "@preact/signals";
 import { useEffect, useMemo } from "preact/hooks";
 import type { PublicProfile, PublicUser, RoomSummary } from "../lib/common/api_types.ts";
+import type { Locale } from "../lib/common/i18n/locale.ts";
+import { type Catalogue, createTranslator } from "../lib/common/i18n/translate.ts";
 import { ChatClient } from "../client/chat_client.ts";
 import { ChatStore, type ChatStoreInit } from "../client/chat_store.ts";
 import { findUser } from "../client/friends_api.ts";
 import { ProfileCache } from "../client/profile_cache.ts";
 import { roomFromHash, roomHash } from "../client/room_hash.ts";
+import { I18nContext } from "../components/i18n_context.ts";
 import RoomPane from "../components/RoomPane.tsx";
 import Sidebar from "../components/Sidebar.tsx";
 
 /**
  * Props of {@linkcode ChatApp}, serialized into the page by the server: the signed-in user,
  * their rooms and the public rooms to discover, their own profile, friends and requests,
- * direct conversations, and the first page of the conversation list.
+ * direct conversations, the first page of the conversation list, and the UI language with
+ * its catalogue (only that one, so the bundle carries no catalogue).
  */
 export interface ChatAppProps extends ChatStoreInit {
   /** The signed-in user. */
   user: PublicUser;
+  /** The language the page is in. */
+  locale: Locale;
+  /** That language's strings. */
+  catalogue: Catalogue;
+  /** The language saved in the user's profile; null: the browser's (for the profile editor). */
+  savedLocale: Locale | null;
 }
 
 /**
@@ -28,7 +38,9 @@ export interface ChatAppProps extends ChatStoreInit {
  * browser connects in an effect after hydration.
  */
 export default function ChatApp(props: ChatAppProps) {
-  const { user } = props;
+  const { user, locale } = props;
+  const i18n = useMemo(() => ({ locale, t: createTranslator(locale, props.catalogue) }), [locale]);
+  const { t } = i18n;
   const client = useMemo(() => {
     const created = new ChatClient({ user });
     created.setFriends(props.friends.friends);
@@ -135,8 +147,7 @@ export default function ChatApp(props: ChatAppProps) {
 
   const leave = async (room: RoomSummary) => {
     const unsent = client.outbox.forRoom(room.id);
-    const question = `You have ${unsent.length} unsent message(s) in #${room.name}. ` +
-      "Leave and discard them?";
+    const question = t("chat.unsentConfirm", { count: unsent.length, room: room.name });
     if (unsent.length > 0 && !confirm(question)) return;
     if (!await store.leaveRoom(room.id)) return;
     for (const entry of unsent) client.discard(entry.clientId);
@@ -145,25 +156,28 @@ export default function ChatApp(props: ChatAppProps) {
 
   const menuOpen = store.menuOpen.value;
   return (
-    <div class={menuOpen ? "chat-app menu-open" : "chat-app"}>
-      <Sidebar
-        user={user}
-        store={store}
-        client={client}
-        names={names}
-        onJoin={join}
-        onMessage={message}
-        onCreate={create}
-      />
-      {menuOpen && (
-        <button
-          type="button"
-          class="drawer-backdrop"
-          aria-label="Close the room list"
-          onClick={() => store.menuOpen.value = false}
+    <I18nContext.Provider value={i18n}>
+      <div class={menuOpen ? "chat-app menu-open" : "chat-app"}>
+        <Sidebar
+          user={user}
+          savedLocale={props.savedLocale}
+          store={store}
+          client={client}
+          names={names}
+          onJoin={join}
+          onMessage={message}
+          onCreate={create}
         />
-      )}
-      <RoomPane user={user} store={store} client={client} names={names} onLeave={leave} />
-    </div>
+        {menuOpen && (
+          <button
+            type="button"
+            class="drawer-backdrop"
+            aria-label={t("chat.closeRoomList")}
+            onClick={() => store.menuOpen.value = false}
+          />
+        )}
+        <RoomPane user={user} store={store} client={client} names={names} onLeave={leave} />
+      </div>
+    </I18nContext.Provider>
   );
 }

@@ -10,7 +10,10 @@
 import { Hono } from "hono";
 import { renderToString } from "preact-render-to-string";
 import { roomHash } from "../client/room_hash.ts";
+import { useI18n } from "../components/i18n_context.ts";
 import { Layout } from "../components/Layout.tsx";
+import { translator } from "../lib/common/i18n/catalogues.ts";
+import type { Locale } from "../lib/common/i18n/locale.ts";
 import type { AppEnv } from "../lib/server/app_env.ts";
 import { LINK_REFUSED } from "../lib/rooms/invite_links.ts";
 import type { Services } from "../lib/server/services.ts";
@@ -18,10 +21,14 @@ import type { Services } from "../lib/server/services.ts";
 /** Join-page routes, to mount at `/join`. */
 export function joinPageRoutes(services: Pick<Services, "assets" | "inviteLinks">): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
-  const page = (token: string, roomName: string | null, error?: string) =>
+  const page = (locale: Locale, token: string, roomName: string | null, error?: string) =>
     new Response(
       "<!doctype html>" + renderToString(
-        <Layout title="Join a room · Deno Chat" stylesUrl={services.assets.url("styles.css")}>
+        <Layout
+          locale={locale}
+          title={translator(locale)("join.title")}
+          stylesUrl={services.assets.url("styles.css")}
+        >
           <main class="auth-page">
             <form method="post" action={`/join/${token}`} class="auth-card">
               {roomName === null
@@ -30,14 +37,7 @@ export function joinPageRoutes(services: Pick<Services, "assets" | "inviteLinks"
                     {error ?? LINK_REFUSED.error}
                   </p>
                 )
-                : (
-                  <>
-                    <h1>Join “{roomName}”</h1>
-                    <button type="submit" class="button" data-testid="accept-invite">
-                      Join room
-                    </button>
-                  </>
-                )}
+                : <JoinForm roomName={roomName} />}
             </form>
           </main>
         </Layout>,
@@ -54,16 +54,29 @@ export function joinPageRoutes(services: Pick<Services, "assets" | "inviteLinks"
     const token = c.req.param("token");
     if (!c.var.user) return c.redirect(toLogin(token));
     const room = await services.inviteLinks.peek(c.var.user.id, token);
-    return page(token, room?.name ?? null);
+    return page(c.var.locale, token, room?.name ?? null);
   });
 
   app.post("/:token", async (c) => {
     const token = c.req.param("token");
     if (!c.var.user) return c.redirect(toLogin(token), 303);
     const result = await services.inviteLinks.accept(c.var.user.id, token);
-    if (!result.ok) return page(token, null, result.error);
+    if (!result.ok) return page(c.var.locale, token, null, result.error);
     return c.redirect(`/${roomHash(result.room.id)}`, 303);
   });
 
   return app;
+}
+
+/** The heading and button of a link that can be accepted. */
+function JoinForm({ roomName }: { roomName: string }) {
+  const { t } = useI18n();
+  return (
+    <>
+      <h1>{t("join.heading", { room: roomName })}</h1>
+      <button type="submit" class="button" data-testid="accept-invite">
+        {t("join.button")}
+      </button>
+    </>
+  );
 }

@@ -17,6 +17,8 @@ import { Layout } from "../components/Layout.tsx";
 import ChatApp from "../islands/ChatApp.tsx";
 import { CONVERSATION_PAGE_DEFAULT } from "../lib/common/api_types.ts";
 import type { AppEnv } from "../lib/server/app_env.ts";
+import { CATALOGUES, translator } from "../lib/common/i18n/catalogues.ts";
+import type { Locale } from "../lib/common/i18n/locale.ts";
 import type { SignedIn } from "../lib/accounts/auth_service.ts";
 import type { Refusal, RefusalStatus } from "../lib/common/refusal.ts";
 import { clientAddress } from "../lib/server/client_address.ts";
@@ -39,6 +41,7 @@ export function pageRoutes(
       headers: { "content-type": "text/html; charset=utf-8", "cache-control": "no-store" },
     });
   const authPage = (
+    locale: Locale,
     mode: "login" | "register",
     next: string,
     refusal?: Refusal,
@@ -46,7 +49,8 @@ export function pageRoutes(
   ) =>
     html(
       <Layout
-        title={mode === "login" ? "Log in · Deno Chat" : "Sign up · Deno Chat"}
+        locale={locale}
+        title={translator(locale)(mode === "login" ? "auth.loginTitle" : "auth.registerTitle")}
         stylesUrl={services.assets.url("styles.css")}
       >
         <AuthForm mode={mode} next={next} error={refusal?.error} username={username} />
@@ -57,17 +61,19 @@ export function pageRoutes(
   app.get("/", async (c) => {
     const user = c.var.user;
     if (!user) return c.redirect("/login");
-    const [rooms, profile, friends, dms, conversations] = await Promise.all([
+    const [rooms, profile, savedLocale, friends, dms, conversations] = await Promise.all([
       services.rooms.lists(user.id),
       services.profiles.get(user.id),
+      services.profiles.locale(user.id),
       services.friends.lists(user.id),
       services.directMessages.list(user.id),
       services.conversations.page(user.id, undefined, CONVERSATION_PAGE_DEFAULT),
     ]);
     if (!profile) return c.redirect("/login");
+    const locale = c.var.locale;
     return html(
       <Layout
-        title="Deno Chat"
+        locale={locale}
         stylesUrl={services.assets.url("styles.css")}
         scriptUrl={services.assets.url("islands.js")}
         user={user}
@@ -75,7 +81,17 @@ export function pageRoutes(
         <Island
           name="ChatApp"
           component={ChatApp}
-          props={{ user, rooms, profile, friends, dms, conversations }}
+          props={{
+            user,
+            rooms,
+            profile,
+            friends,
+            dms,
+            conversations,
+            locale,
+            catalogue: CATALOGUES[locale],
+            savedLocale,
+          }}
         />
       </Layout>,
     );
@@ -84,7 +100,7 @@ export function pageRoutes(
   for (const mode of ["login", "register"] as const) {
     app.get(`/${mode}`, (c) => {
       const next = localPath(c.req.query("next"));
-      return c.var.user ? c.redirect(next) : authPage(mode, next);
+      return c.var.user ? c.redirect(next) : authPage(c.var.locale, mode, next);
     });
     app.post(`/${mode}`, async (c) => {
       const form = await c.req.parseBody();
@@ -94,7 +110,7 @@ export function pageRoutes(
       const result: SignedIn | Refusal = mode === "login"
         ? await services.auth.login(username, password, clientAddress(c))
         : await services.auth.register(username, password);
-      if (!result.ok) return authPage(mode, next, result, username);
+      if (!result.ok) return authPage(c.var.locale, mode, next, result, username);
       setSessionCookie(c, result.token, result.session);
       return c.redirect(next, 303);
     });

@@ -1,5 +1,6 @@
 /**
- * JSON API for profiles: `GET /api/me`, `PATCH /api/me/profile`, `POST /api/me/avatar` (the
+ * JSON API for profiles: `GET /api/me`, `PATCH /api/me/profile` (display name, status, UI
+ * language), `POST /api/me/avatar` (the
  * image as the raw body, see `avatar_upload.ts`), `DELETE /api/me/avatar`,
  * `GET /api/users/:username`. Every route needs a signed-in user. A changed profile is sent
  * live to the user, their friends and everyone sharing a group room with them.
@@ -8,7 +9,8 @@
  */
 import { Hono } from "hono";
 import * as v from "valibot";
-import type { PublicProfile } from "../lib/common/api_types.ts";
+import type { ProfilePatchResponse, PublicProfile } from "../lib/common/api_types.ts";
+import { LOCALES } from "../lib/common/i18n/locale.ts";
 import type { AppEnv, SignedInAppEnv } from "../lib/server/app_env.ts";
 import { requireUser } from "../lib/server/middleware/session.ts";
 import type { Services } from "../lib/server/services.ts";
@@ -20,6 +22,7 @@ import { refusal } from "../lib/common/refusal.ts";
 const ProfilePatch = v.object({
   displayName: v.optional(v.string()),
   status: v.optional(v.string()),
+  locale: v.optional(v.nullable(v.picklist(LOCALES))),
 });
 
 /** What the profile routes use: announcing a changed profile needs friends, rooms and the broker. */
@@ -43,7 +46,8 @@ export function profileRoutes(services: ProfileServices): Hono<SignedInAppEnv> {
     const result = await services.profiles.update(c.var.user.id, c.req.valid("json"));
     if (!result.ok) return refusalResponse(c, result);
     await announceProfile(services, result.profile);
-    return c.json({ profile: result.profile });
+    const locale = await services.profiles.locale(c.var.user.id);
+    return c.json({ profile: result.profile, locale } satisfies ProfilePatchResponse);
   });
 
   app.post("/me/avatar", avatarUpload(), async (c) => {

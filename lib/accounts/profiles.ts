@@ -17,6 +17,7 @@ import { keys } from "../kv/kv_keys.ts";
 import { commit, transact } from "../kv/kv_transaction.ts";
 import { countChars } from "../common/protocol.ts";
 import { type Outcome, refusal } from "../common/refusal.ts";
+import { isLocale, type Locale } from "../common/i18n/locale.ts";
 
 /** A stored profile. */
 export interface ProfileRecord {
@@ -24,12 +25,16 @@ export interface ProfileRecord {
   status: string;
   /** Version of the uploaded avatar under `keys.userAvatar`; absent: the generated one. */
   avatar?: string;
+  /** The UI language the user chose; absent: the browser's (`Accept-Language`). Private. */
+  locale?: Locale;
 }
 
 /** Fields of `PATCH /api/me/profile`; omitted ones keep their value. */
 export interface ProfileUpdate {
   displayName?: string;
   status?: string;
+  /** The UI language; null goes back to the browser's. */
+  locale?: Locale | null;
 }
 
 /** Outcome of {@linkcode Profiles.update}. */
@@ -58,6 +63,15 @@ export class Profiles {
     return publicProfile(account, stored.value);
   }
 
+  /**
+   * The UI language the user saved, or null when they left it to the browser (or there is no
+   * such user). Not part of the public profile: only the user's own pages read it.
+   */
+  async locale(userId: string): Promise<Locale | null> {
+    const stored = await this.#kv.get<ProfileRecord>(keys.profile(userId));
+    return stored.value?.locale ?? null;
+  }
+
   /** Profiles of several users, in order, skipping ids without an account. */
   async getMany(userIds: readonly string[]): Promise<PublicProfile[]> {
     const found = await Promise.all(userIds.map((id) => this.get(id)));
@@ -66,7 +80,8 @@ export class Profiles {
 
   /**
    * Changes a user's display name and/or status. Both are trimmed; the display name must be
-   * 1–40 code points and the status at most 80, neither with control characters.
+   * 1–40 code points and the status at most 80, neither with control characters. `locale`
+   * must be one of `LOCALES`, or null to follow the browser again.
    */
   async update(userId: string, update: ProfileUpdate): Promise<UpdateProfileResult> {
     const current = await this.get(userId);
@@ -85,7 +100,15 @@ export class Profiles {
     if (countChars(status) > MAX_STATUS_CHARS || CONTROL.test(status)) {
       return refusal(400, `Status must be at most ${MAX_STATUS_CHARS} characters`);
     }
-    const profile = await this.#change(userId, (old) => ({ ...old, displayName, status }));
+    if (update.locale !== undefined && update.locale !== null && !isLocale(update.locale)) {
+      return refusal(400, "Unknown language");
+    }
+    const profile = await this.#change(userId, (old) => {
+      const next: ProfileRecord = { ...old, displayName, status };
+      if (update.locale === null) delete next.locale;
+      else if (update.locale !== undefined) next.locale = update.locale;
+      return next;
+    });
     return profile ? { ok: true, profile } : refusal(400, "No such user");
   }
 
@@ -133,6 +156,7 @@ export class Profiles {
       const { displayName, status } = publicProfile(account, stored.value);
       const old: ProfileRecord = { displayName, status };
       if (stored.value?.avatar) old.avatar = stored.value.avatar;
+      if (stored.value?.locale) old.locale = stored.value.locale;
       const next = edit(old);
       const atomic = this.#kv.atomic().check(stored).set(keys.profile(userId), next);
       return commit(more(atomic), () => publicProfile(account, next));

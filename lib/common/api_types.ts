@@ -5,6 +5,7 @@
  * @module
  */
 import type { Role } from "./room_roles.ts";
+import type { Locale } from "./i18n/locale.ts";
 
 /** A user as other users and the client see them. */
 export interface PublicUser {
@@ -124,6 +125,15 @@ export interface PublicProfile {
   status: string;
   /** Path of the uploaded avatar (see {@linkcode avatarPath}); absent: the generated one. */
   avatarUrl?: string;
+}
+
+/**
+ * Answer of `PATCH /api/me/profile`: the public profile, and the UI language the user saved
+ * (null: the browser's). The language is private, so it is not part of the profile.
+ */
+export interface ProfilePatchResponse {
+  profile: PublicProfile;
+  locale: Locale | null;
 }
 
 /**

@@ -5,12 +5,17 @@
  */
 import type { PublicUser } from "../common/api_types.ts";
 import type { Session } from "../accounts/sessions.ts";
+import type { Locale } from "../common/i18n/locale.ts";
 
-/** Hono environment of the app: the signed-in user and session, when there is one. */
+/**
+ * Hono environment of the app: the signed-in user and session, when there is one, and the
+ * UI language (set by `chooseLocale` for the pages).
+ */
 export interface AppEnv {
   Variables: {
     user: PublicUser | undefined;
     session: Session | undefined;
+    locale: Locale;
   };
 }
 

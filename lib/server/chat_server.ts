@@ -49,6 +49,7 @@ import { RoomDetailsReader } from "../rooms/room_details.ts";
 import { RoomEdits } from "../rooms/room_edits.ts";
 import { RoomLifecycle } from "../rooms/room_lifecycle.ts";
 import { RoomNotices } from "../rooms/room_notices.ts";
+import { chooseLocale } from "./middleware/locale.ts";
 import { isAllowedOrigin } from "./origin.ts";
 import { Profiles } from "../accounts/profiles.ts";
 import { RoomAvatars } from "../rooms/room_avatars.ts";
@@ -170,6 +171,8 @@ export async function createChatServer(options: ChatServerOptions): Promise<Chat
 
   const app = new Hono<AppEnv>();
   app.use(loadSession(sessions, accounts));
+  // Only the HTML pages are in a language; the API and the socket skip the profile read.
+  app.use(except(["/api/*", "/ws", "/static/*"], chooseLocale((id) => profiles.locale(id))));
   // Registered before the header middlewares: an upgrade response must stay untouched.
   app.get("/ws", wsHandler(services));
   app.use(secureHeaders({

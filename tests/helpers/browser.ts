@@ -71,9 +71,24 @@ export interface UserPage {
   cspViolations: string[];
 }
 
+/** Options of {@linkcode openPage}. */
+export interface OpenPageOptions {
+  /**
+   * The browser's language, sent as `Accept-Language` and used by `Intl`. Default `en-US`,
+   * set explicitly so tests that find controls by their English text get the English UI
+   * whatever the machine's language.
+   */
+  locale?: string;
+  /** Window size; default 1100×720. */
+  viewport?: { width: number; height: number };
+}
+
 /** Opens a fresh context (a separate "browser profile") and a page in it. */
-export async function openPage(browser: Browser): Promise<UserPage> {
-  const context = await browser.newContext({ viewport: { width: 1100, height: 720 } });
+export async function openPage(browser: Browser, options: OpenPageOptions = {}): Promise<UserPage> {
+  const context = await browser.newContext({
+    viewport: options.viewport ?? { width: 1100, height: 720 },
+    locale: options.locale ?? "en-US",
+  });
   context.setDefaultTimeout(ACTION_TIMEOUT_MS);
   const page = await context.newPage();
   const errors: string[] = [];
@@ -93,7 +108,7 @@ export interface BrowserChat {
   server: TestServer;
   browser: Browser;
   /** Opens a page in a new browser context: a separate user with empty cookies and storage. */
-  open(): Promise<UserPage>;
+  open(options?: OpenPageOptions): Promise<UserPage>;
 }
 
 /**
@@ -118,8 +133,8 @@ export async function withBrowserChat(
   const pages: UserPage[] = [];
   try {
     browser = await launchChromium();
-    const open = async () => {
-      const page = await openPage(browser!);
+    const open = async (options?: OpenPageOptions) => {
+      const page = await openPage(browser!, options);
       pages.push(page);
       return page;
     };

@@ -52,7 +52,7 @@ export function requireUser(): MiddlewareHandler<SignedInEnv> {
   return async function requireUser(c, next) {
     // Read with the app's own types: until this check, `loadSession` may have set neither.
     // It sets both or neither, so testing both refuses exactly the requests it always did.
-    const { user, session }: AppEnv["Variables"] = c.var;
+    const { user, session }: Pick<AppEnv["Variables"], "user" | "session"> = c.var;
     if (!user || !session) return refusalResponse(c, refusal(401, "Not signed in"));
     await next();
   };

@@ -1,0 +1,79 @@
+import assert from "node:assert/strict";
+import type { Page } from "playwright-core";
+import { en } from "../lib/common/i18n/en.ts";
+import { zhCN } from "../lib/common/i18n/zh_cn.ts";
+import {
+  createRoomThroughForm,
+  messageTexts,
+  registerThroughForm,
+  screenshot,
+  sendThroughComposer,
+  TEST_PASSWORD,
+  waitForConnection,
+  withBrowserChat,
+} from "./helpers/browser.ts";
+
+const lang = (page: Page) => page.locator("html").getAttribute("lang");
+const sendButton = (page: Page) => page.locator(".composer button[type=submit]");
+
+Deno.test("a browser preferring Chinese gets a Chinese chat; a language saved in the profile outlasts reloads", () =>
+  withBrowserChat(async (chat) => {
+    const { page } = await chat.open({ locale: "zh-CN", viewport: { width: 1440, height: 900 } });
+    await page.goto(`${chat.url}/register`);
+    assert.equal(await lang(page), "zh-CN");
+    await page.getByLabel(zhCN["auth.username"]).fill("xiaoming");
+    await page.getByLabel(zhCN["auth.password"]).fill(TEST_PASSWORD);
+    await page.getByRole("button", { name: zhCN["auth.signUp"] }).click();
+    await page.waitForURL(`${chat.url}/`);
+    await waitForConnection(page, "online");
+    assert.equal(await lang(page), "zh-CN");
+    assert.equal(await page.title(), zhCN["app.name"]);
+
+    await createRoomThroughForm(page, "大厅", "随便聊聊");
+    await sendThroughComposer(page, "大家好！");
+    assert.deepEqual(await messageTexts(page), ["大家好！"]);
+    assert.equal((await sendButton(page).textContent())?.trim(), zhCN["composer.send"]);
+    await page.getByRole("heading", { name: zhCN["conversations.heading"], exact: true }).waitFor();
+    await page.getByRole("heading", { name: zhCN["friends.heading"], exact: true }).waitFor();
+    await page.getByTestId("leave-room").getByText(zhCN["room.leave"], { exact: true }).waitFor();
+    await page.getByTestId("connection-status").getByText(zhCN["status.online"]).waitFor();
+    await screenshot(page, "i18n-zh-desktop");
+    await page.setViewportSize({ width: 375, height: 812 });
+    await screenshot(page, "i18n-zh-phone");
+    await page.getByRole("button", { name: zhCN["chat.rooms"], exact: true }).click();
+    await screenshot(page, "i18n-zh-phone-drawer");
+    await page.getByRole("button", { name: zhCN["chat.closeRoomList"] }).dispatchEvent("click");
+    await page.setViewportSize({ width: 1440, height: 900 });
+
+    await page.getByTestId("edit-profile").click();
+    await screenshot(page, "i18n-zh-profile");
+    await page.getByTestId("profile-locale").selectOption("en");
+    await Promise.all([page.waitForEvent("load"), page.getByTestId("save-profile").click()]);
+    await waitForConnection(page, "online");
+    assert.equal(await lang(page), "en");
+    assert.equal((await sendButton(page).textContent())?.trim(), en["composer.send"]);
+    await page.reload();
+    await waitForConnection(page, "online");
+    assert.equal(await lang(page), "en");
+    assert.equal((await sendButton(page).textContent())?.trim(), en["composer.send"]);
+
+    // Back to the browser's language.
+    await page.getByTestId("edit-profile").click();
+    assert.equal(await page.getByTestId("profile-locale").inputValue(), "en");
+    await page.getByTestId("profile-locale").selectOption("");
+    await Promise.all([page.waitForEvent("load"), page.getByTestId("save-profile").click()]);
+    await waitForConnection(page, "online");
+    assert.equal(await lang(page), "zh-CN");
+  }));
+
+Deno.test("a browser preferring English gets the English chat", () =>
+  withBrowserChat(async (chat) => {
+    const { page } = await chat.open();
+    await page.goto(`${chat.url}/login`);
+    assert.equal(await lang(page), "en");
+    await registerThroughForm(page, chat.url, "alice");
+    assert.equal(await lang(page), "en");
+    await createRoomThroughForm(page, "lobby");
+    assert.equal((await sendButton(page).textContent())?.trim(), en["composer.send"]);
+    await page.getByRole("heading", { name: en["conversations.heading"], exact: true }).waitFor();
+  }));
