@@ -5,6 +5,7 @@
  */
 import { type ShownText, showText, type Translate } from "../lib/common/i18n/translate.ts";
 import { LocalizedError } from "./localized_error.ts";
+import { ApiRequestError } from "./rooms_api.ts";
 
 /** What to show for a caught failure: a {@linkcode LocalizedError}'s text, else its message. */
 export function shownTextOf(failure: unknown): ShownText {
@@ -12,7 +13,9 @@ export function shownTextOf(failure: unknown): ShownText {
   return failure instanceof Error ? failure.message : String(failure);
 }
 
-/** A caught failure as text in the language of `t`. */
+/** A caught failure as text in the language of `t`; a 429 says when to try again. */
 export function errorText(t: Translate, failure: unknown): string {
-  return showText(t, shownTextOf(failure));
+  const text = showText(t, shownTextOf(failure));
+  const seconds = failure instanceof ApiRequestError ? failure.retryAfterSeconds : undefined;
+  return seconds === undefined ? text : t("error.withRetry", { message: text, seconds });
 }

@@ -5,6 +5,7 @@
  * @module
  */
 import type { ApiError, DiscoverPage, RoomLists, RoomSummary } from "../lib/common/api_types.ts";
+import type { RefusalCode } from "../lib/common/refusal.ts";
 import type { ShownText } from "../lib/common/i18n/translate.ts";
 import { LocalizedError } from "./localized_error.ts";
 
@@ -89,7 +90,7 @@ export async function request<T>(method: string, path: string, body?: unknown): 
  * Reads an API answer.
  *
  * @returns The parsed JSON (`undefined` for 204).
- * @throws {ApiRequestError} On an error answer, with the server's message.
+ * @throws {ApiRequestError} On an error answer, with the server's message (by its code).
  */
 export async function answer<T>(response: Response): Promise<T> {
   if (response.status === 204) return undefined as T;
@@ -101,7 +102,12 @@ export async function answer<T>(response: Response): Promise<T> {
     const failed = { key: "error.requestFailed", params: { status: response.status } } as const;
     throw new ApiRequestError(failed, response.status, retry);
   }
-  // The server's refusals are English text until they get codes; the hint stays with them.
-  const message = retry === undefined ? error.error : `${error.error} Try again in ${retry} s.`;
-  throw new ApiRequestError(message, response.status, retry);
+  // A refusal's code shows it in the reader's language; its English text is the fallback.
+  const code = error.code;
+  const text: ShownText = isRefusalCode(code) ? { key: code, params: error.params } : error.error;
+  throw new ApiRequestError(text, response.status, retry);
+}
+
+function isRefusalCode(code: unknown): code is RefusalCode {
+  return typeof code === "string" && code.startsWith("refusal.");
 }

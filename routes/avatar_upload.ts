@@ -30,7 +30,7 @@ export interface AvatarUploadEnv extends AppEnv {
 
 const limit = bodyLimit({
   maxSize: MAX_AVATAR_BYTES,
-  onError: (c) => refusalResponse(c, refusal(413, AVATAR_TOO_LARGE)),
+  onError: (c) => refusalResponse(c, AVATAR_TOO_LARGE),
 });
 
 /**
@@ -65,7 +65,7 @@ export function avatarUpload(): MiddlewareHandler<AvatarUploadEnv> {
  * users may fetch it), with the sniffed type and `nosniff`.
  */
 export function serveAvatar(c: Context, image: StoredAvatar | null): Response {
-  if (!image) return refusalResponse(c, refusal(404, "No such avatar"));
+  if (!image) return refusalResponse(c, refusal(404, "refusal.noSuchAvatar"));
   return c.body(image.bytes, 200, {
     "content-type": image.type,
     "cache-control": "private, max-age=31536000, immutable",

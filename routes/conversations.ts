@@ -24,7 +24,7 @@ export function conversationRoutes(
   app.get("/", async (c) => {
     const limit = pageLimit(c.req.query("limit"), CONVERSATION_PAGE_DEFAULT, CONVERSATION_PAGE_MAX);
     if (limit === null) {
-      return refusalResponse(c, refusal(400, `limit must be 1–${CONVERSATION_PAGE_MAX}`));
+      return refusalResponse(c, refusal(400, "refusal.limitRange", { max: CONVERSATION_PAGE_MAX }));
     }
     const cursor = c.req.query("cursor") || undefined;
     const page: ConversationPage = await services.conversations.page(c.var.user.id, cursor, limit);

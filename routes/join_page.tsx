@@ -21,7 +21,7 @@ import type { Services } from "../lib/server/services.ts";
 /** Join-page routes, to mount at `/join`. */
 export function joinPageRoutes(services: Pick<Services, "assets" | "inviteLinks">): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
-  const page = (locale: Locale, token: string, roomName: string | null, error?: string) =>
+  const page = (locale: Locale, token: string, roomName: string | null, refused = LINK_REFUSED) =>
     new Response(
       "<!doctype html>" + renderToString(
         <Layout
@@ -34,7 +34,7 @@ export function joinPageRoutes(services: Pick<Services, "assets" | "inviteLinks"
               {roomName === null
                 ? (
                   <p class="error" role="alert" data-testid="join-error">
-                    {error ?? LINK_REFUSED.error}
+                    {translator(locale)(refused.code, refused.params)}
                   </p>
                 )
                 : <JoinForm roomName={roomName} />}
@@ -61,7 +61,7 @@ export function joinPageRoutes(services: Pick<Services, "assets" | "inviteLinks"
     const token = c.req.param("token");
     if (!c.var.user) return c.redirect(toLogin(token), 303);
     const result = await services.inviteLinks.accept(c.var.user.id, token);
-    if (!result.ok) return page(c.var.locale, token, null, result.error);
+    if (!result.ok) return page(c.var.locale, token, null, result);
     return c.redirect(`/${roomHash(result.room.id)}`, 303);
   });
 

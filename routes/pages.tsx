@@ -53,7 +53,12 @@ export function pageRoutes(
         title={translator(locale)(mode === "login" ? "auth.loginTitle" : "auth.registerTitle")}
         stylesUrl={services.assets.url("styles.css")}
       >
-        <AuthForm mode={mode} next={next} error={refusal?.error} username={username} />
+        <AuthForm
+          mode={mode}
+          next={next}
+          error={refusal && translator(locale)(refusal.code, refusal.params)}
+          username={username}
+        />
       </Layout>,
       refusal?.status,
     );

@@ -52,14 +52,14 @@ export function profileRoutes(services: ProfileServices): Hono<SignedInAppEnv> {
 
   app.post("/me/avatar", avatarUpload(), async (c) => {
     const profile = await services.profiles.setAvatar(c.var.user.id, c.var.avatar);
-    if (!profile) return refusalResponse(c, refusal(404, "No such user"));
+    if (!profile) return refusalResponse(c, refusal(404, "refusal.noSuchUser"));
     await announceProfile(services, profile);
     return c.json({ profile });
   });
 
   app.delete("/me/avatar", async (c) => {
     const profile = await services.profiles.setAvatar(c.var.user.id, null);
-    if (!profile) return refusalResponse(c, refusal(404, "No such user"));
+    if (!profile) return refusalResponse(c, refusal(404, "refusal.noSuchUser"));
     await announceProfile(services, profile);
     return c.json({ profile });
   });
@@ -68,7 +68,7 @@ export function profileRoutes(services: ProfileServices): Hono<SignedInAppEnv> {
   app.get("/users/:username", async (c) => {
     const found = await services.friends.visibleUser(c.var.user.id, c.req.param("username"));
     const profile = found && await services.profiles.get(found.id);
-    if (!profile) return refusalResponse(c, refusal(404, "No such user"));
+    if (!profile) return refusalResponse(c, refusal(404, "refusal.noSuchUser"));
     return c.json({ profile });
   });
 

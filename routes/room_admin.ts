@@ -42,7 +42,7 @@ export function roomAdminRoutes(
 
   app.get("/:id/members", async (c) => {
     const details = await services.roomDetails.details(c.req.param("id"), c.var.user.id);
-    return details ? c.json(details) : refusalResponse(c, refusal(404, "No such room"));
+    return details ? c.json(details) : refusalResponse(c, refusal(404, "refusal.noSuchRoom"));
   });
 
   app.patch("/:id", jsonBody(RoomChange), async (c) => {
@@ -86,7 +86,9 @@ export function roomAdminRoutes(
 
   app.post("/:id/members/:userId/:action", async (c) => {
     const action = c.req.param("action") as ModAction;
-    if (!MOD_ACTIONS.includes(action)) return refusalResponse(c, refusal(404, "Unknown action"));
+    if (!MOD_ACTIONS.includes(action)) {
+      return refusalResponse(c, refusal(404, "refusal.unknownAction"));
+    }
     const { id, userId } = c.req.param();
     return changeResponse(c, await memberModeration.act(c.var.user.id, id, userId, action));
   });

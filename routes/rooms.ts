@@ -39,11 +39,11 @@ export function roomRoutes(
   app.get("/discover", async (c) => {
     const limit = pageLimit(c.req.query("limit"), DISCOVER_PAGE_DEFAULT, DISCOVER_PAGE_MAX);
     if (limit === null) {
-      return refusalResponse(c, refusal(400, `limit must be 1–${DISCOVER_PAGE_MAX}`));
+      return refusalResponse(c, refusal(400, "refusal.limitRange", { max: DISCOVER_PAGE_MAX }));
     }
     const cursor = c.req.query("cursor") || undefined;
     if (cursor !== undefined && !isPublicRoomCursor(cursor)) {
-      return refusalResponse(c, refusal(400, "cursor must be a nextCursor from a previous page"));
+      return refusalResponse(c, refusal(400, "refusal.badCursor"));
     }
     return c.json(await services.rooms.discover(c.var.user.id, limit, cursor));
   });
@@ -57,7 +57,7 @@ export function roomRoutes(
       services.config.limits.roomsPerHour,
     );
     if (wait > 0) {
-      const tooMany = refusal(429, "Too many rooms created; try again later");
+      const tooMany = refusal(429, "refusal.tooManyRooms");
       return refusalResponse(c, { ...tooMany, retryAfterSeconds: wait });
     }
     const result = await services.rooms.create(user, name, topic, visibility);

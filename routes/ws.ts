@@ -20,21 +20,21 @@ export function wsHandler(
 ): (c: Context<AppEnv>) => Response {
   return function ws(c: Context<AppEnv>): Response {
     if (c.req.header("upgrade")?.toLowerCase() !== "websocket") {
-      return refusalResponse(c, refusal(426, "Expected a WebSocket upgrade"));
+      return refusalResponse(c, refusal(426, "refusal.expectedWebSocket"));
     }
     if (c.req.query("v") !== String(PROTOCOL_VERSION)) {
       return refusalResponse(
         c,
-        refusal(400, `Unsupported protocol version; use v=${PROTOCOL_VERSION}`),
+        refusal(400, "refusal.protocolVersion", { version: PROTOCOL_VERSION }),
       );
     }
     if (!isAllowedOrigin(c.req.header("origin"), c.req.url, services.config.allowedOrigins)) {
-      return refusalResponse(c, refusal(403, "Origin not allowed"));
+      return refusalResponse(c, refusal(403, "refusal.originNotAllowed"));
     }
     const { user, session } = c.var;
-    if (!user || !session) return refusalResponse(c, refusal(401, "Not signed in"));
+    if (!user || !session) return refusalResponse(c, refusal(401, "refusal.notSignedIn"));
     const release = services.connectionLimiter.acquire(user.id, clientAddress(c));
-    if (!release) return refusalResponse(c, refusal(429, "Too many open connections"));
+    if (!release) return refusalResponse(c, refusal(429, "refusal.tooManyConnections"));
     return upgradeToChat(
       c.req.raw,
       user,

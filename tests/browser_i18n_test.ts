@@ -77,3 +77,26 @@ Deno.test("a browser preferring English gets the English chat", () =>
     assert.equal((await sendButton(page).textContent())?.trim(), en["composer.send"]);
     await page.getByRole("heading", { name: en["conversations.heading"], exact: true }).waitFor();
   }));
+
+Deno.test("the server's refusals reach a Chinese reader in Chinese, on a form page and in the chat", () =>
+  withBrowserChat(async (chat) => {
+    const { page } = await chat.open({ locale: "zh-CN", viewport: { width: 1440, height: 900 } });
+    await page.goto(`${chat.url}/login`);
+    await page.getByLabel(zhCN["auth.username"]).fill("nobody_here");
+    await page.getByLabel(zhCN["auth.password"]).fill(TEST_PASSWORD);
+    await page.getByRole("button", { name: zhCN["auth.logIn"] }).click();
+    assert.equal(
+      await page.getByTestId("auth-error").textContent(),
+      zhCN["refusal.wrongCredentials"],
+    );
+
+    await page.goto(`${chat.url}/register`);
+    await page.getByLabel(zhCN["auth.username"]).fill("xiaohong");
+    await page.getByLabel(zhCN["auth.password"]).fill(TEST_PASSWORD);
+    await page.getByRole("button", { name: zhCN["auth.signUp"] }).click();
+    await waitForConnection(page, "online");
+    await page.getByTestId("friend-search").fill("nobody_here");
+    await page.getByTestId("friend-search-submit").click();
+    await page.locator(".error[role=alert]").getByText(zhCN["refusal.noSuchUser"], { exact: true })
+      .waitFor();
+  }));

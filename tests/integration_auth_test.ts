@@ -45,7 +45,10 @@ Deno.test("registration sets an HttpOnly SameSite=Lax session cookie and refuses
       username: "alice_1",
       password: "another password",
     });
-    assert.deepEqual([again.status, again.body], [409, { error: "That username is taken" }]);
+    assert.deepEqual([again.status, again.body], [409, {
+      error: "That username is taken",
+      code: "refusal.usernameTaken",
+    }]);
     assert.equal(again.cookie, null);
     for (const username of ["ab", "has space", "<script>", "x".repeat(33)]) {
       const bad = await postJson(`${server.url}/api/auth/register`, {
@@ -76,7 +79,10 @@ Deno.test("login answers an unknown name and a wrong password identically", asyn
       username: "nobody_here",
       password: "not the password",
     });
-    assert.deepEqual([wrong.status, wrong.body], [401, { error: "Wrong username or password" }]);
+    assert.deepEqual([wrong.status, wrong.body], [401, {
+      error: "Wrong username or password",
+      code: "refusal.wrongCredentials",
+    }]);
     assert.deepEqual([unknown.status, unknown.body], [wrong.status, wrong.body]);
     const right = await postJson(`${server.url}/api/auth/login`, {
       username: alice.name.toUpperCase(),

@@ -12,7 +12,7 @@ import {
   MAX_PASSWORD_BYTES,
   passwordProblem,
   USERNAME_PATTERN,
-  USERNAME_RULE,
+  usernameProblem,
 } from "../common/account_rules.ts";
 import { type Outcome, type Refusal, refusal } from "../common/refusal.ts";
 import { commitAtomic } from "../kv/kv_commit.ts";
@@ -40,11 +40,8 @@ export class Accounts {
 
   /** Creates an account; the name is unique ignoring case, even under concurrent registration. */
   async register(name: string, password: string): Promise<RegisterResult> {
-    if (!USERNAME_PATTERN.test(name)) {
-      return refusal(400, `Username must be ${USERNAME_RULE}`);
-    }
-    const problem = passwordProblem(password);
-    if (problem) return refusal(400, problem);
+    const problem = usernameProblem(name) ?? passwordProblem(password);
+    if (problem) return problem;
     const nameKey = keys.userByName(name.toLowerCase());
     if ((await this.#kv.get(nameKey)).value !== null) return taken();
     const user: UserRecord = {
@@ -92,5 +89,5 @@ export class Accounts {
 }
 
 function taken(): Refusal {
-  return refusal(409, "That username is taken");
+  return refusal(409, "refusal.usernameTaken");
 }

@@ -49,12 +49,12 @@ export class AuthService {
     const verdict = await this.#throttle.check(name, address);
     if (!verdict.allowed) {
       const retryAfterSeconds = verdict.retryAfterSeconds;
-      return { ...refusal(429, "Too many failed attempts; try again later"), retryAfterSeconds };
+      return { ...refusal(429, "refusal.loginThrottled"), retryAfterSeconds };
     }
     const user = await this.#accounts.authenticate(name, password);
     if (!user) {
       await this.#throttle.recordFailure(name, address);
-      return refusal(401, "Wrong username or password");
+      return refusal(401, "refusal.wrongCredentials");
     }
     await this.#throttle.clear(name);
     return { ok: true, user, ...await this.#sessions.create(user.id) };

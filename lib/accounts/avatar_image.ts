@@ -6,7 +6,7 @@
  * @module
  */
 import { MAX_AVATAR_BYTES } from "../common/api_types.ts";
-import { type Outcome, refusal } from "../common/refusal.ts";
+import { type Outcome, type Refusal, refusal } from "../common/refusal.ts";
 
 /** The image types an avatar may have. */
 export type AvatarType = "image/png" | "image/jpeg" | "image/webp";
@@ -26,8 +26,10 @@ export interface StoredAvatar extends AvatarUpload {
 /** Outcome of {@linkcode checkAvatar}. */
 export type AvatarCheck = Outcome<{ type: AvatarType }>;
 
-/** The message of a 413 answer to an avatar upload. */
-export const AVATAR_TOO_LARGE = `The avatar must be at most ${MAX_AVATAR_BYTES / 1024} KiB`;
+/** The refusal of an avatar upload over {@linkcode MAX_AVATAR_BYTES}. */
+export const AVATAR_TOO_LARGE: Refusal = refusal(413, "refusal.avatarTooLarge", {
+  max: MAX_AVATAR_BYTES / 1024,
+});
 
 const PNG = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 const JPEG = [0xff, 0xd8, 0xff];
@@ -61,11 +63,11 @@ export function sniffImageType(bytes: Uint8Array): AvatarType | null {
  */
 export function checkAvatar(bytes: Uint8Array): AvatarCheck {
   if (bytes.length > MAX_AVATAR_BYTES) {
-    return refusal(413, AVATAR_TOO_LARGE);
+    return AVATAR_TOO_LARGE;
   }
   const type = sniffImageType(bytes);
   if (!type) {
-    return refusal(415, "The avatar must be a PNG, JPEG or WebP image");
+    return refusal(415, "refusal.avatarType");
   }
   return { ok: true, type };
 }

@@ -85,23 +85,20 @@ export class Profiles {
    */
   async update(userId: string, update: ProfileUpdate): Promise<UpdateProfileResult> {
     const current = await this.get(userId);
-    if (!current) return refusal(400, "No such user");
+    if (!current) return refusal(400, "refusal.noSuchUser");
     const displayName = (update.displayName ?? current.displayName).trim();
     const status = (update.status ?? current.status).trim();
     if (
       displayName.length === 0 || countChars(displayName) > MAX_DISPLAY_NAME_CHARS ||
       CONTROL.test(displayName)
     ) {
-      return refusal(
-        400,
-        `Display name must be 1–${MAX_DISPLAY_NAME_CHARS} characters on one line`,
-      );
+      return refusal(400, "refusal.displayNameRule", { max: MAX_DISPLAY_NAME_CHARS });
     }
     if (countChars(status) > MAX_STATUS_CHARS || CONTROL.test(status)) {
-      return refusal(400, `Status must be at most ${MAX_STATUS_CHARS} characters`);
+      return refusal(400, "refusal.statusLength", { max: MAX_STATUS_CHARS });
     }
     if (update.locale !== undefined && update.locale !== null && !isLocale(update.locale)) {
-      return refusal(400, "Unknown language");
+      return refusal(400, "refusal.unknownLanguage");
     }
     const profile = await this.#change(userId, (old) => {
       const next: ProfileRecord = { ...old, displayName, status };
@@ -109,7 +106,7 @@ export class Profiles {
       else if (update.locale !== undefined) next.locale = update.locale;
       return next;
     });
-    return profile ? { ok: true, profile } : refusal(400, "No such user");
+    return profile ? { ok: true, profile } : refusal(400, "refusal.noSuchUser");
   }
 
   /**

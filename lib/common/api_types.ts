@@ -96,7 +96,12 @@ export const CONVERSATION_PAGE_MAX = 100;
 
 /** Body of every 4xx/5xx JSON answer. */
 export interface ApiError {
+  /** What went wrong, in English. */
   error: string;
+  /** The catalogue key of the message (`refusal.…`), to show it in the reader's language. */
+  code?: string;
+  /** Values of the message's placeholders. */
+  params?: Readonly<Record<string, string | number>>;
   /** For 429 answers: seconds until a retry may succeed. */
   retryAfterSeconds?: number;
 }

@@ -7,6 +7,7 @@
  */
 import { MAX_ROOM_NAME_CHARS, MAX_ROOM_TOPIC_CHARS } from "./api_types.ts";
 import { countChars } from "./protocol.ts";
+import { type Refusal, refusal } from "./refusal.ts";
 
 /** What is wrong with a room name: nothing left after trimming, or too many code points. */
 export type RoomNameProblem = "empty" | "too_long";
@@ -23,18 +24,18 @@ export function roomTopicFits(trimmedTopic: string): boolean {
 }
 
 /**
- * The server's refusal, in words, of a trimmed name and topic (either absent when it is not
- * being set), name first; undefined when both are acceptable.
+ * The server's refusal of a trimmed name and topic (either absent when it is not being set),
+ * name first; undefined when both are acceptable.
  */
 export function roomFieldsProblem(
   trimmedName: string | undefined,
   trimmedTopic: string | undefined,
-): string | undefined {
+): Refusal | undefined {
   if (trimmedName !== undefined && roomNameProblem(trimmedName)) {
-    return `Room name must be 1–${MAX_ROOM_NAME_CHARS} characters`;
+    return refusal(400, "refusal.roomNameLength", { max: MAX_ROOM_NAME_CHARS });
   }
   if (trimmedTopic !== undefined && !roomTopicFits(trimmedTopic)) {
-    return `Topic must be at most ${MAX_ROOM_TOPIC_CHARS} characters`;
+    return refusal(400, "refusal.roomTopicLength", { max: MAX_ROOM_TOPIC_CHARS });
   }
   return undefined;
 }

@@ -40,8 +40,8 @@ export interface InviteRecord {
 }
 
 /** The one answer for every refused link. */
-export const LINK_REFUSED: Refusal = refusal(404, "This invite link is invalid or has expired");
-const FORBIDDEN: Refusal = refusal(403, "Only the owner and admins manage invite links");
+export const LINK_REFUSED: Refusal = refusal(404, "refusal.linkInvalid");
+const FORBIDDEN: Refusal = refusal(403, "refusal.linksManagersOnly");
 const TOKEN = /^[A-Za-z0-9_-]{22}$/;
 
 /** Creates, lists, revokes and accepts invite links. */
@@ -65,10 +65,10 @@ export class InviteLinks {
     maxUses: number,
   ): Promise<Outcome<{ link: InviteLinkView }>> {
     if (!Number.isInteger(hours) || hours < 1 || hours > MAX_INVITE_HOURS) {
-      return refusal(400, `Expiry must be 1–${MAX_INVITE_HOURS} hours`);
+      return refusal(400, "refusal.linkExpiryRange", { max: MAX_INVITE_HOURS });
     }
     if (!Number.isInteger(maxUses) || maxUses < 1 || maxUses > MAX_INVITE_USES) {
-      return refusal(400, `Uses must be 1–${MAX_INVITE_USES}`);
+      return refusal(400, "refusal.linkUsesRange", { max: MAX_INVITE_USES });
     }
     const refused = await this.#managerCheck(actorId, roomId);
     if (refused) return refused;

@@ -22,11 +22,8 @@ import { FORBIDDEN, isGroupMember, NO_SUCH_ROOM, refuseUnlessManager } from "./r
 import type { RoomNotices } from "./room_notices.ts";
 import type { Membership, RoomRecord } from "./room_record.ts";
 
-const NO_SUCH_MEMBER: Refusal = refusal(404, "No such member");
-const FRIENDS_ONLY: Refusal = refusal(
-  403,
-  "You can only invite your friends (who are not banned from this room)",
-);
+const NO_SUCH_MEMBER: Refusal = refusal(404, "refusal.noSuchMember");
+const FRIENDS_ONLY: Refusal = refusal(403, "refusal.inviteFriendsOnly");
 
 /** Moderation of a room's members, checked on the server. */
 export class MemberModeration {
@@ -144,7 +141,7 @@ export class MemberModeration {
       ]);
       const [friend, ban, existing] = more;
       if (!friend.versionstamp || ban.versionstamp) return FRIENDS_ONLY;
-      if (existing.value) return refusal(409, "Already a member");
+      if (existing.value) return refusal(409, "refusal.alreadyMember");
       const atomic = this.#kv.atomic().check(room, actor, ...more);
       setMembership(atomic, roomId, invitee.id, { joinedAt: this.#clock.now(), role: "member" });
       return commit(atomic, async () => {

@@ -10,9 +10,9 @@ import { type Refusal, refusal } from "../common/refusal.ts";
 import type { Membership, RoomRecord } from "./room_record.ts";
 
 /** For non-members, the answer for a room that does not exist. */
-export const NO_SUCH_ROOM: Refusal = refusal(404, "No such room");
+export const NO_SUCH_ROOM: Refusal = refusal(404, "refusal.noSuchRoom");
 /** A member whose role does not allow the action. */
-export const FORBIDDEN: Refusal = refusal(403, "You are not allowed to do that in this room");
+export const FORBIDDEN: Refusal = refusal(403, "refusal.forbidden");
 
 /** A stored group room: public or private, not a direct conversation. */
 export type GroupRoomRecord = RoomRecord & { visibility: "public" | "private" };

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { type Outcome, refusal } from "../common/refusal.ts";
+import type { Outcome } from "../common/refusal.ts";
 import { roomFieldsProblem } from "../common/room_rules.ts";
 import { keys } from "../kv/kv_keys.ts";
 import { commit, transact } from "../kv/kv_transaction.ts";
@@ -46,7 +46,7 @@ export class RoomEdits {
     const name = change.name?.trim();
     const topic = change.topic?.trim();
     const problem = roomFieldsProblem(name, topic);
-    if (problem) return refusal(400, problem);
+    if (problem) return problem;
     return await this.editRoom(actorId, roomId, (room) => {
       const next: RoomRecord = { ...room, name: name ?? room.name, topic: topic ?? room.topic };
       const events: string[] = [];

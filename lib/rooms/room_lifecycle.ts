@@ -37,14 +37,11 @@ export class RoomLifecycle {
         membershipKey(roomId, userId),
       ]);
       if (room.value?.visibility === "direct") {
-        return refusal(400, "A direct conversation cannot be left");
+        return refusal(400, "refusal.directCannotLeave");
       }
       if (!mine.value) return { ok: true };
       if (roleOf(mine.value, room.value?.createdBy === userId) === "owner") {
-        return refusal(
-          409,
-          "You are the owner: transfer ownership or delete the room before leaving",
-        );
+        return refusal(409, "refusal.ownerCannotLeave");
       }
       return commit(deleteMembership(this.#kv.atomic().check(mine), roomId, userId), async () => {
         this.#notices.removed(roomId, [userId]);
@@ -69,7 +66,7 @@ export class RoomLifecycle {
     if (roleOf(actor.value!, room.value.createdBy === actorId) !== "owner") return FORBIDDEN;
     const atomic = this.#kv.atomic().check(room, actor).delete(keys.room(roomId));
     const deleted = await commitAtomic(indexPublicRoom(atomic, room.value, null));
-    if (!deleted.ok) return refusal(409, "The room changed; try again");
+    if (!deleted.ok) return refusal(409, "refusal.roomChanged");
     const members = (await membersOfRoom(this.#kv, roomId)).map((member) => member.userId);
     const doomed: Deno.KvKey[] = members.flatMap((id) => membershipKeys(roomId, id));
     doomed.push(keys.roomAvatar(roomId));

@@ -15,7 +15,7 @@ import type { Clock } from "../common/clock.ts";
 import { newId } from "../common/ids.ts";
 import { roomFieldsProblem } from "../common/room_rules.ts";
 import { keys } from "../kv/kv_keys.ts";
-import { type Outcome, refusal } from "../common/refusal.ts";
+import type { Outcome } from "../common/refusal.ts";
 import { NO_SUCH_ROOM } from "./room_access.ts";
 import { commitAtomic } from "../kv/kv_commit.ts";
 import {
@@ -63,7 +63,7 @@ export class Rooms {
     const cleanName = name.trim();
     const cleanTopic = topic.trim();
     const problem = roomFieldsProblem(cleanName, cleanTopic);
-    if (problem) return refusal(400, problem);
+    if (problem) return problem;
     const now = this.#clock.now();
     const room: RoomRecord = {
       id: newId(),

@@ -198,7 +198,8 @@ export async function createChatServer(options: ChatServerOptions): Promise<Chat
     AVATAR_UPLOAD_PATHS,
     bodyLimit({
       maxSize: MAX_BODY_BYTES,
-      onError: (c) => refusalResponse(c, refusal(413, `Request body over ${MAX_BODY_BYTES} bytes`)),
+      onError: (c) =>
+        refusalResponse(c, refusal(413, "refusal.bodyTooLarge", { max: String(MAX_BODY_BYTES) })),
     }),
   ));
   app.get("/static/:file", (c) => services.assets.serve(c, c.req.param("file")));
@@ -213,7 +214,7 @@ export async function createChatServer(options: ChatServerOptions): Promise<Chat
   app.route("/api/links", linkRoutes(services));
   app.route("/join", joinPageRoutes(services));
   app.route("/", pageRoutes(services));
-  app.notFound((c) => refusalResponse(c, refusal(404, "Not found")));
+  app.notFound((c) => refusalResponse(c, refusal(404, "refusal.notFound")));
 
   return {
     fetch: (request, info) => app.fetch(request, info),

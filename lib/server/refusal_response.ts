@@ -5,11 +5,13 @@
  * @module
  */
 import type { Context } from "hono";
+import type { ApiError } from "../common/api_types.ts";
 import type { Outcome, Refusal } from "../common/refusal.ts";
 
 /**
- * The JSON error response for `refusal`: `{ error }` (and `retryAfterSeconds` with a
- * `Retry-After` header for a 429) with the refusal's status.
+ * The JSON error response for `refusal`, with its status: {@linkcode ApiError}, that is the
+ * English `error`, the catalogue `code` and its `params` for the reader's language, and for a
+ * 429 `retryAfterSeconds` (also as a `Retry-After` header).
  *
  * @example
  * ```ts
@@ -22,11 +24,12 @@ import type { Outcome, Refusal } from "../common/refusal.ts";
  * @returns The response to send.
  */
 export function refusalResponse(c: Context, refusal: Refusal): Response {
-  const { status, error, retryAfterSeconds } = refusal;
-  if (retryAfterSeconds === undefined) return c.json({ error }, status);
-  return c.json({ error, retryAfterSeconds }, status, {
-    "Retry-After": String(retryAfterSeconds),
-  });
+  const { status, error, code, params, retryAfterSeconds } = refusal;
+  const body: ApiError = { error, code };
+  if (params !== undefined) body.params = params;
+  if (retryAfterSeconds === undefined) return c.json(body, status);
+  body.retryAfterSeconds = retryAfterSeconds;
+  return c.json(body, status, { "Retry-After": String(retryAfterSeconds) });
 }
 
 /**

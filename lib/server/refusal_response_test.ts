@@ -10,17 +10,17 @@ function appAnswering(outcome: Outcome): Hono {
   return app;
 }
 
-Deno.test("refusalResponse() answers the refusal's status with only its error as JSON", async () => {
-  const response = await appAnswering(refusal(404, "No such room")).request("/refuse");
+Deno.test("refusalResponse() answers the refusal's status with its English error and its code", async () => {
+  const response = await appAnswering(refusal(404, "refusal.noSuchRoom")).request("/refuse");
   assert.equal(response.status, 404);
   assert.equal(response.headers.get("retry-after"), null);
   assert.match(response.headers.get("content-type") ?? "", /^application\/json/);
-  assert.deepEqual(await response.json(), { error: "No such room" });
+  assert.deepEqual(await response.json(), { error: "No such room", code: "refusal.noSuchRoom" });
 });
 
 Deno.test("refusalResponse() of a 429 sends when to retry in Retry-After and in the body", async () => {
   const tooMany = {
-    ...refusal(429, "Too many failed attempts; try again later"),
+    ...refusal(429, "refusal.loginThrottled"),
     retryAfterSeconds: 90,
   };
   const response = await appAnswering(tooMany).request("/refuse");
@@ -28,6 +28,7 @@ Deno.test("refusalResponse() of a 429 sends when to retry in Retry-After and in 
   assert.equal(response.headers.get("retry-after"), "90");
   assert.deepEqual(await response.json(), {
     error: "Too many failed attempts; try again later",
+    code: "refusal.loginThrottled",
     retryAfterSeconds: 90,
   });
 });
@@ -36,7 +37,12 @@ Deno.test("changeResponse() answers 204 with no body for a change made, else the
   const done = await appAnswering({ ok: true }).request("/change");
   assert.equal(done.status, 204);
   assert.equal(await done.text(), "");
-  const refused = await appAnswering(refusal(403, "Not yours")).request("/change");
-  assert.equal(refused.status, 403);
-  assert.deepEqual(await refused.json(), { error: "Not yours" });
+  const refused = await appAnswering(refusal(400, "refusal.roomNameLength", { max: 64 }))
+    .request("/change");
+  assert.equal(refused.status, 400);
+  assert.deepEqual(await refused.json(), {
+    error: "Room name must be 1–64 characters",
+    code: "refusal.roomNameLength",
+    params: { max: 64 },
+  });
 });

@@ -25,7 +25,7 @@ import { type Outcome, type Refusal, refusal } from "../common/refusal.ts";
 export type OpenResult = Outcome<{ room: DirectRoom }>;
 
 /** One answer for unknown users, non-friends and blocks either way. */
-const FRIENDS_ONLY: Refusal = refusal(403, "You can only message your friends");
+const FRIENDS_ONLY: Refusal = refusal(403, "refusal.dmFriendsOnly");
 
 /** Opens, lists and guards direct conversations. */
 export class DirectMessages {

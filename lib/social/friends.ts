@@ -43,8 +43,8 @@ export type RequestResult = Outcome<{ status: "pending" | "friends" }>;
 
 /** Largest number of entries in each list of {@linkcode Friends.lists}. */
 export const FRIEND_LIST_LIMIT = 500;
-const NO_SUCH_USER: Refusal = refusal(404, "No such user");
-const NO_SUCH_REQUEST: Refusal = refusal(404, "No such request");
+const NO_SUCH_USER: Refusal = refusal(404, "refusal.noSuchUser");
+const NO_SUCH_REQUEST: Refusal = refusal(404, "refusal.noSuchRequest");
 
 /** Friend requests, friendships and blocks. */
 export class Friends {
@@ -98,12 +98,12 @@ export class Friends {
   async request(fromId: string, username: string, note = ""): Promise<RequestResult> {
     const cleanNote = note.trim();
     if (countChars(cleanNote) > MAX_FRIEND_NOTE_CHARS) {
-      return refusal(400, `Note must be at most ${MAX_FRIEND_NOTE_CHARS} characters`);
+      return refusal(400, "refusal.friendNoteLength", { max: MAX_FRIEND_NOTE_CHARS });
     }
     const target = await this.visibleUser(fromId, username);
     if (!target) return NO_SUCH_USER;
     const toId = target.id;
-    if (toId === fromId) return refusal(400, "You cannot add yourself");
+    if (toId === fromId) return refusal(400, "refusal.cannotAddSelf");
     return await transact<RequestResult>("friend request", async () => {
       const read = await this.#kv.getMany([
         keys.block(fromId, toId),
@@ -115,10 +115,10 @@ export class Friends {
       const [blockedByMe, blockedMe, friend, sent, reverse] = read;
       if (blockedMe!.versionstamp) return NO_SUCH_USER;
       if (blockedByMe!.versionstamp) {
-        return refusal(409, "You blocked this user; unblock them first");
+        return refusal(409, "refusal.unblockFirst");
       }
-      if (friend!.versionstamp) return refusal(409, "You are already friends");
-      if (sent!.versionstamp) return refusal(409, "Request already sent");
+      if (friend!.versionstamp) return refusal(409, "refusal.alreadyFriends");
+      if (sent!.versionstamp) return refusal(409, "refusal.requestAlreadySent");
       const now = this.#clock.now();
       const atomic = this.#kv.atomic().check(...read);
       if (reverse!.versionstamp) {
@@ -173,7 +173,7 @@ export class Friends {
   /** Ends the friendship of `userId` and `username`, on both sides at once. */
   async remove(userId: string, username: string): Promise<Outcome> {
     const friend = await this.#accounts.findByName(username);
-    const missing: Refusal = refusal(404, "No such friend");
+    const missing: Refusal = refusal(404, "refusal.noSuchFriend");
     if (!friend) return missing;
     const entry = await this.#kv.get(keys.friend(userId, friend.id));
     if (entry.versionstamp === null) return missing;
@@ -195,7 +195,7 @@ export class Friends {
     const target = await this.visibleUser(userId, username);
     if (!target) return NO_SUCH_USER;
     const other = target.id;
-    if (other === userId) return refusal(400, "You cannot block yourself");
+    if (other === userId) return refusal(400, "refusal.cannotBlockSelf");
     const related = await this.#kv.getMany([
       keys.friend(userId, other),
       keys.friendRequestOut(userId, other),
@@ -220,7 +220,7 @@ export class Friends {
   /** Lifts a block `userId` placed on `username`. */
   async unblock(userId: string, username: string): Promise<Outcome> {
     const target = await this.#accounts.findByName(username);
-    const missing: Refusal = refusal(404, "Not blocked");
+    const missing: Refusal = refusal(404, "refusal.notBlocked");
     if (!target) return missing;
     const entry = await this.#kv.get(keys.block(userId, target.id));
     if (entry.versionstamp === null) return missing;

@@ -5,10 +5,14 @@
  * @module
  */
 import assert from "node:assert/strict";
+import { translator } from "../../lib/common/i18n/catalogues.ts";
+import type { Refusal, RefusalCode } from "../../lib/common/refusal.ts";
+
+const english = translator("en");
 
 /**
- * Asserts that `result` is exactly the refusal with HTTP `status` and message `error`, and
- * nothing else.
+ * Asserts that `result` is a refusal with HTTP `status` and the English message `error`, and a
+ * catalogue code (`refusal.…`) that reads as `error` in English.
  *
  * @example
  * ```ts
@@ -16,5 +20,11 @@ import assert from "node:assert/strict";
  * ```
  */
 export function assertRefused(result: unknown, status: number, error: string): void {
-  assert.deepEqual(result, { ok: false, status, error });
+  const refused = result as Partial<Refusal>;
+  assert.deepEqual(
+    { ok: refused.ok, status: refused.status, error: refused.error },
+    { ok: false, status, error },
+  );
+  assert.match(String(refused.code), /^refusal\./);
+  assert.equal(english(refused.code as RefusalCode, refused.params), error);
 }

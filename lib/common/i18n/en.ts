@@ -5,8 +5,8 @@
  * catalogues must have exactly these keys (`zh_cn.ts` is type-checked against it, and
  * `catalogue_test.ts` compares keys and placeholders).
  *
- * Not here yet: refusals the server sends (API errors) and system messages (stored as
- * English text); they get codes in a later step.
+ * The `refusal.` keys are the codes of the refusals the server sends (`lib/common/refusal.ts`):
+ * the API answers with the English text as `error` and the key as `code`.
  *
  * @module
  */
@@ -176,4 +176,57 @@ export const en = {
   "error.requestFailed": "Request failed ({status}).",
   "error.serverUpdated": "The server was updated; reload the page.",
   "error.notMember": "You are no longer a member of this room.",
+  // Refusals the server sends (lib/common/refusal.ts): the API's `code`, and its English `error`.
+  "refusal.noSuchRoom": "No such room",
+  "refusal.forbidden": "You are not allowed to do that in this room",
+  "refusal.noSuchMember": "No such member",
+  "refusal.inviteFriendsOnly":
+    "You can only invite your friends (who are not banned from this room)",
+  "refusal.alreadyMember": "Already a member",
+  "refusal.directCannotLeave": "A direct conversation cannot be left",
+  "refusal.ownerCannotLeave":
+    "You are the owner: transfer ownership or delete the room before leaving",
+  "refusal.roomChanged": "The room changed; try again",
+  "refusal.linkInvalid": "This invite link is invalid or has expired",
+  "refusal.linksManagersOnly": "Only the owner and admins manage invite links",
+  "refusal.linkExpiryRange": "Expiry must be 1–{max} hours",
+  "refusal.linkUsesRange": "Uses must be 1–{max}",
+  "refusal.roomNameLength": "Room name must be 1–{max} characters",
+  "refusal.roomTopicLength": "Topic must be at most {max} characters",
+  "refusal.tooManyRooms": "Too many rooms created; try again later",
+  "refusal.noSuchUser": "No such user",
+  "refusal.friendNoteLength": "Note must be at most {max} characters",
+  "refusal.cannotAddSelf": "You cannot add yourself",
+  "refusal.unblockFirst": "You blocked this user; unblock them first",
+  "refusal.alreadyFriends": "You are already friends",
+  "refusal.requestAlreadySent": "Request already sent",
+  "refusal.noSuchRequest": "No such request",
+  "refusal.noSuchFriend": "No such friend",
+  "refusal.cannotBlockSelf": "You cannot block yourself",
+  "refusal.notBlocked": "Not blocked",
+  "refusal.dmFriendsOnly": "You can only message your friends",
+  "refusal.usernameRule": "Username must be {min}–{max} characters: letters, digits, _ or -",
+  "refusal.usernameTaken": "That username is taken",
+  "refusal.passwordTooShort": "Password must be at least {min} characters",
+  "refusal.passwordTooLong": "Password must be at most {max} bytes",
+  "refusal.wrongCredentials": "Wrong username or password",
+  "refusal.loginThrottled": "Too many failed attempts; try again later",
+  "refusal.displayNameRule": "Display name must be 1–{max} characters on one line",
+  "refusal.statusLength": "Status must be at most {max} characters",
+  "refusal.unknownLanguage": "Unknown language",
+  "refusal.avatarTooLarge": "The avatar must be at most {max} KiB",
+  "refusal.avatarType": "The avatar must be a PNG, JPEG or WebP image",
+  "refusal.noSuchAvatar": "No such avatar",
+  "refusal.notSignedIn": "Not signed in",
+  "refusal.originNotAllowed": "Origin not allowed",
+  "refusal.tooManyConnections": "Too many open connections",
+  "refusal.expectedWebSocket": "Expected a WebSocket upgrade",
+  "refusal.protocolVersion": "Unsupported protocol version; use v={version}",
+  "refusal.limitRange": "limit must be 1–{max}",
+  "refusal.badCursor": "cursor must be a nextCursor from a previous page",
+  "refusal.unknownAction": "Unknown action",
+  "refusal.notFound": "Not found",
+  "refusal.bodyTooLarge": "Request body over {max} bytes",
+  "refusal.invalidBody": "{detail}",
+  "error.withRetry": "{message} Try again in {seconds} s.",
 } as const satisfies Record<string, CatalogueEntry>;

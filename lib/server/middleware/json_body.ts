@@ -29,7 +29,12 @@ import { refusalResponse } from "../refusal_response.ts";
 export function jsonBody<T extends v.GenericSchema>(schema: T) {
   return validator("json", (value, c) => {
     const result = v.safeParse(schema, value);
-    if (!result.success) return refusalResponse(c, refusal(400, result.issues[0].message));
+    if (!result.success) {
+      return refusalResponse(
+        c,
+        refusal(400, "refusal.invalidBody", { detail: result.issues[0].message }),
+      );
+    }
     return result.output as v.InferOutput<T>;
   });
 }

@@ -42,7 +42,11 @@ Deno.test("jsonBody() answers 400 with the first problem when the schema refuses
   const { calls, post } = echoApp();
   const res = await post(JSON.stringify({ name: 1, topic: 2 }));
   assert.equal(res.status, 400);
-  assert.deepEqual(await res.json(), { error: "name must be text" });
+  assert.deepEqual(await res.json(), {
+    error: "name must be text",
+    code: "refusal.invalidBody",
+    params: { detail: "name must be text" },
+  });
   assert.equal(calls.count, 0);
 });
 
@@ -58,8 +62,11 @@ Deno.test("jsonBody() reads a body sent without a JSON Content-Type as {}", asyn
   const { calls, post } = echoApp();
   const res = await post(JSON.stringify({ name: "general" }), "text/plain");
   assert.equal(res.status, 400);
+  const detail = 'Invalid key: Expected "name" but received undefined';
   assert.deepEqual(await res.json(), {
-    error: 'Invalid key: Expected "name" but received undefined',
+    error: detail,
+    code: "refusal.invalidBody",
+    params: { detail },
   });
   assert.equal(calls.count, 0);
 });

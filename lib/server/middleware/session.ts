@@ -53,7 +53,7 @@ export function requireUser(): MiddlewareHandler<SignedInEnv> {
     // Read with the app's own types: until this check, `loadSession` may have set neither.
     // It sets both or neither, so testing both refuses exactly the requests it always did.
     const { user, session }: Pick<AppEnv["Variables"], "user" | "session"> = c.var;
-    if (!user || !session) return refusalResponse(c, refusal(401, "Not signed in"));
+    if (!user || !session) return refusalResponse(c, refusal(401, "refusal.notSignedIn"));
     await next();
   };
 }

@@ -24,7 +24,7 @@ Deno.test("requireUser() answers 401 JSON without calling the handler when nobod
   });
   const res = await app.request("/");
   assert.equal(res.status, 401);
-  assert.deepEqual(await res.json(), { error: "Not signed in" });
+  assert.deepEqual(await res.json(), { error: "Not signed in", code: "refusal.notSignedIn" });
   assert.equal(calls, 0);
 });
 
@@ -48,7 +48,7 @@ Deno.test("requireUser() in one route's handler list guards and narrows only tha
   app.get("/public", (c) => c.text(c.var.user?.name ?? "nobody"));
   const refused = await app.request("/private");
   assert.equal(refused.status, 401);
-  assert.deepEqual(await refused.json(), { error: "Not signed in" });
+  assert.deepEqual(await refused.json(), { error: "Not signed in", code: "refusal.notSignedIn" });
   const open = await app.request("/public");
   assert.equal(open.status, 200);
   assert.equal(await open.text(), "nobody");
