@@ -146,8 +146,10 @@ export class ChatStore {
   readonly menuOpen = signal(false);
   /** The profile editor is open. */
   readonly editingProfile = signal(false);
-  /** The shown room's settings panel is open. */
+  /** The shown room's settings dialog is open. */
   readonly settingsOpen = signal(false);
+  /** The New room dialog is open. */
+  readonly newRoomOpen = signal(false);
 
   /** Conversations the sidebar lists, in no particular order (the list sorts them). */
   readonly conversations: ReadonlySignal<readonly Conversation[]>;
@@ -155,7 +157,10 @@ export class ChatStore {
   readonly joined: ReadonlySignal<readonly RoomSummary[]>;
   /** Direct conversations of the user. */
   readonly dms: ReadonlySignal<readonly DirectRoom[]>;
-  /** The room the main pane shows: the selected one, else the first joined room, else none. */
+  /**
+   * The room the main pane shows: the selected one, else the first joined room, else the
+   * newest DM, else none.
+   */
   readonly shown: ReadonlySignal<ShownRoom | null>;
   /** Id of {@linkcode ChatStore.shown}'s room, changing only when another room is shown. */
   readonly shownId: ReadonlySignal<string | null>;
@@ -189,9 +194,12 @@ export class ChatStore {
       const id = this.selectedId.value;
       const room = id === null ? undefined : this.#entries.value.get(id)?.conversation.room;
       if (room?.kind === "direct") return { room: peerRoom(room), peer: room.peer };
-      // A DM is shown only when selected; with none selected, the first group room is.
+      // With none selected (or after leaving the shown room): the first group room, else the
+      // newest DM, so "no conversations" is never shown while the user has one.
       const group = room ?? this.joined.value[0];
-      return group ? { room: group } : null;
+      if (group) return { room: group };
+      const dm = this.dms.value.toSorted((a, b) => b.createdAt - a.createdAt)[0];
+      return dm ? { room: peerRoom(dm), peer: dm.peer } : null;
     });
     this.shownId = computed(() => this.shown.value?.room.id ?? null);
   }

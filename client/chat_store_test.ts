@@ -127,10 +127,10 @@ Deno.test("ChatStore.shown finds an unlisted room by its link", () => {
   assert.equal(chat.shown.value?.room.name, "room far");
 });
 
-Deno.test("ChatStore.shown shows a selected DM as its peer, and never picks a DM by itself", () => {
+Deno.test("ChatStore.shown shows a selected DM as its peer", () => {
   const peer = { ...person("bob", "Bob B."), status: "away", avatarUrl: "/a/bob" };
-  const chat = store(init({ dms: [dm("dm_b", peer)] }));
-  assert.equal(chat.shown.value, null);
+  const chat = store(init({ joined: [room("a")], dms: [dm("dm_b", peer)] }));
+  assert.equal(chat.shown.value?.room.id, "a", "a group room comes before any DM");
   chat.select("dm_b");
   assert.deepEqual(chat.shown.value, {
     room: { id: "dm_b", name: "Bob B.", topic: "away", createdAt: 5, avatarUrl: "/a/bob" },
@@ -230,6 +230,16 @@ Deno.test("ChatStore.roomLeft() drops the room everywhere and shows the next joi
   assert.deepEqual(listedIds(chat), ["b"]);
   assert.equal(chat.selectedId.value, null);
   assert.equal(chat.shown.value?.room.id, "b");
+});
+
+Deno.test("ChatStore.roomLeft() of the last group room shows the newest DM, not an empty pane", () => {
+  const older = { ...dm("dm_b", person("bob")), createdAt: 5 };
+  const newer = { ...dm("dm_c", person("carol")), createdAt: 9 };
+  const chat = store(init({ joined: [room("a")], dms: [older, newer] }));
+  chat.select("a");
+  chat.roomLeft("a");
+  assert.equal(chat.shown.value?.room.id, "dm_c");
+  assert.equal(chat.shown.value?.peer?.id, "carol");
 });
 
 Deno.test("ChatStore.profileChanged() updates the own profile and every DM with that peer", () => {

@@ -2,6 +2,7 @@ import type { ComponentChildren } from "preact";
 import type { PublicUser } from "../lib/common/api_types.ts";
 import { translator } from "../lib/common/i18n/catalogues.ts";
 import type { Locale } from "../lib/common/i18n/locale.ts";
+import { type Theme, themeAttribute } from "../lib/common/theme.ts";
 import { I18nContext, useI18n } from "./i18n_context.ts";
 
 /** Props of {@linkcode Layout}. */
@@ -10,6 +11,8 @@ export interface LayoutProps {
   title?: string;
   /** The page's language: `<html lang>`, and the `I18nContext` of everything inside. */
   locale: Locale;
+  /** The theme from the request's cookie: `<html data-theme>`, set before the first paint. */
+  theme: Theme;
   stylesUrl: string;
   /** Island bundle to load; pages without islands leave it out. */
   scriptUrl?: string;
@@ -19,23 +22,31 @@ export interface LayoutProps {
 }
 
 /** The HTML document around every page, in the page's language. Server-only. */
-export function Layout({ locale, ...props }: LayoutProps) {
+export function Layout({ locale, theme, ...props }: LayoutProps) {
   return (
     <I18nContext.Provider value={{ locale, t: translator(locale) }}>
-      <Document {...props} />
+      <Document {...props} theme={theme} />
     </I18nContext.Provider>
   );
 }
 
 function Document(
-  { title, stylesUrl, scriptUrl, user, children }: Omit<LayoutProps, "locale">,
+  { title, theme, stylesUrl, scriptUrl, user, children }: Omit<LayoutProps, "locale">,
 ) {
   const { locale, t } = useI18n();
   return (
-    <html lang={locale}>
+    <html lang={locale} data-theme={themeAttribute(theme)}>
       <head>
         <meta charset="utf-8" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        {
+          /* resizes-content: an on-screen keyboard shrinks the layout (100dvh) instead of
+            covering the composer. */
+        }
+        <meta
+          name="viewport"
+          content="width=device-width, initial-scale=1, interactive-widget=resizes-content"
+        />
+        <meta name="color-scheme" content="light dark" />
         <title>{title === undefined ? t("app.name") : t("app.title", { page: title })}</title>
         {/* No favicon request: an empty data URL is allowed by the CSP's img-src. */}
         <link rel="icon" href="data:," />

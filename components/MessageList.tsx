@@ -1,4 +1,5 @@
 import { useLayoutEffect, useRef, useState } from "preact/hooks";
+import { arrivalsAfter } from "../client/arrivals.ts";
 import type { ChatClient } from "../client/chat_client.ts";
 import { formatFullDate, formatTime } from "../client/format_time.ts";
 import { type DisplayMessage, groupMessages, type MessageGroup } from "../client/group_messages.ts";
@@ -19,6 +20,8 @@ export interface MessageListProps {
   client: ChatClient;
   /** The room shown; render with `key={roomId}` so each room starts at its bottom. */
   roomId: string;
+  /** The room's name with its sigil, naming the scrollable message region. */
+  roomName: string;
   /** How an author is shown (display name, avatar); the username when absent. */
   authorOf?: (id: string, username: string) => AuthorView;
 }
@@ -41,7 +44,9 @@ interface Snapshot {
  * status. Follows new messages while scrolled to the bottom; otherwise shows a "New messages"
  * pill. Loads older pages when scrolled to the top, keeping the view where it was.
  */
-export default function MessageList({ client, roomId, authorOf }: MessageListProps) {
+export default function MessageList(
+  { client, roomId, roomName, authorOf }: MessageListProps,
+) {
   const { t } = useI18n();
   const room = client.room(roomId);
   const messages = room.list.value;
@@ -61,10 +66,34 @@ export default function MessageList({ client, roomId, authorOf }: MessageListPro
     atBottom: true,
   });
   const [newBelow, setNewBelow] = useState(false);
+  const [announcement, setAnnouncement] = useState("");
+  // Newest seq already on screen when the history loaded or last announced: only messages
+  // after it are read out, so opening a room does not read its whole history.
+  const seenSeq = useRef<number | null>(null);
   const firstKey = groups[0]?.messages[0]?.key;
   const lastGroup = groups.at(-1);
   const lastKey = lastGroup?.messages.at(-1)?.key;
   const latestOwn = messages.findLast((message) => message.from === client.user.id)?.seq;
+
+  const newestSeq = messages.at(-1)?.seq ?? 0;
+  useLayoutEffect(() => {
+    if (!loaded) return;
+    if (seenSeq.current === null) {
+      seenSeq.current = newestSeq;
+      return;
+    }
+    const arrived = arrivalsAfter(messages, seenSeq.current, client.user.id);
+    seenSeq.current = Math.max(seenSeq.current, newestSeq);
+    if (arrived.length === 0) return;
+    setAnnouncement(
+      arrived.map((message) =>
+        message.from === SYSTEM_SENDER ? message.text : t("messages.announce", {
+          author: authorOf?.(message.from, message.author).name ?? message.author,
+          text: message.text,
+        })
+      ).join("\n"),
+    );
+  }, [loaded, newestSeq]);
 
   useLayoutEffect(() => {
     const element = scroller.current;
@@ -105,7 +134,19 @@ export default function MessageList({ client, roomId, authorOf }: MessageListPro
 
   return (
     <div class="message-pane">
-      <div class="message-scroller" ref={scroller} onScroll={onScroll}>
+      {
+        /* Focusable so the keyboard can scroll it; a labelled region, not role="log", whose
+          implicit live region would read every older page loaded above. */
+      }
+      <div
+        class="message-scroller"
+        ref={scroller}
+        onScroll={onScroll}
+        tabIndex={0}
+        role="region"
+        aria-label={t("messages.log", { room: roomName })}
+        data-testid="message-scroller"
+      >
         <div class="history-edge">
           {loading
             ? <span class="muted">{t("messages.loading")}</span>
@@ -138,6 +179,9 @@ export default function MessageList({ client, roomId, authorOf }: MessageListPro
             />
           ))}
         </ol>
+      </div>
+      <div class="visually-hidden" aria-live="polite" data-testid="announcer">
+        {announcement}
       </div>
       {newBelow && (
         <button type="button" class="new-messages-pill" onClick={toBottom}>

@@ -2,16 +2,22 @@ import { useState } from "preact/hooks";
 import { MAX_ROOM_NAME_CHARS, MAX_ROOM_TOPIC_CHARS } from "../lib/common/api_types.ts";
 import { roomNameProblem, roomTopicFits } from "../lib/common/room_rules.ts";
 import { errorText } from "../client/error_text.ts";
+import Dialog from "./Dialog.tsx";
 import { useI18n } from "./i18n_context.ts";
 
 /** Props of {@linkcode NewRoomForm}. */
 export interface NewRoomFormProps {
   /** Creates the room; a rejection's message is shown under the form. */
   onCreate: (name: string, topic: string, visibility: "public" | "private") => Promise<void>;
+  /** Closes the dialog without creating a room. */
+  onClose: () => void;
 }
 
-/** The sidebar form that creates a room from a name and an optional topic. */
-export default function NewRoomForm({ onCreate }: NewRoomFormProps) {
+/**
+ * The New room dialog: a name, an optional topic and who can join. The owner closes it after
+ * `onCreate` resolves; a refusal is shown in it.
+ */
+export default function NewRoomForm({ onCreate, onClose }: NewRoomFormProps) {
   const [name, setName] = useState("");
   const [topic, setTopic] = useState("");
   const [visibility, setVisibility] = useState<"public" | "private">("public");
@@ -44,37 +50,38 @@ export default function NewRoomForm({ onCreate }: NewRoomFormProps) {
   };
 
   return (
-    <form class="new-room" onSubmit={submit}>
-      <h3 class="sidebar-heading">{t("newRoom.heading")}</h3>
-      <input
-        data-testid="new-room-name"
-        aria-label={t("newRoom.nameLabel")}
-        placeholder={t("newRoom.namePlaceholder")}
-        value={name}
-        onInput={(event) => setName(event.currentTarget.value)}
-        required
-      />
-      <input
-        data-testid="new-room-topic"
-        aria-label={t("newRoom.topic")}
-        placeholder={t("newRoom.topic")}
-        value={topic}
-        onInput={(event) => setTopic(event.currentTarget.value)}
-      />
-      <select
-        data-testid="new-room-visibility"
-        aria-label={t("newRoom.visibility")}
-        value={visibility}
-        onChange={(event) =>
-          setVisibility(event.currentTarget.value === "private" ? "private" : "public")}
-      >
-        <option value="public">{t("newRoom.public")}</option>
-        <option value="private">{t("newRoom.private")}</option>
-      </select>
-      <button type="submit" class="button" data-testid="create-room" disabled={busy}>
-        {t(busy ? "newRoom.creating" : "newRoom.create")}
-      </button>
-      {error !== null && <p class="error" role="alert">{error}</p>}
-    </form>
+    <Dialog title={t("newRoom.heading")} onClose={onClose} testId="new-room-dialog">
+      <form class="new-room" onSubmit={submit}>
+        <input
+          data-testid="new-room-name"
+          aria-label={t("newRoom.nameLabel")}
+          placeholder={t("newRoom.namePlaceholder")}
+          value={name}
+          onInput={(event) => setName(event.currentTarget.value)}
+          required
+        />
+        <input
+          data-testid="new-room-topic"
+          aria-label={t("newRoom.topic")}
+          placeholder={t("newRoom.topic")}
+          value={topic}
+          onInput={(event) => setTopic(event.currentTarget.value)}
+        />
+        <select
+          data-testid="new-room-visibility"
+          aria-label={t("newRoom.visibility")}
+          value={visibility}
+          onChange={(event) =>
+            setVisibility(event.currentTarget.value === "private" ? "private" : "public")}
+        >
+          <option value="public">{t("newRoom.public")}</option>
+          <option value="private">{t("newRoom.private")}</option>
+        </select>
+        <button type="submit" class="button" data-testid="create-room" disabled={busy}>
+          {t(busy ? "newRoom.creating" : "newRoom.create")}
+        </button>
+        {error !== null && <p class="error" role="alert">{error}</p>}
+      </form>
+    </Dialog>
   );
 }

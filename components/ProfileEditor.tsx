@@ -10,6 +10,7 @@ import { isLocale, type Locale, LOCALES } from "../lib/common/i18n/locale.ts";
 import { errorText } from "../client/error_text.ts";
 import Avatar from "./Avatar.tsx";
 import AvatarPicker from "./AvatarPicker.tsx";
+import Dialog from "./Dialog.tsx";
 import { useI18n } from "./i18n_context.ts";
 
 /** Props of {@linkcode ProfileEditor}. */
@@ -23,7 +24,7 @@ export interface ProfileEditorProps {
 }
 
 /**
- * The form that edits the user's avatar, display name, status and UI language; the server
+ * The profile dialog: a form that edits the user's avatar, display name, status and UI language; the server
  * checks them again. A new or removed avatar is saved at once, the rest with Save; a changed
  * language reloads the page, which the server then renders in it.
  */
@@ -53,58 +54,60 @@ export default function ProfileEditor(
   };
   type Saved = { profile: PublicProfile };
   return (
-    <form class="profile-editor" data-testid="profile-editor" onSubmit={save}>
-      <AvatarPicker
-        uploaded={profile.avatarUrl !== undefined}
-        upload={async (image) => onSaved((await uploadAvatar<Saved>(MY_AVATAR, image)).profile)}
-        remove={async () => onSaved((await removeAvatar<Saved>(MY_AVATAR)).profile)}
-      >
-        <Avatar id={profile.id} name={profile.displayName} url={profile.avatarUrl} />
-      </AvatarPicker>
-      <label>
-        {t("profile.displayName")}
-        <input
-          data-testid="profile-display-name"
-          value={displayName}
-          maxLength={MAX_DISPLAY_NAME_CHARS * 2}
-          required
-          onInput={(e) => setDisplayName(e.currentTarget.value)}
-        />
-      </label>
-      <label>
-        {t("profile.status")}
-        <input
-          data-testid="profile-status"
-          value={status}
-          maxLength={MAX_STATUS_CHARS * 2}
-          onInput={(e) => setStatus(e.currentTarget.value)}
-        />
-      </label>
-      <label>
-        {t("profile.language")}
-        <select
-          data-testid="profile-locale"
-          value={locale ?? ""}
-          onChange={(e) => {
-            const value = e.currentTarget.value;
-            setLocale(isLocale(value) ? value : null);
-          }}
+    <Dialog title={t("profile.heading")} onClose={onClose} testId="profile-dialog">
+      <form class="profile-editor" data-testid="profile-editor" onSubmit={save}>
+        <AvatarPicker
+          uploaded={profile.avatarUrl !== undefined}
+          upload={async (image) => onSaved((await uploadAvatar<Saved>(MY_AVATAR, image)).profile)}
+          remove={async () => onSaved((await removeAvatar<Saved>(MY_AVATAR)).profile)}
         >
-          <option value="">{t("profile.languageAuto")}</option>
-          {LOCALES.map((option) => (
-            <option key={option} value={option} lang={option}>{t(`language.${option}`)}</option>
-          ))}
-        </select>
-      </label>
-      <div class="form-actions">
-        <button type="submit" class="button small" data-testid="save-profile" disabled={saving}>
-          {t("common.save")}
-        </button>
-        <button type="button" class="button small secondary" onClick={onClose}>
-          {t("common.cancel")}
-        </button>
-      </div>
-      {error !== null && <p class="error" role="alert">{error}</p>}
-    </form>
+          <Avatar id={profile.id} name={profile.displayName} url={profile.avatarUrl} />
+        </AvatarPicker>
+        <label>
+          {t("profile.displayName")}
+          <input
+            data-testid="profile-display-name"
+            value={displayName}
+            maxLength={MAX_DISPLAY_NAME_CHARS * 2}
+            required
+            onInput={(e) => setDisplayName(e.currentTarget.value)}
+          />
+        </label>
+        <label>
+          {t("profile.status")}
+          <input
+            data-testid="profile-status"
+            value={status}
+            maxLength={MAX_STATUS_CHARS * 2}
+            onInput={(e) => setStatus(e.currentTarget.value)}
+          />
+        </label>
+        <label>
+          {t("profile.language")}
+          <select
+            data-testid="profile-locale"
+            value={locale ?? ""}
+            onChange={(e) => {
+              const value = e.currentTarget.value;
+              setLocale(isLocale(value) ? value : null);
+            }}
+          >
+            <option value="">{t("profile.languageAuto")}</option>
+            {LOCALES.map((option) => (
+              <option key={option} value={option} lang={option}>{t(`language.${option}`)}</option>
+            ))}
+          </select>
+        </label>
+        <div class="form-actions">
+          <button type="submit" class="button small" data-testid="save-profile" disabled={saving}>
+            {t("common.save")}
+          </button>
+          <button type="button" class="button small secondary" onClick={onClose}>
+            {t("common.cancel")}
+          </button>
+        </div>
+        {error !== null && <p class="error" role="alert">{error}</p>}
+      </form>
+    </Dialog>
   );
 }

@@ -16,7 +16,7 @@ export interface RoomHeaderProps {
 }
 
 /**
- * The room pane's header: the drawer toggle (narrow screens), the shown room's picture, name
+ * The room pane's header: the back button to the conversation list (phones), the shown room's picture, name
  * and topic (a DM: the peer's, with their online dot), and for a group room the ⚙ settings
  * toggle and Leave.
  */
@@ -34,10 +34,10 @@ export default function RoomHeader({ store, client, onLeave }: RoomHeaderProps) 
         class="menu-toggle"
         aria-controls="chat-sidebar"
         aria-expanded={menuOpen}
-        aria-label={t("chat.rooms")}
+        aria-label={t("chat.back")}
         onClick={() => store.menuOpen.value = !menuOpen}
       >
-        ☰
+        ‹
       </button>
       {current && (
         <Avatar

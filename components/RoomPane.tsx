@@ -65,6 +65,7 @@ export default function RoomPane({ user, store, client, names, onLeave }: RoomPa
               key={current.id}
               client={client}
               roomId={current.id}
+              roomName={`${sigil}${current.name}`}
               authorOf={(id, username) => {
                 const known = names.profileOf(id, username);
                 return { name: known?.displayName ?? username, avatarUrl: known?.avatarUrl };

@@ -3,6 +3,7 @@ import type { ChatStore } from "../client/chat_store.ts";
 import type { ProfileCache } from "../client/profile_cache.ts";
 import type { PublicProfile, PublicUser } from "../lib/common/api_types.ts";
 import type { Locale } from "../lib/common/i18n/locale.ts";
+import type { Theme } from "../lib/common/theme.ts";
 import { showText } from "../lib/common/i18n/translate.ts";
 import Avatar from "./Avatar.tsx";
 import ConnectionStatus from "./ConnectionStatus.tsx";
@@ -11,6 +12,7 @@ import DiscoverList from "./DiscoverList.tsx";
 import FriendList from "./FriendList.tsx";
 import NewRoomForm from "./NewRoomForm.tsx";
 import ProfileEditor from "./ProfileEditor.tsx";
+import ThemePicker from "./ThemePicker.tsx";
 import { useI18n } from "./i18n_context.ts";
 
 /** Props of {@linkcode Sidebar}. */
@@ -19,6 +21,8 @@ export interface SidebarProps {
   user: PublicUser;
   /** The UI language saved in the user's profile (null: the browser's). */
   savedLocale: Locale | null;
+  /** The colour theme the page was rendered with. */
+  theme: Theme;
   /** The island's state. */
   store: ChatStore;
   /** The connection: its status, unread counts, newest messages and online flags. */
@@ -35,7 +39,8 @@ export interface SidebarProps {
 
 /**
  * The chat's sidebar (a drawer on narrow screens): the user's name opening the profile
- * editor, the connection status, the conversations, Discover, friends and the New room form.
+ * editor, the connection status, a New room button (its dialog), the conversations, Discover
+ * and friends.
  */
 export default function Sidebar(props: SidebarProps) {
   const { user, store, client, names } = props;
@@ -45,20 +50,61 @@ export default function Sidebar(props: SidebarProps) {
   const shownId = store.shownId.value;
   const error = store.sidebarError.value;
   return (
-    <aside class="sidebar" id="chat-sidebar">
-      <div class="sidebar-top">
-        <button
-          type="button"
-          class="sidebar-user link-button"
-          title={t("chat.editProfile", { name: user.name })}
-          data-testid="edit-profile"
-          onClick={() => store.editingProfile.value = !editing}
-        >
-          <Avatar id={profile.id} name={profile.displayName} url={profile.avatarUrl} small />
-          {profile.displayName}
-        </button>
-        <ConnectionStatus status={client.status} onRetry={() => client.reconnectNow()} />
-      </div>
+    <>
+      <aside class="sidebar" id="chat-sidebar">
+        <div class="sidebar-top">
+          <button
+            type="button"
+            class="sidebar-user link-button"
+            title={t("chat.editProfile", { name: user.name })}
+            data-testid="edit-profile"
+            onClick={() => store.editingProfile.value = !editing}
+          >
+            <Avatar id={profile.id} name={profile.displayName} url={profile.avatarUrl} small />
+            {profile.displayName}
+          </button>
+          <ConnectionStatus status={client.status} onRetry={() => client.reconnectNow()} />
+          <button
+            type="button"
+            class="button small new-room-open"
+            data-testid="new-room-open"
+            onClick={() => store.newRoomOpen.value = true}
+          >
+            <span aria-hidden="true">+</span> {t("newRoom.heading")}
+          </button>
+        </div>
+        <nav class="room-lists" aria-label={t("chat.rooms")}>
+          <ConversationList
+            conversations={store.conversations.value}
+            userId={user.id}
+            selected={shownId}
+            unreadOf={(id) => client.room(id).unread.value}
+            newestOf={(id) => client.room(id).list.value.at(-1)}
+            isOnline={(id) => client.isOnline(id)}
+            nameOf={(id, username) => names.nameOf(id, username)}
+            onSelect={(id) => store.select(id)}
+            hasMore={store.conversationsCursor.value !== undefined}
+            loading={store.loadingMore.value}
+            onLoadMore={() => void store.loadMoreConversations()}
+          />
+          <DiscoverList
+            rooms={store.discover.value}
+            hasMore={store.discoverCursor.value !== undefined}
+            loading={store.loadingDiscover.value}
+            onMore={() => void store.loadMoreDiscover()}
+            onJoin={props.onJoin}
+            joining={store.joining.value}
+          />
+          {error !== null && <p class="error" role="alert">{showText(t, error)}</p>}
+        </nav>
+        <FriendList
+          lists={store.friends.value}
+          onChanged={() => void store.refreshFriends()}
+          onMessage={props.onMessage}
+          isOnline={(id) => client.isOnline(id)}
+        />
+        <ThemePicker initial={props.theme} />
+      </aside>
       {editing && (
         <ProfileEditor
           profile={profile}
@@ -67,37 +113,15 @@ export default function Sidebar(props: SidebarProps) {
           onClose={() => store.editingProfile.value = false}
         />
       )}
-      <nav class="room-lists" aria-label={t("chat.rooms")}>
-        <ConversationList
-          conversations={store.conversations.value}
-          userId={user.id}
-          selected={shownId}
-          unreadOf={(id) => client.room(id).unread.value}
-          newestOf={(id) => client.room(id).list.value.at(-1)}
-          isOnline={(id) => client.isOnline(id)}
-          nameOf={(id, username) => names.nameOf(id, username)}
-          onSelect={(id) => store.select(id)}
-          hasMore={store.conversationsCursor.value !== undefined}
-          loading={store.loadingMore.value}
-          onLoadMore={() => void store.loadMoreConversations()}
+      {store.newRoomOpen.value && (
+        <NewRoomForm
+          onCreate={async (name, topic, visibility) => {
+            await props.onCreate(name, topic, visibility);
+            store.newRoomOpen.value = false;
+          }}
+          onClose={() => store.newRoomOpen.value = false}
         />
-        <DiscoverList
-          rooms={store.discover.value}
-          hasMore={store.discoverCursor.value !== undefined}
-          loading={store.loadingDiscover.value}
-          onMore={() => void store.loadMoreDiscover()}
-          onJoin={props.onJoin}
-          joining={store.joining.value}
-        />
-        {error !== null && <p class="error" role="alert">{showText(t, error)}</p>}
-      </nav>
-      <FriendList
-        lists={store.friends.value}
-        onChanged={() => void store.refreshFriends()}
-        onMessage={props.onMessage}
-        isOnline={(id) => client.isOnline(id)}
-      />
-      <NewRoomForm onCreate={props.onCreate} />
-    </aside>
+      )}
+    </>
   );
 }

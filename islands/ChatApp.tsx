@@ -1,13 +1,15 @@
 import { effect, untracked } from "@preact/signals";
-import { useEffect, useMemo } from "preact/hooks";
+import { useEffect, useMemo, useState } from "preact/hooks";
 import type { PublicProfile, PublicUser, RoomSummary } from "../lib/common/api_types.ts";
 import type { Locale } from "../lib/common/i18n/locale.ts";
+import type { Theme } from "../lib/common/theme.ts";
 import { type Catalogue, createTranslator } from "../lib/common/i18n/translate.ts";
 import { ChatClient } from "../client/chat_client.ts";
 import { ChatStore, type ChatStoreInit } from "../client/chat_store.ts";
 import { findUser } from "../client/friends_api.ts";
 import { ProfileCache } from "../client/profile_cache.ts";
 import { roomFromHash, roomHash } from "../client/room_hash.ts";
+import ConfirmDialog from "../components/ConfirmDialog.tsx";
 import { I18nContext } from "../components/i18n_context.ts";
 import RoomPane from "../components/RoomPane.tsx";
 import Sidebar from "../components/Sidebar.tsx";
@@ -27,6 +29,8 @@ export interface ChatAppProps extends ChatStoreInit {
   catalogue: Catalogue;
   /** The language saved in the user's profile; null: the browser's (for the profile editor). */
   savedLocale: Locale | null;
+  /** The colour theme the page was rendered with (for the theme picker). */
+  theme: Theme;
 }
 
 /**
@@ -145,22 +149,39 @@ export default function ChatApp(props: ChatAppProps) {
     if (dm) showInLink(dm.id);
   };
 
+  const [leaving, setLeaving] = useState<RoomSummary | null>(null);
   const leave = async (room: RoomSummary) => {
+    setLeaving(null);
     const unsent = client.outbox.forRoom(room.id);
-    const question = t("chat.unsentConfirm", { count: unsent.length, room: room.name });
-    if (unsent.length > 0 && !confirm(question)) return;
     if (!await store.leaveRoom(room.id)) return;
     for (const entry of unsent) client.discard(entry.clientId);
+    // The next conversation is shown (the store's fallback), with no room in the link.
     history.replaceState(null, "", location.pathname + location.search);
   };
 
   const menuOpen = store.menuOpen.value;
+  useEffect(() => {
+    if (!menuOpen) return;
+    // Escape closes the drawer as it closes a dialog; focus goes back to its toggle.
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key !== "Escape" || event.defaultPrevented) return;
+      if (document.querySelector("dialog[open]")) return;
+      store.menuOpen.value = false;
+      document.querySelector<HTMLElement>(".menu-toggle")?.focus();
+    };
+    addEventListener("keydown", onKey);
+    return () => removeEventListener("keydown", onKey);
+  }, [menuOpen, store]);
+
+  const unsent = leaving ? client.outbox.forRoom(leaving.id).length : 0;
   return (
     <I18nContext.Provider value={i18n}>
+      <h1 class="visually-hidden">{t("chat.heading")}</h1>
       <div class={menuOpen ? "chat-app menu-open" : "chat-app"}>
         <Sidebar
           user={user}
           savedLocale={props.savedLocale}
+          theme={props.theme}
           store={store}
           client={client}
           names={names}
@@ -176,8 +197,26 @@ export default function ChatApp(props: ChatAppProps) {
             onClick={() => store.menuOpen.value = false}
           />
         )}
-        <RoomPane user={user} store={store} client={client} names={names} onLeave={leave} />
+        <RoomPane
+          user={user}
+          store={store}
+          client={client}
+          names={names}
+          onLeave={(room) => setLeaving(room)}
+        />
       </div>
+      {leaving && (
+        <ConfirmDialog
+          title={t("chat.leaveQuestion", { room: leaving.name })}
+          message={unsent > 0
+            ? t("chat.unsentConfirm", { count: unsent, room: leaving.name })
+            : t("chat.leaveNote")}
+          confirmLabel={t("room.leave")}
+          danger
+          onCancel={() => setLeaving(null)}
+          onConfirm={() => void leave(leaving)}
+        />
+      )}
     </I18nContext.Provider>
   );
 }

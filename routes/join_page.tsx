@@ -17,15 +17,24 @@ import type { Locale } from "../lib/common/i18n/locale.ts";
 import type { AppEnv } from "../lib/server/app_env.ts";
 import { LINK_REFUSED } from "../lib/rooms/invite_links.ts";
 import type { Services } from "../lib/server/services.ts";
+import type { Theme } from "../lib/common/theme.ts";
+import { themeOf } from "../lib/server/theme_cookie.ts";
 
 /** Join-page routes, to mount at `/join`. */
 export function joinPageRoutes(services: Pick<Services, "assets" | "inviteLinks">): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
-  const page = (locale: Locale, token: string, roomName: string | null, refused = LINK_REFUSED) =>
+  const page = (
+    locale: Locale,
+    theme: Theme,
+    token: string,
+    roomName: string | null,
+    refused = LINK_REFUSED,
+  ) =>
     new Response(
       "<!doctype html>" + renderToString(
         <Layout
           locale={locale}
+          theme={theme}
           title={translator(locale)("join.title")}
           stylesUrl={services.assets.url("styles.css")}
         >
@@ -54,14 +63,14 @@ export function joinPageRoutes(services: Pick<Services, "assets" | "inviteLinks"
     const token = c.req.param("token");
     if (!c.var.user) return c.redirect(toLogin(token));
     const room = await services.inviteLinks.peek(c.var.user.id, token);
-    return page(c.var.locale, token, room?.name ?? null);
+    return page(c.var.locale, themeOf(c), token, room?.name ?? null);
   });
 
   app.post("/:token", async (c) => {
     const token = c.req.param("token");
     if (!c.var.user) return c.redirect(toLogin(token), 303);
     const result = await services.inviteLinks.accept(c.var.user.id, token);
-    if (!result.ok) return page(c.var.locale, token, null, result);
+    if (!result.ok) return page(c.var.locale, themeOf(c), token, null, result);
     return c.redirect(`/${roomHash(result.room.id)}`, 303);
   });
 

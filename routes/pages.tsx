@@ -23,6 +23,8 @@ import type { SignedIn } from "../lib/accounts/auth_service.ts";
 import type { Refusal, RefusalStatus } from "../lib/common/refusal.ts";
 import { clientAddress } from "../lib/server/client_address.ts";
 import { localPath } from "../lib/server/local_path.ts";
+import { themeOf } from "../lib/server/theme_cookie.ts";
+import type { Theme } from "../lib/common/theme.ts";
 import { clearSessionCookie, setSessionCookie } from "../lib/server/middleware/session.ts";
 import type { Services } from "../lib/server/services.ts";
 
@@ -42,6 +44,7 @@ export function pageRoutes(
     });
   const authPage = (
     locale: Locale,
+    theme: Theme,
     mode: "login" | "register",
     next: string,
     refusal?: Refusal,
@@ -50,6 +53,7 @@ export function pageRoutes(
     html(
       <Layout
         locale={locale}
+        theme={theme}
         title={translator(locale)(mode === "login" ? "auth.loginTitle" : "auth.registerTitle")}
         stylesUrl={services.assets.url("styles.css")}
       >
@@ -76,9 +80,11 @@ export function pageRoutes(
     ]);
     if (!profile) return c.redirect("/login");
     const locale = c.var.locale;
+    const theme = themeOf(c);
     return html(
       <Layout
         locale={locale}
+        theme={theme}
         stylesUrl={services.assets.url("styles.css")}
         scriptUrl={services.assets.url("islands.js")}
         user={user}
@@ -96,6 +102,7 @@ export function pageRoutes(
             locale,
             catalogue: CATALOGUES[locale],
             savedLocale,
+            theme,
           }}
         />
       </Layout>,
@@ -105,7 +112,7 @@ export function pageRoutes(
   for (const mode of ["login", "register"] as const) {
     app.get(`/${mode}`, (c) => {
       const next = localPath(c.req.query("next"));
-      return c.var.user ? c.redirect(next) : authPage(c.var.locale, mode, next);
+      return c.var.user ? c.redirect(next) : authPage(c.var.locale, themeOf(c), mode, next);
     });
     app.post(`/${mode}`, async (c) => {
       const form = await c.req.parseBody();
@@ -115,7 +122,7 @@ export function pageRoutes(
       const result: SignedIn | Refusal = mode === "login"
         ? await services.auth.login(username, password, clientAddress(c))
         : await services.auth.register(username, password);
-      if (!result.ok) return authPage(c.var.locale, mode, next, result, username);
+      if (!result.ok) return authPage(c.var.locale, themeOf(c), mode, next, result, username);
       setSessionCookie(c, result.token, result.session);
       return c.redirect(next, 303);
     });

@@ -94,6 +94,8 @@ Deno.test("an avatar cropped and uploaded in the browser shows next to the autho
       assert.deepEqual(await imageState(image), { src: second, width: 256 })
     );
 
+    await alice.page.keyboard.press("Escape"); // the profile dialog is modal: close it first
+    await alice.page.getByTestId("profile-dialog").waitFor({ state: "detached" });
     await alice.page.getByTestId("room-settings-toggle").click();
     await pickAndSave(alice.page, "room-settings", encodePng(32, 32, () => [30, 160, 90]));
     const header = bob.page.locator(".room-header").getByTestId("avatar-image");

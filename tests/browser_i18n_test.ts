@@ -40,9 +40,10 @@ Deno.test("a browser preferring Chinese gets a Chinese chat; a language saved in
     await screenshot(page, "i18n-zh-desktop");
     await page.setViewportSize({ width: 375, height: 812 });
     await screenshot(page, "i18n-zh-phone");
-    await page.getByRole("button", { name: zhCN["chat.rooms"], exact: true }).click();
+    await page.getByRole("button", { name: zhCN["chat.back"], exact: true }).click();
     await screenshot(page, "i18n-zh-phone-drawer");
-    await page.getByRole("button", { name: zhCN["chat.closeRoomList"] }).dispatchEvent("click");
+    await page.keyboard.press("Escape"); // closes the conversation list on a phone
+    await page.locator("#chat-sidebar").waitFor({ state: "hidden" });
     await page.setViewportSize({ width: 1440, height: 900 });
 
     await page.getByTestId("edit-profile").click();

@@ -26,6 +26,7 @@ Deno.test("an owner invites by link, mutes and then kicks a member, all through 
     await registerThroughForm(owner.page, server.url, "owner");
     await registerThroughForm(guest.page, server.url, "guest");
 
+    await owner.page.getByTestId("new-room-open").click();
     await owner.page.getByTestId("new-room-name").fill("hideout");
     await owner.page.getByTestId("new-room-visibility").selectOption("private");
     await owner.page.getByTestId("create-room").click();

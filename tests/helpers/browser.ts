@@ -81,6 +81,8 @@ export interface OpenPageOptions {
   locale?: string;
   /** Window size; default 1100×720. */
   viewport?: { width: number; height: number };
+  /** The system's colour scheme the page sees (`prefers-color-scheme`); default light. */
+  colorScheme?: "light" | "dark";
 }
 
 /** Opens a fresh context (a separate "browser profile") and a page in it. */
@@ -88,6 +90,7 @@ export async function openPage(browser: Browser, options: OpenPageOptions = {}):
   const context = await browser.newContext({
     viewport: options.viewport ?? { width: 1100, height: 720 },
     locale: options.locale ?? "en-US",
+    colorScheme: options.colorScheme ?? "light",
   });
   context.setDefaultTimeout(ACTION_TIMEOUT_MS);
   const page = await context.newPage();
@@ -171,7 +174,7 @@ export async function registerThroughForm(
 }
 
 /**
- * Creates a room through the sidebar's New room form and waits until it is shown.
+ * Creates a room through the sidebar's New room dialog and waits until it is shown.
  *
  * @returns The new room's id, read from `location.hash`.
  */
@@ -180,6 +183,7 @@ export async function createRoomThroughForm(
   name: string,
   topic = "",
 ): Promise<string> {
+  await page.getByTestId("new-room-open").click();
   await page.getByTestId("new-room-name").fill(name);
   await page.getByTestId("new-room-topic").fill(topic);
   await page.getByTestId("create-room").click();

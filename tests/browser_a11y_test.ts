@@ -1,0 +1,101 @@
+/**
+ * axe-core on every page and dialog, in both languages and both colour schemes: fails on any
+ * serious or critical violation (contrast, names, labels, landmarks…), printing them.
+ */
+import assert from "node:assert/strict";
+import type { Page } from "playwright-core";
+import { assertAccessible } from "./helpers/axe.ts";
+import {
+  createRoomThroughForm,
+  eventually,
+  screenshot,
+  sendThroughComposer,
+  TEST_PASSWORD,
+  waitForConnection,
+  withBrowserChat,
+} from "./helpers/browser.ts";
+
+const LOCALES = ["en-US", "zh-CN"] as const;
+const SCHEMES = ["light", "dark"] as const;
+
+/** Signs up through the form, whatever the page's language. */
+async function register(page: Page, url: string, username: string): Promise<void> {
+  await page.goto(`${url}/register`);
+  await page.locator("input[name=username]").fill(username);
+  await page.locator("input[name=password]").fill(TEST_PASSWORD);
+  await page.locator("button[type=submit]").click();
+  await page.waitForURL(`${url}/`);
+  await waitForConnection(page, "online");
+}
+
+/** Closes the topmost open dialog with Escape and waits until it is gone. */
+async function escape(page: Page): Promise<void> {
+  const open = page.locator("dialog[open]");
+  const before = await open.count();
+  await page.keyboard.press("Escape");
+  await eventually(async () => assert.equal(await open.count(), before - 1));
+}
+
+for (const locale of LOCALES) {
+  for (const colorScheme of SCHEMES) {
+    Deno.test(`every page and dialog passes axe (serious, critical) in ${locale}, ${colorScheme}`, () =>
+      withBrowserChat(async (chat) => {
+        const { page, context } = await chat.open({
+          locale,
+          colorScheme,
+          viewport: { width: 1440, height: 900 },
+        });
+        await context.grantPermissions(["clipboard-read", "clipboard-write"]);
+        const name = `${locale}-${colorScheme}`;
+        const check = (where: string) => assertAccessible(page, `${where} (${name})`);
+
+        await page.goto(`${chat.url}/login`);
+        await check("the login page");
+        await page.goto(`${chat.url}/register`);
+        await check("the register page");
+        await register(page, chat.url, `a11y_${locale.slice(0, 2)}_${colorScheme}`);
+        await check("the chat page with no room");
+
+        await createRoomThroughForm(page, "lobby", "a topic");
+        await sendThroughComposer(page, "hello there");
+        await check("the chat page with a room open");
+        await screenshot(page, `a11y-chat-${name}`);
+
+        await page.getByTestId("new-room-open").click();
+        await check("the New room dialog");
+        await escape(page);
+
+        await page.getByTestId("room-settings-toggle").click();
+        await page.getByTestId("create-link").click();
+        await page.getByTestId("invite-link").waitFor();
+        await page.getByTestId("copy-link").click();
+        await page.locator("[data-testid=copy-link][data-state=copied]").waitFor();
+        await check("the room settings dialog with an invite link");
+        await screenshot(page, `a11y-settings-${name}`);
+        const link = await page.getByTestId("invite-link").inputValue();
+        await page.getByTestId("delete-room").click();
+        await check("the delete confirmation");
+        await escape(page);
+        await escape(page);
+
+        await page.getByTestId("edit-profile").click();
+        await check("the profile dialog");
+        await escape(page);
+
+        await page.getByTestId("leave-room").click();
+        await check("the leave confirmation");
+        await screenshot(page, `a11y-leave-${name}`);
+        await escape(page);
+
+        await page.setViewportSize({ width: 375, height: 812 });
+        await check("the chat on a phone");
+        await screenshot(page, `a11y-phone-${name}`);
+        await page.locator(".menu-toggle").click();
+        await check("the conversation list on a phone");
+        await screenshot(page, `a11y-phone-list-${name}`);
+
+        await page.goto(link);
+        await check("the join page");
+      }));
+  }
+}
