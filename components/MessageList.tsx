@@ -117,6 +117,18 @@ export default function MessageList(
     }
   });
 
+  useLayoutEffect(() => {
+    const element = scroller.current;
+    if (!element) return;
+    // A shorter pane (an on-screen keyboard, a rotated phone) keeps the newest message in
+    // view when it was in view before.
+    const observer = new ResizeObserver(() => {
+      if (snapshot.current.atBottom) element.scrollTop = element.scrollHeight;
+    });
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, []);
+
   const onScroll = () => {
     const element = scroller.current;
     if (!element) return;
