@@ -1,5 +1,5 @@
 import type { ComponentChildren } from "preact";
-import { useEffect, useId, useRef } from "preact/hooks";
+import { useId, useLayoutEffect, useRef } from "preact/hooks";
 import { useI18n } from "./i18n_context.ts";
 
 /** Props of {@linkcode Dialog}. */
@@ -33,7 +33,11 @@ export default function Dialog(
   const closeRef = useRef(onClose);
   closeRef.current = onClose;
 
-  useEffect(() => {
+  // A layout effect, not useEffect: Preact 11 runs a passive effect's cleanup on unmount only
+  // after the next paint, so focus sat on <body> for a frame (longer on a busy page) between
+  // the dialog leaving the page and the opener getting focus back. A layout cleanup runs in
+  // the same commit that removes the dialog.
+  useLayoutEffect(() => {
     const dialog = ref.current;
     if (!dialog) return;
     const opener = document.activeElement;

@@ -45,7 +45,11 @@ const inView = (locator: Locator) =>
     return box.top >= 0 && box.bottom <= innerHeight && box.height > 0;
   });
 
-/** Opens a dialog with `opener`, checks focus moved into it, closes it with Escape. */
+/**
+ * Opens a dialog with `opener`, checks focus moved into it, closes it with Escape, and checks
+ * focus is back on the opener at the very moment the dialog leaves the page (read by a
+ * MutationObserver in the page), not some frames later.
+ */
 async function escapeReturnsFocus(page: Page, opener: Locator, testId: string): Promise<void> {
   await opener.click();
   const dialog = page.locator(`dialog[open][data-testid=${testId}]`);
@@ -55,9 +59,24 @@ async function escapeReturnsFocus(page: Page, opener: Locator, testId: string): 
     true,
     `focus is inside ${testId}`,
   );
+  // Not awaited here: the page keeps the promise, which settles when the dialog is removed.
+  await dialog.evaluate((element) => {
+    (globalThis as { focusAtRemoval?: Promise<string> }).focusAtRemoval = new Promise((resolve) => {
+      new MutationObserver((_, observer) => {
+        if (element.isConnected) return;
+        observer.disconnect();
+        const focused = document.activeElement;
+        resolve(focused?.getAttribute("data-testid") ?? focused?.tagName ?? "none");
+      }).observe(document.body, { childList: true, subtree: true });
+    });
+  });
   await page.keyboard.press("Escape");
-  await dialog.waitFor({ state: "detached" });
-  assert.equal(await focused(opener), true, `focus returned to the opener of ${testId}`);
+  assert.equal(
+    await page.evaluate(() => (globalThis as { focusAtRemoval?: Promise<string> }).focusAtRemoval),
+    await opener.getAttribute("data-testid"),
+    `focus returned to the opener of ${testId} as it closed`,
+  );
+  assert.equal(await focused(opener), true, `focus stays on the opener of ${testId}`);
 }
 
 for (const locale of ["en-US", "zh-CN"] as const) {
