@@ -38,6 +38,7 @@ export function withNewest(conversation: Conversation, newest?: ChatMessage): Co
     author: newest.author,
     from: newest.from,
     preview: [...newest.text].slice(0, PREVIEW_CHARS).join(""),
+    ...(newest.event ? { event: newest.event } : {}),
   };
   return { ...conversation, last, activity: Math.max(conversation.activity, newest.at) };
 }

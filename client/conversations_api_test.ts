@@ -31,6 +31,25 @@ Deno.test("withNewest() takes a newer live message as the preview and the activi
   });
 });
 
+Deno.test("withNewest() previews a live system message with its event", () => {
+  const event = { type: "left", user: "bob" } as const;
+  const system: ChatMessage = {
+    ...message(4, 500, "bob left"),
+    from: "system",
+    author: "system",
+    kind: "system",
+    event,
+  };
+  assert.deepEqual(withNewest(group("r", 100, 3), system).last, {
+    seq: 4,
+    at: 500,
+    author: "system",
+    from: "system",
+    preview: "bob left",
+    event,
+  });
+});
+
 Deno.test("withNewest() keeps the listed summary when the live message is not newer", () => {
   const listed = group("r", 100, 3);
   assert.equal(withNewest(listed, message(3, 900)), listed);

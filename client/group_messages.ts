@@ -1,5 +1,5 @@
 import type { PublicUser } from "../lib/common/api_types.ts";
-import type { ChatMessage } from "../lib/common/protocol.ts";
+import type { ChatMessage, RoomEvent } from "../lib/common/protocol.ts";
 import type { OutboxEntry } from "./outbox.ts";
 
 /** How an own message is doing: in the outbox, acknowledged, or refused. */
@@ -14,6 +14,8 @@ export interface DisplayMessage {
   /** `clientId` of an outbox entry. */
   clientId?: string;
   text: string;
+  /** What a system message tells, as received (see `ChatMessage.event`). */
+  event?: RoomEvent;
   at: number;
   /** Delivery status, for own messages only. */
   status?: DeliveryStatus;
@@ -60,11 +62,12 @@ export function groupMessages(
   };
   for (const message of messages) {
     const own = message.from === user.id;
-    const { seq, text, at } = message;
+    const { seq, text, at, event } = message;
     add(message.from, message.author, {
       key: `m${seq}`,
       seq,
       text,
+      ...(event !== undefined ? { event } : {}),
       at,
       ...(own ? { status: "sent" as const } : {}),
     });

@@ -7,6 +7,8 @@ import Avatar from "./Avatar.tsx";
 import LoadMore from "./LoadMore.tsx";
 import PresenceDot from "./PresenceDot.tsx";
 import { useI18n } from "./i18n_context.ts";
+import { showText } from "../lib/common/i18n/translate.ts";
+import { systemMessageText } from "../lib/common/room_event_text.ts";
 
 /** Props of {@linkcode ConversationList}. */
 export interface ConversationListProps {
@@ -82,12 +84,17 @@ export default function ConversationList(props: ConversationListProps) {
                       </span>
                       {last && (
                         <span class="conversation-preview" data-testid="conversation-preview">
-                          {last.from === SYSTEM_SENDER ? last.preview : t("conversations.preview", {
-                            author: last.from === userId
-                              ? t("conversations.you")
-                              : nameOf(last.from, last.author),
-                            text: last.preview,
-                          })}
+                          {last.from === SYSTEM_SENDER
+                            ? showText(
+                              t,
+                              systemMessageText({ text: last.preview, event: last.event }),
+                            )
+                            : t("conversations.preview", {
+                              author: last.from === userId
+                                ? t("conversations.you")
+                                : nameOf(last.from, last.author),
+                              text: last.preview,
+                            })}
                         </span>
                       )}
                     </span>

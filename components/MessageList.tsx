@@ -5,6 +5,7 @@ import { formatFullDate, formatTime } from "../client/format_time.ts";
 import { type DisplayMessage, groupMessages, type MessageGroup } from "../client/group_messages.ts";
 import { SYSTEM_SENDER } from "../lib/common/protocol.ts";
 import { showText } from "../lib/common/i18n/translate.ts";
+import { systemMessageText } from "../lib/common/room_event_text.ts";
 import Avatar from "./Avatar.tsx";
 import { useI18n } from "./i18n_context.ts";
 
@@ -217,12 +218,13 @@ function Group({ group, author, client, latestOwn }: GroupProps) {
   const { t } = useI18n();
   const first = group.messages[0];
   if (group.from === SYSTEM_SENDER) {
-    // Room events (joins, kicks, renames…): centred and muted, not shown as anyone's message.
+    // Room events (joins, kicks, renames…): centred and muted, not shown as anyone's message,
+    // in the reader's language when the message carries its event.
     return (
       <>
         {group.messages.map((message) => (
           <li key={message.key} class="system-message" data-testid="system-message">
-            <span>{message.text}</span> <Time at={message.at} />
+            <span>{showText(t, systemMessageText(message))}</span> <Time at={message.at} />
           </li>
         ))}
       </>

@@ -71,7 +71,9 @@ export function roomRoutes(
     const joined = await services.rooms.join(user.id, c.req.param("id"));
     if (!joined.ok) return refusalResponse(c, joined);
     // Only a new membership is news; joining again changes nothing and says nothing.
-    if (joined.added) await services.postSystemMessage(joined.room.id, `${user.name} joined`);
+    if (joined.added) {
+      await services.postSystemMessage(joined.room.id, { type: "joined", user: user.name });
+    }
     return c.json({ room: joined.room });
   });
 

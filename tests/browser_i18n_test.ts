@@ -4,6 +4,7 @@ import { en } from "../lib/common/i18n/en.ts";
 import { zhCN } from "../lib/common/i18n/zh_cn.ts";
 import {
   createRoomThroughForm,
+  joinFromDiscover,
   messageTexts,
   registerThroughForm,
   screenshot,
@@ -14,6 +15,12 @@ import {
 } from "./helpers/browser.ts";
 
 const lang = (page: Page) => page.locator("html").getAttribute("lang");
+const systemTexts = (page: Page) =>
+  page.getByTestId("system-message").locator("span").allTextContents();
+const preview = (page: Page, room: string) =>
+  page.locator(`[data-testid=room-item][data-room-id="${room}"]`).getByTestId(
+    "conversation-preview",
+  );
 const sendButton = (page: Page) => page.locator(".composer button[type=submit]");
 
 Deno.test("a browser preferring Chinese gets a Chinese chat; a language saved in the profile outlasts reloads", () =>
@@ -100,4 +107,41 @@ Deno.test("the server's refusals reach a Chinese reader in Chinese, on a form pa
     await page.getByTestId("friend-search-submit").click();
     await page.locator(".error[role=alert]").getByText(zhCN["refusal.noSuchUser"], { exact: true })
       .waitFor();
+  }));
+
+Deno.test("readers of one room see its system messages in their own language, live and after a reload", () =>
+  withBrowserChat(async (chat) => {
+    const zh = (await chat.open({ locale: "zh-CN" })).page;
+    await zh.goto(`${chat.url}/register`);
+    await zh.getByLabel(zhCN["auth.username"]).fill("xiaoming");
+    await zh.getByLabel(zhCN["auth.password"]).fill(TEST_PASSWORD);
+    await zh.getByRole("button", { name: zhCN["auth.signUp"] }).click();
+    await waitForConnection(zh, "online");
+    const room = await createRoomThroughForm(zh, "lobby");
+    const en = (await chat.open()).page;
+    await registerThroughForm(en, chat.url, "alice");
+    assert.equal(await joinFromDiscover(en, "lobby"), room);
+
+    await zh.getByTestId("system-message").getByText("alice 加入了房间", { exact: true }).waitFor();
+    await en.getByTestId("system-message").getByText("alice joined", { exact: true }).waitFor();
+
+    await zh.getByTestId("room-settings-toggle").click();
+    await zh.getByTestId("settings-name").fill("大厅");
+    await zh.getByTestId("settings-save").click();
+    const zhTexts = ["alice 加入了房间", "xiaoming 将房间重命名为“大厅”"];
+    const enTexts = ["alice joined", "xiaoming renamed the room to “大厅”"];
+    await zh.getByTestId("system-message").getByText(zhTexts[1]!, { exact: true }).waitFor();
+    await en.getByTestId("system-message").getByText(enTexts[1]!, { exact: true }).waitFor();
+    assert.deepEqual(await systemTexts(zh), zhTexts);
+    assert.deepEqual(await systemTexts(en), enTexts);
+    await preview(zh, room).getByText(zhTexts[1]!, { exact: true }).waitFor();
+    await preview(en, room).getByText(enTexts[1]!, { exact: true }).waitFor();
+
+    // From history and the conversation list as the server sends them, not the live frames.
+    await zh.reload();
+    await waitForConnection(zh, "online");
+    await preview(zh, room).getByText(zhTexts[1]!, { exact: true }).waitFor();
+    await zh.locator(`[data-testid=room-item][data-room-id="${room}"] a`).click();
+    await zh.getByTestId("system-message").getByText(zhTexts[1]!, { exact: true }).waitFor();
+    assert.deepEqual(await systemTexts(zh), zhTexts);
   }));

@@ -263,8 +263,14 @@ Deno.test("joining a public room from Discover writes one “X joined” system 
     assert.equal((await api(server.url, bob, "POST", `/api/rooms/${room}/join`)).status, 200);
     const live = await o.next("message", (f) => f.room === room);
     assert.deepEqual(
-      { seq: live.seq, kind: live.kind, from: live.from, text: live.text },
-      { seq: 1, kind: "system", from: "system", text: `${bob.name} joined` },
+      { seq: live.seq, kind: live.kind, from: live.from, text: live.text, event: live.event },
+      {
+        seq: 1,
+        kind: "system",
+        from: "system",
+        text: `${bob.name} joined`,
+        event: { type: "joined", user: bob.name },
+      },
     );
     assert.equal((await api(server.url, bob, "POST", `/api/rooms/${room}/join`)).status, 200);
     assert.equal((await api(server.url, eve, "POST", `/api/rooms/${hidden}/join`)).status, 404);
@@ -272,6 +278,7 @@ Deno.test("joining a public room from Discover writes one “X joined” system 
     for (const id of [room, hidden]) o.send({ type: "history", room: id, ref: `h-${id}` });
     const lobby = await o.next("history", (f) => f.ref === `h-${room}`);
     assert.deepEqual(lobby.messages.map((m) => m.text), [`${bob.name} joined`], "one message");
+    assert.deepEqual(lobby.messages[0]?.event, live.event, "history keeps the event");
     const secret = await o.next("history", (f) => f.ref === `h-${hidden}`);
     assert.deepEqual(secret.messages, [], "a refused join writes nothing");
     await o.close();

@@ -272,6 +272,29 @@ export function messageStoreConformance(
     assert.deepEqual(await store.lastMessages(["p"]), [summary]);
   });
 
+  test("append() keeps a system message's kind and event in the log and in its summary", async (store) => {
+    const event = { type: "renamed", by: "olga", name: "lounge" } as const;
+    const system: MessageDraft = {
+      room: "s",
+      from: "system",
+      author: "system",
+      clientId: "system-0001",
+      text: "olga renamed the room to “lounge”",
+      kind: "system",
+      event,
+    };
+    const results = await store.append([draft("s", "u1", "plain-0001"), system]);
+    const message = results[1]!.message;
+    assert.deepEqual([message.kind, message.event, message.text], ["system", event, system.text]);
+    assert.deepEqual(await store.after("s", 1, 10), [message]);
+    assert.deepEqual(await store.before("s", undefined, 1), [message]);
+    assert.deepEqual(await store.lastMessages(["s"]), [
+      { seq: 2, at: message.at, author: "system", from: "system", preview: system.text, event },
+    ]);
+    const [plain] = await store.after("s", 0, 1);
+    assert.ok(plain && !("event" in plain) && !("kind" in plain), "a user message has neither");
+  });
+
   test("lastMessages() matches head() for 150 rooms appended in one batch, read in one call", async (store) => {
     const drafts = Array.from(
       { length: 300 },

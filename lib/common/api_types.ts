@@ -6,6 +6,7 @@
  */
 import type { Role } from "./room_roles.ts";
 import type { Locale } from "./i18n/locale.ts";
+import type { RoomEvent } from "./protocol.ts";
 
 /** A user as other users and the client see them. */
 export interface PublicUser {
@@ -60,6 +61,11 @@ export interface LastMessage {
   from: string;
   /** The first {@linkcode PREVIEW_CHARS} code points of the text. */
   preview: string;
+  /**
+   * A system message's event, to preview in the reader's language (see `ChatMessage.event`);
+   * absent for user messages and for system messages stored before events.
+   */
+  event?: RoomEvent;
 }
 
 /** Longest {@linkcode LastMessage.preview}, in code points. */

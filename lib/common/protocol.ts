@@ -102,6 +102,60 @@ const CLIENT_FRAME_TYPES: ReadonlySet<string> = new Set<ClientFrameType>([
   "typing",
 ]);
 
+/** A username in a {@linkcode RoomEvent} (at the time of the event). */
+const EventUser = v.pipe(v.string(), v.minLength(1), v.maxLength(64));
+/** A room name or topic in a {@linkcode RoomEvent}. */
+const EventValue = v.pipe(
+  v.string(),
+  v.minLength(1),
+  v.check((text) => countChars(text) <= MAX_TEXT_CHARS, "value is too long"),
+);
+/** An event about `user`, made by nobody else (they joined or left). */
+const selfEvent = <T extends string>(type: T) =>
+  v.object({ type: v.literal(type), user: EventUser });
+/** An event about `user`, made by `by` (an owner or admin). */
+const memberEvent = <T extends string>(type: T) =>
+  v.object({ type: v.literal(type), user: EventUser, by: EventUser });
+/** A change to the room itself, made by `by`. */
+const roomChange = <T extends string>(type: T) =>
+  v.object({ type: v.literal(type), by: EventUser });
+
+const RoomEventSchema = v.variant("type", [
+  selfEvent("joined"),
+  selfEvent("joined_by_link"),
+  selfEvent("left"),
+  memberEvent("kicked"),
+  memberEvent("banned"),
+  memberEvent("added"),
+  memberEvent("owner_changed"),
+  v.object({ type: v.literal("renamed"), by: EventUser, name: EventValue }),
+  v.object({ type: v.literal("topic_set"), by: EventUser, topic: EventValue }),
+  roomChange("topic_cleared"),
+  roomChange("picture_changed"),
+  roomChange("picture_removed"),
+]);
+
+/**
+ * What a system message tells, told apart by `type`; names are usernames at the time of the
+ * event. Clients show it in the reader's language (the catalogue key is `system.<type>`).
+ * `owner_changed`: `by` made `user` the owner. `added`: `by` added `user` (an invite).
+ * `joined_by_link`: `user` joined with an invite link.
+ */
+export type RoomEvent = v.InferOutput<typeof RoomEventSchema>;
+/** The `type` of a {@linkcode RoomEvent}. */
+export type RoomEventType = RoomEvent["type"];
+
+/**
+ * Reads the `event` of a system message as received; `undefined` when it is absent or not a
+ * {@linkcode RoomEvent} this client knows (a type added later, a malformed value), in which
+ * case the message's `text` is what to show. Unknown fields are dropped.
+ */
+export function parseRoomEvent(value: unknown): RoomEvent | undefined {
+  if (value === undefined) return undefined;
+  const result = v.safeParse(RoomEventSchema, value);
+  return result.success ? result.output : undefined;
+}
+
 /** A stored chat message as every client sees it. */
 export interface ChatMessage {
   /** Room the message belongs to. */
@@ -114,7 +168,10 @@ export interface ChatMessage {
   from: string;
   /** Username of the sender at the time of sending. */
   author: string;
-  /** Message text as sent. */
+  /**
+   * Message text as sent. For a system message, the event in English ("bob joined"), kept
+   * for readers that do not know its `event`.
+   */
   text: string;
   /** Server time of storing, in milliseconds since the epoch. */
   at: number;
@@ -123,6 +180,12 @@ export interface ChatMessage {
    * `from` and `author` are then {@linkcode SYSTEM_SENDER}. Absent for user messages.
    */
   kind?: "system";
+  /**
+   * What a system message tells, to be shown in the reader's language (read it with
+   * {@linkcode parseRoomEvent}). Absent on user messages and on system messages stored
+   * before events were added: show their `text`.
+   */
+  event?: RoomEvent;
 }
 
 /** The reserved `from`/`author` of system messages; no account can have it (ids are 22 chars). */

@@ -8,7 +8,9 @@ import {
   MAX_FRAME_BYTES,
   MAX_TEXT_CHARS,
   parseClientFrame,
+  parseRoomEvent,
 } from "./protocol.ts";
+import { EVERY_ROOM_EVENT } from "./testing/every_room_event.ts";
 
 const ERROR_CODES: readonly ErrorCode[] = [
   "bad_frame",
@@ -337,3 +339,40 @@ function assertWellFormed(result: ReturnType<typeof parseClientFrame>): void {
   assert.equal(typeof result.error.message, "string");
   JSON.stringify(result.error);
 }
+
+Deno.test("parseRoomEvent() accepts every room event type, through JSON, unchanged", () => {
+  for (const event of EVERY_ROOM_EVENT) {
+    assert.deepEqual(parseRoomEvent(JSON.parse(JSON.stringify(event))), event);
+  }
+});
+
+Deno.test("parseRoomEvent() drops unknown fields of a known event", () => {
+  assert.deepEqual(parseRoomEvent({ type: "left", user: "bob", extra: 1 }), {
+    type: "left",
+    user: "bob",
+  });
+});
+
+Deno.test("parseRoomEvent() answers undefined for an absent, unknown or malformed event", () => {
+  const malformed: unknown[] = [
+    undefined,
+    null,
+    "joined",
+    ["joined", "bob"],
+    {},
+    { type: "pinned", by: "adam" },
+    { type: "joined" },
+    { type: "joined", user: "" },
+    { type: "joined", user: 7 },
+    { type: "kicked", user: "mia" },
+    { type: "owner_changed", by: "olga" },
+    { type: "renamed", by: "adam" },
+    { type: "renamed", by: "adam", name: "" },
+    { type: "topic_set", by: "adam", topic: "x".repeat(MAX_TEXT_CHARS + 1) },
+    { type: "picture_changed", by: "x".repeat(65) },
+    { type: "topic_cleared", by: null },
+  ];
+  for (const value of malformed) {
+    assert.equal(parseRoomEvent(value), undefined, JSON.stringify(value));
+  }
+});

@@ -6,7 +6,7 @@
  * @module
  */
 import type { LastMessage } from "../common/api_types.ts";
-import type { ChatMessage } from "../common/protocol.ts";
+import type { ChatMessage, RoomEvent } from "../common/protocol.ts";
 
 /** A message to append, before it has a seq and an id. */
 export interface MessageDraft {
@@ -20,6 +20,8 @@ export interface MessageDraft {
   text: string;
   /** `"system"` for a room event written by the server; see `ChatMessage.kind`. */
   kind?: "system";
+  /** What a system message tells; see `ChatMessage.event`. */
+  event?: RoomEvent;
 }
 
 /** What an append produced for one draft. */

@@ -223,7 +223,10 @@ export class KvMessageStore implements MessageStore {
   }
 }
 
-/** The stored summary of `message`: its text cut to {@linkcode PREVIEW_CHARS} code points. */
+/**
+ * The stored summary of `message`: its text cut to {@linkcode PREVIEW_CHARS} code points, and
+ * a system message's event.
+ */
 export function lastMessageOf(message: ChatMessage): LastMessage {
   let preview = "";
   let chars = 0;
@@ -231,7 +234,8 @@ export function lastMessageOf(message: ChatMessage): LastMessage {
     if (chars++ === PREVIEW_CHARS) break;
     preview += char;
   }
-  return { seq: message.seq, at: message.at, author: message.author, from: message.from, preview };
+  const { seq, at, author, from, event } = message;
+  return { seq, at, author, from, preview, ...(event ? { event } : {}) };
 }
 
 function clientIdKey(draft: MessageDraft): Deno.KvKey {
@@ -248,6 +252,7 @@ function messageOf(draft: MessageDraft, id: string, seq: number, at: number): Ch
     text: draft.text,
     at,
     ...(draft.kind ? { kind: draft.kind } : {}),
+    ...(draft.event ? { event: draft.event } : {}),
   };
 }
 
@@ -263,7 +268,9 @@ function chunkEnd(drafts: readonly MessageDraft[], start: number): number {
     // Upper bounds of the UTF-8 sizes, without encoding: the message and its idempotency
     // record, plus (for a room new to the commit) its head check, head and summary.
     const room = utf8Length(draft.room);
-    const size = 3 * (draft.text.length + draft.author.length) + 512 +
+    // A system message's event repeats its names, a room name or a topic: a few hundred bytes.
+    const event = draft.event ? 3 * JSON.stringify(draft.event).length : 0;
+    const size = 3 * (draft.text.length + draft.author.length) + event + 512 +
       (newRoom ? 3 * room + ROOM_OVERHEAD_BYTES : 0);
     // The message key, and the clientId key twice (set and checked).
     const clientIdKeySize = room + utf8Length(draft.from) + utf8Length(draft.clientId) + 24;

@@ -176,7 +176,7 @@ export class InviteLinks {
         setMembership(atomic, roomId, userId, { joinedAt: this.#clock.now(), role: "member" });
         return commit(atomic, async () => {
           const name = (await this.#kv.get<{ name: string }>(keys.user(userId))).value?.name;
-          await this.#post(roomId, `${name ?? "someone"} joined with an invite link`);
+          await this.#post(roomId, { type: "joined_by_link", user: name ?? "someone" });
           return { ok: true as const, room: summary(room.value) };
         });
       },

@@ -88,8 +88,8 @@ export class MemberModeration {
         if ((action === "kick" || action === "ban") && target.value) {
           this.#notices.removed(roomId, [targetId]);
           const [who, by] = await this.#notices.names(targetId, actorId);
-          const done = action === "kick" ? "kicked" : "banned";
-          await this.#notices.post(roomId, `${who} was ${done} by ${by}`);
+          const type = action === "kick" ? "kicked" : "banned";
+          await this.#notices.post(roomId, { type, user: who, by });
         }
         return { ok: true };
       });
@@ -114,7 +114,7 @@ export class MemberModeration {
       setMembership(atomic, roomId, targetId, { ...target.value, role: "owner" });
       return commit(atomic, async () => {
         const [who, by] = await this.#notices.names(targetId, actorId);
-        await this.#notices.post(roomId, `${by} made ${who} the owner`);
+        await this.#notices.post(roomId, { type: "owner_changed", user: who, by });
         return { ok: true };
       });
     });
@@ -147,7 +147,7 @@ export class MemberModeration {
       return commit(atomic, async () => {
         this.#notices.added(invitee.id, room.value!);
         const [by] = await this.#notices.names(actorId);
-        await this.#notices.post(roomId, `${invitee.name} was added by ${by}`);
+        await this.#notices.post(roomId, { type: "added", user: invitee.name, by });
         return { ok: true };
       });
     });

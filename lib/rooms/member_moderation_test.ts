@@ -25,7 +25,10 @@ Deno.test("MemberModeration.act() lets an admin kick a member: the membership go
       users: [mia.id],
       event: { kind: "room_removed", roomId: room },
     });
-    assert.deepEqual(services.posted.at(-1), { room, text: "mia was kicked by adam" });
+    assert.deepEqual(services.posted.at(-1), {
+      room,
+      event: { type: "kicked", user: "mia", by: "adam" },
+    });
     assert.deepEqual(await roster(services, olga, room), { olga: "owner", adam: "admin" });
   });
 });
@@ -148,7 +151,10 @@ Deno.test("MemberModeration.act() ban removes the member and keeps them out unti
     clock.advance(5_000);
     assert.deepEqual(await memberModeration.act(adam.id, room, mia.id, "ban"), { ok: true });
     assert.equal(await rooms.isMember(room, mia.id), false);
-    assert.deepEqual(services.posted.at(-1), { room, text: "mia was banned by adam" });
+    assert.deepEqual(services.posted.at(-1), {
+      room,
+      event: { type: "banned", user: "mia", by: "adam" },
+    });
     assertRefused(await rooms.join(mia.id, room), ...NO_SUCH_ROOM);
     const bans = await Array.fromAsync(
       kv.list<{ at: number; by: string }>({ prefix: keys.roomBans(room) }),
@@ -202,7 +208,10 @@ Deno.test("MemberModeration.invite() adds a friend of an admin at once and tells
     const notice = services.notices.at(-1)!;
     assert.deepEqual(notice.users, [fred.id]);
     assert.equal(notice.event.kind === "room_joined" && notice.event.room.id, room);
-    assert.deepEqual(services.posted.at(-1), { room, text: "fred was added by adam" });
+    assert.deepEqual(services.posted.at(-1), {
+      room,
+      event: { type: "added", user: "fred", by: "adam" },
+    });
     assertRefused(await memberModeration.invite(adam.id, room, fred.name), 409, "Already a member");
     assertRefused(await memberModeration.invite(eve.id, room, fred.name), ...NO_SUCH_ROOM);
   });
@@ -233,7 +242,10 @@ Deno.test("MemberModeration.transfer() makes a member the owner and the old owne
     assertRefused(await memberModeration.transfer(olga.id, room, eve.id), ...NO_SUCH_MEMBER);
     assertRefused(await memberModeration.transfer(eve.id, room, mia.id), ...NO_SUCH_ROOM);
     assert.deepEqual(await memberModeration.transfer(olga.id, room, mia.id), { ok: true });
-    assert.deepEqual(services.posted.at(-1), { room, text: "olga made mia the owner" });
+    assert.deepEqual(services.posted.at(-1), {
+      room,
+      event: { type: "owner_changed", user: "mia", by: "olga" },
+    });
     assert.deepEqual(await roster(services, mia, room), {
       olga: "admin",
       adam: "admin",

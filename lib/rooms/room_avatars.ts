@@ -49,7 +49,7 @@ export class RoomAvatars {
             atomic.set(keys.roomAvatar(roomId), { version, ...image } satisfies StoredAvatar);
           } else atomic.delete(keys.roomAvatar(roomId));
         },
-        events: [image ? "changed the room picture" : "removed the room picture"],
+        events: [{ type: image ? "picture_changed" : "picture_removed" }],
       };
     });
   }

@@ -13,7 +13,7 @@ import { commit, transact } from "../kv/kv_transaction.ts";
 import { membershipKey } from "./memberships.ts";
 import { indexPublicRoom } from "./public_rooms.ts";
 import { refuseUnlessManager } from "./room_access.ts";
-import type { RoomNotices } from "./room_notices.ts";
+import type { RoomChange, RoomNotices } from "./room_notices.ts";
 import type { Membership, RoomRecord } from "./room_record.ts";
 
 /** What {@linkcode RoomEdits.editRoom} commits for one change of a room's record. */
@@ -22,8 +22,8 @@ export interface RoomEdit {
   next: RoomRecord;
   /** Other writes of the same commit. */
   write?: (atomic: Deno.AtomicOperation) => void;
-  /** System messages to post, as "<actor> <event>". */
-  events: string[];
+  /** What to tell in system messages, each by the actor. */
+  events: RoomChange[];
 }
 
 /** Edits of group rooms' records, checked on the server. */
@@ -49,10 +49,12 @@ export class RoomEdits {
     if (problem) return problem;
     return await this.editRoom(actorId, roomId, (room) => {
       const next: RoomRecord = { ...room, name: name ?? room.name, topic: topic ?? room.topic };
-      const events: string[] = [];
-      if (next.name !== room.name) events.push(`renamed the room to “${next.name}”`);
+      const events: RoomChange[] = [];
+      if (next.name !== room.name) events.push({ type: "renamed", name: next.name });
       if (next.topic !== room.topic) {
-        events.push(next.topic ? `set the topic: ${next.topic}` : "cleared the topic");
+        events.push(
+          next.topic ? { type: "topic_set", topic: next.topic } : { type: "topic_cleared" },
+        );
       }
       return { next, events };
     });

@@ -14,8 +14,8 @@ Deno.test("RoomEdits.update() renames the room and sets its topic for managers, 
       { ok: true },
     );
     assert.deepEqual(services.posted.slice(posted), [
-      { room, text: "adam renamed the room to “lounge”" },
-      { room, text: "adam set the topic: tea" },
+      { room, event: { type: "renamed", by: "adam", name: "lounge" } },
+      { room, event: { type: "topic_set", by: "adam", topic: "tea" } },
     ]);
     const summary = await rooms.get(room);
     assert.deepEqual([summary?.name, summary?.topic], ["lounge", "tea"]);
@@ -23,7 +23,10 @@ Deno.test("RoomEdits.update() renames the room and sets its topic for managers, 
     assert.deepEqual(new Set(notice.users), new Set([olga.id, adam.id, mia.id]));
     assert.equal(notice.event.kind, "room_updated");
     assert.deepEqual(await roomEdits.update(olga.id, room, { topic: "" }), { ok: true });
-    assert.deepEqual(services.posted.at(-1), { room, text: "olga cleared the topic" });
+    assert.deepEqual(services.posted.at(-1), {
+      room,
+      event: { type: "topic_cleared", by: "olga" },
+    });
   });
 });
 

@@ -46,7 +46,7 @@ export class RoomLifecycle {
       return commit(deleteMembership(this.#kv.atomic().check(mine), roomId, userId), async () => {
         this.#notices.removed(roomId, [userId]);
         const [who] = await this.#notices.names(userId);
-        if (room.value) await this.#notices.post(roomId, `${who} left`);
+        if (room.value) await this.#notices.post(roomId, { type: "left", user: who });
         return { ok: true };
       });
     });

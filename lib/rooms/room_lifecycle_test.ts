@@ -15,7 +15,7 @@ Deno.test("RoomLifecycle.leave() refuses the owner and removes anyone else", asy
     );
     assert.deepEqual(await roomLifecycle.leave(mia.id, room), { ok: true });
     assert.equal(await rooms.isMember(room, mia.id), false);
-    assert.deepEqual(services.posted.at(-1), { room, text: "mia left" });
+    assert.deepEqual(services.posted.at(-1), { room, event: { type: "left", user: "mia" } });
     assert.deepEqual(
       await roomLifecycle.leave(mia.id, room),
       { ok: true },

@@ -5,12 +5,20 @@
  * @module
  */
 import type { Accounts } from "../accounts/accounts.ts";
+import type { RoomEvent } from "../common/protocol.ts";
 import type { PostSystemMessage } from "../messages/room_events.ts";
 import type { Broker } from "../realtime/broker/broker.ts";
 import type { Notify } from "../social/friends.ts";
 import { membersOfRoom } from "./memberships.ts";
 import type { RoomRecord } from "./room_record.ts";
 import { summary } from "./room_summary.ts";
+
+/**
+ * A change to a room's record ({@linkcode RoomEvent}s that have a `by` and no `user`), before
+ * {@linkcode RoomNotices.announce} names the actor as `by`.
+ */
+export type RoomChange = WithoutBy<Exclude<Extract<RoomEvent, { by: string }>, { user: string }>>;
+type WithoutBy<E> = E extends unknown ? Omit<E, "by"> : never;
 
 /** Largest number of members read to tell a room's members of a change (and to list them). */
 export const MEMBER_LIST_LIMIT = 1000;
@@ -41,11 +49,11 @@ export class RoomNotices {
 
   /**
    * Tells the room's members (live, `room_updated`) that `room` changed, and writes one system
-   * message per event, each after the actor's name ("alice renamed the room to …").
+   * message per change, each made `by` the actor ("alice renamed the room to …").
    */
-  async announce(actorId: string, room: RoomRecord, ...events: string[]): Promise<void> {
+  async announce(actorId: string, room: RoomRecord, ...changes: RoomChange[]): Promise<void> {
     const [by] = await this.names(actorId);
-    for (const event of events) await this.post(room.id, `${by} ${event}`);
+    for (const change of changes) await this.post(room.id, { ...change, by });
     const members = await membersOfRoom(this.#kv, room.id, MEMBER_LIST_LIMIT);
     this.#notify(members.map((m) => m.userId), { kind: "room_updated", room: summary(room) });
   }
@@ -67,9 +75,11 @@ export class RoomNotices {
   }
 
   /** The usernames of `userIds`, in order; "someone" for an account that is gone. */
-  async names(...userIds: string[]): Promise<string[]> {
-    return await Promise.all(
+  async names<T extends string[]>(...userIds: T): Promise<{ [K in keyof T]: string }> {
+    const names = await Promise.all(
       userIds.map(async (id) => (await this.#accounts.get(id))?.name ?? "someone"),
     );
+    // Promise.all over `userIds.map` types the result as string[], losing the tuple's length.
+    return names as { [K in keyof T]: string };
   }
 }

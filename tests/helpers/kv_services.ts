@@ -9,11 +9,14 @@
 import { Accounts } from "../../lib/accounts/accounts.ts";
 import { Profiles } from "../../lib/accounts/profiles.ts";
 import type { PublicUser, UserEvent } from "../../lib/common/api_types.ts";
+import type { RoomEvent } from "../../lib/common/protocol.ts";
 import { FakeClock } from "../../lib/common/testing/fake_clock.ts";
 import type { PostSystemMessage } from "../../lib/messages/room_events.ts";
 import type { Broker, BrokerEvent } from "../../lib/realtime/broker/broker.ts";
 import { KvPresence } from "../../lib/realtime/presence/presence_kv.ts";
+import { InviteLinks } from "../../lib/rooms/invite_links.ts";
 import { MemberModeration } from "../../lib/rooms/member_moderation.ts";
+import { RoomAvatars } from "../../lib/rooms/room_avatars.ts";
 import { RoomDetailsReader } from "../../lib/rooms/room_details.ts";
 import { RoomEdits } from "../../lib/rooms/room_edits.ts";
 import { RoomLifecycle } from "../../lib/rooms/room_lifecycle.ts";
@@ -40,12 +43,14 @@ export interface KvServices {
   roomDetails: RoomDetailsReader;
   roomEdits: RoomEdits;
   roomLifecycle: RoomLifecycle;
+  roomAvatars: RoomAvatars;
+  inviteLinks: InviteLinks;
   /** Every broker event published so far except `user_event`s (`left`, `rights_changed`). */
   published: BrokerEvent[];
   /** Every live notice sent so far (`user_event`s on the broker), in order. */
   notices: RecordedNotice[];
-  /** Every system message posted so far, in order. */
-  posted: { room: string; text: string }[];
+  /** Every system message posted so far, in order, as the event it tells. */
+  posted: { room: string; event: RoomEvent }[];
 }
 
 /** The password of every user {@linkcode withKvServices} registers. */
@@ -72,7 +77,7 @@ export async function withKvServices<const N extends string>(
     const clock = new FakeClock();
     const published: BrokerEvent[] = [];
     const notices: RecordedNotice[] = [];
-    const posted: { room: string; text: string }[] = [];
+    const posted: { room: string; event: RoomEvent }[] = [];
     const broker: Broker = {
       publish(event) {
         if (event.kind === "user_event") {
@@ -83,14 +88,15 @@ export async function withKvServices<const N extends string>(
       close: () => Promise.resolve(),
     };
     const notify: Notify = (users, event) => broker.publish({ kind: "user_event", users, event });
-    const post: PostSystemMessage = (room, text) => {
-      posted.push({ room, text });
+    const post: PostSystemMessage = (room, event) => {
+      posted.push({ room, event });
       return Promise.resolve();
     };
     const accounts = new Accounts(kv, clock);
     const profiles = new Profiles(kv, accounts);
     const presence = new KvPresence(kv, clock);
     const roomNotices = new RoomNotices(kv, accounts, broker, notify, post);
+    const roomEdits = new RoomEdits(kv, roomNotices);
     const services: KvServices = {
       kv,
       clock,
@@ -101,8 +107,10 @@ export async function withKvServices<const N extends string>(
       friends: new Friends(kv, clock, accounts, profiles, notify, presence),
       memberModeration: new MemberModeration(kv, clock, accounts, roomNotices),
       roomDetails: new RoomDetailsReader(kv, profiles),
-      roomEdits: new RoomEdits(kv, roomNotices),
+      roomEdits,
       roomLifecycle: new RoomLifecycle(kv, roomNotices),
+      roomAvatars: new RoomAvatars(kv, roomEdits),
+      inviteLinks: new InviteLinks(kv, clock, post),
       published,
       notices,
       posted,

@@ -7,6 +7,7 @@
  *
  * The `refusal.` keys are the codes of the refusals the server sends (`lib/common/refusal.ts`):
  * the API answers with the English text as `error` and the key as `code`.
+ * System messages are here as `system.<type>` of their `RoomEvent` (`room_event_text.ts`).
  *
  * @module
  */
@@ -176,6 +177,19 @@ export const en = {
   "mod.unmute": "Unmute",
   "mod.promote": "Make admin",
   "mod.demote": "Remove admin",
+
+  "system.joined": "{user} joined",
+  "system.joined_by_link": "{user} joined with an invite link",
+  "system.left": "{user} left",
+  "system.kicked": "{user} was kicked by {by}",
+  "system.banned": "{user} was banned by {by}",
+  "system.added": "{user} was added by {by}",
+  "system.owner_changed": "{by} made {user} the owner",
+  "system.renamed": "{by} renamed the room to “{name}”",
+  "system.topic_set": "{by} set the topic: {topic}",
+  "system.topic_cleared": "{by} cleared the topic",
+  "system.picture_changed": "{by} changed the room picture",
+  "system.picture_removed": "{by} removed the room picture",
 
   "avatar.crop": "Crop: drag or use the arrow keys to move the picture",
   "avatar.zoom": "Zoom",
