@@ -14,7 +14,13 @@ const root = new URL("../", import.meta.url);
 const BROWSER_PATHS = ["client.ts", "client/", "islands/", "components/", "lib/common/"];
 
 /** npm packages made for the browser; a new one belongs here only once it is browser-safe. */
-const BROWSER_PACKAGES = new Set(["preact", "@preact/signals", "@preact/signals-core", "valibot"]);
+const BROWSER_PACKAGES = new Set([
+  "preact",
+  "@preact/signals",
+  "@preact/signals-core",
+  "valibot",
+  "lucide",
+]);
 
 interface GraphModule {
   specifier: string;
@@ -95,4 +101,33 @@ Deno.test("no module the browser bundle reaches uses the Deno namespace", async 
     }
   }
   assert.deepEqual(users, []);
+});
+
+Deno.test("the browser bundle holds no message catalogue: the island gets its locale's in its props", async () => {
+  const output = await new Deno.Command(Deno.execPath(), {
+    args: ["info", "--json", "--config", new URL("deno.json", root).pathname, "client.ts"],
+    cwd: root,
+    env: { NO_COLOR: "1" },
+  }).output();
+  assert.equal(output.code, 0, new TextDecoder().decode(output.stderr));
+  const { roots, modules } = JSON.parse(new TextDecoder().decode(output.stdout)) as {
+    roots: string[];
+    modules: { specifier: string; dependencies?: { code?: { specifier: string } }[] }[];
+  };
+  // Only code imports: `import type` is gone from the bundle, so it may name a catalogue.
+  const bySpecifier = new Map(modules.map((module) => [module.specifier, module]));
+  const bundled = new Set<string>();
+  const pending = [...roots];
+  while (pending.length > 0) {
+    const specifier = pending.pop()!;
+    if (bundled.has(specifier)) continue;
+    bundled.add(specifier);
+    for (const dependency of bySpecifier.get(specifier)?.dependencies ?? []) {
+      if (dependency.code) pending.push(dependency.code.specifier);
+    }
+  }
+  const paths = [...bundled].map((specifier) => specifier.slice(root.href.length));
+  assert.ok(paths.includes("islands/ChatApp.tsx"), `the graph was read: ${paths.length} modules`);
+  const catalogues = ["lib/common/i18n/en.ts", "lib/common/i18n/zh_cn.ts"];
+  assert.deepEqual(paths.filter((path) => catalogues.includes(path)), []);
 });

@@ -8,12 +8,8 @@ import type { Clock } from "../common/clock.ts";
 import { newId } from "../common/ids.ts";
 import { keys } from "../kv/kv_keys.ts";
 import { hashPassword, type PasswordHash, verifyPassword } from "./password.ts";
-import {
-  MAX_PASSWORD_BYTES,
-  passwordProblem,
-  USERNAME_PATTERN,
-  usernameProblem,
-} from "../common/account_rules.ts";
+import { MAX_PASSWORD_BYTES, USERNAME_PATTERN } from "../common/account_rules.ts";
+import { passwordProblem, usernameProblem } from "./credential_problems.ts";
 import { type Outcome, type Refusal, refusal } from "../common/refusal.ts";
 import { commitAtomic } from "../kv/kv_commit.ts";
 

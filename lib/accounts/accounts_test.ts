@@ -4,9 +4,9 @@ import { Accounts } from "./accounts.ts";
 import {
   MAX_PASSWORD_BYTES,
   MIN_PASSWORD_CHARS,
-  passwordProblem,
   USERNAME_PATTERN,
 } from "../common/account_rules.ts";
+import { passwordProblem } from "./credential_problems.ts";
 
 // Each successful registration or authentication costs one 600,000-iteration PBKDF2 hash
 // (~0.3 s), so these tests register few accounts; refusals before hashing are cheap.

@@ -7,7 +7,6 @@
  */
 import { MAX_ROOM_NAME_CHARS, MAX_ROOM_TOPIC_CHARS } from "./api_types.ts";
 import { countChars } from "./protocol.ts";
-import { type Refusal, refusal } from "./refusal.ts";
 
 /** What is wrong with a room name: nothing left after trimming, or too many code points. */
 export type RoomNameProblem = "empty" | "too_long";
@@ -21,21 +20,4 @@ export function roomNameProblem(trimmedName: string): RoomNameProblem | undefine
 /** True when a trimmed topic is short enough (an empty topic is fine). */
 export function roomTopicFits(trimmedTopic: string): boolean {
   return countChars(trimmedTopic) <= MAX_ROOM_TOPIC_CHARS;
-}
-
-/**
- * The server's refusal of a trimmed name and topic (either absent when it is not being set),
- * name first; undefined when both are acceptable.
- */
-export function roomFieldsProblem(
-  trimmedName: string | undefined,
-  trimmedTopic: string | undefined,
-): Refusal | undefined {
-  if (trimmedName !== undefined && roomNameProblem(trimmedName)) {
-    return refusal(400, "refusal.roomNameLength", { max: MAX_ROOM_NAME_CHARS });
-  }
-  if (trimmedTopic !== undefined && !roomTopicFits(trimmedTopic)) {
-    return refusal(400, "refusal.roomTopicLength", { max: MAX_ROOM_TOPIC_CHARS });
-  }
-  return undefined;
 }

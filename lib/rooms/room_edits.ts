@@ -7,7 +7,7 @@
  * @module
  */
 import type { Outcome } from "../common/refusal.ts";
-import { roomFieldsProblem } from "../common/room_rules.ts";
+import { roomFieldsProblem } from "./room_fields.ts";
 import { keys } from "../kv/kv_keys.ts";
 import { commit, transact } from "../kv/kv_transaction.ts";
 import { membershipKey } from "./memberships.ts";

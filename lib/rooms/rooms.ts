@@ -13,7 +13,7 @@ import {
 } from "../common/api_types.ts";
 import type { Clock } from "../common/clock.ts";
 import { newId } from "../common/ids.ts";
-import { roomFieldsProblem } from "../common/room_rules.ts";
+import { roomFieldsProblem } from "./room_fields.ts";
 import { keys } from "../kv/kv_keys.ts";
 import type { Outcome } from "../common/refusal.ts";
 import { NO_SUCH_ROOM } from "./room_access.ts";
