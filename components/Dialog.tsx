@@ -1,6 +1,8 @@
 import type { ComponentChildren } from "preact";
 import { useId, useLayoutEffect, useRef } from "preact/hooks";
 import { useI18n } from "./i18n_context.ts";
+import { X } from "./icons.ts";
+import Icon from "./Icon.tsx";
 
 /** Props of {@linkcode Dialog}. */
 export interface DialogProps {
@@ -81,7 +83,7 @@ export default function Dialog(
             data-testid={closeTestId}
             onClick={onClose}
           >
-            ×
+            <Icon icon={X} />
           </button>
         </div>
         {children}

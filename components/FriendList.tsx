@@ -5,6 +5,8 @@ import { errorText } from "../client/error_text.ts";
 import Avatar from "./Avatar.tsx";
 import PresenceDot from "./PresenceDot.tsx";
 import { useI18n } from "./i18n_context.ts";
+import { Ellipsis } from "./icons.ts";
+import Icon from "./Icon.tsx";
 
 /** Props of {@linkcode FriendList}. */
 export interface FriendListProps {
@@ -19,7 +21,7 @@ export interface FriendListProps {
 
 /**
  * The sidebar's Friends section: find a user by exact username and send a request, incoming
- * requests (Accept, Decline), outgoing ones (Cancel), friends (Message, ⋯ Remove/Block) with
+ * requests (Accept, Decline), outgoing ones (Cancel), friends (Message, a "more" menu with Remove/Block) with
  * a green dot on each avatar while they are online, and the users the viewer blocked, folded
  * away under "Blocked" (Unblock).
  */
@@ -125,7 +127,7 @@ export default function FriendList({ lists, onChanged, onMessage, isOnline }: Fr
               onClick={() =>
                 setMenu(menu === friend.id ? null : friend.id)}
             >
-              ⋯
+              <Icon icon={Ellipsis} />
             </button>
             {menu === friend.id && (
               <span class="friend-menu">

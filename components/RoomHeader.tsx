@@ -4,6 +4,8 @@ import type { RoomSummary } from "../lib/common/api_types.ts";
 import Avatar from "./Avatar.tsx";
 import PresenceDot from "./PresenceDot.tsx";
 import { useI18n } from "./i18n_context.ts";
+import { ChevronLeft, Settings } from "./icons.ts";
+import Icon from "./Icon.tsx";
 
 /** Props of {@linkcode RoomHeader}. */
 export interface RoomHeaderProps {
@@ -17,7 +19,7 @@ export interface RoomHeaderProps {
 
 /**
  * The room pane's header: the back button to the conversation list (phones), the shown room's picture, name
- * and topic (a DM: the peer's, with their online dot), and for a group room the ⚙ settings
+ * and topic (a DM: the peer's, with their online dot), and for a group room the settings
  * toggle and Leave.
  */
 export default function RoomHeader({ store, client, onLeave }: RoomHeaderProps) {
@@ -37,7 +39,7 @@ export default function RoomHeader({ store, client, onLeave }: RoomHeaderProps) 
         aria-label={t("chat.back")}
         onClick={() => store.menuOpen.value = !menuOpen}
       >
-        ‹
+        <Icon icon={ChevronLeft} size={24} />
       </button>
       {current && (
         <Avatar
@@ -62,7 +64,7 @@ export default function RoomHeader({ store, client, onLeave }: RoomHeaderProps) 
           data-testid="room-settings-toggle"
           onClick={() => store.settingsOpen.value = !settingsOpen}
         >
-          ⚙
+          <Icon icon={Settings} />
         </button>
       )}
       {current && !peer && (

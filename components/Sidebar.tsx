@@ -14,6 +14,8 @@ import NewRoomForm from "./NewRoomForm.tsx";
 import ProfileEditor from "./ProfileEditor.tsx";
 import ThemePicker from "./ThemePicker.tsx";
 import { useI18n } from "./i18n_context.ts";
+import { Plus } from "./icons.ts";
+import Icon from "./Icon.tsx";
 
 /** Props of {@linkcode Sidebar}. */
 export interface SidebarProps {
@@ -70,7 +72,7 @@ export default function Sidebar(props: SidebarProps) {
             data-testid="new-room-open"
             onClick={() => store.newRoomOpen.value = true}
           >
-            <span aria-hidden="true">+</span> {t("newRoom.heading")}
+            <Icon icon={Plus} size={16} /> {t("newRoom.heading")}
           </button>
         </div>
         <nav class="room-lists" aria-label={t("chat.rooms")}>
