@@ -177,7 +177,14 @@ export default function ChatApp(props: ChatAppProps) {
   return (
     <I18nContext.Provider value={i18n}>
       <h1 class="visually-hidden">{t("chat.heading")}</h1>
-      <div class={menuOpen ? "chat-app menu-open" : "chat-app"}>
+      <div
+        class={[
+          "chat-app",
+          menuOpen && "menu-open",
+          // On a phone with nothing to show, the conversation list is the screen.
+          store.shownId.value === null && "no-conversation",
+        ].filter(Boolean).join(" ")}
+      >
         <Sidebar
           user={user}
           savedLocale={props.savedLocale}

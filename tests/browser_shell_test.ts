@@ -88,7 +88,11 @@ for (const locale of ["en-US", "zh-CN"] as const) {
         const phone = viewport.width < 700;
         await register(page, chat.url, `shell_${locale.slice(0, 2)}_${viewport.width}`);
         const back = page.locator(".menu-toggle");
-        if (phone) await back.click();
+        // A new user on a phone has no conversation yet: the list is the screen, no way back.
+        if (phone) {
+          await page.locator("#chat-sidebar").waitFor({ state: "visible" });
+          assert.equal(await back.isVisible(), false, "no back button with nothing behind");
+        }
         await createRoomThroughForm(page, "lobby");
         for (let i = 1; i <= 30; i++) await sendThroughComposer(page, `line ${i}`);
 
