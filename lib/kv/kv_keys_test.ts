@@ -1,14 +1,6 @@
 import assert from "node:assert/strict";
 import { decode, keys } from "./kv_keys.ts";
-
-async function withKv(fn: (kv: Deno.Kv) => Promise<void>): Promise<void> {
-  const kv = await Deno.openKv(":memory:");
-  try {
-    await fn(kv);
-  } finally {
-    kv.close();
-  }
-}
+import { withMemoryKv } from "../../tests/helpers/memory_kv.ts";
 
 async function listKeys(kv: Deno.Kv, prefix: Deno.KvKey): Promise<Deno.KvKey[]> {
   const found: Deno.KvKey[] = [];
@@ -17,7 +9,7 @@ async function listKeys(kv: Deno.Kv, prefix: Deno.KvKey): Promise<Deno.KvKey[]> 
 }
 
 Deno.test("keys.message() of one room sort by seq numerically in real KV", async () => {
-  await withKv(async (kv) => {
+  await withMemoryKv(async (kv) => {
     const seqs = [10, 2, 100, 1, 20, 3, 1000, 9, 11];
     for (const seq of seqs) await kv.set(keys.message("room", seq), seq);
     const listed = await listKeys(kv, keys.messages("room"));
@@ -33,7 +25,7 @@ Deno.test("keys.message() of one room sort by seq numerically in real KV", async
 });
 
 Deno.test("keys.message() ranges select seqs by number: start at seq 2 excludes 1, includes 10", async () => {
-  await withKv(async (kv) => {
+  await withMemoryKv(async (kv) => {
     for (const seq of [1, 2, 10, 11]) await kv.set(keys.message("room", seq), seq);
     const listed: number[] = [];
     const selector = { start: keys.message("room", 2), end: keys.message("room", 11) };
@@ -43,7 +35,7 @@ Deno.test("keys.message() ranges select seqs by number: start at seq 2 excludes 
 });
 
 Deno.test("keys.messages() of a room lists only that room, even when another room's id extends it", async () => {
-  await withKv(async (kv) => {
+  await withMemoryKv(async (kv) => {
     const rooms = ["a", "ab", "a-b", "b", "A"];
     for (let seq = 1; seq <= 3; seq++) {
       for (const room of rooms) await kv.set(keys.message(room, seq), room);
@@ -62,7 +54,7 @@ Deno.test("keys.messages() of a room lists only that room, even when another roo
 });
 
 Deno.test("keys.userRooms() and keys.rooms() prefixes list only their own records", async () => {
-  await withKv(async (kv) => {
+  await withMemoryKv(async (kv) => {
     await kv.set(keys.userRoom("u1", "r1"), 1);
     await kv.set(keys.userRoom("u1", "r2"), 1);
     await kv.set(keys.userRoom("u10", "r1"), 1);
@@ -127,7 +119,7 @@ Deno.test("keys prefixes are prefixes of the keys they list", () => {
 });
 
 Deno.test("keys.publicRoom() sorts by creation time, then id, and is listed by keys.publicRooms() only", async () => {
-  await withKv(async (kv) => {
+  await withMemoryKv(async (kv) => {
     await kv.set(keys.publicRoom(20, "a"), 1);
     await kv.set(keys.publicRoom(3, "z"), 1);
     await kv.set(keys.publicRoom(3, "b"), 1);
@@ -159,7 +151,7 @@ const decoders: [
 ];
 
 Deno.test("decode gives back the part that varies under each listed prefix, read from real KV", async () => {
-  await withKv(async (kv) => {
+  await withMemoryKv(async (kv) => {
     for (const [name, build, prefix] of decoders) {
       await kv.set(build("owner", "b-2"), 1);
       await kv.set(build("owner", "a-1"), 1);

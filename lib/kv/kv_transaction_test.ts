@@ -1,14 +1,6 @@
 import assert from "node:assert/strict";
 import { commit, DEFAULT_ATTEMPTS, TooMuchContentionError, transact } from "./kv_transaction.ts";
-
-async function withKv(fn: (kv: Deno.Kv) => Promise<void>): Promise<void> {
-  const kv = await Deno.openKv(":memory:");
-  try {
-    await fn(kv);
-  } finally {
-    kv.close();
-  }
-}
+import { withMemoryKv } from "../../tests/helpers/memory_kv.ts";
 
 /** One attempt that adds 1 to `["count"]`; `between` runs after the read, before the commit. */
 function increment(kv: Deno.Kv, between: (index: number) => Promise<void>) {
@@ -21,7 +13,7 @@ function increment(kv: Deno.Kv, between: (index: number) => Promise<void>) {
 }
 
 Deno.test("transact() retries after a write between its read and commit, reading afresh", async () => {
-  await withKv(async (kv) => {
+  await withMemoryKv(async (kv) => {
     const indexes: number[] = [];
     const total = await transact(
       "count",
@@ -38,7 +30,7 @@ Deno.test("transact() retries after a write between its read and commit, reading
 });
 
 Deno.test("transact() commits every one of many concurrent changes of one key", async () => {
-  await withKv(async (kv) => {
+  await withMemoryKv(async (kv) => {
     const tick = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
     await Promise.all(
       Array.from({ length: 8 }, () => transact("count", increment(kv, tick), { attempts: 100 })),
@@ -48,7 +40,7 @@ Deno.test("transact() commits every one of many concurrent changes of one key", 
 });
 
 Deno.test("transact() answers without committing when an attempt returns a value", async () => {
-  await withKv(async (kv) => {
+  await withMemoryKv(async (kv) => {
     const answer = await transact("refuse", () => Promise.resolve("refused" as const));
     assert.equal(answer, "refused");
     assert.equal((await kv.get(["count"])).versionstamp, null);
@@ -56,7 +48,7 @@ Deno.test("transact() answers without committing when an attempt returns a value
 });
 
 Deno.test("transact() runs after() once, only after the commit that succeeded", async () => {
-  await withKv(async (kv) => {
+  await withMemoryKv(async (kv) => {
     const afters: number[] = [];
     await transact("count", async (index) => {
       const entry = await kv.get<number>(["count"]);
@@ -71,7 +63,7 @@ Deno.test("transact() runs after() once, only after the commit that succeeded", 
 });
 
 Deno.test("transact() throws TooMuchContentionError after DEFAULT_ATTEMPTS conflicts", async () => {
-  await withKv(async (kv) => {
+  await withMemoryKv(async (kv) => {
     let attempts = 0;
     const always = increment(kv, async () => {
       attempts++;
@@ -84,7 +76,7 @@ Deno.test("transact() throws TooMuchContentionError after DEFAULT_ATTEMPTS confl
 });
 
 Deno.test("transact() names the operation in the error when attempts run out", async () => {
-  await withKv(async (kv) => {
+  await withMemoryKv(async (kv) => {
     const always = increment(kv, async () => {
       await kv.set(["count"], -1);
     });
@@ -99,7 +91,7 @@ Deno.test("transact() names the operation in the error when attempts run out", a
 });
 
 Deno.test("transact() answers exhausted() instead of throwing when it is given", async () => {
-  await withKv(async (kv) => {
+  await withMemoryKv(async (kv) => {
     let attempts = 0;
     const always = increment(kv, async () => {
       attempts++;

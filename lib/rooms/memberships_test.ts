@@ -9,20 +9,12 @@ import {
   setMembership,
 } from "./memberships.ts";
 import type { Membership } from "./room_record.ts";
-
-async function withKv(fn: (kv: Deno.Kv) => Promise<void>): Promise<void> {
-  const kv = await Deno.openKv(":memory:");
-  try {
-    await fn(kv);
-  } finally {
-    kv.close();
-  }
-}
+import { withMemoryKv } from "../../tests/helpers/memory_kv.ts";
 
 const member: Membership = { joinedAt: 7, role: "member" };
 
 Deno.test("setMembership() writes the same value under the room's and the user's key", async () => {
-  await withKv(async (kv) => {
+  await withMemoryKv(async (kv) => {
     await setMembership(kv.atomic(), "r1", "u1", member).commit();
     assert.deepEqual((await kv.get(keys.roomMember("r1", "u1"))).value, member);
     assert.deepEqual((await kv.get(keys.userRoom("u1", "r1"))).value, member);
@@ -31,7 +23,7 @@ Deno.test("setMembership() writes the same value under the room's and the user's
 });
 
 Deno.test("deleteMembership() removes both keys and leaves other memberships alone", async () => {
-  await withKv(async (kv) => {
+  await withMemoryKv(async (kv) => {
     const atomic = kv.atomic();
     setMembership(atomic, "r1", "u1", member);
     setMembership(atomic, "r1", "u2", member);
@@ -48,7 +40,7 @@ Deno.test("deleteMembership() removes both keys and leaves other memberships alo
 });
 
 Deno.test("membersOfRoom() and roomsOfUser() list by id, up to the limit", async () => {
-  await withKv(async (kv) => {
+  await withMemoryKv(async (kv) => {
     const atomic = kv.atomic();
     for (const user of ["u3", "u1", "u2"]) setMembership(atomic, "r1", user, member);
     for (const room of ["r3", "r2"]) setMembership(atomic, room, "u1", { joinedAt: 9 });
