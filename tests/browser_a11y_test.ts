@@ -8,25 +8,14 @@ import { assertAccessible } from "./helpers/axe.ts";
 import {
   createRoomThroughForm,
   eventually,
+  registerThroughForm,
   screenshot,
   sendThroughComposer,
-  TEST_PASSWORD,
-  waitForConnection,
   withBrowserChat,
 } from "./helpers/browser.ts";
 
 const LOCALES = ["en-US", "zh-CN"] as const;
 const SCHEMES = ["light", "dark"] as const;
-
-/** Signs up through the form, whatever the page's language. */
-async function register(page: Page, url: string, username: string): Promise<void> {
-  await page.goto(`${url}/register`);
-  await page.locator("input[name=username]").fill(username);
-  await page.locator("input[name=password]").fill(TEST_PASSWORD);
-  await page.locator("button[type=submit]").click();
-  await page.waitForURL(`${url}/`);
-  await waitForConnection(page, "online");
-}
 
 /** Closes the topmost open dialog with Escape and waits until it is gone. */
 async function escape(page: Page): Promise<void> {
@@ -53,7 +42,7 @@ for (const locale of LOCALES) {
         await check("the login page");
         await page.goto(`${chat.url}/register`);
         await check("the register page");
-        await register(page, chat.url, `a11y_${locale.slice(0, 2)}_${colorScheme}`);
+        await registerThroughForm(page, chat.url, `a11y_${locale.slice(0, 2)}_${colorScheme}`);
         await check("the chat page with no room");
 
         await createRoomThroughForm(page, "lobby", "a topic");

@@ -15,24 +15,11 @@ import {
   screenshot,
   sendThroughComposer,
   sessionOf,
-  TEST_PASSWORD,
   withBrowserChat,
 } from "./helpers/browser.ts";
 import { api, befriend } from "./helpers/chat_client.ts";
 
 const SIZES = [{ width: 375, height: 812 }, { width: 1440, height: 900 }];
-
-async function register(page: Page, url: string, username: string): Promise<void> {
-  await page.goto(`${url}/register`);
-  await page.locator("input[name=username]").fill(username);
-  await page.locator("input[name=password]").fill(TEST_PASSWORD);
-  await page.locator("button[type=submit]").click();
-  await page.waitForURL(`${url}/`);
-  // On a phone the status sits in the hidden conversation list: attached, not visible.
-  await page.locator("[data-testid=connection-status][data-status=online]").waitFor({
-    state: "attached",
-  });
-}
 
 /** Whether the element has focus. */
 const focused = (locator: Locator) =>
@@ -86,7 +73,7 @@ for (const locale of ["en-US", "zh-CN"] as const) {
       withBrowserChat(async (chat) => {
         const { page } = await chat.open({ locale, viewport });
         const phone = viewport.width < 700;
-        await register(page, chat.url, `shell_${locale.slice(0, 2)}_${viewport.width}`);
+        await registerThroughForm(page, chat.url, `shell_${locale.slice(0, 2)}_${viewport.width}`);
         const back = page.locator(".menu-toggle");
         // A new user on a phone has no conversation yet: the list is the screen, no way back.
         if (phone) {
@@ -174,7 +161,7 @@ Deno.test("a message from someone else is announced politely; the loaded history
 Deno.test("the theme follows the system, and a chosen theme applies at once and on the next load", () =>
   withBrowserChat(async (chat) => {
     const { page } = await chat.open({ colorScheme: "dark", locale: "zh-CN" });
-    await register(page, chat.url, "night");
+    await registerThroughForm(page, chat.url, "night");
     const background = () =>
       page.locator(".room-pane").evaluate((element) => getComputedStyle(element).backgroundColor);
     const dark = await background();

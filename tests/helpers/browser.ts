@@ -165,9 +165,10 @@ export async function registerThroughForm(
   username: string,
 ): Promise<void> {
   await page.goto(`${baseUrl}/register`);
-  await page.getByLabel("Username").fill(username);
-  await page.getByLabel("Password").fill(TEST_PASSWORD);
-  await page.getByRole("button", { name: "Sign up" }).click();
+  // By field name, not label: the form reads the same in every language.
+  await page.locator("input[name=username]").fill(username);
+  await page.locator("input[name=password]").fill(TEST_PASSWORD);
+  await page.locator("form[action='/register'] button[type=submit]").click();
   await page.waitForURL(`${baseUrl}/`);
   await page.getByTestId("whoami").getByText(username, { exact: true }).waitFor();
   await waitForConnection(page, "online");
@@ -244,7 +245,10 @@ export async function connectionState(page: Page): Promise<string | null> {
   return await page.getByTestId("connection-status").getAttribute("data-status");
 }
 
-/** Waits until the status indicator shows one of `states`. */
+/**
+ * Waits until the status indicator shows one of `states`. Attached is enough: on a phone the
+ * indicator sits in the conversation list, which is hidden while a conversation is shown.
+ */
 export async function waitForConnection(
   page: Page,
   ...states: ConnectionState[]
@@ -252,7 +256,7 @@ export async function waitForConnection(
   const selector = states
     .map((state) => `[data-testid=connection-status][data-status=${state}]`)
     .join(", ");
-  await page.locator(selector).waitFor();
+  await page.locator(selector).waitFor({ state: "attached" });
 }
 
 /**
