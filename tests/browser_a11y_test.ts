@@ -76,12 +76,19 @@ for (const locale of LOCALES) {
         await screenshot(page, `a11y-leave-${name}`);
         await escape(page);
 
-        await page.setViewportSize({ width: 375, height: 812 });
+        // The narrowest phone the layout is made for.
+        await page.setViewportSize({ width: 360, height: 740 });
         await check("the chat on a phone");
         await screenshot(page, `a11y-phone-${name}`);
+        await page.getByTestId("room-settings-toggle").click();
+        await check("the room settings dialog on a phone");
+        await escape(page);
         await page.locator(".menu-toggle").click();
         await check("the conversation list on a phone");
         await screenshot(page, `a11y-phone-list-${name}`);
+        await page.getByTestId("edit-profile").click();
+        await check("the profile dialog on a phone");
+        await escape(page);
 
         await page.goto(link);
         await check("the join page");
