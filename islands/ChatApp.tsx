@@ -161,17 +161,18 @@ export default function ChatApp(props: ChatAppProps) {
 
   const menuOpen = store.menuOpen.value;
   useEffect(() => {
-    if (!menuOpen) return;
-    // Escape closes the drawer as it closes a dialog; focus goes back to its toggle.
+    // Escape closes the drawer as it closes a dialog; focus goes back to its toggle. Listening
+    // all the time, not only once the drawer is open: an effect run on opening comes after
+    // the next paint, and an Escape pressed before it was lost.
     const onKey = (event: KeyboardEvent) => {
-      if (event.key !== "Escape" || event.defaultPrevented) return;
+      if (event.key !== "Escape" || event.defaultPrevented || !store.menuOpen.value) return;
       if (document.querySelector("dialog[open]")) return;
       store.menuOpen.value = false;
       document.querySelector<HTMLElement>(".menu-toggle")?.focus();
     };
     addEventListener("keydown", onKey);
     return () => removeEventListener("keydown", onKey);
-  }, [menuOpen, store]);
+  }, [store]);
 
   const unsent = leaving ? client.outbox.forRoom(leaving.id).length : 0;
   return (

@@ -113,6 +113,23 @@ for (const locale of ["en-US", "zh-CN"] as const) {
   }
 }
 
+Deno.test("on a phone, Escape pressed at once after opening the conversation list closes it", () =>
+  withBrowserChat(async (chat) => {
+    const { page } = await chat.open({ viewport: { width: 375, height: 812 } });
+    await registerThroughForm(page, chat.url, "quick");
+    await createRoomThroughForm(page, "lobby");
+    const list = page.locator("#chat-sidebar");
+    await list.waitFor({ state: "hidden" });
+    // The tap and the key in one task: before the page has even re-rendered for the tap.
+    await page.evaluate(() => {
+      document.querySelector<HTMLElement>(".menu-toggle")!.click();
+      document.dispatchEvent(new KeyboardEvent("keydown", { key: "Escape", bubbles: true }));
+    });
+    await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(resolve)));
+    await list.waitFor({ state: "hidden" });
+    assert.equal(await page.locator(".chat-app.menu-open").count(), 0);
+  }));
+
 Deno.test("leaving the last room asks first, then shows the DM, never 'No conversations'", () =>
   withBrowserChat(async (chat) => {
     const alice = await chat.open();
