@@ -148,6 +148,8 @@ export class ChatStore {
   readonly editingProfile = signal(false);
   /** The shown room's settings dialog is open. */
   readonly settingsOpen = signal(false);
+  /** The members panel is open beside a group room (it stays open from room to room). */
+  readonly membersOpen = signal(false);
   /** The New room dialog is open. */
   readonly newRoomOpen = signal(false);
 

@@ -5,6 +5,7 @@ import type { PublicUser, RoomSummary } from "../lib/common/api_types.ts";
 import { showText } from "../lib/common/i18n/translate.ts";
 import Composer from "./Composer.tsx";
 import MessageList from "./MessageList.tsx";
+import MembersPanel from "./MembersPanel.tsx";
 import RoomHeader from "./RoomHeader.tsx";
 import RoomSettings from "./RoomSettings.tsx";
 import { useI18n } from "./i18n_context.ts";
@@ -24,8 +25,9 @@ export interface RoomPaneProps {
 }
 
 /**
- * The main pane: the room header, the offline and error banners, the settings panel of a
- * group room when open, then the shown room's messages and composer (or an empty state).
+ * The main pane: the room header, the offline and error banners, the settings dialog of a
+ * group room when open, then the shown room's messages and composer (or an empty state),
+ * with the members panel beside them when open.
  */
 export default function RoomPane({ user, store, client, names, onLeave }: RoomPaneProps) {
   const { t } = useI18n();
@@ -41,7 +43,7 @@ export default function RoomPane({ user, store, client, names, onLeave }: RoomPa
       <RoomHeader store={store} client={client} onLeave={onLeave} />
       {disconnected && (
         <p class="banner offline-banner" role="status" data-testid="offline-banner">
-          {t("room.offline")}
+          {t(connection === "offline" ? "room.offline" : "room.reconnecting")}
         </p>
       )}
       {lastError !== null && <p class="error banner" role="alert">{showText(t, lastError)}</p>}
@@ -50,7 +52,6 @@ export default function RoomPane({ user, store, client, names, onLeave }: RoomPa
         <RoomSettings
           key={current.id}
           roomId={current.id}
-          userId={user.id}
           onClose={() => store.settingsOpen.value = false}
           onDeleted={() => {
             store.settingsOpen.value = false;
@@ -60,23 +61,35 @@ export default function RoomPane({ user, store, client, names, onLeave }: RoomPa
       )}
       {current
         ? (
-          <>
-            <MessageList
-              key={current.id}
-              client={client}
-              roomId={current.id}
-              roomName={`${sigil}${current.name}`}
-              authorOf={(id, username) => {
-                const known = names.profileOf(id, username);
-                return { name: known?.displayName ?? username, avatarUrl: known?.avatarUrl };
-              }}
-            />
-            <Composer
-              key={current.id}
-              roomName={`${sigil}${current.name}`}
-              onSend={(text) => client.send(current.id, text)}
-            />
-          </>
+          <div class="room-body">
+            <div class="room-column">
+              <MessageList
+                key={current.id}
+                client={client}
+                roomId={current.id}
+                roomName={`${sigil}${current.name}`}
+                authorOf={(id, username) => {
+                  const known = names.profileOf(id, username);
+                  return { name: known?.displayName ?? username, avatarUrl: known?.avatarUrl };
+                }}
+              />
+              <Composer
+                key={current.id}
+                roomName={`${sigil}${current.name}`}
+                onSend={(text) => client.send(current.id, text)}
+              />
+            </div>
+            {store.membersOpen.value && !shown.peer && (
+              <MembersPanel
+                key={current.id}
+                roomId={current.id}
+                roomName={`${sigil}${current.name}`}
+                userId={user.id}
+                client={client}
+                onClose={() => store.membersOpen.value = false}
+              />
+            )}
+          </div>
         )
         : <p class="empty-state">{t("room.empty")}</p>}
     </main>

@@ -10,6 +10,8 @@ import chevronLeft from "lucide/dist/esm/icons/chevron-left.mjs";
 import ellipsis from "lucide/dist/esm/icons/ellipsis.mjs";
 import plus from "lucide/dist/esm/icons/plus.mjs";
 import settings from "lucide/dist/esm/icons/settings.mjs";
+import userPlus from "lucide/dist/esm/icons/user-plus.mjs";
+import users from "lucide/dist/esm/icons/users.mjs";
 import x from "lucide/dist/esm/icons/x.mjs";
 
 /** ‹ back: from the chat to the conversation list on a phone. */
@@ -22,3 +24,7 @@ export const Plus: IconNode = plus;
 export const Settings: IconNode = settings;
 /** × close. */
 export const X: IconNode = x;
+/** 👤+ invite people. */
+export const UserPlus: IconNode = userPlus;
+/** 👥 members. */
+export const Users: IconNode = users;

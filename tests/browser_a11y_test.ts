@@ -54,14 +54,25 @@ for (const locale of LOCALES) {
         await check("the New room dialog");
         await escape(page);
 
-        await page.getByTestId("room-settings-toggle").click();
+        await page.getByTestId("members-toggle").click();
+        await page.getByTestId("members-panel").getByTestId("member-row").waitFor();
+        await check("the members panel");
+        await screenshot(page, `a11y-members-${name}`);
+        await page.getByTestId("open-invite").click();
         await page.getByTestId("create-link").click();
         await page.getByTestId("invite-link").waitFor();
         await page.getByTestId("copy-link").click();
         await page.locator("[data-testid=copy-link][data-state=copied]").waitFor();
-        await check("the room settings dialog with an invite link");
-        await screenshot(page, `a11y-settings-${name}`);
+        await check("the invite dialog with an invite link");
+        await screenshot(page, `a11y-invite-${name}`);
         const link = await page.getByTestId("invite-link").inputValue();
+        await escape(page);
+        await page.getByTestId("members-close").click();
+
+        await page.getByTestId("room-settings-toggle").click();
+        await page.getByTestId("settings-name").waitFor();
+        await check("the room settings dialog");
+        await screenshot(page, `a11y-settings-${name}`);
         await page.getByTestId("delete-room").click();
         await check("the delete confirmation");
         await escape(page);
@@ -83,6 +94,14 @@ for (const locale of LOCALES) {
         await page.getByTestId("room-settings-toggle").click();
         await check("the room settings dialog on a phone");
         await escape(page);
+        await page.getByTestId("members-toggle").click();
+        await page.getByTestId("open-invite").waitFor();
+        await check("the members panel on a phone");
+        await screenshot(page, `a11y-phone-members-${name}`);
+        await page.getByTestId("open-invite").click();
+        await check("the invite dialog on a phone");
+        await escape(page);
+        await page.getByTestId("members-close").click();
         await page.locator(".menu-toggle").click();
         await check("the conversation list on a phone");
         await screenshot(page, `a11y-phone-list-${name}`);

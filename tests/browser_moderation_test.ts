@@ -32,7 +32,8 @@ Deno.test("an owner invites by link, mutes and then kicks a member, all through 
     await owner.page.getByTestId("create-room").click();
     const title = (page: UserPage) => page.page.getByTestId("room-title");
     await title(owner).getByText("# hideout", { exact: true }).waitFor();
-    await owner.page.getByTestId("room-settings-toggle").click();
+    await owner.page.getByTestId("members-toggle").click();
+    await owner.page.getByTestId("open-invite").click();
     await owner.page.getByTestId("link-uses").fill("1");
     await owner.page.getByTestId("create-link").click();
     const url = await owner.page.getByTestId("invite-link").inputValue();
@@ -46,9 +47,10 @@ Deno.test("an owner invites by link, mutes and then kicks a member, all through 
     await guest.page.getByTestId("system-message").getByText(/guest\S* joined with an invite link/)
       .waitFor();
 
+    // The members panel, open behind the invite dialog, lists the guest as they join.
     const guestRow = owner.page.locator("[data-testid=member-row][data-user=guest]");
-    await owner.page.getByTestId("settings-close").click();
-    await owner.page.getByTestId("room-settings-toggle").click();
+    await owner.page.getByTestId("invite-close").click();
+    await guestRow.getByTestId("member-actions").click();
     await guestRow.getByTestId("member-mute").click();
     await guestRow.getByText("member · muted", { exact: true }).waitFor();
 

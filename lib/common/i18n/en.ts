@@ -109,6 +109,8 @@ export const en = {
   "room.leave": "Leave",
   "room.offline":
     "You are offline. Messages you send now are kept and delivered when the connection returns.",
+  "room.reconnecting":
+    "Reconnecting… Messages you send now are kept and delivered when the connection returns.",
   "room.empty": "No conversations yet — create a room, join one, or message a friend",
 
   "composer.placeholder": "Message {room}",
@@ -164,9 +166,18 @@ export const en = {
   "settings.roleMuted": "{role} · muted",
   "settings.makeOwner": "Make owner",
   "settings.transferConfirm": "Make {name} the owner? You become an admin.",
-  "settings.banned": "banned",
   "settings.delete": "Delete room",
   "settings.deleteConfirm": "Delete #{room} for everyone?",
+  "members.toggle": "Members",
+  "members.heading": { one: "{count} member", other: "{count} members" },
+  "members.close": "Close the member list",
+  "members.actionsFor": "Actions for {name}",
+  "members.bannedHeading": "Banned",
+  "invite.open": "Invite people",
+  "invite.heading": "Invite to {room}",
+  "invite.friendHeading": "Add a friend",
+  "invite.linkHeading": "Invite links",
+  "invite.added": "{name} was added to the room.",
   "role.owner": "owner",
   "role.admin": "admin",
   "role.member": "member",
