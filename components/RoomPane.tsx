@@ -6,8 +6,11 @@ import { showText } from "../lib/common/i18n/translate.ts";
 import Composer from "./Composer.tsx";
 import MessageList from "./MessageList.tsx";
 import RoomHeader from "./RoomHeader.tsx";
-import RoomSettings from "./RoomSettings.tsx";
 import { useI18n } from "./i18n_context.ts";
+import { lazyComponent } from "./lazy_component.ts";
+
+/** Loaded on first open: not needed at first paint. */
+const RoomSettings = lazyComponent(() => import("./RoomSettings.tsx"));
 
 /** Props of {@linkcode RoomPane}. */
 export interface RoomPaneProps {
