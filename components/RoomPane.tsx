@@ -73,6 +73,7 @@ export default function RoomPane({ user, store, client, names, onLeave }: RoomPa
                 const known = names.profileOf(id, username);
                 return { name: known?.displayName ?? username, avatarUrl: known?.avatarUrl };
               }}
+              isMember={(name) => store.members.has(current.id, name)}
             />
             <Composer
               key={current.id}
