@@ -79,6 +79,8 @@ export default function RoomPane({ user, store, client, names, onLeave }: RoomPa
               key={current.id}
               roomName={`${sigil}${current.name}`}
               onSend={(text) => client.send(current.id, text)}
+              members={() => store.members.of(current.id)}
+              onMentionStart={() => void store.members.refresh(current.id)}
             />
           </>
         )
