@@ -21,6 +21,8 @@ import { listFriends, openDm } from "./friends_api.ts";
 import * as rooms from "./rooms_api.ts";
 import type { ShownText } from "../lib/common/i18n/translate.ts";
 import { shownTextOf } from "./error_text.ts";
+import { RoomMembers } from "./room_members.ts";
+import { roomDetails } from "./room_admin_api.ts";
 
 /** What the page brought: the island's props. */
 export interface ChatStoreInit {
@@ -152,6 +154,8 @@ export class ChatStore {
   readonly membersOpen = signal(false);
   /** The New room dialog is open. */
   readonly newRoomOpen = signal(false);
+  /** Members of the rooms opened, for mentions (completion and highlighting). */
+  readonly members = new RoomMembers(roomDetails);
 
   /** Conversations the sidebar lists, in no particular order (the list sorts them). */
   readonly conversations: ReadonlySignal<readonly Conversation[]>;

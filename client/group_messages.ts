@@ -21,6 +21,8 @@ export interface DisplayMessage {
   status?: DeliveryStatus;
   /** Why a failed message failed. */
   error?: string;
+  /** Whether the server recorded the reader among those this message mentions. */
+  mentionsMe?: boolean;
 }
 
 /** Consecutive messages by one author, shown under a single name. */
@@ -70,6 +72,7 @@ export function groupMessages(
       ...(event !== undefined ? { event } : {}),
       at,
       ...(own ? { status: "sent" as const } : {}),
+      ...(message.mentions?.includes(user.id) ? { mentionsMe: true } : {}),
     });
   }
   for (const entry of outbox) {

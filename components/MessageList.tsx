@@ -8,6 +8,7 @@ import { showText } from "../lib/common/i18n/translate.ts";
 import { systemMessageText } from "../lib/common/room_event_text.ts";
 import Avatar from "./Avatar.tsx";
 import { useI18n } from "./i18n_context.ts";
+import MessageText from "./MessageText.tsx";
 
 /** How an author is shown: their display name and uploaded avatar, if any. */
 export interface AuthorView {
@@ -25,6 +26,8 @@ export interface MessageListProps {
   roomName: string;
   /** How an author is shown (display name, avatar); the username when absent. */
   authorOf?: (id: string, username: string) => AuthorView;
+  /** Whether a lower-cased username is a member of the room: its `@mention` is highlighted. */
+  isMember?: (lowerName: string) => boolean;
 }
 
 /** Distance from the bottom, in pixels, that still counts as "at the bottom". */
@@ -46,7 +49,7 @@ interface Snapshot {
  * pill. Loads older pages when scrolled to the top, keeping the view where it was.
  */
 export default function MessageList(
-  { client, roomId, roomName, authorOf }: MessageListProps,
+  { client, roomId, roomName, authorOf, isMember }: MessageListProps,
 ) {
   const { t } = useI18n();
   const room = client.room(roomId);
@@ -189,6 +192,7 @@ export default function MessageList(
                 : authorOf?.(group.from, group.author) ?? { name: group.author }}
               client={client}
               latestOwn={latestOwn}
+              isMember={isMember}
             />
           ))}
         </ol>
@@ -212,9 +216,10 @@ interface GroupProps {
   client: ChatClient;
   /** Seq of the user's newest stored message, whose "sent" stays visible. */
   latestOwn: number | undefined;
+  isMember?: (lowerName: string) => boolean;
 }
 
-function Group({ group, author, client, latestOwn }: GroupProps) {
+function Group({ group, author, client, latestOwn, isMember }: GroupProps) {
   const { t } = useI18n();
   const first = group.messages[0];
   if (group.from === SYSTEM_SENDER) {
@@ -248,6 +253,7 @@ function Group({ group, author, client, latestOwn }: GroupProps) {
               message={message}
               client={client}
               latest={message.seq !== undefined && message.seq === latestOwn}
+              isMember={isMember}
             />
           ))}
         </ul>
@@ -260,19 +266,26 @@ interface MessageProps {
   message: DisplayMessage;
   client: ChatClient;
   latest: boolean;
+  isMember?: (lowerName: string) => boolean;
 }
 
-function Message({ message, client, latest }: MessageProps) {
+function Message({ message, client, latest, isMember }: MessageProps) {
   const { t } = useI18n();
   const { status, clientId } = message;
   return (
     <li
-      class={status ? `message own ${status}${latest ? " latest" : ""}` : "message"}
+      class={(status ? `message own ${status}${latest ? " latest" : ""}` : "message") +
+        (message.mentionsMe ? " mentions-me" : "")}
       data-testid="message"
       data-seq={message.seq}
       data-status={status}
     >
-      <p class="message-text" data-testid="message-text">{message.text}</p>
+      <MessageText
+        text={message.text}
+        self={client.user.name.toLowerCase()}
+        mentionsMe={message.mentionsMe}
+        isMember={isMember}
+      />
       <div class="message-meta">
         <Time at={message.at} />
         {status && <span class="delivery">{t(`delivery.${status}`)}</span>}

@@ -5,10 +5,14 @@ import type { PublicUser, RoomSummary } from "../lib/common/api_types.ts";
 import { showText } from "../lib/common/i18n/translate.ts";
 import Composer from "./Composer.tsx";
 import MessageList from "./MessageList.tsx";
-import MembersPanel from "./MembersPanel.tsx";
 import RoomHeader from "./RoomHeader.tsx";
-import RoomSettings from "./RoomSettings.tsx";
 import { useI18n } from "./i18n_context.ts";
+import { lazyComponent } from "./lazy_component.ts";
+
+/** Loaded on first open: not needed at first paint. */
+const RoomSettings = lazyComponent(() => import("./RoomSettings.tsx"));
+/** Loaded on first open: not needed at first paint. */
+const MembersPanel = lazyComponent(() => import("./MembersPanel.tsx"));
 
 /** Props of {@linkcode RoomPane}. */
 export interface RoomPaneProps {
@@ -72,11 +76,14 @@ export default function RoomPane({ user, store, client, names, onLeave }: RoomPa
                   const known = names.profileOf(id, username);
                   return { name: known?.displayName ?? username, avatarUrl: known?.avatarUrl };
                 }}
+                isMember={(name) => store.members.has(current.id, name)}
               />
               <Composer
                 key={current.id}
                 roomName={`${sigil}${current.name}`}
                 onSend={(text) => client.send(current.id, text)}
+                members={() => store.members.of(current.id)}
+                onMentionStart={() => void store.members.refresh(current.id)}
               />
             </div>
             {store.membersOpen.value && !shown.peer && (

@@ -10,6 +10,7 @@ import chevronLeft from "lucide/dist/esm/icons/chevron-left.mjs";
 import ellipsis from "lucide/dist/esm/icons/ellipsis.mjs";
 import plus from "lucide/dist/esm/icons/plus.mjs";
 import settings from "lucide/dist/esm/icons/settings.mjs";
+import smile from "lucide/dist/esm/icons/face-slightly-smiling-plus.mjs";
 import userPlus from "lucide/dist/esm/icons/user-plus.mjs";
 import users from "lucide/dist/esm/icons/users.mjs";
 import x from "lucide/dist/esm/icons/x.mjs";
@@ -22,6 +23,8 @@ export const Ellipsis: IconNode = ellipsis;
 export const Plus: IconNode = plus;
 /** ⚙ settings. */
 export const Settings: IconNode = settings;
+/** ☺+ open the emoji picker. */
+export const Smile: IconNode = smile;
 /** × close. */
 export const X: IconNode = x;
 /** 👤+ invite people. */

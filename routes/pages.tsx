@@ -87,6 +87,7 @@ export function pageRoutes(
         theme={theme}
         stylesUrl={services.assets.url("styles.css")}
         scriptUrl={services.assets.url("islands.js")}
+        preloadUrls={services.assets.preloads()}
         user={user}
       >
         <Island

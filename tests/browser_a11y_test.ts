@@ -47,8 +47,19 @@ for (const locale of LOCALES) {
 
         await createRoomThroughForm(page, "lobby", "a topic");
         await sendThroughComposer(page, "hello there");
+        await sendThroughComposer(page, "**formatted** `code` https://deno.com\n> quote\n\n- item");
         await check("the chat page with a room open");
         await screenshot(page, `a11y-chat-${name}`);
+
+        await page.getByTestId("emoji-open").click();
+        await page.getByTestId("emoji-picker").locator("[data-emoji]").first().waitFor();
+        await check("the emoji picker");
+        await screenshot(page, `a11y-emoji-${name}`);
+        await escape(page);
+        await page.getByTestId("composer").pressSequentially(":smi");
+        await page.getByTestId("suggestions").waitFor();
+        await check("the composer's suggestions");
+        await page.getByTestId("composer").fill("");
 
         await page.getByTestId("new-room-open").click();
         await check("the New room dialog");
@@ -102,6 +113,11 @@ for (const locale of LOCALES) {
         await check("the invite dialog on a phone");
         await escape(page);
         await page.getByTestId("members-close").click();
+        await page.getByTestId("emoji-open").click();
+        await page.getByTestId("emoji-picker").locator("[data-emoji]").first().waitFor();
+        await check("the emoji picker on a phone");
+        await screenshot(page, `a11y-phone-emoji-${name}`);
+        await escape(page);
         await page.locator(".menu-toggle").click();
         await check("the conversation list on a phone");
         await screenshot(page, `a11y-phone-list-${name}`);

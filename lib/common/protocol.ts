@@ -186,6 +186,11 @@ export interface ChatMessage {
    * before events were added: show their `text`.
    */
   event?: RoomEvent;
+  /**
+   * Mentions: ids of the room members named as `@username` in `text` when it was sent (at most
+   * `MAX_MENTIONS`, in order of first mention). Absent when it mentions nobody.
+   */
+  mentions?: string[];
 }
 
 /** The reserved `from`/`author` of system messages; no account can have it (ids are 22 chars). */

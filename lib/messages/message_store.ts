@@ -22,6 +22,8 @@ export interface MessageDraft {
   kind?: "system";
   /** What a system message tells; see `ChatMessage.event`. */
   event?: RoomEvent;
+  /** Ids of the members the text mentions; see `ChatMessage.mentions`. */
+  mentions?: string[];
 }
 
 /** What an append produced for one draft. */

@@ -253,6 +253,7 @@ function messageOf(draft: MessageDraft, id: string, seq: number, at: number): Ch
     at,
     ...(draft.kind ? { kind: draft.kind } : {}),
     ...(draft.event ? { event: draft.event } : {}),
+    ...(draft.mentions?.length ? { mentions: draft.mentions } : {}),
   };
 }
 
@@ -270,7 +271,9 @@ function chunkEnd(drafts: readonly MessageDraft[], start: number): number {
     const room = utf8Length(draft.room);
     // A system message's event repeats its names, a room name or a topic: a few hundred bytes.
     const event = draft.event ? 3 * JSON.stringify(draft.event).length : 0;
-    const size = 3 * (draft.text.length + draft.author.length) + event + 512 +
+    // Mentions: at most 20 ids of ASCII characters, quoted and comma-separated.
+    const mentions = draft.mentions ? JSON.stringify(draft.mentions).length : 0;
+    const size = 3 * (draft.text.length + draft.author.length) + event + mentions + 512 +
       (newRoom ? 3 * room + ROOM_OVERHEAD_BYTES : 0);
     // The message key, and the clientId key twice (set and checked).
     const clientIdKeySize = room + utf8Length(draft.from) + utf8Length(draft.clientId) + 24;

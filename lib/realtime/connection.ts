@@ -26,6 +26,7 @@ import { type PostingRefusal, PostingRights } from "./posting_rights.ts";
 import type { Rooms } from "../rooms/rooms.ts";
 import type { Session } from "../accounts/sessions.ts";
 import type { TokenBuckets } from "../limits/token_bucket.ts";
+import type { ResolveMentions } from "../messages/mention_resolver.ts";
 
 /** What a connection needs from the rest of the node. */
 export interface ConnectionDeps {
@@ -49,6 +50,8 @@ export interface ConnectionDeps {
    * they may. Remembered per socket by {@linkcode PostingRights}.
    */
   readPostingRefusal: (room: string, userId: string) => Promise<PostingRefusal | undefined>;
+  /** Whom a sent text mentions (member ids). Absent: mentions are not recorded. */
+  resolveMentions?: ResolveMentions;
   /** Told when the connection opens and when it has closed. Absent: no presence. */
   presence?: Pick<PresenceTracker, "opened" | "closed">;
 }
@@ -221,6 +224,7 @@ export class ChatConnection implements Peer {
         }
         const limited = this.#sendRefusal(frame);
         if (limited) return this.#send(limited);
+        const mentions = await this.#deps.resolveMentions?.(frame.room, frame.text) ?? [];
         // Not awaited: the next frame may be written in the same commit as this one.
         this.#deps.writer.write({
           room: frame.room,
@@ -228,6 +232,7 @@ export class ChatConnection implements Peer {
           author: this.#user.name,
           clientId: frame.clientId,
           text: frame.text,
+          ...(mentions.length > 0 ? { mentions } : {}),
         }).then(({ message }) => {
           this.#send({
             type: "ack",

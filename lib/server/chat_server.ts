@@ -40,6 +40,7 @@ import { InviteLinks } from "../rooms/invite_links.ts";
 import { newId } from "../common/ids.ts";
 import { LoginThrottle } from "../limits/login_throttle.ts";
 import { KvMessageStore } from "../messages/message_store_kv.ts";
+import { mentionResolver } from "../messages/mention_resolver.ts";
 import { MessageWriter } from "../messages/message_writer.ts";
 import { KvPresence } from "../realtime/presence/presence_kv.ts";
 import { PresenceTracker } from "../realtime/presence/presence_tracker.ts";
@@ -158,6 +159,7 @@ export async function createChatServer(options: ChatServerOptions): Promise<Chat
         if (!await directMessages.canPost(room, userId)) return "not_friends";
         return membership.muted ? "muted" : undefined;
       },
+      resolveMentions: mentionResolver(kv),
       presence: presenceTracker,
     },
     connectionLimiter: new ConnectionLimiter(
