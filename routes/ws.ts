@@ -2,7 +2,7 @@
  * `GET /ws?v=2`: the chat WebSocket. Refused before the upgrade unless the Origin is allowed
  * and the session is valid. A browser cannot read why an upgrade was refused, so a signed-in
  * client speaking another protocol version is upgraded and told: an `error` frame with code
- * `version_mismatch`, then a close with {@linkcode CLOSE_VERSION_MISMATCH}.
+ * `version_mismatch`, then a close with code 4426 (`CLOSE_VERSION_MISMATCH`).
  *
  * @module
  */
@@ -10,7 +10,7 @@ import type { Context } from "hono";
 import type { AppEnv } from "../lib/server/app_env.ts";
 import { clientAddress } from "../lib/server/client_address.ts";
 import { isAllowedOrigin } from "../lib/server/origin.ts";
-import { type CLOSE_VERSION_MISMATCH, PROTOCOL_VERSION } from "../lib/common/protocol.ts";
+import { PROTOCOL_VERSION } from "../lib/common/protocol.ts";
 import type { Services } from "../lib/server/services.ts";
 import { refuseVersion, upgradeToChat } from "../lib/realtime/ws_handler.ts";
 import { refusal } from "../lib/common/refusal.ts";

@@ -1,6 +1,7 @@
 import { systemClock } from "../lib/common/clock.ts";
 import { KvMessageStore } from "../lib/messages/message_store_kv.ts";
 import { messageStoreConformance } from "./message_store_conformance.ts";
+import { messageActionsConformance } from "./message_actions_conformance.ts";
 
 messageStoreConformance("KvMessageStore on :memory: KV", async () => {
   const kv = await Deno.openKv(":memory:");
@@ -47,3 +48,11 @@ async function tempKvPath(): Promise<{ path: string; remove: () => Promise<void>
     remove: () => Deno.remove(dir, { recursive: true }),
   };
 }
+
+messageActionsConformance("KvMessageStore on :memory: KV", async () => {
+  const kv = await Deno.openKv(":memory:");
+  return {
+    store: new KvMessageStore(kv, systemClock),
+    close: () => Promise.resolve(kv.close()),
+  };
+});
