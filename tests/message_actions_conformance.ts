@@ -6,11 +6,7 @@
  * @module
  */
 import assert from "node:assert/strict";
-import type {
-  MessageDraft,
-  MessageLookup,
-  MessageStore,
-} from "../lib/messages/message_store.ts";
+import type { MessageDraft, MessageLookup, MessageStore } from "../lib/messages/message_store.ts";
 
 /** A fresh, empty store and the function that releases it. */
 export interface ActionStoreHandle {
