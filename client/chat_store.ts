@@ -21,6 +21,7 @@ import { listFriends, openDm } from "./friends_api.ts";
 import * as rooms from "./rooms_api.ts";
 import type { ShownText } from "../lib/common/i18n/translate.ts";
 import { shownTextOf } from "./error_text.ts";
+import { MessageActionsState } from "./message_actions_state.ts";
 
 /** What the page brought: the island's props. */
 export interface ChatStoreInit {
@@ -150,6 +151,8 @@ export class ChatStore {
   readonly settingsOpen = signal(false);
   /** The New room dialog is open. */
   readonly newRoomOpen = signal(false);
+  /** Reply, inline edit and jump targets of the message actions. */
+  readonly messageActions = new MessageActionsState();
 
   /** Conversations the sidebar lists, in no particular order (the list sorts them). */
   readonly conversations: ReadonlySignal<readonly Conversation[]>;

@@ -21,6 +21,8 @@ export interface DisplayMessage {
   status?: DeliveryStatus;
   /** Why a failed message failed. */
   error?: string;
+  /** The stored message (its reply quote, edit, delete and reactions); absent in the outbox. */
+  stored?: ChatMessage;
 }
 
 /** Consecutive messages by one author, shown under a single name. */
@@ -70,6 +72,7 @@ export function groupMessages(
       ...(event !== undefined ? { event } : {}),
       at,
       ...(own ? { status: "sent" as const } : {}),
+      stored: message,
     });
   }
   for (const entry of outbox) {

@@ -13,6 +13,8 @@ export interface ComposerProps {
    * @returns `null` when accepted, or why not, shown under the box.
    */
   onSend: (text: string) => ShownText | null;
+  /** Up-arrow in the empty box: opens the editor of the user's last message; false if none. */
+  onEditLast?: () => boolean;
 }
 
 /** Characters left at which the counter appears. */
@@ -22,7 +24,7 @@ const SHOW_COUNT_BELOW = 500;
  * The message box: Enter sends, Shift+Enter starts a new line. Shows the characters left near
  * the limit, and disables Send while the text is blank or too long.
  */
-export default function Composer({ roomName, onSend }: ComposerProps) {
+export default function Composer({ roomName, onSend, onEditLast }: ComposerProps) {
   const { t } = useI18n();
   const [text, setText] = useState("");
   const [error, setError] = useState<ShownText | null>(null);
@@ -55,6 +57,9 @@ export default function Composer({ roomName, onSend }: ComposerProps) {
         value={text}
         onInput={(event) => setText(event.currentTarget.value)}
         onKeyDown={(event) => {
+          if (event.key === "ArrowUp" && text === "" && onEditLast?.()) {
+            return event.preventDefault();
+          }
           if (event.key !== "Enter" || event.shiftKey || event.isComposing) return;
           event.preventDefault();
           submit();

@@ -7,6 +7,11 @@ import { SYSTEM_SENDER } from "../lib/common/protocol.ts";
 import { showText } from "../lib/common/i18n/translate.ts";
 import { systemMessageText } from "../lib/common/room_event_text.ts";
 import Avatar from "./Avatar.tsx";
+import type { MessageActionsState } from "../client/message_actions_state.ts";
+import MessageBody from "./MessageItem.tsx";
+import type { EmojiPickerComponent } from "./MessageMenu.tsx";
+import { useJumpTo } from "./use_jump_to.ts";
+import { onMessageKey } from "./message_keys.ts";
 import { useI18n } from "./i18n_context.ts";
 
 /** How an author is shown: their display name and uploaded avatar, if any. */
@@ -25,6 +30,12 @@ export interface MessageListProps {
   roomName: string;
   /** How an author is shown (display name, avatar); the username when absent. */
   authorOf?: (id: string, username: string) => AuthorView;
+  /** Reply, edit and jump state of the message actions; absent: no message menu. */
+  actions?: MessageActionsState;
+  /** The user may delete anyone's message here (the room's owner or an admin). */
+  canModerate?: boolean;
+  /** The full emoji picker behind the menu's "more emoji", once one is plugged in. */
+  emojiPicker?: EmojiPickerComponent;
 }
 
 /** Distance from the bottom, in pixels, that still counts as "at the bottom". */
@@ -46,7 +57,8 @@ interface Snapshot {
  * pill. Loads older pages when scrolled to the top, keeping the view where it was.
  */
 export default function MessageList(
-  { client, roomId, roomName, authorOf }: MessageListProps,
+  { client, roomId, roomName, authorOf, actions, canModerate = false, emojiPicker }:
+    MessageListProps,
 ) {
   const { t } = useI18n();
   const room = client.room(roomId);
@@ -130,6 +142,17 @@ export default function MessageList(
     return () => observer.disconnect();
   }, []);
 
+  const highlighted = useJumpTo(client, roomId, actions, scroller);
+  const view: MessageView = {
+    client,
+    roomId,
+    actions,
+    canModerate,
+    emojiPicker,
+    highlighted,
+    nameOf: (id, username) => authorOf?.(id, username).name ?? username,
+  };
+
   const onScroll = () => {
     const element = scroller.current;
     if (!element) return;
@@ -155,6 +178,7 @@ export default function MessageList(
         class="message-scroller"
         ref={scroller}
         onScroll={onScroll}
+        onKeyDown={onMessageKey}
         tabIndex={0}
         role="region"
         aria-label={t("messages.log", { room: roomName })}
@@ -187,7 +211,7 @@ export default function MessageList(
               author={group.from === SYSTEM_SENDER
                 ? { name: group.author }
                 : authorOf?.(group.from, group.author) ?? { name: group.author }}
-              client={client}
+              view={view}
               latestOwn={latestOwn}
             />
           ))}
@@ -205,16 +229,28 @@ export default function MessageList(
   );
 }
 
+/** What every message of the list needs to show its actions. */
+interface MessageView {
+  client: ChatClient;
+  roomId: string;
+  actions: MessageActionsState | undefined;
+  canModerate: boolean;
+  emojiPicker: EmojiPickerComponent | undefined;
+  /** Seq of the message just jumped to, highlighted for a moment. */
+  highlighted: number | null;
+  nameOf: (id: string, username: string) => string;
+}
+
 interface GroupProps {
   group: MessageGroup;
   /** The author's display name and avatar. */
   author: AuthorView;
-  client: ChatClient;
+  view: MessageView;
   /** Seq of the user's newest stored message, whose "sent" stays visible. */
   latestOwn: number | undefined;
 }
 
-function Group({ group, author, client, latestOwn }: GroupProps) {
+function Group({ group, author, view, latestOwn }: GroupProps) {
   const { t } = useI18n();
   const first = group.messages[0];
   if (group.from === SYSTEM_SENDER) {
@@ -246,7 +282,7 @@ function Group({ group, author, client, latestOwn }: GroupProps) {
             <Message
               key={message.key}
               message={message}
-              client={client}
+              view={view}
               latest={message.seq !== undefined && message.seq === latestOwn}
             />
           ))}
@@ -258,21 +294,38 @@ function Group({ group, author, client, latestOwn }: GroupProps) {
 
 interface MessageProps {
   message: DisplayMessage;
-  client: ChatClient;
+  view: MessageView;
   latest: boolean;
 }
 
-function Message({ message, client, latest }: MessageProps) {
+function Message({ message, view, latest }: MessageProps) {
   const { t } = useI18n();
+  const { client } = view;
   const { status, clientId } = message;
+  const base = status ? `message own ${status}${latest ? " latest" : ""}` : "message";
   return (
     <li
-      class={status ? `message own ${status}${latest ? " latest" : ""}` : "message"}
+      class={message.seq !== undefined && message.seq === view.highlighted
+        ? `${base} highlighted`
+        : base}
       data-testid="message"
       data-seq={message.seq}
       data-status={status}
+      tabIndex={message.seq === undefined ? undefined : -1}
     >
-      <p class="message-text" data-testid="message-text">{message.text}</p>
+      {view.actions
+        ? (
+          <MessageBody
+            message={message}
+            client={client}
+            roomId={view.roomId}
+            actions={view.actions}
+            canModerate={view.canModerate}
+            nameOf={view.nameOf}
+            emojiPicker={view.emojiPicker}
+          />
+        )
+        : <p class="message-text" data-testid="message-text">{message.text}</p>}
       <div class="message-meta">
         <Time at={message.at} />
         {status && <span class="delivery">{t(`delivery.${status}`)}</span>}

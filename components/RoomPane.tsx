@@ -8,6 +8,10 @@ import MessageList from "./MessageList.tsx";
 import RoomHeader from "./RoomHeader.tsx";
 import RoomSettings from "./RoomSettings.tsx";
 import { useI18n } from "./i18n_context.ts";
+import ReplyBanner from "./ReplyBanner.tsx";
+import { useRoomRole } from "./use_room_role.ts";
+import { isManager } from "../lib/common/room_roles.ts";
+import { isActionEntry } from "../lib/common/protocol.ts";
 
 /** Props of {@linkcode RoomPane}. */
 export interface RoomPaneProps {
@@ -36,6 +40,11 @@ export default function RoomPane({ user, store, client, names, onLeave }: RoomPa
   const roomError = store.roomError.value;
   const connection = client.status.value.state;
   const disconnected = connection === "offline" || connection === "reconnecting";
+  const actions = store.messageActions;
+  const role = useRoomRole(current?.id ?? "", !current || shown?.peer !== undefined);
+  const replyTo = current ? actions.replyIn(current.id) : null;
+  const nameOf = (id: string, username: string) =>
+    names.profileOf(id, username)?.displayName ?? username;
   return (
     <main class="room-pane">
       <RoomHeader store={store} client={client} onLeave={onLeave} />
@@ -70,11 +79,32 @@ export default function RoomPane({ user, store, client, names, onLeave }: RoomPa
                 const known = names.profileOf(id, username);
                 return { name: known?.displayName ?? username, avatarUrl: known?.avatarUrl };
               }}
+              actions={actions}
+              canModerate={isManager(role)}
             />
+            {replyTo && (
+              <ReplyBanner
+                message={replyTo}
+                author={nameOf(replyTo.from, replyTo.author)}
+                onCancel={() => actions.replyTo.value = null}
+              />
+            )}
             <Composer
               key={current.id}
               roomName={`${sigil}${current.name}`}
-              onSend={(text) => client.send(current.id, text)}
+              onSend={(text) => {
+                const problem = client.send(current.id, text, replyTo?.seq);
+                if (problem === null) actions.replyTo.value = null;
+                return problem;
+              }}
+              onEditLast={() => {
+                const last = client.room(current.id).list.value.findLast((message) =>
+                  message.from === user.id && !message.deleted && !isActionEntry(message)
+                );
+                if (!last) return false;
+                actions.editing.value = { room: current.id, seq: last.seq };
+                return true;
+              }}
             />
           </>
         )

@@ -11,6 +11,12 @@ import ellipsis from "lucide/dist/esm/icons/ellipsis.mjs";
 import plus from "lucide/dist/esm/icons/plus.mjs";
 import settings from "lucide/dist/esm/icons/settings.mjs";
 import x from "lucide/dist/esm/icons/x.mjs";
+import copy from "lucide/dist/esm/icons/copy.mjs";
+import link from "lucide/dist/esm/icons/link.mjs";
+import pencil from "lucide/dist/esm/icons/pencil.mjs";
+import reply from "lucide/dist/esm/icons/reply.mjs";
+import smilePlus from "lucide/dist/esm/icons/face-slightly-smiling-plus.mjs";
+import trash from "lucide/dist/esm/icons/trash.mjs";
 
 /** ‹ back: from the chat to the conversation list on a phone. */
 export const ChevronLeft: IconNode = chevronLeft;
@@ -22,3 +28,17 @@ export const Plus: IconNode = plus;
 export const Settings: IconNode = settings;
 /** × close. */
 export const X: IconNode = x;
+
+// The message menu's icons (the "actions" feature).
+/** Copy a message's text. */
+export const Copy: IconNode = copy;
+/** Copy a link to a message. */
+export const Link: IconNode = link;
+/** Edit a message. */
+export const Pencil: IconNode = pencil;
+/** Reply to a message. */
+export const Reply: IconNode = reply;
+/** More emoji (the full picker). */
+export const SmilePlus: IconNode = smilePlus;
+/** Delete a message. */
+export const Trash: IconNode = trash;
