@@ -23,23 +23,21 @@ export default function Reactions({ reactions, userId, nameOf, onToggle }: React
     <div class="reactions" role="group" aria-label={t("reactions.label")}>
       {reactions.map(({ emoji, users }) => {
         const mine = users.some((user) => user.id === userId);
-        const who = t("reactions.who", {
-          emoji,
-          names: list.format(users.map((user) => nameOf(user.id, user.name))),
-        });
+        const names = list.format(users.map((user) => nameOf(user.id, user.name)));
+        const who = t("reactions.who", { emoji, names });
         return (
           <button
             type="button"
             class={mine ? "reaction-chip mine" : "reaction-chip"}
             aria-pressed={mine}
-            aria-label={who}
             title={who}
             data-testid="reaction"
             data-emoji={emoji}
             onClick={() => onToggle(emoji, !mine)}
           >
-            <span aria-hidden="true">{emoji}</span>
-            <span class="reaction-count" aria-hidden="true">{users.length}</span>
+            {emoji}
+            <span class="reaction-count" data-testid="reaction-count">{users.length}</span>
+            <span class="visually-hidden">{names}</span>
           </button>
         );
       })}

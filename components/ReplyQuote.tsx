@@ -21,7 +21,7 @@ export default function ReplyQuote({ quote, author, deleted, onJump }: ReplyQuot
       type="button"
       class="reply-quote"
       data-testid="reply-quote"
-      aria-label={t("reply.jump", { author, excerpt })}
+      title={t("reply.jump", { author, excerpt })}
       onClick={onJump}
     >
       <span class="reply-author">{author}</span>

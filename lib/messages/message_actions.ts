@@ -35,6 +35,8 @@ export interface ActionOutcome {
   version?: MessageVersion;
   /** A delete: how many earlier versions the target had, all to be erased. */
   erasedVersions?: number;
+  /** A delete: the target as it was, for releasing what it referenced (attachments). */
+  released?: ChatMessage;
 }
 
 /**
@@ -69,10 +71,24 @@ export function applyAction(
       };
     }
     case "delete": {
-      const { reactions: _r, editedAt: _e, versions, replyTo: _q, ...rest } = target;
+      // An allow-list, not a copy minus some fields: whatever else a message carries (its
+      // attachments, say) is gone with it. The store hands `released` to its
+      // `releaseDeleted` hook, where what lives outside the message is to be freed.
+      const { room, seq: targetSeq, id, from, author, at } = target;
       return {
-        target: { ...rest, text: "", deleted: true, revision: seq },
-        erasedVersions: versions ?? 0,
+        target: {
+          room,
+          seq: targetSeq,
+          id,
+          from,
+          author,
+          text: "",
+          at,
+          deleted: true,
+          revision: seq,
+        },
+        erasedVersions: target.versions ?? 0,
+        released: target,
       };
     }
     case "reaction": {

@@ -72,10 +72,24 @@ export class KvMessageStore implements MessageStore, MessageLookup {
   /** Heads this store read or wrote last, oldest first; a failed check evicts them. */
   #knownHeads = new Map<string, KnownHead>();
 
-  /** Stores messages in `kv`, stamping them with `clock`. */
-  constructor(kv: Deno.Kv, clock: Clock) {
+  #releaseDeleted: (messages: ChatMessage[]) => void;
+
+  /**
+   * Stores messages in `kv`, stamping them with `clock`.
+   *
+   * @param options.releaseDeleted Called after a commit that deleted messages, with each as it
+   *   was before: the place to release what a message references outside its record
+   *   (attachments). It runs after the commit, so it must tolerate being skipped by a crash
+   *   (a sweep of unreferenced files catches those).
+   */
+  constructor(
+    kv: Deno.Kv,
+    clock: Clock,
+    options: { releaseDeleted?: (messages: ChatMessage[]) => void } = {},
+  ) {
     this.#kv = kv;
     this.#clock = clock;
+    this.#releaseDeleted = options.releaseDeleted ?? (() => {});
   }
 
   async append(drafts: readonly MessageDraft[]): Promise<AppendResult[]> {
@@ -122,6 +136,7 @@ export class KvMessageStore implements MessageStore, MessageLookup {
         if (value) state.set(stateKey(room, seq), value);
       });
       const dirty = new Set<string>();
+      const released: ChatMessage[] = [];
       const versionWrites = new Map<string, { key: Deno.KvKey; value?: MessageVersion }>();
       const now = this.#clock.now();
       const results: AppendResult[] = [];
@@ -168,6 +183,7 @@ export class KvMessageStore implements MessageStore, MessageLookup {
               const versionKey = keys.messageVersion(draft.room, draft.target, n);
               versionWrites.set(versionKey.join("\u0000"), { key: versionKey });
             }
+            if (outcome.released) released.push(outcome.released);
             result.message = { ...message, changed: outcome.target };
           }
         }
@@ -213,6 +229,7 @@ export class KvMessageStore implements MessageStore, MessageLookup {
           this.#rememberHead(room, { seq: message.seq, versionstamp: commit.versionstamp });
         }
         await this.#loadStored(results, storedEarlier);
+        if (released.length > 0) this.#releaseDeleted(released);
         return results;
       }
       for (const room of rooms) this.#knownHeads.delete(room);

@@ -94,7 +94,10 @@ export async function createChatServer(options: ChatServerOptions): Promise<Chat
   const clock = options.clock ?? systemClock;
   const nodeId = newId().slice(0, 8);
   await backfillPublicRooms(kv, clock);
-  const store = new KvMessageStore(kv, clock);
+  const store = new KvMessageStore(kv, clock, {
+    // The files feature releases a deleted message's attachments here (nothing to free yet).
+    releaseDeleted: () => {},
+  });
   const hub = new Hub(store);
   hub.start();
   const unsubscribe = broker.subscribe((event, fromThisNode) => hub.handle(event, fromThisNode));
