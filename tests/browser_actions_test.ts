@@ -23,6 +23,7 @@ import {
   withBrowserChat,
 } from "./helpers/browser.ts";
 import { openSocket } from "./helpers/chat_client.ts";
+import { messageHash } from "../client/room_hash.ts";
 import type { Page } from "playwright-core";
 
 /** Fillers are posted fast, over the default send rate. */
@@ -176,5 +177,17 @@ Deno.test("a reply quotes its original, and clicking the quote loads and shows t
       assert.ok(await original.isVisible());
     });
     assert.match(await original.getAttribute("class") ?? "", /highlighted/);
+
+    // A copied link to the message opens the conversation scrolled to it, on a phone too.
+    const phone = await chat.open({ viewport: { width: 375, height: 812 } });
+    await phone.context.addCookies(await alice.context.cookies());
+    await phone.page.goto(`${chat.url}/${messageHash(room, target)}`);
+    const linked = messagesWithText(phone.page, "who brings the cake?");
+    await linked.waitFor();
+    await eventually(async () => {
+      assert.equal(await linked.evaluate((element) => element === document.activeElement), true);
+    });
+    await linked.hover();
+    await screenshot(phone.page, "actions-phone-linked-message");
   }, FAST_SENDS);
 });
