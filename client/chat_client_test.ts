@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import type { ChatMessage } from "../lib/common/protocol.ts";
+import { type ChatMessage, PROTOCOL_VERSION } from "../lib/common/protocol.ts";
 import { ChatClient } from "./chat_client.ts";
 import type { ChatClientOptions } from "./chat_client_options.ts";
 import { FakeClock } from "../lib/common/testing/fake_clock.ts";
@@ -37,7 +37,13 @@ function setup(options: Partial<ChatClientOptions> = {}) {
 
 function welcome(socket: FakeWebSocket): void {
   socket.open();
-  socket.receive({ type: "welcome", v: 1, user: USER, node: "n1", heartbeatMs: HEARTBEAT_MS });
+  socket.receive({
+    type: "welcome",
+    v: PROTOCOL_VERSION,
+    user: USER,
+    node: "n1",
+    heartbeatMs: HEARTBEAT_MS,
+  });
 }
 
 function message(seq: number, from = "u2", room = "r1"): ChatMessage {

@@ -23,6 +23,7 @@ import type { ShownText } from "../lib/common/i18n/translate.ts";
 import { shownTextOf } from "./error_text.ts";
 import { RoomMembers } from "./room_members.ts";
 import { roomDetails } from "./room_admin_api.ts";
+import { MessageActionsState } from "./message_actions_state.ts";
 
 /** What the page brought: the island's props. */
 export interface ChatStoreInit {
@@ -156,6 +157,8 @@ export class ChatStore {
   readonly newRoomOpen = signal(false);
   /** Members of the rooms opened, for mentions (completion and highlighting). */
   readonly members = new RoomMembers(roomDetails);
+  /** Reply, inline edit and jump targets of the message actions. */
+  readonly messageActions = new MessageActionsState();
 
   /** Conversations the sidebar lists, in no particular order (the list sorts them). */
   readonly conversations: ReadonlySignal<readonly Conversation[]>;

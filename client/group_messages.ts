@@ -23,6 +23,8 @@ export interface DisplayMessage {
   error?: string;
   /** Whether the server recorded the reader among those this message mentions. */
   mentionsMe?: boolean;
+  /** The stored message (its reply quote, edit, delete and reactions); absent in the outbox. */
+  stored?: ChatMessage;
 }
 
 /** Consecutive messages by one author, shown under a single name. */
@@ -73,6 +75,7 @@ export function groupMessages(
       at,
       ...(own ? { status: "sent" as const } : {}),
       ...(message.mentions?.includes(user.id) ? { mentionsMe: true } : {}),
+      stored: message,
     });
   }
   for (const entry of outbox) {

@@ -23,6 +23,8 @@ export interface ComposerProps {
   members?: () => readonly MemberName[];
   /** Called when a mention starts, to refresh the members. */
   onMentionStart?: () => void;
+  /** Up-arrow in the empty box: opens the editor of the user's last message; false if none. */
+  onEditLast?: () => boolean;
 }
 
 /** Characters left at which the counter appears. */
@@ -33,7 +35,7 @@ const SHOW_COUNT_BELOW = 500;
  * the limit, and disables Send while the text is blank or too long.
  */
 export default function Composer(
-  { roomName, onSend, members = () => [], onMentionStart = () => {} }: ComposerProps,
+  { roomName, onSend, members = () => [], onMentionStart = () => {}, onEditLast }: ComposerProps,
 ) {
   const { t, locale } = useI18n();
   const [text, setText] = useState("");
@@ -101,6 +103,9 @@ export default function Composer(
           if (completion.onKeyDown(event)) {
             event.preventDefault();
             return;
+          }
+          if (event.key === "ArrowUp" && text === "" && onEditLast?.()) {
+            return event.preventDefault();
           }
           if (event.key !== "Enter" || event.shiftKey || event.isComposing) return;
           event.preventDefault();

@@ -7,6 +7,11 @@ import { SYSTEM_SENDER } from "../lib/common/protocol.ts";
 import { showText } from "../lib/common/i18n/translate.ts";
 import { systemMessageText } from "../lib/common/room_event_text.ts";
 import Avatar from "./Avatar.tsx";
+import type { MessageActionsState } from "../client/message_actions_state.ts";
+import MessageBody from "./MessageItem.tsx";
+import type { EmojiPickerComponent } from "./MessageMenu.tsx";
+import { useJumpTo } from "./use_jump_to.ts";
+import { onMessageKey } from "./message_keys.ts";
 import { useI18n } from "./i18n_context.ts";
 import MessageText from "./MessageText.tsx";
 
@@ -28,6 +33,12 @@ export interface MessageListProps {
   authorOf?: (id: string, username: string) => AuthorView;
   /** Whether a lower-cased username is a member of the room: its `@mention` is highlighted. */
   isMember?: (lowerName: string) => boolean;
+  /** Reply, edit and jump state of the message actions; absent: no message menu. */
+  actions?: MessageActionsState;
+  /** The user may delete anyone's message here (the room's owner or an admin). */
+  canModerate?: boolean;
+  /** The full emoji picker behind the menu's "more emoji", once one is plugged in. */
+  emojiPicker?: EmojiPickerComponent;
 }
 
 /** Distance from the bottom, in pixels, that still counts as "at the bottom". */
@@ -49,7 +60,8 @@ interface Snapshot {
  * pill. Loads older pages when scrolled to the top, keeping the view where it was.
  */
 export default function MessageList(
-  { client, roomId, roomName, authorOf, isMember }: MessageListProps,
+  { client, roomId, roomName, authorOf, isMember, actions, canModerate = false, emojiPicker }:
+    MessageListProps,
 ) {
   const { t } = useI18n();
   const room = client.room(roomId);
@@ -133,6 +145,18 @@ export default function MessageList(
     return () => observer.disconnect();
   }, []);
 
+  const highlighted = useJumpTo(client, roomId, actions, scroller);
+  const view: MessageView = {
+    client,
+    roomId,
+    actions,
+    canModerate,
+    emojiPicker,
+    highlighted,
+    isMember,
+    nameOf: (id, username) => authorOf?.(id, username).name ?? username,
+  };
+
   const onScroll = () => {
     const element = scroller.current;
     if (!element) return;
@@ -158,6 +182,7 @@ export default function MessageList(
         class="message-scroller"
         ref={scroller}
         onScroll={onScroll}
+        onKeyDown={onMessageKey}
         tabIndex={0}
         role="region"
         aria-label={t("messages.log", { room: roomName })}
@@ -190,9 +215,8 @@ export default function MessageList(
               author={group.from === SYSTEM_SENDER
                 ? { name: group.author }
                 : authorOf?.(group.from, group.author) ?? { name: group.author }}
-              client={client}
+              view={view}
               latestOwn={latestOwn}
-              isMember={isMember}
             />
           ))}
         </ol>
@@ -209,17 +233,30 @@ export default function MessageList(
   );
 }
 
+/** What every message of the list needs to show its actions. */
+interface MessageView {
+  client: ChatClient;
+  roomId: string;
+  actions: MessageActionsState | undefined;
+  canModerate: boolean;
+  emojiPicker: EmojiPickerComponent | undefined;
+  /** Seq of the message just jumped to, highlighted for a moment. */
+  highlighted: number | null;
+  /** Whether a lower-cased username is a member of the room: its `@mention` is highlighted. */
+  isMember: ((lowerName: string) => boolean) | undefined;
+  nameOf: (id: string, username: string) => string;
+}
+
 interface GroupProps {
   group: MessageGroup;
   /** The author's display name and avatar. */
   author: AuthorView;
-  client: ChatClient;
+  view: MessageView;
   /** Seq of the user's newest stored message, whose "sent" stays visible. */
   latestOwn: number | undefined;
-  isMember?: (lowerName: string) => boolean;
 }
 
-function Group({ group, author, client, latestOwn, isMember }: GroupProps) {
+function Group({ group, author, view, latestOwn }: GroupProps) {
   const { t } = useI18n();
   const first = group.messages[0];
   if (group.from === SYSTEM_SENDER) {
@@ -251,9 +288,8 @@ function Group({ group, author, client, latestOwn, isMember }: GroupProps) {
             <Message
               key={message.key}
               message={message}
-              client={client}
+              view={view}
               latest={message.seq !== undefined && message.seq === latestOwn}
-              isMember={isMember}
             />
           ))}
         </ul>
@@ -264,28 +300,47 @@ function Group({ group, author, client, latestOwn, isMember }: GroupProps) {
 
 interface MessageProps {
   message: DisplayMessage;
-  client: ChatClient;
+  view: MessageView;
   latest: boolean;
-  isMember?: (lowerName: string) => boolean;
 }
 
-function Message({ message, client, latest, isMember }: MessageProps) {
+function Message({ message, view, latest }: MessageProps) {
   const { t } = useI18n();
+  const { client } = view;
   const { status, clientId } = message;
+  const base = (status ? `message own ${status}${latest ? " latest" : ""}` : "message") +
+    (message.mentionsMe ? " mentions-me" : "");
   return (
     <li
-      class={(status ? `message own ${status}${latest ? " latest" : ""}` : "message") +
-        (message.mentionsMe ? " mentions-me" : "")}
+      class={message.seq !== undefined && message.seq === view.highlighted
+        ? `${base} highlighted`
+        : base}
       data-testid="message"
       data-seq={message.seq}
       data-status={status}
+      tabIndex={message.seq === undefined ? undefined : -1}
     >
-      <MessageText
-        text={message.text}
-        self={client.user.name.toLowerCase()}
-        mentionsMe={message.mentionsMe}
-        isMember={isMember}
-      />
+      {view.actions
+        ? (
+          <MessageBody
+            message={message}
+            client={client}
+            roomId={view.roomId}
+            actions={view.actions}
+            canModerate={view.canModerate}
+            nameOf={view.nameOf}
+            emojiPicker={view.emojiPicker}
+            isMember={view.isMember}
+          />
+        )
+        : (
+          <MessageText
+            text={message.text}
+            self={client.user.name.toLowerCase()}
+            mentionsMe={message.mentionsMe}
+            isMember={view.isMember}
+          />
+        )}
       <div class="message-meta">
         <Time at={message.at} />
         {status && <span class="delivery">{t(`delivery.${status}`)}</span>}

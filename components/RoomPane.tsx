@@ -7,6 +7,11 @@ import Composer from "./Composer.tsx";
 import MessageList from "./MessageList.tsx";
 import RoomHeader from "./RoomHeader.tsx";
 import { useI18n } from "./i18n_context.ts";
+import ReplyBanner from "./ReplyBanner.tsx";
+import { useRoomRole } from "./use_room_role.ts";
+import { isManager } from "../lib/common/room_roles.ts";
+import { isActionEntry } from "../lib/common/protocol.ts";
+import { LazyEmojiPicker } from "./emoji_picker_lazy.ts";
 import { lazyComponent } from "./lazy_component.ts";
 
 /** Loaded on first open: not needed at first paint. */
@@ -42,6 +47,11 @@ export default function RoomPane({ user, store, client, names, onLeave }: RoomPa
   const roomError = store.roomError.value;
   const connection = client.status.value.state;
   const disconnected = connection === "offline" || connection === "reconnecting";
+  const actions = store.messageActions;
+  const role = useRoomRole(current?.id ?? "", !current || shown?.peer !== undefined);
+  const replyTo = current ? actions.replyIn(current.id) : null;
+  const nameOf = (id: string, username: string) =>
+    names.profileOf(id, username)?.displayName ?? username;
   return (
     <main class="room-pane">
       <RoomHeader store={store} client={client} onLeave={onLeave} />
@@ -77,13 +87,35 @@ export default function RoomPane({ user, store, client, names, onLeave }: RoomPa
                   return { name: known?.displayName ?? username, avatarUrl: known?.avatarUrl };
                 }}
                 isMember={(name) => store.members.has(current.id, name)}
+                actions={actions}
+                canModerate={isManager(role)}
+                emojiPicker={LazyEmojiPicker}
               />
+              {replyTo && (
+                <ReplyBanner
+                  message={replyTo}
+                  author={nameOf(replyTo.from, replyTo.author)}
+                  onCancel={() => actions.replyTo.value = null}
+                />
+              )}
               <Composer
                 key={current.id}
                 roomName={`${sigil}${current.name}`}
-                onSend={(text) => client.send(current.id, text)}
+                onSend={(text) => {
+                  const problem = client.send(current.id, text, replyTo?.seq);
+                  if (problem === null) actions.replyTo.value = null;
+                  return problem;
+                }}
                 members={() => store.members.of(current.id)}
                 onMentionStart={() => void store.members.refresh(current.id)}
+                onEditLast={() => {
+                  const last = client.room(current.id).list.value.findLast((message) =>
+                    message.from === user.id && !message.deleted && !isActionEntry(message)
+                  );
+                  if (!last) return false;
+                  actions.editing.value = { room: current.id, seq: last.seq };
+                  return true;
+                }}
               />
             </div>
             {store.membersOpen.value && !shown.peer && (

@@ -8,7 +8,7 @@ import { ChatClient } from "../client/chat_client.ts";
 import { ChatStore, type ChatStoreInit } from "../client/chat_store.ts";
 import { findUser } from "../client/friends_api.ts";
 import { ProfileCache } from "../client/profile_cache.ts";
-import { roomFromHash, roomHash } from "../client/room_hash.ts";
+import { messageFromHash, roomFromHash, roomHash } from "../client/room_hash.ts";
 import ConfirmDialog from "../components/ConfirmDialog.tsx";
 import { I18nContext } from "../components/i18n_context.ts";
 import RoomPane from "../components/RoomPane.tsx";
@@ -118,7 +118,12 @@ export default function ChatApp(props: ChatAppProps) {
   }, [client, names, store]);
 
   useEffect(() => {
-    const fromHash = () => store.selectedId.value = roomFromHash(location.hash);
+    const fromHash = () => {
+      const room = roomFromHash(location.hash);
+      store.selectedId.value = room;
+      const seq = messageFromHash(location.hash);
+      if (room !== null && seq !== null) store.messageActions.jumpTo.value = { room, seq };
+    };
     fromHash();
     addEventListener("hashchange", fromHash);
     return () => removeEventListener("hashchange", fromHash);

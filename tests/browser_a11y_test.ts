@@ -60,6 +60,29 @@ for (const locale of LOCALES) {
         await page.getByTestId("suggestions").waitFor();
         await check("the composer's suggestions");
         await page.getByTestId("composer").fill("");
+        // The message actions: the menu, a reaction, a reply quote, the editor, the versions
+        // of an edited message and the delete confirmation.
+        const hello = page.locator('[data-testid=message][data-seq="1"]');
+        await hello.hover();
+        await hello.getByTestId("quick-react").first().click();
+        await hello.getByTestId("reaction").waitFor();
+        await hello.hover();
+        await hello.getByTestId("menu-reply").click();
+        await check("the message menu, a reaction and the reply banner");
+        await sendThroughComposer(page, "a reply");
+        await page.getByTestId("reply-quote").waitFor();
+        await page.getByTestId("composer").press("ArrowUp");
+        await check("the inline message editor");
+        await page.getByTestId("message-editor").fill("a reply, edited");
+        await page.getByTestId("message-editor").press("Enter");
+        await page.getByTestId("edited").click();
+        await page.getByTestId("version").first().waitFor();
+        await check("the earlier versions dialog");
+        await escape(page);
+        await hello.hover();
+        await hello.getByTestId("menu-delete").click();
+        await check("the message delete confirmation");
+        await escape(page);
 
         await page.getByTestId("new-room-open").click();
         await check("the New room dialog");

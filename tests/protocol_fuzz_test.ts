@@ -190,6 +190,10 @@ const KNOWN_TYPES = new Set([
   "ping",
   "pong",
   "typing",
+  "edit",
+  "delete",
+  "react",
+  "versions",
 ]);
 
 /** What the server must answer to one frame. */

@@ -109,7 +109,7 @@ class ReadingMember {
     after?: number,
     body = BIG_TEXT,
   ) {
-    this.#socket = new WebSocket(`${server.url.replace("http", "ws")}/ws?v=1`, {
+    this.#socket = new WebSocket(`${server.url.replace("http", "ws")}/ws?v=2`, {
       headers: { cookie: user.cookie, origin: server.url },
     } as never);
     let ready!: () => void;

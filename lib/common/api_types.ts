@@ -66,6 +66,10 @@ export interface LastMessage {
    * absent for user messages and for system messages stored before events.
    */
   event?: RoomEvent;
+  /** The message was deleted (its preview is then empty). */
+  deleted?: true;
+  /** The message was edited; the preview shows the new text. */
+  edited?: true;
 }
 
 /** Longest {@linkcode LastMessage.preview}, in code points. */

@@ -15,6 +15,7 @@
  * | `["room_last", roomId]`                     | `LastMessage` (newest)      |
  * | `["msg", roomId, seq]`                      | `ChatMessage`               |
  * | `["msg_client", roomId, userId, clientId]`  | `{ id, seq, at }` of a send |
+ * | `["msg_version", roomId, seq, n]`           | `MessageVersion` (edits)    |
  * | `["profile", userId]`                       | `ProfileRecord`             |
  * | `["friend", userId, friendId]`              | `{ since }` (both ways)     |
  * | `["friend_out", fromId, toId]`              | `FriendRequestRecord`       |
@@ -52,6 +53,9 @@
  * entry of a crashed node expires (see `presence_kv.ts`).
  *
  * Messages sort by seq inside `["msg", roomId]`, so history pages are key-range reads.
+ * An edit, delete or reaction is a `msg` entry of its own (text never stored in it) and, in
+ * the same commit, rewrites the `msg` it targets; an edit keeps the text it replaced as the
+ * next `msg_version`, and a delete erases them all (see `lib/messages/message_store_kv.ts`).
  *
  * A key read back from a listing is taken apart by {@linkcode decode}, beside the builders,
  * never by position at the call site.
@@ -94,6 +98,15 @@ export const keys = {
   roomLast: (roomId: string): Deno.KvKey => ["room_last", roomId],
   /** One stored message. */
   message: (roomId: string, seq: number): Deno.KvKey => ["msg", roomId, seq],
+  /** An earlier version of an edited message: `n` counts from 0 (the text as sent). */
+  messageVersion: (roomId: string, seq: number, n: number): Deno.KvKey => [
+    "msg_version",
+    roomId,
+    seq,
+    n,
+  ],
+  /** Prefix of the earlier versions of one message. */
+  messageVersions: (roomId: string, seq: number): Deno.KvKey => ["msg_version", roomId, seq],
   /** Prefix of a room's messages. */
   messages: (roomId: string): Deno.KvKey => ["msg", roomId],
   /** Prefix of a room's idempotency records (deleted with the room). */

@@ -14,6 +14,7 @@ import type { PublicUser } from "../common/api_types.ts";
 import { ChatConnection, type ConnectionDeps, type Transport } from "./connection.ts";
 import type { Limits } from "../server/config.ts";
 import type { Session } from "../accounts/sessions.ts";
+import { CLOSE_VERSION_MISMATCH, encodeServerFrame, PROTOCOL_VERSION } from "../common/protocol.ts";
 
 /** While a socket keeps up, its buffer is looked at once per this many sends. */
 const CHECK_EVERY_SENDS = 8;
@@ -54,6 +55,26 @@ export function upgradeToChat(
   for (const type of ["open", "message", "close"]) {
     socket.addEventListener(type, transport);
   }
+  return response;
+}
+
+/**
+ * Upgrades a request that asked for another protocol version, only to say so: an `error`
+ * frame with code `version_mismatch` (old clients show its message), then a close with
+ * {@linkcode CLOSE_VERSION_MISMATCH} and reason `version_mismatch`, after which a current
+ * client stops reconnecting and asks the user to reload.
+ */
+export function refuseVersion(request: Request): Response {
+  const { socket, response } = Deno.upgradeWebSocket(request);
+  socket.addEventListener("open", () => {
+    socket.send(encodeServerFrame({
+      type: "error",
+      code: "version_mismatch",
+      message:
+        `This page is out of date (the server speaks protocol v${PROTOCOL_VERSION}); reload it.`,
+    }));
+    socket.close(CLOSE_VERSION_MISMATCH, "version_mismatch");
+  });
   return response;
 }
 

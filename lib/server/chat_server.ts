@@ -46,6 +46,7 @@ import { KvPresence } from "../realtime/presence/presence_kv.ts";
 import { PresenceTracker } from "../realtime/presence/presence_tracker.ts";
 import { loadSession } from "./middleware/session.ts";
 import { MemberModeration } from "../rooms/member_moderation.ts";
+import { roleOf } from "../common/room_roles.ts";
 import { RoomDetailsReader } from "../rooms/room_details.ts";
 import { RoomEdits } from "../rooms/room_edits.ts";
 import { RoomLifecycle } from "../rooms/room_lifecycle.ts";
@@ -56,7 +57,7 @@ import { Profiles } from "../accounts/profiles.ts";
 import { RoomAvatars } from "../rooms/room_avatars.ts";
 import { backfillPublicRooms } from "../rooms/public_rooms.ts";
 import { systemMessages } from "../messages/room_events.ts";
-import { Rooms } from "../rooms/rooms.ts";
+import { readRooms, Rooms } from "../rooms/rooms.ts";
 import type { Services } from "./services.ts";
 import { Sessions } from "../accounts/sessions.ts";
 import { TokenBuckets } from "../limits/token_bucket.ts";
@@ -94,7 +95,10 @@ export async function createChatServer(options: ChatServerOptions): Promise<Chat
   const clock = options.clock ?? systemClock;
   const nodeId = newId().slice(0, 8);
   await backfillPublicRooms(kv, clock);
-  const store = new KvMessageStore(kv, clock);
+  const store = new KvMessageStore(kv, clock, {
+    // The files feature releases a deleted message's attachments here (nothing to free yet).
+    releaseDeleted: () => {},
+  });
   const hub = new Hub(store);
   hub.start();
   const unsubscribe = broker.subscribe((event, fromThisNode) => hub.handle(event, fromThisNode));
@@ -153,6 +157,13 @@ export async function createChatServer(options: ChatServerOptions): Promise<Chat
       floodGuard: new FloodGuard(clock, limits.sameTextMax),
       broker,
       // One membership read answers member and muted; direct rooms also need a friendship.
+      readRole: async (room, userId) => {
+        const [membership, record] = await Promise.all([
+          rooms.membership(room, userId),
+          readRooms(kv, [room]),
+        ]);
+        return roleOf(membership, record[0]?.createdBy === userId);
+      },
       readPostingRefusal: async (room, userId) => {
         const membership = await rooms.membership(room, userId);
         if (!membership) return "not_member";

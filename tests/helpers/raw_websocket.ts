@@ -21,7 +21,7 @@ const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
 /**
- * Opens `GET /ws?v=1` on a new TCP connection with a cookie and an Origin, and reads the
+ * Opens `GET /ws?v=2` on a new TCP connection with a cookie and an Origin, and reads the
  * response head only; nothing more is read unless the caller does.
  */
 export async function rawUpgrade(
@@ -32,7 +32,7 @@ export async function rawUpgrade(
   const conn = await Deno.connect({ hostname: url.hostname, port: Number(url.port) });
   const key = btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(16))));
   const lines = [
-    `GET /ws?v=1 HTTP/1.1`,
+    `GET /ws?v=2 HTTP/1.1`,
     `Host: ${url.host}`,
     "Upgrade: websocket",
     "Connection: Upgrade",
