@@ -86,6 +86,11 @@ export class Friends {
     return blocked.versionstamp === null ? user : null;
   }
 
+  /** True when `blockerId` has blocked `blockedId`. */
+  async hasBlocked(blockerId: string, blockedId: string): Promise<boolean> {
+    return (await this.#kv.get(keys.block(blockerId, blockedId))).versionstamp !== null;
+  }
+
   /** True when the two users are friends. */
   async areFriends(userId: string, otherId: string): Promise<boolean> {
     return (await this.#kv.get(keys.friend(userId, otherId))).versionstamp !== null;
