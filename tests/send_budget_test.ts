@@ -74,8 +74,8 @@ Deno.test("with 200 sockets that never read, the server's memory stays near its 
     assert.equal(reader.closeCode, undefined, "the reading member was never cut");
     assert.deepEqual(reader.seqs, range(reader.head + 1, reader.head + TOTAL));
     assert.equal(reader.badTexts, 0);
-    // Measured: 90 MiB with the budget, 436 MiB with it out of reach (the flood alone: 25 MiB).
-    assert.ok(peakRss < 160 * MB, `the server's rss grew by ${(peakRss / MB).toFixed(1)} MiB`);
+    // Measured: 90 MiB with the budget; 200 to 436 MiB with it out of reach; the flood alone 25.
+    assert.ok(peakRss < 128 * MB, `the server's rss grew by ${(peakRss / MB).toFixed(1)} MiB`);
 
     // A few of the stuck sockets now read what the kernel held for them: each was closed.
     for (const slow of stuck.slice(0, 3)) {
