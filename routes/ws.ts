@@ -7,7 +7,7 @@
 import type { Context } from "hono";
 import type { AppEnv } from "../lib/server/app_env.ts";
 import { clientAddress } from "../lib/server/client_address.ts";
-import { isAllowedOrigin } from "../lib/server/origin.ts";
+import { configuredOrigins, isAllowedOrigin } from "../lib/server/origin.ts";
 import { PROTOCOL_VERSION } from "../lib/common/protocol.ts";
 import type { Services } from "../lib/server/services.ts";
 import { upgradeToChat } from "../lib/realtime/ws_handler.ts";
@@ -16,8 +16,10 @@ import { refusalResponse } from "../lib/server/refusal_response.ts";
 
 /** Handler of the WebSocket endpoint. */
 export function wsHandler(
-  services: Pick<Services, "config" | "connectionLimiter" | "connection">,
+  services: Pick<Services, "config" | "connectionLimiter" | "connection" | "sendBudget">,
 ): (c: Context<AppEnv>) => Response {
+  // With PUBLIC_URL set, the Origin is checked against it, never against the Host header.
+  const origins = configuredOrigins(services.config);
   return function ws(c: Context<AppEnv>): Response {
     if (c.req.header("upgrade")?.toLowerCase() !== "websocket") {
       return refusalResponse(c, refusal(426, "refusal.expectedWebSocket"));
@@ -28,7 +30,7 @@ export function wsHandler(
         refusal(400, "refusal.protocolVersion", { version: PROTOCOL_VERSION }),
       );
     }
-    if (!isAllowedOrigin(c.req.header("origin"), c.req.url, services.config.allowedOrigins)) {
+    if (!isAllowedOrigin(c.req.header("origin"), c.req.url, origins)) {
       return refusalResponse(c, refusal(403, "refusal.originNotAllowed"));
     }
     const { user, session } = c.var;
@@ -42,6 +44,7 @@ export function wsHandler(
       services.connection,
       services.config.limits,
       release,
+      services.sendBudget,
     );
   };
 }
