@@ -255,4 +255,12 @@ export const zhCN = {
   "refusal.bodyTooLarge": "请求体超过 {max} 字节",
   "refusal.invalidBody": "请求内容无效：{detail}",
   "error.withRetry": "{message}（{seconds} 秒后可以重试）",
+  // trust (issue 16): foreign-origin writes and input hygiene
+  "refusal.crossOriginRequest": "已拒绝：此请求来自其他网站",
+  "refusal.usernameReserved": "该用户名为系统保留，不能使用",
+  "refusal.displayNameHidden": "显示名称不能包含文字方向控制字符，也不能只由不可见字符组成",
+  "refusal.roomFieldHidden":
+    "房间名称和简介不能包含控制字符或文字方向控制字符，且名称必须有可见字符",
+  "refusal.friendRequestRate": "好友请求发送过多，请 {minutes} 分钟后再试",
+  "refusal.friendRequestCooldown": "对方最近拒绝了你的请求，{hours} 小时后可以再次发送",
 } as const satisfies Catalogue;
