@@ -6,6 +6,9 @@
  */
 import type { Config } from "./config.ts";
 
+/** Name of the session cookie unless `PUBLIC_URL` is https. */
+export const SESSION_COOKIE = "sid";
+
 /** How the session cookie is named and flagged on this server. */
 export interface SessionCookiePolicy {
   /**
@@ -27,7 +30,7 @@ export function sessionCookiePolicy(config: Pick<Config, "publicUrl">): SessionC
   const publicUrl = config.publicUrl;
   if (publicUrl) {
     const https = new URL(publicUrl).protocol === "https:";
-    return { name: https ? "__Host-sid" : "sid", secure: () => https };
+    return { name: https ? `__Host-${SESSION_COOKIE}` : SESSION_COOKIE, secure: () => https };
   }
-  return { name: "sid", secure: (url) => new URL(url).protocol === "https:" };
+  return { name: SESSION_COOKIE, secure: (url) => new URL(url).protocol === "https:" };
 }

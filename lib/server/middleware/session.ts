@@ -13,6 +13,8 @@ import { refusal } from "../../common/refusal.ts";
 import { refusalResponse } from "../refusal_response.ts";
 import { type SessionCookiePolicy, sessionCookiePolicy } from "../session_cookie.ts";
 
+export { SESSION_COOKIE } from "../session_cookie.ts";
+
 /**
  * Sets `c.var.user` and `c.var.session` from the session cookie, or leaves them undefined,
  * and `c.var.sessionCookie` to the `policy` that names and flags that cookie.
