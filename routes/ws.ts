@@ -9,7 +9,7 @@
 import type { Context } from "hono";
 import type { AppEnv } from "../lib/server/app_env.ts";
 import { clientAddress } from "../lib/server/client_address.ts";
-import { isAllowedOrigin } from "../lib/server/origin.ts";
+import { configuredOrigins, isAllowedOrigin } from "../lib/server/origin.ts";
 import { PROTOCOL_VERSION } from "../lib/common/protocol.ts";
 import type { Services } from "../lib/server/services.ts";
 import { refuseVersion, upgradeToChat } from "../lib/realtime/ws_handler.ts";
@@ -18,13 +18,15 @@ import { refusalResponse } from "../lib/server/refusal_response.ts";
 
 /** Handler of the WebSocket endpoint. */
 export function wsHandler(
-  services: Pick<Services, "config" | "connectionLimiter" | "connection">,
+  services: Pick<Services, "config" | "connectionLimiter" | "connection" | "sendBudget">,
 ): (c: Context<AppEnv>) => Response {
+  // With PUBLIC_URL set, the Origin is checked against it, never against the Host header.
+  const origins = configuredOrigins(services.config);
   return function ws(c: Context<AppEnv>): Response {
     if (c.req.header("upgrade")?.toLowerCase() !== "websocket") {
       return refusalResponse(c, refusal(426, "refusal.expectedWebSocket"));
     }
-    if (!isAllowedOrigin(c.req.header("origin"), c.req.url, services.config.allowedOrigins)) {
+    if (!isAllowedOrigin(c.req.header("origin"), c.req.url, origins)) {
       return refusalResponse(c, refusal(403, "refusal.originNotAllowed"));
     }
     const { user, session } = c.var;
@@ -39,6 +41,7 @@ export function wsHandler(
       services.connection,
       services.config.limits,
       release,
+      services.sendBudget,
     );
   };
 }

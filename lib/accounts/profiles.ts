@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { hasDirectionControl, isInvisible } from "../common/text_hygiene.ts";
 import type { Accounts } from "./accounts.ts";
 import {
   avatarPath,
@@ -80,7 +81,8 @@ export class Profiles {
 
   /**
    * Changes a user's display name and/or status. Both are trimmed; the display name must be
-   * 1–40 code points and the status at most 80, neither with control characters. `locale`
+   * 1–40 code points and the status at most 80, neither with control characters; the display
+   * name also without direction overrides, and not made only of invisible characters. `locale`
    * must be one of `LOCALES`, or null to follow the browser again.
    */
   async update(userId: string, update: ProfileUpdate): Promise<UpdateProfileResult> {
@@ -93,6 +95,9 @@ export class Profiles {
       CONTROL.test(displayName)
     ) {
       return refusal(400, "refusal.displayNameRule", { max: MAX_DISPLAY_NAME_CHARS });
+    }
+    if (hasDirectionControl(displayName) || isInvisible(displayName)) {
+      return refusal(400, "refusal.displayNameHidden");
     }
     if (countChars(status) > MAX_STATUS_CHARS || CONTROL.test(status)) {
       return refusal(400, "refusal.statusLength", { max: MAX_STATUS_CHARS });

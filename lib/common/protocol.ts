@@ -32,6 +32,11 @@ export const TYPING_INTERVAL_MS = 3000;
 export const TYPING_SHOW_MS = 5000;
 /** Most missed messages replayed on resume; past it the server answers `reset: true`. */
 export const RESUME_MAX = 1000;
+/**
+ * Deepest nesting of objects and arrays a client frame may have (the frame itself is level
+ * 1); the deepest real frame is far shallower. Deeper frames get a `bad_frame` error.
+ */
+export const MAX_FRAME_DEPTH = 8;
 
 /**
  * Counts the characters of a message the way every limit in this product does: in Unicode
@@ -440,6 +445,8 @@ export function parseClientFrame(raw: unknown): ParseResult {
     return fail({ code: "bad_frame", message: "frame must be a JSON object" });
   }
   const named = describeRequest(data as Record<string, unknown>);
+  const shape = shapeProblem(data, 1);
+  if (shape) return fail({ ...named, code: "bad_frame", message: shape });
   const type = (data as Record<string, unknown>).type;
   if (typeof type !== "string" || !CLIENT_FRAME_TYPES.has(type)) {
     return fail({ ...named, code: "unknown_type", message: "unknown frame type" });
@@ -455,6 +462,24 @@ export function parseClientFrame(raw: unknown): ParseResult {
     });
   }
   return { ok: true, frame: result.output };
+}
+
+/**
+ * Why a parsed value may not be a frame: nesting deeper than {@linkcode MAX_FRAME_DEPTH}, or
+ * a `__proto__` key at any level (`JSON.parse` makes it an own key; code that copies the
+ * object with `Object.assign` or a spread would set a prototype). Undefined when neither.
+ */
+function shapeProblem(value: unknown, depth: number): string | undefined {
+  if (typeof value !== "object" || value === null) return undefined;
+  if (depth > MAX_FRAME_DEPTH) return `frame nests deeper than ${MAX_FRAME_DEPTH} levels`;
+  if (!Array.isArray(value) && Object.hasOwn(value, "__proto__")) {
+    return "frame has a __proto__ key";
+  }
+  for (const item of Object.values(value)) {
+    const problem = shapeProblem(item, depth + 1);
+    if (problem) return problem;
+  }
+  return undefined;
 }
 
 function fail(error: Omit<ErrorFrame, "type">): ParseResult {

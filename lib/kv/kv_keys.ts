@@ -21,6 +21,8 @@
  * | `["friend_out", fromId, toId]`              | `FriendRequestRecord`       |
  * | `["friend_in", toId, fromId]`               | `FriendRequestRecord`       |
  * | `["block", blockerId, blockedId]`           | `{ at }`                    |
+ * | `["friend_declined", fromId, toId]`         | `{ at }` (expires)          |
+ * | `["friend_requests_sent", userId]`          | request window (expires)    |
  * | `["room_ban", roomId, userId]`              | `RoomBan`                   |
  * | `["invite", token]`                         | `InviteRecord` (expires)    |
  * | `["room_invite", roomId, token]`            | `InviteRecord` (expires)    |
@@ -132,6 +134,14 @@ export const keys = {
   friendRequestIn: (toId: string, fromId: string): Deno.KvKey => ["friend_in", toId, fromId],
   /** Prefix of the requests a user received. */
   friendRequestsIn: (toId: string): Deno.KvKey => ["friend_in", toId],
+  /** `toId` declined a request from `fromId`: a cool-down before `fromId` may ask again. */
+  friendDeclined: (fromId: string, toId: string): Deno.KvKey => [
+    "friend_declined",
+    fromId,
+    toId,
+  ],
+  /** Friend requests a user sent in the current window. */
+  friendRequestsSent: (userId: string): Deno.KvKey => ["friend_requests_sent", userId],
   /** `blockerId` blocked `blockedId`. */
   block: (blockerId: string, blockedId: string): Deno.KvKey => ["block", blockerId, blockedId],
   /** Prefix of the users someone blocked. */

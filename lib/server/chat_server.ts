@@ -8,7 +8,6 @@
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { except } from "hono/combine";
-import { csrf } from "hono/csrf";
 import { secureHeaders } from "hono/secure-headers";
 import { authRoutes } from "../../routes/auth.ts";
 import { AVATAR_UPLOAD_PATHS } from "../../routes/avatar_upload.ts";
@@ -52,12 +51,15 @@ import { RoomEdits } from "../rooms/room_edits.ts";
 import { RoomLifecycle } from "../rooms/room_lifecycle.ts";
 import { RoomNotices } from "../rooms/room_notices.ts";
 import { chooseLocale } from "./middleware/locale.ts";
-import { isAllowedOrigin } from "./origin.ts";
+import { configuredOrigins, isAllowedOrigin } from "./origin.ts";
+import { sameOriginWrites } from "./middleware/same_origin_writes.ts";
+import { sessionCookiePolicy } from "./session_cookie.ts";
 import { Profiles } from "../accounts/profiles.ts";
 import { RoomAvatars } from "../rooms/room_avatars.ts";
 import { backfillPublicRooms } from "../rooms/public_rooms.ts";
 import { systemMessages } from "../messages/room_events.ts";
 import { readRooms, Rooms } from "../rooms/rooms.ts";
+import { SendBudget } from "../realtime/send_budget.ts";
 import type { Services } from "./services.ts";
 import { Sessions } from "../accounts/sessions.ts";
 import { TokenBuckets } from "../limits/token_bucket.ts";
@@ -178,12 +180,14 @@ export async function createChatServer(options: ChatServerOptions): Promise<Chat
       limits.connectionsPerAddress,
     ),
     roomCreations: new WindowCounter(kv, clock, 3_600_000),
+    sendBudget: new SendBudget(limits.unsentBytesBudget),
+    friendRequests: new WindowCounter(kv, clock, 3_600_000),
   };
   const heartbeat = new Heartbeat(() => hub.peers, clock, config.heartbeatMs);
   heartbeat.start();
 
   const app = new Hono<AppEnv>();
-  app.use(loadSession(sessions, accounts));
+  app.use(loadSession(sessions, accounts, sessionCookiePolicy(config)));
   // Only the HTML pages are in a language; the API and the socket skip the profile read.
   app.use(except(["/api/*", "/ws", "/static/*"], chooseLocale((id) => profiles.locale(id))));
   // Registered before the header middlewares: an upgrade response must stay untouched.
@@ -203,9 +207,8 @@ export async function createChatServer(options: ChatServerOptions): Promise<Chat
     referrerPolicy: "same-origin",
     xFrameOptions: "DENY",
   }));
-  app.use(csrf({
-    origin: (origin, c) => isAllowedOrigin(origin, c.req.url, config.allowedOrigins),
-  }));
+  const origins = configuredOrigins(config);
+  app.use(sameOriginWrites((origin, url) => isAllowedOrigin(origin, url, origins)));
   // Avatar uploads have their own, larger limit (`MAX_AVATAR_BYTES`, routes/avatar_upload.ts).
   app.use(except(
     AVATAR_UPLOAD_PATHS,

@@ -21,6 +21,7 @@ import type { PostSystemMessage } from "../messages/room_events.ts";
 import type { Profiles } from "../accounts/profiles.ts";
 import type { RoomAvatars } from "../rooms/room_avatars.ts";
 import type { Rooms } from "../rooms/rooms.ts";
+import type { SendBudget } from "../realtime/send_budget.ts";
 import type { WindowCounter } from "../limits/window_counter.ts";
 
 /**
@@ -56,6 +57,10 @@ export interface Services {
   connection: ConnectionDeps;
   /** Open sockets per user and address on this node. */
   connectionLimiter: ConnectionLimiter;
+  /** Unsent bytes of all this node's sockets together (`UNSENT_BYTES_BUDGET`). */
+  sendBudget: SendBudget;
   /** Rooms created per user per hour. */
   roomCreations: WindowCounter;
+  /** Friend requests sent per user and hour (`FRIEND_REQUESTS_PER_HOUR`). */
+  friendRequests: WindowCounter;
 }

@@ -43,6 +43,11 @@ export type RequestResult = Outcome<{ status: "pending" | "friends" }>;
 
 /** Largest number of entries in each list of {@linkcode Friends.lists}. */
 export const FRIEND_LIST_LIMIT = 500;
+/**
+ * After a decline, the sender may not ask the same user again for this long: a decline is an
+ * answer, and asking again at once would turn requests into a way to pester.
+ */
+export const DECLINE_COOL_DOWN_MS = 24 * 3_600_000;
 const NO_SUCH_USER: Refusal = refusal(404, "refusal.noSuchUser");
 const NO_SUCH_REQUEST: Refusal = refusal(404, "refusal.noSuchRequest");
 
@@ -86,6 +91,11 @@ export class Friends {
     return blocked.versionstamp === null ? user : null;
   }
 
+  /** True when `blockerId` has blocked `blockedId`. */
+  async hasBlocked(blockerId: string, blockedId: string): Promise<boolean> {
+    return (await this.#kv.get(keys.block(blockerId, blockedId))).versionstamp !== null;
+  }
+
   /** True when the two users are friends. */
   async areFriends(userId: string, otherId: string): Promise<boolean> {
     return (await this.#kv.get(keys.friend(userId, otherId))).versionstamp !== null;
@@ -111,8 +121,9 @@ export class Friends {
         keys.friend(fromId, toId),
         keys.friendRequestOut(fromId, toId),
         keys.friendRequestOut(toId, fromId),
+        keys.friendDeclined(fromId, toId),
       ]);
-      const [blockedByMe, blockedMe, friend, sent, reverse] = read;
+      const [blockedByMe, blockedMe, friend, sent, reverse, declined] = read;
       if (blockedMe!.versionstamp) return NO_SUCH_USER;
       if (blockedByMe!.versionstamp) {
         return refusal(409, "refusal.unblockFirst");
@@ -120,6 +131,16 @@ export class Friends {
       if (friend!.versionstamp) return refusal(409, "refusal.alreadyFriends");
       if (sent!.versionstamp) return refusal(409, "refusal.requestAlreadySent");
       const now = this.#clock.now();
+      // KV expiry is lazy: the stored time is what counts. Their own request still befriends.
+      const declinedAt = (declined!.value as { at: number } | null)?.at;
+      if (!reverse!.versionstamp && declinedAt !== undefined) {
+        const left = declinedAt + DECLINE_COOL_DOWN_MS - now;
+        if (left > 0) {
+          const hours = Math.ceil(left / 3_600_000);
+          const coolDown = refusal(429, "refusal.friendRequestCooldown", { hours });
+          return { ...coolDown, retryAfterSeconds: Math.ceil(left / 1000) };
+        }
+      }
       const atomic = this.#kv.atomic().check(...read);
       if (reverse!.versionstamp) {
         this.#befriend(atomic, fromId, toId, now);
@@ -160,7 +181,7 @@ export class Friends {
   async decline(userId: string, username: string): Promise<Outcome> {
     const sender = await this.#accounts.findByName(username);
     if (!sender) return NO_SUCH_REQUEST;
-    return await this.#dropRequest(sender.id, userId, userId);
+    return await this.#dropRequest(sender.id, userId, userId, true);
   }
 
   /** Withdraws the pending request `userId` sent to `username`. */
@@ -269,18 +290,29 @@ export class Friends {
       .delete(keys.friendRequestIn(b, a))
       .delete(keys.friendRequestOut(b, a))
       .delete(keys.friendRequestIn(a, b))
+      .delete(keys.friendDeclined(a, b))
+      .delete(keys.friendDeclined(b, a))
       .set(keys.friend(a, b), { since: now })
       .set(keys.friend(b, a), { since: now });
   }
 
-  async #dropRequest(fromId: string, toId: string, actor: string): Promise<Outcome> {
+  async #dropRequest(
+    fromId: string,
+    toId: string,
+    actor: string,
+    declined = false,
+  ): Promise<Outcome> {
     const entry = await this.#kv.get(keys.friendRequestOut(fromId, toId));
     if (entry.versionstamp === null) return NO_SUCH_REQUEST;
-    const result = await commitAtomic(
-      this.#kv.atomic().check(entry)
-        .delete(keys.friendRequestOut(fromId, toId))
-        .delete(keys.friendRequestIn(toId, fromId)),
-    );
+    const atomic = this.#kv.atomic().check(entry)
+      .delete(keys.friendRequestOut(fromId, toId))
+      .delete(keys.friendRequestIn(toId, fromId));
+    if (declined) {
+      atomic.set(keys.friendDeclined(fromId, toId), { at: this.#clock.now() }, {
+        expireIn: DECLINE_COOL_DOWN_MS,
+      });
+    }
+    const result = await commitAtomic(atomic);
     if (!result.ok) return NO_SUCH_REQUEST;
     this.#notify([actor, actor === fromId ? toId : fromId], { kind: "friends_changed" });
     return { ok: true };

@@ -330,4 +330,14 @@ export const en = {
   "reply.deleted": "The original message was deleted",
   "reactions.label": "Reactions",
   "reactions.who": "{emoji} {names}",
+  // trust (issue 16): foreign-origin writes and input hygiene
+  "refusal.crossOriginRequest": "Refused: this request came from another site",
+  "refusal.usernameReserved": "That username is reserved",
+  "refusal.displayNameHidden":
+    "Display name must not contain text-direction controls or consist only of invisible characters",
+  "refusal.roomFieldHidden":
+    "Room name and topic must not contain control characters or text-direction controls, and the name must have visible characters",
+  "refusal.friendRequestRate": "Too many friend requests; try again in {minutes} min",
+  "refusal.friendRequestCooldown":
+    "This user declined your request recently; you can ask again in {hours} h",
 } as const satisfies Record<string, CatalogueEntry>;

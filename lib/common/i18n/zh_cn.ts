@@ -315,4 +315,12 @@ export const zhCN = {
   "reply.deleted": "原消息已删除",
   "reactions.label": "表情回应",
   "reactions.who": "{emoji} {names}",
+  // trust (issue 16): foreign-origin writes and input hygiene
+  "refusal.crossOriginRequest": "已拒绝：此请求来自其他网站",
+  "refusal.usernameReserved": "该用户名为系统保留，不能使用",
+  "refusal.displayNameHidden": "显示名称不能包含文字方向控制字符，也不能只由不可见字符组成",
+  "refusal.roomFieldHidden":
+    "房间名称和简介不能包含控制字符或文字方向控制字符，且名称必须有可见字符",
+  "refusal.friendRequestRate": "好友请求发送过多，请 {minutes} 分钟后再试",
+  "refusal.friendRequestCooldown": "对方最近拒绝了你的请求，{hours} 小时后可以再次发送",
 } as const satisfies Catalogue;
