@@ -2,6 +2,7 @@ import { batch, type ReadonlySignal, signal } from "@preact/signals";
 import type { FriendView, PublicUser, UserEvent } from "../lib/common/api_types.ts";
 import {
   type ClientFrame,
+  CLOSE_SESSION_ENDED,
   countChars,
   MAX_TEXT_CHARS,
   PROTOCOL_VERSION,
@@ -67,6 +68,7 @@ export class ChatClient {
   readonly #lastError = signal<ShownText | null>(null);
   readonly #active = signal<string | null>(null);
   readonly #revocations = signal(0);
+  readonly #sessionEnded = signal(false);
   readonly #presence = new PresenceState();
   readonly #rooms = new Map<string, RoomState>();
   readonly #userListeners = new Set<(event: UserEvent) => void>();
@@ -117,6 +119,14 @@ export class ChatClient {
    */
   get revocations(): ReadonlySignal<number> {
     return this.#revocations;
+  }
+
+  /**
+   * True once the server closed the socket because the session ended (a logout in another
+   * tab, an expiry): the client stopped for good; the page should go to the login page.
+   */
+  get sessionEnded(): ReadonlySignal<boolean> {
+    return this.#sessionEnded;
   }
 
   /**
@@ -259,8 +269,11 @@ export class ChatClient {
     socket.onmessage = (event) => {
       if (this.#socket === socket) this.#receive(event.data);
     };
-    socket.onclose = () => {
-      if (this.#socket === socket) this.#lost();
+    socket.onclose = (event) => {
+      if (this.#socket !== socket) return;
+      if (event?.code !== CLOSE_SESSION_ENDED) return this.#lost();
+      this.close();
+      this.#sessionEnded.value = true;
     };
     this.#armSilence();
   }

@@ -232,6 +232,37 @@ export class ChatStore {
     });
   }
 
+  // told: being told what happened (issue 12 item 7).
+  /** Whether and by whom the user is muted in a room; null when not (or not known). */
+  mutedIn(id: string): { by: string } | null {
+    return this.#entries.value.get(id)?.conversation.muted ?? null;
+  }
+
+  /** Takes a mute (`by` names who did it) or, with null, an unmute of the user in a room. */
+  mutedChanged(id: string, muted: { by: string } | null): void {
+    const entry = this.#entries.value.get(id);
+    if (!entry) return;
+    const conversation = { ...entry.conversation };
+    if (muted) conversation.muted = muted;
+    else delete conversation.muted;
+    this.#entries.value = new Map(this.#entries.value).set(id, { ...entry, conversation });
+  }
+
+  /**
+   * Takes a live Discover change: a public room created or changed (`room`) is listed first
+   * or updated in place unless the user is in it; `room` null takes it off the list.
+   */
+  discoverChanged(id: string, room: RoomSummary | null): void {
+    const rest = this.discover.value.filter((item) => item.id !== id);
+    if (!room) {
+      if (rest.length !== this.discover.value.length) this.discover.value = rest;
+      return;
+    }
+    if (this.#entries.value.has(id)) return;
+    const at = this.discover.value.findIndex((item) => item.id === id);
+    this.discover.value = at < 0 ? [room, ...rest] : this.discover.value.with(at, room);
+  }
+
   /** Takes a direct conversation opened by either member: listed at the top when not yet. */
   dmOpened(dm: DirectRoom): void {
     this.#upsert(dm.id, directRoom(dm));

@@ -13,6 +13,8 @@ export interface ComposerProps {
    * @returns `null` when accepted, or why not, shown under the box.
    */
   onSend: (text: string) => ShownText | null;
+  /** Set while the user is muted here: the box is disabled and says who muted them. */
+  muted?: { by: string } | null;
 }
 
 /** Characters left at which the counter appears. */
@@ -22,7 +24,7 @@ const SHOW_COUNT_BELOW = 500;
  * The message box: Enter sends, Shift+Enter starts a new line. Shows the characters left near
  * the limit, and disables Send while the text is blank or too long.
  */
-export default function Composer({ roomName, onSend }: ComposerProps) {
+export default function Composer({ roomName, onSend, muted }: ComposerProps) {
   const { t } = useI18n();
   const [text, setText] = useState("");
   const [error, setError] = useState<ShownText | null>(null);
@@ -38,6 +40,13 @@ export default function Composer({ roomName, onSend }: ComposerProps) {
     box.current?.focus();
   };
 
+  if (muted) {
+    return (
+      <p class="composer composer-muted" role="status" data-testid="composer-muted">
+        {muted.by ? t("composer.mutedBy", { by: muted.by }) : t("composer.muted")}
+      </p>
+    );
+  }
   return (
     <form
       class="composer"

@@ -75,6 +75,7 @@ export default function RoomPane({ user, store, client, names, onLeave }: RoomPa
               key={current.id}
               roomName={`${sigil}${current.name}`}
               onSend={(text) => client.send(current.id, text)}
+              muted={store.mutedIn(current.id)}
             />
           </>
         )

@@ -7,10 +7,12 @@ import { type Catalogue, createTranslator } from "../lib/common/i18n/translate.t
 import { ChatClient } from "../client/chat_client.ts";
 import { ChatStore, type ChatStoreInit } from "../client/chat_store.ts";
 import { findUser } from "../client/friends_api.ts";
+import { NoticeBoard } from "../client/notice_board.ts";
 import { ProfileCache } from "../client/profile_cache.ts";
 import { roomFromHash, roomHash } from "../client/room_hash.ts";
 import ConfirmDialog from "../components/ConfirmDialog.tsx";
 import { I18nContext } from "../components/i18n_context.ts";
+import NoticeBar from "../components/NoticeBar.tsx";
 import RoomPane from "../components/RoomPane.tsx";
 import Sidebar from "../components/Sidebar.tsx";
 
@@ -52,6 +54,7 @@ export default function ChatApp(props: ChatAppProps) {
   }, [user.id]);
   const names = useMemo(() => new ProfileCache(findUser), [user.id]);
   const store = useMemo(() => new ChatStore(props), [user.id]);
+  const board = useMemo(() => new NoticeBoard(), [user.id]);
 
   useEffect(() =>
     effect(() => {
@@ -97,8 +100,13 @@ export default function ChatApp(props: ChatAppProps) {
       }
     });
     const stopEvents = client.onUserEvent((event) => {
+      board.take(event);
       // The client keeps presence itself; the dots read it.
       if (event.kind === "presence") return;
+      if (event.kind === "muted") {
+        return store.mutedChanged(event.roomId, event.muted ? { by: event.by } : null);
+      }
+      if (event.kind === "discover") return store.discoverChanged(event.roomId, event.room);
       if (event.kind === "dm_opened") return store.dmOpened(event.dm);
       if (event.kind === "room_joined" || event.kind === "room_updated") {
         return store.roomJoined(event.room);
@@ -110,12 +118,18 @@ export default function ChatApp(props: ChatAppProps) {
       }
       void store.refreshFriends();
     });
+    // A logout in another tab (or an expiry) ended this session: go to the login page, which
+    // says why.
+    const stopSession = effect(() => {
+      if (client.sessionEnded.value) location.assign("/login?ended=1");
+    });
     return () => {
+      stopSession();
       stopEvents();
       stopWatching();
       client.close();
     };
-  }, [client, names, store]);
+  }, [client, names, store, board]);
 
   useEffect(() => {
     const fromHash = () => store.selectedId.value = roomFromHash(location.hash);
@@ -213,6 +227,7 @@ export default function ChatApp(props: ChatAppProps) {
           onLeave={(room) => setLeaving(room)}
         />
       </div>
+      <NoticeBar board={board} />
       {leaving && (
         <ConfirmDialog
           title={t("chat.leaveQuestion", { room: leaving.name })}

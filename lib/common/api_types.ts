@@ -86,6 +86,8 @@ export interface Conversation {
   last?: LastMessage;
   /** What the list sorts by (descending): `last.at`, or the user's join time without one. */
   activity: number;
+  /** Present when the user is muted in this room: `by` names who muted them ("" unknown). */
+  muted?: { by: string };
 }
 
 /** `GET /api/conversations?cursor=&limit=`: one page, most recent activity first. */
@@ -213,13 +215,33 @@ export type UserEvent =
   | { kind: "room_joined"; room: RoomSummary }
   /** A room the user is in was renamed, got a new topic or a new picture. */
   | { kind: "room_updated"; room: RoomSummary }
-  /** The user is no longer in a room (kicked, banned, left in another tab, or deleted). */
-  | { kind: "room_removed"; roomId: string }
+  /**
+   * The user is no longer in a room (kicked, banned, left in another tab, or deleted). `reason`
+   * says why when someone else did it, so the user is told instead of silently switched.
+   */
+  | { kind: "room_removed"; roomId: string; reason?: RemovalReason }
   /**
    * A friend came online (their first chat socket on any node) or went offline (their last
    * closed, a few seconds ago). Best-effort; sent to friends only, never across a block.
    */
-  | { kind: "presence"; user: string; online: boolean };
+  | { kind: "presence"; user: string; online: boolean }
+  // told: being told what happened (issue 12 item 7).
+  /** `by` muted (`muted: true`) or unmuted the user in the group room `roomId`, named `room`. */
+  | { kind: "muted"; roomId: string; room: string; by: string; muted: boolean }
+  /**
+   * Sent to every connected user: a public room was created or changed (`room`), or stopped
+   * being listed (`room` null: deleted or made private). Discover updates live.
+   */
+  | { kind: "discover"; roomId: string; room: RoomSummary | null };
+
+/** Why a user was removed from a room by someone else: the room's name and who did it. */
+export interface RemovalReason {
+  why: "kicked" | "banned" | "deleted";
+  /** The room's name when it happened. */
+  room: string;
+  /** Username of the member who did it. */
+  by: string;
+}
 
 /** One member of a group room, as `GET /api/rooms/:id/members` lists it. */
 export interface RoomMemberView {

@@ -25,6 +25,11 @@ export const TYPING_INTERVAL_MS = 3000;
 export const TYPING_SHOW_MS = 5000;
 /** Most missed messages replayed on resume; past it the server answers `reset: true`. */
 export const RESUME_MAX = 1000;
+/**
+ * WebSocket close code of a socket whose session ended (logout in any tab, expiry): the
+ * client does not reconnect, it goes to the login page with a note.
+ */
+export const CLOSE_SESSION_ENDED = 4001;
 
 /**
  * Counts the characters of a message the way every limit in this product does: in Unicode

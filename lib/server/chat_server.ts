@@ -102,7 +102,6 @@ export async function createChatServer(options: ChatServerOptions): Promise<Chat
   }, { lingerMs: config.commitLingerMs });
   const accounts = new Accounts(kv, clock);
   const sessions = new Sessions(kv, clock, config.sessionTtlMs);
-  const rooms = new Rooms(kv, clock);
   const profiles = new Profiles(kv, accounts);
   const notify: Notify = (users, event) => broker.publish({ kind: "user_event", users, event });
   const presence = new KvPresence(kv, clock);
@@ -117,6 +116,7 @@ export async function createChatServer(options: ChatServerOptions): Promise<Chat
   const directMessages = new DirectMessages(kv, clock, accounts, profiles, notify);
   const postSystemMessage = systemMessages(writer);
   const notices = new RoomNotices(kv, accounts, broker, notify, postSystemMessage);
+  const rooms = new Rooms(kv, clock, (room) => notices.discoverChanged(null, room));
   const roomEdits = new RoomEdits(kv, notices);
   const { limits } = config;
   const throttle = new LoginThrottle(kv, clock, {

@@ -19,6 +19,19 @@ export const en = {
   "app.title": "{page} · Deno Chat",
   "layout.logout": "Log out",
 
+  // told: being told what happened (issue 12 item 7).
+  "notice.muted": "{by} muted you in #{room}. You can read it, but not post.",
+  "notice.unmuted": "{by} unmuted you in #{room}. You can post again.",
+  "notice.kicked": "{by} removed you from #{room}.",
+  "notice.banned": "{by} banned you from #{room}.",
+  "notice.deleted": "{by} deleted #{room}.",
+  "notice.dismiss": "Dismiss",
+  "notice.region": "Notices",
+  "composer.mutedBy": "{by} muted you in this room: you can read it, but not post.",
+  "composer.muted": "You are muted in this room: you can read it, but not post.",
+  "auth.sessionEnded":
+    "You were signed out: this session was ended (logged out in another tab or window). Log in to continue.",
+
   "auth.loginTitle": "Log in",
   "auth.registerTitle": "Sign up",
   "auth.loginHeading": "Welcome back",

@@ -12,6 +12,19 @@ export const zhCN = {
   "app.title": "{page} · Deno 聊天",
   "layout.logout": "退出登录",
 
+  // told: being told what happened (issue 12 item 7).
+  "notice.muted": "{by} 在 #{room} 中将你禁言。你仍可以阅读，但不能发言。",
+  "notice.unmuted": "{by} 在 #{room} 中解除了对你的禁言。你可以发言了。",
+  "notice.kicked": "{by} 将你移出了 #{room}。",
+  "notice.banned": "{by} 已将你从 #{room} 封禁。",
+  "notice.deleted": "{by} 删除了 #{room}。",
+  "notice.dismiss": "关闭",
+  "notice.region": "通知",
+  "composer.mutedBy": "{by} 已在此房间将你禁言：你可以阅读，但不能发言。",
+  "composer.muted": "你在此房间已被禁言：你可以阅读，但不能发言。",
+  "auth.sessionEnded":
+    "你已退出登录：此会话已结束（在其他标签页或窗口中退出了登录）。请重新登录以继续。",
+
   "auth.loginTitle": "登录",
   "auth.registerTitle": "注册",
   "auth.loginHeading": "欢迎回来",
