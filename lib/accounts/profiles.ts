@@ -15,6 +15,7 @@ import type { AvatarUpload, StoredAvatar } from "./avatar_image.ts";
 import { newId } from "../common/ids.ts";
 import { keys } from "../kv/kv_keys.ts";
 import { commit, transact } from "../kv/kv_transaction.ts";
+import { reindexUser } from "../social/user_directory.ts";
 import { countChars } from "../common/protocol.ts";
 import { type Outcome, refusal } from "../common/refusal.ts";
 import { isLocale, type Locale } from "../common/i18n/locale.ts";
@@ -156,6 +157,12 @@ export class Profiles {
       if (stored.value?.locale) old.locale = stored.value.locale;
       const next = edit(old);
       const atomic = this.#kv.atomic().check(stored).set(keys.profile(userId), next);
+      // The directory follows a display-name change in the same commit.
+      const username = account.name;
+      reindexUser(atomic, userId, { username, displayName }, {
+        username,
+        displayName: next.displayName,
+      });
       return commit(more(atomic), () => publicProfile(account, next));
     });
   }

@@ -276,3 +276,9 @@ export interface InviteLinkView {
 export const MAX_INVITE_HOURS = 720;
 /** Most uses of one invite link. */
 export const MAX_INVITE_USES = 1000;
+
+// told: finding people (issue 12 item 8).
+/** `GET /api/directory?q=`: the people found, sorted by the matching name, at most 20. */
+export interface DirectoryResults {
+  users: PublicProfile[];
+}

@@ -17,6 +17,7 @@ import { conversationRoutes } from "../../routes/conversations.ts";
 import { pageRoutes } from "../../routes/pages.tsx";
 import { dmRoutes } from "../../routes/dms.ts";
 import { friendRoutes } from "../../routes/friends.ts";
+import { directoryRoutes } from "../../routes/directory.ts";
 import { profileRoutes } from "../../routes/profile.ts";
 import { joinPageRoutes } from "../../routes/join_page.tsx";
 import { linkRoutes, roomAdminRoutes } from "../../routes/room_admin.ts";
@@ -58,6 +59,12 @@ import { systemMessages } from "../messages/room_events.ts";
 import { Rooms } from "../rooms/rooms.ts";
 import type { Services } from "./services.ts";
 import { Sessions } from "../accounts/sessions.ts";
+import {
+  backfillUserDirectory,
+  DIRECTORY_SEARCH_BURST,
+  DIRECTORY_SEARCH_RATE,
+  UserDirectory,
+} from "../social/user_directory.ts";
 import { TokenBuckets } from "../limits/token_bucket.ts";
 import { WindowCounter } from "../limits/window_counter.ts";
 import { refusal } from "../common/refusal.ts";
@@ -104,6 +111,7 @@ export async function createChatServer(options: ChatServerOptions): Promise<Chat
   const sessions = new Sessions(kv, clock, config.sessionTtlMs);
   const profiles = new Profiles(kv, accounts);
   const notify: Notify = (users, event) => broker.publish({ kind: "user_event", users, event });
+  await backfillUserDirectory(kv, profiles, clock);
   const presence = new KvPresence(kv, clock);
   const friends = new Friends(kv, clock, accounts, profiles, notify, presence);
   const presenceTracker = new PresenceTracker({
@@ -129,6 +137,11 @@ export async function createChatServer(options: ChatServerOptions): Promise<Chat
     rooms,
     profiles,
     friends,
+    directory: new UserDirectory(
+      kv,
+      profiles,
+      new TokenBuckets(clock, DIRECTORY_SEARCH_RATE, DIRECTORY_SEARCH_BURST),
+    ),
     directMessages,
     roomDetails: new RoomDetailsReader(kv, profiles),
     memberModeration: new MemberModeration(kv, clock, accounts, notices),
@@ -207,6 +220,7 @@ export async function createChatServer(options: ChatServerOptions): Promise<Chat
   app.route("/api", profileRoutes(services));
   app.route("/api/avatars", avatarRoutes(services));
   app.route("/api/friends", friendRoutes(services));
+  app.route("/api/directory", directoryRoutes(services));
   app.route("/api/dms", dmRoutes(services));
   app.route("/api/conversations", conversationRoutes(services));
   app.route("/api/rooms", roomRoutes(services));

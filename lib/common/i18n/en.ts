@@ -32,6 +32,24 @@ export const en = {
   "auth.sessionEnded":
     "You were signed out: this session was ended (logged out in another tab or window). Log in to continue.",
 
+  // told: finding people (issue 12 item 8).
+  "refusal.searchTooShort": "Type at least {min} characters to search",
+  "refusal.searchRateLimited": "Too many searches; try again in a moment",
+  "directory.search": "Find people by name",
+  "directory.hint": "At least 3 letters (2 Chinese characters) of a username or display name.",
+  "directory.none": "Nobody found.",
+  "directory.results": "People found",
+  "profileCard.title": "Profile of {name}",
+  "profileCard.message": "Message",
+  "profileCard.addFriend": "Add friend",
+  "profileCard.requested": "Request sent",
+  "profileCard.block": "Block",
+  "profileCard.unblock": "Unblock",
+  "profileCard.blocked": "You blocked {name}. They cannot message you or see you in search.",
+  "profileCard.friendsOnly": "Become friends to send a message.",
+  "profileCard.you": "This is you.",
+  "profileCard.open": "Show the profile of {name}",
+
   "auth.loginTitle": "Log in",
   "auth.registerTitle": "Sign up",
   "auth.loginHeading": "Welcome back",

@@ -25,6 +25,24 @@ export const zhCN = {
   "auth.sessionEnded":
     "你已退出登录：此会话已结束（在其他标签页或窗口中退出了登录）。请重新登录以继续。",
 
+  // told: finding people (issue 12 item 8).
+  "refusal.searchTooShort": "请至少输入 {min} 个字符再搜索",
+  "refusal.searchRateLimited": "搜索过于频繁，请稍后再试",
+  "directory.search": "按名字查找用户",
+  "directory.hint": "输入用户名或昵称的至少 3 个字母（或 2 个汉字）。",
+  "directory.none": "没有找到用户。",
+  "directory.results": "找到的用户",
+  "profileCard.title": "{name} 的个人资料",
+  "profileCard.message": "发消息",
+  "profileCard.addFriend": "加好友",
+  "profileCard.requested": "已发送请求",
+  "profileCard.block": "屏蔽",
+  "profileCard.unblock": "取消屏蔽",
+  "profileCard.blocked": "你已屏蔽 {name}。对方无法给你发消息，也无法在搜索中看到你。",
+  "profileCard.friendsOnly": "成为好友后才能发消息。",
+  "profileCard.you": "这是你自己。",
+  "profileCard.open": "查看 {name} 的个人资料",
+
   "auth.loginTitle": "登录",
   "auth.registerTitle": "注册",
   "auth.loginHeading": "欢迎回来",
