@@ -150,6 +150,8 @@ export class ChatStore {
   readonly settingsOpen = signal(false);
   /** The New room dialog is open. */
   readonly newRoomOpen = signal(false);
+  /** Whose profile card is open (from an author's name, a member list or a search). */
+  readonly profileCard = signal<PublicProfile | null>(null);
 
   /** Conversations the sidebar lists, in no particular order (the list sorts them). */
   readonly conversations: ReadonlySignal<readonly Conversation[]>;
@@ -249,18 +251,12 @@ export class ChatStore {
   }
 
   /**
-   * Takes a live Discover change: a public room created or changed (`room`) is listed first
-   * or updated in place unless the user is in it; `room` null takes it off the list.
+   * Takes a live Discover change: a public room created or changed (`room`) is listed first,
+   * unless the user is in it; `room` null takes it off the list.
    */
   discoverChanged(id: string, room: RoomSummary | null): void {
     const rest = this.discover.value.filter((item) => item.id !== id);
-    if (!room) {
-      if (rest.length !== this.discover.value.length) this.discover.value = rest;
-      return;
-    }
-    if (this.#entries.value.has(id)) return;
-    const at = this.discover.value.findIndex((item) => item.id === id);
-    this.discover.value = at < 0 ? [room, ...rest] : this.discover.value.with(at, room);
+    this.discover.value = room && !this.#entries.value.has(id) ? [room, ...rest] : rest;
   }
 
   /** Takes a direct conversation opened by either member: listed at the top when not yet. */

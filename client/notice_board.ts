@@ -21,25 +21,21 @@ export const MAX_NOTICES = 3;
 
 /** The notices shown to the user, newest last. */
 export class NoticeBoard {
-  readonly #notices = signal<readonly Notice[]>([]);
-  #next = 1;
-
   /** The notices to show, oldest first. */
-  get notices(): { readonly value: readonly Notice[] } {
-    return this.#notices;
-  }
+  readonly notices = signal<readonly Notice[]>([]);
+  #next = 1;
 
   /** Adds the notice an event calls for, if any; returns whether it added one. */
   take(event: UserEvent): boolean {
     const text = noticeOf(event);
     if (!text) return false;
-    this.#notices.value = [...this.#notices.value, { id: this.#next++, text }].slice(-MAX_NOTICES);
+    this.notices.value = [...this.notices.value, { id: this.#next++, text }].slice(-MAX_NOTICES);
     return true;
   }
 
   /** Removes one notice. */
   dismiss(id: number): void {
-    this.#notices.value = this.#notices.value.filter((notice) => notice.id !== id);
+    this.notices.value = this.notices.value.filter((notice) => notice.id !== id);
   }
 }
 
@@ -51,12 +47,7 @@ export function noticeOf(event: UserEvent): ShownText | null {
   }
   if (event.kind === "room_removed" && event.reason) {
     const { why, room, by } = event.reason;
-    const key = why === "kicked"
-      ? "notice.kicked"
-      : why === "banned"
-      ? "notice.banned"
-      : "notice.deleted";
-    return { key, params: { room, by } };
+    return { key: `notice.${why}`, params: { room, by } };
   }
   return null;
 }

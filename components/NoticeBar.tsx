@@ -18,7 +18,7 @@ export default function NoticeBar({ board }: NoticeBarProps) {
   const { t } = useI18n();
   const notices = board.notices.value;
   return (
-    <section class="notice-bar" aria-label={t("notice.region")} aria-live="polite">
+    <div class="notice-bar" aria-live="polite">
       {notices.map((notice) => (
         <p key={notice.id} class="banner notice" data-testid="notice">
           <span>{showText(t, notice.text)}</span>
@@ -32,6 +32,6 @@ export default function NoticeBar({ board }: NoticeBarProps) {
           </button>
         </p>
       ))}
-    </section>
+    </div>
   );
 }

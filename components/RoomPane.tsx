@@ -21,13 +21,17 @@ export interface RoomPaneProps {
   names: ProfileCache;
   /** Leaves the shown group room. */
   onLeave: (room: RoomSummary) => void;
+  /** Opens a message author's profile card. */
+  onAuthor?: (id: string, username: string) => void;
 }
 
 /**
  * The main pane: the room header, the offline and error banners, the settings panel of a
  * group room when open, then the shown room's messages and composer (or an empty state).
  */
-export default function RoomPane({ user, store, client, names, onLeave }: RoomPaneProps) {
+export default function RoomPane(
+  { user, store, client, names, onLeave, onAuthor }: RoomPaneProps,
+) {
   const { t } = useI18n();
   const shown = store.shown.value;
   const current = shown?.room;
@@ -70,6 +74,7 @@ export default function RoomPane({ user, store, client, names, onLeave }: RoomPa
                 const known = names.profileOf(id, username);
                 return { name: known?.displayName ?? username, avatarUrl: known?.avatarUrl };
               }}
+              onAuthor={onAuthor}
             />
             <Composer
               key={current.id}
