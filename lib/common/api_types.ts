@@ -178,6 +178,8 @@ export interface FriendRequestView {
 export interface FriendView extends PublicProfile {
   /** True while the friend has an open chat socket on some node (best-effort). */
   online: boolean;
+  /** Online, away or offline with "last seen" (see {@linkcode PresenceView}). */
+  presence?: PresenceView;
 }
 
 /** `GET /api/friends`. */
@@ -224,7 +226,7 @@ export type UserEvent =
    * A friend came online (their first chat socket on any node) or went offline (their last
    * closed, a few seconds ago). Best-effort; sent to friends only, never across a block.
    */
-  | { kind: "presence"; user: string; online: boolean }
+  | { kind: "presence"; user: string; online: boolean; presence?: PresenceView }
   // told: being told what happened (issue 12 item 7).
   /** `by` muted (`muted: true`) or unmuted the user in the group room `roomId`, named `room`. */
   | { kind: "muted"; roomId: string; room: string; by: string; muted: boolean }
@@ -249,6 +251,8 @@ export interface RoomMemberView {
   role: Role;
   muted: boolean;
   joinedAt: number;
+  /** The member's presence, as co-members see it. */
+  presence?: PresenceView;
 }
 
 /** `GET /api/rooms/:id/members` (members only): the room, the caller's role, its members. */
@@ -281,4 +285,20 @@ export const MAX_INVITE_USES = 1000;
 /** `GET /api/directory?q=`: the people found, sorted by the matching name, at most 20. */
 export interface DirectoryResults {
   users: PublicProfile[];
+}
+
+// told: presence, finished (issue 12 item 6).
+/**
+ * A user's presence over all their tabs, devices and nodes: online when any socket is
+ * active, away when every one is hidden or idle, offline when there is none.
+ */
+export type PresenceStatus = "online" | "away" | "offline";
+
+/**
+ * Someone's presence as a friend or a co-member sees it: the status and, while offline, when
+ * they were last seen (absent when unknown or hidden by the user's setting).
+ */
+export interface PresenceView {
+  status: PresenceStatus;
+  lastSeen?: number;
 }

@@ -44,6 +44,7 @@ import { KvMessageStore } from "../messages/message_store_kv.ts";
 import { MessageWriter } from "../messages/message_writer.ts";
 import { KvPresence } from "../realtime/presence/presence_kv.ts";
 import { PresenceTracker } from "../realtime/presence/presence_tracker.ts";
+import { PresenceViews } from "../realtime/presence/presence_views.ts";
 import { loadSession } from "./middleware/session.ts";
 import { MemberModeration } from "../rooms/member_moderation.ts";
 import { RoomDetailsReader } from "../rooms/room_details.ts";
@@ -113,12 +114,13 @@ export async function createChatServer(options: ChatServerOptions): Promise<Chat
   const notify: Notify = (users, event) => broker.publish({ kind: "user_event", users, event });
   await backfillUserDirectory(kv, profiles, clock);
   const presence = new KvPresence(kv, clock);
-  const friends = new Friends(kv, clock, accounts, profiles, notify, presence);
+  const presenceViews = new PresenceViews(presence, (users) => profiles.lastSeenHidden(users));
+  const friends = new Friends(kv, clock, accounts, profiles, notify, presenceViews);
   const presenceTracker = new PresenceTracker({
     presence,
     nodeId,
     refreshMs: config.heartbeatMs,
-    onChange: (user, online) => friends.announcePresence(user, online),
+    onChange: (user, status) => friends.announcePresence(user, status),
   });
   presenceTracker.start();
   const directMessages = new DirectMessages(kv, clock, accounts, profiles, notify);
@@ -143,7 +145,7 @@ export async function createChatServer(options: ChatServerOptions): Promise<Chat
       new TokenBuckets(clock, DIRECTORY_SEARCH_RATE, DIRECTORY_SEARCH_BURST),
     ),
     directMessages,
-    roomDetails: new RoomDetailsReader(kv, profiles),
+    roomDetails: new RoomDetailsReader(kv, profiles, presenceViews),
     memberModeration: new MemberModeration(kv, clock, accounts, notices),
     roomEdits,
     roomLifecycle: new RoomLifecycle(kv, notices),
