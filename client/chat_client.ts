@@ -1,5 +1,5 @@
 import { batch, type ReadonlySignal, signal } from "@preact/signals";
-import type { FriendView, PublicUser, UserEvent } from "../lib/common/api_types.ts";
+import type { FriendView, PresenceView, PublicUser, UserEvent } from "../lib/common/api_types.ts";
 import {
   type ClientFrame,
   CLOSE_SESSION_ENDED,
@@ -69,6 +69,7 @@ export class ChatClient {
   readonly #active = signal<string | null>(null);
   readonly #revocations = signal(0);
   readonly #sessionEnded = signal(false);
+  #away = false;
   readonly #presence = new PresenceState();
   readonly #rooms = new Map<string, RoomState>();
   readonly #userListeners = new Set<(event: UserEvent) => void>();
@@ -136,6 +137,21 @@ export class ChatClient {
    */
   isOnline(userId: string): boolean {
     return this.#presence.isOnline(userId);
+  }
+
+  /** A friend's presence (online, away, offline with "last seen"); a signal read. */
+  presenceOf(userId: string): PresenceView {
+    return this.#presence.presenceOf(userId);
+  }
+
+  /**
+   * Says whether this tab is away (hidden or idle); sent when it changes, and again after a
+   * reconnect (a new socket starts active).
+   */
+  setAway(away: boolean): void {
+    if (this.#away === away) return;
+    this.#away = away;
+    if (this.#status.value.state === "online") this.#sendFrame({ type: "presence", away });
   }
 
   /** Takes the online flags of a freshly read friend list; users not in it count as offline. */
@@ -372,7 +388,7 @@ export class ChatClient {
         return this.#onError(frame);
       case "user_event":
         if (frame.event.kind === "presence") {
-          this.#presence.set(frame.event.user, frame.event.online);
+          this.#presence.set(frame.event.user, frame.event.online, frame.event.presence);
         }
         for (const listener of this.#userListeners) listener(frame.event);
         return;
@@ -384,6 +400,7 @@ export class ChatClient {
     this.#heartbeatMs = frame.heartbeatMs;
     this.#armSilence();
     this.#status.value = { state: "online" };
+    if (this.#away) this.#sendFrame({ type: "presence", away: true });
     if (frame.v !== PROTOCOL_VERSION) {
       this.#lastError.value = { key: "error.serverUpdated" };
     }

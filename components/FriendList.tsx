@@ -1,5 +1,11 @@
 import { useState } from "preact/hooks";
-import type { FriendLists, FriendRequestView, PublicProfile } from "../lib/common/api_types.ts";
+import type {
+  FriendLists,
+  FriendRequestView,
+  PresenceView,
+  PublicProfile,
+} from "../lib/common/api_types.ts";
+import { relativeTime } from "../client/relative_time.ts";
 import { type FriendAction, friendAction, sendRequest } from "../client/friends_api.ts";
 import { searchDirectory } from "../client/directory_api.ts";
 import { errorText } from "../client/error_text.ts";
@@ -18,6 +24,8 @@ export interface FriendListProps {
   onMessage: (friend: PublicProfile) => void;
   /** Whether a friend is online; read from signals, so the dots update by themselves. */
   isOnline: (userId: string) => boolean;
+  /** A friend's presence (away, "last seen"); read from signals too. */
+  presenceOf?: (userId: string) => PresenceView;
   /** Opens someone's profile card (a search result). */
   onShowProfile?: (user: PublicProfile) => void;
 }
@@ -29,7 +37,7 @@ export interface FriendListProps {
  * away under "Blocked" (Unblock).
  */
 export default function FriendList(
-  { lists, onChanged, onMessage, isOnline, onShowProfile }: FriendListProps,
+  { lists, onChanged, onMessage, isOnline, presenceOf, onShowProfile }: FriendListProps,
 ) {
   const { t } = useI18n();
   const [query, setQuery] = useState("");
@@ -140,7 +148,11 @@ export default function FriendList(
       <ul class="friend-list">
         {lists.friends.map((friend) => (
           <li key={friend.id} data-testid="friend-item" data-username={friend.name}>
-            <Person user={friend} online={isOnline(friend.id)} />
+            <Person
+              user={friend}
+              online={isOnline(friend.id)}
+              presence={presenceOf?.(friend.id)}
+            />
             <button
               type="button"
               class="button small"
@@ -209,18 +221,31 @@ export default function FriendList(
   );
 }
 
-function Person({ user, online = false }: { user: PublicProfile; online?: boolean }) {
+function Person(
+  { user, online = false, presence }: {
+    user: PublicProfile;
+    online?: boolean;
+    presence?: PresenceView | undefined;
+  },
+) {
+  const { t, locale } = useI18n();
+  const seen = presence?.status === "offline" ? presence.lastSeen : undefined;
   return (
     <span class="person">
       <span class="avatar-holder">
         <Avatar id={user.id} name={user.displayName} url={user.avatarUrl} small />
-        <PresenceDot online={online} />
+        <PresenceDot online={online} away={presence?.status === "away"} />
       </span>
       <span class="person-text">
         <span class="person-name" data-testid="person-name" title={user.name}>
           {user.displayName}
         </span>
         {user.status && <span class="person-status">{user.status}</span>}
+        {seen !== undefined && (
+          <span class="person-status" data-testid="last-seen">
+            {t("presence.lastSeen", { time: relativeTime(locale, seen) })}
+          </span>
+        )}
       </span>
     </span>
   );

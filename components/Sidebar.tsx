@@ -104,6 +104,7 @@ export default function Sidebar(props: SidebarProps) {
           onChanged={() => void store.refreshFriends()}
           onMessage={props.onMessage}
           isOnline={(id) => client.isOnline(id)}
+          presenceOf={(id) => client.presenceOf(id)}
           onShowProfile={(person) => store.profileCard.value = person}
         />
         <ThemePicker initial={props.theme} />

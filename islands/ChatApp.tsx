@@ -8,6 +8,7 @@ import { ChatClient } from "../client/chat_client.ts";
 import { ChatStore, type ChatStoreInit } from "../client/chat_store.ts";
 import { findUser, friendAction, sendRequest } from "../client/friends_api.ts";
 import { NoticeBoard } from "../client/notice_board.ts";
+import { watchAway } from "../client/away_watch.ts";
 import { ProfileCache } from "../client/profile_cache.ts";
 import { roomFromHash, roomHash } from "../client/room_hash.ts";
 import ConfirmDialog from "../components/ConfirmDialog.tsx";
@@ -128,7 +129,9 @@ export default function ChatApp(props: ChatAppProps) {
     const stopSession = effect(() => {
       if (client.sessionEnded.value && !loggingOut) location.assign("/login?ended=1");
     });
+    const stopAway = watchAway((away) => client.setAway(away));
     return () => {
+      stopAway();
       removeEventListener("submit", onSubmit);
       stopSession();
       stopEvents();

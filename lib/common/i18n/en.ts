@@ -45,6 +45,10 @@ export const en = {
   "profileCard.friendsOnly": "Become friends to send a message.",
   "profileCard.open": "Show the profile of {name}",
 
+  // told: presence, finished (issue 12 item 6).
+  "presence.away": "Away",
+  "presence.lastSeen": "Last seen {time}",
+
   "auth.loginTitle": "Log in",
   "auth.registerTitle": "Sign up",
   "auth.loginHeading": "Welcome back",

@@ -38,6 +38,10 @@ export const zhCN = {
   "profileCard.friendsOnly": "成为好友后才能发消息。",
   "profileCard.open": "查看 {name} 的个人资料",
 
+  // told: presence, finished (issue 12 item 6).
+  "presence.away": "离开",
+  "presence.lastSeen": "最后在线：{time}",
+
   "auth.loginTitle": "登录",
   "auth.registerTitle": "注册",
   "auth.loginHeading": "欢迎回来",
