@@ -1,7 +1,8 @@
 import { batch, type ReadonlySignal, signal } from "@preact/signals";
-import type { FriendView, PublicUser, UserEvent } from "../lib/common/api_types.ts";
+import type { FriendView, PresenceView, PublicUser, UserEvent } from "../lib/common/api_types.ts";
 import {
   type ClientFrame,
+  CLOSE_SESSION_ENDED,
   countChars,
   isActionEntry,
   MAX_TEXT_CHARS,
@@ -71,6 +72,8 @@ export class ChatClient {
   readonly #lastError = signal<ShownText | null>(null);
   readonly #active = signal<string | null>(null);
   readonly #revocations = signal(0);
+  readonly #sessionEnded = signal(false);
+  #away = false;
   readonly #presence = new PresenceState();
   readonly #rooms = new Map<string, RoomState>();
   readonly #userListeners = new Set<(event: UserEvent) => void>();
@@ -126,12 +129,35 @@ export class ChatClient {
   }
 
   /**
+   * True once the server closed the socket because the session ended (a logout in another
+   * tab, an expiry): the client stopped for good; the page should go to the login page.
+   */
+  get sessionEnded(): ReadonlySignal<boolean> {
+    return this.#sessionEnded;
+  }
+
+  /**
    * Whether a friend is online, from the friend list given to
    * {@linkcode ChatClient.setFriends} and live `presence` notices since. A signal read: a
    * component calling it re-renders when the friend comes or goes.
    */
   isOnline(userId: string): boolean {
     return this.#presence.isOnline(userId);
+  }
+
+  /** A friend's presence (online, away, offline with "last seen"); a signal read. */
+  presenceOf(userId: string): PresenceView {
+    return this.#presence.presenceOf(userId);
+  }
+
+  /**
+   * Says whether this tab is away (hidden or idle); sent when it changes, and again after a
+   * reconnect (a new socket starts active).
+   */
+  setAway(away: boolean): void {
+    if (this.#away === away) return;
+    this.#away = away;
+    if (this.#status.value.state === "online") this.#sendFrame({ type: "presence", away });
   }
 
   /** Takes the online flags of a freshly read friend list; users not in it count as offline. */
@@ -308,8 +334,11 @@ export class ChatClient {
     socket.onmessage = (event) => {
       if (this.#socket === socket) this.#receive(event.data);
     };
-    socket.onclose = () => {
-      if (this.#socket === socket) this.#lost();
+    socket.onclose = (event) => {
+      if (this.#socket !== socket) return;
+      if (event?.code !== CLOSE_SESSION_ENDED) return this.#lost();
+      this.close();
+      this.#sessionEnded.value = true;
     };
     this.#armSilence();
   }
@@ -413,7 +442,7 @@ export class ChatClient {
         return this.#onError(frame);
       case "user_event":
         if (frame.event.kind === "presence") {
-          this.#presence.set(frame.event.user, frame.event.online);
+          this.#presence.set(frame.event.user, frame.event.online, frame.event.presence);
         }
         for (const listener of this.#userListeners) listener(frame.event);
         return;
@@ -425,6 +454,7 @@ export class ChatClient {
     this.#heartbeatMs = frame.heartbeatMs;
     this.#armSilence();
     this.#status.value = { state: "online" };
+    if (this.#away) this.#sendFrame({ type: "presence", away: true });
     if (frame.v !== PROTOCOL_VERSION) {
       this.#lastError.value = { key: "error.serverUpdated" };
     }

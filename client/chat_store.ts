@@ -159,6 +159,8 @@ export class ChatStore {
   readonly members = new RoomMembers(roomDetails);
   /** Reply, inline edit and jump targets of the message actions. */
   readonly messageActions = new MessageActionsState();
+  /** Whose profile card is open (from an author's name, a member list or a search). */
+  readonly profileCard = signal<PublicProfile | null>(null);
 
   /** Conversations the sidebar lists, in no particular order (the list sorts them). */
   readonly conversations: ReadonlySignal<readonly Conversation[]>;
@@ -239,6 +241,31 @@ export class ChatStore {
       this.#upsert(room.id, { ...room, kind: "group" });
       this.discover.value = this.discover.value.filter((item) => item.id !== room.id);
     });
+  }
+
+  // told: being told what happened (issue 12 item 7).
+  /** Whether and by whom the user is muted in a room; null when not (or not known). */
+  mutedIn(id: string): { by: string } | null {
+    return this.#entries.value.get(id)?.conversation.muted ?? null;
+  }
+
+  /** Takes a mute (`by` names who did it) or, with null, an unmute of the user in a room. */
+  mutedChanged(id: string, muted: { by: string } | null): void {
+    const entry = this.#entries.value.get(id);
+    if (!entry) return;
+    const conversation = { ...entry.conversation };
+    if (muted) conversation.muted = muted;
+    else delete conversation.muted;
+    this.#entries.value = new Map(this.#entries.value).set(id, { ...entry, conversation });
+  }
+
+  /**
+   * Takes a live Discover change: a public room created or changed (`room`) is listed first,
+   * unless the user is in it; `room` null takes it off the list.
+   */
+  discoverChanged(id: string, room: RoomSummary | null): void {
+    const rest = this.discover.value.filter((item) => item.id !== id);
+    this.discover.value = room && !this.#entries.value.has(id) ? [room, ...rest] : rest;
   }
 
   /** Takes a direct conversation opened by either member: listed at the top when not yet. */

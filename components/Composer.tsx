@@ -25,6 +25,8 @@ export interface ComposerProps {
   onMentionStart?: () => void;
   /** Up-arrow in the empty box: opens the editor of the user's last message; false if none. */
   onEditLast?: () => boolean;
+  /** Set while the user is muted here: the box is disabled and says who muted them. */
+  muted?: { by: string } | null;
 }
 
 /** Characters left at which the counter appears. */
@@ -35,7 +37,8 @@ const SHOW_COUNT_BELOW = 500;
  * the limit, and disables Send while the text is blank or too long.
  */
 export default function Composer(
-  { roomName, onSend, members = () => [], onMentionStart = () => {}, onEditLast }: ComposerProps,
+  { roomName, onSend, members = () => [], onMentionStart = () => {}, onEditLast, muted }:
+    ComposerProps,
 ) {
   const { t, locale } = useI18n();
   const [text, setText] = useState("");
@@ -75,6 +78,13 @@ export default function Composer(
     box.current?.focus();
   };
 
+  if (muted) {
+    return (
+      <p class="composer composer-muted" role="status" data-testid="composer-muted">
+        {muted.by ? t("composer.mutedBy", { by: muted.by }) : t("composer.muted")}
+      </p>
+    );
+  }
   return (
     <form
       class="composer"

@@ -6,6 +6,7 @@ import { type DisplayMessage, groupMessages, type MessageGroup } from "../client
 import { SYSTEM_SENDER } from "../lib/common/protocol.ts";
 import { showText } from "../lib/common/i18n/translate.ts";
 import { systemMessageText } from "../lib/common/room_event_text.ts";
+import AuthorButton from "./AuthorButton.tsx";
 import Avatar from "./Avatar.tsx";
 import type { MessageActionsState } from "../client/message_actions_state.ts";
 import MessageBody from "./MessageItem.tsx";
@@ -39,6 +40,8 @@ export interface MessageListProps {
   canModerate?: boolean;
   /** The full emoji picker behind the menu's "more emoji", once one is plugged in. */
   emojiPicker?: EmojiPickerComponent;
+  /** Opens an author's profile card; with it, names and avatars are buttons. */
+  onAuthor?: (id: string, username: string) => void;
 }
 
 /** Distance from the bottom, in pixels, that still counts as "at the bottom". */
@@ -60,8 +63,17 @@ interface Snapshot {
  * pill. Loads older pages when scrolled to the top, keeping the view where it was.
  */
 export default function MessageList(
-  { client, roomId, roomName, authorOf, isMember, actions, canModerate = false, emojiPicker }:
-    MessageListProps,
+  {
+    client,
+    roomId,
+    roomName,
+    authorOf,
+    isMember,
+    actions,
+    canModerate = false,
+    emojiPicker,
+    onAuthor,
+  }: MessageListProps,
 ) {
   const { t } = useI18n();
   const room = client.room(roomId);
@@ -217,6 +229,7 @@ export default function MessageList(
                 : authorOf?.(group.from, group.author) ?? { name: group.author }}
               view={view}
               latestOwn={latestOwn}
+              onAuthor={onAuthor}
             />
           ))}
         </ol>
@@ -254,9 +267,10 @@ interface GroupProps {
   view: MessageView;
   /** Seq of the user's newest stored message, whose "sent" stays visible. */
   latestOwn: number | undefined;
+  onAuthor?: (id: string, username: string) => void;
 }
 
-function Group({ group, author, view, latestOwn }: GroupProps) {
+function Group({ group, author, view, latestOwn, onAuthor }: GroupProps) {
   const { t } = useI18n();
   const first = group.messages[0];
   if (group.from === SYSTEM_SENDER) {
@@ -274,11 +288,15 @@ function Group({ group, author, view, latestOwn }: GroupProps) {
   }
   return (
     <li class={group.own ? "message-group own" : "message-group"}>
-      <Avatar id={group.from} name={author.name} url={author.avatarUrl} />
+      <AuthorButton group={group} onAuthor={onAuthor} label={author.name} tabIndex={-1}>
+        <Avatar id={group.from} name={author.name} url={author.avatarUrl} />
+      </AuthorButton>
       <div class="group-body">
         <div class="group-header">
           <span class="author" title={group.author}>
-            {author.name}
+            <AuthorButton group={group} onAuthor={onAuthor} label={author.name}>
+              {author.name}
+            </AuthorButton>
             {group.own && <span class="author-you">{t("messages.you")}</span>}
           </span>
           {first && <Time at={first.at} />}

@@ -51,7 +51,12 @@ export default function RoomHeader({ store, client, onLeave }: RoomHeaderProps) 
       )}
       <div class="room-title">
         <h2 data-testid="room-title">
-          {peer && <PresenceDot online={client.isOnline(peer.id)} />}
+          {peer && (
+            <PresenceDot
+              online={client.isOnline(peer.id)}
+              away={client.presenceOf(peer.id).status === "away"}
+            />
+          )}
           {current ? `${peer ? "@" : "#"} ${current.name}` : t("chat.rooms")}
         </h2>
         {current?.topic && <p class="room-topic" title={current.topic}>{current.topic}</p>}

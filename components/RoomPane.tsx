@@ -31,6 +31,8 @@ export interface RoomPaneProps {
   names: ProfileCache;
   /** Leaves the shown group room. */
   onLeave: (room: RoomSummary) => void;
+  /** Opens a message author's profile card. */
+  onAuthor?: (id: string, username: string) => void;
 }
 
 /**
@@ -38,7 +40,9 @@ export interface RoomPaneProps {
  * group room when open, then the shown room's messages and composer (or an empty state),
  * with the members panel beside them when open.
  */
-export default function RoomPane({ user, store, client, names, onLeave }: RoomPaneProps) {
+export default function RoomPane(
+  { user, store, client, names, onLeave, onAuthor }: RoomPaneProps,
+) {
   const { t } = useI18n();
   const shown = store.shown.value;
   const current = shown?.room;
@@ -90,6 +94,7 @@ export default function RoomPane({ user, store, client, names, onLeave }: RoomPa
                 actions={actions}
                 canModerate={isManager(role)}
                 emojiPicker={LazyEmojiPicker}
+                onAuthor={onAuthor}
               />
               {replyTo && (
                 <ReplyBanner
@@ -106,6 +111,7 @@ export default function RoomPane({ user, store, client, names, onLeave }: RoomPa
                   if (problem === null) actions.replyTo.value = null;
                   return problem;
                 }}
+                muted={store.mutedIn(current.id)}
                 members={() => store.members.of(current.id)}
                 onMentionStart={() => void store.members.refresh(current.id)}
                 onEditLast={() => {

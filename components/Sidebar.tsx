@@ -108,6 +108,8 @@ export default function Sidebar(props: SidebarProps) {
           onChanged={() => void store.refreshFriends()}
           onMessage={props.onMessage}
           isOnline={(id) => client.isOnline(id)}
+          presenceOf={(id) => client.presenceOf(id)}
+          onShowProfile={(person) => store.profileCard.value = person}
         />
         <ThemePicker initial={props.theme} />
       </aside>

@@ -5,6 +5,7 @@
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
 import { assertAccessible } from "./helpers/axe.ts";
+import { registerUser } from "./helpers/chat_client.ts";
 import {
   createRoomThroughForm,
   eventually,
@@ -116,6 +117,22 @@ for (const locale of LOCALES) {
         await check("the profile dialog");
         await escape(page);
 
+        const stranger = await registerUser(chat.url, "a11ystranger");
+        await page.getByTestId("friend-search").fill("a11ystr");
+        await page.getByTestId("friend-search-submit").click();
+        await page.locator(`[data-testid=directory-result][data-username=${stranger.name}]`)
+          .waitFor();
+        await check("the people found by a search");
+        await page.locator(`[data-testid=directory-result][data-username=${stranger.name}]`)
+          .click();
+        await page.getByTestId("card-add-friend").waitFor();
+        await check("a stranger's profile card");
+        await screenshot(page, `a11y-profile-card-${name}`);
+        await escape(page);
+        await page.getByTestId("author-button").first().click();
+        await check("the own profile card, opened from an author's name");
+        await escape(page);
+
         await page.getByTestId("leave-room").click();
         await check("the leave confirmation");
         await screenshot(page, `a11y-leave-${name}`);
@@ -125,6 +142,10 @@ for (const locale of LOCALES) {
         await page.setViewportSize({ width: 360, height: 740 });
         await check("the chat on a phone");
         await screenshot(page, `a11y-phone-${name}`);
+        await page.getByTestId("author-button").first().click();
+        await check("a profile card on a phone");
+        await screenshot(page, `a11y-phone-card-${name}`);
+        await escape(page);
         await page.getByTestId("room-settings-toggle").click();
         await check("the room settings dialog on a phone");
         await escape(page);
@@ -150,6 +171,10 @@ for (const locale of LOCALES) {
 
         await page.goto(link);
         await check("the join page");
+        await page.context().clearCookies();
+        await page.goto(`${chat.url}/login?ended=1`);
+        await page.getByTestId("session-ended").waitFor();
+        await check("the login page after the session ended elsewhere");
       }));
   }
 }

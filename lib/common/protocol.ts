@@ -37,6 +37,12 @@ export const RESUME_MAX = 1000;
  * 1); the deepest real frame is far shallower. Deeper frames get a `bad_frame` error.
  */
 export const MAX_FRAME_DEPTH = 8;
+ * WebSocket close code of a socket whose session ended (logout in any tab, expiry): the
+ * client does not reconnect, it goes to the login page with a note.
+ */
+export const CLOSE_SESSION_ENDED = 4001;
+/** A tab with no input for this long reports itself away (a hidden tab at once). */
+export const AWAY_AFTER_MS = 5 * 60_000;
 
 /**
  * Counts the characters of a message the way every limit in this product does: in Unicode
@@ -146,6 +152,11 @@ const PingFrame = v.object({ type: v.literal("ping"), ref: Ref });
 const PongFrame = v.object({ type: v.literal("pong"), ref: Ref });
 /** The user is typing in a room; best-effort, never stored. */
 const TypingFrame = v.object({ type: v.literal("typing"), ref: Ref, room: RoomId });
+/**
+ * This tab is away (hidden, or idle for {@linkcode AWAY_AFTER_MS}) or back. A user is away
+ * when every one of their tabs is; a new socket starts active.
+ */
+const PresenceFrame = v.object({ type: v.literal("presence"), ref: Ref, away: v.boolean() });
 
 const ClientFrameSchema = v.variant("type", [
   SubscribeFrame,
@@ -159,6 +170,7 @@ const ClientFrameSchema = v.variant("type", [
   DeleteFrame,
   ReactFrame,
   VersionsFrame,
+  PresenceFrame,
 ]);
 
 /** Every frame a client may send. Unknown fields (such as a forged `from`) are dropped. */
@@ -177,6 +189,7 @@ const CLIENT_FRAME_TYPES: ReadonlySet<string> = new Set<ClientFrameType>([
   "delete",
   "react",
   "versions",
+  "presence",
 ]);
 
 /** A username in a {@linkcode RoomEvent} (at the time of the event). */

@@ -31,6 +31,9 @@
  * | `["room_avatar", roomId]`                   | `StoredAvatar` (≤ 60 KiB)   |
  * | `["public_room", createdAt, roomId]`        | `RoomSummary` (Discover)    |
  * | `["public_room_index"]`                     | `{ at }`: index backfilled  |
+ * | `["user_dir", term, userId]`                | `true` (people directory)   |
+ * | `["user_dir_index"]`                        | `{ at }`: index backfilled  |
+ * | `["last_seen", userId]`                     | `LastSeenRecord`            |
  *
  * A friendship is written as two `friend` entries and a request as its `friend_out` and
  * `friend_in` entries, always in one atomic commit. A direct conversation is an ordinary
@@ -54,6 +57,12 @@
  * with open sockets there, refreshes it while they stay, and deletes it when they leave; an
  * entry of a crashed node expires (see `presence_kv.ts`).
  *
+ * The people directory has one `user_dir` entry per search term of a user (the case-folded
+ * username, display name and each later word of the display name; see
+ * `lib/social/user_directory.ts`), written in the same commit as the account or the profile,
+ * so a prefix search is one key-range read from `["user_dir", q]` and a renamed user is found
+ * by the new name only.
+ *
  * Messages sort by seq inside `["msg", roomId]`, so history pages are key-range reads.
  * An edit, delete or reaction is a `msg` entry of its own (text never stored in it) and, in
  * the same commit, rewrites the `msg` it targets; an edit keeps the text it replaced as the
@@ -69,6 +78,8 @@
 export const keys = {
   /** A user account by id. */
   user: (userId: string): Deno.KvKey => ["user", userId],
+  /** Prefix of every account, for the one-time directory backfill. */
+  users: (): Deno.KvKey => ["user"],
   /** Index from the case-folded username to the user id (makes names unique). */
   userByName: (lowercaseName: string): Deno.KvKey => ["user_by_name", lowercaseName],
   /** A session, addressed by the SHA-256 hex of its token (the token itself is never stored). */
@@ -176,6 +187,16 @@ export const keys = {
   publicRooms: (): Deno.KvKey => ["public_room"],
   /** Marks that rooms created before the Discover index have been added to it. */
   publicRoomIndexBuilt: (): Deno.KvKey => ["public_room_index"],
+  /** One search term of a user in the people directory (terms are case-folded). */
+  userDirectory: (term: string, userId: string): Deno.KvKey => ["user_dir", term, userId],
+  /** Where a directory search for terms starting with `prefix` starts reading (inclusive). */
+  userDirectoryFrom: (prefix: string): Deno.KvKey => ["user_dir", prefix],
+  /** Where that search stops (exclusive): after every term that starts with `prefix`. */
+  userDirectoryUntil: (prefix: string): Deno.KvKey => ["user_dir", prefix + "\u{10FFFF}"],
+  /** Marks that accounts created before the directory have been added to it. */
+  userDirectoryBuilt: (): Deno.KvKey => ["user_dir_index"],
+  /** When a user was last connected (for "last seen"); see `lib/realtime/presence/`. */
+  lastSeen: (userId: string): Deno.KvKey => ["last_seen", userId],
 };
 
 /**
@@ -185,6 +206,14 @@ export const keys = {
  * wrong prefix is a bug, not a record to skip.
  */
 export const decode = {
+  /** The user id of a {@linkcode keys.user} key. */
+  user: (key: Deno.KvKey): string => {
+    const id = key[1];
+    if (key.length !== 2 || key[0] !== "user" || typeof id !== "string") {
+      throw new Error(`not a "user" key: ${JSON.stringify(key.map(String))}`);
+    }
+    return id;
+  },
   /** The room id of a {@linkcode keys.userRoom} key (a room the user is in). */
   userRoom: (key: Deno.KvKey): string => lastPart(key, "user_room"),
   /** The user id of a {@linkcode keys.roomMember} key (a member of the room). */
@@ -201,6 +230,8 @@ export const decode = {
   friendRequestIn: (key: Deno.KvKey): string => lastPart(key, "friend_in"),
   /** The blocked user's id of a {@linkcode keys.block} key. */
   block: (key: Deno.KvKey): string => lastPart(key, "block"),
+  /** The user id of a {@linkcode keys.userDirectory} key. */
+  userDirectory: (key: Deno.KvKey): string => lastPart(key, "user_dir"),
   /** The node id of a {@linkcode keys.presence} key. */
   presence: (key: Deno.KvKey): string => lastPart(key, "presence"),
 };

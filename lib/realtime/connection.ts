@@ -58,7 +58,7 @@ export interface ConnectionDeps {
   /** Whom a sent text mentions (member ids). Absent: mentions are not recorded. */
   resolveMentions?: ResolveMentions;
   /** Told when the connection opens and when it has closed. Absent: no presence. */
-  presence?: Pick<PresenceTracker, "opened" | "closed">;
+  presence?: Pick<PresenceTracker, "opened" | "closed" | "changed">;
 }
 
 /** How the transport lets a connection talk back. */
@@ -76,6 +76,8 @@ export class ChatConnection implements Peer {
   readonly userId: string;
   readonly sessionId: string;
   readonly sessionExpiresAt: number;
+  /** The tab said it is hidden or idle (a `presence` frame); false until it does. */
+  away = false;
   /** Clock time of the last frame received: the heartbeat drops a silent peer. */
   lastSeenAt: number;
   #user: PublicUser;
@@ -187,6 +189,10 @@ export class ChatConnection implements Peer {
         });
         return;
       }
+      case "presence":
+        if (this.away === frame.away) return;
+        this.away = frame.away;
+        return this.#deps.presence?.changed(this);
       case "subscribe":
         // Fresh, and it also reads the posting rights, so the first send costs no read.
         if (await this.#postingRefusal(frame.room, true) === "not_member") {

@@ -16,6 +16,7 @@ import { conversationRoutes } from "../../routes/conversations.ts";
 import { pageRoutes } from "../../routes/pages.tsx";
 import { dmRoutes } from "../../routes/dms.ts";
 import { friendRoutes } from "../../routes/friends.ts";
+import { directoryRoutes } from "../../routes/directory.ts";
 import { profileRoutes } from "../../routes/profile.ts";
 import { joinPageRoutes } from "../../routes/join_page.tsx";
 import { linkRoutes, roomAdminRoutes } from "../../routes/room_admin.ts";
@@ -43,6 +44,7 @@ import { mentionResolver } from "../messages/mention_resolver.ts";
 import { MessageWriter } from "../messages/message_writer.ts";
 import { KvPresence } from "../realtime/presence/presence_kv.ts";
 import { PresenceTracker } from "../realtime/presence/presence_tracker.ts";
+import { PresenceViews } from "../realtime/presence/presence_views.ts";
 import { loadSession } from "./middleware/session.ts";
 import { MemberModeration } from "../rooms/member_moderation.ts";
 import { roleOf } from "../common/room_roles.ts";
@@ -62,6 +64,12 @@ import { readRooms, Rooms } from "../rooms/rooms.ts";
 import { SendBudget } from "../realtime/send_budget.ts";
 import type { Services } from "./services.ts";
 import { Sessions } from "../accounts/sessions.ts";
+import {
+  backfillUserDirectory,
+  DIRECTORY_SEARCH_BURST,
+  DIRECTORY_SEARCH_RATE,
+  UserDirectory,
+} from "../social/user_directory.ts";
 import { TokenBuckets } from "../limits/token_bucket.ts";
 import { WindowCounter } from "../limits/window_counter.ts";
 import { refusal } from "../common/refusal.ts";
@@ -109,21 +117,23 @@ export async function createChatServer(options: ChatServerOptions): Promise<Chat
   }, { lingerMs: config.commitLingerMs });
   const accounts = new Accounts(kv, clock);
   const sessions = new Sessions(kv, clock, config.sessionTtlMs);
-  const rooms = new Rooms(kv, clock);
   const profiles = new Profiles(kv, accounts);
   const notify: Notify = (users, event) => broker.publish({ kind: "user_event", users, event });
+  await backfillUserDirectory(kv, profiles, clock);
   const presence = new KvPresence(kv, clock);
-  const friends = new Friends(kv, clock, accounts, profiles, notify, presence);
+  const presenceViews = new PresenceViews(presence, (users) => profiles.lastSeenHidden(users));
+  const friends = new Friends(kv, clock, accounts, profiles, notify, presenceViews);
   const presenceTracker = new PresenceTracker({
     presence,
     nodeId,
     refreshMs: config.heartbeatMs,
-    onChange: (user, online) => friends.announcePresence(user, online),
+    onChange: (user, status) => friends.announcePresence(user, status),
   });
   presenceTracker.start();
   const directMessages = new DirectMessages(kv, clock, accounts, profiles, notify);
   const postSystemMessage = systemMessages(writer);
   const notices = new RoomNotices(kv, accounts, broker, notify, postSystemMessage);
+  const rooms = new Rooms(kv, clock, (room) => notices.discoverChanged(null, room));
   const roomEdits = new RoomEdits(kv, notices);
   const { limits } = config;
   const throttle = new LoginThrottle(kv, clock, {
@@ -136,8 +146,13 @@ export async function createChatServer(options: ChatServerOptions): Promise<Chat
     rooms,
     profiles,
     friends,
+    directory: new UserDirectory(
+      kv,
+      profiles,
+      new TokenBuckets(clock, DIRECTORY_SEARCH_RATE, DIRECTORY_SEARCH_BURST),
+    ),
     directMessages,
-    roomDetails: new RoomDetailsReader(kv, profiles),
+    roomDetails: new RoomDetailsReader(kv, profiles, presenceViews),
     memberModeration: new MemberModeration(kv, clock, accounts, notices),
     roomEdits,
     roomLifecycle: new RoomLifecycle(kv, notices),
@@ -223,6 +238,7 @@ export async function createChatServer(options: ChatServerOptions): Promise<Chat
   app.route("/api", profileRoutes(services));
   app.route("/api/avatars", avatarRoutes(services));
   app.route("/api/friends", friendRoutes(services));
+  app.route("/api/directory", directoryRoutes(services));
   app.route("/api/dms", dmRoutes(services));
   app.route("/api/conversations", conversationRoutes(services));
   app.route("/api/rooms", roomRoutes(services));

@@ -23,6 +23,7 @@ import type { RoomAvatars } from "../rooms/room_avatars.ts";
 import type { Rooms } from "../rooms/rooms.ts";
 import type { SendBudget } from "../realtime/send_budget.ts";
 import type { WindowCounter } from "../limits/window_counter.ts";
+import type { UserDirectory } from "../social/user_directory.ts";
 
 /**
  * The node's parts, as routes see them. Each route factory takes a `Pick` of the ones it uses.
@@ -35,6 +36,8 @@ export interface Services {
   rooms: Rooms;
   profiles: Profiles;
   friends: Friends;
+  /** The people directory (prefix search over names). */
+  directory: UserDirectory;
   directMessages: DirectMessages;
   /** A room's member list and role, for its members. */
   roomDetails: RoomDetailsReader;

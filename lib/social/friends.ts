@@ -25,7 +25,8 @@ import { commitAtomic } from "../kv/kv_commit.ts";
 import { decode, keys } from "../kv/kv_keys.ts";
 import { type Outcome, type Refusal, refusal } from "../common/refusal.ts";
 import { commit, transact } from "../kv/kv_transaction.ts";
-import type { Presence } from "../realtime/presence/presence.ts";
+import type { PresenceStatus } from "../common/api_types.ts";
+import type { PresenceViews } from "../realtime/presence/presence_views.ts";
 import type { Profiles } from "../accounts/profiles.ts";
 import { countChars } from "../common/protocol.ts";
 
@@ -58,7 +59,7 @@ export class Friends {
   #accounts: Accounts;
   #profiles: Profiles;
   #notify: Notify;
-  #presence: Pick<Presence, "online">;
+  #presence: PresenceViews;
 
   /**
    * Stores in `kv`; `notify` delivers live notices to the users concerned; `presence` says
@@ -70,7 +71,7 @@ export class Friends {
     accounts: Accounts,
     profiles: Profiles,
     notify: Notify,
-    presence: Pick<Presence, "online">,
+    presence: PresenceViews,
   ) {
     this.#kv = kv;
     this.#clock = clock;
@@ -261,12 +262,15 @@ export class Friends {
       this.#requestsUnder(keys.friendRequestsOut(userId), decode.friendRequestOut),
       this.#idsUnder(keys.blocks(userId), decode.block),
     ]);
-    const [profiles, online] = await Promise.all([
+    const [profiles, presence] = await Promise.all([
       this.#profiles.getMany(friends),
-      this.#presence.online(friends),
+      this.#presence.of(friends),
     ]);
     return {
-      friends: profiles.map((profile) => ({ ...profile, online: online.has(profile.id) })),
+      friends: profiles.map((profile) => {
+        const view = presence.get(profile.id) ?? { status: "offline" };
+        return { ...profile, online: view.status !== "offline", presence: view };
+      }),
       incoming,
       outgoing,
       blocked: await this.#profiles.getMany(blocked),
@@ -278,10 +282,18 @@ export class Friends {
     return await this.#idsUnder(keys.friends(userId), decode.friend);
   }
 
-  /** Tells the user's friends (and nobody else) that the user came online or went offline. */
-  async announcePresence(userId: string, online: boolean): Promise<void> {
+  /**
+   * Tells the user's friends (and nobody else) that the user came online, went away or
+   * offline (with "last seen" unless the user hid it).
+   */
+  async announcePresence(userId: string, status: PresenceStatus): Promise<void> {
     const friends = await this.friendIds(userId);
-    if (friends.length > 0) this.#notify(friends, { kind: "presence", user: userId, online });
+    if (friends.length === 0) return;
+    const presence = (await this.#presence.of([userId])).get(userId) ?? { status };
+    // The status that changed wins over a read that another node's write may have overtaken.
+    presence.status = status;
+    const online = status !== "offline";
+    this.#notify(friends, { kind: "presence", user: userId, online, presence });
   }
 
   #befriend(atomic: Deno.AtomicOperation, a: string, b: string, now: number): void {

@@ -198,10 +198,13 @@ Deno.test("Friends.lists() marks friends online by presence, and announcePresenc
       "the presence entry ran out",
     );
     const before = services.notices.length;
-    await friends.announcePresence(alice.id, true);
-    await friends.announcePresence(carol.id, true);
+    await friends.announcePresence(alice.id, "online");
+    await friends.announcePresence(carol.id, "online");
     assert.deepEqual(services.notices.slice(before), [
-      { users: [bob.id], event: { kind: "presence", user: alice.id, online: true } },
+      {
+        users: [bob.id],
+        event: { kind: "presence", user: alice.id, online: true, presence: { status: "online" } },
+      },
     ]);
   });
 });

@@ -19,6 +19,36 @@ export const en = {
   "app.title": "{page} · Deno Chat",
   "layout.logout": "Log out",
 
+  // told: being told what happened (issue 12 item 7).
+  "notice.muted": "{by} muted you in #{room}. You can read it, but not post.",
+  "notice.unmuted": "{by} unmuted you in #{room}. You can post again.",
+  "notice.kicked": "{by} removed you from #{room}.",
+  "notice.banned": "{by} banned you from #{room}.",
+  "notice.deleted": "{by} deleted #{room}.",
+  "notice.dismiss": "Dismiss",
+  "composer.mutedBy": "{by} muted you in this room: you can read it, but not post.",
+  "composer.muted": "You are muted in this room: you can read it, but not post.",
+  "auth.sessionEnded":
+    "You were signed out: this session was ended (logged out in another tab or window). Log in to continue.",
+
+  // told: finding people (issue 12 item 8).
+  "refusal.searchTooShort": "Type at least {min} characters to search",
+  "refusal.searchRateLimited": "Too many searches; try again in a moment",
+  "directory.search": "Find people by name",
+  "directory.none": "Nobody found.",
+  "directory.results": "People found",
+  "profileCard.title": "Profile of {name}",
+  "profileCard.message": "Message",
+  "profileCard.addFriend": "Add friend",
+  "profileCard.block": "Block",
+  "profileCard.blocked": "You blocked {name}. They cannot message you or see you in search.",
+  "profileCard.friendsOnly": "Become friends to send a message.",
+  "profileCard.open": "Show the profile of {name}",
+
+  // told: presence, finished (issue 12 item 6).
+  "presence.away": "Away",
+  "presence.lastSeen": "Last seen {time}",
+
   "auth.loginTitle": "Log in",
   "auth.registerTitle": "Sign up",
   "auth.loginHeading": "Welcome back",

@@ -12,6 +12,36 @@ export const zhCN = {
   "app.title": "{page} · Deno 聊天",
   "layout.logout": "退出登录",
 
+  // told: being told what happened (issue 12 item 7).
+  "notice.muted": "{by} 在 #{room} 中将你禁言。你仍可以阅读，但不能发言。",
+  "notice.unmuted": "{by} 在 #{room} 中解除了对你的禁言。你可以发言了。",
+  "notice.kicked": "{by} 将你移出了 #{room}。",
+  "notice.banned": "{by} 已将你从 #{room} 封禁。",
+  "notice.deleted": "{by} 删除了 #{room}。",
+  "notice.dismiss": "关闭",
+  "composer.mutedBy": "{by} 已在此房间将你禁言：你可以阅读，但不能发言。",
+  "composer.muted": "你在此房间已被禁言：你可以阅读，但不能发言。",
+  "auth.sessionEnded":
+    "你已退出登录：此会话已结束（在其他标签页或窗口中退出了登录）。请重新登录以继续。",
+
+  // told: finding people (issue 12 item 8).
+  "refusal.searchTooShort": "请至少输入 {min} 个字符再搜索",
+  "refusal.searchRateLimited": "搜索过于频繁，请稍后再试",
+  "directory.search": "按名字查找用户",
+  "directory.none": "没有找到用户。",
+  "directory.results": "找到的用户",
+  "profileCard.title": "{name} 的个人资料",
+  "profileCard.message": "发消息",
+  "profileCard.addFriend": "加好友",
+  "profileCard.block": "屏蔽",
+  "profileCard.blocked": "你已屏蔽 {name}。对方无法给你发消息，也无法在搜索中看到你。",
+  "profileCard.friendsOnly": "成为好友后才能发消息。",
+  "profileCard.open": "查看 {name} 的个人资料",
+
+  // told: presence, finished (issue 12 item 6).
+  "presence.away": "离开",
+  "presence.lastSeen": "最后在线：{time}",
+
   "auth.loginTitle": "登录",
   "auth.registerTitle": "注册",
   "auth.loginHeading": "欢迎回来",
