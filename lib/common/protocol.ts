@@ -37,6 +37,7 @@ export const RESUME_MAX = 1000;
  * 1); the deepest real frame is far shallower. Deeper frames get a `bad_frame` error.
  */
 export const MAX_FRAME_DEPTH = 8;
+/**
  * WebSocket close code of a socket whose session ended (logout in any tab, expiry): the
  * client does not reconnect, it goes to the login page with a note.
  */
