@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
+import { parseClientFrame } from "./client_frames.ts";
 import {
   type ClientFrame,
   countChars,
@@ -8,7 +9,6 @@ import {
   MAX_FRAME_BYTES,
   MAX_FRAME_DEPTH,
   MAX_TEXT_CHARS,
-  parseClientFrame,
   parseRoomEvent,
 } from "./protocol.ts";
 import { EVERY_ROOM_EVENT } from "./testing/every_room_event.ts";

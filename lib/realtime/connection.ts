@@ -11,6 +11,7 @@ import type { Clock } from "../common/clock.ts";
 import type { FloodGuard } from "../limits/flood_guard.ts";
 import type { Hub, Peer } from "./hub.ts";
 import type { MessageDraft, MessageLookup, MessageStore } from "../messages/message_store.ts";
+import { parseClientFrame } from "../common/client_frames.ts";
 import { type ActionFrame, checkAction, isRefusal, replyPreview } from "./action_rules.ts";
 import type { Role } from "../common/room_roles.ts";
 import type { MessageWriter } from "../messages/message_writer.ts";
@@ -20,7 +21,6 @@ import {
   encodeServerFrame,
   type ErrorCode,
   HISTORY_PAGE_MAX,
-  parseClientFrame,
   PROTOCOL_VERSION,
   type ServerFrame,
   TYPING_INTERVAL_MS,

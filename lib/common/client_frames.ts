@@ -1,0 +1,222 @@
+/**
+ * The validating parser of client frames: one valibot schema per frame type and
+ * {@linkcode parseClientFrame}. Server-only in practice (the browser builds frames, it never
+ * parses them), so valibot stays out of the browser bundle; the types are re-exported by
+ * `protocol.ts`.
+ *
+ * @module
+ */
+import * as v from "valibot";
+import {
+  countChars,
+  type ErrorFrame,
+  HISTORY_PAGE_MAX,
+  isReactionEmoji,
+  MAX_FRAME_BYTES,
+  MAX_FRAME_DEPTH,
+  MAX_TEXT_CHARS,
+} from "./protocol.ts";
+
+const RoomId = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{1,64}$/, "invalid room id"));
+const ClientId = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{8,64}$/, "invalid clientId"));
+const Seq = v.pipe(v.number(), v.safeInteger(), v.minValue(0));
+const Ref = v.optional(v.pipe(v.string(), v.maxLength(64)));
+const Text = v.pipe(
+  v.string(),
+  v.check((text) => text.trim().length > 0, "text is empty"),
+  v.check(
+    (text) => countChars(text) <= MAX_TEXT_CHARS,
+    `text is over ${MAX_TEXT_CHARS} characters`,
+  ),
+);
+
+const SubscribeFrame = v.object({
+  type: v.literal("subscribe"),
+  ref: Ref,
+  room: RoomId,
+  /** Resume: the last seq this client has; the server replays every later message. */
+  after: v.optional(Seq),
+});
+const UnsubscribeFrame = v.object({ type: v.literal("unsubscribe"), ref: Ref, room: RoomId });
+const SendFrame = v.object({
+  type: v.literal("send"),
+  ref: Ref,
+  room: RoomId,
+  clientId: ClientId,
+  text: Text,
+  /** The seq of the message this one replies to, in the same room. */
+  replyTo: v.optional(Seq),
+});
+// Message actions (v2): each is stored as a log entry with its own seq; see docs/PROTOCOL.md.
+const EditFrame = v.object({
+  type: v.literal("edit"),
+  ref: Ref,
+  room: RoomId,
+  clientId: ClientId,
+  target: Seq,
+  text: Text,
+});
+const DeleteFrame = v.object({
+  type: v.literal("delete"),
+  ref: Ref,
+  room: RoomId,
+  clientId: ClientId,
+  target: Seq,
+});
+const ReactFrame = v.object({
+  type: v.literal("react"),
+  ref: Ref,
+  room: RoomId,
+  clientId: ClientId,
+  target: Seq,
+  emoji: v.pipe(v.string(), v.check(isReactionEmoji, "emoji must be one emoji")),
+  /** True adds the user's reaction, false removes it: never a blind flip. */
+  on: v.boolean(),
+});
+/** Asks for the earlier versions of an edited message. */
+const VersionsFrame = v.object({
+  type: v.literal("versions"),
+  ref: Ref,
+  room: RoomId,
+  target: Seq,
+});
+const HistoryFrame = v.object({
+  type: v.literal("history"),
+  ref: Ref,
+  room: RoomId,
+  /** Page ends just before this seq; omitted means the newest page. */
+  before: v.optional(Seq),
+  limit: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(HISTORY_PAGE_MAX))),
+});
+const PingFrame = v.object({ type: v.literal("ping"), ref: Ref });
+const PongFrame = v.object({ type: v.literal("pong"), ref: Ref });
+/** The user is typing in a room; best-effort, never stored. */
+const TypingFrame = v.object({ type: v.literal("typing"), ref: Ref, room: RoomId });
+/**
+ * This tab is away (hidden, or idle for {@linkcode AWAY_AFTER_MS}) or back. A user is away
+ * when every one of their tabs is; a new socket starts active.
+ */
+const PresenceFrame = v.object({ type: v.literal("presence"), ref: Ref, away: v.boolean() });
+
+const ClientFrameSchema = v.variant("type", [
+  SubscribeFrame,
+  UnsubscribeFrame,
+  SendFrame,
+  HistoryFrame,
+  PingFrame,
+  PongFrame,
+  TypingFrame,
+  EditFrame,
+  DeleteFrame,
+  ReactFrame,
+  VersionsFrame,
+  PresenceFrame,
+]);
+
+/** Every frame a client may send. Unknown fields (such as a forged `from`) are dropped. */
+export type ClientFrame = v.InferOutput<typeof ClientFrameSchema>;
+/** The `type` of a client frame. */
+export type ClientFrameType = ClientFrame["type"];
+const CLIENT_FRAME_TYPES: ReadonlySet<string> = new Set<ClientFrameType>([
+  "subscribe",
+  "unsubscribe",
+  "send",
+  "history",
+  "ping",
+  "pong",
+  "typing",
+  "edit",
+  "delete",
+  "react",
+  "versions",
+  "presence",
+]);
+
+/** Result of {@linkcode parseClientFrame}. */
+export type ParseResult = { ok: true; frame: ClientFrame } | { ok: false; error: ErrorFrame };
+
+const encoder = new TextEncoder();
+
+/**
+ * Validates one raw WebSocket frame from a client.
+ *
+ * Never throws: any malformed, oversized, binary or unknown frame yields an `error` frame that
+ * names the request (`ref`, `type`, `room`, `clientId`) as far as it could be read.
+ */
+export function parseClientFrame(raw: unknown): ParseResult {
+  if (typeof raw !== "string") {
+    return fail({
+      code: "binary_frame",
+      message: "binary frames are not supported; send JSON text",
+    });
+  }
+  if (
+    raw.length > MAX_FRAME_BYTES ||
+    (raw.length * 3 > MAX_FRAME_BYTES && encoder.encode(raw).length > MAX_FRAME_BYTES)
+  ) {
+    return fail({ code: "frame_too_large", message: `frame is over ${MAX_FRAME_BYTES} bytes` });
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(raw);
+  } catch {
+    return fail({ code: "bad_frame", message: "frame is not valid JSON" });
+  }
+  if (typeof data !== "object" || data === null || Array.isArray(data)) {
+    return fail({ code: "bad_frame", message: "frame must be a JSON object" });
+  }
+  const named = describeRequest(data as Record<string, unknown>);
+  const shape = shapeProblem(data, 1);
+  if (shape) return fail({ ...named, code: "bad_frame", message: shape });
+  const type = (data as Record<string, unknown>).type;
+  if (typeof type !== "string" || !CLIENT_FRAME_TYPES.has(type)) {
+    return fail({ ...named, code: "unknown_type", message: "unknown frame type" });
+  }
+  const result = v.safeParse(ClientFrameSchema, data);
+  if (!result.success) {
+    const issue = result.issues[0];
+    const path = issue.path?.map((item) => String(item.key)).join(".");
+    return fail({
+      ...named,
+      code: "bad_frame",
+      message: path ? `${path}: ${issue.message}` : issue.message,
+    });
+  }
+  return { ok: true, frame: result.output };
+}
+
+/**
+ * Why a parsed value may not be a frame: nesting deeper than {@linkcode MAX_FRAME_DEPTH}, or
+ * a `__proto__` key at any level (`JSON.parse` makes it an own key; code that copies the
+ * object with `Object.assign` or a spread would set a prototype). Undefined when neither.
+ */
+function shapeProblem(value: unknown, depth: number): string | undefined {
+  if (typeof value !== "object" || value === null) return undefined;
+  if (depth > MAX_FRAME_DEPTH) return `frame nests deeper than ${MAX_FRAME_DEPTH} levels`;
+  if (!Array.isArray(value) && Object.hasOwn(value, "__proto__")) {
+    return "frame has a __proto__ key";
+  }
+  for (const item of Object.values(value)) {
+    const problem = shapeProblem(item, depth + 1);
+    if (problem) return problem;
+  }
+  return undefined;
+}
+
+function fail(error: Omit<ErrorFrame, "type">): ParseResult {
+  return { ok: false, error: { type: "error", ...error } };
+}
+
+/** Picks the fields that name a request, only where they have the right shape. */
+function describeRequest(data: Record<string, unknown>): Partial<ErrorFrame> {
+  const named: Partial<ErrorFrame> = {};
+  const pick = (key: "ref" | "room" | "clientId") => {
+    const value = Object.hasOwn(data, key) ? data[key] : undefined;
+    if (typeof value === "string" && value.length <= 64) named[key] = value;
+  };
+  pick("ref");
+  pick("room");
+  pick("clientId");
+  if (typeof data.type === "string" && data.type.length <= 32) named.request = data.type;
+  return named;
+}
