@@ -30,6 +30,13 @@ export const REDIS_SERVER: Program = {
   debianPackage: "redis-server",
 };
 
+/** nginx, for the test of the documented proxy settings (slow clients cut by the proxy). */
+export const NGINX: Program = {
+  envVar: "NGINX_PATH",
+  paths: ["/usr/sbin/nginx", "/usr/bin/nginx"],
+  debianPackage: "nginx-light",
+};
+
 /** Returns each program's executable path as `{ [envVar]: path }`, installing what is missing. */
 export async function ensurePrograms(programs: Program[]): Promise<Record<string, string>> {
   const missing = programs.filter((program) => find(program) === undefined);
