@@ -10,6 +10,7 @@
  */
 import * as v from "valibot";
 import type { UserEvent } from "./api_types.ts";
+import { type Attachment, FILE_ID_PATTERN, MAX_ATTACHMENTS } from "./attachments.ts";
 
 /** Version of this protocol; the client connects to `/ws?v=1` and `welcome` repeats it. */
 export const PROTOCOL_VERSION = 1;
@@ -41,14 +42,6 @@ const RoomId = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{1,64}$/, "invalid room
 const ClientId = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{8,64}$/, "invalid clientId"));
 const Seq = v.pipe(v.number(), v.safeInteger(), v.minValue(0));
 const Ref = v.optional(v.pipe(v.string(), v.maxLength(64)));
-const Text = v.pipe(
-  v.string(),
-  v.check((text) => text.trim().length > 0, "text is empty"),
-  v.check(
-    (text) => countChars(text) <= MAX_TEXT_CHARS,
-    `text is over ${MAX_TEXT_CHARS} characters`,
-  ),
-);
 
 const SubscribeFrame = v.object({
   type: v.literal("subscribe"),
@@ -58,13 +51,38 @@ const SubscribeFrame = v.object({
   after: v.optional(Seq),
 });
 const UnsubscribeFrame = v.object({ type: v.literal("unsubscribe"), ref: Ref, room: RoomId });
-const SendFrame = v.object({
-  type: v.literal("send"),
-  ref: Ref,
-  room: RoomId,
-  clientId: ClientId,
-  text: Text,
-});
+const FileId = v.pipe(v.string(), v.regex(FILE_ID_PATTERN, "invalid file id"));
+/** Files to attach: uploaded file ids (and thumbnails); the server fills in the rest. */
+const Attachments = v.optional(v.pipe(
+  v.array(v.object({ id: FileId, thumb: v.optional(FileId) })),
+  v.minLength(1, "attachments is empty"),
+  v.maxLength(MAX_ATTACHMENTS, `more than ${MAX_ATTACHMENTS} attachments`),
+));
+const SendFrame = v.pipe(
+  v.object({
+    type: v.literal("send"),
+    ref: Ref,
+    room: RoomId,
+    clientId: ClientId,
+    text: v.string(),
+    attachments: Attachments,
+  }),
+  // A caption may be empty when files are attached; otherwise `text` follows the rules of Text.
+  v.forward(
+    v.check(
+      (frame) => frame.attachments !== undefined || frame.text.trim().length > 0,
+      "text is empty",
+    ),
+    ["text"],
+  ),
+  v.forward(
+    v.check(
+      (frame) => countChars(frame.text) <= MAX_TEXT_CHARS,
+      `text is over ${MAX_TEXT_CHARS} characters`,
+    ),
+    ["text"],
+  ),
+);
 const HistoryFrame = v.object({
   type: v.literal("history"),
   ref: Ref,
@@ -186,6 +204,8 @@ export interface ChatMessage {
    * before events were added: show their `text`.
    */
   event?: RoomEvent;
+  /** Files attached to the message, as the server stored them; `text` is then a caption. */
+  attachments?: Attachment[];
 }
 
 /** The reserved `from`/`author` of system messages; no account can have it (ids are 22 chars). */
@@ -201,6 +221,7 @@ export type ErrorCode =
   | "muted"
   | "rate_limited"
   | "flood"
+  | "attachment_unavailable"
   | "internal";
 
 /** Every frame the server sends. */

@@ -7,6 +7,7 @@
  */
 import type { LastMessage } from "../common/api_types.ts";
 import type { ChatMessage, RoomEvent } from "../common/protocol.ts";
+import type { Attachment } from "../common/attachments.ts";
 
 /** A message to append, before it has a seq and an id. */
 export interface MessageDraft {
@@ -22,6 +23,11 @@ export interface MessageDraft {
   kind?: "system";
   /** What a system message tells; see `ChatMessage.event`. */
   event?: RoomEvent;
+  /**
+   * Files attached, as the server checked them; see `ChatMessage.attachments`. The append
+   * records that the message uses each file (and thumbnail), in the same commit.
+   */
+  attachments?: Attachment[];
 }
 
 /** What an append produced for one draft. */

@@ -29,6 +29,8 @@ const MAX_CHECKS_PER_COMMIT = 100;
 /** Rooms whose head the store remembers from its own commits. */
 const KNOWN_HEADS_MAX = 10_000;
 const MAX_BYTES_PER_COMMIT = 700 * 1024;
+/** Below KV's 1,000 mutations per commit (file_refs make a message cost more than two). */
+const MAX_MUTATIONS_PER_COMMIT = 900;
 /** Below KV's 80 KiB of keys per commit; checked keys count too. */
 const MAX_KEY_BYTES_PER_COMMIT = 72 * 1024;
 /** Upper bound of a room's head check, head set and summary (key and value), beyond its id. */
@@ -113,6 +115,9 @@ export class KvMessageStore implements MessageStore {
         const message = messageOf(draft, newId(), seq, now);
         atomic.set(keys.message(draft.room, seq), message);
         atomic.set(key, { id: message.id, seq, at: now } satisfies ClientIdRecord);
+        for (const fileId of attachedFileIds(draft)) {
+          atomic.set(keys.fileRef(fileId, draft.room, seq), { at: now });
+        }
         const result = { message, duplicate: false };
         firstOfKey.set(key.join("\u0000"), result);
         results.push(result);
@@ -253,7 +258,18 @@ function messageOf(draft: MessageDraft, id: string, seq: number, at: number): Ch
     at,
     ...(draft.kind ? { kind: draft.kind } : {}),
     ...(draft.event ? { event: draft.event } : {}),
+    ...(draft.attachments ? { attachments: draft.attachments } : {}),
   };
+}
+
+/** The ids of the files (and thumbnails) a draft attaches, each once. */
+function attachedFileIds(draft: MessageDraft): string[] {
+  const ids = new Set<string>();
+  for (const attachment of draft.attachments ?? []) {
+    ids.add(attachment.id);
+    if (attachment.thumb) ids.add(attachment.thumb.id);
+  }
+  return [...ids];
 }
 
 /** Index after the last draft that fits one commit starting at `start` (at least one). */
@@ -261,6 +277,7 @@ function chunkEnd(drafts: readonly MessageDraft[], start: number): number {
   const rooms = new Set<string>();
   let bytes = 0;
   let keyBytes = 0;
+  let mutations = 0;
   let end = start;
   while (end < drafts.length) {
     const draft = drafts[end]!;
@@ -270,21 +287,30 @@ function chunkEnd(drafts: readonly MessageDraft[], start: number): number {
     const room = utf8Length(draft.room);
     // A system message's event repeats its names, a room name or a topic: a few hundred bytes.
     const event = draft.event ? 3 * JSON.stringify(draft.event).length : 0;
-    const size = 3 * (draft.text.length + draft.author.length) + event + 512 +
-      (newRoom ? 3 * room + ROOM_OVERHEAD_BYTES : 0);
+    // Attachments: their stored fields (names are at most 200 UTF-16 units) and one file_ref
+    // entry per file id, each a key of about 64 + room bytes.
+    const files = attachedFileIds(draft).length;
+    const attached = draft.attachments ? 3 * JSON.stringify(draft.attachments).length : 0;
+    const size = 3 * (draft.text.length + draft.author.length) + event + attached + 512 +
+      files * (room + 128) + (newRoom ? 3 * room + ROOM_OVERHEAD_BYTES : 0);
     // The message key, and the clientId key twice (set and checked).
     const clientIdKeySize = room + utf8Length(draft.from) + utf8Length(draft.clientId) + 24;
-    const keySize = room + 24 + 2 * clientIdKeySize + (newRoom ? 3 * room + 48 : 0);
+    const keySize = room + 24 + 2 * clientIdKeySize + files * (room + 96) +
+      (newRoom ? 3 * room + 48 : 0);
+    // The message, its clientId record and file_refs; a new room's head and summary.
+    const mutated = 2 + files + (newRoom ? 2 : 0);
     const checks = end - start + 1 + rooms.size + (newRoom ? 1 : 0);
     if (
       end > start &&
       (bytes + size > MAX_BYTES_PER_COMMIT ||
         keyBytes + keySize > MAX_KEY_BYTES_PER_COMMIT ||
+        mutations + mutated > MAX_MUTATIONS_PER_COMMIT ||
         checks > MAX_CHECKS_PER_COMMIT)
     ) break;
     rooms.add(draft.room);
     bytes += size;
     keyBytes += keySize;
+    mutations += mutated;
     end++;
   }
   return end;

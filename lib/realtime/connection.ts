@@ -26,6 +26,7 @@ import { type PostingRefusal, PostingRights } from "./posting_rights.ts";
 import type { Rooms } from "../rooms/rooms.ts";
 import type { Session } from "../accounts/sessions.ts";
 import type { TokenBuckets } from "../limits/token_bucket.ts";
+import type { AttachmentResolver } from "../files/attachment_resolver.ts";
 
 /** What a connection needs from the rest of the node. */
 export interface ConnectionDeps {
@@ -49,6 +50,8 @@ export interface ConnectionDeps {
    * they may. Remembered per socket by {@linkcode PostingRights}.
    */
   readPostingRefusal: (room: string, userId: string) => Promise<PostingRefusal | undefined>;
+  /** Checks the files a send attaches. Absent: a send with attachments is refused. */
+  attachments?: Pick<AttachmentResolver, "resolve">;
   /** Told when the connection opens and when it has closed. Absent: no presence. */
   presence?: Pick<PresenceTracker, "opened" | "closed">;
 }
@@ -221,13 +224,28 @@ export class ChatConnection implements Peer {
         }
         const limited = this.#sendRefusal(frame);
         if (limited) return this.#send(limited);
+        const attachments = frame.attachments &&
+          await this.#deps.attachments?.resolve(this.userId, frame.attachments);
+        if (frame.attachments && !attachments) {
+          return this.#send({
+            type: "error",
+            code: "attachment_unavailable",
+            message: "an attached file is not an upload of yours that is still stored",
+            request: "send",
+            ref: frame.ref,
+            room: frame.room,
+            clientId: frame.clientId,
+          });
+        }
         // Not awaited: the next frame may be written in the same commit as this one.
         this.#deps.writer.write({
           room: frame.room,
           from: this.#user.id,
           author: this.#user.name,
           clientId: frame.clientId,
-          text: frame.text,
+          // A caption of only spaces under files is no caption.
+          text: attachments && frame.text.trim() === "" ? "" : frame.text,
+          ...(attachments ? { attachments } : {}),
         }).then(({ message }) => {
           this.#send({
             type: "ack",
@@ -267,7 +285,10 @@ export class ChatConnection implements Peer {
         ...named,
       };
     }
-    if (!this.#deps.floodGuard.allow(this.userId, frame.room, frame.clientId, frame.text)) {
+    // Files count as part of the text: the same photo may be sent again, not endlessly.
+    const files = frame.attachments?.map((attachment) => attachment.id).join(",") ?? "";
+    const text = files === "" ? frame.text : `${frame.text}\u0000${files}`;
+    if (!this.#deps.floodGuard.allow(this.userId, frame.room, frame.clientId, text)) {
       return {
         type: "error",
         code: "flood",

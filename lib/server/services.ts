@@ -22,6 +22,9 @@ import type { Profiles } from "../accounts/profiles.ts";
 import type { RoomAvatars } from "../rooms/room_avatars.ts";
 import type { Rooms } from "../rooms/rooms.ts";
 import type { WindowCounter } from "../limits/window_counter.ts";
+import type { FileAccess } from "../files/file_access.ts";
+import type { FileSweeper } from "../files/file_sweeper.ts";
+import type { Uploads } from "../files/uploads.ts";
 
 /**
  * The node's parts, as routes see them. Each route factory takes a `Pick` of the ones it uses.
@@ -58,4 +61,10 @@ export interface Services {
   connectionLimiter: ConnectionLimiter;
   /** Rooms created per user per hour. */
   roomCreations: WindowCounter;
+  /** Chunked uploads of files to attach. */
+  uploads: Uploads;
+  /** Who may download an attached file. */
+  fileAccess: FileAccess;
+  /** Deletes files no message uses and abandoned uploads. */
+  fileSweeper: FileSweeper;
 }

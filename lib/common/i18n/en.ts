@@ -257,5 +257,17 @@ export const en = {
   "refusal.notFound": "Not found",
   "refusal.bodyTooLarge": "Request body over {max} bytes",
   "refusal.invalidBody": "{detail}",
+  // Files and images (lib/files/, routes/uploads.ts, routes/files.ts).
+  "refusal.fileTooLarge": "Files must be at most {max} MiB",
+  "refusal.uploadEmpty": "The file is empty",
+  "refusal.uploadHash": "sha256 must be 64 lowercase hex digits",
+  "refusal.tooManyUploads": "Too many uploads; try again later",
+  "refusal.noSuchUpload": "No such upload; it may have expired",
+  "refusal.uploadPart": "Wrong part number or size for this upload",
+  "refusal.uploadIncomplete": "Some parts of the file are missing",
+  "refusal.uploadHashMismatch": "The file changed while uploading; try again",
+  "refusal.fileTypeMismatch": "The file's contents do not match its name or type",
+  "refusal.imageTooLarge": "Images may have at most {max} megapixels",
+  "refusal.noSuchFile": "No such file",
   "error.withRetry": "{message} Try again in {seconds} s.",
 } as const satisfies Record<string, CatalogueEntry>;

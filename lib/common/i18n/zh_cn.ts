@@ -244,5 +244,17 @@ export const zhCN = {
   "refusal.notFound": "未找到",
   "refusal.bodyTooLarge": "请求体超过 {max} 字节",
   "refusal.invalidBody": "请求内容无效：{detail}",
+  // Files and images (lib/files/, routes/uploads.ts, routes/files.ts).
+  "refusal.fileTooLarge": "文件不能超过 {max} MiB",
+  "refusal.uploadEmpty": "文件是空的",
+  "refusal.uploadHash": "sha256 必须是 64 位小写十六进制数",
+  "refusal.tooManyUploads": "上传太多了，请稍后再试",
+  "refusal.noSuchUpload": "找不到这次上传，可能已过期",
+  "refusal.uploadPart": "这次上传的分块编号或大小不对",
+  "refusal.uploadIncomplete": "文件还有部分没有上传",
+  "refusal.uploadHashMismatch": "文件在上传过程中变了，请重试",
+  "refusal.fileTypeMismatch": "文件内容与文件名或类型不符",
+  "refusal.imageTooLarge": "图片最多 {max} 百万像素",
+  "refusal.noSuchFile": "找不到该文件",
   "error.withRetry": "{message}（{seconds} 秒后可以重试）",
 } as const satisfies Catalogue;
