@@ -20,6 +20,7 @@ import {
 import { newClientId } from "./new_client_id.ts";
 import { Outbox } from "./outbox.ts";
 import { OutboxSender } from "./outbox_sender.ts";
+import type { Attachment } from "../lib/common/attachments.ts";
 import { PresenceState } from "./presence_state.ts";
 import { RoomState } from "./room_state.ts";
 import type { ShownText } from "../lib/common/i18n/translate.ts";
@@ -199,16 +200,24 @@ export class ChatClient {
   /**
    * Queues a message for a room and sends it as soon as the room is subscribed.
    *
+   * @param attachments Uploaded files; the text is then a caption and may be empty.
    * @returns `null` when queued, or why the text cannot be sent (empty or too long).
    */
-  send(room: string, text: string): ShownText | null {
-    if (text.trim() === "") return { key: "composer.empty" };
+  send(room: string, text: string, attachments?: Attachment[]): ShownText | null {
+    if (text.trim() === "" && !attachments?.length) return { key: "composer.empty" };
     const length = countChars(text);
     if (length > MAX_TEXT_CHARS) {
       return { key: "composer.tooLong", params: { length, max: MAX_TEXT_CHARS } };
     }
     const clientId = (this.#options.newId ?? newClientId)();
-    this.outbox.add({ clientId, room, text, createdAt: this.#clock.now(), status: "pending" });
+    this.outbox.add({
+      clientId,
+      room,
+      text: attachments?.length && text.trim() === "" ? "" : text,
+      createdAt: this.#clock.now(),
+      status: "pending",
+      ...(attachments?.length ? { attachments } : {}),
+    });
     this.#sender.flush(room);
     return null;
   }
@@ -455,6 +464,7 @@ export class ChatClient {
       from: this.user.id,
       author: this.user.name,
       text: entry.text,
+      ...(entry.attachments ? { attachments: entry.attachments } : {}),
     }]);
   }
 

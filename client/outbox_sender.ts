@@ -47,7 +47,11 @@ export class OutboxSender {
     if (this.#held.has(room) || !ready(room)) return;
     for (const entry of outbox.forRoom(room)) {
       if (entry.status !== "pending" || this.#inFlight.has(entry.clientId)) continue;
-      if (!send({ type: "send", room, clientId: entry.clientId, text: entry.text })) return;
+      const { clientId, text, attachments } = entry;
+      const files = attachments?.map(({ id, thumb }) => (thumb ? { id, thumb: thumb.id } : { id }));
+      if (!send({ type: "send", room, clientId, text, ...(files ? { attachments: files } : {}) })) {
+        return;
+      }
       this.#inFlight.add(entry.clientId);
     }
   }

@@ -7,6 +7,7 @@ import { SYSTEM_SENDER } from "../lib/common/protocol.ts";
 import { showText } from "../lib/common/i18n/translate.ts";
 import { systemMessageText } from "../lib/common/room_event_text.ts";
 import Avatar from "./Avatar.tsx";
+import AttachmentList from "./AttachmentList.tsx";
 import { useI18n } from "./i18n_context.ts";
 
 /** How an author is shown: their display name and uploaded avatar, if any. */
@@ -188,6 +189,7 @@ export default function MessageList(
                 ? { name: group.author }
                 : authorOf?.(group.from, group.author) ?? { name: group.author }}
               client={client}
+              roomId={roomId}
               latestOwn={latestOwn}
             />
           ))}
@@ -210,11 +212,13 @@ interface GroupProps {
   /** The author's display name and avatar. */
   author: AuthorView;
   client: ChatClient;
+  /** The room shown (attachment downloads are addressed in it). */
+  roomId: string;
   /** Seq of the user's newest stored message, whose "sent" stays visible. */
   latestOwn: number | undefined;
 }
 
-function Group({ group, author, client, latestOwn }: GroupProps) {
+function Group({ group, author, client, roomId, latestOwn }: GroupProps) {
   const { t } = useI18n();
   const first = group.messages[0];
   if (group.from === SYSTEM_SENDER) {
@@ -247,6 +251,7 @@ function Group({ group, author, client, latestOwn }: GroupProps) {
               key={message.key}
               message={message}
               client={client}
+              roomId={roomId}
               latest={message.seq !== undefined && message.seq === latestOwn}
             />
           ))}
@@ -259,10 +264,11 @@ function Group({ group, author, client, latestOwn }: GroupProps) {
 interface MessageProps {
   message: DisplayMessage;
   client: ChatClient;
+  roomId: string;
   latest: boolean;
 }
 
-function Message({ message, client, latest }: MessageProps) {
+function Message({ message, client, roomId, latest }: MessageProps) {
   const { t } = useI18n();
   const { status, clientId } = message;
   return (
@@ -272,7 +278,16 @@ function Message({ message, client, latest }: MessageProps) {
       data-seq={message.seq}
       data-status={status}
     >
-      <p class="message-text" data-testid="message-text">{message.text}</p>
+      {(message.text !== "" || !message.attachments) && (
+        <p class="message-text" data-testid="message-text">{message.text}</p>
+      )}
+      {message.attachments && (
+        <AttachmentList
+          room={roomId}
+          seq={message.seq}
+          attachments={message.attachments}
+        />
+      )}
       <div class="message-meta">
         <Time at={message.at} />
         {status && <span class="delivery">{t(`delivery.${status}`)}</span>}

@@ -8,6 +8,8 @@ import MessageList from "./MessageList.tsx";
 import RoomHeader from "./RoomHeader.tsx";
 import RoomSettings from "./RoomSettings.tsx";
 import { useI18n } from "./i18n_context.ts";
+import { useMemo, useState } from "preact/hooks";
+import { UploadDrafts } from "../client/uploads/upload_drafts.ts";
 
 /** Props of {@linkcode RoomPane}. */
 export interface RoomPaneProps {
@@ -36,8 +38,29 @@ export default function RoomPane({ user, store, client, names, onLeave }: RoomPa
   const roomError = store.roomError.value;
   const connection = client.status.value.state;
   const disconnected = connection === "offline" || connection === "reconnecting";
+  const drafts = useMemo(() => new UploadDrafts(), []);
+  const [dragging, setDragging] = useState(false);
+  const carriesFiles = (event: DragEvent) => event.dataTransfer?.types.includes("Files") ?? false;
   return (
-    <main class="room-pane">
+    <main
+      class={dragging ? "room-pane dragging" : "room-pane"}
+      data-drop-hint={dragging ? t("files.dropHere") : undefined}
+      onDragOver={(event) => {
+        if (!current || !carriesFiles(event)) return;
+        event.preventDefault();
+        setDragging(true);
+      }}
+      onDragLeave={(event) => {
+        if (event.currentTarget === event.target) setDragging(false);
+      }}
+      onDrop={(event) => {
+        setDragging(false);
+        if (!current || !carriesFiles(event)) return;
+        event.preventDefault();
+        const error = drafts.add(current.id, [...event.dataTransfer?.files ?? []]);
+        if (error) store.roomError.value = error;
+      }}
+    >
       <RoomHeader store={store} client={client} onLeave={onLeave} />
       {disconnected && (
         <p class="banner offline-banner" role="status" data-testid="offline-banner">
@@ -74,7 +97,9 @@ export default function RoomPane({ user, store, client, names, onLeave }: RoomPa
             <Composer
               key={current.id}
               roomName={`${sigil}${current.name}`}
-              onSend={(text) => client.send(current.id, text)}
+              roomId={current.id}
+              drafts={drafts}
+              onSend={(text, attachments) => client.send(current.id, text, attachments)}
             />
           </>
         )

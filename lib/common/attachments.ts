@@ -117,3 +117,16 @@ export interface FinishedUpload {
   width?: number;
   height?: number;
 }
+
+/**
+ * Cleans an uploaded file's name for storing and showing: the last path segment, without
+ * control or direction characters, trimmed and cut to {@linkcode MAX_FILE_NAME}; `"file"` when
+ * nothing is left. The server stores this; the browser shows the same before the echo.
+ */
+export function cleanFileName(name: string): string {
+  const base = name.split(/[\\/]/).pop() ?? "";
+  // deno-lint-ignore no-control-regex
+  const clean = base.replace(/[\u0000-\u001f\u007f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, "")
+    .trim().slice(0, MAX_FILE_NAME);
+  return clean === "" || clean === "." || clean === ".." ? "file" : clean;
+}

@@ -11,6 +11,7 @@
  * @module
  */
 import {
+  cleanFileName,
   FILE_ID_PATTERN,
   type FinishedUpload,
   type StartUploadRequest,
@@ -25,7 +26,6 @@ import { decode, keys } from "../kv/kv_keys.ts";
 import { commit, transact } from "../kv/kv_transaction.ts";
 import type { WindowCounter } from "../limits/window_counter.ts";
 import { deleteAll, deleteBlob, readBlob, setPartChunks } from "./blob_chunks.ts";
-import { cleanFileName } from "./file_name.ts";
 import type { FileClaim, FileRecord, UploadSession } from "./file_record.ts";
 import { sniffFile } from "./file_type.ts";
 
