@@ -24,6 +24,10 @@ export interface DisplayMessage {
   error?: string;
   /** Files attached (the text is then a caption, maybe empty). */
   attachments?: Attachment[];
+  /** Whether the server recorded the reader among those this message mentions. */
+  mentionsMe?: boolean;
+  /** The stored message (its reply quote, edit, delete and reactions); absent in the outbox. */
+  stored?: ChatMessage;
 }
 
 /** Consecutive messages by one author, shown under a single name. */
@@ -74,6 +78,8 @@ export function groupMessages(
       ...(attachments !== undefined ? { attachments } : {}),
       at,
       ...(own ? { status: "sent" as const } : {}),
+      ...(message.mentions?.includes(user.id) ? { mentionsMe: true } : {}),
+      stored: message,
     });
   }
   for (const entry of outbox) {

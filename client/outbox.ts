@@ -27,6 +27,8 @@ export interface OutboxEntry {
   status: OutboxStatus;
   /** Why the last attempt failed, for `failed` entries. */
   error?: string;
+  /** The seq of the message this one replies to. */
+  replyTo?: number;
 }
 
 const CLIENT_ID = /^[A-Za-z0-9_-]{8,64}$/;
@@ -129,5 +131,6 @@ function isEntry(value: unknown): value is OutboxEntry {
     typeof entry.createdAt === "number" &&
     (entry.status === "pending" || entry.status === "failed") &&
     (entry.error === undefined || typeof entry.error === "string") &&
-    (entry.attachments === undefined || Array.isArray(entry.attachments));
+    (entry.attachments === undefined || Array.isArray(entry.attachments)) &&
+    (entry.replyTo === undefined || Number.isSafeInteger(entry.replyTo));
 }

@@ -48,10 +48,14 @@ export class OutboxSender {
     for (const entry of outbox.forRoom(room)) {
       if (entry.status !== "pending" || this.#inFlight.has(entry.clientId)) continue;
       const { clientId, text, attachments } = entry;
-      const files = attachments?.map(({ id, thumb }) => (thumb ? { id, thumb: thumb.id } : { id }));
-      if (!send({ type: "send", room, clientId, text, ...(files ? { attachments: files } : {}) })) {
-        return;
+      const frame: ClientFrame = { type: "send", room, clientId, text };
+      if (attachments) {
+        frame.attachments = attachments.map((
+          { id, thumb },
+        ) => (thumb ? { id, thumb: thumb.id } : { id }));
       }
+      if (entry.replyTo !== undefined) frame.replyTo = entry.replyTo;
+      if (!send(frame)) return;
       this.#inFlight.add(entry.clientId);
     }
   }

@@ -1,12 +1,16 @@
-import { useRef, useState } from "preact/hooks";
+import { useEffect, useId, useRef, useState } from "preact/hooks";
 import { countChars, MAX_TEXT_CHARS } from "../lib/common/protocol.ts";
 import { type ShownText, showText } from "../lib/common/i18n/translate.ts";
 import { useI18n } from "./i18n_context.ts";
 import type { Attachment } from "../lib/common/attachments.ts";
 import type { UploadDrafts } from "../client/uploads/upload_drafts.ts";
 import AttachmentDrafts from "./AttachmentDrafts.tsx";
+import type { MemberName } from "../client/room_members.ts";
+import { LazyEmojiPicker } from "./emoji_picker_lazy.ts";
+import { useCompletion } from "./use_completion.ts";
+import { replaceRange } from "../client/composer_completion.ts";
+import { Paperclip, Smile } from "./icons.ts";
 import Icon from "./Icon.tsx";
-import { Paperclip } from "./icons.ts";
 
 /** Props of {@linkcode Composer}. */
 export interface ComposerProps {
@@ -22,6 +26,14 @@ export interface ComposerProps {
   drafts?: UploadDrafts;
   /** The room's id, whose files are attached. */
   roomId?: string;
+  /** The room's members, for `@mention` completion; none when absent. */
+  members?: () => readonly MemberName[];
+  /** Called when a mention starts, to refresh the members. */
+  onMentionStart?: () => void;
+  /** Up-arrow in the empty box: opens the editor of the user's last message; false if none. */
+  onEditLast?: () => boolean;
+  /** Set while the user is muted here: the box is disabled and says who muted them. */
+  muted?: { by: string } | null;
 }
 
 /** Characters left at which the counter appears. */
@@ -31,9 +43,40 @@ const SHOW_COUNT_BELOW = 500;
  * The message box: Enter sends, Shift+Enter starts a new line. Shows the characters left near
  * the limit, and disables Send while the text is blank or too long.
  */
-export default function Composer({ roomName, onSend, drafts, roomId }: ComposerProps) {
-  const { t } = useI18n();
+export default function Composer(
+  {
+    roomName,
+    onSend,
+    drafts,
+    roomId,
+    members = () => [],
+    onMentionStart = () => {},
+    onEditLast,
+    muted,
+  }: ComposerProps,
+) {
+  const { t, locale } = useI18n();
   const [text, setText] = useState("");
+  const [caret, setCaret] = useState(0);
+  const [picking, setPicking] = useState<{ start: number; end: number } | null>(null);
+  const [placeCaret, setPlaceCaret] = useState<number | null>(null);
+  const listId = useId();
+  const apply = (next: { text: string; caret: number }) => {
+    setText(next.text);
+    setCaret(next.caret);
+    setPlaceCaret(next.caret);
+  };
+  const completion = useCompletion(text, caret, locale, members, onMentionStart, apply);
+  const listOpen = completion.suggestions.length > 0;
+  const trackCaret = (event: { currentTarget: HTMLTextAreaElement }) =>
+    setCaret(event.currentTarget.selectionStart ?? 0);
+  // After a pick: the caret goes right after what was inserted, in the box, once rendered.
+  useEffect(() => {
+    if (placeCaret === null || picking) return;
+    box.current?.focus();
+    box.current?.setSelectionRange(placeCaret, placeCaret);
+    setPlaceCaret(null);
+  }, [placeCaret, picking]);
   const [error, setError] = useState<ShownText | null>(null);
   const box = useRef<HTMLTextAreaElement>(null);
   const picker = useRef<HTMLInputElement>(null);
@@ -51,10 +94,20 @@ export default function Composer({ roomName, onSend, drafts, roomId }: ComposerP
     if (uploading) return setError({ key: "files.stillUploading" });
     const problem = onSend(text, files.length > 0 ? drafts!.take(roomId!) : undefined);
     setError(problem);
-    if (problem === null) setText("");
+    if (problem === null) {
+      setText("");
+      setCaret(0);
+    }
     box.current?.focus();
   };
 
+  if (muted) {
+    return (
+      <p class="composer composer-muted" role="status" data-testid="composer-muted">
+        {muted.by ? t("composer.mutedBy", { by: muted.by }) : t("composer.muted")}
+      </p>
+    );
+  }
   return (
     <form
       class="composer"
@@ -70,7 +123,15 @@ export default function Composer({ roomName, onSend, drafts, roomId }: ComposerP
         placeholder={t("composer.placeholder", { room: roomName })}
         rows={Math.min(8, text.split("\n").length)}
         value={text}
-        onInput={(event) => setText(event.currentTarget.value)}
+        aria-autocomplete="list"
+        aria-controls={listOpen ? listId : undefined}
+        aria-activedescendant={listOpen ? `${listId}-${completion.active}` : undefined}
+        onInput={(event) => {
+          setText(event.currentTarget.value);
+          trackCaret(event);
+        }}
+        onKeyUp={trackCaret}
+        onClick={trackCaret}
         onPaste={(event) => {
           const pasted = [...event.clipboardData?.files ?? []];
           if (pasted.length === 0 || !drafts) return;
@@ -78,11 +139,45 @@ export default function Composer({ roomName, onSend, drafts, roomId }: ComposerP
           attach(pasted);
         }}
         onKeyDown={(event) => {
+          if (completion.onKeyDown(event)) {
+            event.preventDefault();
+            return;
+          }
+          if (event.key === "ArrowUp" && text === "" && onEditLast?.()) {
+            return event.preventDefault();
+          }
           if (event.key !== "Enter" || event.shiftKey || event.isComposing) return;
           event.preventDefault();
           submit();
         }}
       />
+      {listOpen && (
+        <ul
+          id={listId}
+          class="suggestions"
+          role="listbox"
+          aria-label={t("composer.suggestions")}
+          data-testid="suggestions"
+        >
+          {completion.suggestions.map((item, index) => (
+            <li
+              key={item.key}
+              id={`${listId}-${index}`}
+              role="option"
+              aria-selected={index === completion.active}
+              class={index === completion.active ? "suggestion active" : "suggestion"}
+              onMouseDown={(event) => {
+                event.preventDefault();
+                const next = completion.pick(index);
+                if (next) apply(next);
+              }}
+            >
+              <span class="suggestion-label">{item.label}</span>
+              <span class="suggestion-detail">{item.detail}</span>
+            </li>
+          ))}
+        </ul>
+      )}
       {drafts && roomId !== undefined && <AttachmentDrafts drafts={drafts} room={roomId} />}
       <div class="composer-actions">
         {drafts && (
@@ -110,6 +205,22 @@ export default function Composer({ roomName, onSend, drafts, roomId }: ComposerP
             </button>
           </>
         )}
+        <button
+          type="button"
+          class="icon-button"
+          data-testid="emoji-open"
+          aria-label={t("emoji.open")}
+          title={t("emoji.open")}
+          onClick={() => {
+            const area = box.current;
+            setPicking({
+              start: area?.selectionStart ?? text.length,
+              end: area?.selectionEnd ?? text.length,
+            });
+          }}
+        >
+          <Icon icon={Smile} />
+        </button>
         {remaining <= SHOW_COUNT_BELOW && (
           <span class={remaining < 0 ? "char-count over" : "char-count"} aria-live="polite">
             {remaining}
@@ -120,6 +231,15 @@ export default function Composer({ roomName, onSend, drafts, roomId }: ComposerP
         </button>
       </div>
       {error !== null && <p class="error" role="alert">{showText(t, error)}</p>}
+      {picking && (
+        <LazyEmojiPicker
+          onClose={() => setPicking(null)}
+          onPick={(emoji) => {
+            apply(replaceRange(text, picking.start, picking.end, emoji));
+            setPicking(null);
+          }}
+        />
+      )}
     </form>
   );
 }

@@ -6,9 +6,16 @@ import { type DisplayMessage, groupMessages, type MessageGroup } from "../client
 import { SYSTEM_SENDER } from "../lib/common/protocol.ts";
 import { showText } from "../lib/common/i18n/translate.ts";
 import { systemMessageText } from "../lib/common/room_event_text.ts";
+import AuthorButton from "./AuthorButton.tsx";
 import Avatar from "./Avatar.tsx";
 import AttachmentList from "./AttachmentList.tsx";
+import type { MessageActionsState } from "../client/message_actions_state.ts";
+import MessageBody from "./MessageItem.tsx";
+import type { EmojiPickerComponent } from "./MessageMenu.tsx";
+import { useJumpTo } from "./use_jump_to.ts";
+import { onMessageKey } from "./message_keys.ts";
 import { useI18n } from "./i18n_context.ts";
+import MessageText from "./MessageText.tsx";
 
 /** How an author is shown: their display name and uploaded avatar, if any. */
 export interface AuthorView {
@@ -26,6 +33,16 @@ export interface MessageListProps {
   roomName: string;
   /** How an author is shown (display name, avatar); the username when absent. */
   authorOf?: (id: string, username: string) => AuthorView;
+  /** Whether a lower-cased username is a member of the room: its `@mention` is highlighted. */
+  isMember?: (lowerName: string) => boolean;
+  /** Reply, edit and jump state of the message actions; absent: no message menu. */
+  actions?: MessageActionsState;
+  /** The user may delete anyone's message here (the room's owner or an admin). */
+  canModerate?: boolean;
+  /** The full emoji picker behind the menu's "more emoji", once one is plugged in. */
+  emojiPicker?: EmojiPickerComponent;
+  /** Opens an author's profile card; with it, names and avatars are buttons. */
+  onAuthor?: (id: string, username: string) => void;
 }
 
 /** Distance from the bottom, in pixels, that still counts as "at the bottom". */
@@ -47,7 +64,17 @@ interface Snapshot {
  * pill. Loads older pages when scrolled to the top, keeping the view where it was.
  */
 export default function MessageList(
-  { client, roomId, roomName, authorOf }: MessageListProps,
+  {
+    client,
+    roomId,
+    roomName,
+    authorOf,
+    isMember,
+    actions,
+    canModerate = false,
+    emojiPicker,
+    onAuthor,
+  }: MessageListProps,
 ) {
   const { t } = useI18n();
   const room = client.room(roomId);
@@ -131,6 +158,18 @@ export default function MessageList(
     return () => observer.disconnect();
   }, []);
 
+  const highlighted = useJumpTo(client, roomId, actions, scroller);
+  const view: MessageView = {
+    client,
+    roomId,
+    actions,
+    canModerate,
+    emojiPicker,
+    highlighted,
+    isMember,
+    nameOf: (id, username) => authorOf?.(id, username).name ?? username,
+  };
+
   const onScroll = () => {
     const element = scroller.current;
     if (!element) return;
@@ -156,6 +195,7 @@ export default function MessageList(
         class="message-scroller"
         ref={scroller}
         onScroll={onScroll}
+        onKeyDown={onMessageKey}
         tabIndex={0}
         role="region"
         aria-label={t("messages.log", { room: roomName })}
@@ -188,9 +228,9 @@ export default function MessageList(
               author={group.from === SYSTEM_SENDER
                 ? { name: group.author }
                 : authorOf?.(group.from, group.author) ?? { name: group.author }}
-              client={client}
-              roomId={roomId}
+              view={view}
               latestOwn={latestOwn}
+              onAuthor={onAuthor}
             />
           ))}
         </ol>
@@ -207,18 +247,31 @@ export default function MessageList(
   );
 }
 
+/** What every message of the list needs to show its actions. */
+interface MessageView {
+  client: ChatClient;
+  roomId: string;
+  actions: MessageActionsState | undefined;
+  canModerate: boolean;
+  emojiPicker: EmojiPickerComponent | undefined;
+  /** Seq of the message just jumped to, highlighted for a moment. */
+  highlighted: number | null;
+  /** Whether a lower-cased username is a member of the room: its `@mention` is highlighted. */
+  isMember: ((lowerName: string) => boolean) | undefined;
+  nameOf: (id: string, username: string) => string;
+}
+
 interface GroupProps {
   group: MessageGroup;
   /** The author's display name and avatar. */
   author: AuthorView;
-  client: ChatClient;
-  /** The room shown (attachment downloads are addressed in it). */
-  roomId: string;
+  view: MessageView;
   /** Seq of the user's newest stored message, whose "sent" stays visible. */
   latestOwn: number | undefined;
+  onAuthor?: (id: string, username: string) => void;
 }
 
-function Group({ group, author, client, roomId, latestOwn }: GroupProps) {
+function Group({ group, author, view, latestOwn, onAuthor }: GroupProps) {
   const { t } = useI18n();
   const first = group.messages[0];
   if (group.from === SYSTEM_SENDER) {
@@ -236,11 +289,15 @@ function Group({ group, author, client, roomId, latestOwn }: GroupProps) {
   }
   return (
     <li class={group.own ? "message-group own" : "message-group"}>
-      <Avatar id={group.from} name={author.name} url={author.avatarUrl} />
+      <AuthorButton group={group} onAuthor={onAuthor} label={author.name} tabIndex={-1}>
+        <Avatar id={group.from} name={author.name} url={author.avatarUrl} />
+      </AuthorButton>
       <div class="group-body">
         <div class="group-header">
           <span class="author" title={group.author}>
-            {author.name}
+            <AuthorButton group={group} onAuthor={onAuthor} label={author.name}>
+              {author.name}
+            </AuthorButton>
             {group.own && <span class="author-you">{t("messages.you")}</span>}
           </span>
           {first && <Time at={first.at} />}
@@ -250,8 +307,7 @@ function Group({ group, author, client, roomId, latestOwn }: GroupProps) {
             <Message
               key={message.key}
               message={message}
-              client={client}
-              roomId={roomId}
+              view={view}
               latest={message.seq !== undefined && message.seq === latestOwn}
             />
           ))}
@@ -263,31 +319,58 @@ function Group({ group, author, client, roomId, latestOwn }: GroupProps) {
 
 interface MessageProps {
   message: DisplayMessage;
-  client: ChatClient;
-  roomId: string;
+  view: MessageView;
   latest: boolean;
 }
 
-function Message({ message, client, roomId, latest }: MessageProps) {
+function Message({ message, view, latest }: MessageProps) {
   const { t } = useI18n();
+  const { client } = view;
   const { status, clientId } = message;
+  const base = (status ? `message own ${status}${latest ? " latest" : ""}` : "message") +
+    (message.mentionsMe ? " mentions-me" : "");
   return (
     <li
-      class={status ? `message own ${status}${latest ? " latest" : ""}` : "message"}
+      class={message.seq !== undefined && message.seq === view.highlighted
+        ? `${base} highlighted`
+        : base}
       data-testid="message"
       data-seq={message.seq}
       data-status={status}
+      tabIndex={message.seq === undefined ? undefined : -1}
     >
-      {(message.text !== "" || !message.attachments) && (
-        <p class="message-text" data-testid="message-text">{message.text}</p>
-      )}
-      {message.attachments && (
-        <AttachmentList
-          room={roomId}
-          seq={message.seq}
-          attachments={message.attachments}
-        />
-      )}
+      {view.actions
+        ? (
+          <MessageBody
+            message={message}
+            client={client}
+            roomId={view.roomId}
+            actions={view.actions}
+            canModerate={view.canModerate}
+            nameOf={view.nameOf}
+            emojiPicker={view.emojiPicker}
+            isMember={view.isMember}
+          />
+        )
+        : (
+          <>
+            {(message.text !== "" || !message.attachments) && (
+              <MessageText
+                text={message.text}
+                self={client.user.name.toLowerCase()}
+                mentionsMe={message.mentionsMe}
+                isMember={view.isMember}
+              />
+            )}
+            {message.attachments && (
+              <AttachmentList
+                room={view.roomId}
+                seq={message.seq}
+                attachments={message.attachments}
+              />
+            )}
+          </>
+        )}
       <div class="message-meta">
         <Time at={message.at} />
         {status && <span class="delivery">{t(`delivery.${status}`)}</span>}
