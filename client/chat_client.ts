@@ -25,6 +25,7 @@ import {
 import { newClientId } from "./new_client_id.ts";
 import { Outbox } from "./outbox.ts";
 import { OutboxSender } from "./outbox_sender.ts";
+import type { Attachment } from "../lib/common/attachments.ts";
 import { PresenceState } from "./presence_state.ts";
 import { RoomState } from "./room_state.ts";
 import type { ShownText } from "../lib/common/i18n/translate.ts";
@@ -232,19 +233,21 @@ export class ChatClient {
    * Queues a message for a room and sends it as soon as the room is subscribed.
    *
    * @param replyTo The seq of the message this one replies to, in the same room.
+   * @param attachments Uploaded files; the text is then a caption and may be empty.
    * @returns `null` when queued, or why the text cannot be sent (empty or too long).
    */
-  send(room: string, text: string, replyTo?: number): ShownText | null {
-    const problem = textProblem(text);
+  send(room: string, text: string, replyTo?: number, attachments?: Attachment[]): ShownText | null {
+    const problem = attachments?.length ? captionProblem(text) : textProblem(text);
     if (problem) return problem;
     const clientId = (this.#options.newId ?? newClientId)();
     this.outbox.add({
       clientId,
       room,
-      text,
+      text: attachments?.length && text.trim() === "" ? "" : text,
       createdAt: this.#clock.now(),
       status: "pending",
       ...(replyTo !== undefined ? { replyTo } : {}),
+      ...(attachments?.length ? { attachments } : {}),
     });
     this.#sender.flush(room);
     return null;
@@ -546,6 +549,7 @@ export class ChatClient {
       from: this.user.id,
       author: this.user.name,
       text: entry.text,
+      ...(entry.attachments ? { attachments: entry.attachments } : {}),
       ...(original
         ? {
           replyTo: {
@@ -588,6 +592,11 @@ export class ChatClient {
 /** Why a text cannot be sent or saved, or null. */
 function textProblem(text: string): ShownText | null {
   if (text.trim() === "") return { key: "composer.empty" };
+  return captionProblem(text);
+}
+
+/** Why a caption (text that may be empty, sent with files) cannot be sent, or `null`. */
+function captionProblem(text: string): ShownText | null {
   const length = countChars(text);
   if (length > MAX_TEXT_CHARS) {
     return { key: "composer.tooLong", params: { length, max: MAX_TEXT_CHARS } };

@@ -1,3 +1,4 @@
+import type { Attachment } from "../lib/common/attachments.ts";
 import type { PublicUser } from "../lib/common/api_types.ts";
 import type { ChatMessage, RoomEvent } from "../lib/common/protocol.ts";
 import type { OutboxEntry } from "./outbox.ts";
@@ -21,6 +22,8 @@ export interface DisplayMessage {
   status?: DeliveryStatus;
   /** Why a failed message failed. */
   error?: string;
+  /** Files attached (the text is then a caption, maybe empty). */
+  attachments?: Attachment[];
   /** Whether the server recorded the reader among those this message mentions. */
   mentionsMe?: boolean;
   /** The stored message (its reply quote, edit, delete and reactions); absent in the outbox. */
@@ -66,12 +69,13 @@ export function groupMessages(
   };
   for (const message of messages) {
     const own = message.from === user.id;
-    const { seq, text, at, event } = message;
+    const { seq, text, at, event, attachments } = message;
     add(message.from, message.author, {
       key: `m${seq}`,
       seq,
       text,
       ...(event !== undefined ? { event } : {}),
+      ...(attachments !== undefined ? { attachments } : {}),
       at,
       ...(own ? { status: "sent" as const } : {}),
       ...(message.mentions?.includes(user.id) ? { mentionsMe: true } : {}),
@@ -88,6 +92,7 @@ export function groupMessages(
       status,
     };
     if (error !== undefined) item.error = error;
+    if (entry.attachments !== undefined) item.attachments = entry.attachments;
     add(user.id, user.name, item);
   }
   return groups;

@@ -7,6 +7,7 @@
  */
 import { type ReadonlySignal, signal } from "@preact/signals";
 import type { StorageLike } from "./chat_client_options.ts";
+import type { Attachment } from "../lib/common/attachments.ts";
 
 /** `pending` until acknowledged; `failed` after a permanent error, until retried or discarded. */
 export type OutboxStatus = "pending" | "failed";
@@ -17,8 +18,10 @@ export interface OutboxEntry {
   clientId: string;
   /** Room the message goes to. */
   room: string;
-  /** Text as typed. */
+  /** Text as typed (a caption, maybe empty, when files are attached). */
   text: string;
+  /** Uploaded files to attach, as the upload described them (the server checks them again). */
+  attachments?: Attachment[];
   /** Client time of the first attempt, in milliseconds since the epoch. */
   createdAt: number;
   status: OutboxStatus;
@@ -128,5 +131,6 @@ function isEntry(value: unknown): value is OutboxEntry {
     typeof entry.createdAt === "number" &&
     (entry.status === "pending" || entry.status === "failed") &&
     (entry.error === undefined || typeof entry.error === "string") &&
+    (entry.attachments === undefined || Array.isArray(entry.attachments)) &&
     (entry.replyTo === undefined || Number.isSafeInteger(entry.replyTo));
 }

@@ -47,7 +47,13 @@ export class OutboxSender {
     if (this.#held.has(room) || !ready(room)) return;
     for (const entry of outbox.forRoom(room)) {
       if (entry.status !== "pending" || this.#inFlight.has(entry.clientId)) continue;
-      const frame: ClientFrame = { type: "send", room, clientId: entry.clientId, text: entry.text };
+      const { clientId, text, attachments } = entry;
+      const frame: ClientFrame = { type: "send", room, clientId, text };
+      if (attachments) {
+        frame.attachments = attachments.map((
+          { id, thumb },
+        ) => (thumb ? { id, thumb: thumb.id } : { id }));
+      }
       if (entry.replyTo !== undefined) frame.replyTo = entry.replyTo;
       if (!send(frame)) return;
       this.#inFlight.add(entry.clientId);

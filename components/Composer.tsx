@@ -2,11 +2,14 @@ import { useEffect, useId, useRef, useState } from "preact/hooks";
 import { countChars, MAX_TEXT_CHARS } from "../lib/common/protocol.ts";
 import { type ShownText, showText } from "../lib/common/i18n/translate.ts";
 import { useI18n } from "./i18n_context.ts";
+import type { Attachment } from "../lib/common/attachments.ts";
+import type { UploadDrafts } from "../client/uploads/upload_drafts.ts";
+import AttachmentDrafts from "./AttachmentDrafts.tsx";
 import type { MemberName } from "../client/room_members.ts";
 import { LazyEmojiPicker } from "./emoji_picker_lazy.ts";
 import { useCompletion } from "./use_completion.ts";
 import { replaceRange } from "../client/composer_completion.ts";
-import { Smile } from "./icons.ts";
+import { Paperclip, Smile } from "./icons.ts";
 import Icon from "./Icon.tsx";
 
 /** Props of {@linkcode Composer}. */
@@ -18,7 +21,11 @@ export interface ComposerProps {
    *
    * @returns `null` when accepted, or why not, shown under the box.
    */
-  onSend: (text: string) => ShownText | null;
+  onSend: (text: string, attachments?: Attachment[]) => ShownText | null;
+  /** The room's files being attached; absent: no attach button. */
+  drafts?: UploadDrafts;
+  /** The room's id, whose files are attached. */
+  roomId?: string;
   /** The room's members, for `@mention` completion; none when absent. */
   members?: () => readonly MemberName[];
   /** Called when a mention starts, to refresh the members. */
@@ -37,8 +44,16 @@ const SHOW_COUNT_BELOW = 500;
  * the limit, and disables Send while the text is blank or too long.
  */
 export default function Composer(
-  { roomName, onSend, members = () => [], onMentionStart = () => {}, onEditLast, muted }:
-    ComposerProps,
+  {
+    roomName,
+    onSend,
+    drafts,
+    roomId,
+    members = () => [],
+    onMentionStart = () => {},
+    onEditLast,
+    muted,
+  }: ComposerProps,
 ) {
   const { t, locale } = useI18n();
   const [text, setText] = useState("");
@@ -64,12 +79,20 @@ export default function Composer(
   }, [placeCaret, picking]);
   const [error, setError] = useState<ShownText | null>(null);
   const box = useRef<HTMLTextAreaElement>(null);
+  const picker = useRef<HTMLInputElement>(null);
   const remaining = MAX_TEXT_CHARS - countChars(text);
-  const blank = text.trim() === "";
+  const files = drafts && roomId !== undefined ? drafts.forRoom(roomId) : [];
+  const uploading = files.length > 0 && drafts!.busy(roomId!);
+  const blank = text.trim() === "" && files.length === 0;
+
+  const attach = (chosen: readonly File[]) => {
+    if (drafts && roomId !== undefined) setError(drafts.add(roomId, chosen));
+  };
 
   const submit = () => {
     if (blank) return;
-    const problem = onSend(text);
+    if (uploading) return setError({ key: "files.stillUploading" });
+    const problem = onSend(text, files.length > 0 ? drafts!.take(roomId!) : undefined);
     setError(problem);
     if (problem === null) {
       setText("");
@@ -109,6 +132,12 @@ export default function Composer(
         }}
         onKeyUp={trackCaret}
         onClick={trackCaret}
+        onPaste={(event) => {
+          const pasted = [...event.clipboardData?.files ?? []];
+          if (pasted.length === 0 || !drafts) return;
+          event.preventDefault();
+          attach(pasted);
+        }}
         onKeyDown={(event) => {
           if (completion.onKeyDown(event)) {
             event.preventDefault();
@@ -149,7 +178,33 @@ export default function Composer(
           ))}
         </ul>
       )}
+      {drafts && roomId !== undefined && <AttachmentDrafts drafts={drafts} room={roomId} />}
       <div class="composer-actions">
+        {drafts && (
+          <>
+            <input
+              ref={picker}
+              type="file"
+              multiple
+              hidden
+              data-testid="file-input"
+              onChange={(event) => {
+                attach([...event.currentTarget.files ?? []]);
+                event.currentTarget.value = "";
+              }}
+            />
+            <button
+              type="button"
+              class="icon-button"
+              aria-label={t("files.attach")}
+              title={t("files.attach")}
+              data-testid="attach"
+              onClick={() => picker.current?.click()}
+            >
+              <Icon icon={Paperclip} />
+            </button>
+          </>
+        )}
         <button
           type="button"
           class="icon-button"
@@ -171,7 +226,7 @@ export default function Composer(
             {remaining}
           </span>
         )}
-        <button type="submit" class="button" disabled={blank || remaining < 0}>
+        <button type="submit" class="button" disabled={blank || uploading || remaining < 0}>
           {t("composer.send")}
         </button>
       </div>

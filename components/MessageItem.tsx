@@ -7,6 +7,7 @@ import ConfirmDialog from "./ConfirmDialog.tsx";
 import MessageEditor from "./MessageEditor.tsx";
 import MessageMenu, { type EmojiPickerComponent } from "./MessageMenu.tsx";
 import MessageText from "./MessageText.tsx";
+import AttachmentList from "./AttachmentList.tsx";
 import Reactions from "./Reactions.tsx";
 import ReplyQuote from "./ReplyQuote.tsx";
 import VersionsDialog from "./VersionsDialog.tsx";
@@ -54,7 +55,8 @@ export default function MessageBody(props: MessageBodyProps) {
     return () => document.removeEventListener("pointerdown", close);
   }, [menuOpen]);
 
-  const text = (
+  // A caption sits above the files; a message of files alone has no text paragraph.
+  const text = (message.text !== "" || !message.attachments) && (
     <MessageText
       text={message.text}
       self={client.user.name.toLowerCase()}
@@ -62,7 +64,17 @@ export default function MessageBody(props: MessageBodyProps) {
       isMember={props.isMember}
     />
   );
-  if (!stored) return text;
+  const files = message.attachments && (
+    <AttachmentList room={roomId} seq={message.seq} attachments={message.attachments} />
+  );
+  if (!stored) {
+    return (
+      <>
+        {text}
+        {files}
+      </>
+    );
+  }
   if (stored.deleted) {
     return <p class="message-text deleted" data-testid="message-deleted">{t("message.deleted")}</p>;
   }
@@ -124,6 +136,7 @@ export default function MessageBody(props: MessageBodyProps) {
             )}
           </>
         )}
+      {files}
       {stored.reactions && (
         <Reactions
           reactions={stored.reactions}

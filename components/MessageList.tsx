@@ -8,6 +8,7 @@ import { showText } from "../lib/common/i18n/translate.ts";
 import { systemMessageText } from "../lib/common/room_event_text.ts";
 import AuthorButton from "./AuthorButton.tsx";
 import Avatar from "./Avatar.tsx";
+import AttachmentList from "./AttachmentList.tsx";
 import type { MessageActionsState } from "../client/message_actions_state.ts";
 import MessageBody from "./MessageItem.tsx";
 import type { EmojiPickerComponent } from "./MessageMenu.tsx";
@@ -352,12 +353,23 @@ function Message({ message, view, latest }: MessageProps) {
           />
         )
         : (
-          <MessageText
-            text={message.text}
-            self={client.user.name.toLowerCase()}
-            mentionsMe={message.mentionsMe}
-            isMember={view.isMember}
-          />
+          <>
+            {(message.text !== "" || !message.attachments) && (
+              <MessageText
+                text={message.text}
+                self={client.user.name.toLowerCase()}
+                mentionsMe={message.mentionsMe}
+                isMember={view.isMember}
+              />
+            )}
+            {message.attachments && (
+              <AttachmentList
+                room={view.roomId}
+                seq={message.seq}
+                attachments={message.attachments}
+              />
+            )}
+          </>
         )}
       <div class="message-meta">
         <Time at={message.at} />

@@ -7,6 +7,8 @@ import Composer from "./Composer.tsx";
 import MessageList from "./MessageList.tsx";
 import RoomHeader from "./RoomHeader.tsx";
 import { useI18n } from "./i18n_context.ts";
+import { useMemo, useState } from "preact/hooks";
+import { UploadDrafts } from "../client/uploads/upload_drafts.ts";
 import ReplyBanner from "./ReplyBanner.tsx";
 import { useRoomRole } from "./use_room_role.ts";
 import { isManager } from "../lib/common/room_roles.ts";
@@ -51,13 +53,34 @@ export default function RoomPane(
   const roomError = store.roomError.value;
   const connection = client.status.value.state;
   const disconnected = connection === "offline" || connection === "reconnecting";
+  const drafts = useMemo(() => new UploadDrafts(), []);
+  const [dragging, setDragging] = useState(false);
+  const carriesFiles = (event: DragEvent) => event.dataTransfer?.types.includes("Files") ?? false;
   const actions = store.messageActions;
   const role = useRoomRole(current?.id ?? "", !current || shown?.peer !== undefined);
   const replyTo = current ? actions.replyIn(current.id) : null;
   const nameOf = (id: string, username: string) =>
     names.profileOf(id, username)?.displayName ?? username;
   return (
-    <main class="room-pane">
+    <main
+      class={dragging ? "room-pane dragging" : "room-pane"}
+      data-drop-hint={dragging ? t("files.dropHere") : undefined}
+      onDragOver={(event) => {
+        if (!current || !carriesFiles(event)) return;
+        event.preventDefault();
+        setDragging(true);
+      }}
+      onDragLeave={(event) => {
+        if (event.currentTarget === event.target) setDragging(false);
+      }}
+      onDrop={(event) => {
+        setDragging(false);
+        if (!current || !carriesFiles(event)) return;
+        event.preventDefault();
+        const error = drafts.add(current.id, [...event.dataTransfer?.files ?? []]);
+        if (error) store.roomError.value = error;
+      }}
+    >
       <RoomHeader store={store} client={client} onLeave={onLeave} />
       {disconnected && (
         <p class="banner offline-banner" role="status" data-testid="offline-banner">
@@ -106,8 +129,10 @@ export default function RoomPane(
               <Composer
                 key={current.id}
                 roomName={`${sigil}${current.name}`}
-                onSend={(text) => {
-                  const problem = client.send(current.id, text, replyTo?.seq);
+                roomId={current.id}
+                drafts={drafts}
+                onSend={(text, attachments) => {
+                  const problem = client.send(current.id, text, replyTo?.seq, attachments);
                   if (problem === null) actions.replyTo.value = null;
                   return problem;
                 }}

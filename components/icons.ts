@@ -8,6 +8,8 @@
 import type { IconNode } from "lucide";
 import chevronLeft from "lucide/dist/esm/icons/chevron-left.mjs";
 import ellipsis from "lucide/dist/esm/icons/ellipsis.mjs";
+import file from "lucide/dist/esm/icons/file.mjs";
+import paperclip from "lucide/dist/esm/icons/paperclip.mjs";
 import plus from "lucide/dist/esm/icons/plus.mjs";
 import settings from "lucide/dist/esm/icons/settings.mjs";
 import smile from "lucide/dist/esm/icons/face-slightly-smiling-plus.mjs";
@@ -24,6 +26,10 @@ import trash from "lucide/dist/esm/icons/trash.mjs";
 export const ChevronLeft: IconNode = chevronLeft;
 /** ⋯ more actions. */
 export const Ellipsis: IconNode = ellipsis;
+/** A document: a file attached to a message. */
+export const FileIcon: IconNode = file;
+/** A paperclip: attach files. */
+export const Paperclip: IconNode = paperclip;
 /** + new. */
 export const Plus: IconNode = plus;
 /** ⚙ settings. */

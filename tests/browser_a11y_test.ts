@@ -14,6 +14,7 @@ import {
   sendThroughComposer,
   withBrowserChat,
 } from "./helpers/browser.ts";
+import { encodePng } from "./helpers/png.ts";
 
 const LOCALES = ["en-US", "zh-CN"] as const;
 const SCHEMES = ["light", "dark"] as const;
@@ -84,6 +85,26 @@ for (const locale of LOCALES) {
         await hello.getByTestId("menu-delete").click();
         await check("the message delete confirmation");
         await escape(page);
+
+        const dir = await Deno.makeTempDir();
+        await Deno.writeFile(`${dir}/photo.png`, encodePng(300, 200, (x, y) => [x, y, 90]));
+        await Deno.writeTextFile(`${dir}/notes.txt`, "minutes of the meeting");
+        await page.getByTestId("file-input").setInputFiles([
+          `${dir}/photo.png`,
+          `${dir}/notes.txt`,
+        ]);
+        await eventually(async () =>
+          assert.equal(await page.locator("[data-testid=draft] [data-state=done]").count(), 2)
+        );
+        await check("the composer with files to send");
+        await page.getByTestId("composer").press("Enter");
+        await page.getByTestId("attachment-thumb").waitFor();
+        await check("a message with an image and a file");
+        await page.getByTestId("attachment-thumb").click();
+        await page.getByTestId("lightbox").waitFor();
+        await check("the image lightbox");
+        await escape(page);
+        await Deno.remove(dir, { recursive: true });
 
         await page.getByTestId("new-room-open").click();
         await check("the New room dialog");

@@ -7,6 +7,7 @@
  * @module
  */
 import assert from "node:assert/strict";
+import { MAX_ATTACHMENTS } from "../lib/common/attachments.ts";
 import fc from "fast-check";
 import { readConfig } from "../lib/server/config.ts";
 import { keys } from "../lib/kv/kv_keys.ts";
@@ -79,6 +80,15 @@ const badFields = {
     clientId: ["short", 12345678, null, "bad id!!", "x".repeat(65)],
     text: ["", "   \n\t", 42, { text: "hi" }, "😀".repeat(MAX_TEXT_CHARS + 1)],
     room: ["", "a b", "x".repeat(65), 7, { $ne: 1 }, ["shared"]],
+    // Files: none, not a list, a bad id, an upper-case id, more than MAX_ATTACHMENTS.
+    attachments: [
+      [],
+      "file",
+      [{ id: "../../etc/passwd" }],
+      [{ id: "A".repeat(64) }],
+      [{ id: "a".repeat(64), thumb: 7 }],
+      Array.from({ length: MAX_ATTACHMENTS + 1 }, () => ({ id: "a".repeat(64) })),
+    ],
   },
   subscribe: { after: [-1, 1.5, "3", 2 ** 53, null] },
   history: { limit: [0, HISTORY_PAGE_MAX + 1, 2.5, "10"], before: [-1, 0.5, "9"] },

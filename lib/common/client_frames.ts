@@ -7,6 +7,7 @@
  * @module
  */
 import * as v from "valibot";
+import { FILE_ID_PATTERN, MAX_ATTACHMENTS } from "./attachments.ts";
 import {
   countChars,
   type ErrorFrame,
@@ -21,6 +22,7 @@ const RoomId = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{1,64}$/, "invalid room
 const ClientId = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{8,64}$/, "invalid clientId"));
 const Seq = v.pipe(v.number(), v.safeInteger(), v.minValue(0));
 const Ref = v.optional(v.pipe(v.string(), v.maxLength(64)));
+/** An edit's text (a send's is checked in SendFrame: with files it may be empty). */
 const Text = v.pipe(
   v.string(),
   v.check((text) => text.trim().length > 0, "text is empty"),
@@ -38,15 +40,40 @@ const SubscribeFrame = v.object({
   after: v.optional(Seq),
 });
 const UnsubscribeFrame = v.object({ type: v.literal("unsubscribe"), ref: Ref, room: RoomId });
-const SendFrame = v.object({
-  type: v.literal("send"),
-  ref: Ref,
-  room: RoomId,
-  clientId: ClientId,
-  text: Text,
-  /** The seq of the message this one replies to, in the same room. */
-  replyTo: v.optional(Seq),
-});
+const FileId = v.pipe(v.string(), v.regex(FILE_ID_PATTERN, "invalid file id"));
+/** Files to attach: uploaded file ids (and thumbnails); the server fills in the rest. */
+const Attachments = v.optional(v.pipe(
+  v.array(v.object({ id: FileId, thumb: v.optional(FileId) })),
+  v.minLength(1, "attachments is empty"),
+  v.maxLength(MAX_ATTACHMENTS, `more than ${MAX_ATTACHMENTS} attachments`),
+));
+const SendFrame = v.pipe(
+  v.object({
+    type: v.literal("send"),
+    ref: Ref,
+    room: RoomId,
+    clientId: ClientId,
+    text: v.string(),
+    attachments: Attachments,
+    /** The seq of the message this one replies to, in the same room. */
+    replyTo: v.optional(Seq),
+  }),
+  // A caption may be empty when files are attached; otherwise `text` follows the rules of Text.
+  v.forward(
+    v.check(
+      (frame) => frame.attachments !== undefined || frame.text.trim().length > 0,
+      "text is empty",
+    ),
+    ["text"],
+  ),
+  v.forward(
+    v.check(
+      (frame) => countChars(frame.text) <= MAX_TEXT_CHARS,
+      `text is over ${MAX_TEXT_CHARS} characters`,
+    ),
+    ["text"],
+  ),
+);
 // Message actions (v2): each is stored as a log entry with its own seq; see docs/PROTOCOL.md.
 const EditFrame = v.object({
   type: v.literal("edit"),

@@ -10,6 +10,7 @@
  * @module
  */
 import type { UserEvent } from "./api_types.ts";
+import type { Attachment } from "./attachments.ts";
 
 export type { ClientFrame, ClientFrameType, ParseResult } from "./client_frames.ts";
 
@@ -196,6 +197,8 @@ export interface ChatMessage {
    * before events were added: show their `text`.
    */
   event?: RoomEvent;
+  /** Files attached to the message, as the server stored them; `text` is then a caption. */
+  attachments?: Attachment[];
   /**
    * Mentions: ids of the room members named as `@username` in `text` when it was sent (at most
    * `MAX_MENTIONS`, in order of first mention). Absent when it mentions nobody.
@@ -248,6 +251,7 @@ export type ErrorCode =
   | "muted"
   | "rate_limited"
   | "flood"
+  | "attachment_unavailable"
   | "internal"
   | "version_mismatch"
   | "no_such_message"

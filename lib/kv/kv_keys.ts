@@ -31,6 +31,14 @@
  * | `["room_avatar", roomId]`                   | `StoredAvatar` (≤ 60 KiB)   |
  * | `["public_room", createdAt, roomId]`        | `RoomSummary` (Discover)    |
  * | `["public_room_index"]`                     | `{ at }`: index backfilled  |
+ * | `["file", fileId]`                          | `FileRecord` (by SHA-256)   |
+ * | `["file_chunk", blobId, n]`                 | bytes (≤ 60 KiB)            |
+ * | `["file_ref", fileId, roomId, seq]`         | `{ at }`: a message uses it |
+ * | `["file_claim", userId, fileId]`            | `FileClaim` (expires)       |
+ * | `["upload", uploadId]`                      | `UploadSession`             |
+ * | `["upload_part", uploadId, index]`          | `{ bytes }`: part stored    |
+ * | `["user_upload", userId, uploadId]`         | `{ at }`: upload in flight  |
+ * | `["uploads_started", userId]`               | upload window (expires)     |
  * | `["user_dir", term, userId]`                | `true` (people directory)   |
  * | `["user_dir_index"]`                        | `{ at }`: index backfilled  |
  * | `["last_seen", userId]`                     | `LastSeenRecord`            |
@@ -56,6 +64,14 @@
  * A user is online while any `presence` entry of theirs is live: each node writes one per user
  * with open sockets there, refreshes it while they stay, and deletes it when they leave; an
  * entry of a crashed node expires (see `presence_kv.ts`).
+ *
+ * Files (`lib/files/`) are stored once per content: `file` is keyed by the SHA-256 of the bytes,
+ * which live in `file_chunk` values under a blob id (the id of the upload that brought them),
+ * so a second upload of the same bytes is checked and then dropped. An upload writes its parts'
+ * chunks and `upload_part` markers in one commit per part. A message with attachments writes a
+ * `file_ref` per file in the commit that appends it; a `file_claim` (the uploader may attach
+ * the file) is written when an upload finishes. The sweeper deletes a file with no live
+ * `file_ref` once its last claim is old.
  *
  * The people directory has one `user_dir` entry per search term of a user (the case-folded
  * username, display name and each later word of the display name; see
@@ -187,6 +203,39 @@ export const keys = {
   publicRooms: (): Deno.KvKey => ["public_room"],
   /** Marks that rooms created before the Discover index have been added to it. */
   publicRoomIndexBuilt: (): Deno.KvKey => ["public_room_index"],
+  /** A stored file, addressed by the SHA-256 hex of its bytes. */
+  file: (fileId: string): Deno.KvKey => ["file", fileId],
+  /** Prefix of every stored file (the sweeper walks it). */
+  files: (): Deno.KvKey => ["file"],
+  /** Chunk `n` (from 0) of the bytes of a blob (an upload, and the file it became). */
+  fileChunk: (blobId: string, n: number): Deno.KvKey => ["file_chunk", blobId, n],
+  /** Prefix of a blob's chunks. */
+  fileChunks: (blobId: string): Deno.KvKey => ["file_chunk", blobId],
+  /** The message at `seq` in `roomId` has the file attached (or as a thumbnail). */
+  fileRef: (fileId: string, roomId: string, seq: number): Deno.KvKey => [
+    "file_ref",
+    fileId,
+    roomId,
+    seq,
+  ],
+  /** Prefix of the messages that use a file. */
+  fileRefs: (fileId: string): Deno.KvKey => ["file_ref", fileId],
+  /** `userId` uploaded the file and may attach it (expires). */
+  fileClaim: (userId: string, fileId: string): Deno.KvKey => ["file_claim", userId, fileId],
+  /** An upload in progress. */
+  upload: (uploadId: string): Deno.KvKey => ["upload", uploadId],
+  /** Prefix of every upload in progress (the sweeper expires abandoned ones). */
+  uploads: (): Deno.KvKey => ["upload"],
+  /** Part `index` of an upload is stored. */
+  uploadPart: (uploadId: string, index: number): Deno.KvKey => ["upload_part", uploadId, index],
+  /** Prefix of an upload's stored parts. */
+  uploadParts: (uploadId: string): Deno.KvKey => ["upload_part", uploadId],
+  /** An upload of `userId` in progress (counts against their in-flight limit). */
+  userUpload: (userId: string, uploadId: string): Deno.KvKey => ["user_upload", userId, uploadId],
+  /** Uploads a user started in the current window. */
+  uploadsStarted: (userId: string): Deno.KvKey => ["uploads_started", userId],
+  /** Prefix of a user's uploads in progress. */
+  userUploads: (userId: string): Deno.KvKey => ["user_upload", userId],
   /** One search term of a user in the people directory (terms are case-folded). */
   userDirectory: (term: string, userId: string): Deno.KvKey => ["user_dir", term, userId],
   /** Where a directory search for terms starting with `prefix` starts reading (inclusive). */
@@ -234,7 +283,34 @@ export const decode = {
   userDirectory: (key: Deno.KvKey): string => lastPart(key, "user_dir"),
   /** The node id of a {@linkcode keys.presence} key. */
   presence: (key: Deno.KvKey): string => lastPart(key, "presence"),
+  /** The upload id of a {@linkcode keys.userUpload} key. */
+  userUpload: (key: Deno.KvKey): string => lastPart(key, "user_upload"),
+  /** The part index of a {@linkcode keys.uploadPart} key. */
+  uploadPart: (key: Deno.KvKey): number => numberPart(key, "upload_part", 3),
+  /** The room and seq of a {@linkcode keys.fileRef} key. */
+  fileRef: (key: Deno.KvKey): { room: string; seq: number } => {
+    const room = key[2];
+    if (typeof room !== "string") throw new Error('not a "file_ref" key');
+    return { room, seq: numberPart(key, "file_ref", 4) };
+  },
+  /** The file id of a {@linkcode keys.file} key. */
+  file: (key: Deno.KvKey): string => {
+    const id = key[1];
+    if (key.length !== 2 || key[0] !== "file" || typeof id !== "string") {
+      throw new Error(`not a "file" key: ${JSON.stringify(key.map(String))}`);
+    }
+    return id;
+  },
 };
+
+/** The number last part of a `length`-part key of `kind`; throws for any other key. */
+function numberPart(key: Deno.KvKey, kind: string, length: number): number {
+  const part = key[length - 1];
+  if (key.length !== length || key[0] !== kind || typeof part !== "number") {
+    throw new Error(`not a "${kind}" key: ${JSON.stringify(key.map(String))}`);
+  }
+  return part;
+}
 
 /** The string third part of a three-part key of `kind`; throws for any other key. */
 function lastPart(key: Deno.KvKey, kind: string): string {

@@ -133,9 +133,14 @@ Deno.test("keys.publicRoom() sorts by creation time, then id, and is listed by k
   });
 });
 
+/** The decoders that give back a string id. */
+type StringDecoder = {
+  [K in keyof typeof decode]: ReturnType<typeof decode[K]> extends string ? K : never;
+}[keyof typeof decode];
+
 /** Each decoder, the builder of the keys it reads, and the prefix those keys are listed by. */
 const decoders: [
-  keyof typeof decode,
+  StringDecoder,
   (a: string, b: string) => Deno.KvKey,
   (a: string) => Deno.KvKey,
 ][] = [
@@ -148,6 +153,7 @@ const decoders: [
   ["friendRequestIn", keys.friendRequestIn, keys.friendRequestsIn],
   ["block", keys.block, keys.blocks],
   ["presence", keys.presence, keys.presenceOf],
+  ["userUpload", keys.userUpload, keys.userUploads],
 ];
 
 Deno.test("decode gives back the part that varies under each listed prefix, read from real KV", async () => {
@@ -178,4 +184,29 @@ Deno.test("decode refuses a key of another kind, even one of the same shape", ()
 Deno.test("decode refuses a key whose varying part is not a string", () => {
   assert.throws(() => decode.userRoom(["user_room", "u", 7]), /not a "user_room" key/);
   assert.throws(() => decode.presence(["presence", "u", "node", "extra"]), /not a "presence" key/);
+});
+
+Deno.test("decode reads file references, upload parts and files back from real KV", async () => {
+  await withMemoryKv(async (kv) => {
+    await kv.set(keys.fileRef("f1", "room-b", 7), 1);
+    await kv.set(keys.fileRef("f1", "room-a", 12), 1);
+    await kv.set(keys.fileRef("f2", "room-a", 1), 1);
+    const refs = [];
+    for await (const entry of kv.list({ prefix: keys.fileRefs("f1") })) {
+      refs.push(decode.fileRef(entry.key));
+    }
+    assert.deepEqual(refs, [{ room: "room-a", seq: 12 }, { room: "room-b", seq: 7 }]);
+    await kv.set(keys.uploadPart("u1", 10), 1);
+    await kv.set(keys.uploadPart("u1", 2), 1);
+    const parts = [];
+    for await (const entry of kv.list({ prefix: keys.uploadParts("u1") })) {
+      parts.push(decode.uploadPart(entry.key));
+    }
+    assert.deepEqual(parts, [2, 10]);
+    await kv.set(keys.file("abc"), 1);
+    for await (const entry of kv.list({ prefix: keys.files() })) {
+      assert.equal(decode.file(entry.key), "abc");
+    }
+    assert.throws(() => decode.fileRef(keys.uploadPart("u1", 2)), /not a "/);
+  });
 });

@@ -13,6 +13,7 @@ import type {
   ReplyPreview,
   RoomEvent,
 } from "../common/protocol.ts";
+import type { Attachment } from "../common/attachments.ts";
 
 /** A message to append, before it has a seq and an id. */
 export interface MessageDraft {
@@ -32,6 +33,11 @@ export interface MessageDraft {
   kind?: "system" | MessageActionKind;
   /** What a system message tells; see `ChatMessage.event`. */
   event?: RoomEvent;
+  /**
+   * Files attached, as the server checked them; see `ChatMessage.attachments`. The append
+   * records that the message uses each file (and thumbnail), in the same commit.
+   */
+  attachments?: Attachment[];
   /** Ids of the members the text mentions; see `ChatMessage.mentions`. */
   mentions?: string[];
   /** Action drafts: the seq of the message they change, in the same room. */

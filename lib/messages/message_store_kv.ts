@@ -17,6 +17,7 @@ import { type LastMessage, PREVIEW_CHARS } from "../common/api_types.ts";
 import type { Clock } from "../common/clock.ts";
 import { newId } from "../common/ids.ts";
 import { keys } from "../kv/kv_keys.ts";
+import { MAX_ATTACHMENTS, MAX_FILE_NAME } from "../common/attachments.ts";
 import type { AppendResult, MessageDraft, MessageLookup, MessageStore } from "./message_store.ts";
 import {
   type ChatMessage,
@@ -38,18 +39,20 @@ const MAX_CHECKS_PER_COMMIT = 100;
 /** Rooms whose head the store remembers from its own commits. */
 const KNOWN_HEADS_MAX = 10_000;
 const MAX_BYTES_PER_COMMIT = 700 * 1024;
+/** Below KV's 1,000 mutations per commit (file_refs make a message cost more than two). */
+const MAX_MUTATIONS_PER_COMMIT = 900;
 /** Below KV's 80 KiB of keys per commit; checked keys count too. */
 const MAX_KEY_BYTES_PER_COMMIT = 72 * 1024;
 /** Upper bound of a room's head check, head set and summary (key and value), beyond its id. */
 const ROOM_OVERHEAD_BYTES = 3 * (2 * PREVIEW_CHARS + 64) + 512;
 const MAX_ATTEMPTS = 100;
-/** Below KV's 1,000 mutations per commit. */
-const MAX_MUTATIONS_PER_COMMIT = 900;
 /**
  * Upper bound of a stored message an action rewrites: its text, a reply excerpt and
- * MAX_REACTIONS reactions of users with long names.
+ * MAX_REACTIONS reactions of users with long names, and MAX_ATTACHMENTS attachments (a name of
+ * MAX_FILE_NAME UTF-16 units, two 64-character ids, a type and sizes: under 1 KiB each).
  */
-const ACTION_TARGET_BYTES = 3 * MAX_TEXT_CHARS + 3 * REPLY_EXCERPT_CHARS + MAX_REACTIONS * 100;
+const ACTION_TARGET_BYTES = 3 * MAX_TEXT_CHARS + 3 * REPLY_EXCERPT_CHARS + MAX_REACTIONS * 100 +
+  MAX_ATTACHMENTS * (3 * MAX_FILE_NAME + 400);
 const KV_READ_BATCH = 10;
 
 /** What the idempotency record of a send holds. */
@@ -161,6 +164,9 @@ export class KvMessageStore implements MessageStore, MessageLookup {
         state.set(stateKey(draft.room, seq), message);
         dirty.add(stateKey(draft.room, seq));
         atomic.set(key, { id: message.id, seq, at: now } satisfies ClientIdRecord);
+        for (const fileId of attachedFileIds(draft)) {
+          atomic.set(keys.fileRef(fileId, draft.room, seq), { at: now });
+        }
         const result = { message, duplicate: false };
         if (isAction(draft) && draft.target !== undefined) {
           const targetKey = stateKey(draft.room, draft.target);
@@ -423,12 +429,23 @@ function messageOf(draft: MessageDraft, id: string, seq: number, at: number): Ch
     at,
     ...(draft.kind ? { kind: draft.kind } : {}),
     ...(draft.event ? { event: draft.event } : {}),
+    ...(draft.attachments ? { attachments: draft.attachments } : {}),
     ...(draft.mentions?.length ? { mentions: draft.mentions } : {}),
     ...(action ? { target: draft.target } : {}),
     ...(draft.emoji !== undefined ? { emoji: draft.emoji } : {}),
     ...(draft.on !== undefined ? { on: draft.on } : {}),
     ...(draft.replyTo ? { replyTo: draft.replyTo } : {}),
   };
+}
+
+/** The ids of the files (and thumbnails) a draft attaches, each once. */
+function attachedFileIds(draft: MessageDraft): string[] {
+  const ids = new Set<string>();
+  for (const attachment of draft.attachments ?? []) {
+    ids.add(attachment.id);
+    if (attachment.thumb) ids.add(attachment.thumb.id);
+  }
+  return [...ids];
 }
 
 /** Index after the last draft that fits one commit starting at `start` (at least one). */
@@ -446,20 +463,26 @@ function chunkEnd(drafts: readonly MessageDraft[], start: number): number {
     const room = utf8Length(draft.room);
     // A system message's event repeats its names, a room name or a topic: a few hundred bytes.
     const event = draft.event ? 3 * JSON.stringify(draft.event).length : 0;
+    // Attachments: their stored fields (names are at most 200 UTF-16 units) and one file_ref
+    // entry per file id, each a key of about 64 + room bytes.
+    const files = attachedFileIds(draft).length;
+    const attached = draft.attachments ? 3 * JSON.stringify(draft.attachments).length : 0;
     // Mentions: at most 20 ids of ASCII characters, quoted and comma-separated.
     const mentions = draft.mentions ? JSON.stringify(draft.mentions).length : 0;
     // An action also rewrites its target (at most ACTION_TARGET_BYTES with its reactions) and
     // keeps or erases versions; a reply carries an excerpt of its original.
     const action = isAction(draft) ? ACTION_TARGET_BYTES + 3 * MAX_TEXT_CHARS : 0;
     const reply = draft.replyTo ? 3 * (REPLY_EXCERPT_CHARS + draft.replyTo.author.length) : 0;
-    const size = 3 * (draft.text.length + draft.author.length) + event + mentions + 512 + action +
-      reply +
+    const size = 3 * (draft.text.length + draft.author.length) + event + attached + mentions +
+      512 + action + reply + files * (room + 128) +
       (newRoom ? 3 * room + ROOM_OVERHEAD_BYTES : 0);
-    // The entry and its clientId record; a delete erases up to MAX_EDITS versions.
-    const writes = 2 + (isAction(draft) ? 2 + MAX_EDITS : 0) + (newRoom ? 2 : 0);
+    // The entry, its clientId record and file_refs; an action's target and versions (a delete
+    // erases up to MAX_EDITS); a new room's head and summary.
+    const writes = 2 + files + (isAction(draft) ? 2 + MAX_EDITS : 0) + (newRoom ? 2 : 0);
     // The message key, and the clientId key twice (set and checked).
     const clientIdKeySize = room + utf8Length(draft.from) + utf8Length(draft.clientId) + 24;
-    const keySize = room + 24 + 2 * clientIdKeySize + (newRoom ? 3 * room + 48 : 0);
+    const keySize = room + 24 + 2 * clientIdKeySize + files * (room + 96) +
+      (newRoom ? 3 * room + 48 : 0);
     const checks = end - start + 1 + rooms.size + (newRoom ? 1 : 0);
     if (
       end > start &&

@@ -29,6 +29,7 @@ import { type PostingRefusal, PostingRights } from "./posting_rights.ts";
 import type { Rooms } from "../rooms/rooms.ts";
 import type { Session } from "../accounts/sessions.ts";
 import type { TokenBuckets } from "../limits/token_bucket.ts";
+import type { AttachmentResolver } from "../files/attachment_resolver.ts";
 import type { ResolveMentions } from "../messages/mention_resolver.ts";
 
 /** What a connection needs from the rest of the node. */
@@ -55,6 +56,8 @@ export interface ConnectionDeps {
    * they may. Remembered per socket by {@linkcode PostingRights}.
    */
   readPostingRefusal: (room: string, userId: string) => Promise<PostingRefusal | undefined>;
+  /** Checks the files a send attaches. Absent: a send with attachments is refused. */
+  attachments?: Pick<AttachmentResolver, "resolve">;
   /** Whom a sent text mentions (member ids). Absent: mentions are not recorded. */
   resolveMentions?: ResolveMentions;
   /** Told when the connection opens and when it has closed. Absent: no presence. */
@@ -250,13 +253,24 @@ export class ChatConnection implements Peer {
         if (await this.#mayNotPost(frame)) return;
         const limited = this.#sendRefusal(frame);
         if (limited) return this.#send(limited);
+        const attachments = frame.attachments &&
+          await this.#deps.attachments?.resolve(this.userId, frame.attachments);
+        if (frame.attachments && !attachments) {
+          return this.#refuse(
+            frame,
+            "attachment_unavailable",
+            "an attached file is not an upload of yours that is still stored",
+          );
+        }
         const mentions = await this.#deps.resolveMentions?.(frame.room, frame.text) ?? [];
         const draft: MessageDraft = {
           room: frame.room,
           from: this.#user.id,
           author: this.#user.name,
           clientId: frame.clientId,
-          text: frame.text,
+          // A caption of only spaces under files is no caption.
+          text: attachments && frame.text.trim() === "" ? "" : frame.text,
+          ...(attachments ? { attachments } : {}),
           ...(mentions.length > 0 ? { mentions } : {}),
         };
         if (frame.replyTo !== undefined) {
@@ -351,7 +365,10 @@ export class ChatConnection implements Peer {
         ...named,
       };
     }
-    if (!this.#deps.floodGuard.allow(this.userId, frame.room, frame.clientId, frame.text)) {
+    // Files count as part of the text: the same photo may be sent again, not endlessly.
+    const files = frame.attachments?.map((attachment) => attachment.id).join(",") ?? "";
+    const text = files === "" ? frame.text : `${frame.text}\u0000${files}`;
+    if (!this.#deps.floodGuard.allow(this.userId, frame.room, frame.clientId, text)) {
       return {
         type: "error",
         code: "flood",

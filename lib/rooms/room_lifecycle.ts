@@ -22,11 +22,16 @@ const DELETE_BATCH = 500;
 export class RoomLifecycle {
   #kv: Deno.Kv;
   #notices: RoomNotices;
+  #onRemoved: (roomId: string) => void;
 
-  /** Stores in `kv`; tells and logs through `notices`. */
-  constructor(kv: Deno.Kv, notices: RoomNotices) {
+  /**
+   * Stores in `kv`; tells and logs through `notices`; calls `onRemoved` after a room and its
+   * messages are deleted (the file sweeper then drops the files only they used).
+   */
+  constructor(kv: Deno.Kv, notices: RoomNotices, onRemoved: (roomId: string) => void = () => {}) {
     this.#kv = kv;
     this.#notices = notices;
+    this.#onRemoved = onRemoved;
   }
 
   /** Leaves a group room. The owner must transfer ownership or delete the room first. */
@@ -81,6 +86,7 @@ export class RoomLifecycle {
     this.#notices.removed(roomId, members, { why: "deleted", room: room.value.name, by }, actorId);
     this.#notices.discoverChanged(room.value, null);
     await this.#deleteMessages(roomId);
+    this.#onRemoved(roomId);
     return { ok: true };
   }
 

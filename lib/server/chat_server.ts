@@ -22,6 +22,12 @@ import { joinPageRoutes } from "../../routes/join_page.tsx";
 import { linkRoutes, roomAdminRoutes } from "../../routes/room_admin.ts";
 import { roomRoutes } from "../../routes/rooms.ts";
 import { wsHandler } from "../../routes/ws.ts";
+import { UPLOAD_PART_PATH, uploadRoutes } from "../../routes/uploads.ts";
+import { fileRoutes } from "../../routes/files.ts";
+import { AttachmentResolver } from "../files/attachment_resolver.ts";
+import { FileAccess } from "../files/file_access.ts";
+import { FileSweeper, releaseAttachments } from "../files/file_sweeper.ts";
+import { Uploads } from "../files/uploads.ts";
 import { Accounts } from "../accounts/accounts.ts";
 import type { AppEnv } from "./app_env.ts";
 import { type Assets, loadAssets } from "./assets.ts";
@@ -92,6 +98,8 @@ export interface ChatServer {
   nodeId: string;
   hub: Hub;
   writer: MessageWriter;
+  /** Deletes unused files: hourly, and after a room is deleted. */
+  fileSweeper: FileSweeper;
   /** Stops timers and the broker and waits for pending writes. Does not close the KV. */
   close(): Promise<void>;
 }
@@ -106,8 +114,16 @@ export async function createChatServer(options: ChatServerOptions): Promise<Chat
   const nodeId = newId().slice(0, 8);
   await backfillPublicRooms(kv, clock);
   const store = new KvMessageStore(kv, clock, {
-    // The files feature releases a deleted message's attachments here (nothing to free yet).
-    releaseDeleted: () => {},
+    // A deleted message's attachments: drop its file_refs now (the sweeper would find them
+    // stale anyway, so a failure here only delays freeing the bytes).
+    releaseDeleted: (messages) => {
+      for (const message of messages) {
+        if (!message.attachments?.length) continue;
+        releaseAttachments(kv, message).catch((error) => {
+          console.error("chat server: releasing attachments failed", error);
+        });
+      }
+    },
   });
   const hub = new Hub(store);
   hub.start();
@@ -136,6 +152,13 @@ export async function createChatServer(options: ChatServerOptions): Promise<Chat
   const rooms = new Rooms(kv, clock, (room) => notices.discoverChanged(null, room));
   const roomEdits = new RoomEdits(kv, notices);
   const { limits } = config;
+  const uploads = new Uploads(kv, clock, {
+    maxBytes: limits.maxUploadBytes,
+    inFlight: limits.uploadsInFlight,
+    perHour: limits.uploadsPerHour,
+  }, new WindowCounter(kv, clock, 3_600_000));
+  const fileSweeper = new FileSweeper(kv, clock, uploads);
+  fileSweeper.start();
   const throttle = new LoginThrottle(kv, clock, {
     perUser: limits.loginFailuresPerUser,
     perAddress: limits.loginFailuresPerAddress,
@@ -155,7 +178,7 @@ export async function createChatServer(options: ChatServerOptions): Promise<Chat
     roomDetails: new RoomDetailsReader(kv, profiles, presenceViews),
     memberModeration: new MemberModeration(kv, clock, accounts, notices),
     roomEdits,
-    roomLifecycle: new RoomLifecycle(kv, notices),
+    roomLifecycle: new RoomLifecycle(kv, notices, () => fileSweeper.requestSweep()),
     inviteLinks: new InviteLinks(kv, clock, postSystemMessage),
     roomAvatars: new RoomAvatars(kv, roomEdits),
     postSystemMessage,
@@ -189,12 +212,16 @@ export async function createChatServer(options: ChatServerOptions): Promise<Chat
       },
       resolveMentions: mentionResolver(kv),
       presence: presenceTracker,
+      attachments: new AttachmentResolver(kv, clock),
     },
     connectionLimiter: new ConnectionLimiter(
       limits.connectionsPerUser,
       limits.connectionsPerAddress,
     ),
     roomCreations: new WindowCounter(kv, clock, 3_600_000),
+    uploads,
+    fileAccess: new FileAccess(kv, rooms),
+    fileSweeper,
     sendBudget: new SendBudget(limits.unsentBytesBudget),
     friendRequests: new WindowCounter(kv, clock, 3_600_000),
   };
@@ -224,9 +251,10 @@ export async function createChatServer(options: ChatServerOptions): Promise<Chat
   }));
   const origins = configuredOrigins(config);
   app.use(sameOriginWrites((origin, url) => isAllowedOrigin(origin, url, origins)));
-  // Avatar uploads have their own, larger limit (`MAX_AVATAR_BYTES`, routes/avatar_upload.ts).
+  // Avatar uploads and upload parts have their own, larger limits (`MAX_AVATAR_BYTES`,
+  // routes/avatar_upload.ts; routes/uploads.ts).
   app.use(except(
-    AVATAR_UPLOAD_PATHS,
+    [...AVATAR_UPLOAD_PATHS, UPLOAD_PART_PATH],
     bodyLimit({
       maxSize: MAX_BODY_BYTES,
       onError: (c) =>
@@ -244,6 +272,8 @@ export async function createChatServer(options: ChatServerOptions): Promise<Chat
   app.route("/api/rooms", roomRoutes(services));
   app.route("/api/rooms", roomAdminRoutes(services));
   app.route("/api/links", linkRoutes(services));
+  app.route("/api/uploads", uploadRoutes(services));
+  app.route("/api/files", fileRoutes(services));
   app.route("/join", joinPageRoutes(services));
   app.route("/", pageRoutes(services));
   app.notFound((c) => refusalResponse(c, refusal(404, "refusal.notFound")));
@@ -253,8 +283,10 @@ export async function createChatServer(options: ChatServerOptions): Promise<Chat
     nodeId,
     hub,
     writer,
+    fileSweeper,
     async close() {
       heartbeat.stop();
+      await fileSweeper.stop();
       hub.close();
       await presenceTracker.close();
       unsubscribe();

@@ -1,4 +1,5 @@
 import { DEFAULT_COMMIT_LINGER_MS } from "../messages/message_writer.ts";
+import { DEFAULT_MAX_UPLOAD_BYTES } from "../common/attachments.ts";
 
 /** Server configuration, read from environment variables (documented in the README). */
 export interface Config {
@@ -63,6 +64,12 @@ export interface Limits {
   slowConsumerGraceMs: number;
   /** `MAX_BUFFERED_BYTES`: unsent bytes that close a socket at once. */
   maxBufferedBytes: number;
+  /** `MAX_UPLOAD_MB`: largest file a user may upload, in bytes (set in MiB). Default 25 MiB. */
+  maxUploadBytes: number;
+  /** `UPLOADS_IN_FLIGHT`: unfinished uploads a user may have at once (KV). Default 10. */
+  uploadsInFlight: number;
+  /** `UPLOADS_PER_HOUR`: uploads a user may start per hour (KV). Default 300. */
+  uploadsPerHour: number;
   /**
    * `UNSENT_BYTES_BUDGET`: unsent bytes all sockets of this node (worker) may hold together;
    * past it the sockets furthest behind are closed (4008). Default: see
@@ -99,6 +106,9 @@ export function readConfig(env: Record<string, string | undefined>): Config {
       slowConsumerBytes: intFrom(env, "SLOW_CONSUMER_BYTES", 1 << 20, 1024, 1 << 30),
       slowConsumerGraceMs: intFrom(env, "SLOW_CONSUMER_GRACE_MS", 5_000, 0, 600_000),
       maxBufferedBytes: intFrom(env, "MAX_BUFFERED_BYTES", 16 << 20, 1024, 1 << 30),
+      maxUploadBytes: intFrom(env, "MAX_UPLOAD_MB", DEFAULT_MAX_UPLOAD_BYTES >> 20, 1, 100) << 20,
+      uploadsInFlight: intFrom(env, "UPLOADS_IN_FLIGHT", 10, 1, 1000),
+      uploadsPerHour: intFrom(env, "UPLOADS_PER_HOUR", 300, 1, 1_000_000),
       unsentBytesBudget: intFrom(
         env,
         "UNSENT_BYTES_BUDGET",

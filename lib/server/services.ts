@@ -23,6 +23,9 @@ import type { RoomAvatars } from "../rooms/room_avatars.ts";
 import type { Rooms } from "../rooms/rooms.ts";
 import type { SendBudget } from "../realtime/send_budget.ts";
 import type { WindowCounter } from "../limits/window_counter.ts";
+import type { FileAccess } from "../files/file_access.ts";
+import type { FileSweeper } from "../files/file_sweeper.ts";
+import type { Uploads } from "../files/uploads.ts";
 import type { UserDirectory } from "../social/user_directory.ts";
 
 /**
@@ -64,6 +67,12 @@ export interface Services {
   sendBudget: SendBudget;
   /** Rooms created per user per hour. */
   roomCreations: WindowCounter;
+  /** Chunked uploads of files to attach. */
+  uploads: Uploads;
+  /** Who may download an attached file. */
+  fileAccess: FileAccess;
+  /** Deletes files no message uses and abandoned uploads. */
+  fileSweeper: FileSweeper;
   /** Friend requests sent per user and hour (`FRIEND_REQUESTS_PER_HOUR`). */
   friendRequests: WindowCounter;
 }

@@ -1,0 +1,155 @@
+/**
+ * Browser tests of files and images: two users in headless Chromium against a real server.
+ * An image pasted into the composer arrives at the other side as a thumbnail of its stored
+ * size and opens in a lightbox; a 5 MiB file shows its progress, waits through a network drop
+ * in the middle, resumes from the parts the server has and arrives.
+ *
+ * Set `SCREENSHOT_DIR` to save screenshots of attachments, the upload in progress and the
+ * lightbox.
+ *
+ * @module
+ */
+import assert from "node:assert/strict";
+import type { Page } from "playwright-core";
+import { UPLOAD_PART_BYTES } from "../lib/common/attachments.ts";
+import { keys } from "../lib/kv/kv_keys.ts";
+import {
+  type BrowserChat,
+  createRoomThroughForm,
+  eventually,
+  joinFromDiscover,
+  registerThroughForm,
+  screenshot,
+  withBrowserChat,
+} from "./helpers/browser.ts";
+import { encodePng } from "./helpers/png.ts";
+
+/** Alice creates a room through the UI; Bob, in another context, joins it from Discover. */
+async function twoUsersInRoom(chat: BrowserChat, roomName: string) {
+  const alice = await chat.open({ viewport: { width: 1440, height: 900 } });
+  await registerThroughForm(alice.page, chat.url, "alice");
+  const room = await createRoomThroughForm(alice.page, roomName);
+  const bob = await chat.open({ viewport: { width: 1440, height: 900 } });
+  await registerThroughForm(bob.page, chat.url, "bob");
+  assert.equal(await joinFromDiscover(bob.page, roomName), room);
+  return { alice, bob, room };
+}
+
+/** Pastes a file into the composer the way the clipboard does (a `paste` event with files). */
+async function pasteFile(page: Page, bytes: Uint8Array, name: string, type: string) {
+  await page.getByTestId("composer").evaluate(
+    (box, { data, name, type }) => {
+      const transfer = new DataTransfer();
+      transfer.items.add(new File([new Uint8Array(data)], name, { type }));
+      box.dispatchEvent(
+        new ClipboardEvent("paste", { clipboardData: transfer, bubbles: true, cancelable: true }),
+      );
+    },
+    { data: [...bytes], name, type },
+  );
+}
+
+Deno.test("an image pasted with a caption shows as a thumbnail at the other side and opens full size until Escape", () =>
+  withBrowserChat(async (chat) => {
+    const { alice, bob } = await twoUsersInRoom(chat, "photos");
+    const photo = encodePng(600, 400, (x, y) => [x % 256, y % 256, 160]);
+    await pasteFile(alice.page, photo, "screenshot.png", "image/png");
+    const draft = alice.page.getByTestId("draft");
+    await draft.locator("[data-state=done]").waitFor();
+    await alice.page.getByTestId("composer").fill("the view from here");
+    await alice.page.getByTestId("composer").press("Enter");
+
+    const thumb = bob.page.getByTestId("attachment-thumb");
+    await thumb.waitFor();
+    // The box has the image's proportions before a byte of it loads: the timeline never jumps.
+    assert.deepEqual(
+      await thumb.evaluate((img) => [img.getAttribute("width"), img.getAttribute("height")]),
+      ["320", "213"],
+    );
+    await eventually(async () => {
+      assert.ok(await thumb.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth));
+    });
+    assert.equal(
+      await thumb.evaluate((img: HTMLImageElement) => img.naturalWidth),
+      400,
+      "the browser-made thumbnail",
+    );
+    await bob.page.getByTestId("message-text").getByText("the view from here").waitFor();
+    await screenshot(bob.page, "image-message-1440");
+
+    await thumb.click();
+    const lightbox = bob.page.getByTestId("lightbox");
+    await lightbox.waitFor();
+    const full = lightbox.locator("img");
+    await eventually(async () => {
+      assert.equal(await full.evaluate((img: HTMLImageElement) => img.naturalWidth), 600);
+    });
+    await screenshot(bob.page, "lightbox-1440");
+    await bob.page.keyboard.press("Escape");
+    await lightbox.waitFor({ state: "detached" });
+
+    await bob.page.setViewportSize({ width: 375, height: 812 });
+    await screenshot(bob.page, "image-message-375");
+  }));
+
+Deno.test("a 5 MiB upload shows its progress, waits through a network drop in the middle and completes without starting over", () =>
+  withBrowserChat(async (chat) => {
+    const { alice, bob } = await twoUsersInRoom(chat, "files");
+    const bytes = new Uint8Array(5 * 1024 * 1024);
+    for (let i = 0; i < bytes.length; i += 65536) {
+      crypto.getRandomValues(bytes.subarray(i, i + 65536));
+    }
+    const parts = Math.ceil(bytes.length / UPLOAD_PART_BYTES);
+    const puts = new Map<number, number>();
+    alice.page.on("request", (request) => {
+      const part = /\/parts\/(\d+)$/.exec(request.url());
+      if (part && request.method() === "PUT") {
+        puts.set(Number(part[1]), (puts.get(Number(part[1])) ?? 0) + 1);
+      }
+    });
+    // Part 3 is held until the network is down, then fails as a dropped connection does.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => release = resolve);
+    let reached!: () => void;
+    const heldReached = new Promise<void>((resolve) => reached = resolve);
+    await alice.page.route("**/api/uploads/*/parts/3", async (route) => {
+      reached();
+      await held;
+      await route.abort("internetdisconnected");
+    }, { times: 1 });
+
+    const dir = await Deno.makeTempDir();
+    await Deno.writeFile(`${dir}/dataset.bin`, bytes);
+    await alice.page.getByTestId("file-input").setInputFiles(`${dir}/dataset.bin`);
+    const progress = alice.page.getByTestId("upload-progress");
+    await heldReached;
+    await alice.context.setOffline(true);
+    release();
+    await alice.page.getByTestId("draft").locator("[data-state=waiting]").waitFor();
+    const [sent, max] = await progress.evaluate((bar: HTMLProgressElement) => [bar.value, bar.max]);
+    assert.equal(sent, 3 * UPLOAD_PART_BYTES, "three parts stored before the drop");
+    assert.equal(max, bytes.length);
+    await screenshot(alice.page, "upload-waiting-1440");
+
+    await alice.context.setOffline(false);
+    await alice.page.getByTestId("draft").locator("[data-state=done]").waitFor({
+      timeout: 30_000,
+    });
+    await alice.page.getByTestId("composer").fill("the data set");
+    await alice.page.getByTestId("composer").press("Enter");
+
+    const card = bob.page.getByTestId("attachment-file");
+    await card.getByText("dataset.bin").waitFor({ timeout: 20_000 });
+    await card.getByText("5 MB").waitFor();
+    await screenshot(bob.page, "file-message-1440");
+    for (let index = 0; index < parts; index++) {
+      // Part 3 twice (the dropped try and the resumed one); every other part once.
+      assert.equal(puts.get(index), index === 3 ? 2 : 1, `PUTs of part ${index}`);
+    }
+    const files = [];
+    for await (const entry of chat.server.kv.list<{ size: number }>({ prefix: keys.files() })) {
+      files.push(entry.value.size);
+    }
+    assert.deepEqual(files, [bytes.length]);
+    await Deno.remove(dir, { recursive: true });
+  }));
