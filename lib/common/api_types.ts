@@ -6,6 +6,7 @@
  */
 import type { Role } from "./room_roles.ts";
 import type { Locale } from "./i18n/locale.ts";
+import type { UnreadCount } from "./unread.ts";
 import type { RoomEvent } from "./protocol.ts";
 
 /** A user as other users and the client see them. */
@@ -86,6 +87,14 @@ export interface Conversation {
   last?: LastMessage;
   /** What the list sorts by (descending): `last.at`, or the user's join time without one. */
   activity: number;
+  /** The user's read marker and unread counts when the page was read. */
+  read?: ReadState;
+}
+
+/** A user's read marker in a conversation (`seq`) and what is unread after it. */
+export interface ReadState extends UnreadCount {
+  /** The last seq the user has read. */
+  seq: number;
 }
 
 /** `GET /api/conversations?cursor=&limit=`: one page, most recent activity first. */

@@ -23,6 +23,8 @@ export const HISTORY_PAGE_MAX = 100;
 export const TYPING_INTERVAL_MS = 3000;
 /** How long a `typing` notice is shown unless renewed. */
 export const TYPING_SHOW_MS = 5000;
+/** Rooms with more members show no read receipts: each read would reach too many authors. */
+export const RECEIPTS_MAX_MEMBERS = 100;
 /** Most missed messages replayed on resume; past it the server answers `reset: true`. */
 export const RESUME_MAX = 1000;
 
@@ -75,8 +77,18 @@ const HistoryFrame = v.object({
 });
 const PingFrame = v.object({ type: v.literal("ping"), ref: Ref });
 const PongFrame = v.object({ type: v.literal("pong"), ref: Ref });
-/** The user is typing in a room; best-effort, never stored. */
-const TypingFrame = v.object({ type: v.literal("typing"), ref: Ref, room: RoomId });
+/** The user is typing in a room (or, with `stop`, emptied the composer); never stored. */
+const TypingFrame = v.object({
+  type: v.literal("typing"),
+  ref: Ref,
+  room: RoomId,
+  stop: v.optional(v.literal(true)),
+});
+// Read markers and receipts (see docs/PROTOCOL.md, "Read state").
+/** The user has read the room up to `seq` (visible and focused); the marker only moves forward. */
+const ReadFrame = v.object({ type: v.literal("read"), ref: Ref, room: RoomId, seq: Seq });
+/** Asks who has read how far in a room, for "Seen" and "Seen by N". */
+const ReceiptsFrame = v.object({ type: v.literal("receipts"), ref: Ref, room: RoomId });
 
 const ClientFrameSchema = v.variant("type", [
   SubscribeFrame,
@@ -86,6 +98,8 @@ const ClientFrameSchema = v.variant("type", [
   PingFrame,
   PongFrame,
   TypingFrame,
+  ReadFrame,
+  ReceiptsFrame,
 ]);
 
 /** Every frame a client may send. Unknown fields (such as a forged `from`) are dropped. */
@@ -100,6 +114,8 @@ const CLIENT_FRAME_TYPES: ReadonlySet<string> = new Set<ClientFrameType>([
   "ping",
   "pong",
   "typing",
+  "read",
+  "receipts",
 ]);
 
 /** A username in a {@linkcode RoomEvent} (at the time of the event). */
@@ -186,6 +202,20 @@ export interface ChatMessage {
    * before events were added: show their `text`.
    */
   event?: RoomEvent;
+  /**
+   * User ids the text mentions, set at send time (the "format" feature); absent when none.
+   * Unread counting counts the messages naming the reader apart.
+   */
+  mentions?: string[];
+}
+
+/** A member and how far they have read a room, for read receipts. */
+export interface Reader {
+  id: string;
+  /** Username. */
+  name: string;
+  /** Their read marker: the last seq they read. */
+  seq: number;
 }
 
 /** The reserved `from`/`author` of system messages; no account can have it (ids are 22 chars). */
@@ -238,7 +268,16 @@ export type ServerFrame =
   | { type: "ping" }
   | { type: "pong"; ref?: string }
   /** Someone else in the room is typing; best-effort, show it for {@linkcode TYPING_SHOW_MS}. */
-  | { type: "typing"; room: string; user: { id: string; name: string } }
+  | { type: "typing"; room: string; user: { id: string; name: string }; stop?: true }
+  /** The user's read marker in a room moved (in this tab or another tab or device). */
+  | { type: "read"; room: string; seq: number }
+  /**
+   * Answer to `receipts`: how far each other member who shares receipts has read. Empty when
+   * the asker turned receipts off or the room is over {@linkcode RECEIPTS_MAX_MEMBERS}.
+   */
+  | { type: "receipts"; ref?: string; room: string; readers: Reader[] }
+  /** Another member read the room up to `seq`, past a message of yours (live receipts). */
+  | { type: "receipt"; room: string; reader: Reader }
   /** A live notice for this user (friend requests, friend list and profile changes, new DMs). */
   | { type: "user_event"; event: UserEvent }
   | {

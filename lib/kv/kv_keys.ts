@@ -28,6 +28,8 @@
  * | `["room_avatar", roomId]`                   | `StoredAvatar` (≤ 60 KiB)   |
  * | `["public_room", createdAt, roomId]`        | `RoomSummary` (Discover)    |
  * | `["public_room_index"]`                     | `{ at }`: index backfilled  |
+ * | `["read", userId, roomId]`                  | last seq read (a number)    |
+ * | `["receipts_off", userId]`                  | `true`: sends no receipts   |
  *
  * A friendship is written as two `friend` entries and a request as its `friend_out` and
  * `friend_in` entries, always in one atomic commit. A direct conversation is an ordinary
@@ -50,6 +52,10 @@
  * A user is online while any `presence` entry of theirs is live: each node writes one per user
  * with open sockets there, refreshes it while they stay, and deletes it when they leave; an
  * entry of a crashed node expires (see `presence_kv.ts`).
+ *
+ * A read marker only moves forward and never past the room's head: `lib/reads/read_markers.ts`
+ * writes it checked against the marker and the head it read. Listing `["read", userId]` gives
+ * every marker of a user in one range read (the conversation list needs them all).
  *
  * Messages sort by seq inside `["msg", roomId]`, so history pages are key-range reads.
  *
@@ -153,6 +159,13 @@ export const keys = {
   publicRooms: (): Deno.KvKey => ["public_room"],
   /** Marks that rooms created before the Discover index have been added to it. */
   publicRoomIndexBuilt: (): Deno.KvKey => ["public_room_index"],
+  // Read state (unread counts and receipts).
+  /** The last seq `userId` has read in `roomId`; absent: see `lib/reads/read_markers.ts`. */
+  readMarker: (userId: string, roomId: string): Deno.KvKey => ["read", userId, roomId],
+  /** Prefix of a user's read markers. */
+  readMarkers: (userId: string): Deno.KvKey => ["read", userId],
+  /** Present when the user turned read receipts off: they send none and see none. */
+  receiptsOff: (userId: string): Deno.KvKey => ["receipts_off", userId],
 };
 
 /**
@@ -180,6 +193,8 @@ export const decode = {
   block: (key: Deno.KvKey): string => lastPart(key, "block"),
   /** The node id of a {@linkcode keys.presence} key. */
   presence: (key: Deno.KvKey): string => lastPart(key, "presence"),
+  /** The room id of a {@linkcode keys.readMarker} key. */
+  readMarker: (key: Deno.KvKey): string => lastPart(key, "read"),
 };
 
 /** The string third part of a three-part key of `kind`; throws for any other key. */
