@@ -526,6 +526,7 @@ export class ChatClient {
     const room = request && this.#rooms.get(request.room);
     if (!request || !room || room.epoch !== request.epoch) return;
     room.applyPage(frame.messages, frame.hasMore, request.older);
+    room.settleMarker();
     if (room.id === this.#active.peek()) this.#readActive();
   }
 

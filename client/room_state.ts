@@ -1,6 +1,11 @@
 import { batch, computed, type ReadonlySignal, signal } from "@preact/signals";
 import type { ChatMessage, Reader } from "../lib/common/protocol.ts";
-import { countUnread, NOTHING_UNREAD, type UnreadCount } from "../lib/common/unread.ts";
+import {
+  countsAsUnread,
+  countUnread,
+  NOTHING_UNREAD,
+  type UnreadCount,
+} from "../lib/common/unread.ts";
 import type { ShownText } from "../lib/common/i18n/translate.ts";
 
 /**
@@ -76,6 +81,25 @@ export class RoomState {
   markRead(seq: number): void {
     const current = this.readSeq.peek();
     if (current === undefined || seq > current) this.readSeq.value = seq;
+  }
+
+  /**
+   * Gives a room without a known marker (added live) one once its messages are held: just
+   * before the newest messages counted as unread so far, so the count and divider carry on
+   * from what was counted.
+   */
+  settleMarker(): void {
+    if (this.readSeq.peek() !== undefined || !this.loaded.peek()) return;
+    const messages = this.list.peek();
+    let left = this.counted.peek().unread;
+    let marker = messages.at(-1)?.seq ?? 0;
+    for (let i = messages.length - 1; i >= 0 && left > 0; i--) {
+      const message = messages[i]!;
+      if (!countsAsUnread(message, this.#userId)) continue;
+      marker = message.seq - 1;
+      left--;
+    }
+    this.readSeq.value = marker;
   }
 
   /** Takes a reader's marker (a receipt); an older one than known is ignored. */

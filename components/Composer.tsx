@@ -13,6 +13,8 @@ export interface ComposerProps {
    * @returns `null` when accepted, or why not, shown under the box.
    */
   onSend: (text: string) => ShownText | null;
+  /** Told the text after each edit (typing notices). */
+  onTextChange?: (text: string) => void;
 }
 
 /** Characters left at which the counter appears. */
@@ -22,7 +24,7 @@ const SHOW_COUNT_BELOW = 500;
  * The message box: Enter sends, Shift+Enter starts a new line. Shows the characters left near
  * the limit, and disables Send while the text is blank or too long.
  */
-export default function Composer({ roomName, onSend }: ComposerProps) {
+export default function Composer({ roomName, onSend, onTextChange }: ComposerProps) {
   const { t } = useI18n();
   const [text, setText] = useState("");
   const [error, setError] = useState<ShownText | null>(null);
@@ -53,7 +55,10 @@ export default function Composer({ roomName, onSend }: ComposerProps) {
         placeholder={t("composer.placeholder", { room: roomName })}
         rows={Math.min(8, text.split("\n").length)}
         value={text}
-        onInput={(event) => setText(event.currentTarget.value)}
+        onInput={(event) => {
+          setText(event.currentTarget.value);
+          onTextChange?.(event.currentTarget.value);
+        }}
         onKeyDown={(event) => {
           if (event.key !== "Enter" || event.shiftKey || event.isComposing) return;
           event.preventDefault();

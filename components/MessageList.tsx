@@ -1,3 +1,4 @@
+import { Fragment } from "preact";
 import { useLayoutEffect, useRef, useState } from "preact/hooks";
 import { arrivalsAfter } from "../client/arrivals.ts";
 import type { ChatClient } from "../client/chat_client.ts";
@@ -7,6 +8,9 @@ import { SYSTEM_SENDER } from "../lib/common/protocol.ts";
 import { showText } from "../lib/common/i18n/translate.ts";
 import { systemMessageText } from "../lib/common/room_event_text.ts";
 import Avatar from "./Avatar.tsx";
+import { countsAsUnread } from "../lib/common/unread.ts";
+import { type ReceiptView, receiptView } from "../client/receipt_view.ts";
+import SeenReceipt from "./SeenReceipt.tsx";
 import { useI18n } from "./i18n_context.ts";
 
 /** How an author is shown: their display name and uploaded avatar, if any. */
@@ -25,6 +29,8 @@ export interface MessageListProps {
   roomName: string;
   /** How an author is shown (display name, avatar); the username when absent. */
   authorOf?: (id: string, username: string) => AuthorView;
+  /** A direct conversation: its read receipt says "Seen" rather than "Seen by N". */
+  direct?: boolean;
 }
 
 /** Distance from the bottom, in pixels, that still counts as "at the bottom". */
@@ -46,7 +52,7 @@ interface Snapshot {
  * pill. Loads older pages when scrolled to the top, keeping the view where it was.
  */
 export default function MessageList(
-  { client, roomId, roomName, authorOf }: MessageListProps,
+  { client, roomId, roomName, authorOf, direct = false }: MessageListProps,
 ) {
   const { t } = useI18n();
   const room = client.room(roomId);
@@ -57,6 +63,13 @@ export default function MessageList(
   const hasMore = room.hasMore.value;
   const loading = room.loadingOlder.value || room.loadingLatest.value;
   const error = room.error.value;
+  // Read state: the "new messages" divider and the read receipt.
+  const dividerAfter = room.dividerAfter.value;
+  const firstUnread = dividerAfter === undefined
+    ? undefined
+    : messages.find((m) => m.seq > dividerAfter && countsAsUnread(m, client.user.id))?.seq;
+  const receipt = receiptView(messages, room.readers.value, client.user.id);
+  const [dividerAbove, setDividerAbove] = useState(false);
 
   const scroller = useRef<HTMLDivElement>(null);
   const snapshot = useRef<Snapshot>({
@@ -116,7 +129,22 @@ export default function MessageList(
     if (loaded && hasMore && !loading && element.scrollHeight <= element.clientHeight) {
       client.loadOlder(roomId);
     }
+    checkDivider();
   });
+
+  /** Shows "Jump to first unread" while the divider is above the visible part. */
+  const checkDivider = () => {
+    const element = scroller.current;
+    const divider = element?.querySelector(".unread-divider");
+    const above = !!element && !!divider &&
+      divider.getBoundingClientRect().bottom < element.getBoundingClientRect().top;
+    if (above !== dividerAbove) setDividerAbove(above);
+  };
+
+  const toFirstUnread = () => {
+    scroller.current?.querySelector(".unread-divider")?.scrollIntoView({ block: "center" });
+    setDividerAbove(false);
+  };
 
   useLayoutEffect(() => {
     const element = scroller.current;
@@ -137,6 +165,7 @@ export default function MessageList(
     snapshot.current = { ...snapshot.current, top: element.scrollTop, atBottom };
     if (atBottom && newBelow) setNewBelow(false);
     if (element.scrollTop < LOAD_OLDER_PX && hasMore) client.loadOlder(roomId);
+    checkDivider();
   };
 
   const toBottom = () => {
@@ -189,10 +218,23 @@ export default function MessageList(
                 : authorOf?.(group.from, group.author) ?? { name: group.author }}
               client={client}
               latestOwn={latestOwn}
+              firstUnread={firstUnread}
+              receipt={receipt}
+              direct={direct}
             />
           ))}
         </ol>
       </div>
+      {firstUnread !== undefined && dividerAbove && (
+        <button
+          type="button"
+          class="jump-unread"
+          data-testid="jump-unread"
+          onClick={toFirstUnread}
+        >
+          {t("unread.jump")}
+        </button>
+      )}
       <div class="visually-hidden" aria-live="polite" data-testid="announcer">
         {announcement}
       </div>
@@ -212,9 +254,16 @@ interface GroupProps {
   client: ChatClient;
   /** Seq of the user's newest stored message, whose "sent" stays visible. */
   latestOwn: number | undefined;
+  /** Seq of the first unread message, which the "new messages" divider goes before. */
+  firstUnread: number | undefined;
+  /** The room's read receipt, shown under the message it names. */
+  receipt: ReceiptView | undefined;
+  direct: boolean;
 }
 
-function Group({ group, author, client, latestOwn }: GroupProps) {
+function Group(
+  { group, author, client, latestOwn, firstUnread, receipt, direct }: GroupProps,
+) {
   const { t } = useI18n();
   const first = group.messages[0];
   if (group.from === SYSTEM_SENDER) {
@@ -243,12 +292,20 @@ function Group({ group, author, client, latestOwn }: GroupProps) {
         </div>
         <ul class="messages">
           {group.messages.map((message) => (
-            <Message
-              key={message.key}
-              message={message}
-              client={client}
-              latest={message.seq !== undefined && message.seq === latestOwn}
-            />
+            <Fragment key={message.key}>
+              {message.seq !== undefined && message.seq === firstUnread && (
+                <li class="unread-divider" role="separator" data-testid="unread-divider">
+                  <span>{t("unread.divider")}</span>
+                </li>
+              )}
+              <Message
+                message={message}
+                client={client}
+                latest={message.seq !== undefined && message.seq === latestOwn}
+                receipt={receipt && receipt.seq === message.seq ? receipt : undefined}
+                direct={direct}
+              />
+            </Fragment>
           ))}
         </ul>
       </div>
@@ -260,9 +317,12 @@ interface MessageProps {
   message: DisplayMessage;
   client: ChatClient;
   latest: boolean;
+  /** The read receipt, when it sits under this message. */
+  receipt?: ReceiptView | undefined;
+  direct: boolean;
 }
 
-function Message({ message, client, latest }: MessageProps) {
+function Message({ message, client, latest, receipt, direct }: MessageProps) {
   const { t } = useI18n();
   const { status, clientId } = message;
   return (
@@ -275,7 +335,8 @@ function Message({ message, client, latest }: MessageProps) {
       <p class="message-text" data-testid="message-text">{message.text}</p>
       <div class="message-meta">
         <Time at={message.at} />
-        {status && <span class="delivery">{t(`delivery.${status}`)}</span>}
+        {status && !receipt && <span class="delivery">{t(`delivery.${status}`)}</span>}
+        {receipt && <SeenReceipt receipt={receipt} direct={direct} />}
         {status === "failed" && clientId !== undefined && (
           <>
             {message.error && <span class="error">{message.error}</span>}

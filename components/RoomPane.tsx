@@ -7,6 +7,7 @@ import Composer from "./Composer.tsx";
 import MessageList from "./MessageList.tsx";
 import RoomHeader from "./RoomHeader.tsx";
 import RoomSettings from "./RoomSettings.tsx";
+import TypingIndicator from "./TypingIndicator.tsx";
 import { useI18n } from "./i18n_context.ts";
 
 /** Props of {@linkcode RoomPane}. */
@@ -66,15 +67,18 @@ export default function RoomPane({ user, store, client, names, onLeave }: RoomPa
               client={client}
               roomId={current.id}
               roomName={`${sigil}${current.name}`}
+              direct={shown.peer !== undefined}
               authorOf={(id, username) => {
                 const known = names.profileOf(id, username);
                 return { name: known?.displayName ?? username, avatarUrl: known?.avatarUrl };
               }}
             />
+            <TypingIndicator client={client} roomId={current.id} />
             <Composer
               key={current.id}
               roomName={`${sigil}${current.name}`}
               onSend={(text) => client.send(current.id, text)}
+              onTextChange={(text) => client.composing(current.id, text)}
             />
           </>
         )

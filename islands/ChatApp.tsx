@@ -13,6 +13,7 @@ import ConfirmDialog from "../components/ConfirmDialog.tsx";
 import { I18nContext } from "../components/i18n_context.ts";
 import RoomPane from "../components/RoomPane.tsx";
 import Sidebar from "../components/Sidebar.tsx";
+import { useReadState } from "../client/use_read_state.ts";
 
 /**
  * Props of {@linkcode ChatApp}, serialized into the page by the server: the signed-in user,
@@ -51,7 +52,11 @@ export default function ChatApp(props: ChatAppProps) {
     return created;
   }, [user.id]);
   const names = useMemo(() => new ProfileCache(findUser), [user.id]);
-  const store = useMemo(() => new ChatStore(props), [user.id]);
+  const store = useMemo(
+    () => new ChatStore(props, { unreadOf: (id) => client.room(id).unread.value }),
+    [user.id],
+  );
+  useReadState(client, store, t);
 
   useEffect(() =>
     effect(() => {

@@ -245,4 +245,18 @@ export const zhCN = {
   "refusal.bodyTooLarge": "请求体超过 {max} 字节",
   "refusal.invalidBody": "请求内容无效：{detail}",
   "error.withRetry": "{message}（{seconds} 秒后可以重试）",
+  // Read state: unread counts, typing, read receipts (the "unread" feature).
+  "unread.title": "({count}) {title}",
+  "unread.mentions": { other: "{count} 条提及" },
+  "unread.divider": "以下为新消息",
+  "unread.jump": "跳到第一条未读",
+  "typing.one": "{names} 正在输入…",
+  "typing.some": "{names} 正在输入…",
+  "typing.several": "多人正在输入…",
+  "receipts.seen": "已读",
+  "receipts.seenBy": { other: "{count} 人已读" },
+  "receipts.listTitle": "已读成员",
+  "receipts.setting": "发送已读回执",
+  "receipts.settingNote":
+    "关闭后，别人看不到你是否已读他们的消息，你也看不到别人是否已读你的消息。",
 } as const satisfies Catalogue;
