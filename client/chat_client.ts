@@ -526,8 +526,9 @@ export class ChatClient {
     const room = request && this.#rooms.get(request.room);
     if (!request || !room || room.epoch !== request.epoch) return;
     room.applyPage(frame.messages, frame.hasMore, request.older);
-    room.settleMarker();
+    // The shown room is read (and the read sent) before a marker is assumed for it.
     if (room.id === this.#active.peek()) this.#readActive();
+    room.settleMarker();
   }
 
   #takeHistoryRequest(ref: string | undefined): HistoryRequest | undefined {

@@ -502,3 +502,26 @@ Deno.test("ChatClient sends typing at most every 3 s and a stop once the text is
     { type: "typing", room: "r1", stop: true },
   ]);
 });
+
+Deno.test("ChatClient sends a read for a shown room it had no marker for (one added live)", () => {
+  const { client, clock, latest } = setup();
+  client.openRoom("r1");
+  client.setActiveRoom("r1");
+  client.connect();
+  online(latest(), [message(1), message(2)]);
+  clock.advance(1000);
+  assert.deepEqual(latest().frames("read"), [{ type: "read", room: "r1", seq: 2 }]);
+});
+
+Deno.test("ChatClient gives a room added live a marker before the messages counted while away", () => {
+  const { client, latest } = setup();
+  client.openRoom("r1");
+  client.connect();
+  welcome(latest());
+  latest().receive({ type: "subscribed", room: "r1", head: 3, reset: false });
+  latest().receive({ type: "message", ...message(3) });
+  assert.equal(client.room("r1").unread.value, 1);
+  answerHistory(latest(), [message(1), message(2), message(3)]);
+  assert.equal(client.room("r1").readSeq.value, 2);
+  assert.equal(client.room("r1").unread.value, 1);
+});

@@ -294,7 +294,7 @@ function Group(
           {group.messages.map((message) => (
             <Fragment key={message.key}>
               {message.seq !== undefined && message.seq === firstUnread && (
-                <li class="unread-divider" role="separator" data-testid="unread-divider">
+                <li class="unread-divider" data-testid="unread-divider">
                   <span>{t("unread.divider")}</span>
                 </li>
               )}

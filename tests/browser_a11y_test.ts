@@ -8,8 +8,10 @@ import { assertAccessible } from "./helpers/axe.ts";
 import {
   createRoomThroughForm,
   eventually,
+  joinFromDiscover,
   registerThroughForm,
   screenshot,
+  selectRoom,
   sendThroughComposer,
   withBrowserChat,
 } from "./helpers/browser.ts";
@@ -49,6 +51,29 @@ for (const locale of LOCALES) {
         await sendThroughComposer(page, "hello there");
         await check("the chat page with a room open");
         await screenshot(page, `a11y-chat-${name}`);
+
+        // Read state: a reader's "Seen by 1" and its list, someone typing, an unread badge and
+        // the "new messages" divider.
+        const bob = await chat.open();
+        await registerThroughForm(
+          bob.page,
+          chat.url,
+          `a11y_b_${locale.slice(0, 2)}_${colorScheme}`,
+        );
+        await joinFromDiscover(bob.page, "lobby");
+        await page.getByTestId("seen").click();
+        await check("the Seen by dialog");
+        await escape(page);
+        await bob.page.getByTestId("composer").pressSequentially("typing");
+        await page.getByTestId("typing-indicator").filter({ hasText: /typing|输入/ }).waitFor();
+        await check("the chat page with someone typing and a read receipt");
+        await createRoomThroughForm(page, "annex");
+        await bob.page.getByTestId("composer").press("Enter");
+        await page.getByTestId("unread-badge").waitFor();
+        await check("the conversation list with an unread badge");
+        await selectRoom(page, "lobby");
+        await page.getByTestId("unread-divider").waitFor();
+        await check("a room opened at its new messages");
 
         await page.getByTestId("new-room-open").click();
         await check("the New room dialog");
