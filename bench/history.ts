@@ -72,7 +72,7 @@ export async function runHistory(
   const server = await startServer(spec, { seedKv: kvPath, workDir, inPlace: true });
   try {
     const url = server.urls[0]!;
-    const socket = new WebSocket(`${url.replace("http", "ws")}/ws?v=1`, {
+    const socket = new WebSocket(`${url.replace("http", "ws")}/ws?v=2`, {
       headers: { cookie: `${SESSION_COOKIE}=${token}`, origin: url },
     } as never);
     const frames = frameQueue(socket);

@@ -1,15 +1,26 @@
 import { batch, type ReadonlySignal, signal } from "@preact/signals";
-import type { Conversation, FriendView, PublicUser, UserEvent } from "../lib/common/api_types.ts";
+import type {
+  Conversation,
+  FriendView,
+  PresenceView,
+  PublicUser,
+  UserEvent,
+} from "../lib/common/api_types.ts";
 import {
   type ClientFrame,
+  CLOSE_SESSION_ENDED,
   countChars,
+  isActionEntry,
   MAX_TEXT_CHARS,
+  type MessageVersion,
   PROTOCOL_VERSION,
+  REPLY_EXCERPT_CHARS,
   type ServerFrame,
   TYPING_INTERVAL_MS,
 } from "../lib/common/protocol.ts";
 import { NOTHING_UNREAD } from "../lib/common/unread.ts";
 import { TypingState } from "./typing_state.ts";
+import { ActionSender } from "./action_sender.ts";
 import { backoffDelay, DEFAULT_BACKOFF } from "./backoff.ts";
 import {
   browserStorage,
@@ -75,12 +86,16 @@ export class ChatClient {
   readonly #lastError = signal<ShownText | null>(null);
   readonly #active = signal<string | null>(null);
   readonly #revocations = signal(0);
+  readonly #sessionEnded = signal(false);
+  #away = false;
   readonly #presence = new PresenceState();
   readonly #rooms = new Map<string, RoomState>();
   readonly #userListeners = new Set<(event: UserEvent) => void>();
   readonly #open = new Set<string>();
   readonly #history = new Map<string, HistoryRequest>();
   readonly #sender: OutboxSender;
+  readonly #actions = new ActionSender((frame) => this.#sendFrame(frame));
+  readonly #versionRequests = new Map<string, (versions: MessageVersion[]) => void>();
   readonly #options: ChatClientOptions;
   readonly #clock: Clock;
   #events: EventSourceLike | null = null;
@@ -138,12 +153,35 @@ export class ChatClient {
   }
 
   /**
+   * True once the server closed the socket because the session ended (a logout in another
+   * tab, an expiry): the client stopped for good; the page should go to the login page.
+   */
+  get sessionEnded(): ReadonlySignal<boolean> {
+    return this.#sessionEnded;
+  }
+
+  /**
    * Whether a friend is online, from the friend list given to
    * {@linkcode ChatClient.setFriends} and live `presence` notices since. A signal read: a
    * component calling it re-renders when the friend comes or goes.
    */
   isOnline(userId: string): boolean {
     return this.#presence.isOnline(userId);
+  }
+
+  /** A friend's presence (online, away, offline with "last seen"); a signal read. */
+  presenceOf(userId: string): PresenceView {
+    return this.#presence.presenceOf(userId);
+  }
+
+  /**
+   * Says whether this tab is away (hidden or idle); sent when it changes, and again after a
+   * reconnect (a new socket starts active).
+   */
+  setAway(away: boolean): void {
+    if (this.#away === away) return;
+    this.#away = away;
+    if (this.#status.value.state === "online") this.#sendFrame({ type: "presence", away });
   }
 
   /** Takes the online flags of a freshly read friend list; users not in it count as offline. */
@@ -274,20 +312,63 @@ export class ChatClient {
   /**
    * Queues a message for a room and sends it as soon as the room is subscribed.
    *
+   * @param replyTo The seq of the message this one replies to, in the same room.
    * @returns `null` when queued, or why the text cannot be sent (empty or too long).
    */
-  send(room: string, text: string): ShownText | null {
-    if (text.trim() === "") return { key: "composer.empty" };
-    const length = countChars(text);
-    if (length > MAX_TEXT_CHARS) {
-      return { key: "composer.tooLong", params: { length, max: MAX_TEXT_CHARS } };
-    }
+  send(room: string, text: string, replyTo?: number): ShownText | null {
+    const problem = textProblem(text);
+    if (problem) return problem;
     const clientId = (this.#options.newId ?? newClientId)();
-    this.outbox.add({ clientId, room, text, createdAt: this.#clock.now(), status: "pending" });
+    this.outbox.add({
+      clientId,
+      room,
+      text,
+      createdAt: this.#clock.now(),
+      status: "pending",
+      ...(replyTo !== undefined ? { replyTo } : {}),
+    });
     this.#sender.flush(room);
     // The message itself clears the notice for the others.
     this.#typingSentAt.delete(room);
     return null;
+  }
+
+  /**
+   * Replaces the text of one of the user's messages; the change shows once the server
+   * announces it.
+   *
+   * @returns `null` when sent, or why the text cannot be used.
+   */
+  edit(room: string, target: number, text: string): ShownText | null {
+    const problem = textProblem(text);
+    if (problem) return problem;
+    this.#actions.submit({ type: "edit", room, target, text, clientId: this.#newId() });
+    return null;
+  }
+
+  /** Deletes a message (the user's own, or any as the room's owner or an admin). */
+  deleteMessage(room: string, target: number): void {
+    this.#actions.submit({ type: "delete", room, target, clientId: this.#newId() });
+  }
+
+  /** Adds (`on`) or removes the user's reaction with `emoji` on a message. */
+  react(room: string, target: number, emoji: string, on: boolean): void {
+    this.#actions.submit({ type: "react", room, target, emoji, on, clientId: this.#newId() });
+  }
+
+  /** The earlier versions of an edited message, oldest first; rejects when offline. */
+  versions(room: string, target: number): Promise<MessageVersion[]> {
+    const ref = `v${++this.#refs}`;
+    return new Promise((resolve, reject) => {
+      if (!this.#sendFrame({ type: "versions", room, target, ref })) {
+        return reject(new Error("offline"));
+      }
+      this.#versionRequests.set(ref, resolve);
+    });
+  }
+
+  #newId(): string {
+    return (this.#options.newId ?? newClientId)();
   }
 
   /** Sends a failed message again, with its original `clientId`. */
@@ -336,8 +417,11 @@ export class ChatClient {
     socket.onmessage = (event) => {
       if (this.#socket === socket) this.#receive(event.data);
     };
-    socket.onclose = () => {
-      if (this.#socket === socket) this.#lost();
+    socket.onclose = (event) => {
+      if (this.#socket !== socket) return;
+      if (event?.code !== CLOSE_SESSION_ENDED) return this.#lost();
+      this.close();
+      this.#sessionEnded.value = true;
     };
     this.#armSilence();
   }
@@ -434,6 +518,11 @@ export class ChatClient {
         return this.#onHistory(frame);
       case "ack":
         return this.#onAck(frame);
+      case "versions": {
+        const resolve = frame.ref === undefined ? undefined : this.#versionRequests.get(frame.ref);
+        this.#versionRequests.delete(frame.ref ?? "");
+        return resolve?.(frame.versions);
+      }
       case "error":
         return this.#onError(frame);
       case "read":
@@ -451,7 +540,7 @@ export class ChatClient {
         return this.#rooms.get(frame.room)?.readerMoved(frame.reader);
       case "user_event":
         if (frame.event.kind === "presence") {
-          this.#presence.set(frame.event.user, frame.event.online);
+          this.#presence.set(frame.event.user, frame.event.online, frame.event.presence);
         }
         for (const listener of this.#userListeners) listener(frame.event);
         return;
@@ -463,6 +552,7 @@ export class ChatClient {
     this.#heartbeatMs = frame.heartbeatMs;
     this.#armSilence();
     this.#status.value = { state: "online" };
+    if (this.#away) this.#sendFrame({ type: "presence", away: true });
     if (frame.v !== PROTOCOL_VERSION) {
       this.#lastError.value = { key: "error.serverUpdated" };
     }
@@ -498,6 +588,7 @@ export class ChatClient {
     });
     if (frame.reset) this.#requestHistory(room, false);
     this.#sender.flush(room.id);
+    this.#actions.resend(room.id);
   }
 
   #onUnsubscribed(frame: Frame<"unsubscribed">): void {
@@ -540,8 +631,10 @@ export class ChatClient {
   #onMessage({ type: _, ...message }: Frame<"message">): void {
     const room = this.#rooms.get(message.room);
     if (!room || room.insert([message]) === 0) return;
-    this.#typing.get(room.id)?.stopped(message.from);
+    if (!isActionEntry(message)) this.#typing.get(room.id)?.stopped(message.from);
     // Joins, leaves and renames are shown in the room but are not news worth a badge.
+    // Action entries (edits, deletes, reactions) are never shown and never unread.
+    if (isActionEntry(message)) return;
     const fromOthers = message.from !== this.user.id && message.kind !== "system";
     if (!fromOthers) return;
     if (this.#active.peek() === room.id && this.#attentive) return this.#readActive();
@@ -596,10 +689,15 @@ export class ChatClient {
   }
 
   #onAck(frame: Frame<"ack">): void {
+    if (this.#actions.acked(frame.clientId)) return;
     const entry = this.#sender.acked(frame.clientId);
     const room = this.#rooms.get(frame.room);
     if (!entry || !room) return;
     const { id, seq, at } = frame;
+    // The quote as the server made it: the original's author and first characters.
+    const original = entry.replyTo === undefined
+      ? undefined
+      : room.messages.value.get(entry.replyTo);
     room.insert([{
       room: room.id,
       seq,
@@ -608,10 +706,34 @@ export class ChatClient {
       from: this.user.id,
       author: this.user.name,
       text: entry.text,
+      ...(original
+        ? {
+          replyTo: {
+            seq: original.seq,
+            from: original.from,
+            author: original.author,
+            excerpt: [...original.text].slice(0, REPLY_EXCERPT_CHARS).join(""),
+          },
+        }
+        : {}),
     }]);
   }
 
   #onError(frame: Frame<"error">): void {
+    if (frame.code === "version_mismatch") {
+      // Reconnecting would only be refused again: this page's code is out of date.
+      this.close();
+      this.#lastError.value = { key: "error.serverUpdated" };
+      return;
+    }
+    const action = this.#actions.rejected(frame);
+    if (action) {
+      const room = this.#rooms.get(action.room);
+      if (room && frame.code !== "rate_limited" && frame.code !== "internal") {
+        room.error.value = { key: `actions.refused.${actionRefusal(frame.code)}` };
+      }
+      return;
+    }
     if (this.#sender.rejected(frame)) return;
     const request = this.#takeHistoryRequest(frame.ref);
     const room = this.#rooms.get(request?.room ?? frame.room ?? "");
@@ -621,6 +743,24 @@ export class ChatClient {
     if (room) room.error.value = frame.message;
     else this.#lastError.value = frame.message;
   }
+}
+
+/** Why a text cannot be sent or saved, or null. */
+function textProblem(text: string): ShownText | null {
+  if (text.trim() === "") return { key: "composer.empty" };
+  const length = countChars(text);
+  if (length > MAX_TEXT_CHARS) {
+    return { key: "composer.tooLong", params: { length, max: MAX_TEXT_CHARS } };
+  }
+  return null;
+}
+
+/** The catalogue suffix of a refused action's error code. */
+function actionRefusal(code: string): "notAllowed" | "gone" | "tooMany" | "other" {
+  if (code === "not_allowed") return "notAllowed";
+  if (code === "no_such_message") return "gone";
+  if (code === "too_many_edits" || code === "too_many_reactions") return "tooMany";
+  return "other";
 }
 
 function defaultUrl(): string {

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import type { ChatMessage } from "../lib/common/protocol.ts";
+import { type ChatMessage, CLOSE_SESSION_ENDED, PROTOCOL_VERSION } from "../lib/common/protocol.ts";
 import { ChatClient } from "./chat_client.ts";
 import type { ChatClientOptions } from "./chat_client_options.ts";
 import { FakeClock } from "../lib/common/testing/fake_clock.ts";
@@ -37,7 +37,13 @@ function setup(options: Partial<ChatClientOptions> = {}) {
 
 function welcome(socket: FakeWebSocket): void {
   socket.open();
-  socket.receive({ type: "welcome", v: 1, user: USER, node: "n1", heartbeatMs: HEARTBEAT_MS });
+  socket.receive({
+    type: "welcome",
+    v: PROTOCOL_VERSION,
+    user: USER,
+    node: "n1",
+    heartbeatMs: HEARTBEAT_MS,
+  });
 }
 
 function message(seq: number, from = "u2", room = "r1"): ChatMessage {
@@ -523,5 +529,32 @@ Deno.test("ChatClient gives a room added live a marker before the messages count
   assert.equal(client.room("r1").unread.value, 1);
   answerHistory(latest(), [message(1), message(2), message(3)]);
   assert.equal(client.room("r1").readSeq.value, 2);
+  assert.equal(client.room("r1").unread.value, 1);
+});
+
+Deno.test("ChatClient stops for good when the server ends the session, and says so", () => {
+  const { client, clock, sockets, latest } = setup();
+  client.connect();
+  welcome(latest());
+  assert.equal(client.sessionEnded.value, false);
+  latest().readyState = 3;
+  latest().onclose?.(new CloseEvent("close", { code: CLOSE_SESSION_ENDED }));
+  assert.equal(client.sessionEnded.value, true);
+  assert.equal(client.status.value.state, "offline");
+  clock.advance(60_000);
+  assert.equal(sockets.length, 1, "no reconnect with an ended session");
+});
+
+Deno.test("ChatClient never counts action entries (edits, deletes, reactions) as unread", () => {
+  const { client, latest } = setup();
+  client.takeReadStates([withRead("r1", 1, 0)]);
+  client.openRoom("r1");
+  client.connect();
+  online(latest(), [message(1), message(2, USER.id)]);
+  assert.equal(client.room("r1").unread.value, 0);
+  latest().receive({ type: "message", ...message(3), kind: "reaction", target: 2, emoji: "👍" });
+  latest().receive({ type: "message", ...message(4), kind: "edit", target: 1 });
+  assert.equal(client.room("r1").unread.value, 0, "actions are never unread");
+  latest().receive({ type: "message", ...message(5) });
   assert.equal(client.room("r1").unread.value, 1);
 });

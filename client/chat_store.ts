@@ -21,6 +21,9 @@ import { listFriends, openDm } from "./friends_api.ts";
 import * as rooms from "./rooms_api.ts";
 import type { ShownText } from "../lib/common/i18n/translate.ts";
 import { shownTextOf } from "./error_text.ts";
+import { RoomMembers } from "./room_members.ts";
+import { roomDetails } from "./room_admin_api.ts";
+import { MessageActionsState } from "./message_actions_state.ts";
 
 /** What the page brought: the island's props. */
 export interface ChatStoreInit {
@@ -150,8 +153,16 @@ export class ChatStore {
   readonly editingProfile = signal(false);
   /** The shown room's settings dialog is open. */
   readonly settingsOpen = signal(false);
+  /** The members panel is open beside a group room (it stays open from room to room). */
+  readonly membersOpen = signal(false);
   /** The New room dialog is open. */
   readonly newRoomOpen = signal(false);
+  /** Members of the rooms opened, for mentions (completion and highlighting). */
+  readonly members = new RoomMembers(roomDetails);
+  /** Reply, inline edit and jump targets of the message actions. */
+  readonly messageActions = new MessageActionsState();
+  /** Whose profile card is open (from an author's name, a member list or a search). */
+  readonly profileCard = signal<PublicProfile | null>(null);
 
   /** Conversations the sidebar lists, in no particular order (the list sorts them). */
   readonly conversations: ReadonlySignal<readonly Conversation[]>;
@@ -238,6 +249,31 @@ export class ChatStore {
       this.#upsert(room.id, { ...room, kind: "group" });
       this.discover.value = this.discover.value.filter((item) => item.id !== room.id);
     });
+  }
+
+  // told: being told what happened (issue 12 item 7).
+  /** Whether and by whom the user is muted in a room; null when not (or not known). */
+  mutedIn(id: string): { by: string } | null {
+    return this.#entries.value.get(id)?.conversation.muted ?? null;
+  }
+
+  /** Takes a mute (`by` names who did it) or, with null, an unmute of the user in a room. */
+  mutedChanged(id: string, muted: { by: string } | null): void {
+    const entry = this.#entries.value.get(id);
+    if (!entry) return;
+    const conversation = { ...entry.conversation };
+    if (muted) conversation.muted = muted;
+    else delete conversation.muted;
+    this.#entries.value = new Map(this.#entries.value).set(id, { ...entry, conversation });
+  }
+
+  /**
+   * Takes a live Discover change: a public room created or changed (`room`) is listed first,
+   * unless the user is in it; `room` null takes it off the list.
+   */
+  discoverChanged(id: string, room: RoomSummary | null): void {
+    const rest = this.discover.value.filter((item) => item.id !== id);
+    this.discover.value = room && !this.#entries.value.has(id) ? [room, ...rest] : rest;
   }
 
   /** Takes a direct conversation opened by either member: listed at the top when not yet. */

@@ -451,3 +451,26 @@ Deno.test("ChatStore.leaveRoom() keeps the room when the server refuses, and say
   assert.equal(chat.roomError.value, "owners cannot leave");
   assert.equal(chat.shown.value?.room.id, "a");
 });
+
+Deno.test("ChatStore.mutedChanged() marks and clears the user's mute in a listed room", () => {
+  const lobby = room("lobby");
+  const chat = store(init({ joined: [lobby], listed: [group(lobby, 5)] }));
+  assert.equal(chat.mutedIn("lobby"), null);
+  chat.mutedChanged("lobby", { by: "olga" });
+  assert.deepEqual(chat.mutedIn("lobby"), { by: "olga" });
+  chat.mutedChanged("lobby", null);
+  assert.equal(chat.mutedIn("lobby"), null);
+});
+
+Deno.test("ChatStore.discoverChanged() lists a new public room first, updates it, drops it, and skips rooms the user is in", () => {
+  const lobby = room("lobby");
+  const chat = store(init({ joined: [lobby], discover: [room("old")] }));
+  chat.discoverChanged("new", room("new", 9, { name: "fresh" }));
+  assert.deepEqual(ids(chat.discover.value), ["new", "old"]);
+  chat.discoverChanged("new", room("new", 9, { name: "renamed" }));
+  assert.deepEqual(chat.discover.value.map((item) => item.name), ["renamed", "room old"]);
+  chat.discoverChanged("lobby", lobby);
+  assert.deepEqual(ids(chat.discover.value), ["new", "old"], "a joined room is not discovered");
+  chat.discoverChanged("new", null);
+  assert.deepEqual(ids(chat.discover.value), ["old"]);
+});

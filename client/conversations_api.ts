@@ -28,10 +28,14 @@ export function listConversations(cursor?: string, limit?: number): Promise<Conv
 
 /**
  * `conversation` updated with `newest` (the newest message the client holds for the room)
- * when that is newer than what the server listed; otherwise `conversation` itself.
+ * when that is newer than what the server listed, or the same message changed since (edited,
+ * deleted); otherwise `conversation` itself.
  */
 export function withNewest(conversation: Conversation, newest?: ChatMessage): Conversation {
-  if (!newest || newest.seq <= (conversation.last?.seq ?? 0)) return conversation;
+  const listed = conversation.last?.seq ?? 0;
+  if (!newest || newest.seq < listed || (newest.seq === listed && !newest.revision)) {
+    return conversation;
+  }
   const last: LastMessage = {
     seq: newest.seq,
     at: newest.at,
@@ -39,6 +43,8 @@ export function withNewest(conversation: Conversation, newest?: ChatMessage): Co
     from: newest.from,
     preview: [...newest.text].slice(0, PREVIEW_CHARS).join(""),
     ...(newest.event ? { event: newest.event } : {}),
+    ...(newest.deleted ? { deleted: true } : {}),
+    ...(newest.editedAt !== undefined ? { edited: true } : {}),
   };
   return { ...conversation, last, activity: Math.max(conversation.activity, newest.at) };
 }

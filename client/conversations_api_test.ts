@@ -61,3 +61,16 @@ Deno.test("byActivity() sorts most recent first, ties by room id", () => {
   const sorted = [group("b", 1), group("c", 5), group("a", 1)].sort(byActivity);
   assert.deepEqual(sorted.map((c) => c.room.id), ["c", "a", "b"]);
 });
+
+Deno.test("withNewest() shows an edit or delete of the listed newest message", () => {
+  const conversation = {
+    room: { kind: "group", id: "r1", name: "r", createdAt: 0 },
+    activity: 5,
+    last: { seq: 3, at: 5, author: "ada", from: "u1", preview: "typo" },
+  } as unknown as Parameters<typeof withNewest>[0];
+  const held = { room: "r1", seq: 3, id: "m3", from: "u1", author: "ada", text: "typo", at: 5 };
+  assert.equal(withNewest(conversation, held), conversation);
+  const deleted = withNewest(conversation, { ...held, text: "", deleted: true, revision: 4 });
+  assert.equal(deleted.last?.deleted, true);
+  assert.equal(deleted.last?.preview, "");
+});

@@ -21,6 +21,10 @@ export interface DisplayMessage {
   status?: DeliveryStatus;
   /** Why a failed message failed. */
   error?: string;
+  /** Whether the server recorded the reader among those this message mentions. */
+  mentionsMe?: boolean;
+  /** The stored message (its reply quote, edit, delete and reactions); absent in the outbox. */
+  stored?: ChatMessage;
 }
 
 /** Consecutive messages by one author, shown under a single name. */
@@ -70,6 +74,8 @@ export function groupMessages(
       ...(event !== undefined ? { event } : {}),
       at,
       ...(own ? { status: "sent" as const } : {}),
+      ...(message.mentions?.includes(user.id) ? { mentionsMe: true } : {}),
+      stored: message,
     });
   }
   for (const entry of outbox) {

@@ -24,6 +24,8 @@ export interface OutboxEntry {
   status: OutboxStatus;
   /** Why the last attempt failed, for `failed` entries. */
   error?: string;
+  /** The seq of the message this one replies to. */
+  replyTo?: number;
 }
 
 const CLIENT_ID = /^[A-Za-z0-9_-]{8,64}$/;
@@ -125,5 +127,6 @@ function isEntry(value: unknown): value is OutboxEntry {
     typeof entry.room === "string" && typeof entry.text === "string" &&
     typeof entry.createdAt === "number" &&
     (entry.status === "pending" || entry.status === "failed") &&
-    (entry.error === undefined || typeof entry.error === "string");
+    (entry.error === undefined || typeof entry.error === "string") &&
+    (entry.replyTo === undefined || Number.isSafeInteger(entry.replyTo));
 }

@@ -47,7 +47,9 @@ export class OutboxSender {
     if (this.#held.has(room) || !ready(room)) return;
     for (const entry of outbox.forRoom(room)) {
       if (entry.status !== "pending" || this.#inFlight.has(entry.clientId)) continue;
-      if (!send({ type: "send", room, clientId: entry.clientId, text: entry.text })) return;
+      const frame: ClientFrame = { type: "send", room, clientId: entry.clientId, text: entry.text };
+      if (entry.replyTo !== undefined) frame.replyTo = entry.replyTo;
+      if (!send(frame)) return;
       this.#inFlight.add(entry.clientId);
     }
   }

@@ -20,7 +20,7 @@ export function receiptView(
   const others = [...readers.values()].filter((reader) => reader.id !== userId);
   if (others.length === 0) return undefined;
   const furthest = Math.max(...others.map((reader) => reader.seq));
-  const message = messages.findLast((m) => m.from === userId && m.seq <= furthest);
+  const message = messages.findLast((m) => m.from === userId && !m.deleted && m.seq <= furthest);
   if (!message) return undefined;
   return {
     seq: message.seq,

@@ -1,4 +1,5 @@
 const PREFIX = "#room=";
+const MESSAGE = "&msg=";
 
 /**
  * Reads the selected room from a `location.hash` such as `#room=general`.
@@ -9,7 +10,7 @@ const PREFIX = "#room=";
 export function roomFromHash(hash: string): string | null {
   if (!hash.startsWith(PREFIX)) return null;
   try {
-    const id = decodeURIComponent(hash.slice(PREFIX.length));
+    const id = decodeURIComponent(hash.slice(PREFIX.length).split(MESSAGE)[0]!);
     return id === "" ? null : id;
   } catch {
     return null;
@@ -24,4 +25,24 @@ export function roomFromHash(hash: string): string | null {
  */
 export function roomHash(id: string): string {
   return PREFIX + encodeURIComponent(id);
+}
+
+/**
+ * Builds the hash of a link to one message: it opens the room scrolled to the message.
+ *
+ * @example
+ * ```ts
+ * messageHash("general", 42); // "#room=general&msg=42"
+ * ```
+ */
+export function messageHash(id: string, seq: number): string {
+  return `${roomHash(id)}${MESSAGE}${seq}`;
+}
+
+/** The message seq a hash from {@linkcode messageHash} names, or `null`. */
+export function messageFromHash(hash: string): number | null {
+  if (!hash.startsWith(PREFIX)) return null;
+  const value = hash.split(MESSAGE)[1];
+  const seq = value === undefined ? NaN : Number(value);
+  return Number.isSafeInteger(seq) && seq > 0 ? seq : null;
 }

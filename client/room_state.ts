@@ -1,5 +1,5 @@
 import { batch, computed, type ReadonlySignal, signal } from "@preact/signals";
-import type { ChatMessage, Reader } from "../lib/common/protocol.ts";
+import { type ChatMessage, isActionEntry, type Reader } from "../lib/common/protocol.ts";
 import {
   countsAsUnread,
   countUnread,
@@ -19,10 +19,13 @@ export class RoomState {
   readonly id: string;
   /** Messages held, keyed by seq; the map's order is ascending seq. */
   readonly messages = signal<ReadonlyMap<number, ChatMessage>>(new Map());
-  /** Messages held, ascending by seq. */
-  readonly list: ReadonlySignal<readonly ChatMessage[]> = computed(() => [
-    ...this.messages.value.values(),
-  ]);
+  /**
+   * Messages held, ascending by seq, without action entries (edits, deletes, reactions): those
+   * are held too, so the seqs stay contiguous for resume, but only change other messages.
+   */
+  readonly list: ReadonlySignal<readonly ChatMessage[]> = computed(() =>
+    [...this.messages.value.values()].filter((message) => !isActionEntry(message))
+  );
   /** True until a history page says there is nothing older than what is held. */
   readonly hasMore = signal(true);
   /** True once the newest history page arrived since the last reset. */
@@ -110,9 +113,11 @@ export class RoomState {
   }
 
   /**
-   * Adds messages, skipping seqs already held.
+   * Adds messages, skipping seqs already held. An action entry also replaces its target, when
+   * held, by the state it carries (`changed`) if that is newer than the held one (a higher
+   * `revision`), so entries applied twice, late or out of order never undo a later change.
    *
-   * @returns How many messages were new.
+   * @returns How many messages were new (action entries included).
    */
   insert(messages: readonly ChatMessage[]): number {
     const current = this.messages.value;
@@ -120,13 +125,25 @@ export class RoomState {
     let next: Map<number, ChatMessage> | null = null;
     let sorted = true;
     for (const message of messages) {
+      if (message.changed) {
+        const held = (next ?? current).get(message.changed.seq);
+        if (held && (held.revision ?? 0) < (message.changed.revision ?? 0)) {
+          next ??= new Map(current);
+          next.set(held.seq, message.changed);
+        }
+      }
       if (current.has(message.seq) || next?.has(message.seq)) continue;
       next ??= new Map(current);
       if (last !== undefined && message.seq < last) sorted = false;
-      next.set(message.seq, message);
+      const { changed: _, ...entry } = message;
+      next.set(message.seq, isActionEntry(message) ? entry : message);
     }
     if (next === null) return 0;
     const added = next.size - current.size;
+    if (added === 0) {
+      this.messages.value = next;
+      return 0;
+    }
     this.messages.value = sorted ? next : new Map([...next].sort((a, b) => a[0] - b[0]));
     return added;
   }

@@ -48,3 +48,21 @@ Deno.test("RoomState.reset() forgets everything and bumps the epoch", () => {
   assert.equal(room.hasMore.value, true);
   assert.equal(room.epoch, 1);
 });
+
+Deno.test("RoomState.insert() applies an action entry's target state only when it is newer, and lists no action entry", () => {
+  const room = new RoomState("r1");
+  room.insert([message(1)]);
+  const entry = (seq: number, text: string, revision: number): ChatMessage => ({
+    ...message(seq),
+    kind: "edit",
+    target: 1,
+    text: "",
+    changed: { ...message(1), text, revision, editedAt: seq },
+  });
+  room.insert([entry(3, "final", 3)]);
+  // A late, older entry (and a repeat) must not undo the newer state.
+  room.insert([entry(2, "older", 2), entry(3, "final", 3)]);
+  assert.deepEqual(room.list.value.map((item) => [item.seq, item.text]), [[1, "final"]]);
+  assert.equal(room.resumeAfter(), 3, "action entries keep the seqs contiguous for resume");
+  assert.equal(room.messages.value.get(3)?.changed, undefined);
+});

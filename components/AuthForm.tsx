@@ -13,10 +13,12 @@ export interface AuthFormProps {
    * form and in the link to the other form. `"/"` (the default) adds nothing.
    */
   next?: string;
+  /** The user's session ended elsewhere (a logout in another tab): say so above the form. */
+  ended?: boolean;
 }
 
 /** The login or registration form; a plain HTML form that works without JavaScript. */
-export function AuthForm({ mode, error, username, next = "/" }: AuthFormProps) {
+export function AuthForm({ mode, error, username, next = "/", ended }: AuthFormProps) {
   const { t } = useI18n();
   const registering = mode === "register";
   const query = next === "/" ? "" : `?next=${encodeURIComponent(next)}`;
@@ -27,6 +29,11 @@ export function AuthForm({ mode, error, username, next = "/" }: AuthFormProps) {
         {next.startsWith("/join/") && (
           <p class="auth-note" data-testid="auth-next">
             {t(registering ? "auth.inviteRegister" : "auth.inviteLogin")}
+          </p>
+        )}
+        {ended && (
+          <p class="auth-note" role="status" data-testid="session-ended">
+            {t("auth.sessionEnded")}
           </p>
         )}
         {error && <p class="error" role="alert" data-testid="auth-error">{error}</p>}

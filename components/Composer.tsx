@@ -1,7 +1,13 @@
-import { useRef, useState } from "preact/hooks";
+import { useEffect, useId, useRef, useState } from "preact/hooks";
 import { countChars, MAX_TEXT_CHARS } from "../lib/common/protocol.ts";
 import { type ShownText, showText } from "../lib/common/i18n/translate.ts";
 import { useI18n } from "./i18n_context.ts";
+import type { MemberName } from "../client/room_members.ts";
+import { LazyEmojiPicker } from "./emoji_picker_lazy.ts";
+import { useCompletion } from "./use_completion.ts";
+import { replaceRange } from "../client/composer_completion.ts";
+import { Smile } from "./icons.ts";
+import Icon from "./Icon.tsx";
 
 /** Props of {@linkcode Composer}. */
 export interface ComposerProps {
@@ -13,6 +19,14 @@ export interface ComposerProps {
    * @returns `null` when accepted, or why not, shown under the box.
    */
   onSend: (text: string) => ShownText | null;
+  /** The room's members, for `@mention` completion; none when absent. */
+  members?: () => readonly MemberName[];
+  /** Called when a mention starts, to refresh the members. */
+  onMentionStart?: () => void;
+  /** Up-arrow in the empty box: opens the editor of the user's last message; false if none. */
+  onEditLast?: () => boolean;
+  /** Set while the user is muted here: the box is disabled and says who muted them. */
+  muted?: { by: string } | null;
   /** Told the text after each edit (typing notices). */
   onTextChange?: (text: string) => void;
 }
@@ -24,9 +38,40 @@ const SHOW_COUNT_BELOW = 500;
  * The message box: Enter sends, Shift+Enter starts a new line. Shows the characters left near
  * the limit, and disables Send while the text is blank or too long.
  */
-export default function Composer({ roomName, onSend, onTextChange }: ComposerProps) {
-  const { t } = useI18n();
+export default function Composer(
+  {
+    roomName,
+    onSend,
+    onTextChange,
+    members = () => [],
+    onMentionStart = () => {},
+    onEditLast,
+    muted,
+  }: ComposerProps,
+) {
+  const { t, locale } = useI18n();
   const [text, setText] = useState("");
+  const [caret, setCaret] = useState(0);
+  const [picking, setPicking] = useState<{ start: number; end: number } | null>(null);
+  const [placeCaret, setPlaceCaret] = useState<number | null>(null);
+  const listId = useId();
+  const apply = (next: { text: string; caret: number }) => {
+    setText(next.text);
+    onTextChange?.(next.text);
+    setCaret(next.caret);
+    setPlaceCaret(next.caret);
+  };
+  const completion = useCompletion(text, caret, locale, members, onMentionStart, apply);
+  const listOpen = completion.suggestions.length > 0;
+  const trackCaret = (event: { currentTarget: HTMLTextAreaElement }) =>
+    setCaret(event.currentTarget.selectionStart ?? 0);
+  // After a pick: the caret goes right after what was inserted, in the box, once rendered.
+  useEffect(() => {
+    if (placeCaret === null || picking) return;
+    box.current?.focus();
+    box.current?.setSelectionRange(placeCaret, placeCaret);
+    setPlaceCaret(null);
+  }, [placeCaret, picking]);
   const [error, setError] = useState<ShownText | null>(null);
   const box = useRef<HTMLTextAreaElement>(null);
   const remaining = MAX_TEXT_CHARS - countChars(text);
@@ -36,10 +81,20 @@ export default function Composer({ roomName, onSend, onTextChange }: ComposerPro
     if (blank) return;
     const problem = onSend(text);
     setError(problem);
-    if (problem === null) setText("");
+    if (problem === null) {
+      setText("");
+      setCaret(0);
+    }
     box.current?.focus();
   };
 
+  if (muted) {
+    return (
+      <p class="composer composer-muted" role="status" data-testid="composer-muted">
+        {muted.by ? t("composer.mutedBy", { by: muted.by }) : t("composer.muted")}
+      </p>
+    );
+  }
   return (
     <form
       class="composer"
@@ -55,17 +110,73 @@ export default function Composer({ roomName, onSend, onTextChange }: ComposerPro
         placeholder={t("composer.placeholder", { room: roomName })}
         rows={Math.min(8, text.split("\n").length)}
         value={text}
+        aria-autocomplete="list"
+        aria-controls={listOpen ? listId : undefined}
+        aria-activedescendant={listOpen ? `${listId}-${completion.active}` : undefined}
         onInput={(event) => {
           setText(event.currentTarget.value);
           onTextChange?.(event.currentTarget.value);
+          trackCaret(event);
         }}
+        onKeyUp={trackCaret}
+        onClick={trackCaret}
         onKeyDown={(event) => {
+          if (completion.onKeyDown(event)) {
+            event.preventDefault();
+            return;
+          }
+          if (event.key === "ArrowUp" && text === "" && onEditLast?.()) {
+            return event.preventDefault();
+          }
           if (event.key !== "Enter" || event.shiftKey || event.isComposing) return;
           event.preventDefault();
           submit();
         }}
       />
+      {listOpen && (
+        <ul
+          id={listId}
+          class="suggestions"
+          role="listbox"
+          aria-label={t("composer.suggestions")}
+          data-testid="suggestions"
+        >
+          {completion.suggestions.map((item, index) => (
+            <li
+              key={item.key}
+              id={`${listId}-${index}`}
+              role="option"
+              aria-selected={index === completion.active}
+              class={index === completion.active ? "suggestion active" : "suggestion"}
+              onMouseDown={(event) => {
+                event.preventDefault();
+                const next = completion.pick(index);
+                if (next) apply(next);
+              }}
+            >
+              <span class="suggestion-label">{item.label}</span>
+              <span class="suggestion-detail">{item.detail}</span>
+            </li>
+          ))}
+        </ul>
+      )}
       <div class="composer-actions">
+        <button
+          type="button"
+          class="icon-button"
+          data-testid="emoji-open"
+          aria-label={t("emoji.open")}
+          title={t("emoji.open")}
+          onClick={() => {
+            const area = box.current;
+            setPicking({
+              start: area?.selectionStart ?? text.length,
+              end: area?.selectionEnd ?? text.length,
+            });
+          }}
+        >
+          <Icon icon={Smile} />
+        </button>
         {remaining <= SHOW_COUNT_BELOW && (
           <span class={remaining < 0 ? "char-count over" : "char-count"} aria-live="polite">
             {remaining}
@@ -76,6 +187,15 @@ export default function Composer({ roomName, onSend, onTextChange }: ComposerPro
         </button>
       </div>
       {error !== null && <p class="error" role="alert">{showText(t, error)}</p>}
+      {picking && (
+        <LazyEmojiPicker
+          onClose={() => setPicking(null)}
+          onPick={(emoji) => {
+            apply(replaceRange(text, picking.start, picking.end, emoji));
+            setPicking(null);
+          }}
+        />
+      )}
     </form>
   );
 }

@@ -95,7 +95,7 @@ export default function ConversationList(props: ConversationListProps) {
                               author: last.from === userId
                                 ? t("conversations.you")
                                 : nameOf(last.from, last.author),
-                              text: last.preview,
+                              text: last.deleted ? t("message.deleted") : last.preview,
                             })}
                         </span>
                       )}

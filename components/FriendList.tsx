@@ -1,6 +1,13 @@
 import { useState } from "preact/hooks";
-import type { FriendLists, FriendRequestView, PublicProfile } from "../lib/common/api_types.ts";
-import { findUser, type FriendAction, friendAction, sendRequest } from "../client/friends_api.ts";
+import type {
+  FriendLists,
+  FriendRequestView,
+  PresenceView,
+  PublicProfile,
+} from "../lib/common/api_types.ts";
+import { relativeTime } from "../client/relative_time.ts";
+import { type FriendAction, friendAction, sendRequest } from "../client/friends_api.ts";
+import { searchDirectory } from "../client/directory_api.ts";
 import { errorText } from "../client/error_text.ts";
 import Avatar from "./Avatar.tsx";
 import PresenceDot from "./PresenceDot.tsx";
@@ -17,6 +24,10 @@ export interface FriendListProps {
   onMessage: (friend: PublicProfile) => void;
   /** Whether a friend is online; read from signals, so the dots update by themselves. */
   isOnline: (userId: string) => boolean;
+  /** A friend's presence (away, "last seen"); read from signals too. */
+  presenceOf?: (userId: string) => PresenceView;
+  /** Opens someone's profile card (a search result). */
+  onShowProfile?: (user: PublicProfile) => void;
 }
 
 /**
@@ -25,10 +36,13 @@ export interface FriendListProps {
  * a green dot on each avatar while they are online, and the users the viewer blocked, folded
  * away under "Blocked" (Unblock).
  */
-export default function FriendList({ lists, onChanged, onMessage, isOnline }: FriendListProps) {
+export default function FriendList(
+  { lists, onChanged, onMessage, isOnline, presenceOf, onShowProfile }: FriendListProps,
+) {
   const { t } = useI18n();
   const [query, setQuery] = useState("");
   const [found, setFound] = useState<PublicProfile | null>(null);
+  const [results, setResults] = useState<readonly PublicProfile[] | null>(null);
   const [note, setNote] = useState("");
   const [menu, setMenu] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -46,7 +60,15 @@ export default function FriendList({ lists, onChanged, onMessage, isOnline }: Fr
   const search = (event: Event) => {
     event.preventDefault();
     setFound(null);
-    void run(async () => setFound(await findUser(query.trim())));
+    setResults(null);
+    void run(async () => {
+      // The directory lists people by name prefix; an exact username is offered at once.
+      const people = await searchDirectory(query.trim());
+      const exact = query.trim().toLowerCase();
+      setResults(people);
+      setFound(people.find((person) => person.name.toLowerCase() === exact) ?? null);
+      if (people.length === 0) setError(t("directory.none"));
+    });
   };
   const request = (user: PublicProfile) =>
     run(async () => {
@@ -62,8 +84,8 @@ export default function FriendList({ lists, onChanged, onMessage, isOnline }: Fr
       <form class="friend-search" onSubmit={search}>
         <input
           data-testid="friend-search"
-          placeholder={t("friends.search")}
-          aria-label={t("friends.search")}
+          placeholder={t("directory.search")}
+          aria-label={t("directory.search")}
           value={query}
           onInput={(e) => setQuery(e.currentTarget.value)}
         />
@@ -92,6 +114,23 @@ export default function FriendList({ lists, onChanged, onMessage, isOnline }: Fr
         </div>
       )}
       {error !== null && <p class="error" role="alert">{error}</p>}
+      {results && results.length > 0 && (
+        <ul class="directory-results" aria-label={t("directory.results")}>
+          {results.map((person) => (
+            <li key={person.id}>
+              <button
+                type="button"
+                class="directory-result"
+                data-testid="directory-result"
+                data-username={person.name}
+                onClick={() => onShowProfile?.(person)}
+              >
+                <Person user={person} />
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
       <Requests
         items={lists.incoming}
         testId="incoming-request"
@@ -109,7 +148,11 @@ export default function FriendList({ lists, onChanged, onMessage, isOnline }: Fr
       <ul class="friend-list">
         {lists.friends.map((friend) => (
           <li key={friend.id} data-testid="friend-item" data-username={friend.name}>
-            <Person user={friend} online={isOnline(friend.id)} />
+            <Person
+              user={friend}
+              online={isOnline(friend.id)}
+              presence={presenceOf?.(friend.id)}
+            />
             <button
               type="button"
               class="button small"
@@ -178,18 +221,31 @@ export default function FriendList({ lists, onChanged, onMessage, isOnline }: Fr
   );
 }
 
-function Person({ user, online = false }: { user: PublicProfile; online?: boolean }) {
+function Person(
+  { user, online = false, presence }: {
+    user: PublicProfile;
+    online?: boolean;
+    presence?: PresenceView | undefined;
+  },
+) {
+  const { t, locale } = useI18n();
+  const seen = presence?.status === "offline" ? presence.lastSeen : undefined;
   return (
     <span class="person">
       <span class="avatar-holder">
         <Avatar id={user.id} name={user.displayName} url={user.avatarUrl} small />
-        <PresenceDot online={online} />
+        <PresenceDot online={online} away={presence?.status === "away"} />
       </span>
       <span class="person-text">
         <span class="person-name" data-testid="person-name" title={user.name}>
           {user.displayName}
         </span>
         {user.status && <span class="person-status">{user.status}</span>}
+        {seen !== undefined && (
+          <span class="person-status" data-testid="last-seen">
+            {t("presence.lastSeen", { time: relativeTime(locale, seen) })}
+          </span>
+        )}
       </span>
     </span>
   );

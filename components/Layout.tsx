@@ -16,6 +16,8 @@ export interface LayoutProps {
   stylesUrl: string;
   /** Island bundle to load; pages without islands leave it out. */
   scriptUrl?: string;
+  /** Chunks the script imports statically, fetched in parallel with it. */
+  preloadUrls?: string[];
   /** The signed-in user, shown in the header with a logout button. */
   user?: PublicUser;
   children: ComponentChildren;
@@ -31,7 +33,10 @@ export function Layout({ locale, theme, ...props }: LayoutProps) {
 }
 
 function Document(
-  { title, theme, stylesUrl, scriptUrl, user, children }: Omit<LayoutProps, "locale">,
+  { title, theme, stylesUrl, scriptUrl, preloadUrls = [], user, children }: Omit<
+    LayoutProps,
+    "locale"
+  >,
 ) {
   const { locale, t } = useI18n();
   return (
@@ -52,6 +57,7 @@ function Document(
         <link rel="icon" href="data:," />
         <link rel="stylesheet" href={stylesUrl} />
         {scriptUrl && <script type="module" src={scriptUrl} />}
+        {preloadUrls.map((url) => <link key={url} rel="modulepreload" href={url} />)}
       </head>
       <body>
         <header class="site-header">

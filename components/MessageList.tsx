@@ -7,11 +7,18 @@ import { type DisplayMessage, groupMessages, type MessageGroup } from "../client
 import { SYSTEM_SENDER } from "../lib/common/protocol.ts";
 import { showText } from "../lib/common/i18n/translate.ts";
 import { systemMessageText } from "../lib/common/room_event_text.ts";
+import AuthorButton from "./AuthorButton.tsx";
 import Avatar from "./Avatar.tsx";
+import type { MessageActionsState } from "../client/message_actions_state.ts";
+import MessageBody from "./MessageItem.tsx";
+import type { EmojiPickerComponent } from "./MessageMenu.tsx";
+import { useJumpTo } from "./use_jump_to.ts";
+import { onMessageKey } from "./message_keys.ts";
 import { countsAsUnread } from "../lib/common/unread.ts";
 import { type ReceiptView, receiptView } from "../client/receipt_view.ts";
 import SeenReceipt from "./SeenReceipt.tsx";
 import { useI18n } from "./i18n_context.ts";
+import MessageText from "./MessageText.tsx";
 
 /** How an author is shown: their display name and uploaded avatar, if any. */
 export interface AuthorView {
@@ -29,6 +36,16 @@ export interface MessageListProps {
   roomName: string;
   /** How an author is shown (display name, avatar); the username when absent. */
   authorOf?: (id: string, username: string) => AuthorView;
+  /** Whether a lower-cased username is a member of the room: its `@mention` is highlighted. */
+  isMember?: (lowerName: string) => boolean;
+  /** Reply, edit and jump state of the message actions; absent: no message menu. */
+  actions?: MessageActionsState;
+  /** The user may delete anyone's message here (the room's owner or an admin). */
+  canModerate?: boolean;
+  /** The full emoji picker behind the menu's "more emoji", once one is plugged in. */
+  emojiPicker?: EmojiPickerComponent;
+  /** Opens an author's profile card; with it, names and avatars are buttons. */
+  onAuthor?: (id: string, username: string) => void;
   /** A direct conversation: its read receipt says "Seen" rather than "Seen by N". */
   direct?: boolean;
 }
@@ -52,7 +69,18 @@ interface Snapshot {
  * pill. Loads older pages when scrolled to the top, keeping the view where it was.
  */
 export default function MessageList(
-  { client, roomId, roomName, authorOf, direct = false }: MessageListProps,
+  {
+    client,
+    roomId,
+    roomName,
+    authorOf,
+    direct = false,
+    isMember,
+    actions,
+    canModerate = false,
+    emojiPicker,
+    onAuthor,
+  }: MessageListProps,
 ) {
   const { t } = useI18n();
   const room = client.room(roomId);
@@ -158,6 +186,21 @@ export default function MessageList(
     return () => observer.disconnect();
   }, []);
 
+  const highlighted = useJumpTo(client, roomId, actions, scroller);
+  const view: MessageView = {
+    client,
+    roomId,
+    actions,
+    canModerate,
+    emojiPicker,
+    highlighted,
+    isMember,
+    nameOf: (id, username) => authorOf?.(id, username).name ?? username,
+    firstUnread,
+    receipt,
+    direct,
+  };
+
   const onScroll = () => {
     const element = scroller.current;
     if (!element) return;
@@ -184,6 +227,7 @@ export default function MessageList(
         class="message-scroller"
         ref={scroller}
         onScroll={onScroll}
+        onKeyDown={onMessageKey}
         tabIndex={0}
         role="region"
         aria-label={t("messages.log", { room: roomName })}
@@ -216,11 +260,9 @@ export default function MessageList(
               author={group.from === SYSTEM_SENDER
                 ? { name: group.author }
                 : authorOf?.(group.from, group.author) ?? { name: group.author }}
-              client={client}
+              view={view}
               latestOwn={latestOwn}
-              firstUnread={firstUnread}
-              receipt={receipt}
-              direct={direct}
+              onAuthor={onAuthor}
             />
           ))}
         </ol>
@@ -247,23 +289,37 @@ export default function MessageList(
   );
 }
 
-interface GroupProps {
-  group: MessageGroup;
-  /** The author's display name and avatar. */
-  author: AuthorView;
+/** What every message of the list needs to show its actions. */
+interface MessageView {
   client: ChatClient;
-  /** Seq of the user's newest stored message, whose "sent" stays visible. */
-  latestOwn: number | undefined;
+  roomId: string;
+  actions: MessageActionsState | undefined;
+  canModerate: boolean;
+  emojiPicker: EmojiPickerComponent | undefined;
+  /** Seq of the message just jumped to, highlighted for a moment. */
+  highlighted: number | null;
+  /** Whether a lower-cased username is a member of the room: its `@mention` is highlighted. */
+  isMember: ((lowerName: string) => boolean) | undefined;
+  nameOf: (id: string, username: string) => string;
   /** Seq of the first unread message, which the "new messages" divider goes before. */
   firstUnread: number | undefined;
   /** The room's read receipt, shown under the message it names. */
   receipt: ReceiptView | undefined;
+  /** A direct conversation: the receipt says "Seen" rather than "Seen by N". */
   direct: boolean;
 }
 
-function Group(
-  { group, author, client, latestOwn, firstUnread, receipt, direct }: GroupProps,
-) {
+interface GroupProps {
+  group: MessageGroup;
+  /** The author's display name and avatar. */
+  author: AuthorView;
+  view: MessageView;
+  /** Seq of the user's newest stored message, whose "sent" stays visible. */
+  latestOwn: number | undefined;
+  onAuthor?: (id: string, username: string) => void;
+}
+
+function Group({ group, author, view, latestOwn, onAuthor }: GroupProps) {
   const { t } = useI18n();
   const first = group.messages[0];
   if (group.from === SYSTEM_SENDER) {
@@ -281,11 +337,15 @@ function Group(
   }
   return (
     <li class={group.own ? "message-group own" : "message-group"}>
-      <Avatar id={group.from} name={author.name} url={author.avatarUrl} />
+      <AuthorButton group={group} onAuthor={onAuthor} label={author.name} tabIndex={-1}>
+        <Avatar id={group.from} name={author.name} url={author.avatarUrl} />
+      </AuthorButton>
       <div class="group-body">
         <div class="group-header">
           <span class="author" title={group.author}>
-            {author.name}
+            <AuthorButton group={group} onAuthor={onAuthor} label={author.name}>
+              {author.name}
+            </AuthorButton>
             {group.own && <span class="author-you">{t("messages.you")}</span>}
           </span>
           {first && <Time at={first.at} />}
@@ -293,17 +353,15 @@ function Group(
         <ul class="messages">
           {group.messages.map((message) => (
             <Fragment key={message.key}>
-              {message.seq !== undefined && message.seq === firstUnread && (
+              {message.seq !== undefined && message.seq === view.firstUnread && (
                 <li class="unread-divider" data-testid="unread-divider">
                   <span>{t("unread.divider")}</span>
                 </li>
               )}
               <Message
                 message={message}
-                client={client}
+                view={view}
                 latest={message.seq !== undefined && message.seq === latestOwn}
-                receipt={receipt && receipt.seq === message.seq ? receipt : undefined}
-                direct={direct}
               />
             </Fragment>
           ))}
@@ -315,28 +373,53 @@ function Group(
 
 interface MessageProps {
   message: DisplayMessage;
-  client: ChatClient;
+  view: MessageView;
   latest: boolean;
-  /** The read receipt, when it sits under this message. */
-  receipt?: ReceiptView | undefined;
-  direct: boolean;
 }
 
-function Message({ message, client, latest, receipt, direct }: MessageProps) {
+function Message({ message, view, latest }: MessageProps) {
   const { t } = useI18n();
+  const { client } = view;
   const { status, clientId } = message;
+  // The read receipt, when it sits under this message.
+  const receipt = view.receipt && view.receipt.seq === message.seq ? view.receipt : undefined;
+  const base = (status ? `message own ${status}${latest ? " latest" : ""}` : "message") +
+    (message.mentionsMe ? " mentions-me" : "");
   return (
     <li
-      class={status ? `message own ${status}${latest ? " latest" : ""}` : "message"}
+      class={message.seq !== undefined && message.seq === view.highlighted
+        ? `${base} highlighted`
+        : base}
       data-testid="message"
       data-seq={message.seq}
       data-status={status}
+      tabIndex={message.seq === undefined ? undefined : -1}
     >
-      <p class="message-text" data-testid="message-text">{message.text}</p>
+      {view.actions
+        ? (
+          <MessageBody
+            message={message}
+            client={client}
+            roomId={view.roomId}
+            actions={view.actions}
+            canModerate={view.canModerate}
+            nameOf={view.nameOf}
+            emojiPicker={view.emojiPicker}
+            isMember={view.isMember}
+          />
+        )
+        : (
+          <MessageText
+            text={message.text}
+            self={client.user.name.toLowerCase()}
+            mentionsMe={message.mentionsMe}
+            isMember={view.isMember}
+          />
+        )}
       <div class="message-meta">
         <Time at={message.at} />
         {status && !receipt && <span class="delivery">{t(`delivery.${status}`)}</span>}
-        {receipt && <SeenReceipt receipt={receipt} direct={direct} />}
+        {receipt && <SeenReceipt receipt={receipt} direct={view.direct} />}
         {status === "failed" && clientId !== undefined && (
           <>
             {message.error && <span class="error">{message.error}</span>}

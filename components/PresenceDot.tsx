@@ -4,19 +4,25 @@ import { useI18n } from "./i18n_context.ts";
 export interface PresenceDotProps {
   /** Whether the user is online; nothing is drawn when not. */
   online: boolean;
+  /** Online but away (every tab hidden or idle): an amber dot. */
+  away?: boolean;
 }
 
-/** The green "online" dot of a friend (on their avatar, beside a DM's name); nothing offline. */
-export default function PresenceDot({ online }: PresenceDotProps) {
+/**
+ * The "online" dot of a friend (on their avatar, beside a DM's name): green, amber when away;
+ * nothing offline.
+ */
+export default function PresenceDot({ online, away }: PresenceDotProps) {
   const { t } = useI18n();
   if (!online) return null;
+  const label = t(away ? "presence.away" : "common.online");
   return (
     <span
-      class="presence-dot"
+      class={away ? "presence-dot away" : "presence-dot"}
       data-testid="presence-dot"
       role="img"
-      aria-label={t("common.online")}
-      title={t("common.online")}
+      aria-label={label}
+      title={label}
     />
   );
 }

@@ -5,7 +5,7 @@ import type { RoomSummary } from "../lib/common/api_types.ts";
 import Avatar from "./Avatar.tsx";
 import PresenceDot from "./PresenceDot.tsx";
 import { useI18n } from "./i18n_context.ts";
-import { ChevronLeft, Settings } from "./icons.ts";
+import { ChevronLeft, Settings, Users } from "./icons.ts";
 import Icon from "./Icon.tsx";
 
 /** Props of {@linkcode RoomHeader}. */
@@ -20,8 +20,8 @@ export interface RoomHeaderProps {
 
 /**
  * The room pane's header: the back button to the conversation list (phones), the shown room's picture, name
- * and topic (a DM: the peer's, with their online dot), and for a group room the settings
- * toggle and Leave.
+ * and topic (a DM: the peer's, with their online dot), and for a group room the members
+ * panel and settings toggles and Leave.
  */
 export default function RoomHeader({ store, client, onLeave }: RoomHeaderProps) {
   const { t } = useI18n();
@@ -30,6 +30,7 @@ export default function RoomHeader({ store, client, onLeave }: RoomHeaderProps) 
   const peer = shown?.peer;
   const menuOpen = store.menuOpen.value;
   const settingsOpen = store.settingsOpen.value;
+  const membersOpen = store.membersOpen.value;
   return (
     <header class="room-header">
       <button
@@ -56,11 +57,29 @@ export default function RoomHeader({ store, client, onLeave }: RoomHeaderProps) 
       )}
       <div class="room-title">
         <h2 data-testid="room-title">
-          {peer && <PresenceDot online={client.isOnline(peer.id)} />}
+          {peer && (
+            <PresenceDot
+              online={client.isOnline(peer.id)}
+              away={client.presenceOf(peer.id).status === "away"}
+            />
+          )}
           {current ? `${peer ? "@" : "#"} ${current.name}` : t("chat.rooms")}
         </h2>
         {current?.topic && <p class="room-topic" title={current.topic}>{current.topic}</p>}
       </div>
+      {current && !peer && (
+        <button
+          type="button"
+          class="button secondary"
+          aria-label={t("members.toggle")}
+          aria-expanded={membersOpen}
+          aria-controls="members-panel"
+          data-testid="members-toggle"
+          onClick={() => store.membersOpen.value = !membersOpen}
+        >
+          <Icon icon={Users} />
+        </button>
+      )}
       {current && !peer && (
         <button
           type="button"

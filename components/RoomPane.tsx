@@ -6,9 +6,19 @@ import { showText } from "../lib/common/i18n/translate.ts";
 import Composer from "./Composer.tsx";
 import MessageList from "./MessageList.tsx";
 import RoomHeader from "./RoomHeader.tsx";
-import RoomSettings from "./RoomSettings.tsx";
 import TypingIndicator from "./TypingIndicator.tsx";
 import { useI18n } from "./i18n_context.ts";
+import ReplyBanner from "./ReplyBanner.tsx";
+import { useRoomRole } from "./use_room_role.ts";
+import { isManager } from "../lib/common/room_roles.ts";
+import { isActionEntry } from "../lib/common/protocol.ts";
+import { LazyEmojiPicker } from "./emoji_picker_lazy.ts";
+import { lazyComponent } from "./lazy_component.ts";
+
+/** Loaded on first open: not needed at first paint. */
+const RoomSettings = lazyComponent(() => import("./RoomSettings.tsx"));
+/** Loaded on first open: not needed at first paint. */
+const MembersPanel = lazyComponent(() => import("./MembersPanel.tsx"));
 
 /** Props of {@linkcode RoomPane}. */
 export interface RoomPaneProps {
@@ -22,13 +32,18 @@ export interface RoomPaneProps {
   names: ProfileCache;
   /** Leaves the shown group room. */
   onLeave: (room: RoomSummary) => void;
+  /** Opens a message author's profile card. */
+  onAuthor?: (id: string, username: string) => void;
 }
 
 /**
- * The main pane: the room header, the offline and error banners, the settings panel of a
- * group room when open, then the shown room's messages and composer (or an empty state).
+ * The main pane: the room header, the offline and error banners, the settings dialog of a
+ * group room when open, then the shown room's messages and composer (or an empty state),
+ * with the members panel beside them when open.
  */
-export default function RoomPane({ user, store, client, names, onLeave }: RoomPaneProps) {
+export default function RoomPane(
+  { user, store, client, names, onLeave, onAuthor }: RoomPaneProps,
+) {
   const { t } = useI18n();
   const shown = store.shown.value;
   const current = shown?.room;
@@ -37,12 +52,17 @@ export default function RoomPane({ user, store, client, names, onLeave }: RoomPa
   const roomError = store.roomError.value;
   const connection = client.status.value.state;
   const disconnected = connection === "offline" || connection === "reconnecting";
+  const actions = store.messageActions;
+  const role = useRoomRole(current?.id ?? "", !current || shown?.peer !== undefined);
+  const replyTo = current ? actions.replyIn(current.id) : null;
+  const nameOf = (id: string, username: string) =>
+    names.profileOf(id, username)?.displayName ?? username;
   return (
     <main class="room-pane">
       <RoomHeader store={store} client={client} onLeave={onLeave} />
       {disconnected && (
         <p class="banner offline-banner" role="status" data-testid="offline-banner">
-          {t("room.offline")}
+          {t(connection === "offline" ? "room.offline" : "room.reconnecting")}
         </p>
       )}
       {lastError !== null && <p class="error banner" role="alert">{showText(t, lastError)}</p>}
@@ -51,7 +71,6 @@ export default function RoomPane({ user, store, client, names, onLeave }: RoomPa
         <RoomSettings
           key={current.id}
           roomId={current.id}
-          userId={user.id}
           onClose={() => store.settingsOpen.value = false}
           onDeleted={() => {
             store.settingsOpen.value = false;
@@ -61,26 +80,65 @@ export default function RoomPane({ user, store, client, names, onLeave }: RoomPa
       )}
       {current
         ? (
-          <>
-            <MessageList
-              key={current.id}
-              client={client}
-              roomId={current.id}
-              roomName={`${sigil}${current.name}`}
-              direct={shown.peer !== undefined}
-              authorOf={(id, username) => {
-                const known = names.profileOf(id, username);
-                return { name: known?.displayName ?? username, avatarUrl: known?.avatarUrl };
-              }}
-            />
-            <TypingIndicator client={client} roomId={current.id} />
-            <Composer
-              key={current.id}
-              roomName={`${sigil}${current.name}`}
-              onSend={(text) => client.send(current.id, text)}
-              onTextChange={(text) => client.composing(current.id, text)}
-            />
-          </>
+          <div class="room-body">
+            <div class="room-column">
+              <MessageList
+                key={current.id}
+                client={client}
+                roomId={current.id}
+                roomName={`${sigil}${current.name}`}
+                direct={shown.peer !== undefined}
+                authorOf={(id, username) => {
+                  const known = names.profileOf(id, username);
+                  return { name: known?.displayName ?? username, avatarUrl: known?.avatarUrl };
+                }}
+                isMember={(name) => store.members.has(current.id, name)}
+                actions={actions}
+                canModerate={isManager(role)}
+                emojiPicker={LazyEmojiPicker}
+                onAuthor={onAuthor}
+              />
+              <TypingIndicator client={client} roomId={current.id} />
+              {replyTo && (
+                <ReplyBanner
+                  message={replyTo}
+                  author={nameOf(replyTo.from, replyTo.author)}
+                  onCancel={() => actions.replyTo.value = null}
+                />
+              )}
+              <Composer
+                key={current.id}
+                roomName={`${sigil}${current.name}`}
+                onSend={(text) => {
+                  const problem = client.send(current.id, text, replyTo?.seq);
+                  if (problem === null) actions.replyTo.value = null;
+                  return problem;
+                }}
+                onTextChange={(text) => client.composing(current.id, text)}
+                muted={store.mutedIn(current.id)}
+                members={() => store.members.of(current.id)}
+                onMentionStart={() => void store.members.refresh(current.id)}
+                onEditLast={() => {
+                  const last = client.room(current.id).list.value.findLast((message) =>
+                    message.from === user.id && !message.deleted && !isActionEntry(message)
+                  );
+                  if (!last) return false;
+                  actions.editing.value = { room: current.id, seq: last.seq };
+                  return true;
+                }}
+              />
+            </div>
+            {store.membersOpen.value && !shown.peer && (
+              <MembersPanel
+                key={current.id}
+                roomId={current.id}
+                roomName={`${sigil}${current.name}`}
+                userId={user.id}
+                client={client}
+                onClose={() => store.membersOpen.value = false}
+              />
+            )}
+          </div>
         )
         : <p class="empty-state">{t("room.empty")}</p>}
     </main>

@@ -10,12 +10,16 @@ import ConnectionStatus from "./ConnectionStatus.tsx";
 import ConversationList from "./ConversationList.tsx";
 import DiscoverList from "./DiscoverList.tsx";
 import FriendList from "./FriendList.tsx";
-import NewRoomForm from "./NewRoomForm.tsx";
-import ProfileEditor from "./ProfileEditor.tsx";
 import ThemePicker from "./ThemePicker.tsx";
 import { useI18n } from "./i18n_context.ts";
 import { Plus } from "./icons.ts";
 import Icon from "./Icon.tsx";
+import { lazyComponent } from "./lazy_component.ts";
+
+/** Loaded on first open: not needed at first paint. */
+const ProfileEditor = lazyComponent(() => import("./ProfileEditor.tsx"));
+/** Loaded on first open: not needed at first paint. */
+const NewRoomForm = lazyComponent(() => import("./NewRoomForm.tsx"));
 
 /** Props of {@linkcode Sidebar}. */
 export interface SidebarProps {
@@ -104,6 +108,8 @@ export default function Sidebar(props: SidebarProps) {
           onChanged={() => void store.refreshFriends()}
           onMessage={props.onMessage}
           isOnline={(id) => client.isOnline(id)}
+          presenceOf={(id) => client.presenceOf(id)}
+          onShowProfile={(person) => store.profileCard.value = person}
         />
         <ThemePicker initial={props.theme} />
       </aside>

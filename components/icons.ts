@@ -10,7 +10,15 @@ import chevronLeft from "lucide/dist/esm/icons/chevron-left.mjs";
 import ellipsis from "lucide/dist/esm/icons/ellipsis.mjs";
 import plus from "lucide/dist/esm/icons/plus.mjs";
 import settings from "lucide/dist/esm/icons/settings.mjs";
+import smile from "lucide/dist/esm/icons/face-slightly-smiling-plus.mjs";
+import userPlus from "lucide/dist/esm/icons/user-plus.mjs";
+import users from "lucide/dist/esm/icons/users.mjs";
 import x from "lucide/dist/esm/icons/x.mjs";
+import copy from "lucide/dist/esm/icons/copy.mjs";
+import link from "lucide/dist/esm/icons/link.mjs";
+import pencil from "lucide/dist/esm/icons/pencil.mjs";
+import reply from "lucide/dist/esm/icons/reply.mjs";
+import trash from "lucide/dist/esm/icons/trash.mjs";
 
 /** ‹ back: from the chat to the conversation list on a phone. */
 export const ChevronLeft: IconNode = chevronLeft;
@@ -20,5 +28,25 @@ export const Ellipsis: IconNode = ellipsis;
 export const Plus: IconNode = plus;
 /** ⚙ settings. */
 export const Settings: IconNode = settings;
+/** ☺+ open the emoji picker. */
+export const Smile: IconNode = smile;
 /** × close. */
 export const X: IconNode = x;
+/** 👤+ invite people. */
+export const UserPlus: IconNode = userPlus;
+/** 👥 members. */
+export const Users: IconNode = users;
+
+// The message menu's icons (the "actions" feature).
+/** Copy a message's text. */
+export const Copy: IconNode = copy;
+/** Copy a link to a message. */
+export const Link: IconNode = link;
+/** Edit a message. */
+export const Pencil: IconNode = pencil;
+/** Reply to a message. */
+export const Reply: IconNode = reply;
+/** More emoji (the full picker). */
+export const SmilePlus: IconNode = smile;
+/** Delete a message. */
+export const Trash: IconNode = trash;

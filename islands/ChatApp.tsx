@@ -6,11 +6,16 @@ import type { Theme } from "../lib/common/theme.ts";
 import { type Catalogue, createTranslator } from "../lib/common/i18n/translate.ts";
 import { ChatClient } from "../client/chat_client.ts";
 import { ChatStore, type ChatStoreInit } from "../client/chat_store.ts";
-import { findUser } from "../client/friends_api.ts";
+import { findUser, friendAction, sendRequest } from "../client/friends_api.ts";
+import { NoticeBoard } from "../client/notice_board.ts";
+import { watchAway } from "../client/away_watch.ts";
 import { ProfileCache } from "../client/profile_cache.ts";
-import { roomFromHash, roomHash } from "../client/room_hash.ts";
+import { messageFromHash, roomFromHash, roomHash } from "../client/room_hash.ts";
 import ConfirmDialog from "../components/ConfirmDialog.tsx";
 import { I18nContext } from "../components/i18n_context.ts";
+import NoticeBar from "../components/NoticeBar.tsx";
+import ProfileCard from "../components/ProfileCard.tsx";
+import { relationTo } from "../client/relation.ts";
 import RoomPane from "../components/RoomPane.tsx";
 import Sidebar from "../components/Sidebar.tsx";
 import { useReadState } from "../client/use_read_state.ts";
@@ -56,6 +61,7 @@ export default function ChatApp(props: ChatAppProps) {
     () => new ChatStore(props, { unreadOf: (id) => client.room(id).unread.value }),
     [user.id],
   );
+  const board = useMemo(() => new NoticeBoard(), [user.id]);
   useReadState(client, store, t);
 
   useEffect(() =>
@@ -102,8 +108,13 @@ export default function ChatApp(props: ChatAppProps) {
       }
     });
     const stopEvents = client.onUserEvent((event) => {
+      board.take(event);
       // The client keeps presence itself; the dots read it.
       if (event.kind === "presence") return;
+      if (event.kind === "muted") {
+        return store.mutedChanged(event.roomId, event.muted ? { by: event.by } : null);
+      }
+      if (event.kind === "discover") return store.discoverChanged(event.roomId, event.room);
       if (event.kind === "dm_opened") return store.dmOpened(event.dm);
       if (event.kind === "room_joined" || event.kind === "room_updated") {
         return store.roomJoined(event.room);
@@ -115,15 +126,32 @@ export default function ChatApp(props: ChatAppProps) {
       }
       void store.refreshFriends();
     });
+    // A logout in another tab (or an expiry) ended this session: go to the login page, which
+    // says why. A form posted for real (the header's Log out) navigates this tab already.
+    let loggingOut = false;
+    const onSubmit = (event: Event) => loggingOut ||= !event.defaultPrevented;
+    addEventListener("submit", onSubmit);
+    const stopSession = effect(() => {
+      if (client.sessionEnded.value && !loggingOut) location.assign("/login?ended=1");
+    });
+    const stopAway = watchAway((away) => client.setAway(away));
     return () => {
+      stopAway();
+      removeEventListener("submit", onSubmit);
+      stopSession();
       stopEvents();
       stopWatching();
       client.close();
     };
-  }, [client, names, store]);
+  }, [client, names, store, board]);
 
   useEffect(() => {
-    const fromHash = () => store.selectedId.value = roomFromHash(location.hash);
+    const fromHash = () => {
+      const room = roomFromHash(location.hash);
+      store.selectedId.value = room;
+      const seq = messageFromHash(location.hash);
+      if (room !== null && seq !== null) store.messageActions.jumpTo.value = { room, seq };
+    };
     fromHash();
     addEventListener("hashchange", fromHash);
     return () => removeEventListener("hashchange", fromHash);
@@ -152,6 +180,25 @@ export default function ChatApp(props: ChatAppProps) {
   const message = async (friend: PublicProfile) => {
     const dm = await store.messageFriend(friend);
     if (dm) showInLink(dm.id);
+  };
+
+  const openProfile = (id: string, username: string) => {
+    store.profileCard.value = { id, name: username, displayName: username, status: "" };
+  };
+  // The cache has (or looks up once) the profile of a card opened from a name alone.
+  const opened = store.profileCard.value;
+  const card = opened && (names.profileOf(opened.id, opened.name) ?? opened);
+  const friendsChanged = async (work: Promise<unknown>) => {
+    await work;
+    await store.refreshFriends();
+  };
+  const cardActions = {
+    message: async (person: PublicProfile) => {
+      store.profileCard.value = null;
+      await message(person);
+    },
+    addFriend: (person: PublicProfile) => friendsChanged(sendRequest(person.name, "")),
+    block: (person: PublicProfile) => friendsChanged(friendAction("block", person.name)),
   };
 
   const [leaving, setLeaving] = useState<RoomSummary | null>(null);
@@ -216,8 +263,19 @@ export default function ChatApp(props: ChatAppProps) {
           client={client}
           names={names}
           onLeave={(room) => setLeaving(room)}
+          onAuthor={openProfile}
         />
       </div>
+      <NoticeBar board={board} />
+      {card && (
+        <ProfileCard
+          key={card.id}
+          user={card}
+          relation={relationTo(user.id, store.friends.value, card.id)}
+          actions={cardActions}
+          onClose={() => store.profileCard.value = null}
+        />
+      )}
       {leaving && (
         <ConfirmDialog
           title={t("chat.leaveQuestion", { room: leaving.name })}

@@ -49,6 +49,7 @@ export function pageRoutes(
     next: string,
     refusal?: Refusal,
     username?: string,
+    ended = false,
   ) =>
     html(
       <Layout
@@ -62,6 +63,7 @@ export function pageRoutes(
           next={next}
           error={refusal && translator(locale)(refusal.code, refusal.params)}
           username={username}
+          ended={ended}
         />
       </Layout>,
       refusal?.status,
@@ -87,6 +89,7 @@ export function pageRoutes(
         theme={theme}
         stylesUrl={services.assets.url("styles.css")}
         scriptUrl={services.assets.url("islands.js")}
+        preloadUrls={services.assets.preloads()}
         user={user}
       >
         <Island
@@ -112,7 +115,10 @@ export function pageRoutes(
   for (const mode of ["login", "register"] as const) {
     app.get(`/${mode}`, (c) => {
       const next = localPath(c.req.query("next"));
-      return c.var.user ? c.redirect(next) : authPage(c.var.locale, themeOf(c), mode, next);
+      if (c.var.user) return c.redirect(next);
+      // `?ended=1`: a chat tab whose session ended elsewhere sent the user here; say so.
+      const ended = mode === "login" && c.req.query("ended") === "1";
+      return authPage(c.var.locale, themeOf(c), mode, next, undefined, undefined, ended);
     });
     app.post(`/${mode}`, async (c) => {
       const form = await c.req.parseBody();

@@ -23,6 +23,7 @@ const ProfilePatch = v.object({
   displayName: v.optional(v.string()),
   status: v.optional(v.string()),
   locale: v.optional(v.nullable(v.picklist(LOCALES))),
+  hideLastSeen: v.optional(v.boolean()),
 });
 
 /** What the profile routes use: announcing a changed profile needs friends, rooms and the broker. */

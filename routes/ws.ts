@@ -1,38 +1,37 @@
 /**
- * `GET /ws?v=1`: the chat WebSocket. Refused before the upgrade unless the protocol version
- * is known, the Origin is allowed and the session is valid.
+ * `GET /ws?v=2`: the chat WebSocket. Refused before the upgrade unless the Origin is allowed
+ * and the session is valid. A browser cannot read why an upgrade was refused, so a signed-in
+ * client speaking another protocol version is upgraded and told: an `error` frame with code
+ * `version_mismatch`, then a close with code 4426 (`CLOSE_VERSION_MISMATCH`).
  *
  * @module
  */
 import type { Context } from "hono";
 import type { AppEnv } from "../lib/server/app_env.ts";
 import { clientAddress } from "../lib/server/client_address.ts";
-import { isAllowedOrigin } from "../lib/server/origin.ts";
+import { configuredOrigins, isAllowedOrigin } from "../lib/server/origin.ts";
 import { PROTOCOL_VERSION } from "../lib/common/protocol.ts";
 import type { Services } from "../lib/server/services.ts";
-import { upgradeToChat } from "../lib/realtime/ws_handler.ts";
+import { refuseVersion, upgradeToChat } from "../lib/realtime/ws_handler.ts";
 import { refusal } from "../lib/common/refusal.ts";
 import { refusalResponse } from "../lib/server/refusal_response.ts";
 
 /** Handler of the WebSocket endpoint. */
 export function wsHandler(
-  services: Pick<Services, "config" | "connectionLimiter" | "connection">,
+  services: Pick<Services, "config" | "connectionLimiter" | "connection" | "sendBudget">,
 ): (c: Context<AppEnv>) => Response {
+  // With PUBLIC_URL set, the Origin is checked against it, never against the Host header.
+  const origins = configuredOrigins(services.config);
   return function ws(c: Context<AppEnv>): Response {
     if (c.req.header("upgrade")?.toLowerCase() !== "websocket") {
       return refusalResponse(c, refusal(426, "refusal.expectedWebSocket"));
     }
-    if (c.req.query("v") !== String(PROTOCOL_VERSION)) {
-      return refusalResponse(
-        c,
-        refusal(400, "refusal.protocolVersion", { version: PROTOCOL_VERSION }),
-      );
-    }
-    if (!isAllowedOrigin(c.req.header("origin"), c.req.url, services.config.allowedOrigins)) {
+    if (!isAllowedOrigin(c.req.header("origin"), c.req.url, origins)) {
       return refusalResponse(c, refusal(403, "refusal.originNotAllowed"));
     }
     const { user, session } = c.var;
     if (!user || !session) return refusalResponse(c, refusal(401, "refusal.notSignedIn"));
+    if (c.req.query("v") !== String(PROTOCOL_VERSION)) return refuseVersion(c.req.raw);
     const release = services.connectionLimiter.acquire(user.id, clientAddress(c));
     if (!release) return refusalResponse(c, refusal(429, "refusal.tooManyConnections"));
     return upgradeToChat(
@@ -42,6 +41,7 @@ export function wsHandler(
       services.connection,
       services.config.limits,
       release,
+      services.sendBudget,
     );
   };
 }

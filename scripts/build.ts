@@ -1,7 +1,9 @@
 /**
- * `deno task build`: bundles the islands (`client.ts`) with `deno bundle` and copies
- * `static/styles.css`, writing content-hashed files, their source map and gzip twins to
- * `_build/static/`, and `_build/manifest.json` mapping logical names to hashed ones.
+ * `deno task build`: bundles the islands (`client.ts`) with `deno bundle --code-splitting` and
+ * copies `static/styles.css`, writing content-hashed files, their source maps and gzip twins to
+ * `_build/static/`, `_build/manifest.json` mapping logical names to hashed ones, and
+ * `_build/build.json` (the {@linkcode BuildResult}, read by the tests). Prints the
+ * first-load JS (entry + static chunks) apart from the lazy chunks, against a 30 KB gzip budget.
  *
  * @module
  */
@@ -12,6 +14,13 @@ export interface BuildResult {
   manifest: Record<string, string>;
   /** Bytes of each hashed file, raw and gzipped. */
   sizes: Record<string, { raw: number; gzip: number }>;
+  /**
+   * The JavaScript the chat page loads before it can run: the islands entry and every chunk it
+   * imports statically, transitively. Everything else is a lazy chunk, fetched by `import()`.
+   */
+  firstLoad: { files: string[]; gzip: number };
+  /** Chunks loaded only through `import()` (not part of first load). */
+  lazy: string[];
 }
 
 /** Options of {@linkcode build}. */
@@ -22,65 +31,91 @@ export interface BuildOptions {
   quiet?: boolean;
 }
 
-/** Gzipped islands bundle budget, in bytes; the report flags a bundle over it. */
-const JS_GZIP_BUDGET = 30 * 1024;
+/** Gzipped first-load JS budget (entry + static chunks), in bytes; the report flags more. */
+export const JS_GZIP_BUDGET = 30 * 1024;
 
 /**
  * Builds the browser assets. Deletes `_build/static/` first, so only the current files remain
  * (the server serves exactly what is listed there). The manifest is written last, so a server
  * reading it never sees names of files not written yet.
  *
+ * The islands are bundled with code splitting: a module reached only through `import()` becomes
+ * a chunk of its own, fetched when first needed. esbuild names chunks by their content hash
+ * (`chunk-ABCD1234.js`, `RoomSettings-ABCD1234.js`), so they keep their names; the entry is
+ * renamed `islands.<hash>.js`.
+ *
  * @example
  * ```ts
- * const { manifest } = await build();
+ * const { manifest, firstLoad } = await build();
  * manifest["islands.js"]; // "islands.1a2b3c4d.js"
+ * firstLoad.gzip; // bytes of the entry and its static chunks, gzipped
  * ```
  *
  * @param options Where the project is, and whether to print sizes.
- * @returns The manifest and the size of every file.
+ * @returns The manifest, the size of every file, and what is first-load or lazy.
  * @throws {Error} When `deno bundle` fails; the message carries its output.
  */
 export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   const root = options.root ?? new URL("../", import.meta.url);
   const outDir = new URL("_build/static/", root);
-  const bundle = await bundleIslands(root);
-  await Deno.remove(outDir, { recursive: true }).catch((error) => {
-    if (!(error instanceof Deno.errors.NotFound)) throw error;
-  });
-  await Deno.mkdir(outDir, { recursive: true });
+  const tmp = await Deno.makeTempDir({ prefix: "chat-build-" });
+  try {
+    const chunks = await bundleIslands(root, tmp);
+    await Deno.remove(outDir, { recursive: true }).catch((error) => {
+      if (!(error instanceof Deno.errors.NotFound)) throw error;
+    });
+    await Deno.mkdir(outDir, { recursive: true });
 
-  const manifest: Record<string, string> = {};
-  const sizes: BuildResult["sizes"] = {};
-  const write = async (
-    name: string,
-    ext: string,
-    content: Uint8Array<ArrayBuffer>,
-    suffix = "",
-  ) => {
-    const file = `${name}.${await hash8(content)}.${ext}`;
-    const bytes = concat(content, new TextEncoder().encode(suffix.replaceAll("$FILE", file)));
-    const gzipped = await gzip(bytes);
-    await Deno.writeFile(new URL(file, outDir), bytes);
-    await Deno.writeFile(new URL(`${file}.gz`, outDir), gzipped);
-    manifest[`${name}.${ext}`] = file;
-    sizes[file] = { raw: bytes.length, gzip: gzipped.length };
-    return file;
-  };
+    const manifest: Record<string, string> = {};
+    const sizes: BuildResult["sizes"] = {};
+    const writeFile = async (file: string, bytes: Uint8Array<ArrayBuffer>) => {
+      const gzipped = await gzip(bytes);
+      await Deno.writeFile(new URL(file, outDir), bytes);
+      await Deno.writeFile(new URL(`${file}.gz`, outDir), gzipped);
+      sizes[file] = { raw: bytes.length, gzip: gzipped.length };
+    };
 
-  const js = await write("islands", "js", bundle.js, "\n//# sourceMappingURL=$FILE.map\n");
-  await Deno.writeTextFile(
-    new URL(`${js}.map`, outDir),
-    JSON.stringify({ ...bundle.map, file: js }),
-  );
-  await write("styles", "css", await Deno.readFile(new URL("static/styles.css", root)));
+    const entry = chunks.get(ENTRY_OUT)!;
+    const entryFile = `islands.${await hash8(entry.js)}.js`;
+    const nameOf = (out: string) => out === ENTRY_OUT ? entryFile : out;
+    for (const [out, chunk] of chunks) {
+      const file = nameOf(out);
+      const suffix = new TextEncoder().encode(`\n//# sourceMappingURL=${file}.map\n`);
+      await writeFile(file, concat(chunk.js, suffix));
+      await Deno.writeTextFile(
+        new URL(`${file}.map`, outDir),
+        JSON.stringify({ ...chunk.map, file }),
+      );
+    }
+    manifest["islands.js"] = entryFile;
 
-  const manifestFile = new URL("_build/manifest.json", root);
-  const temporary = new URL("_build/manifest.json.tmp", root);
-  await Deno.writeTextFile(temporary, JSON.stringify(manifest, null, 2) + "\n");
-  await Deno.rename(temporary, manifestFile);
+    const css = await Deno.readFile(new URL("static/styles.css", root));
+    const cssFile = `styles.${await hash8(css)}.css`;
+    await writeFile(cssFile, css);
+    manifest["styles.css"] = cssFile;
 
-  if (!options.quiet) report(sizes);
-  return { manifest, sizes };
+    const firstOut = staticClosure(chunks, ENTRY_OUT);
+    const firstLoad = {
+      files: firstOut.map(nameOf),
+      gzip: firstOut.reduce((sum, out) => sum + sizes[nameOf(out)]!.gzip, 0),
+    };
+    const lazy = [...chunks.keys()].filter((out) => !firstOut.includes(out)).map(nameOf);
+
+    const result = { manifest, sizes, firstLoad, lazy };
+    await Deno.writeTextFile(
+      new URL("_build/build.json", root),
+      JSON.stringify(result, null, 2) + "\n",
+    );
+    const manifestFile = new URL("_build/manifest.json", root);
+    const temporary = new URL("_build/manifest.json.tmp", root);
+    await Deno.writeTextFile(temporary, JSON.stringify(manifest, null, 2) + "\n");
+    await Deno.rename(temporary, manifestFile);
+
+    if (!options.quiet) report(result);
+    return result;
+  } finally {
+    await Deno.remove(tmp, { recursive: true });
+  }
 }
 
 interface SourceMap {
@@ -88,35 +123,71 @@ interface SourceMap {
   [key: string]: unknown;
 }
 
-async function bundleIslands(root: URL): Promise<{ js: Uint8Array<ArrayBuffer>; map: SourceMap }> {
-  const tmp = await Deno.makeTempDir({ prefix: "chat-build-" });
-  try {
-    const out = `${tmp}/islands.js`;
-    const { success, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
-      args: [
-        "bundle",
-        "--platform=browser",
-        "--minify",
-        "--sourcemap=external",
-        "-o",
-        out,
-        "client.ts",
-      ],
-      cwd: root,
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    if (!success) {
-      const output = new TextDecoder().decode(concat(stdout, stderr));
-      throw new Error(`deno bundle failed:\n${output}`);
-    }
+interface Chunk {
+  js: Uint8Array<ArrayBuffer>;
+  map: SourceMap;
+  /** Chunks this one imports statically (`import … from "./x.js"`), by output name. */
+  imports: string[];
+}
+
+/** What `deno bundle` names the entry `client.ts` in its output folder. */
+const ENTRY_OUT = "client.js";
+
+async function bundleIslands(root: URL, tmp: string): Promise<Map<string, Chunk>> {
+  const { success, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
+    args: [
+      "bundle",
+      "--platform=browser",
+      "--minify",
+      "--sourcemap=external",
+      "--code-splitting",
+      "--outdir",
+      tmp,
+      "client.ts",
+    ],
+    cwd: root,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  if (!success) {
+    const output = new TextDecoder().decode(concat(stdout, stderr));
+    throw new Error(`deno bundle failed:\n${output}`);
+  }
+  const chunks = new Map<string, Chunk>();
+  for await (const entry of Deno.readDir(tmp)) {
+    if (!entry.name.endsWith(".js")) continue;
+    const out = `${tmp}/${entry.name}`;
+    const js = await Deno.readFile(out);
     const map: SourceMap = JSON.parse(await Deno.readTextFile(`${out}.map`));
     const bundleUrl = new URL(`file://${out}`);
     map.sources = map.sources.map((source) => displayPath(new URL(source, bundleUrl), root));
-    return { js: await Deno.readFile(out), map };
-  } finally {
-    await Deno.remove(tmp, { recursive: true });
+    chunks.set(entry.name, { js, map, imports: staticImports(new TextDecoder().decode(js)) });
   }
+  if (!chunks.has(ENTRY_OUT)) throw new Error(`deno bundle wrote no ${ENTRY_OUT}`);
+  return chunks;
+}
+
+/**
+ * The sibling chunks a minified ES module imports statically: `import{a as b}from"./x.js"`,
+ * `export{…}from"./x.js"` and `import"./x.js"`, but not `import("./x.js")`.
+ */
+function staticImports(js: string): string[] {
+  const found = new Set<string>();
+  for (const match of js.matchAll(/(?:\bfrom|\bimport)\s*"\.\/([^"]+\.js)"/g)) {
+    found.add(match[1]!);
+  }
+  return [...found];
+}
+
+/** `start` and every chunk it reaches through static imports, `start` first. */
+function staticClosure(chunks: Map<string, Chunk>, start: string): string[] {
+  const seen = [start];
+  for (let i = 0; i < seen.length; i++) {
+    for (const next of chunks.get(seen[i]!)?.imports ?? []) {
+      if (!seen.includes(next)) seen.push(next);
+    }
+  }
+  return seen;
 }
 
 /** Names a source for the browser's devtools without revealing paths on the build machine. */
@@ -144,14 +215,17 @@ function concat(a: Uint8Array, b: Uint8Array): Uint8Array<ArrayBuffer> {
   return all;
 }
 
-function report(sizes: BuildResult["sizes"]): void {
+function report({ sizes, firstLoad, lazy }: BuildResult): void {
   const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
   for (const [file, { raw, gzip }] of Object.entries(sizes)) {
-    const over = file.endsWith(".js") && gzip > JS_GZIP_BUDGET
-      ? `  OVER the ${kb(JS_GZIP_BUDGET)} gzip budget`
-      : "";
-    console.log(`_build/static/${file}  ${kb(raw)} raw, ${kb(gzip)} gzip${over}`);
+    const kind = firstLoad.files.includes(file) ? "first-load" : lazy.includes(file) ? "lazy" : "";
+    console.log(`_build/static/${file}  ${kb(raw)} raw, ${kb(gzip)} gzip  ${kind}`.trimEnd());
   }
+  const over = firstLoad.gzip > JS_GZIP_BUDGET ? `  OVER the ${kb(JS_GZIP_BUDGET)} budget` : "";
+  console.log(
+    `first-load JS: ${kb(firstLoad.gzip)} gzip in ${firstLoad.files.length} file(s)${over}; ` +
+      `${lazy.length} lazy chunk(s)`,
+  );
 }
 
 if (import.meta.main) await build();

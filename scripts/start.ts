@@ -16,6 +16,8 @@ const child = new Deno.Command(Deno.execPath(), {
     "--allow-env",
     "--allow-read",
     "--allow-write",
+    // For the default UNSENT_BYTES_BUDGET, derived from the memory available at start.
+    "--allow-sys=systemMemoryInfo",
     "--port",
     port,
     ...(dev ? ["--watch"] : ["--parallel"]),

@@ -5,6 +5,7 @@
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
 import { assertAccessible } from "./helpers/axe.ts";
+import { registerUser } from "./helpers/chat_client.ts";
 import {
   createRoomThroughForm,
   eventually,
@@ -49,8 +50,42 @@ for (const locale of LOCALES) {
 
         await createRoomThroughForm(page, "lobby", "a topic");
         await sendThroughComposer(page, "hello there");
+        await sendThroughComposer(page, "**formatted** `code` https://deno.com\n> quote\n\n- item");
         await check("the chat page with a room open");
         await screenshot(page, `a11y-chat-${name}`);
+
+        await page.getByTestId("emoji-open").click();
+        await page.getByTestId("emoji-picker").locator("[data-emoji]").first().waitFor();
+        await check("the emoji picker");
+        await screenshot(page, `a11y-emoji-${name}`);
+        await escape(page);
+        await page.getByTestId("composer").pressSequentially(":smi");
+        await page.getByTestId("suggestions").waitFor();
+        await check("the composer's suggestions");
+        await page.getByTestId("composer").fill("");
+        // The message actions: the menu, a reaction, a reply quote, the editor, the versions
+        // of an edited message and the delete confirmation.
+        const hello = page.locator('[data-testid=message][data-seq="1"]');
+        await hello.hover();
+        await hello.getByTestId("quick-react").first().click();
+        await hello.getByTestId("reaction").waitFor();
+        await hello.hover();
+        await hello.getByTestId("menu-reply").click();
+        await check("the message menu, a reaction and the reply banner");
+        await sendThroughComposer(page, "a reply");
+        await page.getByTestId("reply-quote").waitFor();
+        await page.getByTestId("composer").press("ArrowUp");
+        await check("the inline message editor");
+        await page.getByTestId("message-editor").fill("a reply, edited");
+        await page.getByTestId("message-editor").press("Enter");
+        await page.getByTestId("edited").click();
+        await page.getByTestId("version").first().waitFor();
+        await check("the earlier versions dialog");
+        await escape(page);
+        await hello.hover();
+        await hello.getByTestId("menu-delete").click();
+        await check("the message delete confirmation");
+        await escape(page);
 
         // Read state: a reader's "Seen by 1" and its list, someone typing, an unread badge and
         // the "new messages" divider.
@@ -79,14 +114,25 @@ for (const locale of LOCALES) {
         await check("the New room dialog");
         await escape(page);
 
-        await page.getByTestId("room-settings-toggle").click();
+        await page.getByTestId("members-toggle").click();
+        await page.getByTestId("members-panel").getByTestId("member-row").waitFor();
+        await check("the members panel");
+        await screenshot(page, `a11y-members-${name}`);
+        await page.getByTestId("open-invite").click();
         await page.getByTestId("create-link").click();
         await page.getByTestId("invite-link").waitFor();
         await page.getByTestId("copy-link").click();
         await page.locator("[data-testid=copy-link][data-state=copied]").waitFor();
-        await check("the room settings dialog with an invite link");
-        await screenshot(page, `a11y-settings-${name}`);
+        await check("the invite dialog with an invite link");
+        await screenshot(page, `a11y-invite-${name}`);
         const link = await page.getByTestId("invite-link").inputValue();
+        await escape(page);
+        await page.getByTestId("members-close").click();
+
+        await page.getByTestId("room-settings-toggle").click();
+        await page.getByTestId("settings-name").waitFor();
+        await check("the room settings dialog");
+        await screenshot(page, `a11y-settings-${name}`);
         await page.getByTestId("delete-room").click();
         await check("the delete confirmation");
         await escape(page);
@@ -94,6 +140,22 @@ for (const locale of LOCALES) {
 
         await page.getByTestId("edit-profile").click();
         await check("the profile dialog");
+        await escape(page);
+
+        const stranger = await registerUser(chat.url, "a11ystranger");
+        await page.getByTestId("friend-search").fill("a11ystr");
+        await page.getByTestId("friend-search-submit").click();
+        await page.locator(`[data-testid=directory-result][data-username=${stranger.name}]`)
+          .waitFor();
+        await check("the people found by a search");
+        await page.locator(`[data-testid=directory-result][data-username=${stranger.name}]`)
+          .click();
+        await page.getByTestId("card-add-friend").waitFor();
+        await check("a stranger's profile card");
+        await screenshot(page, `a11y-profile-card-${name}`);
+        await escape(page);
+        await page.getByTestId("author-button").first().click();
+        await check("the own profile card, opened from an author's name");
         await escape(page);
 
         await page.getByTestId("leave-room").click();
@@ -105,8 +167,25 @@ for (const locale of LOCALES) {
         await page.setViewportSize({ width: 360, height: 740 });
         await check("the chat on a phone");
         await screenshot(page, `a11y-phone-${name}`);
+        await page.getByTestId("author-button").first().click();
+        await check("a profile card on a phone");
+        await screenshot(page, `a11y-phone-card-${name}`);
+        await escape(page);
         await page.getByTestId("room-settings-toggle").click();
         await check("the room settings dialog on a phone");
+        await escape(page);
+        await page.getByTestId("members-toggle").click();
+        await page.getByTestId("open-invite").waitFor();
+        await check("the members panel on a phone");
+        await screenshot(page, `a11y-phone-members-${name}`);
+        await page.getByTestId("open-invite").click();
+        await check("the invite dialog on a phone");
+        await escape(page);
+        await page.getByTestId("members-close").click();
+        await page.getByTestId("emoji-open").click();
+        await page.getByTestId("emoji-picker").locator("[data-emoji]").first().waitFor();
+        await check("the emoji picker on a phone");
+        await screenshot(page, `a11y-phone-emoji-${name}`);
         await escape(page);
         await page.locator(".menu-toggle").click();
         await check("the conversation list on a phone");
@@ -117,6 +196,10 @@ for (const locale of LOCALES) {
 
         await page.goto(link);
         await check("the join page");
+        await page.context().clearCookies();
+        await page.goto(`${chat.url}/login?ended=1`);
+        await page.getByTestId("session-ended").waitFor();
+        await check("the login page after the session ended elsewhere");
       }));
   }
 }

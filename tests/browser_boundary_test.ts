@@ -20,6 +20,9 @@ const BROWSER_PACKAGES = new Set([
   "@preact/signals-core",
   "valibot",
   "lucide",
+  // Lazy chunks: the Markdown parser and the emoji data.
+  "marked",
+  "emojibase-data",
 ]);
 
 interface GraphModule {

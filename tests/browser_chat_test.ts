@@ -183,6 +183,12 @@ Deno.test("a user who was offline sees what was said meanwhile without reloading
     // An open WebSocket survives Chromium's offline mode (its frames are held back), so the
     // client only learns of the outage from the missing heartbeats.
     await waitForConnection(bob.page, "offline", "reconnecting");
+    // The banner says which: offline (the browser says so) or trying to reconnect.
+    await eventually(async () => {
+      const status = await bob.page.getByTestId("connection-status").getAttribute("data-status");
+      const banner = await bob.page.getByTestId("offline-banner").textContent();
+      assert.match(banner ?? "", status === "offline" ? /^You are offline/ : /^Reconnecting…/);
+    });
     await screenshot(bob.page, "offline");
     const meanwhile = ["one while you were out", "two while you were out", "three, still out"];
     for (const text of meanwhile) await sendThroughComposer(alice.page, text);

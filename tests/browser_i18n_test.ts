@@ -105,7 +105,7 @@ Deno.test("the server's refusals reach a Chinese reader in Chinese, on a form pa
     await waitForConnection(page, "online");
     await page.getByTestId("friend-search").fill("nobody_here");
     await page.getByTestId("friend-search-submit").click();
-    await page.locator(".error[role=alert]").getByText(zhCN["refusal.noSuchUser"], { exact: true })
+    await page.locator(".error[role=alert]").getByText(zhCN["directory.none"], { exact: true })
       .waitFor();
   }));
 

@@ -1,7 +1,8 @@
 /**
  * Browser test of private rooms and moderation: an owner creates a private room and an invite
- * link, another user joins through the link page, is muted (their send shows the muted
- * error), then kicked (the room leaves their screen and they can no longer read it).
+ * link, another user joins through the link page, is muted (a notice names who did it and
+ * the composer says so before they try to send), then kicked (a notice names the room, which
+ * leaves their screen, and they can no longer read it).
  *
  * @module
  */
@@ -11,7 +12,6 @@ import {
   eventually,
   registerThroughForm,
   screenshot,
-  sendThroughComposer,
   TEST_PASSWORD,
   type UserPage,
   waitForConnection,
@@ -32,7 +32,8 @@ Deno.test("an owner invites by link, mutes and then kicks a member, all through 
     await owner.page.getByTestId("create-room").click();
     const title = (page: UserPage) => page.page.getByTestId("room-title");
     await title(owner).getByText("# hideout", { exact: true }).waitFor();
-    await owner.page.getByTestId("room-settings-toggle").click();
+    await owner.page.getByTestId("members-toggle").click();
+    await owner.page.getByTestId("open-invite").click();
     await owner.page.getByTestId("link-uses").fill("1");
     await owner.page.getByTestId("create-link").click();
     const url = await owner.page.getByTestId("invite-link").inputValue();
@@ -46,18 +47,28 @@ Deno.test("an owner invites by link, mutes and then kicks a member, all through 
     await guest.page.getByTestId("system-message").getByText(/guest\S* joined with an invite link/)
       .waitFor();
 
+    // The members panel, open behind the invite dialog, lists the guest as they join.
     const guestRow = owner.page.locator("[data-testid=member-row][data-user=guest]");
-    await owner.page.getByTestId("settings-close").click();
-    await owner.page.getByTestId("room-settings-toggle").click();
+    await owner.page.getByTestId("invite-close").click();
+    await guestRow.getByTestId("member-actions").click();
     await guestRow.getByTestId("member-mute").click();
     await guestRow.getByText("member · muted", { exact: true }).waitFor();
 
-    await sendThroughComposer(guest.page, "can I still talk?");
-    await guest.page.locator(".message-meta .error").getByText(/muted in this room/).waitFor();
+    // Told before trying to send: a notice naming who muted them, and a composer saying so.
+    await guest.page.getByTestId("notice").getByText("owner muted you in #hideout", {
+      exact: false,
+    })
+      .waitFor();
+    await guest.page.getByTestId("composer-muted")
+      .getByText("owner muted you in this room: you can read it, but not post.", { exact: true })
+      .waitFor();
+    assert.equal(await guest.page.getByTestId("composer").count(), 0, "no box to type into");
+    await screenshot(guest.page, "muted-notice");
 
     await guestRow.getByTestId("member-kick").click();
     await owner.page.getByTestId("system-message").getByText(/guest\S* was kicked by owner/)
       .waitFor();
+    await guest.page.getByTestId("notice").getByText("owner removed you from #hideout.").waitFor();
     await eventually(async () => {
       assert.equal(await title(guest).getByText("# hideout", { exact: true }).count(), 0);
     });

@@ -101,6 +101,12 @@ for (const locale of ["en-US", "zh-CN"] as const) {
         await page.keyboard.press("Escape");
         await page.locator("dialog[open]").waitFor({ state: "detached" });
         assert.equal(await focused(settings), true, "focus returned to the settings button");
+        const members = page.getByTestId("members-toggle");
+        await members.click();
+        await page.getByTestId("members-panel").getByTestId("member-row").waitFor();
+        await page.keyboard.press("Escape");
+        await page.getByTestId("members-panel").waitFor({ state: "detached" });
+        assert.equal(await focused(members), true, "focus returned to the members button");
 
         const composer = page.getByTestId("composer");
         await composer.focus();

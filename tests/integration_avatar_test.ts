@@ -164,3 +164,28 @@ Deno.test("a new avatar gets a new URL and reaches a user sharing a room live; d
     }
   });
 });
+
+Deno.test("a blocked user gets the same 404 for the blocker's avatar, by its old URL, as for an unknown user's", async () => {
+  await withTestServer(async (server) => {
+    const alice = await registerUser(server.url, "alice");
+    const bob = await registerUser(server.url, "bob");
+    const url = (await upload(server, alice, "/api/me/avatar", PNG)).body!.profile!.avatarUrl!;
+    assert.equal((await fetchAs(server, bob, url)).response.status, 200, "before the block");
+    const blocked = await api(server.url, alice, "POST", "/api/friends/blocks", {
+      username: bob.name,
+    });
+    assert.equal(blocked.status, 204);
+
+    const afterBlock = await fetchAs(server, bob, url);
+    const version = url.split("/").pop()!;
+    const unknown = await fetchAs(server, bob, `/api/avatars/users/nobody-here/${version}`);
+    assert.equal(afterBlock.response.status, 404);
+    assert.equal(unknown.response.status, 404);
+    assert.deepEqual(afterBlock.bytes, unknown.bytes, "the two answers are the same bytes");
+    assert.equal(
+      (await fetchAs(server, alice, url)).response.status,
+      200,
+      "the owner still sees it",
+    );
+  });
+});

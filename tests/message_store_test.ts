@@ -1,6 +1,9 @@
+import assert from "node:assert/strict";
+import type { ChatMessage } from "../lib/common/protocol.ts";
 import { systemClock } from "../lib/common/clock.ts";
 import { KvMessageStore } from "../lib/messages/message_store_kv.ts";
 import { messageStoreConformance } from "./message_store_conformance.ts";
+import { messageActionsConformance } from "./message_actions_conformance.ts";
 
 messageStoreConformance("KvMessageStore on :memory: KV", async () => {
   const kv = await Deno.openKv(":memory:");
@@ -47,3 +50,29 @@ async function tempKvPath(): Promise<{ path: string; remove: () => Promise<void>
     remove: () => Deno.remove(dir, { recursive: true }),
   };
 }
+
+messageActionsConformance("KvMessageStore on :memory: KV", async () => {
+  const kv = await Deno.openKv(":memory:");
+  return {
+    store: new KvMessageStore(kv, systemClock),
+    close: () => Promise.resolve(kv.close()),
+  };
+});
+
+Deno.test("KvMessageStore hands each deleted message, as it was, to its releaseDeleted hook once", async () => {
+  const kv = await Deno.openKv(":memory:");
+  const released: ChatMessage[] = [];
+  const store = new KvMessageStore(kv, systemClock, {
+    releaseDeleted: (messages) => released.push(...messages),
+  });
+  try {
+    const base = { room: "r", from: "u1", author: "ada" };
+    await store.append([{ ...base, clientId: "send-001", text: "with a file" }]);
+    const remove = { ...base, clientId: "del-0001", text: "", kind: "delete" as const, target: 1 };
+    await store.append([remove]);
+    await store.append([remove]);
+    assert.deepEqual(released.map((message) => [message.seq, message.text]), [[1, "with a file"]]);
+  } finally {
+    kv.close();
+  }
+});

@@ -15,6 +15,7 @@ import {
   type ChatMessage,
   HISTORY_PAGE_MAX,
   MAX_FRAME_BYTES,
+  MAX_FRAME_DEPTH,
   MAX_TEXT_CHARS,
   RESUME_MAX,
   type ServerFrame,
@@ -163,7 +164,7 @@ const op: fc.Arbitrary<Op> = fc.oneof(
     weight: 1,
     arbitrary: fc.record({
       t: fc.constant("deep" as const),
-      depth: fc.integer({ min: 100, max: 15_000 }),
+      depth: fc.oneof(fc.integer({ min: 1, max: 12 }), fc.integer({ min: 100, max: 15_000 })),
       inRoom: fc.boolean(),
     }),
   },
@@ -190,6 +191,10 @@ const KNOWN_TYPES = new Set([
   "ping",
   "pong",
   "typing",
+  "edit",
+  "delete",
+  "react",
+  "versions",
 ]);
 
 /** What the server must answer to one frame. */
@@ -284,6 +289,10 @@ function build(world: World, user: number, op: Op): { raw: string | Uint8Array; 
         ? `{"__proto__":{"from":"${world.users[0]!.id}","room":"${world.rooms.carols}"},` +
           JSON.stringify(frame).slice(1)
         : JSON.stringify(frame);
+      // A __proto__ key is refused before anything else is looked at.
+      if (op.extra === "proto") {
+        return { raw, expect: { kind: "refError", ref, code: "bad_frame" } };
+      }
       return member(op.room)
         ? {
           raw,
@@ -318,22 +327,25 @@ function build(world: World, user: number, op: Op): { raw: string | Uint8Array; 
         expect: { kind: "refError", ref, code: "unknown_type" },
       };
     case "protoType":
-      // An own key named __proto__ is not the frame's type.
+      // An own key named __proto__ is refused, and never read as the frame's type.
       return {
         raw: `{"__proto__":{"type":"ping"},"ref":"${ref}"}`,
-        expect: { kind: "refError", ref, code: "unknown_type" },
+        expect: { kind: "refError", ref, code: "bad_frame" },
       };
     case "protoPing":
       return {
         raw: `{"type":"ping","ref":"${ref}","__proto__":{"polluted":"yes"},` +
           `"constructor":{"prototype":{"polluted":"yes"}}}`,
-        expect: { kind: "reply", ref, type: "pong" },
+        expect: { kind: "refError", ref, code: "bad_frame" },
       };
     case "deep": {
       const nested = "[".repeat(op.depth) + "]".repeat(op.depth);
-      return op.inRoom
+      // The frame is level 1: a field holds MAX_FRAME_DEPTH - 1 levels at most, known or not.
+      const shallow = op.depth < MAX_FRAME_DEPTH;
+      return op.inRoom || !shallow
         ? {
-          raw: `{"type":"history","ref":"${ref}","room":${nested}}`,
+          raw: `{"type":${op.inRoom ? '"history"' : '"ping"'},"ref":"${ref}",` +
+            `"${op.inRoom ? "room" : "junk"}":${nested}}`,
           expect: { kind: "refError", ref, code: "bad_frame" },
         }
         : {

@@ -60,7 +60,7 @@ export function connect(kind, options) {
 
 /** @param {boolean} chat @param {ClientOptions} options @returns {Promise<BenchClient>} */
 function connectWebSocket(chat, options) {
-  const target = options.url.replace(/^http/, "ws") + (chat ? "/ws?v=1" : "/");
+  const target = options.url.replace(/^http/, "ws") + (chat ? "/ws?v=2" : "/");
   const headers = chat ? { Cookie: options.cookie ?? "", Origin: options.url } : {};
   /** @type {Map<string, () => void>} */
   const joining = new Map();

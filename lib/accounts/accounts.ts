@@ -12,6 +12,7 @@ import { MAX_PASSWORD_BYTES, USERNAME_PATTERN } from "../common/account_rules.ts
 import { passwordProblem, usernameProblem } from "./credential_problems.ts";
 import { type Outcome, type Refusal, refusal } from "../common/refusal.ts";
 import { commitAtomic } from "../kv/kv_commit.ts";
+import { reindexUser } from "../social/user_directory.ts";
 
 /** A stored account. */
 export interface UserRecord extends PublicUser {
@@ -46,12 +47,13 @@ export class Accounts {
       password: await hashPassword(password),
       createdAt: this.#clock.now(),
     };
-    const result = await commitAtomic(
-      this.#kv.atomic()
-        .check({ key: nameKey, versionstamp: null })
-        .set(nameKey, user.id)
-        .set(keys.user(user.id), user),
-    );
+    const atomic = this.#kv.atomic()
+      .check({ key: nameKey, versionstamp: null })
+      .set(nameKey, user.id)
+      .set(keys.user(user.id), user);
+    // Findable in the people directory from the same commit on.
+    const names = { username: name, displayName: name };
+    const result = await commitAtomic(reindexUser(atomic, user.id, null, names));
     if (!result.ok) return taken();
     return { ok: true, user: { id: user.id, name: user.name } };
   }

@@ -10,18 +10,27 @@ import {
   MAX_USERNAME_CHARS,
   MIN_PASSWORD_CHARS,
   MIN_USERNAME_CHARS,
+  RESERVED_USERNAMES,
   USERNAME_PATTERN,
 } from "../common/account_rules.ts";
 import { countChars } from "../common/protocol.ts";
 import { type Refusal, refusal } from "../common/refusal.ts";
 
-/** The refusal of a name that breaks {@linkcode USERNAME_PATTERN}; undefined for a good one. */
+/**
+ * The refusal of a name that breaks {@linkcode USERNAME_PATTERN} or is one of
+ * {@linkcode RESERVED_USERNAMES}; undefined for a good one.
+ */
 export function usernameProblem(name: string): Refusal | undefined {
-  if (USERNAME_PATTERN.test(name)) return undefined;
-  return refusal(400, "refusal.usernameRule", {
-    min: MIN_USERNAME_CHARS,
-    max: MAX_USERNAME_CHARS,
-  });
+  if (!USERNAME_PATTERN.test(name)) {
+    return refusal(400, "refusal.usernameRule", {
+      min: MIN_USERNAME_CHARS,
+      max: MAX_USERNAME_CHARS,
+    });
+  }
+  if (RESERVED_USERNAMES.includes(name.toLowerCase())) {
+    return refusal(400, "refusal.usernameReserved");
+  }
+  return undefined;
 }
 
 /** Checks a password against the length rules; returns the refusal, or undefined. */

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { hasDirectionControl, isInvisible } from "../common/text_hygiene.ts";
 import type { Accounts } from "./accounts.ts";
 import {
   avatarPath,
@@ -15,6 +16,7 @@ import type { AvatarUpload, StoredAvatar } from "./avatar_image.ts";
 import { newId } from "../common/ids.ts";
 import { keys } from "../kv/kv_keys.ts";
 import { commit, transact } from "../kv/kv_transaction.ts";
+import { reindexUser } from "../social/user_directory.ts";
 import { countChars } from "../common/protocol.ts";
 import { type Outcome, refusal } from "../common/refusal.ts";
 import { isLocale, type Locale } from "../common/i18n/locale.ts";
@@ -27,6 +29,8 @@ export interface ProfileRecord {
   avatar?: string;
   /** The UI language the user chose; absent: the browser's (`Accept-Language`). Private. */
   locale?: Locale;
+  /** Friends and co-members see no "last seen" time. Private. */
+  hideLastSeen?: true;
 }
 
 /** Fields of `PATCH /api/me/profile`; omitted ones keep their value. */
@@ -35,6 +39,8 @@ export interface ProfileUpdate {
   status?: string;
   /** The UI language; null goes back to the browser's. */
   locale?: Locale | null;
+  /** Hides (true) or shows "last seen" to friends and co-members. */
+  hideLastSeen?: boolean;
 }
 
 /** Outcome of {@linkcode Profiles.update}. */
@@ -72,6 +78,24 @@ export class Profiles {
     return stored.value?.locale ?? null;
   }
 
+  /** Those of `userIds` who hid their "last seen" (read in batches of ten). */
+  async lastSeenHidden(userIds: readonly string[]): Promise<Set<string>> {
+    const hidden = new Set<string>();
+    for (let i = 0; i < userIds.length; i += 10) {
+      const batch = userIds.slice(i, i + 10);
+      const records = await this.#kv.getMany<ProfileRecord[]>(batch.map((id) => keys.profile(id)));
+      records.forEach((record, j) => {
+        if (record.value?.hideLastSeen) hidden.add(batch[j]!);
+      });
+    }
+    return hidden;
+  }
+
+  /** Whether the user hid their "last seen" (their own settings read it). */
+  async hidesLastSeen(userId: string): Promise<boolean> {
+    return (await this.lastSeenHidden([userId])).size > 0;
+  }
+
   /** Profiles of several users, in order, skipping ids without an account. */
   async getMany(userIds: readonly string[]): Promise<PublicProfile[]> {
     const found = await Promise.all(userIds.map((id) => this.get(id)));
@@ -80,7 +104,8 @@ export class Profiles {
 
   /**
    * Changes a user's display name and/or status. Both are trimmed; the display name must be
-   * 1–40 code points and the status at most 80, neither with control characters. `locale`
+   * 1–40 code points and the status at most 80, neither with control characters; the display
+   * name also without direction overrides, and not made only of invisible characters. `locale`
    * must be one of `LOCALES`, or null to follow the browser again.
    */
   async update(userId: string, update: ProfileUpdate): Promise<UpdateProfileResult> {
@@ -94,6 +119,9 @@ export class Profiles {
     ) {
       return refusal(400, "refusal.displayNameRule", { max: MAX_DISPLAY_NAME_CHARS });
     }
+    if (hasDirectionControl(displayName) || isInvisible(displayName)) {
+      return refusal(400, "refusal.displayNameHidden");
+    }
     if (countChars(status) > MAX_STATUS_CHARS || CONTROL.test(status)) {
       return refusal(400, "refusal.statusLength", { max: MAX_STATUS_CHARS });
     }
@@ -104,6 +132,8 @@ export class Profiles {
       const next: ProfileRecord = { ...old, displayName, status };
       if (update.locale === null) delete next.locale;
       else if (update.locale !== undefined) next.locale = update.locale;
+      if (update.hideLastSeen === true) next.hideLastSeen = true;
+      else if (update.hideLastSeen === false) delete next.hideLastSeen;
       return next;
     });
     return profile ? { ok: true, profile } : refusal(400, "refusal.noSuchUser");
@@ -154,8 +184,15 @@ export class Profiles {
       const old: ProfileRecord = { displayName, status };
       if (stored.value?.avatar) old.avatar = stored.value.avatar;
       if (stored.value?.locale) old.locale = stored.value.locale;
+      if (stored.value?.hideLastSeen) old.hideLastSeen = true;
       const next = edit(old);
       const atomic = this.#kv.atomic().check(stored).set(keys.profile(userId), next);
+      // The directory follows a display-name change in the same commit.
+      const username = account.name;
+      reindexUser(atomic, userId, { username, displayName }, {
+        username,
+        displayName: next.displayName,
+      });
       return commit(more(atomic), () => publicProfile(account, next));
     });
   }

@@ -14,6 +14,12 @@ export const USERNAME_PATTERN = new RegExp(
   `^[A-Za-z0-9_-]{${MIN_USERNAME_CHARS},${MAX_USERNAME_CHARS}}$`,
 );
 
+/**
+ * Names nobody may register, compared ignoring case: `system` is the author name of system
+ * messages ("X joined"), so an account of that name could pass for the server.
+ */
+export const RESERVED_USERNAMES: readonly string[] = ["system"];
+
 /** Shortest accepted password, in code points. */
 export const MIN_PASSWORD_CHARS = 8;
 /** Longest accepted password, in UTF-8 bytes: caps the hashing work an attacker can cause. */

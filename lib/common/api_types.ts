@@ -67,6 +67,10 @@ export interface LastMessage {
    * absent for user messages and for system messages stored before events.
    */
   event?: RoomEvent;
+  /** The message was deleted (its preview is then empty). */
+  deleted?: true;
+  /** The message was edited; the preview shows the new text. */
+  edited?: true;
 }
 
 /** Longest {@linkcode LastMessage.preview}, in code points. */
@@ -87,6 +91,8 @@ export interface Conversation {
   last?: LastMessage;
   /** What the list sorts by (descending): `last.at`, or the user's join time without one. */
   activity: number;
+  /** Present when the user is muted in this room: `by` names who muted them ("" unknown). */
+  muted?: { by: string };
   /** The user's read marker and unread counts when the page was read. */
   read?: ReadState;
 }
@@ -185,6 +191,8 @@ export interface FriendRequestView {
 export interface FriendView extends PublicProfile {
   /** True while the friend has an open chat socket on some node (best-effort). */
   online: boolean;
+  /** Online, away or offline with "last seen" (see {@linkcode PresenceView}). */
+  presence?: PresenceView;
 }
 
 /** `GET /api/friends`. */
@@ -222,13 +230,33 @@ export type UserEvent =
   | { kind: "room_joined"; room: RoomSummary }
   /** A room the user is in was renamed, got a new topic or a new picture. */
   | { kind: "room_updated"; room: RoomSummary }
-  /** The user is no longer in a room (kicked, banned, left in another tab, or deleted). */
-  | { kind: "room_removed"; roomId: string }
+  /**
+   * The user is no longer in a room (kicked, banned, left in another tab, or deleted). `reason`
+   * says why when someone else did it, so the user is told instead of silently switched.
+   */
+  | { kind: "room_removed"; roomId: string; reason?: RemovalReason }
   /**
    * A friend came online (their first chat socket on any node) or went offline (their last
    * closed, a few seconds ago). Best-effort; sent to friends only, never across a block.
    */
-  | { kind: "presence"; user: string; online: boolean };
+  | { kind: "presence"; user: string; online: boolean; presence?: PresenceView }
+  // told: being told what happened (issue 12 item 7).
+  /** `by` muted (`muted: true`) or unmuted the user in the group room `roomId`, named `room`. */
+  | { kind: "muted"; roomId: string; room: string; by: string; muted: boolean }
+  /**
+   * Sent to every connected user: a public room was created or changed (`room`), or stopped
+   * being listed (`room` null: deleted or made private). Discover updates live.
+   */
+  | { kind: "discover"; roomId: string; room: RoomSummary | null };
+
+/** Why a user was removed from a room by someone else: the room's name and who did it. */
+export interface RemovalReason {
+  why: "kicked" | "banned" | "deleted";
+  /** The room's name when it happened. */
+  room: string;
+  /** Username of the member who did it. */
+  by: string;
+}
 
 /** One member of a group room, as `GET /api/rooms/:id/members` lists it. */
 export interface RoomMemberView {
@@ -236,6 +264,8 @@ export interface RoomMemberView {
   role: Role;
   muted: boolean;
   joinedAt: number;
+  /** The member's presence, as co-members see it. */
+  presence?: PresenceView;
 }
 
 /** `GET /api/rooms/:id/members` (members only): the room, the caller's role, its members. */
@@ -263,3 +293,25 @@ export interface InviteLinkView {
 export const MAX_INVITE_HOURS = 720;
 /** Most uses of one invite link. */
 export const MAX_INVITE_USES = 1000;
+
+// told: finding people (issue 12 item 8).
+/** `GET /api/directory?q=`: the people found, sorted by the matching name, at most 20. */
+export interface DirectoryResults {
+  users: PublicProfile[];
+}
+
+// told: presence, finished (issue 12 item 6).
+/**
+ * A user's presence over all their tabs, devices and nodes: online when any socket is
+ * active, away when every one is hidden or idle, offline when there is none.
+ */
+export type PresenceStatus = "online" | "away" | "offline";
+
+/**
+ * Someone's presence as a friend or a co-member sees it: the status and, while offline, when
+ * they were last seen (absent when unknown or hidden by the user's setting).
+ */
+export interface PresenceView {
+  status: PresenceStatus;
+  lastSeen?: number;
+}

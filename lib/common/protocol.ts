@@ -1,5 +1,5 @@
 /**
- * Wire protocol v1: every frame that crosses the chat WebSocket, shared by the server and the
+ * Wire protocol v2: every frame that crosses the chat WebSocket, shared by the server and the
  * browser islands. This module must stay browser-compatible (no Deno APIs).
  *
  * Client frames are validated by {@linkcode parseClientFrame}; server frames are built by the
@@ -11,8 +11,15 @@
 import * as v from "valibot";
 import type { UserEvent } from "./api_types.ts";
 
-/** Version of this protocol; the client connects to `/ws?v=1` and `welcome` repeats it. */
-export const PROTOCOL_VERSION = 1;
+/**
+ * Version of this protocol; the client connects to `/ws?v=2` and `welcome` repeats it. A
+ * socket opened with another version gets an `error` frame with code `version_mismatch` and
+ * is closed with {@linkcode CLOSE_VERSION_MISMATCH}. v2 added edits, deletes, reactions and
+ * replies: entries a v1 client would show as blank messages.
+ */
+export const PROTOCOL_VERSION = 2;
+/** Close code of a socket opened with another protocol version: reload the page. */
+export const CLOSE_VERSION_MISMATCH = 4426;
 /** Largest client frame accepted, in UTF-8 bytes. Larger frames get a `frame_too_large` error. */
 export const MAX_FRAME_BYTES = 32 * 1024;
 /** Longest message text, counted in Unicode code points by {@linkcode countChars}. */
@@ -27,6 +34,18 @@ export const TYPING_SHOW_MS = 5000;
 export const RECEIPTS_MAX_MEMBERS = 100;
 /** Most missed messages replayed on resume; past it the server answers `reset: true`. */
 export const RESUME_MAX = 1000;
+/**
+ * Deepest nesting of objects and arrays a client frame may have (the frame itself is level
+ * 1); the deepest real frame is far shallower. Deeper frames get a `bad_frame` error.
+ */
+export const MAX_FRAME_DEPTH = 8;
+/**
+ * WebSocket close code of a socket whose session ended (logout in any tab, expiry): the
+ * client does not reconnect, it goes to the login page with a note.
+ */
+export const CLOSE_SESSION_ENDED = 4001;
+/** A tab with no input for this long reports itself away (a hidden tab at once). */
+export const AWAY_AFTER_MS = 5 * 60_000;
 
 /**
  * Counts the characters of a message the way every limit in this product does: in Unicode
@@ -37,6 +56,28 @@ export function countChars(text: string): number {
   let count = 0;
   for (const _ of text) count++;
   return count;
+}
+
+/** Longest reaction emoji, in UTF-16 units (a flag or a family ZWJ sequence fits). */
+export const MAX_EMOJI_LENGTH = 32;
+/** Most distinct emoji on one message; a reaction with a new emoji past it is refused. */
+export const MAX_REACTION_EMOJI = 20;
+/** Most reactions (user and emoji pairs) on one message, which bounds its stored size. */
+export const MAX_REACTIONS = 500;
+/** Most edits of one message; its earlier versions are kept, so this bounds what it stores. */
+export const MAX_EDITS = 20;
+/** Longest excerpt of the original kept with a reply, in code points. */
+export const REPLY_EXCERPT_CHARS = 100;
+
+const EMOJI = /^\p{RGI_Emoji}$/v;
+
+/**
+ * True when `text` is one emoji (one RGI emoji sequence: a skin tone, a flag or a ZWJ family
+ * included) of at most {@linkcode MAX_EMOJI_LENGTH} UTF-16 units. Text, digits and two emoji
+ * are not.
+ */
+export function isReactionEmoji(text: string): boolean {
+  return text.length > 0 && text.length <= MAX_EMOJI_LENGTH && EMOJI.test(text);
 }
 
 const RoomId = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{1,64}$/, "invalid room id"));
@@ -66,6 +107,41 @@ const SendFrame = v.object({
   room: RoomId,
   clientId: ClientId,
   text: Text,
+  /** The seq of the message this one replies to, in the same room. */
+  replyTo: v.optional(Seq),
+});
+// Message actions (v2): each is stored as a log entry with its own seq; see docs/PROTOCOL.md.
+const EditFrame = v.object({
+  type: v.literal("edit"),
+  ref: Ref,
+  room: RoomId,
+  clientId: ClientId,
+  target: Seq,
+  text: Text,
+});
+const DeleteFrame = v.object({
+  type: v.literal("delete"),
+  ref: Ref,
+  room: RoomId,
+  clientId: ClientId,
+  target: Seq,
+});
+const ReactFrame = v.object({
+  type: v.literal("react"),
+  ref: Ref,
+  room: RoomId,
+  clientId: ClientId,
+  target: Seq,
+  emoji: v.pipe(v.string(), v.check(isReactionEmoji, "emoji must be one emoji")),
+  /** True adds the user's reaction, false removes it: never a blind flip. */
+  on: v.boolean(),
+});
+/** Asks for the earlier versions of an edited message. */
+const VersionsFrame = v.object({
+  type: v.literal("versions"),
+  ref: Ref,
+  room: RoomId,
+  target: Seq,
 });
 const HistoryFrame = v.object({
   type: v.literal("history"),
@@ -84,6 +160,11 @@ const TypingFrame = v.object({
   room: RoomId,
   stop: v.optional(v.literal(true)),
 });
+/**
+ * This tab is away (hidden, or idle for {@linkcode AWAY_AFTER_MS}) or back. A user is away
+ * when every one of their tabs is; a new socket starts active.
+ */
+const PresenceFrame = v.object({ type: v.literal("presence"), ref: Ref, away: v.boolean() });
 // Read markers and receipts (see docs/PROTOCOL.md, "Read state").
 /** The user has read the room up to `seq` (visible and focused); the marker only moves forward. */
 const ReadFrame = v.object({ type: v.literal("read"), ref: Ref, room: RoomId, seq: Seq });
@@ -98,6 +179,11 @@ const ClientFrameSchema = v.variant("type", [
   PingFrame,
   PongFrame,
   TypingFrame,
+  EditFrame,
+  DeleteFrame,
+  ReactFrame,
+  VersionsFrame,
+  PresenceFrame,
   ReadFrame,
   ReceiptsFrame,
 ]);
@@ -114,6 +200,11 @@ const CLIENT_FRAME_TYPES: ReadonlySet<string> = new Set<ClientFrameType>([
   "ping",
   "pong",
   "typing",
+  "edit",
+  "delete",
+  "react",
+  "versions",
+  "presence",
   "read",
   "receipts",
 ]);
@@ -194,8 +285,34 @@ export interface ChatMessage {
   /**
    * `"system"` for a room event written by the server (join, leave, kick, ban, rename); its
    * `from` and `author` are then {@linkcode SYSTEM_SENDER}. Absent for user messages.
+   * An action entry (`"edit"`, `"delete"`, `"reaction"`) changes the message at `target`: a
+   * client applies it to that message (when it holds it, and only if the entry's seq is above
+   * the message's `revision`) and does not show it. See {@linkcode MessageAction}.
    */
-  kind?: "system";
+  kind?: "system" | MessageActionKind;
+  /** Action entries: the seq of the message they change. */
+  target?: number;
+  /** Reaction entries: the emoji. */
+  emoji?: string;
+  /** Reaction entries: added (true) or removed (false). */
+  on?: boolean;
+  /** The message this one replies to, as it was when the reply was sent. */
+  replyTo?: ReplyPreview;
+  /** Seq of the last action entry applied to this message; absent when none was. */
+  revision?: number;
+  /** When the text was last edited; absent when it never was. */
+  editedAt?: number;
+  /** How many earlier versions are kept (one per edit); ask for them with `versions`. */
+  versions?: number;
+  /** The message was deleted: its text (and earlier versions) are gone; `text` is empty. */
+  deleted?: true;
+  /** Reactions, in the order their emoji were first used; each lists who reacted. */
+  reactions?: Reaction[];
+  /**
+   * Action entries as delivered (live, resume, history): the target message as it is after
+   * this action or a later one. Absent when the target is gone or on a retried action's echo.
+   */
+  changed?: ChatMessage;
   /**
    * What a system message tells, to be shown in the reader's language (read it with
    * {@linkcode parseRoomEvent}). Absent on user messages and on system messages stored
@@ -203,8 +320,9 @@ export interface ChatMessage {
    */
   event?: RoomEvent;
   /**
-   * User ids the text mentions, set at send time (the "format" feature); absent when none.
-   * Unread counting counts the messages naming the reader apart.
+   * Mentions: ids of the room members named as `@username` in `text` when it was sent (at most
+   * `MAX_MENTIONS`, in order of first mention). Absent when it mentions nobody. Unread counting
+   * counts the messages naming the reader apart.
    */
   mentions?: string[];
 }
@@ -216,6 +334,38 @@ export interface Reader {
   name: string;
   /** Their read marker: the last seq they read. */
   seq: number;
+}
+
+/** The kinds of action entries. */
+export type MessageActionKind = "edit" | "delete" | "reaction";
+
+/** The quoted original of a reply. */
+export interface ReplyPreview {
+  seq: number;
+  /** User id of the original's sender. */
+  from: string;
+  /** Username of the original's sender. */
+  author: string;
+  /** The first {@linkcode REPLY_EXCERPT_CHARS} code points of the original's text. */
+  excerpt: string;
+}
+
+/** One emoji on a message and who reacted with it, oldest first. */
+export interface Reaction {
+  emoji: string;
+  users: { id: string; name: string }[];
+}
+
+/** An earlier version of an edited message. */
+export interface MessageVersion {
+  text: string;
+  /** When this version was stored (sent, or edited). */
+  at: number;
+}
+
+/** True for an action entry (edit, delete, reaction), which changes another message. */
+export function isActionEntry(message: Pick<ChatMessage, "kind">): boolean {
+  return message.kind === "edit" || message.kind === "delete" || message.kind === "reaction";
 }
 
 /** The reserved `from`/`author` of system messages; no account can have it (ids are 22 chars). */
@@ -231,7 +381,12 @@ export type ErrorCode =
   | "muted"
   | "rate_limited"
   | "flood"
-  | "internal";
+  | "internal"
+  | "version_mismatch"
+  | "no_such_message"
+  | "not_allowed"
+  | "too_many_edits"
+  | "too_many_reactions";
 
 /** Every frame the server sends. */
 export type ServerFrame =
@@ -264,6 +419,14 @@ export type ServerFrame =
     messages: ChatMessage[];
     /** True when older messages exist before the first one of this page. */
     hasMore: boolean;
+  }
+  | {
+    type: "versions";
+    ref?: string;
+    room: string;
+    target: number;
+    /** Oldest first; the current text is not among them. */
+    versions: MessageVersion[];
   }
   | { type: "ping" }
   | { type: "pong"; ref?: string }
@@ -331,6 +494,8 @@ export function parseClientFrame(raw: unknown): ParseResult {
     return fail({ code: "bad_frame", message: "frame must be a JSON object" });
   }
   const named = describeRequest(data as Record<string, unknown>);
+  const shape = shapeProblem(data, 1);
+  if (shape) return fail({ ...named, code: "bad_frame", message: shape });
   const type = (data as Record<string, unknown>).type;
   if (typeof type !== "string" || !CLIENT_FRAME_TYPES.has(type)) {
     return fail({ ...named, code: "unknown_type", message: "unknown frame type" });
@@ -346,6 +511,24 @@ export function parseClientFrame(raw: unknown): ParseResult {
     });
   }
   return { ok: true, frame: result.output };
+}
+
+/**
+ * Why a parsed value may not be a frame: nesting deeper than {@linkcode MAX_FRAME_DEPTH}, or
+ * a `__proto__` key at any level (`JSON.parse` makes it an own key; code that copies the
+ * object with `Object.assign` or a spread would set a prototype). Undefined when neither.
+ */
+function shapeProblem(value: unknown, depth: number): string | undefined {
+  if (typeof value !== "object" || value === null) return undefined;
+  if (depth > MAX_FRAME_DEPTH) return `frame nests deeper than ${MAX_FRAME_DEPTH} levels`;
+  if (!Array.isArray(value) && Object.hasOwn(value, "__proto__")) {
+    return "frame has a __proto__ key";
+  }
+  for (const item of Object.values(value)) {
+    const problem = shapeProblem(item, depth + 1);
+    if (problem) return problem;
+  }
+  return undefined;
 }
 
 function fail(error: Omit<ErrorFrame, "type">): ParseResult {

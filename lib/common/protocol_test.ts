@@ -6,6 +6,7 @@ import {
   type ErrorCode,
   type ErrorFrame,
   MAX_FRAME_BYTES,
+  MAX_FRAME_DEPTH,
   MAX_TEXT_CHARS,
   parseClientFrame,
   parseRoomEvent,
@@ -213,36 +214,45 @@ Deno.test("parseClientFrame() drops unknown fields such as a forged from", () =>
   assert.equal(Object.hasOwn(frame, "from"), false);
 });
 
-Deno.test("parseClientFrame() ignores __proto__ keys without polluting any prototype", () => {
+Deno.test("parseClientFrame() refuses a frame with a __proto__ key at any level, without polluting any prototype", () => {
   const raws = [
     '{"type":"ping","__proto__":{"polluted":true}}',
     '{"__proto__":{"polluted":true},"type":"send","ref":"r1","room":"general","clientId":"client-0001","text":"hi","from":"x"}',
     '{"type":"send","room":"general","clientId":"client-0001","text":"hi","__proto__":{"from":"admin"}}',
-    '{"type":"ping","constructor":{"prototype":{"polluted":true}}}',
+    '{"type":"send","room":"general","clientId":"client-0001","text":"hi","x":[{"__proto__":1}]}',
     '{"type":"__proto__","__proto__":{"polluted":true}}',
   ];
   for (const raw of raws) {
-    const result = parseClientFrame(raw);
-    if (result.ok) {
-      assert.equal(Object.getPrototypeOf(result.frame), Object.prototype);
-      assert.equal(Object.hasOwn(result.frame, "__proto__"), false);
-      assert.equal((result.frame as Record<string, unknown>).from, undefined);
-      assert.equal((result.frame as Record<string, unknown>).polluted, undefined);
-    }
+    const error = refuse(raw, "bad_frame");
+    assert.match(error.message, /__proto__/);
   }
+  assert.equal(refuse(raws[1]!, "bad_frame").clientId, "client-0001", "the request is named");
   assert.equal(({} as Record<string, unknown>).polluted, undefined);
   assert.equal((Object.prototype as Record<string, unknown>).polluted, undefined);
-  assert.equal(parseClientFrame(raws[2]!).ok, true);
+  // A constructor key is an ordinary, dropped field.
+  assert.deepEqual(accept('{"type":"ping","constructor":{"prototype":{"p":true}}}'), {
+    type: "ping",
+  });
 });
 
-Deno.test("parseClientFrame() handles deeply nested JSON without throwing", () => {
+Deno.test("parseClientFrame() refuses frames nested deeper than MAX_FRAME_DEPTH, in any field", () => {
+  const nested = (depth: number) => '{"a":'.repeat(depth) + "1" + "}".repeat(depth);
   const array = "[".repeat(15_000) + "]".repeat(15_000);
-  const object = '{"a":'.repeat(5_000) + "1" + "}".repeat(5_000);
-  assert.ok(object.length < MAX_FRAME_BYTES);
+  for (const depth of [100, 5_000]) {
+    const raw = `{"type":"send","room":"general","clientId":"client-0001","text":"hi","extra":${
+      nested(depth)
+    }}`;
+    assert.ok(raw.length < MAX_FRAME_BYTES);
+    assert.match(refuse(raw, "bad_frame").message, /deeper than 8/);
+  }
   refuse(array, "bad_frame");
   refuse(`{"type":"send","room":"general","clientId":"client-0001","text":${array}}`, "bad_frame");
-  refuse(object, "unknown_type");
-  assert.deepEqual(accept(`{"type":"ping","extra":${object}}`), { type: "ping" });
+  refuse(nested(5_000), "bad_frame");
+  // The frame is level 1, so its field holds MAX_FRAME_DEPTH - 1 levels at most; up to
+  // there an unknown field is dropped as before.
+  const deepest = MAX_FRAME_DEPTH - 1;
+  assert.deepEqual(accept(`{"type":"ping","extra":${nested(deepest)}}`), { type: "ping" });
+  refuse(`{"type":"ping","extra":${nested(deepest + 1)}}`, "bad_frame");
 });
 
 Deno.test("parseClientFrame() never throws on arbitrary strings (property)", () => {

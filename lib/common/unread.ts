@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { ChatMessage } from "./protocol.ts";
+import { type ChatMessage, isActionEntry } from "./protocol.ts";
 
 /** Messages the server reads to count a conversation's unread; past them the badge says "99+". */
 export const UNREAD_WINDOW = 100;
@@ -45,9 +45,13 @@ export function countUnread(
   return { unread, mentions, more };
 }
 
-/** Whether a message can be unread for `userId`: own and system messages never are. */
+/**
+ * Whether a message can be unread for `userId`: own and system messages never are, nor action
+ * entries (edits, deletes, reactions), which are never shown, nor deleted messages.
+ */
 export function countsAsUnread(message: ChatMessage, userId: string): boolean {
-  return message.from !== userId && message.kind !== "system";
+  return message.from !== userId && message.kind !== "system" && !isActionEntry(message) &&
+    !message.deleted;
 }
 
 /** Whether the message's `mentions` (user ids, set by the sender's client) name `userId`. */

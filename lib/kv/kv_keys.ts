@@ -15,11 +15,14 @@
  * | `["room_last", roomId]`                     | `LastMessage` (newest)      |
  * | `["msg", roomId, seq]`                      | `ChatMessage`               |
  * | `["msg_client", roomId, userId, clientId]`  | `{ id, seq, at }` of a send |
+ * | `["msg_version", roomId, seq, n]`           | `MessageVersion` (edits)    |
  * | `["profile", userId]`                       | `ProfileRecord`             |
  * | `["friend", userId, friendId]`              | `{ since }` (both ways)     |
  * | `["friend_out", fromId, toId]`              | `FriendRequestRecord`       |
  * | `["friend_in", toId, fromId]`               | `FriendRequestRecord`       |
  * | `["block", blockerId, blockedId]`           | `{ at }`                    |
+ * | `["friend_declined", fromId, toId]`         | `{ at }` (expires)          |
+ * | `["friend_requests_sent", userId]`          | request window (expires)    |
  * | `["room_ban", roomId, userId]`              | `RoomBan`                   |
  * | `["invite", token]`                         | `InviteRecord` (expires)    |
  * | `["room_invite", roomId, token]`            | `InviteRecord` (expires)    |
@@ -30,6 +33,9 @@
  * | `["public_room_index"]`                     | `{ at }`: index backfilled  |
  * | `["read", userId, roomId]`                  | last seq read (a number)    |
  * | `["receipts_off", userId]`                  | `true`: sends no receipts   |
+ * | `["user_dir", term, userId]`                | `true` (people directory)   |
+ * | `["user_dir_index"]`                        | `{ at }`: index backfilled  |
+ * | `["last_seen", userId]`                     | `LastSeenRecord`            |
  *
  * A friendship is written as two `friend` entries and a request as its `friend_out` and
  * `friend_in` entries, always in one atomic commit. A direct conversation is an ordinary
@@ -57,7 +63,16 @@
  * writes it checked against the marker and the head it read. Listing `["read", userId]` gives
  * every marker of a user in one range read (the conversation list needs them all).
  *
+ * The people directory has one `user_dir` entry per search term of a user (the case-folded
+ * username, display name and each later word of the display name; see
+ * `lib/social/user_directory.ts`), written in the same commit as the account or the profile,
+ * so a prefix search is one key-range read from `["user_dir", q]` and a renamed user is found
+ * by the new name only.
+ *
  * Messages sort by seq inside `["msg", roomId]`, so history pages are key-range reads.
+ * An edit, delete or reaction is a `msg` entry of its own (text never stored in it) and, in
+ * the same commit, rewrites the `msg` it targets; an edit keeps the text it replaced as the
+ * next `msg_version`, and a delete erases them all (see `lib/messages/message_store_kv.ts`).
  *
  * A key read back from a listing is taken apart by {@linkcode decode}, beside the builders,
  * never by position at the call site.
@@ -69,6 +84,8 @@
 export const keys = {
   /** A user account by id. */
   user: (userId: string): Deno.KvKey => ["user", userId],
+  /** Prefix of every account, for the one-time directory backfill. */
+  users: (): Deno.KvKey => ["user"],
   /** Index from the case-folded username to the user id (makes names unique). */
   userByName: (lowercaseName: string): Deno.KvKey => ["user_by_name", lowercaseName],
   /** A session, addressed by the SHA-256 hex of its token (the token itself is never stored). */
@@ -100,6 +117,15 @@ export const keys = {
   roomLast: (roomId: string): Deno.KvKey => ["room_last", roomId],
   /** One stored message. */
   message: (roomId: string, seq: number): Deno.KvKey => ["msg", roomId, seq],
+  /** An earlier version of an edited message: `n` counts from 0 (the text as sent). */
+  messageVersion: (roomId: string, seq: number, n: number): Deno.KvKey => [
+    "msg_version",
+    roomId,
+    seq,
+    n,
+  ],
+  /** Prefix of the earlier versions of one message. */
+  messageVersions: (roomId: string, seq: number): Deno.KvKey => ["msg_version", roomId, seq],
   /** Prefix of a room's messages. */
   messages: (roomId: string): Deno.KvKey => ["msg", roomId],
   /** Prefix of a room's idempotency records (deleted with the room). */
@@ -125,6 +151,14 @@ export const keys = {
   friendRequestIn: (toId: string, fromId: string): Deno.KvKey => ["friend_in", toId, fromId],
   /** Prefix of the requests a user received. */
   friendRequestsIn: (toId: string): Deno.KvKey => ["friend_in", toId],
+  /** `toId` declined a request from `fromId`: a cool-down before `fromId` may ask again. */
+  friendDeclined: (fromId: string, toId: string): Deno.KvKey => [
+    "friend_declined",
+    fromId,
+    toId,
+  ],
+  /** Friend requests a user sent in the current window. */
+  friendRequestsSent: (userId: string): Deno.KvKey => ["friend_requests_sent", userId],
   /** `blockerId` blocked `blockedId`. */
   block: (blockerId: string, blockedId: string): Deno.KvKey => ["block", blockerId, blockedId],
   /** Prefix of the users someone blocked. */
@@ -166,6 +200,16 @@ export const keys = {
   readMarkers: (userId: string): Deno.KvKey => ["read", userId],
   /** Present when the user turned read receipts off: they send none and see none. */
   receiptsOff: (userId: string): Deno.KvKey => ["receipts_off", userId],
+  /** One search term of a user in the people directory (terms are case-folded). */
+  userDirectory: (term: string, userId: string): Deno.KvKey => ["user_dir", term, userId],
+  /** Where a directory search for terms starting with `prefix` starts reading (inclusive). */
+  userDirectoryFrom: (prefix: string): Deno.KvKey => ["user_dir", prefix],
+  /** Where that search stops (exclusive): after every term that starts with `prefix`. */
+  userDirectoryUntil: (prefix: string): Deno.KvKey => ["user_dir", prefix + "\u{10FFFF}"],
+  /** Marks that accounts created before the directory have been added to it. */
+  userDirectoryBuilt: (): Deno.KvKey => ["user_dir_index"],
+  /** When a user was last connected (for "last seen"); see `lib/realtime/presence/`. */
+  lastSeen: (userId: string): Deno.KvKey => ["last_seen", userId],
 };
 
 /**
@@ -175,6 +219,14 @@ export const keys = {
  * wrong prefix is a bug, not a record to skip.
  */
 export const decode = {
+  /** The user id of a {@linkcode keys.user} key. */
+  user: (key: Deno.KvKey): string => {
+    const id = key[1];
+    if (key.length !== 2 || key[0] !== "user" || typeof id !== "string") {
+      throw new Error(`not a "user" key: ${JSON.stringify(key.map(String))}`);
+    }
+    return id;
+  },
   /** The room id of a {@linkcode keys.userRoom} key (a room the user is in). */
   userRoom: (key: Deno.KvKey): string => lastPart(key, "user_room"),
   /** The user id of a {@linkcode keys.roomMember} key (a member of the room). */
@@ -191,6 +243,8 @@ export const decode = {
   friendRequestIn: (key: Deno.KvKey): string => lastPart(key, "friend_in"),
   /** The blocked user's id of a {@linkcode keys.block} key. */
   block: (key: Deno.KvKey): string => lastPart(key, "block"),
+  /** The user id of a {@linkcode keys.userDirectory} key. */
+  userDirectory: (key: Deno.KvKey): string => lastPart(key, "user_dir"),
   /** The node id of a {@linkcode keys.presence} key. */
   presence: (key: Deno.KvKey): string => lastPart(key, "presence"),
   /** The room id of a {@linkcode keys.readMarker} key. */

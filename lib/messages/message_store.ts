@@ -6,7 +6,13 @@
  * @module
  */
 import type { LastMessage } from "../common/api_types.ts";
-import type { ChatMessage, RoomEvent } from "../common/protocol.ts";
+import type {
+  ChatMessage,
+  MessageActionKind,
+  MessageVersion,
+  ReplyPreview,
+  RoomEvent,
+} from "../common/protocol.ts";
 
 /** A message to append, before it has a seq and an id. */
 export interface MessageDraft {
@@ -17,11 +23,24 @@ export interface MessageDraft {
   author: string;
   /** Sender-chosen idempotency key, unique per (room, sender). */
   clientId: string;
+  /** The text; an edit's new text (kept in the target, never in the action entry). */
   text: string;
-  /** `"system"` for a room event written by the server; see `ChatMessage.kind`. */
-  kind?: "system";
+  /**
+   * `"system"` for a room event written by the server; an action kind for an edit, delete or
+   * reaction of the message at `target`; see `ChatMessage.kind`.
+   */
+  kind?: "system" | MessageActionKind;
   /** What a system message tells; see `ChatMessage.event`. */
   event?: RoomEvent;
+  /** Ids of the members the text mentions; see `ChatMessage.mentions`. */
+  mentions?: string[];
+  /** Action drafts: the seq of the message they change, in the same room. */
+  target?: number;
+  /** Reaction drafts: the emoji, and whether it is added or removed. */
+  emoji?: string;
+  on?: boolean;
+  /** The quoted original of a reply, built and checked by the caller. */
+  replyTo?: ReplyPreview;
 }
 
 /** What an append produced for one draft. */
@@ -52,4 +71,14 @@ export interface MessageStore {
    * with none. It is stored with the append itself, so it never lags behind the log.
    */
   lastMessages(rooms: readonly string[]): Promise<(LastMessage | null)[]>;
+}
+
+/** Reads of single messages, which the checks of edits, deletes, reactions and replies need. */
+export interface MessageLookup {
+  /** The message at `seq` in its current state, or null when there is none. */
+  get(room: string, seq: number): Promise<ChatMessage | null>;
+  /** The entry stored earlier under (room, from, clientId), or null: a retried request. */
+  byClientId(room: string, from: string, clientId: string): Promise<ChatMessage | null>;
+  /** The earlier versions of an edited message, oldest first (none after a delete). */
+  versions(room: string, seq: number): Promise<MessageVersion[]>;
 }

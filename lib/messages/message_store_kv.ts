@@ -17,8 +17,17 @@ import { type LastMessage, PREVIEW_CHARS } from "../common/api_types.ts";
 import type { Clock } from "../common/clock.ts";
 import { newId } from "../common/ids.ts";
 import { keys } from "../kv/kv_keys.ts";
-import type { AppendResult, MessageDraft, MessageStore } from "./message_store.ts";
-import type { ChatMessage } from "../common/protocol.ts";
+import type { AppendResult, MessageDraft, MessageLookup, MessageStore } from "./message_store.ts";
+import {
+  type ChatMessage,
+  isActionEntry,
+  MAX_EDITS,
+  MAX_REACTIONS,
+  MAX_TEXT_CHARS,
+  type MessageVersion,
+  REPLY_EXCERPT_CHARS,
+} from "../common/protocol.ts";
+import { applyAction, type MessageAction } from "./message_actions.ts";
 import { commitAtomic } from "../kv/kv_commit.ts";
 
 /**
@@ -34,6 +43,13 @@ const MAX_KEY_BYTES_PER_COMMIT = 72 * 1024;
 /** Upper bound of a room's head check, head set and summary (key and value), beyond its id. */
 const ROOM_OVERHEAD_BYTES = 3 * (2 * PREVIEW_CHARS + 64) + 512;
 const MAX_ATTEMPTS = 100;
+/** Below KV's 1,000 mutations per commit. */
+const MAX_MUTATIONS_PER_COMMIT = 900;
+/**
+ * Upper bound of a stored message an action rewrites: its text, a reply excerpt and
+ * MAX_REACTIONS reactions of users with long names.
+ */
+const ACTION_TARGET_BYTES = 3 * MAX_TEXT_CHARS + 3 * REPLY_EXCERPT_CHARS + MAX_REACTIONS * 100;
 const KV_READ_BATCH = 10;
 
 /** What the idempotency record of a send holds. */
@@ -50,16 +66,30 @@ interface KnownHead {
 }
 
 /** Message store backed by Deno KV. */
-export class KvMessageStore implements MessageStore {
+export class KvMessageStore implements MessageStore, MessageLookup {
   #kv: Deno.Kv;
   #clock: Clock;
   /** Heads this store read or wrote last, oldest first; a failed check evicts them. */
   #knownHeads = new Map<string, KnownHead>();
 
-  /** Stores messages in `kv`, stamping them with `clock`. */
-  constructor(kv: Deno.Kv, clock: Clock) {
+  #releaseDeleted: (messages: ChatMessage[]) => void;
+
+  /**
+   * Stores messages in `kv`, stamping them with `clock`.
+   *
+   * @param options.releaseDeleted Called after a commit that deleted messages, with each as it
+   *   was before: the place to release what a message references outside its record
+   *   (attachments). It runs after the commit, so it must tolerate being skipped by a crash
+   *   (a sweep of unreferenced files catches those).
+   */
+  constructor(
+    kv: Deno.Kv,
+    clock: Clock,
+    options: { releaseDeleted?: (messages: ChatMessage[]) => void } = {},
+  ) {
     this.#kv = kv;
     this.#clock = clock;
+    this.#releaseDeleted = options.releaseDeleted ?? (() => {});
   }
 
   async append(drafts: readonly MessageDraft[]): Promise<AppendResult[]> {
@@ -75,15 +105,23 @@ export class KvMessageStore implements MessageStore {
 
   async #appendChunk(drafts: readonly MessageDraft[]): Promise<AppendResult[]> {
     const rooms = [...new Set(drafts.map((draft) => draft.room))];
+    const targetKeys = uniqueKeys(
+      drafts.flatMap((d) => d.target !== undefined && isAction(d) ? [[d.room, d.target]] : []),
+    );
+    const actionRooms = [...new Set(drafts.filter(isAction).map((draft) => draft.room))];
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       // The first attempt trusts the heads it knows and checks the clientIds are unused; after
       // a failed check, heads are read first: a clientId stored by another process after this
       // read moves its room's head, so the head check fails and the retry sees the clientId.
+      // Targets of actions are read on every attempt: every change to a message is an entry
+      // of its room, so the head check also proves the target read is still current.
       const optimistic = attempt === 0;
-      const heads = await this.#heads(rooms, optimistic);
-      const stored = optimistic
-        ? undefined
-        : await this.#readMany<ClientIdRecord>(drafts.map(clientIdKey));
+      const [heads, stored, targets, lasts] = await Promise.all([
+        this.#heads(rooms, optimistic),
+        optimistic ? undefined : this.#readMany<ClientIdRecord>(drafts.map(clientIdKey)),
+        this.#readMany<ChatMessage>(targetKeys.map(([room, seq]) => keys.message(room, seq))),
+        this.#readMany<LastMessage>(actionRooms.map((room) => keys.roomLast(room))),
+      ]);
       const atomic = this.#kv.atomic();
       const nextSeq = new Map<string, number>();
       for (const room of rooms) {
@@ -91,6 +129,15 @@ export class KvMessageStore implements MessageStore {
         atomic.check({ key: keys.roomHead(room), versionstamp: head.versionstamp });
         nextSeq.set(room, head.seq);
       }
+      // Messages as this commit leaves them, by room and seq; `dirty` ones are written.
+      const state = new Map<string, ChatMessage>();
+      targetKeys.forEach(([room, seq], i) => {
+        const value = targets[i]?.value;
+        if (value) state.set(stateKey(room, seq), value);
+      });
+      const dirty = new Set<string>();
+      const released: ChatMessage[] = [];
+      const versionWrites = new Map<string, { key: Deno.KvKey; value?: MessageVersion }>();
       const now = this.#clock.now();
       const results: AppendResult[] = [];
       const storedEarlier: number[] = [];
@@ -111,26 +158,78 @@ export class KvMessageStore implements MessageStore {
         const seq = nextSeq.get(draft.room)! + 1;
         nextSeq.set(draft.room, seq);
         const message = messageOf(draft, newId(), seq, now);
-        atomic.set(keys.message(draft.room, seq), message);
+        state.set(stateKey(draft.room, seq), message);
+        dirty.add(stateKey(draft.room, seq));
         atomic.set(key, { id: message.id, seq, at: now } satisfies ClientIdRecord);
         const result = { message, duplicate: false };
+        if (isAction(draft) && draft.target !== undefined) {
+          const targetKey = stateKey(draft.room, draft.target);
+          const target = state.get(targetKey);
+          if (target) {
+            const outcome = applyAction(target, actionOf(draft), seq, now);
+            if (outcome.target !== target) {
+              state.set(targetKey, outcome.target);
+              dirty.add(targetKey);
+            }
+            const { versions = 0 } = outcome.target;
+            if (outcome.version) {
+              const versionKey = keys.messageVersion(draft.room, draft.target, versions - 1);
+              versionWrites.set(versionKey.join("\u0000"), {
+                key: versionKey,
+                value: outcome.version,
+              });
+            }
+            for (let n = 0; n < (outcome.erasedVersions ?? 0); n++) {
+              const versionKey = keys.messageVersion(draft.room, draft.target, n);
+              versionWrites.set(versionKey.join("\u0000"), { key: versionKey });
+            }
+            if (outcome.released) released.push(outcome.released);
+            result.message = { ...message, changed: outcome.target };
+          }
+        }
         firstOfKey.set(key.join("\u0000"), result);
         results.push(result);
       });
+      for (const key of dirty) {
+        const message = state.get(key)!;
+        atomic.set(keys.message(message.room, message.seq), message);
+      }
+      for (const { key, value } of versionWrites.values()) {
+        if (value) atomic.set(key, value);
+        else atomic.delete(key);
+      }
       const newest = new Map<string, ChatMessage>();
       for (const result of results) {
         if (!result.duplicate) newest.set(result.message.room, result.message);
       }
-      for (const [room, message] of newest) {
-        atomic.set(keys.roomHead(room), message.seq);
-        atomic.set(keys.roomLast(room), lastMessageOf(message));
+      // The conversation list shows the newest message that is not an action: a new one, or
+      // the stored one as the actions of this commit left it.
+      const summaries = new Map<string, LastMessage>();
+      actionRooms.forEach((room, i) => {
+        const last = lasts[i]?.value;
+        const changed = last ? state.get(stateKey(room, last.seq)) : undefined;
+        if (changed && dirty.has(stateKey(room, changed.seq))) {
+          summaries.set(room, lastMessageOf(changed));
+        }
+      });
+      for (const result of results) {
+        const { message } = result;
+        if (!result.duplicate && !isActionEntry(message)) {
+          summaries.set(
+            message.room,
+            lastMessageOf(state.get(stateKey(message.room, message.seq))!),
+          );
+        }
       }
+      for (const [room, message] of newest) atomic.set(keys.roomHead(room), message.seq);
+      for (const [room, summary] of summaries) atomic.set(keys.roomLast(room), summary);
       const commit = await commitAtomic(atomic);
       if (commit.ok) {
         for (const [room, message] of newest) {
           this.#rememberHead(room, { seq: message.seq, versionstamp: commit.versionstamp });
         }
         await this.#loadStored(results, storedEarlier);
+        if (released.length > 0) this.#releaseDeleted(released);
         return results;
       }
       for (const room of rooms) this.#knownHeads.delete(room);
@@ -196,7 +295,7 @@ export class KvMessageStore implements MessageStore {
     );
     const messages: ChatMessage[] = [];
     for await (const entry of entries) messages.push(entry.value);
-    return messages;
+    return await this.#withChanged(messages);
   }
 
   async before(room: string, beforeSeq: number | undefined, limit: number): Promise<ChatMessage[]> {
@@ -210,7 +309,41 @@ export class KvMessageStore implements MessageStore {
     });
     const messages: ChatMessage[] = [];
     for await (const entry of entries) messages.push(entry.value);
-    return messages.reverse();
+    return await this.#withChanged(messages.reverse());
+  }
+
+  /** Gives each action entry the current state of its target (read in one batch). */
+  async #withChanged(messages: ChatMessage[]): Promise<ChatMessage[]> {
+    const actions = messages.filter((message) => isActionEntry(message) && message.target);
+    if (actions.length === 0) return messages;
+    const targets = uniqueKeys(actions.map((message) => [message.room, message.target!]));
+    const read = await this.#readMany<ChatMessage>(
+      targets.map(([room, seq]) => keys.message(room, seq)),
+    );
+    const bySeq = new Map<number, ChatMessage>();
+    read.forEach((entry) => entry.value && bySeq.set(entry.value.seq, entry.value));
+    return messages.map((message) => {
+      const changed = isActionEntry(message) ? bySeq.get(message.target!) : undefined;
+      return changed ? { ...message, changed } : message;
+    });
+  }
+
+  async get(room: string, seq: number): Promise<ChatMessage | null> {
+    return (await this.#kv.get<ChatMessage>(keys.message(room, seq))).value;
+  }
+
+  async byClientId(room: string, from: string, clientId: string): Promise<ChatMessage | null> {
+    const record = await this.#kv.get<ClientIdRecord>(
+      keys.messageByClientId(room, from, clientId),
+    );
+    return record.value ? await this.get(room, record.value.seq) : null;
+  }
+
+  async versions(room: string, seq: number): Promise<MessageVersion[]> {
+    const versions: MessageVersion[] = [];
+    const entries = this.#kv.list<MessageVersion>({ prefix: keys.messageVersions(room, seq) });
+    for await (const entry of entries) versions.push(entry.value);
+    return versions;
   }
 
   async head(room: string): Promise<number> {
@@ -235,24 +368,66 @@ export function lastMessageOf(message: ChatMessage): LastMessage {
     preview += char;
   }
   const { seq, at, author, from, event } = message;
-  return { seq, at, author, from, preview, ...(event ? { event } : {}) };
+  return {
+    seq,
+    at,
+    author,
+    from,
+    preview,
+    ...(event ? { event } : {}),
+    ...(message.deleted ? { deleted: true } : {}),
+    ...(message.editedAt !== undefined ? { edited: true } : {}),
+  };
+}
+
+function isAction(draft: MessageDraft): boolean {
+  return draft.kind === "edit" || draft.kind === "delete" || draft.kind === "reaction";
+}
+
+function actionOf(draft: MessageDraft): MessageAction {
+  return {
+    kind: draft.kind as MessageAction["kind"],
+    from: draft.from,
+    author: draft.author,
+    text: draft.text,
+    ...(draft.emoji !== undefined ? { emoji: draft.emoji } : {}),
+    ...(draft.on !== undefined ? { on: draft.on } : {}),
+  };
+}
+
+function stateKey(room: string, seq: number): string {
+  return `${room}\u0000${seq}`;
+}
+
+/** (room, seq) pairs without repeats, in first-seen order. */
+function uniqueKeys(pairs: [string, number][]): [string, number][] {
+  const seen = new Map<string, [string, number]>();
+  for (const pair of pairs) seen.set(stateKey(...pair), pair);
+  return [...seen.values()];
 }
 
 function clientIdKey(draft: MessageDraft): Deno.KvKey {
   return keys.messageByClientId(draft.room, draft.from, draft.clientId);
 }
 
+/** The stored entry of a draft; an action entry never keeps text (an edit's is in its target). */
 function messageOf(draft: MessageDraft, id: string, seq: number, at: number): ChatMessage {
+  const action = isAction(draft);
   return {
     room: draft.room,
     seq,
     id,
     from: draft.from,
     author: draft.author,
-    text: draft.text,
+    text: action ? "" : draft.text,
     at,
     ...(draft.kind ? { kind: draft.kind } : {}),
     ...(draft.event ? { event: draft.event } : {}),
+    ...(draft.mentions?.length ? { mentions: draft.mentions } : {}),
+    ...(action ? { target: draft.target } : {}),
+    ...(draft.emoji !== undefined ? { emoji: draft.emoji } : {}),
+    ...(draft.on !== undefined ? { on: draft.on } : {}),
+    ...(draft.replyTo ? { replyTo: draft.replyTo } : {}),
   };
 }
 
@@ -261,6 +436,7 @@ function chunkEnd(drafts: readonly MessageDraft[], start: number): number {
   const rooms = new Set<string>();
   let bytes = 0;
   let keyBytes = 0;
+  let mutations = 0;
   let end = start;
   while (end < drafts.length) {
     const draft = drafts[end]!;
@@ -270,8 +446,17 @@ function chunkEnd(drafts: readonly MessageDraft[], start: number): number {
     const room = utf8Length(draft.room);
     // A system message's event repeats its names, a room name or a topic: a few hundred bytes.
     const event = draft.event ? 3 * JSON.stringify(draft.event).length : 0;
-    const size = 3 * (draft.text.length + draft.author.length) + event + 512 +
+    // Mentions: at most 20 ids of ASCII characters, quoted and comma-separated.
+    const mentions = draft.mentions ? JSON.stringify(draft.mentions).length : 0;
+    // An action also rewrites its target (at most ACTION_TARGET_BYTES with its reactions) and
+    // keeps or erases versions; a reply carries an excerpt of its original.
+    const action = isAction(draft) ? ACTION_TARGET_BYTES + 3 * MAX_TEXT_CHARS : 0;
+    const reply = draft.replyTo ? 3 * (REPLY_EXCERPT_CHARS + draft.replyTo.author.length) : 0;
+    const size = 3 * (draft.text.length + draft.author.length) + event + mentions + 512 + action +
+      reply +
       (newRoom ? 3 * room + ROOM_OVERHEAD_BYTES : 0);
+    // The entry and its clientId record; a delete erases up to MAX_EDITS versions.
+    const writes = 2 + (isAction(draft) ? 2 + MAX_EDITS : 0) + (newRoom ? 2 : 0);
     // The message key, and the clientId key twice (set and checked).
     const clientIdKeySize = room + utf8Length(draft.from) + utf8Length(draft.clientId) + 24;
     const keySize = room + 24 + 2 * clientIdKeySize + (newRoom ? 3 * room + 48 : 0);
@@ -280,9 +465,11 @@ function chunkEnd(drafts: readonly MessageDraft[], start: number): number {
       end > start &&
       (bytes + size > MAX_BYTES_PER_COMMIT ||
         keyBytes + keySize > MAX_KEY_BYTES_PER_COMMIT ||
-        checks > MAX_CHECKS_PER_COMMIT)
+        checks > MAX_CHECKS_PER_COMMIT ||
+        mutations + writes > MAX_MUTATIONS_PER_COMMIT)
     ) break;
     rooms.add(draft.room);
+    mutations += writes;
     bytes += size;
     keyBytes += keySize;
     end++;

@@ -14,7 +14,7 @@
  *
  * @module
  */
-import { type Reader, RECEIPTS_MAX_MEMBERS } from "../common/protocol.ts";
+import { isActionEntry, type Reader, RECEIPTS_MAX_MEMBERS } from "../common/protocol.ts";
 import { keys } from "../kv/kv_keys.ts";
 import type { MessageStore } from "../messages/message_store.ts";
 import { membersOfRoom } from "../rooms/memberships.ts";
@@ -87,7 +87,8 @@ export class ReadReceipts {
     const passed = await this.#store.before(room, move.to + 1, count);
     const authors = [
       ...new Set(
-        passed.filter((m) => m.kind !== "system" && m.from !== readerId).map((m) => m.from),
+        passed.filter((m) => m.kind !== "system" && !isActionEntry(m) && m.from !== readerId)
+          .map((m) => m.from),
       ),
     ];
     const told: string[] = [];

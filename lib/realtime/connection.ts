@@ -10,12 +10,15 @@ import type { Broker } from "./broker/broker.ts";
 import type { Clock } from "../common/clock.ts";
 import type { FloodGuard } from "../limits/flood_guard.ts";
 import type { Hub, Peer } from "./hub.ts";
-import type { MessageStore } from "../messages/message_store.ts";
+import type { MessageDraft, MessageLookup, MessageStore } from "../messages/message_store.ts";
+import { type ActionFrame, checkAction, isRefusal, replyPreview } from "./action_rules.ts";
+import type { Role } from "../common/room_roles.ts";
 import type { MessageWriter } from "../messages/message_writer.ts";
 import type { PresenceTracker } from "./presence/presence_tracker.ts";
 import {
   type ClientFrame,
   encodeServerFrame,
+  type ErrorCode,
   HISTORY_PAGE_MAX,
   parseClientFrame,
   PROTOCOL_VERSION,
@@ -26,6 +29,7 @@ import { type PostingRefusal, PostingRights } from "./posting_rights.ts";
 import type { Rooms } from "../rooms/rooms.ts";
 import type { Session } from "../accounts/sessions.ts";
 import type { TokenBuckets } from "../limits/token_bucket.ts";
+import type { ResolveMentions } from "../messages/mention_resolver.ts";
 import type { ReadMarkers } from "../reads/read_markers.ts";
 import type { ReadReceipts } from "../reads/read_receipts.ts";
 import { BlockCache } from "./block_cache.ts";
@@ -34,8 +38,10 @@ import { BlockCache } from "./block_cache.ts";
 export interface ConnectionDeps {
   hub: Hub;
   writer: MessageWriter;
-  store: MessageStore;
+  store: MessageStore & MessageLookup;
   rooms: Rooms;
+  /** The user's role in a room, read to let owners and admins delete others' messages. */
+  readRole: (room: string, userId: string) => Promise<Role>;
   clock: Clock;
   /** Id of this node, sent in `welcome`. */
   nodeId: string;
@@ -52,8 +58,10 @@ export interface ConnectionDeps {
    * they may. Remembered per socket by {@linkcode PostingRights}.
    */
   readPostingRefusal: (room: string, userId: string) => Promise<PostingRefusal | undefined>;
+  /** Whom a sent text mentions (member ids). Absent: mentions are not recorded. */
+  resolveMentions?: ResolveMentions;
   /** Told when the connection opens and when it has closed. Absent: no presence. */
-  presence?: Pick<PresenceTracker, "opened" | "closed">;
+  presence?: Pick<PresenceTracker, "opened" | "closed" | "changed">;
   /** Read markers (`read` frames). */
   markers: Pick<ReadMarkers, "advance">;
   /** Read receipts (`receipts` frames, and whom a moved marker is told to). */
@@ -77,6 +85,8 @@ export class ChatConnection implements Peer {
   readonly userId: string;
   readonly sessionId: string;
   readonly sessionExpiresAt: number;
+  /** The tab said it is hidden or idle (a `presence` frame); false until it does. */
+  away = false;
   /** Clock time of the last frame received: the heartbeat drops a silent peer. */
   lastSeenAt: number;
   #user: PublicUser;
@@ -135,7 +145,7 @@ export class ChatConnection implements Peer {
         request: frame.type,
         ref: frame.ref,
         ...("room" in frame ? { room: frame.room } : {}),
-        ...(frame.type === "send" ? { clientId: frame.clientId } : {}),
+        ...("clientId" in frame ? { clientId: frame.clientId } : {}),
       });
     });
   }
@@ -225,6 +235,10 @@ export class ChatConnection implements Peer {
         const readers = await this.#deps.receipts.readers(frame.room, this.userId);
         return this.#send({ type: "receipts", ref: frame.ref, room: frame.room, readers });
       }
+      case "presence":
+        if (this.away === frame.away) return;
+        this.away = frame.away;
+        return this.#deps.presence?.changed(this);
       case "subscribe":
         // Fresh, and it also reads the posting rights, so the first send costs no read.
         if (await this.#postingRefusal(frame.room, true) === "not_member") {
@@ -250,54 +264,124 @@ export class ChatConnection implements Peer {
           hasMore,
         });
       }
+      case "versions": {
+        if (!await this.#isMember(frame.room)) return this.#notMember(frame);
+        const target = await this.#deps.store.get(frame.room, frame.target);
+        const versions = target ? await this.#deps.store.versions(frame.room, frame.target) : [];
+        return this.#send({
+          type: "versions",
+          ref: frame.ref,
+          room: frame.room,
+          target: frame.target,
+          versions,
+        });
+      }
+      case "edit":
+      case "delete":
+      case "react": {
+        if (await this.#mayNotPost(frame)) return;
+        const limited = this.#rateRefusal(frame);
+        if (limited) return this.#send(limited);
+        // A retry of a stored action is acked again, whatever the target's state is now.
+        const earlier = await this.#deps.store.byClientId(frame.room, this.userId, frame.clientId);
+        if (earlier) return this.#ack(frame.clientId, earlier);
+        const checked = await checkAction(frame, this.#user, {
+          get: (room, seq) => this.#deps.store.get(room, seq),
+          readRole: this.#deps.readRole,
+        });
+        if (isRefusal(checked)) return this.#refuse(frame, checked.code, checked.message);
+        return this.#write(checked, frame);
+      }
       case "send": {
-        const refusal = await this.#postingRefusal(frame.room);
-        // A direct room after an unfriend or block: readable, and refused like a stranger's.
-        if (refusal === "not_member" || refusal === "not_friends") return this.#notMember(frame);
-        if (refusal === "muted") {
-          return this.#send({
-            type: "error",
-            code: "muted",
-            message: "You are muted in this room: you can read it, but not post",
-            request: "send",
-            ref: frame.ref,
-            room: frame.room,
-            clientId: frame.clientId,
-          });
-        }
+        if (await this.#mayNotPost(frame)) return;
         const limited = this.#sendRefusal(frame);
         if (limited) return this.#send(limited);
-        // Not awaited: the next frame may be written in the same commit as this one.
-        this.#deps.writer.write({
+        const mentions = await this.#deps.resolveMentions?.(frame.room, frame.text) ?? [];
+        const draft: MessageDraft = {
           room: frame.room,
           from: this.#user.id,
           author: this.#user.name,
           clientId: frame.clientId,
           text: frame.text,
-        }).then(({ message }) => {
-          this.#send({
-            type: "ack",
-            room: message.room,
-            clientId: frame.clientId,
-            id: message.id,
-            seq: message.seq,
-            at: message.at,
-          });
-        }, (error) => {
-          console.error("connection: write failed", error);
-          this.#send({
-            type: "error",
-            code: "internal",
-            message: "the message was not stored; retry it",
-            request: "send",
-            ref: frame.ref,
-            room: frame.room,
-            clientId: frame.clientId,
-          });
-        });
-        return;
+          ...(mentions.length > 0 ? { mentions } : {}),
+        };
+        if (frame.replyTo !== undefined) {
+          const preview = await replyPreview(frame.room, frame.replyTo, this.#deps.store);
+          if (isRefusal(preview)) return this.#refuse(frame, preview.code, preview.message);
+          draft.replyTo = preview;
+        }
+        return this.#write(draft, frame);
       }
     }
+  }
+
+  /** Refuses a frame of a non-member or a muted member; true when it did. */
+  async #mayNotPost(frame: Extract<ClientFrame, { clientId: string }>): Promise<boolean> {
+    const refusal = await this.#postingRefusal(frame.room);
+    // A direct room after an unfriend or block: readable, and refused like a stranger's.
+    if (refusal === "not_member" || refusal === "not_friends") {
+      this.#notMember(frame);
+      return true;
+    }
+    if (refusal === "muted") {
+      this.#refuse(frame, "muted", "You are muted in this room: you can read it, but not post");
+      return true;
+    }
+    return false;
+  }
+
+  #refuse(
+    frame: Extract<ClientFrame, { clientId: string }>,
+    code: ErrorCode,
+    message: string,
+  ): void {
+    this.#send({
+      type: "error",
+      code,
+      message,
+      request: frame.type,
+      ref: frame.ref,
+      room: frame.room,
+      clientId: frame.clientId,
+    });
+  }
+
+  #ack(clientId: string, message: { room: string; id: string; seq: number; at: number }): void {
+    this.#send({
+      type: "ack",
+      room: message.room,
+      clientId,
+      id: message.id,
+      seq: message.seq,
+      at: message.at,
+    });
+  }
+
+  /** Writes a checked draft; acks after the commit. Not awaited by the caller. */
+  #write(draft: MessageDraft, frame: Extract<ClientFrame, { clientId: string }>): void {
+    // Not awaited: the next frame may be written in the same commit as this one.
+    this.#deps.writer.write(draft).then(({ message }) => {
+      this.#ack(frame.clientId, message);
+    }, (error) => {
+      console.error("connection: write failed", error);
+      this.#refuse(frame, "internal", "the message was not stored; retry it");
+    });
+  }
+
+  /** The error for an action over the send rate, or undefined when it may go on. */
+  #rateRefusal(frame: ActionFrame): ServerFrame | undefined {
+    const rate = this.#deps.sendLimiter.take(this.userId);
+    if (rate.ok) return undefined;
+    return {
+      type: "error",
+      code: "rate_limited",
+      message: "sending too fast; retry later",
+      retryAfterMs: rate.retryAfterMs,
+      request: frame.type,
+      ref: frame.ref,
+      room: frame.room,
+      clientId: frame.clientId,
+    };
   }
 
   /** The error for a send over a rate or flood limit, or undefined when it may go on. */
@@ -351,7 +435,7 @@ export class ChatConnection implements Peer {
       request: frame.type,
       ref: frame.ref,
       room: frame.room,
-      ...(frame.type === "send" ? { clientId: frame.clientId } : {}),
+      ...("clientId" in frame ? { clientId: frame.clientId } : {}),
     });
   }
 

@@ -16,7 +16,12 @@
  */
 import type { BrokerEvent } from "./broker/broker.ts";
 import type { MessageStore } from "../messages/message_store.ts";
-import { type ChatMessage, encodeServerFrame, RESUME_MAX } from "../common/protocol.ts";
+import {
+  type ChatMessage,
+  CLOSE_SESSION_ENDED,
+  encodeServerFrame,
+  RESUME_MAX,
+} from "../common/protocol.ts";
 
 /** One subscriber socket, as the hub sees it. Implemented by `ChatConnection`. */
 export interface Peer {
@@ -66,8 +71,8 @@ export interface HubOptions {
   sweepIntervalMs?: number;
 }
 
-/** Close code for a session that ended (logout). */
-export const CLOSE_SESSION_ENDED = 4001;
+/** Close code for a session that ended (logout); defined with the protocol. */
+export { CLOSE_SESSION_ENDED };
 /** Close code for a resume replay the store could not serve; the client resumes again. */
 export const CLOSE_REPLAY_FAILED = 1011;
 const PAGE = 500;
@@ -314,6 +319,12 @@ export class Hub {
             peer.send(frame);
           }
         }
+        return;
+      }
+      case "everyone_event": {
+        // One encoding for every socket of this node: the cost is one send per socket.
+        const frame = encodeServerFrame({ type: "user_event", event: event.event });
+        for (const peer of this.peers) peer.send(frame);
         return;
       }
       case "session_ended":

@@ -6,7 +6,9 @@
  * Deno counts a send in `bufferedAmount` at once and subtracts it only when the background
  * write finishes, so a burst sent in one turn reads as buffered even to a fast reader. A socket
  * is therefore closed only when its buffer stays over the soft bound for a grace period, or
- * passes the hard bound. A resume replay waits for the buffer to drain between messages.
+ * passes the hard bound, or when the node's {@linkcode SendBudget} for all sockets together is
+ * spent and it is among the furthest behind. A resume replay waits for the buffer to drain
+ * between messages.
  *
  * @module
  */
@@ -14,6 +16,8 @@ import type { PublicUser } from "../common/api_types.ts";
 import { ChatConnection, type ConnectionDeps, type Transport } from "./connection.ts";
 import type { Limits } from "../server/config.ts";
 import type { Session } from "../accounts/sessions.ts";
+import { CLOSE_VERSION_MISMATCH, encodeServerFrame, PROTOCOL_VERSION } from "../common/protocol.ts";
+import { type BudgetedSocket, SendBudget } from "./send_budget.ts";
 
 /** While a socket keeps up, its buffer is looked at once per this many sends. */
 const CHECK_EVERY_SENDS = 8;
@@ -34,9 +38,13 @@ export type SendBufferLimits = Pick<
 /** Close code for a slow consumer. */
 export const CLOSE_SLOW_CONSUMER = 4008;
 
+/** A budget no node reaches: for callers that bound only each socket. */
+const UNBOUNDED = new SendBudget(Number.MAX_SAFE_INTEGER);
+
 /**
  * Upgrades an authenticated request to a chat WebSocket. The caller has checked the session,
- * the Origin and the protocol version.
+ * the Origin and the protocol version. `budget` bounds the unsent bytes of all sockets of
+ * the node together.
  */
 export function upgradeToChat(
   request: Request,
@@ -45,10 +53,11 @@ export function upgradeToChat(
   deps: ConnectionDeps,
   limits: SendBufferLimits,
   onClose: () => void = () => {},
+  budget: SendBudget = UNBOUNDED,
 ): Response {
   const { socket, response } = Deno.upgradeWebSocket(request);
   socket.binaryType = "arraybuffer";
-  const transport = new SocketTransport(socket, limits, deps, onClose);
+  const transport = new SocketTransport(socket, limits, deps, onClose, budget);
   transport.connection = new ChatConnection(user, session, transport, deps);
   // No "error" listener: an error is always followed by "close", which releases the socket.
   for (const type of ["open", "message", "close"]) {
@@ -58,30 +67,55 @@ export function upgradeToChat(
 }
 
 /**
+ * Upgrades a request that asked for another protocol version, only to say so: an `error`
+ * frame with code `version_mismatch` (old clients show its message), then a close with
+ * {@linkcode CLOSE_VERSION_MISMATCH} and reason `version_mismatch`, after which a current
+ * client stops reconnecting and asks the user to reload.
+ */
+export function refuseVersion(request: Request): Response {
+  const { socket, response } = Deno.upgradeWebSocket(request);
+  socket.addEventListener("open", () => {
+    socket.send(encodeServerFrame({
+      type: "error",
+      code: "version_mismatch",
+      message:
+        `This page is out of date (the server speaks protocol v${PROTOCOL_VERSION}); reload it.`,
+    }));
+    socket.close(CLOSE_VERSION_MISMATCH, "version_mismatch");
+  });
+  return response;
+}
+
+/**
  * One socket's side of a {@linkcode ChatConnection}: sends with the send-buffer rules above,
  * and hands the socket's events to the connection. One object per socket, its methods on the
  * prototype (an idle server holds thousands of these).
  */
-class SocketTransport implements Transport {
+class SocketTransport implements Transport, BudgetedSocket {
   connection!: ChatConnection;
   #socket: WebSocket;
   #limits: SendBufferLimits;
   #deps: ConnectionDeps;
   #onClose: () => void;
+  #budget: SendBudget;
   #released = false;
   #laggingSince: number | undefined;
   #sendsSinceCheck = 0;
+  /** Unsent bytes at the last look plus what was sent since, as told to the budget. */
+  #unsentEstimate = 0;
 
   constructor(
     socket: WebSocket,
     limits: SendBufferLimits,
     deps: ConnectionDeps,
     onClose: () => void,
+    budget: SendBudget,
   ) {
     this.#socket = socket;
     this.#limits = limits;
     this.#deps = deps;
     this.#onClose = onClose;
+    this.#budget = budget;
   }
 
   /** The socket's events (`addEventListener` with this object). */
@@ -101,6 +135,10 @@ class SocketTransport implements Transport {
     // Reading bufferedAmount is a call into the runtime: look every few sends while the
     // socket keeps up, on every send once it lags.
     if (this.#laggingSince === undefined && ++this.#sendsSinceCheck < CHECK_EVERY_SENDS) {
+      // Between looks, the budget counts each frame's length (a lower bound of its UTF-8
+      // bytes): a few hundred sockets eight frames behind would otherwise go unseen.
+      this.#budget.report(this, this.#unsentEstimate += frame.length);
+      if (this.#released) return;
       return this.#socket.send(frame);
     }
     this.#sendsSinceCheck = 0;
@@ -128,9 +166,23 @@ class SocketTransport implements Transport {
     if (this.#socket.readyState === WebSocket.OPEN) this.#socket.close(code, reason);
   }
 
-  /** Looks at the send buffer; closes a socket that lags too much or too long. */
+  unsentBytes(): number {
+    return this.#socket.readyState === WebSocket.OPEN ? this.#socket.bufferedAmount : 0;
+  }
+
+  evict(): void {
+    this.#socket.close(CLOSE_SLOW_CONSUMER, "slow consumer: the server's send budget is spent");
+    this.#release();
+  }
+
+  /**
+   * Looks at the send buffer and tells the budget (which may close this socket or others);
+   * closes a socket that lags too much or too long.
+   */
   #keepsUp(): boolean {
-    const buffered = this.#socket.bufferedAmount;
+    const buffered = this.#unsentEstimate = this.#socket.bufferedAmount;
+    this.#budget.report(this, buffered);
+    if (this.#released) return false;
     if (buffered <= this.#limits.slowConsumerBytes) {
       this.#laggingSince = undefined;
       return true;
@@ -152,6 +204,7 @@ class SocketTransport implements Transport {
   #release(): void {
     if (this.#released) return;
     this.#released = true;
+    this.#budget.forget(this);
     this.connection.closed();
     this.#onClose();
   }

@@ -52,11 +52,18 @@ export class Conversations {
     const memberships = (await roomsOfUser(this.#kv, userId)).map(({ roomId, membership }) => ({
       room: roomId,
       joinedAt: membership.joinedAt,
+      muted: membership.muted ? membership.mutedBy ?? "" : undefined,
     }));
     const lasts = await this.#store.lastMessages(memberships.map((m) => m.room));
     const sorted = memberships.map((m, i) => {
       const last = lasts[i] ?? undefined;
-      return { room: m.room, last, joinedAt: m.joinedAt, activity: last?.at ?? m.joinedAt };
+      return {
+        room: m.room,
+        last,
+        joinedAt: m.joinedAt,
+        activity: last?.at ?? m.joinedAt,
+        muted: m.muted,
+      };
     }).sort((a, b) => b.activity - a.activity || (a.room < b.room ? -1 : 1));
     const after = parseCursor(cursor);
     const start = after
@@ -74,6 +81,7 @@ export class Conversations {
       if (!room) return null;
       const conversation: Conversation = { room, activity: c.activity };
       if (c.last) conversation.last = c.last;
+      if (c.muted !== undefined) conversation.muted = await this.#mutedBy(c.muted);
       const read = reads?.[i];
       if (read) conversation.read = read;
       return conversation;
@@ -83,6 +91,12 @@ export class Conversations {
     return more && last
       ? { conversations, nextCursor: `${last.activity}.${last.room}` }
       : { conversations };
+  }
+
+  /** Who muted the user, as shown to them: a username, "" when unknown. */
+  async #mutedBy(actorId: string): Promise<{ by: string }> {
+    if (!actorId) return { by: "" };
+    return { by: (await this.#profiles.get(actorId))?.name ?? "" };
   }
 
   async #view(room: RoomRecord | null, userId: string): Promise<ConversationRoom | null> {

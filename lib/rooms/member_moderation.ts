@@ -73,8 +73,11 @@ export class MemberModeration {
         if (action === "kick") deleteMembership(atomic, roomId, targetId);
         else {
           const next: Membership = { ...target.value };
-          if (action === "mute") next.muted = true;
-          if (action === "unmute") delete next.muted;
+          if (action === "mute") Object.assign(next, { muted: true, mutedBy: actorId });
+          if (action === "unmute") {
+            delete next.muted;
+            delete next.mutedBy;
+          }
           if (action === "promote") next.role = "admin";
           // Explicit, never absent: an absent role on the creator's membership means owner.
           if (action === "demote") next.role = "member";
@@ -82,13 +85,19 @@ export class MemberModeration {
         }
       }
       return commit(atomic, async () => {
+        const name = room.value!.name;
         if (action === "mute" || action === "unmute") {
-          this.#notices.rightsChanged(roomId, targetId);
+          const [by] = await this.#notices.names(actorId);
+          this.#notices.rightsChanged(roomId, targetId, {
+            room: name,
+            by,
+            muted: action === "mute",
+          });
         }
         if ((action === "kick" || action === "ban") && target.value) {
-          this.#notices.removed(roomId, [targetId]);
           const [who, by] = await this.#notices.names(targetId, actorId);
           const type = action === "kick" ? "kicked" : "banned";
+          this.#notices.removed(roomId, [targetId], { why: type, room: name, by });
           await this.#notices.post(roomId, { type, user: who, by });
         }
         return { ok: true };

@@ -23,7 +23,11 @@ Deno.test("MemberModeration.act() lets an admin kick a member: the membership go
     assert.deepEqual(services.published, [{ kind: "left", room, user: mia.id }]);
     assert.deepEqual(services.notices.at(-1), {
       users: [mia.id],
-      event: { kind: "room_removed", roomId: room },
+      event: {
+        kind: "room_removed",
+        roomId: room,
+        reason: { why: "kicked", room: "general", by: "adam" },
+      },
     });
     assert.deepEqual(services.posted.at(-1), {
       room,

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import type { PresenceViews } from "../realtime/presence/presence_views.ts";
 import type { Profiles } from "../accounts/profiles.ts";
 import type { PublicProfile, RoomDetails } from "../common/api_types.ts";
 import { isManager, roleOf } from "../common/room_roles.ts";
@@ -21,11 +22,16 @@ const BAN_LIST_LIMIT = 200;
 export class RoomDetailsReader {
   #kv: Deno.Kv;
   #profiles: Profiles;
+  #presence: PresenceViews | undefined;
 
-  /** Reads rooms and memberships from `kv`, names and pictures from `profiles`. */
-  constructor(kv: Deno.Kv, profiles: Profiles) {
+  /**
+   * Reads rooms and memberships from `kv`, names and pictures from `profiles`, and the
+   * members' presence (co-members may see it) from `presence` when given.
+   */
+  constructor(kv: Deno.Kv, profiles: Profiles, presence?: PresenceViews) {
     this.#kv = kv;
     this.#profiles = profiles;
+    this.#presence = presence;
   }
 
   /** The room, the viewer's role and the member list; null unless the viewer is a member. */
@@ -37,9 +43,12 @@ export class RoomDetailsReader {
     if (!isGroupMember(room.value, mine.value)) return null;
     const record = room.value;
     const memberships = await membersOfRoom(this.#kv, roomId, MEMBER_LIST_LIMIT);
-    const profiles = new Map(
-      (await this.#profiles.getMany(memberships.map((m) => m.userId))).map((p) => [p.id, p]),
-    );
+    const ids = memberships.map((m) => m.userId);
+    const [found, presence] = await Promise.all([
+      this.#profiles.getMany(ids),
+      this.#presence?.of(ids),
+    ]);
+    const profiles = new Map(found.map((p) => [p.id, p]));
     const role = roleOf(mine.value!, record.createdBy === viewerId);
     const banned: PublicProfile[] = [];
     if (isManager(role)) {
@@ -59,6 +68,7 @@ export class RoomDetailsReader {
             role: roleOf(membership, record.createdBy === id),
             muted: membership.muted === true,
             joinedAt: membership.joinedAt,
+            ...(presence?.has(id) ? { presence: presence.get(id) } : {}),
           }]
           : [];
       }),

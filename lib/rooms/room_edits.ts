@@ -85,6 +85,7 @@ export class RoomEdits {
       const atomic = this.#kv.atomic().check(...read).set(keys.room(roomId), change.next);
       change.write?.(atomic);
       return commit(indexPublicRoom(atomic, room.value, change.next), async () => {
+        this.#notices.discoverChanged(room.value, change.next);
         await this.#notices.announce(actorId, change.next, ...change.events);
         return { ok: true };
       });

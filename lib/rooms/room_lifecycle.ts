@@ -77,7 +77,9 @@ export class RoomLifecycle {
       doomed.push(entry.key, keys.invite(decode.roomInvite(entry.key)));
     }
     await this.#deleteAll(doomed);
-    this.#notices.removed(roomId, members);
+    const [by] = await this.#notices.names(actorId);
+    this.#notices.removed(roomId, members, { why: "deleted", room: room.value.name, by }, actorId);
+    this.#notices.discoverChanged(room.value, null);
     await this.#deleteMessages(roomId);
     return { ok: true };
   }

@@ -39,8 +39,21 @@ Deno.test("RoomLifecycle.remove() lets only the owner delete the room, and drops
     for (const user of [olga, adam, mia]) assert.equal(await rooms.isMember(room, user.id), false);
     assert.deepEqual(
       new Set(services.published),
-      new Set([olga, adam, mia].map((user) => ({ kind: "left", room, user: user.id }))),
+      new Set([
+        ...[olga, adam, mia].map((user) => ({ kind: "left", room, user: user.id })),
+        // A public room leaves every connected user's Discover.
+        { kind: "everyone_event", event: { kind: "discover", roomId: room, room: null } },
+      ]),
     );
+    // The members are told who deleted which room; the owner who did it only loses it.
+    const reason = { why: "deleted", room: "general", by: "olga" };
+    assert.deepEqual(services.notices.slice(-2), [
+      {
+        users: [adam.id, mia.id].toSorted(),
+        event: { kind: "room_removed", roomId: room, reason },
+      },
+      { users: [olga.id], event: { kind: "room_removed", roomId: room } },
+    ]);
     assertRefused(await rooms.join(mia.id, room), ...NO_SUCH_ROOM);
     assertRefused(await roomLifecycle.remove(olga.id, room), ...NO_SUCH_ROOM);
   });

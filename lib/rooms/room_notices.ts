@@ -5,6 +5,7 @@
  * @module
  */
 import type { Accounts } from "../accounts/accounts.ts";
+import type { RemovalReason } from "../common/api_types.ts";
 import type { RoomEvent } from "../common/protocol.ts";
 import type { PostSystemMessage } from "../messages/room_events.ts";
 import type { Broker } from "../realtime/broker/broker.ts";
@@ -58,15 +59,46 @@ export class RoomNotices {
     this.#notify(members.map((m) => m.userId), { kind: "room_updated", room: summary(room) });
   }
 
-  /** Drops the room from the users' live sockets (every node) and sidebars. */
-  removed(roomId: string, users: string[]): void {
+  /**
+   * Drops the room from the users' live sockets (every node) and sidebars. With `reason` (a
+   * kick, ban or deletion by someone else) the users are told why; `actorId`, the member who
+   * did it, is told nothing beyond the removal.
+   */
+  removed(roomId: string, users: string[], reason?: RemovalReason, actorId?: string): void {
     for (const user of users) this.#broker.publish({ kind: "left", room: roomId, user });
-    if (users.length > 0) this.#notify(users, { kind: "room_removed", roomId });
+    const told = reason ? users.filter((user) => user !== actorId) : users;
+    if (told.length > 0) this.#notify(told, { kind: "room_removed", roomId, reason });
+    if (reason && actorId && users.includes(actorId)) {
+      this.#notify([actorId], { kind: "room_removed", roomId });
+    }
   }
 
-  /** Tells one member's sockets on every node to read their right to post afresh. */
-  rightsChanged(roomId: string, userId: string): void {
+  /**
+   * Tells one member's sockets on every node to read their right to post afresh and, when
+   * `muted` is given, tells the member who muted or unmuted them (the composer shows it).
+   */
+  rightsChanged(
+    roomId: string,
+    userId: string,
+    muted?: { room: string; by: string; muted: boolean },
+  ): void {
     this.#broker.publish({ kind: "rights_changed", room: roomId, user: userId });
+    if (muted) this.#notify([userId], { kind: "muted", roomId, ...muted });
+  }
+
+  /**
+   * Tells every connected user that the Discover entry of a room changed: `next` is listed
+   * (created, renamed, new topic or picture) or, null, no longer is. Nothing is sent when
+   * neither version is public. One broker event; each node encodes it once for all sockets.
+   */
+  discoverChanged(previous: RoomRecord | null, next: RoomRecord | null): void {
+    const listed = next?.visibility === "public" ? next : null;
+    if (!listed && previous?.visibility !== "public") return;
+    const roomId = (next ?? previous)!.id;
+    this.#broker.publish({
+      kind: "everyone_event",
+      event: { kind: "discover", roomId, room: listed ? summary(listed) : null },
+    });
   }
 
   /** Tells `userId` live that they are now in `room`. */

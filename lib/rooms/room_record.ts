@@ -30,4 +30,6 @@ export interface Membership {
   role?: Role;
   /** A muted member reads but cannot post. */
   muted?: boolean;
+  /** User id of who muted them (absent on mutes stored before it was kept). */
+  mutedBy?: string;
 }

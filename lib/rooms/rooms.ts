@@ -46,11 +46,13 @@ export const ROOMMATES_PER_ROOM = 1000;
 export class Rooms {
   #kv: Deno.Kv;
   #clock: Clock;
+  #created: (room: RoomRecord) => void;
 
-  /** Stores rooms in `kv`. */
-  constructor(kv: Deno.Kv, clock: Clock) {
+  /** Stores rooms in `kv`; `created` is told of every new room (Discover goes live). */
+  constructor(kv: Deno.Kv, clock: Clock, created: (room: RoomRecord) => void = () => {}) {
     this.#kv = kv;
     this.#clock = clock;
+    this.#created = created;
   }
 
   /** Creates a group room with its creator as the first member and its owner. */
@@ -79,6 +81,7 @@ export class Rooms {
       .set(keys.room(room.id), room);
     setMembership(atomic, room.id, userId, membership);
     await commitAtomic(indexPublicRoom(atomic, null, room));
+    this.#created(room);
     return { ok: true, room: summary(room) };
   }
 

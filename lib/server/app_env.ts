@@ -5,6 +5,7 @@
  */
 import type { PublicUser } from "../common/api_types.ts";
 import type { Session } from "../accounts/sessions.ts";
+import type { SessionCookiePolicy } from "./session_cookie.ts";
 import type { Locale } from "../common/i18n/locale.ts";
 
 /**
@@ -16,6 +17,8 @@ export interface AppEnv {
     user: PublicUser | undefined;
     session: Session | undefined;
     locale: Locale;
+    /** How the session cookie is named and flagged (set by `loadSession`). */
+    sessionCookie: SessionCookiePolicy;
   };
 }
 

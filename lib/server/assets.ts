@@ -14,6 +14,11 @@ export const BUILD_DIR = new URL("../../_build/", import.meta.url);
 export interface Assets {
   /** Public URL of a logical asset name such as `islands.js`. */
   url(name: "islands.js" | "styles.css"): string;
+  /**
+   * Public URLs of the chunks the islands entry imports statically, for `<link
+   * rel="modulepreload">`: the browser fetches them with the entry instead of after it.
+   */
+  preloads(): string[];
   /** Serves `/static/:file`; 404 for files the build did not write. */
   serve(c: Context, file: string): Promise<Response>;
 }
@@ -32,6 +37,9 @@ export async function loadAssets(dir: URL = BUILD_DIR): Promise<Assets> {
   } catch (cause) {
     throw new Error("Browser assets are not built: run `deno task build` first", { cause });
   }
+  // Written by the same build; an older build without it just preloads nothing.
+  const firstLoad: string[] = await Deno.readTextFile(new URL("build.json", dir))
+    .then((text) => JSON.parse(text).firstLoad.files, () => []);
   const staticDir = new URL("static/", dir);
   const files = new Set<string>();
   for await (const entry of Deno.readDir(staticDir)) files.add(entry.name);
@@ -40,6 +48,9 @@ export async function loadAssets(dir: URL = BUILD_DIR): Promise<Assets> {
       const file = manifest[name];
       if (!file) throw new Error(`asset ${name} is not in the build manifest`);
       return `/static/${file}`;
+    },
+    preloads() {
+      return firstLoad.slice(1).map((file) => `/static/${file}`);
     },
     async serve(c, file) {
       const type = TYPES[file.slice(file.lastIndexOf("."))];

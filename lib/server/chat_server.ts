@@ -8,7 +8,6 @@
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { except } from "hono/combine";
-import { csrf } from "hono/csrf";
 import { secureHeaders } from "hono/secure-headers";
 import { authRoutes } from "../../routes/auth.ts";
 import { AVATAR_UPLOAD_PATHS } from "../../routes/avatar_upload.ts";
@@ -17,6 +16,7 @@ import { conversationRoutes } from "../../routes/conversations.ts";
 import { pageRoutes } from "../../routes/pages.tsx";
 import { dmRoutes } from "../../routes/dms.ts";
 import { friendRoutes } from "../../routes/friends.ts";
+import { directoryRoutes } from "../../routes/directory.ts";
 import { profileRoutes } from "../../routes/profile.ts";
 import { joinPageRoutes } from "../../routes/join_page.tsx";
 import { linkRoutes, roomAdminRoutes } from "../../routes/room_admin.ts";
@@ -43,24 +43,36 @@ import { InviteLinks } from "../rooms/invite_links.ts";
 import { newId } from "../common/ids.ts";
 import { LoginThrottle } from "../limits/login_throttle.ts";
 import { KvMessageStore } from "../messages/message_store_kv.ts";
+import { mentionResolver } from "../messages/mention_resolver.ts";
 import { MessageWriter } from "../messages/message_writer.ts";
 import { KvPresence } from "../realtime/presence/presence_kv.ts";
 import { PresenceTracker } from "../realtime/presence/presence_tracker.ts";
+import { PresenceViews } from "../realtime/presence/presence_views.ts";
 import { loadSession } from "./middleware/session.ts";
 import { MemberModeration } from "../rooms/member_moderation.ts";
+import { roleOf } from "../common/room_roles.ts";
 import { RoomDetailsReader } from "../rooms/room_details.ts";
 import { RoomEdits } from "../rooms/room_edits.ts";
 import { RoomLifecycle } from "../rooms/room_lifecycle.ts";
 import { RoomNotices } from "../rooms/room_notices.ts";
 import { chooseLocale } from "./middleware/locale.ts";
-import { isAllowedOrigin } from "./origin.ts";
+import { configuredOrigins, isAllowedOrigin } from "./origin.ts";
+import { sameOriginWrites } from "./middleware/same_origin_writes.ts";
+import { sessionCookiePolicy } from "./session_cookie.ts";
 import { Profiles } from "../accounts/profiles.ts";
 import { RoomAvatars } from "../rooms/room_avatars.ts";
 import { backfillPublicRooms } from "../rooms/public_rooms.ts";
 import { systemMessages } from "../messages/room_events.ts";
-import { Rooms } from "../rooms/rooms.ts";
+import { readRooms, Rooms } from "../rooms/rooms.ts";
+import { SendBudget } from "../realtime/send_budget.ts";
 import type { Services } from "./services.ts";
 import { Sessions } from "../accounts/sessions.ts";
+import {
+  backfillUserDirectory,
+  DIRECTORY_SEARCH_BURST,
+  DIRECTORY_SEARCH_RATE,
+  UserDirectory,
+} from "../social/user_directory.ts";
 import { TokenBuckets } from "../limits/token_bucket.ts";
 import { WindowCounter } from "../limits/window_counter.ts";
 import { refusal } from "../common/refusal.ts";
@@ -96,7 +108,10 @@ export async function createChatServer(options: ChatServerOptions): Promise<Chat
   const clock = options.clock ?? systemClock;
   const nodeId = newId().slice(0, 8);
   await backfillPublicRooms(kv, clock);
-  const store = new KvMessageStore(kv, clock);
+  const store = new KvMessageStore(kv, clock, {
+    // The files feature releases a deleted message's attachments here (nothing to free yet).
+    releaseDeleted: () => {},
+  });
   const hub = new Hub(store);
   hub.start();
   const unsubscribe = broker.subscribe((event, fromThisNode) => hub.handle(event, fromThisNode));
@@ -105,16 +120,17 @@ export async function createChatServer(options: ChatServerOptions): Promise<Chat
   }, { lingerMs: config.commitLingerMs });
   const accounts = new Accounts(kv, clock);
   const sessions = new Sessions(kv, clock, config.sessionTtlMs);
-  const rooms = new Rooms(kv, clock);
   const profiles = new Profiles(kv, accounts);
   const notify: Notify = (users, event) => broker.publish({ kind: "user_event", users, event });
+  await backfillUserDirectory(kv, profiles, clock);
   const presence = new KvPresence(kv, clock);
-  const friends = new Friends(kv, clock, accounts, profiles, notify, presence);
+  const presenceViews = new PresenceViews(presence, (users) => profiles.lastSeenHidden(users));
+  const friends = new Friends(kv, clock, accounts, profiles, notify, presenceViews);
   const presenceTracker = new PresenceTracker({
     presence,
     nodeId,
     refreshMs: config.heartbeatMs,
-    onChange: (user, online) => friends.announcePresence(user, online),
+    onChange: (user, status) => friends.announcePresence(user, status),
   });
   presenceTracker.start();
   const markers = new ReadMarkers(kv);
@@ -122,6 +138,7 @@ export async function createChatServer(options: ChatServerOptions): Promise<Chat
   const directMessages = new DirectMessages(kv, clock, accounts, profiles, notify);
   const postSystemMessage = systemMessages(writer);
   const notices = new RoomNotices(kv, accounts, broker, notify, postSystemMessage);
+  const rooms = new Rooms(kv, clock, (room) => notices.discoverChanged(null, room));
   const roomEdits = new RoomEdits(kv, notices);
   const { limits } = config;
   const throttle = new LoginThrottle(kv, clock, {
@@ -134,8 +151,13 @@ export async function createChatServer(options: ChatServerOptions): Promise<Chat
     rooms,
     profiles,
     friends,
+    directory: new UserDirectory(
+      kv,
+      profiles,
+      new TokenBuckets(clock, DIRECTORY_SEARCH_RATE, DIRECTORY_SEARCH_BURST),
+    ),
     directMessages,
-    roomDetails: new RoomDetailsReader(kv, profiles),
+    roomDetails: new RoomDetailsReader(kv, profiles, presenceViews),
     memberModeration: new MemberModeration(kv, clock, accounts, notices),
     roomEdits,
     roomLifecycle: new RoomLifecycle(kv, notices),
@@ -158,12 +180,20 @@ export async function createChatServer(options: ChatServerOptions): Promise<Chat
       floodGuard: new FloodGuard(clock, limits.sameTextMax),
       broker,
       // One membership read answers member and muted; direct rooms also need a friendship.
+      readRole: async (room, userId) => {
+        const [membership, record] = await Promise.all([
+          rooms.membership(room, userId),
+          readRooms(kv, [room]),
+        ]);
+        return roleOf(membership, record[0]?.createdBy === userId);
+      },
       readPostingRefusal: async (room, userId) => {
         const membership = await rooms.membership(room, userId);
         if (!membership) return "not_member";
         if (!await directMessages.canPost(room, userId)) return "not_friends";
         return membership.muted ? "muted" : undefined;
       },
+      resolveMentions: mentionResolver(kv),
       presence: presenceTracker,
       markers,
       receipts,
@@ -174,12 +204,14 @@ export async function createChatServer(options: ChatServerOptions): Promise<Chat
       limits.connectionsPerAddress,
     ),
     roomCreations: new WindowCounter(kv, clock, 3_600_000),
+    sendBudget: new SendBudget(limits.unsentBytesBudget),
+    friendRequests: new WindowCounter(kv, clock, 3_600_000),
   };
   const heartbeat = new Heartbeat(() => hub.peers, clock, config.heartbeatMs);
   heartbeat.start();
 
   const app = new Hono<AppEnv>();
-  app.use(loadSession(sessions, accounts));
+  app.use(loadSession(sessions, accounts, sessionCookiePolicy(config)));
   // Only the HTML pages are in a language; the API and the socket skip the profile read.
   app.use(except(["/api/*", "/ws", "/static/*"], chooseLocale((id) => profiles.locale(id))));
   // Registered before the header middlewares: an upgrade response must stay untouched.
@@ -199,9 +231,8 @@ export async function createChatServer(options: ChatServerOptions): Promise<Chat
     referrerPolicy: "same-origin",
     xFrameOptions: "DENY",
   }));
-  app.use(csrf({
-    origin: (origin, c) => isAllowedOrigin(origin, c.req.url, config.allowedOrigins),
-  }));
+  const origins = configuredOrigins(config);
+  app.use(sameOriginWrites((origin, url) => isAllowedOrigin(origin, url, origins)));
   // Avatar uploads have their own, larger limit (`MAX_AVATAR_BYTES`, routes/avatar_upload.ts).
   app.use(except(
     AVATAR_UPLOAD_PATHS,
@@ -217,6 +248,7 @@ export async function createChatServer(options: ChatServerOptions): Promise<Chat
   app.route("/api", profileRoutes(services));
   app.route("/api/avatars", avatarRoutes(services));
   app.route("/api/friends", friendRoutes(services));
+  app.route("/api/directory", directoryRoutes(services));
   app.route("/api/dms", dmRoutes(services));
   app.route("/api/conversations", conversationRoutes(services));
   app.route("/api/rooms", roomRoutes(services));

@@ -28,6 +28,13 @@ export interface Config {
   redisUrl?: string;
   /** Abuse limits; each has its own variable. */
   limits: Limits;
+  /**
+   * `PUBLIC_URL`: the origin browsers use to reach the chat (`https://chat.example`), needed
+   * behind a TLS proxy. When set, it is an allowed origin, the WebSocket and write checks use
+   * it instead of the `Host` header, and when https the session cookie is `Secure` and named
+   * `__Host-sid` (see `lib/server/session_cookie.ts`).
+   */
+  publicUrl?: string;
 }
 
 /** Per-user and per-address limits. Node-local ones hold per worker or process. */
@@ -44,6 +51,8 @@ export interface Limits {
   connectionsPerAddress: number;
   /** `ROOMS_PER_HOUR`: rooms a user may create per hour (shared through KV). */
   roomsPerHour: number;
+  /** `FRIEND_REQUESTS_PER_HOUR`: friend requests a user may send per hour (shared through KV). */
+  friendRequestsPerHour: number;
   /** `LOGIN_FAILURES_PER_USER`: failed logins per account name per 15 minutes (KV). */
   loginFailuresPerUser: number;
   /** `LOGIN_FAILURES_PER_ADDRESS`: failed logins per client address per 15 minutes (KV). */
@@ -54,6 +63,12 @@ export interface Limits {
   slowConsumerGraceMs: number;
   /** `MAX_BUFFERED_BYTES`: unsent bytes that close a socket at once. */
   maxBufferedBytes: number;
+  /**
+   * `UNSENT_BYTES_BUDGET`: unsent bytes all sockets of this node (worker) may hold together;
+   * past it the sockets furthest behind are closed (4008). Default: see
+   * {@linkcode defaultUnsentBytesBudget}.
+   */
+  unsentBytesBudget: number;
 }
 
 /** Default KV file, relative to the working directory. */
@@ -70,6 +85,7 @@ export function readConfig(env: Record<string, string | undefined>): Config {
     heartbeatMs: intFrom(env, "HEARTBEAT_MS", 25_000, 1_000, 600_000),
     commitLingerMs: intFrom(env, "COMMIT_LINGER_MS", DEFAULT_COMMIT_LINGER_MS, 0, 100),
     redisUrl: redisUrlFrom(env.REDIS_URL),
+    publicUrl: publicUrlFrom(env.PUBLIC_URL),
     limits: {
       sendRatePerSecond: intFrom(env, "SEND_RATE", 10, 1, 1_000_000),
       sendBurst: intFrom(env, "SEND_BURST", 30, 1, 1_000_000),
@@ -77,13 +93,48 @@ export function readConfig(env: Record<string, string | undefined>): Config {
       connectionsPerUser: intFrom(env, "CONNECTIONS_PER_USER", 20, 1, 1_000_000),
       connectionsPerAddress: intFrom(env, "CONNECTIONS_PER_ADDRESS", 500, 1, 1_000_000),
       roomsPerHour: intFrom(env, "ROOMS_PER_HOUR", 20, 1, 1_000_000),
+      friendRequestsPerHour: intFrom(env, "FRIEND_REQUESTS_PER_HOUR", 20, 1, 1_000_000),
       loginFailuresPerUser: intFrom(env, "LOGIN_FAILURES_PER_USER", 5, 1, 1_000_000),
       loginFailuresPerAddress: intFrom(env, "LOGIN_FAILURES_PER_ADDRESS", 50, 1, 1_000_000),
       slowConsumerBytes: intFrom(env, "SLOW_CONSUMER_BYTES", 1 << 20, 1024, 1 << 30),
       slowConsumerGraceMs: intFrom(env, "SLOW_CONSUMER_GRACE_MS", 5_000, 0, 600_000),
       maxBufferedBytes: intFrom(env, "MAX_BUFFERED_BYTES", 16 << 20, 1024, 1 << 30),
+      unsentBytesBudget: intFrom(
+        env,
+        "UNSENT_BYTES_BUDGET",
+        defaultUnsentBytesBudget(),
+        1 << 20,
+        Number.MAX_SAFE_INTEGER,
+      ),
     },
   };
+}
+
+const MIB = 1 << 20;
+
+/**
+ * The default `UNSENT_BYTES_BUDGET`: an eighth of the memory available at start, shared by the
+ * workers `deno serve --parallel` may start (one per core), between 64 MiB and 1 GiB per
+ * worker. Without permission to read the memory figures, 256 MiB.
+ */
+export function defaultUnsentBytesBudget(): number {
+  let available: number;
+  try {
+    available = Deno.systemMemoryInfo().available;
+  } catch {
+    return 256 * MIB;
+  }
+  const workers = Math.max(1, navigator.hardwareConcurrency || 1);
+  const share = Math.floor(available / 8 / workers);
+  return Math.min(1024 * MIB, Math.max(64 * MIB, share));
+}
+
+function publicUrlFrom(raw: string | undefined): string | undefined {
+  if (raw === undefined || raw.trim() === "") return undefined;
+  if (!URL.canParse(raw) || !["http:", "https:"].includes(new URL(raw).protocol)) {
+    throw new Error(`PUBLIC_URL must be an http:// or https:// URL, got "${raw}"`);
+  }
+  return new URL(raw).origin;
 }
 
 function redisUrlFrom(raw: string | undefined): string | undefined {

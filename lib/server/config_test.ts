@@ -18,3 +18,20 @@ Deno.test("readConfig() rejects a REDIS_URL that is not redis:// or rediss://, w
     );
   }
 });
+
+Deno.test("readConfig() keeps PUBLIC_URL's origin, and refuses one that is not http(s)", () => {
+  assert.equal(
+    readConfig({ PUBLIC_URL: "https://chat.example/app/" }).publicUrl,
+    "https://chat.example",
+  );
+  assert.equal(readConfig({}).publicUrl, undefined);
+  assert.throws(() => readConfig({ PUBLIC_URL: "chat.example" }), /PUBLIC_URL/);
+  assert.throws(() => readConfig({ PUBLIC_URL: "ftp://chat.example" }), /PUBLIC_URL/);
+});
+
+Deno.test("readConfig() derives UNSENT_BYTES_BUDGET from memory, within 64 MiB to 1 GiB, unless it is set", () => {
+  const budget = readConfig({}).limits.unsentBytesBudget;
+  assert.ok(budget >= 64 << 20 && budget <= 1 << 30, `default ${budget}`);
+  assert.equal(readConfig({ UNSENT_BYTES_BUDGET: "16777216" }).limits.unsentBytesBudget, 16 << 20);
+  assert.throws(() => readConfig({ UNSENT_BYTES_BUDGET: "1000" }), /UNSENT_BYTES_BUDGET/);
+});

@@ -22,7 +22,9 @@ import type { Profiles } from "../accounts/profiles.ts";
 import type { RoomAvatars } from "../rooms/room_avatars.ts";
 import type { Rooms } from "../rooms/rooms.ts";
 import type { ReadReceipts } from "../reads/read_receipts.ts";
+import type { SendBudget } from "../realtime/send_budget.ts";
 import type { WindowCounter } from "../limits/window_counter.ts";
+import type { UserDirectory } from "../social/user_directory.ts";
 
 /**
  * The node's parts, as routes see them. Each route factory takes a `Pick` of the ones it uses.
@@ -35,6 +37,8 @@ export interface Services {
   rooms: Rooms;
   profiles: Profiles;
   friends: Friends;
+  /** The people directory (prefix search over names). */
+  directory: UserDirectory;
   directMessages: DirectMessages;
   /** A room's member list and role, for its members. */
   roomDetails: RoomDetailsReader;
@@ -59,6 +63,10 @@ export interface Services {
   connection: ConnectionDeps;
   /** Open sockets per user and address on this node. */
   connectionLimiter: ConnectionLimiter;
+  /** Unsent bytes of all this node's sockets together (`UNSENT_BYTES_BUDGET`). */
+  sendBudget: SendBudget;
   /** Rooms created per user per hour. */
   roomCreations: WindowCounter;
+  /** Friend requests sent per user and hour (`FRIEND_REQUESTS_PER_HOUR`). */
+  friendRequests: WindowCounter;
 }

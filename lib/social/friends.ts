@@ -25,7 +25,8 @@ import { commitAtomic } from "../kv/kv_commit.ts";
 import { decode, keys } from "../kv/kv_keys.ts";
 import { type Outcome, type Refusal, refusal } from "../common/refusal.ts";
 import { commit, transact } from "../kv/kv_transaction.ts";
-import type { Presence } from "../realtime/presence/presence.ts";
+import type { PresenceStatus } from "../common/api_types.ts";
+import type { PresenceViews } from "../realtime/presence/presence_views.ts";
 import type { Profiles } from "../accounts/profiles.ts";
 import { countChars } from "../common/protocol.ts";
 
@@ -43,6 +44,11 @@ export type RequestResult = Outcome<{ status: "pending" | "friends" }>;
 
 /** Largest number of entries in each list of {@linkcode Friends.lists}. */
 export const FRIEND_LIST_LIMIT = 500;
+/**
+ * After a decline, the sender may not ask the same user again for this long: a decline is an
+ * answer, and asking again at once would turn requests into a way to pester.
+ */
+export const DECLINE_COOL_DOWN_MS = 24 * 3_600_000;
 const NO_SUCH_USER: Refusal = refusal(404, "refusal.noSuchUser");
 const NO_SUCH_REQUEST: Refusal = refusal(404, "refusal.noSuchRequest");
 
@@ -53,7 +59,7 @@ export class Friends {
   #accounts: Accounts;
   #profiles: Profiles;
   #notify: Notify;
-  #presence: Pick<Presence, "online">;
+  #presence: PresenceViews;
 
   /**
    * Stores in `kv`; `notify` delivers live notices to the users concerned; `presence` says
@@ -65,7 +71,7 @@ export class Friends {
     accounts: Accounts,
     profiles: Profiles,
     notify: Notify,
-    presence: Pick<Presence, "online">,
+    presence: PresenceViews,
   ) {
     this.#kv = kv;
     this.#clock = clock;
@@ -84,6 +90,11 @@ export class Friends {
     if (!user) return null;
     const blocked = await this.#kv.get(keys.block(user.id, viewerId));
     return blocked.versionstamp === null ? user : null;
+  }
+
+  /** True when `blockerId` has blocked `blockedId`. */
+  async hasBlocked(blockerId: string, blockedId: string): Promise<boolean> {
+    return (await this.#kv.get(keys.block(blockerId, blockedId))).versionstamp !== null;
   }
 
   /** True when the two users are friends. */
@@ -111,8 +122,9 @@ export class Friends {
         keys.friend(fromId, toId),
         keys.friendRequestOut(fromId, toId),
         keys.friendRequestOut(toId, fromId),
+        keys.friendDeclined(fromId, toId),
       ]);
-      const [blockedByMe, blockedMe, friend, sent, reverse] = read;
+      const [blockedByMe, blockedMe, friend, sent, reverse, declined] = read;
       if (blockedMe!.versionstamp) return NO_SUCH_USER;
       if (blockedByMe!.versionstamp) {
         return refusal(409, "refusal.unblockFirst");
@@ -120,6 +132,16 @@ export class Friends {
       if (friend!.versionstamp) return refusal(409, "refusal.alreadyFriends");
       if (sent!.versionstamp) return refusal(409, "refusal.requestAlreadySent");
       const now = this.#clock.now();
+      // KV expiry is lazy: the stored time is what counts. Their own request still befriends.
+      const declinedAt = (declined!.value as { at: number } | null)?.at;
+      if (!reverse!.versionstamp && declinedAt !== undefined) {
+        const left = declinedAt + DECLINE_COOL_DOWN_MS - now;
+        if (left > 0) {
+          const hours = Math.ceil(left / 3_600_000);
+          const coolDown = refusal(429, "refusal.friendRequestCooldown", { hours });
+          return { ...coolDown, retryAfterSeconds: Math.ceil(left / 1000) };
+        }
+      }
       const atomic = this.#kv.atomic().check(...read);
       if (reverse!.versionstamp) {
         this.#befriend(atomic, fromId, toId, now);
@@ -160,7 +182,7 @@ export class Friends {
   async decline(userId: string, username: string): Promise<Outcome> {
     const sender = await this.#accounts.findByName(username);
     if (!sender) return NO_SUCH_REQUEST;
-    return await this.#dropRequest(sender.id, userId, userId);
+    return await this.#dropRequest(sender.id, userId, userId, true);
   }
 
   /** Withdraws the pending request `userId` sent to `username`. */
@@ -245,12 +267,15 @@ export class Friends {
       this.#requestsUnder(keys.friendRequestsOut(userId), decode.friendRequestOut),
       this.#idsUnder(keys.blocks(userId), decode.block),
     ]);
-    const [profiles, online] = await Promise.all([
+    const [profiles, presence] = await Promise.all([
       this.#profiles.getMany(friends),
-      this.#presence.online(friends),
+      this.#presence.of(friends),
     ]);
     return {
-      friends: profiles.map((profile) => ({ ...profile, online: online.has(profile.id) })),
+      friends: profiles.map((profile) => {
+        const view = presence.get(profile.id) ?? { status: "offline" };
+        return { ...profile, online: view.status !== "offline", presence: view };
+      }),
       incoming,
       outgoing,
       blocked: await this.#profiles.getMany(blocked),
@@ -262,10 +287,18 @@ export class Friends {
     return await this.#idsUnder(keys.friends(userId), decode.friend);
   }
 
-  /** Tells the user's friends (and nobody else) that the user came online or went offline. */
-  async announcePresence(userId: string, online: boolean): Promise<void> {
+  /**
+   * Tells the user's friends (and nobody else) that the user came online, went away or
+   * offline (with "last seen" unless the user hid it).
+   */
+  async announcePresence(userId: string, status: PresenceStatus): Promise<void> {
     const friends = await this.friendIds(userId);
-    if (friends.length > 0) this.#notify(friends, { kind: "presence", user: userId, online });
+    if (friends.length === 0) return;
+    const presence = (await this.#presence.of([userId])).get(userId) ?? { status };
+    // The status that changed wins over a read that another node's write may have overtaken.
+    presence.status = status;
+    const online = status !== "offline";
+    this.#notify(friends, { kind: "presence", user: userId, online, presence });
   }
 
   #befriend(atomic: Deno.AtomicOperation, a: string, b: string, now: number): void {
@@ -274,18 +307,29 @@ export class Friends {
       .delete(keys.friendRequestIn(b, a))
       .delete(keys.friendRequestOut(b, a))
       .delete(keys.friendRequestIn(a, b))
+      .delete(keys.friendDeclined(a, b))
+      .delete(keys.friendDeclined(b, a))
       .set(keys.friend(a, b), { since: now })
       .set(keys.friend(b, a), { since: now });
   }
 
-  async #dropRequest(fromId: string, toId: string, actor: string): Promise<Outcome> {
+  async #dropRequest(
+    fromId: string,
+    toId: string,
+    actor: string,
+    declined = false,
+  ): Promise<Outcome> {
     const entry = await this.#kv.get(keys.friendRequestOut(fromId, toId));
     if (entry.versionstamp === null) return NO_SUCH_REQUEST;
-    const result = await commitAtomic(
-      this.#kv.atomic().check(entry)
-        .delete(keys.friendRequestOut(fromId, toId))
-        .delete(keys.friendRequestIn(toId, fromId)),
-    );
+    const atomic = this.#kv.atomic().check(entry)
+      .delete(keys.friendRequestOut(fromId, toId))
+      .delete(keys.friendRequestIn(toId, fromId));
+    if (declined) {
+      atomic.set(keys.friendDeclined(fromId, toId), { at: this.#clock.now() }, {
+        expireIn: DECLINE_COOL_DOWN_MS,
+      });
+    }
+    const result = await commitAtomic(atomic);
     if (!result.ok) return NO_SUCH_REQUEST;
     this.#notify([actor, actor === fromId ? toId : fromId], { kind: "friends_changed" });
     return { ok: true };

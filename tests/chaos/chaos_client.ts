@@ -122,7 +122,7 @@ export class ChaosClient {
   #open(): void {
     if (this.#stopped) return;
     const { url, user } = this.#options;
-    const socket = new WebSocket(`${url.replace("http", "ws")}/ws?v=1`, {
+    const socket = new WebSocket(`${url.replace("http", "ws")}/ws?v=2`, {
       headers: { cookie: user.cookie, origin: url },
     } as never);
     this.#socket = socket;

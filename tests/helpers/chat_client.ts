@@ -90,12 +90,12 @@ export class TestSocket {
   readonly closed: Promise<CloseEvent>;
   #waiters: (() => void)[] = [];
 
-  /** Opens `/ws?v=1` with the user's cookie and the server's own Origin (unless overridden). */
+  /** Opens `/ws?v=2` with the user's cookie and the server's own Origin (unless overridden). */
   constructor(baseUrl: string, user: TestUser | undefined, origin: string | null = baseUrl) {
     const headers: Record<string, string> = {};
     if (user) headers.cookie = user.cookie;
     if (origin) headers.origin = origin;
-    this.socket = new WebSocket(`${baseUrl.replace("http", "ws")}/ws?v=1`, { headers } as never);
+    this.socket = new WebSocket(`${baseUrl.replace("http", "ws")}/ws?v=2`, { headers } as never);
     this.opened = new Promise((resolve, reject) => {
       this.socket.addEventListener("open", () => resolve());
       this.socket.addEventListener("error", () => reject(new Error("socket error")));

@@ -13,6 +13,7 @@ import type { RoomEvent } from "../../lib/common/protocol.ts";
 import { FakeClock } from "../../lib/common/testing/fake_clock.ts";
 import type { PostSystemMessage } from "../../lib/messages/room_events.ts";
 import type { Broker, BrokerEvent } from "../../lib/realtime/broker/broker.ts";
+import { PresenceViews } from "../../lib/realtime/presence/presence_views.ts";
 import { KvPresence } from "../../lib/realtime/presence/presence_kv.ts";
 import { InviteLinks } from "../../lib/rooms/invite_links.ts";
 import { MemberModeration } from "../../lib/rooms/member_moderation.ts";
@@ -104,7 +105,14 @@ export async function withKvServices<const N extends string>(
       profiles,
       presence,
       rooms: new Rooms(kv, clock),
-      friends: new Friends(kv, clock, accounts, profiles, notify, presence),
+      friends: new Friends(
+        kv,
+        clock,
+        accounts,
+        profiles,
+        notify,
+        new PresenceViews(presence, (users) => profiles.lastSeenHidden(users)),
+      ),
       memberModeration: new MemberModeration(kv, clock, accounts, roomNotices),
       roomDetails: new RoomDetailsReader(kv, profiles),
       roomEdits,

@@ -21,19 +21,20 @@ const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
 /**
- * Opens `GET /ws?v=1` on a new TCP connection with a cookie and an Origin, and reads the
- * response head only; nothing more is read unless the caller does.
+ * Opens `GET /ws?v=2` on a new TCP connection with a cookie and an Origin (and a `Host`, the
+ * server's own unless given), and reads the response head only; nothing more is read unless
+ * the caller does.
  */
 export async function rawUpgrade(
   baseUrl: string,
-  options: { cookie?: string; origin?: string } = {},
+  options: { cookie?: string; origin?: string; host?: string } = {},
 ): Promise<RawUpgrade> {
   const url = new URL(baseUrl);
   const conn = await Deno.connect({ hostname: url.hostname, port: Number(url.port) });
   const key = btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(16))));
   const lines = [
-    `GET /ws?v=1 HTTP/1.1`,
-    `Host: ${url.host}`,
+    `GET /ws?v=2 HTTP/1.1`,
+    `Host: ${options.host ?? url.host}`,
     "Upgrade: websocket",
     "Connection: Upgrade",
     `Sec-WebSocket-Key: ${key}`,

@@ -25,6 +25,10 @@ export interface SpawnOptions {
   parallel?: boolean;
   port?: number;
   env?: Record<string, string>;
+  /** Flags before the entry, e.g. `--v8-flags=--expose-gc`. */
+  denoArgs?: string[];
+  /** Module to serve, relative to the repository root. Default `main.ts`. */
+  entry?: string;
 }
 
 const root = new URL("../../", import.meta.url);
@@ -42,7 +46,8 @@ export async function spawnServer(options: SpawnOptions): Promise<ServerProcess>
       "--port",
       String(port),
       ...(options.parallel ? ["--parallel"] : []),
-      "main.ts",
+      ...(options.denoArgs ?? []),
+      options.entry ?? "main.ts",
     ],
     cwd: root,
     env: { KV_PATH: options.kvPath, ...options.env },

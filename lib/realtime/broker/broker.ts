@@ -41,7 +41,9 @@ export type BrokerEvent =
   /** A session ended (logout): close its sockets. */
   | { kind: "session_ended"; session: string }
   /** A notice for every socket of each of `users` (friend requests, profile changes, DMs). */
-  | { kind: "user_event"; users: string[]; event: UserEvent };
+  | { kind: "user_event"; users: string[]; event: UserEvent }
+  /** A notice for every socket of every connected user (a Discover change). */
+  | { kind: "everyone_event"; event: UserEvent };
 
 /**
  * Receives broker events. `fromThisNode` is true for an event this node published: those are

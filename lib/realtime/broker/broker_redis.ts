@@ -192,6 +192,7 @@ const KINDS: Record<BrokerEvent["kind"], true> = {
   session_ended: true,
   user_event: true,
   read: true,
+  everyone_event: true,
 };
 
 /**

@@ -9,12 +9,20 @@
 import type { Clock } from "../../common/clock.ts";
 import { commitAtomic } from "../../kv/kv_commit.ts";
 import { decode, keys } from "../../kv/kv_keys.ts";
-import type { Presence } from "./presence.ts";
+import type { Presence, PresenceStatus } from "./presence.ts";
 
 /** The value of a presence entry. */
 export interface PresenceRecord {
   /** Clock time after which the entry no longer counts. */
   expiresAt: number;
+  /** Every socket of the user on that node is away. */
+  away?: true;
+}
+
+/** The value of a "last seen" entry. */
+export interface LastSeenRecord {
+  /** Clock time at which the user's last socket on any node closed. */
+  at: number;
 }
 
 /** Writes per KV atomic commit (KV allows 1,000 mutations per commit). */
@@ -33,11 +41,54 @@ export class KvPresence implements Presence {
     this.#clock = clock;
   }
 
-  async add(node: string, users: readonly string[], ttlMs: number): Promise<void> {
-    const record: PresenceRecord = { expiresAt: this.#clock.now() + ttlMs };
+  async add(
+    node: string,
+    users: readonly string[],
+    ttlMs: number,
+    away?: ReadonlySet<string>,
+  ): Promise<void> {
+    const active: PresenceRecord = { expiresAt: this.#clock.now() + ttlMs };
+    const idle: PresenceRecord = { ...active, away: true };
     await this.#inBatches(users, (atomic, user) => {
+      const record = away?.has(user) ? idle : active;
       atomic.set(keys.presence(user, node), record, { expireIn: ttlMs });
     });
+  }
+
+  async statuses(users: readonly string[]): Promise<Map<string, PresenceStatus>> {
+    const statuses = new Map<string, PresenceStatus>();
+    await this.#eachBatch(users, async (user) => {
+      const now = this.#clock.now();
+      let status: PresenceStatus = "offline";
+      for await (const entry of this.#kv.list<PresenceRecord>({ prefix: keys.presenceOf(user) })) {
+        if (entry.value.expiresAt <= now) continue;
+        status = entry.value.away ? "away" : "online";
+        if (status === "online") break;
+      }
+      statuses.set(user, status);
+    });
+    return statuses;
+  }
+
+  async wentOffline(user: string): Promise<void> {
+    const record: LastSeenRecord = { at: this.#clock.now() };
+    await commitAtomic(this.#kv.atomic().set(keys.lastSeen(user), record));
+  }
+
+  async lastSeen(users: readonly string[]): Promise<Map<string, number>> {
+    const seen = new Map<string, number>();
+    await this.#eachBatch(users, async (user) => {
+      const entry = await this.#kv.get<LastSeenRecord>(keys.lastSeen(user));
+      if (entry.value) seen.set(user, entry.value.at);
+    });
+    return seen;
+  }
+
+  /** Runs `read` for every user, {@linkcode READ_CONCURRENCY} at a time. */
+  async #eachBatch(users: readonly string[], read: (user: string) => Promise<void>) {
+    for (let i = 0; i < users.length; i += READ_CONCURRENCY) {
+      await Promise.all(users.slice(i, i + READ_CONCURRENCY).map(read));
+    }
   }
 
   async remove(node: string, users: readonly string[]): Promise<void> {

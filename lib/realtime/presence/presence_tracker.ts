@@ -12,7 +12,7 @@
  * @module
  */
 import { systemTimers, type Timers } from "../../common/clock.ts";
-import type { Presence } from "./presence.ts";
+import type { Presence, PresenceStatus } from "./presence.ts";
 
 /** Delay after a user's last socket on a node closed before that node counts them gone. */
 export const OFFLINE_DELAY_MS = 3000;
@@ -23,6 +23,8 @@ export const TTL_INTERVALS = 3;
 export interface PresenceSocket {
   /** The user the socket belongs to. */
   readonly userId: string;
+  /** The tab is hidden or idle; absent or false: active. */
+  readonly away?: boolean;
 }
 
 /** Options of {@linkcode PresenceTracker}. */
@@ -38,10 +40,11 @@ export interface PresenceTrackerOptions {
   /** Timers for the offline delay; the real ones by default. */
   timers?: Timers;
   /**
-   * Told when `user` came online on the first node, or went offline on the last. Awaited: the
-   * user's next change waits for it, and {@linkcode PresenceTracker.idle} covers it.
+   * Told when `user` came online on the first node, went offline on the last, or became away
+   * or active again (`status` is then read over every node). Awaited: the user's next change
+   * waits for it, and {@linkcode PresenceTracker.idle} covers it.
    */
-  onChange: (user: string, online: boolean) => Promise<void> | void;
+  onChange: (user: string, status: PresenceStatus) => Promise<void> | void;
 }
 
 /** Tracks this node's sockets per user and keeps their presence entries. */
@@ -52,9 +55,11 @@ export class PresenceTracker {
   #ttlMs: number;
   #offlineDelayMs: number;
   #timers: Timers;
-  #onChange: (user: string, online: boolean) => Promise<void> | void;
+  #onChange: (user: string, status: PresenceStatus) => Promise<void> | void;
   /** Open sockets per user on this node. */
   #sockets = new Map<string, Set<PresenceSocket>>();
+  /** Users whose every socket on this node is away. */
+  #away = new Set<string>();
   /** Users whose last socket closed, waiting out the offline delay. */
   #leaving = new Map<string, unknown>();
   /** Users whose entry this node has written and not deleted: the ones it renews. */
@@ -87,7 +92,7 @@ export class PresenceTracker {
     const sockets = this.#sockets.get(user) ?? new Set();
     sockets.add(socket);
     this.#sockets.set(user, sockets);
-    if (sockets.size > 1) return;
+    if (sockets.size > 1) return this.changed(socket);
     if (this.#leaving.has(user)) {
       // Back within the delay (a reload): the entry is still there and nobody was told.
       this.#timers.clearTimeout(this.#leaving.get(user));
@@ -101,7 +106,8 @@ export class PresenceTracker {
   closed(socket: PresenceSocket): void {
     const user = socket.userId;
     const sockets = this.#sockets.get(user);
-    if (!sockets?.delete(socket) || sockets.size > 0) return;
+    if (!sockets?.delete(socket)) return;
+    if (sockets.size > 0) return this.changed(socket);
     this.#sockets.delete(user);
     if (this.#closed) return;
     this.#leaving.set(
@@ -113,11 +119,28 @@ export class PresenceTracker {
     );
   }
 
+  /**
+   * Takes a socket whose `away` flag may have changed (or a user's set of sockets): when
+   * that turns the user away on this node, or active again, their entry is rewritten and the
+   * status over every node reported.
+   */
+  changed(socket: PresenceSocket): void {
+    const user = socket.userId;
+    const sockets = this.#sockets.get(user);
+    if (this.#closed || !sockets) return;
+    const away = [...sockets].every((one) => one.away === true);
+    if (away === this.#away.has(user)) return;
+    if (away) this.#away.add(user);
+    else this.#away.delete(user);
+    this.#enqueue(user, () => this.#restate(user));
+  }
+
   /** Renews the entry of every user this node has written, in one batch. */
   refresh(): Promise<void> {
     const users = [...this.#written];
     if (this.#closed || users.length === 0) return this.#refreshing;
-    const run = this.#refreshing.then(() => this.#presence.add(this.#nodeId, users, this.#ttlMs))
+    const run = this.#refreshing
+      .then(() => this.#presence.add(this.#nodeId, users, this.#ttlMs, this.#away))
       .catch((error) => console.error("presence: refresh failed", error));
     this.#refreshing = run;
     return run;
@@ -158,15 +181,29 @@ export class PresenceTracker {
     this.#written.add(user);
     // Written first, read second: of two nodes racing, at least one sees the other's entry.
     const nodes = await this.#presence.nodesOf(user);
-    if (nodes.every((node) => node === this.#nodeId)) await this.#onChange(user, true);
+    if (nodes.every((node) => node === this.#nodeId)) {
+      await this.#onChange(user, this.#away.has(user) ? "away" : "online");
+    }
+  }
+
+  async #restate(user: string): Promise<void> {
+    // Not written yet: the arrival writes the state; gone: the departure tells.
+    if (!this.#written.has(user) || !this.#sockets.has(user)) return;
+    await this.#refreshing;
+    await this.#presence.add(this.#nodeId, [user], this.#ttlMs, this.#away);
+    const status = (await this.#presence.statuses([user])).get(user) ?? "offline";
+    await this.#onChange(user, status);
   }
 
   async #leave(user: string): Promise<void> {
     if (this.#sockets.has(user) || !this.#written.delete(user)) return;
     // A renewal that read this user before the line above must not write the entry back.
     await this.#refreshing;
+    this.#away.delete(user);
     await this.#presence.remove(this.#nodeId, [user]);
-    if ((await this.#presence.nodesOf(user)).length === 0) await this.#onChange(user, false);
+    if ((await this.#presence.nodesOf(user)).length > 0) return;
+    await this.#presence.wentOffline(user);
+    await this.#onChange(user, "offline");
   }
 
   /**
@@ -183,7 +220,7 @@ export class PresenceTracker {
       users: [user],
       written: this.#arrivalsWriting.then(() => {
         this.#arrivals = undefined;
-        return this.#presence.add(this.#nodeId, batch.users, this.#ttlMs);
+        return this.#presence.add(this.#nodeId, batch.users, this.#ttlMs, this.#away);
       }),
     };
     this.#arrivals = batch;

@@ -26,7 +26,7 @@ async function withPresence(fn: (setup: Setup) => Promise<void>): Promise<void> 
       nodeId,
       refreshMs: REFRESH_MS,
       timers: clock,
-      onChange: (user, online) => void changes.push([user, online]),
+      onChange: (user, status) => void changes.push([user, status !== "offline"]),
     });
     trackers.push(tracker);
     return tracker;
@@ -172,12 +172,15 @@ Deno.test("PresenceTracker writes the first entries of users arriving together i
       remove: (node, users) => presence.remove(node, users),
       nodesOf: (user) => presence.nodesOf(user),
       online: (users) => presence.online(users),
+      statuses: (users) => presence.statuses(users),
+      wentOffline: (user) => presence.wentOffline(user),
+      lastSeen: (users) => presence.lastSeen(users),
     };
     const tracker = new PresenceTracker({
       presence: counted,
       nodeId: "a",
       refreshMs: REFRESH_MS,
-      onChange: (user, online) => void changes.push([user, online]),
+      onChange: (user, status) => void changes.push([user, status !== "offline"]),
     });
     for (const user of ["u1", "u2", "u3"]) tracker.opened(socketOf(user));
     await tracker.idle();
@@ -190,5 +193,62 @@ Deno.test("PresenceTracker writes the first entries of users arriving together i
     );
     assert.deepEqual([...changes].sort(), [["u1", true], ["u2", true], ["u3", true], ["u4", true]]);
     await tracker.close();
+  });
+});
+
+Deno.test("PresenceTracker reports a user away only when every tab on every node is away", async () => {
+  await withPresence(async ({ clock, presence, node }) => {
+    const statuses: string[] = [];
+    const a = new PresenceTracker({
+      presence,
+      nodeId: "a",
+      refreshMs: REFRESH_MS,
+      timers: clock,
+      onChange: (_user, status) => void statuses.push(status),
+    });
+    const b = node("b");
+    const phone = { userId: "u1", away: false };
+    const laptop = { userId: "u1", away: false };
+    a.opened(phone);
+    await a.idle();
+    b.opened(laptop);
+    await b.idle();
+    phone.away = true;
+    a.changed(phone);
+    await a.idle();
+    assert.equal((await presence.statuses(["u1"])).get("u1"), "online", "the laptop is active");
+    laptop.away = true;
+    b.changed(laptop);
+    await b.idle();
+    assert.equal((await presence.statuses(["u1"])).get("u1"), "away");
+    // A renewal keeps the away flag: it is no second write of "online".
+    await a.refresh();
+    await b.refresh();
+    assert.equal((await presence.statuses(["u1"])).get("u1"), "away");
+    phone.away = false;
+    a.changed(phone);
+    await a.idle();
+    assert.equal((await presence.statuses(["u1"])).get("u1"), "online");
+    assert.deepEqual(statuses, ["online", "online", "online"]);
+    await a.close();
+  });
+});
+
+Deno.test("PresenceTracker records 'last seen' when a user's last socket anywhere closes", async () => {
+  await withPresence(async ({ clock, presence, node }) => {
+    const a = node("a");
+    const socket = socketOf("u1");
+    a.opened(socket);
+    await a.idle();
+    clock.advance(1_000);
+    a.closed(socket);
+    const closedAt = clock.now();
+    clock.advance(OFFLINE_DELAY_MS);
+    await a.idle();
+    assert.equal((await presence.statuses(["u1"])).get("u1"), "offline");
+    assert.deepEqual(
+      await presence.lastSeen(["u1", "u2"]),
+      new Map([["u1", closedAt + OFFLINE_DELAY_MS]]),
+    );
   });
 });

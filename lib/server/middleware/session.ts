@@ -11,21 +11,27 @@ import type { AppEnv, SignedInEnv } from "../app_env.ts";
 import type { Session, Sessions } from "../../accounts/sessions.ts";
 import { refusal } from "../../common/refusal.ts";
 import { refusalResponse } from "../refusal_response.ts";
+import { type SessionCookiePolicy, sessionCookiePolicy } from "../session_cookie.ts";
 
-/** Name of the session cookie. */
-export const SESSION_COOKIE = "sid";
+export { SESSION_COOKIE } from "../session_cookie.ts";
 
 /**
- * Sets `c.var.user` and `c.var.session` from the session cookie, or leaves them undefined.
+ * Sets `c.var.user` and `c.var.session` from the session cookie, or leaves them undefined,
+ * and `c.var.sessionCookie` to the `policy` that names and flags that cookie.
  *
  * @example
  * ```ts
- * app.use(loadSession(sessions, accounts));
+ * app.use(loadSession(sessions, accounts, sessionCookiePolicy(config)));
  * ```
  */
-export function loadSession(sessions: Sessions, accounts: Accounts): MiddlewareHandler<AppEnv> {
+export function loadSession(
+  sessions: Sessions,
+  accounts: Accounts,
+  policy: SessionCookiePolicy = sessionCookiePolicy({}),
+): MiddlewareHandler<AppEnv> {
   return async function loadSession(c, next) {
-    const session = await sessions.lookup(getCookie(c, SESSION_COOKIE));
+    c.set("sessionCookie", policy);
+    const session = await sessions.lookup(getCookie(c, policy.name));
     const account = session ? await accounts.get(session.userId) : null;
     if (session && account) {
       c.set("session", session);
@@ -58,18 +64,24 @@ export function requireUser(): MiddlewareHandler<SignedInEnv> {
   };
 }
 
-/** Puts the session token in an HttpOnly, SameSite=Lax cookie; Secure over https. */
-export function setSessionCookie(c: Context, token: string, session: Session): void {
-  setCookie(c, SESSION_COOKIE, token, {
+/**
+ * Puts the session token in an HttpOnly, SameSite=Lax cookie, `Secure` as the server's
+ * {@linkcode SessionCookiePolicy} says (https, or an https `PUBLIC_URL` behind a proxy).
+ */
+export function setSessionCookie(c: Context<AppEnv>, token: string, session: Session): void {
+  const policy = c.var.sessionCookie;
+  const secure = policy.secure(c.req.url);
+  setCookie(c, policy.name, token, {
     httpOnly: true,
     sameSite: "Lax",
-    secure: new URL(c.req.url).protocol === "https:",
+    secure,
     path: "/",
     expires: new Date(session.expiresAt),
   });
 }
 
 /** Removes the session cookie. */
-export function clearSessionCookie(c: Context): void {
-  deleteCookie(c, SESSION_COOKIE, { path: "/" });
+export function clearSessionCookie(c: Context<AppEnv>): void {
+  const policy = c.var.sessionCookie;
+  deleteCookie(c, policy.name, { path: "/", secure: policy.secure(c.req.url) });
 }

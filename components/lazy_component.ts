@@ -1,0 +1,42 @@
+/**
+ * Components kept out of the first-load JS: the build turns each `import()` into a chunk of its
+ * own, fetched the first time the component is rendered.
+ *
+ * @module
+ */
+import { type ComponentType, h } from "preact";
+import { useEffect, useState } from "preact/hooks";
+
+/**
+ * Wraps a dynamically imported default-export component. It renders nothing until its chunk has
+ * arrived (a dialog opens a moment later, usually within one frame on a warm cache), then the
+ * component with the same props. The chunk is fetched once and shared by every instance.
+ *
+ * @example
+ * ```ts
+ * const RoomSettings = lazyComponent(() => import("./RoomSettings.tsx"));
+ * ```
+ *
+ * @param load The `import()` of a module whose default export is the component.
+ * @returns A component that takes the same props.
+ */
+export function lazyComponent<P>(
+  load: () => Promise<{ default: ComponentType<P> }>,
+): ComponentType<P> {
+  let loaded: ComponentType<P> | undefined;
+  let loading: Promise<ComponentType<P>> | undefined;
+  const get = () => loading ??= load().then((module) => loaded = module.default);
+  return function Lazy(props: P) {
+    const [component, setComponent] = useState(() => loaded);
+    useEffect(() => {
+      if (component) return;
+      let live = true;
+      void get().then((found) => live && setComponent(() => found));
+      return () => {
+        live = false;
+      };
+    }, []);
+    // deno-lint-ignore no-explicit-any
+    return component ? h(component as ComponentType<any>, props as any) : null;
+  };
+}

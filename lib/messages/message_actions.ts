@@ -1,0 +1,125 @@
+/**
+ * What an action entry (edit, delete, reaction) does to the message it targets, as a pure
+ * function the store runs inside the commit that appends the entry. Browser-free but server
+ * side: clients never recompute a message's state, they take the store's snapshot.
+ *
+ * @module
+ */
+import {
+  type ChatMessage,
+  isActionEntry,
+  MAX_EDITS,
+  MAX_REACTION_EMOJI,
+  MAX_REACTIONS,
+  type MessageVersion,
+  type Reaction,
+} from "../common/protocol.ts";
+
+/** An action as the store applies it; `text` is the new text of an edit. */
+export interface MessageAction {
+  kind: "edit" | "delete" | "reaction";
+  /** User id of who acts. */
+  from: string;
+  /** Username of who acts. */
+  author: string;
+  text: string;
+  emoji?: string;
+  on?: boolean;
+}
+
+/** The target after an action, and the version an edit set aside. */
+export interface ActionOutcome {
+  /** The target's new state; the same object when the action changed nothing. */
+  target: ChatMessage;
+  /** An edit's earlier text, to keep as version number `target.versions - 1`. */
+  version?: MessageVersion;
+  /** A delete: how many earlier versions the target had, all to be erased. */
+  erasedVersions?: number;
+  /** A delete: the target as it was, for releasing what it referenced (attachments). */
+  released?: ChatMessage;
+}
+
+/**
+ * Applies one action, stored at `seq` at time `now`, to `target`. Actions the rules forbid
+ * at this point (editing or reacting to a deleted message, an edit past {@linkcode MAX_EDITS},
+ * a new emoji past {@linkcode MAX_REACTION_EMOJI}, anything on a system message or on another
+ * action entry) change nothing: the connection refuses them first, and only a race between
+ * two clients reaches here. Who may act is the connection's check, not this function's.
+ */
+export function applyAction(
+  target: ChatMessage,
+  action: MessageAction,
+  seq: number,
+  now: number,
+): ActionOutcome {
+  if (target.kind === "system" || isActionEntry(target) || target.deleted) {
+    return { target };
+  }
+  switch (action.kind) {
+    case "edit": {
+      const versions = target.versions ?? 0;
+      if (versions >= MAX_EDITS) return { target };
+      return {
+        target: {
+          ...target,
+          text: action.text,
+          editedAt: now,
+          versions: versions + 1,
+          revision: seq,
+        },
+        version: { text: target.text, at: target.editedAt ?? target.at },
+      };
+    }
+    case "delete": {
+      // An allow-list, not a copy minus some fields: whatever else a message carries (its
+      // attachments, say) is gone with it. The store hands `released` to its
+      // `releaseDeleted` hook, where what lives outside the message is to be freed.
+      const { room, seq: targetSeq, id, from, author, at } = target;
+      return {
+        target: {
+          room,
+          seq: targetSeq,
+          id,
+          from,
+          author,
+          text: "",
+          at,
+          deleted: true,
+          revision: seq,
+        },
+        erasedVersions: target.versions ?? 0,
+        released: target,
+      };
+    }
+    case "reaction": {
+      const reactions = react(target.reactions ?? [], action);
+      if (!reactions) return { target };
+      const next: ChatMessage = { ...target, revision: seq };
+      if (reactions.length > 0) next.reactions = reactions;
+      else delete next.reactions;
+      return { target: next };
+    }
+  }
+}
+
+/** The reactions after `action`; undefined when over the emoji cap. */
+function react(reactions: readonly Reaction[], action: MessageAction): Reaction[] | undefined {
+  const emoji = action.emoji ?? "";
+  const index = reactions.findIndex((reaction) => reaction.emoji === emoji);
+  const existing = reactions[index];
+  const total = reactions.reduce((sum, reaction) => sum + reaction.users.length, 0);
+  if (action.on && total >= MAX_REACTIONS) return undefined;
+  if (!existing) {
+    if (!action.on) return [...reactions];
+    if (reactions.length >= MAX_REACTION_EMOJI) return undefined;
+    return [...reactions, { emoji, users: [{ id: action.from, name: action.author }] }];
+  }
+  const others = existing.users.filter((user) => user.id !== action.from);
+  const users = action.on ? [...others, { id: action.from, name: action.author }] : others;
+  // Set semantics: adding twice keeps one entry (at its first place), removing twice is a no-op.
+  const kept = action.on && others.length < existing.users.length ? existing.users : users;
+  const next = [...reactions];
+  if (kept.length === 0) next.splice(index, 1);
+  else next[index] = { emoji, users: kept };
+  return next;
+}

@@ -1,0 +1,193 @@
+/**
+ * Browser tests of the message actions in Chromium with two users: edit and delete seen live
+ * and after a reload, reactions, and a reply whose quote leads to the original even when the
+ * original is not loaded. Set `SCREENSHOT_DIR` to save screenshots.
+ *
+ * @module
+ */
+import assert from "node:assert/strict";
+import { readConfig } from "../lib/server/config.ts";
+import {
+  type BrowserChat,
+  createRoomThroughForm,
+  eventually,
+  joinFromDiscover,
+  markPage,
+  messagesWithText,
+  pageMark,
+  pageUser,
+  registerThroughForm,
+  screenshot,
+  sendThroughComposer,
+  sessionOf,
+  withBrowserChat,
+} from "./helpers/browser.ts";
+import { openSocket } from "./helpers/chat_client.ts";
+import { messageHash } from "../client/room_hash.ts";
+import type { Page } from "playwright-core";
+
+/** Fillers are posted fast, over the default send rate. */
+const FAST_SENDS = {
+  config: { limits: { ...readConfig({}).limits, sendRatePerSecond: 1000, sendBurst: 1000 } },
+};
+
+async function twoUsersInRoom(chat: BrowserChat, roomName: string) {
+  const alice = await chat.open({ viewport: { width: 1440, height: 900 } });
+  await registerThroughForm(alice.page, chat.url, "alice");
+  const room = await createRoomThroughForm(alice.page, roomName);
+  const bob = await chat.open({ viewport: { width: 1440, height: 900 } });
+  await registerThroughForm(bob.page, chat.url, "bob");
+  assert.equal(await joinFromDiscover(bob.page, roomName), room);
+  return { alice, bob, room };
+}
+
+/** Opens the menu of the message with `text` (hover, as a mouse user does) and clicks `action`. */
+async function menuAction(page: Page, text: string, action: string): Promise<void> {
+  const message = messagesWithText(page, text);
+  await message.hover();
+  await message.getByTestId(action).first().click();
+}
+
+Deno.test("edits and deletes reach the other user live and stay after a reload", async () => {
+  await withBrowserChat(async (chat) => {
+    const { alice, bob } = await twoUsersInRoom(chat, "edits");
+    await sendThroughComposer(alice.page, "helo wrld");
+    await sendThroughComposer(alice.page, "a regrettable message");
+    await messagesWithText(bob.page, "a regrettable message").waitFor();
+    const mark = await markPage(bob.page);
+
+    await menuAction(alice.page, "helo wrld", "menu-edit");
+    const editor = alice.page.getByTestId("message-editor");
+    await editor.fill("hello world");
+    await editor.press("Enter");
+    const edited = bob.page.getByTestId("message").filter({ hasText: "hello world" });
+    await edited.getByTestId("edited").waitFor();
+
+    await menuAction(alice.page, "a regrettable message", "menu-delete");
+    await alice.page.getByTestId("confirm-dialog").getByRole("button", { name: "Delete" }).click();
+    await bob.page.getByTestId("message-deleted").waitFor();
+    assert.equal(await pageMark(bob.page), mark, "seen live, without a reload");
+    const scroller = bob.page.getByTestId("message-scroller");
+    assert.equal(await scroller.getByText("a regrettable message").count(), 0);
+    await eventually(async () => {
+      assert.match(
+        await bob.page.getByTestId("conversation-preview").textContent() ?? "",
+        /Message deleted/,
+      );
+    });
+    await screenshot(bob.page, "actions-edited-deleted");
+
+    await bob.page.reload();
+    await edited.getByTestId("edited").waitFor();
+    await bob.page.getByTestId("message-deleted").waitFor();
+    assert.equal(await scroller.getByText("a regrettable message").count(), 0);
+    assert.match(
+      await bob.page.getByTestId("conversation-preview").textContent() ?? "",
+      /Message deleted/,
+    );
+    await edited.getByTestId("edited").click();
+    const versions = bob.page.getByTestId("versions-dialog");
+    await versions.getByText("helo wrld").waitFor();
+    await screenshot(bob.page, "actions-versions");
+    await versions.press("Escape");
+
+    // Up-arrow in the empty composer edits one's last message.
+    await alice.page.getByTestId("composer").focus();
+    await alice.page.getByTestId("composer").press("ArrowUp");
+    const again = alice.page.getByTestId("message-editor");
+    assert.equal(await again.inputValue(), "hello world");
+    await again.press("Escape");
+    assert.equal(await alice.page.getByTestId("message-editor").count(), 0);
+  });
+});
+
+Deno.test("a reaction is counted once per user and names who reacted", async () => {
+  await withBrowserChat(async (chat) => {
+    const { alice, bob } = await twoUsersInRoom(chat, "reactions");
+    await sendThroughComposer(alice.page, "lunch at noon?");
+    await messagesWithText(bob.page, "lunch at noon?").waitFor();
+    await menuAction(bob.page, "lunch at noon?", "quick-react");
+    const chip = alice.page.getByTestId("reaction");
+    const count = (page: Page) => page.getByTestId("reaction-count").textContent();
+    await eventually(async () => assert.equal(await count(alice.page), "1"));
+    assert.equal(await chip.getAttribute("data-emoji"), "👍");
+    assert.equal(await chip.getAttribute("aria-pressed"), "false");
+    assert.match((await chip.getAttribute("title")) ?? "", /bob/);
+    await chip.click();
+    await eventually(async () => assert.equal(await count(alice.page), "2"));
+    assert.equal(await chip.getAttribute("aria-pressed"), "true");
+    await messagesWithText(alice.page, "lunch at noon?").hover();
+    await screenshot(alice.page, "actions-reactions");
+    // Bob takes his back by clicking his pressed chip.
+    const bobChip = bob.page.getByTestId("reaction");
+    await eventually(async () => assert.equal(await count(bob.page), "2"));
+    await bobChip.click();
+    await eventually(async () => assert.equal(await count(alice.page), "1"));
+    assert.match((await chip.getAttribute("title")) ?? "", /alice/);
+  });
+});
+
+Deno.test("a reply quotes its original, and clicking the quote loads and shows the original", async () => {
+  await withBrowserChat(async (chat) => {
+    const { alice, bob, room } = await twoUsersInRoom(chat, "replies");
+    await sendThroughComposer(alice.page, "who brings the cake?");
+    await messagesWithText(bob.page, "who brings the cake?").waitFor();
+    await menuAction(bob.page, "who brings the cake?", "menu-reply");
+    await bob.page.getByTestId("reply-banner").waitFor();
+    await sendThroughComposer(bob.page, "I will");
+    const quote = alice.page.getByTestId("message").filter({ hasText: "I will" })
+      .getByTestId("reply-quote");
+    await quote.waitFor();
+    assert.match(await quote.textContent() ?? "", /who brings the cake\?/);
+    await screenshot(alice.page, "actions-reply");
+
+    // 120 later messages push the original out of the newest history page; then a reply to it.
+    const target = Number(
+      await messagesWithText(alice.page, "who brings the cake?").getAttribute("data-seq"),
+    );
+    const user = await sessionOf(bob.context, await pageUser(bob.page));
+    const socket = await openSocket(chat.url, user);
+    try {
+      for (let i = 0; i < 120; i++) {
+        socket.send({ type: "send", room, clientId: `filler-${i}-000`, text: `filler ${i}` });
+      }
+      socket.send({
+        type: "send",
+        room,
+        clientId: "late-reply-0",
+        text: "still me, for the cake",
+        replyTo: target,
+      });
+      await socket.next("ack", (frame) => frame.clientId === "late-reply-0");
+    } finally {
+      await socket.close();
+    }
+    await alice.page.reload();
+    const late = alice.page.getByTestId("message").filter({ hasText: "still me, for the cake" });
+    await late.getByTestId("reply-quote").waitFor();
+    const original = messagesWithText(alice.page, "who brings the cake?");
+    assert.equal(await original.count(), 0, "the original is not loaded yet");
+    await late.getByTestId("reply-quote").click();
+    await original.waitFor();
+    await eventually(async () => {
+      assert.equal(
+        await original.evaluate((element) => element === document.activeElement),
+        true,
+      );
+      assert.ok(await original.isVisible());
+    });
+    assert.match(await original.getAttribute("class") ?? "", /highlighted/);
+
+    // A copied link to the message opens the conversation scrolled to it, on a phone too.
+    const phone = await chat.open({ viewport: { width: 375, height: 812 } });
+    await phone.context.addCookies(await alice.context.cookies());
+    await phone.page.goto(`${chat.url}/${messageHash(room, target)}`);
+    const linked = messagesWithText(phone.page, "who brings the cake?");
+    await linked.waitFor();
+    await eventually(async () => {
+      assert.equal(await linked.evaluate((element) => element === document.activeElement), true);
+    });
+    await linked.hover();
+    await screenshot(phone.page, "actions-phone-linked-message");
+  }, FAST_SENDS);
+});
