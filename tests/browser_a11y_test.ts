@@ -115,7 +115,7 @@ for (const locale of LOCALES) {
         await escape(page);
 
         await page.getByTestId("members-toggle").click();
-        await page.getByTestId("members-panel").getByTestId("member-row").waitFor();
+        await page.getByTestId("members-panel").getByTestId("member-row").first().waitFor();
         await check("the members panel");
         await screenshot(page, `a11y-members-${name}`);
         await page.getByTestId("open-invite").click();
