@@ -1,5 +1,11 @@
 import { batch, type ReadonlySignal, signal } from "@preact/signals";
-import type { FriendView, PresenceView, PublicUser, UserEvent } from "../lib/common/api_types.ts";
+import type {
+  Conversation,
+  FriendView,
+  PresenceView,
+  PublicUser,
+  UserEvent,
+} from "../lib/common/api_types.ts";
 import {
   type ClientFrame,
   CLOSE_SESSION_ENDED,
@@ -10,7 +16,10 @@ import {
   PROTOCOL_VERSION,
   REPLY_EXCERPT_CHARS,
   type ServerFrame,
+  TYPING_INTERVAL_MS,
 } from "../lib/common/protocol.ts";
+import { NOTHING_UNREAD } from "../lib/common/unread.ts";
+import { TypingState } from "./typing_state.ts";
 import { ActionSender } from "./action_sender.ts";
 import { backoffDelay, DEFAULT_BACKOFF } from "./backoff.ts";
 import {
@@ -42,6 +51,11 @@ type HistoryRequest = { room: string; epoch: number; older: boolean };
 
 const OPEN = 1;
 const SILENCE_HEARTBEATS = 2.5;
+/**
+ * Reads are sent at most this often: reading a busy room sends one `read` a second, not one
+ * per message.
+ */
+export const READ_FLUSH_MS = 1000;
 
 /**
  * The browser side of the chat connection, and the only code that touches the WebSocket.
@@ -93,6 +107,16 @@ export class ChatClient {
   #refs = 0;
   #retryTimer: TimerId | undefined;
   #silenceTimer: TimerId | undefined;
+  /** The page is visible and focused: the active room is being read. */
+  #attentive = true;
+  /** Rooms whose marker moved here and was not sent yet. */
+  readonly #unsentReads = new Set<string>();
+  #readTimer: TimerId | undefined;
+  /** The markers the server told (`read` frames), by room. */
+  readonly #confirmedReads = new Map<string, number>();
+  readonly #typing = new Map<string, TypingState>();
+  /** When this tab last sent `typing` in each room; absent once it sent a stop. */
+  readonly #typingSentAt = new Map<string, number>();
 
   /** @param options The user, and fakes for tests; see {@linkcode ChatClientOptions}. */
   constructor(options: ChatClientOptions) {
@@ -179,8 +203,56 @@ export class ChatClient {
   /** The state of a room, created empty on first use. */
   room(id: string): RoomState {
     let room = this.#rooms.get(id);
-    if (!room) this.#rooms.set(id, room = new RoomState(id));
+    if (!room) this.#rooms.set(id, room = new RoomState(id, this.user.id));
     return room;
+  }
+
+  /** Who is typing in a room, by username, expiring on its own. */
+  typersOf(id: string): ReadonlySignal<readonly string[]> {
+    return this.#typingIn(id).names;
+  }
+
+  /**
+   * Takes the read state of conversations from the conversation list: the markers (never
+   * moved back) and the counts to show until a room's messages are loaded.
+   */
+  takeReadStates(conversations: readonly Conversation[]): void {
+    batch(() => {
+      for (const { room: { id }, read } of conversations) {
+        if (!read) continue;
+        const room = this.room(id);
+        room.markRead(read.seq);
+        const confirmed = this.#confirmedReads.get(id) ?? 0;
+        this.#confirmedReads.set(id, Math.max(confirmed, read.seq));
+        room.counted.value = read;
+      }
+    });
+  }
+
+  /**
+   * Whether the page is visible and focused: only then is the active room read (its marker
+   * moves, its badge clears, and other tabs and devices are told).
+   */
+  setAttentive(attentive: boolean): void {
+    this.#attentive = attentive;
+    this.#readActive();
+  }
+
+  /**
+   * The user typed in a room's composer: tells the room at most every
+   * {@linkcode TYPING_INTERVAL_MS}, and says "stopped" once the text is emptied.
+   */
+  composing(id: string, text: string): void {
+    const sentAt = this.#typingSentAt.get(id);
+    if (text.trim() === "") {
+      if (sentAt === undefined) return;
+      this.#typingSentAt.delete(id);
+      this.#sendFrame({ type: "typing", room: id, stop: true });
+      return;
+    }
+    const now = this.#clock.now();
+    if (sentAt !== undefined && now - sentAt < TYPING_INTERVAL_MS) return;
+    if (this.#sendFrame({ type: "typing", room: id })) this.#typingSentAt.set(id, now);
   }
 
   /** Starts following a room: subscribes now if online, and after every reconnect. */
@@ -197,10 +269,18 @@ export class ChatClient {
     this.#rooms.delete(id);
   }
 
-  /** Marks the room the user is looking at: it is read, and gets no unread count. */
+  /**
+   * Marks the room the user is looking at: while the page is attentive it is read. Sets the
+   * room's "new messages" divider at its marker when something was unread, and asks for its
+   * read receipts.
+   */
   setActiveRoom(id: string | null): void {
     this.#active.value = id;
-    if (id !== null) this.room(id).unread.value = 0;
+    if (id === null) return;
+    const room = this.room(id);
+    room.dividerAfter.value = room.unread.peek() > 0 ? room.readSeq.peek() : undefined;
+    this.#sendFrame({ type: "receipts", room: id });
+    this.#readActive();
   }
 
   /** Opens the connection and keeps it open until {@linkcode ChatClient.close}. */
@@ -220,6 +300,7 @@ export class ChatClient {
     this.#events?.removeEventListener("online", this.#reconnectNow);
     this.#events?.removeEventListener("offline", this.#wentOffline);
     this.#clock.clearTimeout(this.#retryTimer);
+    this.#clock.clearTimeout(this.#readTimer);
     this.#drop();
     this.#status.value = { state: "offline" };
   }
@@ -250,6 +331,8 @@ export class ChatClient {
       ...(attachments?.length ? { attachments } : {}),
     });
     this.#sender.flush(room);
+    // The message itself clears the notice for the others.
+    this.#typingSentAt.delete(room);
     return null;
   }
 
@@ -365,6 +448,8 @@ export class ChatClient {
     this.#clock.clearTimeout(this.#silenceTimer);
     this.#sender.reset();
     this.#history.clear();
+    this.#typingSentAt.clear();
+    for (const typing of this.#typing.values()) typing.clear();
     batch(() => {
       for (const room of this.#rooms.values()) {
         room.subscribed.value = false;
@@ -443,6 +528,19 @@ export class ChatClient {
       }
       case "error":
         return this.#onError(frame);
+      case "read":
+        this.#confirmedReads.set(frame.room, frame.seq);
+        return this.#rooms.get(frame.room)?.markRead(frame.seq);
+      case "typing":
+        if (frame.stop) return this.#typingIn(frame.room).stopped(frame.user.id);
+        return this.#typingIn(frame.room).started(frame.user.id, frame.user.name);
+      case "receipts": {
+        const room = this.#rooms.get(frame.room);
+        if (room) room.readers.value = new Map(frame.readers.map((reader) => [reader.id, reader]));
+        return;
+      }
+      case "receipt":
+        return this.#rooms.get(frame.room)?.readerMoved(frame.reader);
       case "user_event":
         if (frame.event.kind === "presence") {
           this.#presence.set(frame.event.user, frame.event.online, frame.event.presence);
@@ -462,6 +560,14 @@ export class ChatClient {
       this.#lastError.value = { key: "error.serverUpdated" };
     }
     for (const id of this.#open) this.#subscribe(this.room(id));
+    const active = this.#active.peek();
+    if (active !== null) this.#sendFrame({ type: "receipts", room: active });
+    // Reads made while offline go now.
+    for (const [id, room] of this.#rooms) {
+      const seq = room.readSeq.peek();
+      if (seq !== undefined && seq > (this.#confirmedReads.get(id) ?? 0)) this.#unsentReads.add(id);
+    }
+    this.#flushReads();
     const elsewhere = new Set(this.outbox.entries.value.map((entry) => entry.room));
     for (const id of elsewhere) if (!this.#open.has(id)) this.#sender.flush(id);
   }
@@ -514,6 +620,9 @@ export class ChatClient {
     const room = request && this.#rooms.get(request.room);
     if (!request || !room || room.epoch !== request.epoch) return;
     room.applyPage(frame.messages, frame.hasMore, request.older);
+    // The shown room is read (and the read sent) before a marker is assumed for it.
+    if (room.id === this.#active.peek()) this.#readActive();
+    room.settleMarker();
   }
 
   #takeHistoryRequest(ref: string | undefined): HistoryRequest | undefined {
@@ -525,10 +634,61 @@ export class ChatClient {
   #onMessage({ type: _, ...message }: Frame<"message">): void {
     const room = this.#rooms.get(message.room);
     if (!room || room.insert([message]) === 0) return;
+    if (!isActionEntry(message)) this.#typing.get(room.id)?.stopped(message.from);
     // Joins, leaves and renames are shown in the room but are not news worth a badge.
-    const fromOthers = message.from !== this.user.id && message.kind !== "system" &&
-      !isActionEntry(message);
-    if (fromOthers && this.#active.value !== room.id) room.unread.value++;
+    // Action entries (edits, deletes, reactions) are never shown and never unread.
+    if (isActionEntry(message)) return;
+    const fromOthers = message.from !== this.user.id && message.kind !== "system";
+    if (!fromOthers) return;
+    if (this.#active.peek() === room.id && this.#attentive) return this.#readActive();
+    // Without a known marker the count cannot be derived: count what arrives.
+    if (room.readSeq.peek() === undefined) {
+      const counted = room.counted.peek();
+      room.counted.value = { ...counted, unread: counted.unread + 1 };
+    }
+  }
+
+  /** Reads the active room up to its newest message, when the page is attentive. */
+  #readActive(): void {
+    const id = this.#active.peek();
+    if (id === null || !this.#attentive) return;
+    const room = this.#rooms.get(id);
+    if (!room) return;
+    const newest = room.list.peek().at(-1)?.seq;
+    // Read once loaded (the page's answer calls this again); no badge until then.
+    if (newest === undefined || !room.loaded.peek()) {
+      return void (room.counted.value = NOTHING_UNREAD);
+    }
+    const before = room.readSeq.peek();
+    if (before !== undefined && newest <= before) return;
+    batch(() => {
+      room.markRead(newest);
+      room.counted.value = NOTHING_UNREAD;
+    });
+    this.#unsentReads.add(id);
+    this.#readTimer ??= this.#clock.setTimeout(() => {
+      this.#readTimer = undefined;
+      this.#flushReads();
+    }, READ_FLUSH_MS);
+  }
+
+  /** Sends the markers that moved here and were not sent (kept for the next connection). */
+  #flushReads(): void {
+    for (const id of [...this.#unsentReads]) {
+      const seq = this.#rooms.get(id)?.readSeq.peek();
+      if (seq === undefined) {
+        this.#unsentReads.delete(id);
+        continue;
+      }
+      if (!this.#sendFrame({ type: "read", room: id, seq })) return;
+      this.#unsentReads.delete(id);
+    }
+  }
+
+  #typingIn(id: string): TypingState {
+    let typing = this.#typing.get(id);
+    if (!typing) this.#typing.set(id, typing = new TypingState(this.#clock));
+    return typing;
   }
 
   #onAck(frame: Frame<"ack">): void {

@@ -407,6 +407,131 @@ Deno.test("ChatClient.isOnline() follows the friend list, then live presence not
   client.close();
 });
 
+// Read state: markers, unread counts, typing and receipts.
+
+/** A conversation entry with a read state, as the conversation list gives it. */
+function withRead(room: string, seq: number, unread: number) {
+  const summary = { id: room, name: room, topic: "", createdAt: 0 };
+  return {
+    room: { ...summary, kind: "group" as const },
+    activity: 0,
+    read: { seq, unread, mentions: 0, more: false },
+  };
+}
+
+Deno.test("ChatClient shows the server's unread count until the room loads, then derives it from the marker", () => {
+  const { client, latest } = setup();
+  client.setActiveRoom(null);
+  client.takeReadStates([withRead("r1", 2, 3)]);
+  client.openRoom("r1");
+  assert.equal(client.room("r1").unread.value, 3);
+  client.connect();
+  online(latest(), [message(1), message(2), message(3), message(4, USER.id), message(5)]);
+  assert.equal(client.room("r1").unread.value, 2, "3 and 5; 4 is the user's own");
+  latest().receive({ type: "read", room: "r1", seq: 4 });
+  assert.equal(client.room("r1").unread.value, 1, "another device read up to 4");
+  latest().receive({ type: "read", room: "r1", seq: 2 });
+  assert.equal(client.room("r1").unread.value, 1, "a marker never moves back");
+});
+
+Deno.test("ChatClient reads the shown room only while attentive, and sends one read per second", () => {
+  const { client, clock, latest } = setup();
+  client.takeReadStates([withRead("r1", 1, 0)]);
+  client.openRoom("r1");
+  client.setAttentive(false);
+  client.setActiveRoom("r1");
+  client.connect();
+  online(latest(), [message(1)]);
+  latest().receive({ type: "message", ...message(2) });
+  latest().receive({ type: "message", ...message(3) });
+  assert.equal(client.room("r1").unread.value, 2, "a hidden tab reads nothing");
+  client.setAttentive(true);
+  assert.equal(client.room("r1").unread.value, 0);
+  latest().receive({ type: "message", ...message(4) });
+  assert.deepEqual(latest().frames("read"), [], "coalesced");
+  clock.advance(1000);
+  assert.deepEqual(latest().frames("read"), [{ type: "read", room: "r1", seq: 4 }]);
+});
+
+Deno.test("ChatClient puts the divider at the marker when a room with unread messages opens", () => {
+  const { client, latest } = setup();
+  client.takeReadStates([withRead("r1", 1, 2)]);
+  client.openRoom("r1");
+  client.connect();
+  online(latest(), [message(1), message(2), message(3)]);
+  client.setActiveRoom("r1");
+  assert.equal(client.room("r1").dividerAfter.value, 1);
+  assert.equal(client.room("r1").unread.value, 0, "opened, so read");
+});
+
+Deno.test("ChatClient shows a typist until the notice expires, a stop arrives or their message does", () => {
+  const { client, clock, latest } = setup();
+  client.openRoom("r1");
+  client.connect();
+  online(latest());
+  const typers = client.typersOf("r1");
+  latest().receive({ type: "typing", room: "r1", user: { id: "u2", name: "bob" } });
+  latest().receive({ type: "typing", room: "r1", user: { id: "u3", name: "cy" } });
+  assert.deepEqual(typers.value, ["bob", "cy"]);
+  latest().receive({ type: "typing", room: "r1", user: { id: "u3", name: "cy" }, stop: true });
+  assert.deepEqual(typers.value, ["bob"]);
+  latest().receive({ type: "message", ...message(1, "u2") });
+  assert.deepEqual(typers.value, []);
+  latest().receive({ type: "typing", room: "r1", user: { id: "u2", name: "bob" } });
+  // Pings keep the connection alive meanwhile (a lost one forgets every typist).
+  clock.advance(2000);
+  latest().receive({ type: "ping" });
+  clock.advance(2000);
+  latest().receive({ type: "ping" });
+  clock.advance(999);
+  assert.deepEqual(typers.value, ["bob"]);
+  clock.advance(1);
+  assert.deepEqual(typers.value, [], "expired on its own");
+});
+
+Deno.test("ChatClient sends typing at most every 3 s and a stop once the text is emptied", () => {
+  const { client, clock, latest } = setup();
+  client.openRoom("r1");
+  client.connect();
+  online(latest());
+  client.composing("r1", "h");
+  client.composing("r1", "he");
+  clock.advance(2000);
+  latest().receive({ type: "ping" });
+  clock.advance(1000);
+  client.composing("r1", "hel");
+  client.composing("r1", "");
+  client.composing("r1", "");
+  assert.deepEqual(latest().frames("typing"), [
+    { type: "typing", room: "r1" },
+    { type: "typing", room: "r1" },
+    { type: "typing", room: "r1", stop: true },
+  ]);
+});
+
+Deno.test("ChatClient sends a read for a shown room it had no marker for (one added live)", () => {
+  const { client, clock, latest } = setup();
+  client.openRoom("r1");
+  client.setActiveRoom("r1");
+  client.connect();
+  online(latest(), [message(1), message(2)]);
+  clock.advance(1000);
+  assert.deepEqual(latest().frames("read"), [{ type: "read", room: "r1", seq: 2 }]);
+});
+
+Deno.test("ChatClient gives a room added live a marker before the messages counted while away", () => {
+  const { client, latest } = setup();
+  client.openRoom("r1");
+  client.connect();
+  welcome(latest());
+  latest().receive({ type: "subscribed", room: "r1", head: 3, reset: false });
+  latest().receive({ type: "message", ...message(3) });
+  assert.equal(client.room("r1").unread.value, 1);
+  answerHistory(latest(), [message(1), message(2), message(3)]);
+  assert.equal(client.room("r1").readSeq.value, 2);
+  assert.equal(client.room("r1").unread.value, 1);
+});
+
 Deno.test("ChatClient stops for good when the server ends the session, and says so", () => {
   const { client, clock, sockets, latest } = setup();
   client.connect();
@@ -418,4 +543,18 @@ Deno.test("ChatClient stops for good when the server ends the session, and says 
   assert.equal(client.status.value.state, "offline");
   clock.advance(60_000);
   assert.equal(sockets.length, 1, "no reconnect with an ended session");
+});
+
+Deno.test("ChatClient never counts action entries (edits, deletes, reactions) as unread", () => {
+  const { client, latest } = setup();
+  client.takeReadStates([withRead("r1", 1, 0)]);
+  client.openRoom("r1");
+  client.connect();
+  online(latest(), [message(1), message(2, USER.id)]);
+  assert.equal(client.room("r1").unread.value, 0);
+  latest().receive({ type: "message", ...message(3), kind: "reaction", target: 2, emoji: "👍" });
+  latest().receive({ type: "message", ...message(4), kind: "edit", target: 1 });
+  assert.equal(client.room("r1").unread.value, 0, "actions are never unread");
+  latest().receive({ type: "message", ...message(5) });
+  assert.equal(client.room("r1").unread.value, 1);
 });

@@ -69,6 +69,8 @@ export interface ChatStoreOptions {
   api?: ChatStoreApi;
   /** Milliseconds since the epoch, for the activity of a conversation added live. */
   now?: () => number;
+  /** Unread messages of a conversation (a signal read); absent: none. */
+  unreadOf?: (id: string) => number;
 }
 
 /** The room the main pane shows; `peer` for a direct conversation. */
@@ -175,6 +177,8 @@ export class ChatStore {
   readonly shown: ReadonlySignal<ShownRoom | null>;
   /** Id of {@linkcode ChatStore.shown}'s room, changing only when another room is shown. */
   readonly shownId: ReadonlySignal<string | null>;
+  /** Unread messages over every listed conversation: the title, favicon and ☰ badge. */
+  readonly unreadTotal: ReadonlySignal<number>;
 
   /**
    * @param init The island's props.
@@ -213,6 +217,10 @@ export class ChatStore {
       return dm ? { room: peerRoom(dm), peer: dm.peer } : null;
     });
     this.shownId = computed(() => this.shown.value?.room.id ?? null);
+    const unreadOf = options.unreadOf ?? (() => 0);
+    this.unreadTotal = computed(() =>
+      this.conversations.value.reduce((sum, c) => sum + unreadOf(c.room.id), 0)
+    );
   }
 
   /** Shows a room the user picked in the sidebar, and closes the drawer. */

@@ -1,5 +1,11 @@
 import { batch, computed, type ReadonlySignal, signal } from "@preact/signals";
-import { type ChatMessage, isActionEntry } from "../lib/common/protocol.ts";
+import { type ChatMessage, isActionEntry, type Reader } from "../lib/common/protocol.ts";
+import {
+  countsAsUnread,
+  countUnread,
+  NOTHING_UNREAD,
+  type UnreadCount,
+} from "../lib/common/unread.ts";
 import type { ShownText } from "../lib/common/i18n/translate.ts";
 
 /**
@@ -30,16 +36,80 @@ export class RoomState {
   readonly loadingOlder = signal(false);
   /** The current socket is subscribed to the room. */
   readonly subscribed = signal(false);
-  /** Live messages from others that arrived while the room was not the active one. */
-  readonly unread = signal(0);
+  /**
+   * The user's read marker: from the conversation list, then moved by reading here or on
+   * another device (`read` frames). Undefined while unknown (a room added live).
+   */
+  readonly readSeq = signal<number | undefined>(undefined);
+  /**
+   * The count to show while it cannot be derived from the messages held: the server's when the
+   * conversation list was read, plus live arrivals in a room without a known marker.
+   */
+  readonly counted = signal<UnreadCount>(NOTHING_UNREAD);
+  /**
+   * What is unread: derived from the messages held and the marker once both are known (the
+   * same {@linkcode countUnread} the server uses), else {@linkcode RoomState.counted}.
+   */
+  readonly unreadCount: ReadonlySignal<UnreadCount> = computed(() => {
+    const seq = this.readSeq.value;
+    if (seq === undefined || !this.loaded.value) return this.counted.value;
+    return countUnread(this.list.value, seq, this.#userId, this.hasMore.value);
+  });
+  /** Messages from others after the read marker (own and system messages never count). */
+  readonly unread: ReadonlySignal<number> = computed(() => this.unreadCount.value.unread);
+  /**
+   * The marker when the room was last opened: the "new messages" divider goes before the
+   * first message from someone else after it. Undefined: no divider.
+   */
+  readonly dividerAfter = signal<number | undefined>(undefined);
+  /** How far each other member has read (read receipts), by user id; empty when off. */
+  readonly readers = signal<ReadonlyMap<string, Reader>>(new Map());
   /** The last error the server reported for this room, if any. */
   readonly error = signal<ShownText | null>(null);
   /** Bumped by {@linkcode RoomState.reset}, so answers to older requests can be told apart. */
   epoch = 0;
 
-  /** @param id The room id. */
-  constructor(id: string) {
+  readonly #userId: string;
+
+  /**
+   * @param id The room id.
+   * @param userId The signed-in user, whose own messages are never unread.
+   */
+  constructor(id: string, userId = "") {
     this.id = id;
+    this.#userId = userId;
+  }
+
+  /** Moves the read marker to `seq` when that is ahead of it. */
+  markRead(seq: number): void {
+    const current = this.readSeq.peek();
+    if (current === undefined || seq > current) this.readSeq.value = seq;
+  }
+
+  /**
+   * Gives a room without a known marker (added live) one once its messages are held: just
+   * before the newest messages counted as unread so far, so the count and divider carry on
+   * from what was counted.
+   */
+  settleMarker(): void {
+    if (this.readSeq.peek() !== undefined || !this.loaded.peek()) return;
+    const messages = this.list.peek();
+    let left = this.counted.peek().unread;
+    let marker = messages.at(-1)?.seq ?? 0;
+    for (let i = messages.length - 1; i >= 0 && left > 0; i--) {
+      const message = messages[i]!;
+      if (!countsAsUnread(message, this.#userId)) continue;
+      marker = message.seq - 1;
+      left--;
+    }
+    this.readSeq.value = marker;
+  }
+
+  /** Takes a reader's marker (a receipt); an older one than known is ignored. */
+  readerMoved(reader: Reader): void {
+    const known = this.readers.peek().get(reader.id);
+    if (known && known.seq >= reader.seq) return;
+    this.readers.value = new Map(this.readers.peek()).set(reader.id, reader);
   }
 
   /**

@@ -34,6 +34,8 @@ export interface ComposerProps {
   onEditLast?: () => boolean;
   /** Set while the user is muted here: the box is disabled and says who muted them. */
   muted?: { by: string } | null;
+  /** Told the text after each edit (typing notices). */
+  onTextChange?: (text: string) => void;
 }
 
 /** Characters left at which the counter appears. */
@@ -49,6 +51,7 @@ export default function Composer(
     onSend,
     drafts,
     roomId,
+    onTextChange,
     members = () => [],
     onMentionStart = () => {},
     onEditLast,
@@ -63,6 +66,7 @@ export default function Composer(
   const listId = useId();
   const apply = (next: { text: string; caret: number }) => {
     setText(next.text);
+    onTextChange?.(next.text);
     setCaret(next.caret);
     setPlaceCaret(next.caret);
   };
@@ -128,6 +132,7 @@ export default function Composer(
         aria-activedescendant={listOpen ? `${listId}-${completion.active}` : undefined}
         onInput={(event) => {
           setText(event.currentTarget.value);
+          onTextChange?.(event.currentTarget.value);
           trackCaret(event);
         }}
         onKeyUp={trackCaret}

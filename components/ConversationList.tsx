@@ -4,6 +4,7 @@ import { byActivity, withNewest } from "../client/conversations_api.ts";
 import { formatFullDate, formatShortTime } from "../client/format_time.ts";
 import { roomHash } from "../client/room_hash.ts";
 import Avatar from "./Avatar.tsx";
+import { badgeText, NOTHING_UNREAD, type UnreadCount } from "../lib/common/unread.ts";
 import LoadMore from "./LoadMore.tsx";
 import PresenceDot from "./PresenceDot.tsx";
 import { useI18n } from "./i18n_context.ts";
@@ -18,8 +19,8 @@ export interface ConversationListProps {
   userId: string;
   /** Id of the room shown in the main pane. */
   selected: string | null;
-  /** Unread count of a room; read from signals, so the list updates by itself. */
-  unreadOf: (id: string) => number;
+  /** Unread and mention counts of a room; read from signals, so the list updates by itself. */
+  unreadOf: (id: string) => UnreadCount;
   /** Newest message the client holds for a room; read from signals, so the list reorders. */
   newestOf: (id: string) => ChatMessage | undefined;
   /** Whether a DM's peer is online; read from signals, so the dots update by themselves. */
@@ -58,7 +59,8 @@ export default function ConversationList(props: ConversationListProps) {
               const isDm = room.kind === "direct";
               const peer = isDm ? room.peer : undefined;
               const label = peer ? `@ ${peer.displayName}` : `# ${room.name}`;
-              const unread = room.id === selected ? 0 : unreadOf(room.id);
+              const count = room.id === selected ? NOTHING_UNREAD : unreadOf(room.id);
+              const unread = count.unread;
               return (
                 <li
                   key={room.id}
@@ -107,9 +109,22 @@ export default function ConversationList(props: ConversationListProps) {
                         {formatShortTime(last.at, Date.now(), locale)}
                       </time>
                     )}
+                    {count.mentions > 0 && (
+                      <span
+                        class="badge mention-badge"
+                        data-testid="mention-badge"
+                        aria-label={t("unread.mentions", { count: count.mentions })}
+                      >
+                        @{count.mentions}
+                      </span>
+                    )}
                     {unread > 0 && (
-                      <span class="badge" aria-label={t("conversations.unread", { count: unread })}>
-                        {unread > 99 ? "99+" : unread}
+                      <span
+                        class="badge"
+                        data-testid="unread-badge"
+                        aria-label={t("conversations.unread", { count: unread })}
+                      >
+                        {badgeText(count)}
                       </span>
                     )}
                   </a>

@@ -1,3 +1,4 @@
+import { Fragment } from "preact";
 import { useLayoutEffect, useRef, useState } from "preact/hooks";
 import { arrivalsAfter } from "../client/arrivals.ts";
 import type { ChatClient } from "../client/chat_client.ts";
@@ -14,6 +15,9 @@ import MessageBody from "./MessageItem.tsx";
 import type { EmojiPickerComponent } from "./MessageMenu.tsx";
 import { useJumpTo } from "./use_jump_to.ts";
 import { onMessageKey } from "./message_keys.ts";
+import { countsAsUnread } from "../lib/common/unread.ts";
+import { type ReceiptView, receiptView } from "../client/receipt_view.ts";
+import SeenReceipt from "./SeenReceipt.tsx";
 import { useI18n } from "./i18n_context.ts";
 import MessageText from "./MessageText.tsx";
 
@@ -43,6 +47,8 @@ export interface MessageListProps {
   emojiPicker?: EmojiPickerComponent;
   /** Opens an author's profile card; with it, names and avatars are buttons. */
   onAuthor?: (id: string, username: string) => void;
+  /** A direct conversation: its read receipt says "Seen" rather than "Seen by N". */
+  direct?: boolean;
 }
 
 /** Distance from the bottom, in pixels, that still counts as "at the bottom". */
@@ -69,6 +75,7 @@ export default function MessageList(
     roomId,
     roomName,
     authorOf,
+    direct = false,
     isMember,
     actions,
     canModerate = false,
@@ -85,6 +92,13 @@ export default function MessageList(
   const hasMore = room.hasMore.value;
   const loading = room.loadingOlder.value || room.loadingLatest.value;
   const error = room.error.value;
+  // Read state: the "new messages" divider and the read receipt.
+  const dividerAfter = room.dividerAfter.value;
+  const firstUnread = dividerAfter === undefined
+    ? undefined
+    : messages.find((m) => m.seq > dividerAfter && countsAsUnread(m, client.user.id))?.seq;
+  const receipt = receiptView(messages, room.readers.value, client.user.id);
+  const [dividerAbove, setDividerAbove] = useState(false);
 
   const scroller = useRef<HTMLDivElement>(null);
   const snapshot = useRef<Snapshot>({
@@ -144,7 +158,22 @@ export default function MessageList(
     if (loaded && hasMore && !loading && element.scrollHeight <= element.clientHeight) {
       client.loadOlder(roomId);
     }
+    checkDivider();
   });
+
+  /** Shows "Jump to first unread" while the divider is above the visible part. */
+  const checkDivider = () => {
+    const element = scroller.current;
+    const divider = element?.querySelector(".unread-divider");
+    const above = !!element && !!divider &&
+      divider.getBoundingClientRect().bottom < element.getBoundingClientRect().top;
+    if (above !== dividerAbove) setDividerAbove(above);
+  };
+
+  const toFirstUnread = () => {
+    scroller.current?.querySelector(".unread-divider")?.scrollIntoView({ block: "center" });
+    setDividerAbove(false);
+  };
 
   useLayoutEffect(() => {
     const element = scroller.current;
@@ -168,6 +197,9 @@ export default function MessageList(
     highlighted,
     isMember,
     nameOf: (id, username) => authorOf?.(id, username).name ?? username,
+    firstUnread,
+    receipt,
+    direct,
   };
 
   const onScroll = () => {
@@ -177,6 +209,7 @@ export default function MessageList(
     snapshot.current = { ...snapshot.current, top: element.scrollTop, atBottom };
     if (atBottom && newBelow) setNewBelow(false);
     if (element.scrollTop < LOAD_OLDER_PX && hasMore) client.loadOlder(roomId);
+    checkDivider();
   };
 
   const toBottom = () => {
@@ -235,6 +268,16 @@ export default function MessageList(
           ))}
         </ol>
       </div>
+      {firstUnread !== undefined && dividerAbove && (
+        <button
+          type="button"
+          class="jump-unread"
+          data-testid="jump-unread"
+          onClick={toFirstUnread}
+        >
+          {t("unread.jump")}
+        </button>
+      )}
       <div class="visually-hidden" aria-live="polite" data-testid="announcer">
         {announcement}
       </div>
@@ -259,6 +302,12 @@ interface MessageView {
   /** Whether a lower-cased username is a member of the room: its `@mention` is highlighted. */
   isMember: ((lowerName: string) => boolean) | undefined;
   nameOf: (id: string, username: string) => string;
+  /** Seq of the first unread message, which the "new messages" divider goes before. */
+  firstUnread: number | undefined;
+  /** The room's read receipt, shown under the message it names. */
+  receipt: ReceiptView | undefined;
+  /** A direct conversation: the receipt says "Seen" rather than "Seen by N". */
+  direct: boolean;
 }
 
 interface GroupProps {
@@ -304,12 +353,18 @@ function Group({ group, author, view, latestOwn, onAuthor }: GroupProps) {
         </div>
         <ul class="messages">
           {group.messages.map((message) => (
-            <Message
-              key={message.key}
-              message={message}
-              view={view}
-              latest={message.seq !== undefined && message.seq === latestOwn}
-            />
+            <Fragment key={message.key}>
+              {message.seq !== undefined && message.seq === view.firstUnread && (
+                <li class="unread-divider" data-testid="unread-divider">
+                  <span>{t("unread.divider")}</span>
+                </li>
+              )}
+              <Message
+                message={message}
+                view={view}
+                latest={message.seq !== undefined && message.seq === latestOwn}
+              />
+            </Fragment>
           ))}
         </ul>
       </div>
@@ -327,6 +382,8 @@ function Message({ message, view, latest }: MessageProps) {
   const { t } = useI18n();
   const { client } = view;
   const { status, clientId } = message;
+  // The read receipt, when it sits under this message.
+  const receipt = view.receipt && view.receipt.seq === message.seq ? view.receipt : undefined;
   const base = (status ? `message own ${status}${latest ? " latest" : ""}` : "message") +
     (message.mentionsMe ? " mentions-me" : "");
   return (
@@ -373,7 +430,8 @@ function Message({ message, view, latest }: MessageProps) {
         )}
       <div class="message-meta">
         <Time at={message.at} />
-        {status && <span class="delivery">{t(`delivery.${status}`)}</span>}
+        {status && !receipt && <span class="delivery">{t(`delivery.${status}`)}</span>}
+        {receipt && <SeenReceipt receipt={receipt} direct={view.direct} />}
         {status === "failed" && clientId !== undefined && (
           <>
             {message.error && <span class="error">{message.error}</span>}

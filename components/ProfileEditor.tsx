@@ -11,6 +11,7 @@ import { errorText } from "../client/error_text.ts";
 import Avatar from "./Avatar.tsx";
 import AvatarPicker from "./AvatarPicker.tsx";
 import Dialog from "./Dialog.tsx";
+import ReceiptsSetting from "./ReceiptsSetting.tsx";
 import { useI18n } from "./i18n_context.ts";
 
 /** Props of {@linkcode ProfileEditor}. */
@@ -98,6 +99,7 @@ export default function ProfileEditor(
             ))}
           </select>
         </label>
+        <ReceiptsSetting />
         <div class="form-actions">
           <button type="submit" class="button small" data-testid="save-profile" disabled={saving}>
             {t("common.save")}

@@ -1,5 +1,6 @@
 import type { ChatClient } from "../client/chat_client.ts";
 import type { ChatStore } from "../client/chat_store.ts";
+import { badgeText } from "../lib/common/unread.ts";
 import type { RoomSummary } from "../lib/common/api_types.ts";
 import Avatar from "./Avatar.tsx";
 import PresenceDot from "./PresenceDot.tsx";
@@ -41,6 +42,11 @@ export default function RoomHeader({ store, client, onLeave }: RoomHeaderProps) 
         onClick={() => store.menuOpen.value = !menuOpen}
       >
         <Icon icon={ChevronLeft} size={24} />
+        {store.unreadTotal.value > 0 && (
+          <span class="badge menu-badge" data-testid="menu-badge" aria-hidden="true">
+            {badgeText(store.unreadTotal.value)}
+          </span>
+        )}
       </button>
       {current && (
         <Avatar

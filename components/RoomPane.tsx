@@ -6,6 +6,7 @@ import { showText } from "../lib/common/i18n/translate.ts";
 import Composer from "./Composer.tsx";
 import MessageList from "./MessageList.tsx";
 import RoomHeader from "./RoomHeader.tsx";
+import TypingIndicator from "./TypingIndicator.tsx";
 import { useI18n } from "./i18n_context.ts";
 import { useMemo, useState } from "preact/hooks";
 import { UploadDrafts } from "../client/uploads/upload_drafts.ts";
@@ -109,6 +110,7 @@ export default function RoomPane(
                 client={client}
                 roomId={current.id}
                 roomName={`${sigil}${current.name}`}
+                direct={shown.peer !== undefined}
                 authorOf={(id, username) => {
                   const known = names.profileOf(id, username);
                   return { name: known?.displayName ?? username, avatarUrl: known?.avatarUrl };
@@ -119,6 +121,7 @@ export default function RoomPane(
                 emojiPicker={LazyEmojiPicker}
                 onAuthor={onAuthor}
               />
+              <TypingIndicator client={client} roomId={current.id} />
               {replyTo && (
                 <ReplyBanner
                   message={replyTo}
@@ -136,6 +139,7 @@ export default function RoomPane(
                   if (problem === null) actions.replyTo.value = null;
                   return problem;
                 }}
+                onTextChange={(text) => client.composing(current.id, text)}
                 muted={store.mutedIn(current.id)}
                 members={() => store.members.of(current.id)}
                 onMentionStart={() => void store.members.refresh(current.id)}

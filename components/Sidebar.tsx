@@ -84,7 +84,7 @@ export default function Sidebar(props: SidebarProps) {
             conversations={store.conversations.value}
             userId={user.id}
             selected={shownId}
-            unreadOf={(id) => client.room(id).unread.value}
+            unreadOf={(id) => client.room(id).unreadCount.value}
             newestOf={(id) => client.room(id).list.value.at(-1)}
             isOnline={(id) => client.isOnline(id)}
             nameOf={(id, username) => names.nameOf(id, username)}

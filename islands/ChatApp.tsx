@@ -18,6 +18,7 @@ import ProfileCard from "../components/ProfileCard.tsx";
 import { relationTo } from "../client/relation.ts";
 import RoomPane from "../components/RoomPane.tsx";
 import Sidebar from "../components/Sidebar.tsx";
+import { useReadState } from "../client/use_read_state.ts";
 
 /**
  * Props of {@linkcode ChatApp}, serialized into the page by the server: the signed-in user,
@@ -56,8 +57,12 @@ export default function ChatApp(props: ChatAppProps) {
     return created;
   }, [user.id]);
   const names = useMemo(() => new ProfileCache(findUser), [user.id]);
-  const store = useMemo(() => new ChatStore(props), [user.id]);
+  const store = useMemo(
+    () => new ChatStore(props, { unreadOf: (id) => client.room(id).unread.value }),
+    [user.id],
+  );
   const board = useMemo(() => new NoticeBoard(), [user.id]);
+  useReadState(client, store, t);
 
   useEffect(() =>
     effect(() => {

@@ -9,8 +9,10 @@ import { registerUser } from "./helpers/chat_client.ts";
 import {
   createRoomThroughForm,
   eventually,
+  joinFromDiscover,
   registerThroughForm,
   screenshot,
+  selectRoom,
   sendThroughComposer,
   withBrowserChat,
 } from "./helpers/browser.ts";
@@ -105,13 +107,35 @@ for (const locale of LOCALES) {
         await check("the image lightbox");
         await escape(page);
         await Deno.remove(dir, { recursive: true });
+        // Read state: a reader's "Seen by 1" and its list, someone typing, an unread badge and
+        // the "new messages" divider.
+        const bob = await chat.open();
+        await registerThroughForm(
+          bob.page,
+          chat.url,
+          `a11y_b_${locale.slice(0, 2)}_${colorScheme}`,
+        );
+        await joinFromDiscover(bob.page, "lobby");
+        await page.getByTestId("seen").click();
+        await check("the Seen by dialog");
+        await escape(page);
+        await bob.page.getByTestId("composer").pressSequentially("typing");
+        await page.getByTestId("typing-indicator").filter({ hasText: /typing|输入/ }).waitFor();
+        await check("the chat page with someone typing and a read receipt");
+        await createRoomThroughForm(page, "annex");
+        await bob.page.getByTestId("composer").press("Enter");
+        await page.getByTestId("unread-badge").waitFor();
+        await check("the conversation list with an unread badge");
+        await selectRoom(page, "lobby");
+        await page.getByTestId("unread-divider").waitFor();
+        await check("a room opened at its new messages");
 
         await page.getByTestId("new-room-open").click();
         await check("the New room dialog");
         await escape(page);
 
         await page.getByTestId("members-toggle").click();
-        await page.getByTestId("members-panel").getByTestId("member-row").waitFor();
+        await page.getByTestId("members-panel").getByTestId("member-row").first().waitFor();
         await check("the members panel");
         await screenshot(page, `a11y-members-${name}`);
         await page.getByTestId("open-invite").click();

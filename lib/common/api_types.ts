@@ -6,6 +6,7 @@
  */
 import type { Role } from "./room_roles.ts";
 import type { Locale } from "./i18n/locale.ts";
+import type { UnreadCount } from "./unread.ts";
 import type { RoomEvent } from "./protocol.ts";
 
 /** A user as other users and the client see them. */
@@ -92,6 +93,14 @@ export interface Conversation {
   activity: number;
   /** Present when the user is muted in this room: `by` names who muted them ("" unknown). */
   muted?: { by: string };
+  /** The user's read marker and unread counts when the page was read. */
+  read?: ReadState;
+}
+
+/** A user's read marker in a conversation (`seq`) and what is unread after it. */
+export interface ReadState extends UnreadCount {
+  /** The last seq the user has read. */
+  seq: number;
 }
 
 /** `GET /api/conversations?cursor=&limit=`: one page, most recent activity first. */

@@ -117,13 +117,23 @@ const HistoryFrame = v.object({
 });
 const PingFrame = v.object({ type: v.literal("ping"), ref: Ref });
 const PongFrame = v.object({ type: v.literal("pong"), ref: Ref });
-/** The user is typing in a room; best-effort, never stored. */
-const TypingFrame = v.object({ type: v.literal("typing"), ref: Ref, room: RoomId });
+/** The user is typing in a room (or, with `stop`, emptied the composer); never stored. */
+const TypingFrame = v.object({
+  type: v.literal("typing"),
+  ref: Ref,
+  room: RoomId,
+  stop: v.optional(v.literal(true)),
+});
 /**
  * This tab is away (hidden, or idle for {@linkcode AWAY_AFTER_MS}) or back. A user is away
  * when every one of their tabs is; a new socket starts active.
  */
 const PresenceFrame = v.object({ type: v.literal("presence"), ref: Ref, away: v.boolean() });
+// Read markers and receipts (see docs/PROTOCOL.md, "Read state").
+/** The user has read the room up to `seq` (visible and focused); the marker only moves forward. */
+const ReadFrame = v.object({ type: v.literal("read"), ref: Ref, room: RoomId, seq: Seq });
+/** Asks who has read how far in a room, for "Seen" and "Seen by N". */
+const ReceiptsFrame = v.object({ type: v.literal("receipts"), ref: Ref, room: RoomId });
 
 const ClientFrameSchema = v.variant("type", [
   SubscribeFrame,
@@ -138,6 +148,8 @@ const ClientFrameSchema = v.variant("type", [
   ReactFrame,
   VersionsFrame,
   PresenceFrame,
+  ReadFrame,
+  ReceiptsFrame,
 ]);
 
 /** Every frame a client may send. Unknown fields (such as a forged `from`) are dropped. */
@@ -157,6 +169,8 @@ const CLIENT_FRAME_TYPES: ReadonlySet<string> = new Set<ClientFrameType>([
   "react",
   "versions",
   "presence",
+  "read",
+  "receipts",
 ]);
 
 /** Result of {@linkcode parseClientFrame}. */

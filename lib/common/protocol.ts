@@ -33,6 +33,8 @@ export const HISTORY_PAGE_MAX = 100;
 export const TYPING_INTERVAL_MS = 3000;
 /** How long a `typing` notice is shown unless renewed. */
 export const TYPING_SHOW_MS = 5000;
+/** Rooms with more members show no read receipts: each read would reach too many authors. */
+export const RECEIPTS_MAX_MEMBERS = 100;
 /** Most missed messages replayed on resume; past it the server answers `reset: true`. */
 export const RESUME_MAX = 1000;
 /**
@@ -201,9 +203,19 @@ export interface ChatMessage {
   attachments?: Attachment[];
   /**
    * Mentions: ids of the room members named as `@username` in `text` when it was sent (at most
-   * `MAX_MENTIONS`, in order of first mention). Absent when it mentions nobody.
+   * `MAX_MENTIONS`, in order of first mention). Absent when it mentions nobody. Unread counting
+   * counts the messages naming the reader apart.
    */
   mentions?: string[];
+}
+
+/** A member and how far they have read a room, for read receipts. */
+export interface Reader {
+  id: string;
+  /** Username. */
+  name: string;
+  /** Their read marker: the last seq they read. */
+  seq: number;
 }
 
 /** The kinds of action entries. */
@@ -302,7 +314,16 @@ export type ServerFrame =
   | { type: "ping" }
   | { type: "pong"; ref?: string }
   /** Someone else in the room is typing; best-effort, show it for {@linkcode TYPING_SHOW_MS}. */
-  | { type: "typing"; room: string; user: { id: string; name: string } }
+  | { type: "typing"; room: string; user: { id: string; name: string }; stop?: true }
+  /** The user's read marker in a room moved (in this tab or another tab or device). */
+  | { type: "read"; room: string; seq: number }
+  /**
+   * Answer to `receipts`: how far each other member who shares receipts has read. Empty when
+   * the asker turned receipts off or the room is over {@linkcode RECEIPTS_MAX_MEMBERS}.
+   */
+  | { type: "receipts"; ref?: string; room: string; readers: Reader[] }
+  /** Another member read the room up to `seq`, past a message of yours (live receipts). */
+  | { type: "receipt"; room: string; reader: Reader }
   /** A live notice for this user (friend requests, friend list and profile changes, new DMs). */
   | { type: "user_event"; event: UserEvent }
   | {

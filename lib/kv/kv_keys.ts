@@ -39,6 +39,8 @@
  * | `["upload_part", uploadId, index]`          | `{ bytes }`: part stored    |
  * | `["user_upload", userId, uploadId]`         | `{ at }`: upload in flight  |
  * | `["uploads_started", userId]`               | upload window (expires)     |
+ * | `["read", userId, roomId]`                  | last seq read (a number)    |
+ * | `["receipts_off", userId]`                  | `true`: sends no receipts   |
  * | `["user_dir", term, userId]`                | `true` (people directory)   |
  * | `["user_dir_index"]`                        | `{ at }`: index backfilled  |
  * | `["last_seen", userId]`                     | `LastSeenRecord`            |
@@ -72,6 +74,9 @@
  * `file_ref` per file in the commit that appends it; a `file_claim` (the uploader may attach
  * the file) is written when an upload finishes. The sweeper deletes a file with no live
  * `file_ref` once its last claim is old.
+ * A read marker only moves forward and never past the room's head: `lib/reads/read_markers.ts`
+ * writes it checked against the marker and the head it read. Listing `["read", userId]` gives
+ * every marker of a user in one range read (the conversation list needs them all).
  *
  * The people directory has one `user_dir` entry per search term of a user (the case-folded
  * username, display name and each later word of the display name; see
@@ -236,6 +241,13 @@ export const keys = {
   uploadsStarted: (userId: string): Deno.KvKey => ["uploads_started", userId],
   /** Prefix of a user's uploads in progress. */
   userUploads: (userId: string): Deno.KvKey => ["user_upload", userId],
+  // Read state (unread counts and receipts).
+  /** The last seq `userId` has read in `roomId`; absent: see `lib/reads/read_markers.ts`. */
+  readMarker: (userId: string, roomId: string): Deno.KvKey => ["read", userId, roomId],
+  /** Prefix of a user's read markers. */
+  readMarkers: (userId: string): Deno.KvKey => ["read", userId],
+  /** Present when the user turned read receipts off: they send none and see none. */
+  receiptsOff: (userId: string): Deno.KvKey => ["receipts_off", userId],
   /** One search term of a user in the people directory (terms are case-folded). */
   userDirectory: (term: string, userId: string): Deno.KvKey => ["user_dir", term, userId],
   /** Where a directory search for terms starting with `prefix` starts reading (inclusive). */
@@ -301,6 +313,8 @@ export const decode = {
     }
     return id;
   },
+  /** The room id of a {@linkcode keys.readMarker} key. */
+  readMarker: (key: Deno.KvKey): string => lastPart(key, "read"),
 };
 
 /** The number last part of a `length`-part key of `kind`; throws for any other key. */

@@ -31,6 +31,9 @@ import type { Session } from "../accounts/sessions.ts";
 import type { TokenBuckets } from "../limits/token_bucket.ts";
 import type { AttachmentResolver } from "../files/attachment_resolver.ts";
 import type { ResolveMentions } from "../messages/mention_resolver.ts";
+import type { ReadMarkers } from "../reads/read_markers.ts";
+import type { ReadReceipts } from "../reads/read_receipts.ts";
+import { BlockCache } from "./block_cache.ts";
 
 /** What a connection needs from the rest of the node. */
 export interface ConnectionDeps {
@@ -62,6 +65,12 @@ export interface ConnectionDeps {
   resolveMentions?: ResolveMentions;
   /** Told when the connection opens and when it has closed. Absent: no presence. */
   presence?: Pick<PresenceTracker, "opened" | "closed" | "changed">;
+  /** Read markers (`read` frames). */
+  markers: Pick<ReadMarkers, "advance">;
+  /** Read receipts (`receipts` frames, and whom a moved marker is told to). */
+  receipts: Pick<ReadReceipts, "readers" | "authorsToTell">;
+  /** The users `userId` blocked: no typing notice goes either way between them. */
+  readBlocks: (userId: string) => Promise<ReadonlySet<string>>;
 }
 
 /** How the transport lets a connection talk back. */
@@ -95,6 +104,8 @@ export class ChatConnection implements Peer {
   #postingRights: PostingRights | undefined;
   /** Clock time of the last typing notice passed on, per room. */
   #typingAt: Map<string, number> | undefined;
+  /** The users this user blocked, for typing notices both ways. */
+  #blocks: BlockCache;
 
   /** A connection of `user` in `session`, talking through `transport`. */
   constructor(user: PublicUser, session: Session, transport: Transport, deps: ConnectionDeps) {
@@ -105,12 +116,14 @@ export class ChatConnection implements Peer {
     this.#transport = transport;
     this.#deps = deps;
     this.lastSeenAt = deps.clock.now();
+    this.#blocks = new BlockCache(() => deps.readBlocks(user.id));
   }
 
   /** Registers with the hub and greets the client. */
   open(): void {
     this.#deps.hub.addPeer(this);
     this.#deps.presence?.opened(this);
+    this.#blocks.load();
     this.#send({
       type: "welcome",
       v: PROTOCOL_VERSION,
@@ -161,6 +174,12 @@ export class ChatConnection implements Peer {
 
   rightsChanged(room?: string): void {
     this.#postingRights?.changed(room);
+    // No room: the friend list changed, a block with it (the blocker is always told).
+    if (room === undefined) this.#blocks.load();
+  }
+
+  acceptsTypingFrom(userId: string): boolean {
+    return this.#blocks.known?.has(userId) === false;
   }
 
   roomRevoked(room: string): void {
@@ -181,16 +200,43 @@ export class ChatConnection implements Peer {
         if (refusal) return;
         const now = this.#deps.clock.now();
         // Best-effort and throttled: at most one notice per room per interval is passed on.
+        // A stop always goes (and lets the next start through): it follows a start.
         const typingAt = this.#typingAt ??= new Map();
-        if (now - (typingAt.get(frame.room) ?? -Infinity) < TYPING_INTERVAL_MS / 2) return;
-        typingAt.set(frame.room, now);
+        if (frame.stop) {
+          if (!typingAt.delete(frame.room)) return;
+        } else if (now - (typingAt.get(frame.room) ?? -Infinity) < TYPING_INTERVAL_MS / 2) {
+          return;
+        } else typingAt.set(frame.room, now);
+        const blocked = await this.#blocks.read();
         this.#deps.broker.publish({
           kind: "typing",
           room: frame.room,
           user: this.userId,
           name: this.#user.name,
+          ...(frame.stop ? { stop: true as const } : {}),
+          ...(blocked.size > 0 ? { hidden: [...blocked] } : {}),
         });
         return;
+      }
+      case "read": {
+        if (!await this.#isMember(frame.room)) return this.#notMember(frame);
+        const move = await this.#deps.markers.advance(this.userId, frame.room, frame.seq);
+        if (!move) return;
+        const tell = await this.#deps.receipts.authorsToTell(frame.room, this.userId, move);
+        this.#deps.broker.publish({
+          kind: "read",
+          room: frame.room,
+          user: this.userId,
+          name: this.#user.name,
+          seq: move.to,
+          tell,
+        });
+        return;
+      }
+      case "receipts": {
+        if (!await this.#isMember(frame.room)) return this.#notMember(frame);
+        const readers = await this.#deps.receipts.readers(frame.room, this.userId);
+        return this.#send({ type: "receipts", ref: frame.ref, room: frame.room, readers });
       }
       case "presence":
         if (this.away === frame.away) return;

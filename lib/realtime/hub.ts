@@ -49,6 +49,11 @@ export interface Peer {
    * any room when none is given (a friendship ended, which closes direct rooms).
    */
   rightsChanged(room?: string): void;
+  /**
+   * Whether the user of this socket takes typing notices from `userId` (false when they
+   * blocked them). Absent: always.
+   */
+  acceptsTypingFrom?(userId: string): boolean;
 }
 
 /** Tuning of a {@linkcode Hub}. */
@@ -268,9 +273,27 @@ export class Hub {
           type: "typing",
           room: event.room,
           user: { id: event.user, name: event.name },
+          ...(event.stop ? { stop: true } : {}),
         });
+        const hidden = new Set(event.hidden);
         for (const peer of state.subscribers.keys()) {
-          if (peer.userId !== event.user) peer.send(frame);
+          if (peer.userId === event.user || hidden.has(peer.userId)) continue;
+          if (peer.acceptsTypingFrom?.(event.user) === false) continue;
+          peer.send(frame);
+        }
+        return;
+      }
+      case "read": {
+        const own = encodeServerFrame({ type: "read", room: event.room, seq: event.seq });
+        for (const peer of peersIn(this.#byUser, event.user)) peer.send(own);
+        if (event.tell.length === 0) return;
+        const receipt = encodeServerFrame({
+          type: "receipt",
+          room: event.room,
+          reader: { id: event.user, name: event.name, seq: event.seq },
+        });
+        for (const user of new Set(event.tell)) {
+          for (const peer of peersIn(this.#byUser, user)) peer.send(receipt);
         }
         return;
       }

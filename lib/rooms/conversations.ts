@@ -16,6 +16,8 @@ import { roomsOfUser } from "./memberships.ts";
 import { readRooms } from "./rooms.ts";
 import type { RoomRecord } from "./room_record.ts";
 import { summary } from "./room_summary.ts";
+import type { ReadMarkers } from "../reads/read_markers.ts";
+import { readStates } from "../reads/read_states.ts";
 
 /** Where a page starts: after the entry with this activity and room id. */
 interface Cursor {
@@ -28,12 +30,17 @@ export class Conversations {
   #kv: Deno.Kv;
   #store: MessageStore;
   #profiles: Profiles;
+  #markers: ReadMarkers | undefined;
 
-  /** Reads memberships and rooms from `kv`, summaries from `store`, peers from `profiles`. */
-  constructor(kv: Deno.Kv, store: MessageStore, profiles: Profiles) {
+  /**
+   * Reads memberships and rooms from `kv`, summaries from `store`, peers from `profiles`, and
+   * the read state of each listed conversation from `markers` (absent: none given).
+   */
+  constructor(kv: Deno.Kv, store: MessageStore, profiles: Profiles, markers?: ReadMarkers) {
     this.#kv = kv;
     this.#store = store;
     this.#profiles = profiles;
+    this.#markers = markers;
   }
 
   /**
@@ -50,7 +57,13 @@ export class Conversations {
     const lasts = await this.#store.lastMessages(memberships.map((m) => m.room));
     const sorted = memberships.map((m, i) => {
       const last = lasts[i] ?? undefined;
-      return { room: m.room, last, activity: last?.at ?? m.joinedAt, muted: m.muted };
+      return {
+        room: m.room,
+        last,
+        joinedAt: m.joinedAt,
+        activity: last?.at ?? m.joinedAt,
+        muted: m.muted,
+      };
     }).sort((a, b) => b.activity - a.activity || (a.room < b.room ? -1 : 1));
     const after = parseCursor(cursor);
     const start = after
@@ -59,13 +72,18 @@ export class Conversations {
       )
       : 0;
     const slice = start < 0 ? [] : sorted.slice(start, start + limit);
-    const rooms = await readRooms(this.#kv, slice.map((c) => c.room));
+    const [rooms, reads] = await Promise.all([
+      readRooms(this.#kv, slice.map((c) => c.room)),
+      this.#markers?.of(userId).then((markers) => readStates(this.#store, markers, userId, slice)),
+    ]);
     const conversations = (await Promise.all(slice.map(async (c, i) => {
       const room = await this.#view(rooms[i] ?? null, userId);
       if (!room) return null;
       const conversation: Conversation = { room, activity: c.activity };
       if (c.last) conversation.last = c.last;
       if (c.muted !== undefined) conversation.muted = await this.#mutedBy(c.muted);
+      const read = reads?.[i];
+      if (read) conversation.read = read;
       return conversation;
     }))).filter((c): c is Conversation => c !== null);
     const last = slice[slice.length - 1];

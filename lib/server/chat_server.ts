@@ -42,6 +42,9 @@ import { FloodGuard } from "../limits/flood_guard.ts";
 import { Friends, type Notify } from "../social/friends.ts";
 import { Heartbeat } from "../realtime/heartbeat.ts";
 import { Hub } from "../realtime/hub.ts";
+import { ReadMarkers } from "../reads/read_markers.ts";
+import { ReadReceipts } from "../reads/read_receipts.ts";
+import { readSettingRoutes } from "../../routes/read_settings.ts";
 import { InviteLinks } from "../rooms/invite_links.ts";
 import { newId } from "../common/ids.ts";
 import { LoginThrottle } from "../limits/login_throttle.ts";
@@ -146,6 +149,8 @@ export async function createChatServer(options: ChatServerOptions): Promise<Chat
     onChange: (user, status) => friends.announcePresence(user, status),
   });
   presenceTracker.start();
+  const markers = new ReadMarkers(kv);
+  const receipts = new ReadReceipts(kv, store);
   const directMessages = new DirectMessages(kv, clock, accounts, profiles, notify);
   const postSystemMessage = systemMessages(writer);
   const notices = new RoomNotices(kv, accounts, broker, notify, postSystemMessage);
@@ -182,7 +187,8 @@ export async function createChatServer(options: ChatServerOptions): Promise<Chat
     inviteLinks: new InviteLinks(kv, clock, postSystemMessage),
     roomAvatars: new RoomAvatars(kv, roomEdits),
     postSystemMessage,
-    conversations: new Conversations(kv, store, profiles),
+    conversations: new Conversations(kv, store, profiles, markers),
+    receipts,
     broker,
     assets: options.assets ?? await loadAssets(),
     connection: {
@@ -213,6 +219,9 @@ export async function createChatServer(options: ChatServerOptions): Promise<Chat
       resolveMentions: mentionResolver(kv),
       presence: presenceTracker,
       attachments: new AttachmentResolver(kv, clock),
+      markers,
+      receipts,
+      readBlocks: (userId) => friends.blockedBy(userId),
     },
     connectionLimiter: new ConnectionLimiter(
       limits.connectionsPerUser,
@@ -263,6 +272,7 @@ export async function createChatServer(options: ChatServerOptions): Promise<Chat
   ));
   app.get("/static/:file", (c) => services.assets.serve(c, c.req.param("file")));
   app.route("/api", authRoutes(services));
+  app.route("/api/me/receipts", readSettingRoutes(services));
   app.route("/api", profileRoutes(services));
   app.route("/api/avatars", avatarRoutes(services));
   app.route("/api/friends", friendRoutes(services));

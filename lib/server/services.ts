@@ -21,6 +21,7 @@ import type { PostSystemMessage } from "../messages/room_events.ts";
 import type { Profiles } from "../accounts/profiles.ts";
 import type { RoomAvatars } from "../rooms/room_avatars.ts";
 import type { Rooms } from "../rooms/rooms.ts";
+import type { ReadReceipts } from "../reads/read_receipts.ts";
 import type { SendBudget } from "../realtime/send_budget.ts";
 import type { WindowCounter } from "../limits/window_counter.ts";
 import type { FileAccess } from "../files/file_access.ts";
@@ -57,6 +58,8 @@ export interface Services {
   postSystemMessage: PostSystemMessage;
   /** Group rooms and direct conversations together, by last activity. */
   conversations: Conversations;
+  /** Read receipt settings (`/api/me/receipts`). */
+  receipts: ReadReceipts;
   broker: Broker;
   assets: Assets;
   /** What each WebSocket connection is given. */

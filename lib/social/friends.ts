@@ -239,6 +239,11 @@ export class Friends {
     return { ok: true };
   }
 
+  /** The ids of the users `userId` blocked (typing notices go neither way between them). */
+  async blockedBy(userId: string): Promise<ReadonlySet<string>> {
+    return new Set(await this.#idsUnder(keys.blocks(userId), decode.block));
+  }
+
   /** Lifts a block `userId` placed on `username`. */
   async unblock(userId: string, username: string): Promise<Outcome> {
     const target = await this.#accounts.findByName(username);

@@ -396,4 +396,18 @@ export const en = {
   "refusal.friendRequestRate": "Too many friend requests; try again in {minutes} min",
   "refusal.friendRequestCooldown":
     "This user declined your request recently; you can ask again in {hours} h",
+  // Read state: unread counts, typing, read receipts (the "unread" feature).
+  "unread.title": "({count}) {title}",
+  "unread.mentions": { one: "{count} mention", other: "{count} mentions" },
+  "unread.divider": "New messages",
+  "unread.jump": "Jump to first unread",
+  "typing.one": "{names} is typing…",
+  "typing.some": "{names} are typing…",
+  "typing.several": "Several people are typing…",
+  "receipts.seen": "Seen",
+  "receipts.seenBy": { one: "Seen by {count}", other: "Seen by {count}" },
+  "receipts.listTitle": "Seen by",
+  "receipts.setting": "Send read receipts",
+  "receipts.settingNote":
+    "When off, others don't see when you've read their messages, and you don't see when they've read yours.",
 } as const satisfies Record<string, CatalogueEntry>;

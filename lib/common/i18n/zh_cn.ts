@@ -379,4 +379,18 @@ export const zhCN = {
     "房间名称和简介不能包含控制字符或文字方向控制字符，且名称必须有可见字符",
   "refusal.friendRequestRate": "好友请求发送过多，请 {minutes} 分钟后再试",
   "refusal.friendRequestCooldown": "对方最近拒绝了你的请求，{hours} 小时后可以再次发送",
+  // Read state: unread counts, typing, read receipts (the "unread" feature).
+  "unread.title": "({count}) {title}",
+  "unread.mentions": { other: "{count} 条提及" },
+  "unread.divider": "以下为新消息",
+  "unread.jump": "跳到第一条未读",
+  "typing.one": "{names} 正在输入…",
+  "typing.some": "{names} 正在输入…",
+  "typing.several": "多人正在输入…",
+  "receipts.seen": "已读",
+  "receipts.seenBy": { other: "{count} 人已读" },
+  "receipts.listTitle": "已读成员",
+  "receipts.setting": "发送已读回执",
+  "receipts.settingNote":
+    "关闭后，别人看不到你是否已读他们的消息，你也看不到别人是否已读你的消息。",
 } as const satisfies Catalogue;

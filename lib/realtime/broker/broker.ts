@@ -17,8 +17,23 @@ import type { ChatMessage } from "../../common/protocol.ts";
 export type BrokerEvent =
   /** Messages just committed to one room, ascending by seq. */
   | { kind: "messages"; room: string; messages: ChatMessage[] }
-  /** A user is typing in a room (best-effort). */
-  | { kind: "typing"; room: string; user: string; name: string }
+  /**
+   * A user is typing in a room, or stopped (`stop`); best-effort. Never delivered to the
+   * users in `hidden` (the typist blocked them) nor to users who blocked the typist.
+   */
+  | {
+    kind: "typing";
+    room: string;
+    user: string;
+    name: string;
+    stop?: true;
+    hidden?: string[];
+  }
+  /**
+   * A user's read marker in a room moved to `seq`: told to all their sockets, and as a
+   * receipt (with their username `name`) to the sockets of the users in `tell`.
+   */
+  | { kind: "read"; room: string; user: string; name: string; seq: number; tell: string[] }
   /** A user stopped being a member of a room: drop their subscriptions to it. */
   | { kind: "left"; room: string; user: string }
   /** A member's right to post in a room changed (mute, unmute): check it again. */

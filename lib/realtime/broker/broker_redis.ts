@@ -191,6 +191,7 @@ const KINDS: Record<BrokerEvent["kind"], true> = {
   rights_changed: true,
   session_ended: true,
   user_event: true,
+  read: true,
   everyone_event: true,
 };
 
