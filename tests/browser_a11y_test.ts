@@ -24,6 +24,8 @@ const SCHEMES = ["light", "dark"] as const;
 /** Closes the topmost open dialog with Escape and waits until it is gone. */
 async function escape(page: Page): Promise<void> {
   const open = page.locator("dialog[open]");
+  // Dialogs load lazily: wait until the one to close is there, or `before` would miss it.
+  await open.last().waitFor();
   const before = await open.count();
   await page.keyboard.press("Escape");
   await eventually(async () => assert.equal(await open.count(), before - 1));
@@ -131,6 +133,7 @@ for (const locale of LOCALES) {
         await check("a room opened at its new messages");
 
         await page.getByTestId("new-room-open").click();
+        await page.getByTestId("new-room-dialog").waitFor();
         await check("the New room dialog");
         await escape(page);
 
@@ -159,6 +162,7 @@ for (const locale of LOCALES) {
         await escape(page);
 
         await page.getByTestId("edit-profile").click();
+        await page.getByTestId("profile-dialog").waitFor();
         await check("the profile dialog");
         await escape(page);
 
@@ -192,6 +196,7 @@ for (const locale of LOCALES) {
         await screenshot(page, `a11y-phone-card-${name}`);
         await escape(page);
         await page.getByTestId("room-settings-toggle").click();
+        await page.getByTestId("room-settings").waitFor();
         await check("the room settings dialog on a phone");
         await escape(page);
         await page.getByTestId("members-toggle").click();
@@ -211,6 +216,7 @@ for (const locale of LOCALES) {
         await check("the conversation list on a phone");
         await screenshot(page, `a11y-phone-list-${name}`);
         await page.getByTestId("edit-profile").click();
+        await page.getByTestId("profile-dialog").waitFor();
         await check("the profile dialog on a phone");
         await escape(page);
 
