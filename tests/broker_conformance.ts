@@ -168,9 +168,12 @@ function delay(ms: number): Promise<void> {
 }
 
 /** Polls `condition` until it holds; fails after `timeoutMs`. */
-async function waitFor(condition: () => boolean, timeoutMs = 5000): Promise<void> {
+export async function waitFor(
+  condition: () => boolean | Promise<boolean>,
+  timeoutMs = 5000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
+  while (!await condition()) {
     if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
     await delay(2);
   }

@@ -89,6 +89,11 @@
  * the same commit, rewrites the `msg` it targets; an edit keeps the text it replaced as the
  * next `msg_version`, and a delete erases them all (see `lib/messages/message_store_kv.ts`).
  *
+ * The KV-only broker (`lib/realtime/broker/broker_kv.ts`) fans events out through a few shards
+ * per channel: a publish appends entries after the shard's `broker_head` and moves the head in
+ * the same checked commit, so a reader that sees a head can list every entry up to it. Entries
+ * expire; the heads (one per shard) are the only keys that stay.
+ *
  * A key read back from a listing is taken apart by {@linkcode decode}, beside the builders,
  * never by position at the call site.
  *
@@ -258,6 +263,16 @@ export const keys = {
   userDirectoryBuilt: (): Deno.KvKey => ["user_dir_index"],
   /** When a user was last connected (for "last seen"); see `lib/realtime/presence/`. */
   lastSeen: (userId: string): Deno.KvKey => ["last_seen", userId],
+  // The KV-only broker.
+  /** Seq of the newest entry of one broker shard (absent: 0). Subscribers watch or poll it. */
+  brokerHead: (channel: string, shard: number): Deno.KvKey => ["broker_head", channel, shard],
+  /** One entry of a broker shard: the events of one commit of one node (expires). */
+  brokerEntry: (channel: string, shard: number, seq: number): Deno.KvKey => [
+    "broker_entry",
+    channel,
+    shard,
+    seq,
+  ],
 };
 
 /**
@@ -315,6 +330,8 @@ export const decode = {
   },
   /** The room id of a {@linkcode keys.readMarker} key. */
   readMarker: (key: Deno.KvKey): string => lastPart(key, "read"),
+  /** The seq of a {@linkcode keys.brokerEntry} key. */
+  brokerEntry: (key: Deno.KvKey): number => numberPart(key, "broker_entry", 4),
 };
 
 /** The number last part of a `length`-part key of `kind`; throws for any other key. */
