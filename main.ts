@@ -1,26 +1,21 @@
 /**
- * Entry point for `deno serve` (one node per worker with `--parallel`): reads the
- * configuration, opens Deno KV, joins the broker (Redis when `REDIS_URL` is set, else
- * BroadcastChannel) and serves the chat.
+ * Entry point for `deno serve` (one node per worker with `--parallel`) and for Deno Deploy:
+ * reads the configuration, opens Deno KV, joins the broker `BROKER` names (see
+ * `lib/server/config.ts`) and serves the chat.
  *
  * @module
  */
-import { BroadcastChannelBroker } from "./lib/realtime/broker/broker_broadcast_channel.ts";
 import { createChatServer } from "./lib/server/chat_server.ts";
 import { readConfig } from "./lib/server/config.ts";
+import { openBroker } from "./lib/server/open_broker.ts";
 import { openKv } from "./lib/server/open_kv.ts";
 
 const config = readConfig(Deno.env.toObject());
-const { redisUrl } = config;
-// Imported only when used: loading the Redis client adds ~200 ms to every start.
-const broker = redisUrl
-  ? await import("./lib/realtime/broker/broker_redis.ts").then(({ RedisBroker }) =>
-    RedisBroker.connect(redisUrl)
-  )
-  : new BroadcastChannelBroker();
+const kv = await openKv(config.kvPath);
+const broker = await openBroker(config, kv);
 const server = await createChatServer({
   config,
-  kv: await openKv(config.kvPath),
+  kv,
   broker,
 });
 

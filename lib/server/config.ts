@@ -22,11 +22,17 @@ export interface Config {
    */
   commitLingerMs: number;
   /**
-   * `REDIS_URL` (`redis://[[user]:password@]host[:port][/db]`, or `rediss://`): when set, nodes
-   * exchange events through Redis pub/sub, so separate processes and machines can serve one
-   * chat; when unset, through BroadcastChannel (the workers of one process, or Deno Deploy).
+   * `REDIS_URL` (`redis://[[user]:password@]host[:port][/db]`, or `rediss://`): the Redis of the
+   * `redis` broker, which it selects unless `BROKER` says otherwise.
    */
   redisUrl?: string;
+  /**
+   * `BROKER`: how nodes tell each other of events (see {@linkcode BrokerKind}). Default:
+   * `redis` when `REDIS_URL` is set, else `kv` on Deno Deploy, else `broadcast`.
+   */
+  broker: BrokerKind;
+  /** `BROKER_POLL_MS`: how often the `kv-poll` broker reads the KV. Default 50. */
+  brokerPollMs: number;
   /** Abuse limits; each has its own variable. */
   limits: Limits;
   /**
@@ -78,20 +84,42 @@ export interface Limits {
   unsentBytesBudget: number;
 }
 
-/** Default KV file, relative to the working directory. */
+/**
+ * The broker implementations (`lib/realtime/broker/`): `broadcast` (BroadcastChannel, the
+ * workers of one process), `redis` (Redis pub/sub, any processes and machines), `kv` (Deno KV
+ * with `kv.watch`: Deno Deploy, or the workers of one process) and `kv-poll` (Deno KV, polled:
+ * processes sharing one KV file).
+ */
+export type BrokerKind = "broadcast" | "redis" | "kv" | "kv-poll";
+
+const BROKER_KINDS: readonly BrokerKind[] = ["broadcast", "redis", "kv", "kv-poll"];
+
+/** Default KV file, relative to the working directory (not used on Deno Deploy). */
 export const DEFAULT_KV_PATH = "./data/chat.kv";
+
+/**
+ * Whether the environment is Deno Deploy's: `DENO_DEPLOY=true` (the new Deno Deploy), or a
+ * `DENO_DEPLOYMENT_ID` (set by both the new and the classic platform).
+ */
+export function onDenoDeploy(env: Record<string, string | undefined>): boolean {
+  return env.DENO_DEPLOY === "true" || !!env.DENO_DEPLOYMENT_ID;
+}
 
 /** Reads the configuration from a map of environment variables. Throws on invalid values. */
 export function readConfig(env: Record<string, string | undefined>): Config {
+  const redisUrl = redisUrlFrom(env.REDIS_URL);
   return {
     port: intFrom(env, "PORT", 8000, 0, 65535),
-    kvPath: env.KV_PATH ?? DEFAULT_KV_PATH,
+    // On Deploy the app's own KV (no path), and nothing written to its disk.
+    kvPath: env.KV_PATH ?? (onDenoDeploy(env) ? "" : DEFAULT_KV_PATH),
     allowedOrigins: (env.ALLOWED_ORIGINS ?? "").split(",").map((origin) => origin.trim())
       .filter((origin) => origin.length > 0).map((origin) => new URL(origin).origin),
     sessionTtlMs: intFrom(env, "SESSION_TTL_HOURS", 720, 1, 24 * 365) * 3_600_000,
     heartbeatMs: intFrom(env, "HEARTBEAT_MS", 25_000, 1_000, 600_000),
     commitLingerMs: intFrom(env, "COMMIT_LINGER_MS", DEFAULT_COMMIT_LINGER_MS, 0, 100),
-    redisUrl: redisUrlFrom(env.REDIS_URL),
+    redisUrl,
+    broker: brokerFrom(env, redisUrl),
+    brokerPollMs: intFrom(env, "BROKER_POLL_MS", 50, 5, 60_000),
     publicUrl: publicUrlFrom(env.PUBLIC_URL),
     limits: {
       sendRatePerSecond: intFrom(env, "SEND_RATE", 10, 1, 1_000_000),
@@ -145,6 +173,18 @@ function publicUrlFrom(raw: string | undefined): string | undefined {
     throw new Error(`PUBLIC_URL must be an http:// or https:// URL, got "${raw}"`);
   }
   return new URL(raw).origin;
+}
+
+function brokerFrom(env: Record<string, string | undefined>, redisUrl?: string): BrokerKind {
+  const raw = env.BROKER;
+  if (raw === undefined || raw === "") {
+    if (redisUrl) return "redis";
+    return onDenoDeploy(env) ? "kv" : "broadcast";
+  }
+  const kind = BROKER_KINDS.find((known) => known === raw);
+  if (!kind) throw new Error(`BROKER must be one of ${BROKER_KINDS.join(", ")}, got "${raw}"`);
+  if (kind === "redis" && !redisUrl) throw new Error("BROKER=redis needs REDIS_URL");
+  return kind;
 }
 
 function redisUrlFrom(raw: string | undefined): string | undefined {

@@ -35,3 +35,29 @@ Deno.test("readConfig() derives UNSENT_BYTES_BUDGET from memory, within 64 MiB t
   assert.equal(readConfig({ UNSENT_BYTES_BUDGET: "16777216" }).limits.unsentBytesBudget, 16 << 20);
   assert.throws(() => readConfig({ UNSENT_BYTES_BUDGET: "1000" }), /UNSENT_BYTES_BUDGET/);
 });
+
+Deno.test("readConfig() picks the broker: BROKER when set, else Redis with REDIS_URL, else KV on Deno Deploy, else BroadcastChannel", () => {
+  assert.equal(readConfig({}).broker, "broadcast");
+  assert.equal(readConfig({ REDIS_URL: "redis://127.0.0.1:6379" }).broker, "redis");
+  assert.equal(readConfig({ DENO_DEPLOY: "true" }).broker, "kv");
+  assert.equal(readConfig({ DENO_DEPLOYMENT_ID: "abc123" }).broker, "kv");
+  assert.equal(readConfig({ BROKER: "kv-poll" }).broker, "kv-poll");
+  assert.equal(readConfig({ BROKER: "broadcast", DENO_DEPLOY: "true" }).broker, "broadcast");
+  assert.equal(
+    readConfig({ BROKER: "kv", REDIS_URL: "redis://127.0.0.1:6379" }).broker,
+    "kv",
+    "BROKER wins over REDIS_URL",
+  );
+});
+
+Deno.test("readConfig() refuses an unknown BROKER, and BROKER=redis without REDIS_URL", () => {
+  assert.throws(() => readConfig({ BROKER: "kafka" }), /BROKER must be one of/);
+  assert.throws(() => readConfig({ BROKER: "redis" }), /BROKER=redis needs REDIS_URL/);
+  assert.throws(() => readConfig({ BROKER_POLL_MS: "0" }), /BROKER_POLL_MS/);
+});
+
+Deno.test("readConfig() on Deno Deploy opens the platform's KV (no path) unless KV_PATH is set", () => {
+  assert.equal(readConfig({ DENO_DEPLOY: "true" }).kvPath, "");
+  assert.equal(readConfig({}).kvPath, "./data/chat.kv");
+  assert.equal(readConfig({ DENO_DEPLOY: "true", KV_PATH: "/tmp/x.kv" }).kvPath, "/tmp/x.kv");
+});

@@ -63,6 +63,8 @@ export async function spawnServer(options: SpawnOptions): Promise<ServerProcess>
       log += value;
     }
   })();
+  let exited = false;
+  const status = child.status.finally(() => exited = true);
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 30_000;
   for (;;) {
@@ -73,9 +75,11 @@ export async function spawnServer(options: SpawnOptions): Promise<ServerProcess>
     } catch {
       // not listening yet
     }
-    if (Date.now() > deadline) {
-      child.kill("SIGKILL");
-      await child.status;
+    // A server that exited (a startup error) has said why in its log.
+    if (exited || Date.now() > deadline) {
+      if (!exited) child.kill("SIGKILL");
+      await status;
+      await drain;
       throw new Error(`server did not start:\n${log}`);
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
@@ -105,20 +109,19 @@ export async function residentBytes(pid: number): Promise<number> {
 }
 
 /**
- * Runs `fn` with two `deno serve` processes that share one KV file and one real Redis (a
- * fresh `redis-server`), as two machines of one chat would; stops all three afterwards, and
- * also when only one process came up.
+ * Runs `fn` with two `deno serve` processes that share one fresh KV file (and `env`), as two
+ * processes of one machine would; stops both afterwards, and also when only one came up.
  */
-export async function withRedisPair(
+export async function withServerPair(
   env: Record<string, string>,
   fn: (a: ServerProcess, b: ServerProcess) => Promise<void>,
+  options: Pick<SpawnOptions, "entry"> = {},
 ): Promise<void> {
-  const redis = await startRedisServer();
   const dir = await Deno.makeTempDir();
   const servers: ServerProcess[] = [];
   try {
-    const options = { kvPath: `${dir}/chat.kv`, env: { REDIS_URL: redis.url, ...env } };
-    const started = await Promise.allSettled([spawnServer(options), spawnServer(options)]);
+    const spawn = { ...options, kvPath: `${dir}/chat.kv`, env };
+    const started = await Promise.allSettled([spawnServer(spawn), spawnServer(spawn)]);
     for (const result of started) {
       if (result.status === "fulfilled") servers.push(result.value);
     }
@@ -126,7 +129,22 @@ export async function withRedisPair(
     await fn(servers[0]!, servers[1]!);
   } finally {
     for (const server of servers) await server.stop();
-    await redis.stop();
     await Deno.remove(dir, { recursive: true });
+  }
+}
+
+/**
+ * Runs `fn` with two `deno serve` processes that share one KV file and one real Redis (a
+ * fresh `redis-server`), as two machines of one chat would; stops all three afterwards.
+ */
+export async function withRedisPair(
+  env: Record<string, string>,
+  fn: (a: ServerProcess, b: ServerProcess) => Promise<void>,
+): Promise<void> {
+  const redis = await startRedisServer();
+  try {
+    await withServerPair({ REDIS_URL: redis.url, ...env }, fn);
+  } finally {
+    await redis.stop();
   }
 }
