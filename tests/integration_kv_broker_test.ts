@@ -11,16 +11,19 @@ import { spawnServer, withServerPair } from "./helpers/server_process.ts";
 import { chatAcrossNodes } from "./helpers/two_node_chat.ts";
 
 const DEPLOY_ENTRY = "tests/helpers/deploy_main.ts";
+/** The app's folder: on Deploy nothing is written there at run time (the bundle is built before). */
+const APP_DIR = new URL("../", import.meta.url).pathname;
 // The flood is the point here, not the per-user send limits.
 const FLOOD_LIMITS = { SEND_RATE: "100000", SEND_BURST: "100000" };
 
-Deno.test("on the Deploy configuration (detected from DENO_DEPLOYMENT_ID, no BroadcastChannel), two clients on two workers of deno serve --parallel chat live through the KV broker, every seq once and in order", async () => {
+Deno.test("on the Deploy configuration (detected from DENO_DEPLOYMENT_ID, no BroadcastChannel, no writes to the app's folder), two clients on two workers of deno serve --parallel chat live through the KV broker, every seq once and in order", async () => {
   const dir = await Deno.makeTempDir();
   try {
     const server = await spawnServer({
       kvPath: `${dir}/chat.kv`,
       parallel: true,
       entry: DEPLOY_ENTRY,
+      denoArgs: [`--deny-write=${APP_DIR}`],
       env: { DENO_JOBS: "2", DENO_DEPLOYMENT_ID: "local-test", ...FLOOD_LIMITS },
     });
     try {
