@@ -70,6 +70,41 @@ Deno.test("KvBroker (poll): events committed one by one between two polls all ar
     }
   }));
 
+Deno.test("KvBroker: more nodes than shards publishing at once lose nothing, and each one's events arrive in its order", () =>
+  withKvFile(async (path) => {
+    const channel = `test-${crypto.randomUUID()}`;
+    const kvs: Deno.Kv[] = [];
+    const brokers: KvBroker[] = [];
+    try {
+      // SHARDS + 4 publishers: at least two share a shard and race for its head.
+      for (let node = 0; node <= SHARDS + 4; node++) {
+        const kv = await Deno.openKv(path);
+        kvs.push(kv);
+        brokers.push(await KvBroker.open(kv, { channel }));
+      }
+      const [reader, ...publishers] = brokers;
+      const received = record(reader!);
+      const perNode = 20;
+      for (let i = 1; i <= perNode; i++) {
+        publishers.forEach((broker, node) =>
+          broker.publish(messagesEvent([message(i, `${node}`)]))
+        );
+        await new Promise((resolve) => setTimeout(resolve, 0));
+      }
+      await waitFor(() => received.length === publishers.length * perNode);
+      const seqsOf = (node: number) =>
+        received.flatMap((event) =>
+          event.kind === "messages" ? event.messages.filter((m) => m.text === `${node}`) : []
+        ).map((m) => m.seq);
+      for (let node = 0; node < publishers.length; node++) {
+        assert.deepEqual(seqsOf(node), Array.from({ length: perNode }, (_, i) => i + 1));
+      }
+    } finally {
+      for (const broker of brokers) await broker.close();
+      for (const kv of kvs) kv.close();
+    }
+  }));
+
 Deno.test("KvBroker: a messages event larger than one KV value arrives whole, in order", () =>
   withKvFile(async (path) => {
     const pair = await openPair(path, "watch");
