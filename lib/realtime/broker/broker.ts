@@ -1,12 +1,13 @@
 /**
  * The broker interface: fan-out of events between the nodes (workers, isolates, processes)
  * that serve one chat. Implementations: `broker_memory.ts` (tests), `broker_broadcast_channel.ts`
- * (workers of one process, isolates on Deno Deploy), `broker_redis.ts` (processes and machines
- * sharing one Redis). All must pass `tests/broker_conformance.ts`.
+ * (workers of one process), `broker_redis.ts` (processes and machines sharing one Redis),
+ * `broker_kv.ts` (Deno KV alone: Deno Deploy's instances, or processes sharing a KV file). All
+ * must pass `tests/broker_conformance.ts`; `lib/server/open_broker.ts` picks one (`BROKER`).
  *
- * A broker may drop events (BroadcastChannel does under load, Redis while a node reconnects),
- * so nothing relies on it alone: message events carry their seqs and the hub fills any gap from
- * the store.
+ * A broker may drop events (BroadcastChannel does under load, Redis while a node reconnects, KV
+ * when a node reads more than its retention late), so nothing relies on it alone: message events
+ * carry their seqs and the hub fills any gap from the store.
  *
  * @module
  */

@@ -1,7 +1,8 @@
 /**
  * A {@linkcode Broker} on `BroadcastChannel`: reaches the other workers of `deno serve
- * --parallel` and the other isolates of a Deno Deploy app. BroadcastChannel never delivers to
- * the posting object, so this node's handlers are called directly.
+ * --parallel`. The new Deno Deploy may not carry it between instances, so the KV broker
+ * (`broker_kv.ts`) is the default there. BroadcastChannel never delivers to the posting object,
+ * so this node's handlers are called directly.
  *
  * Deno's channel is a bounded queue that silently drops the backlog of a lagging receiver;
  * callers post one event per committed batch and the hub fills gaps from the store.
