@@ -26,14 +26,10 @@
 import { decode, keys } from "../../kv/kv_keys.ts";
 import { commit, transact } from "../../kv/kv_transaction.ts";
 import type { Broker, BrokerEvent, BrokerHandler } from "./broker.ts";
-import { type EventText, eventTexts } from "./event_texts.ts";
+import { type EventText, eventTexts, parseEntry, takeEntries } from "./broker_kv_entries.ts";
 
 /** Shards per channel. Every node of one chat must use the same number. */
 export const SHARDS = 8;
-/** Largest entry written, in bytes of JSON: under the 64 KiB limit of a KV value. */
-export const MAX_ENTRY_BYTES = 60_000;
-/** Largest event in an entry: the entry's own fields take the rest. */
-const MAX_EVENT_BYTES = MAX_ENTRY_BYTES - 100;
 /** Entries one commit writes at most (a commit may hold 800 KiB). */
 const ENTRIES_PER_COMMIT = 8;
 
@@ -52,25 +48,6 @@ export interface KvBrokerOptions {
   retentionMs?: number;
 }
 
-/** What one entry holds. */
-interface Entry {
-  node: string;
-  events: BrokerEvent[];
-}
-
-const encoder = new TextEncoder();
-const decoder = new TextDecoder();
-
-/** Reads an entry; only brokers write them, so a bad one is a bug to log, not to stop on. */
-function parseEntry(bytes: Uint8Array): Entry {
-  try {
-    return JSON.parse(decoder.decode(bytes)) as Entry;
-  } catch (error) {
-    console.error(`kv broker: skipped an unreadable entry: ${error}`);
-    return { node: "", events: [] };
-  }
-}
-
 /** Broker over Deno KV. Create it with {@linkcode KvBroker.open}. */
 export class KvBroker implements Broker {
   #kv: Deno.Kv;
@@ -85,6 +62,8 @@ export class KvBroker implements Broker {
   /** Events waiting for the next commit, as JSON texts with their byte sizes. */
   #pending: EventText[] = [];
   #writing?: Promise<void>;
+  /** The last commit failed: its failure was logged, and so will be the next success. */
+  #failing = false;
   /** This node's shard head as its last commit wrote it. */
   #head?: Deno.KvEntry<number>;
   #reading: Promise<void> = Promise.resolve();
@@ -129,7 +108,7 @@ export class KvBroker implements Broker {
 
   publish(event: BrokerEvent): void {
     if (this.#closing) return;
-    for (const text of eventTexts(event, MAX_EVENT_BYTES)) this.#pending.push(text);
+    for (const text of eventTexts(event)) this.#pending.push(text);
     this.#writing ??= this.#write();
     queueMicrotask(() => this.#deliver(event, true));
   }
@@ -153,36 +132,21 @@ export class KvBroker implements Broker {
   async #write(): Promise<void> {
     try {
       while (this.#pending.length > 0) {
-        const entries = this.#takeEntries();
+        const entries = takeEntries(this.#pending, this.#node, ENTRIES_PER_COMMIT);
         try {
           await this.#append(entries);
+          if (this.#failing) console.error("kv broker: writing again");
+          this.#failing = false;
         } catch (error) {
           // The hub repairs lost message events from the store; the rest are best-effort.
-          console.error(`kv broker: ${entries.length} entries not written: ${error}`);
+          // One line per outage, not one per batch.
+          if (!this.#failing) console.error(`kv broker: dropping events until KV writes: ${error}`);
+          this.#failing = true;
         }
       }
     } finally {
       this.#writing = undefined;
     }
-  }
-
-  /** Packs pending events into at most {@linkcode ENTRIES_PER_COMMIT} entries. */
-  #takeEntries(): Uint8Array[] {
-    const entries: Uint8Array[] = [];
-    const prefix = `{"node":${JSON.stringify(this.#node)},"events":[`;
-    while (this.#pending.length > 0 && entries.length < ENTRIES_PER_COMMIT) {
-      const texts: string[] = [];
-      let size = prefix.length + 2;
-      while (this.#pending.length > 0) {
-        const next = this.#pending[0]!;
-        if (texts.length > 0 && size + next.bytes + 1 > MAX_ENTRY_BYTES) break;
-        texts.push(next.text);
-        size += next.bytes + 1;
-        this.#pending.shift();
-      }
-      entries.push(encoder.encode(`${prefix}${texts.join(",")}]}`));
-    }
-    return entries;
   }
 
   /** Writes `entries` after this node's shard head, moving the head past them. */
