@@ -68,6 +68,7 @@ export class KvBroker implements Broker {
   #head?: Deno.KvEntry<number>;
   #reading: Promise<void> = Promise.resolve();
   #stopReading = () => {};
+  #wake = () => {};
   #closing?: Promise<void>;
 
   private constructor(kv: Deno.Kv, channel: string, retentionMs: number, seen: number[]) {
@@ -169,46 +170,66 @@ export class KvBroker implements Broker {
     }, { attempts: Infinity });
   }
 
+  /**
+   * Reads each time a head moves. A watch that fails or ends (a KV connection lost on Deploy)
+   * is opened again after a pause; its first notification then catches up from the seqs
+   * already read.
+   */
   #watch(): void {
-    const reader = this.#kv.watch(this.#heads).getReader();
-    this.#stopReading = () => reader.cancel().catch(() => {});
+    let reader: ReadableStreamDefaultReader<Deno.KvEntryMaybe<unknown>[]> | undefined;
+    this.#stopReading = () => {
+      reader?.cancel().catch(() => {});
+      this.#wake();
+    };
     this.#reading = (async () => {
-      try {
-        for (;;) {
-          const { done, value } = await reader.read();
-          if (done) return;
-          await this.#readUpTo(value.map((entry) => (entry.value as number | null) ?? 0))
-            // A failed read is tried again at the next notification, from the same seqs.
-            .catch((error) => console.error(`kv broker: read failed: ${error}`));
+      for (let failures = 0; !this.#closing; failures++) {
+        try {
+          reader = this.#kv.watch(this.#heads).getReader();
+          for (;;) {
+            const { done, value } = await reader.read();
+            if (done) break;
+            failures = 0;
+            await this.#readUpTo(value.map((entry) => (entry.value as number | null) ?? 0))
+              // Tried again at the next notification, from the same seqs.
+              .catch((error) => console.error(`kv broker: read failed: ${error}`));
+          }
+        } catch (error) {
+          if (!this.#closing) console.error(`kv broker: watch failed: ${error}`);
         }
-      } catch (error) {
-        if (!this.#closing) console.error(`kv broker: watch ended: ${error}`);
+        if (!this.#closing) await this.#pause(Math.min(100 * 2 ** failures, 5_000));
       }
     })();
   }
 
+  /** Reads every `intervalMs`. */
   #poll(intervalMs: number): void {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    let wake = () => {};
-    this.#stopReading = () => {
-      clearTimeout(timer);
-      wake();
-    };
+    this.#stopReading = () => this.#wake();
     this.#reading = (async () => {
+      let failing = false;
       while (!this.#closing) {
         try {
           const heads = await this.#kv.getMany<number[]>(this.#heads);
           await this.#readUpTo(heads.map((entry) => entry.value ?? 0));
+          failing = false;
         } catch (error) {
           // A busy or briefly unreachable KV: the next poll reads from where this one stopped.
-          if (!this.#closing) console.error(`kv broker: poll failed: ${error}`);
+          if (!this.#closing && !failing) console.error(`kv broker: poll failed: ${error}`);
+          failing = true;
         }
-        await new Promise<void>((resolve) => {
-          wake = resolve;
-          timer = setTimeout(resolve, intervalMs);
-        });
+        await this.#pause(intervalMs);
       }
     })();
+  }
+
+  /** Waits `ms`, or less when `close()` wakes it. */
+  #pause(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      this.#wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
   }
 
   /** Delivers every entry after the last one read, up to `heads`, shard by shard. */
