@@ -7,9 +7,10 @@
  * under the KV value limit), written after the shard's head with the head moved past them in one
  * commit checked against the head it read. A conflict means another node on the same shard
  * committed first, so the node reads the head again and retries. One node commits one batch at a
- * time, and one shard has one order, so the others see a node's events in publish order.
+ * time, and one shard has one order, so the others see a node's events in publish order. The
+ * entries' format is in `broker_kv_entries.ts`.
  *
- * Subscribers learn that heads moved in one of two modes:
+ * Subscribers learn that heads moved in one of two modes (`broker_kv_reader.ts`):
  * - `watch`: `kv.watch` on the heads. On Deno Deploy and between the workers of one process it
  *   wakes at once; on a local KV file it does not see writes made by another process.
  * - `poll`: `kv.getMany` on the heads every `pollMs`; works across processes on one KV file.
@@ -23,13 +24,13 @@
  *
  * @module
  */
-import { decode, keys } from "../../kv/kv_keys.ts";
+import { keys } from "../../kv/kv_keys.ts";
 import { commit, transact } from "../../kv/kv_transaction.ts";
 import type { Broker, BrokerEvent, BrokerHandler } from "./broker.ts";
-import { type EventText, eventTexts, parseEntry, takeEntries } from "./broker_kv_entries.ts";
+import { type EventText, eventTexts, takeEntries } from "./broker_kv_entries.ts";
+import { KvShardReader, SHARDS } from "./broker_kv_reader.ts";
 
-/** Shards per channel. Every node of one chat must use the same number. */
-export const SHARDS = 8;
+export { SHARDS };
 /** Entries one commit writes at most (a commit may hold 800 KiB). */
 const ENTRIES_PER_COMMIT = 8;
 
@@ -55,9 +56,7 @@ export class KvBroker implements Broker {
   #retentionMs: number;
   #node = crypto.randomUUID();
   #shard = Math.floor(Math.random() * SHARDS);
-  #heads: Deno.KvKey[];
-  /** Last seq read, per shard. */
-  #seen: number[];
+  #reader?: KvShardReader;
   #handlers = new Set<BrokerHandler>();
   /** Events waiting for the next commit, as JSON texts with their byte sizes. */
   #pending: EventText[] = [];
@@ -66,17 +65,12 @@ export class KvBroker implements Broker {
   #failing = false;
   /** This node's shard head as its last commit wrote it. */
   #head?: Deno.KvEntry<number>;
-  #reading: Promise<void> = Promise.resolve();
-  #stopReading = () => {};
-  #wake = () => {};
   #closing?: Promise<void>;
 
-  private constructor(kv: Deno.Kv, channel: string, retentionMs: number, seen: number[]) {
+  private constructor(kv: Deno.Kv, channel: string, retentionMs: number) {
     this.#kv = kv;
     this.#channel = channel;
     this.#retentionMs = retentionMs;
-    this.#heads = Array.from({ length: SHARDS }, (_, shard) => keys.brokerHead(channel, shard));
-    this.#seen = seen;
   }
 
   /**
@@ -93,17 +87,17 @@ export class KvBroker implements Broker {
    */
   static async open(kv: Deno.Kv, options: KvBrokerOptions = {}): Promise<KvBroker> {
     const channel = options.channel ?? "chat";
-    const heads = await kv.getMany<number[]>(
-      Array.from({ length: SHARDS }, (_, shard) => keys.brokerHead(channel, shard)),
-    );
-    const broker = new KvBroker(
+    const broker = new KvBroker(kv, channel, options.retentionMs ?? 60_000);
+    const read = options.mode === "poll"
+      ? { mode: "poll" as const, pollMs: options.pollMs ?? 50 }
+      : { mode: "watch" as const };
+    broker.#reader = await KvShardReader.start(
       kv,
       channel,
-      options.retentionMs ?? 60_000,
-      heads.map((entry) => entry.value ?? 0),
+      broker.#node,
+      (event) => broker.#deliver(event, false),
+      read,
     );
-    if (options.mode === "poll") broker.#poll(options.pollMs ?? 50);
-    else broker.#watch();
     return broker;
   }
 
@@ -123,8 +117,7 @@ export class KvBroker implements Broker {
   close(): Promise<void> {
     this.#closing ??= (async () => {
       this.#handlers.clear();
-      this.#stopReading();
-      await Promise.all([this.#writing, this.#reading]);
+      await Promise.all([this.#writing, this.#reader?.close()]);
     })();
     return this.#closing;
   }
@@ -152,7 +145,7 @@ export class KvBroker implements Broker {
 
   /** Writes `entries` after this node's shard head, moving the head past them. */
   #append(entries: Uint8Array[]): Promise<void> {
-    const head = this.#heads[this.#shard]!;
+    const head = keys.brokerHead(this.#channel, this.#shard);
     // Every conflict is another node's commit to this shard: progress, so keep trying.
     return transact("kv broker publish", async (attempt) => {
       // The head as this node's last commit left it saves a read (a round trip to KV's primary
@@ -168,102 +161,6 @@ export class KvBroker implements Broker {
         this.#head = { key: head, value: last + entries.length, versionstamp };
       });
     }, { attempts: Infinity });
-  }
-
-  /**
-   * Reads each time a head moves. A watch that fails or ends (a KV connection lost on Deploy)
-   * is opened again after a pause; its first notification then catches up from the seqs
-   * already read.
-   */
-  #watch(): void {
-    let reader: ReadableStreamDefaultReader<Deno.KvEntryMaybe<unknown>[]> | undefined;
-    this.#stopReading = () => {
-      reader?.cancel().catch(() => {});
-      this.#wake();
-    };
-    this.#reading = (async () => {
-      for (let failures = 0; !this.#closing; failures++) {
-        try {
-          reader = this.#kv.watch(this.#heads).getReader();
-          for (;;) {
-            const { done, value } = await reader.read();
-            if (done) break;
-            failures = 0;
-            await this.#readUpTo(value.map((entry) => (entry.value as number | null) ?? 0))
-              // Tried again at the next notification, from the same seqs.
-              .catch((error) => console.error(`kv broker: read failed: ${error}`));
-          }
-        } catch (error) {
-          if (!this.#closing) console.error(`kv broker: watch failed: ${error}`);
-        }
-        if (!this.#closing) await this.#pause(Math.min(100 * 2 ** failures, 5_000));
-      }
-    })();
-  }
-
-  /** Reads every `intervalMs`. */
-  #poll(intervalMs: number): void {
-    this.#stopReading = () => this.#wake();
-    this.#reading = (async () => {
-      let failing = false;
-      while (!this.#closing) {
-        try {
-          const heads = await this.#kv.getMany<number[]>(this.#heads);
-          await this.#readUpTo(heads.map((entry) => entry.value ?? 0));
-          failing = false;
-        } catch (error) {
-          // A busy or briefly unreachable KV: the next poll reads from where this one stopped.
-          if (!this.#closing && !failing) console.error(`kv broker: poll failed: ${error}`);
-          failing = true;
-        }
-        await this.#pause(intervalMs);
-      }
-    })();
-  }
-
-  /** Waits `ms`, or less when `close()` wakes it. */
-  #pause(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      this.#wake = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-    });
-  }
-
-  /** Delivers every entry after the last one read, up to `heads`, shard by shard. */
-  async #readUpTo(heads: number[]): Promise<void> {
-    for (let shard = 0; shard < SHARDS; shard++) {
-      const head = heads[shard] ?? 0;
-      const seen = this.#seen[shard]!;
-      // A head behind what was read: the KV was reset; start again from it.
-      if (head <= seen) {
-        this.#seen[shard] = head;
-        continue;
-      }
-      let expected = seen + 1;
-      let lost = 0;
-      const entries = this.#kv.list<Uint8Array>({
-        start: keys.brokerEntry(this.#channel, shard, seen + 1),
-        end: keys.brokerEntry(this.#channel, shard, head + 1),
-      });
-      for await (const { key, value } of entries) {
-        const seq = decode.brokerEntry(key);
-        lost += seq - expected;
-        expected = seq + 1;
-        const entry = parseEntry(value);
-        if (entry.node === this.#node) continue;
-        for (const event of entry.events) this.#deliver(event, false);
-      }
-      lost += head + 1 - expected;
-      this.#seen[shard] = head;
-      if (lost > 0) {
-        console.error(
-          `kv broker: ${lost} entries of shard ${shard} expired before this node read them`,
-        );
-      }
-    }
   }
 
   #deliver(event: BrokerEvent, fromThisNode: boolean): void {
