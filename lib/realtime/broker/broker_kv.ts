@@ -33,6 +33,8 @@ import { KvShardReader, SHARDS } from "./broker_kv_reader.ts";
 export { SHARDS };
 /** Entries one commit writes at most (a commit may hold 800 KiB). */
 const ENTRIES_PER_COMMIT = 8;
+/** Events waiting for a commit at most, as the Redis broker's offline queue; more are dropped. */
+export const MAX_PENDING_EVENTS = 10_000;
 
 /** How a {@linkcode KvBroker} learns of new entries. */
 export type KvBrokerMode = "watch" | "poll";
@@ -61,6 +63,8 @@ export class KvBroker implements Broker {
   /** Events waiting for the next commit, as JSON texts with their byte sizes. */
   #pending: EventText[] = [];
   #writing?: Promise<void>;
+  /** Events are being dropped for want of room in `#pending` (logged once). */
+  #overflowing = false;
   /** The last commit failed: its failure was logged, and so will be the next success. */
   #failing = false;
   /** This node's shard head as its last commit wrote it. */
@@ -103,9 +107,16 @@ export class KvBroker implements Broker {
 
   publish(event: BrokerEvent): void {
     if (this.#closing) return;
+    queueMicrotask(() => this.#deliver(event, true));
+    // KV not answering: the other nodes miss what does not fit (the hub repairs messages).
+    if (this.#pending.length >= MAX_PENDING_EVENTS) {
+      if (!this.#overflowing) console.error("kv broker: KV too slow, dropping events");
+      this.#overflowing = true;
+      return;
+    }
+    this.#overflowing = false;
     for (const text of eventTexts(event)) this.#pending.push(text);
     this.#writing ??= this.#write();
-    queueMicrotask(() => this.#deliver(event, true));
   }
 
   subscribe(handler: BrokerHandler): () => void {
