@@ -15,7 +15,7 @@ import {
   TestSocket,
   type TestUser,
 } from "./helpers/chat_client.ts";
-import { withRedisPair } from "./helpers/server_process.ts";
+import { type ServerProcess, withRedisPair, withServerPair } from "./helpers/server_process.ts";
 import { startTestServer } from "./helpers/test_server.ts";
 
 type PresenceEvent = Extract<UserEvent, { kind: "presence" }>;
@@ -123,24 +123,30 @@ Deno.test("a user who blocked you, and a stranger, send you no presence: only fr
   }
 });
 
-Deno.test("a user connected to one server process is shown online to a friend on another, live and in GET /api/friends", () =>
-  withRedisPair({}, async (a, b) => {
-    const sockets: TestSocket[] = [];
-    try {
-      const alice = await registerUser(a.url, "alice");
-      const bob = await registerUser(b.url, "bob");
-      await befriend(a.url, alice, bob);
-      const onB = await openSocket(b.url, bob);
-      sockets.push(onB);
+/** Alice on `a`, her friend Bob on `b`: Bob sees her come online and go, live and in the list. */
+async function presenceAcrossProcesses(a: ServerProcess, b: ServerProcess): Promise<void> {
+  const sockets: TestSocket[] = [];
+  try {
+    const alice = await registerUser(a.url, "alice");
+    const bob = await registerUser(b.url, "bob");
+    await befriend(a.url, alice, bob);
+    const onB = await openSocket(b.url, bob);
+    sockets.push(onB);
 
-      const onA = await openSocket(a.url, alice);
-      sockets.push(onA);
-      await presence(onB, alice, true);
-      assert.deepEqual((await friendsOf(b.url, bob)).map((f) => f.online), [true]);
-      await onA.close();
-      await presence(onB, alice, false);
-      assert.deepEqual((await friendsOf(b.url, bob)).map((f) => f.online), [false]);
-    } finally {
-      for (const socket of sockets) await socket.close();
-    }
-  }));
+    const onA = await openSocket(a.url, alice);
+    sockets.push(onA);
+    await presence(onB, alice, true);
+    assert.deepEqual((await friendsOf(b.url, bob)).map((f) => f.online), [true]);
+    await onA.close();
+    await presence(onB, alice, false);
+    assert.deepEqual((await friendsOf(b.url, bob)).map((f) => f.online), [false]);
+  } finally {
+    for (const socket of sockets) await socket.close();
+  }
+}
+
+Deno.test("a user connected to one server process is shown online to a friend on another, live and in GET /api/friends", () =>
+  withRedisPair({}, presenceAcrossProcesses));
+
+Deno.test("with BROKER=kv-poll and no Redis, a friend on another server process sees a user come online and go, live and in GET /api/friends", () =>
+  withServerPair({ BROKER: "kv-poll" }, presenceAcrossProcesses));
