@@ -398,6 +398,7 @@ function actionOf(draft: MessageDraft): MessageAction {
     text: draft.text,
     ...(draft.emoji !== undefined ? { emoji: draft.emoji } : {}),
     ...(draft.on !== undefined ? { on: draft.on } : {}),
+    ...(draft.mentions?.length ? { mentions: draft.mentions } : {}),
   };
 }
 
@@ -430,7 +431,7 @@ function messageOf(draft: MessageDraft, id: string, seq: number, at: number): Ch
     ...(draft.kind ? { kind: draft.kind } : {}),
     ...(draft.event ? { event: draft.event } : {}),
     ...(draft.attachments ? { attachments: draft.attachments } : {}),
-    ...(draft.mentions?.length ? { mentions: draft.mentions } : {}),
+    ...(!action && draft.mentions?.length ? { mentions: draft.mentions } : {}),
     ...(action ? { target: draft.target } : {}),
     ...(draft.emoji !== undefined ? { emoji: draft.emoji } : {}),
     ...(draft.on !== undefined ? { on: draft.on } : {}),
