@@ -4,13 +4,12 @@ import type { DisplayMessage } from "../client/group_messages.ts";
 import type { MessageActionsState } from "../client/message_actions_state.ts";
 import { messageHash } from "../client/room_hash.ts";
 import ConfirmDialog from "./ConfirmDialog.tsx";
-import MessageEditor from "./MessageEditor.tsx";
-import MessageMenu, { type EmojiPickerComponent } from "./MessageMenu.tsx";
+import type { EmojiPickerComponent } from "./MessageMenu.tsx";
+import { MessageEditor, MessageMenu, VersionsDialog } from "./lazy_parts.ts";
 import MessageText from "./MessageText.tsx";
 import AttachmentList from "./AttachmentList.tsx";
 import Reactions from "./Reactions.tsx";
 import ReplyQuote from "./ReplyQuote.tsx";
-import VersionsDialog from "./VersionsDialog.tsx";
 import { useI18n } from "./i18n_context.ts";
 
 /** Props of {@linkcode MessageBody}. */
