@@ -163,11 +163,9 @@ export default function MessageBody(props: MessageBodyProps) {
             ? { onEdit: () => actions.editing.value = { room: roomId, seq: stored.seq } }
             : {})}
           {...(own || props.canModerate ? { onDelete: () => setDialog("delete") } : {})}
-          onCopyText={() => void navigator.clipboard?.writeText(stored.text).catch(() => {})}
-          onCopyLink={() => {
-            const url = `${location.origin}${location.pathname}${messageHash(roomId, stored.seq)}`;
-            void navigator.clipboard?.writeText(url).catch(() => {});
-          }}
+          copyText={stored.text}
+          copyLink={() =>
+            `${location.origin}${location.pathname}${messageHash(roomId, stored.seq)}`}
         />
       )}
       {dialog === "delete" && (
