@@ -168,6 +168,16 @@ Deno.test("a reply quotes its original, and clicking the quote loads and shows t
     await late.getByTestId("reply-quote").waitFor();
     const original = messagesWithText(alice.page, "who brings the cake?");
     assert.equal(await original.count(), 0, "the original is not loaded yet");
+    // The highlight lasts a moment only: record every message that gets it, as it happens.
+    await alice.page.evaluate(() => {
+      const seen: string[] = [];
+      Object.assign(globalThis, { highlightedSeqs: seen });
+      new MutationObserver(() => {
+        for (const element of document.querySelectorAll(".message.highlighted")) {
+          seen.push(element.getAttribute("data-seq") ?? "");
+        }
+      }).observe(document.body, { subtree: true, childList: true, attributeFilter: ["class"] });
+    });
     await late.getByTestId("reply-quote").click();
     await original.waitFor();
     await eventually(async () => {
@@ -177,7 +187,10 @@ Deno.test("a reply quotes its original, and clicking the quote loads and shows t
       );
       assert.ok(await original.isVisible());
     });
-    assert.match(await original.getAttribute("class") ?? "", /highlighted/);
+    const highlighted = await alice.page.evaluate(() =>
+      (globalThis as unknown as { highlightedSeqs: string[] }).highlightedSeqs
+    );
+    assert.ok(highlighted.includes(String(target)), "the original was highlighted");
 
     // A copied link to the message opens the conversation scrolled to it, on a phone too.
     const phone = await chat.open({ viewport: { width: 375, height: 812 } });
