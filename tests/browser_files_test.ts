@@ -179,6 +179,8 @@ Deno.test("a photo's EXIF GPS position never reaches the server, with or without
 
     const thumbs = alice.page.getByTestId("attachment-thumb");
     await eventually(async () => assert.equal(await thumbs.count(), 2));
+    // Photos without a caption: the conversation list says so instead of an empty preview.
+    await alice.page.getByTestId("conversation-preview").getByText("You: 🖼 Photo").waitFor();
     for (let i = 0; i < 2; i++) {
       await thumbs.nth(i).click();
       const full = alice.page.getByTestId("lightbox").locator("img");
