@@ -39,7 +39,8 @@ export interface MessageMenuProps extends MessageMenuActions {
 /**
  * A message's actions as a toolbar: quick reactions, more emoji, reply, edit, delete, copy
  * text and copy link. Shown on hover, on keyboard focus inside the message, and after a
- * long press on touch; every button has a name and a tooltip.
+ * long press on touch; every button has a name and a tooltip. A copy button shows a tick and
+ * is named "Copied" (or "Copy failed") for a moment, and a status region announces it.
  */
 export default function MessageMenu(props: MessageMenuProps) {
   const { t } = useI18n();
