@@ -14,11 +14,11 @@ import {
   MAX_TEXT_CHARS,
   type MessageVersion,
   PROTOCOL_VERSION,
-  REPLY_EXCERPT_CHARS,
   type ServerFrame,
   TYPING_INTERVAL_MS,
 } from "../lib/common/protocol.ts";
 import { NOTHING_UNREAD } from "../lib/common/unread.ts";
+import { replyPreviewOf } from "../lib/common/message_gist.ts";
 import { TypingState } from "./typing_state.ts";
 import { ActionSender } from "./action_sender.ts";
 import { backoffDelay, DEFAULT_BACKOFF } from "./backoff.ts";
@@ -712,12 +712,7 @@ export class ChatClient {
       ...(entry.attachments ? { attachments: entry.attachments } : {}),
       ...(original
         ? {
-          replyTo: {
-            seq: original.seq,
-            from: original.from,
-            author: original.author,
-            excerpt: [...original.text].slice(0, REPLY_EXCERPT_CHARS).join(""),
-          },
+          replyTo: replyPreviewOf(original),
         }
         : {}),
     }]);

@@ -4,12 +4,8 @@
  *
  * @module
  */
-import {
-  type Conversation,
-  type ConversationPage,
-  type LastMessage,
-  PREVIEW_CHARS,
-} from "../lib/common/api_types.ts";
+import type { Conversation, ConversationPage } from "../lib/common/api_types.ts";
+import { lastMessageOf } from "../lib/common/message_gist.ts";
 import type { ChatMessage } from "../lib/common/protocol.ts";
 import { request } from "./rooms_api.ts";
 
@@ -36,16 +32,7 @@ export function withNewest(conversation: Conversation, newest?: ChatMessage): Co
   if (!newest || newest.seq < listed || (newest.seq === listed && !newest.revision)) {
     return conversation;
   }
-  const last: LastMessage = {
-    seq: newest.seq,
-    at: newest.at,
-    author: newest.author,
-    from: newest.from,
-    preview: [...newest.text].slice(0, PREVIEW_CHARS).join(""),
-    ...(newest.event ? { event: newest.event } : {}),
-    ...(newest.deleted ? { deleted: true } : {}),
-    ...(newest.editedAt !== undefined ? { edited: true } : {}),
-  };
+  const last = lastMessageOf(newest);
   return { ...conversation, last, activity: Math.max(conversation.activity, newest.at) };
 }
 

@@ -4,7 +4,7 @@ import { type Attachment, attachmentUrl, isInlineImage } from "../lib/common/att
 import { useI18n } from "./i18n_context.ts";
 import Icon from "./Icon.tsx";
 import { FileIcon } from "./icons.ts";
-import ImageLightbox from "./ImageLightbox.tsx";
+import { ImageLightbox } from "./lazy_parts.ts";
 
 /** Props of {@linkcode AttachmentList}. */
 export interface AttachmentListProps {

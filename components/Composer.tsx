@@ -4,7 +4,7 @@ import { type ShownText, showText } from "../lib/common/i18n/translate.ts";
 import { useI18n } from "./i18n_context.ts";
 import type { Attachment } from "../lib/common/attachments.ts";
 import type { UploadDrafts } from "../client/uploads/upload_drafts.ts";
-import AttachmentDrafts from "./AttachmentDrafts.tsx";
+import { AttachmentDrafts } from "./lazy_parts.ts";
 import type { MemberName } from "../client/room_members.ts";
 import { LazyEmojiPicker } from "./emoji_picker_lazy.ts";
 import { useCompletion } from "./use_completion.ts";

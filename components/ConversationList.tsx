@@ -10,6 +10,7 @@ import PresenceDot from "./PresenceDot.tsx";
 import { useI18n } from "./i18n_context.ts";
 import { showText } from "../lib/common/i18n/translate.ts";
 import { systemMessageText } from "../lib/common/room_event_text.ts";
+import { gistText } from "../lib/common/message_gist.ts";
 
 /** Props of {@linkcode ConversationList}. */
 export interface ConversationListProps {
@@ -95,7 +96,9 @@ export default function ConversationList(props: ConversationListProps) {
                               author: last.from === userId
                                 ? t("conversations.you")
                                 : nameOf(last.from, last.author),
-                              text: last.deleted ? t("message.deleted") : last.preview,
+                              text: last.deleted
+                                ? t("message.deleted")
+                                : gistText(t, last.preview, last.file),
                             })}
                         </span>
                       )}

@@ -1,14 +1,11 @@
-import { useEffect, useState } from "preact/hooks";
 import { useI18n } from "./i18n_context.ts";
+import { useCopy } from "./use_copy.ts";
 
 /** Props of {@linkcode CopyButton}. */
 export interface CopyButtonProps {
   /** What goes on the clipboard. */
   text: string;
 }
-
-/** How long "Copied" stays on the button before it reads "Copy" again. */
-const COPIED_MS = 2_000;
 
 /**
  * A Copy button that puts `text` on the clipboard and then reads "Copied" for a moment; the
@@ -17,12 +14,7 @@ const COPIED_MS = 2_000;
  */
 export default function CopyButton({ text }: CopyButtonProps) {
   const { t } = useI18n();
-  const [state, setState] = useState<"idle" | "copied" | "failed">("idle");
-  useEffect(() => {
-    if (state === "idle") return;
-    const timer = setTimeout(() => setState("idle"), COPIED_MS);
-    return () => clearTimeout(timer);
-  }, [state]);
+  const { state, copy } = useCopy();
   return (
     <button
       type="button"
@@ -30,14 +22,7 @@ export default function CopyButton({ text }: CopyButtonProps) {
       data-testid="copy-link"
       data-state={state}
       aria-live="polite"
-      onClick={async () => {
-        try {
-          await navigator.clipboard.writeText(text);
-          setState("copied");
-        } catch {
-          setState("failed");
-        }
-      }}
+      onClick={() => copy(text)}
     >
       {t(
         state === "copied"

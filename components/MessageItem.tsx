@@ -4,13 +4,12 @@ import type { DisplayMessage } from "../client/group_messages.ts";
 import type { MessageActionsState } from "../client/message_actions_state.ts";
 import { messageHash } from "../client/room_hash.ts";
 import ConfirmDialog from "./ConfirmDialog.tsx";
-import MessageEditor from "./MessageEditor.tsx";
-import MessageMenu, { type EmojiPickerComponent } from "./MessageMenu.tsx";
+import type { EmojiPickerComponent } from "./MessageMenu.tsx";
+import { MessageEditor, MessageMenu, VersionsDialog } from "./lazy_parts.ts";
 import MessageText from "./MessageText.tsx";
 import AttachmentList from "./AttachmentList.tsx";
 import Reactions from "./Reactions.tsx";
 import ReplyQuote from "./ReplyQuote.tsx";
-import VersionsDialog from "./VersionsDialog.tsx";
 import { useI18n } from "./i18n_context.ts";
 
 /** Props of {@linkcode MessageBody}. */
@@ -164,11 +163,9 @@ export default function MessageBody(props: MessageBodyProps) {
             ? { onEdit: () => actions.editing.value = { room: roomId, seq: stored.seq } }
             : {})}
           {...(own || props.canModerate ? { onDelete: () => setDialog("delete") } : {})}
-          onCopyText={() => void navigator.clipboard?.writeText(stored.text).catch(() => {})}
-          onCopyLink={() => {
-            const url = `${location.origin}${location.pathname}${messageHash(roomId, stored.seq)}`;
-            void navigator.clipboard?.writeText(url).catch(() => {});
-          }}
+          copyText={stored.text}
+          copyLink={() =>
+            `${location.origin}${location.pathname}${messageHash(roomId, stored.seq)}`}
         />
       )}
       {dialog === "delete" && (

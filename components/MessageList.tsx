@@ -431,7 +431,6 @@ function Message({ message, view, latest }: MessageProps) {
       <div class="message-meta">
         <Time at={message.at} />
         {status && !receipt && <span class="delivery">{t(`delivery.${status}`)}</span>}
-        {receipt && <SeenReceipt receipt={receipt} direct={view.direct} />}
         {status === "failed" && clientId !== undefined && (
           <>
             {message.error && <span class="error">{message.error}</span>}
@@ -444,6 +443,12 @@ function Message({ message, view, latest }: MessageProps) {
           </>
         )}
       </div>
+      {receipt && (
+        // A line of its own under the whole message: text, files and reactions above it.
+        <div class="message-receipt">
+          <SeenReceipt receipt={receipt} direct={view.direct} />
+        </div>
+      )}
     </li>
   );
 }

@@ -1,8 +1,9 @@
 import type { ComponentType } from "preact";
 import type { IconNode } from "lucide";
 import Icon from "./Icon.tsx";
-import { Copy, Link, Pencil, Reply, SmilePlus, Trash } from "./icons.ts";
+import { Check, Copy, Link, Pencil, Reply, SmilePlus, Trash } from "./icons.ts";
 import { useI18n } from "./i18n_context.ts";
+import { type CopyState, useCopy } from "./use_copy.ts";
 
 /** The few emoji offered in the menu itself; the full picker is behind "more". */
 export const QUICK_EMOJI: readonly string[] = ["👍", "❤️", "😂", "🎉", "😮"];
@@ -23,8 +24,10 @@ export interface MessageMenuActions {
   onReply: () => void;
   onEdit?: () => void;
   onDelete?: () => void;
-  onCopyText: () => void;
-  onCopyLink: () => void;
+  /** The text "Copy text" puts on the clipboard. */
+  copyText: string;
+  /** The link "Copy link" puts on the clipboard (made when clicked). */
+  copyLink: () => string;
 }
 
 /** Props of {@linkcode MessageMenu}. */
@@ -36,22 +39,35 @@ export interface MessageMenuProps extends MessageMenuActions {
 /**
  * A message's actions as a toolbar: quick reactions, more emoji, reply, edit, delete, copy
  * text and copy link. Shown on hover, on keyboard focus inside the message, and after a
- * long press on touch; every button has a name and a tooltip.
+ * long press on touch; every button has a name and a tooltip. A copy button shows a tick and
+ * is named "Copied" (or "Copy failed") for a moment, and a status region announces it.
  */
 export default function MessageMenu(props: MessageMenuProps) {
   const { t } = useI18n();
-  const button = (label: string, icon: IconNode, onClick: () => void, testId: string) => (
+  const text = useCopy();
+  const link = useCopy();
+  const button = (
+    label: string,
+    icon: IconNode,
+    onClick: () => void,
+    testId: string,
+    copied: CopyState = "idle",
+  ) => (
     <button
       type="button"
-      class="icon-button menu-button"
+      class={copied === "copied" ? "icon-button menu-button copied" : "icon-button menu-button"}
       aria-label={label}
       title={label}
       data-testid={testId}
+      data-state={copied === "idle" ? undefined : copied}
       onClick={onClick}
     >
-      <Icon icon={icon} size={16} />
+      <Icon icon={copied === "copied" ? Check : icon} size={16} />
     </button>
   );
+  // The button's name says what happened for a moment: "Copied" by the tick, or "Copy failed".
+  const copyLabel = (state: CopyState, idle: string) =>
+    state === "copied" ? t("common.copied") : state === "failed" ? t("common.copyFailed") : idle;
   return (
     <div
       class="message-menu"
@@ -75,8 +91,27 @@ export default function MessageMenu(props: MessageMenuProps) {
       {button(t("menu.reply"), Reply, props.onReply, "menu-reply")}
       {props.onEdit && button(t("menu.edit"), Pencil, props.onEdit, "menu-edit")}
       {props.onDelete && button(t("menu.delete"), Trash, props.onDelete, "menu-delete")}
-      {button(t("menu.copyText"), Copy, props.onCopyText, "menu-copy-text")}
-      {button(t("menu.copyLink"), Link, props.onCopyLink, "menu-copy-link")}
+      {button(
+        copyLabel(text.state, t("menu.copyText")),
+        Copy,
+        () => void text.copy(props.copyText),
+        "menu-copy-text",
+        text.state,
+      )}
+      {button(
+        copyLabel(link.state, t("menu.copyLink")),
+        Link,
+        () => void link.copy(props.copyLink()),
+        "menu-copy-link",
+        link.state,
+      )}
+      <span class="visually-hidden" role="status" data-testid="copy-status">
+        {text.state !== "idle"
+          ? copyLabel(text.state, "")
+          : link.state !== "idle"
+          ? copyLabel(link.state, "")
+          : ""}
+      </span>
     </div>
   );
 }

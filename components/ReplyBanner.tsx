@@ -1,6 +1,7 @@
 import type { ChatMessage } from "../lib/common/protocol.ts";
 import Icon from "./Icon.tsx";
 import { X } from "./icons.ts";
+import { fileGist, gistText } from "../lib/common/message_gist.ts";
 import { useI18n } from "./i18n_context.ts";
 
 /** Props of {@linkcode ReplyBanner}. */
@@ -19,7 +20,9 @@ export default function ReplyBanner({ message, author, onCancel }: ReplyBannerPr
     <div class="reply-banner" data-testid="reply-banner">
       <div class="reply-banner-text">
         <strong>{t("reply.banner", { author })}</strong>
-        <span class="reply-excerpt">{message.text}</span>
+        <span class="reply-excerpt">
+          {gistText(t, message.text, fileGist(message.text, message.attachments))}
+        </span>
       </div>
       <button
         type="button"

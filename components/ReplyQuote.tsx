@@ -1,4 +1,5 @@
 import type { ReplyPreview } from "../lib/common/protocol.ts";
+import { gistText } from "../lib/common/message_gist.ts";
 import { useI18n } from "./i18n_context.ts";
 
 /** Props of {@linkcode ReplyQuote}. */
@@ -15,7 +16,7 @@ export interface ReplyQuoteProps {
 /** The quoted original above a reply; a click goes to the original. */
 export default function ReplyQuote({ quote, author, deleted, onJump }: ReplyQuoteProps) {
   const { t } = useI18n();
-  const excerpt = deleted ? t("reply.deleted") : quote.excerpt;
+  const excerpt = deleted ? t("reply.deleted") : gistText(t, quote.excerpt, quote.file);
   return (
     <button
       type="button"

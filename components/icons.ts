@@ -6,6 +6,7 @@
  * @module
  */
 import type { IconNode } from "lucide";
+import check from "lucide/dist/esm/icons/check.mjs";
 import chevronLeft from "lucide/dist/esm/icons/chevron-left.mjs";
 import ellipsis from "lucide/dist/esm/icons/ellipsis.mjs";
 import file from "lucide/dist/esm/icons/file.mjs";
@@ -44,6 +45,8 @@ export const UserPlus: IconNode = userPlus;
 export const Users: IconNode = users;
 
 // The message menu's icons (the "actions" feature).
+/** Copied: the tick a copy button shows for a moment. */
+export const Check: IconNode = check;
 /** Copy a message's text. */
 export const Copy: IconNode = copy;
 /** Copy a link to a message. */

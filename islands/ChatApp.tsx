@@ -14,7 +14,7 @@ import { messageFromHash, roomFromHash, roomHash } from "../client/room_hash.ts"
 import ConfirmDialog from "../components/ConfirmDialog.tsx";
 import { I18nContext } from "../components/i18n_context.ts";
 import NoticeBar from "../components/NoticeBar.tsx";
-import ProfileCard from "../components/ProfileCard.tsx";
+import { ProfileCard } from "../components/lazy_parts.ts";
 import { relationTo } from "../client/relation.ts";
 import RoomPane from "../components/RoomPane.tsx";
 import Sidebar from "../components/Sidebar.tsx";

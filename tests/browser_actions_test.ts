@@ -1,7 +1,8 @@
 /**
  * Browser tests of the message actions in Chromium with two users: edit and delete seen live
  * and after a reload, reactions, and a reply whose quote leads to the original even when the
- * original is not loaded. Set `SCREENSHOT_DIR` to save screenshots.
+ * original is not loaded; a long press opens the menu on a phone, and copying says "Copied". Set
+ * `SCREENSHOT_DIR` to save screenshots.
  *
  * @module
  */
@@ -167,6 +168,16 @@ Deno.test("a reply quotes its original, and clicking the quote loads and shows t
     await late.getByTestId("reply-quote").waitFor();
     const original = messagesWithText(alice.page, "who brings the cake?");
     assert.equal(await original.count(), 0, "the original is not loaded yet");
+    // The highlight lasts a moment only: record every message that gets it, as it happens.
+    await alice.page.evaluate(() => {
+      const seen: string[] = [];
+      Object.assign(globalThis, { highlightedSeqs: seen });
+      new MutationObserver(() => {
+        for (const element of document.querySelectorAll(".message.highlighted")) {
+          seen.push(element.getAttribute("data-seq") ?? "");
+        }
+      }).observe(document.body, { subtree: true, childList: true, attributeFilter: ["class"] });
+    });
     await late.getByTestId("reply-quote").click();
     await original.waitFor();
     await eventually(async () => {
@@ -176,7 +187,10 @@ Deno.test("a reply quotes its original, and clicking the quote loads and shows t
       );
       assert.ok(await original.isVisible());
     });
-    assert.match(await original.getAttribute("class") ?? "", /highlighted/);
+    const highlighted = await alice.page.evaluate(() =>
+      (globalThis as unknown as { highlightedSeqs: string[] }).highlightedSeqs
+    );
+    assert.ok(highlighted.includes(String(target)), "the original was highlighted");
 
     // A copied link to the message opens the conversation scrolled to it, on a phone too.
     const phone = await chat.open({ viewport: { width: 375, height: 812 } });
@@ -191,3 +205,59 @@ Deno.test("a reply quotes its original, and clicking the quote loads and shows t
     await screenshot(phone.page, "actions-phone-linked-message");
   }, FAST_SENDS);
 });
+
+Deno.test("a long press opens a message's menu on a phone, and copying text or a link says Copied", async () => {
+  await withBrowserChat(async (chat) => {
+    const alice = await chat.open({ viewport: { width: 1440, height: 900 } });
+    await registerThroughForm(alice.page, chat.url, "alice");
+    const room = await createRoomThroughForm(alice.page, "copies");
+    const bob = await chat.open({ viewport: { width: 390, height: 844 }, touch: true });
+    await registerThroughForm(bob.page, chat.url, "bob");
+    assert.equal(await joinFromDiscover(bob.page, "copies"), room);
+    for (const { context } of [alice, bob]) {
+      await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: chat.url });
+    }
+    await sendThroughComposer(alice.page, "meet at 世纪公园 gate 3");
+    const seq = await pageMessageSeq(alice.page, "meet at 世纪公园 gate 3");
+
+    // Bob, on a touch screen, rests a finger on the message until its menu opens.
+    const message = messagesWithText(bob.page, "meet at 世纪公园 gate 3");
+    await message.waitFor();
+    const menu = message.getByTestId("message-menu");
+    assert.equal(await menu.isVisible(), false, "no menu before the press");
+    const box = (await message.getByTestId("message-text").boundingBox())!;
+    const touch = await bob.context.newCDPSession(bob.page);
+    const point = { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+    await touch.send("Input.dispatchTouchEvent", { type: "touchStart", touchPoints: [point] });
+    await menu.waitFor({ state: "visible" });
+    await touch.send("Input.dispatchTouchEvent", { type: "touchEnd", touchPoints: [] });
+    assert.equal(await menu.isVisible(), true, "the menu stays open when the finger lifts");
+    await screenshot(bob.page, "long-press-menu-390");
+
+    await menu.getByTestId("menu-copy-text").tap();
+    await message.getByTestId("copy-status").getByText("Copied").waitFor({ state: "attached" });
+    assert.equal(
+      await menu.getByTestId("menu-copy-text").getAttribute("aria-label"),
+      "Copied",
+    );
+    assert.equal(
+      await bob.page.evaluate(() => navigator.clipboard.readText()),
+      "meet at 世纪公园 gate 3",
+    );
+
+    // Alice, with a mouse, copies a link to the message.
+    await menuAction(alice.page, "meet at 世纪公园 gate 3", "menu-copy-link");
+    const copyLink = messagesWithText(alice.page, "meet at 世纪公园 gate 3")
+      .getByTestId("menu-copy-link");
+    await eventually(async () => {
+      assert.equal(await copyLink.getAttribute("data-state"), "copied");
+    });
+    const link = await alice.page.evaluate(() => navigator.clipboard.readText());
+    assert.equal(new URL(link).hash, messageHash(room, seq));
+  });
+});
+
+/** The seq of the message showing `text`. */
+async function pageMessageSeq(page: Page, text: string): Promise<number> {
+  return Number(await messagesWithText(page, text).getAttribute("data-seq"));
+}

@@ -5,7 +5,7 @@
  * in the middle, resumes from the parts the server has and arrives.
  *
  * Set `SCREENSHOT_DIR` to save screenshots of attachments, the upload in progress and the
- * lightbox.
+ * lightbox. A photo's EXIF GPS position is gone from what the server stores.
  *
  * @module
  */
@@ -22,6 +22,7 @@ import {
   screenshot,
   withBrowserChat,
 } from "./helpers/browser.ts";
+import { containsBytes, GPS_LATITUDE_BYTES, withExifGps } from "./helpers/exif.ts";
 import { encodePng } from "./helpers/png.ts";
 
 /** Alice creates a room through the UI; Bob, in another context, joins it from Discover. */
@@ -152,4 +153,47 @@ Deno.test("a 5 MiB upload shows its progress, waits through a network drop in th
     }
     assert.deepEqual(files, [bytes.length]);
     await Deno.remove(dir, { recursive: true });
+  }));
+
+Deno.test("a photo's EXIF GPS position never reaches the server, with or without a declared JPEG type", () =>
+  withBrowserChat(async (chat) => {
+    const alice = await chat.open({ viewport: { width: 1440, height: 900 } });
+    await registerThroughForm(alice.page, chat.url, "alice");
+    await createRoomThroughForm(alice.page, "trips");
+    const plain = await alice.page.evaluate(async () => {
+      const canvas = new OffscreenCanvas(64, 48);
+      const context = canvas.getContext("2d")!;
+      context.fillStyle = "#3a7";
+      context.fillRect(0, 0, 64, 48);
+      const blob = await canvas.convertToBlob({ type: "image/jpeg" });
+      return [...new Uint8Array(await blob.arrayBuffer())];
+    });
+    const photo = withExifGps(new Uint8Array(plain));
+    assert.ok(containsBytes(photo, GPS_LATITUDE_BYTES));
+    // As a camera names it, and as a file without an extension (no type declared) does.
+    await pasteFile(alice.page, photo, "IMG_0001.jpg", "image/jpeg");
+    await pasteFile(alice.page, photo, "IMG_0002", "");
+    const done = alice.page.getByTestId("draft").locator("[data-state=done]");
+    await eventually(async () => assert.equal(await done.count(), 2));
+    await alice.page.getByTestId("composer").press("Enter");
+
+    const thumbs = alice.page.getByTestId("attachment-thumb");
+    await eventually(async () => assert.equal(await thumbs.count(), 2));
+    // Photos without a caption: the conversation list says so instead of an empty preview.
+    await alice.page.getByTestId("conversation-preview").getByText("You: 🖼 Photo").waitFor();
+    for (let i = 0; i < 2; i++) {
+      await thumbs.nth(i).click();
+      const full = alice.page.getByTestId("lightbox").locator("img");
+      const stored = new Uint8Array(
+        await full.evaluate(async (img: HTMLImageElement) => {
+          const response = await fetch(img.src);
+          return [...new Uint8Array(await response.arrayBuffer())];
+        }),
+      );
+      assert.deepEqual([...stored.subarray(0, 2)], [0xff, 0xd8], `file ${i} is a JPEG`);
+      assert.ok(!containsBytes(stored, new TextEncoder().encode("Exif")), `file ${i}: no Exif`);
+      assert.ok(!containsBytes(stored, GPS_LATITUDE_BYTES), `file ${i}: no GPS position`);
+      await alice.page.keyboard.press("Escape");
+      await alice.page.getByTestId("lightbox").waitFor({ state: "detached" });
+    }
   }));

@@ -7,6 +7,7 @@
  * @module
  */
 import assert from "node:assert/strict";
+import type { ConversationPage } from "../lib/common/api_types.ts";
 import { type FinishedUpload, UPLOAD_PART_BYTES } from "../lib/common/attachments.ts";
 import { FakeClock } from "../lib/common/testing/fake_clock.ts";
 import { FileSweeper, SWEEP_GRACE_MS } from "../lib/files/file_sweeper.ts";
@@ -218,6 +219,61 @@ Deno.test("an attached image reaches the room live, in history and on resume, de
       } finally {
         await later.close();
       }
+    });
+  });
+});
+
+Deno.test("a message of files alone previews its first file: a photo in the list, a file's name in a reply", async () => {
+  await withTestServer(async (server) => {
+    await withRoom(server.url, ["alice", "bob"], async ({ room, users, sockets, head }) => {
+      const { alice, bob } = users;
+      const photo = await uploaded(server, alice, PNG, "cat.png", "image/png");
+      const file = await uploaded(server, alice, bytesOf(300), "report.bin", "");
+      const sendFile = (clientId: string, id: string, extra = {}) =>
+        sockets.alice.send({
+          type: "send",
+          room: room.id,
+          clientId,
+          text: "",
+          ...extra,
+          attachments: [{ id }],
+        });
+      const lastOf = async () => {
+        const page = await api<ConversationPage>(server.url, bob, "GET", "/api/conversations");
+        return page.body.conversations.find((c) => c.room.id === room.id)?.last;
+      };
+
+      sendFile("gist-0001", photo.id);
+      await sockets.bob.next("message", (frame) => frame.seq === head + 1);
+      const last = await lastOf();
+      assert.equal(last?.preview, "");
+      assert.deepEqual(last?.file, { name: "cat.png", image: true });
+
+      sendFile("gist-0002", file.id);
+      const plain = await sockets.bob.next("message", (frame) => frame.seq === head + 2);
+      assert.deepEqual((await lastOf())?.file, { name: "report.bin" });
+
+      sockets.bob.send({
+        type: "send",
+        room: room.id,
+        clientId: "gist-0003",
+        text: "got it",
+        replyTo: plain.seq,
+      });
+      const reply = await sockets.alice.next("message", (frame) => frame.seq === head + 3);
+      assert.deepEqual(reply.replyTo, {
+        seq: plain.seq,
+        from: alice.id,
+        author: alice.name,
+        excerpt: "",
+        file: { name: "report.bin" },
+      });
+      // A caption is the preview: no gist.
+      sendFile("gist-0004", photo.id, { text: "our cat" });
+      await sockets.bob.next("message", (frame) => frame.seq === head + 4);
+      const captioned = await lastOf();
+      assert.equal(captioned?.preview, "our cat");
+      assert.equal(captioned && "file" in captioned, false);
     });
   });
 });

@@ -8,6 +8,7 @@ import type { Role } from "./room_roles.ts";
 import type { Locale } from "./i18n/locale.ts";
 import type { UnreadCount } from "./unread.ts";
 import type { RoomEvent } from "./protocol.ts";
+import type { FileGist } from "./message_gist.ts";
 
 /** A user as other users and the client see them. */
 export interface PublicUser {
@@ -71,6 +72,8 @@ export interface LastMessage {
   deleted?: true;
   /** The message was edited; the preview shows the new text. */
   edited?: true;
+  /** The message's first file, when it has files and no text (its preview is then ""). */
+  file?: FileGist;
 }
 
 /** Longest {@linkcode LastMessage.preview}, in code points. */

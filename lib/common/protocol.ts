@@ -11,6 +11,7 @@
  */
 import type { UserEvent } from "./api_types.ts";
 import type { Attachment } from "./attachments.ts";
+import type { FileGist } from "./message_gist.ts";
 
 export type { ClientFrame, ClientFrameType, ParseResult } from "./client_frames.ts";
 
@@ -230,6 +231,8 @@ export interface ReplyPreview {
   author: string;
   /** The first {@linkcode REPLY_EXCERPT_CHARS} code points of the original's text. */
   excerpt: string;
+  /** The original's first file, when it has files and no text (`excerpt` is then ""). */
+  file?: FileGist;
 }
 
 /** One emoji on a message and who reacted with it, oldest first. */

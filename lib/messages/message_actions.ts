@@ -25,6 +25,8 @@ export interface MessageAction {
   text: string;
   emoji?: string;
   on?: boolean;
+  /** An edit: whom the new text mentions (member ids); none when absent. */
+  mentions?: string[];
 }
 
 /** The target after an action, and the version an edit set aside. */
@@ -59,16 +61,17 @@ export function applyAction(
     case "edit": {
       const versions = target.versions ?? 0;
       if (versions >= MAX_EDITS) return { target };
-      return {
-        target: {
-          ...target,
-          text: action.text,
-          editedAt: now,
-          versions: versions + 1,
-          revision: seq,
-        },
-        version: { text: target.text, at: target.editedAt ?? target.at },
+      const edited: ChatMessage = {
+        ...target,
+        text: action.text,
+        editedAt: now,
+        versions: versions + 1,
+        revision: seq,
       };
+      // The mentions follow the text: a name added is highlighted and counted, one removed is not.
+      if (action.mentions?.length) edited.mentions = action.mentions;
+      else delete edited.mentions;
+      return { target: edited, version: { text: target.text, at: target.editedAt ?? target.at } };
     }
     case "delete": {
       // An allow-list, not a copy minus some fields: whatever else a message carries (its

@@ -18,6 +18,7 @@ import type { Clock } from "../common/clock.ts";
 import { newId } from "../common/ids.ts";
 import { keys } from "../kv/kv_keys.ts";
 import { MAX_ATTACHMENTS, MAX_FILE_NAME } from "../common/attachments.ts";
+import { lastMessageOf } from "../common/message_gist.ts";
 import type { AppendResult, MessageDraft, MessageLookup, MessageStore } from "./message_store.ts";
 import {
   type ChatMessage,
@@ -44,14 +45,15 @@ const MAX_MUTATIONS_PER_COMMIT = 900;
 /** Below KV's 80 KiB of keys per commit; checked keys count too. */
 const MAX_KEY_BYTES_PER_COMMIT = 72 * 1024;
 /** Upper bound of a room's head check, head set and summary (key and value), beyond its id. */
-const ROOM_OVERHEAD_BYTES = 3 * (2 * PREVIEW_CHARS + 64) + 512;
+const ROOM_OVERHEAD_BYTES = 3 * (2 * PREVIEW_CHARS + MAX_FILE_NAME + 64) + 512;
 const MAX_ATTEMPTS = 100;
 /**
- * Upper bound of a stored message an action rewrites: its text, a reply excerpt and
+ * Upper bound of a stored message an action rewrites: its text, a reply excerpt (or file name) and
  * MAX_REACTIONS reactions of users with long names, and MAX_ATTACHMENTS attachments (a name of
  * MAX_FILE_NAME UTF-16 units, two 64-character ids, a type and sizes: under 1 KiB each).
  */
-const ACTION_TARGET_BYTES = 3 * MAX_TEXT_CHARS + 3 * REPLY_EXCERPT_CHARS + MAX_REACTIONS * 100 +
+const ACTION_TARGET_BYTES = 3 * MAX_TEXT_CHARS + 3 * (REPLY_EXCERPT_CHARS + MAX_FILE_NAME) +
+  MAX_REACTIONS * 100 +
   MAX_ATTACHMENTS * (3 * MAX_FILE_NAME + 400);
 const KV_READ_BATCH = 10;
 
@@ -362,30 +364,6 @@ export class KvMessageStore implements MessageStore, MessageLookup {
   }
 }
 
-/**
- * The stored summary of `message`: its text cut to {@linkcode PREVIEW_CHARS} code points, and
- * a system message's event.
- */
-export function lastMessageOf(message: ChatMessage): LastMessage {
-  let preview = "";
-  let chars = 0;
-  for (const char of message.text) {
-    if (chars++ === PREVIEW_CHARS) break;
-    preview += char;
-  }
-  const { seq, at, author, from, event } = message;
-  return {
-    seq,
-    at,
-    author,
-    from,
-    preview,
-    ...(event ? { event } : {}),
-    ...(message.deleted ? { deleted: true } : {}),
-    ...(message.editedAt !== undefined ? { edited: true } : {}),
-  };
-}
-
 function isAction(draft: MessageDraft): boolean {
   return draft.kind === "edit" || draft.kind === "delete" || draft.kind === "reaction";
 }
@@ -398,6 +376,7 @@ function actionOf(draft: MessageDraft): MessageAction {
     text: draft.text,
     ...(draft.emoji !== undefined ? { emoji: draft.emoji } : {}),
     ...(draft.on !== undefined ? { on: draft.on } : {}),
+    ...(draft.mentions?.length ? { mentions: draft.mentions } : {}),
   };
 }
 
@@ -430,7 +409,7 @@ function messageOf(draft: MessageDraft, id: string, seq: number, at: number): Ch
     ...(draft.kind ? { kind: draft.kind } : {}),
     ...(draft.event ? { event: draft.event } : {}),
     ...(draft.attachments ? { attachments: draft.attachments } : {}),
-    ...(draft.mentions?.length ? { mentions: draft.mentions } : {}),
+    ...(!action && draft.mentions?.length ? { mentions: draft.mentions } : {}),
     ...(action ? { target: draft.target } : {}),
     ...(draft.emoji !== undefined ? { emoji: draft.emoji } : {}),
     ...(draft.on !== undefined ? { on: draft.on } : {}),
@@ -472,7 +451,10 @@ function chunkEnd(drafts: readonly MessageDraft[], start: number): number {
     // An action also rewrites its target (at most ACTION_TARGET_BYTES with its reactions) and
     // keeps or erases versions; a reply carries an excerpt of its original.
     const action = isAction(draft) ? ACTION_TARGET_BYTES + 3 * MAX_TEXT_CHARS : 0;
-    const reply = draft.replyTo ? 3 * (REPLY_EXCERPT_CHARS + draft.replyTo.author.length) : 0;
+    const reply = draft.replyTo
+      ? 3 *
+        (REPLY_EXCERPT_CHARS + draft.replyTo.author.length + (draft.replyTo.file?.name.length ?? 0))
+      : 0;
     const size = 3 * (draft.text.length + draft.author.length) + event + attached + mentions +
       512 + action + reply + files * (room + 128) +
       (newRoom ? 3 * room + ROOM_OVERHEAD_BYTES : 0);

@@ -15,15 +15,14 @@ import type { PublicUser } from "../common/api_types.ts";
 import {
   type ChatMessage,
   type ClientFrame,
-  countChars,
   type ErrorCode,
   isActionEntry,
   MAX_EDITS,
   MAX_REACTION_EMOJI,
   MAX_REACTIONS,
-  REPLY_EXCERPT_CHARS,
   type ReplyPreview,
 } from "../common/protocol.ts";
+import { replyPreviewOf } from "../common/message_gist.ts";
 import { isManager, type Role } from "../common/room_roles.ts";
 import type { MessageDraft } from "../messages/message_store.ts";
 
@@ -108,12 +107,7 @@ export async function replyPreview(
   if (!original || isActionEntry(original) || original.kind === "system" || original.deleted) {
     return noSuchMessage;
   }
-  return { seq, from: original.from, author: original.author, excerpt: excerpt(original.text) };
-}
-
-function excerpt(text: string): string {
-  if (countChars(text) <= REPLY_EXCERPT_CHARS) return text;
-  return [...text].slice(0, REPLY_EXCERPT_CHARS).join("");
+  return replyPreviewOf(original);
 }
 
 /** True for a value {@linkcode checkAction} or {@linkcode replyPreview} refused. */

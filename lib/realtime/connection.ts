@@ -293,6 +293,10 @@ export class ChatConnection implements Peer {
           readRole: this.#deps.readRole,
         });
         if (isRefusal(checked)) return this.#refuse(frame, checked.code, checked.message);
+        if (frame.type === "edit") {
+          const mentions = await this.#deps.resolveMentions?.(frame.room, frame.text) ?? [];
+          if (mentions.length > 0) checked.mentions = mentions;
+        }
         return this.#write(checked, frame);
       }
       case "send": {

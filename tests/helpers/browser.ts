@@ -83,6 +83,8 @@ export interface OpenPageOptions {
   viewport?: { width: number; height: number };
   /** The system's colour scheme the page sees (`prefers-color-scheme`); default light. */
   colorScheme?: "light" | "dark";
+  /** A phone: a touch screen and no mouse (`hasTouch`, `isMobile`); default false. */
+  touch?: boolean;
 }
 
 /** Opens a fresh context (a separate "browser profile") and a page in it. */
@@ -91,6 +93,7 @@ export async function openPage(browser: Browser, options: OpenPageOptions = {}):
     viewport: options.viewport ?? { width: 1100, height: 720 },
     locale: options.locale ?? "en-US",
     colorScheme: options.colorScheme ?? "light",
+    ...(options.touch ? { hasTouch: true, isMobile: true } : {}),
   });
   context.setDefaultTimeout(ACTION_TIMEOUT_MS);
   const page = await context.newPage();

@@ -312,6 +312,8 @@ export const en = {
   "files.openImage": "Open image {name}",
   "files.dropHere": "Drop files to attach them",
   "files.list": "Files to send",
+  "files.photoGist": "🖼 Photo",
+  "files.fileGist": "📎 {name}",
   // Files and images (lib/files/, routes/uploads.ts, routes/files.ts).
   "refusal.fileTooLarge": "Files must be at most {max} MiB",
   "refusal.uploadEmpty": "The file is empty",

@@ -298,6 +298,8 @@ export const zhCN = {
   "files.openImage": "查看图片 {name}",
   "files.dropHere": "松开即可添加附件",
   "files.list": "待发送的文件",
+  "files.photoGist": "🖼 图片",
+  "files.fileGist": "📎 {name}",
   // Files and images (lib/files/, routes/uploads.ts, routes/files.ts).
   "refusal.fileTooLarge": "文件不能超过 {max} MiB",
   "refusal.uploadEmpty": "文件是空的",

@@ -1,0 +1,68 @@
+/**
+ * The components kept out of the chat page's first-load JS, as lazily loaded stand-ins taking
+ * the same props. They come in two chunks, each fetched the first time one of its components
+ * renders: the message tools (`message_tools.ts`) and the sidebar's social parts
+ * (`sidebar_extras.ts`). Each renders nothing until its chunk has arrived.
+ *
+ * @module
+ */
+import type { AttachmentDraftsProps } from "./AttachmentDrafts.tsx";
+import type { DiscoverListProps } from "./DiscoverList.tsx";
+import type { FriendListProps } from "./FriendList.tsx";
+import type { ImageLightboxProps } from "./ImageLightbox.tsx";
+import { lazyComponent } from "./lazy_component.ts";
+import type { MessageEditorProps } from "./MessageEditor.tsx";
+import type { MessageMenuProps } from "./MessageMenu.tsx";
+import type { ProfileCardProps } from "./ProfileCard.tsx";
+import type { ReplyBannerProps } from "./ReplyBanner.tsx";
+import type { ThemePickerProps } from "./ThemePicker.tsx";
+import type { TypingIndicatorProps } from "./TypingIndicator.tsx";
+import type { VersionsDialogProps } from "./VersionsDialog.tsx";
+
+const tools = () => import("./message_tools.ts");
+const extras = () => import("./sidebar_extras.ts");
+
+/** {@linkcode MessageMenuProps}: a message's action toolbar. */
+export const MessageMenu = lazyComponent<MessageMenuProps>(() =>
+  tools().then((m) => ({ default: m.MessageMenu }))
+);
+/** {@linkcode MessageEditorProps}: the inline editor of one's own message. */
+export const MessageEditor = lazyComponent<MessageEditorProps>(() =>
+  tools().then((m) => ({ default: m.MessageEditor }))
+);
+/** {@linkcode VersionsDialogProps}: the earlier versions of an edited message. */
+export const VersionsDialog = lazyComponent<VersionsDialogProps>(() =>
+  tools().then((m) => ({ default: m.VersionsDialog }))
+);
+/** {@linkcode AttachmentDraftsProps}: the files waiting under the composer. */
+export const AttachmentDrafts = lazyComponent<AttachmentDraftsProps>(() =>
+  tools().then((m) => ({ default: m.AttachmentDrafts }))
+);
+/** {@linkcode ReplyBannerProps}: the message being replied to, over the composer. */
+export const ReplyBanner = lazyComponent<ReplyBannerProps>(() =>
+  tools().then((m) => ({ default: m.ReplyBanner }))
+);
+/** {@linkcode TypingIndicatorProps}: who is typing in the room. */
+export const TypingIndicator = lazyComponent<TypingIndicatorProps>(() =>
+  tools().then((m) => ({ default: m.TypingIndicator }))
+);
+/** {@linkcode ImageLightboxProps}: an image at full size. */
+export const ImageLightbox = lazyComponent<ImageLightboxProps>(() =>
+  tools().then((m) => ({ default: m.ImageLightbox }))
+);
+/** {@linkcode DiscoverListProps}: public rooms to join. */
+export const DiscoverList = lazyComponent<DiscoverListProps>(() =>
+  extras().then((m) => ({ default: m.DiscoverList }))
+);
+/** {@linkcode FriendListProps}: friends, requests and people to add. */
+export const FriendList = lazyComponent<FriendListProps>(() =>
+  extras().then((m) => ({ default: m.FriendList }))
+);
+/** {@linkcode ThemePickerProps}: light, dark or the system's colours. */
+export const ThemePicker = lazyComponent<ThemePickerProps>(() =>
+  extras().then((m) => ({ default: m.ThemePicker }))
+);
+/** {@linkcode ProfileCardProps}: someone's profile, opened from their name or avatar. */
+export const ProfileCard = lazyComponent<ProfileCardProps>(() =>
+  extras().then((m) => ({ default: m.ProfileCard }))
+);

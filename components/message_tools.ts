@@ -1,0 +1,16 @@
+/**
+ * The message tools, fetched together as one lazy chunk right after the first paint (see
+ * `lazy_parts.ts`): the hover/long-press menu, the inline editor, the earlier-versions dialog
+ * the upload drafts and the reply banner over the composer, the typing line and the image
+ * lightbox. One chunk, not four: each chunk is gzipped alone, so
+ * small ones would save nothing.
+ *
+ * @module
+ */
+export { default as MessageMenu } from "./MessageMenu.tsx";
+export { default as MessageEditor } from "./MessageEditor.tsx";
+export { default as VersionsDialog } from "./VersionsDialog.tsx";
+export { default as AttachmentDrafts } from "./AttachmentDrafts.tsx";
+export { default as ReplyBanner } from "./ReplyBanner.tsx";
+export { default as TypingIndicator } from "./TypingIndicator.tsx";
+export { default as ImageLightbox } from "./ImageLightbox.tsx";
