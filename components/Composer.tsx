@@ -11,6 +11,9 @@ import { useCompletion } from "./use_completion.ts";
 import { replaceRange } from "../client/composer_completion.ts";
 import { Paperclip, Smile } from "./icons.ts";
 import Icon from "./Icon.tsx";
+import RecordButtons from "./RecordButtons.tsx";
+import type { Recording } from "../client/recording/send_recording.ts";
+import type { RecordingLimits } from "../lib/common/recordings.ts";
 
 /** Props of {@linkcode Composer}. */
 export interface ComposerProps {
@@ -36,6 +39,8 @@ export interface ComposerProps {
   muted?: { by: string } | null;
   /** Told the text after each edit (typing notices). */
   onTextChange?: (text: string) => void;
+  /** Voice and video messages: their limits and how to send one; absent: no record buttons. */
+  recording?: { limits: RecordingLimits; send: (recording: Recording) => void };
 }
 
 /** Characters left at which the counter appears. */
@@ -56,6 +61,7 @@ export default function Composer(
     onMentionStart = () => {},
     onEditLast,
     muted,
+    recording,
   }: ComposerProps,
 ) {
   const { t, locale } = useI18n();
@@ -226,6 +232,13 @@ export default function Composer(
         >
           <Icon icon={Smile} />
         </button>
+        {recording && blank && (
+          <RecordButtons
+            limits={recording.limits}
+            onRecorded={recording.send}
+            onError={(key) => setError(key && { key })}
+          />
+        )}
         {remaining <= SHOW_COUNT_BELOW && (
           <span class={remaining < 0 ? "char-count over" : "char-count"} aria-live="polite">
             {remaining}

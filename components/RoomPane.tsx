@@ -10,6 +10,8 @@ import TypingIndicator from "./TypingIndicator.tsx";
 import { useI18n } from "./i18n_context.ts";
 import { useMemo, useState } from "preact/hooks";
 import { UploadDrafts } from "../client/uploads/upload_drafts.ts";
+import { sendRecording } from "../client/recording/send_recording.ts";
+import type { RecordingLimits } from "../lib/common/recordings.ts";
 import ReplyBanner from "./ReplyBanner.tsx";
 import { useRoomRole } from "./use_room_role.ts";
 import { isManager } from "../lib/common/room_roles.ts";
@@ -36,6 +38,8 @@ export interface RoomPaneProps {
   onLeave: (room: RoomSummary) => void;
   /** Opens a message author's profile card. */
   onAuthor?: (id: string, username: string) => void;
+  /** The longest voice and video messages. */
+  recordings: RecordingLimits;
 }
 
 /**
@@ -44,7 +48,7 @@ export interface RoomPaneProps {
  * with the members panel beside them when open.
  */
 export default function RoomPane(
-  { user, store, client, names, onLeave, onAuthor }: RoomPaneProps,
+  { user, store, client, names, onLeave, onAuthor, recordings }: RoomPaneProps,
 ) {
   const { t } = useI18n();
   const shown = store.shown.value;
@@ -140,6 +144,10 @@ export default function RoomPane(
                   return problem;
                 }}
                 onTextChange={(text) => client.composing(current.id, text)}
+                recording={{
+                  limits: recordings,
+                  send: (recording) => sendRecording(client, current.id, recording),
+                }}
                 muted={store.mutedIn(current.id)}
                 members={() => store.members.of(current.id)}
                 onMentionStart={() => void store.members.refresh(current.id)}

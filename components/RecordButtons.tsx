@@ -1,0 +1,112 @@
+import { useRef, useState } from "preact/hooks";
+import type { Recording } from "../client/recording/send_recording.ts";
+import type { RecordingErrorKey } from "../client/recording/recorder.ts";
+import type { RecordingKind, RecordingLimits } from "../lib/common/recordings.ts";
+import { useI18n } from "./i18n_context.ts";
+import Icon from "./Icon.tsx";
+import { Mic, Video } from "./icons.ts";
+import type { HoldGesture } from "./RecorderPanel.tsx";
+import { LazyRecorderPanel } from "./recording_lazy.ts";
+
+/** Props of {@linkcode RecordButtons}. */
+export interface RecordButtonsProps {
+  limits: RecordingLimits;
+  /** Sends a finished recording. */
+  onRecorded: (recording: Recording) => void;
+  /** Shows why a recording could not be made (`null` clears it). */
+  onError: (error: RecordingErrorKey | null) => void;
+}
+
+/** Pixels a finger may move from the mic before letting go cancels (WeChat's "slide away"). */
+const CANCEL_DISTANCE_PX = 60;
+
+/**
+ * The microphone and camera buttons of the composer. With a mouse or the keyboard: click to
+ * start, then Send or Cancel (or Escape) in the recorder. With a finger on the microphone:
+ * hold to talk, let go to send, slide away and let go to cancel. The recorder itself is a
+ * chunk fetched on the first press; the browser asks for the device then.
+ */
+export default function RecordButtons({ limits, onRecorded, onError }: RecordButtonsProps) {
+  const { t } = useI18n();
+  const [active, setActive] = useState<{ kind: RecordingKind; hold?: HoldGesture } | null>(null);
+  const origin = useRef<{ x: number; y: number } | null>(null);
+  const start = (kind: RecordingKind, hold?: HoldGesture) => {
+    // Not `disabled` while recording: a disabled button gets no pointer events, and the
+    // finger holding the mic must still be followed.
+    if (active) return;
+    onError(null);
+    setActive({ kind, hold });
+  };
+  const setHold = (hold: HoldGesture) =>
+    setActive((current) => current?.hold ? { ...current, hold } : current);
+  return (
+    <>
+      <button
+        type="button"
+        class="icon-button record-button"
+        aria-label={t("voice.record")}
+        title={`${t("voice.record")} (${t("voice.holdHint")})`}
+        data-testid="record-voice"
+        onPointerDown={(event) => {
+          if (event.pointerType !== "touch") return;
+          event.preventDefault();
+          event.currentTarget.setPointerCapture(event.pointerId);
+          origin.current = { x: event.clientX, y: event.clientY };
+          start("voice", "held");
+        }}
+        onPointerMove={(event) => {
+          if (!origin.current) return;
+          const away = Math.hypot(
+            event.clientX - origin.current.x,
+            event.clientY - origin.current.y,
+          ) > CANCEL_DISTANCE_PX;
+          setHold(away ? "away" : "held");
+        }}
+        onPointerUp={() => {
+          if (!origin.current) return;
+          origin.current = null;
+          setActive((current) =>
+            current?.hold
+              ? { ...current, hold: current.hold === "away" ? "cancel" : "send" }
+              : current
+          );
+        }}
+        onPointerCancel={() => {
+          if (!origin.current) return;
+          origin.current = null;
+          setHold("cancel");
+        }}
+        onContextMenu={(event) => event.preventDefault()}
+        onClick={(event) => {
+          // A finger's tap already started (and ended) a hold; only mouse and keys click.
+          if ((event as unknown as PointerEvent).pointerType === "touch") return;
+          start("voice");
+        }}
+      >
+        <Icon icon={Mic} />
+      </button>
+      <button
+        type="button"
+        class="icon-button record-button"
+        aria-label={t("video.record")}
+        title={t("video.record")}
+        data-testid="record-video"
+        onClick={() => start("video")}
+      >
+        <Icon icon={Video} />
+      </button>
+      {active && (
+        <LazyRecorderPanel
+          kind={active.kind}
+          limits={limits}
+          hold={active.hold}
+          onDone={(recording, error) => {
+            setActive(null);
+            if (recording) onRecorded(recording);
+            if (error) onError(error);
+          }}
+        />
+      )}
+    </>
+  );
+}
