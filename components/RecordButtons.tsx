@@ -1,4 +1,4 @@
-import { useRef, useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import type { Recording } from "../client/recording/send_recording.ts";
 import type { RecordingErrorKey } from "../client/recording/recorder.ts";
 import type { RecordingKind, RecordingLimits } from "../lib/common/recordings.ts";
@@ -6,7 +6,7 @@ import { useI18n } from "./i18n_context.ts";
 import Icon from "./Icon.tsx";
 import { Mic, Video } from "./icons.ts";
 import type { HoldGesture } from "./RecorderPanel.tsx";
-import { LazyRecorderPanel } from "./recording_lazy.ts";
+import { LazyRecorderPanel, prefetchRecording } from "./recording_lazy.ts";
 
 /** Props of {@linkcode RecordButtons}. */
 export interface RecordButtonsProps {
@@ -30,6 +30,15 @@ export default function RecordButtons({ limits, onRecorded, onError }: RecordBut
   const { t } = useI18n();
   const [active, setActive] = useState<{ kind: RecordingKind; hold?: HoldGesture } | null>(null);
   const origin = useRef<{ x: number; y: number } | null>(null);
+  // Fetched now, not on the first press: a user who goes offline can still record.
+  const [loaded, setLoaded] = useState(false);
+  useEffect(() => {
+    let live = true;
+    void prefetchRecording().then((done) => live && setLoaded(done));
+    return () => {
+      live = false;
+    };
+  }, []);
   const start = (kind: RecordingKind, hold?: HoldGesture) => {
     // Not `disabled` while recording: a disabled button gets no pointer events, and the
     // finger holding the mic must still be followed.
@@ -47,10 +56,16 @@ export default function RecordButtons({ limits, onRecorded, onError }: RecordBut
         aria-label={t("voice.record")}
         title={`${t("voice.record")} (${t("voice.holdHint")})`}
         data-testid="record-voice"
+        data-loaded={loaded ? "true" : "false"}
         onPointerDown={(event) => {
           if (event.pointerType !== "touch") return;
           event.preventDefault();
-          event.currentTarget.setPointerCapture(event.pointerId);
+          // Captured, so the finger is followed (and its release seen) once off the button.
+          try {
+            event.currentTarget.setPointerCapture(event.pointerId);
+          } catch {
+            // A pointer the browser does not track (a synthetic event): moves still bubble.
+          }
           origin.current = { x: event.clientX, y: event.clientY };
           start("voice", "held");
         }}

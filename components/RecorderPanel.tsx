@@ -58,6 +58,7 @@ export default function RecorderPanel({ kind, limits, hold, onDone }: RecorderPa
   };
   const cancel = () => {
     recorder.current?.cancel();
+    recorder.current = null;
     finish(null);
   };
   /** Stops; sends at once, or (a video on a desktop) shows the preview first. */

@@ -32,3 +32,23 @@ export const LazyVideoNotePlayer = lazyComponent<RecordingPlayerProps>(() =>
 export const LazyRecorderPanel = lazyComponent<RecorderPanelProps>(() =>
   import("./RecorderPanel.tsx")
 );
+
+/**
+ * Fetches the recorder, the voice player and the upload code in the background, once per
+ * page: a recording made after the network dropped needs all three, and cannot fetch them
+ * then. Not part of the first-load JS: it runs after the composer is shown.
+ *
+ * @returns Whether they arrived (false offline: they are fetched on first use instead).
+ */
+export function prefetchRecording(): Promise<boolean> {
+  return prefetched ??= Promise.all([
+    import("./RecorderPanel.tsx"),
+    import("./VoicePlayer.tsx"),
+    import("../client/uploads/upload_file.ts"),
+  ]).then(() => true, () => {
+    prefetched = undefined;
+    return false;
+  });
+}
+
+let prefetched: Promise<boolean> | undefined;

@@ -82,7 +82,7 @@ export async function startRecorder(kind: RecordingKind): Promise<Recorder> {
   const samples = new Uint8Array(analyser.fftSize);
   const release = () => {
     for (const track of stream.getTracks()) track.stop();
-    void audio.close();
+    if (audio.state !== "closed") audio.close().catch(() => {});
   };
   recorder.start();
   return {
