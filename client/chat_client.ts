@@ -356,7 +356,11 @@ export class ChatClient {
     });
     upload.then(
       (attachments) => this.outbox.uploaded(clientId, attachments),
-      (error) => this.outbox.update(clientId, "failed", String(error?.message ?? error)),
+      (error) => {
+        // Failed for good (a refused file): no longer waiting, so a later entry may go.
+        this.outbox.uploaded(clientId, drafts);
+        this.outbox.update(clientId, "failed", String(error?.message ?? error));
+      },
     ).finally(() => this.#sender.flush(room));
   }
 

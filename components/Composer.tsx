@@ -120,7 +120,7 @@ export default function Composer(
   }
   return (
     <form
-      class="composer"
+      class={recording && blank ? "composer blank" : "composer"}
       onSubmit={(event) => {
         event.preventDefault();
         submit();

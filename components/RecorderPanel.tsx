@@ -90,6 +90,8 @@ export default function RecorderPanel({ kind, limits, hold, onDone }: RecorderPa
       setReady(true);
       if (live.current) live.current.srcObject = active.stream;
       timer = setInterval(() => {
+        // Stopped (a video waiting in its preview): the timer shows the recorded length.
+        if (recorder.current !== active) return clearInterval(timer);
         const seconds = (performance.now() - started.current) / 1000;
         setElapsed(seconds);
         setLevel(active.level());
@@ -152,23 +154,25 @@ export default function RecorderPanel({ kind, limits, hold, onDone }: RecorderPa
         >
           <Icon icon={X} />
         </button>
-        <span class="recorder-dot" aria-hidden="true" />
+        {!preview && <span class="recorder-dot" aria-hidden="true" />}
         <span class="recorder-time" data-testid="recorder-time" role="timer">
           {ready ? `${formatDuration(elapsed)} / ${formatDuration(max)}` : t("voice.starting")}
         </span>
-        <span
-          class="recorder-meter"
-          role="meter"
-          aria-label={t("voice.level")}
-          aria-valuemin={0}
-          aria-valuemax={METER_BARS}
-          aria-valuenow={lit}
-        >
-          {Array.from(
-            { length: METER_BARS },
-            (_, index) => <span key={index} class={index < lit ? "lit" : undefined} />,
-          )}
-        </span>
+        {!preview && (
+          <span
+            class="recorder-meter"
+            role="meter"
+            aria-label={t("voice.level")}
+            aria-valuemin={0}
+            aria-valuemax={METER_BARS}
+            aria-valuenow={lit}
+          >
+            {Array.from(
+              { length: METER_BARS },
+              (_, index) => <span key={index} class={index < lit ? "lit" : undefined} />,
+            )}
+          </span>
+        )}
         <span class="recorder-hint">{hint}</span>
         {!hold && kind === "video" && !preview && (
           <button

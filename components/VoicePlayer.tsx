@@ -20,6 +20,8 @@ const SPEEDS = [1, 1.5, 2] as const;
 /** Waveform drawing units: a bar and its gap, and the tallest bar. */
 const BAR_STEP = 3;
 const BAR_HEIGHT = 32;
+/** Silence still shows as a row of short bars, not as a hairline. */
+const MIN_BAR = 6;
 /** Seconds the arrow keys move the position by. */
 const KEY_STEP_SECONDS = 2;
 
@@ -161,7 +163,7 @@ function Waveform({ peaks, progress }: { peaks: readonly number[]; progress: num
       data-testid="voice-waveform"
     >
       {peaks.map((peak, index) => {
-        const height = Math.max(2, Math.round(peak / WAVEFORM_MAX * BAR_HEIGHT));
+        const height = Math.max(MIN_BAR, Math.round(peak / WAVEFORM_MAX * BAR_HEIGHT));
         return (
           <rect
             key={index}
