@@ -11,8 +11,8 @@ import { useCompletion } from "./use_completion.ts";
 import { replaceRange } from "../client/composer_completion.ts";
 import { Paperclip, Smile } from "./icons.ts";
 import Icon from "./Icon.tsx";
-import RecordButtons from "./RecordButtons.tsx";
-import type { Recording } from "../client/recording/send_recording.ts";
+import { LazyRecordButtons } from "./recording_lazy.ts";
+import type { ChatClient } from "../client/chat_client.ts";
 import type { RecordingLimits } from "../lib/common/recordings.ts";
 
 /** Props of {@linkcode Composer}. */
@@ -39,8 +39,8 @@ export interface ComposerProps {
   muted?: { by: string } | null;
   /** Told the text after each edit (typing notices). */
   onTextChange?: (text: string) => void;
-  /** Voice and video messages: their limits and how to send one; absent: no record buttons. */
-  recording?: { limits: RecordingLimits; send: (recording: Recording) => void };
+  /** Voice and video messages: their limits and the client sending them; absent: none. */
+  recording?: { limits: RecordingLimits; client: ChatClient };
 }
 
 /** Characters left at which the counter appears. */
@@ -120,7 +120,7 @@ export default function Composer(
   }
   return (
     <form
-      class={recording && blank ? "composer blank" : "composer"}
+      class={recording && roomId !== undefined && blank ? "composer blank" : "composer"}
       onSubmit={(event) => {
         event.preventDefault();
         submit();
@@ -232,10 +232,11 @@ export default function Composer(
         >
           <Icon icon={Smile} />
         </button>
-        {recording && blank && (
-          <RecordButtons
+        {recording && roomId !== undefined && blank && (
+          <LazyRecordButtons
             limits={recording.limits}
-            onRecorded={recording.send}
+            client={recording.client}
+            room={roomId!}
             onError={(key) => setError(key && { key })}
           />
         )}

@@ -1,18 +1,21 @@
 import { useEffect, useRef, useState } from "preact/hooks";
-import type { Recording } from "../client/recording/send_recording.ts";
+import type { ChatClient } from "../client/chat_client.ts";
+import { sendRecording } from "../client/recording/send_recording.ts";
 import type { RecordingErrorKey } from "../client/recording/recorder.ts";
 import type { RecordingKind, RecordingLimits } from "../lib/common/recordings.ts";
 import { useI18n } from "./i18n_context.ts";
 import Icon from "./Icon.tsx";
-import { Mic, Video } from "./icons.ts";
-import type { HoldGesture } from "./RecorderPanel.tsx";
-import { LazyRecorderPanel, prefetchRecording } from "./recording_lazy.ts";
+import micIcon from "lucide/dist/esm/icons/mic.mjs";
+import videoIcon from "lucide/dist/esm/icons/video.mjs";
+import RecorderPanel, { type HoldGesture } from "./RecorderPanel.tsx";
 
 /** Props of {@linkcode RecordButtons}. */
 export interface RecordButtonsProps {
   limits: RecordingLimits;
-  /** Sends a finished recording. */
-  onRecorded: (recording: Recording) => void;
+  /** Sends the recordings, through its outbox. */
+  client: ChatClient;
+  /** The room they go to. */
+  room: string;
   /** Shows why a recording could not be made (`null` clears it). */
   onError: (error: RecordingErrorKey | null) => void;
 }
@@ -23,10 +26,11 @@ const CANCEL_DISTANCE_PX = 60;
 /**
  * The microphone and camera buttons of the composer. With a mouse or the keyboard: click to
  * start, then Send or Cancel (or Escape) in the recorder. With a finger on the microphone:
- * hold to talk, let go to send, slide away and let go to cancel. The recorder itself is a
- * chunk fetched on the first press; the browser asks for the device then.
+ * hold to talk, let go to send, slide away and let go to cancel. A chunk of its own (with the
+ * recorder), fetched when the composer first shows; the browser asks for the device on the
+ * first press.
  */
-export default function RecordButtons({ limits, onRecorded, onError }: RecordButtonsProps) {
+export default function RecordButtons({ limits, client, room, onError }: RecordButtonsProps) {
   const { t } = useI18n();
   const [active, setActive] = useState<{ kind: RecordingKind; hold?: HoldGesture } | null>(null);
   const origin = useRef<{ x: number; y: number } | null>(null);
@@ -98,7 +102,7 @@ export default function RecordButtons({ limits, onRecorded, onError }: RecordBut
           start("voice");
         }}
       >
-        <Icon icon={Mic} />
+        <Icon icon={micIcon} />
       </button>
       <button
         type="button"
@@ -108,16 +112,16 @@ export default function RecordButtons({ limits, onRecorded, onError }: RecordBut
         data-testid="record-video"
         onClick={() => start("video")}
       >
-        <Icon icon={Video} />
+        <Icon icon={videoIcon} />
       </button>
       {active && (
-        <LazyRecorderPanel
+        <RecorderPanel
           kind={active.kind}
           limits={limits}
           hold={active.hold}
           onDone={(recording, error) => {
             setActive(null);
-            if (recording) onRecorded(recording);
+            if (recording) sendRecording(client, room, recording);
             if (error) onError(error);
           }}
         />
@@ -125,3 +129,22 @@ export default function RecordButtons({ limits, onRecorded, onError }: RecordBut
     </>
   );
 }
+
+/**
+ * Fetches the voice player and the upload code in the background, once per page: a recording
+ * made after the network dropped needs both (to show it pending, then to upload it), and
+ * cannot fetch them then. The record buttons call it when they are shown.
+ *
+ * @returns Whether they arrived (false offline: they are fetched on first use instead).
+ */
+function prefetchRecording(): Promise<boolean> {
+  return prefetched ??= Promise.all([
+    import("./VoicePlayer.tsx"),
+    import("../client/uploads/upload_file.ts"),
+  ]).then(() => true, () => {
+    prefetched = undefined;
+    return false;
+  });
+}
+
+let prefetched: Promise<boolean> | undefined;

@@ -10,7 +10,6 @@ import TypingIndicator from "./TypingIndicator.tsx";
 import { useI18n } from "./i18n_context.ts";
 import { useMemo, useState } from "preact/hooks";
 import { UploadDrafts } from "../client/uploads/upload_drafts.ts";
-import { sendRecording } from "../client/recording/send_recording.ts";
 import type { RecordingLimits } from "../lib/common/recordings.ts";
 import ReplyBanner from "./ReplyBanner.tsx";
 import { useRoomRole } from "./use_room_role.ts";
@@ -144,10 +143,7 @@ export default function RoomPane(
                   return problem;
                 }}
                 onTextChange={(text) => client.composing(current.id, text)}
-                recording={{
-                  limits: recordings,
-                  send: (recording) => sendRecording(client, current.id, recording),
-                }}
+                recording={{ limits: recordings, client }}
                 muted={store.mutedIn(current.id)}
                 members={() => store.members.of(current.id)}
                 onMentionStart={() => void store.members.refresh(current.id)}

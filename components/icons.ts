@@ -21,8 +21,6 @@ import link from "lucide/dist/esm/icons/link.mjs";
 import pencil from "lucide/dist/esm/icons/pencil.mjs";
 import reply from "lucide/dist/esm/icons/reply.mjs";
 import trash from "lucide/dist/esm/icons/trash.mjs";
-import mic from "lucide/dist/esm/icons/mic.mjs";
-import video from "lucide/dist/esm/icons/video.mjs";
 
 /** ‹ back: from the chat to the conversation list on a phone. */
 export const ChevronLeft: IconNode = chevronLeft;
@@ -58,8 +56,3 @@ export const Reply: IconNode = reply;
 export const SmilePlus: IconNode = smile;
 /** Delete a message. */
 export const Trash: IconNode = trash;
-
-/** 🎤 record a voice message (composer). */
-export const Mic: IconNode = mic;
-/** 📹 record a video message (composer). */
-export const Video: IconNode = video;

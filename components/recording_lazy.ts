@@ -1,13 +1,13 @@
 /**
  * The voice and video message components, each a chunk of its own (components/lazy_component.ts):
- * the recorder is fetched when the user first presses a record button, the players when a
+ * the record buttons with the recorder when the composer first shows, the players when a
  * conversation first shows a recording.
  *
  * @module
  */
 import type { Attachment } from "../lib/common/attachments.ts";
 import { lazyComponent } from "./lazy_component.ts";
-import type { RecorderPanelProps } from "./RecorderPanel.tsx";
+import type { RecordButtonsProps } from "./RecordButtons.tsx";
 
 /** Props of the voice and video message players. */
 export interface RecordingPlayerProps {
@@ -28,27 +28,10 @@ export const LazyVoicePlayer = lazyComponent<RecordingPlayerProps>(() =>
 export const LazyVideoNotePlayer = lazyComponent<RecordingPlayerProps>(() =>
   import("./VideoNotePlayer.tsx")
 );
-/** The recorder (timer, level meter, preview, send and cancel), loaded on first use. */
-export const LazyRecorderPanel = lazyComponent<RecorderPanelProps>(() =>
-  import("./RecorderPanel.tsx")
-);
-
 /**
- * Fetches the recorder, the voice player and the upload code in the background, once per
- * page: a recording made after the network dropped needs all three, and cannot fetch them
- * then. Not part of the first-load JS: it runs after the composer is shown.
- *
- * @returns Whether they arrived (false offline: they are fetched on first use instead).
+ * The composer's record buttons with the recorder (timer, level meter, preview, send and
+ * cancel), fetched when the composer first shows, so recording works offline afterwards.
  */
-export function prefetchRecording(): Promise<boolean> {
-  return prefetched ??= Promise.all([
-    import("./RecorderPanel.tsx"),
-    import("./VoicePlayer.tsx"),
-    import("../client/uploads/upload_file.ts"),
-  ]).then(() => true, () => {
-    prefetched = undefined;
-    return false;
-  });
-}
-
-let prefetched: Promise<boolean> | undefined;
+export const LazyRecordButtons = lazyComponent<RecordButtonsProps>(() =>
+  import("./RecordButtons.tsx")
+);

@@ -6,8 +6,6 @@
  *
  * @module
  */
-import { signal } from "@preact/signals";
-
 /** A mounted voice player, as the coordinator sees it. */
 export interface VoiceSlot {
   room: string;
@@ -24,8 +22,11 @@ const STORAGE_KEY = "chat.voicePlayed.v1";
 
 const slots = new Set<VoiceSlot>();
 let playing: VoiceSlot | undefined;
-/** Played messages as `room/seq`, oldest first; a signal so every player redraws its dot. */
-const played = signal<ReadonlySet<string>>(readPlayed());
+/**
+ * Played messages as `room/seq`, oldest first. Only the player that starts playing changes
+ * its mark, and it redraws itself then, so no signal is needed (nor its chunk shared).
+ */
+let played: ReadonlySet<string> = readPlayed();
 
 /** Registers a player while mounted; returns its removal. */
 export function addVoiceSlot(slot: VoiceSlot): () => void {
@@ -56,16 +57,16 @@ export function finishedPlaying(slot: VoiceSlot): void {
   next?.play();
 }
 
-/** Whether the reader has played the voice message at `seq` on this device (reactive). */
+/** Whether the reader has played the voice message at `seq` on this device. */
 export function isPlayed(room: string, seq: number): boolean {
-  return played.value.has(`${room}/${seq}`);
+  return played.has(`${room}/${seq}`);
 }
 
 function markPlayed(room: string, seq: number): void {
   const key = `${room}/${seq}`;
-  if (played.value.has(key)) return;
-  const next = [...played.value, key].slice(-REMEMBERED);
-  played.value = new Set(next);
+  if (played.has(key)) return;
+  const next = [...played, key].slice(-REMEMBERED);
+  played = new Set(next);
   try {
     localStorage.setItem(STORAGE_KEY, JSON.stringify(next));
   } catch {
