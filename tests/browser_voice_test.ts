@@ -11,6 +11,7 @@
  */
 import assert from "node:assert/strict";
 import type { Locator, Page } from "playwright-core";
+import { en } from "../lib/common/i18n/en.ts";
 import type { Config } from "../lib/server/config.ts";
 import {
   type BrowserChat,
@@ -197,3 +198,35 @@ Deno.test("a video message previewed before sending plays at the other side, mut
     await bob.page.setViewportSize(PHONE);
     await screenshot(bob.page, "video-received-390");
   }));
+
+Deno.test("a refused microphone permission is explained in the composer, and nothing is sent", () =>
+  withBrowserChat(
+    async (chat) => {
+      const alice = await chat.open();
+      await registerThroughForm(alice.page, chat.url, "alice");
+      await createRoomThroughForm(alice.page, "asking");
+      // Fake devices, but no fake prompt: headless Chromium answers the permission prompt "no".
+      await alice.page.getByTestId("record-voice").click();
+      await alice.page.getByRole("alert").getByText(en["voice.denied"]).waitFor();
+      await alice.page.getByTestId("recorder").waitFor({ state: "detached" });
+      await screenshot(alice.page, "voice-denied-1100");
+      assert.equal(await voiceMessages(alice.page).count(), 0);
+    },
+    {},
+    ["--use-fake-device-for-media-stream"],
+  ));
+
+Deno.test("a machine without a microphone is told so when recording", () =>
+  withBrowserChat(
+    async (chat) => {
+      const alice = await chat.open();
+      await registerThroughForm(alice.page, chat.url, "alice");
+      await createRoomThroughForm(alice.page, "no-mic");
+      // No fake devices, and the prompt accepted: this machine has no capture device.
+      await alice.page.getByTestId("record-voice").click();
+      await alice.page.getByRole("alert").getByText(en["voice.noDevice"]).waitFor();
+      assert.equal(await voiceMessages(alice.page).count(), 0);
+    },
+    {},
+    ["--use-fake-ui-for-media-stream"],
+  ));
