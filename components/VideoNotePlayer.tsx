@@ -12,7 +12,7 @@ export default function VideoNotePlayer({ room, seq, attachment }: RecordingPlay
   const { t } = useI18n();
   const video = useRef<HTMLVideoElement>(null);
   const [sound, setSound] = useState(false);
-  const duration = formatDuration(attachment.media?.duration ?? 0);
+  const duration = formatDuration(Math.round(attachment.media?.duration ?? 0));
   if (seq === undefined) {
     return (
       <div class="video-note pending" data-testid="video-note">

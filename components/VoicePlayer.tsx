@@ -37,6 +37,8 @@ export default function VoicePlayer({ room, seq, attachment, mine }: RecordingPl
   const [position, setPosition] = useState(0);
   const [speed, setSpeed] = useState(0);
   const duration = attachment.media?.duration ?? 0;
+  // The length is shown rounded (1.96 s reads 0:02); the position counts up while playing.
+  const length = formatDuration(Math.round(duration));
   const waveform = attachment.media?.waveform ?? [];
   const slot = useRef<VoiceSlot | null>(null);
 
@@ -57,7 +59,7 @@ export default function VoicePlayer({ room, seq, attachment, mine }: RecordingPl
     // Waiting in the outbox: shown, not playable yet.
     return (
       <div class="voice-player pending" data-testid="voice-player">
-        <span class="voice-time">{formatDuration(duration)}</span>
+        <span class="voice-time">{length}</span>
         <Waveform peaks={waveform} progress={0} />
       </div>
     );
@@ -73,7 +75,7 @@ export default function VoicePlayer({ room, seq, attachment, mine }: RecordingPl
     const box = event.currentTarget.getBoundingClientRect();
     seek((event.clientX - box.left) / box.width);
   };
-  const label = t("voice.message", { duration: formatDuration(duration) });
+  const label = t("voice.message", { duration: length });
   return (
     <div
       class={unplayed ? "voice-player unplayed" : "voice-player"}
@@ -112,7 +114,7 @@ export default function VoicePlayer({ room, seq, attachment, mine }: RecordingPl
         <Waveform peaks={waveform} progress={duration > 0 ? position / duration : 0} />
       </div>
       <span class="voice-time" data-testid="voice-duration">
-        {formatDuration(playing || position > 0 ? position : duration)}
+        {playing || position > 0 ? formatDuration(position) : length}
       </span>
       <button
         type="button"

@@ -199,6 +199,18 @@ Deno.test("a video message previewed before sending plays at the other side, mut
     await screenshot(bob.page, "video-received-390");
   }));
 
+Deno.test("a recording that reaches VOICE_MAX_SECONDS stops and is sent by itself", () =>
+  withMediaChat(async (chat) => {
+    const { alice, bob } = await twoUsersInRoom(chat, "brief");
+    await alice.page.getByTestId("record-voice").click();
+    await alice.page.getByTestId("recorder-time").getByText("/ 0:02").waitFor();
+    // Nobody presses Send: the limit does.
+    await alice.page.getByTestId("recorder").waitFor({ state: "detached" });
+    const player = bob.page.getByTestId("voice-player");
+    await player.waitFor();
+    assert.equal(await player.getByTestId("voice-duration").textContent(), "0:02");
+  }, { recordings: { voiceMaxSeconds: 2, videoMaxSeconds: 60 } }));
+
 Deno.test("a refused microphone permission is explained in the composer, and nothing is sent", () =>
   withBrowserChat(
     async (chat) => {

@@ -84,7 +84,12 @@ export async function startRecorder(kind: RecordingKind): Promise<Recorder> {
     for (const track of stream.getTracks()) track.stop();
     if (audio.state !== "closed") audio.close().catch(() => {});
   };
+  // The timer starts when the recorder does, so the limit matches what is recorded.
+  const started = new Promise((resolve) =>
+    recorder.addEventListener("start", resolve, { once: true })
+  );
   recorder.start();
+  await started;
   return {
     stream,
     mimeType: recorder.mimeType || mimeType,
