@@ -50,6 +50,8 @@ export default function RecorderPanel({ kind, limits, hold, onDone }: RecorderPa
   const [ready, setReady] = useState(false);
   const [preview, setPreview] = useState<{ recording: Recording; url: string } | null>(null);
   const max = kind === "voice" ? limits.voiceMaxSeconds : limits.videoMaxSeconds;
+  const latestHold = useRef(hold);
+  latestHold.current = hold;
 
   const finish = (recording: Recording | null, error?: RecordingErrorKey) => {
     if (done.current) return;
@@ -84,7 +86,12 @@ export default function RecorderPanel({ kind, limits, hold, onDone }: RecorderPa
   useEffect(() => {
     let timer: ReturnType<typeof setInterval> | undefined;
     startRecorder(kind).then((active) => {
-      if (done.current) return active.cancel();
+      // A finger lifted before the microphone was ready: a tap, not a message (as in WeChat).
+      const ended = latestHold.current === "send" || latestHold.current === "cancel";
+      if (done.current || ended) {
+        active.cancel();
+        return finish(null);
+      }
       recorder.current = active;
       started.current = performance.now();
       setReady(true);
