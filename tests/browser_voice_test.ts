@@ -36,12 +36,15 @@ function withMediaChat(fn: (chat: BrowserChat) => Promise<void>, config: Partial
   return withBrowserChat(fn, { config }, FAKE_MEDIA_ARGS);
 }
 
-/** Alice creates a room; Bob joins it from Discover; both on desktop-sized pages. */
-async function twoUsersInRoom(chat: BrowserChat, roomName: string) {
+/**
+ * Alice creates a room; Bob (in `bobLocale`, English by default) joins it from Discover; both
+ * on desktop-sized pages.
+ */
+async function twoUsersInRoom(chat: BrowserChat, roomName: string, bobLocale?: string) {
   const alice = await chat.open({ viewport: { width: 1280, height: 800 } });
   await registerThroughForm(alice.page, chat.url, "alice");
   const room = await createRoomThroughForm(alice.page, roomName);
-  const bob = await chat.open({ viewport: { width: 1280, height: 800 } });
+  const bob = await chat.open({ viewport: { width: 1280, height: 800 }, locale: bobLocale });
   await registerThroughForm(bob.page, chat.url, "bob");
   assert.equal(await joinFromDiscover(bob.page, roomName), room);
   return { alice, bob, room };
@@ -141,7 +144,8 @@ Deno.test("a cancelled recording sends nothing: Escape on a desktop, sliding awa
 
 Deno.test("a voice message held and released while offline on a phone is delivered once when back", () =>
   withMediaChat(async (chat) => {
-    const { alice, bob } = await twoUsersInRoom(chat, "tunnel");
+    // Bob reads Chinese: the screenshots show the recorder and the pending message in it.
+    const { alice, bob } = await twoUsersInRoom(chat, "tunnel", "zh-CN");
     await bob.page.setViewportSize(PHONE);
     // The recorder's code is fetched in the background once the composer shows.
     await bob.page.locator("[data-testid=record-voice][data-loaded=true]").waitFor();
