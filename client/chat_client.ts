@@ -337,6 +337,34 @@ export class ChatClient {
   }
 
   /**
+   * Queues a message of files that are still uploading (a recording, maybe made offline): it
+   * shows at once as pending, waits in the outbox until `upload` gives the stored files, then
+   * is sent like any other; when the upload fails it is marked failed with the reason.
+   *
+   * @param drafts The files as the timeline shows them meanwhile.
+   */
+  sendUploading(room: string, drafts: Attachment[], upload: Promise<Attachment[]>): void {
+    const clientId = (this.#options.newId ?? newClientId)();
+    this.outbox.add({
+      clientId,
+      room,
+      text: "",
+      createdAt: this.#clock.now(),
+      status: "pending",
+      attachments: drafts,
+      uploading: true,
+    });
+    upload.then(
+      (attachments) => this.outbox.uploaded(clientId, attachments),
+      (error) => {
+        // Failed for good (a refused file): no longer waiting, so a later entry may go.
+        this.outbox.uploaded(clientId, drafts);
+        this.outbox.update(clientId, "failed", String(error?.message ?? error));
+      },
+    ).finally(() => this.#sender.flush(room));
+  }
+
+  /**
    * Replaces the text of one of the user's messages; the change shows once the server
    * announces it.
    *

@@ -5,6 +5,7 @@ import type { ChatClientOptions } from "./chat_client_options.ts";
 import { FakeClock } from "../lib/common/testing/fake_clock.ts";
 import { fakeSockets, type FakeWebSocket } from "./testing/fake_web_socket.ts";
 import { MemoryStorage } from "./testing/memory_storage.ts";
+import { LOST_UPLOAD } from "./outbox.ts";
 
 const USER = { id: "u1", name: "ada" };
 const HEARTBEAT_MS = 1_000;
@@ -557,4 +558,67 @@ Deno.test("ChatClient never counts action entries (edits, deletes, reactions) as
   assert.equal(client.room("r1").unread.value, 0, "actions are never unread");
   latest().receive({ type: "message", ...message(5) });
   assert.equal(client.room("r1").unread.value, 1);
+});
+
+Deno.test("ChatClient.sendUploading() holds a recording and later messages until the upload is stored, then sends each once", async () => {
+  const { client, latest } = setup();
+  client.openRoom("r1");
+  client.connect();
+  online(latest());
+  const media = { kind: "voice" as const, duration: 3.2, waveform: [0, 128, 255] };
+  const shown = { id: "pending-voice", name: "v.webm", size: 10, type: "audio/webm", media };
+  let finish!: (files: typeof shown[]) => void;
+  const upload = new Promise<typeof shown[]>((resolve) => finish = resolve);
+  client.sendUploading("r1", [shown], upload);
+  client.send("r1", "said after the recording");
+  assert.deepEqual(latest().frames("send"), [], "nothing is sent before the file is stored");
+  assert.deepEqual(
+    client.outbox.entries.value.map((entry) => [entry.uploading, entry.attachments?.[0]?.media]),
+    [[true, media], [undefined, undefined]],
+  );
+
+  const stored = { ...shown, id: "a".repeat(64), type: "video/webm" };
+  finish([stored]);
+  await upload;
+  await Promise.resolve();
+  assert.deepEqual(latest().frames("send"), [
+    {
+      type: "send",
+      room: "r1",
+      clientId: "client-id-1",
+      text: "",
+      attachments: [{ id: stored.id, media }],
+    },
+    { type: "send", room: "r1", clientId: "client-id-2", text: "said after the recording" },
+  ]);
+});
+
+Deno.test("ChatClient marks a recording whose upload was refused failed, and one whose page closed mid-upload lost", async () => {
+  const { client, storage } = setup();
+  client.openRoom("r1");
+  const shown = {
+    id: "pending-voice",
+    name: "v.webm",
+    size: 10,
+    type: "audio/webm",
+    media: { kind: "voice" as const, duration: 1 },
+  };
+  const refused = Promise.reject(new Error("The file's contents do not match its name or type"));
+  client.sendUploading("r1", [shown], refused);
+  await refused.catch(() => {});
+  await Promise.resolve();
+  assert.deepEqual(
+    client.outbox.entries.value.map((entry) => [entry.status, entry.error]),
+    [["failed", "The file's contents do not match its name or type"]],
+  );
+  client.sendUploading("r1", [shown], new Promise(() => {}));
+  client.close();
+
+  const reloaded = setup({ storage });
+  reloaded.client.openRoom("r1");
+  reloaded.client.connect();
+  assert.deepEqual(
+    reloaded.client.outbox.entries.value.map((entry) => [entry.status, entry.error]),
+    [["failed", "The file's contents do not match its name or type"], ["failed", LOST_UPLOAD]],
+  );
 });

@@ -8,6 +8,7 @@
 import { type ReadonlySignal, signal } from "@preact/signals";
 import type { StorageLike } from "./chat_client_options.ts";
 import type { Attachment } from "../lib/common/attachments.ts";
+import type { MessageKey } from "../lib/common/i18n/translate.ts";
 
 /** `pending` until acknowledged; `failed` after a permanent error, until retried or discarded. */
 export type OutboxStatus = "pending" | "failed";
@@ -29,6 +30,11 @@ export interface OutboxEntry {
   error?: string;
   /** The seq of the message this one replies to. */
   replyTo?: number;
+  /**
+   * Set while its files are still uploading (a recording made offline): the entry is shown
+   * but not sent until {@linkcode Outbox.uploaded} gives the stored files.
+   */
+  uploading?: true;
 }
 
 const CLIENT_ID = /^[A-Za-z0-9_-]{8,64}$/;
@@ -74,7 +80,8 @@ export class Outbox {
     }
     if (!Array.isArray(data)) return;
     const known = new Set(this.#entries.value.map((entry) => entry.clientId));
-    const loaded = data.filter(isEntry).filter((entry) => !known.has(entry.clientId));
+    const loaded = data.filter(isEntry).filter((entry) => !known.has(entry.clientId))
+      .map(lostUpload);
     if (loaded.length > 0) this.#set([...loaded, ...this.#entries.value]);
   }
 
@@ -105,6 +112,16 @@ export class Outbox {
     }));
   }
 
+  /** Gives an uploading entry its stored files, so it is sent; unknown ids are ignored. */
+  uploaded(clientId: string, attachments: Attachment[]): void {
+    if (!this.get(clientId)) return;
+    this.#set(this.#entries.value.map((entry) => {
+      if (entry.clientId !== clientId) return entry;
+      const { uploading: _, ...rest } = entry;
+      return { ...rest, attachments };
+    }));
+  }
+
   /** Removes an entry; returns it, or `undefined` when it was not there. */
   remove(clientId: string): OutboxEntry | undefined {
     const entry = this.get(clientId);
@@ -123,6 +140,19 @@ export class Outbox {
   }
 }
 
+/**
+ * An entry whose files were still uploading when its page closed: the bytes went with the page
+ * (they are kept in memory only), so it can only fail, and say why.
+ */
+function lostUpload(entry: OutboxEntry): OutboxEntry {
+  if (!entry.uploading) return entry;
+  const { uploading: _, ...rest } = entry;
+  return { ...rest, status: "failed", error: LOST_UPLOAD };
+}
+
+/** The error of {@linkcode lostUpload}, a message key the timeline translates. */
+export const LOST_UPLOAD: MessageKey = "voice.lost";
+
 function isEntry(value: unknown): value is OutboxEntry {
   if (typeof value !== "object" || value === null) return false;
   const entry = value as Record<string, unknown>;
@@ -132,5 +162,6 @@ function isEntry(value: unknown): value is OutboxEntry {
     (entry.status === "pending" || entry.status === "failed") &&
     (entry.error === undefined || typeof entry.error === "string") &&
     (entry.attachments === undefined || Array.isArray(entry.attachments)) &&
-    (entry.replyTo === undefined || Number.isSafeInteger(entry.replyTo));
+    (entry.replyTo === undefined || Number.isSafeInteger(entry.replyTo)) &&
+    (entry.uploading === undefined || entry.uploading === true);
 }

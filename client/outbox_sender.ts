@@ -11,6 +11,9 @@ const PERMANENT_ERRORS: ReadonlySet<string> = new Set([
   "binary_frame",
   "unknown_type",
   "flood",
+  // The named file is not (or no longer) the user's upload, or not a recording within the
+  // limits: sending the same frame again cannot change that.
+  "attachment_unavailable",
 ]);
 
 /** What an {@linkcode OutboxSender} needs from the connection. */
@@ -47,12 +50,16 @@ export class OutboxSender {
     if (this.#held.has(room) || !ready(room)) return;
     for (const entry of outbox.forRoom(room)) {
       if (entry.status !== "pending" || this.#inFlight.has(entry.clientId)) continue;
+      // Files still uploading: later entries of the room wait too, so the order holds.
+      if (entry.uploading) return;
       const { clientId, text, attachments } = entry;
       const frame: ClientFrame = { type: "send", room, clientId, text };
       if (attachments) {
-        frame.attachments = attachments.map((
-          { id, thumb },
-        ) => (thumb ? { id, thumb: thumb.id } : { id }));
+        frame.attachments = attachments.map(({ id, thumb, media }) => ({
+          id,
+          ...(thumb ? { thumb: thumb.id } : {}),
+          ...(media ? { media } : {}),
+        }));
       }
       if (entry.replyTo !== undefined) frame.replyTo = entry.replyTo;
       if (!send(frame)) return;

@@ -5,6 +5,7 @@ import { useI18n } from "./i18n_context.ts";
 import Icon from "./Icon.tsx";
 import { FileIcon } from "./icons.ts";
 import { ImageLightbox } from "./lazy_parts.ts";
+import { LazyVideoNotePlayer, LazyVoicePlayer } from "./recording_lazy.ts";
 
 /** Props of {@linkcode AttachmentList}. */
 export interface AttachmentListProps {
@@ -12,6 +13,8 @@ export interface AttachmentListProps {
   /** The message's seq; absent while it waits in the outbox (nothing to fetch yet). */
   seq: number | undefined;
   attachments: readonly Attachment[];
+  /** Whether the reader sent the message (their own voice messages are never "unplayed"). */
+  mine?: boolean;
 }
 
 /** Largest box of an image in the timeline, in CSS pixels. */
@@ -21,14 +24,25 @@ const BOX_HEIGHT = 240;
 /**
  * The files of a message: images as previews of their stored size (so the timeline never
  * jumps when they load) that open full size in a lightbox; GIFs as themselves, so they play;
- * other files as a card with name, size and a download link.
+ * voice and video messages in their players (fetched on first use); other files as a card
+ * with name, size and a download link.
  */
-export default function AttachmentList({ room, seq, attachments }: AttachmentListProps) {
+export default function AttachmentList(
+  { room, seq, attachments, mine = false }: AttachmentListProps,
+) {
   const { t, locale } = useI18n();
   const [open, setOpen] = useState<Attachment | null>(null);
   return (
     <ul class="attachments" data-testid="attachments">
       {attachments.map((attachment) => {
+        if (attachment.media) {
+          const Player = attachment.media.kind === "voice" ? LazyVoicePlayer : LazyVideoNotePlayer;
+          return (
+            <li key={attachment.id} class={`attachment-${attachment.media.kind}`}>
+              <Player room={room} seq={seq} attachment={attachment} mine={mine} />
+            </li>
+          );
+        }
         const url = seq === undefined ? undefined : attachmentUrl(room, seq, attachment.id);
         const preview = previewOf(attachment);
         if (url && preview) {

@@ -11,6 +11,9 @@ import { useCompletion } from "./use_completion.ts";
 import { replaceRange } from "../client/composer_completion.ts";
 import { Paperclip, Smile } from "./icons.ts";
 import Icon from "./Icon.tsx";
+import { LazyRecordButtons } from "./recording_lazy.ts";
+import type { ChatClient } from "../client/chat_client.ts";
+import type { RecordingLimits } from "../lib/common/recordings.ts";
 
 /** Props of {@linkcode Composer}. */
 export interface ComposerProps {
@@ -36,6 +39,8 @@ export interface ComposerProps {
   muted?: { by: string } | null;
   /** Told the text after each edit (typing notices). */
   onTextChange?: (text: string) => void;
+  /** Voice and video messages: their limits and the client sending them; absent: none. */
+  recording?: { limits: RecordingLimits; client: ChatClient };
 }
 
 /** Characters left at which the counter appears. */
@@ -56,6 +61,7 @@ export default function Composer(
     onMentionStart = () => {},
     onEditLast,
     muted,
+    recording,
   }: ComposerProps,
 ) {
   const { t, locale } = useI18n();
@@ -114,7 +120,7 @@ export default function Composer(
   }
   return (
     <form
-      class="composer"
+      class={recording && roomId !== undefined && blank ? "composer blank" : "composer"}
       onSubmit={(event) => {
         event.preventDefault();
         submit();
@@ -226,6 +232,14 @@ export default function Composer(
         >
           <Icon icon={Smile} />
         </button>
+        {recording && roomId !== undefined && blank && (
+          <LazyRecordButtons
+            limits={recording.limits}
+            client={recording.client}
+            room={roomId!}
+            onError={(key) => setError(key && { key })}
+          />
+        )}
         {remaining <= SHOW_COUNT_BELOW && (
           <span class={remaining < 0 ? "char-count over" : "char-count"} aria-live="polite">
             {remaining}

@@ -64,7 +64,12 @@ export default function MessageBody(props: MessageBodyProps) {
     />
   );
   const files = message.attachments && (
-    <AttachmentList room={roomId} seq={message.seq} attachments={message.attachments} />
+    <AttachmentList
+      room={roomId}
+      seq={message.seq}
+      attachments={message.attachments}
+      mine={stored ? stored.from === client.user.id : true}
+    />
   );
   if (!stored) {
     return (

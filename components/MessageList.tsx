@@ -20,6 +20,7 @@ import { type ReceiptView, receiptView } from "../client/receipt_view.ts";
 import SeenReceipt from "./SeenReceipt.tsx";
 import { useI18n } from "./i18n_context.ts";
 import MessageText from "./MessageText.tsx";
+import { LOST_UPLOAD } from "../client/outbox.ts";
 
 /** How an author is shown: their display name and uploaded avatar, if any. */
 export interface AuthorView {
@@ -424,6 +425,7 @@ function Message({ message, view, latest }: MessageProps) {
                 room={view.roomId}
                 seq={message.seq}
                 attachments={message.attachments}
+                mine={message.stored ? message.stored.from === client.user.id : true}
               />
             )}
           </>
@@ -433,7 +435,11 @@ function Message({ message, view, latest }: MessageProps) {
         {status && !receipt && <span class="delivery">{t(`delivery.${status}`)}</span>}
         {status === "failed" && clientId !== undefined && (
           <>
-            {message.error && <span class="error">{message.error}</span>}
+            {message.error && (
+              <span class="error">
+                {message.error === LOST_UPLOAD ? t(LOST_UPLOAD) : message.error}
+              </span>
+            )}
             <button type="button" class="link-button" onClick={() => client.retry(clientId)}>
               {t("messages.retry")}
             </button>

@@ -9,6 +9,7 @@ import RoomHeader from "./RoomHeader.tsx";
 import { useI18n } from "./i18n_context.ts";
 import { useMemo, useState } from "preact/hooks";
 import { UploadDrafts } from "../client/uploads/upload_drafts.ts";
+import type { RecordingLimits } from "../lib/common/recordings.ts";
 import { ReplyBanner, TypingIndicator } from "./lazy_parts.ts";
 import { useRoomRole } from "./use_room_role.ts";
 import { isManager } from "../lib/common/room_roles.ts";
@@ -35,6 +36,8 @@ export interface RoomPaneProps {
   onLeave: (room: RoomSummary) => void;
   /** Opens a message author's profile card. */
   onAuthor?: (id: string, username: string) => void;
+  /** The longest voice and video messages. */
+  recordings: RecordingLimits;
 }
 
 /**
@@ -43,7 +46,7 @@ export interface RoomPaneProps {
  * with the members panel beside them when open.
  */
 export default function RoomPane(
-  { user, store, client, names, onLeave, onAuthor }: RoomPaneProps,
+  { user, store, client, names, onLeave, onAuthor, recordings }: RoomPaneProps,
 ) {
   const { t } = useI18n();
   const shown = store.shown.value;
@@ -139,6 +142,7 @@ export default function RoomPane(
                   return problem;
                 }}
                 onTextChange={(text) => client.composing(current.id, text)}
+                recording={{ limits: recordings, client }}
                 muted={store.mutedIn(current.id)}
                 members={() => store.members.of(current.id)}
                 onMentionStart={() => void store.members.refresh(current.id)}

@@ -3,6 +3,7 @@ import { useEffect, useMemo, useState } from "preact/hooks";
 import type { PublicProfile, PublicUser, RoomSummary } from "../lib/common/api_types.ts";
 import type { Locale } from "../lib/common/i18n/locale.ts";
 import type { Theme } from "../lib/common/theme.ts";
+import type { RecordingLimits } from "../lib/common/recordings.ts";
 import { type Catalogue, createTranslator } from "../lib/common/i18n/translate.ts";
 import { ChatClient } from "../client/chat_client.ts";
 import { ChatStore, type ChatStoreInit } from "../client/chat_store.ts";
@@ -37,6 +38,8 @@ export interface ChatAppProps extends ChatStoreInit {
   savedLocale: Locale | null;
   /** The colour theme the page was rendered with (for the theme picker). */
   theme: Theme;
+  /** The longest voice and video messages (`VOICE_MAX_SECONDS`, `VIDEO_MAX_SECONDS`). */
+  recordings: RecordingLimits;
 }
 
 /**
@@ -262,6 +265,7 @@ export default function ChatApp(props: ChatAppProps) {
           store={store}
           client={client}
           names={names}
+          recordings={props.recordings}
           onLeave={(room) => setLeaving(room)}
           onAuthor={openProfile}
         />

@@ -32,7 +32,14 @@ import type { Services } from "../lib/server/services.ts";
 export function pageRoutes(
   services: Pick<
     Services,
-    "assets" | "auth" | "rooms" | "profiles" | "friends" | "directMessages" | "conversations"
+    | "assets"
+    | "auth"
+    | "rooms"
+    | "profiles"
+    | "friends"
+    | "directMessages"
+    | "conversations"
+    | "config"
   >,
 ): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
@@ -106,6 +113,7 @@ export function pageRoutes(
             catalogue: CATALOGUES[locale],
             savedLocale,
             theme,
+            recordings: services.config.recordings,
           }}
         />
       </Layout>,

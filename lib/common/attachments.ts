@@ -9,6 +9,8 @@
  * @module
  */
 
+import type { RecordingMedia } from "./recordings.ts";
+
 /** Most files one message may carry. */
 export const MAX_ATTACHMENTS = 10;
 /**
@@ -61,6 +63,8 @@ export interface Attachment {
   height?: number;
   /** A preview for images, made by the sender's browser. */
   thumb?: AttachmentThumb;
+  /** A voice or video message: its kind, length and waveform, checked by the server. */
+  media?: RecordingMedia;
 }
 
 /** What a `send` frame names for each attachment: uploaded file ids, nothing else. */
@@ -68,6 +72,8 @@ export interface AttachmentRef {
   id: string;
   /** The file id of the image's thumbnail, uploaded by the same user. */
   thumb?: string;
+  /** Makes the file a voice or video message (the server checks its type and length). */
+  media?: RecordingMedia;
 }
 
 /** A file id: 64 lowercase hex digits. */

@@ -8,6 +8,7 @@
  */
 import * as v from "valibot";
 import { FILE_ID_PATTERN, MAX_ATTACHMENTS } from "./attachments.ts";
+import { RECORDING_MAX_SECONDS_CAP, WAVEFORM_MAX, WAVEFORM_PEAKS } from "./recordings.ts";
 import {
   countChars,
   type ErrorFrame,
@@ -41,9 +42,25 @@ const SubscribeFrame = v.object({
 });
 const UnsubscribeFrame = v.object({ type: v.literal("unsubscribe"), ref: Ref, room: RoomId });
 const FileId = v.pipe(v.string(), v.regex(FILE_ID_PATTERN, "invalid file id"));
+/**
+ * A voice or video message's metadata, measured by the sender's browser: the length is bounded
+ * here by the hard cap, and by the configured limit when the file is resolved.
+ */
+const Media = v.optional(v.object({
+  kind: v.picklist(["voice", "video"]),
+  duration: v.pipe(
+    v.number(),
+    v.gtValue(0, "duration must be positive"),
+    v.maxValue(RECORDING_MAX_SECONDS_CAP, `duration is over ${RECORDING_MAX_SECONDS_CAP} s`),
+  ),
+  waveform: v.optional(v.pipe(
+    v.array(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(WAVEFORM_MAX))),
+    v.maxLength(WAVEFORM_PEAKS, `waveform has more than ${WAVEFORM_PEAKS} bars`),
+  )),
+}));
 /** Files to attach: uploaded file ids (and thumbnails); the server fills in the rest. */
 const Attachments = v.optional(v.pipe(
-  v.array(v.object({ id: FileId, thumb: v.optional(FileId) })),
+  v.array(v.object({ id: FileId, thumb: v.optional(FileId), media: Media })),
   v.minLength(1, "attachments is empty"),
   v.maxLength(MAX_ATTACHMENTS, `more than ${MAX_ATTACHMENTS} attachments`),
 ));

@@ -303,15 +303,16 @@ export class ChatConnection implements Peer {
         if (await this.#mayNotPost(frame)) return;
         const limited = this.#sendRefusal(frame);
         if (limited) return this.#send(limited);
-        const attachments = frame.attachments &&
+        const resolved = frame.attachments &&
           await this.#deps.attachments?.resolve(this.userId, frame.attachments);
-        if (frame.attachments && !attachments) {
+        if (frame.attachments && !Array.isArray(resolved)) {
           return this.#refuse(
             frame,
             "attachment_unavailable",
-            "an attached file is not an upload of yours that is still stored",
+            resolved ?? "an attached file is not an upload of yours that is still stored",
           );
         }
+        const attachments = Array.isArray(resolved) ? resolved : undefined;
         const mentions = await this.#deps.resolveMentions?.(frame.room, frame.text) ?? [];
         const draft: MessageDraft = {
           room: frame.room,

@@ -218,7 +218,7 @@ export async function createChatServer(options: ChatServerOptions): Promise<Chat
       },
       resolveMentions: mentionResolver(kv),
       presence: presenceTracker,
-      attachments: new AttachmentResolver(kv, clock),
+      attachments: new AttachmentResolver(kv, clock, config.recordings),
       markers,
       receipts,
       readBlocks: (userId) => friends.blockedBy(userId),
@@ -249,6 +249,8 @@ export async function createChatServer(options: ChatServerOptions): Promise<Chat
       scriptSrc: ["'self'"],
       styleSrc: ["'self'"],
       imgSrc: ["'self'", "data:", "blob:"],
+      // A recorded video message is previewed from a blob: URL before it is sent.
+      mediaSrc: ["'self'", "blob:"],
       connectSrc: ["'self'"],
       objectSrc: ["'none'"],
       baseUri: ["'none'"],

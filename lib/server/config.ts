@@ -1,5 +1,11 @@
 import { DEFAULT_COMMIT_LINGER_MS } from "../messages/message_writer.ts";
 import { DEFAULT_MAX_UPLOAD_BYTES } from "../common/attachments.ts";
+import {
+  DEFAULT_VIDEO_MAX_SECONDS,
+  DEFAULT_VOICE_MAX_SECONDS,
+  RECORDING_MAX_SECONDS_CAP,
+  type RecordingLimits,
+} from "../common/recordings.ts";
 
 /** Server configuration, read from environment variables (documented in the README). */
 export interface Config {
@@ -35,6 +41,11 @@ export interface Config {
   brokerPollMs: number;
   /** Abuse limits; each has its own variable. */
   limits: Limits;
+  /**
+   * `VOICE_MAX_SECONDS` (default 120) and `VIDEO_MAX_SECONDS` (default 60): the longest voice
+   * and video message; the recorder stops and sends at the limit, the server refuses longer.
+   */
+  recordings: RecordingLimits;
   /**
    * `PUBLIC_URL`: the origin browsers use to reach the chat (`https://chat.example`), needed
    * behind a TLS proxy. When set, it is an allowed origin, the WebSocket and write checks use
@@ -121,6 +132,22 @@ export function readConfig(env: Record<string, string | undefined>): Config {
     broker: brokerFrom(env, redisUrl),
     brokerPollMs: intFrom(env, "BROKER_POLL_MS", 50, 5, 60_000),
     publicUrl: publicUrlFrom(env.PUBLIC_URL),
+    recordings: {
+      voiceMaxSeconds: intFrom(
+        env,
+        "VOICE_MAX_SECONDS",
+        DEFAULT_VOICE_MAX_SECONDS,
+        1,
+        RECORDING_MAX_SECONDS_CAP,
+      ),
+      videoMaxSeconds: intFrom(
+        env,
+        "VIDEO_MAX_SECONDS",
+        DEFAULT_VIDEO_MAX_SECONDS,
+        1,
+        RECORDING_MAX_SECONDS_CAP,
+      ),
+    },
     limits: {
       sendRatePerSecond: intFrom(env, "SEND_RATE", 10, 1, 1_000_000),
       sendBurst: intFrom(env, "SEND_BURST", 30, 1, 1_000_000),

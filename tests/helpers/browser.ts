@@ -39,8 +39,18 @@ export const ACTION_TIMEOUT_MS = 15_000;
 export type ConnectionState = ConnectionStatus["state"];
 
 /**
- * Launches headless Chromium: `CHROMIUM_PATH`, else Debian's `/usr/bin/chromium`. Close it
- * with `browser.close()`, which also closes its contexts.
+ * Chromium flags for tests that record: a fake microphone (a beep) and camera (a test
+ * pattern), and permission granted without a prompt.
+ */
+export const FAKE_MEDIA_ARGS = [
+  "--use-fake-device-for-media-stream",
+  "--use-fake-ui-for-media-stream",
+];
+
+/**
+ * Launches headless Chromium: `CHROMIUM_PATH`, else Debian's `/usr/bin/chromium`, with
+ * {@linkcode CHROMIUM_ARGS} and `extraArgs`. Close it with `browser.close()`, which also
+ * closes its contexts.
  *
  * @example
  * ```ts
@@ -53,11 +63,11 @@ export type ConnectionState = ConnectionStatus["state"];
  * }
  * ```
  */
-export function launchChromium(): Promise<Browser> {
+export function launchChromium(extraArgs: readonly string[] = []): Promise<Browser> {
   return chromium.launch({
     executablePath: Deno.env.get("CHROMIUM_PATH") ?? "/usr/bin/chromium",
     headless: true,
-    args: CHROMIUM_ARGS,
+    args: [...CHROMIUM_ARGS, ...extraArgs],
   });
 }
 
@@ -119,7 +129,8 @@ export interface BrowserChat {
 
 /**
  * Runs `fn` with a fresh test server and Chromium, closes both, and fails the test when any
- * page it opened had an uncaught error or a Content Security Policy violation.
+ * page it opened had an uncaught error or a Content Security Policy violation. `chromiumArgs`
+ * are added to Chromium's flags (such as {@linkcode FAKE_MEDIA_ARGS}).
  *
  * @example
  * ```ts
@@ -133,12 +144,13 @@ export interface BrowserChat {
 export async function withBrowserChat(
   fn: (chat: BrowserChat) => Promise<void>,
   options: TestServerOptions = {},
+  chromiumArgs: readonly string[] = [],
 ): Promise<void> {
   const server = await startTestServer(options);
   let browser: Browser | undefined;
   const pages: UserPage[] = [];
   try {
-    browser = await launchChromium();
+    browser = await launchChromium(chromiumArgs);
     const open = async (options?: OpenPageOptions) => {
       const page = await openPage(browser!, options);
       pages.push(page);

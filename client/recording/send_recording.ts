@@ -1,0 +1,41 @@
+/**
+ * Sends a finished recording as a message: it shows at once in the timeline (pending), is
+ * uploaded through the ordinary upload API (chunked, resumable, and waiting for the network
+ * when offline), and is sent from the outbox once stored. The upload code is fetched on use.
+ *
+ * @module
+ */
+import type { Attachment } from "../../lib/common/attachments.ts";
+import { recordingFileName, type RecordingMedia } from "../../lib/common/recordings.ts";
+import type { ChatClient } from "../chat_client.ts";
+
+/** A recording ready to send: the recorder's file and what was measured of it. */
+export interface Recording {
+  blob: Blob;
+  media: RecordingMedia;
+}
+
+/**
+ * Queues `recording` as a message to `room`. The bytes stay in this page's memory until
+ * uploaded: a page closed before then loses them (its outbox entry then says so).
+ */
+export function sendRecording(client: ChatClient, room: string, recording: Recording): void {
+  const { blob, media } = recording;
+  const name = recordingFileName(media.kind, blob.type, new Date());
+  const shown: Attachment = {
+    id: `pending-${name}`,
+    name,
+    size: blob.size,
+    type: blob.type,
+    media,
+  };
+  const upload = import("../uploads/upload_file.ts").then(async ({ uploadFile }) => {
+    const stored = await uploadFile(blob, name, {
+      signal: new AbortController().signal,
+      onProgress: () => {},
+      onWaiting: () => {},
+    });
+    return [{ id: stored.id, name, size: stored.size, type: stored.type, media }];
+  });
+  client.sendUploading(room, [shown], upload);
+}
