@@ -12,6 +12,10 @@ import Reactions from "./Reactions.tsx";
 import ReplyQuote from "./ReplyQuote.tsx";
 import VersionsDialog from "./VersionsDialog.tsx";
 import { useI18n } from "./i18n_context.ts";
+import { lazyComponent } from "./lazy_component.ts";
+
+/** Loaded on first use: few people ever report a message. */
+const ReportDialog = lazyComponent(() => import("./ReportDialog.tsx"));
 
 /** Props of {@linkcode MessageBody}. */
 export interface MessageBodyProps {
@@ -42,7 +46,9 @@ export default function MessageBody(props: MessageBodyProps) {
   const { t } = useI18n();
   const stored = message.stored;
   const [menuOpen, setMenuOpen] = useState(false);
-  const [dialog, setDialog] = useState<"delete" | "versions" | "picker" | null>(null);
+  const [dialog, setDialog] = useState<"delete" | "versions" | "picker" | "report" | null>(
+    null,
+  );
   const root = useRef<HTMLDivElement>(null);
   const press = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
 
@@ -169,6 +175,15 @@ export default function MessageBody(props: MessageBodyProps) {
             const url = `${location.origin}${location.pathname}${messageHash(roomId, stored.seq)}`;
             void navigator.clipboard?.writeText(url).catch(() => {});
           }}
+          {...(own ? {} : { onReport: () => setDialog("report") })}
+        />
+      )}
+      {dialog === "report" && (
+        <ReportDialog
+          room={roomId}
+          seq={stored.seq}
+          author={nameOf(stored.from, stored.author)}
+          onClose={() => setDialog(null)}
         />
       )}
       {dialog === "delete" && (

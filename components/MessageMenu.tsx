@@ -1,7 +1,7 @@
 import type { ComponentType } from "preact";
 import type { IconNode } from "lucide";
 import Icon from "./Icon.tsx";
-import { Copy, Link, Pencil, Reply, SmilePlus, Trash } from "./icons.ts";
+import { Copy, Flag, Link, Pencil, Reply, SmilePlus, Trash } from "./icons.ts";
 import { useI18n } from "./i18n_context.ts";
 
 /** The few emoji offered in the menu itself; the full picker is behind "more". */
@@ -25,6 +25,8 @@ export interface MessageMenuActions {
   onDelete?: () => void;
   onCopyText: () => void;
   onCopyLink: () => void;
+  /** Reports the message to the administrator (someone else's messages only). */
+  onReport?: () => void;
 }
 
 /** Props of {@linkcode MessageMenu}. */
@@ -35,7 +37,7 @@ export interface MessageMenuProps extends MessageMenuActions {
 
 /**
  * A message's actions as a toolbar: quick reactions, more emoji, reply, edit, delete, copy
- * text and copy link. Shown on hover, on keyboard focus inside the message, and after a
+ * text, copy link and report. Shown on hover, on keyboard focus inside the message, and after a
  * long press on touch; every button has a name and a tooltip.
  */
 export default function MessageMenu(props: MessageMenuProps) {
@@ -77,6 +79,7 @@ export default function MessageMenu(props: MessageMenuProps) {
       {props.onDelete && button(t("menu.delete"), Trash, props.onDelete, "menu-delete")}
       {button(t("menu.copyText"), Copy, props.onCopyText, "menu-copy-text")}
       {button(t("menu.copyLink"), Link, props.onCopyLink, "menu-copy-link")}
+      {props.onReport && button(t("menu.report"), Flag, props.onReport, "menu-report")}
     </div>
   );
 }

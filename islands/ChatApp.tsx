@@ -56,7 +56,7 @@ export default function ChatApp(props: ChatAppProps) {
     created.setFriends(props.friends.friends);
     return created;
   }, [user.id]);
-  const names = useMemo(() => new ProfileCache(findUser), [user.id]);
+  const names = useMemo(() => new ProfileCache(findUser, t("user.deleted")), [user.id]);
   const store = useMemo(
     () => new ChatStore(props, { unreadOf: (id) => client.room(id).unread.value }),
     [user.id],
