@@ -74,8 +74,8 @@ Deno.test("a reported message reaches the admin page, and disabling its author s
     await admin.page.getByTestId("admin-dismiss").waitFor();
     await screenshot(admin.page, "admin-phone");
     // The account section of the profile dialog: export and delete.
+    await admin.page.setViewportSize({ width: 1100, height: 720 });
     await admin.page.goto(server.url);
-    await admin.page.getByTestId("menu-toggle").click();
     await admin.page.getByTestId("edit-profile").click();
     await admin.page.getByTestId("account-export").waitFor();
     await screenshot(admin.page, "profile-account");
