@@ -44,6 +44,13 @@ export class ProfileCache {
     this.#profiles.value = next;
   }
 
+  /** `profile` as the UI shows it: a deleted account's named with `deletedName`. */
+  shown(profile: PublicProfile): PublicProfile {
+    const deletedName = this.#deletedName;
+    if (!profile.deleted || deletedName === undefined) return profile;
+    return { ...profile, displayName: deletedName };
+  }
+
   /** The profile of a user, or undefined until it is known (then looked up once). */
   profileOf(id: string, username: string): PublicProfile | undefined {
     const profile = this.#profiles.value.get(id);

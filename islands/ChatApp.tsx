@@ -122,7 +122,7 @@ export default function ChatApp(props: ChatAppProps) {
       if (event.kind === "room_removed") return void store.refresh();
       if (event.kind === "profile") {
         names.put(event.profile);
-        store.profileChanged(event.profile);
+        store.profileChanged(names.shown(event.profile));
       }
       void store.refreshFriends();
     });

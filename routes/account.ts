@@ -8,6 +8,7 @@
 import { Hono } from "hono";
 import * as v from "valibot";
 import type { AppEnv, SignedInAppEnv } from "../lib/server/app_env.ts";
+import { clientAddress } from "../lib/server/client_address.ts";
 import { jsonBody } from "../lib/server/middleware/json_body.ts";
 import { clearSessionCookie, requireUser } from "../lib/server/middleware/session.ts";
 import { refusalResponse } from "../lib/server/refusal_response.ts";
@@ -37,7 +38,7 @@ export function accountRoutes(
 
   app.post("/delete", jsonBody(Confirm), async (c) => {
     const { password } = c.req.valid("json");
-    const result = await services.accountDeletion.delete(c.var.user, password);
+    const result = await services.accountDeletion.delete(c.var.user, password, clientAddress(c));
     if (!result.ok) return refusalResponse(c, result);
     clearSessionCookie(c);
     return c.body(null, 204);

@@ -80,3 +80,37 @@ Deno.test("a reported message reaches the admin page, and disabling its author s
     await admin.page.getByTestId("account-export").waitFor();
     await screenshot(admin.page, "profile-account");
   }));
+
+Deno.test("a user deletes their account from the profile dialog; the other member sees 'Deleted user'", () =>
+  withBrowserChat(async ({ server, open }) => {
+    const stay = await open();
+    await registerThroughForm(stay.page, server.url, "stayer");
+    await createRoomThroughForm(stay.page, "cafe");
+    const leaver = await open();
+    await registerThroughForm(leaver.page, server.url, "leaver");
+    await joinFromDiscover(leaver.page, "cafe");
+    await sendThroughComposer(leaver.page, "farewell everyone");
+    const farewell = messagesWithText(stay.page, "farewell everyone");
+    await farewell.waitFor();
+
+    await leaver.page.getByTestId("edit-profile").click();
+    await leaver.page.getByTestId("account-delete").click();
+    await leaver.page.getByTestId("delete-account-password").fill("not my password");
+    await leaver.page.getByTestId("delete-account-confirm").click();
+    await leaver.page.getByTestId("delete-account-dialog").getByRole("alert").getByText(
+      "Wrong password",
+    ).waitFor();
+    await leaver.page.getByTestId("delete-account-password").fill("correct horse battery");
+    await screenshot(leaver.page, "delete-account");
+    await leaver.page.getByTestId("delete-account-confirm").click();
+    // The socket's close (4001) or the answer, whichever comes first, leads to the login page.
+    await leaver.page.locator("form[action='/login']").waitFor();
+
+    // Live, without a reload: the message stays, its author is a deleted user.
+    const group = stay.page.locator(".message-group").filter({ has: farewell });
+    await group.locator(".author").getByText("Deleted user", { exact: true }).waitFor();
+    await screenshot(stay.page, "deleted-user");
+    await stay.page.reload();
+    await messagesWithText(stay.page, "farewell everyone").waitFor();
+    await stay.page.locator(".author").getByText("Deleted user", { exact: true }).waitFor();
+  }));

@@ -10,6 +10,7 @@ import assert from "node:assert/strict";
 import type { FriendLists, PublicProfile, RoomDetails } from "../lib/common/api_types.ts";
 import { CLOSE_SESSION_ENDED } from "../lib/common/protocol.ts";
 import { keys } from "../lib/kv/kv_keys.ts";
+import { readConfig } from "../lib/server/config.ts";
 import { api, befriend, openSocket, registerUser, type TestUser } from "./helpers/chat_client.ts";
 import { encodePng } from "./helpers/png.ts";
 import { withRoom } from "./helpers/room_fixture.ts";
@@ -184,6 +185,19 @@ Deno.test("deleting an account needs the password; then sessions end, messages s
       assert.deepEqual(details.body.members.map((m) => [m.user.id, m.role]), [[bob.id, "owner"]]);
     }, { connect: ["alice", "bob"] });
   });
+});
+
+Deno.test("wrong passwords to delete an account count against the login throttle", async () => {
+  await withTestServer(async (server) => {
+    const alice = await registerUser(server.url, "alice");
+    const attempt = (password: string) =>
+      api<{ code: string }>(server.url, alice, "POST", "/api/me/account/delete", { password });
+    for (let i = 0; i < 5; i++) assert.equal((await attempt("guess " + i)).status, 403);
+    const limited = await attempt(PASSWORD);
+    assert.equal(limited.status, 429);
+    assert.equal(limited.body.code, "refusal.loginThrottled");
+    assert.equal((await api(server.url, alice, "GET", "/api/me")).status, 200);
+  }, { config: { limits: { ...readConfig({}).limits, loginFailuresPerUser: 5 } } });
 });
 
 Deno.test("a deleted owner's room with nobody else in it is deleted", async () => {

@@ -1,6 +1,7 @@
 /**
  * Deleting one's own account, after the password is given again. In order:
  * 1. the account is disabled and every socket of it closes, so nothing it does races the rest;
+ *    its friends and roommates are sent its stand-in profile, so open chats show "deleted user";
  * 2. its messages with attachments are deleted through the message log (as its own deletes),
  *    which releases the files; its other messages stay, and show "deleted user" as author;
  * 3. it leaves every room: an owned room goes to its longest-serving admin, else its oldest
@@ -18,6 +19,7 @@ import { type Outcome, refusal } from "../common/refusal.ts";
 import { keys } from "../kv/kv_keys.ts";
 import { commitAtomic } from "../kv/kv_commit.ts";
 import { deleteAll } from "../files/blob_chunks.ts";
+import type { LoginThrottle } from "../limits/login_throttle.ts";
 import type { FileSweeper } from "../files/file_sweeper.ts";
 import type { Uploads } from "../files/uploads.ts";
 import type { MessageStore } from "../messages/message_store.ts";
@@ -26,11 +28,11 @@ import { messagesByAuthor } from "../messages/messages_by_author.ts";
 import type { MemberModeration } from "../rooms/member_moderation.ts";
 import { deleteMembership, membersOfRoom, roomsOfUser } from "../rooms/memberships.ts";
 import type { RoomLifecycle } from "../rooms/room_lifecycle.ts";
-import { readRooms } from "../rooms/rooms.ts";
-import type { Friends } from "../social/friends.ts";
+import { readRooms, type Rooms } from "../rooms/rooms.ts";
+import type { Friends, Notify } from "../social/friends.ts";
 import type { Accounts } from "./accounts.ts";
 import type { AuthService } from "./auth_service.ts";
-import type { Profiles } from "./profiles.ts";
+import { deletedProfile, type Profiles } from "./profiles.ts";
 
 /** What {@linkcode AccountDeletion} works with. */
 export interface AccountDeletionDeps {
@@ -38,13 +40,18 @@ export interface AccountDeletionDeps {
   accounts: Accounts;
   auth: Pick<AuthService, "endAllSessions">;
   profiles: Pick<Profiles, "forget">;
-  friends: Pick<Friends, "forget">;
+  friends: Pick<Friends, "forget" | "friendIds">;
   store: Pick<MessageStore, "after">;
   writer: Pick<MessageWriter, "write">;
   lifecycle: Pick<RoomLifecycle, "leave" | "remove">;
   moderation: Pick<MemberModeration, "transfer">;
   uploads: Pick<Uploads, "forget">;
   sweeper: Pick<FileSweeper, "requestSweep">;
+  rooms: Pick<Rooms, "roommateIds">;
+  /** Counts wrong passwords, as logins do. */
+  throttle: Pick<LoginThrottle, "check" | "recordFailure">;
+  /** Tells these users' sockets a notice (the account's stand-in profile). */
+  notify: Notify;
 }
 
 /** Deletes accounts at their owner's request. */
@@ -56,14 +63,37 @@ export class AccountDeletion {
     this.#deps = deps;
   }
 
-  /** Deletes `user`'s account if `password` is theirs; refuses with 403 otherwise. */
-  async delete(user: { id: string; name: string }, password: string): Promise<Outcome> {
-    const { accounts } = this.#deps;
+  /**
+   * Deletes `user`'s account if `password` is theirs; refuses with 403 otherwise. Wrong
+   * passwords count against the login throttle (per name and per `address`), so a stolen
+   * session cannot be used to guess the password here either.
+   */
+  async delete(
+    user: { id: string; name: string },
+    password: string,
+    address: string,
+  ): Promise<Outcome> {
+    const { accounts, throttle } = this.#deps;
+    const verdict = await throttle.check(user.name, address);
+    if (!verdict.allowed) {
+      const retryAfterSeconds = verdict.retryAfterSeconds;
+      return { ...refusal(429, "refusal.loginThrottled"), retryAfterSeconds };
+    }
     if (!await accounts.checkPassword(user.id, password)) {
+      await throttle.recordFailure(user.name, address);
       return refusal(403, "refusal.wrongPassword");
     }
     await accounts.setDisabled(user.id, true);
     this.#deps.auth.endAllSessions(user.id);
+    // Open chats show "deleted user" at once, before the friendships and rooms that reach them go.
+    const [friendIds, roommates] = await Promise.all([
+      this.#deps.friends.friendIds(user.id),
+      this.#deps.rooms.roommateIds(user.id),
+    ]);
+    this.#deps.notify([...new Set([...friendIds, ...roommates])], {
+      kind: "profile",
+      profile: deletedProfile(user.id, user.name),
+    });
     const rooms = (await roomsOfUser(this.#deps.kv, user.id)).map((entry) => entry.roomId);
     await this.#deleteMessagesWithFiles(user, rooms);
     await this.#leaveRooms(user.id, rooms);

@@ -77,13 +77,7 @@ export class Profiles {
    */
   async deletedProfile(username: string): Promise<PublicProfile | null> {
     const id = await this.#accounts.deletedId(username);
-    return id === null ? null : {
-      id,
-      name: username.toLowerCase(),
-      displayName: "",
-      status: "",
-      deleted: true,
-    };
+    return id === null ? null : deletedProfile(id, username);
   }
 
   /**
@@ -233,6 +227,11 @@ export class Profiles {
       return commit(more(atomic), () => publicProfile(account, next));
     });
   }
+}
+
+/** The stand-in profile of a deleted account: no name of its own, `deleted` set. */
+export function deletedProfile(id: string, username: string): PublicProfile {
+  return { id, name: username, displayName: "", status: "", deleted: true };
 }
 
 function publicProfile(

@@ -271,6 +271,9 @@ export async function createChatServer(options: ChatServerOptions): Promise<Chat
       moderation: memberModeration,
       uploads,
       sweeper: fileSweeper,
+      rooms,
+      notify,
+      throttle,
     }),
   };
   const heartbeat = new Heartbeat(() => hub.peers, clock, config.heartbeatMs);
