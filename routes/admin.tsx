@@ -17,6 +17,7 @@ import { translator } from "../lib/common/i18n/catalogues.ts";
 import type { MessageKey } from "../lib/common/i18n/translate.ts";
 import type { Outcome } from "../lib/common/refusal.ts";
 import type { AppEnv, SignedInAppEnv } from "../lib/server/app_env.ts";
+import { refusalResponse } from "../lib/server/refusal_response.ts";
 import { requireAdmin } from "../lib/server/middleware/require_admin.ts";
 import { themeOf } from "../lib/server/theme_cookie.ts";
 import type { Services } from "../lib/server/services.ts";
@@ -44,11 +45,14 @@ export function adminRoutes(services: AdminServices): Hono<SignedInAppEnv> {
       adminId: c.var.user.id,
       error: code && isRefusalCode(code) ? t(code) : undefined,
     };
-    let props: AdminPageProps;
-    if (tab === "users") props = { ...common, tab, page: await userAdmin.list(query, cursor) };
-    else if (tab === "rooms") {
-      props = { ...common, tab, page: await adminRooms.list(query, cursor) };
-    } else props = { ...common, tab, page: await reports.list(cursor) };
+    const page = tab === "users"
+      ? await userAdmin.list(query, cursor)
+      : tab === "rooms"
+      ? await adminRooms.list(query, cursor)
+      : await reports.list(cursor);
+    if ("ok" in page) return refusalResponse(c, page);
+    // The page read is the one for `tab`.
+    const props = { ...common, tab, page } as AdminPageProps;
     const html = renderToString(
       <Layout
         locale={locale}

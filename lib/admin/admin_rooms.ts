@@ -9,7 +9,7 @@
  */
 import type { RoomRecord } from "../rooms/room_record.ts";
 import { keys } from "../kv/kv_keys.ts";
-import type { Outcome } from "../common/refusal.ts";
+import type { Outcome, Refusal } from "../common/refusal.ts";
 import type { RoomLifecycle } from "../rooms/room_lifecycle.ts";
 import { type AdminPage, listPage } from "./admin_page.ts";
 
@@ -41,7 +41,7 @@ export class AdminRooms {
   }
 
   /** One page of the group rooms whose name contains `query` (ignoring case); all for "". */
-  async list(query: string, cursor?: string): Promise<AdminPage<AdminRoomRow>> {
+  async list(query: string, cursor?: string): Promise<AdminPage<AdminRoomRow> | Refusal> {
     return await listRooms(this.#kv, query, cursor);
   }
 }
@@ -50,7 +50,7 @@ async function listRooms(
   kv: Deno.Kv,
   query: string,
   cursor?: string,
-): Promise<AdminPage<AdminRoomRow>> {
+): Promise<AdminPage<AdminRoomRow> | Refusal> {
   const needle = query.trim().toLowerCase();
   return await listPage<RoomRecord, AdminRoomRow>(
     kv,

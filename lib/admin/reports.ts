@@ -11,7 +11,7 @@ import type { Clock } from "../common/clock.ts";
 import { newId } from "../common/ids.ts";
 import type { ChatMessage } from "../common/protocol.ts";
 import { countChars, isActionEntry } from "../common/protocol.ts";
-import { type Outcome, refusal } from "../common/refusal.ts";
+import { type Outcome, type Refusal, refusal } from "../common/refusal.ts";
 import { keys } from "../kv/kv_keys.ts";
 import { commitAtomic } from "../kv/kv_commit.ts";
 import type { WindowCounter } from "../limits/window_counter.ts";
@@ -106,7 +106,7 @@ export class Reports {
   }
 
   /** One page of open reports, oldest first, each with its message as it is now. */
-  async list(cursor?: string): Promise<AdminPage<ReportView>> {
+  async list(cursor?: string): Promise<AdminPage<ReportView> | Refusal> {
     const { kv, accounts, store } = this.#deps;
     return await listPage<ReportRecord, ReportView>(
       kv,

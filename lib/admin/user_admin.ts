@@ -7,7 +7,7 @@
  */
 import type { Accounts, UserRecord } from "../accounts/accounts.ts";
 import type { AuthService } from "../accounts/auth_service.ts";
-import { type Outcome, refusal } from "../common/refusal.ts";
+import { type Outcome, type Refusal, refusal } from "../common/refusal.ts";
 import { keys } from "../kv/kv_keys.ts";
 import { type AdminPage, listPage } from "./admin_page.ts";
 
@@ -38,7 +38,7 @@ export class UserAdmin {
    * username: a key-range read of the name index. Deleted accounts (their names stay
    * reserved) are left out.
    */
-  async list(query: string, cursor?: string): Promise<AdminPage<AdminUserRow>> {
+  async list(query: string, cursor?: string): Promise<AdminPage<AdminUserRow> | Refusal> {
     const prefix = query.trim().toLowerCase();
     return await listPage<string, AdminUserRow>(
       this.#kv,
