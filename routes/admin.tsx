@@ -2,7 +2,8 @@
  * The administration page, `GET /admin?tab=users|rooms|reports&q=&cursor=`, and its form posts:
  * `POST /admin/users/:id/disable|enable`, `/admin/rooms/:id/delete`,
  * `/admin/reports/:id/dismiss|delete-message|disable-author`. Every route answers 401 without a
- * session and 403 to anyone but the administrator (`requireAdmin`); a post comes back to the
+ * session (the page itself redirects to the login page) and 403 to anyone but the administrator
+ * (`requireAdmin`); a post comes back to the
  * page it was made from (`back`, a path under `/admin`) with 303, and a refusal as `?error=`.
  * Cross-site posts are refused by `sameOriginWrites` like every other write.
  *
@@ -27,7 +28,13 @@ export type AdminServices = Pick<Services, "assets" | "userAdmin" | "adminRooms"
 
 /** Administration routes, to mount at `/admin`. */
 export function adminRoutes(services: AdminServices): Hono<SignedInAppEnv> {
-  const app = new Hono<AppEnv>().use(requireAdmin());
+  const app = new Hono<AppEnv>()
+    // Someone signed out who opens the page is sent to log in and brought back.
+    .get("/", async (c, next) => {
+      if (!c.var.user) return c.redirect(`/login?next=${encodeURIComponent("/admin")}`);
+      await next();
+    })
+    .use(requireAdmin());
   const { userAdmin, adminRooms, reports } = services;
 
   app.get("/", async (c) => {

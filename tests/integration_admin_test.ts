@@ -108,6 +108,10 @@ Deno.test("every admin route answers 403 to a member and 401 without a session, 
         const page = await adminPage(server, users.bob, `tab=${tab}`);
         assert.equal(page.status, 403);
         assert.doesNotMatch(page.html, /rude/);
+        const signedOut = await fetch(`${server.url}/admin?tab=${tab}`, { redirect: "manual" });
+        await signedOut.body?.cancel();
+        assert.equal(signedOut.status, 302);
+        assert.equal(signedOut.headers.get("location"), "/login?next=%2Fadmin");
       }
       // Nothing changed: carol still signed in, the room and the report still there.
       assert.equal((await me(server, users.carol)).status, 200);
@@ -171,6 +175,7 @@ Deno.test("the administrator deletes a group room they are not in; its members l
     const bob = await registerUser(server.url, "bob");
     const carol = await registerUser(server.url, "carol");
     const room = await createRoom(server.url, bob, [carol], "doomed-room");
+    assert.equal((await adminPage(server, admin, "tab=rooms&cursor=garbage!")).status, 400);
     const listed = await adminPage(server, admin, "tab=rooms&q=DOOMED");
     assert.match(listed.html, /#doomed-room/);
     const carolSocket = await openSocket(server.url, carol);
