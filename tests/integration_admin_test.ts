@@ -165,6 +165,8 @@ Deno.test("disabling an account closes its open sockets at once and refuses its 
     assert.equal((await me(server, admin)).status, 200);
 
     assert.equal((await adminPost(server, admin, `/admin/users/${bob.id}/enable`)).status, 303);
+    // Enabled again: the old sessions stay ended, a new login works.
+    assert.equal((await me(server, bob)).status, 401);
     assert.equal((await login(server, bob.name)).status, 200);
   });
 });

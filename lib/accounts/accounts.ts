@@ -21,6 +21,11 @@ export interface UserRecord extends PublicUser {
   createdAt: number;
   /** An administrator disabled the account: no login, no session works. */
   disabled?: true;
+  /**
+   * When the account was last disabled: sessions created up to then stay dead after it is
+   * enabled again (sessions are not listed per user, so they are not deleted one by one).
+   */
+  sessionsEndedAt?: number;
 }
 
 /** A login's account: who it is, and whether an administrator disabled it. */
@@ -98,13 +103,18 @@ export class Accounts {
     return await verifyPassword(password, user.password);
   }
 
-  /** Sets or clears the account's `disabled` flag; false when there is no such account. */
+  /**
+   * Sets or clears the account's `disabled` flag; false when there is no such account.
+   * Disabling also ends every session created until now, for good.
+   */
   async setDisabled(userId: string, disabled: boolean): Promise<boolean> {
     return await transact("disable account", async () => {
       const entry = await this.#kv.get<UserRecord>(keys.user(userId));
       if (!entry.value) return false;
       const { disabled: _, ...rest } = entry.value;
-      const next: UserRecord = disabled ? { ...rest, disabled: true } : rest;
+      const next: UserRecord = disabled
+        ? { ...rest, disabled: true, sessionsEndedAt: this.#clock.now() }
+        : rest;
       return commit(this.#kv.atomic().check(entry).set(keys.user(userId), next), () => true);
     });
   }
@@ -138,6 +148,12 @@ export class Accounts {
 }
 
 const ADMIN = { admin: true } as const;
+
+/** Whether `session` may act for `account`: not disabled, and created after its sessions ended. */
+export function sessionAllowed(account: UserRecord, session: { createdAt: number }): boolean {
+  if (account.disabled) return false;
+  return account.sessionsEndedAt === undefined || session.createdAt > account.sessionsEndedAt;
+}
 
 /** What the API shows of an account: id, name, and the admin flag when set. */
 export function publicUser(record: UserRecord): PublicUser {

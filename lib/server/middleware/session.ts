@@ -6,7 +6,7 @@
  */
 import type { Context, MiddlewareHandler } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
-import { type Accounts, publicUser } from "../../accounts/accounts.ts";
+import { type Accounts, publicUser, sessionAllowed } from "../../accounts/accounts.ts";
 import type { AppEnv, SignedInEnv } from "../app_env.ts";
 import type { Session, Sessions } from "../../accounts/sessions.ts";
 import { refusal } from "../../common/refusal.ts";
@@ -34,7 +34,7 @@ export function loadSession(
     const session = await sessions.lookup(getCookie(c, policy.name));
     const account = session ? await accounts.get(session.userId) : null;
     // A disabled account's sessions stop working at once, without a list of them to revoke.
-    if (session && account && !account.disabled) {
+    if (session && account && sessionAllowed(account, session)) {
       c.set("session", session);
       c.set("user", publicUser(account));
     }
