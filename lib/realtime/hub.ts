@@ -7,8 +7,7 @@
  * replay and live messages never interleave and a slow link never holds up the room.
  *
  * Events for a user or a session (`left`, `rights_changed`, `user_event`, `session_ended`,
- * `account_closed`) find
- * their sockets through two indexes, user id → peers and session id → peers, kept with
+ * `account_closed`) find their sockets through two indexes, user id → peers and session id → peers, kept with
  * `#peers` in `addPeer` and `removePeer` (a peer's user and session never change): each costs
  * the sockets it reaches, not a pass over every socket of the node. Within one user or session,
  * peers are reached in the order they connected, as the pass over `#peers` reached them.
