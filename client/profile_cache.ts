@@ -13,15 +13,27 @@ export class ProfileCache {
   readonly #profiles = signal<ReadonlyMap<string, PublicProfile>>(new Map());
   readonly #asked = new Set<string>();
   readonly #lookup: (username: string) => Promise<PublicProfile>;
+  readonly #deletedName: string | undefined;
 
-  /** @param lookup Fetches a profile by username; a failure leaves the username shown. */
-  constructor(lookup: (username: string) => Promise<PublicProfile>) {
+  /**
+   * @param lookup Fetches a profile by username; a failure leaves the username shown.
+   * @param deletedName The name shown for a deleted account (its profile has `deleted`), in
+   *   the reader's language; absent: the empty name the server sends.
+   */
+  constructor(lookup: (username: string) => Promise<PublicProfile>, deletedName?: string) {
     this.#lookup = lookup;
+    this.#deletedName = deletedName;
   }
 
   /** Stores these profiles (display names, avatars). */
-  put(...profiles: PublicProfile[]): void {
+  put(...given: PublicProfile[]): void {
     const known = this.#profiles.peek();
+    const deletedName = this.#deletedName;
+    const profiles = deletedName === undefined
+      ? given
+      : given.map((profile) =>
+        profile.deleted ? { ...profile, displayName: deletedName } : profile
+      );
     const changed = profiles.filter((profile) => {
       const old = known.get(profile.id);
       return old?.displayName !== profile.displayName || old.avatarUrl !== profile.avatarUrl;
@@ -30,6 +42,13 @@ export class ProfileCache {
     const next = new Map(known);
     for (const profile of changed) next.set(profile.id, profile);
     this.#profiles.value = next;
+  }
+
+  /** `profile` as the UI shows it: a deleted account's named with `deletedName`. */
+  shown(profile: PublicProfile): PublicProfile {
+    const deletedName = this.#deletedName;
+    if (!profile.deleted || deletedName === undefined) return profile;
+    return { ...profile, displayName: deletedName };
   }
 
   /** The profile of a user, or undefined until it is known (then looked up once). */

@@ -31,3 +31,15 @@ Deno.test("ProfileCache.profileOf() follows a changed avatar", () => {
   cache.put({ ...profile("u3", "Cy"), avatarUrl: "/api/avatars/users/u3/v1" });
   assert.equal(cache.profileOf("u3", "cy")?.avatarUrl, "/api/avatars/users/u3/v1");
 });
+
+Deno.test("ProfileCache names a deleted account with the reader's 'deleted user', found or told", async () => {
+  const gone = { ...profile("u4", ""), deleted: true as const };
+  const cache = new ProfileCache(() => Promise.resolve(gone), "已注销用户");
+  assert.equal(cache.nameOf("u4", "dora"), "dora");
+  await Promise.resolve();
+  assert.equal(cache.nameOf("u4", "dora"), "已注销用户");
+  cache.put(profile("u5", "Eve"));
+  cache.put({ ...profile("u5", ""), deleted: true });
+  assert.equal(cache.nameOf("u5", "eve"), "已注销用户");
+  assert.equal(cache.shown(profile("u6", "Fay")).displayName, "Fay");
+});

@@ -18,7 +18,10 @@ export interface LayoutProps {
   scriptUrl?: string;
   /** Chunks the script imports statically, fetched in parallel with it. */
   preloadUrls?: string[];
-  /** The signed-in user, shown in the header with a logout button. */
+  /**
+   * The signed-in user, shown in the header with a logout button (and, for the administrator,
+   * a link to the administration page).
+   */
   user?: PublicUser;
   children: ComponentChildren;
 }
@@ -64,6 +67,11 @@ function Document(
           <a class="brand" href="/">{t("app.name")}</a>
           {user && (
             <form method="post" action="/logout" class="logout">
+              {user.admin && (
+                <a class="admin-link" href="/admin" data-testid="admin-link">
+                  {t("layout.admin")}
+                </a>
+              )}
               <span class="whoami" data-testid="whoami">{user.name}</span>
               <button type="submit" class="button secondary">{t("layout.logout")}</button>
             </form>

@@ -11,6 +11,10 @@ import AttachmentList from "./AttachmentList.tsx";
 import Reactions from "./Reactions.tsx";
 import ReplyQuote from "./ReplyQuote.tsx";
 import { useI18n } from "./i18n_context.ts";
+import { lazyComponent } from "./lazy_component.ts";
+
+/** Loaded on first use: few people ever report a message. */
+const ReportDialog = lazyComponent(() => import("./ReportDialog.tsx"));
 
 /** Props of {@linkcode MessageBody}. */
 export interface MessageBodyProps {
@@ -41,7 +45,9 @@ export default function MessageBody(props: MessageBodyProps) {
   const { t } = useI18n();
   const stored = message.stored;
   const [menuOpen, setMenuOpen] = useState(false);
-  const [dialog, setDialog] = useState<"delete" | "versions" | "picker" | null>(null);
+  const [dialog, setDialog] = useState<"delete" | "versions" | "picker" | "report" | null>(
+    null,
+  );
   const root = useRef<HTMLDivElement>(null);
   const press = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
 
@@ -171,6 +177,15 @@ export default function MessageBody(props: MessageBodyProps) {
           copyText={stored.text}
           copyLink={() =>
             `${location.origin}${location.pathname}${messageHash(roomId, stored.seq)}`}
+          {...(own ? {} : { onReport: () => setDialog("report") })}
+        />
+      )}
+      {dialog === "report" && (
+        <ReportDialog
+          room={roomId}
+          seq={stored.seq}
+          author={nameOf(stored.from, stored.author)}
+          onClose={() => setDialog(null)}
         />
       )}
       {dialog === "delete" && (

@@ -1,7 +1,7 @@
 import type { ComponentType } from "preact";
 import type { IconNode } from "lucide";
 import Icon from "./Icon.tsx";
-import { Check, Copy, Link, Pencil, Reply, SmilePlus, Trash } from "./icons.ts";
+import { Check, Copy, Flag, Link, Pencil, Reply, SmilePlus, Trash } from "./icons.ts";
 import { useI18n } from "./i18n_context.ts";
 import { type CopyState, useCopy } from "./use_copy.ts";
 
@@ -28,6 +28,8 @@ export interface MessageMenuActions {
   copyText: string;
   /** The link "Copy link" puts on the clipboard (made when clicked). */
   copyLink: () => string;
+  /** Reports the message to the administrator (someone else's messages only). */
+  onReport?: () => void;
 }
 
 /** Props of {@linkcode MessageMenu}. */
@@ -38,7 +40,7 @@ export interface MessageMenuProps extends MessageMenuActions {
 
 /**
  * A message's actions as a toolbar: quick reactions, more emoji, reply, edit, delete, copy
- * text and copy link. Shown on hover, on keyboard focus inside the message, and after a
+ * text, copy link and report. Shown on hover, on keyboard focus inside the message, and after a
  * long press on touch; every button has a name and a tooltip. A copy button shows a tick and
  * is named "Copied" (or "Copy failed") for a moment, and a status region announces it.
  */
@@ -112,6 +114,7 @@ export default function MessageMenu(props: MessageMenuProps) {
           ? copyLabel(link.state, "")
           : ""}
       </span>
+      {props.onReport && button(t("menu.report"), Flag, props.onReport, "menu-report")}
     </div>
   );
 }

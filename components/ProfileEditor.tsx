@@ -12,6 +12,7 @@ import Avatar from "./Avatar.tsx";
 import AvatarPicker from "./AvatarPicker.tsx";
 import Dialog from "./Dialog.tsx";
 import ReceiptsSetting from "./ReceiptsSetting.tsx";
+import AccountSection from "./AccountSection.tsx";
 import { useI18n } from "./i18n_context.ts";
 
 /** Props of {@linkcode ProfileEditor}. */
@@ -110,6 +111,7 @@ export default function ProfileEditor(
         </div>
         {error !== null && <p class="error" role="alert">{error}</p>}
       </form>
+      <AccountSection />
     </Dialog>
   );
 }

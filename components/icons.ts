@@ -22,6 +22,7 @@ import link from "lucide/dist/esm/icons/link.mjs";
 import pencil from "lucide/dist/esm/icons/pencil.mjs";
 import reply from "lucide/dist/esm/icons/reply.mjs";
 import trash from "lucide/dist/esm/icons/trash.mjs";
+import flag from "lucide/dist/esm/icons/flag.mjs";
 
 /** ‹ back: from the chat to the conversation list on a phone. */
 export const ChevronLeft: IconNode = chevronLeft;
@@ -59,3 +60,5 @@ export const Reply: IconNode = reply;
 export const SmilePlus: IconNode = smile;
 /** Delete a message. */
 export const Trash: IconNode = trash;
+/** Report a message to the administrator. */
+export const Flag: IconNode = flag;

@@ -59,7 +59,7 @@ export default function ChatApp(props: ChatAppProps) {
     created.setFriends(props.friends.friends);
     return created;
   }, [user.id]);
-  const names = useMemo(() => new ProfileCache(findUser), [user.id]);
+  const names = useMemo(() => new ProfileCache(findUser, t("user.deleted")), [user.id]);
   const store = useMemo(
     () => new ChatStore(props, { unreadOf: (id) => client.room(id).unread.value }),
     [user.id],
@@ -125,7 +125,7 @@ export default function ChatApp(props: ChatAppProps) {
       if (event.kind === "room_removed") return void store.refresh();
       if (event.kind === "profile") {
         names.put(event.profile);
-        store.profileChanged(event.profile);
+        store.profileChanged(names.shown(event.profile));
       }
       void store.refreshFriends();
     });

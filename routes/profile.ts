@@ -65,10 +65,14 @@ export function profileRoutes(services: ProfileServices): Hono<SignedInAppEnv> {
     return c.json({ profile });
   });
 
-  // Unknown users and users who blocked the caller get the same answer.
+  // Unknown users and users who blocked the caller get the same answer; a deleted account's
+  // name gets its stand-in profile, so its old messages show "deleted user".
   app.get("/users/:username", async (c) => {
-    const found = await services.friends.visibleUser(c.var.user.id, c.req.param("username"));
-    const profile = found && await services.profiles.get(found.id);
+    const username = c.req.param("username");
+    const found = await services.friends.visibleUser(c.var.user.id, username);
+    const profile = found
+      ? await services.profiles.get(found.id)
+      : await services.profiles.deletedProfile(username);
     if (!profile) return refusalResponse(c, refusal(404, "refusal.noSuchUser"));
     return c.json({ profile });
   });

@@ -12,12 +12,26 @@ import { MAX_PASSWORD_BYTES, USERNAME_PATTERN } from "../common/account_rules.ts
 import { passwordProblem, usernameProblem } from "./credential_problems.ts";
 import { type Outcome, type Refusal, refusal } from "../common/refusal.ts";
 import { commitAtomic } from "../kv/kv_commit.ts";
+import { commit, transact } from "../kv/kv_transaction.ts";
 import { reindexUser } from "../social/user_directory.ts";
 
 /** A stored account. */
 export interface UserRecord extends PublicUser {
   password: PasswordHash;
   createdAt: number;
+  /** An administrator disabled the account: no login, no session works. */
+  disabled?: true;
+  /**
+   * When the account was last disabled: sessions created up to then stay dead after it is
+   * enabled again (sessions are not listed per user, so they are not deleted one by one).
+   */
+  sessionsEndedAt?: number;
+}
+
+/** A login's account: who it is, and whether an administrator disabled it. */
+export interface Authenticated {
+  user: PublicUser;
+  disabled: boolean;
 }
 
 /** Outcome of {@linkcode Accounts.register}. */
@@ -35,34 +49,41 @@ export class Accounts {
     this.#clock = clock;
   }
 
-  /** Creates an account; the name is unique ignoring case, even under concurrent registration. */
+  /**
+   * Creates an account; the name is unique ignoring case, even under concurrent registration.
+   * The first account ever created is the administrator: it claims `keys.firstAccount()` in
+   * the same commit, checked absent, so of two concurrent first sign-ups one commit fails its
+   * check and that sign-up reads again and becomes an ordinary account.
+   */
   async register(name: string, password: string): Promise<RegisterResult> {
     const problem = usernameProblem(name) ?? passwordProblem(password);
     if (problem) return problem;
     const nameKey = keys.userByName(name.toLowerCase());
     if ((await this.#kv.get(nameKey)).value !== null) return taken();
-    const user: UserRecord = {
-      id: newId(),
-      name,
-      password: await hashPassword(password),
-      createdAt: this.#clock.now(),
-    };
-    const atomic = this.#kv.atomic()
-      .check({ key: nameKey, versionstamp: null })
-      .set(nameKey, user.id)
-      .set(keys.user(user.id), user);
-    // Findable in the people directory from the same commit on.
-    const names = { username: name, displayName: name };
-    const result = await commitAtomic(reindexUser(atomic, user.id, null, names));
-    if (!result.ok) return taken();
-    return { ok: true, user: { id: user.id, name: user.name } };
+    const hash = await hashPassword(password);
+    const id = newId();
+    const createdAt = this.#clock.now();
+    return await transact<RegisterResult>("register", async () => {
+      const [byName, first] = await this.#kv.getMany([nameKey, keys.firstAccount()]);
+      if (byName.value !== null) return taken();
+      const admin = first.value === null;
+      const user: UserRecord = { id, name, password: hash, createdAt, ...(admin && ADMIN) };
+      const atomic = this.#kv.atomic()
+        .check(byName, first)
+        .set(nameKey, id)
+        .set(keys.user(id), user);
+      if (admin) atomic.set(keys.firstAccount(), id);
+      // Findable in the people directory from the same commit on.
+      reindexUser(atomic, id, null, { username: name, displayName: name });
+      return commit(atomic, () => ({ ok: true, user: publicUser(user) }));
+    }, { exhausted: taken });
   }
 
   /**
    * Returns the user whose name and password match, or null. An unknown name costs the same
    * hashing work as a wrong password, so timing does not reveal which accounts exist.
    */
-  async authenticate(name: string, password: string): Promise<PublicUser | null> {
+  async authenticate(name: string, password: string): Promise<Authenticated | null> {
     const user = USERNAME_PATTERN.test(name) && passwordProblem(password) === undefined
       ? await this.findByName(name)
       : null;
@@ -71,7 +92,47 @@ export class Accounts {
       await verifyPassword(password.slice(0, MAX_PASSWORD_BYTES), await this.#dummyHash);
       return null;
     }
-    return await verifyPassword(password, user.password) ? { id: user.id, name: user.name } : null;
+    if (!await verifyPassword(password, user.password)) return null;
+    return { user: publicUser(user), disabled: user.disabled === true };
+  }
+
+  /** Whether `password` is the password of the account `userId` (false when there is none). */
+  async checkPassword(userId: string, password: string): Promise<boolean> {
+    const user = await this.get(userId);
+    if (!user || passwordProblem(password) !== undefined) return false;
+    return await verifyPassword(password, user.password);
+  }
+
+  /**
+   * Sets or clears the account's `disabled` flag; false when there is no such account.
+   * Disabling also ends every session created until now, for good.
+   */
+  async setDisabled(userId: string, disabled: boolean): Promise<boolean> {
+    return await transact("disable account", async () => {
+      const entry = await this.#kv.get<UserRecord>(keys.user(userId));
+      if (!entry.value) return false;
+      const { disabled: _, ...rest } = entry.value;
+      const next: UserRecord = disabled
+        ? { ...rest, disabled: true, sessionsEndedAt: this.#clock.now() }
+        : rest;
+      return commit(this.#kv.atomic().check(entry).set(keys.user(userId), next), () => true);
+    });
+  }
+
+  /**
+   * Deletes the account record (its password hash with it). The name index entry stays, so
+   * the name remains reserved: old messages carry it as their author, and a newcomer taking
+   * it would be mistaken for the person who left. {@linkcode deletedId} finds it.
+   */
+  async remove(userId: string): Promise<void> {
+    await commitAtomic(this.#kv.atomic().delete(keys.user(userId)));
+  }
+
+  /** The id a deleted account had under this name, or null (no such name, or not deleted). */
+  async deletedId(name: string): Promise<string | null> {
+    const id = await this.#kv.get<string>(keys.userByName(name.toLowerCase()));
+    if (id.value === null) return null;
+    return await this.get(id.value) ? null : id.value;
   }
 
   /** Returns the account with this name (ignoring case), or null. */
@@ -84,6 +145,22 @@ export class Accounts {
   async get(userId: string): Promise<UserRecord | null> {
     return (await this.#kv.get<UserRecord>(keys.user(userId))).value;
   }
+}
+
+const ADMIN = { admin: true } as const;
+
+/** Whether `session` may act for `account`: not disabled, and created after its sessions ended. */
+export function sessionAllowed(account: UserRecord, session: { createdAt: number }): boolean {
+  if (account.disabled) return false;
+  return account.sessionsEndedAt === undefined || session.createdAt > account.sessionsEndedAt;
+}
+
+/** What the API shows of an account: id, name, and the admin flag when set. */
+export function publicUser(record: UserRecord): PublicUser {
+  return record.admin ? { id: record.id, name: record.name, admin: true } : {
+    id: record.id,
+    name: record.name,
+  };
 }
 
 function taken(): Refusal {

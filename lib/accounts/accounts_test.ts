@@ -128,8 +128,52 @@ Deno.test("Accounts.authenticate() returns the user for the right password, any 
   await withAccounts(async (accounts) => {
     const registered = await accounts.register("Carol", PASSWORD);
     assert.ok(registered.ok);
-    assert.deepEqual(await accounts.authenticate("Carol", PASSWORD), registered.user);
-    assert.deepEqual(await accounts.authenticate("cAROL", PASSWORD), registered.user);
+    const found = { user: registered.user, disabled: false };
+    assert.deepEqual(await accounts.authenticate("Carol", PASSWORD), found);
+    assert.deepEqual(await accounts.authenticate("cAROL", PASSWORD), found);
+  });
+});
+
+Deno.test("Accounts.register() makes the first account the admin, and only one of ten at once", async () => {
+  await withAccounts(async (accounts) => {
+    const results = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => accounts.register(`racer${i}`, PASSWORD)),
+    );
+    const users = results.map((result) => {
+      assert.ok(result.ok);
+      return result.user;
+    });
+    assert.equal(users.filter((user) => user.admin).length, 1);
+    const later = await accounts.register("later", PASSWORD);
+    assert.ok(later.ok);
+    assert.equal(later.user.admin, undefined);
+  });
+});
+
+Deno.test("Accounts.setDisabled() flags the account for login, and clears the flag again", async () => {
+  await withAccounts(async (accounts) => {
+    const made = await accounts.register("erin", PASSWORD);
+    assert.ok(made.ok);
+    assert.equal(await accounts.setDisabled(made.user.id, true), true);
+    assert.equal((await accounts.authenticate("erin", PASSWORD))?.disabled, true);
+    assert.equal(await accounts.setDisabled(made.user.id, false), true);
+    assert.equal((await accounts.authenticate("erin", PASSWORD))?.disabled, false);
+    assert.equal(await accounts.setDisabled("no-such-user", true), false);
+  });
+});
+
+Deno.test("Accounts.remove() deletes the account but keeps its name reserved", async () => {
+  await withAccounts(async (accounts) => {
+    const made = await accounts.register("Frank", PASSWORD);
+    assert.ok(made.ok);
+    assert.equal(await accounts.deletedId("frank"), null);
+    await accounts.remove(made.user.id);
+    assert.equal(await accounts.get(made.user.id), null);
+    assert.equal(await accounts.authenticate("Frank", PASSWORD), null);
+    assert.equal(await accounts.deletedId("FRANK"), made.user.id);
+    const again = await accounts.register("frank", PASSWORD);
+    assert.equal(again.ok, false);
+    assert.equal(await accounts.deletedId("nobody"), null);
   });
 });
 

@@ -51,13 +51,24 @@ export class AuthService {
       const retryAfterSeconds = verdict.retryAfterSeconds;
       return { ...refusal(429, "refusal.loginThrottled"), retryAfterSeconds };
     }
-    const user = await this.#accounts.authenticate(name, password);
-    if (!user) {
+    const found = await this.#accounts.authenticate(name, password);
+    if (!found) {
       await this.#throttle.recordFailure(name, address);
       return refusal(401, "refusal.wrongCredentials");
     }
     await this.#throttle.clear(name);
-    return { ok: true, user, ...await this.#sessions.create(user.id) };
+    // Said only after the right password, so it tells a guesser nothing.
+    if (found.disabled) return refusal(403, "refusal.accountDisabled");
+    return { ok: true, user: found.user, ...await this.#sessions.create(found.user.id) };
+  }
+
+  /**
+   * Ends every session of a user at once (their account was disabled or deleted): their
+   * open sockets on every node close with `CLOSE_SESSION_ENDED`. The session records need no
+   * deleting: `loadSession` refuses them while the account is disabled or gone.
+   */
+  endAllSessions(userId: string): void {
+    this.#broker.publish({ kind: "account_closed", user: userId });
   }
 
   /** Ends a session and closes its live sockets on every node. */

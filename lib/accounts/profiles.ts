@@ -16,6 +16,7 @@ import type { AvatarUpload, StoredAvatar } from "./avatar_image.ts";
 import { newId } from "../common/ids.ts";
 import { keys } from "../kv/kv_keys.ts";
 import { commit, transact } from "../kv/kv_transaction.ts";
+import { commitAtomic } from "../kv/kv_commit.ts";
 import { reindexUser } from "../social/user_directory.ts";
 import { countChars } from "../common/protocol.ts";
 import { type Outcome, refusal } from "../common/refusal.ts";
@@ -67,6 +68,16 @@ export class Profiles {
     ]);
     if (!account) return null;
     return publicProfile(account, stored.value);
+  }
+
+  /**
+   * The stand-in profile of a deleted account that had this username, or null when the name
+   * is not one of a deleted account. Its messages keep the username as their author; readers
+   * show this profile's `deleted` flag as "deleted user".
+   */
+  async deletedProfile(username: string): Promise<PublicProfile | null> {
+    const id = await this.#accounts.deletedId(username);
+    return id === null ? null : deletedProfile(id, username);
   }
 
   /**
@@ -168,6 +179,26 @@ export class Profiles {
     return stored?.version === version ? stored : null;
   }
 
+  /**
+   * Deletes a profile for good (its account is being deleted): the record, the uploaded
+   * avatar and the user's entries in the people directory, in one commit.
+   */
+  async forget(userId: string): Promise<void> {
+    const [account, stored] = await Promise.all([
+      this.#accounts.get(userId),
+      this.#kv.get<ProfileRecord>(keys.profile(userId)),
+    ]);
+    if (!account) return;
+    const { displayName } = publicProfile(account, stored.value);
+    const atomic = this.#kv.atomic().delete(keys.profile(userId)).delete(keys.userAvatar(userId));
+    // Nothing after: every term of the old names goes.
+    reindexUser(atomic, userId, { username: account.name, displayName }, {
+      username: "",
+      displayName: "",
+    });
+    await commitAtomic(atomic);
+  }
+
   /** Rewrites the profile record with `edit`, checked against what was read, plus `more`. */
   async #change(
     userId: string,
@@ -196,6 +227,11 @@ export class Profiles {
       return commit(more(atomic), () => publicProfile(account, next));
     });
   }
+}
+
+/** The stand-in profile of a deleted account: no name of its own, `deleted` set. */
+export function deletedProfile(id: string, username: string): PublicProfile {
+  return { id, name: username, displayName: "", status: "", deleted: true };
 }
 
 function publicProfile(

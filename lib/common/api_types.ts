@@ -14,6 +14,8 @@ import type { FileGist } from "./message_gist.ts";
 export interface PublicUser {
   id: string;
   name: string;
+  /** The account is the administrator's (the first account created). Absent otherwise. */
+  admin?: true;
 }
 
 /** A room as listed to a user. */
@@ -154,6 +156,8 @@ export interface PublicProfile {
   status: string;
   /** Path of the uploaded avatar (see {@linkcode avatarPath}); absent: the generated one. */
   avatarUrl?: string;
+  /** The account was deleted: shown as "deleted user" (`name` is its reserved username). */
+  deleted?: true;
 }
 
 /**

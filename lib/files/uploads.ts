@@ -190,6 +190,20 @@ export class Uploads {
     return { ok: true };
   }
 
+  /**
+   * Forgets a deleted account's files: its uploads in progress (with their chunks) and its
+   * claims (the right to attach an upload). Stored files stay while a message uses them;
+   * the sweeper deletes the rest.
+   */
+  async forget(userId: string): Promise<void> {
+    for await (const entry of this.#kv.list({ prefix: keys.userUploads(userId) })) {
+      const session = await this.#session(userId, decode.userUpload(entry.key));
+      if (session) await this.#delete(session);
+    }
+    await deleteAll(this.#kv, keys.fileClaims(userId));
+    await deleteAll(this.#kv, keys.userUploads(userId));
+  }
+
   /** Deletes uploads past their expiry, with their chunks; the sweeper calls it. */
   async expireAbandoned(): Promise<number> {
     const now = this.#clock.now();

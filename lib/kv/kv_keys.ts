@@ -44,6 +44,9 @@
  * | `["user_dir", term, userId]`                | `true` (people directory)   |
  * | `["user_dir_index"]`                        | `{ at }`: index backfilled  |
  * | `["last_seen", userId]`                     | `LastSeenRecord`            |
+ * | `["first_account"]`                         | userId of the first (admin) |
+ * | `["report", reportId]`                      | `ReportRecord` (open)       |
+ * | `["reports_made", userId]`                  | report window (expires)     |
  *
  * A friendship is written as two `friend` entries and a request as its `friend_out` and
  * `friend_in` entries, always in one atomic commit. A direct conversation is an ordinary
@@ -93,6 +96,11 @@
  * per channel: a publish appends entries after the shard's `broker_head` and moves the head in
  * the same checked commit, so a reader that sees a head can list every entry up to it. Entries
  * expire; the heads (one per shard) are the only keys that stay.
+ *
+ * The first account ever registered claims `first_account` in the commit that creates it (checked
+ * absent), so two concurrent first sign-ups cannot both become the administrator. A deleted
+ * account keeps its `user_by_name` entry (the name stays reserved) while its `user` record goes.
+ * A report id starts with its creation time in base 36, so `report` lists oldest first.
  *
  * A key read back from a listing is taken apart by {@linkcode decode}, beside the builders,
  * never by position at the call site.
@@ -232,6 +240,8 @@ export const keys = {
   fileRefs: (fileId: string): Deno.KvKey => ["file_ref", fileId],
   /** `userId` uploaded the file and may attach it (expires). */
   fileClaim: (userId: string, fileId: string): Deno.KvKey => ["file_claim", userId, fileId],
+  /** Prefix of a user's file claims. */
+  fileClaims: (userId: string): Deno.KvKey => ["file_claim", userId],
   /** An upload in progress. */
   upload: (uploadId: string): Deno.KvKey => ["upload", uploadId],
   /** Prefix of every upload in progress (the sweeper expires abandoned ones). */
@@ -273,6 +283,19 @@ export const keys = {
     shard,
     seq,
   ],
+  // Administration.
+  /** Who registered first (the administrator); written once, checked absent. */
+  firstAccount: (): Deno.KvKey => ["first_account"],
+  /** Where a listing of usernames starting with `prefix` starts (inclusive). */
+  userNamesFrom: (prefix: string): Deno.KvKey => ["user_by_name", prefix],
+  /** Where that listing stops (exclusive). */
+  userNamesUntil: (prefix: string): Deno.KvKey => ["user_by_name", prefix + "\u{10FFFF}"],
+  /** An open report of a message. */
+  report: (reportId: string): Deno.KvKey => ["report", reportId],
+  /** Prefix of every open report. */
+  reports: (): Deno.KvKey => ["report"],
+  /** Reports a user made in the current window. */
+  reportsMade: (userId: string): Deno.KvKey => ["reports_made", userId],
 };
 
 /**
@@ -283,13 +306,7 @@ export const keys = {
  */
 export const decode = {
   /** The user id of a {@linkcode keys.user} key. */
-  user: (key: Deno.KvKey): string => {
-    const id = key[1];
-    if (key.length !== 2 || key[0] !== "user" || typeof id !== "string") {
-      throw new Error(`not a "user" key: ${JSON.stringify(key.map(String))}`);
-    }
-    return id;
-  },
+  user: (key: Deno.KvKey): string => secondPart(key, "user"),
   /** The room id of a {@linkcode keys.userRoom} key (a room the user is in). */
   userRoom: (key: Deno.KvKey): string => lastPart(key, "user_room"),
   /** The user id of a {@linkcode keys.roomMember} key (a member of the room). */
@@ -321,18 +338,27 @@ export const decode = {
     return { room, seq: numberPart(key, "file_ref", 4) };
   },
   /** The file id of a {@linkcode keys.file} key. */
-  file: (key: Deno.KvKey): string => {
-    const id = key[1];
-    if (key.length !== 2 || key[0] !== "file" || typeof id !== "string") {
-      throw new Error(`not a "file" key: ${JSON.stringify(key.map(String))}`);
-    }
-    return id;
-  },
+  file: (key: Deno.KvKey): string => secondPart(key, "file"),
+  /** The lowercase username of a {@linkcode keys.userByName} key. */
+  userByName: (key: Deno.KvKey): string => secondPart(key, "user_by_name"),
+  /** The room id of a {@linkcode keys.room} key. */
+  room: (key: Deno.KvKey): string => secondPart(key, "room"),
+  /** The report id of a {@linkcode keys.report} key. */
+  report: (key: Deno.KvKey): string => secondPart(key, "report"),
   /** The room id of a {@linkcode keys.readMarker} key. */
   readMarker: (key: Deno.KvKey): string => lastPart(key, "read"),
   /** The seq of a {@linkcode keys.brokerEntry} key. */
   brokerEntry: (key: Deno.KvKey): number => numberPart(key, "broker_entry", 4),
 };
+
+/** The string second part of a two-part key of `kind`; throws for any other key. */
+function secondPart(key: Deno.KvKey, kind: string): string {
+  const part = key[1];
+  if (key.length !== 2 || key[0] !== kind || typeof part !== "string") {
+    throw new Error(`not a "${kind}" key: ${JSON.stringify(key.map(String))}`);
+  }
+  return part;
+}
 
 /** The number last part of a `length`-part key of `kind`; throws for any other key. */
 function numberPart(key: Deno.KvKey, kind: string, length: number): number {

@@ -6,8 +6,8 @@
  * peer's send buffer, and hands the peer over to live delivery at the exact seq it reached, so
  * replay and live messages never interleave and a slow link never holds up the room.
  *
- * Events for a user or a session (`left`, `rights_changed`, `user_event`, `session_ended`) find
- * their sockets through two indexes, user id → peers and session id → peers, kept with
+ * Events for a user or a session (`left`, `rights_changed`, `user_event`, `session_ended`,
+ * `account_closed`) find their sockets through two indexes, user id → peers and session id → peers, kept with
  * `#peers` in `addPeer` and `removePeer` (a peer's user and session never change): each costs
  * the sockets it reaches, not a pass over every socket of the node. Within one user or session,
  * peers are reached in the order they connected, as the pass over `#peers` reached them.
@@ -330,6 +330,11 @@ export class Hub {
       case "session_ended":
         for (const peer of peersIn(this.#bySession, event.session)) {
           peer.close(CLOSE_SESSION_ENDED, "session ended");
+        }
+        return;
+      case "account_closed":
+        for (const peer of peersIn(this.#byUser, event.user)) {
+          peer.close(CLOSE_SESSION_ENDED, "account closed");
         }
         return;
     }

@@ -7,6 +7,7 @@
 import { type Outcome, refusal } from "../common/refusal.ts";
 import { roleOf } from "../common/room_roles.ts";
 import { commitAtomic } from "../kv/kv_commit.ts";
+import { deleteKeys } from "../kv/kv_delete.ts";
 import { decode, keys } from "../kv/kv_keys.ts";
 import { commit, transact } from "../kv/kv_transaction.ts";
 import { deleteMembership, membershipKey, membershipKeys, membersOfRoom } from "./memberships.ts";
@@ -14,9 +15,6 @@ import { indexPublicRoom } from "./public_rooms.ts";
 import { FORBIDDEN, isGroupMember, NO_SUCH_ROOM } from "./room_access.ts";
 import type { RoomNotices } from "./room_notices.ts";
 import type { Membership, RoomRecord } from "./room_record.ts";
-
-/** Keys deleted per commit when a room goes (well under KV's 1,000 mutations per commit). */
-const DELETE_BATCH = 500;
 
 /** Leaving and deleting rooms, checked on the server. */
 export class RoomLifecycle {
@@ -69,7 +67,26 @@ export class RoomLifecycle {
     ]);
     if (!isGroupMember(room.value, actor.value)) return NO_SUCH_ROOM;
     if (roleOf(actor.value!, room.value.createdBy === actorId) !== "owner") return FORBIDDEN;
-    const atomic = this.#kv.atomic().check(room, actor).delete(keys.room(roomId));
+    return await this.#destroy(room as Deno.KvEntry<RoomRecord>, actorId, [actor]);
+  }
+
+  /**
+   * Deletes a group room as the site's administrator `adminId` (checked by the caller), member
+   * or not, exactly as its owner would.
+   */
+  async removeAsAdministrator(adminId: string, roomId: string): Promise<Outcome> {
+    const room = await this.#kv.get<RoomRecord>(keys.room(roomId));
+    if (!room.value || room.value.visibility === "direct") return NO_SUCH_ROOM;
+    return await this.#destroy(room as Deno.KvEntry<RoomRecord>, adminId, []);
+  }
+
+  async #destroy(
+    room: Deno.KvEntry<RoomRecord>,
+    actorId: string,
+    checked: Deno.AtomicCheck[],
+  ): Promise<Outcome> {
+    const roomId = room.value.id;
+    const atomic = this.#kv.atomic().check(room, ...checked).delete(keys.room(roomId));
     const deleted = await commitAtomic(indexPublicRoom(atomic, room.value, null));
     if (!deleted.ok) return refusal(409, "refusal.roomChanged");
     const members = (await membersOfRoom(this.#kv, roomId)).map((member) => member.userId);
@@ -81,7 +98,7 @@ export class RoomLifecycle {
     for await (const entry of this.#kv.list({ prefix: keys.roomInvites(roomId) })) {
       doomed.push(entry.key, keys.invite(decode.roomInvite(entry.key)));
     }
-    await this.#deleteAll(doomed);
+    await deleteKeys(this.#kv, doomed);
     const [by] = await this.#notices.names(actorId);
     this.#notices.removed(roomId, members, { why: "deleted", room: room.value.name, by }, actorId);
     this.#notices.discoverChanged(room.value, null);
@@ -94,16 +111,8 @@ export class RoomLifecycle {
     for (const prefix of [keys.messages(roomId), keys.roomClientIds(roomId)]) {
       const found: Deno.KvKey[] = [];
       for await (const entry of this.#kv.list({ prefix })) found.push(entry.key);
-      await this.#deleteAll(found);
+      await deleteKeys(this.#kv, found);
     }
     await this.#kv.delete(keys.roomHead(roomId));
-  }
-
-  async #deleteAll(doomed: Deno.KvKey[]): Promise<void> {
-    for (let i = 0; i < doomed.length; i += DELETE_BATCH) {
-      const atomic = this.#kv.atomic();
-      for (const key of doomed.slice(i, i + DELETE_BATCH)) atomic.delete(key);
-      await commitAtomic(atomic);
-    }
   }
 }

@@ -83,6 +83,14 @@ import { TokenBuckets } from "../limits/token_bucket.ts";
 import { WindowCounter } from "../limits/window_counter.ts";
 import { refusal } from "../common/refusal.ts";
 import { refusalResponse } from "./refusal_response.ts";
+import { adminRoutes } from "../../routes/admin.tsx";
+import { accountRoutes } from "../../routes/account.ts";
+import { reportRoutes } from "../../routes/reports.ts";
+import { AccountDeletion } from "../accounts/account_deletion.ts";
+import { exportAccount } from "../accounts/account_export.ts";
+import { AdminRooms } from "../admin/admin_rooms.ts";
+import { Reports } from "../admin/reports.ts";
+import { UserAdmin } from "../admin/user_admin.ts";
 
 /** What {@linkcode createChatServer} needs. */
 export interface ChatServerOptions {
@@ -168,9 +176,13 @@ export async function createChatServer(options: ChatServerOptions): Promise<Chat
     perUser: limits.loginFailuresPerUser,
     perAddress: limits.loginFailuresPerAddress,
   });
+  const auth = new AuthService(accounts, sessions, throttle, broker);
+  const roomLifecycle = new RoomLifecycle(kv, notices, () => fileSweeper.requestSweep());
+  const memberModeration = new MemberModeration(kv, clock, accounts, notices);
+  const userAdmin = new UserAdmin(kv, accounts, auth);
   const services: Services = {
     config,
-    auth: new AuthService(accounts, sessions, throttle, broker),
+    auth,
     rooms,
     profiles,
     friends,
@@ -181,9 +193,9 @@ export async function createChatServer(options: ChatServerOptions): Promise<Chat
     ),
     directMessages,
     roomDetails: new RoomDetailsReader(kv, profiles, presenceViews),
-    memberModeration: new MemberModeration(kv, clock, accounts, notices),
+    memberModeration,
     roomEdits,
-    roomLifecycle: new RoomLifecycle(kv, notices, () => fileSweeper.requestSweep()),
+    roomLifecycle,
     inviteLinks: new InviteLinks(kv, clock, postSystemMessage),
     roomAvatars: new RoomAvatars(kv, roomEdits),
     postSystemMessage,
@@ -233,6 +245,36 @@ export async function createChatServer(options: ChatServerOptions): Promise<Chat
     fileSweeper,
     sendBudget: new SendBudget(limits.unsentBytesBudget),
     friendRequests: new WindowCounter(kv, clock, 3_600_000),
+    userAdmin,
+    adminRooms: new AdminRooms(kv, roomLifecycle),
+    reports: new Reports({
+      kv,
+      clock,
+      accounts,
+      rooms,
+      store,
+      writer,
+      users: userAdmin,
+      counter: new WindowCounter(kv, clock, 3_600_000),
+    }),
+    accountExport: (userId) =>
+      exportAccount({ kv, accounts, profiles, friends, store, now: clock.now() }, userId),
+    accountDeletion: new AccountDeletion({
+      kv,
+      accounts,
+      auth,
+      profiles,
+      friends,
+      store,
+      writer,
+      lifecycle: roomLifecycle,
+      moderation: memberModeration,
+      uploads,
+      sweeper: fileSweeper,
+      rooms,
+      notify,
+      throttle,
+    }),
   };
   const heartbeat = new Heartbeat(() => hub.peers, clock, config.heartbeatMs);
   heartbeat.start();
@@ -275,6 +317,8 @@ export async function createChatServer(options: ChatServerOptions): Promise<Chat
   app.get("/static/:file", (c) => services.assets.serve(c, c.req.param("file")));
   app.route("/api", authRoutes(services));
   app.route("/api/me/receipts", readSettingRoutes(services));
+  app.route("/api/me/account", accountRoutes(services));
+  app.route("/api/reports", reportRoutes(services));
   app.route("/api", profileRoutes(services));
   app.route("/api/avatars", avatarRoutes(services));
   app.route("/api/friends", friendRoutes(services));
@@ -287,6 +331,7 @@ export async function createChatServer(options: ChatServerOptions): Promise<Chat
   app.route("/api/uploads", uploadRoutes(services));
   app.route("/api/files", fileRoutes(services));
   app.route("/join", joinPageRoutes(services));
+  app.route("/admin", adminRoutes(services));
   app.route("/", pageRoutes(services));
   app.notFound((c) => refusalResponse(c, refusal(404, "refusal.notFound")));
 

@@ -28,6 +28,10 @@ import type { FileAccess } from "../files/file_access.ts";
 import type { FileSweeper } from "../files/file_sweeper.ts";
 import type { Uploads } from "../files/uploads.ts";
 import type { UserDirectory } from "../social/user_directory.ts";
+import type { AccountDeletion } from "../accounts/account_deletion.ts";
+import type { AdminRooms } from "../admin/admin_rooms.ts";
+import type { Reports } from "../admin/reports.ts";
+import type { UserAdmin } from "../admin/user_admin.ts";
 
 /**
  * The node's parts, as routes see them. Each route factory takes a `Pick` of the ones it uses.
@@ -78,4 +82,14 @@ export interface Services {
   fileSweeper: FileSweeper;
   /** Friend requests sent per user and hour (`FRIEND_REQUESTS_PER_HOUR`). */
   friendRequests: WindowCounter;
+  /** The administrator's list of accounts, and disabling them. */
+  userAdmin: UserAdmin;
+  /** The administrator's list of rooms, and deleting them. */
+  adminRooms: AdminRooms;
+  /** Reported messages: made by members, handled by the administrator. */
+  reports: Reports;
+  /** A user's own data as a JSON stream (`lib/accounts/account_export.ts`); null: no account. */
+  accountExport: (userId: string) => Promise<ReadableStream<Uint8Array> | null>;
+  /** Deleting one's own account. */
+  accountDeletion: AccountDeletion;
 }

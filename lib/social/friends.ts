@@ -22,6 +22,7 @@ import {
 } from "../common/api_types.ts";
 import type { Clock } from "../common/clock.ts";
 import { commitAtomic } from "../kv/kv_commit.ts";
+import { deleteKeys } from "../kv/kv_delete.ts";
 import { decode, keys } from "../kv/kv_keys.ts";
 import { type Outcome, type Refusal, refusal } from "../common/refusal.ts";
 import { commit, transact } from "../kv/kv_transaction.ts";
@@ -237,6 +238,33 @@ export class Friends {
     const visible = related.some((entry) => entry.versionstamp !== null);
     this.#notify(visible ? [userId, other] : [userId], { kind: "friends_changed" });
     return { ok: true };
+  }
+
+  /**
+   * Removes everything social of an account being deleted: its friendships (both sides),
+   * the requests it sent and received (both entries of each), and the blocks it placed.
+   * Former friends and requesters are told their lists changed.
+   */
+  async forget(userId: string): Promise<void> {
+    const [friends, incoming, outgoing, blocked] = await Promise.all([
+      this.#idsUnder(keys.friends(userId), decode.friend),
+      this.#idsUnder(keys.friendRequestsIn(userId), decode.friendRequestIn),
+      this.#idsUnder(keys.friendRequestsOut(userId), decode.friendRequestOut),
+      this.#idsUnder(keys.blocks(userId), decode.block),
+    ]);
+    const doomed: Deno.KvKey[] = [
+      ...friends.flatMap((id) => [keys.friend(userId, id), keys.friend(id, userId)]),
+      ...incoming.flatMap((
+        id,
+      ) => [keys.friendRequestIn(userId, id), keys.friendRequestOut(id, userId)]),
+      ...outgoing.flatMap((
+        id,
+      ) => [keys.friendRequestOut(userId, id), keys.friendRequestIn(id, userId)]),
+      ...blocked.map((id) => keys.block(userId, id)),
+    ];
+    await deleteKeys(this.#kv, doomed);
+    const told = [...new Set([...friends, ...incoming, ...outgoing])];
+    if (told.length > 0) this.#notify(told, { kind: "friends_changed" });
   }
 
   /** The ids of the users `userId` blocked (typing notices go neither way between them). */

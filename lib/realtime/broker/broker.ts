@@ -41,6 +41,8 @@ export type BrokerEvent =
   | { kind: "rights_changed"; room: string; user: string }
   /** A session ended (logout): close its sockets. */
   | { kind: "session_ended"; session: string }
+  /** Every session of a user ended (account disabled or deleted): close all their sockets. */
+  | { kind: "account_closed"; user: string }
   /** A notice for every socket of each of `users` (friend requests, profile changes, DMs). */
   | { kind: "user_event"; users: string[]; event: UserEvent }
   /** A notice for every socket of every connected user (a Discover change). */

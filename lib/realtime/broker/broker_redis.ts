@@ -190,6 +190,7 @@ const KINDS: Record<BrokerEvent["kind"], true> = {
   left: true,
   rights_changed: true,
   session_ended: true,
+  account_closed: true,
   user_event: true,
   read: true,
   everyone_event: true,

@@ -6,7 +6,7 @@
  */
 import type { Context, MiddlewareHandler } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
-import type { Accounts } from "../../accounts/accounts.ts";
+import { type Accounts, publicUser, sessionAllowed } from "../../accounts/accounts.ts";
 import type { AppEnv, SignedInEnv } from "../app_env.ts";
 import type { Session, Sessions } from "../../accounts/sessions.ts";
 import { refusal } from "../../common/refusal.ts";
@@ -33,9 +33,10 @@ export function loadSession(
     c.set("sessionCookie", policy);
     const session = await sessions.lookup(getCookie(c, policy.name));
     const account = session ? await accounts.get(session.userId) : null;
-    if (session && account) {
+    // A disabled account's sessions stop working at once, without a list of them to revoke.
+    if (session && account && sessionAllowed(account, session)) {
       c.set("session", session);
-      c.set("user", { id: account.id, name: account.name });
+      c.set("user", publicUser(account));
     }
     await next();
   };
@@ -81,7 +82,7 @@ export function setSessionCookie(c: Context<AppEnv>, token: string, session: Ses
 }
 
 /** Removes the session cookie. */
-export function clearSessionCookie(c: Context<AppEnv>): void {
+export function clearSessionCookie<E extends AppEnv>(c: Context<E>): void {
   const policy = c.var.sessionCookie;
   deleteCookie(c, policy.name, { path: "/", secure: policy.secure(c.req.url) });
 }

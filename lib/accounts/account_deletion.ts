@@ -1,0 +1,154 @@
+/**
+ * Deleting one's own account, after the password is given again. In order:
+ * 1. the account is disabled and every socket of it closes, so nothing it does races the rest;
+ *    its friends and roommates are sent its stand-in profile, so open chats show "deleted user";
+ * 2. its messages with attachments are deleted through the message log (as its own deletes),
+ *    which releases the files; its other messages stay, and show "deleted user" as author;
+ * 3. it leaves every room: an owned room goes to its longest-serving admin, else its oldest
+ *    member, and is deleted when it has no other member; direct rooms lose its membership;
+ * 4. friendships, friend requests and its blocks go; uploads in progress and file claims go
+ *    (stored files no message uses any more are deleted by the sweeper);
+ * 5. profile, avatar, directory entries, read markers and settings go, then the account
+ *    record. The username stays reserved (see `Accounts.remove`).
+ * A crash midway leaves a disabled account whose deletion can be run again by an operator.
+ *
+ * @module
+ */
+import { newId } from "../common/ids.ts";
+import { type Outcome, refusal } from "../common/refusal.ts";
+import { keys } from "../kv/kv_keys.ts";
+import { commitAtomic } from "../kv/kv_commit.ts";
+import { deleteAll } from "../files/blob_chunks.ts";
+import type { LoginThrottle } from "../limits/login_throttle.ts";
+import type { FileSweeper } from "../files/file_sweeper.ts";
+import type { Uploads } from "../files/uploads.ts";
+import type { MessageStore } from "../messages/message_store.ts";
+import type { MessageWriter } from "../messages/message_writer.ts";
+import { messagesByAuthor } from "../messages/messages_by_author.ts";
+import type { MemberModeration } from "../rooms/member_moderation.ts";
+import { deleteMembership, membersOfRoom, roomsOfUser } from "../rooms/memberships.ts";
+import type { RoomLifecycle } from "../rooms/room_lifecycle.ts";
+import { readRooms, type Rooms } from "../rooms/rooms.ts";
+import type { Friends, Notify } from "../social/friends.ts";
+import type { Accounts } from "./accounts.ts";
+import type { AuthService } from "./auth_service.ts";
+import { deletedProfile, type Profiles } from "./profiles.ts";
+
+/** What {@linkcode AccountDeletion} works with. */
+export interface AccountDeletionDeps {
+  kv: Deno.Kv;
+  accounts: Accounts;
+  auth: Pick<AuthService, "endAllSessions">;
+  profiles: Pick<Profiles, "forget">;
+  friends: Pick<Friends, "forget" | "friendIds">;
+  store: Pick<MessageStore, "after">;
+  writer: Pick<MessageWriter, "write">;
+  lifecycle: Pick<RoomLifecycle, "leave" | "remove">;
+  moderation: Pick<MemberModeration, "transfer">;
+  uploads: Pick<Uploads, "forget">;
+  sweeper: Pick<FileSweeper, "requestSweep">;
+  rooms: Pick<Rooms, "roommateIds">;
+  /** Counts wrong passwords, as logins do. */
+  throttle: Pick<LoginThrottle, "check" | "recordFailure">;
+  /** Tells these users' sockets a notice (the account's stand-in profile). */
+  notify: Notify;
+}
+
+/** Deletes accounts at their owner's request. */
+export class AccountDeletion {
+  #deps: AccountDeletionDeps;
+
+  /** Wires the deletion to every store that holds something of an account. */
+  constructor(deps: AccountDeletionDeps) {
+    this.#deps = deps;
+  }
+
+  /**
+   * Deletes `user`'s account if `password` is theirs; refuses with 403 otherwise. Wrong
+   * passwords count against the login throttle (per name and per `address`), so a stolen
+   * session cannot be used to guess the password here either.
+   */
+  async delete(
+    user: { id: string; name: string },
+    password: string,
+    address: string,
+  ): Promise<Outcome> {
+    const { accounts, throttle } = this.#deps;
+    const verdict = await throttle.check(user.name, address);
+    if (!verdict.allowed) {
+      const retryAfterSeconds = verdict.retryAfterSeconds;
+      return { ...refusal(429, "refusal.loginThrottled"), retryAfterSeconds };
+    }
+    if (!await accounts.checkPassword(user.id, password)) {
+      await throttle.recordFailure(user.name, address);
+      return refusal(403, "refusal.wrongPassword");
+    }
+    await accounts.setDisabled(user.id, true);
+    this.#deps.auth.endAllSessions(user.id);
+    // Open chats show "deleted user" at once, before the friendships and rooms that reach them go.
+    const [friendIds, roommates] = await Promise.all([
+      this.#deps.friends.friendIds(user.id),
+      this.#deps.rooms.roommateIds(user.id),
+    ]);
+    this.#deps.notify([...new Set([...friendIds, ...roommates])], {
+      kind: "profile",
+      profile: deletedProfile(user.id, user.name),
+    });
+    const rooms = (await roomsOfUser(this.#deps.kv, user.id)).map((entry) => entry.roomId);
+    await this.#deleteMessagesWithFiles(user, rooms);
+    await this.#leaveRooms(user.id, rooms);
+    await this.#deps.friends.forget(user.id);
+    await this.#deps.uploads.forget(user.id);
+    this.#deps.sweeper.requestSweep();
+    await this.#deps.profiles.forget(user.id);
+    const { kv } = this.#deps;
+    await deleteAll(kv, keys.readMarkers(user.id));
+    await commitAtomic(
+      kv.atomic().delete(keys.receiptsOff(user.id)).delete(keys.lastSeen(user.id)),
+    );
+    await accounts.remove(user.id);
+    return { ok: true };
+  }
+
+  async #deleteMessagesWithFiles(user: { id: string; name: string }, rooms: string[]) {
+    const doomed: { room: string; seq: number }[] = [];
+    for await (const message of messagesByAuthor(this.#deps.store, rooms, user.id)) {
+      if (message.attachments?.length) doomed.push({ room: message.room, seq: message.seq });
+    }
+    for (const { room, seq } of doomed) {
+      await this.#deps.writer.write({
+        room,
+        from: user.id,
+        author: user.name,
+        clientId: newId(),
+        text: "",
+        kind: "delete",
+        target: seq,
+      });
+    }
+  }
+
+  async #leaveRooms(userId: string, rooms: string[]): Promise<void> {
+    const { kv, lifecycle } = this.#deps;
+    const records = await readRooms(kv, rooms);
+    for (const [i, roomId] of rooms.entries()) {
+      const room = records[i];
+      if (!room || room.visibility === "direct") {
+        await commitAtomic(deleteMembership(kv.atomic(), roomId, userId));
+        continue;
+      }
+      const others = (await membersOfRoom(kv, roomId)).filter((m) => m.userId !== userId);
+      const mine = await lifecycle.leave(userId, roomId);
+      if (mine.ok) continue;
+      // The owner: hand the room over, or delete it when nobody else is in it.
+      if (others.length === 0) {
+        await lifecycle.remove(userId, roomId);
+        continue;
+      }
+      const byAge = others.sort((a, b) => a.membership.joinedAt - b.membership.joinedAt);
+      const heir = byAge.find((m) => m.membership.role === "admin") ?? byAge[0]!;
+      await this.#deps.moderation.transfer(userId, roomId, heir.userId);
+      await lifecycle.leave(userId, roomId);
+    }
+  }
+}
