@@ -28,6 +28,7 @@ import type { FileAccess } from "../files/file_access.ts";
 import type { FileSweeper } from "../files/file_sweeper.ts";
 import type { Uploads } from "../files/uploads.ts";
 import type { UserDirectory } from "../social/user_directory.ts";
+import type { MessageSearch } from "../search/message_search.ts";
 
 /**
  * The node's parts, as routes see them. Each route factory takes a `Pick` of the ones it uses.
@@ -78,4 +79,6 @@ export interface Services {
   fileSweeper: FileSweeper;
   /** Friend requests sent per user and hour (`FRIEND_REQUESTS_PER_HOUR`). */
   friendRequests: WindowCounter;
+  /** Full-text search over the messages a user can read (`GET /api/search`). */
+  messageSearch: MessageSearch;
 }

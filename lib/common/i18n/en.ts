@@ -410,4 +410,28 @@ export const en = {
   "receipts.setting": "Send read receipts",
   "receipts.settingNote":
     "When off, others don't see when you've read their messages, and you don't see when they've read yours.",
+  // Message search (issue 13).
+  "refusal.searchTooLong": "Search for at most {max} characters",
+  "refusal.searchNoWords":
+    "Add a more specific word: common words like “the” or “的” are not searched",
+  "refusal.searchTooManyWords": "Search for at most {max} words at once",
+  "refusal.invalidQuery": "{detail}",
+  "search.open": "Search messages (Ctrl+K or /)",
+  "search.label": "Search messages",
+  "search.placeholder": "Search messages",
+  "search.inRoom": "Only this conversation",
+  "search.close": "Close search",
+  "search.results": "Messages found",
+  "search.none": "No messages found.",
+  "search.searching": "Searching…",
+  "search.more": "More results",
+  "search.from": "From",
+  "search.fromPlaceholder": "username",
+  "search.has": "Has",
+  "search.hasAny": "Anything",
+  "search.hasFile": "A file",
+  "search.hasImage": "An image",
+  "search.after": "After",
+  "search.before": "Before",
+  "search.hint": "Search in Chinese or English; the last word matches as you type.",
 } as const satisfies Record<string, CatalogueEntry>;
