@@ -12,7 +12,7 @@ import DiscoverList from "./DiscoverList.tsx";
 import FriendList from "./FriendList.tsx";
 import ThemePicker from "./ThemePicker.tsx";
 import { useI18n } from "./i18n_context.ts";
-import { Plus } from "./icons.ts";
+import { Plus, Search } from "./icons.ts";
 import Icon from "./Icon.tsx";
 import { lazyComponent } from "./lazy_component.ts";
 
@@ -79,6 +79,17 @@ export default function Sidebar(props: SidebarProps) {
             <Icon icon={Plus} size={16} /> {t("newRoom.heading")}
           </button>
         </div>
+        <button
+          type="button"
+          class="sidebar-search"
+          data-testid="search-open"
+          aria-keyshortcuts="Control+K /"
+          onClick={() => store.searchOpen.value = {}}
+        >
+          <Icon icon={Search} size={16} />
+          <span class="sidebar-search-label">{t("search.placeholder")}</span>
+          <kbd aria-hidden="true">{t("search.shortcut")}</kbd>
+        </button>
         <nav class="room-lists" aria-label={t("chat.rooms")}>
           <ConversationList
             conversations={store.conversations.value}

@@ -8,6 +8,7 @@
  * @module
  */
 import { countChars } from "./protocol.ts";
+import { type Refusal, refusal } from "./refusal.ts";
 import { segmentText, type TextSegment, textTerms } from "./search_text.ts";
 
 /** Shortest query, in code points (one character finds half the store). */
@@ -38,6 +39,20 @@ export function parseQuery(raw: string): SearchQuery | QueryProblem {
   if (terms.length === 0) return "noWords";
   if (terms.length > MAX_QUERY_TERMS) return "tooManyWords";
   return { terms, prefix: !/[\s\p{P}]$/u.test(raw) };
+}
+
+/** The refusal for a query's problem: the API's answer, and the search box's note. */
+export function queryRefusal(problem: QueryProblem): Refusal {
+  switch (problem) {
+    case "tooShort":
+      return refusal(400, "refusal.searchTooShort", { min: MIN_QUERY_CHARS });
+    case "tooLong":
+      return refusal(400, "refusal.searchTooLong", { max: MAX_QUERY_CHARS });
+    case "tooManyWords":
+      return refusal(400, "refusal.searchTooManyWords", { max: MAX_QUERY_TERMS });
+    case "noWords":
+      return refusal(400, "refusal.searchNoWords");
+  }
 }
 
 /** Whether a text whose distinct terms are `terms` matches `query`. */

@@ -18,14 +18,11 @@
  */
 import type { SearchHit, SearchPage } from "../common/api_types.ts";
 import type { ChatMessage } from "../common/protocol.ts";
-import { type Outcome, type Refusal, refusal } from "../common/refusal.ts";
+import { type Outcome, refusal } from "../common/refusal.ts";
 import {
   matchesTerms,
-  MAX_QUERY_CHARS,
-  MAX_QUERY_TERMS,
-  MIN_QUERY_CHARS,
   parseQuery,
-  type QueryProblem,
+  queryRefusal,
   type SearchQuery,
 } from "../common/search_query.ts";
 import type { Accounts } from "../accounts/accounts.ts";
@@ -232,17 +229,4 @@ function wanted(candidate: Candidate, from: string | undefined, has: SearchReque
 /** Whether the message, as stored now, is the one indexed and matches every term. */
 function matches(message: ChatMessage, candidate: Candidate, query: SearchQuery): boolean {
   return message.at === candidate.at && matchesTerms(messageTerms(message), query);
-}
-
-function queryRefusal(problem: QueryProblem): Refusal {
-  switch (problem) {
-    case "tooShort":
-      return refusal(400, "refusal.searchTooShort", { min: MIN_QUERY_CHARS });
-    case "tooLong":
-      return refusal(400, "refusal.searchTooLong", { max: MAX_QUERY_CHARS });
-    case "tooManyWords":
-      return refusal(400, "refusal.searchTooManyWords", { max: MAX_QUERY_TERMS });
-    case "noWords":
-      return refusal(400, "refusal.searchNoWords");
-  }
 }

@@ -418,6 +418,7 @@ export const en = {
   "refusal.invalidQuery": "{detail}",
   "search.open": "Search messages (Ctrl+K or /)",
   "search.label": "Search messages",
+  "search.shortcut": "Ctrl K",
   "search.placeholder": "Search messages",
   "search.inRoom": "Only this conversation",
   "search.close": "Close search",

@@ -400,6 +400,7 @@ export const zhCN = {
   "refusal.invalidQuery": "请求参数无效：{detail}",
   "search.open": "搜索消息（Ctrl+K 或 /）",
   "search.label": "搜索消息",
+  "search.shortcut": "Ctrl K",
   "search.placeholder": "搜索消息",
   "search.inRoom": "仅此会话",
   "search.close": "关闭搜索",
