@@ -83,6 +83,8 @@ export class KvMessageStore implements MessageStore, MessageLookup {
 
   #releaseDeleted: (messages: ChatMessage[]) => void;
   #indexed: boolean;
+  /** Search terms of the drafts being appended, worked out once (segmenting costs ~60 µs). */
+  #draftTerms = new WeakMap<MessageDraft, string[]>();
 
   /**
    * Stores messages in `kv`, stamping them with `clock`.
@@ -116,6 +118,7 @@ export class KvMessageStore implements MessageStore, MessageLookup {
       if (cost === undefined) {
         cost = indexCostOf(draft);
         costs.set(draft, cost);
+        if (cost.terms) this.#draftTerms.set(draft, cost.terms);
       }
       return cost;
     };
@@ -164,6 +167,8 @@ export class KvMessageStore implements MessageStore, MessageLookup {
         original.set(stateKey(room, seq), value);
       });
       const dirty = new Set<string>();
+      // New messages and their draft's terms (valid while an action of this commit leaves them).
+      const fresh = new Map<string, { message: ChatMessage; terms?: string[] }>();
       const released: ChatMessage[] = [];
       const versionWrites = new Map<string, { key: Deno.KvKey; value?: MessageVersion }>();
       const now = this.#clock.now();
@@ -188,6 +193,7 @@ export class KvMessageStore implements MessageStore, MessageLookup {
         const message = messageOf(draft, newId(), seq, now);
         state.set(stateKey(draft.room, seq), message);
         dirty.add(stateKey(draft.room, seq));
+        fresh.set(stateKey(draft.room, seq), { message, terms: this.#draftTerms.get(draft) });
         atomic.set(key, { id: message.id, seq, at: now } satisfies ClientIdRecord);
         for (const fileId of attachedFileIds(draft)) {
           atomic.set(keys.fileRef(fileId, draft.room, seq), { at: now });
@@ -224,7 +230,10 @@ export class KvMessageStore implements MessageStore, MessageLookup {
       for (const key of dirty) {
         const message = state.get(key)!;
         atomic.set(keys.message(message.room, message.seq), message);
-        if (this.#indexed) reindexMessage(atomic, original.get(key) ?? null, message);
+        if (!this.#indexed) continue;
+        const known = fresh.get(key);
+        const terms = known?.message === message ? known.terms : undefined;
+        reindexMessage(atomic, original.get(key) ?? null, message, terms);
       }
       for (const { key, value } of versionWrites.values()) {
         if (value) atomic.set(key, value);
@@ -478,6 +487,8 @@ function attachedFileIds(draft: MessageDraft): string[] {
 interface IndexCost {
   writes: number;
   keyBytes: number;
+  /** A new message's terms. */
+  terms?: string[];
 }
 
 const NO_INDEX_COST: IndexCost = { writes: 0, keyBytes: 0 };
@@ -495,6 +506,7 @@ function indexCostOf(draft: MessageDraft): IndexCost {
   const removes = draft.kind === "edit" || draft.kind === "delete" ? MAX_TERMS_PER_MESSAGE : 0;
   const terms = draft.kind === "delete" ? [] : textTerms(searchableText(draft));
   return {
+    ...(draft.kind === undefined ? { terms } : {}),
     writes: removes + terms.length,
     keyBytes: removes * INDEX_KEY_BYTES +
       terms.reduce((sum, term) => sum + utf8Length(term) + INDEX_KEY_OVERHEAD, 0),

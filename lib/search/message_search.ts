@@ -51,8 +51,11 @@ export const PREFIX_EXPANSIONS = 8;
 export const MESSAGE_SEARCH_RATE = 2;
 /** Searches a user may make at once before the rate applies. */
 export const MESSAGE_SEARCH_BURST = 10;
-/** Candidates checked against their messages together (KV reads 10 keys per call). */
-const CHECK_BATCH = 20;
+/**
+ * Candidates checked against their messages together: 10 reads of 10 keys at once, so a page
+ * that checks many candidates waits for few round trips.
+ */
+const CHECK_BATCH = 100;
 
 /** What to search for, as the route validated it. */
 export interface SearchRequest {

@@ -47,15 +47,17 @@ export function messageTerms(message: ChatMessage | null | undefined): string[] 
 /**
  * Adds to `atomic` the index writes of a message that went from `before` (null when new) to
  * `after`: entries for the terms it gained, deletes for those it lost. The message's time and
- * seq never change, so a term it keeps keeps its entry. Returns the number of writes added.
+ * seq never change, so a term it keeps keeps its entry. `afterTerms`, when the caller has them
+ * already, are `after`'s terms. Returns the number of writes added.
  */
 export function reindexMessage(
   atomic: Deno.AtomicOperation,
   before: ChatMessage | null,
   after: ChatMessage,
+  afterTerms: string[] = messageTerms(after),
 ): number {
   const old = messageTerms(before);
-  const next = messageTerms(after);
+  const next = afterTerms;
   const { room, at, seq } = after;
   let writes = 0;
   for (const term of old) {
