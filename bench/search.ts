@@ -90,8 +90,13 @@ async function seed(kv: Deno.Kv, options: SearchBenchOptions): Promise<number> {
   const marker = ["bench_search_seeded"];
   if ((await kv.get(marker)).versionstamp) return 0;
   const started = performance.now();
-  const rooms = kv.atomic();
+  let rooms = kv.atomic();
   for (let i = 0; i < options.rooms; i++) {
+    // Far below KV's 1,000 mutations per commit (a room and maybe two membership entries).
+    if (i > 0 && i % 300 === 0) {
+      await rooms.commit();
+      rooms = kv.atomic();
+    }
     const record: RoomRecord = {
       id: roomId(i),
       name: `room ${i}`,
