@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from "preact/hooks";
 import { searchMessages, type SearchParams } from "../client/search_api.ts";
 import { errorText } from "../client/error_text.ts";
 import type { SearchHit } from "../lib/common/api_types.ts";
-import { parseQuery, queryRefusal, type SearchQuery } from "../lib/common/search_query.ts";
+import { parseQuery, queryProblemText, type SearchQuery } from "../lib/common/search_query.ts";
 import Dialog from "./Dialog.tsx";
 import { useI18n } from "./i18n_context.ts";
 import SearchHitButton from "./SearchHitButton.tsx";
@@ -45,7 +45,7 @@ export default function SearchDialog({ room, onOpen, onClose }: SearchDialogProp
   const generation = useRef(0);
   const parsed = parseQuery(q);
   const problem = typeof parsed === "string" && q.trim() !== "" && parsed !== "tooShort"
-    ? queryRefusal(parsed)
+    ? queryProblemText(parsed)
     : null;
 
   const params = (cursor?: string): SearchParams => ({

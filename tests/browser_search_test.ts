@@ -95,6 +95,8 @@ Deno.test("a new user finds messages in Chinese and English and lands on them", 
     const phone = await chat.open({ viewport: { width: 375, height: 812 } });
     await phone.context.addCookies(await alice.context.cookies());
     await phone.page.goto(chat.url);
+    await phone.page.getByTestId("room-title").getByText("# 北京项目").waitFor();
+    await screenshot(phone.page, "search-phone-header");
     await phone.page.getByTestId("room-search").click();
     await searchFor(phone.page, "北京", "北京开会议");
     await screenshot(phone.page, "search-phone");

@@ -8,7 +8,8 @@
  * @module
  */
 import { countChars } from "./protocol.ts";
-import { type Refusal, refusal } from "./refusal.ts";
+import type { RefusalCode } from "./refusal.ts";
+import type { Params } from "./i18n/translate.ts";
 import { segmentText, type TextSegment, textTerms } from "./search_text.ts";
 
 /** Shortest query, in code points (one character finds half the store). */
@@ -41,17 +42,20 @@ export function parseQuery(raw: string): SearchQuery | QueryProblem {
   return { terms, prefix: !/[\s\p{P}]$/u.test(raw) };
 }
 
-/** The refusal for a query's problem: the API's answer, and the search box's note. */
-export function queryRefusal(problem: QueryProblem): Refusal {
+/**
+ * What to say about a query's problem: the catalogue key and parameters of the API's refusal,
+ * which the search box shows too (as `t(code, params)`, before asking).
+ */
+export function queryProblemText(problem: QueryProblem): { code: RefusalCode; params?: Params } {
   switch (problem) {
     case "tooShort":
-      return refusal(400, "refusal.searchTooShort", { min: MIN_QUERY_CHARS });
+      return { code: "refusal.searchTooShort", params: { min: MIN_QUERY_CHARS } };
     case "tooLong":
-      return refusal(400, "refusal.searchTooLong", { max: MAX_QUERY_CHARS });
+      return { code: "refusal.searchTooLong", params: { max: MAX_QUERY_CHARS } };
     case "tooManyWords":
-      return refusal(400, "refusal.searchTooManyWords", { max: MAX_QUERY_TERMS });
+      return { code: "refusal.searchTooManyWords", params: { max: MAX_QUERY_TERMS } };
     case "noWords":
-      return refusal(400, "refusal.searchNoWords");
+      return { code: "refusal.searchNoWords" };
   }
 }
 

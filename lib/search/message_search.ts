@@ -22,7 +22,7 @@ import { type Outcome, refusal } from "../common/refusal.ts";
 import {
   matchesTerms,
   parseQuery,
-  queryRefusal,
+  queryProblemText,
   type SearchQuery,
 } from "../common/search_query.ts";
 import type { Accounts } from "../accounts/accounts.ts";
@@ -96,7 +96,10 @@ export class MessageSearch {
    */
   async search(userId: string, request: SearchRequest): Promise<Outcome<SearchPage>> {
     const query = parseQuery(request.q);
-    if (typeof query === "string") return queryRefusal(query);
+    if (typeof query === "string") {
+      const { code, params } = queryProblemText(query);
+      return refusal(400, code, params);
+    }
     const cursor = request.cursor === undefined ? undefined : decodeCursor(request.cursor);
     if (cursor === null) return refusal(400, "refusal.badCursor");
     const allowed = this.#limiter.take(userId);
