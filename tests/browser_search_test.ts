@@ -39,6 +39,22 @@ async function searchFor(page: Page, query: string, expected: string): Promise<s
 
 /** Clicks the result with `text` (the whole message) and waits until its message is shown, focused and flashed. */
 async function openResult(page: Page, text: string): Promise<void> {
+  // The flash lasts 2 s: record it when it happens rather than hope to look in time.
+  await page.evaluate(() => {
+    const flashed: string[] = [];
+    Object.assign(globalThis, { flashed });
+    const note = (node: Node) => {
+      if (node instanceof HTMLElement && node.classList.contains("highlighted")) {
+        flashed.push(node.querySelector("[data-testid=message-text]")?.textContent ?? "");
+      }
+    };
+    new MutationObserver((records) => {
+      for (const record of records) {
+        note(record.target);
+        record.addedNodes.forEach(note);
+      }
+    }).observe(document.body, { subtree: true, childList: true, attributeFilter: ["class"] });
+  });
   await page.getByTestId("search-hit").filter({ hasText: text }).first().click();
   await page.getByTestId("search-dialog").waitFor({ state: "detached" });
   const message = messagesWithText(page, text);
@@ -47,7 +63,10 @@ async function openResult(page: Page, text: string): Promise<void> {
     assert.equal(await message.evaluate((element) => element === document.activeElement), true);
     assert.ok(await message.isVisible());
   });
-  assert.match(await message.getAttribute("class") ?? "", /highlighted/);
+  await eventually(async () => {
+    const flashed = await page.evaluate(() => (globalThis as { flashed?: string[] }).flashed);
+    assert.ok(flashed?.includes(text), `flashed: ${flashed}`);
+  });
 }
 
 Deno.test("a new user finds messages in Chinese and English and lands on them", async () => {
