@@ -90,7 +90,15 @@ Deno.test("property: every message is found by each of its terms, never one from
         for (const { room, seq } of sent) {
           const message = await store.get(room, seq);
           if (!message || message.deleted || room !== "open") continue;
-          for (const term of textTerms(message.text)) {
+          const terms = textTerms(message.text);
+          if (terms.length > 1) {
+            const pair = await search.search(READER, {
+              q: `${terms.at(-1)} ${terms[0]} `,
+              limit: 50,
+            });
+            assert.ok(pair.ok && pair.hits.some((hit) => hit.seq === seq), "found by two words");
+          }
+          for (const term of terms) {
             const found = await search.search(READER, { q: term + " ", limit: 50 });
             assert.ok(found.ok);
             assert.ok(

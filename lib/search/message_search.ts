@@ -3,8 +3,8 @@
  * of the search (so never a room they left, were removed or banned from, or that was deleted),
  * matched by the rules of `lib/common/search_query.ts`, newest first, in pages.
  *
- * A search picks one term to read postings by (the longest whole word of the query; for a
- * query of one word still being typed, that word and up to {@linkcode PREFIX_EXPANSIONS}
+ * A search picks one term per room to read postings by (the rarest whole word of the query
+ * in that room, see `rarestStream`; for a query of one word still being typed, that word and up to {@linkcode PREFIX_EXPANSIONS}
  * words of each room that start with it), merges those posting lists across the rooms newest
  * first, and checks each candidate against its message as stored now: every other term, the
  * prefix, not deleted. Its work is bounded whatever the store holds: at most
@@ -38,6 +38,7 @@ import {
   type Candidate,
   MergedPostings,
   postingStream,
+  rarestStream,
   type StreamBounds,
   termsStartingWith,
 } from "./posting_streams.ts";
@@ -45,6 +46,11 @@ import { decodeCursor, encodeCursor } from "./search_cursor.ts";
 
 /** Index entries one page reads at most (about 30 ms of KV reads on a local file). */
 export const CANDIDATES_MAX = 1000;
+/**
+ * Postings of each whole word read per room to find the rarest (fewer than this: all of them);
+ * one KV list call each.
+ */
+const RARE_PROBE = 64;
 /** Words a one-word query being typed expands to per room, besides itself. */
 export const PREFIX_EXPANSIONS = 8;
 /** Searches a user may make per second, sustained (the box waits for a pause in typing). */
@@ -164,13 +170,16 @@ export class MessageSearch {
   }
 
   async #streams(rooms: string[], query: SearchQuery, bounds: StreamBounds) {
-    const whole = query.prefix ? query.terms.slice(0, -1) : query.terms;
-    const driver = whole.reduce<string | undefined>(
-      (longest, term) => longest === undefined || term.length > longest.length ? term : longest,
-      undefined,
-    );
-    if (driver !== undefined) {
-      return rooms.map((room) => postingStream(this.#kv, room, driver, bounds));
+    // Longest first: without a rare word to start from, the longest is the likeliest rare.
+    const whole = (query.prefix ? query.terms.slice(0, -1) : query.terms)
+      .toSorted((a, b) => b.length - a.length);
+    if (whole.length === 1) {
+      return rooms.map((room) => postingStream(this.#kv, room, whole[0]!, bounds));
+    }
+    if (whole.length > 1) {
+      return await Promise.all(
+        rooms.map((room) => rarestStream(this.#kv, room, whole, bounds, RARE_PROBE)),
+      );
     }
     const typed = query.terms[0]!;
     const perRoom = await Promise.all(rooms.map(async (room) => {

@@ -49,6 +49,47 @@ export function postingStream(
   term: string,
   bounds: StreamBounds,
 ): AsyncIterator<Deno.KvEntry<SearchPosting>> {
+  const entries = kv.list<SearchPosting>(postingRange(room, term, bounds), {
+    reverse: true,
+    batchSize: BATCH,
+  });
+  return entries[Symbol.asyncIterator]();
+}
+
+/**
+ * The rarest of `terms` in `room` within `bounds`, as a stream: each term's newest `probe`
+ * postings are read at once, and a term with fewer than that has them all, so its stream is
+ * served from memory. When every term has `probe` or more, the first term's stream is read on.
+ * A query's candidates come from its rarest word, so a common word paired with a rare one
+ * does not make the search read the common word's messages.
+ */
+export async function rarestStream(
+  kv: Deno.Kv,
+  room: string,
+  terms: readonly string[],
+  bounds: StreamBounds,
+  probe: number,
+): Promise<AsyncIterator<Deno.KvEntry<SearchPosting>>> {
+  const probed = await Promise.all(terms.map(async (term) => {
+    const found: Deno.KvEntry<SearchPosting>[] = [];
+    const entries = kv.list<SearchPosting>(postingRange(room, term, bounds), {
+      reverse: true,
+      limit: probe,
+    });
+    for await (const entry of entries) found.push(entry);
+    return found;
+  }));
+  const rarest = probed.reduce((best, list) => list.length < best.length ? list : best);
+  if (rarest.length < probe) return fromList(rarest);
+  return postingStream(kv, room, terms[0]!, bounds);
+}
+
+async function* fromList<T>(list: T[]): AsyncGenerator<T> {
+  yield* list;
+}
+
+/** The key range of `term`'s postings in `room` within `bounds`. */
+function postingRange(room: string, term: string, bounds: StreamBounds) {
   const start = bounds.after === undefined
     ? keys.searchPostings(room, term)
     : keys.searchTerm(room, term, bounds.after + 1, 0);
@@ -67,8 +108,7 @@ export function postingStream(
       ? [...keys.searchPostings(room, term), cursor.at]
       : keys.searchTerm(room, term, cursor.at, seq);
   }
-  const entries = kv.list<SearchPosting>({ start, end }, { reverse: true, batchSize: BATCH });
-  return entries[Symbol.asyncIterator]();
+  return { start, end };
 }
 
 /**
