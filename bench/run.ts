@@ -6,6 +6,9 @@
  * `deno task bench --only user-events [--quick] [--against DIR] [--rounds N]` runs scenario (u)
  * alone on our server (see `user_events_only.ts`).
  *
+ * `deno task bench --only search [--messages N] [--rooms R] [--member-of M] [--queries Q]`
+ * runs the message search scenario alone, in process (see `search.ts`).
+ *
  * @module
  */
 import { build } from "../scripts/build.ts";
@@ -24,6 +27,7 @@ import { seedChat } from "./seed.ts";
 import { hasRedisBroker, SERVERS } from "./servers.ts";
 import { killChildren } from "./process.ts";
 import { runUserEventsOnly } from "./user_events_only.ts";
+import { runSearchBench } from "./search.ts";
 
 const quick = Deno.args.includes("--quick");
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
@@ -34,8 +38,19 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
 }
 const config = benchConfig(quick);
 const only = flagValue("--only");
+if (only === "search") {
+  await runSearchBench({
+    messages: Number(flagValue("--messages") ?? 1_000_000),
+    rooms: Number(flagValue("--rooms") ?? 1_000),
+    memberOf: Number(flagValue("--member-of") ?? 50),
+    queries: Number(flagValue("--queries") ?? 200),
+  });
+  Deno.exit(0);
+}
 if (only !== undefined) {
-  if (only !== "user-events") throw new Error(`--only knows user-events, not ${only}`);
+  if (only !== "user-events") {
+    throw new Error(`--only knows user-events and search, not ${only}`);
+  }
   const rounds = Number(flagValue("--rounds") ?? 3);
   // The full run builds while measuring the bundle; this one serves the same assets.
   await build({ quiet: true });

@@ -157,6 +157,8 @@ export class ChatStore {
   readonly membersOpen = signal(false);
   /** The New room dialog is open. */
   readonly newRoomOpen = signal(false);
+  /** The message search is open: over every conversation, or starting in `room`. */
+  readonly searchOpen = signal<{ room?: string } | null>(null);
   /** Members of the rooms opened, for mentions (completion and highlighting). */
   readonly members = new RoomMembers(roomDetails);
   /** Reply, inline edit and jump targets of the message actions. */

@@ -5,7 +5,7 @@ import type { RoomSummary } from "../lib/common/api_types.ts";
 import Avatar from "./Avatar.tsx";
 import PresenceDot from "./PresenceDot.tsx";
 import { useI18n } from "./i18n_context.ts";
-import { ChevronLeft, Settings, Users } from "./icons.ts";
+import { ChevronLeft, Search, Settings, Users } from "./icons.ts";
 import Icon from "./Icon.tsx";
 
 /** Props of {@linkcode RoomHeader}. */
@@ -20,8 +20,8 @@ export interface RoomHeaderProps {
 
 /**
  * The room pane's header: the back button to the conversation list (phones), the shown room's picture, name
- * and topic (a DM: the peer's, with their online dot), and for a group room the members
- * panel and settings toggles and Leave.
+ * and topic (a DM: the peer's, with their online dot), a search in the conversation, and for a
+ * group room the members panel and settings toggles and Leave.
  */
 export default function RoomHeader({ store, client, onLeave }: RoomHeaderProps) {
   const { t } = useI18n();
@@ -67,6 +67,19 @@ export default function RoomHeader({ store, client, onLeave }: RoomHeaderProps) 
         </h2>
         {current?.topic && <p class="room-topic" title={current.topic}>{current.topic}</p>}
       </div>
+      {current && (
+        <button
+          type="button"
+          class="button secondary"
+          aria-label={t("search.open")}
+          title={t("search.open")}
+          aria-keyshortcuts="Control+K /"
+          data-testid="room-search"
+          onClick={() => store.searchOpen.value = { room: current.id }}
+        >
+          <Icon icon={Search} />
+        </button>
+      )}
       {current && !peer && (
         <button
           type="button"

@@ -10,7 +10,7 @@ import ConnectionStatus from "./ConnectionStatus.tsx";
 import ConversationList from "./ConversationList.tsx";
 import { DiscoverList, FriendList, ThemePicker } from "./lazy_parts.ts";
 import { useI18n } from "./i18n_context.ts";
-import { Plus } from "./icons.ts";
+import { Plus, Search } from "./icons.ts";
 import Icon from "./Icon.tsx";
 import { lazyComponent } from "./lazy_component.ts";
 
@@ -77,6 +77,17 @@ export default function Sidebar(props: SidebarProps) {
             <Icon icon={Plus} size={16} /> {t("newRoom.heading")}
           </button>
         </div>
+        <button
+          type="button"
+          class="sidebar-search"
+          data-testid="search-open"
+          aria-keyshortcuts="Control+K /"
+          onClick={() => store.searchOpen.value = {}}
+        >
+          <Icon icon={Search} size={16} />
+          <span class="sidebar-search-label">{t("search.placeholder")}</span>
+          <kbd aria-hidden="true">{t("search.shortcut")}</kbd>
+        </button>
         <nav class="room-lists" aria-label={t("chat.rooms")}>
           <ConversationList
             conversations={store.conversations.value}

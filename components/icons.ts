@@ -21,6 +21,7 @@ import copy from "lucide/dist/esm/icons/copy.mjs";
 import link from "lucide/dist/esm/icons/link.mjs";
 import pencil from "lucide/dist/esm/icons/pencil.mjs";
 import reply from "lucide/dist/esm/icons/reply.mjs";
+import search from "lucide/dist/esm/icons/search.mjs";
 import trash from "lucide/dist/esm/icons/trash.mjs";
 import flag from "lucide/dist/esm/icons/flag.mjs";
 
@@ -34,6 +35,8 @@ export const FileIcon: IconNode = file;
 export const Paperclip: IconNode = paperclip;
 /** + new. */
 export const Plus: IconNode = plus;
+/** A magnifier: search messages. */
+export const Search: IconNode = search;
 /** ⚙ settings. */
 export const Settings: IconNode = settings;
 /** ☺+ open the emoji picker. */

@@ -18,6 +18,7 @@ import NoticeBar from "../components/NoticeBar.tsx";
 import { ProfileCard } from "../components/lazy_parts.ts";
 import { relationTo } from "../client/relation.ts";
 import RoomPane from "../components/RoomPane.tsx";
+import SearchLauncher from "../components/SearchLauncher.tsx";
 import Sidebar from "../components/Sidebar.tsx";
 import { useReadState } from "../client/use_read_state.ts";
 
@@ -271,6 +272,7 @@ export default function ChatApp(props: ChatAppProps) {
         />
       </div>
       <NoticeBar board={board} />
+      <SearchLauncher store={store} />
       {card && (
         <ProfileCard
           key={card.id}

@@ -322,3 +322,31 @@ export interface PresenceView {
   status: PresenceStatus;
   lastSeen?: number;
 }
+
+/** One message found by `GET /api/search`, as it reads now. */
+export interface SearchHit {
+  room: string;
+  /** The conversation as the list names it: the room's name, or the peer's display name. */
+  roomName: string;
+  direct: boolean;
+  seq: number;
+  at: number;
+  /** Sender's user id and username. */
+  from: string;
+  author: string;
+  /** The message's current text. */
+  text: string;
+  /** Names of its attachments, when it has any. */
+  files?: string[];
+}
+
+/** A page of search results, newest first; `nextCursor` is present while more may follow. */
+export interface SearchPage {
+  hits: SearchHit[];
+  nextCursor?: string;
+}
+
+/** Results per search page when `limit` is absent. */
+export const SEARCH_PAGE_DEFAULT = 20;
+/** Most results per search page. */
+export const SEARCH_PAGE_MAX = 50;

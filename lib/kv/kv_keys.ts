@@ -47,6 +47,7 @@
  * | `["first_account"]`                         | userId of the first (admin) |
  * | `["report", reportId]`                      | `ReportRecord` (open)       |
  * | `["reports_made", userId]`                  | report window (expires)     |
+ * | `["msg_term", roomId, term, at, seq]`       | `SearchPosting` (search)    |
  *
  * A friendship is written as two `friend` entries and a request as its `friend_out` and
  * `friend_in` entries, always in one atomic commit. A direct conversation is an ordinary
@@ -86,6 +87,13 @@
  * `lib/social/user_directory.ts`), written in the same commit as the account or the profile,
  * so a prefix search is one key-range read from `["user_dir", q]` and a renamed user is found
  * by the new name only.
+ *
+ * Message search (`lib/search/`) has one `msg_term` entry per (message, term of its current
+ * text; see `lib/common/search_text.ts`), written in the same commit that appends, edits or
+ * deletes the message (`lib/messages/message_store_kv.ts`), so a message is searchable exactly
+ * when it is acknowledged and only by its current text. Inside a room and term, entries sort by
+ * the message's time, so a search reads newest first and `before`/`after` are key ranges.
+ * Deleting a room deletes its `msg_term` prefix with its messages.
  *
  * Messages sort by seq inside `["msg", roomId]`, so history pages are key-range reads.
  * An edit, delete or reaction is a `msg` entry of its own (text never stored in it) and, in
@@ -296,6 +304,29 @@ export const keys = {
   reports: (): Deno.KvKey => ["report"],
   /** Reports a user made in the current window. */
   reportsMade: (userId: string): Deno.KvKey => ["reports_made", userId],
+  // Message search.
+  /** The message at `seq` (sent at `at`) in `roomId` has `term` in its current text. */
+  searchTerm: (roomId: string, term: string, at: number, seq: number): Deno.KvKey => [
+    "msg_term",
+    roomId,
+    term,
+    at,
+    seq,
+  ],
+  /** Prefix of the messages of a room that have `term`, oldest first. */
+  searchPostings: (roomId: string, term: string): Deno.KvKey => ["msg_term", roomId, term],
+  /** Prefix of a room's whole search index (deleted with the room). */
+  searchRoom: (roomId: string): Deno.KvKey => ["msg_term", roomId],
+  /** Where the terms of a room that start with `prefix` start (inclusive). */
+  searchTermsFrom: (roomId: string, prefix: string): Deno.KvKey => ["msg_term", roomId, prefix],
+  /** Where they stop (exclusive). */
+  searchTermsUntil: (roomId: string, prefix: string): Deno.KvKey => [
+    "msg_term",
+    roomId,
+    prefix + "\u{10FFFF}",
+  ],
+  /** Where the terms of a room after `term` (and after all its postings) start. */
+  searchTermsAfter: (roomId: string, term: string): Deno.KvKey => ["msg_term", roomId, term + "\0"],
 };
 
 /**
@@ -349,6 +380,16 @@ export const decode = {
   readMarker: (key: Deno.KvKey): string => lastPart(key, "read"),
   /** The seq of a {@linkcode keys.brokerEntry} key. */
   brokerEntry: (key: Deno.KvKey): number => numberPart(key, "broker_entry", 4),
+  /** The parts of a {@linkcode keys.searchTerm} key. */
+  searchTerm: (key: Deno.KvKey): { room: string; term: string; at: number; seq: number } => {
+    const [kind, room, term, at] = key;
+    const seq = numberPart(key, "msg_term", 5);
+    if (kind !== "msg_term" || typeof room !== "string" || typeof term !== "string") {
+      throw new Error(`not a "msg_term" key: ${JSON.stringify(key.map(String))}`);
+    }
+    if (typeof at !== "number") throw new Error('not a "msg_term" key');
+    return { room, term, at, seq };
+  },
 };
 
 /** The string second part of a two-part key of `kind`; throws for any other key. */

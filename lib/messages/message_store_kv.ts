@@ -6,6 +6,10 @@
  * in the commit, so two processes that append to one room at the same moment cannot both take a
  * seq: the loser re-reads and retries.
  *
+ * The same commit also writes the message search index (`lib/search/search_index.ts`): the
+ * terms of each new message, the terms an edit swaps, the terms a delete drops. So a message is
+ * searchable exactly when its send is acknowledged, and only by its current text.
+ *
  * The common case reads nothing: the store remembers the head (and its versionstamp) of the
  * rooms it committed to last, and checks in the commit that each clientId is still unused. Only
  * when a check fails (another process wrote to the room, or a send is a retry) does the next
@@ -31,6 +35,8 @@ import {
 } from "../common/protocol.ts";
 import { applyAction, type MessageAction } from "./message_actions.ts";
 import { commitAtomic } from "../kv/kv_commit.ts";
+import { MAX_TERM_CHARS, MAX_TERMS_PER_MESSAGE, textTerms } from "../common/search_text.ts";
+import { reindexMessage, searchableText } from "../search/search_index.ts";
 
 /**
  * How many checks one atomic commit holds at most (KV's limit): one per room (its head) and one
@@ -78,6 +84,9 @@ export class KvMessageStore implements MessageStore, MessageLookup {
   #knownHeads = new Map<string, KnownHead>();
 
   #releaseDeleted: (messages: ChatMessage[]) => void;
+  #indexed: boolean;
+  /** Search terms of the drafts being appended, worked out once (segmenting costs ~60 µs). */
+  #draftTerms = new WeakMap<MessageDraft, string[]>();
 
   /**
    * Stores messages in `kv`, stamping them with `clock`.
@@ -86,22 +95,37 @@ export class KvMessageStore implements MessageStore, MessageLookup {
    *   was before: the place to release what a message references outside its record
    *   (attachments). It runs after the commit, so it must tolerate being skipped by a crash
    *   (a sweep of unreferenced files catches those).
+   * @param options.searchIndex False writes no search index (only the benchmark's "without
+   *   index" run does that); default true.
    */
   constructor(
     kv: Deno.Kv,
     clock: Clock,
-    options: { releaseDeleted?: (messages: ChatMessage[]) => void } = {},
+    options: { releaseDeleted?: (messages: ChatMessage[]) => void; searchIndex?: boolean } = {},
   ) {
     this.#kv = kv;
     this.#clock = clock;
     this.#releaseDeleted = options.releaseDeleted ?? (() => {});
+    this.#indexed = options.searchIndex ?? true;
   }
 
   async append(drafts: readonly MessageDraft[]): Promise<AppendResult[]> {
     const results: AppendResult[] = [];
     let start = 0;
+    // Each draft's search index writes, counted once to budget the commits.
+    const costs = new Map<MessageDraft, IndexCost>();
+    const indexCost = (draft: MessageDraft): IndexCost => {
+      if (!this.#indexed) return NO_INDEX_COST;
+      let cost = costs.get(draft);
+      if (cost === undefined) {
+        cost = indexCostOf(draft);
+        costs.set(draft, cost);
+        if (cost.terms) this.#draftTerms.set(draft, cost.terms);
+      }
+      return cost;
+    };
     while (start < drafts.length) {
-      const end = chunkEnd(drafts, start);
+      const end = chunkEnd(drafts, start, indexCost);
       results.push(...await this.#appendChunk(drafts.slice(start, end)));
       start = end;
     }
@@ -136,11 +160,17 @@ export class KvMessageStore implements MessageStore, MessageLookup {
       }
       // Messages as this commit leaves them, by room and seq; `dirty` ones are written.
       const state = new Map<string, ChatMessage>();
+      // Targets as stored before this commit: the index moves from their terms to the new ones.
+      const original = new Map<string, ChatMessage>();
       targetKeys.forEach(([room, seq], i) => {
         const value = targets[i]?.value;
-        if (value) state.set(stateKey(room, seq), value);
+        if (!value) return;
+        state.set(stateKey(room, seq), value);
+        original.set(stateKey(room, seq), value);
       });
       const dirty = new Set<string>();
+      // New messages and their draft's terms (valid while an action of this commit leaves them).
+      const fresh = new Map<string, { message: ChatMessage; terms?: string[] }>();
       const released: ChatMessage[] = [];
       const versionWrites = new Map<string, { key: Deno.KvKey; value?: MessageVersion }>();
       const now = this.#clock.now();
@@ -165,6 +195,7 @@ export class KvMessageStore implements MessageStore, MessageLookup {
         const message = messageOf(draft, newId(), seq, now);
         state.set(stateKey(draft.room, seq), message);
         dirty.add(stateKey(draft.room, seq));
+        fresh.set(stateKey(draft.room, seq), { message, terms: this.#draftTerms.get(draft) });
         atomic.set(key, { id: message.id, seq, at: now } satisfies ClientIdRecord);
         for (const fileId of attachedFileIds(draft)) {
           atomic.set(keys.fileRef(fileId, draft.room, seq), { at: now });
@@ -201,6 +232,10 @@ export class KvMessageStore implements MessageStore, MessageLookup {
       for (const key of dirty) {
         const message = state.get(key)!;
         atomic.set(keys.message(message.room, message.seq), message);
+        if (!this.#indexed) continue;
+        const known = fresh.get(key);
+        const terms = known?.message === message ? known.terms : undefined;
+        reindexMessage(atomic, original.get(key) ?? null, message, terms);
       }
       for (const { key, value } of versionWrites.values()) {
         if (value) atomic.set(key, value);
@@ -427,8 +462,45 @@ function attachedFileIds(draft: MessageDraft): string[] {
   return [...ids];
 }
 
-/** Index after the last draft that fits one commit starting at `start` (at least one). */
-function chunkEnd(drafts: readonly MessageDraft[], start: number): number {
+/** Search index writes of a draft, and the UTF-8 size of their keys beyond the room id. */
+interface IndexCost {
+  writes: number;
+  keyBytes: number;
+  /** A new message's terms. */
+  terms?: string[];
+}
+
+const NO_INDEX_COST: IndexCost = { writes: 0, keyBytes: 0 };
+/** A `msg_term` key beyond its room id and term: its kind, time and seq. */
+const INDEX_KEY_OVERHEAD = 40;
+/** Upper bound of the UTF-8 size of one `msg_term` key beyond its room id. */
+const INDEX_KEY_BYTES = 4 * MAX_TERM_CHARS + INDEX_KEY_OVERHEAD;
+
+/**
+ * Upper bound of the search index writes of `draft`: its terms (a new message's; an edit's new
+ * text's), plus for an edit or a delete the target's old terms it may remove.
+ */
+function indexCostOf(draft: MessageDraft): IndexCost {
+  if (draft.kind === "reaction" || draft.kind === "system") return NO_INDEX_COST;
+  const removes = draft.kind === "edit" || draft.kind === "delete" ? MAX_TERMS_PER_MESSAGE : 0;
+  const terms = draft.kind === "delete" ? [] : textTerms(searchableText(draft));
+  return {
+    ...(draft.kind === undefined ? { terms } : {}),
+    writes: removes + terms.length,
+    keyBytes: removes * INDEX_KEY_BYTES +
+      terms.reduce((sum, term) => sum + utf8Length(term) + INDEX_KEY_OVERHEAD, 0),
+  };
+}
+
+/**
+ * Index after the last draft that fits one commit starting at `start` (at least one);
+ * `indexCost` tells the search index writes of a draft.
+ */
+function chunkEnd(
+  drafts: readonly MessageDraft[],
+  start: number,
+  indexCost: (draft: MessageDraft) => IndexCost,
+): number {
   const rooms = new Set<string>();
   let bytes = 0;
   let keyBytes = 0;
@@ -455,16 +527,19 @@ function chunkEnd(drafts: readonly MessageDraft[], start: number): number {
       ? 3 *
         (REPLY_EXCERPT_CHARS + draft.replyTo.author.length + (draft.replyTo.file?.name.length ?? 0))
       : 0;
+    // Search index entries: a key each, and a posting (the sender's id and two flags).
+    const { writes: terms, keyBytes: termKeyBytes } = indexCost(draft);
+    const index = terms * (room + 3 * draft.from.length + 32) + termKeyBytes;
     const size = 3 * (draft.text.length + draft.author.length) + event + attached + mentions +
-      512 + action + reply + files * (room + 128) +
+      512 + action + reply + files * (room + 128) + index +
       (newRoom ? 3 * room + ROOM_OVERHEAD_BYTES : 0);
     // The entry, its clientId record and file_refs; an action's target and versions (a delete
     // erases up to MAX_EDITS); a new room's head and summary.
-    const writes = 2 + files + (isAction(draft) ? 2 + MAX_EDITS : 0) + (newRoom ? 2 : 0);
+    const writes = 2 + files + terms + (isAction(draft) ? 2 + MAX_EDITS : 0) + (newRoom ? 2 : 0);
     // The message key, and the clientId key twice (set and checked).
     const clientIdKeySize = room + utf8Length(draft.from) + utf8Length(draft.clientId) + 24;
     const keySize = room + 24 + 2 * clientIdKeySize + files * (room + 96) +
-      (newRoom ? 3 * room + 48 : 0);
+      terms * room + termKeyBytes + (newRoom ? 3 * room + 48 : 0);
     const checks = end - start + 1 + rooms.size + (newRoom ? 1 : 0);
     if (
       end > start &&

@@ -57,7 +57,7 @@ export class RoomLifecycle {
 
   /**
    * Deletes the room (owner only): the room record and its Discover entry first, so nobody can
-   * join any more, then memberships, bans, links and messages in batches; every member's
+   * join any more, then memberships, bans, links, the search index and messages in batches; every member's
    * sockets drop the room.
    */
   async remove(actorId: string, roomId: string): Promise<Outcome> {
@@ -108,7 +108,8 @@ export class RoomLifecycle {
   }
 
   async #deleteMessages(roomId: string): Promise<void> {
-    for (const prefix of [keys.messages(roomId), keys.roomClientIds(roomId)]) {
+    const prefixes = [keys.searchRoom(roomId), keys.messages(roomId), keys.roomClientIds(roomId)];
+    for (const prefix of prefixes) {
       const found: Deno.KvKey[] = [];
       for await (const entry of this.#kv.list({ prefix })) found.push(entry.key);
       await deleteKeys(this.#kv, found);

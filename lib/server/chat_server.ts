@@ -80,6 +80,12 @@ import {
   UserDirectory,
 } from "../social/user_directory.ts";
 import { TokenBuckets } from "../limits/token_bucket.ts";
+import {
+  MESSAGE_SEARCH_BURST,
+  MESSAGE_SEARCH_RATE,
+  MessageSearch,
+} from "../search/message_search.ts";
+import { searchRoutes } from "../../routes/search.ts";
 import { WindowCounter } from "../limits/window_counter.ts";
 import { refusal } from "../common/refusal.ts";
 import { refusalResponse } from "./refusal_response.ts";
@@ -275,6 +281,12 @@ export async function createChatServer(options: ChatServerOptions): Promise<Chat
       notify,
       throttle,
     }),
+    messageSearch: new MessageSearch(
+      kv,
+      accounts,
+      profiles,
+      new TokenBuckets(clock, MESSAGE_SEARCH_RATE, MESSAGE_SEARCH_BURST),
+    ),
   };
   const heartbeat = new Heartbeat(() => hub.peers, clock, config.heartbeatMs);
   heartbeat.start();
@@ -323,6 +335,7 @@ export async function createChatServer(options: ChatServerOptions): Promise<Chat
   app.route("/api/avatars", avatarRoutes(services));
   app.route("/api/friends", friendRoutes(services));
   app.route("/api/directory", directoryRoutes(services));
+  app.route("/api/search", searchRoutes(services));
   app.route("/api/dms", dmRoutes(services));
   app.route("/api/conversations", conversationRoutes(services));
   app.route("/api/rooms", roomRoutes(services));

@@ -32,6 +32,7 @@ import type { AccountDeletion } from "../accounts/account_deletion.ts";
 import type { AdminRooms } from "../admin/admin_rooms.ts";
 import type { Reports } from "../admin/reports.ts";
 import type { UserAdmin } from "../admin/user_admin.ts";
+import type { MessageSearch } from "../search/message_search.ts";
 
 /**
  * The node's parts, as routes see them. Each route factory takes a `Pick` of the ones it uses.
@@ -92,4 +93,6 @@ export interface Services {
   accountExport: (userId: string) => Promise<ReadableStream<Uint8Array> | null>;
   /** Deleting one's own account. */
   accountDeletion: AccountDeletion;
+  /** Full-text search over the messages a user can read (`GET /api/search`). */
+  messageSearch: MessageSearch;
 }

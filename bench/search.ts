@@ -1,0 +1,191 @@
+/**
+ * `deno task bench --only search [--messages N] [--rooms R] [--member-of M] [--queries Q]`:
+ * message search at scale, in process on a KV file (the store and the search service, no
+ * sockets). Seeds N messages (default 1,000,000) of mixed Chinese and English text over R
+ * rooms (default 1,000) through the real store, so with the real index, and caches the file in
+ * `bench/.cache/`. A reader is a member of M rooms (default 50). Then it measures:
+ *
+ * - the median and p99 time of Q two-word queries (the second word typed whole), first pages
+ *   of 20 results over the reader's rooms;
+ * - the write path with and without the index, side by side: rounds of appends in batches of
+ *   50 (a busy group commit), alternating the two stores on the same KV file so drift hits
+ *   both; sends per second and process CPU per send (all threads, SQLite's included).
+ *
+ * @module
+ */
+import process from "node:process";
+import { Accounts } from "../lib/accounts/accounts.ts";
+import { Profiles } from "../lib/accounts/profiles.ts";
+import { systemClock } from "../lib/common/clock.ts";
+import { keys } from "../lib/kv/kv_keys.ts";
+import { TokenBuckets } from "../lib/limits/token_bucket.ts";
+import type { MessageDraft } from "../lib/messages/message_store.ts";
+import { KvMessageStore } from "../lib/messages/message_store_kv.ts";
+import { setMembership } from "../lib/rooms/memberships.ts";
+import type { RoomRecord } from "../lib/rooms/room_record.ts";
+import { MessageSearch } from "../lib/search/message_search.ts";
+import { EN_WORDS, randomText, ZH_WORDS } from "./search_text_gen.ts";
+
+/** What `--only search` measures with. */
+export interface SearchBenchOptions {
+  messages: number;
+  rooms: number;
+  memberOf: number;
+  queries: number;
+}
+
+const cacheDir = new URL(".cache/", import.meta.url).pathname;
+const READER = "bench-reader";
+const SEED_BATCH = 2_000;
+const WRITE_BATCH = 50;
+const WRITE_ROUNDS = 6;
+const WRITES_PER_ROUND = 5_000;
+
+/** Runs the search benchmark and prints its figures as a Markdown table. */
+export async function runSearchBench(options: SearchBenchOptions): Promise<void> {
+  await Deno.mkdir(cacheDir, { recursive: true });
+  const path = `${cacheDir}search-${options.messages}-${options.rooms}.kv`;
+  const kv = await Deno.openKv(path);
+  try {
+    const seeded = await seed(kv, options);
+    const queries = await timeQueries(kv, options);
+    const writes = await timeWrites(kv, options.rooms);
+    const rows = [
+      `| messages | rooms | reader in | seeding | query median | query p99 | results/query |`,
+      `| --- | --- | --- | --- | --- | --- | --- |`,
+      `| ${options.messages.toLocaleString("en")} | ${options.rooms} | ${options.memberOf} | ${
+        seeded.toFixed(0)
+      } s | ${queries.median.toFixed(1)} ms | ${queries.p99.toFixed(1)} ms | ${
+        queries.hits.toFixed(1)
+      } |`,
+      ``,
+      `| write path (batches of ${WRITE_BATCH}) | sends/s | CPU per send |`,
+      `| --- | --- | --- |`,
+      `| without the index | ${writes.plain.rate.toFixed(0)} | ${
+        writes.plain.cpuUs.toFixed(0)
+      } µs |`,
+      `| with the index | ${writes.indexed.rate.toFixed(0)} | ${
+        writes.indexed.cpuUs.toFixed(0)
+      } µs |`,
+      `| index cost | ${pct(writes.indexed.rate / writes.plain.rate - 1)} | ${
+        pct(writes.indexed.cpuUs / writes.plain.cpuUs - 1)
+      } |`,
+    ];
+    console.log(rows.join("\n"));
+  } finally {
+    kv.close();
+  }
+}
+
+function pct(ratio: number): string {
+  return `${ratio >= 0 ? "+" : ""}${(100 * ratio).toFixed(0)} %`;
+}
+
+function roomId(i: number): string {
+  return `bench_room_${i}`;
+}
+
+/** Seeds the file once (a marker says it is complete); returns the seconds it took (0: cached). */
+async function seed(kv: Deno.Kv, options: SearchBenchOptions): Promise<number> {
+  const marker = ["bench_search_seeded"];
+  if ((await kv.get(marker)).versionstamp) return 0;
+  const started = performance.now();
+  let rooms = kv.atomic();
+  for (let i = 0; i < options.rooms; i++) {
+    // Far below KV's 1,000 mutations per commit (a room and maybe two membership entries).
+    if (i > 0 && i % 300 === 0) {
+      await rooms.commit();
+      rooms = kv.atomic();
+    }
+    const record: RoomRecord = {
+      id: roomId(i),
+      name: `room ${i}`,
+      topic: "",
+      createdAt: 0,
+      createdBy: "bench",
+      visibility: "private",
+    };
+    rooms.set(keys.room(roomId(i)), record);
+    if (i < options.memberOf) setMembership(rooms, roomId(i), READER, { joinedAt: 0 });
+  }
+  await rooms.commit();
+  const store = new KvMessageStore(kv, systemClock);
+  for (let sent = 0; sent < options.messages; sent += SEED_BATCH) {
+    const count = Math.min(SEED_BATCH, options.messages - sent);
+    await store.append(drafts(sent, count, options.rooms));
+    if ((sent / SEED_BATCH) % 50 === 0) {
+      const seconds = (performance.now() - started) / 1000;
+      console.log(`  seeded ${sent.toLocaleString("en")} messages in ${seconds.toFixed(0)} s`);
+    }
+  }
+  await kv.set(marker, true);
+  return (performance.now() - started) / 1000;
+}
+
+function drafts(first: number, count: number, rooms: number): MessageDraft[] {
+  return Array.from({ length: count }, (_, i) => ({
+    room: roomId(Math.floor(Math.random() * rooms)),
+    from: `bench_user_${(first + i) % 500}`,
+    author: `user${(first + i) % 500}`,
+    clientId: `seed-${first + i}`,
+    text: randomText(),
+  }));
+}
+
+async function timeQueries(kv: Deno.Kv, options: SearchBenchOptions) {
+  const accounts = new Accounts(kv, systemClock);
+  const limiter = new TokenBuckets(systemClock, 1e6, 1e6);
+  const search = new MessageSearch(kv, accounts, new Profiles(kv, accounts), limiter);
+  const times: number[] = [];
+  let hits = 0;
+  const pick = (words: readonly string[]) => words[Math.floor(Math.random() * words.length)]!;
+  for (let i = 0; i < options.queries + 10; i++) {
+    // Half Chinese, half English, some mixed: each query is two words, the second typed whole.
+    const pair = i % 3 === 0
+      ? [pick(ZH_WORDS), pick(ZH_WORDS)]
+      : i % 3 === 1
+      ? [pick(EN_WORDS), pick(EN_WORDS)]
+      : [pick(ZH_WORDS), pick(EN_WORDS)];
+    const t0 = performance.now();
+    const page = await search.search(READER, { q: `${pair.join(" ")} `, limit: 20 });
+    if (!page.ok) throw new Error(`query refused: ${page.error}`);
+    if (i >= 10) {
+      times.push(performance.now() - t0);
+      hits += page.hits.length;
+    }
+  }
+  times.sort((a, b) => a - b);
+  const at = (q: number) => times[Math.min(times.length - 1, Math.floor(q * times.length))]!;
+  return { median: at(0.5), p99: at(0.99), hits: hits / options.queries };
+}
+
+async function timeWrites(kv: Deno.Kv, rooms: number) {
+  const stores = {
+    plain: new KvMessageStore(kv, systemClock, { searchIndex: false }),
+    indexed: new KvMessageStore(kv, systemClock),
+  };
+  const totals = { plain: { ms: 0, cpuUs: 0, sends: 0 }, indexed: { ms: 0, cpuUs: 0, sends: 0 } };
+  let n = 0;
+  for (let round = 0; round < WRITE_ROUNDS; round++) {
+    for (
+      const name of round % 2 === 0 ? ["plain", "indexed"] as const : ["indexed", "plain"] as const
+    ) {
+      const batches = Array.from(
+        { length: WRITES_PER_ROUND / WRITE_BATCH },
+        () => drafts(1e9 + (n += WRITE_BATCH), WRITE_BATCH, rooms),
+      );
+      const cpu = process.cpuUsage();
+      const t0 = performance.now();
+      for (const batch of batches) await stores[name].append(batch);
+      const used = process.cpuUsage(cpu);
+      totals[name].ms += performance.now() - t0;
+      totals[name].cpuUs += used.user + used.system;
+      totals[name].sends += WRITES_PER_ROUND;
+    }
+  }
+  const figures = (t: { ms: number; cpuUs: number; sends: number }) => ({
+    rate: t.sends / (t.ms / 1000),
+    cpuUs: t.cpuUs / t.sends,
+  });
+  return { plain: figures(totals.plain), indexed: figures(totals.indexed) };
+}
