@@ -44,6 +44,7 @@
  * | `["user_dir", term, userId]`                | `true` (people directory)   |
  * | `["user_dir_index"]`                        | `{ at }`: index backfilled  |
  * | `["last_seen", userId]`                     | `LastSeenRecord`            |
+ * | `["health_probe"]`                          | none: `/healthz` reads it   |
  *
  * A friendship is written as two `friend` entries and a request as its `friend_out` and
  * `friend_in` entries, always in one atomic commit. A direct conversation is an ordinary
@@ -258,6 +259,8 @@ export const keys = {
   userDirectoryBuilt: (): Deno.KvKey => ["user_dir_index"],
   /** When a user was last connected (for "last seen"); see `lib/realtime/presence/`. */
   lastSeen: (userId: string): Deno.KvKey => ["last_seen", userId],
+  /** Read by `GET /healthz` to see that KV answers; nothing writes it. */
+  healthProbe: (): Deno.KvKey => ["health_probe"],
 };
 
 /**

@@ -35,3 +35,21 @@ Deno.test("readConfig() derives UNSENT_BYTES_BUDGET from memory, within 64 MiB t
   assert.equal(readConfig({ UNSENT_BYTES_BUDGET: "16777216" }).limits.unsentBytesBudget, 16 << 20);
   assert.throws(() => readConfig({ UNSENT_BYTES_BUDGET: "1000" }), /UNSENT_BYTES_BUDGET/);
 });
+
+Deno.test("readConfig() turns /metrics off without METRICS_TOKEN and refuses a short one without echoing it", () => {
+  assert.equal(readConfig({}).metricsToken, undefined);
+  assert.equal(readConfig({ METRICS_TOKEN: "" }).metricsToken, undefined);
+  const token = "scrape-token-0123456789";
+  assert.equal(readConfig({ METRICS_TOKEN: token }).metricsToken, token);
+  assert.throws(
+    () => readConfig({ METRICS_TOKEN: "short-secret" }),
+    (error: Error) => /METRICS_TOKEN/.test(error.message) && !error.message.includes("secret"),
+  );
+});
+
+Deno.test("readConfig() logs JSON lines unless LOG_FORMAT says text or off", () => {
+  assert.equal(readConfig({}).logFormat, "json");
+  assert.equal(readConfig({ LOG_FORMAT: "text" }).logFormat, "text");
+  assert.equal(readConfig({ LOG_FORMAT: "off" }).logFormat, "off");
+  assert.throws(() => readConfig({ LOG_FORMAT: "yaml" }), /LOG_FORMAT/);
+});

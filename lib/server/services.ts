@@ -28,6 +28,8 @@ import type { FileAccess } from "../files/file_access.ts";
 import type { FileSweeper } from "../files/file_sweeper.ts";
 import type { Uploads } from "../files/uploads.ts";
 import type { UserDirectory } from "../social/user_directory.ts";
+import type { HealthCheck } from "./health.ts";
+import type { Metrics } from "./metrics.ts";
 
 /**
  * The node's parts, as routes see them. Each route factory takes a `Pick` of the ones it uses.
@@ -78,4 +80,8 @@ export interface Services {
   fileSweeper: FileSweeper;
   /** Friend requests sent per user and hour (`FRIEND_REQUESTS_PER_HOUR`). */
   friendRequests: WindowCounter;
+  /** KV, broker and shutdown state, for `GET /healthz`. */
+  health: HealthCheck;
+  /** This node's Prometheus metrics, for `GET /metrics`. */
+  metrics: Metrics;
 }
