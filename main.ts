@@ -20,16 +20,17 @@ const broker = redisUrl
     RedisBroker.connect(redisUrl)
   )
   : new BroadcastChannelBroker();
+const roll = new WorkerRoll();
 const server = await createChatServer({
   config,
   kv: await openKv(config.kvPath),
   broker,
+  workers: () => roll.workers,
 });
 
 // SIGTERM (and Ctrl-C) stop gracefully: no new sockets, every accepted send stored and acked,
 // every socket closed with 1012 so clients reconnect at once (see ChatServer.shutdown). The
 // process exits once every worker is done (see worker_roll.ts).
-const roll = new WorkerRoll();
 let stopping = false;
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   Deno.addSignalListener(signal, () => {

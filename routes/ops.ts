@@ -6,8 +6,8 @@
  * | `GET /healthz` | 200 `HealthReport` JSON when KV and the broker answer; 503 with the failing part, or while shutting down |
  * | `GET /metrics` | the Prometheus text of this node; needs `Authorization: Bearer <METRICS_TOKEN>` (401 without or with a wrong one); 404 when no token is configured |
  *
- * With `deno serve --parallel` a request reaches one worker, so a scrape of `/metrics` reads
- * that worker's registry; see the README's operations section.
+ * With `deno serve --parallel` a request reaches one worker, which sums the registries of every
+ * worker of its process (`lib/server/worker_metrics.ts`); see the README's operations section.
  *
  * @module
  */

@@ -12,6 +12,8 @@ import type { HealthReport } from "../lib/server/health.ts";
 import { createLogger, type LogLevel } from "../lib/server/log.ts";
 import { startTestServer, withTestServer } from "./helpers/test_server.ts";
 import { withRoom } from "./helpers/room_fixture.ts";
+import { registerUser, TestSocket } from "./helpers/chat_client.ts";
+import { spawnServer } from "./helpers/server_process.ts";
 import type { ServerFrame } from "../lib/common/protocol.ts";
 
 const TOKEN = "metrics-token-for-tests-0123";
@@ -181,4 +183,34 @@ Deno.test("each HTTP request is logged as one JSON line with the request id the 
       assert.equal(typeof entry.ms, "number");
     }
   }, { log });
+});
+
+Deno.test("with deno serve --parallel, a scrape reaching either worker sums the metrics of both", async () => {
+  const dir = await Deno.makeTempDir();
+  const server = await spawnServer({
+    kvPath: `${dir}/chat.kv`,
+    parallel: true,
+    env: { DENO_JOBS: "2", METRICS_TOKEN: TOKEN },
+  });
+  const sockets: TestSocket[] = [];
+  try {
+    const alice = await registerUser(server.url, "alice");
+    const nodes = new Set<string>();
+    // Connections go to whichever worker the kernel picks: open until both have some.
+    for (let attempt = 0; attempt < 50 && nodes.size < 2; attempt++) {
+      const socket = new TestSocket(server.url, alice);
+      sockets.push(socket);
+      nodes.add((await socket.next("welcome")).node);
+    }
+    assert.equal(nodes.size, 2, "no connection landed on the second worker");
+    for (let scrape = 0; scrape < 4; scrape++) {
+      const series = await samples(server.url);
+      assert.equal(series.get("chat_metrics_workers"), 2);
+      assert.equal(series.get("chat_open_connections"), sockets.length);
+    }
+  } finally {
+    for (const socket of sockets) await socket.close();
+    await server.stop();
+    await Deno.remove(dir, { recursive: true });
+  }
 });

@@ -102,6 +102,11 @@ export interface ChatServerOptions {
   assets?: Assets;
   /** Where log lines go; by default the console, in `config.logFormat`. */
   log?: Logger;
+  /**
+   * How many workers this process has (`deno serve --parallel`), this one included: a scrape
+   * of `/metrics` then sums them all. Absent: this node's metrics alone.
+   */
+  workers?: () => number;
 }
 
 /** A wired chat node. */
@@ -143,6 +148,7 @@ export async function createChatServer(options: ChatServerOptions): Promise<Chat
   const log = options.log ?? createLogger(config.logFormat);
   // Read at each scrape, after the hub below exists.
   const metrics: Metrics = new Metrics((): number => hub.peerCount);
+  if (options.workers) metrics.sumWorkers(options.workers);
   const kv = timeCommits(options.kv, (ms) => metrics.commitTook(ms));
   const drain = new DrainGate();
   await backfillPublicRooms(kv, clock);
@@ -341,6 +347,7 @@ export async function createChatServer(options: ChatServerOptions): Promise<Chat
     unsubscribe();
     await writer.flush();
     await broker.close();
+    metrics.close();
   };
   return {
     fetch: (request, info) => app.fetch(request, info),

@@ -5,12 +5,14 @@
  * (commit latency) and the broker subscription (lag). `GET /metrics` renders it.
  *
  * Every registry is per node: with `deno serve --parallel` each worker counts its own sockets
- * and messages (see `routes/metrics.ts` for how a scrape sees them). Rates are not kept here:
+ * and messages, and {@linkcode Metrics.sumWorkers} makes a scrape of any worker sum them all
+ * (`worker_metrics.ts`). Rates are not kept here:
  * Prometheus derives them from the counters (`rate(chat_messages_in_total[1m])`).
  *
  * @module
  */
 import { Counter, Gauge, Histogram, Registry } from "prom-client";
+import { WorkerMetrics } from "./worker_metrics.ts";
 
 /** Where a message event the broker delivered was published. */
 export type LagOrigin = "this_node" | "other_node";
@@ -36,6 +38,7 @@ export class Metrics {
   #gapsRepaired: Counter;
   #slowConsumers: Counter<"reason">;
   #refusals: Counter<"limit">;
+  #workers: WorkerMetrics | undefined;
 
   /**
    * Registers every metric. `openConnections` is read at each scrape for the
@@ -129,9 +132,22 @@ export class Metrics {
     this.#refusals.inc({ limit });
   }
 
-  /** The Prometheus text exposition of every metric. */
+  /**
+   * From now on, {@linkcode Metrics.render} sums the registries of every worker of this
+   * process; `workers` tells how many there are, this one included.
+   */
+  sumWorkers(workers: () => number): void {
+    this.#workers ??= new WorkerMetrics(this.registry, workers);
+  }
+
+  /** The Prometheus text exposition of every metric (of every worker, once summed). */
   render(): Promise<string> {
-    return this.registry.metrics();
+    return this.#workers?.render() ?? this.registry.metrics();
+  }
+
+  /** Stops answering other workers' scrapes. */
+  close(): void {
+    this.#workers?.close();
   }
 
   /** The content type of {@linkcode Metrics.render}'s text. */

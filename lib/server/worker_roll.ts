@@ -41,6 +41,11 @@ export class WorkerRoll {
     this.#post("hello");
   }
 
+  /** Workers of this process heard from so far, this one included. */
+  get workers(): number {
+    return this.#known.size;
+  }
+
   /**
    * Runs this worker's shutdown, then marks it done; the process exits once every worker is
    * done, or {@linkcode SHUTDOWN_DEADLINE_MS} after the first call, whichever comes first.
