@@ -13,6 +13,9 @@ import { createLogger, type LogLevel } from "../lib/server/log.ts";
 import { startTestServer, withTestServer } from "./helpers/test_server.ts";
 import { withRoom } from "./helpers/room_fixture.ts";
 import { registerUser, TestSocket } from "./helpers/chat_client.ts";
+import { KvMessageStore } from "../lib/messages/message_store_kv.ts";
+import { systemClock } from "../lib/common/clock.ts";
+import { CLOSE_SERVICE_RESTART } from "../lib/common/protocol.ts";
 import { spawnServer } from "./helpers/server_process.ts";
 import type { ServerFrame } from "../lib/common/protocol.ts";
 
@@ -212,5 +215,38 @@ Deno.test("with deno serve --parallel, a scrape reaching either worker sums the 
     for (const socket of sockets) await socket.close();
     await server.stop();
     await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("ChatServer.shutdown() acks every send it stored before closing sockets with 1012, then fails /healthz and refuses new sockets with 503", async () => {
+  const server = await startTestServer();
+  try {
+    await withRoom(server.url, ["alice"], async ({ room, users: { alice }, sockets }) => {
+      const socket = sockets.alice;
+      for (let i = 1; i <= 40; i++) {
+        socket.send({ type: "send", room: room.id, clientId: `drain-${1000 + i}`, text: `d${i}` });
+      }
+      await socket.next("ack");
+      await server.chat.shutdown();
+      const closed = await socket.closed;
+      assert.equal(closed.code, CLOSE_SERVICE_RESTART);
+
+      const stored = (await new KvMessageStore(server.kv, systemClock).after(room.id, 0, 1000))
+        .filter((message) => message.from === alice.id);
+      const acked = socket.frames.flatMap((frame) => frame.type === "ack" ? [frame.seq] : []);
+      assert.ok(stored.length >= 1);
+      assert.deepEqual(acked, stored.map((message) => message.seq), "no message stored unacked");
+
+      const { status, body } = await health(server.url);
+      assert.equal(status, 503);
+      assert.equal(body.status, "draining");
+      const upgrade = await fetch(`${server.url}/ws?v=2`, {
+        headers: { upgrade: "websocket", origin: server.url, cookie: alice.cookie },
+      });
+      assert.equal(upgrade.status, 503);
+      assert.equal((await upgrade.json()).code, "refusal.shuttingDown");
+    });
+  } finally {
+    await server.close();
   }
 });
