@@ -31,7 +31,11 @@ export function requestLog(log: Logger, metrics: Pick<Metrics, "refused">): Midd
     // Hono applies `c.header()` only to responses it builds; pages return their own. An
     // upgrade (101) response is left as Deno made it.
     if (id && c.res.status !== 101 && !c.res.headers.has("x-request-id")) {
-      c.res.headers.set("X-Request-Id", id);
+      try {
+        c.res.headers.set("X-Request-Id", id);
+      } catch {
+        // Immutable headers (`Response.redirect()`): the id is still in the log line.
+      }
     }
     // After `next()`, the pattern of the last handler that ran: the one that answered.
     const route = `${c.req.method} ${routePath(c)}`;
