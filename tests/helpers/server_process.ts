@@ -14,8 +14,6 @@ export interface ServerProcess {
   port: number;
   /** Process id, e.g. to read its memory with {@linkcode residentBytes}. */
   pid: number;
-  /** What the process wrote to stderr so far (warnings and errors of the JSON log). */
-  readonly log: string;
   /** Sends a signal and waits for the process to end; returns how it ended. */
   stop(signal?: Deno.Signal): Promise<Deno.CommandStatus>;
 }
@@ -95,9 +93,6 @@ export async function spawnServer(options: SpawnOptions): Promise<ServerProcess>
       const status = await child.status;
       await drain;
       return status;
-    },
-    get log() {
-      return log;
     },
   };
 }
