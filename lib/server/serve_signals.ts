@@ -18,9 +18,14 @@
 /** Refuses the next SIGTERM listener registered after this call (`deno serve`'s), once. */
 export function keepServeFromHandlingSignals(): void {
   const add = Deno.addSignalListener;
-  Deno.addSignalListener = (signal, handler) => {
+  const refuseOnce: typeof add = (signal, handler) => {
     if (signal !== "SIGTERM") return add(signal, handler);
     Deno.addSignalListener = add;
     throw new Error("the chat handles SIGTERM itself (see lib/server/serve_signals.ts)");
   };
+  try {
+    Deno.addSignalListener = refuseOnce;
+  } catch {
+    // A runtime whose `Deno` cannot be changed keeps its own shutdown (sockets get 1001).
+  }
 }
