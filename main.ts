@@ -36,7 +36,7 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
   Deno.addSignalListener(signal, () => {
     if (stopping) return;
     stopping = true;
-    server.log.info("signal received", { signal, node: server.nodeId });
+    server.log.info("signal received", { signal, node: server.nodeId, workers: roll.workers });
     roll.leave(() => server.shutdown());
   });
 }

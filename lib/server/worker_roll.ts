@@ -15,6 +15,9 @@
  * @module
  */
 
+/** How long the last worker waits after every worker is done before ending the process. */
+export const EXIT_LINGER_MS = 100;
+
 /** Longest a graceful shutdown may take before the process exits anyway. */
 export const SHUTDOWN_DEADLINE_MS = 15_000;
 
@@ -68,6 +71,9 @@ export class WorkerRoll {
   #exitWhenAllDone(): void {
     if (!this.#done.has(this.#me)) return;
     for (const worker of this.#known) if (!this.#done.has(worker)) return;
-    this.#exit(0);
+    // The close handshakes have ended, but the runtime may still be shutting their TCP
+    // connections down: an exit now can reset a connection whose last frames the client has
+    // not read yet, and it then sees an abnormal close instead of 1012.
+    setTimeout(() => this.#exit(0), EXIT_LINGER_MS);
   }
 }
