@@ -55,6 +55,9 @@ export class WorkerRoll {
    */
   async leave(shutdown: () => Promise<void>): Promise<void> {
     setTimeout(() => this.#exit(1), SHUTDOWN_DEADLINE_MS);
+    // A roll call again: a worker whose channel was not listening yet when another started
+    // answers now, well before any worker could be done.
+    this.#post("hello");
     try {
       await shutdown();
     } finally {
@@ -69,11 +72,19 @@ export class WorkerRoll {
   }
 
   #exitWhenAllDone(): void {
-    if (!this.#done.has(this.#me)) return;
-    for (const worker of this.#known) if (!this.#done.has(worker)) return;
-    // The close handshakes have ended, but the runtime may still be shutting their TCP
-    // connections down: an exit now can reset a connection whose last frames the client has
-    // not read yet, and it then sees an abnormal close instead of 1012.
-    setTimeout(() => this.#exit(0), EXIT_LINGER_MS);
+    if (!this.#allDone()) return;
+    // Checked again after a pause: a worker heard from meanwhile (an answer to the roll call
+    // of `leave`) is waited for. The pause also lets the runtime finish shutting down the TCP
+    // connections whose close handshakes just ended: an exit at once can reset one whose last
+    // frames the client has not read yet, and it then sees an abnormal close, not 1012.
+    setTimeout(() => {
+      if (this.#allDone()) this.#exit(0);
+    }, EXIT_LINGER_MS);
+  }
+
+  #allDone(): boolean {
+    if (!this.#done.has(this.#me)) return false;
+    for (const worker of this.#known) if (!this.#done.has(worker)) return false;
+    return true;
   }
 }
