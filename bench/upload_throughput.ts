@@ -20,7 +20,10 @@ const files = Number(Deno.args[1] ?? 4);
 await build({ quiet: true });
 const dir = await Deno.makeTempDir({ prefix: "upload-bench-" });
 const kv = await Deno.openKv(`${dir}/bench.kv`);
-const config = { ...readConfig({}), limits: { ...readConfig({}).limits, uploadsPerHour: 1e6 } };
+const config = {
+  ...readConfig({ LOG_FORMAT: "off" }),
+  limits: { ...readConfig({}).limits, uploadsPerHour: 1e6 },
+};
 const chat = await createChatServer({
   config,
   kv,

@@ -8,6 +8,7 @@ import type {
 } from "../lib/common/api_types.ts";
 import {
   type ClientFrame,
+  CLOSE_SERVICE_RESTART,
   CLOSE_SESSION_ENDED,
   countChars,
   isActionEntry,
@@ -61,7 +62,8 @@ export const READ_FLUSH_MS = 1000;
  * The browser side of the chat connection, and the only code that touches the WebSocket.
  * Islands read its signals and call its methods.
  *
- * It reconnects with jittered exponential backoff, resumes every open room after the highest
+ * It reconnects with jittered exponential backoff (at once when the server closes with 1012,
+ * restarting), resumes every open room after the highest
  * contiguous seq it holds, answers heartbeats, treats 2.5 heartbeats of silence as a dead
  * server, and keeps unacknowledged messages in a persisted {@linkcode Outbox} that it resends
  * with the same `clientId` until acknowledged or discarded.
@@ -450,6 +452,8 @@ export class ChatClient {
     };
     socket.onclose = (event) => {
       if (this.#socket !== socket) return;
+      // A restarting server has stored everything it acked: come back now, not after a delay.
+      if (event?.code === CLOSE_SERVICE_RESTART) return this.#restarted();
       if (event?.code !== CLOSE_SESSION_ENDED) return this.#lost();
       this.close();
       this.#sessionEnded.value = true;
@@ -468,6 +472,16 @@ export class ChatClient {
   #lost(): void {
     this.#drop();
     this.#scheduleReconnect();
+  }
+
+  /**
+   * The server closed with 1012 (restarting): reconnect at once. Should that attempt fail (the
+   * new process is not listening yet), the usual backoff takes over from its first, shortest
+   * delay, since the last welcome reset the attempts.
+   */
+  #restarted(): void {
+    this.#drop();
+    this.#openSocket();
   }
 
   #drop(): void {

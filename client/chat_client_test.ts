@@ -1,5 +1,10 @@
 import assert from "node:assert/strict";
-import { type ChatMessage, CLOSE_SESSION_ENDED, PROTOCOL_VERSION } from "../lib/common/protocol.ts";
+import {
+  type ChatMessage,
+  CLOSE_SERVICE_RESTART,
+  CLOSE_SESSION_ENDED,
+  PROTOCOL_VERSION,
+} from "../lib/common/protocol.ts";
 import { ChatClient } from "./chat_client.ts";
 import type { ChatClientOptions } from "./chat_client_options.ts";
 import { FakeClock } from "../lib/common/testing/fake_clock.ts";
@@ -621,4 +626,34 @@ Deno.test("ChatClient marks a recording whose upload was refused failed, and one
     reloaded.client.outbox.entries.value.map((entry) => [entry.status, entry.error]),
     [["failed", "The file's contents do not match its name or type"], ["failed", LOST_UPLOAD]],
   );
+});
+
+Deno.test("ChatClient reconnects at once, without backoff, when the server closes with 1012 (restarting), then resumes and resends its outbox", () => {
+  const { client, sockets, latest } = setup();
+  client.openRoom("r1");
+  client.connect();
+  online(latest(), [message(1), message(2)]);
+  assert.equal(client.send("r1", "sent during the restart"), null);
+  const unacked = latest().frames("send");
+  latest().readyState = 3;
+  latest().onclose?.(new CloseEvent("close", { code: CLOSE_SERVICE_RESTART }));
+  assert.equal(sockets.length, 2, "a new socket without waiting for any timer");
+  assert.equal(client.status.value.state, "connecting");
+  welcome(latest());
+  assert.deepEqual(latest().frames("subscribe"), [{ type: "subscribe", room: "r1", after: 2 }]);
+  latest().receive({ type: "subscribed", room: "r1", head: 2, reset: false });
+  assert.deepEqual(latest().frames("send"), unacked, "the same clientId again");
+});
+
+Deno.test("ChatClient falls back to its shortest backoff when the reconnect after a 1012 fails", () => {
+  const { client, clock, sockets, latest } = setup();
+  client.connect();
+  welcome(latest());
+  latest().readyState = 3;
+  latest().onclose?.(new CloseEvent("close", { code: CLOSE_SERVICE_RESTART }));
+  latest().drop();
+  const status = client.status.value;
+  assert.equal(status.state === "reconnecting" && status.attempt, 1);
+  waitForRetry(client, clock);
+  assert.equal(sockets.length, 3);
 });

@@ -2,7 +2,8 @@
  * `GET /ws?v=2`: the chat WebSocket. Refused before the upgrade unless the Origin is allowed
  * and the session is valid. A browser cannot read why an upgrade was refused, so a signed-in
  * client speaking another protocol version is upgraded and told: an `error` frame with code
- * `version_mismatch`, then a close with code 4426 (`CLOSE_VERSION_MISMATCH`).
+ * `version_mismatch`, then a close with code 4426 (`CLOSE_VERSION_MISMATCH`). While the node
+ * shuts down, upgrades are refused with 503.
  *
  * @module
  */
@@ -25,6 +26,10 @@ export function wsHandler(
   return function ws(c: Context<AppEnv>): Response {
     if (c.req.header("upgrade")?.toLowerCase() !== "websocket") {
       return refusalResponse(c, refusal(426, "refusal.expectedWebSocket"));
+    }
+    // Shutting down: the client retries with backoff and reaches the restarted server.
+    if (services.connection.drain?.closing) {
+      return refusalResponse(c, refusal(503, "refusal.shuttingDown"));
     }
     if (!isAllowedOrigin(c.req.header("origin"), c.req.url, origins)) {
       return refusalResponse(c, refusal(403, "refusal.originNotAllowed"));

@@ -77,6 +77,14 @@ export function brokerConformance(name: string, makePair: () => Promise<BrokerPa
     assert.deepEqual(seqs(onB.events), seqs(sent));
   });
 
+  test("connected() is true while open and false once closed, for /healthz", async ({ a, b }) => {
+    assert.equal(a.connected(), true);
+    assert.equal(b.connected(), true);
+    await a.close();
+    assert.equal(a.connected(), false);
+    assert.equal(b.connected(), true, "closing one node leaves the other connected");
+  });
+
   test("an unsubscribed handler receives nothing more", async ({ a, b }) => {
     const removedOnB = record(b);
     const keptOnB = record(b);

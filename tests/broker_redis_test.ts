@@ -54,7 +54,7 @@ Deno.test("RedisBroker ignores messages on its channel that no broker published"
   }
 });
 
-Deno.test("RedisBroker delivers again after Redis restarts", async () => {
+Deno.test("RedisBroker reports itself disconnected while Redis is down (for /healthz), then reconnects and delivers again after Redis restarts", async () => {
   const port = freePort();
   let server = await startRedisServer(port);
   const channel = "chat";
@@ -66,8 +66,11 @@ Deno.test("RedisBroker delivers again after Redis restarts", async () => {
     a.publish({ kind: "left", room: "before", user: "u1" });
     await waitFor(() => received.length === 1);
 
+    assert.equal(a.connected(), true);
     await server.stop();
+    await waitFor(() => !a.connected() && !b.connected());
     server = await startRedisServer(port);
+    await waitFor(() => a.connected() && b.connected(), 10_000);
     // Events published before both clients are back are lost (pub/sub keeps nothing), so
     // keep publishing until one gets through.
     await waitFor(() => {

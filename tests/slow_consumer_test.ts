@@ -233,6 +233,14 @@ Deno.test("a slow consumer closed with 4008 leaves the hub and frees its connect
 
     await slow.reader.readUntil(() => slow.reader.closeCode !== undefined, 10_000);
     assert.equal(slow.reader.closeCode, CLOSE_SLOW_CONSUMER, "the server did decide to close it");
+    const closed = await server.chat.metrics.registry.getSingleMetric(
+      "chat_slow_consumers_closed_total",
+    )?.get();
+    assert.deepEqual(
+      closed?.values.map(({ labels, value }) => [labels.reason, value]),
+      [["lagging", 1]],
+      "the metrics count the one socket closed for lagging",
+    );
     assert.equal(peersLeft, 0, "5 s after sending close 4008 the hub still holds the peer");
     assert.equal(probe.status, 101, "the closed socket still takes the user's only slot");
     slow.conn.close();

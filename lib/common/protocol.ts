@@ -48,6 +48,11 @@ export const MAX_FRAME_DEPTH = 8;
  * client does not reconnect, it goes to the login page with a note.
  */
 export const CLOSE_SESSION_ENDED = 4001;
+/**
+ * Close code of a server that is restarting or shutting down (RFC 6455 "Service Restart"):
+ * every message it acked is stored, and the client reconnects at once, without backoff.
+ */
+export const CLOSE_SERVICE_RESTART = 1012;
 /** A tab with no input for this long reports itself away (a hidden tab at once). */
 export const AWAY_AFTER_MS = 5 * 60_000;
 

@@ -48,6 +48,7 @@
  * | `["report", reportId]`                      | `ReportRecord` (open)       |
  * | `["reports_made", userId]`                  | report window (expires)     |
  * | `["msg_term", roomId, term, at, seq]`       | `SearchPosting` (search)    |
+ * | `["health_probe"]`                          | none: `/healthz` reads it   |
  *
  * A friendship is written as two `friend` entries and a request as its `friend_out` and
  * `friend_in` entries, always in one atomic commit. A direct conversation is an ordinary
@@ -327,6 +328,8 @@ export const keys = {
   ],
   /** Where the terms of a room after `term` (and after all its postings) start. */
   searchTermsAfter: (roomId: string, term: string): Deno.KvKey => ["msg_term", roomId, term + "\0"],
+  /** Read by `GET /healthz` to see that KV answers; nothing writes it. */
+  healthProbe: (): Deno.KvKey => ["health_probe"],
 };
 
 /**

@@ -34,6 +34,8 @@ import type { ResolveMentions } from "../messages/mention_resolver.ts";
 import type { ReadMarkers } from "../reads/read_markers.ts";
 import type { ReadReceipts } from "../reads/read_receipts.ts";
 import { BlockCache } from "./block_cache.ts";
+import type { DrainGate } from "./drain_gate.ts";
+import type { Metrics } from "../server/metrics.ts";
 
 /** What a connection needs from the rest of the node. */
 export interface ConnectionDeps {
@@ -71,6 +73,10 @@ export interface ConnectionDeps {
   receipts: Pick<ReadReceipts, "readers" | "authorsToTell">;
   /** The users `userId` blocked: no typing notice goes either way between them. */
   readBlocks: (userId: string) => Promise<ReadonlySet<string>>;
+  /** Counts messages in, rate-limit refusals and slow consumers. Absent: nothing counted. */
+  metrics?: Pick<Metrics, "messageIn" | "refused" | "slowConsumerClosed">;
+  /** Shutdown: frames taken are tracked, none taken once it closes. Absent: never closes. */
+  drain?: DrainGate;
 }
 
 /** How the transport lets a connection talk back. */
@@ -136,6 +142,8 @@ export class ChatConnection implements Peer {
   /** Handles one raw frame from the client. Never throws. */
   receive(raw: unknown): void {
     this.lastSeenAt = this.#deps.clock.now();
+    // Shutting down: the socket closes with 1012 in a moment and the client resends.
+    if (this.#deps.drain?.closing) return;
     const parsed = parseClientFrame(raw);
     if (!parsed.ok) return this.#send(parsed.error);
     const frame = parsed.frame;
@@ -151,6 +159,7 @@ export class ChatConnection implements Peer {
         ...("clientId" in frame ? { clientId: frame.clientId } : {}),
       });
     });
+    this.#deps.drain?.track(this.#inbound);
   }
 
   /** Called by the transport once the socket has closed. */
@@ -380,6 +389,7 @@ export class ChatConnection implements Peer {
   #write(draft: MessageDraft, frame: Extract<ClientFrame, { clientId: string }>): void {
     // Not awaited: the next frame may be written in the same commit as this one.
     this.#deps.writer.write(draft).then(({ message }) => {
+      this.#deps.metrics?.messageIn();
       this.#ack(frame.clientId, message);
     }, (error) => {
       console.error("connection: write failed", error);
@@ -391,6 +401,7 @@ export class ChatConnection implements Peer {
   #rateRefusal(frame: ActionFrame): ServerFrame | undefined {
     const rate = this.#deps.sendLimiter.take(this.userId);
     if (rate.ok) return undefined;
+    this.#deps.metrics?.refused("send_rate");
     return {
       type: "error",
       code: "rate_limited",
@@ -408,6 +419,7 @@ export class ChatConnection implements Peer {
     const named = { request: "send", ref: frame.ref, room: frame.room, clientId: frame.clientId };
     const rate = this.#deps.sendLimiter.take(this.userId);
     if (!rate.ok) {
+      this.#deps.metrics?.refused("send_rate");
       return {
         type: "error",
         code: "rate_limited",
@@ -420,6 +432,7 @@ export class ChatConnection implements Peer {
     const files = frame.attachments?.map((attachment) => attachment.id).join(",") ?? "";
     const text = files === "" ? frame.text : `${frame.text}\u0000${files}`;
     if (!this.#deps.floodGuard.allow(this.userId, frame.room, frame.clientId, text)) {
+      this.#deps.metrics?.refused("same_text");
       return {
         type: "error",
         code: "flood",

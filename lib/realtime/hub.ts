@@ -16,6 +16,7 @@
  */
 import type { BrokerEvent } from "./broker/broker.ts";
 import type { MessageStore } from "../messages/message_store.ts";
+import type { Metrics } from "../server/metrics.ts";
 import {
   type ChatMessage,
   CLOSE_SESSION_ENDED,
@@ -69,6 +70,8 @@ export interface HubOptions {
    * another node arrived: with one node nothing is lost. Default 5 s.
    */
   sweepIntervalMs?: number;
+  /** Counts message frames sent and gaps repaired. Absent: nothing is counted. */
+  metrics?: Pick<Metrics, "messagesOut" | "gapRepaired">;
 }
 
 /** Close code for a session that ended (logout); defined with the protocol. */
@@ -124,12 +127,16 @@ export class Hub {
   #sweeping = false;
   /** Set by the first event from another node: only then can events be lost. */
   #heardOtherNode = false;
+  #metrics: HubOptions["metrics"];
+  /** Resolves {@linkcode Hub.closeAll} once the last peer is removed. */
+  #emptied: (() => void) | undefined;
 
   /** Reads gaps and replays from `store`. */
   constructor(store: MessageStore, options: HubOptions = {}) {
     this.#store = store;
     this.#reconcileDelayMs = options.reconcileDelayMs ?? 250;
     this.#sweepIntervalMs = options.sweepIntervalMs ?? 5000;
+    this.#metrics = options.metrics;
   }
 
   /** Starts the periodic head check of every subscribed room. */
@@ -140,6 +147,11 @@ export class Hub {
   /** Every peer connected to this node. */
   get peers(): Iterable<Peer> {
     return this.#peers.keys();
+  }
+
+  /** Number of peers connected to this node. */
+  get peerCount(): number {
+    return this.#peers.size;
   }
 
   /** Number of rooms with at least one subscriber on this node. */
@@ -171,6 +183,27 @@ export class Hub {
     this.#peers.delete(peer);
     removeFrom(this.#byUser, peer.userId, peer);
     removeFrom(this.#bySession, peer.sessionId, peer);
+    if (this.#peers.size === 0) this.#emptied?.();
+  }
+
+  /**
+   * Closes every peer with `code` and resolves once the transport has removed them all (each
+   * socket's close handshake ended), or after `timeoutMs` for clients that never answer.
+   */
+  closeAll(code: number, reason: string, timeoutMs: number): Promise<void> {
+    if (this.#peers.size === 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.#emptied = undefined;
+        resolve();
+      };
+      const timer = setTimeout(done, timeoutMs);
+      this.#emptied = done;
+      for (const peer of [...this.#peers.keys()]) peer.close(code, reason);
+      // Every close above may have released its peer at once.
+      if (this.#peers.size === 0) done();
+    });
   }
 
   /**
@@ -234,6 +267,7 @@ export class Hub {
         if (writable) await writable;
         if (!current()) return;
         peer.send(frameOf(message));
+        this.#metrics?.messagesOut();
         from = message.seq;
       }
     }
@@ -388,6 +422,7 @@ export class Hub {
     if (!first) return;
     if (first.seq > state.lastSeq + 1) {
       const gap = await this.#readRange(room, state.lastSeq, first.seq - 1);
+      if (gap.length > 0) this.#metrics?.gapRepaired();
       fresh = [...gap, ...fresh];
     }
     for (const message of fresh) {
@@ -395,7 +430,13 @@ export class Hub {
       // A hole the store could not fill yet stops delivery; the reconcile check retries it.
       if (message.seq !== state.lastSeq + 1) break;
       const frame = frameOf(message);
-      for (const [peer, live] of state.subscribers) if (live) peer.send(frame);
+      let sent = 0;
+      for (const [peer, live] of state.subscribers) {
+        if (!live) continue;
+        peer.send(frame);
+        sent++;
+      }
+      this.#metrics?.messagesOut(sent);
       state.lastSeq = message.seq;
     }
   }
@@ -444,6 +485,7 @@ export class Hub {
   async #catchUp(room: string, state: RoomState): Promise<void> {
     const head = await this.#store.head(room);
     if (head > state.lastSeq) {
+      this.#metrics?.gapRepaired();
       await this.#deliver(room, state, await this.#readRange(room, state.lastSeq, head));
     }
   }

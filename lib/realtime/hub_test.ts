@@ -4,7 +4,13 @@ import { systemClock } from "../common/clock.ts";
 import { CLOSE_SESSION_ENDED, Hub, type HubOptions, type Peer } from "./hub.ts";
 import type { MessageStore } from "../messages/message_store.ts";
 import { KvMessageStore } from "../messages/message_store_kv.ts";
-import { type ChatMessage, RESUME_MAX, type ServerFrame } from "../common/protocol.ts";
+import {
+  type ChatMessage,
+  CLOSE_SERVICE_RESTART,
+  RESUME_MAX,
+  type ServerFrame,
+} from "../common/protocol.ts";
+import { Metrics } from "../server/metrics.ts";
 
 /** A peer that records what the hub does to it. */
 class FakePeer implements Peer {
@@ -620,4 +626,64 @@ Deno.test("Hub.handle() reaches, for any sequence of connects and closes, exactl
     }),
     { numRuns: 100 },
   );
+});
+
+/** The value of a metric without labels, from the registry `GET /metrics` renders. */
+async function metricValue(metrics: Metrics, name: string): Promise<number> {
+  const metric = metrics.registry.getSingleMetric(name);
+  assert.ok(metric, `no metric ${name}`);
+  return (await metric.get()).values[0]?.value ?? 0;
+}
+
+Deno.test("Hub counts every message frame it sends, live and replayed, and each gap it repairs once", async () => {
+  const metrics = new Metrics();
+  await withHub(async ({ hub, append, peer }) => {
+    await append(3);
+    const alice = peer("alice");
+    const bob = peer("bob");
+    await hub.subscribe(alice, "room", undefined);
+    await hub.subscribe(bob, "room", undefined);
+    const later = await append(3);
+    // The event of seq 4 was dropped: the hub reads it from the store.
+    hub.handle({ kind: "messages", room: "room", messages: later.slice(1) }, false);
+    await hub.idle();
+    assert.equal(await metricValue(metrics, "chat_gaps_repaired_total"), 1);
+    assert.equal(await metricValue(metrics, "chat_messages_out_total"), 2 * 3);
+    const carol = peer("carol");
+    await hub.subscribe(carol, "room", 2);
+    await hub.idle();
+    assert.deepEqual(carol.seqs(), [3, 4, 5, 6]);
+    assert.equal(await metricValue(metrics, "chat_messages_out_total"), 2 * 3 + 4);
+    assert.equal(await metricValue(metrics, "chat_gaps_repaired_total"), 1, "a replay is no gap");
+  }, { metrics });
+});
+
+Deno.test("Hub.closeAll() closes every peer with the code and resolves once the transport removed them", async () => {
+  await withHub(async ({ hub, peer }) => {
+    const peers = [peer("alice"), peer("bob"), peer("bob", "second-tab")];
+    let resolved = false;
+    const closing = hub.closeAll(CLOSE_SERVICE_RESTART, "server restarting", 3_600_000).then(
+      () => resolved = true,
+    );
+    assert.deepEqual(
+      peers.map((p) => p.closed),
+      peers.map(() => ({ code: CLOSE_SERVICE_RESTART, reason: "server restarting" })),
+    );
+    hub.removePeer(peers[0]!);
+    hub.removePeer(peers[1]!);
+    await Promise.resolve();
+    assert.equal(resolved, false, "one peer is still connected");
+    hub.removePeer(peers[2]!);
+    await closing;
+    assert.equal(hub.peerCount, 0);
+  });
+});
+
+Deno.test("Hub.closeAll() gives up on peers that never finish closing after its timeout", async () => {
+  await withHub(async ({ hub, peer }) => {
+    const silent = peer("alice");
+    await hub.closeAll(CLOSE_SERVICE_RESTART, "server restarting", 1);
+    assert.equal(silent.closed?.code, CLOSE_SERVICE_RESTART);
+    assert.equal(hub.peerCount, 1, "the unanswered peer is left to the transport");
+  });
 });

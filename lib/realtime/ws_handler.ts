@@ -171,6 +171,7 @@ class SocketTransport implements Transport, BudgetedSocket {
   }
 
   evict(): void {
+    this.#deps.metrics?.slowConsumerClosed("node_budget");
     this.#socket.close(CLOSE_SLOW_CONSUMER, "slow consumer: the server's send budget is spent");
     this.#release();
   }
@@ -195,6 +196,7 @@ class SocketTransport implements Transport, BudgetedSocket {
     ) {
       return true;
     }
+    this.#deps.metrics?.slowConsumerClosed("lagging");
     this.#socket.close(CLOSE_SLOW_CONSUMER, "slow consumer: too much unsent data");
     // A client that does not read will not answer the close either: forget it now.
     this.#release();

@@ -97,6 +97,15 @@ import { exportAccount } from "../accounts/account_export.ts";
 import { AdminRooms } from "../admin/admin_rooms.ts";
 import { Reports } from "../admin/reports.ts";
 import { UserAdmin } from "../admin/user_admin.ts";
+import { requestId } from "hono/request-id";
+import { opsRoutes } from "../../routes/ops.ts";
+import { timeCommits } from "../kv/timed_kv.ts";
+import { DrainGate } from "../realtime/drain_gate.ts";
+import { CLOSE_SERVICE_RESTART } from "../common/protocol.ts";
+import { HealthCheck } from "./health.ts";
+import { createLogger, type Logger } from "./log.ts";
+import { Metrics } from "./metrics.ts";
+import { requestLog } from "./middleware/request_log.ts";
 
 /** What {@linkcode createChatServer} needs. */
 export interface ChatServerOptions {
@@ -105,6 +114,13 @@ export interface ChatServerOptions {
   broker: Broker;
   clock?: Clock;
   assets?: Assets;
+  /** Where log lines go; by default the console, in `config.logFormat`. */
+  log?: Logger;
+  /**
+   * How many workers this process has (`deno serve --parallel`), this one included: a scrape
+   * of `/metrics` then sums them all. Absent: this node's metrics alone.
+   */
+  workers?: () => number;
 }
 
 /** A wired chat node. */
@@ -117,18 +133,38 @@ export interface ChatServer {
   writer: MessageWriter;
   /** Deletes unused files: hourly, and after a room is deleted. */
   fileSweeper: FileSweeper;
+  /** This node's metrics (also served at `GET /metrics`). */
+  metrics: Metrics;
+  /** The node's log. */
+  log: Logger;
+  /**
+   * Graceful stop, for SIGTERM: refuses new sockets (503) and fails `/healthz`, stops taking
+   * frames, waits for those being handled and flushes the writer (so everything accepted is
+   * stored and acked), closes every socket with {@linkcode CLOSE_SERVICE_RESTART} and waits
+   * for the close handshakes (at most {@linkcode SOCKET_CLOSE_TIMEOUT_MS}), then `close()`.
+   */
+  shutdown(): Promise<void>;
   /** Stops timers and the broker and waits for pending writes. Does not close the KV. */
   close(): Promise<void>;
 }
+
+/** How long {@linkcode ChatServer.shutdown} waits for clients to answer the close. */
+export const SOCKET_CLOSE_TIMEOUT_MS = 3_000;
 
 /** Largest request body accepted by the HTTP routes. */
 export const MAX_BODY_BYTES = 16 * 1024;
 
 /** Builds a chat node from its parts. */
 export async function createChatServer(options: ChatServerOptions): Promise<ChatServer> {
-  const { config, kv, broker } = options;
+  const { config, broker } = options;
   const clock = options.clock ?? systemClock;
   const nodeId = newId().slice(0, 8);
+  const log = options.log ?? createLogger(config.logFormat);
+  // Read at each scrape, after the hub below exists.
+  const metrics: Metrics = new Metrics((): number => hub.peerCount);
+  if (options.workers) metrics.sumWorkers(options.workers);
+  const kv = timeCommits(options.kv, (ms) => metrics.commitTook(ms));
+  const drain = new DrainGate();
   await backfillPublicRooms(kv, clock);
   const store = new KvMessageStore(kv, clock, {
     // A deleted message's attachments: drop its file_refs now (the sweeper would find them
@@ -142,11 +178,16 @@ export async function createChatServer(options: ChatServerOptions): Promise<Chat
       }
     },
   });
-  const hub = new Hub(store);
+  const hub = new Hub(store, { metrics });
   hub.start();
-  const unsubscribe = broker.subscribe((event, fromThisNode) => hub.handle(event, fromThisNode));
+  const unsubscribe = broker.subscribe((event, fromThisNode) => {
+    if (event.kind === "messages" && event.sentAt !== undefined) {
+      metrics.brokerLag(clock.now() - event.sentAt, fromThisNode ? "this_node" : "other_node");
+    }
+    hub.handle(event, fromThisNode);
+  });
   const writer = new MessageWriter(store, (room, messages) => {
-    broker.publish({ kind: "messages", room, messages });
+    broker.publish({ kind: "messages", room, messages, sentAt: clock.now() });
   }, { lingerMs: config.commitLingerMs });
   const accounts = new Accounts(kv, clock);
   const sessions = new Sessions(kv, clock, config.sessionTtlMs);
@@ -240,6 +281,8 @@ export async function createChatServer(options: ChatServerOptions): Promise<Chat
       markers,
       receipts,
       readBlocks: (userId) => friends.blockedBy(userId),
+      metrics,
+      drain,
     },
     connectionLimiter: new ConnectionLimiter(
       limits.connectionsPerUser,
@@ -287,11 +330,19 @@ export async function createChatServer(options: ChatServerOptions): Promise<Chat
       profiles,
       new TokenBuckets(clock, MESSAGE_SEARCH_RATE, MESSAGE_SEARCH_BURST),
     ),
+    health: new HealthCheck(kv, broker, () => drain.closing),
+    metrics,
   };
   const heartbeat = new Heartbeat(() => hub.peers, clock, config.heartbeatMs);
   heartbeat.start();
 
   const app = new Hono<AppEnv>();
+  app.use(requestLog(log, metrics));
+  // The upgrade response of `/ws` must stay untouched: its id is logged, not sent back.
+  app.use(except("/ws", requestId()));
+  app.use("/ws", requestId({ headerName: "" }));
+  // Probes and scrapers carry no session: no cookie parsing, no KV read beyond the probe's.
+  app.route("/", opsRoutes(services));
   app.use(loadSession(sessions, accounts, sessionCookiePolicy(config)));
   // Only the HTML pages are in a language; the API and the socket skip the profile read.
   app.use(except(["/api/*", "/ws", "/static/*"], chooseLocale((id) => profiles.locale(id))));
@@ -348,20 +399,41 @@ export async function createChatServer(options: ChatServerOptions): Promise<Chat
   app.route("/", pageRoutes(services));
   app.notFound((c) => refusalResponse(c, refusal(404, "refusal.notFound")));
 
+  const close = async () => {
+    heartbeat.stop();
+    await fileSweeper.stop();
+    hub.close();
+    await presenceTracker.close();
+    unsubscribe();
+    await writer.flush();
+    await broker.close();
+    metrics.close();
+  };
   return {
     fetch: (request, info) => app.fetch(request, info),
     nodeId,
     hub,
     writer,
     fileSweeper,
-    async close() {
-      heartbeat.stop();
-      await fileSweeper.stop();
-      hub.close();
-      await presenceTracker.close();
-      unsubscribe();
+    metrics,
+    log,
+    async shutdown() {
+      const started = performance.now();
+      const sockets = hub.peerCount;
+      log.info("shutdown started", { node: nodeId, sockets });
+      await drain.close();
+      // Each ack is sent in a callback that runs before the flush resolves: every write the
+      // gate let in is acked before its socket gets the close frame.
       await writer.flush();
-      await broker.close();
+      await hub.closeAll(CLOSE_SERVICE_RESTART, "server restarting", SOCKET_CLOSE_TIMEOUT_MS);
+      await close();
+      log.info("shutdown finished", {
+        node: nodeId,
+        sockets,
+        unclosed: hub.peerCount,
+        ms: Math.round(performance.now() - started),
+      });
     },
+    close,
   };
 }

@@ -6,6 +6,7 @@ import {
   RECORDING_MAX_SECONDS_CAP,
   type RecordingLimits,
 } from "../common/recordings.ts";
+import { LOG_FORMATS, type LogFormat } from "./log.ts";
 
 /** Server configuration, read from environment variables (documented in the README). */
 export interface Config {
@@ -53,6 +54,16 @@ export interface Config {
    * `__Host-sid` (see `lib/server/session_cookie.ts`).
    */
   publicUrl?: string;
+  /**
+   * `METRICS_TOKEN`: the bearer token `GET /metrics` asks for (at least 16 characters). Unset:
+   * the endpoint does not exist (404).
+   */
+  metricsToken?: string;
+  /**
+   * `LOG_FORMAT`: `json` (one JSON object a line, the default), `text` (readable lines, for
+   * development) or `off`.
+   */
+  logFormat: LogFormat;
 }
 
 /** Per-user and per-address limits. Node-local ones hold per worker or process. */
@@ -148,6 +159,8 @@ export function readConfig(env: Record<string, string | undefined>): Config {
         RECORDING_MAX_SECONDS_CAP,
       ),
     },
+    metricsToken: metricsTokenFrom(env.METRICS_TOKEN),
+    logFormat: logFormatFrom(env.LOG_FORMAT),
     limits: {
       sendRatePerSecond: intFrom(env, "SEND_RATE", 10, 1, 1_000_000),
       sendBurst: intFrom(env, "SEND_BURST", 30, 1, 1_000_000),
@@ -212,6 +225,25 @@ function brokerFrom(env: Record<string, string | undefined>, redisUrl?: string):
   if (!kind) throw new Error(`BROKER must be one of ${BROKER_KINDS.join(", ")}, got "${raw}"`);
   if (kind === "redis" && !redisUrl) throw new Error("BROKER=redis needs REDIS_URL");
   return kind;
+}
+
+/** Shorter tokens are too easy to guess over the network. */
+const MIN_METRICS_TOKEN_LENGTH = 16;
+
+function metricsTokenFrom(raw: string | undefined): string | undefined {
+  if (raw === undefined || raw === "") return undefined;
+  if (raw.length < MIN_METRICS_TOKEN_LENGTH) {
+    // The value is a secret, so it is not echoed.
+    throw new Error(`METRICS_TOKEN must be at least ${MIN_METRICS_TOKEN_LENGTH} characters`);
+  }
+  return raw;
+}
+
+function logFormatFrom(raw: string | undefined): LogFormat {
+  if (raw === undefined || raw === "") return "json";
+  const format = LOG_FORMATS.find((known) => known === raw);
+  if (!format) throw new Error(`LOG_FORMAT must be one of ${LOG_FORMATS.join(", ")}, got "${raw}"`);
+  return format;
 }
 
 function redisUrlFrom(raw: string | undefined): string | undefined {

@@ -61,3 +61,21 @@ Deno.test("readConfig() on Deno Deploy opens the platform's KV (no path) unless 
   assert.equal(readConfig({}).kvPath, "./data/chat.kv");
   assert.equal(readConfig({ DENO_DEPLOY: "true", KV_PATH: "/tmp/x.kv" }).kvPath, "/tmp/x.kv");
 });
+
+Deno.test("readConfig() turns /metrics off without METRICS_TOKEN and refuses a short one without echoing it", () => {
+  assert.equal(readConfig({}).metricsToken, undefined);
+  assert.equal(readConfig({ METRICS_TOKEN: "" }).metricsToken, undefined);
+  const token = "scrape-token-0123456789";
+  assert.equal(readConfig({ METRICS_TOKEN: token }).metricsToken, token);
+  assert.throws(
+    () => readConfig({ METRICS_TOKEN: "short-secret" }),
+    (error: Error) => /METRICS_TOKEN/.test(error.message) && !error.message.includes("secret"),
+  );
+});
+
+Deno.test("readConfig() logs JSON lines unless LOG_FORMAT says text or off", () => {
+  assert.equal(readConfig({}).logFormat, "json");
+  assert.equal(readConfig({ LOG_FORMAT: "text" }).logFormat, "text");
+  assert.equal(readConfig({ LOG_FORMAT: "off" }).logFormat, "off");
+  assert.throws(() => readConfig({ LOG_FORMAT: "yaml" }), /LOG_FORMAT/);
+});

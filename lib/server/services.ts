@@ -33,6 +33,8 @@ import type { AdminRooms } from "../admin/admin_rooms.ts";
 import type { Reports } from "../admin/reports.ts";
 import type { UserAdmin } from "../admin/user_admin.ts";
 import type { MessageSearch } from "../search/message_search.ts";
+import type { HealthCheck } from "./health.ts";
+import type { Metrics } from "./metrics.ts";
 
 /**
  * The node's parts, as routes see them. Each route factory takes a `Pick` of the ones it uses.
@@ -95,4 +97,8 @@ export interface Services {
   accountDeletion: AccountDeletion;
   /** Full-text search over the messages a user can read (`GET /api/search`). */
   messageSearch: MessageSearch;
+  /** KV, broker and shutdown state, for `GET /healthz`. */
+  health: HealthCheck;
+  /** This node's Prometheus metrics, for `GET /metrics`. */
+  metrics: Metrics;
 }

@@ -6,7 +6,12 @@
  *
  * @module
  */
-import type { ChatMessage, ClientFrame, ServerFrame } from "../../lib/common/protocol.ts";
+import {
+  type ChatMessage,
+  type ClientFrame,
+  CLOSE_SERVICE_RESTART,
+  type ServerFrame,
+} from "../../lib/common/protocol.ts";
 import type { TestUser } from "../helpers/chat_client.ts";
 
 /** A message this client created. */
@@ -47,6 +52,8 @@ export class ChaosClient {
   resends = 0;
   /** `reset: true` answers to a resume. */
   resets = 0;
+  /** The close code of every socket that closed, in order. */
+  readonly closeCodes: number[] = [];
 
   #options: ChaosClientOptions;
   #socket: WebSocket | null = null;
@@ -130,14 +137,18 @@ export class ChaosClient {
       if (this.#socket === socket) this.#receive(JSON.parse(event.data));
     };
     socket.onerror = () => {};
-    socket.onclose = () => {
+    socket.onclose = (event) => {
       if (this.#socket !== socket) return;
+      this.closeCodes.push(event.code);
       this.#socket = null;
       this.#online = false;
       this.#inFlight.clear();
       this.#reloading.clear();
-      // Short jittered backoff: the server is down for well under a second at a time.
-      const delay = Math.min(500, 20 * 2 ** this.#attempt++) * (0.5 + this.#options.random());
+      // Short jittered backoff: the server is down for well under a second at a time. As the
+      // browser client does, a server restarting (1012) is retried at once.
+      const delay = event.code === CLOSE_SERVICE_RESTART
+        ? 0
+        : Math.min(500, 20 * 2 ** this.#attempt++) * (0.5 + this.#options.random());
       this.#later(delay, () => this.#open());
     };
   }

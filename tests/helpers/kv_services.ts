@@ -86,6 +86,7 @@ export async function withKvServices<const N extends string>(
         } else published.push(event);
       },
       subscribe: () => () => {},
+      connected: () => true,
       close: () => Promise.resolve(),
     };
     const notify: Notify = (users, event) => broker.publish({ kind: "user_event", users, event });

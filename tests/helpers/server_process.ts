@@ -14,8 +14,8 @@ export interface ServerProcess {
   port: number;
   /** Process id, e.g. to read its memory with {@linkcode residentBytes}. */
   pid: number;
-  /** Sends a signal and waits for the process to end. */
-  stop(signal?: Deno.Signal): Promise<void>;
+  /** Sends a signal and waits for the process to end; returns how it ended. */
+  stop(signal?: Deno.Signal): Promise<Deno.CommandStatus>;
 }
 
 /** Options of {@linkcode spawnServer}. */
@@ -94,8 +94,9 @@ export async function spawnServer(options: SpawnOptions): Promise<ServerProcess>
       } catch {
         // already ended
       }
-      await child.status;
+      const status = await child.status;
       await drain;
+      return status;
     },
   };
 }

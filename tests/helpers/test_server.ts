@@ -10,6 +10,7 @@ import { type ChatServer, createChatServer } from "../../lib/server/chat_server.
 import { type Config, readConfig } from "../../lib/server/config.ts";
 import type { Clock } from "../../lib/common/clock.ts";
 import { ensureAssetsBuilt } from "./built_assets.ts";
+import { createLogger, type Logger } from "../../lib/server/log.ts";
 
 /** A running in-process test server. */
 export interface TestServer {
@@ -28,6 +29,8 @@ export interface TestServerOptions {
   broker?: Broker;
   clock?: Clock;
   config?: Partial<Config>;
+  /** Where the node logs; by default nowhere, to keep test output readable. */
+  log?: Logger;
 }
 
 /** Starts a chat node with `Deno.serve({ port: 0 })`. */
@@ -40,6 +43,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     kv,
     broker: options.broker ?? new MemoryBus().broker(),
     clock: options.clock,
+    log: options.log ?? createLogger("off"),
   });
   const abort = new AbortController();
   const server = Deno.serve(

@@ -296,6 +296,8 @@ export const en = {
   "refusal.badCursor": "cursor must be a nextCursor from a previous page",
   "refusal.unknownAction": "Unknown action",
   "refusal.notFound": "Not found",
+  "refusal.metricsToken": "A valid metrics token is required",
+  "refusal.shuttingDown": "The server is restarting; reconnecting shortly",
   "refusal.bodyTooLarge": "Request body over {max} bytes",
   "refusal.invalidBody": "{detail}",
   // Files and images: attach, drop, paste, progress, downloads, lightbox.

@@ -282,6 +282,8 @@ export const zhCN = {
   "refusal.badCursor": "cursor 必须是上一页返回的 nextCursor",
   "refusal.unknownAction": "未知的操作",
   "refusal.notFound": "未找到",
+  "refusal.metricsToken": "需要有效的监控令牌",
+  "refusal.shuttingDown": "服务器正在重启，稍后自动重连",
   "refusal.bodyTooLarge": "请求体超过 {max} 字节",
   "refusal.invalidBody": "请求内容无效：{detail}",
   // Files and images: attach, drop, paste, progress, downloads, lightbox.

@@ -16,8 +16,11 @@ import type { ChatMessage } from "../../common/protocol.ts";
 
 /** Everything nodes tell each other. */
 export type BrokerEvent =
-  /** Messages just committed to one room, ascending by seq. */
-  | { kind: "messages"; room: string; messages: ChatMessage[] }
+  /**
+   * Messages just committed to one room, ascending by seq. `sentAt`: the publisher's clock
+   * (epoch ms) at publish, for the broker lag metric; nodes on one machine share the clock.
+   */
+  | { kind: "messages"; room: string; messages: ChatMessage[]; sentAt?: number }
   /**
    * A user is typing in a room, or stopped (`stop`); best-effort. Never delivered to the
    * users in `hidden` (the typist blocked them) nor to users who blocked the typist.
@@ -63,6 +66,12 @@ export interface Broker {
   publish(event: BrokerEvent): void;
   /** Registers a handler; returns a function that removes it. */
   subscribe(handler: BrokerHandler): () => void;
+  /**
+   * Whether the broker can reach the other nodes now, for `GET /healthz`: false once closed,
+   * and while a networked broker (Redis) is disconnected and retrying. A cheap, local answer
+   * (no round trip): the health check calls it on every probe.
+   */
+  connected(): boolean;
   /** Stops receiving and releases resources. */
   close(): Promise<void>;
 }

@@ -15,6 +15,7 @@ import type { Broker, BrokerEvent, BrokerHandler } from "./broker.ts";
 export class BroadcastChannelBroker implements Broker {
   #channel: BroadcastChannel;
   #handlers = new Set<BrokerHandler>();
+  #open = true;
 
   /** Joins the channel `name`; every node of one chat must use the same name. */
   constructor(name = "chat") {
@@ -37,7 +38,13 @@ export class BroadcastChannelBroker implements Broker {
     return () => this.#handlers.delete(handler);
   }
 
+  /** True until closed: a BroadcastChannel has no connection that could drop. */
+  connected(): boolean {
+    return this.#open;
+  }
+
   close(): Promise<void> {
+    this.#open = false;
     this.#handlers.clear();
     this.#channel.close();
     return Promise.resolve();

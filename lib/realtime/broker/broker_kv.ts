@@ -124,6 +124,11 @@ export class KvBroker implements Broker {
     return () => this.#handlers.delete(handler);
   }
 
+  /** False once closed, and while the last commit to KV failed (events are being dropped). */
+  connected(): boolean {
+    return !this.#closing && !this.#failing;
+  }
+
   /** Stops reading; events already published are still written before it resolves. */
   close(): Promise<void> {
     this.#closing ??= (async () => {

@@ -42,6 +42,11 @@ class MemoryBroker implements Broker {
     return () => this.#handlers.delete(handler);
   }
 
+  /** True until closed. */
+  connected(): boolean {
+    return this.#peers.has(this);
+  }
+
   close(): Promise<void> {
     this.#peers.delete(this);
     this.#handlers.clear();

@@ -103,6 +103,11 @@ export class RedisBroker implements Broker {
     return () => this.#handlers.delete(handler);
   }
 
+  /** True while both connections to Redis are up (node-redis `isReady`) and not closed. */
+  connected(): boolean {
+    return !this.#closing && this.#publisher.isReady && this.#subscriber.isReady;
+  }
+
   close(): Promise<void> {
     this.#closing ??= (async () => {
       this.#handlers.clear();

@@ -1,0 +1,55 @@
+import assert from "node:assert/strict";
+import { createLogger, type LogLevel } from "./log.ts";
+
+const AT = Date.UTC(2026, 11, 1, 23, 59, 0);
+
+function recorder(): {
+  lines: [LogLevel, string][];
+  sink: (level: LogLevel, line: string) => void;
+} {
+  const lines: [LogLevel, string][] = [];
+  return { lines, sink: (level, line) => lines.push([level, line]) };
+}
+
+Deno.test("createLogger(json) writes one JSON object a line with time, level, msg and the fields", () => {
+  const { lines, sink } = recorder();
+  const log = createLogger("json", sink, () => AT);
+  log.info("request", { requestId: "r-1", status: 200, skipped: undefined });
+  log.error("commit failed", { room: "lobby" });
+  assert.deepEqual(lines.map(([level, line]) => [level, JSON.parse(line)]), [
+    ["info", {
+      time: "2026-12-01T23:59:00.000Z",
+      level: "info",
+      msg: "request",
+      requestId: "r-1",
+      status: 200,
+    }],
+    ["error", {
+      time: "2026-12-01T23:59:00.000Z",
+      level: "error",
+      msg: "commit failed",
+      room: "lobby",
+    }],
+  ]);
+});
+
+Deno.test("createLogger(text) writes readable lines, quoting values and leaving out undefined ones", () => {
+  const { lines, sink } = recorder();
+  createLogger("text", sink, () => AT).warn("slow commit", {
+    ms: 120,
+    room: "大厅",
+    gone: undefined,
+  });
+  assert.deepEqual(lines, [[
+    "warn",
+    '2026-12-01T23:59:00.000Z WARN  slow commit ms=120 room="大厅"',
+  ]]);
+});
+
+Deno.test("createLogger(off) writes nothing", () => {
+  const { lines, sink } = recorder();
+  const log = createLogger("off", sink, () => AT);
+  log.info("request");
+  log.error("failure");
+  assert.deepEqual(lines, []);
+});
