@@ -21,6 +21,9 @@ import link from "lucide/dist/esm/icons/link.mjs";
 import pencil from "lucide/dist/esm/icons/pencil.mjs";
 import reply from "lucide/dist/esm/icons/reply.mjs";
 import trash from "lucide/dist/esm/icons/trash.mjs";
+import bell from "lucide/dist/esm/icons/bell.mjs";
+import bellOff from "lucide/dist/esm/icons/bell-off.mjs";
+import atSign from "lucide/dist/esm/icons/at-sign.mjs";
 
 /** ‹ back: from the chat to the conversation list on a phone. */
 export const ChevronLeft: IconNode = chevronLeft;
@@ -56,3 +59,9 @@ export const Reply: IconNode = reply;
 export const SmilePlus: IconNode = smile;
 /** Delete a message. */
 export const Trash: IconNode = trash;
+/** A bell: the conversation's notification menu (notified of every message). */
+export const Bell: IconNode = bell;
+/** A crossed-out bell: the conversation notifies of nothing. */
+export const BellOff: IconNode = bellOff;
+/** @: the conversation notifies only of mentions. */
+export const AtSign: IconNode = atSign;

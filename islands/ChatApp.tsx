@@ -1,4 +1,4 @@
-import { effect, untracked } from "@preact/signals";
+import { effect, signal, untracked } from "@preact/signals";
 import { useEffect, useMemo, useState } from "preact/hooks";
 import type { PublicProfile, PublicUser, RoomSummary } from "../lib/common/api_types.ts";
 import type { Locale } from "../lib/common/i18n/locale.ts";
@@ -19,6 +19,11 @@ import { relationTo } from "../client/relation.ts";
 import RoomPane from "../components/RoomPane.tsx";
 import Sidebar from "../components/Sidebar.tsx";
 import { useReadState } from "../client/use_read_state.ts";
+import type { NotifyLevel } from "../lib/common/notify_level.ts";
+import { NotifyLevels } from "../client/notify/notify_levels.ts";
+import { NotifyPrefs } from "../client/notify/notify_prefs.ts";
+import { useNotifier } from "../client/notify/use_notifier.ts";
+import { useOfflineSnapshots } from "../client/offline_snapshot.ts";
 
 /**
  * Props of {@linkcode ChatApp}, serialized into the page by the server: the signed-in user,
@@ -37,6 +42,10 @@ export interface ChatAppProps extends ChatStoreInit {
   savedLocale: Locale | null;
   /** The colour theme the page was rendered with (for the theme picker). */
   theme: Theme;
+  /** The user's notification levels by conversation (defaults left out). */
+  notifyLevels: Record<string, NotifyLevel>;
+  /** Whether the user hides their "last seen". */
+  hideLastSeen: boolean;
 }
 
 /**
@@ -62,7 +71,12 @@ export default function ChatApp(props: ChatAppProps) {
     [user.id],
   );
   const board = useMemo(() => new NoticeBoard(), [user.id]);
+  const prefs = useMemo(() => new NotifyPrefs(), [user.id]);
+  const levels = useMemo(() => new NotifyLevels(props.notifyLevels), [user.id]);
+  const hideLastSeen = useMemo(() => signal(props.hideLastSeen), [user.id]);
   useReadState(client, store, t);
+  useNotifier(client, store, names, prefs, levels, t);
+  useOfflineSnapshots(client, store);
 
   useEffect(() =>
     effect(() => {
@@ -241,6 +255,8 @@ export default function ChatApp(props: ChatAppProps) {
         <Sidebar
           user={user}
           savedLocale={props.savedLocale}
+          hideLastSeen={hideLastSeen}
+          prefs={prefs}
           theme={props.theme}
           store={store}
           client={client}
@@ -264,6 +280,8 @@ export default function ChatApp(props: ChatAppProps) {
           names={names}
           onLeave={(room) => setLeaving(room)}
           onAuthor={openProfile}
+          levels={levels}
+          prefs={prefs}
         />
       </div>
       <NoticeBar board={board} />

@@ -44,6 +44,7 @@
  * | `["user_dir", term, userId]`                | `true` (people directory)   |
  * | `["user_dir_index"]`                        | `{ at }`: index backfilled  |
  * | `["last_seen", userId]`                     | `LastSeenRecord`            |
+ * | `["notify_level", userId, roomId]`          | `NotifyLevel` (not default) |
  *
  * A friendship is written as two `friend` entries and a request as its `friend_out` and
  * `friend_in` entries, always in one atomic commit. A direct conversation is an ordinary
@@ -258,6 +259,10 @@ export const keys = {
   userDirectoryBuilt: (): Deno.KvKey => ["user_dir_index"],
   /** When a user was last connected (for "last seen"); see `lib/realtime/presence/`. */
   lastSeen: (userId: string): Deno.KvKey => ["last_seen", userId],
+  /** What `userId` chose to be notified of in `roomId`; absent: the default for its kind. */
+  notifyLevel: (userId: string, roomId: string): Deno.KvKey => ["notify_level", userId, roomId],
+  /** Prefix of a user's notification choices. */
+  notifyLevels: (userId: string): Deno.KvKey => ["notify_level", userId],
 };
 
 /**
@@ -315,6 +320,8 @@ export const decode = {
   },
   /** The room id of a {@linkcode keys.readMarker} key. */
   readMarker: (key: Deno.KvKey): string => lastPart(key, "read"),
+  /** The room id of a {@linkcode keys.notifyLevel} key. */
+  notifyLevel: (key: Deno.KvKey): string => lastPart(key, "notify_level"),
 };
 
 /** The number last part of a `length`-part key of `kind`; throws for any other key. */

@@ -393,4 +393,24 @@ export const zhCN = {
   "receipts.setting": "发送已读回执",
   "receipts.settingNote":
     "关闭后，别人看不到你是否已读他们的消息，你也看不到别人是否已读你的消息。",
+  // notify: notifications, installable app (issue 12 items 4-5).
+  "app.description": "实时聊天：房间、好友和私信。",
+  "notify.attachment": "发送了一个附件",
+  "notify.more": "{count} 条新消息 · {text}",
+  "notify.inRoom": "{author}（#{room}）",
+  "notify.heading": "通知",
+  "notify.enable": "在此设备上显示通知",
+  "notify.enableNote":
+    "默认通知私信和提及你的消息，可在每个会话的铃铛菜单中更改。开启时浏览器会请求通知权限。",
+  "notify.denied": "浏览器设置已阻止本站的通知。",
+  "notify.unsupported": "此浏览器无法显示通知。",
+  "notify.sound": "播放提示音",
+  "notify.menu": "通知：{level}",
+  "notify.menuTitle": "通知我",
+  "notify.level.all": "所有消息",
+  "notify.level.mentions": "仅提及我的消息",
+  "notify.level.none": "不通知",
+  "notify.offNote": "此设备的通知已关闭：可在个人资料中开启。",
+  "profile.hideLastSeen": "隐藏我的最后在线时间",
+  "profile.hideLastSeenNote": "开启后，好友和同房间的人将看不到你的最后在线时间。",
 } as const satisfies Catalogue;
