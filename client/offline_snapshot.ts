@@ -1,6 +1,8 @@
 /**
  * The last loaded messages, kept for offline: the newest entries of the listed conversations
- * go to Cache Storage (`chat-messages`, under the user's id), a few seconds after they change.
+ * go to Cache Storage (`chat-messages`, under the user's id), a few seconds after they change;
+ * and when the conversation list changes, the service worker is asked to keep a fresh copy of
+ * the page (which carries the list).
  * A page that starts without a connection shows them until it connects (see
  * `ChatClient.restore`). The service worker deletes them at logout.
  *
@@ -43,6 +45,12 @@ export async function loadSnapshot(userId: string, roomId: string): Promise<Chat
   return Array.isArray(messages) ? messages : [];
 }
 
+/** Asks the service worker to keep a fresh copy of the chat page. */
+async function refreshKeptPage(): Promise<void> {
+  const registration = await navigator.serviceWorker?.ready;
+  registration?.active?.postMessage({ type: "refresh-page" });
+}
+
 /**
  * Keeps the copies up to date while the page runs, and shows them when the page starts
  * without a connection (before its first successful connect).
@@ -69,6 +77,18 @@ export function useOfflineSnapshots(client: ChatClient, store: ChatStore): void 
         );
       }
     });
+    // The kept page carries the conversation list: a changed list asks the worker for a
+    // fresh copy (rare: joining, leaving, a new DM), never once per message.
+    let listed: string | null = null;
+    let refresh: ReturnType<typeof setTimeout> | undefined;
+    const stopListing = effect(() => {
+      const ids = store.conversations.value.map(({ room }) => room.id).sort().join(" ");
+      const before = listed;
+      listed = ids;
+      if (before === null || ids === before) return;
+      clearTimeout(refresh);
+      refresh = setTimeout(() => void refreshKeptPage(), SAVE_DELAY_MS);
+    });
     let restored = false;
     const stopRestoring = effect(() => {
       const state = client.status.value.state;
@@ -82,6 +102,8 @@ export function useOfflineSnapshots(client: ChatClient, store: ChatStore): void 
     });
     return () => {
       stopSaving();
+      stopListing();
+      clearTimeout(refresh);
       stopRestoring();
       for (const timer of timers.values()) clearTimeout(timer);
     };

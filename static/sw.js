@@ -52,18 +52,31 @@ self.addEventListener("fetch", (event) => {
   }
 });
 
+// The page asks for a fresh copy when its conversation list changed (a room joined, a DM
+// opened), so the kept page lists them too.
+self.addEventListener("message", (event) => {
+  if (event.data && event.data.type === "refresh-page") {
+    event.waitUntil(fetch(PAGE, { credentials: "same-origin" }).then(keepPage, () => undefined));
+  }
+});
+
 /** The chat page from the network, kept for offline; the kept one when offline. */
 async function pageFromNetwork(request) {
   try {
     const response = await fetch(request);
-    if (response.redirected && new URL(response.url).pathname === "/login") await forgetUser();
-    else await cachePage(await caches.open(SHELL), response.clone());
+    await keepPage(response.clone());
     return response;
   } catch (error) {
     const cached = await caches.match(PAGE, { cacheName: SHELL });
     if (cached) return cached;
     throw error;
   }
+}
+
+/** Keeps a fresh chat page, or forgets the user when the server answered with the login page. */
+async function keepPage(response) {
+  if (response.redirected && new URL(response.url).pathname === "/login") await forgetUser();
+  else await cachePage(await caches.open(SHELL), response);
 }
 
 async function cachePage(cache, response) {
