@@ -6,6 +6,7 @@
  * @module
  */
 import { type ReadonlySignal, signal } from "@preact/signals";
+import type { StorageLike } from "../chat_client_options.ts";
 
 const ENABLED = "chat.notify.enabled";
 const SOUND = "chat.notify.sound";
@@ -15,14 +16,21 @@ export type PermissionState = NotificationPermission | "unsupported";
 
 /** The switches, and the browser's permission, as signals. */
 export class NotifyPrefs {
-  readonly #storage: Storage | null;
+  readonly #storage: StorageLike | null;
   readonly #enabled;
   readonly #sound;
-  readonly #permission = signal<PermissionState>(currentPermission());
+  readonly #permission;
 
-  /** @param storage Where the switches are kept; null keeps them for this page only. */
-  constructor(storage: Storage | null = globalThis.localStorage ?? null) {
+  /**
+   * @param storage Where the switches are kept; null keeps them for this page only.
+   * @param permission The browser's permission now (tests give one).
+   */
+  constructor(
+    storage: StorageLike | null = globalThis.localStorage ?? null,
+    permission: PermissionState = currentPermission(),
+  ) {
     this.#storage = storage;
+    this.#permission = signal<PermissionState>(permission);
     this.#enabled = signal(storage?.getItem(ENABLED) === "1");
     this.#sound = signal(storage?.getItem(SOUND) === "1");
   }

@@ -7,6 +7,8 @@
  * @module
  */
 
+import type { StorageLike } from "../chat_client_options.ts";
+
 const KEY = "chat.viewing";
 /** How often the focused tab says again that it is there. */
 export const VIEWING_REFRESH_MS = 30_000;
@@ -21,12 +23,12 @@ interface Entry {
 
 /** This tab's side of the shared entry. */
 export class ViewingTabs {
-  readonly #storage: Storage | null;
+  readonly #storage: StorageLike | null;
   readonly #tab = crypto.randomUUID();
   readonly #now: () => number;
 
   /** @param storage The shared storage; null: no other tab is known. */
-  constructor(storage: Storage | null = globalThis.localStorage ?? null, now = Date.now) {
+  constructor(storage: StorageLike | null = globalThis.localStorage ?? null, now = Date.now) {
     this.#storage = storage;
     this.#now = now;
   }
