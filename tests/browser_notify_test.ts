@@ -27,7 +27,7 @@ import {
   waitForConnection,
   withBrowserChat,
 } from "./helpers/browser.ts";
-import { befriend, openSocket, type TestSocket } from "./helpers/chat_client.ts";
+import { api, befriend, openSocket, type TestSocket } from "./helpers/chat_client.ts";
 
 interface Shown {
   title: string;
@@ -216,4 +216,61 @@ Deno.test("the app installs: manifest and service worker served, and an offline 
     await sendThroughComposer(alice.page, "back online");
     await messagesWithText(alice.page, "back online").waitFor();
     assert.equal(await messagesWithText(alice.page, "still here offline").count(), 1);
+  }));
+
+Deno.test("presence, finished: the DM header tells online and last seen until it is hidden, a member row opens the profile card, typing names the display name", () =>
+  withBrowserChat(async ({ server, open }) => {
+    const alice = await open();
+    const bob = await open();
+    await registerThroughForm(alice.page, server.url, "alice");
+    await registerThroughForm(bob.page, server.url, "bob");
+    const aliceUser = await sessionOf(alice.context, await pageUser(alice.page));
+    const bobUser = await sessionOf(bob.context, await pageUser(bob.page));
+    await befriend(server.url, aliceUser, bobUser);
+    const renamed = await api(server.url, aliceUser, "PATCH", "/api/me/profile", {
+      displayName: "Alice Liddell",
+    });
+    assert.equal(renamed.status, 200);
+    await alice.page.reload();
+
+    const friend = bob.page.locator("[data-testid=friend-item][data-username=alice]");
+    await friend.getByTestId("message-friend").click();
+    const presence = bob.page.getByTestId("dm-presence");
+    await presence.getByText(/^(Online|Away)$/).waitFor();
+
+    // Typing in the DM shows her display name, not her username.
+    await alice.page.locator("[data-testid=friend-item][data-username=bob]")
+      .getByTestId("message-friend").click();
+    await alice.page.getByTestId("composer").fill("hel");
+    await bob.page.getByTestId("typing-indicator")
+      .getByText("Alice Liddell is typing…", { exact: true }).waitFor();
+
+    await alice.page.close();
+    await presence.getByText(/^Last seen /).waitFor();
+    await screenshot(bob.page, "notify-dm-last-seen");
+
+    // She hides her last seen in the profile dialog: bob sees no time the next time she goes.
+    const again = await alice.context.newPage();
+    await again.goto(server.url);
+    await presence.getByText(/^(Online|Away)$/).waitFor();
+    await again.getByTestId("edit-profile").click();
+    await again.getByTestId("hide-last-seen").check();
+    await again.getByTestId("save-profile").click();
+    await again.getByTestId("profile-dialog").waitFor({ state: "detached" });
+    await again.close();
+    await bob.page.getByTestId("room-title").getByTestId("presence-dot").waitFor({
+      state: "detached",
+    });
+    await bob.page.reload();
+    await bob.page.getByTestId("room-title").getByText("@ Alice Liddell").waitFor();
+    assert.equal(await bob.page.getByTestId("dm-presence").textContent(), "");
+
+    // A member row of a group room opens that member's profile card.
+    const room = await createRoomThroughForm(bob.page, "book club");
+    const joined = await api(server.url, aliceUser, "POST", `/api/rooms/${room}/join`);
+    assert.equal(joined.status, 200);
+    await bob.page.getByTestId("members-toggle").click();
+    await bob.page.locator("[data-testid=member-row][data-user=alice]")
+      .getByTestId("member-open").click();
+    await bob.page.getByTestId("profile-card-name").getByText("Alice Liddell").waitFor();
   }));
