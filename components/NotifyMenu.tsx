@@ -1,11 +1,13 @@
 import { useEffect, useId, useRef, useState } from "preact/hooks";
 import type { NotifyLevels } from "../client/notify/notify_levels.ts";
 import type { NotifyPrefs } from "../client/notify/notify_prefs.ts";
-import { errorText } from "../client/error_text.ts";
-import { NOTIFY_LEVELS, type NotifyLevel } from "../lib/common/notify_level.ts";
+import { lazyComponent } from "./lazy_component.ts";
 import Icon from "./Icon.tsx";
 import { AtSign, Bell, BellOff } from "./icons.ts";
 import { useI18n } from "./i18n_context.ts";
+
+/** Loaded on first open: not needed at first paint. */
+const NotifyPanel = lazyComponent(() => import("./NotifyPanel.tsx"));
 
 /** Props of {@linkcode NotifyMenu}. */
 export interface NotifyMenuProps {
@@ -26,7 +28,6 @@ const ICONS = { all: Bell, mentions: AtSign, none: BellOff } as const;
 export default function NotifyMenu({ roomId, direct, levels, prefs }: NotifyMenuProps) {
   const { t } = useI18n();
   const [open, setOpen] = useState(false);
-  const [error, setError] = useState<string | null>(null);
   const panelId = useId();
   const root = useRef<HTMLDivElement>(null);
   const level = levels.levelOf(roomId, direct);
@@ -47,14 +48,6 @@ export default function NotifyMenu({ roomId, direct, levels, prefs }: NotifyMenu
       removeEventListener("pointerdown", close);
     };
   }, [open]);
-  const choose = async (next: NotifyLevel) => {
-    setError(null);
-    try {
-      await levels.choose(roomId, direct, next);
-    } catch (failure) {
-      setError(errorText(t, failure));
-    }
-  };
   const label = t("notify.menu", { level: t(`notify.level.${level}`) });
   return (
     <div class="notify-menu" ref={root}>
@@ -72,26 +65,14 @@ export default function NotifyMenu({ roomId, direct, levels, prefs }: NotifyMenu
         <Icon icon={ICONS[level]} />
       </button>
       {open && (
-        <div class="notify-panel" id={panelId} data-testid="notify-panel">
-          <fieldset>
-            <legend>{t("notify.menuTitle")}</legend>
-            {NOTIFY_LEVELS.map((option) => (
-              <label key={option} class="radio-label">
-                <input
-                  type="radio"
-                  name={panelId}
-                  value={option}
-                  data-testid={`notify-level-${option}`}
-                  checked={option === level}
-                  onChange={() => void choose(option)}
-                />
-                {t(`notify.level.${option}`)}
-              </label>
-            ))}
-          </fieldset>
-          {!prefs.active && <p class="muted small-note">{t("notify.offNote")}</p>}
-          {error !== null && <p class="error" role="alert">{error}</p>}
-        </div>
+        <NotifyPanel
+          id={panelId}
+          roomId={roomId}
+          direct={direct}
+          level={level}
+          levels={levels}
+          prefs={prefs}
+        />
       )}
     </div>
   );

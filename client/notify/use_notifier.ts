@@ -6,8 +6,7 @@ import type { ChatStore } from "../chat_store.ts";
 import type { ProfileCache } from "../profile_cache.ts";
 import { roomHash } from "../room_hash.ts";
 import { activeRegistration, onOpenRoom, registerServiceWorker } from "../service_worker.ts";
-import { chime } from "./chime.ts";
-import { Notifier } from "./notifier.ts";
+import type { Notifier } from "./notifier.ts";
 import type { NotifyLevels } from "./notify_levels.ts";
 import type { NotifyPrefs } from "./notify_prefs.ts";
 import { VIEWING_REFRESH_MS, ViewingTabs } from "./viewing_tabs.ts";
@@ -28,17 +27,25 @@ export function useNotifier(
   useEffect(() => {
     registerServiceWorker();
     const viewing = new ViewingTabs();
-    const notifier = new Notifier({
-      userId: client.user.id,
-      prefs,
-      levels,
-      viewing,
-      conversation: (id) => store.conversations.peek().find((c) => c.room.id === id)?.room,
-      authorName: (id, username) => names.nameOf(id, username),
-      t,
-      registration: activeRegistration,
-      chime,
-    });
+    // Loaded with the first message that may notify: most pages never need it.
+    let notifier: Promise<Notifier> | undefined;
+    const load = async () => {
+      const [{ Notifier }, { chime }] = await Promise.all([
+        import("./notifier.ts"),
+        import("./chime.ts"),
+      ]);
+      return new Notifier({
+        userId: client.user.id,
+        prefs,
+        levels,
+        viewing,
+        conversation: (id) => store.conversations.peek().find((c) => c.room.id === id)?.room,
+        authorName: (id, username) => names.nameOf(id, username),
+        t,
+        registration: activeRegistration,
+        chime,
+      });
+    };
     let attentive = false;
     const tell = (shown = store.shownId.peek()) => viewing.set(attentive ? shown : null);
     const update = () => {
@@ -54,7 +61,10 @@ export function useNotifier(
     document.addEventListener("visibilitychange", update);
     update();
     const stopArrivals = client.onArrival((arrival) => {
-      notifier.take(arrival).catch((error) => console.warn("notification failed", error));
+      if (arrival.looking || !prefs.active) return;
+      notifier ??= load();
+      notifier.then((loaded) => loaded.take(arrival))
+        .catch((error) => console.warn("notification failed", error));
     });
     const stopOpening = onOpenRoom((room) => {
       store.menuOpen.value = false;
