@@ -9,7 +9,6 @@
  * @module
  */
 import { effect } from "@preact/signals";
-import { useEffect } from "preact/hooks";
 import type { ChatMessage } from "../lib/common/protocol.ts";
 import type { ChatClient } from "./chat_client.ts";
 import type { ChatStore } from "./chat_store.ts";
@@ -54,10 +53,12 @@ async function refreshKeptPage(): Promise<void> {
 /**
  * Keeps the copies up to date while the page runs, and shows them when the page starts
  * without a connection (before its first successful connect).
+ *
+ * @returns A function that stops it.
  */
-export function useOfflineSnapshots(client: ChatClient, store: ChatStore): void {
-  useEffect(() => {
-    if (typeof caches === "undefined") return;
+export function keepOfflineSnapshots(client: ChatClient, store: ChatStore): () => void {
+  {
+    if (typeof caches === "undefined") return () => {};
     const userId = client.user.id;
     const timers = new Map<string, ReturnType<typeof setTimeout>>();
     const stopSaving = effect(() => {
@@ -107,5 +108,5 @@ export function useOfflineSnapshots(client: ChatClient, store: ChatStore): void 
       stopRestoring();
       for (const timer of timers.values()) clearTimeout(timer);
     };
-  }, [client, store]);
+  }
 }

@@ -22,8 +22,6 @@ import { useReadState } from "../client/use_read_state.ts";
 import type { NotifyLevel } from "../lib/common/notify_level.ts";
 import { NotifyLevels } from "../client/notify/notify_levels.ts";
 import { NotifyPrefs } from "../client/notify/notify_prefs.ts";
-import { useNotifier } from "../client/notify/use_notifier.ts";
-import { useOfflineSnapshots } from "../client/offline_snapshot.ts";
 
 /**
  * Props of {@linkcode ChatApp}, serialized into the page by the server: the signed-in user,
@@ -75,8 +73,19 @@ export default function ChatApp(props: ChatAppProps) {
   const levels = useMemo(() => new NotifyLevels(props.notifyLevels), [user.id]);
   const hideLastSeen = useMemo(() => signal(props.hideLastSeen), [user.id]);
   useReadState(client, store, t);
-  useNotifier(client, store, names, prefs, levels, t);
-  useOfflineSnapshots(client, store);
+  useEffect(() => {
+    // Notifications, the service worker and the offline copies wait for a chunk of their own:
+    // none of them is needed for the first paint.
+    let stop: (() => void) | undefined;
+    let live = true;
+    import("../client/app_services.ts").then(({ startAppServices }) => {
+      if (live) stop = startAppServices({ client, store, names, prefs, levels, t });
+    });
+    return () => {
+      live = false;
+      stop?.();
+    };
+  }, [client, store, names, prefs, levels]);
 
   useEffect(() =>
     effect(() => {

@@ -110,7 +110,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     const lazy = [...chunks.keys()].filter((out) => !firstOut.includes(out)).map(nameOf);
 
     const result = { manifest, sizes, firstLoad, lazy };
-    await writeServiceWorker(root, manifest, firstLoad.files);
+    await writeServiceWorker(root, manifest, [...firstLoad.files, ...lazy]);
     await Deno.writeTextFile(
       new URL("_build/build.json", root),
       JSON.stringify(result, null, 2) + "\n",
@@ -129,16 +129,17 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
 
 /**
  * Writes `_build/sw.js`: `static/sw.js` after a line naming this build (its version, the hash
- * of every asset name, and the shell it precaches: first-load JS, styles, icons). A new build
- * thus changes the worker's bytes, which is what makes browsers install the new worker.
+ * of every asset name, and the shell it precaches: every chunk, lazy ones too so that the app
+ * works offline, the styles and icons). A new build thus changes the worker's bytes, which is
+ * what makes browsers install the new worker.
  */
 async function writeServiceWorker(
   root: URL,
   manifest: Record<string, string>,
-  firstLoad: string[],
+  chunks: string[],
 ): Promise<void> {
   const source = await Deno.readTextFile(new URL("static/sw.js", root));
-  const shell = [...new Set([...firstLoad, ...Object.values(manifest)])].map((f) => `/static/${f}`);
+  const shell = [...new Set([...chunks, ...Object.values(manifest)])].map((f) => `/static/${f}`);
   const names = new TextEncoder().encode(JSON.stringify(shell) + source);
   const version = await hash8(names);
   const header = `const BUILD = ${JSON.stringify({ version, shell })};\n`;

@@ -1,5 +1,4 @@
 import { effect } from "@preact/signals";
-import { useEffect } from "preact/hooks";
 import type { Translate } from "../../lib/common/i18n/translate.ts";
 import type { ChatClient } from "../chat_client.ts";
 import type { ChatStore } from "../chat_store.ts";
@@ -11,20 +10,25 @@ import type { NotifyLevels } from "./notify_levels.ts";
 import type { NotifyPrefs } from "./notify_prefs.ts";
 import { VIEWING_REFRESH_MS, ViewingTabs } from "./viewing_tabs.ts";
 
+/** What {@linkcode startNotifier} and the offline copies work with: the island's parts. */
+export interface AppParts {
+  client: ChatClient;
+  store: ChatStore;
+  names: ProfileCache;
+  prefs: NotifyPrefs;
+  levels: NotifyLevels;
+  t: Translate;
+}
+
 /**
  * The island's notification wiring: registers the service worker, tells other tabs which
  * conversation this one shows while it is focused, raises notifications for arriving messages
  * (see {@linkcode Notifier}), and opens the conversation a clicked notification names.
+ *
+ * @returns A function that stops all of it.
  */
-export function useNotifier(
-  client: ChatClient,
-  store: ChatStore,
-  names: ProfileCache,
-  prefs: NotifyPrefs,
-  levels: NotifyLevels,
-  t: Translate,
-): void {
-  useEffect(() => {
+export function startNotifier({ client, store, names, prefs, levels, t }: AppParts): () => void {
+  {
     registerServiceWorker();
     const viewing = new ViewingTabs();
     // Loaded with the first message that may notify: most pages never need it.
@@ -79,5 +83,5 @@ export function useNotifier(
       stopShown();
       viewing.set(null);
     };
-  }, [client, store, names, prefs, levels]);
+  }
 }
