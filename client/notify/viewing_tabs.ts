@@ -8,6 +8,7 @@
  */
 
 import type { StorageLike } from "../chat_client_options.ts";
+import { newClientId } from "../new_client_id.ts";
 
 const KEY = "chat.viewing";
 /** How often the focused tab says again that it is there. */
@@ -24,7 +25,7 @@ interface Entry {
 /** This tab's side of the shared entry. */
 export class ViewingTabs {
   readonly #storage: StorageLike | null;
-  readonly #tab = crypto.randomUUID();
+  readonly #tab = newClientId();
   readonly #now: () => number;
 
   /** @param storage The shared storage; null: no other tab is known. */
