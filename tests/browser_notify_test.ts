@@ -27,6 +27,7 @@ import {
   waitForConnection,
   withBrowserChat,
 } from "./helpers/browser.ts";
+import { assertAccessible } from "./helpers/axe.ts";
 import { api, befriend, openSocket, type TestSocket } from "./helpers/chat_client.ts";
 
 interface Shown {
@@ -105,6 +106,11 @@ Deno.test("a DM raises one notification per conversation while the tab is hidden
     await bob.page.getByTestId("room-title").getByText("@ alice", { exact: true }).waitFor();
     const dm = decodeURIComponent(new URL(bob.page.url()).hash.slice("#room=".length));
     await screenshot(bob.page, "notify-dm-header");
+    await bob.page.getByTestId("notify-menu").click();
+    await bob.page.getByTestId("notify-panel").waitFor();
+    await assertAccessible(bob.page, "the bell menu");
+    await bob.page.keyboard.press("Escape");
+    await bob.page.getByTestId("notify-panel").waitFor({ state: "detached" });
     const socket = await openSocket(server.url, aliceUser);
     await socket.subscribe(dm);
 
