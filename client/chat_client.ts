@@ -7,6 +7,7 @@ import type {
   UserEvent,
 } from "../lib/common/api_types.ts";
 import {
+  type ChatMessage,
   type ClientFrame,
   CLOSE_SERVICE_RESTART,
   CLOSE_SESSION_ENDED,
@@ -46,6 +47,13 @@ export type ConnectionStatus =
   | { state: "online" }
   | { state: "offline" }
   | { state: "reconnecting"; retryAt: number; attempt: number };
+
+/** A message from someone else that arrived live (see {@linkcode ChatClient.onArrival}). */
+export interface Arrival {
+  message: ChatMessage;
+  /** This tab shows the message's room, visible and focused. */
+  looking: boolean;
+}
 
 type Frame<T extends ServerFrame["type"]> = Extract<ServerFrame, { type: T }>;
 type HistoryRequest = { room: string; epoch: number; older: boolean };
@@ -94,6 +102,7 @@ export class ChatClient {
   readonly #presence = new PresenceState();
   readonly #rooms = new Map<string, RoomState>();
   readonly #userListeners = new Set<(event: UserEvent) => void>();
+  readonly #arrivalListeners = new Set<(arrival: Arrival) => void>();
   readonly #open = new Set<string>();
   readonly #history = new Map<string, HistoryRequest>();
   readonly #sender: OutboxSender;
@@ -202,6 +211,16 @@ export class ChatClient {
     return () => this.#userListeners.delete(listener);
   }
 
+  /**
+   * Calls `listener` with each message from someone else that arrives live (not a system
+   * message or action entry), saying whether this tab is showing its room to the user
+   * (the notifier's input). Returns a function that stops it.
+   */
+  onArrival(listener: (arrival: Arrival) => void): () => void {
+    this.#arrivalListeners.add(listener);
+    return () => this.#arrivalListeners.delete(listener);
+  }
+
   /** The state of a room, created empty on first use. */
   room(id: string): RoomState {
     let room = this.#rooms.get(id);
@@ -209,9 +228,9 @@ export class ChatClient {
     return room;
   }
 
-  /** Who is typing in a room, by username, expiring on its own. */
-  typersOf(id: string): ReadonlySignal<readonly string[]> {
-    return this.#typingIn(id).names;
+  /** Who is typing in a room (id and username), expiring on its own. */
+  typersOf(id: string): ReadonlySignal<readonly PublicUser[]> {
+    return this.#typingIn(id).typists;
   }
 
   /**
@@ -255,6 +274,17 @@ export class ChatClient {
     const now = this.#clock.now();
     if (sentAt !== undefined && now - sentAt < TYPING_INTERVAL_MS) return;
     if (this.#sendFrame({ type: "typing", room: id })) this.#typingSentAt.set(id, now);
+  }
+
+  /**
+   * Shows messages kept from an earlier visit (the offline copy) in a room that has loaded
+   * nothing yet, as if they were its newest page: once connected, the room resumes after them
+   * like after a reconnect, so edits and deletes made since arrive as usual.
+   */
+  restore(id: string, messages: readonly ChatMessage[]): void {
+    const room = this.room(id);
+    if (room.loaded.peek() || room.loadingLatest.peek() || messages.length === 0) return;
+    room.applyPage(messages, true, false);
   }
 
   /** Starts following a room: subscribes now if online, and after every reconnect. */
@@ -682,7 +712,9 @@ export class ChatClient {
     if (isActionEntry(message)) return;
     const fromOthers = message.from !== this.user.id && message.kind !== "system";
     if (!fromOthers) return;
-    if (this.#active.peek() === room.id && this.#attentive) return this.#readActive();
+    const looking = this.#active.peek() === room.id && this.#attentive;
+    for (const listener of this.#arrivalListeners) listener({ message, looking });
+    if (looking) return this.#readActive();
     // Without a known marker the count cannot be derived: count what arrives.
     if (room.readSeq.peek() === undefined) {
       const counted = room.counted.peek();

@@ -21,13 +21,14 @@ export async function findUser(username: string): Promise<PublicProfile> {
     .profile;
 }
 
-/** `PATCH /api/me/profile`: display name, status and UI language (null: the browser's). */
+/** `PATCH /api/me/profile`: display name, status, UI language (null: the browser's), last seen hidden. */
 export async function updateProfile(
   displayName: string,
   status: string,
   locale: Locale | null,
+  hideLastSeen: boolean,
 ): Promise<ProfilePatchResponse> {
-  const body = { displayName, status, locale };
+  const body = { displayName, status, locale, hideLastSeen };
   return await request<ProfilePatchResponse>("PATCH", "/api/me/profile", body);
 }
 

@@ -1,6 +1,7 @@
 import { computed, type ReadonlySignal, signal } from "@preact/signals";
 import { TYPING_SHOW_MS } from "../lib/common/protocol.ts";
 import type { Clock, TimerId } from "./chat_client_options.ts";
+import type { PublicUser } from "../lib/common/api_types.ts";
 
 interface Typist {
   name: string;
@@ -18,9 +19,9 @@ export class TypingState {
   readonly #typists = signal<ReadonlyMap<string, Typist>>(new Map());
   #timer: TimerId | undefined;
 
-  /** The usernames typing now, in the order they started. */
-  readonly names: ReadonlySignal<readonly string[]> = computed(() =>
-    [...this.#typists.value.values()].map((typist) => typist.name)
+  /** Who is typing now (id and username), in the order they started. */
+  readonly typists: ReadonlySignal<readonly PublicUser[]> = computed(() =>
+    [...this.#typists.value].map(([id, typist]) => ({ id, name: typist.name }))
   );
 
   /** @param clock Time and timers (a fake one in tests). */

@@ -2,7 +2,7 @@ import type { ComponentChildren } from "preact";
 import type { PublicUser } from "../lib/common/api_types.ts";
 import { translator } from "../lib/common/i18n/catalogues.ts";
 import type { Locale } from "../lib/common/i18n/locale.ts";
-import { type Theme, themeAttribute } from "../lib/common/theme.ts";
+import { type Theme, THEME_COLOR, themeAttribute } from "../lib/common/theme.ts";
 import { I18nContext, useI18n } from "./i18n_context.ts";
 
 /** Props of {@linkcode Layout}. */
@@ -18,6 +18,11 @@ export interface LayoutProps {
   scriptUrl?: string;
   /** Chunks the script imports statically, fetched in parallel with it. */
   preloadUrls?: string[];
+  /**
+   * The app icon (192 px): given on the chat page, which then links the web app manifest and
+   * the theme colour, so the browser offers to install it.
+   */
+  appIconUrl?: string;
   /**
    * The signed-in user, shown in the header with a logout button (and, for the administrator,
    * a link to the administration page).
@@ -36,7 +41,7 @@ export function Layout({ locale, theme, ...props }: LayoutProps) {
 }
 
 function Document(
-  { title, theme, stylesUrl, scriptUrl, preloadUrls = [], user, children }: Omit<
+  { title, theme, stylesUrl, scriptUrl, preloadUrls = [], appIconUrl, user, children }: Omit<
     LayoutProps,
     "locale"
   >,
@@ -59,6 +64,9 @@ function Document(
         {/* No favicon request: an empty data URL is allowed by the CSP's img-src. */}
         <link rel="icon" href="data:," />
         <link rel="stylesheet" href={stylesUrl} />
+        {appIconUrl && <link rel="manifest" href="/manifest.webmanifest" />}
+        {appIconUrl && <link rel="apple-touch-icon" href={appIconUrl} />}
+        {appIconUrl && <meta name="theme-color" content={THEME_COLOR} />}
         {scriptUrl && <script type="module" src={scriptUrl} />}
         {preloadUrls.map((url) => <link key={url} rel="modulepreload" href={url} />)}
       </head>

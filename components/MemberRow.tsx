@@ -1,3 +1,4 @@
+import type { ComponentChildren } from "preact";
 import { useId, useState } from "preact/hooks";
 import type { RoomMemberView } from "../lib/common/api_types.ts";
 import type { ModAction } from "../lib/common/room_roles.ts";
@@ -18,6 +19,8 @@ export interface MemberRowProps {
   canTransfer: boolean;
   onAction: (action: ModAction) => void;
   onTransfer: () => void;
+  /** Opens the member's profile card; absent: the name is plain text. */
+  onProfile?: () => void;
 }
 
 /**
@@ -26,7 +29,7 @@ export interface MemberRowProps {
  * so it works the same by mouse, touch and keyboard).
  */
 export default function MemberRow(
-  { member, online, actions, canTransfer, onAction, onTransfer }: MemberRowProps,
+  { member, online, actions, canTransfer, onAction, onTransfer, onProfile }: MemberRowProps,
 ) {
   const { t } = useI18n();
   const [open, setOpen] = useState(false);
@@ -36,16 +39,21 @@ export default function MemberRow(
   return (
     <li class="member-row" data-testid="member-row" data-user={member.user.name}>
       <div class="member-main">
-        <Avatar id={member.user.id} name={member.user.displayName} url={member.user.avatarUrl} />
-        <div class="member-text">
-          <span class="member-name">
-            {member.user.displayName}
-            <PresenceDot online={online} />
+        <MemberOpener
+          label={t("profileCard.open", { name: member.user.displayName })}
+          onProfile={onProfile}
+        >
+          <Avatar id={member.user.id} name={member.user.displayName} url={member.user.avatarUrl} />
+          <span class="member-text">
+            <span class="member-name">
+              {member.user.displayName}
+              <PresenceDot online={online} />
+            </span>
+            <span class="muted member-role">
+              {member.muted ? t("settings.roleMuted", { role }) : role}
+            </span>
           </span>
-          <span class="muted member-role">
-            {member.muted ? t("settings.roleMuted", { role }) : role}
-          </span>
-        </div>
+        </MemberOpener>
         {hasActions && (
           <button
             type="button"
@@ -86,5 +94,27 @@ export default function MemberRow(
         </div>
       )}
     </li>
+  );
+}
+
+/** The member's avatar and name: a button opening their profile card, or plain. */
+function MemberOpener(
+  { label, onProfile, children }: {
+    label: string;
+    onProfile: (() => void) | undefined;
+    children: ComponentChildren;
+  },
+) {
+  if (!onProfile) return <span class="member-open">{children}</span>;
+  return (
+    <button
+      type="button"
+      class="member-open"
+      data-testid="member-open"
+      title={label}
+      onClick={onProfile}
+    >
+      {children}
+    </button>
   );
 }

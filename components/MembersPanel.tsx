@@ -21,6 +21,8 @@ export interface MembersPanelProps {
   /** Online state of members, and the room's events that change the list. */
   client: ChatClient;
   onClose: () => void;
+  /** Opens a member's profile card. */
+  onProfile?: (id: string, username: string) => void;
 }
 
 /** A question waiting in the confirm dialog. */
@@ -41,7 +43,7 @@ const ACTIONS: readonly ModAction[] = ["mute", "unmute", "kick", "ban", "promote
  * The server checks every rule again.
  */
 export default function MembersPanel(
-  { roomId, roomName, userId, client, onClose }: MembersPanelProps,
+  { roomId, roomName, userId, client, onClose, onProfile }: MembersPanelProps,
 ) {
   const { t } = useI18n();
   const lastEvent = client.room(roomId).list.value.findLast((message) => message.kind === "system")
@@ -121,6 +123,7 @@ export default function MembersPanel(
               online={member.user.id === userId || client.isOnline(member.user.id)}
               actions={actions(member)}
               canTransfer={details.role === "owner" && member.user.id !== userId}
+              onProfile={onProfile && (() => onProfile(member.user.id, member.user.name))}
               onAction={(action) =>
                 void run(() => admin.moderate(roomId, member.user.id, action))()}
               onTransfer={() =>

@@ -13,6 +13,9 @@ import AvatarPicker from "./AvatarPicker.tsx";
 import Dialog from "./Dialog.tsx";
 import ReceiptsSetting from "./ReceiptsSetting.tsx";
 import AccountSection from "./AccountSection.tsx";
+import NotificationSettings from "./NotificationSettings.tsx";
+import type { NotifyPrefs } from "../client/notify/notify_prefs.ts";
+import type { Signal } from "@preact/signals";
 import { useI18n } from "./i18n_context.ts";
 
 /** Props of {@linkcode ProfileEditor}. */
@@ -20,23 +23,29 @@ export interface ProfileEditorProps {
   profile: PublicProfile;
   /** The UI language saved in the profile; null: the browser's. */
   savedLocale: Locale | null;
+  /** Whether the user hides their "last seen"; changed when the form is saved. */
+  hideLastSeen: Signal<boolean>;
+  /** This device's notification switches. */
+  prefs: NotifyPrefs;
   /** Called with the saved profile. */
   onSaved: (profile: PublicProfile) => void;
   onClose: () => void;
 }
 
 /**
- * The profile dialog: a form that edits the user's avatar, display name, status and UI language; the server
- * checks them again. A new or removed avatar is saved at once, the rest with Save; a changed
+ * The profile dialog: a form that edits the user's avatar, display name, status, UI language
+ * and whether their "last seen" shows, with the read receipt and (this device's) notification
+ * switches; the server checks them again. A new or removed avatar is saved at once, the rest with Save; a changed
  * language reloads the page, which the server then renders in it.
  */
 export default function ProfileEditor(
-  { profile, savedLocale, onSaved, onClose }: ProfileEditorProps,
+  { profile, savedLocale, hideLastSeen, prefs, onSaved, onClose }: ProfileEditorProps,
 ) {
   const { t } = useI18n();
   const [displayName, setDisplayName] = useState(profile.displayName);
   const [locale, setLocale] = useState<Locale | null>(savedLocale);
   const [status, setStatus] = useState(profile.status);
+  const [hidden, setHidden] = useState(hideLastSeen.peek());
   const [error, setError] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
   const save = async (event: Event) => {
@@ -44,7 +53,8 @@ export default function ProfileEditor(
     setSaving(true);
     setError(null);
     try {
-      const saved = await updateProfile(displayName, status, locale);
+      const saved = await updateProfile(displayName, status, locale, hidden);
+      hideLastSeen.value = hidden;
       if (saved.locale !== savedLocale) return location.reload();
       onSaved(saved.profile);
       onClose();
@@ -100,7 +110,21 @@ export default function ProfileEditor(
             ))}
           </select>
         </label>
+        <div class="receipts-setting">
+          <label class="checkbox-label">
+            <input
+              type="checkbox"
+              data-testid="hide-last-seen"
+              checked={hidden}
+              aria-describedby="hide-last-seen-note"
+              onChange={(e) => setHidden(e.currentTarget.checked)}
+            />
+            {t("profile.hideLastSeen")}
+          </label>
+          <p id="hide-last-seen-note" class="muted small-note">{t("profile.hideLastSeenNote")}</p>
+        </div>
         <ReceiptsSetting />
+        <NotificationSettings prefs={prefs} />
         <div class="form-actions">
           <button type="submit" class="button small" data-testid="save-profile" disabled={saving}>
             {t("common.save")}

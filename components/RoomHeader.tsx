@@ -7,6 +7,12 @@ import PresenceDot from "./PresenceDot.tsx";
 import { useI18n } from "./i18n_context.ts";
 import { ChevronLeft, Search, Settings, Users } from "./icons.ts";
 import Icon from "./Icon.tsx";
+import NotifyMenu from "./NotifyMenu.tsx";
+import type { NotifyLevels } from "../client/notify/notify_levels.ts";
+import type { NotifyPrefs } from "../client/notify/notify_prefs.ts";
+import { relativeTime } from "../client/relative_time.ts";
+import type { PresenceView } from "../lib/common/api_types.ts";
+import type { Translate } from "../lib/common/i18n/translate.ts";
 
 /** Props of {@linkcode RoomHeader}. */
 export interface RoomHeaderProps {
@@ -16,15 +22,20 @@ export interface RoomHeaderProps {
   client: ChatClient;
   /** Leaves the shown group room. */
   onLeave: (room: RoomSummary) => void;
+  /** Notification levels per conversation, for the bell menu. */
+  levels: NotifyLevels;
+  /** This device's notification switches (the menu says when they are off). */
+  prefs: NotifyPrefs;
 }
 
 /**
- * The room pane's header: the back button to the conversation list (phones), the shown room's picture, name
- * and topic (a DM: the peer's, with their online dot), a search in the conversation, and for a
- * group room the members panel and settings toggles and Leave.
+ * The room pane's header: the back button to the conversation list (phones), the shown room's
+ * picture, name and topic (a DM: the peer's, with their online dot and "Online", "Away" or
+ * "Last seen 5 min ago"), a search in the conversation, the notification menu, and for a group
+ * room the members panel and settings toggles and Leave.
  */
-export default function RoomHeader({ store, client, onLeave }: RoomHeaderProps) {
-  const { t } = useI18n();
+export default function RoomHeader({ store, client, onLeave, levels, prefs }: RoomHeaderProps) {
+  const { t, locale } = useI18n();
   const shown = store.shown.value;
   const current = shown?.room;
   const peer = shown?.peer;
@@ -65,20 +76,35 @@ export default function RoomHeader({ store, client, onLeave }: RoomHeaderProps) 
           )}
           {current ? `${peer ? "@" : "#"} ${current.name}` : t("chat.rooms")}
         </h2>
-        {current?.topic && <p class="room-topic" title={current.topic}>{current.topic}</p>}
+        {peer && (
+          <p class="room-topic" data-testid="dm-presence" title={current?.topic}>
+            {[presenceText(t, locale, client.presenceOf(peer.id)), current?.topic]
+              .filter(Boolean).join(" · ")}
+          </p>
+        )}
+        {!peer && current?.topic && <p class="room-topic" title={current.topic}>{current.topic}</p>}
       </div>
       {current && (
-        <button
-          type="button"
-          class="button secondary"
-          aria-label={t("search.open")}
-          title={t("search.open")}
-          aria-keyshortcuts="Control+K /"
-          data-testid="room-search"
-          onClick={() => store.searchOpen.value = { room: current.id }}
-        >
-          <Icon icon={Search} />
-        </button>
+        <>
+          <button
+            type="button"
+            class="button secondary"
+            aria-label={t("search.open")}
+            title={t("search.open")}
+            aria-keyshortcuts="Control+K /"
+            data-testid="room-search"
+            onClick={() => store.searchOpen.value = { room: current.id }}
+          >
+            <Icon icon={Search} />
+          </button>
+          <NotifyMenu
+            key={current.id}
+            roomId={current.id}
+            direct={peer !== undefined}
+            levels={levels}
+            prefs={prefs}
+          />
+        </>
       )}
       {current && !peer && (
         <button
@@ -117,4 +143,13 @@ export default function RoomHeader({ store, client, onLeave }: RoomHeaderProps) 
       )}
     </header>
   );
+}
+
+/** "Online", "Away", "Last seen 5 min ago", or nothing (offline, last seen hidden). */
+function presenceText(t: Translate, locale: string, presence: PresenceView): string {
+  if (presence.status === "online") return t("common.online");
+  if (presence.status === "away") return t("presence.away");
+  return presence.lastSeen === undefined
+    ? ""
+    : t("presence.lastSeen", { time: relativeTime(locale, presence.lastSeen) });
 }

@@ -11,6 +11,8 @@ import { useMemo, useState } from "preact/hooks";
 import { UploadDrafts } from "../client/uploads/upload_drafts.ts";
 import type { RecordingLimits } from "../lib/common/recordings.ts";
 import { ReplyBanner, TypingIndicator } from "./lazy_parts.ts";
+import type { NotifyLevels } from "../client/notify/notify_levels.ts";
+import type { NotifyPrefs } from "../client/notify/notify_prefs.ts";
 import { useRoomRole } from "./use_room_role.ts";
 import { isManager } from "../lib/common/room_roles.ts";
 import { isActionEntry } from "../lib/common/protocol.ts";
@@ -34,10 +36,14 @@ export interface RoomPaneProps {
   names: ProfileCache;
   /** Leaves the shown group room. */
   onLeave: (room: RoomSummary) => void;
-  /** Opens a message author's profile card. */
+  /** Opens a message author's (or a member's) profile card. */
   onAuthor?: (id: string, username: string) => void;
   /** The longest voice and video messages. */
   recordings: RecordingLimits;
+  /** Notification levels per conversation (the header's bell menu). */
+  levels: NotifyLevels;
+  /** This device's notification switches. */
+  prefs: NotifyPrefs;
 }
 
 /**
@@ -46,7 +52,7 @@ export interface RoomPaneProps {
  * with the members panel beside them when open.
  */
 export default function RoomPane(
-  { user, store, client, names, onLeave, onAuthor, recordings }: RoomPaneProps,
+  { user, store, client, names, onLeave, onAuthor, recordings, levels, prefs }: RoomPaneProps,
 ) {
   const { t } = useI18n();
   const shown = store.shown.value;
@@ -84,7 +90,13 @@ export default function RoomPane(
         if (error) store.roomError.value = error;
       }}
     >
-      <RoomHeader store={store} client={client} onLeave={onLeave} />
+      <RoomHeader
+        store={store}
+        client={client}
+        onLeave={onLeave}
+        levels={levels}
+        prefs={prefs}
+      />
       {disconnected && (
         <p class="banner offline-banner" role="status" data-testid="offline-banner">
           {t(connection === "offline" ? "room.offline" : "room.reconnecting")}
@@ -123,7 +135,7 @@ export default function RoomPane(
                 emojiPicker={LazyEmojiPicker}
                 onAuthor={onAuthor}
               />
-              <TypingIndicator client={client} roomId={current.id} />
+              <TypingIndicator client={client} roomId={current.id} nameOf={nameOf} />
               {replyTo && (
                 <ReplyBanner
                   message={replyTo}
@@ -164,6 +176,7 @@ export default function RoomPane(
                 userId={user.id}
                 client={client}
                 onClose={() => store.membersOpen.value = false}
+                onProfile={onAuthor}
               />
             )}
           </div>

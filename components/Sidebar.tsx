@@ -1,4 +1,6 @@
 import type { ChatClient } from "../client/chat_client.ts";
+import type { Signal } from "@preact/signals";
+import type { NotifyPrefs } from "../client/notify/notify_prefs.ts";
 import type { ChatStore } from "../client/chat_store.ts";
 import type { ProfileCache } from "../client/profile_cache.ts";
 import type { PublicProfile, PublicUser } from "../lib/common/api_types.ts";
@@ -25,6 +27,10 @@ export interface SidebarProps {
   user: PublicUser;
   /** The UI language saved in the user's profile (null: the browser's). */
   savedLocale: Locale | null;
+  /** Whether the user hides their "last seen" (the profile editor changes it). */
+  hideLastSeen: Signal<boolean>;
+  /** This device's notification switches (in the profile editor). */
+  prefs: NotifyPrefs;
   /** The colour theme the page was rendered with. */
   theme: Theme;
   /** The island's state. */
@@ -126,6 +132,8 @@ export default function Sidebar(props: SidebarProps) {
         <ProfileEditor
           profile={profile}
           savedLocale={props.savedLocale}
+          hideLastSeen={props.hideLastSeen}
+          prefs={props.prefs}
           onSaved={(saved) => store.profileChanged(saved)}
           onClose={() => store.editingProfile.value = false}
         />

@@ -7,15 +7,18 @@ import { useI18n } from "./i18n_context.ts";
 export interface TypingIndicatorProps {
   client: ChatClient;
   roomId: string;
+  /** The display name of a user, from their id and username. */
+  nameOf: (id: string, username: string) => string;
 }
 
 /**
- * "Alice is typing…" above the composer: always in the page (an empty line when nobody types),
+ * "Alice is typing…" (display names) above the composer: always in the page (an empty line when nobody types),
  * so the composer does not jump, and a polite live region.
  */
-export default function TypingIndicator({ client, roomId }: TypingIndicatorProps) {
+export default function TypingIndicator({ client, roomId, nameOf }: TypingIndicatorProps) {
   const { t, locale } = useI18n();
-  const text = typingText(client.typersOf(roomId).value, locale);
+  const names = client.typersOf(roomId).value.map((typist) => nameOf(typist.id, typist.name));
+  const text = typingText(names, locale);
   return (
     <p class="typing-indicator" aria-live="polite" data-testid="typing-indicator">
       {text && showText(t, text)}

@@ -24,6 +24,9 @@ import reply from "lucide/dist/esm/icons/reply.mjs";
 import search from "lucide/dist/esm/icons/search.mjs";
 import trash from "lucide/dist/esm/icons/trash.mjs";
 import flag from "lucide/dist/esm/icons/flag.mjs";
+import bell from "lucide/dist/esm/icons/bell.mjs";
+import bellOff from "lucide/dist/esm/icons/bell-off.mjs";
+import atSign from "lucide/dist/esm/icons/at-sign.mjs";
 
 /** ‹ back: from the chat to the conversation list on a phone. */
 export const ChevronLeft: IconNode = chevronLeft;
@@ -65,3 +68,9 @@ export const SmilePlus: IconNode = smile;
 export const Trash: IconNode = trash;
 /** Report a message to the administrator. */
 export const Flag: IconNode = flag;
+/** A bell: the conversation's notification menu (notified of every message). */
+export const Bell: IconNode = bell;
+/** A crossed-out bell: the conversation notifies of nothing. */
+export const BellOff: IconNode = bellOff;
+/** @: the conversation notifies only of mentions. */
+export const AtSign: IconNode = atSign;

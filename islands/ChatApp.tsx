@@ -1,4 +1,4 @@
-import { effect, untracked } from "@preact/signals";
+import { effect, signal, untracked } from "@preact/signals";
 import { useEffect, useMemo, useState } from "preact/hooks";
 import type { PublicProfile, PublicUser, RoomSummary } from "../lib/common/api_types.ts";
 import type { Locale } from "../lib/common/i18n/locale.ts";
@@ -21,6 +21,9 @@ import RoomPane from "../components/RoomPane.tsx";
 import SearchLauncher from "../components/SearchLauncher.tsx";
 import Sidebar from "../components/Sidebar.tsx";
 import { useReadState } from "../client/use_read_state.ts";
+import type { NotifyLevel } from "../lib/common/notify_level.ts";
+import { NotifyLevels } from "../client/notify/notify_levels.ts";
+import { NotifyPrefs } from "../client/notify/notify_prefs.ts";
 
 /**
  * Props of {@linkcode ChatApp}, serialized into the page by the server: the signed-in user,
@@ -41,6 +44,10 @@ export interface ChatAppProps extends ChatStoreInit {
   theme: Theme;
   /** The longest voice and video messages (`VOICE_MAX_SECONDS`, `VIDEO_MAX_SECONDS`). */
   recordings: RecordingLimits;
+  /** The user's notification levels by conversation (defaults left out). */
+  notifyLevels: Record<string, NotifyLevel>;
+  /** Whether the user hides their "last seen". */
+  hideLastSeen: boolean;
 }
 
 /**
@@ -66,7 +73,23 @@ export default function ChatApp(props: ChatAppProps) {
     [user.id],
   );
   const board = useMemo(() => new NoticeBoard(), [user.id]);
+  const prefs = useMemo(() => new NotifyPrefs(), [user.id]);
+  const levels = useMemo(() => new NotifyLevels(props.notifyLevels), [user.id]);
+  const hideLastSeen = useMemo(() => signal(props.hideLastSeen), [user.id]);
   useReadState(client, store, t);
+  useEffect(() => {
+    // Notifications, the service worker and the offline copies wait for a chunk of their own:
+    // none of them is needed for the first paint.
+    let stop: (() => void) | undefined;
+    let live = true;
+    import("../client/app_services.ts").then(({ startAppServices }) => {
+      if (live) stop = startAppServices({ client, store, names, prefs, levels, t });
+    });
+    return () => {
+      live = false;
+      stop?.();
+    };
+  }, [client, store, names, prefs, levels]);
 
   useEffect(() =>
     effect(() => {
@@ -245,6 +268,8 @@ export default function ChatApp(props: ChatAppProps) {
         <Sidebar
           user={user}
           savedLocale={props.savedLocale}
+          hideLastSeen={hideLastSeen}
+          prefs={prefs}
           theme={props.theme}
           store={store}
           client={client}
@@ -269,6 +294,8 @@ export default function ChatApp(props: ChatAppProps) {
           recordings={props.recordings}
           onLeave={(room) => setLeaving(room)}
           onAuthor={openProfile}
+          levels={levels}
+          prefs={prefs}
         />
       </div>
       <NoticeBar board={board} />

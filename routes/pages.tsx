@@ -40,6 +40,7 @@ export function pageRoutes(
     | "directMessages"
     | "conversations"
     | "config"
+    | "notifySettings"
   >,
 ): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
@@ -79,14 +80,17 @@ export function pageRoutes(
   app.get("/", async (c) => {
     const user = c.var.user;
     if (!user) return c.redirect("/login");
-    const [rooms, profile, savedLocale, friends, dms, conversations] = await Promise.all([
-      services.rooms.lists(user.id),
-      services.profiles.get(user.id),
-      services.profiles.locale(user.id),
-      services.friends.lists(user.id),
-      services.directMessages.list(user.id),
-      services.conversations.page(user.id, undefined, CONVERSATION_PAGE_DEFAULT),
-    ]);
+    const [rooms, profile, savedLocale, friends, dms, conversations, notifyLevels, hideLastSeen] =
+      await Promise.all([
+        services.rooms.lists(user.id),
+        services.profiles.get(user.id),
+        services.profiles.locale(user.id),
+        services.friends.lists(user.id),
+        services.directMessages.list(user.id),
+        services.conversations.page(user.id, undefined, CONVERSATION_PAGE_DEFAULT),
+        services.notifySettings.levels(user.id),
+        services.profiles.hidesLastSeen(user.id),
+      ]);
     if (!profile) return c.redirect("/login");
     const locale = c.var.locale;
     const theme = themeOf(c);
@@ -97,6 +101,7 @@ export function pageRoutes(
         stylesUrl={services.assets.url("styles.css")}
         scriptUrl={services.assets.url("islands.js")}
         preloadUrls={services.assets.preloads()}
+        appIconUrl={services.assets.url("icon-192.png")}
         user={user}
       >
         <Island
@@ -114,6 +119,8 @@ export function pageRoutes(
             savedLocale,
             theme,
             recordings: services.config.recordings,
+            notifyLevels,
+            hideLastSeen,
           }}
         />
       </Layout>,

@@ -94,6 +94,14 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     await writeFile(cssFile, css);
     manifest["styles.css"] = cssFile;
 
+    for (const size of [192, 512]) {
+      const png = await Deno.readFile(new URL(`static/icons/icon-${size}.png`, root));
+      const pngFile = `icon-${size}.${await hash8(png)}.png`;
+      await Deno.writeFile(new URL(pngFile, outDir), png);
+      sizes[pngFile] = { raw: png.length, gzip: png.length };
+      manifest[`icon-${size}.png`] = pngFile;
+    }
+
     const firstOut = staticClosure(chunks, ENTRY_OUT);
     const firstLoad = {
       files: firstOut.map(nameOf),
@@ -102,6 +110,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     const lazy = [...chunks.keys()].filter((out) => !firstOut.includes(out)).map(nameOf);
 
     const result = { manifest, sizes, firstLoad, lazy };
+    await writeServiceWorker(root, manifest, [...firstLoad.files, ...lazy]);
     await Deno.writeTextFile(
       new URL("_build/build.json", root),
       JSON.stringify(result, null, 2) + "\n",
@@ -116,6 +125,25 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   } finally {
     await Deno.remove(tmp, { recursive: true });
   }
+}
+
+/**
+ * Writes `_build/sw.js`: `static/sw.js` after a line naming this build (its version, the hash
+ * of every asset name, and the shell it precaches: every chunk, lazy ones too so that the app
+ * works offline, the styles and icons). A new build thus changes the worker's bytes, which is
+ * what makes browsers install the new worker.
+ */
+async function writeServiceWorker(
+  root: URL,
+  manifest: Record<string, string>,
+  chunks: string[],
+): Promise<void> {
+  const source = await Deno.readTextFile(new URL("static/sw.js", root));
+  const shell = [...new Set([...chunks, ...Object.values(manifest)])].map((f) => `/static/${f}`);
+  const names = new TextEncoder().encode(JSON.stringify(shell) + source);
+  const version = await hash8(names);
+  const header = `const BUILD = ${JSON.stringify({ version, shell })};\n`;
+  await Deno.writeTextFile(new URL("_build/sw.js", root), header + source);
 }
 
 interface SourceMap {

@@ -36,3 +36,6 @@ export function parseTheme(value: string | null | undefined): Theme {
 export function themeAttribute(theme: Theme): "light" | "dark" | undefined {
   return theme === "system" ? undefined : theme;
 }
+
+/** The app's title bar and splash screen colour (the styles' accent), for the manifest. */
+export const THEME_COLOR = "#4f46e5";

@@ -49,6 +49,7 @@
  * | `["reports_made", userId]`                  | report window (expires)     |
  * | `["msg_term", roomId, term, at, seq]`       | `SearchPosting` (search)    |
  * | `["health_probe"]`                          | none: `/healthz` reads it   |
+ * | `["notify_level", userId, roomId]`          | `NotifyLevel` (not default) |
  *
  * A friendship is written as two `friend` entries and a request as its `friend_out` and
  * `friend_in` entries, always in one atomic commit. A direct conversation is an ordinary
@@ -330,6 +331,10 @@ export const keys = {
   searchTermsAfter: (roomId: string, term: string): Deno.KvKey => ["msg_term", roomId, term + "\0"],
   /** Read by `GET /healthz` to see that KV answers; nothing writes it. */
   healthProbe: (): Deno.KvKey => ["health_probe"],
+  /** What `userId` chose to be notified of in `roomId`; absent: the default for its kind. */
+  notifyLevel: (userId: string, roomId: string): Deno.KvKey => ["notify_level", userId, roomId],
+  /** Prefix of a user's notification choices. */
+  notifyLevels: (userId: string): Deno.KvKey => ["notify_level", userId],
 };
 
 /**
@@ -393,6 +398,8 @@ export const decode = {
     if (typeof at !== "number") throw new Error('not a "msg_term" key');
     return { room, term, at, seq };
   },
+  /** The room id of a {@linkcode keys.notifyLevel} key. */
+  notifyLevel: (key: Deno.KvKey): string => lastPart(key, "notify_level"),
 };
 
 /** The string second part of a two-part key of `kind`; throws for any other key. */

@@ -13,7 +13,7 @@ export const BUILD_DIR = new URL("../../_build/", import.meta.url);
 /** Hashed asset names and a way to serve them. */
 export interface Assets {
   /** Public URL of a logical asset name such as `islands.js`. */
-  url(name: "islands.js" | "styles.css"): string;
+  url(name: AssetName): string;
   /**
    * Public URLs of the chunks the islands entry imports statically, for `<link
    * rel="modulepreload">`: the browser fetches them with the entry instead of after it.
@@ -21,12 +21,21 @@ export interface Assets {
   preloads(): string[];
   /** Serves `/static/:file`; 404 for files the build did not write. */
   serve(c: Context, file: string): Promise<Response>;
+  /**
+   * Serves the service worker (`/sw.js`) the build wrote, revalidated on every load so a new
+   * deploy's worker is found at the next visit.
+   */
+  serveWorker(c: Context): Response;
 }
+
+/** Logical names of the built assets a page or the manifest links to. */
+export type AssetName = "islands.js" | "styles.css" | "icon-192.png" | "icon-512.png";
 
 const TYPES: Record<string, string> = {
   ".js": "text/javascript; charset=utf-8",
   ".css": "text/css; charset=utf-8",
   ".map": "application/json; charset=utf-8",
+  ".png": "image/png",
 };
 
 /** Reads the build manifest. Throws with the command to run when the build is missing. */
@@ -41,6 +50,7 @@ export async function loadAssets(dir: URL = BUILD_DIR): Promise<Assets> {
   const firstLoad: string[] = await Deno.readTextFile(new URL("build.json", dir))
     .then((text) => JSON.parse(text).firstLoad.files, () => []);
   const staticDir = new URL("static/", dir);
+  const worker = await Deno.readTextFile(new URL("sw.js", dir));
   const files = new Set<string>();
   for await (const entry of Deno.readDir(staticDir)) files.add(entry.name);
   return {
@@ -65,6 +75,12 @@ export async function loadAssets(dir: URL = BUILD_DIR): Promise<Assets> {
       };
       if (gzip) headers["content-encoding"] = "gzip";
       return new Response(body, { headers });
+    },
+    serveWorker(c) {
+      return c.body(worker, 200, {
+        "content-type": "text/javascript; charset=utf-8",
+        "cache-control": "no-cache",
+      });
     },
   };
 }

@@ -45,6 +45,9 @@ import { Hub } from "../realtime/hub.ts";
 import { ReadMarkers } from "../reads/read_markers.ts";
 import { ReadReceipts } from "../reads/read_receipts.ts";
 import { readSettingRoutes } from "../../routes/read_settings.ts";
+import { notifySettingRoutes } from "../../routes/notify_settings.ts";
+import { appShellRoutes } from "../../routes/app_shell.ts";
+import { NotifySettings } from "../notify/notify_settings.ts";
 import { InviteLinks } from "../rooms/invite_links.ts";
 import { newId } from "../common/ids.ts";
 import { LoginThrottle } from "../limits/login_throttle.ts";
@@ -248,6 +251,7 @@ export async function createChatServer(options: ChatServerOptions): Promise<Chat
     postSystemMessage,
     conversations: new Conversations(kv, store, profiles, markers),
     receipts,
+    notifySettings: new NotifySettings(kv),
     broker,
     assets: options.assets ?? await loadAssets(),
     connection: {
@@ -378,10 +382,12 @@ export async function createChatServer(options: ChatServerOptions): Promise<Chat
     }),
   ));
   app.get("/static/:file", (c) => services.assets.serve(c, c.req.param("file")));
+  app.route("/", appShellRoutes(services));
   app.route("/api", authRoutes(services));
   app.route("/api/me/receipts", readSettingRoutes(services));
   app.route("/api/me/account", accountRoutes(services));
   app.route("/api/reports", reportRoutes(services));
+  app.route("/api/me/notifications", notifySettingRoutes(services));
   app.route("/api", profileRoutes(services));
   app.route("/api/avatars", avatarRoutes(services));
   app.route("/api/friends", friendRoutes(services));

@@ -10,6 +10,7 @@ import type { Config } from "./config.ts";
 import type { ConnectionDeps } from "../realtime/connection.ts";
 import type { ConnectionLimiter } from "../limits/connection_limiter.ts";
 import type { Conversations } from "../rooms/conversations.ts";
+import type { NotifySettings } from "../notify/notify_settings.ts";
 import type { DirectMessages } from "../social/direct_messages.ts";
 import type { Friends } from "../social/friends.ts";
 import type { InviteLinks } from "../rooms/invite_links.ts";
@@ -67,6 +68,8 @@ export interface Services {
   conversations: Conversations;
   /** Read receipt settings (`/api/me/receipts`). */
   receipts: ReadReceipts;
+  /** Notification levels per conversation (`/api/me/notifications`). */
+  notifySettings: NotifySettings;
   broker: Broker;
   assets: Assets;
   /** What each WebSocket connection is given. */

@@ -526,4 +526,25 @@ export const en = {
   "search.after": "After",
   "search.before": "Before",
   "search.hint": "Search in Chinese or English; the last word matches as you type.",
+  // notify: notifications, installable app (issue 12 items 4-5).
+  "app.description": "Real-time chat: rooms, friends and direct messages.",
+  "notify.attachment": "Sent an attachment",
+  "notify.more": "{count} new messages · {text}",
+  "notify.inRoom": "{author} in #{room}",
+  "notify.heading": "Notifications",
+  "notify.enable": "Show notifications on this device",
+  "notify.enableNote":
+    "For direct messages and mentions, unless a conversation's bell menu says otherwise. The browser asks for permission when you turn this on.",
+  "notify.denied": "Notifications for this site are blocked in the browser's settings.",
+  "notify.unsupported": "This browser cannot show notifications.",
+  "notify.sound": "Play a sound",
+  "notify.menu": "Notifications: {level}",
+  "notify.menuTitle": "Notify me of",
+  "notify.level.all": "All messages",
+  "notify.level.mentions": "Mentions only",
+  "notify.level.none": "Nothing",
+  "notify.offNote": "Notifications are off on this device: turn them on in your profile.",
+  "profile.hideLastSeen": "Hide when I was last online",
+  "profile.hideLastSeenNote":
+    "Friends and people in your rooms then see no “last seen” time for you.",
 } as const satisfies Record<string, CatalogueEntry>;

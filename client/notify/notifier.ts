@@ -1,0 +1,115 @@
+/**
+ * Decides which arriving messages raise a notification, and raises it through the service
+ * worker's registration (`showNotification`), one per conversation: the tag is the room, so a
+ * newer message replaces the shown one instead of stacking, without a second alert
+ * (`renotify: false`).
+ *
+ * Never for the user's own messages (the client does not report them), nor for a conversation
+ * shown in a focused tab: this one (`looking`) or another of the same browser
+ * ({@linkcode ViewingTabs}).
+ *
+ * @module
+ */
+import type { ConversationRoom } from "../../lib/common/api_types.ts";
+import type { Translate } from "../../lib/common/i18n/translate.ts";
+import { notifies } from "../../lib/common/notify_level.ts";
+import type { Arrival } from "../chat_client.ts";
+import { roomHash } from "../room_hash.ts";
+import type { NotifyLevels } from "./notify_levels.ts";
+import type { NotifyPrefs } from "./notify_prefs.ts";
+import type { ViewingTabs } from "./viewing_tabs.ts";
+
+/** Characters of a message shown in its notification. */
+export const NOTIFICATION_TEXT_CHARS = 140;
+
+/** What {@linkcode Notifier} needs from the page. */
+export interface NotifierDeps {
+  userId: string;
+  prefs: NotifyPrefs;
+  levels: NotifyLevels;
+  viewing: ViewingTabs;
+  /** The conversation a room id names, if the page lists it. */
+  conversation: (roomId: string) => ConversationRoom | undefined;
+  /** The display name of a message's author. */
+  authorName: (id: string, username: string) => string;
+  t: Translate;
+  /** The registration whose `showNotification` raises it; null: none (not supported). */
+  registration: () => Promise<NotificationSource | null>;
+  /** Plays the notification sound. */
+  chime: () => void;
+}
+
+/** The part of a `ServiceWorkerRegistration` the notifier uses. */
+export type NotificationSource = Pick<
+  ServiceWorkerRegistration,
+  "showNotification" | "getNotifications"
+>;
+
+/** What a shown notification carries, for its click and for the next one of its room. */
+export interface NotificationData {
+  room: string;
+  /** The page's link to the conversation. */
+  url: string;
+  /** The newest message it tells of. */
+  seq: number;
+  /** How many messages it tells of. */
+  count: number;
+}
+
+/** Raises notifications for arriving messages. */
+export class Notifier {
+  readonly #deps: NotifierDeps;
+
+  /** @param deps The page's settings, names and registration. */
+  constructor(deps: NotifierDeps) {
+    this.#deps = deps;
+  }
+
+  /** Whether `arrival` should raise a notification now. */
+  wants({ message, looking }: Arrival): boolean {
+    const { prefs, levels, viewing, userId } = this.#deps;
+    if (looking || !prefs.active || viewing.isViewedElsewhere(message.room)) return false;
+    const room = this.#deps.conversation(message.room);
+    if (!room) return false;
+    return notifies(levels.levelOf(room.id, room.kind === "direct"), message, userId);
+  }
+
+  /**
+   * Raises (or updates) the conversation's notification when {@linkcode Notifier.wants} says
+   * so, and chimes when the sound is on and it is news (another tab may have shown it already).
+   *
+   * @returns Whether a notification was shown.
+   */
+  async take(arrival: Arrival): Promise<boolean> {
+    if (!this.wants(arrival)) return false;
+    const registration = await this.#deps.registration();
+    if (!registration) return false;
+    const { message } = arrival;
+    const { t } = this.#deps;
+    const room = this.#deps.conversation(message.room)!;
+    const tag = `room:${room.id}`;
+    const shown = await registration.getNotifications({ tag });
+    const before = shown.map((n) => n.data as NotificationData | null).find((d) => d?.room);
+    if (before && before.seq >= message.seq) return false;
+    const author = this.#deps.authorName(message.from, message.author);
+    const count = (before?.count ?? 0) + 1;
+    let text = message.text.trim().slice(0, NOTIFICATION_TEXT_CHARS);
+    if (text === "" && message.attachments?.length) text = t("notify.attachment");
+    const data: NotificationData = {
+      room: room.id,
+      url: "/" + roomHash(room.id),
+      seq: message.seq,
+      count,
+    };
+    const options: NotificationOptions & { renotify: boolean } = {
+      tag,
+      renotify: false,
+      body: count > 1 ? t("notify.more", { count: String(count), text }) : text,
+      data,
+    };
+    const title = room.kind === "direct" ? author : t("notify.inRoom", { author, room: room.name });
+    await registration.showNotification(title, options);
+    if (this.#deps.prefs.sound.peek()) this.#deps.chime();
+    return true;
+  }
+}

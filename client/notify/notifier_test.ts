@@ -1,0 +1,147 @@
+import assert from "node:assert/strict";
+import type { ConversationRoom } from "../../lib/common/api_types.ts";
+import { createTranslator } from "../../lib/common/i18n/translate.ts";
+import { en } from "../../lib/common/i18n/en.ts";
+import type { ChatMessage } from "../../lib/common/protocol.ts";
+import type { NotifyLevel } from "../../lib/common/notify_level.ts";
+import { MemoryStorage } from "../testing/memory_storage.ts";
+import { type NotificationData, type NotificationSource, Notifier } from "./notifier.ts";
+import { NotifyLevels } from "./notify_levels.ts";
+import { NotifyPrefs } from "./notify_prefs.ts";
+import { VIEWING_STALE_MS, ViewingTabs } from "./viewing_tabs.ts";
+
+const ROOMS: Record<string, ConversationRoom> = {
+  dm: {
+    id: "dm",
+    name: "Alice",
+    topic: "",
+    createdAt: 0,
+    kind: "direct",
+    peer: { id: "u2", name: "alice", displayName: "Alice", status: "" },
+  },
+  general: { id: "general", name: "general", topic: "", createdAt: 0, kind: "group" },
+};
+
+function message(room: string, seq: number, extra: Partial<ChatMessage> = {}): ChatMessage {
+  return {
+    room,
+    seq,
+    id: `m${seq}`,
+    from: "u2",
+    author: "alice",
+    text: `hi ${seq}`,
+    at: 0,
+    ...extra,
+  };
+}
+
+/** A registration that keeps shown notifications by tag, as the browser does. */
+class FakeRegistration implements NotificationSource {
+  readonly shown = new Map<string, { title: string; options: NotificationOptions }>();
+  showNotification(title: string, options: NotificationOptions = {}): Promise<void> {
+    this.shown.set(options.tag ?? "", { title, options });
+    return Promise.resolve();
+  }
+  getNotifications(filter?: GetNotificationOptions): Promise<Notification[]> {
+    const found = [...this.shown].filter(([tag]) => !filter?.tag || tag === filter.tag);
+    return Promise.resolve(found.map(([, n]) => ({ data: n.options.data }) as Notification));
+  }
+}
+
+function setup(
+  permission: NotificationPermission = "granted",
+  chosen: Record<string, NotifyLevel> = {},
+) {
+  const storage = new MemoryStorage();
+  const prefs = new NotifyPrefs(storage, permission);
+  const registration = new FakeRegistration();
+  let chimes = 0;
+  let now = 1000;
+  const viewing = new ViewingTabs(storage, () => now);
+  const otherTab = new ViewingTabs(storage, () => now);
+  const levels = new NotifyLevels(chosen);
+  const notifier = new Notifier({
+    userId: "u1",
+    prefs,
+    levels,
+    viewing,
+    conversation: (id) => ROOMS[id],
+    authorName: (_id, username) => username === "alice" ? "Alice" : username,
+    t: createTranslator("en", en),
+    registration: () => Promise.resolve(registration),
+    chime: () => chimes++,
+  });
+  return {
+    prefs,
+    registration,
+    notifier,
+    otherTab,
+    chimes: () => chimes,
+    advance: (ms: number) => now += ms,
+  };
+}
+
+Deno.test("Notifier raises nothing until notifications are turned on, and never without permission", async () => {
+  const { notifier, prefs } = setup("denied");
+  assert.equal(await notifier.take({ message: message("dm", 1), looking: false }), false);
+  await prefs.setEnabled(true);
+  assert.equal(prefs.enabled.value, false, "refused permission keeps the switch off");
+  assert.equal(await notifier.take({ message: message("dm", 2), looking: false }), false);
+});
+
+Deno.test("Notifier notifies of every DM and of mentions only in a group room by default", async () => {
+  const { notifier, prefs, registration } = setup();
+  await prefs.setEnabled(true);
+  assert.equal(await notifier.take({ message: message("general", 1), looking: false }), false);
+  const mention = message("general", 2, { mentions: ["u1"], text: "@bob look" });
+  assert.equal(await notifier.take({ message: mention, looking: false }), true);
+  assert.equal(registration.shown.get("room:general")?.title, "Alice in #general");
+  assert.equal(await notifier.take({ message: message("dm", 1), looking: false }), true);
+  assert.equal(registration.shown.get("room:dm")?.title, "Alice");
+  assert.equal(registration.shown.get("room:dm")?.options.body, "hi 1");
+});
+
+Deno.test("Notifier skips the conversation shown in a focused tab, this one or another", async () => {
+  const { notifier, prefs, otherTab, advance } = setup();
+  await prefs.setEnabled(true);
+  assert.equal(await notifier.take({ message: message("dm", 1), looking: true }), false);
+  otherTab.set("dm");
+  assert.equal(await notifier.take({ message: message("dm", 2), looking: false }), false);
+  advance(VIEWING_STALE_MS);
+  assert.equal(
+    await notifier.take({ message: message("dm", 3), looking: false }),
+    true,
+    "a tab that went away without saying so stops counting",
+  );
+});
+
+Deno.test("Notifier updates one notification per conversation and chimes only for news", async () => {
+  const { notifier, prefs, registration, chimes } = setup();
+  await prefs.setEnabled(true);
+  prefs.setSound(true);
+  await notifier.take({ message: message("dm", 1), looking: false });
+  await notifier.take({ message: message("dm", 2), looking: false });
+  assert.equal(registration.shown.size, 1);
+  const shown = registration.shown.get("room:dm")!;
+  assert.equal(shown.options.body, "2 new messages · hi 2");
+  assert.equal((shown.options as { renotify?: boolean }).renotify, false);
+  assert.deepEqual(shown.options.data as NotificationData, {
+    room: "dm",
+    url: "/#room=dm",
+    seq: 2,
+    count: 2,
+  });
+  assert.equal(chimes(), 2);
+  // Another tab of the user already showed this one: no second chime.
+  assert.equal(await notifier.take({ message: message("dm", 2), looking: false }), false);
+  assert.equal(chimes(), 2);
+});
+
+Deno.test("Notifier follows the conversation's level: nothing at none, all messages at all", async () => {
+  const { notifier, prefs } = setup("granted", { dm: "none", general: "all" });
+  await prefs.setEnabled(true);
+  assert.equal(await notifier.take({ message: message("dm", 1), looking: false }), false);
+  assert.equal(await notifier.take({ message: message("general", 1), looking: false }), true);
+  const system = message("general", 2, { kind: "system", from: "system" });
+  assert.equal(await notifier.take({ message: system, looking: false }), false);
+});

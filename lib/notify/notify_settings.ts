@@ -1,0 +1,39 @@
+/**
+ * Per-user notification levels by conversation, in Deno KV, so every device of a user follows
+ * the same choice. Only a choice that differs from the default is stored: choosing the default
+ * deletes the entry. A choice outlives leaving the room (harmless: the browser looks levels up
+ * only for the conversations it lists), and is back if the user rejoins.
+ *
+ * @module
+ */
+import { decode, keys } from "../kv/kv_keys.ts";
+import { isNotifyLevel, type NotifyLevel } from "../common/notify_level.ts";
+
+/** Reads and writes notification levels. */
+export class NotifySettings {
+  #kv: Deno.Kv;
+
+  /** Keeps the levels in `kv`. */
+  constructor(kv: Deno.Kv) {
+    this.#kv = kv;
+  }
+
+  /** Every level the user chose, by room id, in one range read. */
+  async levels(userId: string): Promise<Record<string, NotifyLevel>> {
+    const levels: Record<string, NotifyLevel> = {};
+    for await (const entry of this.#kv.list({ prefix: keys.notifyLevels(userId) })) {
+      if (isNotifyLevel(entry.value)) levels[decode.notifyLevel(entry.key)] = entry.value;
+    }
+    return levels;
+  }
+
+  /**
+   * Stores the user's level in `roomId`, or deletes it when `level` is null (back to the
+   * default). The caller has checked membership.
+   */
+  async setLevel(userId: string, roomId: string, level: NotifyLevel | null): Promise<void> {
+    const key = keys.notifyLevel(userId, roomId);
+    if (level === null) await this.#kv.delete(key);
+    else await this.#kv.set(key, level);
+  }
+}

@@ -1,0 +1,90 @@
+/**
+ * Integration tests of the notification levels API (`/api/me/notifications`) on a real server
+ * and KV: a level is kept per user and conversation, comes with the chat page (so every device
+ * of the user starts with it), goes back to the default with null, and is refused, changing
+ * nothing, for a room the user is not in or a level that does not exist.
+ *
+ * @module
+ */
+import assert from "node:assert/strict";
+import type { NotifyLevel } from "../lib/common/notify_level.ts";
+import { api, createRoom, registerUser, type TestUser } from "./helpers/chat_client.ts";
+import { withTestServer } from "./helpers/test_server.ts";
+
+type Levels = { levels: Record<string, NotifyLevel> };
+
+async function levelsOf(url: string, user: TestUser): Promise<Record<string, NotifyLevel>> {
+  const answer = await api<Levels>(url, user, "GET", "/api/me/notifications");
+  assert.equal(answer.status, 200);
+  return answer.body.levels;
+}
+
+/** The levels the chat page hands its island, as a freshly opened device gets them. */
+async function pageLevels(url: string, user: TestUser): Promise<Record<string, NotifyLevel>> {
+  const html = await (await fetch(url, { headers: { cookie: user.cookie } })).text();
+  const json = html.match(/<script[^>]*data-island-props[^>]*>(.*?)<\/script>/s)?.[1];
+  assert.ok(json, "the page has island props");
+  return JSON.parse(json).notifyLevels;
+}
+
+Deno.test("a notification level is kept per user and conversation, comes with the page and resets with null", async () => {
+  await withTestServer(async ({ url }) => {
+    const alice = await registerUser(url, "alice");
+    const bob = await registerUser(url, "bob");
+    const room = await createRoom(url, alice, [bob]);
+    assert.deepEqual(await levelsOf(url, alice), {});
+
+    const set = await api(url, alice, "PUT", `/api/me/notifications/${room.id}`, { level: "all" });
+    assert.deepEqual(set, { status: 200, body: { room: room.id, level: "all" } });
+    const bobSet = await api(url, bob, "PUT", `/api/me/notifications/${room.id}`, {
+      level: "none",
+    });
+    assert.equal(bobSet.status, 200);
+    assert.deepEqual(await levelsOf(url, alice), { [room.id]: "all" });
+    assert.deepEqual(await levelsOf(url, bob), { [room.id]: "none" });
+    assert.deepEqual(await pageLevels(url, alice), { [room.id]: "all" });
+
+    const reset = await api(url, alice, "PUT", `/api/me/notifications/${room.id}`, { level: null });
+    assert.equal(reset.status, 200);
+    assert.deepEqual(await levelsOf(url, alice), {});
+    assert.deepEqual(await levelsOf(url, bob), { [room.id]: "none" }, "bob's own choice stays");
+  });
+});
+
+Deno.test("a notification level is refused outside one's rooms, for an unknown level and without a session, changing nothing", async () => {
+  await withTestServer(async ({ url }) => {
+    const alice = await registerUser(url, "alice");
+    const carol = await registerUser(url, "carol");
+    const room = await createRoom(url, alice);
+    await api(url, alice, "PUT", `/api/me/notifications/${room.id}`, { level: "none" });
+
+    for (const id of [room.id, "no-such-room"]) {
+      const refused = await api<{ error: string }>(
+        url,
+        carol,
+        "PUT",
+        `/api/me/notifications/${id}`,
+        {
+          level: "all",
+        },
+      );
+      assert.deepEqual([refused.status, refused.body.error], [404, "No such room"], id);
+    }
+    const unknown = await api<{ code: string }>(
+      url,
+      alice,
+      "PUT",
+      `/api/me/notifications/${room.id}`,
+      {
+        level: "loud",
+      },
+    );
+    assert.deepEqual([unknown.status, unknown.body.code], [400, "refusal.invalidBody"]);
+    const anonymous = await fetch(`${url}/api/me/notifications`);
+    assert.equal(anonymous.status, 401);
+    await anonymous.body?.cancel();
+
+    assert.deepEqual(await levelsOf(url, alice), { [room.id]: "none" });
+    assert.deepEqual(await levelsOf(url, carol), {});
+  });
+});
