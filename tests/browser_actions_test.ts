@@ -42,11 +42,17 @@ async function twoUsersInRoom(chat: BrowserChat, roomName: string) {
   return { alice, bob, room };
 }
 
-/** Opens the menu of the message with `text` (hover, as a mouse user does) and clicks `action`. */
+/**
+ * Opens the menu of the message with `text` (hover, as a mouse user does) and clicks `action`.
+ * Hovers again when the menu is not shown: parts of the page that load after first paint can
+ * shift the message out from under the pointer between the hover and the click.
+ */
 async function menuAction(page: Page, text: string, action: string): Promise<void> {
   const message = messagesWithText(page, text);
-  await message.hover();
-  await message.getByTestId(action).first().click();
+  await eventually(async () => {
+    await message.hover();
+    await message.getByTestId(action).first().click({ timeout: 2_000 });
+  });
 }
 
 Deno.test("edits and deletes reach the other user live and stay after a reload", async () => {

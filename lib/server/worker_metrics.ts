@@ -17,6 +17,7 @@ import {
   type MetricValue,
   type Registry,
 } from "prom-client";
+import { openWorkerChannel } from "./worker_channel.ts";
 
 /** How long a scrape waits for the other workers' registries. */
 export const ANSWER_TIMEOUT_MS = 1_000;
@@ -30,7 +31,7 @@ type Message =
 export class WorkerMetrics {
   #registry: Registry;
   #workers: () => number;
-  #channel = new BroadcastChannel("chat-worker-metrics");
+  #channel = openWorkerChannel("chat-worker-metrics");
   #waiting = new Map<string, (metrics: Snapshot) => void>();
 
   /**
@@ -40,13 +41,15 @@ export class WorkerMetrics {
   constructor(registry: Registry, workers: () => number) {
     this.#registry = registry;
     this.#workers = workers;
-    this.#channel.onmessage = async ({ data }: MessageEvent<Message>) => {
-      if (data.pid !== Deno.pid) return;
-      if ("ask" in data) {
-        const metrics = await this.#registry.getMetricsAsJSON() as Snapshot;
-        this.#post({ pid: Deno.pid, answer: data.ask, metrics });
-      } else this.#waiting.get(data.answer)?.(data.metrics);
-    };
+    if (this.#channel) {
+      this.#channel.onmessage = async ({ data }: MessageEvent<Message>) => {
+        if (data.pid !== Deno.pid) return;
+        if ("ask" in data) {
+          const metrics = await this.#registry.getMetricsAsJSON() as Snapshot;
+          this.#post({ pid: Deno.pid, answer: data.ask, metrics });
+        } else this.#waiting.get(data.answer)?.(data.metrics);
+      };
+    }
   }
 
   /** The Prometheus text of every worker that answered, summed. */
@@ -65,11 +68,11 @@ export class WorkerMetrics {
 
   /** Stops answering. */
   close(): void {
-    this.#channel.close();
+    this.#channel?.close();
   }
 
   #ask(count: number): Promise<Snapshot[]> {
-    if (count <= 0) return Promise.resolve([]);
+    if (count <= 0 || !this.#channel) return Promise.resolve([]);
     const id = crypto.randomUUID();
     const answers: Snapshot[] = [];
     return new Promise((resolve) => {
@@ -88,6 +91,6 @@ export class WorkerMetrics {
   }
 
   #post(message: Message): void {
-    this.#channel.postMessage(message);
+    this.#channel?.postMessage(message);
   }
 }

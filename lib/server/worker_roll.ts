@@ -14,6 +14,7 @@
  *
  * @module
  */
+import { openWorkerChannel } from "./worker_channel.ts";
 
 /** How long the last worker waits after every worker is done before ending the process. */
 export const EXIT_LINGER_MS = 100;
@@ -25,7 +26,7 @@ type RollMessage = { pid: number; worker: string; say: "hello" | "here" | "done"
 
 /** This worker's place on the roll of its process's workers. */
 export class WorkerRoll {
-  #channel = new BroadcastChannel("chat-worker-roll");
+  #channel = openWorkerChannel("chat-worker-roll");
   #me: string = crypto.randomUUID();
   #known = new Set<string>([this.#me]);
   #done = new Set<string>();
@@ -34,13 +35,15 @@ export class WorkerRoll {
   /** Joins the roll; `exit` ends the process (`Deno.exit` unless a test says otherwise). */
   constructor(exit: (code: number) => void = Deno.exit) {
     this.#exit = exit;
-    this.#channel.onmessage = ({ data }: MessageEvent<RollMessage>) => {
-      if (data.pid !== Deno.pid) return;
-      this.#known.add(data.worker);
-      if (data.say === "hello") this.#post("here");
-      if (data.say === "done") this.#done.add(data.worker);
-      this.#exitWhenAllDone();
-    };
+    if (this.#channel) {
+      this.#channel.onmessage = ({ data }: MessageEvent<RollMessage>) => {
+        if (data.pid !== Deno.pid) return;
+        this.#known.add(data.worker);
+        if (data.say === "hello") this.#post("here");
+        if (data.say === "done") this.#done.add(data.worker);
+        this.#exitWhenAllDone();
+      };
+    }
     this.#post("hello");
   }
 
@@ -68,7 +71,7 @@ export class WorkerRoll {
   }
 
   #post(say: RollMessage["say"]): void {
-    this.#channel.postMessage({ pid: Deno.pid, worker: this.#me, say } satisfies RollMessage);
+    this.#channel?.postMessage({ pid: Deno.pid, worker: this.#me, say } satisfies RollMessage);
   }
 
   #exitWhenAllDone(): void {
