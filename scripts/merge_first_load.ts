@@ -47,7 +47,8 @@ export interface MergeInput {
  *
  * @param input The first pass's output and how to run the bundler.
  * @returns The merged entry, and the stubs by chunk name.
- * @throws {Error} When the second `deno bundle` fails.
+ * @throws {Error} When the second `deno bundle` fails, or a chunk imports a name that the
+ * export list found in the folded chunk lacks (so a stub would fail to link in the browser).
  */
 export async function mergeFirstLoad(
   input: MergeInput,
@@ -62,6 +63,10 @@ export async function mergeFirstLoad(
   folded.forEach((name, index) => {
     const all = exportNames(new TextDecoder().decode(chunks.get(name)!.js));
     const used = usedNames(externalCode, name);
+    const missing = [...used ?? []].filter((imported) => !all.includes(imported));
+    if (missing.length > 0) {
+      throw new Error(`${name} does not export ${missing} (its export list?)`);
+    }
     const names = used ? all.filter((exported) => used.has(exported)) : all;
     exportsOf.set(name, names);
     if (names.length === 0) return;
@@ -102,12 +107,14 @@ function alias(exported: string, index: number): string {
 }
 
 /**
- * The exported names of an esbuild chunk, from the one `export{local as name,…};` it writes at
- * its end (before the source map comment); none for a chunk that exports nothing.
+ * The exported names of an esbuild chunk, from the `export{local as name,…};` it writes after
+ * its code (legal comments such as Lucide's licence may follow it); none when it has none.
  */
 function exportNames(js: string): string[] {
-  const body = js.replace(/\s*(\/\/# sourceMappingURL=\S+\s*)?$/, "");
-  const list = /export\{([\w$]+(?: as [\w$]+)?(?:,[\w$]+(?: as [\w$]+)?)*)\};$/.exec(body)?.[1];
+  const lists = [
+    ...js.matchAll(/\bexport\{([\w$]+(?: as [\w$]+)?(?:,[\w$]+(?: as [\w$]+)?)*)\};?/g),
+  ];
+  const list = lists.at(-1)?.[1];
   return list ? list.split(",").map((item) => item.split(" as ").pop()!) : [];
 }
 
