@@ -79,11 +79,14 @@ export default function ChatApp(props: ChatAppProps) {
     // badge wait for a chunk of their own: none of them is needed for the first paint.
     let stop: (() => void) | undefined;
     let live = true;
-    import("../client/app_services.ts").then(({ startAppServices }) => {
-      if (live) stop = startAppServices({ client, store, names, prefs, levels, t });
-    });
+    const start = () =>
+      import("../client/app_services.ts").then(({ startAppServices }) => {
+        if (live) stop = startAppServices({ client, store, names, prefs, levels, t });
+      }, () => live && addEventListener("online", start, { once: true }));
+    void start();
     return () => {
       live = false;
+      removeEventListener("online", start);
       stop?.();
     };
   }, [client, store, names, prefs, levels]);
