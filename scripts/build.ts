@@ -44,7 +44,8 @@ export const JS_GZIP_BUDGET = 30 * 1024;
  * The islands are bundled with code splitting: a module reached only through `import()` becomes
  * a chunk of its own, fetched when first needed. esbuild names chunks by their content hash
  * (`chunk-ABCD1234.js`, `RoomSettings-ABCD1234.js`), so they keep their names; the entry is
- * renamed `islands.<hash>.js`.
+ * renamed `islands.<hash>.js`. The chunks the entry imports statically are then folded into it
+ * (`merge_first_load.ts`), so the first load is one file.
  *
  * @example
  * ```ts
