@@ -4,12 +4,12 @@ import type { Conversation } from "../lib/common/api_types.ts";
 import type { Translate } from "../lib/common/i18n/translate.ts";
 import type { ChatClient } from "./chat_client.ts";
 import type { ChatStore } from "./chat_store.ts";
-import { showFaviconBadge } from "./favicon_badge.ts";
 
 /**
  * The island's read state wiring: hands each conversation page's markers and counts to the
  * client, tells it whether the page is visible and focused (only then is the shown room
- * read), and shows the unread total in the title (`(3) Deno Chat`) and on the favicon.
+ * read), and shows the unread total in the title (`(3) Deno Chat`; the favicon's badge is
+ * drawn by `app_services.ts`, loaded after first paint).
  */
 export function useReadState(client: ChatClient, store: ChatStore, t: Translate): void {
   useEffect(() => {
@@ -43,7 +43,6 @@ export function useReadState(client: ChatClient, store: ChatStore, t: Translate)
       if (count === shown) return;
       shown = count;
       document.title = count > 0 ? t("unread.title", { count: String(count), title: base }) : base;
-      showFaviconBadge(count);
     });
   }, [store, t]);
 }

@@ -12,7 +12,7 @@ import { errorText } from "../client/error_text.ts";
 import Avatar from "./Avatar.tsx";
 import PresenceDot from "./PresenceDot.tsx";
 import { useI18n } from "./i18n_context.ts";
-import { Ellipsis } from "./icons.ts";
+import { Ellipsis } from "./lazy_icons.ts";
 import Icon from "./Icon.tsx";
 
 /** Props of {@linkcode FriendList}. */

@@ -4,7 +4,7 @@ import type { RoomMemberView } from "../lib/common/api_types.ts";
 import type { ModAction } from "../lib/common/room_roles.ts";
 import Avatar from "./Avatar.tsx";
 import Icon from "./Icon.tsx";
-import { Ellipsis } from "./icons.ts";
+import { Ellipsis } from "./lazy_icons.ts";
 import PresenceDot from "./PresenceDot.tsx";
 import { useI18n } from "./i18n_context.ts";
 

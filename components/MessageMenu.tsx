@@ -1,7 +1,7 @@
 import type { ComponentType } from "preact";
 import type { IconNode } from "lucide";
 import Icon from "./Icon.tsx";
-import { Check, Copy, Flag, Link, Pencil, Reply, SmilePlus, Trash } from "./icons.ts";
+import { Check, Copy, Flag, Link, Pencil, Reply, SmilePlus, Trash } from "./lazy_icons.ts";
 import { useI18n } from "./i18n_context.ts";
 import { type CopyState, useCopy } from "./use_copy.ts";
 

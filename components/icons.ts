@@ -1,37 +1,27 @@
 /**
  * The Lucide icons the UI uses, each imported from its own module: the package's root module
  * lists all of its ~2,000 icons and the bundler keeps them (31.6 KB gzipped islands against
- * 27.9 KB this way), so every icon comes in by its file.
+ * 27.9 KB this way), so every icon comes in by its file. The icons only lazy parts use are in
+ * `lazy_icons.ts`: the bundler splits code by module, so an icon listed here is first-load JS.
  *
  * @module
  */
 import type { IconNode } from "lucide";
-import check from "lucide/dist/esm/icons/check.mjs";
 import chevronLeft from "lucide/dist/esm/icons/chevron-left.mjs";
-import ellipsis from "lucide/dist/esm/icons/ellipsis.mjs";
 import file from "lucide/dist/esm/icons/file.mjs";
 import paperclip from "lucide/dist/esm/icons/paperclip.mjs";
 import plus from "lucide/dist/esm/icons/plus.mjs";
 import settings from "lucide/dist/esm/icons/settings.mjs";
 import smile from "lucide/dist/esm/icons/face-slightly-smiling-plus.mjs";
-import userPlus from "lucide/dist/esm/icons/user-plus.mjs";
 import users from "lucide/dist/esm/icons/users.mjs";
 import x from "lucide/dist/esm/icons/x.mjs";
-import copy from "lucide/dist/esm/icons/copy.mjs";
-import link from "lucide/dist/esm/icons/link.mjs";
-import pencil from "lucide/dist/esm/icons/pencil.mjs";
-import reply from "lucide/dist/esm/icons/reply.mjs";
 import search from "lucide/dist/esm/icons/search.mjs";
-import trash from "lucide/dist/esm/icons/trash.mjs";
-import flag from "lucide/dist/esm/icons/flag.mjs";
 import bell from "lucide/dist/esm/icons/bell.mjs";
 import bellOff from "lucide/dist/esm/icons/bell-off.mjs";
 import atSign from "lucide/dist/esm/icons/at-sign.mjs";
 
 /** ‹ back: from the chat to the conversation list on a phone. */
 export const ChevronLeft: IconNode = chevronLeft;
-/** ⋯ more actions. */
-export const Ellipsis: IconNode = ellipsis;
 /** A document: a file attached to a message. */
 export const FileIcon: IconNode = file;
 /** A paperclip: attach files. */
@@ -46,28 +36,9 @@ export const Settings: IconNode = settings;
 export const Smile: IconNode = smile;
 /** × close. */
 export const X: IconNode = x;
-/** 👤+ invite people. */
-export const UserPlus: IconNode = userPlus;
 /** 👥 members. */
 export const Users: IconNode = users;
 
-// The message menu's icons (the "actions" feature).
-/** Copied: the tick a copy button shows for a moment. */
-export const Check: IconNode = check;
-/** Copy a message's text. */
-export const Copy: IconNode = copy;
-/** Copy a link to a message. */
-export const Link: IconNode = link;
-/** Edit a message. */
-export const Pencil: IconNode = pencil;
-/** Reply to a message. */
-export const Reply: IconNode = reply;
-/** More emoji (the full picker). */
-export const SmilePlus: IconNode = smile;
-/** Delete a message. */
-export const Trash: IconNode = trash;
-/** Report a message to the administrator. */
-export const Flag: IconNode = flag;
 /** A bell: the conversation's notification menu (notified of every message). */
 export const Bell: IconNode = bell;
 /** A crossed-out bell: the conversation notifies of nothing. */

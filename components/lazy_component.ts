@@ -10,7 +10,8 @@ import { useEffect, useState } from "preact/hooks";
 /**
  * Wraps a dynamically imported default-export component. It renders nothing until its chunk has
  * arrived (a dialog opens a moment later, usually within one frame on a warm cache), then the
- * component with the same props. The chunk is fetched once and shared by every instance.
+ * component with the same props. The chunk is fetched once and shared by every instance; a
+ * fetch that fails (offline) is tried again when the browser is back online.
  *
  * @example
  * ```ts
@@ -25,15 +26,26 @@ export function lazyComponent<P>(
 ): ComponentType<P> {
   let loaded: ComponentType<P> | undefined;
   let loading: Promise<ComponentType<P>> | undefined;
-  const get = () => loading ??= load().then((module) => loaded = module.default);
+  const get = () =>
+    loading ??= load().then((module) => loaded = module.default, (error) => {
+      loading = undefined;
+      throw error;
+    });
   return function Lazy(props: P) {
     const [component, setComponent] = useState(() => loaded);
     useEffect(() => {
       if (component) return;
       let live = true;
-      void get().then((found) => live && setComponent(() => found));
+      const show = () =>
+        get().then((found) => live && setComponent(() => found), () => {
+          // The network went away before the chunk came (the page loaded, then the train
+          // entered a tunnel): try again when it returns, rather than fail for good.
+          if (live) addEventListener("online", show, { once: true });
+        });
+      void show();
       return () => {
         live = false;
+        removeEventListener("online", show);
       };
     }, []);
     // deno-lint-ignore no-explicit-any

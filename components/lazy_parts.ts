@@ -7,6 +7,8 @@
  * @module
  */
 import type { AttachmentDraftsProps } from "./AttachmentDrafts.tsx";
+import type { ConfirmDialogProps } from "./ConfirmDialog.tsx";
+import type { DialogProps } from "./Dialog.tsx";
 import type { DiscoverListProps } from "./DiscoverList.tsx";
 import type { FriendListProps } from "./FriendList.tsx";
 import type { ImageLightboxProps } from "./ImageLightbox.tsx";
@@ -15,6 +17,7 @@ import type { MessageEditorProps } from "./MessageEditor.tsx";
 import type { MessageMenuProps } from "./MessageMenu.tsx";
 import type { ProfileCardProps } from "./ProfileCard.tsx";
 import type { ReplyBannerProps } from "./ReplyBanner.tsx";
+import type { SearchLauncherProps } from "./SearchLauncher.tsx";
 import type { ThemePickerProps } from "./ThemePicker.tsx";
 import type { TypingIndicatorProps } from "./TypingIndicator.tsx";
 import type { VersionsDialogProps } from "./VersionsDialog.tsx";
@@ -49,6 +52,18 @@ export const TypingIndicator = lazyComponent<TypingIndicatorProps>(() =>
 /** {@linkcode ImageLightboxProps}: an image at full size. */
 export const ImageLightbox = lazyComponent<ImageLightboxProps>(() =>
   tools().then((m) => ({ default: m.ImageLightbox }))
+);
+/** {@linkcode DialogProps}: a modal dialog's frame (the "Seen by" list). */
+export const Dialog = lazyComponent<DialogProps>(() =>
+  tools().then((m) => ({ default: m.Dialog }))
+);
+/** {@linkcode ConfirmDialogProps}: "Leave the room?", "Delete the message?". */
+export const ConfirmDialog = lazyComponent<ConfirmDialogProps>(() =>
+  tools().then((m) => ({ default: m.ConfirmDialog }))
+);
+/** {@linkcode SearchLauncherProps}: message search, its shortcuts and its dialog. */
+export const SearchLauncher = lazyComponent<SearchLauncherProps>(() =>
+  tools().then((m) => ({ default: m.SearchLauncher }))
 );
 /** {@linkcode DiscoverListProps}: public rooms to join. */
 export const DiscoverList = lazyComponent<DiscoverListProps>(() =>

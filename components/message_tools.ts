@@ -1,9 +1,10 @@
 /**
  * The message tools, fetched together as one lazy chunk right after the first paint (see
  * `lazy_parts.ts`): the hover/long-press menu, the inline editor, the earlier-versions dialog
- * the upload drafts and the reply banner over the composer, the typing line and the image
- * lightbox. One chunk, not four: each chunk is gzipped alone, so
- * small ones would save nothing.
+ * the upload drafts and the reply banner over the composer, the typing line, the image
+ * lightbox, the dialog frame and the confirmation dialog, and message search (its launcher
+ * renders nothing until Ctrl+K, `/` or the search button opens it). One chunk, not several:
+ * each chunk is gzipped alone, so small ones would save nothing.
  *
  * @module
  */
@@ -14,3 +15,6 @@ export { default as AttachmentDrafts } from "./AttachmentDrafts.tsx";
 export { default as ReplyBanner } from "./ReplyBanner.tsx";
 export { default as TypingIndicator } from "./TypingIndicator.tsx";
 export { default as ImageLightbox } from "./ImageLightbox.tsx";
+export { default as Dialog } from "./Dialog.tsx";
+export { default as ConfirmDialog } from "./ConfirmDialog.tsx";
+export { default as SearchLauncher } from "./SearchLauncher.tsx";

@@ -9,16 +9,13 @@ import { ChatClient } from "../client/chat_client.ts";
 import { ChatStore, type ChatStoreInit } from "../client/chat_store.ts";
 import { findUser, friendAction, sendRequest } from "../client/friends_api.ts";
 import { NoticeBoard } from "../client/notice_board.ts";
-import { watchAway } from "../client/away_watch.ts";
 import { ProfileCache } from "../client/profile_cache.ts";
 import { messageFromHash, roomFromHash, roomHash } from "../client/room_hash.ts";
-import ConfirmDialog from "../components/ConfirmDialog.tsx";
 import { I18nContext } from "../components/i18n_context.ts";
 import NoticeBar from "../components/NoticeBar.tsx";
-import { ProfileCard } from "../components/lazy_parts.ts";
+import { ConfirmDialog, ProfileCard, SearchLauncher } from "../components/lazy_parts.ts";
 import { relationTo } from "../client/relation.ts";
 import RoomPane from "../components/RoomPane.tsx";
-import SearchLauncher from "../components/SearchLauncher.tsx";
 import Sidebar from "../components/Sidebar.tsx";
 import { useReadState } from "../client/use_read_state.ts";
 import type { NotifyLevel } from "../lib/common/notify_level.ts";
@@ -78,15 +75,18 @@ export default function ChatApp(props: ChatAppProps) {
   const hideLastSeen = useMemo(() => signal(props.hideLastSeen), [user.id]);
   useReadState(client, store, t);
   useEffect(() => {
-    // Notifications, the service worker and the offline copies wait for a chunk of their own:
-    // none of them is needed for the first paint.
+    // Notifications, the service worker, the offline copies, the away status and the favicon
+    // badge wait for a chunk of their own: none of them is needed for the first paint.
     let stop: (() => void) | undefined;
     let live = true;
-    import("../client/app_services.ts").then(({ startAppServices }) => {
-      if (live) stop = startAppServices({ client, store, names, prefs, levels, t });
-    });
+    const start = () =>
+      import("../client/app_services.ts").then(({ startAppServices }) => {
+        if (live) stop = startAppServices({ client, store, names, prefs, levels, t });
+      }, () => live && addEventListener("online", start, { once: true }));
+    void start();
     return () => {
       live = false;
+      removeEventListener("online", start);
       stop?.();
     };
   }, [client, store, names, prefs, levels]);
@@ -161,9 +161,7 @@ export default function ChatApp(props: ChatAppProps) {
     const stopSession = effect(() => {
       if (client.sessionEnded.value && !loggingOut) location.assign("/login?ended=1");
     });
-    const stopAway = watchAway((away) => client.setAway(away));
     return () => {
-      stopAway();
       removeEventListener("submit", onSubmit);
       stopSession();
       stopEvents();
