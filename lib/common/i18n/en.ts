@@ -231,6 +231,9 @@ export const en = {
   "system.topic_cleared": "{by} cleared the topic",
   "system.picture_changed": "{by} changed the room picture",
   "system.picture_removed": "{by} removed the room picture",
+  "system.call_ended": "Call, {duration}",
+  "system.call_missed": "Missed call from {by}",
+  "system.call_declined": "Call from {by} declined",
 
   "avatar.crop": "Crop: drag or use the arrow keys to move the picture",
   "avatar.zoom": "Zoom",

@@ -219,6 +219,9 @@ export const zhCN = {
   "system.topic_cleared": "{by} 清除了主题",
   "system.picture_changed": "{by} 更换了房间图片",
   "system.picture_removed": "{by} 移除了房间图片",
+  "system.call_ended": "通话时长 {duration}",
+  "system.call_missed": "{by} 的未接来电",
+  "system.call_declined": "{by} 的来电已拒绝",
 
   "avatar.crop": "裁剪：拖动图片或用方向键移动",
   "avatar.zoom": "缩放",
