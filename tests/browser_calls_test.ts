@@ -22,10 +22,12 @@ import {
 } from "./helpers/browser.ts";
 import { befriend } from "./helpers/chat_client.ts";
 
+const PHONE = { width: 390, height: 800 };
+
 /** Alice and Bob, friends, each showing their direct conversation. */
-async function friendsInDm(chat: BrowserChat, bobViewport?: { width: number; height: number }) {
+async function friendsInDm(chat: BrowserChat) {
   const alice = await chat.open({ viewport: { width: 1280, height: 800 } });
-  const bob = await chat.open({ viewport: bobViewport ?? { width: 1280, height: 800 } });
+  const bob = await chat.open({ viewport: { width: 1280, height: 800 } });
   await registerThroughForm(alice.page, chat.url, "alice");
   await registerThroughForm(bob.page, chat.url, "bob");
   await befriend(
@@ -88,6 +90,8 @@ Deno.test("a voice call rings the friend, connects both sides with audio flowing
       await Promise.all([callPhase(alice.page, "connected"), callPhase(bob.page, "connected")]);
       await Promise.all([audioArrives(alice.page), audioArrives(bob.page)]);
       await screenshot(alice.page, "call-connected");
+      await bob.page.setViewportSize(PHONE);
+      await screenshot(bob.page, "call-connected-phone");
 
       await alice.page.getByTestId("call-hangup").click();
       await Promise.all([callPhase(alice.page, "ended"), callPhase(bob.page, "ended")]);
@@ -103,8 +107,12 @@ Deno.test("a declined video call stops the ring and logs the decline on both sid
   withBrowserChat(
     async (chat) => {
       const { alice, bob } = await friendsInDm(chat);
+      await bob.page.setViewportSize(PHONE);
       await alice.page.getByTestId("call-video").click();
       await bob.page.getByTestId("call-incoming").waitFor();
+      await callPhase(alice.page, "ringing");
+      await screenshot(bob.page, "call-incoming-phone");
+      await screenshot(alice.page, "call-ringing");
       await bob.page.getByTestId("call-decline").click();
       await bob.page.getByTestId("call-incoming").waitFor({ state: "detached" });
       await callPhase(alice.page, "ended");
