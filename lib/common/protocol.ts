@@ -300,9 +300,9 @@ export const MAX_CANDIDATE_LENGTH = 1024;
 /**
  * Why a call ended: `hangup` (a party hung up an answered call), `cancelled` (the caller gave up
  * while it rang), `declined`, `missed` (nobody answered in {@linkcode CALL_RING_MS}), `busy`
- * (the callee was in another call), `failed` (a party's socket left and did not come back).
+ * (the callee was in another call).
  */
-export type CallEndReason = "hangup" | "cancelled" | "declined" | "missed" | "busy" | "failed";
+export type CallEndReason = "hangup" | "cancelled" | "declined" | "missed" | "busy";
 
 /**
  * A call as its parties see it. One shape for a one-to-one call and, later, a group call: it

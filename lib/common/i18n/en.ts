@@ -249,7 +249,6 @@ export const en = {
   "call.ended.declined": "Declined",
   "call.ended.missed": "No answer",
   "call.ended.busy": "Busy in another call",
-  "call.ended.failed": "Call lost",
   "call.mute": "Mute",
   "call.unmute": "Unmute",
   "call.cameraOn": "Turn camera on",

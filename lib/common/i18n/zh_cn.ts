@@ -237,7 +237,6 @@ export const zhCN = {
   "call.ended.declined": "对方已拒绝",
   "call.ended.missed": "无人接听",
   "call.ended.busy": "对方正在通话中",
-  "call.ended.failed": "通话已中断",
   "call.mute": "静音",
   "call.unmute": "取消静音",
   "call.cameraOn": "打开摄像头",
