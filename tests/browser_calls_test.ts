@@ -21,6 +21,7 @@ import {
   withBrowserChat,
 } from "./helpers/browser.ts";
 import { befriend } from "./helpers/chat_client.ts";
+import { startTurnServer } from "./helpers/turn_server.ts";
 
 const PHONE = { width: 390, height: 800 };
 
@@ -124,3 +125,51 @@ Deno.test("a declined video call stops the ring and logs the decline on both sid
     {},
     FAKE_MEDIA_ARGS,
   ));
+
+/** The candidate type of the local side of this page's selected candidate pair. */
+function selectedLocalCandidateType(page: Page): Promise<string | undefined> {
+  return page.evaluate(async () => {
+    const session = (globalThis as {
+      chatCall?: { peerConnection: RTCPeerConnection | null };
+    }).chatCall;
+    const stats = await session?.peerConnection?.getStats();
+    if (!stats) return undefined;
+    let pairId: string | undefined;
+    stats.forEach((report) => {
+      if (report.type === "transport" && report.selectedCandidatePairId) {
+        pairId = report.selectedCandidatePairId;
+      }
+    });
+    const pair = pairId ? stats.get(pairId) : undefined;
+    return pair ? stats.get(pair.localCandidateId)?.candidateType : undefined;
+  });
+}
+
+Deno.test("with direct paths forbidden, a call connects through coturn with the credentials the server minted", async () => {
+  const turn = await startTurnServer();
+  try {
+    await withBrowserChat(async (chat) => {
+      const { alice, bob } = await friendsInDm(chat);
+      // `?relay` makes the page's peer connection use iceTransportPolicy "relay".
+      for (const { page } of [alice, bob]) {
+        await page.goto(`${chat.url}/?relay${new URL(page.url()).hash}`);
+        await page.getByTestId("room-title").waitFor();
+      }
+      await alice.page.getByTestId("call-voice").click();
+      await bob.page.getByTestId("call-accept").click();
+      await Promise.all([callPhase(alice.page, "connected"), callPhase(bob.page, "connected")]);
+      await Promise.all([audioArrives(alice.page), audioArrives(bob.page)]);
+      for (const { page } of [alice, bob]) {
+        assert.equal(await selectedLocalCandidateType(page), "relay");
+      }
+      await bob.page.getByTestId("call-hangup").click();
+      await callPhase(alice.page, "ended");
+    }, {
+      config: {
+        ice: { stunUrls: [], turnUrls: [turn.url], turnSecret: turn.secret, turnTtlSeconds: 600 },
+      },
+    }, FAKE_MEDIA_ARGS);
+  } finally {
+    await turn.stop();
+  }
+});
