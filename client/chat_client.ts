@@ -40,7 +40,9 @@ import type { Attachment } from "../lib/common/attachments.ts";
 import { PresenceState } from "./presence_state.ts";
 
 /** A frame of the calls of this user. */
-export type CallFrame = Extract<ServerFrame, { type: "call" | "call_signal" }>;
+export type CallFrame =
+  | Extract<ServerFrame, { type: "call" | "call_signal" }>
+  | Frame<"error"> & { request: `call_${string}` };
 import { RoomState } from "./room_state.ts";
 import type { ShownText } from "../lib/common/i18n/translate.ts";
 
@@ -630,6 +632,10 @@ export class ChatClient {
         return resolve?.(frame.versions);
       }
       case "error":
+        if (frame.request?.startsWith("call_")) {
+          for (const listener of this.#callListeners) listener(frame as CallFrame);
+          return;
+        }
         return this.#onError(frame);
       case "read":
         this.#confirmedReads.set(frame.room, frame.seq);

@@ -136,6 +136,7 @@ export class CallSession {
   /** Handles a frame of this user's calls. */
   receive(frame: CallFrame): void {
     if (frame.type === "call_signal") return void this.#onSignal(frame.from, frame.signal);
+    if (frame.type === "error") return this.#refused(frame.code, frame.request);
     const view = frame.call;
     const shown = this.call.peek();
     if (shown && shown.view.id !== view.id) {
@@ -188,6 +189,19 @@ export class CallSession {
     if (shown.view.from.id === this.#me.id) {
       // The join's echo names the new socket; offer once it is carried.
       queueMicrotask(() => void this.#offer(shown.peer.id, true));
+    }
+  }
+
+  /** A call frame was refused: an invite that failed ends the call it showed, and says why. */
+  #refused(code: string, request: string): void {
+    this.problem.value = code === "rate_limited"
+      ? "call.tooMany"
+      : code === "in_call"
+      ? "call.inCall"
+      : "call.refused";
+    const shown = this.call.peek();
+    if (request === "call_invite" && shown && !shown.incoming && shown.phase === "ringing") {
+      this.#clear();
     }
   }
 

@@ -255,6 +255,9 @@ export const en = {
   "call.cameraOff": "Turn camera off",
   "call.hangUp": "Hang up",
   "call.close": "Close",
+  "call.tooMany": "Too many calls in a row: wait a few seconds and try again.",
+  "call.inCall": "You are already in a call.",
+  "call.refused": "This call could not be placed.",
   "call.with": "Call with {name}",
   "call.noCamera": "No camera could be opened: allow it in the browser, or check it is connected.",
   "call.noMicrophone":
