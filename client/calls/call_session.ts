@@ -42,6 +42,8 @@ export class CallSession {
   #me: { id: string; name: string };
   #pc: RTCPeerConnection | null = null;
   #pending: RTCIceCandidateInit[] = [];
+  /** Signals that arrived while the peer connection was being made (ICE servers fetched). */
+  #early: { from: string; signal: CallSignal }[] = [];
   #socketAtJoin = "";
 
   /** Calls of `me` over `client`. */
@@ -246,6 +248,7 @@ export class CallSession {
       if (pc.connectionState === "connected") void this.#offer(peerId, false);
     };
     if (caller) await this.#offer(peerId, false);
+    for (const early of this.#early.splice(0)) await this.#onSignal(early.from, early.signal);
   }
 
   #onState(pc: RTCPeerConnection, peerId: string): void {
@@ -275,7 +278,7 @@ export class CallSession {
 
   async #onSignal(from: string, signal: CallSignal): Promise<void> {
     const pc = this.#pc;
-    if (!pc) return;
+    if (!pc) return void this.#early.push({ from, signal });
     if (signal.kind === "candidate") {
       if (pc.remoteDescription) await pc.addIceCandidate(signal.candidate).catch(() => {});
       else this.#pending.push(signal.candidate);
@@ -302,6 +305,7 @@ export class CallSession {
     this.#pc?.close();
     this.#pc = null;
     this.#pending = [];
+    this.#early = [];
   }
 
   #clear(): void {
