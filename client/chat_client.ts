@@ -38,6 +38,11 @@ import { Outbox } from "./outbox.ts";
 import { OutboxSender } from "./outbox_sender.ts";
 import type { Attachment } from "../lib/common/attachments.ts";
 import { PresenceState } from "./presence_state.ts";
+
+/** A frame of the calls of this user. */
+export type CallFrame =
+  | Extract<ServerFrame, { type: "call" | "call_signal" }>
+  | Frame<"error"> & { request: `call_${string}` };
 import { RoomState } from "./room_state.ts";
 import type { ShownText } from "../lib/common/i18n/translate.ts";
 
@@ -102,6 +107,8 @@ export class ChatClient {
   readonly #presence = new PresenceState();
   readonly #rooms = new Map<string, RoomState>();
   readonly #userListeners = new Set<(event: UserEvent) => void>();
+  readonly #callListeners = new Set<(frame: CallFrame) => void>();
+  #socketId = "";
   readonly #arrivalListeners = new Set<(arrival: Arrival) => void>();
   readonly #open = new Set<string>();
   readonly #history = new Map<string, HistoryRequest>();
@@ -199,6 +206,32 @@ export class ChatClient {
   /** Takes the online flags of a freshly read friend list; users not in it count as offline. */
   setFriends(friends: readonly FriendView[]): void {
     this.#presence.replace(friends);
+  }
+
+  /**
+   * Calls `listener` with every live notice for the user (`user_event` frames).
+   *
+   * @returns A function that removes the listener.
+   */
+  /**
+   * Calls `listener` with every `call` and `call_signal` frame (calls of this user). A
+   * reconnect is not replayed: the call layer rejoins its call on the next `welcome`.
+   *
+   * @returns A function that removes the listener.
+   */
+  onCallFrame(listener: (frame: CallFrame) => void): () => void {
+    this.#callListeners.add(listener);
+    return () => this.#callListeners.delete(listener);
+  }
+
+  /** Sends a call frame now; false when the socket is not open (calls are not queued). */
+  sendCall(frame: Extract<ClientFrame, { type: `call_${string}` }>): boolean {
+    return this.#sendFrame(frame);
+  }
+
+  /** Id of the socket now open (from `welcome`), which a call names; "" before the first. */
+  get socketId(): string {
+    return this.#socketId;
   }
 
   /**
@@ -599,6 +632,10 @@ export class ChatClient {
         return resolve?.(frame.versions);
       }
       case "error":
+        if (frame.request?.startsWith("call_")) {
+          for (const listener of this.#callListeners) listener(frame as CallFrame);
+          return;
+        }
         return this.#onError(frame);
       case "read":
         this.#confirmedReads.set(frame.room, frame.seq);
@@ -613,6 +650,10 @@ export class ChatClient {
       }
       case "receipt":
         return this.#rooms.get(frame.room)?.readerMoved(frame.reader);
+      case "call":
+      case "call_signal":
+        for (const listener of this.#callListeners) listener(frame);
+        return;
       case "user_event":
         if (frame.event.kind === "presence") {
           this.#presence.set(frame.event.user, frame.event.online, frame.event.presence);
@@ -624,6 +665,7 @@ export class ChatClient {
 
   #onWelcome(frame: Frame<"welcome">): void {
     this.#attempt = 0;
+    this.#socketId = frame.socket;
     this.#heartbeatMs = frame.heartbeatMs;
     this.#armSilence();
     this.#status.value = { state: "online" };

@@ -49,6 +49,7 @@ function welcome(socket: FakeWebSocket): void {
     user: USER,
     node: "n1",
     heartbeatMs: HEARTBEAT_MS,
+    socket: "s1",
   });
 }
 

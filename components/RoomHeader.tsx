@@ -5,7 +5,8 @@ import type { RoomSummary } from "../lib/common/api_types.ts";
 import Avatar from "./Avatar.tsx";
 import PresenceDot from "./PresenceDot.tsx";
 import { useI18n } from "./i18n_context.ts";
-import { ChevronLeft, Search, Settings, Users } from "./icons.ts";
+import { ChevronLeft, Phone, Search, Settings, Users, Video } from "./icons.ts";
+import type { CallHost } from "../client/calls/call_host.ts";
 import Icon from "./Icon.tsx";
 import NotifyMenu from "./NotifyMenu.tsx";
 import type { NotifyLevels } from "../client/notify/notify_levels.ts";
@@ -26,6 +27,8 @@ export interface RoomHeaderProps {
   levels: NotifyLevels;
   /** This device's notification switches (the menu says when they are off). */
   prefs: NotifyPrefs;
+  /** Places calls: a DM's header then has a phone and a camera button. */
+  calls?: CallHost;
 }
 
 /**
@@ -34,7 +37,9 @@ export interface RoomHeaderProps {
  * "Last seen 5 min ago"), a search in the conversation, the notification menu, and for a group
  * room the members panel and settings toggles and Leave.
  */
-export default function RoomHeader({ store, client, onLeave, levels, prefs }: RoomHeaderProps) {
+export default function RoomHeader(
+  { store, client, onLeave, levels, prefs, calls }: RoomHeaderProps,
+) {
   const { t, locale } = useI18n();
   const shown = store.shown.value;
   const current = shown?.room;
@@ -84,6 +89,30 @@ export default function RoomHeader({ store, client, onLeave, levels, prefs }: Ro
         )}
         {!peer && current?.topic && <p class="room-topic" title={current.topic}>{current.topic}</p>}
       </div>
+      {current && peer && calls && (
+        <>
+          <button
+            type="button"
+            class="button secondary"
+            aria-label={t("call.startVoice")}
+            title={t("call.startVoice")}
+            data-testid="call-voice"
+            onClick={() => calls.place({ room: current.id, peer, media: "audio" })}
+          >
+            <Icon icon={Phone} />
+          </button>
+          <button
+            type="button"
+            class="button secondary"
+            aria-label={t("call.startVideo")}
+            title={t("call.startVideo")}
+            data-testid="call-video"
+            onClick={() => calls.place({ room: current.id, peer, media: "video" })}
+          >
+            <Icon icon={Video} />
+          </button>
+        </>
+      )}
       {current && (
         <>
           <button

@@ -1,4 +1,5 @@
 import type { ChatClient } from "../client/chat_client.ts";
+import type { CallHost } from "../client/calls/call_host.ts";
 import type { ChatStore } from "../client/chat_store.ts";
 import type { ProfileCache } from "../client/profile_cache.ts";
 import type { PublicUser, RoomSummary } from "../lib/common/api_types.ts";
@@ -44,6 +45,8 @@ export interface RoomPaneProps {
   levels: NotifyLevels;
   /** This device's notification switches. */
   prefs: NotifyPrefs;
+  /** Places calls (the DM header's phone and camera buttons). */
+  calls?: CallHost;
 }
 
 /**
@@ -52,7 +55,8 @@ export interface RoomPaneProps {
  * with the members panel beside them when open.
  */
 export default function RoomPane(
-  { user, store, client, names, onLeave, onAuthor, recordings, levels, prefs }: RoomPaneProps,
+  { user, store, client, names, onLeave, onAuthor, recordings, levels, prefs, calls }:
+    RoomPaneProps,
 ) {
   const { t } = useI18n();
   const shown = store.shown.value;
@@ -96,6 +100,7 @@ export default function RoomPane(
         onLeave={onLeave}
         levels={levels}
         prefs={prefs}
+        calls={calls}
       />
       {disconnected && (
         <p class="banner offline-banner" role="status" data-testid="offline-banner">

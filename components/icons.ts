@@ -19,6 +19,12 @@ import search from "lucide/dist/esm/icons/search.mjs";
 import bell from "lucide/dist/esm/icons/bell.mjs";
 import bellOff from "lucide/dist/esm/icons/bell-off.mjs";
 import atSign from "lucide/dist/esm/icons/at-sign.mjs";
+import phone from "lucide/dist/esm/icons/phone.mjs";
+import phoneOff from "lucide/dist/esm/icons/phone-off.mjs";
+import video from "lucide/dist/esm/icons/video.mjs";
+import videoOff from "lucide/dist/esm/icons/video-off.mjs";
+import mic from "lucide/dist/esm/icons/mic.mjs";
+import micOff from "lucide/dist/esm/icons/mic-off.mjs";
 
 /** ‹ back: from the chat to the conversation list on a phone. */
 export const ChevronLeft: IconNode = chevronLeft;
@@ -45,3 +51,15 @@ export const Bell: IconNode = bell;
 export const BellOff: IconNode = bellOff;
 /** @: the conversation notifies only of mentions. */
 export const AtSign: IconNode = atSign;
+/** A phone: start a voice call; accept a call. */
+export const Phone: IconNode = phone;
+/** A crossed-out phone: hang up, decline. */
+export const PhoneOff: IconNode = phoneOff;
+/** A camera: start a video call; turn the camera on. */
+export const Video: IconNode = video;
+/** A crossed-out camera: turn the camera off. */
+export const VideoOff: IconNode = videoOff;
+/** A microphone: unmuted. */
+export const Mic: IconNode = mic;
+/** A crossed-out microphone: muted. */
+export const MicOff: IconNode = micOff;

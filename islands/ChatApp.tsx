@@ -1,4 +1,6 @@
 import { effect, signal, untracked } from "@preact/signals";
+import { CallHost } from "../client/calls/call_host.ts";
+import { lazyComponent } from "../components/lazy_component.ts";
 import { useEffect, useMemo, useState } from "preact/hooks";
 import type { PublicProfile, PublicUser, RoomSummary } from "../lib/common/api_types.ts";
 import type { Locale } from "../lib/common/i18n/locale.ts";
@@ -22,6 +24,8 @@ import type { NotifyLevel } from "../lib/common/notify_level.ts";
 import { NotifyLevels } from "../client/notify/notify_levels.ts";
 import { NotifyPrefs } from "../client/notify/notify_prefs.ts";
 
+/** The incoming-call dialog and the call view, with the WebRTC code: a chunk of their own. */
+const LazyCallLayer = lazyComponent(() => import("../components/CallLayer.tsx"));
 /**
  * Props of {@linkcode ChatApp}, serialized into the page by the server: the signed-in user,
  * their rooms and the public rooms to discover, their own profile, friends and requests,
@@ -64,6 +68,7 @@ export default function ChatApp(props: ChatAppProps) {
     created.setFriends(props.friends.friends);
     return created;
   }, [user.id]);
+  const calls = useMemo(() => new CallHost(client), [client]);
   const names = useMemo(() => new ProfileCache(findUser, t("user.deleted")), [user.id]);
   const store = useMemo(
     () => new ChatStore(props, { unreadOf: (id) => client.room(id).unread.value }),
@@ -294,8 +299,17 @@ export default function ChatApp(props: ChatAppProps) {
           onAuthor={openProfile}
           levels={levels}
           prefs={prefs}
+          calls={calls}
         />
       </div>
+      {calls.wanted.value && (
+        <LazyCallLayer
+          host={calls}
+          client={client}
+          user={user}
+          profileOf={(id) => store.dms.value.find((dm) => dm.peer.id === id)?.peer}
+        />
+      )}
       <NoticeBar board={board} />
       <SearchLauncher store={store} />
       {card && (

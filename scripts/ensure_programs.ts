@@ -37,6 +37,13 @@ export const NGINX: Program = {
   debianPackage: "nginx-light",
 };
 
+/** coturn's `turnserver`, for the call test that forces media through TURN. */
+export const TURNSERVER: Program = {
+  envVar: "TURNSERVER_PATH",
+  paths: ["/usr/bin/turnserver"],
+  debianPackage: "coturn",
+};
+
 /** Returns each program's executable path as `{ [envVar]: path }`, installing what is missing. */
 export async function ensurePrograms(programs: Program[]): Promise<Record<string, string>> {
   const missing = programs.filter((program) => find(program) === undefined);

@@ -7,10 +7,10 @@
  * @module
  */
 import { build } from "./build.ts";
-import { CHROMIUM, ensurePrograms, NGINX, REDIS_SERVER } from "./ensure_programs.ts";
+import { CHROMIUM, ensurePrograms, NGINX, REDIS_SERVER, TURNSERVER } from "./ensure_programs.ts";
 import { ASSETS_BUILT_ENV } from "../tests/helpers/built_assets.ts";
 
-const programs = await ensurePrograms([CHROMIUM, REDIS_SERVER, NGINX]);
+const programs = await ensurePrograms([CHROMIUM, REDIS_SERVER, NGINX, TURNSERVER]);
 await build();
 const status = await new Deno.Command(Deno.execPath(), {
   args: ["test", "--allow-all", "--parallel", ...Deno.args],

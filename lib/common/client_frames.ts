@@ -14,8 +14,10 @@ import {
   type ErrorFrame,
   HISTORY_PAGE_MAX,
   isReactionEmoji,
+  MAX_CANDIDATE_LENGTH,
   MAX_FRAME_BYTES,
   MAX_FRAME_DEPTH,
+  MAX_SDP_LENGTH,
   MAX_TEXT_CHARS,
 } from "./protocol.ts";
 
@@ -152,6 +154,53 @@ const ReadFrame = v.object({ type: v.literal("read"), ref: Ref, room: RoomId, se
 /** Asks who has read how far in a room, for "Seen" and "Seen by N". */
 const ReceiptsFrame = v.object({ type: v.literal("receipts"), ref: Ref, room: RoomId });
 
+// Calls (see docs/PROTOCOL.md, "Calls"): signalling only, never stored.
+const CallId = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{8,64}$/, "invalid call id"));
+const UserId = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{1,64}$/, "invalid user id"));
+/** Rings the other member of a direct room; `call` is a fresh id the caller chose. */
+const CallInviteFrame = v.object({
+  type: v.literal("call_invite"),
+  ref: Ref,
+  call: CallId,
+  room: RoomId,
+  media: v.picklist(["audio", "video"]),
+});
+/**
+ * Answer (`call_accept`), refuse (`call_decline`), leave or cancel (`call_hangup`), or carry a
+ * call on this socket after a reconnect (`call_join`: it becomes the participant's socket).
+ */
+const CallActionFrame = (type: "call_accept" | "call_decline" | "call_hangup" | "call_join") =>
+  v.object({ type: v.literal(type), ref: Ref, call: CallId });
+const Signal = v.variant("kind", [
+  v.object({
+    kind: v.picklist(["offer", "answer"]),
+    sdp: v.pipe(
+      v.string(),
+      v.minLength(1, "sdp is empty"),
+      v.maxLength(MAX_SDP_LENGTH, `sdp is over ${MAX_SDP_LENGTH} characters`),
+    ),
+  }),
+  v.object({
+    kind: v.literal("candidate"),
+    candidate: v.object({
+      candidate: v.pipe(
+        v.string(),
+        v.maxLength(MAX_CANDIDATE_LENGTH, `candidate is over ${MAX_CANDIDATE_LENGTH} characters`),
+      ),
+      sdpMid: v.optional(v.nullable(v.pipe(v.string(), v.maxLength(64)))),
+      sdpMLineIndex: v.optional(v.nullable(v.pipe(v.number(), v.integer(), v.minValue(0)))),
+    }),
+  }),
+]);
+/** Media negotiation for participant `to` of call `call`; relayed to their socket only. */
+const CallSignalFrame = v.object({
+  type: v.literal("call_signal"),
+  ref: Ref,
+  call: CallId,
+  to: UserId,
+  signal: Signal,
+});
+
 const ClientFrameSchema = v.variant("type", [
   SubscribeFrame,
   UnsubscribeFrame,
@@ -167,6 +216,12 @@ const ClientFrameSchema = v.variant("type", [
   PresenceFrame,
   ReadFrame,
   ReceiptsFrame,
+  CallInviteFrame,
+  CallActionFrame("call_accept"),
+  CallActionFrame("call_decline"),
+  CallActionFrame("call_hangup"),
+  CallActionFrame("call_join"),
+  CallSignalFrame,
 ]);
 
 /** Every frame a client may send. Unknown fields (such as a forged `from`) are dropped. */
@@ -188,6 +243,12 @@ const CLIENT_FRAME_TYPES: ReadonlySet<string> = new Set<ClientFrameType>([
   "presence",
   "read",
   "receipts",
+  "call_invite",
+  "call_accept",
+  "call_decline",
+  "call_hangup",
+  "call_join",
+  "call_signal",
 ]);
 
 /** Result of {@linkcode parseClientFrame}. */

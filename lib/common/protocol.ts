@@ -108,7 +108,13 @@ const ROOM_EVENT_FIELDS = {
   topic_cleared: ["by"],
   picture_changed: ["by"],
   picture_removed: ["by"],
-} as const satisfies Record<string, readonly ("user" | "by" | "name" | "topic")[]>;
+  call_ended: ["by", "duration"],
+  call_missed: ["by"],
+  call_declined: ["by"],
+} as const satisfies Record<
+  string,
+  readonly ("user" | "by" | "name" | "topic" | "duration")[]
+>;
 
 /** The `type` of a {@linkcode RoomEvent}. */
 export type RoomEventType = keyof typeof ROOM_EVENT_FIELDS;
@@ -117,7 +123,8 @@ export type RoomEventType = keyof typeof ROOM_EVENT_FIELDS;
  * What a system message tells, told apart by `type`; names are usernames at the time of the
  * event. Clients show it in the reader's language (the catalogue key is `system.<type>`).
  * `owner_changed`: `by` made `user` the owner. `added`: `by` added `user` (an invite).
- * `joined_by_link`: `user` joined with an invite link.
+ * `joined_by_link`: `user` joined with an invite link. `call_ended`, `call_missed`,
+ * `call_declined`: the summary of a call `by` started; `duration` is `m:ss`.
  */
 export type RoomEvent = {
   [T in RoomEventType]:
@@ -277,7 +284,55 @@ export type ErrorCode =
   | "no_such_message"
   | "not_allowed"
   | "too_many_edits"
-  | "too_many_reactions";
+  | "too_many_reactions"
+  | "no_such_call"
+  | "in_call";
+
+/** What a call carries: voice only, or voice and video. */
+export type CallMedia = "audio" | "video";
+/** A callee is rung for this long before the call ends as missed. */
+export const CALL_RING_MS = 30_000;
+/** Largest SDP offer or answer relayed, in UTF-16 units (a real one is 2 to 8 KB). */
+export const MAX_SDP_LENGTH = 16 * 1024;
+/** Longest ICE candidate line relayed. */
+export const MAX_CANDIDATE_LENGTH = 1024;
+
+/**
+ * Why a call ended: `hangup` (a party hung up an answered call), `cancelled` (the caller gave up
+ * while it rang), `declined`, `missed` (nobody answered in {@linkcode CALL_RING_MS}), `busy`
+ * (the callee was in another call).
+ */
+export type CallEndReason = "hangup" | "cancelled" | "declined" | "missed" | "busy";
+
+/**
+ * A call as its parties see it. One shape for a one-to-one call and, later, a group call: it
+ * has an id, a room and participants; each participant's chosen socket (the tab that placed or
+ * answered it) is in `sockets`, and media negotiation is addressed to a participant.
+ */
+export interface CallView {
+  id: string;
+  room: string;
+  media: CallMedia;
+  /** Who started it (user id and username). */
+  from: { id: string; name: string };
+  /** User ids of everyone in the call, the caller first. */
+  participants: string[];
+  state: "ringing" | "active" | "ended";
+  /** Participant id → the socket id (from `welcome`) of the tab that carries the call. */
+  sockets: Record<string, string>;
+  /** Server time the call was answered; absent while ringing. */
+  answeredAt?: number;
+  /** Set once `state` is `ended`. */
+  reason?: CallEndReason;
+}
+
+/** An SDP description or an ICE candidate, relayed as given between two call parties. */
+export type CallSignal =
+  | { kind: "offer" | "answer"; sdp: string }
+  | {
+    kind: "candidate";
+    candidate: { candidate: string; sdpMid?: string | null; sdpMLineIndex?: number | null };
+  };
 
 /** Every frame the server sends. */
 export type ServerFrame =
@@ -289,6 +344,8 @@ export type ServerFrame =
     node: string;
     /** The server pings this often; a peer silent for twice as long is dropped. */
     heartbeatMs: number;
+    /** Id of this socket: a call names the socket that carries it (`CallView.sockets`). */
+    socket: string;
   }
   | {
     type: "subscribed";
@@ -334,6 +391,10 @@ export type ServerFrame =
   | { type: "receipt"; room: string; reader: Reader }
   /** A live notice for this user (friend requests, friend list and profile changes, new DMs). */
   | { type: "user_event"; event: UserEvent }
+  /** A call of this user rings, was answered, or ended; sent to every socket of its parties. */
+  | { type: "call"; ref?: string; call: CallView }
+  /** Media negotiation from another party of a call, sent only to this socket. */
+  | { type: "call_signal"; call: string; from: string; signal: CallSignal }
   | {
     type: "error";
     code: ErrorCode;

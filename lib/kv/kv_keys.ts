@@ -50,6 +50,8 @@
  * | `["msg_term", roomId, term, at, seq]`       | `SearchPosting` (search)    |
  * | `["health_probe"]`                          | none: `/healthz` reads it   |
  * | `["notify_level", userId, roomId]`          | `NotifyLevel` (not default) |
+ * | `["call", callId]`                          | `CallRecord` (expires)      |
+ * | `["user_call", userId]`                     | callId: in a call (expires) |
  *
  * A friendship is written as two `friend` entries and a request as its `friend_out` and
  * `friend_in` entries, always in one atomic commit. A direct conversation is an ordinary
@@ -215,6 +217,10 @@ export const keys = {
   roomInvites: (roomId: string): Deno.KvKey => ["room_invite", roomId],
   /** `userId` has an open chat socket on node `nodeId` (expires unless refreshed). */
   presence: (userId: string, nodeId: string): Deno.KvKey => ["presence", userId, nodeId],
+  /** A voice or video call that is ringing or under way (`lib/calls/call_service.ts`). */
+  call: (callId: string): Deno.KvKey => ["call", callId],
+  /** The call a user is in (ringing or under way): makes them busy for other calls. */
+  userCall: (userId: string): Deno.KvKey => ["user_call", userId],
   /** Prefix of a user's presence entries, one per node. */
   presenceOf: (userId: string): Deno.KvKey => ["presence", userId],
   /** A user's uploaded avatar image; absent means the generated default. */

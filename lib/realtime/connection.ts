@@ -36,6 +36,8 @@ import type { ReadReceipts } from "../reads/read_receipts.ts";
 import { BlockCache } from "./block_cache.ts";
 import type { DrainGate } from "./drain_gate.ts";
 import type { Metrics } from "../server/metrics.ts";
+import type { CallService } from "../calls/call_service.ts";
+import { newId } from "../common/ids.ts";
 
 /** What a connection needs from the rest of the node. */
 export interface ConnectionDeps {
@@ -77,6 +79,8 @@ export interface ConnectionDeps {
   metrics?: Pick<Metrics, "messageIn" | "refused" | "slowConsumerClosed">;
   /** Shutdown: frames taken are tracked, none taken once it closes. Absent: never closes. */
   drain?: DrainGate;
+  /** Call signalling (`call_*` frames). Absent: they are refused. */
+  calls?: Pick<CallService, "handle">;
 }
 
 /** How the transport lets a connection talk back. */
@@ -94,6 +98,8 @@ export class ChatConnection implements Peer {
   readonly userId: string;
   readonly sessionId: string;
   readonly sessionExpiresAt: number;
+  /** Random id of this socket, sent in `welcome`. */
+  readonly socketId: string = newId();
   /** The tab said it is hidden or idle (a `presence` frame); false until it does. */
   away = false;
   /** Clock time of the last frame received: the heartbeat drops a silent peer. */
@@ -136,6 +142,7 @@ export class ChatConnection implements Peer {
       user: this.#user,
       node: this.#deps.nodeId,
       heartbeatMs: this.#deps.heartbeatMs,
+      socket: this.socketId,
     });
   }
 
@@ -241,6 +248,21 @@ export class ChatConnection implements Peer {
           tell,
         });
         return;
+      }
+      case "call_invite":
+      case "call_accept":
+      case "call_decline":
+      case "call_hangup":
+      case "call_join":
+      case "call_signal": {
+        const refusal = this.#deps.calls
+          ? await this.#deps.calls.handle(
+            { userId: this.userId, name: this.#user.name, socketId: this.socketId },
+            frame,
+          )
+          : { code: "not_allowed" as const, message: "calls are not available" };
+        if (!refusal) return;
+        return this.#send({ type: "error", ...refusal, ref: frame.ref, request: frame.type });
       }
       case "receipts": {
         if (!await this.#isMember(frame.room)) return this.#notMember(frame);

@@ -30,6 +30,8 @@ export interface Peer {
   readonly userId: string;
   /** The session the socket was opened with. */
   readonly sessionId: string;
+  /** Id of the socket, told to its client in `welcome`; calls address their frames by it. */
+  readonly socketId?: string;
   /** When that session expires (clock time); the heartbeat closes the socket then. */
   readonly sessionExpiresAt: number;
   /** Clock time of the last frame received from the peer. */
@@ -351,6 +353,15 @@ export class Hub {
           for (const peer of peersIn(this.#byUser, user)) {
             if (friendsChanged) peer.rightsChanged();
             peer.send(frame);
+          }
+        }
+        return;
+      }
+      case "call": {
+        const frame = encodeServerFrame(event.frame);
+        for (const user of new Set(event.users)) {
+          for (const peer of peersIn(this.#byUser, user)) {
+            if (event.socket === undefined || peer.socketId === event.socket) peer.send(frame);
           }
         }
         return;

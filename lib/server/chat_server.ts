@@ -33,7 +33,7 @@ import type { AppEnv } from "./app_env.ts";
 import { type Assets, loadAssets } from "./assets.ts";
 import { AuthService } from "../accounts/auth_service.ts";
 import type { Broker } from "../realtime/broker/broker.ts";
-import { type Clock, systemClock } from "../common/clock.ts";
+import { type Clock, systemClock, systemTimers, type Timers } from "../common/clock.ts";
 import type { Config } from "./config.ts";
 import { ConnectionLimiter } from "../limits/connection_limiter.ts";
 import { Conversations } from "../rooms/conversations.ts";
@@ -109,6 +109,8 @@ import { HealthCheck } from "./health.ts";
 import { createLogger, type Logger } from "./log.ts";
 import { Metrics } from "./metrics.ts";
 import { requestLog } from "./middleware/request_log.ts";
+import { CallService } from "../calls/call_service.ts";
+import { callRoutes } from "../../routes/calls.ts";
 
 /** What {@linkcode createChatServer} needs. */
 export interface ChatServerOptions {
@@ -116,6 +118,8 @@ export interface ChatServerOptions {
   kv: Deno.Kv;
   broker: Broker;
   clock?: Clock;
+  /** One-shot timers (the ring timeout of calls); the real ones by default. */
+  timers?: Timers;
   assets?: Assets;
   /** Where log lines go; by default the console, in `config.logFormat`. */
   log?: Logger;
@@ -153,6 +157,10 @@ export interface ChatServer {
 
 /** How long {@linkcode ChatServer.shutdown} waits for clients to answer the close. */
 export const SOCKET_CLOSE_TIMEOUT_MS = 3_000;
+
+/** Call invites per user: one every 6 s on average, 5 at once (a redial, a wrong button). */
+const CALL_INVITE_RATE = 1 / 6;
+const CALL_INVITE_BURST = 5;
 
 /** Largest request body accepted by the HTTP routes. */
 export const MAX_BODY_BYTES = 16 * 1024;
@@ -215,6 +223,23 @@ export async function createChatServer(options: ChatServerOptions): Promise<Chat
   const rooms = new Rooms(kv, clock, (room) => notices.discoverChanged(null, room));
   const roomEdits = new RoomEdits(kv, notices);
   const { limits } = config;
+  const readPostingRefusal = async (room: string, userId: string) => {
+    const membership = await rooms.membership(room, userId);
+    if (!membership) return "not_member" as const;
+    if (!await directMessages.canPost(room, userId)) return "not_friends" as const;
+    return membership.muted ? "muted" as const : undefined;
+  };
+  const calls = new CallService({
+    kv,
+    clock,
+    timers: options.timers ?? systemTimers,
+    broker,
+    postSystemMessage,
+    readPostingRefusal,
+    readMembers: async (room) => (await readRooms(kv, [room]))[0]?.members,
+    readBlocks: (userId) => friends.blockedBy(userId),
+    inviteLimiter: new TokenBuckets(clock, CALL_INVITE_RATE, CALL_INVITE_BURST),
+  });
   const uploads = new Uploads(kv, clock, {
     maxBytes: limits.maxUploadBytes,
     inFlight: limits.uploadsInFlight,
@@ -273,12 +298,7 @@ export async function createChatServer(options: ChatServerOptions): Promise<Chat
         ]);
         return roleOf(membership, record[0]?.createdBy === userId);
       },
-      readPostingRefusal: async (room, userId) => {
-        const membership = await rooms.membership(room, userId);
-        if (!membership) return "not_member";
-        if (!await directMessages.canPost(room, userId)) return "not_friends";
-        return membership.muted ? "muted" : undefined;
-      },
+      readPostingRefusal,
       resolveMentions: mentionResolver(kv),
       presence: presenceTracker,
       attachments: new AttachmentResolver(kv, clock, config.recordings),
@@ -287,6 +307,7 @@ export async function createChatServer(options: ChatServerOptions): Promise<Chat
       readBlocks: (userId) => friends.blockedBy(userId),
       metrics,
       drain,
+      calls,
     },
     connectionLimiter: new ConnectionLimiter(
       limits.connectionsPerUser,
@@ -385,6 +406,7 @@ export async function createChatServer(options: ChatServerOptions): Promise<Chat
   app.route("/", appShellRoutes(services));
   app.route("/api", authRoutes(services));
   app.route("/api/me/receipts", readSettingRoutes(services));
+  app.route("/api/calls", callRoutes(services, clock));
   app.route("/api/me/account", accountRoutes(services));
   app.route("/api/reports", reportRoutes(services));
   app.route("/api/me/notifications", notifySettingRoutes(services));
@@ -407,6 +429,7 @@ export async function createChatServer(options: ChatServerOptions): Promise<Chat
 
   const close = async () => {
     heartbeat.stop();
+    calls.close();
     await fileSweeper.stop();
     hub.close();
     await presenceTracker.close();

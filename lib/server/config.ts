@@ -7,6 +7,7 @@ import {
   type RecordingLimits,
 } from "../common/recordings.ts";
 import { LOG_FORMATS, type LogFormat } from "./log.ts";
+import { type IceConfig, iceConfigFrom } from "../calls/ice_servers.ts";
 
 /** Server configuration, read from environment variables (documented in the README). */
 export interface Config {
@@ -64,6 +65,8 @@ export interface Config {
    * development) or `off`.
    */
   logFormat: LogFormat;
+  /** Call ICE servers: `STUN_URLS`, `TURN_URLS`, `TURN_SECRET`, `TURN_TTL_SECONDS`. */
+  ice: IceConfig;
 }
 
 /** Per-user and per-address limits. Node-local ones hold per worker or process. */
@@ -161,6 +164,7 @@ export function readConfig(env: Record<string, string | undefined>): Config {
     },
     metricsToken: metricsTokenFrom(env.METRICS_TOKEN),
     logFormat: logFormatFrom(env.LOG_FORMAT),
+    ice: iceConfigFrom(env),
     limits: {
       sendRatePerSecond: intFrom(env, "SEND_RATE", 10, 1, 1_000_000),
       sendBurst: intFrom(env, "SEND_BURST", 30, 1, 1_000_000),

@@ -8,7 +8,7 @@ import { MemoryBus } from "../../lib/realtime/broker/broker_memory.ts";
 import type { Broker } from "../../lib/realtime/broker/broker.ts";
 import { type ChatServer, createChatServer } from "../../lib/server/chat_server.ts";
 import { type Config, readConfig } from "../../lib/server/config.ts";
-import type { Clock } from "../../lib/common/clock.ts";
+import type { Clock, Timers } from "../../lib/common/clock.ts";
 import { ensureAssetsBuilt } from "./built_assets.ts";
 import { createLogger, type Logger } from "../../lib/server/log.ts";
 
@@ -28,6 +28,8 @@ export interface TestServerOptions {
   kv?: Deno.Kv;
   broker?: Broker;
   clock?: Clock;
+  /** One-shot timers of the node (call rings); the real ones by default. */
+  timers?: Timers;
   config?: Partial<Config>;
   /** Where the node logs; by default nowhere, to keep test output readable. */
   log?: Logger;
@@ -43,6 +45,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     kv,
     broker: options.broker ?? new MemoryBus().broker(),
     clock: options.clock,
+    timers: options.timers,
     log: options.log ?? createLogger("off"),
   });
   const abort = new AbortController();

@@ -12,7 +12,7 @@
  * @module
  */
 import type { UserEvent } from "../../common/api_types.ts";
-import type { ChatMessage } from "../../common/protocol.ts";
+import type { ChatMessage, ServerFrame } from "../../common/protocol.ts";
 
 /** Everything nodes tell each other. */
 export type BrokerEvent =
@@ -49,7 +49,17 @@ export type BrokerEvent =
   /** A notice for every socket of each of `users` (friend requests, profile changes, DMs). */
   | { kind: "user_event"; users: string[]; event: UserEvent }
   /** A notice for every socket of every connected user (a Discover change). */
-  | { kind: "everyone_event"; event: UserEvent };
+  | { kind: "everyone_event"; event: UserEvent }
+  /**
+   * A call frame for the sockets of `users`; with `socket`, only for the socket of that id
+   * (the one carrying the call: media negotiation reaches no other tab).
+   */
+  | {
+    kind: "call";
+    users: string[];
+    socket?: string;
+    frame: Extract<ServerFrame, { type: "call" | "call_signal" }>;
+  };
 
 /**
  * Receives broker events. `fromThisNode` is true for an event this node published: those are

@@ -198,6 +198,7 @@ const KINDS: Record<BrokerEvent["kind"], true> = {
   account_closed: true,
   user_event: true,
   read: true,
+  call: true,
   everyone_event: true,
 };
 

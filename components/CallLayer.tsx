@@ -1,0 +1,250 @@
+import { useEffect, useMemo, useRef, useState } from "preact/hooks";
+import { effect } from "@preact/signals";
+import type { ChatClient } from "../client/chat_client.ts";
+import type { CallHost } from "../client/calls/call_host.ts";
+import { CallSession, type ShownCall } from "../client/calls/call_session.ts";
+import { audioLevel } from "../client/calls/audio_level.ts";
+import { chime } from "../client/notify/chime.ts";
+import { formatDuration } from "../client/recording/format_duration.ts";
+import type { PublicProfile, PublicUser } from "../lib/common/api_types.ts";
+import type { MessageKey } from "../lib/common/i18n/translate.ts";
+import Avatar from "./Avatar.tsx";
+import Icon from "./Icon.tsx";
+import { Mic, MicOff, Phone, PhoneOff, Video, VideoOff } from "./icons.ts";
+import { useI18n } from "./i18n_context.ts";
+
+/** Props of {@linkcode CallLayer}. */
+export interface CallLayerProps {
+  host: CallHost;
+  client: ChatClient;
+  user: PublicUser;
+  /** The profile (display name, avatar) of a user the reader knows, if any. */
+  profileOf?: (id: string) => PublicProfile | undefined;
+}
+
+/** A ringtone: the notification chime every 1.5 s while it rings (Web Audio, no file). */
+const RING_EVERY_MS = 1500;
+
+/**
+ * Calls in this tab: the incoming-call dialog (caller's name and avatar, a ringtone, accept and
+ * decline) and the call view (state, timer, remote and local video, mute, camera, hang up, a
+ * ring around the peer's picture while they speak). Loaded lazily by {@linkcode CallHost}.
+ */
+export default function CallLayer({ host, client, user, profileOf }: CallLayerProps) {
+  const session = useMemo(() => new CallSession(client, user), [client]);
+  useEffect(() =>
+    host.attach({
+      receive: (f) => session.receive(f),
+      place: (r) => {
+        void session.place(r.room, r.peer, r.media);
+      },
+    }), [host, session]);
+  useEffect(() => {
+    let was = client.status.peek().state;
+    return effect(() => {
+      const now = client.status.value.state;
+      if (now === "online" && was !== "online") session.reconnected();
+      was = now;
+    });
+  }, [client, session]);
+  // The page's test hook: the peer connection, for `getStats()`.
+  useEffect(() => {
+    (globalThis as { chatCall?: CallSession }).chatCall = session;
+  }, [session]);
+  const call = session.call.value;
+  const problem = session.problem.value;
+  if (!call) {
+    return problem
+      ? <CallProblem keyName={problem} onClose={() => session.problem.value = null} />
+      : null;
+  }
+  const profile = profileOf?.(call.peer.id);
+  if (call.incoming && call.phase === "ringing" && !call.mine) {
+    return <IncomingCall call={call} session={session} avatarUrl={profile?.avatarUrl} />;
+  }
+  return <CallView call={call} session={session} avatarUrl={profile?.avatarUrl} />;
+}
+
+function CallProblem({ keyName, onClose }: { keyName: string; onClose: () => void }) {
+  const { t } = useI18n();
+  return (
+    <div class="call-problem" role="alert" data-testid="call-problem">
+      {t(keyName as MessageKey)}
+      <button type="button" class="button secondary" onClick={onClose}>{t("call.close")}</button>
+    </div>
+  );
+}
+
+function IncomingCall(
+  { call, session, avatarUrl }: { call: ShownCall; session: CallSession; avatarUrl?: string },
+) {
+  const { t } = useI18n();
+  const accept = useRef<HTMLButtonElement>(null);
+  useEffect(() => {
+    accept.current?.focus();
+    chime();
+    const timer = setInterval(chime, RING_EVERY_MS);
+    return () => clearInterval(timer);
+  }, []);
+  const video = call.view.media === "video";
+  return (
+    <div
+      class="call-incoming"
+      role="alertdialog"
+      aria-labelledby="call-incoming-title"
+      data-testid="call-incoming"
+    >
+      <Avatar id={call.peer.id} name={call.peer.name} url={avatarUrl} />
+      <div class="call-incoming-text">
+        <strong id="call-incoming-title">{call.peer.name}</strong>
+        <span>{t(video ? "call.incomingVideo" : "call.incomingVoice")}</span>
+      </div>
+      <div class="call-buttons">
+        <button
+          type="button"
+          class="call-button decline"
+          aria-label={t("call.decline")}
+          title={t("call.decline")}
+          data-testid="call-decline"
+          onClick={() => session.hangUp()}
+        >
+          <Icon icon={PhoneOff} />
+        </button>
+        <button
+          ref={accept}
+          type="button"
+          class="call-button accept"
+          aria-label={t("call.accept")}
+          title={t("call.accept")}
+          data-testid="call-accept"
+          onClick={() => void session.accept()}
+        >
+          <Icon icon={video ? Video : Phone} />
+        </button>
+      </div>
+    </div>
+  );
+}
+
+function CallView(
+  { call, session, avatarUrl }: { call: ShownCall; session: CallSession; avatarUrl?: string },
+) {
+  const { t } = useI18n();
+  const remote = session.remoteStream.value;
+  const local = session.localStream.value;
+  const muted = session.muted.value;
+  const cameraOn = session.cameraOn.value;
+  const speaking = useSpeaking(remote);
+  const elapsed = useElapsed(call.connectedAt);
+  const remoteVideo = (remote?.getVideoTracks().length ?? 0) > 0;
+  const status = call.phase === "connected"
+    ? formatDuration(elapsed)
+    : call.phase === "ended"
+    ? t(`call.ended.${call.view.reason ?? "hangup"}` as MessageKey)
+    : t(`call.${call.phase}` as MessageKey);
+  return (
+    <section
+      class={`call-view${remoteVideo ? " with-video" : ""}`}
+      aria-label={t("call.with", { name: call.peer.name })}
+      data-testid="call-view"
+      data-phase={call.phase}
+    >
+      <MediaOut stream={remote} class="call-remote" muted={false} hidden={!remoteVideo} />
+      {!remoteVideo && (
+        <div class={`call-peer${speaking ? " speaking" : ""}`} data-testid="call-peer">
+          <Avatar id={call.peer.id} name={call.peer.name} url={avatarUrl} />
+        </div>
+      )}
+      <div class="call-info">
+        <strong>{call.peer.name}</strong>
+        <span role="status" data-testid="call-status">{status}</span>
+      </div>
+      {local && cameraOn && <MediaOut stream={local} class="call-local" muted />}
+      <div class="call-buttons">
+        {call.phase !== "ended" && (
+          <>
+            <button
+              type="button"
+              class="call-button"
+              aria-pressed={muted}
+              aria-label={t(muted ? "call.unmute" : "call.mute")}
+              title={t(muted ? "call.unmute" : "call.mute")}
+              data-testid="call-mute"
+              onClick={() => session.toggleMute()}
+            >
+              <Icon icon={muted ? MicOff : Mic} />
+            </button>
+            <button
+              type="button"
+              class="call-button"
+              aria-pressed={cameraOn}
+              aria-label={t(cameraOn ? "call.cameraOff" : "call.cameraOn")}
+              title={t(cameraOn ? "call.cameraOff" : "call.cameraOn")}
+              data-testid="call-camera"
+              onClick={() => void session.toggleCamera()}
+            >
+              <Icon icon={cameraOn ? Video : VideoOff} />
+            </button>
+          </>
+        )}
+        <button
+          type="button"
+          class="call-button decline"
+          aria-label={t(call.phase === "ended" ? "call.close" : "call.hangUp")}
+          title={t(call.phase === "ended" ? "call.close" : "call.hangUp")}
+          data-testid="call-hangup"
+          onClick={() => call.phase === "ended" ? session.dismiss() : session.hangUp()}
+        >
+          <Icon icon={PhoneOff} />
+        </button>
+      </div>
+    </section>
+  );
+}
+
+/** A `<video>` playing `stream` (also the remote audio, when it has no video). */
+function MediaOut(
+  props: { stream: MediaStream | null; class: string; muted: boolean; hidden?: boolean },
+) {
+  const ref = useRef<HTMLVideoElement>(null);
+  useEffect(() => {
+    if (ref.current && ref.current.srcObject !== props.stream) ref.current.srcObject = props.stream;
+  }, [props.stream]);
+  return (
+    <video
+      ref={ref}
+      class={props.class}
+      autoplay
+      playsInline
+      muted={props.muted}
+      hidden={props.hidden}
+      aria-hidden="true"
+    />
+  );
+}
+
+/** Whether the peer's audio is above speaking level now (sampled 5 times a second). */
+function useSpeaking(stream: MediaStream | null): boolean {
+  const [speaking, setSpeaking] = useState(false);
+  useEffect(() => {
+    if (!stream || stream.getAudioTracks().length === 0) return;
+    const meter = audioLevel(stream);
+    const timer = setInterval(() => setSpeaking(meter.level() > 0.06), 200);
+    return () => {
+      clearInterval(timer);
+      meter.close();
+    };
+  }, [stream]);
+  return speaking;
+}
+
+/** Seconds since `since` (clock time), ticking each second; 0 while undefined. */
+function useElapsed(since: number | undefined): number {
+  const [now, setNow] = useState(Date.now());
+  useEffect(() => {
+    if (since === undefined) return;
+    const timer = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(timer);
+  }, [since]);
+  return since === undefined ? 0 : (now - since) / 1000;
+}

@@ -1,0 +1,301 @@
+/**
+ * Call signalling: one-to-one voice and video calls in direct rooms. A call's state lives in
+ * Deno KV (`["call", id]`, and `["user_call", user]` which makes its parties busy), changed
+ * only through `transact`, so every node of the chat sees one truth and two nodes racing to
+ * accept, decline or hang up the same call end it once. Its frames reach the parties' sockets
+ * through the broker, whichever node holds them. The ring timer runs on the node that placed
+ * the call; should that node die, the record expires after the ring (and the parties' clients
+ * give up on their own), so nobody stays busy.
+ *
+ * Media never passes here: SDP and ICE candidates are relayed, checked for size and party, to
+ * the one socket that carries the call for the addressee. Only the summary ("Call, 4:05",
+ * "Missed call", "Declined") is written to the room's log.
+ *
+ * @module
+ */
+import type { Broker } from "../realtime/broker/broker.ts";
+import type { Clock, Timers } from "../common/clock.ts";
+import type { ClientFrame } from "../common/client_frames.ts";
+import type { PostingRefusal } from "../realtime/posting_rights.ts";
+import type { PostSystemMessage } from "../messages/room_events.ts";
+import type { TokenBuckets } from "../limits/token_bucket.ts";
+import { isDirectRoomId } from "../social/direct_room_id.ts";
+import { keys } from "../kv/kv_keys.ts";
+import { commit, transact } from "../kv/kv_transaction.ts";
+import {
+  CALL_RING_MS,
+  type CallEndReason,
+  type CallView,
+  type ErrorFrame,
+  type RoomEvent,
+} from "../common/protocol.ts";
+import { formatDuration } from "../../client/recording/format_duration.ts";
+
+/** A call as stored: its view without the end state. */
+export type CallRecord = Omit<CallView, "state" | "reason"> & {
+  state: "ringing" | "active";
+};
+
+/** The user and socket a call frame came from. */
+export interface CallParty {
+  userId: string;
+  /** Username, shown to the callee and in the summary. */
+  name: string;
+  socketId: string;
+}
+
+/** Why a call frame was refused: the fields of an `error` frame. */
+export type CallRefusal = Pick<ErrorFrame, "code" | "message" | "retryAfterMs">;
+
+/** What {@linkcode CallService} needs from the node. */
+export interface CallDeps {
+  kv: Deno.Kv;
+  clock: Clock;
+  timers: Timers;
+  broker: Pick<Broker, "publish">;
+  postSystemMessage: PostSystemMessage;
+  /** Why `userId` may not post in `room` now (not a member, no longer friends), if so. */
+  readPostingRefusal: (room: string, userId: string) => Promise<PostingRefusal | undefined>;
+  /** The member ids of a room; undefined when there is no such room. */
+  readMembers: (room: string) => Promise<readonly string[] | undefined>;
+  /** The users `userId` blocked. */
+  readBlocks: (userId: string) => Promise<ReadonlySet<string>>;
+  /** Invites per user (an invite rings every tab of someone: it must not be a bell to pull). */
+  inviteLimiter: Pick<TokenBuckets, "take">;
+  /** How long a call rings; {@linkcode CALL_RING_MS} when absent (tests shorten it). */
+  ringMs?: number;
+}
+
+/** A ringing record outlives its ring by this much, for a node that died mid-ring. */
+const RING_GRACE_MS = 30_000;
+/** An answered call's record expires after this long unless it ends first. */
+const ACTIVE_TTL_MS = 12 * 3_600_000;
+
+const NO_SUCH_CALL: CallRefusal = { code: "no_such_call", message: "no such call, or not yours" };
+
+/** Places, answers, ends and relays calls; one per node. */
+export class CallService {
+  #deps: CallDeps;
+  #ringMs: number;
+  /** Ring timers of the calls this node placed. */
+  #timers = new Map<string, unknown>();
+
+  /** A service working with `deps`. */
+  constructor(deps: CallDeps) {
+    this.#deps = deps;
+    this.#ringMs = deps.ringMs ?? CALL_RING_MS;
+  }
+
+  /** Handles one call frame from `party`; resolves to a refusal, or undefined when done. */
+  handle(
+    party: CallParty,
+    frame: Extract<ClientFrame, { type: `call_${string}` }>,
+  ): Promise<CallRefusal | undefined> {
+    switch (frame.type) {
+      case "call_invite":
+        return this.#invite(party, frame);
+      case "call_accept":
+        return this.#change(party, frame.call, "accept");
+      case "call_decline":
+        return this.#change(party, frame.call, "decline");
+      case "call_hangup":
+        return this.#change(party, frame.call, "hangup");
+      case "call_join":
+        return this.#change(party, frame.call, "join");
+      case "call_signal":
+        return this.#signal(party, frame);
+    }
+  }
+
+  /** Stops the ring timers of this node (shutdown); the records expire on their own. */
+  close(): void {
+    for (const timer of this.#timers.values()) this.#deps.timers.clearTimeout(timer);
+    this.#timers.clear();
+  }
+
+  async #invite(
+    party: CallParty,
+    frame: Extract<ClientFrame, { type: "call_invite" }>,
+  ): Promise<CallRefusal | undefined> {
+    const deps = this.#deps;
+    const taken = deps.inviteLimiter.take(party.userId);
+    if (!taken.ok) {
+      return {
+        code: "rate_limited",
+        message: "too many calls; wait a moment",
+        retryAfterMs: taken.retryAfterMs,
+      };
+    }
+    if (!isDirectRoomId(frame.room)) {
+      return { code: "not_allowed", message: "calls are only in direct conversations" };
+    }
+    const refusal = await deps.readPostingRefusal(frame.room, party.userId);
+    if (refusal === "not_member") return { code: "not_member", message: "not a member" };
+    if (refusal) return { code: "not_allowed", message: "you can only call friends" };
+    const callee = (await deps.readMembers(frame.room))?.find((id) => id !== party.userId);
+    if (!callee) return { code: "not_allowed", message: "nobody to call in this room" };
+    const [mine, theirs] = await Promise.all([
+      deps.readBlocks(party.userId),
+      deps.readBlocks(callee),
+    ]);
+    if (mine.has(callee) || theirs.has(party.userId)) {
+      return { code: "not_allowed", message: "you can only call friends" };
+    }
+    const record: CallRecord = {
+      id: frame.call,
+      room: frame.room,
+      media: frame.media,
+      from: { id: party.userId, name: party.name },
+      participants: [party.userId, callee],
+      state: "ringing",
+      sockets: { [party.userId]: party.socketId },
+    };
+    const expireIn = this.#ringMs + RING_GRACE_MS;
+    return await transact("call invite", async () => {
+      const [existing, own, other] = await deps.kv.getMany([
+        keys.call(frame.call),
+        keys.userCall(party.userId),
+        keys.userCall(callee),
+      ]);
+      if (existing!.versionstamp) return { code: "bad_frame", message: "call id already used" };
+      if (own!.versionstamp) return { code: "in_call", message: "you are already in a call" };
+      if (other!.versionstamp) {
+        // Busy: nothing is stored; only the caller hears it.
+        this.#tell([party.userId], { ...record, state: "ended", reason: "busy" }, frame.ref);
+        return undefined;
+      }
+      const atomic = deps.kv.atomic().check(existing!, own!, other!)
+        .set(keys.call(frame.call), record, { expireIn })
+        .set(keys.userCall(party.userId), frame.call, { expireIn })
+        .set(keys.userCall(callee), frame.call, { expireIn });
+      return commit(atomic, () => {
+        this.#timers.set(
+          frame.call,
+          deps.timers.setTimeout(() => this.#timeUp(frame.call), this.#ringMs),
+        );
+        this.#tell(record.participants, { ...record }, frame.ref);
+        return undefined;
+      });
+    });
+  }
+
+  /** Ends a call still ringing when its time is up. */
+  async #timeUp(callId: string): Promise<void> {
+    this.#timers.delete(callId);
+    try {
+      await this.#change(undefined, callId, "timeout");
+    } catch (error) {
+      console.error("calls: ending an unanswered call failed", error);
+    }
+  }
+
+  async #change(
+    party: CallParty | undefined,
+    callId: string,
+    action: "accept" | "decline" | "hangup" | "join" | "timeout",
+  ): Promise<CallRefusal | undefined> {
+    const deps = this.#deps;
+    return await transact("call change", async () => {
+      const entry = await deps.kv.get<CallRecord>(keys.call(callId));
+      const record = entry.value;
+      if (!record) return party ? NO_SUCH_CALL : undefined;
+      if (party && !record.participants.includes(party.userId)) return NO_SUCH_CALL;
+      const isCaller = party?.userId === record.from.id;
+      if (action === "timeout") {
+        if (record.state !== "ringing") return undefined;
+        return this.#end(entry, record, "missed");
+      }
+      if (action === "hangup") {
+        if (record.state === "active") return this.#end(entry, record, "hangup");
+        return this.#end(entry, record, isCaller ? "cancelled" : "declined");
+      }
+      if (action === "decline") {
+        if (isCaller || record.state !== "ringing") {
+          return { code: "not_allowed", message: "only a ringing callee can decline" };
+        }
+        return this.#end(entry, record, "declined");
+      }
+      const next: CallRecord = {
+        ...record,
+        sockets: { ...record.sockets, [party!.userId]: party!.socketId },
+      };
+      if (action === "accept") {
+        if (isCaller || record.state !== "ringing") {
+          return { code: "not_allowed", message: "only a ringing callee can answer" };
+        }
+        next.state = "active";
+        next.answeredAt = deps.clock.now();
+      } else if (record.state !== "active" && !isCaller) {
+        return { code: "not_allowed", message: "answer the call before joining it" };
+      }
+      const expireIn = next.state === "active" ? ACTIVE_TTL_MS : this.#ringMs + RING_GRACE_MS;
+      const atomic = deps.kv.atomic().check(entry).set(keys.call(callId), next, { expireIn });
+      if (action === "accept") {
+        for (const user of record.participants) {
+          atomic.set(keys.userCall(user), callId, { expireIn });
+        }
+      }
+      return commit(atomic, () => {
+        if (action === "accept") this.#stopTimer(callId);
+        this.#tell(next.participants, next);
+        return undefined;
+      });
+    });
+  }
+
+  /** The commit that ends `record` for `reason`, then tells its parties and writes its summary. */
+  #end(entry: Deno.KvEntry<CallRecord>, record: CallRecord, reason: CallEndReason) {
+    const atomic = this.#deps.kv.atomic().check(entry).delete(keys.call(record.id));
+    // A party's busy mark names this call until it ends; it expires with the record.
+    for (const user of record.participants) atomic.delete(keys.userCall(user));
+    return commit(atomic, async () => {
+      this.#stopTimer(record.id);
+      this.#tell(record.participants, { ...record, state: "ended", reason });
+      await this.#deps.postSystemMessage(record.room, this.#summary(record, reason));
+      return undefined;
+    });
+  }
+
+  #summary(record: CallRecord, reason: CallEndReason): RoomEvent {
+    const by = record.from.name;
+    if (record.answeredAt !== undefined) {
+      const duration = formatDuration((this.#deps.clock.now() - record.answeredAt) / 1000);
+      return { type: "call_ended", by, duration };
+    }
+    return reason === "declined" ? { type: "call_declined", by } : { type: "call_missed", by };
+  }
+
+  async #signal(
+    party: CallParty,
+    frame: Extract<ClientFrame, { type: "call_signal" }>,
+  ): Promise<CallRefusal | undefined> {
+    const record = (await this.#deps.kv.get<CallRecord>(keys.call(frame.call))).value;
+    if (!record || record.sockets[party.userId] !== party.socketId) return NO_SUCH_CALL;
+    const socket = record.sockets[frame.to];
+    if (frame.to === party.userId || !record.participants.includes(frame.to) || !socket) {
+      return { code: "not_allowed", message: "that user does not carry this call" };
+    }
+    this.#deps.broker.publish({
+      kind: "call",
+      users: [frame.to],
+      socket,
+      frame: { type: "call_signal", call: frame.call, from: party.userId, signal: frame.signal },
+    });
+    return undefined;
+  }
+
+  #stopTimer(callId: string): void {
+    const timer = this.#timers.get(callId);
+    if (timer === undefined) return;
+    this.#deps.timers.clearTimeout(timer);
+    this.#timers.delete(callId);
+  }
+
+  #tell(users: string[], call: CallView, ref?: string): void {
+    this.#deps.broker.publish({
+      kind: "call",
+      users,
+      frame: { type: "call", call, ...(ref === undefined ? {} : { ref }) },
+    });
+  }
+}
