@@ -40,6 +40,8 @@ export interface MessageWriterOptions {
    * waits. Default {@linkcode DEFAULT_COMMIT_LINGER_MS}.
    */
   lingerMs?: number;
+  /** Told how long each batch's KV commit took, in milliseconds, failed ones included. */
+  observeCommit?: (ms: number) => void;
 }
 
 /** Queues sends and stores them in grouped commits. */
@@ -49,6 +51,7 @@ export class MessageWriter {
   #queue: PendingWrite[] = [];
   #draining: Promise<void> | undefined;
   #lingerMs: number;
+  #observeCommit: ((ms: number) => void) | undefined;
 
   /** Writes to `store` and calls `onCommitted` after each commit. */
   constructor(
@@ -58,6 +61,7 @@ export class MessageWriter {
   ) {
     this.#store = store;
     this.#onCommitted = onCommitted;
+    this.#observeCommit = options.observeCommit;
     this.#lingerMs = options.lingerMs ?? DEFAULT_COMMIT_LINGER_MS;
   }
 
@@ -88,11 +92,14 @@ export class MessageWriter {
         }
         const batch = this.#queue.splice(0, MAX_DRAFTS_PER_BATCH);
         let results: AppendResult[];
+        const started = performance.now();
         try {
           results = await this.#store.append(batch.map((pending) => pending.draft));
         } catch (error) {
           for (const pending of batch) pending.reject(error);
           continue;
+        } finally {
+          this.#observeCommit?.(performance.now() - started);
         }
         busy = this.#queue.length > 0;
         batch.forEach((pending, i) => pending.resolve(results[i]!));

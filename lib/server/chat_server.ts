@@ -102,7 +102,6 @@ import { Reports } from "../admin/reports.ts";
 import { UserAdmin } from "../admin/user_admin.ts";
 import { requestId } from "hono/request-id";
 import { opsRoutes } from "../../routes/ops.ts";
-import { timeCommits } from "../kv/timed_kv.ts";
 import { DrainGate } from "../realtime/drain_gate.ts";
 import { CLOSE_SERVICE_RESTART } from "../common/protocol.ts";
 import { HealthCheck } from "./health.ts";
@@ -167,14 +166,13 @@ export const MAX_BODY_BYTES = 16 * 1024;
 
 /** Builds a chat node from its parts. */
 export async function createChatServer(options: ChatServerOptions): Promise<ChatServer> {
-  const { config, broker } = options;
+  const { config, kv, broker } = options;
   const clock = options.clock ?? systemClock;
   const nodeId = newId().slice(0, 8);
   const log = options.log ?? createLogger(config.logFormat);
   // Read at each scrape, after the hub below exists.
   const metrics: Metrics = new Metrics((): number => hub.peerCount);
   if (options.workers) metrics.sumWorkers(options.workers);
-  const kv = timeCommits(options.kv, (ms) => metrics.commitTook(ms));
   const drain = new DrainGate();
   await backfillPublicRooms(kv, clock);
   const store = new KvMessageStore(kv, clock, {
@@ -199,7 +197,7 @@ export async function createChatServer(options: ChatServerOptions): Promise<Chat
   });
   const writer = new MessageWriter(store, (room, messages) => {
     broker.publish({ kind: "messages", room, messages, sentAt: clock.now() });
-  }, { lingerMs: config.commitLingerMs });
+  }, { lingerMs: config.commitLingerMs, observeCommit: (ms) => metrics.commitTook(ms) });
   const accounts = new Accounts(kv, clock);
   const sessions = new Sessions(kv, clock, config.sessionTtlMs);
   const profiles = new Profiles(kv, accounts);

@@ -66,7 +66,7 @@ export class Metrics {
     });
     this.#commitSeconds = new Histogram({
       name: "chat_kv_commit_seconds",
-      help: "Duration of each Deno KV atomic commit attempt.",
+      help: "Duration of each KV commit of a batch of messages (the write path).",
       buckets: COMMIT_BUCKETS,
       registers,
     });
