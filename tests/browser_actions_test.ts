@@ -9,8 +9,8 @@
 import assert from "node:assert/strict";
 import { readConfig } from "../lib/server/config.ts";
 import {
-  type BrowserChat,
   createRoomThroughForm,
+  DESKTOP_PAIR,
   eventually,
   joinFromDiscover,
   markPage,
@@ -21,6 +21,7 @@ import {
   screenshot,
   sendThroughComposer,
   sessionOf,
+  twoUsersInRoom,
   withBrowserChat,
 } from "./helpers/browser.ts";
 import { openSocket } from "./helpers/chat_client.ts";
@@ -31,16 +32,6 @@ import type { Page } from "playwright-core";
 const FAST_SENDS = {
   config: { limits: { ...readConfig({}).limits, sendRatePerSecond: 1000, sendBurst: 1000 } },
 };
-
-async function twoUsersInRoom(chat: BrowserChat, roomName: string) {
-  const alice = await chat.open({ viewport: { width: 1440, height: 900 } });
-  await registerThroughForm(alice.page, chat.url, "alice");
-  const room = await createRoomThroughForm(alice.page, roomName);
-  const bob = await chat.open({ viewport: { width: 1440, height: 900 } });
-  await registerThroughForm(bob.page, chat.url, "bob");
-  assert.equal(await joinFromDiscover(bob.page, roomName), room);
-  return { alice, bob, room };
-}
 
 /**
  * Opens the menu of the message with `text` (hover, as a mouse user does) and clicks `action`.
@@ -57,7 +48,7 @@ async function menuAction(page: Page, text: string, action: string): Promise<voi
 
 Deno.test("edits and deletes reach the other user live and stay after a reload", async () => {
   await withBrowserChat(async (chat) => {
-    const { alice, bob } = await twoUsersInRoom(chat, "edits");
+    const { alice, bob } = await twoUsersInRoom(chat, "edits", DESKTOP_PAIR);
     await sendThroughComposer(alice.page, "helo wrld");
     await sendThroughComposer(alice.page, "a regrettable message");
     await messagesWithText(bob.page, "a regrettable message").waitFor();
@@ -110,7 +101,7 @@ Deno.test("edits and deletes reach the other user live and stay after a reload",
 
 Deno.test("a reaction is counted once per user and names who reacted", async () => {
   await withBrowserChat(async (chat) => {
-    const { alice, bob } = await twoUsersInRoom(chat, "reactions");
+    const { alice, bob } = await twoUsersInRoom(chat, "reactions", DESKTOP_PAIR);
     await sendThroughComposer(alice.page, "lunch at noon?");
     await messagesWithText(bob.page, "lunch at noon?").waitFor();
     await menuAction(bob.page, "lunch at noon?", "quick-react");
@@ -136,7 +127,7 @@ Deno.test("a reaction is counted once per user and names who reacted", async () 
 
 Deno.test("a reply quotes its original, and clicking the quote loads and shows the original", async () => {
   await withBrowserChat(async (chat) => {
-    const { alice, bob, room } = await twoUsersInRoom(chat, "replies");
+    const { alice, bob, room } = await twoUsersInRoom(chat, "replies", DESKTOP_PAIR);
     await sendThroughComposer(alice.page, "who brings the cake?");
     await messagesWithText(bob.page, "who brings the cake?").waitFor();
     await menuAction(bob.page, "who brings the cake?", "menu-reply");

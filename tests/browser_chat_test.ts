@@ -29,6 +29,7 @@ import {
   sendThroughComposer,
   sessionOf,
   TEST_PASSWORD,
+  twoUsersInRoom,
   type UserPage,
   waitForConnection,
   withBrowserChat,
@@ -47,17 +48,6 @@ const RECONNECT_TIMEOUT_MS = 20_000;
 /** Runs `fn` with a fresh server (with `config`) and browser; see `withBrowserChat`. */
 function withChat(config: Partial<Config>, fn: (chat: BrowserChat) => Promise<void>) {
   return withBrowserChat(fn, { config });
-}
-
-/** Alice creates a room through the UI; Bob, in another context, joins it from Discover. */
-async function twoUsersInRoom(chat: BrowserChat, roomName: string) {
-  const alice = await chat.open();
-  await registerThroughForm(alice.page, chat.url, "alice");
-  const room = await createRoomThroughForm(alice.page, roomName);
-  const bob = await chat.open();
-  await registerThroughForm(bob.page, chat.url, "bob");
-  assert.equal(await joinFromDiscover(bob.page, roomName), room);
-  return { alice, bob, room };
 }
 
 /** Waits until the user's own message with this text is acknowledged (`sent`). */

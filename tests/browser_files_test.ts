@@ -14,27 +14,16 @@ import type { Page } from "playwright-core";
 import { UPLOAD_PART_BYTES } from "../lib/common/attachments.ts";
 import { keys } from "../lib/kv/kv_keys.ts";
 import {
-  type BrowserChat,
   createRoomThroughForm,
+  DESKTOP_PAIR,
   eventually,
-  joinFromDiscover,
   registerThroughForm,
   screenshot,
+  twoUsersInRoom,
   withBrowserChat,
 } from "./helpers/browser.ts";
 import { containsBytes, GPS_LATITUDE_BYTES, withExifGps } from "./helpers/exif.ts";
 import { encodePng } from "./helpers/png.ts";
-
-/** Alice creates a room through the UI; Bob, in another context, joins it from Discover. */
-async function twoUsersInRoom(chat: BrowserChat, roomName: string) {
-  const alice = await chat.open({ viewport: { width: 1440, height: 900 } });
-  await registerThroughForm(alice.page, chat.url, "alice");
-  const room = await createRoomThroughForm(alice.page, roomName);
-  const bob = await chat.open({ viewport: { width: 1440, height: 900 } });
-  await registerThroughForm(bob.page, chat.url, "bob");
-  assert.equal(await joinFromDiscover(bob.page, roomName), room);
-  return { alice, bob, room };
-}
 
 /** Pastes a file into the composer the way the clipboard does (a `paste` event with files). */
 async function pasteFile(page: Page, bytes: Uint8Array, name: string, type: string) {
@@ -52,7 +41,7 @@ async function pasteFile(page: Page, bytes: Uint8Array, name: string, type: stri
 
 Deno.test("an image pasted with a caption shows as a thumbnail at the other side and opens full size until Escape", () =>
   withBrowserChat(async (chat) => {
-    const { alice, bob } = await twoUsersInRoom(chat, "photos");
+    const { alice, bob } = await twoUsersInRoom(chat, "photos", DESKTOP_PAIR);
     const photo = encodePng(600, 400, (x, y) => [x % 256, y % 256, 160]);
     await pasteFile(alice.page, photo, "screenshot.png", "image/png");
     const draft = alice.page.getByTestId("draft");
@@ -95,7 +84,7 @@ Deno.test("an image pasted with a caption shows as a thumbnail at the other side
 
 Deno.test("a 5 MiB upload shows its progress, waits through a network drop in the middle and completes without starting over", () =>
   withBrowserChat(async (chat) => {
-    const { alice, bob } = await twoUsersInRoom(chat, "files");
+    const { alice, bob } = await twoUsersInRoom(chat, "files", DESKTOP_PAIR);
     const bytes = new Uint8Array(5 * 1024 * 1024);
     for (let i = 0; i < bytes.length; i += 65536) {
       crypto.getRandomValues(bytes.subarray(i, i + 65536));

@@ -8,27 +8,15 @@
  */
 import assert from "node:assert/strict";
 import {
-  type BrowserChat,
   createRoomThroughForm,
   eventually,
-  joinFromDiscover,
   messagesWithText,
   registerThroughForm,
   screenshot,
   sendThroughComposer,
+  twoUsersInRoom,
   withBrowserChat,
 } from "./helpers/browser.ts";
-
-/** Alice creates a room; Bob joins it from Discover. */
-async function twoUsersInRoom(chat: BrowserChat, roomName: string) {
-  const alice = await chat.open();
-  await registerThroughForm(alice.page, chat.url, "alice");
-  await createRoomThroughForm(alice.page, roomName);
-  const bob = await chat.open();
-  await registerThroughForm(bob.page, chat.url, "bob");
-  await joinFromDiscover(bob.page, roomName);
-  return { alice, bob };
-}
 
 Deno.test("a Markdown message renders formatted at the other side, and a <script> as text", async () => {
   await withBrowserChat(async (chat) => {

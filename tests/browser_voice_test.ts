@@ -16,12 +16,13 @@ import type { Config } from "../lib/server/config.ts";
 import {
   type BrowserChat,
   createRoomThroughForm,
+  DESKTOP_PAIR,
   eventually,
   FAKE_MEDIA_ARGS,
-  joinFromDiscover,
   registerThroughForm,
   screenshot,
   sendThroughComposer,
+  twoUsersInRoom,
   waitForConnection,
   withBrowserChat,
 } from "./helpers/browser.ts";
@@ -34,20 +35,6 @@ const RECONNECT_TIMEOUT_MS = 20_000;
 
 function withMediaChat(fn: (chat: BrowserChat) => Promise<void>, config: Partial<Config> = {}) {
   return withBrowserChat(fn, { config }, FAKE_MEDIA_ARGS);
-}
-
-/**
- * Alice creates a room; Bob (in `bobLocale`, English by default) joins it from Discover; both
- * on desktop-sized pages.
- */
-async function twoUsersInRoom(chat: BrowserChat, roomName: string, bobLocale?: string) {
-  const alice = await chat.open({ viewport: { width: 1280, height: 800 } });
-  await registerThroughForm(alice.page, chat.url, "alice");
-  const room = await createRoomThroughForm(alice.page, roomName);
-  const bob = await chat.open({ viewport: { width: 1280, height: 800 }, locale: bobLocale });
-  await registerThroughForm(bob.page, chat.url, "bob");
-  assert.equal(await joinFromDiscover(bob.page, roomName), room);
-  return { alice, bob, room };
 }
 
 /** Waits until the recorder has the device and its timer reads at least `seconds`. */
@@ -86,7 +73,7 @@ async function touch(target: Locator, type: string, dx = 0, dy = 0): Promise<voi
 
 Deno.test("a voice message of about 3 s shows its length and waveform at the other side and plays there", () =>
   withMediaChat(async (chat) => {
-    const { alice, bob } = await twoUsersInRoom(chat, "voices");
+    const { alice, bob } = await twoUsersInRoom(chat, "voices", DESKTOP_PAIR);
     await alice.page.getByTestId("record-voice").click();
     await recordFor(alice.page, 3);
     await screenshot(alice.page, "voice-recording-1280");
@@ -119,7 +106,7 @@ Deno.test("a voice message of about 3 s shows its length and waveform at the oth
 
 Deno.test("a cancelled recording sends nothing: Escape on a desktop, sliding away on a phone", () =>
   withMediaChat(async (chat) => {
-    const { alice, bob } = await twoUsersInRoom(chat, "quiet");
+    const { alice, bob } = await twoUsersInRoom(chat, "quiet", DESKTOP_PAIR);
     await alice.page.getByTestId("record-voice").click();
     await recordFor(alice.page, 1);
     await alice.page.keyboard.press("Escape");
@@ -145,7 +132,10 @@ Deno.test("a cancelled recording sends nothing: Escape on a desktop, sliding awa
 Deno.test("a voice message held and released while offline on a phone is delivered once when back", () =>
   withMediaChat(async (chat) => {
     // Bob reads Chinese: the screenshots show the recorder and the pending message in it.
-    const { alice, bob } = await twoUsersInRoom(chat, "tunnel", "zh-CN");
+    const { alice, bob } = await twoUsersInRoom(chat, "tunnel", {
+      ...DESKTOP_PAIR,
+      bob: { ...DESKTOP_PAIR.bob, locale: "zh-CN" },
+    });
     await bob.page.setViewportSize(PHONE);
     // The recorder's code is fetched in the background once the composer shows.
     await bob.page.locator("[data-testid=record-voice][data-loaded=true]").waitFor();
@@ -177,7 +167,7 @@ Deno.test("a voice message held and released while offline on a phone is deliver
 
 Deno.test("a video message previewed before sending plays at the other side, muted until tapped", () =>
   withMediaChat(async (chat) => {
-    const { alice, bob } = await twoUsersInRoom(chat, "clips");
+    const { alice, bob } = await twoUsersInRoom(chat, "clips", DESKTOP_PAIR);
     await alice.page.getByTestId("record-video").click();
     await recordFor(alice.page, 2);
     await screenshot(alice.page, "video-recording-1280");
@@ -205,7 +195,7 @@ Deno.test("a video message previewed before sending plays at the other side, mut
 
 Deno.test("a recording that reaches VOICE_MAX_SECONDS stops and is sent by itself", () =>
   withMediaChat(async (chat) => {
-    const { alice, bob } = await twoUsersInRoom(chat, "brief");
+    const { alice, bob } = await twoUsersInRoom(chat, "brief", DESKTOP_PAIR);
     await alice.page.getByTestId("record-voice").click();
     await alice.page.getByTestId("recorder-time").getByText("/ 0:02").waitFor();
     // Nobody presses Send: the limit does.

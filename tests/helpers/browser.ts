@@ -219,6 +219,39 @@ export async function joinFromDiscover(page: Page, name: string): Promise<string
   return await shownRoom(page, name);
 }
 
+/** Options of {@linkcode twoUsersInRoom}: each user's page options (window size, language). */
+export interface TwoUsersOptions {
+  alice?: OpenPageOptions;
+  bob?: OpenPageOptions;
+}
+
+/** Desktop windows for both users, wide enough for the message menu beside each message. */
+export const DESKTOP_PAIR: TwoUsersOptions = {
+  alice: { viewport: { width: 1440, height: 900 } },
+  bob: { viewport: { width: 1440, height: 900 } },
+};
+
+/**
+ * Alice registers and creates a public room named `roomName`; Bob registers in a second
+ * browser context and joins it from Discover. Both are left looking at the room.
+ *
+ * @returns Both users' pages and the room's id.
+ */
+export async function twoUsersInRoom(
+  chat: BrowserChat,
+  roomName: string,
+  options: TwoUsersOptions = {},
+): Promise<{ alice: UserPage; bob: UserPage; room: string }> {
+  const alice = await chat.open(options.alice);
+  await registerThroughForm(alice.page, chat.url, "alice");
+  const room = await createRoomThroughForm(alice.page, roomName);
+  const bob = await chat.open(options.bob);
+  await registerThroughForm(bob.page, chat.url, "bob");
+  const joined = await joinFromDiscover(bob.page, roomName);
+  if (joined !== room) throw new Error(`Bob joined ${joined}, not Alice's room ${room}`);
+  return { alice, bob, room };
+}
+
 /** Selects one of the user's rooms in the sidebar ("Your rooms") and waits until it is shown. */
 export async function selectRoom(page: Page, name: string): Promise<string> {
   await page.getByTestId("room-item").getByText(`# ${name}`, { exact: true }).click();
