@@ -13,6 +13,7 @@
 import type { ConversationRoom } from "../../lib/common/api_types.ts";
 import type { Translate } from "../../lib/common/i18n/translate.ts";
 import { notifies } from "../../lib/common/notify_level.ts";
+import { plainPreview } from "../../lib/common/message_gist.ts";
 import type { Arrival } from "../chat_client.ts";
 import { roomHash } from "../room_hash.ts";
 import type { NotifyLevels } from "./notify_levels.ts";
@@ -93,7 +94,7 @@ export class Notifier {
     if (before && before.seq >= message.seq) return false;
     const author = this.#deps.authorName(message.from, message.author);
     const count = (before?.count ?? 0) + 1;
-    let text = message.text.trim().slice(0, NOTIFICATION_TEXT_CHARS);
+    let text = plainPreview(message.text).slice(0, NOTIFICATION_TEXT_CHARS);
     if (text === "" && message.attachments?.length) text = t("notify.attachment");
     const data: NotificationData = {
       room: room.id,

@@ -33,6 +33,25 @@ export function fileGist(
 }
 
 /**
+ * `text` as a one-line preview reads it: the Markdown markup the timeline renders (emphasis and
+ * strikethrough markers, inline code ticks, code fences, quote and list markers, a link's URL
+ * beside its label) taken out, and lines joined by a space, so "**Lunch** at `12`" previews as
+ * "Lunch at 12". Underscores inside a word (`snake_case`) stay.
+ */
+export function plainPreview(text: string): string {
+  return text
+    .replace(/^ {0,3}(`{3,}|~{3,}).*$/gm, "")
+    .replace(/^ {0,3}(?:>\s?)+/gm, "")
+    .replace(/^\s*(?:[-*+]|\d{1,9}[.)])\s+/gm, "")
+    .replace(/!?\[([^\]\n]*)\]\([^)\s]*\)/g, "$1")
+    .replace(/`+([^`\n]*?)`+/g, "$1")
+    .replace(/(\*\*|__|~~)(?=\S)([^\n]*?\S)\1/g, "$2")
+    .replace(/(^|[^\p{L}\p{N}*_])([*_])(?=\S)([^\n*_]*?\S)\2(?![\p{L}\p{N}])/gu, "$1$3")
+    .replace(/\s+/g, " ")
+    .trim();
+}
+
+/**
  * The summary of `message` the conversation list shows (stored by the server, and made by the
  * browser from a newer message it holds): its text cut to {@linkcode PREVIEW_CHARS} code points,
  * a system message's event, whether it was deleted or edited, and its file gist.
@@ -45,7 +64,7 @@ export function lastMessageOf(message: ChatMessage): LastMessage {
     at,
     author,
     from,
-    preview: [...message.text].slice(0, PREVIEW_CHARS).join(""),
+    preview: [...plainPreview(message.text)].slice(0, PREVIEW_CHARS).join(""),
     ...(event ? { event } : {}),
     ...(message.deleted ? { deleted: true } : {}),
     ...(message.editedAt !== undefined ? { edited: true } : {}),
@@ -63,7 +82,7 @@ export function replyPreviewOf(original: ChatMessage): ReplyPreview {
     seq: original.seq,
     from: original.from,
     author: original.author,
-    excerpt: [...original.text].slice(0, REPLY_EXCERPT_CHARS).join(""),
+    excerpt: [...plainPreview(original.text)].slice(0, REPLY_EXCERPT_CHARS).join(""),
     ...(file ? { file } : {}),
   };
 }
