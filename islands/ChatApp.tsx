@@ -147,6 +147,7 @@ export default function ChatApp(props: ChatAppProps) {
         return store.mutedChanged(event.roomId, event.muted ? { by: event.by } : null);
       }
       if (event.kind === "discover") return store.discoverChanged(event.roomId, event.room);
+      if (event.kind === "notify_level") return levels.changed(event.roomId, event.level);
       if (event.kind === "dm_opened") return store.dmOpened(event.dm);
       if (event.kind === "room_joined" || event.kind === "room_updated") {
         return store.roomJoined(event.room);
@@ -173,7 +174,7 @@ export default function ChatApp(props: ChatAppProps) {
       stopWatching();
       client.close();
     };
-  }, [client, names, store, board]);
+  }, [client, names, store, board, levels]);
 
   useEffect(() => {
     const fromHash = () => {

@@ -8,7 +8,7 @@
  */
 import assert from "node:assert/strict";
 import type { NotifyLevel } from "../lib/common/notify_level.ts";
-import { api, createRoom, registerUser, type TestUser } from "./helpers/chat_client.ts";
+import { api, createRoom, openSocket, registerUser, type TestUser } from "./helpers/chat_client.ts";
 import { withTestServer } from "./helpers/test_server.ts";
 
 type Levels = { levels: Record<string, NotifyLevel> };
@@ -86,5 +86,39 @@ Deno.test("a notification level is refused outside one's rooms, for an unknown l
 
     assert.deepEqual(await levelsOf(url, alice), { [room.id]: "none" });
     assert.deepEqual(await levelsOf(url, carol), {});
+  });
+});
+
+Deno.test("a notification level chosen on one device reaches the user's other devices at once, and no one else's", async () => {
+  await withTestServer(async ({ url }) => {
+    const alice = await registerUser(url, "alice");
+    const bob = await registerUser(url, "bob");
+    const room = await createRoom(url, alice, [bob]);
+    const otherDevice = await openSocket(url, alice);
+    const bobSocket = await openSocket(url, bob);
+    try {
+      await api(url, alice, "PUT", `/api/me/notifications/${room.id}`, { level: "none" });
+      const told = await otherDevice.next(
+        "user_event",
+        (frame) => frame.event.kind === "notify_level",
+      );
+      assert.deepEqual(told.event, { kind: "notify_level", roomId: room.id, level: "none" });
+      await api(url, alice, "PUT", `/api/me/notifications/${room.id}`, { level: null });
+      const reset = await otherDevice.next(
+        "user_event",
+        (frame) => frame.event.kind === "notify_level" && frame.event.level === null,
+      );
+      assert.deepEqual(reset.event, { kind: "notify_level", roomId: room.id, level: null });
+      // Bob's socket is told of its own choices only: a ping answered proves it is drained.
+      bobSocket.send({ type: "ping", ref: "drained" });
+      await bobSocket.next("pong");
+      assert.equal(
+        bobSocket.frames.some((f) => f.type === "user_event" && f.event.kind === "notify_level"),
+        false,
+      );
+    } finally {
+      await otherDevice.close();
+      await bobSocket.close();
+    }
   });
 });

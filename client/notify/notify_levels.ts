@@ -35,7 +35,15 @@ export class NotifyLevels {
   async choose(roomId: string, direct: boolean, level: NotifyLevel): Promise<void> {
     const stored = level === defaultNotifyLevel(direct) ? null : level;
     await request("PUT", `/api/me/notifications/${encodeURIComponent(roomId)}`, { level: stored });
+    this.changed(roomId, stored);
+  }
+
+  /**
+   * Holds a level chosen for a conversation, here or on another device of the user (a
+   * `notify_level` user event); null is the default.
+   */
+  changed(roomId: string, level: NotifyLevel | null): void {
     const { [roomId]: _, ...rest } = this.#chosen.peek();
-    this.#chosen.value = stored === null ? rest : { ...rest, [roomId]: stored };
+    this.#chosen.value = level === null ? rest : { ...rest, [roomId]: level };
   }
 }

@@ -9,6 +9,7 @@ import type { Locale } from "./i18n/locale.ts";
 import type { UnreadCount } from "./unread.ts";
 import type { RoomEvent } from "./protocol.ts";
 import type { FileGist } from "./message_gist.ts";
+import type { NotifyLevel } from "./notify_level.ts";
 
 /** A user as other users and the client see them. */
 export interface PublicUser {
@@ -254,7 +255,12 @@ export type UserEvent =
    * Sent to every connected user: a public room was created or changed (`room`), or stopped
    * being listed (`room` null: deleted or made private). Discover updates live.
    */
-  | { kind: "discover"; roomId: string; room: RoomSummary | null };
+  | { kind: "discover"; roomId: string; room: RoomSummary | null }
+  /**
+   * The user chose a notification level for `roomId` on one of their devices (null: back to
+   * the default); every other device's bell follows at once.
+   */
+  | { kind: "notify_level"; roomId: string; level: NotifyLevel | null };
 
 /** Why a user was removed from a room by someone else: the room's name and who did it. */
 export interface RemovalReason {

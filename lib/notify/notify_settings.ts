@@ -1,21 +1,25 @@
 /**
  * Per-user notification levels by conversation, in Deno KV, so every device of a user follows
  * the same choice. Only a choice that differs from the default is stored: choosing the default
- * deletes the entry. A choice outlives leaving the room (harmless: the browser looks levels up
+ * deletes the entry; every change is told to the user's other devices (a `notify_level` user
+ * event), so their bells follow without a reload. A choice outlives leaving the room (harmless: the browser looks levels up
  * only for the conversations it lists), and is back if the user rejoins.
  *
  * @module
  */
 import { decode, keys } from "../kv/kv_keys.ts";
 import { isNotifyLevel, type NotifyLevel } from "../common/notify_level.ts";
+import type { Notify } from "../social/friends.ts";
 
 /** Reads and writes notification levels. */
 export class NotifySettings {
   #kv: Deno.Kv;
+  #notify: Notify;
 
-  /** Keeps the levels in `kv`. */
-  constructor(kv: Deno.Kv) {
+  /** Keeps the levels in `kv`; tells the user's devices of each change through `notify`. */
+  constructor(kv: Deno.Kv, notify: Notify) {
     this.#kv = kv;
+    this.#notify = notify;
   }
 
   /** Every level the user chose, by room id, in one range read. */
@@ -35,5 +39,6 @@ export class NotifySettings {
     const key = keys.notifyLevel(userId, roomId);
     if (level === null) await this.#kv.delete(key);
     else await this.#kv.set(key, level);
+    this.#notify([userId], { kind: "notify_level", roomId, level });
   }
 }

@@ -274,7 +274,7 @@ export async function createChatServer(options: ChatServerOptions): Promise<Chat
     postSystemMessage,
     conversations: new Conversations(kv, store, profiles, markers),
     receipts,
-    notifySettings: new NotifySettings(kv),
+    notifySettings: new NotifySettings(kv, notify),
     broker,
     assets: options.assets ?? await loadAssets(),
     connection: {
