@@ -5,7 +5,7 @@ import type { RoomSummary } from "../lib/common/api_types.ts";
 import Avatar from "./Avatar.tsx";
 import PresenceDot from "./PresenceDot.tsx";
 import { useI18n } from "./i18n_context.ts";
-import { ChevronLeft, Phone, Search, Settings, Users, Video } from "./icons.ts";
+import { ChevronLeft, MoreVertical, Phone, Search, Settings, Users, Video } from "./icons.ts";
 import type { CallHost } from "../client/calls/call_host.ts";
 import Icon from "./Icon.tsx";
 import NotifyMenu from "./NotifyMenu.tsx";
@@ -13,6 +13,8 @@ import type { NotifyLevels } from "../client/notify/notify_levels.ts";
 import type { NotifyPrefs } from "../client/notify/notify_prefs.ts";
 import { relativeTime } from "../client/relative_time.ts";
 import type { PresenceView } from "../lib/common/api_types.ts";
+import { useSignal } from "@preact/signals";
+import { useEffect } from "preact/hooks";
 import type { Translate } from "../lib/common/i18n/translate.ts";
 
 /** Props of {@linkcode RoomHeader}. */
@@ -35,7 +37,8 @@ export interface RoomHeaderProps {
  * The room pane's header: the back button to the conversation list (phones), the shown room's
  * picture, name and topic (a DM: the peer's, with their online dot and "Online", "Away" or
  * "Last seen 5 min ago"), a search in the conversation, the notification menu, and for a group
- * room the members panel and settings toggles and Leave.
+ * room the members panel and settings toggles and Leave. On a phone those three sit behind a
+ * "⋮" button (a menu under the header), so the room's name keeps its place.
  */
 export default function RoomHeader(
   { store, client, onLeave, levels, prefs, calls }: RoomHeaderProps,
@@ -47,6 +50,16 @@ export default function RoomHeader(
   const menuOpen = store.menuOpen.value;
   const settingsOpen = store.settingsOpen.value;
   const membersOpen = store.membersOpen.value;
+  const moreOpen = useSignal(false);
+  useEffect(() => {
+    if (!moreOpen.value) return;
+    const closeOutside = (event: PointerEvent) => {
+      const menu = (event.target as Element | null)?.closest(".header-more, .header-more-toggle");
+      if (!menu) moreOpen.value = false;
+    };
+    document.addEventListener("pointerdown", closeOutside);
+    return () => document.removeEventListener("pointerdown", closeOutside);
+  }, [moreOpen.value]);
   return (
     <header class="room-header">
       <button
@@ -136,39 +149,68 @@ export default function RoomHeader(
         </>
       )}
       {current && !peer && (
-        <button
-          type="button"
-          class="button secondary"
-          aria-label={t("members.toggle")}
-          aria-expanded={membersOpen}
-          aria-controls="members-panel"
-          data-testid="members-toggle"
-          onClick={() => store.membersOpen.value = !membersOpen}
-        >
-          <Icon icon={Users} />
-        </button>
-      )}
-      {current && !peer && (
-        <button
-          type="button"
-          class="button secondary"
-          aria-label={t("room.settings")}
-          aria-expanded={settingsOpen}
-          data-testid="room-settings-toggle"
-          onClick={() => store.settingsOpen.value = !settingsOpen}
-        >
-          <Icon icon={Settings} />
-        </button>
-      )}
-      {current && !peer && (
-        <button
-          type="button"
-          class="button secondary"
-          data-testid="leave-room"
-          onClick={() => onLeave(current)}
-        >
-          {t("room.leave")}
-        </button>
+        <>
+          <button
+            type="button"
+            class="button secondary header-more-toggle"
+            aria-label={t("room.more")}
+            title={t("room.more")}
+            aria-expanded={moreOpen.value}
+            aria-controls="room-header-more"
+            data-testid="room-header-more"
+            onClick={() => moreOpen.value = !moreOpen.value}
+          >
+            <Icon icon={MoreVertical} />
+          </button>
+          <div
+            id="room-header-more"
+            class={moreOpen.value ? "header-more open" : "header-more"}
+            onClick={(event) => {
+              // An item chosen closes the menu and hands focus to "⋮" before its dialog or
+              // panel opens, so closing that gives focus back to a button that is shown.
+              if (!moreOpen.peek()) return;
+              moreOpen.value = false;
+              (event.currentTarget.previousElementSibling as HTMLElement | null)?.focus();
+            }}
+            onKeyDown={(event) => {
+              if (event.key !== "Escape" || !moreOpen.peek()) return;
+              moreOpen.value = false;
+              (event.currentTarget.previousElementSibling as HTMLElement | null)?.focus();
+            }}
+          >
+            <button
+              type="button"
+              class="button secondary"
+              aria-label={t("members.toggle")}
+              aria-expanded={membersOpen}
+              aria-controls="members-panel"
+              data-testid="members-toggle"
+              onClick={() => store.membersOpen.value = !membersOpen}
+            >
+              <Icon icon={Users} />
+              <span class="header-more-label" aria-hidden="true">{t("members.toggle")}</span>
+            </button>
+            <button
+              type="button"
+              class="button secondary"
+              aria-label={t("room.settings")}
+              aria-expanded={settingsOpen}
+              data-testid="room-settings-toggle"
+              onClick={() => store.settingsOpen.value = !settingsOpen}
+            >
+              <Icon icon={Settings} />
+              <span class="header-more-label" aria-hidden="true">{t("room.settings")}</span>
+            </button>
+            <button
+              type="button"
+              class="button secondary"
+              data-testid="leave-room"
+              onClick={() => onLeave(current)}
+            >
+              {t("room.leave")}
+            </button>
+          </div>
+        </>
       )}
     </header>
   );

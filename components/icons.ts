@@ -25,6 +25,7 @@ import video from "lucide/dist/esm/icons/video.mjs";
 import videoOff from "lucide/dist/esm/icons/video-off.mjs";
 import mic from "lucide/dist/esm/icons/mic.mjs";
 import micOff from "lucide/dist/esm/icons/mic-off.mjs";
+import ellipsisVertical from "lucide/dist/esm/icons/ellipsis-vertical.mjs";
 
 /** ‹ back: from the chat to the conversation list on a phone. */
 export const ChevronLeft: IconNode = chevronLeft;
@@ -44,6 +45,8 @@ export const Smile: IconNode = smile;
 export const X: IconNode = x;
 /** 👥 members. */
 export const Users: IconNode = users;
+/** ⋮ more: the room header's actions that do not fit a phone's width. */
+export const MoreVertical: IconNode = ellipsisVertical;
 
 /** A bell: the conversation's notification menu (notified of every message). */
 export const Bell: IconNode = bell;

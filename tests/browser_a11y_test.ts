@@ -195,10 +195,16 @@ for (const locale of LOCALES) {
         await check("a profile card on a phone");
         await screenshot(page, `a11y-phone-card-${name}`);
         await escape(page);
+        // A phone keeps members, settings and Leave behind the header's "⋮" menu.
+        assert.equal(await page.getByTestId("room-settings-toggle").isVisible(), false);
+        await page.getByTestId("room-header-more").click();
+        await check("the room header's menu on a phone");
+        await screenshot(page, `a11y-phone-header-menu-${name}`);
         await page.getByTestId("room-settings-toggle").click();
         await page.getByTestId("room-settings").waitFor();
         await check("the room settings dialog on a phone");
         await escape(page);
+        await page.getByTestId("room-header-more").click();
         await page.getByTestId("members-toggle").click();
         await page.getByTestId("open-invite").waitFor();
         await check("the members panel on a phone");

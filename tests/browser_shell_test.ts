@@ -37,7 +37,15 @@ const inView = (locator: Locator) =>
  * focus is back on the opener at the very moment the dialog leaves the page (read by a
  * MutationObserver in the page), not some frames later.
  */
-async function escapeReturnsFocus(page: Page, opener: Locator, testId: string): Promise<void> {
+async function escapeReturnsFocus(
+  page: Page,
+  opener: Locator,
+  testId: string,
+  menu?: Locator,
+): Promise<void> {
+  // Behind a menu (the room header's "⋮" on a phone), the menu's button gets focus back.
+  const returnsTo = menu ?? opener;
+  if (menu) await menu.click();
   await opener.click();
   const dialog = page.locator(`dialog[open][data-testid=${testId}]`);
   await dialog.waitFor();
@@ -60,10 +68,10 @@ async function escapeReturnsFocus(page: Page, opener: Locator, testId: string): 
   await page.keyboard.press("Escape");
   assert.equal(
     await page.evaluate(() => (globalThis as { focusAtRemoval?: Promise<string> }).focusAtRemoval),
-    await opener.getAttribute("data-testid"),
+    await returnsTo.getAttribute("data-testid"),
     `focus returned to the opener of ${testId} as it closed`,
   );
-  assert.equal(await focused(opener), true, `focus stays on the opener of ${testId}`);
+  assert.equal(await focused(returnsTo), true, `focus stays on the opener of ${testId}`);
 }
 
 for (const locale of ["en-US", "zh-CN"] as const) {
@@ -94,19 +102,27 @@ for (const locale of ["en-US", "zh-CN"] as const) {
         await escapeReturnsFocus(page, page.getByTestId("new-room-open"), "new-room-dialog");
         await escapeReturnsFocus(page, page.getByTestId("edit-profile"), "profile-dialog");
         if (phone) await page.keyboard.press("Escape");
-        await escapeReturnsFocus(page, page.getByTestId("leave-room"), "confirm-dialog");
+        // A phone keeps Leave, settings and members behind the header's "⋮" menu.
+        const more = phone ? page.getByTestId("room-header-more") : undefined;
+        await escapeReturnsFocus(page, page.getByTestId("leave-room"), "confirm-dialog", more);
         const settings = page.getByTestId("room-settings-toggle");
+        await more?.click();
         await settings.click();
         await page.getByTestId("room-settings").waitFor();
         await page.keyboard.press("Escape");
         await page.locator("dialog[open]").waitFor({ state: "detached" });
-        assert.equal(await focused(settings), true, "focus returned to the settings button");
+        assert.equal(
+          await focused(more ?? settings),
+          true,
+          "focus returned to the settings button",
+        );
         const members = page.getByTestId("members-toggle");
+        await more?.click();
         await members.click();
         await page.getByTestId("members-panel").getByTestId("member-row").waitFor();
         await page.keyboard.press("Escape");
         await page.getByTestId("members-panel").waitFor({ state: "detached" });
-        assert.equal(await focused(members), true, "focus returned to the members button");
+        assert.equal(await focused(more ?? members), true, "focus returned to the members button");
 
         const composer = page.getByTestId("composer");
         await composer.focus();

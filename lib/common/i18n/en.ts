@@ -137,6 +137,7 @@ export const en = {
 
   "room.settings": "Room settings",
   "room.leave": "Leave",
+  "room.more": "More",
   "room.offline":
     "You are offline. Messages you send now are kept and delivered when the connection returns.",
   "room.reconnecting":

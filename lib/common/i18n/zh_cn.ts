@@ -127,6 +127,7 @@ export const zhCN = {
 
   "room.settings": "房间设置",
   "room.leave": "退出房间",
+  "room.more": "更多",
   "room.offline": "你已离线。现在发送的消息会先保存，连接恢复后自动送达。",
   "room.reconnecting": "正在重新连接… 现在发送的消息会先保存，连接恢复后自动送达。",
   "room.empty": "还没有会话——创建或加入一个房间，或者给好友发私信",
