@@ -9,6 +9,9 @@
  * `deno task bench --only search [--messages N] [--rooms R] [--member-of M] [--queries Q]`
  * runs the message search scenario alone, in process (see `search.ts`).
  *
+ * `deno task bench --only small-rooms [--against DIR] [--bare] [--rounds N] [--rates R,…]
+ * [--clients N] [--step-ms MS] [--profile RATE]` runs scenario (b) alone (see `small_rooms.ts`).
+ *
  * @module
  */
 import { build } from "../scripts/build.ts";
@@ -28,6 +31,7 @@ import { hasRedisBroker, SERVERS } from "./servers.ts";
 import { killChildren } from "./process.ts";
 import { runUserEventsOnly } from "./user_events_only.ts";
 import { runSearchBench } from "./search.ts";
+import { runSmallRooms } from "./small_rooms.ts";
 
 const quick = Deno.args.includes("--quick");
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
@@ -47,9 +51,22 @@ if (only === "search") {
   });
   Deno.exit(0);
 }
+if (only === "small-rooms") {
+  const profile = flagValue("--profile");
+  await runSmallRooms({
+    clients: Number(flagValue("--clients") ?? 1_000),
+    rates: (flagValue("--rates") ?? "2000,4000,6000,8000,10000,14000,20000").split(",").map(Number),
+    rounds: Number(flagValue("--rounds") ?? 2),
+    stepMs: Number(flagValue("--step-ms") ?? 4_000),
+    against: flagValue("--against"),
+    bare: Deno.args.includes("--bare"),
+    profileRate: profile === undefined ? undefined : Number(profile),
+  });
+  Deno.exit(0);
+}
 if (only !== undefined) {
   if (only !== "user-events") {
-    throw new Error(`--only knows user-events and search, not ${only}`);
+    throw new Error(`--only knows user-events, search and small-rooms, not ${only}`);
   }
   const rounds = Number(flagValue("--rounds") ?? 3);
   // The full run builds while measuring the bundle; this one serves the same assets.
