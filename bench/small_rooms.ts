@@ -66,7 +66,9 @@ export async function runSmallRooms(options: SmallRoomsOptions): Promise<void> {
     const bare = SERVERS.find((spec) => spec.name === "deno")!;
     const versions = [
       { name: "this", spec: ours, serverDir: undefined as string | undefined },
-      ...(options.against ? [{ name: options.against, spec: ours, serverDir: options.against }] : []),
+      ...(options.against
+        ? [{ name: options.against, spec: ours, serverDir: options.against }]
+        : []),
       ...(options.bare ? [{ name: "bare Deno", spec: bare, serverDir: undefined }] : []),
     ];
     for (let round = 0; round < options.rounds; round++) {

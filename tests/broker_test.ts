@@ -1,6 +1,8 @@
 import { BroadcastChannelBroker } from "../lib/realtime/broker/broker_broadcast_channel.ts";
 import { MemoryBus } from "../lib/realtime/broker/broker_memory.ts";
-import { brokerConformance } from "./broker_conformance.ts";
+import assert from "node:assert/strict";
+import type { BrokerEvent } from "../lib/realtime/broker/broker.ts";
+import { brokerConformance, waitFor } from "./broker_conformance.ts";
 
 brokerConformance("MemoryBus brokers", () => {
   const bus = new MemoryBus();
@@ -30,3 +32,71 @@ brokerConformance("BroadcastChannelBroker", () => {
     },
   });
 });
+
+/** Everything posted on channel `name` from now on, in arrival order. */
+function spyOn(name: string): { seen: unknown[]; close: () => void } {
+  const channel = new BroadcastChannel(name);
+  const seen: unknown[] = [];
+  channel.onmessage = (message) => seen.push(message.data);
+  return { seen, close: () => channel.close() };
+}
+
+const event = (room: string): BrokerEvent => ({ kind: "left", room, user: "u1" });
+const isEvent = (data: unknown) => typeof data === "object" && data !== null && "kind" in data;
+
+Deno.test("BroadcastChannelBroker posts no event while no other broker listens, and posts again once one says hello", async () => {
+  const name = `broker-test-${crypto.randomUUID()}`;
+  const spy = spyOn(name);
+  const alone = new BroadcastChannelBroker(name, { aloneAfterMs: 0 });
+  const onAlone = recordEvents(alone);
+  alone.publish(event("before"));
+  const later = new BroadcastChannelBroker(name, { aloneAfterMs: 0 });
+  const onLater = recordEvents(later);
+  try {
+    // The lone broker's answer to the newcomer's hello comes after anything it posted before.
+    await waitFor(() => spy.seen.some((data) => (data as { broker?: string }).broker === "here"));
+    assert.deepEqual(spy.seen.filter(isEvent), []);
+    assert.deepEqual(onAlone, [event("before")]);
+    alone.publish(event("after"));
+    await waitFor(() => onLater.length === 1);
+    assert.deepEqual(onLater, [event("after")]);
+  } finally {
+    spy.close();
+    await alone.close();
+    await later.close();
+  }
+});
+
+Deno.test("BroadcastChannelBroker stops posting once the other broker said bye", async () => {
+  const name = `broker-test-${crypto.randomUUID()}`;
+  const a = new BroadcastChannelBroker(name, { aloneAfterMs: 0 });
+  const b = new BroadcastChannelBroker(name, { aloneAfterMs: 0 });
+  const onB = recordEvents(b);
+  const spy = spyOn(name);
+  let c: BroadcastChannelBroker | undefined;
+  try {
+    // a answers b's hello: from then on it knows b.
+    await waitFor(() => spy.seen.some((data) => (data as { broker?: string }).broker === "here"));
+    a.publish(event("while b listens"));
+    await waitFor(() => onB.length === 1);
+    await b.close();
+    await waitFor(() => spy.seen.some((data) => (data as { broker?: string }).broker === "bye"));
+    a.publish(event("after b left"));
+    const answers = spy.seen.length;
+    c = new BroadcastChannelBroker(name, { aloneAfterMs: 0 });
+    await waitFor(() =>
+      spy.seen.slice(answers).some((data) => (data as { broker?: string }).broker === "here")
+    );
+    assert.deepEqual(spy.seen.filter(isEvent), [event("while b listens")]);
+  } finally {
+    spy.close();
+    await a.close();
+    await c?.close();
+  }
+});
+
+function recordEvents(broker: BroadcastChannelBroker): BrokerEvent[] {
+  const events: BrokerEvent[] = [];
+  broker.subscribe((received) => events.push(received));
+  return events;
+}

@@ -7,30 +7,74 @@
  * Deno's channel is a bounded queue that silently drops the backlog of a lagging receiver;
  * callers post one event per committed batch and the hub fills gaps from the store.
  *
+ * A post costs a structured clone of the event even when nobody listens (about 7 % of the
+ * JavaScript time of a single worker storing messages in rooms of two, BENCHMARKS.md), so a
+ * broker posts only while it knows another broker on its channel: each says `hello` when it
+ * opens (the others answer `here`) and `bye` when it closes. Brokers of `deno serve --parallel`
+ * open together; until {@linkcode ALONE_AFTER_MS} has passed since it opened, a broker posts
+ * even when it has heard nobody yet, so a sibling whose `hello` is still on its way misses
+ * nothing. A broker that opens later says `hello` before its node serves any socket.
+ *
  * @module
  */
 import type { Broker, BrokerEvent, BrokerHandler } from "./broker.ts";
+
+/** How long after opening a broker posts events although no other broker has said hello. */
+export const ALONE_AFTER_MS = 2_000;
+
+/** What brokers tell each other about themselves on their channel, besides the events. */
+type Roll = { broker: "hello" | "here" | "bye"; id: string };
 
 /** Broker over the named BroadcastChannel. */
 export class BroadcastChannelBroker implements Broker {
   #channel: BroadcastChannel;
   #handlers = new Set<BrokerHandler>();
   #open = true;
+  #id = crypto.randomUUID();
+  /** The other brokers on the channel that said hello or here and not bye. */
+  #others = new Set<string>();
+  #openedAt = performance.now();
+  #aloneAfterMs: number;
 
-  /** Joins the channel `name`; every node of one chat must use the same name. */
-  constructor(name = "chat") {
+  /**
+   * Joins the channel `name`; every node of one chat must use the same name.
+   *
+   * @param options.aloneAfterMs How long after opening events are posted while no other broker
+   *   is known; default {@linkcode ALONE_AFTER_MS}.
+   */
+  constructor(name = "chat", options: { aloneAfterMs?: number } = {}) {
+    this.#aloneAfterMs = options.aloneAfterMs ?? ALONE_AFTER_MS;
     this.#channel = new BroadcastChannel(name);
-    this.#channel.onmessage = (message: MessageEvent<BrokerEvent>) =>
-      this.#deliver(message.data, false);
+    this.#channel.onmessage = (message: MessageEvent<BrokerEvent | Roll>) => {
+      const data = message.data;
+      if ("broker" in data) return this.#heard(data);
+      this.#deliver(data, false);
+    };
+    this.#say("hello");
   }
 
   publish(event: BrokerEvent): void {
-    this.#channel.postMessage(event);
+    if (this.#others.size > 0 || performance.now() - this.#openedAt < this.#aloneAfterMs) {
+      this.#channel.postMessage(event);
+    }
     queueMicrotask(() => this.#deliver(event, true));
   }
 
   #deliver(event: BrokerEvent, fromThisNode: boolean): void {
     for (const handler of this.#handlers) handler(event, fromThisNode);
+  }
+
+  #heard({ broker, id }: Roll): void {
+    if (broker === "bye") {
+      this.#others.delete(id);
+      return;
+    }
+    if (broker === "hello") this.#say("here");
+    this.#others.add(id);
+  }
+
+  #say(broker: Roll["broker"]): void {
+    this.#channel.postMessage({ broker, id: this.#id } satisfies Roll);
   }
 
   subscribe(handler: BrokerHandler): () => void {
@@ -43,10 +87,13 @@ export class BroadcastChannelBroker implements Broker {
     return this.#open;
   }
 
-  close(): Promise<void> {
+  async close(): Promise<void> {
+    if (!this.#open) return;
     this.#open = false;
     this.#handlers.clear();
+    this.#say("bye");
+    // Closing in the same turn drops the post (Deno 2.9): one macrotask lets it go out first.
+    await new Promise((resolve) => setTimeout(resolve, 0));
     this.#channel.close();
-    return Promise.resolve();
   }
 }
