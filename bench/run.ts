@@ -12,6 +12,9 @@
  * `deno task bench --only small-rooms [--against DIR] [--bare] [--rounds N] [--rates R,…]
  * [--clients N] [--step-ms MS] [--profile RATE]` runs scenario (b) alone (see `small_rooms.ts`).
  *
+ * `deno task bench --only store-append [--against DIR] [--rounds N] [--batch N] [--messages N]`
+ * measures the message store's CPU per message by thread, in process (see `store_append.ts`).
+ *
  * @module
  */
 import { build } from "../scripts/build.ts";
@@ -32,6 +35,7 @@ import { killChildren } from "./process.ts";
 import { runUserEventsOnly } from "./user_events_only.ts";
 import { runSearchBench } from "./search.ts";
 import { runSmallRooms } from "./small_rooms.ts";
+import { runStoreAppend } from "./store_append.ts";
 
 const quick = Deno.args.includes("--quick");
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
@@ -51,6 +55,15 @@ if (only === "search") {
   });
   Deno.exit(0);
 }
+if (only === "store-append") {
+  await runStoreAppend({
+    rounds: Number(flagValue("--rounds") ?? 3),
+    batch: Number(flagValue("--batch") ?? 40),
+    messages: Number(flagValue("--messages") ?? 8_000),
+    against: flagValue("--against"),
+  });
+  Deno.exit(0);
+}
 if (only === "small-rooms") {
   const profile = flagValue("--profile");
   await runSmallRooms({
@@ -66,7 +79,7 @@ if (only === "small-rooms") {
 }
 if (only !== undefined) {
   if (only !== "user-events") {
-    throw new Error(`--only knows user-events, search and small-rooms, not ${only}`);
+    throw new Error(`--only knows user-events, search, small-rooms and store-append, not ${only}`);
   }
   const rounds = Number(flagValue("--rounds") ?? 3);
   // The full run builds while measuring the bundle; this one serves the same assets.
