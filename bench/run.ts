@@ -12,8 +12,8 @@
  * `deno task bench --only small-rooms [--against DIR] [--bare] [--rounds N] [--rates R,…]
  * [--clients N] [--step-ms MS] [--profile RATE]` runs scenario (b) alone (see `small_rooms.ts`).
  *
- * `deno task bench --only store-append [--against DIR] [--rounds N] [--batch N] [--messages N]`
- * measures the message store's CPU per message by thread, in process (see `store_append.ts`).
+ * `deno task bench --only store-append [--against DIR] [--rounds N] [--batch N] [--messages N]
+ * [--keys]` measures the message store's CPU per message by thread, in process (see `store_append.ts`).
  *
  * @module
  */
@@ -61,6 +61,7 @@ if (only === "store-append") {
     batch: Number(flagValue("--batch") ?? 40),
     messages: Number(flagValue("--messages") ?? 8_000),
     against: flagValue("--against"),
+    keys: Deno.args.includes("--keys"),
   });
   Deno.exit(0);
 }

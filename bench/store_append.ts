@@ -11,6 +11,10 @@
  * with this one round by round (A B, then B A). Options: `--rounds N` (default 3), `--batch N`,
  * `--messages N` per measurement (default 8,000, after 2,000 of warm-up).
  *
+ * `--keys` measures bare KV sets instead (one message-sized value each, `--batch` per commit):
+ * keys spread over 500 rooms as messages' are, against keys that only ever grow, for what the
+ * place of a key in SQLite's B-tree costs.
+ *
  * @module
  */
 import type { AppendResult, MessageDraft } from "../lib/messages/message_store.ts";
@@ -31,6 +35,8 @@ export interface StoreAppendOptions {
   batch: number;
   messages: number;
   against?: string;
+  /** Bare KV sets, scattered against ascending keys, instead of the store. */
+  keys?: boolean;
 }
 
 /** CPU per message of one measurement, in µs, by thread. */
@@ -44,6 +50,7 @@ interface Measured {
 
 /** Runs the measurements and prints one line each, then the medians. */
 export async function runStoreAppend(options: StoreAppendOptions): Promise<void> {
+  if (options.keys) return await runKeyPlacement(options);
   const root = new URL("../", import.meta.url).pathname;
   const versions = [{ name: "this", dir: root }];
   if (options.against) versions.push({ name: options.against, dir: options.against });
@@ -118,6 +125,53 @@ async function measure(
   } finally {
     kv.close();
     await Deno.remove(path).catch(() => {});
+  }
+}
+
+/** Bare KV sets with scattered keys and with ascending keys, alternating; µs per set by thread. */
+async function runKeyPlacement(options: StoreAppendOptions): Promise<void> {
+  const value = {
+    room: "bench-b-1",
+    seq: 1,
+    id: "0123456789abcdefghijkl",
+    from: "user-1",
+    author: "user1",
+    text: `1 123 5 12345.678 ${"x".repeat(48)}`,
+    at: Date.now(),
+  };
+  for (let round = 0; round < options.rounds; round++) {
+    for (
+      const placement of round % 2 === 0 ? ["scattered", "ascending"] : ["ascending", "scattered"]
+    ) {
+      const path = await Deno.makeTempFile({ prefix: "store-keys-", suffix: ".kv" });
+      const kv = await Deno.openKv(path);
+      let n = 0;
+      const sets = async (count: number) => {
+        for (let done = 0; done < count; done += options.batch) {
+          const atomic = kv.atomic();
+          for (let i = 0; i < options.batch; i++, n++) {
+            // 7,919 is prime: consecutive sets land in different rooms, as a group commit's do.
+            atomic.set(
+              placement === "scattered" ? ["msg", `bench-b-${(n * 7919) % 500}`, n] : ["log", n],
+              value,
+            );
+          }
+          await atomic.commit();
+        }
+      };
+      await sets(2_000);
+      const before = threadSeconds();
+      await sets(options.messages);
+      const after = threadSeconds();
+      kv.close();
+      await Deno.remove(path).catch(() => {});
+      const per = (name: keyof ThreadSeconds) =>
+        ((after[name] - before[name]) / options.messages * 1e6).toFixed(1);
+      console.log(
+        `round ${round + 1}, ${placement} keys, ${options.batch} sets per commit: µs per set ` +
+          `JS ${per("js")}, SQLite ${per("sqlite")}`,
+      );
+    }
   }
 }
 
