@@ -7,16 +7,20 @@
  * Deno's channel is a bounded queue that silently drops the backlog of a lagging receiver;
  * callers post one event per committed batch and the hub fills gaps from the store.
  *
- * A post costs a structured clone of the event even when nobody listens (about 7 % of the
- * JavaScript time of a single worker storing messages in rooms of two, BENCHMARKS.md), so a
- * broker posts only once it knows another broker on its channel: each says `hello` when it
- * opens, and the others answer `here`. A broker that closes says nothing (its siblings go on
- * posting to nobody until the process ends): with a `bye` posted while closing, the shutdown
- * test (`tests/integration_shutdown_test.ts`) lost its 1012 closes in 3 of 7 runs under load,
- * against none of 6 without it; not understood, and a closing broker's process is ending. Brokers of `deno serve --parallel`
- * open together; until {@linkcode ALONE_AFTER_MS} has passed since it opened, a broker posts
- * even when it has heard nobody yet, so a sibling whose `hello` is still on its way misses
- * nothing. A broker that opens later says `hello` before its node serves any socket.
+ * A post costs a structured clone of the event even when nobody listens (5.2 against 1.0 µs
+ * per publish of a one-message event in a lone worker, `bench/broker_publish.ts`; in rooms of
+ * two that is one publish per message), so a broker posts only once it knows another broker
+ * on its channel: each says `hello` when it opens, and the others answer `here`. Brokers of
+ * `deno serve --parallel` open together; until {@linkcode ALONE_AFTER_MS} has passed since it
+ * opened, a broker posts even when it has heard nobody yet, so a sibling whose `hello` is still
+ * on its way misses nothing. A broker that opens later says `hello` before its node serves any
+ * socket.
+ *
+ * A broker that closes says nothing (its siblings go on posting to nobody until the process
+ * ends): with a `bye` posted while closing, the shutdown test
+ * (`tests/integration_shutdown_test.ts`) lost its 1012 closes in 3 of 7 runs under load,
+ * against none of 6 without it; that is not understood, and a closing broker's process is
+ * ending anyway.
  *
  * @module
  */
