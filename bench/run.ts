@@ -9,6 +9,12 @@
  * `deno task bench --only search [--messages N] [--rooms R] [--member-of M] [--queries Q]`
  * runs the message search scenario alone, in process (see `search.ts`).
  *
+ * `deno task bench --only small-rooms [--against DIR] [--bare] [--rounds N] [--rates R,…]
+ * [--clients N] [--step-ms MS] [--profile RATE]` runs scenario (b) alone (see `small_rooms.ts`).
+ *
+ * `deno task bench --only store-append [--against DIR] [--rounds N] [--batch N] [--messages N]
+ * [--keys]` measures the message store's CPU per message by thread, in process (see `store_append.ts`).
+ *
  * @module
  */
 import { build } from "../scripts/build.ts";
@@ -28,6 +34,8 @@ import { hasRedisBroker, SERVERS } from "./servers.ts";
 import { killChildren } from "./process.ts";
 import { runUserEventsOnly } from "./user_events_only.ts";
 import { runSearchBench } from "./search.ts";
+import { runSmallRooms } from "./small_rooms.ts";
+import { runStoreAppend } from "./store_append.ts";
 
 const quick = Deno.args.includes("--quick");
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
@@ -47,9 +55,32 @@ if (only === "search") {
   });
   Deno.exit(0);
 }
+if (only === "store-append") {
+  await runStoreAppend({
+    rounds: Number(flagValue("--rounds") ?? 3),
+    batch: Number(flagValue("--batch") ?? 40),
+    messages: Number(flagValue("--messages") ?? 8_000),
+    against: flagValue("--against"),
+    keys: Deno.args.includes("--keys"),
+  });
+  Deno.exit(0);
+}
+if (only === "small-rooms") {
+  const profile = flagValue("--profile");
+  await runSmallRooms({
+    clients: Number(flagValue("--clients") ?? 1_000),
+    rates: (flagValue("--rates") ?? "2000,4000,6000,8000,10000,14000,20000").split(",").map(Number),
+    rounds: Number(flagValue("--rounds") ?? 2),
+    stepMs: Number(flagValue("--step-ms") ?? 4_000),
+    against: flagValue("--against"),
+    bare: Deno.args.includes("--bare"),
+    profileRate: profile === undefined ? undefined : Number(profile),
+  });
+  Deno.exit(0);
+}
 if (only !== undefined) {
   if (only !== "user-events") {
-    throw new Error(`--only knows user-events and search, not ${only}`);
+    throw new Error(`--only knows user-events, search, small-rooms and store-append, not ${only}`);
   }
   const rounds = Number(flagValue("--rounds") ?? 3);
   // The full run builds while measuring the bundle; this one serves the same assets.

@@ -15,6 +15,7 @@ import { runUserEvents, type ScenarioContext, type UserEventsResult } from "./sc
 import { seedChat } from "./seed.ts";
 import { SERVERS } from "./servers.ts";
 import type { Outcome } from "./report/results.ts";
+import { median } from "./median.ts";
 
 /** One run of scenario (u) in a comparison. */
 interface Measured {
@@ -128,11 +129,4 @@ function reportOf(runs: Measured[], against: string | undefined): string {
     );
   }
   return ["| run | version | figures |", "|---|---|---|", ...rows, "", ...summary].join("\n");
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  if (sorted.length === 0) return NaN;
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }

@@ -10,6 +10,8 @@ import type { Clock } from "../common/clock.ts";
 /** Answer of {@linkcode TokenBuckets.take}. */
 export type TakeResult = { ok: true } | { ok: false; retryAfterMs: number };
 
+const TAKEN: TakeResult = Object.freeze({ ok: true });
+
 /** Full buckets are forgotten at most this often, however fast they refill. */
 const MIN_SWEEP_INTERVAL_MS = 1_000;
 
@@ -43,8 +45,12 @@ export class TokenBuckets {
       ? Math.min(this.#burst, bucket.tokens + (now - bucket.updatedAt) * this.#rate)
       : this.#burst;
     if (tokens < 1) return { ok: false, retryAfterMs: Math.ceil((1 - tokens) / this.#rate) };
-    this.#buckets.set(subject, { tokens: tokens - 1, updatedAt: now });
-    return { ok: true };
+    // Updated in place: this runs once per send, and a new bucket each time was garbage.
+    if (bucket) {
+      bucket.tokens = tokens - 1;
+      bucket.updatedAt = now;
+    } else this.#buckets.set(subject, { tokens: tokens - 1, updatedAt: now });
+    return TAKEN;
   }
 
   /** Number of subjects currently tracked. */

@@ -1,0 +1,201 @@
+/**
+ * `deno task bench --only store-append`: the CPU one message costs the KV message store, in
+ * process, split by thread: the JavaScript thread (building the atomic, serializing values,
+ * `op_kv_atomic_write`), Deno KV's SQLite thread (`sw-*`) and V8's helpers (GC). Drafts like
+ * scenario (b)'s (rooms of 2, the generator's text) go through `KvMessageStore.append` in groups
+ * of `--batch` (the writer's group commit; default 40), on a KV file of its own, with and
+ * without the search index. CPU time is counted per thread from `/proc`, so a busy machine
+ * slows the run but changes the figures less than it changes a ladder's.
+ *
+ * With `--against DIR` the store of another checkout runs in the same process, alternating
+ * with this one round by round (A B, then B A). Options: `--rounds N` (default 3), `--batch N`,
+ * `--messages N` per measurement (default 8,000, after 2,000 of warm-up).
+ *
+ * `--keys` measures bare KV sets instead (one message-sized value each, `--batch` per commit):
+ * keys spread over 500 rooms as messages' are, against keys that only ever grow, for what the
+ * place of a key in SQLite's B-tree costs.
+ *
+ * @module
+ */
+import type { AppendResult, MessageDraft } from "../lib/messages/message_store.ts";
+import { median } from "./median.ts";
+
+interface Store {
+  append(drafts: readonly MessageDraft[]): Promise<AppendResult[]>;
+}
+type StoreClass = new (
+  kv: Deno.Kv,
+  clock: { now(): number },
+  options: { searchIndex?: boolean },
+) => Store;
+
+/** What `--only store-append` was asked for. */
+export interface StoreAppendOptions {
+  rounds: number;
+  batch: number;
+  messages: number;
+  against?: string;
+  /** Bare KV sets, scattered against ascending keys, instead of the store. */
+  keys?: boolean;
+}
+
+/** CPU per message of one measurement, in µs, by thread. */
+interface Measured {
+  version: string;
+  index: boolean;
+  js: number;
+  sqlite: number;
+  helpers: number;
+}
+
+/** Runs the measurements and prints one line each, then the medians. */
+export async function runStoreAppend(options: StoreAppendOptions): Promise<void> {
+  if (options.keys) return await runKeyPlacement(options);
+  const root = new URL("../", import.meta.url).pathname;
+  const versions = [{ name: "this", dir: root }];
+  if (options.against) versions.push({ name: options.against, dir: options.against });
+  const classes = new Map<string, StoreClass>();
+  for (const { name, dir } of versions) {
+    const module = await import(`${dir.replace(/\/$/, "")}/lib/messages/message_store_kv.ts`);
+    classes.set(name, module.KvMessageStore as StoreClass);
+  }
+  const results: Measured[] = [];
+  for (let round = 0; round < options.rounds; round++) {
+    const order = round % 2 === 0 ? versions : [...versions].reverse();
+    for (const index of [true, false]) {
+      for (const { name } of order) {
+        const measured = await measure(classes.get(name)!, index, options);
+        results.push({ version: name, index, ...measured });
+        console.log(
+          `round ${round + 1}, ${name}, ${index ? "with" : "without"} index: µs per message ` +
+            `JS ${measured.js.toFixed(0)}, SQLite ${measured.sqlite.toFixed(0)}, V8 helpers ` +
+            `${measured.helpers.toFixed(0)}, all ${
+              (measured.js + measured.sqlite + measured.helpers).toFixed(0)
+            }`,
+        );
+      }
+    }
+  }
+  for (const { name } of versions) {
+    for (const index of [true, false]) {
+      const mine = results.filter((r) => r.version === name && r.index === index);
+      const m = (pick: (r: Measured) => number) => median(mine.map(pick)).toFixed(0);
+      console.log(
+        `median, ${name}, ${index ? "with" : "without"} index: JS ${m((r) => r.js)}, SQLite ${
+          m((r) => r.sqlite)
+        }, helpers ${m((r) => r.helpers)}, all ${m((r) => r.js + r.sqlite + r.helpers)} µs/message`,
+      );
+    }
+  }
+}
+
+async function measure(
+  KvMessageStore: StoreClass,
+  index: boolean,
+  options: StoreAppendOptions,
+): Promise<Omit<Measured, "version" | "index">> {
+  const path = await Deno.makeTempFile({ prefix: "store-append-", suffix: ".kv" });
+  const kv = await Deno.openKv(path);
+  try {
+    const store = new KvMessageStore(kv, { now: () => Date.now() }, { searchIndex: index });
+    let sent = 0;
+    const append = async (messages: number) => {
+      for (let done = 0; done < messages; done += options.batch) {
+        const drafts: MessageDraft[] = [];
+        for (let i = 0; i < options.batch; i++, sent++) {
+          // As scenario (b): 1,000 senders in 500 rooms of 2; the generator's text.
+          drafts.push({
+            room: `bench-b-${sent % 500}`,
+            from: `user-${sent % 1000}`,
+            author: `user${sent % 1000}`,
+            clientId: `c-${sent}`,
+            text: `${sent % 2} ${sent} 5 ${performance.now().toFixed(3)} ${"x".repeat(48)}`,
+          });
+        }
+        await store.append(drafts);
+      }
+    };
+    await append(2_000);
+    const before = threadSeconds();
+    await append(options.messages);
+    const after = threadSeconds();
+    const per = (name: keyof ThreadSeconds) =>
+      (after[name] - before[name]) / options.messages * 1e6;
+    return { js: per("js"), sqlite: per("sqlite"), helpers: per("helpers") };
+  } finally {
+    kv.close();
+    await Deno.remove(path).catch(() => {});
+  }
+}
+
+/** Bare KV sets with scattered keys and with ascending keys, alternating; µs per set by thread. */
+async function runKeyPlacement(options: StoreAppendOptions): Promise<void> {
+  const value = {
+    room: "bench-b-1",
+    seq: 1,
+    id: "0123456789abcdefghijkl",
+    from: "user-1",
+    author: "user1",
+    text: `1 123 5 12345.678 ${"x".repeat(48)}`,
+    at: Date.now(),
+  };
+  for (let round = 0; round < options.rounds; round++) {
+    for (
+      const placement of round % 2 === 0 ? ["scattered", "ascending"] : ["ascending", "scattered"]
+    ) {
+      const path = await Deno.makeTempFile({ prefix: "store-keys-", suffix: ".kv" });
+      const kv = await Deno.openKv(path);
+      let n = 0;
+      const sets = async (count: number) => {
+        for (let done = 0; done < count; done += options.batch) {
+          const atomic = kv.atomic();
+          for (let i = 0; i < options.batch; i++, n++) {
+            // 7,919 is prime: consecutive sets land in different rooms, as a group commit's do.
+            atomic.set(
+              placement === "scattered" ? ["msg", `bench-b-${(n * 7919) % 500}`, n] : ["log", n],
+              value,
+            );
+          }
+          await atomic.commit();
+        }
+      };
+      await sets(2_000);
+      const before = threadSeconds();
+      await sets(options.messages);
+      const after = threadSeconds();
+      kv.close();
+      await Deno.remove(path).catch(() => {});
+      const per = (name: keyof ThreadSeconds) =>
+        ((after[name] - before[name]) / options.messages * 1e6).toFixed(1);
+      console.log(
+        `round ${round + 1}, ${placement} keys, ${options.batch} sets per commit: µs per set ` +
+          `JS ${per("js")}, SQLite ${per("sqlite")}`,
+      );
+    }
+  }
+}
+
+interface ThreadSeconds {
+  js: number;
+  sqlite: number;
+  helpers: number;
+}
+
+/** CPU seconds of this process's threads: the JS thread, SQLite's, and the rest. */
+function threadSeconds(): ThreadSeconds {
+  const seconds = { js: 0, sqlite: 0, helpers: 0 };
+  for (const entry of Deno.readDirSync("/proc/self/task")) {
+    try {
+      const stat = Deno.readTextFileSync(`/proc/self/task/${entry.name}/stat`);
+      const name = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      const cpu = (Number(fields[11]) + Number(fields[12])) / 100;
+      if (entry.name === String(Deno.pid)) seconds.js += cpu;
+      else if (name.startsWith("sw-")) seconds.sqlite += cpu;
+      else seconds.helpers += cpu;
+    } catch {
+      // the thread ended
+    }
+  }
+  return seconds;
+}
