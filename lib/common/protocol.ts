@@ -310,7 +310,9 @@ export type ErrorCode =
   | "too_many_edits"
   | "too_many_reactions"
   | "no_such_call"
-  | "in_call";
+  | "in_call"
+  /** Plain text sent to an encrypted room, or an `e2e` payload to a plain one. */
+  | "encryption_mismatch";
 
 /** What a call carries: voice only, or voice and video. */
 export type CallMedia = "audio" | "video";
