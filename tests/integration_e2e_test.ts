@@ -262,3 +262,83 @@ function bytesAsText(_key: string, value: unknown): unknown {
   if (typeof value === "bigint") return value.toString();
   return value;
 }
+
+Deno.test("encrypted private group: invited members are added by an MLS commit; a kicked one cannot read what follows", async () => {
+  await withTestServer(async ({ url }) => {
+    const aliceUser = await registerUser(url, "alice");
+    const bobUser = await registerUser(url, "bob");
+    const carolUser = await registerUser(url, "carol");
+    await befriend(url, aliceUser, bobUser);
+    await befriend(url, aliceUser, carolUser);
+    const created = await api<{ room: { id: string; encrypted?: true } }>(
+      url,
+      aliceUser,
+      "POST",
+      "/api/rooms",
+      { name: "plans", visibility: "private", encrypted: true },
+    );
+    const room = created.body.room.id;
+    for (const invited of [bobUser, carolUser]) {
+      const invite = await api(url, aliceUser, "POST", `/api/rooms/${room}/invites`, {
+        username: invited.name,
+      });
+      assert.ok(invite.status < 300, `invite: ${invite.status}`);
+    }
+    const [alice, bob, carol] = await Promise.all([
+      E2eDevice.open(url, aliceUser, "alice-phone"),
+      E2eDevice.open(url, bobUser, "bob-laptop"),
+      E2eDevice.open(url, carolUser, "carol-phone", 3),
+    ]);
+    try {
+      for (const device of [alice, bob, carol]) await device.enter(room);
+      await alice.startGroup();
+      const claimed = [
+        ...await alice.claim(bobUser.id, room),
+        ...await alice.claim(carolUser.id, room),
+      ];
+      const added = await alice.add(claimed);
+      const hello = await alice.say("周五的计划");
+      for (const device of [bob, carol]) {
+        await device.readUntil(hello);
+        assert.deepEqual(device.read.get(added), { kind: "joined" });
+        assert.equal(device.textAt(hello), "周五的计划");
+      }
+      // Bob and Carol are not friends: the room they share lets one claim the other's keys.
+      const fellow = await api(url, bobUser, "POST", "/api/e2e/claim", {
+        user: carolUser.id,
+        room,
+      });
+      assert.equal(fellow.status, 200);
+      const kicked = await api(
+        url,
+        aliceUser,
+        "POST",
+        `/api/rooms/${room}/members/${carolUser.id}/kick`,
+      );
+      assert.ok(kicked.status < 300, `kick: ${kicked.status}`);
+      const removal = await alice.removeUser(carolUser.id);
+      const after = await alice.say("carol is gone");
+      await bob.readUntil(after);
+      assert.equal(bob.textAt(after), "carol is gone");
+      assert.deepEqual(bob.group!.members, [
+        `${aliceUser.id}:alice-phone`,
+        `${bobUser.id}:bob-laptop`,
+      ]);
+      // Carol no longer gets the room; handed the later entries anyway (a leak, a stolen copy of
+      // the store), her device still cannot read them.
+      const log = bob.socket.messages(room);
+      for (const seq of [removal, after]) {
+        const entry = log.find((m) => m.seq === seq)!;
+        const incoming = await carol.group!.receive(entry.e2e!);
+        assert.notEqual(incoming.kind === "message" && incoming.text, "carol is gone");
+      }
+      const refused = await api(url, carolUser, "POST", "/api/e2e/claim", {
+        user: bobUser.id,
+        room,
+      });
+      assert.equal(refused.status, 404, "a former member may not claim through the room");
+    } finally {
+      await Promise.all([alice.close(), bob.close(), carol.close()]);
+    }
+  });
+});
