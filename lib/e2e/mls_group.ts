@@ -18,17 +18,20 @@ import {
   createApplicationMessage,
   createCommit,
   createGroup,
+  decodeGroupState,
   decodeMlsMessage,
   emptyPskIndex,
+  encodeGroupState,
   encodeMlsMessage,
   joinGroup,
   type MLSMessage,
   processMessage,
   type Proposal,
 } from "ts-mls";
+import { defaultClientConfig } from "ts-mls/clientConfig.js";
 import type { E2ePayload } from "../common/protocol.ts";
 import { base64ToBytes, bytesToBase64 } from "./mls_bytes.ts";
-import { decodeKeyPackage, type HeldKeyPackage } from "./mls_device.ts";
+import { decodeKeyPackage, type HeldKeyPackage, parseDeviceIdentity } from "./mls_device.ts";
 import { mlsSuite } from "./mls_suite.ts";
 
 /** What reading one payload of the room's log did. */
@@ -107,6 +110,23 @@ export class MlsGroup {
     return undefined;
   }
 
+  /**
+   * The group's state as bytes, to keep on the device between page loads (it holds private
+   * keys: store it only where the device's other keys are).
+   */
+  save(): { state: Uint8Array; joinedEpoch: bigint } {
+    return { state: encodeGroupState(this.#state), joinedEpoch: this.#joinedEpoch };
+  }
+
+  /** A group from {@linkcode MlsGroup.save}'s bytes; undefined when they do not decode. */
+  static restore(saved: { state: Uint8Array; joinedEpoch: bigint }): MlsGroup | undefined {
+    const decoded = decodeGroupState(saved.state, 0);
+    if (!decoded) return undefined;
+    const group = new MlsGroup({ ...decoded[0], clientConfig: defaultClientConfig });
+    group.#joinedEpoch = saved.joinedEpoch;
+    return group;
+  }
+
   /** The current epoch. */
   get epoch(): bigint {
     return this.#state.groupContext.epoch;
@@ -118,13 +138,19 @@ export class MlsGroup {
   }
 
   /**
-   * A commit adding the devices of `keyPackages` (as the server hands them out), with a
-   * Welcome carrying the ratchet tree. Throws on a KeyPackage that does not decode.
+   * A commit adding the devices of `claimed` (KeyPackages as the server hands them out, with
+   * the user each was asked for), with a Welcome carrying the ratchet tree. Throws on a
+   * KeyPackage that does not decode or whose credential names another user than claimed.
    */
-  async add(keyPackages: readonly string[]): Promise<StagedCommit> {
-    const proposals: Proposal[] = keyPackages.map((encoded) => {
-      const decoded = decodeKeyPackage(encoded);
+  async add(
+    claimed: readonly { userId: string; keyPackage: string }[],
+  ): Promise<StagedCommit> {
+    const proposals: Proposal[] = claimed.map(({ userId, keyPackage }) => {
+      const decoded = decodeKeyPackage(keyPackage);
       if (!decoded) throw new Error("not a KeyPackage of this app's ciphersuite");
+      if (parseDeviceIdentity(decoded.identity)?.userId !== userId) {
+        throw new Error("the KeyPackage names another user than the one asked for");
+      }
       return { proposalType: "add", add: { keyPackage: decoded.keyPackage } };
     });
     return await this.#commit(proposals);

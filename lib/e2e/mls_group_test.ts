@@ -20,7 +20,7 @@ async function aliceAndBob() {
   const bob = await createDevice("bob", "b1");
   const group = await MlsGroup.create("room1", await generateDeviceKeyPackage(alice));
   const bobPackage = await generateDeviceKeyPackage(bob);
-  const commit = await group.add([bobPackage.encoded]);
+  const commit = await group.add([{ userId: "bob", keyPackage: bobPackage.encoded }]);
   group.stage(commit);
   assert.equal((await group.receive(commit.payload)).kind, "commit");
   const joinedBob = await MlsGroup.join(commit.payload, [bobPackage]);
@@ -62,7 +62,7 @@ Deno.test("MlsGroup: a new member skips messages from before it joined", async (
   assert.equal(text(await bob.receive(early)), "before carol");
   const carol = await createDevice("carol", "c1");
   const carolPackage = await generateDeviceKeyPackage(carol);
-  const adding = await alice.add([carolPackage.encoded]);
+  const adding = await alice.add([{ userId: "carol", keyPackage: carolPackage.encoded }]);
   alice.stage(adding);
   await alice.receive(adding.payload);
   assert.equal((await bob.receive(adding.payload)).kind, "commit");
@@ -75,8 +75,14 @@ Deno.test("MlsGroup: of two racing commits the one earlier in the log wins on ev
   const { alice, bob } = await aliceAndBob();
   const carol = await createDevice("carol", "c1");
   const dave = await createDevice("dave", "d1");
-  const fromAlice = await alice.add([(await generateDeviceKeyPackage(carol)).encoded]);
-  const fromBob = await bob.add([(await generateDeviceKeyPackage(dave)).encoded]);
+  const fromAlice = await alice.add([{
+    userId: "carol",
+    keyPackage: (await generateDeviceKeyPackage(carol)).encoded,
+  }]);
+  const fromBob = await bob.add([{
+    userId: "dave",
+    keyPackage: (await generateDeviceKeyPackage(dave)).encoded,
+  }]);
   alice.stage(fromAlice);
   bob.stage(fromBob);
   // The server ordered Bob's commit first.
@@ -109,7 +115,10 @@ Deno.test("MlsGroup.join() returns undefined for a Welcome made for another devi
   const alice = await createDevice("alice", "a1");
   const group = await MlsGroup.create("room1", await generateDeviceKeyPackage(alice));
   const bob = await createDevice("bob", "b1");
-  const commit = await group.add([(await generateDeviceKeyPackage(bob)).encoded]);
+  const commit = await group.add([{
+    userId: "bob",
+    keyPackage: (await generateDeviceKeyPackage(bob)).encoded,
+  }]);
   const eve = await createDevice("eve", "e1");
   assert.equal(
     await MlsGroup.join(commit.payload, [await generateDeviceKeyPackage(eve)]),
@@ -119,5 +128,27 @@ Deno.test("MlsGroup.join() returns undefined for a Welcome made for another devi
   assert.equal(
     await MlsGroup.join(commit.payload, [await generateDeviceKeyPackage(bob)]),
     undefined,
+  );
+});
+
+Deno.test("MlsGroup.add() refuses a KeyPackage that names another user than the one claimed", async () => {
+  const alice = await createDevice("alice", "a1");
+  const group = await MlsGroup.create("room1", await generateDeviceKeyPackage(alice));
+  const mallory = await generateDeviceKeyPackage(await createDevice("mallory", "m1"));
+  await assert.rejects(
+    () => group.add([{ userId: "bob", keyPackage: mallory.encoded }]),
+    /another user/,
+  );
+});
+
+Deno.test("MlsGroup.save() and restore() keep a member able to read and write across a reload", async () => {
+  const { alice, bob } = await aliceAndBob();
+  const reloaded = MlsGroup.restore(bob.save());
+  assert.ok(reloaded);
+  assert.equal(reloaded.epoch, bob.epoch);
+  assert.equal(text(await reloaded.receive(await alice.encrypt("after reload"))), "after reload");
+  assert.equal(
+    text(await alice.receive(await reloaded.encrypt("from the reloaded tab"))),
+    "from the reloaded tab",
   );
 });

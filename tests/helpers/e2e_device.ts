@@ -97,7 +97,7 @@ export class E2eDevice {
 
   /** Commits the addition of the devices of `claimed` and waits until it is in the log. */
   async add(claimed: ClaimedKeyPackage[]): Promise<number> {
-    return await this.#commit(await this.group!.add(claimed.map((c) => c.keyPackage)));
+    return await this.#commit(await this.group!.add(claimed));
   }
 
   /** Commits the removal of every device of `userId` and waits until it is in the log. */
