@@ -9,6 +9,9 @@
  * `deno task bench --only search [--messages N] [--rooms R] [--member-of M] [--queries Q]`
  * runs the message search scenario alone, in process (see `search.ts`).
  *
+ * `deno task bench --only e2e [--devices N] [--messages M]` measures MLS commit, join, encrypt
+ * and decrypt costs in process (see `e2e.ts`).
+ *
  * @module
  */
 import { build } from "../scripts/build.ts";
@@ -28,6 +31,7 @@ import { hasRedisBroker, SERVERS } from "./servers.ts";
 import { killChildren } from "./process.ts";
 import { runUserEventsOnly } from "./user_events_only.ts";
 import { runSearchBench } from "./search.ts";
+import { runE2eBench } from "./e2e.ts";
 
 const quick = Deno.args.includes("--quick");
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
@@ -47,9 +51,16 @@ if (only === "search") {
   });
   Deno.exit(0);
 }
+if (only === "e2e") {
+  await runE2eBench({
+    devices: Number(flagValue("--devices") ?? 50),
+    messages: Number(flagValue("--messages") ?? 200),
+  });
+  Deno.exit(0);
+}
 if (only !== undefined) {
   if (only !== "user-events") {
-    throw new Error(`--only knows user-events and search, not ${only}`);
+    throw new Error(`--only knows user-events, search and e2e, not ${only}`);
   }
   const rounds = Number(flagValue("--rounds") ?? 3);
   // The full run builds while measuring the bundle; this one serves the same assets.

@@ -34,6 +34,14 @@ import { base64ToBytes, bytesToBase64 } from "./mls_bytes.ts";
 import { decodeKeyPackage, type HeldKeyPackage, parseDeviceIdentity } from "./mls_device.ts";
 import { mlsSuite } from "./mls_suite.ts";
 
+/**
+ * Most devices one commit adds. A commit with its Welcome (which carries the ratchet tree) grows
+ * by about 950 base64 characters per added device: 19,124 for 20 devices, 46,760 for 50
+ * (`deno task bench --only e2e`), and a payload must stay under `MAX_E2E_PAYLOAD` (24 KiB).
+ * More devices are added by several commits in a row.
+ */
+export const MAX_ADDS_PER_COMMIT = 20;
+
 /** What reading one payload of the room's log did. */
 export type Incoming =
   /** An application message: the plaintext the sender encrypted. */
@@ -140,11 +148,15 @@ export class MlsGroup {
   /**
    * A commit adding the devices of `claimed` (KeyPackages as the server hands them out, with
    * the user each was asked for), with a Welcome carrying the ratchet tree. Throws on a
-   * KeyPackage that does not decode or whose credential names another user than claimed.
+   * KeyPackage that does not decode or whose credential names another user than claimed, and
+   * on more than {@linkcode MAX_ADDS_PER_COMMIT} devices.
    */
   async add(
     claimed: readonly { userId: string; keyPackage: string }[],
   ): Promise<StagedCommit> {
+    if (claimed.length > MAX_ADDS_PER_COMMIT) {
+      throw new Error(`one commit adds at most ${MAX_ADDS_PER_COMMIT} devices`);
+    }
     const proposals: Proposal[] = claimed.map(({ userId, keyPackage }) => {
       const decoded = decodeKeyPackage(keyPackage);
       if (!decoded) throw new Error("not a KeyPackage of this app's ciphersuite");

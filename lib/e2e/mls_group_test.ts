@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { createDevice, generateDeviceKeyPackage } from "./mls_device.ts";
-import { type Incoming, MlsGroup } from "./mls_group.ts";
+import { type Incoming, MAX_ADDS_PER_COMMIT, MlsGroup } from "./mls_group.ts";
 import type { E2ePayload } from "../common/protocol.ts";
 
 async function joinWith(payload: E2ePayload, held: Parameters<typeof MlsGroup.join>[1]) {
@@ -151,4 +151,15 @@ Deno.test("MlsGroup.save() and restore() keep a member able to read and write ac
     text(await alice.receive(await reloaded.encrypt("from the reloaded tab"))),
     "from the reloaded tab",
   );
+});
+
+Deno.test("MlsGroup.add() refuses more devices than fit one payload, so a frame is never too large", async () => {
+  const alice = await createDevice("alice", "a1");
+  const group = await MlsGroup.create("room1", await generateDeviceKeyPackage(alice));
+  const bob = await generateDeviceKeyPackage(await createDevice("bob", "b1"));
+  const tooMany = Array.from({ length: MAX_ADDS_PER_COMMIT + 1 }, () => ({
+    userId: "bob",
+    keyPackage: bob.encoded,
+  }));
+  await assert.rejects(() => group.add(tooMany), /at most/);
 });
