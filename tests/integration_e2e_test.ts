@@ -342,3 +342,43 @@ Deno.test("encrypted private group: invited members are added by an MLS commit; 
     }
   });
 });
+
+Deno.test("encrypted room: a deleted message loses its payload, and a commit cannot be deleted", async () => {
+  await withTestServer(async ({ url }) => {
+    const { alice, bob, room } = await aliceAndBobInSecretChat(url);
+    try {
+      const said = await alice.say("regret");
+      const commitSeq = alice.socket.messages(room.id).find((m) => m.e2e?.kind === "commit")!.seq;
+      alice.socket.send({ type: "delete", room: room.id, clientId: "delete-said", target: said });
+      await alice.socket.next("ack", (f) => f.clientId === "delete-said");
+      alice.socket.send({
+        type: "delete",
+        room: room.id,
+        clientId: "delete-key",
+        target: commitSeq,
+      });
+      const refused = await alice.socket.next("error", (f) => f.clientId === "delete-key");
+      assert.equal(refused.code, "not_allowed");
+      const history = await openSocket(url, alice.user);
+      history.send({ type: "history", room: room.id, ref: "h" });
+      const page = await history.next("history", (f) => f.ref === "h");
+      await history.close();
+      const deleted = page.messages.find((m) => m.seq === said)!;
+      assert.equal(deleted.deleted, true);
+      assert.equal(deleted.e2e, undefined, "the ciphertext is erased with the message");
+      assert.ok(page.messages.find((m) => m.seq === commitSeq)!.e2e, "the commit stays");
+      alice.socket.send({
+        type: "react",
+        room: room.id,
+        clientId: "react-clear",
+        target: commitSeq + 1,
+        emoji: "👍",
+        on: true,
+      });
+      const reaction = await alice.socket.next("error", (f) => f.clientId === "react-clear");
+      assert.equal(reaction.code, "encryption_mismatch");
+    } finally {
+      await Promise.all([alice.close(), bob.close()]);
+    }
+  });
+});
