@@ -382,3 +382,44 @@ Deno.test("encrypted room: a deleted message loses its payload, and a commit can
     }
   });
 });
+
+Deno.test("racing commits from two devices settle by the room's seq order on every device", async () => {
+  await withTestServer(async ({ url }) => {
+    const { alice, bob, room, aliceUser, bobUser } = await aliceAndBobInSecretChat(url);
+    const alicePad = await E2eDevice.open(url, aliceUser, "alice-tablet");
+    const bobPhone = await E2eDevice.open(url, bobUser, "bob-phone-2");
+    try {
+      await alicePad.enter(room.id);
+      await bobPhone.enter(room.id);
+      // Each adds their own new device for the same epoch, and both send at once.
+      const [fromAlice, fromBob] = await Promise.all([
+        alice.claim(aliceUser.id).then((claimed) => alice.prepareAdd(claimed)),
+        bob.claim(bobUser.id).then((claimed) => bob.prepareAdd(claimed)),
+      ]);
+      const [aliceSeq, bobSeq] = await Promise.all([
+        alice.sendCommit(fromAlice),
+        bob.sendCommit(fromBob),
+      ]);
+      const last = Math.max(aliceSeq, bobSeq);
+      await alice.readUntil(last);
+      await bob.readUntil(last);
+      const winner = aliceSeq < bobSeq ? aliceSeq : bobSeq;
+      const loser = aliceSeq < bobSeq ? bobSeq : aliceSeq;
+      for (const device of [alice, bob]) {
+        assert.equal(device.read.get(winner)?.kind, "commit");
+        assert.deepEqual(device.read.get(loser), { kind: "skipped", reason: "stale_epoch" });
+      }
+      assert.equal(alice.group!.epoch, bob.group!.epoch);
+      assert.deepEqual(alice.group!.members, bob.group!.members);
+      const check = await alice.say("same group");
+      await bob.readUntil(check);
+      assert.equal(bob.textAt(check), "same group");
+      // The device the winning commit added reads on; the loser's must be added again.
+      const added = aliceSeq < bobSeq ? alicePad : bobPhone;
+      await added.readUntil(check);
+      assert.equal(added.textAt(check), "same group");
+    } finally {
+      await Promise.all([alice.close(), bob.close(), alicePad.close(), bobPhone.close()]);
+    }
+  });
+});

@@ -100,6 +100,16 @@ export class E2eDevice {
     return await this.#commit(await this.group!.add(claimed));
   }
 
+  /** Makes (but does not send) a commit adding the devices of `claimed`. */
+  async prepareAdd(claimed: ClaimedKeyPackage[]): Promise<StagedCommit> {
+    return await this.group!.add(claimed);
+  }
+
+  /** Sends a commit made by {@linkcode prepareAdd}; returns its seq once it is in the log. */
+  async sendCommit(staged: StagedCommit): Promise<number> {
+    return await this.#commit(staged);
+  }
+
   /** Commits the removal of every device of `userId` and waits until it is in the log. */
   async removeUser(userId: string): Promise<number> {
     return await this.#commit(await this.group!.removeUser(userId));
