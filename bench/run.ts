@@ -14,6 +14,8 @@
  *
  * `deno task bench --only store-append [--against DIR] [--rounds N] [--batch N] [--messages N]
  * [--keys]` measures the message store's CPU per message by thread, in process (see `store_append.ts`).
+ * `deno task bench --only e2e [--devices N] [--messages M]` measures MLS commit, join, encrypt
+ * and decrypt costs in process (see `e2e.ts`).
  *
  * @module
  */
@@ -36,6 +38,7 @@ import { runUserEventsOnly } from "./user_events_only.ts";
 import { runSearchBench } from "./search.ts";
 import { runSmallRooms } from "./small_rooms.ts";
 import { runStoreAppend } from "./store_append.ts";
+import { runE2eBench } from "./e2e.ts";
 
 const quick = Deno.args.includes("--quick");
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
@@ -78,9 +81,18 @@ if (only === "small-rooms") {
   });
   Deno.exit(0);
 }
+if (only === "e2e") {
+  await runE2eBench({
+    devices: Number(flagValue("--devices") ?? 50),
+    messages: Number(flagValue("--messages") ?? 200),
+  });
+  Deno.exit(0);
+}
 if (only !== undefined) {
   if (only !== "user-events") {
-    throw new Error(`--only knows user-events, search, small-rooms and store-append, not ${only}`);
+    throw new Error(
+      `--only knows user-events, search, small-rooms, store-append and e2e, not ${only}`,
+    );
   }
   const rounds = Number(flagValue("--rounds") ?? 3);
   // The full run builds while measuring the bundle; this one serves the same assets.

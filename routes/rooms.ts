@@ -23,6 +23,8 @@ const NewRoom = v.object({
   name: v.string(),
   topic: v.optional(v.string()),
   visibility: v.optional(v.picklist(["public", "private"])),
+  /** End-to-end encrypted (private rooms only). */
+  encrypted: v.optional(v.boolean()),
 });
 
 /** Routes of the rooms API, to mount at `/api/rooms`. */
@@ -49,7 +51,7 @@ export function roomRoutes(
   });
 
   app.post("/", jsonBody(NewRoom), async (c) => {
-    const { name, topic, visibility } = c.req.valid("json");
+    const { name, topic, visibility, encrypted } = c.req.valid("json");
     const user = c.var.user.id;
     const quota = keys.roomsCreated(user);
     const wait = await services.roomCreations.blockedFor(
@@ -60,7 +62,7 @@ export function roomRoutes(
       const tooMany = refusal(429, "refusal.tooManyRooms");
       return refusalResponse(c, { ...tooMany, retryAfterSeconds: wait });
     }
-    const result = await services.rooms.create(user, name, topic, visibility);
+    const result = await services.rooms.create(user, name, topic, visibility, encrypted);
     if (!result.ok) return refusalResponse(c, result);
     await services.roomCreations.add(quota);
     return c.json({ room: result.room }, 201);

@@ -27,6 +27,11 @@ export interface RoomSummary {
   createdAt: number;
   /** Path of the room's uploaded picture (see {@linkcode avatarPath}); absent: the default. */
   avatarUrl?: string;
+  /**
+   * End-to-end encrypted (MLS): messages are `e2e` payloads only the members' devices can
+   * read. Set at creation, never changed; public rooms never have it.
+   */
+  encrypted?: true;
 }
 
 /**
@@ -219,6 +224,8 @@ export interface DirectRoom {
   /** The other member. */
   peer: PublicProfile;
   createdAt: number;
+  /** A secret chat: end-to-end encrypted, a room of its own beside the plain DM. */
+  encrypted?: true;
 }
 
 /**

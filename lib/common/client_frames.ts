@@ -15,6 +15,7 @@ import {
   HISTORY_PAGE_MAX,
   isReactionEmoji,
   MAX_CANDIDATE_LENGTH,
+  MAX_E2E_PAYLOAD,
   MAX_FRAME_BYTES,
   MAX_FRAME_DEPTH,
   MAX_SDP_LENGTH,
@@ -66,6 +67,29 @@ const Attachments = v.optional(v.pipe(
   v.minLength(1, "attachments is empty"),
   v.maxLength(MAX_ATTACHMENTS, `more than ${MAX_ATTACHMENTS} attachments`),
 ));
+const Base64 = v.pipe(
+  v.string(),
+  v.minLength(4, "payload is empty"),
+  v.regex(/^[A-Za-z0-9+/]*={0,2}$/, "payload is not base64"),
+  v.check((text) => text.length % 4 === 0, "payload is not base64"),
+);
+/** An MLS payload of an encrypted room, opaque to the server; see `E2ePayload`. */
+const E2e = v.optional(v.pipe(
+  v.object({
+    kind: v.picklist(["message", "commit"]),
+    data: Base64,
+    /** Only a commit adding devices has one. */
+    welcome: v.optional(Base64),
+  }),
+  v.check(
+    (e2e) => e2e.data.length + (e2e.welcome?.length ?? 0) <= MAX_E2E_PAYLOAD,
+    `payload is over ${MAX_E2E_PAYLOAD} characters`,
+  ),
+  v.check(
+    (e2e) => e2e.kind === "commit" || e2e.welcome === undefined,
+    "only a commit has a welcome",
+  ),
+));
 const SendFrame = v.pipe(
   v.object({
     type: v.literal("send"),
@@ -76,11 +100,24 @@ const SendFrame = v.pipe(
     attachments: Attachments,
     /** The seq of the message this one replies to, in the same room. */
     replyTo: v.optional(Seq),
+    /** Encrypted rooms: the message as the sender's device encrypted it; `text` must be "". */
+    e2e: E2e,
   }),
+  // Everything of an encrypted message is inside its payload: nothing else may travel in clear.
+  v.forward(
+    v.check(
+      (frame) =>
+        frame.e2e === undefined ||
+        (frame.text === "" && frame.attachments === undefined && frame.replyTo === undefined),
+      "an encrypted message carries its text, files and reply inside e2e; text must be empty",
+    ),
+    ["text"],
+  ),
   // A caption may be empty when files are attached; otherwise `text` follows the rules of Text.
   v.forward(
     v.check(
-      (frame) => frame.attachments !== undefined || frame.text.trim().length > 0,
+      (frame) =>
+        frame.e2e !== undefined || frame.attachments !== undefined || frame.text.trim().length > 0,
       "text is empty",
     ),
     ["text"],

@@ -156,6 +156,25 @@ export function parseRoomEvent(value: unknown): RoomEvent | undefined {
   return event as RoomEvent;
 }
 
+/**
+ * Largest MLS payload of one message (`E2ePayload.data` plus `welcome`), in base64 characters:
+ * a short text is about 430, a commit adding one device with its Welcome about 3 KB. It keeps
+ * the frame under {@linkcode MAX_FRAME_BYTES} and the stored message under KV's 64 KiB.
+ */
+export const MAX_E2E_PAYLOAD = 24 * 1024;
+
+/**
+ * The MLS bytes of a message in an encrypted room, opaque to the server (see
+ * docs/PROTOCOL.md, "Encrypted rooms"). `message`: an MLS PrivateMessage (application data);
+ * `commit`: an MLS commit, with the Welcome for the devices it adds. Every field is base64 of
+ * an encoded MLSMessage.
+ */
+export interface E2ePayload {
+  kind: "message" | "commit";
+  data: string;
+  welcome?: string;
+}
+
 /** A stored chat message as every client sees it. */
 export interface ChatMessage {
   /** Room the message belongs to. */
@@ -220,6 +239,11 @@ export interface ChatMessage {
    * counts the messages naming the reader apart.
    */
   mentions?: string[];
+  /**
+   * In an encrypted room, the message as its sender's device encrypted it; `text` is then "".
+   * Only the members' devices can read it.
+   */
+  e2e?: E2ePayload;
 }
 
 /** A member and how far they have read a room, for read receipts. */
@@ -286,7 +310,9 @@ export type ErrorCode =
   | "too_many_edits"
   | "too_many_reactions"
   | "no_such_call"
-  | "in_call";
+  | "in_call"
+  /** Plain text sent to an encrypted room, or an `e2e` payload to a plain one. */
+  | "encryption_mismatch";
 
 /** What a call carries: voice only, or voice and video. */
 export type CallMedia = "audio" | "video";

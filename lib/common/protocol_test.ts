@@ -386,3 +386,21 @@ Deno.test("parseRoomEvent() answers undefined for an absent, unknown or malforme
     assert.equal(parseRoomEvent(value), undefined, JSON.stringify(value));
   }
 });
+
+Deno.test("parseClientFrame() accepts an encrypted send: empty text and an MLS payload", () => {
+  const e2e = { kind: "commit", data: "AAECAw==", welcome: "BAUG" };
+  const frame = accept({ ...send, text: "", e2e });
+  assert.deepEqual(frame.type === "send" && frame.e2e, e2e);
+});
+
+Deno.test("parseClientFrame() refuses an encrypted send that carries anything in clear or a bad payload", () => {
+  const e2e = { kind: "message", data: "AAECAw==" };
+  refuse({ ...send, e2e }, "bad_frame");
+  refuse({ ...send, text: "", e2e, replyTo: 3 }, "bad_frame");
+  refuse({ ...send, text: "", e2e: { ...e2e, data: "not base64!" } }, "bad_frame");
+  refuse({ ...send, text: "", e2e: { ...e2e, data: "AAE" } }, "bad_frame");
+  refuse({ ...send, text: "", e2e: { ...e2e, data: "" } }, "bad_frame");
+  refuse({ ...send, text: "", e2e: { ...e2e, welcome: "AAAA" } }, "bad_frame");
+  refuse({ ...send, text: "", e2e: { ...e2e, kind: "proposal" } }, "bad_frame");
+  refuse({ ...send, text: "", e2e: { ...e2e, data: "A".repeat(24 * 1024 + 4) } }, "bad_frame");
+});

@@ -52,6 +52,10 @@
  * | `["notify_level", userId, roomId]`          | `NotifyLevel` (not default) |
  * | `["call", callId]`                          | `CallRecord` (expires)      |
  * | `["user_call", userId]`                     | callId: in a call (expires) |
+ * | `["e2e_device", userId, deviceId]`          | `DeviceRecord`              |
+ * | `["e2e_kp", userId, deviceId, packageId]`   | `{ data }`: one KeyPackage  |
+ * | `["e2e_kp_uploads", userId]`                | upload window (expires)     |
+ * | `["e2e_kp_claims", userId]`                 | claim window (expires)      |
  *
  * A friendship is written as two `friend` entries and a request as its `friend_out` and
  * `friend_in` entries, always in one atomic commit. A direct conversation is an ordinary
@@ -70,6 +74,10 @@
  * Discover pages through it newest first by key range and never scans `room`.
  *
  * Conversation lists read `user_room` and then each room's `room_last` (in batches).
+ *
+ * End-to-end encryption (`lib/devices/`) stores public material only: a user's devices and
+ * each device's unused one-time MLS KeyPackages. A claim deletes the KeyPackage it hands out
+ * in a commit checked against the read, so no KeyPackage is ever given twice.
  *
  * A user is online while any `presence` entry of theirs is live: each node writes one per user
  * with open sockets there, refreshes it while they stay, and deletes it when they leave; an
@@ -341,6 +349,25 @@ export const keys = {
   notifyLevel: (userId: string, roomId: string): Deno.KvKey => ["notify_level", userId, roomId],
   /** Prefix of a user's notification choices. */
   notifyLevels: (userId: string): Deno.KvKey => ["notify_level", userId],
+
+  // End-to-end encryption: public key material only.
+  /** A device of a user that published MLS KeyPackages. */
+  e2eDevice: (userId: string, deviceId: string): Deno.KvKey => ["e2e_device", userId, deviceId],
+  /** Prefix of a user's devices. */
+  e2eDevices: (userId: string): Deno.KvKey => ["e2e_device", userId],
+  /** One unused KeyPackage of a device. */
+  e2eKeyPackage: (userId: string, deviceId: string, packageId: string): Deno.KvKey => [
+    "e2e_kp",
+    userId,
+    deviceId,
+    packageId,
+  ],
+  /** Prefix of a device's unused KeyPackages. */
+  e2eKeyPackages: (userId: string, deviceId: string): Deno.KvKey => ["e2e_kp", userId, deviceId],
+  /** KeyPackage uploads of a user in the current window. */
+  e2eUploads: (userId: string): Deno.KvKey => ["e2e_kp_uploads", userId],
+  /** KeyPackage claims made by a user in the current window. */
+  e2eClaims: (userId: string): Deno.KvKey => ["e2e_kp_claims", userId],
 };
 
 /**
@@ -406,6 +433,8 @@ export const decode = {
   },
   /** The room id of a {@linkcode keys.notifyLevel} key. */
   notifyLevel: (key: Deno.KvKey): string => lastPart(key, "notify_level"),
+  /** The device id of a {@linkcode keys.e2eDevice} key. */
+  e2eDevice: (key: Deno.KvKey): string => lastPart(key, "e2e_device"),
 };
 
 /** The string second part of a two-part key of `kind`; throws for any other key. */

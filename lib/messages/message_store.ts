@@ -8,6 +8,7 @@
 import type { LastMessage } from "../common/api_types.ts";
 import type {
   ChatMessage,
+  E2ePayload,
   MessageActionKind,
   MessageVersion,
   ReplyPreview,
@@ -47,6 +48,8 @@ export interface MessageDraft {
   on?: boolean;
   /** The quoted original of a reply, built and checked by the caller. */
   replyTo?: ReplyPreview;
+  /** Encrypted rooms: the MLS payload, stored as given; `text` is then "". */
+  e2e?: E2ePayload;
 }
 
 /** What an append produced for one draft. */

@@ -449,6 +449,7 @@ function messageOf(draft: MessageDraft, id: string, seq: number, at: number): Ch
     ...(draft.emoji !== undefined ? { emoji: draft.emoji } : {}),
     ...(draft.on !== undefined ? { on: draft.on } : {}),
     ...(draft.replyTo ? { replyTo: draft.replyTo } : {}),
+    ...(draft.e2e ? { e2e: draft.e2e } : {}),
   };
 }
 
@@ -520,6 +521,8 @@ function chunkEnd(
     const attached = draft.attachments ? 3 * JSON.stringify(draft.attachments).length : 0;
     // Mentions: at most 20 ids of ASCII characters, quoted and comma-separated.
     const mentions = draft.mentions ? JSON.stringify(draft.mentions).length : 0;
+    // An encrypted message's MLS payload: base64, so one byte per character.
+    const e2e = draft.e2e ? JSON.stringify(draft.e2e).length : 0;
     // An action also rewrites its target (at most ACTION_TARGET_BYTES with its reactions) and
     // keeps or erases versions; a reply carries an excerpt of its original.
     const action = isAction(draft) ? ACTION_TARGET_BYTES + 3 * MAX_TEXT_CHARS : 0;
@@ -530,7 +533,7 @@ function chunkEnd(
     // Search index entries: a key each, and a posting (the sender's id and two flags).
     const { writes: terms, keyBytes: termKeyBytes } = indexCost(draft);
     const index = terms * (room + 3 * draft.from.length + 32) + termKeyBytes;
-    const size = 3 * (draft.text.length + draft.author.length) + event + attached + mentions +
+    const size = 3 * (draft.text.length + draft.author.length) + event + attached + mentions + e2e +
       512 + action + reply + files * (room + 128) + index +
       (newRoom ? 3 * room + ROOM_OVERHEAD_BYTES : 0);
     // The entry, its clientId record and file_refs; an action's target and versions (a delete

@@ -59,6 +59,11 @@ export async function checkAction(
   if (target.kind === "system") {
     return { code: "not_allowed", message: "system messages cannot be changed" };
   }
+  // Devices that have not read a commit yet need it to follow the group, and new ones their
+  // Welcome: deleting it would lock them out of every later message.
+  if (target.e2e?.kind === "commit") {
+    return { code: "not_allowed", message: "encryption key changes cannot be changed" };
+  }
   if (target.deleted) return { code: "no_such_message", message: "the message was deleted" };
   const own = target.from === user.id;
   const base = {

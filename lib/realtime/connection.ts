@@ -63,6 +63,11 @@ export interface ConnectionDeps {
    * they may. Remembered per socket by {@linkcode PostingRights}.
    */
   readPostingRefusal: (room: string, userId: string) => Promise<PostingRefusal | undefined>;
+  /**
+   * Whether a room is end-to-end encrypted (its sends must be `e2e` payloads, and plain ones
+   * are refused). Fixed at the room's creation, so a connection remembers each answer.
+   */
+  readEncrypted: (room: string) => Promise<boolean>;
   /** Checks the files a send attaches. Absent: a send with attachments is refused. */
   attachments?: Pick<AttachmentResolver, "resolve">;
   /** Whom a sent text mentions (member ids). Absent: mentions are not recorded. */
@@ -107,6 +112,8 @@ export class ChatConnection implements Peer {
   #user: PublicUser;
   #deps: ConnectionDeps;
   #transport: Transport;
+  /** Rooms known to be encrypted (true) or plain (false). */
+  #encrypted = new Map<string, boolean>();
   /** Rooms whose membership was checked in KV; emptied for a room when the user leaves it. */
   #memberOf: Set<string> | undefined;
   /** Frames are checked in arrival order, so sends are written in the order they came. */
@@ -314,6 +321,14 @@ export class ChatConnection implements Peer {
       case "delete":
       case "react": {
         if (await this.#mayNotPost(frame)) return;
+        // An edit's text and a reaction's emoji would travel in clear; a delete carries nothing.
+        if (frame.type !== "delete" && await this.#isEncrypted(frame.room)) {
+          return this.#refuse(
+            frame,
+            "encryption_mismatch",
+            "edits and reactions are not available in encrypted rooms yet",
+          );
+        }
         const limited = this.#rateRefusal(frame);
         if (limited) return this.#send(limited);
         // A retry of a stored action is acked again, whatever the target's state is now.
@@ -332,6 +347,16 @@ export class ChatConnection implements Peer {
       }
       case "send": {
         if (await this.#mayNotPost(frame)) return;
+        const encrypted = await this.#isEncrypted(frame.room);
+        if (encrypted !== (frame.e2e !== undefined)) {
+          return this.#refuse(
+            frame,
+            "encryption_mismatch",
+            encrypted
+              ? "this room is end-to-end encrypted: send an e2e payload, never plain text"
+              : "this room is not encrypted: send plain text, not an e2e payload",
+          );
+        }
         const limited = this.#sendRefusal(frame);
         if (limited) return this.#send(limited);
         const resolved = frame.attachments &&
@@ -354,6 +379,7 @@ export class ChatConnection implements Peer {
           text: attachments && frame.text.trim() === "" ? "" : frame.text,
           ...(attachments ? { attachments } : {}),
           ...(mentions.length > 0 ? { mentions } : {}),
+          ...(frame.e2e ? { e2e: frame.e2e } : {}),
         };
         if (frame.replyTo !== undefined) {
           const preview = await replyPreview(frame.room, frame.replyTo, this.#deps.store);
@@ -450,6 +476,8 @@ export class ChatConnection implements Peer {
         ...named,
       };
     }
+    // Ciphertexts never repeat, so the server cannot tell a repeated encrypted text.
+    if (frame.e2e) return undefined;
     // Files count as part of the text: the same photo may be sent again, not endlessly.
     const files = frame.attachments?.map((attachment) => attachment.id).join(",") ?? "";
     const text = files === "" ? frame.text : `${frame.text}\u0000${files}`;
@@ -463,6 +491,15 @@ export class ChatConnection implements Peer {
       };
     }
     return undefined;
+  }
+
+  /** Whether `room` is encrypted, read once per room (the flag never changes). */
+  async #isEncrypted(room: string): Promise<boolean> {
+    const known = this.#encrypted.get(room);
+    if (known !== undefined) return known;
+    const encrypted = await this.#deps.readEncrypted(room);
+    this.#encrypted.set(room, encrypted);
+    return encrypted;
   }
 
   /** Membership from the cache, else from KV; `fresh` always asks KV. */

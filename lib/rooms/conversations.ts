@@ -102,7 +102,13 @@ export class Conversations {
   async #view(room: RoomRecord | null, userId: string): Promise<ConversationRoom | null> {
     if (!room) return null;
     if (room.visibility !== "direct") return { ...summary(room), kind: "group" };
-    const base = { id: room.id, name: room.name, topic: room.topic, createdAt: room.createdAt };
+    const base = {
+      id: room.id,
+      name: room.name,
+      topic: room.topic,
+      createdAt: room.createdAt,
+      ...(room.encrypted ? { encrypted: true as const } : {}),
+    };
     const peerId = room.members?.find((member) => member !== userId);
     const peer = peerId ? await this.#profiles.get(peerId) : null;
     if (!peer) return null;

@@ -20,5 +20,6 @@ export function summary(room: SummarySource): RoomSummary {
     createdAt: room.createdAt,
   };
   if (room.avatar) view.avatarUrl = avatarPath("rooms", room.id, room.avatar);
+  if (room.encrypted) view.encrypted = true;
   return view;
 }

@@ -15,7 +15,7 @@ import type { Clock } from "../common/clock.ts";
 import { newId } from "../common/ids.ts";
 import { roomFieldsProblem } from "./room_fields.ts";
 import { keys } from "../kv/kv_keys.ts";
-import type { Outcome } from "../common/refusal.ts";
+import { type Outcome, refusal } from "../common/refusal.ts";
 import { NO_SUCH_ROOM } from "./room_access.ts";
 import { commitAtomic } from "../kv/kv_commit.ts";
 import {
@@ -61,11 +61,14 @@ export class Rooms {
     name: string,
     topic = "",
     visibility: "public" | "private" = "public",
+    encrypted = false,
   ): Promise<Outcome<{ room: RoomSummary }>> {
     const cleanName = name.trim();
     const cleanTopic = topic.trim();
     const problem = roomFieldsProblem(cleanName, cleanTopic);
     if (problem) return problem;
+    // A room anyone may join cannot keep secrets from whoever joins.
+    if (encrypted && visibility === "public") return refusal(400, "refusal.publicRoomEncrypted");
     const now = this.#clock.now();
     const room: RoomRecord = {
       id: newId(),
@@ -74,6 +77,7 @@ export class Rooms {
       createdAt: now,
       createdBy: userId,
       visibility,
+      ...(encrypted ? { encrypted: true as const } : {}),
     };
     const membership: Membership = { joinedAt: now, role: "owner" };
     const atomic = this.#kv.atomic()

@@ -15,6 +15,8 @@ import { avatarRoutes } from "../../routes/avatars.ts";
 import { conversationRoutes } from "../../routes/conversations.ts";
 import { pageRoutes } from "../../routes/pages.tsx";
 import { dmRoutes } from "../../routes/dms.ts";
+import { e2eKeyRoutes } from "../../routes/e2e_keys.ts";
+import { KeyPackages } from "../devices/key_packages.ts";
 import { friendRoutes } from "../../routes/friends.ts";
 import { directoryRoutes } from "../../routes/directory.ts";
 import { profileRoutes } from "../../routes/profile.ts";
@@ -265,6 +267,7 @@ export async function createChatServer(options: ChatServerOptions): Promise<Chat
       new TokenBuckets(clock, DIRECTORY_SEARCH_RATE, DIRECTORY_SEARCH_BURST),
     ),
     directMessages,
+    keyPackages: new KeyPackages(kv, clock, new WindowCounter(kv, clock, 3_600_000)),
     roomDetails: new RoomDetailsReader(kv, profiles, presenceViews),
     memberModeration,
     roomEdits,
@@ -297,6 +300,7 @@ export async function createChatServer(options: ChatServerOptions): Promise<Chat
         return roleOf(membership, record[0]?.createdBy === userId);
       },
       readPostingRefusal,
+      readEncrypted: async (room) => (await readRooms(kv, [room]))[0]?.encrypted === true,
       resolveMentions: mentionResolver(kv),
       presence: presenceTracker,
       attachments: new AttachmentResolver(kv, clock, config.recordings),
@@ -414,6 +418,7 @@ export async function createChatServer(options: ChatServerOptions): Promise<Chat
   app.route("/api/directory", directoryRoutes(services));
   app.route("/api/search", searchRoutes(services));
   app.route("/api/dms", dmRoutes(services));
+  app.route("/api/e2e", e2eKeyRoutes(services));
   app.route("/api/conversations", conversationRoutes(services));
   app.route("/api/rooms", roomRoutes(services));
   app.route("/api/rooms", roomAdminRoutes(services));

@@ -3,6 +3,7 @@
  *
  * @module
  */
+import type { KeyPackages } from "../devices/key_packages.ts";
 import type { Assets } from "./assets.ts";
 import type { AuthService } from "../accounts/auth_service.ts";
 import type { Broker } from "../realtime/broker/broker.ts";
@@ -51,6 +52,8 @@ export interface Services {
   /** The people directory (prefix search over names). */
   directory: UserDirectory;
   directMessages: DirectMessages;
+  /** Devices and one-time MLS KeyPackages for end-to-end encrypted rooms. */
+  keyPackages: KeyPackages;
   /** A room's member list and role, for its members. */
   roomDetails: RoomDetailsReader;
   /** Kicks, bans, mutes, roles, ownership transfer and direct invites. */

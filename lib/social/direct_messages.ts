@@ -45,14 +45,15 @@ export class DirectMessages {
   }
 
   /**
-   * Returns the conversation of `userId` with `username`, creating it when needed. Refused
+   * Returns the conversation of `userId` with `username` (the secret chat when `encrypted`),
+   * creating it when needed. Refused
    * (with one answer for every reason) unless the two are friends and neither blocked the
    * other.
    */
-  async open(userId: string, username: string): Promise<OpenResult> {
+  async open(userId: string, username: string, encrypted = false): Promise<OpenResult> {
     const other = await this.#accounts.findByName(username);
     if (!other || other.id === userId) return FRIENDS_ONLY;
-    const roomId = await directRoomId(userId, other.id);
+    const roomId = await directRoomId(userId, other.id, encrypted ? "secret" : "plain");
     return await transact<OpenResult>("open direct room", async () => {
       const read = await this.#kv.getMany<unknown[]>([
         keys.friend(userId, other.id),
@@ -81,6 +82,7 @@ export class DirectMessages {
         createdBy: userId,
         visibility: "direct",
         members,
+        ...(encrypted ? { encrypted: true as const } : {}),
       };
       const membership: Membership = { joinedAt: now };
       const atomic = this.#kv.atomic().check(...read).set(keys.room(roomId), record);
@@ -123,5 +125,10 @@ export class DirectMessages {
 }
 
 function view(room: RoomRecord, peer: PublicProfile): DirectRoom {
-  return { id: room.id, peer, createdAt: room.createdAt };
+  return {
+    id: room.id,
+    peer,
+    createdAt: room.createdAt,
+    ...(room.encrypted ? { encrypted: true } : {}),
+  };
 }

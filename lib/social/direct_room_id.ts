@@ -16,10 +16,17 @@ const DIRECT_ROOM_ID = /^dm_[A-Za-z0-9_-]{43}$/;
  * @example
  * ```ts
  * (await directRoomId("a", "b")) === (await directRoomId("b", "a")); // true
+ * (await directRoomId("a", "b", "secret")) !== (await directRoomId("a", "b")); // true
  * ```
  */
-export async function directRoomId(userA: string, userB: string): Promise<string> {
-  const pair = [userA, userB].sort().join(":");
+export async function directRoomId(
+  userA: string,
+  userB: string,
+  kind: "plain" | "secret" = "plain",
+): Promise<string> {
+  // A secret chat is a second room of the same pair: its messages are MLS payloads, and the
+  // plain DM's history stays readable beside it.
+  const pair = (kind === "secret" ? "secret:" : "") + [userA, userB].sort().join(":");
   const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(pair));
   return "dm_" + toBase64Url(new Uint8Array(digest));
 }

@@ -307,6 +307,13 @@ export const en = {
   "refusal.cannotBlockSelf": "You cannot block yourself",
   "refusal.notBlocked": "Not blocked",
   "refusal.dmFriendsOnly": "You can only message your friends",
+  "refusal.publicRoomEncrypted":
+    "A public room cannot be encrypted: anyone may join it. Make it private to encrypt it",
+  "refusal.badKeyPackage": "That is not a key package of this device",
+  "refusal.tooManyKeyPackages": "This device has {max} unused key packages already",
+  "refusal.tooManyDevices": "You have {max} devices with keys already",
+  "refusal.keyRequestsTooFast": "Too many key requests; try again later",
+  "refusal.noKeysForUser": "That user has no device with keys for secret chats yet",
   "refusal.usernameRule": "Username must be {min}–{max} characters: letters, digits, _ or -",
   "refusal.usernameTaken": "That username is taken",
   "refusal.passwordTooShort": "Password must be at least {min} characters",

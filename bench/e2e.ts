@@ -1,0 +1,89 @@
+/**
+ * `deno task bench --only e2e [--devices N] [--messages M]`: the cost of end-to-end encryption
+ * on the real MLS core (`lib/e2e/`), in process under Deno (the browser figure is still to be
+ * measured): the median time of adding N devices (default 50) with their Welcomes, in commits
+ * of at most `MAX_ADDS_PER_COMMIT` as a client must send them, of one device joining from the
+ * last Welcome, and of encrypting and decrypting one short message
+ * (over M messages, default 200), plus the sizes on the wire (all commits together). Each
+ * figure is a median of repeated runs of one operation.
+ *
+ * @module
+ */
+import { createDevice, generateDeviceKeyPackage } from "../lib/e2e/mls_device.ts";
+import { MAX_ADDS_PER_COMMIT, MlsGroup } from "../lib/e2e/mls_group.ts";
+
+/** What `--only e2e` measures with. */
+export interface E2eBenchOptions {
+  devices: number;
+  messages: number;
+}
+
+const COMMIT_ROUNDS = 5;
+const SAMPLE_TEXT = "周五下午三点在会议室见，带上设计稿 (see you Friday at 3)";
+
+/** Runs the measurements and prints one table. */
+export async function runE2eBench(options: E2eBenchOptions): Promise<void> {
+  const commits: number[] = [];
+  const joins: number[] = [];
+  let commitChars = 0;
+  for (let round = 0; round < COMMIT_ROUNDS; round++) {
+    const owner = await createDevice("owner", "owner-device");
+    const group = await MlsGroup.create(`bench-${round}`, await generateDeviceKeyPackage(owner));
+    const joiners = await Promise.all(
+      Array.from({ length: options.devices }, async (_, i) => {
+        const device = await createDevice(`user${i}`, `device-${i}`);
+        return { userId: device.userId, held: await generateDeviceKeyPackage(device) };
+      }),
+    );
+    // As a client must: in commits of at most MAX_ADDS_PER_COMMIT devices, one after another.
+    const claimed = joiners.map(({ userId, held }) => ({ userId, keyPackage: held.encoded }));
+    const started = performance.now();
+    let commit;
+    commitChars = 0;
+    for (let at = 0; at < claimed.length; at += MAX_ADDS_PER_COMMIT) {
+      commit = await group.add(claimed.slice(at, at + MAX_ADDS_PER_COMMIT));
+      group.stage(commit);
+      await group.receive(commit.payload);
+      commitChars += commit.payload.data.length + (commit.payload.welcome?.length ?? 0);
+    }
+    commits.push(performance.now() - started);
+    const joinStarted = performance.now();
+    await MlsGroup.join(commit!.payload, [joiners.at(-1)!.held]);
+    joins.push(performance.now() - joinStarted);
+  }
+
+  const alice = await createDevice("alice", "alice-device");
+  const bob = await createDevice("bob", "bob-device");
+  const sender = await MlsGroup.create("bench-messages", await generateDeviceKeyPackage(alice));
+  const bobPackage = await generateDeviceKeyPackage(bob);
+  const added = await sender.add([{ userId: "bob", keyPackage: bobPackage.encoded }]);
+  sender.stage(added);
+  await sender.receive(added.payload);
+  const reader = (await MlsGroup.join(added.payload, [bobPackage]))!.group;
+  const encrypts: number[] = [];
+  const decrypts: number[] = [];
+  let messageChars = 0;
+  for (let i = 0; i < options.messages; i++) {
+    const started = performance.now();
+    const payload = await sender.encrypt(SAMPLE_TEXT);
+    const encrypted = performance.now();
+    const read = await reader.receive(payload);
+    decrypts.push(performance.now() - encrypted);
+    encrypts.push(encrypted - started);
+    messageChars = payload.data.length;
+    if (read.kind !== "message") throw new Error(`bench message not read: ${read.kind}`);
+  }
+
+  console.log(`E2E (MLS, ts-mls, under Deno ${Deno.version.deno}), medians:`);
+  console.table({
+    [`commits adding ${options.devices} devices`]: { ms: median(commits), base64: commitChars },
+    "join from that Welcome": { ms: median(joins), base64: "" },
+    "encrypt one short message": { ms: median(encrypts), base64: messageChars },
+    "decrypt one short message": { ms: median(decrypts), base64: "" },
+  });
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return Math.round(sorted[Math.floor(sorted.length / 2)]! * 100) / 100;
+}

@@ -1,0 +1,183 @@
+/**
+ * The delivery service's key directory for end-to-end encryption: each user's devices and a few
+ * one-time MLS KeyPackages per device, uploaded and refilled by the device, each handed out
+ * once. Only public material is stored; the private keys never leave the device.
+ *
+ * An upload is checked in shape: each KeyPackage must decode as one of this app's ciphersuite
+ * whose credential names the uploading user and device (`userId:deviceId`), so no one can
+ * publish a KeyPackage in another user's name. Its signature is checked by the device that uses
+ * it (ts-mls verifies a KeyPackage when a commit adds it).
+ *
+ * @module
+ */
+import type { Clock } from "../common/clock.ts";
+import { newId } from "../common/ids.ts";
+import { type Outcome, type Refusal, refusal } from "../common/refusal.ts";
+import { decodeKeyPackage, deviceIdentity } from "../e2e/mls_device.ts";
+import { decode, keys } from "../kv/kv_keys.ts";
+import { commit, transact } from "../kv/kv_transaction.ts";
+import type { WindowCounter } from "../limits/window_counter.ts";
+import { readMembership } from "../rooms/memberships.ts";
+
+/** Unused KeyPackages a device may have stored; an upload past it is refused. */
+export const MAX_KEY_PACKAGES_PER_DEVICE = 10;
+/** Devices with keys per user. */
+export const MAX_DEVICES_PER_USER = 10;
+/** Longest KeyPackage accepted, in base64 characters (a real one is about 440). */
+export const MAX_KEY_PACKAGE_CHARS = 2048;
+/** Uploads per user per hour: a refill of a few KeyPackages after each use is far below it. */
+export const KEY_UPLOADS_PER_HOUR = 60;
+/** Claims per user per hour: each starts a secret chat or adds someone to one. */
+export const KEY_CLAIMS_PER_HOUR = 120;
+
+const DEVICE_ID = /^[A-Za-z0-9_-]{8,64}$/;
+
+/** A device as stored under `keys.e2eDevice`. */
+export interface DeviceRecord {
+  createdAt: number;
+}
+
+/** A KeyPackage handed out by a claim: whose device it is, and the package (base64). */
+export interface ClaimedKeyPackage {
+  userId: string;
+  deviceId: string;
+  keyPackage: string;
+}
+
+const BAD_KEY_PACKAGE: Refusal = refusal(400, "refusal.badKeyPackage");
+const NO_KEYS: Refusal = refusal(404, "refusal.noKeysForUser");
+
+/** Stores devices and their KeyPackages, and hands the KeyPackages out. */
+export class KeyPackages {
+  #kv: Deno.Kv;
+  #clock: Clock;
+  #windows: WindowCounter;
+
+  /** Stores in `kv`; `windows` counts uploads and claims in windows of one hour. */
+  constructor(kv: Deno.Kv, clock: Clock, windows: WindowCounter) {
+    this.#kv = kv;
+    this.#clock = clock;
+    this.#windows = windows;
+  }
+
+  /**
+   * Stores `packages` for device `deviceId` of `userId`, registering the device on its first
+   * upload. Refused, storing nothing, when any package is malformed or names another
+   * identity, when the device would hold more than {@linkcode MAX_KEY_PACKAGES_PER_DEVICE}, when
+   * the user has {@linkcode MAX_DEVICES_PER_USER} other devices, or over the hourly rate.
+   */
+  async upload(
+    userId: string,
+    deviceId: string,
+    packages: readonly string[],
+  ): Promise<Outcome<{ stored: number }>> {
+    if (!DEVICE_ID.test(deviceId) || packages.length === 0) return BAD_KEY_PACKAGE;
+    if (packages.length > MAX_KEY_PACKAGES_PER_DEVICE) return tooManyPackages();
+    const identity = deviceIdentity(userId, deviceId);
+    for (const encoded of packages) {
+      if (encoded.length > MAX_KEY_PACKAGE_CHARS) return BAD_KEY_PACKAGE;
+      if (decodeKeyPackage(encoded)?.identity !== identity) return BAD_KEY_PACKAGE;
+    }
+    const wait = await this.#windows.blockedFor(keys.e2eUploads(userId), KEY_UPLOADS_PER_HOUR);
+    if (wait > 0) return { ...refusal(429, "refusal.keyRequestsTooFast"), retryAfterSeconds: wait };
+    await this.#windows.add(keys.e2eUploads(userId));
+    return await transact<Outcome<{ stored: number }>>("upload key packages", async () => {
+      const device = await this.#kv.get<DeviceRecord>(keys.e2eDevice(userId, deviceId));
+      if (!device.value) {
+        const devices = await this.devices(userId);
+        if (devices.length >= MAX_DEVICES_PER_USER) {
+          return refusal(409, "refusal.tooManyDevices", { max: MAX_DEVICES_PER_USER });
+        }
+      }
+      const held = await this.#held(userId, deviceId);
+      if (held.length + packages.length > MAX_KEY_PACKAGES_PER_DEVICE) return tooManyPackages();
+      const atomic = this.#kv.atomic().check(device);
+      // Checking every held package makes two uploads at once count each other's.
+      for (const entry of held) atomic.check(entry);
+      if (!device.value) {
+        atomic.set(keys.e2eDevice(userId, deviceId), { createdAt: this.#clock.now() });
+      }
+      for (const data of packages) {
+        atomic.set(keys.e2eKeyPackage(userId, deviceId, newId()), { data });
+      }
+      return commit(atomic, () => ({ ok: true as const, stored: held.length + packages.length }));
+    });
+  }
+
+  /** The ids of a user's devices with keys, oldest id first. */
+  async devices(userId: string): Promise<string[]> {
+    const found: string[] = [];
+    for await (const entry of this.#kv.list({ prefix: keys.e2eDevices(userId) })) {
+      found.push(decode.e2eDevice(entry.key));
+    }
+    return found;
+  }
+
+  /** How many unused KeyPackages a device has stored: the device refills below a few. */
+  async count(userId: string, deviceId: string): Promise<number> {
+    return (await this.#held(userId, deviceId)).length;
+  }
+
+  /**
+   * Hands out one KeyPackage of each device of `targetId` (each deleted as it is handed out),
+   * skipping `exceptDevice` (the claimer's own device, when it adds its user's others).
+   * Allowed for the user themself, a friend, or a fellow member of `room`. Devices with no
+   * KeyPackage left are skipped; refused when none had one.
+   */
+  async claim(
+    callerId: string,
+    targetId: string,
+    options: { room?: string; exceptDevice?: string } = {},
+  ): Promise<Outcome<{ keyPackages: ClaimedKeyPackage[] }>> {
+    if (!await this.#mayClaim(callerId, targetId, options.room)) return NO_KEYS;
+    const wait = await this.#windows.blockedFor(keys.e2eClaims(callerId), KEY_CLAIMS_PER_HOUR);
+    if (wait > 0) return { ...refusal(429, "refusal.keyRequestsTooFast"), retryAfterSeconds: wait };
+    await this.#windows.add(keys.e2eClaims(callerId));
+    const keyPackages: ClaimedKeyPackage[] = [];
+    for (const deviceId of await this.devices(targetId)) {
+      if (deviceId === options.exceptDevice) continue;
+      const keyPackage = await this.#takeOne(targetId, deviceId);
+      if (keyPackage) keyPackages.push({ userId: targetId, deviceId, keyPackage });
+    }
+    return keyPackages.length > 0 ? { ok: true, keyPackages } : NO_KEYS;
+  }
+
+  /** Deletes and returns one KeyPackage of a device; undefined when it has none left. */
+  async #takeOne(userId: string, deviceId: string): Promise<string | undefined> {
+    return await transact("claim key package", async () => {
+      const [first] = await this.#held(userId, deviceId, 1);
+      if (!first) return undefined;
+      const atomic = this.#kv.atomic().check(first).delete(first.key);
+      return commit(atomic, () => first.value.data);
+    });
+  }
+
+  async #held(
+    userId: string,
+    deviceId: string,
+    limit?: number,
+  ): Promise<Deno.KvEntry<{ data: string }>[]> {
+    const found: Deno.KvEntry<{ data: string }>[] = [];
+    const prefix = keys.e2eKeyPackages(userId, deviceId);
+    for await (const entry of this.#kv.list<{ data: string }>({ prefix }, { limit })) {
+      found.push(entry);
+    }
+    return found;
+  }
+
+  /** Self, a friend, or both members of `room`. The same answer for every "no". */
+  async #mayClaim(callerId: string, targetId: string, room: string | undefined): Promise<boolean> {
+    if (callerId === targetId) return true;
+    if ((await this.#kv.get(keys.friend(callerId, targetId))).versionstamp !== null) return true;
+    if (room === undefined) return false;
+    const [mine, theirs] = await Promise.all([
+      readMembership(this.#kv, room, callerId),
+      readMembership(this.#kv, room, targetId),
+    ]);
+    return mine !== null && theirs !== null;
+  }
+}
+
+function tooManyPackages(): Refusal {
+  return refusal(409, "refusal.tooManyKeyPackages", { max: MAX_KEY_PACKAGES_PER_DEVICE });
+}

@@ -1,0 +1,310 @@
+/**
+ * One device's view of one encrypted room: an MLS group whose handshake messages (commits,
+ * with their Welcome) and application messages all travel in the room's seq order, as
+ * {@linkcode E2ePayload}s. Browser-safe (loaded lazily, see `mls_suite.ts`).
+ *
+ * Ordering: the room's seq order is the delivery service's total order (RFC 9420, section
+ * 14). A device that makes a commit keeps the resulting state aside ({@linkcode MlsGroup.stage})
+ * and adopts it only when its commit comes back from the server in the log; if another
+ * member's commit for the same epoch got an earlier seq, that one wins, and the staged commit
+ * is dropped when it arrives (its epoch is past). So two racing commits settle the same way on
+ * every device.
+ *
+ * @module
+ */
+import {
+  acceptAll,
+  type ClientState,
+  createApplicationMessage,
+  createCommit,
+  createGroup,
+  decodeGroupState,
+  decodeMlsMessage,
+  emptyPskIndex,
+  encodeGroupState,
+  encodeMlsMessage,
+  joinGroup,
+  type MLSMessage,
+  processMessage,
+  type Proposal,
+} from "ts-mls";
+import { defaultClientConfig } from "ts-mls/clientConfig.js";
+import type { E2ePayload } from "../common/protocol.ts";
+import { base64ToBytes, bytesToBase64 } from "./mls_bytes.ts";
+import { decodeKeyPackage, type HeldKeyPackage, parseDeviceIdentity } from "./mls_device.ts";
+import { mlsSuite } from "./mls_suite.ts";
+
+/**
+ * Most devices one commit adds. A commit with its Welcome (which carries the ratchet tree) grows
+ * by about 950 base64 characters per added device: 19,124 for 20 devices, 46,760 for 50
+ * (`deno task bench --only e2e`), and a payload must stay under `MAX_E2E_PAYLOAD` (24 KiB).
+ * More devices are added by several commits in a row.
+ */
+export const MAX_ADDS_PER_COMMIT = 20;
+
+/** What reading one payload of the room's log did. */
+export type Incoming =
+  /** An application message: the plaintext the sender encrypted. */
+  | { kind: "message"; text: string }
+  /** A commit was applied; the group is now at `epoch` with `members` (device identities). */
+  | { kind: "commit"; epoch: bigint; members: string[] }
+  /**
+   * Nothing to apply for this device: a commit of an epoch already past (it lost a race), or
+   * a message of an epoch before it joined. Not an error.
+   */
+  | { kind: "skipped"; reason: "stale_epoch" | "before_join" | "own_message" }
+  /** The payload failed to decrypt, to verify, or to parse: show "could not decrypt". */
+  | { kind: "undecryptable"; reason: string };
+
+/** A commit made by this device, waiting for its place in the room's order. */
+export interface StagedCommit {
+  payload: E2ePayload;
+  state: ClientState;
+}
+
+/** This device's membership in one encrypted room. */
+export class MlsGroup {
+  #state: ClientState;
+  #staged = new Map<string, ClientState>();
+  /** Payloads this device encrypted: it cannot decrypt its own application messages. */
+  #sent = new Set<string>();
+
+  /** The first epoch this device is a member of. */
+  #joinedEpoch: bigint;
+
+  private constructor(state: ClientState) {
+    this.#state = state;
+    this.#joinedEpoch = state.groupContext.epoch;
+  }
+
+  /** Starts a group of one (this device) for room `roomId`. */
+  static async create(roomId: string, keyPackage: HeldKeyPackage): Promise<MlsGroup> {
+    const state = await createGroup(
+      new TextEncoder().encode(roomId),
+      keyPackage.publicPackage,
+      keyPackage.privatePackage,
+      [],
+      await mlsSuite(),
+    );
+    return new MlsGroup(state);
+  }
+
+  /**
+   * Joins from the Welcome of a commit payload, with whichever of `held` it was made for.
+   * Undefined when none of them is (the Welcome is for other devices).
+   */
+  static async join(
+    payload: E2ePayload,
+    held: readonly HeldKeyPackage[],
+  ): Promise<{ group: MlsGroup; used: HeldKeyPackage } | undefined> {
+    if (payload.kind !== "commit" || !payload.welcome) return undefined;
+    const message = decode(payload.welcome);
+    if (!message || message.wireformat !== "mls_welcome") return undefined;
+    const suite = await mlsSuite();
+    for (const candidate of held) {
+      try {
+        const state = await joinGroup(
+          message.welcome,
+          candidate.publicPackage,
+          candidate.privatePackage,
+          emptyPskIndex,
+          suite,
+        );
+        return { group: new MlsGroup(state), used: candidate };
+      } catch {
+        // Not the KeyPackage this Welcome was encrypted to: try the next one.
+      }
+    }
+    return undefined;
+  }
+
+  /**
+   * The group's state as bytes, to keep on the device between page loads (it holds private
+   * keys: store it only where the device's other keys are).
+   */
+  save(): { state: Uint8Array; joinedEpoch: bigint } {
+    return { state: encodeGroupState(this.#state), joinedEpoch: this.#joinedEpoch };
+  }
+
+  /** A group from {@linkcode MlsGroup.save}'s bytes; undefined when they do not decode. */
+  static restore(saved: { state: Uint8Array; joinedEpoch: bigint }): MlsGroup | undefined {
+    const decoded = decodeGroupState(saved.state, 0);
+    if (!decoded) return undefined;
+    const group = new MlsGroup({ ...decoded[0], clientConfig: defaultClientConfig });
+    group.#joinedEpoch = saved.joinedEpoch;
+    return group;
+  }
+
+  /** The current epoch. */
+  get epoch(): bigint {
+    return this.#state.groupContext.epoch;
+  }
+
+  /** Device identities (`userId:deviceId`) of the members, in leaf order. */
+  get members(): string[] {
+    return members(this.#state).map((member) => member.identity);
+  }
+
+  /**
+   * A commit adding the devices of `claimed` (KeyPackages as the server hands them out, with
+   * the user each was asked for), with a Welcome carrying the ratchet tree. Throws on a
+   * KeyPackage that does not decode or whose credential names another user than claimed, and
+   * on more than {@linkcode MAX_ADDS_PER_COMMIT} devices.
+   */
+  async add(
+    claimed: readonly { userId: string; keyPackage: string }[],
+  ): Promise<StagedCommit> {
+    if (claimed.length > MAX_ADDS_PER_COMMIT) {
+      throw new Error(`one commit adds at most ${MAX_ADDS_PER_COMMIT} devices`);
+    }
+    const proposals: Proposal[] = claimed.map(({ userId, keyPackage }) => {
+      const decoded = decodeKeyPackage(keyPackage);
+      if (!decoded) throw new Error("not a KeyPackage of this app's ciphersuite");
+      if (parseDeviceIdentity(decoded.identity)?.userId !== userId) {
+        throw new Error("the KeyPackage names another user than the one asked for");
+      }
+      return { proposalType: "add", add: { keyPackage: decoded.keyPackage } };
+    });
+    return await this.#commit(proposals);
+  }
+
+  /** A commit removing every device of user `userId`. Throws when they have none here. */
+  async removeUser(userId: string): Promise<StagedCommit> {
+    const proposals: Proposal[] = members(this.#state)
+      .filter((member) => member.identity.startsWith(userId + ":"))
+      .map((member) => ({ proposalType: "remove", remove: { removed: member.leafIndex } }));
+    if (proposals.length === 0) throw new Error("that user has no device in this group");
+    return await this.#commit(proposals);
+  }
+
+  /** Remembers a commit of this device until it comes back in the room's order. */
+  stage(commit: StagedCommit): void {
+    this.#staged.set(commit.payload.data, commit.state);
+  }
+
+  /** Encrypts `text` for the current members. */
+  async encrypt(text: string): Promise<E2ePayload> {
+    const plaintext = new TextEncoder().encode(JSON.stringify({ text }));
+    const result = await createApplicationMessage(this.#state, plaintext, await mlsSuite());
+    this.#state = result.newState;
+    const data = bytesToBase64(encodeMlsMessage({
+      privateMessage: result.privateMessage,
+      wireformat: "mls_private_message",
+      version: "mls10",
+    }));
+    this.#sent.add(data);
+    return { kind: "message", data };
+  }
+
+  /**
+   * Reads the next payload of the room's log. Never throws: a payload that cannot be read
+   * leaves the group as it was and comes back as `undecryptable`.
+   */
+  async receive(payload: E2ePayload): Promise<Incoming> {
+    if (payload.kind === "message" && this.#sent.delete(payload.data)) {
+      return { kind: "skipped", reason: "own_message" };
+    }
+    const staged = this.#staged.get(payload.data);
+    if (staged) {
+      this.#staged.delete(payload.data);
+      if (staged.groupContext.epoch !== this.epoch + 1n) {
+        return { kind: "skipped", reason: "stale_epoch" };
+      }
+      this.#state = staged;
+      return { kind: "commit", epoch: this.epoch, members: this.members };
+    }
+    const message = decode(payload.data);
+    if (
+      !message ||
+      (message.wireformat !== "mls_private_message" && message.wireformat !== "mls_public_message")
+    ) {
+      return { kind: "undecryptable", reason: "not an MLS message" };
+    }
+    const epoch = message.wireformat === "mls_private_message"
+      ? message.privateMessage.epoch
+      : message.publicMessage.content.epoch;
+    if (payload.kind === "commit" && epoch < this.epoch) {
+      return { kind: "skipped", reason: "stale_epoch" };
+    }
+    // Keys of epochs before this device joined were never given to it: expected, not an error.
+    if (epoch < this.#joinedEpoch) return { kind: "skipped", reason: "before_join" };
+    try {
+      const result = await processMessage(
+        message,
+        this.#state,
+        emptyPskIndex,
+        acceptAll,
+        await mlsSuite(),
+      );
+      if (payload.kind === "commit" && result.kind !== "newState") {
+        return { kind: "undecryptable", reason: "a commit payload held an application message" };
+      }
+      if (payload.kind === "message" && result.kind !== "applicationMessage") {
+        return { kind: "undecryptable", reason: "a message payload held a handshake message" };
+      }
+      this.#state = result.newState;
+      if (result.kind === "newState") {
+        return { kind: "commit", epoch: this.epoch, members: this.members };
+      }
+      return readApplicationMessage(result.message);
+    } catch (error) {
+      return { kind: "undecryptable", reason: error instanceof Error ? error.message : "failed" };
+    }
+  }
+
+  async #commit(proposals: Proposal[]): Promise<StagedCommit> {
+    const result = await createCommit(
+      { state: this.#state, cipherSuite: await mlsSuite() },
+      { extraProposals: proposals, ratchetTreeExtension: true },
+    );
+    const payload: E2ePayload = { kind: "commit", data: encode(result.commit) };
+    if (result.welcome) {
+      payload.welcome = encode({
+        welcome: result.welcome,
+        wireformat: "mls_welcome",
+        version: "mls10",
+      });
+    }
+    return { payload, state: result.newState };
+  }
+}
+
+function encode(message: MLSMessage): string {
+  return bytesToBase64(encodeMlsMessage(message));
+}
+
+function decode(data: string): MLSMessage | undefined {
+  const bytes = base64ToBytes(data);
+  if (!bytes) return undefined;
+  try {
+    const decoded = decodeMlsMessage(bytes, 0);
+    return decoded && decoded[1] === bytes.length ? decoded[0] : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function readApplicationMessage(bytes: Uint8Array): Incoming {
+  try {
+    const value: unknown = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes));
+    if (
+      typeof value === "object" && value !== null && typeof Reflect.get(value, "text") === "string"
+    ) {
+      return { kind: "message", text: Reflect.get(value, "text") as string };
+    }
+  } catch {
+    // Falls through to the refusal below.
+  }
+  return { kind: "undecryptable", reason: "the plaintext is not a message of this app" };
+}
+
+function members(state: ClientState): { identity: string; leafIndex: number }[] {
+  const found: { identity: string; leafIndex: number }[] = [];
+  state.ratchetTree.forEach((node, index) => {
+    if (node?.nodeType !== "leaf") return;
+    const credential = node.leaf.credential;
+    if (credential.credentialType !== "basic") return;
+    found.push({ identity: new TextDecoder().decode(credential.identity), leafIndex: index / 2 });
+  });
+  return found;
+}

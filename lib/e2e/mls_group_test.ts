@@ -1,0 +1,165 @@
+import assert from "node:assert/strict";
+import { createDevice, generateDeviceKeyPackage } from "./mls_device.ts";
+import { type Incoming, MAX_ADDS_PER_COMMIT, MlsGroup } from "./mls_group.ts";
+import type { E2ePayload } from "../common/protocol.ts";
+
+async function joinWith(payload: E2ePayload, held: Parameters<typeof MlsGroup.join>[1]) {
+  const result = await MlsGroup.join(payload, held);
+  assert.ok(result, "the Welcome was for this device");
+  return result;
+}
+
+function text(incoming: Incoming): string {
+  assert.equal(incoming.kind, "message", JSON.stringify(incoming));
+  return (incoming as { text: string }).text;
+}
+
+/** Alice's group with Bob added; both at epoch 1. */
+async function aliceAndBob() {
+  const alice = await createDevice("alice", "a1");
+  const bob = await createDevice("bob", "b1");
+  const group = await MlsGroup.create("room1", await generateDeviceKeyPackage(alice));
+  const bobPackage = await generateDeviceKeyPackage(bob);
+  const commit = await group.add([{ userId: "bob", keyPackage: bobPackage.encoded }]);
+  group.stage(commit);
+  assert.equal((await group.receive(commit.payload)).kind, "commit");
+  const joinedBob = await MlsGroup.join(commit.payload, [bobPackage]);
+  assert.ok(joinedBob);
+  return { alice: group, bob: joinedBob.group, bobDevice: bob };
+}
+
+Deno.test("MlsGroup: a member added by a commit reads what the creator encrypts, and back", async () => {
+  const { alice, bob } = await aliceAndBob();
+  assert.deepEqual(alice.members, ["alice:a1", "bob:b1"]);
+  assert.deepEqual(bob.members, ["alice:a1", "bob:b1"]);
+  const hello = await alice.encrypt("你好 Bob");
+  assert.ok(!hello.data.includes("Bob"));
+  assert.equal(text(await bob.receive(hello)), "你好 Bob");
+  assert.equal(text(await alice.receive(await bob.encrypt("hi Alice"))), "hi Alice");
+});
+
+Deno.test("MlsGroup.receive() skips the device's own message instead of failing on it", async () => {
+  const { alice } = await aliceAndBob();
+  const own = await alice.encrypt("mine");
+  assert.deepEqual(await alice.receive(own), { kind: "skipped", reason: "own_message" });
+});
+
+Deno.test("MlsGroup: a removed member cannot read messages sent after the removal", async () => {
+  const { alice, bob } = await aliceAndBob();
+  const removal = await alice.removeUser("bob");
+  alice.stage(removal);
+  assert.equal((await alice.receive(removal.payload)).kind, "commit");
+  assert.deepEqual(alice.members, ["alice:a1"]);
+  await bob.receive(removal.payload);
+  const later = await alice.encrypt("after bob left");
+  const seen = await bob.receive(later);
+  assert.notEqual(seen.kind, "message");
+});
+
+Deno.test("MlsGroup: a new member skips messages from before it joined", async () => {
+  const { alice, bob } = await aliceAndBob();
+  const early = await alice.encrypt("before carol");
+  assert.equal(text(await bob.receive(early)), "before carol");
+  const carol = await createDevice("carol", "c1");
+  const carolPackage = await generateDeviceKeyPackage(carol);
+  const adding = await alice.add([{ userId: "carol", keyPackage: carolPackage.encoded }]);
+  alice.stage(adding);
+  await alice.receive(adding.payload);
+  assert.equal((await bob.receive(adding.payload)).kind, "commit");
+  const { group: carolGroup } = await joinWith(adding.payload, [carolPackage]);
+  assert.deepEqual(await carolGroup.receive(early), { kind: "skipped", reason: "before_join" });
+  assert.equal(text(await carolGroup.receive(await bob.encrypt("welcome carol"))), "welcome carol");
+});
+
+Deno.test("MlsGroup: of two racing commits the one earlier in the log wins on every device", async () => {
+  const { alice, bob } = await aliceAndBob();
+  const carol = await createDevice("carol", "c1");
+  const dave = await createDevice("dave", "d1");
+  const fromAlice = await alice.add([{
+    userId: "carol",
+    keyPackage: (await generateDeviceKeyPackage(carol)).encoded,
+  }]);
+  const fromBob = await bob.add([{
+    userId: "dave",
+    keyPackage: (await generateDeviceKeyPackage(dave)).encoded,
+  }]);
+  alice.stage(fromAlice);
+  bob.stage(fromBob);
+  // The server ordered Bob's commit first.
+  for (const device of [alice, bob]) {
+    assert.equal((await device.receive(fromBob.payload)).kind, "commit");
+    assert.deepEqual(await device.receive(fromAlice.payload), {
+      kind: "skipped",
+      reason: "stale_epoch",
+    });
+  }
+  assert.equal(alice.epoch, bob.epoch);
+  assert.deepEqual(alice.members, bob.members);
+  assert.equal(text(await bob.receive(await alice.encrypt("same epoch"))), "same epoch");
+});
+
+Deno.test("MlsGroup.receive() reports a tampered ciphertext and still reads the next message", async () => {
+  const { alice, bob } = await aliceAndBob();
+  const good = await alice.encrypt("first");
+  const bytes = atob(good.data).split("");
+  const last = bytes.length - 5;
+  bytes[last] = String.fromCharCode(bytes[last]!.charCodeAt(0) ^ 1);
+  const tampered: E2ePayload = { kind: "message", data: btoa(bytes.join("")) };
+  assert.equal((await bob.receive(tampered)).kind, "undecryptable");
+  assert.equal((await bob.receive({ kind: "message", data: "not base64!" })).kind, "undecryptable");
+  assert.equal(text(await bob.receive(good)), "first");
+  assert.equal(text(await bob.receive(await alice.encrypt("second"))), "second");
+});
+
+Deno.test("MlsGroup.join() returns undefined for a Welcome made for another device", async () => {
+  const alice = await createDevice("alice", "a1");
+  const group = await MlsGroup.create("room1", await generateDeviceKeyPackage(alice));
+  const bob = await createDevice("bob", "b1");
+  const commit = await group.add([{
+    userId: "bob",
+    keyPackage: (await generateDeviceKeyPackage(bob)).encoded,
+  }]);
+  const eve = await createDevice("eve", "e1");
+  assert.equal(
+    await MlsGroup.join(commit.payload, [await generateDeviceKeyPackage(eve)]),
+    undefined,
+  );
+  // A fresh KeyPackage of Bob's is not the one the Welcome was encrypted to either.
+  assert.equal(
+    await MlsGroup.join(commit.payload, [await generateDeviceKeyPackage(bob)]),
+    undefined,
+  );
+});
+
+Deno.test("MlsGroup.add() refuses a KeyPackage that names another user than the one claimed", async () => {
+  const alice = await createDevice("alice", "a1");
+  const group = await MlsGroup.create("room1", await generateDeviceKeyPackage(alice));
+  const mallory = await generateDeviceKeyPackage(await createDevice("mallory", "m1"));
+  await assert.rejects(
+    () => group.add([{ userId: "bob", keyPackage: mallory.encoded }]),
+    /another user/,
+  );
+});
+
+Deno.test("MlsGroup.save() and restore() keep a member able to read and write across a reload", async () => {
+  const { alice, bob } = await aliceAndBob();
+  const reloaded = MlsGroup.restore(bob.save());
+  assert.ok(reloaded);
+  assert.equal(reloaded.epoch, bob.epoch);
+  assert.equal(text(await reloaded.receive(await alice.encrypt("after reload"))), "after reload");
+  assert.equal(
+    text(await alice.receive(await reloaded.encrypt("from the reloaded tab"))),
+    "from the reloaded tab",
+  );
+});
+
+Deno.test("MlsGroup.add() refuses more devices than fit one payload, so a frame is never too large", async () => {
+  const alice = await createDevice("alice", "a1");
+  const group = await MlsGroup.create("room1", await generateDeviceKeyPackage(alice));
+  const bob = await generateDeviceKeyPackage(await createDevice("bob", "b1"));
+  const tooMany = Array.from({ length: MAX_ADDS_PER_COMMIT + 1 }, () => ({
+    userId: "bob",
+    keyPackage: bob.encoded,
+  }));
+  await assert.rejects(() => group.add(tooMany), /at most/);
+});

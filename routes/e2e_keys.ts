@@ -1,0 +1,58 @@
+/**
+ * JSON API of the end-to-end encryption key directory, mounted at `/api/e2e`. Every route needs a
+ * signed-in user. See `lib/devices/key_packages.ts` for the rules and docs/PROTOCOL.md,
+ * "Encrypted rooms", for how a client uses them.
+ *
+ * - `PUT /devices/:device/key_packages` `{ keyPackages: string[] }`: upload or refill one's own
+ *   device's one-time KeyPackages (base64 MLS messages) → `{ stored }` (how many it now holds).
+ * - `GET /devices/:device/key_packages` → `{ count }`: how many are left (refill when low).
+ * - `POST /claim` `{ user, room?, exceptDevice? }` → `{ keyPackages: ClaimedKeyPackage[] }`:
+ *   one KeyPackage of each device of `user` (a friend, oneself, or a fellow member of `room`).
+ *
+ * @module
+ */
+import { Hono } from "hono";
+import * as v from "valibot";
+import type { AppEnv, SignedInAppEnv } from "../lib/server/app_env.ts";
+import { requireUser } from "../lib/server/middleware/session.ts";
+import type { Services } from "../lib/server/services.ts";
+import { jsonBody } from "../lib/server/middleware/json_body.ts";
+import { refusalResponse } from "../lib/server/refusal_response.ts";
+import { MAX_KEY_PACKAGES_PER_DEVICE } from "../lib/devices/key_packages.ts";
+
+const Upload = v.object({
+  keyPackages: v.pipe(v.array(v.string()), v.maxLength(MAX_KEY_PACKAGES_PER_DEVICE)),
+});
+const Id = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{1,64}$/));
+const Claim = v.object({ user: Id, room: v.optional(Id), exceptDevice: v.optional(Id) });
+
+/** Routes of the key directory, to mount at `/api/e2e`. */
+export function e2eKeyRoutes(services: Pick<Services, "keyPackages">): Hono<SignedInAppEnv> {
+  const app = new Hono<AppEnv>().use(requireUser());
+
+  app.put("/devices/:device/key_packages", jsonBody(Upload), async (c) => {
+    const { keyPackages } = c.req.valid("json");
+    const result = await services.keyPackages.upload(
+      c.var.user.id,
+      c.req.param("device"),
+      keyPackages,
+    );
+    if (!result.ok) return refusalResponse(c, result);
+    return c.json({ stored: result.stored });
+  });
+
+  app.get("/devices/:device/key_packages", async (c) => {
+    return c.json({
+      count: await services.keyPackages.count(c.var.user.id, c.req.param("device")),
+    });
+  });
+
+  app.post("/claim", jsonBody(Claim), async (c) => {
+    const { user, room, exceptDevice } = c.req.valid("json");
+    const result = await services.keyPackages.claim(c.var.user.id, user, { room, exceptDevice });
+    if (!result.ok) return refusalResponse(c, result);
+    return c.json({ keyPackages: result.keyPackages });
+  });
+
+  return app;
+}

@@ -1,0 +1,176 @@
+/**
+ * A device of a test user running the real MLS core (`lib/e2e/`) over the real API and
+ * WebSocket: it publishes KeyPackages, starts or joins the group of an encrypted room from the
+ * room's log, and reads that log in seq order as a browser would.
+ *
+ * @module
+ */
+import assert from "node:assert/strict";
+import type { ServerFrame } from "../../lib/common/protocol.ts";
+import type { ClaimedKeyPackage } from "../../lib/devices/key_packages.ts";
+import {
+  createDevice,
+  generateDeviceKeyPackage,
+  type HeldKeyPackage,
+  type MlsDevice,
+} from "../../lib/e2e/mls_device.ts";
+import { type Incoming, MlsGroup, type StagedCommit } from "../../lib/e2e/mls_group.ts";
+import { api, openSocket, type TestSocket, type TestUser } from "./chat_client.ts";
+
+type MessageFrame = Extract<ServerFrame, { type: "message" }>;
+
+let sent = 0;
+
+/** One device: its MLS identity, its unused KeyPackages, its socket and its group. */
+export class E2eDevice {
+  readonly user: TestUser;
+  readonly device: MlsDevice;
+  readonly socket: TestSocket;
+  readonly baseUrl: string;
+  group: MlsGroup | undefined;
+  /** What reading each seq of the room's log gave this device. */
+  readonly read = new Map<number, Incoming | { kind: "joined" }>();
+  #held: HeldKeyPackage[] = [];
+  #room: string | undefined;
+  #nextSeq = 1;
+
+  private constructor(baseUrl: string, user: TestUser, device: MlsDevice, socket: TestSocket) {
+    this.baseUrl = baseUrl;
+    this.user = user;
+    this.device = device;
+    this.socket = socket;
+  }
+
+  /** A new device of `user` with an open socket and `packages` KeyPackages published. */
+  static async open(baseUrl: string, user: TestUser, deviceId: string, packages = 2) {
+    const device = new E2eDevice(
+      baseUrl,
+      user,
+      await createDevice(user.id, deviceId),
+      await openSocket(baseUrl, user),
+    );
+    await device.publish(packages);
+    return device;
+  }
+
+  /** Generates and uploads `count` KeyPackages, keeping their private parts. */
+  async publish(count: number): Promise<void> {
+    const fresh = await Promise.all(
+      Array.from({ length: count }, () => generateDeviceKeyPackage(this.device)),
+    );
+    const response = await api(
+      this.baseUrl,
+      this.user,
+      "PUT",
+      `/api/e2e/devices/${this.device.deviceId}/key_packages`,
+      { keyPackages: fresh.map((held) => held.encoded) },
+    );
+    assert.equal(response.status, 200, JSON.stringify(response.body));
+    this.#held.push(...fresh);
+  }
+
+  /** Claims one KeyPackage of each device of `userId` (for room `room`). */
+  async claim(userId: string, room?: string): Promise<ClaimedKeyPackage[]> {
+    const response = await api<{ keyPackages: ClaimedKeyPackage[] }>(
+      this.baseUrl,
+      this.user,
+      "POST",
+      "/api/e2e/claim",
+      { user: userId, room, exceptDevice: this.device.deviceId },
+    );
+    assert.equal(response.status, 200, JSON.stringify(response.body));
+    return response.body.keyPackages;
+  }
+
+  /** Subscribes to `room` and reads its log as it arrives. */
+  async enter(room: string): Promise<void> {
+    this.#room = room;
+    await this.socket.subscribe(room);
+  }
+
+  /** Starts the room's group with this device alone in it (nothing is sent). */
+  async startGroup(): Promise<void> {
+    const held = this.#held.shift();
+    assert.ok(held, "a KeyPackage of its own");
+    this.group = await MlsGroup.create(this.#room!, held);
+  }
+
+  /** Commits the addition of the devices of `claimed` and waits until it is in the log. */
+  async add(claimed: ClaimedKeyPackage[]): Promise<number> {
+    return await this.#commit(await this.group!.add(claimed));
+  }
+
+  /** Makes (but does not send) a commit adding the devices of `claimed`. */
+  async prepareAdd(claimed: ClaimedKeyPackage[]): Promise<StagedCommit> {
+    return await this.group!.add(claimed);
+  }
+
+  /** Sends a commit made by {@linkcode prepareAdd}; returns its seq once it is in the log. */
+  async sendCommit(staged: StagedCommit): Promise<number> {
+    return await this.#commit(staged);
+  }
+
+  /** Commits the removal of every device of `userId` and waits until it is in the log. */
+  async removeUser(userId: string): Promise<number> {
+    return await this.#commit(await this.group!.removeUser(userId));
+  }
+
+  /** Encrypts and sends `text`; returns its seq once acked. */
+  async say(text: string): Promise<number> {
+    const e2e = await this.group!.encrypt(text);
+    return await this.sendPayload(e2e);
+  }
+
+  /** Sends a payload as it is (tests use it for tampered ones); returns its seq once acked. */
+  async sendPayload(e2e: MessageFrame["e2e"]): Promise<number> {
+    const clientId = `e2e-${this.device.deviceId}-${sent++}`;
+    this.socket.send({ type: "send", room: this.#room!, clientId, text: "", e2e });
+    const ack = await this.socket.next("ack", (frame) => frame.clientId === clientId);
+    await this.readUntil(ack.seq);
+    return ack.seq;
+  }
+
+  /** Reads the room's log in seq order up to `seq` (waiting for it to arrive). */
+  async readUntil(seq: number): Promise<void> {
+    const room = this.#room!;
+    await this.socket.waitForMessages(room, 1);
+    await this.#waitFor(room, seq);
+    while (this.#nextSeq <= seq) {
+      const entry = this.socket.messages(room).find((frame) => frame.seq === this.#nextSeq);
+      this.#nextSeq++;
+      if (!entry?.e2e) continue;
+      if (!this.group) {
+        const joined = await MlsGroup.join(entry.e2e, this.#held);
+        if (joined) {
+          this.group = joined.group;
+          this.#held = this.#held.filter((held) => held !== joined.used);
+          this.read.set(entry.seq, { kind: "joined" });
+        }
+        continue;
+      }
+      this.read.set(entry.seq, await this.group.receive(entry.e2e));
+    }
+  }
+
+  /** The text this device read at `seq`, or what it got instead. */
+  textAt(seq: number): string | Incoming | { kind: "joined" } | undefined {
+    const incoming = this.read.get(seq);
+    return incoming?.kind === "message" ? incoming.text : incoming;
+  }
+
+  async #waitFor(room: string, seq: number): Promise<void> {
+    while (!this.socket.messages(room).some((frame) => frame.seq >= seq)) {
+      await this.socket.waitForMessages(room, this.socket.messages(room).length + 1);
+    }
+  }
+
+  async #commit(staged: StagedCommit): Promise<number> {
+    this.group!.stage(staged);
+    return await this.sendPayload(staged.payload);
+  }
+
+  /** Closes the socket. */
+  async close(): Promise<void> {
+    await this.socket.close();
+  }
+}

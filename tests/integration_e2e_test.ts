@@ -1,0 +1,425 @@
+import assert from "node:assert/strict";
+import type { DirectRoom } from "../lib/common/api_types.ts";
+import { createDevice, generateDeviceKeyPackage } from "../lib/e2e/mls_device.ts";
+import { MAX_KEY_PACKAGES_PER_DEVICE } from "../lib/devices/key_packages.ts";
+import { api, befriend, openSocket, registerUser, type TestUser } from "./helpers/chat_client.ts";
+import { E2eDevice } from "./helpers/e2e_device.ts";
+import { withTestServer } from "./helpers/test_server.ts";
+
+async function secretChat(baseUrl: string, from: TestUser, to: TestUser): Promise<DirectRoom> {
+  const opened = await api<{ room: DirectRoom }>(baseUrl, from, "POST", "/api/dms", {
+    username: to.name,
+    encrypted: true,
+  });
+  assert.equal(opened.status, 200, JSON.stringify(opened.body));
+  return opened.body.room;
+}
+
+/** Alice and Bob, friends, each with one device in their secret chat's group. */
+async function aliceAndBobInSecretChat(baseUrl: string) {
+  const aliceUser = await registerUser(baseUrl, "alice");
+  const bobUser = await registerUser(baseUrl, "bob");
+  await befriend(baseUrl, aliceUser, bobUser);
+  const room = await secretChat(baseUrl, aliceUser, bobUser);
+  const alice = await E2eDevice.open(baseUrl, aliceUser, "alice-phone");
+  const bob = await E2eDevice.open(baseUrl, bobUser, "bob-laptop");
+  await alice.enter(room.id);
+  await bob.enter(room.id);
+  await alice.startGroup();
+  const added = await alice.add(await alice.claim(bobUser.id));
+  await bob.readUntil(added);
+  assert.deepEqual(bob.read.get(added), { kind: "joined" });
+  return { alice, bob, room, aliceUser, bobUser };
+}
+
+Deno.test("secret chat: a DM opened as encrypted is a room of its own, marked encrypted", async () => {
+  await withTestServer(async ({ url }) => {
+    const alice = await registerUser(url, "alice");
+    const bob = await registerUser(url, "bob");
+    await befriend(url, alice, bob);
+    const secret = await secretChat(url, alice, bob);
+    const plain = await api<{ room: DirectRoom }>(url, alice, "POST", "/api/dms", {
+      username: bob.name,
+    });
+    assert.equal(secret.encrypted, true);
+    assert.equal(plain.body.room.encrypted, undefined);
+    assert.notEqual(secret.id, plain.body.room.id);
+    assert.equal((await secretChat(url, bob, alice)).id, secret.id, "the pair's one secret chat");
+  });
+});
+
+Deno.test("KeyPackages: a friend claims one per device, each handed out once", async () => {
+  await withTestServer(async ({ url }) => {
+    const alice = await registerUser(url, "alice");
+    const bob = await registerUser(url, "bob");
+    const stranger = await registerUser(url, "eve");
+    await befriend(url, alice, bob);
+    const bobLaptop = await E2eDevice.open(url, bob, "bob-laptop", 2);
+    const bobPhone = await E2eDevice.open(url, bob, "bob-phone", 1);
+    const aliceDevice = await E2eDevice.open(url, alice, "alice-phone", 1);
+    try {
+      const first = await aliceDevice.claim(bob.id);
+      assert.deepEqual(first.map((c) => c.deviceId).sort(), ["bob-laptop", "bob-phone"]);
+      const second = await aliceDevice.claim(bob.id);
+      assert.deepEqual(second.map((c) => c.deviceId), ["bob-laptop"]);
+      assert.ok(!second.some((c) => first.some((f) => f.keyPackage === c.keyPackage)));
+      const none = await api(url, alice, "POST", "/api/e2e/claim", { user: bob.id });
+      assert.equal(none.status, 404);
+      const refused = await api(url, stranger, "POST", "/api/e2e/claim", { user: alice.id });
+      assert.equal(refused.status, 404, "a stranger gets the same answer as for no keys");
+      const count = await api<{ count: number }>(
+        url,
+        alice,
+        "GET",
+        "/api/e2e/devices/alice-phone/key_packages",
+      );
+      assert.deepEqual(count.body, { count: 1 });
+    } finally {
+      await Promise.all([bobLaptop.close(), bobPhone.close(), aliceDevice.close()]);
+    }
+  });
+});
+
+Deno.test("KeyPackages: an upload in another identity, malformed or over the limit stores nothing", async () => {
+  await withTestServer(async ({ url }) => {
+    const alice = await registerUser(url, "alice");
+    const bob = await registerUser(url, "bob");
+    const upload = (keyPackages: string[], device = "alice-phone") =>
+      api(url, alice, "PUT", `/api/e2e/devices/${device}/key_packages`, { keyPackages });
+    const mine = await generateDeviceKeyPackage(await createDevice(alice.id, "alice-phone"));
+    const bobs = await generateDeviceKeyPackage(await createDevice(bob.id, "alice-phone"));
+    const otherDevice = await generateDeviceKeyPackage(await createDevice(alice.id, "other-dev"));
+    assert.equal((await upload([mine.encoded, bobs.encoded])).status, 400);
+    assert.equal((await upload([otherDevice.encoded])).status, 400);
+    assert.equal((await upload(["AAAA"])).status, 400);
+    assert.equal((await upload([mine.encoded.slice(0, -8)])).status, 400);
+    const count = () =>
+      api<{ count: number }>(url, alice, "GET", "/api/e2e/devices/alice-phone/key_packages");
+    assert.deepEqual((await count()).body, { count: 0 });
+    const many = Array.from({ length: MAX_KEY_PACKAGES_PER_DEVICE }, () => mine.encoded);
+    assert.equal((await upload(many)).status, 200);
+    assert.equal((await upload([mine.encoded])).status, 409);
+    assert.deepEqual((await count()).body, { count: MAX_KEY_PACKAGES_PER_DEVICE });
+  });
+});
+
+Deno.test("secret chat: Alice and Bob read each other through the server in MLS", async () => {
+  await withTestServer(async ({ url }) => {
+    const { alice, bob, room } = await aliceAndBobInSecretChat(url);
+    try {
+      const hello = await alice.say("你好，Bob：只有你能读到");
+      await bob.readUntil(hello);
+      assert.equal(bob.textAt(hello), "你好，Bob：只有你能读到");
+      const reply = await bob.say("hi Alice");
+      await alice.readUntil(reply);
+      assert.equal(alice.textAt(reply), "hi Alice");
+      const delivered = bob.socket.messages(room.id);
+      assert.ok(delivered.every((m) => m.text === "" && m.e2e), "nothing delivered in clear");
+    } finally {
+      await Promise.all([alice.close(), bob.close()]);
+    }
+  });
+});
+
+Deno.test("secret chat: a removed device receives later ciphertext and cannot read it", async () => {
+  await withTestServer(async ({ url }) => {
+    const { alice, bob, room, bobUser } = await aliceAndBobInSecretChat(url);
+    const bobPhone = await E2eDevice.open(url, bobUser, "bob-phone-1");
+    try {
+      await bobPhone.enter(room.id);
+      const addedPhone = await bob.add(await bob.claim(bobUser.id));
+      await bobPhone.readUntil(addedPhone);
+      await alice.readUntil(addedPhone);
+      const before = await alice.say("all three devices");
+      await bobPhone.readUntil(before);
+      assert.equal(bobPhone.textAt(before), "all three devices");
+      // Alice removes Bob's devices; the phone stays subscribed and keeps its old keys.
+      const removed = await alice.removeUser(bobUser.id);
+      const after = await alice.say("the phone must not read this");
+      await bobPhone.readUntil(after);
+      await bob.readUntil(after);
+      assert.equal(bobPhone.socket.messages(room.id).some((m) => m.seq === after), true);
+      assert.notEqual(bobPhone.textAt(after), "the phone must not read this");
+      assert.notEqual(bob.textAt(after), "the phone must not read this");
+      assert.ok(alice.group!.members.every((member) => !member.startsWith(bobUser.id)));
+      assert.ok(removed < after);
+    } finally {
+      await Promise.all([alice.close(), bob.close(), bobPhone.close()]);
+    }
+  });
+});
+
+Deno.test("secret chat: a tampered ciphertext is 'could not decrypt' and later messages still read", async () => {
+  await withTestServer(async ({ url }) => {
+    const { alice, bob } = await aliceAndBobInSecretChat(url);
+    try {
+      const good = await alice.group!.encrypt("real");
+      const bytes = atob(good.data).split("");
+      bytes[bytes.length - 3] = String.fromCharCode(bytes[bytes.length - 3]!.charCodeAt(0) ^ 4);
+      const bad = await alice.sendPayload({ kind: "message", data: btoa(bytes.join("")) });
+      const next = await alice.say("after the bad one");
+      await bob.readUntil(next);
+      assert.equal((bob.read.get(bad) as { kind: string }).kind, "undecryptable");
+      assert.equal(bob.textAt(next), "after the bad one");
+    } finally {
+      await Promise.all([alice.close(), bob.close()]);
+    }
+  });
+});
+
+Deno.test("the server refuses plain text in an encrypted room and ciphertext in a plain one", async () => {
+  await withTestServer(async ({ url }) => {
+    const alice = await registerUser(url, "alice");
+    const bob = await registerUser(url, "bob");
+    await befriend(url, alice, bob);
+    const secret = await secretChat(url, alice, bob);
+    const plain = await api<{ room: DirectRoom }>(url, alice, "POST", "/api/dms", {
+      username: bob.name,
+    });
+    const socket = await openSocket(url, alice);
+    try {
+      socket.send({ type: "send", room: secret.id, clientId: "plain-in-secret", text: "hello" });
+      const first = await socket.next("error", (f) => f.clientId === "plain-in-secret");
+      assert.equal(first.code, "encryption_mismatch");
+      const e2e = { kind: "message" as const, data: "AAAA" };
+      socket.send({
+        type: "send",
+        room: plain.body.room.id,
+        clientId: "e2e-in-plain",
+        text: "",
+        e2e,
+      });
+      const second = await socket.next("error", (f) => f.clientId === "e2e-in-plain");
+      assert.equal(second.code, "encryption_mismatch");
+      socket.send({ type: "send", room: secret.id, clientId: "both-kinds", text: "leak", e2e });
+      const third = await socket.next("error", (f) => f.clientId === "both-kinds");
+      assert.equal(third.code, "bad_frame");
+      await socket.subscribe(secret.id);
+      await socket.subscribe(plain.body.room.id);
+      assert.equal(
+        socket.messages(secret.id).length + socket.messages(plain.body.room.id).length,
+        0,
+      );
+      const history = await api<{ room: unknown }>(url, alice, "POST", "/api/rooms", {
+        name: "open secrets",
+        visibility: "public",
+        encrypted: true,
+      });
+      assert.equal(history.status, 400);
+      const group = await api<{ room: { encrypted?: true } }>(url, alice, "POST", "/api/rooms", {
+        name: "closed secrets",
+        visibility: "private",
+        encrypted: true,
+      });
+      assert.equal(group.status, 201);
+      assert.equal(group.body.room.encrypted, true);
+    } finally {
+      await socket.close();
+    }
+  });
+});
+
+Deno.test("an encrypted room's history and resume deliver its payloads, and KV holds no plaintext", async () => {
+  await withTestServer(async ({ url, kv }) => {
+    const { alice, bob, room, bobUser } = await aliceAndBobInSecretChat(url);
+    const secrets = ["机密：周五下午三点见", "the launch code is tangerine", "密钥轮换"];
+    try {
+      let last = 0;
+      for (const secret of secrets) last = await alice.say(secret);
+      await bob.readUntil(last);
+      assert.deepEqual(secrets.map((_, i) => bob.textAt(last - secrets.length + 1 + i)), secrets);
+      // A second socket resumes from seq 0 and gets every payload, in order, as stored.
+      const again = await openSocket(url, bobUser);
+      await again.subscribe(room.id, 0);
+      await again.waitForMessages(room.id, last);
+      const replayed = again.messages(room.id);
+      assert.deepEqual(replayed.map((m) => m.seq), Array.from({ length: last }, (_, i) => i + 1));
+      assert.deepEqual(replayed.map((m) => m.e2e), bob.socket.messages(room.id).map((m) => m.e2e));
+      await again.close();
+      const dump: string[] = [];
+      for await (const entry of kv.list({ prefix: [] })) {
+        dump.push(JSON.stringify(entry.key), JSON.stringify(entry.value, bytesAsText));
+      }
+      const all = dump.join("\n");
+      for (const secret of secrets) {
+        for (const piece of [secret, secret.slice(0, 4), ...secret.split(/\s+/)]) {
+          if (piece.length >= 3) assert.ok(!all.includes(piece), `KV holds "${piece}"`);
+        }
+      }
+      assert.ok(
+        all.includes(bob.socket.messages(room.id).at(-1)!.e2e!.data),
+        "KV holds the payload",
+      );
+    } finally {
+      await Promise.all([alice.close(), bob.close()]);
+    }
+  });
+});
+
+/** Values as text: byte arrays (file chunks) decoded as UTF-8 so plaintext in them is found. */
+function bytesAsText(_key: string, value: unknown): unknown {
+  if (value instanceof Uint8Array) return new TextDecoder().decode(value);
+  if (typeof value === "bigint") return value.toString();
+  return value;
+}
+
+Deno.test("encrypted private group: invited members are added by an MLS commit; a kicked one cannot read what follows", async () => {
+  await withTestServer(async ({ url }) => {
+    const aliceUser = await registerUser(url, "alice");
+    const bobUser = await registerUser(url, "bob");
+    const carolUser = await registerUser(url, "carol");
+    await befriend(url, aliceUser, bobUser);
+    await befriend(url, aliceUser, carolUser);
+    const created = await api<{ room: { id: string; encrypted?: true } }>(
+      url,
+      aliceUser,
+      "POST",
+      "/api/rooms",
+      { name: "plans", visibility: "private", encrypted: true },
+    );
+    const room = created.body.room.id;
+    for (const invited of [bobUser, carolUser]) {
+      const invite = await api(url, aliceUser, "POST", `/api/rooms/${room}/invites`, {
+        username: invited.name,
+      });
+      assert.ok(invite.status < 300, `invite: ${invite.status}`);
+    }
+    const [alice, bob, carol] = await Promise.all([
+      E2eDevice.open(url, aliceUser, "alice-phone"),
+      E2eDevice.open(url, bobUser, "bob-laptop"),
+      E2eDevice.open(url, carolUser, "carol-phone", 3),
+    ]);
+    try {
+      for (const device of [alice, bob, carol]) await device.enter(room);
+      await alice.startGroup();
+      const claimed = [
+        ...await alice.claim(bobUser.id, room),
+        ...await alice.claim(carolUser.id, room),
+      ];
+      const added = await alice.add(claimed);
+      const hello = await alice.say("周五的计划");
+      for (const device of [bob, carol]) {
+        await device.readUntil(hello);
+        assert.deepEqual(device.read.get(added), { kind: "joined" });
+        assert.equal(device.textAt(hello), "周五的计划");
+      }
+      // Bob and Carol are not friends: the room they share lets one claim the other's keys.
+      const fellow = await api(url, bobUser, "POST", "/api/e2e/claim", {
+        user: carolUser.id,
+        room,
+      });
+      assert.equal(fellow.status, 200);
+      const kicked = await api(
+        url,
+        aliceUser,
+        "POST",
+        `/api/rooms/${room}/members/${carolUser.id}/kick`,
+      );
+      assert.ok(kicked.status < 300, `kick: ${kicked.status}`);
+      const removal = await alice.removeUser(carolUser.id);
+      const after = await alice.say("carol is gone");
+      await bob.readUntil(after);
+      assert.equal(bob.textAt(after), "carol is gone");
+      assert.deepEqual(bob.group!.members, [
+        `${aliceUser.id}:alice-phone`,
+        `${bobUser.id}:bob-laptop`,
+      ]);
+      // Carol no longer gets the room; handed the later entries anyway (a leak, a stolen copy of
+      // the store), her device still cannot read them.
+      const log = bob.socket.messages(room);
+      for (const seq of [removal, after]) {
+        const entry = log.find((m) => m.seq === seq)!;
+        const incoming = await carol.group!.receive(entry.e2e!);
+        assert.notEqual(incoming.kind === "message" && incoming.text, "carol is gone");
+      }
+      const refused = await api(url, carolUser, "POST", "/api/e2e/claim", {
+        user: bobUser.id,
+        room,
+      });
+      assert.equal(refused.status, 404, "a former member may not claim through the room");
+    } finally {
+      await Promise.all([alice.close(), bob.close(), carol.close()]);
+    }
+  });
+});
+
+Deno.test("encrypted room: a deleted message loses its payload, and a commit cannot be deleted", async () => {
+  await withTestServer(async ({ url }) => {
+    const { alice, bob, room } = await aliceAndBobInSecretChat(url);
+    try {
+      const said = await alice.say("regret");
+      const commitSeq = alice.socket.messages(room.id).find((m) => m.e2e?.kind === "commit")!.seq;
+      alice.socket.send({ type: "delete", room: room.id, clientId: "delete-said", target: said });
+      await alice.socket.next("ack", (f) => f.clientId === "delete-said");
+      alice.socket.send({
+        type: "delete",
+        room: room.id,
+        clientId: "delete-key",
+        target: commitSeq,
+      });
+      const refused = await alice.socket.next("error", (f) => f.clientId === "delete-key");
+      assert.equal(refused.code, "not_allowed");
+      const history = await openSocket(url, alice.user);
+      history.send({ type: "history", room: room.id, ref: "h" });
+      const page = await history.next("history", (f) => f.ref === "h");
+      await history.close();
+      const deleted = page.messages.find((m) => m.seq === said)!;
+      assert.equal(deleted.deleted, true);
+      assert.equal(deleted.e2e, undefined, "the ciphertext is erased with the message");
+      assert.ok(page.messages.find((m) => m.seq === commitSeq)!.e2e, "the commit stays");
+      alice.socket.send({
+        type: "react",
+        room: room.id,
+        clientId: "react-clear",
+        target: commitSeq + 1,
+        emoji: "👍",
+        on: true,
+      });
+      const reaction = await alice.socket.next("error", (f) => f.clientId === "react-clear");
+      assert.equal(reaction.code, "encryption_mismatch");
+    } finally {
+      await Promise.all([alice.close(), bob.close()]);
+    }
+  });
+});
+
+Deno.test("racing commits from two devices settle by the room's seq order on every device", async () => {
+  await withTestServer(async ({ url }) => {
+    const { alice, bob, room, aliceUser, bobUser } = await aliceAndBobInSecretChat(url);
+    const alicePad = await E2eDevice.open(url, aliceUser, "alice-tablet");
+    const bobPhone = await E2eDevice.open(url, bobUser, "bob-phone-2");
+    try {
+      await alicePad.enter(room.id);
+      await bobPhone.enter(room.id);
+      // Each adds their own new device for the same epoch, and both send at once.
+      const [fromAlice, fromBob] = await Promise.all([
+        alice.claim(aliceUser.id).then((claimed) => alice.prepareAdd(claimed)),
+        bob.claim(bobUser.id).then((claimed) => bob.prepareAdd(claimed)),
+      ]);
+      const [aliceSeq, bobSeq] = await Promise.all([
+        alice.sendCommit(fromAlice),
+        bob.sendCommit(fromBob),
+      ]);
+      const last = Math.max(aliceSeq, bobSeq);
+      await alice.readUntil(last);
+      await bob.readUntil(last);
+      const winner = aliceSeq < bobSeq ? aliceSeq : bobSeq;
+      const loser = aliceSeq < bobSeq ? bobSeq : aliceSeq;
+      for (const device of [alice, bob]) {
+        assert.equal(device.read.get(winner)?.kind, "commit");
+        assert.deepEqual(device.read.get(loser), { kind: "skipped", reason: "stale_epoch" });
+      }
+      assert.equal(alice.group!.epoch, bob.group!.epoch);
+      assert.deepEqual(alice.group!.members, bob.group!.members);
+      const check = await alice.say("same group");
+      await bob.readUntil(check);
+      assert.equal(bob.textAt(check), "same group");
+      // The device the winning commit added reads on; the loser's must be added again.
+      const added = aliceSeq < bobSeq ? alicePad : bobPhone;
+      await added.readUntil(check);
+      assert.equal(added.textAt(check), "same group");
+    } finally {
+      await Promise.all([alice.close(), bob.close(), alicePad.close(), bobPhone.close()]);
+    }
+  });
+});
