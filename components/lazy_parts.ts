@@ -7,17 +7,21 @@
  * @module
  */
 import type { AttachmentDraftsProps } from "./AttachmentDrafts.tsx";
+import type { AttachmentListProps } from "./AttachmentList.tsx";
 import type { ConfirmDialogProps } from "./ConfirmDialog.tsx";
 import type { DialogProps } from "./Dialog.tsx";
 import type { DiscoverListProps } from "./DiscoverList.tsx";
 import type { FriendListProps } from "./FriendList.tsx";
 import type { ImageLightboxProps } from "./ImageLightbox.tsx";
 import { lazyComponent } from "./lazy_component.ts";
+import type { MessageBodyProps } from "./MessageItem.tsx";
 import type { MessageEditorProps } from "./MessageEditor.tsx";
 import type { MessageMenuProps } from "./MessageMenu.tsx";
+import type { MessageTextProps } from "./MessageText.tsx";
 import type { ProfileCardProps } from "./ProfileCard.tsx";
 import type { ReplyBannerProps } from "./ReplyBanner.tsx";
 import type { SearchLauncherProps } from "./SearchLauncher.tsx";
+import type { SeenReceiptProps } from "./SeenReceipt.tsx";
 import type { ThemePickerProps } from "./ThemePicker.tsx";
 import type { TypingIndicatorProps } from "./TypingIndicator.tsx";
 import type { VersionsDialogProps } from "./VersionsDialog.tsx";
@@ -64,6 +68,22 @@ export const ConfirmDialog = lazyComponent<ConfirmDialogProps>(() =>
 /** {@linkcode SearchLauncherProps}: message search, its shortcuts and its dialog. */
 export const SearchLauncher = lazyComponent<SearchLauncherProps>(() =>
   tools().then((m) => ({ default: m.SearchLauncher }))
+);
+/** {@linkcode MessageBodyProps}: a message's text, files, reactions, reply quote and menu. */
+export const MessageBody = lazyComponent<MessageBodyProps>(() =>
+  tools().then((m) => ({ default: m.MessageBody }))
+);
+/** {@linkcode MessageTextProps}: a message's formatted text. */
+export const MessageText = lazyComponent<MessageTextProps>(() =>
+  tools().then((m) => ({ default: m.MessageText }))
+);
+/** {@linkcode AttachmentListProps}: a message's images and files. */
+export const AttachmentList = lazyComponent<AttachmentListProps>(() =>
+  tools().then((m) => ({ default: m.AttachmentList }))
+);
+/** {@linkcode SeenReceiptProps}: who has read up to a message. */
+export const SeenReceipt = lazyComponent<SeenReceiptProps>(() =>
+  tools().then((m) => ({ default: m.SeenReceipt }))
 );
 /** {@linkcode DiscoverListProps}: public rooms to join. */
 export const DiscoverList = lazyComponent<DiscoverListProps>(() =>
