@@ -2,7 +2,8 @@
  * The components kept out of the chat page's first-load JS, as lazily loaded stand-ins taking
  * the same props. They come in two chunks, each fetched the first time one of its components
  * renders: the message tools (`message_tools.ts`) and the sidebar's social parts
- * (`sidebar_extras.ts`). Each renders nothing until its chunk has arrived.
+ * (`sidebar_extras.ts`). Each renders nothing (the message list: its shell) until its chunk has
+ * arrived.
  *
  * @module
  */
@@ -15,6 +16,8 @@ import type { FriendListProps } from "./FriendList.tsx";
 import type { ImageLightboxProps } from "./ImageLightbox.tsx";
 import { lazyComponent } from "./lazy_component.ts";
 import type { MessageBodyProps } from "./MessageItem.tsx";
+import type { MessageListProps } from "./MessageList.tsx";
+import MessagePaneShell from "./MessagePaneShell.tsx";
 import type { MessageEditorProps } from "./MessageEditor.tsx";
 import type { MessageMenuProps } from "./MessageMenu.tsx";
 import type { MessageTextProps } from "./MessageText.tsx";
@@ -68,6 +71,14 @@ export const ConfirmDialog = lazyComponent<ConfirmDialogProps>(() =>
 /** {@linkcode SearchLauncherProps}: message search, its shortcuts and its dialog. */
 export const SearchLauncher = lazyComponent<SearchLauncherProps>(() =>
   tools().then((m) => ({ default: m.SearchLauncher }))
+);
+/**
+ * {@linkcode MessageListProps}: a room's messages. Until its chunk has come it shows
+ * `MessagePaneShell`, which is also what the server renders.
+ */
+export const MessageList = lazyComponent<MessageListProps>(
+  () => tools().then((m) => ({ default: m.MessageList })),
+  MessagePaneShell,
 );
 /** {@linkcode MessageBodyProps}: a message's text, files, reactions, reply quote and menu. */
 export const MessageBody = lazyComponent<MessageBodyProps>(() =>
