@@ -25,7 +25,10 @@ export interface ComposerProps {
    * @returns `null` when accepted, or why not, shown under the box.
    */
   onSend: (text: string, attachments?: Attachment[]) => ShownText | null;
-  /** The room's files being attached; absent: no attach button. */
+  /**
+   * The room's files being attached; absent while their chunk is on its way (right after the
+   * first paint): the attach button is disabled until then.
+   */
   drafts?: UploadDrafts;
   /** The room's id, whose files are attached. */
   roomId?: string;
@@ -96,7 +99,8 @@ export default function Composer(
   const blank = text.trim() === "" && files.length === 0;
 
   const attach = (chosen: readonly File[]) => {
-    if (drafts && roomId !== undefined) setError(drafts.add(roomId, chosen));
+    if (roomId === undefined) return;
+    setError(drafts ? drafts.add(roomId, chosen) : { key: "files.notReady" });
   };
 
   const submit = () => {
@@ -145,7 +149,7 @@ export default function Composer(
         onClick={trackCaret}
         onPaste={(event) => {
           const pasted = [...event.clipboardData?.files ?? []];
-          if (pasted.length === 0 || !drafts) return;
+          if (pasted.length === 0 || roomId === undefined) return;
           event.preventDefault();
           attach(pasted);
         }}
@@ -191,25 +195,28 @@ export default function Composer(
       )}
       {drafts && roomId !== undefined && <AttachmentDrafts drafts={drafts} room={roomId} />}
       <div class="composer-actions">
-        {drafts && (
+        {roomId !== undefined && (
           <>
-            <input
-              ref={picker}
-              type="file"
-              multiple
-              hidden
-              data-testid="file-input"
-              onChange={(event) => {
-                attach([...event.currentTarget.files ?? []]);
-                event.currentTarget.value = "";
-              }}
-            />
+            {drafts && (
+              <input
+                ref={picker}
+                type="file"
+                multiple
+                hidden
+                data-testid="file-input"
+                onChange={(event) => {
+                  attach([...event.currentTarget.files ?? []]);
+                  event.currentTarget.value = "";
+                }}
+              />
+            )}
             <button
               type="button"
               class="icon-button"
               aria-label={t("files.attach")}
               title={t("files.attach")}
               data-testid="attach"
+              disabled={!drafts}
               onClick={() => picker.current?.click()}
             >
               <Icon icon={Paperclip} />

@@ -7,8 +7,8 @@ import { showText } from "../lib/common/i18n/translate.ts";
 import Composer from "./Composer.tsx";
 import RoomHeader from "./RoomHeader.tsx";
 import { useI18n } from "./i18n_context.ts";
-import { useMemo, useState } from "preact/hooks";
-import { UploadDrafts } from "../client/uploads/upload_drafts.ts";
+import { useState } from "preact/hooks";
+import { useUploadDrafts } from "../client/uploads/use_upload_drafts.ts";
 import type { RecordingLimits } from "../lib/common/recordings.ts";
 import { MessageList, ReplyBanner, TypingIndicator } from "./lazy_parts.ts";
 import type { NotifyLevels } from "../client/notify/notify_levels.ts";
@@ -65,7 +65,7 @@ export default function RoomPane(
   const roomError = store.roomError.value;
   const connection = client.status.value.state;
   const disconnected = connection === "offline" || connection === "reconnecting";
-  const drafts = useMemo(() => new UploadDrafts(), []);
+  const drafts = useUploadDrafts();
   const [dragging, setDragging] = useState(false);
   const carriesFiles = (event: DragEvent) => event.dataTransfer?.types.includes("Files") ?? false;
   const actions = store.messageActions;
@@ -89,7 +89,10 @@ export default function RoomPane(
         setDragging(false);
         if (!current || !carriesFiles(event)) return;
         event.preventDefault();
-        const error = drafts.add(current.id, [...event.dataTransfer?.files ?? []]);
+        // The drafts' chunk comes right after the first paint; a drop before it is refused.
+        const error = drafts
+          ? drafts.add(current.id, [...event.dataTransfer?.files ?? []])
+          : { key: "files.notReady" as const };
         if (error) store.roomError.value = error;
       }}
     >
