@@ -3,7 +3,7 @@ import { countChars, MAX_TEXT_CHARS } from "../lib/common/protocol.ts";
 import { type ShownText, showText } from "../lib/common/i18n/translate.ts";
 import { useI18n } from "./i18n_context.ts";
 import type { Attachment } from "../lib/common/attachments.ts";
-import type { UploadDrafts } from "../client/uploads/upload_drafts.ts";
+import type { LazyDrafts } from "../client/uploads/use_upload_drafts.ts";
 import { AttachmentDrafts } from "./lazy_parts.ts";
 import type { MemberName } from "../client/room_members.ts";
 import { LazyEmojiPicker } from "./emoji_picker_lazy.ts";
@@ -25,11 +25,8 @@ export interface ComposerProps {
    * @returns `null` when accepted, or why not, shown under the box.
    */
   onSend: (text: string, attachments?: Attachment[]) => ShownText | null;
-  /**
-   * The room's files being attached; absent while their chunk is on its way (right after the
-   * first paint): the attach button is disabled until then.
-   */
-  drafts?: UploadDrafts;
+  /** The room's files being attached (loaded after the first paint); absent: no attach button. */
+  drafts?: LazyDrafts;
   /** The room's id, whose files are attached. */
   roomId?: string;
   /** The room's members, for `@mention` completion; none when absent. */
@@ -94,19 +91,20 @@ export default function Composer(
   const box = useRef<HTMLTextAreaElement>(null);
   const picker = useRef<HTMLInputElement>(null);
   const remaining = MAX_TEXT_CHARS - countChars(text);
-  const files = drafts && roomId !== undefined ? drafts.forRoom(roomId) : [];
-  const uploading = files.length > 0 && drafts!.busy(roomId!);
+  const loaded = drafts?.current;
+  const files = loaded && roomId !== undefined ? loaded.forRoom(roomId) : [];
+  const uploading = files.length > 0 && loaded!.busy(roomId!);
   const blank = text.trim() === "" && files.length === 0;
 
   const attach = (chosen: readonly File[]) => {
-    if (roomId === undefined) return;
-    setError(drafts ? drafts.add(roomId, chosen) : { key: "files.notReady" });
+    if (!drafts || roomId === undefined) return;
+    void drafts.ready.then((ready) => setError(ready.add(roomId, chosen)));
   };
 
   const submit = () => {
     if (blank) return;
     if (uploading) return setError({ key: "files.stillUploading" });
-    const problem = onSend(text, files.length > 0 ? drafts!.take(roomId!) : undefined);
+    const problem = onSend(text, files.length > 0 ? loaded!.take(roomId!) : undefined);
     setError(problem);
     if (problem === null) {
       setText("");
@@ -149,7 +147,7 @@ export default function Composer(
         onClick={trackCaret}
         onPaste={(event) => {
           const pasted = [...event.clipboardData?.files ?? []];
-          if (pasted.length === 0 || roomId === undefined) return;
+          if (pasted.length === 0 || !drafts) return;
           event.preventDefault();
           attach(pasted);
         }}
@@ -193,30 +191,27 @@ export default function Composer(
           ))}
         </ul>
       )}
-      {drafts && roomId !== undefined && <AttachmentDrafts drafts={drafts} room={roomId} />}
+      {loaded && roomId !== undefined && <AttachmentDrafts drafts={loaded} room={roomId} />}
       <div class="composer-actions">
-        {roomId !== undefined && (
+        {drafts && (
           <>
-            {drafts && (
-              <input
-                ref={picker}
-                type="file"
-                multiple
-                hidden
-                data-testid="file-input"
-                onChange={(event) => {
-                  attach([...event.currentTarget.files ?? []]);
-                  event.currentTarget.value = "";
-                }}
-              />
-            )}
+            <input
+              ref={picker}
+              type="file"
+              multiple
+              hidden
+              data-testid="file-input"
+              onChange={(event) => {
+                attach([...event.currentTarget.files ?? []]);
+                event.currentTarget.value = "";
+              }}
+            />
             <button
               type="button"
               class="icon-button"
               aria-label={t("files.attach")}
               title={t("files.attach")}
               data-testid="attach"
-              disabled={!drafts}
               onClick={() => picker.current?.click()}
             >
               <Icon icon={Paperclip} />

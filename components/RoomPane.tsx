@@ -89,11 +89,11 @@ export default function RoomPane(
         setDragging(false);
         if (!current || !carriesFiles(event)) return;
         event.preventDefault();
-        // The drafts' chunk comes right after the first paint; a drop before it is refused.
-        const error = drafts
-          ? drafts.add(current.id, [...event.dataTransfer?.files ?? []])
-          : { key: "files.notReady" as const };
-        if (error) store.roomError.value = error;
+        const files = [...event.dataTransfer?.files ?? []];
+        void drafts.ready.then((loaded) => {
+          const error = loaded.add(current.id, files);
+          if (error) store.roomError.value = error;
+        });
       }}
     >
       <RoomHeader

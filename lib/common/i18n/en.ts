@@ -334,7 +334,6 @@ export const en = {
   // Files and images: attach, drop, paste, progress, downloads, lightbox.
   "files.attach": "Attach files",
   "files.tooMany": "At most {max} files per message.",
-  "files.notReady": "Attaching files is still loading: try again in a moment.",
   "files.cancel": "Cancel {name}",
   "files.preparing": "Preparing…",
   "files.progress": "{percent}%",

@@ -319,7 +319,6 @@ export const zhCN = {
   // Files and images: attach, drop, paste, progress, downloads, lightbox.
   "files.attach": "添加附件",
   "files.tooMany": "每条消息最多 {max} 个文件。",
-  "files.notReady": "添加附件的功能还在加载，请稍后再试。",
   "files.cancel": "取消 {name}",
   "files.preparing": "正在准备…",
   "files.progress": "{percent}%",
