@@ -4,7 +4,7 @@ import { type Attachment, attachmentUrl, isInlineImage } from "../lib/common/att
 import { useI18n } from "./i18n_context.ts";
 import Icon from "./Icon.tsx";
 import { FileIcon } from "./lazy_icons.ts";
-import { ImageLightbox } from "./lazy_parts.ts";
+import ImageLightbox from "./ImageLightbox.tsx";
 import { LazyVideoNotePlayer, LazyVoicePlayer } from "./recording_lazy.ts";
 
 /** Props of {@linkcode AttachmentList}. */

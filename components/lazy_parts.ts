@@ -8,42 +8,21 @@
  * @module
  */
 import type { AttachmentDraftsProps } from "./AttachmentDrafts.tsx";
-import type { AttachmentListProps } from "./AttachmentList.tsx";
 import type { ConfirmDialogProps } from "./ConfirmDialog.tsx";
-import type { DialogProps } from "./Dialog.tsx";
 import type { DiscoverListProps } from "./DiscoverList.tsx";
 import type { FriendListProps } from "./FriendList.tsx";
-import type { ImageLightboxProps } from "./ImageLightbox.tsx";
 import { lazyComponent } from "./lazy_component.ts";
-import type { MessageBodyProps } from "./MessageItem.tsx";
 import type { MessageListProps } from "./MessageList.tsx";
 import MessagePaneShell from "./MessagePaneShell.tsx";
-import type { MessageEditorProps } from "./MessageEditor.tsx";
-import type { MessageMenuProps } from "./MessageMenu.tsx";
-import type { MessageTextProps } from "./MessageText.tsx";
 import type { ProfileCardProps } from "./ProfileCard.tsx";
 import type { ReplyBannerProps } from "./ReplyBanner.tsx";
 import type { SearchLauncherProps } from "./SearchLauncher.tsx";
-import type { SeenReceiptProps } from "./SeenReceipt.tsx";
 import type { ThemePickerProps } from "./ThemePicker.tsx";
 import type { TypingIndicatorProps } from "./TypingIndicator.tsx";
-import type { VersionsDialogProps } from "./VersionsDialog.tsx";
 
 const tools = () => import("./message_tools.ts");
 const extras = () => import("./sidebar_extras.ts");
 
-/** {@linkcode MessageMenuProps}: a message's action toolbar. */
-export const MessageMenu = lazyComponent<MessageMenuProps>(() =>
-  tools().then((m) => ({ default: m.MessageMenu }))
-);
-/** {@linkcode MessageEditorProps}: the inline editor of one's own message. */
-export const MessageEditor = lazyComponent<MessageEditorProps>(() =>
-  tools().then((m) => ({ default: m.MessageEditor }))
-);
-/** {@linkcode VersionsDialogProps}: the earlier versions of an edited message. */
-export const VersionsDialog = lazyComponent<VersionsDialogProps>(() =>
-  tools().then((m) => ({ default: m.VersionsDialog }))
-);
 /** {@linkcode AttachmentDraftsProps}: the files waiting under the composer. */
 export const AttachmentDrafts = lazyComponent<AttachmentDraftsProps>(() =>
   tools().then((m) => ({ default: m.AttachmentDrafts }))
@@ -55,14 +34,6 @@ export const ReplyBanner = lazyComponent<ReplyBannerProps>(() =>
 /** {@linkcode TypingIndicatorProps}: who is typing in the room. */
 export const TypingIndicator = lazyComponent<TypingIndicatorProps>(() =>
   tools().then((m) => ({ default: m.TypingIndicator }))
-);
-/** {@linkcode ImageLightboxProps}: an image at full size. */
-export const ImageLightbox = lazyComponent<ImageLightboxProps>(() =>
-  tools().then((m) => ({ default: m.ImageLightbox }))
-);
-/** {@linkcode DialogProps}: a modal dialog's frame (the "Seen by" list). */
-export const Dialog = lazyComponent<DialogProps>(() =>
-  tools().then((m) => ({ default: m.Dialog }))
 );
 /** {@linkcode ConfirmDialogProps}: "Leave the room?", "Delete the message?". */
 export const ConfirmDialog = lazyComponent<ConfirmDialogProps>(() =>
@@ -79,22 +50,6 @@ export const SearchLauncher = lazyComponent<SearchLauncherProps>(() =>
 export const MessageList = lazyComponent<MessageListProps>(
   () => tools().then((m) => ({ default: m.MessageList })),
   MessagePaneShell,
-);
-/** {@linkcode MessageBodyProps}: a message's text, files, reactions, reply quote and menu. */
-export const MessageBody = lazyComponent<MessageBodyProps>(() =>
-  tools().then((m) => ({ default: m.MessageBody }))
-);
-/** {@linkcode MessageTextProps}: a message's formatted text. */
-export const MessageText = lazyComponent<MessageTextProps>(() =>
-  tools().then((m) => ({ default: m.MessageText }))
-);
-/** {@linkcode AttachmentListProps}: a message's images and files. */
-export const AttachmentList = lazyComponent<AttachmentListProps>(() =>
-  tools().then((m) => ({ default: m.AttachmentList }))
-);
-/** {@linkcode SeenReceiptProps}: who has read up to a message. */
-export const SeenReceipt = lazyComponent<SeenReceiptProps>(() =>
-  tools().then((m) => ({ default: m.SeenReceipt }))
 );
 /** {@linkcode DiscoverListProps}: public rooms to join. */
 export const DiscoverList = lazyComponent<DiscoverListProps>(() =>
