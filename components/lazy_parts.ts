@@ -8,6 +8,7 @@
  * @module
  */
 import type { AttachmentDraftsProps } from "./AttachmentDrafts.tsx";
+import type { CompletionListProps } from "./CompletionList.tsx";
 import type { ConfirmDialogProps } from "./ConfirmDialog.tsx";
 import type { DiscoverListProps } from "./DiscoverList.tsx";
 import type { FriendListProps } from "./FriendList.tsx";
@@ -26,6 +27,10 @@ const extras = () => import("./sidebar_extras.ts");
 /** {@linkcode AttachmentDraftsProps}: the files waiting under the composer. */
 export const AttachmentDrafts = lazyComponent<AttachmentDraftsProps>(() =>
   tools().then((m) => ({ default: m.AttachmentDrafts }))
+);
+/** {@linkcode CompletionListProps}: the composer's `@mention` and `:shortcode` suggestions. */
+export const CompletionList = lazyComponent<CompletionListProps>(() =>
+  tools().then((m) => ({ default: m.CompletionList }))
 );
 /** {@linkcode ReplyBannerProps}: the message being replied to, over the composer. */
 export const ReplyBanner = lazyComponent<ReplyBannerProps>(() =>
