@@ -22,7 +22,7 @@ import * as rooms from "./rooms_api.ts";
 import type { ShownText } from "../lib/common/i18n/translate.ts";
 import { shownTextOf } from "./error_text.ts";
 import { RoomMembers } from "./room_members.ts";
-import { roomDetails } from "./room_admin_api.ts";
+import { roomDetails } from "./room_details_api.ts";
 import { MessageActionsState } from "./message_actions_state.ts";
 
 /** What the page brought: the island's props. */

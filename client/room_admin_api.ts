@@ -5,16 +5,12 @@
  *
  * @module
  */
-import type { InviteLinkView, RoomDetails } from "../lib/common/api_types.ts";
+import type { InviteLinkView } from "../lib/common/api_types.ts";
 import type { ModAction } from "../lib/common/room_roles.ts";
 import { request } from "./rooms_api.ts";
+import { roomPath as base } from "./room_details_api.ts";
 
-const base = (roomId: string) => `/api/rooms/${encodeURIComponent(roomId)}`;
-
-/** `GET /api/rooms/:id/members`: the room, the caller's role, members and bans. */
-export function roomDetails(roomId: string): Promise<RoomDetails> {
-  return request<RoomDetails>("GET", `${base(roomId)}/members`);
-}
+export { roomDetails } from "./room_details_api.ts";
 
 /** `PATCH /api/rooms/:id`: renames the room and/or sets its topic. */
 export function updateRoom(roomId: string, change: { name?: string; topic?: string }) {

@@ -3,8 +3,8 @@ import { formatBytes } from "../client/format_bytes.ts";
 import { type Attachment, attachmentUrl, isInlineImage } from "../lib/common/attachments.ts";
 import { useI18n } from "./i18n_context.ts";
 import Icon from "./Icon.tsx";
-import { FileIcon } from "./icons.ts";
-import { ImageLightbox } from "./lazy_parts.ts";
+import { FileIcon } from "./lazy_icons.ts";
+import ImageLightbox from "./ImageLightbox.tsx";
 import { LazyVideoNotePlayer, LazyVoicePlayer } from "./recording_lazy.ts";
 
 /** Props of {@linkcode AttachmentList}. */

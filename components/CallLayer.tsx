@@ -10,7 +10,8 @@ import type { PublicProfile, PublicUser } from "../lib/common/api_types.ts";
 import type { MessageKey } from "../lib/common/i18n/translate.ts";
 import Avatar from "./Avatar.tsx";
 import Icon from "./Icon.tsx";
-import { Mic, MicOff, Phone, PhoneOff, Video, VideoOff } from "./icons.ts";
+import { Phone, Video } from "./icons.ts";
+import { Mic, MicOff, PhoneOff, VideoOff } from "./lazy_icons.ts";
 import { useI18n } from "./i18n_context.ts";
 
 /** Props of {@linkcode CallLayer}. */

@@ -1,13 +1,12 @@
-import { useEffect, useId, useRef, useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import { countChars, MAX_TEXT_CHARS } from "../lib/common/protocol.ts";
 import { type ShownText, showText } from "../lib/common/i18n/translate.ts";
 import { useI18n } from "./i18n_context.ts";
 import type { Attachment } from "../lib/common/attachments.ts";
-import type { UploadDrafts } from "../client/uploads/upload_drafts.ts";
-import { AttachmentDrafts } from "./lazy_parts.ts";
+import type { LazyDrafts } from "../client/uploads/use_upload_drafts.ts";
+import { AttachmentDrafts, CompletionList } from "./lazy_parts.ts";
 import type { MemberName } from "../client/room_members.ts";
 import { LazyEmojiPicker } from "./emoji_picker_lazy.ts";
-import { useCompletion } from "./use_completion.ts";
 import { replaceRange } from "../client/composer_completion.ts";
 import { Paperclip, Smile } from "./icons.ts";
 import Icon from "./Icon.tsx";
@@ -25,8 +24,8 @@ export interface ComposerProps {
    * @returns `null` when accepted, or why not, shown under the box.
    */
   onSend: (text: string, attachments?: Attachment[]) => ShownText | null;
-  /** The room's files being attached; absent: no attach button. */
-  drafts?: UploadDrafts;
+  /** The room's files being attached (loaded after the first paint); absent: no attach button. */
+  drafts?: LazyDrafts;
   /** The room's id, whose files are attached. */
   roomId?: string;
   /** The room's members, for `@mention` completion; none when absent. */
@@ -64,20 +63,19 @@ export default function Composer(
     recording,
   }: ComposerProps,
 ) {
-  const { t, locale } = useI18n();
+  const { t } = useI18n();
   const [text, setText] = useState("");
   const [caret, setCaret] = useState(0);
   const [picking, setPicking] = useState<{ start: number; end: number } | null>(null);
   const [placeCaret, setPlaceCaret] = useState<number | null>(null);
-  const listId = useId();
   const apply = (next: { text: string; caret: number }) => {
     setText(next.text);
     onTextChange?.(next.text);
     setCaret(next.caret);
     setPlaceCaret(next.caret);
   };
-  const completion = useCompletion(text, caret, locale, members, onMentionStart, apply);
-  const listOpen = completion.suggestions.length > 0;
+  // The completion list's key handler, once its lazy chunk has come (see CompletionList).
+  const completionKeys = useRef<((event: KeyboardEvent) => boolean) | null>(null);
   const trackCaret = (event: { currentTarget: HTMLTextAreaElement }) =>
     setCaret(event.currentTarget.selectionStart ?? 0);
   // After a pick: the caret goes right after what was inserted, in the box, once rendered.
@@ -91,18 +89,20 @@ export default function Composer(
   const box = useRef<HTMLTextAreaElement>(null);
   const picker = useRef<HTMLInputElement>(null);
   const remaining = MAX_TEXT_CHARS - countChars(text);
-  const files = drafts && roomId !== undefined ? drafts.forRoom(roomId) : [];
-  const uploading = files.length > 0 && drafts!.busy(roomId!);
+  const loaded = drafts?.current;
+  const files = loaded && roomId !== undefined ? loaded.forRoom(roomId) : [];
+  const uploading = files.length > 0 && loaded!.busy(roomId!);
   const blank = text.trim() === "" && files.length === 0;
 
   const attach = (chosen: readonly File[]) => {
-    if (drafts && roomId !== undefined) setError(drafts.add(roomId, chosen));
+    if (!drafts || roomId === undefined) return;
+    void drafts.ready.then((ready) => setError(ready.add(roomId, chosen)));
   };
 
   const submit = () => {
     if (blank) return;
     if (uploading) return setError({ key: "files.stillUploading" });
-    const problem = onSend(text, files.length > 0 ? drafts!.take(roomId!) : undefined);
+    const problem = onSend(text, files.length > 0 ? loaded!.take(roomId!) : undefined);
     setError(problem);
     if (problem === null) {
       setText("");
@@ -134,8 +134,6 @@ export default function Composer(
         rows={Math.min(8, text.split("\n").length)}
         value={text}
         aria-autocomplete="list"
-        aria-controls={listOpen ? listId : undefined}
-        aria-activedescendant={listOpen ? `${listId}-${completion.active}` : undefined}
         onInput={(event) => {
           setText(event.currentTarget.value);
           onTextChange?.(event.currentTarget.value);
@@ -150,7 +148,7 @@ export default function Composer(
           attach(pasted);
         }}
         onKeyDown={(event) => {
-          if (completion.onKeyDown(event)) {
+          if (completionKeys.current?.(event)) {
             event.preventDefault();
             return;
           }
@@ -162,34 +160,16 @@ export default function Composer(
           submit();
         }}
       />
-      {listOpen && (
-        <ul
-          id={listId}
-          class="suggestions"
-          role="listbox"
-          aria-label={t("composer.suggestions")}
-          data-testid="suggestions"
-        >
-          {completion.suggestions.map((item, index) => (
-            <li
-              key={item.key}
-              id={`${listId}-${index}`}
-              role="option"
-              aria-selected={index === completion.active}
-              class={index === completion.active ? "suggestion active" : "suggestion"}
-              onMouseDown={(event) => {
-                event.preventDefault();
-                const next = completion.pick(index);
-                if (next) apply(next);
-              }}
-            >
-              <span class="suggestion-label">{item.label}</span>
-              <span class="suggestion-detail">{item.detail}</span>
-            </li>
-          ))}
-        </ul>
-      )}
-      {drafts && roomId !== undefined && <AttachmentDrafts drafts={drafts} room={roomId} />}
+      <CompletionList
+        text={text}
+        caret={caret}
+        members={members}
+        onMentionStart={onMentionStart}
+        apply={apply}
+        box={box}
+        keys={completionKeys}
+      />
+      {loaded && roomId !== undefined && <AttachmentDrafts drafts={loaded} room={roomId} />}
       <div class="composer-actions">
         {drafts && (
           <>

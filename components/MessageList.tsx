@@ -7,19 +7,19 @@ import { type DisplayMessage, groupMessages, type MessageGroup } from "../client
 import { SYSTEM_SENDER } from "../lib/common/protocol.ts";
 import { showText } from "../lib/common/i18n/translate.ts";
 import { systemMessageText } from "../lib/common/room_event_text.ts";
+import AttachmentList from "./AttachmentList.tsx";
 import AuthorButton from "./AuthorButton.tsx";
 import Avatar from "./Avatar.tsx";
-import AttachmentList from "./AttachmentList.tsx";
 import type { MessageActionsState } from "../client/message_actions_state.ts";
-import MessageBody from "./MessageItem.tsx";
 import type { EmojiPickerComponent } from "./MessageMenu.tsx";
+import MessageBody from "./MessageItem.tsx";
+import MessageText from "./MessageText.tsx";
+import SeenReceipt from "./SeenReceipt.tsx";
 import { useJumpTo } from "./use_jump_to.ts";
 import { onMessageKey } from "./message_keys.ts";
 import { countsAsUnread } from "../lib/common/unread.ts";
 import { type ReceiptView, receiptView } from "../client/receipt_view.ts";
-import SeenReceipt from "./SeenReceipt.tsx";
 import { useI18n } from "./i18n_context.ts";
-import MessageText from "./MessageText.tsx";
 import { LOST_UPLOAD } from "../client/outbox.ts";
 
 /** How an author is shown: their display name and uploaded avatar, if any. */

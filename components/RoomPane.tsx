@@ -5,13 +5,12 @@ import type { ProfileCache } from "../client/profile_cache.ts";
 import type { PublicUser, RoomSummary } from "../lib/common/api_types.ts";
 import { showText } from "../lib/common/i18n/translate.ts";
 import Composer from "./Composer.tsx";
-import MessageList from "./MessageList.tsx";
 import RoomHeader from "./RoomHeader.tsx";
 import { useI18n } from "./i18n_context.ts";
-import { useMemo, useState } from "preact/hooks";
-import { UploadDrafts } from "../client/uploads/upload_drafts.ts";
+import { useState } from "preact/hooks";
+import { useUploadDrafts } from "../client/uploads/use_upload_drafts.ts";
 import type { RecordingLimits } from "../lib/common/recordings.ts";
-import { ReplyBanner, TypingIndicator } from "./lazy_parts.ts";
+import { MessageList, ReplyBanner, TypingIndicator } from "./lazy_parts.ts";
 import type { NotifyLevels } from "../client/notify/notify_levels.ts";
 import type { NotifyPrefs } from "../client/notify/notify_prefs.ts";
 import { useRoomRole } from "./use_room_role.ts";
@@ -66,7 +65,7 @@ export default function RoomPane(
   const roomError = store.roomError.value;
   const connection = client.status.value.state;
   const disconnected = connection === "offline" || connection === "reconnecting";
-  const drafts = useMemo(() => new UploadDrafts(), []);
+  const drafts = useUploadDrafts();
   const [dragging, setDragging] = useState(false);
   const carriesFiles = (event: DragEvent) => event.dataTransfer?.types.includes("Files") ?? false;
   const actions = store.messageActions;
@@ -90,8 +89,11 @@ export default function RoomPane(
         setDragging(false);
         if (!current || !carriesFiles(event)) return;
         event.preventDefault();
-        const error = drafts.add(current.id, [...event.dataTransfer?.files ?? []]);
-        if (error) store.roomError.value = error;
+        const files = [...event.dataTransfer?.files ?? []];
+        void drafts.ready.then((loaded) => {
+          const error = loaded.add(current.id, files);
+          if (error) store.roomError.value = error;
+        });
       }}
     >
       <RoomHeader

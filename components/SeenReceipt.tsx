@@ -1,6 +1,6 @@
 import { useState } from "preact/hooks";
 import type { ReceiptView } from "../client/receipt_view.ts";
-import { Dialog } from "./lazy_parts.ts";
+import Dialog from "./Dialog.tsx";
 import { useI18n } from "./i18n_context.ts";
 
 /** Props of {@linkcode SeenReceipt}. */

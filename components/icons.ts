@@ -8,7 +8,6 @@
  */
 import type { IconNode } from "lucide";
 import chevronLeft from "lucide/dist/esm/icons/chevron-left.mjs";
-import file from "lucide/dist/esm/icons/file.mjs";
 import paperclip from "lucide/dist/esm/icons/paperclip.mjs";
 import plus from "lucide/dist/esm/icons/plus.mjs";
 import settings from "lucide/dist/esm/icons/settings.mjs";
@@ -20,17 +19,11 @@ import bell from "lucide/dist/esm/icons/bell.mjs";
 import bellOff from "lucide/dist/esm/icons/bell-off.mjs";
 import atSign from "lucide/dist/esm/icons/at-sign.mjs";
 import phone from "lucide/dist/esm/icons/phone.mjs";
-import phoneOff from "lucide/dist/esm/icons/phone-off.mjs";
 import video from "lucide/dist/esm/icons/video.mjs";
-import videoOff from "lucide/dist/esm/icons/video-off.mjs";
-import mic from "lucide/dist/esm/icons/mic.mjs";
-import micOff from "lucide/dist/esm/icons/mic-off.mjs";
 import ellipsisVertical from "lucide/dist/esm/icons/ellipsis-vertical.mjs";
 
 /** ‹ back: from the chat to the conversation list on a phone. */
 export const ChevronLeft: IconNode = chevronLeft;
-/** A document: a file attached to a message. */
-export const FileIcon: IconNode = file;
 /** A paperclip: attach files. */
 export const Paperclip: IconNode = paperclip;
 /** + new. */
@@ -56,13 +49,5 @@ export const BellOff: IconNode = bellOff;
 export const AtSign: IconNode = atSign;
 /** A phone: start a voice call; accept a call. */
 export const Phone: IconNode = phone;
-/** A crossed-out phone: hang up, decline. */
-export const PhoneOff: IconNode = phoneOff;
 /** A camera: start a video call; turn the camera on. */
 export const Video: IconNode = video;
-/** A crossed-out camera: turn the camera off. */
-export const VideoOff: IconNode = videoOff;
-/** A microphone: unmuted. */
-export const Mic: IconNode = mic;
-/** A crossed-out microphone: muted. */
-export const MicOff: IconNode = micOff;

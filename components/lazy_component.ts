@@ -8,9 +8,9 @@ import { type ComponentType, h } from "preact";
 import { useEffect, useState } from "preact/hooks";
 
 /**
- * Wraps a dynamically imported default-export component. It renders nothing until its chunk has
- * arrived (a dialog opens a moment later, usually within one frame on a warm cache), then the
- * component with the same props. The chunk is fetched once and shared by every instance; a
+ * Wraps a dynamically imported default-export component. It renders nothing (or `placeholder`)
+ * until its chunk has arrived (a dialog opens a moment later, usually within one frame on a warm
+ * cache), then the component with the same props. The chunk is fetched once and shared by every instance; a
  * fetch that fails (offline) is tried again when the browser is back online.
  *
  * @example
@@ -19,10 +19,13 @@ import { useEffect, useState } from "preact/hooks";
  * ```
  *
  * @param load The `import()` of a module whose default export is the component.
+ * @param placeholder Rendered with the same props until the chunk has arrived, on the server
+ * too: for a part that the server renders, so that hydration keeps its markup in place.
  * @returns A component that takes the same props.
  */
 export function lazyComponent<P>(
   load: () => Promise<{ default: ComponentType<P> }>,
+  placeholder?: ComponentType<P>,
 ): ComponentType<P> {
   let loaded: ComponentType<P> | undefined;
   let loading: Promise<ComponentType<P>> | undefined;
@@ -48,7 +51,8 @@ export function lazyComponent<P>(
         removeEventListener("online", show);
       };
     }, []);
+    const shown = component ?? placeholder;
     // deno-lint-ignore no-explicit-any
-    return component ? h(component as ComponentType<any>, props as any) : null;
+    return shown ? h(shown as ComponentType<any>, props as any) : null;
   };
 }

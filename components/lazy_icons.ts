@@ -1,5 +1,6 @@
 /**
- * The icons only lazy parts use (the message menu, the members panel, the friend list), apart
+ * The icons only lazy parts use (the message menu, the members panel, the friend list, the
+ * attachment cards, the call view), apart
  * from `icons.ts` so that they load with those parts: the bundler splits code by module, and
  * `icons.ts` is first-load JS.
  *
@@ -16,6 +17,11 @@ import pencil from "lucide/dist/esm/icons/pencil.mjs";
 import reply from "lucide/dist/esm/icons/reply.mjs";
 import smilePlus from "lucide/dist/esm/icons/face-slightly-smiling-plus.mjs";
 import trash from "lucide/dist/esm/icons/trash.mjs";
+import file from "lucide/dist/esm/icons/file.mjs";
+import phoneOff from "lucide/dist/esm/icons/phone-off.mjs";
+import videoOff from "lucide/dist/esm/icons/video-off.mjs";
+import mic from "lucide/dist/esm/icons/mic.mjs";
+import micOff from "lucide/dist/esm/icons/mic-off.mjs";
 
 /** Copied: the tick a copy button shows for a moment. */
 export const Check: IconNode = check;
@@ -37,3 +43,14 @@ export const Flag: IconNode = flag;
 export const Ellipsis: IconNode = ellipsis;
 /** 👤+ invite people. */
 export const UserPlus: IconNode = userPlus;
+
+/** A document: a file attached to a message. */
+export const FileIcon: IconNode = file;
+/** A crossed-out phone: hang up, decline. */
+export const PhoneOff: IconNode = phoneOff;
+/** A crossed-out camera: turn the camera off. */
+export const VideoOff: IconNode = videoOff;
+/** A microphone: unmuted. */
+export const Mic: IconNode = mic;
+/** A crossed-out microphone: muted. */
+export const MicOff: IconNode = micOff;

@@ -2,44 +2,35 @@
  * The components kept out of the chat page's first-load JS, as lazily loaded stand-ins taking
  * the same props. They come in two chunks, each fetched the first time one of its components
  * renders: the message tools (`message_tools.ts`) and the sidebar's social parts
- * (`sidebar_extras.ts`). Each renders nothing until its chunk has arrived.
+ * (`sidebar_extras.ts`). Each renders nothing (the message list: its shell) until its chunk has
+ * arrived.
  *
  * @module
  */
 import type { AttachmentDraftsProps } from "./AttachmentDrafts.tsx";
+import type { CompletionListProps } from "./CompletionList.tsx";
 import type { ConfirmDialogProps } from "./ConfirmDialog.tsx";
-import type { DialogProps } from "./Dialog.tsx";
 import type { DiscoverListProps } from "./DiscoverList.tsx";
 import type { FriendListProps } from "./FriendList.tsx";
-import type { ImageLightboxProps } from "./ImageLightbox.tsx";
 import { lazyComponent } from "./lazy_component.ts";
-import type { MessageEditorProps } from "./MessageEditor.tsx";
-import type { MessageMenuProps } from "./MessageMenu.tsx";
+import type { MessageListProps } from "./MessageList.tsx";
+import MessagePaneShell from "./MessagePaneShell.tsx";
 import type { ProfileCardProps } from "./ProfileCard.tsx";
 import type { ReplyBannerProps } from "./ReplyBanner.tsx";
 import type { SearchLauncherProps } from "./SearchLauncher.tsx";
 import type { ThemePickerProps } from "./ThemePicker.tsx";
 import type { TypingIndicatorProps } from "./TypingIndicator.tsx";
-import type { VersionsDialogProps } from "./VersionsDialog.tsx";
 
 const tools = () => import("./message_tools.ts");
 const extras = () => import("./sidebar_extras.ts");
 
-/** {@linkcode MessageMenuProps}: a message's action toolbar. */
-export const MessageMenu = lazyComponent<MessageMenuProps>(() =>
-  tools().then((m) => ({ default: m.MessageMenu }))
-);
-/** {@linkcode MessageEditorProps}: the inline editor of one's own message. */
-export const MessageEditor = lazyComponent<MessageEditorProps>(() =>
-  tools().then((m) => ({ default: m.MessageEditor }))
-);
-/** {@linkcode VersionsDialogProps}: the earlier versions of an edited message. */
-export const VersionsDialog = lazyComponent<VersionsDialogProps>(() =>
-  tools().then((m) => ({ default: m.VersionsDialog }))
-);
 /** {@linkcode AttachmentDraftsProps}: the files waiting under the composer. */
 export const AttachmentDrafts = lazyComponent<AttachmentDraftsProps>(() =>
   tools().then((m) => ({ default: m.AttachmentDrafts }))
+);
+/** {@linkcode CompletionListProps}: the composer's `@mention` and `:shortcode` suggestions. */
+export const CompletionList = lazyComponent<CompletionListProps>(() =>
+  tools().then((m) => ({ default: m.CompletionList }))
 );
 /** {@linkcode ReplyBannerProps}: the message being replied to, over the composer. */
 export const ReplyBanner = lazyComponent<ReplyBannerProps>(() =>
@@ -49,14 +40,6 @@ export const ReplyBanner = lazyComponent<ReplyBannerProps>(() =>
 export const TypingIndicator = lazyComponent<TypingIndicatorProps>(() =>
   tools().then((m) => ({ default: m.TypingIndicator }))
 );
-/** {@linkcode ImageLightboxProps}: an image at full size. */
-export const ImageLightbox = lazyComponent<ImageLightboxProps>(() =>
-  tools().then((m) => ({ default: m.ImageLightbox }))
-);
-/** {@linkcode DialogProps}: a modal dialog's frame (the "Seen by" list). */
-export const Dialog = lazyComponent<DialogProps>(() =>
-  tools().then((m) => ({ default: m.Dialog }))
-);
 /** {@linkcode ConfirmDialogProps}: "Leave the room?", "Delete the message?". */
 export const ConfirmDialog = lazyComponent<ConfirmDialogProps>(() =>
   tools().then((m) => ({ default: m.ConfirmDialog }))
@@ -64,6 +47,14 @@ export const ConfirmDialog = lazyComponent<ConfirmDialogProps>(() =>
 /** {@linkcode SearchLauncherProps}: message search, its shortcuts and its dialog. */
 export const SearchLauncher = lazyComponent<SearchLauncherProps>(() =>
   tools().then((m) => ({ default: m.SearchLauncher }))
+);
+/**
+ * {@linkcode MessageListProps}: a room's messages. Until its chunk has come it shows
+ * `MessagePaneShell`, which is also what the server renders.
+ */
+export const MessageList = lazyComponent<MessageListProps>(
+  () => tools().then((m) => ({ default: m.MessageList })),
+  MessagePaneShell,
 );
 /** {@linkcode DiscoverListProps}: public rooms to join. */
 export const DiscoverList = lazyComponent<DiscoverListProps>(() =>

@@ -1,6 +1,6 @@
 import { useEffect, useState } from "preact/hooks";
 import type { Role } from "../lib/common/room_roles.ts";
-import { roomDetails } from "../client/room_admin_api.ts";
+import { roomDetails } from "../client/room_details_api.ts";
 
 /**
  * The user's role in a group room, read once per room (`member` until known, and for direct

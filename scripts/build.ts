@@ -33,7 +33,10 @@ export interface BuildOptions {
   quiet?: boolean;
 }
 
-/** Gzipped first-load JS budget (entry + static chunks), in bytes; the report flags more. */
+/**
+ * Gzipped first-load JS budget (entry + static chunks), in bytes: the report flags more, and
+ * `tests/build_split_test.ts` fails.
+ */
 export const JS_GZIP_BUDGET = 30 * 1024;
 
 /**
