@@ -6,6 +6,10 @@
  * `deno task bench --only user-events [--quick] [--against DIR] [--rounds N]` runs scenario (u)
  * alone on our server (see `user_events_only.ts`).
  *
+ * `deno task bench --only storm [--quick] [--rounds N] [--against DIR] [--profile]` runs the
+ * connect storm (d) alone (see `storm_only.ts`); `deno task bench --only conversations
+ * [--conversations N] [--runs N] [--against DIR]` times the conversation list of a user in N
+ * conversations (see `conversations.ts`).
  * `deno task bench --only search [--messages N] [--rooms R] [--member-of M] [--queries Q]`
  * runs the message search scenario alone, in process (see `search.ts`).
  *
@@ -27,6 +31,8 @@ import { seedChat } from "./seed.ts";
 import { hasRedisBroker, SERVERS } from "./servers.ts";
 import { killChildren } from "./process.ts";
 import { runUserEventsOnly } from "./user_events_only.ts";
+import { runStormOnly } from "./storm_only.ts";
+import { runConversationsBench } from "./conversations.ts";
 import { runSearchBench } from "./search.ts";
 
 const quick = Deno.args.includes("--quick");
@@ -47,9 +53,27 @@ if (only === "search") {
   });
   Deno.exit(0);
 }
+if (only === "conversations") {
+  await runConversationsBench({
+    conversations: Number(flagValue("--conversations") ?? 2_000),
+    runs: Number(flagValue("--runs") ?? 60),
+    against: flagValue("--against"),
+  });
+  Deno.exit(0);
+}
+if (only === "storm") {
+  await build({ quiet: true });
+  await runStormOnly(config, {
+    against: flagValue("--against"),
+    rounds: Number(flagValue("--rounds") ?? 3),
+    quick,
+    profile: Deno.args.includes("--profile"),
+  });
+  Deno.exit(0);
+}
 if (only !== undefined) {
   if (only !== "user-events") {
-    throw new Error(`--only knows user-events and search, not ${only}`);
+    throw new Error(`--only knows user-events, search, storm and conversations, not ${only}`);
   }
   const rounds = Number(flagValue("--rounds") ?? 3);
   // The full run builds while measuring the bundle; this one serves the same assets.
