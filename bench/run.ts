@@ -6,10 +6,13 @@
  * `deno task bench --only user-events [--quick] [--against DIR] [--rounds N]` runs scenario (u)
  * alone on our server (see `user_events_only.ts`).
  *
- * `deno task bench --only storm [--quick] [--rounds N] [--against DIR] [--profile]` runs the
- * connect storm (d) alone (see `storm_only.ts`); `deno task bench --only conversations
- * [--conversations N] [--runs N] [--against DIR]` times the conversation list of a user in N
- * conversations (see `conversations.ts`).
+ * `deno task bench --only storm [--quick] [--rounds N] [--against DIR] [--profile] [--idle N]`
+ * runs the connect storm (d) alone, and the idle memory (e) at N connections with `--idle`
+ * (see `storm_only.ts`).
+ *
+ * `deno task bench --only conversations [--conversations N] [--runs N] [--against DIR]` times
+ * the conversation list of a user in N conversations (see `conversations.ts`).
+ *
  * `deno task bench --only search [--messages N] [--rooms R] [--member-of M] [--queries Q]`
  * runs the message search scenario alone, in process (see `search.ts`).
  *
@@ -68,6 +71,7 @@ if (only === "storm") {
     rounds: Number(flagValue("--rounds") ?? 3),
     quick,
     profile: Deno.args.includes("--profile"),
+    idle: Deno.args.includes("--idle") ? Number(flagValue("--idle")) || 5_000 : undefined,
   });
   Deno.exit(0);
 }

@@ -5,6 +5,8 @@
  * there) too. Prints connections per second and the server's CPU per connection, the robust
  * figure on a shared machine, and their medians. `--profile` adds one storm of ours under a V8
  * CPU profile (kept in `bench/.cache/server-d.cpuprofile`) and prints where the time went.
+ * `--idle N` adds, in every round, the idle memory scenario (e) at N connections (5,000 by
+ * default with `--idle` alone) for the same servers: KiB of RSS per idle connection.
  *
  * @module
  */
@@ -13,7 +15,13 @@ import { runGenerator } from "./generator.ts";
 import { killChildren } from "./process.ts";
 import { freePort } from "./process.ts";
 import { Inspector, summarize } from "./profile.ts";
-import { clientsOf, runStorm, type ScenarioContext, type StormResult } from "./scenarios.ts";
+import {
+  clientsOf,
+  runIdle,
+  runStorm,
+  type ScenarioContext,
+  type StormResult,
+} from "./scenarios.ts";
 import { seedChat } from "./seed.ts";
 import { SERVERS, type ServerSpec, startServer } from "./servers.ts";
 
@@ -26,9 +34,18 @@ interface StormRun {
 /** Runs the connect storm alone; see the module doc. */
 export async function runStormOnly(
   config: BenchConfig,
-  options: { against?: string; rounds: number; quick: boolean; profile: boolean },
+  options: {
+    against?: string;
+    rounds: number;
+    quick: boolean;
+    profile: boolean;
+    /** Idle connections to hold for scenario (e) in every round; none when absent. */
+    idle?: number;
+  },
 ): Promise<void> {
-  const { layout, window } = config.storm;
+  const { window } = config.storm;
+  const idleLayout = { ...config.idle.layout, clients: options.idle ?? 0 };
+  const layout = { ...config.storm.layout, prefix: idleLayout.prefix };
   const workDir = await Deno.makeTempDir({ prefix: "chat-bench-d-" });
   const ours = SERVERS.find((spec) => spec.name === "ours")!;
   const bare = SERVERS.find((spec) => spec.name === "deno")!;
@@ -40,8 +57,11 @@ export async function runStormOnly(
     { name: "bare Deno", spec: bare },
   ];
   const runs: StormRun[] = [];
+  const idle: { server: string; kib: number }[] = [];
   try {
-    const users = await seedChat(`${workDir}/seed.kv`, layout.clients, [layout]);
+    // One layout for both: the storm's clients are the first of the idle scenario's.
+    const seeded = { ...layout, clients: Math.max(layout.clients, idleLayout.clients) };
+    const users = await seedChat(`${workDir}/seed.kv`, seeded.clients, [seeded]);
     const context: ScenarioContext = {
       seedKv: `${workDir}/seed.kv`,
       workDir,
@@ -57,13 +77,27 @@ export async function runStormOnly(
         });
         runs.push({ server: version.name, result });
         console.log(`  round ${round + 1}, ${version.name}: ${line(result)}`);
+        if (!options.idle) continue;
+        const { perProcess, settleMs } = config.idle;
+        const held = await runIdle(version.spec, idleLayout, [options.idle], perProcess, settleMs, {
+          ...context,
+          serverDir: version.serverDir,
+        });
+        const kib = held.levels[0]!.kibPerConnection;
+        idle.push({ server: version.name, kib });
+        console.log(`  round ${round + 1}, ${version.name}: ${kib.toFixed(1)} KiB per idle conn`);
       }
     }
     for (const version of versions) {
       const mine = runs.filter((run) => run.server === version.name).map((run) => run.result);
       console.log(
         `${version.name}: median ${median(mine.map((r) => r.perSecond)).toFixed(0)} ` +
-          `connections/s, ${median(mine.map(cpuPerConnection)).toFixed(0)} µs server CPU each`,
+          `connections/s, ${median(mine.map(cpuPerConnection)).toFixed(0)} µs server CPU each` +
+          (options.idle
+            ? `; ${
+              median(idle.filter((i) => i.server === version.name).map((i) => i.kib)).toFixed(1)
+            } KiB per idle connection at ${options.idle}`
+            : ""),
       );
     }
     if (options.profile) await profileStorm(ours, config, context);
