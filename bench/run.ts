@@ -10,6 +10,9 @@
  * runs the connect storm (d) alone, and the idle memory (e) at N connections with `--idle`
  * (see `storm_only.ts`).
  *
+ * `deno task bench --only resume [--clients N] [--rooms R] [--missed M] [--against DIR]`: every
+ * client of a restarted server reconnects and resumes with `after` at once (see `resume.ts`).
+ *
  * `deno task bench --only conversations [--conversations N] [--runs N] [--against DIR]` times
  * the conversation list of a user in N conversations (see `conversations.ts`).
  *
@@ -35,6 +38,7 @@ import { hasRedisBroker, SERVERS } from "./servers.ts";
 import { killChildren } from "./process.ts";
 import { runUserEventsOnly } from "./user_events_only.ts";
 import { runStormOnly } from "./storm_only.ts";
+import { runResumeBench } from "./resume.ts";
 import { runConversationsBench } from "./conversations.ts";
 import { runSearchBench } from "./search.ts";
 
@@ -64,6 +68,20 @@ if (only === "conversations") {
   });
   Deno.exit(0);
 }
+if (only === "resume") {
+  await build({ quiet: true });
+  const number = (flag: string, fallback: number) => Number(flagValue(flag) ?? fallback);
+  await runResumeBench({
+    clients: number("--clients", 10_000),
+    rooms: number("--rooms", 1_000),
+    had: number("--had", 2),
+    missed: number("--missed", 10),
+    window: number("--window", 500),
+    rounds: number("--rounds", 1),
+    against: flagValue("--against"),
+  });
+  Deno.exit(0);
+}
 if (only === "storm") {
   await build({ quiet: true });
   await runStormOnly(config, {
@@ -77,7 +95,9 @@ if (only === "storm") {
 }
 if (only !== undefined) {
   if (only !== "user-events") {
-    throw new Error(`--only knows user-events, search, storm and conversations, not ${only}`);
+    throw new Error(
+      `--only knows user-events, search, storm, resume and conversations, not ${only}`,
+    );
   }
   const rounds = Number(flagValue("--rounds") ?? 3);
   // The full run builds while measuring the bundle; this one serves the same assets.
