@@ -13,11 +13,15 @@ export interface JobClient {
   cookie?: string;
   /** Position in the whole layout (picks the client's source address); default: its index. */
   index?: number;
+  /** `resume`: the newest seq the client had; it subscribes with `after` set to it. */
+  after?: number;
+  /** `resume`: messages it must receive after subscribing (the ones it missed). */
+  expected?: number;
 }
 
 /** What a generator process is told (see `load/generator.mjs`). */
 export interface GeneratorJob {
-  mode: "ladder" | "storm" | "hold" | "events";
+  mode: "ladder" | "storm" | "hold" | "events" | "resume";
   kind: ClientKind;
   urls: string[];
   /** Ordered room by room for `ladder`. */

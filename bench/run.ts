@@ -6,6 +6,16 @@
  * `deno task bench --only user-events [--quick] [--against DIR] [--rounds N]` runs scenario (u)
  * alone on our server (see `user_events_only.ts`).
  *
+ * `deno task bench --only storm [--quick] [--rounds N] [--against DIR] [--profile] [--idle N]`
+ * runs the connect storm (d) alone, and the idle memory (e) at N connections with `--idle`
+ * (see `storm_only.ts`).
+ *
+ * `deno task bench --only resume [--clients N] [--rooms R] [--missed M] [--against DIR]`: every
+ * client of a restarted server reconnects and resumes with `after` at once (see `resume.ts`).
+ *
+ * `deno task bench --only conversations [--conversations N] [--runs N] [--against DIR]` times
+ * the conversation list of a user in N conversations (see `conversations.ts`).
+ *
  * `deno task bench --only search [--messages N] [--rooms R] [--member-of M] [--queries Q]`
  * runs the message search scenario alone, in process (see `search.ts`).
  *
@@ -35,6 +45,9 @@ import { seedChat } from "./seed.ts";
 import { hasRedisBroker, SERVERS } from "./servers.ts";
 import { killChildren } from "./process.ts";
 import { runUserEventsOnly } from "./user_events_only.ts";
+import { runStormOnly } from "./storm_only.ts";
+import { runResumeBench } from "./resume.ts";
+import { runConversationsBench } from "./conversations.ts";
 import { runSearchBench } from "./search.ts";
 import { runSmallRooms } from "./small_rooms.ts";
 import { runStoreAppend } from "./store_append.ts";
@@ -88,10 +101,44 @@ if (only === "e2e") {
   });
   Deno.exit(0);
 }
+if (only === "conversations") {
+  await runConversationsBench({
+    conversations: Number(flagValue("--conversations") ?? 2_000),
+    runs: Number(flagValue("--runs") ?? 60),
+    against: flagValue("--against"),
+  });
+  Deno.exit(0);
+}
+if (only === "resume") {
+  await build({ quiet: true });
+  const number = (flag: string, fallback: number) => Number(flagValue(flag) ?? fallback);
+  await runResumeBench({
+    clients: number("--clients", 10_000),
+    rooms: number("--rooms", 1_000),
+    had: number("--had", 2),
+    missed: number("--missed", 10),
+    window: number("--window", 500),
+    rounds: number("--rounds", 1),
+    against: flagValue("--against"),
+  });
+  Deno.exit(0);
+}
+if (only === "storm") {
+  await build({ quiet: true });
+  await runStormOnly(config, {
+    against: flagValue("--against"),
+    rounds: Number(flagValue("--rounds") ?? 3),
+    quick,
+    profile: Deno.args.includes("--profile"),
+    idle: Deno.args.includes("--idle") ? Number(flagValue("--idle")) || 5_000 : undefined,
+  });
+  Deno.exit(0);
+}
 if (only !== undefined) {
   if (only !== "user-events") {
     throw new Error(
-      `--only knows user-events, search, small-rooms, store-append and e2e, not ${only}`,
+      `--only knows user-events, search, small-rooms, store-append, e2e, storm, resume and ` +
+        `conversations, not ${only}`,
     );
   }
   const rounds = Number(flagValue("--rounds") ?? 3);

@@ -80,14 +80,18 @@ export function pageRoutes(
   app.get("/", async (c) => {
     const user = c.var.user;
     if (!user) return c.redirect("/login");
+    // The three lists of the sidebar start from the user's memberships: list them once.
+    const joined = services.rooms.joinedRooms(user.id);
     const [rooms, profile, savedLocale, friends, dms, conversations, notifyLevels, hideLastSeen] =
       await Promise.all([
-        services.rooms.lists(user.id),
+        joined.then((memberships) => services.rooms.lists(user.id, memberships)),
         services.profiles.get(user.id),
         services.profiles.locale(user.id),
         services.friends.lists(user.id),
-        services.directMessages.list(user.id),
-        services.conversations.page(user.id, undefined, CONVERSATION_PAGE_DEFAULT),
+        joined.then((memberships) => services.directMessages.list(user.id, memberships)),
+        joined.then((memberships) =>
+          services.conversations.page(user.id, undefined, CONVERSATION_PAGE_DEFAULT, memberships)
+        ),
         services.notifySettings.levels(user.id),
         services.profiles.hidesLastSeen(user.id),
       ]);

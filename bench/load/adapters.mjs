@@ -34,7 +34,8 @@ const require = createRequire(new URL("../peers/package.json", import.meta.url))
 
 /**
  * @typedef {object} BenchClient
- * @property {(room: string) => Promise<void>} join Joins a room; resolves once in effect.
+ * @property {(room: string, after?: number) => Promise<void>} join Joins a room; resolves once
+ *   in effect. `after` (ours only): resume after that seq, the missed messages delivered next.
  * @property {(room: string, text: string, clientId: string) => void} send Sends one message.
  * @property {() => void} close Closes the connection (not reported as lost).
  */
@@ -71,11 +72,13 @@ function connectWebSocket(chat, options) {
       reject(new Error("connect timeout"));
     }, CONNECT_TIMEOUT_MS);
     const client = {
-      join(room) {
+      join(room, after) {
         return withTimeout(
           new Promise((joined) => {
             joining.set(room, joined);
-            socket.send(JSON.stringify(chat ? { type: "subscribe", room } : { t: "join", room }));
+            socket.send(
+              JSON.stringify(chat ? { type: "subscribe", room, after } : { t: "join", room }),
+            );
           }),
           `join ${room}`,
         );

@@ -53,7 +53,7 @@ export async function connectAll(kind, specs, options) {
           localAddress: sourceAddress(spec.index ?? index),
           ...options.events(index),
         });
-        if (options.join) await client.join(spec.room);
+        if (options.join) await client.join(spec.room, spec.after);
         clients[index] = client;
       } catch (error) {
         failures.push(String(error?.message ?? error));

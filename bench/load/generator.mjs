@@ -5,10 +5,13 @@
  * - `ladder`: connect and join every client, then the stepped open-loop load of `ladder.mjs`;
  * - `storm`: open every client as fast as a bounded handshake window allows, timing it;
  * - `events`: connect and join every client, then the profile changes of `user_events.mjs`;
+ * - `resume`: every client connects at once (within the handshake window) and subscribes with
+ *   `after`, as after a server restart; timed until the last one has its `expected` missed
+ *   messages;
  * - `hold`: idle connections, opened in slices on request: each stdin line `open N` opens N
  *   more and answers `held TOTAL` on stdout; `exit` closes them and ends the process.
  *
- * The result (ladder, storm and events) is written as JSON to `job.resultPath`. Progress goes to stderr;
+ * The result (ladder, storm, resume and events) is written as JSON to `job.resultPath`. Progress goes to stderr;
  * a ladder prints `connected` on stdout once every client has joined, before the load starts.
  *
  * @module
@@ -29,6 +32,8 @@ const specs = job.clients.map((client, i) => ({
   cookie: client.cookie,
   room: client.room,
   index: client.index ?? i,
+  after: client.after,
+  expected: client.expected ?? 0,
 }));
 const quietEvents = () => ({
   onDelivery() {},
@@ -44,6 +49,7 @@ if (job.mode === "ladder") await ladder();
 else if (job.mode === "storm") await storm();
 else if (job.mode === "events") await userEvents();
 else if (job.mode === "hold") await hold();
+else if (job.mode === "resume") await resume();
 else throw new Error(`unknown mode ${job.mode}`);
 process.exit(0);
 
@@ -130,6 +136,51 @@ async function storm() {
     serverCpu,
     generatorCpu,
     backgroundCpu: Math.max(0, (cpu1.machine - cpu0.machine) / seconds - serverCpu - generatorCpu),
+    serverCpuSeconds: cpu1.server - cpu0.server,
+    generatorCpuSeconds: cpu1.own - cpu0.own,
+  });
+}
+
+async function resume() {
+  const cpu0 = { server: cpuSeconds(job.serverPids), own: ownCpuSeconds() };
+  const started = performance.now();
+  const received = new Array(specs.length).fill(0);
+  let complete = 0;
+  /** Clients that must complete: all, then those that connected. */
+  let target = specs.length;
+  let lastDoneMs = 0;
+  /** @type {() => void} */
+  let allDone = () => {};
+  const done = new Promise((resolve) => allDone = resolve);
+  const { clients, failures } = await connectAll(job.kind, specs, {
+    window: job.connectWindow,
+    join: true,
+    events: (index) => ({
+      ...quietEvents(),
+      onDelivery() {
+        if (++received[index] !== specs[index].expected) return;
+        lastDoneMs = performance.now() - started;
+        if (++complete === target) allDone();
+      },
+    }),
+  });
+  const connectMs = performance.now() - started;
+  target = specs.length - failures.length;
+  if (complete < target) {
+    let timer;
+    await Promise.race([done, new Promise((resolve) => timer = setTimeout(resolve, job.drainMs))]);
+    clearTimeout(timer);
+  }
+  const cpu1 = { server: cpuSeconds(job.serverPids), own: ownCpuSeconds() };
+  for (const client of clients) client?.close();
+  finish({
+    clients: specs.length,
+    failed: failures.length,
+    failures: failures.slice(0, 5),
+    incomplete: specs.length - failures.length - complete,
+    connectMs,
+    lastResumedMs: lastDoneMs,
+    messages: received.reduce((sum, n) => sum + n, 0),
     serverCpuSeconds: cpu1.server - cpu0.server,
     generatorCpuSeconds: cpu1.own - cpu0.own,
   });

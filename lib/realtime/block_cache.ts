@@ -6,29 +6,40 @@
  * @module
  */
 
-/** A user's block list, read once and re-read on demand. */
+/** The list of a user who blocked nobody, shared by all their connections. */
+const NO_BLOCKS: ReadonlySet<string> = new Set();
+
+/**
+ * A user's block list, read once and re-read on demand. One per connection, so it keeps no
+ * closure and no settled promise: an idle node holds thousands of these.
+ */
 export class BlockCache {
-  #read: () => Promise<ReadonlySet<string>>;
+  #read: (userId: string) => Promise<ReadonlySet<string>>;
+  #userId: string;
+  /** The read under way, if any. */
   #loading: Promise<ReadonlySet<string>> | undefined;
   #generation = 0;
   /** The last list read; undefined until the first read finished. */
   known: ReadonlySet<string> | undefined;
 
-  /** Reads the list with `read`. */
-  constructor(read: () => Promise<ReadonlySet<string>>) {
+  /** Reads the list of `userId` with `read`. */
+  constructor(read: (userId: string) => Promise<ReadonlySet<string>>, userId: string) {
     this.#read = read;
+    this.#userId = userId;
   }
 
   /** Reads the list afresh; a read overtaken by a newer one is dropped. */
   load(): Promise<ReadonlySet<string>> {
     const mine = ++this.#generation;
-    const loading = this.#read().then((blocked) => {
-      if (mine === this.#generation) this.known = blocked;
+    const loading = this.#read(this.#userId).then((blocked) => {
+      if (mine !== this.#generation) return blocked;
+      this.known = blocked.size === 0 ? NO_BLOCKS : blocked;
+      this.#loading = undefined;
       return blocked;
     }, (error) => {
       console.error("block cache: read failed", error);
       if (mine === this.#generation) this.#loading = undefined;
-      return this.known ?? new Set<string>();
+      return this.known ?? NO_BLOCKS;
     });
     this.#loading = loading;
     return loading;
@@ -36,6 +47,7 @@ export class BlockCache {
 
   /** The list as the newest read gives it (a new read when none is under way or done). */
   read(): Promise<ReadonlySet<string>> {
-    return this.#loading ?? this.load();
+    if (this.#loading) return this.#loading;
+    return this.known ? Promise.resolve(this.known) : this.load();
   }
 }

@@ -98,6 +98,9 @@ export interface Transport {
   close(code: number, reason: string): void;
 }
 
+/** The settled promise every connection's frame chain starts from (one, not one per socket). */
+const SETTLED: Promise<void> = Promise.resolve();
+
 /** Protocol state of one connected client. */
 export class ChatConnection implements Peer {
   readonly userId: string;
@@ -117,7 +120,7 @@ export class ChatConnection implements Peer {
   /** Rooms whose membership was checked in KV; emptied for a room when the user leaves it. */
   #memberOf: Set<string> | undefined;
   /** Frames are checked in arrival order, so sends are written in the order they came. */
-  #inbound: Promise<void> = Promise.resolve();
+  #inbound: Promise<void> = SETTLED;
   #closed = false;
   /** Whether the user may post where they do; made on the first send or typing notice. */
   #postingRights: PostingRights | undefined;
@@ -135,7 +138,7 @@ export class ChatConnection implements Peer {
     this.#transport = transport;
     this.#deps = deps;
     this.lastSeenAt = deps.clock.now();
-    this.#blocks = new BlockCache(() => deps.readBlocks(user.id));
+    this.#blocks = new BlockCache(deps.readBlocks, user.id);
   }
 
   /** Registers with the hub and greets the client. */

@@ -9,15 +9,35 @@
  *
  * @module
  */
-import type { Conversation, ConversationPage, ConversationRoom } from "../common/api_types.ts";
+import type {
+  Conversation,
+  ConversationPage,
+  ConversationRoom,
+  LastMessage,
+} from "../common/api_types.ts";
 import type { MessageStore } from "../messages/message_store.ts";
 import type { Profiles } from "../accounts/profiles.ts";
-import { roomsOfUser } from "./memberships.ts";
+import { type JoinedRoom, roomsOfUserInBatches } from "./memberships.ts";
 import { readRooms } from "./rooms.ts";
 import type { RoomRecord } from "./room_record.ts";
 import { summary } from "./room_summary.ts";
 import type { ReadMarkers } from "../reads/read_markers.ts";
 import { readStates } from "../reads/read_states.ts";
+
+/**
+ * Memberships listed per batch of `lastMessages` reads: the reads of one batch run while the
+ * next is listed, so a user in 2,000 rooms waits for about one of the two, not both in turn.
+ */
+const MEMBERSHIP_BATCH = 100;
+
+/** A membership with its room's newest message, as sorted for the list. */
+interface Listed {
+  room: string;
+  last: LastMessage | undefined;
+  joinedAt: number;
+  activity: number;
+  muted: string | undefined;
+}
 
 /** Where a page starts: after the entry with this activity and room id. */
 interface Cursor {
@@ -47,24 +67,35 @@ export class Conversations {
    * One page of the user's conversations, sorted by activity descending (ties by room id).
    * `cursor` is a previous page's `nextCursor`; a malformed one reads as the start. Paging
    * while messages arrive never repeats an entry within one walk unless it got new activity.
+   * `joined`: the user's memberships when the caller has listed them already.
    */
-  async page(userId: string, cursor: string | undefined, limit: number): Promise<ConversationPage> {
-    const memberships = (await roomsOfUser(this.#kv, userId)).map(({ roomId, membership }) => ({
-      room: roomId,
-      joinedAt: membership.joinedAt,
-      muted: membership.muted ? membership.mutedBy ?? "" : undefined,
-    }));
-    const lasts = await this.#store.lastMessages(memberships.map((m) => m.room));
-    const sorted = memberships.map((m, i) => {
-      const last = lasts[i] ?? undefined;
-      return {
-        room: m.room,
-        last,
-        joinedAt: m.joinedAt,
-        activity: last?.at ?? m.joinedAt,
-        muted: m.muted,
-      };
-    }).sort((a, b) => b.activity - a.activity || (a.room < b.room ? -1 : 1));
+  async page(
+    userId: string,
+    cursor: string | undefined,
+    limit: number,
+    joined?: readonly JoinedRoom[],
+  ): Promise<ConversationPage> {
+    const sorted: Listed[] = [];
+    const pending: Promise<void>[] = [];
+    const batches = joined ? [joined] : roomsOfUserInBatches(this.#kv, userId, MEMBERSHIP_BATCH);
+    for await (const batch of batches) {
+      pending.push(
+        this.#store.lastMessages(batch.map((m) => m.roomId)).then((lasts) => {
+          batch.forEach(({ roomId, membership }, i) => {
+            const last = lasts[i] ?? undefined;
+            sorted.push({
+              room: roomId,
+              last,
+              joinedAt: membership.joinedAt,
+              activity: last?.at ?? membership.joinedAt,
+              muted: membership.muted ? membership.mutedBy ?? "" : undefined,
+            });
+          });
+        }),
+      );
+    }
+    await Promise.all(pending);
+    sorted.sort((a, b) => b.activity - a.activity || (a.room < b.room ? -1 : 1));
     const after = parseCursor(cursor);
     const start = after
       ? sorted.findIndex((c) =>

@@ -49,17 +49,43 @@ export async function readMembership(
   return (await kv.get<Membership>(membershipKey(roomId, userId))).value;
 }
 
+/** One of a user's memberships: the room's id and the membership. */
+export interface JoinedRoom {
+  roomId: string;
+  membership: Membership;
+}
+
 /** A user's memberships (room id and membership), by room id, at most `limit` when given. */
 export async function roomsOfUser(
   kv: Deno.Kv,
   userId: string,
   limit?: number,
-): Promise<{ roomId: string; membership: Membership }[]> {
-  const found: { roomId: string; membership: Membership }[] = [];
+): Promise<JoinedRoom[]> {
+  const found: JoinedRoom[] = [];
   for await (const entry of kv.list<Membership>({ prefix: keys.userRooms(userId) }, { limit })) {
     found.push({ roomId: decode.userRoom(entry.key), membership: entry.value });
   }
   return found;
+}
+
+/**
+ * A user's memberships in batches of up to `size` as KV lists them, by room id: a caller can
+ * start the reads each batch needs while the next one is still being listed.
+ */
+export async function* roomsOfUserInBatches(
+  kv: Deno.Kv,
+  userId: string,
+  size: number,
+): AsyncGenerator<JoinedRoom[]> {
+  let batch: JoinedRoom[] = [];
+  const entries = kv.list<Membership>({ prefix: keys.userRooms(userId) }, { batchSize: size });
+  for await (const entry of entries) {
+    batch.push({ roomId: decode.userRoom(entry.key), membership: entry.value });
+    if (batch.length < size) continue;
+    yield batch;
+    batch = [];
+  }
+  if (batch.length > 0) yield batch;
 }
 
 /** A room's memberships (user id and membership), by user id, at most `limit` when given. */

@@ -19,6 +19,7 @@ import { type Outcome, refusal } from "../common/refusal.ts";
 import { NO_SUCH_ROOM } from "./room_access.ts";
 import { commitAtomic } from "../kv/kv_commit.ts";
 import {
+  type JoinedRoom,
   membershipKey,
   membersOfRoom,
   readMembership,
@@ -99,18 +100,21 @@ export class Rooms {
    * Lists the group rooms a user is in (newest first, at most {@linkcode ROOM_LIST_LIMIT}) and
    * the first Discover page of public rooms they are not in. Direct conversations are in
    * neither list (see `DirectMessages.list`). Reads the user's memberships and their rooms,
-   * and one page of the public-room index.
+   * and one page of the public-room index. `joined`: the user's memberships when the caller
+   * has listed them already (the chat page lists them once for the sidebar's three lists).
    */
-  async lists(userId: string): Promise<RoomLists> {
-    const joinedIds = await this.#joinedIds(userId);
+  async lists(userId: string, joined?: readonly JoinedRoom[]): Promise<RoomLists> {
+    const joinedIds = joined
+      ? new Set(joined.map((entry) => entry.roomId))
+      : await this.#joinedIds(userId);
     const records = await readRooms(this.#kv, [...joinedIds]);
-    const joined = records
+    const groups = records
       .filter((room): room is RoomRecord => room !== null && room.visibility !== "direct")
       .map(summary)
       .sort((a, b) => b.createdAt - a.createdAt)
       .slice(0, ROOM_LIST_LIMIT);
     const page = await publicRoomPage(this.#kv, DISCOVER_PAGE_DEFAULT, undefined, joinedIds);
-    const lists: RoomLists = { joined, discover: page.rooms };
+    const lists: RoomLists = { joined: groups, discover: page.rooms };
     if (page.nextCursor) lists.discoverCursor = page.nextCursor;
     return lists;
   }
@@ -157,6 +161,11 @@ export class Rooms {
     }
     ids.delete(userId);
     return [...ids];
+  }
+
+  /** The user's memberships, by room id: to list once and hand to several of the lists. */
+  async joinedRooms(userId: string): Promise<JoinedRoom[]> {
+    return await roomsOfUser(this.#kv, userId);
   }
 
   /** True when the user is a member of the room. */

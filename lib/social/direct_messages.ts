@@ -17,7 +17,8 @@ import type { Notify } from "./friends.ts";
 import { keys } from "../kv/kv_keys.ts";
 import { commit, transact } from "../kv/kv_transaction.ts";
 import type { Profiles } from "../accounts/profiles.ts";
-import { roomsOfUser, setMembership } from "../rooms/memberships.ts";
+import { type JoinedRoom, roomsOfUser, setMembership } from "../rooms/memberships.ts";
+import { readRooms } from "../rooms/rooms.ts";
 import type { Membership, RoomRecord } from "../rooms/room_record.ts";
 import { type Outcome, type Refusal, refusal } from "../common/refusal.ts";
 
@@ -95,13 +96,16 @@ export class DirectMessages {
     });
   }
 
-  /** The direct conversations of a user, newest first. */
-  async list(userId: string): Promise<DirectRoom[]> {
-    const ids = (await roomsOfUser(this.#kv, userId))
-      .map((joined) => joined.roomId)
+  /**
+   * The direct conversations of a user, newest first. `joined`: the user's memberships when
+   * the caller has listed them already.
+   */
+  async list(userId: string, joined?: readonly JoinedRoom[]): Promise<DirectRoom[]> {
+    const ids = (joined ?? await roomsOfUser(this.#kv, userId))
+      .map((entry) => entry.roomId)
       .filter(isDirectRoomId);
-    const rooms = await Promise.all(ids.map(async (roomId) => {
-      const room = (await this.#kv.get<RoomRecord>(keys.room(roomId))).value;
+    const records = await readRooms(this.#kv, ids);
+    const rooms = await Promise.all(records.map(async (room) => {
       const peerId = room?.members?.find((member) => member !== userId);
       const peer = peerId ? await this.#profiles.get(peerId) : null;
       return room && peer ? view(room, peer) : null;
