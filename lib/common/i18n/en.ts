@@ -232,6 +232,7 @@ export const en = {
   "system.picture_changed": "{by} changed the room picture",
   "system.picture_removed": "{by} removed the room picture",
   "system.call_ended": "Call, {duration}",
+  "system.group_call_ended": "Group call, {duration}",
   "system.call_missed": "Missed call from {by}",
   "system.call_declined": "Call from {by} declined",
   "call.startVoice": "Voice call",

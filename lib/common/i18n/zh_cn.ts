@@ -220,6 +220,7 @@ export const zhCN = {
   "system.picture_changed": "{by} 更换了房间图片",
   "system.picture_removed": "{by} 移除了房间图片",
   "system.call_ended": "通话时长 {duration}",
+  "system.group_call_ended": "群通话，时长 {duration}",
   "system.call_missed": "{by} 的未接来电",
   "system.call_declined": "{by} 的来电已拒绝",
   "call.startVoice": "语音通话",

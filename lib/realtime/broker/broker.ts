@@ -58,7 +58,7 @@ export type BrokerEvent =
     kind: "call";
     users: string[];
     socket?: string;
-    frame: Extract<ServerFrame, { type: "call" | "call_signal" }>;
+    frame: Extract<ServerFrame, { type: "call" | "call_signal" | "room_call" }>;
   };
 
 /**
