@@ -8,8 +8,8 @@
  * should that node die, the record expires after the ring (and the parties' clients give up on
  * their own), so nobody stays busy.
  *
- * A group call never rings: a member starts it (`call_invite` in a group room), every member's
- * sockets hear `room_call` (the header's "Call in progress, 3 people"), members join
+ * A group call never rings: a member starts it (`call_invite` in a group room), the sockets
+ * subscribed to the room hear `room_call` (the header's "Call in progress, 3 people"), members join
  * (`call_join`) up to `maxParticipants` and leave (`call_hangup`); the last one out ends it and
  * writes "Group call, 12:00". A member who leaves the room, is kicked or banned (the broker's
  * `left` event, acted on by the node that published it) is dropped from its call.
@@ -100,6 +100,7 @@ export class CallService {
   /** Reconnect grace timers, by the id of the closed socket that carried a call. */
   #graceTimers = new Map<string, unknown>();
   #unsubscribe: () => void;
+  #closed = false;
 
   /** A service working with `deps`. */
   constructor(deps: CallDeps) {
@@ -137,11 +138,13 @@ export class CallService {
    * socket of theirs joins the call again within the reconnect grace.
    */
   async socketClosed(party: CallParty): Promise<void> {
+    // Shutting down: sockets close because the node does; the KV may be closed already.
+    if (this.#closed) return;
     const deps = this.#deps;
     const callId = (await deps.kv.get<string>(keys.userCall(party.userId))).value;
     if (!callId) return;
     const record = (await deps.kv.get<CallRecord>(keys.call(callId))).value;
-    if (record?.sockets[party.userId] !== party.socketId) return;
+    if (record?.sockets[party.userId] !== party.socketId || this.#closed) return;
     const timer = deps.timers.setTimeout(async () => {
       this.#graceTimers.delete(party.socketId);
       try {
@@ -166,6 +169,7 @@ export class CallService {
 
   /** Stops the timers of this node (shutdown); the records expire on their own. */
   close(): void {
+    this.#closed = true;
     this.#unsubscribe();
     for (const timer of [...this.#timers.values(), ...this.#graceTimers.values()]) {
       this.#deps.timers.clearTimeout(timer);
@@ -276,9 +280,9 @@ export class CallService {
         .set(keys.call(frame.call), record, { expireIn: ACTIVE_TTL_MS })
         .set(keys.userCall(party.userId), frame.call, { expireIn: ACTIVE_TTL_MS })
         .set(keys.roomCall(frame.room), frame.call, { expireIn: ACTIVE_TTL_MS });
-      return commit(atomic, async () => {
+      return commit(atomic, () => {
         this.#tell(record.participants, { ...record }, frame.ref);
-        await this.#announce(record.room, roomCallOf(record));
+        this.#announce(record.room, roomCallOf(record));
         return undefined;
       });
     });
@@ -318,9 +322,9 @@ export class CallService {
       const atomic = deps.kv.atomic().check(entry!, own!)
         .set(keys.call(callId), next, { expireIn: ACTIVE_TTL_MS })
         .set(keys.userCall(party.userId), callId, { expireIn: ACTIVE_TTL_MS });
-      return commit(atomic, async () => {
+      return commit(atomic, () => {
         this.#tell(next.participants, next);
-        await this.#announce(next.room, roomCallOf(next));
+        this.#announce(next.room, roomCallOf(next));
         return undefined;
       });
     });
@@ -361,24 +365,18 @@ export class CallService {
     const atomic = this.#deps.kv.atomic().check(entry)
       .set(keys.call(record.id), next, { expireIn: ACTIVE_TTL_MS })
       .delete(keys.userCall(userId));
-    return commit(atomic, async () => {
+    return commit(atomic, () => {
       // The one who left sees the call end for them; the others see who is left.
       this.#tell([userId], { ...next, state: "ended", reason: "hangup" });
       this.#tell(next.participants, next);
-      await this.#announce(next.room, roomCallOf(next));
+      this.#announce(next.room, roomCallOf(next));
       return undefined;
     });
   }
 
-  /** Tells every member of `room` what its group call is now (`null`: none). */
-  async #announce(room: string, call: RoomCall | null): Promise<void> {
-    const members = await this.#deps.readMembers(room);
-    if (!members?.length) return;
-    this.#deps.broker.publish({
-      kind: "call",
-      users: [...members],
-      frame: { type: "room_call", room, call },
-    });
+  /** Tells the sockets subscribed to `room` what its group call is now (`null`: none). */
+  #announce(room: string, call: RoomCall | null): void {
+    this.#deps.broker.publish({ kind: "room_call", room, call });
   }
 
   /** Ends a call still ringing when its time is up. */
@@ -461,7 +459,7 @@ export class CallService {
     return commit(atomic, async () => {
       this.#stopTimer(record.id);
       this.#tell(record.participants, { ...record, state: "ended", reason });
-      if (record.group) await this.#announce(record.room, null);
+      if (record.group) this.#announce(record.room, null);
       await this.#deps.postSystemMessage(record.room, this.#summary(record, reason));
       return undefined;
     });

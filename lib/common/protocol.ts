@@ -424,7 +424,8 @@ export type ServerFrame =
   | { type: "call_signal"; call: string; from: string; signal: CallSignal }
   /**
    * A group call of `room` started, changed participants, or ended (`call: null`); sent to
-   * every socket of every member. `GET /api/calls/rooms/:room` answers the same for a late tab.
+   * every socket subscribed to the room. `GET /api/calls/rooms/:room` answers the same for a
+   * tab that opens the room later.
    */
   | { type: "room_call"; room: string; call: RoomCall | null }
   | {
