@@ -36,7 +36,9 @@ export default function CallLayer({ host, client, user, profileOf }: CallLayerPr
     host.attach({
       receive: (f) => session.receive(f),
       place: (r) => {
-        void session.place(r.room, r.peer, r.media);
+        void (r.peer
+          ? session.place(r.room, r.peer, r.media)
+          : session.joinGroup(r.room, r.media, r.join));
       },
     }), [host, session]);
   useEffect(() => {
@@ -57,6 +59,9 @@ export default function CallLayer({ host, client, user, profileOf }: CallLayerPr
     return problem
       ? <CallProblem keyName={problem} onClose={() => session.problem.value = null} />
       : null;
+  }
+  if (call.view.group) {
+    return <GroupCallView call={call} session={session} me={user} profileOf={profileOf} />;
   }
   const profile = profileOf?.(call.peer.id);
   if (call.incoming && call.phase === "ringing" && !call.mine) {
@@ -132,7 +137,6 @@ function CallView(
   const { t } = useI18n();
   const remote = session.remoteStream.value;
   const local = session.localStream.value;
-  const muted = session.muted.value;
   const cameraOn = session.cameraOn.value;
   const speaking = useSpeaking(remote);
   const elapsed = useElapsed(call.connectedAt);
@@ -160,45 +164,144 @@ function CallView(
         <span role="status" data-testid="call-status">{status}</span>
       </div>
       {local && cameraOn && <MediaOut stream={local} class="call-local" muted />}
-      <div class="call-buttons">
-        {call.phase !== "ended" && (
-          <>
-            <button
-              type="button"
-              class="call-button"
-              aria-pressed={muted}
-              aria-label={t(muted ? "call.unmute" : "call.mute")}
-              title={t(muted ? "call.unmute" : "call.mute")}
-              data-testid="call-mute"
-              onClick={() => session.toggleMute()}
-            >
-              <Icon icon={muted ? MicOff : Mic} />
-            </button>
-            <button
-              type="button"
-              class="call-button"
-              aria-pressed={cameraOn}
-              aria-label={t(cameraOn ? "call.cameraOff" : "call.cameraOn")}
-              title={t(cameraOn ? "call.cameraOff" : "call.cameraOn")}
-              data-testid="call-camera"
-              onClick={() => void session.toggleCamera()}
-            >
-              <Icon icon={cameraOn ? Video : VideoOff} />
-            </button>
-          </>
-        )}
-        <button
-          type="button"
-          class="call-button decline"
-          aria-label={t(call.phase === "ended" ? "call.close" : "call.hangUp")}
-          title={t(call.phase === "ended" ? "call.close" : "call.hangUp")}
-          data-testid="call-hangup"
-          onClick={() => call.phase === "ended" ? session.dismiss() : session.hangUp()}
-        >
-          <Icon icon={PhoneOff} />
-        </button>
-      </div>
+      <CallControls call={call} session={session} />
     </section>
+  );
+}
+
+/** Mute, camera, devices and hang up (or close, once ended). */
+function CallControls({ call, session }: { call: ShownCall; session: CallSession }) {
+  const { t } = useI18n();
+  const muted = session.muted.value;
+  const cameraOn = session.cameraOn.value;
+  return (
+    <div class="call-buttons">
+      {call.phase !== "ended" && (
+        <>
+          <button
+            type="button"
+            class="call-button"
+            aria-pressed={muted}
+            aria-label={t(muted ? "call.unmute" : "call.mute")}
+            title={t(muted ? "call.unmute" : "call.mute")}
+            data-testid="call-mute"
+            onClick={() => session.toggleMute()}
+          >
+            <Icon icon={muted ? MicOff : Mic} />
+          </button>
+          <button
+            type="button"
+            class="call-button"
+            aria-pressed={cameraOn}
+            aria-label={t(cameraOn ? "call.cameraOff" : "call.cameraOn")}
+            title={t(cameraOn ? "call.cameraOff" : "call.cameraOn")}
+            data-testid="call-camera"
+            onClick={() => void session.toggleCamera()}
+          >
+            <Icon icon={cameraOn ? Video : VideoOff} />
+          </button>
+        </>
+      )}
+      <button
+        type="button"
+        class="call-button decline"
+        aria-label={t(call.phase === "ended" ? "call.close" : "call.hangUp")}
+        title={t(call.phase === "ended" ? "call.close" : "call.hangUp")}
+        data-testid="call-hangup"
+        onClick={() => call.phase === "ended" ? session.dismiss() : session.hangUp()}
+      >
+        <Icon icon={PhoneOff} />
+      </button>
+    </div>
+  );
+}
+
+/**
+ * A group call: a tile per participant (their video, or their picture with a ring while they
+ * speak), this tab's own camera among them, the count and timer, and the controls.
+ */
+function GroupCallView(
+  { call, session, me, profileOf }: {
+    call: ShownCall;
+    session: CallSession;
+    me: PublicUser;
+    profileOf?: (id: string) => PublicProfile | undefined;
+  },
+) {
+  const { t } = useI18n();
+  const streams = session.remoteStreams.value;
+  const local = session.localStream.value;
+  const elapsed = useElapsed(call.connectedAt);
+  const others = call.view.participants.filter((id) => id !== me.id);
+  const status = call.phase === "connected"
+    ? formatDuration(elapsed)
+    : call.phase === "ended"
+    ? t("call.ended.hangup")
+    : t(`call.${call.phase}` as MessageKey);
+  return (
+    <section
+      class="call-view group"
+      aria-label={t("call.group")}
+      data-testid="call-view"
+      data-phase={call.phase}
+    >
+      <div class="call-info">
+        <strong>{t("call.inProgress", { count: call.view.participants.length })}</strong>
+        <span role="status" data-testid="call-status">{status}</span>
+      </div>
+      {call.phase !== "ended" && (
+        <ul class="call-tiles" data-testid="call-tiles">
+          <li class="call-tile" data-testid="call-tile">
+            <Tile
+              id={me.id}
+              name={t("call.you")}
+              stream={local}
+              avatarUrl={profileOf?.(me.id)?.avatarUrl}
+              self
+            />
+          </li>
+          {others.map((id) => {
+            const profile = profileOf?.(id);
+            return (
+              <li key={id} class="call-tile" data-testid="call-tile">
+                <Tile
+                  id={id}
+                  name={profile?.displayName || call.view.names?.[id] || "…"}
+                  stream={streams.get(id) ?? null}
+                  avatarUrl={profile?.avatarUrl}
+                />
+              </li>
+            );
+          })}
+        </ul>
+      )}
+      <CallControls call={call} session={session} />
+    </section>
+  );
+}
+
+/** One participant of a group call: video when they send it, else their picture. */
+function Tile(
+  { id, name, stream, avatarUrl, self }: {
+    id: string;
+    name: string;
+    stream: MediaStream | null;
+    avatarUrl?: string;
+    self?: boolean;
+  },
+) {
+  const video = stream?.getVideoTracks().some((track) => track.enabled) ?? false;
+  const speaking = useSpeaking(self ? null : stream);
+  return (
+    <>
+      <MediaOut stream={stream} class="call-tile-video" muted={!!self} hidden={!video} />
+      {!video && (
+        <div class={`call-peer${speaking ? " speaking" : ""}`}>
+          <Avatar id={id} name={name} url={avatarUrl} />
+        </div>
+      )}
+      <span class="call-tile-name">{name}</span>
+    </>
   );
 }
 

@@ -1,3 +1,4 @@
+import { useEffect } from "preact/hooks";
 import type { ChatClient } from "../client/chat_client.ts";
 import type { ChatStore } from "../client/chat_store.ts";
 import { badgeText } from "../lib/common/unread.ts";
@@ -27,7 +28,10 @@ export interface RoomHeaderProps {
   levels: NotifyLevels;
   /** This device's notification switches (the menu says when they are off). */
   prefs: NotifyPrefs;
-  /** Places calls: a DM's header then has a phone and a camera button. */
+  /**
+   * Places calls: a DM's header then has a phone and a camera button, a group room's a button
+   * that starts its group call, or "Call in progress, 3 people" and Join while one is under way.
+   */
   calls?: CallHost;
 }
 
@@ -47,6 +51,11 @@ export default function RoomHeader(
   const menuOpen = store.menuOpen.value;
   const settingsOpen = store.settingsOpen.value;
   const membersOpen = store.membersOpen.value;
+  const groupRoom = current && !peer ? current.id : undefined;
+  useEffect(() => {
+    if (groupRoom) void calls?.refreshRoom(groupRoom);
+  }, [groupRoom, calls]);
+  const roomCall = groupRoom ? calls?.roomCalls.value.get(groupRoom) : undefined;
   return (
     <header class="room-header">
       <button
@@ -88,7 +97,38 @@ export default function RoomHeader(
           </p>
         )}
         {!peer && current?.topic && <p class="room-topic" title={current.topic}>{current.topic}</p>}
+        {roomCall && (
+          <p class="room-call" role="status" data-testid="room-call">
+            {t("call.inProgress", { count: roomCall.participants.length })}
+          </p>
+        )}
       </div>
+      {groupRoom && calls && (
+        roomCall
+          ? (
+            <button
+              type="button"
+              class="button"
+              data-testid="call-join"
+              onClick={() =>
+                calls.place({ room: groupRoom, media: roomCall.media, join: roomCall.id })}
+            >
+              <Icon icon={Phone} /> {t("call.join")}
+            </button>
+          )
+          : (
+            <button
+              type="button"
+              class="button secondary"
+              aria-label={t("call.startGroup")}
+              title={t("call.startGroup")}
+              data-testid="call-group"
+              onClick={() => calls.place({ room: groupRoom, media: "audio" })}
+            >
+              <Icon icon={Phone} />
+            </button>
+          )
+      )}
       {current && peer && calls && (
         <>
           <button

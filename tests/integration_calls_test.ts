@@ -10,15 +10,7 @@ import assert from "node:assert/strict";
 import { createHmac } from "node:crypto";
 import { FakeClock } from "../lib/common/testing/fake_clock.ts";
 import { MemoryBus } from "../lib/realtime/broker/broker_memory.ts";
-import {
-  api,
-  befriend,
-  createRoom,
-  openSocket,
-  registerUser,
-  type TestSocket,
-  type TestUser,
-} from "./helpers/chat_client.ts";
+import { api, createRoom, openSocket, registerUser } from "./helpers/chat_client.ts";
 import { startTestServer, type TestServer, withTestServer } from "./helpers/test_server.ts";
 import {
   callState,

@@ -261,6 +261,7 @@ export class CallService {
       answeredAt: deps.clock.now(),
       group: true,
       max: deps.maxParticipants,
+      names: { [party.userId]: party.name },
     };
     return await transact("group call start", async () => {
       const [existing, own, inRoom] = await deps.kv.getMany([
@@ -318,6 +319,7 @@ export class CallService {
         ...record,
         participants: [...record.participants, party.userId],
         sockets: { ...record.sockets, [party.userId]: party.socketId },
+        names: { ...record.names, [party.userId]: party.name },
       };
       const atomic = deps.kv.atomic().check(entry!, own!)
         .set(keys.call(callId), next, { expireIn: ACTIVE_TTL_MS })
@@ -357,10 +359,13 @@ export class CallService {
   #leave(entry: Deno.KvEntry<CallRecord>, record: CallRecord, userId: string) {
     const sockets = { ...record.sockets };
     delete sockets[userId];
+    const names = { ...record.names };
+    delete names[userId];
     const next: CallRecord = {
       ...record,
       participants: record.participants.filter((id) => id !== userId),
       sockets,
+      names,
     };
     const atomic = this.#deps.kv.atomic().check(entry)
       .set(keys.call(record.id), next, { expireIn: ACTIVE_TTL_MS })

@@ -339,6 +339,8 @@ export interface CallView {
   group?: true;
   /** For a group call: the most participants it takes. */
   max?: number;
+  /** For a group call: participant id → username, for the tiles of people one does not know. */
+  names?: Record<string, string>;
 }
 
 /** A room's group call as every member of the room sees it (the header's "Call in progress"). */
