@@ -56,56 +56,151 @@ export default function RoomHeader(
     if (groupRoom) void calls?.refreshRoom(groupRoom);
   }, [groupRoom, calls]);
   const roomCall = groupRoom ? calls?.roomCalls.value.get(groupRoom) : undefined;
+  const inCall = roomCall?.participants.includes(client.user.id) ?? false;
   return (
-    <header class="room-header">
-      <button
-        type="button"
-        class="menu-toggle"
-        aria-controls="chat-sidebar"
-        aria-expanded={menuOpen}
-        aria-label={t("chat.back")}
-        onClick={() => store.menuOpen.value = !menuOpen}
-      >
-        <Icon icon={ChevronLeft} size={24} />
-        {store.unreadTotal.value > 0 && (
-          <span class="badge menu-badge" data-testid="menu-badge" aria-hidden="true">
-            {badgeText(store.unreadTotal.value)}
-          </span>
-        )}
-      </button>
-      {current && (
-        <Avatar
-          id={peer?.id ?? current.id}
-          name={current.name}
-          url={current.avatarUrl}
-        />
-      )}
-      <div class="room-title">
-        <h2 data-testid="room-title">
-          {peer && (
-            <PresenceDot
-              online={client.isOnline(peer.id)}
-              away={client.presenceOf(peer.id).status === "away"}
-            />
+    <>
+      <header class="room-header">
+        <button
+          type="button"
+          class="menu-toggle"
+          aria-controls="chat-sidebar"
+          aria-expanded={menuOpen}
+          aria-label={t("chat.back")}
+          onClick={() => store.menuOpen.value = !menuOpen}
+        >
+          <Icon icon={ChevronLeft} size={24} />
+          {store.unreadTotal.value > 0 && (
+            <span class="badge menu-badge" data-testid="menu-badge" aria-hidden="true">
+              {badgeText(store.unreadTotal.value)}
+            </span>
           )}
-          {current ? `${peer ? "@" : "#"} ${current.name}` : t("chat.rooms")}
-        </h2>
-        {peer && (
-          <p class="room-topic" data-testid="dm-presence" title={current?.topic}>
-            {[presenceText(t, locale, client.presenceOf(peer.id)), current?.topic]
-              .filter(Boolean).join(" · ")}
-          </p>
+        </button>
+        {current && (
+          <Avatar
+            id={peer?.id ?? current.id}
+            name={current.name}
+            url={current.avatarUrl}
+          />
         )}
-        {!peer && current?.topic && <p class="room-topic" title={current.topic}>{current.topic}</p>}
-        {roomCall && (
-          <p class="room-call" role="status" data-testid="room-call">
-            {t("call.inProgress", { count: roomCall.participants.length })}
-          </p>
+        <div class="room-title">
+          <h2 data-testid="room-title">
+            {peer && (
+              <PresenceDot
+                online={client.isOnline(peer.id)}
+                away={client.presenceOf(peer.id).status === "away"}
+              />
+            )}
+            {current ? `${peer ? "@" : "#"} ${current.name}` : t("chat.rooms")}
+          </h2>
+          {peer && (
+            <p class="room-topic" data-testid="dm-presence" title={current?.topic}>
+              {[presenceText(t, locale, client.presenceOf(peer.id)), current?.topic]
+                .filter(Boolean).join(" · ")}
+            </p>
+          )}
+          {!peer && current?.topic && (
+            <p class="room-topic" title={current.topic}>{current.topic}</p>
+          )}
+        </div>
+        {groupRoom && calls && !roomCall && (
+          <button
+            type="button"
+            class="button secondary"
+            aria-label={t("call.startGroup")}
+            title={t("call.startGroup")}
+            data-testid="call-group"
+            onClick={() => calls.place({ room: groupRoom, media: "audio" })}
+          >
+            <Icon icon={Phone} />
+          </button>
         )}
-      </div>
-      {groupRoom && calls && (
-        roomCall
-          ? (
+        {current && peer && calls && (
+          <>
+            <button
+              type="button"
+              class="button secondary"
+              aria-label={t("call.startVoice")}
+              title={t("call.startVoice")}
+              data-testid="call-voice"
+              onClick={() => calls.place({ room: current.id, peer, media: "audio" })}
+            >
+              <Icon icon={Phone} />
+            </button>
+            <button
+              type="button"
+              class="button secondary"
+              aria-label={t("call.startVideo")}
+              title={t("call.startVideo")}
+              data-testid="call-video"
+              onClick={() => calls.place({ room: current.id, peer, media: "video" })}
+            >
+              <Icon icon={Video} />
+            </button>
+          </>
+        )}
+        {current && (
+          <>
+            <button
+              type="button"
+              class="button secondary"
+              aria-label={t("search.open")}
+              title={t("search.open")}
+              aria-keyshortcuts="Control+K /"
+              data-testid="room-search"
+              onClick={() => store.searchOpen.value = { room: current.id }}
+            >
+              <Icon icon={Search} />
+            </button>
+            <NotifyMenu
+              key={current.id}
+              roomId={current.id}
+              direct={peer !== undefined}
+              levels={levels}
+              prefs={prefs}
+            />
+          </>
+        )}
+        {current && !peer && (
+          <button
+            type="button"
+            class="button secondary"
+            aria-label={t("members.toggle")}
+            aria-expanded={membersOpen}
+            aria-controls="members-panel"
+            data-testid="members-toggle"
+            onClick={() => store.membersOpen.value = !membersOpen}
+          >
+            <Icon icon={Users} />
+          </button>
+        )}
+        {current && !peer && (
+          <button
+            type="button"
+            class="button secondary"
+            aria-label={t("room.settings")}
+            aria-expanded={settingsOpen}
+            data-testid="room-settings-toggle"
+            onClick={() => store.settingsOpen.value = !settingsOpen}
+          >
+            <Icon icon={Settings} />
+          </button>
+        )}
+        {current && !peer && (
+          <button
+            type="button"
+            class="button secondary"
+            data-testid="leave-room"
+            onClick={() => onLeave(current)}
+          >
+            {t("room.leave")}
+          </button>
+        )}
+      </header>
+      {groupRoom && calls && roomCall && (
+        <div class="room-call" data-testid="room-call">
+          <Icon icon={Phone} />
+          <span role="status">{t("call.inProgress", { count: roomCall.participants.length })}</span>
+          {!inCall && (
             <button
               type="button"
               class="button"
@@ -113,104 +208,12 @@ export default function RoomHeader(
               onClick={() =>
                 calls.place({ room: groupRoom, media: roomCall.media, join: roomCall.id })}
             >
-              <Icon icon={Phone} /> {t("call.join")}
+              {t("call.join")}
             </button>
-          )
-          : (
-            <button
-              type="button"
-              class="button secondary"
-              aria-label={t("call.startGroup")}
-              title={t("call.startGroup")}
-              data-testid="call-group"
-              onClick={() => calls.place({ room: groupRoom, media: "audio" })}
-            >
-              <Icon icon={Phone} />
-            </button>
-          )
+          )}
+        </div>
       )}
-      {current && peer && calls && (
-        <>
-          <button
-            type="button"
-            class="button secondary"
-            aria-label={t("call.startVoice")}
-            title={t("call.startVoice")}
-            data-testid="call-voice"
-            onClick={() => calls.place({ room: current.id, peer, media: "audio" })}
-          >
-            <Icon icon={Phone} />
-          </button>
-          <button
-            type="button"
-            class="button secondary"
-            aria-label={t("call.startVideo")}
-            title={t("call.startVideo")}
-            data-testid="call-video"
-            onClick={() => calls.place({ room: current.id, peer, media: "video" })}
-          >
-            <Icon icon={Video} />
-          </button>
-        </>
-      )}
-      {current && (
-        <>
-          <button
-            type="button"
-            class="button secondary"
-            aria-label={t("search.open")}
-            title={t("search.open")}
-            aria-keyshortcuts="Control+K /"
-            data-testid="room-search"
-            onClick={() => store.searchOpen.value = { room: current.id }}
-          >
-            <Icon icon={Search} />
-          </button>
-          <NotifyMenu
-            key={current.id}
-            roomId={current.id}
-            direct={peer !== undefined}
-            levels={levels}
-            prefs={prefs}
-          />
-        </>
-      )}
-      {current && !peer && (
-        <button
-          type="button"
-          class="button secondary"
-          aria-label={t("members.toggle")}
-          aria-expanded={membersOpen}
-          aria-controls="members-panel"
-          data-testid="members-toggle"
-          onClick={() => store.membersOpen.value = !membersOpen}
-        >
-          <Icon icon={Users} />
-        </button>
-      )}
-      {current && !peer && (
-        <button
-          type="button"
-          class="button secondary"
-          aria-label={t("room.settings")}
-          aria-expanded={settingsOpen}
-          data-testid="room-settings-toggle"
-          onClick={() => store.settingsOpen.value = !settingsOpen}
-        >
-          <Icon icon={Settings} />
-        </button>
-      )}
-      {current && !peer && (
-        <button
-          type="button"
-          class="button secondary"
-          data-testid="leave-room"
-          onClick={() => onLeave(current)}
-        >
-          {t("room.leave")}
-        </button>
-      )}
-    </header>
+    </>
   );
 }
 
