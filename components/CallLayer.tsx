@@ -9,8 +9,9 @@ import { formatDuration } from "../client/recording/format_duration.ts";
 import type { PublicProfile, PublicUser } from "../lib/common/api_types.ts";
 import type { MessageKey } from "../lib/common/i18n/translate.ts";
 import Avatar from "./Avatar.tsx";
+import CallDevices from "./CallDevices.tsx";
 import Icon from "./Icon.tsx";
-import { Mic, MicOff, Phone, PhoneOff, Video, VideoOff } from "./icons.ts";
+import { Mic, MicOff, Phone, PhoneOff, Settings, Video, VideoOff } from "./icons.ts";
 import { useI18n } from "./i18n_context.ts";
 
 /** Props of {@linkcode CallLayer}. */
@@ -153,7 +154,13 @@ function CallView(
       data-testid="call-view"
       data-phase={call.phase}
     >
-      <MediaOut stream={remote} class="call-remote" muted={false} hidden={!remoteVideo} />
+      <MediaOut
+        stream={remote}
+        class="call-remote"
+        muted={false}
+        hidden={!remoteVideo}
+        sinkId={session.sinkId.value}
+      />
       {!remoteVideo && (
         <div class={`call-peer${speaking ? " speaking" : ""}`} data-testid="call-peer">
           <Avatar id={call.peer.id} name={call.peer.name} url={avatarUrl} />
@@ -174,45 +181,60 @@ function CallControls({ call, session }: { call: ShownCall; session: CallSession
   const { t } = useI18n();
   const muted = session.muted.value;
   const cameraOn = session.cameraOn.value;
+  const [devicesOpen, setDevicesOpen] = useState(false);
   return (
-    <div class="call-buttons">
-      {call.phase !== "ended" && (
-        <>
-          <button
-            type="button"
-            class="call-button"
-            aria-pressed={muted}
-            aria-label={t(muted ? "call.unmute" : "call.mute")}
-            title={t(muted ? "call.unmute" : "call.mute")}
-            data-testid="call-mute"
-            onClick={() => session.toggleMute()}
-          >
-            <Icon icon={muted ? MicOff : Mic} />
-          </button>
-          <button
-            type="button"
-            class="call-button"
-            aria-pressed={cameraOn}
-            aria-label={t(cameraOn ? "call.cameraOff" : "call.cameraOn")}
-            title={t(cameraOn ? "call.cameraOff" : "call.cameraOn")}
-            data-testid="call-camera"
-            onClick={() => void session.toggleCamera()}
-          >
-            <Icon icon={cameraOn ? Video : VideoOff} />
-          </button>
-        </>
-      )}
-      <button
-        type="button"
-        class="call-button decline"
-        aria-label={t(call.phase === "ended" ? "call.close" : "call.hangUp")}
-        title={t(call.phase === "ended" ? "call.close" : "call.hangUp")}
-        data-testid="call-hangup"
-        onClick={() => call.phase === "ended" ? session.dismiss() : session.hangUp()}
-      >
-        <Icon icon={PhoneOff} />
-      </button>
-    </div>
+    <>
+      {devicesOpen && call.phase !== "ended" && <CallDevices session={session} />}
+      <div class="call-buttons">
+        {call.phase !== "ended" && (
+          <>
+            <button
+              type="button"
+              class="call-button"
+              aria-pressed={muted}
+              aria-label={t(muted ? "call.unmute" : "call.mute")}
+              title={t(muted ? "call.unmute" : "call.mute")}
+              data-testid="call-mute"
+              onClick={() => session.toggleMute()}
+            >
+              <Icon icon={muted ? MicOff : Mic} />
+            </button>
+            <button
+              type="button"
+              class="call-button"
+              aria-pressed={cameraOn}
+              aria-label={t(cameraOn ? "call.cameraOff" : "call.cameraOn")}
+              title={t(cameraOn ? "call.cameraOff" : "call.cameraOn")}
+              data-testid="call-camera"
+              onClick={() => void session.toggleCamera()}
+            >
+              <Icon icon={cameraOn ? Video : VideoOff} />
+            </button>
+            <button
+              type="button"
+              class="call-button"
+              aria-pressed={devicesOpen}
+              aria-label={t("call.devices")}
+              title={t("call.devices")}
+              data-testid="call-devices-toggle"
+              onClick={() => setDevicesOpen(!devicesOpen)}
+            >
+              <Icon icon={Settings} />
+            </button>
+          </>
+        )}
+        <button
+          type="button"
+          class="call-button decline"
+          aria-label={t(call.phase === "ended" ? "call.close" : "call.hangUp")}
+          title={t(call.phase === "ended" ? "call.close" : "call.hangUp")}
+          data-testid="call-hangup"
+          onClick={() => call.phase === "ended" ? session.dismiss() : session.hangUp()}
+        >
+          <Icon icon={PhoneOff} />
+        </button>
+      </div>
+    </>
   );
 }
 
@@ -269,6 +291,7 @@ function GroupCallView(
                   name={profile?.displayName || call.view.names?.[id] || "…"}
                   stream={streams.get(id) ?? null}
                   avatarUrl={profile?.avatarUrl}
+                  sinkId={session.sinkId.value}
                 />
               </li>
             );
@@ -282,19 +305,27 @@ function GroupCallView(
 
 /** One participant of a group call: video when they send it, else their picture. */
 function Tile(
-  { id, name, stream, avatarUrl, self }: {
+  { id, name, stream, avatarUrl, self, sinkId }: {
     id: string;
     name: string;
     stream: MediaStream | null;
     avatarUrl?: string;
     self?: boolean;
+    /** The chosen speaker. */
+    sinkId?: string;
   },
 ) {
   const video = stream?.getVideoTracks().some((track) => track.enabled) ?? false;
   const speaking = useSpeaking(self ? null : stream);
   return (
     <>
-      <MediaOut stream={stream} class="call-tile-video" muted={!!self} hidden={!video} />
+      <MediaOut
+        stream={stream}
+        class="call-tile-video"
+        muted={!!self}
+        hidden={!video}
+        sinkId={sinkId}
+      />
       {!video && (
         <div class={`call-peer${speaking ? " speaking" : ""}`}>
           <Avatar id={id} name={name} url={avatarUrl} />
@@ -307,12 +338,24 @@ function Tile(
 
 /** A `<video>` playing `stream` (also the remote audio, when it has no video). */
 function MediaOut(
-  props: { stream: MediaStream | null; class: string; muted: boolean; hidden?: boolean },
+  props: {
+    stream: MediaStream | null;
+    class: string;
+    muted: boolean;
+    hidden?: boolean;
+    sinkId?: string;
+  },
 ) {
   const ref = useRef<HTMLVideoElement>(null);
   useEffect(() => {
     if (ref.current && ref.current.srcObject !== props.stream) ref.current.srcObject = props.stream;
   }, [props.stream]);
+  useEffect(() => {
+    const element = ref.current as (HTMLVideoElement & { setSinkId?(id: string): Promise<void> });
+    if (props.sinkId !== undefined && element?.setSinkId) {
+      element.setSinkId(props.sinkId).catch(() => {});
+    }
+  }, [props.sinkId]);
   return (
     <video
       ref={ref}

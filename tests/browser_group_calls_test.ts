@@ -13,6 +13,7 @@ import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
 import {
   createRoomThroughForm,
+  eventually,
   FAKE_MEDIA_ARGS,
   joinFromDiscover,
   registerThroughForm,
@@ -24,29 +25,31 @@ import { assertAccessible } from "./helpers/axe.ts";
 const DESKTOP = { width: 1280, height: 800 };
 const PHONE = { width: 375, height: 740 };
 
-/** Waits until each of this page's `count` peer connections has received audio packets. */
+/** Audio packets received so far on each of this page's peer connections. */
+function audioPackets(page: Page): Promise<number[]> {
+  return page.evaluate(async () => {
+    const session = (globalThis as {
+      chatCall?: { peerConnections: RTCPeerConnection[] };
+    }).chatCall;
+    return await Promise.all((session?.peerConnections ?? []).map(async (pc) => {
+      let packets = 0;
+      (await pc.getStats()).forEach((report) => {
+        if (report.type === "inbound-rtp" && report.kind === "audio") {
+          packets += report.packetsReceived;
+        }
+      });
+      return packets;
+    }));
+  });
+}
+
+/** Waits until this page has `count` peer connections and each has received audio packets. */
 async function audioFromEach(page: Page, count: number): Promise<void> {
-  await page.waitForFunction(
-    async (count) => {
-      const session = (globalThis as {
-        chatCall?: { peerConnections: RTCPeerConnection[] };
-      }).chatCall;
-      const pcs = session?.peerConnections ?? [];
-      if (pcs.length !== count) return false;
-      const received = await Promise.all(pcs.map(async (pc) => {
-        let packets = 0;
-        (await pc.getStats()).forEach((report) => {
-          if (report.type === "inbound-rtp" && report.kind === "audio") {
-            packets += report.packetsReceived;
-          }
-        });
-        return packets;
-      }));
-      return received.every((packets) => packets > 0);
-    },
-    count,
-    { polling: 250 },
-  );
+  await eventually(async () => {
+    const packets = await audioPackets(page);
+    assert.equal(packets.length, count, `${packets.length} peer connections`);
+    assert.ok(packets.every((n) => n > 0), `audio packets per connection: ${packets}`);
+  });
 }
 
 function roomCall(page: Page, text: string) {
@@ -79,23 +82,7 @@ Deno.test("three members hold a group call: each hears the other two, and the la
         await roomCall(page, "Call in progress, 3 people");
       }
 
-      try {
-        await Promise.all([alice, bob, carol].map(({ page }) => audioFromEach(page, 2)));
-      } catch (e) {
-        for (const { page } of [alice, bob, carol]) {
-          console.log(await page.evaluate(async () => {
-            const s = (globalThis as { chatCall?: { peerConnections: RTCPeerConnection[]; call: { value: unknown } } }).chatCall;
-            const out = [];
-            for (const pc of s?.peerConnections ?? []) {
-              let packets = 0;
-              (await pc.getStats()).forEach((r) => { if (r.type === "inbound-rtp") packets += r.packetsReceived; });
-              out.push([pc.connectionState, pc.signalingState, packets]);
-            }
-            return JSON.stringify([out, s?.call.value]);
-          }));
-        }
-        throw e;
-      }
+      await Promise.all([alice, bob, carol].map(({ page }) => audioFromEach(page, 2)));
       for (const { page } of [alice, bob, carol]) {
         await page.locator("[data-testid=call-view][data-phase=connected]").waitFor();
         assert.equal(await page.getByTestId("call-tile").count(), 3);

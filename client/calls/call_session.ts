@@ -53,6 +53,8 @@ export class CallSession {
   readonly remoteStream = computed(() => this.remoteStreams.value.values().next().value ?? null);
   readonly muted = signal(false);
   readonly cameraOn = signal(false);
+  /** The speaker chosen for the call's sound (`setSinkId`); "" is the system's default. */
+  readonly sinkId = signal("");
   /** Couldn't get a microphone or camera: a catalogue key to show. */
   readonly problem = signal<string | null>(null);
   #client: ChatClient;
