@@ -62,6 +62,8 @@ export class CallSession {
   #links = new Map<string, PeerLink>();
   #iceServers: Promise<RTCIceServer[]> | null = null;
   #socketAtJoin = "";
+  /** A call hung up while the socket was down: its `call_hangup` goes out on reconnect. */
+  #hangUpLater: string | null = null;
 
   /** Calls of `me` over `client`. */
   constructor(client: ChatClient, me: { id: string; name: string }) {
@@ -129,7 +131,11 @@ export class CallSession {
     if (!shown) return;
     if (shown.phase === "ended") return this.#clear();
     const type = shown.incoming && shown.phase === "ringing" ? "call_decline" : "call_hangup";
-    this.#client.sendCall({ type, call: shown.view.id });
+    if (this.#client.sendCall({ type, call: shown.view.id })) return;
+    // The socket is down: end here now, and tell the server once it is back.
+    this.#hangUpLater = shown.view.id;
+    this.call.value = { ...shown, phase: "ended" };
+    this.#stopMedia();
   }
 
   /** Closes the ended call's view. */
@@ -239,6 +245,10 @@ export class CallSession {
 
   /** After a reconnect: carry the call on the new socket, then restart ICE. */
   reconnected(): void {
+    if (this.#hangUpLater) {
+      this.#client.sendCall({ type: "call_hangup", call: this.#hangUpLater });
+      this.#hangUpLater = null;
+    }
     const shown = this.call.peek();
     if (!shown?.mine || shown.phase === "ended" || shown.phase === "ringing") return;
     if (this.#socketAtJoin === this.#client.socketId) return;
