@@ -41,7 +41,7 @@ import { PresenceState } from "./presence_state.ts";
 
 /** A frame of the calls of this user. */
 export type CallFrame =
-  | Extract<ServerFrame, { type: "call" | "call_signal" }>
+  | Extract<ServerFrame, { type: "call" | "call_signal" | "room_call" }>
   | Frame<"error"> & { request: `call_${string}` };
 import { RoomState } from "./room_state.ts";
 import type { ShownText } from "../lib/common/i18n/translate.ts";
@@ -214,7 +214,8 @@ export class ChatClient {
    * @returns A function that removes the listener.
    */
   /**
-   * Calls `listener` with every `call` and `call_signal` frame (calls of this user). A
+   * Calls `listener` with every `call` and `call_signal` frame (calls of this user), and every
+   * `room_call` frame (group calls of the rooms this tab is subscribed to). A
    * reconnect is not replayed: the call layer rejoins its call on the next `welcome`.
    *
    * @returns A function that removes the listener.
@@ -652,6 +653,7 @@ export class ChatClient {
         return this.#rooms.get(frame.room)?.readerMoved(frame.reader);
       case "call":
       case "call_signal":
+      case "room_call":
         for (const listener of this.#callListeners) listener(frame);
         return;
       case "user_event":

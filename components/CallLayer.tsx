@@ -9,8 +9,9 @@ import { formatDuration } from "../client/recording/format_duration.ts";
 import type { PublicProfile, PublicUser } from "../lib/common/api_types.ts";
 import type { MessageKey } from "../lib/common/i18n/translate.ts";
 import Avatar from "./Avatar.tsx";
+import CallDevices from "./CallDevices.tsx";
 import Icon from "./Icon.tsx";
-import { Phone, Video } from "./icons.ts";
+import { Phone, Settings, Video } from "./icons.ts";
 import { Mic, MicOff, PhoneOff, VideoOff } from "./lazy_icons.ts";
 import { useI18n } from "./i18n_context.ts";
 
@@ -37,7 +38,9 @@ export default function CallLayer({ host, client, user, profileOf }: CallLayerPr
     host.attach({
       receive: (f) => session.receive(f),
       place: (r) => {
-        void session.place(r.room, r.peer, r.media);
+        void (r.peer
+          ? session.place(r.room, r.peer, r.media)
+          : session.joinGroup(r.room, r.media, r.join));
       },
     }), [host, session]);
   useEffect(() => {
@@ -58,6 +61,9 @@ export default function CallLayer({ host, client, user, profileOf }: CallLayerPr
     return problem
       ? <CallProblem keyName={problem} onClose={() => session.problem.value = null} />
       : null;
+  }
+  if (call.view.group) {
+    return <GroupCallView call={call} session={session} me={user} profileOf={profileOf} />;
   }
   const profile = profileOf?.(call.peer.id);
   if (call.incoming && call.phase === "ringing" && !call.mine) {
@@ -133,7 +139,6 @@ function CallView(
   const { t } = useI18n();
   const remote = session.remoteStream.value;
   const local = session.localStream.value;
-  const muted = session.muted.value;
   const cameraOn = session.cameraOn.value;
   const speaking = useSpeaking(remote);
   const elapsed = useElapsed(call.connectedAt);
@@ -150,7 +155,13 @@ function CallView(
       data-testid="call-view"
       data-phase={call.phase}
     >
-      <MediaOut stream={remote} class="call-remote" muted={false} hidden={!remoteVideo} />
+      <MediaOut
+        stream={remote}
+        class="call-remote"
+        muted={false}
+        hidden={!remoteVideo}
+        sinkId={session.sinkId.value}
+      />
       {!remoteVideo && (
         <div class={`call-peer${speaking ? " speaking" : ""}`} data-testid="call-peer">
           <Avatar id={call.peer.id} name={call.peer.name} url={avatarUrl} />
@@ -161,6 +172,20 @@ function CallView(
         <span role="status" data-testid="call-status">{status}</span>
       </div>
       {local && cameraOn && <MediaOut stream={local} class="call-local" muted />}
+      <CallControls call={call} session={session} />
+    </section>
+  );
+}
+
+/** Mute, camera, devices and hang up (or close, once ended). */
+function CallControls({ call, session }: { call: ShownCall; session: CallSession }) {
+  const { t } = useI18n();
+  const muted = session.muted.value;
+  const cameraOn = session.cameraOn.value;
+  const [devicesOpen, setDevicesOpen] = useState(false);
+  return (
+    <>
+      {devicesOpen && call.phase !== "ended" && <CallDevices session={session} />}
       <div class="call-buttons">
         {call.phase !== "ended" && (
           <>
@@ -186,6 +211,17 @@ function CallView(
             >
               <Icon icon={cameraOn ? Video : VideoOff} />
             </button>
+            <button
+              type="button"
+              class="call-button"
+              aria-pressed={devicesOpen}
+              aria-label={t("call.devices")}
+              title={t("call.devices")}
+              data-testid="call-devices-toggle"
+              onClick={() => setDevicesOpen(!devicesOpen)}
+            >
+              <Icon icon={Settings} />
+            </button>
           </>
         )}
         <button
@@ -199,18 +235,128 @@ function CallView(
           <Icon icon={PhoneOff} />
         </button>
       </div>
+    </>
+  );
+}
+
+/**
+ * A group call: a tile per participant (their video, or their picture with a ring while they
+ * speak), this tab's own camera among them, the count and timer, and the controls.
+ */
+function GroupCallView(
+  { call, session, me, profileOf }: {
+    call: ShownCall;
+    session: CallSession;
+    me: PublicUser;
+    profileOf?: (id: string) => PublicProfile | undefined;
+  },
+) {
+  const { t } = useI18n();
+  const streams = session.remoteStreams.value;
+  const local = session.localStream.value;
+  const elapsed = useElapsed(call.connectedAt);
+  const others = call.view.participants.filter((id) => id !== me.id);
+  const status = call.phase === "connected"
+    ? formatDuration(elapsed)
+    : call.phase === "ended"
+    ? t("call.ended.hangup")
+    : t(`call.${call.phase}` as MessageKey);
+  return (
+    <section
+      class="call-view group"
+      aria-label={t("call.group")}
+      data-testid="call-view"
+      data-phase={call.phase}
+    >
+      <div class="call-info">
+        <strong>{t("call.inProgress", { count: call.view.participants.length })}</strong>
+        <span role="status" data-testid="call-status">{status}</span>
+      </div>
+      {call.phase !== "ended" && (
+        <ul class="call-tiles" data-testid="call-tiles">
+          <li class="call-tile" data-testid="call-tile">
+            <Tile
+              id={me.id}
+              name={t("call.you")}
+              stream={local}
+              avatarUrl={profileOf?.(me.id)?.avatarUrl}
+              self
+            />
+          </li>
+          {others.map((id) => {
+            const profile = profileOf?.(id);
+            return (
+              <li key={id} class="call-tile" data-testid="call-tile">
+                <Tile
+                  id={id}
+                  name={profile?.displayName || call.view.names?.[id] || "…"}
+                  stream={streams.get(id) ?? null}
+                  avatarUrl={profile?.avatarUrl}
+                  sinkId={session.sinkId.value}
+                />
+              </li>
+            );
+          })}
+        </ul>
+      )}
+      <CallControls call={call} session={session} />
     </section>
+  );
+}
+
+/** One participant of a group call: video when they send it, else their picture. */
+function Tile(
+  { id, name, stream, avatarUrl, self, sinkId }: {
+    id: string;
+    name: string;
+    stream: MediaStream | null;
+    avatarUrl?: string;
+    self?: boolean;
+    /** The chosen speaker. */
+    sinkId?: string;
+  },
+) {
+  const video = stream?.getVideoTracks().some((track) => track.enabled) ?? false;
+  const speaking = useSpeaking(self ? null : stream);
+  return (
+    <>
+      <MediaOut
+        stream={stream}
+        class="call-tile-video"
+        muted={!!self}
+        hidden={!video}
+        sinkId={sinkId}
+      />
+      {!video && (
+        <div class={`call-peer${speaking ? " speaking" : ""}`}>
+          <Avatar id={id} name={name} url={avatarUrl} />
+        </div>
+      )}
+      <span class="call-tile-name">{name}</span>
+    </>
   );
 }
 
 /** A `<video>` playing `stream` (also the remote audio, when it has no video). */
 function MediaOut(
-  props: { stream: MediaStream | null; class: string; muted: boolean; hidden?: boolean },
+  props: {
+    stream: MediaStream | null;
+    class: string;
+    muted: boolean;
+    hidden?: boolean;
+    sinkId?: string;
+  },
 ) {
   const ref = useRef<HTMLVideoElement>(null);
   useEffect(() => {
     if (ref.current && ref.current.srcObject !== props.stream) ref.current.srcObject = props.stream;
   }, [props.stream]);
+  useEffect(() => {
+    const element = ref.current as (HTMLVideoElement & { setSinkId?(id: string): Promise<void> });
+    if (props.sinkId !== undefined && element?.setSinkId) {
+      element.setSinkId(props.sinkId).catch(() => {});
+    }
+  }, [props.sinkId]);
   return (
     <video
       ref={ref}

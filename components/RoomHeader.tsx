@@ -1,3 +1,5 @@
+import { useSignal } from "@preact/signals";
+import { useEffect } from "preact/hooks";
 import type { ChatClient } from "../client/chat_client.ts";
 import type { ChatStore } from "../client/chat_store.ts";
 import { badgeText } from "../lib/common/unread.ts";
@@ -13,8 +15,6 @@ import type { NotifyLevels } from "../client/notify/notify_levels.ts";
 import type { NotifyPrefs } from "../client/notify/notify_prefs.ts";
 import { relativeTime } from "../client/relative_time.ts";
 import type { PresenceView } from "../lib/common/api_types.ts";
-import { useSignal } from "@preact/signals";
-import { useEffect } from "preact/hooks";
 import type { Translate } from "../lib/common/i18n/translate.ts";
 
 /** Props of {@linkcode RoomHeader}. */
@@ -29,7 +29,10 @@ export interface RoomHeaderProps {
   levels: NotifyLevels;
   /** This device's notification switches (the menu says when they are off). */
   prefs: NotifyPrefs;
-  /** Places calls: a DM's header then has a phone and a camera button. */
+  /**
+   * Places calls: a DM's header then has a phone and a camera button, a group room's a button
+   * that starts its group call, or "Call in progress, 3 people" and Join while one is under way.
+   */
   calls?: CallHost;
 }
 
@@ -37,8 +40,9 @@ export interface RoomHeaderProps {
  * The room pane's header: the back button to the conversation list (phones), the shown room's
  * picture, name and topic (a DM: the peer's, with their online dot and "Online", "Away" or
  * "Last seen 5 min ago"), a search in the conversation, the notification menu, and for a group
- * room the members panel and settings toggles and Leave. On a phone those three sit behind a
- * "⋮" button (a menu under the header), so the room's name keeps its place.
+ * room a group call button (or, under the header, "Call in progress, N people" with Join), the
+ * members panel and settings toggles and Leave. On a phone those last three sit behind a "⋮"
+ * button (a menu under the header), so the room's name keeps its place.
  */
 export default function RoomHeader(
   { store, client, onLeave, levels, prefs, calls }: RoomHeaderProps,
@@ -60,159 +64,198 @@ export default function RoomHeader(
     document.addEventListener("pointerdown", closeOutside);
     return () => document.removeEventListener("pointerdown", closeOutside);
   }, [moreOpen.value]);
+  const groupRoom = current && !peer ? current.id : undefined;
+  useEffect(() => {
+    if (groupRoom) void calls?.refreshRoom(groupRoom);
+  }, [groupRoom, calls]);
+  const roomCall = groupRoom ? calls?.roomCalls.value.get(groupRoom) : undefined;
+  const inCall = roomCall?.participants.includes(client.user.id) ?? false;
   return (
-    <header class="room-header">
-      <button
-        type="button"
-        class="menu-toggle"
-        aria-controls="chat-sidebar"
-        aria-expanded={menuOpen}
-        aria-label={t("chat.back")}
-        onClick={() => store.menuOpen.value = !menuOpen}
-      >
-        <Icon icon={ChevronLeft} size={24} />
-        {store.unreadTotal.value > 0 && (
-          <span class="badge menu-badge" data-testid="menu-badge" aria-hidden="true">
-            {badgeText(store.unreadTotal.value)}
-          </span>
-        )}
-      </button>
-      {current && (
-        <Avatar
-          id={peer?.id ?? current.id}
-          name={current.name}
-          url={current.avatarUrl}
-        />
-      )}
-      <div class="room-title">
-        <h2 data-testid="room-title">
-          {peer && (
-            <PresenceDot
-              online={client.isOnline(peer.id)}
-              away={client.presenceOf(peer.id).status === "away"}
-            />
+    <>
+      <header class="room-header">
+        <button
+          type="button"
+          class="menu-toggle"
+          aria-controls="chat-sidebar"
+          aria-expanded={menuOpen}
+          aria-label={t("chat.back")}
+          onClick={() => store.menuOpen.value = !menuOpen}
+        >
+          <Icon icon={ChevronLeft} size={24} />
+          {store.unreadTotal.value > 0 && (
+            <span class="badge menu-badge" data-testid="menu-badge" aria-hidden="true">
+              {badgeText(store.unreadTotal.value)}
+            </span>
           )}
-          {current ? `${peer ? "@" : "#"} ${current.name}` : t("chat.rooms")}
-        </h2>
-        {peer && (
-          <p class="room-topic" data-testid="dm-presence" title={current?.topic}>
-            {[presenceText(t, locale, client.presenceOf(peer.id)), current?.topic]
-              .filter(Boolean).join(" · ")}
-          </p>
+        </button>
+        {current && (
+          <Avatar
+            id={peer?.id ?? current.id}
+            name={current.name}
+            url={current.avatarUrl}
+          />
         )}
-        {!peer && current?.topic && <p class="room-topic" title={current.topic}>{current.topic}</p>}
-      </div>
-      {current && peer && calls && (
-        <>
+        <div class="room-title">
+          <h2 data-testid="room-title">
+            {peer && (
+              <PresenceDot
+                online={client.isOnline(peer.id)}
+                away={client.presenceOf(peer.id).status === "away"}
+              />
+            )}
+            {current ? `${peer ? "@" : "#"} ${current.name}` : t("chat.rooms")}
+          </h2>
+          {peer && (
+            <p class="room-topic" data-testid="dm-presence" title={current?.topic}>
+              {[presenceText(t, locale, client.presenceOf(peer.id)), current?.topic]
+                .filter(Boolean).join(" · ")}
+            </p>
+          )}
+          {!peer && current?.topic && (
+            <p class="room-topic" title={current.topic}>{current.topic}</p>
+          )}
+        </div>
+        {groupRoom && calls && !roomCall && (
           <button
             type="button"
             class="button secondary"
-            aria-label={t("call.startVoice")}
-            title={t("call.startVoice")}
-            data-testid="call-voice"
-            onClick={() => calls.place({ room: current.id, peer, media: "audio" })}
+            aria-label={t("call.startGroup")}
+            title={t("call.startGroup")}
+            data-testid="call-group"
+            onClick={() => calls.place({ room: groupRoom, media: "audio" })}
           >
             <Icon icon={Phone} />
           </button>
-          <button
-            type="button"
-            class="button secondary"
-            aria-label={t("call.startVideo")}
-            title={t("call.startVideo")}
-            data-testid="call-video"
-            onClick={() => calls.place({ room: current.id, peer, media: "video" })}
-          >
-            <Icon icon={Video} />
-          </button>
-        </>
-      )}
-      {current && (
-        <>
-          <button
-            type="button"
-            class="button secondary"
-            aria-label={t("search.open")}
-            title={t("search.open")}
-            aria-keyshortcuts="Control+K /"
-            data-testid="room-search"
-            onClick={() => store.searchOpen.value = { room: current.id }}
-          >
-            <Icon icon={Search} />
-          </button>
-          <NotifyMenu
-            key={current.id}
-            roomId={current.id}
-            direct={peer !== undefined}
-            levels={levels}
-            prefs={prefs}
-          />
-        </>
-      )}
-      {current && !peer && (
-        <>
-          <button
-            type="button"
-            class="button secondary header-more-toggle"
-            aria-label={t("room.more")}
-            title={t("room.more")}
-            aria-expanded={moreOpen.value}
-            aria-controls="room-header-more"
-            data-testid="room-header-more"
-            onClick={() => moreOpen.value = !moreOpen.value}
-          >
-            <Icon icon={MoreVertical} />
-          </button>
-          <div
-            id="room-header-more"
-            class={moreOpen.value ? "header-more open" : "header-more"}
-            onClick={(event) => {
-              // An item chosen closes the menu and hands focus to "⋮" before its dialog or
-              // panel opens, so closing that gives focus back to a button that is shown.
-              if (!moreOpen.peek()) return;
-              moreOpen.value = false;
-              (event.currentTarget.previousElementSibling as HTMLElement | null)?.focus();
-            }}
-            onKeyDown={(event) => {
-              if (event.key !== "Escape" || !moreOpen.peek()) return;
-              moreOpen.value = false;
-              (event.currentTarget.previousElementSibling as HTMLElement | null)?.focus();
-            }}
-          >
+        )}
+        {current && peer && calls && (
+          <>
             <button
               type="button"
               class="button secondary"
-              aria-label={t("members.toggle")}
-              aria-expanded={membersOpen}
-              aria-controls="members-panel"
-              data-testid="members-toggle"
-              onClick={() => store.membersOpen.value = !membersOpen}
+              aria-label={t("call.startVoice")}
+              title={t("call.startVoice")}
+              data-testid="call-voice"
+              onClick={() => calls.place({ room: current.id, peer, media: "audio" })}
             >
-              <Icon icon={Users} />
-              <span class="header-more-label" aria-hidden="true">{t("members.toggle")}</span>
+              <Icon icon={Phone} />
             </button>
             <button
               type="button"
               class="button secondary"
-              aria-label={t("room.settings")}
-              aria-expanded={settingsOpen}
-              data-testid="room-settings-toggle"
-              onClick={() => store.settingsOpen.value = !settingsOpen}
+              aria-label={t("call.startVideo")}
+              title={t("call.startVideo")}
+              data-testid="call-video"
+              onClick={() => calls.place({ room: current.id, peer, media: "video" })}
             >
-              <Icon icon={Settings} />
-              <span class="header-more-label" aria-hidden="true">{t("room.settings")}</span>
+              <Icon icon={Video} />
             </button>
+          </>
+        )}
+        {current && (
+          <>
             <button
               type="button"
               class="button secondary"
-              data-testid="leave-room"
-              onClick={() => onLeave(current)}
+              aria-label={t("search.open")}
+              title={t("search.open")}
+              aria-keyshortcuts="Control+K /"
+              data-testid="room-search"
+              onClick={() => store.searchOpen.value = { room: current.id }}
             >
-              {t("room.leave")}
+              <Icon icon={Search} />
             </button>
-          </div>
-        </>
+            <NotifyMenu
+              key={current.id}
+              roomId={current.id}
+              direct={peer !== undefined}
+              levels={levels}
+              prefs={prefs}
+            />
+          </>
+        )}
+        {current && !peer && (
+          <>
+            <button
+              type="button"
+              class="button secondary header-more-toggle"
+              aria-label={t("room.more")}
+              title={t("room.more")}
+              aria-expanded={moreOpen.value}
+              aria-controls="room-header-more"
+              data-testid="room-header-more"
+              onClick={() => moreOpen.value = !moreOpen.value}
+            >
+              <Icon icon={MoreVertical} />
+            </button>
+            <div
+              id="room-header-more"
+              class={moreOpen.value ? "header-more open" : "header-more"}
+              onClick={(event) => {
+                // An item chosen closes the menu and hands focus to "⋮" before its dialog or
+                // panel opens, so closing that gives focus back to a button that is shown.
+                if (!moreOpen.peek()) return;
+                moreOpen.value = false;
+                (event.currentTarget.previousElementSibling as HTMLElement | null)?.focus();
+              }}
+              onKeyDown={(event) => {
+                if (event.key !== "Escape" || !moreOpen.peek()) return;
+                moreOpen.value = false;
+                (event.currentTarget.previousElementSibling as HTMLElement | null)?.focus();
+              }}
+            >
+              <button
+                type="button"
+                class="button secondary"
+                aria-label={t("members.toggle")}
+                aria-expanded={membersOpen}
+                aria-controls="members-panel"
+                data-testid="members-toggle"
+                onClick={() => store.membersOpen.value = !membersOpen}
+              >
+                <Icon icon={Users} />
+                <span class="header-more-label" aria-hidden="true">{t("members.toggle")}</span>
+              </button>
+              <button
+                type="button"
+                class="button secondary"
+                aria-label={t("room.settings")}
+                aria-expanded={settingsOpen}
+                data-testid="room-settings-toggle"
+                onClick={() => store.settingsOpen.value = !settingsOpen}
+              >
+                <Icon icon={Settings} />
+                <span class="header-more-label" aria-hidden="true">{t("room.settings")}</span>
+              </button>
+              <button
+                type="button"
+                class="button secondary"
+                data-testid="leave-room"
+                onClick={() => onLeave(current)}
+              >
+                {t("room.leave")}
+              </button>
+            </div>
+          </>
+        )}
+      </header>
+      {groupRoom && calls && roomCall && (
+        <div class="room-call" data-testid="room-call">
+          <Icon icon={Phone} />
+          <span role="status">{t("call.inProgress", { count: roomCall.participants.length })}</span>
+          {!inCall && (
+            <button
+              type="button"
+              class="button"
+              data-testid="call-join"
+              onClick={() =>
+                calls.place({ room: groupRoom, media: roomCall.media, join: roomCall.id })}
+            >
+              {t("call.join")}
+            </button>
+          )}
+        </div>
       )}
-    </header>
+    </>
   );
 }
 

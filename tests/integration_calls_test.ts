@@ -8,72 +8,20 @@
  */
 import assert from "node:assert/strict";
 import { createHmac } from "node:crypto";
-import type { DirectRoom } from "../lib/common/api_types.ts";
-import type { CallView, ServerFrame } from "../lib/common/protocol.ts";
 import { FakeClock } from "../lib/common/testing/fake_clock.ts";
 import { MemoryBus } from "../lib/realtime/broker/broker_memory.ts";
-import {
-  api,
-  befriend,
-  createRoom,
-  openSocket,
-  registerUser,
-  type TestSocket,
-  type TestUser,
-} from "./helpers/chat_client.ts";
+import { api, createRoom, openSocket, registerUser } from "./helpers/chat_client.ts";
 import { startTestServer, type TestServer, withTestServer } from "./helpers/test_server.ts";
-
-async function friendsWithDm(url: string, a: TestUser, b: TestUser): Promise<string> {
-  await befriend(url, a, b);
-  const dm = await api<{ room: DirectRoom }>(url, a, "POST", "/api/dms", { username: b.name });
-  assert.equal(dm.status, 200);
-  return dm.body.room.id;
-}
-
-/** Sends a call frame with a fresh ref; resolves to the `call` or `error` frame answering it. */
-async function ask(socket: TestSocket, frame: Record<string, unknown>) {
-  const ref = crypto.randomUUID().slice(0, 8);
-  socket.send(JSON.stringify({ ...frame, ref }));
-  return await socket.next("error", (f) => f.ref === ref).catch(() => undefined);
-}
-
-/** Sends a frame that should be refused; resolves to the error frame. */
-async function refused(socket: TestSocket, frame: Record<string, unknown>) {
-  const error = await ask(socket, frame);
-  assert.ok(error, `expected ${frame.type} to be refused`);
-  return error;
-}
-
-function callState(socket: TestSocket, call: string, state: CallView["state"]) {
-  return socket.next("call", (f) => f.call.id === call && f.call.state === state);
-}
-
-/** Waits until every frame sent to `socket` before now has arrived (a ping answered). */
-async function flushed(socket: TestSocket): Promise<void> {
-  const ref = crypto.randomUUID().slice(0, 8);
-  socket.send({ type: "ping", ref });
-  await socket.next("pong", (f) => f.ref === ref);
-}
-
-function socketIdOf(socket: TestSocket): string {
-  const welcome = socket.frames.find((f) => f.type === "welcome");
-  assert.ok(welcome?.type === "welcome");
-  return welcome.socket;
-}
-
-function systemEvent(socket: TestSocket, room: string, type: string) {
-  return socket.next("message", (f) => f.room === room && f.event?.type === type);
-}
-
-function signals(socket: TestSocket): Extract<ServerFrame, { type: "call_signal" }>[] {
-  return socket.frames.filter((f): f is Extract<ServerFrame, { type: "call_signal" }> =>
-    f.type === "call_signal"
-  );
-}
-
-async function closeAll(sockets: TestSocket[]): Promise<void> {
-  await Promise.all(sockets.map((socket) => socket.close()));
-}
+import {
+  callState,
+  closeAll,
+  flushed,
+  friendsWithDm,
+  refused,
+  signals,
+  socketIdOf,
+  systemEvent,
+} from "./helpers/call_frames.ts";
 
 Deno.test("a call rings every tab of the callee, answering in one tab tells the others, and hanging up logs its length", async () => {
   const clock = new FakeClock(Date.now());
@@ -196,7 +144,7 @@ Deno.test("SDP and ICE candidates reach only the other party's chosen socket, an
   });
 });
 
-Deno.test("only a friend in the direct room can call: not a stranger, not in a group room, not after a block", async () => {
+Deno.test("only a friend in the direct room can call: not a stranger, not after a block, and a stranger cannot start a group room's call", async () => {
   await withTestServer(async (server) => {
     const alice = await registerUser(server.url, "alice");
     const bob = await registerUser(server.url, "bob");
@@ -214,7 +162,8 @@ Deno.test("only a friend in the direct room can call: not a stranger, not in a g
       media: "audio",
     });
     assert.equal((await refused(m, invite("call-stranger", room))).code, "not_member");
-    assert.equal((await refused(a, invite("call-group-1", group.id))).code, "not_allowed");
+    // Nor can a stranger start a group room's call.
+    assert.equal((await refused(m, invite("call-group-1", group.id))).code, "not_member");
     assert.equal(
       (await refused(a, { type: "call_invite", room, media: "audio" })).code,
       "bad_frame",

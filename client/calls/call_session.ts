@@ -1,13 +1,16 @@
 /**
- * The browser side of one-to-one calls: takes the user's `call` frames, keeps the call shown in
- * signals, and runs the RTCPeerConnection. The caller sends the offer once the call is answered;
- * either side answers any offer (so a switch to video renegotiates from whoever added it). A
- * failed connection, or a socket that reconnected (`call_join`), restarts ICE from the caller.
- * Loaded in its own chunk, with the call layer, the first time a call rings or is placed.
+ * The browser side of calls: takes the user's `call` frames, keeps the call shown in signals,
+ * and runs one RTCPeerConnection per other participant (a one-to-one call has one; a group call
+ * is a full mesh). Of each pair, the participant listed earlier in `CallView.participants`
+ * sends the offer: the caller once the call is answered, and in a group call whoever was there
+ * first, to each newcomer. Either side answers any offer (so a switch to video renegotiates
+ * from whoever added it). A failed connection, or a peer socket that reconnected (`call_join`),
+ * restarts ICE from the offering side. Loaded in its own chunk, with the call layer, the first
+ * time a call rings or is placed.
  *
  * @module
  */
-import { signal } from "@preact/signals";
+import { computed, signal } from "@preact/signals";
 import type { CallFrame, ChatClient } from "../chat_client.ts";
 import type { CallMedia, CallSignal, CallView } from "../../lib/common/protocol.ts";
 import { newClientId } from "../new_client_id.ts";
@@ -18,9 +21,9 @@ export type CallPhase = "ringing" | "connecting" | "connected" | "reconnecting" 
 /** The call this tab shows, if any. */
 export interface ShownCall {
   view: CallView;
-  /** The other party (name and id). */
+  /** The other party (name and id); in a group call, who started it. */
   peer: { id: string; name: string };
-  /** This tab placed it or answered it (else it only rings, or was answered elsewhere). */
+  /** This tab placed it, answered it or joined it (else it only rings, or was answered elsewhere). */
   mine: boolean;
   incoming: boolean;
   phase: CallPhase;
@@ -28,23 +31,39 @@ export interface ShownCall {
   connectedAt?: number;
 }
 
+/** The connection to one other participant. */
+interface PeerLink {
+  pc: RTCPeerConnection;
+  /** Candidates that arrived before the remote description. */
+  pending: RTCIceCandidateInit[];
+  /** The socket of the peer when this tab last offered or answered (a change: ICE restart). */
+  socket: string;
+  /** Signals of this peer, handled one after the other. */
+  queue: Promise<void>;
+}
+
 /** Runs the calls of one tab. */
 export class CallSession {
   /** The call shown, or null. */
   readonly call = signal<ShownCall | null>(null);
   readonly localStream = signal<MediaStream | null>(null);
-  readonly remoteStream = signal<MediaStream | null>(null);
+  /** Participant id → the media received from them. */
+  readonly remoteStreams = signal<ReadonlyMap<string, MediaStream>>(new Map());
+  /** The media of the one other party of a one-to-one call (the first one of a group call). */
+  readonly remoteStream = computed(() => this.remoteStreams.value.values().next().value ?? null);
   readonly muted = signal(false);
   readonly cameraOn = signal(false);
+  /** The speaker chosen for the call's sound (`setSinkId`); "" is the system's default. */
+  readonly sinkId = signal("");
   /** Couldn't get a microphone or camera: a catalogue key to show. */
   readonly problem = signal<string | null>(null);
   #client: ChatClient;
   #me: { id: string; name: string };
-  #pc: RTCPeerConnection | null = null;
-  #pending: RTCIceCandidateInit[] = [];
-  /** Signals that arrived while the peer connection was being made (ICE servers fetched). */
-  #early: { from: string; signal: CallSignal }[] = [];
+  #links = new Map<string, PeerLink>();
+  #iceServers: Promise<RTCIceServer[]> | null = null;
   #socketAtJoin = "";
+  /** A call hung up while the socket was down: its `call_hangup` goes out on reconnect. */
+  #hangUpLater: string | null = null;
 
   /** Calls of `me` over `client`. */
   constructor(client: ChatClient, me: { id: string; name: string }) {
@@ -52,9 +71,14 @@ export class CallSession {
     this.#me = me;
   }
 
-  /** The peer connection of the call under way (tests read its stats). */
+  /** The peer connection to the first other participant (tests read its stats). */
   get peerConnection(): RTCPeerConnection | null {
-    return this.#pc;
+    return this.#links.values().next().value?.pc ?? null;
+  }
+
+  /** The peer connections to every other participant (tests read their stats). */
+  get peerConnections(): RTCPeerConnection[] {
+    return [...this.#links.values()].map((link) => link.pc);
   }
 
   /** Rings `peer` in direct room `room`. */
@@ -63,21 +87,30 @@ export class CallSession {
     if (!await this.#openMedia(media)) return;
     const id = newClientId();
     this.call.value = {
-      view: {
-        id,
-        room,
-        media,
-        from: this.#me,
-        participants: [this.#me.id, peer.id],
-        state: "ringing",
-        sockets: { [this.#me.id]: this.#client.socketId },
-      },
+      view: this.#draft(id, room, media, [this.#me.id, peer.id]),
       peer,
       mine: true,
       incoming: false,
       phase: "ringing",
     };
     this.#client.sendCall({ type: "call_invite", call: id, room, media });
+  }
+
+  /** Starts the group call of group room `room`, or joins its call `join`. */
+  async joinGroup(room: string, media: CallMedia, join?: string): Promise<void> {
+    if (this.call.peek()) return;
+    if (!await this.#openMedia(media)) return;
+    const id = join ?? newClientId();
+    this.call.value = {
+      view: { ...this.#draft(id, room, media, [this.#me.id]), state: "active", group: true },
+      peer: this.#me,
+      mine: true,
+      incoming: false,
+      phase: "connecting",
+    };
+    this.#client.sendCall(
+      join ? { type: "call_join", call: id } : { type: "call_invite", call: id, room, media },
+    );
   }
 
   /** Answers the ringing call in this tab. */
@@ -92,13 +125,17 @@ export class CallSession {
     this.#client.sendCall({ type: "call_accept", call: shown.view.id });
   }
 
-  /** Declines a ringing call, cancels an outgoing one, or hangs up. */
+  /** Declines a ringing call, cancels an outgoing one, hangs up, or leaves a group call. */
   hangUp(): void {
     const shown = this.call.peek();
     if (!shown) return;
     if (shown.phase === "ended") return this.#clear();
     const type = shown.incoming && shown.phase === "ringing" ? "call_decline" : "call_hangup";
-    this.#client.sendCall({ type, call: shown.view.id });
+    if (this.#client.sendCall({ type, call: shown.view.id })) return;
+    // The socket is down: end here now, and tell the server once it is back.
+    this.#hangUpLater = shown.view.id;
+    this.call.value = { ...shown, phase: "ended" };
+    this.#stopMedia();
   }
 
   /** Closes the ended call's view. */
@@ -129,14 +166,43 @@ export class CallSession {
       const next = new MediaStream([...(stream?.getTracks() ?? []), track]);
       this.localStream.value = next;
       this.cameraOn.value = true;
-      this.#pc?.addTrack(track, next);
+      for (const link of this.#links.values()) link.pc.addTrack(track, next);
     } catch {
       this.problem.value = "call.noCamera";
     }
   }
 
+  /**
+   * Uses input device `deviceId` (a microphone or a camera, by `kind`) from now on: the new
+   * track replaces the old one on every connection, without renegotiating.
+   */
+  async useInput(kind: "audio" | "video", deviceId: string): Promise<void> {
+    const stream = this.localStream.peek();
+    const old = kind === "audio" ? stream?.getAudioTracks()[0] : stream?.getVideoTracks()[0];
+    if (!stream || !old) return;
+    try {
+      const fresh = await navigator.mediaDevices.getUserMedia({
+        [kind]: { deviceId: { exact: deviceId } },
+      });
+      const track = (kind === "audio" ? fresh.getAudioTracks() : fresh.getVideoTracks())[0]!;
+      track.enabled = old.enabled;
+      for (const link of this.#links.values()) {
+        const sender = link.pc.getSenders().find((s) => s.track === old);
+        await sender?.replaceTrack(track);
+      }
+      old.stop();
+      this.localStream.value = new MediaStream([
+        ...stream.getTracks().filter((t) => t !== old),
+        track,
+      ]);
+    } catch {
+      this.problem.value = kind === "audio" ? "call.noMicrophone" : "call.noCamera";
+    }
+  }
+
   /** Handles a frame of this user's calls. */
   receive(frame: CallFrame): void {
+    if (frame.type === "room_call") return;
     if (frame.type === "call_signal") return void this.#onSignal(frame.from, frame.signal);
     if (frame.type === "error") return this.#refused(frame.code, frame.request);
     const view = frame.call;
@@ -144,11 +210,11 @@ export class CallSession {
     if (shown && shown.view.id !== view.id) {
       return; // Another call of this user (another tab's); this tab shows its own.
     }
-    const peerId = view.participants.find((id) => id !== this.#me.id) ?? "";
     const incoming = view.from.id !== this.#me.id;
     if (!shown) {
       // Only a new ringing call for this user is shown in a tab that shows none.
       if (view.state !== "ringing" || !incoming) return;
+      const peerId = view.participants.find((id) => id !== this.#me.id) ?? "";
       this.call.value = {
         view,
         peer: { id: peerId, name: view.from.name },
@@ -169,12 +235,9 @@ export class CallSession {
         if (!shown.mine) this.#clear();
         return;
       }
-      const first = this.#pc === null;
+      const first = this.#iceServers === null;
       this.call.value = { ...shown, view, phase: first ? "connecting" : shown.phase };
-      if (first) this.#connect(view, peerId);
-      else if (!incoming && view.sockets[peerId] !== shown.view.sockets[peerId]) {
-        void this.#offer(peerId, true); // The callee's socket changed: restart ICE to it.
-      }
+      void this.#sync(view);
       return;
     }
     this.call.value = { ...shown, view };
@@ -182,29 +245,51 @@ export class CallSession {
 
   /** After a reconnect: carry the call on the new socket, then restart ICE. */
   reconnected(): void {
+    if (this.#hangUpLater) {
+      this.#client.sendCall({ type: "call_hangup", call: this.#hangUpLater });
+      this.#hangUpLater = null;
+    }
     const shown = this.call.peek();
     if (!shown?.mine || shown.phase === "ended" || shown.phase === "ringing") return;
     if (this.#socketAtJoin === this.#client.socketId) return;
     this.#socketAtJoin = this.#client.socketId;
     this.call.value = { ...shown, phase: "reconnecting" };
     this.#client.sendCall({ type: "call_join", call: shown.view.id });
-    if (shown.view.from.id === this.#me.id) {
-      // The join's echo names the new socket; offer once it is carried.
-      queueMicrotask(() => void this.#offer(shown.peer.id, true));
-    }
+    // The join's echo names the new socket; offer once it is carried.
+    queueMicrotask(() => {
+      for (const peerId of this.#links.keys()) {
+        if (this.#offersTo(shown.view, peerId)) void this.#offer(peerId, true);
+      }
+    });
   }
 
-  /** A call frame was refused: an invite that failed ends the call it showed, and says why. */
+  /** A call frame was refused: an invite or join that failed ends the call it showed, and says why. */
   #refused(code: string, request: string): void {
     this.problem.value = code === "rate_limited"
       ? "call.tooMany"
       : code === "in_call"
       ? "call.inCall"
+      : code === "call_full"
+      ? "call.full"
       : "call.refused";
     const shown = this.call.peek();
-    if (request === "call_invite" && shown && !shown.incoming && shown.phase === "ringing") {
-      this.#clear();
-    }
+    const placing = request === "call_invite" && shown && !shown.incoming &&
+      shown.phase === "ringing";
+    const joining = (request === "call_join" || request === "call_invite") &&
+      shown?.view.group && this.#iceServers === null;
+    if (placing || joining) this.#clear();
+  }
+
+  #draft(id: string, room: string, media: CallMedia, participants: string[]): CallView {
+    return {
+      id,
+      room,
+      media,
+      from: this.#me,
+      participants,
+      state: "ringing",
+      sockets: { [this.#me.id]: this.#client.socketId },
+    };
   }
 
   async #openMedia(media: CallMedia): Promise<boolean> {
@@ -224,52 +309,93 @@ export class CallSession {
     }
   }
 
-  async #connect(view: CallView, peerId: string): Promise<void> {
-    this.#socketAtJoin = this.#client.socketId;
-    const { iceServers } = await fetchIceServers();
+  /** Whether this tab sends the offers to `peerId`: the one listed earlier does. */
+  #offersTo(view: CallView, peerId: string): boolean {
+    return view.participants.indexOf(this.#me.id) < view.participants.indexOf(peerId);
+  }
+
+  /** Brings the connections in line with `view`: new participants, gone ones, moved sockets. */
+  async #sync(view: CallView): Promise<void> {
+    if (this.#iceServers === null) {
+      this.#socketAtJoin = this.#client.socketId;
+      this.#iceServers = fetchIceServers();
+    }
+    for (const [peerId, link] of this.#links) {
+      if (view.participants.includes(peerId)) continue;
+      link.pc.close();
+      this.#links.delete(peerId);
+      const streams = new Map(this.remoteStreams.peek());
+      streams.delete(peerId);
+      this.remoteStreams.value = streams;
+    }
+    for (const peerId of view.participants) {
+      const socket = view.sockets[peerId];
+      if (peerId === this.#me.id || !socket || !this.#offersTo(view, peerId)) continue;
+      const known = this.#links.get(peerId);
+      if (!known) {
+        await this.#link(peerId, socket);
+        void this.#offer(peerId, false);
+      } else if (known.socket !== socket) {
+        known.socket = socket;
+        void this.#offer(peerId, true); // The peer's socket changed: restart ICE to it.
+      }
+    }
+    this.#updatePhase();
+  }
+
+  /** The connection to `peerId`, made now if there is none. */
+  async #link(peerId: string, socket: string): Promise<PeerLink> {
+    const iceServers = await (this.#iceServers ??= fetchIceServers());
+    const existing = this.#links.get(peerId);
+    if (existing) return existing;
     const pc = new RTCPeerConnection({ iceServers, iceTransportPolicy: icePolicy() });
-    this.#pc = pc;
+    const link: PeerLink = { pc, pending: [], socket, queue: Promise.resolve() };
+    this.#links.set(peerId, link);
     const remote = new MediaStream();
-    this.remoteStream.value = remote;
     pc.ontrack = (event) => {
       remote.addTrack(event.track);
-      this.remoteStream.value = new MediaStream(remote.getTracks());
+      const streams = new Map(this.remoteStreams.peek());
+      streams.set(peerId, new MediaStream(remote.getTracks()));
+      this.remoteStreams.value = streams;
     };
     pc.onicecandidate = (event) => {
       if (!event.candidate) return;
       this.#send(peerId, { kind: "candidate", candidate: event.candidate.toJSON() as never });
     };
-    pc.onconnectionstatechange = () => this.#onState(pc, peerId);
+    pc.onconnectionstatechange = () => {
+      this.#updatePhase();
+      const view = this.call.peek()?.view;
+      if (pc.connectionState === "failed" && view && this.#offersTo(view, peerId)) {
+        void this.#offer(peerId, true);
+      }
+    };
     const stream = this.localStream.peek();
     for (const track of stream?.getTracks() ?? []) pc.addTrack(track, stream!);
-    const caller = view.from.id === this.#me.id;
     pc.onnegotiationneeded = () => {
-      // The caller's first offer is sent below; later ones (video added) by whoever added.
+      // The first offer is sent by `#sync`; later ones (video added) by whoever added it.
       if (pc.connectionState === "connected") void this.#offer(peerId, false);
     };
-    if (caller) await this.#offer(peerId, false);
-    for (const early of this.#early.splice(0)) await this.#onSignal(early.from, early.signal);
+    return link;
   }
 
-  #onState(pc: RTCPeerConnection, peerId: string): void {
+  /** The phase from the connections: reconnecting while one is down, else connected once one is. */
+  #updatePhase(): void {
     const shown = this.call.peek();
-    if (!shown || shown.phase === "ended") return;
-    if (pc.connectionState === "connected") {
+    if (!shown || shown.phase === "ended" || shown.phase === "ringing") return;
+    const states = [...this.#links.values()].map((link) => link.pc.connectionState);
+    if (states.some((state) => state === "disconnected" || state === "failed")) {
+      this.call.value = { ...shown, phase: "reconnecting" };
+    } else if (states.some((state) => state === "connected")) {
       this.call.value = {
         ...shown,
         phase: "connected",
         connectedAt: shown.connectedAt ?? Date.now(),
       };
-    } else if (pc.connectionState === "disconnected" || pc.connectionState === "failed") {
-      this.call.value = { ...shown, phase: "reconnecting" };
-      if (pc.connectionState === "failed" && shown.view.from.id === this.#me.id) {
-        void this.#offer(peerId, true);
-      }
     }
   }
 
   async #offer(peerId: string, iceRestart: boolean): Promise<void> {
-    const pc = this.#pc;
+    const pc = this.#links.get(peerId)?.pc;
     if (!pc) return;
     const offer = await pc.createOffer({ iceRestart });
     await pc.setLocalDescription(offer);
@@ -277,15 +403,21 @@ export class CallSession {
   }
 
   async #onSignal(from: string, signal: CallSignal): Promise<void> {
-    const pc = this.#pc;
-    if (!pc) return void this.#early.push({ from, signal });
+    const socket = this.call.peek()?.view.sockets[from] ?? "";
+    const link = await this.#link(from, socket);
+    link.queue = link.queue.then(() => this.#apply(from, link, signal)).catch(() => {});
+    await link.queue;
+  }
+
+  async #apply(from: string, link: PeerLink, signal: CallSignal): Promise<void> {
+    const pc = link.pc;
     if (signal.kind === "candidate") {
       if (pc.remoteDescription) await pc.addIceCandidate(signal.candidate).catch(() => {});
-      else this.#pending.push(signal.candidate);
+      else link.pending.push(signal.candidate);
       return;
     }
     await pc.setRemoteDescription({ type: signal.kind, sdp: signal.sdp });
-    for (const candidate of this.#pending.splice(0)) {
+    for (const candidate of link.pending.splice(0)) {
       await pc.addIceCandidate(candidate).catch(() => {});
     }
     if (signal.kind === "offer") {
@@ -302,28 +434,27 @@ export class CallSession {
 
   #stopMedia(): void {
     for (const track of this.localStream.peek()?.getTracks() ?? []) track.stop();
-    this.#pc?.close();
-    this.#pc = null;
-    this.#pending = [];
-    this.#early = [];
+    for (const link of this.#links.values()) link.pc.close();
+    this.#links.clear();
+    this.#iceServers = null;
   }
 
   #clear(): void {
     this.#stopMedia();
     this.localStream.value = null;
-    this.remoteStream.value = null;
+    this.remoteStreams.value = new Map();
     this.call.value = null;
   }
 }
 
-async function fetchIceServers(): Promise<{ iceServers: RTCIceServer[] }> {
+async function fetchIceServers(): Promise<RTCIceServer[]> {
   try {
     const response = await fetch("/api/calls/ice", { credentials: "same-origin" });
-    if (response.ok) return await response.json();
+    if (response.ok) return (await response.json() as { iceServers: RTCIceServer[] }).iceServers;
   } catch {
     // Offline or refused: host candidates still connect peers on one network.
   }
-  return { iceServers: [] };
+  return [];
 }
 
 /** `?relay` in the page's address forces TURN (to test the relay path). */

@@ -1,11 +1,23 @@
 /**
- * Call signalling: one-to-one voice and video calls in direct rooms. A call's state lives in
- * Deno KV (`["call", id]`, and `["user_call", user]` which makes its parties busy), changed
- * only through `transact`, so every node of the chat sees one truth and two nodes racing to
- * accept, decline or hang up the same call end it once. Its frames reach the parties' sockets
- * through the broker, whichever node holds them. The ring timer runs on the node that placed
- * the call; should that node die, the record expires after the ring (and the parties' clients
- * give up on their own), so nobody stays busy.
+ * Call signalling: one-to-one voice and video calls in direct rooms, and group calls in group
+ * rooms. A call's state lives in Deno KV (`["call", id]`, `["user_call", user]` which makes its
+ * parties busy, and `["room_call", room]` for a room's one group call), changed only through
+ * `transact`, so every node of the chat sees one truth and two nodes racing to accept, decline,
+ * join or hang up the same call end it once. Its frames reach the parties' sockets through the
+ * broker, whichever node holds them. The ring timer runs on the node that placed the call;
+ * should that node die, the record expires after the ring (and the parties' clients give up on
+ * their own), so nobody stays busy.
+ *
+ * A group call never rings: a member starts it (`call_invite` in a group room), the sockets
+ * subscribed to the room hear `room_call` (the header's "Call in progress, 3 people"), members join
+ * (`call_join`) up to `maxParticipants` and leave (`call_hangup`); the last one out ends it and
+ * writes "Group call, 12:00". A member who leaves the room, is kicked or banned (the broker's
+ * `left` event, acted on by the node that published it) is dropped from its call.
+ *
+ * A socket that carried a call and closed has {@linkcode CallDeps.reconnectGraceMs} to come back
+ * (`call_join` from the new socket); otherwise its user is hung up, so a peer whose network
+ * died does not hold the call (or the other party's busy mark) for the record's whole TTL. The
+ * grace timer runs on the node that held the socket.
  *
  * Media never passes here: SDP and ICE candidates are relayed, checked for size and party, to
  * the one socket that carries the call for the addressee. Only the summary ("Call, 4:05",
@@ -13,7 +25,7 @@
  *
  * @module
  */
-import type { Broker } from "../realtime/broker/broker.ts";
+import type { Broker, BrokerEvent } from "../realtime/broker/broker.ts";
 import type { Clock, Timers } from "../common/clock.ts";
 import type { ClientFrame } from "../common/client_frames.ts";
 import type { PostingRefusal } from "../realtime/posting_rights.ts";
@@ -27,6 +39,7 @@ import {
   type CallEndReason,
   type CallView,
   type ErrorFrame,
+  type RoomCall,
   type RoomEvent,
 } from "../common/protocol.ts";
 import { formatDuration } from "../../client/recording/format_duration.ts";
@@ -52,7 +65,8 @@ export interface CallDeps {
   kv: Deno.Kv;
   clock: Clock;
   timers: Timers;
-  broker: Pick<Broker, "publish">;
+  /** Publishes call frames; its `left` events drop members from their room's call. */
+  broker: Pick<Broker, "publish" | "subscribe">;
   postSystemMessage: PostSystemMessage;
   /** Why `userId` may not post in `room` now (not a member, no longer friends), if so. */
   readPostingRefusal: (room: string, userId: string) => Promise<PostingRefusal | undefined>;
@@ -64,6 +78,10 @@ export interface CallDeps {
   inviteLimiter: Pick<TokenBuckets, "take">;
   /** How long a call rings; {@linkcode CALL_RING_MS} when absent (tests shorten it). */
   ringMs?: number;
+  /** The most participants of a group call (a full mesh: see `CALL_MESH_MAX_DEFAULT`). */
+  maxParticipants: number;
+  /** How long a closed socket that carried a call may take to come back before its user is hung up. */
+  reconnectGraceMs: number;
 }
 
 /** A ringing record outlives its ring by this much, for a node that died mid-ring. */
@@ -79,11 +97,19 @@ export class CallService {
   #ringMs: number;
   /** Ring timers of the calls this node placed. */
   #timers = new Map<string, unknown>();
+  /** Reconnect grace timers, by the id of the closed socket that carried a call. */
+  #graceTimers = new Map<string, unknown>();
+  #unsubscribe: () => void;
+  #closed = false;
 
   /** A service working with `deps`. */
   constructor(deps: CallDeps) {
     this.#deps = deps;
     this.#ringMs = deps.ringMs ?? CALL_RING_MS;
+    this.#unsubscribe = deps.broker.subscribe((event, fromThisNode) => {
+      // Every node hears `left`; the one that published it drops the member, once.
+      if (event.kind === "left" && fromThisNode) this.#memberLeft(event);
+    });
   }
 
   /** Handles one call frame from `party`; resolves to a refusal, or undefined when done. */
@@ -101,16 +127,55 @@ export class CallService {
       case "call_hangup":
         return this.#change(party, frame.call, "hangup");
       case "call_join":
-        return this.#change(party, frame.call, "join");
+        return this.#join(party, frame.call);
       case "call_signal":
         return this.#signal(party, frame);
     }
   }
 
-  /** Stops the ring timers of this node (shutdown); the records expire on their own. */
+  /**
+   * The socket `party.socketId` closed: if it carried a call, its user is hung up unless a
+   * socket of theirs joins the call again within the reconnect grace.
+   */
+  async socketClosed(party: CallParty): Promise<void> {
+    // Shutting down: sockets close because the node does; the KV may be closed already.
+    if (this.#closed) return;
+    const deps = this.#deps;
+    const callId = (await deps.kv.get<string>(keys.userCall(party.userId))).value;
+    if (!callId) return;
+    const record = (await deps.kv.get<CallRecord>(keys.call(callId))).value;
+    if (record?.sockets[party.userId] !== party.socketId || this.#closed) return;
+    const timer = deps.timers.setTimeout(async () => {
+      this.#graceTimers.delete(party.socketId);
+      try {
+        const now = (await deps.kv.get<CallRecord>(keys.call(callId))).value;
+        // Back on another socket (or the call ended meanwhile): nothing to do.
+        if (now?.sockets[party.userId] !== party.socketId) return;
+        await this.#change(party, callId, "hangup");
+      } catch (error) {
+        console.error("calls: hanging up a party that did not come back failed", error);
+      }
+    }, deps.reconnectGraceMs);
+    this.#graceTimers.set(party.socketId, timer);
+  }
+
+  /** The group call under way in `room` as its members see it, or null. */
+  async roomCall(room: string): Promise<RoomCall | null> {
+    const callId = (await this.#deps.kv.get<string>(keys.roomCall(room))).value;
+    if (!callId) return null;
+    const record = (await this.#deps.kv.get<CallRecord>(keys.call(callId))).value;
+    return record?.group ? roomCallOf(record) : null;
+  }
+
+  /** Stops the timers of this node (shutdown); the records expire on their own. */
   close(): void {
-    for (const timer of this.#timers.values()) this.#deps.timers.clearTimeout(timer);
+    this.#closed = true;
+    this.#unsubscribe();
+    for (const timer of [...this.#timers.values(), ...this.#graceTimers.values()]) {
+      this.#deps.timers.clearTimeout(timer);
+    }
     this.#timers.clear();
+    this.#graceTimers.clear();
   }
 
   async #invite(
@@ -126,9 +191,7 @@ export class CallService {
         retryAfterMs: taken.retryAfterMs,
       };
     }
-    if (!isDirectRoomId(frame.room)) {
-      return { code: "not_allowed", message: "calls are only in direct conversations" };
-    }
+    if (!isDirectRoomId(frame.room)) return this.#startGroup(party, frame);
     const refusal = await deps.readPostingRefusal(frame.room, party.userId);
     if (refusal === "not_member") return { code: "not_member", message: "not a member" };
     if (refusal) return { code: "not_allowed", message: "you can only call friends" };
@@ -179,6 +242,148 @@ export class CallService {
     });
   }
 
+  /** Starts the group call of a group room, with `party` its first participant. */
+  async #startGroup(
+    party: CallParty,
+    frame: Extract<ClientFrame, { type: "call_invite" }>,
+  ): Promise<CallRefusal | undefined> {
+    const deps = this.#deps;
+    const refusal = await this.#memberRefusal(frame.room, party.userId);
+    if (refusal) return refusal;
+    const record: CallRecord = {
+      id: frame.call,
+      room: frame.room,
+      media: frame.media,
+      from: { id: party.userId, name: party.name },
+      participants: [party.userId],
+      state: "active",
+      sockets: { [party.userId]: party.socketId },
+      answeredAt: deps.clock.now(),
+      group: true,
+      max: deps.maxParticipants,
+      names: { [party.userId]: party.name },
+    };
+    return await transact("group call start", async () => {
+      const [existing, own, inRoom] = await deps.kv.getMany([
+        keys.call(frame.call),
+        keys.userCall(party.userId),
+        keys.roomCall(frame.room),
+      ]);
+      if (existing!.versionstamp) return { code: "bad_frame", message: "call id already used" };
+      if (own!.versionstamp) return { code: "in_call", message: "you are already in a call" };
+      if (inRoom!.versionstamp) {
+        return {
+          code: "not_allowed",
+          message: "a call is already under way in this room: join it",
+        };
+      }
+      const atomic = deps.kv.atomic().check(existing!, own!, inRoom!)
+        .set(keys.call(frame.call), record, { expireIn: ACTIVE_TTL_MS })
+        .set(keys.userCall(party.userId), frame.call, { expireIn: ACTIVE_TTL_MS })
+        .set(keys.roomCall(frame.room), frame.call, { expireIn: ACTIVE_TTL_MS });
+      return commit(atomic, () => {
+        this.#tell(record.participants, { ...record }, frame.ref);
+        this.#announce(record.room, roomCallOf(record));
+        return undefined;
+      });
+    });
+  }
+
+  /**
+   * `call_join`: a participant carries its call on this socket (after a reconnect), or a
+   * member of a group room joins its call.
+   */
+  async #join(party: CallParty, callId: string): Promise<CallRefusal | undefined> {
+    const deps = this.#deps;
+    const first = (await deps.kv.get<CallRecord>(keys.call(callId))).value;
+    if (!first) return NO_SUCH_CALL;
+    if (first.participants.includes(party.userId) || !first.group) {
+      return this.#change(party, callId, "join");
+    }
+    // Read before the commit: a member removed in between is dropped by the `left` event.
+    const refusal = await this.#memberRefusal(first.room, party.userId);
+    if (refusal) return refusal;
+    return await transact("group call join", async () => {
+      const [entry, own] = await deps.kv.getMany<[CallRecord, string]>([
+        keys.call(callId),
+        keys.userCall(party.userId),
+      ]);
+      const record = entry!.value;
+      if (!record) return NO_SUCH_CALL;
+      if (own!.versionstamp) return { code: "in_call", message: "you are already in a call" };
+      const max = record.max ?? deps.maxParticipants;
+      if (record.participants.length >= max) {
+        return { code: "call_full", message: `this call is full (${max} people)` };
+      }
+      const next: CallRecord = {
+        ...record,
+        participants: [...record.participants, party.userId],
+        sockets: { ...record.sockets, [party.userId]: party.socketId },
+        names: { ...record.names, [party.userId]: party.name },
+      };
+      const atomic = deps.kv.atomic().check(entry!, own!)
+        .set(keys.call(callId), next, { expireIn: ACTIVE_TTL_MS })
+        .set(keys.userCall(party.userId), callId, { expireIn: ACTIVE_TTL_MS });
+      return commit(atomic, () => {
+        this.#tell(next.participants, next);
+        this.#announce(next.room, roomCallOf(next));
+        return undefined;
+      });
+    });
+  }
+
+  /** Why `userId` may not be in a call of group room `room`, if so. */
+  async #memberRefusal(room: string, userId: string): Promise<CallRefusal | undefined> {
+    const refusal = await this.#deps.readPostingRefusal(room, userId);
+    if (refusal === "not_member") return { code: "not_member", message: "not a member" };
+    if (refusal === "muted") return { code: "muted", message: "muted members cannot join calls" };
+    if (refusal) return { code: "not_allowed", message: "you may not call in this room" };
+    return undefined;
+  }
+
+  /** `userId` left a group call's room (or was kicked or banned): it drops them from its call. */
+  async #memberLeft(event: Extract<BrokerEvent, { kind: "left" }>): Promise<void> {
+    const deps = this.#deps;
+    try {
+      const callId = (await deps.kv.get<string>(keys.userCall(event.user))).value;
+      if (!callId) return;
+      const record = (await deps.kv.get<CallRecord>(keys.call(callId))).value;
+      if (record?.room !== event.room) return;
+      await this.#change({ userId: event.user, name: "", socketId: "" }, callId, "hangup");
+    } catch (error) {
+      console.error("calls: dropping a member who left the room failed", error);
+    }
+  }
+
+  /** The commit that takes `userId` out of a group call others stay in. */
+  #leave(entry: Deno.KvEntry<CallRecord>, record: CallRecord, userId: string) {
+    const sockets = { ...record.sockets };
+    delete sockets[userId];
+    const names = { ...record.names };
+    delete names[userId];
+    const next: CallRecord = {
+      ...record,
+      participants: record.participants.filter((id) => id !== userId),
+      sockets,
+      names,
+    };
+    const atomic = this.#deps.kv.atomic().check(entry)
+      .set(keys.call(record.id), next, { expireIn: ACTIVE_TTL_MS })
+      .delete(keys.userCall(userId));
+    return commit(atomic, () => {
+      // The one who left sees the call end for them; the others see who is left.
+      this.#tell([userId], { ...next, state: "ended", reason: "hangup" });
+      this.#tell(next.participants, next);
+      this.#announce(next.room, roomCallOf(next));
+      return undefined;
+    });
+  }
+
+  /** Tells the sockets subscribed to `room` what its group call is now (`null`: none). */
+  #announce(room: string, call: RoomCall | null): void {
+    this.#deps.broker.publish({ kind: "room_call", room, call });
+  }
+
   /** Ends a call still ringing when its time is up. */
   async #timeUp(callId: string): Promise<void> {
     this.#timers.delete(callId);
@@ -204,6 +409,13 @@ export class CallService {
       if (action === "timeout") {
         if (record.state !== "ringing") return undefined;
         return this.#end(entry, record, "missed");
+      }
+      if (record.group && action !== "join") {
+        if (action !== "hangup") {
+          return { code: "not_allowed", message: "a group call is joined, not answered" };
+        }
+        if (record.participants.length > 1) return this.#leave(entry, record, party!.userId);
+        return this.#end(entry, record, "hangup");
       }
       if (action === "hangup") {
         if (record.state === "active") return this.#end(entry, record, "hangup");
@@ -248,9 +460,11 @@ export class CallService {
     const atomic = this.#deps.kv.atomic().check(entry).delete(keys.call(record.id));
     // A party's busy mark names this call until it ends; it expires with the record.
     for (const user of record.participants) atomic.delete(keys.userCall(user));
+    if (record.group) atomic.delete(keys.roomCall(record.room));
     return commit(atomic, async () => {
       this.#stopTimer(record.id);
       this.#tell(record.participants, { ...record, state: "ended", reason });
+      if (record.group) this.#announce(record.room, null);
       await this.#deps.postSystemMessage(record.room, this.#summary(record, reason));
       return undefined;
     });
@@ -260,7 +474,7 @@ export class CallService {
     const by = record.from.name;
     if (record.answeredAt !== undefined) {
       const duration = formatDuration((this.#deps.clock.now() - record.answeredAt) / 1000);
-      return { type: "call_ended", by, duration };
+      return { type: record.group ? "group_call_ended" : "call_ended", by, duration };
     }
     return reason === "declined" ? { type: "call_declined", by } : { type: "call_missed", by };
   }
@@ -298,4 +512,15 @@ export class CallService {
       frame: { type: "call", call, ...(ref === undefined ? {} : { ref }) },
     });
   }
+}
+
+/** What the members of a group call's room see of it. */
+function roomCallOf(record: CallRecord): RoomCall {
+  return {
+    id: record.id,
+    media: record.media,
+    participants: record.participants,
+    startedAt: record.answeredAt ?? 0,
+    max: record.max ?? record.participants.length,
+  };
 }

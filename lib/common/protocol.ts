@@ -111,6 +111,7 @@ const ROOM_EVENT_FIELDS = {
   call_ended: ["by", "duration"],
   call_missed: ["by"],
   call_declined: ["by"],
+  group_call_ended: ["by", "duration"],
 } as const satisfies Record<
   string,
   readonly ("user" | "by" | "name" | "topic" | "duration")[]
@@ -124,7 +125,8 @@ export type RoomEventType = keyof typeof ROOM_EVENT_FIELDS;
  * event. Clients show it in the reader's language (the catalogue key is `system.<type>`).
  * `owner_changed`: `by` made `user` the owner. `added`: `by` added `user` (an invite).
  * `joined_by_link`: `user` joined with an invite link. `call_ended`, `call_missed`,
- * `call_declined`: the summary of a call `by` started; `duration` is `m:ss`.
+ * `call_declined`: the summary of a call `by` started; `duration` is `m:ss`. `group_call_ended`:
+ * a room's group call `by` started ended when its last participant left, after `duration`.
  */
 export type RoomEvent = {
   [T in RoomEventType]:
@@ -311,6 +313,7 @@ export type ErrorCode =
   | "too_many_reactions"
   | "no_such_call"
   | "in_call"
+  | "call_full"
   /** Plain text sent to an encrypted room, or an `e2e` payload to a plain one. */
   | "encryption_mismatch";
 
@@ -318,6 +321,11 @@ export type ErrorCode =
 export type CallMedia = "audio" | "video";
 /** A callee is rung for this long before the call ends as missed. */
 export const CALL_RING_MS = 30_000;
+/**
+ * Default largest group call (`CALL_MAX_PARTICIPANTS`): each participant sends its media to
+ * every other one (a full mesh), so six people mean five uplinks each; larger calls need an SFU.
+ */
+export const CALL_MESH_MAX_DEFAULT = 6;
 /** Largest SDP offer or answer relayed, in UTF-16 units (a real one is 2 to 8 KB). */
 export const MAX_SDP_LENGTH = 16 * 1024;
 /** Longest ICE candidate line relayed. */
@@ -331,9 +339,9 @@ export const MAX_CANDIDATE_LENGTH = 1024;
 export type CallEndReason = "hangup" | "cancelled" | "declined" | "missed" | "busy";
 
 /**
- * A call as its parties see it. One shape for a one-to-one call and, later, a group call: it
- * has an id, a room and participants; each participant's chosen socket (the tab that placed or
- * answered it) is in `sockets`, and media negotiation is addressed to a participant.
+ * A call as its parties see it. One shape for a one-to-one call and a group call: it has an id,
+ * a room and participants; each participant's chosen socket (the tab that placed, answered or
+ * joined it) is in `sockets`, and media negotiation is addressed to a participant.
  */
 export interface CallView {
   id: string;
@@ -350,6 +358,27 @@ export interface CallView {
   answeredAt?: number;
   /** Set once `state` is `ended`. */
   reason?: CallEndReason;
+  /**
+   * A room's group call: never rings, is `active` from the start (`answeredAt` is its start),
+   * members join and leave at will, and it ends when the last participant leaves.
+   */
+  group?: true;
+  /** For a group call: the most participants it takes. */
+  max?: number;
+  /** For a group call: participant id → username, for the tiles of people one does not know. */
+  names?: Record<string, string>;
+}
+
+/** A room's group call as every member of the room sees it (the header's "Call in progress"). */
+export interface RoomCall {
+  id: string;
+  media: CallMedia;
+  /** User ids of the participants, in the order they joined. */
+  participants: string[];
+  /** Server time the call started. */
+  startedAt: number;
+  /** The most participants it takes. */
+  max: number;
 }
 
 /** An SDP description or an ICE candidate, relayed as given between two call parties. */
@@ -421,6 +450,12 @@ export type ServerFrame =
   | { type: "call"; ref?: string; call: CallView }
   /** Media negotiation from another party of a call, sent only to this socket. */
   | { type: "call_signal"; call: string; from: string; signal: CallSignal }
+  /**
+   * A group call of `room` started, changed participants, or ended (`call: null`); sent to
+   * every socket subscribed to the room. `GET /api/calls/rooms/:room` answers the same for a
+   * tab that opens the room later.
+   */
+  | { type: "room_call"; room: string; call: RoomCall | null }
   | {
     type: "error";
     code: ErrorCode;

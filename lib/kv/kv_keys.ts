@@ -56,6 +56,7 @@
  * | `["e2e_kp", userId, deviceId, packageId]`   | `{ data }`: one KeyPackage  |
  * | `["e2e_kp_uploads", userId]`                | upload window (expires)     |
  * | `["e2e_kp_claims", userId]`                 | claim window (expires)      |
+ * | `["room_call", roomId]`                     | callId: group call, expires |
  *
  * A friendship is written as two `friend` entries and a request as its `friend_out` and
  * `friend_in` entries, always in one atomic commit. A direct conversation is an ordinary
@@ -229,6 +230,8 @@ export const keys = {
   call: (callId: string): Deno.KvKey => ["call", callId],
   /** The call a user is in (ringing or under way): makes them busy for other calls. */
   userCall: (userId: string): Deno.KvKey => ["user_call", userId],
+  /** The id of a room's group call under way: one per room. */
+  roomCall: (roomId: string): Deno.KvKey => ["room_call", roomId],
   /** Prefix of a user's presence entries, one per node. */
   presenceOf: (userId: string): Deno.KvKey => ["presence", userId],
   /** A user's uploaded avatar image; absent means the generated default. */

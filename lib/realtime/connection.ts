@@ -85,7 +85,7 @@ export interface ConnectionDeps {
   /** Shutdown: frames taken are tracked, none taken once it closes. Absent: never closes. */
   drain?: DrainGate;
   /** Call signalling (`call_*` frames). Absent: they are refused. */
-  calls?: Pick<CallService, "handle">;
+  calls?: Pick<CallService, "handle" | "socketClosed">;
 }
 
 /** How the transport lets a connection talk back. */
@@ -184,6 +184,11 @@ export class ChatConnection implements Peer {
     this.#closed = true;
     this.#deps.hub.removePeer(this);
     this.#deps.presence?.closed(this);
+    this.#deps.calls?.socketClosed({
+      userId: this.userId,
+      name: this.#user.name,
+      socketId: this.socketId,
+    }).catch((error) => console.error("calls: a closed socket's call check failed", error));
   }
 
   send(frame: string): void {

@@ -366,6 +366,13 @@ export class Hub {
         }
         return;
       }
+      case "room_call": {
+        const state = this.#rooms.get(event.room);
+        if (!state) return;
+        const frame = encodeServerFrame({ type: "room_call", room: event.room, call: event.call });
+        for (const peer of state.subscribers.keys()) peer.send(frame);
+        return;
+      }
       case "everyone_event": {
         // One encoding for every socket of this node: the cost is one send per socket.
         const frame = encodeServerFrame({ type: "user_event", event: event.event });

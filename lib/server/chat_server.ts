@@ -239,6 +239,8 @@ export async function createChatServer(options: ChatServerOptions): Promise<Chat
     readMembers: async (room) => (await readRooms(kv, [room]))[0]?.members,
     readBlocks: (userId) => friends.blockedBy(userId),
     inviteLimiter: new TokenBuckets(clock, CALL_INVITE_RATE, CALL_INVITE_BURST),
+    maxParticipants: config.calls.maxParticipants,
+    reconnectGraceMs: config.calls.reconnectGraceMs,
   });
   const uploads = new Uploads(kv, clock, {
     maxBytes: limits.maxUploadBytes,
@@ -408,7 +410,7 @@ export async function createChatServer(options: ChatServerOptions): Promise<Chat
   app.route("/", appShellRoutes(services));
   app.route("/api", authRoutes(services));
   app.route("/api/me/receipts", readSettingRoutes(services));
-  app.route("/api/calls", callRoutes(services, clock));
+  app.route("/api/calls", callRoutes(services, calls, clock));
   app.route("/api/me/account", accountRoutes(services));
   app.route("/api/reports", reportRoutes(services));
   app.route("/api/me/notifications", notifySettingRoutes(services));

@@ -8,6 +8,7 @@ import {
 } from "../common/recordings.ts";
 import { LOG_FORMATS, type LogFormat } from "./log.ts";
 import { type IceConfig, iceConfigFrom } from "../calls/ice_servers.ts";
+import { CALL_MESH_MAX_DEFAULT } from "../common/protocol.ts";
 
 /** Server configuration, read from environment variables (documented in the README). */
 export interface Config {
@@ -67,6 +68,22 @@ export interface Config {
   logFormat: LogFormat;
   /** Call ICE servers: `STUN_URLS`, `TURN_URLS`, `TURN_SECRET`, `TURN_TTL_SECONDS`. */
   ice: IceConfig;
+  /** Group call size and reconnect grace. */
+  calls: CallLimits;
+}
+
+/** Limits of calls. */
+export interface CallLimits {
+  /**
+   * `CALL_MAX_PARTICIPANTS`: the most people in a room's group call (2 to 16; default 6). Media
+   * goes peer to peer in a full mesh, so each participant uploads its stream once per other one.
+   */
+  maxParticipants: number;
+  /**
+   * `CALL_RECONNECT_SECONDS`: how long a participant whose socket closed may take to come back
+   * before they are hung up (default 30).
+   */
+  reconnectGraceMs: number;
 }
 
 /** Per-user and per-address limits. Node-local ones hold per worker or process. */
@@ -165,6 +182,10 @@ export function readConfig(env: Record<string, string | undefined>): Config {
     metricsToken: metricsTokenFrom(env.METRICS_TOKEN),
     logFormat: logFormatFrom(env.LOG_FORMAT),
     ice: iceConfigFrom(env),
+    calls: {
+      maxParticipants: intFrom(env, "CALL_MAX_PARTICIPANTS", CALL_MESH_MAX_DEFAULT, 2, 16),
+      reconnectGraceMs: intFrom(env, "CALL_RECONNECT_SECONDS", 30, 1, 3_600) * 1000,
+    },
     limits: {
       sendRatePerSecond: intFrom(env, "SEND_RATE", 10, 1, 1_000_000),
       sendBurst: intFrom(env, "SEND_BURST", 30, 1, 1_000_000),

@@ -12,7 +12,7 @@
  * @module
  */
 import type { UserEvent } from "../../common/api_types.ts";
-import type { ChatMessage, ServerFrame } from "../../common/protocol.ts";
+import type { ChatMessage, RoomCall, ServerFrame } from "../../common/protocol.ts";
 
 /** Everything nodes tell each other. */
 export type BrokerEvent =
@@ -59,7 +59,12 @@ export type BrokerEvent =
     users: string[];
     socket?: string;
     frame: Extract<ServerFrame, { type: "call" | "call_signal" }>;
-  };
+  }
+  /**
+   * A room's group call started, changed participants or ended (`call: null`): for the sockets
+   * subscribed to the room (a tab opening the room later asks `GET /api/calls/rooms/:room`).
+   */
+  | { kind: "room_call"; room: string; call: RoomCall | null };
 
 /**
  * Receives broker events. `fromThisNode` is true for an event this node published: those are

@@ -199,6 +199,7 @@ const KINDS: Record<BrokerEvent["kind"], true> = {
   user_event: true,
   read: true,
   call: true,
+  room_call: true,
   everyone_event: true,
 };
 
