@@ -430,6 +430,18 @@ export class ChatClient {
   }
 
   /**
+   * Queues an MLS handshake message of an encrypted room (a commit adding devices, with its
+   * Welcome): it goes through the outbox like a message, in order, and the timeline does not
+   * show it.
+   */
+  sendHandshake(room: string, e2e: E2ePayload): void {
+    const clientId = (this.#options.newId ?? newClientId)();
+    const createdAt = this.#clock.now();
+    this.outbox.add({ clientId, room, text: "", createdAt, status: "pending", e2e });
+    this.#sender.flush(room);
+  }
+
+  /**
    * Queues a message of files that are still uploading (a recording, maybe made offline): it
    * shows at once as pending, waits in the outbox until `upload` gives the stored files, then
    * is sent like any other; when the upload fails it is marked failed with the reason.

@@ -1,0 +1,253 @@
+/**
+ * One encrypted room as this device reads it: the room's log, in seq order, through the
+ * room's MLS group ({@linkcode MlsGroup}). Part of the lazy E2E chunk.
+ *
+ * The reader joins the group from the first Welcome in the log made for one of this device's
+ * KeyPackages; everything before it reads as `before_join`. When the log holds no commit at
+ * all it starts the group itself: it claims the peers' KeyPackages and sends a commit adding
+ * them. Two devices starting at once both send one; the first in seq order is the group, the
+ * other device drops its own and joins from that one's Welcome (the room's order settles it).
+ *
+ * What was read is saved in IndexedDB with the group's state and a cursor (the last seq read),
+ * since MLS keys are used once: after a reload the texts come from there, and reading goes on
+ * after the cursor. One's own messages cannot be decrypted by their sender, so their text is
+ * kept from encryption until the entry is read.
+ *
+ * @module
+ */
+import type { ChatMessage, E2ePayload } from "../../lib/common/protocol.ts";
+import { type Incoming, MlsGroup } from "../../lib/e2e/mls_group.ts";
+import type { ChatClient } from "../chat_client.ts";
+import type { E2eShown, E2eView } from "../e2e_view.ts";
+import { ApiRequestError, request } from "../rooms_api.ts";
+import type { DeviceKeys } from "./device_keys.ts";
+import type { KeyStore, StoredGroup } from "./key_store.ts";
+
+/** How often a device waiting for its peers' first KeyPackages asks again. */
+const CLAIM_RETRY_MS = 5_000;
+
+interface Claimed {
+  userId: string;
+  deviceId: string;
+  keyPackage: string;
+}
+
+/** Reads and writes one encrypted room for this device. */
+export class RoomReader {
+  readonly #roomId: string;
+  readonly #peers: readonly string[];
+  readonly #keys: DeviceKeys;
+  readonly #store: KeyStore;
+  readonly #view: E2eView;
+  readonly #client: ChatClient;
+  #group: MlsGroup | undefined;
+  #cursor = 0;
+  #shown = new Map<number, E2eShown>();
+  #own = new Map<string, string>();
+  /** The group this device started, until its commit is read back from the log. */
+  #starting: { group: MlsGroup; data: string } | undefined;
+  /** Welcomes already tried (each try costs a few ms per held KeyPackage). */
+  #tried = new Set<string>();
+  #claimAfter = 0;
+  #retry: ReturnType<typeof setTimeout> | undefined;
+  #queue: Promise<unknown>;
+  #stopped = false;
+
+  constructor(
+    parts: { roomId: string; peers: readonly string[]; keys: DeviceKeys; store: KeyStore },
+    view: E2eView,
+    client: ChatClient,
+  ) {
+    this.#roomId = parts.roomId;
+    this.#peers = parts.peers;
+    this.#keys = parts.keys;
+    this.#store = parts.store;
+    this.#view = view;
+    this.#client = client;
+    this.#queue = this.#load();
+  }
+
+  /** Reads what arrived since the last call (serialized with everything else here). */
+  schedule(): void {
+    this.#queue = this.#queue.then(() => this.#read()).catch((error) => {
+      console.error("e2e: reading the room failed", error);
+    });
+  }
+
+  /** Encrypts `text` for the group; throws while this device is not in it. */
+  encrypt(text: string): Promise<E2ePayload> {
+    const work = this.#queue.then(async () => {
+      if (!this.#group) throw new Error("this device is not in the conversation's group yet");
+      const payload = await this.#group.encrypt(text);
+      this.#own.set(payload.data, text);
+      // Saved before it can be sent: a reload must never encrypt again with the same key.
+      await this.#save();
+      return payload;
+    });
+    this.#queue = work.catch(() => {});
+    return work;
+  }
+
+  /** Stops retrying (the room is no longer followed). */
+  stop(): void {
+    this.#stopped = true;
+    clearTimeout(this.#retry);
+  }
+
+  get #key(): string {
+    return `${this.#keys.device.userId}/${this.#roomId}`;
+  }
+
+  async #load(): Promise<void> {
+    const saved = await this.#store.get<StoredGroup>(`group/${this.#key}`);
+    if (saved) {
+      this.#group = saved.group && MlsGroup.restore(saved.group);
+      this.#cursor = saved.cursor;
+      this.#shown = new Map(saved.shown);
+    }
+    this.#own = new Map(await this.#store.get<[string, string][]>(`own/${this.#key}`) ?? []);
+    this.#publish();
+  }
+
+  async #save(): Promise<void> {
+    const saved: StoredGroup = {
+      ...(this.#group ? { group: this.#group.save() } : {}),
+      cursor: this.#cursor,
+      shown: [...this.#shown],
+    };
+    await this.#store.put(`group/${this.#key}`, saved);
+    await this.#store.put(`own/${this.#key}`, [...this.#own]);
+  }
+
+  #publish(): void {
+    const status = this.#group ? "ready" : "waiting";
+    this.#view.set(this.#roomId, { status, shown: new Map(this.#shown) });
+  }
+
+  async #read(): Promise<void> {
+    if (this.#stopped) return;
+    const room = this.#client.room(this.#roomId);
+    if (!room.loaded.peek()) return;
+    const log = room.list.peek().filter((entry) => entry.seq > this.#cursor);
+    // Reading needs every entry after the cursor (and, to join, the whole log): older pages
+    // first. The list changes when they come, and that schedules the next read.
+    const first = log[0]?.seq;
+    const gap = !this.#group || (first !== undefined && first > this.#cursor + 1);
+    if (gap && room.hasMore.peek()) {
+      this.#client.loadOlder(this.#roomId);
+      return;
+    }
+    if (!this.#group && !await this.#join(log)) {
+      this.#publish();
+      return;
+    }
+    for (const entry of log) {
+      if (entry.seq <= this.#cursor) continue;
+      if (entry.e2e && !entry.deleted) this.#shown.set(entry.seq, await this.#readEntry(entry));
+      this.#cursor = entry.seq;
+    }
+    await this.#save();
+    this.#publish();
+  }
+
+  async #readEntry(entry: ChatMessage): Promise<E2eShown> {
+    const payload = entry.e2e!;
+    const own = this.#own.get(payload.data);
+    if (own !== undefined && payload.kind === "message") {
+      this.#own.delete(payload.data);
+      return { kind: "text", text: own };
+    }
+    return shownOf(await this.#group!.receive(payload));
+  }
+
+  /** Joins (or adopts the group this device started) from the log; whether it is in now. */
+  async #join(log: readonly ChatMessage[]): Promise<boolean> {
+    const commits = log.filter((entry) => entry.e2e?.kind === "commit" && !entry.deleted);
+    const firstCommit = commits[0];
+    if (this.#starting && firstCommit?.e2e?.data === this.#starting.data) {
+      this.#group = this.#starting.group;
+      this.#starting = undefined;
+      this.#markBefore(log, firstCommit.seq);
+      return true;
+    }
+    // Someone else's commit came first: the group this device started lost the race.
+    if (firstCommit) this.#starting = undefined;
+    for (const commit of commits) {
+      const payload = commit.e2e!;
+      if (!payload.welcome || this.#tried.has(payload.welcome)) continue;
+      this.#tried.add(payload.welcome);
+      const joined = await MlsGroup.join(payload, this.#keys.held);
+      if (!joined) continue;
+      this.#group = joined.group;
+      await this.#keys.used(joined.used);
+      void this.#keys.refill().catch(() => {});
+      this.#markBefore(log, commit.seq);
+      this.#shown.set(commit.seq, { kind: "commit" });
+      this.#cursor = commit.seq;
+      return true;
+    }
+    if (commits.length === 0 && !this.#starting) await this.#start();
+    return false;
+  }
+
+  /** Entries before seq `joined` were sent before this device was in the group. */
+  #markBefore(log: readonly ChatMessage[], joined: number): void {
+    for (const entry of log) {
+      if (entry.seq >= joined) break;
+      if (entry.e2e && !entry.deleted) {
+        this.#shown.set(entry.seq, entry.e2e.kind === "commit" ? { kind: "commit" } : {
+          kind: "before_join",
+        });
+      }
+      this.#cursor = entry.seq;
+    }
+  }
+
+  /** Starts the group with the peers' devices, when they have published KeyPackages. */
+  async #start(): Promise<void> {
+    if (Date.now() < this.#claimAfter) return;
+    this.#claimAfter = Date.now() + CLAIM_RETRY_MS;
+    const claimed: Claimed[] = [];
+    for (const peer of this.#peers) claimed.push(...await this.#claim(peer));
+    if (claimed.length === 0) {
+      // No device of theirs yet: ask again later (their first visit publishes some).
+      clearTimeout(this.#retry);
+      this.#retry = setTimeout(() => this.schedule(), CLAIM_RETRY_MS);
+      return;
+    }
+    const group = await MlsGroup.create(this.#roomId, await this.#keys.fresh());
+    const commit = await group.add(claimed);
+    group.stage(commit);
+    this.#starting = { group, data: commit.payload.data };
+    this.#client.sendHandshake(this.#roomId, commit.payload);
+  }
+
+  async #claim(userId: string): Promise<Claimed[]> {
+    try {
+      const { keyPackages } = await request<{ keyPackages: Claimed[] }>("POST", "/api/e2e/claim", {
+        user: userId,
+        room: this.#roomId,
+        exceptDevice: this.#keys.device.deviceId,
+      });
+      return keyPackages;
+    } catch (error) {
+      if (error instanceof ApiRequestError && error.status === 404) return [];
+      throw error;
+    }
+  }
+}
+
+function shownOf(incoming: Incoming): E2eShown {
+  switch (incoming.kind) {
+    case "message":
+      return { kind: "text", text: incoming.text };
+    case "commit":
+      return { kind: "commit" };
+    case "undecryptable":
+      return { kind: "undecryptable" };
+    case "skipped":
+      if (incoming.reason === "stale_epoch") return { kind: "commit" };
+      if (incoming.reason === "before_join") return { kind: "before_join" };
+      return { kind: "undecryptable" };
+  }
+}
