@@ -14,6 +14,7 @@ import plus from "lucide/dist/esm/icons/plus.mjs";
 import settings from "lucide/dist/esm/icons/settings.mjs";
 import smile from "lucide/dist/esm/icons/face-slightly-smiling-plus.mjs";
 import users from "lucide/dist/esm/icons/users.mjs";
+import lock from "lucide/dist/esm/icons/lock.mjs";
 import x from "lucide/dist/esm/icons/x.mjs";
 import search from "lucide/dist/esm/icons/search.mjs";
 import bell from "lucide/dist/esm/icons/bell.mjs";
@@ -44,6 +45,8 @@ export const Smile: IconNode = smile;
 export const X: IconNode = x;
 /** 👥 members. */
 export const Users: IconNode = users;
+/** A padlock: an end-to-end encrypted conversation. */
+export const Lock: IconNode = lock;
 
 /** A bell: the conversation's notification menu (notified of every message). */
 export const Bell: IconNode = bell;

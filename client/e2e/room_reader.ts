@@ -195,9 +195,12 @@ export class RoomReader {
     for (const entry of log) {
       if (entry.seq >= joined) break;
       if (entry.e2e && !entry.deleted) {
-        this.#shown.set(entry.seq, entry.e2e.kind === "commit" ? { kind: "commit" } : {
-          kind: "before_join",
-        });
+        this.#shown.set(
+          entry.seq,
+          entry.e2e.kind === "commit" ? { kind: "commit" } : {
+            kind: "before_join",
+          },
+        );
       }
       this.#cursor = entry.seq;
     }
