@@ -131,7 +131,7 @@ export default function RoomPane(
       {current
         ? (
           <div class="room-body">
-            <div class="room-column">
+            <div class="room-column" data-e2e-status={encrypted?.status}>
               <MessageList
                 key={current.id}
                 client={client}
