@@ -89,7 +89,8 @@ Deno.test("secret chat: two users read each other both ways, after a reload too,
     assert.ok(roomId);
     const socket = await openSocket(url, aliceUser);
     try {
-      await socket.subscribe(roomId);
+      await socket.subscribe(roomId, 0);
+      await socket.waitForMessages(roomId, 5);
       const real = socket.messages(roomId).findLast((m) => m.e2e?.kind === "message")!.e2e!;
       const bytes = atob(real.data).split("");
       const at = bytes.length - 3;
