@@ -169,13 +169,13 @@ export default function FriendList(
             {onSecretChat && (
               <button
                 type="button"
-                class="button small secondary"
+                class="link-button"
                 data-testid="secret-chat-friend"
+                aria-label={t("e2e.startSecretChat", { name: friend.displayName })}
                 title={t("e2e.startSecretChat", { name: friend.displayName })}
                 onClick={() => onSecretChat(friend)}
               >
-                <Icon icon={Lock} size={14} />
-                {t("e2e.secretChat")}
+                <Icon icon={Lock} />
               </button>
             )}
             <button
