@@ -9,8 +9,8 @@
  * `deno task bench --only search [--messages N] [--rooms R] [--member-of M] [--queries Q]`
  * runs the message search scenario alone, in process (see `search.ts`).
  *
- * `deno task bench --only e2e [--devices N] [--messages M]` measures MLS commit, join, encrypt
- * and decrypt costs in process (see `e2e.ts`).
+ * `deno task bench --only e2e [--browser] [--devices N] [--messages M]` measures MLS commit, join,
+ * encrypt and decrypt costs in process (see `e2e.ts`), or in Chromium (`e2e_browser.ts`).
  *
  * @module
  */
@@ -32,6 +32,7 @@ import { killChildren } from "./process.ts";
 import { runUserEventsOnly } from "./user_events_only.ts";
 import { runSearchBench } from "./search.ts";
 import { runE2eBench } from "./e2e.ts";
+import { runE2eBrowserBench } from "./e2e_browser.ts";
 
 const quick = Deno.args.includes("--quick");
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
@@ -52,10 +53,12 @@ if (only === "search") {
   Deno.exit(0);
 }
 if (only === "e2e") {
-  await runE2eBench({
+  const e2eOptions = {
     devices: Number(flagValue("--devices") ?? 50),
     messages: Number(flagValue("--messages") ?? 200),
-  });
+  };
+  if (Deno.args.includes("--browser")) await runE2eBrowserBench(e2eOptions);
+  else await runE2eBench(e2eOptions);
   Deno.exit(0);
 }
 if (only !== undefined) {
