@@ -29,7 +29,7 @@ export async function startE2eSession(
       const room = client.room(roomId);
       const stop = effect(() => {
         // Read again whenever the room's log or its loading state changes.
-        void room.list.value;
+        void room.messages.value;
         void room.loaded.value;
         void room.hasMore.value;
         reader.schedule();

@@ -15,7 +15,7 @@
  *
  * @module
  */
-import type { ChatMessage, E2ePayload } from "../../lib/common/protocol.ts";
+import { type ChatMessage, type E2ePayload, isActionEntry } from "../../lib/common/protocol.ts";
 import { type Incoming, MlsGroup } from "../../lib/e2e/mls_group.ts";
 import type { ChatClient } from "../chat_client.ts";
 import type { E2eShown, E2eView } from "../e2e_view.ts";
@@ -128,14 +128,22 @@ export class RoomReader {
     if (this.#stopped) return;
     const room = this.#client.room(this.#roomId);
     if (!room.loaded.peek()) return;
-    const log = room.list.peek().filter((entry) => entry.seq > this.#cursor);
+    const held = [...room.messages.peek().values()].filter((entry) => entry.seq > this.#cursor);
     // Reading needs every entry after the cursor (and, to join, the whole log): older pages
     // first. The list changes when they come, and that schedules the next read.
-    const first = log[0]?.seq;
+    const first = held[0]?.seq;
     const gap = !this.#group || (first !== undefined && first > this.#cursor + 1);
     if (gap && room.hasMore.peek()) {
       this.#client.loadOlder(this.#roomId);
       return;
+    }
+    // Only the gap-free run of seqs: an entry read before an earlier one arrived (an own ack
+    // ahead of someone else's message) would put commits out of the room's order.
+    const log: ChatMessage[] = [];
+    for (const entry of held) {
+      const previous = log.at(-1)?.seq ?? (this.#group ? this.#cursor : entry.seq - 1);
+      if (entry.seq !== previous + 1) break;
+      log.push(entry);
     }
     if (!this.#group && !await this.#join(log)) {
       this.#publish();
@@ -143,7 +151,9 @@ export class RoomReader {
     }
     for (const entry of log) {
       if (entry.seq <= this.#cursor) continue;
-      if (entry.e2e && !entry.deleted) this.#shown.set(entry.seq, await this.#readEntry(entry));
+      if (entry.e2e && !entry.deleted && !isActionEntry(entry)) {
+        this.#shown.set(entry.seq, await this.#readEntry(entry));
+      }
       this.#cursor = entry.seq;
     }
     await this.#save();
