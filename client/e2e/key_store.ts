@@ -32,6 +32,11 @@ export interface StoredKeyPackage {
 export interface StoredGroup {
   /** `MlsGroup.save()`; absent until this device is in the group. */
   group?: { state: Uint8Array; joinedEpoch: bigint };
+  /**
+   * The group this device started, as it will be once its commit (`data`) is read back from the
+   * log: kept so that a reload in between does not lose it.
+   */
+  starting?: { state: Uint8Array; data: string };
   /** The last seq read: every entry up to it is in `shown`. */
   cursor: number;
   /** What each entry read as (decrypted texts stay on this device only). */

@@ -16,6 +16,7 @@
  * @module
  */
 import { type ChatMessage, type E2ePayload, isActionEntry } from "../../lib/common/protocol.ts";
+import { encodeGroupState } from "ts-mls";
 import { type Incoming, MlsGroup } from "../../lib/e2e/mls_group.ts";
 import type { ChatClient } from "../chat_client.ts";
 import type { E2eShown, E2eView } from "../e2e_view.ts";
@@ -23,8 +24,13 @@ import { ApiRequestError, request } from "../rooms_api.ts";
 import type { DeviceKeys } from "./device_keys.ts";
 import type { KeyStore, StoredGroup } from "./key_store.ts";
 
-/** How often a device waiting for its peers' first KeyPackages asks again. */
-const CLAIM_RETRY_MS = 5_000;
+/**
+ * When a device waiting for its peers' first KeyPackages asks again: after 2 s, doubling up to
+ * a minute (a claim that finds none is one cheap request; a peer who never opens the app must
+ * not cost a request every few seconds for as long as the page is open).
+ */
+const CLAIM_RETRY_FIRST_MS = 2_000;
+const CLAIM_RETRY_MAX_MS = 60_000;
 
 interface Claimed {
   userId: string;
@@ -44,11 +50,14 @@ export class RoomReader {
   #cursor = 0;
   #shown = new Map<number, E2eShown>();
   #own = new Map<string, string>();
-  /** The group this device started, until its commit is read back from the log. */
-  #starting: { group: MlsGroup; data: string } | undefined;
+  /**
+   * The group this device started, until its commit is read back from the log: the state the
+   * commit leads to (saved, so a reload in between keeps it) and the commit's `data`.
+   */
+  #starting: { state: Uint8Array; data: string } | undefined;
   /** Welcomes already tried (each try costs a few ms per held KeyPackage). */
   #tried = new Set<string>();
-  #claimAfter = 0;
+  #claimDelay = CLAIM_RETRY_FIRST_MS;
   #retry: ReturnType<typeof setTimeout> | undefined;
   #queue: Promise<unknown>;
   #stopped = false;
@@ -103,6 +112,7 @@ export class RoomReader {
     if (saved) {
       this.#group = saved.group && MlsGroup.restore(saved.group);
       this.#cursor = saved.cursor;
+      this.#starting = saved.starting;
       this.#shown = new Map(saved.shown);
     }
     this.#own = new Map(await this.#store.get<[string, string][]>(`own/${this.#key}`) ?? []);
@@ -112,6 +122,7 @@ export class RoomReader {
   async #save(): Promise<void> {
     const saved: StoredGroup = {
       ...(this.#group ? { group: this.#group.save() } : {}),
+      ...(this.#starting ? { starting: this.#starting } : {}),
       cursor: this.#cursor,
       shown: [...this.#shown],
     };
@@ -175,10 +186,13 @@ export class RoomReader {
     const commits = log.filter((entry) => entry.e2e?.kind === "commit" && !entry.deleted);
     const firstCommit = commits[0];
     if (this.#starting && firstCommit?.e2e?.data === this.#starting.data) {
-      this.#group = this.#starting.group;
+      // The creator is a member from the group's first epoch on.
+      this.#group = MlsGroup.restore({ state: this.#starting.state, joinedEpoch: 0n });
       this.#starting = undefined;
       this.#markBefore(log, firstCommit.seq);
-      return true;
+      this.#shown.set(firstCommit.seq, { kind: "commit" });
+      this.#cursor = firstCommit.seq;
+      return this.#group !== undefined;
     }
     // Someone else's commit came first: the group this device started lost the race.
     if (firstCommit) this.#starting = undefined;
@@ -218,20 +232,25 @@ export class RoomReader {
 
   /** Starts the group with the peers' devices, when they have published KeyPackages. */
   async #start(): Promise<void> {
-    if (Date.now() < this.#claimAfter) return;
-    this.#claimAfter = Date.now() + CLAIM_RETRY_MS;
+    // A retry is planned: reads in between (any change of the log) do not claim again.
+    if (this.#retry !== undefined) return;
     const claimed: Claimed[] = [];
     for (const peer of this.#peers) claimed.push(...await this.#claim(peer));
     if (claimed.length === 0) {
       // No device of theirs yet: ask again later (their first visit publishes some).
-      clearTimeout(this.#retry);
-      this.#retry = setTimeout(() => this.schedule(), CLAIM_RETRY_MS);
+      const delay = this.#claimDelay;
+      this.#claimDelay = Math.min(delay * 2, CLAIM_RETRY_MAX_MS);
+      this.#retry = setTimeout(() => {
+        this.#retry = undefined;
+        this.schedule();
+      }, delay);
       return;
     }
     const group = await MlsGroup.create(this.#roomId, await this.#keys.fresh());
     const commit = await group.add(claimed);
-    group.stage(commit);
-    this.#starting = { group, data: commit.payload.data };
+    this.#starting = { state: encodeGroupState(commit.state), data: commit.payload.data };
+    // Saved before it is sent: the commit must never be in the log while its state is lost.
+    await this.#save();
     this.#client.sendHandshake(this.#roomId, commit.payload);
   }
 
