@@ -114,4 +114,19 @@ Deno.test("secret chat: two users read each other both ways, after a reload too,
       ])
     );
     await screenshot(bob.page, "e2e_secret_chat");
+
+    // Alice's page reloads too: her own texts (which MLS does not let her decrypt) and the
+    // notice come back from this device's store, in order.
+    await alice.page.reload();
+    await keysReady(alice);
+    await eventually(async () =>
+      assert.deepEqual(await messageTexts(alice.page), [
+        "你好 Bob，只有你能读到",
+        "Hi Alice, secret reply",
+        "after my reload",
+        "and back to you",
+        "Could not decrypt this message",
+        "still readable",
+      ])
+    );
   }));
