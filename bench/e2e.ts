@@ -1,7 +1,6 @@
 /**
  * `deno task bench --only e2e [--devices N] [--messages M]`: the cost of end-to-end encryption
- * on the real MLS core (`lib/e2e/`), in process under Deno (the browser figure is still to be
- * measured): the median time of adding N devices (default 50) with their Welcomes, in commits
+ * on the real MLS core (`lib/e2e/`), in process under Deno (`--browser`: in Chromium, see `e2e_browser.ts`): the median time of adding N devices (default 50) with their Welcomes, in commits
  * of at most `MAX_ADDS_PER_COMMIT` as a client must send them, of one device joining from the
  * last Welcome, and of encrypting and decrypting one short message
  * (over M messages, default 200), plus the sizes on the wire (all commits together). Each
@@ -21,8 +20,21 @@ export interface E2eBenchOptions {
 const COMMIT_ROUNDS = 5;
 const SAMPLE_TEXT = "周五下午三点在会议室见，带上设计稿 (see you Friday at 3)";
 
-/** Runs the measurements and prints one table. */
-export async function runE2eBench(options: E2eBenchOptions): Promise<void> {
+/** Medians in milliseconds, and base64 sizes on the wire. */
+export interface E2eFigures {
+  commitMs: number;
+  commitChars: number;
+  joinMs: number;
+  encryptMs: number;
+  decryptMs: number;
+  messageChars: number;
+}
+
+/**
+ * Runs the measurements. Browser-safe (no `Deno` API): `bench/e2e_browser.ts` runs this same
+ * function in Chromium.
+ */
+export async function measureE2e(options: E2eBenchOptions): Promise<E2eFigures> {
   const commits: number[] = [];
   const joins: number[] = [];
   let commitChars = 0;
@@ -74,12 +86,28 @@ export async function runE2eBench(options: E2eBenchOptions): Promise<void> {
     if (read.kind !== "message") throw new Error(`bench message not read: ${read.kind}`);
   }
 
+  return {
+    commitMs: median(commits),
+    commitChars,
+    joinMs: median(joins),
+    encryptMs: median(encrypts),
+    decryptMs: median(decrypts),
+    messageChars,
+  };
+}
+
+/** Runs the measurements under Deno and prints one table. */
+export async function runE2eBench(options: E2eBenchOptions): Promise<void> {
+  const figures = await measureE2e(options);
   console.log(`E2E (MLS, ts-mls, under Deno ${Deno.version.deno}), medians:`);
   console.table({
-    [`commits adding ${options.devices} devices`]: { ms: median(commits), base64: commitChars },
-    "join from that Welcome": { ms: median(joins), base64: "" },
-    "encrypt one short message": { ms: median(encrypts), base64: messageChars },
-    "decrypt one short message": { ms: median(decrypts), base64: "" },
+    [`commits adding ${options.devices} devices`]: {
+      ms: figures.commitMs,
+      base64: figures.commitChars,
+    },
+    "join from that Welcome": { ms: figures.joinMs, base64: "" },
+    "encrypt one short message": { ms: figures.encryptMs, base64: figures.messageChars },
+    "decrypt one short message": { ms: figures.decryptMs, base64: "" },
   });
 }
 

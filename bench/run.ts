@@ -24,8 +24,9 @@
  *
  * `deno task bench --only store-append [--against DIR] [--rounds N] [--batch N] [--messages N]
  * [--keys]` measures the message store's CPU per message by thread, in process (see `store_append.ts`).
- * `deno task bench --only e2e [--devices N] [--messages M]` measures MLS commit, join, encrypt
- * and decrypt costs in process (see `e2e.ts`).
+ *
+ * `deno task bench --only e2e [--browser] [--devices N] [--messages M]` measures MLS commit, join,
+ * encrypt and decrypt costs in process (see `e2e.ts`), or in Chromium (`e2e_browser.ts`).
  *
  * @module
  */
@@ -52,6 +53,7 @@ import { runSearchBench } from "./search.ts";
 import { runSmallRooms } from "./small_rooms.ts";
 import { runStoreAppend } from "./store_append.ts";
 import { runE2eBench } from "./e2e.ts";
+import { runE2eBrowserBench } from "./e2e_browser.ts";
 
 const quick = Deno.args.includes("--quick");
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
@@ -95,10 +97,12 @@ if (only === "small-rooms") {
   Deno.exit(0);
 }
 if (only === "e2e") {
-  await runE2eBench({
+  const e2eOptions = {
     devices: Number(flagValue("--devices") ?? 50),
     messages: Number(flagValue("--messages") ?? 200),
-  });
+  };
+  if (Deno.args.includes("--browser")) await runE2eBrowserBench(e2eOptions);
+  else await runE2eBench(e2eOptions);
   Deno.exit(0);
 }
 if (only === "conversations") {

@@ -12,6 +12,7 @@ import {
   CLOSE_SERVICE_RESTART,
   CLOSE_SESSION_ENDED,
   countChars,
+  type E2ePayload,
   isActionEntry,
   MAX_TEXT_CHARS,
   type MessageVersion,
@@ -400,6 +401,45 @@ export class ChatClient {
     // The message itself clears the notice for the others.
     this.#typingSentAt.delete(room);
     return null;
+  }
+
+  /**
+   * Queues a message of an encrypted room: checks `text` as {@linkcode send} does, then has
+   * `encrypt` (the room's MLS group, in the lazily loaded E2E chunk) make its payload, and
+   * queues that; the outbox keeps the payload, so a resend after a reload is the same
+   * ciphertext under the same `clientId`. A failed encryption shows as the last error.
+   *
+   * @returns `null` when accepted, or why the text cannot be sent.
+   */
+  sendEncrypted(
+    room: string,
+    text: string,
+    encrypt: (text: string) => Promise<E2ePayload>,
+  ): ShownText | null {
+    const problem = textProblem(text);
+    if (problem) return problem;
+    const clientId = (this.#options.newId ?? newClientId)();
+    const createdAt = this.#clock.now();
+    encrypt(text).then((e2e) => {
+      this.outbox.add({ clientId, room, text, createdAt, status: "pending", e2e });
+      this.#sender.flush(room);
+    }, (error) => {
+      this.#lastError.value = error instanceof Error ? error.message : String(error);
+    });
+    this.#typingSentAt.delete(room);
+    return null;
+  }
+
+  /**
+   * Queues an MLS handshake message of an encrypted room (a commit adding devices, with its
+   * Welcome): it goes through the outbox like a message, in order, and the timeline does not
+   * show it.
+   */
+  sendHandshake(room: string, e2e: E2ePayload): void {
+    const clientId = (this.#options.newId ?? newClientId)();
+    const createdAt = this.#clock.now();
+    this.outbox.add({ clientId, room, text: "", createdAt, status: "pending", e2e });
+    this.#sender.flush(room);
   }
 
   /**
@@ -826,7 +866,8 @@ export class ChatClient {
       at,
       from: this.user.id,
       author: this.user.name,
-      text: entry.text,
+      // An encrypted message is stored as its payload; the E2E chunk shows its text.
+      ...(entry.e2e ? { text: "", e2e: entry.e2e } : { text: entry.text }),
       ...(entry.attachments ? { attachments: entry.attachments } : {}),
       ...(original
         ? {

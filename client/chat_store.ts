@@ -58,7 +58,7 @@ export interface ChatStoreApi {
   /** `POST /api/rooms/:id/leave`. */
   leaveRoom(id: string): Promise<void>;
   /** `POST /api/dms`. */
-  openDm(username: string): Promise<DirectRoom>;
+  openDm(username: string, encrypted?: boolean): Promise<DirectRoom>;
   /** `GET /api/friends`. */
   listFriends(): Promise<FriendLists>;
 }
@@ -420,14 +420,15 @@ export class ChatStore {
   }
 
   /**
-   * Opens the direct conversation with a friend and selects it.
+   * Opens the direct conversation with a friend (with `encrypted`, the secret chat) and
+   * selects it.
    *
    * @returns The conversation, or null when the server refused (see `sidebarError`).
    */
-  async messageFriend(friend: PublicProfile): Promise<DirectRoom | null> {
+  async messageFriend(friend: PublicProfile, encrypted = false): Promise<DirectRoom | null> {
     this.sidebarError.value = null;
     try {
-      const dm = await this.#api.openDm(friend.name);
+      const dm = await this.#api.openDm(friend.name, encrypted);
       batch(() => {
         this.dmOpened(dm);
         this.select(dm.id);
@@ -523,9 +524,18 @@ function directRoom(dm: DirectRoom): Conversation["room"] {
 }
 
 /** A DM as a room summary: the peer's display name, status and avatar. */
-function peerRoom(dm: { id: string; createdAt: number; peer: PublicProfile }): RoomSummary {
+function peerRoom(
+  dm: { id: string; createdAt: number; peer: PublicProfile; encrypted?: true },
+): RoomSummary {
   const { id, createdAt, peer } = dm;
-  return { id, name: peer.displayName, topic: peer.status, createdAt, avatarUrl: peer.avatarUrl };
+  return {
+    id,
+    name: peer.displayName,
+    topic: peer.status,
+    createdAt,
+    avatarUrl: peer.avatarUrl,
+    ...(dm.encrypted ? { encrypted: true } : {}),
+  };
 }
 
 function messageOf(error: unknown): ShownText {

@@ -57,7 +57,11 @@ export async function friendAction(action: FriendAction, username: string): Prom
   else await request("POST", "/api/friends/blocks", { username });
 }
 
-/** `POST /api/dms`: the conversation with a friend, opened if needed. */
-export async function openDm(username: string): Promise<DirectRoom> {
-  return (await request<{ room: DirectRoom }>("POST", "/api/dms", { username })).room;
+/**
+ * `POST /api/dms`: the conversation with a friend, opened if needed; with `encrypted`, the
+ * pair's secret chat (end-to-end encrypted, a room of its own).
+ */
+export async function openDm(username: string, encrypted = false): Promise<DirectRoom> {
+  const body = encrypted ? { username, encrypted: true } : { username };
+  return (await request<{ room: DirectRoom }>("POST", "/api/dms", body)).room;
 }

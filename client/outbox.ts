@@ -9,6 +9,7 @@ import { type ReadonlySignal, signal } from "@preact/signals";
 import type { StorageLike } from "./chat_client_options.ts";
 import type { Attachment } from "../lib/common/attachments.ts";
 import type { MessageKey } from "../lib/common/i18n/translate.ts";
+import type { E2ePayload } from "../lib/common/protocol.ts";
 
 /** `pending` until acknowledged; `failed` after a permanent error, until retried or discarded. */
 export type OutboxStatus = "pending" | "failed";
@@ -35,6 +36,11 @@ export interface OutboxEntry {
    * but not sent until {@linkcode Outbox.uploaded} gives the stored files.
    */
   uploading?: true;
+  /**
+   * Encrypted rooms: the message as this device encrypted it, sent instead of `text` (which
+   * stays here, on this device only, to show the entry until it is acknowledged).
+   */
+  e2e?: E2ePayload;
 }
 
 const CLIENT_ID = /^[A-Za-z0-9_-]{8,64}$/;
@@ -163,5 +169,14 @@ function isEntry(value: unknown): value is OutboxEntry {
     (entry.error === undefined || typeof entry.error === "string") &&
     (entry.attachments === undefined || Array.isArray(entry.attachments)) &&
     (entry.replyTo === undefined || Number.isSafeInteger(entry.replyTo)) &&
-    (entry.uploading === undefined || entry.uploading === true);
+    (entry.uploading === undefined || entry.uploading === true) &&
+    (entry.e2e === undefined || isE2ePayload(entry.e2e));
+}
+
+function isE2ePayload(value: unknown): boolean {
+  if (typeof value !== "object" || value === null) return false;
+  const payload = value as Record<string, unknown>;
+  return (payload.kind === "message" || payload.kind === "commit") &&
+    typeof payload.data === "string" &&
+    (payload.welcome === undefined || typeof payload.welcome === "string");
 }

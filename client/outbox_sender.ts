@@ -53,7 +53,9 @@ export class OutboxSender {
       // Files still uploading: later entries of the room wait too, so the order holds.
       if (entry.uploading) return;
       const { clientId, text, attachments } = entry;
-      const frame: ClientFrame = { type: "send", room, clientId, text };
+      const frame: ClientFrame = entry.e2e
+        ? { type: "send", room, clientId, text: "", e2e: entry.e2e }
+        : { type: "send", room, clientId, text };
       if (attachments) {
         frame.attachments = attachments.map(({ id, thumb, media }) => ({
           id,

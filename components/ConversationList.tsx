@@ -11,6 +11,8 @@ import { useI18n } from "./i18n_context.ts";
 import { showText } from "../lib/common/i18n/translate.ts";
 import { systemMessageText } from "../lib/common/room_event_text.ts";
 import { gistText } from "../lib/common/message_gist.ts";
+import Icon from "./Icon.tsx";
+import { Lock } from "./icons.ts";
 
 /** Props of {@linkcode ConversationList}. */
 export interface ConversationListProps {
@@ -83,6 +85,16 @@ export default function ConversationList(props: ConversationListProps) {
                     <span class="conversation-text">
                       <span class="room-name">
                         {isDm && <PresenceDot online={isOnline(room.peer.id)} />}
+                        {room.encrypted && (
+                          <span
+                            class="e2e-lock"
+                            data-testid="e2e-lock"
+                            title={t("e2e.encrypted")}
+                            aria-label={t("e2e.secretChat")}
+                          >
+                            <Icon icon={Lock} size={14} />
+                          </span>
+                        )}
                         {label}
                       </span>
                       {last && (
@@ -98,6 +110,9 @@ export default function ConversationList(props: ConversationListProps) {
                                 : nameOf(last.from, last.author),
                               text: last.deleted
                                 ? t("message.deleted")
+                                // The server holds only ciphertext: there is nothing to preview.
+                                : room.encrypted
+                                ? t("e2e.preview")
                                 : gistText(t, last.preview, last.file),
                             })}
                         </span>

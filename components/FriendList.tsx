@@ -13,6 +13,7 @@ import Avatar from "./Avatar.tsx";
 import PresenceDot from "./PresenceDot.tsx";
 import { useI18n } from "./i18n_context.ts";
 import { Ellipsis } from "./lazy_icons.ts";
+import { Lock } from "./icons.ts";
 import Icon from "./Icon.tsx";
 
 /** Props of {@linkcode FriendList}. */
@@ -22,6 +23,8 @@ export interface FriendListProps {
   onChanged: () => void;
   /** Opens the conversation with a friend. */
   onMessage: (friend: PublicProfile) => void;
+  /** Opens (or creates) the end-to-end encrypted secret chat with a friend. */
+  onSecretChat?: (friend: PublicProfile) => void;
   /** Whether a friend is online; read from signals, so the dots update by themselves. */
   isOnline: (userId: string) => boolean;
   /** A friend's presence (away, "last seen"); read from signals too. */
@@ -37,7 +40,8 @@ export interface FriendListProps {
  * away under "Blocked" (Unblock).
  */
 export default function FriendList(
-  { lists, onChanged, onMessage, isOnline, presenceOf, onShowProfile }: FriendListProps,
+  { lists, onChanged, onMessage, onSecretChat, isOnline, presenceOf, onShowProfile }:
+    FriendListProps,
 ) {
   const { t } = useI18n();
   const [query, setQuery] = useState("");
@@ -162,6 +166,18 @@ export default function FriendList(
             >
               {t("friends.message")}
             </button>
+            {onSecretChat && (
+              <button
+                type="button"
+                class="link-button"
+                data-testid="secret-chat-friend"
+                aria-label={t("e2e.startSecretChat", { name: friend.displayName })}
+                title={t("e2e.startSecretChat", { name: friend.displayName })}
+                onClick={() => onSecretChat(friend)}
+              >
+                <Icon icon={Lock} />
+              </button>
+            )}
             <button
               type="button"
               class="link-button"

@@ -11,6 +11,7 @@ import AttachmentList from "./AttachmentList.tsx";
 import AuthorButton from "./AuthorButton.tsx";
 import Avatar from "./Avatar.tsx";
 import type { MessageActionsState } from "../client/message_actions_state.ts";
+import { type E2eRoomView, shownMessages } from "../client/e2e_view.ts";
 import type { EmojiPickerComponent } from "./MessageMenu.tsx";
 import MessageBody from "./MessageItem.tsx";
 import MessageText from "./MessageText.tsx";
@@ -50,6 +51,8 @@ export interface MessageListProps {
   onAuthor?: (id: string, username: string) => void;
   /** A direct conversation: its read receipt says "Seen" rather than "Seen by N". */
   direct?: boolean;
+  /** An encrypted room: what this device read of it (texts shown in place of ciphertext). */
+  e2e?: E2eRoomView;
 }
 
 /** Distance from the bottom, in pixels, that still counts as "at the bottom". */
@@ -82,12 +85,22 @@ export default function MessageList(
     canModerate = false,
     emojiPicker,
     onAuthor,
+    e2e,
   }: MessageListProps,
 ) {
   const { t } = useI18n();
   const room = client.room(roomId);
-  const messages = room.list.value;
-  const outbox = client.outbox.entries.value.filter((entry) => entry.room === roomId);
+  const messages = e2e
+    ? shownMessages(room.list.value, e2e, {
+      couldNotDecrypt: t("e2e.couldNotDecrypt"),
+      beforeJoin: t("e2e.beforeJoin"),
+      waiting: t("e2e.waiting"),
+    })
+    : room.list.value;
+  // A commit waiting in the outbox is key handling, not a message.
+  const outbox = client.outbox.entries.value.filter((entry) =>
+    entry.room === roomId && entry.e2e?.kind !== "commit"
+  );
   const groups = groupMessages(messages, outbox, client.user);
   const loaded = room.loaded.value;
   const hasMore = room.hasMore.value;

@@ -10,6 +10,8 @@ import { useI18n } from "./i18n_context.ts";
 export interface ProfileCardActions {
   /** Opens the direct conversation (friends only). */
   message: (user: PublicProfile) => Promise<void>;
+  /** Opens the end-to-end encrypted secret chat (friends only). */
+  secretChat: (user: PublicProfile) => Promise<void>;
   /** Sends a friend request. */
   addFriend: (user: PublicProfile) => Promise<void>;
   /** Blocks the user (the friend list's "Blocked" section lifts it). */
@@ -71,6 +73,15 @@ export default function ProfileCard({ user, relation, actions, onClose }: Profil
             onClick={() => run(actions.message)}
           >
             {t("profileCard.message")}
+          </button>
+          <button
+            type="button"
+            class="button small secondary"
+            data-testid="card-secret-chat"
+            disabled={relation !== "friend"}
+            onClick={() => run(actions.secretChat)}
+          >
+            {t("e2e.secretChat")}
           </button>
           <button
             type="button"

@@ -7,7 +7,7 @@ import type { RoomSummary } from "../lib/common/api_types.ts";
 import Avatar from "./Avatar.tsx";
 import PresenceDot from "./PresenceDot.tsx";
 import { useI18n } from "./i18n_context.ts";
-import { ChevronLeft, MoreVertical, Phone, Search, Settings, Users, Video } from "./icons.ts";
+import { ChevronLeft, Lock, MoreVertical, Phone, Search, Settings, Users, Video } from "./icons.ts";
 import type { CallHost } from "../client/calls/call_host.ts";
 import Icon from "./Icon.tsx";
 import NotifyMenu from "./NotifyMenu.tsx";
@@ -102,6 +102,16 @@ export default function RoomHeader(
                 online={client.isOnline(peer.id)}
                 away={client.presenceOf(peer.id).status === "away"}
               />
+            )}
+            {current?.encrypted && (
+              <span
+                class="e2e-lock"
+                data-testid="e2e-header-lock"
+                title={t("e2e.encrypted")}
+                aria-label={t("e2e.secretChat")}
+              >
+                <Icon icon={Lock} size={16} />
+              </span>
             )}
             {current ? `${peer ? "@" : "#"} ${current.name}` : t("chat.rooms")}
           </h2>

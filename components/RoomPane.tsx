@@ -18,6 +18,7 @@ import { isManager } from "../lib/common/room_roles.ts";
 import { isActionEntry } from "../lib/common/protocol.ts";
 import { LazyEmojiPicker } from "./emoji_picker_lazy.ts";
 import { lazyComponent } from "./lazy_component.ts";
+import type { E2eParts } from "../client/use_e2e.ts";
 
 /** Loaded on first open: not needed at first paint. */
 const RoomSettings = lazyComponent(() => import("./RoomSettings.tsx"));
@@ -46,6 +47,8 @@ export interface RoomPaneProps {
   prefs: NotifyPrefs;
   /** Places calls (the DM header's phone and camera buttons). */
   calls?: CallHost;
+  /** The encrypted rooms as this device reads them, and their session once loaded. */
+  e2e?: E2eParts;
 }
 
 /**
@@ -54,7 +57,7 @@ export interface RoomPaneProps {
  * with the members panel beside them when open.
  */
 export default function RoomPane(
-  { user, store, client, names, onLeave, onAuthor, recordings, levels, prefs, calls }:
+  { user, store, client, names, onLeave, onAuthor, recordings, levels, prefs, calls, e2e }:
     RoomPaneProps,
 ) {
   const { t } = useI18n();
@@ -71,6 +74,8 @@ export default function RoomPane(
   const actions = store.messageActions;
   const role = useRoomRole(current?.id ?? "", !current || shown?.peer !== undefined);
   const replyTo = current ? actions.replyIn(current.id) : null;
+  const encrypted = current?.encrypted ? e2e?.view.room(current.id) : undefined;
+  const session = e2e?.session.value;
   const nameOf = (id: string, username: string) =>
     names.profileOf(id, username)?.displayName ?? username;
   return (
@@ -111,6 +116,9 @@ export default function RoomPane(
       )}
       {lastError !== null && <p class="error banner" role="alert">{showText(t, lastError)}</p>}
       {roomError !== null && <p class="error banner" role="alert">{showText(t, roomError)}</p>}
+      {encrypted?.status === "waiting" && (
+        <p class="banner" role="status" data-testid="e2e-waiting">{t("e2e.waitingForKeys")}</p>
+      )}
       {store.settingsOpen.value && current && !shown.peer && (
         <RoomSettings
           key={current.id}
@@ -125,7 +133,7 @@ export default function RoomPane(
       {current
         ? (
           <div class="room-body">
-            <div class="room-column">
+            <div class="room-column" data-e2e-status={encrypted?.status}>
               <MessageList
                 key={current.id}
                 client={client}
@@ -141,6 +149,7 @@ export default function RoomPane(
                 canModerate={isManager(role)}
                 emojiPicker={LazyEmojiPicker}
                 onAuthor={onAuthor}
+                e2e={encrypted}
               />
               <TypingIndicator client={client} roomId={current.id} nameOf={nameOf} />
               {replyTo && (
@@ -156,6 +165,16 @@ export default function RoomPane(
                 roomId={current.id}
                 drafts={drafts}
                 onSend={(text, attachments) => {
+                  if (current.encrypted) {
+                    // Files and replies would travel in clear: not in an encrypted room yet.
+                    if (attachments?.length) return { key: "e2e.noFiles" };
+                    if (!session || encrypted?.status !== "ready") return { key: "e2e.notReady" };
+                    return client.sendEncrypted(
+                      current.id,
+                      text,
+                      (plain) => session.encrypt(current.id, plain),
+                    );
+                  }
                   const problem = client.send(current.id, text, replyTo?.seq, attachments);
                   if (problem === null) actions.replyTo.value = null;
                   return problem;

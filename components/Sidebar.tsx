@@ -43,6 +43,8 @@ export interface SidebarProps {
   onJoin: (id: string) => void;
   /** Opens the conversation with a friend and shows it. */
   onMessage: (friend: PublicProfile) => void;
+  /** Opens the secret (end-to-end encrypted) chat with a friend. */
+  onSecretChat: (friend: PublicProfile) => void;
   /** Creates a room and shows it; a rejection's message is shown under the form. */
   onCreate: (name: string, topic: string, visibility: "public" | "private") => Promise<void>;
 }
@@ -122,6 +124,7 @@ export default function Sidebar(props: SidebarProps) {
           lists={store.friends.value}
           onChanged={() => void store.refreshFriends()}
           onMessage={props.onMessage}
+          onSecretChat={props.onSecretChat}
           isOnline={(id) => client.isOnline(id)}
           presenceOf={(id) => client.presenceOf(id)}
           onShowProfile={(person) => store.profileCard.value = person}

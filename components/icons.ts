@@ -13,6 +13,7 @@ import plus from "lucide/dist/esm/icons/plus.mjs";
 import settings from "lucide/dist/esm/icons/settings.mjs";
 import smile from "lucide/dist/esm/icons/face-slightly-smiling-plus.mjs";
 import users from "lucide/dist/esm/icons/users.mjs";
+import lock from "lucide/dist/esm/icons/lock.mjs";
 import x from "lucide/dist/esm/icons/x.mjs";
 import search from "lucide/dist/esm/icons/search.mjs";
 import bell from "lucide/dist/esm/icons/bell.mjs";
@@ -40,6 +41,8 @@ export const X: IconNode = x;
 export const Users: IconNode = users;
 /** ⋮ more: the room header's actions that do not fit a phone's width. */
 export const MoreVertical: IconNode = ellipsisVertical;
+/** A padlock: an end-to-end encrypted conversation. */
+export const Lock: IconNode = lock;
 
 /** A bell: the conversation's notification menu (notified of every message). */
 export const Bell: IconNode = bell;

@@ -20,6 +20,7 @@ import { relationTo } from "../client/relation.ts";
 import RoomPane from "../components/RoomPane.tsx";
 import Sidebar from "../components/Sidebar.tsx";
 import { useReadState } from "../client/use_read_state.ts";
+import { useE2e } from "../client/use_e2e.ts";
 import type { NotifyLevel } from "../lib/common/notify_level.ts";
 import { NotifyLevels } from "../client/notify/notify_levels.ts";
 import { NotifyPrefs } from "../client/notify/notify_prefs.ts";
@@ -79,6 +80,7 @@ export default function ChatApp(props: ChatAppProps) {
   const levels = useMemo(() => new NotifyLevels(props.notifyLevels), [user.id]);
   const hideLastSeen = useMemo(() => signal(props.hideLastSeen), [user.id]);
   useReadState(client, store, t);
+  const e2e = useE2e(client, store);
   useEffect(() => {
     // Notifications, the service worker, the offline copies, the away status and the favicon
     // badge wait for a chunk of their own: none of them is needed for the first paint.
@@ -208,10 +210,11 @@ export default function ChatApp(props: ChatAppProps) {
     if (room) showInLink(room.id);
   };
 
-  const message = async (friend: PublicProfile) => {
-    const dm = await store.messageFriend(friend);
+  const message = async (friend: PublicProfile, encrypted = false) => {
+    const dm = await store.messageFriend(friend, encrypted);
     if (dm) showInLink(dm.id);
   };
+  const secretChat = (friend: PublicProfile) => message(friend, true);
 
   const openProfile = (id: string, username: string) => {
     store.profileCard.value = { id, name: username, displayName: username, status: "" };
@@ -227,6 +230,10 @@ export default function ChatApp(props: ChatAppProps) {
     message: async (person: PublicProfile) => {
       store.profileCard.value = null;
       await message(person);
+    },
+    secretChat: async (person: PublicProfile) => {
+      store.profileCard.value = null;
+      await secretChat(person);
     },
     addFriend: (person: PublicProfile) => friendsChanged(sendRequest(person.name, "")),
     block: (person: PublicProfile) => friendsChanged(friendAction("block", person.name)),
@@ -280,6 +287,7 @@ export default function ChatApp(props: ChatAppProps) {
           names={names}
           onJoin={join}
           onMessage={message}
+          onSecretChat={secretChat}
           onCreate={create}
         />
         {menuOpen && (
@@ -301,6 +309,7 @@ export default function ChatApp(props: ChatAppProps) {
           levels={levels}
           prefs={prefs}
           calls={calls}
+          e2e={e2e}
         />
       </div>
       {calls.wanted.value && (

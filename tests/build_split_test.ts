@@ -76,6 +76,17 @@ Deno.test("build keeps valibot out of the browser's first-load JS", async () => 
   }
 });
 
+Deno.test("build keeps ts-mls (end-to-end encryption) out of the first-load JS, in the e2e_session chunk", async () => {
+  const { lazy, firstLoad } = await built();
+  // The ciphersuite's name is a string ts-mls carries in its tables.
+  const mls = /MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519/;
+  for (const file of firstLoad.files) {
+    const text = await Deno.readTextFile(new URL(`static/${file}`, BUILD_DIR));
+    assert.doesNotMatch(text, mls, file);
+  }
+  assert.ok(lazy.some((file) => file.startsWith("e2e_session-")), "no e2e_session chunk");
+});
+
 Deno.test("build puts dialogs, the Markdown parser, emoji data, the message list and tools, the upload drafts and the social sidebar in lazy chunks", async () => {
   const { lazy, firstLoad } = await built();
   const names = [

@@ -1,0 +1,97 @@
+/**
+ * What this device could read of its encrypted rooms: a signal the lazily loaded E2E chunk
+ * (`client/e2e/`) fills and the message list, the header and the composer read. It is in the
+ * first-load code because it is tiny; the MLS code is not.
+ *
+ * @module
+ */
+import { type ReadonlySignal, signal } from "@preact/signals";
+import type { ChatMessage, E2ePayload } from "../lib/common/protocol.ts";
+
+/** How this device read one entry of an encrypted room. */
+export type E2eShown =
+  /** A message, decrypted (or one's own, as typed). */
+  | { kind: "text"; text: string }
+  /** A commit (devices added or removed): not shown in the timeline. */
+  | { kind: "commit" }
+  /** It failed to decrypt or verify: shown as "could not decrypt". */
+  | { kind: "undecryptable" }
+  /** Sent before this device joined the group: its keys were never given to this device. */
+  | { kind: "before_join" };
+
+/**
+ * `loading`: the keys are being read; `waiting`: this device is not in the room's group yet
+ * ("waiting for keys"); `ready`: it reads and sends.
+ */
+export type E2eRoomStatus = "loading" | "waiting" | "ready";
+
+/** One encrypted room as this device reads it. */
+export interface E2eRoomView {
+  status: E2eRoomStatus;
+  /** By seq: the entries read so far. */
+  shown: ReadonlyMap<number, E2eShown>;
+}
+
+const UNREAD: E2eRoomView = { status: "loading", shown: new Map() };
+
+/** The encrypted rooms this device follows; written only by the E2E session. */
+export class E2eView {
+  readonly #rooms = signal<ReadonlyMap<string, E2eRoomView>>(new Map());
+
+  /** Every followed room, by id. */
+  get rooms(): ReadonlySignal<ReadonlyMap<string, E2eRoomView>> {
+    return this.#rooms;
+  }
+
+  /** One room (status `loading` with nothing read until the session has looked at it). */
+  room(id: string): E2eRoomView {
+    return this.#rooms.value.get(id) ?? UNREAD;
+  }
+
+  /** Replaces what is known of room `id`. */
+  set(id: string, view: E2eRoomView): void {
+    const next = new Map(this.#rooms.value);
+    next.set(id, view);
+    this.#rooms.value = next;
+  }
+}
+
+/** What the E2E chunk offers the page once loaded (see `client/e2e/e2e_session.ts`). */
+export interface E2eSession {
+  /** Follows encrypted room `roomId` with `peers` (user ids); returns a function to stop. */
+  follow(roomId: string, peers: readonly string[]): () => void;
+  /** Encrypts `text` for the room's group; throws while this device is not in it. */
+  encrypt(roomId: string, text: string): Promise<E2ePayload>;
+}
+
+/** The words an encrypted entry shows when it has no text to show. */
+export interface E2eNotices {
+  couldNotDecrypt: string;
+  beforeJoin: string;
+  waiting: string;
+}
+
+/**
+ * The messages of an encrypted room as the timeline shows them: each with the text this device
+ * read, or a notice ("could not decrypt", "from before this device joined", "waiting for
+ * keys"); commits (devices added or removed) are left out.
+ */
+export function shownMessages(
+  messages: readonly ChatMessage[],
+  view: E2eRoomView,
+  notices: E2eNotices,
+): ChatMessage[] {
+  return messages.flatMap((message) => {
+    if (!message.e2e || message.deleted) return [message];
+    const shown = view.shown.get(message.seq);
+    if (message.e2e.kind === "commit" || shown?.kind === "commit") return [];
+    const text = shown?.kind === "text"
+      ? shown.text
+      : shown?.kind === "undecryptable"
+      ? notices.couldNotDecrypt
+      : shown?.kind === "before_join"
+      ? notices.beforeJoin
+      : notices.waiting;
+    return [{ ...message, text }];
+  });
+}

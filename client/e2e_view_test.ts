@@ -1,0 +1,46 @@
+import assert from "node:assert/strict";
+import type { ChatMessage } from "../lib/common/protocol.ts";
+import { type E2eRoomView, type E2eShown, shownMessages } from "./e2e_view.ts";
+
+const notices = { couldNotDecrypt: "could not decrypt", beforeJoin: "before", waiting: "waiting" };
+
+function entry(seq: number, kind: "message" | "commit", deleted = false): ChatMessage {
+  return {
+    room: "r",
+    seq,
+    id: `m${seq}`,
+    at: seq,
+    from: "u",
+    author: "alice",
+    text: "",
+    e2e: { kind, data: `data${seq}` },
+    ...(deleted ? { deleted: true } : {}),
+  } as ChatMessage;
+}
+
+Deno.test("shownMessages() shows read texts and a notice for each entry it could not read, and hides commits", () => {
+  const shown = new Map<number, E2eShown>([
+    [1, { kind: "before_join" }],
+    [2, { kind: "commit" }],
+    [3, { kind: "text", text: "你好" }],
+    [4, { kind: "undecryptable" }],
+    [5, { kind: "text", text: "later" }],
+  ]);
+  const view: E2eRoomView = { status: "ready", shown };
+  const log = [1, 2, 3, 4, 5, 6].map((seq) => entry(seq, seq === 2 ? "commit" : "message"));
+  const texts = shownMessages(log, view, notices).map((message) => [message.seq, message.text]);
+  assert.deepEqual(texts, [
+    [1, "before"],
+    [3, "你好"],
+    [4, "could not decrypt"],
+    [5, "later"],
+    [6, "waiting"],
+  ]);
+});
+
+Deno.test("shownMessages() leaves plain and deleted entries as they are", () => {
+  const plain = { ...entry(1, "message"), e2e: undefined, text: "system" } as ChatMessage;
+  const deleted = entry(2, "message", true);
+  const out = shownMessages([plain, deleted], { status: "ready", shown: new Map() }, notices);
+  assert.deepEqual(out, [plain, deleted]);
+});

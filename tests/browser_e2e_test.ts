@@ -1,0 +1,132 @@
+/**
+ * Browser test of secret chats (end-to-end encrypted, MLS): two users in two Chromium profiles
+ * start one from the friend list, read each other both ways, reload and read on, and a
+ * tampered ciphertext shows "could not decrypt" without blocking the next message. Every key
+ * is made in the pages (IndexedDB); the server only relays ciphertext.
+ *
+ * @module
+ */
+import assert from "node:assert/strict";
+import { befriend, openSocket } from "./helpers/chat_client.ts";
+import {
+  eventually,
+  messageTexts,
+  pageUser,
+  registerThroughForm,
+  screenshot,
+  sendThroughComposer,
+  sessionOf,
+  type UserPage,
+  withBrowserChat,
+} from "./helpers/browser.ts";
+
+/** Waits until the page's device is in the shown secret chat's group (it can read and send). */
+async function keysReady(user: UserPage): Promise<void> {
+  await user.page.locator(".room-column[data-e2e-status=ready]").waitFor();
+}
+
+Deno.test("secret chat: two users read each other both ways, after a reload too, and a tampered ciphertext is 'could not decrypt'", () =>
+  withBrowserChat(async ({ url, open }) => {
+    const alice = await open();
+    const bob = await open();
+    await registerThroughForm(alice.page, url, "alice");
+    await registerThroughForm(bob.page, url, "bob");
+    const aliceUser = await sessionOf(alice.context, await pageUser(alice.page));
+    const bobUser = await sessionOf(bob.context, await pageUser(bob.page));
+    await befriend(url, aliceUser, bobUser);
+    await alice.page.reload();
+
+    await alice.page.locator("[data-testid=friend-item][data-username=bob]")
+      .getByTestId("secret-chat-friend").click();
+    await alice.page.getByTestId("room-title").getByText("@ bob", { exact: true }).waitFor();
+    await alice.page.getByTestId("e2e-header-lock").waitFor();
+    // Bob's list gets the secret chat live, with its lock; opening it loads his keys.
+    const bobItem = bob.page.getByTestId("dm-item").filter({
+      has: bob.page.getByTestId("e2e-lock"),
+    });
+    await bobItem.click();
+    await keysReady(bob);
+    await keysReady(alice);
+
+    await sendThroughComposer(alice.page, "你好 Bob，只有你能读到");
+    await eventually(async () =>
+      assert.deepEqual(await messageTexts(bob.page), ["你好 Bob，只有你能读到"])
+    );
+    await sendThroughComposer(bob.page, "Hi Alice, secret reply");
+    await eventually(async () =>
+      assert.deepEqual(await messageTexts(alice.page), [
+        "你好 Bob，只有你能读到",
+        "Hi Alice, secret reply",
+      ])
+    );
+    await eventually(async () =>
+      assert.match(
+        await bob.page.getByTestId("conversation-preview").first().textContent() ?? "",
+        /Encrypted message/,
+      )
+    );
+
+    // A reload keeps the device, the group and what was read (MLS keys serve once).
+    await bob.page.reload();
+    await keysReady(bob);
+    await eventually(async () =>
+      assert.deepEqual(await messageTexts(bob.page), [
+        "你好 Bob，只有你能读到",
+        "Hi Alice, secret reply",
+      ])
+    );
+    await sendThroughComposer(bob.page, "after my reload");
+    await eventually(async () =>
+      assert.deepEqual((await messageTexts(alice.page)).at(-1), "after my reload")
+    );
+    await sendThroughComposer(alice.page, "and back to you");
+    await eventually(async () =>
+      assert.deepEqual((await messageTexts(bob.page)).at(-1), "and back to you")
+    );
+
+    // A ciphertext altered on its way (here: sent so by a scripted socket of Alice's).
+    const roomId = await bobItem.getAttribute("data-room-id");
+    assert.ok(roomId);
+    const socket = await openSocket(url, aliceUser);
+    try {
+      await socket.subscribe(roomId, 0);
+      await socket.waitForMessages(roomId, 5);
+      const real = socket.messages(roomId).findLast((m) => m.e2e?.kind === "message")!.e2e!;
+      const bytes = atob(real.data).split("");
+      const at = bytes.length - 3;
+      bytes[at] = String.fromCharCode(bytes[at]!.charCodeAt(0) ^ 4);
+      socket.send({
+        type: "send",
+        room: roomId,
+        clientId: "tampered-ciphertext",
+        text: "",
+        e2e: { kind: "message", data: btoa(bytes.join("")) },
+      });
+      await socket.next("ack", (frame) => frame.clientId === "tampered-ciphertext");
+    } finally {
+      await socket.close();
+    }
+    await sendThroughComposer(alice.page, "still readable");
+    await eventually(async () =>
+      assert.deepEqual((await messageTexts(bob.page)).slice(-2), [
+        "Could not decrypt this message",
+        "still readable",
+      ])
+    );
+    await screenshot(bob.page, "e2e_secret_chat");
+
+    // Alice's page reloads too: her own texts (which MLS does not let her decrypt) and the
+    // notice come back from this device's store, in order.
+    await alice.page.reload();
+    await keysReady(alice);
+    await eventually(async () =>
+      assert.deepEqual(await messageTexts(alice.page), [
+        "你好 Bob，只有你能读到",
+        "Hi Alice, secret reply",
+        "after my reload",
+        "and back to you",
+        "Could not decrypt this message",
+        "still readable",
+      ])
+    );
+  }));
