@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import type { ChatMessage } from "../lib/common/protocol.ts";
-import { type E2eRoomView, type E2eShown, shownMessages } from "./e2e_view.ts";
+import type { E2eRoomView, E2eShown } from "./e2e_view.ts";
+import { shownMessages } from "./e2e_shown.ts";
 
 const notices = { couldNotDecrypt: "could not decrypt", beforeJoin: "before", waiting: "waiting" };
 

@@ -37,17 +37,6 @@ export function formatFullDate(at: number, locale: Locale): string {
 }
 
 /**
- * Formats a date and time briefly (such as an invite link's expiry).
- *
- * @param at Milliseconds since the epoch.
- * @param locale The UI language.
- * @returns The localized short date and time.
- */
-export function formatDateTime(at: number, locale: Locale): string {
-  return new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeStyle: "short" }).format(at);
-}
-
-/**
  * The time of a conversation's newest message in the list: the time today, "yesterday"
  * (through `Intl.RelativeTimeFormat`, so 昨天 in Chinese) for the day before, else the
  * short date.

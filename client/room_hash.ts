@@ -1,5 +1,6 @@
 const PREFIX = "#room=";
-const MESSAGE = "&msg=";
+/** What follows the room in the hash of a link to one message: `&msg=` and its seq. */
+export const MESSAGE = "&msg=";
 
 /**
  * Reads the selected room from a `location.hash` such as `#room=general`.
@@ -27,19 +28,7 @@ export function roomHash(id: string): string {
   return PREFIX + encodeURIComponent(id);
 }
 
-/**
- * Builds the hash of a link to one message: it opens the room scrolled to the message.
- *
- * @example
- * ```ts
- * messageHash("general", 42); // "#room=general&msg=42"
- * ```
- */
-export function messageHash(id: string, seq: number): string {
-  return `${roomHash(id)}${MESSAGE}${seq}`;
-}
-
-/** The message seq a hash from {@linkcode messageHash} names, or `null`. */
+/** The message seq a hash from `messageHash` (`message_link.ts`) names, or `null`. */
 export function messageFromHash(hash: string): number | null {
   if (!hash.startsWith(PREFIX)) return null;
   const value = hash.split(MESSAGE)[1];

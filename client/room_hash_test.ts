@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { messageFromHash, messageHash, roomFromHash, roomHash } from "./room_hash.ts";
+import { messageHash } from "./message_link.ts";
+import { messageFromHash, roomFromHash, roomHash } from "./room_hash.ts";
 
 Deno.test("roomFromHash() reads what roomHash() writes and ignores other hashes", () => {
   assert.equal(roomHash("a-b_c"), "#room=a-b_c");

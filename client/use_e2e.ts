@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { effect, type ReadonlySignal, signal, untracked } from "@preact/signals";
+import { type ReadonlySignal, signal } from "@preact/signals";
 import { useEffect, useMemo } from "preact/hooks";
 import type { ChatClient } from "./chat_client.ts";
 import type { ChatStore } from "./chat_store.ts";
@@ -24,45 +24,16 @@ export function useE2e(client: ChatClient, store: ChatStore): E2eParts {
     [client],
   );
   useEffect(() => {
-    let loading = false;
+    // The watch itself comes after the first paint, like the app services: users without an
+    // encrypted conversation never need it at first paint.
+    let stop: (() => void) | undefined;
     let live = true;
-    const followed = new Map<string, () => void>();
-    const stop = effect(() => {
-      const encrypted = new Map<string, string[]>();
-      for (const { room } of store.conversations.value) {
-        if (room.encrypted) encrypted.set(room.id, room.kind === "direct" ? [room.peer.id] : []);
-      }
-      const shown = store.shown.value;
-      if (shown?.room.encrypted && !encrypted.has(shown.room.id)) {
-        encrypted.set(shown.room.id, shown.peer ? [shown.peer.id] : []);
-      }
-      const session = parts.session.value;
-      untracked(() => {
-        if (encrypted.size > 0 && !session && !loading) {
-          loading = true;
-          import("./e2e/e2e_session.ts")
-            .then(({ startE2eSession }) => startE2eSession({ client, view: parts.view }))
-            .then((started) => live && (parts.session.value = started))
-            .catch((error) => {
-              loading = false;
-              console.error("e2e: the encryption chunk did not start", error);
-            });
-        }
-        if (!session) return;
-        for (const [id, peers] of encrypted) {
-          if (!followed.has(id)) followed.set(id, session.follow(id, peers));
-        }
-        for (const [id, unfollow] of followed) {
-          if (encrypted.has(id)) continue;
-          unfollow();
-          followed.delete(id);
-        }
-      });
-    });
+    import("./e2e_follow.ts").then(({ followEncrypted }) => {
+      if (live) stop = followEncrypted(client, store, parts.view, parts.session);
+    }, (error) => console.error("e2e: the encryption watch did not load", error));
     return () => {
       live = false;
-      stop();
-      for (const unfollow of followed.values()) unfollow();
+      stop?.();
     };
   }, [client, store]);
   return parts;

@@ -2,7 +2,7 @@ import type { AdminPage as Page } from "../lib/admin/admin_page.ts";
 import type { AdminRoomRow } from "../lib/admin/admin_rooms.ts";
 import type { ReportView } from "../lib/admin/reports.ts";
 import type { AdminUserRow } from "../lib/admin/user_admin.ts";
-import { formatDateTime } from "../client/format_time.ts";
+import { formatDateTime } from "../client/format_date_time.ts";
 import { useI18n } from "./i18n_context.ts";
 import AdminReport, { AdminAction } from "./AdminReport.tsx";
 

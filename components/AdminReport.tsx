@@ -1,5 +1,5 @@
 import type { ReportView } from "../lib/admin/reports.ts";
-import { formatDateTime } from "../client/format_time.ts";
+import { formatDateTime } from "../client/format_date_time.ts";
 import { useI18n } from "./i18n_context.ts";
 
 /** Props of {@linkcode AdminAction}. */

@@ -3,7 +3,7 @@ import type { InviteLinkView } from "../lib/common/api_types.ts";
 import { MAX_INVITE_HOURS, MAX_INVITE_USES } from "../lib/common/api_types.ts";
 import * as admin from "../client/room_admin_api.ts";
 import { errorText } from "../client/error_text.ts";
-import { formatDateTime } from "../client/format_time.ts";
+import { formatDateTime } from "../client/format_date_time.ts";
 import CopyButton from "./CopyButton.tsx";
 import Dialog from "./Dialog.tsx";
 import { useI18n } from "./i18n_context.ts";

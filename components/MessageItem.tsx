@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from "preact/hooks";
 import type { ChatClient } from "../client/chat_client.ts";
 import type { DisplayMessage } from "../client/group_messages.ts";
 import type { MessageActionsState } from "../client/message_actions_state.ts";
-import { messageHash } from "../client/room_hash.ts";
+import { messageHash } from "../client/message_link.ts";
 import type { EmojiPickerComponent } from "./MessageMenu.tsx";
 import ConfirmDialog from "./ConfirmDialog.tsx";
 import MessageEditor from "./MessageEditor.tsx";

@@ -3,7 +3,7 @@ import type { NotifyLevels } from "../client/notify/notify_levels.ts";
 import type { NotifyPrefs } from "../client/notify/notify_prefs.ts";
 import { lazyComponent } from "./lazy_component.ts";
 import Icon from "./Icon.tsx";
-import { AtSign, Bell, BellOff } from "./icons.ts";
+import { AtSign, Bell, BellOff } from "./lazy_icons.ts";
 import { useI18n } from "./i18n_context.ts";
 
 /** Loaded on first open: not needed at first paint. */

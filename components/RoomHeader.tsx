@@ -10,7 +10,7 @@ import { useI18n } from "./i18n_context.ts";
 import { ChevronLeft, Lock, MoreVertical, Phone, Search, Settings, Users, Video } from "./icons.ts";
 import type { CallHost } from "../client/calls/call_host.ts";
 import Icon from "./Icon.tsx";
-import NotifyMenu from "./NotifyMenu.tsx";
+import { NotifyMenu, RoomCallBar } from "./lazy_parts.ts";
 import type { NotifyLevels } from "../client/notify/notify_levels.ts";
 import type { NotifyPrefs } from "../client/notify/notify_prefs.ts";
 import { relativeTime } from "../client/relative_time.ts";
@@ -249,21 +249,11 @@ export default function RoomHeader(
         )}
       </header>
       {groupRoom && calls && roomCall && (
-        <div class="room-call" data-testid="room-call">
-          <Icon icon={Phone} />
-          <span role="status">{t("call.inProgress", { count: roomCall.participants.length })}</span>
-          {!inCall && (
-            <button
-              type="button"
-              class="button"
-              data-testid="call-join"
-              onClick={() =>
-                calls.place({ room: groupRoom, media: roomCall.media, join: roomCall.id })}
-            >
-              {t("call.join")}
-            </button>
-          )}
-        </div>
+        <RoomCallBar
+          call={roomCall}
+          inCall={inCall}
+          onJoin={() => calls.place({ room: groupRoom, media: roomCall.media, join: roomCall.id })}
+        />
       )}
     </>
   );

@@ -1,6 +1,6 @@
 import type { SearchHit } from "../lib/common/api_types.ts";
 import { highlight, type HighlightPiece, type SearchQuery } from "../lib/common/search_query.ts";
-import { formatDateTime } from "../client/format_time.ts";
+import { formatDateTime } from "../client/format_date_time.ts";
 import { useI18n } from "./i18n_context.ts";
 
 /** Code units of text shown before the first matched word, at most. */

@@ -1,6 +1,6 @@
 import { useCallback } from "preact/hooks";
 import type { ChatStore } from "../client/chat_store.ts";
-import { messageHash } from "../client/room_hash.ts";
+import { messageHash } from "../client/message_link.ts";
 import type { SearchHit } from "../lib/common/api_types.ts";
 import { lazyComponent } from "./lazy_component.ts";
 import { useSearchShortcut } from "./use_search_shortcut.ts";

@@ -16,9 +16,6 @@ import users from "lucide/dist/esm/icons/users.mjs";
 import lock from "lucide/dist/esm/icons/lock.mjs";
 import x from "lucide/dist/esm/icons/x.mjs";
 import search from "lucide/dist/esm/icons/search.mjs";
-import bell from "lucide/dist/esm/icons/bell.mjs";
-import bellOff from "lucide/dist/esm/icons/bell-off.mjs";
-import atSign from "lucide/dist/esm/icons/at-sign.mjs";
 import phone from "lucide/dist/esm/icons/phone.mjs";
 import video from "lucide/dist/esm/icons/video.mjs";
 import ellipsisVertical from "lucide/dist/esm/icons/ellipsis-vertical.mjs";
@@ -44,12 +41,6 @@ export const MoreVertical: IconNode = ellipsisVertical;
 /** A padlock: an end-to-end encrypted conversation. */
 export const Lock: IconNode = lock;
 
-/** A bell: the conversation's notification menu (notified of every message). */
-export const Bell: IconNode = bell;
-/** A crossed-out bell: the conversation notifies of nothing. */
-export const BellOff: IconNode = bellOff;
-/** @: the conversation notifies only of mentions. */
-export const AtSign: IconNode = atSign;
 /** A phone: start a voice call; accept a call. */
 export const Phone: IconNode = phone;
 /** A camera: start a video call; turn the camera on. */

@@ -1,6 +1,6 @@
 /**
  * The icons only lazy parts use (the message menu, the members panel, the friend list, the
- * attachment cards, the call view), apart
+ * attachment cards, the call view, the notification bell), apart
  * from `icons.ts` so that they load with those parts: the bundler splits code by module, and
  * `icons.ts` is first-load JS.
  *
@@ -22,6 +22,9 @@ import phoneOff from "lucide/dist/esm/icons/phone-off.mjs";
 import videoOff from "lucide/dist/esm/icons/video-off.mjs";
 import mic from "lucide/dist/esm/icons/mic.mjs";
 import micOff from "lucide/dist/esm/icons/mic-off.mjs";
+import bell from "lucide/dist/esm/icons/bell.mjs";
+import bellOff from "lucide/dist/esm/icons/bell-off.mjs";
+import atSign from "lucide/dist/esm/icons/at-sign.mjs";
 
 /** Copied: the tick a copy button shows for a moment. */
 export const Check: IconNode = check;
@@ -54,3 +57,9 @@ export const VideoOff: IconNode = videoOff;
 export const Mic: IconNode = mic;
 /** A crossed-out microphone: muted. */
 export const MicOff: IconNode = micOff;
+/** A bell: the conversation's notification menu (notified of every message). */
+export const Bell: IconNode = bell;
+/** A crossed-out bell: the conversation notifies of nothing. */
+export const BellOff: IconNode = bellOff;
+/** @: the conversation notifies only of mentions. */
+export const AtSign: IconNode = atSign;

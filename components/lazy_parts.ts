@@ -14,9 +14,12 @@ import type { DiscoverListProps } from "./DiscoverList.tsx";
 import type { FriendListProps } from "./FriendList.tsx";
 import { lazyComponent } from "./lazy_component.ts";
 import type { MessageListProps } from "./MessageList.tsx";
+import type { NotifyMenuProps } from "./NotifyMenu.tsx";
 import MessagePaneShell from "./MessagePaneShell.tsx";
+import NotifyMenuShell from "./NotifyMenuShell.tsx";
 import type { ProfileCardProps } from "./ProfileCard.tsx";
 import type { ReplyBannerProps } from "./ReplyBanner.tsx";
+import type { RoomCallBarProps } from "./RoomCallBar.tsx";
 import type { SearchLauncherProps } from "./SearchLauncher.tsx";
 import type { ThemePickerProps } from "./ThemePicker.tsx";
 import type { TypingIndicatorProps } from "./TypingIndicator.tsx";
@@ -55,6 +58,18 @@ export const SearchLauncher = lazyComponent<SearchLauncherProps>(() =>
 export const MessageList = lazyComponent<MessageListProps>(
   () => tools().then((m) => ({ default: m.MessageList })),
   MessagePaneShell,
+);
+/**
+ * {@linkcode NotifyMenuProps}: the conversation's notification bell. Until its chunk has come
+ * an empty button of the same size holds its place, so the header does not shift.
+ */
+export const NotifyMenu = lazyComponent<NotifyMenuProps>(
+  () => tools().then((m) => ({ default: m.NotifyMenu })),
+  NotifyMenuShell,
+);
+/** {@linkcode RoomCallBarProps}: "Call in progress, N people" with Join, under the header. */
+export const RoomCallBar = lazyComponent<RoomCallBarProps>(() =>
+  tools().then((m) => ({ default: m.RoomCallBar }))
 );
 /** {@linkcode DiscoverListProps}: public rooms to join. */
 export const DiscoverList = lazyComponent<DiscoverListProps>(() =>

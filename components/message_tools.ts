@@ -17,3 +17,5 @@ export { default as ReplyBanner } from "./ReplyBanner.tsx";
 export { default as TypingIndicator } from "./TypingIndicator.tsx";
 export { default as ConfirmDialog } from "./ConfirmDialog.tsx";
 export { default as SearchLauncher } from "./SearchLauncher.tsx";
+export { default as NotifyMenu } from "./NotifyMenu.tsx";
+export { default as RoomCallBar } from "./RoomCallBar.tsx";

@@ -25,7 +25,7 @@ import {
   withBrowserChat,
 } from "./helpers/browser.ts";
 import { openSocket } from "./helpers/chat_client.ts";
-import { messageHash } from "../client/room_hash.ts";
+import { messageHash } from "../client/message_link.ts";
 import type { Page } from "playwright-core";
 
 /** Fillers are posted fast, over the default send rate. */
