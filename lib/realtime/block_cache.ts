@@ -45,6 +45,15 @@ export class BlockCache {
     return loading;
   }
 
+  /**
+   * Whether a typing notice from `userId` may be shown to this user: not before the first read,
+   * not while a re-read is under way (a block just made must hold from the moment the blocker
+   * is told of it: the re-read starts before that), and not from a user on the list.
+   */
+  accepts(userId: string): boolean {
+    return this.#loading === undefined && this.known?.has(userId) === false;
+  }
+
   /** The list as the newest read gives it (a new read when none is under way or done). */
   read(): Promise<ReadonlySet<string>> {
     if (this.#loading) return this.#loading;

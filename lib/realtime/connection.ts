@@ -210,7 +210,7 @@ export class ChatConnection implements Peer {
   }
 
   acceptsTypingFrom(userId: string): boolean {
-    return this.#blocks.known?.has(userId) === false;
+    return this.#blocks.accepts(userId);
   }
 
   roomRevoked(room: string): void {
