@@ -418,12 +418,8 @@ export class ChatClient {
   ): ShownText | null {
     const problem = textProblem(text);
     if (problem) return problem;
-    const clientId = (this.#options.newId ?? newClientId)();
     const createdAt = this.#clock.now();
-    encrypt(text).then((e2e) => {
-      this.outbox.add({ clientId, room, text, createdAt, status: "pending", e2e });
-      this.#sender.flush(room);
-    }, (error) => {
+    encrypt(text).then((e2e) => this.#queueE2e(room, text, e2e, createdAt), (error) => {
       this.#lastError.value = error instanceof Error ? error.message : String(error);
     });
     this.#typingSentAt.delete(room);
@@ -436,9 +432,13 @@ export class ChatClient {
    * show it.
    */
   sendHandshake(room: string, e2e: E2ePayload): void {
+    this.#queueE2e(room, "", e2e, this.#clock.now());
+  }
+
+  /** Queues an encrypted entry (`text`: the plain text kept for this device's own view). */
+  #queueE2e(room: string, text: string, e2e: E2ePayload, createdAt: number): void {
     const clientId = (this.#options.newId ?? newClientId)();
-    const createdAt = this.#clock.now();
-    this.outbox.add({ clientId, room, text: "", createdAt, status: "pending", e2e });
+    this.outbox.add({ clientId, room, text, createdAt, status: "pending", e2e });
     this.#sender.flush(room);
   }
 

@@ -11,8 +11,7 @@ import { useI18n } from "./i18n_context.ts";
 import { showText } from "../lib/common/i18n/translate.ts";
 import { systemMessageText } from "../lib/common/room_event_text.ts";
 import { gistText } from "../lib/common/message_gist.ts";
-import Icon from "./Icon.tsx";
-import { Lock } from "./icons.ts";
+import E2eLock from "./E2eLock.tsx";
 
 /** Props of {@linkcode ConversationList}. */
 export interface ConversationListProps {
@@ -85,16 +84,7 @@ export default function ConversationList(props: ConversationListProps) {
                     <span class="conversation-text">
                       <span class="room-name">
                         {isDm && <PresenceDot online={isOnline(room.peer.id)} />}
-                        {room.encrypted && (
-                          <span
-                            class="e2e-lock"
-                            data-testid="e2e-lock"
-                            title={t("e2e.encrypted")}
-                            aria-label={t("e2e.secretChat")}
-                          >
-                            <Icon icon={Lock} size={14} />
-                          </span>
-                        )}
+                        {room.encrypted && <E2eLock size={14} testId="e2e-lock" />}
                         {label}
                       </span>
                       {last && (

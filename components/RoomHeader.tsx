@@ -7,8 +7,9 @@ import type { RoomSummary } from "../lib/common/api_types.ts";
 import Avatar from "./Avatar.tsx";
 import PresenceDot from "./PresenceDot.tsx";
 import { useI18n } from "./i18n_context.ts";
-import { ChevronLeft, Lock, MoreVertical, Phone, Search, Settings, Users, Video } from "./icons.ts";
+import { ChevronLeft, MoreVertical, Phone, Search, Settings, Users, Video } from "./icons.ts";
 import type { CallHost } from "../client/calls/call_host.ts";
+import E2eLock from "./E2eLock.tsx";
 import Icon from "./Icon.tsx";
 import { NotifyMenu, RoomCallBar } from "./lazy_parts.ts";
 import type { NotifyLevels } from "../client/notify/notify_levels.ts";
@@ -103,16 +104,7 @@ export default function RoomHeader(
                 away={client.presenceOf(peer.id).status === "away"}
               />
             )}
-            {current?.encrypted && (
-              <span
-                class="e2e-lock"
-                data-testid="e2e-header-lock"
-                title={t("e2e.encrypted")}
-                aria-label={t("e2e.secretChat")}
-              >
-                <Icon icon={Lock} size={16} />
-              </span>
-            )}
+            {current?.encrypted && <E2eLock size={16} testId="e2e-header-lock" />}
             {current ? `${peer ? "@" : "#"} ${current.name}` : t("chat.rooms")}
           </h2>
           {peer && (
