@@ -1,6 +1,6 @@
 /**
  * `deno task bench --only e2e [--devices N] [--messages M]`: the cost of end-to-end encryption
- * on the real MLS core (`lib/e2e/`), in process under Deno (`--browser`: in Chromium, see `e2e_browser.ts`): the median time of adding N devices (default 50) with their Welcomes, in commits
+ * on the real MLS core (`lib/common/e2e/`), in process under Deno (`--browser`: in Chromium, see `e2e_browser.ts`): the median time of adding N devices (default 50) with their Welcomes, in commits
  * of at most `MAX_ADDS_PER_COMMIT` as a client must send them, of one device joining from the
  * last Welcome, and of encrypting and decrypting one short message
  * (over M messages, default 200), plus the sizes on the wire (all commits together). Each
@@ -8,8 +8,8 @@
  *
  * @module
  */
-import { createDevice, generateDeviceKeyPackage } from "../lib/e2e/mls_device.ts";
-import { MAX_ADDS_PER_COMMIT, MlsGroup } from "../lib/e2e/mls_group.ts";
+import { createDevice, generateDeviceKeyPackage } from "../lib/common/e2e/mls_device.ts";
+import { MAX_ADDS_PER_COMMIT, MlsGroup } from "../lib/common/e2e/mls_group.ts";
 
 /** What `--only e2e` measures with. */
 export interface E2eBenchOptions {

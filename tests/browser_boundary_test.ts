@@ -23,6 +23,11 @@ const BROWSER_PACKAGES = new Set([
   // Lazy chunks: the Markdown parser and the emoji data.
   "marked",
   "emojibase-data",
+  // The lazy E2E chunk: MLS and the primitives it imports without declaring them.
+  "ts-mls",
+  "@noble/hashes",
+  "@noble/curves",
+  "@noble/ciphers",
 ]);
 
 interface GraphModule {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import type { DirectRoom } from "../lib/common/api_types.ts";
-import { createDevice, generateDeviceKeyPackage } from "../lib/e2e/mls_device.ts";
+import { createDevice, generateDeviceKeyPackage } from "../lib/common/e2e/mls_device.ts";
 import { MAX_KEY_PACKAGES_PER_DEVICE } from "../lib/devices/key_packages.ts";
 import { api, befriend, openSocket, registerUser, type TestUser } from "./helpers/chat_client.ts";
 import { E2eDevice } from "./helpers/e2e_device.ts";

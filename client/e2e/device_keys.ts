@@ -11,7 +11,7 @@ import {
   generateDeviceKeyPackage,
   type HeldKeyPackage,
   type MlsDevice,
-} from "../../lib/e2e/mls_device.ts";
+} from "../../lib/common/e2e/mls_device.ts";
 import { request } from "../rooms_api.ts";
 import type { KeyStore, StoredDevice, StoredKeyPackage } from "./key_store.ts";
 

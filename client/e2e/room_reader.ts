@@ -17,7 +17,7 @@
  */
 import { type ChatMessage, type E2ePayload, isActionEntry } from "../../lib/common/protocol.ts";
 import { encodeGroupState } from "ts-mls";
-import { type Incoming, MlsGroup } from "../../lib/e2e/mls_group.ts";
+import { type Incoming, MlsGroup } from "../../lib/common/e2e/mls_group.ts";
 import type { ChatClient } from "../chat_client.ts";
 import type { E2eShown, E2eView } from "../e2e_view.ts";
 import { ApiRequestError, request } from "../rooms_api.ts";

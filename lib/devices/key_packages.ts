@@ -13,7 +13,7 @@
 import type { Clock } from "../common/clock.ts";
 import { newId } from "../common/ids.ts";
 import { type Outcome, type Refusal, refusal } from "../common/refusal.ts";
-import { decodeKeyPackage, deviceIdentity } from "../e2e/mls_device.ts";
+import { decodeKeyPackage, deviceIdentity } from "../common/e2e/mls_device.ts";
 import { decode, keys } from "../kv/kv_keys.ts";
 import { commit, transact } from "../kv/kv_transaction.ts";
 import type { WindowCounter } from "../limits/window_counter.ts";

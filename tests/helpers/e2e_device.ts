@@ -1,5 +1,5 @@
 /**
- * A device of a test user running the real MLS core (`lib/e2e/`) over the real API and
+ * A device of a test user running the real MLS core (`lib/common/e2e/`) over the real API and
  * WebSocket: it publishes KeyPackages, starts or joins the group of an encrypted room from the
  * room's log, and reads that log in seq order as a browser would.
  *
@@ -13,8 +13,8 @@ import {
   generateDeviceKeyPackage,
   type HeldKeyPackage,
   type MlsDevice,
-} from "../../lib/e2e/mls_device.ts";
-import { type Incoming, MlsGroup, type StagedCommit } from "../../lib/e2e/mls_group.ts";
+} from "../../lib/common/e2e/mls_device.ts";
+import { type Incoming, MlsGroup, type StagedCommit } from "../../lib/common/e2e/mls_group.ts";
 import { api, openSocket, type TestSocket, type TestUser } from "./chat_client.ts";
 
 type MessageFrame = Extract<ServerFrame, { type: "message" }>;

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { createDevice, generateDeviceKeyPackage } from "./mls_device.ts";
 import { type Incoming, MAX_ADDS_PER_COMMIT, MlsGroup } from "./mls_group.ts";
-import type { E2ePayload } from "../common/protocol.ts";
+import type { E2ePayload } from "../protocol.ts";
 
 async function joinWith(payload: E2ePayload, held: Parameters<typeof MlsGroup.join>[1]) {
   const result = await MlsGroup.join(payload, held);

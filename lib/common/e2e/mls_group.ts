@@ -29,7 +29,7 @@ import {
   type Proposal,
 } from "ts-mls";
 import { defaultClientConfig } from "ts-mls/clientConfig.js";
-import type { E2ePayload } from "../common/protocol.ts";
+import type { E2ePayload } from "../protocol.ts";
 import { base64ToBytes, bytesToBase64 } from "./mls_bytes.ts";
 import { decodeKeyPackage, type HeldKeyPackage, parseDeviceIdentity } from "./mls_device.ts";
 import { mlsSuite } from "./mls_suite.ts";
