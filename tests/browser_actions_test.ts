@@ -255,6 +255,14 @@ Deno.test("a long press opens a message's menu on a phone, and copying text or a
 });
 
 /** The seq of the message showing `text`. */
+/**
+ * The seq of the message with `text` once the server has acknowledged it: a message still
+ * pending has no seq of its own yet (`data-seq` 0).
+ */
 async function pageMessageSeq(page: Page, text: string): Promise<number> {
-  return Number(await messagesWithText(page, text).getAttribute("data-seq"));
+  const message = messagesWithText(page, text);
+  await page.locator("[data-testid=message][data-status=sent]").filter({
+    has: page.getByTestId("message-text").getByText(text, { exact: true }),
+  }).waitFor();
+  return Number(await message.getAttribute("data-seq"));
 }
