@@ -99,9 +99,14 @@ export async function measureE2e(options: E2eBenchOptions): Promise<E2eFigures> 
 /** Runs the measurements under Deno and prints one table. */
 export async function runE2eBench(options: E2eBenchOptions): Promise<void> {
   const figures = await measureE2e(options);
-  console.log(`E2E (MLS, ts-mls, under Deno ${Deno.version.deno}), medians:`);
+  printE2eFigures(`under Deno ${Deno.version.deno}`, figures, options.devices);
+}
+
+/** Prints one run's medians as a table; `where` names the runtime (Deno or Chromium). */
+export function printE2eFigures(where: string, figures: E2eFigures, devices: number): void {
+  console.log(`E2E (MLS, ts-mls, ${where}), medians:`);
   console.table({
-    [`commits adding ${options.devices} devices`]: {
+    [`commits adding ${devices} devices`]: {
       ms: figures.commitMs,
       base64: figures.commitChars,
     },

@@ -7,7 +7,7 @@
  * @module
  */
 import { launchChromium } from "../tests/helpers/browser.ts";
-import type { E2eBenchOptions, E2eFigures } from "./e2e.ts";
+import { type E2eBenchOptions, type E2eFigures, printE2eFigures } from "./e2e.ts";
 
 /** Bundles, serves and runs the measurement in Chromium; prints one table. */
 export async function runE2eBrowserBench(options: E2eBenchOptions): Promise<void> {
@@ -37,16 +37,7 @@ export async function runE2eBrowserBench(options: E2eBenchOptions): Promise<void
       (given) => Reflect.get(globalThis, "measureE2e")(given),
       options,
     );
-    console.log(`E2E (MLS, ts-mls, in Chromium ${browser.version()}), medians:`);
-    console.table({
-      [`commits adding ${options.devices} devices`]: {
-        ms: figures.commitMs,
-        base64: figures.commitChars,
-      },
-      "join from that Welcome": { ms: figures.joinMs, base64: "" },
-      "encrypt one short message": { ms: figures.encryptMs, base64: figures.messageChars },
-      "decrypt one short message": { ms: figures.decryptMs, base64: "" },
-    });
+    printE2eFigures(`in Chromium ${browser.version()}`, figures, options.devices);
   } finally {
     await browser.close();
     await server.shutdown();
