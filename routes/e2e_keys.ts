@@ -8,6 +8,8 @@
  * - `GET /devices/:device/key_packages` → `{ count }`: how many are left (refill when low).
  * - `POST /claim` `{ user, room?, exceptDevice? }` → `{ keyPackages: ClaimedKeyPackage[] }`:
  *   one KeyPackage of each device of `user` (a friend, oneself, or a fellow member of `room`).
+ * - `GET /users/:user/devices?room=` → `{ devices: [{ deviceId, signatureKey }] }`: `user`'s
+ *   devices with their signature keys, to check a safety number against (same right as claim).
  *
  * @module
  */
@@ -18,12 +20,14 @@ import { requireUser } from "../lib/server/middleware/session.ts";
 import type { Services } from "../lib/server/services.ts";
 import { jsonBody } from "../lib/server/middleware/json_body.ts";
 import { refusalResponse } from "../lib/server/refusal_response.ts";
+import { refusal } from "../lib/common/refusal.ts";
 import { MAX_KEY_PACKAGES_PER_DEVICE } from "../lib/devices/key_packages.ts";
 
 const Upload = v.object({
   keyPackages: v.pipe(v.array(v.string()), v.maxLength(MAX_KEY_PACKAGES_PER_DEVICE)),
 });
 const Id = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{1,64}$/));
+const NOT_IDS = "user and room are ids (1-64 of A-Z a-z 0-9 _ -)";
 const Claim = v.object({ user: Id, room: v.optional(Id), exceptDevice: v.optional(Id) });
 
 /** Routes of the key directory, to mount at `/api/e2e`. */
@@ -52,6 +56,17 @@ export function e2eKeyRoutes(services: Pick<Services, "keyPackages">): Hono<Sign
     const result = await services.keyPackages.claim(c.var.user.id, user, { room, exceptDevice });
     if (!result.ok) return refusalResponse(c, result);
     return c.json({ keyPackages: result.keyPackages });
+  });
+
+  app.get("/users/:user/devices", async (c) => {
+    const user = v.safeParse(Id, c.req.param("user"));
+    const room = v.safeParse(v.optional(Id), c.req.query("room"));
+    if (!user.success || !room.success) {
+      return refusalResponse(c, refusal(400, "refusal.invalidQuery", { detail: NOT_IDS }));
+    }
+    const result = await services.keyPackages.listDevices(c.var.user.id, user.output, room.output);
+    if (!result.ok) return refusalResponse(c, result);
+    return c.json({ devices: result.devices });
   });
 
   return app;

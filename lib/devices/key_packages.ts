@@ -14,6 +14,7 @@ import type { Clock } from "../common/clock.ts";
 import { newId } from "../common/ids.ts";
 import { type Outcome, type Refusal, refusal } from "../common/refusal.ts";
 import { decodeKeyPackage, deviceIdentity } from "../common/e2e/mls_device.ts";
+import { bytesToBase64 } from "../common/e2e/mls_bytes.ts";
 import { decode, keys } from "../kv/kv_keys.ts";
 import { commit, transact } from "../kv/kv_transaction.ts";
 import type { WindowCounter } from "../limits/window_counter.ts";
@@ -35,6 +36,17 @@ const DEVICE_ID = /^[A-Za-z0-9_-]{8,64}$/;
 /** A device as stored under `keys.e2eDevice`. */
 export interface DeviceRecord {
   createdAt: number;
+  /**
+   * The device's Ed25519 signature public key (base64), the one its KeyPackages carry: fixed
+   * at the first upload that names it (records from before it was kept get it at the next).
+   */
+  signatureKey?: string;
+}
+
+/** A device as listed for others: its id and signature public key (base64). */
+export interface ListedDevice {
+  deviceId: string;
+  signatureKey: string;
 }
 
 /** A KeyPackage handed out by a claim: whose device it is, and the package (base64). */
@@ -74,15 +86,23 @@ export class KeyPackages {
     if (!DEVICE_ID.test(deviceId) || packages.length === 0) return BAD_KEY_PACKAGE;
     if (packages.length > MAX_KEY_PACKAGES_PER_DEVICE) return tooManyPackages();
     const identity = deviceIdentity(userId, deviceId);
+    const signatureKeys = new Set<string>();
     for (const encoded of packages) {
       if (encoded.length > MAX_KEY_PACKAGE_CHARS) return BAD_KEY_PACKAGE;
-      if (decodeKeyPackage(encoded)?.identity !== identity) return BAD_KEY_PACKAGE;
+      const decoded = decodeKeyPackage(encoded);
+      if (decoded?.identity !== identity) return BAD_KEY_PACKAGE;
+      signatureKeys.add(bytesToBase64(decoded.keyPackage.leafNode.signaturePublicKey));
     }
+    // One device, one signature key: it is what the contacts' safety numbers vouch for.
+    if (signatureKeys.size !== 1) return BAD_KEY_PACKAGE;
+    const [signatureKey] = signatureKeys;
     const wait = await this.#windows.blockedFor(keys.e2eUploads(userId), KEY_UPLOADS_PER_HOUR);
     if (wait > 0) return { ...refusal(429, "refusal.keyRequestsTooFast"), retryAfterSeconds: wait };
     await this.#windows.add(keys.e2eUploads(userId));
     return await transact<Outcome<{ stored: number }>>("upload key packages", async () => {
       const device = await this.#kv.get<DeviceRecord>(keys.e2eDevice(userId, deviceId));
+      const known = device.value?.signatureKey;
+      if (known !== undefined && known !== signatureKey) return BAD_KEY_PACKAGE;
       if (!device.value) {
         const devices = await this.devices(userId);
         if (devices.length >= MAX_DEVICES_PER_USER) {
@@ -94,8 +114,9 @@ export class KeyPackages {
       const atomic = this.#kv.atomic().check(device);
       // Checking every held package makes two uploads at once count each other's.
       for (const entry of held) atomic.check(entry);
-      if (!device.value) {
-        atomic.set(keys.e2eDevice(userId, deviceId), { createdAt: this.#clock.now() });
+      if (known === undefined) {
+        const createdAt = device.value?.createdAt ?? this.#clock.now();
+        atomic.set(keys.e2eDevice(userId, deviceId), { createdAt, signatureKey });
       }
       for (const data of packages) {
         atomic.set(keys.e2eKeyPackage(userId, deviceId, newId()), { data });
@@ -111,6 +132,28 @@ export class KeyPackages {
       found.push(decode.e2eDevice(entry.key));
     }
     return found;
+  }
+
+  /**
+   * The devices of `targetId` with their signature keys, for `callerId` to check a safety
+   * number against (devices whose key is not known yet are left out). Allowed, like
+   * {@linkcode KeyPackages.claim}, for the user themself, a friend, or a fellow member of
+   * `room`; refused with the same 404 as a user with no device otherwise.
+   */
+  async listDevices(
+    callerId: string,
+    targetId: string,
+    room?: string,
+  ): Promise<Outcome<{ devices: ListedDevice[] }>> {
+    if (!await this.#mayClaim(callerId, targetId, room)) return NO_KEYS;
+    const devices: ListedDevice[] = [];
+    for await (
+      const entry of this.#kv.list<DeviceRecord>({ prefix: keys.e2eDevices(targetId) })
+    ) {
+      const { signatureKey } = entry.value;
+      if (signatureKey) devices.push({ deviceId: decode.e2eDevice(entry.key), signatureKey });
+    }
+    return { ok: true, devices };
   }
 
   /** How many unused KeyPackages a device has stored: the device refills below a few. */

@@ -45,7 +45,9 @@ const DIGITS_PER_HALF = 30;
  * The 64 emoji of Matrix's short authentication strings (easy to tell apart and to name
  * aloud); group `n` of the digits shows `EMOJI[n % 64]`.
  */
-const EMOJI = [..."🐶🐱🦁🐎🦄🐷🐘🐰🐼🐓🐧🐢🐟🐙🦋🌷🌳🌵🍄🌏🌙☁🔥🍌🍎🍓🌽🍕🎂❤😀🤖🎩👓🔧🎅👍☂⌛⏰🎁💡📕✏📎✂🔒🔑🔨☎🏁🚂🚲✈🚀🏆⚽🎸🎺🔔⚓🎧📁📌"];
+const EMOJI = [
+  ..."🐶🐱🦁🐎🦄🐷🐘🐰🐼🐓🐧🐢🐟🐙🦋🌷🌳🌵🍄🌏🌙☁🔥🍌🍎🍓🌽🍕🎂❤😀🤖🎩👓🔧🎅👍☂⌛⏰🎁💡📕✏📎✂🔒🔑🔨☎🏁🚂🚲✈🚀🏆⚽🎸🎺🔔⚓🎧📁📌",
+];
 
 /**
  * The safety number of users `a` and `b`: the same whichever is `a`, unchanged while their
