@@ -7,6 +7,7 @@
  */
 import { type ReadonlySignal, signal } from "@preact/signals";
 import type { E2ePayload } from "../lib/common/protocol.ts";
+import type { SafetyNumber } from "../lib/common/e2e/safety_number.ts";
 
 /** How this device read one entry of an encrypted room. */
 export type E2eShown =
@@ -25,11 +26,24 @@ export type E2eShown =
  */
 export type E2eRoomStatus = "loading" | "waiting" | "ready";
 
+/**
+ * A two-person encrypted room's safety number as this device last checked it: `unverified`
+ * (never marked), `verified` (marked, and the keys have not changed since), or `changed` (a
+ * device was added or changed its key since it was first seen or marked: "verify again").
+ */
+export interface E2eVerification {
+  /** The contact's user id. */
+  peer: string;
+  state: "unverified" | "verified" | "changed";
+}
+
 /** One encrypted room as this device reads it. */
 export interface E2eRoomView {
   status: E2eRoomStatus;
   /** By seq: the entries read so far. */
   shown: ReadonlyMap<number, E2eShown>;
+  /** The safety number's state, once checked (two-person rooms only). */
+  verification?: E2eVerification;
 }
 
 const UNREAD: E2eRoomView = { status: "loading", shown: new Map() };
@@ -48,10 +62,10 @@ export class E2eView {
     return this.#rooms.value.get(id) ?? UNREAD;
   }
 
-  /** Replaces what is known of room `id`. */
-  set(id: string, view: E2eRoomView): void {
-    const next = new Map(this.#rooms.value);
-    next.set(id, view);
+  /** Updates what is known of room `id` (the fields given; the others stay). */
+  set(id: string, view: Partial<E2eRoomView>): void {
+    const next = new Map(this.#rooms.peek());
+    next.set(id, { ...UNREAD, ...next.get(id), ...view });
     this.#rooms.value = next;
   }
 }
@@ -62,4 +76,11 @@ export interface E2eSession {
   follow(roomId: string, peers: readonly string[]): () => void;
   /** Encrypts `text` for the room's group; throws while this device is not in it. */
   encrypt(roomId: string, text: string): Promise<E2ePayload>;
+  /**
+   * The safety number of a two-person encrypted room, from the devices in its group and in
+   * the key directory (checked again now). Throws while this device is not in the group.
+   */
+  safetyNumber(roomId: string): Promise<SafetyNumber>;
+  /** Marks the room's safety number, as just shown, verified (or clears that). */
+  setVerified(roomId: string, verified: boolean): Promise<void>;
 }

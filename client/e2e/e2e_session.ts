@@ -12,6 +12,8 @@ import type { E2eSession, E2eView } from "../e2e_view.ts";
 import { DeviceKeys } from "./device_keys.ts";
 import { KeyStore } from "./key_store.ts";
 import { RoomReader } from "./room_reader.ts";
+import type { MlsGroup } from "../../lib/common/e2e/mls_group.ts";
+import { ContactVerification } from "./verification.ts";
 
 /** Opens the device (creating it on first use) and returns the session the page uses. */
 export async function startE2eSession(
@@ -22,9 +24,28 @@ export async function startE2eSession(
   // Others can start a conversation with this device only once it has published some.
   await keys.refill().catch((error) => console.error("e2e: publishing KeyPackages failed", error));
   const readers = new Map<string, RoomReader>();
+  const verifications = new Map<string, ContactVerification>();
+  const checked = (roomId: string) => {
+    const reader = readers.get(roomId);
+    const verification = verifications.get(roomId);
+    if (!reader?.group || !verification) {
+      throw new Error("this device is not in a two-person secret chat there yet");
+    }
+    return { group: reader.group, verification };
+  };
   return {
     follow(roomId, peers) {
-      const reader = new RoomReader({ roomId, peers, keys, store }, view, client);
+      // Safety numbers are for two people: a group's members are verified one by one (not
+      // built yet).
+      const verification = peers.length === 1
+        ? new ContactVerification({ store, me: client.user.id, peer: peers[0]!, roomId, view })
+        : undefined;
+      if (verification) verifications.set(roomId, verification);
+      const onGroup = (group: MlsGroup) =>
+        void verification?.check(group).catch((error) =>
+          console.error("e2e: checking the safety number failed", error)
+        );
+      const reader = new RoomReader({ roomId, peers, keys, store, onGroup }, view, client);
       readers.set(roomId, reader);
       const room = client.room(roomId);
       const stop = effect(() => {
@@ -38,12 +59,20 @@ export async function startE2eSession(
         stop();
         reader.stop();
         if (readers.get(roomId) === reader) readers.delete(roomId);
+        if (verifications.get(roomId) === verification) verifications.delete(roomId);
       };
     },
     encrypt(roomId, text) {
       const reader = readers.get(roomId);
       if (!reader) return Promise.reject(new Error("not following that conversation"));
       return reader.encrypt(text);
+    },
+    async safetyNumber(roomId) {
+      const { group, verification } = checked(roomId);
+      return await verification.check(group);
+    },
+    async setVerified(roomId, verified) {
+      await checked(roomId).verification.setVerified(verified);
     },
   };
 }

@@ -9,6 +9,7 @@
  * | `held/<user>`              | unused KeyPackages: `{encoded, privatePackage}[]`  |
  * | `group/<user>/<room>`      | {@linkcode StoredGroup}                            |
  * | `own/<user>/<room>`        | own sent texts by payload `data` (not yet seen)    |
+ * | `trust/<user>/<contact>`   | {@linkcode StoredTrust}: the keys last seen/verified |
  *
  * @module
  */
@@ -41,6 +42,17 @@ export interface StoredGroup {
   cursor: number;
   /** What each entry read as (decrypted texts stay on this device only). */
   shown: [number, E2eShown][];
+}
+
+/**
+ * What this device knows of a contact's safety number: the device keys (both users') it was
+ * computed from when first seen, or when the user last marked it verified or cleared it, and
+ * whether they verified it. Keys now different from these mean "safety number changed".
+ */
+export interface StoredTrust {
+  /** `userId:deviceId:base64 signature key` of every device, sorted. */
+  keys: string[];
+  verified: boolean;
 }
 
 const DATABASE = "chat-e2e";

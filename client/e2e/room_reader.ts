@@ -46,7 +46,10 @@ export class RoomReader {
   readonly #store: KeyStore;
   readonly #view: E2eView;
   readonly #client: ChatClient;
+  readonly #onGroup: ((group: MlsGroup) => void) | undefined;
   #group: MlsGroup | undefined;
+  /** The epoch `#onGroup` was last told of. */
+  #toldEpoch: bigint | undefined;
   #cursor = 0;
   #shown = new Map<number, E2eShown>();
   #own = new Map<string, string>();
@@ -62,8 +65,18 @@ export class RoomReader {
   #queue: Promise<unknown>;
   #stopped = false;
 
+  /**
+   * `parts.onGroup` is called with the group once this device is in it, and again after each
+   * commit it applies (its members may have changed): the safety number is checked then.
+   */
   constructor(
-    parts: { roomId: string; peers: readonly string[]; keys: DeviceKeys; store: KeyStore },
+    parts: {
+      roomId: string;
+      peers: readonly string[];
+      keys: DeviceKeys;
+      store: KeyStore;
+      onGroup?: (group: MlsGroup) => void;
+    },
     view: E2eView,
     client: ChatClient,
   ) {
@@ -73,6 +86,7 @@ export class RoomReader {
     this.#store = parts.store;
     this.#view = view;
     this.#client = client;
+    this.#onGroup = parts.onGroup;
     this.#queue = this.#load();
   }
 
@@ -95,6 +109,11 @@ export class RoomReader {
     });
     this.#queue = work.catch(() => {});
     return work;
+  }
+
+  /** This device's group of the room, once it is in it. */
+  get group(): MlsGroup | undefined {
+    return this.#group;
   }
 
   /** Stops retrying (the room is no longer followed). */
@@ -169,6 +188,11 @@ export class RoomReader {
     }
     await this.#save();
     this.#publish();
+    const group = this.#group;
+    if (group && this.#toldEpoch !== group.epoch) {
+      this.#toldEpoch = group.epoch;
+      this.#onGroup?.(group);
+    }
   }
 
   async #readEntry(entry: ChatMessage): Promise<E2eShown> {

@@ -146,6 +146,14 @@ export class MlsGroup {
   }
 
   /**
+   * Each member's device identity with the signature public key of its leaf, in leaf order:
+   * the keys every message in the group is signed with, which a safety number vouches for.
+   */
+  get memberKeys(): { identity: string; signatureKey: Uint8Array }[] {
+    return members(this.#state).map(({ identity, signatureKey }) => ({ identity, signatureKey }));
+  }
+
+  /**
    * A commit adding the devices of `claimed` (KeyPackages as the server hands them out, with
    * the user each was asked for), with a Welcome carrying the ratchet tree. Throws on a
    * KeyPackage that does not decode or whose credential names another user than claimed, and
@@ -298,13 +306,19 @@ function readApplicationMessage(bytes: Uint8Array): Incoming {
   return { kind: "undecryptable", reason: "the plaintext is not a message of this app" };
 }
 
-function members(state: ClientState): { identity: string; leafIndex: number }[] {
-  const found: { identity: string; leafIndex: number }[] = [];
+function members(
+  state: ClientState,
+): { identity: string; leafIndex: number; signatureKey: Uint8Array }[] {
+  const found: { identity: string; leafIndex: number; signatureKey: Uint8Array }[] = [];
   state.ratchetTree.forEach((node, index) => {
     if (node?.nodeType !== "leaf") return;
     const credential = node.leaf.credential;
     if (credential.credentialType !== "basic") return;
-    found.push({ identity: new TextDecoder().decode(credential.identity), leafIndex: index / 2 });
+    found.push({
+      identity: new TextDecoder().decode(credential.identity),
+      leafIndex: index / 2,
+      signatureKey: node.leaf.signaturePublicKey,
+    });
   });
   return found;
 }

@@ -163,3 +163,11 @@ Deno.test("MlsGroup.add() refuses more devices than fit one payload, so a frame 
   }));
   await assert.rejects(() => group.add(tooMany), /at most/);
 });
+
+Deno.test("MlsGroup.memberKeys names each member device with its own signature key, the same on every member", async () => {
+  const { alice, bob, bobDevice } = await aliceAndBob();
+  const seen = alice.memberKeys;
+  assert.deepEqual(seen.map((member) => member.identity), ["alice:a1", "bob:b1"]);
+  assert.deepEqual(seen[1]!.signatureKey, bobDevice.signature.publicKey);
+  assert.deepEqual(bob.memberKeys, seen);
+});

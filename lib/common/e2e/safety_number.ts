@@ -92,7 +92,15 @@ function half(user: UserKeys): string {
 
 /** The devices sorted by id, each as its length-prefixed id and key. */
 function keyBytes(devices: readonly DeviceKey[]): Uint8Array {
-  const sorted = [...devices].sort((x, y) => x.deviceId < y.deviceId ? -1 : 1);
+  // By id, then by key: one id listed with two keys (the group and the directory disagree)
+  // must give the same bytes on both sides.
+  const sorted = [...devices].sort((x, y) =>
+    x.deviceId === y.deviceId
+      ? compareBytes(x.signatureKey, y.signatureKey)
+      : x.deviceId < y.deviceId
+      ? -1
+      : 1
+  );
   return concat(
     ...sorted.flatMap(({ deviceId, signatureKey }) => [
       lengthOf(utf8(deviceId)),
@@ -101,6 +109,13 @@ function keyBytes(devices: readonly DeviceKey[]): Uint8Array {
       signatureKey,
     ]),
   );
+}
+
+function compareBytes(x: Uint8Array, y: Uint8Array): number {
+  for (let i = 0; i < Math.min(x.length, y.length); i++) {
+    if (x[i] !== y[i]) return x[i]! - y[i]!;
+  }
+  return x.length - y.length;
 }
 
 function lengthOf(bytes: Uint8Array): Uint8Array {

@@ -31,6 +31,20 @@ Deno.test("safetyNumber() is stable for the same keys, in any device order", () 
   assert.deepEqual(again, safetyNumber(alice, bob));
 });
 
+Deno.test("safetyNumber() does not depend on the order of one device id listed with two keys", () => {
+  const twice = (first: Uint8Array, second: Uint8Array): UserKeys => ({
+    userId: "bob-id",
+    devices: [{ deviceId: "bobphone1", signatureKey: first }, {
+      deviceId: "bobphone1",
+      signatureKey: second,
+    }],
+  });
+  assert.deepEqual(
+    safetyNumber(alice, twice(key(3), key(9))),
+    safetyNumber(twice(key(9), key(3)), alice),
+  );
+});
+
 Deno.test("safetyNumber() changes when any device key changes, or a device comes or goes", () => {
   const before = safetyNumber(alice, bob).groups.join("");
   const variants: [UserKeys, UserKeys][] = [
