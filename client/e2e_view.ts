@@ -62,10 +62,13 @@ export class E2eView {
     return this.#rooms.value.get(id) ?? UNREAD;
   }
 
-  /** Updates what is known of room `id` (the fields given; the others stay). */
-  set(id: string, view: Partial<E2eRoomView>): void {
-    const next = new Map(this.#rooms.peek());
-    next.set(id, { ...UNREAD, ...next.get(id), ...view });
+  /**
+   * Replaces what is known of room `id`. Its writers (the room's reader, its safety number
+   * check) each keep the other's fields: `set(id, { ...view.room(id), status })`.
+   */
+  set(id: string, view: E2eRoomView): void {
+    const next = new Map(this.#rooms.value);
+    next.set(id, view);
     this.#rooms.value = next;
   }
 }

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import type { ChatMessage } from "../lib/common/protocol.ts";
-import { type E2eRoomView, type E2eShown, E2eView } from "./e2e_view.ts";
+import type { E2eRoomView, E2eShown } from "./e2e_view.ts";
 import { shownMessages } from "./e2e_shown.ts";
 
 const notices = { couldNotDecrypt: "could not decrypt", beforeJoin: "before", waiting: "waiting" };
@@ -44,16 +44,4 @@ Deno.test("shownMessages() leaves plain and deleted entries as they are", () => 
   const deleted = entry(2, "message", true);
   const out = shownMessages([plain, deleted], { status: "ready", shown: new Map() }, notices);
   assert.deepEqual(out, [plain, deleted]);
-});
-
-Deno.test("E2eView.set() updates the fields it is given and keeps the others", () => {
-  const view = new E2eView();
-  view.set("r", { status: "ready", shown: new Map([[1, { kind: "commit" }]]) });
-  view.set("r", { verification: { peer: "bob", state: "verified" } });
-  assert.equal(view.room("r").status, "ready");
-  assert.equal(view.room("r").shown.size, 1);
-  view.set("r", { status: "waiting", shown: new Map() });
-  assert.deepEqual(view.room("r").verification, { peer: "bob", state: "verified" });
-  view.set("s", { verification: { peer: "carol", state: "changed" } });
-  assert.equal(view.room("s").status, "loading", "a room seen first by its check is still loading");
 });

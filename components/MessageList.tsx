@@ -235,6 +235,9 @@ export default function MessageList(
 
   return (
     <div class="message-pane">
+      {e2e?.status === "waiting" && (
+        <p class="banner" role="status" data-testid="e2e-waiting">{t("e2e.waitingForKeys")}</p>
+      )}
       {
         /* Focusable so the keyboard can scroll it; a labelled region, not role="log", whose
           implicit live region would read every older page loaded above. */
@@ -282,6 +285,11 @@ export default function MessageList(
             />
           ))}
         </ol>
+        {e2e?.verification?.state === "changed" && (
+          <p class="e2e-number-changed" role="status" data-testid="e2e-number-changed">
+            {t("e2e.numberChanged", { name: roomName })}
+          </p>
+        )}
       </div>
       {firstUnread !== undefined && dividerAbove && (
         <button

@@ -11,12 +11,17 @@ import { ChevronLeft, MoreVertical, Phone, Search, Settings, Users, Video } from
 import type { CallHost } from "../client/calls/call_host.ts";
 import E2eLock from "./E2eLock.tsx";
 import Icon from "./Icon.tsx";
+import { lazyComponent } from "./lazy_component.ts";
+import type { E2eParts } from "../client/use_e2e.ts";
 import { NotifyMenu, RoomCallBar } from "./lazy_parts.ts";
 import type { NotifyLevels } from "../client/notify/notify_levels.ts";
 import type { NotifyPrefs } from "../client/notify/notify_prefs.ts";
 import { relativeTime } from "../client/relative_time.ts";
 import type { PresenceView } from "../lib/common/api_types.ts";
 import type { Translate } from "../lib/common/i18n/translate.ts";
+
+/** A secret chat's padlock with its safety number: loaded once shown, the plain padlock till then. */
+const E2eHeaderLock = lazyComponent(() => import("./E2eHeaderLock.tsx"), E2eLock);
 
 /** Props of {@linkcode RoomHeader}. */
 export interface RoomHeaderProps {
@@ -35,6 +40,8 @@ export interface RoomHeaderProps {
    * that starts its group call, or "Call in progress, 3 people" and Join while one is under way.
    */
   calls?: CallHost;
+  /** The encrypted rooms as this device reads them: a secret chat's safety number. */
+  e2e?: E2eParts;
 }
 
 /**
@@ -46,7 +53,7 @@ export interface RoomHeaderProps {
  * button (a menu under the header), so the room's name keeps its place.
  */
 export default function RoomHeader(
-  { store, client, onLeave, levels, prefs, calls }: RoomHeaderProps,
+  { store, client, onLeave, levels, prefs, calls, e2e }: RoomHeaderProps,
 ) {
   const { t, locale } = useI18n();
   const shown = store.shown.value;
@@ -96,6 +103,14 @@ export default function RoomHeader(
             url={current.avatarUrl}
           />
         )}
+        {current?.encrypted && (
+          <E2eHeaderLock
+            size={16}
+            testId="e2e-header-lock"
+            room={current}
+            e2e={e2e}
+          />
+        )}
         <div class="room-title">
           <h2 data-testid="room-title">
             {peer && (
@@ -104,7 +119,6 @@ export default function RoomHeader(
                 away={client.presenceOf(peer.id).status === "away"}
               />
             )}
-            {current?.encrypted && <E2eLock size={16} testId="e2e-header-lock" />}
             {current ? `${peer ? "@" : "#"} ${current.name}` : t("chat.rooms")}
           </h2>
           {peer && (

@@ -108,6 +108,7 @@ export default function RoomPane(
         levels={levels}
         prefs={prefs}
         calls={calls}
+        e2e={e2e}
       />
       {disconnected && (
         <p class="banner offline-banner" role="status" data-testid="offline-banner">
@@ -116,9 +117,6 @@ export default function RoomPane(
       )}
       {lastError !== null && <p class="error banner" role="alert">{showText(t, lastError)}</p>}
       {roomError !== null && <p class="error banner" role="alert">{showText(t, roomError)}</p>}
-      {encrypted?.status === "waiting" && (
-        <p class="banner" role="status" data-testid="e2e-waiting">{t("e2e.waitingForKeys")}</p>
-      )}
       {store.settingsOpen.value && current && !shown.peer && (
         <RoomSettings
           key={current.id}

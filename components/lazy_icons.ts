@@ -25,6 +25,8 @@ import micOff from "lucide/dist/esm/icons/mic-off.mjs";
 import bell from "lucide/dist/esm/icons/bell.mjs";
 import bellOff from "lucide/dist/esm/icons/bell-off.mjs";
 import atSign from "lucide/dist/esm/icons/at-sign.mjs";
+import shieldCheck from "lucide/dist/esm/icons/shield-check.mjs";
+import shieldAlert from "lucide/dist/esm/icons/shield-alert.mjs";
 
 /** Copied: the tick a copy button shows for a moment. */
 export const Check: IconNode = check;
@@ -63,3 +65,7 @@ export const Bell: IconNode = bell;
 export const BellOff: IconNode = bellOff;
 /** @: the conversation notifies only of mentions. */
 export const AtSign: IconNode = atSign;
+/** A shield with a check: a secret chat whose safety number the user verified. */
+export const ShieldCheck: IconNode = shieldCheck;
+/** A shield with "!": a secret chat whose safety number changed since it was seen or verified. */
+export const ShieldAlert: IconNode = shieldAlert;

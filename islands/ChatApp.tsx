@@ -329,6 +329,7 @@ export default function ChatApp(props: ChatAppProps) {
           relation={relationTo(user.id, store.friends.value, card.id)}
           actions={cardActions}
           onClose={() => store.profileCard.value = null}
+          e2e={e2e}
         />
       )}
       {leaving && (

@@ -151,7 +151,8 @@ export class RoomReader {
 
   #publish(): void {
     const status = this.#group ? "ready" : "waiting";
-    this.#view.set(this.#roomId, { status, shown: new Map(this.#shown) });
+    const view = this.#view.room(this.#roomId);
+    this.#view.set(this.#roomId, { ...view, status, shown: new Map(this.#shown) });
   }
 
   async #read(): Promise<void> {

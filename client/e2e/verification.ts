@@ -52,7 +52,8 @@ export class ContactVerification {
       trust = { keys: this.#keys, verified: false };
       await store.put(this.#trustKey, trust);
     }
-    view.set(roomId, { verification: { peer, state: trustState(trust, this.#keys) } });
+    const state = trustState(trust, this.#keys);
+    view.set(roomId, { ...view.room(roomId), verification: { peer, state } });
     return numberOf(me, peer, keys);
   }
 
@@ -64,6 +65,7 @@ export class ContactVerification {
     const { peer, roomId, store, view } = this.#parts;
     if (!this.#keys) throw new Error("the safety number has not been computed yet");
     await store.put(this.#trustKey, { keys: this.#keys, verified } satisfies StoredTrust);
-    view.set(roomId, { verification: { peer, state: verified ? "verified" : "unverified" } });
+    const state = verified ? "verified" : "unverified";
+    view.set(roomId, { ...view.room(roomId), verification: { peer, state } });
   }
 }
