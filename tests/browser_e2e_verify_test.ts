@@ -1,0 +1,113 @@
+/**
+ * Browser test of safety numbers in a secret chat: Alice (from the header's padlock) and Bob
+ * (from Alice's profile card) see the same 60 digits, Alice marks them verified and her padlock
+ * says so; then Bob signs in on a second device (a new browser context, which publishes its
+ * keys), the number changes, and Alice's conversation shows "safety number changed" with the
+ * verified mark gone. Every key is made in the pages; the server only lists public keys.
+ *
+ * @module
+ */
+import assert from "node:assert/strict";
+import type { Page } from "playwright-core";
+import { befriend } from "./helpers/chat_client.ts";
+import { assertAccessible } from "./helpers/axe.ts";
+import {
+  eventually,
+  pageUser,
+  registerThroughForm,
+  screenshot,
+  sendThroughComposer,
+  sessionOf,
+  TEST_PASSWORD,
+  waitForConnection,
+  withBrowserChat,
+} from "./helpers/browser.ts";
+
+/** The header padlock's safety number state, once the page has checked it. */
+async function lockState(page: Page): Promise<string | null> {
+  return await page.getByTestId("e2e-header-lock").getAttribute("data-verified");
+}
+
+/** The digits the open safety number dialog shows, as one string of 12 groups. */
+async function shownNumber(page: Page): Promise<string> {
+  const number = page.getByTestId("safety-number-dialog").getByTestId("safety-number");
+  await number.waitFor();
+  const groups = await number.locator("span").allTextContents();
+  assert.equal(groups.length, 12);
+  for (const group of groups) assert.match(group, /^\d{5}$/);
+  return groups.join(" ");
+}
+
+Deno.test("safety number: both users see the same one, a verified mark shows, and the other's new device brings a warning", () =>
+  withBrowserChat(async ({ url, open }) => {
+    const alice = await open();
+    const bob = await open();
+    await registerThroughForm(alice.page, url, "alice");
+    await registerThroughForm(bob.page, url, "bob");
+    const aliceUser = await sessionOf(alice.context, await pageUser(alice.page));
+    const bobUser = await sessionOf(bob.context, await pageUser(bob.page));
+    await befriend(url, aliceUser, bobUser);
+    await alice.page.reload();
+
+    await alice.page.locator("[data-testid=friend-item][data-username=bob]")
+      .getByTestId("secret-chat-friend").click();
+    await alice.page.getByTestId("room-title").getByText("@ bob", { exact: true }).waitFor();
+    await bob.page.getByTestId("dm-item").filter({ has: bob.page.getByTestId("e2e-lock") })
+      .click();
+    for (const user of [alice, bob]) {
+      await user.page.locator(".room-column[data-e2e-status=ready]").waitFor();
+      await eventually(async () => assert.equal(await lockState(user.page), "unverified"));
+    }
+    await sendThroughComposer(alice.page, "compare our numbers?");
+
+    // Alice from the header's padlock, Bob from Alice's profile card (her name on a message).
+    await alice.page.getByTestId("e2e-header-lock").click();
+    const aliceNumber = await shownNumber(alice.page);
+    await bob.page.getByTestId("author-button").getByText("alice", { exact: true }).click();
+    await bob.page.getByTestId("profile-card").getByTestId("card-verify").click();
+    const bobNumber = await shownNumber(bob.page);
+    assert.equal(aliceNumber, bobNumber, "both ends compute the same safety number");
+    const emoji = async (page: Page) =>
+      await page.getByTestId("safety-number-dialog").getByTestId("safety-emoji").textContent();
+    assert.equal(await emoji(alice.page), await emoji(bob.page));
+    await assertAccessible(alice.page, "the safety number dialog");
+    await screenshot(alice.page, "e2e_safety_number");
+
+    await alice.page.getByTestId("mark-verified").click();
+    await alice.page.getByTestId("safety-state").and(alice.page.locator("[data-state=verified]"))
+      .waitFor();
+    await alice.page.keyboard.press("Escape");
+    await eventually(async () => assert.equal(await lockState(alice.page), "verified"));
+    assert.equal(await alice.page.getByTestId("e2e-number-changed").count(), 0);
+    await bob.page.keyboard.press("Escape");
+    await bob.page.keyboard.press("Escape");
+
+    // Bob signs in on a second device: it publishes its key, which is not the verified set.
+    const bobTablet = await open();
+    await bobTablet.page.goto(`${url}/login`);
+    await bobTablet.page.locator("input[name=username]").fill("bob");
+    await bobTablet.page.locator("input[name=password]").fill(TEST_PASSWORD);
+    await bobTablet.page.locator("form[action='/login'] button[type=submit]").click();
+    await bobTablet.page.waitForURL(`${url}/`);
+    await waitForConnection(bobTablet.page, "online");
+    const devices = async () => {
+      const response = await fetch(`${url}/api/e2e/users/${bobUser.id}/devices`, {
+        headers: { cookie: aliceUser.cookie },
+      });
+      return (await response.json() as { devices: unknown[] }).devices.length;
+    };
+    await eventually(async () => assert.equal(await devices(), 2));
+
+    // Alice's page checks again when it loads the conversation.
+    await alice.page.reload();
+    await alice.page.getByTestId("e2e-number-changed").waitFor();
+    await eventually(async () => assert.equal(await lockState(alice.page), "changed"));
+    await screenshot(alice.page, "e2e_safety_number_changed");
+    await alice.page.getByTestId("e2e-header-lock").click();
+    const changed = await shownNumber(alice.page);
+    assert.notEqual(changed, aliceNumber, "a new device gives a new number");
+    await alice.page.getByTestId("mark-verified").click();
+    await alice.page.keyboard.press("Escape");
+    await eventually(async () => assert.equal(await lockState(alice.page), "verified"));
+    assert.equal(await alice.page.getByTestId("e2e-number-changed").count(), 0);
+  }));
