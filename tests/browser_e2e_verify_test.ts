@@ -3,7 +3,8 @@
  * (from Alice's profile card) see the same 60 digits, Alice marks them verified and her padlock
  * says so; then Bob signs in on a second device (a new browser context, which publishes its
  * keys), the number changes, and Alice's conversation shows "safety number changed" with the
- * verified mark gone. Every key is made in the pages; the server only lists public keys.
+ * verified mark gone (when she comes back to the page, and after a reload). Every key is made
+ * in the pages; the server only lists public keys.
  *
  * @module
  */
@@ -13,6 +14,8 @@ import { befriend } from "./helpers/chat_client.ts";
 import { assertAccessible } from "./helpers/axe.ts";
 import {
   eventually,
+  markPage,
+  pageMark,
   pageUser,
   registerThroughForm,
   screenshot,
@@ -98,7 +101,11 @@ Deno.test("safety number: both users see the same one, a verified mark shows, an
     };
     await eventually(async () => assert.equal(await devices(), 2));
 
-    // Alice's page checks again when it loads the conversation.
+    // Alice's page checks again when she comes back to it (no reload), and when it loads.
+    const mark = await markPage(alice.page);
+    await alice.page.evaluate(() => document.dispatchEvent(new Event("visibilitychange")));
+    await alice.page.getByTestId("e2e-number-changed").waitFor();
+    assert.equal(await pageMark(alice.page), mark, "no reload");
     await alice.page.reload();
     await alice.page.getByTestId("e2e-number-changed").waitFor();
     await eventually(async () => assert.equal(await lockState(alice.page), "changed"));
