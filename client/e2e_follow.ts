@@ -26,14 +26,12 @@ export function followEncrypted(
   let live = true;
   const followed = new Map<string, () => void>();
   const stop = effect(() => {
-    const encrypted = new Map<string, string[]>();
+    const encrypted = new Set<string>();
     for (const { room } of store.conversations.value) {
-      if (room.encrypted) encrypted.set(room.id, room.kind === "direct" ? [room.peer.id] : []);
+      if (room.encrypted) encrypted.add(room.id);
     }
     const shown = store.shown.value;
-    if (shown?.room.encrypted && !encrypted.has(shown.room.id)) {
-      encrypted.set(shown.room.id, shown.peer ? [shown.peer.id] : []);
-    }
+    if (shown?.room.encrypted) encrypted.add(shown.room.id);
     const started = session.value;
     untracked(() => {
       if (encrypted.size > 0 && !started && !loading) {
@@ -47,8 +45,8 @@ export function followEncrypted(
           });
       }
       if (!started) return;
-      for (const [id, peers] of encrypted) {
-        if (!followed.has(id)) followed.set(id, started.follow(id, peers));
+      for (const id of encrypted) {
+        if (!followed.has(id)) followed.set(id, started.follow(id));
       }
       for (const [id, unfollow] of followed) {
         if (encrypted.has(id)) continue;

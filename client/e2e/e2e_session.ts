@@ -23,8 +23,8 @@ export async function startE2eSession(
   await keys.refill().catch((error) => console.error("e2e: publishing KeyPackages failed", error));
   const readers = new Map<string, RoomReader>();
   return {
-    follow(roomId, peers) {
-      const reader = new RoomReader({ roomId, peers, keys, store }, view, client);
+    follow(roomId) {
+      const reader = new RoomReader({ roomId, keys, store }, view, client);
       readers.set(roomId, reader);
       const room = client.room(roomId);
       const stop = effect(() => {
