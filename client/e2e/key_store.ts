@@ -39,9 +39,10 @@ export interface StoredGroup {
   starting?: { state: Uint8Array; data: string };
   /**
    * A membership commit this device sent and has not read back yet: the state it leads to,
-   * the commit's `data`, and the device's first epoch (kept when the state is adopted).
+   * the commit's `data`, the device's first epoch (kept when the state is adopted) and the
+   * epoch the commit leads to.
    */
-  pending?: { state: Uint8Array; data: string; joinedEpoch: bigint };
+  pending?: { state: Uint8Array; data: string; joinedEpoch: bigint; epoch: bigint };
   /** The last seq read: every entry up to it is in `shown`. */
   cursor: number;
   /** What each entry read as (decrypted texts stay on this device only). */

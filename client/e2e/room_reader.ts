@@ -51,6 +51,13 @@ import type { KeyStore, StoredGroup } from "./key_store.ts";
 const FOLLOW_CHECK_FIRST_MS = 2_000;
 const FOLLOW_CHECK_MAX_MS = 20_000;
 /**
+ * Devices past the first {@linkcode FOLLOW_FIRST_DEVICES} leaves of the group check every 2
+ * minutes at most once nothing happens: they only stand in for those (the rank order), and in a
+ * room of 200 devices a check by every device every 20 s would be 10 directory reads a second.
+ */
+const FOLLOW_FIRST_DEVICES = 3;
+const FOLLOW_CHECK_BACKUP_MS = 120_000;
+/**
  * How long each rank waits after the one before it for a membership commit: the first ranked
  * device commits at once; the next steps in only if the first has not done it by then (it is
  * offline). 3 s is a few round trips of a commit on a slow phone.
@@ -81,7 +88,7 @@ export class RoomReader {
    * A membership commit this device sent, until it is read back from the log: the state it
    * leads to (saved, so a reload in between keeps it) and the commit's `data`.
    */
-  #pending: { state: Uint8Array; data: string; joinedEpoch: bigint } | undefined;
+  #pending: { state: Uint8Array; data: string; joinedEpoch: bigint; epoch: bigint } | undefined;
   /** When each change still to commit was first seen (by its plan), for the rank's wait. */
   #changeSeen = new Map<string, number>();
   /** Devices that had no KeyPackage left, and until when they are not asked for again. */
@@ -141,11 +148,18 @@ export class RoomReader {
       }).finally(() => {
         if (!this.#stopped && this.#followTimer === undefined) {
           const delay = this.#followCheckMs;
-          this.#followCheckMs = Math.min(delay * 2, FOLLOW_CHECK_MAX_MS);
+          this.#followCheckMs = Math.min(delay * 2, this.#followCheckMaxMs());
           this.#scheduleFollow(delay);
         }
       });
     }, delay);
+  }
+
+  /** The longest wait between two checks for this device (see {@linkcode FOLLOW_FIRST_DEVICES}). */
+  #followCheckMaxMs(): number {
+    const self = deviceIdentity(this.#keys.device.userId, this.#keys.device.deviceId);
+    const position = this.#group?.members.indexOf(self) ?? 0;
+    return position < FOLLOW_FIRST_DEVICES ? FOLLOW_CHECK_MAX_MS : FOLLOW_CHECK_BACKUP_MS;
   }
 
   get #key(): string {
@@ -251,6 +265,9 @@ export class RoomReader {
   /** Commits what the room's membership calls for, when it is this device's turn. */
   async #follow(): Promise<void> {
     const group = this.#group;
+    // An own commit whose epoch the group has reached by another commit lost (or never made it
+    // to the log): it no longer holds up the next one.
+    if (this.#pending && group && this.#pending.epoch <= group.epoch) this.#pending = undefined;
     // One own commit at a time: the next plan needs the epoch this one leads to.
     if (this.#stopped || !group || this.#pending) return;
     const room = await this.#directory();
@@ -290,6 +307,7 @@ export class RoomReader {
       state: encodeGroupState(commit.state),
       data: commit.payload.data,
       joinedEpoch: group.save().joinedEpoch,
+      epoch: commit.state.groupContext.epoch,
     };
     // Saved before it is sent: the commit must never be in the log while its state is lost.
     await this.#save();
