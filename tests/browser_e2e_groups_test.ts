@@ -3,13 +3,14 @@
  * one creates the group with the New room dialog's "Encrypted" box, invites the other two, and
  * all read each other; then a third device of one of them (a new profile, same account) waits
  * for keys, is added by the group's devices and reads what is sent after, while what came
- * before says it is from before this device joined.
+ * before says it is from before this device joined. A kick is followed by a commit (the
+ * removal) from one of the pages, and the others read on.
  *
  * @module
  */
 import assert from "node:assert/strict";
 import { roomFromHash } from "../client/room_hash.ts";
-import { api, befriend } from "./helpers/chat_client.ts";
+import { api, befriend, openSocket, type TestUser } from "./helpers/chat_client.ts";
 import {
   eventually,
   messageTexts,
@@ -101,6 +102,37 @@ Deno.test("encrypted group: three users create one from the New room dialog and 
     for (const member of [alice, bob, carol]) {
       await eventually(async () =>
         assert.deepEqual((await messageTexts(member.page)).at(-1), "from the tablet")
+      );
+    }
+
+    // Alice kicks Carol: one of the pages commits the removal of Carol's device after the kick.
+    const [bobUser, carolUser] = others as [TestUser, TestUser];
+    const kicked = await api(
+      url,
+      aliceUser,
+      "POST",
+      `/api/rooms/${room}/members/${carolUser.id}/kick`,
+    );
+    assert.ok(kicked.status < 300, `kick: ${kicked.status}`);
+    const socket = await openSocket(url, bobUser);
+    try {
+      await socket.subscribe(room, 0);
+      await eventually(async () => {
+        const log = socket.messages(room);
+        const kick = log.find((m) => m.event?.type === "kicked");
+        assert.ok(kick, "the kick is in the log");
+        assert.ok(
+          log.some((m) => m.seq > kick.seq && m.e2e?.kind === "commit"),
+          "a commit follows the kick",
+        );
+      }, NEW_DEVICE_WAIT_MS);
+    } finally {
+      await socket.close();
+    }
+    await sendThroughComposer(alice.page, "carol is gone");
+    for (const member of [bob, bobTablet]) {
+      await eventually(async () =>
+        assert.deepEqual((await messageTexts(member.page)).at(-1), "carol is gone")
       );
     }
   }));
