@@ -117,7 +117,7 @@ Deno.test("encrypted group: three users create one from the New room dialog and 
     const socket = await openSocket(url, bobUser);
     try {
       await socket.subscribe(room, 0);
-      await eventually(async () => {
+      await eventually(() => {
         const log = socket.messages(room);
         const kick = log.find((m) => m.event?.type === "kicked");
         assert.ok(kick, "the kick is in the log");
