@@ -51,7 +51,7 @@ export interface ChatStoreApi {
   createRoom(
     name: string,
     topic: string | undefined,
-    visibility: "public" | "private",
+    kind: rooms.NewRoomKind,
   ): Promise<RoomSummary>;
   /** `POST /api/rooms/:id/join`. */
   joinRoom(id: string): Promise<RoomSummary>;
@@ -392,9 +392,9 @@ export class ChatStore {
   async createRoom(
     name: string,
     topic: string,
-    visibility: "public" | "private",
+    kind: rooms.NewRoomKind,
   ): Promise<RoomSummary> {
-    const room = await this.#api.createRoom(name, topic || undefined, visibility);
+    const room = await this.#api.createRoom(name, topic || undefined, kind);
     this.#show(room);
     return room;
   }

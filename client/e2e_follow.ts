@@ -26,13 +26,14 @@ export function followEncrypted(
   let live = true;
   const followed = new Map<string, () => void>();
   const stop = effect(() => {
-    const encrypted = new Map<string, string[]>();
+    // Each encrypted room, with the other person of a secret chat (whose safety number is kept).
+    const encrypted = new Map<string, string | undefined>();
     for (const { room } of store.conversations.value) {
-      if (room.encrypted) encrypted.set(room.id, room.kind === "direct" ? [room.peer.id] : []);
+      if (room.encrypted) encrypted.set(room.id, room.kind === "direct" ? room.peer.id : undefined);
     }
     const shown = store.shown.value;
     if (shown?.room.encrypted && !encrypted.has(shown.room.id)) {
-      encrypted.set(shown.room.id, shown.peer ? [shown.peer.id] : []);
+      encrypted.set(shown.room.id, shown.peer?.id);
     }
     const started = session.value;
     untracked(() => {
@@ -47,8 +48,8 @@ export function followEncrypted(
           });
       }
       if (!started) return;
-      for (const [id, peers] of encrypted) {
-        if (!followed.has(id)) followed.set(id, started.follow(id, peers));
+      for (const [id, peer] of encrypted) {
+        if (!followed.has(id)) followed.set(id, started.follow(id, peer));
       }
       for (const [id, unfollow] of followed) {
         if (encrypted.has(id)) continue;

@@ -75,8 +75,12 @@ export class E2eView {
 
 /** What the E2E chunk offers the page once loaded (see `client/e2e/e2e_session.ts`). */
 export interface E2eSession {
-  /** Follows encrypted room `roomId` with `peers` (user ids); returns a function to stop. */
-  follow(roomId: string, peers: readonly string[]): () => void;
+  /**
+   * Follows encrypted room `roomId` (its members come from the key directory); `peer`, for a
+   * secret chat, is the other person, whose safety number the session keeps. Returns a function
+   * to stop.
+   */
+  follow(roomId: string, peer?: string): () => void;
   /** Encrypts `text` for the room's group; throws while this device is not in it. */
   encrypt(roomId: string, text: string): Promise<E2ePayload>;
   /**

@@ -42,13 +42,20 @@ export function discoverRooms(cursor: string): Promise<DiscoverPage> {
   return request<DiscoverPage>("GET", `/api/rooms/discover?cursor=${encodeURIComponent(cursor)}`);
 }
 
+/**
+ * Who can join a new room and how it is kept: `"encrypted"` is a private room whose messages
+ * are end-to-end encrypted (a public room cannot be: anyone could join and read).
+ */
+export type NewRoomKind = "public" | "private" | "encrypted";
+
 /** `POST /api/rooms`: creates a room, which the creator joins as its owner. */
 export async function createRoom(
   name: string,
-  topic?: string,
-  visibility: "public" | "private" = "public",
+  topic: string | undefined,
+  kind: NewRoomKind,
 ): Promise<RoomSummary> {
-  const body = topic ? { name, topic, visibility } : { name, visibility };
+  const encrypted = kind === "encrypted";
+  const body = { name, topic, visibility: encrypted ? "private" : kind, encrypted };
   return (await request<{ room: RoomSummary }>("POST", "/api/rooms", body)).room;
 }
 

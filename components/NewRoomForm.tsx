@@ -2,25 +2,29 @@ import { useState } from "preact/hooks";
 import { MAX_ROOM_NAME_CHARS, MAX_ROOM_TOPIC_CHARS } from "../lib/common/api_types.ts";
 import { roomNameProblem, roomTopicFits } from "../lib/common/room_rules.ts";
 import { errorText } from "../client/error_text.ts";
+import type { NewRoomKind } from "../client/rooms_api.ts";
 import Dialog from "./Dialog.tsx";
 import { useI18n } from "./i18n_context.ts";
 
 /** Props of {@linkcode NewRoomForm}. */
 export interface NewRoomFormProps {
   /** Creates the room; a rejection's message is shown under the form. */
-  onCreate: (name: string, topic: string, visibility: "public" | "private") => Promise<void>;
+  onCreate: (name: string, topic: string, kind: NewRoomKind) => Promise<void>;
   /** Closes the dialog without creating a room. */
   onClose: () => void;
 }
 
 /**
- * The New room dialog: a name, an optional topic and who can join. The owner closes it after
- * `onCreate` resolves; a refusal is shown in it.
+ * The New room dialog: a name, an optional topic, who can join and, for a private room,
+ * whether it is end-to-end encrypted (a public one cannot be: anyone could join and read, so
+ * the box is off and says why). The owner closes it after `onCreate` resolves; a refusal is
+ * shown in it.
  */
 export default function NewRoomForm({ onCreate, onClose }: NewRoomFormProps) {
   const [name, setName] = useState("");
   const [topic, setTopic] = useState("");
   const [visibility, setVisibility] = useState<"public" | "private">("public");
+  const [encrypted, setEncrypted] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const { t } = useI18n();
@@ -39,7 +43,11 @@ export default function NewRoomForm({ onCreate, onClose }: NewRoomFormProps) {
     setBusy(true);
     setError(null);
     try {
-      await onCreate(trimmed, topic.trim(), visibility);
+      await onCreate(
+        trimmed,
+        topic.trim(),
+        encrypted && visibility === "private" ? "encrypted" : visibility,
+      );
       setName("");
       setTopic("");
     } catch (failure) {
@@ -77,6 +85,19 @@ export default function NewRoomForm({ onCreate, onClose }: NewRoomFormProps) {
           <option value="public">{t("newRoom.public")}</option>
           <option value="private">{t("newRoom.private")}</option>
         </select>
+        <label class="new-room-encrypted">
+          <input
+            type="checkbox"
+            data-testid="new-room-encrypted"
+            checked={encrypted && visibility === "private"}
+            disabled={visibility !== "private"}
+            onChange={(event) => setEncrypted(event.currentTarget.checked)}
+          />
+          {t("newRoom.encrypted")}
+        </label>
+        <p class="muted">
+          {t(visibility === "private" ? "newRoom.encryptedHint" : "newRoom.encryptedPublic")}
+        </p>
         <button type="submit" class="button" data-testid="create-room" disabled={busy}>
           {t(busy ? "newRoom.creating" : "newRoom.create")}
         </button>

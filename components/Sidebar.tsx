@@ -3,6 +3,7 @@ import type { Signal } from "@preact/signals";
 import type { NotifyPrefs } from "../client/notify/notify_prefs.ts";
 import type { ChatStore } from "../client/chat_store.ts";
 import type { ProfileCache } from "../client/profile_cache.ts";
+import type { NewRoomKind } from "../client/rooms_api.ts";
 import type { PublicProfile, PublicUser } from "../lib/common/api_types.ts";
 import type { Locale } from "../lib/common/i18n/locale.ts";
 import type { Theme } from "../lib/common/theme.ts";
@@ -46,7 +47,7 @@ export interface SidebarProps {
   /** Opens the secret (end-to-end encrypted) chat with a friend. */
   onSecretChat: (friend: PublicProfile) => void;
   /** Creates a room and shows it; a rejection's message is shown under the form. */
-  onCreate: (name: string, topic: string, visibility: "public" | "private") => Promise<void>;
+  onCreate: (name: string, topic: string, kind: NewRoomKind) => Promise<void>;
 }
 
 /**
@@ -143,8 +144,8 @@ export default function Sidebar(props: SidebarProps) {
       )}
       {store.newRoomOpen.value && (
         <NewRoomForm
-          onCreate={async (name, topic, visibility) => {
-            await props.onCreate(name, topic, visibility);
+          onCreate={async (name, topic, kind) => {
+            await props.onCreate(name, topic, kind);
             store.newRoomOpen.value = false;
           }}
           onClose={() => store.newRoomOpen.value = false}

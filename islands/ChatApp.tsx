@@ -8,6 +8,7 @@ import type { Theme } from "../lib/common/theme.ts";
 import type { RecordingLimits } from "../lib/common/recordings.ts";
 import { type Catalogue, createTranslator } from "../lib/common/i18n/translate.ts";
 import { ChatClient } from "../client/chat_client.ts";
+import type { NewRoomKind } from "../client/rooms_api.ts";
 import { ChatStore, type ChatStoreInit } from "../client/chat_store.ts";
 import { findUser, friendAction, sendRequest } from "../client/friends_api.ts";
 import { NoticeBoard } from "../client/notice_board.ts";
@@ -201,8 +202,8 @@ export default function ChatApp(props: ChatAppProps) {
 
   const showInLink = (id: string) => location.hash = roomHash(id);
 
-  const create = async (name: string, topic: string, visibility: "public" | "private") => {
-    showInLink((await store.createRoom(name, topic, visibility)).id);
+  const create = async (name: string, topic: string, kind: NewRoomKind) => {
+    showInLink((await store.createRoom(name, topic, kind)).id);
   };
 
   const join = async (id: string) => {

@@ -6,10 +6,13 @@
  * - `PUT /devices/:device/key_packages` `{ keyPackages: string[] }`: upload or refill one's own
  *   device's one-time KeyPackages (base64 MLS messages) → `{ stored }` (how many it now holds).
  * - `GET /devices/:device/key_packages` → `{ count }`: how many are left (refill when low).
- * - `POST /claim` `{ user, room?, exceptDevice? }` → `{ keyPackages: ClaimedKeyPackage[] }`:
- *   one KeyPackage of each device of `user` (a friend, oneself, or a fellow member of `room`).
  * - `GET /users/:user/devices?room=` → `{ devices: [{ deviceId, signatureKey }] }`: `user`'s
  *   devices with their signature keys, to check a safety number against (same right as claim).
+ * - `POST /claim` `{ user, room?, exceptDevice?, devices? }` →
+ *   `{ keyPackages: ClaimedKeyPackage[] }`: one KeyPackage of each device of `user` (only those
+ *   in `devices` when given; `user` is a friend, oneself, or a fellow member of `room`).
+ * - `GET /rooms/:room/devices` → `{ members: [{ userId, devices }] }`: the room's members and
+ *   their devices with keys, for a member (404 otherwise).
  *
  * @module
  */
@@ -21,14 +24,19 @@ import type { Services } from "../lib/server/services.ts";
 import { jsonBody } from "../lib/server/middleware/json_body.ts";
 import { refusalResponse } from "../lib/server/refusal_response.ts";
 import { refusal } from "../lib/common/refusal.ts";
-import { MAX_KEY_PACKAGES_PER_DEVICE } from "../lib/devices/key_packages.ts";
+import { MAX_DEVICES_PER_USER, MAX_KEY_PACKAGES_PER_DEVICE } from "../lib/devices/key_packages.ts";
 
 const Upload = v.object({
   keyPackages: v.pipe(v.array(v.string()), v.maxLength(MAX_KEY_PACKAGES_PER_DEVICE)),
 });
 const Id = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{1,64}$/));
 const NOT_IDS = "user and room are ids (1-64 of A-Z a-z 0-9 _ -)";
-const Claim = v.object({ user: Id, room: v.optional(Id), exceptDevice: v.optional(Id) });
+const Claim = v.object({
+  user: Id,
+  room: v.optional(Id),
+  exceptDevice: v.optional(Id),
+  devices: v.optional(v.pipe(v.array(Id), v.maxLength(MAX_DEVICES_PER_USER))),
+});
 
 /** Routes of the key directory, to mount at `/api/e2e`. */
 export function e2eKeyRoutes(services: Pick<Services, "keyPackages">): Hono<SignedInAppEnv> {
@@ -52,8 +60,12 @@ export function e2eKeyRoutes(services: Pick<Services, "keyPackages">): Hono<Sign
   });
 
   app.post("/claim", jsonBody(Claim), async (c) => {
-    const { user, room, exceptDevice } = c.req.valid("json");
-    const result = await services.keyPackages.claim(c.var.user.id, user, { room, exceptDevice });
+    const { user, room, exceptDevice, devices } = c.req.valid("json");
+    const result = await services.keyPackages.claim(c.var.user.id, user, {
+      room,
+      exceptDevice,
+      devices,
+    });
     if (!result.ok) return refusalResponse(c, result);
     return c.json({ keyPackages: result.keyPackages });
   });
@@ -67,6 +79,12 @@ export function e2eKeyRoutes(services: Pick<Services, "keyPackages">): Hono<Sign
     const result = await services.keyPackages.listDevices(c.var.user.id, user.output, room.output);
     if (!result.ok) return refusalResponse(c, result);
     return c.json({ devices: result.devices });
+  });
+
+  app.get("/rooms/:room/devices", async (c) => {
+    const members = await services.keyPackages.roomDevices(c.var.user.id, c.req.param("room"));
+    if (!members) return refusalResponse(c, refusal(404, "refusal.noSuchRoom"));
+    return c.json({ members });
   });
 
   return app;

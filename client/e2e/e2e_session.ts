@@ -46,15 +46,15 @@ export async function startE2eSession(
     }
   });
   return {
-    follow(roomId, peers) {
+    follow(roomId, peer) {
       // Safety numbers are for two people: a group's members are verified one by one (not
       // built yet).
-      const verification = peers.length === 1
-        ? new ContactVerification({ store, me: client.user.id, peer: peers[0]!, roomId, view })
+      const verification = peer
+        ? new ContactVerification({ store, me: client.user.id, peer, roomId, view })
         : undefined;
       if (verification) verifications.set(roomId, verification);
       const onGroup = (group: MlsGroup) => void verification?.check(group).catch(checkFailed);
-      const reader = new RoomReader({ roomId, peers, keys, store, onGroup }, view, client);
+      const reader = new RoomReader({ roomId, keys, store, onGroup }, view, client);
       readers.set(roomId, reader);
       const room = client.room(roomId);
       const stop = effect(() => {

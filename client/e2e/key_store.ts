@@ -38,6 +38,12 @@ export interface StoredGroup {
    * log: kept so that a reload in between does not lose it.
    */
   starting?: { state: Uint8Array; data: string };
+  /**
+   * A membership commit this device sent and has not read back yet: the state it leads to,
+   * the commit's `data`, the device's first epoch (kept when the state is adopted) and the
+   * epoch the commit leads to.
+   */
+  pending?: { state: Uint8Array; data: string; joinedEpoch: bigint; epoch: bigint };
   /** The last seq read: every entry up to it is in `shown`. */
   cursor: number;
   /** What each entry read as (decrypted texts stay on this device only). */

@@ -3,10 +3,18 @@
  * room's MLS group ({@linkcode MlsGroup}). Part of the lazy E2E chunk.
  *
  * The reader joins the group from the first Welcome in the log made for one of this device's
- * KeyPackages; everything before it reads as `before_join`. When the log holds no commit at
- * all it starts the group itself: it claims the peers' KeyPackages and sends a commit adding
- * them. Two devices starting at once both send one; the first in seq order is the group, the
- * other device drops its own and joins from that one's Welcome (the room's order settles it).
+ * KeyPackages (skipping commits that lost their epoch's race); everything before it reads as
+ * `before_join`. When the log holds no commit at all it starts the group itself: it claims the
+ * KeyPackages of the room's members' devices (the key directory lists them) and sends a commit
+ * adding them (an empty one when none has keys yet: the group then exists, and is followed).
+ * Two devices starting at once both send one; the first in seq order is the group, the other
+ * device drops its own and joins from that one's Welcome, or is added by the membership check.
+ *
+ * Once in, it keeps the group in line with the room (`membership_plan.ts`): after reading a
+ * commit or a room event, on load and every {@linkcode FOLLOW_CHECK_MS}, it compares the group
+ * with the directory and, when it is this device's turn, commits the removal of those who left
+ * or the addition of new members' and new devices. One own commit at a time: the next waits
+ * until this one is read back from the log (adopted, or dropped as stale and planned again).
  *
  * What was read is saved in IndexedDB with the group's state and a cursor (the last seq read),
  * since MLS keys are used once: after a reload the texts come from there, and reading goes on
@@ -17,7 +25,15 @@
  */
 import { type ChatMessage, type E2ePayload, isActionEntry } from "../../lib/common/protocol.ts";
 import { encodeGroupState } from "ts-mls";
-import { type Incoming, MlsGroup } from "../../lib/common/e2e/mls_group.ts";
+import { commitEpoch, type Incoming, MlsGroup } from "../../lib/common/e2e/mls_group.ts";
+import {
+  committerRank,
+  isSettled,
+  type MemberDevices,
+  planMembership,
+} from "../../lib/common/e2e/membership_plan.ts";
+import { type ClaimedDevice, membershipCommit } from "../../lib/common/e2e/membership_commit.ts";
+import { deviceIdentity } from "../../lib/common/e2e/mls_device.ts";
 import type { ChatClient } from "../chat_client.ts";
 import type { E2eShown, E2eView } from "../e2e_view.ts";
 import { ApiRequestError, request } from "../rooms_api.ts";
@@ -25,23 +41,34 @@ import type { DeviceKeys } from "./device_keys.ts";
 import type { KeyStore, StoredGroup } from "./key_store.ts";
 
 /**
- * When a device waiting for its peers' first KeyPackages asks again: after 2 s, doubling up to
- * a minute (a claim that finds none is one cheap request; a peer who never opens the app must
- * not cost a request every few seconds for as long as the page is open).
+ * When a member device compares the group with the key directory again although nothing in the
+ * log prompted it: 2 s after a commit or room event, doubling up to every 20 s. Devices publish
+ * keys when their user first opens an encrypted conversation, which often follows such an
+ * event (a secret chat opened, an invite), so they are found within seconds; a new device of a
+ * member at any other time (it writes nothing to the log) waits at most 20 s. One GET per
+ * followed room per check.
  */
-const CLAIM_RETRY_FIRST_MS = 2_000;
-const CLAIM_RETRY_MAX_MS = 60_000;
-
-interface Claimed {
-  userId: string;
-  deviceId: string;
-  keyPackage: string;
-}
+const FOLLOW_CHECK_FIRST_MS = 2_000;
+const FOLLOW_CHECK_MAX_MS = 20_000;
+/**
+ * Devices past the first {@linkcode FOLLOW_FIRST_DEVICES} leaves of the group check every 2
+ * minutes at most once nothing happens: they only stand in for those (the rank order), and in a
+ * room of 200 devices a check by every device every 20 s would be 10 directory reads a second.
+ */
+const FOLLOW_FIRST_DEVICES = 3;
+const FOLLOW_CHECK_BACKUP_MS = 120_000;
+/**
+ * How long each rank waits after the one before it for a membership commit: the first ranked
+ * device commits at once; the next steps in only if the first has not done it by then (it is
+ * offline). 3 s is a few round trips of a commit on a slow phone.
+ */
+const FOLLOW_RANK_STEP_MS = 3_000;
+/** How long a device that had no KeyPackage left is not asked for again (it refills on use). */
+const NO_KEYS_RETRY_MS = 5 * 60_000;
 
 /** Reads and writes one encrypted room for this device. */
 export class RoomReader {
   readonly #roomId: string;
-  readonly #peers: readonly string[];
   readonly #keys: DeviceKeys;
   readonly #store: KeyStore;
   readonly #view: E2eView;
@@ -60,8 +87,17 @@ export class RoomReader {
   #starting: { state: Uint8Array; data: string } | undefined;
   /** Welcomes already tried (each try costs a few ms per held KeyPackage). */
   #tried = new Set<string>();
-  #claimDelay = CLAIM_RETRY_FIRST_MS;
-  #retry: ReturnType<typeof setTimeout> | undefined;
+  /**
+   * A membership commit this device sent, until it is read back from the log: the state it
+   * leads to (saved, so a reload in between keeps it) and the commit's `data`.
+   */
+  #pending: { state: Uint8Array; data: string; joinedEpoch: bigint; epoch: bigint } | undefined;
+  /** When each change still to commit was first seen (by its plan), for the rank's wait. */
+  #changeSeen = new Map<string, number>();
+  /** Devices that had no KeyPackage left, and until when they are not asked for again. */
+  #noKeys = new Map<string, number>();
+  #followTimer: ReturnType<typeof setTimeout> | undefined;
+  #followCheckMs = FOLLOW_CHECK_FIRST_MS;
   #queue: Promise<unknown>;
   #stopped = false;
 
@@ -72,7 +108,6 @@ export class RoomReader {
   constructor(
     parts: {
       roomId: string;
-      peers: readonly string[];
       keys: DeviceKeys;
       store: KeyStore;
       onGroup?: (group: MlsGroup) => void;
@@ -81,7 +116,6 @@ export class RoomReader {
     client: ChatClient,
   ) {
     this.#roomId = parts.roomId;
-    this.#peers = parts.peers;
     this.#keys = parts.keys;
     this.#store = parts.store;
     this.#view = view;
@@ -119,7 +153,31 @@ export class RoomReader {
   /** Stops retrying (the room is no longer followed). */
   stop(): void {
     this.#stopped = true;
-    clearTimeout(this.#retry);
+    clearTimeout(this.#followTimer);
+  }
+
+  /** Compares the group with the room's membership, serialized with reads and sends. */
+  #scheduleFollow(delay = 0): void {
+    clearTimeout(this.#followTimer);
+    this.#followTimer = setTimeout(() => {
+      this.#followTimer = undefined;
+      this.#queue = this.#queue.then(() => this.#follow()).catch((error) => {
+        console.error("e2e: following the room's membership failed", error);
+      }).finally(() => {
+        if (!this.#stopped && this.#followTimer === undefined) {
+          const delay = this.#followCheckMs;
+          this.#followCheckMs = Math.min(delay * 2, this.#followCheckMaxMs());
+          this.#scheduleFollow(delay);
+        }
+      });
+    }, delay);
+  }
+
+  /** The longest wait between two checks for this device (see {@linkcode FOLLOW_FIRST_DEVICES}). */
+  #followCheckMaxMs(): number {
+    const self = deviceIdentity(this.#keys.device.userId, this.#keys.device.deviceId);
+    const position = this.#group?.members.indexOf(self) ?? 0;
+    return position < FOLLOW_FIRST_DEVICES ? FOLLOW_CHECK_MAX_MS : FOLLOW_CHECK_BACKUP_MS;
   }
 
   get #key(): string {
@@ -132,6 +190,7 @@ export class RoomReader {
       this.#group = saved.group && MlsGroup.restore(saved.group);
       this.#cursor = saved.cursor;
       this.#starting = saved.starting;
+      this.#pending = saved.pending;
       this.#shown = new Map(saved.shown);
     }
     this.#own = new Map(await this.#store.get<[string, string][]>(`own/${this.#key}`) ?? []);
@@ -142,6 +201,7 @@ export class RoomReader {
     const saved: StoredGroup = {
       ...(this.#group ? { group: this.#group.save() } : {}),
       ...(this.#starting ? { starting: this.#starting } : {}),
+      ...(this.#pending ? { pending: this.#pending } : {}),
       cursor: this.#cursor,
       shown: [...this.#shown],
     };
@@ -176,12 +236,16 @@ export class RoomReader {
       if (entry.seq !== previous + 1) break;
       log.push(entry);
     }
-    if (!this.#group && !await this.#join(log)) {
+    const wasIn = this.#group !== undefined;
+    if (!wasIn && !await this.#join(log)) {
       this.#publish();
       return;
     }
+    // A commit or a room event (join, leave, kick, ban) may leave the group behind the room.
+    let membershipMoved = !wasIn;
     for (const entry of log) {
       if (entry.seq <= this.#cursor) continue;
+      if (entry.kind === "system" || entry.e2e?.kind === "commit") membershipMoved = true;
       if (entry.e2e && !entry.deleted && !isActionEntry(entry)) {
         this.#shown.set(entry.seq, await this.#readEntry(entry));
       }
@@ -194,6 +258,8 @@ export class RoomReader {
       this.#toldEpoch = group.epoch;
       this.#onGroup?.(group);
     }
+    if (membershipMoved) this.#followCheckMs = FOLLOW_CHECK_FIRST_MS;
+    if (membershipMoved || this.#followTimer === undefined) this.#scheduleFollow();
   }
 
   async #readEntry(entry: ChatMessage): Promise<E2eShown> {
@@ -203,7 +269,84 @@ export class RoomReader {
       this.#own.delete(payload.data);
       return { kind: "text", text: own };
     }
+    if (this.#pending && payload.data === this.#pending.data) return this.#adoptPending();
     return shownOf(await this.#group!.receive(payload));
+  }
+
+  /**
+   * This device's own membership commit, read back from the log: the group moves to the state
+   * it leads to, unless another commit of the same epoch came first (then it is dropped, and
+   * the next plan redoes the change on the new epoch).
+   */
+  #adoptPending(): E2eShown {
+    const pending = this.#pending!;
+    this.#pending = undefined;
+    const next = MlsGroup.restore({ state: pending.state, joinedEpoch: pending.joinedEpoch });
+    if (next && next.epoch === this.#group!.epoch + 1n) this.#group = next;
+    return { kind: "commit" };
+  }
+
+  /** Commits what the room's membership calls for, when it is this device's turn. */
+  async #follow(): Promise<void> {
+    const group = this.#group;
+    // An own commit whose epoch the group has reached by another commit lost (or never made it
+    // to the log): it no longer holds up the next one.
+    if (this.#pending && group && this.#pending.epoch <= group.epoch) this.#pending = undefined;
+    // One own commit at a time: the next plan needs the epoch this one leads to.
+    if (this.#stopped || !group || this.#pending) return;
+    const room = await this.#directory();
+    if (!room) return;
+    const now = Date.now();
+    for (const [device, until] of this.#noKeys) if (until <= now) this.#noKeys.delete(device);
+    const change = planMembership(group.members, room, new Set(this.#noKeys.keys()));
+    const self = deviceIdentity(this.#keys.device.userId, this.#keys.device.deviceId);
+    const rank = committerRank(group.members, self, change);
+    const key = JSON.stringify(change);
+    if (isSettled(change) || rank === undefined) {
+      this.#changeSeen.clear();
+      return;
+    }
+    const seen = this.#changeSeen.get(key) ?? now;
+    this.#changeSeen = new Map([[key, seen]]);
+    const due = seen + rank * FOLLOW_RANK_STEP_MS;
+    if (due > now) return this.#scheduleFollow(due - now);
+    let planned;
+    try {
+      planned = await membershipCommit(
+        group,
+        change,
+        (userId, devices) => this.#claim(userId, devices),
+      );
+    } catch (error) {
+      // A KeyPackage that does not verify, say: not asked for again soon (claims are limited).
+      for (const { devices } of change.add) {
+        for (const device of devices) this.#noKeys.set(device, now + NO_KEYS_RETRY_MS);
+      }
+      throw error;
+    }
+    const { commit, noKeys } = planned;
+    for (const device of noKeys) this.#noKeys.set(device, now + NO_KEYS_RETRY_MS);
+    if (!commit) return;
+    this.#pending = {
+      state: encodeGroupState(commit.state),
+      data: commit.payload.data,
+      joinedEpoch: group.save().joinedEpoch,
+      epoch: commit.state.groupContext.epoch,
+    };
+    // Saved before it is sent: the commit must never be in the log while its state is lost.
+    await this.#save();
+    this.#client.sendHandshake(this.#roomId, commit.payload);
+  }
+
+  /** The room's members and their devices with keys; undefined when it cannot be read now. */
+  async #directory(): Promise<MemberDevices[] | undefined> {
+    try {
+      const path = `/api/e2e/rooms/${encodeURIComponent(this.#roomId)}/devices`;
+      return (await request<{ members: MemberDevices[] }>("GET", path)).members;
+    } catch {
+      // Offline, or no longer a member: the next read or check asks again.
+      return undefined;
+    }
   }
 
   /** Joins (or adopts the group this device started) from the log; whether it is in now. */
@@ -221,8 +364,13 @@ export class RoomReader {
     }
     // Someone else's commit came first: the group this device started lost the race.
     if (firstCommit) this.#starting = undefined;
+    const epochs = new Set<bigint>();
     for (const commit of commits) {
       const payload = commit.e2e!;
+      // A later commit of an epoch already committed lost its race: its Welcome leads nowhere.
+      const epoch = commitEpoch(payload);
+      if (epoch === undefined || epochs.has(epoch)) continue;
+      epochs.add(epoch);
       if (!payload.welcome || this.#tried.has(payload.welcome)) continue;
       this.#tried.add(payload.welcome);
       const joined = await MlsGroup.join(payload, this.#keys.held);
@@ -255,37 +403,33 @@ export class RoomReader {
     }
   }
 
-  /** Starts the group with the peers' devices, when they have published KeyPackages. */
+  /**
+   * Starts the group with the devices of the room's members that have KeyPackages (at most
+   * one commit's worth), or alone when none has: the group exists in the log from then on, and
+   * the membership check adds the others as their devices publish keys.
+   */
   async #start(): Promise<void> {
-    // A retry is planned: reads in between (any change of the log) do not claim again.
-    if (this.#retry !== undefined) return;
-    const claimed: Claimed[] = [];
-    for (const peer of this.#peers) claimed.push(...await this.#claim(peer));
-    if (claimed.length === 0) {
-      // No device of theirs yet: ask again later (their first visit publishes some).
-      const delay = this.#claimDelay;
-      this.#claimDelay = Math.min(delay * 2, CLAIM_RETRY_MAX_MS);
-      this.#retry = setTimeout(() => {
-        this.#retry = undefined;
-        this.schedule();
-      }, delay);
-      return;
-    }
     const group = await MlsGroup.create(this.#roomId, await this.#keys.fresh());
-    const commit = await group.add(claimed);
+    const room = await this.#directory() ?? [];
+    const planned = await membershipCommit(
+      group,
+      planMembership(group.members, room),
+      (userId, devices) => this.#claim(userId, devices),
+    );
+    const commit = planned.commit ?? await group.add([]);
     this.#starting = { state: encodeGroupState(commit.state), data: commit.payload.data };
     // Saved before it is sent: the commit must never be in the log while its state is lost.
     await this.#save();
     this.#client.sendHandshake(this.#roomId, commit.payload);
   }
 
-  async #claim(userId: string): Promise<Claimed[]> {
+  async #claim(userId: string, devices: readonly string[]): Promise<ClaimedDevice[]> {
     try {
-      const { keyPackages } = await request<{ keyPackages: Claimed[] }>("POST", "/api/e2e/claim", {
-        user: userId,
-        room: this.#roomId,
-        exceptDevice: this.#keys.device.deviceId,
-      });
+      const { keyPackages } = await request<{ keyPackages: ClaimedDevice[] }>(
+        "POST",
+        "/api/e2e/claim",
+        { user: userId, room: this.#roomId, devices },
+      );
       return keyPackages;
     } catch (error) {
       if (error instanceof ApiRequestError && error.status === 404) return [];

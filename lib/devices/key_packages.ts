@@ -18,7 +18,7 @@ import { bytesToBase64 } from "../common/e2e/mls_bytes.ts";
 import { decode, keys } from "../kv/kv_keys.ts";
 import { commit, transact } from "../kv/kv_transaction.ts";
 import type { WindowCounter } from "../limits/window_counter.ts";
-import { readMembership } from "../rooms/memberships.ts";
+import { membersOfRoom, readMembership } from "../rooms/memberships.ts";
 
 /** Unused KeyPackages a device may have stored; an upload past it is refused. */
 export const MAX_KEY_PACKAGES_PER_DEVICE = 10;
@@ -156,6 +156,23 @@ export class KeyPackages {
     return { ok: true, devices };
   }
 
+  /**
+   * The members of `roomId` with the ids of their devices that have keys, for a member of it
+   * (`callerId`): what a member's device compares with the room's MLS group to follow joins,
+   * leaves and new devices. Undefined (one answer for "no such room" and "not a member") when
+   * the caller is not a member.
+   */
+  async roomDevices(
+    callerId: string,
+    roomId: string,
+  ): Promise<{ userId: string; devices: string[] }[] | undefined> {
+    if (await readMembership(this.#kv, roomId, callerId) === null) return undefined;
+    const members = await membersOfRoom(this.#kv, roomId);
+    return await Promise.all(
+      members.map(async ({ userId }) => ({ userId, devices: await this.devices(userId) })),
+    );
+  }
+
   /** How many unused KeyPackages a device has stored: the device refills below a few. */
   async count(userId: string, deviceId: string): Promise<number> {
     return (await this.#held(userId, deviceId)).length;
@@ -163,14 +180,15 @@ export class KeyPackages {
 
   /**
    * Hands out one KeyPackage of each device of `targetId` (each deleted as it is handed out),
-   * skipping `exceptDevice` (the claimer's own device, when it adds its user's others).
+   * skipping `exceptDevice` (the claimer's own device, when it adds its user's others) and,
+   * with `devices`, every device not listed (a new device of a user already in the group).
    * Allowed for the user themself, a friend, or a fellow member of `room`. Devices with no
    * KeyPackage left are skipped; refused when none had one.
    */
   async claim(
     callerId: string,
     targetId: string,
-    options: { room?: string; exceptDevice?: string } = {},
+    options: { room?: string; exceptDevice?: string; devices?: readonly string[] } = {},
   ): Promise<Outcome<{ keyPackages: ClaimedKeyPackage[] }>> {
     if (!await this.#mayClaim(callerId, targetId, options.room)) return NO_KEYS;
     const wait = await this.#windows.blockedFor(keys.e2eClaims(callerId), KEY_CLAIMS_PER_HOUR);
@@ -179,6 +197,7 @@ export class KeyPackages {
     const keyPackages: ClaimedKeyPackage[] = [];
     for (const deviceId of await this.devices(targetId)) {
       if (deviceId === options.exceptDevice) continue;
+      if (options.devices && !options.devices.includes(deviceId)) continue;
       const keyPackage = await this.#takeOne(targetId, deviceId);
       if (keyPackage) keyPackages.push({ userId: targetId, deviceId, keyPackage });
     }

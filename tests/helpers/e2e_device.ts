@@ -14,7 +14,18 @@ import {
   type HeldKeyPackage,
   type MlsDevice,
 } from "../../lib/common/e2e/mls_device.ts";
-import { type Incoming, MlsGroup, type StagedCommit } from "../../lib/common/e2e/mls_group.ts";
+import {
+  commitEpoch,
+  type Incoming,
+  MlsGroup,
+  type StagedCommit,
+} from "../../lib/common/e2e/mls_group.ts";
+import {
+  isSettled,
+  type MemberDevices,
+  planMembership,
+} from "../../lib/common/e2e/membership_plan.ts";
+import { membershipCommit } from "../../lib/common/e2e/membership_commit.ts";
 import { api, openSocket, type TestSocket, type TestUser } from "./chat_client.ts";
 
 type MessageFrame = Extract<ServerFrame, { type: "message" }>;
@@ -33,6 +44,8 @@ export class E2eDevice {
   #held: HeldKeyPackage[] = [];
   #room: string | undefined;
   #nextSeq = 1;
+  /** Epochs of the commits read before joining: a later commit of one of them lost its race. */
+  #committedEpochs = new Set<bigint>();
 
   private constructor(baseUrl: string, user: TestUser, device: MlsDevice, socket: TestSocket) {
     this.baseUrl = baseUrl;
@@ -80,6 +93,47 @@ export class E2eDevice {
     );
     assert.equal(response.status, 200, JSON.stringify(response.body));
     return response.body.keyPackages;
+  }
+
+  /** The room's members and their devices with keys, from the key directory. */
+  async roomDevices(): Promise<MemberDevices[]> {
+    const response = await api<{ members: MemberDevices[] }>(
+      this.baseUrl,
+      this.user,
+      "GET",
+      `/api/e2e/rooms/${this.#room}/devices`,
+    );
+    assert.equal(response.status, 200, JSON.stringify(response.body));
+    return response.body.members;
+  }
+
+  /**
+   * Makes (but does not send) the next commit that brings the group in line with the room's
+   * membership, as a browser's room reader does; undefined when it already is.
+   */
+  async prepareFollow(): Promise<StagedCommit | undefined> {
+    const change = planMembership(this.group!.members, await this.roomDevices());
+    if (isSettled(change)) return undefined;
+    const { commit } = await membershipCommit(this.group!, change, async (userId, devices) => {
+      const response = await api<{ keyPackages: ClaimedKeyPackage[] }>(
+        this.baseUrl,
+        this.user,
+        "POST",
+        "/api/e2e/claim",
+        { user: userId, room: this.#room, devices },
+      );
+      return response.status === 200 ? response.body.keyPackages : [];
+    });
+    return commit;
+  }
+
+  /**
+   * Commits what the room's membership calls for ({@linkcode prepareFollow}) and waits until it
+   * is in the log; its seq, or undefined when there was nothing to commit.
+   */
+  async follow(): Promise<number | undefined> {
+    const commit = await this.prepareFollow();
+    return commit && await this.#commit(commit);
   }
 
   /** Subscribes to `room` and reads its log as it arrives. */
@@ -140,6 +194,9 @@ export class E2eDevice {
       this.#nextSeq++;
       if (!entry?.e2e) continue;
       if (!this.group) {
+        const epoch = commitEpoch(entry.e2e);
+        if (epoch === undefined || this.#committedEpochs.has(epoch)) continue;
+        this.#committedEpochs.add(epoch);
         const joined = await MlsGroup.join(entry.e2e, this.#held);
         if (joined) {
           this.group = joined.group;

@@ -277,6 +277,20 @@ export class MlsGroup {
   }
 }
 
+/**
+ * The epoch a commit payload was made in (its group moves to the next one), read from its
+ * clear framing; undefined for what is not a commit. Of several commits of one epoch in the
+ * room's log, only the first is the group's: a device joining must not take the Welcome of a
+ * later one (it would be a member of a branch nobody else follows).
+ */
+export function commitEpoch(payload: E2ePayload): bigint | undefined {
+  if (payload.kind !== "commit") return undefined;
+  const message = decode(payload.data);
+  if (message?.wireformat === "mls_private_message") return message.privateMessage.epoch;
+  if (message?.wireformat === "mls_public_message") return message.publicMessage.content.epoch;
+  return undefined;
+}
+
 function encode(message: MLSMessage): string {
   return bytesToBase64(encodeMlsMessage(message));
 }

@@ -124,6 +124,11 @@ export const en = {
   "newRoom.visibility": "Who can join",
   "newRoom.public": "Public: anyone can find and join",
   "newRoom.private": "Private: invite only",
+  "newRoom.encrypted": "Encrypted (end-to-end)",
+  "newRoom.encryptedHint":
+    "Only the members' devices can read it; members see nothing from before they joined.",
+  "newRoom.encryptedPublic":
+    "Public rooms cannot be encrypted: anyone can join them and read along.",
   "newRoom.creating": "Creating…",
   "newRoom.create": "Create room",
 

@@ -114,6 +114,9 @@ export const zhCN = {
   "newRoom.visibility": "谁可以加入",
   "newRoom.public": "公开：任何人都能找到并加入",
   "newRoom.private": "私密：仅限受邀者",
+  "newRoom.encrypted": "端到端加密",
+  "newRoom.encryptedHint": "只有成员的设备能读取；成员看不到自己加入之前的消息。",
+  "newRoom.encryptedPublic": "公开房间不能加密：任何人都能加入并读取。",
   "newRoom.creating": "正在创建…",
   "newRoom.create": "创建房间",
 

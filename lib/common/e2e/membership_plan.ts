@@ -1,0 +1,86 @@
+/**
+ * How an encrypted room's MLS group follows the room's membership: which users' devices a
+ * commit must remove (they left, were kicked or banned) and which devices it must add (a new
+ * member, or a member's new device), and which member device makes that commit first.
+ * Browser-safe, no I/O: the browser's room reader and the tests' devices both plan with it.
+ *
+ * Who commits: every member device sees the same group and the same directory, so each ranks
+ * itself the same way ({@linkcode committerRank}) and waits its rank times a step before
+ * committing: the first ranked device commits at once, the others only if it did not (it is
+ * offline). When two commit anyway, the room's seq order settles it (see `mls_group.ts`): the
+ * loser's commit is skipped as stale, and its device plans again on the new epoch.
+ *
+ * @module
+ */
+import { parseDeviceIdentity } from "./mls_device.ts";
+
+/** A room member and the ids of their devices with keys, as the key directory lists them. */
+export interface MemberDevices {
+  userId: string;
+  devices: readonly string[];
+}
+
+/** What the group lacks to match the room: at most one of the two is done per commit. */
+export interface MembershipChange {
+  /** Users with a device in the group who are no longer members of the room. */
+  remove: string[];
+  /** Devices of members that have keys and are not in the group, by user. */
+  add: { userId: string; devices: string[] }[];
+}
+
+/**
+ * Compares the group's members (device identities `userId:deviceId`) with the room's members
+ * and their devices. `skip` lists device ids not to add now (they had no KeyPackage left).
+ */
+export function planMembership(
+  groupMembers: readonly string[],
+  room: readonly MemberDevices[],
+  skip: ReadonlySet<string> = new Set(),
+): MembershipChange {
+  const inGroup = new Map<string, Set<string>>();
+  for (const identity of groupMembers) {
+    const parsed = parseDeviceIdentity(identity);
+    if (!parsed) continue;
+    const devices = inGroup.get(parsed.userId) ?? new Set<string>();
+    devices.add(parsed.deviceId);
+    inGroup.set(parsed.userId, devices);
+  }
+  const roomUsers = new Set(room.map((member) => member.userId));
+  const remove = [...inGroup.keys()].filter((userId) => !roomUsers.has(userId));
+  const add = room.flatMap(({ userId, devices }) => {
+    const missing = devices.filter((device) =>
+      !inGroup.get(userId)?.has(device) && !skip.has(device)
+    );
+    return missing.length > 0 ? [{ userId, devices: missing }] : [];
+  });
+  return { remove, add };
+}
+
+/** Whether the group already matches the room. */
+export function isSettled(change: MembershipChange): boolean {
+  return change.remove.length === 0 && change.add.length === 0;
+}
+
+/**
+ * This device's place among the group's devices that may make the commit `change` needs:
+ * 0 commits at once. Devices of a user gaining a device come first (a user's own device adds
+ * their new one; other members only when none of theirs does), then the others in leaf order.
+ * Devices being removed never commit (MLS forbids a member removing itself by commit).
+ * Undefined when `self` may not commit it.
+ */
+export function committerRank(
+  groupMembers: readonly string[],
+  self: string,
+  change: MembershipChange,
+): number | undefined {
+  const removed = new Set(change.remove);
+  const gaining = new Set(change.add.map((entry) => entry.userId));
+  const userOf = (identity: string) => parseDeviceIdentity(identity)?.userId ?? "";
+  const eligible = groupMembers.filter((identity) => !removed.has(userOf(identity)));
+  const ranked = [
+    ...eligible.filter((identity) => gaining.has(userOf(identity))),
+    ...eligible.filter((identity) => !gaining.has(userOf(identity))),
+  ];
+  const rank = ranked.indexOf(self);
+  return rank < 0 ? undefined : rank;
+}

@@ -1,0 +1,48 @@
+import assert from "node:assert/strict";
+import { committerRank, isSettled, planMembership } from "./membership_plan.ts";
+
+const group = ["alice:a1", "bob:b1", "bob:b2", "carol:c1"];
+
+Deno.test("planMembership() is settled when the group holds every member's devices", () => {
+  const change = planMembership(group, [
+    { userId: "alice", devices: ["a1"] },
+    { userId: "bob", devices: ["b1", "b2"] },
+    { userId: "carol", devices: ["c1"] },
+  ]);
+  assert.ok(isSettled(change));
+});
+
+Deno.test("planMembership() removes users who left the room and adds new members' devices", () => {
+  const change = planMembership(group, [
+    { userId: "alice", devices: ["a1"] },
+    { userId: "bob", devices: ["b1", "b2"] },
+    { userId: "dave", devices: ["d1", "d2"] },
+  ]);
+  assert.deepEqual(change, { remove: ["carol"], add: [{ userId: "dave", devices: ["d1", "d2"] }] });
+});
+
+Deno.test("planMembership() adds a member's new device and leaves out skipped ones", () => {
+  const room = [
+    { userId: "alice", devices: ["a1", "a2", "a3"] },
+    { userId: "bob", devices: ["b1", "b2"] },
+    { userId: "carol", devices: ["c1"] },
+  ];
+  assert.deepEqual(planMembership(group, room, new Set(["a3"])).add, [
+    { userId: "alice", devices: ["a2"] },
+  ]);
+});
+
+Deno.test("committerRank() puts the devices of the user gaining a device first, then leaf order", () => {
+  const change = { remove: [], add: [{ userId: "bob", devices: ["b3"] }] };
+  assert.deepEqual(
+    group.map((identity) => committerRank(group, identity, change)),
+    [2, 0, 1, 3],
+  );
+});
+
+Deno.test("committerRank() never picks a device of a user being removed", () => {
+  const change = { remove: ["alice"], add: [] };
+  assert.equal(committerRank(group, "alice:a1", change), undefined);
+  assert.equal(committerRank(group, "bob:b1", change), 0);
+  assert.equal(committerRank(group, "dave:d1", change), undefined, "not in the group");
+});

@@ -1,0 +1,138 @@
+/**
+ * Browser test of encrypted groups (end-to-end, MLS): three users in three Chromium profiles,
+ * one creates the group with the New room dialog's "Encrypted" box, invites the other two, and
+ * all read each other; then a third device of one of them (a new profile, same account) waits
+ * for keys, is added by the group's devices and reads what is sent after, while what came
+ * before says it is from before this device joined. A kick is followed by a commit (the
+ * removal) from one of the pages, and the others read on.
+ *
+ * @module
+ */
+import assert from "node:assert/strict";
+import { roomFromHash } from "../client/room_hash.ts";
+import { api, befriend, openSocket, type TestUser } from "./helpers/chat_client.ts";
+import {
+  eventually,
+  messageTexts,
+  pageUser,
+  registerThroughForm,
+  screenshot,
+  selectRoom,
+  sendThroughComposer,
+  sessionOf,
+  TEST_PASSWORD,
+  type UserPage,
+  waitForConnection,
+  withBrowserChat,
+} from "./helpers/browser.ts";
+
+/**
+ * How long a new device may wait to be added: the group's devices look at the key directory at
+ * most every 20 s when nothing happens in the room (`client/e2e/room_reader.ts`).
+ */
+const NEW_DEVICE_WAIT_MS = 60_000;
+
+/** Waits until the page's device is in the shown encrypted room's group. */
+async function keysReady(user: UserPage, timeout?: number): Promise<void> {
+  await user.page.locator(".room-column[data-e2e-status=ready]").waitFor({ timeout });
+}
+
+Deno.test("encrypted group: three users create one from the New room dialog and read each other; a new device of one reads from its join on", () =>
+  withBrowserChat(async ({ url, open }) => {
+    const [alice, bob, carol] = [await open(), await open(), await open()];
+    await registerThroughForm(alice.page, url, "alice");
+    await registerThroughForm(bob.page, url, "bob");
+    await registerThroughForm(carol.page, url, "carol");
+    const aliceUser = await sessionOf(alice.context, await pageUser(alice.page));
+    const others = [
+      await sessionOf(bob.context, await pageUser(bob.page)),
+      await sessionOf(carol.context, await pageUser(carol.page)),
+    ];
+
+    await alice.page.getByTestId("new-room-open").click();
+    await alice.page.getByTestId("new-room-name").fill("plans");
+    const box = alice.page.getByTestId("new-room-encrypted");
+    assert.equal(await box.isDisabled(), true, "a public room cannot be encrypted");
+    await alice.page.getByTestId("new-room-visibility").selectOption("private");
+    await box.check();
+    await alice.page.getByTestId("create-room").click();
+    await alice.page.getByTestId("e2e-header-lock").waitFor();
+    const room = roomFromHash(await alice.page.evaluate(() => location.hash));
+    assert.ok(room);
+    for (const user of others) {
+      await befriend(url, aliceUser, user);
+      const invited = await api(url, aliceUser, "POST", `/api/rooms/${room}/invites`, {
+        username: user.name,
+      });
+      assert.ok(invited.status < 300, `invite: ${invited.status}`);
+    }
+    for (const member of [bob, carol]) {
+      await member.page.reload();
+      await selectRoom(member.page, "plans");
+      await keysReady(member);
+    }
+    await keysReady(alice);
+
+    await sendThroughComposer(alice.page, "周五的计划：只有我们能读");
+    await sendThroughComposer(bob.page, "bob read it");
+    await sendThroughComposer(carol.page, "carol too");
+    const said = ["周五的计划：只有我们能读", "bob read it", "carol too"];
+    for (const member of [alice, bob, carol]) {
+      await eventually(async () => assert.deepEqual(await messageTexts(member.page), said));
+    }
+    await screenshot(carol.page, "e2e_group");
+
+    // Bob signs in on a new device: it waits for keys until one of the group's devices adds it.
+    const bobTablet = await open();
+    await bobTablet.page.goto(`${url}/login`);
+    await bobTablet.page.locator("input[name=username]").fill("bob");
+    await bobTablet.page.locator("input[name=password]").fill(TEST_PASSWORD);
+    await bobTablet.page.locator("form[action='/login'] button[type=submit]").click();
+    await waitForConnection(bobTablet.page, "online");
+    await selectRoom(bobTablet.page, "plans");
+    await keysReady(bobTablet, NEW_DEVICE_WAIT_MS);
+    await sendThroughComposer(alice.page, "hello, Bob's tablet");
+    await eventually(async () =>
+      assert.deepEqual(await messageTexts(bobTablet.page), [
+        ...said.map(() => "Messages from before this device joined cannot be read"),
+        "hello, Bob's tablet",
+      ])
+    );
+    await sendThroughComposer(bobTablet.page, "from the tablet");
+    for (const member of [alice, bob, carol]) {
+      await eventually(async () =>
+        assert.deepEqual((await messageTexts(member.page)).at(-1), "from the tablet")
+      );
+    }
+
+    // Alice kicks Carol: one of the pages commits the removal of Carol's device after the kick.
+    const [bobUser, carolUser] = others as [TestUser, TestUser];
+    const kicked = await api(
+      url,
+      aliceUser,
+      "POST",
+      `/api/rooms/${room}/members/${carolUser.id}/kick`,
+    );
+    assert.ok(kicked.status < 300, `kick: ${kicked.status}`);
+    const socket = await openSocket(url, bobUser);
+    try {
+      await socket.subscribe(room, 0);
+      await eventually(() => {
+        const log = socket.messages(room);
+        const kick = log.find((m) => m.event?.type === "kicked");
+        assert.ok(kick, "the kick is in the log");
+        assert.ok(
+          log.some((m) => m.seq > kick.seq && m.e2e?.kind === "commit"),
+          "a commit follows the kick",
+        );
+      }, NEW_DEVICE_WAIT_MS);
+    } finally {
+      await socket.close();
+    }
+    await sendThroughComposer(alice.page, "carol is gone");
+    for (const member of [bob, bobTablet]) {
+      await eventually(async () =>
+        assert.deepEqual((await messageTexts(member.page)).at(-1), "carol is gone")
+      );
+    }
+  }));

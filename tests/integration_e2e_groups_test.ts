@@ -1,0 +1,281 @@
+import assert from "node:assert/strict";
+import { api, befriend, registerUser, type TestUser } from "./helpers/chat_client.ts";
+import { E2eDevice } from "./helpers/e2e_device.ts";
+import { withTestServer } from "./helpers/test_server.ts";
+
+/** Alice's encrypted private group, with `invited` invited (friends of hers). */
+async function encryptedGroup(url: string, owner: TestUser, invited: TestUser[]): Promise<string> {
+  const created = await api<{ room: { id: string; encrypted?: true } }>(
+    url,
+    owner,
+    "POST",
+    "/api/rooms",
+    { name: "plans", visibility: "private", encrypted: true },
+  );
+  assert.equal(created.status, 201, JSON.stringify(created.body));
+  assert.equal(created.body.room.encrypted, true);
+  for (const user of invited) await invite(url, owner, created.body.room.id, user);
+  return created.body.room.id;
+}
+
+async function invite(url: string, owner: TestUser, room: string, user: TestUser) {
+  await befriend(url, owner, user);
+  const response = await api(url, owner, "POST", `/api/rooms/${room}/invites`, {
+    username: user.name,
+  });
+  assert.ok(response.status < 300, `invite: ${response.status}`);
+}
+
+/** Opens a device per user, subscribed to `room`. */
+async function devicesIn(url: string, room: string, owners: [TestUser, string][]) {
+  const devices = await Promise.all(
+    owners.map(([user, deviceId]) => E2eDevice.open(url, user, deviceId)),
+  );
+  for (const device of devices) await device.enter(room);
+  return devices;
+}
+
+/** Alice's device starts the group and follows the room: every member's device is added. */
+async function started(alice: E2eDevice): Promise<number> {
+  await alice.startGroup();
+  const seq = await alice.follow();
+  assert.ok(seq, "a commit adding the members");
+  return seq;
+}
+
+/** A removed user's device, handed the later ciphertext anyway (a leak), reads none of it. */
+async function cannotRead(outsider: E2eDevice, log: E2eDevice, room: string, seqs: number[]) {
+  for (const seq of seqs) {
+    const entry = log.socket.messages(room).find((m) => m.seq === seq);
+    assert.ok(entry?.e2e, `seq ${seq} is in the log`);
+    const incoming = await outsider.group!.receive(entry.e2e);
+    assert.notEqual(incoming.kind, "message", `seq ${seq} must not decrypt`);
+  }
+}
+
+async function closeAll(devices: E2eDevice[]) {
+  await Promise.all(devices.map((device) => device.close()));
+}
+
+Deno.test("encrypted group: the directory lists a room's members and devices to members only", async () => {
+  await withTestServer(async ({ url }) => {
+    const aliceUser = await registerUser(url, "alice");
+    const bobUser = await registerUser(url, "bob");
+    const eve = await registerUser(url, "eve");
+    const room = await encryptedGroup(url, aliceUser, [bobUser]);
+    const devices = await devicesIn(url, room, [
+      [aliceUser, "alice-phone"],
+      [bobUser, "bob-pc-1"],
+    ]);
+    const [alice] = devices as [E2eDevice, E2eDevice];
+    try {
+      const listed = await alice.roomDevices();
+      assert.deepEqual(
+        listed.map((m) => [m.userId, m.devices]).sort(),
+        [[aliceUser.id, ["alice-phone"]], [bobUser.id, ["bob-pc-1"]]].sort(),
+      );
+      const refused = await api(url, eve, "GET", `/api/e2e/rooms/${room}/devices`);
+      assert.equal(refused.status, 404);
+    } finally {
+      await closeAll(devices);
+    }
+  });
+});
+
+Deno.test("encrypted group: the creator's device adds every member's devices, and a member invited later is added on join", async () => {
+  await withTestServer(async ({ url }) => {
+    const aliceUser = await registerUser(url, "alice");
+    const bobUser = await registerUser(url, "bob");
+    const carolUser = await registerUser(url, "carol");
+    const room = await encryptedGroup(url, aliceUser, [bobUser]);
+    const devices = await devicesIn(url, room, [
+      [aliceUser, "alice-phone"],
+      [bobUser, "bob-pc-1"],
+      [bobUser, "bob-pc-2"],
+    ]);
+    const [alice, bob1, bob2] = devices as [E2eDevice, E2eDevice, E2eDevice];
+    try {
+      const first = await started(alice);
+      const before = await alice.say("before carol");
+      for (const bob of [bob1, bob2]) {
+        await bob.readUntil(before);
+        assert.deepEqual(bob.read.get(first), { kind: "joined" });
+        assert.equal(bob.textAt(before), "before carol");
+      }
+      assert.equal(await alice.follow(), undefined, "nothing left to do");
+      await invite(url, aliceUser, room, carolUser);
+      const [carol] = await devicesIn(url, room, [[carolUser, "carol-phone"]]);
+      devices.push(carol!);
+      // Bob's device commits the add: any member device may, not only the creator's.
+      await bob1.readUntil(before);
+      const added = await bob1.follow();
+      assert.ok(added);
+      await bob2.readUntil(added);
+      const after = await bob2.say("welcome carol");
+      await carol!.readUntil(after);
+      assert.deepEqual(carol!.read.get(added), { kind: "joined" });
+      assert.equal(carol!.textAt(after), "welcome carol");
+      // Her client fetching the older history gets this ciphertext, and cannot read it.
+      const earlier = alice.socket.messages(room).find((m) => m.seq === before)!;
+      assert.deepEqual(await carol!.group!.receive(earlier.e2e!), {
+        kind: "skipped",
+        reason: "before_join",
+      });
+      await alice.readUntil(after);
+      assert.equal(alice.textAt(after), "welcome carol");
+      assert.deepEqual(alice.group!.members, carol!.group!.members);
+    } finally {
+      await closeAll(devices);
+    }
+  });
+});
+
+Deno.test("encrypted group: kick, ban and leave each commit the removal of all that user's devices", async () => {
+  await withTestServer(async ({ url }) => {
+    const aliceUser = await registerUser(url, "alice");
+    const bobUser = await registerUser(url, "bob");
+    const carolUser = await registerUser(url, "carol");
+    const daveUser = await registerUser(url, "dave");
+    const room = await encryptedGroup(url, aliceUser, [bobUser, carolUser, daveUser]);
+    const devices = await devicesIn(url, room, [
+      [aliceUser, "alice-phone"],
+      [bobUser, "bob-pc-1"],
+      [bobUser, "bob-pc-2"],
+      [carolUser, "carol-phone"],
+      [daveUser, "dave-phone"],
+    ]);
+    const [alice, bob1, bob2, carol, dave] = devices as E2eDevice[] as [
+      E2eDevice,
+      E2eDevice,
+      E2eDevice,
+      E2eDevice,
+      E2eDevice,
+    ];
+    try {
+      const first = await started(alice);
+      for (const device of [bob1, bob2, carol, dave]) {
+        await device.readUntil(first);
+        assert.deepEqual(device.read.get(first), { kind: "joined" });
+      }
+      const moves: [string, E2eDevice[], () => Promise<{ status: number }>][] = [
+        [
+          "kick",
+          [carol],
+          () => api(url, aliceUser, "POST", `/api/rooms/${room}/members/${carolUser.id}/kick`),
+        ],
+        ["leave", [bob1, bob2], () => api(url, bobUser, "POST", `/api/rooms/${room}/leave`)],
+        [
+          "ban",
+          [dave],
+          () => api(url, aliceUser, "POST", `/api/rooms/${room}/members/${daveUser.id}/ban`),
+        ],
+      ];
+      for (const [move, gone, act] of moves) {
+        const response = await act();
+        assert.ok(response.status < 300, `${move}: ${response.status}`);
+        const removal = await alice.follow();
+        assert.ok(removal, `${move}: a removal commit`);
+        const after = await alice.say(`after the ${move}`);
+        const userId = gone[0]!.user.id;
+        assert.ok(alice.group!.members.every((member) => !member.startsWith(userId + ":")));
+        for (const outsider of gone) await cannotRead(outsider, alice, room, [removal, after]);
+      }
+      assert.deepEqual(alice.group!.members, [`${aliceUser.id}:alice-phone`]);
+    } finally {
+      await closeAll(devices);
+    }
+  });
+});
+
+Deno.test("encrypted group: of two devices committing at once, the first in seq order wins and the other redoes its change on the new epoch", async () => {
+  await withTestServer(async ({ url }) => {
+    const aliceUser = await registerUser(url, "alice");
+    const bobUser = await registerUser(url, "bob");
+    const carolUser = await registerUser(url, "carol");
+    const daveUser = await registerUser(url, "dave");
+    const room = await encryptedGroup(url, aliceUser, [bobUser, carolUser]);
+    const devices = await devicesIn(url, room, [
+      [aliceUser, "alice-phone"],
+      [bobUser, "bob-pc-1"],
+      [carolUser, "carol-phone"],
+    ]);
+    const [alice, bob, carol] = devices as [E2eDevice, E2eDevice, E2eDevice];
+    try {
+      const first = await started(alice);
+      await bob.readUntil(first);
+      await carol.readUntil(first);
+      // Carol leaves and Dave is invited: Alice's device and Bob's each see a different change.
+      await invite(url, aliceUser, room, daveUser);
+      const [dave] = await devicesIn(url, room, [[daveUser, "dave-phone"]]);
+      devices.push(dave!);
+      const fromAlice = await alice.prepareFollow();
+      const left = await api(url, carolUser, "POST", `/api/rooms/${room}/leave`);
+      assert.ok(left.status < 300);
+      const fromBob = await bob.prepareFollow();
+      assert.ok(fromAlice && fromBob);
+      const [aliceSeq, bobSeq] = await Promise.all([
+        alice.sendCommit(fromAlice),
+        bob.sendCommit(fromBob),
+      ]);
+      const [winner, loser] = aliceSeq < bobSeq ? [aliceSeq, bobSeq] : [bobSeq, aliceSeq];
+      const loserDevice = aliceSeq < bobSeq ? bob : alice;
+      for (const device of [alice, bob]) {
+        await device.readUntil(loser);
+        assert.equal(device.read.get(winner)?.kind, "commit");
+        assert.deepEqual(device.read.get(loser), { kind: "skipped", reason: "stale_epoch" });
+      }
+      // The loser plans again on the new epoch; then nothing is left for either.
+      while (await loserDevice.follow() !== undefined) { /* one commit per change */ }
+      const winnerDevice = loserDevice === bob ? alice : bob;
+      const check = await loserDevice.say("both changes are in");
+      await winnerDevice.readUntil(check);
+      assert.equal(await winnerDevice.follow(), undefined);
+      assert.equal(winnerDevice.textAt(check), "both changes are in");
+      await dave!.readUntil(check);
+      assert.equal(dave!.textAt(check), "both changes are in");
+      const members = winnerDevice.group!.members;
+      assert.deepEqual(members, loserDevice.group!.members);
+      assert.ok(members.includes(`${daveUser.id}:dave-phone`));
+      assert.ok(members.every((member) => !member.startsWith(carolUser.id + ":")));
+    } finally {
+      await closeAll(devices);
+    }
+  });
+});
+
+Deno.test("encrypted group: a user's second device is added by their first, reads from then on, not before", async () => {
+  await withTestServer(async ({ url }) => {
+    const aliceUser = await registerUser(url, "alice");
+    const bobUser = await registerUser(url, "bob");
+    const room = await encryptedGroup(url, aliceUser, [bobUser]);
+    const devices = await devicesIn(url, room, [
+      [aliceUser, "alice-phone"],
+      [bobUser, "bob-pc-1"],
+    ]);
+    const [alice, bob] = devices as [E2eDevice, E2eDevice];
+    try {
+      await bob.readUntil(await started(alice));
+      const before = await bob.say("from before the tablet");
+      await alice.readUntil(before);
+      const [tablet] = await devicesIn(url, room, [[aliceUser, "alice-tablet"]]);
+      devices.push(tablet!);
+      const change = await alice.prepareFollow();
+      assert.ok(change, "the new device is in the directory and not in the group");
+      assert.equal(
+        await bob.prepareFollow().then((commit) => commit !== undefined),
+        true,
+        "Bob's device would add it too (when none of Alice's is online)",
+      );
+      const added = await alice.sendCommit(change);
+      await bob.readUntil(added);
+      const after = await bob.say("for every device of alice");
+      await tablet!.readUntil(after);
+      assert.deepEqual(tablet!.read.get(added), { kind: "joined" });
+      assert.equal(tablet!.textAt(after), "for every device of alice");
+      const old = alice.socket.messages(room).find((m) => m.seq === before)!;
+      assert.equal((await tablet!.group!.receive(old.e2e!)).kind, "skipped");
+    } finally {
+      await closeAll(devices);
+    }
+  });
+});
