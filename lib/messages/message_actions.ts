@@ -27,6 +27,11 @@ export interface MessageAction {
   on?: boolean;
   /** An edit: whom the new text mentions (member ids); none when absent. */
   mentions?: string[];
+  /**
+   * An encrypted room's edit or reaction: its content is an MLS message the server cannot read,
+   * so it changes nothing here (the members' devices apply it).
+   */
+  encrypted?: true;
 }
 
 /** The target after an action, and the version an edit set aside. */
@@ -57,6 +62,7 @@ export function applyAction(
   if (target.kind === "system" || isActionEntry(target) || target.deleted) {
     return { target };
   }
+  if (action.encrypted && action.kind !== "delete") return { target };
   switch (action.kind) {
     case "edit": {
       const versions = target.versions ?? 0;
