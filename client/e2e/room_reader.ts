@@ -18,8 +18,12 @@
 import { type ChatMessage, type E2ePayload, isActionEntry } from "../../lib/common/protocol.ts";
 import { encodeGroupState } from "ts-mls";
 import { type Incoming, MlsGroup } from "../../lib/common/e2e/mls_group.ts";
+import type { E2eContent } from "../../lib/common/e2e/e2e_content.ts";
 import type { ChatClient } from "../chat_client.ts";
-import type { E2eShown, E2eView } from "../e2e_view.ts";
+import type { E2eRoomActions, E2eShown, E2eView } from "../e2e_view.ts";
+import { applyAction, shownOfMessage } from "./e2e_entry.ts";
+import { FileOpener } from "./file_opener.ts";
+import { roomActions } from "./room_actions.ts";
 import { ApiRequestError, request } from "../rooms_api.ts";
 import type { DeviceKeys } from "./device_keys.ts";
 import type { KeyStore, StoredGroup } from "./key_store.ts";
@@ -49,7 +53,10 @@ export class RoomReader {
   #group: MlsGroup | undefined;
   #cursor = 0;
   #shown = new Map<number, E2eShown>();
-  #own = new Map<string, string>();
+  /** What this device encrypted, by payload, until it reads the entry back. */
+  #own = new Map<string, E2eContent>();
+  readonly #files: FileOpener;
+  readonly #act: E2eRoomActions;
   /**
    * The group this device started, until its commit is read back from the log: the state the
    * commit leads to (saved, so a reload in between keeps it) and the commit's `data`.
@@ -73,6 +80,8 @@ export class RoomReader {
     this.#store = parts.store;
     this.#view = view;
     this.#client = client;
+    this.#files = new FileOpener(this.#roomId, () => this.#publish());
+    this.#act = roomActions(this.#roomId, client, (content) => this.encrypt(content));
     this.#queue = this.#load();
   }
 
@@ -83,12 +92,16 @@ export class RoomReader {
     });
   }
 
-  /** Encrypts `text` for the group; throws while this device is not in it. */
-  encrypt(text: string): Promise<E2ePayload> {
+  /**
+   * Encrypts `content` (a message, or a plain `text` message) for the group; throws while this
+   * device is not in it.
+   */
+  encrypt(content: E2eContent | string): Promise<E2ePayload> {
     const work = this.#queue.then(async () => {
       if (!this.#group) throw new Error("this device is not in the conversation's group yet");
-      const payload = await this.#group.encrypt(text);
-      this.#own.set(payload.data, text);
+      const plain = typeof content === "string" ? { v: 1 as const, text: content } : content;
+      const payload = await this.#group.encryptContent(plain);
+      this.#own.set(payload.data, plain);
       // Saved before it can be sent: a reload must never encrypt again with the same key.
       await this.#save();
       return payload;
@@ -101,6 +114,7 @@ export class RoomReader {
   stop(): void {
     this.#stopped = true;
     clearTimeout(this.#retry);
+    this.#files.close();
   }
 
   get #key(): string {
@@ -115,7 +129,14 @@ export class RoomReader {
       this.#starting = saved.starting;
       this.#shown = new Map(saved.shown);
     }
-    this.#own = new Map(await this.#store.get<[string, string][]>(`own/${this.#key}`) ?? []);
+    const own = await this.#store.get<[string, E2eContent | string][]>(`own/${this.#key}`);
+    // The first slice kept the text alone.
+    this.#own = new Map(
+      (own ?? []).map(([data, kept]) => [
+        data,
+        typeof kept === "string" ? { v: 1, text: kept } : kept,
+      ]),
+    );
     this.#publish();
   }
 
@@ -131,8 +152,16 @@ export class RoomReader {
   }
 
   #publish(): void {
-    const status = this.#group ? "ready" : "waiting";
-    this.#view.set(this.#roomId, { status, shown: new Map(this.#shown) });
+    const ready = this.#group !== undefined;
+    for (const [seq, shown] of this.#shown) {
+      if (shown.kind === "text") shown.files?.forEach((file) => this.#files.open(seq, file));
+    }
+    this.#view.set(this.#roomId, {
+      status: ready ? "ready" : "waiting",
+      shown: new Map(this.#shown),
+      files: this.#files.urls,
+      ...(ready ? { act: this.#act } : {}),
+    });
   }
 
   async #read(): Promise<void> {
@@ -162,8 +191,12 @@ export class RoomReader {
     }
     for (const entry of log) {
       if (entry.seq <= this.#cursor) continue;
-      if (entry.e2e && !entry.deleted && !isActionEntry(entry)) {
-        this.#shown.set(entry.seq, await this.#readEntry(entry));
+      if (entry.e2e && !entry.deleted) {
+        const read = await this.#readEntry(entry);
+        // An encrypted edit or reaction changes the message it targets; it is not shown itself.
+        if (!isActionEntry(entry)) {
+          this.#shown.set(entry.seq, "v" in read ? shownOfMessage(entry, read) : read);
+        } else if ("v" in read) applyAction(this.#shown, entry, read);
       }
       this.#cursor = entry.seq;
     }
@@ -171,14 +204,16 @@ export class RoomReader {
     this.#publish();
   }
 
-  async #readEntry(entry: ChatMessage): Promise<E2eShown> {
+  /** The content of an entry's message (one's own as encrypted), or how it is shown instead. */
+  async #readEntry(entry: ChatMessage): Promise<E2eContent | E2eShown> {
     const payload = entry.e2e!;
     const own = this.#own.get(payload.data);
     if (own !== undefined && payload.kind === "message") {
       this.#own.delete(payload.data);
-      return { kind: "text", text: own };
+      return own;
     }
-    return shownOf(await this.#group!.receive(payload));
+    const incoming = await this.#group!.receive(payload);
+    return incoming.kind === "message" ? incoming.content : shownOf(incoming);
   }
 
   /** Joins (or adopts the group this device started) from the log; whether it is in now. */
@@ -269,10 +304,8 @@ export class RoomReader {
   }
 }
 
-function shownOf(incoming: Incoming): E2eShown {
+function shownOf(incoming: Exclude<Incoming, { kind: "message" }>): E2eShown {
   switch (incoming.kind) {
-    case "message":
-      return { kind: "text", text: incoming.text };
     case "commit":
       return { kind: "commit" };
     case "undecryptable":

@@ -13,7 +13,6 @@ import {
   countChars,
   type ErrorFrame,
   HISTORY_PAGE_MAX,
-  isReactionEmoji,
   MAX_CANDIDATE_LENGTH,
   MAX_E2E_PAYLOAD,
   MAX_FRAME_BYTES,
@@ -21,6 +20,7 @@ import {
   MAX_SDP_LENGTH,
   MAX_TEXT_CHARS,
 } from "./protocol.ts";
+import { isReactionEmoji } from "./reaction_emoji.ts";
 
 const RoomId = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{1,64}$/, "invalid room id"));
 const ClientId = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{8,64}$/, "invalid clientId"));

@@ -11,8 +11,9 @@
  *
  * @module
  */
-import { countChars, isReactionEmoji, MAX_TEXT_CHARS, REPLY_EXCERPT_CHARS } from "../protocol.ts";
-import { FILE_ID_PATTERN, MAX_ATTACHMENTS, MAX_FILE_NAME } from "../attachments.ts";
+import { countChars, MAX_TEXT_CHARS, REPLY_EXCERPT_CHARS } from "../protocol.ts";
+import { isReactionEmoji } from "../reaction_emoji.ts";
+import { MAX_ATTACHMENTS, MAX_FILE_NAME } from "../attachments.ts";
 
 /** The version this module writes; it reads it and the unversioned `{text}` of the first slice. */
 export const E2E_CONTENT_VERSION = 1;
@@ -22,7 +23,10 @@ export const E2E_CONTENT_VERSION = 1;
  * `iv` (AES-GCM-256, base64), which travel only inside the MLS message.
  */
 export interface E2eFile {
-  /** The stored ciphertext's file id (SHA-256 hex of the ciphertext). */
+  /**
+   * The stored ciphertext's file id (SHA-256 hex of the ciphertext): one of the ids the server
+   * stored with the message's `attachments`, or the file is not shown.
+   */
   id: string;
   /** Raw AES-GCM-256 key, base64 (32 bytes). */
   key: string;
@@ -123,7 +127,9 @@ function readReply(value: unknown): E2eReply | undefined {
 
 function readFile(value: unknown): E2eFile | undefined {
   if (
-    !isRecord(value) || typeof value.id !== "string" || !FILE_ID_PATTERN.test(value.id) ||
+    // The id must also be one the server stored under the message (the reader checks that):
+    // FILE_ID_PATTERN itself would cost the first-load bundle its bytes.
+    !isRecord(value) || typeof value.id !== "string" || value.id.length !== 64 ||
     !isBase64(value.key, 44) || !isBase64(value.iv, 16) ||
     typeof value.name !== "string" || value.name.length > MAX_FILE_NAME ||
     typeof value.type !== "string" || value.type.length > 100 || !isCount(value.size)

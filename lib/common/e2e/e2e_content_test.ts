@@ -48,6 +48,7 @@ Deno.test("decodeE2eContent() refuses other shapes, versions and bytes without t
     { text: "r", reply: { seq: "1", from: "u", author: "a", quote: "q" } },
     { text: "", files: [] },
     { text: "", files: [{ ...file, id: "../../etc" }] },
+    { text: "", files: [{ ...file, id: 64 }] },
     { text: "", files: [{ ...file, key: "short" }] },
     { text: "", files: [{ ...file, width: 3 }] },
     { text: "", files: Array.from({ length: 11 }, () => file) },

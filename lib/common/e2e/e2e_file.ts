@@ -7,6 +7,7 @@
  * @module
  */
 import { base64ToBytes, bytesToBase64 } from "./mls_bytes.ts";
+import type { Attachment } from "../attachments.ts";
 import type { E2eFile } from "./e2e_content.ts";
 
 /**
@@ -62,4 +63,12 @@ export async function openFile(
       ciphertext,
     ),
   );
+}
+
+/**
+ * A file of the upload drafts made for an encrypted room: the attachment as the composer
+ * shows it (real name, type and size), with the {@linkcode E2eFile} its message will carry.
+ */
+export interface SealedAttachment extends Attachment {
+  sealed: E2eFile;
 }
