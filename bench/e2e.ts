@@ -2,14 +2,16 @@
  * `deno task bench --only e2e [--devices N] [--messages M]`: the cost of end-to-end encryption
  * on the real MLS core (`lib/common/e2e/`), in process under Deno (`--browser`: in Chromium, see `e2e_browser.ts`): the median time of adding N devices (default 50) with their Welcomes, in commits
  * of at most `MAX_ADDS_PER_COMMIT` as a client must send them, of one device joining from the
- * last Welcome, and of encrypting and decrypting one short message
- * (over M messages, default 200), plus the sizes on the wire (all commits together). Each
+ * last Welcome, of encrypting and decrypting one short message
+ * (over M messages, default 200) and one 1 MiB file (AES-GCM-256, as an encrypted room's files
+ * are), plus the sizes on the wire (all commits together). Each
  * figure is a median of repeated runs of one operation.
  *
  * @module
  */
 import { createDevice, generateDeviceKeyPackage } from "../lib/common/e2e/mls_device.ts";
 import { MAX_ADDS_PER_COMMIT, MlsGroup } from "../lib/common/e2e/mls_group.ts";
+import { openFile, sealFile } from "../lib/common/e2e/e2e_file.ts";
 
 /** What `--only e2e` measures with. */
 export interface E2eBenchOptions {
@@ -18,6 +20,9 @@ export interface E2eBenchOptions {
 }
 
 const COMMIT_ROUNDS = 5;
+/** Files of encrypted rooms: a 1 MiB file sealed and opened (AES-GCM-256, WebCrypto) this often. */
+const FILE_BYTES = 1024 * 1024;
+const FILE_ROUNDS = 20;
 const SAMPLE_TEXT = "周五下午三点在会议室见，带上设计稿 (see you Friday at 3)";
 
 /** Medians in milliseconds, and base64 sizes on the wire. */
@@ -28,6 +33,9 @@ export interface E2eFigures {
   encryptMs: number;
   decryptMs: number;
   messageChars: number;
+  /** Encrypting, and decrypting, one {@linkcode FILE_BYTES} file with a fresh key. */
+  fileSealMs: number;
+  fileOpenMs: number;
 }
 
 /**
@@ -86,7 +94,22 @@ export async function measureE2e(options: E2eBenchOptions): Promise<E2eFigures> 
     if (read.kind !== "message") throw new Error(`bench message not read: ${read.kind}`);
   }
 
+  const file = new Uint8Array(FILE_BYTES).map((_, i) => i * 7);
+  const seals: number[] = [];
+  const opens: number[] = [];
+  for (let round = 0; round < FILE_ROUNDS; round++) {
+    const started = performance.now();
+    const sealed = await sealFile(file);
+    const between = performance.now();
+    const opened = await openFile(sealed.ciphertext, sealed);
+    opens.push(performance.now() - between);
+    seals.push(between - started);
+    if (opened.length !== file.length) throw new Error("bench file not opened");
+  }
+
   return {
+    fileSealMs: median(seals),
+    fileOpenMs: median(opens),
     commitMs: median(commits),
     commitChars,
     joinMs: median(joins),
@@ -113,6 +136,8 @@ export function printE2eFigures(where: string, figures: E2eFigures, devices: num
     "join from that Welcome": { ms: figures.joinMs, base64: "" },
     "encrypt one short message": { ms: figures.encryptMs, base64: figures.messageChars },
     "decrypt one short message": { ms: figures.decryptMs, base64: "" },
+    "encrypt a 1 MiB file (AES-GCM)": { ms: figures.fileSealMs, base64: "" },
+    "decrypt a 1 MiB file (AES-GCM)": { ms: figures.fileOpenMs, base64: "" },
   });
 }
 

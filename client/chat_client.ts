@@ -23,7 +23,7 @@ import {
 import { NOTHING_UNREAD } from "../lib/common/unread.ts";
 import { replyPreviewOf } from "../lib/common/message_gist.ts";
 import { TypingState } from "./typing_state.ts";
-import { ActionSender } from "./action_sender.ts";
+import { type ActionRequest, ActionSender } from "./action_sender.ts";
 import { backoffDelay, DEFAULT_BACKOFF } from "./backoff.ts";
 import {
   browserStorage,
@@ -385,7 +385,7 @@ export class ChatClient {
    * @returns `null` when queued, or why the text cannot be sent (empty or too long).
    */
   send(room: string, text: string, replyTo?: number, attachments?: Attachment[]): ShownText | null {
-    const problem = attachments?.length ? captionProblem(text) : textProblem(text);
+    const problem = sendProblem(text, attachments);
     if (problem) return problem;
     const clientId = (this.#options.newId ?? newClientId)();
     this.outbox.add({
@@ -395,7 +395,7 @@ export class ChatClient {
       createdAt: this.#clock.now(),
       status: "pending",
       ...(replyTo !== undefined ? { replyTo } : {}),
-      ...(attachments?.length ? { attachments } : {}),
+      attachments,
     });
     this.#sender.flush(room);
     // The message itself clears the notice for the others.
@@ -415,13 +415,17 @@ export class ChatClient {
     room: string,
     text: string,
     encrypt: (text: string) => Promise<E2ePayload>,
+    attachments?: Attachment[],
   ): ShownText | null {
-    const problem = textProblem(text);
+    const problem = sendProblem(text, attachments);
     if (problem) return problem;
     const createdAt = this.#clock.now();
-    encrypt(text).then((e2e) => this.#queueE2e(room, text, e2e, createdAt), (error) => {
-      this.#lastError.value = error instanceof Error ? error.message : String(error);
-    });
+    encrypt(text).then(
+      (e2e) => this.#queueE2e(room, text, e2e, createdAt, attachments),
+      (error) => {
+        this.#lastError.value = error instanceof Error ? error.message : String(error);
+      },
+    );
     this.#typingSentAt.delete(room);
     return null;
   }
@@ -435,10 +439,27 @@ export class ChatClient {
     this.#queueE2e(room, "", e2e, this.#clock.now());
   }
 
-  /** Queues an encrypted entry (`text`: the plain text kept for this device's own view). */
-  #queueE2e(room: string, text: string, e2e: E2ePayload, createdAt: number): void {
+  /**
+   * Queues an encrypted entry (`text`: the plain text kept for this device's own view;
+   * `attachments`: its files, uploaded encrypted, named in the frame by id alone).
+   */
+  #queueE2e(
+    room: string,
+    text: string,
+    e2e: E2ePayload,
+    createdAt: number,
+    attachments?: Attachment[],
+  ): void {
     const clientId = (this.#options.newId ?? newClientId)();
-    this.outbox.add({ clientId, room, text, createdAt, status: "pending", e2e });
+    this.outbox.add({
+      clientId,
+      room,
+      text,
+      createdAt,
+      status: "pending",
+      e2e,
+      attachments,
+    });
     this.#sender.flush(room);
   }
 
@@ -479,18 +500,27 @@ export class ChatClient {
   edit(room: string, target: number, text: string): ShownText | null {
     const problem = textProblem(text);
     if (problem) return problem;
-    this.#actions.submit({ type: "edit", room, target, text, clientId: this.#newId() });
+    this.sendAction({ type: "edit", room, target, text });
     return null;
+  }
+
+  /**
+   * Sends an edit, a delete or a reaction with a fresh `clientId`, kept and retried until
+   * answered. An encrypted room's edit or reaction comes this way from the E2E chunk, with its
+   * MLS message as `e2e`.
+   */
+  sendAction(frame: ActionWithoutId): void {
+    this.#actions.submit({ ...frame, clientId: this.#newId() } as ActionRequest);
   }
 
   /** Deletes a message (the user's own, or any as the room's owner or an admin). */
   deleteMessage(room: string, target: number): void {
-    this.#actions.submit({ type: "delete", room, target, clientId: this.#newId() });
+    this.sendAction({ type: "delete", room, target });
   }
 
   /** Adds (`on`) or removes the user's reaction with `emoji` on a message. */
   react(room: string, target: number, emoji: string, on: boolean): void {
-    this.#actions.submit({ type: "react", room, target, emoji, on, clientId: this.#newId() });
+    this.sendAction({ type: "react", room, target, emoji, on });
   }
 
   /** The earlier versions of an edited message, oldest first; rejects when offline. */
@@ -903,8 +933,18 @@ export class ChatClient {
   }
 }
 
+/** An action frame before its `clientId` is given. */
+type ActionWithoutId = ActionRequest extends infer Frame
+  ? Frame extends ActionRequest ? Omit<Frame, "clientId"> : never
+  : never;
+
+/** Why a message of `text` (a caption, with `attachments`) cannot be sent, or null. */
+function sendProblem(text: string, attachments?: readonly unknown[]): ShownText | null {
+  return attachments?.length ? captionProblem(text) : textProblem(text);
+}
+
 /** Why a text cannot be sent or saved, or null. */
-function textProblem(text: string): ShownText | null {
+export function textProblem(text: string): ShownText | null {
   if (text.trim() === "") return { key: "composer.empty" };
   return captionProblem(text);
 }

@@ -6,13 +6,28 @@
  * @module
  */
 import { type ReadonlySignal, signal } from "@preact/signals";
-import type { E2ePayload } from "../lib/common/protocol.ts";
 import type { SafetyNumber } from "../lib/common/e2e/safety_number.ts";
+import type { Attachment } from "../lib/common/attachments.ts";
+import type { E2eFile, E2eReply } from "../lib/common/e2e/e2e_content.ts";
+import type { ShownText } from "../lib/common/i18n/translate.ts";
+import type { ChatMessage, E2ePayload, Reaction } from "../lib/common/protocol.ts";
 
 /** How this device read one entry of an encrypted room. */
 export type E2eShown =
-  /** A message, decrypted (or one's own, as typed). */
-  | { kind: "text"; text: string }
+  /**
+   * A message, decrypted (or one's own, as typed), with what travelled inside it (its reply's
+   * quote, its files' keys) and what its sender's encrypted edits and the members' encrypted
+   * reactions made of it. `from`: who sent it (only their edits count).
+   */
+  | {
+    kind: "text";
+    text: string;
+    from?: string;
+    reply?: E2eReply;
+    files?: E2eFile[];
+    editedAt?: number;
+    reactions?: Reaction[];
+  }
   /** A commit (devices added or removed): not shown in the timeline. */
   | { kind: "commit" }
   /** It failed to decrypt or verify: shown as "could not decrypt". */
@@ -37,6 +52,19 @@ export interface E2eVerification {
   state: "unverified" | "verified" | "changed";
 }
 
+/** What this device does in an encrypted room once it is in the group: all of it encrypted. */
+export interface E2eRoomActions {
+  /**
+   * Sends `text` (a reply to `replyTo`, with `files`: uploads made encrypted, see
+   * `client/uploads/upload_drafts.ts`). Returns `null` when queued, or why not.
+   */
+  send(text: string, replyTo: ChatMessage | null, files?: Attachment[]): ShownText | null;
+  /** Edits one's own message at `seq`; `null` when sent, or why the text cannot be used. */
+  edit(seq: number, text: string): ShownText | null;
+  /** Adds (`on`) or removes one's reaction with `emoji` on the message at `seq`. */
+  react(seq: number, emoji: string, on: boolean): void;
+}
+
 /** One encrypted room as this device reads it. */
 export interface E2eRoomView {
   status: E2eRoomStatus;
@@ -44,6 +72,10 @@ export interface E2eRoomView {
   shown: ReadonlyMap<number, E2eShown>;
   /** The safety number's state, once checked (two-person rooms only). */
   verification?: E2eVerification;
+  /** Decrypted files downloaded so far: blob URLs by file id. */
+  files?: ReadonlyMap<string, string>;
+  /** Sending, editing and reacting; present while the status is `ready`. */
+  act?: E2eRoomActions;
 }
 
 const UNREAD: E2eRoomView = { status: "loading", shown: new Map() };

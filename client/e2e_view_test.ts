@@ -45,3 +45,39 @@ Deno.test("shownMessages() leaves plain and deleted entries as they are", () => 
   const out = shownMessages([plain, deleted], { status: "ready", shown: new Map() }, notices);
   assert.deepEqual(out, [plain, deleted]);
 });
+
+Deno.test("shownMessages() shows a read message's reply, edit, reactions and only the files the server stored under it", () => {
+  const key = "A".repeat(43) + "=";
+  const file = (id: string) => ({
+    id,
+    key,
+    iv: "B".repeat(16),
+    name: "照片.png",
+    type: "image/png",
+    size: 10,
+    width: 4,
+    height: 2,
+  });
+  const stored = {
+    ...entry(3, "message"),
+    attachments: [{ id: "f".repeat(64), name: "encrypted", size: 38, type: "x" }],
+  };
+  const reactions = [{ emoji: "👍", users: [{ id: "u2", name: "bob" }] }];
+  const shown = new Map<number, E2eShown>([[3, {
+    kind: "text",
+    text: "edited text",
+    from: "u",
+    reply: { seq: 1, from: "u2", author: "bob", quote: "lunch?" },
+    files: [file("f".repeat(64)), file("e".repeat(64))],
+    editedAt: 99,
+    reactions,
+  }]]);
+  const [read] = shownMessages([stored], { status: "ready", shown }, notices);
+  assert.equal(read!.text, "edited text");
+  assert.equal(read!.editedAt, 99);
+  assert.deepEqual(read!.reactions, reactions);
+  assert.deepEqual(read!.replyTo, { seq: 1, from: "u2", author: "bob", excerpt: "lunch?" });
+  assert.deepEqual(read!.attachments, [
+    { id: "f".repeat(64), name: "照片.png", size: 10, type: "image/png", width: 4, height: 2 },
+  ]);
+});

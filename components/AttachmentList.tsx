@@ -15,6 +15,11 @@ export interface AttachmentListProps {
   attachments: readonly Attachment[];
   /** Whether the reader sent the message (their own voice messages are never "unplayed"). */
   mine?: boolean;
+  /**
+   * An encrypted room's files, decrypted on this device: blob URLs by file id (a file not in it
+   * yet has no link; an image is previewed by itself, as no thumbnail was uploaded).
+   */
+  sources?: ReadonlyMap<string, string> | undefined;
 }
 
 /** Largest box of an image in the timeline, in CSS pixels. */
@@ -28,7 +33,7 @@ const BOX_HEIGHT = 240;
  * with name, size and a download link.
  */
 export default function AttachmentList(
-  { room, seq, attachments, mine = false }: AttachmentListProps,
+  { room, seq, attachments, mine = false, sources }: AttachmentListProps,
 ) {
   const { t, locale } = useI18n();
   const [open, setOpen] = useState<Attachment | null>(null);
@@ -43,8 +48,12 @@ export default function AttachmentList(
             </li>
           );
         }
-        const url = seq === undefined ? undefined : attachmentUrl(room, seq, attachment.id);
-        const preview = previewOf(attachment);
+        const url = sources
+          ? sources.get(attachment.id)
+          : seq === undefined
+          ? undefined
+          : attachmentUrl(room, seq, attachment.id);
+        const preview = previewOf(attachment, sources !== undefined);
         if (url && preview) {
           const box = fit(preview.width, preview.height);
           const src = preview.id === attachment.id ? url : attachmentUrl(room, seq!, preview.id);
@@ -89,7 +98,7 @@ export default function AttachmentList(
       {open && seq !== undefined && (
         <ImageLightbox
           name={open.name}
-          src={attachmentUrl(room, seq, open.id)}
+          src={sources?.get(open.id) ?? attachmentUrl(room, seq, open.id)}
           width={open.width}
           height={open.height}
           onClose={() => setOpen(null)}
@@ -99,11 +108,19 @@ export default function AttachmentList(
   );
 }
 
-/** What the timeline shows of an image: its thumbnail, or a GIF itself (so it plays). */
-function previewOf(attachment: Attachment): { id: string; width: number; height: number } | null {
+/**
+ * What the timeline shows of an image: its thumbnail, or a GIF itself (so it plays), or (`local`:
+ * decrypted on this device) the image itself.
+ */
+function previewOf(
+  attachment: Attachment,
+  local: boolean,
+): { id: string; width: number; height: number } | null {
   if (!isInlineImage(attachment.type) || !attachment.width || !attachment.height) return null;
   if (attachment.thumb) return { id: attachment.thumb.id, ...size(attachment) };
-  return attachment.type === "image/gif" ? { id: attachment.id, ...size(attachment) } : null;
+  return attachment.type === "image/gif" || local
+    ? { id: attachment.id, ...size(attachment) }
+    : null;
 }
 
 function size(attachment: Attachment): { width: number; height: number } {

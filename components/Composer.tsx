@@ -28,6 +28,8 @@ export interface ComposerProps {
   drafts?: LazyDrafts;
   /** The room's id, whose files are attached. */
   roomId?: string;
+  /** An end-to-end encrypted room: files are encrypted in the browser before they upload. */
+  encrypted?: boolean;
   /** The room's members, for `@mention` completion; none when absent. */
   members?: () => readonly MemberName[];
   /** Called when a mention starts, to refresh the members. */
@@ -55,6 +57,7 @@ export default function Composer(
     onSend,
     drafts,
     roomId,
+    encrypted,
     onTextChange,
     members = () => [],
     onMentionStart = () => {},
@@ -96,7 +99,7 @@ export default function Composer(
 
   const attach = (chosen: readonly File[]) => {
     if (!drafts || roomId === undefined) return;
-    void drafts.ready.then((ready) => setError(ready.add(roomId, chosen)));
+    void drafts.ready.then((ready) => setError(ready.add(roomId, chosen, encrypted)));
   };
 
   const submit = () => {

@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from "preact/hooks";
 import type { ChatClient } from "../client/chat_client.ts";
 import type { DisplayMessage } from "../client/group_messages.ts";
 import type { MessageActionsState } from "../client/message_actions_state.ts";
+import type { E2eRoomView } from "../client/e2e_view.ts";
 import { messageHash } from "../client/message_link.ts";
 import type { EmojiPickerComponent } from "./MessageMenu.tsx";
 import ConfirmDialog from "./ConfirmDialog.tsx";
@@ -32,6 +33,11 @@ export interface MessageBodyProps {
   emojiPicker?: EmojiPickerComponent | undefined;
   /** Whether a lower-cased username is a member of the room: its `@mention` is highlighted. */
   isMember?: ((lowerName: string) => boolean) | undefined;
+  /**
+   * An encrypted room as this device reads it: edits and reactions go through its group, and
+   * its files are shown decrypted.
+   */
+  e2e?: E2eRoomView | undefined;
 }
 
 /** How long a touch must rest on a message to open its menu. */
@@ -77,6 +83,7 @@ export default function MessageBody(props: MessageBodyProps) {
       seq={message.seq}
       attachments={message.attachments}
       mine={stored ? stored.from === client.user.id : true}
+      sources={props.e2e?.files}
     />
   );
   if (!stored) {
@@ -92,7 +99,9 @@ export default function MessageBody(props: MessageBodyProps) {
   }
   const own = stored.from === client.user.id;
   const editing = actions.isEditing(roomId, stored.seq);
-  const react = (emoji: string, on = true) => client.react(roomId, stored.seq, emoji, on);
+  const act = props.e2e?.act;
+  const react = (emoji: string, on = true) =>
+    act ? act.react(stored.seq, emoji, on) : client.react(roomId, stored.seq, emoji, on);
   const Picker = props.emojiPicker;
   const cancelPress = () => clearTimeout(press.current);
 
@@ -126,7 +135,9 @@ export default function MessageBody(props: MessageBodyProps) {
             initial={stored.text}
             onCancel={() => actions.editing.value = null}
             onSave={(text) => {
-              const problem = client.edit(roomId, stored.seq, text);
+              const problem = act
+                ? act.edit(stored.seq, text)
+                : client.edit(roomId, stored.seq, text);
               if (problem === null) actions.editing.value = null;
               return problem;
             }}
@@ -141,7 +152,8 @@ export default function MessageBody(props: MessageBodyProps) {
                 class="link-button edited-mark"
                 data-testid="edited"
                 title={t("message.editedTitle")}
-                onClick={() => setDialog("versions")}
+                // The server keeps no earlier version of an encrypted message.
+                onClick={() => !props.e2e && setDialog("versions")}
               >
                 {t("message.edited")}
               </button>

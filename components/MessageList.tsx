@@ -215,6 +215,7 @@ export default function MessageList(
     firstUnread,
     receipt,
     direct,
+    e2e,
   };
 
   const onScroll = () => {
@@ -331,6 +332,8 @@ interface MessageView {
   receipt: ReceiptView | undefined;
   /** A direct conversation: the receipt says "Seen" rather than "Seen by N". */
   direct: boolean;
+  /** An encrypted room as this device reads it (its actions and decrypted files). */
+  e2e: E2eRoomView | undefined;
 }
 
 interface GroupProps {
@@ -430,6 +433,7 @@ function Message({ message, view, latest }: MessageProps) {
             nameOf={view.nameOf}
             emojiPicker={view.emojiPicker}
             isMember={view.isMember}
+            e2e={view.e2e}
           />
         )
         : (
@@ -448,6 +452,7 @@ function Message({ message, view, latest }: MessageProps) {
                 seq={message.seq}
                 attachments={message.attachments}
                 mine={message.stored ? message.stored.from === client.user.id : true}
+                sources={view.e2e?.files}
               />
             )}
           </>

@@ -75,7 +75,6 @@ export default function RoomPane(
   const role = useRoomRole(current?.id ?? "", !current || shown?.peer !== undefined);
   const replyTo = current ? actions.replyIn(current.id) : null;
   const encrypted = current?.encrypted ? e2e?.view.room(current.id) : undefined;
-  const session = e2e?.session.value;
   const nameOf = (id: string, username: string) =>
     names.profileOf(id, username)?.displayName ?? username;
   return (
@@ -96,7 +95,7 @@ export default function RoomPane(
         event.preventDefault();
         const files = [...event.dataTransfer?.files ?? []];
         void drafts.ready.then((loaded) => {
-          const error = loaded.add(current.id, files);
+          const error = loaded.add(current.id, files, current.encrypted);
           if (error) store.roomError.value = error;
         });
       }}
@@ -161,24 +160,20 @@ export default function RoomPane(
                 key={current.id}
                 roomName={`${sigil}${current.name}`}
                 roomId={current.id}
+                encrypted={current.encrypted}
                 drafts={drafts}
                 onSend={(text, attachments) => {
-                  if (current.encrypted) {
-                    // Files and replies would travel in clear: not in an encrypted room yet.
-                    if (attachments?.length) return { key: "e2e.noFiles" };
-                    if (!session || encrypted?.status !== "ready") return { key: "e2e.notReady" };
-                    return client.sendEncrypted(
-                      current.id,
-                      text,
-                      (plain) => session.encrypt(current.id, plain),
-                    );
-                  }
-                  const problem = client.send(current.id, text, replyTo?.seq, attachments);
+                  // An encrypted room's text, reply and files go only through its MLS group.
+                  const problem = !current.encrypted
+                    ? client.send(current.id, text, replyTo?.seq, attachments)
+                    : encrypted?.act
+                    ? encrypted.act.send(text, replyTo, attachments)
+                    : { key: "e2e.notReady" } as const;
                   if (problem === null) actions.replyTo.value = null;
                   return problem;
                 }}
                 onTextChange={(text) => client.composing(current.id, text)}
-                recording={{ limits: recordings, client }}
+                recording={current.encrypted ? undefined : { limits: recordings, client }}
                 muted={store.mutedIn(current.id)}
                 members={() => store.members.of(current.id)}
                 onMentionStart={() => void store.members.refresh(current.id)}

@@ -14,6 +14,7 @@ import {
   eventually,
   joinFromDiscover,
   markPage,
+  menuAction,
   messagesWithText,
   pageMark,
   pageUser,
@@ -32,19 +33,6 @@ import type { Page } from "playwright-core";
 const FAST_SENDS = {
   config: { limits: { ...readConfig({}).limits, sendRatePerSecond: 1000, sendBurst: 1000 } },
 };
-
-/**
- * Opens the menu of the message with `text` (hover, as a mouse user does) and clicks `action`.
- * Hovers again when the menu is not shown: parts of the page that load after first paint can
- * shift the message out from under the pointer between the hover and the click.
- */
-async function menuAction(page: Page, text: string, action: string): Promise<void> {
-  const message = messagesWithText(page, text);
-  await eventually(async () => {
-    await message.hover();
-    await message.getByTestId(action).first().click({ timeout: 2_000 });
-  });
-}
 
 Deno.test("edits and deletes reach the other user live and stay after a reload", async () => {
   await withBrowserChat(async (chat) => {

@@ -10,8 +10,11 @@ import assert from "node:assert/strict";
 import { befriend, openSocket } from "./helpers/chat_client.ts";
 import {
   eventually,
+  menuAction,
+  messagesWithText,
   messageTexts,
   pageUser,
+  pasteFile,
   registerThroughForm,
   screenshot,
   sendThroughComposer,
@@ -19,34 +22,48 @@ import {
   type UserPage,
   withBrowserChat,
 } from "./helpers/browser.ts";
+import { encodePng } from "./helpers/png.ts";
+import { E2E_UPLOAD_NAME } from "../lib/common/e2e/e2e_file.ts";
 
 /** Waits until the page's device is in the shown secret chat's group (it can read and send). */
 async function keysReady(user: UserPage): Promise<void> {
   await user.page.locator(".room-column[data-e2e-status=ready]").waitFor();
 }
 
-Deno.test("secret chat: two users read each other both ways, after a reload too, and a tampered ciphertext is 'could not decrypt'", () =>
-  withBrowserChat(async ({ url, open }) => {
-    const alice = await open();
-    const bob = await open();
-    await registerThroughForm(alice.page, url, "alice");
-    await registerThroughForm(bob.page, url, "bob");
-    const aliceUser = await sessionOf(alice.context, await pageUser(alice.page));
-    const bobUser = await sessionOf(bob.context, await pageUser(bob.page));
-    await befriend(url, aliceUser, bobUser);
-    await alice.page.reload();
+/**
+ * Alice and Bob, registered and friends, in their secret chat: Alice starts it from her friend
+ * list, Bob opens it from his; both devices are in its group.
+ */
+async function secretChatPair(
+  { url, open }: { url: string; open: () => Promise<UserPage> },
+) {
+  const alice = await open();
+  const bob = await open();
+  await registerThroughForm(alice.page, url, "alice");
+  await registerThroughForm(bob.page, url, "bob");
+  const aliceUser = await sessionOf(alice.context, await pageUser(alice.page));
+  const bobUser = await sessionOf(bob.context, await pageUser(bob.page));
+  await befriend(url, aliceUser, bobUser);
+  await alice.page.reload();
 
-    await alice.page.locator("[data-testid=friend-item][data-username=bob]")
-      .getByTestId("secret-chat-friend").click();
-    await alice.page.getByTestId("room-title").getByText("@ bob", { exact: true }).waitFor();
-    await alice.page.getByTestId("e2e-header-lock").waitFor();
-    // Bob's list gets the secret chat live, with its lock; opening it loads his keys.
-    const bobItem = bob.page.getByTestId("dm-item").filter({
-      has: bob.page.getByTestId("e2e-lock"),
-    });
-    await bobItem.click();
-    await keysReady(bob);
-    await keysReady(alice);
+  await alice.page.locator("[data-testid=friend-item][data-username=bob]")
+    .getByTestId("secret-chat-friend").click();
+  await alice.page.getByTestId("room-title").getByText("@ bob", { exact: true }).waitFor();
+  await alice.page.getByTestId("e2e-header-lock").waitFor();
+  // Bob's list gets the secret chat live, with its lock; opening it loads his keys.
+  const bobItem = bob.page.getByTestId("dm-item").filter({
+    has: bob.page.getByTestId("e2e-lock"),
+  });
+  await bobItem.click();
+  await keysReady(bob);
+  await keysReady(alice);
+  return { alice, bob, aliceUser, bobUser, bobItem };
+}
+
+Deno.test("secret chat: two users read each other both ways, after a reload too, and a tampered ciphertext is 'could not decrypt'", () =>
+  withBrowserChat(async (chat) => {
+    const { url } = chat;
+    const { alice, bob, aliceUser, bobItem } = await secretChatPair(chat);
 
     await sendThroughComposer(alice.page, "你好 Bob，只有你能读到");
     await eventually(async () =>
@@ -129,4 +146,72 @@ Deno.test("secret chat: two users read each other both ways, after a reload too,
         "still readable",
       ])
     );
+  }));
+
+Deno.test("secret chat: an edit, a reaction, a reply and an image all travel encrypted, and the other side sees each", () =>
+  withBrowserChat(async (chat) => {
+    const { alice, bob, bobItem, aliceUser } = await secretChatPair(chat);
+    await sendThroughComposer(alice.page, "lunch at noon?");
+    await messagesWithText(bob.page, "lunch at noon?").waitFor();
+
+    await menuAction(alice.page, "lunch at noon?", "menu-edit");
+    const editor = alice.page.getByTestId("message-editor");
+    await editor.fill("lunch at one?");
+    await editor.press("Enter");
+    const edited = messagesWithText(bob.page, "lunch at one?");
+    await edited.getByTestId("edited").waitFor();
+
+    await menuAction(bob.page, "lunch at one?", "quick-react");
+    const chip = messagesWithText(alice.page, "lunch at one?").getByTestId("reaction");
+    await eventually(async () => {
+      assert.equal(await chip.getByTestId("reaction-count").textContent(), "1");
+    });
+    assert.equal(await chip.getAttribute("data-emoji"), "👍");
+    assert.match((await chip.getAttribute("title")) ?? "", /bob/);
+
+    await menuAction(bob.page, "lunch at one?", "menu-reply");
+    await bob.page.getByTestId("reply-banner").waitFor();
+    await sendThroughComposer(bob.page, "one works for me");
+    const quote = messagesWithText(alice.page, "one works for me").getByTestId("reply-quote");
+    await quote.waitFor();
+    assert.match(await quote.textContent() ?? "", /lunch at one\?/);
+
+    const photo = encodePng(90, 60, (x, y) => [x * 2, y * 3, 200]);
+    await pasteFile(alice.page, photo, "秘密照片.png", "image/png");
+    await alice.page.getByTestId("draft").locator("[data-state=done]").waitFor();
+    await alice.page.getByTestId("composer").press("Enter");
+    const image = bob.page.getByTestId("attachment-thumb");
+    await image.waitFor();
+    await eventually(async () => {
+      assert.equal(await image.evaluate((img: HTMLImageElement) => img.naturalWidth), 90);
+    });
+    assert.match(await image.getAttribute("src") ?? "", /^blob:/, "decrypted in the page");
+    assert.equal(await image.getAttribute("alt"), "秘密照片.png");
+    await screenshot(bob.page, "e2e_content");
+
+    // What the server holds: the entries, with neither text, emoji, quote nor the file's name.
+    const roomId = await bobItem.getAttribute("data-room-id");
+    assert.ok(roomId);
+    const socket = await openSocket(chat.url, aliceUser);
+    try {
+      await socket.subscribe(roomId, 0);
+      await eventually(() => {
+        assert.ok(socket.messages(roomId).some((m) => m.attachments?.length));
+        return Promise.resolve();
+      });
+      const stored = JSON.stringify(socket.messages(roomId));
+      for (const secret of ["lunch", "👍", "one works", "秘密照片"]) {
+        assert.ok(!stored.includes(secret), `the server relayed "${secret}" in clear`);
+      }
+      const file = socket.messages(roomId).find((m) => m.attachments?.length)!.attachments![0]!;
+      assert.deepEqual([file.name, file.type, file.thumb], [
+        E2E_UPLOAD_NAME,
+        "application/octet-stream",
+        undefined,
+      ]);
+      assert.ok(socket.messages(roomId).some((m) => m.kind === "edit" && m.e2e));
+      assert.ok(socket.messages(roomId).some((m) => m.kind === "reaction" && m.e2e));
+    } finally {
+      await socket.close();
+    }
   }));

@@ -10,13 +10,13 @@
  * @module
  */
 import assert from "node:assert/strict";
-import type { Page } from "playwright-core";
 import { UPLOAD_PART_BYTES } from "../lib/common/attachments.ts";
 import { keys } from "../lib/kv/kv_keys.ts";
 import {
   createRoomThroughForm,
   DESKTOP_PAIR,
   eventually,
+  pasteFile,
   registerThroughForm,
   screenshot,
   twoUsersInRoom,
@@ -24,20 +24,6 @@ import {
 } from "./helpers/browser.ts";
 import { containsBytes, GPS_LATITUDE_BYTES, withExifGps } from "./helpers/exif.ts";
 import { encodePng } from "./helpers/png.ts";
-
-/** Pastes a file into the composer the way the clipboard does (a `paste` event with files). */
-async function pasteFile(page: Page, bytes: Uint8Array, name: string, type: string) {
-  await page.getByTestId("composer").evaluate(
-    (box, { data, name, type }) => {
-      const transfer = new DataTransfer();
-      transfer.items.add(new File([new Uint8Array(data)], name, { type }));
-      box.dispatchEvent(
-        new ClipboardEvent("paste", { clipboardData: transfer, bubbles: true, cancelable: true }),
-      );
-    },
-    { data: [...bytes], name, type },
-  );
-}
 
 Deno.test("an image pasted with a caption shows as a thumbnail at the other side and opens full size until Escape", () =>
   withBrowserChat(async (chat) => {

@@ -4,6 +4,14 @@ import { createDevice, generateDeviceKeyPackage } from "../lib/common/e2e/mls_de
 import { MAX_KEY_PACKAGES_PER_DEVICE } from "../lib/devices/key_packages.ts";
 import { api, befriend, openSocket, registerUser, type TestUser } from "./helpers/chat_client.ts";
 import { E2eDevice } from "./helpers/e2e_device.ts";
+import { uploadFile } from "./helpers/upload.ts";
+import {
+  E2E_UPLOAD_NAME,
+  E2E_UPLOAD_TYPE,
+  openFile,
+  sealFile,
+} from "../lib/common/e2e/e2e_file.ts";
+import { replyQuote } from "../lib/common/e2e/e2e_content.ts";
 import { withTestServer } from "./helpers/test_server.ts";
 
 async function secretChat(baseUrl: string, from: TestUser, to: TestUser): Promise<DirectRoom> {
@@ -420,6 +428,176 @@ Deno.test("racing commits from two devices settle by the room's seq order on eve
       assert.equal(added.textAt(check), "same group");
     } finally {
       await Promise.all([alice.close(), bob.close(), alicePad.close(), bobPhone.close()]);
+    }
+  });
+});
+
+Deno.test("encrypted room: an edit, a reaction, a reply and a file travel encrypted, and KV holds none of them", async () => {
+  await withTestServer(async ({ url, kv }) => {
+    const { alice, bob, room, aliceUser, bobUser } = await aliceAndBobInSecretChat(url);
+    const secretName = "董事会纪要-tangerine.png";
+    const fileBytes = new TextEncoder().encode(
+      "PLAINFILE-marmalade-7731 文件内容不该出现在服务器上",
+    );
+    try {
+      const original = await alice.say("lunch at noon?");
+      const edit = await alice.sendContent({
+        v: 1,
+        text: "lunch at one, not noon",
+        edit: original,
+      });
+      const reaction = await bob.sendContent({
+        v: 1,
+        reaction: { seq: original, emoji: "🍜", on: true },
+      });
+      const reply = await bob.sendContent({
+        v: 1,
+        text: "one works for me",
+        reply: {
+          seq: original,
+          from: aliceUser.id,
+          author: aliceUser.name,
+          quote: replyQuote("lunch at one, not noon"),
+        },
+      });
+      const sealed = await sealFile(fileBytes);
+      const uploaded = await uploadFile(
+        url,
+        aliceUser,
+        sealed.ciphertext,
+        E2E_UPLOAD_NAME,
+        E2E_UPLOAD_TYPE,
+      );
+      assert.equal(uploaded.status, 200, JSON.stringify(uploaded.body));
+      const fileId = uploaded.body.id;
+      const withFile = await alice.sendContent({
+        v: 1,
+        text: "",
+        files: [{
+          id: fileId,
+          key: sealed.key,
+          iv: sealed.iv,
+          name: secretName,
+          type: "image/png",
+          size: fileBytes.length,
+          width: 2,
+          height: 1,
+        }],
+      }, [fileId]);
+      await bob.readUntil(withFile);
+      await alice.readUntil(withFile);
+      assert.deepEqual(bob.contentAt(edit), {
+        v: 1,
+        text: "lunch at one, not noon",
+        edit: original,
+      });
+      assert.deepEqual(alice.contentAt(reaction), {
+        v: 1,
+        reaction: { seq: original, emoji: "🍜", on: true },
+      });
+      assert.equal(alice.textAt(reply), "one works for me");
+      const replied = alice.contentAt(reply);
+      assert.equal(replied && "reply" in replied && replied.reply?.quote, "lunch at one, not noon");
+      // The server stores the edit and the reaction as action entries it cannot read.
+      const log = bob.socket.messages(room.id);
+      const editEntry = log.find((m) => m.seq === edit)!;
+      assert.equal(editEntry.kind, "edit");
+      assert.equal(editEntry.target, original);
+      assert.equal(editEntry.text, "");
+      assert.ok(editEntry.e2e);
+      const reactionEntry = log.find((m) => m.seq === reaction)!;
+      assert.equal(reactionEntry.kind, "reaction");
+      assert.equal(reactionEntry.emoji, undefined);
+      const history = await openSocket(url, bobUser);
+      history.send({ type: "history", room: room.id, ref: "h" });
+      const page = await history.next("history", (f) => f.ref === "h");
+      await history.close();
+      const target = page.messages.find((m) => m.seq === original)!;
+      assert.equal(target.text, "");
+      assert.equal(target.editedAt, undefined, "the server cannot apply an encrypted edit");
+      assert.equal(target.reactions, undefined, "nor count an encrypted reaction");
+      assert.equal(page.messages.find((m) => m.seq === reply)!.replyTo, undefined);
+      // Bob downloads the ciphertext the server stored under the message and decrypts it.
+      const stored = page.messages.find((m) => m.seq === withFile)!;
+      assert.deepEqual(stored.attachments?.map((a) => [a.id, a.name, a.type]), [
+        [fileId, E2E_UPLOAD_NAME, E2E_UPLOAD_TYPE],
+      ]);
+      const file = bob.contentAt(withFile);
+      assert.ok(file && "files" in file && file.files?.[0]);
+      const download = await fetch(`${url}/api/files/${room.id}/${withFile}/${fileId}`, {
+        headers: { cookie: bobUser.cookie },
+      });
+      assert.equal(download.status, 200);
+      const ciphertext = new Uint8Array(await download.arrayBuffer());
+      assert.deepEqual(await openFile(ciphertext, file.files[0]), fileBytes);
+      assert.equal(file.files[0].name, secretName);
+      const dump: string[] = [];
+      for await (const entry of kv.list({ prefix: [] })) {
+        dump.push(JSON.stringify(entry.key), JSON.stringify(entry.value, bytesAsText));
+      }
+      const all = dump.join("\n");
+      for (
+        const secret of [
+          "noon",
+          "lunch at one",
+          "🍜",
+          "one works for me",
+          "tangerine",
+          "董事会纪要",
+          "PLAINFILE",
+          "marmalade",
+          "文件内容",
+        ]
+      ) {
+        assert.ok(!all.includes(secret), `KV holds "${secret}"`);
+      }
+    } finally {
+      await Promise.all([alice.close(), bob.close()]);
+    }
+  });
+});
+
+Deno.test("the server refuses plain edits and reactions in an encrypted room, encrypted ones in a plain room, and others' encrypted edits", async () => {
+  await withTestServer(async ({ url }) => {
+    const { alice, bob, room, aliceUser, bobUser } = await aliceAndBobInSecretChat(url);
+    const plain = await api<{ room: DirectRoom }>(url, aliceUser, "POST", "/api/dms", {
+      username: bobUser.name,
+    });
+    const plainRoom = plain.body.room.id;
+    try {
+      const said = await alice.say("mine to edit");
+      const e2e = { kind: "message" as const, data: "AAAA" };
+      const refusal = async (frame: Record<string, unknown>) => {
+        const clientId = `refused-${crypto.randomUUID().slice(0, 8)}`;
+        alice.socket.send({ ...frame, clientId } as never);
+        return (await alice.socket.next("error", (f) => f.clientId === clientId)).code;
+      };
+      const edit = { type: "edit", room: room.id, target: said };
+      assert.equal(await refusal({ ...edit, text: "in clear" }), "encryption_mismatch");
+      assert.equal(await refusal({ ...edit, text: "in clear", e2e }), "bad_frame");
+      const react = { type: "react", room: room.id, target: said };
+      assert.equal(await refusal({ ...react, emoji: "👍", on: true }), "encryption_mismatch");
+      assert.equal(await refusal({ ...react, emoji: "👍", on: true, e2e }), "bad_frame");
+      await alice.socket.subscribe(plainRoom);
+      const clear = { type: "send", room: plainRoom, clientId: "plain-message", text: "plain" };
+      alice.socket.send(clear as never);
+      const plainSeq = (await alice.socket.next("ack", (f) => f.clientId === "plain-message")).seq;
+      const inPlain = { room: plainRoom, target: plainSeq, e2e };
+      assert.equal(await refusal({ type: "edit", ...inPlain, text: "" }), "encryption_mismatch");
+      assert.equal(await refusal({ type: "react", ...inPlain }), "encryption_mismatch");
+      const thumb = { id: "a".repeat(64), thumb: "b".repeat(64) };
+      assert.equal(
+        await refusal({ type: "send", room: room.id, text: "", e2e, attachments: [thumb] }),
+        "bad_frame",
+        "a thumbnail would show the picture in clear",
+      );
+      // Only the sender's edit is stored (and only the sender's is applied by the devices).
+      const clientId = "bobs-edit-of-alice";
+      bob.socket.send({ type: "edit", room: room.id, clientId, target: said, text: "", e2e });
+      const refused = await bob.socket.next("error", (f) => f.clientId === clientId);
+      assert.equal(refused.code, "not_allowed");
+    } finally {
+      await Promise.all([alice.close(), bob.close()]);
     }
   });
 });

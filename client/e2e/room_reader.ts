@@ -25,6 +25,7 @@
  */
 import { type ChatMessage, type E2ePayload, isActionEntry } from "../../lib/common/protocol.ts";
 import { encodeGroupState } from "ts-mls";
+import type { E2eContent } from "../../lib/common/e2e/e2e_content.ts";
 import { commitEpoch, type Incoming, MlsGroup } from "../../lib/common/e2e/mls_group.ts";
 import {
   committerRank,
@@ -35,7 +36,10 @@ import {
 import { type ClaimedDevice, membershipCommit } from "../../lib/common/e2e/membership_commit.ts";
 import { deviceIdentity } from "../../lib/common/e2e/mls_device.ts";
 import type { ChatClient } from "../chat_client.ts";
-import type { E2eShown, E2eView } from "../e2e_view.ts";
+import type { E2eRoomActions, E2eShown, E2eView } from "../e2e_view.ts";
+import { applyAction, shownOfMessage } from "./e2e_entry.ts";
+import { FileOpener } from "./file_opener.ts";
+import { roomActions } from "./room_actions.ts";
 import { ApiRequestError, request } from "../rooms_api.ts";
 import type { DeviceKeys } from "./device_keys.ts";
 import type { KeyStore, StoredGroup } from "./key_store.ts";
@@ -79,7 +83,10 @@ export class RoomReader {
   #toldEpoch: bigint | undefined;
   #cursor = 0;
   #shown = new Map<number, E2eShown>();
-  #own = new Map<string, string>();
+  /** What this device encrypted, by payload, until it reads the entry back. */
+  #own = new Map<string, E2eContent>();
+  readonly #files: FileOpener;
+  readonly #act: E2eRoomActions;
   /**
    * The group this device started, until its commit is read back from the log: the state the
    * commit leads to (saved, so a reload in between keeps it) and the commit's `data`.
@@ -121,6 +128,8 @@ export class RoomReader {
     this.#view = view;
     this.#client = client;
     this.#onGroup = parts.onGroup;
+    this.#files = new FileOpener(this.#roomId, () => this.#publish());
+    this.#act = roomActions(this.#roomId, client, (content) => this.encrypt(content));
     this.#queue = this.#load();
   }
 
@@ -131,12 +140,16 @@ export class RoomReader {
     });
   }
 
-  /** Encrypts `text` for the group; throws while this device is not in it. */
-  encrypt(text: string): Promise<E2ePayload> {
+  /**
+   * Encrypts `content` (a message, or a plain `text` message) for the group; throws while this
+   * device is not in it.
+   */
+  encrypt(content: E2eContent | string): Promise<E2ePayload> {
     const work = this.#queue.then(async () => {
       if (!this.#group) throw new Error("this device is not in the conversation's group yet");
-      const payload = await this.#group.encrypt(text);
-      this.#own.set(payload.data, text);
+      const plain = typeof content === "string" ? { v: 1 as const, text: content } : content;
+      const payload = await this.#group.encryptContent(plain);
+      this.#own.set(payload.data, plain);
       // Saved before it can be sent: a reload must never encrypt again with the same key.
       await this.#save();
       return payload;
@@ -154,6 +167,7 @@ export class RoomReader {
   stop(): void {
     this.#stopped = true;
     clearTimeout(this.#followTimer);
+    this.#files.close();
   }
 
   /** Compares the group with the room's membership, serialized with reads and sends. */
@@ -193,7 +207,14 @@ export class RoomReader {
       this.#pending = saved.pending;
       this.#shown = new Map(saved.shown);
     }
-    this.#own = new Map(await this.#store.get<[string, string][]>(`own/${this.#key}`) ?? []);
+    const own = await this.#store.get<[string, E2eContent | string][]>(`own/${this.#key}`);
+    // The first slice kept the text alone.
+    this.#own = new Map(
+      (own ?? []).map(([data, kept]) => [
+        data,
+        typeof kept === "string" ? { v: 1, text: kept } : kept,
+      ]),
+    );
     this.#publish();
   }
 
@@ -210,9 +231,19 @@ export class RoomReader {
   }
 
   #publish(): void {
-    const status = this.#group ? "ready" : "waiting";
-    const view = this.#view.room(this.#roomId);
-    this.#view.set(this.#roomId, { ...view, status, shown: new Map(this.#shown) });
+    const ready = this.#group !== undefined;
+    for (const [seq, shown] of this.#shown) {
+      if (shown.kind === "text") shown.files?.forEach((file) => this.#files.open(seq, file));
+    }
+    // The safety number check writes `verification`; the rest is this reader's.
+    const { verification } = this.#view.room(this.#roomId);
+    this.#view.set(this.#roomId, {
+      status: ready ? "ready" : "waiting",
+      shown: new Map(this.#shown),
+      files: this.#files.urls,
+      ...(ready ? { act: this.#act } : {}),
+      ...(verification ? { verification } : {}),
+    });
   }
 
   async #read(): Promise<void> {
@@ -246,8 +277,12 @@ export class RoomReader {
     for (const entry of log) {
       if (entry.seq <= this.#cursor) continue;
       if (entry.kind === "system" || entry.e2e?.kind === "commit") membershipMoved = true;
-      if (entry.e2e && !entry.deleted && !isActionEntry(entry)) {
-        this.#shown.set(entry.seq, await this.#readEntry(entry));
+      if (entry.e2e && !entry.deleted) {
+        const read = await this.#readEntry(entry);
+        // An encrypted edit or reaction changes the message it targets; it is not shown itself.
+        if (!isActionEntry(entry)) {
+          this.#shown.set(entry.seq, "v" in read ? shownOfMessage(entry, read) : read);
+        } else if ("v" in read) applyAction(this.#shown, entry, read);
       }
       this.#cursor = entry.seq;
     }
@@ -262,15 +297,17 @@ export class RoomReader {
     if (membershipMoved || this.#followTimer === undefined) this.#scheduleFollow();
   }
 
-  async #readEntry(entry: ChatMessage): Promise<E2eShown> {
+  /** The content of an entry's message (one's own as encrypted), or how it is shown instead. */
+  async #readEntry(entry: ChatMessage): Promise<E2eContent | E2eShown> {
     const payload = entry.e2e!;
     const own = this.#own.get(payload.data);
     if (own !== undefined && payload.kind === "message") {
       this.#own.delete(payload.data);
-      return { kind: "text", text: own };
+      return own;
     }
     if (this.#pending && payload.data === this.#pending.data) return this.#adoptPending();
-    return shownOf(await this.#group!.receive(payload));
+    const incoming = await this.#group!.receive(payload);
+    return incoming.kind === "message" ? incoming.content : shownOf(incoming);
   }
 
   /**
@@ -438,10 +475,8 @@ export class RoomReader {
   }
 }
 
-function shownOf(incoming: Incoming): E2eShown {
+function shownOf(incoming: Exclude<Incoming, { kind: "message" }>): E2eShown {
   switch (incoming.kind) {
-    case "message":
-      return { kind: "text", text: incoming.text };
     case "commit":
       return { kind: "commit" };
     case "undecryptable":

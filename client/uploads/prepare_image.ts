@@ -15,6 +15,9 @@ export interface PreparedFile {
   blob: Blob;
   /** A small WebP or JPEG preview, for images other than GIFs. */
   thumb?: Blob;
+  /** A re-encoded photo's size in pixels (an encrypted room's message carries it). */
+  width?: number;
+  height?: number;
 }
 
 /** Types re-encoded without their metadata. */
@@ -37,7 +40,12 @@ export async function prepareFile(file: File): Promise<PreparedFile> {
     const width = Math.max(1, Math.round(bitmap.width * scale));
     const height = Math.max(1, Math.round(bitmap.height * scale));
     const thumb = await encode(bitmap, width, height, "image/webp", 0.8);
-    return { blob: blob ?? file, ...(thumb ? { thumb } : {}) };
+    return {
+      blob: blob ?? file,
+      ...(thumb ? { thumb } : {}),
+      width: bitmap.width,
+      height: bitmap.height,
+    };
   } finally {
     bitmap.close();
   }

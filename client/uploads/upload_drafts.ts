@@ -10,6 +10,7 @@ import { type ReadonlySignal, type Signal, signal } from "@preact/signals";
 import { type Attachment, cleanFileName, MAX_ATTACHMENTS } from "../../lib/common/attachments.ts";
 import type { ShownText } from "../../lib/common/i18n/translate.ts";
 import { shownTextOf } from "../error_text.ts";
+import type { SealedAttachment } from "../../lib/common/e2e/e2e_file.ts";
 
 /** Where a chosen file is: prepared (images re-encoded), sent, waiting for the network, done. */
 export type DraftState = "preparing" | "uploading" | "waiting" | "done" | "failed";
@@ -48,11 +49,12 @@ export class UploadDrafts {
   }
 
   /**
-   * Starts uploading `files` for `room`.
+   * Starts uploading `files` for `room`; `encrypted` (an end-to-end encrypted room): each is
+   * encrypted here first, and its attachment is a {@linkcode SealedAttachment}.
    *
    * @returns `null`, or why not: more than {@linkcode MAX_ATTACHMENTS} files for one message.
    */
-  add(room: string, files: readonly File[]): ShownText | null {
+  add(room: string, files: readonly File[], encrypted = false): ShownText | null {
     if (files.length === 0) return null;
     if (this.forRoom(room).length + files.length > MAX_ATTACHMENTS) {
       return { key: "files.tooMany", params: { max: MAX_ATTACHMENTS } };
@@ -68,7 +70,9 @@ export class UploadDrafts {
       abort: new AbortController(),
     }));
     this.#files.value = [...this.#files.value, ...added];
-    added.forEach((draft, i) => void this.#upload(draft, files[i]!));
+    added.forEach((draft, i) =>
+      void (encrypted ? uploadSealed(draft, files[i]!) : this.#upload(draft, files[i]!))
+    );
     return null;
   }
 
@@ -131,6 +135,58 @@ export class UploadDrafts {
       draft.error.value = shownTextOf(error);
       draft.state.value = "failed";
     }
+  }
+}
+
+/**
+ * Uploads `file` of an encrypted room: its metadata stripped like any photo's, then encrypted
+ * under a fresh key; the server gets the ciphertext under a neutral name and type, and no
+ * thumbnail (it would show the picture). The key, name, type, size and pixel size stay here,
+ * in the attachment, for the MLS message.
+ */
+async function uploadSealed(draft: DraftFile, file: File): Promise<void> {
+  const { signal: abortSignal } = draft.abort;
+  try {
+    const [{ prepareFile }, { uploadFile }, sealing] = await Promise.all([
+      import("./prepare_image.ts"),
+      import("./upload_file.ts"),
+      import("../../lib/common/e2e/e2e_file.ts"),
+    ]);
+    const prepared = await prepareFile(file);
+    const plain = new Uint8Array(await prepared.blob.arrayBuffer());
+    const sealed = await sealing.sealFile(plain);
+    const cipher = new Blob([sealed.ciphertext], { type: sealing.E2E_UPLOAD_TYPE });
+    draft.total.value = cipher.size;
+    draft.state.value = "uploading";
+    const stored = await uploadFile(cipher, sealing.E2E_UPLOAD_NAME, {
+      signal: abortSignal,
+      onProgress: (sent: number) => draft.sent.value = sent,
+      onWaiting: (waiting: boolean) => draft.state.value = waiting ? "waiting" : "uploading",
+    });
+    const type = prepared.blob.type || sealing.E2E_UPLOAD_TYPE;
+    const size = prepared.width ? { width: prepared.width, height: prepared.height! } : {};
+    const attachment: SealedAttachment = {
+      id: stored.id,
+      name: draft.name,
+      size: plain.length,
+      type,
+      ...size,
+      sealed: {
+        id: stored.id,
+        key: sealed.key,
+        iv: sealed.iv,
+        name: draft.name,
+        type,
+        size: plain.length,
+        ...size,
+      },
+    };
+    draft.attachment = attachment;
+    draft.state.value = "done";
+  } catch (error) {
+    if (abortSignal.aborted) return;
+    draft.error.value = shownTextOf(error);
+    draft.state.value = "failed";
   }
 }
 

@@ -13,7 +13,6 @@ import {
   countChars,
   type ErrorFrame,
   HISTORY_PAGE_MAX,
-  isReactionEmoji,
   MAX_CANDIDATE_LENGTH,
   MAX_E2E_PAYLOAD,
   MAX_FRAME_BYTES,
@@ -21,6 +20,7 @@ import {
   MAX_SDP_LENGTH,
   MAX_TEXT_CHARS,
 } from "./protocol.ts";
+import { isReactionEmoji } from "./reaction_emoji.ts";
 
 const RoomId = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{1,64}$/, "invalid room id"));
 const ClientId = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{8,64}$/, "invalid clientId"));
@@ -108,8 +108,10 @@ const SendFrame = v.pipe(
     v.check(
       (frame) =>
         frame.e2e === undefined ||
-        (frame.text === "" && frame.attachments === undefined && frame.replyTo === undefined),
-      "an encrypted message carries its text, files and reply inside e2e; text must be empty",
+        (frame.text === "" && frame.replyTo === undefined &&
+          (frame.attachments ?? []).every((file) => !file.thumb && !file.media)),
+      "an encrypted message carries its text, files' keys and names, and reply inside e2e; " +
+        "text must be empty and files are named by id alone",
     ),
     ["text"],
   ),
@@ -131,14 +133,36 @@ const SendFrame = v.pipe(
   ),
 );
 // Message actions (v2): each is stored as a log entry with its own seq; see docs/PROTOCOL.md.
-const EditFrame = v.object({
-  type: v.literal("edit"),
-  ref: Ref,
-  room: RoomId,
-  clientId: ClientId,
-  target: Seq,
-  text: Text,
-});
+/** The `e2e` of an edit or a reaction in an encrypted room: an application message. */
+const E2eAction = v.optional(v.pipe(
+  v.object({ kind: v.literal("message"), data: Base64 }),
+  v.check(
+    (e2e) => e2e.data.length <= MAX_E2E_PAYLOAD,
+    `payload is over ${MAX_E2E_PAYLOAD} characters`,
+  ),
+));
+/**
+ * An edit: the new `text`, or in an encrypted room `text: ""` and the new text inside `e2e`
+ * (the server stores the entry and leaves its target as it is: it cannot read the edit).
+ */
+const EditFrame = v.pipe(
+  v.object({
+    type: v.literal("edit"),
+    ref: Ref,
+    room: RoomId,
+    clientId: ClientId,
+    target: Seq,
+    text: v.string(),
+    e2e: E2eAction,
+  }),
+  v.forward(
+    v.check(
+      (frame) => frame.e2e === undefined ? v.is(Text, frame.text) : frame.text === "",
+      "text is empty, too long, or (with e2e) not empty",
+    ),
+    ["text"],
+  ),
+);
 const DeleteFrame = v.object({
   type: v.literal("delete"),
   ref: Ref,
@@ -146,16 +170,28 @@ const DeleteFrame = v.object({
   clientId: ClientId,
   target: Seq,
 });
-const ReactFrame = v.object({
-  type: v.literal("react"),
-  ref: Ref,
-  room: RoomId,
-  clientId: ClientId,
-  target: Seq,
-  emoji: v.pipe(v.string(), v.check(isReactionEmoji, "emoji must be one emoji")),
-  /** True adds the user's reaction, false removes it: never a blind flip. */
-  on: v.boolean(),
-});
+/** A reaction: `emoji` and `on`, or (in an encrypted room) `e2e` alone. */
+const ReactFrame = v.pipe(
+  v.object({
+    type: v.literal("react"),
+    ref: Ref,
+    room: RoomId,
+    clientId: ClientId,
+    target: Seq,
+    emoji: v.optional(v.pipe(v.string(), v.check(isReactionEmoji, "emoji must be one emoji"))),
+    /** True adds the user's reaction, false removes it: never a blind flip. */
+    on: v.optional(v.boolean()),
+    /** Encrypted rooms: the emoji and `on` inside an MLS message, instead of `emoji` and `on`. */
+    e2e: E2eAction,
+  }),
+  v.check(
+    (frame) =>
+      frame.e2e === undefined
+        ? frame.emoji !== undefined && frame.on !== undefined
+        : frame.emoji === undefined && frame.on === undefined,
+    "a reaction carries emoji and on, or (encrypted) e2e alone",
+  ),
+);
 /** Asks for the earlier versions of an edited message. */
 const VersionsFrame = v.object({
   type: v.literal("versions"),

@@ -67,8 +67,6 @@ export function countChars(text: string): number {
   return count;
 }
 
-/** Longest reaction emoji, in UTF-16 units (a flag or a family ZWJ sequence fits). */
-export const MAX_EMOJI_LENGTH = 32;
 /** Most distinct emoji on one message; a reaction with a new emoji past it is refused. */
 export const MAX_REACTION_EMOJI = 20;
 /** Most reactions (user and emoji pairs) on one message, which bounds its stored size. */
@@ -77,17 +75,6 @@ export const MAX_REACTIONS = 500;
 export const MAX_EDITS = 20;
 /** Longest excerpt of the original kept with a reply, in code points. */
 export const REPLY_EXCERPT_CHARS = 100;
-
-const EMOJI = /^\p{RGI_Emoji}$/v;
-
-/**
- * True when `text` is one emoji (one RGI emoji sequence: a skin tone, a flag or a ZWJ family
- * included) of at most {@linkcode MAX_EMOJI_LENGTH} UTF-16 units. Text, digits and two emoji
- * are not.
- */
-export function isReactionEmoji(text: string): boolean {
-  return text.length > 0 && text.length <= MAX_EMOJI_LENGTH && EMOJI.test(text);
-}
 
 /**
  * The fields of each room event besides `type`: `user` and `by` are usernames at the time of

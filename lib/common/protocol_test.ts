@@ -404,3 +404,28 @@ Deno.test("parseClientFrame() refuses an encrypted send that carries anything in
   refuse({ ...send, text: "", e2e: { ...e2e, kind: "proposal" } }, "bad_frame");
   refuse({ ...send, text: "", e2e: { ...e2e, data: "A".repeat(24 * 1024 + 4) } }, "bad_frame");
 });
+
+Deno.test("parseClientFrame() accepts an encrypted edit, reaction and message of files named by id", () => {
+  const e2e = { kind: "message", data: "AAECAw==" };
+  const base = { ref: "r", room: "room1", clientId: "client-12345", target: 4 };
+  const edit = accept({ ...base, type: "edit", text: "", e2e });
+  assert.deepEqual(edit.type === "edit" && edit.e2e, e2e);
+  const react = accept({ ...base, type: "react", e2e });
+  assert.ok(react.type === "react" && react.e2e && react.emoji === undefined);
+  const files = accept({ ...send, text: "", e2e, attachments: [{ id: "a".repeat(64) }] });
+  assert.equal(files.type === "send" && files.attachments?.length, 1);
+});
+
+Deno.test("parseClientFrame() refuses an encrypted edit or reaction that carries anything in clear", () => {
+  const e2e = { kind: "message", data: "AAECAw==" };
+  const base = { ref: "r", room: "room1", clientId: "client-12345", target: 4 };
+  refuse({ ...base, type: "edit", text: "leak", e2e }, "bad_frame");
+  refuse({ ...base, type: "edit", text: "" }, "bad_frame");
+  refuse({ ...base, type: "edit", text: "", e2e: { ...e2e, kind: "commit" } }, "bad_frame");
+  refuse({ ...base, type: "react", emoji: "👍", on: true, e2e }, "bad_frame");
+  refuse({ ...base, type: "react", on: true, e2e }, "bad_frame");
+  refuse({ ...base, type: "react" }, "bad_frame");
+  refuse({ ...base, type: "react", emoji: "👍" }, "bad_frame");
+  const thumbed = { id: "a".repeat(64), thumb: "b".repeat(64) };
+  refuse({ ...send, text: "", e2e, attachments: [thumbed] }, "bad_frame");
+});

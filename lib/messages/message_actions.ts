@@ -9,11 +9,9 @@ import {
   type ChatMessage,
   isActionEntry,
   MAX_EDITS,
-  MAX_REACTION_EMOJI,
-  MAX_REACTIONS,
   type MessageVersion,
-  type Reaction,
 } from "../common/protocol.ts";
+import { toggleReaction } from "../common/reaction_toggle.ts";
 
 /** An action as the store applies it; `text` is the new text of an edit. */
 export interface MessageAction {
@@ -27,6 +25,11 @@ export interface MessageAction {
   on?: boolean;
   /** An edit: whom the new text mentions (member ids); none when absent. */
   mentions?: string[];
+  /**
+   * An encrypted room's edit or reaction: its content is an MLS message the server cannot read,
+   * so it changes nothing here (the members' devices apply it).
+   */
+  encrypted?: true;
 }
 
 /** The target after an action, and the version an edit set aside. */
@@ -44,7 +47,7 @@ export interface ActionOutcome {
 /**
  * Applies one action, stored at `seq` at time `now`, to `target`. Actions the rules forbid
  * at this point (editing or reacting to a deleted message, an edit past {@linkcode MAX_EDITS},
- * a new emoji past {@linkcode MAX_REACTION_EMOJI}, anything on a system message or on another
+ * a new emoji past `MAX_REACTION_EMOJI`, anything on a system message or on another
  * action entry) change nothing: the connection refuses them first, and only a race between
  * two clients reaches here. Who may act is the connection's check, not this function's.
  */
@@ -57,6 +60,7 @@ export function applyAction(
   if (target.kind === "system" || isActionEntry(target) || target.deleted) {
     return { target };
   }
+  if (action.encrypted && action.kind !== "delete") return { target };
   switch (action.kind) {
     case "edit": {
       const versions = target.versions ?? 0;
@@ -95,7 +99,7 @@ export function applyAction(
       };
     }
     case "reaction": {
-      const reactions = react(target.reactions ?? [], action);
+      const reactions = toggleReaction(target.reactions ?? [], action);
       if (!reactions) return { target };
       const next: ChatMessage = { ...target, revision: seq };
       if (reactions.length > 0) next.reactions = reactions;
@@ -103,26 +107,4 @@ export function applyAction(
       return { target: next };
     }
   }
-}
-
-/** The reactions after `action`; undefined when over the emoji cap. */
-function react(reactions: readonly Reaction[], action: MessageAction): Reaction[] | undefined {
-  const emoji = action.emoji ?? "";
-  const index = reactions.findIndex((reaction) => reaction.emoji === emoji);
-  const existing = reactions[index];
-  const total = reactions.reduce((sum, reaction) => sum + reaction.users.length, 0);
-  if (action.on && total >= MAX_REACTIONS) return undefined;
-  if (!existing) {
-    if (!action.on) return [...reactions];
-    if (reactions.length >= MAX_REACTION_EMOJI) return undefined;
-    return [...reactions, { emoji, users: [{ id: action.from, name: action.author }] }];
-  }
-  const others = existing.users.filter((user) => user.id !== action.from);
-  const users = action.on ? [...others, { id: action.from, name: action.author }] : others;
-  // Set semantics: adding twice keeps one entry (at its first place), removing twice is a no-op.
-  const kept = action.on && others.length < existing.users.length ? existing.users : users;
-  const next = [...reactions];
-  if (kept.length === 0) next.splice(index, 1);
-  else next[index] = { emoji, users: kept };
-  return next;
 }

@@ -412,6 +412,7 @@ function actionOf(draft: MessageDraft): MessageAction {
     ...(draft.emoji !== undefined ? { emoji: draft.emoji } : {}),
     ...(draft.on !== undefined ? { on: draft.on } : {}),
     ...(draft.mentions?.length ? { mentions: draft.mentions } : {}),
+    ...(draft.e2e ? { encrypted: true as const } : {}),
   };
 }
 

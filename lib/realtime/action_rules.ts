@@ -79,6 +79,9 @@ export async function checkAction(
       if ((target.versions ?? 0) >= MAX_EDITS) {
         return { code: "too_many_edits", message: `a message can be edited ${MAX_EDITS} times` };
       }
+      // An encrypted edit: the server cannot read it, so it keeps the entry and leaves the
+      // target as it is; the members' devices apply it (only the sender's, as here).
+      if (frame.e2e) return { ...base, kind: "edit", text: "", e2e: frame.e2e };
       return { ...base, kind: "edit", text: frame.text };
     case "delete":
       if (!own && !isManager(await deps.readRole(frame.room, user.id))) {
@@ -89,6 +92,9 @@ export async function checkAction(
       }
       return { ...base, kind: "delete", text: "" };
     case "react": {
+      // An encrypted reaction's emoji is unknown here: no cap can be counted, and the devices
+      // keep the tally.
+      if (frame.e2e) return { ...base, kind: "reaction", text: "", e2e: frame.e2e };
       const reactions = target.reactions ?? [];
       const known = reactions.some((reaction) => reaction.emoji === frame.emoji);
       const total = reactions.reduce((sum, reaction) => sum + reaction.users.length, 0);

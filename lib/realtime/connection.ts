@@ -329,13 +329,19 @@ export class ChatConnection implements Peer {
       case "delete":
       case "react": {
         if (await this.#mayNotPost(frame)) return;
-        // An edit's text and a reaction's emoji would travel in clear; a delete carries nothing.
-        if (frame.type !== "delete" && await this.#isEncrypted(frame.room)) {
-          return this.#refuse(
-            frame,
-            "encryption_mismatch",
-            "edits and reactions are not available in encrypted rooms yet",
-          );
+        // In an encrypted room an edit's text and a reaction's emoji travel inside `e2e`, never
+        // in clear; in a plain room there is no group to read an `e2e`. A delete carries nothing.
+        if (frame.type !== "delete") {
+          const encrypted = await this.#isEncrypted(frame.room);
+          if (encrypted !== (frame.e2e !== undefined)) {
+            return this.#refuse(
+              frame,
+              "encryption_mismatch",
+              encrypted
+                ? "this room is end-to-end encrypted: edits and reactions travel in an e2e payload"
+                : "this room is not encrypted: edit and react in plain text, not an e2e payload",
+            );
+          }
         }
         const limited = this.#rateRefusal(frame);
         if (limited) return this.#send(limited);
@@ -347,7 +353,7 @@ export class ChatConnection implements Peer {
           readRole: this.#deps.readRole,
         });
         if (isRefusal(checked)) return this.#refuse(frame, checked.code, checked.message);
-        if (frame.type === "edit") {
+        if (frame.type === "edit" && !frame.e2e) {
           const mentions = await this.#deps.resolveMentions?.(frame.room, frame.text) ?? [];
           if (mentions.length > 0) checked.mentions = mentions;
         }

@@ -383,3 +383,30 @@ async function shownRoom(page: Page, name: string): Promise<string> {
   });
   return id!;
 }
+
+/**
+ * Opens the menu of the message with `text` (hover, as a mouse user does) and clicks `action`.
+ * Hovers again when the menu is not shown: parts of the page that load after first paint can
+ * shift the message out from under the pointer between the hover and the click.
+ */
+export async function menuAction(page: Page, text: string, action: string): Promise<void> {
+  const message = messagesWithText(page, text);
+  await eventually(async () => {
+    await message.hover();
+    await message.getByTestId(action).first().click({ timeout: 2_000 });
+  });
+}
+
+/** Pastes a file into the composer the way the clipboard does (a `paste` event with files). */
+export async function pasteFile(page: Page, bytes: Uint8Array, name: string, type: string) {
+  await page.getByTestId("composer").evaluate(
+    (box, { data, name, type }) => {
+      const transfer = new DataTransfer();
+      transfer.items.add(new File([new Uint8Array(data)], name, { type }));
+      box.dispatchEvent(
+        new ClipboardEvent("paste", { clipboardData: transfer, bubbles: true, cancelable: true }),
+      );
+    },
+    { data: [...bytes], name, type },
+  );
+}

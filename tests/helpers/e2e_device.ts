@@ -26,6 +26,7 @@ import {
   planMembership,
 } from "../../lib/common/e2e/membership_plan.ts";
 import { membershipCommit } from "../../lib/common/e2e/membership_commit.ts";
+import type { E2eContent } from "../../lib/common/e2e/e2e_content.ts";
 import { api, openSocket, type TestSocket, type TestUser } from "./chat_client.ts";
 
 type MessageFrame = Extract<ServerFrame, { type: "message" }>;
@@ -175,10 +176,40 @@ export class E2eDevice {
     return await this.sendPayload(e2e);
   }
 
-  /** Sends a payload as it is (tests use it for tampered ones); returns its seq once acked. */
-  async sendPayload(e2e: MessageFrame["e2e"]): Promise<number> {
+  /**
+   * Encrypts and sends `content`: a message (with `attachments`, the uploaded ciphertexts' ids,
+   * for one with files) as a `send`; an edit or a reaction as its `edit` or `react` frame.
+   * Returns its seq once acked.
+   */
+  async sendContent(content: E2eContent, attachments?: string[]): Promise<number> {
+    const e2e = await this.group!.encryptContent(content) as { kind: "message"; data: string };
+    const room = this.#room!;
     const clientId = `e2e-${this.device.deviceId}-${sent++}`;
-    this.socket.send({ type: "send", room: this.#room!, clientId, text: "", e2e });
+    if ("edit" in content) {
+      this.socket.send({ type: "edit", room, clientId, target: content.edit, text: "", e2e });
+    } else if ("reaction" in content) {
+      this.socket.send({ type: "react", room, clientId, target: content.reaction.seq, e2e });
+    } else {
+      return await this.sendPayload(e2e, attachments);
+    }
+    return await this.#acked(clientId);
+  }
+
+  /** Sends a payload as it is (tests use it for tampered ones); returns its seq once acked. */
+  async sendPayload(e2e: MessageFrame["e2e"], attachments?: string[]): Promise<number> {
+    const clientId = `e2e-${this.device.deviceId}-${sent++}`;
+    this.socket.send({
+      type: "send",
+      room: this.#room!,
+      clientId,
+      text: "",
+      e2e,
+      ...(attachments ? { attachments: attachments.map((id) => ({ id })) } : {}),
+    });
+    return await this.#acked(clientId);
+  }
+
+  async #acked(clientId: string): Promise<number> {
     const ack = await this.socket.next("ack", (frame) => frame.clientId === clientId);
     await this.readUntil(ack.seq);
     return ack.seq;
@@ -213,6 +244,12 @@ export class E2eDevice {
   textAt(seq: number): string | Incoming | { kind: "joined" } | undefined {
     const incoming = this.read.get(seq);
     return incoming?.kind === "message" ? incoming.text : incoming;
+  }
+
+  /** The content this device decrypted at `seq`; undefined when it read none there. */
+  contentAt(seq: number): E2eContent | undefined {
+    const incoming = this.read.get(seq);
+    return incoming?.kind === "message" ? incoming.content : undefined;
   }
 
   async #waitFor(room: string, seq: number): Promise<void> {

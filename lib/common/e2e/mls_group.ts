@@ -30,6 +30,7 @@ import {
 } from "ts-mls";
 import { defaultClientConfig } from "ts-mls/clientConfig.js";
 import type { E2ePayload } from "../protocol.ts";
+import { decodeE2eContent, type E2eContent, encodeE2eContent } from "./e2e_content.ts";
 import { base64ToBytes, bytesToBase64 } from "./mls_bytes.ts";
 import { decodeKeyPackage, type HeldKeyPackage, parseDeviceIdentity } from "./mls_device.ts";
 import { mlsSuite } from "./mls_suite.ts";
@@ -44,8 +45,11 @@ export const MAX_ADDS_PER_COMMIT = 20;
 
 /** What reading one payload of the room's log did. */
 export type Incoming =
-  /** An application message: the plaintext the sender encrypted. */
-  | { kind: "message"; text: string }
+  /**
+   * An application message: what the sender encrypted (`text` is the content's text, "" for a
+   * reaction).
+   */
+  | { kind: "message"; text: string; content: E2eContent }
   /** A commit was applied; the group is now at `epoch` with `members` (device identities). */
   | { kind: "commit"; epoch: bigint; members: string[] }
   /**
@@ -190,9 +194,14 @@ export class MlsGroup {
     this.#staged.set(commit.payload.data, commit.state);
   }
 
-  /** Encrypts `text` for the current members. */
-  async encrypt(text: string): Promise<E2ePayload> {
-    const plaintext = new TextEncoder().encode(JSON.stringify({ text }));
+  /** Encrypts a plain message of `text` for the current members. */
+  encrypt(text: string): Promise<E2ePayload> {
+    return this.encryptContent({ v: 1, text });
+  }
+
+  /** Encrypts `content` (a message, an edit or a reaction) for the current members. */
+  async encryptContent(content: E2eContent): Promise<E2ePayload> {
+    const plaintext = encodeE2eContent(content);
     const result = await createApplicationMessage(this.#state, plaintext, await mlsSuite());
     this.#state = result.newState;
     const data = bytesToBase64(encodeMlsMessage({
@@ -307,17 +316,11 @@ function decode(data: string): MLSMessage | undefined {
 }
 
 function readApplicationMessage(bytes: Uint8Array): Incoming {
-  try {
-    const value: unknown = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes));
-    if (
-      typeof value === "object" && value !== null && typeof Reflect.get(value, "text") === "string"
-    ) {
-      return { kind: "message", text: Reflect.get(value, "text") as string };
-    }
-  } catch {
-    // Falls through to the refusal below.
+  const content = decodeE2eContent(bytes);
+  if (!content) {
+    return { kind: "undecryptable", reason: "the plaintext is not a message of this app" };
   }
-  return { kind: "undecryptable", reason: "the plaintext is not a message of this app" };
+  return { kind: "message", text: "text" in content ? content.text : "", content };
 }
 
 function members(

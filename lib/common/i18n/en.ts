@@ -438,7 +438,8 @@ export const en = {
   "e2e.beforeJoin": "Messages from before this device joined cannot be read",
   "e2e.waitingForKeys": "Waiting for keys: this device is not in the secret chat yet",
   "e2e.waiting": "Waiting for keys…",
-  "e2e.noFiles": "Files cannot be sent in a secret chat yet",
+  "e2e.notSealed":
+    "A file here was uploaded unencrypted: remove it and attach it again to send it encrypted",
   "e2e.notReady": "This device cannot send here until it has the conversation's keys",
   "e2e.verifyNumber": "Verify safety number",
   "e2e.verifyTitle": "Verify your safety number with {name}",

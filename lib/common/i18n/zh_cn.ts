@@ -417,7 +417,7 @@ export const zhCN = {
   "e2e.beforeJoin": "本设备加入之前的消息无法读取",
   "e2e.waitingForKeys": "正在等待密钥：本设备尚未加入这个私密聊天",
   "e2e.waiting": "正在等待密钥…",
-  "e2e.noFiles": "私密聊天暂不支持发送文件",
+  "e2e.notSealed": "这里有文件是未加密上传的：请移除后重新添加，才能加密发送",
   "e2e.notReady": "本设备拿到这个会话的密钥之前无法在此发送消息",
   "e2e.verifyNumber": "验证安全码",
   "e2e.verifyTitle": "验证你与 {name} 的安全码",
