@@ -242,6 +242,7 @@ export async function createChatServer(options: ChatServerOptions): Promise<Chat
     inviteLimiter: new TokenBuckets(clock, CALL_INVITE_RATE, CALL_INVITE_BURST),
     maxParticipants: config.calls.maxParticipants,
     reconnectGraceMs: config.calls.reconnectGraceMs,
+    sweepMs: config.calls.sweepMs,
   });
   const uploads = new Uploads(kv, clock, {
     maxBytes: limits.maxUploadBytes,
