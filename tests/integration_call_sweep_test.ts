@@ -1,13 +1,16 @@
 /**
  * Integration tests of call deadlines kept as data: a node that dies takes its timers with it,
  * and another node on the same KV ends its calls from the deadlines in the call records. One
- * test kills a real `deno serve` process with SIGKILL while its call rings; the other closes an
- * in-process node and drives the survivor's sweep with the fake clock.
+ * test kills a real `deno serve` process with SIGKILL while its call rings; the others close an
+ * in-process node (its ring, or a party's reconnect grace, pending) and drive the survivor's
+ * sweep with the fake clock.
  *
  * @module
  */
 import assert from "node:assert/strict";
+import type { CallRecord } from "../lib/calls/call_service.ts";
 import { FakeClock } from "../lib/common/testing/fake_clock.ts";
+import { keys } from "../lib/kv/kv_keys.ts";
 import { CALL_RING_MS } from "../lib/common/protocol.ts";
 import { MemoryBus } from "../lib/realtime/broker/broker_memory.ts";
 import { readConfig } from "../lib/server/config.ts";
@@ -111,6 +114,64 @@ Deno.test("a node's sweep ends as missed, once, a call whose placing node closed
     await flushed(a);
     assert.equal((await callSummaries(a, room)).length, 1);
     await closeAll([a, b]);
+  } finally {
+    if (oneOpen) await one.close();
+    await two.close();
+    kv.close();
+  }
+});
+
+Deno.test("a party's reconnect grace noted by a node that then closed is enforced by another node's sweep", async () => {
+  const clock = new FakeClock(Date.now());
+  const sweepMs = 2_000;
+  const grace = 7_000;
+  const config = { calls: { ...readConfig({}).calls, sweepMs, reconnectGraceMs: grace } };
+  const kv = await Deno.openKv(":memory:");
+  const bus = new MemoryBus();
+  const options = { kv, clock, timers: clock, config };
+  const one = await startTestServer({ ...options, broker: bus.broker() });
+  const two = await startTestServer({ ...options, broker: bus.broker() });
+  let oneOpen = true;
+  try {
+    const alice = await registerUser(one.url, "alice");
+    const bob = await registerUser(one.url, "bob");
+    const room = await friendsWithDm(one.url, alice, bob);
+    const a = await openSocket(two.url, alice);
+    const b = await openSocket(one.url, bob);
+    await a.subscribe(room);
+    const call = "closed-grace-1";
+    a.send({ type: "call_invite", call, room, media: "audio" });
+    await callState(b, call, "ringing");
+    b.send({ type: "call_accept", call });
+    await callState(a, call, "active");
+
+    await b.close();
+    // Node one notes Bob's grace in the record, then closes: its grace timer goes with it.
+    for (let tries = 0;; tries++) {
+      const record = (await kv.get<CallRecord>(keys.call(call))).value;
+      if (record?.away?.[bob.id]) break;
+      if (tries > 1_000) throw new Error("the grace was never noted in the call record");
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    await one.close();
+    oneOpen = false;
+
+    clock.advance(0); // the sweep of node two's start
+    for (let elapsed = sweepMs; elapsed < grace; elapsed += sweepMs) {
+      await sweepArmed(clock, sweepMs);
+      clock.advance(sweepMs);
+    }
+    await flushed(a);
+    assert.equal(a.frames.some((f) => f.type === "call" && f.call.state === "ended"), false);
+    await sweepArmed(clock, sweepMs);
+    clock.advance(sweepMs);
+    assert.equal((await callState(a, call, "ended")).call.reason, "hangup");
+    await systemEvent(a, room, "call_ended");
+    await sweepArmed(clock, sweepMs);
+    clock.advance(sweepMs);
+    await flushed(a);
+    assert.equal((await callSummaries(a, room)).length, 1);
+    await closeAll([a]);
   } finally {
     if (oneOpen) await one.close();
     await two.close();
