@@ -11,6 +11,8 @@
  * pattern, so the remote side cannot tell which one it hears: what is proved is that the
  * sender's track is the chosen device and that the remote keeps receiving from it.
  *
+ * Set `SCREENSHOT_DIR` to save a screenshot of the call while it reconnects.
+ *
  * @module
  */
 import assert from "node:assert/strict";
@@ -18,6 +20,7 @@ import type { Page } from "playwright-core";
 import {
   eventually,
   FAKE_MEDIA_ARGS,
+  screenshot,
   waitForConnection,
   withBrowserChat,
 } from "./helpers/browser.ts";
@@ -162,6 +165,7 @@ Deno.test("a network drop during a call shows reconnecting, then the call recove
       await bob.context.setOffline(true);
       await waitForConnection(bob.page, "offline", "reconnecting");
       await callPhase(bob.page, "reconnecting");
+      await screenshot(bob.page, "call-reconnecting");
       await bob.context.setOffline(false);
       await waitForConnection(bob.page, "online");
 
