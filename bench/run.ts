@@ -54,6 +54,7 @@ import { runSmallRooms } from "./small_rooms.ts";
 import { runStoreAppend } from "./store_append.ts";
 import { runE2eBench } from "./e2e.ts";
 import { runE2eBrowserBench } from "./e2e_browser.ts";
+import { runCallsBench } from "./calls.ts";
 
 const quick = Deno.args.includes("--quick");
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
@@ -105,6 +106,10 @@ if (only === "e2e") {
   else await runE2eBench(e2eOptions);
   Deno.exit(0);
 }
+if (only === "calls") {
+  await runCallsBench({ rounds: Number(flagValue("--rounds") ?? 20) });
+  Deno.exit(0);
+}
 if (only === "conversations") {
   await runConversationsBench({
     conversations: Number(flagValue("--conversations") ?? 2_000),
@@ -141,8 +146,8 @@ if (only === "storm") {
 if (only !== undefined) {
   if (only !== "user-events") {
     throw new Error(
-      `--only knows user-events, search, small-rooms, store-append, e2e, storm, resume and ` +
-        `conversations, not ${only}`,
+      `--only knows user-events, search, small-rooms, store-append, e2e, calls, storm, resume ` +
+        `and conversations, not ${only}`,
     );
   }
   const rounds = Number(flagValue("--rounds") ?? 3);

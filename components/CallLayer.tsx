@@ -48,6 +48,7 @@ export default function CallLayer({ host, client, user, profileOf }: CallLayerPr
     return effect(() => {
       const now = client.status.value.state;
       if (now === "online" && was !== "online") session.reconnected();
+      else if (now !== "online" && was === "online") session.socketLost();
       was = now;
     });
   }, [client, session]);

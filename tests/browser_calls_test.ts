@@ -10,71 +10,15 @@
  */
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
-import {
-  type BrowserChat,
-  FAKE_MEDIA_ARGS,
-  pageUser,
-  registerThroughForm,
-  screenshot,
-  sessionOf,
-  type UserPage,
-  withBrowserChat,
-} from "./helpers/browser.ts";
-import { befriend } from "./helpers/chat_client.ts";
+import { FAKE_MEDIA_ARGS, screenshot, withBrowserChat } from "./helpers/browser.ts";
+import { audioArrives, callPhase, friendsInDm } from "./helpers/call_pages.ts";
 import { startTurnServer } from "./helpers/turn_server.ts";
 
 const PHONE = { width: 390, height: 800 };
 
-/** Alice and Bob, friends, each showing their direct conversation. */
-async function friendsInDm(chat: BrowserChat) {
-  const alice = await chat.open({ viewport: { width: 1280, height: 800 } });
-  const bob = await chat.open({ viewport: { width: 1280, height: 800 } });
-  await registerThroughForm(alice.page, chat.url, "alice");
-  await registerThroughForm(bob.page, chat.url, "bob");
-  await befriend(
-    chat.url,
-    await sessionOf(alice.context, await pageUser(alice.page)),
-    await sessionOf(bob.context, await pageUser(bob.page)),
-  );
-  await openDm(alice, "bob");
-  await openDm(bob, "alice");
-  return { alice, bob };
-}
-
-async function openDm(user: UserPage, peer: string): Promise<void> {
-  const friend = user.page.locator(`[data-testid=friend-item][data-username=${peer}]`);
-  await friend.getByTestId("message-friend").click();
-  await user.page.getByTestId("room-title").getByText(`@ ${peer}`, { exact: true }).waitFor();
-}
-
 /** The system message whose text matches `text`. */
 function systemMessage(page: Page, text: RegExp) {
   return page.getByTestId("system-message").locator("span").filter({ hasText: text }).first();
-}
-
-function callPhase(page: Page, phase: string) {
-  return page.locator(`[data-testid=call-view][data-phase=${phase}]`).waitFor();
-}
-
-/** Waits until this page's call has received audio packets (its inbound-rtp stats). */
-async function audioArrives(page: Page): Promise<void> {
-  await page.waitForFunction(
-    async () => {
-      const session = (globalThis as {
-        chatCall?: { peerConnection: RTCPeerConnection | null };
-      }).chatCall;
-      const stats = await session?.peerConnection?.getStats();
-      let packets = 0;
-      stats?.forEach((report) => {
-        if (report.type === "inbound-rtp" && report.kind === "audio") {
-          packets += report.packetsReceived;
-        }
-      });
-      return packets > 0;
-    },
-    undefined,
-    { polling: 250 },
-  );
 }
 
 Deno.test("a voice call rings the friend, connects both sides with audio flowing, and hanging up ends both and logs the call", () =>
@@ -187,12 +131,8 @@ Deno.test("with direct paths forbidden, a call connects through coturn with the 
   const turn = await startTurnServer();
   try {
     await withBrowserChat(async (chat) => {
-      const { alice, bob } = await friendsInDm(chat);
       // `?relay` makes the page's peer connection use iceTransportPolicy "relay".
-      for (const { page } of [alice, bob]) {
-        await page.goto(`${chat.url}/?relay${new URL(page.url()).hash}`);
-        await page.getByTestId("room-title").waitFor();
-      }
+      const { alice, bob } = await friendsInDm(chat, ["alice", "bob"], "?relay");
       await alice.page.getByTestId("call-voice").click();
       await bob.page.getByTestId("call-accept").click();
       await Promise.all([callPhase(alice.page, "connected"), callPhase(bob.page, "connected")]);

@@ -21,27 +21,10 @@ import {
   withBrowserChat,
 } from "./helpers/browser.ts";
 import { assertAccessible } from "./helpers/axe.ts";
+import { audioPackets } from "./helpers/call_pages.ts";
 
 const DESKTOP = { width: 1280, height: 800 };
 const PHONE = { width: 375, height: 740 };
-
-/** Audio packets received so far on each of this page's peer connections. */
-function audioPackets(page: Page): Promise<number[]> {
-  return page.evaluate(async () => {
-    const session = (globalThis as {
-      chatCall?: { peerConnections: RTCPeerConnection[] };
-    }).chatCall;
-    return await Promise.all((session?.peerConnections ?? []).map(async (pc) => {
-      let packets = 0;
-      (await pc.getStats()).forEach((report) => {
-        if (report.type === "inbound-rtp" && report.kind === "audio") {
-          packets += report.packetsReceived;
-        }
-      });
-      return packets;
-    }));
-  });
-}
 
 /** Waits until this page has `count` peer connections and each has received audio packets. */
 async function audioFromEach(page: Page, count: number): Promise<void> {

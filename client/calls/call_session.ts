@@ -64,6 +64,8 @@ export class CallSession {
   #socketAtJoin = "";
   /** A call hung up while the socket was down: its `call_hangup` goes out on reconnect. */
   #hangUpLater: string | null = null;
+  /** The chat's socket is down: the call cannot be signalled, so it shows "reconnecting". */
+  #socketDown = false;
 
   /** Calls of `me` over `client`. */
   constructor(client: ChatClient, me: { id: string; name: string }) {
@@ -191,8 +193,10 @@ export class CallSession {
         await sender?.replaceTrack(track);
       }
       old.stop();
+      // Read again: a switch of the other kind may have replaced the stream meanwhile.
+      const now = this.localStream.peek() ?? stream;
       this.localStream.value = new MediaStream([
-        ...stream.getTracks().filter((t) => t !== old),
+        ...now.getTracks().filter((t) => t !== old),
         track,
       ]);
     } catch {
@@ -243,8 +247,18 @@ export class CallSession {
     this.call.value = { ...shown, view };
   }
 
+  /**
+   * The chat's socket went down: a call in progress says "reconnecting" until the socket is back
+   * and the call is carried on it ({@linkcode CallSession.reconnected}).
+   */
+  socketLost(): void {
+    this.#socketDown = true;
+    this.#updatePhase();
+  }
+
   /** After a reconnect: carry the call on the new socket, then restart ICE. */
   reconnected(): void {
+    this.#socketDown = false;
     if (this.#hangUpLater) {
       this.#client.sendCall({ type: "call_hangup", call: this.#hangUpLater });
       this.#hangUpLater = null;
@@ -378,12 +392,17 @@ export class CallSession {
     return link;
   }
 
-  /** The phase from the connections: reconnecting while one is down, else connected once one is. */
+  /**
+   * The phase from the socket and the connections: reconnecting while the socket or a
+   * connection is down, else connected once one connection is.
+   */
   #updatePhase(): void {
     const shown = this.call.peek();
     if (!shown || shown.phase === "ended" || shown.phase === "ringing") return;
     const states = [...this.#links.values()].map((link) => link.pc.connectionState);
-    if (states.some((state) => state === "disconnected" || state === "failed")) {
+    if (
+      this.#socketDown || states.some((state) => state === "disconnected" || state === "failed")
+    ) {
       this.call.value = { ...shown, phase: "reconnecting" };
     } else if (states.some((state) => state === "connected")) {
       this.call.value = {
@@ -425,6 +444,9 @@ export class CallSession {
       await pc.setLocalDescription(answer);
       this.#send(from, { kind: "answer", sdp: answer.sdp ?? "" });
     }
+    // An ICE restart over a connection that never dropped fires no state change: the
+    // negotiation ending is what ends "reconnecting" then.
+    this.#updatePhase();
   }
 
   #send(to: string, signal: CallSignal): void {

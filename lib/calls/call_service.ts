@@ -4,9 +4,16 @@
  * parties busy, and `["room_call", room]` for a room's one group call), changed only through
  * `transact`, so every node of the chat sees one truth and two nodes racing to accept, decline,
  * join or hang up the same call end it once. Its frames reach the parties' sockets through the
- * broker, whichever node holds them. The ring timer runs on the node that placed the call;
- * should that node die, the record expires after the ring (and the parties' clients give up on
- * their own), so nobody stays busy.
+ * broker, whichever node holds them.
+ *
+ * Deadlines are data: a ringing record holds when its ring ends (`ringUntil`), and a party
+ * whose socket closed, when their reconnect grace ends (`away`). The node that set a deadline
+ * also sets a timer for it (exact to the millisecond); every node sweeps the call records on
+ * start and every {@linkcode CallDeps.sweepMs} and ends what is overdue, so a node that dies
+ * does not take its deadlines with it. A timer and sweeps on several nodes may all act on one
+ * deadline: each change is a `transact` checked against the record's versionstamp, so one of
+ * them ends the call and writes its summary, and the others find it gone. A sweep lists every
+ * call record: a few hundred bytes per call under way, read every few seconds by each node.
  *
  * A group call never rings: a member starts it (`call_invite` in a group room), the sockets
  * subscribed to the room hear `room_call` (the header's "Call in progress, 3 people"), members join
@@ -16,8 +23,9 @@
  *
  * A socket that carried a call and closed has {@linkcode CallDeps.reconnectGraceMs} to come back
  * (`call_join` from the new socket); otherwise its user is hung up, so a peer whose network
- * died does not hold the call (or the other party's busy mark) for the record's whole TTL. The
- * grace timer runs on the node that held the socket.
+ * died does not hold the call (or the other party's busy mark) for the record's whole TTL. A
+ * socket lost with its node (killed) never reports its close: such a call ends when its party
+ * hangs up or rejoins from another node, or when its record expires.
  *
  * Media never passes here: SDP and ICE candidates are relayed, checked for size and party, to
  * the one socket that carries the call for the addressee. Only the summary ("Call, 4:05",
@@ -44,8 +52,16 @@ import {
 } from "../common/protocol.ts";
 import { formatDuration } from "../../client/recording/format_duration.ts";
 
-/** A call as stored: its view without the end state. */
-export type CallRecord = Omit<CallView, "state" | "reason"> & {
+/** The deadlines of a call, kept in its record so that any node can enforce them. */
+export interface CallDeadlines {
+  /** While ringing: when the call ends as missed (server time). */
+  ringUntil?: number;
+  /** Participant id → the closed socket that carried their call, and when their grace ends. */
+  away?: Record<string, { socket: string; until: number }>;
+}
+
+/** A call as stored: its view without the end state, and its deadlines. */
+export type CallRecord = Omit<CallView, "state" | "reason"> & CallDeadlines & {
   state: "ringing" | "active";
 };
 
@@ -82,7 +98,12 @@ export interface CallDeps {
   maxParticipants: number;
   /** How long a closed socket that carried a call may take to come back before its user is hung up. */
   reconnectGraceMs: number;
+  /** How often this node looks for calls whose deadline passed; {@linkcode CALL_SWEEP_MS} when absent. */
+  sweepMs?: number;
 }
+
+/** Default interval of the sweep for overdue calls: a dead node's ring ends at most this late. */
+export const CALL_SWEEP_MS = 5_000;
 
 /** A ringing record outlives its ring by this much, for a node that died mid-ring. */
 const RING_GRACE_MS = 30_000;
@@ -101,15 +122,20 @@ export class CallService {
   #graceTimers = new Map<string, unknown>();
   #unsubscribe: () => void;
   #closed = false;
+  #sweepTimer: unknown;
+  #sweepMs: number;
 
   /** A service working with `deps`. */
   constructor(deps: CallDeps) {
     this.#deps = deps;
     this.#ringMs = deps.ringMs ?? CALL_RING_MS;
+    this.#sweepMs = deps.sweepMs ?? CALL_SWEEP_MS;
     this.#unsubscribe = deps.broker.subscribe((event, fromThisNode) => {
       // Every node hears `left`; the one that published it drops the member, once.
       if (event.kind === "left" && fromThisNode) this.#memberLeft(event);
     });
+    // On start: the deadlines of a node that died while this one was down are due already.
+    this.#scheduleSweep(0);
   }
 
   /** Handles one call frame from `party`; resolves to a refusal, or undefined when done. */
@@ -142,21 +168,47 @@ export class CallService {
     if (this.#closed) return;
     const deps = this.#deps;
     const callId = (await deps.kv.get<string>(keys.userCall(party.userId))).value;
-    if (!callId) return;
-    const record = (await deps.kv.get<CallRecord>(keys.call(callId))).value;
-    if (record?.sockets[party.userId] !== party.socketId || this.#closed) return;
-    const timer = deps.timers.setTimeout(async () => {
+    if (!callId || this.#closed) return;
+    const noted = await transact("call socket closed", async () => {
+      const entry = await deps.kv.get<CallRecord>(keys.call(callId));
+      const record = entry.value;
+      if (record?.sockets[party.userId] !== party.socketId) return false;
+      const until = deps.clock.now() + deps.reconnectGraceMs;
+      const next: CallRecord = {
+        ...record,
+        away: { ...record.away, [party.userId]: { socket: party.socketId, until } },
+      };
+      const atomic = deps.kv.atomic().check(entry)
+        .set(keys.call(callId), next, { expireIn: this.#expireIn(next) });
+      return commit(atomic, () => true);
+    });
+    if (!noted || this.#closed) return;
+    const timer = deps.timers.setTimeout(() => {
       this.#graceTimers.delete(party.socketId);
-      try {
-        const now = (await deps.kv.get<CallRecord>(keys.call(callId))).value;
-        // Back on another socket (or the call ended meanwhile): nothing to do.
-        if (now?.sockets[party.userId] !== party.socketId) return;
-        await this.#change(party, callId, "hangup");
-      } catch (error) {
-        console.error("calls: hanging up a party that did not come back failed", error);
-      }
+      void this.#graceOver(party, callId);
     }, deps.reconnectGraceMs);
     this.#graceTimers.set(party.socketId, timer);
+  }
+
+  /**
+   * Ends what is overdue: calls still ringing past their `ringUntil` (missed), and parties
+   * away past their grace (hung up). Runs on start and every {@linkcode CallDeps.sweepMs};
+   * safe to run on every node at once.
+   */
+  async sweep(): Promise<void> {
+    const now = this.#deps.clock.now();
+    for await (const entry of this.#deps.kv.list<CallRecord>({ prefix: keys.calls() })) {
+      if (this.#closed) return;
+      const record = entry.value;
+      if (record.state === "ringing" && record.ringUntil !== undefined && record.ringUntil <= now) {
+        await this.#timeUp(record.id);
+        continue;
+      }
+      for (const [userId, away] of Object.entries(record.away ?? {})) {
+        if (away.until > now) continue;
+        await this.#graceOver({ userId, name: "", socketId: away.socket }, record.id);
+      }
+    }
   }
 
   /** The group call under way in `room` as its members see it, or null. */
@@ -167,10 +219,11 @@ export class CallService {
     return record?.group ? roomCallOf(record) : null;
   }
 
-  /** Stops the timers of this node (shutdown); the records expire on their own. */
+  /** Stops the timers of this node (shutdown); the other nodes' sweeps see to its deadlines. */
   close(): void {
     this.#closed = true;
     this.#unsubscribe();
+    this.#deps.timers.clearTimeout(this.#sweepTimer);
     for (const timer of [...this.#timers.values(), ...this.#graceTimers.values()]) {
       this.#deps.timers.clearTimeout(timer);
     }
@@ -212,6 +265,7 @@ export class CallService {
       participants: [party.userId, callee],
       state: "ringing",
       sockets: { [party.userId]: party.socketId },
+      ringUntil: deps.clock.now() + this.#ringMs,
     };
     const expireIn = this.#ringMs + RING_GRACE_MS;
     return await transact("call invite", async () => {
@@ -362,7 +416,7 @@ export class CallService {
     const names = { ...record.names };
     delete names[userId];
     const next: CallRecord = {
-      ...record,
+      ...withoutAway(record, userId),
       participants: record.participants.filter((id) => id !== userId),
       sockets,
       names,
@@ -384,7 +438,7 @@ export class CallService {
     this.#deps.broker.publish({ kind: "room_call", room, call });
   }
 
-  /** Ends a call still ringing when its time is up. */
+  /** Ends a call still ringing when its time is up (its timer, or a sweep). */
   async #timeUp(callId: string): Promise<void> {
     this.#timers.delete(callId);
     try {
@@ -427,8 +481,9 @@ export class CallService {
         }
         return this.#end(entry, record, "declined");
       }
+      // Carried on this socket: back, if the user was away.
       const next: CallRecord = {
-        ...record,
+        ...withoutAway(record, party!.userId),
         sockets: { ...record.sockets, [party!.userId]: party!.socketId },
       };
       if (action === "accept") {
@@ -437,10 +492,11 @@ export class CallService {
         }
         next.state = "active";
         next.answeredAt = deps.clock.now();
+        delete next.ringUntil;
       } else if (record.state !== "active" && !isCaller) {
         return { code: "not_allowed", message: "answer the call before joining it" };
       }
-      const expireIn = next.state === "active" ? ACTIVE_TTL_MS : this.#ringMs + RING_GRACE_MS;
+      const expireIn = this.#expireIn(next);
       const atomic = deps.kv.atomic().check(entry).set(keys.call(callId), next, { expireIn });
       if (action === "accept") {
         for (const user of record.participants) {
@@ -498,6 +554,36 @@ export class CallService {
     return undefined;
   }
 
+  /** Hangs up `party` if their closed socket still carries `callId` (their grace is over). */
+  async #graceOver(party: CallParty, callId: string): Promise<void> {
+    try {
+      const now = (await this.#deps.kv.get<CallRecord>(keys.call(callId))).value;
+      // Back on another socket (or the call ended meanwhile): nothing to do.
+      if (now?.sockets[party.userId] !== party.socketId) return;
+      await this.#change(party, callId, "hangup");
+    } catch (error) {
+      console.error("calls: hanging up a party that did not come back failed", error);
+    }
+  }
+
+  #scheduleSweep(ms: number): void {
+    this.#sweepTimer = this.#deps.timers.setTimeout(async () => {
+      try {
+        await this.sweep();
+      } catch (error) {
+        if (!this.#closed) console.error("calls: sweeping overdue calls failed", error);
+      }
+      if (!this.#closed) this.#scheduleSweep(this.#sweepMs);
+    }, ms);
+  }
+
+  /** How long `record` is kept: past its ring by a margin, or the longest call. */
+  #expireIn(record: CallRecord): number {
+    if (record.state === "active") return ACTIVE_TTL_MS;
+    const left = (record.ringUntil ?? this.#deps.clock.now()) - this.#deps.clock.now();
+    return Math.max(1, left) + RING_GRACE_MS;
+  }
+
   #stopTimer(callId: string): void {
     const timer = this.#timers.get(callId);
     if (timer === undefined) return;
@@ -505,11 +591,13 @@ export class CallService {
     this.#timers.delete(callId);
   }
 
-  #tell(users: string[], call: CallView, ref?: string): void {
+  #tell(users: string[], call: CallView & CallDeadlines, ref?: string): void {
+    // Deadlines are the server's business: the parties see the call.
+    const { ringUntil: _ringUntil, away: _away, ...view } = call;
     this.#deps.broker.publish({
       kind: "call",
       users,
-      frame: { type: "call", call, ...(ref === undefined ? {} : { ref }) },
+      frame: { type: "call", call: view, ...(ref === undefined ? {} : { ref }) },
     });
   }
 }
@@ -523,4 +611,12 @@ function roomCallOf(record: CallRecord): RoomCall {
     startedAt: record.answeredAt ?? 0,
     max: record.max ?? record.participants.length,
   };
+}
+
+/** `record` without `userId` in its `away` list. */
+function withoutAway(record: CallRecord, userId: string): CallRecord {
+  if (!record.away?.[userId]) return record;
+  const away = { ...record.away };
+  delete away[userId];
+  return { ...record, away };
 }

@@ -228,6 +228,8 @@ export const keys = {
   presence: (userId: string, nodeId: string): Deno.KvKey => ["presence", userId, nodeId],
   /** A voice or video call that is ringing or under way (`lib/calls/call_service.ts`). */
   call: (callId: string): Deno.KvKey => ["call", callId],
+  /** Prefix of every call record, for the sweep of overdue calls. */
+  calls: (): Deno.KvKey => ["call"],
   /** The call a user is in (ringing or under way): makes them busy for other calls. */
   userCall: (userId: string): Deno.KvKey => ["user_call", userId],
   /** The id of a room's group call under way: one per room. */

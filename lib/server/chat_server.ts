@@ -159,9 +159,10 @@ export interface ChatServer {
 /** How long {@linkcode ChatServer.shutdown} waits for clients to answer the close. */
 export const SOCKET_CLOSE_TIMEOUT_MS = 3_000;
 
-/** Call invites per user: one every 6 s on average, 5 at once (a redial, a wrong button). */
-const CALL_INVITE_RATE = 1 / 6;
-const CALL_INVITE_BURST = 5;
+/** Call invites per user: one every 6 s on average (the call bench paces itself by it). */
+export const CALL_INVITE_RATE = 1 / 6;
+/** Call invites a user may place at once before {@linkcode CALL_INVITE_RATE} applies (a redial, a wrong button). */
+export const CALL_INVITE_BURST = 5;
 
 /** Largest request body accepted by the HTTP routes. */
 export const MAX_BODY_BYTES = 16 * 1024;
@@ -241,6 +242,7 @@ export async function createChatServer(options: ChatServerOptions): Promise<Chat
     inviteLimiter: new TokenBuckets(clock, CALL_INVITE_RATE, CALL_INVITE_BURST),
     maxParticipants: config.calls.maxParticipants,
     reconnectGraceMs: config.calls.reconnectGraceMs,
+    sweepMs: config.calls.sweepMs,
   });
   const uploads = new Uploads(kv, clock, {
     maxBytes: limits.maxUploadBytes,

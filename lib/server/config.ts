@@ -84,6 +84,11 @@ export interface CallLimits {
    * before they are hung up (default 30).
    */
   reconnectGraceMs: number;
+  /**
+   * `CALL_SWEEP_SECONDS`: how often each node ends calls whose ring or grace deadline passed
+   * on a node that died (default 5); a live node's own timers end them on time.
+   */
+  sweepMs: number;
 }
 
 /** Per-user and per-address limits. Node-local ones hold per worker or process. */
@@ -185,6 +190,7 @@ export function readConfig(env: Record<string, string | undefined>): Config {
     calls: {
       maxParticipants: intFrom(env, "CALL_MAX_PARTICIPANTS", CALL_MESH_MAX_DEFAULT, 2, 16),
       reconnectGraceMs: intFrom(env, "CALL_RECONNECT_SECONDS", 30, 1, 3_600) * 1000,
+      sweepMs: intFrom(env, "CALL_SWEEP_SECONDS", 5, 1, 3_600) * 1000,
     },
     limits: {
       sendRatePerSecond: intFrom(env, "SEND_RATE", 10, 1, 1_000_000),

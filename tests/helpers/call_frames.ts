@@ -55,6 +55,14 @@ export function systemEvent(socket: TestSocket, room: string, type: string) {
   return socket.next("message", (f) => f.room === room && f.event?.type === type);
 }
 
+/** The call summaries (`call_*` system events) in the newest history page of `room`. */
+export async function callSummaries(socket: TestSocket, room: string) {
+  const ref = crypto.randomUUID().slice(0, 8);
+  socket.send({ type: "history", room, ref });
+  const page = await socket.next("history", (f) => f.ref === ref);
+  return page.messages.filter((message) => message.event?.type.startsWith("call_"));
+}
+
 /** The `call_signal` frames `socket` received. */
 export function signals(socket: TestSocket): Extract<ServerFrame, { type: "call_signal" }>[] {
   return socket.frames.filter((f): f is Extract<ServerFrame, { type: "call_signal" }> =>
