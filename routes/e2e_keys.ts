@@ -6,6 +6,8 @@
  * - `PUT /devices/:device/key_packages` `{ keyPackages: string[] }`: upload or refill one's own
  *   device's one-time KeyPackages (base64 MLS messages) → `{ stored }` (how many it now holds).
  * - `GET /devices/:device/key_packages` → `{ count }`: how many are left (refill when low).
+ * - `DELETE /devices/:device` → 204: forget one's own device, its unused KeyPackages with it
+ *   (its keys were removed from the browser at logout), so no one adds it to a group again.
  * - `POST /claim` `{ user, room?, exceptDevice? }` → `{ keyPackages: ClaimedKeyPackage[] }`:
  *   one KeyPackage of each device of `user` (a friend, oneself, or a fellow member of `room`).
  *
@@ -45,6 +47,12 @@ export function e2eKeyRoutes(services: Pick<Services, "keyPackages">): Hono<Sign
     return c.json({
       count: await services.keyPackages.count(c.var.user.id, c.req.param("device")),
     });
+  });
+
+  app.delete("/devices/:device", async (c) => {
+    const result = await services.keyPackages.removeDevice(c.var.user.id, c.req.param("device"));
+    if (!result.ok) return refusalResponse(c, result);
+    return c.body(null, 204);
   });
 
   app.post("/claim", jsonBody(Claim), async (c) => {

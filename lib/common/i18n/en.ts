@@ -324,6 +324,7 @@ export const en = {
   "refusal.publicRoomEncrypted":
     "A public room cannot be encrypted: anyone may join it. Make it private to encrypt it",
   "refusal.badKeyPackage": "That is not a key package of this device",
+  "refusal.badDeviceId": "That is not a device of this app",
   "refusal.tooManyKeyPackages": "This device has {max} unused key packages already",
   "refusal.tooManyDevices": "You have {max} devices with keys already",
   "refusal.keyRequestsTooFast": "Too many key requests; try again later",

@@ -305,6 +305,7 @@ export const zhCN = {
   "refusal.dmFriendsOnly": "你只能给好友发私信",
   "refusal.publicRoomEncrypted": "公开房间不能加密：任何人都可以加入。改为私密房间即可加密",
   "refusal.badKeyPackage": "这不是本设备的密钥包",
+  "refusal.badDeviceId": "这不是本应用的设备",
   "refusal.tooManyKeyPackages": "此设备已有 {max} 个未使用的密钥包",
   "refusal.tooManyDevices": "你已有 {max} 台带密钥的设备",
   "refusal.keyRequestsTooFast": "请求密钥过于频繁，请稍后再试",
