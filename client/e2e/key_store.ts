@@ -2,6 +2,8 @@
  * The device's end-to-end keys and read state in IndexedDB (database `chat-e2e`, one object
  * store `keys`, values by structured clone, so key bytes stay `Uint8Array`s). Part of the lazy
  * E2E chunk. Keys are per signed-in user: two accounts on one browser profile are two devices.
+ * {@linkcode DATABASE} is exported so that the logout can tell whether there is any without
+ * creating it.
  *
  * | key                        | value                                              |
  * | -------------------------- | -------------------------------------------------- |
@@ -43,7 +45,8 @@ export interface StoredGroup {
   shown: [number, E2eShown][];
 }
 
-const DATABASE = "chat-e2e";
+/** Name of the IndexedDB database. */
+export const DATABASE = "chat-e2e";
 const STORE = "keys";
 
 /** A small key-value store over one IndexedDB object store. */
@@ -65,16 +68,37 @@ export class KeyStore {
     return await done<T | undefined>(db.transaction(STORE).objectStore(STORE).get(key));
   }
 
+  /**
+   * Deletes every record of user `userId` in the table above (this profile stops being their
+   * device), in one transaction; resolves once that is committed.
+   */
+  async deleteUser(userId: string): Promise<void> {
+    const db = await this.#db;
+    const transaction = db.transaction(STORE, "readwrite");
+    const store = transaction.objectStore(STORE);
+    store.delete(`device/${userId}`);
+    store.delete(`held/${userId}`);
+    // Keys are strings: every key starting with a prefix sorts between it and prefix + U+FFFF.
+    for (const prefix of [`group/${userId}/`, `own/${userId}/`]) {
+      store.delete(IDBKeyRange.bound(prefix, prefix + "\uffff"));
+    }
+    await committed(transaction);
+  }
+
   /** Writes `value` under `key`; resolves once the write is committed. */
   async put(key: string, value: unknown): Promise<void> {
     const db = await this.#db;
     const transaction = db.transaction(STORE, "readwrite");
     transaction.objectStore(STORE).put(value, key);
-    await new Promise<void>((resolve, reject) => {
-      transaction.oncomplete = () => resolve();
-      transaction.onerror = transaction.onabort = () => reject(transaction.error);
-    });
+    await committed(transaction);
   }
+}
+
+function committed(transaction: IDBTransaction): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    transaction.oncomplete = () => resolve();
+    transaction.onerror = transaction.onabort = () => reject(transaction.error);
+  });
 }
 
 function done<T>(request: IDBRequest): Promise<T> {

@@ -436,6 +436,14 @@ export const en = {
   "e2e.waiting": "Waiting for keys…",
   "e2e.noFiles": "Files cannot be sent in a secret chat yet",
   "e2e.notReady": "This device cannot send here until it has the conversation's keys",
+  "e2e.logoutTitle": "Keep this device's keys?",
+  "e2e.logoutNote": "This browser holds the keys of your secret chats.",
+  "e2e.logoutKeepNote":
+    "Keep them, and you can read your secret chats when you log in here again. Anyone who can use this browser profile can use them too.",
+  "e2e.logoutRemoveNote":
+    "Remove them, and what you read here is deleted from this browser; after you log in here again, earlier messages of your secret chats cannot be read here.",
+  "e2e.logoutKeep": "Keep keys on this device",
+  "e2e.logoutRemove": "Remove keys",
   "versions.title": "Earlier versions",
   "versions.loading": "Loading earlier versions…",
   "versions.empty": "No earlier versions are kept.",

@@ -417,6 +417,14 @@ export const zhCN = {
   "e2e.waiting": "正在等待密钥…",
   "e2e.noFiles": "私密聊天暂不支持发送文件",
   "e2e.notReady": "本设备拿到这个会话的密钥之前无法在此发送消息",
+  "e2e.logoutTitle": "保留本设备的密钥吗？",
+  "e2e.logoutNote": "此浏览器保存着你的私密聊天的密钥。",
+  "e2e.logoutKeepNote":
+    "保留密钥：再次在这里登录时，你仍能读取私密聊天。能使用此浏览器配置文件的人也能使用这些密钥。",
+  "e2e.logoutRemoveNote":
+    "删除密钥：在这里读过的内容会从此浏览器中删除；再次在这里登录后，私密聊天中之前的消息在这里将无法读取。",
+  "e2e.logoutKeep": "在本设备上保留密钥",
+  "e2e.logoutRemove": "删除密钥",
   "versions.title": "之前的版本",
   "versions.loading": "正在加载之前的版本…",
   "versions.empty": "没有保留之前的版本。",
