@@ -601,6 +601,7 @@ export const en = {
   // notify: notifications, installable app (issue 12 items 4-5).
   "app.description": "Real-time chat: rooms, friends and direct messages.",
   "notify.attachment": "Sent an attachment",
+  "notify.encrypted": "New encrypted message",
   "notify.more": "{count} new messages · {text}",
   "notify.inRoom": "{author} in #{room}",
   "notify.heading": "Notifications",

@@ -576,6 +576,7 @@ export const zhCN = {
   // notify: notifications, installable app (issue 12 items 4-5).
   "app.description": "实时聊天：房间、好友和私信。",
   "notify.attachment": "发送了一个附件",
+  "notify.encrypted": "新的加密消息",
   "notify.more": "{count} 条新消息 · {text}",
   "notify.inRoom": "{author}（#{room}）",
   "notify.heading": "通知",
