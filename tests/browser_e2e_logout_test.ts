@@ -9,6 +9,7 @@
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
 import { en } from "../lib/common/i18n/en.ts";
+import { zhCN } from "../lib/common/i18n/zh_cn.ts";
 import { api, befriend } from "./helpers/chat_client.ts";
 import {
   eventually,
@@ -112,10 +113,10 @@ async function keysReady(page: Page): Promise<void> {
   await page.locator(".room-column[data-e2e-status=ready]").waitFor();
 }
 
-/** Clicks the header's logout once the page asks about keys at logout. */
-async function clickLogout(page: Page): Promise<void> {
+/** Clicks the header's logout (labelled `label`) once the page asks about keys at logout. */
+async function clickLogout(page: Page, label: string = en["layout.logout"]): Promise<void> {
   await page.locator("form.logout[data-asks-about-keys]").waitFor({ state: "attached" });
-  await page.getByRole("button", { name: en["layout.logout"] }).click();
+  await page.getByRole("button", { name: label }).click();
 }
 
 Deno.test("logout with E2E keys asks: kept keys read the secret chat after logging in again, removed ones are gone here and on the server", () =>
@@ -166,10 +167,10 @@ Deno.test("logout with E2E keys asks: kept keys read the secret chat after loggi
     assert.deepEqual(await storedE2eKeys(carol.page), []);
   }));
 
-Deno.test("E2E records in IndexedDB are sealed under a non-extractable key, plain ones of before too", () =>
+Deno.test("E2E records in IndexedDB are sealed under a non-extractable key, plain ones of before too; the Chinese UI says it all in Chinese", () =>
   withBrowserChat(async ({ url, open }) => {
     const alice = await open();
-    const bob = await open();
+    const bob = await open({ locale: "zh-CN" });
     const secret = "周五下午三点，老地方";
     const { bobUser } = await secretChatRead(url, alice, bob, secret);
     const check = async () => {
@@ -204,4 +205,22 @@ Deno.test("E2E records in IndexedDB are sealed under a non-extractable key, plai
     await keysReady(bob.page);
     await eventually(async () => assert.deepEqual(await messageTexts(bob.page), [secret]));
     await check();
+
+    // Bob's UI is in Chinese: the padlock, the preview and the logout question.
+    const lock = bob.page.getByTestId("e2e-header-lock");
+    assert.equal(await lock.getAttribute("aria-label"), zhCN["e2e.secretChat"]);
+    assert.equal(await lock.getAttribute("title"), zhCN["e2e.encrypted"]);
+    await eventually(async () => {
+      const preview = await bob.page.getByTestId("conversation-preview").first().textContent();
+      assert.ok(preview?.endsWith(zhCN["e2e.preview"]), preview ?? "");
+    });
+    await clickLogout(bob.page, zhCN["layout.logout"]);
+    const dialog = bob.page.getByTestId("logout-keys-dialog");
+    await dialog.getByText(zhCN["e2e.logoutTitle"], { exact: true }).waitFor();
+    for (const key of ["e2e.logoutKeep", "e2e.logoutRemove"] as const) {
+      await dialog.getByRole("button", { name: zhCN[key], exact: true }).waitFor();
+    }
+    await screenshot(bob.page, "e2e_logout_keys_zh");
+    await dialog.getByTestId("logout-cancel").click();
+    await dialog.waitFor({ state: "detached" });
   }));
