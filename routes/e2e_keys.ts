@@ -13,6 +13,8 @@
  *   in `devices` when given; `user` is a friend, oneself, or a fellow member of `room`).
  * - `GET /rooms/:room/devices` → `{ members: [{ userId, devices }] }`: the room's members and
  *   their devices with keys, for a member (404 otherwise).
+ * - `DELETE /devices/:device` → 204: forget one's own device, its unused KeyPackages with it
+ *   (its keys were removed from the browser at logout), so no one adds it to a group again.
  *
  * @module
  */
@@ -57,6 +59,12 @@ export function e2eKeyRoutes(services: Pick<Services, "keyPackages">): Hono<Sign
     return c.json({
       count: await services.keyPackages.count(c.var.user.id, c.req.param("device")),
     });
+  });
+
+  app.delete("/devices/:device", async (c) => {
+    const result = await services.keyPackages.removeDevice(c.var.user.id, c.req.param("device"));
+    if (!result.ok) return refusalResponse(c, result);
+    return c.body(null, 204);
   });
 
   app.post("/claim", jsonBody(Claim), async (c) => {

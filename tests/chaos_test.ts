@@ -3,6 +3,12 @@
  * and restarted on the same port and KV file. Every message must end up stored exactly once,
  * every room gap-free, and every client's view equal to the stored history.
  *
+ * One of the three rooms is an encrypted private group: its MLS group is formed before the
+ * chaos (real ts-mls devices, see `helpers/encrypted_group.ts`), and each client sends there the
+ * ciphertext its device made, resending the same bytes until acked. At the end every member's
+ * device reads what its client received of that room, in seq order: each acknowledged encrypted
+ * message must decrypt to its text at every member but its sender, once, in each sender's order.
+ *
  * Sizes come from the environment (defaults fit the normal suite):
  * `CHAOS_CLIENTS` users (each in both rooms), `CHAOS_MESSAGES` messages per client,
  * `CHAOS_KILLS` kills, `CHAOS_SEED` to replay the same kill timings and backoffs.
@@ -16,8 +22,10 @@ import { KvMessageStore } from "../lib/messages/message_store_kv.ts";
 import { decode, keys } from "../lib/kv/kv_keys.ts";
 import { messageTerms } from "../lib/search/search_index.ts";
 import type { ChatMessage } from "../lib/common/protocol.ts";
-import { ChaosClient } from "./chaos/chaos_client.ts";
+import { ChaosClient, type SentMessage } from "./chaos/chaos_client.ts";
 import { createRoom, registerUser, roomHead } from "./helpers/chat_client.ts";
+import { E2eDevice } from "./helpers/e2e_device.ts";
+import { createEncryptedGroup, formMlsGroup } from "./helpers/encrypted_group.ts";
 import { type ServerProcess, spawnServer } from "./helpers/server_process.ts";
 import { freePort } from "./helpers/test_server.ts";
 
@@ -64,16 +72,35 @@ Deno.test("under random SIGKILLs and restarts, every message is stored exactly o
   const env = { SEND_RATE: "100000", SEND_BURST: "100000", SAME_TEXT_MAX: "100000" };
   let server: ServerProcess | undefined = await spawnServer({ kvPath, port, env });
   const clients: ChaosClient[] = [];
+  const devices: E2eDevice[] = [];
   try {
     const users = [];
     for (let i = 0; i < clientCount; i++) users.push(await registerUser(server.url, `chaos${i}`));
+    const encryptedRoom = await createEncryptedGroup(
+      server.url,
+      users[0]!,
+      users.slice(1),
+      "chaos-e",
+      { befriendFirst: true },
+    );
     const rooms = [
       (await createRoom(server.url, users[0]!, users.slice(1), "chaos-a")).id,
       (await createRoom(server.url, users[0]!, users.slice(1), "chaos-b")).id,
+      encryptedRoom,
     ];
-    // What the setup stored (a system message per join) comes before every sent message.
+    // One MLS device per user, all in the encrypted room's group before the chaos starts.
+    for (const [i, user] of users.entries()) {
+      const device = await E2eDevice.open(server.url, user, `chaos-device-${i}`, 1);
+      await device.enter(encryptedRoom);
+      devices.push(device);
+    }
+    const groupFormed = await formMlsGroup(encryptedRoom, devices);
+    for (const device of devices) await device.close();
+    // What the setup stored (a system message per join, and the encrypted room's commit) comes
+    // before every sent message.
     const setup = new Map<string, number>();
     for (const room of rooms) setup.set(room, await roomHead(server.url, users[0]!, room));
+    assert.equal(setup.get(encryptedRoom), groupFormed, "the group's commit ends its setup");
     for (const user of users) {
       const client = new ChaosClient({ url: server.url, user, rooms, random });
       clients.push(client);
@@ -81,12 +108,16 @@ Deno.test("under random SIGKILLs and restarts, every message is stored exactly o
     }
     assert.ok(await until(() => clients.every((c) => c.online), 10_000), "clients connect");
 
-    // Each client sends its numbered messages at a steady rate, alternating rooms, whether or
-    // not it is connected (offline messages wait in its outbox).
+    // Each client sends its numbered messages at a steady rate, taking the rooms in turn,
+    // whether or not it is connected (offline messages wait in its outbox). In the encrypted
+    // room it sends its device's ciphertext of the text.
     const sending = Promise.all(clients.map(async (client, c) => {
       await sleep(random() * sendEveryMs);
       for (let i = 1; i <= perClient; i++) {
-        client.send(rooms[(c + i) % 2]!, `client ${c} message ${i}`);
+        const room = rooms[(c + i) % rooms.length]!;
+        const text = `client ${c} message ${i}`;
+        if (room === encryptedRoom) client.send(room, text, await devices[c]!.group!.encrypt(text));
+        else client.send(room, text);
         await sleep(sendEveryMs);
       }
     }));
@@ -158,14 +189,18 @@ Deno.test("under random SIGKILLs and restarts, every message is stored exactly o
         `${room} gap-free`,
       );
       assert.ok(
-        messages.slice(0, setup.get(room)!).every((m) => m.kind === "system"),
+        messages.slice(0, setup.get(room)!).every((m) =>
+          m.kind === "system" || (room === encryptedRoom && m.seq === groupFormed)
+        ),
         `${room} starts with the system messages of its setup`,
       );
     }
+    // A message is told apart by what the server stored of it: its text, or its ciphertext.
+    const body = (m: { text: string; e2e?: { data: string } }) => m.e2e?.data ?? m.text;
     const copies = new Map<string, number>();
     for (const messages of stored.values()) {
       for (const m of messages) {
-        const key = `${m.room}|${m.from}|${m.text}`;
+        const key = `${m.room}|${m.from}|${body(m)}`;
         copies.set(key, (copies.get(key) ?? 0) + 1);
       }
     }
@@ -178,14 +213,16 @@ Deno.test("under random SIGKILLs and restarts, every message is stored exactly o
       violations.push(...client.violations.map((v) => `client ${c}: ${v}`));
       for (const message of client.sent) {
         sent++;
-        const count = copies.get(`${message.room}|${client.user.id}|${message.text}`) ?? 0;
+        const count = copies.get(`${message.room}|${client.user.id}|${body(message)}`) ?? 0;
         if (count === 0) lost++;
         if (count > 1) duplicated += count - 1;
         const ack = client.acks.get(message.clientId);
         if (!ack) continue;
         acked++;
         const atSeq = stored.get(ack.room)?.[ack.seq - 1];
-        if (atSeq?.id !== ack.id || atSeq.text !== message.text || atSeq.from !== client.user.id) {
+        if (
+          atSeq?.id !== ack.id || body(atSeq) !== body(message) || atSeq.from !== client.user.id
+        ) {
           violations.push(
             `client ${c}: ack of ${message.clientId} is not the stored seq ${ack.seq}`,
           );
@@ -200,6 +237,8 @@ Deno.test("under random SIGKILLs and restarts, every message is stored exactly o
         }
       }
     }
+    const decrypted = await readEncryptedRoom(clients, devices, encryptedRoom, groupFormed);
+    violations.push(...decrypted.violations);
     const total = (key: "connections" | "resends" | "resets") =>
       clients.reduce((sum, client) => sum + client[key], 0);
     console.log(
@@ -207,7 +246,8 @@ Deno.test("under random SIGKILLs and restarts, every message is stored exactly o
         `duplicated=${duplicated} clients=${clientCount} reconnects=${
           total("connections") - clientCount
         } ` +
-        `resent=${total("resends")} resets=${total("resets")} seed=${seed}`,
+        `resent=${total("resends")} resets=${total("resets")} ` +
+        `encrypted=${decrypted.messages} decrypted=${decrypted.reads} seed=${seed}`,
     );
     assert.equal(lost, 0, `lost messages (seed ${seed})`);
     assert.ok(settled, `the clients did not catch up (seed ${seed}): ${progress}`);
@@ -219,13 +259,73 @@ Deno.test("under random SIGKILLs and restarts, every message is stored exactly o
       "nothing else was stored",
     );
     assert.deepEqual(violations, [], `seed ${seed}`);
+    assert.equal(
+      decrypted.reads,
+      decrypted.messages * (clientCount - 1),
+      "every encrypted message was read by every member but its sender",
+    );
     assert.ok(
       killCount === 0 || clients.every((client) => client.connections > 1),
       "every client was cut off and reconnected",
     );
   } finally {
     for (const client of clients) await client.stop();
+    for (const device of devices) await device.close();
     await server?.stop("SIGKILL");
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+/**
+ * Has each member's device read its client's view of the encrypted room after the group's
+ * commit, in seq order, and checks what it read: a message of another member must decrypt to
+ * the text its sender encrypted; one of its own is recognised as its own; each sender's
+ * messages come in the order they were created. Returns what broke, in words, with how many
+ * encrypted messages were stored and how many decryptions succeeded.
+ */
+async function readEncryptedRoom(
+  clients: readonly ChaosClient[],
+  devices: readonly E2eDevice[],
+  room: string,
+  groupFormed: number,
+): Promise<{ violations: string[]; messages: number; reads: number }> {
+  const sentBy = new Map<string, { sender: number; message: SentMessage; index: number }>();
+  for (const [c, client] of clients.entries()) {
+    client.sent.filter((message) => message.e2e).forEach((message, index) => {
+      sentBy.set(message.e2e!.data, { sender: c, message, index });
+    });
+  }
+  const violations: string[] = [];
+  let messages = 0;
+  let reads = 0;
+  for (const [c, client] of clients.entries()) {
+    const group = devices[c]!.group!;
+    const lastIndex = new Map<number, number>();
+    const view = [...client.views.get(room)!.values()]
+      .filter((m) => m.seq > groupFormed)
+      .sort((a, b) => a.seq - b.seq);
+    if (c === 0) messages = view.length;
+    for (const entry of view) {
+      const sent = entry.e2e && sentBy.get(entry.e2e.data);
+      if (!sent) {
+        violations.push(`client ${c}: seq ${entry.seq} of the encrypted room was never sent`);
+        continue;
+      }
+      const incoming = await group.receive(entry.e2e!);
+      const own = sent.sender === c;
+      const expected = own
+        ? { kind: "skipped", reason: "own_message" }
+        : { kind: "message", text: sent.message.text };
+      if (JSON.stringify(incoming) !== JSON.stringify(expected)) {
+        violations.push(
+          `client ${c}: seq ${entry.seq} of the encrypted room read as ${JSON.stringify(incoming)}`,
+        );
+      } else if (!own) reads++;
+      if ((lastIndex.get(sent.sender) ?? -1) >= sent.index) {
+        violations.push(`client ${c}: seq ${entry.seq} of the encrypted room came out of order`);
+      }
+      lastIndex.set(sent.sender, sent.index);
+    }
+  }
+  return { violations, messages, reads };
+}

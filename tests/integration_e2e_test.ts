@@ -12,6 +12,7 @@ import {
   sealFile,
 } from "../lib/common/e2e/e2e_file.ts";
 import { replyQuote } from "../lib/common/e2e/e2e_content.ts";
+import { createEncryptedGroup, formMlsGroup } from "./helpers/encrypted_group.ts";
 import { withTestServer } from "./helpers/test_server.ts";
 
 async function secretChat(baseUrl: string, from: TestUser, to: TestUser): Promise<DirectRoom> {
@@ -84,6 +85,42 @@ Deno.test("KeyPackages: a friend claims one per device, each handed out once", a
       assert.deepEqual(count.body, { count: 1 });
     } finally {
       await Promise.all([bobLaptop.close(), bobPhone.close(), aliceDevice.close()]);
+    }
+  });
+});
+
+Deno.test("KeyPackages: a device removed at logout leaves none to claim; only its own user can remove it", async () => {
+  await withTestServer(async ({ url }) => {
+    const alice = await registerUser(url, "alice");
+    const bob = await registerUser(url, "bob");
+    await befriend(url, alice, bob);
+    const bobLaptop = await E2eDevice.open(url, bob, "bob-laptop", 3);
+    const bobPhone = await E2eDevice.open(url, bob, "bob-phone", 1);
+    try {
+      const byAlice = await api(url, alice, "DELETE", "/api/e2e/devices/bob-laptop");
+      assert.equal(byAlice.status, 204, "names a device of alice's own, which has nothing");
+      const removed = await api(url, bob, "DELETE", "/api/e2e/devices/bob-laptop");
+      assert.equal(removed.status, 204);
+      const left = await api<{ count: number }>(
+        url,
+        bob,
+        "GET",
+        "/api/e2e/devices/bob-laptop/key_packages",
+      );
+      assert.deepEqual(left.body, { count: 0 });
+      const claimed = await api<{ keyPackages: { deviceId: string }[] }>(
+        url,
+        alice,
+        "POST",
+        "/api/e2e/claim",
+        { user: bob.id },
+      );
+      assert.deepEqual(claimed.body.keyPackages.map((k) => k.deviceId), ["bob-phone"]);
+      assert.equal((await api(url, alice, "POST", "/api/e2e/claim", { user: bob.id })).status, 404);
+      assert.equal((await api(url, bob, "DELETE", "/api/e2e/devices/bob-laptop")).status, 204);
+      assert.equal((await api(url, bob, "DELETE", "/api/e2e/devices/no")).status, 400);
+    } finally {
+      await Promise.all([bobLaptop.close(), bobPhone.close()]);
     }
   });
 });
@@ -276,22 +313,9 @@ Deno.test("encrypted private group: invited members are added by an MLS commit; 
     const aliceUser = await registerUser(url, "alice");
     const bobUser = await registerUser(url, "bob");
     const carolUser = await registerUser(url, "carol");
-    await befriend(url, aliceUser, bobUser);
-    await befriend(url, aliceUser, carolUser);
-    const created = await api<{ room: { id: string; encrypted?: true } }>(
-      url,
-      aliceUser,
-      "POST",
-      "/api/rooms",
-      { name: "plans", visibility: "private", encrypted: true },
-    );
-    const room = created.body.room.id;
-    for (const invited of [bobUser, carolUser]) {
-      const invite = await api(url, aliceUser, "POST", `/api/rooms/${room}/invites`, {
-        username: invited.name,
-      });
-      assert.ok(invite.status < 300, `invite: ${invite.status}`);
-    }
+    const room = await createEncryptedGroup(url, aliceUser, [bobUser, carolUser], "plans", {
+      befriendFirst: true,
+    });
     const [alice, bob, carol] = await Promise.all([
       E2eDevice.open(url, aliceUser, "alice-phone"),
       E2eDevice.open(url, bobUser, "bob-laptop"),
@@ -299,16 +323,10 @@ Deno.test("encrypted private group: invited members are added by an MLS commit; 
     ]);
     try {
       for (const device of [alice, bob, carol]) await device.enter(room);
-      await alice.startGroup();
-      const claimed = [
-        ...await alice.claim(bobUser.id, room),
-        ...await alice.claim(carolUser.id, room),
-      ];
-      const added = await alice.add(claimed);
+      await formMlsGroup(room, [alice, bob, carol]);
       const hello = await alice.say("周五的计划");
       for (const device of [bob, carol]) {
         await device.readUntil(hello);
-        assert.deepEqual(device.read.get(added), { kind: "joined" });
         assert.equal(device.textAt(hello), "周五的计划");
       }
       // Bob and Carol are not friends: the room they share lets one claim the other's keys.

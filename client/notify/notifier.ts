@@ -70,6 +70,8 @@ export class Notifier {
   wants({ message, looking }: Arrival): boolean {
     const { prefs, levels, viewing, userId } = this.#deps;
     if (looking || !prefs.active || viewing.isViewedElsewhere(message.room)) return false;
+    // An MLS commit changes an encrypted room's keys: nothing to read, nothing to tell.
+    if (message.e2e?.kind === "commit") return false;
     const room = this.#deps.conversation(message.room);
     if (!room) return false;
     return notifies(levels.levelOf(room.id, room.kind === "direct"), message, userId);
@@ -96,6 +98,8 @@ export class Notifier {
     const count = (before?.count ?? 0) + 1;
     let text = plainPreview(message.text).slice(0, NOTIFICATION_TEXT_CHARS);
     if (text === "" && message.attachments?.length) text = t("notify.attachment");
+    // Only the page's E2E chunk can read it, and a notification is no place for the plaintext.
+    if (message.e2e) text = t("notify.encrypted");
     const data: NotificationData = {
       room: room.id,
       url: "/" + roomHash(room.id),

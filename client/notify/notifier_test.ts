@@ -101,6 +101,16 @@ Deno.test("Notifier notifies of every DM and of mentions only in a group room by
   assert.equal(registration.shown.get("room:dm")?.options.body, "hi 1");
 });
 
+Deno.test("Notifier says 'New encrypted message' for an encrypted one, and nothing for a key change", async () => {
+  const { notifier, prefs, registration } = setup();
+  await prefs.setEnabled(true);
+  const commit = message("dm", 1, { text: "", e2e: { kind: "commit", data: "AAAA" } });
+  assert.equal(await notifier.take({ message: commit, looking: false }), false);
+  const secret = message("dm", 2, { text: "", e2e: { kind: "message", data: "AAAA" } });
+  assert.equal(await notifier.take({ message: secret, looking: false }), true);
+  assert.equal(registration.shown.get("room:dm")?.options.body, "New encrypted message");
+});
+
 Deno.test("Notifier skips the conversation shown in a focused tab, this one or another", async () => {
   const { notifier, prefs, otherTab, advance } = setup();
   await prefs.setEnabled(true);

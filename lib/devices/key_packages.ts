@@ -58,6 +58,7 @@ export interface ClaimedKeyPackage {
 
 const BAD_KEY_PACKAGE: Refusal = refusal(400, "refusal.badKeyPackage");
 const NO_KEYS: Refusal = refusal(404, "refusal.noKeysForUser");
+const BAD_DEVICE: Refusal = refusal(400, "refusal.badDeviceId");
 
 /** Stores devices and their KeyPackages, and hands the KeyPackages out. */
 export class KeyPackages {
@@ -122,6 +123,25 @@ export class KeyPackages {
         atomic.set(keys.e2eKeyPackage(userId, deviceId, newId()), { data });
       }
       return commit(atomic, () => ({ ok: true as const, stored: held.length + packages.length }));
+    });
+  }
+
+  /**
+   * Forgets device `deviceId` of `userId`: its unused KeyPackages and its place in the user's
+   * device list, so no one can claim a KeyPackage of it or add it to a group any more (a device
+   * whose keys were removed at logout). Refused for a malformed id; true when there was
+   * something to delete, false when the device had nothing stored.
+   */
+  async removeDevice(userId: string, deviceId: string): Promise<Outcome<{ removed: boolean }>> {
+    if (!DEVICE_ID.test(deviceId)) return BAD_DEVICE;
+    return await transact<Outcome<{ removed: boolean }>>("remove device", async () => {
+      const device = await this.#kv.get<DeviceRecord>(keys.e2eDevice(userId, deviceId));
+      const held = await this.#held(userId, deviceId);
+      const atomic = this.#kv.atomic().check(device);
+      for (const entry of held) atomic.check(entry).delete(entry.key);
+      atomic.delete(device.key);
+      const removed = device.versionstamp !== null || held.length > 0;
+      return commit(atomic, () => ({ ok: true as const, removed }));
     });
   }
 

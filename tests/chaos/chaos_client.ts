@@ -10,6 +10,7 @@ import {
   type ChatMessage,
   type ClientFrame,
   CLOSE_SERVICE_RESTART,
+  type E2ePayload,
   type ServerFrame,
 } from "../../lib/common/protocol.ts";
 import type { TestUser } from "../helpers/chat_client.ts";
@@ -18,7 +19,10 @@ import type { TestUser } from "../helpers/chat_client.ts";
 export interface SentMessage {
   clientId: string;
   room: string;
+  /** The text; in an encrypted room, the plaintext that `e2e` carries (never sent as is). */
   text: string;
+  /** Encrypted rooms: the MLS ciphertext sent (the same bytes on every resend). */
+  e2e?: E2ePayload;
 }
 
 type Frame<T extends ServerFrame["type"]> = Extract<ServerFrame, { type: T }>;
@@ -82,10 +86,13 @@ export class ChaosClient {
     this.#open();
   }
 
-  /** Queues a new message and sends it now when online. */
-  send(room: string, text: string): SentMessage {
+  /**
+   * Queues a new message and sends it now when online. For an encrypted room, `e2e` is `text`
+   * as the sender's MLS group encrypted it: that payload is what is sent, and resent.
+   */
+  send(room: string, text: string, e2e?: E2ePayload): SentMessage {
     const clientId = `${this.user.id.slice(0, 12)}-${++this.#counter}`;
-    const message = { clientId, room, text };
+    const message: SentMessage = e2e ? { clientId, room, text, e2e } : { clientId, room, text };
     this.sent.push(message);
     this.outbox.set(clientId, message);
     if (this.#online) this.#sendMessage(message);
@@ -166,7 +173,7 @@ export class ChaosClient {
       type: "send",
       room: message.room,
       clientId: message.clientId,
-      text: message.text,
+      ...(message.e2e ? { text: "", e2e: message.e2e } : { text: message.text }),
     });
   }
 

@@ -189,6 +189,21 @@ export async function registerThroughForm(
   await waitForConnection(page, "online");
 }
 
+/** Logs in through the real `/login` form and waits for the chat page to be connected. */
+export async function logInThroughForm(
+  page: Page,
+  baseUrl: string,
+  username: string,
+): Promise<void> {
+  await page.goto(`${baseUrl}/login`);
+  await page.locator("input[name=username]").fill(username);
+  await page.locator("input[name=password]").fill(TEST_PASSWORD);
+  await page.locator("form[action='/login'] button[type=submit]").click();
+  await page.waitForURL(`${baseUrl}/`);
+  await page.getByTestId("whoami").getByText(username, { exact: true }).waitFor();
+  await waitForConnection(page, "online");
+}
+
 /**
  * Creates a room through the sidebar's New room dialog and waits until it is shown.
  *

@@ -329,6 +329,7 @@ export const en = {
   "refusal.publicRoomEncrypted":
     "A public room cannot be encrypted: anyone may join it. Make it private to encrypt it",
   "refusal.badKeyPackage": "That is not a key package of this device",
+  "refusal.badDeviceId": "That is not a device of this app",
   "refusal.tooManyKeyPackages": "This device has {max} unused key packages already",
   "refusal.tooManyDevices": "You have {max} devices with keys already",
   "refusal.keyRequestsTooFast": "Too many key requests; try again later",
@@ -455,6 +456,14 @@ export const en = {
   "e2e.lockVerified": "Secret chat, verified: show the safety number",
   "e2e.lockUnverified": "Secret chat, not verified: verify the safety number",
   "e2e.lockChanged": "Secret chat, safety number changed: verify again",
+  "e2e.logoutTitle": "Keep this device's keys?",
+  "e2e.logoutNote": "This browser holds the keys of your secret chats.",
+  "e2e.logoutKeepNote":
+    "Keep them, and you can read your secret chats when you log in here again. Anyone who can use this browser profile can use them too.",
+  "e2e.logoutRemoveNote":
+    "Remove them, and what you read here is deleted from this browser; after you log in here again, earlier messages of your secret chats cannot be read here.",
+  "e2e.logoutKeep": "Keep keys on this device",
+  "e2e.logoutRemove": "Remove keys",
   "versions.title": "Earlier versions",
   "versions.loading": "Loading earlier versions…",
   "versions.empty": "No earlier versions are kept.",
@@ -612,6 +621,7 @@ export const en = {
   // notify: notifications, installable app (issue 12 items 4-5).
   "app.description": "Real-time chat: rooms, friends and direct messages.",
   "notify.attachment": "Sent an attachment",
+  "notify.encrypted": "New encrypted message",
   "notify.more": "{count} new messages · {text}",
   "notify.inRoom": "{author} in #{room}",
   "notify.heading": "Notifications",

@@ -308,6 +308,7 @@ export const zhCN = {
   "refusal.dmFriendsOnly": "你只能给好友发私信",
   "refusal.publicRoomEncrypted": "公开房间不能加密：任何人都可以加入。改为私密房间即可加密",
   "refusal.badKeyPackage": "这不是本设备的密钥包",
+  "refusal.badDeviceId": "这不是本应用的设备",
   "refusal.tooManyKeyPackages": "此设备已有 {max} 个未使用的密钥包",
   "refusal.tooManyDevices": "你已有 {max} 台带密钥的设备",
   "refusal.keyRequestsTooFast": "请求密钥过于频繁，请稍后再试",
@@ -432,6 +433,14 @@ export const zhCN = {
   "e2e.lockVerified": "私密聊天，已验证：查看安全码",
   "e2e.lockUnverified": "私密聊天，未验证：验证安全码",
   "e2e.lockChanged": "私密聊天，安全码已变化：请重新验证",
+  "e2e.logoutTitle": "保留本设备的密钥吗？",
+  "e2e.logoutNote": "此浏览器保存着你的私密聊天的密钥。",
+  "e2e.logoutKeepNote":
+    "保留密钥：再次在这里登录时，你仍能读取私密聊天。能使用此浏览器配置文件的人也能使用这些密钥。",
+  "e2e.logoutRemoveNote":
+    "删除密钥：在这里读过的内容会从此浏览器中删除；再次在这里登录后，私密聊天中之前的消息在这里将无法读取。",
+  "e2e.logoutKeep": "在本设备上保留密钥",
+  "e2e.logoutRemove": "删除密钥",
   "versions.title": "之前的版本",
   "versions.loading": "正在加载之前的版本…",
   "versions.empty": "没有保留之前的版本。",
@@ -583,6 +592,7 @@ export const zhCN = {
   // notify: notifications, installable app (issue 12 items 4-5).
   "app.description": "实时聊天：房间、好友和私信。",
   "notify.attachment": "发送了一个附件",
+  "notify.encrypted": "新的加密消息",
   "notify.more": "{count} 条新消息 · {text}",
   "notify.inRoom": "{author}（#{room}）",
   "notify.heading": "通知",
