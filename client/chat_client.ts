@@ -404,63 +404,30 @@ export class ChatClient {
   }
 
   /**
-   * Queues a message of an encrypted room: checks `text` as {@linkcode send} does, then has
-   * `encrypt` (the room's MLS group, in the lazily loaded E2E chunk) make its payload, and
-   * queues that; the outbox keeps the payload, so a resend after a reload is the same
-   * ciphertext under the same `clientId`. A failed encryption shows as the last error.
-   *
-   * @returns `null` when accepted, or why the text cannot be sent.
+   * Queues an entry of an encrypted room, made by the lazily loaded E2E chunk
+   * (`client/e2e/room_actions.ts`, `room_reader.ts`) once `payload`, its MLS message, is
+   * encrypted: `text` is the plain text kept for this device's own view (empty for a handshake:
+   * a commit adding devices, with its Welcome, which the timeline does not show), and
+   * `attachments` its files (uploaded encrypted, named in the frame by id alone). It goes
+   * through the outbox like a message, in order; the outbox keeps the payload, so a resend after
+   * a reload is the same ciphertext under the same `clientId`. A failed encryption shows as the
+   * last error.
    */
-  sendEncrypted(
+  queueEncrypted(
     room: string,
-    text: string,
-    encrypt: (text: string) => Promise<E2ePayload>,
-    attachments?: Attachment[],
-  ): ShownText | null {
-    const problem = sendProblem(text, attachments);
-    if (problem) return problem;
-    const createdAt = this.#clock.now();
-    encrypt(text).then(
-      (e2e) => this.#queueE2e(room, text, e2e, createdAt, attachments),
-      (error) => {
-        this.#lastError.value = error instanceof Error ? error.message : String(error);
-      },
-    );
-    this.#typingSentAt.delete(room);
-    return null;
-  }
-
-  /**
-   * Queues an MLS handshake message of an encrypted room (a commit adding devices, with its
-   * Welcome): it goes through the outbox like a message, in order, and the timeline does not
-   * show it.
-   */
-  sendHandshake(room: string, e2e: E2ePayload): void {
-    this.#queueE2e(room, "", e2e, this.#clock.now());
-  }
-
-  /**
-   * Queues an encrypted entry (`text`: the plain text kept for this device's own view;
-   * `attachments`: its files, uploaded encrypted, named in the frame by id alone).
-   */
-  #queueE2e(
-    room: string,
-    text: string,
-    e2e: E2ePayload,
-    createdAt: number,
+    payload: Promise<E2ePayload>,
+    text = "",
     attachments?: Attachment[],
   ): void {
-    const clientId = (this.#options.newId ?? newClientId)();
-    this.outbox.add({
-      clientId,
-      room,
-      text,
-      createdAt,
-      status: "pending",
-      e2e,
-      attachments,
+    const createdAt = this.#clock.now();
+    payload.then((e2e) => {
+      const clientId = this.#newId();
+      this.outbox.add({ clientId, room, text, createdAt, status: "pending", e2e, attachments });
+      this.#sender.flush(room);
+    }, (error) => {
+      this.#lastError.value = error instanceof Error ? error.message : String(error);
     });
-    this.#sender.flush(room);
+    this.#typingSentAt.delete(room);
   }
 
   /**
@@ -939,7 +906,7 @@ type ActionWithoutId = ActionRequest extends infer Frame
   : never;
 
 /** Why a message of `text` (a caption, with `attachments`) cannot be sent, or null. */
-function sendProblem(text: string, attachments?: readonly unknown[]): ShownText | null {
+export function sendProblem(text: string, attachments?: readonly unknown[]): ShownText | null {
   return attachments?.length ? captionProblem(text) : textProblem(text);
 }
 

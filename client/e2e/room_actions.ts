@@ -11,7 +11,7 @@ import type { Attachment } from "../../lib/common/attachments.ts";
 import { type E2eContent, type E2eFile, replyQuote } from "../../lib/common/e2e/e2e_content.ts";
 import type { SealedAttachment } from "../../lib/common/e2e/e2e_file.ts";
 import type { ChatMessage, E2ePayload } from "../../lib/common/protocol.ts";
-import { type ChatClient, textProblem } from "../chat_client.ts";
+import { type ChatClient, sendProblem, textProblem } from "../chat_client.ts";
 import type { E2eRoomActions } from "../e2e_view.ts";
 
 /** The actions of room `room`, encrypting with `encrypt` (the room reader's group). */
@@ -41,10 +41,12 @@ export function roomActions(
         quote: replyQuote(replyTo.text),
       };
       const withFiles = sealed?.length ? { files: sealed as E2eFile[] } : {};
-      return client.sendEncrypted(
+      const problem = sendProblem(text, files);
+      if (problem) return problem;
+      client.queueEncrypted(
         room,
+        encrypt({ v: 1, text, ...(reply ? { reply } : {}), ...withFiles }),
         text,
-        (plain) => encrypt({ v: 1, text: plain, ...(reply ? { reply } : {}), ...withFiles }),
         files?.map(({ id, name, size, type, width, height }) => ({
           id,
           name,
@@ -53,6 +55,7 @@ export function roomActions(
           ...(width ? { width, height: height! } : {}),
         })),
       );
+      return null;
     },
     edit(seq: number, text: string) {
       const problem = textProblem(text);

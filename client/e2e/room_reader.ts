@@ -372,7 +372,7 @@ export class RoomReader {
     };
     // Saved before it is sent: the commit must never be in the log while its state is lost.
     await this.#save();
-    this.#client.sendHandshake(this.#roomId, commit.payload);
+    this.#client.queueEncrypted(this.#roomId, Promise.resolve(commit.payload));
   }
 
   /** The room's members and their devices with keys; undefined when it cannot be read now. */
@@ -457,7 +457,7 @@ export class RoomReader {
     this.#starting = { state: encodeGroupState(commit.state), data: commit.payload.data };
     // Saved before it is sent: the commit must never be in the log while its state is lost.
     await this.#save();
-    this.#client.sendHandshake(this.#roomId, commit.payload);
+    this.#client.queueEncrypted(this.#roomId, Promise.resolve(commit.payload));
   }
 
   async #claim(userId: string, devices: readonly string[]): Promise<ClaimedDevice[]> {
