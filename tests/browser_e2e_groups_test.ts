@@ -69,7 +69,10 @@ Deno.test("encrypted group: three users create one from the New room dialog and 
     for (const member of [bob, carol]) {
       await member.page.reload();
       await selectRoom(member.page, "plans");
-      await keysReady(member);
+      // A member's device publishes its KeyPackages only once it lists an encrypted room (now),
+      // and Alice's device finds them at its next look at the directory: the same wait as a
+      // new device's.
+      await keysReady(member, NEW_DEVICE_WAIT_MS);
     }
     await keysReady(alice);
 

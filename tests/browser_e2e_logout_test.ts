@@ -207,9 +207,15 @@ Deno.test("E2E records in IndexedDB are sealed under a non-extractable key, plai
     await check();
 
     // Bob's UI is in Chinese: the padlock, the preview and the logout question.
+    // The header's padlock is the safety number's button once its check has run.
     const lock = bob.page.getByTestId("e2e-header-lock");
-    assert.equal(await lock.getAttribute("aria-label"), zhCN["e2e.secretChat"]);
-    assert.equal(await lock.getAttribute("title"), zhCN["e2e.encrypted"]);
+    await eventually(async () => {
+      assert.equal(await lock.getAttribute("aria-label"), zhCN["e2e.lockUnverified"]);
+      assert.equal(await lock.getAttribute("title"), zhCN["e2e.lockUnverified"]);
+    });
+    const listed = bob.page.getByTestId("e2e-lock").first();
+    assert.equal(await listed.getAttribute("aria-label"), zhCN["e2e.secretChat"]);
+    assert.equal(await listed.getAttribute("title"), zhCN["e2e.encrypted"]);
     await eventually(async () => {
       const preview = await bob.page.getByTestId("conversation-preview").first().textContent();
       assert.ok(preview?.endsWith(zhCN["e2e.preview"]), preview ?? "");

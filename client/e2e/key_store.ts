@@ -115,7 +115,7 @@ export class KeyStore {
     store.delete(`device/${userId}`);
     store.delete(`held/${userId}`);
     // Keys are strings: every key starting with a prefix sorts between it and prefix + U+FFFF.
-    for (const prefix of [`group/${userId}/`, `own/${userId}/`]) {
+    for (const prefix of [`group/${userId}/`, `own/${userId}/`, `trust/${userId}/`]) {
       store.delete(IDBKeyRange.bound(prefix, prefix + "\uffff"));
     }
     await committed(transaction);
