@@ -6,6 +6,10 @@
  * in the commit, so two processes that append to one room at the same moment cannot both take a
  * seq: the loser re-reads and retries.
  *
+ * The same commit writes each member's conversation activity entry of a room with a new message
+ * (`lib/rooms/conversation_index.ts`), from the room's members as the store last read them,
+ * checked against the room's member revision.
+ *
  * The same commit also writes the message search index (`lib/search/search_index.ts`): the
  * terms of each new message, the terms an edit swaps, the terms a delete drops. So a message is
  * searchable exactly when its send is acknowledged, and only by its current text.
@@ -37,6 +41,13 @@ import { applyAction, type MessageAction } from "./message_actions.ts";
 import { commitAtomic } from "../kv/kv_commit.ts";
 import { MAX_TERM_CHARS, MAX_TERMS_PER_MESSAGE, textTerms } from "../common/search_text.ts";
 import { reindexMessage, searchableText } from "../search/search_index.ts";
+import {
+  memberRevisions,
+  readRoomMembers,
+  roomActivityWrites,
+  type RoomMembers,
+  writeRoomActivity,
+} from "../rooms/conversation_index.ts";
 
 /**
  * How many checks one atomic commit holds at most (KV's limit): one per room (its head) and one
@@ -74,6 +85,8 @@ interface ClientIdRecord {
 interface KnownHead {
   seq: number;
   versionstamp: string | null;
+  /** The room's activity (its newest non-action message's time) when this store wrote it. */
+  activity?: number;
 }
 
 /** Message store backed by Deno KV. */
@@ -82,6 +95,8 @@ export class KvMessageStore implements MessageStore, MessageLookup {
   #clock: Clock;
   /** Heads this store read or wrote last, oldest first; a failed check evicts them. */
   #knownHeads = new Map<string, KnownHead>();
+  /** Members of the rooms this store appended to last, oldest first. */
+  #members = new Map<string, RoomMembers>();
 
   #releaseDeleted: (messages: ChatMessage[]) => void;
   #indexed: boolean;
@@ -124,8 +139,13 @@ export class KvMessageStore implements MessageStore, MessageLookup {
       }
       return cost;
     };
+    await this.#readMembers(activityRooms(drafts), false);
+    const activityCost = (room: string) => {
+      const members = this.#members.get(room);
+      return members ? roomActivityWrites(members) : 0;
+    };
     while (start < drafts.length) {
-      const end = chunkEnd(drafts, start, indexCost);
+      const end = chunkEnd(drafts, start, indexCost, activityCost);
       results.push(...await this.#appendChunk(drafts.slice(start, end)));
       start = end;
     }
@@ -138,6 +158,7 @@ export class KvMessageStore implements MessageStore, MessageLookup {
       drafts.flatMap((d) => d.target !== undefined && isAction(d) ? [[d.room, d.target]] : []),
     );
     const actionRooms = [...new Set(drafts.filter(isAction).map((draft) => draft.room))];
+    const active = activityRooms(drafts);
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       // The first attempt trusts the heads it knows and checks the clientIds are unused; after
       // a failed check, heads are read first: a clientId stored by another process after this
@@ -145,11 +166,12 @@ export class KvMessageStore implements MessageStore, MessageLookup {
       // Targets of actions are read on every attempt: every change to a message is an entry
       // of its room, so the head check also proves the target read is still current.
       const optimistic = attempt === 0;
-      const [heads, stored, targets, lasts] = await Promise.all([
+      const [heads, stored, targets, lasts, members] = await Promise.all([
         this.#heads(rooms, optimistic),
         optimistic ? undefined : this.#readMany<ClientIdRecord>(drafts.map(clientIdKey)),
         this.#readMany<ChatMessage>(targetKeys.map(([room, seq]) => keys.message(room, seq))),
         this.#readMany<LastMessage>(actionRooms.map((room) => keys.roomLast(room))),
+        this.#readMembers(active, !optimistic),
       ]);
       const atomic = this.#kv.atomic();
       const nextSeq = new Map<string, number>();
@@ -266,10 +288,22 @@ export class KvMessageStore implements MessageStore, MessageLookup {
       }
       for (const [room, message] of newest) atomic.set(keys.roomHead(room), message.seq);
       for (const [room, summary] of summaries) atomic.set(keys.roomLast(room), summary);
+      // A room's activity moves with a new message that is not an action.
+      const moved = new Set<string>();
+      for (const result of results) {
+        if (!result.duplicate && !isActionEntry(result.message)) moved.add(result.message.room);
+      }
+      for (const room of moved) {
+        writeRoomActivity(atomic, room, members.get(room)!, now, heads.get(room)!.activity);
+      }
       const commit = await commitAtomic(atomic);
       if (commit.ok) {
         for (const [room, message] of newest) {
-          this.#rememberHead(room, { seq: message.seq, versionstamp: commit.versionstamp });
+          this.#rememberHead(room, {
+            seq: message.seq,
+            versionstamp: commit.versionstamp,
+            activity: moved.has(room) ? now : heads.get(room)!.activity,
+          });
         }
         await this.#loadStored(results, storedEarlier);
         if (released.length > 0) this.#releaseDeleted(released);
@@ -302,6 +336,35 @@ export class KvMessageStore implements MessageStore, MessageLookup {
       this.#rememberHead(room, head);
     });
     return heads;
+  }
+
+  /**
+   * The members of `rooms` for their activity entries: remembered ones, unless `verify` finds
+   * their revision changed; the others read (and remembered).
+   */
+  async #readMembers(
+    rooms: readonly string[],
+    verify: boolean,
+  ): Promise<Map<string, RoomMembers>> {
+    const found = new Map<string, RoomMembers>();
+    const cached = rooms.filter((room) => this.#members.has(room));
+    const current = verify ? await memberRevisions(this.#kv, cached) : undefined;
+    const unknown = rooms.filter((room) => !this.#members.has(room));
+    cached.forEach((room, i) => {
+      const members = this.#members.get(room)!;
+      if (current && current[i] !== members.versionstamp) unknown.push(room);
+      else found.set(room, members);
+    });
+    await Promise.all(unknown.map(async (room) => {
+      const members = await readRoomMembers(this.#kv, room);
+      found.set(room, members);
+      this.#members.delete(room);
+      this.#members.set(room, members);
+      if (this.#members.size > KNOWN_HEADS_MAX) {
+        this.#members.delete(this.#members.keys().next().value!);
+      }
+    }));
+    return found;
   }
 
   #rememberHead(room: string, head: KnownHead): void {
@@ -397,6 +460,11 @@ export class KvMessageStore implements MessageStore, MessageLookup {
     const entries = await this.#readMany<LastMessage>(rooms.map((room) => keys.roomLast(room)));
     return entries.map((entry) => entry.value);
   }
+}
+
+/** Rooms where some draft is a new message that is not an action: their activity moves. */
+function activityRooms(drafts: readonly MessageDraft[]): string[] {
+  return [...new Set(drafts.filter((draft) => !isAction(draft)).map((draft) => draft.room))];
 }
 
 function isAction(draft: MessageDraft): boolean {
@@ -501,8 +569,10 @@ function chunkEnd(
   drafts: readonly MessageDraft[],
   start: number,
   indexCost: (draft: MessageDraft) => IndexCost,
+  activityCost: (room: string) => number,
 ): number {
   const rooms = new Set<string>();
+  const activeRooms = new Set<string>();
   let bytes = 0;
   let keyBytes = 0;
   let mutations = 0;
@@ -538,12 +608,19 @@ function chunkEnd(
       (newRoom ? 3 * room + ROOM_OVERHEAD_BYTES : 0);
     // The entry, its clientId record and file_refs; an action's target and versions (a delete
     // erases up to MAX_EDITS); a new room's head and summary.
-    const writes = 2 + files + terms + (isAction(draft) ? 2 + MAX_EDITS : 0) + (newRoom ? 2 : 0);
+    // A room's first new non-action message: its members' activity entries (and their key
+    // bytes: a user id, a time and the room, about 100 bytes each) and its revision check.
+    const newActivity = !isAction(draft) && !activeRooms.has(draft.room);
+    const activity = newActivity ? activityCost(draft.room) : 0;
+    const writes = 2 + files + terms + (isAction(draft) ? 2 + MAX_EDITS : 0) + (newRoom ? 2 : 0) +
+      activity;
     // The message key, and the clientId key twice (set and checked).
     const clientIdKeySize = room + utf8Length(draft.from) + utf8Length(draft.clientId) + 24;
     const keySize = room + 24 + 2 * clientIdKeySize + files * (room + 96) +
-      terms * room + termKeyBytes + (newRoom ? 3 * room + 48 : 0);
-    const checks = end - start + 1 + rooms.size + (newRoom ? 1 : 0);
+      terms * room + termKeyBytes + (newRoom ? 3 * room + 48 : 0) +
+      (newActivity ? (activity + 1) * (room + 100) : 0);
+    const checks = end - start + 1 + rooms.size + (newRoom ? 1 : 0) + activeRooms.size +
+      (newActivity ? 1 : 0);
     if (
       end > start &&
       (bytes + size > MAX_BYTES_PER_COMMIT ||
@@ -552,6 +629,7 @@ function chunkEnd(
         mutations + writes > MAX_MUTATIONS_PER_COMMIT)
     ) break;
     rooms.add(draft.room);
+    if (newActivity) activeRooms.add(draft.room);
     mutations += writes;
     bytes += size;
     keyBytes += keySize;

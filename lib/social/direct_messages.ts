@@ -17,7 +17,7 @@ import type { Notify } from "./friends.ts";
 import { keys } from "../kv/kv_keys.ts";
 import { commit, transact } from "../kv/kv_transaction.ts";
 import type { Profiles } from "../accounts/profiles.ts";
-import { type JoinedRoom, roomsOfUser, setMembership } from "../rooms/memberships.ts";
+import { addMembership, type JoinedRoom, roomsOfUser } from "../rooms/memberships.ts";
 import { readRooms } from "../rooms/rooms.ts";
 import type { Membership, RoomRecord } from "../rooms/room_record.ts";
 import { type Outcome, type Refusal, refusal } from "../common/refusal.ts";
@@ -87,7 +87,7 @@ export class DirectMessages {
       };
       const membership: Membership = { joinedAt: now };
       const atomic = this.#kv.atomic().check(...read).set(keys.room(roomId), record);
-      for (const member of members) setMembership(atomic, roomId, member, membership);
+      for (const member of members) addMembership(atomic, roomId, member, membership);
       return commit(atomic, () => {
         this.#notify([userId], { kind: "dm_opened", dm: view(record, peer) });
         this.#notify([other.id], { kind: "dm_opened", dm: view(record, me) });
