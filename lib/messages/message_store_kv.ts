@@ -8,7 +8,9 @@
  *
  * The same commit writes each member's conversation activity entry of a room with a new message
  * (`lib/rooms/conversation_index.ts`), from the room's members as the store last read them,
- * checked against the room's member revision.
+ * checked against the room's member revision; but only when the entries this store wrote for
+ * the room last are {@linkcode ACTIVITY_REFRESH_MS} old or more, or unknown: a busy room costs
+ * its index writes and check once per interval, not per message.
  *
  * The same commit also writes the message search index (`lib/search/search_index.ts`): the
  * terms of each new message, the terms an edit swaps, the terms a delete drops. So a message is
@@ -42,6 +44,7 @@ import { commitAtomic } from "../kv/kv_commit.ts";
 import { MAX_TERM_CHARS, MAX_TERMS_PER_MESSAGE, textTerms } from "../common/search_text.ts";
 import { reindexMessage, searchableText } from "../search/search_index.ts";
 import {
+  ACTIVITY_REFRESH_MS,
   memberRevisions,
   readRoomMembers,
   roomActivityWrites,
@@ -85,8 +88,6 @@ interface ClientIdRecord {
 interface KnownHead {
   seq: number;
   versionstamp: string | null;
-  /** The room's activity (its newest non-action message's time) when this store wrote it. */
-  activity?: number;
 }
 
 /** Message store backed by Deno KV. */
@@ -97,6 +98,8 @@ export class KvMessageStore implements MessageStore, MessageLookup {
   #knownHeads = new Map<string, KnownHead>();
   /** Members of the rooms this store appended to last, oldest first. */
   #members = new Map<string, RoomMembers>();
+  /** When this store last wrote each room's activity entries (their activity). */
+  #indexedAt = new Map<string, number>();
 
   #releaseDeleted: (messages: ChatMessage[]) => void;
   #indexed: boolean;
@@ -139,26 +142,38 @@ export class KvMessageStore implements MessageStore, MessageLookup {
       }
       return cost;
     };
-    await this.#readMembers(activityRooms(drafts), false);
+    // Rooms whose activity entries are written with these drafts (decided once, so the
+    // commits' budgets hold): the entries are unknown or due for a refresh.
+    const now = this.#clock.now();
+    const due = new Set(
+      activityRooms(drafts).filter((room) => {
+        const indexedAt = this.#indexedAt.get(room);
+        return indexedAt === undefined || now - indexedAt >= ACTIVITY_REFRESH_MS;
+      }),
+    );
+    await this.#readMembers([...due], false);
     const activityCost = (room: string) => {
-      const members = this.#members.get(room);
-      return members ? roomActivityWrites(members) : 0;
+      const members = due.has(room) ? this.#members.get(room) : undefined;
+      return members ? roomActivityWrites(members) : undefined;
     };
     while (start < drafts.length) {
       const end = chunkEnd(drafts, start, indexCost, activityCost);
-      results.push(...await this.#appendChunk(drafts.slice(start, end)));
+      results.push(...await this.#appendChunk(drafts.slice(start, end), due));
       start = end;
     }
     return results;
   }
 
-  async #appendChunk(drafts: readonly MessageDraft[]): Promise<AppendResult[]> {
+  async #appendChunk(
+    drafts: readonly MessageDraft[],
+    due: ReadonlySet<string>,
+  ): Promise<AppendResult[]> {
     const rooms = [...new Set(drafts.map((draft) => draft.room))];
     const targetKeys = uniqueKeys(
       drafts.flatMap((d) => d.target !== undefined && isAction(d) ? [[d.room, d.target]] : []),
     );
     const actionRooms = [...new Set(drafts.filter(isAction).map((draft) => draft.room))];
-    const active = activityRooms(drafts);
+    const indexed = activityRooms(drafts).filter((room) => due.has(room));
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       // The first attempt trusts the heads it knows and checks the clientIds are unused; after
       // a failed check, heads are read first: a clientId stored by another process after this
@@ -171,7 +186,7 @@ export class KvMessageStore implements MessageStore, MessageLookup {
         optimistic ? undefined : this.#readMany<ClientIdRecord>(drafts.map(clientIdKey)),
         this.#readMany<ChatMessage>(targetKeys.map(([room, seq]) => keys.message(room, seq))),
         this.#readMany<LastMessage>(actionRooms.map((room) => keys.roomLast(room))),
-        this.#readMembers(active, !optimistic),
+        this.#readMembers(indexed, !optimistic),
       ]);
       const atomic = this.#kv.atomic();
       const nextSeq = new Map<string, number>();
@@ -293,18 +308,16 @@ export class KvMessageStore implements MessageStore, MessageLookup {
       for (const result of results) {
         if (!result.duplicate && !isActionEntry(result.message)) moved.add(result.message.room);
       }
-      for (const room of moved) {
-        writeRoomActivity(atomic, room, members.get(room)!, now, heads.get(room)!.activity);
+      for (const room of indexed) {
+        if (!moved.has(room)) continue;
+        writeRoomActivity(atomic, room, members.get(room)!, now, this.#indexedAt.get(room));
       }
       const commit = await commitAtomic(atomic);
       if (commit.ok) {
         for (const [room, message] of newest) {
-          this.#rememberHead(room, {
-            seq: message.seq,
-            versionstamp: commit.versionstamp,
-            activity: moved.has(room) ? now : heads.get(room)!.activity,
-          });
+          this.#rememberHead(room, { seq: message.seq, versionstamp: commit.versionstamp });
         }
+        for (const room of indexed) if (moved.has(room)) this.#rememberIndexed(room, now);
         await this.#loadStored(results, storedEarlier);
         if (released.length > 0) this.#releaseDeleted(released);
         return results;
@@ -365,6 +378,14 @@ export class KvMessageStore implements MessageStore, MessageLookup {
       }
     }));
     return found;
+  }
+
+  #rememberIndexed(room: string, at: number): void {
+    this.#indexedAt.delete(room);
+    this.#indexedAt.set(room, at);
+    if (this.#indexedAt.size > KNOWN_HEADS_MAX) {
+      this.#indexedAt.delete(this.#indexedAt.keys().next().value!);
+    }
   }
 
   #rememberHead(room: string, head: KnownHead): void {
@@ -569,7 +590,7 @@ function chunkEnd(
   drafts: readonly MessageDraft[],
   start: number,
   indexCost: (draft: MessageDraft) => IndexCost,
-  activityCost: (room: string) => number,
+  activityCost: (room: string) => number | undefined,
 ): number {
   const rooms = new Set<string>();
   const activeRooms = new Set<string>();
@@ -610,8 +631,11 @@ function chunkEnd(
     // erases up to MAX_EDITS); a new room's head and summary.
     // A room's first new non-action message: its members' activity entries (and their key
     // bytes: a user id, a time and the room, about 100 bytes each) and its revision check.
-    const newActivity = !isAction(draft) && !activeRooms.has(draft.room);
-    const activity = newActivity ? activityCost(draft.room) : 0;
+    const activityWrites = isAction(draft) || activeRooms.has(draft.room)
+      ? undefined
+      : activityCost(draft.room);
+    const newActivity = activityWrites !== undefined;
+    const activity = activityWrites ?? 0;
     const writes = 2 + files + terms + (isAction(draft) ? 2 + MAX_EDITS : 0) + (newRoom ? 2 : 0) +
       activity;
     // The message key, and the clientId key twice (set and checked).
