@@ -42,7 +42,7 @@ export const INDEXED_ROOM_MAX_MEMBERS = 32;
  * half of {@linkcode ACTIVITY_INDEX_LAG_MS}, so a commit that takes seconds under load still
  * lands within the lag.
  */
-export const ACTIVITY_REFRESH_MS = 2_000;
+export const ACTIVITY_REFRESH_MS = 1_000;
 
 /** How far a user's newest entry of a room may be behind the room's activity. */
 export const ACTIVITY_INDEX_LAG_MS = 2 * ACTIVITY_REFRESH_MS;
