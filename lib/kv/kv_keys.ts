@@ -83,7 +83,8 @@
  * of at most `INDEXED_ROOM_MAX_MEMBERS` members sets `["user_activity", member, at, roomId]` for
  * each member (and deletes the entry of the room's previous activity when the store knows it),
  * checked against `room_members_rev`, which every membership added or removed bumps, so no member
- * is left out. A new membership writes its entry at `joinedAt`. The members of a bigger room
+ * is left out; a store does so only once per `ACTIVITY_REFRESH_MS` per room, so an entry may be
+ * up to `ACTIVITY_INDEX_LAG_MS` behind its room's activity. A new membership writes its entry at `joinedAt`. The members of a bigger room
  * each get a `user_big_room` entry instead (written before the room's next message is
  * committed), and the list reads those rooms' `room_last` directly. Entries left behind (an older
  * activity, a room the user left) are skipped by the reader, which checks every entry it uses
