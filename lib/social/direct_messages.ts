@@ -105,11 +105,12 @@ export class DirectMessages {
       .map((entry) => entry.roomId)
       .filter(isDirectRoomId);
     const records = await readRooms(this.#kv, ids);
-    const rooms = await Promise.all(records.map(async (room) => {
-      const peerId = room?.members?.find((member) => member !== userId);
-      const peer = peerId ? await this.#profiles.get(peerId) : null;
+    const peerIds = records.map((room) => room?.members?.find((member) => member !== userId));
+    const peers = await this.#profiles.getEach(peerIds.map((id) => id ?? ""));
+    const rooms = records.map((room, i) => {
+      const peer = peerIds[i] ? peers[i] : null;
       return room && peer ? view(room, peer) : null;
-    }));
+    });
     return rooms.filter((room): room is DirectRoom => room !== null)
       .sort((a, b) => b.createdAt - a.createdAt);
   }
