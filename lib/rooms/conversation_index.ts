@@ -39,8 +39,8 @@ export const INDEXED_ROOM_MAX_MEMBERS = 32;
 
 /**
  * How long after a store wrote a room's activity entries it writes them again with a message:
- * half of {@linkcode ACTIVITY_INDEX_LAG_MS}, so a commit that takes seconds under load still
- * lands within the lag.
+ * half of {@linkcode ACTIVITY_INDEX_LAG_MS}, so a commit that takes up to a second under load
+ * still lands within the lag. Longer saves sends in busy rooms and makes the list read further.
  */
 export const ACTIVITY_REFRESH_MS = 1_000;
 
