@@ -13,7 +13,7 @@
  * `deno task bench --only resume [--clients N] [--rooms R] [--missed M] [--against DIR]`: every
  * client of a restarted server reconnects and resumes with `after` at once (see `resume.ts`).
  *
- * `deno task bench --only conversations [--conversations N] [--runs N] [--against DIR]` times
+ * `deno task bench --only conversations [--conversations N] [--runs N] [--against DIR] [--spread]` times
  * the conversation list of a user in N conversations (see `conversations.ts`).
  *
  * `deno task bench --only search [--messages N] [--rooms R] [--member-of M] [--queries Q]`
@@ -115,6 +115,7 @@ if (only === "conversations") {
     conversations: Number(flagValue("--conversations") ?? 2_000),
     runs: Number(flagValue("--runs") ?? 60),
     against: flagValue("--against"),
+    spread: Deno.args.includes("--spread"),
   });
   Deno.exit(0);
 }

@@ -3,7 +3,8 @@
  * process, split by thread: the JavaScript thread (building the atomic, serializing values,
  * `op_kv_atomic_write`), Deno KV's SQLite thread (`sw-*`) and V8's helpers (GC). Drafts like
  * scenario (b)'s (rooms of 2, the generator's text) go through `KvMessageStore.append` in groups
- * of `--batch` (the writer's group commit; default 40), on a KV file of its own, with and
+ * of `--batch` (the writer's group commit; default 40), on a KV file of its own where each room
+ * has its two senders as members, with and
  * without the search index. CPU time is counted per thread from `/proc`, so a busy machine
  * slows the run but changes the figures less than it changes a ladder's.
  *
@@ -19,6 +20,7 @@
  */
 import type { AppendResult, MessageDraft } from "../lib/messages/message_store.ts";
 import { median } from "./median.ts";
+import { setMembership } from "../lib/rooms/memberships.ts";
 
 interface Store {
   append(drafts: readonly MessageDraft[]): Promise<AppendResult[]>;
@@ -97,6 +99,7 @@ async function measure(
   const path = await Deno.makeTempFile({ prefix: "store-append-", suffix: ".kv" });
   const kv = await Deno.openKv(path);
   try {
+    await seedMembers(kv);
     const store = new KvMessageStore(kv, { now: () => Date.now() }, { searchIndex: index });
     let sent = 0;
     const append = async (messages: number) => {
@@ -125,6 +128,22 @@ async function measure(
   } finally {
     kv.close();
     await Deno.remove(path).catch(() => {});
+  }
+}
+
+/**
+ * Room `bench-b-N` gets its two senders as members (`user-N`, `user-N+500`), as scenario (b)'s
+ * rooms have: the store writes each member's conversation activity entry with every message.
+ */
+async function seedMembers(kv: Deno.Kv): Promise<void> {
+  for (let room = 0; room < 500; room += 100) {
+    const atomic = kv.atomic();
+    for (let r = room; r < room + 100; r++) {
+      for (const user of [r, r + 500]) {
+        setMembership(atomic, `bench-b-${r}`, `user-${user}`, { joinedAt: Date.now() });
+      }
+    }
+    await atomic.commit();
   }
 }
 

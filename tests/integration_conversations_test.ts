@@ -1,8 +1,10 @@
 /**
  * Integration tests of the conversation list (`GET /api/conversations`): group rooms and
  * direct conversations together, most recent activity first, with the newest message's
- * preview; cursor pages that cover every conversation once; only the user's own rooms; and
- * the first page for a user in 500 conversations (its latency is printed).
+ * preview; cursor pages that cover every conversation once; only the user's own rooms; the
+ * order after new messages, leaving, deletion and joining again in many rooms, and in a room too
+ * big for the per-member activity index; and the first page for a user in 500 conversations
+ * (its latency is printed).
  *
  * @module
  */
@@ -12,6 +14,7 @@ import { systemClock } from "../lib/common/clock.ts";
 import { KvMessageStore } from "../lib/messages/message_store_kv.ts";
 import type { MessageDraft } from "../lib/messages/message_store.ts";
 import { ROOM_LIST_LIMIT, Rooms } from "../lib/rooms/rooms.ts";
+import { INDEXED_ROOM_MAX_MEMBERS } from "../lib/rooms/conversation_index.ts";
 import {
   api,
   befriend,
@@ -243,5 +246,126 @@ Deno.test("a user in 500 conversations gets the first page of 50 by last activit
     console.log(`subscribe + history for 500 rooms on one socket: ${followMs.toFixed(0)} ms`);
     assert.equal(answered, 500);
     await socket.close();
+  });
+});
+
+/** Every conversation of the user, walking the pages `limit` at a time. */
+async function walk(server: TestServer, user: TestUser, limit: number): Promise<Conversation[]> {
+  const seen: Conversation[] = [];
+  let cursor: string | undefined;
+  do {
+    const query = `?limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`;
+    const next = await page(server, user, query);
+    seen.push(...next.conversations);
+    cursor = next.nextCursor;
+  } while (cursor);
+  const activities = seen.map((conversation) => conversation.activity);
+  assert.deepEqual(activities, [...activities].sort((x, y) => y - x), "newest first");
+  assert.equal(new Set(ids(seen)).size, seen.length, "each conversation once");
+  return seen;
+}
+
+Deno.test("the list of a user in many rooms follows new messages, leaving and deletion, page by page", async () => {
+  await withTestServer(async (server) => {
+    const alice = await registerUser(server.url, "alice");
+    const bob = await registerUser(server.url, "bob");
+    const rooms = new Rooms(server.kv, systemClock);
+    const all: string[] = [];
+    for (let i = 0; i < 30; i++) {
+      const created = await rooms.create(alice.id, `room ${i}`);
+      assert.ok(created.ok);
+      assert.ok((await rooms.join(bob.id, created.room.id)).ok);
+      all.push(created.room.id);
+    }
+    await nextMillisecond();
+    const b = await openSocket(server.url, bob);
+    const at = new Map<string, number>();
+    for (const i of [5, 12, 20, 3]) {
+      at.set(all[i]!, await say(b, all[i]!, `first-${i}-0000`, `hello ${i}`));
+      await nextMillisecond();
+    }
+    let seen = await walk(server, alice, 4);
+    assert.deepEqual(ids(seen).slice(0, 4), [all[3], all[20], all[12], all[5]]);
+    assert.deepEqual([...ids(seen)].sort(), [...all].sort());
+    for (const conversation of seen.slice(0, 4)) {
+      assert.equal(conversation.activity, at.get(conversation.room.id));
+      assert.equal(conversation.last?.at, conversation.activity);
+    }
+
+    // A new message moves its room to the top, once, and its preview with it.
+    await say(b, all[5]!, "again-5-00000", "back on top");
+    seen = await walk(server, alice, 4);
+    assert.deepEqual(ids(seen).slice(0, 4), [all[5], all[3], all[20], all[12]]);
+    assert.equal(seen[0]!.last?.preview, "back on top");
+    assert.equal(seen.length, 30);
+
+    // A room the user left is gone from their list, even after new messages in it.
+    const left = await api(server.url, bob, "POST", `/api/rooms/${all[3]}/leave`);
+    assert.equal(left.status, 204);
+    await nextMillisecond();
+    const a = await openSocket(server.url, alice);
+    await say(a, all[3]!, "after-leave-0", "bob is gone");
+    let bobs = await walk(server, bob, 4);
+    assert.equal(bobs.length, 29);
+    assert.ok(!ids(bobs).includes(all[3]!));
+    assert.equal(ids(await walk(server, alice, 7))[0], all[3]);
+
+    // A deleted room is gone from every member's list.
+    const deleted = await api(server.url, alice, "DELETE", `/api/rooms/${all[20]}`);
+    assert.equal(deleted.status, 204);
+    bobs = await walk(server, bob, 4);
+    assert.equal(bobs.length, 28);
+    assert.ok(!ids(bobs).includes(all[20]!));
+    seen = await walk(server, alice, 5);
+    assert.equal(seen.length, 29);
+    assert.ok(!ids(seen).includes(all[20]!));
+    assert.deepEqual(ids(seen).slice(0, 3), [all[3], all[5], all[12]]);
+
+    // Joining again puts the room back, at the join.
+    await nextMillisecond();
+    assert.ok((await rooms.join(bob.id, all[3]!)).ok);
+    bobs = await walk(server, bob, 4);
+    assert.equal(bobs.length, 29);
+    assert.equal(ids(bobs)[0], all[3]);
+    await a.close();
+    await b.close();
+  });
+});
+
+Deno.test("a room over the indexed size is listed by its newest message for every member, late joiners too", async () => {
+  await withTestServer(async (server) => {
+    const alice = await registerUser(server.url, "alice");
+    const bob = await registerUser(server.url, "bob");
+    const rooms = new Rooms(server.kv, systemClock);
+    const small = await rooms.create(alice.id, "small");
+    const big = await rooms.create(alice.id, "big");
+    assert.ok(small.ok && big.ok);
+    for (let i = 0; i < INDEXED_ROOM_MAX_MEMBERS; i++) {
+      assert.ok((await rooms.join(`filler${i}`, big.room.id)).ok);
+    }
+    await nextMillisecond();
+    const a = await openSocket(server.url, alice);
+    await say(a, small.room.id, "small-1-00000", "small first");
+    await nextMillisecond();
+    const bigAt = await say(a, big.room.id, "big-1-0000000", "big second");
+    let first = await page(server, alice);
+    assert.deepEqual(ids(first.conversations), [big.room.id, small.room.id]);
+    assert.equal(first.conversations[0]!.activity, bigAt);
+
+    await nextMillisecond();
+    await say(a, small.room.id, "small-2-00000", "small again");
+    first = await page(server, alice);
+    assert.deepEqual(ids(first.conversations), [small.room.id, big.room.id]);
+
+    // Bob joins the big room after it grew past the index, then it gets a message.
+    assert.ok((await rooms.join(bob.id, big.room.id)).ok);
+    assert.ok((await rooms.join(bob.id, small.room.id)).ok);
+    await nextMillisecond();
+    const lastAt = await say(a, big.room.id, "big-2-0000000", "for bob too");
+    const bobs = await page(server, bob);
+    assert.deepEqual(ids(bobs.conversations), [big.room.id, small.room.id]);
+    assert.equal(bobs.conversations[0]!.activity, lastAt);
+    assert.equal(bobs.conversations[0]!.last?.preview, "for bob too");
+    await a.close();
   });
 });

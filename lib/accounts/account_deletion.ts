@@ -103,8 +103,11 @@ export class AccountDeletion {
     await this.#deps.profiles.forget(user.id);
     const { kv } = this.#deps;
     await deleteAll(kv, keys.readMarkers(user.id));
+    await deleteAll(kv, keys.userActivities(user.id));
+    await deleteAll(kv, keys.userBigRooms(user.id));
     await commitAtomic(
-      kv.atomic().delete(keys.receiptsOff(user.id)).delete(keys.lastSeen(user.id)),
+      kv.atomic().delete(keys.receiptsOff(user.id)).delete(keys.lastSeen(user.id))
+        .delete(keys.userActivityBuilt(user.id)),
     );
     await accounts.remove(user.id);
     return { ok: true };

@@ -109,8 +109,25 @@ export class Profiles {
 
   /** Profiles of several users, in order, skipping ids without an account. */
   async getMany(userIds: readonly string[]): Promise<PublicProfile[]> {
-    const found = await Promise.all(userIds.map((id) => this.get(id)));
+    const found = await this.getEach(userIds);
     return found.filter((profile): profile is PublicProfile => profile !== null);
+  }
+
+  /**
+   * The public profiles of `userIds`, in order, null where there is no such account: accounts
+   * and profile records read ten per `getMany` (400 DM peers: 80 reads instead of 800).
+   */
+  async getEach(userIds: readonly string[]): Promise<(PublicProfile | null)[]> {
+    const batches: Promise<Deno.KvEntryMaybe<ProfileRecord>[]>[] = [];
+    for (let i = 0; i < userIds.length; i += 10) {
+      const batch = userIds.slice(i, i + 10).map((id) => keys.profile(id));
+      batches.push(this.#kv.getMany<ProfileRecord[]>(batch));
+    }
+    const [accounts, stored] = await Promise.all([
+      this.#accounts.getEach(userIds),
+      Promise.all(batches).then((found) => found.flat()),
+    ]);
+    return accounts.map((account, i) => account && publicProfile(account, stored[i]!.value));
   }
 
   /**

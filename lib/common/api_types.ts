@@ -100,7 +100,10 @@ export interface Conversation {
   room: ConversationRoom;
   /** The newest message; absent while the room has none. */
   last?: LastMessage;
-  /** What the list sorts by (descending): `last.at`, or the user's join time without one. */
+  /**
+   * What the list sorts by (descending): `last.at`, or the user's join time when that is later
+   * (or there is no message).
+   */
   activity: number;
   /** Present when the user is muted in this room: `by` names who muted them ("" unknown). */
   muted?: { by: string };

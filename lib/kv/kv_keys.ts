@@ -13,6 +13,10 @@
  * | `["user_room", userId, roomId]`             | `Membership`                |
  * | `["room_head", roomId]`                     | last seq of the room        |
  * | `["room_last", roomId]`                     | `LastMessage` (newest)      |
+ * | `["room_members_rev", roomId]`              | `Deno.KvU64`: bumped (sum)  |
+ * | `["user_activity", userId, activity, roomId]` | `true` (conversation order) |
+ * | `["user_big_room", userId, roomId]`         | `true`: room not indexed    |
+ * | `["user_activity_built", userId]`           | `true`: index backfilled    |
  * | `["msg", roomId, seq]`                      | `ChatMessage`               |
  * | `["msg_client", roomId, userId, clientId]`  | `{ id, seq, at }` of a send |
  * | `["msg_version", roomId, seq, n]`           | `MessageVersion` (edits)    |
@@ -74,7 +78,18 @@
  * commit as the room record (create, rename or topic, delete: see `lib/rooms/public_rooms.ts`), so
  * Discover pages through it newest first by key range and never scans `room`.
  *
- * Conversation lists read `user_room` and then each room's `room_last` (in batches).
+ * The conversation list reads a per-user activity index, newest first, instead of every room's
+ * `room_last` (see `lib/rooms/conversation_index.ts`). The commit that appends a message to a room
+ * of at most `INDEXED_ROOM_MAX_MEMBERS` members sets `["user_activity", member, at, roomId]` for
+ * each member (and deletes the entry of the room's previous activity when the store knows it),
+ * checked against `room_members_rev`, which every membership added or removed bumps, so no member
+ * is left out; a store does so only once per `ACTIVITY_REFRESH_MS` per room, so an entry may be
+ * up to `ACTIVITY_INDEX_LAG_MS` behind its room's activity. A new membership writes its entry at `joinedAt`. The members of a bigger room
+ * each get a `user_big_room` entry instead (written before the room's next message is
+ * committed), and the list reads those rooms' `room_last` directly. Entries left behind (an older
+ * activity, a room the user left) are skipped by the reader, which checks every entry it uses
+ * against the membership and `room_last`, and deletes them. `user_activity_built` marks that a
+ * user's memberships from before the index were added to it.
  *
  * End-to-end encryption (`lib/devices/`) stores public material only: a user's devices and
  * each device's unused one-time MLS KeyPackages. A claim deletes the KeyPackage it hands out
@@ -164,6 +179,29 @@ export const keys = {
    * always matches `room_head`. Absent while the room has no message.
    */
   roomLast: (roomId: string): Deno.KvKey => ["room_last", roomId],
+  /** Bumped (a KV sum) by every membership added to or removed from the room. */
+  roomMembersRev: (roomId: string): Deno.KvKey => ["room_members_rev", roomId],
+  /** `roomId` had activity (a message, or the user joining) at `activity`, for `userId`. */
+  userActivity: (userId: string, activity: number, roomId: string): Deno.KvKey => [
+    "user_activity",
+    userId,
+    activity,
+    roomId,
+  ],
+  /** Prefix of a user's activity index. */
+  userActivities: (userId: string): Deno.KvKey => ["user_activity", userId],
+  /** Where a user's activity entries after `activity` start: a newest-first read ends here. */
+  userActivityAfter: (userId: string, activity: number): Deno.KvKey => [
+    "user_activity",
+    userId,
+    activity + 1,
+  ],
+  /** `userId` is a member of `roomId`, a room too big for the per-member activity index. */
+  userBigRoom: (userId: string, roomId: string): Deno.KvKey => ["user_big_room", userId, roomId],
+  /** Prefix of a user's big rooms. */
+  userBigRooms: (userId: string): Deno.KvKey => ["user_big_room", userId],
+  /** Marks that a user's memberships from before the activity index have been added to it. */
+  userActivityBuilt: (userId: string): Deno.KvKey => ["user_activity_built", userId],
   /** One stored message. */
   message: (roomId: string, seq: number): Deno.KvKey => ["msg", roomId, seq],
   /** An earlier version of an edited message: `n` counts from 0 (the text as sent). */
@@ -386,6 +424,16 @@ export const decode = {
   user: (key: Deno.KvKey): string => secondPart(key, "user"),
   /** The room id of a {@linkcode keys.userRoom} key (a room the user is in). */
   userRoom: (key: Deno.KvKey): string => lastPart(key, "user_room"),
+  /** The activity and room id of a {@linkcode keys.userActivity} key. */
+  userActivity: (key: Deno.KvKey): { activity: number; room: string } => {
+    const [kind, , activity, room] = key;
+    if (kind !== "user_activity" || typeof activity !== "number" || typeof room !== "string") {
+      throw new Error(`not a "user_activity" key: ${JSON.stringify(key.map(String))}`);
+    }
+    return { activity, room };
+  },
+  /** The room id of a {@linkcode keys.userBigRoom} key. */
+  userBigRoom: (key: Deno.KvKey): string => lastPart(key, "user_big_room"),
   /** The user id of a {@linkcode keys.roomMember} key (a member of the room). */
   roomMember: (key: Deno.KvKey): string => lastPart(key, "room_member"),
   /** The banned user's id of a {@linkcode keys.roomBan} key. */

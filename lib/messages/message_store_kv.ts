@@ -6,6 +6,12 @@
  * in the commit, so two processes that append to one room at the same moment cannot both take a
  * seq: the loser re-reads and retries.
  *
+ * The same commit writes each member's conversation activity entry of a room with a new message
+ * (`lib/rooms/conversation_index.ts`), from the room's members as the store last read them,
+ * checked against the room's member revision; but only when the entries this store wrote for
+ * the room last are {@linkcode ACTIVITY_REFRESH_MS} old or more, or unknown: a busy room costs
+ * its index writes and check once per interval, not per message.
+ *
  * The same commit also writes the message search index (`lib/search/search_index.ts`): the
  * terms of each new message, the terms an edit swaps, the terms a delete drops. So a message is
  * searchable exactly when its send is acknowledged, and only by its current text.
@@ -37,6 +43,14 @@ import { applyAction, type MessageAction } from "./message_actions.ts";
 import { commitAtomic } from "../kv/kv_commit.ts";
 import { MAX_TERM_CHARS, MAX_TERMS_PER_MESSAGE, textTerms } from "../common/search_text.ts";
 import { reindexMessage, searchableText } from "../search/search_index.ts";
+import {
+  ACTIVITY_REFRESH_MS,
+  memberRevisions,
+  readRoomMembers,
+  roomActivityWrites,
+  type RoomMembers,
+  writeRoomActivity,
+} from "../rooms/conversation_index.ts";
 
 /**
  * How many checks one atomic commit holds at most (KV's limit): one per room (its head) and one
@@ -82,6 +96,10 @@ export class KvMessageStore implements MessageStore, MessageLookup {
   #clock: Clock;
   /** Heads this store read or wrote last, oldest first; a failed check evicts them. */
   #knownHeads = new Map<string, KnownHead>();
+  /** Members of the rooms this store appended to last, oldest first. */
+  #members = new Map<string, RoomMembers>();
+  /** When this store last wrote each room's activity entries (their activity). */
+  #indexedAt = new Map<string, number>();
 
   #releaseDeleted: (messages: ChatMessage[]) => void;
   #indexed: boolean;
@@ -124,20 +142,38 @@ export class KvMessageStore implements MessageStore, MessageLookup {
       }
       return cost;
     };
+    // Rooms whose activity entries are written with these drafts (decided once, so the
+    // commits' budgets hold): the entries are unknown or due for a refresh.
+    const now = this.#clock.now();
+    const due = new Set(
+      activityRooms(drafts).filter((room) => {
+        const indexedAt = this.#indexedAt.get(room);
+        return indexedAt === undefined || now - indexedAt >= ACTIVITY_REFRESH_MS;
+      }),
+    );
+    await this.#readMembers([...due], false);
+    const activityCost = (room: string) => {
+      const members = due.has(room) ? this.#members.get(room) : undefined;
+      return members ? roomActivityWrites(members) : undefined;
+    };
     while (start < drafts.length) {
-      const end = chunkEnd(drafts, start, indexCost);
-      results.push(...await this.#appendChunk(drafts.slice(start, end)));
+      const end = chunkEnd(drafts, start, indexCost, activityCost);
+      results.push(...await this.#appendChunk(drafts.slice(start, end), due));
       start = end;
     }
     return results;
   }
 
-  async #appendChunk(drafts: readonly MessageDraft[]): Promise<AppendResult[]> {
+  async #appendChunk(
+    drafts: readonly MessageDraft[],
+    due: ReadonlySet<string>,
+  ): Promise<AppendResult[]> {
     const rooms = [...new Set(drafts.map((draft) => draft.room))];
     const targetKeys = uniqueKeys(
       drafts.flatMap((d) => d.target !== undefined && isAction(d) ? [[d.room, d.target]] : []),
     );
     const actionRooms = [...new Set(drafts.filter(isAction).map((draft) => draft.room))];
+    const indexed = activityRooms(drafts).filter((room) => due.has(room));
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       // The first attempt trusts the heads it knows and checks the clientIds are unused; after
       // a failed check, heads are read first: a clientId stored by another process after this
@@ -145,11 +181,12 @@ export class KvMessageStore implements MessageStore, MessageLookup {
       // Targets of actions are read on every attempt: every change to a message is an entry
       // of its room, so the head check also proves the target read is still current.
       const optimistic = attempt === 0;
-      const [heads, stored, targets, lasts] = await Promise.all([
+      const [heads, stored, targets, lasts, members] = await Promise.all([
         this.#heads(rooms, optimistic),
         optimistic ? undefined : this.#readMany<ClientIdRecord>(drafts.map(clientIdKey)),
         this.#readMany<ChatMessage>(targetKeys.map(([room, seq]) => keys.message(room, seq))),
         this.#readMany<LastMessage>(actionRooms.map((room) => keys.roomLast(room))),
+        this.#readMembers(indexed, !optimistic),
       ]);
       const atomic = this.#kv.atomic();
       const nextSeq = new Map<string, number>();
@@ -266,11 +303,21 @@ export class KvMessageStore implements MessageStore, MessageLookup {
       }
       for (const [room, message] of newest) atomic.set(keys.roomHead(room), message.seq);
       for (const [room, summary] of summaries) atomic.set(keys.roomLast(room), summary);
+      // A room's activity moves with a new message that is not an action.
+      const moved = new Set<string>();
+      for (const result of results) {
+        if (!result.duplicate && !isActionEntry(result.message)) moved.add(result.message.room);
+      }
+      for (const room of indexed) {
+        if (!moved.has(room)) continue;
+        writeRoomActivity(atomic, room, members.get(room)!, now, this.#indexedAt.get(room));
+      }
       const commit = await commitAtomic(atomic);
       if (commit.ok) {
         for (const [room, message] of newest) {
           this.#rememberHead(room, { seq: message.seq, versionstamp: commit.versionstamp });
         }
+        for (const room of indexed) if (moved.has(room)) this.#rememberIndexed(room, now);
         await this.#loadStored(results, storedEarlier);
         if (released.length > 0) this.#releaseDeleted(released);
         return results;
@@ -302,6 +349,43 @@ export class KvMessageStore implements MessageStore, MessageLookup {
       this.#rememberHead(room, head);
     });
     return heads;
+  }
+
+  /**
+   * The members of `rooms` for their activity entries: remembered ones, unless `verify` finds
+   * their revision changed; the others read (and remembered).
+   */
+  async #readMembers(
+    rooms: readonly string[],
+    verify: boolean,
+  ): Promise<Map<string, RoomMembers>> {
+    const found = new Map<string, RoomMembers>();
+    const cached = rooms.filter((room) => this.#members.has(room));
+    const current = verify ? await memberRevisions(this.#kv, cached) : undefined;
+    const unknown = rooms.filter((room) => !this.#members.has(room));
+    cached.forEach((room, i) => {
+      const members = this.#members.get(room)!;
+      if (current && current[i] !== members.versionstamp) unknown.push(room);
+      else found.set(room, members);
+    });
+    await Promise.all(unknown.map(async (room) => {
+      const members = await readRoomMembers(this.#kv, room);
+      found.set(room, members);
+      this.#members.delete(room);
+      this.#members.set(room, members);
+      if (this.#members.size > KNOWN_HEADS_MAX) {
+        this.#members.delete(this.#members.keys().next().value!);
+      }
+    }));
+    return found;
+  }
+
+  #rememberIndexed(room: string, at: number): void {
+    this.#indexedAt.delete(room);
+    this.#indexedAt.set(room, at);
+    if (this.#indexedAt.size > KNOWN_HEADS_MAX) {
+      this.#indexedAt.delete(this.#indexedAt.keys().next().value!);
+    }
   }
 
   #rememberHead(room: string, head: KnownHead): void {
@@ -397,6 +481,11 @@ export class KvMessageStore implements MessageStore, MessageLookup {
     const entries = await this.#readMany<LastMessage>(rooms.map((room) => keys.roomLast(room)));
     return entries.map((entry) => entry.value);
   }
+}
+
+/** Rooms where some draft is a new message that is not an action: their activity moves. */
+function activityRooms(drafts: readonly MessageDraft[]): string[] {
+  return [...new Set(drafts.filter((draft) => !isAction(draft)).map((draft) => draft.room))];
 }
 
 function isAction(draft: MessageDraft): boolean {
@@ -502,8 +591,10 @@ function chunkEnd(
   drafts: readonly MessageDraft[],
   start: number,
   indexCost: (draft: MessageDraft) => IndexCost,
+  activityCost: (room: string) => number | undefined,
 ): number {
   const rooms = new Set<string>();
+  const activeRooms = new Set<string>();
   let bytes = 0;
   let keyBytes = 0;
   let mutations = 0;
@@ -539,12 +630,22 @@ function chunkEnd(
       (newRoom ? 3 * room + ROOM_OVERHEAD_BYTES : 0);
     // The entry, its clientId record and file_refs; an action's target and versions (a delete
     // erases up to MAX_EDITS); a new room's head and summary.
-    const writes = 2 + files + terms + (isAction(draft) ? 2 + MAX_EDITS : 0) + (newRoom ? 2 : 0);
+    // A room's first new non-action message: its members' activity entries (and their key
+    // bytes: a user id, a time and the room, about 100 bytes each) and its revision check.
+    const activityWrites = isAction(draft) || activeRooms.has(draft.room)
+      ? undefined
+      : activityCost(draft.room);
+    const newActivity = activityWrites !== undefined;
+    const activity = activityWrites ?? 0;
+    const writes = 2 + files + terms + (isAction(draft) ? 2 + MAX_EDITS : 0) + (newRoom ? 2 : 0) +
+      activity;
     // The message key, and the clientId key twice (set and checked).
     const clientIdKeySize = room + utf8Length(draft.from) + utf8Length(draft.clientId) + 24;
     const keySize = room + 24 + 2 * clientIdKeySize + files * (room + 96) +
-      terms * room + termKeyBytes + (newRoom ? 3 * room + 48 : 0);
-    const checks = end - start + 1 + rooms.size + (newRoom ? 1 : 0);
+      terms * room + termKeyBytes + (newRoom ? 3 * room + 48 : 0) +
+      (newActivity ? (activity + 1) * (room + 100) : 0);
+    const checks = end - start + 1 + rooms.size + (newRoom ? 1 : 0) + activeRooms.size +
+      (newActivity ? 1 : 0);
     if (
       end > start &&
       (bytes + size > MAX_BYTES_PER_COMMIT ||
@@ -553,6 +654,7 @@ function chunkEnd(
         mutations + writes > MAX_MUTATIONS_PER_COMMIT)
     ) break;
     rooms.add(draft.room);
+    if (newActivity) activeRooms.add(draft.room);
     mutations += writes;
     bytes += size;
     keyBytes += keySize;

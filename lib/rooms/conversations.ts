@@ -1,49 +1,21 @@
 /**
  * The conversation list: a user's group rooms and direct conversations together, most recent
- * activity first, in pages. It lists the user's memberships (`user_room`), reads every room's
- * {@linkcode LastMessage} in batches through the {@linkcode MessageStore}, sorts, and reads
- * room records and peer profiles for the requested page only. The first page for a user in
- * 500 conversations takes 20–35 ms (median, in-memory KV; printed by
- * `tests/integration_conversations_test.ts`), so there is no per-user activity index to keep
- * consistent with every append.
+ * activity first, in pages. The order comes from the user's activity index
+ * (`lib/rooms/conversation_index.ts`), so a page reads about a page of entries whatever the
+ * number of memberships; then room records, peer profiles and read states of that page only.
  *
  * @module
  */
-import type {
-  Conversation,
-  ConversationPage,
-  ConversationRoom,
-  LastMessage,
-} from "../common/api_types.ts";
+import type { Conversation, ConversationPage, ConversationRoom } from "../common/api_types.ts";
 import type { MessageStore } from "../messages/message_store.ts";
 import type { Profiles } from "../accounts/profiles.ts";
-import { type JoinedRoom, roomsOfUserInBatches } from "./memberships.ts";
+import type { JoinedRoom } from "./memberships.ts";
+import { type ActivityCursor, recentRooms } from "./conversation_index.ts";
 import { readRooms } from "./rooms.ts";
 import type { RoomRecord } from "./room_record.ts";
 import { summary } from "./room_summary.ts";
 import type { ReadMarkers } from "../reads/read_markers.ts";
 import { readStates } from "../reads/read_states.ts";
-
-/**
- * Memberships listed per batch of `lastMessages` reads: the reads of one batch run while the
- * next is listed, so a user in 2,000 rooms waits for about one of the two, not both in turn.
- */
-const MEMBERSHIP_BATCH = 100;
-
-/** A membership with its room's newest message, as sorted for the list. */
-interface Listed {
-  room: string;
-  last: LastMessage | undefined;
-  joinedAt: number;
-  activity: number;
-  muted: string | undefined;
-}
-
-/** Where a page starts: after the entry with this activity and room id. */
-interface Cursor {
-  activity: number;
-  room: string;
-}
 
 /** Lists conversations for the conversation sidebar and `GET /api/conversations`. */
 export class Conversations {
@@ -75,34 +47,14 @@ export class Conversations {
     limit: number,
     joined?: readonly JoinedRoom[],
   ): Promise<ConversationPage> {
-    const sorted: Listed[] = [];
-    const pending: Promise<void>[] = [];
-    const batches = joined ? [joined] : roomsOfUserInBatches(this.#kv, userId, MEMBERSHIP_BATCH);
-    for await (const batch of batches) {
-      pending.push(
-        this.#store.lastMessages(batch.map((m) => m.roomId)).then((lasts) => {
-          batch.forEach(({ roomId, membership }, i) => {
-            const last = lasts[i] ?? undefined;
-            sorted.push({
-              room: roomId,
-              last,
-              joinedAt: membership.joinedAt,
-              activity: last?.at ?? membership.joinedAt,
-              muted: membership.muted ? membership.mutedBy ?? "" : undefined,
-            });
-          });
-        }),
-      );
-    }
-    await Promise.all(pending);
-    sorted.sort((a, b) => b.activity - a.activity || (a.room < b.room ? -1 : 1));
-    const after = parseCursor(cursor);
-    const start = after
-      ? sorted.findIndex((c) =>
-        c.activity < after.activity || (c.activity === after.activity && c.room > after.room)
-      )
-      : 0;
-    const slice = start < 0 ? [] : sorted.slice(start, start + limit);
+    const { rooms: slice, more } = await recentRooms(
+      this.#kv,
+      this.#store,
+      userId,
+      parseCursor(cursor),
+      limit,
+      joined,
+    );
     const [rooms, reads] = await Promise.all([
       readRooms(this.#kv, slice.map((c) => c.room)),
       this.#markers?.of(userId).then((markers) => readStates(this.#store, markers, userId, slice)),
@@ -112,13 +64,12 @@ export class Conversations {
       if (!room) return null;
       const conversation: Conversation = { room, activity: c.activity };
       if (c.last) conversation.last = c.last;
-      if (c.muted !== undefined) conversation.muted = await this.#mutedBy(c.muted);
+      if (c.membership.muted) conversation.muted = await this.#mutedBy(c.membership.mutedBy ?? "");
       const read = reads?.[i];
       if (read) conversation.read = read;
       return conversation;
     }))).filter((c): c is Conversation => c !== null);
     const last = slice[slice.length - 1];
-    const more = start >= 0 && start + limit < sorted.length;
     return more && last
       ? { conversations, nextCursor: `${last.activity}.${last.room}` }
       : { conversations };
@@ -147,7 +98,7 @@ export class Conversations {
   }
 }
 
-function parseCursor(cursor: string | undefined): Cursor | null {
+function parseCursor(cursor: string | undefined): ActivityCursor | null {
   const match = cursor?.match(/^(\d{1,16})\.([A-Za-z0-9_-]{1,128})$/);
   return match ? { activity: Number(match[1]), room: match[2]! } : null;
 }

@@ -21,7 +21,7 @@ import { newId } from "../common/ids.ts";
 import { commitAtomic } from "../kv/kv_commit.ts";
 import { decode, keys } from "../kv/kv_keys.ts";
 import { commit, transact } from "../kv/kv_transaction.ts";
-import { membershipKey, setMembership } from "./memberships.ts";
+import { addMembership, membershipKey } from "./memberships.ts";
 import { type Outcome, type Refusal, refusal } from "../common/refusal.ts";
 import { isGroupMember, NO_SUCH_ROOM } from "./room_access.ts";
 import type { PostSystemMessage } from "../messages/room_events.ts";
@@ -173,7 +173,7 @@ export class InviteLinks {
         const atomic = this.#kv.atomic().check(link, ...read)
           .set(keys.invite(token), used, { expireIn })
           .set(keys.roomInvite(roomId, token), used, { expireIn });
-        setMembership(atomic, roomId, userId, { joinedAt: this.#clock.now(), role: "member" });
+        addMembership(atomic, roomId, userId, { joinedAt: this.#clock.now(), role: "member" });
         return commit(atomic, async () => {
           const name = (await this.#kv.get<{ name: string }>(keys.user(userId))).value?.name;
           await this.#post(roomId, { type: "joined_by_link", user: name ?? "someone" });

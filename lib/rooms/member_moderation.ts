@@ -17,7 +17,7 @@ import { type Outcome, type Refusal, refusal } from "../common/refusal.ts";
 import { isManager, mayModerate, type ModAction, roleOf } from "../common/room_roles.ts";
 import { keys } from "../kv/kv_keys.ts";
 import { commit, transact } from "../kv/kv_transaction.ts";
-import { deleteMembership, membershipKey, setMembership } from "./memberships.ts";
+import { addMembership, deleteMembership, membershipKey, setMembership } from "./memberships.ts";
 import { FORBIDDEN, isGroupMember, NO_SUCH_ROOM, refuseUnlessManager } from "./room_access.ts";
 import type { RoomNotices } from "./room_notices.ts";
 import type { Membership, RoomRecord } from "./room_record.ts";
@@ -152,7 +152,7 @@ export class MemberModeration {
       if (!friend.versionstamp || ban.versionstamp) return FRIENDS_ONLY;
       if (existing.value) return refusal(409, "refusal.alreadyMember");
       const atomic = this.#kv.atomic().check(room, actor, ...more);
-      setMembership(atomic, roomId, invitee.id, { joinedAt: this.#clock.now(), role: "member" });
+      addMembership(atomic, roomId, invitee.id, { joinedAt: this.#clock.now(), role: "member" });
       return commit(atomic, async () => {
         this.#notices.added(invitee.id, room.value!);
         const [by] = await this.#notices.names(actorId);

@@ -31,13 +31,36 @@ export function setMembership(
     .set(keys.userRoom(userId, roomId), membership);
 }
 
-/** Adds the deletes of both keys of a membership to `atomic`, and returns `atomic`. */
+/**
+ * Adds the writes of a new membership to `atomic` (see {@linkcode setMembership}), and returns
+ * `atomic`: also the user's conversation activity entry at `joinedAt`, and a bump of the room's
+ * member revision, which fails any message commit that worked from the members before it (see
+ * `lib/rooms/conversation_index.ts`). A membership that already exists changes through
+ * {@linkcode setMembership}.
+ */
+export function addMembership(
+  atomic: Deno.AtomicOperation,
+  roomId: string,
+  userId: string,
+  membership: Membership,
+): Deno.AtomicOperation {
+  return setMembership(atomic, roomId, userId, membership)
+    .set(keys.userActivity(userId, membership.joinedAt, roomId), true)
+    .sum(keys.roomMembersRev(roomId), 1n);
+}
+
+/**
+ * Adds the deletes of both keys of a membership to `atomic`, and returns `atomic`; bumps the
+ * room's member revision and drops the user's big-room entry of it. The user's activity entries
+ * of the room are left for the conversation list to find and drop.
+ */
 export function deleteMembership(
   atomic: Deno.AtomicOperation,
   roomId: string,
   userId: string,
 ): Deno.AtomicOperation {
-  return atomic.delete(keys.roomMember(roomId, userId)).delete(keys.userRoom(userId, roomId));
+  return atomic.delete(keys.roomMember(roomId, userId)).delete(keys.userRoom(userId, roomId))
+    .delete(keys.userBigRoom(userId, roomId)).sum(keys.roomMembersRev(roomId), 1n);
 }
 
 /** The user's membership of the room, or null when they are not a member. */

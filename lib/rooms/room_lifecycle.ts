@@ -90,8 +90,11 @@ export class RoomLifecycle {
     const deleted = await commitAtomic(indexPublicRoom(atomic, room.value, null));
     if (!deleted.ok) return refusal(409, "refusal.roomChanged");
     const members = (await membersOfRoom(this.#kv, roomId)).map((member) => member.userId);
-    const doomed: Deno.KvKey[] = members.flatMap((id) => membershipKeys(roomId, id));
-    doomed.push(keys.roomAvatar(roomId));
+    const doomed: Deno.KvKey[] = members.flatMap((id) => [
+      ...membershipKeys(roomId, id),
+      keys.userBigRoom(id, roomId),
+    ]);
+    doomed.push(keys.roomAvatar(roomId), keys.roomMembersRev(roomId));
     for await (const entry of this.#kv.list({ prefix: keys.roomBans(roomId) })) {
       doomed.push(entry.key);
     }

@@ -19,12 +19,12 @@ import { type Outcome, refusal } from "../common/refusal.ts";
 import { NO_SUCH_ROOM } from "./room_access.ts";
 import { commitAtomic } from "../kv/kv_commit.ts";
 import {
+  addMembership,
   type JoinedRoom,
   membershipKey,
   membersOfRoom,
   readMembership,
   roomsOfUser,
-  setMembership,
 } from "./memberships.ts";
 import { indexPublicRoom, publicRoomPage } from "./public_rooms.ts";
 import type { Membership, RoomRecord } from "./room_record.ts";
@@ -84,7 +84,7 @@ export class Rooms {
     const atomic = this.#kv.atomic()
       .check({ key: keys.room(room.id), versionstamp: null })
       .set(keys.room(room.id), room);
-    setMembership(atomic, room.id, userId, membership);
+    addMembership(atomic, room.id, userId, membership);
     await commitAtomic(indexPublicRoom(atomic, null, room));
     this.#created(room);
     return { ok: true, room: summary(room) };
@@ -145,7 +145,7 @@ export class Rooms {
     // Always explicit: an absent role on the creator's membership means owner (see `roleOf`).
     const membership: Membership = { joinedAt: this.#clock.now(), role: "member" };
     const result = await commitAtomic(
-      setMembership(this.#kv.atomic().check(room, ban, existing), roomId, userId, membership),
+      addMembership(this.#kv.atomic().check(room, ban, existing), roomId, userId, membership),
     );
     return result.ok ? { ok: true, room: summary(room.value), added: true } : NO_SUCH_ROOM;
   }

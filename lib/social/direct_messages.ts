@@ -17,7 +17,7 @@ import type { Notify } from "./friends.ts";
 import { keys } from "../kv/kv_keys.ts";
 import { commit, transact } from "../kv/kv_transaction.ts";
 import type { Profiles } from "../accounts/profiles.ts";
-import { type JoinedRoom, roomsOfUser, setMembership } from "../rooms/memberships.ts";
+import { addMembership, type JoinedRoom, roomsOfUser } from "../rooms/memberships.ts";
 import { readRooms } from "../rooms/rooms.ts";
 import type { Membership, RoomRecord } from "../rooms/room_record.ts";
 import { type Outcome, type Refusal, refusal } from "../common/refusal.ts";
@@ -87,7 +87,7 @@ export class DirectMessages {
       };
       const membership: Membership = { joinedAt: now };
       const atomic = this.#kv.atomic().check(...read).set(keys.room(roomId), record);
-      for (const member of members) setMembership(atomic, roomId, member, membership);
+      for (const member of members) addMembership(atomic, roomId, member, membership);
       return commit(atomic, () => {
         this.#notify([userId], { kind: "dm_opened", dm: view(record, peer) });
         this.#notify([other.id], { kind: "dm_opened", dm: view(record, me) });
@@ -105,11 +105,12 @@ export class DirectMessages {
       .map((entry) => entry.roomId)
       .filter(isDirectRoomId);
     const records = await readRooms(this.#kv, ids);
-    const rooms = await Promise.all(records.map(async (room) => {
-      const peerId = room?.members?.find((member) => member !== userId);
-      const peer = peerId ? await this.#profiles.get(peerId) : null;
+    const peerIds = records.map((room) => room?.members?.find((member) => member !== userId));
+    const peers = await this.#profiles.getEach(peerIds.map((id) => id ?? ""));
+    const rooms = records.map((room, i) => {
+      const peer = peerIds[i] ? peers[i] : null;
       return room && peer ? view(room, peer) : null;
-    }));
+    });
     return rooms.filter((room): room is DirectRoom => room !== null)
       .sort((a, b) => b.createdAt - a.createdAt);
   }
