@@ -43,9 +43,15 @@ export const MERGE_AGE_MS = 2_000;
 export const BLOCK_SPAN_MS = 10 * 60_000;
 /** Most estimated bytes of one block (a KV value holds 64 KiB). */
 const BLOCK_BYTES = 40 * 1024;
-/** Mutations and estimated bytes one merge commit holds at most (KV: 1,000 and 800 KiB). */
+/**
+ * Mutations, estimated bytes and estimated key bytes one merge commit holds at most (KV: 1,000
+ * mutations, 800 KiB, 80 KiB of keys).
+ */
 const COMMIT_MUTATIONS = 900;
 const COMMIT_BYTES = 600 * 1024;
+const COMMIT_KEY_BYTES = 56 * 1024;
+/** A block key's bytes besides its term (prefix, time, id), and a pending entry's key's. */
+const KEY_OVERHEAD = 80;
 
 interface Block {
   term: string;
@@ -193,28 +199,37 @@ function newestFirst(a: BlockPosting, b: BlockPosting): number {
   return b[1] - a[1];
 }
 
-/** Whether `blocks` and the deletes of `entries` pending entries fit one commit. */
+/** Whether `blocks` and the checks and deletes of `entries` pending entries fit one commit. */
 function fits(blocks: Block[], entries: number): boolean {
   if (blocks.length + 2 * entries > COMMIT_MUTATIONS) return false;
-  return blocks.reduce((sum, block) => sum + block.bytes + 3 * block.term.length, 0) <=
-    COMMIT_BYTES;
+  let bytes = 0;
+  let keyBytes = 2 * entries * KEY_OVERHEAD;
+  for (const block of blocks) {
+    bytes += block.bytes + 3 * block.term.length;
+    keyBytes += 3 * block.term.length + KEY_OVERHEAD;
+  }
+  return bytes <= COMMIT_BYTES && keyBytes <= COMMIT_KEY_BYTES;
 }
 
 /** `blocks` cut into commits that each fit (with room for one entry's check and delete). */
 function splitCommits(blocks: Block[]): Block[][] {
   const commits: Block[][] = [[]];
   let bytes = 0;
+  let keyBytes = 2 * KEY_OVERHEAD;
   for (const block of blocks) {
     const size = block.bytes + 3 * block.term.length;
+    const keySize = 3 * block.term.length + KEY_OVERHEAD;
     const current = commits.at(-1)!;
-    if (
-      current.length > 0 && (current.length + 2 >= COMMIT_MUTATIONS || bytes + size > COMMIT_BYTES)
-    ) {
+    const full = current.length + 2 >= COMMIT_MUTATIONS || bytes + size > COMMIT_BYTES ||
+      keyBytes + keySize > COMMIT_KEY_BYTES;
+    if (current.length > 0 && full) {
       commits.push([block]);
       bytes = size;
+      keyBytes = 2 * KEY_OVERHEAD + keySize;
     } else {
       current.push(block);
       bytes += size;
+      keyBytes += keySize;
     }
   }
   return commits;
