@@ -48,8 +48,8 @@ const WRITES_PER_ROUND = 5_000;
 /** Runs the search benchmark and prints its figures as a Markdown table. */
 export async function runSearchBench(options: SearchBenchOptions): Promise<void> {
   await Deno.mkdir(cacheDir, { recursive: true });
-  // "blocks": the index layout of `lib/search/search_merger.ts` (older files had another).
-  const path = `${cacheDir}search-blocks-${options.messages}-${options.rooms}.kv`;
+  // "packed": the index layout of `lib/search/posting_block.ts` (older files had another).
+  const path = `${cacheDir}search-packed-${options.messages}-${options.rooms}.kv`;
   const kv = await Deno.openKv(path);
   try {
     const seeded = await seed(kv, options);

@@ -18,15 +18,8 @@
  * @module
  */
 import { keys } from "../kv/kv_keys.ts";
+import { type BlockPosting, packBlock } from "./posting_block.ts";
 import type { PendingPosting, PendingPostings } from "./search_pending.ts";
-
-/** A posting in a block: room, seq, time, sender, flags (1: has files, 2: has an image). */
-export type BlockPosting = [room: string, seq: number, at: number, from: string, flags: number];
-
-/** The value of a `search_block` entry: postings newest first (time, room, seq descending). */
-export interface PostingBlock {
-  postings: BlockPosting[];
-}
 
 /** Pending entries one merge reads at most (an atomic commit takes at most 100 checks). */
 export const MERGE_ENTRIES = 64;
@@ -100,9 +93,8 @@ export class SearchMerger {
         for (const entry of merged) atomic.check(entry).delete(entry.key);
       }
       for (const block of part) {
-        const newestAt = block.postings[0]![2];
-        const value: PostingBlock = { postings: block.postings };
-        atomic.set(keys.searchBlock(block.term, newestAt, crypto.randomUUID()), value);
+        const value = packBlock(block.postings);
+        atomic.set(keys.searchBlock(block.term, value.newestAt, crypto.randomUUID()), value);
       }
       if (!(await atomic.commit()).ok) return 0;
     }
@@ -173,7 +165,8 @@ function blocksOf(entries: Deno.KvEntry<PendingPostings>[]): Block[] {
     postings.sort(newestFirst);
     let block: Block = { term, postings: [], bytes: 0 };
     for (const posting of postings) {
-      const bytes = 3 * (posting[0].length + posting[3].length) + 24;
+      // 16 bytes packed, and its room and sender, listed once a block (counted every time).
+      const bytes = 3 * (posting[0].length + posting[3].length) + 16;
       const first = block.postings[0];
       if (first && (block.bytes + bytes > BLOCK_BYTES || first[2] - posting[2] > BLOCK_SPAN_MS)) {
         blocks.push(block);

@@ -13,7 +13,8 @@
  */
 import { keys } from "../kv/kv_keys.ts";
 import { type Candidate, newerThan, type StreamBounds } from "./posting_streams.ts";
-import { BLOCK_SPAN_MS, type BlockPosting, type PostingBlock } from "./search_merger.ts";
+import { type BlockPosting, type PostingBlock, unpackBlock } from "./posting_block.ts";
+import { BLOCK_SPAN_MS } from "./search_merger.ts";
 import type { PendingPosting, PendingPostings } from "./search_pending.ts";
 
 /** Pending entries a search reads at most, newest first (the merger keeps them few). */
@@ -126,7 +127,7 @@ export class TermStream {
       }
       this.#frontier = next.value.key[2] as number;
       this.#blocksRead++;
-      for (const posting of next.value.value.postings) {
+      for (const posting of unpackBlock(next.value.value)) {
         if (inScope(this.#scope, posting[0], posting[1], posting[2])) {
           this.#buffer.push(candidateOf(posting));
         }

@@ -5,7 +5,7 @@
  * @module
  */
 import { keys } from "../../lib/kv/kv_keys.ts";
-import type { PostingBlock } from "../../lib/search/search_merger.ts";
+import { type PostingBlock, unpackBlock } from "../../lib/search/posting_block.ts";
 import type { PendingPostings } from "../../lib/search/search_pending.ts";
 
 /** One posting of the index, wherever it is. */
@@ -27,7 +27,9 @@ export async function indexedPostings(kv: Deno.Kv): Promise<IndexedPosting[]> {
   }
   for await (const entry of kv.list<PostingBlock>({ prefix: keys.searchBlocksAll() })) {
     const term = entry.key[1] as string;
-    for (const [room, seq] of entry.value.postings) found.push({ room, seq, term, merged: true });
+    for (const [room, seq] of unpackBlock(entry.value)) {
+      found.push({ room, seq, term, merged: true });
+    }
   }
   return found;
 }
