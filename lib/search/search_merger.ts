@@ -73,11 +73,18 @@ export class SearchMerger {
    * message postings merged, 0 when nothing was pending or another merger took them first.
    */
   async mergeOnce(): Promise<number> {
+    // Read only about what one commit takes: each entry's packed size is estimated as it comes.
     const entries: Deno.KvEntry<PendingPostings>[] = [];
     const list = this.#kv.list<PendingPostings>({ prefix: keys.searchPendings() }, {
       limit: this.#entries,
+      batchSize: 8,
     });
-    for await (const entry of list) entries.push(entry);
+    let estimate = 0;
+    for await (const entry of list) {
+      entries.push(entry);
+      for (const posting of entry.value.postings) estimate += 16 * posting.terms.length;
+      if (estimate > COMMIT_BYTES / 2) break;
+    }
     let taken = entries.length;
     let blocks = blocksOf(entries);
     while (taken > 1 && !fits(blocks, taken)) {
@@ -164,14 +171,21 @@ function blocksOf(entries: Deno.KvEntry<PendingPostings>[]): Block[] {
   for (const [term, postings] of byTerm) {
     postings.sort(newestFirst);
     let block: Block = { term, postings: [], bytes: 0 };
+    // Rooms and senders are listed once a block: counted the first time they appear in it.
+    let named = new Set<string>();
     for (const posting of postings) {
-      // 16 bytes packed, and its room and sender, listed once a block (counted every time).
-      const bytes = 3 * (posting[0].length + posting[3].length) + 16;
+      let bytes = 16;
+      const [room, , , from] = posting;
+      if (!named.has(room)) bytes += 3 * room.length + 4;
+      if (!named.has("\0" + from)) bytes += 3 * from.length + 4;
       const first = block.postings[0];
       if (first && (block.bytes + bytes > BLOCK_BYTES || first[2] - posting[2] > BLOCK_SPAN_MS)) {
         blocks.push(block);
         block = { term, postings: [], bytes: 0 };
+        named = new Set();
+        bytes = 16 + 3 * (room.length + from.length) + 8;
       }
+      named.add(room).add("\0" + from);
       block.postings.push(posting);
       block.bytes += bytes;
     }
