@@ -57,15 +57,10 @@ export class SearchMerger {
   #kv: Deno.Kv;
   #timer: ReturnType<typeof setInterval> | undefined;
   #running: Promise<unknown> | undefined;
-  #entries: number;
 
-  /**
-   * Merges in `kv`; `options.entries` is the most pending entries one merge reads (default
-   * {@linkcode MERGE_ENTRIES}; fewer only to measure what smaller merges cost).
-   */
-  constructor(kv: Deno.Kv, options: { entries?: number } = {}) {
+  /** Merges in `kv`. */
+  constructor(kv: Deno.Kv) {
     this.#kv = kv;
-    this.#entries = Math.min(options.entries ?? MERGE_ENTRIES, MERGE_ENTRIES);
   }
 
   /**
@@ -76,7 +71,7 @@ export class SearchMerger {
     // Read only about what one commit takes: each entry's packed size is estimated as it comes.
     const entries: Deno.KvEntry<PendingPostings>[] = [];
     const list = this.#kv.list<PendingPostings>({ prefix: keys.searchPendings() }, {
-      limit: this.#entries,
+      limit: MERGE_ENTRIES,
       batchSize: 8,
     });
     let estimate = 0;
