@@ -19,7 +19,6 @@
 import assert from "node:assert/strict";
 import { systemClock } from "../lib/common/clock.ts";
 import { KvMessageStore } from "../lib/messages/message_store_kv.ts";
-import { decode, keys } from "../lib/kv/kv_keys.ts";
 import { messageTerms } from "../lib/search/search_index.ts";
 import type { ChatMessage } from "../lib/common/protocol.ts";
 import { ChaosClient, type SentMessage } from "./chaos/chaos_client.ts";
@@ -28,6 +27,7 @@ import { E2eDevice } from "./helpers/e2e_device.ts";
 import { createEncryptedGroup, formMlsGroup } from "./helpers/encrypted_group.ts";
 import { type ServerProcess, spawnServer } from "./helpers/server_process.ts";
 import { freePort } from "./helpers/test_server.ts";
+import { indexedPostings } from "./helpers/search_postings.ts";
 
 function envInt(name: string, fallback: number): number {
   const raw = Deno.env.get(name);
@@ -166,17 +166,17 @@ Deno.test("under random SIGKILLs and restarts, every message is stored exactly o
       for (const room of rooms) {
         stored.set(room, await store.after(room, 0, 100_000));
         assert.equal(await store.head(room), stored.get(room)!.length, "head is the last seq");
-        // The search index holds exactly the words of the stored messages: it is written in
-        // their commits, so no kill can leave one without the other.
-        const indexed: string[] = [];
-        for await (const entry of kv.list({ prefix: keys.searchRoom(room) })) {
-          const { term, seq } = decode.searchTerm(entry.key);
-          indexed.push(`${seq} ${term}`);
-        }
-        const expected = stored.get(room)!.flatMap((message) =>
-          messageTerms(message).map((term) => `${message.seq} ${term}`)
+        // The search index holds exactly the words of the stored messages, pending or merged:
+        // it is written in their commits, so no kill can leave one without the other.
+        const indexed = new Set(
+          (await indexedPostings(kv)).filter((p) => p.room === room).map((p) =>
+            `${p.seq} ${p.term}`
+          ),
         );
-        assert.deepEqual(indexed.sort(), expected.sort(), `${room} search index`);
+        const expected = new Set(stored.get(room)!.flatMap((message) =>
+          messageTerms(message).map((term) => `${message.seq} ${term}`)
+        ));
+        assert.deepEqual([...indexed].sort(), [...expected].sort(), `${room} search index`);
       }
     } finally {
       kv.close();
@@ -184,7 +184,9 @@ Deno.test("under random SIGKILLs and restarts, every message is stored exactly o
 
     for (const [room, messages] of stored) {
       assert.deepEqual(
-        messages.map((m) => m.seq),
+        messages.map((m) =>
+          m.seq
+        ),
         messages.map((_, i) => i + 1),
         `${room} gap-free`,
       );

@@ -1,8 +1,8 @@
 /**
  * Property test of message search on the real KV store: for random messages of mixed Chinese
- * and English (with random edits and deletes) spread over a room the searcher is in and a
- * room they are not in, every message as it stands is found by each of its terms, and no
- * result ever comes from the unreadable room, is deleted, or lacks a term of the query.
+ * and English (with random edits, deletes and index merges) spread over a room the searcher is
+ * in and a room they are not in, every message as it stands is found by each of its terms, and
+ * no result ever comes from the unreadable room, is deleted, or lacks a term of the query.
  *
  * @module
  */
@@ -20,6 +20,7 @@ import { KvMessageStore } from "../lib/messages/message_store_kv.ts";
 import { setMembership } from "../lib/rooms/memberships.ts";
 import type { RoomRecord } from "../lib/rooms/room_record.ts";
 import { MessageSearch } from "../lib/search/message_search.ts";
+import { SearchMerger } from "../lib/search/search_merger.ts";
 import { withMemoryKv } from "./helpers/memory_kv.ts";
 
 const WORDS = [
@@ -42,6 +43,7 @@ const op = fc.oneof(
   fc.record({ kind: fc.constant("send" as const), readable: fc.boolean(), text }),
   fc.record({ kind: fc.constant("edit" as const), pick: fc.nat(), text }),
   fc.record({ kind: fc.constant("delete" as const), pick: fc.nat() }),
+  fc.record({ kind: fc.constant("merge" as const) }),
 );
 
 async function addRoom(kv: Deno.Kv, id: string, member: boolean): Promise<void> {
@@ -78,6 +80,10 @@ Deno.test("property: every message is found by each of its terms, never one from
             const room = step.readable ? "open" : "closed";
             const [result] = await store.append([{ ...draft, room, text: step.text }]);
             sent.push({ room, seq: result!.message.seq });
+            continue;
+          }
+          if (step.kind === "merge") {
+            await new SearchMerger(kv).mergeAll();
             continue;
           }
           const target = sent[step.pick % Math.max(1, sent.length)];

@@ -51,7 +51,8 @@
  * | `["first_account"]`                         | userId of the first (admin) |
  * | `["report", reportId]`                      | `ReportRecord` (open)       |
  * | `["reports_made", userId]`                  | report window (expires)     |
- * | `["msg_term", roomId, term, at, seq]`       | `SearchPosting` (search)    |
+ * | `["search_pending", at, id]`                | `PendingPostings` (search)  |
+ * | `["search_block", term, newestAt, id]`      | `PostingBlock` (search)     |
  * | `["health_probe"]`                          | none: `/healthz` reads it   |
  * | `["notify_level", userId, roomId]`          | `NotifyLevel` (not default) |
  * | `["call", callId]`                          | `CallRecord` (expires)      |
@@ -116,12 +117,13 @@
  * so a prefix search is one key-range read from `["user_dir", q]` and a renamed user is found
  * by the new name only.
  *
- * Message search (`lib/search/`) has one `msg_term` entry per (message, term of its current
- * text; see `lib/common/search_text.ts`), written in the same commit that appends, edits or
- * deletes the message (`lib/messages/message_store_kv.ts`), so a message is searchable exactly
- * when it is acknowledged and only by its current text. Inside a room and term, entries sort by
- * the message's time, so a search reads newest first and `before`/`after` are key ranges.
- * Deleting a room deletes its `msg_term` prefix with its messages.
+ * Message search (`lib/search/`): the commit that appends or edits messages also writes one
+ * `search_pending` entry listing their postings (room, seq, time, sender, new terms; see
+ * `lib/common/search_text.ts`), so a message is searchable exactly when it is acknowledged; a
+ * merger in any process folds pending entries into `search_block` entries, one per term and
+ * merge, listing that term's messages of every room newest first. Blocks sort by their newest
+ * time inside a term, so a search reads a term newest first. Nothing is removed by an edit, a
+ * delete or a room deletion: a search checks each candidate against the message as stored.
  *
  * Messages sort by seq inside `["msg", roomId]`, so history pages are key-range reads.
  * An edit, delete or reaction is a `msg` entry of its own (text never stored in it) and, in
@@ -364,28 +366,27 @@ export const keys = {
   /** Reports a user made in the current window. */
   reportsMade: (userId: string): Deno.KvKey => ["reports_made", userId],
   // Message search.
-  /** The message at `seq` (sent at `at`) in `roomId` has `term` in its current text. */
-  searchTerm: (roomId: string, term: string, at: number, seq: number): Deno.KvKey => [
-    "msg_term",
-    roomId,
+  /**
+   * The postings one commit of messages added, not merged yet (`lib/search/search_pending.ts`):
+   * `at` is the commit's time, `id` tells apart commits of one millisecond.
+   */
+  searchPending: (at: number, id: string): Deno.KvKey => ["search_pending", at, id],
+  /** Prefix of every pending entry, oldest first. */
+  searchPendings: (): Deno.KvKey => ["search_pending"],
+  /**
+   * A posting block of `term` (`lib/search/search_merger.ts`): the messages of every room that
+   * one merge found with `term`, the newest sent at `newestAt`.
+   */
+  searchBlock: (term: string, newestAt: number, id: string): Deno.KvKey => [
+    "search_block",
     term,
-    at,
-    seq,
+    newestAt,
+    id,
   ],
-  /** Prefix of the messages of a room that have `term`, oldest first. */
-  searchPostings: (roomId: string, term: string): Deno.KvKey => ["msg_term", roomId, term],
-  /** Prefix of a room's whole search index (deleted with the room). */
-  searchRoom: (roomId: string): Deno.KvKey => ["msg_term", roomId],
-  /** Where the terms of a room that start with `prefix` start (inclusive). */
-  searchTermsFrom: (roomId: string, prefix: string): Deno.KvKey => ["msg_term", roomId, prefix],
-  /** Where they stop (exclusive). */
-  searchTermsUntil: (roomId: string, prefix: string): Deno.KvKey => [
-    "msg_term",
-    roomId,
-    prefix + "\u{10FFFF}",
-  ],
-  /** Where the terms of a room after `term` (and after all its postings) start. */
-  searchTermsAfter: (roomId: string, term: string): Deno.KvKey => ["msg_term", roomId, term + "\0"],
+  /** Prefix of every posting block, by term. */
+  searchBlocksAll: (): Deno.KvKey => ["search_block"],
+  /** Prefix of the posting blocks of `term`, oldest first. */
+  searchBlocks: (term: string): Deno.KvKey => ["search_block", term],
   /** Read by `GET /healthz` to see that KV answers; nothing writes it. */
   healthProbe: (): Deno.KvKey => ["health_probe"],
   /** What `userId` chose to be notified of in `roomId`; absent: the default for its kind. */
@@ -474,16 +475,7 @@ export const decode = {
   readMarker: (key: Deno.KvKey): string => lastPart(key, "read"),
   /** The seq of a {@linkcode keys.brokerEntry} key. */
   brokerEntry: (key: Deno.KvKey): number => numberPart(key, "broker_entry", 4),
-  /** The parts of a {@linkcode keys.searchTerm} key. */
-  searchTerm: (key: Deno.KvKey): { room: string; term: string; at: number; seq: number } => {
-    const [kind, room, term, at] = key;
-    const seq = numberPart(key, "msg_term", 5);
-    if (kind !== "msg_term" || typeof room !== "string" || typeof term !== "string") {
-      throw new Error(`not a "msg_term" key: ${JSON.stringify(key.map(String))}`);
-    }
-    if (typeof at !== "number") throw new Error('not a "msg_term" key');
-    return { room, term, at, seq };
-  },
+
   /** The room id of a {@linkcode keys.notifyLevel} key. */
   notifyLevel: (key: Deno.KvKey): string => lastPart(key, "notify_level"),
   /** The device id of a {@linkcode keys.e2eDevice} key. */

@@ -12,9 +12,10 @@
  * the room last are {@linkcode ACTIVITY_REFRESH_MS} old or more, or unknown: a busy room costs
  * its index writes and check once per interval, not per message.
  *
- * The same commit also writes the message search index (`lib/search/search_index.ts`): the
- * terms of each new message, the terms an edit swaps, the terms a delete drops. So a message is
- * searchable exactly when its send is acknowledged, and only by its current text.
+ * The same commit also writes the message search index: one pending entry
+ * (`lib/search/search_pending.ts`) with the terms of each new message and those an edit gains.
+ * So a message is searchable exactly when its send is acknowledged; a search checks every
+ * candidate against the message as stored, so it is found only by its current text.
  *
  * The common case reads nothing: the store remembers the head (and its versionstamp) of the
  * rooms it committed to last, and checks in the commit that each clientId is still unused. Only
@@ -41,8 +42,9 @@ import {
 } from "../common/protocol.ts";
 import { applyAction, type MessageAction } from "./message_actions.ts";
 import { commitAtomic } from "../kv/kv_commit.ts";
-import { MAX_TERM_CHARS, MAX_TERMS_PER_MESSAGE, textTerms } from "../common/search_text.ts";
-import { reindexMessage, searchableText } from "../search/search_index.ts";
+import { textTerms } from "../common/search_text.ts";
+import { searchableText } from "../search/search_index.ts";
+import { PendingBatch } from "../search/search_pending.ts";
 import {
   ACTIVITY_REFRESH_MS,
   memberRevisions,
@@ -266,14 +268,16 @@ export class KvMessageStore implements MessageStore, MessageLookup {
         firstOfKey.set(key.join("\u0000"), result);
         results.push(result);
       });
+      const pending = new PendingBatch();
       for (const key of dirty) {
         const message = state.get(key)!;
         atomic.set(keys.message(message.room, message.seq), message);
         if (!this.#indexed) continue;
         const known = fresh.get(key);
         const terms = known?.message === message ? known.terms : undefined;
-        reindexMessage(atomic, original.get(key) ?? null, message, terms);
+        pending.add(original.get(key) ?? null, message, terms);
       }
+      pending.write(atomic, now);
       for (const { key, value } of versionWrites.values()) {
         if (value) atomic.set(key, value);
         else atomic.delete(key);
@@ -553,34 +557,31 @@ function attachedFileIds(draft: MessageDraft): string[] {
   return [...ids];
 }
 
-/** Search index writes of a draft, and the UTF-8 size of their keys beyond the room id. */
+/**
+ * What a draft adds to its commit's pending search entry (`search_pending.ts`): at most one
+ * more entry (a message's postings never fill one alone) and the bytes of its postings.
+ */
 interface IndexCost {
   writes: number;
-  keyBytes: number;
+  bytes: number;
   /** A new message's terms. */
   terms?: string[];
 }
 
-const NO_INDEX_COST: IndexCost = { writes: 0, keyBytes: 0 };
-/** A `msg_term` key beyond its room id and term: its kind, time and seq. */
-const INDEX_KEY_OVERHEAD = 40;
-/** Upper bound of the UTF-8 size of one `msg_term` key beyond its room id. */
-const INDEX_KEY_BYTES = 4 * MAX_TERM_CHARS + INDEX_KEY_OVERHEAD;
+const NO_INDEX_COST: IndexCost = { writes: 0, bytes: 0 };
+/** A pending entry's key: its prefix, time and id. */
+const PENDING_KEY_BYTES = 80;
 
-/**
- * Upper bound of the search index writes of `draft`: its terms (a new message's; an edit's new
- * text's), plus for an edit or a delete the target's old terms it may remove.
- */
+/** Upper bound of what `draft` adds to the search index of its commit: its new terms. */
 function indexCostOf(draft: MessageDraft): IndexCost {
-  if (draft.kind === "reaction" || draft.kind === "system") return NO_INDEX_COST;
-  const removes = draft.kind === "edit" || draft.kind === "delete" ? MAX_TERMS_PER_MESSAGE : 0;
-  const terms = draft.kind === "delete" ? [] : textTerms(searchableText(draft));
-  return {
-    ...(draft.kind === undefined ? { terms } : {}),
-    writes: removes + terms.length,
-    keyBytes: removes * INDEX_KEY_BYTES +
-      terms.reduce((sum, term) => sum + utf8Length(term) + INDEX_KEY_OVERHEAD, 0),
-  };
+  if (draft.kind === "reaction" || draft.kind === "system" || draft.kind === "delete") {
+    return NO_INDEX_COST;
+  }
+  const terms = textTerms(searchableText(draft));
+  if (terms.length === 0) return NO_INDEX_COST;
+  const bytes = 3 * (utf8Length(draft.room) + utf8Length(draft.from)) + 48 +
+    terms.reduce((sum, term) => sum + 3 * term.length + 4, 0);
+  return { ...(draft.kind === undefined ? { terms } : {}), writes: 1, bytes };
 }
 
 /**
@@ -622,9 +623,8 @@ function chunkEnd(
       ? 3 *
         (REPLY_EXCERPT_CHARS + draft.replyTo.author.length + (draft.replyTo.file?.name.length ?? 0))
       : 0;
-    // Search index entries: a key each, and a posting (the sender's id and two flags).
-    const { writes: terms, keyBytes: termKeyBytes } = indexCost(draft);
-    const index = terms * (room + 3 * draft.from.length + 32) + termKeyBytes;
+    // Search index: its postings in the commit's pending entry, which may need one more key.
+    const { writes: terms, bytes: index } = indexCost(draft);
     const size = 3 * (draft.text.length + draft.author.length) + event + attached + mentions + e2e +
       512 + action + reply + files * (room + 128) + index +
       (newRoom ? 3 * room + ROOM_OVERHEAD_BYTES : 0);
@@ -642,7 +642,7 @@ function chunkEnd(
     // The message key, and the clientId key twice (set and checked).
     const clientIdKeySize = room + utf8Length(draft.from) + utf8Length(draft.clientId) + 24;
     const keySize = room + 24 + 2 * clientIdKeySize + files * (room + 96) +
-      terms * room + termKeyBytes + (newRoom ? 3 * room + 48 : 0) +
+      terms * PENDING_KEY_BYTES + (newRoom ? 3 * room + 48 : 0) +
       (newActivity ? (activity + 1) * (room + 100) : 0);
     const checks = end - start + 1 + rooms.size + (newRoom ? 1 : 0) + activeRooms.size +
       (newActivity ? 1 : 0);

@@ -111,7 +111,7 @@ export class RoomLifecycle {
   }
 
   async #deleteMessages(roomId: string): Promise<void> {
-    const prefixes = [keys.searchRoom(roomId), keys.messages(roomId), keys.roomClientIds(roomId)];
+    const prefixes = [keys.messages(roomId), keys.roomClientIds(roomId)];
     for (const prefix of prefixes) {
       const found: Deno.KvKey[] = [];
       for await (const entry of this.#kv.list({ prefix })) found.push(entry.key);

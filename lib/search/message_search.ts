@@ -3,12 +3,14 @@
  * of the search (so never a room they left, were removed or banned from, or that was deleted),
  * matched by the rules of `lib/common/search_query.ts`, newest first, in pages.
  *
- * A search picks one term per room to read postings by (the rarest whole word of the query
- * in that room, see `rarestStream`; for a query of one word still being typed, that word and up to {@linkcode PREFIX_EXPANSIONS}
- * words of each room that start with it), merges those posting lists across the rooms newest
- * first, and checks each candidate against its message as stored now: every other term, the
- * prefix, not deleted. Its work is bounded whatever the store holds: at most
- * {@linkcode CANDIDATES_MAX} index entries per page; a page that reaches that bound ends early
+ * The index (`search_pending.ts`, `search_merger.ts`) lists each term's messages across all
+ * rooms; a search reads the postings of one term (the rarest whole word of the query in the
+ * reader's rooms, see `rarest`; for a query of one word still being typed, that word and up to
+ * {@linkcode PREFIX_EXPANSIONS} indexed words that start with it) through `TermStream`, which
+ * keeps the reader's rooms only and gives them newest first, pending and merged postings alike,
+ * and checks each candidate against its message as stored now: every other term, the prefix,
+ * not deleted, not edited away. Its work is bounded by the rarity of the word it reads and by
+ * {@linkcode CANDIDATES_MAX} candidates per page; a page that reaches that bound ends early
  * with a `nextCursor` to go on from.
  *
  * Direct conversations follow the history rule (docs/SECURITY.md): after a block both members
@@ -36,21 +38,23 @@ import type { RoomRecord } from "../rooms/room_record.ts";
 import { messageTerms } from "./search_index.ts";
 import {
   type Candidate,
+  type CandidateStream,
   MergedPostings,
-  postingStream,
-  rarestStream,
   type StreamBounds,
   termsStartingWith,
 } from "./posting_streams.ts";
+import { readPending, TermStream } from "./term_stream.ts";
 import { decodeCursor, encodeCursor } from "./search_cursor.ts";
 
 /** Index entries one page reads at most (about 30 ms of KV reads on a local file). */
 export const CANDIDATES_MAX = 1000;
 /**
- * Postings of each whole word read per room to find the rarest (fewer than this: all of them);
- * one KV list call each.
+ * Candidates of each whole word read to find the rarest (fewer than this: all of them), or
+ * as many as {@linkcode RARE_PROBE_BLOCKS} blocks give.
  */
 const RARE_PROBE = 64;
+/** Blocks of each whole word read at most to find the rarest. */
+const RARE_PROBE_BLOCKS = 8;
 /** Words a one-word query being typed expands to per room, besides itself. */
 export const PREFIX_EXPANSIONS = 8;
 /** Searches a user may make per second, sustained (the box waits for a pause in typing). */
@@ -121,7 +125,7 @@ export class MessageSearch {
       : (await this.#accounts.findByName(request.from))?.id ?? null;
     if (rooms.size === 0 || from === null) return { ok: true, hits: [] };
     const bounds: StreamBounds = { before: request.before, after: request.after, cursor };
-    const merged = new MergedPostings(await this.#streams([...rooms.keys()], query, bounds));
+    const merged = new MergedPostings(await this.#streams(new Set(rooms.keys()), query, bounds));
     const found: { candidate: Candidate; message: ChatMessage }[] = [];
     let read = 0;
     let last: Candidate | undefined;
@@ -169,24 +173,20 @@ export class MessageSearch {
     return rooms;
   }
 
-  async #streams(rooms: string[], query: SearchQuery, bounds: StreamBounds) {
-    // Longest first: without a rare word to start from, the longest is the likeliest rare.
-    const whole = (query.prefix ? query.terms.slice(0, -1) : query.terms)
-      .toSorted((a, b) => b.length - a.length);
-    if (whole.length === 1) {
-      return rooms.map((room) => postingStream(this.#kv, room, whole[0]!, bounds));
-    }
-    if (whole.length > 1) {
-      return await Promise.all(
-        rooms.map((room) => rarestStream(this.#kv, room, whole, bounds, RARE_PROBE)),
-      );
-    }
+  async #streams(
+    rooms: ReadonlySet<string>,
+    query: SearchQuery,
+    bounds: StreamBounds,
+  ): Promise<CandidateStream[]> {
+    const pending = await readPending(this.#kv);
+    const scope = { rooms, bounds };
+    const stream = (term: string) => new TermStream(this.#kv, term, scope, pending);
+    const whole = query.prefix ? query.terms.slice(0, -1) : query.terms;
+    if (whole.length === 1) return [stream(whole[0]!)];
+    if (whole.length > 1) return [await rarest(whole.map(stream))];
     const typed = query.terms[0]!;
-    const perRoom = await Promise.all(rooms.map(async (room) => {
-      const words = [typed, ...await termsStartingWith(this.#kv, room, typed, PREFIX_EXPANSIONS)];
-      return words.map((word) => postingStream(this.#kv, room, word, bounds));
-    }));
-    return perRoom.flat();
+    const words = [typed, ...await termsStartingWith(this.#kv, typed, PREFIX_EXPANSIONS, pending)];
+    return words.map(stream);
   }
 
   async #messages(candidates: Candidate[]): Promise<(ChatMessage | null)[]> {
@@ -244,4 +244,32 @@ function wanted(candidate: Candidate, from: string | undefined, has: SearchReque
 /** Whether the message, as stored now, is the one indexed and matches every term. */
 function matches(message: ChatMessage, candidate: Candidate, query: SearchQuery): boolean {
   return message.at === candidate.at && matchesTerms(messageTerms(message), query);
+}
+
+/**
+ * The stream of the rarest of `streams` in the reader's rooms: each is probed for its newest
+ * RARE_PROBE candidates (or RARE_PROBE_BLOCKS blocks); one that ran out is the rarest (the
+ * fewest first), else the one whose probe reached furthest back in time for its candidates.
+ * The probed candidates are given out again before the rest of that stream.
+ */
+async function rarest(streams: TermStream[]): Promise<CandidateStream> {
+  const probes = await Promise.all(streams.map(async (stream) => {
+    const found: Candidate[] = [];
+    while (found.length < RARE_PROBE && stream.blocksRead < RARE_PROBE_BLOCKS) {
+      const next = await stream.next();
+      if (!next) break;
+      found.push(next);
+    }
+    const newest = found[0]?.at ?? 0;
+    const reached = stream.frontier === -Infinity ? -Infinity : stream.frontier;
+    return { stream, found, density: found.length / Math.max(1, newest - reached) };
+  }));
+  const best = probes.reduce((a, b) =>
+    b.density < a.density || (b.density === a.density && b.found.length < a.found.length) ? b : a
+  );
+  let replay = 0;
+  return {
+    next: () =>
+      replay < best.found.length ? Promise.resolve(best.found[replay++]) : best.stream.next(),
+  };
 }
