@@ -317,7 +317,7 @@ async function readEncryptedRoom(
       const own = sent.sender === c;
       const expected = own
         ? { kind: "skipped", reason: "own_message" }
-        : { kind: "message", text: sent.message.text };
+        : { kind: "message", text: sent.message.text, content: { v: 1, text: sent.message.text } };
       if (JSON.stringify(incoming) !== JSON.stringify(expected)) {
         violations.push(
           `client ${c}: seq ${entry.seq} of the encrypted room read as ${JSON.stringify(incoming)}`,
