@@ -10,6 +10,7 @@
  */
 import assert from "node:assert/strict";
 import { roomFromHash } from "../client/room_hash.ts";
+import { keysReady } from "./helpers/secret_chat.ts";
 import { api, befriend, openSocket, type TestUser } from "./helpers/chat_client.ts";
 import {
   eventually,
@@ -21,7 +22,6 @@ import {
   sendThroughComposer,
   sessionOf,
   TEST_PASSWORD,
-  type UserPage,
   waitForConnection,
   withBrowserChat,
 } from "./helpers/browser.ts";
@@ -31,11 +31,6 @@ import {
  * most every 20 s when nothing happens in the room (`client/e2e/room_reader.ts`).
  */
 const NEW_DEVICE_WAIT_MS = 60_000;
-
-/** Waits until the page's device is in the shown encrypted room's group. */
-async function keysReady(user: UserPage, timeout?: number): Promise<void> {
-  await user.page.locator(".room-column[data-e2e-status=ready]").waitFor({ timeout });
-}
 
 Deno.test("encrypted group: three users create one from the New room dialog and read each other; a new device of one reads from its join on", () =>
   withBrowserChat(async ({ url, open }) => {
@@ -59,7 +54,7 @@ Deno.test("encrypted group: three users create one from the New room dialog and 
     await alice.page.getByTestId("e2e-header-lock").waitFor();
     // Alice's device has started the group (its commit is in the log) before anyone else is in
     // the room: this test is about members added later, not about two devices starting at once.
-    await keysReady(alice, NEW_DEVICE_WAIT_MS);
+    await keysReady(alice.page, NEW_DEVICE_WAIT_MS);
     const room = roomFromHash(await alice.page.evaluate(() => location.hash));
     assert.ok(room);
     for (const user of others) {
@@ -75,9 +70,9 @@ Deno.test("encrypted group: three users create one from the New room dialog and 
       // A member's device publishes its KeyPackages only once it lists an encrypted room (now),
       // and Alice's device finds them at its next look at the directory: the same wait as a
       // new device's.
-      await keysReady(member, NEW_DEVICE_WAIT_MS);
+      await keysReady(member.page, NEW_DEVICE_WAIT_MS);
     }
-    await keysReady(alice);
+    await keysReady(alice.page);
 
     await sendThroughComposer(alice.page, "周五的计划：只有我们能读");
     await sendThroughComposer(bob.page, "bob read it");
@@ -96,7 +91,7 @@ Deno.test("encrypted group: three users create one from the New room dialog and 
     await bobTablet.page.locator("form[action='/login'] button[type=submit]").click();
     await waitForConnection(bobTablet.page, "online");
     await selectRoom(bobTablet.page, "plans");
-    await keysReady(bobTablet, NEW_DEVICE_WAIT_MS);
+    await keysReady(bobTablet.page, NEW_DEVICE_WAIT_MS);
     await sendThroughComposer(alice.page, "hello, Bob's tablet");
     await eventually(async () =>
       assert.deepEqual(await messageTexts(bobTablet.page), [

@@ -10,16 +10,15 @@ import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
 import { en } from "../lib/common/i18n/en.ts";
 import { zhCN } from "../lib/common/i18n/zh_cn.ts";
-import { api, befriend } from "./helpers/chat_client.ts";
+import { api } from "./helpers/chat_client.ts";
+import { keysReady, openSecretChat } from "./helpers/secret_chat.ts";
 import {
   eventually,
   logInThroughForm,
   messageTexts,
-  pageUser,
   registerThroughForm,
   screenshot,
   sendThroughComposer,
-  sessionOf,
   type UserPage,
   withBrowserChat,
 } from "./helpers/browser.ts";
@@ -89,28 +88,10 @@ async function storedE2eKeys(page: Page): Promise<string[]> {
 
 /** Alice starts a secret chat with Bob and says `text`; both pages have read it. */
 async function secretChatRead(url: string, alice: UserPage, bob: UserPage, text: string) {
-  await registerThroughForm(alice.page, url, "alice");
-  await registerThroughForm(bob.page, url, "bob");
-  const aliceUser = await sessionOf(alice.context, await pageUser(alice.page));
-  const bobUser = await sessionOf(bob.context, await pageUser(bob.page));
-  await befriend(url, aliceUser, bobUser);
-  await alice.page.reload();
-  await alice.page.locator("[data-testid=friend-item][data-username=bob]")
-    .getByTestId("secret-chat-friend").click();
-  await keysReady(alice.page);
-  const secretChat = bob.page.getByTestId("dm-item").filter({
-    has: bob.page.getByTestId("e2e-lock"),
-  });
-  await secretChat.click();
-  await keysReady(bob.page);
+  const { aliceUser, bobUser, bobItem } = await openSecretChat(url, alice, bob);
   await sendThroughComposer(alice.page, text);
   await eventually(async () => assert.deepEqual(await messageTexts(bob.page), [text]));
-  return { aliceUser, bobUser, secretChat };
-}
-
-/** Waits until the page's device is in the shown secret chat's group. */
-async function keysReady(page: Page): Promise<void> {
-  await page.locator(".room-column[data-e2e-status=ready]").waitFor();
+  return { aliceUser, bobUser, secretChat: bobItem };
 }
 
 /** Clicks the header's logout (labelled `label`) once the page asks about keys at logout. */

@@ -7,57 +7,27 @@
  * @module
  */
 import assert from "node:assert/strict";
-import { befriend, openSocket } from "./helpers/chat_client.ts";
+import { openSocket } from "./helpers/chat_client.ts";
 import {
   eventually,
   menuAction,
   messagesWithText,
   messageTexts,
-  pageUser,
   pasteFile,
-  registerThroughForm,
   screenshot,
   sendThroughComposer,
-  sessionOf,
   type UserPage,
   withBrowserChat,
 } from "./helpers/browser.ts";
 import { encodePng } from "./helpers/png.ts";
 import { E2E_UPLOAD_NAME } from "../lib/common/e2e/e2e_file.ts";
+import { keysReady, openSecretChat } from "./helpers/secret_chat.ts";
 
-/** Waits until the page's device is in the shown secret chat's group (it can read and send). */
-async function keysReady(user: UserPage): Promise<void> {
-  await user.page.locator(".room-column[data-e2e-status=ready]").waitFor();
-}
-
-/**
- * Alice and Bob, registered and friends, in their secret chat: Alice starts it from her friend
- * list, Bob opens it from his; both devices are in its group.
- */
-async function secretChatPair(
-  { url, open }: { url: string; open: () => Promise<UserPage> },
-) {
+/** Alice and Bob, registered and friends, on two pages of `chat`, in their secret chat. */
+async function secretChatPair({ url, open }: { url: string; open: () => Promise<UserPage> }) {
   const alice = await open();
   const bob = await open();
-  await registerThroughForm(alice.page, url, "alice");
-  await registerThroughForm(bob.page, url, "bob");
-  const aliceUser = await sessionOf(alice.context, await pageUser(alice.page));
-  const bobUser = await sessionOf(bob.context, await pageUser(bob.page));
-  await befriend(url, aliceUser, bobUser);
-  await alice.page.reload();
-
-  await alice.page.locator("[data-testid=friend-item][data-username=bob]")
-    .getByTestId("secret-chat-friend").click();
-  await alice.page.getByTestId("room-title").getByText("@ bob", { exact: true }).waitFor();
-  await alice.page.getByTestId("e2e-header-lock").waitFor();
-  // Bob's list gets the secret chat live, with its lock; opening it loads his keys.
-  const bobItem = bob.page.getByTestId("dm-item").filter({
-    has: bob.page.getByTestId("e2e-lock"),
-  });
-  await bobItem.click();
-  await keysReady(bob);
-  await keysReady(alice);
-  return { alice, bob, aliceUser, bobUser, bobItem };
+  return { alice, bob, ...await openSecretChat(url, alice, bob) };
 }
 
 Deno.test("secret chat: two users read each other both ways, after a reload too, and a tampered ciphertext is 'could not decrypt'", () =>
@@ -85,7 +55,7 @@ Deno.test("secret chat: two users read each other both ways, after a reload too,
 
     // A reload keeps the device, the group and what was read (MLS keys serve once).
     await bob.page.reload();
-    await keysReady(bob);
+    await keysReady(bob.page);
     await eventually(async () =>
       assert.deepEqual(await messageTexts(bob.page), [
         "你好 Bob，只有你能读到",
@@ -135,7 +105,7 @@ Deno.test("secret chat: two users read each other both ways, after a reload too,
     // Alice's page reloads too: her own texts (which MLS does not let her decrypt) and the
     // notice come back from this device's store, in order.
     await alice.page.reload();
-    await keysReady(alice);
+    await keysReady(alice.page);
     await eventually(async () =>
       assert.deepEqual(await messageTexts(alice.page), [
         "你好 Bob，只有你能读到",

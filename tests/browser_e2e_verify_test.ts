@@ -10,17 +10,14 @@
  */
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
-import { befriend } from "./helpers/chat_client.ts";
+import { openSecretChat } from "./helpers/secret_chat.ts";
 import { assertAccessible } from "./helpers/axe.ts";
 import {
   eventually,
   markPage,
   pageMark,
-  pageUser,
-  registerThroughForm,
   screenshot,
   sendThroughComposer,
-  sessionOf,
   TEST_PASSWORD,
   waitForConnection,
   withBrowserChat,
@@ -45,20 +42,8 @@ Deno.test("safety number: both users see the same one, a verified mark shows, an
   withBrowserChat(async ({ url, open }) => {
     const alice = await open();
     const bob = await open();
-    await registerThroughForm(alice.page, url, "alice");
-    await registerThroughForm(bob.page, url, "bob");
-    const aliceUser = await sessionOf(alice.context, await pageUser(alice.page));
-    const bobUser = await sessionOf(bob.context, await pageUser(bob.page));
-    await befriend(url, aliceUser, bobUser);
-    await alice.page.reload();
-
-    await alice.page.locator("[data-testid=friend-item][data-username=bob]")
-      .getByTestId("secret-chat-friend").click();
-    await alice.page.getByTestId("room-title").getByText("@ bob", { exact: true }).waitFor();
-    await bob.page.getByTestId("dm-item").filter({ has: bob.page.getByTestId("e2e-lock") })
-      .click();
+    const { aliceUser, bobUser } = await openSecretChat(url, alice, bob);
     for (const user of [alice, bob]) {
-      await user.page.locator(".room-column[data-e2e-status=ready]").waitFor();
       await eventually(async () => assert.equal(await lockState(user.page), "unverified"));
     }
     await sendThroughComposer(alice.page, "compare our numbers?");
