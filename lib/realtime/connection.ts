@@ -331,18 +331,13 @@ export class ChatConnection implements Peer {
         if (await this.#mayNotPost(frame)) return;
         // In an encrypted room an edit's text and a reaction's emoji travel inside `e2e`, never
         // in clear; in a plain room there is no group to read an `e2e`. A delete carries nothing.
-        if (frame.type !== "delete") {
-          const encrypted = await this.#isEncrypted(frame.room);
-          if (encrypted !== (frame.e2e !== undefined)) {
-            return this.#refuse(
-              frame,
-              "encryption_mismatch",
-              encrypted
-                ? "this room is end-to-end encrypted: edits and reactions travel in an e2e payload"
-                : "this room is not encrypted: edit and react in plain text, not an e2e payload",
-            );
-          }
-        }
+        if (
+          frame.type !== "delete" && await this.#encryptionMismatch(frame, {
+            encrypted:
+              "this room is end-to-end encrypted: edits and reactions travel in an e2e payload",
+            plain: "this room is not encrypted: edit and react in plain text, not an e2e payload",
+          })
+        ) return;
         const limited = this.#rateRefusal(frame);
         if (limited) return this.#send(limited);
         // A retry of a stored action is acked again, whatever the target's state is now.
@@ -361,16 +356,12 @@ export class ChatConnection implements Peer {
       }
       case "send": {
         if (await this.#mayNotPost(frame)) return;
-        const encrypted = await this.#isEncrypted(frame.room);
-        if (encrypted !== (frame.e2e !== undefined)) {
-          return this.#refuse(
-            frame,
-            "encryption_mismatch",
-            encrypted
-              ? "this room is end-to-end encrypted: send an e2e payload, never plain text"
-              : "this room is not encrypted: send plain text, not an e2e payload",
-          );
-        }
+        if (
+          await this.#encryptionMismatch(frame, {
+            encrypted: "this room is end-to-end encrypted: send an e2e payload, never plain text",
+            plain: "this room is not encrypted: send plain text, not an e2e payload",
+          })
+        ) return;
         const limited = this.#sendRefusal(frame);
         if (limited) return this.#send(limited);
         const resolved = frame.attachments &&
@@ -508,6 +499,21 @@ export class ChatConnection implements Peer {
   }
 
   /** Whether `room` is encrypted, read once per room (the flag never changes). */
+  /**
+   * Refuses `frame` with `encryption_mismatch` (saying `why.encrypted` or `why.plain`, the
+   * room's kind) when it carries an `e2e` payload in a plain room or none in an encrypted one;
+   * whether it did.
+   */
+  async #encryptionMismatch(
+    frame: Extract<ClientFrame, { type: "send" | "edit" | "react" }>,
+    why: { encrypted: string; plain: string },
+  ): Promise<boolean> {
+    const encrypted = await this.#isEncrypted(frame.room);
+    if (encrypted === (frame.e2e !== undefined)) return false;
+    this.#refuse(frame, "encryption_mismatch", encrypted ? why.encrypted : why.plain);
+    return true;
+  }
+
   async #isEncrypted(room: string): Promise<boolean> {
     const known = this.#encrypted.get(room);
     if (known !== undefined) return known;
