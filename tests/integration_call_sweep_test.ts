@@ -14,9 +14,9 @@ import { keys } from "../lib/kv/kv_keys.ts";
 import { CALL_RING_MS } from "../lib/common/protocol.ts";
 import { MemoryBus } from "../lib/realtime/broker/broker_memory.ts";
 import { readConfig } from "../lib/server/config.ts";
-import { openSocket, registerUser } from "./helpers/chat_client.ts";
+import { openSocket, registerUser, type TestUser } from "./helpers/chat_client.ts";
 import { withServerPair } from "./helpers/server_process.ts";
-import { startTestServer } from "./helpers/test_server.ts";
+import { startTestServer, type TestServer } from "./helpers/test_server.ts";
 import {
   callState,
   callSummaries,
@@ -75,7 +75,27 @@ Deno.test("a call left ringing by a node killed with -9 is ended as missed by an
   );
 });
 
-Deno.test("a node's sweep ends as missed, once, a call whose placing node closed while it rang", async () => {
+/** Two in-process nodes on one KV and one bus, on a fake clock, and the parts of their test. */
+interface TwoNodes {
+  clock: FakeClock;
+  kv: Deno.Kv;
+  one: TestServer;
+  two: TestServer;
+  sweepMs: number;
+  grace: number;
+  alice: TestUser;
+  bob: TestUser;
+  /** Alice and Bob's DM. */
+  room: string;
+  /** Closes node one (its timers go with it). */
+  closeOne(): Promise<void>;
+}
+
+/**
+ * Runs `test` with two nodes sweeping every 2 s with a 7 s reconnect grace, and Alice and Bob,
+ * friends with a DM, registered on node one; closes what is left open afterwards.
+ */
+async function withTwoNodes(test: (nodes: TwoNodes) => Promise<void>): Promise<void> {
   const clock = new FakeClock(Date.now());
   const sweepMs = 2_000;
   const grace = 7_000;
@@ -86,10 +106,24 @@ Deno.test("a node's sweep ends as missed, once, a call whose placing node closed
   const one = await startTestServer({ ...options, broker: bus.broker() });
   const two = await startTestServer({ ...options, broker: bus.broker() });
   let oneOpen = true;
+  const closeOne = async () => {
+    oneOpen = false;
+    await one.close();
+  };
   try {
     const alice = await registerUser(one.url, "alice");
     const bob = await registerUser(one.url, "bob");
     const room = await friendsWithDm(one.url, alice, bob);
+    await test({ clock, kv, one, two, sweepMs, grace, alice, bob, room, closeOne });
+  } finally {
+    if (oneOpen) await one.close();
+    await two.close();
+    kv.close();
+  }
+}
+
+Deno.test("a node's sweep ends as missed, once, a call whose placing node closed while it rang", () =>
+  withTwoNodes(async ({ clock, one, two, sweepMs, alice, bob, room, closeOne }) => {
     const a = await openSocket(two.url, alice);
     const b = await openSocket(two.url, bob);
     const placing = await openSocket(one.url, alice);
@@ -97,8 +131,7 @@ Deno.test("a node's sweep ends as missed, once, a call whose placing node closed
     placing.send({ type: "call_invite", call: "closed-ring-1", room, media: "audio" });
     await callState(b, "closed-ring-1", "ringing");
     await placing.close();
-    await one.close(); // its ring timer goes with it
-    oneOpen = false;
+    await closeOne(); // its ring timer goes with it
 
     clock.advance(CALL_RING_MS - 1);
     await flushed(a);
@@ -114,28 +147,10 @@ Deno.test("a node's sweep ends as missed, once, a call whose placing node closed
     await flushed(a);
     assert.equal((await callSummaries(a, room)).length, 1);
     await closeAll([a, b]);
-  } finally {
-    if (oneOpen) await one.close();
-    await two.close();
-    kv.close();
-  }
-});
+  }));
 
-Deno.test("a party's reconnect grace noted by a node that then closed is enforced by another node's sweep", async () => {
-  const clock = new FakeClock(Date.now());
-  const sweepMs = 2_000;
-  const grace = 7_000;
-  const config = { calls: { ...readConfig({}).calls, sweepMs, reconnectGraceMs: grace } };
-  const kv = await Deno.openKv(":memory:");
-  const bus = new MemoryBus();
-  const options = { kv, clock, timers: clock, config };
-  const one = await startTestServer({ ...options, broker: bus.broker() });
-  const two = await startTestServer({ ...options, broker: bus.broker() });
-  let oneOpen = true;
-  try {
-    const alice = await registerUser(one.url, "alice");
-    const bob = await registerUser(one.url, "bob");
-    const room = await friendsWithDm(one.url, alice, bob);
+Deno.test("a party's reconnect grace noted by a node that then closed is enforced by another node's sweep", () =>
+  withTwoNodes(async ({ clock, kv, one, two, sweepMs, grace, alice, bob, room, closeOne }) => {
     const a = await openSocket(two.url, alice);
     const b = await openSocket(one.url, bob);
     await a.subscribe(room);
@@ -153,8 +168,7 @@ Deno.test("a party's reconnect grace noted by a node that then closed is enforce
       if (tries > 1_000) throw new Error("the grace was never noted in the call record");
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
-    await one.close();
-    oneOpen = false;
+    await closeOne();
 
     clock.advance(0); // the sweep of node two's start
     for (let elapsed = sweepMs; elapsed < grace; elapsed += sweepMs) {
@@ -172,9 +186,4 @@ Deno.test("a party's reconnect grace noted by a node that then closed is enforce
     await flushed(a);
     assert.equal((await callSummaries(a, room)).length, 1);
     await closeAll([a]);
-  } finally {
-    if (oneOpen) await one.close();
-    await two.close();
-    kv.close();
-  }
-});
+  }));
