@@ -13,30 +13,14 @@ import { FakeClock } from "../lib/common/testing/fake_clock.ts";
 import { keys } from "../lib/kv/kv_keys.ts";
 import { TokenBuckets } from "../lib/limits/token_bucket.ts";
 import { KvMessageStore } from "../lib/messages/message_store_kv.ts";
-import { setMembership } from "../lib/rooms/memberships.ts";
-import type { RoomRecord } from "../lib/rooms/room_record.ts";
 import { MessageSearch } from "../lib/search/message_search.ts";
 import { BLOCK_SPAN_MS, SearchMerger } from "../lib/search/search_merger.ts";
 import type { PendingPostings } from "../lib/search/search_pending.ts";
 import { messageTerms } from "../lib/search/search_index.ts";
 import { withMemoryKv } from "./helpers/memory_kv.ts";
-import { indexedPostings } from "./helpers/search_postings.ts";
+import { addRoomFor, indexedPostings } from "./helpers/search_postings.ts";
 
 const READER = "reader";
-
-async function addRoom(kv: Deno.Kv, id: string, member: boolean): Promise<void> {
-  const room: RoomRecord = {
-    id,
-    name: id,
-    topic: "",
-    createdAt: 0,
-    createdBy: "owner",
-    visibility: "private",
-  };
-  const atomic = kv.atomic().set(keys.room(id), room);
-  if (member) setMembership(atomic, id, READER, { joinedAt: 0 });
-  await atomic.commit();
-}
 
 /**
  * Sends `count` messages in batches of `batch`, over rooms a, b (readable) and c (not),
@@ -90,9 +74,9 @@ function services(kv: Deno.Kv, clock: FakeClock) {
 
 async function withRooms(fn: (kv: Deno.Kv) => Promise<void>) {
   await withMemoryKv(async (kv) => {
-    await addRoom(kv, "a", true);
-    await addRoom(kv, "b", true);
-    await addRoom(kv, "c", false);
+    await addRoomFor(kv, "a", READER, true);
+    await addRoomFor(kv, "b", READER, true);
+    await addRoomFor(kv, "c", READER, false);
     await fn(kv);
   });
 }

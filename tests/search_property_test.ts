@@ -13,15 +13,13 @@ import { Profiles } from "../lib/accounts/profiles.ts";
 import { matchesText, parseQuery, type SearchQuery } from "../lib/common/search_query.ts";
 import { textTerms } from "../lib/common/search_text.ts";
 import { FakeClock } from "../lib/common/testing/fake_clock.ts";
-import { keys } from "../lib/kv/kv_keys.ts";
 import { TokenBuckets } from "../lib/limits/token_bucket.ts";
 import type { MessageDraft } from "../lib/messages/message_store.ts";
 import { KvMessageStore } from "../lib/messages/message_store_kv.ts";
-import { setMembership } from "../lib/rooms/memberships.ts";
-import type { RoomRecord } from "../lib/rooms/room_record.ts";
 import { MessageSearch } from "../lib/search/message_search.ts";
 import { SearchMerger } from "../lib/search/search_merger.ts";
 import { withMemoryKv } from "./helpers/memory_kv.ts";
+import { addRoomFor } from "./helpers/search_postings.ts";
 
 const WORDS = [
   "北京",
@@ -46,20 +44,6 @@ const op = fc.oneof(
   fc.record({ kind: fc.constant("merge" as const) }),
 );
 
-async function addRoom(kv: Deno.Kv, id: string, member: boolean): Promise<void> {
-  const room: RoomRecord = {
-    id,
-    name: id,
-    topic: "",
-    createdAt: 0,
-    createdBy: "owner",
-    visibility: "private",
-  };
-  const atomic = kv.atomic().set(keys.room(id), room);
-  if (member) setMembership(atomic, id, READER, { joinedAt: 0 });
-  await atomic.commit();
-}
-
 Deno.test("property: every message is found by each of its terms, never one from an unreadable room", async () => {
   await fc.assert(
     fc.asyncProperty(fc.array(op, { minLength: 1, maxLength: 25 }), async (ops) => {
@@ -69,8 +53,8 @@ Deno.test("property: every message is found by each of its terms, never one from
         const accounts = new Accounts(kv, clock);
         const limiter = new TokenBuckets(clock, 1000, 1_000_000);
         const search = new MessageSearch(kv, accounts, new Profiles(kv, accounts), limiter);
-        await addRoom(kv, "open", true);
-        await addRoom(kv, "closed", false);
+        await addRoomFor(kv, "open", READER, true);
+        await addRoomFor(kv, "closed", READER, false);
         const sent: { room: string; seq: number }[] = [];
         let n = 0;
         for (const step of ops) {
