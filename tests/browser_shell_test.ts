@@ -127,6 +127,11 @@ for (const locale of ["en-US", "zh-CN"] as const) {
         const composer = page.getByTestId("composer");
         await composer.focus();
         await page.setViewportSize({ width: viewport.width, height: 420 });
+        // The pane follows its new height in the frame after the resize (a ResizeObserver
+        // runs then): look once two frames have been drawn, as a person would.
+        await page.evaluate(() =>
+          new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)))
+        );
         const last = messagesWithText(page, "line 30");
         await screenshot(page, `shell-keyboard-${locale}-${viewport.width}`);
         assert.equal(await inView(composer), true, "the composer is in view");
