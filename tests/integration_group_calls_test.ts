@@ -51,11 +51,16 @@ async function socketsOf<const T extends readonly TestUser[]>(
   };
 }
 
-/** Waits for the `room_call` frame of `room` whose participants are `participants` (or none). */
+/**
+ * Waits for the `room_call` frame of `room` whose participants are `participants` (or none), in
+ * any order: members who join together may be taken in either order.
+ */
 function roomCallWith(socket: TestSocket, room: string, participants: string[] | null) {
-  return socket.next("room_call", (f) =>
-    f.room === room &&
-    JSON.stringify(f.call?.participants ?? null) === JSON.stringify(participants));
+  const sorted = (ids: string[] | null | undefined) => JSON.stringify(ids ? [...ids].sort() : null);
+  return socket.next(
+    "room_call",
+    (f) => f.room === room && sorted(f.call?.participants) === sorted(participants),
+  );
 }
 
 /** Waits until the server has set a timer of `ms` on the fake clock (a grace timer). */
