@@ -13,7 +13,6 @@ import type {
   DiscoverPage,
   FriendLists,
   PublicProfile,
-  RoomLists,
   RoomSummary,
 } from "../lib/common/api_types.ts";
 import { listConversations } from "./conversations_api.ts";
@@ -25,12 +24,13 @@ import { RoomMembers } from "./room_members.ts";
 import { roomDetails } from "./room_details_api.ts";
 import { MessageActionsState } from "./message_actions_state.ts";
 
-/** What the page brought: the island's props. */
+/**
+ * What the page brought: the island's props. Only first pages: a user in thousands of
+ * conversations gets the page as fast as one in ten (issue 18 item 5).
+ */
 export interface ChatStoreInit {
-  /** The user's group rooms (newest first) and the first Discover page. */
-  rooms: RoomLists;
-  /** Every direct conversation of the user. */
-  dms: readonly DirectRoom[];
+  /** The first Discover page. */
+  discover: DiscoverPage;
   /** The first page of the conversation list. */
   conversations: ConversationPage;
   /** The user's own profile; its id is the user's. */
@@ -41,12 +41,10 @@ export interface ChatStoreInit {
 
 /** The HTTP calls the store makes; the browser modules by default, fakes in tests. */
 export interface ChatStoreApi {
-  /** `GET /api/rooms`. */
-  listRooms(): Promise<RoomLists>;
   /** `GET /api/conversations`. */
   listConversations(cursor?: string): Promise<ConversationPage>;
   /** `GET /api/rooms/discover`. */
-  discoverRooms(cursor: string): Promise<DiscoverPage>;
+  discoverRooms(cursor?: string): Promise<DiscoverPage>;
   /** `POST /api/rooms`. */
   createRoom(
     name: string,
@@ -83,8 +81,8 @@ export interface ShownRoom {
 
 /**
  * One conversation the user is in. `listed` says whether the sidebar lists it: its page was
- * loaded, or it became active while the page was open. The others (known from the room and
- * DM lists the page brought) can still be shown by their link.
+ * loaded, or it became active while the page was open. The others were looked up because a
+ * link named them (`GET /api/conversations/:id`): shown, not listed.
  */
 interface Entry {
   conversation: Conversation;
@@ -92,7 +90,6 @@ interface Entry {
 }
 
 const defaultApi: ChatStoreApi = {
-  listRooms: rooms.listRooms,
   listConversations: (cursor) => listConversations(cursor),
   discoverRooms: rooms.discoverRooms,
   createRoom: rooms.createRoom,
@@ -123,6 +120,8 @@ export class ChatStore {
   readonly #api: ChatStoreApi;
   readonly #now: () => number;
   readonly #userId: string;
+  /** Rooms the user is not in (any more): a link naming one is not looked up. */
+  readonly #missing = signal<ReadonlySet<string>>(new Set());
   #refreshes = 0;
 
   /** The own profile. */
@@ -168,19 +167,25 @@ export class ChatStore {
 
   /** Conversations the sidebar lists, in no particular order (the list sorts them). */
   readonly conversations: ReadonlySignal<readonly Conversation[]>;
-  /** Group rooms the user is in, newest first (as the server lists them). */
+  /** The group rooms of the conversations loaded (listed or shown), newest first. */
   readonly joined: ReadonlySignal<readonly RoomSummary[]>;
-  /** Direct conversations of the user. */
+  /** The direct conversations loaded (listed or shown). */
   readonly dms: ReadonlySignal<readonly DirectRoom[]>;
   /**
-   * The room the main pane shows: the selected one, else the first joined room, else the
-   * newest DM, else none.
+   * The room the main pane shows: the selected one, else the newest loaded group room, else
+   * the newest loaded DM, else none. None, too, while {@linkcode ChatStore.unknownSelected}
+   * is looked up.
    */
   readonly shown: ReadonlySignal<ShownRoom | null>;
   /** Id of {@linkcode ChatStore.shown}'s room, changing only when another room is shown. */
   readonly shownId: ReadonlySignal<string | null>;
   /** Unread messages over every listed conversation: the title, favicon and ☰ badge. */
   readonly unreadTotal: ReadonlySignal<number>;
+  /**
+   * The selected room when no loaded conversation holds it and it is not known to be one the
+   * user is not in: a link to an old conversation, to look up (`client/conversation_lookup.ts`).
+   */
+  readonly unknownSelected: ReadonlySignal<string | null>;
 
   /**
    * @param init The island's props.
@@ -192,8 +197,8 @@ export class ChatStore {
     this.#userId = init.profile.id;
     this.profile = signal(init.profile);
     this.friends = signal(init.friends);
-    this.#entries = signal(entriesOf(init.rooms.joined, init.dms, init.conversations));
-    this.#setLists(init.rooms, init.conversations);
+    this.#entries = signal(entriesOf(init.conversations));
+    this.#setLists(init.discover, init.conversations);
     const entries = computed(() => [...this.#entries.value.values()]);
     this.conversations = computed(() =>
       entries.value.filter((entry) => entry.listed).map((entry) => entry.conversation)
@@ -207,7 +212,12 @@ export class ChatStore {
         room.kind === "direct" ? [{ id: room.id, peer: room.peer, createdAt: room.createdAt }] : []
       )
     );
+    this.unknownSelected = computed(() => {
+      const id = this.selectedId.value;
+      return id === null || this.#entries.value.has(id) || this.#missing.value.has(id) ? null : id;
+    });
     this.shown = computed(() => {
+      if (this.unknownSelected.value !== null) return null;
       const id = this.selectedId.value;
       const room = id === null ? undefined : this.#entries.value.get(id)?.conversation.room;
       if (room?.kind === "direct") return { room: peerRoom(room), peer: room.peer };
@@ -223,6 +233,16 @@ export class ChatStore {
     this.unreadTotal = computed(() =>
       this.conversations.value.reduce((sum, c) => sum + unreadOf(c.room.id), 0)
     );
+  }
+
+  /**
+   * Takes a conversation a link named that no loaded page holds (`client/conversation_lookup.ts`
+   * found it): shown, not listed.
+   */
+  conversationFound(conversation: Conversation): void {
+    const id = conversation.room.id;
+    if (this.#entries.peek().has(id)) return;
+    this.#entries.value = new Map(this.#entries.peek()).set(id, { conversation, listed: false });
   }
 
   /** Shows a room the user picked in the sidebar, and closes the drawer. */
@@ -283,13 +303,25 @@ export class ChatStore {
     this.#upsert(dm.id, directRoom(dm));
   }
 
-  /** Drops a room the user left, and selects none (the first joined room is shown). */
+  /** Drops a room the user left, and selects none (the first loaded room is shown). */
   roomLeft(id: string): void {
+    batch(() => {
+      this.roomRemoved(id);
+      this.selectedId.value = null;
+    });
+  }
+
+  /**
+   * Drops a room the user is not (or no longer) in: kicked, banned, deleted, left in another
+   * tab, or a link to a room they were never in. When it was shown, the first loaded room is,
+   * and a link to it is not looked up again.
+   */
+  roomRemoved(id: string): void {
     batch(() => {
       const entries = new Map(this.#entries.value);
       entries.delete(id);
       this.#entries.value = entries;
-      this.selectedId.value = null;
+      this.#missing.value = new Set(this.#missing.value).add(id);
     });
   }
 
@@ -309,13 +341,18 @@ export class ChatStore {
   }
 
   /**
-   * Starts over from fresh lists (after a reconnect, or when a room was removed): the group
-   * rooms and the listed conversations are replaced, the DMs kept.
+   * Starts over from fresh lists (after a reconnect, or when a room was removed): the listed
+   * conversations and Discover are replaced; conversations a link named stay (a removal drops
+   * them first: {@linkcode ChatStore.roomRemoved}).
    */
-  replaceLists(lists: RoomLists, page: ConversationPage): void {
+  replaceLists(discover: DiscoverPage, page: ConversationPage): void {
     batch(() => {
-      this.#entries.value = entriesOf(lists.joined, this.dms.peek(), page);
-      this.#setLists(lists, page);
+      const entries = entriesOf(page);
+      for (const [id, entry] of this.#entries.peek()) {
+        if (!entry.listed && !entries.has(id)) entries.set(id, entry);
+      }
+      this.#entries.value = entries;
+      this.#setLists(discover, page);
     });
   }
 
@@ -346,11 +383,11 @@ export class ChatStore {
   async refresh(): Promise<void> {
     const mine = ++this.#refreshes;
     try {
-      const [lists, page] = await Promise.all([
-        this.#api.listRooms(),
+      const [discover, page] = await Promise.all([
+        this.#api.discoverRooms(),
         this.#api.listConversations(),
       ]);
-      if (mine === this.#refreshes) this.replaceLists(lists, page);
+      if (mine === this.#refreshes) this.replaceLists(discover, page);
     } catch (error) {
       this.sidebarError.value = messageOf(error);
     }
@@ -465,10 +502,10 @@ export class ChatStore {
     });
   }
 
-  /** Sets the lists' cursors and Discover from fresh lists. */
-  #setLists(lists: RoomLists, page: ConversationPage): void {
-    this.discover.value = lists.discover;
-    this.discoverCursor.value = lists.discoverCursor;
+  /** Sets the lists' cursors and Discover from fresh first pages. */
+  #setLists(discover: DiscoverPage, page: ConversationPage): void {
+    this.discover.value = discover.rooms;
+    this.discoverCursor.value = discover.nextCursor;
     this.conversationsCursor.value = page.nextCursor;
   }
 
@@ -495,27 +532,12 @@ export class ChatStore {
   }
 }
 
-/** Every conversation the user is in: the group rooms, the DMs, then the listed page. */
-function entriesOf(
-  groups: readonly RoomSummary[],
-  dms: readonly DirectRoom[],
-  page: ConversationPage,
-): Map<string, Entry> {
-  const entries = new Map<string, Entry>();
-  // The activity of an unlisted conversation is unknown; it is set when it gets listed.
-  for (const room of groups) {
-    entries.set(room.id, {
-      conversation: { room: { ...room, kind: "group" }, activity: 0 },
-      listed: false,
-    });
-  }
-  for (const dm of dms) {
-    entries.set(dm.id, { conversation: { room: directRoom(dm), activity: 0 }, listed: false });
-  }
-  for (const conversation of page.conversations) {
-    entries.set(conversation.room.id, { conversation, listed: true });
-  }
-  return entries;
+/** The conversations of a page, listed. */
+function entriesOf(page: ConversationPage): Map<string, Entry> {
+  return new Map(page.conversations.map((conversation) => [
+    conversation.room.id,
+    { conversation, listed: true },
+  ]));
 }
 
 /** A DM as a conversation's room: the peer's display name, status and avatar. */

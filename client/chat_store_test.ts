@@ -3,12 +3,16 @@ import type {
   Conversation,
   ConversationPage,
   DirectRoom,
+  DiscoverPage,
   FriendLists,
   PublicProfile,
-  RoomLists,
   RoomSummary,
 } from "../lib/common/api_types.ts";
 import { ChatStore, type ChatStoreApi, type ChatStoreInit } from "./chat_store.ts";
+import { followSelection } from "./conversation_lookup.ts";
+import { signal } from "@preact/signals";
+import type { ChatMessage } from "../lib/common/protocol.ts";
+import { ApiRequestError } from "./rooms_api.ts";
 
 const NOW = 1_000_000;
 
@@ -44,27 +48,27 @@ const direct = (item: DirectRoom, activity: number): Conversation => ({
 const noFriends: FriendLists = { friends: [], incoming: [], outgoing: [], blocked: [] };
 const me = person("me");
 
-/** The island's props: the rooms, DMs, the first conversation page and the Discover page. */
+/** The island's props: the first conversation page and the first Discover page. */
 function init(options: {
-  joined?: RoomSummary[];
-  dms?: DirectRoom[];
   listed?: Conversation[];
   next?: string;
   discover?: RoomSummary[];
   discoverCursor?: string;
 }): ChatStoreInit {
-  const rooms: RoomLists = { joined: options.joined ?? [], discover: options.discover ?? [] };
-  if (options.discoverCursor) rooms.discoverCursor = options.discoverCursor;
+  const discover: DiscoverPage = { rooms: options.discover ?? [] };
+  if (options.discoverCursor) discover.nextCursor = options.discoverCursor;
   const conversations: ConversationPage = { conversations: options.listed ?? [] };
   if (options.next) conversations.nextCursor = options.next;
-  return { rooms, dms: options.dms ?? [], conversations, profile: me, friends: noFriends };
+  return { discover, conversations, profile: me, friends: noFriends };
 }
+
+/** Group rooms listed on the first page, the first one the most recently active. */
+const groups = (...rooms: RoomSummary[]) => rooms.map((item, i) => group(item, 100 - i));
 
 /** An API whose every call fails unless the test gives it. */
 function fakeApi(calls: Partial<ChatStoreApi> = {}): ChatStoreApi {
   const unexpected = () => Promise.reject(new Error("unexpected call"));
   return {
-    listRooms: unexpected,
     listConversations: unexpected,
     discoverRooms: unexpected,
     createRoom: unexpected,
@@ -93,43 +97,50 @@ function deferred<T>(): { promise: Promise<T>; resolve: (value: T) => void } {
   return { promise, resolve };
 }
 
-Deno.test("ChatStore derives joined rooms and DMs from one set of conversations", () => {
+Deno.test("ChatStore derives joined rooms and DMs from the conversations of the page", () => {
   const bob = dm("dm_b", person("bob"));
-  const chat = store(init({
-    joined: [room("new", 3), room("old", 1)],
-    dms: [bob],
-    listed: [group(room("old", 1), 50), direct(bob, 40)],
-  }));
-  assert.deepEqual(ids(chat.joined.value), ["new", "old"]);
+  const chat = store(init({ listed: [group(room("old", 1), 50), direct(bob, 40)] }));
+  assert.deepEqual(ids(chat.joined.value), ["old"]);
   assert.deepEqual(chat.dms.value, [bob]);
-  assert.deepEqual(listedIds(chat), ["old", "dm_b"], "only the page is listed");
+  assert.deepEqual(listedIds(chat), ["old", "dm_b"]);
 });
 
 Deno.test("ChatStore.joined lists group rooms newest first, whatever the order they came in", () => {
-  const chat = store(init({ joined: [room("a", 1)], listed: [group(room("b", 9), 5)] }));
+  const chat = store(init({ listed: [group(room("a", 1), 9), group(room("b", 9), 5)] }));
   chat.roomJoined(room("c", 4));
   assert.deepEqual(ids(chat.joined.value), ["b", "c", "a"]);
 });
 
-Deno.test("ChatStore.shown is the selected room, else the newest joined room, else none", () => {
-  const chat = store(init({ joined: [room("a", 2), room("b", 1)] }));
+Deno.test("ChatStore.shown is the selected room, else the newest loaded room, else none", () => {
+  const chat = store(init({ listed: groups(room("b", 1), room("a", 2)) }));
   assert.equal(chat.shown.value?.room.id, "a");
   chat.select("b");
   assert.equal(chat.shown.value?.room.id, "b");
-  chat.selectedId.value = "not-mine";
-  assert.equal(chat.shown.value?.room.id, "a");
   assert.equal(store(init({})).shown.value, null);
 });
 
-Deno.test("ChatStore.shown finds an unlisted room by its link", () => {
-  const chat = store(init({ joined: [room("a", 2), room("far", 1)], listed: [] }));
+Deno.test("ChatStore.shown is none while a linked room not loaded is looked up, then that room", () => {
+  const chat = store(init({ listed: groups(room("a", 2)) }));
   chat.selectedId.value = "far";
-  assert.equal(chat.shown.value?.room.name, "room far");
+  assert.equal(chat.unknownSelected.value, "far");
+  assert.equal(chat.shown.value, null, "not another room meanwhile: it would be marked read");
+  chat.conversationFound(group(room("far", 1), 3));
+  assert.equal(chat.unknownSelected.value, null);
+  assert.equal(chat.shownId.value, "far");
+  assert.deepEqual(listedIds(chat), ["a"], "shown, not listed");
+});
+
+Deno.test("ChatStore.shown falls back to the newest loaded room for a room the user is not in", () => {
+  const chat = store(init({ listed: groups(room("a", 2)) }));
+  chat.selectedId.value = "not-mine";
+  chat.roomRemoved("not-mine");
+  assert.equal(chat.unknownSelected.value, null);
+  assert.equal(chat.shown.value?.room.id, "a");
 });
 
 Deno.test("ChatStore.shown shows a selected DM as its peer", () => {
   const peer = { ...person("bob", "Bob B."), status: "away", avatarUrl: "/a/bob" };
-  const chat = store(init({ joined: [room("a")], dms: [dm("dm_b", peer)] }));
+  const chat = store(init({ listed: [group(room("a"), 1), direct(dm("dm_b", peer), 2)] }));
   assert.equal(chat.shown.value?.room.id, "a", "a group room comes before any DM");
   chat.select("dm_b");
   assert.deepEqual(chat.shown.value, {
@@ -139,7 +150,7 @@ Deno.test("ChatStore.shown shows a selected DM as its peer", () => {
 });
 
 Deno.test("ChatStore.select() closes the drawer; setting selectedId alone does not", () => {
-  const chat = store(init({ joined: [room("a"), room("b")] }));
+  const chat = store(init({ listed: groups(room("a"), room("b")) }));
   chat.menuOpen.value = true;
   chat.selectedId.value = "b";
   assert.equal(chat.menuOpen.value, true);
@@ -148,7 +159,7 @@ Deno.test("ChatStore.select() closes the drawer; setting selectedId alone does n
 });
 
 Deno.test("ChatStore.shownId changes only when another room is shown", () => {
-  const chat = store(init({ joined: [room("a", 2), room("b", 1)] }));
+  const chat = store(init({ listed: groups(room("a", 2), room("b", 1)) }));
   const seen: (string | null)[] = [];
   const stop = chat.shownId.subscribe((id) => seen.push(id));
   chat.selectedId.value = "a";
@@ -178,8 +189,9 @@ Deno.test("ChatStore.roomJoined() lists a new room at the top and takes it out o
   assert.deepEqual(ids(chat.discover.value), ["y"]);
 });
 
-Deno.test("ChatStore.roomJoined() lists an unlisted room it knew, at the top", () => {
-  const chat = store(init({ joined: [room("far")] }));
+Deno.test("ChatStore.roomJoined() lists a room a link showed, at the top", () => {
+  const chat = store(init({}));
+  chat.conversationFound(group(room("far"), 3));
   chat.roomJoined(room("far", 1, { name: "far, renamed" }));
   assert.deepEqual(chat.conversations.value, [
     { room: { ...room("far", 1, { name: "far, renamed" }), kind: "group" }, activity: NOW },
@@ -188,10 +200,9 @@ Deno.test("ChatStore.roomJoined() lists an unlisted room it knew, at the top", (
 
 Deno.test("ChatStore.roomJoined() shows a rename in the list, the joined rooms and the header", () => {
   const last = { seq: 3, at: 40, author: "ada", from: "u1", preview: "hi" };
-  const chat = store(init({
-    joined: [room("a", 1, { avatarUrl: "/pic" })],
-    listed: [{ ...group(room("a", 1, { avatarUrl: "/pic" }), 40), last }],
-  }));
+  const chat = store(
+    init({ listed: [{ ...group(room("a", 1, { avatarUrl: "/pic" }), 40), last }] }),
+  );
   chat.selectedId.value = "a";
   chat.roomJoined(room("a", 1, { name: "renamed", topic: "new topic" }));
   const renamed = { ...room("a", 1, { name: "renamed", topic: "new topic" }), kind: "group" };
@@ -212,18 +223,15 @@ Deno.test("ChatStore.dmOpened() lists a new DM at the top, once", () => {
 
 Deno.test("ChatStore.dmOpened() keeps a listed DM's place and takes the peer's profile", () => {
   const bob = dm("dm_b", person("bob"));
-  const chat = store(init({ dms: [bob], listed: [direct(bob, 30)] }));
+  const chat = store(init({ listed: [direct(bob, 30)] }));
   const renamed = dm("dm_b", person("bob", "Robert"));
   chat.dmOpened(renamed);
   assert.equal(chat.conversations.value[0]?.activity, 30);
   assert.deepEqual(chat.dms.value, [renamed]);
 });
 
-Deno.test("ChatStore.roomLeft() drops the room everywhere and shows the next joined room", () => {
-  const chat = store(init({
-    joined: [room("a", 2), room("b", 1)],
-    listed: [group(room("a", 2), 50), group(room("b", 1), 40)],
-  }));
+Deno.test("ChatStore.roomLeft() drops the room everywhere and shows the next loaded room", () => {
+  const chat = store(init({ listed: [group(room("a", 2), 50), group(room("b", 1), 40)] }));
   chat.select("a");
   chat.roomLeft("a");
   assert.deepEqual(ids(chat.joined.value), ["b"]);
@@ -235,7 +243,7 @@ Deno.test("ChatStore.roomLeft() drops the room everywhere and shows the next joi
 Deno.test("ChatStore.roomLeft() of the last group room shows the newest DM, not an empty pane", () => {
   const older = { ...dm("dm_b", person("bob")), createdAt: 5 };
   const newer = { ...dm("dm_c", person("carol")), createdAt: 9 };
-  const chat = store(init({ joined: [room("a")], dms: [older, newer] }));
+  const chat = store(init({ listed: [group(room("a"), 3), direct(older, 2), direct(newer, 1)] }));
   chat.select("a");
   chat.roomLeft("a");
   assert.equal(chat.shown.value?.room.id, "dm_c");
@@ -244,7 +252,7 @@ Deno.test("ChatStore.roomLeft() of the last group room shows the newest DM, not 
 
 Deno.test("ChatStore.profileChanged() updates the own profile and every DM with that peer", () => {
   const bob = dm("dm_b", person("bob"));
-  const chat = store(init({ dms: [bob], listed: [direct(bob, 30)] }));
+  const chat = store(init({ listed: [direct(bob, 30)] }));
   chat.select("dm_b");
   const changed = { ...person("bob", "Robert"), avatarUrl: "/a/2" };
   chat.profileChanged(changed);
@@ -259,22 +267,20 @@ Deno.test("ChatStore.profileChanged() updates the own profile and every DM with 
   assert.equal(chat.profile.value, mine);
 });
 
-Deno.test("ChatStore.replaceLists() replaces rooms and listed conversations but keeps the DMs", () => {
+Deno.test("ChatStore.replaceLists() replaces the listed conversations and keeps a room a link showed", () => {
   const bob = dm("dm_b", person("bob"));
-  const chat = store(init({
-    joined: [room("a")],
-    dms: [bob],
-    listed: [group(room("a"), 50), direct(bob, 40)],
-    next: "c1",
-  }));
+  const chat = store(init({ listed: [group(room("a"), 50), direct(bob, 40)], next: "c1" }));
   chat.addConversationPage({ conversations: [group(room("z"), 1)] });
-  chat.replaceLists({ joined: [room("b")], discover: [room("x")] }, {
+  chat.selectedId.value = "far";
+  chat.conversationFound(group(room("far"), 0));
+  chat.replaceLists({ rooms: [room("x")] }, {
     conversations: [group(room("b"), 60)],
     nextCursor: "c2",
   });
-  assert.deepEqual(ids(chat.joined.value), ["b"]);
-  assert.deepEqual(chat.dms.value, [bob]);
+  assert.deepEqual(ids(chat.joined.value), ["b", "far"]);
+  assert.deepEqual(chat.dms.value, []);
   assert.deepEqual(listedIds(chat), ["b"], "only the fresh first page is listed");
+  assert.equal(chat.shown.value?.room.id, "far", "the shown room stays: no lookup, no flash");
   assert.equal(chat.conversationsCursor.value, "c2");
   assert.deepEqual(ids(chat.discover.value), ["x"]);
   assert.equal(chat.discoverCursor.value, undefined);
@@ -282,7 +288,8 @@ Deno.test("ChatStore.replaceLists() replaces rooms and listed conversations but 
 
 Deno.test("ChatStore.addConversationPage() lists unseen conversations and keeps listed ones", () => {
   const last = { seq: 9, at: 70, author: "ada", from: "u1", preview: "live" };
-  const chat = store(init({ joined: [room("a"), room("far")], listed: [group(room("a"), 70)] }));
+  const chat = store(init({ listed: [group(room("a"), 70)] }));
+  chat.conversationFound(group(room("far"), 5));
   chat.addConversationPage({
     conversations: [{ ...group(room("a"), 10), last }, group(room("far"), 5)],
     nextCursor: "c3",
@@ -295,31 +302,34 @@ Deno.test("ChatStore.addConversationPage() lists unseen conversations and keeps 
 });
 
 Deno.test("ChatStore.addDiscoverPage() skips rooms already joined or listed", () => {
-  const chat = store(init({ joined: [room("a")], discover: [room("x")], discoverCursor: "d1" }));
+  const chat = store(
+    init({ listed: groups(room("a")), discover: [room("x")], discoverCursor: "d1" }),
+  );
   chat.addDiscoverPage({ rooms: [room("a"), room("x"), room("y")] });
   assert.deepEqual(ids(chat.discover.value), ["x", "y"]);
   assert.equal(chat.discoverCursor.value, undefined);
 });
 
 Deno.test("ChatStore.refresh() drops an answer overtaken by a later refresh", async () => {
-  const answers = [deferred<RoomLists>(), deferred<RoomLists>()];
+  const answers = [deferred<ConversationPage>(), deferred<ConversationPage>()];
   let call = 0;
   const chat = store(init({}), {
-    listRooms: () => answers[call++]!.promise,
-    listConversations: () => Promise.resolve({ conversations: [] }),
+    listConversations: () => answers[call++]!.promise,
+    discoverRooms: () => Promise.resolve({ rooms: [] }),
   });
   const first = chat.refresh();
   const second = chat.refresh();
-  answers[1]!.resolve({ joined: [room("new")], discover: [] });
+  answers[1]!.resolve({ conversations: [group(room("new"), 2)] });
   await second;
-  answers[0]!.resolve({ joined: [room("stale")], discover: [] });
+  answers[0]!.resolve({ conversations: [group(room("stale"), 1)] });
   await first;
   assert.deepEqual(ids(chat.joined.value), ["new"]);
 });
 
 Deno.test("ChatStore.refresh() reports a failure in the sidebar", async () => {
-  const chat = store(init({ joined: [room("a")] }), {
-    listRooms: () => Promise.reject(new Error("offline")),
+  const chat = store(init({ listed: groups(room("a")) }), {
+    listConversations: () => Promise.reject(new Error("offline")),
+    discoverRooms: () => Promise.resolve({ rooms: [] }),
   });
   await chat.refresh();
   assert.equal(chat.sidebarError.value, "offline");
@@ -427,23 +437,23 @@ Deno.test("ChatStore.messageFriend() opens the DM and shows it, and on refusal s
 });
 
 Deno.test("ChatStore.leaveRoom() drops the room and reads the lists again", async () => {
-  const lists = deferred<RoomLists>();
-  const chat = store(init({ joined: [room("a", 2), room("b", 1)] }), {
+  const lists = deferred<DiscoverPage>();
+  const chat = store(init({ listed: groups(room("a", 2), room("b", 1)) }), {
     leaveRoom: () => Promise.resolve(),
-    listRooms: () => lists.promise,
-    listConversations: () => Promise.resolve({ conversations: [] }),
+    discoverRooms: () => lists.promise,
+    listConversations: () => Promise.resolve({ conversations: [group(room("b", 1), 5)] }),
   });
   chat.select("a");
   assert.equal(await chat.leaveRoom("a"), true);
   assert.deepEqual(ids(chat.joined.value), ["b"]);
   assert.equal(chat.shown.value?.room.id, "b");
-  lists.resolve({ joined: [room("b", 1)], discover: [room("a", 2)] });
+  lists.resolve({ rooms: [room("a", 2)] });
   await flushPromises();
   assert.deepEqual(ids(chat.discover.value), ["a"]);
 });
 
 Deno.test("ChatStore.leaveRoom() keeps the room when the server refuses, and says why", async () => {
-  const chat = store(init({ joined: [room("a")] }), {
+  const chat = store(init({ listed: groups(room("a")) }), {
     leaveRoom: () => Promise.reject(new Error("owners cannot leave")),
   });
   chat.select("a");
@@ -454,7 +464,7 @@ Deno.test("ChatStore.leaveRoom() keeps the room when the server refuses, and say
 
 Deno.test("ChatStore.mutedChanged() marks and clears the user's mute in a listed room", () => {
   const lobby = room("lobby");
-  const chat = store(init({ joined: [lobby], listed: [group(lobby, 5)] }));
+  const chat = store(init({ listed: [group(lobby, 5)] }));
   assert.equal(chat.mutedIn("lobby"), null);
   chat.mutedChanged("lobby", { by: "olga" });
   assert.deepEqual(chat.mutedIn("lobby"), { by: "olga" });
@@ -464,7 +474,7 @@ Deno.test("ChatStore.mutedChanged() marks and clears the user's mute in a listed
 
 Deno.test("ChatStore.discoverChanged() lists a new public room first, updates it, drops it, and skips rooms the user is in", () => {
   const lobby = room("lobby");
-  const chat = store(init({ joined: [lobby], discover: [room("old")] }));
+  const chat = store(init({ listed: groups(lobby), discover: [room("old")] }));
   chat.discoverChanged("new", room("new", 9, { name: "fresh" }));
   assert.deepEqual(ids(chat.discover.value), ["new", "old"]);
   chat.discoverChanged("new", room("new", 9, { name: "renamed" }));
@@ -474,3 +484,80 @@ Deno.test("ChatStore.discoverChanged() lists a new public room first, updates it
   chat.discoverChanged("new", null);
   assert.deepEqual(ids(chat.discover.value), ["old"]);
 });
+
+Deno.test("followSelection() looks up a linked room once, shows it, and falls back when the user is not in it", async () => {
+  const chat = store(init({ listed: groups(room("a")) }));
+  const asked: string[] = [];
+  const answers = new Map([["far", deferred<Conversation>()]]);
+  const stop = followSelection(chat, () => undefined, (id) => {
+    asked.push(id);
+    return answers.get(id)?.promise ??
+      Promise.reject(new ApiRequestError("refusal.noSuchRoom", 404));
+  });
+  chat.selectedId.value = "far";
+  chat.roomJoined(room("other"));
+  assert.deepEqual(asked, ["far"], "asked once, even when the lists change meanwhile");
+  answers.get("far")!.resolve(group(room("far"), 3));
+  await flushPromises();
+  assert.equal(chat.shown.value?.room.id, "far");
+  chat.selectedId.value = "not-mine";
+  await flushPromises();
+  assert.equal(chat.shown.value?.room.id, "a", "the newest loaded room");
+  chat.selectedId.value = "far";
+  chat.selectedId.value = "not-mine";
+  assert.deepEqual(asked, ["far", "not-mine"], "neither asked again");
+  assert.equal(chat.sidebarError.value, null);
+  stop();
+});
+
+Deno.test("followSelection() reports a failed lookup and tries again when the lists change", async () => {
+  const chat = store(init({ listed: groups(room("a")) }));
+  let fail = true;
+  const stop = followSelection(
+    chat,
+    () => undefined,
+    () => fail ? Promise.reject(new Error("offline")) : Promise.resolve(group(room("far"), 3)),
+  );
+  chat.selectedId.value = "far";
+  await flushPromises();
+  assert.equal(chat.sidebarError.value, "offline");
+  assert.equal(chat.shown.value, null);
+  fail = false;
+  chat.replaceLists({ rooms: [] }, { conversations: groups(room("a")) });
+  await flushPromises();
+  assert.equal(chat.shownId.value, "far");
+  stop();
+});
+
+Deno.test("followSelection() lists a linked conversation at the top once a newer message arrives in it", async () => {
+  const bob = dm("dm_b", person("bob"));
+  const last = { seq: 4, at: 3, author: "bob", from: "bob", preview: "old" };
+  const newest = signal<ChatMessage | undefined>(undefined);
+  const chat = store(init({ listed: groups(room("a")) }));
+  const stop = followSelection(
+    chat,
+    (id) => id === "dm_b" ? newest.value : undefined,
+    () => Promise.resolve({ ...direct(bob, 3), last }),
+  );
+  chat.selectedId.value = "dm_b";
+  await flushPromises();
+  assert.equal(chat.shown.value?.peer?.id, "bob");
+  newest.value = message(4);
+  assert.deepEqual(listedIds(chat), ["a"], "the message the answer had is not news");
+  newest.value = message(5);
+  assert.deepEqual(listedIds(chat), ["a", "dm_b"]);
+  assert.equal(chat.conversations.value[1]?.activity, NOW, "at the top");
+  stop();
+});
+
+/** A message from Bob with sequence number `seq`. */
+function message(seq: number): ChatMessage {
+  return {
+    seq,
+    room: "dm_b",
+    from: "bob",
+    author: "bob",
+    text: `m${seq}`,
+    at: 10 + seq,
+  } as ChatMessage;
+}

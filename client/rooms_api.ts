@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { ApiError, DiscoverPage, RoomLists, RoomSummary } from "../lib/common/api_types.ts";
+import type { ApiError, DiscoverPage, RoomSummary } from "../lib/common/api_types.ts";
 import type { RefusalCode } from "../lib/common/refusal.ts";
 import type { ShownText } from "../lib/common/i18n/translate.ts";
 import { LocalizedError } from "./localized_error.ts";
@@ -32,14 +32,10 @@ export class ApiRequestError extends LocalizedError {
   }
 }
 
-/** `GET /api/rooms`: the rooms the user is in, and public rooms to join. */
-export function listRooms(): Promise<RoomLists> {
-  return request<RoomLists>("GET", "/api/rooms");
-}
-
-/** `GET /api/rooms/discover?cursor=`: the next page of public rooms to join. */
-export function discoverRooms(cursor: string): Promise<DiscoverPage> {
-  return request<DiscoverPage>("GET", `/api/rooms/discover?cursor=${encodeURIComponent(cursor)}`);
+/** `GET /api/rooms/discover?cursor=`: a page of public rooms to join (no cursor: the first). */
+export function discoverRooms(cursor?: string): Promise<DiscoverPage> {
+  const query = cursor ? `?cursor=${encodeURIComponent(cursor)}` : "";
+  return request<DiscoverPage>("GET", `/api/rooms/discover${query}`);
 }
 
 /**

@@ -30,9 +30,9 @@ import { NotifyPrefs } from "../client/notify/notify_prefs.ts";
 const LazyCallLayer = lazyComponent(() => import("../components/CallLayer.tsx"));
 /**
  * Props of {@linkcode ChatApp}, serialized into the page by the server: the signed-in user,
- * their rooms and the public rooms to discover, their own profile, friends and requests,
- * direct conversations, the first page of the conversation list, and the UI language with
- * its catalogue (only that one, so the bundle carries no catalogue).
+ * the first pages of the conversation list and of the public rooms to discover, their own
+ * profile, friends and requests, and the UI language with its catalogue (only that one, so
+ * the bundle carries no catalogue).
  */
 export interface ChatAppProps extends ChatStoreInit {
   /** The signed-in user. */
@@ -58,7 +58,7 @@ export interface ChatAppProps extends ChatStoreInit {
  * and the shown room (header, messages, composer). Its state is a {@linkcode ChatStore}; the
  * selected room lives in `location.hash`.
  *
- * Server-side rendering shows the first joined room from the props and opens no socket; the
+ * Server-side rendering shows the newest listed group room (else DM) and opens no socket; the
  * browser connects in an effect after hydration.
  */
 export default function ChatApp(props: ChatAppProps) {
@@ -83,8 +83,10 @@ export default function ChatApp(props: ChatAppProps) {
   useReadState(client, store, t);
   const e2e = useE2e(client, store);
   useEffect(() => {
-    // Notifications, the service worker, the offline copies, the away status and the favicon
-    // badge wait for a chunk of their own: none of them is needed for the first paint.
+    // Notifications, the service worker, the offline copies, the away status, the favicon
+    // badge, the redirect when the session ends elsewhere and the lookup of a linked
+    // conversation not on the first page wait for a chunk of their own: none of them is needed
+    // for the first paint.
     let stop: (() => void) | undefined;
     let live = true;
     const start = () =>
@@ -155,24 +157,17 @@ export default function ChatApp(props: ChatAppProps) {
       if (event.kind === "room_joined" || event.kind === "room_updated") {
         return store.roomJoined(event.room);
       }
-      if (event.kind === "room_removed") return void store.refresh();
+      if (event.kind === "room_removed") {
+        store.roomRemoved(event.roomId);
+        return void store.refresh();
+      }
       if (event.kind === "profile") {
         names.put(event.profile);
         store.profileChanged(names.shown(event.profile));
       }
       void store.refreshFriends();
     });
-    // A logout in another tab (or an expiry) ended this session: go to the login page, which
-    // says why. A form posted for real (the header's Log out) navigates this tab already.
-    let loggingOut = false;
-    const onSubmit = (event: Event) => loggingOut ||= !event.defaultPrevented;
-    addEventListener("submit", onSubmit);
-    const stopSession = effect(() => {
-      if (client.sessionEnded.value && !loggingOut) location.assign("/login?ended=1");
-    });
     return () => {
-      removeEventListener("submit", onSubmit);
-      stopSession();
       stopEvents();
       stopWatching();
       client.close();

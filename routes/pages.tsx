@@ -15,7 +15,7 @@ import { AuthForm } from "../components/AuthForm.tsx";
 import { Island } from "../components/Island.tsx";
 import { Layout } from "../components/Layout.tsx";
 import ChatApp from "../islands/ChatApp.tsx";
-import { CONVERSATION_PAGE_DEFAULT } from "../lib/common/api_types.ts";
+import { CONVERSATION_PAGE_DEFAULT, DISCOVER_PAGE_DEFAULT } from "../lib/common/api_types.ts";
 import type { AppEnv } from "../lib/server/app_env.ts";
 import { CATALOGUES, translator } from "../lib/common/i18n/catalogues.ts";
 import type { Locale } from "../lib/common/i18n/locale.ts";
@@ -37,7 +37,6 @@ export function pageRoutes(
     | "rooms"
     | "profiles"
     | "friends"
-    | "directMessages"
     | "conversations"
     | "config"
     | "notifySettings"
@@ -80,18 +79,16 @@ export function pageRoutes(
   app.get("/", async (c) => {
     const user = c.var.user;
     if (!user) return c.redirect("/login");
-    // The three lists of the sidebar start from the user's memberships: list them once.
-    const joined = services.rooms.joinedRooms(user.id);
-    const [rooms, profile, savedLocale, friends, dms, conversations, notifyLevels, hideLastSeen] =
+    // Only the first page of the conversation list (about a page of reads, whatever the number
+    // of memberships) and of Discover: the island asks for more pages, and for a conversation
+    // further down when a link names it (`GET /api/conversations/:id`).
+    const [discover, profile, savedLocale, friends, conversations, notifyLevels, hideLastSeen] =
       await Promise.all([
-        joined.then((memberships) => services.rooms.lists(user.id, memberships)),
+        services.rooms.discover(user.id, DISCOVER_PAGE_DEFAULT),
         services.profiles.get(user.id),
         services.profiles.locale(user.id),
         services.friends.lists(user.id),
-        joined.then((memberships) => services.directMessages.list(user.id, memberships)),
-        joined.then((memberships) =>
-          services.conversations.page(user.id, undefined, CONVERSATION_PAGE_DEFAULT, memberships)
-        ),
+        services.conversations.page(user.id, undefined, CONVERSATION_PAGE_DEFAULT),
         services.notifySettings.levels(user.id),
         services.profiles.hidesLastSeen(user.id),
       ]);
@@ -113,10 +110,9 @@ export function pageRoutes(
           component={ChatApp}
           props={{
             user,
-            rooms,
+            discover,
             profile,
             friends,
-            dms,
             conversations,
             locale,
             catalogue: CATALOGUES[locale],

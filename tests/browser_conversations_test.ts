@@ -1,7 +1,8 @@
 /**
  * Browser tests of the sidebar's conversation list: it reorders live when a message arrives,
  * shows the preview and an unread badge, keeps that order after a reload, and loads more
- * conversations past the first page.
+ * conversations past the first page (with its button, or by scrolling); a link opens a
+ * conversation that the first page does not hold.
  *
  * @module
  */
@@ -13,6 +14,7 @@ import {
   createRoomThroughForm,
   eventually,
   joinFromDiscover,
+  messageTexts,
   pageUser,
   registerThroughForm,
   screenshot,
@@ -21,6 +23,7 @@ import {
   withBrowserChat,
 } from "./helpers/browser.ts";
 import { type TestServer } from "./helpers/test_server.ts";
+import { roomHash } from "../client/room_hash.ts";
 
 /** Runs `fn` with a fresh server and browser; see `withBrowserChat`. */
 function withChat(
@@ -32,6 +35,29 @@ function withChat(
 /** Room names of the conversation list, top to bottom. */
 function listed(page: Page): Promise<string[]> {
   return page.locator(".conversation-list .room-name").allTextContents();
+}
+
+/**
+ * Alice, registered in a new page, then made the owner of `count` rooms named `room 0`… one
+ * after the other (so room 0 is the least recently active); `rooms` are their ids in that order.
+ * The page does not show them until it is loaded again.
+ */
+async function aliceInRooms(
+  server: TestServer,
+  open: () => Promise<UserPage>,
+  count: number,
+): Promise<UserPage & { rooms: string[] }> {
+  const alice = await open();
+  await registerThroughForm(alice.page, server.url, "alice");
+  const user = await pageUser(alice.page);
+  const rooms = new Rooms(server.kv, systemClock);
+  const ids: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const made = await rooms.create(user.id, `room ${i}`);
+    assert.ok(made.ok);
+    ids.push(made.room.id);
+  }
+  return { ...alice, rooms: ids };
 }
 
 Deno.test("the conversation list moves a room to the top live when a message arrives", async () => {
@@ -67,14 +93,32 @@ Deno.test("the conversation list moves a room to the top live when a message arr
 
 Deno.test("the conversation list shows 50 conversations and loads the rest on demand", async () => {
   await withChat(async (server, open) => {
-    const alice = await open();
-    await registerThroughForm(alice.page, server.url, "alice");
-    const user = await pageUser(alice.page);
-    const rooms = new Rooms(server.kv, systemClock);
-    for (let i = 0; i < 57; i++) assert.ok((await rooms.create(user.id, `room ${i}`)).ok);
+    const alice = await aliceInRooms(server, open, 57);
     await alice.page.reload();
     await eventually(async () => assert.equal((await listed(alice.page)).length, 50));
-    await alice.page.getByTestId("load-more-conversations").click();
+    // Clicked where it is: a click that scrolled it into view would load by scrolling first.
+    await alice.page.getByTestId("load-more-conversations").dispatchEvent("click");
+    await eventually(async () => assert.equal((await listed(alice.page)).length, 57));
+    assert.equal(new Set(await listed(alice.page)).size, 57);
+    assert.equal(await alice.page.getByTestId("load-more-conversations").count(), 0);
+  });
+});
+
+Deno.test("a user in more conversations than a page opens an old one by its link and scrolls for the rest", async () => {
+  await withChat(async (server, open) => {
+    const alice = await aliceInRooms(server, open, 57);
+    // Room 0 is the least recently active: not on the first page of 50. Its link, opened in a
+    // fresh page load (a change of the hash alone would keep the page).
+    await alice.page.goto(`${server.url}/${roomHash(alice.rooms[0]!)}`);
+    await alice.page.reload();
+    await alice.page.getByTestId("room-title").getByText("# room 0", { exact: true }).waitFor();
+    await eventually(async () => assert.equal((await listed(alice.page)).length, 50));
+    assert.ok(!(await listed(alice.page)).includes("# room 0"));
+    await sendThroughComposer(alice.page, "still here");
+    await eventually(async () => assert.deepEqual(await messageTexts(alice.page), ["still here"]));
+
+    // Scrolling the sidebar to the end of the list loads the rest, with no click.
+    await alice.page.getByTestId("load-more-conversations").scrollIntoViewIfNeeded();
     await eventually(async () => assert.equal((await listed(alice.page)).length, 57));
     assert.equal(new Set(await listed(alice.page)).size, 57);
     assert.equal(await alice.page.getByTestId("load-more-conversations").count(), 0);

@@ -28,7 +28,7 @@ import { commitAtomic } from "../kv/kv_commit.ts";
 import { deleteKeys } from "../kv/kv_delete.ts";
 import { decode, keys } from "../kv/kv_keys.ts";
 import type { MessageStore } from "../messages/message_store.ts";
-import { type JoinedRoom, membersOfRoom, roomsOfUser } from "./memberships.ts";
+import { type JoinedRoom, membersOfRoom, readMemberships, roomsOfUser } from "./memberships.ts";
 import type { Membership } from "./room_record.ts";
 
 /**
@@ -127,6 +127,37 @@ export interface ListedRoom {
   membership: Membership;
 }
 
+/**
+ * A room the user is in as the list sorts it: its activity is its newest message's time, or
+ * the user's join time when that is later (or there is no message).
+ */
+export function listedRoom(
+  room: string,
+  membership: Membership,
+  last: LastMessage | undefined,
+): ListedRoom {
+  const activity = Math.max(last?.at ?? membership.joinedAt, membership.joinedAt);
+  return { room, last, activity, joinedAt: membership.joinedAt, membership };
+}
+
+/**
+ * One conversation of the user as the list would hold it, wherever it ranks (a link to an old
+ * conversation): two reads, the membership and the last message; null when the user is not a
+ * member.
+ */
+export async function recentRoom(
+  kv: Deno.Kv,
+  store: MessageStore,
+  userId: string,
+  room: string,
+): Promise<ListedRoom | null> {
+  const [[membership], [last]] = await Promise.all([
+    readMemberships(kv, userId, [room]),
+    store.lastMessages([room]),
+  ]);
+  return membership ? listedRoom(room, membership, last ?? undefined) : null;
+}
+
 /** Where a page starts: after the entry with this activity and room id. */
 export interface ActivityCursor {
   activity: number;
@@ -189,15 +220,7 @@ export async function recentRooms(
         }
         return;
       }
-      const last = lasts[i] ?? undefined;
-      const activity = Math.max(last?.at ?? membership.joinedAt, membership.joinedAt);
-      const listed = {
-        room: entry.room,
-        last,
-        activity,
-        joinedAt: membership.joinedAt,
-        membership,
-      };
+      const listed = listedRoom(entry.room, membership, lasts[i] ?? undefined);
       if (isAfter(listed)) valid.push(listed);
     });
   };
@@ -248,19 +271,6 @@ function ranksAbove(rooms: readonly ListedRoom[], activity: number): number {
   let count = 0;
   for (const room of rooms) if (room.activity > activity) count++;
   return count;
-}
-
-async function readMemberships(
-  kv: Deno.Kv,
-  userId: string,
-  rooms: readonly string[],
-): Promise<(Membership | null)[]> {
-  const batches: Promise<Deno.KvEntryMaybe<Membership>[]>[] = [];
-  for (let i = 0; i < rooms.length; i += KV_READ_BATCH) {
-    const batch = rooms.slice(i, i + KV_READ_BATCH).map((room) => keys.userRoom(userId, room));
-    batches.push(kv.getMany<Membership[]>(batch));
-  }
-  return (await Promise.all(batches)).flat().map((entry) => entry.value);
 }
 
 /**

@@ -9,8 +9,12 @@
 import type { Conversation, ConversationPage, ConversationRoom } from "../common/api_types.ts";
 import type { MessageStore } from "../messages/message_store.ts";
 import type { Profiles } from "../accounts/profiles.ts";
-import type { JoinedRoom } from "./memberships.ts";
-import { type ActivityCursor, recentRooms } from "./conversation_index.ts";
+import {
+  type ActivityCursor,
+  type ListedRoom,
+  recentRoom,
+  recentRooms,
+} from "./conversation_index.ts";
 import { readRooms } from "./rooms.ts";
 import type { RoomRecord } from "./room_record.ts";
 import { summary } from "./room_summary.ts";
@@ -39,27 +43,39 @@ export class Conversations {
    * One page of the user's conversations, sorted by activity descending (ties by room id).
    * `cursor` is a previous page's `nextCursor`; a malformed one reads as the start. Paging
    * while messages arrive never repeats an entry within one walk unless it got new activity.
-   * `joined`: the user's memberships when the caller has listed them already.
    */
-  async page(
-    userId: string,
-    cursor: string | undefined,
-    limit: number,
-    joined?: readonly JoinedRoom[],
-  ): Promise<ConversationPage> {
+  async page(userId: string, cursor: string | undefined, limit: number): Promise<ConversationPage> {
     const { rooms: slice, more } = await recentRooms(
       this.#kv,
       this.#store,
       userId,
       parseCursor(cursor),
       limit,
-      joined,
     );
+    const conversations = await this.#conversations(userId, slice);
+    const last = slice[slice.length - 1];
+    return more && last
+      ? { conversations, nextCursor: `${last.activity}.${last.room}` }
+      : { conversations };
+  }
+
+  /**
+   * One of the user's conversations as a page would list it, wherever it ranks: for a link to
+   * an old conversation, not on the pages loaded. Null when the user is not in the room (or
+   * there is no such room): the caller cannot tell the two apart.
+   */
+  async one(userId: string, roomId: string): Promise<Conversation | null> {
+    const listed = await recentRoom(this.#kv, this.#store, userId, roomId);
+    return listed ? (await this.#conversations(userId, [listed]))[0] ?? null : null;
+  }
+
+  /** The conversations of `slice`: room records, peers, mutes and read states read at once. */
+  async #conversations(userId: string, slice: readonly ListedRoom[]): Promise<Conversation[]> {
     const [rooms, reads] = await Promise.all([
       readRooms(this.#kv, slice.map((c) => c.room)),
       this.#markers?.of(userId).then((markers) => readStates(this.#store, markers, userId, slice)),
     ]);
-    const conversations = (await Promise.all(slice.map(async (c, i) => {
+    return (await Promise.all(slice.map(async (c, i) => {
       const room = await this.#view(rooms[i] ?? null, userId);
       if (!room) return null;
       const conversation: Conversation = { room, activity: c.activity };
@@ -69,10 +85,6 @@ export class Conversations {
       if (read) conversation.read = read;
       return conversation;
     }))).filter((c): c is Conversation => c !== null);
-    const last = slice[slice.length - 1];
-    return more && last
-      ? { conversations, nextCursor: `${last.activity}.${last.room}` }
-      : { conversations };
   }
 
   /** Who muted the user, as shown to them: a username, "" when unknown. */

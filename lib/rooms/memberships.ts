@@ -10,6 +10,9 @@
 import { decode, keys } from "../kv/kv_keys.ts";
 import type { Membership } from "./room_record.ts";
 
+/** Keys per `getMany`: KV reads at most ten at once. */
+const KV_READ_BATCH = 10;
+
 /** The key a membership is read and checked by (its `room_member` entry). */
 export function membershipKey(roomId: string, userId: string): Deno.KvKey {
   return keys.roomMember(roomId, userId);
@@ -70,6 +73,23 @@ export async function readMembership(
   userId: string,
 ): Promise<Membership | null> {
   return (await kv.get<Membership>(membershipKey(roomId, userId))).value;
+}
+
+/**
+ * The user's memberships of `rooms` (null where they are not a member), in the same order,
+ * read ten keys per `getMany` (KV's limit), the batches in parallel.
+ */
+export async function readMemberships(
+  kv: Deno.Kv,
+  userId: string,
+  rooms: readonly string[],
+): Promise<(Membership | null)[]> {
+  const batches: Promise<Deno.KvEntryMaybe<Membership>[]>[] = [];
+  for (let i = 0; i < rooms.length; i += KV_READ_BATCH) {
+    const batch = rooms.slice(i, i + KV_READ_BATCH).map((room) => keys.userRoom(userId, room));
+    batches.push(kv.getMany<Membership[]>(batch));
+  }
+  return (await Promise.all(batches)).flat().map((entry) => entry.value);
 }
 
 /** One of a user's memberships: the room's id and the membership. */

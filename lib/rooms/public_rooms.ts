@@ -13,6 +13,7 @@
 import type { DiscoverPage, RoomSummary } from "../common/api_types.ts";
 import type { Clock } from "../common/clock.ts";
 import { keys } from "../kv/kv_keys.ts";
+import { readMemberships } from "./memberships.ts";
 import { commit, transact } from "../kv/kv_transaction.ts";
 import { summary } from "./room_summary.ts";
 import type { RoomRecord } from "./room_record.ts";
@@ -22,6 +23,9 @@ interface Cursor {
   createdAt: number;
   id: string;
 }
+
+/** Candidates whose memberships are read at once at least: one `getMany`. */
+const MEMBERSHIP_READ_BATCH = 10;
 
 const CURSOR = /^(\d{1,16})\.([A-Za-z0-9_-]{1,64})$/;
 
@@ -54,34 +58,47 @@ export function isPublicRoomCursor(cursor: string): boolean {
 
 /**
  * Up to `limit` public rooms, newest first (ties by id, descending), after `cursor` (a
- * previous page's `nextCursor`; must pass {@linkcode isPublicRoomCursor}). Rooms in `skip`
- * (the viewer's own) are passed over and do not count toward the limit, so a page reads at
- * most `limit + skip.size + 1` index entries.
+ * previous page's `nextCursor`; must pass {@linkcode isPublicRoomCursor}). Rooms `viewer` is in
+ * are passed over and do not count toward the limit. The candidates' memberships are read ten
+ * at a time as the index is walked, never the viewer's whole membership list: a user in 2,000
+ * conversations, few of them public, pays about a page of reads.
  */
 export async function publicRoomPage(
   kv: Deno.Kv,
   limit: number,
   cursor?: string,
-  skip: ReadonlySet<string> = new Set(),
+  viewer?: string,
 ): Promise<DiscoverPage> {
   const after = parseCursor(cursor);
   const selector: Deno.KvListSelector = after
     ? { prefix: keys.publicRooms(), end: keys.publicRoom(after.createdAt, after.id) }
     : { prefix: keys.publicRooms() };
   const rooms: RoomSummary[] = [];
+  let candidates: RoomSummary[] = [];
+  /** Keeps the candidates the viewer is not in; true once there is one more than a page. */
+  const keep = async () => {
+    const memberships = viewer
+      ? await readMemberships(kv, viewer, candidates.map((room) => room.id))
+      : [];
+    rooms.push(...candidates.filter((_, i) => !memberships[i]));
+    candidates = [];
+    return rooms.length > limit;
+  };
   const entries = kv.list<RoomSummary>(selector, {
     reverse: true,
-    batchSize: Math.min(500, limit + skip.size + 1),
+    batchSize: Math.min(500, limit + 1),
   });
+  let full = false;
   for await (const entry of entries) {
-    if (skip.has(entry.value.id)) continue;
-    if (rooms.length === limit) {
-      const last = rooms[rooms.length - 1]!;
-      return { rooms, nextCursor: `${last.createdAt}.${last.id}` };
-    }
-    rooms.push(entry.value);
+    candidates.push(entry.value);
+    const wanted = Math.max(MEMBERSHIP_READ_BATCH, limit + 1 - rooms.length);
+    if (candidates.length >= wanted && (full = await keep())) break;
   }
-  return { rooms };
+  if (!full) full = await keep();
+  if (!full) return { rooms };
+  const page = rooms.slice(0, limit);
+  const last = page[page.length - 1]!;
+  return { rooms: page, nextCursor: `${last.createdAt}.${last.id}` };
 }
 
 /**

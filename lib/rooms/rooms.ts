@@ -20,7 +20,6 @@ import { NO_SUCH_ROOM } from "./room_access.ts";
 import { commitAtomic } from "../kv/kv_commit.ts";
 import {
   addMembership,
-  type JoinedRoom,
   membershipKey,
   membersOfRoom,
   readMembership,
@@ -98,22 +97,22 @@ export class Rooms {
 
   /**
    * Lists the group rooms a user is in (newest first, at most {@linkcode ROOM_LIST_LIMIT}) and
-   * the first Discover page of public rooms they are not in. Direct conversations are in
-   * neither list (see `DirectMessages.list`). Reads the user's memberships and their rooms,
-   * and one page of the public-room index. `joined`: the user's memberships when the caller
-   * has listed them already (the chat page lists them once for the sidebar's three lists).
+   * the first Discover page of public rooms they are not in (`GET /api/rooms`). Direct
+   * conversations are in neither list (see `DirectMessages.list`). Reads every membership and
+   * room record of the user: the chat page does not call it (its sidebar is the conversation
+   * list, in pages), so a user in thousands of rooms pays it only when asking for it.
    */
-  async lists(userId: string, joined?: readonly JoinedRoom[]): Promise<RoomLists> {
-    const joinedIds = joined
-      ? new Set(joined.map((entry) => entry.roomId))
-      : await this.#joinedIds(userId);
+  async lists(userId: string): Promise<RoomLists> {
+    const [joinedIds, page] = await Promise.all([
+      this.#joinedIds(userId),
+      this.discover(userId, DISCOVER_PAGE_DEFAULT),
+    ]);
     const records = await readRooms(this.#kv, [...joinedIds]);
     const groups = records
       .filter((room): room is RoomRecord => room !== null && room.visibility !== "direct")
       .map(summary)
       .sort((a, b) => b.createdAt - a.createdAt)
       .slice(0, ROOM_LIST_LIMIT);
-    const page = await publicRoomPage(this.#kv, DISCOVER_PAGE_DEFAULT, undefined, joinedIds);
     const lists: RoomLists = { joined: groups, discover: page.rooms };
     if (page.nextCursor) lists.discoverCursor = page.nextCursor;
     return lists;
@@ -125,7 +124,7 @@ export class Rooms {
    * `isPublicRoomCursor`).
    */
   async discover(userId: string, limit: number, cursor?: string): Promise<DiscoverPage> {
-    return await publicRoomPage(this.#kv, limit, cursor, await this.#joinedIds(userId));
+    return await publicRoomPage(this.#kv, limit, cursor, userId);
   }
 
   /**
@@ -161,11 +160,6 @@ export class Rooms {
     }
     ids.delete(userId);
     return [...ids];
-  }
-
-  /** The user's memberships, by room id: to list once and hand to several of the lists. */
-  async joinedRooms(userId: string): Promise<JoinedRoom[]> {
-    return await roomsOfUser(this.#kv, userId);
   }
 
   /** True when the user is a member of the room. */

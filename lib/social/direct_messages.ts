@@ -17,7 +17,7 @@ import type { Notify } from "./friends.ts";
 import { keys } from "../kv/kv_keys.ts";
 import { commit, transact } from "../kv/kv_transaction.ts";
 import type { Profiles } from "../accounts/profiles.ts";
-import { addMembership, type JoinedRoom, roomsOfUser } from "../rooms/memberships.ts";
+import { addMembership, roomsOfUser } from "../rooms/memberships.ts";
 import { readRooms } from "../rooms/rooms.ts";
 import type { Membership, RoomRecord } from "../rooms/room_record.ts";
 import { type Outcome, type Refusal, refusal } from "../common/refusal.ts";
@@ -96,12 +96,9 @@ export class DirectMessages {
     });
   }
 
-  /**
-   * The direct conversations of a user, newest first. `joined`: the user's memberships when
-   * the caller has listed them already.
-   */
-  async list(userId: string, joined?: readonly JoinedRoom[]): Promise<DirectRoom[]> {
-    const ids = (joined ?? await roomsOfUser(this.#kv, userId))
+  /** The direct conversations of a user, newest first (`GET /api/dms`). */
+  async list(userId: string): Promise<DirectRoom[]> {
+    const ids = (await roomsOfUser(this.#kv, userId))
       .map((entry) => entry.roomId)
       .filter(isDirectRoomId);
     const records = await readRooms(this.#kv, ids);

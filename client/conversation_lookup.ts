@@ -1,0 +1,88 @@
+/**
+ * Looks up the conversation a link names when no loaded page holds it (a link to an old
+ * conversation, a search hit, a notification): the chat page brings only the first page of
+ * the conversation list. Loaded after first paint with the other app services, so the
+ * first-load bundle does not carry it.
+ *
+ * @module
+ */
+import { effect, untracked } from "@preact/signals";
+import type { Conversation, ConversationRoom } from "../lib/common/api_types.ts";
+import type { ChatMessage } from "../lib/common/protocol.ts";
+import type { ChatStore } from "./chat_store.ts";
+import { shownTextOf } from "./error_text.ts";
+import { request } from "./rooms_api.ts";
+
+/**
+ * One conversation of the user, wherever it ranks (`GET /api/conversations/:id`).
+ *
+ * @throws {ApiRequestError} With status 404 when the user is not in that room.
+ */
+export function conversationOf(id: string): Promise<Conversation> {
+  return request<Conversation>("GET", `/api/conversations/${encodeURIComponent(id)}`);
+}
+
+/**
+ * Follows {@linkcode ChatStore.unknownSelected}: asks the server for each such room once at a
+ * time (`GET /api/conversations/:id`) and hands the answer to the store, shown but not listed.
+ * Once a message newer than the answer's arrives in it (the room is followed while shown), it
+ * is listed at the top like any conversation with new activity. A room the user is not in
+ * (404) is marked so, and the first loaded room is shown instead; any other failure (offline)
+ * is shown in the sidebar and tried again when the lists change (the refresh after a
+ * reconnect).
+ *
+ * @example
+ * ```ts
+ * const stop = followSelection(store, (id) => client.room(id).list.value.at(-1));
+ * location.hash = "#room=r-old"; // shown once the server has answered
+ * stop();
+ * ```
+ *
+ * @param store The island's state.
+ * @param newestOf The newest message the client holds for a room (a signal read).
+ * @param lookUp The request; the real one by default, a fake in tests.
+ * @returns A function that stops following.
+ */
+export function followSelection(
+  store: ChatStore,
+  newestOf: (id: string) => ChatMessage | undefined,
+  lookUp: (id: string) => Promise<Conversation> = conversationOf,
+): () => void {
+  const asking = new Set<string>();
+  const watching: (() => void)[] = [];
+  const found = (conversation: Conversation) => {
+    store.conversationFound(conversation);
+    let listed = false;
+    watching.push(effect(() => {
+      const newest = newestOf(conversation.room.id);
+      if (listed || !newest || newest.seq <= (conversation.last?.seq ?? 0)) return;
+      listed = true;
+      untracked(() => listActive(store, conversation.room));
+    }));
+  };
+  const stop = effect(() => {
+    const id = store.unknownSelected.value;
+    // Read to run again when the lists change (a refresh after a reconnect): a lookup that
+    // failed offline is tried again then.
+    store.conversations.value;
+    if (id === null || asking.has(id)) return;
+    asking.add(id);
+    untracked(() => {
+      lookUp(id).then(found, (error) => {
+        if ((error as { status?: number }).status === 404) store.roomRemoved(id);
+        else store.sidebarError.value = shownTextOf(error);
+      }).finally(() => asking.delete(id));
+    });
+  });
+  return () => {
+    stop();
+    for (const unwatch of watching) unwatch();
+  };
+}
+
+/** Lists a conversation with new activity at the top, as a live join or DM would be. */
+function listActive(store: ChatStore, room: ConversationRoom): void {
+  if (room.kind === "group") return store.roomJoined(room);
+  const { id, peer, createdAt, encrypted } = room;
+  store.dmOpened({ id, peer, createdAt, ...(encrypted ? { encrypted } : {}) });
+}
