@@ -17,6 +17,29 @@ import { refuseVersion, upgradeToChat } from "../lib/realtime/ws_handler.ts";
 import { refusal } from "../lib/common/refusal.ts";
 import { refusalResponse } from "../lib/server/refusal_response.ts";
 
+/** The path of the chat WebSocket. */
+export const SOCKET_PATH = "/ws";
+
+/**
+ * Whether `request` is a `GET` of {@linkcode SOCKET_PATH} (with or without a query), read from
+ * the URL string without parsing it: every request of the node asks.
+ *
+ * @example
+ * ```ts
+ * isSocketRequest(new Request("http://chat.example/ws?v=2")); // true
+ * isSocketRequest(new Request("http://chat.example/ws/x")); // false
+ * ```
+ */
+export function isSocketRequest(request: Request): boolean {
+  if (request.method !== "GET") return false;
+  const url = request.url;
+  // A request URL is absolute: its path starts at the first "/" after "scheme://".
+  const path = url.indexOf("/", url.indexOf("//") + 2);
+  if (path === -1 || !url.startsWith(SOCKET_PATH, path)) return false;
+  const end = path + SOCKET_PATH.length;
+  return end === url.length || url[end] === "?";
+}
+
 /** Handler of the WebSocket endpoint. */
 export function wsHandler(
   services: Pick<Services, "config" | "connectionLimiter" | "connection" | "sendBudget">,

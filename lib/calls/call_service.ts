@@ -120,6 +120,12 @@ export class CallService {
   #timers = new Map<string, unknown>();
   /** Reconnect grace timers, by the id of the closed socket that carried a call. */
   #graceTimers = new Map<string, unknown>();
+  /**
+   * The open sockets of this node that sent a call frame. Only {@linkcode CallService.handle}
+   * puts a socket into a record (`sockets`), so a socket not in here carries no call, and its
+   * close needs no KV read: a connect storm's closes read nothing.
+   */
+  #callSockets = new Set<string>();
   #unsubscribe: () => void;
   #closed = false;
   #sweepTimer: unknown;
@@ -143,6 +149,7 @@ export class CallService {
     party: CallParty,
     frame: Extract<ClientFrame, { type: `call_${string}` }>,
   ): Promise<CallRefusal | undefined> {
+    this.#callSockets.add(party.socketId);
     switch (frame.type) {
       case "call_invite":
         return this.#invite(party, frame);
@@ -165,7 +172,7 @@ export class CallService {
    */
   async socketClosed(party: CallParty): Promise<void> {
     // Shutting down: sockets close because the node does; the KV may be closed already.
-    if (this.#closed) return;
+    if (!this.#callSockets.delete(party.socketId) || this.#closed) return;
     const deps = this.#deps;
     const callId = (await deps.kv.get<string>(keys.userCall(party.userId))).value;
     if (!callId || this.#closed) return;

@@ -115,8 +115,8 @@ export class ChatConnection implements Peer {
   #user: PublicUser;
   #deps: ConnectionDeps;
   #transport: Transport;
-  /** Rooms known to be encrypted (true) or plain (false). */
-  #encrypted = new Map<string, boolean>();
+  /** Rooms known to be encrypted (true) or plain (false); made on the first send. */
+  #encrypted: Map<string, boolean> | undefined;
   /** Rooms whose membership was checked in KV; emptied for a room when the user leaves it. */
   #memberOf: Set<string> | undefined;
   /** Frames are checked in arrival order, so sends are written in the order they came. */
@@ -145,7 +145,6 @@ export class ChatConnection implements Peer {
   open(): void {
     this.#deps.hub.addPeer(this);
     this.#deps.presence?.opened(this);
-    this.#blocks.load();
     this.#send({
       type: "welcome",
       v: PROTOCOL_VERSION,
@@ -206,7 +205,7 @@ export class ChatConnection implements Peer {
   rightsChanged(room?: string): void {
     this.#postingRights?.changed(room);
     // No room: the friend list changed, a block with it (the blocker is always told).
-    if (room === undefined) this.#blocks.load();
+    if (room === undefined) this.#blocks.changed();
   }
 
   acceptsTypingFrom(userId: string): boolean {
@@ -289,6 +288,8 @@ export class ChatConnection implements Peer {
         this.away = frame.away;
         return this.#deps.presence?.changed(this);
       case "subscribe":
+        // Typing notices reach subscribers only: their filter is read alongside the rights.
+        this.#blocks.warm();
         // Fresh, and it also reads the posting rights, so the first send costs no read.
         if (await this.#postingRefusal(frame.room, true) === "not_member") {
           this.#memberOf?.delete(frame.room);
@@ -498,7 +499,6 @@ export class ChatConnection implements Peer {
     return undefined;
   }
 
-  /** Whether `room` is encrypted, read once per room (the flag never changes). */
   /**
    * Refuses `frame` with `encryption_mismatch` (saying `why.encrypted` or `why.plain`, the
    * room's kind) when it carries an `e2e` payload in a plain room or none in an encrypted one;
@@ -514,11 +514,12 @@ export class ChatConnection implements Peer {
     return true;
   }
 
+  /** Whether `room` is encrypted, read once per room (the flag never changes). */
   async #isEncrypted(room: string): Promise<boolean> {
-    const known = this.#encrypted.get(room);
+    const known = this.#encrypted?.get(room);
     if (known !== undefined) return known;
     const encrypted = await this.#deps.readEncrypted(room);
-    this.#encrypted.set(room, encrypted);
+    (this.#encrypted ??= new Map()).set(room, encrypted);
     return encrypted;
   }
 

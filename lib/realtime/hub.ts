@@ -17,6 +17,7 @@
 import type { BrokerEvent } from "./broker/broker.ts";
 import type { MessageStore } from "../messages/message_store.ts";
 import type { Metrics } from "../server/metrics.ts";
+import { addTo, type OneOrSetIndex, removeFrom, valuesIn } from "./one_or_set.ts";
 import {
   type ChatMessage,
   CLOSE_SESSION_ENDED,
@@ -86,14 +87,8 @@ const SWEEP_SLICE = 100;
 /** Messages read from the store per page of a resume replay. */
 const REPLAY_PAGE = 100;
 
-/**
- * Connected peers by user or session id: the peer itself while it is the only one, a set once
- * there are several (kept until empty). Most users and sessions have one socket, and a one-peer
- * `Set` costs 269 bytes of heap against 37 for the map entry alone (200,000 entries, Deno 2.9):
- * with two indexes, 0.5 KiB more per idle connection instead of 0.07 KiB, against the 22 KiB an
- * idle connection costs in all (BENCHMARKS.md, scenario (e) at 15,000).
- */
-type PeerIndex = Map<string, Peer | Set<Peer>>;
+/** Connected peers by user or session id (see `one_or_set.ts` for why not a set each). */
+type PeerIndex = OneOrSetIndex<Peer>;
 
 interface RoomState {
   /**
@@ -321,7 +316,7 @@ export class Hub {
       }
       case "read": {
         const own = encodeServerFrame({ type: "read", room: event.room, seq: event.seq });
-        for (const peer of peersIn(this.#byUser, event.user)) peer.send(own);
+        for (const peer of valuesIn(this.#byUser, event.user)) peer.send(own);
         if (event.tell.length === 0) return;
         const receipt = encodeServerFrame({
           type: "receipt",
@@ -329,20 +324,20 @@ export class Hub {
           reader: { id: event.user, name: event.name, seq: event.seq },
         });
         for (const user of new Set(event.tell)) {
-          for (const peer of peersIn(this.#byUser, user)) peer.send(receipt);
+          for (const peer of valuesIn(this.#byUser, user)) peer.send(receipt);
         }
         return;
       }
       // A peer these calls close may leave the index while it is walked: a Set's iteration
       // skips members deleted before it reaches them, as the pass over `#peers` did.
       case "left":
-        for (const peer of peersIn(this.#byUser, event.user)) {
+        for (const peer of valuesIn(this.#byUser, event.user)) {
           this.unsubscribe(peer, event.room);
           peer.roomRevoked(event.room);
         }
         return;
       case "rights_changed":
-        for (const peer of peersIn(this.#byUser, event.user)) peer.rightsChanged(event.room);
+        for (const peer of valuesIn(this.#byUser, event.user)) peer.rightsChanged(event.room);
         return;
       case "user_event": {
         const frame = encodeServerFrame({ type: "user_event", event: event.event });
@@ -350,7 +345,7 @@ export class Hub {
         const friendsChanged = event.event.kind === "friends_changed";
         // A user named twice still gets the event once per socket.
         for (const user of new Set(event.users)) {
-          for (const peer of peersIn(this.#byUser, user)) {
+          for (const peer of valuesIn(this.#byUser, user)) {
             if (friendsChanged) peer.rightsChanged();
             peer.send(frame);
           }
@@ -360,7 +355,7 @@ export class Hub {
       case "call": {
         const frame = encodeServerFrame(event.frame);
         for (const user of new Set(event.users)) {
-          for (const peer of peersIn(this.#byUser, user)) {
+          for (const peer of valuesIn(this.#byUser, user)) {
             if (event.socket === undefined || peer.socketId === event.socket) peer.send(frame);
           }
         }
@@ -380,12 +375,12 @@ export class Hub {
         return;
       }
       case "session_ended":
-        for (const peer of peersIn(this.#bySession, event.session)) {
+        for (const peer of valuesIn(this.#bySession, event.session)) {
           peer.close(CLOSE_SESSION_ENDED, "session ended");
         }
         return;
       case "account_closed":
-        for (const peer of peersIn(this.#byUser, event.user)) {
+        for (const peer of valuesIn(this.#byUser, event.user)) {
           peer.close(CLOSE_SESSION_ENDED, "account closed");
         }
         return;
@@ -516,27 +511,6 @@ export class Hub {
       this.#enqueue(room, state, () => this.#catchUp(room, state));
     }, this.#reconcileDelayMs);
   }
-}
-
-/** Adds `peer` under `key`: alone at first, in a set from the second peer on. */
-function addTo(index: PeerIndex, key: string, peer: Peer): void {
-  const found = index.get(key);
-  if (found === undefined) index.set(key, peer);
-  else if (found instanceof Set) found.add(peer);
-  else if (found !== peer) index.set(key, new Set([found, peer]));
-}
-
-/** Removes `peer` from under `key`, and the key once no peer is left. */
-function removeFrom(index: PeerIndex, key: string, peer: Peer): void {
-  const found = index.get(key);
-  if (found === peer) index.delete(key);
-  else if (found instanceof Set && found.delete(peer) && found.size === 0) index.delete(key);
-}
-
-/** The peers under `key`. */
-function peersIn(index: PeerIndex, key: string): Iterable<Peer> {
-  const found = index.get(key);
-  return found === undefined ? [] : found instanceof Set ? found : [found];
 }
 
 function frameOf(message: ChatMessage): string {

@@ -35,6 +35,43 @@ const consoleSink: LogSink = (level, line) =>
   level === "info" ? console.log(line) : console.error(line);
 
 /**
+ * A sink that passes the info lines of one burst to `sink` as one text (lines joined by
+ * newlines): those logged until the microtask queue next drains (in a connect storm, typically
+ * the requests the event loop finished in one turn). Each `console.log` is a write to
+ * stdout: 20,000 request lines took 133 to 177 µs each written alone, 52 to 76 in bursts of 10,
+ * 25 to 35 written nowhere (wall time of one loop at load average 23, stdout a file). A
+ * warning or error first flushes the info lines before it, so the order of the lines is kept;
+ * a crash in the same turn loses that turn's info lines.
+ *
+ * @example
+ * ```ts
+ * const log = createLogger("json", batchedSink());
+ * log.info("request", { status: 101 });
+ * log.info("request", { status: 101 }); // both reach the console in one console.log
+ * ```
+ *
+ * @param sink Where the joined lines go; the console by default.
+ * @returns The batching sink.
+ */
+export function batchedSink(sink: LogSink = consoleSink): LogSink {
+  let pending: string[] = [];
+  const flush = () => {
+    if (pending.length === 0) return;
+    const lines = pending;
+    pending = [];
+    sink("info", lines.join("\n"));
+  };
+  return (level, line) => {
+    if (level === "info") {
+      if (pending.push(line) === 1) queueMicrotask(flush);
+      return;
+    }
+    flush();
+    sink(level, line);
+  };
+}
+
+/**
  * A logger writing in `format`.
  *
  * @example One request line
@@ -44,12 +81,13 @@ const consoleSink: LogSink = (level, line) =>
  * ```
  *
  * @param format `json`, `text` or `off`.
- * @param sink Where each line goes; by default the console.
+ * @param sink Where each line goes; by default the console, info lines in bursts
+ *   ({@linkcode batchedSink}).
  * @param now The clock, for the `time` field.
  */
 export function createLogger(
   format: LogFormat,
-  sink: LogSink = consoleSink,
+  sink: LogSink = batchedSink(),
   now: () => number = Date.now,
 ): Logger {
   const write = (level: LogLevel, msg: string, fields: LogFields = {}) => {

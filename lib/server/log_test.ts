@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { createLogger, type LogLevel } from "./log.ts";
+import { batchedSink, createLogger, type LogLevel } from "./log.ts";
 
 const AT = Date.UTC(2026, 11, 1, 23, 59, 0);
 
@@ -52,4 +52,34 @@ Deno.test("createLogger(off) writes nothing", () => {
   log.info("request");
   log.error("failure");
   assert.deepEqual(lines, []);
+});
+
+Deno.test("batchedSink() passes the info lines of one burst on together, after the burst", async () => {
+  const { lines, sink } = recorder();
+  const log = createLogger("text", batchedSink(sink), () => AT);
+  log.info("one");
+  log.info("two");
+  assert.deepEqual(lines, []);
+  await Promise.resolve();
+  assert.deepEqual(lines, [[
+    "info",
+    "2026-12-01T23:59:00.000Z INFO  one\n2026-12-01T23:59:00.000Z INFO  two",
+  ]]);
+  log.info("three");
+  await Promise.resolve();
+  assert.deepEqual(lines.at(-1), ["info", "2026-12-01T23:59:00.000Z INFO  three"]);
+  assert.equal(lines.length, 2);
+});
+
+Deno.test("batchedSink() writes the info lines before a warning or error that follows them", async () => {
+  const { lines, sink } = recorder();
+  const log = createLogger("text", batchedSink(sink), () => AT);
+  log.info("before");
+  log.error("failed");
+  assert.deepEqual(lines, [
+    ["info", "2026-12-01T23:59:00.000Z INFO  before"],
+    ["error", "2026-12-01T23:59:00.000Z ERROR failed"],
+  ]);
+  await Promise.resolve();
+  assert.equal(lines.length, 2);
 });

@@ -13,6 +13,7 @@
  */
 import { systemTimers, type Timers } from "../../common/clock.ts";
 import type { Presence, PresenceStatus } from "./presence.ts";
+import { addTo, type OneOrSetIndex, removeFrom, valuesIn } from "../one_or_set.ts";
 
 /** Delay after a user's last socket on a node closed before that node counts them gone. */
 export const OFFLINE_DELAY_MS = 3000;
@@ -56,8 +57,8 @@ export class PresenceTracker {
   #offlineDelayMs: number;
   #timers: Timers;
   #onChange: (user: string, status: PresenceStatus) => Promise<void> | void;
-  /** Open sockets per user on this node. */
-  #sockets = new Map<string, Set<PresenceSocket>>();
+  /** Open sockets per user on this node (a lone socket as itself, not in a set). */
+  #sockets: OneOrSetIndex<PresenceSocket> = new Map();
   /** Users whose every socket on this node is away. */
   #away = new Set<string>();
   /** Users whose last socket closed, waiting out the offline delay. */
@@ -89,10 +90,7 @@ export class PresenceTracker {
   opened(socket: PresenceSocket): void {
     if (this.#closed) return;
     const user = socket.userId;
-    const sockets = this.#sockets.get(user) ?? new Set();
-    sockets.add(socket);
-    this.#sockets.set(user, sockets);
-    if (sockets.size > 1) return this.changed(socket);
+    if (addTo(this.#sockets, user, socket) > 1) return this.changed(socket);
     if (this.#leaving.has(user)) {
       // Back within the delay (a reload): the entry is still there and nobody was told.
       this.#timers.clearTimeout(this.#leaving.get(user));
@@ -105,10 +103,8 @@ export class PresenceTracker {
   /** Forgets a socket that closed; the user's last one here starts the offline delay. */
   closed(socket: PresenceSocket): void {
     const user = socket.userId;
-    const sockets = this.#sockets.get(user);
-    if (!sockets?.delete(socket)) return;
-    if (sockets.size > 0) return this.changed(socket);
-    this.#sockets.delete(user);
+    if (!removeFrom(this.#sockets, user, socket)) return;
+    if (this.#sockets.has(user)) return this.changed(socket);
     if (this.#closed) return;
     this.#leaving.set(
       user,
@@ -126,9 +122,8 @@ export class PresenceTracker {
    */
   changed(socket: PresenceSocket): void {
     const user = socket.userId;
-    const sockets = this.#sockets.get(user);
-    if (this.#closed || !sockets) return;
-    const away = [...sockets].every((one) => one.away === true);
+    if (this.#closed || !this.#sockets.has(user)) return;
+    const away = [...valuesIn(this.#sockets, user)].every((one) => one.away === true);
     if (away === this.#away.has(user)) return;
     if (away) this.#away.add(user);
     else this.#away.delete(user);
