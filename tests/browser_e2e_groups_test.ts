@@ -27,8 +27,9 @@ import {
 } from "./helpers/browser.ts";
 
 /**
- * How long a new device may wait to be added: the group's devices look at the key directory at
- * most every 20 s when nothing happens in the room (`client/e2e/room_reader.ts`).
+ * How long a new device may wait to be added: it asks the group's devices, which look at the key
+ * directory at once (and at most every 20 s otherwise, `client/e2e/room_reader.ts`); generous for
+ * a loaded machine.
  */
 const NEW_DEVICE_WAIT_MS = 60_000;
 
