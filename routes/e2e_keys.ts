@@ -13,6 +13,10 @@
  *   in `devices` when given; `user` is a friend, oneself, or a fellow member of `room`).
  * - `GET /rooms/:room/devices` → `{ members: [{ userId, devices }] }`: the room's members and
  *   their devices with keys, for a member (404 otherwise).
+ * - `POST /rooms/:room/add_request` `{ device, leaf? }` → `{ told }`: one's own device (with
+ *   keys) asks the room's members to add it to the group, or with `leaf` (its leaf's key) to
+ *   add it again (it fell behind); relayed live as an `e2e_add_request` notice
+ *   (`lib/devices/add_requests.ts`).
  * - `DELETE /devices/:device` → 204: forget one's own device, its unused KeyPackages with it
  *   (its keys were removed from the browser at logout), so no one adds it to a group again.
  *
@@ -32,6 +36,9 @@ const Upload = v.object({
   keyPackages: v.pipe(v.array(v.string()), v.maxLength(MAX_KEY_PACKAGES_PER_DEVICE)),
 });
 const Id = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{1,64}$/));
+/** A leaf's X25519 public key in base64 (44 characters). */
+const LeafKey = v.pipe(v.string(), v.regex(/^[A-Za-z0-9+/]{43}=$/));
+const AddRequest = v.object({ device: Id, leaf: v.optional(LeafKey) });
 const NOT_IDS = "user and room are ids (1-64 of A-Z a-z 0-9 _ -)";
 const Claim = v.object({
   user: Id,
@@ -41,7 +48,9 @@ const Claim = v.object({
 });
 
 /** Routes of the key directory, to mount at `/api/e2e`. */
-export function e2eKeyRoutes(services: Pick<Services, "keyPackages">): Hono<SignedInAppEnv> {
+export function e2eKeyRoutes(
+  services: Pick<Services, "keyPackages" | "addRequests">,
+): Hono<SignedInAppEnv> {
   const app = new Hono<AppEnv>().use(requireUser());
 
   app.put("/devices/:device/key_packages", jsonBody(Upload), async (c) => {
@@ -93,6 +102,13 @@ export function e2eKeyRoutes(services: Pick<Services, "keyPackages">): Hono<Sign
     const members = await services.keyPackages.roomDevices(c.var.user.id, c.req.param("room"));
     if (!members) return refusalResponse(c, refusal(404, "refusal.noSuchRoom"));
     return c.json({ members });
+  });
+
+  app.post("/rooms/:room/add_request", jsonBody(AddRequest), async (c) => {
+    const { device, leaf } = c.req.valid("json");
+    const result = await services.addRequests.ask(c.var.user.id, c.req.param("room"), device, leaf);
+    if (!result.ok) return refusalResponse(c, result);
+    return c.json({ told: result.told });
   });
 
   return app;

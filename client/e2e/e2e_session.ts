@@ -38,6 +38,12 @@ export async function startE2eSession(
   // A contact's new device that only the directory lists yet (no commit has added it) shows at
   // the next check: this one, when the user comes back to the page, is one request per user
   // and secret chat.
+  // A device asking to be added: the members' devices check the group at once instead of at
+  // their next periodic check (up to 20 s away).
+  client.onUserEvent((event) => {
+    if (event.kind !== "e2e_add_request") return;
+    readers.get(event.roomId)?.addRequested(event.userId, event.deviceId, event.leaf);
+  });
   document.addEventListener("visibilitychange", () => {
     if (document.visibilityState !== "visible") return;
     for (const [roomId, verification] of verifications) {

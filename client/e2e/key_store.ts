@@ -51,6 +51,11 @@ export interface StoredGroup {
    * epoch the commit leads to.
    */
   pending?: { state: Uint8Array; data: string; joinedEpoch: bigint; epoch: bigint };
+  /**
+   * Set while this device, having fallen behind the group, waits to be added again: the key of
+   * its stale leaf (its `group` is gone; reading resumes after `cursor`).
+   */
+  rejoining?: string;
   /** The last seq read: every entry up to it is in `shown`. */
   cursor: number;
   /** What each entry read as (decrypted texts stay on this device only). */

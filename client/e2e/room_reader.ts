@@ -9,12 +9,17 @@
  * adding them (an empty one when none has keys yet: the group then exists, and is followed).
  * Two devices starting at once both send one; the first in seq order is the group, the other
  * device drops its own and joins from that one's Welcome, or is added by the membership check.
+ * A device waiting to be added to a group that exists asks the members (`add_request`), so
+ * their devices check at once rather than at their next periodic check.
  *
  * Once in, it keeps the group in line with the room (`membership_plan.ts`): after reading a
  * commit or a room event, on load and every {@linkcode FOLLOW_CHECK_MS}, it compares the group
  * with the directory and, when it is this device's turn, commits the removal of those who left
  * or the addition of new members' and new devices. One own commit at a time: the next waits
  * until this one is read back from the log (adopted, or dropped as stale and planned again).
+ * A commit or message of an epoch after the group's means this device missed a commit: it drops
+ * its state, waits for keys and asks to be added again, naming its stale leaf; member devices
+ * answer such a request with a commit that replaces that leaf.
  *
  * What was read is saved in IndexedDB with the group's state and a cursor (the last seq read),
  * since MLS keys are used once: after a reload the texts come from there, and reading goes on
@@ -39,6 +44,7 @@ import type { ChatClient } from "../chat_client.ts";
 import type { E2eRoomActions, E2eShown, E2eView } from "../e2e_view.ts";
 import { applyAction, shownOfMessage } from "./e2e_entry.ts";
 import { FileOpener } from "./file_opener.ts";
+import { readableRun } from "./readable_run.ts";
 import { roomActions } from "./room_actions.ts";
 import { ApiRequestError, request } from "../rooms_api.ts";
 import type { DeviceKeys } from "./device_keys.ts";
@@ -46,11 +52,9 @@ import type { KeyStore, StoredGroup } from "./key_store.ts";
 
 /**
  * When a member device compares the group with the key directory again although nothing in the
- * log prompted it: 2 s after a commit or room event, doubling up to every 20 s. Devices publish
- * keys when their user first opens an encrypted conversation, which often follows such an
- * event (a secret chat opened, an invite), so they are found within seconds; a new device of a
- * member at any other time (it writes nothing to the log) waits at most 20 s. One GET per
- * followed room per check.
+ * log prompted it: 2 s after a commit or room event, doubling up to every 20 s. A device waiting
+ * to be added asks the members (`add_request`), which makes them check at once; the periodic
+ * check covers a request that was lost or refused. One GET per followed room per check.
  */
 const FOLLOW_CHECK_FIRST_MS = 2_000;
 const FOLLOW_CHECK_MAX_MS = 20_000;
@@ -69,6 +73,12 @@ const FOLLOW_CHECK_BACKUP_MS = 120_000;
 const FOLLOW_RANK_STEP_MS = 3_000;
 /** How long a device that had no KeyPackage left is not asked for again (it refills on use). */
 const NO_KEYS_RETRY_MS = 5 * 60_000;
+/**
+ * How often a device waiting to be added (a new device, or one that fell behind the group) asks
+ * the room's members again: a request reaches only the members online when it is made. Once a
+ * minute keeps within the server's limit (`ADD_REQUESTS_PER_HOUR`) for two rooms at once.
+ */
+const ADD_REQUEST_RETRY_MS = 60_000;
 
 /** Reads and writes one encrypted room for this device. */
 export class RoomReader {
@@ -99,10 +109,30 @@ export class RoomReader {
    * leads to (saved, so a reload in between keeps it) and the commit's `data`.
    */
   #pending: { state: Uint8Array; data: string; joinedEpoch: bigint; epoch: bigint } | undefined;
+  /**
+   * The epoch at which this device read a commit it could not apply: if the other members
+   * could, that commit is the group's and an own commit of the same epoch read after it lost.
+   */
+  #unappliedEpoch: bigint | undefined;
   /** When each change still to commit was first seen (by its plan), for the rank's wait. */
   #changeSeen = new Map<string, number>();
   /** Devices that had no KeyPackage left, and until when they are not asked for again. */
   #noKeys = new Map<string, number>();
+  /**
+   * Set when this device fell behind the group (a commit or message of an epoch it cannot
+   * reach), to the key of its leaf there: it dropped its state and waits to be added again,
+   * joining from the first Welcome for it after the cursor.
+   */
+  #rejoining: string | undefined;
+  /** Whether the room's group exists without this device (it waits for a member to add it). */
+  #waitingForAdd = false;
+  /** When this device last asked the members to add it. */
+  #askedAt = 0;
+  /**
+   * Member devices that asked to be added again, by identity, with the key of their stale leaf:
+   * met once the leaf has another key (re-added) or is gone.
+   */
+  #rejoinAsks = new Map<string, string>();
   #followTimer: ReturnType<typeof setTimeout> | undefined;
   #followCheckMs = FOLLOW_CHECK_FIRST_MS;
   #queue: Promise<unknown>;
@@ -170,6 +200,22 @@ export class RoomReader {
     this.#files.close();
   }
 
+  /**
+   * A member's device asked to be added (with `leaf`, the key of its stale leaf: added again,
+   * it fell behind): checks the group against the key directory now rather than at the next
+   * periodic check. A `leaf` the group no longer has (the device was re-added since) is ignored.
+   */
+  addRequested(userId: string, deviceId: string, leaf?: string): void {
+    const identity = deviceIdentity(userId, deviceId);
+    // It asked, so it has published KeyPackages since.
+    this.#noKeys.delete(deviceId);
+    this.#queue = this.#queue.then(() => {
+      if (leaf && this.#group?.leafKeyOf(identity) === leaf) this.#rejoinAsks.set(identity, leaf);
+    });
+    this.#followCheckMs = FOLLOW_CHECK_FIRST_MS;
+    this.#scheduleFollow();
+  }
+
   /** Compares the group with the room's membership, serialized with reads and sends. */
   #scheduleFollow(delay = 0): void {
     clearTimeout(this.#followTimer);
@@ -205,6 +251,7 @@ export class RoomReader {
       this.#cursor = saved.cursor;
       this.#starting = saved.starting;
       this.#pending = saved.pending;
+      this.#rejoining = saved.rejoining;
       this.#shown = new Map(saved.shown);
     }
     const own = await this.#store.get<[string, E2eContent | string][]>(`own/${this.#key}`);
@@ -223,6 +270,7 @@ export class RoomReader {
       ...(this.#group ? { group: this.#group.save() } : {}),
       ...(this.#starting ? { starting: this.#starting } : {}),
       ...(this.#pending ? { pending: this.#pending } : {}),
+      ...(this.#rejoining !== undefined ? { rejoining: this.#rejoining } : {}),
       cursor: this.#cursor,
       shown: [...this.#shown],
     };
@@ -254,22 +302,20 @@ export class RoomReader {
     // Reading needs every entry after the cursor (and, to join, the whole log): older pages
     // first. The list changes when they come, and that schedules the next read.
     const first = held[0]?.seq;
-    const gap = !this.#group || (first !== undefined && first > this.#cursor + 1);
+    const gap = (!this.#group && this.#rejoining === undefined) ||
+      (first !== undefined && first > this.#cursor + 1);
     if (gap && room.hasMore.peek()) {
       this.#client.loadOlder(this.#roomId);
       return;
     }
-    // Only the gap-free run of seqs: an entry read before an earlier one arrived (an own ack
-    // ahead of someone else's message) would put commits out of the room's order.
-    const log: ChatMessage[] = [];
-    for (const entry of held) {
-      const previous = log.at(-1)?.seq ?? (this.#group ? this.#cursor : entry.seq - 1);
-      if (entry.seq !== previous + 1) break;
-      log.push(entry);
-    }
+    const log = readableRun(held, this.#cursor);
+    // An entry came ahead of an earlier one: its arrival schedules the next read.
+    if (log.length === 0 && held.length > 0) return;
     const wasIn = this.#group !== undefined;
     if (!wasIn && !await this.#join(log)) {
       this.#publish();
+      await this.#askToBeAdded();
+      if (this.#followTimer === undefined) this.#scheduleFollow(ADD_REQUEST_RETRY_MS);
       return;
     }
     // A commit or a room event (join, leave, kick, ban) may leave the group behind the room.
@@ -279,6 +325,10 @@ export class RoomReader {
       if (entry.kind === "system" || entry.e2e?.kind === "commit") membershipMoved = true;
       if (entry.e2e && !entry.deleted) {
         const read = await this.#readEntry(entry);
+        if (read === "behind") {
+          await this.#fellBehind();
+          break;
+        }
         // An encrypted edit or reaction changes the message it targets; it is not shown itself.
         if (!isActionEntry(entry)) {
           this.#shown.set(entry.seq, "v" in read ? shownOfMessage(entry, read) : read);
@@ -297,8 +347,11 @@ export class RoomReader {
     if (membershipMoved || this.#followTimer === undefined) this.#scheduleFollow();
   }
 
-  /** The content of an entry's message (one's own as encrypted), or how it is shown instead. */
-  async #readEntry(entry: ChatMessage): Promise<E2eContent | E2eShown> {
+  /**
+   * The content of an entry's message (one's own as encrypted), or how it is shown instead;
+   * `behind` when it is of an epoch this device cannot reach.
+   */
+  async #readEntry(entry: ChatMessage): Promise<E2eContent | E2eShown | "behind"> {
     const payload = entry.e2e!;
     const own = this.#own.get(payload.data);
     if (own !== undefined && payload.kind === "message") {
@@ -307,19 +360,68 @@ export class RoomReader {
     }
     if (this.#pending && payload.data === this.#pending.data) return this.#adoptPending();
     const incoming = await this.#group!.receive(payload);
+    if (incoming.kind === "behind") return "behind";
+    if (payload.kind === "commit" && incoming.kind === "undecryptable") {
+      this.#unappliedEpoch = this.#group!.epoch;
+    }
     return incoming.kind === "message" ? incoming.content : shownOf(incoming);
+  }
+
+  /**
+   * This device missed a commit (or could not apply one): it drops the group's state, shows
+   * "waiting for keys", and asks the members to add it again. Reading goes on from the entry
+   * that told (the cursor stays before it): the first Welcome for this device after it is its
+   * way back in, and what lies between reads as from before it joined.
+   */
+  async #fellBehind(): Promise<void> {
+    const self = deviceIdentity(this.#keys.device.userId, this.#keys.device.deviceId);
+    this.#rejoining = this.#group?.leafKeyOf(self) ?? "";
+    this.#group = undefined;
+    this.#pending = undefined;
+    this.#askedAt = 0;
+    await this.#save();
+    this.#publish();
+    // The entries after the cursor are read again, now to find the Welcome.
+    this.schedule();
+  }
+
+  /**
+   * Asks the room's members to add this device (again, when it fell behind), at most every
+   * {@linkcode ADD_REQUEST_RETRY_MS}: only while the group exists without it and this device
+   * has KeyPackages published for the adding commit to use.
+   */
+  async #askToBeAdded(): Promise<void> {
+    const now = Date.now();
+    const rejoining = this.#rejoining !== undefined;
+    if (this.#group || this.#starting || !(this.#waitingForAdd || rejoining)) return;
+    if (now - this.#askedAt < ADD_REQUEST_RETRY_MS) return;
+    this.#askedAt = now;
+    try {
+      await this.#keys.refill();
+      await request("POST", `/api/e2e/rooms/${encodeURIComponent(this.#roomId)}/add_request`, {
+        device: this.#keys.device.deviceId,
+        ...(this.#rejoining ? { leaf: this.#rejoining } : {}),
+      });
+    } catch (error) {
+      // Offline or over the limit: the next retry asks again; the members also check on
+      // their own.
+      console.error("e2e: asking to be added failed", error);
+    }
   }
 
   /**
    * This device's own membership commit, read back from the log: the group moves to the state
    * it leads to, unless another commit of the same epoch came first (then it is dropped, and
-   * the next plan redoes the change on the new epoch).
+   * the next plan redoes the change on the new epoch), even one this device could not apply (it
+   * then follows no branch: the next entry of a later epoch tells it to rejoin).
    */
   #adoptPending(): E2eShown {
     const pending = this.#pending!;
+    const group = this.#group!;
     this.#pending = undefined;
     const next = MlsGroup.restore({ state: pending.state, joinedEpoch: pending.joinedEpoch });
-    if (next && next.epoch === this.#group!.epoch + 1n) this.#group = next;
+    const lost = this.#unappliedEpoch === group.epoch;
+    if (next && next.epoch === group.epoch + 1n && !lost) this.#group = next;
     return { kind: "commit" };
   }
 
@@ -329,13 +431,23 @@ export class RoomReader {
     // An own commit whose epoch the group has reached by another commit lost (or never made it
     // to the log): it no longer holds up the next one.
     if (this.#pending && group && this.#pending.epoch <= group.epoch) this.#pending = undefined;
+    if (this.#stopped) return;
+    if (!group) return await this.#askToBeAdded();
     // One own commit at a time: the next plan needs the epoch this one leads to.
-    if (this.#stopped || !group || this.#pending) return;
+    if (this.#pending) return;
     const room = await this.#directory();
     if (!room) return;
     const now = Date.now();
     for (const [device, until] of this.#noKeys) if (until <= now) this.#noKeys.delete(device);
-    const change = planMembership(group.members, room, new Set(this.#noKeys.keys()));
+    for (const [identity, leafKey] of this.#rejoinAsks) {
+      if (group.leafKeyOf(identity) !== leafKey) this.#rejoinAsks.delete(identity);
+    }
+    const change = planMembership(
+      group.members,
+      room,
+      new Set(this.#noKeys.keys()),
+      new Set(this.#rejoinAsks.keys()),
+    );
     const self = deviceIdentity(this.#keys.device.userId, this.#keys.device.deviceId);
     const rank = committerRank(group.members, self, change);
     const key = JSON.stringify(change);
@@ -401,6 +513,7 @@ export class RoomReader {
     }
     // Someone else's commit came first: the group this device started lost the race.
     if (firstCommit) this.#starting = undefined;
+    this.#waitingForAdd = firstCommit !== undefined;
     const epochs = new Set<bigint>();
     for (const commit of commits) {
       const payload = commit.e2e!;
@@ -413,6 +526,8 @@ export class RoomReader {
       const joined = await MlsGroup.join(payload, this.#keys.held);
       if (!joined) continue;
       this.#group = joined.group;
+      this.#rejoining = undefined;
+      this.#waitingForAdd = false;
       await this.#keys.used(joined.used);
       void this.#keys.refill().catch(() => {});
       this.#markBefore(log, commit.seq);
@@ -420,7 +535,10 @@ export class RoomReader {
       this.#cursor = commit.seq;
       return true;
     }
-    if (commits.length === 0 && !this.#starting) await this.#start();
+    // A device that fell behind never starts a group: the room has one, it is not in it yet.
+    if (commits.length === 0 && !this.#starting && this.#rejoining === undefined) {
+      await this.#start();
+    }
     return false;
   }
 
@@ -480,6 +598,7 @@ function shownOf(incoming: Exclude<Incoming, { kind: "message" }>): E2eShown {
     case "commit":
       return { kind: "commit" };
     case "undecryptable":
+    case "behind":
       return { kind: "undecryptable" };
     case "skipped":
       if (incoming.reason === "stale_epoch") return { kind: "commit" };

@@ -259,6 +259,12 @@ export type UserEvent =
    */
   | { kind: "presence"; user: string; online: boolean; presence?: PresenceView }
   // told: being told what happened (issue 12 item 7).
+  /**
+   * Device `deviceId` of `userId` asks to be added to the MLS group of the encrypted room
+   * `roomId` (a new device), or with `leaf` to be added again (it fell behind the group; `leaf`
+   * is the key of its leaf there, base64): the member devices check the group now.
+   */
+  | { kind: "e2e_add_request"; roomId: string; userId: string; deviceId: string; leaf?: string }
   /** `by` muted (`muted: true`) or unmuted the user in the group room `roomId`, named `room`. */
   | { kind: "muted"; roomId: string; room: string; by: string; muted: boolean }
   /**

@@ -61,6 +61,7 @@
  * | `["e2e_kp", userId, deviceId, packageId]`   | `{ data }`: one KeyPackage  |
  * | `["e2e_kp_uploads", userId]`                | upload window (expires)     |
  * | `["e2e_kp_claims", userId]`                 | claim window (expires)      |
+ * | `["e2e_add_asks", userId]`                  | add-request window (expires)|
  * | `["room_call", roomId]`                     | callId: group call, expires |
  *
  * A friendship is written as two `friend` entries and a request as its `friend_out` and
@@ -412,6 +413,8 @@ export const keys = {
   e2eUploads: (userId: string): Deno.KvKey => ["e2e_kp_uploads", userId],
   /** KeyPackage claims made by a user in the current window. */
   e2eClaims: (userId: string): Deno.KvKey => ["e2e_kp_claims", userId],
+  /** Requests to be added to an encrypted room's group made by a user in the current window. */
+  e2eAddAsks: (userId: string): Deno.KvKey => ["e2e_add_asks", userId],
 };
 
 /**

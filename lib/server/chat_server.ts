@@ -16,6 +16,7 @@ import { conversationRoutes } from "../../routes/conversations.ts";
 import { pageRoutes } from "../../routes/pages.tsx";
 import { dmRoutes } from "../../routes/dms.ts";
 import { e2eKeyRoutes } from "../../routes/e2e_keys.ts";
+import { AddRequests } from "../devices/add_requests.ts";
 import { KeyPackages } from "../devices/key_packages.ts";
 import { friendRoutes } from "../../routes/friends.ts";
 import { directoryRoutes } from "../../routes/directory.ts";
@@ -206,6 +207,7 @@ export async function createChatServer(options: ChatServerOptions): Promise<Chat
   const sessions = new Sessions(kv, clock, config.sessionTtlMs);
   const profiles = new Profiles(kv, accounts);
   const notify: Notify = (users, event) => broker.publish({ kind: "user_event", users, event });
+  const keyPackages = new KeyPackages(kv, clock, new WindowCounter(kv, clock, 3_600_000));
   await backfillUserDirectory(kv, profiles, clock);
   const presence = new KvPresence(kv, clock);
   const presenceViews = new PresenceViews(presence, (users) => profiles.lastSeenHidden(users));
@@ -274,7 +276,8 @@ export async function createChatServer(options: ChatServerOptions): Promise<Chat
       new TokenBuckets(clock, DIRECTORY_SEARCH_RATE, DIRECTORY_SEARCH_BURST),
     ),
     directMessages,
-    keyPackages: new KeyPackages(kv, clock, new WindowCounter(kv, clock, 3_600_000)),
+    keyPackages,
+    addRequests: new AddRequests(keyPackages, new WindowCounter(kv, clock, 3_600_000), notify),
     roomDetails: new RoomDetailsReader(kv, profiles, presenceViews),
     memberModeration,
     roomEdits,

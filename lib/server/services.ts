@@ -26,6 +26,7 @@ import type { Rooms } from "../rooms/rooms.ts";
 import type { ReadReceipts } from "../reads/read_receipts.ts";
 import type { SendBudget } from "../realtime/send_budget.ts";
 import type { WindowCounter } from "../limits/window_counter.ts";
+import type { AddRequests } from "../devices/add_requests.ts";
 import type { FileAccess } from "../files/file_access.ts";
 import type { FileSweeper } from "../files/file_sweeper.ts";
 import type { Uploads } from "../files/uploads.ts";
@@ -54,6 +55,8 @@ export interface Services {
   directMessages: DirectMessages;
   /** Devices and one-time MLS KeyPackages for end-to-end encrypted rooms. */
   keyPackages: KeyPackages;
+  /** Devices asking an encrypted room's members to add them to its group. */
+  addRequests: AddRequests;
   /** A room's member list and role, for its members. */
   roomDetails: RoomDetailsReader;
   /** Kicks, bans, mutes, roles, ownership transfer and direct invites. */

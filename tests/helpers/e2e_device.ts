@@ -110,10 +110,16 @@ export class E2eDevice {
 
   /**
    * Makes (but does not send) the next commit that brings the group in line with the room's
-   * membership, as a browser's room reader does; undefined when it already is.
+   * membership, as a browser's room reader does, adding again the device identities in
+   * `rejoin`; undefined when it already is.
    */
-  async prepareFollow(): Promise<StagedCommit | undefined> {
-    const change = planMembership(this.group!.members, await this.roomDevices());
+  async prepareFollow(rejoin?: ReadonlySet<string>): Promise<StagedCommit | undefined> {
+    const change = planMembership(
+      this.group!.members,
+      await this.roomDevices(),
+      new Set(),
+      rejoin,
+    );
     if (isSettled(change)) return undefined;
     const { commit } = await membershipCommit(this.group!, change, async (userId, devices) => {
       const response = await api<{ keyPackages: ClaimedKeyPackage[] }>(
@@ -132,9 +138,18 @@ export class E2eDevice {
    * Commits what the room's membership calls for ({@linkcode prepareFollow}) and waits until it
    * is in the log; its seq, or undefined when there was nothing to commit.
    */
-  async follow(): Promise<number | undefined> {
-    const commit = await this.prepareFollow();
+  async follow(rejoin?: ReadonlySet<string>): Promise<number | undefined> {
+    const commit = await this.prepareFollow(rejoin);
     return commit && await this.#commit(commit);
+  }
+
+  /**
+   * Skips the entry at `seq` as if this device had missed it (it never reads it); the next
+   * entry read will be the one after.
+   */
+  async miss(seq: number): Promise<void> {
+    await this.readUntil(seq - 1);
+    this.#nextSeq = seq + 1;
   }
 
   /** Subscribes to `room` and reads its log as it arrives. */
@@ -236,7 +251,11 @@ export class E2eDevice {
         }
         continue;
       }
-      this.read.set(entry.seq, await this.group.receive(entry.e2e));
+      const incoming = await this.group.receive(entry.e2e);
+      this.read.set(entry.seq, incoming);
+      // Fell behind (a commit it did not apply): its state is of no use, it must be added again
+      // and join from the next Welcome for it, as a browser's room reader does.
+      if (incoming.kind === "behind") this.group = undefined;
     }
   }
 

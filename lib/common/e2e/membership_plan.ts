@@ -12,7 +12,7 @@
  *
  * @module
  */
-import { parseDeviceIdentity } from "./mls_device.ts";
+import { deviceIdentity, parseDeviceIdentity } from "./mls_device.ts";
 
 /** A room member and the ids of their devices with keys, as the key directory lists them. */
 export interface MemberDevices {
@@ -30,12 +30,14 @@ export interface MembershipChange {
 
 /**
  * Compares the group's members (device identities `userId:deviceId`) with the room's members
- * and their devices. `skip` lists device ids not to add now (they had no KeyPackage left).
+ * and their devices. `skip` lists device ids not to add now (they had no KeyPackage left);
+ * `rejoin` lists device identities in the group to add again (they fell behind and asked).
  */
 export function planMembership(
   groupMembers: readonly string[],
   room: readonly MemberDevices[],
   skip: ReadonlySet<string> = new Set(),
+  rejoin: ReadonlySet<string> = new Set(),
 ): MembershipChange {
   const inGroup = new Map<string, Set<string>>();
   for (const identity of groupMembers) {
@@ -49,7 +51,8 @@ export function planMembership(
   const remove = [...inGroup.keys()].filter((userId) => !roomUsers.has(userId));
   const add = room.flatMap(({ userId, devices }) => {
     const missing = devices.filter((device) =>
-      !inGroup.get(userId)?.has(device) && !skip.has(device)
+      (!inGroup.get(userId)?.has(device) || rejoin.has(deviceIdentity(userId, device))) &&
+      !skip.has(device)
     );
     return missing.length > 0 ? [{ userId, devices: missing }] : [];
   });
@@ -65,8 +68,8 @@ export function isSettled(change: MembershipChange): boolean {
  * This device's place among the group's devices that may make the commit `change` needs:
  * 0 commits at once. Devices of a user gaining a device come first (a user's own device adds
  * their new one; other members only when none of theirs does), then the others in leaf order.
- * Devices being removed never commit (MLS forbids a member removing itself by commit).
- * Undefined when `self` may not commit it.
+ * Devices being removed never commit (MLS forbids a member removing itself by commit), nor do
+ * devices being added again (they cannot read the group). Undefined when `self` may not commit.
  */
 export function committerRank(
   groupMembers: readonly string[],
@@ -76,7 +79,12 @@ export function committerRank(
   const removed = new Set(change.remove);
   const gaining = new Set(change.add.map((entry) => entry.userId));
   const userOf = (identity: string) => parseDeviceIdentity(identity)?.userId ?? "";
-  const eligible = groupMembers.filter((identity) => !removed.has(userOf(identity)));
+  const adding = new Set(
+    change.add.flatMap(({ userId, devices }) => devices.map((id) => deviceIdentity(userId, id))),
+  );
+  const eligible = groupMembers.filter((identity) =>
+    !removed.has(userOf(identity)) && !adding.has(identity)
+  );
   const ranked = [
     ...eligible.filter((identity) => gaining.has(userOf(identity))),
     ...eligible.filter((identity) => !gaining.has(userOf(identity))),

@@ -46,3 +46,22 @@ Deno.test("committerRank() never picks a device of a user being removed", () => 
   assert.equal(committerRank(group, "bob:b1", change), 0);
   assert.equal(committerRank(group, "dave:d1", change), undefined, "not in the group");
 });
+
+Deno.test("planMembership() adds again a device in the group that asked to rejoin", () => {
+  const room = [
+    { userId: "alice", devices: ["a1"] },
+    { userId: "bob", devices: ["b1", "b2"] },
+    { userId: "carol", devices: ["c1"] },
+  ];
+  assert.deepEqual(planMembership(group, room, new Set(), new Set(["bob:b2"])), {
+    remove: [],
+    add: [{ userId: "bob", devices: ["b2"] }],
+  });
+});
+
+Deno.test("committerRank() never picks the device being added again", () => {
+  const change = { remove: [], add: [{ userId: "bob", devices: ["b1"] }] };
+  assert.equal(committerRank(group, "bob:b1", change), undefined);
+  assert.equal(committerRank(group, "bob:b2", change), 0, "Bob's other device first");
+  assert.equal(committerRank(group, "alice:a1", change), 1);
+});

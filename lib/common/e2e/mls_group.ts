@@ -58,7 +58,12 @@ export type Incoming =
    */
   | { kind: "skipped"; reason: "stale_epoch" | "before_join" | "own_message" }
   /** The payload failed to decrypt, to verify, or to parse: show "could not decrypt". */
-  | { kind: "undecryptable"; reason: string };
+  | { kind: "undecryptable"; reason: string }
+  /**
+   * A commit or message of an epoch after this device's: it missed a commit (or could not
+   * process one) and can no longer follow the group; it must be added again (`room_reader.ts`).
+   */
+  | { kind: "behind"; epoch: bigint };
 
 /** A commit made by this device, waiting for its place in the room's order. */
 export interface StagedCommit {
@@ -150,6 +155,15 @@ export class MlsGroup {
   }
 
   /**
+   * The HPKE public key of the leaf of device `identity` (base64), undefined when it has none
+   * here: it changes when the device is added again, so a request to re-add it is known met.
+   */
+  leafKeyOf(identity: string): string | undefined {
+    const leaf = members(this.#state).find((member) => member.identity === identity);
+    return leaf && bytesToBase64(leaf.encryptionKey);
+  }
+
+  /**
    * Each member's device identity with the signature public key of its leaf, in leaf order:
    * the keys every message in the group is signed with, which a safety number vouches for.
    */
@@ -159,9 +173,10 @@ export class MlsGroup {
 
   /**
    * A commit adding the devices of `claimed` (KeyPackages as the server hands them out, with
-   * the user each was asked for), with a Welcome carrying the ratchet tree. Throws on a
-   * KeyPackage that does not decode or whose credential names another user than claimed, and
-   * on more than {@linkcode MAX_ADDS_PER_COMMIT} devices.
+   * the user each was asked for), with a Welcome carrying the ratchet tree. A device already in
+   * the group (one that fell behind and asked to be added again) has its old leaf removed in the
+   * same commit. Throws on a KeyPackage that does not decode or whose credential names another
+   * user than claimed, and on more than {@linkcode MAX_ADDS_PER_COMMIT} devices.
    */
   async add(
     claimed: readonly { userId: string; keyPackage: string }[],
@@ -169,13 +184,26 @@ export class MlsGroup {
     if (claimed.length > MAX_ADDS_PER_COMMIT) {
       throw new Error(`one commit adds at most ${MAX_ADDS_PER_COMMIT} devices`);
     }
-    const proposals: Proposal[] = claimed.map(({ userId, keyPackage }) => {
+    const leaves = members(this.#state);
+    const proposals: Proposal[] = claimed.flatMap(({ userId, keyPackage }): Proposal[] => {
       const decoded = decodeKeyPackage(keyPackage);
       if (!decoded) throw new Error("not a KeyPackage of this app's ciphersuite");
       if (parseDeviceIdentity(decoded.identity)?.userId !== userId) {
         throw new Error("the KeyPackage names another user than the one asked for");
       }
-      return { proposalType: "add", add: { keyPackage: decoded.keyPackage } };
+      const stale = leaves.filter((member) => member.identity === decoded.identity);
+      // A device added again keeps its signature key, the one safety numbers vouch for.
+      const signatureKey = decoded.keyPackage.leafNode.signaturePublicKey;
+      if (stale.some((member) => !sameBytes(member.signatureKey, signatureKey))) {
+        throw new Error("the KeyPackage changes the signature key of a device in the group");
+      }
+      return [
+        ...stale.map((member): Proposal => ({
+          proposalType: "remove",
+          remove: { removed: member.leafIndex },
+        })),
+        { proposalType: "add", add: { keyPackage: decoded.keyPackage } },
+      ];
     });
     return await this.#commit(proposals);
   }
@@ -243,6 +271,9 @@ export class MlsGroup {
     if (payload.kind === "commit" && epoch < this.epoch) {
       return { kind: "skipped", reason: "stale_epoch" };
     }
+    // In the room's order a commit comes before anything of its epoch: a later epoch means a
+    // commit this device did not apply.
+    if (epoch > this.epoch) return { kind: "behind", epoch };
     // Keys of epochs before this device joined were never given to it: expected, not an error.
     if (epoch < this.#joinedEpoch) return { kind: "skipped", reason: "before_join" };
     try {
@@ -323,10 +354,19 @@ function readApplicationMessage(bytes: Uint8Array): Incoming {
   return { kind: "message", text: "text" in content ? content.text : "", content };
 }
 
-function members(
-  state: ClientState,
-): { identity: string; leafIndex: number; signatureKey: Uint8Array }[] {
-  const found: { identity: string; leafIndex: number; signatureKey: Uint8Array }[] = [];
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((byte, index) => byte === b[index]);
+}
+
+interface Leaf {
+  identity: string;
+  leafIndex: number;
+  signatureKey: Uint8Array;
+  encryptionKey: Uint8Array;
+}
+
+function members(state: ClientState): Leaf[] {
+  const found: Leaf[] = [];
   state.ratchetTree.forEach((node, index) => {
     if (node?.nodeType !== "leaf") return;
     const credential = node.leaf.credential;
@@ -335,6 +375,7 @@ function members(
       identity: new TextDecoder().decode(credential.identity),
       leafIndex: index / 2,
       signatureKey: node.leaf.signaturePublicKey,
+      encryptionKey: node.leaf.hpkePublicKey,
     });
   });
   return found;

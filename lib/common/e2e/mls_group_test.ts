@@ -171,3 +171,49 @@ Deno.test("MlsGroup.memberKeys names each member device with its own signature k
   assert.deepEqual(seen[1]!.signatureKey, bobDevice.signature.publicKey);
   assert.deepEqual(bob.memberKeys, seen);
 });
+
+Deno.test("MlsGroup.receive() reports a commit or message of an epoch it has not reached as behind", async () => {
+  const { alice, bob } = await aliceAndBob();
+  const carol = await createDevice("carol", "c1");
+  const adding = await alice.add([{
+    userId: "carol",
+    keyPackage: (await generateDeviceKeyPackage(carol)).encoded,
+  }]);
+  alice.stage(adding);
+  await alice.receive(adding.payload);
+  // Bob never applies that commit: what Alice sends next is of an epoch he cannot reach.
+  const later = await alice.encrypt("after the commit bob missed");
+  assert.deepEqual(await bob.receive(later), { kind: "behind", epoch: 2n });
+  const removal = await alice.removeUser("carol");
+  assert.deepEqual(await bob.receive(removal.payload), { kind: "behind", epoch: 2n });
+});
+
+Deno.test("MlsGroup.add() of a device already in the group replaces its leaf: it rejoins and reads on", async () => {
+  const { alice, bob, bobDevice } = await aliceAndBob();
+  const before = alice.leafKeyOf("bob:b1");
+  assert.ok(before);
+  // Bob's device lost its state; it joins again with a fresh KeyPackage.
+  const fresh = await generateDeviceKeyPackage(bobDevice);
+  const readding = await alice.add([{ userId: "bob", keyPackage: fresh.encoded }]);
+  alice.stage(readding);
+  assert.equal((await alice.receive(readding.payload)).kind, "commit");
+  assert.deepEqual(alice.members, ["alice:a1", "bob:b1"], "one leaf for Bob's device");
+  assert.notEqual(alice.leafKeyOf("bob:b1"), before);
+  const { group: rejoined } = await joinWith(readding.payload, [fresh]);
+  assert.equal(text(await rejoined.receive(await alice.encrypt("welcome back"))), "welcome back");
+  // The state it lost can read nothing of the new epoch.
+  assert.notEqual(
+    (await bob.receive(await alice.encrypt("not for the old state"))).kind,
+    "message",
+  );
+});
+
+Deno.test("MlsGroup.add() refuses to add again a device in the group with another signature key", async () => {
+  const { alice } = await aliceAndBob();
+  // Someone (a malicious server, say) hands out a KeyPackage in the name of Bob's device.
+  const impostor = await generateDeviceKeyPackage(await createDevice("bob", "b1"));
+  await assert.rejects(
+    () => alice.add([{ userId: "bob", keyPackage: impostor.encoded }]),
+    /signature key/,
+  );
+});
