@@ -210,11 +210,6 @@ export class ChatClient {
   }
 
   /**
-   * Calls `listener` with every live notice for the user (`user_event` frames).
-   *
-   * @returns A function that removes the listener.
-   */
-  /**
    * Calls `listener` with every `call` and `call_signal` frame (calls of this user), and every
    * `room_call` frame (group calls of the rooms this tab is subscribed to). A
    * reconnect is not replayed: the call layer rejoins its call on the next `welcome`.
