@@ -279,3 +279,69 @@ Deno.test("encrypted group: a user's second device is added by their first, read
     }
   });
 });
+
+Deno.test("encrypted group: a malformed commit from a member's socket is rejected by the others, who read on and report it once", async () => {
+  await withTestServer(async ({ url }) => {
+    const aliceUser = await registerUser(url, "alice");
+    const bobUser = await registerUser(url, "bob");
+    const carolUser = await registerUser(url, "carol");
+    const eve = await registerUser(url, "eve");
+    const room = await encryptedGroup(url, aliceUser, [bobUser, carolUser]);
+    const devices = await devicesIn(url, room, [
+      [aliceUser, "alice-phone"],
+      [bobUser, "bob-pc-1"],
+      [carolUser, "carol-pc"],
+    ]);
+    const [alice, bob, carol] = devices as [E2eDevice, E2eDevice, E2eDevice];
+    try {
+      const start = await started(alice);
+      for (const member of [bob, carol]) await member.readUntil(start);
+      const said = await bob.say("before");
+      // Through Bob's real socket: a commit that is not MLS, and a real ciphertext of the
+      // current epoch, altered, sent as a commit (it parses but does not verify).
+      const garbage = await bob.sendPayload({ kind: "commit", data: btoa("not an MLS commit!") });
+      const real = bob.socket.messages(room).find((m) => m.seq === said)!.e2e!;
+      const bytes = Uint8Array.from(atob(real.data), (c) => c.charCodeAt(0));
+      bytes[bytes.length - 3]! ^= 4;
+      const tampered = await bob.sendPayload({
+        kind: "commit",
+        data: btoa(String.fromCharCode(...bytes)),
+      });
+      const after = await bob.say("after");
+      for (const reader of [alice, carol]) {
+        await reader.readUntil(after);
+        for (const seq of [garbage, tampered]) {
+          const read = reader.textAt(seq);
+          assert.equal(typeof read === "object" && read.kind, "undecryptable", `seq ${seq}`);
+        }
+        assert.equal(reader.textAt(after), "after", "the group is where it was");
+      }
+
+      const report = (user: TestUser, seq: number, reason = "bad commit") =>
+        api<{ id: string }>(url, user, "POST", `/api/e2e/rooms/${room}/handshake_reports`, {
+          seq,
+          reason,
+        });
+      const first = await report(aliceUser, garbage, "not an MLS message");
+      assert.equal(first.status, 200);
+      const again = await report(carolUser, garbage);
+      assert.equal(again.status, 200);
+      assert.equal(again.body.id, first.body.id, "one open report per commit");
+      assert.equal((await report(aliceUser, tampered)).status, 200);
+      assert.equal((await report(aliceUser, said)).status, 404, "a message is not a handshake");
+      assert.equal((await report(bobUser, garbage)).status, 400, "one's own commit");
+      assert.equal((await report(eve, garbage)).status, 404, "a non-member");
+      assert.equal((await report(aliceUser, garbage, "x".repeat(201))).status, 400);
+      assert.equal((await report(aliceUser, garbage, "bad\u0000reason")).status, 400);
+      // Alice registered first: she is the administrator, and sees the two reports.
+      const admin = await fetch(`${url}/admin?tab=reports`, {
+        headers: { cookie: aliceUser.cookie },
+      });
+      const page = await admin.text();
+      assert.equal(page.match(/data-testid="admin-report"/g)?.length, 2);
+      assert.equal(page.match(/could not parse or verify/g)?.length, 2);
+    } finally {
+      await closeAll(devices);
+    }
+  });
+});

@@ -166,30 +166,38 @@ export class KeyPackages {
     room?: string,
   ): Promise<Outcome<{ devices: ListedDevice[] }>> {
     if (!await this.#mayClaim(callerId, targetId, room)) return NO_KEYS;
-    const devices: ListedDevice[] = [];
-    for await (
-      const entry of this.#kv.list<DeviceRecord>({ prefix: keys.e2eDevices(targetId) })
-    ) {
+    return { ok: true, devices: (await this.#listed(targetId)).keys };
+  }
+
+  /** A user's device ids (oldest id first) and those of them whose key is known, with it. */
+  async #listed(userId: string): Promise<{ devices: string[]; keys: ListedDevice[] }> {
+    const devices: string[] = [];
+    const listed: ListedDevice[] = [];
+    for await (const entry of this.#kv.list<DeviceRecord>({ prefix: keys.e2eDevices(userId) })) {
+      const deviceId = decode.e2eDevice(entry.key);
+      devices.push(deviceId);
       const { signatureKey } = entry.value;
-      if (signatureKey) devices.push({ deviceId: decode.e2eDevice(entry.key), signatureKey });
+      if (signatureKey) listed.push({ deviceId, signatureKey });
     }
-    return { ok: true, devices };
+    return { devices, keys: listed };
   }
 
   /**
    * The members of `roomId` with the ids of their devices that have keys, for a member of it
    * (`callerId`): what a member's device compares with the room's MLS group to follow joins,
-   * leaves and new devices. Undefined (one answer for "no such room" and "not a member") when
-   * the caller is not a member.
+   * leaves and new devices; and, in `keys`, those devices' signature keys, which the member's
+   * device checks each member's safety number against (one read for the whole group).
+   * Undefined (one answer for "no such room" and "not a member") when the caller is not a
+   * member.
    */
   async roomDevices(
     callerId: string,
     roomId: string,
-  ): Promise<{ userId: string; devices: string[] }[] | undefined> {
+  ): Promise<{ userId: string; devices: string[]; keys: ListedDevice[] }[] | undefined> {
     if (await readMembership(this.#kv, roomId, callerId) === null) return undefined;
     const members = await membersOfRoom(this.#kv, roomId);
     return await Promise.all(
-      members.map(async ({ userId }) => ({ userId, devices: await this.devices(userId) })),
+      members.map(async ({ userId }) => ({ userId, ...await this.#listed(userId) })),
     );
   }
 

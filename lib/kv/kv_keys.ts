@@ -51,6 +51,7 @@
  * | `["first_account"]`                         | userId of the first (admin) |
  * | `["report", reportId]`                      | `ReportRecord` (open)       |
  * | `["reports_made", userId]`                  | report window (expires)     |
+ * | `["handshake_report", roomId, seq]`         | reportId: its open report   |
  * | `["search_pending", at, id]`                | `PendingPostings` (search)  |
  * | `["search_block", term, newestAt, id]`      | `PostingBlock` (search)     |
  * | `["health_probe"]`                          | none: `/healthz` reads it   |
@@ -365,6 +366,8 @@ export const keys = {
   reports: (): Deno.KvKey => ["report"],
   /** Reports a user made in the current window. */
   reportsMade: (userId: string): Deno.KvKey => ["reports_made", userId],
+  /** The one open report of the MLS commit at `seq` of `roomId` (whoever reported it). */
+  handshakeReport: (roomId: string, seq: number): Deno.KvKey => ["handshake_report", roomId, seq],
   // Message search.
   /**
    * The postings one commit of messages added, not merged yet (`lib/search/search_pending.ts`):
