@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { api, befriend, registerUser, type TestUser } from "./helpers/chat_client.ts";
 import { E2eDevice } from "./helpers/e2e_device.ts";
+import { generateDeviceKeyPackage } from "../lib/common/e2e/mls_device.ts";
 import { withTestServer } from "./helpers/test_server.ts";
 
 /** Alice's encrypted private group, with `invited` invited (friends of hers). */
@@ -340,6 +341,64 @@ Deno.test("encrypted group: a malformed commit from a member's socket is rejecte
       const page = await admin.text();
       assert.equal(page.match(/data-testid="admin-report"/g)?.length, 2);
       assert.equal(page.match(/could not parse or verify/g)?.length, 2);
+    } finally {
+      await closeAll(devices);
+    }
+  });
+});
+
+Deno.test("encrypted group: a device its user removes leaves the directory for good, and the group's devices remove it", async () => {
+  await withTestServer(async ({ url }) => {
+    const aliceUser = await registerUser(url, "alice");
+    const bobUser = await registerUser(url, "bob");
+    const room = await encryptedGroup(url, aliceUser, [bobUser]);
+    const devices = await devicesIn(url, room, [
+      [aliceUser, "alice-phone"],
+      [bobUser, "bob-pc-1"],
+      [bobUser, "bob-pc-2"],
+    ]);
+    const [alice, bob1, bob2] = devices as [E2eDevice, E2eDevice, E2eDevice];
+    try {
+      const start = await started(alice);
+      for (const bob of [bob1, bob2]) await bob.readUntil(start);
+      assert.ok(alice.group!.members.includes(`${bobUser.id}:bob-pc-2`));
+
+      // "Remove keys" at logout on Bob's second device.
+      const removed = await api(url, bobUser, "DELETE", "/api/e2e/devices/bob-pc-2");
+      assert.equal(removed.status, 204);
+      const listed = await api<{ devices: { deviceId: string }[] }>(
+        url,
+        aliceUser,
+        "GET",
+        `/api/e2e/users/${bobUser.id}/devices`,
+      );
+      assert.deepEqual(listed.body.devices.map((d) => d.deviceId), ["bob-pc-1"]);
+      const inRoom = (await alice.roomDevices()).find((m) => m.userId === bobUser.id);
+      assert.deepEqual(inRoom?.devices, ["bob-pc-1"]);
+      const claimed = await alice.claim(bobUser.id, room);
+      assert.deepEqual(claimed.map((c) => c.deviceId), ["bob-pc-1"], "its KeyPackages are gone");
+      // A stale tab of the removed device cannot bring it back.
+      const again = await api(url, bobUser, "PUT", "/api/e2e/devices/bob-pc-2/key_packages", {
+        keyPackages: [(await generateDeviceKeyPackage(bob2.device)).encoded],
+      });
+      assert.equal(again.status, 409);
+      assert.equal(
+        (await alice.roomDevices()).find((m) => m.userId === bobUser.id)?.devices.length,
+        1,
+      );
+
+      // Alice's device follows the directory: a commit removes the device, and only it.
+      const removal = await alice.follow();
+      assert.ok(removal, "a commit removes the device");
+      assert.deepEqual(
+        alice.group!.members.sort(),
+        [`${aliceUser.id}:alice-phone`, `${bobUser.id}:bob-pc-1`].sort(),
+      );
+      const after = await alice.say("after the removal");
+      await bob1.readUntil(after);
+      assert.equal(bob1.textAt(after), "after the removal");
+      await bob2.readUntil(after);
+      assert.notEqual(typeof bob2.textAt(after), "string", "the removed device cannot read it");
     } finally {
       await closeAll(devices);
     }

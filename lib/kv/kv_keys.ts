@@ -59,6 +59,7 @@
  * | `["call", callId]`                          | `CallRecord` (expires)      |
  * | `["user_call", userId]`                     | callId: in a call (expires) |
  * | `["e2e_device", userId, deviceId]`          | `DeviceRecord`              |
+ * | `["e2e_removed", userId, deviceId]`         | `{ at }`: removed for good  |
  * | `["e2e_kp", userId, deviceId, packageId]`   | `{ data }`: one KeyPackage  |
  * | `["e2e_kp_uploads", userId]`                | upload window (expires)     |
  * | `["e2e_kp_claims", userId]`                 | claim window (expires)      |
@@ -402,6 +403,15 @@ export const keys = {
   e2eDevice: (userId: string, deviceId: string): Deno.KvKey => ["e2e_device", userId, deviceId],
   /** Prefix of a user's devices. */
   e2eDevices: (userId: string): Deno.KvKey => ["e2e_device", userId],
+  /**
+   * A device its user removed (`DELETE /api/e2e/devices/:device`): its id may not publish
+   * KeyPackages again, so a stale tab of it cannot bring it back into the directory.
+   */
+  e2eRemovedDevice: (userId: string, deviceId: string): Deno.KvKey => [
+    "e2e_removed",
+    userId,
+    deviceId,
+  ],
   /** One unused KeyPackage of a device. */
   e2eKeyPackage: (userId: string, deviceId: string, packageId: string): Deno.KvKey => [
     "e2e_kp",

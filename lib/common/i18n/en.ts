@@ -331,6 +331,7 @@ export const en = {
   "refusal.badKeyPackage": "That is not a key package of this device",
   "refusal.badDeviceId": "That is not a device of this app",
   "refusal.tooManyKeyPackages": "This device has {max} unused key packages already",
+  "refusal.deviceRemoved": "This device was removed: log in again to make a new one",
   "refusal.tooManyDevices": "You have {max} devices with keys already",
   "refusal.keyRequestsTooFast": "Too many key requests; try again later",
   "refusal.noKeysForUser": "That user has no device with keys for secret chats yet",

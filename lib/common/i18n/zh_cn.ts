@@ -310,6 +310,7 @@ export const zhCN = {
   "refusal.badKeyPackage": "这不是本设备的密钥包",
   "refusal.badDeviceId": "这不是本应用的设备",
   "refusal.tooManyKeyPackages": "此设备已有 {max} 个未使用的密钥包",
+  "refusal.deviceRemoved": "此设备已被移除：请重新登录以创建新设备",
   "refusal.tooManyDevices": "你已有 {max} 台带密钥的设备",
   "refusal.keyRequestsTooFast": "请求密钥过于频繁，请稍后再试",
   "refusal.noKeysForUser": "对方还没有可用于加密聊天的设备",
