@@ -11,7 +11,12 @@
  */
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
-import { openEncryptedGroup } from "./helpers/secret_chat.ts";
+import {
+  directoryDevices,
+  lockState,
+  openEncryptedGroup,
+  shownNumber,
+} from "./helpers/secret_chat.ts";
 import { assertAccessible } from "./helpers/axe.ts";
 import {
   eventually,
@@ -21,21 +26,12 @@ import {
   withBrowserChat,
 } from "./helpers/browser.ts";
 
-/** The header padlock's state, once the page has checked the members' safety numbers. */
-async function lockState(page: Page): Promise<string | null> {
-  return await page.getByTestId("e2e-header-lock").getAttribute("data-verified");
-}
-
 /** Opens the padlock's member list and the safety number of the member with id `peer`. */
 async function openMemberNumber(page: Page, peer: string): Promise<string> {
   await page.getByTestId("e2e-header-lock").click();
   const row = page.getByTestId("group-verify-dialog").locator(`[data-user="${peer}"]`);
   await row.getByTestId("verify-member-open").click();
-  const number = page.getByTestId("safety-number-dialog").getByTestId("safety-number");
-  await number.waitFor();
-  const groups = await number.locator("span").allTextContents();
-  assert.equal(groups.length, 12);
-  return groups.join(" ");
+  return await shownNumber(page);
 }
 
 Deno.test("group safety numbers: the padlock lists each member's devices, both ends see the same number, and a member's new device brings a warning", () =>
@@ -86,13 +82,9 @@ Deno.test("group safety numbers: the padlock lists each member's devices, both e
     const bobTablet = await open();
     await logInThroughForm(bobTablet.page, url, "bob");
     await selectRoom(bobTablet.page, "circle");
-    const devices = async () => {
-      const response = await fetch(`${url}/api/e2e/users/${bobUser.id}/devices`, {
-        headers: { cookie: aliceUser.cookie },
-      });
-      return (await response.json() as { devices: unknown[] }).devices.length;
-    };
-    await eventually(async () => assert.equal(await devices(), 2));
+    await eventually(async () =>
+      assert.equal(await directoryDevices(url, aliceUser, bobUser.id), 2)
+    );
 
     // Alice's page checks again when she comes back to it (and after each commit).
     await alice.page.evaluate(() => document.dispatchEvent(new Event("visibilitychange")));

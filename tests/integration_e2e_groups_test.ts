@@ -54,6 +54,41 @@ async function cannotRead(outsider: E2eDevice, log: E2eDevice, room: string, seq
   }
 }
 
+/** Alice's encrypted group with Bob, and a device of Alice's and two of Bob's in the room. */
+async function aliceAndTwoBobDevices(url: string) {
+  const aliceUser = await registerUser(url, "alice");
+  const bobUser = await registerUser(url, "bob");
+  const room = await encryptedGroup(url, aliceUser, [bobUser]);
+  const devices = await devicesIn(url, room, [
+    [aliceUser, "alice-phone"],
+    [bobUser, "bob-pc-1"],
+    [bobUser, "bob-pc-2"],
+  ]);
+  const [alice, bob1, bob2] = devices as [E2eDevice, E2eDevice, E2eDevice];
+  return { aliceUser, bobUser, room, devices, alice, bob1, bob2 };
+}
+
+/**
+ * Alice's encrypted group with Bob and Carol, one device each (`alice-phone`, `bob-pc-1`,
+ * `carol-phone`), started by Alice's device and read by the others up to its first commit.
+ */
+async function threeInGroup(url: string) {
+  const aliceUser = await registerUser(url, "alice");
+  const bobUser = await registerUser(url, "bob");
+  const carolUser = await registerUser(url, "carol");
+  const room = await encryptedGroup(url, aliceUser, [bobUser, carolUser]);
+  const devices = await devicesIn(url, room, [
+    [aliceUser, "alice-phone"],
+    [bobUser, "bob-pc-1"],
+    [carolUser, "carol-phone"],
+  ]);
+  const [alice, bob, carol] = devices as [E2eDevice, E2eDevice, E2eDevice];
+  const first = await started(alice);
+  await bob.readUntil(first);
+  await carol.readUntil(first);
+  return { aliceUser, bobUser, carolUser, room, devices, alice, bob, carol };
+}
+
 async function closeAll(devices: E2eDevice[]) {
   await Promise.all(devices.map((device) => device.close()));
 }
@@ -85,16 +120,8 @@ Deno.test("encrypted group: the directory lists a room's members and devices to 
 
 Deno.test("encrypted group: the creator's device adds every member's devices, and a member invited later is added on join", async () => {
   await withTestServer(async ({ url }) => {
-    const aliceUser = await registerUser(url, "alice");
-    const bobUser = await registerUser(url, "bob");
+    const { aliceUser, room, devices, alice, bob1, bob2 } = await aliceAndTwoBobDevices(url);
     const carolUser = await registerUser(url, "carol");
-    const room = await encryptedGroup(url, aliceUser, [bobUser]);
-    const devices = await devicesIn(url, room, [
-      [aliceUser, "alice-phone"],
-      [bobUser, "bob-pc-1"],
-      [bobUser, "bob-pc-2"],
-    ]);
-    const [alice, bob1, bob2] = devices as [E2eDevice, E2eDevice, E2eDevice];
     try {
       const first = await started(alice);
       const before = await alice.say("before carol");
@@ -190,21 +217,9 @@ Deno.test("encrypted group: kick, ban and leave each commit the removal of all t
 
 Deno.test("encrypted group: of two devices committing at once, the first in seq order wins and the other redoes its change on the new epoch", async () => {
   await withTestServer(async ({ url }) => {
-    const aliceUser = await registerUser(url, "alice");
-    const bobUser = await registerUser(url, "bob");
-    const carolUser = await registerUser(url, "carol");
+    const { aliceUser, carolUser, room, devices, alice, bob } = await threeInGroup(url);
     const daveUser = await registerUser(url, "dave");
-    const room = await encryptedGroup(url, aliceUser, [bobUser, carolUser]);
-    const devices = await devicesIn(url, room, [
-      [aliceUser, "alice-phone"],
-      [bobUser, "bob-pc-1"],
-      [carolUser, "carol-phone"],
-    ]);
-    const [alice, bob, carol] = devices as [E2eDevice, E2eDevice, E2eDevice];
     try {
-      const first = await started(alice);
-      await bob.readUntil(first);
-      await carol.readUntil(first);
       // Carol leaves and Dave is invited: Alice's device and Bob's each see a different change.
       await invite(url, aliceUser, room, daveUser);
       const [dave] = await devicesIn(url, room, [[daveUser, "dave-phone"]]);
@@ -283,20 +298,11 @@ Deno.test("encrypted group: a user's second device is added by their first, read
 
 Deno.test("encrypted group: a malformed commit from a member's socket is rejected by the others, who read on and report it once", async () => {
   await withTestServer(async ({ url }) => {
-    const aliceUser = await registerUser(url, "alice");
-    const bobUser = await registerUser(url, "bob");
-    const carolUser = await registerUser(url, "carol");
+    const { aliceUser, bobUser, carolUser, room, devices, alice, bob, carol } = await threeInGroup(
+      url,
+    );
     const eve = await registerUser(url, "eve");
-    const room = await encryptedGroup(url, aliceUser, [bobUser, carolUser]);
-    const devices = await devicesIn(url, room, [
-      [aliceUser, "alice-phone"],
-      [bobUser, "bob-pc-1"],
-      [carolUser, "carol-pc"],
-    ]);
-    const [alice, bob, carol] = devices as [E2eDevice, E2eDevice, E2eDevice];
     try {
-      const start = await started(alice);
-      for (const member of [bob, carol]) await member.readUntil(start);
       const said = await bob.say("before");
       // Through Bob's real socket: a commit that is not MLS, and a real ciphertext of the
       // current epoch, altered, sent as a commit (it parses but does not verify).
@@ -349,15 +355,9 @@ Deno.test("encrypted group: a malformed commit from a member's socket is rejecte
 
 Deno.test("encrypted group: a device its user removes leaves the directory for good, and the group's devices remove it", async () => {
   await withTestServer(async ({ url }) => {
-    const aliceUser = await registerUser(url, "alice");
-    const bobUser = await registerUser(url, "bob");
-    const room = await encryptedGroup(url, aliceUser, [bobUser]);
-    const devices = await devicesIn(url, room, [
-      [aliceUser, "alice-phone"],
-      [bobUser, "bob-pc-1"],
-      [bobUser, "bob-pc-2"],
-    ]);
-    const [alice, bob1, bob2] = devices as [E2eDevice, E2eDevice, E2eDevice];
+    const { aliceUser, bobUser, room, devices, alice, bob1, bob2 } = await aliceAndTwoBobDevices(
+      url,
+    );
     try {
       const start = await started(alice);
       for (const bob of [bob1, bob2]) await bob.readUntil(start);

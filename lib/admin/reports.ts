@@ -91,15 +91,9 @@ export class Reports {
     reason: string,
   ): Promise<Outcome<{ id: string }>> {
     const { kv, clock } = this.#deps;
-    const text = reason.trim();
-    if (countChars(text) > MAX_REPORT_REASON_CHARS || CONTROL.test(text)) {
-      return refusal(400, "refusal.reportReason", { max: MAX_REPORT_REASON_CHARS });
-    }
-    const message = await this.#reportable(userId, room, seq);
-    if (!message.ok) return message;
-    if (message.message.e2e?.kind === "commit") return NO_SUCH_MESSAGE;
-    const wait = await this.#wait(userId);
-    if (wait) return wait;
+    const admitted = await this.#admit(userId, room, seq, reason, false);
+    if (!admitted.ok) return admitted;
+    const text = admitted.text;
     const id = this.#newId();
     await commitAtomic(
       kv.atomic().set(keys.report(id), {
@@ -111,7 +105,6 @@ export class Reports {
         at: clock.now(),
       }),
     );
-    await this.#deps.counter.add(keys.reportsMade(userId));
     return { ok: true, id };
   }
 
@@ -130,16 +123,9 @@ export class Reports {
     reason: string,
   ): Promise<Outcome<{ id: string }>> {
     const { kv, clock } = this.#deps;
-    const text = reason.trim();
-    if (countChars(text) > MAX_HANDSHAKE_REASON_CHARS || CONTROL.test(text)) {
-      return refusal(400, "refusal.reportReason", { max: MAX_HANDSHAKE_REASON_CHARS });
-    }
-    const message = await this.#reportable(userId, room, seq);
-    if (!message.ok) return message;
-    if (message.message.e2e?.kind !== "commit") return NO_SUCH_MESSAGE;
-    const wait = await this.#wait(userId);
-    if (wait) return wait;
-    await this.#deps.counter.add(keys.reportsMade(userId));
+    const admitted = await this.#admit(userId, room, seq, reason, true);
+    if (!admitted.ok) return admitted;
+    const text = admitted.text;
     const once = keys.handshakeReport(room, seq);
     const id = this.#newId();
     const record: ReportRecord = {
@@ -158,26 +144,36 @@ export class Reports {
     return { ok: true, id: known ?? id };
   }
 
-  /** The message at `seq` of `room`, when `userId` is a member who may report it. */
-  async #reportable(
+  /**
+   * Checks a report of the entry at `seq` of `room` by `userId` and counts it: the reason's
+   * length and characters, the membership, someone else's entry that is not deleted (a commit
+   * for a `handshake` report, a user message otherwise), and the hourly limit. The trimmed
+   * reason when it may be written.
+   */
+  async #admit(
     userId: string,
     room: string,
     seq: number,
-  ): Promise<Outcome<{ message: ChatMessage }>> {
+    reason: string,
+    handshake: boolean,
+  ): Promise<Outcome<{ text: string }>> {
+    const max = handshake ? MAX_HANDSHAKE_REASON_CHARS : MAX_REPORT_REASON_CHARS;
+    const text = reason.trim();
+    if (countChars(text) > max || CONTROL.test(text)) {
+      return refusal(400, "refusal.reportReason", { max });
+    }
     if (!await this.#deps.rooms.isMember(room, userId)) return NO_SUCH_MESSAGE;
     const message = await this.#deps.store.get(room, seq);
     if (!message || message.kind === "system" || isActionEntry(message) || message.deleted) {
       return NO_SUCH_MESSAGE;
     }
+    if ((message.e2e?.kind === "commit") !== handshake) return NO_SUCH_MESSAGE;
     if (message.from === userId) return refusal(400, "refusal.reportOwnMessage");
-    return { ok: true, message };
-  }
-
-  /** The refusal when `userId` has made {@linkcode REPORTS_PER_HOUR} reports this hour. */
-  async #wait(userId: string): Promise<Refusal | undefined> {
-    const wait = await this.#deps.counter.blockedFor(keys.reportsMade(userId), REPORTS_PER_HOUR);
-    if (wait <= 0) return undefined;
-    return { ...refusal(429, "refusal.tooManyReports"), retryAfterSeconds: wait };
+    const counterKey = keys.reportsMade(userId);
+    const wait = await this.#deps.counter.blockedFor(counterKey, REPORTS_PER_HOUR);
+    if (wait > 0) return { ...refusal(429, "refusal.tooManyReports"), retryAfterSeconds: wait };
+    await this.#deps.counter.add(counterKey);
+    return { ok: true, text };
   }
 
   /** A report id: the time first, so the key order of `report` is the order they came in. */

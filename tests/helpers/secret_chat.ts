@@ -1,7 +1,7 @@
 /**
  * Browser steps shared by the end-to-end encryption tests: waiting for a page's device to be in
- * the shown encrypted room's MLS group, two users opening their secret chat, and users opening
- * an encrypted group.
+ * the shown encrypted room's MLS group, two users opening their secret chat, users opening an
+ * encrypted group, and reading the safety number's state and digits.
  *
  * @module
  */
@@ -122,4 +122,31 @@ export async function openEncryptedGroup(
   }
   await keysReady(owner!.page);
   return { room, ownerUser: ownerUser!, memberUsers };
+}
+
+/** The header padlock's safety number state, once the page has checked it. */
+export async function lockState(page: Page): Promise<string | null> {
+  return await page.getByTestId("e2e-header-lock").getAttribute("data-verified");
+}
+
+/** The digits the open safety number dialog shows, as one string of 12 groups. */
+export async function shownNumber(page: Page): Promise<string> {
+  const number = page.getByTestId("safety-number-dialog").getByTestId("safety-number");
+  await number.waitFor();
+  const groups = await number.locator("span").allTextContents();
+  assert.equal(groups.length, 12);
+  for (const group of groups) assert.match(group, /^\d{5}$/);
+  return groups.join(" ");
+}
+
+/** How many devices with keys the key directory lists for `userId`, as `viewer` asks. */
+export async function directoryDevices(
+  url: string,
+  viewer: TestUser,
+  userId: string,
+): Promise<number> {
+  const response = await fetch(`${url}/api/e2e/users/${userId}/devices`, {
+    headers: { cookie: viewer.cookie },
+  });
+  return (await response.json() as { devices: unknown[] }).devices.length;
 }
