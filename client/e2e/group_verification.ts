@@ -46,7 +46,8 @@ export class GroupVerification implements RoomVerification {
     const path = `/api/e2e/rooms/${encodeURIComponent(roomId)}/devices`;
     const { members } = await request<{ members: ListedMember[] }>("GET", path);
     const directory = new Map(members.map((member) => [member.userId, member.keys ?? []]));
-    const peers = new Set(directory.keys());
+    // A member with no device yet (never opened an encrypted conversation) has no number.
+    const peers = new Set([...directory].flatMap(([userId, keys]) => keys.length ? [userId] : []));
     for (const identity of group.members) {
       const userId = parseDeviceIdentity(identity)?.userId;
       if (userId !== undefined) peers.add(userId);
@@ -65,7 +66,7 @@ export class GroupVerification implements RoomVerification {
     const contact = this.#contact(needPeer(peer));
     const found = await contact.check(group);
     this.#update({ peer: peer!, state: found.state, devices: found.devices });
-    return found.number;
+    return contact.number();
   }
 
   async setVerified(verified: boolean, peer?: string): Promise<void> {

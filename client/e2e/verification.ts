@@ -28,9 +28,12 @@ import {
 } from "./contact_keys.ts";
 import type { KeyStore, StoredTrust } from "./key_store.ts";
 
-/** What one check of a contact found: the number, its state, and the contact's devices. */
+/**
+ * What one check of a contact found: the number's state and the contact's devices. The number
+ * itself ({@linkcode ContactVerification.number}) is computed only when it is shown: it costs
+ * 5,200 rounds of SHA-512 per user, too much to spend on every member of a group at each check.
+ */
 export interface ContactCheck {
-  number: SafetyNumber;
   state: E2eVerification["state"];
   devices: E2eDeviceTrust[];
 }
@@ -95,13 +98,17 @@ export class ContactVerification {
     return this.#result(trust);
   }
 
+  /** The safety number over the keys of the last {@linkcode check}. */
+  number(): SafetyNumber {
+    if (!this.#keys) throw new Error("the safety number has not been computed yet");
+    return numberOf(this.#parts.me, this.#parts.peer, this.#keys);
+  }
+
   #result(trust: StoredTrust): ContactCheck {
-    const { me, peer } = this.#parts;
     const keys = this.#keys!;
     return {
-      number: numberOf(me, peer, keys),
       state: trustState(trust, keys.map(keyText)),
-      devices: deviceStates(trust, keys, peer),
+      devices: deviceStates(trust, keys, this.#parts.peer),
     };
   }
 }
@@ -143,13 +150,12 @@ export class PairVerification implements RoomVerification {
   }
 
   async check(group: MlsGroup): Promise<void> {
-    await this.safetyNumber(group);
+    this.#publish((await this.#contact.check(group)).state);
   }
 
   async safetyNumber(group: MlsGroup): Promise<SafetyNumber> {
-    const found = await this.#contact.check(group);
-    this.#publish(found.state);
-    return found.number;
+    this.#publish((await this.#contact.check(group)).state);
+    return this.#contact.number();
   }
 
   async setVerified(verified: boolean): Promise<void> {
