@@ -12,13 +12,16 @@ import type { E2eRoomView, E2eShown } from "./e2e_view.ts";
 export interface E2eNotices {
   couldNotDecrypt: string;
   beforeJoin: string;
+  /** A commit this device rejected (it is shown, under its sender's name). */
+  badHandshake: string;
   waiting: string;
 }
 
 /**
  * The messages of an encrypted room as the timeline shows them: each with the text this device
  * read, or a notice ("could not decrypt", "from before this device joined", "waiting for
- * keys"); commits (devices added or removed) are left out. A read message shows what travelled
+ * keys"); commits (devices added or removed) are left out, but for one this device rejected
+ * as malformed, which shows as a notice under its sender's name. A read message shows what travelled
  * inside it like a plain message's: its reply quote, its files (only those the server stored
  * under it), and the edits and reactions this device decrypted.
  */
@@ -30,6 +33,7 @@ export function shownMessages(
   return messages.flatMap((message) => {
     if (!message.e2e || message.deleted) return [message];
     const shown = view.shown.get(message.seq);
+    if (shown?.kind === "bad_handshake") return [{ ...message, text: notices.badHandshake }];
     if (message.e2e.kind === "commit" || shown?.kind === "commit") return [];
     if (shown?.kind === "text") return [readMessage(message, shown)];
     const text = shown?.kind === "undecryptable"

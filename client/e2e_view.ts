@@ -32,6 +32,11 @@ export type E2eShown =
   | { kind: "commit" }
   /** It failed to decrypt or verify: shown as "could not decrypt". */
   | { kind: "undecryptable" }
+  /**
+   * A commit (MLS handshake) that failed to parse or verify: rejected (the group stays as it
+   * was), reported to the server, and shown as a notice in the conversation.
+   */
+  | { kind: "bad_handshake" }
   /** Sent before this device joined the group: its keys were never given to this device. */
   | { kind: "before_join" };
 
@@ -50,6 +55,24 @@ export interface E2eVerification {
   /** The contact's user id. */
   peer: string;
   state: "unverified" | "verified" | "changed";
+}
+
+/**
+ * One device of a contact as this device's last check saw it: `verified` (in the keys the user
+ * marked verified), `unverified` (seen before, not marked), or `new` (new or changed since).
+ */
+export interface E2eDeviceTrust {
+  deviceId: string;
+  state: "verified" | "unverified" | "new";
+}
+
+/**
+ * One other member of an encrypted group as this device last checked them: their safety
+ * number's state with this device's user (the same number, and the same mark, as in a secret
+ * chat with them) and each of their devices.
+ */
+export interface E2eMemberTrust extends E2eVerification {
+  devices: readonly E2eDeviceTrust[];
 }
 
 /** What this device does in an encrypted room once it is in the group: all of it encrypted. */
@@ -72,6 +95,8 @@ export interface E2eRoomView {
   shown: ReadonlyMap<number, E2eShown>;
   /** The safety number's state, once checked (two-person rooms only). */
   verification?: E2eVerification;
+  /** In an encrypted group, once checked: every other member's safety number and devices. */
+  members?: readonly E2eMemberTrust[];
   /** Decrypted files downloaded so far: blob URLs by file id. */
   files?: ReadonlyMap<string, string>;
   /** Sending, editing and reacting; present while the status is `ready`. */
@@ -116,10 +141,11 @@ export interface E2eSession {
   /** Encrypts `text` for the room's group; throws while this device is not in it. */
   encrypt(roomId: string, text: string): Promise<E2ePayload>;
   /**
-   * The safety number of a two-person encrypted room, from the devices in its group and in
+   * The safety number with the other person of a two-person encrypted room, or with member
+   * `peer` of an encrypted group, from their and this user's devices in the room's group and in
    * the key directory (checked again now). Throws while this device is not in the group.
    */
-  safetyNumber(roomId: string): Promise<SafetyNumber>;
-  /** Marks the room's safety number, as just shown, verified (or clears that). */
-  setVerified(roomId: string, verified: boolean): Promise<void>;
+  safetyNumber(roomId: string, peer?: string): Promise<SafetyNumber>;
+  /** Marks the safety number (of `peer` in a group), as just shown, verified (or clears that). */
+  setVerified(roomId: string, verified: boolean, peer?: string): Promise<void>;
 }

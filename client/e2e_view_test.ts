@@ -3,7 +3,12 @@ import type { ChatMessage } from "../lib/common/protocol.ts";
 import type { E2eRoomView, E2eShown } from "./e2e_view.ts";
 import { shownMessages } from "./e2e_shown.ts";
 
-const notices = { couldNotDecrypt: "could not decrypt", beforeJoin: "before", waiting: "waiting" };
+const notices = {
+  couldNotDecrypt: "could not decrypt",
+  beforeJoin: "before",
+  badHandshake: "rejected",
+  waiting: "waiting",
+};
 
 function entry(seq: number, kind: "message" | "commit", deleted = false): ChatMessage {
   return {
@@ -36,6 +41,20 @@ Deno.test("shownMessages() shows read texts and a notice for each entry it could
     [4, "could not decrypt"],
     [5, "later"],
     [6, "waiting"],
+  ]);
+});
+
+Deno.test("shownMessages() shows a commit this device rejected as a notice under its sender, and hides the others", () => {
+  const shown = new Map<number, E2eShown>([
+    [1, { kind: "commit" }],
+    [2, { kind: "bad_handshake" }],
+    [3, { kind: "text", text: "still reads" }],
+  ]);
+  const log = [entry(1, "commit"), entry(2, "commit"), entry(3, "message")];
+  const out = shownMessages(log, { status: "ready", shown }, notices);
+  assert.deepEqual(out.map((message) => [message.seq, message.author, message.text]), [
+    [2, "alice", "rejected"],
+    [3, "alice", "still reads"],
   ]);
 });
 

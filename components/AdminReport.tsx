@@ -51,7 +51,11 @@ export default function AdminReport({ report, back }: { report: ReportView; back
             <blockquote class="admin-quote">
               <strong>{message.author}</strong>
               <span data-testid="admin-report-text">
-                {message.deleted ? t("admin.messageDeleted") : message.text}
+                {message.deleted
+                  ? t("admin.messageDeleted")
+                  : report.kind === "handshake"
+                  ? t("admin.handshakeReport")
+                  : message.text}
               </span>
             </blockquote>
           )

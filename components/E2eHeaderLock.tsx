@@ -7,6 +7,8 @@ import { Lock } from "./icons.ts";
 import { ShieldAlert, ShieldCheck } from "./lazy_icons.ts";
 import { useI18n } from "./i18n_context.ts";
 import SafetyNumberDialog from "./SafetyNumberDialog.tsx";
+import GroupVerifyDialog from "./GroupVerifyDialog.tsx";
+import type { E2eMemberTrust, E2eVerification } from "../client/e2e_view.ts";
 
 /** Props of {@linkcode E2eHeaderLock}: the padlock's, and the conversation it is for. */
 export interface E2eHeaderLockProps extends E2eLockProps {
@@ -17,23 +19,26 @@ export interface E2eHeaderLockProps extends E2eLockProps {
 }
 
 /**
- * The padlock in a secret chat's header, loaded lazily (the plain {@linkcode E2eLock} holds its
- * place until then). Once the chat's safety number has been checked it is a button with the
- * number's state (a shield with a check when verified, with "!" when it changed) that opens
- * "Verify safety number".
+ * The padlock in an encrypted conversation's header, loaded lazily (the plain
+ * {@linkcode E2eLock} holds its place until then). Once the safety numbers have been checked it
+ * is a button with their state (a shield with a check when verified, with "!" when one
+ * changed) that opens "Verify safety number" in a secret chat, and the members' safety numbers
+ * in an encrypted group (verified when every member is, changed when any member's is).
  */
 export default function E2eHeaderLock({ room, e2e, ...lock }: E2eHeaderLockProps) {
   const { t } = useI18n();
   const [open, setOpen] = useState(false);
-  const verification = e2e?.view.rooms.value.get(room.id)?.verification;
+  const view = e2e?.view.rooms.value.get(room.id);
+  const members = view?.members;
+  const verification = view?.verification ?? (members && { state: groupState(members) });
   const session = e2e?.session.value;
   if (!verification || !session) return <E2eLock {...lock} />;
   const label = t(
     verification.state === "verified"
-      ? "e2e.lockVerified"
+      ? (members ? "e2e.lockGroupVerified" : "e2e.lockVerified")
       : verification.state === "changed"
-      ? "e2e.lockChanged"
-      : "e2e.lockUnverified",
+      ? (members ? "e2e.lockGroupChanged" : "e2e.lockChanged")
+      : (members ? "e2e.lockGroupUnverified" : "e2e.lockUnverified"),
   );
   return (
     <>
@@ -54,7 +59,15 @@ export default function E2eHeaderLock({ room, e2e, ...lock }: E2eHeaderLockProps
           />
         )}
       </button>
-      {open && (
+      {open && members && (
+        <GroupVerifyDialog
+          roomId={room.id}
+          members={members}
+          session={session}
+          onClose={() => setOpen(false)}
+        />
+      )}
+      {open && !members && (
         <SafetyNumberDialog
           roomId={room.id}
           name={room.name}
@@ -65,4 +78,11 @@ export default function E2eHeaderLock({ room, e2e, ...lock }: E2eHeaderLockProps
       )}
     </>
   );
+}
+
+/** A group's state: changed when any member's is, verified when every one is (and there is one). */
+function groupState(members: readonly E2eMemberTrust[]): E2eVerification["state"] {
+  if (members.some((member) => member.state === "changed")) return "changed";
+  const all = members.length > 0 && members.every((member) => member.state === "verified");
+  return all ? "verified" : "unverified";
 }

@@ -95,6 +95,7 @@ export default function MessageList(
     ? shownMessages(room.list.value, e2e, {
       couldNotDecrypt: t("e2e.couldNotDecrypt"),
       beforeJoin: t("e2e.beforeJoin"),
+      badHandshake: t("e2e.badHandshake"),
       waiting: t("e2e.waiting"),
     })
     : room.list.value;
@@ -289,6 +290,11 @@ export default function MessageList(
         {e2e?.verification?.state === "changed" && (
           <p class="e2e-number-changed" role="status" data-testid="e2e-number-changed">
             {t("e2e.numberChanged", { name: roomName })}
+          </p>
+        )}
+        {e2e?.members?.some((member) => member.state === "changed") && (
+          <p class="e2e-number-changed" role="status" data-testid="e2e-number-changed">
+            {t("e2e.groupNumberChanged")}
           </p>
         )}
       </div>

@@ -7,8 +7,10 @@ import { useI18n } from "./i18n_context.ts";
 
 /** Props of {@linkcode SafetyNumberDialog}. */
 export interface SafetyNumberDialogProps {
-  /** The two-person secret chat. */
+  /** The two-person secret chat, or the encrypted group `peer` is a member of. */
   roomId: string;
+  /** In an encrypted group: the member whose number this is (their user id). */
+  peer?: string;
   /** The contact's display name. */
   name: string;
   /** The E2E session, which computes the number and keeps the mark. */
@@ -19,12 +21,13 @@ export interface SafetyNumberDialogProps {
 }
 
 /**
- * "Verify safety number": the 60 digits (12 groups of 5) and 12 emoji that the user and their
+ * "Verify safety number" (with a secret chat's contact, or with one member of an encrypted
+ * group): the 60 digits (12 groups of 5) and 12 emoji that the user and their
  * contact compare in person or over a call, with "Mark as verified" or "Clear verification".
  * Computed when it opens, from the devices in the conversation's group and in the directory.
  */
 export default function SafetyNumberDialog(
-  { roomId, name, session, state, onClose }: SafetyNumberDialogProps,
+  { roomId, peer, name, session, state, onClose }: SafetyNumberDialogProps,
 ) {
   const { t } = useI18n();
   const [number, setNumber] = useState<SafetyNumber | null>(null);
@@ -32,18 +35,18 @@ export default function SafetyNumberDialog(
   const [busy, setBusy] = useState(false);
   useEffect(() => {
     let live = true;
-    session.safetyNumber(roomId).then(
+    session.safetyNumber(roomId, peer).then(
       (computed) => live && setNumber(computed),
       (failure) => live && setError(errorText(t, failure)),
     );
     return () => {
       live = false;
     };
-  }, [session, roomId]);
+  }, [session, roomId, peer]);
   const mark = (verified: boolean) => {
     setBusy(true);
     setError(null);
-    session.setVerified(roomId, verified)
+    session.setVerified(roomId, verified, peer)
       .catch((failure) => setError(errorText(t, failure)))
       .finally(() => setBusy(false));
   };

@@ -11,14 +11,18 @@
  * - `POST /claim` `{ user, room?, exceptDevice?, devices? }` →
  *   `{ keyPackages: ClaimedKeyPackage[] }`: one KeyPackage of each device of `user` (only those
  *   in `devices` when given; `user` is a friend, oneself, or a fellow member of `room`).
- * - `GET /rooms/:room/devices` → `{ members: [{ userId, devices }] }`: the room's members and
- *   their devices with keys, for a member (404 otherwise).
+ * - `GET /rooms/:room/devices` → `{ members: [{ userId, devices, keys }] }`: the room's members
+ *   and their devices with keys (`keys`: with their signature keys, for safety numbers), for a
+ *   member (404 otherwise).
  * - `POST /rooms/:room/add_request` `{ device, leaf? }` → `{ told }`: one's own device (with
  *   keys) asks the room's members to add it to the group, or with `leaf` (its leaf's key) to
  *   add it again (it fell behind); relayed live as an `e2e_add_request` notice
  *   (`lib/devices/add_requests.ts`).
  * - `DELETE /devices/:device` → 204: forget one's own device, its unused KeyPackages with it
  *   (its keys were removed from the browser at logout), so no one adds it to a group again.
+ * - `POST /rooms/:room/handshake_reports` `{ seq, reason }` → `{ id }`: this member's device
+ *   rejected the MLS commit at `seq` (it failed to parse or verify; `reason` is the error): a
+ *   report for the administrator, one per commit (see `lib/admin/reports.ts`).
  *
  * @module
  */
@@ -40,6 +44,10 @@ const Id = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{1,64}$/));
 const LeafKey = v.pipe(v.string(), v.regex(/^[A-Za-z0-9+/]{43}=$/));
 const AddRequest = v.object({ device: Id, leaf: v.optional(LeafKey) });
 const NOT_IDS = "user and room are ids (1-64 of A-Z a-z 0-9 _ -)";
+const HandshakeReport = v.object({
+  seq: v.pipe(v.number(), v.integer(), v.minValue(1)),
+  reason: v.pipe(v.string(), v.maxLength(1000)),
+});
 const Claim = v.object({
   user: Id,
   room: v.optional(Id),
@@ -49,7 +57,7 @@ const Claim = v.object({
 
 /** Routes of the key directory, to mount at `/api/e2e`. */
 export function e2eKeyRoutes(
-  services: Pick<Services, "keyPackages" | "addRequests">,
+  services: Pick<Services, "keyPackages" | "addRequests" | "reports">,
 ): Hono<SignedInAppEnv> {
   const app = new Hono<AppEnv>().use(requireUser());
 
@@ -109,6 +117,18 @@ export function e2eKeyRoutes(
     const result = await services.addRequests.ask(c.var.user.id, c.req.param("room"), device, leaf);
     if (!result.ok) return refusalResponse(c, result);
     return c.json({ told: result.told });
+  });
+
+  app.post("/rooms/:room/handshake_reports", jsonBody(HandshakeReport), async (c) => {
+    const { seq, reason } = c.req.valid("json");
+    const result = await services.reports.reportHandshake(
+      c.var.user.id,
+      c.req.param("room"),
+      seq,
+      reason,
+    );
+    if (!result.ok) return refusalResponse(c, result);
+    return c.json({ id: result.id });
   });
 
   return app;

@@ -9,68 +9,28 @@
  * @module
  */
 import assert from "node:assert/strict";
-import { roomFromHash } from "../client/room_hash.ts";
-import { keysReady } from "./helpers/secret_chat.ts";
-import { api, befriend, openSocket, type TestUser } from "./helpers/chat_client.ts";
+import { keysReady, NEW_DEVICE_WAIT_MS, openEncryptedGroup } from "./helpers/secret_chat.ts";
+import { api, openSocket, type TestUser } from "./helpers/chat_client.ts";
 import {
   eventually,
   messageTexts,
-  pageUser,
-  registerThroughForm,
   screenshot,
   selectRoom,
   sendThroughComposer,
-  sessionOf,
   TEST_PASSWORD,
   waitForConnection,
   withBrowserChat,
 } from "./helpers/browser.ts";
 
-/**
- * How long a new device may wait to be added: it asks the group's devices, which look at the key
- * directory at once (and at most every 20 s otherwise, `client/e2e/room_reader.ts`); generous for
- * a loaded machine.
- */
-const NEW_DEVICE_WAIT_MS = 60_000;
-
 Deno.test("encrypted group: three users create one from the New room dialog and read each other; a new device of one reads from its join on", () =>
   withBrowserChat(async ({ url, open }) => {
     const [alice, bob, carol] = [await open(), await open(), await open()];
-    await registerThroughForm(alice.page, url, "alice");
-    await registerThroughForm(bob.page, url, "bob");
-    await registerThroughForm(carol.page, url, "carol");
-    const aliceUser = await sessionOf(alice.context, await pageUser(alice.page));
-    const others = [
-      await sessionOf(bob.context, await pageUser(bob.page)),
-      await sessionOf(carol.context, await pageUser(carol.page)),
-    ];
-
-    await alice.page.getByTestId("new-room-open").click();
-    await alice.page.getByTestId("new-room-name").fill("plans");
-    const box = alice.page.getByTestId("new-room-encrypted");
-    assert.equal(await box.isDisabled(), true, "a public room cannot be encrypted");
-    await alice.page.getByTestId("new-room-visibility").selectOption("private");
-    await box.check();
-    await alice.page.getByTestId("create-room").click();
-    await alice.page.getByTestId("e2e-header-lock").waitFor();
-    const room = roomFromHash(await alice.page.evaluate(() => location.hash));
-    assert.ok(room);
-    for (const user of others) {
-      await befriend(url, aliceUser, user);
-      const invited = await api(url, aliceUser, "POST", `/api/rooms/${room}/invites`, {
-        username: user.name,
-      });
-      assert.ok(invited.status < 300, `invite: ${invited.status}`);
-    }
-    for (const member of [bob, carol]) {
-      await member.page.reload();
-      await selectRoom(member.page, "plans");
-      // A member's device publishes its KeyPackages only once it lists an encrypted room (now),
-      // and Alice's device finds them at its next look at the directory: the same wait as a
-      // new device's.
-      await keysReady(member.page, NEW_DEVICE_WAIT_MS);
-    }
-    await keysReady(alice.page);
+    const { room, ownerUser: aliceUser, memberUsers: others } = await openEncryptedGroup(
+      url,
+      "plans",
+      [alice, bob, carol],
+      ["alice", "bob", "carol"],
+    );
 
     await sendThroughComposer(alice.page, "周五的计划：只有我们能读");
     await sendThroughComposer(bob.page, "bob read it");

@@ -10,7 +10,7 @@
  */
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
-import { openSecretChat } from "./helpers/secret_chat.ts";
+import { directoryDevices, lockState, openSecretChat, shownNumber } from "./helpers/secret_chat.ts";
 import { assertAccessible } from "./helpers/axe.ts";
 import {
   eventually,
@@ -22,21 +22,6 @@ import {
   waitForConnection,
   withBrowserChat,
 } from "./helpers/browser.ts";
-
-/** The header padlock's safety number state, once the page has checked it. */
-async function lockState(page: Page): Promise<string | null> {
-  return await page.getByTestId("e2e-header-lock").getAttribute("data-verified");
-}
-
-/** The digits the open safety number dialog shows, as one string of 12 groups. */
-async function shownNumber(page: Page): Promise<string> {
-  const number = page.getByTestId("safety-number-dialog").getByTestId("safety-number");
-  await number.waitFor();
-  const groups = await number.locator("span").allTextContents();
-  assert.equal(groups.length, 12);
-  for (const group of groups) assert.match(group, /^\d{5}$/);
-  return groups.join(" ");
-}
 
 Deno.test("safety number: both users see the same one, a verified mark shows, and the other's new device brings a warning", () =>
   withBrowserChat(async ({ url, open }) => {
@@ -78,13 +63,9 @@ Deno.test("safety number: both users see the same one, a verified mark shows, an
     await bobTablet.page.locator("form[action='/login'] button[type=submit]").click();
     await bobTablet.page.waitForURL(`${url}/`);
     await waitForConnection(bobTablet.page, "online");
-    const devices = async () => {
-      const response = await fetch(`${url}/api/e2e/users/${bobUser.id}/devices`, {
-        headers: { cookie: aliceUser.cookie },
-      });
-      return (await response.json() as { devices: unknown[] }).devices.length;
-    };
-    await eventually(async () => assert.equal(await devices(), 2));
+    await eventually(async () =>
+      assert.equal(await directoryDevices(url, aliceUser, bobUser.id), 2)
+    );
 
     // Alice's page checks again when she comes back to it (no reload), and when it loads.
     const mark = await markPage(alice.page);

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { api, befriend, registerUser, type TestUser } from "./helpers/chat_client.ts";
 import { E2eDevice } from "./helpers/e2e_device.ts";
+import { generateDeviceKeyPackage } from "../lib/common/e2e/mls_device.ts";
 import { withTestServer } from "./helpers/test_server.ts";
 
 /** Alice's encrypted private group, with `invited` invited (friends of hers). */
@@ -53,6 +54,41 @@ async function cannotRead(outsider: E2eDevice, log: E2eDevice, room: string, seq
   }
 }
 
+/** Alice's encrypted group with Bob, and a device of Alice's and two of Bob's in the room. */
+async function aliceAndTwoBobDevices(url: string) {
+  const aliceUser = await registerUser(url, "alice");
+  const bobUser = await registerUser(url, "bob");
+  const room = await encryptedGroup(url, aliceUser, [bobUser]);
+  const devices = await devicesIn(url, room, [
+    [aliceUser, "alice-phone"],
+    [bobUser, "bob-pc-1"],
+    [bobUser, "bob-pc-2"],
+  ]);
+  const [alice, bob1, bob2] = devices as [E2eDevice, E2eDevice, E2eDevice];
+  return { aliceUser, bobUser, room, devices, alice, bob1, bob2 };
+}
+
+/**
+ * Alice's encrypted group with Bob and Carol, one device each (`alice-phone`, `bob-pc-1`,
+ * `carol-phone`), started by Alice's device and read by the others up to its first commit.
+ */
+async function threeInGroup(url: string) {
+  const aliceUser = await registerUser(url, "alice");
+  const bobUser = await registerUser(url, "bob");
+  const carolUser = await registerUser(url, "carol");
+  const room = await encryptedGroup(url, aliceUser, [bobUser, carolUser]);
+  const devices = await devicesIn(url, room, [
+    [aliceUser, "alice-phone"],
+    [bobUser, "bob-pc-1"],
+    [carolUser, "carol-phone"],
+  ]);
+  const [alice, bob, carol] = devices as [E2eDevice, E2eDevice, E2eDevice];
+  const first = await started(alice);
+  await bob.readUntil(first);
+  await carol.readUntil(first);
+  return { aliceUser, bobUser, carolUser, room, devices, alice, bob, carol };
+}
+
 async function closeAll(devices: E2eDevice[]) {
   await Promise.all(devices.map((device) => device.close()));
 }
@@ -84,16 +120,8 @@ Deno.test("encrypted group: the directory lists a room's members and devices to 
 
 Deno.test("encrypted group: the creator's device adds every member's devices, and a member invited later is added on join", async () => {
   await withTestServer(async ({ url }) => {
-    const aliceUser = await registerUser(url, "alice");
-    const bobUser = await registerUser(url, "bob");
+    const { aliceUser, room, devices, alice, bob1, bob2 } = await aliceAndTwoBobDevices(url);
     const carolUser = await registerUser(url, "carol");
-    const room = await encryptedGroup(url, aliceUser, [bobUser]);
-    const devices = await devicesIn(url, room, [
-      [aliceUser, "alice-phone"],
-      [bobUser, "bob-pc-1"],
-      [bobUser, "bob-pc-2"],
-    ]);
-    const [alice, bob1, bob2] = devices as [E2eDevice, E2eDevice, E2eDevice];
     try {
       const first = await started(alice);
       const before = await alice.say("before carol");
@@ -189,21 +217,9 @@ Deno.test("encrypted group: kick, ban and leave each commit the removal of all t
 
 Deno.test("encrypted group: of two devices committing at once, the first in seq order wins and the other redoes its change on the new epoch", async () => {
   await withTestServer(async ({ url }) => {
-    const aliceUser = await registerUser(url, "alice");
-    const bobUser = await registerUser(url, "bob");
-    const carolUser = await registerUser(url, "carol");
+    const { aliceUser, carolUser, room, devices, alice, bob } = await threeInGroup(url);
     const daveUser = await registerUser(url, "dave");
-    const room = await encryptedGroup(url, aliceUser, [bobUser, carolUser]);
-    const devices = await devicesIn(url, room, [
-      [aliceUser, "alice-phone"],
-      [bobUser, "bob-pc-1"],
-      [carolUser, "carol-phone"],
-    ]);
-    const [alice, bob, carol] = devices as [E2eDevice, E2eDevice, E2eDevice];
     try {
-      const first = await started(alice);
-      await bob.readUntil(first);
-      await carol.readUntil(first);
       // Carol leaves and Dave is invited: Alice's device and Bob's each see a different change.
       await invite(url, aliceUser, room, daveUser);
       const [dave] = await devicesIn(url, room, [[daveUser, "dave-phone"]]);
@@ -274,6 +290,115 @@ Deno.test("encrypted group: a user's second device is added by their first, read
       assert.equal(tablet!.textAt(after), "for every device of alice");
       const old = alice.socket.messages(room).find((m) => m.seq === before)!;
       assert.equal((await tablet!.group!.receive(old.e2e!)).kind, "skipped");
+    } finally {
+      await closeAll(devices);
+    }
+  });
+});
+
+Deno.test("encrypted group: a malformed commit from a member's socket is rejected by the others, who read on and report it once", async () => {
+  await withTestServer(async ({ url }) => {
+    const { aliceUser, bobUser, carolUser, room, devices, alice, bob, carol } = await threeInGroup(
+      url,
+    );
+    const eve = await registerUser(url, "eve");
+    try {
+      const said = await bob.say("before");
+      // Through Bob's real socket: a commit that is not MLS, and a real ciphertext of the
+      // current epoch, altered, sent as a commit (it parses but does not verify).
+      const garbage = await bob.sendPayload({ kind: "commit", data: btoa("not an MLS commit!") });
+      const real = bob.socket.messages(room).find((m) => m.seq === said)!.e2e!;
+      const bytes = Uint8Array.from(atob(real.data), (c) => c.charCodeAt(0));
+      bytes[bytes.length - 3]! ^= 4;
+      const tampered = await bob.sendPayload({
+        kind: "commit",
+        data: btoa(String.fromCharCode(...bytes)),
+      });
+      const after = await bob.say("after");
+      for (const reader of [alice, carol]) {
+        await reader.readUntil(after);
+        for (const seq of [garbage, tampered]) {
+          const read = reader.textAt(seq);
+          assert.equal(typeof read === "object" && read.kind, "undecryptable", `seq ${seq}`);
+        }
+        assert.equal(reader.textAt(after), "after", "the group is where it was");
+      }
+
+      const report = (user: TestUser, seq: number, reason = "bad commit") =>
+        api<{ id: string }>(url, user, "POST", `/api/e2e/rooms/${room}/handshake_reports`, {
+          seq,
+          reason,
+        });
+      const first = await report(aliceUser, garbage, "not an MLS message");
+      assert.equal(first.status, 200);
+      const again = await report(carolUser, garbage);
+      assert.equal(again.status, 200);
+      assert.equal(again.body.id, first.body.id, "one open report per commit");
+      assert.equal((await report(aliceUser, tampered)).status, 200);
+      assert.equal((await report(aliceUser, said)).status, 404, "a message is not a handshake");
+      assert.equal((await report(bobUser, garbage)).status, 400, "one's own commit");
+      assert.equal((await report(eve, garbage)).status, 404, "a non-member");
+      assert.equal((await report(aliceUser, garbage, "x".repeat(201))).status, 400);
+      assert.equal((await report(aliceUser, garbage, "bad\u0000reason")).status, 400);
+      // Alice registered first: she is the administrator, and sees the two reports.
+      const admin = await fetch(`${url}/admin?tab=reports`, {
+        headers: { cookie: aliceUser.cookie },
+      });
+      const page = await admin.text();
+      assert.equal(page.match(/data-testid="admin-report"/g)?.length, 2);
+      assert.equal(page.match(/could not parse or verify/g)?.length, 2);
+    } finally {
+      await closeAll(devices);
+    }
+  });
+});
+
+Deno.test("encrypted group: a device its user removes leaves the directory for good, and the group's devices remove it", async () => {
+  await withTestServer(async ({ url }) => {
+    const { aliceUser, bobUser, room, devices, alice, bob1, bob2 } = await aliceAndTwoBobDevices(
+      url,
+    );
+    try {
+      const start = await started(alice);
+      for (const bob of [bob1, bob2]) await bob.readUntil(start);
+      assert.ok(alice.group!.members.includes(`${bobUser.id}:bob-pc-2`));
+
+      // "Remove keys" at logout on Bob's second device.
+      const removed = await api(url, bobUser, "DELETE", "/api/e2e/devices/bob-pc-2");
+      assert.equal(removed.status, 204);
+      const listed = await api<{ devices: { deviceId: string }[] }>(
+        url,
+        aliceUser,
+        "GET",
+        `/api/e2e/users/${bobUser.id}/devices`,
+      );
+      assert.deepEqual(listed.body.devices.map((d) => d.deviceId), ["bob-pc-1"]);
+      const inRoom = (await alice.roomDevices()).find((m) => m.userId === bobUser.id);
+      assert.deepEqual(inRoom?.devices, ["bob-pc-1"]);
+      const claimed = await alice.claim(bobUser.id, room);
+      assert.deepEqual(claimed.map((c) => c.deviceId), ["bob-pc-1"], "its KeyPackages are gone");
+      // A stale tab of the removed device cannot bring it back.
+      const again = await api(url, bobUser, "PUT", "/api/e2e/devices/bob-pc-2/key_packages", {
+        keyPackages: [(await generateDeviceKeyPackage(bob2.device)).encoded],
+      });
+      assert.equal(again.status, 409);
+      assert.equal(
+        (await alice.roomDevices()).find((m) => m.userId === bobUser.id)?.devices.length,
+        1,
+      );
+
+      // Alice's device follows the directory: a commit removes the device, and only it.
+      const removal = await alice.follow();
+      assert.ok(removal, "a commit removes the device");
+      assert.deepEqual(
+        alice.group!.members.sort(),
+        [`${aliceUser.id}:alice-phone`, `${bobUser.id}:bob-pc-1`].sort(),
+      );
+      const after = await alice.say("after the removal");
+      await bob1.readUntil(after);
+      assert.equal(bob1.textAt(after), "after the removal");
+      await bob2.readUntil(after);
+      assert.notEqual(typeof bob2.textAt(after), "string", "the removed device cannot read it");
     } finally {
       await closeAll(devices);
     }

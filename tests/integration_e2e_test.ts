@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import type { DirectRoom } from "../lib/common/api_types.ts";
 import { createDevice, generateDeviceKeyPackage } from "../lib/common/e2e/mls_device.ts";
 import { MAX_KEY_PACKAGES_PER_DEVICE } from "../lib/devices/key_packages.ts";
+import { MAX_E2E_REACTION_PAYLOAD, MAX_EDITS } from "../lib/common/protocol.ts";
 import { api, befriend, openSocket, registerUser, type TestUser } from "./helpers/chat_client.ts";
 import { E2eDevice } from "./helpers/e2e_device.ts";
 import { uploadFile } from "./helpers/upload.ts";
@@ -533,7 +534,9 @@ Deno.test("encrypted room: an edit, a reaction, a reply and a file travel encryp
       const target = page.messages.find((m) => m.seq === original)!;
       assert.equal(target.text, "");
       assert.equal(target.editedAt, undefined, "the server cannot apply an encrypted edit");
-      assert.equal(target.reactions, undefined, "nor count an encrypted reaction");
+      assert.equal(target.reactions, undefined, "nor an encrypted reaction");
+      assert.equal(target.versions, 1, "it counts the edit, against MAX_EDITS");
+      assert.equal(target.reactionEntries, 1, "and the reaction's entry");
       assert.equal(page.messages.find((m) => m.seq === reply)!.replyTo, undefined);
       // Bob downloads the ciphertext the server stored under the message and decrypts it.
       const stored = page.messages.find((m) => m.seq === withFile)!;
@@ -616,6 +619,68 @@ Deno.test("the server refuses plain edits and reactions in an encrypted room, en
       assert.equal(refused.code, "not_allowed");
     } finally {
       await Promise.all([alice.close(), bob.close()]);
+    }
+  });
+});
+
+Deno.test("encrypted room: the server counts encrypted edits against MAX_EDITS and refuses a reaction too large to be one", async () => {
+  await withTestServer(async ({ url }) => {
+    const { alice, bob, room, aliceUser } = await aliceAndBobInSecretChat(url);
+    const reader = await openSocket(url, aliceUser);
+    try {
+      const said = await alice.say("edited many times");
+      // Real MLS payloads, each a new edit of the message (the server cannot read them).
+      for (let n = 0; n < MAX_EDITS; n++) {
+        const { data } = await alice.group!.encryptContent({ v: 1, text: `v${n}`, edit: said });
+        const e2e = { kind: "message" as const, data };
+        const clientId = `e2e-edit-${n}`;
+        alice.socket.send({ type: "edit", room: room.id, clientId, target: said, text: "", e2e });
+        const ack = await alice.socket.next("ack", (f) => f.clientId === clientId);
+        assert.ok(ack.seq > said);
+      }
+      const { data } = await alice.group!.encryptContent({ v: 1, text: "over", edit: said });
+      const e2e = { kind: "message" as const, data };
+      alice.socket.send({
+        type: "edit",
+        room: room.id,
+        clientId: "e2e-edit-over",
+        target: said,
+        text: "",
+        e2e,
+      });
+      const over = await alice.socket.next("error", (f) => f.clientId === "e2e-edit-over");
+      assert.equal(over.code, "too_many_edits");
+      // A fresh socket's history holds the target as stored now.
+      await reader.subscribe(room.id, 0);
+      await reader.waitForMessages(room.id, said);
+      const target = reader.messages(room.id).find((m) => m.seq === said);
+      assert.equal(target?.versions, MAX_EDITS, "the target counts the encrypted edits");
+      assert.equal(target?.text, "", "and keeps no text of them");
+
+      const { data: reacted } = await bob.group!.encryptContent({
+        v: 1,
+        reaction: { seq: said, emoji: "👍", on: true },
+      });
+      bob.socket.send({
+        type: "react",
+        room: room.id,
+        clientId: "e2e-react",
+        target: said,
+        e2e: { kind: "message" as const, data: reacted },
+      });
+      await bob.socket.next("ack", (f) => f.clientId === "e2e-react");
+      const large = { kind: "message" as const, data: "A".repeat(MAX_E2E_REACTION_PAYLOAD + 4) };
+      bob.socket.send({
+        type: "react",
+        room: room.id,
+        clientId: "e2e-react-large",
+        target: said,
+        e2e: large,
+      });
+      const refused = await bob.socket.next("error", (f) => f.clientId === "e2e-react-large");
+      assert.equal(refused.code, "bad_frame");
+    } finally {
+      await Promise.all([alice.close(), bob.close(), reader.close()]);
     }
   });
 });

@@ -12,7 +12,7 @@
 import { base64ToBytes, bytesToBase64 } from "../../lib/common/e2e/mls_bytes.ts";
 import { parseDeviceIdentity } from "../../lib/common/e2e/mls_device.ts";
 import { type SafetyNumber, safetyNumber } from "../../lib/common/e2e/safety_number.ts";
-import type { E2eVerification } from "../e2e_view.ts";
+import type { E2eDeviceTrust, E2eVerification } from "../e2e_view.ts";
 import type { StoredTrust } from "./key_store.ts";
 
 /** A device as `GET /api/e2e/users/:user/devices` lists it. */
@@ -47,6 +47,38 @@ export function contactKeys(
     for (const { deviceId, signatureKey } of devices) add({ userId, deviceId, signatureKey });
   }
   return [...seen.values()].sort((a, b) => keyText(a) < keyText(b) ? -1 : 1);
+}
+
+/**
+ * The leaves of a group that belong to `me` or `peer`: what one member's safety number covers
+ * in an encrypted group (in a secret chat every leaf counts, see {@linkcode contactKeys}). The
+ * keys are the same as in a secret chat of the two, so the number and its mark are too.
+ */
+export function pairLeaves<T extends { identity: string }>(
+  members: readonly T[],
+  me: string,
+  peer: string,
+): T[] {
+  return members.filter(({ identity }) => {
+    const userId = parseDeviceIdentity(identity)?.userId;
+    return userId === me || userId === peer;
+  });
+}
+
+/**
+ * Each device of `peer` among `keys`, against `trust`: `new` when its key is not among the
+ * keys last seen or verified, else `verified` or `unverified` as the record is marked.
+ */
+export function deviceStates(
+  trust: StoredTrust,
+  keys: readonly SeenKey[],
+  peer: string,
+): E2eDeviceTrust[] {
+  const known = new Set(trust.keys);
+  return keys.filter((key) => key.userId === peer).map((key) => ({
+    deviceId: key.deviceId,
+    state: !known.has(keyText(key)) ? "new" : trust.verified ? "verified" : "unverified",
+  }));
 }
 
 /** A key as the trust record keeps it: `userId:deviceId:key`. */

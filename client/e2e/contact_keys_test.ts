@@ -1,6 +1,13 @@
 import assert from "node:assert/strict";
 import { bytesToBase64 } from "../../lib/common/e2e/mls_bytes.ts";
-import { contactKeys, keyText, numberOf, trustState } from "./contact_keys.ts";
+import {
+  contactKeys,
+  deviceStates,
+  keyText,
+  numberOf,
+  pairLeaves,
+  trustState,
+} from "./contact_keys.ts";
 
 const aliceKey = new Uint8Array(32).fill(1);
 const bobKey = new Uint8Array(32).fill(2);
@@ -50,4 +57,34 @@ Deno.test("trustState() is unverified at first, verified as marked, changed once
   assert.equal(trustState({ keys, verified: true }, keys), "verified");
   assert.equal(trustState({ keys: keys.slice(1), verified: true }, keys), "changed");
   assert.equal(trustState({ keys: keys.slice(1), verified: false }, keys), "changed");
+});
+
+Deno.test("pairLeaves() keeps a group's leaves of the two users only, so the number is the secret chat's", () => {
+  const group = [...members, { identity: "carol:desk0001", signatureKey: new Uint8Array(32) }];
+  const pair = pairLeaves(group, "alice", "bob");
+  assert.deepEqual(pair.map((leaf) => leaf.identity), ["alice:phone0001", "bob:laptop001"]);
+  assert.deepEqual(
+    numberOf("alice", "bob", contactKeys(pair, directory)),
+    numberOf("alice", "bob", contactKeys(members, directory)),
+  );
+});
+
+Deno.test("deviceStates() marks the peer's devices verified as the record is, and a device not in it new", () => {
+  const keys = contactKeys(members, directory);
+  const trust = { keys: keys.map(keyText), verified: true };
+  assert.deepEqual(deviceStates(trust, keys, "bob"), [
+    { deviceId: "laptop001", state: "verified" },
+  ]);
+  assert.deepEqual(deviceStates({ ...trust, verified: false }, keys, "bob"), [
+    { deviceId: "laptop001", state: "unverified" },
+  ]);
+  const tablet = { deviceId: "tablet01", signatureKey: bytesToBase64(new Uint8Array(32)) };
+  const more = contactKeys(
+    members,
+    new Map(directory).set("bob", [...directory.get("bob")!, tablet]),
+  );
+  assert.deepEqual(deviceStates(trust, more, "bob"), [
+    { deviceId: "laptop001", state: "verified" },
+    { deviceId: "tablet01", state: "new" },
+  ]);
 });

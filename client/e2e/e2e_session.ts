@@ -13,7 +13,8 @@ import { DeviceKeys } from "./device_keys.ts";
 import { KeyStore } from "./key_store.ts";
 import { RoomReader } from "./room_reader.ts";
 import type { MlsGroup } from "../../lib/common/e2e/mls_group.ts";
-import { ContactVerification } from "./verification.ts";
+import { GroupVerification } from "./group_verification.ts";
+import { PairVerification, type RoomVerification } from "./verification.ts";
 
 /** Opens the device (creating it on first use) and returns the session the page uses. */
 export async function startE2eSession(
@@ -24,12 +25,12 @@ export async function startE2eSession(
   // Others can start a conversation with this device only once it has published some.
   await keys.refill().catch((error) => console.error("e2e: publishing KeyPackages failed", error));
   const readers = new Map<string, RoomReader>();
-  const verifications = new Map<string, ContactVerification>();
+  const verifications = new Map<string, RoomVerification>();
   const checked = (roomId: string) => {
     const reader = readers.get(roomId);
     const verification = verifications.get(roomId);
     if (!reader?.group || !verification) {
-      throw new Error("this device is not in a two-person secret chat there yet");
+      throw new Error("this device is not in that encrypted conversation's group yet");
     }
     return { group: reader.group, verification };
   };
@@ -37,7 +38,7 @@ export async function startE2eSession(
     console.error("e2e: checking the safety number failed", error);
   // A contact's new device that only the directory lists yet (no commit has added it) shows at
   // the next check: this one, when the user comes back to the page, is one request per user
-  // and secret chat.
+  // and secret chat, and one per encrypted group.
   // A device asking to be added: the members' devices check the group at once instead of at
   // their next periodic check (up to 20 s away).
   client.onUserEvent((event) => {
@@ -53,13 +54,13 @@ export async function startE2eSession(
   });
   return {
     follow(roomId, peer) {
-      // Safety numbers are for two people: a group's members are verified one by one (not
-      // built yet).
-      const verification = peer
-        ? new ContactVerification({ store, me: client.user.id, peer, roomId, view })
-        : undefined;
-      if (verification) verifications.set(roomId, verification);
-      const onGroup = (group: MlsGroup) => void verification?.check(group).catch(checkFailed);
+      // A secret chat has one safety number; a group one per other member.
+      const me = client.user.id;
+      const verification: RoomVerification = peer
+        ? new PairVerification({ store, me, peer, roomId, view })
+        : new GroupVerification({ store, me, roomId, view });
+      verifications.set(roomId, verification);
+      const onGroup = (group: MlsGroup) => void verification.check(group).catch(checkFailed);
       const reader = new RoomReader({ roomId, keys, store, onGroup }, view, client);
       readers.set(roomId, reader);
       const room = client.room(roomId);
@@ -82,12 +83,12 @@ export async function startE2eSession(
       if (!reader) return Promise.reject(new Error("not following that conversation"));
       return reader.encrypt(text);
     },
-    async safetyNumber(roomId) {
+    async safetyNumber(roomId, peer) {
       const { group, verification } = checked(roomId);
-      return await verification.check(group);
+      return await verification.safetyNumber(group, peer);
     },
-    async setVerified(roomId, verified) {
-      await checked(roomId).verification.setVerified(verified);
+    async setVerified(roomId, verified, peer) {
+      await checked(roomId).verification.setVerified(verified, peer);
     },
   };
 }

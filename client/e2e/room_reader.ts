@@ -283,14 +283,15 @@ export class RoomReader {
     for (const [seq, shown] of this.#shown) {
       if (shown.kind === "text") shown.files?.forEach((file) => this.#files.open(seq, file));
     }
-    // The safety number check writes `verification`; the rest is this reader's.
-    const { verification } = this.#view.room(this.#roomId);
+    // The safety number checks write `verification` and `members`; the rest is this reader's.
+    const { verification, members } = this.#view.room(this.#roomId);
     this.#view.set(this.#roomId, {
       status: ready ? "ready" : "waiting",
       shown: new Map(this.#shown),
       files: this.#files.urls,
       ...(ready ? { act: this.#act } : {}),
       ...(verification ? { verification } : {}),
+      ...(members ? { members } : {}),
     });
   }
 
@@ -361,10 +362,27 @@ export class RoomReader {
     if (this.#pending && payload.data === this.#pending.data) return this.#adoptPending();
     const incoming = await this.#group!.receive(payload);
     if (incoming.kind === "behind") return "behind";
-    if (payload.kind === "commit" && incoming.kind === "undecryptable") {
+    if (incoming.kind === "message") return incoming.content;
+    if (incoming.kind === "undecryptable" && payload.kind === "commit") {
       this.#unappliedEpoch = this.#group!.epoch;
+      this.#reportHandshake(entry, incoming.reason);
+      return { kind: "bad_handshake" };
     }
-    return incoming.kind === "message" ? incoming.content : shownOf(incoming);
+    return shownOf(incoming);
+  }
+
+  /**
+   * Tells the server that this device rejected the commit `entry` (it failed to parse or
+   * verify; the group stays as it was, so later messages still read): a report for the
+   * administrator. Each entry is read once per device (the cursor is saved), so it is reported
+   * once; a failed report is not retried (the notice in the conversation stays).
+   */
+  #reportHandshake(entry: ChatMessage, reason: string): void {
+    if (entry.from === this.#keys.device.userId) return;
+    const path = `/api/e2e/rooms/${encodeURIComponent(this.#roomId)}/handshake_reports`;
+    request("POST", path, { seq: entry.seq, reason: reason.slice(0, 200) }).catch((error) =>
+      console.error("e2e: reporting a rejected commit failed", error)
+    );
   }
 
   /**

@@ -1,6 +1,7 @@
 /**
  * Reported messages: a member reports someone else's message they can read, with an optional
- * reason; the administrator lists the open reports (the message as it is now, its room, who
+ * reason, and a member's device reports an encrypted room's handshake (an MLS commit) that
+ * failed to parse or verify, once per commit whoever reports it; the administrator lists the open reports (the message as it is now, its room, who
  * reported it) and dismisses one, deletes the message (an ordinary delete action, written by
  * the administrator as a moderator), or disables its author. Each of those closes the report.
  *
@@ -23,8 +24,10 @@ import { type AdminPage, listPage } from "./admin_page.ts";
 
 /** Longest reason of a report, in code points. */
 export const MAX_REPORT_REASON_CHARS = 500;
-/** Reports one user may make per hour. */
+/** Reports one user may make per hour (of messages and of handshakes alike). */
 export const REPORTS_PER_HOUR = 20;
+/** Longest reason of a handshake report (the MLS library's error), in code points. */
+export const MAX_HANDSHAKE_REASON_CHARS = 200;
 
 /** A stored open report. */
 export interface ReportRecord {
@@ -35,6 +38,11 @@ export interface ReportRecord {
   reporter: string;
   reason: string;
   at: number;
+  /**
+   * `handshake`: a member's device could not parse or verify this MLS commit and rejected it
+   * (the administrator cannot read it either; its sender is who to look at).
+   */
+  kind?: "handshake";
 }
 
 /** An open report as the administrator sees it. */
@@ -82,27 +90,95 @@ export class Reports {
     seq: number,
     reason: string,
   ): Promise<Outcome<{ id: string }>> {
-    const { kv, clock, store } = this.#deps;
+    const { kv, clock } = this.#deps;
+    const admitted = await this.#admit(userId, room, seq, reason, false);
+    if (!admitted.ok) return admitted;
+    const text = admitted.text;
+    const id = this.#newId();
+    await commitAtomic(
+      kv.atomic().set(keys.report(id), {
+        id,
+        room,
+        seq,
+        reporter: userId,
+        reason: text,
+        at: clock.now(),
+      }),
+    );
+    return { ok: true, id };
+  }
+
+  /**
+   * Reports, for `userId`'s device, that the MLS commit at `seq` in encrypted room `room` failed
+   * to parse or verify there (`reason`: the library's error, at most
+   * {@linkcode MAX_HANDSHAKE_REASON_CHARS}). Refused as a message that does not exist unless
+   * they are a member and the entry is someone else's commit, not deleted; counted in the same
+   * hourly limit as other reports. A commit already reported (by any member) keeps its one
+   * open report: the answer is that report's id, and nothing is written.
+   */
+  async reportHandshake(
+    userId: string,
+    room: string,
+    seq: number,
+    reason: string,
+  ): Promise<Outcome<{ id: string }>> {
+    const { kv, clock } = this.#deps;
+    const admitted = await this.#admit(userId, room, seq, reason, true);
+    if (!admitted.ok) return admitted;
+    const text = admitted.text;
+    const once = keys.handshakeReport(room, seq);
+    const id = this.#newId();
+    const record: ReportRecord = {
+      id,
+      room,
+      seq,
+      reporter: userId,
+      reason: text,
+      at: clock.now(),
+      kind: "handshake",
+    };
+    const made = await kv.atomic().check({ key: once, versionstamp: null })
+      .set(once, id).set(keys.report(id), record).commit();
+    if (made.ok) return { ok: true, id };
+    const known = (await kv.get<string>(once)).value;
+    return { ok: true, id: known ?? id };
+  }
+
+  /**
+   * Checks a report of the entry at `seq` of `room` by `userId` and counts it: the reason's
+   * length and characters, the membership, someone else's entry that is not deleted (a commit
+   * for a `handshake` report, a user message otherwise), and the hourly limit. The trimmed
+   * reason when it may be written.
+   */
+  async #admit(
+    userId: string,
+    room: string,
+    seq: number,
+    reason: string,
+    handshake: boolean,
+  ): Promise<Outcome<{ text: string }>> {
+    const max = handshake ? MAX_HANDSHAKE_REASON_CHARS : MAX_REPORT_REASON_CHARS;
     const text = reason.trim();
-    if (countChars(text) > MAX_REPORT_REASON_CHARS || CONTROL.test(text)) {
-      return refusal(400, "refusal.reportReason", { max: MAX_REPORT_REASON_CHARS });
+    if (countChars(text) > max || CONTROL.test(text)) {
+      return refusal(400, "refusal.reportReason", { max });
     }
     if (!await this.#deps.rooms.isMember(room, userId)) return NO_SUCH_MESSAGE;
-    const message = await store.get(room, seq);
+    const message = await this.#deps.store.get(room, seq);
     if (!message || message.kind === "system" || isActionEntry(message) || message.deleted) {
       return NO_SUCH_MESSAGE;
     }
+    if ((message.e2e?.kind === "commit") !== handshake) return NO_SUCH_MESSAGE;
     if (message.from === userId) return refusal(400, "refusal.reportOwnMessage");
     const counterKey = keys.reportsMade(userId);
     const wait = await this.#deps.counter.blockedFor(counterKey, REPORTS_PER_HOUR);
     if (wait > 0) return { ...refusal(429, "refusal.tooManyReports"), retryAfterSeconds: wait };
-    const at = clock.now();
-    // Time first, so the key order of `report` is the order reports came in.
-    const id = `${at.toString(36).padStart(9, "0")}-${newId().slice(0, 10)}`;
-    const record: ReportRecord = { id, room, seq, reporter: userId, reason: text, at };
-    await commitAtomic(kv.atomic().set(keys.report(id), record));
     await this.#deps.counter.add(counterKey);
-    return { ok: true, id };
+    return { ok: true, text };
+  }
+
+  /** A report id: the time first, so the key order of `report` is the order they came in. */
+  #newId(): string {
+    return `${this.#deps.clock.now().toString(36).padStart(9, "0")}-${newId().slice(0, 10)}`;
   }
 
   /** One page of open reports, oldest first, each with its message as it is now. */
@@ -177,6 +253,10 @@ export class Reports {
   }
 
   async #close(reportId: string): Promise<void> {
-    await commitAtomic(this.#deps.kv.atomic().delete(keys.report(reportId)));
+    const report = await this.#get(reportId);
+    const atomic = this.#deps.kv.atomic().delete(keys.report(reportId));
+    // A closed handshake report frees its commit: reported again, it opens a new one.
+    if (report?.kind === "handshake") atomic.delete(keys.handshakeReport(report.room, report.seq));
+    await commitAtomic(atomic);
   }
 }

@@ -71,8 +71,26 @@ export function countChars(text: string): number {
 export const MAX_REACTION_EMOJI = 20;
 /** Most reactions (user and emoji pairs) on one message, which bounds its stored size. */
 export const MAX_REACTIONS = 500;
-/** Most edits of one message; its earlier versions are kept, so this bounds what it stores. */
+/**
+ * Most edits of one message; its earlier versions are kept, so this bounds what it stores. In an
+ * encrypted room the server counts the encrypted edit entries (`versions`) against it too.
+ */
 export const MAX_EDITS = 20;
+/**
+ * Most encrypted reaction entries on one message (`reactionEntries`). The server cannot read an
+ * encrypted reaction's emoji or whether it adds or removes, so it cannot hold the caps above;
+ * it bounds what a message gathers instead: room for each of {@linkcode MAX_REACTIONS}
+ * reactions to be added and removed once. The members' devices apply the caps above to what
+ * they decrypt (`reaction_toggle.ts`).
+ */
+export const MAX_E2E_REACTION_ENTRIES = 2 * MAX_REACTIONS;
+/**
+ * Longest payload of an encrypted reaction, in base64 characters. ts-mls pads a message's
+ * content to 256 bytes, so every reaction's payload is the same size (about 430 characters);
+ * anything much larger is not a reaction, and would let the reaction path store what the
+ * message path limits.
+ */
+export const MAX_E2E_REACTION_PAYLOAD = 1024;
 /** Longest excerpt of the original kept with a reply, in code points. */
 export const REPLY_EXCERPT_CHARS = 100;
 
@@ -203,8 +221,13 @@ export interface ChatMessage {
   revision?: number;
   /** When the text was last edited; absent when it never was. */
   editedAt?: number;
-  /** How many earlier versions are kept (one per edit); ask for them with `versions`. */
+  /**
+   * How many earlier versions are kept (one per edit); ask for them with `versions`. In an
+   * encrypted room: how many encrypted edits it had (no earlier version is kept on the server).
+   */
   versions?: number;
+  /** Encrypted rooms: how many encrypted reaction entries target it (see `MAX_E2E_REACTION_ENTRIES`). */
+  reactionEntries?: number;
   /** The message was deleted: its text (and earlier versions) are gone; `text` is empty. */
   deleted?: true;
   /** Reactions, in the order their emoji were first used; each lists who reacted. */

@@ -59,6 +59,7 @@ export interface ClaimedKeyPackage {
 const BAD_KEY_PACKAGE: Refusal = refusal(400, "refusal.badKeyPackage");
 const NO_KEYS: Refusal = refusal(404, "refusal.noKeysForUser");
 const BAD_DEVICE: Refusal = refusal(400, "refusal.badDeviceId");
+const REMOVED: Refusal = refusal(409, "refusal.deviceRemoved");
 
 /** Stores devices and their KeyPackages, and hands the KeyPackages out. */
 export class KeyPackages {
@@ -77,7 +78,8 @@ export class KeyPackages {
    * Stores `packages` for device `deviceId` of `userId`, registering the device on its first
    * upload. Refused, storing nothing, when any package is malformed or names another
    * identity, when the device would hold more than {@linkcode MAX_KEY_PACKAGES_PER_DEVICE}, when
-   * the user has {@linkcode MAX_DEVICES_PER_USER} other devices, or over the hourly rate.
+   * the user has {@linkcode MAX_DEVICES_PER_USER} other devices, when the device was removed
+   * ({@linkcode KeyPackages.removeDevice}: for good), or over the hourly rate.
    */
   async upload(
     userId: string,
@@ -101,7 +103,11 @@ export class KeyPackages {
     if (wait > 0) return { ...refusal(429, "refusal.keyRequestsTooFast"), retryAfterSeconds: wait };
     await this.#windows.add(keys.e2eUploads(userId));
     return await transact<Outcome<{ stored: number }>>("upload key packages", async () => {
-      const device = await this.#kv.get<DeviceRecord>(keys.e2eDevice(userId, deviceId));
+      const [device, removed] = await this.#kv.getMany<[DeviceRecord, { at: number }]>([
+        keys.e2eDevice(userId, deviceId),
+        keys.e2eRemovedDevice(userId, deviceId),
+      ]);
+      if (removed.versionstamp !== null) return REMOVED;
       const known = device.value?.signatureKey;
       if (known !== undefined && known !== signatureKey) return BAD_KEY_PACKAGE;
       if (!device.value) {
@@ -112,7 +118,7 @@ export class KeyPackages {
       }
       const held = await this.#held(userId, deviceId);
       if (held.length + packages.length > MAX_KEY_PACKAGES_PER_DEVICE) return tooManyPackages();
-      const atomic = this.#kv.atomic().check(device);
+      const atomic = this.#kv.atomic().check(device, removed);
       // Checking every held package makes two uploads at once count each other's.
       for (const entry of held) atomic.check(entry);
       if (known === undefined) {
@@ -129,8 +135,10 @@ export class KeyPackages {
   /**
    * Forgets device `deviceId` of `userId`: its unused KeyPackages and its place in the user's
    * device list, so no one can claim a KeyPackage of it or add it to a group any more (a device
-   * whose keys were removed at logout). Refused for a malformed id; true when there was
-   * something to delete, false when the device had nothing stored.
+   * whose keys were removed at logout), and the groups it is in remove it (their devices follow
+   * the directory, `membership_plan.ts`). The id is kept as removed: it cannot publish again
+   * (a device that logs in anew makes a new id). Refused for a malformed id; true when there
+   * was something to delete, false when the device had nothing stored.
    */
   async removeDevice(userId: string, deviceId: string): Promise<Outcome<{ removed: boolean }>> {
     if (!DEVICE_ID.test(deviceId)) return BAD_DEVICE;
@@ -141,6 +149,8 @@ export class KeyPackages {
       for (const entry of held) atomic.check(entry).delete(entry.key);
       atomic.delete(device.key);
       const removed = device.versionstamp !== null || held.length > 0;
+      // Only a device that existed is kept as removed: ids that never were cost no storage.
+      if (removed) atomic.set(keys.e2eRemovedDevice(userId, deviceId), { at: this.#clock.now() });
       return commit(atomic, () => ({ ok: true as const, removed }));
     });
   }
@@ -166,30 +176,38 @@ export class KeyPackages {
     room?: string,
   ): Promise<Outcome<{ devices: ListedDevice[] }>> {
     if (!await this.#mayClaim(callerId, targetId, room)) return NO_KEYS;
-    const devices: ListedDevice[] = [];
-    for await (
-      const entry of this.#kv.list<DeviceRecord>({ prefix: keys.e2eDevices(targetId) })
-    ) {
+    return { ok: true, devices: (await this.#listed(targetId)).keys };
+  }
+
+  /** A user's device ids (oldest id first) and those of them whose key is known, with it. */
+  async #listed(userId: string): Promise<{ devices: string[]; keys: ListedDevice[] }> {
+    const devices: string[] = [];
+    const listed: ListedDevice[] = [];
+    for await (const entry of this.#kv.list<DeviceRecord>({ prefix: keys.e2eDevices(userId) })) {
+      const deviceId = decode.e2eDevice(entry.key);
+      devices.push(deviceId);
       const { signatureKey } = entry.value;
-      if (signatureKey) devices.push({ deviceId: decode.e2eDevice(entry.key), signatureKey });
+      if (signatureKey) listed.push({ deviceId, signatureKey });
     }
-    return { ok: true, devices };
+    return { devices, keys: listed };
   }
 
   /**
    * The members of `roomId` with the ids of their devices that have keys, for a member of it
    * (`callerId`): what a member's device compares with the room's MLS group to follow joins,
-   * leaves and new devices. Undefined (one answer for "no such room" and "not a member") when
-   * the caller is not a member.
+   * leaves and new devices; and, in `keys`, those devices' signature keys, which the member's
+   * device checks each member's safety number against (one read for the whole group).
+   * Undefined (one answer for "no such room" and "not a member") when the caller is not a
+   * member.
    */
   async roomDevices(
     callerId: string,
     roomId: string,
-  ): Promise<{ userId: string; devices: string[] }[] | undefined> {
+  ): Promise<{ userId: string; devices: string[]; keys: ListedDevice[] }[] | undefined> {
     if (await readMembership(this.#kv, roomId, callerId) === null) return undefined;
     const members = await membersOfRoom(this.#kv, roomId);
     return await Promise.all(
-      members.map(async ({ userId }) => ({ userId, devices: await this.devices(userId) })),
+      members.map(async ({ userId }) => ({ userId, ...await this.#listed(userId) })),
     );
   }
 

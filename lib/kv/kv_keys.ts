@@ -51,6 +51,7 @@
  * | `["first_account"]`                         | userId of the first (admin) |
  * | `["report", reportId]`                      | `ReportRecord` (open)       |
  * | `["reports_made", userId]`                  | report window (expires)     |
+ * | `["handshake_report", roomId, seq]`         | reportId: its open report   |
  * | `["search_pending", at, id]`                | `PendingPostings` (search)  |
  * | `["search_block", term, newestAt, id]`      | `PostingBlock` (search)     |
  * | `["health_probe"]`                          | none: `/healthz` reads it   |
@@ -58,6 +59,7 @@
  * | `["call", callId]`                          | `CallRecord` (expires)      |
  * | `["user_call", userId]`                     | callId: in a call (expires) |
  * | `["e2e_device", userId, deviceId]`          | `DeviceRecord`              |
+ * | `["e2e_removed", userId, deviceId]`         | `{ at }`: removed for good  |
  * | `["e2e_kp", userId, deviceId, packageId]`   | `{ data }`: one KeyPackage  |
  * | `["e2e_kp_uploads", userId]`                | upload window (expires)     |
  * | `["e2e_kp_claims", userId]`                 | claim window (expires)      |
@@ -366,6 +368,8 @@ export const keys = {
   reports: (): Deno.KvKey => ["report"],
   /** Reports a user made in the current window. */
   reportsMade: (userId: string): Deno.KvKey => ["reports_made", userId],
+  /** The one open report of the MLS commit at `seq` of `roomId` (whoever reported it). */
+  handshakeReport: (roomId: string, seq: number): Deno.KvKey => ["handshake_report", roomId, seq],
   // Message search.
   /**
    * The postings one commit of messages added, not merged yet (`lib/search/search_pending.ts`):
@@ -400,6 +404,15 @@ export const keys = {
   e2eDevice: (userId: string, deviceId: string): Deno.KvKey => ["e2e_device", userId, deviceId],
   /** Prefix of a user's devices. */
   e2eDevices: (userId: string): Deno.KvKey => ["e2e_device", userId],
+  /**
+   * A device its user removed (`DELETE /api/e2e/devices/:device`): its id may not publish
+   * KeyPackages again, so a stale tab of it cannot bring it back into the directory.
+   */
+  e2eRemovedDevice: (userId: string, deviceId: string): Deno.KvKey => [
+    "e2e_removed",
+    userId,
+    deviceId,
+  ],
   /** One unused KeyPackage of a device. */
   e2eKeyPackage: (userId: string, deviceId: string, packageId: string): Deno.KvKey => [
     "e2e_kp",

@@ -8,6 +8,7 @@
 import {
   type ChatMessage,
   isActionEntry,
+  MAX_E2E_REACTION_ENTRIES,
   MAX_EDITS,
   type MessageVersion,
 } from "../common/protocol.ts";
@@ -27,7 +28,8 @@ export interface MessageAction {
   mentions?: string[];
   /**
    * An encrypted room's edit or reaction: its content is an MLS message the server cannot read,
-   * so it changes nothing here (the members' devices apply it).
+   * so it changes nothing of the target's content here (the members' devices apply it); the
+   * server only counts it (`versions`, `reactionEntries`), to hold the caps it can.
    */
   encrypted?: true;
 }
@@ -60,7 +62,7 @@ export function applyAction(
   if (target.kind === "system" || isActionEntry(target) || target.deleted) {
     return { target };
   }
-  if (action.encrypted && action.kind !== "delete") return { target };
+  if (action.encrypted && action.kind !== "delete") return countEncrypted(target, action.kind, seq);
   switch (action.kind) {
     case "edit": {
       const versions = target.versions ?? 0;
@@ -107,4 +109,22 @@ export function applyAction(
       return { target: next };
     }
   }
+}
+
+/**
+ * An encrypted edit or reaction, counted on its target: an edit in `versions` (up to
+ * {@linkcode MAX_EDITS}; no earlier version is kept, the server has none to keep), a reaction
+ * in `reactionEntries` (up to {@linkcode MAX_E2E_REACTION_ENTRIES}). Past the cap (only a race
+ * of two clients gets there: the connection refuses first) nothing changes.
+ */
+function countEncrypted(
+  target: ChatMessage,
+  kind: "edit" | "reaction",
+  seq: number,
+): ActionOutcome {
+  const field = kind === "edit" ? "versions" : "reactionEntries";
+  const cap = kind === "edit" ? MAX_EDITS : MAX_E2E_REACTION_ENTRIES;
+  const count = target[field] ?? 0;
+  if (count >= cap) return { target };
+  return { target: { ...target, [field]: count + 1, revision: seq } };
 }

@@ -5,8 +5,11 @@
  *
  * Checked here, against the target as stored: it exists in this room and is a user message
  * (not a system message, not an action entry); edits only by its sender, while it is not
- * deleted and has fewer than {@linkcode MAX_EDITS} edits; deletes by its sender, or by the
- * room's owner or an admin; reactions while it is not deleted and within the caps. Membership
+ * deleted and has fewer than {@linkcode MAX_EDITS} edits (encrypted ones counted too);
+ * deletes by its sender, or by the room's owner or an admin; reactions while it is not deleted
+ * and within the caps (for encrypted ones, which the server cannot read: at most
+ * {@linkcode MAX_E2E_REACTION_ENTRIES} per message, each at most
+ * {@linkcode MAX_E2E_REACTION_PAYLOAD} characters). Membership
  * and mutes are the connection's posting check, made before these.
  *
  * @module
@@ -17,6 +20,8 @@ import {
   type ClientFrame,
   type ErrorCode,
   isActionEntry,
+  MAX_E2E_REACTION_ENTRIES,
+  MAX_E2E_REACTION_PAYLOAD,
   MAX_EDITS,
   MAX_REACTION_EMOJI,
   MAX_REACTIONS,
@@ -92,9 +97,20 @@ export async function checkAction(
       }
       return { ...base, kind: "delete", text: "" };
     case "react": {
-      // An encrypted reaction's emoji is unknown here: no cap can be counted, and the devices
-      // keep the tally.
-      if (frame.e2e) return { ...base, kind: "reaction", text: "", e2e: frame.e2e };
+      // An encrypted reaction's emoji is unknown here: the devices keep the tally and its caps;
+      // the server bounds how many entries a message gathers, and each one's size.
+      if (frame.e2e) {
+        if ((target.reactionEntries ?? 0) >= MAX_E2E_REACTION_ENTRIES) {
+          return { code: "too_many_reactions", message: "this message has too many reactions" };
+        }
+        if (frame.e2e.data.length > MAX_E2E_REACTION_PAYLOAD) {
+          return {
+            code: "bad_frame",
+            message: `an encrypted reaction is at most ${MAX_E2E_REACTION_PAYLOAD} characters`,
+          };
+        }
+        return { ...base, kind: "reaction", text: "", e2e: frame.e2e };
+      }
       const reactions = target.reactions ?? [];
       const known = reactions.some((reaction) => reaction.emoji === frame.emoji);
       const total = reactions.reduce((sum, reaction) => sum + reaction.users.length, 0);

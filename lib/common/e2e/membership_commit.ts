@@ -1,6 +1,7 @@
 /**
  * Makes the next commit a {@linkcode MembershipChange} calls for: removals first (a departed
- * member must not get the keys of a commit that adds someone), then additions of at most
+ * member must not get the keys of a commit that adds someone), of users and then of devices
+ * their user removed, then additions of at most
  * {@linkcode MAX_ADDS_PER_COMMIT} devices, claimed from the key directory. Browser-safe.
  *
  * @module
@@ -36,6 +37,9 @@ export async function membershipCommit(
 ): Promise<MembershipCommit> {
   const leaving = change.remove[0];
   if (leaving !== undefined) return { commit: await group.removeUser(leaving), noKeys: [] };
+  // Undefined when the only one is this device itself: it cannot remove itself, others will.
+  const removal = await group.removeDevices(change.removeDevices);
+  if (removal) return { commit: removal, noKeys: [] };
   const claimed: ClaimedDevice[] = [];
   const noKeys: string[] = [];
   for (const { userId, devices } of change.add) {

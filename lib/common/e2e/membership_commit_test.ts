@@ -19,7 +19,7 @@ Deno.test("membershipCommit() removes who left before it claims anything to add"
   const claims: string[] = [];
   const { commit, noKeys } = await membershipCommit(
     group,
-    { remove: ["bob"], add: [{ userId: "carol", devices: ["c1"] }] },
+    { remove: ["bob"], removeDevices: [], add: [{ userId: "carol", devices: ["c1"] }] },
     (userId) => {
       claims.push(userId);
       return Promise.resolve([]);
@@ -39,7 +39,7 @@ Deno.test("membershipCommit() adds the devices claimed and reports those with no
   const carol = await generateDeviceKeyPackage(await createDevice("carol", "c1"));
   const { commit, noKeys } = await membershipCommit(
     group,
-    { remove: [], add: [{ userId: "carol", devices: ["c1", "c2"] }] },
+    { remove: [], removeDevices: [], add: [{ userId: "carol", devices: ["c1", "c2"] }] },
     (userId, devices) => {
       assert.deepEqual([userId, devices], ["carol", ["c1", "c2"]]);
       return Promise.resolve([{ userId, deviceId: "c1", keyPackage: carol.encoded }]);
@@ -55,8 +55,27 @@ Deno.test("membershipCommit() makes no commit when no device asked for had a Key
   const group = await aliceWithBob();
   const result = await membershipCommit(
     group,
-    { remove: [], add: [{ userId: "carol", devices: ["c1"] }] },
+    { remove: [], removeDevices: [], add: [{ userId: "carol", devices: ["c1"] }] },
     () => Promise.resolve([]),
   );
   assert.deepEqual(result, { noKeys: ["c1"] });
+});
+
+Deno.test("membershipCommit() removes a device its user removed, but never this device itself", async () => {
+  const group = await aliceWithBob();
+  const own = await membershipCommit(
+    group,
+    { remove: [], removeDevices: ["alice:a1"], add: [] },
+    () => Promise.resolve([]),
+  );
+  assert.deepEqual(own, { noKeys: [] }, "a member cannot remove itself by commit");
+  const { commit } = await membershipCommit(
+    group,
+    { remove: [], removeDevices: ["bob:b1"], add: [] },
+    () => Promise.resolve([]),
+  );
+  assert.ok(commit);
+  group.stage(commit);
+  await group.receive(commit.payload);
+  assert.deepEqual(group.members, ["alice:a1"]);
 });

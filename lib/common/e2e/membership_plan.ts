@@ -1,7 +1,8 @@
 /**
  * How an encrypted room's MLS group follows the room's membership: which users' devices a
- * commit must remove (they left, were kicked or banned) and which devices it must add (a new
- * member, or a member's new device), and which member device makes that commit first.
+ * commit must remove (they left, were kicked or banned), which devices (removed from the
+ * directory by their user), and which devices it must add (a new member, or a member's new
+ * device), and which member device makes that commit first.
  * Browser-safe, no I/O: the browser's room reader and the tests' devices both plan with it.
  *
  * Who commits: every member device sees the same group and the same directory, so each ranks
@@ -20,10 +21,16 @@ export interface MemberDevices {
   devices: readonly string[];
 }
 
-/** What the group lacks to match the room: at most one of the two is done per commit. */
+/** What the group lacks to match the room: one of the three is done per commit, in this order. */
 export interface MembershipChange {
   /** Users with a device in the group who are no longer members of the room. */
   remove: string[];
+  /**
+   * Devices (`userId:deviceId`) in the group of users still in the room that the directory no
+   * longer lists: removed by their user (`DELETE /api/e2e/devices/:device`, "Remove keys" at
+   * logout), so they leave every group, and the contacts' safety numbers stop covering them.
+   */
+  removeDevices: string[];
   /** Devices of members that have keys and are not in the group, by user. */
   add: { userId: string; devices: string[] }[];
 }
@@ -47,8 +54,12 @@ export function planMembership(
     devices.add(parsed.deviceId);
     inGroup.set(parsed.userId, devices);
   }
-  const roomUsers = new Set(room.map((member) => member.userId));
-  const remove = [...inGroup.keys()].filter((userId) => !roomUsers.has(userId));
+  const listed = new Map(room.map((member) => [member.userId, new Set(member.devices)]));
+  const remove = [...inGroup.keys()].filter((userId) => !listed.has(userId));
+  const removeDevices = [...inGroup].flatMap(([userId, devices]) =>
+    [...devices].filter((device) => listed.get(userId)?.has(device) === false)
+      .map((device) => `${userId}:${device}`)
+  );
   const add = room.flatMap(({ userId, devices }) => {
     const missing = devices.filter((device) =>
       (!inGroup.get(userId)?.has(device) || rejoin.has(deviceIdentity(userId, device))) &&
@@ -56,20 +67,22 @@ export function planMembership(
     );
     return missing.length > 0 ? [{ userId, devices: missing }] : [];
   });
-  return { remove, add };
+  return { remove, removeDevices, add };
 }
 
 /** Whether the group already matches the room. */
 export function isSettled(change: MembershipChange): boolean {
-  return change.remove.length === 0 && change.add.length === 0;
+  return change.remove.length === 0 && change.removeDevices.length === 0 &&
+    change.add.length === 0;
 }
 
 /**
  * This device's place among the group's devices that may make the commit `change` needs:
  * 0 commits at once. Devices of a user gaining a device come first (a user's own device adds
  * their new one; other members only when none of theirs does), then the others in leaf order.
- * Devices being removed never commit (MLS forbids a member removing itself by commit), nor do
- * devices being added again (they cannot read the group). Undefined when `self` may not commit.
+ * Devices being removed, alone or with their user, never commit (MLS forbids a member removing
+ * itself by commit), nor do devices being added again (they cannot read the group). Undefined
+ * when `self` may not commit.
  */
 export function committerRank(
   groupMembers: readonly string[],
@@ -77,13 +90,14 @@ export function committerRank(
   change: MembershipChange,
 ): number | undefined {
   const removed = new Set(change.remove);
+  const removedDevices = new Set(change.removeDevices);
   const gaining = new Set(change.add.map((entry) => entry.userId));
   const userOf = (identity: string) => parseDeviceIdentity(identity)?.userId ?? "";
   const adding = new Set(
     change.add.flatMap(({ userId, devices }) => devices.map((id) => deviceIdentity(userId, id))),
   );
   const eligible = groupMembers.filter((identity) =>
-    !removed.has(userOf(identity)) && !adding.has(identity)
+    !removed.has(userOf(identity)) && !removedDevices.has(identity) && !adding.has(identity)
   );
   const ranked = [
     ...eligible.filter((identity) => gaining.has(userOf(identity))),

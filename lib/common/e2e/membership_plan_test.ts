@@ -18,7 +18,11 @@ Deno.test("planMembership() removes users who left the room and adds new members
     { userId: "bob", devices: ["b1", "b2"] },
     { userId: "dave", devices: ["d1", "d2"] },
   ]);
-  assert.deepEqual(change, { remove: ["carol"], add: [{ userId: "dave", devices: ["d1", "d2"] }] });
+  assert.deepEqual(change, {
+    remove: ["carol"],
+    removeDevices: [],
+    add: [{ userId: "dave", devices: ["d1", "d2"] }],
+  });
 });
 
 Deno.test("planMembership() adds a member's new device and leaves out skipped ones", () => {
@@ -33,7 +37,7 @@ Deno.test("planMembership() adds a member's new device and leaves out skipped on
 });
 
 Deno.test("committerRank() puts the devices of the user gaining a device first, then leaf order", () => {
-  const change = { remove: [], add: [{ userId: "bob", devices: ["b3"] }] };
+  const change = { remove: [], removeDevices: [], add: [{ userId: "bob", devices: ["b3"] }] };
   assert.deepEqual(
     group.map((identity) => committerRank(group, identity, change)),
     [2, 0, 1, 3],
@@ -41,7 +45,7 @@ Deno.test("committerRank() puts the devices of the user gaining a device first, 
 });
 
 Deno.test("committerRank() never picks a device of a user being removed", () => {
-  const change = { remove: ["alice"], add: [] };
+  const change = { remove: ["alice"], removeDevices: [], add: [] };
   assert.equal(committerRank(group, "alice:a1", change), undefined);
   assert.equal(committerRank(group, "bob:b1", change), 0);
   assert.equal(committerRank(group, "dave:d1", change), undefined, "not in the group");
@@ -55,13 +59,27 @@ Deno.test("planMembership() adds again a device in the group that asked to rejoi
   ];
   assert.deepEqual(planMembership(group, room, new Set(), new Set(["bob:b2"])), {
     remove: [],
+    removeDevices: [],
     add: [{ userId: "bob", devices: ["b2"] }],
   });
 });
 
 Deno.test("committerRank() never picks the device being added again", () => {
-  const change = { remove: [], add: [{ userId: "bob", devices: ["b1"] }] };
+  const change = { remove: [], removeDevices: [], add: [{ userId: "bob", devices: ["b1"] }] };
   assert.equal(committerRank(group, "bob:b1", change), undefined);
   assert.equal(committerRank(group, "bob:b2", change), 0, "Bob's other device first");
   assert.equal(committerRank(group, "alice:a1", change), 1);
+});
+
+Deno.test("planMembership() removes a device the directory no longer lists, and that device never commits", () => {
+  const room = [
+    { userId: "alice", devices: ["a1"] },
+    { userId: "bob", devices: ["b1"] },
+    { userId: "carol", devices: ["c1"] },
+  ];
+  const change = planMembership(group, room);
+  assert.deepEqual(change, { remove: [], removeDevices: ["bob:b2"], add: [] });
+  assert.equal(isSettled(change), false);
+  assert.equal(committerRank(group, "bob:b2", change), undefined);
+  assert.equal(committerRank(group, "bob:b1", change), 1);
 });

@@ -210,11 +210,27 @@ export class MlsGroup {
 
   /** A commit removing every device of user `userId`. Throws when they have none here. */
   async removeUser(userId: string): Promise<StagedCommit> {
+    const commit = await this.#remove((identity) => identity.startsWith(userId + ":"));
+    if (!commit) throw new Error("that user has no device in this group");
+    return commit;
+  }
+
+  /**
+   * A commit removing the devices named in `identities` (`userId:deviceId`), but never this
+   * device's own (MLS forbids a member removing itself by commit); undefined when none of
+   * them is another device of the group.
+   */
+  async removeDevices(identities: readonly string[]): Promise<StagedCommit | undefined> {
+    const removed = new Set(identities);
+    return await this.#remove((identity) => removed.has(identity));
+  }
+
+  async #remove(which: (identity: string) => boolean): Promise<StagedCommit | undefined> {
+    const own = this.#state.privatePath.leafIndex;
     const proposals: Proposal[] = members(this.#state)
-      .filter((member) => member.identity.startsWith(userId + ":"))
+      .filter((member) => member.leafIndex !== own && which(member.identity))
       .map((member) => ({ proposalType: "remove", remove: { removed: member.leafIndex } }));
-    if (proposals.length === 0) throw new Error("that user has no device in this group");
-    return await this.#commit(proposals);
+    return proposals.length === 0 ? undefined : await this.#commit(proposals);
   }
 
   /** Remembers a commit of this device until it comes back in the room's order. */

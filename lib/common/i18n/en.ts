@@ -331,6 +331,7 @@ export const en = {
   "refusal.badKeyPackage": "That is not a key package of this device",
   "refusal.badDeviceId": "That is not a device of this app",
   "refusal.tooManyKeyPackages": "This device has {max} unused key packages already",
+  "refusal.deviceRemoved": "This device was removed: log in again to make a new one",
   "refusal.tooManyDevices": "You have {max} devices with keys already",
   "refusal.keyRequestsTooFast": "Too many key requests; try again later",
   "refusal.noKeysForUser": "That user has no device with keys for secret chats yet",
@@ -456,6 +457,23 @@ export const en = {
   "e2e.lockVerified": "Secret chat, verified: show the safety number",
   "e2e.lockUnverified": "Secret chat, not verified: verify the safety number",
   "e2e.lockChanged": "Secret chat, safety number changed: verify again",
+  "e2e.lockGroupVerified": "Encrypted group, every member verified: show their safety numbers",
+  "e2e.lockGroupUnverified": "Encrypted group: verify its members' safety numbers",
+  "e2e.lockGroupChanged": "Encrypted group, a member's devices changed: verify again",
+  "e2e.membersTitle": "Members' safety numbers",
+  "e2e.membersHelp":
+    "Compare each member's safety number with them, in person or over a call. It is the same number as in a secret chat with them.",
+  "e2e.membersNone": "No other member has a device with keys yet.",
+  "e2e.verifyMember": "Verify {name}",
+  "e2e.memberVerified": "Verified",
+  "e2e.memberUnverified": "Not verified",
+  "e2e.memberChanged": "Changed: verify again",
+  "e2e.device": "Device {id}",
+  "e2e.deviceNew": "new",
+  "e2e.groupNumberChanged":
+    "A member's devices changed (a device was added or changed): open the padlock to verify again.",
+  "e2e.badHandshake":
+    "A key update in this conversation was malformed and was rejected (it was reported). Messages still read.",
   "e2e.logoutTitle": "Keep this device's keys?",
   "e2e.logoutNote": "This browser holds the keys of your secret chats.",
   "e2e.logoutKeepNote":
@@ -589,6 +607,8 @@ export const en = {
   "admin.roomGone": "(deleted room)",
   "admin.messageDeleted": "(message deleted)",
   "admin.messageGone": "The message is gone.",
+  "admin.handshakeReport":
+    "An encrypted key update (MLS commit) that members' devices could not parse or verify, and rejected",
   "admin.reportedBy": "Reported by {name}",
   "admin.dismiss": "Dismiss",
   "admin.deleteMessage": "Delete message",
