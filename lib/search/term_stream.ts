@@ -14,7 +14,7 @@
 import { keys } from "../kv/kv_keys.ts";
 import { type Candidate, newerThan, type StreamBounds } from "./posting_streams.ts";
 import { type BlockPosting, type PostingBlock, unpackBlock } from "./posting_block.ts";
-import { BLOCK_SPAN_MS } from "./search_merger.ts";
+import { BLOCK_SPAN_MS } from "./merge_plan.ts";
 import type { PendingPosting, PendingPostings } from "./search_pending.ts";
 
 /** Blocks read per KV list call. */
