@@ -16,7 +16,8 @@
  * `deno task bench --only conversations [--conversations N] [--runs N] [--against DIR] [--spread]` times
  * the conversation list of a user in N conversations (see `conversations.ts`).
  *
- * `deno task bench --only search [--messages N] [--rooms R] [--member-of M] [--queries Q]`
+ * `deno task bench --only search [--messages N] [--rooms R] [--member-of M] [--queries Q]
+ * [--seed-seconds S]`
  * runs the message search scenario alone, in process (see `search.ts`).
  *
  * `deno task bench --only small-rooms [--against DIR] [--bare] [--rounds N] [--rates R,…]
@@ -71,6 +72,7 @@ if (only === "search") {
     rooms: Number(flagValue("--rooms") ?? 1_000),
     memberOf: Number(flagValue("--member-of") ?? 50),
     queries: Number(flagValue("--queries") ?? 200),
+    ...(flagValue("--seed-seconds") ? { seedSeconds: Number(flagValue("--seed-seconds")) } : {}),
   });
   Deno.exit(0);
 }
