@@ -28,7 +28,8 @@ export interface TermScope {
 
 /**
  * The postings of every pending entry, all of them: an acknowledged message is searchable
- * whatever the merger's lag (the merger keeps them few: about two seconds of commits).
+ * whatever the merger's lag (the merger keeps them few: about 1,000 postings, or 10 s of commits
+ * at a low rate; see `merge_schedule.ts`).
  */
 export async function readPending(kv: Deno.Kv): Promise<PendingPosting[]> {
   const postings: PendingPosting[] = [];
