@@ -16,8 +16,12 @@
  * `deno task bench --only conversations [--conversations N] [--runs N] [--against DIR] [--spread]` times
  * the conversation list of a user in N conversations (see `conversations.ts`).
  *
- * `deno task bench --only search [--messages N] [--rooms R] [--member-of M] [--queries Q]`
+ * `deno task bench --only search [--messages N] [--rooms R] [--member-of M] [--queries Q]
+ * [--seed-seconds S]`
  * runs the message search scenario alone, in process (see `search.ts`).
+ *
+ * `deno task bench --only search-merge [--messages N] [--rounds R] [--against DIR]` measures the
+ * search index merge's CPU per message by merge size (see `search_merge.ts`).
  *
  * `deno task bench --only small-rooms [--against DIR] [--bare] [--rounds N] [--rates R,…]
  * [--clients N] [--step-ms MS] [--profile RATE]` runs scenario (b) alone (see `small_rooms.ts`).
@@ -50,6 +54,7 @@ import { runStormOnly } from "./storm_only.ts";
 import { runResumeBench } from "./resume.ts";
 import { runConversationsBench } from "./conversations.ts";
 import { runSearchBench } from "./search.ts";
+import { runSearchMerge } from "./search_merge.ts";
 import { runSmallRooms } from "./small_rooms.ts";
 import { runStoreAppend } from "./store_append.ts";
 import { runE2eBench } from "./e2e.ts";
@@ -71,6 +76,16 @@ if (only === "search") {
     rooms: Number(flagValue("--rooms") ?? 1_000),
     memberOf: Number(flagValue("--member-of") ?? 50),
     queries: Number(flagValue("--queries") ?? 200),
+    ...(flagValue("--seed-seconds") ? { seedSeconds: Number(flagValue("--seed-seconds")) } : {}),
+  });
+  Deno.exit(0);
+}
+if (only === "search-merge") {
+  const against = flagValue("--against");
+  await runSearchMerge({
+    messages: Number(flagValue("--messages") ?? 100_000),
+    rounds: Number(flagValue("--rounds") ?? 2),
+    ...(against ? { against } : {}),
   });
   Deno.exit(0);
 }
@@ -147,7 +162,7 @@ if (only === "storm") {
 if (only !== undefined) {
   if (only !== "user-events") {
     throw new Error(
-      `--only knows user-events, search, small-rooms, store-append, e2e, calls, storm, resume ` +
+      `--only knows user-events, search, search-merge, small-rooms, store-append, e2e, calls, storm, resume ` +
         `and conversations, not ${only}`,
     );
   }

@@ -1,9 +1,11 @@
 /**
- * `deno task bench --only search [--messages N] [--rooms R] [--member-of M] [--queries Q]`:
+ * `deno task bench --only search [--messages N] [--rooms R] [--member-of M] [--queries Q]
+ * [--seed-seconds S]`:
  * message search at scale, in process on a KV file (the store and the search service, no
  * sockets). Seeds N messages (default 1,000,000) of mixed Chinese and English text over R
  * rooms (default 1,000) through the real store, so with the real index, and caches the file in
- * `bench/.cache/`. A reader is a member of M rooms (default 50). Then it measures:
+ * `bench/.cache/`; with `--seed-seconds S` a run seeds for at most S seconds, measures what is
+ * seeded so far (the table says how many) and the next run goes on from there. A reader is a member of M rooms (default 50). Then it measures:
  *
  * - the median and p99 time of Q two-word queries (the second word typed whole), first pages
  *   of 20 results over the reader's rooms;
@@ -36,6 +38,11 @@ export interface SearchBenchOptions {
   rooms: number;
   memberOf: number;
   queries: number;
+  /**
+   * Seconds of seeding this run may spend at most; a file seeded in part is measured as it is
+   * and goes on seeding in the next run.
+   */
+  seedSeconds?: number;
 }
 
 const cacheDir = new URL(".cache/", import.meta.url).pathname;
@@ -53,13 +60,16 @@ export async function runSearchBench(options: SearchBenchOptions): Promise<void>
   const kv = await Deno.openKv(path);
   try {
     const seeded = await seed(kv, options);
+    if (seeded.messages < options.messages) {
+      console.log(`  seeding stopped at ${seeded.messages.toLocaleString("en")} messages`);
+    }
     const queries = await timeQueries(kv, options);
     const writes = await timeWrites(kv, options.rooms);
     const rows = [
       `| messages | rooms | reader in | seeding | query median | query p99 | results/query |`,
       `| --- | --- | --- | --- | --- | --- | --- |`,
-      `| ${options.messages.toLocaleString("en")} | ${options.rooms} | ${options.memberOf} | ${
-        seeded.toFixed(0)
+      `| ${seeded.messages.toLocaleString("en")} | ${options.rooms} | ${options.memberOf} | ${
+        seeded.seconds.toFixed(0)
       } s | ${queries.median.toFixed(1)} ms | ${queries.p99.toFixed(1)} ms | ${
         queries.hits.toFixed(1)
       } |`,
@@ -90,11 +100,52 @@ function roomId(i: number): string {
   return `bench_room_${i}`;
 }
 
-/** Seeds the file once (a marker says it is complete); returns the seconds it took (0: cached). */
-async function seed(kv: Deno.Kv, options: SearchBenchOptions): Promise<number> {
+/**
+ * Seeds the file up to `options.messages` (a marker says it is complete), going on from where
+ * an earlier run stopped, for at most `options.seedSeconds`; returns the seconds this run spent
+ * and the messages seeded.
+ */
+async function seed(
+  kv: Deno.Kv,
+  options: SearchBenchOptions,
+): Promise<{ seconds: number; messages: number }> {
   const marker = ["bench_search_seeded"];
-  if ((await kv.get(marker)).versionstamp) return 0;
+  if ((await kv.get(marker)).versionstamp) return { seconds: 0, messages: options.messages };
   const started = performance.now();
+  const progress = ["bench_search_seeded_count"];
+  let sent = (await kv.get<number>(progress)).value ?? await storedMessages(kv, options.rooms);
+  if (sent === 0) await seedRooms(kv, options);
+  const store = new KvMessageStore(kv, systemClock);
+  const merger = new SearchMerger(kv);
+  const deadline = started + 1000 * (options.seedSeconds ?? Infinity);
+  for (; sent < options.messages && performance.now() < deadline; sent += SEED_BATCH) {
+    const count = Math.min(SEED_BATCH, options.messages - sent);
+    await store.append(drafts(sent, count, options.rooms));
+    await merger.mergeAll();
+    await kv.set(progress, sent + count);
+    if ((sent / SEED_BATCH) % 50 === 0) {
+      const seconds = (performance.now() - started) / 1000;
+      console.log(`  seeded ${sent.toLocaleString("en")} messages, ${seconds.toFixed(0)} s`);
+    }
+  }
+  sent = Math.min(sent, options.messages);
+  if (sent === options.messages) await kv.set(marker, true);
+  return { seconds: (performance.now() - started) / 1000, messages: sent };
+}
+
+/** Messages stored in the bench's rooms (their heads), for a file seeded before the count. */
+async function storedMessages(kv: Deno.Kv, rooms: number): Promise<number> {
+  let total = 0;
+  for (let i = 0; i < rooms; i += 10) {
+    const ids = Array.from({ length: Math.min(10, rooms - i) }, (_, k) => roomId(i + k));
+    const heads = await kv.getMany<number[]>(ids.map((id) => keys.roomHead(id)));
+    for (const head of heads) total += head.value ?? 0;
+  }
+  return total;
+}
+
+/** The bench's rooms, the reader a member of the first `options.memberOf`. */
+async function seedRooms(kv: Deno.Kv, options: SearchBenchOptions): Promise<void> {
   let rooms = kv.atomic();
   for (let i = 0; i < options.rooms; i++) {
     // Far below KV's 1,000 mutations per commit (a room and maybe two membership entries).
@@ -114,19 +165,6 @@ async function seed(kv: Deno.Kv, options: SearchBenchOptions): Promise<number> {
     if (i < options.memberOf) setMembership(rooms, roomId(i), READER, { joinedAt: 0 });
   }
   await rooms.commit();
-  const store = new KvMessageStore(kv, systemClock);
-  const merger = new SearchMerger(kv);
-  for (let sent = 0; sent < options.messages; sent += SEED_BATCH) {
-    const count = Math.min(SEED_BATCH, options.messages - sent);
-    await store.append(drafts(sent, count, options.rooms));
-    await merger.mergeAll();
-    if ((sent / SEED_BATCH) % 50 === 0) {
-      const seconds = (performance.now() - started) / 1000;
-      console.log(`  seeded ${sent.toLocaleString("en")} messages in ${seconds.toFixed(0)} s`);
-    }
-  }
-  await kv.set(marker, true);
-  return (performance.now() - started) / 1000;
 }
 
 function drafts(first: number, count: number, rooms: number): MessageDraft[] {

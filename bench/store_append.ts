@@ -20,6 +20,7 @@
  */
 import type { AppendResult, MessageDraft } from "../lib/messages/message_store.ts";
 import { median } from "./median.ts";
+import { type ThreadSeconds, threadSeconds } from "./thread_seconds.ts";
 import { setMembership } from "../lib/rooms/memberships.ts";
 
 interface Store {
@@ -192,29 +193,4 @@ async function runKeyPlacement(options: StoreAppendOptions): Promise<void> {
       );
     }
   }
-}
-
-interface ThreadSeconds {
-  js: number;
-  sqlite: number;
-  helpers: number;
-}
-
-/** CPU seconds of this process's threads: the JS thread, SQLite's, and the rest. */
-function threadSeconds(): ThreadSeconds {
-  const seconds = { js: 0, sqlite: 0, helpers: 0 };
-  for (const entry of Deno.readDirSync("/proc/self/task")) {
-    try {
-      const stat = Deno.readTextFileSync(`/proc/self/task/${entry.name}/stat`);
-      const name = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
-      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      const cpu = (Number(fields[11]) + Number(fields[12])) / 100;
-      if (entry.name === String(Deno.pid)) seconds.js += cpu;
-      else if (name.startsWith("sw-")) seconds.sqlite += cpu;
-      else seconds.helpers += cpu;
-    } catch {
-      // the thread ended
-    }
-  }
-  return seconds;
 }

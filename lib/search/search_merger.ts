@@ -12,13 +12,16 @@
  * commits, the entry deleted in the last: a crash or a second merger in between can then write
  * some postings twice, which a reader drops as the same message.
  *
- * A block spans at most {@linkcode BLOCK_SPAN_MS} of message time, so a reader bounded by a
- * date knows where to start: no block newer than `before + BLOCK_SPAN_MS` holds an older one.
+ * A block spans at most `BLOCK_SPAN_MS` (`merge_plan.ts`) of message time, so a reader bounded
+ * by a date knows where to start: no block newer than `before + BLOCK_SPAN_MS` holds an older
+ * one.
  *
  * @module
  */
 import { keys } from "../kv/kv_keys.ts";
-import { type BlockPosting, packBlock } from "./posting_block.ts";
+import { COMMIT_BYTES, commitLoad, planBlocks, splitCommits } from "./merge_plan.ts";
+import { MergeSchedule } from "./merge_schedule.ts";
+import { packBlock } from "./posting_block.ts";
 import type { PendingPosting, PendingPostings } from "./search_pending.ts";
 
 /** Pending entries one merge reads at most (an atomic commit takes at most 100 checks). */
@@ -26,31 +29,10 @@ export const MERGE_ENTRIES = 64;
 /** How often a server looks whether a merge is due. */
 export const MERGE_INTERVAL_MS = 250;
 /**
- * Age of the oldest pending entry at which a server merges everything pending. A merge costs
- * per distinct term, so its cost per message falls with its size (measured: ~150 to 300 µs a
- * message for merges of 50 messages, ~40 µs from 1,000 on); waiting this long lets a busy
- * server merge in large groups, while a search reads what is pending meanwhile.
+ * Estimated bytes a posting's term adds to a merge, to stop reading pending entries at about
+ * one commit's worth: its cells and a share of its room's and sender's names.
  */
-export const MERGE_AGE_MS = 2_000;
-/** Most message time one block spans, in ms. */
-export const BLOCK_SPAN_MS = 10 * 60_000;
-/** Most estimated bytes of one block (a KV value holds 64 KiB). */
-const BLOCK_BYTES = 40 * 1024;
-/**
- * Mutations, estimated bytes and estimated key bytes one merge commit holds at most (KV: 1,000
- * mutations, 800 KiB, 80 KiB of keys).
- */
-const COMMIT_MUTATIONS = 900;
-const COMMIT_BYTES = 600 * 1024;
-const COMMIT_KEY_BYTES = 56 * 1024;
-/** A block key's bytes besides its term (prefix, time, id), and a pending entry's key's. */
-const KEY_OVERHEAD = 80;
-
-interface Block {
-  term: string;
-  postings: BlockPosting[];
-  bytes: number;
-}
+const TERM_BYTES = 24;
 
 /** Merges the pending search index entries of `kv` into posting blocks. */
 export class SearchMerger {
@@ -72,23 +54,26 @@ export class SearchMerger {
     const entries: Deno.KvEntry<PendingPostings>[] = [];
     const list = this.#kv.list<PendingPostings>({ prefix: keys.searchPendings() }, {
       limit: MERGE_ENTRIES,
-      batchSize: 8,
+      batchSize: 16,
     });
     let estimate = 0;
     for await (const entry of list) {
       entries.push(entry);
-      for (const posting of entry.value.postings) estimate += 16 * posting.terms.length;
-      if (estimate > COMMIT_BYTES / 2) break;
+      for (const posting of entry.value.postings) estimate += TERM_BYTES * posting.terms.length;
+      if (estimate > COMMIT_BYTES) break;
     }
+    if (entries.length === 0) return 0;
     let taken = entries.length;
-    let blocks = blocksOf(entries);
-    while (taken > 1 && !fits(blocks, taken)) {
-      taken = Math.ceil(taken / 2);
-      blocks = blocksOf(entries.slice(0, taken));
+    let blocks = planBlocks(postingsOf(entries));
+    let load = commitLoad(blocks, taken);
+    while (taken > 1 && load > 1) {
+      // Fewer entries, in proportion to the excess: one more plan, rarely two.
+      taken = Math.max(1, Math.min(taken - 1, Math.floor(0.95 * taken / load)));
+      blocks = planBlocks(postingsOf(entries.slice(0, taken)));
+      load = commitLoad(blocks, taken);
     }
-    if (taken === 0) return 0;
     const merged = entries.slice(0, taken);
-    const commits = fits(blocks, taken) ? [blocks] : splitCommits(blocks);
+    const commits = load <= 1 ? [blocks] : splitCommits(blocks);
     for (const [i, part] of commits.entries()) {
       const atomic = this.#kv.atomic();
       if (i === commits.length - 1) {
@@ -104,26 +89,27 @@ export class SearchMerger {
   }
 
   /**
-   * Looks every `intervalMs` until {@linkcode stop}, and merges everything pending once the
-   * oldest pending entry is `ageMs` old (by `now`). Never throws; a failed merge is logged and
-   * the next one tries again.
+   * Looks every `intervalMs` until {@linkcode stop}, and merges everything pending when
+   * `schedule` says a merge is due (by the oldest pending entry's age, by `now`). Never
+   * throws; a failed merge is logged and the next one tries again.
    */
   start(
     intervalMs = MERGE_INTERVAL_MS,
-    ageMs = MERGE_AGE_MS,
     now: () => number = Date.now,
+    schedule = new MergeSchedule(),
   ): void {
     this.#timer ??= setInterval(() => {
-      this.#running ??= this.#mergeIfDue(ageMs, now).catch((error) => {
+      this.#running ??= this.#mergeIfDue(schedule, now).catch((error) => {
         console.error("search merger: merge failed", error);
       }).finally(() => this.#running = undefined);
     }, intervalMs);
   }
 
-  async #mergeIfDue(ageMs: number, now: () => number): Promise<void> {
+  async #mergeIfDue(schedule: MergeSchedule, now: () => number): Promise<void> {
     const oldest = await this.#kv.list({ prefix: keys.searchPendings() }, { limit: 1 }).next();
-    if (oldest.done || (oldest.value.key[1] as number) > now() - ageMs) return;
-    await this.mergeAll();
+    if (oldest.done) return;
+    const age = now() - (oldest.value.key[1] as number);
+    if (schedule.due(age)) schedule.merged(await this.mergeAll(), age);
   }
 
   /** Stops the periodic merge and waits for a running one. */
@@ -149,90 +135,7 @@ export class SearchMerger {
   }
 }
 
-/** The blocks of `entries`' postings: by term, newest first, cut by size and time span. */
-function blocksOf(entries: Deno.KvEntry<PendingPostings>[]): Block[] {
-  const byTerm = new Map<string, BlockPosting[]>();
-  for (const entry of entries) {
-    for (const posting of entry.value.postings) {
-      const compact = compactOf(posting);
-      for (const term of posting.terms) {
-        const list = byTerm.get(term);
-        if (list) list.push(compact);
-        else byTerm.set(term, [compact]);
-      }
-    }
-  }
-  const blocks: Block[] = [];
-  for (const [term, postings] of byTerm) {
-    postings.sort(newestFirst);
-    let block: Block = { term, postings: [], bytes: 0 };
-    // Rooms and senders are listed once a block: counted the first time they appear in it.
-    let named = new Set<string>();
-    for (const posting of postings) {
-      let bytes = 16;
-      const [room, , , from] = posting;
-      if (!named.has(room)) bytes += 3 * room.length + 4;
-      if (!named.has("\0" + from)) bytes += 3 * from.length + 4;
-      const first = block.postings[0];
-      if (first && (block.bytes + bytes > BLOCK_BYTES || first[2] - posting[2] > BLOCK_SPAN_MS)) {
-        blocks.push(block);
-        block = { term, postings: [], bytes: 0 };
-        named = new Set();
-        bytes = 16 + 3 * (room.length + from.length) + 8;
-      }
-      named.add(room).add("\0" + from);
-      block.postings.push(posting);
-      block.bytes += bytes;
-    }
-    blocks.push(block);
-  }
-  return blocks;
-}
-
-function compactOf(posting: PendingPosting): BlockPosting {
-  const flags = (posting.files ? 1 : 0) | (posting.images ? 2 : 0);
-  return [posting.room, posting.seq, posting.at, posting.from, flags];
-}
-
-/** Newest first: time, then room, then seq, all descending (the search's order). */
-function newestFirst(a: BlockPosting, b: BlockPosting): number {
-  if (a[2] !== b[2]) return b[2] - a[2];
-  if (a[0] !== b[0]) return a[0] < b[0] ? 1 : -1;
-  return b[1] - a[1];
-}
-
-/** Whether `blocks` and the checks and deletes of `entries` pending entries fit one commit. */
-function fits(blocks: Block[], entries: number): boolean {
-  if (blocks.length + 2 * entries > COMMIT_MUTATIONS) return false;
-  let bytes = 0;
-  let keyBytes = 2 * entries * KEY_OVERHEAD;
-  for (const block of blocks) {
-    bytes += block.bytes + 3 * block.term.length;
-    keyBytes += 3 * block.term.length + KEY_OVERHEAD;
-  }
-  return bytes <= COMMIT_BYTES && keyBytes <= COMMIT_KEY_BYTES;
-}
-
-/** `blocks` cut into commits that each fit (with room for one entry's check and delete). */
-function splitCommits(blocks: Block[]): Block[][] {
-  const commits: Block[][] = [[]];
-  let bytes = 0;
-  let keyBytes = 2 * KEY_OVERHEAD;
-  for (const block of blocks) {
-    const size = block.bytes + 3 * block.term.length;
-    const keySize = 3 * block.term.length + KEY_OVERHEAD;
-    const current = commits.at(-1)!;
-    const full = current.length + 2 >= COMMIT_MUTATIONS || bytes + size > COMMIT_BYTES ||
-      keyBytes + keySize > COMMIT_KEY_BYTES;
-    if (current.length > 0 && full) {
-      commits.push([block]);
-      bytes = size;
-      keyBytes = 2 * KEY_OVERHEAD + keySize;
-    } else {
-      current.push(block);
-      bytes += size;
-      keyBytes += keySize;
-    }
-  }
-  return commits;
+/** Every posting of `entries`. */
+function postingsOf(entries: readonly Deno.KvEntry<PendingPostings>[]): PendingPosting[] {
+  return entries.flatMap((entry) => entry.value.postings);
 }

@@ -14,7 +14,7 @@
 import { keys } from "../kv/kv_keys.ts";
 import { type Candidate, newerThan, type StreamBounds } from "./posting_streams.ts";
 import { type BlockPosting, type PostingBlock, unpackBlock } from "./posting_block.ts";
-import { BLOCK_SPAN_MS } from "./search_merger.ts";
+import { BLOCK_SPAN_MS } from "./merge_plan.ts";
 import type { PendingPosting, PendingPostings } from "./search_pending.ts";
 
 /** Blocks read per KV list call. */
@@ -28,7 +28,8 @@ export interface TermScope {
 
 /**
  * The postings of every pending entry, all of them: an acknowledged message is searchable
- * whatever the merger's lag (the merger keeps them few: about two seconds of commits).
+ * whatever the merger's lag (the merger keeps them few: about 1,000 postings, or 10 s of commits
+ * at a low rate; see `merge_schedule.ts`).
  */
 export async function readPending(kv: Deno.Kv): Promise<PendingPosting[]> {
   const postings: PendingPosting[] = [];

@@ -55,7 +55,7 @@ import { InviteLinks } from "../rooms/invite_links.ts";
 import { newId } from "../common/ids.ts";
 import { LoginThrottle } from "../limits/login_throttle.ts";
 import { KvMessageStore } from "../messages/message_store_kv.ts";
-import { MERGE_AGE_MS, MERGE_INTERVAL_MS, SearchMerger } from "../search/search_merger.ts";
+import { MERGE_INTERVAL_MS, SearchMerger } from "../search/search_merger.ts";
 import { mentionResolver } from "../messages/mention_resolver.ts";
 import { MessageWriter } from "../messages/message_writer.ts";
 import { KvPresence } from "../realtime/presence/presence_kv.ts";
@@ -255,7 +255,7 @@ export async function createChatServer(options: ChatServerOptions): Promise<Chat
   const fileSweeper = new FileSweeper(kv, clock, uploads);
   fileSweeper.start();
   const searchMerger = new SearchMerger(kv);
-  searchMerger.start(MERGE_INTERVAL_MS, MERGE_AGE_MS, () => clock.now());
+  searchMerger.start(MERGE_INTERVAL_MS, () => clock.now());
   const throttle = new LoginThrottle(kv, clock, {
     perUser: limits.loginFailuresPerUser,
     perAddress: limits.loginFailuresPerAddress,
