@@ -62,12 +62,21 @@ export class BlockCache {
   }
 
   /**
-   * Whether a typing notice from `userId` may be shown to this user: not before the first read,
-   * not while a re-read is under way (a block just made must hold from the moment the blocker
-   * is told of it: the re-read starts before that), and not from a user on the list.
+   * Calls `deliver` unless `userId` is on the list (a typing notice from them). At once when the
+   * list is read and no re-read is under way; otherwise once the read under way (or a first one)
+   * has finished, so a block just made holds from the moment the blocker is told of it (the
+   * re-read starts before that), and nobody else's notice is lost to a re-read.
    */
-  accepts(userId: string): boolean {
-    return this.#loading === undefined && this.known?.has(userId) === false;
+  ifAccepts(userId: string, deliver: () => void): void {
+    if (this.#loading === undefined && this.known !== undefined) {
+      if (!this.known.has(userId)) deliver();
+      return;
+    }
+    void this.read().then((blocked) => {
+      // A newer read may have finished meanwhile: its list is the one that holds.
+      const list = this.#loading === undefined && this.known !== undefined ? this.known : blocked;
+      if (!list.has(userId)) deliver();
+    });
   }
 
   /** The list as the newest read gives it (a new read when none is under way or done). */

@@ -13,17 +13,28 @@ function counting(blocked: string[]) {
   return reader;
 }
 
-Deno.test("BlockCache reads nothing until warm() and refuses typing before its first read", async () => {
+/** Who got a typing notice through `cache.ifAccepts`, in order. */
+function notices(cache: BlockCache) {
+  const got: string[] = [];
+  return { got, from: (user: string) => cache.ifAccepts(user, () => got.push(user)) };
+}
+
+Deno.test("BlockCache reads nothing until warm(), and a notice before its first read waits for it", async () => {
   const reader = counting(["mallory"]);
   const cache = new BlockCache(reader.read, "alice");
   assert.equal(reader.reads, 0);
-  assert.equal(cache.accepts("bob"), false);
   cache.warm();
   cache.warm();
   assert.equal(reader.reads, 1);
+  const typing = notices(cache);
+  typing.from("bob");
+  typing.from("mallory");
+  assert.deepEqual(typing.got, [], "nothing passes before the list is read");
   await cache.read();
-  assert.equal(cache.accepts("bob"), true);
-  assert.equal(cache.accepts("mallory"), false);
+  assert.deepEqual(typing.got, ["bob"], "bob's notice passes once it is read, mallory's never");
+  typing.from("bob");
+  typing.from("mallory");
+  assert.deepEqual(typing.got, ["bob", "bob"], "at once once the list is read");
 });
 
 Deno.test("BlockCache.changed() re-reads a list it read, and leaves an unread one unread", async () => {
@@ -35,10 +46,22 @@ Deno.test("BlockCache.changed() re-reads a list it read, and leaves an unread on
   assert.equal(reader.reads, 1);
   cache.changed();
   assert.equal(reader.reads, 2);
-  // While the re-read is under way, nobody's typing passes (a block just made holds at once).
-  assert.equal(cache.accepts("bob"), false);
+});
+
+Deno.test("BlockCache: a block just made holds from the moment the re-read starts, and others' notices wait for it", async () => {
+  const lists = [new Set<string>(), new Set(["mallory"])];
+  const cache = new BlockCache(() => Promise.resolve(lists.shift()!), "alice");
   await cache.read();
-  assert.equal(cache.accepts("bob"), true);
+  const typing = notices(cache);
+  typing.from("mallory");
+  assert.deepEqual(typing.got, ["mallory"], "not blocked yet");
+  // Alice blocks Mallory: her connection is told, and re-reads.
+  cache.changed();
+  typing.from("mallory");
+  typing.from("bob");
+  assert.deepEqual(typing.got, ["mallory"], "nothing passes while the re-read is under way");
+  await cache.read();
+  assert.deepEqual(typing.got, ["mallory", "bob"], "bob's waited; mallory's is held back");
 });
 
 Deno.test("BlockCache.read() starts the first read when nothing warmed it", async () => {

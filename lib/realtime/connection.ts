@@ -208,8 +208,8 @@ export class ChatConnection implements Peer {
     if (room === undefined) this.#blocks.changed();
   }
 
-  acceptsTypingFrom(userId: string): boolean {
-    return this.#blocks.accepts(userId);
+  sendTyping(from: string, frame: string): void {
+    this.#blocks.ifAccepts(from, () => this.send(frame));
   }
 
   roomRevoked(room: string): void {

@@ -54,10 +54,10 @@ export interface Peer {
    */
   rightsChanged(room?: string): void;
   /**
-   * Whether the user of this socket takes typing notices from `userId` (false when they
-   * blocked them). Absent: always.
+   * Sends the typing notice `frame` of user `from`, unless the user of this socket blocked
+   * them (it may wait for the socket's block list to be read). Absent: `send` it.
    */
-  acceptsTypingFrom?(userId: string): boolean;
+  sendTyping?(from: string, frame: string): void;
 }
 
 /** Tuning of a {@linkcode Hub}. */
@@ -309,8 +309,8 @@ export class Hub {
         const hidden = new Set(event.hidden);
         for (const peer of state.subscribers.keys()) {
           if (peer.userId === event.user || hidden.has(peer.userId)) continue;
-          if (peer.acceptsTypingFrom?.(event.user) === false) continue;
-          peer.send(frame);
+          if (peer.sendTyping) peer.sendTyping(event.user, frame);
+          else peer.send(frame);
         }
         return;
       }
