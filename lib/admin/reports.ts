@@ -90,22 +90,12 @@ export class Reports {
     seq: number,
     reason: string,
   ): Promise<Outcome<{ id: string }>> {
-    const { kv, clock } = this.#deps;
+    const { kv } = this.#deps;
     const admitted = await this.#admit(userId, room, seq, reason, false);
     if (!admitted.ok) return admitted;
-    const text = admitted.text;
-    const id = this.#newId();
-    await commitAtomic(
-      kv.atomic().set(keys.report(id), {
-        id,
-        room,
-        seq,
-        reporter: userId,
-        reason: text,
-        at: clock.now(),
-      }),
-    );
-    return { ok: true, id };
+    const record = this.#recordOf(userId, room, seq, admitted.text);
+    await commitAtomic(kv.atomic().set(keys.report(record.id), record));
+    return { ok: true, id: record.id };
   }
 
   /**
@@ -122,26 +112,36 @@ export class Reports {
     seq: number,
     reason: string,
   ): Promise<Outcome<{ id: string }>> {
-    const { kv, clock } = this.#deps;
+    const { kv } = this.#deps;
     const admitted = await this.#admit(userId, room, seq, reason, true);
     if (!admitted.ok) return admitted;
-    const text = admitted.text;
     const once = keys.handshakeReport(room, seq);
-    const id = this.#newId();
-    const record: ReportRecord = {
-      id,
-      room,
-      seq,
-      reporter: userId,
-      reason: text,
-      at: clock.now(),
-      kind: "handshake",
-    };
+    const record = this.#recordOf(userId, room, seq, admitted.text, "handshake");
+    const { id } = record;
     const made = await kv.atomic().check({ key: once, versionstamp: null })
       .set(once, id).set(keys.report(id), record).commit();
     if (made.ok) return { ok: true, id };
     const known = (await kv.get<string>(once)).value;
     return { ok: true, id: known ?? id };
+  }
+
+  /** A new open report of the entry at `seq` of `room` by `reporter`, made now. */
+  #recordOf(
+    reporter: string,
+    room: string,
+    seq: number,
+    reason: string,
+    kind?: "handshake",
+  ): ReportRecord {
+    const record: ReportRecord = {
+      id: this.#newId(),
+      room,
+      seq,
+      reporter,
+      reason,
+      at: this.#deps.clock.now(),
+    };
+    return kind ? { ...record, kind } : record;
   }
 
   /**
