@@ -5,14 +5,15 @@
  * after idle time ({@linkcode watchAway}), the unread count on the favicon, the logout's
  * question about this device's end-to-end keys ({@linkcode guardLogout}), the redirect when the
  * session ended elsewhere ({@linkcode followSessionEnd}), the lookup of a linked conversation
- * that the first page does not hold ({@linkcode followSelection}), and the conversation list's
- * next pages as the sidebar is scrolled ({@linkcode loadOnScroll}).
+ * that the first page does not hold ({@linkcode followSelection}) and of one with news that no
+ * loaded page holds ({@linkcode listOnActivity}), and the conversation list's next pages as the
+ * sidebar is scrolled ({@linkcode loadOnScroll}).
  *
  * @module
  */
 import { effect } from "@preact/signals";
 import { watchAway } from "./away_watch.ts";
-import { followSelection } from "./conversation_lookup.ts";
+import { followSelection, listOnActivity } from "./conversation_lookup.ts";
 import { showFaviconBadge } from "./favicon_badge.ts";
 import { guardLogout } from "./logout_guard.ts";
 import { type AppParts, startNotifier } from "./notify/start_notifier.ts";
@@ -28,11 +29,13 @@ export function startAppServices(parts: AppParts): () => void {
   const stopBadge = effect(() => showFaviconBadge(parts.store.unreadTotal.value));
   const stopGuard = guardLogout(parts.client, parts.t);
   const stopLookup = followSelection(parts.store, (id) => parts.client.room(id).list.value.at(-1));
+  const stopActivity = listOnActivity(parts.client, parts.store);
   const stopSessionEnd = followSessionEnd(parts.client);
   const stopScrollLoading = loadOnScroll(parts.store);
   return () => {
     stopScrollLoading();
     stopSessionEnd();
+    stopActivity();
     stopLookup();
     stopGuard();
     stopBadge();

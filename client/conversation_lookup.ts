@@ -1,13 +1,14 @@
 /**
- * Looks up the conversation a link names when no loaded page holds it (a link to an old
- * conversation, a search hit, a notification): the chat page brings only the first page of
- * the conversation list. Loaded after first paint with the other app services, so the
- * first-load bundle does not carry it.
+ * Looks up a conversation no loaded page holds: the one a link names (a link to an old
+ * conversation, a search hit, a notification), and one with a new message the client does not
+ * follow (a `room_activity` notice): the chat page brings only the first page of the
+ * conversation list. Loaded after first paint with the other app services, so the first-load
+ * bundle does not carry it.
  *
  * @module
  */
 import { effect, untracked } from "@preact/signals";
-import type { Conversation, ConversationRoom } from "../lib/common/api_types.ts";
+import type { Conversation, ConversationRoom, UserEvent } from "../lib/common/api_types.ts";
 import type { ChatMessage } from "../lib/common/protocol.ts";
 import type { ChatStore } from "./chat_store.ts";
 import { shownTextOf } from "./error_text.ts";
@@ -85,4 +86,43 @@ function listActive(store: ChatStore, room: ConversationRoom): void {
   if (room.kind === "group") return store.roomJoined(room);
   const { id, peer, createdAt, encrypted } = room;
   store.dmOpened({ id, peer, createdAt, ...(encrypted ? { encrypted } : {}) });
+}
+
+/**
+ * Follows the `room_activity` notices: each names a conversation with a new message that this
+ * tab does not follow. It is looked up (`GET /api/conversations/:id`, once at a time per room)
+ * and listed at the top with its preview and unread badge, and followed from then on (the
+ * island subscribes to every listed room). A room loaded meanwhile, or one the user is no
+ * longer in (404), is left as it is; any other failure waits for the next notice or the
+ * refresh after a reconnect.
+ *
+ * @example
+ * ```ts
+ * const stop = listOnActivity(client, store);
+ * // A friend from page 3 writes: their conversation is first in the list, with its badge.
+ * stop();
+ * ```
+ *
+ * @param events The client's live notices (`ChatClient.onUserEvent`).
+ * @param store The island's state.
+ * @param lookUp The request; the real one by default, a fake in tests.
+ * @returns A function that stops following.
+ */
+export function listOnActivity(
+  events: { onUserEvent(listener: (event: UserEvent) => void): () => void },
+  store: ChatStore,
+  lookUp: (id: string) => Promise<Conversation> = conversationOf,
+): () => void {
+  const asking = new Set<string>();
+  return events.onUserEvent((event) => {
+    if (event.kind !== "room_activity") return;
+    const id = event.roomId;
+    if (store.follows(id) || asking.has(id)) return;
+    asking.add(id);
+    lookUp(id).then(
+      (conversation) => store.conversationActive(conversation),
+      // Not in the room (any more) or offline: nothing to list; a reconnect refreshes the list.
+      () => {},
+    ).finally(() => asking.delete(id));
+  });
 }

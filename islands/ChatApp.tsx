@@ -153,6 +153,8 @@ export default function ChatApp(props: ChatAppProps) {
       }
       if (event.kind === "discover") return store.discoverChanged(event.roomId, event.room);
       if (event.kind === "notify_level") return levels.changed(event.roomId, event.level);
+      // Looked up and listed by the app services (`listOnActivity`).
+      if (event.kind === "room_activity") return;
       if (event.kind === "dm_opened") return store.dmOpened(event.dm);
       if (event.kind === "room_joined" || event.kind === "room_updated") {
         return store.roomJoined(event.room);

@@ -246,6 +246,12 @@ export type UserEvent =
   | { kind: "dm_opened"; dm: DirectRoom }
   /** The user was added to a group room (invited by a friend): show it in the sidebar. */
   | { kind: "room_joined"; room: RoomSummary }
+  /**
+   * A new message in a conversation of the user that this socket does not follow (neither on
+   * its loaded pages nor shown): look it up (`GET /api/conversations/:id`) and list it first.
+   * Carries no text, so an encrypted room's notice reveals nothing more than its id.
+   */
+  | { kind: "room_activity"; roomId: string }
   /** A room the user is in was renamed, got a new topic or a new picture. */
   | { kind: "room_updated"; room: RoomSummary }
   /**

@@ -322,6 +322,7 @@ export class KvMessageStore implements MessageStore, MessageLookup {
           this.#rememberHead(room, { seq: message.seq, versionstamp: commit.versionstamp });
         }
         for (const room of indexed) if (moved.has(room)) this.#rememberIndexed(room, now);
+        markActivity(results, indexed.filter((room) => moved.has(room)), members);
         await this.#loadStored(results, storedEarlier);
         if (released.length > 0) this.#releaseDeleted(released);
         return results;
@@ -484,6 +485,24 @@ export class KvMessageStore implements MessageStore, MessageLookup {
   async lastMessages(rooms: readonly string[]): Promise<(LastMessage | null)[]> {
     const entries = await this.#readMany<LastMessage>(rooms.map((room) => keys.roomLast(room)));
     return entries.map((entry) => entry.value);
+  }
+}
+
+/**
+ * Sets {@linkcode AppendResult.activityFor} on the first new message of each of `rooms` (whose
+ * activity entries the commit wrote) to the members it wrote them for.
+ */
+function markActivity(
+  results: readonly AppendResult[],
+  rooms: readonly string[],
+  members: ReadonlyMap<string, RoomMembers>,
+): void {
+  const left = new Set(rooms);
+  for (const result of results) {
+    const room = result.message.room;
+    if (result.duplicate || isActionEntry(result.message) || !left.delete(room)) continue;
+    const ids = members.get(room)?.ids;
+    if (ids) result.activityFor = ids;
   }
 }
 

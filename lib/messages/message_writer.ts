@@ -13,8 +13,16 @@
 import type { AppendResult, MessageDraft, MessageStore } from "./message_store.ts";
 import type { ChatMessage } from "../common/protocol.ts";
 
-/** Receives the messages of one committed batch of one room, ascending by seq. */
-export type CommittedHandler = (room: string, messages: ChatMessage[]) => void;
+/**
+ * Receives the messages of one committed batch of one room, ascending by seq, and the members
+ * told of the room's activity when the commit wrote their activity entries
+ * ({@linkcode AppendResult.activityFor}).
+ */
+export type CommittedHandler = (
+  room: string,
+  messages: ChatMessage[],
+  activityFor?: readonly string[],
+) => void;
 
 interface PendingWrite {
   draft: MessageDraft;
@@ -104,13 +112,16 @@ export class MessageWriter {
         busy = this.#queue.length > 0;
         batch.forEach((pending, i) => pending.resolve(results[i]!));
         const byRoom = new Map<string, Map<number, ChatMessage>>();
-        for (const { message } of results) {
+        const activity = new Map<string, readonly string[]>();
+        for (const { message, activityFor } of results) {
           const bySeq = byRoom.get(message.room) ?? new Map<number, ChatMessage>();
           byRoom.set(message.room, bySeq.set(message.seq, message));
+          if (activityFor) activity.set(message.room, activityFor);
         }
         for (const [room, bySeq] of byRoom) {
           try {
-            this.#onCommitted(room, [...bySeq.values()].sort((a, b) => a.seq - b.seq));
+            const messages = [...bySeq.values()].sort((a, b) => a.seq - b.seq);
+            this.#onCommitted(room, messages, activity.get(room));
           } catch (error) {
             // The messages are stored and acked; subscribers catch up from the store.
             console.error(`writer: announcing a batch of room ${room} failed`, error);

@@ -291,6 +291,7 @@ export class Hub {
     if (!fromThisNode) this.#heardOtherNode = true;
     switch (event.kind) {
       case "messages": {
+        if (event.activityFor) this.#tellActivity(event.room, event.activityFor);
         const state = this.#rooms.get(event.room);
         if (!state) return;
         this.#enqueue(event.room, state, () => this.#deliver(event.room, state, event.messages));
@@ -384,6 +385,27 @@ export class Hub {
           peer.close(CLOSE_SESSION_ENDED, "account closed");
         }
         return;
+    }
+  }
+
+  /**
+   * Tells the sockets of `users` on this node that do not follow `room` that it has a new
+   * message (`room_activity`), so their conversation list shows it first. The store names the
+   * members at most once a second per room, and a user's sockets are a map lookup away: a
+   * direct message costs two lookups and a set check here, and nothing when every member's
+   * sockets follow the room (the usual case).
+   */
+  #tellActivity(room: string, users: readonly string[]): void {
+    let frame: string | undefined;
+    for (const user of users) {
+      for (const peer of valuesIn(this.#byUser, user)) {
+        if (this.#peers.get(peer)?.has(room)) continue;
+        frame ??= encodeServerFrame({
+          type: "user_event",
+          event: { kind: "room_activity", roomId: room },
+        });
+        peer.send(frame);
+      }
     }
   }
 

@@ -200,8 +200,13 @@ export async function createChatServer(options: ChatServerOptions): Promise<Chat
     }
     hub.handle(event, fromThisNode);
   });
-  const writer = new MessageWriter(store, (room, messages) => {
-    broker.publish({ kind: "messages", room, messages, sentAt: clock.now() });
+  const writer = new MessageWriter(store, (room, messages, activityFor) => {
+    const sentAt = clock.now();
+    broker.publish(
+      activityFor
+        ? { kind: "messages", room, messages, sentAt, activityFor }
+        : { kind: "messages", room, messages, sentAt },
+    );
   }, { lingerMs: config.commitLingerMs, observeCommit: (ms) => metrics.commitTook(ms) });
   const accounts = new Accounts(kv, clock);
   const sessions = new Sessions(kv, clock, config.sessionTtlMs);

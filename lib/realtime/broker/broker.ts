@@ -19,8 +19,16 @@ export type BrokerEvent =
   /**
    * Messages just committed to one room, ascending by seq. `sentAt`: the publisher's clock
    * (epoch ms) at publish, for the broker lag metric; nodes on one machine share the clock.
+   * `activityFor`: members whose conversation lists the commit moved the room up in (at most
+   * once a second per room); each node tells their sockets that do not follow the room.
    */
-  | { kind: "messages"; room: string; messages: ChatMessage[]; sentAt?: number }
+  | {
+    kind: "messages";
+    room: string;
+    messages: ChatMessage[];
+    sentAt?: number;
+    activityFor?: readonly string[];
+  }
   /**
    * A user is typing in a room, or stopped (`stop`); best-effort. Never delivered to the
    * users in `hidden` (the typist blocked them) nor to users who blocked the typist.

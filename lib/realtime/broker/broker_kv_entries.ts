@@ -40,9 +40,11 @@ export function eventTexts(event: BrokerEvent, maxBytes = MAX_EVENT_BYTES): Even
   if (bytes <= maxBytes) return [{ text, bytes }];
   if (event.kind === "messages" && event.messages.length > 1) {
     const half = Math.ceil(event.messages.length / 2);
+    // The members told of the room's activity go with the first half only: once is enough.
+    const { activityFor: _told, ...rest } = event;
     return [
       ...eventTexts({ ...event, messages: event.messages.slice(0, half) }, maxBytes),
-      ...eventTexts({ ...event, messages: event.messages.slice(half) }, maxBytes),
+      ...eventTexts({ ...rest, messages: event.messages.slice(half) }, maxBytes),
     ];
   }
   console.error(`kv broker: dropped a "${event.kind}" event of ${bytes} bytes (limit ${maxBytes})`);
