@@ -245,23 +245,6 @@ export class ChatStore {
     this.#entries.value = new Map(this.#entries.peek()).set(id, { conversation, listed: false });
   }
 
-  /**
-   * Lists at the top a conversation with a new message that no loaded page held (a
-   * `room_activity` notice, looked up by `client/conversation_lookup.ts`), as the server
-   * answered it: its newest message and read state give its preview and unread badge. Nothing
-   * changes when it is listed already.
-   */
-  conversationActive(conversation: Conversation): void {
-    const id = conversation.room.id;
-    if (this.#entries.peek().get(id)?.listed) return;
-    this.#entries.value = new Map(this.#entries.peek()).set(id, { conversation, listed: true });
-  }
-
-  /** Whether a conversation is loaded (listed or shown), so the client follows it. */
-  follows(id: string): boolean {
-    return this.#entries.peek().has(id);
-  }
-
   /** Shows a room the user picked in the sidebar, and closes the drawer. */
   select(id: string): void {
     batch(() => {

@@ -1,15 +1,16 @@
 /**
  * Looks up a conversation no loaded page holds: the one a link names (a link to an old
  * conversation, a search hit, a notification), and one with a new message the client does not
- * follow (a `room_activity` notice): the chat page brings only the first page of the
+ * follow (a `activity` notice): the chat page brings only the first page of the
  * conversation list. Loaded after first paint with the other app services, so the first-load
  * bundle does not carry it.
  *
  * @module
  */
 import { effect, untracked } from "@preact/signals";
-import type { Conversation, ConversationRoom, UserEvent } from "../lib/common/api_types.ts";
+import type { Conversation, ConversationRoom } from "../lib/common/api_types.ts";
 import type { ChatMessage } from "../lib/common/protocol.ts";
+import type { ChatClient } from "./chat_client.ts";
 import type { ChatStore } from "./chat_store.ts";
 import { shownTextOf } from "./error_text.ts";
 import { request } from "./rooms_api.ts";
@@ -89,11 +90,11 @@ function listActive(store: ChatStore, room: ConversationRoom): void {
 }
 
 /**
- * Follows the `room_activity` notices: each names a conversation with a new message that this
+ * Follows the `activity` notices: each names a conversation with a new message that this
  * tab does not follow. It is looked up (`GET /api/conversations/:id`, once at a time per room)
- * and listed at the top with its preview and unread badge, and followed from then on (the
- * island subscribes to every listed room). A room loaded meanwhile, or one the user is no
- * longer in (404), is left as it is; any other failure waits for the next notice or the
+ * and listed at the top, its read state handed to the client for the unread badge; the island
+ * then follows it as every listed room, and its newest messages give the preview. One the user
+ * is no longer in (404) is left out; any other failure waits for the next notice or the
  * refresh after a reconnect.
  *
  * @example
@@ -103,26 +104,25 @@ function listActive(store: ChatStore, room: ConversationRoom): void {
  * stop();
  * ```
  *
- * @param events The client's live notices (`ChatClient.onUserEvent`).
+ * @param client The live notices (`ChatClient.onUserEvent`) and the read states' keeper.
  * @param store The island's state.
  * @param lookUp The request; the real one by default, a fake in tests.
  * @returns A function that stops following.
  */
 export function listOnActivity(
-  events: { onUserEvent(listener: (event: UserEvent) => void): () => void },
+  client: Pick<ChatClient, "onUserEvent" | "takeReadStates">,
   store: ChatStore,
   lookUp: (id: string) => Promise<Conversation> = conversationOf,
 ): () => void {
   const asking = new Set<string>();
-  return events.onUserEvent((event) => {
-    if (event.kind !== "room_activity") return;
+  return client.onUserEvent((event) => {
+    if (event.kind !== "activity" || asking.has(event.roomId)) return;
     const id = event.roomId;
-    if (store.follows(id) || asking.has(id)) return;
     asking.add(id);
-    lookUp(id).then(
-      (conversation) => store.conversationActive(conversation),
-      // Not in the room (any more) or offline: nothing to list; a reconnect refreshes the list.
-      () => {},
-    ).finally(() => asking.delete(id));
+    lookUp(id).then((conversation) => {
+      listActive(store, conversation.room);
+      client.takeReadStates([conversation]);
+      // Not in the room (any more), or offline: a reconnect refreshes the list.
+    }, () => {}).finally(() => asking.delete(id));
   });
 }

@@ -153,8 +153,6 @@ export default function ChatApp(props: ChatAppProps) {
       }
       if (event.kind === "discover") return store.discoverChanged(event.roomId, event.room);
       if (event.kind === "notify_level") return levels.changed(event.roomId, event.level);
-      // Looked up and listed by the app services (`listOnActivity`).
-      if (event.kind === "room_activity") return;
       if (event.kind === "dm_opened") return store.dmOpened(event.dm);
       if (event.kind === "room_joined" || event.kind === "room_updated") {
         return store.roomJoined(event.room);
@@ -167,7 +165,8 @@ export default function ChatApp(props: ChatAppProps) {
         names.put(event.profile);
         store.profileChanged(names.shown(event.profile));
       }
-      void store.refreshFriends();
+      // The app services look up and list a conversation with news (`listOnActivity`).
+      if (event.kind !== "activity") void store.refreshFriends();
     });
     return () => {
       stopEvents();

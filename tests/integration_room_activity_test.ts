@@ -1,5 +1,5 @@
 /**
- * Integration tests of the `room_activity` notice: a member whose socket does not follow a
+ * Integration tests of the `activity` notice: a member whose socket does not follow a
  * conversation (not on its loaded pages, not shown) hears of its new message, so the list can
  * put it first; a socket that follows the room gets the message instead, and a non-member never
  * hears of it. On one server, across the workers of `deno serve --parallel` (BroadcastChannel)
@@ -23,10 +23,10 @@ import { withTestServer } from "./helpers/test_server.ts";
 import { ACTIVITY_REFRESH_MS } from "../lib/rooms/conversation_index.ts";
 import { FakeClock } from "../lib/common/testing/fake_clock.ts";
 
-/** Whether a frame is the `room_activity` notice of `room`. */
+/** Whether a frame is the `activity` notice of `room`. */
 function isActivityOf(room: string) {
   return (frame: ServerFrame) =>
-    frame.type === "user_event" && frame.event.kind === "room_activity" &&
+    frame.type === "user_event" && frame.event.kind === "activity" &&
     frame.event.roomId === room;
 }
 
@@ -139,9 +139,7 @@ Deno.test("a member whose socket does not follow an old conversation is told of 
     await stranger.next("user_event", (frame) => isActivityOf(carols.id)(frame));
     const heard = new Set(
       stranger.frames.flatMap((frame) =>
-        frame.type === "user_event" && frame.event.kind === "room_activity"
-          ? [frame.event.roomId]
-          : []
+        frame.type === "user_event" && frame.event.kind === "activity" ? [frame.event.roomId] : []
       ),
     );
     assert.deepEqual([...heard], [carols.id]);

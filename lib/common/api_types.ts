@@ -251,7 +251,7 @@ export type UserEvent =
    * its loaded pages nor shown): look it up (`GET /api/conversations/:id`) and list it first.
    * Carries no text, so an encrypted room's notice reveals nothing more than its id.
    */
-  | { kind: "room_activity"; roomId: string }
+  | { kind: "activity"; roomId: string }
   /** A room the user is in was renamed, got a new topic or a new picture. */
   | { kind: "room_updated"; room: RoomSummary }
   /**

@@ -62,7 +62,7 @@ export interface AppendResult {
    * The members whose conversation activity entries this append wrote for the message's room
    * (`lib/rooms/conversation_index.ts`): set on one result of such a room, at most once per
    * `ACTIVITY_REFRESH_MS` per room and store, never for a room too big for the index. Those
-   * members are told the room has news (`room_activity`) on their sockets not following it.
+   * members are told the room has news (`activity`) on their sockets not following it.
    */
   activityFor?: readonly string[];
 }

@@ -390,7 +390,7 @@ export class Hub {
 
   /**
    * Tells the sockets of `users` on this node that do not follow `room` that it has a new
-   * message (`room_activity`), so their conversation list shows it first. The store names the
+   * message (`activity`), so their conversation list shows it first. The store names the
    * members at most once a second per room, and a user's sockets are a map lookup away: a
    * direct message costs two lookups and a set check here, and nothing when every member's
    * sockets follow the room (the usual case).
@@ -402,7 +402,7 @@ export class Hub {
         if (this.#peers.get(peer)?.has(room)) continue;
         frame ??= encodeServerFrame({
           type: "user_event",
-          event: { kind: "room_activity", roomId: room },
+          event: { kind: "activity", roomId: room },
         });
         peer.send(frame);
       }
