@@ -2,7 +2,8 @@
  * Browser tests of the sidebar's conversation list: it reorders live when a message arrives,
  * shows the preview and an unread badge, keeps that order after a reload, and loads more
  * conversations past the first page (with its button, or by scrolling); a link opens a
- * conversation that the first page does not hold.
+ * conversation that the first page does not hold; a message in a conversation past the first
+ * page brings it to the top with its badge, without a reload.
  *
  * @module
  */
@@ -24,6 +25,7 @@ import {
 } from "./helpers/browser.ts";
 import { type TestServer } from "./helpers/test_server.ts";
 import { roomHash } from "../client/room_hash.ts";
+import { openSocket, registerUser } from "./helpers/chat_client.ts";
 
 /** Runs `fn` with a fresh server and browser; see `withBrowserChat`. */
 function withChat(
@@ -122,6 +124,35 @@ Deno.test("a user in more conversations than a page opens an old one by its link
     await eventually(async () => assert.equal((await listed(alice.page)).length, 57));
     assert.equal(new Set(await listed(alice.page)).size, 57);
     assert.equal(await alice.page.getByTestId("load-more-conversations").count(), 0);
+  });
+});
+
+Deno.test("a message in the oldest of more conversations than a page moves it to the top with its unread badge, without a reload", async () => {
+  await withChat(async (server, open) => {
+    const alice = await aliceInRooms(server, open, 57);
+    // Bob joins room 0 without a join message: it stays the least recently active for Alice.
+    const bob = await registerUser(server.url, "bob");
+    const oldest = alice.rooms[0]!;
+    assert.ok((await new Rooms(server.kv, systemClock).join(bob.id, oldest)).ok);
+    await alice.page.reload();
+    await eventually(async () => assert.equal((await listed(alice.page)).length, 50));
+    assert.ok(!(await listed(alice.page)).includes("# room 0"));
+    // The notices are taken by the services loaded after first paint; the favicon they draw
+    // says they run.
+    await alice.page.locator("link[rel=icon][href^='data:image']").waitFor({ state: "attached" });
+
+    const socket = await openSocket(server.url, bob);
+    socket.send({ type: "send", room: oldest, clientId: "old-friend-1", text: "long time no see" });
+    await socket.next("ack", (frame) => frame.clientId === "old-friend-1");
+    await socket.close();
+
+    await eventually(async () => assert.equal((await listed(alice.page))[0], "# room 0"));
+    const item = alice.page.getByTestId("room-item").first();
+    await item.getByTestId("conversation-preview")
+      .getByText(`${bob.name}: long time no see`, { exact: true }).waitFor();
+    await item.locator(".badge").getByText("1", { exact: true }).waitFor();
+    await eventually(async () => assert.match(await alice.page.title(), /^\(1\) /));
+    assert.equal((await listed(alice.page)).length, 51);
   });
 });
 
