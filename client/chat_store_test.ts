@@ -7,9 +7,10 @@ import type {
   FriendLists,
   PublicProfile,
   RoomSummary,
+  UserEvent,
 } from "../lib/common/api_types.ts";
 import { ChatStore, type ChatStoreApi, type ChatStoreInit } from "./chat_store.ts";
-import { followSelection } from "./conversation_lookup.ts";
+import { followSelection, listOnActivity } from "./conversation_lookup.ts";
 import { signal } from "@preact/signals";
 import type { ChatMessage } from "../lib/common/protocol.ts";
 import { ApiRequestError } from "./rooms_api.ts";
@@ -561,3 +562,43 @@ function message(seq: number): ChatMessage {
     at: 10 + seq,
   } as ChatMessage;
 }
+
+Deno.test("listOnActivity() lists a conversation with news at the top once, with its read state, and leaves out one the user is not in", async () => {
+  const chat = store(init({ listed: groups(room("a")) }));
+  let notify: (event: UserEvent) => void = () => {};
+  const readStates: string[] = [];
+  const client = {
+    onUserEvent(listener: (event: UserEvent) => void) {
+      notify = listener;
+      return () => notify = () => {};
+    },
+    takeReadStates(conversations: readonly Conversation[]) {
+      for (const c of conversations) readStates.push(`${c.room.id}@${c.read?.seq}`);
+    },
+  };
+  const asked: string[] = [];
+  const old = deferred<Conversation>();
+  const stop = listOnActivity(client, chat, (id) => {
+    asked.push(id);
+    return id === "old"
+      ? old.promise
+      : Promise.reject(new ApiRequestError("refusal.noSuchRoom", 404));
+  });
+  notify({ kind: "activity", roomId: "old" });
+  notify({ kind: "activity", roomId: "old" });
+  notify({ kind: "activity", roomId: "gone" });
+  notify({ kind: "friends_changed" });
+  assert.deepEqual(asked, ["old", "gone"], "one lookup at a time per room");
+  const read = { seq: 4, unread: 1, mentions: 0, more: false };
+  old.resolve({ ...group(room("old"), 3), read });
+  await flushPromises();
+  assert.deepEqual(
+    chat.conversations.value.toSorted((x, y) => y.activity - x.activity).map((c) => c.room.id),
+    ["old", "a"],
+  );
+  assert.deepEqual(readStates, ["old@4"]);
+  assert.equal(chat.sidebarError.value, null);
+  stop();
+  notify({ kind: "activity", roomId: "later" });
+  assert.deepEqual(asked, ["old", "gone"]);
+});

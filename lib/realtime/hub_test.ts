@@ -522,6 +522,30 @@ Deno.test("Hub.handle() of a user_event reaches every socket of the named users 
   });
 });
 
+Deno.test("Hub.handle() of messages naming members tells their sockets that do not follow the room, once each, and no other socket", async () => {
+  await withHub(async ({ hub, append, peer }) => {
+    const aliceIdle = peer("alice", "s1");
+    const aliceFollowing = peer("alice", "s2");
+    const bob = peer("bob");
+    const carol = peer("carol");
+    await hub.subscribe(aliceFollowing, "room", undefined);
+    const messages = await append(1);
+    hub.handle({ kind: "messages", room: "room", messages, activityFor: ["alice", "bob"] });
+    await hub.idle();
+    const notice = { type: "user_event", event: { kind: "activity", roomId: "room" } };
+    assert.deepEqual(aliceIdle.frames, [notice]);
+    assert.deepEqual(bob.frames, [notice]);
+    assert.deepEqual(typesOf(aliceFollowing), ["subscribed", "message"]);
+    assert.deepEqual(carol.frames, []);
+
+    // Without members named (the store refreshes their entries at most once a second), nobody.
+    hub.handle({ kind: "messages", room: "room", messages: await append(1) });
+    await hub.idle();
+    assert.deepEqual(aliceIdle.frames, [notice]);
+    assert.deepEqual(bob.frames, [notice]);
+  });
+});
+
 Deno.test("Hub.handle() of rights_changed tells that user's sockets only", async () => {
   await withHub(({ hub, peer }) => {
     const aliceTab1 = peer("alice", "s1");

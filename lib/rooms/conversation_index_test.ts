@@ -84,6 +84,29 @@ Deno.test("KvMessageStore writes no activity entries within the refresh interval
   t.kv.close();
 });
 
+Deno.test("KvMessageStore names the members whose activity entries it wrote on the room's first new message, once per refresh interval, and none of a big room", async () => {
+  const t = await setup();
+  await t.join("r", "ann");
+  await t.join("r", "bob");
+  const append = async (room: string, ...texts: string[]) =>
+    (await t.store.append(texts.map((text, i) => ({
+      room,
+      from: "ann",
+      author: "ann",
+      clientId: `${room}-${text}-${i}`,
+      text,
+    })))).map((result) => result.activityFor);
+  assert.deepEqual(await append("r", "one", "two"), [["ann", "bob"], undefined]);
+  t.at(1_000_000 + ACTIVITY_REFRESH_MS - 1);
+  assert.deepEqual(await append("r", "three"), [undefined]);
+  t.at(1_000_000 + ACTIVITY_REFRESH_MS);
+  assert.deepEqual(await append("r", "four"), [["ann", "bob"]]);
+
+  for (let i = 0; i <= INDEXED_ROOM_MAX_MEMBERS; i++) await t.join("big", `user${i}`);
+  assert.deepEqual(await append("big", "hello all"), [undefined]);
+  t.kv.close();
+});
+
 Deno.test("recentRooms() drops and deletes the entries of a room the user left", async () => {
   const t = await setup();
   await t.join("a", "ann");
