@@ -10,7 +10,9 @@
  * `account_closed`) find their sockets through two indexes, user id → peers and session id → peers, kept with
  * `#peers` in `addPeer` and `removePeer` (a peer's user and session never change): each costs
  * the sockets it reaches, not a pass over every socket of the node. Within one user or session,
- * peers are reached in the order they connected, as the pass over `#peers` reached them.
+ * peers are reached in the order they connected, as the pass over `#peers` reached them. The
+ * members a `messages` event names (`activityFor`) are found the same way: those of their peers
+ * not subscribed to the room are told it has news.
  *
  * @module
  */
