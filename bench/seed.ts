@@ -11,7 +11,7 @@ import type { UserRecord } from "../lib/accounts/accounts.ts";
 import { systemClock } from "../lib/common/clock.ts";
 import { commitAtomic } from "../lib/kv/kv_commit.ts";
 import { keys } from "../lib/kv/kv_keys.ts";
-import { SESSION_COOKIE } from "../lib/server/middleware/session.ts";
+import { SESSION_COOKIE, SESSION_USER_COOKIE } from "../lib/server/session_cookie.ts";
 import { hashPassword } from "../lib/accounts/password.ts";
 import { setMembership } from "../lib/rooms/memberships.ts";
 import type { Membership, RoomRecord } from "../lib/rooms/room_record.ts";
@@ -22,7 +22,7 @@ import { type Layout, roomOf, roomsOf } from "./layout.ts";
 export interface SeededUser {
   id: string;
   name: string;
-  /** `sid=<token>`, ready for a `cookie` header. */
+  /** `sid=<token>; uid=<user id>`, ready for a `cookie` header (the user hint as a browser sends it). */
   cookie: string;
 }
 
@@ -75,7 +75,7 @@ export async function seedChat(
         users.push({
           id: user.id,
           name: user.name,
-          cookie: `${SESSION_COOKIE}=${tokens[i]!.token}`,
+          cookie: `${SESSION_COOKIE}=${tokens[i]!.token}; ${SESSION_USER_COOKIE}=${user.id}`,
         });
       });
     }

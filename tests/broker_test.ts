@@ -49,6 +49,7 @@ Deno.test("BroadcastChannelBroker posts no event while no other broker listens, 
   const spy = spyOn(name);
   const alone = new BroadcastChannelBroker(name, { aloneAfterMs: 0 });
   const onAlone = recordEvents(alone);
+  assert.equal(alone.alone(), true);
   alone.publish(event("before"));
   const later = new BroadcastChannelBroker(name, { aloneAfterMs: 0 });
   const onLater = recordEvents(later);
@@ -57,6 +58,7 @@ Deno.test("BroadcastChannelBroker posts no event while no other broker listens, 
     await waitFor(() => spy.seen.some((data) => (data as { broker?: string }).broker === "here"));
     assert.deepEqual(spy.seen.filter(isEvent), []);
     assert.deepEqual(onAlone, [event("before")]);
+    assert.equal(alone.alone(), false, "it heard the newcomer");
     alone.publish(event("after"));
     await waitFor(() => onLater.length === 1);
     assert.deepEqual(onLater, [event("after")]);
@@ -64,6 +66,17 @@ Deno.test("BroadcastChannelBroker posts no event while no other broker listens, 
     spy.close();
     await alone.close();
     await later.close();
+  }
+});
+
+Deno.test("BroadcastChannelBroker.alone() is false while a sibling's hello may still be on its way", async () => {
+  const broker = new BroadcastChannelBroker(`broker-test-${crypto.randomUUID()}`, {
+    aloneAfterMs: 60_000,
+  });
+  try {
+    assert.equal(broker.alone(), false);
+  } finally {
+    await broker.close();
   }
 });
 

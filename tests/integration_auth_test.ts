@@ -119,6 +119,29 @@ Deno.test("an expired session is refused by the API and by the WebSocket upgrade
   }
 });
 
+Deno.test("a uid cookie naming another user changes nobody's identity: the API and the WebSocket serve the session's own user", async () => {
+  const server = await startTestServer();
+  try {
+    const [alice, bob] = [
+      await registerUser(server.url, "alice"),
+      await registerUser(server.url, "bob"),
+    ];
+    assert.match(alice.cookie, new RegExp(`; uid=${alice.id}$`), "registration set the hint");
+    const aliceSession = alice.cookie.split("; ")[0]!;
+    for (const hint of [`uid=${bob.id}`, "uid=nobody", `uid=${"x".repeat(3000)}`, ""]) {
+      const forged = { ...alice, cookie: `${aliceSession}; ${hint}` };
+      const me = await api<{ user: { id: string } }>(server.url, forged, "GET", "/api/me");
+      assert.deepEqual([me.status, me.body.user.id], [200, alice.id], hint.slice(0, 20));
+      const socket = new TestSocket(server.url, forged);
+      const welcome = await socket.next("welcome");
+      assert.equal(welcome.user.id, alice.id, hint.slice(0, 20));
+      await socket.close();
+    }
+  } finally {
+    await server.close();
+  }
+});
+
 Deno.test("the HTML forms register, log in and log out without JavaScript, and refuse cross-site posts", async () => {
   const server = await startTestServer();
   try {

@@ -24,7 +24,7 @@ async function registerThroughProxy(server: TestServer, username: string) {
   });
 }
 
-Deno.test("behind a TLS proxy with PUBLIC_URL=https://…, the session cookie is __Host-sid with Secure, works for the API, and logout clears it", async () => {
+Deno.test("behind a TLS proxy with PUBLIC_URL=https://…, the session cookie is __Host-sid with Secure, its user hint __Host-uid alike, both work for the API, and logout clears both", async () => {
   await withTestServer(async (server) => {
     const registered = await registerThroughProxy(server, "proxied");
     assert.equal(registered.status, 201);
@@ -34,7 +34,11 @@ Deno.test("behind a TLS proxy with PUBLIC_URL=https://…, the session cookie is
       assert.ok(setCookie.includes(flag), `${flag} in ${setCookie}`);
     }
     assert.doesNotMatch(setCookie, /Domain=/i);
-    const cookie = setCookie.split(";")[0]!;
+    const hint = registered.headers.getSetCookie().find((one) => one.startsWith("__Host-uid="))!;
+    for (const flag of ["; Secure", "; HttpOnly", "; SameSite=Lax", "; Path=/"]) {
+      assert.ok(hint.includes(flag), `${flag} in ${hint}`);
+    }
+    const cookie = registered.headers.getSetCookie().map((one) => one.split(";")[0]!).join("; ");
     const me = await fetch(`${server.url}/api/me`, { headers: { ...proxied, cookie } });
     assert.equal(me.status, 200);
     await me.body?.cancel();
@@ -44,7 +48,9 @@ Deno.test("behind a TLS proxy with PUBLIC_URL=https://…, the session cookie is
       headers: { ...proxied, origin: PUBLIC, cookie },
     });
     assert.equal(out.status, 204);
-    assert.match(out.headers.get("set-cookie")!, /^__Host-sid=;.*Max-Age=0.*Secure/);
+    const cleared = out.headers.getSetCookie();
+    assert.match(cleared[0]!, /^__Host-sid=;.*Max-Age=0.*Secure/);
+    assert.match(cleared[1]!, /^__Host-uid=;.*Max-Age=0.*Secure/);
   }, { config: { publicUrl: PUBLIC } });
 });
 

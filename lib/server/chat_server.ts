@@ -222,6 +222,7 @@ export async function createChatServer(options: ChatServerOptions): Promise<Chat
     nodeId,
     refreshMs: config.heartbeatMs,
     onChange: (user, status) => friends.announcePresence(user, status),
+    alone: () => broker.alone?.() ?? false,
   });
   presenceTracker.start();
   const markers = new ReadMarkers(kv);
@@ -378,7 +379,7 @@ export async function createChatServer(options: ChatServerOptions): Promise<Chat
   const heartbeat = new Heartbeat(() => hub.peers, clock, config.heartbeatMs);
   heartbeat.start();
 
-  const session = loadSession(sessions, accounts, sessionCookiePolicy(config));
+  const session = loadSession(sessions, sessionCookiePolicy(config));
   // `GET /ws` has an app of its own: the request log, the session, the handler (which checks
   // the Origin) and nothing else. An upgrade response must stay untouched (no headers), and
   // the main app's routing and middlewares were a tenth of a connect's JavaScript time

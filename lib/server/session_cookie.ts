@@ -9,6 +9,13 @@ import type { Config } from "./config.ts";
 /** Name of the session cookie unless `PUBLIC_URL` is https. */
 export const SESSION_COOKIE = "sid";
 
+/**
+ * Name of the cookie beside it that names the session's user unless `PUBLIC_URL` is https: a
+ * hint, never trusted, that lets the server read the session and the user record in one KV
+ * operation (`Sessions.lookupWithUser`).
+ */
+export const SESSION_USER_COOKIE = "uid";
+
 /** How the session cookie is named and flagged on this server. */
 export interface SessionCookiePolicy {
   /**
@@ -17,6 +24,8 @@ export interface SessionCookiePolicy {
    * overwrite it. `sid` otherwise.
    */
   name: string;
+  /** Name of the user hint cookie: `__Host-uid` or `uid`, flagged like the session cookie. */
+  userName: string;
   /** Whether a cookie set in answer to `requestUrl` gets `Secure`. */
   secure(requestUrl: string): boolean;
 }
@@ -30,7 +39,16 @@ export function sessionCookiePolicy(config: Pick<Config, "publicUrl">): SessionC
   const publicUrl = config.publicUrl;
   if (publicUrl) {
     const https = new URL(publicUrl).protocol === "https:";
-    return { name: https ? `__Host-${SESSION_COOKIE}` : SESSION_COOKIE, secure: () => https };
+    const prefix = https ? "__Host-" : "";
+    return {
+      name: prefix + SESSION_COOKIE,
+      userName: prefix + SESSION_USER_COOKIE,
+      secure: () => https,
+    };
   }
-  return { name: SESSION_COOKIE, secure: (url) => new URL(url).protocol === "https:" };
+  return {
+    name: SESSION_COOKIE,
+    userName: SESSION_USER_COOKIE,
+    secure: (url) => new URL(url).protocol === "https:",
+  };
 }

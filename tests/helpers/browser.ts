@@ -362,12 +362,16 @@ export function pageMark(page: Page): Promise<string | undefined> {
 
 /**
  * The signed-in user of a browser context as a {@linkcode TestUser}, with the context's own
- * session cookie, so a scripted `TestSocket` can look at the server as that user.
+ * session cookie and user hint, so a scripted `TestSocket` can look at the server as that user.
  */
 export async function sessionOf(context: BrowserContext, user: PublicUser): Promise<TestUser> {
-  const sid = (await context.cookies()).find((cookie) => cookie.name === "sid");
-  if (!sid) throw new Error(`no session cookie in the context of ${user.name}`);
-  return { ...user, cookie: `sid=${sid.value}` };
+  const cookies = (await context.cookies()).filter((one) =>
+    one.name === "sid" || one.name === "uid"
+  );
+  if (!cookies.some((one) => one.name === "sid")) {
+    throw new Error(`no session cookie in the context of ${user.name}`);
+  }
+  return { ...user, cookie: cookies.map((one) => `${one.name}=${one.value}`).join("; ") };
 }
 
 /** The signed-in user as the page knows it (from the chat island's props). */

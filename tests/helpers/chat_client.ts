@@ -7,8 +7,9 @@
 import type { PublicUser, RoomSummary } from "../../lib/common/api_types.ts";
 import type { ClientFrame, ServerFrame } from "../../lib/common/protocol.ts";
 
-/** A registered user with their session cookie. */
+/** A registered user with their session cookies. */
 export interface TestUser extends PublicUser {
+  /** Every cookie registration set (the session and its user hint), as a browser sends them. */
   cookie: string;
 }
 
@@ -26,7 +27,7 @@ export async function registerUser(baseUrl: string, prefix = "user"): Promise<Te
     throw new Error(`register: ${response.status} ${await response.text()}`);
   }
   const { user } = await response.json() as { user: PublicUser };
-  const cookie = response.headers.get("set-cookie")!.split(";")[0]!;
+  const cookie = response.headers.getSetCookie().map((set) => set.split(";")[0]!).join("; ");
   return { ...user, cookie };
 }
 

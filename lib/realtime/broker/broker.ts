@@ -95,6 +95,12 @@ export interface Broker {
    * (no round trip): the health check calls it on every probe.
    */
   connected(): boolean;
+  /**
+   * Whether this node knows it is the only node of the chat now, so no other node writes to
+   * its KV (presence skips a read on that: `PresenceTrackerOptions.alone`). Absent, or false
+   * when unsure: the brokers that reach other processes cannot know.
+   */
+  alone?(): boolean;
   /** Stops receiving and releases resources. */
   close(): Promise<void>;
 }

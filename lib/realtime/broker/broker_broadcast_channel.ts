@@ -61,9 +61,7 @@ export class BroadcastChannelBroker implements Broker {
   }
 
   publish(event: BrokerEvent): void {
-    if (this.#others.size > 0 || performance.now() - this.#openedAt < this.#aloneAfterMs) {
-      this.#channel.postMessage(event);
-    }
+    if (!this.alone()) this.#channel.postMessage(event);
     queueMicrotask(() => this.#deliver(event, true));
   }
 
@@ -91,6 +89,15 @@ export class BroadcastChannelBroker implements Broker {
   subscribe(handler: BrokerHandler): () => void {
     this.#handlers.add(handler);
     return () => this.#handlers.delete(handler);
+  }
+
+  /**
+   * True once {@linkcode ALONE_AFTER_MS} has passed since opening without a word from another
+   * broker. The nodes of a `broadcast` chat are the workers of one process (`BROKER` in
+   * `config.ts`), and they open together, so no other node shares this one's KV then.
+   */
+  alone(): boolean {
+    return this.#others.size === 0 && performance.now() - this.#openedAt >= this.#aloneAfterMs;
   }
 
   /** True until closed: a BroadcastChannel has no connection that could drop. */

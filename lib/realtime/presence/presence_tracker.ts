@@ -46,6 +46,13 @@ export interface PresenceTrackerOptions {
    * waits for it, and {@linkcode PresenceTracker.idle} covers it.
    */
   onChange: (user: string, status: PresenceStatus) => Promise<void> | void;
+  /**
+   * Whether this node is the only one writing presence now (`Broker.alone`): then a user's
+   * first socket here makes them come online without reading their entries on other nodes,
+   * one KV read less per connect (BENCHMARKS.md, "Connect storm and idle memory, round
+   * three"). Asked at every arrival; never alone by default.
+   */
+  alone?: () => boolean;
 }
 
 /** Tracks this node's sockets per user and keeps their presence entries. */
@@ -57,6 +64,7 @@ export class PresenceTracker {
   #offlineDelayMs: number;
   #timers: Timers;
   #onChange: (user: string, status: PresenceStatus) => Promise<void> | void;
+  #alone: () => boolean;
   /** Open sockets per user on this node (a lone socket as itself, not in a set). */
   #sockets: OneOrSetIndex<PresenceSocket> = new Map();
   /** Users whose every socket on this node is away. */
@@ -84,6 +92,7 @@ export class PresenceTracker {
     this.#offlineDelayMs = options.offlineDelayMs ?? OFFLINE_DELAY_MS;
     this.#timers = options.timers ?? systemTimers;
     this.#onChange = options.onChange;
+    this.#alone = options.alone ?? (() => false);
   }
 
   /** Counts a socket that opened; the user's first socket here writes their entry. */
@@ -175,8 +184,8 @@ export class PresenceTracker {
     await this.#writeArrival(user);
     this.#written.add(user);
     // Written first, read second: of two nodes racing, at least one sees the other's entry.
-    const nodes = await this.#presence.nodesOf(user);
-    if (nodes.every((node) => node === this.#nodeId)) {
+    // A node alone has no other entries to see.
+    if (this.#alone() || (await this.#presence.nodesOf(user)).every((n) => n === this.#nodeId)) {
       await this.#onChange(user, this.#away.has(user) ? "away" : "online");
     }
   }

@@ -112,6 +112,60 @@ Deno.test("PresenceTracker reports a user on two nodes online when the first ope
   });
 });
 
+Deno.test("PresenceTracker on a node alone reports an arrival online without reading the other nodes' entries, and still writes its own", async () => {
+  const kv = await Deno.openKv(":memory:");
+  const clock = new FakeClock();
+  const presence = new KvPresence(kv, clock);
+  let nodeReads = 0;
+  const counted: Presence = {
+    ...bindAll(presence),
+    nodesOf: (user) => {
+      nodeReads++;
+      return presence.nodesOf(user);
+    },
+  };
+  const changes: [string, boolean][] = [];
+  let alone = true;
+  const tracker = new PresenceTracker({
+    presence: counted,
+    nodeId: "a",
+    refreshMs: REFRESH_MS,
+    timers: clock,
+    onChange: (user, status) => void changes.push([user, status !== "offline"]),
+    alone: () => alone,
+  });
+  try {
+    tracker.opened(socketOf("u1"));
+    await tracker.idle();
+    assert.deepEqual(changes, [["u1", true]]);
+    assert.equal(nodeReads, 0);
+    assert.deepEqual(await presence.nodesOf("u1"), ["a"]);
+    // Once another node may write, an arrival reads again: u2 is present on node "b".
+    alone = false;
+    await presence.add("b", ["u2"], REFRESH_MS * 3);
+    tracker.opened(socketOf("u2"));
+    await tracker.idle();
+    assert.equal(nodeReads, 1);
+    assert.deepEqual(changes, [["u1", true]], "u2 was online on b already");
+  } finally {
+    await tracker.close();
+    kv.close();
+  }
+});
+
+/** The methods of `presence`, bound, to build a {@linkcode Presence} that replaces some. */
+function bindAll(presence: KvPresence): Presence {
+  return {
+    add: presence.add.bind(presence),
+    statuses: presence.statuses.bind(presence),
+    wentOffline: presence.wentOffline.bind(presence),
+    lastSeen: presence.lastSeen.bind(presence),
+    remove: presence.remove.bind(presence),
+    nodesOf: presence.nodesOf.bind(presence),
+    online: presence.online.bind(presence),
+  };
+}
+
 Deno.test("PresenceTracker.refresh() keeps a live node's entries, while a dead node's entry expires", async () => {
   await withPresence(async ({ clock, presence, node }) => {
     const live = node("live");

@@ -16,7 +16,7 @@ export type SavedLocale = (userId: string) => Promise<Locale | null>;
  *
  * @example
  * ```ts
- * app.use(loadSession(sessions, accounts));
+ * app.use(loadSession(sessions));
  * app.use(chooseLocale((id) => profiles.locale(id)));
  * app.get("/", (c) => c.text(c.var.locale));
  * ```
