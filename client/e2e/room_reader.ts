@@ -212,6 +212,14 @@ export class RoomReader {
     this.#queue = this.#queue.then(() => {
       if (leaf && this.#group?.leafKeyOf(identity) === leaf) this.#rejoinAsks.set(identity, leaf);
     });
+    this.checkMembership();
+  }
+
+  /**
+   * Checks the group against the key directory now rather than at the next periodic check: a
+   * member's devices may have left it (their account was deleted, say).
+   */
+  checkMembership(): void {
     this.#followCheckMs = FOLLOW_CHECK_FIRST_MS;
     this.#scheduleFollow();
   }
