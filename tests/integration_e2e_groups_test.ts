@@ -337,7 +337,8 @@ Deno.test("encrypted group: a malformed commit from a member's socket is rejecte
       assert.equal(again.body.id, first.body.id, "one open report per commit");
       assert.equal((await report(aliceUser, tampered)).status, 200);
       assert.equal((await report(aliceUser, said)).status, 404, "a message is not a handshake");
-      assert.equal((await report(bobUser, garbage)).status, 400, "one's own commit");
+      // Bob's other device may be the one that could not read it.
+      assert.equal((await report(bobUser, garbage)).status, 200, "a commit of one's own user");
       assert.equal((await report(eve, garbage)).status, 404, "a non-member");
       assert.equal((await report(aliceUser, garbage, "x".repeat(201))).status, 400);
       assert.equal((await report(aliceUser, garbage, "bad\u0000reason")).status, 400);
