@@ -7,7 +7,8 @@
  * @module
  */
 import assert from "node:assert/strict";
-import type { BrowserContext, Request } from "playwright-core";
+import type { Request } from "playwright-core";
+import { allowHoldingLongTimers, holdLongTimers } from "./helpers/held_timers.ts";
 import { keysReady, NEW_DEVICE_WAIT_MS, openSecretChat } from "./helpers/secret_chat.ts";
 import {
   eventually,
@@ -17,39 +18,6 @@ import {
   type UserPage,
   withBrowserChat,
 } from "./helpers/browser.ts";
-
-/**
- * Makes every page of `context` able to stop its timers of a second or more: once
- * {@linkcode holdLongTimers} is called, such timers (the room reader's periodic membership
- * checks, 2 s to 2 min, and its rank waits, 3 s a step) never run their callback, so whatever
- * such a page still does is prompted by something else. Shorter timers run as usual.
- */
-async function allowHoldingLongTimers(context: BrowserContext): Promise<void> {
-  await context.addInitScript(() => {
-    const held = globalThis as unknown as { holdLongTimers?: boolean };
-    const original = globalThis.setTimeout;
-    globalThis.setTimeout = ((handler: TimerHandler, delay?: number, ...args: unknown[]) =>
-      original(
-        (...given: unknown[]) => {
-          if (held.holdLongTimers && (delay ?? 0) >= 1000) {
-            return;
-          }
-          if (typeof handler === "function") {
-            handler(...given);
-          }
-        },
-        delay,
-        ...args,
-      )) as unknown as typeof setTimeout;
-  });
-}
-
-/** Holds the page's timers of a second or more from now on, those already set included. */
-async function holdLongTimers({ page }: UserPage): Promise<void> {
-  await page.evaluate(() => {
-    (globalThis as unknown as { holdLongTimers?: boolean }).holdLongTimers = true;
-  });
-}
 
 /** The JSON bodies of the page's POSTs whose path ends with `suffix`, from now on. */
 function postsTo(user: UserPage, suffix: string): Record<string, unknown>[] {
