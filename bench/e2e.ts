@@ -79,7 +79,7 @@ export async function measureE2e(options: E2eBenchOptions): Promise<E2eFigures> 
   const added = await sender.add([{ userId: "bob", keyPackage: bobPackage.encoded }]);
   sender.stage(added);
   await sender.receive(added.payload);
-  const reader = (await MlsGroup.join(added.payload, [bobPackage]))!.group;
+  const reader = (await MlsGroup.join(added.payload, [bobPackage]))!.group!;
   const encrypts: number[] = [];
   const decrypts: number[] = [];
   let messageChars = 0;

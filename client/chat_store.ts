@@ -333,7 +333,13 @@ export class ChatStore {
       for (const [id, entry] of entries) {
         const room = entry.conversation.room;
         if (room.kind !== "direct" || room.peer.id !== profile.id) continue;
-        const changed = directRoom({ id, peer: profile, createdAt: room.createdAt });
+        // A secret chat stays one: the reader of its keys follows only encrypted rooms.
+        const changed = directRoom({
+          id,
+          peer: profile,
+          createdAt: room.createdAt,
+          ...(room.encrypted ? { encrypted: true as const } : {}),
+        });
         entries.set(id, { ...entry, conversation: { ...entry.conversation, room: changed } });
       }
       this.#entries.value = entries;

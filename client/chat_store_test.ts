@@ -268,6 +268,16 @@ Deno.test("ChatStore.profileChanged() updates the own profile and every DM with 
   assert.equal(chat.profile.value, mine);
 });
 
+Deno.test("ChatStore.profileChanged() keeps a secret chat with that peer encrypted", () => {
+  const listedSecret = direct(dm("dm_s", person("bob")), 30);
+  const secret = { ...listedSecret, room: { ...listedSecret.room, encrypted: true as const } };
+  const chat = store(init({ listed: [secret] }));
+  chat.profileChanged({ ...person("bob"), deleted: true });
+  const listed = chat.conversations.value[0]?.room;
+  assert.equal(listed?.encrypted, true);
+  assert.equal(listed?.kind === "direct" && listed.peer.deleted, true);
+});
+
 Deno.test("ChatStore.replaceLists() replaces the listed conversations and keeps a room a link showed", () => {
   const bob = dm("dm_b", person("bob"));
   const chat = store(init({ listed: [group(room("a"), 50), direct(bob, 40)], next: "c1" }));

@@ -14,6 +14,8 @@ export interface E2eNotices {
   beforeJoin: string;
   /** A commit this device rejected (it is shown, under its sender's name). */
   badHandshake: string;
+  /** A commit whose Welcome this device could not process (it asked to be added again). */
+  badWelcome: string;
   waiting: string;
 }
 
@@ -21,7 +23,8 @@ export interface E2eNotices {
  * The messages of an encrypted room as the timeline shows them: each with the text this device
  * read, or a notice ("could not decrypt", "from before this device joined", "waiting for
  * keys"); commits (devices added or removed) are left out, but for one this device rejected
- * as malformed, which shows as a notice under its sender's name. A read message shows what travelled
+ * as malformed, or whose Welcome it could not process, which shows as a notice under its
+ * sender's name. A read message shows what travelled
  * inside it like a plain message's: its reply quote, its files (only those the server stored
  * under it), and the edits and reactions this device decrypted.
  */
@@ -34,6 +37,7 @@ export function shownMessages(
     if (!message.e2e || message.deleted) return [message];
     const shown = view.shown.get(message.seq);
     if (shown?.kind === "bad_handshake") return [{ ...message, text: notices.badHandshake }];
+    if (shown?.kind === "bad_welcome") return [{ ...message, text: notices.badWelcome }];
     if (message.e2e.kind === "commit" || shown?.kind === "commit") return [];
     if (shown?.kind === "text") return [readMessage(message, shown)];
     const text = shown?.kind === "undecryptable"

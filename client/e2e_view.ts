@@ -37,6 +37,12 @@ export type E2eShown =
    * was), reported to the server, and shown as a notice in the conversation.
    */
   | { kind: "bad_handshake" }
+  /**
+   * A commit whose Welcome this device could not process (it does not decode, or was made for
+   * one of its KeyPackages and fails to decrypt or verify): reported to the server, and this
+   * device asked to be added again; shown as a notice in the conversation.
+   */
+  | { kind: "bad_welcome" }
   /** Sent before this device joined the group: its keys were never given to this device. */
   | { kind: "before_join" };
 

@@ -7,6 +7,7 @@ const notices = {
   couldNotDecrypt: "could not decrypt",
   beforeJoin: "before",
   badHandshake: "rejected",
+  badWelcome: "welcome failed",
   waiting: "waiting",
 };
 
@@ -44,17 +45,19 @@ Deno.test("shownMessages() shows read texts and a notice for each entry it could
   ]);
 });
 
-Deno.test("shownMessages() shows a commit this device rejected as a notice under its sender, and hides the others", () => {
+Deno.test("shownMessages() shows a commit this device rejected, or whose Welcome it could not process, as a notice under its sender, and hides the others", () => {
   const shown = new Map<number, E2eShown>([
     [1, { kind: "commit" }],
     [2, { kind: "bad_handshake" }],
     [3, { kind: "text", text: "still reads" }],
+    [4, { kind: "bad_welcome" }],
   ]);
-  const log = [entry(1, "commit"), entry(2, "commit"), entry(3, "message")];
+  const log = [entry(1, "commit"), entry(2, "commit"), entry(3, "message"), entry(4, "commit")];
   const out = shownMessages(log, { status: "ready", shown }, notices);
   assert.deepEqual(out.map((message) => [message.seq, message.author, message.text]), [
     [2, "alice", "rejected"],
     [3, "alice", "still reads"],
+    [4, "alice", "welcome failed"],
   ]);
 });
 

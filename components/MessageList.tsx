@@ -96,6 +96,7 @@ export default function MessageList(
       couldNotDecrypt: t("e2e.couldNotDecrypt"),
       beforeJoin: t("e2e.beforeJoin"),
       badHandshake: t("e2e.badHandshake"),
+      badWelcome: t("e2e.badWelcome"),
       waiting: t("e2e.waiting"),
     })
     : room.list.value;

@@ -21,8 +21,9 @@
  * - `DELETE /devices/:device` → 204: forget one's own device, its unused KeyPackages with it
  *   (its keys were removed from the browser at logout), so no one adds it to a group again.
  * - `POST /rooms/:room/handshake_reports` `{ seq, reason }` → `{ id }`: this member's device
- *   rejected the MLS commit at `seq` (it failed to parse or verify; `reason` is the error): a
- *   report for the administrator, one per commit (see `lib/admin/reports.ts`).
+ *   rejected the MLS commit at `seq` (it failed to parse or verify, or its Welcome could not be
+ *   processed; `reason` is the error): a report for the administrator, one per commit (see
+ *   `lib/admin/reports.ts`).
  *
  * @module
  */

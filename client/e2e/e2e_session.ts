@@ -41,9 +41,13 @@ export async function startE2eSession(
   // and secret chat, and one per encrypted group.
   // A device asking to be added: the members' devices check the group at once instead of at
   // their next periodic check (up to 20 s away).
+  // A deleted account's devices left the key directory first: the groups remove them now.
   client.onUserEvent((event) => {
-    if (event.kind !== "e2e_add_request") return;
-    readers.get(event.roomId)?.addRequested(event.userId, event.deviceId, event.leaf);
+    if (event.kind === "e2e_add_request") {
+      readers.get(event.roomId)?.addRequested(event.userId, event.deviceId, event.leaf);
+    } else if (event.kind === "profile" && event.profile.deleted) {
+      for (const reader of readers.values()) reader.checkMembership();
+    }
   });
   document.addEventListener("visibilitychange", () => {
     if (document.visibilityState !== "visible") return;

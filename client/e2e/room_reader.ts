@@ -10,7 +10,8 @@
  * Two devices starting at once both send one; the first in seq order is the group, the other
  * device drops its own and joins from that one's Welcome, or is added by the membership check.
  * A device waiting to be added to a group that exists asks the members (`add_request`), so
- * their devices check at once rather than at their next periodic check.
+ * their devices check at once rather than at their next periodic check. A Welcome for it that it
+ * cannot process is shown, reported, and answered with a request to be added again.
  *
  * Once in, it keeps the group in line with the room (`membership_plan.ts`): after reading a
  * commit or a room event, on load and every {@linkcode FOLLOW_CHECK_MS}, it compares the group
@@ -39,7 +40,8 @@ import {
   planMembership,
 } from "../../lib/common/e2e/membership_plan.ts";
 import { type ClaimedDevice, membershipCommit } from "../../lib/common/e2e/membership_commit.ts";
-import { deviceIdentity } from "../../lib/common/e2e/mls_device.ts";
+import { deviceIdentity, type HeldKeyPackage } from "../../lib/common/e2e/mls_device.ts";
+import { bytesToBase64 } from "../../lib/common/e2e/mls_bytes.ts";
 import type { ChatClient } from "../chat_client.ts";
 import type { E2eRoomActions, E2eShown, E2eView } from "../e2e_view.ts";
 import { applyAction, shownOfMessage } from "./e2e_entry.ts";
@@ -212,6 +214,14 @@ export class RoomReader {
     this.#queue = this.#queue.then(() => {
       if (leaf && this.#group?.leafKeyOf(identity) === leaf) this.#rejoinAsks.set(identity, leaf);
     });
+    this.checkMembership();
+  }
+
+  /**
+   * Checks the group against the key directory now rather than at the next periodic check: a
+   * member's devices may have left it (their account was deleted, say).
+   */
+  checkMembership(): void {
     this.#followCheckMs = FOLLOW_CHECK_FIRST_MS;
     this.#scheduleFollow();
   }
@@ -373,12 +383,13 @@ export class RoomReader {
 
   /**
    * Tells the server that this device rejected the commit `entry` (it failed to parse or
-   * verify; the group stays as it was, so later messages still read): a report for the
-   * administrator. Each entry is read once per device (the cursor is saved), so it is reported
-   * once; a failed report is not retried (the notice in the conversation stays).
+   * verify; the group stays as it was, so later messages still read), or its Welcome: a report
+   * for the administrator. Each entry is read once per device (the cursor is saved), so it is
+   * reported once; a failed report is not retried (the notice in the conversation stays). A
+   * commit of another device of this user is reported too (the Welcome adding a new device is
+   * usually made by its user's other device).
    */
   #reportHandshake(entry: ChatMessage, reason: string): void {
-    if (entry.from === this.#keys.device.userId) return;
     const path = `/api/e2e/rooms/${encodeURIComponent(this.#roomId)}/handshake_reports`;
     request("POST", path, { seq: entry.seq, reason: reason.slice(0, 200) }).catch((error) =>
       console.error("e2e: reporting a rejected commit failed", error)
@@ -542,7 +553,10 @@ export class RoomReader {
       if (!payload.welcome || this.#tried.has(payload.welcome)) continue;
       this.#tried.add(payload.welcome);
       const joined = await MlsGroup.join(payload, this.#keys.held);
-      if (!joined) continue;
+      if (joined?.failed !== undefined) {
+        await this.#welcomeFailed(commit, joined.failed, joined.used);
+      }
+      if (!joined?.group) continue;
       this.#group = joined.group;
       this.#rejoining = undefined;
       this.#waitingForAdd = false;
@@ -560,11 +574,31 @@ export class RoomReader {
     return false;
   }
 
+  /**
+   * The Welcome of the commit `entry` could not be processed here ({@linkcode MlsGroup.join}):
+   * it shows as a notice and is reported as a rejected commit is. When it named a KeyPackage
+   * of this device, this device is in the group without being able to read it: the KeyPackage
+   * is spent, and the device asks to be added again at once, naming the leaf that KeyPackage
+   * made, as a device that fell behind does (members then replace that leaf). A Welcome that
+   * does not decode names no KeyPackage: the device keeps asking as a new device.
+   */
+  async #welcomeFailed(entry: ChatMessage, reason: string, used?: HeldKeyPackage): Promise<void> {
+    this.#shown.set(entry.seq, { kind: "bad_welcome" });
+    this.#reportHandshake(entry, `Welcome: ${reason}`);
+    if (used) {
+      await this.#keys.used(used);
+      this.#rejoining = bytesToBase64(used.publicPackage.leafNode.hpkePublicKey);
+      this.#askedAt = 0;
+    }
+    await this.#save();
+  }
+
   /** Entries before seq `joined` were sent before this device was in the group. */
   #markBefore(log: readonly ChatMessage[], joined: number): void {
     for (const entry of log) {
       if (entry.seq >= joined) break;
-      if (entry.e2e && !entry.deleted) {
+      // A Welcome that failed here stays shown as such.
+      if (entry.e2e && !entry.deleted && this.#shown.get(entry.seq)?.kind !== "bad_welcome") {
         this.#shown.set(
           entry.seq,
           entry.e2e.kind === "commit" ? { kind: "commit" } : {

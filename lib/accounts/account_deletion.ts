@@ -1,6 +1,10 @@
 /**
  * Deleting one's own account, after the password is given again. In order:
  * 1. the account is disabled and every socket of it closes, so nothing it does races the rest;
+ *    its devices and their KeyPackages leave the end-to-end key directory, so no one can add
+ *    them to an encrypted group again, and the member devices of its encrypted rooms commit
+ *    their removal (they follow the directory, `lib/common/e2e/membership_plan.ts`; the
+ *    profile notice below makes them check at once);
  *    its friends and roommates are sent its stand-in profile, so open chats show "deleted user";
  * 2. its messages with attachments are deleted through the message log (as its own deletes),
  *    which releases the files; its other messages stay, and show "deleted user" as author;
@@ -30,6 +34,7 @@ import { deleteMembership, membersOfRoom, roomsOfUser } from "../rooms/membershi
 import type { RoomLifecycle } from "../rooms/room_lifecycle.ts";
 import { readRooms, type Rooms } from "../rooms/rooms.ts";
 import type { Friends, Notify } from "../social/friends.ts";
+import type { KeyPackages } from "../devices/key_packages.ts";
 import type { Accounts } from "./accounts.ts";
 import type { AuthService } from "./auth_service.ts";
 import { deletedProfile, type Profiles } from "./profiles.ts";
@@ -48,6 +53,8 @@ export interface AccountDeletionDeps {
   uploads: Pick<Uploads, "forget">;
   sweeper: Pick<FileSweeper, "requestSweep">;
   rooms: Pick<Rooms, "roommateIds">;
+  /** The end-to-end key directory: the account's devices and KeyPackages go. */
+  keyPackages: Pick<KeyPackages, "forgetUser">;
   /** Counts wrong passwords, as logins do. */
   throttle: Pick<LoginThrottle, "check" | "recordFailure">;
   /** Tells these users' sockets a notice (the account's stand-in profile). */
@@ -85,6 +92,8 @@ export class AccountDeletion {
     }
     await accounts.setDisabled(user.id, true);
     this.#deps.auth.endAllSessions(user.id);
+    // Before the notice: members' devices that check on it find the devices gone.
+    await this.#deps.keyPackages.forgetUser(user.id);
     // Open chats show "deleted user" at once, before the friendships and rooms that reach them go.
     const [friendIds, roommates] = await Promise.all([
       this.#deps.friends.friendIds(user.id),

@@ -100,9 +100,10 @@ export class Reports {
 
   /**
    * Reports, for `userId`'s device, that the MLS commit at `seq` in encrypted room `room` failed
-   * to parse or verify there (`reason`: the library's error, at most
-   * {@linkcode MAX_HANDSHAKE_REASON_CHARS}). Refused as a message that does not exist unless
-   * they are a member and the entry is someone else's commit, not deleted; counted in the same
+   * to parse or verify there, or that its Welcome could not be processed (`reason`: the
+   * library's error, at most {@linkcode MAX_HANDSHAKE_REASON_CHARS}). Refused as a message that
+   * does not exist unless they are a member and the entry is a commit, not deleted (one of
+   * their own user's is allowed: made by another of their devices); counted in the same
    * hourly limit as other reports. A commit already reported (by any member) keeps its one
    * open report: the answer is that report's id, and nothing is written.
    */
@@ -168,7 +169,8 @@ export class Reports {
       return NO_SUCH_MESSAGE;
     }
     if ((message.e2e?.kind === "commit") !== handshake) return NO_SUCH_MESSAGE;
-    if (message.from === userId) return refusal(400, "refusal.reportOwnMessage");
+    // A device may reject a commit (or its Welcome) made by another device of its own user.
+    if (message.from === userId && !handshake) return refusal(400, "refusal.reportOwnMessage");
     const counterKey = keys.reportsMade(userId);
     const wait = await this.#deps.counter.blockedFor(counterKey, REPORTS_PER_HOUR);
     if (wait > 0) return { ...refusal(429, "refusal.tooManyReports"), retryAfterSeconds: wait };

@@ -17,6 +17,8 @@ import { decodeKeyPackage, deviceIdentity } from "../common/e2e/mls_device.ts";
 import { bytesToBase64 } from "../common/e2e/mls_bytes.ts";
 import { decode, keys } from "../kv/kv_keys.ts";
 import { commit, transact } from "../kv/kv_transaction.ts";
+import { commitAtomic } from "../kv/kv_commit.ts";
+import { deleteAll } from "../files/blob_chunks.ts";
 import type { WindowCounter } from "../limits/window_counter.ts";
 import { membersOfRoom, readMembership } from "../rooms/memberships.ts";
 
@@ -153,6 +155,25 @@ export class KeyPackages {
       if (removed) atomic.set(keys.e2eRemovedDevice(userId, deviceId), { at: this.#clock.now() });
       return commit(atomic, () => ({ ok: true as const, removed }));
     });
+  }
+
+  /**
+   * Forgets everything the directory holds of `userId`, whose account is being deleted: every
+   * device and its unused KeyPackages (no one can claim one or add the device to a group any
+   * more, and the groups it is in remove it, as for a removed device), the ids kept as removed,
+   * and the hourly counts of uploads, claims and add requests. Add requests themselves are not
+   * stored (they are relayed live), so none is left pending. Run it again after a crash: it
+   * deletes whatever is left.
+   */
+  async forgetUser(userId: string): Promise<void> {
+    // KeyPackages first: a device listed without any is still removed by the groups' checks.
+    await deleteAll(this.#kv, keys.e2eUserKeyPackages(userId));
+    await deleteAll(this.#kv, keys.e2eDevices(userId));
+    await deleteAll(this.#kv, keys.e2eRemovedDevices(userId));
+    await commitAtomic(
+      this.#kv.atomic().delete(keys.e2eUploads(userId)).delete(keys.e2eClaims(userId))
+        .delete(keys.e2eAddAsks(userId)),
+    );
   }
 
   /** The ids of a user's devices with keys, oldest id first. */

@@ -413,6 +413,8 @@ export const keys = {
     userId,
     deviceId,
   ],
+  /** Prefix of a user's removed devices. */
+  e2eRemovedDevices: (userId: string): Deno.KvKey => ["e2e_removed", userId],
   /** One unused KeyPackage of a device. */
   e2eKeyPackage: (userId: string, deviceId: string, packageId: string): Deno.KvKey => [
     "e2e_kp",
@@ -422,6 +424,8 @@ export const keys = {
   ],
   /** Prefix of a device's unused KeyPackages. */
   e2eKeyPackages: (userId: string, deviceId: string): Deno.KvKey => ["e2e_kp", userId, deviceId],
+  /** Prefix of the unused KeyPackages of all a user's devices. */
+  e2eUserKeyPackages: (userId: string): Deno.KvKey => ["e2e_kp", userId],
   /** KeyPackage uploads of a user in the current window. */
   e2eUploads: (userId: string): Deno.KvKey => ["e2e_kp_uploads", userId],
   /** KeyPackage claims made by a user in the current window. */

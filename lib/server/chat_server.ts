@@ -364,6 +364,7 @@ export async function createChatServer(options: ChatServerOptions): Promise<Chat
       uploads,
       sweeper: fileSweeper,
       rooms,
+      keyPackages,
       notify,
       throttle,
     }),

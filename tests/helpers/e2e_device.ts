@@ -244,7 +244,7 @@ export class E2eDevice {
         if (epoch === undefined || this.#committedEpochs.has(epoch)) continue;
         this.#committedEpochs.add(epoch);
         const joined = await MlsGroup.join(entry.e2e, this.#held);
-        if (joined) {
+        if (joined?.group) {
           this.group = joined.group;
           this.#held = this.#held.filter((held) => held !== joined.used);
           this.read.set(entry.seq, { kind: "joined" });

@@ -48,7 +48,7 @@ Deno.test("membershipCommit() adds the devices claimed and reports those with no
   assert.ok(commit?.payload.welcome);
   assert.deepEqual(noKeys, ["c2"]);
   const joined = await MlsGroup.join(commit.payload, [carol]);
-  assert.deepEqual(joined?.group.members, ["alice:a1", "bob:b1", "carol:c1"]);
+  assert.deepEqual(joined?.group?.members, ["alice:a1", "bob:b1", "carol:c1"]);
 });
 
 Deno.test("membershipCommit() makes no commit when no device asked for had a KeyPackage", async () => {

@@ -29,11 +29,22 @@ import {
   type Proposal,
 } from "ts-mls";
 import { defaultClientConfig } from "ts-mls/clientConfig.js";
+import { makeKeyPackageRef } from "ts-mls/keyPackage.js";
 import type { E2ePayload } from "../protocol.ts";
 import { decodeE2eContent, type E2eContent, encodeE2eContent } from "./e2e_content.ts";
 import { base64ToBytes, bytesToBase64 } from "./mls_bytes.ts";
 import { decodeKeyPackage, type HeldKeyPackage, parseDeviceIdentity } from "./mls_device.ts";
 import { mlsSuite } from "./mls_suite.ts";
+
+/**
+ * What {@linkcode MlsGroup.join} made of a Welcome: the group joined with the KeyPackage
+ * `used`; or `failed` (why), a Welcome this device cannot process although it may be for it
+ * (`used`: the KeyPackage it names); or undefined, a Welcome for other devices only.
+ */
+export type JoinOutcome =
+  | { group: MlsGroup; used: HeldKeyPackage; failed?: undefined }
+  | { group?: undefined; failed: string; used?: HeldKeyPackage }
+  | undefined;
 
 /**
  * Most devices one commit adds. A commit with its Welcome (which carries the ratchet tree) grows
@@ -99,18 +110,22 @@ export class MlsGroup {
   }
 
   /**
-   * Joins from the Welcome of a commit payload, with whichever of `held` it was made for.
-   * Undefined when none of them is (the Welcome is for other devices).
+   * Joins from the Welcome of a commit payload, with whichever of `held` it was made for (the
+   * Welcome names each new member's KeyPackage by its reference). Undefined when it names none
+   * of them (the Welcome is for other devices). `failed` (with the library's error) when the
+   * Welcome is not one (it does not decode) or names one of `held` but cannot be processed with
+   * it (damaged, wrong key, a signature that does not verify): this device was added and cannot
+   * read the group, so it must be added again; `used` is that KeyPackage, spent either way.
    */
-  static async join(
-    payload: E2ePayload,
-    held: readonly HeldKeyPackage[],
-  ): Promise<{ group: MlsGroup; used: HeldKeyPackage } | undefined> {
+  static async join(payload: E2ePayload, held: readonly HeldKeyPackage[]): Promise<JoinOutcome> {
     if (payload.kind !== "commit" || !payload.welcome) return undefined;
     const message = decode(payload.welcome);
-    if (!message || message.wireformat !== "mls_welcome") return undefined;
+    if (message?.wireformat !== "mls_welcome") return { failed: "the Welcome does not decode" };
     const suite = await mlsSuite();
+    const named = message.welcome.secrets.map((secret) => bytesToBase64(secret.newMember));
     for (const candidate of held) {
+      const ref = bytesToBase64(await makeKeyPackageRef(candidate.publicPackage, suite.hash));
+      if (!named.includes(ref)) continue;
       try {
         const state = await joinGroup(
           message.welcome,
@@ -120,8 +135,8 @@ export class MlsGroup {
           suite,
         );
         return { group: new MlsGroup(state), used: candidate };
-      } catch {
-        // Not the KeyPackage this Welcome was encrypted to: try the next one.
+      } catch (error) {
+        return { failed: error instanceof Error ? error.message : String(error), used: candidate };
       }
     }
     return undefined;

@@ -5,7 +5,7 @@ import type { E2ePayload } from "../protocol.ts";
 
 async function joinWith(payload: E2ePayload, held: Parameters<typeof MlsGroup.join>[1]) {
   const result = await MlsGroup.join(payload, held);
-  assert.ok(result, "the Welcome was for this device");
+  assert.ok(result?.group, "the Welcome was for this device");
   return result;
 }
 
@@ -24,7 +24,7 @@ async function aliceAndBob() {
   group.stage(commit);
   assert.equal((await group.receive(commit.payload)).kind, "commit");
   const joinedBob = await MlsGroup.join(commit.payload, [bobPackage]);
-  assert.ok(joinedBob);
+  assert.ok(joinedBob?.group);
   return { alice: group, bob: joinedBob.group, bobDevice: bob };
 }
 
@@ -129,6 +129,24 @@ Deno.test("MlsGroup.join() returns undefined for a Welcome made for another devi
     await MlsGroup.join(commit.payload, [await generateDeviceKeyPackage(bob)]),
     undefined,
   );
+});
+
+Deno.test("MlsGroup.join() fails, naming the KeyPackage, on a damaged Welcome made for this device, and on one that does not decode", async () => {
+  const alice = await createDevice("alice", "a1");
+  const group = await MlsGroup.create("room1", await generateDeviceKeyPackage(alice));
+  const bobPackage = await generateDeviceKeyPackage(await createDevice("bob", "b1"));
+  const commit = await group.add([{ userId: "bob", keyPackage: bobPackage.encoded }]);
+  const welcome = Uint8Array.from(atob(commit.payload.welcome!), (c) => c.charCodeAt(0));
+  // The last bytes are the encrypted group info: damaged, it no longer decrypts.
+  welcome[welcome.length - 5]! ^= 1;
+  const damaged = { ...commit.payload, welcome: btoa(String.fromCharCode(...welcome)) };
+  const failed = await MlsGroup.join(damaged, [bobPackage]);
+  assert.equal(failed?.group, undefined);
+  assert.ok(failed?.failed, "a reason");
+  assert.equal(failed.used, bobPackage);
+  const garbage = { ...commit.payload, welcome: btoa("not a Welcome") };
+  const undecodable = await MlsGroup.join(garbage, [bobPackage]);
+  assert.deepEqual(undecodable, { failed: "the Welcome does not decode" });
 });
 
 Deno.test("MlsGroup.add() refuses a KeyPackage that names another user than the one claimed", async () => {
