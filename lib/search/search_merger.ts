@@ -16,9 +16,14 @@
  * by a date knows where to start: no block newer than `before + BLOCK_SPAN_MS` holds an older
  * one.
  *
+ * A merger also compacts (`block_compactor.ts`): once it has written
+ * `COMPACT_AFTER_BLOCKS` blocks of a term, it folds that term's newest small blocks into large
+ * ones, so a search reads a term's history in few KV entries, not one per merge.
+ *
  * @module
  */
 import { keys } from "../kv/kv_keys.ts";
+import { BlockCompactor, COMPACT_AFTER_BLOCKS } from "./block_compactor.ts";
 import { COMMIT_BYTES, commitLoad, planBlocks, splitCommits } from "./merge_plan.ts";
 import { MergeSchedule } from "./merge_schedule.ts";
 import { packBlock } from "./posting_block.ts";
@@ -26,6 +31,8 @@ import type { PendingPosting, PendingPostings } from "./search_pending.ts";
 
 /** Pending entries one merge reads at most (an atomic commit takes at most 100 checks). */
 export const MERGE_ENTRIES = 64;
+/** How often a server deletes the blocks compactions folded (once they are old enough). */
+const RETIRE_INTERVAL_MS = 10_000;
 /** How often a server looks whether a merge is due. */
 export const MERGE_INTERVAL_MS = 250;
 /**
@@ -37,12 +44,17 @@ const TERM_BYTES = 24;
 /** Merges the pending search index entries of `kv` into posting blocks. */
 export class SearchMerger {
   #kv: Deno.Kv;
+  #compactor: BlockCompactor;
+  /** Blocks this merger wrote per term since it last compacted the term. */
+  #written = new Map<string, number>();
   #timer: ReturnType<typeof setInterval> | undefined;
   #running: Promise<unknown> | undefined;
+  #retiredAt = 0;
 
   /** Merges in `kv`. */
   constructor(kv: Deno.Kv) {
     this.#kv = kv;
+    this.#compactor = new BlockCompactor(kv);
   }
 
   /**
@@ -85,6 +97,7 @@ export class SearchMerger {
       }
       if (!(await atomic.commit()).ok) return 0;
     }
+    await this.#compactDue(blocks.map((block) => block.term));
     return merged.reduce((sum, entry) => sum + entry.value.postings.length, 0);
   }
 
@@ -105,7 +118,24 @@ export class SearchMerger {
     }, intervalMs);
   }
 
+  /** Counts the blocks just written of `terms`; compacts each term that reached the bound. */
+  async #compactDue(terms: readonly string[]): Promise<void> {
+    for (const term of terms) {
+      const written = (this.#written.get(term) ?? 0) + 1;
+      if (written < COMPACT_AFTER_BLOCKS) {
+        this.#written.set(term, written);
+        continue;
+      }
+      this.#written.delete(term);
+      await this.#compactor.compactRun(term);
+    }
+  }
+
   async #mergeIfDue(schedule: MergeSchedule, now: () => number): Promise<void> {
+    if (now() - this.#retiredAt >= RETIRE_INTERVAL_MS) {
+      this.#retiredAt = now();
+      await this.#compactor.retire();
+    }
     const oldest = await this.#kv.list({ prefix: keys.searchPendings() }, { limit: 1 }).next();
     if (oldest.done) return;
     const age = now() - (oldest.value.key[1] as number);

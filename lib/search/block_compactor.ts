@@ -1,0 +1,161 @@
+/**
+ * Compaction of posting blocks: a merge writes one block per term (`search_merger.ts`), so a
+ * term found in most merges gets a small block each time (40 postings for a merge of 1,000
+ * messages and a word in 4 % of them), and a search that reads a term's history would read one
+ * KV entry per merge. The compactor folds a run of a term's consecutive blocks into as few as
+ * `planBlocks` (`merge_plan.ts`) cuts them into (about 40 KB, at most `BLOCK_SPAN_MS` of message
+ * time each), so a search reads a term's postings in a few large entries. Postings listed twice
+ * (a merge that crashed between its commits) are written once.
+ *
+ * Safe with any number of compactors and mergers at once: a compaction's commit checks that
+ * each block it folds is unchanged, so of two compactions of one run one commits. It does not
+ * delete the blocks it folded in that commit: a search reading the term at that moment may be
+ * past the new block's key (it has the newest blocks of the run) and not yet at the others. The
+ * commit lists them in a `search_retired` entry of the term instead, and `retire` deletes them
+ * once they are older than {@linkcode RETIRE_AFTER_MS} (longer than any search reads). Until
+ * then a search reads their postings twice, which it drops as the same message, and a
+ * compaction skips them.
+ *
+ * @module
+ */
+import { keys } from "../kv/kv_keys.ts";
+import { planBlocks } from "./merge_plan.ts";
+import { packBlock, type PostingBlock, unpackBlock } from "./posting_block.ts";
+import type { PendingPosting } from "./search_pending.ts";
+
+/** Blocks of a term written since its last compaction at which a merger compacts it. */
+export const COMPACT_AFTER_BLOCKS = 8;
+/** Most blocks one compaction folds (each is checked: KV takes 100 checks a commit). */
+const RUN_MAX = 60;
+/** Bytes of a run at which a compaction stops adding blocks (about one full block). */
+const RUN_BYTES = 40 * 1024;
+/** Age at which folded blocks are deleted: far longer than a search reads a term. */
+export const RETIRE_AFTER_MS = 60_000;
+
+/** The value of a `search_retired` entry: the keys of the blocks a compaction folded. */
+export interface RetiredBlocks {
+  keys: Deno.KvKey[];
+}
+
+/** Folds small posting blocks of a term into large ones, and deletes what it folded later. */
+export class BlockCompactor {
+  #kv: Deno.Kv;
+  #now: () => number;
+
+  /** Compacts in `kv`; `now` dates the folded blocks for {@linkcode retire}. */
+  constructor(kv: Deno.Kv, now: () => number = Date.now) {
+    this.#kv = kv;
+    this.#now = now;
+  }
+
+  /**
+   * Folds the newest run of `term`'s blocks (below `below`, a block key, when given) that fits
+   * a full block, skipping a newest block that is full already. Returns the key to go on from
+   * (older blocks) or null when no older block is left; false when another compaction changed
+   * the run first (nothing written).
+   */
+  async compactRun(term: string, below?: Deno.KvKey): Promise<Deno.KvKey | null | false> {
+    const list = this.#kv.list<PostingBlock>(
+      below ? { start: keys.searchBlocks(term), end: below } : { prefix: keys.searchBlocks(term) },
+      { reverse: true, batchSize: 16 },
+    );
+    const retired = await this.#retiredOf(term);
+    let run: Deno.KvEntry<PostingBlock>[] = [];
+    let bytes = 0;
+    for await (const entry of list) {
+      if (retired.has(keyText(entry.key))) continue;
+      const size = blockBytes(entry.value);
+      if (run.length > 0 && (bytes + size > RUN_BYTES || run.length === RUN_MAX)) {
+        if (run.length > 1) return await this.#fold(term, run) ? entry.key : false;
+        // A block alone that does not fit with the next: nothing to fold, go on from it.
+        run = [];
+        bytes = 0;
+      }
+      run.push(entry);
+      bytes += size;
+    }
+    if (run.length > 1 && !await this.#fold(term, run)) return false;
+    return null;
+  }
+
+  /** Compacts every block of `term`, newest to oldest (a file written before compaction). */
+  async compactTerm(term: string): Promise<void> {
+    let below: Deno.KvKey | undefined;
+    for (;;) {
+      const next = await this.compactRun(term, below);
+      if (next === null) return;
+      if (next !== false) below = next;
+    }
+  }
+
+  /** Deletes the blocks folded at least {@linkcode RETIRE_AFTER_MS} ago; returns how many. */
+  async retire(): Promise<number> {
+    const due = this.#now() - RETIRE_AFTER_MS;
+    let deleted = 0;
+    for await (const entry of this.#kv.list<RetiredBlocks>({ prefix: keys.searchRetiredAll() })) {
+      if ((entry.key[2] as number) > due) continue;
+      const atomic = this.#kv.atomic().delete(entry.key);
+      for (const key of entry.value.keys) atomic.delete(key);
+      await atomic.commit();
+      deleted += entry.value.keys.length;
+    }
+    return deleted;
+  }
+
+  /** Writes `run`'s postings as new blocks and lists the run as retired; false: it changed. */
+  async #fold(term: string, run: Deno.KvEntry<PostingBlock>[]): Promise<boolean> {
+    const postings: PendingPosting[] = [];
+    const seen = new Set<string>();
+    for (const entry of run) {
+      for (const [room, seq, at, from, flags] of unpackBlock(entry.value)) {
+        const id = `${room}\u0000${seq}\u0000${at}`;
+        if (seen.has(id)) continue;
+        seen.add(id);
+        postings.push({
+          room,
+          seq,
+          at,
+          from,
+          ...(flags & 1 ? { files: true } : {}),
+          ...(flags & 2 ? { images: true } : {}),
+          terms: [term],
+        });
+      }
+    }
+    const blocks = planBlocks(postings);
+    if (blocks.length >= run.length) return true;
+    const atomic = this.#kv.atomic();
+    for (const entry of run) atomic.check(entry);
+    for (const block of blocks) {
+      const value = packBlock(block.postings);
+      atomic.set(keys.searchBlock(term, value.newestAt, crypto.randomUUID()), value);
+    }
+    const retired: RetiredBlocks = { keys: run.map((entry) => entry.key) };
+    atomic.set(keys.searchRetired(term, this.#now(), crypto.randomUUID()), retired);
+    return (await atomic.commit()).ok;
+  }
+
+  /** The keys of `term`'s blocks folded and not deleted yet, as {@linkcode keyText}. */
+  async #retiredOf(term: string): Promise<Set<string>> {
+    const retired = new Set<string>();
+    for await (
+      const entry of this.#kv.list<RetiredBlocks>({ prefix: keys.searchRetiredOf(term) })
+    ) {
+      for (const key of entry.value.keys) retired.add(keyText(key));
+    }
+    return retired;
+  }
+}
+
+/** A block key as a string (its time and id tell it apart inside a term). */
+function keyText(key: Deno.KvKey): string {
+  return `${key[2] as number}\u0000${key[3] as string}`;
+}
+
+/** About the bytes a block takes stored: 16 a posting and its room and sender names. */
+function blockBytes(block: PostingBlock): number {
+  let bytes = 4 * block.cells.length + 64;
+  for (const name of block.rooms) bytes += name.length + 5;
+  for (const name of block.senders) bytes += name.length + 5;
+  return bytes;
+}
