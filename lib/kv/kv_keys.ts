@@ -55,6 +55,7 @@
  * | `["search_pending", at, id]`                | `PendingPostings` (search)  |
  * | `["search_block", term, newestAt, id]`      | `PostingBlock` (search)     |
  * | `["search_retired", term, at, id]`          | `RetiredBlocks` (search)    |
+ * | `["search_compacted", term]`                | time of its last compaction |
  * | `["health_probe"]`                          | none: `/healthz` reads it   |
  * | `["notify_level", userId, roomId]`          | `NotifyLevel` (not default) |
  * | `["call", callId]`                          | `CallRecord` (expires)      |
@@ -405,6 +406,8 @@ export const keys = {
     at,
     id,
   ],
+  /** Written by every compaction of `term` and checked by the next: one at a time commits. */
+  searchCompacted: (term: string): Deno.KvKey => ["search_compacted", term],
   /** Prefix of the retired-block lists of `term`. */
   searchRetiredOf: (term: string): Deno.KvKey => ["search_retired", term],
   /** Prefix of every retired-block list. */

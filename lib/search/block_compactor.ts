@@ -7,8 +7,11 @@
  * time each), so a search reads a term's postings in a few large entries. Postings listed twice
  * (a merge that crashed between its commits) are written once.
  *
- * Safe with any number of compactors and mergers at once: a compaction's commit checks that
- * each block it folds is unchanged, so of two compactions of one run one commits. It does not
+ * Safe with any number of compactors and mergers at once: a compaction's commit checks the
+ * term's `search_compacted` entry as it read it before listing the blocks, and writes it, so of
+ * two compactions of one term at once one commits (the blocks it folds are not changed by the
+ * commit, so checking them would not tell); a merge only adds blocks, which a compaction that
+ * did not see them leaves alone. It does not
  * delete the blocks it folded in that commit: a search reading the term at that moment may be
  * past the new block's key (it has the newest blocks of the run) and not yet at the others. The
  * commit lists them in a `search_retired` entry of the term instead, and `retire` deletes them
@@ -25,7 +28,7 @@ import type { PendingPosting } from "./search_pending.ts";
 
 /** Blocks of a term written since its last compaction at which a merger compacts it. */
 export const COMPACT_AFTER_BLOCKS = 8;
-/** Most blocks one compaction folds (each is checked: KV takes 100 checks a commit). */
+/** Most blocks one compaction folds (its commit lists their keys in one entry). */
 const RUN_MAX = 60;
 /** Bytes of a run at which a compaction stops adding blocks (about one full block). */
 const RUN_BYTES = 40 * 1024;
@@ -59,6 +62,7 @@ export class BlockCompactor {
       below ? { start: keys.searchBlocks(term), end: below } : { prefix: keys.searchBlocks(term) },
       { reverse: true, batchSize: 16 },
     );
+    const guard = await this.#kv.get(keys.searchCompacted(term));
     const retired = await this.#retiredOf(term);
     let run: Deno.KvEntry<PostingBlock>[] = [];
     let bytes = 0;
@@ -66,7 +70,7 @@ export class BlockCompactor {
       if (retired.has(keyText(entry.key))) continue;
       const size = blockBytes(entry.value);
       if (run.length > 0 && (bytes + size > RUN_BYTES || run.length === RUN_MAX)) {
-        if (run.length > 1) return await this.#fold(term, run) ? entry.key : false;
+        if (run.length > 1) return await this.#fold(term, run, guard) ? entry.key : false;
         // A block alone that does not fit with the next: nothing to fold, go on from it.
         run = [];
         bytes = 0;
@@ -74,7 +78,7 @@ export class BlockCompactor {
       run.push(entry);
       bytes += size;
     }
-    if (run.length > 1 && !await this.#fold(term, run)) return false;
+    if (run.length > 1 && !await this.#fold(term, run, guard)) return false;
     return null;
   }
 
@@ -103,7 +107,11 @@ export class BlockCompactor {
   }
 
   /** Writes `run`'s postings as new blocks and lists the run as retired; false: it changed. */
-  async #fold(term: string, run: Deno.KvEntry<PostingBlock>[]): Promise<boolean> {
+  async #fold(
+    term: string,
+    run: Deno.KvEntry<PostingBlock>[],
+    guard: Deno.KvEntryMaybe<unknown>,
+  ): Promise<boolean> {
     const postings: PendingPosting[] = [];
     const seen = new Set<string>();
     for (const entry of run) {
@@ -124,8 +132,7 @@ export class BlockCompactor {
     }
     const blocks = planBlocks(postings);
     if (blocks.length >= run.length) return true;
-    const atomic = this.#kv.atomic();
-    for (const entry of run) atomic.check(entry);
+    const atomic = this.#kv.atomic().check(guard).set(guard.key, this.#now());
     for (const block of blocks) {
       const value = packBlock(block.postings);
       atomic.set(keys.searchBlock(term, value.newestAt, crypto.randomUUID()), value);

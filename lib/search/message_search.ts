@@ -136,9 +136,16 @@ export class MessageSearch {
     let read = 0;
     let last: Candidate | undefined;
     let exhausted = false;
+    // Candidates found in every whole word's postings almost all match (a stale posting is
+    // rare), so only as many are read as the page still needs; a word still being typed after
+    // others is checked on the message, so those are read CHECK_BATCH at a time.
+    const typedAfterWords = query.prefix && query.terms.length > 1;
     while (found.length < request.limit && !exhausted && read < CANDIDATES_MAX) {
       const batch: Candidate[] = [];
-      while (batch.length < CHECK_BATCH && read < CANDIDATES_MAX) {
+      const size = typedAfterWords
+        ? CHECK_BATCH
+        : Math.min(CHECK_BATCH, request.limit - found.length);
+      while (batch.length < size && read < CANDIDATES_MAX) {
         const candidate = await merged.next();
         if (!candidate) {
           exhausted = true;
