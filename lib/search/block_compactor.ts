@@ -27,7 +27,7 @@ import { packBlock, type PostingBlock, unpackBlock } from "./posting_block.ts";
 import type { PendingPosting } from "./search_pending.ts";
 
 /** Blocks of a term written since its last compaction at which a merger compacts it. */
-export const COMPACT_AFTER_BLOCKS = 8;
+export const COMPACT_AFTER_BLOCKS = 16;
 /** Most blocks one compaction folds (its commit lists their keys in one entry). */
 const RUN_MAX = 60;
 /** Bytes of a run at which a compaction stops adding blocks (about one full block). */
@@ -52,18 +52,41 @@ export class BlockCompactor {
   }
 
   /**
-   * Folds the newest run of `term`'s blocks (below `below`, a block key, when given) that fits
-   * a full block, skipping a newest block that is full already. Returns the key to go on from
-   * (older blocks) or null when no older block is left; false when another compaction changed
-   * the run first (nothing written).
+   * Folds the blocks written since `term`'s last compaction, with the block that compaction
+   * wrote when they fit one block together: what a merger does as it goes. It reads no block
+   * older than that last compaction's (so not the ones it retired).
    */
-  async compactRun(term: string, below?: Deno.KvKey): Promise<Deno.KvKey | null | false> {
-    const list = this.#kv.list<PostingBlock>(
-      below ? { start: keys.searchBlocks(term), end: below } : { prefix: keys.searchBlocks(term) },
-      { reverse: true, batchSize: 16 },
-    );
+  async compactNewest(term: string): Promise<void> {
+    await this.#compactRun(term, undefined, true);
+  }
+
+  /** Compacts every block of `term`, newest to oldest (a file written before compaction). */
+  async compactTerm(term: string): Promise<void> {
+    let below: Deno.KvKey | undefined;
+    for (;;) {
+      const next = await this.#compactRun(term, below, false);
+      if (next === null) return;
+      if (next !== false) below = next;
+    }
+  }
+
+  /**
+   * Folds the newest run of `term`'s blocks (below `below`, a block key, when given) that fits
+   * a full block; with `newestOnly`, it stops at the first block a compaction wrote, and at a
+   * block that does not fit. Returns the key to go on from (older blocks) or null when there is
+   * nothing more to read; false when another compaction committed first (nothing written).
+   */
+  async #compactRun(
+    term: string,
+    below: Deno.KvKey | undefined,
+    newestOnly: boolean,
+  ): Promise<Deno.KvKey | null | false> {
     const guard = await this.#kv.get(keys.searchCompacted(term));
     const retired = await this.#retiredOf(term);
+    const list = this.#kv.list<PostingBlock>(
+      below ? { start: keys.searchBlocks(term), end: below } : { prefix: keys.searchBlocks(term) },
+      { reverse: true, batchSize: newestOnly ? COMPACT_AFTER_BLOCKS + 2 : 16 },
+    );
     let run: Deno.KvEntry<PostingBlock>[] = [];
     let bytes = 0;
     for await (const entry of list) {
@@ -71,25 +94,17 @@ export class BlockCompactor {
       const size = blockBytes(entry.value);
       if (run.length > 0 && (bytes + size > RUN_BYTES || run.length === RUN_MAX)) {
         if (run.length > 1) return await this.#fold(term, run, guard) ? entry.key : false;
+        if (newestOnly) return null;
         // A block alone that does not fit with the next: nothing to fold, go on from it.
         run = [];
         bytes = 0;
       }
       run.push(entry);
       bytes += size;
+      if (newestOnly && isFolded(entry.key)) break;
     }
     if (run.length > 1 && !await this.#fold(term, run, guard)) return false;
     return null;
-  }
-
-  /** Compacts every block of `term`, newest to oldest (a file written before compaction). */
-  async compactTerm(term: string): Promise<void> {
-    let below: Deno.KvKey | undefined;
-    for (;;) {
-      const next = await this.compactRun(term, below);
-      if (next === null) return;
-      if (next !== false) below = next;
-    }
   }
 
   /** Deletes the blocks folded at least {@linkcode RETIRE_AFTER_MS} ago; returns how many. */
@@ -135,7 +150,7 @@ export class BlockCompactor {
     const atomic = this.#kv.atomic().check(guard).set(guard.key, this.#now());
     for (const block of blocks) {
       const value = packBlock(block.postings);
-      atomic.set(keys.searchBlock(term, value.newestAt, crypto.randomUUID()), value);
+      atomic.set(keys.searchBlock(term, value.newestAt, `${FOLDED}${crypto.randomUUID()}`), value);
     }
     const retired: RetiredBlocks = { keys: run.map((entry) => entry.key) };
     atomic.set(keys.searchRetired(term, this.#now(), crypto.randomUUID()), retired);
@@ -152,6 +167,17 @@ export class BlockCompactor {
     }
     return retired;
   }
+}
+
+/**
+ * How the id of a block a compaction wrote starts: after every merge's id (a UUID) of the same
+ * millisecond, so it is the first block of its time a search or a compaction reads.
+ */
+const FOLDED = "~";
+
+/** Whether the block of `key` was written by a compaction. */
+function isFolded(key: Deno.KvKey): boolean {
+  return (key[3] as string).startsWith(FOLDED);
 }
 
 /** A block key as a string (its time and id tell it apart inside a term). */

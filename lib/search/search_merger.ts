@@ -17,8 +17,9 @@
  * one.
  *
  * A merger also compacts (`block_compactor.ts`): once it has written
- * `COMPACT_AFTER_BLOCKS` blocks of a term, it folds that term's newest small blocks into large
- * ones, so a search reads a term's history in few KV entries, not one per merge.
+ * `COMPACT_AFTER_BLOCKS` blocks of a term, it folds the term's blocks written since its last
+ * compaction (with that compaction's block while they fit one), so a search reads a term's
+ * history in few KV entries, not one per merge.
  *
  * @module
  */
@@ -127,7 +128,7 @@ export class SearchMerger {
         continue;
       }
       this.#written.delete(term);
-      await this.#compactor.compactRun(term);
+      await this.#compactor.compactNewest(term);
     }
   }
 
