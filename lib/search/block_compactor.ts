@@ -22,7 +22,7 @@
  * @module
  */
 import { keys } from "../kv/kv_keys.ts";
-import { planBlocks } from "./merge_plan.ts";
+import { type Block, COMMIT_BYTES, planBlocks } from "./merge_plan.ts";
 import { packBlock, type PostingBlock, unpackBlock } from "./posting_block.ts";
 import type { PendingPosting } from "./search_pending.ts";
 
@@ -32,6 +32,8 @@ export const COMPACT_AFTER_BLOCKS = 16;
 const RUN_MAX = 60;
 /** Bytes of a run at which a compaction stops adding blocks (about one full block). */
 const RUN_BYTES = 40 * 1024;
+/** Folds one commit takes at most (a check and three sets or more each; KV: 100 checks). */
+const COMMIT_FOLDS = 90;
 /** Age at which folded blocks are deleted: far longer than a search reads a term. */
 export const RETIRE_AFTER_MS = 60_000;
 
@@ -52,37 +54,56 @@ export class BlockCompactor {
   }
 
   /**
-   * Folds the blocks written since `term`'s last compaction, with the block that compaction
-   * wrote when they fit one block together: what a merger does as it goes. It reads no block
-   * older than that last compaction's (so not the ones it retired).
+   * Folds, for each of `terms`, the blocks written since its last compaction, with the block
+   * that compaction wrote when they fit one block together: what a merger does as it goes. It
+   * reads no block older than that last compaction's (so not the ones it retired), and commits
+   * the folds of many terms together (a commit costs more than what it writes here).
    */
-  async compactNewest(term: string): Promise<void> {
-    await this.#compactRun(term, undefined, true);
+  async compactNewest(terms: readonly string[]): Promise<void> {
+    const folds = (await Promise.all(terms.map((term) => this.#runOf(term, undefined, true))))
+      .flatMap(({ fold }) => fold ? [fold] : []);
+    let commit: Fold[] = [];
+    let bytes = 0;
+    for (const fold of folds) {
+      const size = fold.blocks.reduce((sum, block) => sum + block.bytes, 0);
+      if (commit.length > 0 && (bytes + size > COMMIT_BYTES || commit.length === COMMIT_FOLDS)) {
+        await this.#commit(commit);
+        commit = [];
+        bytes = 0;
+      }
+      commit.push(fold);
+      bytes += size;
+    }
+    if (commit.length > 0) await this.#commit(commit);
   }
 
   /** Compacts every block of `term`, newest to oldest (a file written before compaction). */
   async compactTerm(term: string): Promise<void> {
     let below: Deno.KvKey | undefined;
     for (;;) {
-      const next = await this.#compactRun(term, below, false);
+      const { fold, next } = await this.#runOf(term, below, false);
+      // Another compaction of the term committed first: read the run again.
+      if (fold && !await this.#commit([fold])) continue;
       if (next === null) return;
-      if (next !== false) below = next;
+      below = next;
     }
   }
 
   /**
-   * Folds the newest run of `term`'s blocks (below `below`, a block key, when given) that fits
-   * a full block; with `newestOnly`, it stops at the first block a compaction wrote, and at a
-   * block that does not fit. Returns the key to go on from (older blocks) or null when there is
-   * nothing more to read; false when another compaction committed first (nothing written).
+   * The fold of the newest run of `term`'s blocks (below `below`, a block key, when given) that
+   * fits a full block, null when there is nothing to fold; with `newestOnly`, the run stops at
+   * the first block a compaction wrote, and at a block that does not fit. `next` is the key to
+   * go on from (older blocks), null when there is nothing more to read.
    */
-  async #compactRun(
+  async #runOf(
     term: string,
     below: Deno.KvKey | undefined,
     newestOnly: boolean,
-  ): Promise<Deno.KvKey | null | false> {
-    const guard = await this.#kv.get(keys.searchCompacted(term));
-    const retired = await this.#retiredOf(term);
+  ): Promise<{ fold: Fold | null; next: Deno.KvKey | null }> {
+    const [guard, retired] = await Promise.all([
+      this.#kv.get(keys.searchCompacted(term)),
+      this.#retiredOf(term),
+    ]);
     const list = this.#kv.list<PostingBlock>(
       below ? { start: keys.searchBlocks(term), end: below } : { prefix: keys.searchBlocks(term) },
       { reverse: true, batchSize: newestOnly ? COMPACT_AFTER_BLOCKS + 2 : 16 },
@@ -93,8 +114,8 @@ export class BlockCompactor {
       if (retired.has(keyText(entry.key))) continue;
       const size = blockBytes(entry.value);
       if (run.length > 0 && (bytes + size > RUN_BYTES || run.length === RUN_MAX)) {
-        if (run.length > 1) return await this.#fold(term, run, guard) ? entry.key : false;
-        if (newestOnly) return null;
+        if (run.length > 1) return { fold: foldOf(term, run, guard), next: entry.key };
+        if (newestOnly) return { fold: null, next: null };
         // A block alone that does not fit with the next: nothing to fold, go on from it.
         run = [];
         bytes = 0;
@@ -103,8 +124,7 @@ export class BlockCompactor {
       bytes += size;
       if (newestOnly && isFolded(entry.key)) break;
     }
-    if (run.length > 1 && !await this.#fold(term, run, guard)) return false;
-    return null;
+    return { fold: run.length > 1 ? foldOf(term, run, guard) : null, next: null };
   }
 
   /** Deletes the blocks folded at least {@linkcode RETIRE_AFTER_MS} ago; returns how many. */
@@ -121,39 +141,25 @@ export class BlockCompactor {
     return deleted;
   }
 
-  /** Writes `run`'s postings as new blocks and lists the run as retired; false: it changed. */
-  async #fold(
-    term: string,
-    run: Deno.KvEntry<PostingBlock>[],
-    guard: Deno.KvEntryMaybe<unknown>,
-  ): Promise<boolean> {
-    const postings: PendingPosting[] = [];
-    const seen = new Set<string>();
-    for (const entry of run) {
-      for (const [room, seq, at, from, flags] of unpackBlock(entry.value)) {
-        const id = `${room}\u0000${seq}\u0000${at}`;
-        if (seen.has(id)) continue;
-        seen.add(id);
-        postings.push({
-          room,
-          seq,
-          at,
-          from,
-          ...(flags & 1 ? { files: true } : {}),
-          ...(flags & 2 ? { images: true } : {}),
-          terms: [term],
-        });
+  /**
+   * Writes the folds' blocks and lists their runs as retired, in one commit that checks each
+   * term's `search_compacted` entry; false when one changed (nothing written).
+   */
+  async #commit(folds: readonly Fold[]): Promise<boolean> {
+    const atomic = this.#kv.atomic();
+    const now = this.#now();
+    for (const { term, run, guard, blocks } of folds) {
+      atomic.check(guard).set(guard.key, now);
+      for (const block of blocks) {
+        const value = packBlock(block.postings);
+        atomic.set(
+          keys.searchBlock(term, value.newestAt, `${FOLDED}${crypto.randomUUID()}`),
+          value,
+        );
       }
+      const retired: RetiredBlocks = { keys: run.map((entry) => entry.key) };
+      atomic.set(keys.searchRetired(term, now, crypto.randomUUID()), retired);
     }
-    const blocks = planBlocks(postings);
-    if (blocks.length >= run.length) return true;
-    const atomic = this.#kv.atomic().check(guard).set(guard.key, this.#now());
-    for (const block of blocks) {
-      const value = packBlock(block.postings);
-      atomic.set(keys.searchBlock(term, value.newestAt, `${FOLDED}${crypto.randomUUID()}`), value);
-    }
-    const retired: RetiredBlocks = { keys: run.map((entry) => entry.key) };
-    atomic.set(keys.searchRetired(term, this.#now(), crypto.randomUUID()), retired);
     return (await atomic.commit()).ok;
   }
 
@@ -167,6 +173,43 @@ export class BlockCompactor {
     }
     return retired;
   }
+}
+
+/** A run of blocks of a term to fold, the blocks it folds into, and the term's guard as read. */
+interface Fold {
+  term: string;
+  run: Deno.KvEntry<PostingBlock>[];
+  guard: Deno.KvEntryMaybe<unknown>;
+  blocks: Block[];
+}
+
+/** The fold of `run`, null when its postings would not take fewer blocks. */
+function foldOf(
+  term: string,
+  run: Deno.KvEntry<PostingBlock>[],
+  guard: Deno.KvEntryMaybe<unknown>,
+): Fold | null {
+  const postings: PendingPosting[] = [];
+  const seen = new Set<string>();
+  for (const entry of run) {
+    for (const [room, seq, at, from, flags] of unpackBlock(entry.value)) {
+      // A posting listed twice (a merge that crashed between its commits) is written once.
+      const id = `${room}\u0000${seq}\u0000${at}`;
+      if (seen.has(id)) continue;
+      seen.add(id);
+      postings.push({
+        room,
+        seq,
+        at,
+        from,
+        ...(flags & 1 ? { files: true } : {}),
+        ...(flags & 2 ? { images: true } : {}),
+        terms: [term],
+      });
+    }
+  }
+  const blocks = planBlocks(postings);
+  return blocks.length < run.length ? { term, run, guard, blocks } : null;
 }
 
 /**

@@ -119,17 +119,19 @@ export class SearchMerger {
     }, intervalMs);
   }
 
-  /** Counts the blocks just written of `terms`; compacts each term that reached the bound. */
+  /** Counts the blocks just written of `terms`; compacts the terms that reached the bound. */
   async #compactDue(terms: readonly string[]): Promise<void> {
+    const due: string[] = [];
     for (const term of terms) {
       const written = (this.#written.get(term) ?? 0) + 1;
       if (written < COMPACT_AFTER_BLOCKS) {
         this.#written.set(term, written);
-        continue;
+      } else {
+        this.#written.delete(term);
+        due.push(term);
       }
-      this.#written.delete(term);
-      await this.#compactor.compactNewest(term);
     }
+    if (due.length > 0) await this.#compactor.compactNewest(due);
   }
 
   async #mergeIfDue(schedule: MergeSchedule, now: () => number): Promise<void> {
