@@ -26,8 +26,14 @@ import { type Block, COMMIT_BYTES, planBlocks } from "./merge_plan.ts";
 import { packBlock, type PostingBlock, unpackBlock } from "./posting_block.ts";
 import type { PendingPosting } from "./search_pending.ts";
 
-/** Blocks of a term written since its last compaction at which a merger compacts it. */
-export const COMPACT_AFTER_BLOCKS = 16;
+/**
+ * Postings of a term a merger writes between two compactions of it: a fold rewrites the last
+ * fold's block too while they fit one (~2,500 postings), so the more it adds at once, the fewer
+ * times a posting is rewritten (about twice at 1,000).
+ */
+export const COMPACT_AFTER_POSTINGS = 1_000;
+/** Blocks of a term written since its last compaction at which a merger compacts it anyway. */
+export const COMPACT_AFTER_BLOCKS = 32;
 /** Most blocks one compaction folds (its commit lists their keys in one entry). */
 const RUN_MAX = 60;
 /** Bytes of a run at which a compaction stops adding blocks (about one full block). */

@@ -16,16 +16,16 @@
  * by a date knows where to start: no block newer than `before + BLOCK_SPAN_MS` holds an older
  * one.
  *
- * A merger also compacts (`block_compactor.ts`): once it has written
- * `COMPACT_AFTER_BLOCKS` blocks of a term, it folds the term's blocks written since its last
- * compaction (with that compaction's block while they fit one), so a search reads a term's
- * history in few KV entries, not one per merge.
+ * A merger also compacts (`block_compactor.ts`): once it has written `COMPACT_AFTER_POSTINGS`
+ * postings or `COMPACT_AFTER_BLOCKS` blocks of a term, it folds the term's blocks written since
+ * its last compaction (with that compaction's block while they fit one), so a search reads a
+ * term's history in few KV entries, not one per merge.
  *
  * @module
  */
 import { keys } from "../kv/kv_keys.ts";
-import { BlockCompactor, COMPACT_AFTER_BLOCKS } from "./block_compactor.ts";
-import { COMMIT_BYTES, commitLoad, planBlocks, splitCommits } from "./merge_plan.ts";
+import { BlockCompactor, COMPACT_AFTER_BLOCKS, COMPACT_AFTER_POSTINGS } from "./block_compactor.ts";
+import { type Block, COMMIT_BYTES, commitLoad, planBlocks, splitCommits } from "./merge_plan.ts";
 import { MergeSchedule } from "./merge_schedule.ts";
 import { packBlock } from "./posting_block.ts";
 import type { PendingPosting, PendingPostings } from "./search_pending.ts";
@@ -46,8 +46,8 @@ const TERM_BYTES = 24;
 export class SearchMerger {
   #kv: Deno.Kv;
   #compactor: BlockCompactor;
-  /** Blocks this merger wrote per term since it last compacted the term. */
-  #written = new Map<string, number>();
+  /** Blocks and postings this merger wrote per term since it last compacted the term. */
+  #written = new Map<string, { blocks: number; postings: number }>();
   #timer: ReturnType<typeof setInterval> | undefined;
   #running: Promise<unknown> | undefined;
   #retiredAt = 0;
@@ -98,7 +98,7 @@ export class SearchMerger {
       }
       if (!(await atomic.commit()).ok) return 0;
     }
-    await this.#compactDue(blocks.map((block) => block.term));
+    await this.#compactDue(blocks);
     return merged.reduce((sum, entry) => sum + entry.value.postings.length, 0);
   }
 
@@ -119,12 +119,14 @@ export class SearchMerger {
     }, intervalMs);
   }
 
-  /** Counts the blocks just written of `terms`; compacts the terms that reached the bound. */
-  async #compactDue(terms: readonly string[]): Promise<void> {
+  /** Counts the blocks just written; compacts the terms that reached a bound. */
+  async #compactDue(blocks: readonly Block[]): Promise<void> {
     const due: string[] = [];
-    for (const term of terms) {
-      const written = (this.#written.get(term) ?? 0) + 1;
-      if (written < COMPACT_AFTER_BLOCKS) {
+    for (const { term, postings } of blocks) {
+      const written = this.#written.get(term) ?? { blocks: 0, postings: 0 };
+      written.blocks++;
+      written.postings += postings.length;
+      if (written.blocks < COMPACT_AFTER_BLOCKS && written.postings < COMPACT_AFTER_POSTINGS) {
         this.#written.set(term, written);
       } else {
         this.#written.delete(term);
