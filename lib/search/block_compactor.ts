@@ -61,7 +61,8 @@ export class BlockCompactor {
 
   /**
    * Folds, for each of `terms`, the blocks written since its last compaction, with the block
-   * that compaction wrote when they fit one block together: what a merger does as it goes. It
+   * that compaction wrote when they are as large as it and fit one block together: what a
+   * merger does as it goes. It
    * reads no block older than that last compaction's (so not the ones it retired), and commits
    * the folds of many terms together (a commit costs more than what it writes here).
    */
@@ -119,6 +120,10 @@ export class BlockCompactor {
     for await (const entry of list) {
       if (retired.has(keyText(entry.key))) continue;
       const size = blockBytes(entry.value);
+      const folded = newestOnly && isFolded(entry.key);
+      // The last fold's block is folded again only with newer blocks at least as large, so a
+      // posting is rewritten a few times at most (its block doubles each time), not once per fold.
+      if (folded && size > bytes) break;
       if (run.length > 0 && (bytes + size > RUN_BYTES || run.length === RUN_MAX)) {
         if (run.length > 1) return { fold: foldOf(term, run, guard), next: entry.key };
         if (newestOnly) return { fold: null, next: null };
@@ -128,7 +133,7 @@ export class BlockCompactor {
       }
       run.push(entry);
       bytes += size;
-      if (newestOnly && isFolded(entry.key)) break;
+      if (folded) break;
     }
     return { fold: run.length > 1 ? foldOf(term, run, guard) : null, next: null };
   }
