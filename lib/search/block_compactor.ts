@@ -27,12 +27,13 @@ import { packBlock, type PostingBlock, unpackBlock } from "./posting_block.ts";
 import type { PendingPosting } from "./search_pending.ts";
 
 /**
- * Postings of a term a merger writes between two compactions of it: a fold rewrites the last
- * fold's block too while they fit one (~2,500 postings), so the more it adds at once, the fewer
- * times a posting is rewritten (about twice at 1,000).
+ * Postings below which a block is small: folded as a merger goes. A larger block (a busy merge
+ * writes them for common words) is read well enough as it is.
  */
+export const SMALL_BLOCK_POSTINGS = 256;
+/** Postings of a term in small blocks written since its last compaction at which it is folded. */
 export const COMPACT_AFTER_POSTINGS = 1_000;
-/** Blocks of a term written since its last compaction at which a merger compacts it anyway. */
+/** Small blocks of a term written since its last compaction at which it is folded anyway. */
 export const COMPACT_AFTER_BLOCKS = 32;
 /** Most blocks one compaction folds (its commit lists their keys in one entry). */
 const RUN_MAX = 60;
@@ -99,7 +100,7 @@ export class BlockCompactor {
   /**
    * The fold of the newest run of `term`'s blocks (below `below`, a block key, when given) that
    * fits a full block, null when there is nothing to fold; with `newestOnly`, the run stops at
-   * the first block a compaction wrote, and at a block that does not fit. `next` is the key to
+   * the first block that is not small, and at a block that does not fit. `next` is the key to
    * go on from (older blocks), null when there is nothing more to read.
    */
   async #runOf(
@@ -120,10 +121,9 @@ export class BlockCompactor {
     for await (const entry of list) {
       if (retired.has(keyText(entry.key))) continue;
       const size = blockBytes(entry.value);
-      const folded = newestOnly && isFolded(entry.key);
-      // The last fold's block is folded again only with newer blocks at least as large, so a
-      // posting is rewritten a few times at most (its block doubles each time), not once per fold.
-      if (folded && size > bytes) break;
+      // As it goes, only small blocks are folded: a large one (a busy merge's, or a fold's) is
+      // read well as it is, and folding it again would rewrite its postings once per fold.
+      if (newestOnly && !isSmall(entry.value)) break;
       if (run.length > 0 && (bytes + size > RUN_BYTES || run.length === RUN_MAX)) {
         if (run.length > 1) return { fold: foldOf(term, run, guard), next: entry.key };
         if (newestOnly) return { fold: null, next: null };
@@ -133,7 +133,6 @@ export class BlockCompactor {
       }
       run.push(entry);
       bytes += size;
-      if (folded) break;
     }
     return { fold: run.length > 1 ? foldOf(term, run, guard) : null, next: null };
   }
@@ -229,9 +228,9 @@ function foldOf(
  */
 const FOLDED = "~";
 
-/** Whether the block of `key` was written by a compaction. */
-function isFolded(key: Deno.KvKey): boolean {
-  return (key[3] as string).startsWith(FOLDED);
+/** Whether `block` is small (see {@linkcode SMALL_BLOCK_POSTINGS}). */
+function isSmall(block: PostingBlock): boolean {
+  return block.cells.length < 4 * SMALL_BLOCK_POSTINGS;
 }
 
 /** A block key as a string (its time and id tell it apart inside a term). */

@@ -17,14 +17,19 @@
  * one.
  *
  * A merger also compacts (`block_compactor.ts`): once it has written `COMPACT_AFTER_POSTINGS`
- * postings or `COMPACT_AFTER_BLOCKS` blocks of a term, it folds the term's blocks written since
- * its last compaction (with that compaction's block while they fit one), so a search reads a
- * term's history in few KV entries, not one per merge.
+ * postings of a term in small blocks, or `COMPACT_AFTER_BLOCKS` small blocks, it folds the
+ * term's newest small blocks into one, so a search reads a term's history in few KV entries,
+ * not one per merge.
  *
  * @module
  */
 import { keys } from "../kv/kv_keys.ts";
-import { BlockCompactor, COMPACT_AFTER_BLOCKS, COMPACT_AFTER_POSTINGS } from "./block_compactor.ts";
+import {
+  BlockCompactor,
+  COMPACT_AFTER_BLOCKS,
+  COMPACT_AFTER_POSTINGS,
+  SMALL_BLOCK_POSTINGS,
+} from "./block_compactor.ts";
 import { type Block, COMMIT_BYTES, commitLoad, planBlocks, splitCommits } from "./merge_plan.ts";
 import { MergeSchedule } from "./merge_schedule.ts";
 import { packBlock } from "./posting_block.ts";
@@ -46,7 +51,7 @@ const TERM_BYTES = 24;
 export class SearchMerger {
   #kv: Deno.Kv;
   #compactor: BlockCompactor;
-  /** Blocks and postings this merger wrote per term since it last compacted the term. */
+  /** Small blocks and their postings this merger wrote per term since it last compacted it. */
   #written = new Map<string, { blocks: number; postings: number }>();
   #timer: ReturnType<typeof setInterval> | undefined;
   #running: Promise<unknown> | undefined;
@@ -123,6 +128,7 @@ export class SearchMerger {
   async #compactDue(blocks: readonly Block[]): Promise<void> {
     const due: string[] = [];
     for (const { term, postings } of blocks) {
+      if (postings.length >= SMALL_BLOCK_POSTINGS) continue;
       const written = this.#written.get(term) ?? { blocks: 0, postings: 0 };
       written.blocks++;
       written.postings += postings.length;
