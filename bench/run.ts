@@ -20,6 +20,9 @@
  * [--seed-seconds S]`
  * runs the message search scenario alone, in process (see `search.ts`).
  *
+ * `deno task bench --only search-queries --file F [--against DIR --against-file G]` times the
+ * same two-word queries on seeded files, versions alternating (see `search_queries.ts`).
+ *
  * `deno task bench --only search-merge [--messages N] [--rounds R] [--against DIR]` measures the
  * search index merge's CPU per message by merge size (see `search_merge.ts`).
  *
@@ -55,6 +58,7 @@ import { runResumeBench } from "./resume.ts";
 import { runConversationsBench } from "./conversations.ts";
 import { runSearchBench } from "./search.ts";
 import { runSearchMerge } from "./search_merge.ts";
+import { runSearchQueries } from "./search_queries.ts";
 import { runSmallRooms } from "./small_rooms.ts";
 import { runStoreAppend } from "./store_append.ts";
 import { runE2eBench } from "./e2e.ts";
@@ -86,6 +90,21 @@ if (only === "search-merge") {
     messages: Number(flagValue("--messages") ?? 100_000),
     rounds: Number(flagValue("--rounds") ?? 2),
     ...(against ? { against } : {}),
+  });
+  Deno.exit(0);
+}
+if (only === "search-queries") {
+  const against = flagValue("--against");
+  const againstFile = flagValue("--against-file");
+  const file = flagValue("--file");
+  if (!file || (against && !againstFile)) {
+    throw new Error("--only search-queries needs --file, and --against-file with --against");
+  }
+  await runSearchQueries({
+    file,
+    ...(against && againstFile ? { against: { dir: against, file: againstFile } } : {}),
+    rounds: Number(flagValue("--rounds") ?? 3),
+    queries: Number(flagValue("--queries") ?? 60),
   });
   Deno.exit(0);
 }
@@ -162,7 +181,7 @@ if (only === "storm") {
 if (only !== undefined) {
   if (only !== "user-events") {
     throw new Error(
-      `--only knows user-events, search, search-merge, small-rooms, store-append, e2e, calls, storm, resume ` +
+      `--only knows user-events, search, search-merge, search-queries, small-rooms, store-append, e2e, calls, storm, resume ` +
         `and conversations, not ${only}`,
     );
   }

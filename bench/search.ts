@@ -28,6 +28,7 @@ import type { MessageDraft } from "../lib/messages/message_store.ts";
 import { KvMessageStore } from "../lib/messages/message_store_kv.ts";
 import { setMembership } from "../lib/rooms/memberships.ts";
 import type { RoomRecord } from "../lib/rooms/room_record.ts";
+import { BlockCompactor, RETIRE_AFTER_MS } from "../lib/search/block_compactor.ts";
 import { MessageSearch } from "../lib/search/message_search.ts";
 import { SearchMerger } from "../lib/search/search_merger.ts";
 import { EN_WORDS, randomText, ZH_WORDS } from "./search_text_gen.ts";
@@ -129,8 +130,29 @@ async function seed(
     }
   }
   sent = Math.min(sent, options.messages);
+  await compactAll(kv);
   if (sent === options.messages) await kv.set(marker, true);
   return { seconds: (performance.now() - started) / 1000, messages: sent };
+}
+
+/**
+ * Compacts every term's blocks from newest to oldest, as the seeding's merger does as it goes
+ * (a file seeded before compaction, or the last few merges' blocks of each term), and deletes
+ * the blocks it folded.
+ */
+export async function compactAll(kv: Deno.Kv): Promise<void> {
+  const compactor = new BlockCompactor(kv);
+  let from: Deno.KvKey | undefined;
+  for (;;) {
+    const prefix = keys.searchBlocksAll();
+    const next = await kv.list(from ? { prefix, start: from } : { prefix }, { limit: 1 }).next();
+    if (next.done) break;
+    const term = next.value.key[1] as string;
+    await compactor.compactTerm(term);
+    from = keys.searchBlocks(term + "\0");
+  }
+  // Nothing reads this file meanwhile: the folded blocks can go at once.
+  await new BlockCompactor(kv, () => Date.now() + RETIRE_AFTER_MS).retire();
 }
 
 /** Messages stored in the bench's rooms (their heads), for a file seeded before the count. */

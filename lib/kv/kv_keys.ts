@@ -54,6 +54,8 @@
  * | `["handshake_report", roomId, seq]`         | reportId: its open report   |
  * | `["search_pending", at, id]`                | `PendingPostings` (search)  |
  * | `["search_block", term, newestAt, id]`      | `PostingBlock` (search)     |
+ * | `["search_retired", term, at, id]`          | `RetiredBlocks` (search)    |
+ * | `["search_compacted", term]`                | time of its last compaction |
  * | `["health_probe"]`                          | none: `/healthz` reads it   |
  * | `["notify_level", userId, roomId]`          | `NotifyLevel` (not default) |
  * | `["call", callId]`                          | `CallRecord` (expires)      |
@@ -127,6 +129,8 @@
  * merge, listing that term's messages of every room newest first. Blocks sort by their newest
  * time inside a term, so a search reads a term newest first. Nothing is removed by an edit, a
  * delete or a room deletion: a search checks each candidate against the message as stored.
+ * A compaction (`lib/search/block_compactor.ts`) folds a term's small blocks into large ones and
+ * lists the folded blocks in a `search_retired` entry, deleted with them a minute later.
  *
  * Messages sort by seq inside `["msg", roomId]`, so history pages are key-range reads.
  * An edit, delete or reaction is a `msg` entry of its own (text never stored in it) and, in
@@ -392,6 +396,22 @@ export const keys = {
   searchBlocksAll: (): Deno.KvKey => ["search_block"],
   /** Prefix of the posting blocks of `term`, oldest first. */
   searchBlocks: (term: string): Deno.KvKey => ["search_block", term],
+  /**
+   * The blocks of `term` a compaction folded at `at` (`lib/search/block_compactor.ts`), to be
+   * deleted once no search can be reading them.
+   */
+  searchRetired: (term: string, at: number, id: string): Deno.KvKey => [
+    "search_retired",
+    term,
+    at,
+    id,
+  ],
+  /** Written by every compaction of `term` and checked by the next: one at a time commits. */
+  searchCompacted: (term: string): Deno.KvKey => ["search_compacted", term],
+  /** Prefix of the retired-block lists of `term`. */
+  searchRetiredOf: (term: string): Deno.KvKey => ["search_retired", term],
+  /** Prefix of every retired-block list. */
+  searchRetiredAll: (): Deno.KvKey => ["search_retired"],
   /** Read by `GET /healthz` to see that KV answers; nothing writes it. */
   healthProbe: (): Deno.KvKey => ["health_probe"],
   /** What `userId` chose to be notified of in `roomId`; absent: the default for its kind. */

@@ -5,11 +5,13 @@
  *
  * The index (`search_pending.ts`, `search_merger.ts`) lists each term's messages across all
  * rooms; a search reads the postings of one term (the rarest whole word of the query in the
- * reader's rooms, see `rarest`; for a query of one word still being typed, that word and up to
- * {@linkcode PREFIX_EXPANSIONS} indexed words that start with it) through `TermStream`, which
- * keeps the reader's rooms only and gives them newest first, pending and merged postings alike,
- * and checks each candidate against its message as stored now: every other term, the prefix,
- * not deleted, not edited away. Its work is bounded by the rarity of the word it reads and by
+ * reader's rooms, see `byRarity`; for a query of one word still being typed, that word and up
+ * to {@linkcode PREFIX_EXPANSIONS} indexed words that start with it) through `TermStream`,
+ * which keeps the reader's rooms only and gives them newest first, pending and merged postings
+ * alike. A candidate that another whole word of the query has no posting for is skipped
+ * without reading its message (the words' streams are intersected, `PostingSeeker`); the rest
+ * are checked against their messages as stored now: every term, the prefix, not deleted, not
+ * edited away. Its work is bounded by the rarity of the word it reads and by
  * {@linkcode CANDIDATES_MAX} candidates per page; a page that reaches that bound ends early
  * with a `nextCursor` to go on from.
  *
@@ -40,6 +42,7 @@ import {
   type Candidate,
   type CandidateStream,
   MergedPostings,
+  PostingSeeker,
   type StreamBounds,
   termsStartingWith,
 } from "./posting_streams.ts";
@@ -125,14 +128,24 @@ export class MessageSearch {
       : (await this.#accounts.findByName(request.from))?.id ?? null;
     if (rooms.size === 0 || from === null) return { ok: true, hits: [] };
     const bounds: StreamBounds = { before: request.before, after: request.after, cursor };
-    const merged = new MergedPostings(await this.#streams(new Set(rooms.keys()), query, bounds));
+    const streams = await this.#streams(new Set(rooms.keys()), query, bounds);
+    const merged = new MergedPostings(streams.merged);
+    // A candidate of the rarest word is read only if every other word has it too.
+    const others = streams.others.map((stream) => new PostingSeeker(stream));
     const found: { candidate: Candidate; message: ChatMessage }[] = [];
     let read = 0;
     let last: Candidate | undefined;
     let exhausted = false;
+    // Candidates found in every whole word's postings almost all match (a stale posting is
+    // rare), so only as many are read as the page still needs; a word still being typed after
+    // others is checked on the message, so those are read CHECK_BATCH at a time.
+    const typedAfterWords = query.prefix && query.terms.length > 1;
     while (found.length < request.limit && !exhausted && read < CANDIDATES_MAX) {
       const batch: Candidate[] = [];
-      while (batch.length < CHECK_BATCH && read < CANDIDATES_MAX) {
+      const size = typedAfterWords
+        ? CHECK_BATCH
+        : Math.min(CHECK_BATCH, request.limit - found.length);
+      while (batch.length < size && read < CANDIDATES_MAX) {
         const candidate = await merged.next();
         if (!candidate) {
           exhausted = true;
@@ -142,7 +155,8 @@ export class MessageSearch {
         // Expanded words of one room can list one message twice, one after the other.
         if (last && last.room === candidate.room && last.seq === candidate.seq) continue;
         last = candidate;
-        if (wanted(candidate, from, request.has)) batch.push(candidate);
+        if (!wanted(candidate, from, request.has)) continue;
+        if (await holdAll(others, candidate)) batch.push(candidate);
       }
       const messages = await this.#messages(batch);
       batch.forEach((candidate, i) => {
@@ -173,20 +187,27 @@ export class MessageSearch {
     return rooms;
   }
 
+  /**
+   * The candidates to check: the streams merged into one, and the streams of the query's other
+   * whole words, which every candidate must also be in.
+   */
   async #streams(
     rooms: ReadonlySet<string>,
     query: SearchQuery,
     bounds: StreamBounds,
-  ): Promise<CandidateStream[]> {
+  ): Promise<{ merged: CandidateStream[]; others: CandidateStream[] }> {
     const pending = await readPending(this.#kv);
     const scope = { rooms, bounds };
     const stream = (term: string) => new TermStream(this.#kv, term, scope, pending);
     const whole = query.prefix ? query.terms.slice(0, -1) : query.terms;
-    if (whole.length === 1) return [stream(whole[0]!)];
-    if (whole.length > 1) return [await rarest(whole.map(stream))];
+    if (whole.length === 1) return { merged: [stream(whole[0]!)], others: [] };
+    if (whole.length > 1) {
+      const [rarest, ...others] = await byRarity(whole.map(stream));
+      return { merged: [rarest!], others };
+    }
     const typed = query.terms[0]!;
     const words = [typed, ...await termsStartingWith(this.#kv, typed, PREFIX_EXPANSIONS, pending)];
-    return words.map(stream);
+    return { merged: words.map(stream), others: [] };
   }
 
   async #messages(candidates: Candidate[]): Promise<(ChatMessage | null)[]> {
@@ -233,6 +254,14 @@ export class MessageSearch {
   }
 }
 
+/** Whether every one of `seekers` holds `position` (each read up to it). */
+async function holdAll(seekers: readonly PostingSeeker[], position: Candidate): Promise<boolean> {
+  for (const seeker of seekers) {
+    if (!await seeker.holds(position)) return false;
+  }
+  return true;
+}
+
 /** Whether the posting passes the sender and attachment filters. */
 function wanted(candidate: Candidate, from: string | undefined, has: SearchRequest["has"]) {
   const { posting } = candidate;
@@ -247,12 +276,12 @@ function matches(message: ChatMessage, candidate: Candidate, query: SearchQuery)
 }
 
 /**
- * The stream of the rarest of `streams` in the reader's rooms: each is probed for its newest
- * RARE_PROBE candidates (or RARE_PROBE_BLOCKS blocks); one that ran out is the rarest (the
- * fewest first), else the one whose probe reached furthest back in time for its candidates.
- * The probed candidates are given out again before the rest of that stream.
+ * The streams of `streams`, the rarest in the reader's rooms first: each is probed for its
+ * newest RARE_PROBE candidates (or RARE_PROBE_BLOCKS blocks); one that ran out is the rarest
+ * (the fewest first), else the one whose probe reached furthest back in time for its
+ * candidates. Each gives out its probed candidates again before the rest.
  */
-async function rarest(streams: TermStream[]): Promise<CandidateStream> {
+async function byRarity(streams: TermStream[]): Promise<CandidateStream[]> {
   const probes = await Promise.all(streams.map(async (stream) => {
     const found: Candidate[] = [];
     while (found.length < RARE_PROBE && stream.blocksRead < RARE_PROBE_BLOCKS) {
@@ -264,12 +293,11 @@ async function rarest(streams: TermStream[]): Promise<CandidateStream> {
     const reached = stream.frontier === -Infinity ? -Infinity : stream.frontier;
     return { stream, found, density: found.length / Math.max(1, newest - reached) };
   }));
-  const best = probes.reduce((a, b) =>
-    b.density < a.density || (b.density === a.density && b.found.length < a.found.length) ? b : a
-  );
-  let replay = 0;
-  return {
-    next: () =>
-      replay < best.found.length ? Promise.resolve(best.found[replay++]) : best.stream.next(),
-  };
+  probes.sort((a, b) => a.density - b.density || a.found.length - b.found.length);
+  return probes.map(({ stream, found }) => {
+    let replay = 0;
+    return {
+      next: () => replay < found.length ? Promise.resolve(found[replay++]) : stream.next(),
+    };
+  });
 }

@@ -40,18 +40,26 @@ export function packBlock(postings: readonly BlockPosting[]): PostingBlock {
   return { rooms: [...rooms.keys()], senders: [...senders.keys()], newestAt, cells };
 }
 
-/** The postings of a packed block, in the order they were packed. */
-export function unpackBlock(block: PostingBlock): BlockPosting[] {
-  const { rooms, senders, newestAt, cells } = block;
+/**
+ * The postings of a packed block, in the order they were packed; with `rooms`, only those of
+ * these rooms, the others skipped without being decoded (a reader's rooms are a small part of
+ * a block's, so its work follows the postings it keeps).
+ */
+export function unpackBlock(block: PostingBlock, rooms?: ReadonlySet<string>): BlockPosting[] {
+  const { senders, newestAt, cells } = block;
+  const kept = block.rooms.map((room) => rooms === undefined || rooms.has(room) ? room : null);
   const postings: BlockPosting[] = [];
+  if (!kept.some((room) => room !== null)) return postings;
   for (let i = 0; i < cells.length; i += 4) {
     const roomAndFlags = cells[i]!;
+    const room = kept[roomAndFlags >>> 2];
+    if (room === null || room === undefined) continue;
     postings.push([
-      rooms[Math.floor(roomAndFlags / 4)]!,
+      room,
       cells[i + 1]!,
       newestAt - cells[i + 2]!,
       senders[cells[i + 3]!]!,
-      roomAndFlags % 4,
+      roomAndFlags & 3,
     ]);
   }
   return postings;

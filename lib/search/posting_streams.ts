@@ -74,6 +74,36 @@ export async function termsStartingWith(
   return [...found].sort().slice(0, max);
 }
 
+/**
+ * A stream asked, position after position in its order, whether it holds each: what
+ * intersects the postings of several words without reading a message.
+ */
+export class PostingSeeker {
+  #stream: CandidateStream;
+  #head: Candidate | undefined;
+  #started = false;
+
+  /** Seeks in `stream` (newest first). */
+  constructor(stream: CandidateStream) {
+    this.#stream = stream;
+  }
+
+  /**
+   * Whether the stream holds `position` (same time, room and seq); reads up to it. Positions
+   * asked must come in the stream's order (each older than the one before).
+   */
+  async holds(position: Position): Promise<boolean> {
+    if (!this.#started) {
+      this.#started = true;
+      this.#head = await this.#stream.next();
+    }
+    while (this.#head && newerThan(this.#head, position)) this.#head = await this.#stream.next();
+    const head = this.#head;
+    return head !== undefined && head.at === position.at && head.room === position.room &&
+      head.seq === position.seq;
+  }
+}
+
 /** One stream of a merge, and the candidate it read last but did not give out yet. */
 interface Head {
   stream: CandidateStream;

@@ -16,16 +16,29 @@
  * by a date knows where to start: no block newer than `before + BLOCK_SPAN_MS` holds an older
  * one.
  *
+ * A merger also compacts (`block_compactor.ts`): once it has written `COMPACT_AFTER_POSTINGS`
+ * postings of a term in small blocks, or `COMPACT_AFTER_BLOCKS` small blocks, it folds the
+ * term's newest small blocks into one, so a search reads a term's history in few KV entries,
+ * not one per merge.
+ *
  * @module
  */
 import { keys } from "../kv/kv_keys.ts";
-import { COMMIT_BYTES, commitLoad, planBlocks, splitCommits } from "./merge_plan.ts";
+import {
+  BlockCompactor,
+  COMPACT_AFTER_BLOCKS,
+  COMPACT_AFTER_POSTINGS,
+  SMALL_BLOCK_POSTINGS,
+} from "./block_compactor.ts";
+import { type Block, COMMIT_BYTES, commitLoad, planBlocks, splitCommits } from "./merge_plan.ts";
 import { MergeSchedule } from "./merge_schedule.ts";
 import { packBlock } from "./posting_block.ts";
 import type { PendingPosting, PendingPostings } from "./search_pending.ts";
 
 /** Pending entries one merge reads at most (an atomic commit takes at most 100 checks). */
 export const MERGE_ENTRIES = 64;
+/** How often a server deletes the blocks compactions folded (once they are old enough). */
+const RETIRE_INTERVAL_MS = 10_000;
 /** How often a server looks whether a merge is due. */
 export const MERGE_INTERVAL_MS = 250;
 /**
@@ -37,12 +50,17 @@ const TERM_BYTES = 24;
 /** Merges the pending search index entries of `kv` into posting blocks. */
 export class SearchMerger {
   #kv: Deno.Kv;
+  #compactor: BlockCompactor;
+  /** Small blocks and their postings this merger wrote per term since it last compacted it. */
+  #written = new Map<string, { blocks: number; postings: number }>();
   #timer: ReturnType<typeof setInterval> | undefined;
   #running: Promise<unknown> | undefined;
+  #retiredAt = 0;
 
   /** Merges in `kv`. */
   constructor(kv: Deno.Kv) {
     this.#kv = kv;
+    this.#compactor = new BlockCompactor(kv);
   }
 
   /**
@@ -85,6 +103,7 @@ export class SearchMerger {
       }
       if (!(await atomic.commit()).ok) return 0;
     }
+    await this.#compactDue(blocks);
     return merged.reduce((sum, entry) => sum + entry.value.postings.length, 0);
   }
 
@@ -105,7 +124,29 @@ export class SearchMerger {
     }, intervalMs);
   }
 
+  /** Counts the blocks just written; compacts the terms that reached a bound. */
+  async #compactDue(blocks: readonly Block[]): Promise<void> {
+    const due: string[] = [];
+    for (const { term, postings } of blocks) {
+      if (postings.length >= SMALL_BLOCK_POSTINGS) continue;
+      const written = this.#written.get(term) ?? { blocks: 0, postings: 0 };
+      written.blocks++;
+      written.postings += postings.length;
+      if (written.blocks < COMPACT_AFTER_BLOCKS && written.postings < COMPACT_AFTER_POSTINGS) {
+        this.#written.set(term, written);
+      } else {
+        this.#written.delete(term);
+        due.push(term);
+      }
+    }
+    if (due.length > 0) await this.#compactor.compactNewest(due);
+  }
+
   async #mergeIfDue(schedule: MergeSchedule, now: () => number): Promise<void> {
+    if (now() - this.#retiredAt >= RETIRE_INTERVAL_MS) {
+      this.#retiredAt = now();
+      await this.#compactor.retire();
+    }
     const oldest = await this.#kv.list({ prefix: keys.searchPendings() }, { limit: 1 }).next();
     if (oldest.done) return;
     const age = now() - (oldest.value.key[1] as number);

@@ -126,7 +126,7 @@ export class TermStream {
       }
       this.#frontier = next.value.key[2] as number;
       this.#blocksRead++;
-      for (const posting of unpackBlock(next.value.value)) {
+      for (const posting of unpackBlock(next.value.value, this.#scope.rooms)) {
         if (inScope(this.#scope, posting[0], posting[1], posting[2])) {
           this.#buffer.push(candidateOf(posting));
         }
