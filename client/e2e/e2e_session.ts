@@ -43,7 +43,10 @@ export async function startE2eSession(
   // their next periodic check (up to 20 s away).
   client.onUserEvent((event) => {
     if (event.kind !== "e2e_add_request") return;
-    readers.get(event.roomId)?.addRequested(event.userId, event.deviceId, event.leaf);
+    readers.get(event.roomId)?.addRequested(event.userId, event.deviceId, {
+      ...(event.leaf !== undefined ? { leaf: event.leaf } : {}),
+      ...(event.epoch !== undefined ? { epoch: BigInt(event.epoch) } : {}),
+    });
   });
   document.addEventListener("visibilitychange", () => {
     if (document.visibilityState !== "visible") return;
