@@ -87,8 +87,9 @@ const ADD_REQUEST_RETRY_MS = 60_000;
 /**
  * How soon a waiting device asks again once the log holds a commit (a new epoch) that did not
  * let it in: that commit may be the one that added it, with a Welcome it could not read, and the
- * members re-add it only when asked. 10 s keeps a device whose Welcomes keep failing to a
- * commit every 10 s at most (and the server's `ADD_REQUESTS_PER_HOUR` to 2 a minute).
+ * members re-add it only when asked. 10 s keeps a device whose Welcomes keep failing to one
+ * re-adding commit every 10 s at most; the server's `ADD_REQUESTS_PER_HOUR` (120) caps its
+ * requests at 2 a minute on average over an hour.
  */
 const ADD_REQUEST_AFTER_COMMIT_MS = 10_000;
 
