@@ -14,10 +14,11 @@
  * - `GET /rooms/:room/devices` → `{ members: [{ userId, devices, keys }] }`: the room's members
  *   and their devices with keys (`keys`: with their signature keys, for safety numbers), for a
  *   member (404 otherwise).
- * - `POST /rooms/:room/add_request` `{ device, leaf? }` → `{ told }`: one's own device (with
- *   keys) asks the room's members to add it to the group, or with `leaf` (its leaf's key) to
- *   add it again (it fell behind); relayed live as an `e2e_add_request` notice
- *   (`lib/devices/add_requests.ts`).
+ * - `POST /rooms/:room/add_request` `{ device, leaf?, epoch? }` → `{ told }`: one's own device
+ *   (with keys) asks the room's members to add it to the group, or with `leaf` (its leaf's key)
+ *   to add it again (it fell behind), or with `epoch` (the group's epoch as far as it read the
+ *   log) to add it again if the group holds a leaf for it at that epoch (it could not read the
+ *   Welcome); relayed live as an `e2e_add_request` notice (`lib/devices/add_requests.ts`).
  * - `DELETE /devices/:device` → 204: forget one's own device, its unused KeyPackages with it
  *   (its keys were removed from the browser at logout), so no one adds it to a group again.
  * - `POST /rooms/:room/handshake_reports` `{ seq, reason }` → `{ id }`: this member's device
@@ -43,7 +44,9 @@ const Upload = v.object({
 const Id = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{1,64}$/));
 /** A leaf's X25519 public key in base64 (44 characters). */
 const LeafKey = v.pipe(v.string(), v.regex(/^[A-Za-z0-9+/]{43}=$/));
-const AddRequest = v.object({ device: Id, leaf: v.optional(LeafKey) });
+/** An MLS epoch: a count of commits, well within a safe integer. */
+const Epoch = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(Number.MAX_SAFE_INTEGER));
+const AddRequest = v.object({ device: Id, leaf: v.optional(LeafKey), epoch: v.optional(Epoch) });
 const NOT_IDS = "user and room are ids (1-64 of A-Z a-z 0-9 _ -)";
 const HandshakeReport = v.object({
   seq: v.pipe(v.number(), v.integer(), v.minValue(1)),
@@ -114,8 +117,11 @@ export function e2eKeyRoutes(
   });
 
   app.post("/rooms/:room/add_request", jsonBody(AddRequest), async (c) => {
-    const { device, leaf } = c.req.valid("json");
-    const result = await services.addRequests.ask(c.var.user.id, c.req.param("room"), device, leaf);
+    const { device, leaf, epoch } = c.req.valid("json");
+    const result = await services.addRequests.ask(c.var.user.id, c.req.param("room"), device, {
+      leaf,
+      epoch,
+    });
     if (!result.ok) return refusalResponse(c, result);
     return c.json({ told: result.told });
   });

@@ -58,6 +58,16 @@ Deno.test("add request: a device's request reaches the room's members live; othe
         "user_event",
         (frame) => frame.event.kind === "e2e_add_request" && frame.event.leaf === leaf,
       );
+      // A device not in the group as far as it read the log names the group's epoch there.
+      const stuck = await api(url, bobUser, "POST", `/api/e2e/rooms/${room}/add_request`, {
+        device: "bob-laptop",
+        epoch: 3,
+      });
+      assert.equal(stuck.status, 200);
+      await alice.socket.next(
+        "user_event",
+        (frame) => frame.event.kind === "e2e_add_request" && frame.event.epoch === 3,
+      );
 
       const notHis = await api(url, bobUser, "POST", `/api/e2e/rooms/${room}/add_request`, {
         device: "alice-phone",
@@ -76,6 +86,13 @@ Deno.test("add request: a device's request reaches the room's members live; othe
         leaf: "not a key",
       });
       assert.equal(malformed.status, 400);
+      for (const epoch of [-1, 1.5, "3"]) {
+        const badEpoch = await api(url, bobUser, "POST", `/api/e2e/rooms/${room}/add_request`, {
+          device: "bob-laptop",
+          epoch,
+        });
+        assert.equal(badEpoch.status, 400, `epoch ${JSON.stringify(epoch)}`);
+      }
     } finally {
       await Promise.all([alice.close(), bob.close()]);
     }

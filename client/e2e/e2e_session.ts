@@ -44,7 +44,10 @@ export async function startE2eSession(
   // A deleted account's devices left the key directory first: the groups remove them now.
   client.onUserEvent((event) => {
     if (event.kind === "e2e_add_request") {
-      readers.get(event.roomId)?.addRequested(event.userId, event.deviceId, event.leaf);
+      readers.get(event.roomId)?.addRequested(event.userId, event.deviceId, {
+        ...(event.leaf !== undefined ? { leaf: event.leaf } : {}),
+        ...(event.epoch !== undefined ? { epoch: BigInt(event.epoch) } : {}),
+      });
     } else if (event.kind === "profile" && event.profile.deleted) {
       for (const reader of readers.values()) reader.checkMembership();
     }

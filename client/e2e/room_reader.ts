@@ -20,7 +20,10 @@
  * until this one is read back from the log (adopted, or dropped as stale and planned again).
  * A commit or message of an epoch after the group's means this device missed a commit: it drops
  * its state, waits for keys and asks to be added again, naming its stale leaf; member devices
- * answer such a request with a commit that replaces that leaf.
+ * answer such a request with a commit that replaces that leaf. A waiting device also names the
+ * epoch it read the log up to: a group at that epoch that holds a leaf for it (a commit added it,
+ * but it could not read that commit's Welcome) replaces that leaf too; it asks again soon after
+ * each commit that did not let it in, rather than a minute later.
  *
  * What was read is saved in IndexedDB with the group's state and a cursor (the last seq read),
  * since MLS keys are used once: after a reload the texts come from there, and reading goes on
@@ -34,10 +37,12 @@ import { encodeGroupState } from "ts-mls";
 import type { E2eContent } from "../../lib/common/e2e/e2e_content.ts";
 import { commitEpoch, type Incoming, MlsGroup } from "../../lib/common/e2e/mls_group.ts";
 import {
+  type AddAsk,
   committerRank,
   isSettled,
   type MemberDevices,
   planMembership,
+  staleLeaf,
 } from "../../lib/common/e2e/membership_plan.ts";
 import { type ClaimedDevice, membershipCommit } from "../../lib/common/e2e/membership_commit.ts";
 import { deviceIdentity, type HeldKeyPackage } from "../../lib/common/e2e/mls_device.ts";
@@ -81,6 +86,14 @@ const NO_KEYS_RETRY_MS = 5 * 60_000;
  * minute keeps within the server's limit (`ADD_REQUESTS_PER_HOUR`) for two rooms at once.
  */
 const ADD_REQUEST_RETRY_MS = 60_000;
+/**
+ * How soon a waiting device asks again once the log holds a commit (a new epoch) that did not
+ * let it in: that commit may be the one that added it, with a Welcome it could not read, and the
+ * members re-add it only when asked. 10 s keeps a device whose Welcomes keep failing to one
+ * re-adding commit every 10 s at most; the server's `ADD_REQUESTS_PER_HOUR` (120) caps its
+ * requests at 2 a minute on average over an hour.
+ */
+const ADD_REQUEST_AFTER_COMMIT_MS = 10_000;
 
 /** Reads and writes one encrypted room for this device. */
 export class RoomReader {
@@ -130,6 +143,13 @@ export class RoomReader {
   #waitingForAdd = false;
   /** When this device last asked the members to add it. */
   #askedAt = 0;
+  /**
+   * While this device is not in the group: the group's epoch as far as it read the log (one
+   * past the epoch of the last commit that is the first of its epoch), undefined before any.
+   */
+  #logEpoch: bigint | undefined;
+  /** The {@linkcode RoomReader.#logEpoch} this device last asked at. */
+  #askedEpoch: bigint | undefined;
   /**
    * Member devices that asked to be added again, by identity, with the key of their stale leaf:
    * met once the leaf has another key (re-added) or is gone.
@@ -203,16 +223,19 @@ export class RoomReader {
   }
 
   /**
-   * A member's device asked to be added (with `leaf`, the key of its stale leaf: added again,
-   * it fell behind): checks the group against the key directory now rather than at the next
-   * periodic check. A `leaf` the group no longer has (the device was re-added since) is ignored.
+   * A member's device asked to be added: checks the group against the key directory now rather
+   * than at the next periodic check. When the group holds a leaf the device cannot use (`ask`
+   * names it, or names the group's epoch, see {@linkcode staleLeaf}), the check adds the device
+   * again; a request met since (the leaf was replaced, the group moved on) only checks.
    */
-  addRequested(userId: string, deviceId: string, leaf?: string): void {
+  addRequested(userId: string, deviceId: string, ask: AddAsk = {}): void {
     const identity = deviceIdentity(userId, deviceId);
     // It asked, so it has published KeyPackages since.
     this.#noKeys.delete(deviceId);
     this.#queue = this.#queue.then(() => {
-      if (leaf && this.#group?.leafKeyOf(identity) === leaf) this.#rejoinAsks.set(identity, leaf);
+      const group = this.#group;
+      const leaf = group && staleLeaf(group.epoch, group.leafKeyOf(identity), ask);
+      if (leaf !== undefined) this.#rejoinAsks.set(identity, leaf);
     });
     this.checkMembership();
   }
@@ -326,7 +349,11 @@ export class RoomReader {
     if (!wasIn && !await this.#join(log)) {
       this.#publish();
       await this.#askToBeAdded();
-      if (this.#followTimer === undefined) this.#scheduleFollow(ADD_REQUEST_RETRY_MS);
+      // The periodic check asks again; sooner when a commit since the last ask did not let it in.
+      const wait = this.#askWaitMs();
+      if (this.#followTimer === undefined || wait < ADD_REQUEST_RETRY_MS) {
+        this.#scheduleFollow(Math.max(0, this.#askedAt + wait - Date.now()));
+      }
       return;
     }
     // A commit or a room event (join, leave, kick, ban) may leave the group behind the room.
@@ -408,6 +435,8 @@ export class RoomReader {
     this.#group = undefined;
     this.#pending = undefined;
     this.#askedAt = 0;
+    this.#logEpoch = undefined;
+    this.#askedEpoch = undefined;
     await this.#save();
     this.#publish();
     // The entries after the cursor are read again, now to find the Welcome.
@@ -416,26 +445,35 @@ export class RoomReader {
 
   /**
    * Asks the room's members to add this device (again, when it fell behind), at most every
-   * {@linkcode ADD_REQUEST_RETRY_MS}: only while the group exists without it and this device
-   * has KeyPackages published for the adding commit to use.
+   * {@linkcode RoomReader.#askWaitMs}: only while the group exists without it and this device
+   * has KeyPackages published for the adding commit to use. It names its stale leaf, if any, and
+   * the epoch it read the log up to.
    */
   async #askToBeAdded(): Promise<void> {
     const now = Date.now();
     const rejoining = this.#rejoining !== undefined;
     if (this.#group || this.#starting || !(this.#waitingForAdd || rejoining)) return;
-    if (now - this.#askedAt < ADD_REQUEST_RETRY_MS) return;
+    if (now - this.#askedAt < this.#askWaitMs()) return;
     this.#askedAt = now;
+    this.#askedEpoch = this.#logEpoch;
     try {
       await this.#keys.refill();
       await request("POST", `/api/e2e/rooms/${encodeURIComponent(this.#roomId)}/add_request`, {
         device: this.#keys.device.deviceId,
         ...(this.#rejoining ? { leaf: this.#rejoining } : {}),
+        ...(this.#logEpoch !== undefined ? { epoch: Number(this.#logEpoch) } : {}),
       });
     } catch (error) {
       // Offline or over the limit: the next retry asks again; the members also check on
       // their own.
       console.error("e2e: asking to be added failed", error);
     }
+  }
+
+  /** How long after its last request this device may ask again (see the constants). */
+  #askWaitMs(): number {
+    const moved = this.#logEpoch !== undefined && this.#logEpoch !== this.#askedEpoch;
+    return moved ? ADD_REQUEST_AFTER_COMMIT_MS : ADD_REQUEST_RETRY_MS;
   }
 
   /**
@@ -550,6 +588,7 @@ export class RoomReader {
       const epoch = commitEpoch(payload);
       if (epoch === undefined || epochs.has(epoch)) continue;
       epochs.add(epoch);
+      if (this.#logEpoch === undefined || epoch + 1n > this.#logEpoch) this.#logEpoch = epoch + 1n;
       if (!payload.welcome || this.#tried.has(payload.welcome)) continue;
       this.#tried.add(payload.welcome);
       const joined = await MlsGroup.join(payload, this.#keys.held);
@@ -560,6 +599,8 @@ export class RoomReader {
       this.#group = joined.group;
       this.#rejoining = undefined;
       this.#waitingForAdd = false;
+      this.#logEpoch = undefined;
+      this.#askedEpoch = undefined;
       await this.#keys.used(joined.used);
       void this.#keys.refill().catch(() => {});
       this.#markBefore(log, commit.seq);

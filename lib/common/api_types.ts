@@ -268,9 +268,18 @@ export type UserEvent =
   /**
    * Device `deviceId` of `userId` asks to be added to the MLS group of the encrypted room
    * `roomId` (a new device), or with `leaf` to be added again (it fell behind the group; `leaf`
-   * is the key of its leaf there, base64): the member devices check the group now.
+   * is the key of its leaf there, base64): the member devices check the group now. `epoch`: the
+   * group's epoch as far as the device read the room's log without finding a way in; a group at
+   * that epoch that holds a leaf for the device adds it again (it could not read its Welcome).
    */
-  | { kind: "e2e_add_request"; roomId: string; userId: string; deviceId: string; leaf?: string }
+  | {
+    kind: "e2e_add_request";
+    roomId: string;
+    userId: string;
+    deviceId: string;
+    leaf?: string;
+    epoch?: number;
+  }
   /** `by` muted (`muted: true`) or unmuted the user in the group room `roomId`, named `room`. */
   | { kind: "muted"; roomId: string; room: string; by: string; muted: boolean }
   /**

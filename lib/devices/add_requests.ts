@@ -36,17 +36,19 @@ export class AddRequests {
 
   /**
    * Asks the members of room `roomId` (the caller's other devices too) to add device
-   * `deviceId` of `callerId`, or with `leaf` (the key of its leaf in the group, which it can no
-   * longer follow) to add it again: a member re-adds it only while its leaf still has that key,
-   * so a request repeated after the re-add changes nothing. Refused when the caller is not a
-   * member, when the device is not one of the caller's with keys (no one could add it), and
-   * over {@linkcode ADD_REQUESTS_PER_HOUR}.
+   * `deviceId` of `callerId`, or with `stale.leaf` (the key of its leaf in the group, which it
+   * can no longer follow) to add it again: a member re-adds it only while its leaf still has
+   * that key, so a request repeated after the re-add changes nothing. `stale.epoch` is the
+   * group's epoch as far as the device read the log: a member whose group is at that epoch and
+   * holds a leaf for the device re-adds it (see `staleLeaf` in `membership_plan.ts`). Refused
+   * when the caller is not a member, when the device is not one of the caller's with keys (no
+   * one could add it), and over {@linkcode ADD_REQUESTS_PER_HOUR}.
    */
   async ask(
     callerId: string,
     roomId: string,
     deviceId: string,
-    leaf?: string,
+    stale: { leaf?: string; epoch?: number } = {},
   ): Promise<Outcome<{ told: number }>> {
     const members = await this.#keyPackages.roomDevices(callerId, roomId);
     if (!members) return refusal(404, "refusal.noSuchRoom");
@@ -62,7 +64,8 @@ export class AddRequests {
       roomId,
       userId: callerId,
       deviceId,
-      ...(leaf ? { leaf } : {}),
+      ...(stale.leaf ? { leaf: stale.leaf } : {}),
+      ...(stale.epoch !== undefined ? { epoch: stale.epoch } : {}),
     });
     return { ok: true, told: users.length };
   }

@@ -106,3 +106,36 @@ export function committerRank(
   const rank = ranked.indexOf(self);
   return rank < 0 ? undefined : rank;
 }
+
+/**
+ * A device's request to be added to a group (`e2e_add_request`): `leaf`, the key of its leaf
+ * that it can no longer follow (it fell behind); `epoch`, the epoch of the group as far as the
+ * device has read the room's log, when it is not in the group there.
+ */
+export interface AddAsk {
+  leaf?: string;
+  epoch?: bigint;
+}
+
+/**
+ * The key of the leaf a member device should replace for the device that sent `ask` (it is in
+ * the group, but the device cannot use it), or undefined when the request calls for no re-add.
+ * `groupEpoch` and `leafKey` (the device's leaf key, undefined when it has none) are the member
+ * device's own view.
+ *
+ * A named `leaf` that is still the device's: it fell behind. An `epoch` equal to the group's
+ * while the group holds a leaf for the device: the device read every commit up to now and is
+ * still not in, so the Welcome that added it was of no use to it (it could not read it); the
+ * leaf is dead weight. Both are met once the leaf is replaced (its key changes) or the group
+ * moves on (another epoch): a request repeated or delivered late then changes nothing, and a
+ * device still waiting after a later commit asks with that epoch.
+ */
+export function staleLeaf(
+  groupEpoch: bigint,
+  leafKey: string | undefined,
+  ask: AddAsk,
+): string | undefined {
+  if (leafKey === undefined) return undefined;
+  if (ask.leaf === leafKey) return leafKey;
+  return ask.epoch === groupEpoch ? leafKey : undefined;
+}

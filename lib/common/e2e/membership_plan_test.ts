@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { committerRank, isSettled, planMembership } from "./membership_plan.ts";
+import { committerRank, isSettled, planMembership, staleLeaf } from "./membership_plan.ts";
 
 const group = ["alice:a1", "bob:b1", "bob:b2", "carol:c1"];
 
@@ -82,4 +82,20 @@ Deno.test("planMembership() removes a device the directory no longer lists, and 
   assert.equal(isSettled(change), false);
   assert.equal(committerRank(group, "bob:b2", change), undefined);
   assert.equal(committerRank(group, "bob:b1", change), 1);
+});
+
+Deno.test("staleLeaf() re-adds a device that fell behind while its named leaf is still its own", () => {
+  assert.equal(staleLeaf(5n, "leafA", { leaf: "leafA" }), "leafA");
+  assert.equal(staleLeaf(5n, "leafB", { leaf: "leafA" }), undefined, "already re-added");
+  assert.equal(staleLeaf(5n, undefined, { leaf: "leafA" }), undefined, "no longer in the group");
+});
+
+Deno.test("staleLeaf() re-adds a device that read up to the group's epoch and is still not in it", () => {
+  // The device was added at epoch 5 but could not read the Welcome: its leaf is of no use.
+  assert.equal(staleLeaf(5n, "leafA", { epoch: 5n }), "leafA");
+  // It has not read the latest commit yet (which may be the one adding it): wait for it.
+  assert.equal(staleLeaf(6n, "leafA", { epoch: 5n }), undefined);
+  // Not in the group at all: the plan adds it as a new device, nothing to replace.
+  assert.equal(staleLeaf(5n, undefined, { epoch: 5n }), undefined);
+  assert.equal(staleLeaf(5n, "leafA", {}), undefined, "a bare request only prompts a check");
 });
