@@ -333,13 +333,9 @@ export class ChatStore {
       for (const [id, entry] of entries) {
         const room = entry.conversation.room;
         if (room.kind !== "direct" || room.peer.id !== profile.id) continue;
-        // A secret chat stays one: the reader of its keys follows only encrypted rooms.
-        const changed = directRoom({
-          id,
-          peer: profile,
-          createdAt: room.createdAt,
-          ...(room.encrypted ? { encrypted: true as const } : {}),
-        });
+        // The room as it was (a secret chat stays one: its key reader follows only encrypted
+        // rooms), with the peer's new profile.
+        const changed = directRoom({ ...room, peer: profile });
         entries.set(id, { ...entry, conversation: { ...entry.conversation, room: changed } });
       }
       this.#entries.value = entries;

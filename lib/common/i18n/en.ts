@@ -475,7 +475,7 @@ export const en = {
   "e2e.badHandshake":
     "A key update in this conversation was malformed and was rejected (it was reported). Messages still read.",
   "e2e.badWelcome":
-    "The keys sent to this device for this conversation could not be read (this was reported). It asked to be added again: waiting for keys.",
+    "Keys sent to this device could not be read (reported). It asked to be added again: waiting for keys.",
   "e2e.logoutTitle": "Keep this device's keys?",
   "e2e.logoutNote": "This browser holds the keys of your secret chats.",
   "e2e.logoutKeepNote":

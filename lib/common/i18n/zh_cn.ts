@@ -448,8 +448,7 @@ export const zhCN = {
   "e2e.deviceNew": "新",
   "e2e.groupNumberChanged": "有成员的设备已变化（有设备新增或更换）：请打开锁图标重新验证。",
   "e2e.badHandshake": "这个会话中的一条密钥更新格式错误，已被拒绝（并已上报）。消息仍可正常阅读。",
-  "e2e.badWelcome":
-    "发给本设备的此会话密钥无法读取（已上报）。本设备已请求重新加入：正在等待密钥。",
+  "e2e.badWelcome": "发给本设备的密钥无法读取（已上报）。已请求重新加入：正在等待密钥。",
   "e2e.logoutTitle": "保留本设备的密钥吗？",
   "e2e.logoutNote": "此浏览器保存着你的私密聊天的密钥。",
   "e2e.logoutKeepNote":
