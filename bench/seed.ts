@@ -62,6 +62,8 @@ export async function seedChat(
       records.flatMap((user) => [
         (atomic: Deno.AtomicOperation) => atomic.set(keys.user(user.id), user),
         (atomic: Deno.AtomicOperation) => atomic.set(keys.userByName(user.name), user.id),
+        // No friends, as a registration writes it (main's checkouts ignore the key).
+        (atomic: Deno.AtomicOperation) => atomic.set(keys.friendDigest(user.id), []),
       ]),
     );
     for (const layout of layouts) await seedRooms(kv, layout, records, now);

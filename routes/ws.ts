@@ -57,7 +57,7 @@ export function wsHandler(
     if (!isAllowedOrigin(c.req.header("origin"), c.req.url, origins)) {
       return refusalResponse(c, refusal(403, "refusal.originNotAllowed"));
     }
-    const { user, session } = c.var;
+    const { user, session, friends } = c.var;
     if (!user || !session) return refusalResponse(c, refusal(401, "refusal.notSignedIn"));
     if (c.req.query("v") !== String(PROTOCOL_VERSION)) return refuseVersion(c.req.raw);
     const release = services.connectionLimiter.acquire(user.id, clientAddress(c));
@@ -70,6 +70,7 @@ export function wsHandler(
       services.config.limits,
       release,
       services.sendBudget,
+      friends,
     );
   };
 }

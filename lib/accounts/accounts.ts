@@ -71,7 +71,9 @@ export class Accounts {
       const atomic = this.#kv.atomic()
         .check(byName, first)
         .set(nameKey, id)
-        .set(keys.user(id), user);
+        .set(keys.user(id), user)
+        // No friends yet: the first connect has whom to tell "came online" without a list.
+        .set(keys.friendDigest(id), []);
       if (admin) atomic.set(keys.firstAccount(), id);
       // Findable in the people directory from the same commit on.
       reindexUser(atomic, id, null, { username: name, displayName: name });

@@ -10,6 +10,7 @@ import { toBase64Url } from "../common/ids.ts";
 import { keys } from "../kv/kv_keys.ts";
 import { commitAtomic } from "../kv/kv_commit.ts";
 import type { UserRecord } from "./accounts.ts";
+import type { FriendDigest } from "../social/friend_digest.ts";
 
 /** A stored session. */
 export interface SessionRecord {
@@ -28,6 +29,8 @@ export interface Session extends SessionRecord {
 export interface SessionWithUser {
   session: Session;
   user: UserRecord | null;
+  /** The user's friend digest, when asked for (null: the user has none stored yet). */
+  friends?: FriendDigest | null;
 }
 
 /** A user id a hint may name: ids are base64url (`newId`) or seeded ASCII names. */
@@ -70,25 +73,36 @@ export class Sessions {
    * 64 against 94 µs of CPU a lookup in one loop, BENCHMARKS.md "round three"). The hint is
    * never trusted: the session record says whose it is, and a hint that names someone else
    * (or is missing) costs the second read, as without it.
+   *
+   * With `withFriends`, the user's friend digest (`lib/social/friend_digest.ts`) comes in the
+   * same `getMany`: a socket's connect tells the user's friends "came online" from it, where
+   * it listed their friends before (BENCHMARKS.md, "Connect storm, round four").
    */
   async lookupWithUser(
     token: string | undefined,
     userHint: string | undefined,
+    withFriends = false,
   ): Promise<SessionWithUser | null> {
     const id = sessionIdOf(token);
     if (!id) return null;
     if (userHint === undefined || !USER_HINT.test(userHint)) {
       const session = this.#live(id, await this.#record(id));
-      return session && { session, user: await this.#user(session.userId) };
+      return session && { session, ...await this.#user(session.userId, withFriends) };
     }
-    const [sessionEntry, userEntry] = await this.#kv.getMany<[SessionRecord, UserRecord]>([
-      keys.session(id),
-      keys.user(userHint),
-    ]);
+    const [sessionEntry, userEntry, friendsEntry] = await this.#kv.getMany<
+      [SessionRecord, UserRecord, FriendDigest?]
+    >(
+      withFriends
+        ? [keys.session(id), keys.user(userHint), keys.friendDigest(userHint)]
+        : [keys.session(id), keys.user(userHint)],
+    );
     const session = this.#live(id, sessionEntry.value);
     if (!session) return null;
-    const user = session.userId === userHint ? userEntry.value : await this.#user(session.userId);
-    return { session, user };
+    if (session.userId !== userHint) {
+      return { session, ...await this.#user(session.userId, withFriends) };
+    }
+    const user = userEntry.value;
+    return withFriends ? { session, user, friends: friendsEntry!.value } : { session, user };
   }
 
   #live(id: string, record: SessionRecord | null): Session | null {
@@ -100,8 +114,16 @@ export class Sessions {
     return (await this.#kv.get<SessionRecord>(keys.session(id))).value;
   }
 
-  async #user(userId: string): Promise<UserRecord | null> {
-    return (await this.#kv.get<UserRecord>(keys.user(userId))).value;
+  async #user(
+    userId: string,
+    withFriends: boolean,
+  ): Promise<Pick<SessionWithUser, "user" | "friends">> {
+    if (!withFriends) return { user: (await this.#kv.get<UserRecord>(keys.user(userId))).value };
+    const [user, friends] = await this.#kv.getMany<[UserRecord, FriendDigest]>([
+      keys.user(userId),
+      keys.friendDigest(userId),
+    ]);
+    return { user: user.value, friends: friends.value };
   }
 
   /** Ends a session; its token stops working at once. */

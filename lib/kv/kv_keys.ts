@@ -22,6 +22,7 @@
  * | `["msg_version", roomId, seq, n]`           | `MessageVersion` (edits)    |
  * | `["profile", userId]`                       | `ProfileRecord`             |
  * | `["friend", userId, friendId]`              | `{ since }` (both ways)     |
+ * | `["friend_ids", userId]`                    | `FriendDigest`: friend ids  |
  * | `["friend_out", fromId, toId]`              | `FriendRequestRecord`       |
  * | `["friend_in", toId, fromId]`               | `FriendRequestRecord`       |
  * | `["block", blockerId, blockedId]`           | `{ at }`                    |
@@ -69,7 +70,8 @@
  * | `["room_call", roomId]`                     | callId: group call, expires |
  *
  * A friendship is written as two `friend` entries and a request as its `friend_out` and
- * `friend_in` entries, always in one atomic commit. A direct conversation is an ordinary
+ * `friend_in` entries, always in one atomic commit; that commit also checks and rewrites both
+ * users' `friend_ids` digests. A direct conversation is an ordinary
  * `room` (visibility `"direct"`, id `dm_…` derived from the two user ids) with two members.
  *
  * A membership's `role` and `muted` flag live in both of its entries (`room_member` and
@@ -239,6 +241,11 @@ export const keys = {
   friend: (userId: string, friendId: string): Deno.KvKey => ["friend", userId, friendId],
   /** Prefix of a user's friends. */
   friends: (userId: string): Deno.KvKey => ["friend", userId],
+  /**
+   * A user's friend ids in one value (`lib/social/friend_digest.ts`), rewritten by every commit
+   * that adds or removes one of their `friend` entries.
+   */
+  friendDigest: (userId: string): Deno.KvKey => ["friend_ids", userId],
   /** A friend request, addressed from its sender. */
   friendRequestOut: (fromId: string, toId: string): Deno.KvKey => ["friend_out", fromId, toId],
   /** Prefix of the requests a user sent. */

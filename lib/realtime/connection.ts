@@ -38,6 +38,7 @@ import type { DrainGate } from "./drain_gate.ts";
 import type { Metrics } from "../server/metrics.ts";
 import type { CallService } from "../calls/call_service.ts";
 import { newId } from "../common/ids.ts";
+import type { FriendDigest } from "../social/friend_digest.ts";
 
 /** What a connection needs from the rest of the node. */
 export interface ConnectionDeps {
@@ -126,11 +127,22 @@ export class ChatConnection implements Peer {
   #postingRights: PostingRights | undefined;
   /** Clock time of the last typing notice passed on, per room. */
   #typingAt: Map<string, number> | undefined;
+  /** The user's friend digest read with the session, for presence; dropped once open. */
+  #friends: FriendDigest | null | undefined;
   /** The users this user blocked, for typing notices both ways. */
   #blocks: BlockCache;
 
-  /** A connection of `user` in `session`, talking through `transport`. */
-  constructor(user: PublicUser, session: Session, transport: Transport, deps: ConnectionDeps) {
+  /**
+   * A connection of `user` in `session`, talking through `transport`. `friends` is the user's
+   * friend digest when the session read fetched it (null: none stored), told to presence.
+   */
+  constructor(
+    user: PublicUser,
+    session: Session,
+    transport: Transport,
+    deps: ConnectionDeps,
+    friends?: FriendDigest | null,
+  ) {
     this.userId = user.id;
     this.sessionId = session.id;
     this.sessionExpiresAt = session.expiresAt;
@@ -139,12 +151,14 @@ export class ChatConnection implements Peer {
     this.#deps = deps;
     this.lastSeenAt = deps.clock.now();
     this.#blocks = new BlockCache(deps.readBlocks, user.id);
+    this.#friends = friends;
   }
 
   /** Registers with the hub and greets the client. */
   open(): void {
     this.#deps.hub.addPeer(this);
-    this.#deps.presence?.opened(this);
+    this.#deps.presence?.opened(this, this.#friends);
+    this.#friends = undefined;
     this.#send({
       type: "welcome",
       v: PROTOCOL_VERSION,

@@ -18,6 +18,7 @@ import type { Limits } from "../server/config.ts";
 import type { Session } from "../accounts/sessions.ts";
 import { CLOSE_VERSION_MISMATCH, encodeServerFrame, PROTOCOL_VERSION } from "../common/protocol.ts";
 import { type BudgetedSocket, SendBudget } from "./send_budget.ts";
+import type { FriendDigest } from "../social/friend_digest.ts";
 
 /** While a socket keeps up, its buffer is looked at once per this many sends. */
 const CHECK_EVERY_SENDS = 8;
@@ -44,7 +45,8 @@ const UNBOUNDED = new SendBudget(Number.MAX_SAFE_INTEGER);
 /**
  * Upgrades an authenticated request to a chat WebSocket. The caller has checked the session,
  * the Origin and the protocol version. `budget` bounds the unsent bytes of all sockets of
- * the node together.
+ * the node together. `friends` is the user's friend digest as the session read found it
+ * (null: none stored; undefined: not read), handed to presence for "came online".
  */
 export function upgradeToChat(
   request: Request,
@@ -54,11 +56,12 @@ export function upgradeToChat(
   limits: SendBufferLimits,
   onClose: () => void = () => {},
   budget: SendBudget = UNBOUNDED,
+  friends?: FriendDigest | null,
 ): Response {
   const { socket, response } = Deno.upgradeWebSocket(request);
   socket.binaryType = "arraybuffer";
   const transport = new SocketTransport(socket, limits, deps, onClose, budget);
-  transport.connection = new ChatConnection(user, session, transport, deps);
+  transport.connection = new ChatConnection(user, session, transport, deps, friends);
   // No "error" listener: an error is always followed by "close", which releases the socket.
   for (const type of ["open", "message", "close"]) {
     socket.addEventListener(type, transport);

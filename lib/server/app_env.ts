@@ -7,6 +7,7 @@ import type { PublicUser } from "../common/api_types.ts";
 import type { Session } from "../accounts/sessions.ts";
 import type { SessionCookiePolicy } from "./session_cookie.ts";
 import type { Locale } from "../common/i18n/locale.ts";
+import type { FriendDigest } from "../social/friend_digest.ts";
 
 /**
  * Hono environment of the app: the signed-in user and session, when there is one, and the
@@ -19,6 +20,11 @@ export interface AppEnv {
     locale: Locale;
     /** How the session cookie is named and flagged (set by `loadSession`). */
     sessionCookie: SessionCookiePolicy;
+    /**
+     * The user's friend digest, read with the session where `loadSession` was asked to (the
+     * socket app): null when none is stored, undefined when not read.
+     */
+    friends: FriendDigest | null | undefined;
   };
 }
 

@@ -221,7 +221,7 @@ export async function createChatServer(options: ChatServerOptions): Promise<Chat
     presence,
     nodeId,
     refreshMs: config.heartbeatMs,
-    onChange: (user, status) => friends.announcePresence(user, status),
+    onChange: (user, status, known) => friends.announcePresence(user, status, known),
     alone: () => broker.alone?.() ?? false,
   });
   presenceTracker.start();
@@ -380,7 +380,8 @@ export async function createChatServer(options: ChatServerOptions): Promise<Chat
   const heartbeat = new Heartbeat(() => hub.peers, clock, config.heartbeatMs);
   heartbeat.start();
 
-  const session = loadSession(sessions, sessionCookiePolicy(config));
+  const cookiePolicy = sessionCookiePolicy(config);
+  const session = loadSession(sessions, cookiePolicy);
   // `GET /ws` has an app of its own: the request log, the session, the handler (which checks
   // the Origin) and nothing else. An upgrade response must stay untouched (no headers), and
   // the main app's routing and middlewares were a tenth of a connect's JavaScript time
@@ -389,7 +390,8 @@ export async function createChatServer(options: ChatServerOptions): Promise<Chat
   socketApp.use(requestLog(log, metrics));
   // The upgrade response must stay untouched: its id is logged, not sent back.
   socketApp.use(requestId({ headerName: "" }));
-  socketApp.use(session);
+  // With the friend digest: "came online" reaches the user's friends with no read of its own.
+  socketApp.use(loadSession(sessions, cookiePolicy, true));
   socketApp.get(SOCKET_PATH, wsHandler(services));
 
   const app = new Hono<AppEnv>();

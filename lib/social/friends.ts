@@ -2,7 +2,8 @@
  * Friendships, friend requests and blocks in Deno KV. Every change is one atomic commit
  * checked against what it read, so concurrent requests, accepts and blocks never leave a
  * half-written friendship: both `friend` entries, or both entries of a request, change
- * together.
+ * together, and a friendship's commit also rewrites both users' friend digests
+ * (`friend_digest.ts`), which tell a connect whom to tell "came online".
  *
  * To a user who is blocked, the blocker looks like an account that does not exist: requests
  * to them get the same 404 as an unknown name (see docs/SECURITY.md).
@@ -30,6 +31,13 @@ import type { PresenceStatus } from "../common/api_types.ts";
 import type { PresenceViews } from "../realtime/presence/presence_views.ts";
 import type { Profiles } from "../accounts/profiles.ts";
 import { countChars } from "../common/protocol.ts";
+import {
+  type DigestRead,
+  type FriendDigest,
+  friendIdsOf,
+  readForChange,
+  writeDigest,
+} from "./friend_digest.ts";
 
 /** A stored friend request (the same value under both of its keys). */
 export interface FriendRequestRecord {
@@ -145,7 +153,7 @@ export class Friends {
       }
       const atomic = this.#kv.atomic().check(...read);
       if (reverse!.versionstamp) {
-        this.#befriend(atomic, fromId, toId, now);
+        this.#befriend(atomic, fromId, toId, now, await readForChange(this.#kv, [fromId, toId]));
         return commit(atomic, () => {
           this.#notify([fromId, toId], { kind: "friends_changed" });
           return { ok: true, status: "friends" };
@@ -170,13 +178,17 @@ export class Friends {
   async accept(userId: string, username: string): Promise<Outcome> {
     const sender = await this.visibleUser(userId, username);
     if (!sender) return NO_SUCH_REQUEST;
-    const incoming = await this.#kv.get(keys.friendRequestIn(userId, sender.id));
-    if (incoming.versionstamp === null) return NO_SUCH_REQUEST;
-    const atomic = this.#kv.atomic().check(incoming);
-    this.#befriend(atomic, userId, sender.id, this.#clock.now());
-    if (!(await commitAtomic(atomic)).ok) return NO_SUCH_REQUEST;
-    this.#notify([userId, sender.id], { kind: "friends_changed" });
-    return { ok: true };
+    return await transact<Outcome>("accept friend request", async () => {
+      const incoming = await this.#kv.get(keys.friendRequestIn(userId, sender.id));
+      if (incoming.versionstamp === null) return NO_SUCH_REQUEST;
+      const digests = await readForChange(this.#kv, [userId, sender.id]);
+      const atomic = this.#kv.atomic().check(incoming);
+      this.#befriend(atomic, userId, sender.id, this.#clock.now(), digests);
+      return commit(atomic, () => {
+        this.#notify([userId, sender.id], { kind: "friends_changed" });
+        return { ok: true };
+      });
+    });
   }
 
   /** Declines the pending request that `username` sent to `userId`. */
@@ -198,14 +210,7 @@ export class Friends {
     const friend = await this.#accounts.findByName(username);
     const missing: Refusal = refusal(404, "refusal.noSuchFriend");
     if (!friend) return missing;
-    const entry = await this.#kv.get(keys.friend(userId, friend.id));
-    if (entry.versionstamp === null) return missing;
-    const result = await commitAtomic(
-      this.#kv.atomic().check(entry)
-        .delete(keys.friend(userId, friend.id))
-        .delete(keys.friend(friend.id, userId)),
-    );
-    if (!result.ok) return missing;
+    if (!await this.#unfriend(userId, friend.id)) return missing;
     this.#notify([userId, friend.id], { kind: "friends_changed" });
     return { ok: true };
   }
@@ -219,25 +224,29 @@ export class Friends {
     if (!target) return NO_SUCH_USER;
     const other = target.id;
     if (other === userId) return refusal(400, "refusal.cannotBlockSelf");
-    const related = await this.#kv.getMany([
-      keys.friend(userId, other),
-      keys.friendRequestOut(userId, other),
-      keys.friendRequestOut(other, userId),
-    ]);
-    await commitAtomic(
-      this.#kv.atomic()
+    return await transact<Outcome>("block", async () => {
+      const related = await this.#kv.getMany([
+        keys.friend(userId, other),
+        keys.friendRequestOut(userId, other),
+        keys.friendRequestOut(other, userId),
+      ]);
+      // Checked: a friendship made meanwhile must leave the digests too.
+      const atomic = this.#kv.atomic().check(related[0]!)
         .set(keys.block(userId, other), { at: this.#clock.now() })
-        .delete(keys.friend(userId, other))
-        .delete(keys.friend(other, userId))
         .delete(keys.friendRequestOut(userId, other))
         .delete(keys.friendRequestIn(other, userId))
         .delete(keys.friendRequestOut(other, userId))
-        .delete(keys.friendRequestIn(userId, other)),
-    );
-    // The other side hears only of a change it could see (a friend or request gone).
-    const visible = related.some((entry) => entry.versionstamp !== null);
-    this.#notify(visible ? [userId, other] : [userId], { kind: "friends_changed" });
-    return { ok: true };
+        .delete(keys.friendRequestIn(userId, other));
+      if (related[0]!.versionstamp !== null) {
+        this.#endFriendship(atomic, userId, other, await readForChange(this.#kv, [userId, other]));
+      }
+      return commit(atomic, () => {
+        // The other side hears only of a change it could see (a friend or request gone).
+        const visible = related.some((entry) => entry.versionstamp !== null);
+        this.#notify(visible ? [userId, other] : [userId], { kind: "friends_changed" });
+        return { ok: true };
+      });
+    });
   }
 
   /**
@@ -252,8 +261,10 @@ export class Friends {
       this.#idsUnder(keys.friendRequestsOut(userId), decode.friendRequestOut),
       this.#idsUnder(keys.blocks(userId), decode.block),
     ]);
+    // One commit per friendship, each rewriting the former friend's digest.
+    for (const id of friends) await this.#unfriend(userId, id);
     const doomed: Deno.KvKey[] = [
-      ...friends.flatMap((id) => [keys.friend(userId, id), keys.friend(id, userId)]),
+      keys.friendDigest(userId),
       ...incoming.flatMap((
         id,
       ) => [keys.friendRequestIn(userId, id), keys.friendRequestOut(id, userId)]),
@@ -310,26 +321,43 @@ export class Friends {
     };
   }
 
-  /** Ids of the users a friendship notice about `userId` goes to. */
-  async friendIds(userId: string): Promise<string[]> {
-    return await this.#idsUnder(keys.friends(userId), decode.friend);
+  /**
+   * Ids of the users a friendship notice about `userId` goes to, from their friend digest:
+   * `known` when the caller read it already (null: it was missing), else read here.
+   */
+  async friendIds(userId: string, known?: FriendDigest | null): Promise<readonly string[]> {
+    return await friendIdsOf(this.#kv, userId, known);
   }
 
   /**
    * Tells the user's friends (and nobody else) that the user came online, went away or
-   * offline (with "last seen" unless the user hid it).
+   * offline (with "last seen" unless the user hid it). `known` is the user's friend digest
+   * when the caller has it (a connect reads it with the session), so telling costs no read.
    */
-  async announcePresence(userId: string, status: PresenceStatus): Promise<void> {
-    const friends = await this.friendIds(userId);
+  async announcePresence(
+    userId: string,
+    status: PresenceStatus,
+    known?: FriendDigest | null,
+  ): Promise<void> {
+    const friends = await this.friendIds(userId, known);
     if (friends.length === 0) return;
     const presence = (await this.#presence.of([userId])).get(userId) ?? { status };
     // The status that changed wins over a read that another node's write may have overtaken.
     presence.status = status;
     const online = status !== "offline";
-    this.#notify(friends, { kind: "presence", user: userId, online, presence });
+    this.#notify([...friends], { kind: "presence", user: userId, online, presence });
   }
 
-  #befriend(atomic: Deno.AtomicOperation, a: string, b: string, now: number): void {
+  /** Adds to `atomic` the friendship of `a` and `b`, with their digests as `digests` read them. */
+  #befriend(
+    atomic: Deno.AtomicOperation,
+    a: string,
+    b: string,
+    now: number,
+    [digestA, digestB]: DigestRead[],
+  ): void {
+    writeDigest(atomic, digestA!, { add: b });
+    writeDigest(atomic, digestB!, { add: a });
     atomic
       .delete(keys.friendRequestOut(a, b))
       .delete(keys.friendRequestIn(b, a))
@@ -339,6 +367,29 @@ export class Friends {
       .delete(keys.friendDeclined(b, a))
       .set(keys.friend(a, b), { since: now })
       .set(keys.friend(b, a), { since: now });
+  }
+
+  /** Adds to `atomic` the end of the friendship of `a` and `b`, with their digests. */
+  #endFriendship(
+    atomic: Deno.AtomicOperation,
+    a: string,
+    b: string,
+    [digestA, digestB]: DigestRead[],
+  ): void {
+    writeDigest(atomic, digestA!, { remove: b });
+    writeDigest(atomic, digestB!, { remove: a });
+    atomic.delete(keys.friend(a, b)).delete(keys.friend(b, a));
+  }
+
+  /** Ends the friendship of `a` and `b` in one commit; false when they were not friends. */
+  async #unfriend(a: string, b: string): Promise<boolean> {
+    return await transact("unfriend", async () => {
+      const entry = await this.#kv.get(keys.friend(a, b));
+      if (entry.versionstamp === null) return false;
+      const atomic = this.#kv.atomic().check(entry);
+      this.#endFriendship(atomic, a, b, await readForChange(this.#kv, [a, b]));
+      return commit(atomic, () => true);
+    });
   }
 
   async #dropRequest(

@@ -14,6 +14,7 @@
 import { systemTimers, type Timers } from "../../common/clock.ts";
 import type { Presence, PresenceStatus } from "./presence.ts";
 import { addTo, type OneOrSetIndex, removeFrom, valuesIn } from "../one_or_set.ts";
+import type { FriendDigest } from "../../social/friend_digest.ts";
 
 /** Delay after a user's last socket on a node closed before that node counts them gone. */
 export const OFFLINE_DELAY_MS = 3000;
@@ -43,9 +44,14 @@ export interface PresenceTrackerOptions {
   /**
    * Told when `user` came online on the first node, went offline on the last, or became away
    * or active again (`status` is then read over every node). Awaited: the user's next change
-   * waits for it, and {@linkcode PresenceTracker.idle} covers it.
+   * waits for it, and {@linkcode PresenceTracker.idle} covers it. On an arrival, `known` is the
+   * friend digest the arriving socket was opened with (see {@linkcode PresenceTracker.opened}).
    */
-  onChange: (user: string, status: PresenceStatus) => Promise<void> | void;
+  onChange: (
+    user: string,
+    status: PresenceStatus,
+    known?: FriendDigest | null,
+  ) => Promise<void> | void;
   /**
    * Whether this node is the only one writing presence now (`Broker.alone`): then a user's
    * first socket here makes them come online without reading their entries on other nodes,
@@ -63,7 +69,7 @@ export class PresenceTracker {
   #ttlMs: number;
   #offlineDelayMs: number;
   #timers: Timers;
-  #onChange: (user: string, status: PresenceStatus) => Promise<void> | void;
+  #onChange: PresenceTrackerOptions["onChange"];
   #alone: () => boolean;
   /** Open sockets per user on this node (a lone socket as itself, not in a set). */
   #sockets: OneOrSetIndex<PresenceSocket> = new Map();
@@ -95,8 +101,13 @@ export class PresenceTracker {
     this.#alone = options.alone ?? (() => false);
   }
 
-  /** Counts a socket that opened; the user's first socket here writes their entry. */
-  opened(socket: PresenceSocket): void {
+  /**
+   * Counts a socket that opened; the user's first socket here writes their entry. `friends`
+   * is the user's friend digest as the connect read it (null: none stored), passed to
+   * `onChange` if this opening makes the user come online, so telling their friends reads
+   * nothing more; it is not kept.
+   */
+  opened(socket: PresenceSocket, friends?: FriendDigest | null): void {
     if (this.#closed) return;
     const user = socket.userId;
     if (addTo(this.#sockets, user, socket) > 1) return this.changed(socket);
@@ -106,7 +117,7 @@ export class PresenceTracker {
       this.#leaving.delete(user);
       return;
     }
-    this.#enqueue(user, () => this.#arrive(user));
+    this.#enqueue(user, () => this.#arrive(user, friends));
   }
 
   /** Forgets a socket that closed; the user's last one here starts the offline delay. */
@@ -179,14 +190,14 @@ export class PresenceTracker {
     });
   }
 
-  async #arrive(user: string): Promise<void> {
+  async #arrive(user: string, friends: FriendDigest | null | undefined): Promise<void> {
     if (!this.#sockets.has(user) || this.#written.has(user)) return;
     await this.#writeArrival(user);
     this.#written.add(user);
     // Written first, read second: of two nodes racing, at least one sees the other's entry.
     // A node alone has no other entries to see.
     if (this.#alone() || (await this.#presence.nodesOf(user)).every((n) => n === this.#nodeId)) {
-      await this.#onChange(user, this.#away.has(user) ? "away" : "online");
+      await this.#onChange(user, this.#away.has(user) ? "away" : "online", friends);
     }
   }
 
