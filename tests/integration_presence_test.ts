@@ -17,6 +17,7 @@ import {
 } from "./helpers/chat_client.ts";
 import { type ServerProcess, withRedisPair, withServerPair } from "./helpers/server_process.ts";
 import { startTestServer } from "./helpers/test_server.ts";
+import { keys } from "../lib/kv/kv_keys.ts";
 
 type PresenceEvent = Extract<UserEvent, { kind: "presence" }>;
 
@@ -116,6 +117,48 @@ Deno.test("a user who blocked you, and a stranger, send you no presence: only fr
     assert.deepEqual(
       (await presenceSeen(friend)).map((event) => [event.user, event.online]),
       [[alice.id, true], [alice.id, false]],
+    );
+  } finally {
+    for (const socket of sockets) await socket.close();
+    await server.close();
+  }
+});
+
+Deno.test("\"came online\" reaches the friends a user has when connecting: one made while they were offline hears it, one removed does not, and an account from before the friend digest gets it built by its first connect", async () => {
+  const server = await startTestServer();
+  const sockets: TestSocket[] = [];
+  try {
+    const alice = await registerUser(server.url, "alice");
+    const bob = await registerUser(server.url, "bob");
+    const carol = await registerUser(server.url, "carol");
+    await befriend(server.url, alice, bob);
+    // Alice's account is from before the digest: only her `friend` entries say who her friends are.
+    await server.kv.delete(keys.friendDigest(alice.id));
+    const [bobSocket, carolSocket] = [
+      await openSocket(server.url, bob),
+      await openSocket(server.url, carol),
+    ];
+    sockets.push(bobSocket, carolSocket);
+
+    const first = await openSocket(server.url, alice);
+    await presence(bobSocket, alice, true);
+    assert.deepEqual((await server.kv.get(keys.friendDigest(alice.id))).value, [bob.id]);
+    await first.close();
+    await presence(bobSocket, alice, false);
+
+    assert.equal((await api(server.url, alice, "DELETE", `/api/friends/${bob.name}`)).status, 204);
+    await befriend(server.url, carol, alice);
+    const second = await openSocket(server.url, alice);
+    sockets.push(second);
+    await presence(carolSocket, alice, true);
+    assert.deepEqual(
+      (await presenceSeen(bobSocket)).map((event) => [event.user, event.online]),
+      [[alice.id, true], [alice.id, false]],
+      "bob, no longer a friend, is not told",
+    );
+    assert.deepEqual(
+      (await presenceSeen(carolSocket)).map((event) => [event.user, event.online]),
+      [[alice.id, true]],
     );
   } finally {
     for (const socket of sockets) await socket.close();

@@ -8,7 +8,7 @@ const TTL_MS = 60_000;
 
 /** Runs `fn` with sessions on an in-memory KV holding the accounts `alice` and `bob`. */
 async function withSessions(
-  fn: (setup: { sessions: Sessions; clock: FakeClock }) => Promise<void>,
+  fn: (setup: { sessions: Sessions; clock: FakeClock; kv: Deno.Kv }) => Promise<void>,
 ): Promise<void> {
   const kv = await Deno.openKv(":memory:");
   const clock = new FakeClock(1_000_000);
@@ -22,7 +22,7 @@ async function withSessions(
     await kv.set(keys.user(id), record);
   }
   try {
-    await fn({ sessions: new Sessions(kv, clock, TTL_MS), clock });
+    await fn({ sessions: new Sessions(kv, clock, TTL_MS), clock, kv });
   } finally {
     kv.close();
   }
@@ -62,5 +62,21 @@ Deno.test("Sessions.lookupWithUser() reports a session whose account is gone wit
     const { token, session } = await sessions.create("carol");
     const found = await sessions.lookupWithUser(token, "carol");
     assert.deepEqual(found, { session, user: null });
+  });
+});
+
+Deno.test("Sessions.lookupWithUser() brings the user's friend digest when asked, with or without a hint, null when none is stored", async () => {
+  await withSessions(async ({ sessions, kv }) => {
+    await kv.set(keys.friendDigest("alice"), ["bob"]);
+    const alice = await sessions.create("alice");
+    for (const hint of ["alice", "bob", undefined]) {
+      const found = await sessions.lookupWithUser(alice.token, hint, true);
+      assert.deepEqual(found?.friends, ["bob"], `hint ${hint}`);
+      assert.equal(found?.user?.id, "alice", `hint ${hint}`);
+    }
+    assert.equal("friends" in (await sessions.lookupWithUser(alice.token, "alice"))!, false);
+    const bob = await sessions.create("bob");
+    assert.equal((await sessions.lookupWithUser(bob.token, "bob", true))?.friends, null);
+    assert.equal((await sessions.lookupWithUser(bob.token, undefined, true))?.friends, null);
   });
 });

@@ -306,3 +306,31 @@ Deno.test("PresenceTracker records 'last seen' when a user's last socket anywher
     );
   });
 });
+
+Deno.test("PresenceTracker hands the friend digest a user's first socket opened with to the report of their arrival, and to no other report", async () => {
+  await withPresence(async ({ clock, presence }) => {
+    const reports: [string, string, unknown][] = [];
+    const tracker = new PresenceTracker({
+      presence,
+      nodeId: "a",
+      refreshMs: REFRESH_MS,
+      timers: clock,
+      onChange: (user, status, known) => void reports.push([user, status, known]),
+    });
+    const [first, second] = [socketOf("u1"), socketOf("u1")];
+    tracker.opened(first, ["f1", "f2"]);
+    tracker.opened(second, ["stale"]);
+    tracker.opened(socketOf("u2"), null);
+    await tracker.idle();
+    tracker.closed(first);
+    tracker.closed(second);
+    clock.advance(OFFLINE_DELAY_MS);
+    await tracker.idle();
+    assert.deepEqual(reports, [
+      ["u1", "online", ["f1", "f2"]],
+      ["u2", "online", null],
+      ["u1", "offline", undefined],
+    ]);
+    await tracker.close();
+  });
+});
