@@ -124,7 +124,7 @@ Deno.test("a user who blocked you, and a stranger, send you no presence: only fr
   }
 });
 
-Deno.test("\"came online\" reaches the friends a user has when connecting: one made while they were offline hears it, one removed does not, and an account from before the friend digest gets it built by its first connect", async () => {
+Deno.test('"came online" reaches the friends a user has when connecting: one made while they were offline hears it, one removed does not, and an account from before the friend digest gets it built by its first connect', async () => {
   const server = await startTestServer();
   const sockets: TestSocket[] = [];
   try {

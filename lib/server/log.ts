@@ -35,13 +35,22 @@ const consoleSink: LogSink = (level, line) =>
   level === "info" ? console.log(line) : console.error(line);
 
 /**
+ * How long info lines wait to be written together. Each request is its own turn of the event
+ * loop, so lines of one turn were mostly one line (one `write` to stdout per connection in a
+ * connect storm, where the log's writes were the largest cost of a connect's own code left;
+ * BENCHMARKS.md, "Connect storm, round four"). A storm of 500 to 2,000 connections a second
+ * puts 2 to 10 lines in 5 ms; a line waits at most that long.
+ */
+export const LOG_BURST_MS = 5;
+
+/**
  * A sink that passes the info lines of one burst to `sink` as one text (lines joined by
- * newlines): those logged until the microtask queue next drains (in a connect storm, typically
- * the requests the event loop finished in one turn). Each `console.log` is a write to
- * stdout: 20,000 request lines took 133 to 177 µs each written alone, 52 to 76 in bursts of 10,
- * 25 to 35 written nowhere (wall time of one loop at load average 23, stdout a file). A
- * warning or error first flushes the info lines before it, so the order of the lines is kept;
- * a crash in the same turn loses that turn's info lines.
+ * newlines): those logged within {@linkcode LOG_BURST_MS} of the first, or, with another
+ * `schedule`, until it calls back. Each `console.log` is a write to stdout: 20,000 request
+ * lines took 133 to 177 µs each written alone, 52 to 76 in bursts of 10, 25 to 35 written
+ * nowhere (wall time of one loop at load average 23, stdout a file). A warning or error first
+ * flushes the info lines before it, so the order of the lines is kept; a crash loses the info
+ * lines of the last burst.
  *
  * @example
  * ```ts
@@ -51,9 +60,14 @@ const consoleSink: LogSink = (level, line) =>
  * ```
  *
  * @param sink Where the joined lines go; the console by default.
+ * @param schedule Calls `flush` once the burst is over; a {@linkcode LOG_BURST_MS} timer by
+ *   default.
  * @returns The batching sink.
  */
-export function batchedSink(sink: LogSink = consoleSink): LogSink {
+export function batchedSink(
+  sink: LogSink = consoleSink,
+  schedule: (flush: () => void) => void = (flush) => setTimeout(flush, LOG_BURST_MS),
+): LogSink {
   let pending: string[] = [];
   const flush = () => {
     if (pending.length === 0) return;
@@ -63,7 +77,7 @@ export function batchedSink(sink: LogSink = consoleSink): LogSink {
   };
   return (level, line) => {
     if (level === "info") {
-      if (pending.push(line) === 1) queueMicrotask(flush);
+      if (pending.push(line) === 1) schedule(flush);
       return;
     }
     flush();

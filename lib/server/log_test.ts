@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { batchedSink, createLogger, type LogLevel } from "./log.ts";
+import { batchedSink, createLogger, LOG_BURST_MS, type LogLevel } from "./log.ts";
 
 const AT = Date.UTC(2026, 11, 1, 23, 59, 0);
 
@@ -54,32 +54,48 @@ Deno.test("createLogger(off) writes nothing", () => {
   assert.deepEqual(lines, []);
 });
 
-Deno.test("batchedSink() passes the info lines of one burst on together, after the burst", async () => {
+Deno.test("batchedSink() passes the info lines of one burst on together, after the burst", () => {
   const { lines, sink } = recorder();
-  const log = createLogger("text", batchedSink(sink), () => AT);
+  const bursts: (() => void)[] = [];
+  const log = createLogger("text", batchedSink(sink, (flush) => bursts.push(flush)), () => AT);
   log.info("one");
   log.info("two");
   assert.deepEqual(lines, []);
-  await Promise.resolve();
+  assert.equal(bursts.length, 1, "one flush per burst");
+  bursts.shift()!();
   assert.deepEqual(lines, [[
     "info",
     "2026-12-01T23:59:00.000Z INFO  one\n2026-12-01T23:59:00.000Z INFO  two",
   ]]);
   log.info("three");
-  await Promise.resolve();
+  bursts.shift()!();
   assert.deepEqual(lines.at(-1), ["info", "2026-12-01T23:59:00.000Z INFO  three"]);
   assert.equal(lines.length, 2);
 });
 
-Deno.test("batchedSink() writes the info lines before a warning or error that follows them", async () => {
+Deno.test("batchedSink() writes the lines of requests that follow each other within LOG_BURST_MS together", async () => {
   const { lines, sink } = recorder();
   const log = createLogger("text", batchedSink(sink), () => AT);
+  log.info("one");
+  // Another request's turn of the event loop, not the same microtask burst.
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  log.info("two");
+  assert.deepEqual(lines, []);
+  await new Promise((resolve) => setTimeout(resolve, LOG_BURST_MS));
+  assert.equal(lines.length, 1);
+  assert.match(lines[0]![1], /one\n.*two$/);
+});
+
+Deno.test("batchedSink() writes the info lines before a warning or error that follows them", () => {
+  const { lines, sink } = recorder();
+  const bursts: (() => void)[] = [];
+  const log = createLogger("text", batchedSink(sink, (flush) => bursts.push(flush)), () => AT);
   log.info("before");
   log.error("failed");
   assert.deepEqual(lines, [
     ["info", "2026-12-01T23:59:00.000Z INFO  before"],
     ["error", "2026-12-01T23:59:00.000Z ERROR failed"],
   ]);
-  await Promise.resolve();
-  assert.equal(lines.length, 2);
+  for (const flush of bursts) flush();
+  assert.equal(lines.length, 2, "the burst's end writes nothing more");
 });
