@@ -71,8 +71,8 @@
  *
  * A friendship is written as two `friend` entries and a request as its `friend_out` and
  * `friend_in` entries, always in one atomic commit; that commit also checks and rewrites both
- * users' `friend_ids` digests. A direct conversation is an ordinary
- * `room` (visibility `"direct"`, id `dm_…` derived from the two user ids) with two members.
+ * users' `friend_ids` digests. A direct conversation is an ordinary `room` (visibility
+ * `"direct"`, id `dm_…` derived from the two user ids) with two members.
  *
  * A membership's `role` and `muted` flag live in both of its entries (`room_member` and
  * `user_room`), always written together, and only by `lib/rooms/memberships.ts`. An invite link
