@@ -19,6 +19,7 @@ import {
   type FriendLists,
   type FriendRequestView,
   MAX_FRIEND_NOTE_CHARS,
+  type PresenceView,
   type UserEvent,
 } from "../common/api_types.ts";
 import type { Clock } from "../common/clock.ts";
@@ -341,9 +342,11 @@ export class Friends {
   ): Promise<void> {
     const friends = await this.friendIds(userId, known);
     if (friends.length === 0) return;
-    const presence = (await this.#presence.of([userId])).get(userId) ?? { status };
+    // Online or away is all there is to say; only "offline" carries "last seen", read here.
     // The status that changed wins over a read that another node's write may have overtaken.
-    presence.status = status;
+    const presence: PresenceView = status === "offline"
+      ? { ...(await this.#presence.of([userId])).get(userId), status }
+      : { status };
     const online = status !== "offline";
     this.#notify([...friends], { kind: "presence", user: userId, online, presence });
   }

@@ -208,3 +208,27 @@ Deno.test("Friends.lists() marks friends online by presence, and announcePresenc
     ]);
   });
 });
+
+Deno.test("announcePresence() tells friends 'online' without a 'last seen', even before this node's entry is readable, and 'offline' with it", async () => {
+  await withKvServices(["alice", "bob"], async (services, { alice, bob }) => {
+    const { friends, presence, clock } = services;
+    await friends.request(alice.id, bob.name);
+    await friends.accept(bob.id, alice.name);
+    await presence.wentOffline(alice.id);
+    const seenAt = clock.now();
+    clock.advance(5_000);
+    const before = services.notices.length;
+    // No entry of alice's anywhere yet: a read of her presence would say offline, last seen.
+    await friends.announcePresence(alice.id, "online", [bob.id]);
+    await friends.announcePresence(alice.id, "offline");
+    assert.deepEqual(services.notices.slice(before).map((notice) => notice.event), [
+      { kind: "presence", user: alice.id, online: true, presence: { status: "online" } },
+      {
+        kind: "presence",
+        user: alice.id,
+        online: false,
+        presence: { status: "offline", lastSeen: seenAt },
+      },
+    ]);
+  });
+});
