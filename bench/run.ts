@@ -6,9 +6,9 @@
  * `deno task bench --only user-events [--quick] [--against DIR] [--rounds N]` runs scenario (u)
  * alone on our server (see `user_events_only.ts`).
  *
- * `deno task bench --only storm [--quick] [--rounds N] [--against DIR] [--profile] [--idle N]`
- * runs the connect storm (d) alone, and the idle memory (e) at N connections with `--idle`
- * (see `storm_only.ts`).
+ * `deno task bench --only storm [--quick] [--rounds N] [--against DIR] [--profile] [--idle N]
+ * [--friends F]` runs the connect storm (d) alone, the idle memory (e) at N connections with
+ * `--idle`, and users with F friends each with `--friends` (see `storm_only.ts`).
  *
  * `deno task bench --only resume [--clients N] [--rooms R] [--missed M] [--against DIR]`: every
  * client of a restarted server reconnects and resumes with `after` at once (see `resume.ts`).
@@ -175,6 +175,7 @@ if (only === "storm") {
     quick,
     profile: Deno.args.includes("--profile"),
     idle: Deno.args.includes("--idle") ? Number(flagValue("--idle")) || 5_000 : undefined,
+    friends: Number(flagValue("--friends") ?? 0),
   });
   Deno.exit(0);
 }

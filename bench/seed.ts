@@ -2,8 +2,8 @@
  * Seeds a Deno KV file for the benchmark before the server starts, through the app's own
  * modules: accounts as `UserRecord`s under `lib/kv/kv_keys.ts` keys (one PBKDF2 hash computed
  * once and shared: this is a fixture, registering thousands of users over HTTP would take
- * minutes of hashing), a real session per user from `Sessions.create`, and rooms with their
- * memberships.
+ * minutes of hashing), a real session per user from `Sessions.create`, rooms with their
+ * memberships, and optionally friendships.
  *
  * @module
  */
@@ -46,6 +46,7 @@ export async function seedChat(
   kvPath: string,
   userCount: number,
   layouts: readonly Layout[],
+  friends = 0,
 ): Promise<SeededUser[]> {
   const kv = await Deno.openKv(kvPath);
   try {
@@ -67,6 +68,7 @@ export async function seedChat(
       ]),
     );
     for (const layout of layouts) await seedRooms(kv, layout, records, now);
+    if (friends > 0) await seedFriends(kv, records, friends, now);
 
     const sessions = new Sessions(kv, systemClock, SESSION_TTL_MS);
     const users: SeededUser[] = [];
@@ -111,6 +113,32 @@ async function seedRooms(
     const user = users[(layout.offset ?? 0) + i]!.id;
     writes.push((atomic) => setMembership(atomic, room, user, membership));
   }
+  await commitInBatches(kv, writes);
+}
+
+/**
+ * Makes each user friends with the `friends / 2` users after it and as many before it (a ring
+ * over all users), with both `friend` entries and the friend digests a server of this checkout
+ * reads (an older checkout lists the entries and ignores the digests).
+ */
+async function seedFriends(
+  kv: Deno.Kv,
+  users: readonly UserRecord[],
+  friends: number,
+  now: number,
+): Promise<void> {
+  const half = Math.max(1, Math.floor(friends / 2));
+  const writes: ((atomic: Deno.AtomicOperation) => Deno.AtomicOperation)[] = [];
+  users.forEach((user, i) => {
+    const ids: string[] = [];
+    for (let step = -half; step <= half; step++) {
+      if (step !== 0) ids.push(users[(i + step + users.length) % users.length]!.id);
+    }
+    for (const id of ids) {
+      writes.push((atomic) => atomic.set(keys.friend(user.id, id), { since: now }));
+    }
+    writes.push((atomic) => atomic.set(keys.friendDigest(user.id), ids));
+  });
   await commitInBatches(kv, writes);
 }
 

@@ -7,6 +7,8 @@
  * CPU profile (kept in `bench/.cache/server-d.cpuprofile`) and prints where the time went.
  * `--idle N` adds, in every round, the idle memory scenario (e) at N connections (5,000 by
  * default with `--idle` alone) for the same servers: KiB of RSS per idle connection.
+ * `--friends N` gives every seeded user N friends (a ring): each connect then tells the friends
+ * connected before it "came online".
  *
  * @module
  */
@@ -41,6 +43,8 @@ export async function runStormOnly(
     profile: boolean;
     /** Idle connections to hold for scenario (e) in every round; none when absent. */
     idle?: number;
+    /** Friends of every seeded user (a ring); none when absent. */
+    friends?: number;
   },
 ): Promise<void> {
   const { window } = config.storm;
@@ -61,7 +65,7 @@ export async function runStormOnly(
   try {
     // One layout for both: the storm's clients are the first of the idle scenario's.
     const seeded = { ...layout, clients: Math.max(layout.clients, idleLayout.clients) };
-    const users = await seedChat(`${workDir}/seed.kv`, seeded.clients, [seeded]);
+    const users = await seedChat(`${workDir}/seed.kv`, seeded.clients, [seeded], options.friends);
     const context: ScenarioContext = {
       seedKv: `${workDir}/seed.kv`,
       workDir,
