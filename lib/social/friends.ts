@@ -154,7 +154,8 @@ export class Friends {
       }
       const atomic = this.#kv.atomic().check(...read);
       if (reverse!.versionstamp) {
-        this.#befriend(atomic, fromId, toId, now, await readForChange(this.#kv, [fromId, toId]));
+        const digests = await readForChange(this.#kv, [fromId, toId]);
+        this.#setFriendship(atomic, fromId, toId, digests, now);
         return commit(atomic, () => {
           this.#notify([fromId, toId], { kind: "friends_changed" });
           return { ok: true, status: "friends" };
@@ -184,7 +185,7 @@ export class Friends {
       if (incoming.versionstamp === null) return NO_SUCH_REQUEST;
       const digests = await readForChange(this.#kv, [userId, sender.id]);
       const atomic = this.#kv.atomic().check(incoming);
-      this.#befriend(atomic, userId, sender.id, this.#clock.now(), digests);
+      this.#setFriendship(atomic, userId, sender.id, digests, this.#clock.now());
       return commit(atomic, () => {
         this.#notify([userId, sender.id], { kind: "friends_changed" });
         return { ok: true };
@@ -239,7 +240,7 @@ export class Friends {
         .delete(keys.friendRequestOut(other, userId))
         .delete(keys.friendRequestIn(userId, other));
       if (related[0]!.versionstamp !== null) {
-        this.#endFriendship(atomic, userId, other, await readForChange(this.#kv, [userId, other]));
+        this.#setFriendship(atomic, userId, other, await readForChange(this.#kv, [userId, other]));
       }
       return commit(atomic, () => {
         // The other side hears only of a change it could see (a friend or request gone).
@@ -351,16 +352,23 @@ export class Friends {
     this.#notify([...friends], { kind: "presence", user: userId, online, presence });
   }
 
-  /** Adds to `atomic` the friendship of `a` and `b`, with their digests as `digests` read them. */
-  #befriend(
+  /**
+   * Adds to `atomic` the friendship of `a` and `b`, made at `since`, or ended when `since` is
+   * undefined, and both users' digests as `digests` read them.
+   */
+  #setFriendship(
     atomic: Deno.AtomicOperation,
     a: string,
     b: string,
-    now: number,
     [digestA, digestB]: DigestRead[],
+    since?: number,
   ): void {
-    writeDigest(atomic, digestA!, { add: b });
-    writeDigest(atomic, digestB!, { add: a });
+    writeDigest(atomic, digestA!, since === undefined ? { remove: b } : { add: b });
+    writeDigest(atomic, digestB!, since === undefined ? { remove: a } : { add: a });
+    if (since === undefined) {
+      atomic.delete(keys.friend(a, b)).delete(keys.friend(b, a));
+      return;
+    }
     atomic
       .delete(keys.friendRequestOut(a, b))
       .delete(keys.friendRequestIn(b, a))
@@ -368,20 +376,8 @@ export class Friends {
       .delete(keys.friendRequestIn(a, b))
       .delete(keys.friendDeclined(a, b))
       .delete(keys.friendDeclined(b, a))
-      .set(keys.friend(a, b), { since: now })
-      .set(keys.friend(b, a), { since: now });
-  }
-
-  /** Adds to `atomic` the end of the friendship of `a` and `b`, with their digests. */
-  #endFriendship(
-    atomic: Deno.AtomicOperation,
-    a: string,
-    b: string,
-    [digestA, digestB]: DigestRead[],
-  ): void {
-    writeDigest(atomic, digestA!, { remove: b });
-    writeDigest(atomic, digestB!, { remove: a });
-    atomic.delete(keys.friend(a, b)).delete(keys.friend(b, a));
+      .set(keys.friend(a, b), { since })
+      .set(keys.friend(b, a), { since });
   }
 
   /** Ends the friendship of `a` and `b` in one commit; false when they were not friends. */
@@ -390,7 +386,7 @@ export class Friends {
       const entry = await this.#kv.get(keys.friend(a, b));
       if (entry.versionstamp === null) return false;
       const atomic = this.#kv.atomic().check(entry);
-      this.#endFriendship(atomic, a, b, await readForChange(this.#kv, [a, b]));
+      this.#setFriendship(atomic, a, b, await readForChange(this.#kv, [a, b]));
       return commit(atomic, () => true);
     });
   }
