@@ -109,8 +109,9 @@ export class SearchMerger {
   }
 
   /**
-   * Looks every `intervalMs` until {@linkcode stop}, and merges everything pending when
-   * `schedule` says a merge is due (by the oldest pending entry's age, by `now`). Never
+   * Looks every `intervalMs` until {@linkcode stop}, and merges what is pending when
+   * `schedule` says a merge is due (by the oldest pending entry's age, by `now`): the entries up
+   * to the newest one pending as the merge begins, not those committed meanwhile. Never
    * throws; a failed merge is logged and the next one tries again.
    */
   start(
