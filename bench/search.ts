@@ -1,6 +1,6 @@
 /**
  * `deno task bench --only search [--messages N] [--rooms R] [--member-of M] [--queries Q]
- * [--seed-seconds S]`:
+ * [--seed-seconds S] [--against DIR]`:
  * message search at scale, in process on a KV file (the store and the search service, no
  * sockets). Seeds N messages (default 1,000,000) of mixed Chinese and English text over R
  * rooms (default 1,000) through the real store, so with the real index, and caches the file in
@@ -17,7 +17,8 @@
  *   both; sends per second and process CPU per send (all threads, SQLite's included). With the
  *   index, a `SearchMerger` runs as in a server (`start()`'s defaults) and what is left pending
  *   at the end of a round is merged inside the round, so its CPU counts: the index's whole
- *   cost.
+ *   cost. With `--against DIR`, the store and merger of the checkout in DIR write a third
+ *   round each time, on the same file.
  *
  * @module
  */
@@ -47,6 +48,11 @@ export interface SearchBenchOptions {
    * and goes on seeding in the next run.
    */
   seedSeconds?: number;
+  /**
+   * Another checkout whose store and merger write too, a third version alternating in the
+   * write rounds.
+   */
+  against?: string;
 }
 
 const cacheDir = new URL(".cache/", import.meta.url).pathname;
@@ -80,7 +86,8 @@ export async function runSearchBench(options: SearchBenchOptions): Promise<void>
       console.log(`  seeding stopped at ${seeded.messages.toLocaleString("en")} messages`);
     }
     const queries = await timeQueries(kv, options);
-    const writes = await timeWrites(kv, options.rooms);
+    const writes = await timeWrites(kv, options.rooms, options.against);
+    const plain = writes.get("plain")!;
     const rows = [
       `| messages | rooms | reader in | seeding | query median | query p99 | results/query |`,
       `| --- | --- | --- | --- | --- | --- | --- |`,
@@ -90,17 +97,15 @@ export async function runSearchBench(options: SearchBenchOptions): Promise<void>
         queries.hits.toFixed(1)
       } |`,
       ``,
-      `| write path (batches of ${WRITE_BATCH}) | sends/s | CPU per send |`,
-      `| --- | --- | --- |`,
-      `| without the index | ${writes.plain.rate.toFixed(0)} | ${
-        writes.plain.cpuUs.toFixed(0)
-      } µs |`,
-      `| with the index | ${writes.indexed.rate.toFixed(0)} | ${
-        writes.indexed.cpuUs.toFixed(0)
-      } µs |`,
-      `| index cost | ${pct(writes.indexed.rate / writes.plain.rate - 1)} | ${
-        pct(writes.indexed.cpuUs / writes.plain.cpuUs - 1)
-      } |`,
+      `| write path (batches of ${WRITE_BATCH}) | sends/s | CPU per send | index cost (CPU) |`,
+      `| --- | --- | --- | --- |`,
+      ...[...writes].map(([name, { rate, cpuUs }]) =>
+        `| ${
+          name === "plain" ? "without the index" : name === "indexed" ? "with the index" : name
+        } | ${rate.toFixed(0)} | ${cpuUs.toFixed(0)} µs | ${
+          name === "plain" ? "" : pct(cpuUs / plain.cpuUs - 1)
+        } |`
+      ),
     ];
     console.log(rows.join("\n"));
   } finally {
@@ -314,37 +319,50 @@ async function timeQueries(kv: Deno.Kv, options: SearchBenchOptions) {
   return { median: at(0.5), p99: at(0.99), hits: hits / options.queries };
 }
 
-async function timeWrites(kv: Deno.Kv, rooms: number) {
-  const stores = {
-    plain: new KvMessageStore(kv, systemClock, { searchIndex: false }),
-    indexed: new KvMessageStore(kv, systemClock),
-  };
-  const totals = { plain: { ms: 0, cpuUs: 0, sends: 0 }, indexed: { ms: 0, cpuUs: 0, sends: 0 } };
+/** A store and the merger that goes with it, as one checkout writes them. */
+interface WriteVersion {
+  name: string;
+  store: KvMessageStore;
+  Merger?: typeof SearchMerger;
+}
+
+/** Sends per second and CPU µs per send of each version's write rounds, by name. */
+async function timeWrites(kv: Deno.Kv, rooms: number, against?: string) {
+  const versions: WriteVersion[] = [
+    { name: "plain", store: new KvMessageStore(kv, systemClock, { searchIndex: false }) },
+    { name: "indexed", store: new KvMessageStore(kv, systemClock), Merger: SearchMerger },
+  ];
+  if (against) {
+    const dir = against.replace(/\/$/, "");
+    const { KvMessageStore: Store } = await import(`${dir}/lib/messages/message_store_kv.ts`);
+    const { SearchMerger: Merger } = await import(`${dir}/lib/search/search_merger.ts`);
+    versions.push({ name: against, store: new Store(kv, systemClock), Merger });
+  }
+  const totals = new Map(versions.map((v) => [v.name, { ms: 0, cpuUs: 0, sends: 0 }]));
   let n = 0;
   for (let round = 0; round < WRITE_ROUNDS; round++) {
-    for (
-      const name of round % 2 === 0 ? ["plain", "indexed"] as const : ["indexed", "plain"] as const
-    ) {
+    for (const version of round % 2 === 0 ? versions : [...versions].reverse()) {
       const batches = Array.from(
         { length: WRITES_PER_ROUND / WRITE_BATCH },
         () => drafts(1e9 + (n += WRITE_BATCH), WRITE_BATCH, rooms),
       );
-      const merger = new SearchMerger(kv);
+      const merger = version.Merger ? new version.Merger(kv) : undefined;
       const cpu = process.cpuUsage();
       const t0 = performance.now();
-      if (name === "indexed") merger.start();
-      for (const batch of batches) await stores[name].append(batch);
-      await merger.stop();
-      if (name === "indexed") await merger.mergeAll();
+      merger?.start();
+      for (const batch of batches) await version.store.append(batch);
+      await merger?.stop();
+      await merger?.mergeAll();
       const used = process.cpuUsage(cpu);
-      totals[name].ms += performance.now() - t0;
-      totals[name].cpuUs += used.user + used.system;
-      totals[name].sends += WRITES_PER_ROUND;
+      const total = totals.get(version.name)!;
+      total.ms += performance.now() - t0;
+      total.cpuUs += used.user + used.system;
+      total.sends += WRITES_PER_ROUND;
     }
   }
-  const figures = (t: { ms: number; cpuUs: number; sends: number }) => ({
-    rate: t.sends / (t.ms / 1000),
-    cpuUs: t.cpuUs / t.sends,
-  });
-  return { plain: figures(totals.plain), indexed: figures(totals.indexed) };
+  return new Map(
+    [...totals].map((
+      [name, t],
+    ) => [name, { rate: t.sends / (t.ms / 1000), cpuUs: t.cpuUs / t.sends }]),
+  );
 }
