@@ -155,8 +155,9 @@ export class SearchMerger {
     if (!schedule.due(age)) return;
     // Only what is pending now: merging until nothing is, while sends go on, chased them in
     // merges of an entry or two, the costliest per message (at 1,000,000 messages and ~570
-    // sends/s, one such chase merged 5,000 postings in 6 s and the index cost +36 to +65 % CPU
-    // per send, against +5 to +14 % for merges of 1,000). What comes meanwhile is the next's.
+    // sends/s one such chase merged 5,000 postings in 6 s; the index cost +55 to +65 % CPU per
+    // send, +24 to +39 % with this bound: BENCHMARKS.md, round five). What comes meanwhile is
+    // the next merge's.
     const newest = await this.#kv.list({ prefix: keys.searchPendings() }, {
       limit: 1,
       reverse: true,
