@@ -17,7 +17,7 @@
  * the conversation list of a user in N conversations (see `conversations.ts`).
  *
  * `deno task bench --only search [--messages N] [--rooms R] [--member-of M] [--queries Q]
- * [--seed-seconds S]`
+ * [--seed-seconds S] [--against DIR]`
  * runs the message search scenario alone, in process (see `search.ts`).
  *
  * `deno task bench --only search-queries --file F [--against DIR --against-file G]` times the
@@ -81,6 +81,7 @@ if (only === "search") {
     memberOf: Number(flagValue("--member-of") ?? 50),
     queries: Number(flagValue("--queries") ?? 200),
     ...(flagValue("--seed-seconds") ? { seedSeconds: Number(flagValue("--seed-seconds")) } : {}),
+    ...(flagValue("--against") ? { against: flagValue("--against")! } : {}),
   });
   Deno.exit(0);
 }

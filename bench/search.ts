@@ -1,11 +1,14 @@
 /**
  * `deno task bench --only search [--messages N] [--rooms R] [--member-of M] [--queries Q]
- * [--seed-seconds S]`:
+ * [--seed-seconds S] [--against DIR]`:
  * message search at scale, in process on a KV file (the store and the search service, no
  * sockets). Seeds N messages (default 1,000,000) of mixed Chinese and English text over R
  * rooms (default 1,000) through the real store, so with the real index, and caches the file in
  * `bench/.cache/`; with `--seed-seconds S` a run seeds for at most S seconds, measures what is
- * seeded so far (the table says how many) and the next run goes on from there. A reader is a member of M rooms (default 50). Then it measures:
+ * seeded so far (the table says how many) and the next run goes on from there. Seeding works on
+ * a copy of the file in `/dev/shm` (when there is one), moved back when the run stops seeding:
+ * see {@linkcode seedFile} for why and what it keeps exact. A reader is a member of M rooms
+ * (default 50). Then it measures:
  *
  * - the median and p99 time of Q two-word queries (the second word typed whole), first pages
  *   of 20 results over the reader's rooms;
@@ -14,7 +17,8 @@
  *   both; sends per second and process CPU per send (all threads, SQLite's included). With the
  *   index, a `SearchMerger` runs as in a server (`start()`'s defaults) and what is left pending
  *   at the end of a round is merged inside the round, so its CPU counts: the index's whole
- *   cost.
+ *   cost. With `--against DIR`, the store and merger of the checkout in DIR write a third
+ *   round each time, on the same file.
  *
  * @module
  */
@@ -44,11 +48,28 @@ export interface SearchBenchOptions {
    * and goes on seeding in the next run.
    */
   seedSeconds?: number;
+  /**
+   * Another checkout whose store and merger write too, a third version alternating in the
+   * write rounds.
+   */
+  against?: string;
 }
 
 const cacheDir = new URL(".cache/", import.meta.url).pathname;
 const READER = "bench-reader";
-const SEED_BATCH = 2_000;
+/**
+ * Messages appended between two merges while seeding, spread over {@linkcode SEED_LANES}
+ * concurrent appends of disjoint rooms.
+ */
+const SEED_BATCH = 4_000;
+/**
+ * Concurrent appends while seeding, each to its own rooms (room index modulo the lanes), so
+ * they never conflict on a head: one lane's segmenting and commit building (the JavaScript
+ * thread) overlaps another's commit (KV's SQLite thread), as a server's writers do.
+ */
+const SEED_LANES = 4;
+/** Where seeding works: a tmpfs, when the machine has one. */
+const SEED_DIR = "/dev/shm/";
 const WRITE_BATCH = 50;
 const WRITE_ROUNDS = 6;
 const WRITES_PER_ROUND = 5_000;
@@ -58,14 +79,15 @@ export async function runSearchBench(options: SearchBenchOptions): Promise<void>
   await Deno.mkdir(cacheDir, { recursive: true });
   // "packed": the index layout of `lib/search/posting_block.ts` (older files had another).
   const path = `${cacheDir}search-packed-${options.messages}-${options.rooms}.kv`;
+  const seeded = await seedFile(path, options);
   const kv = await Deno.openKv(path);
   try {
-    const seeded = await seed(kv, options);
     if (seeded.messages < options.messages) {
       console.log(`  seeding stopped at ${seeded.messages.toLocaleString("en")} messages`);
     }
     const queries = await timeQueries(kv, options);
-    const writes = await timeWrites(kv, options.rooms);
+    const writes = await timeWrites(kv, options.rooms, options.against);
+    const plain = writes.get("plain")!;
     const rows = [
       `| messages | rooms | reader in | seeding | query median | query p99 | results/query |`,
       `| --- | --- | --- | --- | --- | --- | --- |`,
@@ -75,17 +97,15 @@ export async function runSearchBench(options: SearchBenchOptions): Promise<void>
         queries.hits.toFixed(1)
       } |`,
       ``,
-      `| write path (batches of ${WRITE_BATCH}) | sends/s | CPU per send |`,
-      `| --- | --- | --- |`,
-      `| without the index | ${writes.plain.rate.toFixed(0)} | ${
-        writes.plain.cpuUs.toFixed(0)
-      } µs |`,
-      `| with the index | ${writes.indexed.rate.toFixed(0)} | ${
-        writes.indexed.cpuUs.toFixed(0)
-      } µs |`,
-      `| index cost | ${pct(writes.indexed.rate / writes.plain.rate - 1)} | ${
-        pct(writes.indexed.cpuUs / writes.plain.cpuUs - 1)
-      } |`,
+      `| write path (batches of ${WRITE_BATCH}) | sends/s | CPU per send | index cost (CPU) |`,
+      `| --- | --- | --- | --- |`,
+      ...[...writes].map(([name, { rate, cpuUs }]) =>
+        `| ${
+          name === "plain" ? "without the index" : name === "indexed" ? "with the index" : name
+        } | ${rate.toFixed(0)} | ${cpuUs.toFixed(0)} µs | ${
+          name === "plain" ? "" : pct(cpuUs / plain.cpuUs - 1)
+        } |`
+      ),
     ];
     console.log(rows.join("\n"));
   } finally {
@@ -101,6 +121,75 @@ function roomId(i: number): string {
   return `bench_room_${i}`;
 }
 
+function roomIndex(id: string): number {
+  return Number(id.slice("bench_room_".length));
+}
+
+/**
+ * Seeds the file at `path` (see {@linkcode seed}) in a copy on tmpfs, then moves it back: the
+ * file outgrows SQLite's page cache past ~100,000 messages, after which each commit's B-tree
+ * inserts (message, clientId and block keys spread over the whole file) read pages from disk, and
+ * every commit waits for its fsync. The file's contents are what the same appends and merges
+ * write on disk; only where SQLite's pages live while seeding differs. A run stopped while
+ * seeding (Ctrl+C, a crash) leaves its copy in tmpfs, which the next run goes on from.
+ */
+async function seedFile(
+  path: string,
+  options: SearchBenchOptions,
+): Promise<{ seconds: number; messages: number }> {
+  const onTmpfs = await exists(SEED_DIR);
+  const work = onTmpfs ? SEED_DIR + path.slice(path.lastIndexOf("/") + 1) : path;
+  if (onTmpfs && !(await exists(work))) {
+    const kv = await Deno.openKv(path);
+    const done = (await kv.get(SEEDED)).versionstamp !== null;
+    kv.close();
+    if (done) return { seconds: 0, messages: options.messages };
+    await copyKv(path, work);
+  }
+  const kv = await Deno.openKv(work);
+  let seeded;
+  try {
+    seeded = await seed(kv, options);
+  } finally {
+    kv.close();
+  }
+  if (work !== path) {
+    await copyKv(work, path);
+    for (const suffix of KV_FILE_SUFFIXES) await Deno.remove(work + suffix).catch(() => {});
+  }
+  return seeded;
+}
+
+/** SQLite's files of a KV file: the database, its write-ahead log and the log's index. */
+const KV_FILE_SUFFIXES = ["", "-wal", "-shm"];
+
+/**
+ * Copies the closed KV file `from` (with its log, if SQLite left one) over `to`. SQLite
+ * folds the log into the file as the last connection closes, shortly after `kv.close()`: it
+ * waits up to 10 s for that, and copies a log still there with the file.
+ */
+async function copyKv(from: string, to: string): Promise<void> {
+  for (let waited = 0; waited < 10_000 && await exists(from + "-wal"); waited += 50) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  for (const suffix of KV_FILE_SUFFIXES) {
+    await Deno.remove(to + suffix).catch(() => {});
+    if (await exists(from + suffix)) await Deno.copyFile(from + suffix, to + suffix);
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await Deno.stat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Marks a file seeded to the end. */
+const SEEDED = ["bench_search_seeded"];
+
 /**
  * Seeds the file up to `options.messages` (a marker says it is complete), going on from where
  * an earlier run stopped, for at most `options.seedSeconds`; returns the seconds this run spent
@@ -110,7 +199,7 @@ async function seed(
   kv: Deno.Kv,
   options: SearchBenchOptions,
 ): Promise<{ seconds: number; messages: number }> {
-  const marker = ["bench_search_seeded"];
+  const marker = SEEDED;
   if ((await kv.get(marker)).versionstamp) return { seconds: 0, messages: options.messages };
   const started = performance.now();
   const progress = ["bench_search_seeded_count"];
@@ -121,10 +210,14 @@ async function seed(
   const deadline = started + 1000 * (options.seedSeconds ?? Infinity);
   for (; sent < options.messages && performance.now() < deadline; sent += SEED_BATCH) {
     const count = Math.min(SEED_BATCH, options.messages - sent);
-    await store.append(drafts(sent, count, options.rooms));
+    const lanes = Array.from({ length: SEED_LANES }, (): MessageDraft[] => []);
+    for (const draft of drafts(sent, count, options.rooms)) {
+      lanes[roomIndex(draft.room) % SEED_LANES]!.push(draft);
+    }
+    await Promise.all(lanes.map((lane) => store.append(lane)));
     await merger.mergeAll();
     await kv.set(progress, sent + count);
-    if ((sent / SEED_BATCH) % 50 === 0) {
+    if ((sent / SEED_BATCH) % 25 === 0) {
       const seconds = (performance.now() - started) / 1000;
       console.log(`  seeded ${sent.toLocaleString("en")} messages, ${seconds.toFixed(0)} s`);
     }
@@ -226,37 +319,50 @@ async function timeQueries(kv: Deno.Kv, options: SearchBenchOptions) {
   return { median: at(0.5), p99: at(0.99), hits: hits / options.queries };
 }
 
-async function timeWrites(kv: Deno.Kv, rooms: number) {
-  const stores = {
-    plain: new KvMessageStore(kv, systemClock, { searchIndex: false }),
-    indexed: new KvMessageStore(kv, systemClock),
-  };
-  const totals = { plain: { ms: 0, cpuUs: 0, sends: 0 }, indexed: { ms: 0, cpuUs: 0, sends: 0 } };
+/** A store and the merger that goes with it, as one checkout writes them. */
+interface WriteVersion {
+  name: string;
+  store: KvMessageStore;
+  Merger?: typeof SearchMerger;
+}
+
+/** Sends per second and CPU µs per send of each version's write rounds, by name. */
+async function timeWrites(kv: Deno.Kv, rooms: number, against?: string) {
+  const versions: WriteVersion[] = [
+    { name: "plain", store: new KvMessageStore(kv, systemClock, { searchIndex: false }) },
+    { name: "indexed", store: new KvMessageStore(kv, systemClock), Merger: SearchMerger },
+  ];
+  if (against) {
+    const dir = against.replace(/\/$/, "");
+    const { KvMessageStore: Store } = await import(`${dir}/lib/messages/message_store_kv.ts`);
+    const { SearchMerger: Merger } = await import(`${dir}/lib/search/search_merger.ts`);
+    versions.push({ name: against, store: new Store(kv, systemClock), Merger });
+  }
+  const totals = new Map(versions.map((v) => [v.name, { ms: 0, cpuUs: 0, sends: 0 }]));
   let n = 0;
   for (let round = 0; round < WRITE_ROUNDS; round++) {
-    for (
-      const name of round % 2 === 0 ? ["plain", "indexed"] as const : ["indexed", "plain"] as const
-    ) {
+    for (const version of round % 2 === 0 ? versions : [...versions].reverse()) {
       const batches = Array.from(
         { length: WRITES_PER_ROUND / WRITE_BATCH },
         () => drafts(1e9 + (n += WRITE_BATCH), WRITE_BATCH, rooms),
       );
-      const merger = new SearchMerger(kv);
+      const merger = version.Merger ? new version.Merger(kv) : undefined;
       const cpu = process.cpuUsage();
       const t0 = performance.now();
-      if (name === "indexed") merger.start();
-      for (const batch of batches) await stores[name].append(batch);
-      await merger.stop();
-      if (name === "indexed") await merger.mergeAll();
+      merger?.start();
+      for (const batch of batches) await version.store.append(batch);
+      await merger?.stop();
+      await merger?.mergeAll();
       const used = process.cpuUsage(cpu);
-      totals[name].ms += performance.now() - t0;
-      totals[name].cpuUs += used.user + used.system;
-      totals[name].sends += WRITES_PER_ROUND;
+      const total = totals.get(version.name)!;
+      total.ms += performance.now() - t0;
+      total.cpuUs += used.user + used.system;
+      total.sends += WRITES_PER_ROUND;
     }
   }
-  const figures = (t: { ms: number; cpuUs: number; sends: number }) => ({
-    rate: t.sends / (t.ms / 1000),
-    cpuUs: t.cpuUs / t.sends,
-  });
-  return { plain: figures(totals.plain), indexed: figures(totals.indexed) };
+  return new Map(
+    [...totals].map((
+      [name, t],
+    ) => [name, { rate: t.sends / (t.ms / 1000), cpuUs: t.cpuUs / t.sends }]),
+  );
 }

@@ -127,6 +127,44 @@ Deno.test("two mergers at once merge every posting exactly once", () =>
     assert.deepEqual(await postingLines(kv), expected);
   }));
 
+Deno.test("a scheduled merge takes what was pending when it began, not sends arriving meanwhile", () =>
+  withRooms(async (kv) => {
+    const clock = new FakeClock(1_000_000);
+    const { store } = services(kv, clock);
+    await sendMany(store, clock, 60, 10);
+    // 20 s later the oldest entry is due by age; a send lands while the merge commits.
+    clock.advance(20_000);
+    let arrived: Promise<unknown> | undefined;
+    const racing = new Proxy(kv, {
+      get(target, name) {
+        if (name !== "atomic") return Reflect.get(target, name, target).bind?.(target);
+        return () => {
+          const atomic = target.atomic();
+          const commit = atomic.commit.bind(atomic);
+          atomic.commit = async () => {
+            arrived ??= sendMany(store, clock, 1, 1, 60);
+            await arrived;
+            return await commit();
+          };
+          return atomic;
+        };
+      },
+    });
+    const merger = new SearchMerger(racing);
+    merger.start(1, () => clock.now());
+    while (!(await indexedPostings(kv)).some((p) => p.merged)) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    await merger.stop();
+    const postings = await indexedPostings(kv);
+    const pending = new Set(postings.filter((p) => !p.merged).map((p) => `${p.room} ${p.seq}`));
+    // The 61st message (room a, seq 21) waits for the next merge: chasing every send as it
+    // arrives merges an entry or two at a time, the costliest merges per message.
+    assert.deepEqual([...pending], ["a 21"]);
+    const merged = new Set(postings.filter((p) => p.merged).map((p) => `${p.room} ${p.seq}`));
+    assert.equal(merged.size, 60, "the 60 pending when it began are merged");
+  }));
+
 Deno.test("a merge that dies before its commit leaves every posting pending and searchable", () =>
   withRooms(async (kv) => {
     const clock = new FakeClock(1_000_000);
