@@ -19,6 +19,7 @@ import { request } from "../rooms_api.ts";
 import {
   contactKeys,
   deviceStates,
+  firstSeen,
   keyText,
   type ListedDevice,
   numberOf,
@@ -80,11 +81,12 @@ export class ContactVerification {
     const pair = new Map([me, peer].map((user) => [user, listed.get(user) ?? []]));
     this.#keys = contactKeys(leaves, pair);
     let trust = await store.get<StoredTrust>(this.#trustKey);
-    if (!trust) {
-      trust = { keys: this.#keys.map(keyText), verified: false };
+    const first = firstSeen(trust, this.#keys, peer);
+    if (first) {
+      trust = first;
       await store.put(this.#trustKey, trust);
     }
-    return this.#result(trust);
+    return this.#result(trust!);
   }
 
   /**
