@@ -113,3 +113,45 @@ Deno.test("secret chat: a new device that gets a damaged Welcome says so, report
       );
     }
   }));
+
+Deno.test("secret chat: a new device whose Welcome does not even decode asks again at once, naming the epoch, and is added again", () =>
+  withBrowserChat(async ({ url, open }) => {
+    const [alice, bob] = [await open(), await open()];
+    await openSecretChat(url, alice, bob);
+    const tablet = await open();
+    // The tablet's page never runs its periodic checks: only its prompt request can re-add it.
+    await allowHoldingLongTimers(tablet.context);
+    // The first Welcome reaching the tablet's page arrives cut in half: it names no KeyPackage.
+    let cut = 0;
+    await tablet.context.routeWebSocket(/\/ws/, (ws) => {
+      const server = ws.connectToServer();
+      server.onMessage((message) => {
+        if (cut === 0 && typeof message === "string") {
+          const frame = JSON.parse(message);
+          if (frame.type === "message" && frame.e2e?.welcome) {
+            cut = frame.seq;
+            const welcome: string = frame.e2e.welcome;
+            frame.e2e.welcome = welcome.slice(0, Math.floor(welcome.length / 8) * 4);
+            return ws.send(JSON.stringify(frame));
+          }
+        }
+        ws.send(message);
+      });
+    });
+    const reports = postsTo(tablet, "/handshake_reports");
+    const asked = postsTo(tablet, "/add_request");
+    await logInThroughForm(tablet.page, url, "alice");
+    await holdLongTimers(tablet);
+    await tablet.page.getByTestId("dm-item").filter({
+      has: tablet.page.getByTestId("e2e-lock"),
+    }).click();
+
+    await keysReady(tablet.page, NEW_DEVICE_WAIT_MS);
+    assert.ok(cut > 0, "a Welcome reached the tablet cut");
+    assert.deepEqual(reports, [{ seq: cut, reason: "Welcome: the Welcome does not decode" }]);
+    assert.ok(asked.some((body) => typeof body.epoch === "number"), JSON.stringify(asked));
+    await sendThroughComposer(bob.page, "hello, tablet");
+    await eventually(async () =>
+      assert.deepEqual((await messageTexts(tablet.page)).at(-1), "hello, tablet")
+    );
+  }));
