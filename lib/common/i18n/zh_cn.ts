@@ -417,7 +417,7 @@ export const zhCN = {
   "e2e.preview": "加密消息",
   "e2e.couldNotDecrypt": "无法解密这条消息",
   "e2e.beforeJoin": "本设备加入之前的消息无法读取",
-  "e2e.waitingForKeys": "正在等待密钥：本设备尚未加入这个私密聊天",
+  "e2e.waitingForKeys": "正在等待密钥：本设备还不能读取这个对话",
   "e2e.waiting": "正在等待密钥…",
   "e2e.notSealed": "这里有文件是未加密上传的：请移除后重新添加，才能加密发送",
   "e2e.notReady": "本设备拿到这个会话的密钥之前无法在此发送消息",
