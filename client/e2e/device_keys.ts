@@ -40,7 +40,7 @@ export class DeviceKeys {
    * one profile that open at once get the same device: only one of them creates it.
    */
   static async open(store: KeyStore, userId: string): Promise<DeviceKeys> {
-    return await withDeviceLock(userId, async () => {
+    return await withDeviceLock(userId, "device", async () => {
       let stored = await store.get<StoredDevice>(`device/${userId}`);
       if (!stored) {
         const deviceId = crypto.randomUUID().replaceAll("-", "");
@@ -80,7 +80,7 @@ export class DeviceKeys {
 
   /** Forgets a KeyPackage a Welcome used (one-time: it must not serve twice). */
   async used(used: HeldKeyPackage): Promise<void> {
-    await withDeviceLock(this.device.userId, async () => {
+    await withDeviceLock(this.device.userId, "key-packages", async () => {
       await this.reload();
       this.#held = this.#held.filter((held) => held.encoded !== used.encoded);
       await this.#save();
@@ -94,7 +94,7 @@ export class DeviceKeys {
    * at a time, adding to what the others saved.
    */
   async refill(): Promise<void> {
-    await withDeviceLock(this.device.userId, async () => {
+    await withDeviceLock(this.device.userId, "key-packages", async () => {
       const path = `/api/e2e/devices/${this.device.deviceId}/key_packages`;
       const { count } = await request<{ count: number }>("GET", path);
       if (count >= KEY_PACKAGE_LOW) return;
@@ -135,11 +135,17 @@ async function readHeld(store: KeyStore, userId: string): Promise<HeldKeyPackage
 }
 
 /**
- * Runs `work` holding this browser profile's lock on `userId`'s device keys (Web Locks API), so
- * that two tabs never both create a device or write over each other's KeyPackages. Without the
- * API (not a secure context, where WebCrypto is missing too) `work` runs as it is.
+ * Runs `work` holding one of this browser profile's locks on `userId`'s device keys (Web Locks
+ * API), so that two tabs never both create a device (`device`) or write over each other's
+ * KeyPackages (`key-packages`). Two locks: a refill holds its lock across two requests, and a
+ * hung one must not keep a new tab from opening the device. Without the API (not a secure
+ * context, where WebCrypto is missing too) `work` runs as it is.
  */
-function withDeviceLock<T>(userId: string, work: () => Promise<T>): Promise<T> {
+function withDeviceLock<T>(
+  userId: string,
+  part: "device" | "key-packages",
+  work: () => Promise<T>,
+): Promise<T> {
   const locks = globalThis.navigator?.locks;
-  return locks ? locks.request(`chat-e2e-device/${userId}`, work) : work();
+  return locks ? locks.request(`chat-e2e-${part}/${userId}`, work) : work();
 }
