@@ -417,6 +417,7 @@ export const zhCN = {
   "e2e.preview": "加密消息",
   "e2e.couldNotDecrypt": "无法解密这条消息",
   "e2e.beforeJoin": "本设备加入之前的消息无法读取",
+  "e2e.elsewhere": "加密对话已在另一个标签页中打开：关闭那个标签页即可在这里使用",
   "e2e.waitingForKeys": "正在等待密钥：本设备还不能读取这个对话",
   "e2e.waiting": "正在等待密钥…",
   "e2e.notSealed": "这里有文件是未加密上传的：请移除后重新添加，才能加密发送",
