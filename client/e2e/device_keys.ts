@@ -35,26 +35,31 @@ export class DeviceKeys {
     this.#held = held;
   }
 
-  /**
-   * The device of `userId` on this browser profile, created (and saved) if it has none. Tabs of
-   * one profile that open at once get the same device: only one of them creates it.
-   */
+  /** The device of `userId` on this browser profile, created (and saved) if it has none. */
   static async open(store: KeyStore, userId: string): Promise<DeviceKeys> {
-    return await withDeviceLock(userId, "device", async () => {
-      let stored = await store.get<StoredDevice>(`device/${userId}`);
-      if (!stored) {
-        const deviceId = crypto.randomUUID().replaceAll("-", "");
-        const created = await createDevice(userId, deviceId);
-        stored = { deviceId, ...created.signature };
-        await store.put(`device/${userId}`, stored);
-      }
-      const device: MlsDevice = {
-        userId,
-        deviceId: stored.deviceId,
-        signature: { signKey: stored.signKey, publicKey: stored.publicKey },
-      };
-      return new DeviceKeys(store, device, await readHeld(store, userId));
+    let stored = await store.get<StoredDevice>(`device/${userId}`);
+    if (!stored) {
+      const deviceId = crypto.randomUUID().replaceAll("-", "");
+      const created = await createDevice(userId, deviceId);
+      stored = { deviceId, ...created.signature };
+      await store.put(`device/${userId}`, stored);
+    }
+    const held = (await store.get<StoredKeyPackage[]>(`held/${userId}`) ?? []).flatMap((kept) => {
+      const decoded = decodeKeyPackage(kept.encoded);
+      return decoded
+        ? [{
+          encoded: kept.encoded,
+          publicPackage: decoded.keyPackage,
+          privatePackage: kept.privatePackage,
+        }]
+        : [];
     });
+    const device: MlsDevice = {
+      userId,
+      deviceId: stored.deviceId,
+      signature: { signKey: stored.signKey, publicKey: stored.publicKey },
+    };
+    return new DeviceKeys(store, device, held);
   }
 
   /** Unused KeyPackages of this device (a Welcome is made for one of them). */
@@ -70,45 +75,30 @@ export class DeviceKeys {
     return await generateDeviceKeyPackage(this.device);
   }
 
-  /**
-   * Reads again the KeyPackages this profile holds: another tab of it may have published some
-   * (a Welcome may be made for any of them).
-   */
-  async reload(): Promise<void> {
-    this.#held = await readHeld(this.#store, this.device.userId);
-  }
-
   /** Forgets a KeyPackage a Welcome used (one-time: it must not serve twice). */
   async used(used: HeldKeyPackage): Promise<void> {
-    await withDeviceLock(this.device.userId, "key-packages", async () => {
-      await this.reload();
-      this.#held = this.#held.filter((held) => held.encoded !== used.encoded);
-      await this.#save();
-    });
+    this.#held = this.#held.filter((held) => held !== used);
+    await this.#save();
   }
 
   /**
    * Tops the server's unused KeyPackages of this device up to {@linkcode KEY_PACKAGE_TARGET}
    * when fewer than {@linkcode KEY_PACKAGE_LOW} are left. The private parts are saved before
-   * the upload, so a Welcome made for any uploaded package can be read. One tab of the profile
-   * at a time, adding to what the others saved.
+   * the upload, so a Welcome made for any uploaded package can be read.
    */
   async refill(): Promise<void> {
-    await withDeviceLock(this.device.userId, "key-packages", async () => {
-      const path = `/api/e2e/devices/${this.device.deviceId}/key_packages`;
-      const { count } = await request<{ count: number }>("GET", path);
-      if (count >= KEY_PACKAGE_LOW) return;
-      const fresh = await Promise.all(
-        Array.from(
-          { length: KEY_PACKAGE_TARGET - count },
-          () => generateDeviceKeyPackage(this.device),
-        ),
-      );
-      await this.reload();
-      this.#held = [...this.#held, ...fresh];
-      await this.#save();
-      await request("PUT", path, { keyPackages: fresh.map((held) => held.encoded) });
-    });
+    const path = `/api/e2e/devices/${this.device.deviceId}/key_packages`;
+    const { count } = await request<{ count: number }>("GET", path);
+    if (count >= KEY_PACKAGE_LOW) return;
+    const fresh = await Promise.all(
+      Array.from(
+        { length: KEY_PACKAGE_TARGET - count },
+        () => generateDeviceKeyPackage(this.device),
+      ),
+    );
+    this.#held = [...this.#held, ...fresh];
+    await this.#save();
+    await request("PUT", path, { keyPackages: fresh.map((held) => held.encoded) });
   }
 
   async #save(): Promise<void> {
@@ -118,34 +108,4 @@ export class DeviceKeys {
     }));
     await this.#store.put(`held/${this.device.userId}`, kept);
   }
-}
-
-/** The KeyPackages with private parts that this profile holds for `userId`'s device. */
-async function readHeld(store: KeyStore, userId: string): Promise<HeldKeyPackage[]> {
-  return (await store.get<StoredKeyPackage[]>(`held/${userId}`) ?? []).flatMap((kept) => {
-    const decoded = decodeKeyPackage(kept.encoded);
-    return decoded
-      ? [{
-        encoded: kept.encoded,
-        publicPackage: decoded.keyPackage,
-        privatePackage: kept.privatePackage,
-      }]
-      : [];
-  });
-}
-
-/**
- * Runs `work` holding one of this browser profile's locks on `userId`'s device keys (Web Locks
- * API), so that two tabs never both create a device (`device`) or write over each other's
- * KeyPackages (`key-packages`). Two locks: a refill holds its lock across two requests, and a
- * hung one must not keep a new tab from opening the device. Without the API (not a secure
- * context, where WebCrypto is missing too) `work` runs as it is.
- */
-function withDeviceLock<T>(
-  userId: string,
-  part: "device" | "key-packages",
-  work: () => Promise<T>,
-): Promise<T> {
-  const locks = globalThis.navigator?.locks;
-  return locks ? locks.request(`chat-e2e-${part}/${userId}`, work) : work();
 }

@@ -5,7 +5,9 @@
  * (the other showed "could not decrypt"). The tab holding the profile's Web Lock
  * `chat-e2e-session/<user>` (until it closes or navigates away) runs the session; another tab
  * shows its encrypted rooms as open elsewhere (`elsewhere`) and takes over when the lock comes
- * to it. Part of the lazy E2E chunk.
+ * to it. So the tabs of a profile also never both create its device, nor both upload its
+ * KeyPackages (the second upload went over the server's 10 per device and was refused, and left
+ * the profile without the private parts of the first). Part of the lazy E2E chunk.
  *
  * @module
  */

@@ -591,8 +591,6 @@ export class RoomReader {
       if (this.#logEpoch === undefined || epoch + 1n > this.#logEpoch) this.#logEpoch = epoch + 1n;
       if (!payload.welcome || this.#tried.has(payload.welcome)) continue;
       this.#tried.add(payload.welcome);
-      // Another tab of this profile may have published the KeyPackage it was made for.
-      await this.#keys.reload();
       const joined = await MlsGroup.join(payload, this.#keys.held);
       if (joined?.failed !== undefined) {
         await this.#welcomeFailed(commit, joined.failed, joined.used);
