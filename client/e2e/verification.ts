@@ -8,7 +8,9 @@
  * lazy E2E chunk.
  *
  * Trust on first use, as Signal: the first keys seen are kept as unverified; a later change is
- * shown until the user marks the new number verified or clears (acknowledges) it.
+ * shown until the user marks the new number verified or clears (acknowledges) it. Keys seen
+ * before the contact had any device with keys are not a first use of theirs: their first
+ * device's keys replace them ({@linkcode firstSeen}).
  *
  * @module
  */
