@@ -48,9 +48,10 @@ export type E2eShown =
 
 /**
  * `loading`: the keys are being read; `waiting`: this device is not in the room's group yet
- * ("waiting for keys"); `ready`: it reads and sends.
+ * ("waiting for keys"); `ready`: it reads and sends; `elsewhere`: another tab of this browser
+ * profile has the encrypted conversations open (one tab at a time, `one_tab_session.ts`).
  */
-export type E2eRoomStatus = "loading" | "waiting" | "ready";
+export type E2eRoomStatus = "loading" | "waiting" | "ready" | "elsewhere";
 
 /**
  * A two-person encrypted room's safety number as this device last checked it: `unverified`

@@ -241,6 +241,9 @@ export default function MessageList(
       {e2e?.status === "waiting" && (
         <p class="banner" role="status" data-testid="e2e-waiting">{t("e2e.waitingForKeys")}</p>
       )}
+      {e2e?.status === "elsewhere" && (
+        <p class="banner" role="status" data-testid="e2e-elsewhere">{t("e2e.elsewhere")}</p>
+      )}
       {
         /* Focusable so the keyboard can scroll it; a labelled region, not role="log", whose
           implicit live region would read every older page loaded above. */

@@ -10,14 +10,25 @@
  */
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
-import { directoryDevices, lockState, openSecretChat, shownNumber } from "./helpers/secret_chat.ts";
+import {
+  directoryDevices,
+  keysReady,
+  lockState,
+  NEW_DEVICE_WAIT_MS,
+  openSecretChat,
+  shownNumber,
+} from "./helpers/secret_chat.ts";
+import { befriend } from "./helpers/chat_client.ts";
 import { assertAccessible } from "./helpers/axe.ts";
 import {
   eventually,
   markPage,
   pageMark,
+  pageUser,
+  registerThroughForm,
   screenshot,
   sendThroughComposer,
+  sessionOf,
   TEST_PASSWORD,
   waitForConnection,
   withBrowserChat,
@@ -82,5 +93,40 @@ Deno.test("safety number: both users see the same one, a verified mark shows, an
     await alice.page.getByTestId("mark-verified").click();
     await alice.page.keyboard.press("Escape");
     await eventually(async () => assert.equal(await lockState(alice.page), "verified"));
+    assert.equal(await alice.page.getByTestId("e2e-number-changed").count(), 0);
+  }));
+
+Deno.test("safety number: a contact whose browser had made no keys yet when the secret chat began is not shown as changed once it has", () =>
+  withBrowserChat(async ({ url, open }) => {
+    const alice = await open();
+    const bob = await open();
+    await registerThroughForm(alice.page, url, "alice");
+    await registerThroughForm(bob.page, url, "bob");
+    const aliceUser = await sessionOf(alice.context, await pageUser(alice.page));
+    const bobUser = await sessionOf(bob.context, await pageUser(bob.page));
+    // Bob closes the chat before he has any encrypted conversation: his browser has no device.
+    await bob.page.goto("about:blank");
+    await befriend(url, aliceUser, bobUser);
+    await alice.page.reload();
+    await alice.page.locator("[data-testid=friend-item][data-username=bob]")
+      .getByTestId("secret-chat-friend").click();
+    await keysReady(alice.page);
+    // Alice's device has checked the number once: Bob had no device yet.
+    await eventually(async () => assert.equal(await lockState(alice.page), "unverified"));
+    assert.equal(await directoryDevices(url, aliceUser, bobUser.id), 0);
+
+    // Bob comes back: his browser makes his first device, which Alice's adds to the chat.
+    await bob.page.goto(`${url}/`);
+    await bob.page.getByTestId("dm-item").filter({ has: bob.page.getByTestId("e2e-lock") })
+      .click();
+    await keysReady(bob.page, NEW_DEVICE_WAIT_MS);
+
+    // Alice checks again when she opens the number: Bob's first device is not a change.
+    await alice.page.getByTestId("e2e-header-lock").click();
+    await shownNumber(alice.page);
+    const state = alice.page.getByTestId("safety-number-dialog").getByTestId("safety-state");
+    assert.equal(await state.getAttribute("data-state"), "unverified");
+    await alice.page.keyboard.press("Escape");
+    assert.equal(await lockState(alice.page), "unverified");
     assert.equal(await alice.page.getByTestId("e2e-number-changed").count(), 0);
   }));

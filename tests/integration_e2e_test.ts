@@ -1,7 +1,11 @@
 import assert from "node:assert/strict";
 import type { DirectRoom } from "../lib/common/api_types.ts";
 import { createDevice, generateDeviceKeyPackage } from "../lib/common/e2e/mls_device.ts";
-import { MAX_KEY_PACKAGES_PER_DEVICE } from "../lib/devices/key_packages.ts";
+import {
+  KEY_CLAIMS_PER_HOUR,
+  KEY_UPLOADS_PER_HOUR,
+  MAX_KEY_PACKAGES_PER_DEVICE,
+} from "../lib/devices/key_packages.ts";
 import { MAX_E2E_REACTION_PAYLOAD, MAX_EDITS } from "../lib/common/protocol.ts";
 import { api, befriend, openSocket, registerUser, type TestUser } from "./helpers/chat_client.ts";
 import { E2eDevice } from "./helpers/e2e_device.ts";
@@ -146,6 +150,59 @@ Deno.test("KeyPackages: an upload in another identity, malformed or over the lim
     assert.equal((await upload(many)).status, 200);
     assert.equal((await upload([mine.encoded])).status, 409);
     assert.deepEqual((await count()).body, { count: MAX_KEY_PACKAGES_PER_DEVICE });
+  });
+});
+
+Deno.test("KeyPackages: claims and uploads past their hourly limit are refused with Retry-After", async () => {
+  await withTestServer(async ({ url }) => {
+    const alice = await registerUser(url, "alice");
+    const bob = await registerUser(url, "bob");
+    await befriend(url, alice, bob);
+    const call = (method: string, path: string, body: unknown) =>
+      fetch(`${url}${path}`, {
+        method,
+        headers: { cookie: alice.cookie, origin: url, "content-type": "application/json" },
+        body: JSON.stringify(body),
+      });
+    // Bob has no device: each claim finds nothing (404), and still counts.
+    for (let i = 0; i < KEY_CLAIMS_PER_HOUR; i++) {
+      const claimed = await call("POST", "/api/e2e/claim", { user: bob.id });
+      assert.equal(claimed.status, 404);
+      await claimed.body?.cancel();
+    }
+    const refused = await call("POST", "/api/e2e/claim", { user: bob.id });
+    assert.equal(refused.status, 429);
+    assert.equal((await refused.json()).code, "refusal.keyRequestsTooFast");
+    assert.ok(Number(refused.headers.get("retry-after")) > 0);
+
+    // The device's 10 are stored by the first upload; the others are refused (409) but count.
+    const held = await generateDeviceKeyPackage(await createDevice(alice.id, "alice-phone"));
+    const path = "/api/e2e/devices/alice-phone/key_packages";
+    for (let i = 0; i < KEY_UPLOADS_PER_HOUR; i++) {
+      const uploaded = await call("PUT", path, { keyPackages: [held.encoded] });
+      assert.equal(uploaded.status, i < MAX_KEY_PACKAGES_PER_DEVICE ? 200 : 409);
+      await uploaded.body?.cancel();
+    }
+    const tooFast = await call("PUT", path, { keyPackages: [held.encoded] });
+    assert.equal(tooFast.status, 429);
+    assert.ok(Number(tooFast.headers.get("retry-after")) > 0);
+    await tooFast.body?.cancel();
+  });
+});
+
+Deno.test("the server refuses to create an encrypted public room: anyone could join and read it", async () => {
+  await withTestServer(async ({ url }) => {
+    const alice = await registerUser(url, "alice");
+    const create = (visibility: string) =>
+      api<{ code?: string }>(url, alice, "POST", "/api/rooms", {
+        name: `vault-${visibility}`,
+        visibility,
+        encrypted: true,
+      });
+    const refused = await create("public");
+    assert.equal(refused.status, 400);
+    assert.equal(refused.body.code, "refusal.publicRoomEncrypted");
+    assert.equal((await create("private")).status, 201);
   });
 });
 

@@ -105,6 +105,23 @@ export function numberOf(me: string, peer: string, keys: readonly SeenKey[]): Sa
 }
 
 /**
+ * The record to keep after a check that found `keys`, when it replaces `trust`: the keys as
+ * first seen when there is no record yet, or when the record holds no device of `peer` and was
+ * not verified (the contact had no device with keys when this device first looked, say a secret
+ * chat started before they ever opened one: their first device is first use, not a change).
+ * Undefined when `trust` stands.
+ */
+export function firstSeen(
+  trust: StoredTrust | undefined,
+  keys: readonly SeenKey[],
+  peer: string,
+): StoredTrust | undefined {
+  const peerKnown = trust?.keys.some((key) => key.startsWith(`${peer}:`));
+  if (trust && (trust.verified || peerKnown)) return undefined;
+  return { keys: keys.map(keyText), verified: false };
+}
+
+/**
  * What `keys` (as {@linkcode keyText}s, sorted) mean against `trust`: `changed` when they differ
  * from the keys last seen or verified, else `verified` or `unverified` as marked.
  */

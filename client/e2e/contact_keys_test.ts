@@ -3,6 +3,7 @@ import { bytesToBase64 } from "../../lib/common/e2e/mls_bytes.ts";
 import {
   contactKeys,
   deviceStates,
+  firstSeen,
   keyText,
   numberOf,
   pairLeaves,
@@ -87,4 +88,17 @@ Deno.test("deviceStates() marks the peer's devices verified as the record is, an
     { deviceId: "laptop001", state: "verified" },
     { deviceId: "tablet01", state: "new" },
   ]);
+});
+
+Deno.test("firstSeen() keeps the first keys, and takes a contact's first device as first use, not a change", () => {
+  const keys = contactKeys(members, directory);
+  const first = firstSeen(undefined, keys, "bob");
+  assert.deepEqual(first, { keys: keys.map(keyText), verified: false });
+  assert.equal(firstSeen(first, keys, "bob"), undefined, "a record naming bob's device stands");
+  // Alice's device looked before Bob had any device: its record holds her key alone.
+  const aliceOnly = firstSeen(undefined, contactKeys(members.slice(0, 1), new Map()), "bob")!;
+  assert.deepEqual(firstSeen(aliceOnly, keys, "bob"), first);
+  assert.equal(trustState(firstSeen(aliceOnly, keys, "bob"), keys.map(keyText)), "unverified");
+  // A number the user verified stands: any device since is a change to show.
+  assert.equal(firstSeen({ ...aliceOnly, verified: true }, keys, "bob"), undefined);
 });

@@ -15,9 +15,19 @@ import { RoomReader } from "./room_reader.ts";
 import type { MlsGroup } from "../../lib/common/e2e/mls_group.ts";
 import { GroupVerification } from "./group_verification.ts";
 import { PairVerification, type RoomVerification } from "./verification.ts";
+import { oneTabSession } from "./one_tab_session.ts";
 
-/** Opens the device (creating it on first use) and returns the session the page uses. */
-export async function startE2eSession(
+/**
+ * Opens the device (creating it on first use) and returns the session the page uses; one tab
+ * of the browser profile at a time ({@linkcode oneTabSession}).
+ */
+export function startE2eSession(
+  parts: { client: ChatClient; view: E2eView },
+): Promise<E2eSession> {
+  return oneTabSession(parts.client.user.id, parts.view, () => openSession(parts));
+}
+
+async function openSession(
   { client, view }: { client: ChatClient; view: E2eView },
 ): Promise<E2eSession> {
   const store = new KeyStore();

@@ -621,7 +621,9 @@ export class RoomReader {
    * of this device, this device is in the group without being able to read it: the KeyPackage
    * is spent, and the device asks to be added again at once, naming the leaf that KeyPackage
    * made, as a device that fell behind does (members then replace that leaf). A Welcome that
-   * does not decode names no KeyPackage: the device keeps asking as a new device.
+   * does not decode names no KeyPackage: the device asks again at once all the same, naming
+   * the epoch that commit led to (members replace the leaf it holds there, see `staleLeaf`);
+   * waiting for the next retry would leave it out for 10 s or more.
    */
   async #welcomeFailed(entry: ChatMessage, reason: string, used?: HeldKeyPackage): Promise<void> {
     this.#shown.set(entry.seq, { kind: "bad_welcome" });
@@ -629,8 +631,8 @@ export class RoomReader {
     if (used) {
       await this.#keys.used(used);
       this.#rejoining = bytesToBase64(used.publicPackage.leafNode.hpkePublicKey);
-      this.#askedAt = 0;
     }
+    this.#askedAt = 0;
     await this.#save();
   }
 

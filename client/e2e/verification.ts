@@ -8,7 +8,9 @@
  * lazy E2E chunk.
  *
  * Trust on first use, as Signal: the first keys seen are kept as unverified; a later change is
- * shown until the user marks the new number verified or clears (acknowledges) it.
+ * shown until the user marks the new number verified or clears (acknowledges) it. Keys seen
+ * before the contact had any device with keys are not a first use of theirs: their first
+ * device's keys replace them ({@linkcode firstSeen}).
  *
  * @module
  */
@@ -19,6 +21,7 @@ import { request } from "../rooms_api.ts";
 import {
   contactKeys,
   deviceStates,
+  firstSeen,
   keyText,
   type ListedDevice,
   numberOf,
@@ -80,11 +83,12 @@ export class ContactVerification {
     const pair = new Map([me, peer].map((user) => [user, listed.get(user) ?? []]));
     this.#keys = contactKeys(leaves, pair);
     let trust = await store.get<StoredTrust>(this.#trustKey);
-    if (!trust) {
-      trust = { keys: this.#keys.map(keyText), verified: false };
+    const first = firstSeen(trust, this.#keys, peer);
+    if (first) {
+      trust = first;
       await store.put(this.#trustKey, trust);
     }
-    return this.#result(trust);
+    return this.#result(trust!);
   }
 
   /**

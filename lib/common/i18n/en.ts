@@ -438,7 +438,9 @@ export const en = {
   "e2e.preview": "Encrypted message",
   "e2e.couldNotDecrypt": "Could not decrypt this message",
   "e2e.beforeJoin": "Messages from before this device joined cannot be read",
-  "e2e.waitingForKeys": "Waiting for keys: this device is not in the secret chat yet",
+  "e2e.elsewhere":
+    "Your encrypted conversations are open in another tab: close it to use them here",
+  "e2e.waitingForKeys": "Waiting for keys: this device cannot read this conversation yet",
   "e2e.waiting": "Waiting for keys…",
   "e2e.notSealed":
     "A file here was uploaded unencrypted: remove it and attach it again to send it encrypted",
