@@ -33,7 +33,12 @@ export interface SpawnOptions {
 
 const root = new URL("../../", import.meta.url);
 
-/** Starts `deno serve main.ts` and waits until it answers HTTP. */
+/**
+ * Starts `deno serve main.ts` and waits until it answers HTTP and, with `parallel`, until every
+ * worker has started: a worker joins the port's `SO_REUSEPORT` group only once its module has
+ * run, so a test that needs sockets on two workers could otherwise find only the first one
+ * listening on a busy machine.
+ */
 export async function spawnServer(options: SpawnOptions): Promise<ServerProcess> {
   await ensureAssetsBuilt();
   const port = options.port ?? freePort();
@@ -51,9 +56,13 @@ export async function spawnServer(options: SpawnOptions): Promise<ServerProcess>
     ],
     cwd: root,
     env: { KV_PATH: options.kvPath, ...options.env },
-    stdout: "null",
+    stdout: "piped",
     stderr: "piped",
   }).spawn();
+  const workers = options.parallel
+    ? Number(options.env?.DENO_JOBS) || navigator.hardwareConcurrency
+    : 1;
+  const started = countStartedNodes(child.stdout);
   const stderr = child.stderr.pipeThrough(new TextDecoderStream()).getReader();
   let log = "";
   const drain = (async () => {
@@ -71,7 +80,7 @@ export async function spawnServer(options: SpawnOptions): Promise<ServerProcess>
     try {
       const response = await fetch(`${url}/login`);
       await response.body?.cancel();
-      if (response.ok) break;
+      if (response.ok && started.count >= workers) break;
     } catch {
       // not listening yet
     }
@@ -80,6 +89,7 @@ export async function spawnServer(options: SpawnOptions): Promise<ServerProcess>
       if (!exited) child.kill("SIGKILL");
       await status;
       await drain;
+      await started.drained;
       throw new Error(`server did not start:\n${log}`);
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
@@ -96,9 +106,35 @@ export async function spawnServer(options: SpawnOptions): Promise<ServerProcess>
       }
       const status = await child.status;
       await drain;
+      await started.drained;
       return status;
     },
   };
+}
+
+/**
+ * Reads a server's standard output to its end (so its log never blocks on a full pipe) and
+ * counts the workers' "node started" lines (main.ts).
+ */
+function countStartedNodes(
+  stdout: ReadableStream<Uint8Array<ArrayBuffer>>,
+): { count: number; drained: Promise<void> } {
+  const started = { count: 0, drained: Promise.resolve() };
+  const lines = stdout.pipeThrough(new TextDecoderStream()).getReader();
+  started.drained = (async () => {
+    let partial = "";
+    for (;;) {
+      const { value, done } = await lines.read();
+      if (done) return;
+      const text = partial + value;
+      const end = text.lastIndexOf("\n");
+      partial = text.slice(end + 1);
+      for (const line of text.slice(0, end + 1).split("\n")) {
+        if (line.includes('"msg":"node started"')) started.count++;
+      }
+    }
+  })();
+  return started;
 }
 
 /** Resident memory of process `pid` (`VmRSS` from `/proc`), in bytes. */
