@@ -77,15 +77,13 @@ Deno.test("two tabs of one browser profile opened at once make one E2E device, u
     assert.deepEqual(e2eErrors, []);
   }));
 
-/**
- * Clicks the "Use here" button of `tab`'s notice (found by its role and label, so it is a real,
- * named button), and waits until `tab` runs the session and `from` shows the notice instead.
- */
-async function useHere(tab: Page, from: Page): Promise<void> {
-  const button = tab.getByTestId("e2e-elsewhere").getByRole("button", { name: "Use here" });
-  await button.focus();
-  assert.ok(await button.evaluate((element) => element === document.activeElement));
-  await button.click();
+/** The "Use here" button of `tab`'s notice, found by its role and label: a real, named button. */
+function useHereButton(tab: Page) {
+  return tab.getByTestId("e2e-elsewhere").getByRole("button", { name: "Use here" });
+}
+
+/** Waits until `tab` runs the session and `from` shows the notice instead. */
+async function handedOver(tab: Page, from: Page): Promise<void> {
   await keysReady(tab);
   await from.getByTestId("e2e-elsewhere").waitFor();
   assert.equal(await from.locator(".room-column[data-e2e-status=elsewhere]").count(), 1);
@@ -103,10 +101,16 @@ Deno.test("'Use here' moves a secret chat between two open tabs, and every messa
     await second.goto(first.url());
     await second.getByTestId("e2e-elsewhere").waitFor();
 
-    // A message typed in the first tab just before it hands over: its encryption is done and
-    // saved before the session leaves the tab, and it reaches Bob from the outbox.
-    await sendThroughComposer(first, "sent as the tab hands over");
-    await useHere(second, first);
+    // A message sent in the first tab just before the second asks for the session: its
+    // encryption is finished and saved before the session leaves the tab, and it reaches Bob
+    // from the outbox.
+    const button = useHereButton(second);
+    await button.focus();
+    assert.ok(await button.evaluate((element) => element === document.activeElement));
+    await first.getByTestId("composer").fill("sent as the tab hands over");
+    await first.getByTestId("composer").press("Enter");
+    await button.click();
+    await handedOver(second, first);
     await messagesWithText(bob.page, "sent as the tab hands over").waitFor();
     await messagesWithText(second, "sent as the tab hands over").waitFor();
     await sendThroughComposer(second, "from the second tab");
@@ -115,7 +119,8 @@ Deno.test("'Use here' moves a secret chat between two open tabs, and every messa
     await messagesWithText(second, "to the second tab").waitFor();
 
     // And back: the first tab reads what was sent and received while the second had it.
-    await useHere(first, second);
+    await useHereButton(first).click();
+    await handedOver(first, second);
     await messagesWithText(first, "from the second tab").waitFor();
     await messagesWithText(first, "to the second tab").waitFor();
     await sendThroughComposer(bob.page, "to the first tab again");
@@ -123,7 +128,7 @@ Deno.test("'Use here' moves a secret chat between two open tabs, and every messa
     await sendThroughComposer(first, "from the first tab again");
     await messagesWithText(bob.page, "from the first tab again").waitFor();
 
-    for (const tab of [first, bob.page]) {
+    for (const tab of [first, second, bob.page]) {
       assert.equal(await tab.getByText("Could not decrypt this message").count(), 0);
     }
     assert.equal(await directoryDevices(url, aliceUser, aliceUser.id), 1);

@@ -168,10 +168,16 @@ class TabSession implements E2eSession {
     const release = this.#release;
     if (!release) return;
     this.#release = undefined;
+    // From now on a send is refused (the composer keeps its text), and the rooms stop at once:
+    // what they had queued is finished, nothing new starts.
+    for (const roomId of this.#followed.keys()) {
+      const { act: _act, ...rest } = this.#view.room(roomId);
+      this.#view.set(roomId, rest);
+    }
+    const closing = this.#close();
     this.#turn = this.#turn.then(async () => {
-      const real = this.#real;
-      this.#real = undefined;
-      await real?.close().catch((error) => console.error("e2e: closing the session failed", error));
+      // The second closes a session that finished opening meanwhile.
+      await Promise.all([closing, this.#close()]);
       for (const [roomId, entry] of this.#followed) {
         entry.stop?.();
         delete entry.stop;
@@ -182,6 +188,13 @@ class TabSession implements E2eSession {
       this.#channel.postMessage({ yielded: to } satisfies TabMessage);
       setTimeout(release, STEAL_WAIT_MS);
     });
+  }
+
+  /** Closes the session run here, if any; resolves once it is closed. */
+  async #close(): Promise<void> {
+    const real = this.#real;
+    this.#real = undefined;
+    await real?.close().catch((error) => console.error("e2e: closing the session failed", error));
   }
 
   /** Asks the tab holding the session to hand it over to this one. */
