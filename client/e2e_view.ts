@@ -108,6 +108,11 @@ export interface E2eRoomView {
   files?: ReadonlyMap<string, string>;
   /** Sending, editing and reacting; present while the status is `ready`. */
   act?: E2eRoomActions;
+  /**
+   * While the status is `elsewhere`: asks the tab that has the encrypted conversations open to
+   * hand them over to this one ("Use here").
+   */
+  useHere?: () => void;
 }
 
 const UNREAD: E2eRoomView = { status: "loading", shown: new Map() };

@@ -242,7 +242,12 @@ export default function MessageList(
         <p class="banner" role="status" data-testid="e2e-waiting">{t("e2e.waitingForKeys")}</p>
       )}
       {e2e?.status === "elsewhere" && (
-        <p class="banner" role="status" data-testid="e2e-elsewhere">{t("e2e.elsewhere")}</p>
+        <p class="banner" role="status" data-testid="e2e-elsewhere">
+          {t("e2e.elsewhere")}{" "}
+          <button type="button" onClick={e2e.useHere} data-testid="e2e-use-here">
+            {t("e2e.useHere")}
+          </button>
+        </p>
       )}
       {
         /* Focusable so the keyboard can scroll it; a labelled region, not role="log", whose

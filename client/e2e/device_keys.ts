@@ -28,6 +28,7 @@ export class DeviceKeys {
   readonly device: MlsDevice;
   readonly #store: KeyStore;
   #held: HeldKeyPackage[];
+  #refilling: Promise<void> | undefined;
 
   private constructor(store: KeyStore, device: MlsDevice, held: HeldKeyPackage[]) {
     this.#store = store;
@@ -86,7 +87,18 @@ export class DeviceKeys {
    * when fewer than {@linkcode KEY_PACKAGE_LOW} are left. The private parts are saved before
    * the upload, so a Welcome made for any uploaded package can be read.
    */
-  async refill(): Promise<void> {
+  refill(): Promise<void> {
+    // One at a time: two at once would both top up, and the second goes over the server's cap.
+    this.#refilling ??= this.#refill().finally(() => this.#refilling = undefined);
+    return this.#refilling;
+  }
+
+  /** Resolves once no refill is under way (its private parts saved, its upload answered). */
+  async idle(): Promise<void> {
+    await this.#refilling?.catch(() => {});
+  }
+
+  async #refill(): Promise<void> {
     const path = `/api/e2e/devices/${this.device.deviceId}/key_packages`;
     const { count } = await request<{ count: number }>("GET", path);
     if (count >= KEY_PACKAGE_LOW) return;

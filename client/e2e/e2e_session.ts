@@ -15,7 +15,7 @@ import { RoomReader } from "./room_reader.ts";
 import type { MlsGroup } from "../../lib/common/e2e/mls_group.ts";
 import { GroupVerification } from "./group_verification.ts";
 import { PairVerification, type RoomVerification } from "./verification.ts";
-import { oneTabSession } from "./one_tab_session.ts";
+import { type ClosableSession, oneTabSession } from "./one_tab_session.ts";
 
 /**
  * Opens the device (creating it on first use) and returns the session the page uses; one tab
@@ -29,7 +29,7 @@ export function startE2eSession(
 
 async function openSession(
   { client, view }: { client: ChatClient; view: E2eView },
-): Promise<E2eSession> {
+): Promise<ClosableSession> {
   const store = new KeyStore();
   const keys = await DeviceKeys.open(store, client.user.id);
   // Others can start a conversation with this device only once it has published some.
@@ -52,7 +52,7 @@ async function openSession(
   // A device asking to be added: the members' devices check the group at once instead of at
   // their next periodic check (up to 20 s away).
   // A deleted account's devices left the key directory first: the groups remove them now.
-  client.onUserEvent((event) => {
+  const unlisten = client.onUserEvent((event) => {
     if (event.kind === "e2e_add_request") {
       readers.get(event.roomId)?.addRequested(event.userId, event.deviceId, {
         ...(event.leaf !== undefined ? { leaf: event.leaf } : {}),
@@ -62,14 +62,21 @@ async function openSession(
       for (const reader of readers.values()) reader.checkMembership();
     }
   });
-  document.addEventListener("visibilitychange", () => {
+  const onVisible = () => {
     if (document.visibilityState !== "visible") return;
     for (const [roomId, verification] of verifications) {
       const group = readers.get(roomId)?.group;
       if (group) void verification.check(group).catch(checkFailed);
     }
-  });
+  };
+  document.addEventListener("visibilitychange", onVisible);
   return {
+    async close() {
+      unlisten();
+      document.removeEventListener("visibilitychange", onVisible);
+      await Promise.all([...readers.values()].map((reader) => reader.close()));
+      await keys.idle();
+    },
     follow(roomId, peer) {
       // A secret chat has one safety number; a group one per other member.
       const me = client.user.id;

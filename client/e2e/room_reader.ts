@@ -197,6 +197,8 @@ export class RoomReader {
    * device is not in it.
    */
   encrypt(content: E2eContent | string): Promise<E2ePayload> {
+    // Closed (the session went to another tab, which now holds the group): never encrypt here.
+    if (this.#stopped) return Promise.reject(new Error("this conversation is open in another tab"));
     const work = this.#queue.then(async () => {
       if (!this.#group) throw new Error("this device is not in the conversation's group yet");
       const plain = typeof content === "string" ? { v: 1 as const, text: content } : content;
@@ -220,6 +222,16 @@ export class RoomReader {
     this.#stopped = true;
     clearTimeout(this.#followTimer);
     this.#files.close();
+  }
+
+  /**
+   * Stops, and resolves once the work already queued is done: encryptions asked for before
+   * (their payloads saved and handed to the outbox), a commit under way (sent and saved as
+   * pending). Nothing is written for the room after that, so another tab can take the group over.
+   */
+  async close(): Promise<void> {
+    this.stop();
+    await this.#queue.catch(() => {});
   }
 
   /**
@@ -251,6 +263,7 @@ export class RoomReader {
 
   /** Compares the group with the room's membership, serialized with reads and sends. */
   #scheduleFollow(delay = 0): void {
+    if (this.#stopped) return;
     clearTimeout(this.#followTimer);
     this.#followTimer = setTimeout(() => {
       this.#followTimer = undefined;
@@ -312,6 +325,8 @@ export class RoomReader {
   }
 
   #publish(): void {
+    // Stopped: the room's view is no longer this reader's (another tab may hold the group).
+    if (this.#stopped) return;
     const ready = this.#group !== undefined;
     for (const [seq, shown] of this.#shown) {
       if (shown.kind === "text") shown.files?.forEach((file) => this.#files.open(seq, file));

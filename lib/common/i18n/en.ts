@@ -438,8 +438,8 @@ export const en = {
   "e2e.preview": "Encrypted message",
   "e2e.couldNotDecrypt": "Could not decrypt this message",
   "e2e.beforeJoin": "Messages from before this device joined cannot be read",
-  "e2e.elsewhere":
-    "Your encrypted conversations are open in another tab: close it to use them here",
+  "e2e.elsewhere": "Your encrypted conversations are open in another tab.",
+  "e2e.useHere": "Use here",
   "e2e.waitingForKeys": "Waiting for keys: this device cannot read this conversation yet",
   "e2e.waiting": "Waiting for keys…",
   "e2e.notSealed":
