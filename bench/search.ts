@@ -16,8 +16,8 @@
  *   50 (a busy group commit), alternating the two stores on the same KV file so drift hits
  *   both; sends per second and process CPU per send (all threads, SQLite's included). With the
  *   index, a `SearchMerger` runs as in a server (`start()`'s defaults) and what is left pending
- *   at the end of a round is merged inside the round, so its CPU counts: the index's whole
- *   cost. With `--against DIR`, the store and merger of the checkout in DIR write a third
+ *   at the end of a round is merged inside the round, then the merger is stopped (which folds
+ *   its small blocks), so their CPU counts: the index's whole cost. With `--against DIR`, the store and merger of the checkout in DIR write a third
  *   round each time, on the same file.
  *
  * @module
@@ -351,8 +351,9 @@ async function timeWrites(kv: Deno.Kv, rooms: number, against?: string) {
       const t0 = performance.now();
       merger?.start();
       for (const batch of batches) await version.store.append(batch);
-      await merger?.stop();
       await merger?.mergeAll();
+      // As a server shutting down: a merger of this checkout folds what it wrote since.
+      await merger?.stop();
       const used = process.cpuUsage(cpu);
       const total = totals.get(version.name)!;
       total.ms += performance.now() - t0;
