@@ -112,10 +112,9 @@ async function timeQueries(
     times.sort((a, b) => a - b);
     const at = (q: number) => times[Math.min(times.length - 1, Math.floor(q * times.length))]!;
     const per = (n: number) => (n / count).toFixed(1);
-    const slow = each.sort((a, b) => b.ms - a.ms).slice(0, slowest).map(({ ms, q, hits, reads }) =>
-      `${
-        ms.toFixed(1)
-      } ms "${q}": ${hits} results, listed ${reads.listed} (blocks ${reads.blocks}), got ${reads.got}`
+    const slow = each.sort((a, b) => b.ms - a.ms).slice(0, slowest).map((query) =>
+      `${query.ms.toFixed(1)} ms (CPU ${query.cpuMs.toFixed(1)} ms) "${query.q}": ${query.hits} ` +
+      `results, listed ${query.reads.listed} (blocks ${query.reads.blocks}), got ${query.reads.got}`
     );
     const summary = `median ${at(0.5).toFixed(1)} ms, p90 ${at(0.9).toFixed(1)} ms, p99 ${
       at(0.99).toFixed(1)

@@ -134,14 +134,14 @@ Deno.test("the merger folds a term's per-merge blocks, and pages still find ever
     );
   }));
 
-Deno.test("a merger that stops folds the small blocks it wrote since its last fold", () =>
+Deno.test("SearchMerger.compactWritten() folds the small blocks it wrote since its last fold", () =>
   withRooms(async (kv) => {
     const clock = new FakeClock(1_000_000);
     const merger = new SearchMerger(kv);
     const merges = COMPACT_AFTER_BLOCKS / 2;
     const store = await sendAndMerge(kv, clock, () => merger, merges);
     assert.equal(await blockCount(kv, "meeting"), merges, "below the bound: not folded yet");
-    await merger.stop();
+    await merger.compactWritten();
     await new BlockCompactor(kv, () => Date.now() + RETIRE_AFTER_MS).retire();
     assert.equal(await blockCount(kv, "meeting"), 1);
     assert.equal(await blockCount(kv, "北京"), 1);

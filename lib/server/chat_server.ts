@@ -460,6 +460,7 @@ export async function createChatServer(options: ChatServerOptions): Promise<Chat
     calls.close();
     await fileSweeper.stop();
     await searchMerger.stop();
+    await searchMerger.compactWritten();
     hub.close();
     await presenceTracker.close();
     unsubscribe();
