@@ -106,6 +106,7 @@ if (only === "search-queries") {
     ...(against && againstFile ? { against: { dir: against, file: againstFile } } : {}),
     rounds: Number(flagValue("--rounds") ?? 3),
     queries: Number(flagValue("--queries") ?? 60),
+    slowest: Number(flagValue("--slowest") ?? 0),
   });
   Deno.exit(0);
 }

@@ -30,13 +30,18 @@ const READER = "reader";
 const MERGES = 3 * COMPACT_AFTER_BLOCKS;
 
 /**
- * Sends MERGES batches of 6 messages over rooms a, b (readable) and c (not), merging after
+ * Sends `merges` batches of 6 messages over rooms a, b (readable) and c (not), merging after
  * each batch with `merger()`, so every term gets one block per merge; every third message lacks
  * "北京". A new merger per merge never reaches its compaction bound.
  */
-async function sendAndMerge(kv: Deno.Kv, clock: FakeClock, merger: () => SearchMerger) {
+async function sendAndMerge(
+  kv: Deno.Kv,
+  clock: FakeClock,
+  merger: () => SearchMerger,
+  merges = MERGES,
+) {
   const store = new KvMessageStore(kv, clock);
-  for (let merge = 0; merge < MERGES; merge++) {
+  for (let merge = 0; merge < merges; merge++) {
     clock.advance(1_000);
     await store.append(Array.from({ length: 6 }, (_, i) => {
       const n = merge * 6 + i;
@@ -126,6 +131,23 @@ Deno.test("the merger folds a term's per-merge blocks, and pages still find ever
     assertPages(
       await allPages(search, "meeting ", 7),
       await expected(store, ["a", "b"], ["meeting"]),
+    );
+  }));
+
+Deno.test("SearchMerger.compactWritten() folds the small blocks it wrote since its last fold", () =>
+  withRooms(async (kv) => {
+    const clock = new FakeClock(1_000_000);
+    const merger = new SearchMerger(kv);
+    const merges = COMPACT_AFTER_BLOCKS / 2;
+    const store = await sendAndMerge(kv, clock, () => merger, merges);
+    assert.equal(await blockCount(kv, "meeting"), merges, "below the bound: not folded yet");
+    await merger.compactWritten();
+    await new BlockCompactor(kv, () => Date.now() + RETIRE_AFTER_MS).retire();
+    assert.equal(await blockCount(kv, "meeting"), 1);
+    assert.equal(await blockCount(kv, "北京"), 1);
+    assertPages(
+      await allPages(searchOf(kv, clock), "meeting 北京 ", 5),
+      await expected(store, ["a", "b"], ["meeting", "北京"]),
     );
   }));
 

@@ -65,11 +65,13 @@ export class BlockCompactor {
    * that compaction wrote when they are as large as it and fit one block together: what a
    * merger does as it goes. It
    * reads no block older than that last compaction's (so not the ones it retired), and commits
-   * the folds of many terms together (a commit costs more than what it writes here).
+   * the folds of many terms together (a commit costs more than what it writes here). `terms`
+   * maps each term to the small blocks written of it since its last compaction: about as many
+   * blocks are read, so a term's large blocks below them are not read in the same batch.
    */
-  async compactNewest(terms: readonly string[]): Promise<void> {
-    const folds = (await Promise.all(terms.map((term) => this.#runOf(term, undefined, true))))
-      .flatMap(({ fold }) => fold ? [fold] : []);
+  async compactNewest(terms: ReadonlyMap<string, number>): Promise<void> {
+    const runs = [...terms].map(([term, written]) => this.#runOf(term, undefined, written + 2));
+    const folds = (await Promise.all(runs)).flatMap(({ fold }) => fold ? [fold] : []);
     let commit: Fold[] = [];
     let bytes = 0;
     for (const fold of folds) {
@@ -89,7 +91,7 @@ export class BlockCompactor {
   async compactTerm(term: string): Promise<void> {
     let below: Deno.KvKey | undefined;
     for (;;) {
-      const { fold, next } = await this.#runOf(term, below, false);
+      const { fold, next } = await this.#runOf(term, below);
       // Another compaction of the term committed first: read the run again.
       if (fold && !await this.#commit([fold])) continue;
       if (next === null) return;
@@ -99,14 +101,15 @@ export class BlockCompactor {
 
   /**
    * The fold of the newest run of `term`'s blocks (below `below`, a block key, when given) that
-   * fits a full block, null when there is nothing to fold; with `newestOnly`, the run stops at
-   * the first block that is not small, and at a block that does not fit. `next` is the key to
-   * go on from (older blocks), null when there is nothing more to read.
+   * fits a full block, null when there is nothing to fold; with `newestOnly` (the blocks to read
+   * per batch), the run stops at the first block that is not small, and at a block that does
+   * not fit. `next` is the key to go on from (older blocks), null when there is nothing more
+   * to read.
    */
   async #runOf(
     term: string,
     below: Deno.KvKey | undefined,
-    newestOnly: boolean,
+    newestOnly?: number,
   ): Promise<{ fold: Fold | null; next: Deno.KvKey | null }> {
     const [guard, retired] = await Promise.all([
       this.#kv.get(keys.searchCompacted(term)),
@@ -114,7 +117,7 @@ export class BlockCompactor {
     ]);
     const list = this.#kv.list<PostingBlock>(
       below ? { start: keys.searchBlocks(term), end: below } : { prefix: keys.searchBlocks(term) },
-      { reverse: true, batchSize: newestOnly ? COMPACT_AFTER_BLOCKS + 2 : 16 },
+      { reverse: true, batchSize: newestOnly ?? 16 },
     );
     let run: Deno.KvEntry<PostingBlock>[] = [];
     let bytes = 0;

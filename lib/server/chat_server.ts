@@ -462,6 +462,10 @@ export async function createChatServer(options: ChatServerOptions): Promise<Chat
     calls.close();
     await fileSweeper.stop();
     await searchMerger.stop();
+    // Its folds are an optimization: a failure must not skip the rest of the shutdown.
+    await searchMerger.compactWritten().catch((error) => {
+      console.error("chat server: folding search blocks failed", error);
+    });
     hub.close();
     await presenceTracker.close();
     unsubscribe();
