@@ -244,7 +244,12 @@ export default function MessageList(
       {e2e?.status === "elsewhere" && (
         <p class="banner" role="status" data-testid="e2e-elsewhere">
           {t("e2e.elsewhere")}{" "}
-          <button type="button" onClick={e2e.useHere} data-testid="e2e-use-here">
+          <button
+            type="button"
+            class="button small secondary"
+            onClick={e2e.useHere}
+            data-testid="e2e-use-here"
+          >
             {t("e2e.useHere")}
           </button>
         </p>
