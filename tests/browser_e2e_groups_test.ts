@@ -13,6 +13,7 @@ import { keysReady, NEW_DEVICE_WAIT_MS, openEncryptedGroup } from "./helpers/sec
 import { api, openSocket, type TestUser } from "./helpers/chat_client.ts";
 import {
   eventually,
+  messagesWithText,
   messageTexts,
   screenshot,
   selectRoom,
@@ -32,10 +33,14 @@ Deno.test("encrypted group: three users create one from the New room dialog and 
       ["alice", "bob", "carol"],
     );
 
-    await sendThroughComposer(alice.page, "周五的计划：只有我们能读");
-    await sendThroughComposer(bob.page, "bob read it");
-    await sendThroughComposer(carol.page, "carol too");
     const said = ["周五的计划：只有我们能读", "bob read it", "carol too"];
+    // Three senders: each waits until the one before is stored (it has a seq on its own page),
+    // or the room's order of two nearly simultaneous sends is the server's to choose.
+    for (const [i, member] of [alice, bob, carol].entries()) {
+      await sendThroughComposer(member.page, said[i]!);
+      await messagesWithText(member.page, said[i]!).and(member.page.locator("[data-seq]"))
+        .waitFor();
+    }
     for (const member of [alice, bob, carol]) {
       await eventually(async () => assert.deepEqual(await messageTexts(member.page), said));
     }

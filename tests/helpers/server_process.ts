@@ -59,9 +59,13 @@ export async function spawnServer(options: SpawnOptions): Promise<ServerProcess>
     stdout: "piped",
     stderr: "piped",
   }).spawn();
+  // Each worker logs "node started" (as JSON, the default format); one worker needs no count.
   const workers = options.parallel
     ? Number(options.env?.DENO_JOBS) || navigator.hardwareConcurrency
-    : 1;
+    : 0;
+  if (workers > 0 && (options.env?.LOG_FORMAT ?? "json") !== "json") {
+    throw new Error("spawnServer: with parallel, the workers' JSON log tells when they started");
+  }
   const started = countStartedNodes(child.stdout);
   const stderr = child.stderr.pipeThrough(new TextDecoderStream()).getReader();
   let log = "";
