@@ -35,6 +35,7 @@ import type { RoomRecord } from "../lib/rooms/room_record.ts";
 import { BlockCompactor, RETIRE_AFTER_MS } from "../lib/search/block_compactor.ts";
 import { MessageSearch } from "../lib/search/message_search.ts";
 import { SearchMerger } from "../lib/search/search_merger.ts";
+import { headSeq, type StoredHead } from "../lib/messages/room_head.ts";
 import { EN_WORDS, randomText, ZH_WORDS } from "./search_text_gen.ts";
 
 /** What `--only search` measures with. */
@@ -253,8 +254,8 @@ async function storedMessages(kv: Deno.Kv, rooms: number): Promise<number> {
   let total = 0;
   for (let i = 0; i < rooms; i += 10) {
     const ids = Array.from({ length: Math.min(10, rooms - i) }, (_, k) => roomId(i + k));
-    const heads = await kv.getMany<number[]>(ids.map((id) => keys.roomHead(id)));
-    for (const head of heads) total += head.value ?? 0;
+    const heads = await kv.getMany<StoredHead[]>(ids.map((id) => keys.roomHead(id)));
+    for (const head of heads) total += headSeq(head.value);
   }
   return total;
 }

@@ -12,9 +12,10 @@
  * with this one round by round (A B, then B A). Options: `--rounds N` (default 3), `--batch N`,
  * `--messages N` per measurement (default 8,000, after 2,000 of warm-up).
  *
- * `--keys` measures bare KV sets instead (one message-sized value each, `--batch` per commit):
- * keys spread over 500 rooms as messages' are, against keys that only ever grow, for what the
- * place of a key in SQLite's B-tree costs.
+ * `--keys` measures bare KV sets instead (`--batch` per commit), one key family at a time, each
+ * with the value the store writes there: new keys spread over 500 rooms as messages' and their
+ * clientId records' are, a key per room rewritten (its head, its summary), and keys that only
+ * ever grow, for what the place of a key in SQLite's B-tree costs.
  *
  * @module
  */
@@ -148,9 +149,27 @@ async function seedMembers(kv: Deno.Kv): Promise<void> {
   }
 }
 
-/** Bare KV sets with scattered keys and with ascending keys, alternating; µs per set by thread. */
+/**
+ * Where each kind of set of a message lands, as `--keys` measures it: a new key per message
+ * scattered over 500 rooms (`msg`, `msg_client`), a key per room rewritten (`room_head`,
+ * `room_last`, or one value holding both), and a key that only grows (a log).
+ */
+const PLACEMENTS = {
+  "scattered msg": (n: number) => ["msg", `bench-b-${(n * 7919) % 500}`, n],
+  "scattered msg_client": (n: number) => [
+    "msg_client",
+    `bench-b-${(n * 7919) % 500}`,
+    `user-${(n * 7919) % 1000}`,
+    `c-${n}`,
+  ],
+  "rewritten room_head": (n: number) => ["room_head", `bench-b-${(n * 7919) % 500}`],
+  "rewritten room_last": (n: number) => ["room_last", `bench-b-${(n * 7919) % 500}`],
+  "ascending": (n: number) => ["log", n],
+} satisfies Record<string, (n: number) => Deno.KvKey>;
+
+/** Bare KV sets by placement, alternating their order by round; µs per set by thread. */
 async function runKeyPlacement(options: StoreAppendOptions): Promise<void> {
-  const value = {
+  const message = {
     room: "bench-b-1",
     seq: 1,
     id: "0123456789abcdefghijkl",
@@ -159,10 +178,25 @@ async function runKeyPlacement(options: StoreAppendOptions): Promise<void> {
     text: `1 123 5 12345.678 ${"x".repeat(48)}`,
     at: Date.now(),
   };
+  const summary = {
+    seq: 1,
+    at: Date.now(),
+    author: "user1",
+    from: "user-1",
+    preview: message.text,
+  };
+  // Each placement's value as the store writes it.
+  const valueOf = (placement: string, n: number): unknown =>
+    placement === "scattered msg_client"
+      ? { id: message.id, seq: n, at: message.at }
+      : placement === "rewritten room_head"
+      ? n
+      : placement === "rewritten room_last"
+      ? summary
+      : message;
+  const names = Object.keys(PLACEMENTS) as (keyof typeof PLACEMENTS)[];
   for (let round = 0; round < options.rounds; round++) {
-    for (
-      const placement of round % 2 === 0 ? ["scattered", "ascending"] : ["ascending", "scattered"]
-    ) {
+    for (const placement of round % 2 === 0 ? names : [...names].reverse()) {
       const path = await Deno.makeTempFile({ prefix: "store-keys-", suffix: ".kv" });
       const kv = await Deno.openKv(path);
       let n = 0;
@@ -171,10 +205,7 @@ async function runKeyPlacement(options: StoreAppendOptions): Promise<void> {
           const atomic = kv.atomic();
           for (let i = 0; i < options.batch; i++, n++) {
             // 7,919 is prime: consecutive sets land in different rooms, as a group commit's do.
-            atomic.set(
-              placement === "scattered" ? ["msg", `bench-b-${(n * 7919) % 500}`, n] : ["log", n],
-              value,
-            );
+            atomic.set(PLACEMENTS[placement](n), valueOf(placement, n));
           }
           await atomic.commit();
         }

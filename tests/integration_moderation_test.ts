@@ -144,14 +144,14 @@ Deno.test("a muted member reads the room but every send is refused with muted, a
   await withServer(async (server) => {
     const { owner, room, users: [bob] } = await roomWith(server, 1);
     assert.equal(await act(server, owner, room, bob!, "mute"), 204);
-    const headBefore = (await server.kv.get<number>(keys.roomHead(room))).value;
+    const headBefore = (await server.kv.get(keys.roomHead(room))).versionstamp;
     const b = await openSocket(server.url, bob!);
     await b.subscribe(room);
     b.send({ type: "send", room, clientId: "muted-0001", text: "can I talk?", ref: "m" });
     const refused = await b.next("error", (f) => f.ref === "m");
     assert.equal(refused.code, "muted");
     assert.match(refused.message, /muted/);
-    assert.equal((await server.kv.get<number>(keys.roomHead(room))).value, headBefore);
+    assert.equal((await server.kv.get(keys.roomHead(room))).versionstamp, headBefore);
     const o = await openSocket(server.url, owner);
     o.send({ type: "send", room, clientId: "owner-0001", text: "you can read this" });
     await b.next("message", (f) => f.text === "you can read this");
@@ -170,10 +170,10 @@ Deno.test("a member muted while connected, right after a send went through, is r
     b.send({ type: "send", room, clientId: "live-00001", text: "first" });
     await b.next("ack", (f) => f.clientId === "live-00001");
     assert.equal(await act(server, owner, room, bob!, "mute"), 204);
-    const headBefore = (await server.kv.get<number>(keys.roomHead(room))).value;
+    const headBefore = (await server.kv.get(keys.roomHead(room))).versionstamp;
     b.send({ type: "send", room, clientId: "live-00002", text: "second", ref: "m" });
     assert.equal((await b.next("error", (f) => f.ref === "m")).code, "muted");
-    assert.equal((await server.kv.get<number>(keys.roomHead(room))).value, headBefore);
+    assert.equal((await server.kv.get(keys.roomHead(room))).versionstamp, headBefore);
     assert.equal(await act(server, owner, room, bob!, "unmute"), 204);
     b.send({ type: "send", room, clientId: "live-00003", text: "third" });
     await b.next("ack", (f) => f.clientId === "live-00003");

@@ -11,8 +11,8 @@
  * | `["room", roomId]`                          | `RoomRecord`                |
  * | `["room_member", roomId, userId]`           | `Membership`                |
  * | `["user_room", userId, roomId]`             | `Membership`                |
- * | `["room_head", roomId]`                     | last seq of the room        |
- * | `["room_last", roomId]`                     | `LastMessage` (newest)      |
+ * | `["room_head", roomId]`                     | `RoomHead`: seq and summary |
+ * | `["room_last", roomId]`                     | old layout: `LastMessage`   |
  * | `["room_members_rev", roomId]`              | `Deno.KvU64`: bumped (sum)  |
  * | `["user_activity", userId, activity, roomId]` | `true` (conversation order) |
  * | `["user_big_room", userId, roomId]`         | `true`: room not indexed    |
@@ -86,17 +86,23 @@
  * commit as the room record (create, rename or topic, delete: see `lib/rooms/public_rooms.ts`), so
  * Discover pages through it newest first by key range and never scans `room`.
  *
+ * A room's head holds its last seq and the `LastMessage` summary of its newest message that is
+ * not an action, one value written by the commit that appends to the room (one scattered set per
+ * message instead of two). Until 2026-12-03 the head was a bare seq and the summary was
+ * `room_last`: such data is read as it is, and the room's next commit rewrites its head and
+ * deletes its `room_last` (see `lib/messages/room_head.ts`).
+ *
  * The conversation list reads a per-user activity index, newest first, instead of every room's
- * `room_last` (see `lib/rooms/conversation_index.ts`). The commit that appends a message to a room
+ * summary (see `lib/rooms/conversation_index.ts`). The commit that appends a message to a room
  * of at most `INDEXED_ROOM_MAX_MEMBERS` members sets `["user_activity", member, at, roomId]` for
  * each member (and deletes the entry of the room's previous activity when the store knows it),
  * checked against `room_members_rev`, which every membership added or removed bumps, so no member
  * is left out; a store does so only once per `ACTIVITY_REFRESH_MS` per room, so an entry may be
  * up to `ACTIVITY_INDEX_LAG_MS` behind its room's activity. A new membership writes its entry at `joinedAt`. The members of a bigger room
  * each get a `user_big_room` entry instead (written before the room's next message is
- * committed), and the list reads those rooms' `room_last` directly. Entries left behind (an older
+ * committed), and the list reads those rooms' heads directly. Entries left behind (an older
  * activity, a room the user left) are skipped by the reader, which checks every entry it uses
- * against the membership and `room_last`, and deletes them. `user_activity_built` marks that a
+ * against the membership and the room's summary, and deletes them. `user_activity_built` marks that a
  * user's memberships from before the index were added to it.
  *
  * End-to-end encryption (`lib/devices/`) stores public material only: a user's devices and
@@ -183,11 +189,15 @@ export const keys = {
   userRoom: (userId: string, roomId: string): Deno.KvKey => ["user_room", userId, roomId],
   /** Prefix of a user's memberships. */
   userRooms: (userId: string): Deno.KvKey => ["user_room", userId],
-  /** The last seq stored in a room; absent means 0. */
+  /**
+   * The room's `RoomHead` (`lib/messages/room_head.ts`): its last seq and the summary of its
+   * newest non-action message, written by every commit that appends to it; absent means no
+   * message. Data of the old layout holds the bare seq here.
+   */
   roomHead: (roomId: string): Deno.KvKey => ["room_head", roomId],
   /**
-   * Summary of the room's newest message; written in the commit that appends it, so it
-   * always matches `room_head`. Absent while the room has no message.
+   * Old layout only (before 2026-12-03): the summary of the room's newest message, beside a
+   * head that is a bare seq. Read as a fallback; the room's next commit deletes it.
    */
   roomLast: (roomId: string): Deno.KvKey => ["room_last", roomId],
   /** Bumped (a KV sum) by every membership added to or removed from the room. */

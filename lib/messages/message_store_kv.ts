@@ -2,9 +2,10 @@
  * {@linkcode MessageStore} on Deno KV. Appends are grouped: many messages, of many rooms, go
  * into one atomic commit, split only where KV's limits require (1,000 mutations, 100 checks,
  * 800 KiB of data and 80 KiB of keys per commit). The same commit writes each room's
- * {@linkcode LastMessage} summary, one extra mutation per room. Each room's head seq is checked
- * in the commit, so two processes that append to one room at the same moment cannot both take a
- * seq: the loser re-reads and retries.
+ * head, one mutation per room: its last seq and its {@linkcode LastMessage} summary in one value
+ * (`room_head.ts`; a head of the old layout is read with its `room_last` key, which the commit
+ * deletes). Each room's head is checked in the commit, so two processes that append to one room
+ * at the same moment cannot both take a seq: the loser re-reads and retries.
  *
  * The same commit writes each member's conversation activity entry of a room with a new message
  * (`lib/rooms/conversation_index.ts`), from the room's members as the store last read them,
@@ -42,6 +43,8 @@ import {
 } from "../common/protocol.ts";
 import { applyAction, type MessageAction } from "./message_actions.ts";
 import { commitAtomic } from "../kv/kv_commit.ts";
+import { readMany } from "../kv/kv_read_many.ts";
+import { headSeq, readRoomHeads, roomHeadValue, type StoredHead } from "./room_head.ts";
 import { textTerms } from "../common/search_text.ts";
 import { searchableText } from "../search/search_index.ts";
 import { PendingBatch } from "../search/search_pending.ts";
@@ -66,7 +69,10 @@ const MAX_BYTES_PER_COMMIT = 700 * 1024;
 const MAX_MUTATIONS_PER_COMMIT = 900;
 /** Below KV's 80 KiB of keys per commit; checked keys count too. */
 const MAX_KEY_BYTES_PER_COMMIT = 72 * 1024;
-/** Upper bound of a room's head check, head set and summary (key and value), beyond its id. */
+/**
+ * Upper bound of a room's head check and head set (its summary inside) and, for a head of the
+ * old layout, the delete of its `room_last` (key and value), beyond its id.
+ */
 const ROOM_OVERHEAD_BYTES = 3 * (2 * PREVIEW_CHARS + MAX_FILE_NAME + 64) + 512;
 const MAX_ATTEMPTS = 100;
 /**
@@ -77,7 +83,6 @@ const MAX_ATTEMPTS = 100;
 const ACTION_TARGET_BYTES = 3 * MAX_TEXT_CHARS + 3 * (REPLY_EXCERPT_CHARS + MAX_FILE_NAME) +
   MAX_REACTIONS * 100 +
   MAX_ATTACHMENTS * (3 * MAX_FILE_NAME + 400);
-const KV_READ_BATCH = 10;
 
 /** What the idempotency record of a send holds. */
 interface ClientIdRecord {
@@ -86,10 +91,15 @@ interface ClientIdRecord {
   at: number;
 }
 
-/** A room's head seq as of a versionstamp. */
+/**
+ * A room's head seq as of a versionstamp, and whether it is of the old layout (`room_head.ts`);
+ * `last` only for a head just read (the store does not remember summaries).
+ */
 interface KnownHead {
   seq: number;
   versionstamp: string | null;
+  last?: LastMessage | null;
+  legacy?: boolean;
 }
 
 /** Message store backed by Deno KV. */
@@ -183,11 +193,12 @@ export class KvMessageStore implements MessageStore, MessageLookup {
       // Targets of actions are read on every attempt: every change to a message is an entry
       // of its room, so the head check also proves the target read is still current.
       const optimistic = attempt === 0;
-      const [heads, stored, targets, lasts, members] = await Promise.all([
-        this.#heads(rooms, optimistic),
-        optimistic ? undefined : this.#readMany<ClientIdRecord>(drafts.map(clientIdKey)),
-        this.#readMany<ChatMessage>(targetKeys.map(([room, seq]) => keys.message(room, seq))),
-        this.#readMany<LastMessage>(actionRooms.map((room) => keys.roomLast(room))),
+      // The head of a room with an action is read on every attempt too: its summary is kept
+      // when the actions leave the newest message as it was.
+      const [heads, stored, targets, members] = await Promise.all([
+        this.#heads(rooms, optimistic, actionRooms),
+        optimistic ? undefined : readMany<ClientIdRecord>(this.#kv, drafts.map(clientIdKey)),
+        readMany<ChatMessage>(this.#kv, targetKeys.map(([room, seq]) => keys.message(room, seq))),
         this.#readMembers(indexed, !optimistic),
       ]);
       const atomic = this.#kv.atomic();
@@ -288,14 +299,15 @@ export class KvMessageStore implements MessageStore, MessageLookup {
       }
       // The conversation list shows the newest message that is not an action: a new one, or
       // the stored one as the actions of this commit left it.
-      const summaries = new Map<string, LastMessage>();
-      actionRooms.forEach((room, i) => {
-        const last = lasts[i]?.value;
+      const summaries = new Map<string, LastMessage | null>();
+      for (const room of actionRooms) {
+        const last = heads.get(room)!.last ?? null;
         const changed = last ? state.get(stateKey(room, last.seq)) : undefined;
-        if (changed && dirty.has(stateKey(room, changed.seq))) {
-          summaries.set(room, lastMessageOf(changed));
-        }
-      });
+        summaries.set(
+          room,
+          changed && dirty.has(stateKey(room, changed.seq)) ? lastMessageOf(changed) : last,
+        );
+      }
       for (const result of results) {
         const { message } = result;
         if (!result.duplicate && !isActionEntry(message)) {
@@ -305,8 +317,12 @@ export class KvMessageStore implements MessageStore, MessageLookup {
           );
         }
       }
-      for (const [room, message] of newest) atomic.set(keys.roomHead(room), message.seq);
-      for (const [room, summary] of summaries) atomic.set(keys.roomLast(room), summary);
+      // Every room with a new entry has a summary: a new non-action message, or an action
+      // room's, read with its head.
+      for (const [room, message] of newest) {
+        atomic.set(keys.roomHead(room), roomHeadValue(message.seq, summaries.get(room)));
+        if (heads.get(room)!.legacy) atomic.delete(keys.roomLast(room));
+      }
       // A room's activity moves with a new message that is not an action.
       const moved = new Set<string>();
       for (const result of results) {
@@ -336,22 +352,32 @@ export class KvMessageStore implements MessageStore, MessageLookup {
     throw new Error(`append gave up after ${MAX_ATTEMPTS} conflicting attempts`);
   }
 
-  /** Each room's head: remembered when `trustKnown` and known, else read (and remembered). */
-  async #heads(rooms: readonly string[], trustKnown: boolean): Promise<Map<string, KnownHead>> {
+  /**
+   * Each room's head: remembered when `trustKnown` and known, unless it is one of `readAlways`;
+   * else read (and remembered).
+   */
+  async #heads(
+    rooms: readonly string[],
+    trustKnown: boolean,
+    readAlways: readonly string[],
+  ): Promise<Map<string, KnownHead>> {
     const heads = new Map<string, KnownHead>();
-    const unknown = trustKnown ? rooms.filter((room) => !this.#knownHeads.has(room)) : rooms;
+    const fresh = new Set(readAlways);
+    const unknown = trustKnown
+      ? rooms.filter((room) => fresh.has(room) || !this.#knownHeads.has(room))
+      : rooms;
     if (trustKnown) {
       for (const room of rooms) {
         const known = this.#knownHeads.get(room);
-        if (known) heads.set(room, known);
+        if (known && !fresh.has(room)) heads.set(room, known);
       }
     }
-    const read = await this.#readMany<number>(unknown.map((room) => keys.roomHead(room)));
+    const read = await readRoomHeads(this.#kv, unknown);
     unknown.forEach((room, i) => {
-      const entry = read[i]!;
-      const head = { seq: entry.value ?? 0, versionstamp: entry.versionstamp };
+      const head = read[i]!;
       heads.set(room, head);
-      this.#rememberHead(room, head);
+      const { seq, versionstamp, legacy } = head;
+      this.#rememberHead(room, { seq, versionstamp, legacy });
     });
     return heads;
   }
@@ -403,21 +429,14 @@ export class KvMessageStore implements MessageStore, MessageLookup {
 
   /** Replaces the duplicates' drafts with the messages stored under their clientIds. */
   async #loadStored(results: AppendResult[], indexes: number[]): Promise<void> {
-    const originals = await this.#readMany<ChatMessage>(
+    const originals = await readMany<ChatMessage>(
+      this.#kv,
       indexes.map((i) => keys.message(results[i]!.message.room, results[i]!.message.seq)),
     );
     indexes.forEach((resultIndex, i) => {
       const original = originals[i]!.value;
       if (original) results[resultIndex] = { message: original, duplicate: true };
     });
-  }
-
-  async #readMany<T>(keyList: Deno.KvKey[]): Promise<Deno.KvEntryMaybe<T>[]> {
-    const batches: Promise<Deno.KvEntryMaybe<T>[]>[] = [];
-    for (let i = 0; i < keyList.length; i += KV_READ_BATCH) {
-      batches.push(this.#kv.getMany<T[]>(keyList.slice(i, i + KV_READ_BATCH)));
-    }
-    return (await Promise.all(batches)).flat();
   }
 
   async after(room: string, afterSeq: number, limit: number): Promise<ChatMessage[]> {
@@ -449,7 +468,8 @@ export class KvMessageStore implements MessageStore, MessageLookup {
     const actions = messages.filter((message) => isActionEntry(message) && message.target);
     if (actions.length === 0) return messages;
     const targets = uniqueKeys(actions.map((message) => [message.room, message.target!]));
-    const read = await this.#readMany<ChatMessage>(
+    const read = await readMany<ChatMessage>(
+      this.#kv,
       targets.map(([room, seq]) => keys.message(room, seq)),
     );
     const bySeq = new Map<number, ChatMessage>();
@@ -479,12 +499,11 @@ export class KvMessageStore implements MessageStore, MessageLookup {
   }
 
   async head(room: string): Promise<number> {
-    return (await this.#kv.get<number>(keys.roomHead(room))).value ?? 0;
+    return headSeq((await this.#kv.get<StoredHead>(keys.roomHead(room))).value);
   }
 
   async lastMessages(rooms: readonly string[]): Promise<(LastMessage | null)[]> {
-    const entries = await this.#readMany<LastMessage>(rooms.map((room) => keys.roomLast(room)));
-    return entries.map((entry) => entry.value);
+    return (await readRoomHeads(this.#kv, rooms)).map((head) => head.last);
   }
 }
 

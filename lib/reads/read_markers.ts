@@ -12,6 +12,7 @@
 import type { ChatMessage } from "../common/protocol.ts";
 import { decode, keys } from "../kv/kv_keys.ts";
 import { commit, transact } from "../kv/kv_transaction.ts";
+import { headSeq, type StoredHead } from "../messages/room_head.ts";
 
 /** How a marker moved: from the old seq (0 without one) to the new. */
 export interface MarkerMove {
@@ -46,9 +47,12 @@ export class ReadMarkers {
   advance(userId: string, room: string, seq: number): Promise<MarkerMove | undefined> {
     const key = keys.readMarker(userId, room);
     return transact("advance read marker", async () => {
-      const [marker, head] = await this.#kv.getMany<[number, number]>([key, keys.roomHead(room)]);
+      const [marker, head] = await this.#kv.getMany<[number, StoredHead]>([
+        key,
+        keys.roomHead(room),
+      ]);
       const from = marker.value ?? 0;
-      const to = Math.min(seq, head.value ?? 0);
+      const to = Math.min(seq, headSeq(head.value));
       if (to <= from) return undefined;
       return commit(this.#kv.atomic().check(marker).set(key, to), () => ({ from, to }));
     });

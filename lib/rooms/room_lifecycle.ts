@@ -117,6 +117,7 @@ export class RoomLifecycle {
       for await (const entry of this.#kv.list({ prefix })) found.push(entry.key);
       await deleteKeys(this.#kv, found);
     }
-    await this.#kv.delete(keys.roomHead(roomId));
+    // room_last: a summary of the old layout (lib/messages/room_head.ts), if the room has one.
+    await deleteKeys(this.#kv, [keys.roomHead(roomId), keys.roomLast(roomId)]);
   }
 }
