@@ -29,6 +29,7 @@ const emptyStore: MessageStore = {
   after: () => Promise.resolve([]),
   before: () => Promise.resolve([]),
   head: () => Promise.resolve(0),
+  heads: (rooms) => Promise.resolve(rooms.map(() => 0)),
   lastMessages: (rooms) => Promise.resolve(rooms.map(() => null)),
 };
 

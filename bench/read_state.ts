@@ -54,6 +54,7 @@ async function hubFigures(dir: string): Promise<{ message: number; typing: numbe
   const messages: ChatMessage[] = [];
   const store = {
     head: () => Promise.resolve(0),
+    heads: () => Promise.resolve([]),
     after: () => Promise.resolve([]),
     before: () => Promise.resolve([]),
     lastMessages: () => Promise.resolve([]),

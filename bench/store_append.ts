@@ -162,6 +162,14 @@ const PLACEMENTS = {
     `user-${(n * 7919) % 1000}`,
     `c-${n}`,
   ],
+  // A clientId record keyed by a clientId that starts with its send's time, as one made of
+  // Date.now() and random bits would be: new records gather at the end of the table.
+  "time-ordered msg_client": (n: number) => [
+    "msg_client",
+    `${(1_796_000_000_000 + n).toString(36)}${((n * 7919) % 65536).toString(16)}`,
+    `bench-b-${(n * 7919) % 500}`,
+    `user-${(n * 7919) % 1000}`,
+  ],
   "rewritten room_head": (n: number) => ["room_head", `bench-b-${(n * 7919) % 500}`],
   "rewritten room_last": (n: number) => ["room_last", `bench-b-${(n * 7919) % 500}`],
   "ascending": (n: number) => ["log", n],
@@ -187,7 +195,7 @@ async function runKeyPlacement(options: StoreAppendOptions): Promise<void> {
   };
   // Each placement's value as the store writes it.
   const valueOf = (placement: string, n: number): unknown =>
-    placement === "scattered msg_client"
+    placement.endsWith("msg_client")
       ? { id: message.id, seq: n, at: message.at }
       : placement === "rewritten room_head"
       ? n

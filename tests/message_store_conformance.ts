@@ -309,6 +309,22 @@ export function messageStoreConformance(
     });
   });
 
+  test("heads() gives each room's last seq, an action's too, where lastMessages() keeps the newest message", async (store) => {
+    await fill(store, "acted", 2);
+    await fill(store, "plain", 3);
+    await store.append([{
+      ...draft("acted", "u2", "react-0001", ""),
+      kind: "reaction",
+      target: 2,
+      emoji: "👍",
+      on: true,
+    }]);
+    assert.deepEqual(await store.heads(["acted", "empty", "plain"]), [3, 0, 3]);
+    assert.equal(await store.head("acted"), 3);
+    const [last] = await store.lastMessages(["acted"]);
+    assert.equal(last!.seq, 2);
+  });
+
   test("append() of 1,000 drafts over 100 rooms with the longest ids and clientIds stores them all", async (store) => {
     // Every room new to its commit adds a head check, a head and a summary key: with 64
     // character ids this is what reaches the 80 KiB of keys per commit.

@@ -83,6 +83,11 @@ export interface MessageStore {
   /** The last seq stored in the room; 0 when it has none. */
   head(room: string): Promise<number>;
   /**
+   * The last seq stored in each of `rooms`, in their order (0 for a room with none): an
+   * action's too, which {@linkcode lastMessages} does not count.
+   */
+  heads(rooms: readonly string[]): Promise<number[]>;
+  /**
    * The summary of each room's newest message, in the order of `rooms`; `null` for a room
    * with none. It is stored with the append itself, so it never lags behind the log.
    */

@@ -502,6 +502,11 @@ export class KvMessageStore implements MessageStore, MessageLookup {
     return headSeq((await this.#kv.get<StoredHead>(keys.roomHead(room))).value);
   }
 
+  async heads(rooms: readonly string[]): Promise<number[]> {
+    const entries = await readMany<StoredHead>(this.#kv, rooms.map((room) => keys.roomHead(room)));
+    return entries.map((entry) => headSeq(entry.value));
+  }
+
   async lastMessages(rooms: readonly string[]): Promise<(LastMessage | null)[]> {
     return (await readRoomHeads(this.#kv, rooms)).map((head) => head.last);
   }

@@ -40,6 +40,10 @@ class RecordingStore implements MessageStore {
     return this.inner.head(room);
   }
 
+  heads(rooms: readonly string[]): Promise<number[]> {
+    return this.inner.heads(rooms);
+  }
+
   lastMessages(rooms: readonly string[]): Promise<(LastMessage | null)[]> {
     return this.inner.lastMessages(rooms);
   }

@@ -502,10 +502,10 @@ export class Hub {
       const rooms = [...this.#rooms.keys()];
       for (let start = 0; start < rooms.length; start += SWEEP_SLICE) {
         const slice = rooms.slice(start, start + SWEEP_SLICE);
-        const newest = await this.#store.lastMessages(slice);
+        const heads = await this.#store.heads(slice);
         slice.forEach((room, i) => {
           const state = this.#rooms.get(room);
-          const head = newest[i]?.seq ?? 0;
+          const head = heads[i] ?? 0;
           if (state && state.lastSeq >= 0 && head > state.lastSeq) {
             this.#enqueue(room, state, () => this.#catchUp(room, state));
           }

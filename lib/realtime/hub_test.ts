@@ -293,10 +293,10 @@ Deno.test("Hub.handle() of this node's own events reads no head later: they are 
 Deno.test("Hub's periodic sweep reads nothing while no other node was ever heard from", async () => {
   await withHub(async ({ hub, store, peer }) => {
     let reads = 0;
-    const lastMessages = store.lastMessages.bind(store);
-    store.lastMessages = (rooms) => {
+    const heads = store.heads.bind(store);
+    store.heads = (rooms) => {
       reads++;
-      return lastMessages(rooms);
+      return heads(rooms);
     };
     await hub.subscribe(peer(), "room", undefined);
     hub.handle({ kind: "typing", room: "room", user: "u9", name: "me" }, true);
@@ -484,6 +484,32 @@ Deno.test("Hub's periodic sweep brings a quiet room up to date when every event 
     await waitFor(() => alice.seqs().length >= 3);
     await hub.idle();
     assert.deepEqual(alice.seqs(), [1, 2, 3]);
+  }, { reconcileDelayMs: 1, sweepIntervalMs: 10 });
+});
+
+Deno.test("Hub's periodic sweep delivers a lost reaction that is the room's newest entry", async () => {
+  await withHub(async ({ hub, store, append, peer }) => {
+    const alice = peer();
+    await hub.subscribe(alice, "room", undefined);
+    // Another node exists; the message's event reaches the hub, the reaction's does not.
+    hub.handle({ kind: "messages", room: "room", messages: await append(1) }, false);
+    await waitFor(() => alice.seqs().length === 1);
+    // The room's newest message is still seq 1; its head is 2.
+    await store.append([{
+      room: "room",
+      from: "u2",
+      author: "Bob",
+      clientId: "react-0001",
+      text: "",
+      kind: "reaction",
+      target: 1,
+      emoji: "👍",
+      on: true,
+    }]);
+    hub.start();
+    await waitFor(() => alice.seqs().length >= 2);
+    await hub.idle();
+    assert.deepEqual(alice.seqs(), [1, 2]);
   }, { reconcileDelayMs: 1, sweepIntervalMs: 10 });
 });
 
