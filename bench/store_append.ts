@@ -4,8 +4,9 @@
  * `op_kv_atomic_write`), Deno KV's SQLite thread (`sw-*`) and V8's helpers (GC). Drafts like
  * scenario (b)'s (rooms of 2, the generator's text) go through `KvMessageStore.append` in groups
  * of `--batch` (the writer's group commit; default 40), on a KV file of its own where each room
- * has its two senders as members, with and
- * without the search index. CPU time is counted per thread from `/proc`, so a busy machine
+ * has its two senders as members, with and without the search index. `--rooms N` spreads them
+ * over N rooms instead of (b)'s 500: with many rooms, a room's head is rarely on a page that
+ * another set of the commit touched. CPU time is counted per thread from `/proc`, so a busy machine
  * slows the run but changes the figures less than it changes a ladder's.
  *
  * With `--against DIR` the store of another checkout runs in the same process, alternating
@@ -13,7 +14,7 @@
  * `--messages N` per measurement (default 8,000, after 2,000 of warm-up).
  *
  * `--keys` measures bare KV sets instead (`--batch` per commit), one key family at a time, each
- * with the value the store writes there: new keys spread over 500 rooms as messages' and their
+ * with the value the store writes there: new keys spread over 500 (or `--rooms`) rooms as messages' and their
  * clientId records' are, a key per room rewritten (its head, its summary), and keys that only
  * ever grow, for what the place of a key in SQLite's B-tree costs.
  *
@@ -41,6 +42,8 @@ export interface StoreAppendOptions {
   against?: string;
   /** Bare KV sets, scattered against ascending keys, instead of the store. */
   keys?: boolean;
+  /** Rooms of two the messages (and `--keys`'s scattered keys) are spread over; 500 as (b). */
+  rooms: number;
 }
 
 /** CPU per message of one measurement, in µs, by thread. */
@@ -101,18 +104,19 @@ async function measure(
   const path = await Deno.makeTempFile({ prefix: "store-append-", suffix: ".kv" });
   const kv = await Deno.openKv(path);
   try {
-    await seedMembers(kv);
+    await seedMembers(kv, options.rooms);
     const store = new KvMessageStore(kv, { now: () => Date.now() }, { searchIndex: index });
     let sent = 0;
     const append = async (messages: number) => {
       for (let done = 0; done < messages; done += options.batch) {
         const drafts: MessageDraft[] = [];
         for (let i = 0; i < options.batch; i++, sent++) {
-          // As scenario (b): 1,000 senders in 500 rooms of 2; the generator's text.
+          // As scenario (b): 1,000 senders in 500 rooms of 2 (or `--rooms`); the generator's text.
+          const user = sent % (2 * options.rooms);
           drafts.push({
-            room: `bench-b-${sent % 500}`,
-            from: `user-${sent % 1000}`,
-            author: `user${sent % 1000}`,
+            room: `bench-b-${sent % options.rooms}`,
+            from: `user-${user}`,
+            author: `user${user}`,
             clientId: `c-${sent}`,
             text: `${sent % 2} ${sent} 5 ${performance.now().toFixed(3)} ${"x".repeat(48)}`,
           });
@@ -134,14 +138,14 @@ async function measure(
 }
 
 /**
- * Room `bench-b-N` gets its two senders as members (`user-N`, `user-N+500`), as scenario (b)'s
- * rooms have: the store writes each member's conversation activity entry with every message.
+ * Room `bench-b-N` of `rooms` gets its two senders as members (`user-N`, `user-N+rooms`), as
+ * scenario (b)'s rooms have: the store writes each member's activity entry with every message.
  */
-async function seedMembers(kv: Deno.Kv): Promise<void> {
-  for (let room = 0; room < 500; room += 100) {
+async function seedMembers(kv: Deno.Kv, rooms: number): Promise<void> {
+  for (let room = 0; room < rooms; room += 100) {
     const atomic = kv.atomic();
-    for (let r = room; r < room + 100; r++) {
-      for (const user of [r, r + 500]) {
+    for (let r = room; r < Math.min(room + 100, rooms); r++) {
+      for (const user of [r, r + rooms]) {
         setMembership(atomic, `bench-b-${r}`, `user-${user}`, { joinedAt: Date.now() });
       }
     }
@@ -151,15 +155,15 @@ async function seedMembers(kv: Deno.Kv): Promise<void> {
 
 /**
  * Where each kind of set of a message lands, as `--keys` measures it: a new key per message
- * scattered over 500 rooms (`msg`, `msg_client`), a key per room rewritten (`room_head`,
+ * scattered over `--rooms` rooms (`msg`, `msg_client`), a key per room rewritten (`room_head`,
  * `room_last`, or one value holding both), and a key that only grows (a log).
  */
-const PLACEMENTS = {
-  "scattered msg": (n: number) => ["msg", `bench-b-${(n * 7919) % 500}`, n],
+const placements = (rooms: number) => ({
+  "scattered msg": (n: number) => ["msg", `bench-b-${(n * 7919) % rooms}`, n],
   "scattered msg_client": (n: number) => [
     "msg_client",
-    `bench-b-${(n * 7919) % 500}`,
-    `user-${(n * 7919) % 1000}`,
+    `bench-b-${(n * 7919) % rooms}`,
+    `user-${(n * 7919) % (2 * rooms)}`,
     `c-${n}`,
   ],
   // A clientId record keyed by a clientId that starts with its send's time, as one made of
@@ -167,13 +171,13 @@ const PLACEMENTS = {
   "time-ordered msg_client": (n: number) => [
     "msg_client",
     `${(1_796_000_000_000 + n).toString(36)}${((n * 7919) % 65536).toString(16)}`,
-    `bench-b-${(n * 7919) % 500}`,
-    `user-${(n * 7919) % 1000}`,
+    `bench-b-${(n * 7919) % rooms}`,
+    `user-${(n * 7919) % (2 * rooms)}`,
   ],
-  "rewritten room_head": (n: number) => ["room_head", `bench-b-${(n * 7919) % 500}`],
-  "rewritten room_last": (n: number) => ["room_last", `bench-b-${(n * 7919) % 500}`],
+  "rewritten room_head": (n: number) => ["room_head", `bench-b-${(n * 7919) % rooms}`],
+  "rewritten room_last": (n: number) => ["room_last", `bench-b-${(n * 7919) % rooms}`],
   "ascending": (n: number) => ["log", n],
-} satisfies Record<string, (n: number) => Deno.KvKey>;
+} satisfies Record<string, (n: number) => Deno.KvKey>);
 
 /** Bare KV sets by placement, alternating their order by round; µs per set by thread. */
 async function runKeyPlacement(options: StoreAppendOptions): Promise<void> {
@@ -202,7 +206,8 @@ async function runKeyPlacement(options: StoreAppendOptions): Promise<void> {
       : placement === "rewritten room_last"
       ? summary
       : message;
-  const names = Object.keys(PLACEMENTS) as (keyof typeof PLACEMENTS)[];
+  const keyOf = placements(options.rooms);
+  const names = Object.keys(keyOf) as (keyof typeof keyOf)[];
   for (let round = 0; round < options.rounds; round++) {
     for (const placement of round % 2 === 0 ? names : [...names].reverse()) {
       const path = await Deno.makeTempFile({ prefix: "store-keys-", suffix: ".kv" });
@@ -213,7 +218,7 @@ async function runKeyPlacement(options: StoreAppendOptions): Promise<void> {
           const atomic = kv.atomic();
           for (let i = 0; i < options.batch; i++, n++) {
             // 7,919 is prime: consecutive sets land in different rooms, as a group commit's do.
-            atomic.set(PLACEMENTS[placement](n), valueOf(placement, n));
+            atomic.set(keyOf[placement](n), valueOf(placement, n));
           }
           await atomic.commit();
         }
