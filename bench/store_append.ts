@@ -24,6 +24,7 @@ import type { AppendResult, MessageDraft } from "../lib/messages/message_store.t
 import { median } from "./median.ts";
 import { type ThreadSeconds, threadSeconds } from "./thread_seconds.ts";
 import { setMembership } from "../lib/rooms/memberships.ts";
+import { keys } from "../lib/kv/kv_keys.ts";
 
 interface Store {
   append(drafts: readonly MessageDraft[]): Promise<AppendResult[]>;
@@ -156,28 +157,29 @@ async function seedMembers(kv: Deno.Kv, rooms: number): Promise<void> {
 /**
  * Where each kind of set of a message lands, as `--keys` measures it: a new key per message
  * scattered over `--rooms` rooms (`msg`, `msg_client`), a key per room rewritten (`room_head`,
- * `room_last`, or one value holding both), and a key that only grows (a log).
+ * `room_last`), and, for comparison, keys no message uses yet: a clientId record keyed by a
+ * time-prefixed clientId, and a key that only grows (a log).
  */
-const placements = (rooms: number) => ({
-  "scattered msg": (n: number) => ["msg", `bench-b-${(n * 7919) % rooms}`, n],
-  "scattered msg_client": (n: number) => [
-    "msg_client",
-    `bench-b-${(n * 7919) % rooms}`,
-    `user-${(n * 7919) % (2 * rooms)}`,
-    `c-${n}`,
-  ],
-  // A clientId record keyed by a clientId that starts with its send's time, as one made of
-  // Date.now() and random bits would be: new records gather at the end of the table.
-  "time-ordered msg_client": (n: number) => [
-    "msg_client",
-    `${(1_796_000_000_000 + n).toString(36)}${((n * 7919) % 65536).toString(16)}`,
-    `bench-b-${(n * 7919) % rooms}`,
-    `user-${(n * 7919) % (2 * rooms)}`,
-  ],
-  "rewritten room_head": (n: number) => ["room_head", `bench-b-${(n * 7919) % rooms}`],
-  "rewritten room_last": (n: number) => ["room_last", `bench-b-${(n * 7919) % rooms}`],
-  "ascending": (n: number) => ["log", n],
-} satisfies Record<string, (n: number) => Deno.KvKey>);
+const placements = (rooms: number) => {
+  // 7,919 is prime: consecutive sets land in different rooms, as a group commit's do.
+  const room = (n: number) => `bench-b-${(n * 7919) % rooms}`;
+  const user = (n: number) => `user-${(n * 7919) % (2 * rooms)}`;
+  return {
+    "scattered msg": (n: number) => keys.message(room(n), n),
+    "scattered msg_client": (n: number) => keys.messageByClientId(room(n), user(n), `c-${n}`),
+    // A clientId that starts with its send's time (as Date.now() and random bits would make)
+    // placed first: new records gather at the end of the table.
+    "time-ordered msg_client": (n: number): Deno.KvKey => [
+      "msg_sent",
+      `${(1_796_000_000_000 + n).toString(36)}${((n * 7919) % 65536).toString(16)}`,
+      room(n),
+      user(n),
+    ],
+    "rewritten room_head": (n: number) => keys.roomHead(room(n)),
+    "rewritten room_last": (n: number) => keys.roomLast(room(n)),
+    "ascending": (n: number): Deno.KvKey => ["log", n],
+  } satisfies Record<string, (n: number) => Deno.KvKey>;
+};
 
 /** Bare KV sets by placement, alternating their order by round; µs per set by thread. */
 async function runKeyPlacement(options: StoreAppendOptions): Promise<void> {
@@ -217,7 +219,6 @@ async function runKeyPlacement(options: StoreAppendOptions): Promise<void> {
         for (let done = 0; done < count; done += options.batch) {
           const atomic = kv.atomic();
           for (let i = 0; i < options.batch; i++, n++) {
-            // 7,919 is prime: consecutive sets land in different rooms, as a group commit's do.
             atomic.set(keyOf[placement](n), valueOf(placement, n));
           }
           await atomic.commit();
