@@ -30,7 +30,7 @@
  * [--clients N] [--step-ms MS] [--profile RATE]` runs scenario (b) alone (see `small_rooms.ts`).
  *
  * `deno task bench --only store-append [--against DIR] [--rounds N] [--batch N] [--messages N]
- * [--rooms N] [--keys]` measures the message store's CPU per message by thread, in process (see `store_append.ts`).
+ * [--rooms N] [--pace N] [--keys]` measures the message store's CPU per message by thread, in process (see `store_append.ts`).
  *
  * `deno task bench --only e2e [--browser] [--devices N] [--messages M]` measures MLS commit, join,
  * encrypt and decrypt costs in process (see `e2e.ts`), or in Chromium (`e2e_browser.ts`).
@@ -118,6 +118,7 @@ if (only === "store-append") {
     against: flagValue("--against"),
     keys: Deno.args.includes("--keys"),
     rooms: Number(flagValue("--rooms") ?? 500),
+    pace: flagValue("--pace") ? Number(flagValue("--pace")) : undefined,
   });
   Deno.exit(0);
 }

@@ -11,7 +11,9 @@
  *
  * With `--against DIR` the store of another checkout runs in the same process, alternating
  * with this one round by round (A B, then B A). Options: `--rounds N` (default 3), `--batch N`,
- * `--messages N` per measurement (default 8,000, after 2,000 of warm-up).
+ * `--messages N` per measurement (default 8,000, after 2,000 of warm-up), `--pace N`: the
+ * store's clock moves N messages per second (a server's offered rate), so its once-a-second
+ * activity writes come as often per message as they would there; default real time.
  *
  * `--keys` measures bare KV sets instead (`--batch` per commit), one key family at a time, each
  * with the value the store writes there: new keys spread over 500 (or `--rooms`) rooms as messages' and their
@@ -45,6 +47,8 @@ export interface StoreAppendOptions {
   keys?: boolean;
   /** Rooms of two the messages (and `--keys`'s scattered keys) are spread over; 500 as (b). */
   rooms: number;
+  /** Messages per second of the store's clock (as offered to a server); default real time. */
+  pace?: number;
 }
 
 /** CPU per message of one measurement, in µs, by thread. */
@@ -106,8 +110,13 @@ async function measure(
   const kv = await Deno.openKv(path);
   try {
     await seedMembers(kv, options.rooms);
-    const store = new KvMessageStore(kv, { now: () => Date.now() }, { searchIndex: index });
     let sent = 0;
+    const start = Date.now();
+    // With `--pace`, the store's clock moves as if the messages came at that rate, so its
+    // once-a-second writes (the members' activity entries) come as often as in a server.
+    const pace = options.pace;
+    const clock = { now: () => pace ? start + Math.floor(sent * 1_000 / pace) : Date.now() };
+    const store = new KvMessageStore(kv, clock, { searchIndex: index });
     const append = async (messages: number) => {
       for (let done = 0; done < messages; done += options.batch) {
         const drafts: MessageDraft[] = [];
