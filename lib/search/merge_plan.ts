@@ -26,7 +26,7 @@ const BLOCK_BYTES = 40 * 1024;
  * Mutations, bytes and key bytes one merge commit holds at most (KV: 1,000 mutations,
  * 800 KiB, 80 KiB of keys).
  */
-const COMMIT_MUTATIONS = 900;
+export const COMMIT_MUTATIONS = 900;
 /** Bytes of values one merge commit holds at most. */
 export const COMMIT_BYTES = 600 * 1024;
 const COMMIT_KEY_BYTES = 56 * 1024;

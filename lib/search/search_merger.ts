@@ -30,7 +30,14 @@ import {
   COMPACT_AFTER_POSTINGS,
   SMALL_BLOCK_POSTINGS,
 } from "./block_compactor.ts";
-import { type Block, COMMIT_BYTES, commitLoad, planBlocks, splitCommits } from "./merge_plan.ts";
+import {
+  type Block,
+  COMMIT_BYTES,
+  COMMIT_MUTATIONS,
+  commitLoad,
+  planBlocks,
+  splitCommits,
+} from "./merge_plan.ts";
 import { MergeSchedule } from "./merge_schedule.ts";
 import { packBlock } from "./posting_block.ts";
 import type { PendingPosting, PendingPostings } from "./search_pending.ts";
@@ -46,6 +53,13 @@ export const MERGE_INTERVAL_MS = 250;
  * one commit's worth: its cells and a share of its room's and sender's names.
  */
 const TERM_BYTES = 24;
+/**
+ * Longest a merge computes without letting the server's sockets and commits run (ms). A merge
+ * of one commit's worth took 15 to 30 ms of JavaScript in one piece (planning, packing,
+ * serializing), which every send arriving meanwhile waited for: with rooms of two it doubled
+ * p99 (BENCHMARKS.md, "Small rooms, round three").
+ */
+const SLICE_MS = 4;
 
 /** Merges the pending search index entries of `kv` into posting blocks. */
 export class SearchMerger {
@@ -69,25 +83,36 @@ export class SearchMerger {
    * pending or another merger took them first.
    */
   async mergeOnce(end?: Deno.KvKey): Promise<number> {
-    // Read only about what one commit takes: each entry's packed size is estimated as it comes.
+    // Read only about what one commit takes: each entry's packed size is estimated as it
+    // comes, and its terms counted (a block at least per distinct term, a set each).
     const entries: Deno.KvEntry<PendingPostings>[] = [];
     const list = this.#kv.list<PendingPostings>(pendingBefore(end), {
       limit: MERGE_ENTRIES,
       batchSize: 16,
     });
     let estimate = 0;
+    const terms = new Set<string>();
     for await (const entry of list) {
+      for (const posting of entry.value.postings) {
+        estimate += TERM_BYTES * posting.terms.length;
+        for (const term of posting.terms) terms.add(term);
+      }
+      // An entry that alone is too much is still taken: the plan below splits it.
+      const mutations = terms.size + 2 * (entries.length + 1);
+      if (entries.length > 0 && mutations > COMMIT_MUTATIONS) break;
       entries.push(entry);
-      for (const posting of entry.value.postings) estimate += TERM_BYTES * posting.terms.length;
-      if (estimate > COMMIT_BYTES) break;
+      if (estimate > COMMIT_BYTES || mutations >= COMMIT_MUTATIONS) break;
     }
     if (entries.length === 0) return 0;
+    const slices = new Slices();
+    await slices.pause();
     let taken = entries.length;
     let blocks = planBlocks(postingsOf(entries));
     let load = commitLoad(blocks, taken);
     while (taken > 1 && load > 1) {
       // Fewer entries, in proportion to the excess: one more plan, rarely two.
       taken = Math.max(1, Math.min(taken - 1, Math.floor(0.95 * taken / load)));
+      await slices.pause();
       blocks = planBlocks(postingsOf(entries.slice(0, taken)));
       load = commitLoad(blocks, taken);
     }
@@ -99,9 +124,12 @@ export class SearchMerger {
         for (const entry of merged) atomic.check(entry).delete(entry.key);
       }
       for (const block of part) {
+        await slices.pauseIfDue();
+        // A set serializes its value at once: packing and serializing run a slice at a time.
         const value = packBlock(block.postings);
         atomic.set(keys.searchBlock(block.term, value.newestAt, crypto.randomUUID()), value);
       }
+      await slices.pause();
       if (!(await atomic.commit()).ok) return 0;
     }
     await this.#compactDue(blocks);
@@ -209,6 +237,25 @@ export class SearchMerger {
       }
       total += merged;
     }
+  }
+}
+
+/**
+ * Cuts a merge's computing into slices of about {@linkcode SLICE_MS}: between them, a macrotask
+ * turn lets the server's socket reads, sends and commits run.
+ */
+class Slices {
+  #began = performance.now();
+
+  /** Lets other work run, then starts a new slice. */
+  async pause(): Promise<void> {
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    this.#began = performance.now();
+  }
+
+  /** Lets other work run when the current slice has taken its time. */
+  async pauseIfDue(): Promise<void> {
+    if (performance.now() - this.#began >= SLICE_MS) await this.pause();
   }
 }
 
