@@ -27,7 +27,8 @@
  * search index merge's CPU per message by merge size (see `search_merge.ts`).
  *
  * `deno task bench --only small-rooms [--against DIR] [--bare] [--rounds N] [--rates R,…]
- * [--clients N] [--step-ms MS] [--profile RATE]` runs scenario (b) alone (see `small_rooms.ts`).
+ * [--clients N] [--room-size N] [--step-ms MS] [--profile RATE]` runs scenario (b) alone (see
+ * `small_rooms.ts`).
  *
  * `deno task bench --only store-append [--against DIR] [--rounds N] [--batch N] [--messages N]
  * [--rooms N] [--pace N] [--keys]` measures the message store's CPU per message by thread, in process (see `store_append.ts`).
@@ -129,6 +130,7 @@ if (only === "small-rooms") {
     rates: (flagValue("--rates") ?? "2000,4000,6000,8000,10000,14000,20000").split(",").map(Number),
     rounds: Number(flagValue("--rounds") ?? 2),
     stepMs: Number(flagValue("--step-ms") ?? 4_000),
+    roomSize: Number(flagValue("--room-size") ?? 2),
     against: flagValue("--against"),
     bare: Deno.args.includes("--bare"),
     profileRate: profile === undefined ? undefined : Number(profile),

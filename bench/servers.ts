@@ -124,7 +124,13 @@ export async function startServer(spec: ServerSpec, context: StartContext): Prom
     case "ws":
       return await startPeer(["node", "bench/peers/ws_server.mjs"], core, context);
     case "deno": {
-      const deno = [Deno.execPath(), "run", "--allow-net", "bench/peers/deno_server.ts"];
+      const deno = [
+        Deno.execPath(),
+        "run",
+        "--allow-net",
+        ...(context.denoFlags ?? []),
+        "bench/peers/deno_server.ts",
+      ];
       return await startPeer(deno, core, context);
     }
   }
@@ -139,7 +145,8 @@ async function startOurs(
   { cwd }: { cwd?: string } = {},
 ): Promise<RunningServer> {
   const port = freePort();
-  // The flags of scripts/start.ts, on loopback only.
+  const dir = cwd ?? root;
+  // The flags of scripts/start.ts, on loopback only, and its environment.
   const child = spawnChild({
     command: [
       Deno.execPath(),
@@ -157,8 +164,8 @@ async function startOurs(
       "main.ts",
     ],
     core,
-    cwd: cwd ?? root,
-    env: { KV_PATH: kvPath, ...env },
+    cwd: dir,
+    env: { ...await serveEnvOf(dir), KV_PATH: kvPath, ...env },
     logFile: `${kvPath}.log`,
   });
   const url = `http://127.0.0.1:${port}`;
@@ -227,6 +234,22 @@ async function waitForRedis(port: number): Promise<void> {
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
   }
+}
+
+/**
+ * The variables `deno task start` of the checkout in `dir` adds for its server
+ * (`scripts/serve_env.ts`; none in a checkout from before it), so each version of a side-by-side
+ * run starts as it would ship. Variables set in the benchmark's own environment win.
+ */
+async function serveEnvOf(dir: string | URL): Promise<Record<string, string>> {
+  const module = new URL("scripts/serve_env.ts", new URL(String(dir).replace(/\/?$/, "/"), root));
+  try {
+    await Deno.stat(module);
+  } catch {
+    return {};
+  }
+  const { serveEnv } = await import(module.href) as typeof import("../scripts/serve_env.ts");
+  return serveEnv((name) => Deno.env.get(name));
 }
 
 /** Copies the seeded KV (and its SQLite side files) to a fresh file for one server start. */

@@ -5,7 +5,8 @@
  * B A), so the drift of a shared machine falls on both alike. Prints, per step, the deliveries
  * per second, p99, losses and the server's CPU per durable send.
  *
- * Options: `--clients N` (default 1,000, in rooms of 2), `--rates R1,R2,…` (offered deliveries
+ * Options: `--clients N` (default 1,000, in rooms of 2; `--room-size N` for rooms of N, such as
+ * 100 for the fan-out path of (a)), `--rates R1,R2,…` (offered deliveries
  * per second; the ladder stops at its knee), `--rounds N`, `--step-ms MS`, `--profile RATE`
  * (a V8 CPU profile of this checkout at one rate instead, with `/proc` thread times).
  *
@@ -25,6 +26,8 @@ export interface SmallRoomsOptions {
   rates: number[];
   rounds: number;
   stepMs: number;
+  /** Clients per room; 2 unless `--room-size` says (100: the fan-out of scenario (a)). */
+  roomSize: number;
   against?: string;
   bare: boolean;
   profileRate?: number;
@@ -35,8 +38,8 @@ export async function runSmallRooms(options: SmallRoomsOptions): Promise<void> {
   const workDir = await Deno.makeTempDir({ prefix: "chat-bench-b-" });
   const scenario: ScenarioConfig = {
     key: "b",
-    title: `(b) ${options.clients.toLocaleString("en")} clients, rooms of 2`,
-    layout: { prefix: "bench-b", clients: options.clients, roomSize: 2 },
+    title: `(b) ${options.clients.toLocaleString("en")} clients, rooms of ${options.roomSize}`,
+    layout: { prefix: "bench-b", clients: options.clients, roomSize: options.roomSize },
     steps: options.rates,
     stepMs: options.stepMs,
     warmupMs: 2_000,

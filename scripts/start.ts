@@ -1,10 +1,12 @@
 /**
  * `deno task start`: builds the browser assets, then runs `deno serve --parallel` (one worker
- * per core) on `PORT`. With `--dev`: one worker that restarts on file changes.
+ * per core) on `PORT`, with the environment of `serve_env.ts` added. With `--dev`: one worker
+ * that restarts on file changes.
  *
  * @module
  */
 import { build } from "./build.ts";
+import { serveEnv } from "./serve_env.ts";
 
 await build();
 const port = Deno.env.get("PORT") || "8000";
@@ -24,6 +26,7 @@ const child = new Deno.Command(Deno.execPath(), {
     "main.ts",
   ],
   cwd: new URL("..", import.meta.url),
+  env: serveEnv((name) => Deno.env.get(name)),
   stdin: "inherit",
 }).spawn();
 for (const signal of ["SIGINT", "SIGTERM"] as const) {

@@ -1,12 +1,14 @@
 /**
  * Runs the app as a separate process, the way `deno task start` does (`deno serve`, optionally
- * `--parallel`), for restart, crash and multi-worker tests.
+ * `--parallel`, with the environment of `scripts/serve_env.ts`), for restart, crash and
+ * multi-worker tests.
  *
  * @module
  */
 import { ensureAssetsBuilt } from "./built_assets.ts";
 import { startRedisServer } from "./redis_server.ts";
 import { freePort } from "./test_server.ts";
+import { serveEnv } from "../../scripts/serve_env.ts";
 
 /** A chat server running in a child process. */
 export interface ServerProcess {
@@ -55,7 +57,8 @@ export async function spawnServer(options: SpawnOptions): Promise<ServerProcess>
       options.entry ?? "main.ts",
     ],
     cwd: root,
-    env: { KV_PATH: options.kvPath, ...options.env },
+    // The variables `deno task start` adds, unless the test or its caller set them.
+    env: { ...serveEnv((name) => Deno.env.get(name)), KV_PATH: options.kvPath, ...options.env },
     stdout: "piped",
     stderr: "piped",
   }).spawn();
