@@ -483,12 +483,12 @@ export class Hub {
     if (frames.length === 0) return;
     // Each WebSocket frame costs the kernel about as much as the next whatever its length
     // (BENCHMARKS.md, "Fan-out, round three"): a peer that takes batches gets the messages of
-    // this commit in as few frames as their length allows.
-    const batches = frames.length > 1 ? batchesOf(frames) : frames;
+    // this commit in as few frames as their length allows (joined once, when one is live).
+    let batches = frames.length === 1 ? frames : undefined;
     let sent = 0;
     for (const [peer, live] of state.subscribers) {
       if (!live) continue;
-      for (const frame of peer.batches ? batches : frames) peer.send(frame);
+      for (const frame of peer.batches ? batches ??= batchesOf(frames) : frames) peer.send(frame);
       sent += frames.length;
     }
     this.#metrics?.messagesOut(sent);
