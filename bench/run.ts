@@ -27,8 +27,8 @@
  * search index merge's CPU per message by merge size (see `search_merge.ts`).
  *
  * `deno task bench --only small-rooms [--against DIR] [--bare] [--rounds N] [--rates R,…]
- * [--clients N] [--room-size N] [--step-ms MS] [--profile RATE]` runs scenario (b) alone (see
- * `small_rooms.ts`).
+ * [--clients N] [--step-ms MS] [--profile RATE]` runs scenario (b) alone (see `small_rooms.ts`);
+ * `--only fan-out` with the same flags runs scenario (a), rooms of 100, every rate each round.
  *
  * `deno task bench --only store-append [--against DIR] [--rounds N] [--batch N] [--messages N]
  * [--rooms N] [--pace N] [--keys]` measures the message store's CPU per message by thread, in process (see `store_append.ts`).
@@ -123,14 +123,16 @@ if (only === "store-append") {
   });
   Deno.exit(0);
 }
-if (only === "small-rooms") {
+if (only === "small-rooms" || only === "fan-out") {
   const profile = flagValue("--profile");
+  const fanOut = only === "fan-out";
+  const rates = fanOut ? "60000,80000,100000" : "2000,4000,6000,8000,10000,14000,20000";
   await runSmallRooms({
     clients: Number(flagValue("--clients") ?? 1_000),
-    rates: (flagValue("--rates") ?? "2000,4000,6000,8000,10000,14000,20000").split(",").map(Number),
+    roomSize: fanOut ? 100 : Number(flagValue("--room-size") ?? 2),
+    rates: (flagValue("--rates") ?? rates).split(",").map(Number),
     rounds: Number(flagValue("--rounds") ?? 2),
-    stepMs: Number(flagValue("--step-ms") ?? 4_000),
-    roomSize: Number(flagValue("--room-size") ?? 2),
+    stepMs: Number(flagValue("--step-ms") ?? (fanOut ? 5_000 : 4_000)),
     against: flagValue("--against"),
     bare: Deno.args.includes("--bare"),
     profileRate: profile === undefined ? undefined : Number(profile),
@@ -188,7 +190,7 @@ if (only === "storm") {
 if (only !== undefined) {
   if (only !== "user-events") {
     throw new Error(
-      `--only knows user-events, search, search-merge, search-queries, small-rooms, store-append, e2e, calls, storm, resume ` +
+      `--only knows user-events, search, search-merge, search-queries, small-rooms, fan-out, store-append, e2e, calls, storm, resume ` +
         `and conversations, not ${only}`,
     );
   }

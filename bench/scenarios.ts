@@ -44,6 +44,17 @@ export interface StepResult {
   serverWaited: number;
   generatorCpuSeconds: number;
   serverCpuSeconds: number;
+  /**
+   * The server's CPU seconds over the step and its drain, by thread (main JavaScript thread,
+   * Deno KV's SQLite threads, the rest) and as user and kernel time (`load/cpu.mjs`).
+   */
+  serverThreadSeconds?: {
+    js: number;
+    sqlite: number;
+    helpers: number;
+    user: number;
+    system: number;
+  };
   connectionsLost: number;
   serverErrors: string[];
   valid: boolean;
@@ -152,6 +163,7 @@ export async function runLadder(
   scenario: ScenarioConfig,
   context: ScenarioContext,
   steps: number[] = scenario.steps,
+  stopAtKnee = true,
 ): Promise<LadderResult> {
   await waitForQuiet(context.quietWaitMs);
   const server = await startServer(spec, context);
@@ -170,7 +182,7 @@ export async function runLadder(
       drainMs: scenario.drainMs,
       p99LimitMs: scenario.p99LimitMs,
       retries: scenario.retries,
-      stopAtKnee: true,
+      stopAtKnee,
     };
     return await runGenerator<LadderResult>(job, { pinned: spec.pinned, workDir: context.workDir });
   } finally {

@@ -1,9 +1,12 @@
 /**
  * `deno task bench --only small-rooms`: scenario (b), rooms of two, alone, on our single worker
- * (and bare Deno with `--bare`). With `--against DIR` the server of another checkout
+ * (and bare Deno with `--bare`). `deno task bench --only fan-out` runs scenario (a), rooms of
+ * 100, the same way, every rate in each round (the ladder does not stop at a failing step).
+ * With `--against DIR` the server of another checkout
  * (`deno task build` run there) runs in the same session, alternating with this one (A B, then
  * B A), so the drift of a shared machine falls on both alike. Prints, per step, the deliveries
- * per second, p99, losses and the server's CPU per durable send.
+ * per second, p99, losses and the server's CPU per durable send and per delivery, the latter
+ * by thread (JavaScript, SQLite, the rest) and as user and kernel time.
  *
  * Options: `--clients N` (default 1,000, in rooms of 2; `--room-size N` for rooms of N, such as
  * 100 for the fan-out path of (a)), `--rates R1,R2,…` (offered deliveries
@@ -23,11 +26,11 @@ import { killChildren } from "./process.ts";
 /** What `--only small-rooms` was asked for. */
 export interface SmallRoomsOptions {
   clients: number;
+  /** Members per room: 2 for scenario (b) (the default), 100 for (a) (`--only fan-out`). */
+  roomSize?: number;
   rates: number[];
   rounds: number;
   stepMs: number;
-  /** Clients per room; 2 unless `--room-size` says (100: the fan-out of scenario (a)). */
-  roomSize: number;
   against?: string;
   bare: boolean;
   profileRate?: number;
@@ -35,11 +38,13 @@ export interface SmallRoomsOptions {
 
 /** Runs scenario (b) alone as `options` say and prints one line per step. */
 export async function runSmallRooms(options: SmallRoomsOptions): Promise<void> {
-  const workDir = await Deno.makeTempDir({ prefix: "chat-bench-b-" });
+  const roomSize = options.roomSize ?? 2;
+  const key = roomSize === 2 ? "b" : "a";
+  const workDir = await Deno.makeTempDir({ prefix: `chat-bench-${key}-` });
   const scenario: ScenarioConfig = {
-    key: "b",
-    title: `(b) ${options.clients.toLocaleString("en")} clients, rooms of ${options.roomSize}`,
-    layout: { prefix: "bench-b", clients: options.clients, roomSize: options.roomSize },
+    key,
+    title: `(${key}) ${options.clients.toLocaleString("en")} clients, rooms of ${roomSize}`,
+    layout: { prefix: `bench-${key}`, clients: options.clients, roomSize },
     steps: options.rates,
     stepMs: options.stepMs,
     warmupMs: 2_000,
@@ -54,6 +59,8 @@ export async function runSmallRooms(options: SmallRoomsOptions): Promise<void> {
       workDir,
       users,
       quietWaitMs: 5_000,
+      // For `perf record` of our server: `BENCH_DENO_FLAGS=--v8-flags=--perf-basic-prof`.
+      denoFlags: Deno.env.get("BENCH_DENO_FLAGS")?.split(" "),
     };
     if (options.profileRate !== undefined) {
       const saveTo = `${workDir}/server-b.cpuprofile`;
@@ -79,23 +86,35 @@ export async function runSmallRooms(options: SmallRoomsOptions): Promise<void> {
       for (const version of order) {
         let result: LadderResult;
         try {
-          result = await runLadder(version.spec, scenario, {
-            ...context,
-            serverDir: version.serverDir,
-          });
+          result = await runLadder(
+            version.spec,
+            scenario,
+            { ...context, serverDir: version.serverDir },
+            scenario.steps,
+            key === "b",
+          );
         } catch (error) {
           console.log(`round ${round + 1}, ${version.name}: failed: ${error}`);
           continue;
         }
         for (const step of result.steps) {
           const sends = step.sent;
+          const per = (seconds: number) => (seconds * 1e6 / Math.max(1, step.received)).toFixed(2);
+          const threads = step.serverThreadSeconds;
           console.log(
             `round ${round + 1}, ${version.name}: offered ${step.offered}/s delivered ` +
               `${step.deliveredPerSecond.toFixed(0)}/s p50 ${step.latency.p50Ms.toFixed(1)} ms ` +
               `p99 ${step.latency.p99Ms.toFixed(1)} ms lost ${step.lost} server ` +
               `${(step.serverCpu * 100).toFixed(0)}% = ${
                 (step.serverCpu * options.stepMs / 1000 / Math.max(1, sends) * 1e6).toFixed(0)
-              } µs/send; ${step.pass ? "pass" : `end: ${step.reason}`}`,
+              } µs/send` +
+              (threads
+                ? `, ${per(threads.user + threads.system)} µs/delivery (JS ${per(threads.js)}, ` +
+                  `SQLite ${per(threads.sqlite)}, other ${per(threads.helpers)}; user ` +
+                  `${per(threads.user)}, kernel ${per(threads.system)}; gen waited ` +
+                  `${(step.waited * 100).toFixed(0)}%)`
+                : "") +
+              `; ${step.pass ? "pass" : `end: ${step.reason}`}`,
           );
         }
       }

@@ -544,7 +544,10 @@ export class ChatClient {
     this.#socket = socket;
     this.#heartbeatMs = 0;
     socket.onmessage = (event) => {
-      if (this.#socket === socket) this.#receive(event.data);
+      // With batch=1 a frame may hold several message frames, one per line (docs/PROTOCOL.md).
+      if (this.#socket === socket) {
+        String(event.data).split("\n").map((line) => this.#receive(line));
+      }
     };
     socket.onclose = (event) => {
       if (this.#socket !== socket) return;
@@ -634,9 +637,9 @@ export class ChatClient {
     return true;
   }
 
-  #receive(data: unknown): void {
+  /** One JSON frame (a line of a batch); anything that does not parse is ignored. */
+  #receive(data: string): void {
     this.#armSilence();
-    if (typeof data !== "string") return;
     let frame: ServerFrame;
     try {
       frame = JSON.parse(data);
@@ -929,6 +932,8 @@ function actionRefusal(code: string): "notAllowed" | "gone" | "tooMany" | "other
 }
 
 function defaultUrl(): string {
-  const scheme = location.protocol === "https:" ? "wss:" : "ws:";
-  return `${scheme}//${location.host}/ws?v=${PROTOCOL_VERSION}`;
+  // http: → ws:, https: → wss:
+  return `${
+    location.protocol.replace("http", "ws")
+  }//${location.host}/ws?v=${PROTOCOL_VERSION}&batch=1`;
 }

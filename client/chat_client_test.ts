@@ -156,6 +156,15 @@ Deno.test("ChatClient resumes after the highest contiguous seq it holds", () => 
   assert.deepEqual(latest().frames("history"), [], "a loaded room needs no new page");
 });
 
+Deno.test("ChatClient reads each line of a batched frame as a message, in order", () => {
+  const { client, latest } = setup();
+  client.openRoom("r1");
+  client.connect();
+  online(latest(), [message(1)]);
+  latest().receiveBatch([2, 3, 4].map((seq) => ({ type: "message" as const, ...message(seq) })));
+  assert.deepEqual(seqs(client), [1, 2, 3, 4]);
+});
+
 Deno.test("ChatClient stores a message once when history and live frames overlap", () => {
   const { client, latest } = setup();
   client.openRoom("r1");

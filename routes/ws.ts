@@ -3,7 +3,8 @@
  * and the session is valid. A browser cannot read why an upgrade was refused, so a signed-in
  * client speaking another protocol version is upgraded and told: an `error` frame with code
  * `version_mismatch`, then a close with code 4426 (`CLOSE_VERSION_MISMATCH`). While the node
- * shuts down, upgrades are refused with 503.
+ * shuts down, upgrades are refused with 503. `batch=1` asks for batched message frames
+ * (docs/PROTOCOL.md, "Batched message frames").
  *
  * @module
  */
@@ -71,6 +72,7 @@ export function wsHandler(
       release,
       services.sendBudget,
       friends,
+      c.req.query("batch") === "1",
     );
   };
 }

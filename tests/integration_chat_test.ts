@@ -177,6 +177,42 @@ Deno.test("malformed, oversized, binary and unknown frames get error frames and 
   });
 });
 
+Deno.test("a socket that asks for batches gets a burst's messages once each, in seq order, several to a frame; one that does not gets one per frame", async () => {
+  await withTestServer((server) =>
+    withRoom(server.url, ["alice", "bob"], async ({ room, users: { bob }, sockets }) => {
+      const batching = new TestSocket(server.url, bob, server.url, true);
+      await batching.next("welcome");
+      await batching.subscribe(room.id);
+      const plain = sockets.alice;
+      // Under the send burst and flood limits (SEND_BURST 30), so none is refused.
+      const count = 12;
+      // Sent in one go: the first is committed alone, the rest arrive during that commit and
+      // are stored together in the next ones.
+      for (let i = 0; i < count; i++) {
+        plain.send({
+          type: "send",
+          room: room.id,
+          clientId: `burst-${String(i).padStart(4, "0")}`,
+          text: `burst ${i}`,
+        });
+      }
+      await batching.waitForMessages(room.id, count);
+      await plain.waitForMessages(room.id, count);
+      const seqs = batching.messages(room.id).map((message) => message.seq);
+      const first = seqs[0]!;
+      assert.deepEqual(seqs, Array.from({ length: count }, (_, i) => first + i));
+      assert.deepEqual(
+        batching.messages(room.id).map((message) => message.text),
+        Array.from({ length: count }, (_, i) => `burst ${i}`),
+      );
+      assert.ok(batching.texts.some((text) => text.includes("\n")), "no frame held a batch");
+      assert.ok(!plain.texts.some((text) => text.includes("\n")));
+      assert.deepEqual(plain.messages(room.id).map((message) => message.seq), seqs);
+      await batching.close();
+    })
+  );
+});
+
 Deno.test("the WebSocket upgrade is refused without a session or from a foreign or missing Origin", async () => {
   await withTestServer(async (server) => {
     const alice = await registerUser(server.url, "alice");

@@ -45,6 +45,7 @@ const CHAT_MESSAGE = Buffer.from('{"type":"message"');
 const CHAT_ACK = Buffer.from('{"type":"ack"');
 const PEER_MESSAGE = Buffer.from('{"t":"msg"');
 const TEXT_KEY = Buffer.from('"text":"');
+const NEWLINE = 0x0a;
 
 /**
  * Opens a client of `kind`; resolves once the server has accepted it (our `welcome`, the
@@ -61,7 +62,8 @@ export function connect(kind, options) {
 
 /** @param {boolean} chat @param {ClientOptions} options @returns {Promise<BenchClient>} */
 function connectWebSocket(chat, options) {
-  const target = options.url.replace(/^http/, "ws") + (chat ? "/ws?v=2" : "/");
+  // Batched message frames (docs/PROTOCOL.md); a server that does not batch ignores the flag.
+  const target = options.url.replace(/^http/, "ws") + (chat ? "/ws?v=2&batch=1" : "/");
   const headers = chat ? { Cookie: options.cookie ?? "", Origin: options.url } : {};
   /** @type {Map<string, () => void>} */
   const joining = new Map();
@@ -100,7 +102,21 @@ function connectWebSocket(chat, options) {
         if (!chat) opened();
       },
       onMessage(bytes, start, end) {
-        if (startsWith(bytes, start, chat ? CHAT_MESSAGE : PEER_MESSAGE)) {
+        if (chat && startsWith(bytes, start, CHAT_MESSAGE)) {
+          // One message per line: a batch holds only message frames.
+          for (let line = start; line < end;) {
+            const newline = bytes.indexOf(NEWLINE, line);
+            const lineEnd = newline < 0 || newline > end ? end : newline;
+            const text = bytes.indexOf(TEXT_KEY, line);
+            if (text >= 0 && text < lineEnd) {
+              decodeBytes(bytes, text + TEXT_KEY.length);
+              options.onDelivery();
+            }
+            line = lineEnd + 1;
+          }
+          return;
+        }
+        if (!chat && startsWith(bytes, start, PEER_MESSAGE)) {
           const text = bytes.indexOf(TEXT_KEY, start);
           if (text >= 0 && text < end) {
             decodeBytes(bytes, text + TEXT_KEY.length);

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import process from "node:process";
 
 /** Clock ticks per second of `/proc` times (Linux's USER_HZ; 100 on every common build). */
@@ -62,4 +62,41 @@ export function waitSeconds(pids) {
     }
   }
   return total;
+}
+
+/**
+ * CPU seconds used so far by each pid's threads (`/proc/<pid>/task/*\/stat`), split as
+ * `bench/thread_seconds.ts` splits them: the main (JavaScript) thread, Deno KV's SQLite
+ * threads (`sw-*`) and the rest; and the same total as user and kernel time.
+ *
+ * @param {number[]} pids
+ * @returns {{ js: number, sqlite: number, helpers: number, user: number, system: number }}
+ */
+export function threadCpuSeconds(pids) {
+  const seconds = { js: 0, sqlite: 0, helpers: 0, user: 0, system: 0 };
+  for (const pid of pids) {
+    let tasks = [];
+    try {
+      tasks = readdirSync(`/proc/${pid}/task`);
+    } catch {
+      continue; // ended
+    }
+    for (const tid of tasks) {
+      try {
+        const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, "utf8");
+        const name = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
+        const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+        const user = Number(fields[11]) / TICKS_PER_SECOND;
+        const system = Number(fields[12]) / TICKS_PER_SECOND;
+        seconds.user += user;
+        seconds.system += system;
+        if (tid === String(pid)) seconds.js += user + system;
+        else if (name.startsWith("sw-")) seconds.sqlite += user + system;
+        else seconds.helpers += user + system;
+      } catch {
+        // the thread ended
+      }
+    }
+  }
+  return seconds;
 }

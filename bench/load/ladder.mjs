@@ -9,7 +9,13 @@
  */
 import { performance } from "node:perf_hooks";
 import process from "node:process";
-import { cpuSeconds, machineBusySeconds, ownCpuSeconds, waitSeconds } from "./cpu.mjs";
+import {
+  cpuSeconds,
+  machineBusySeconds,
+  ownCpuSeconds,
+  threadCpuSeconds,
+  waitSeconds,
+} from "./cpu.mjs";
 import { Histogram } from "./histogram.mjs";
 import { openLoop } from "./open_loop.mjs";
 import { decoded, encodePayload } from "./payload.mjs";
@@ -124,6 +130,7 @@ export function createLadder(clients, rooms, options, health) {
       serverWait: waitSeconds(options.serverPids.slice(0, 1)),
       ownWait: waitSeconds([process.pid]),
     });
+    const threads0 = threadCpuSeconds(options.serverPids);
     const cpu0 = sample();
     const wall0 = performance.now();
     const { sent, lag } = await offer(step, offered / size, ms, runId);
@@ -132,6 +139,7 @@ export function createLadder(clients, rooms, options, health) {
     const expected = sent * size;
     await drain(tally, expected);
     const cpu2 = { server: cpuSeconds(options.serverPids), own: ownCpuSeconds() };
+    const threads2 = threadCpuSeconds(options.serverPids);
     const latency = tally.histogram.summary();
     const generatorCpu = (cpu1.own - cpu0.own) / windowSec;
     const serverCpu = (cpu1.server - cpu0.server) / windowSec;
@@ -159,6 +167,9 @@ export function createLadder(clients, rooms, options, health) {
       serverWaited,
       generatorCpuSeconds: cpu2.own - cpu0.own,
       serverCpuSeconds: cpu2.server - cpu0.server,
+      serverThreadSeconds: Object.fromEntries(
+        Object.entries(threads2).map(([key, value]) => [key, value - threads0[key]]),
+      ),
       connectionsLost: health.lost - lostBefore,
       serverErrors: health.errors.slice(errorsBefore, errorsBefore + 5),
     };

@@ -40,6 +40,12 @@ export class FakeWebSocket implements SocketLike {
     this.onmessage?.(new MessageEvent("message", { data: JSON.stringify(frame) }));
   }
 
+  /** Server side: delivers frames in one WebSocket frame, one per line (a `batch=1` batch). */
+  receiveBatch(frames: ServerFrame[]): void {
+    const data = frames.map((frame) => JSON.stringify(frame)).join("\n");
+    this.onmessage?.(new MessageEvent("message", { data }));
+  }
+
   /** Server side: drops the connection. */
   drop(): void {
     this.readyState = 3;

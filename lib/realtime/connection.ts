@@ -109,6 +109,8 @@ export class ChatConnection implements Peer {
   readonly sessionExpiresAt: number;
   /** Random id of this socket, sent in `welcome`. */
   readonly socketId: string = newId();
+  /** See {@linkcode Peer.batches}: fixed when the socket opens. */
+  readonly batches: boolean;
   /** The tab said it is hidden or idle (a `presence` frame); false until it does. */
   away = false;
   /** Clock time of the last frame received: the heartbeat drops a silent peer. */
@@ -135,6 +137,7 @@ export class ChatConnection implements Peer {
   /**
    * A connection of `user` in `session`, talking through `transport`. `friends` is the user's
    * friend digest when the session read fetched it (null: none stored), told to presence.
+   * `batches`: the client asked for batched message frames (`batch=1`).
    */
   constructor(
     user: PublicUser,
@@ -142,8 +145,10 @@ export class ChatConnection implements Peer {
     transport: Transport,
     deps: ConnectionDeps,
     friends?: FriendDigest | null,
+    batches = false,
   ) {
     this.userId = user.id;
+    this.batches = batches;
     this.sessionId = session.id;
     this.sessionExpiresAt = session.expiresAt;
     this.#user = user;

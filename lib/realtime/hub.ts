@@ -39,6 +39,11 @@ export interface Peer {
   readonly sessionExpiresAt: number;
   /** Clock time of the last frame received from the peer. */
   readonly lastSeenAt: number;
+  /**
+   * The client asked for batches (`batch=1`): several `message` frames of one room, delivered
+   * together, go out as one WebSocket frame, one JSON frame per line. Absent: one frame each.
+   */
+  readonly batches?: boolean;
   /** Sends a serialized frame; the transport closes a socket that stops reading. */
   send(frame: string): void;
   /**
@@ -84,6 +89,11 @@ export { CLOSE_SESSION_ENDED };
 /** Close code for a resume replay the store could not serve; the client resumes again. */
 export const CLOSE_REPLAY_FAILED = 1011;
 const PAGE = 500;
+/**
+ * A batch of message frames ends before it would pass this many characters, so a burst of long
+ * messages never becomes one huge WebSocket frame.
+ */
+export const BATCH_MAX_CHARS = 64 * 1024;
 /** Rooms whose newest seq one sweep read asks for. */
 const SWEEP_SLICE = 100;
 /** Messages read from the store per page of a resume replay. */
@@ -462,20 +472,26 @@ export class Hub {
       if (gap.length > 0) this.#metrics?.gapRepaired();
       fresh = [...gap, ...fresh];
     }
+    const frames: string[] = [];
     for (const message of fresh) {
       if (message.seq <= state.lastSeq) continue;
       // A hole the store could not fill yet stops delivery; the reconcile check retries it.
       if (message.seq !== state.lastSeq + 1) break;
-      const frame = frameOf(message);
-      let sent = 0;
-      for (const [peer, live] of state.subscribers) {
-        if (!live) continue;
-        peer.send(frame);
-        sent++;
-      }
-      this.#metrics?.messagesOut(sent);
+      frames.push(frameOf(message));
       state.lastSeq = message.seq;
     }
+    if (frames.length === 0) return;
+    // Each WebSocket frame costs the kernel about as much as the next whatever its length
+    // (BENCHMARKS.md, "Fan-out, round three"): a peer that takes batches gets the messages of
+    // this commit in as few frames as their length allows (joined once, when one is live).
+    let batches = frames.length === 1 ? frames : undefined;
+    let sent = 0;
+    for (const [peer, live] of state.subscribers) {
+      if (!live) continue;
+      for (const frame of peer.batches ? batches ??= batchesOf(frames) : frames) peer.send(frame);
+      sent += frames.length;
+    }
+    this.#metrics?.messagesOut(sent);
   }
 
   async #readRange(room: string, afterSeq: number, toSeq: number): Promise<ChatMessage[]> {
@@ -539,4 +555,22 @@ export class Hub {
 
 function frameOf(message: ChatMessage): string {
   return encodeServerFrame({ type: "message", ...message });
+}
+
+/**
+ * Joins consecutive frames with newlines (JSON text never holds a raw newline), starting a new
+ * batch before one would pass {@linkcode BATCH_MAX_CHARS}.
+ */
+function batchesOf(frames: readonly string[]): string[] {
+  const batches: string[] = [];
+  let batch = "";
+  for (const frame of frames) {
+    if (batch !== "" && batch.length + 1 + frame.length > BATCH_MAX_CHARS) {
+      batches.push(batch);
+      batch = "";
+    }
+    batch = batch === "" ? frame : `${batch}\n${frame}`;
+  }
+  batches.push(batch);
+  return batches;
 }

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { systemClock } from "../common/clock.ts";
-import { CLOSE_SESSION_ENDED, Hub, type HubOptions, type Peer } from "./hub.ts";
+import { BATCH_MAX_CHARS, CLOSE_SESSION_ENDED, Hub, type HubOptions, type Peer } from "./hub.ts";
 import type { MessageStore } from "../messages/message_store.ts";
 import { KvMessageStore } from "../messages/message_store_kv.ts";
 import {
@@ -20,6 +20,9 @@ class FakePeer implements Peer {
   lastSeenAt = 0;
 
   readonly sessionExpiresAt = Number.MAX_SAFE_INTEGER;
+  /** Every WebSocket frame as sent (a batch is one). */
+  readonly sent: string[] = [];
+  batches = false;
   constructor(readonly userId: string, readonly sessionId = `session-of-${userId}`) {}
 
   /** While set, the peer's socket counts as full until `drain()`. */
@@ -48,7 +51,10 @@ class FakePeer implements Peer {
   }
 
   send(frame: string): void {
-    this.frames.push(JSON.parse(frame));
+    this.sent.push(frame);
+    // A batch holds one frame per line, as a client that asked for batches reads it.
+    const lines = this.batches ? frame.split("\n") : [frame];
+    for (const line of lines) this.frames.push(JSON.parse(line));
   }
 
   close(code: number, reason: string): void {
@@ -223,6 +229,48 @@ Deno.test("Hub.handle() delivers broker events to every subscriber once, in seq 
     assert.deepEqual(alice.seqs(), range(1, 6));
     assert.deepEqual(bob.seqs(), range(1, 6));
     assert.deepEqual(other.frames.filter((f) => f.type === "message"), []);
+  });
+});
+
+Deno.test("Hub.handle() sends a peer that takes batches an event's messages in one frame, in seq order, and other peers one frame each", async () => {
+  await withHub(async ({ hub, append, peer }) => {
+    const batching = peer("u1");
+    batching.batches = true;
+    const plain = peer("u2");
+    await hub.subscribe(batching, "room", undefined);
+    await hub.subscribe(plain, "room", undefined);
+    const sentBefore = { batching: batching.sent.length, plain: plain.sent.length };
+    hub.handle({ kind: "messages", room: "room", messages: await append(3) });
+    hub.handle({ kind: "messages", room: "room", messages: await append(1) });
+    await hub.idle();
+    assert.deepEqual(batching.seqs(), range(1, 4));
+    assert.deepEqual(plain.seqs(), range(1, 4));
+    // One frame for the event of three, one for the event of one.
+    assert.equal(batching.sent.length - sentBefore.batching, 2);
+    assert.equal(plain.sent.length - sentBefore.plain, 4);
+  });
+});
+
+Deno.test("Hub.handle() splits a batch of long messages into frames of at most BATCH_MAX_CHARS, in seq order", async () => {
+  await withHub(async ({ hub, store, peer }) => {
+    const batching = peer("u1");
+    batching.batches = true;
+    await hub.subscribe(batching, "room", undefined);
+    const drafts = Array.from({ length: 10 }, (_, i) => ({
+      room: "room",
+      from: "sender",
+      author: "Sender",
+      clientId: `long-${i}`,
+      text: "x".repeat(16_000),
+    }));
+    const messages = (await store.append(drafts)).map((result) => result.message);
+    const sentBefore = batching.sent.length;
+    hub.handle({ kind: "messages", room: "room", messages });
+    await hub.idle();
+    assert.deepEqual(batching.seqs(), range(1, 10));
+    const frames = batching.sent.slice(sentBefore);
+    assert.ok(frames.length >= 3 && frames.length < 10, `${frames.length} frames`);
+    for (const frame of frames) assert.ok(frame.length <= BATCH_MAX_CHARS);
   });
 });
 

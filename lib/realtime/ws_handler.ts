@@ -46,7 +46,8 @@ const UNBOUNDED = new SendBudget(Number.MAX_SAFE_INTEGER);
  * Upgrades an authenticated request to a chat WebSocket. The caller has checked the session,
  * the Origin and the protocol version. `budget` bounds the unsent bytes of all sockets of
  * the node together. `friends` is the user's friend digest as the session read found it
- * (null: none stored; undefined: not read), handed to presence for "came online".
+ * (null: none stored; undefined: not read), handed to presence for "came online". `batches`:
+ * the client asked for batched message frames ({@linkcode ChatConnection.batches}).
  */
 export function upgradeToChat(
   request: Request,
@@ -57,11 +58,12 @@ export function upgradeToChat(
   onClose: () => void = () => {},
   budget: SendBudget = UNBOUNDED,
   friends?: FriendDigest | null,
+  batches = false,
 ): Response {
   const { socket, response } = Deno.upgradeWebSocket(request);
   socket.binaryType = "arraybuffer";
   const transport = new SocketTransport(socket, limits, deps, onClose, budget);
-  transport.connection = new ChatConnection(user, session, transport, deps, friends);
+  transport.connection = new ChatConnection(user, session, transport, deps, friends, batches);
   // No "error" listener: an error is always followed by "close", which releases the socket.
   for (const type of ["open", "message", "close"]) {
     socket.addEventListener(type, transport);

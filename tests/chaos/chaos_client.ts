@@ -136,12 +136,14 @@ export class ChaosClient {
   #open(): void {
     if (this.#stopped) return;
     const { url, user } = this.#options;
-    const socket = new WebSocket(`${url.replace("http", "ws")}/ws?v=2`, {
+    // Batched message frames, as the browser client asks for them (docs/PROTOCOL.md).
+    const socket = new WebSocket(`${url.replace("http", "ws")}/ws?v=2&batch=1`, {
       headers: { cookie: user.cookie, origin: url },
     } as never);
     this.#socket = socket;
     socket.onmessage = (event) => {
-      if (this.#socket === socket) this.#receive(JSON.parse(event.data));
+      if (this.#socket !== socket) return;
+      for (const line of String(event.data).split("\n")) this.#receive(JSON.parse(line));
     };
     socket.onerror = () => {};
     socket.onclose = (event) => {

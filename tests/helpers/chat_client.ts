@@ -86,24 +86,38 @@ export async function roomHead(baseUrl: string, member: TestUser, room: string):
 /** A WebSocket speaking the chat protocol, recording every frame it receives. */
 export class TestSocket {
   readonly frames: ServerFrame[] = [];
+  /** Every WebSocket frame's text as it arrived (a batch is one). */
+  readonly texts: string[] = [];
   readonly socket: WebSocket;
   readonly opened: Promise<void>;
   readonly closed: Promise<CloseEvent>;
   #waiters: (() => void)[] = [];
 
-  /** Opens `/ws?v=2` with the user's cookie and the server's own Origin (unless overridden). */
-  constructor(baseUrl: string, user: TestUser | undefined, origin: string | null = baseUrl) {
+  /**
+   * Opens `/ws?v=2` with the user's cookie and the server's own Origin (unless overridden);
+   * with `batches`, `/ws?v=2&batch=1`, and each line of a frame is read as a frame.
+   */
+  constructor(
+    baseUrl: string,
+    user: TestUser | undefined,
+    origin: string | null = baseUrl,
+    batches = false,
+  ) {
     const headers: Record<string, string> = {};
     if (user) headers.cookie = user.cookie;
     if (origin) headers.origin = origin;
-    this.socket = new WebSocket(`${baseUrl.replace("http", "ws")}/ws?v=2`, { headers } as never);
+    const url = `${baseUrl.replace("http", "ws")}/ws?v=2${batches ? "&batch=1" : ""}`;
+    this.socket = new WebSocket(url, { headers } as never);
     this.opened = new Promise((resolve, reject) => {
       this.socket.addEventListener("open", () => resolve());
       this.socket.addEventListener("error", () => reject(new Error("socket error")));
     });
     this.closed = new Promise((resolve) => this.socket.addEventListener("close", resolve));
     this.socket.addEventListener("message", (event) => {
-      this.frames.push(JSON.parse(event.data));
+      this.texts.push(event.data);
+      for (const line of batches ? event.data.split("\n") : [event.data]) {
+        this.frames.push(JSON.parse(line));
+      }
       for (const wake of this.#waiters.splice(0)) wake();
     });
     this.socket.addEventListener("close", () => {
