@@ -70,12 +70,14 @@ export async function readRoomHeads(kv: Deno.Kv, rooms: readonly string[]): Prom
     });
   }
   return rooms.map((room, i) => {
-    const [{ value, versionstamp }, oldLast] = reread.get(room) ?? [entries[i]!, null];
+    const [{ value }, oldLast] = reread.get(room) ?? [entries[i]!, null];
     const old = typeof value === "number";
     return {
       seq: headSeq(value),
       last: old ? oldLast : value?.last ?? null,
-      versionstamp,
+      // The first read's: a commit's other reads (clientIds, targets) went out with it, so
+      // its check must fail if the room changed before the second read, and the commit retry.
+      versionstamp: entries[i]!.versionstamp,
       legacy: old,
     };
   });

@@ -140,3 +140,26 @@ Deno.test("readRoomHeads() gives a room without messages seq 0, no summary and n
     ]);
   });
 });
+
+Deno.test("readRoomHeads() of an old-layout room hands a commit the first read's versionstamp, so a room changed before the second read fails the commit's check", async () => {
+  await withMemoryKv(async (kv) => {
+    const old = await writeOldLayout(kv, ["first"]);
+    // Another worker commits the new layout between the two reads of an old-layout head.
+    let reads = 0;
+    const racing = {
+      getMany: async (readKeys: Deno.KvKey[]) => {
+        if (++reads === 2) {
+          await kv.set(keys.roomHead("r"), { seq: 2, last: lastMessageOf(old[0]!) });
+        }
+        return await kv.getMany(readKeys);
+      },
+    } as unknown as Deno.Kv;
+    const [head] = await readRoomHeads(racing, ["r"]);
+    assert.equal(reads, 2);
+    const commit = await kv.atomic()
+      .check({ key: keys.roomHead("r"), versionstamp: head!.versionstamp })
+      .set(keys.roomHead("r"), { seq: head!.seq + 1 })
+      .commit();
+    assert.equal(commit.ok, false);
+  });
+});
