@@ -932,8 +932,6 @@ function actionRefusal(code: string): "notAllowed" | "gone" | "tooMany" | "other
 }
 
 function defaultUrl(): string {
-  // http: → ws:, https: → wss:
-  return `${
-    location.protocol.replace("http", "ws")
-  }//${location.host}/ws?v=${PROTOCOL_VERSION}&batch=1`;
+  // "http://host" → "ws://host", "https://host" → "wss://host"
+  return `ws${location.origin.slice(4)}/ws?v=${PROTOCOL_VERSION}&batch=1`;
 }
