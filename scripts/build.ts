@@ -8,6 +8,7 @@
  * @module
  */
 import { gzipSync } from "node:zlib";
+import { renameChunkRefs, stableChunkNames } from "./chunk_names.ts";
 import { ENTRY_PLACEHOLDER, mergeFirstLoad, type PassChunk } from "./merge_first_load.ts";
 
 /** What {@linkcode build} wrote. */
@@ -198,7 +199,33 @@ async function bundleIslands(root: URL, tmp: string): Promise<Bundled> {
   merged.entry.map = await readMap(`${outDir}/first_load_entry.js`, root);
   for (const name of folded) chunks.delete(name);
   chunks.set(ENTRY_OUT, merged.entry);
-  return { chunks, stubs: merged.stubs };
+  return withStableNames({ chunks, stubs: merged.stubs });
+}
+
+/**
+ * `bundled` with every chunk renamed after its content (`chunk_names.ts`), references in code and
+ * source maps too, in name order (the folder's listing order is the file system's), so that the
+ * build's output does not depend on where the checkout lies.
+ */
+function withStableNames({ chunks, stubs }: Bundled): Bundled {
+  const decoder = new TextDecoder();
+  const encoder = new TextEncoder();
+  const sources = new Map([
+    ...[...chunks].map(([name, chunk]) => [name, decoder.decode(chunk.js)] as const),
+    ...stubs,
+  ]);
+  const renames = stableChunkNames(sources);
+  const nameOf = (name: string) => renames.get(name) ?? name;
+  const byName = <T>(entries: [string, T][]) =>
+    new Map(entries.sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0));
+  return {
+    chunks: byName([...chunks].map(([name, chunk]) => [nameOf(name), {
+      js: encoder.encode(renameChunkRefs(sources.get(name)!, renames)),
+      map: JSON.parse(renameChunkRefs(JSON.stringify(chunk.map), renames)),
+      imports: chunk.imports.map(nameOf),
+    }])),
+    stubs: byName([...stubs].map(([name, stub]) => [nameOf(name), stub])),
+  };
 }
 
 /** The chunks to write, and the one-line stubs that stand for folded chunks (see merge). */
