@@ -545,8 +545,15 @@ export class ChatClient {
     this.#heartbeatMs = 0;
     socket.onmessage = (event) => {
       // With batch=1 a frame may hold several message frames, one per line (docs/PROTOCOL.md).
-      if (this.#socket === socket) {
-        String(event.data).split("\n").map((line) => this.#receive(line));
+      // A listener that throws on one line is reported and the lines after it are still read,
+      // as they would be were each its own frame.
+      if (this.#socket !== socket) return;
+      for (const line of String(event.data).split("\n")) {
+        try {
+          this.#receive(line);
+        } catch (error) {
+          reportError(error);
+        }
       }
     };
     socket.onclose = (event) => {

@@ -165,6 +165,33 @@ Deno.test("ChatClient reads each line of a batched frame as a message, in order"
   assert.deepEqual(seqs(client), [1, 2, 3, 4]);
 });
 
+Deno.test("ChatClient reads the rest of a batched frame when a listener throws on one line", () => {
+  const { client, latest } = setup();
+  const reported: unknown[] = [];
+  const onError = (event: ErrorEvent) => {
+    event.preventDefault();
+    reported.push(event.error);
+  };
+  globalThis.addEventListener("error", onError);
+  try {
+    client.onUserEvent(() => {
+      throw new Error("listener broke");
+    });
+    client.openRoom("r1");
+    client.connect();
+    online(latest(), [message(1)]);
+    latest().receiveBatch([
+      { type: "message", ...message(2) },
+      { type: "user_event", event: { kind: "presence", user: "u3", online: true } },
+      { type: "message", ...message(3) },
+    ]);
+    assert.deepEqual(seqs(client), [1, 2, 3]);
+    assert.deepEqual(reported.map((error) => (error as Error).message), ["listener broke"]);
+  } finally {
+    globalThis.removeEventListener("error", onError);
+  }
+});
+
 Deno.test("ChatClient stores a message once when history and live frames overlap", () => {
   const { client, latest } = setup();
   client.openRoom("r1");
