@@ -726,6 +726,8 @@ export class ChatClient {
       if (seq !== undefined && seq > (this.#confirmedReads.get(id) ?? 0)) this.#unsentReads.add(id);
     }
     this.#flushReads();
+    // What another tab of this user left unsent (closed before it was back online) goes too.
+    this.outbox.load();
     const elsewhere = new Set(this.outbox.entries.value.map((entry) => entry.room));
     for (const id of elsewhere) if (!this.#open.has(id)) this.#sender.flush(id);
   }

@@ -1,19 +1,16 @@
 /**
- * Calls to the JSON API for profiles, friends and direct conversations, for the islands.
- * Failures are `ApiRequestError`s whose message can be shown as is.
+ * Calls to the JSON API that the chat page makes as it opens: profiles, the friend lists and
+ * direct conversations. Changes to friendships and to one's profile are in
+ * `friend_actions_api.ts`, loaded when first used. Failures are `ApiRequestError`s whose
+ * message can be shown as is.
  *
  * @module
  */
-import type {
-  DirectRoom,
-  FriendLists,
-  ProfilePatchResponse,
-  PublicProfile,
-} from "../lib/common/api_types.ts";
-import type { Locale } from "../lib/common/i18n/locale.ts";
+import type { DirectRoom, FriendLists, PublicProfile } from "../lib/common/api_types.ts";
 import { request } from "./rooms_api.ts";
 
-const path = (name: string) => encodeURIComponent(name);
+/** A username as one segment of an API path. */
+export const path = (name: string): string => encodeURIComponent(name);
 
 /** `GET /api/users/:username`: a profile by exact username. */
 export async function findUser(username: string): Promise<PublicProfile> {
@@ -21,40 +18,9 @@ export async function findUser(username: string): Promise<PublicProfile> {
     .profile;
 }
 
-/** `PATCH /api/me/profile`: display name, status, UI language (null: the browser's), last seen hidden. */
-export async function updateProfile(
-  displayName: string,
-  status: string,
-  locale: Locale | null,
-  hideLastSeen: boolean,
-): Promise<ProfilePatchResponse> {
-  const body = { displayName, status, locale, hideLastSeen };
-  return await request<ProfilePatchResponse>("PATCH", "/api/me/profile", body);
-}
-
 /** `GET /api/friends`. */
 export function listFriends(): Promise<FriendLists> {
   return request<FriendLists>("GET", "/api/friends");
-}
-
-/** `POST /api/friends/requests`: "pending", or "friends" when they had asked first. */
-export async function sendRequest(username: string, note: string): Promise<string> {
-  const body = note ? { username, note } : { username };
-  return (await request<{ status: string }>("POST", "/api/friends/requests", body)).status;
-}
-
-/** What can be done about someone else's request, a friend or a user. */
-export type FriendAction = "accept" | "decline" | "cancel" | "remove" | "block" | "unblock";
-
-/** Accepts, declines, cancels, removes, blocks or unblocks. */
-export async function friendAction(action: FriendAction, username: string): Promise<void> {
-  const name = path(username);
-  if (action === "accept" || action === "decline") {
-    await request("POST", `/api/friends/requests/${name}/${action}`);
-  } else if (action === "cancel") await request("DELETE", `/api/friends/requests/${name}`);
-  else if (action === "remove") await request("DELETE", `/api/friends/${name}`);
-  else if (action === "unblock") await request("DELETE", `/api/friends/blocks/${name}`);
-  else await request("POST", "/api/friends/blocks", { username });
 }
 
 /**

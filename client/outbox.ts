@@ -54,6 +54,8 @@ export class Outbox {
   readonly #storage: StorageLike | null;
   readonly #key: string;
   readonly #entries = signal<readonly OutboxEntry[]>([]);
+  /** Entries this page removed (sent or discarded): not kept for other tabs. */
+  readonly #removed = new Set<string>();
 
   /**
    * @param storage Where entries persist; `null` keeps them in memory only.
@@ -69,24 +71,11 @@ export class Outbox {
     return this.#entries;
   }
 
-  /** Reads the entries saved by an earlier page; ignores malformed data. */
+  /** Reads the entries saved by an earlier page (or another tab); ignores malformed data. */
   load(): void {
-    let raw: string | null = null;
-    try {
-      raw = this.#storage?.getItem(this.#key) ?? null;
-    } catch {
-      return;
-    }
-    if (raw === null) return;
-    let data: unknown;
-    try {
-      data = JSON.parse(raw);
-    } catch {
-      return;
-    }
-    if (!Array.isArray(data)) return;
     const known = new Set(this.#entries.value.map((entry) => entry.clientId));
-    const loaded = data.filter(isEntry).filter((entry) => !known.has(entry.clientId))
+    const loaded = this.#stored()
+      .filter((entry) => !known.has(entry.clientId) && !this.#removed.has(entry.clientId))
       .map(lostUpload);
     if (loaded.length > 0) this.#set([...loaded, ...this.#entries.value]);
   }
@@ -131,15 +120,38 @@ export class Outbox {
   /** Removes an entry; returns it, or `undefined` when it was not there. */
   remove(clientId: string): OutboxEntry | undefined {
     const entry = this.get(clientId);
+    this.#removed.add(clientId);
     if (entry) this.#set(this.#entries.value.filter((item) => item !== entry));
     return entry;
   }
 
+  /** The entries in storage, valid ones only; none when storage is unreadable. */
+  #stored(): OutboxEntry[] {
+    try {
+      const data: unknown = JSON.parse(this.#storage?.getItem(this.#key) ?? "[]");
+      return Array.isArray(data) ? data.filter(isEntry) : [];
+    } catch {
+      return [];
+    }
+  }
+
+  /**
+   * Sets the entries and writes them through. Another tab of the same user shares the storage
+   * key: its entries stay there (this page did not remove them), so that a tab closed before
+   * its messages were sent does not lose them to the writes of a tab still open.
+   */
   #set(entries: readonly OutboxEntry[]): void {
     this.#entries.value = entries;
+    const mine = new Set(entries.map((entry) => entry.clientId));
+    const kept = [
+      ...this.#stored().filter((entry) =>
+        !mine.has(entry.clientId) && !this.#removed.has(entry.clientId)
+      ),
+      ...entries,
+    ].sort((a, b) => a.createdAt - b.createdAt);
     try {
-      if (entries.length === 0) this.#storage?.removeItem(this.#key);
-      else this.#storage?.setItem(this.#key, JSON.stringify(entries));
+      if (kept.length === 0) this.#storage?.removeItem(this.#key);
+      else this.#storage?.setItem(this.#key, JSON.stringify(kept));
     } catch {
       // Storage full or blocked: the entries still live in memory for this page.
     }

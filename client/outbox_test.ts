@@ -64,3 +64,40 @@ Deno.test("Outbox keeps working in memory when storage throws", () => {
   outbox.add(entry("aaaaaaaa"));
   assert.equal(outbox.entries.value.length, 1);
 });
+
+Deno.test("Outbox keeps another tab's unsent entries when this tab writes", () => {
+  const storage = new MemoryStorage();
+  const tabA = new Outbox(storage, "u1");
+  const tabB = new Outbox(storage, "u1");
+  tabA.load();
+  tabB.load();
+  tabA.add({ ...entry("aaaaaaaa"), createdAt: 1 });
+  tabB.add({ ...entry("bbbbbbbb"), createdAt: 2 });
+  tabB.update("bbbbbbbb", "failed", "offline");
+
+  const reloaded = new Outbox(storage, "u1");
+  reloaded.load();
+  assert.deepEqual(reloaded.entries.value.map((item) => item.clientId), ["aaaaaaaa", "bbbbbbbb"]);
+  assert.equal(reloaded.get("bbbbbbbb")?.status, "failed");
+});
+
+Deno.test("Outbox forgets an entry this tab sent even when another tab writes it back", () => {
+  const storage = new MemoryStorage();
+  const tabA = new Outbox(storage, "u1");
+  tabA.add(entry("aaaaaaaa"));
+  const tabB = new Outbox(storage, "u1");
+  tabB.load();
+  tabA.remove("aaaaaaaa");
+  assert.equal(storage.items.size, 0, "the sent entry leaves storage");
+  tabB.add(entry("bbbbbbbb"));
+  tabA.load();
+  assert.deepEqual(
+    tabA.entries.value.map((item) => item.clientId),
+    ["bbbbbbbb"],
+    "tab A takes up tab B's unsent entry, not the one it sent itself",
+  );
+  tabB.remove("aaaaaaaa");
+  tabB.remove("bbbbbbbb");
+  tabA.remove("bbbbbbbb");
+  assert.equal(storage.items.size, 0);
+});

@@ -6,7 +6,7 @@ import type {
   PublicProfile,
 } from "../lib/common/api_types.ts";
 import { relativeTime } from "../client/relative_time.ts";
-import { type FriendAction, friendAction, sendRequest } from "../client/friends_api.ts";
+import { type FriendAction, friendAction, sendRequest } from "../client/friend_actions_api.ts";
 import { searchDirectory } from "../client/directory_api.ts";
 import { errorText } from "../client/error_text.ts";
 import Avatar from "./Avatar.tsx";

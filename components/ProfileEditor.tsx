@@ -4,7 +4,7 @@ import {
   MAX_STATUS_CHARS,
   type PublicProfile,
 } from "../lib/common/api_types.ts";
-import { updateProfile } from "../client/friends_api.ts";
+import { updateProfile } from "../client/friend_actions_api.ts";
 import { MY_AVATAR, removeAvatar, uploadAvatar } from "../client/avatar_api.ts";
 import { isLocale, type Locale, LOCALES } from "../lib/common/i18n/locale.ts";
 import { errorText } from "../client/error_text.ts";

@@ -10,7 +10,7 @@ import { type Catalogue, createTranslator } from "../lib/common/i18n/translate.t
 import { ChatClient } from "../client/chat_client.ts";
 import type { NewRoomKind } from "../client/rooms_api.ts";
 import { ChatStore, type ChatStoreInit } from "../client/chat_store.ts";
-import { findUser, friendAction, sendRequest } from "../client/friends_api.ts";
+import { findUser } from "../client/friends_api.ts";
 import { NoticeBoard } from "../client/notice_board.ts";
 import { ProfileCache } from "../client/profile_cache.ts";
 import { messageFromHash, roomFromHash, roomHash } from "../client/room_hash.ts";
@@ -26,6 +26,8 @@ import type { NotifyLevel } from "../lib/common/notify_level.ts";
 import { NotifyLevels } from "../client/notify/notify_levels.ts";
 import { NotifyPrefs } from "../client/notify/notify_prefs.ts";
 
+/** Friend requests and blocks, loaded on the first such action (not needed to open the page). */
+const friendActions = () => import("../client/friend_actions_api.ts");
 /** The incoming-call dialog and the call view, with the WebRTC code: a chunk of their own. */
 const LazyCallLayer = lazyComponent(() => import("../components/CallLayer.tsx"));
 /**
@@ -232,8 +234,10 @@ export default function ChatApp(props: ChatAppProps) {
       store.profileCard.value = null;
       await secretChat(person);
     },
-    addFriend: (person: PublicProfile) => friendsChanged(sendRequest(person.name, "")),
-    block: (person: PublicProfile) => friendsChanged(friendAction("block", person.name)),
+    addFriend: (person: PublicProfile) =>
+      friendsChanged(friendActions().then((api) => api.sendRequest(person.name, ""))),
+    block: (person: PublicProfile) =>
+      friendsChanged(friendActions().then((api) => api.friendAction("block", person.name))),
   };
 
   const [leaving, setLeaving] = useState<RoomSummary | null>(null);

@@ -323,6 +323,50 @@ Deno.test("a message typed offline survives a page reload and is delivered once"
   });
 });
 
+Deno.test("messages typed offline in a tab closed before it was back are sent once by another tab", async () => {
+  await withChat(FAST_HEARTBEAT, async (chat) => {
+    const bob = await chat.open();
+    await registerThroughForm(bob.page, chat.url, "bob");
+    const room = await createRoomThroughForm(bob.page, "two tabs");
+    const alice = await registerUser(chat.url, "alice");
+    assert.equal((await api(chat.url, alice, "POST", `/api/rooms/${room}/join`)).status, 200);
+    const watcher = new RoomWatcher(chat.url, alice, room);
+    const second = await bob.context.newPage();
+    try {
+      await watcher.open();
+      await second.goto(bob.page.url());
+      await waitForConnection(second, "online");
+
+      await bob.context.setOffline(true);
+      await waitForConnection(second, "offline", "reconnecting");
+      await waitForConnection(bob.page, "offline", "reconnecting");
+      const fromClosedTab = "typed in the tab that was closed";
+      const fromOpenTab = "typed in the tab that stayed open";
+      await sendThroughComposer(second, fromClosedTab);
+      await messagesWithText(second, fromClosedTab).waitFor();
+      // The open tab writes its own outbox after the other tab wrote its: both stay stored.
+      await sendThroughComposer(bob.page, fromOpenTab);
+      await messagesWithText(bob.page, fromOpenTab).waitFor();
+      await second.close();
+      await bob.context.setOffline(false);
+
+      await waitUntilSent(bob, fromClosedTab, RECONNECT_TIMEOUT_MS);
+      await waitUntilSent(bob, fromOpenTab, RECONNECT_TIMEOUT_MS);
+      await watcher.waitForMessages(2);
+      const joined = `${alice.name} joined`;
+      assert.deepEqual(
+        (await storedTexts(chat.url, alice, room)).sort(),
+        [joined, fromClosedTab, fromOpenTab].sort(),
+      );
+      assert.equal(await messagesWithText(bob.page, fromClosedTab).count(), 1);
+      const saved = await bob.page.evaluate(() => Object.keys(localStorage));
+      assert.deepEqual(saved.filter((key) => key.startsWith("chat.outbox")), []);
+    } finally {
+      await watcher.close();
+    }
+  });
+});
+
 Deno.test("HTML and script in messages, room names, topics and usernames render as text", async () => {
   await withChat({}, async (chat) => {
     const name = `<img src=x onerror="window.__xss=1">`;
