@@ -387,9 +387,8 @@ export async function createChatServer(options: ChatServerOptions): Promise<Chat
   // the main app's routing and middlewares were a tenth of a connect's JavaScript time
   // (`deno task bench --only storm --profile`).
   const socketApp = new Hono<AppEnv>();
-  socketApp.use(requestLog(log, metrics));
   // The upgrade response must stay untouched: its id is logged, not sent back.
-  socketApp.use(requestId({ headerName: "" }));
+  socketApp.use(requestLog(log, metrics, () => crypto.randomUUID()));
   // With the friend digest: "came online" reaches the user's friends with no read of its own.
   socketApp.use(loadSession(sessions, cookiePolicy, true));
   socketApp.get(SOCKET_PATH, wsHandler(services));
