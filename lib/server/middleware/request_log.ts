@@ -15,47 +15,54 @@ import type { Metrics } from "../metrics.ts";
 
 /**
  * Logs each request through `log` and counts 429 answers in `metrics`. Register it first, so
- * its duration covers the whole request, and `requestId` after it; or, where no response
- * carries the id (the socket app's upgrades), give `newId` and no `requestId`: the id is then
- * made here, one middleware less on every connect (BENCHMARKS.md, "Connect storm and idle
- * memory, round six").
+ * its duration covers the whole request, and `requestId` after it.
  *
  * @example
  * ```ts
  * app.use(requestLog(createLogger("json"), metrics));
  * app.use(requestId());
- * socketApp.use(requestLog(createLogger("json"), metrics, () => crypto.randomUUID()));
  * ```
  */
-export function requestLog(
-  log: Logger,
-  metrics: Pick<Metrics, "refused">,
-  newId?: () => string,
-): MiddlewareHandler {
+export function requestLog(log: Logger, metrics: Pick<Metrics, "refused">): MiddlewareHandler {
   return async function requestLog(c: Context, next: Next): Promise<void> {
     const start = performance.now();
-    if (newId) c.set("requestId", newId());
     await next();
-    const id = c.get("requestId");
-    // Hono applies `c.header()` only to responses it builds; pages return their own. An
-    // upgrade (101) response is left as Deno made it.
-    if (id && c.res.status !== 101 && !c.res.headers.has("x-request-id")) {
-      try {
-        c.res.headers.set("X-Request-Id", id);
-      } catch {
-        // Immutable headers (`Response.redirect()`): the id is still in the log line.
-      }
-    }
-    // After `next()`, the pattern of the last handler that ran: the one that answered.
-    const route = `${c.req.method} ${routePath(c)}`;
-    const status = c.res.status;
-    if (status === 429) metrics.refused(route);
-    log.info("request", {
-      requestId: id,
-      method: c.req.method,
-      route,
-      status,
-      ms: Math.round((performance.now() - start) * 10) / 10,
-    });
+    logRequest(log, metrics, c, c.res, start);
   };
+}
+
+/**
+ * Writes the log line of a request answered with `response` (undefined: it failed, logged as
+ * a 500), as {@linkcode requestLog} does, and gives the response `c.var.requestId` as its
+ * `X-Request-Id`: for a route that runs alone, without middlewares (the socket app's,
+ * `routes/ws.ts`). `start` is `performance.now()` when the request came in.
+ */
+export function logRequest(
+  log: Logger,
+  metrics: Pick<Metrics, "refused">,
+  c: Context,
+  response: Response | undefined,
+  start: number,
+): void {
+  const id = c.get("requestId");
+  const status = response?.status ?? 500;
+  // Hono applies `c.header()` only to responses it builds; pages return their own. An
+  // upgrade (101) response is left as Deno made it.
+  if (id && response && status !== 101 && !response.headers.has("x-request-id")) {
+    try {
+      response.headers.set("X-Request-Id", id);
+    } catch {
+      // Immutable headers (`Response.redirect()`): the id is still in the log line.
+    }
+  }
+  // The pattern of the last handler that ran: the one that answered.
+  const route = `${c.req.method} ${routePath(c)}`;
+  if (status === 429) metrics.refused(route);
+  log.info("request", {
+    requestId: id,
+    method: c.req.method,
+    route,
+    status,
+    ms: Math.round((performance.now() - start) * 10) / 10,
+  });
 }
