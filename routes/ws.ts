@@ -41,13 +41,54 @@ export function isSocketRequest(request: Request): boolean {
   return end === url.length || url[end] === "?";
 }
 
-/** Handler of the WebSocket endpoint. */
+/**
+ * What the socket route does around its checks, in place of the main app's middlewares
+ * (`readSession` and `logRequest` of `lib/server/middleware/`).
+ */
+export interface SocketRouteSteps {
+  /** Reads the session cookie (with the friend digest) into `c.var`. */
+  readSession: (c: Context<AppEnv>) => Promise<void>;
+  /**
+   * Writes the request's log line (undefined `response`: it failed), `start` being
+   * `performance.now()` at its arrival.
+   */
+  logRequest: (c: Context<AppEnv>, response: Response | undefined, start: number) => void;
+}
+
+/**
+ * Handler of the WebSocket endpoint, the socket app's one route. It logs the request, reads
+ * the session and checks the request itself, without middlewares: Hono then calls it directly,
+ * without composing a chain (a closure, a promise and an async frame per middleware on every
+ * connect; BENCHMARKS.md, "Connect storm and idle memory, round six"). The request id is made
+ * here (an incoming `X-Request-Id` is ignored) and logged; a refusal carries it, an upgrade
+ * response stays untouched.
+ */
 export function wsHandler(
+  services: Pick<Services, "config" | "connectionLimiter" | "connection" | "sendBudget">,
+  steps: SocketRouteSteps,
+): (c: Context<AppEnv>) => Promise<Response> {
+  const check = socketChecks(services);
+  return async function ws(c: Context<AppEnv>): Promise<Response> {
+    const start = performance.now();
+    c.set("requestId", crypto.randomUUID());
+    // A failed session read is answered 500 by Hono's error handler, and logged so here.
+    let response: Response | undefined;
+    try {
+      await steps.readSession(c);
+      return response = check(c);
+    } finally {
+      steps.logRequest(c, response, start);
+    }
+  };
+}
+
+/** The checks of a socket request once its session is read, then the upgrade. */
+function socketChecks(
   services: Pick<Services, "config" | "connectionLimiter" | "connection" | "sendBudget">,
 ): (c: Context<AppEnv>) => Response {
   // With PUBLIC_URL set, the Origin is checked against it, never against the Host header.
   const origins = configuredOrigins(services.config);
-  return function ws(c: Context<AppEnv>): Response {
+  return function checkSocket(c: Context<AppEnv>): Response {
     if (c.req.header("upgrade")?.toLowerCase() !== "websocket") {
       return refusalResponse(c, refusal(426, "refusal.expectedWebSocket"));
     }

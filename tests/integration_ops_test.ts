@@ -188,6 +188,39 @@ Deno.test("each HTTP request is logged as one JSON line with the request id the 
   }, { log });
 });
 
+Deno.test("each socket request is logged as one line with an id of its own, which a refusal carries", async () => {
+  const lines: string[] = [];
+  const log = createLogger("json", (_level, line) => lines.push(line));
+  await withTestServer(async ({ url }) => {
+    const alice = await registerUser(url, "alice");
+    lines.length = 0;
+    const socket = new TestSocket(url, alice);
+    await socket.next("welcome");
+    // The socket route makes its own ids: one a client sends is not taken.
+    const refused = await fetch(`${url}/ws?v=2`, {
+      headers: { upgrade: "websocket", origin: url, "x-request-id": "probe-7" },
+    });
+    await refused.body?.cancel();
+    assert.equal(refused.status, 401);
+    const logged = lines.map((line) => JSON.parse(line));
+    assert.deepEqual(
+      logged.map(({ msg, method, route, status }) => ({ msg, method, route, status })),
+      [
+        { msg: "request", method: "GET", route: "GET /ws", status: 101 },
+        { msg: "request", method: "GET", route: "GET /ws", status: 401 },
+      ],
+    );
+    const [upgraded, refusal] = logged.map((entry) => entry.requestId);
+    assert.match(upgraded, /^[0-9a-f-]{36}$/);
+    assert.match(refusal, /^[0-9a-f-]{36}$/);
+    assert.notEqual(upgraded, refusal);
+    assert.equal(refused.headers.get("x-request-id"), refusal);
+    for (const entry of logged) assert.equal(typeof entry.ms, "number");
+    socket.socket.close();
+    await socket.closed;
+  }, { log });
+});
+
 Deno.test("with deno serve --parallel, a scrape reaching either worker sums the metrics of both", async () => {
   const dir = await Deno.makeTempDir();
   const server = await spawnServer({

@@ -107,7 +107,8 @@ export class Sessions {
 
   #live(id: string, record: SessionRecord | null): Session | null {
     if (!record || record.expiresAt <= this.#clock.now()) return null;
-    return { id, ...record };
+    // Field by field, not a spread: one object of a fixed shape on every request with a cookie.
+    return { id, userId: record.userId, createdAt: record.createdAt, expiresAt: record.expiresAt };
   }
 
   async #record(id: string): Promise<SessionRecord | null> {

@@ -3,8 +3,17 @@ export function newId(): string {
   return toBase64Url(crypto.getRandomValues(new Uint8Array(16)));
 }
 
-/** Encodes bytes as base64url without padding. */
+/** The options of `Uint8Array.prototype.toBase64` for base64url without padding. */
+const BASE64URL = { alphabet: "base64url", omitPadding: true } as const;
+
+/**
+ * Encodes bytes as base64url without padding. Uses `Uint8Array.prototype.toBase64` where the
+ * runtime has it (Deno 2.9, current browsers): every socket, message and session id is made
+ * here, and the fallback built a string per byte (1.4 KiB allocated per socket id in a connect
+ * storm, BENCHMARKS.md "round five"); older browsers take the fallback.
+ */
 export function toBase64Url(bytes: Uint8Array): string {
+  if (typeof bytes.toBase64 === "function") return bytes.toBase64(BASE64URL);
   let binary = "";
   for (const byte of bytes) binary += String.fromCharCode(byte);
   return btoa(binary).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");

@@ -39,6 +39,12 @@ export type SendBufferLimits = Pick<
 /** Close code for a slow consumer. */
 export const CLOSE_SLOW_CONSUMER = 4008;
 
+/**
+ * The socket events a {@linkcode SocketTransport} handles. No "error": an error is always
+ * followed by "close", which releases the socket.
+ */
+const SOCKET_EVENTS = ["open", "message", "close"] as const;
+
 /** A budget no node reaches: for callers that bound only each socket. */
 const UNBOUNDED = new SendBudget(Number.MAX_SAFE_INTEGER);
 
@@ -64,10 +70,7 @@ export function upgradeToChat(
   socket.binaryType = "arraybuffer";
   const transport = new SocketTransport(socket, limits, deps, onClose, budget);
   transport.connection = new ChatConnection(user, session, transport, deps, friends, batches);
-  // No "error" listener: an error is always followed by "close", which releases the socket.
-  for (const type of ["open", "message", "close"]) {
-    socket.addEventListener(type, transport);
-  }
+  for (const type of SOCKET_EVENTS) socket.addEventListener(type, transport);
   return response;
 }
 

@@ -21,8 +21,8 @@ export interface AppEnv {
     /** How the session cookie is named and flagged (set by `loadSession`). */
     sessionCookie: SessionCookiePolicy;
     /**
-     * The user's friend digest, read with the session where `loadSession` was asked to (the
-     * socket app): null when none is stored, undefined when not read.
+     * The user's friend digest, read with the session by the socket route (`readSession`
+     * with `withFriends`): null when none is stored, undefined when not read.
      */
     friends: FriendDigest | null | undefined;
   };

@@ -61,7 +61,7 @@ import { MessageWriter } from "../messages/message_writer.ts";
 import { KvPresence } from "../realtime/presence/presence_kv.ts";
 import { PresenceTracker } from "../realtime/presence/presence_tracker.ts";
 import { PresenceViews } from "../realtime/presence/presence_views.ts";
-import { loadSession } from "./middleware/session.ts";
+import { loadSession, readSession } from "./middleware/session.ts";
 import { MemberModeration } from "../rooms/member_moderation.ts";
 import { roleOf } from "../common/room_roles.ts";
 import { RoomDetailsReader } from "../rooms/room_details.ts";
@@ -111,7 +111,7 @@ import { CLOSE_SERVICE_RESTART } from "../common/protocol.ts";
 import { HealthCheck } from "./health.ts";
 import { createLogger, type Logger } from "./log.ts";
 import { Metrics } from "./metrics.ts";
-import { requestLog } from "./middleware/request_log.ts";
+import { logRequest, requestLog } from "./middleware/request_log.ts";
 import { CallService } from "../calls/call_service.ts";
 import { callRoutes } from "../../routes/calls.ts";
 
@@ -382,17 +382,19 @@ export async function createChatServer(options: ChatServerOptions): Promise<Chat
 
   const cookiePolicy = sessionCookiePolicy(config);
   const session = loadSession(sessions, cookiePolicy);
-  // `GET /ws` has an app of its own: the request log, the session, the handler (which checks
-  // the Origin) and nothing else. An upgrade response must stay untouched (no headers), and
-  // the main app's routing and middlewares were a tenth of a connect's JavaScript time
-  // (`deno task bench --only storm --profile`).
+  // `GET /ws` has an app of its own with one route and no middlewares: the handler logs the
+  // request, reads the session and checks the Origin itself. An upgrade response must stay
+  // untouched (no headers), and the main app's routing and middlewares were a tenth of a
+  // connect's JavaScript time (`deno task bench --only storm --profile`).
   const socketApp = new Hono<AppEnv>();
-  socketApp.use(requestLog(log, metrics));
-  // The upgrade response must stay untouched: its id is logged, not sent back.
-  socketApp.use(requestId({ headerName: "" }));
-  // With the friend digest: "came online" reaches the user's friends with no read of its own.
-  socketApp.use(loadSession(sessions, cookiePolicy, true));
-  socketApp.get(SOCKET_PATH, wsHandler(services));
+  socketApp.get(
+    SOCKET_PATH,
+    wsHandler(services, {
+      // With the friend digest: "came online" reaches the user's friends with no read of its own.
+      readSession: (c) => readSession(c, sessions, cookiePolicy, true),
+      logRequest: (c, response, start) => logRequest(log, metrics, c, response, start),
+    }),
+  );
 
   const app = new Hono<AppEnv>();
   app.use(requestLog(log, metrics));

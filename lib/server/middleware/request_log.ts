@@ -27,26 +27,42 @@ export function requestLog(log: Logger, metrics: Pick<Metrics, "refused">): Midd
   return async function requestLog(c: Context, next: Next): Promise<void> {
     const start = performance.now();
     await next();
-    const id = c.get("requestId");
-    // Hono applies `c.header()` only to responses it builds; pages return their own. An
-    // upgrade (101) response is left as Deno made it.
-    if (id && c.res.status !== 101 && !c.res.headers.has("x-request-id")) {
-      try {
-        c.res.headers.set("X-Request-Id", id);
-      } catch {
-        // Immutable headers (`Response.redirect()`): the id is still in the log line.
-      }
-    }
-    // After `next()`, the pattern of the last handler that ran: the one that answered.
-    const route = `${c.req.method} ${routePath(c)}`;
-    const status = c.res.status;
-    if (status === 429) metrics.refused(route);
-    log.info("request", {
-      requestId: id,
-      method: c.req.method,
-      route,
-      status,
-      ms: Math.round((performance.now() - start) * 10) / 10,
-    });
+    logRequest(log, metrics, c, c.res, start);
   };
+}
+
+/**
+ * Writes the log line of a request answered with `response` (undefined: it failed, logged as
+ * a 500), as {@linkcode requestLog} does, and gives the response `c.var.requestId` as its
+ * `X-Request-Id`: for a route that runs alone, without middlewares (the socket app's,
+ * `routes/ws.ts`). `start` is `performance.now()` when the request came in.
+ */
+export function logRequest(
+  log: Logger,
+  metrics: Pick<Metrics, "refused">,
+  c: Context,
+  response: Response | undefined,
+  start: number,
+): void {
+  const id = c.get("requestId");
+  const status = response?.status ?? 500;
+  // Hono applies `c.header()` only to responses it builds; pages return their own. An
+  // upgrade (101) response is left as Deno made it.
+  if (id && response && status !== 101 && !response.headers.has("x-request-id")) {
+    try {
+      response.headers.set("X-Request-Id", id);
+    } catch {
+      // Immutable headers (`Response.redirect()`): the id is still in the log line.
+    }
+  }
+  // The pattern of the last handler that ran: the one that answered.
+  const route = `${c.req.method} ${routePath(c)}`;
+  if (status === 429) metrics.refused(route);
+  log.info("request", {
+    requestId: id,
+    method: c.req.method,
+    route,
+    status,
+    ms: Math.round((performance.now() - start) * 10) / 10,
+  });
 }

@@ -18,9 +18,7 @@ export { SESSION_COOKIE } from "../session_cookie.ts";
 /**
  * Sets `c.var.user` and `c.var.session` from the session cookie, or leaves them undefined,
  * and `c.var.sessionCookie` to the `policy` that names and flags that cookie. The user hint
- * cookie beside it lets one KV read fetch both records (see `Sessions.lookupWithUser`). With
- * `withFriends`, the same read fetches the user's friend digest into `c.var.friends` (the
- * socket app's: a connect tells the user's friends "came online" from it).
+ * cookie beside it lets one KV read fetch both records (see `Sessions.lookupWithUser`).
  *
  * @example
  * ```ts
@@ -30,24 +28,38 @@ export { SESSION_COOKIE } from "../session_cookie.ts";
 export function loadSession(
   sessions: Sessions,
   policy: SessionCookiePolicy = sessionCookiePolicy({}),
-  withFriends = false,
 ): MiddlewareHandler<AppEnv> {
   return async function loadSession(c, next) {
-    c.set("sessionCookie", policy);
-    const cookies = getCookie(c);
-    const found = await sessions.lookupWithUser(
-      cookies[policy.name],
-      cookies[policy.userName],
-      withFriends,
-    );
-    // A disabled account's sessions stop working at once, without a list of them to revoke.
-    if (found?.user && sessionAllowed(found.user, found.session)) {
-      c.set("session", found.session);
-      c.set("user", publicUser(found.user));
-      if (withFriends) c.set("friends", found.friends);
-    }
+    await readSession(c, sessions, policy, false);
     await next();
   };
+}
+
+/**
+ * What {@linkcode loadSession} does before the next handler, for a route that runs alone,
+ * without middlewares (the socket app's, `routes/ws.ts`). With `withFriends`, the same KV
+ * read fetches the user's friend digest into `c.var.friends` (a connect tells the user's
+ * friends "came online" from it).
+ */
+export async function readSession(
+  c: Context<AppEnv>,
+  sessions: Sessions,
+  policy: SessionCookiePolicy,
+  withFriends: boolean,
+): Promise<void> {
+  c.set("sessionCookie", policy);
+  const cookies = getCookie(c);
+  const found = await sessions.lookupWithUser(
+    cookies[policy.name],
+    cookies[policy.userName],
+    withFriends,
+  );
+  // A disabled account's sessions stop working at once, without a list of them to revoke.
+  if (found?.user && sessionAllowed(found.user, found.session)) {
+    c.set("session", found.session);
+    c.set("user", publicUser(found.user));
+    if (withFriends) c.set("friends", found.friends);
+  }
 }
 
 /**
