@@ -216,41 +216,38 @@ Deno.test("an accept that read before the deletion began but commits after the d
   });
 });
 
-Deno.test("an accept made while the deletion holds its list of requests is refused", async () => {
-  await withArena(RACES[0]!, async ({ server, scheduler, deleted, deletion, raced }) => {
-    await scheduler.advanceUntil("delete", writesKey(keys.friendDigest(deleted.id)));
-    // The accept runs to its end while the deletion waits.
+/**
+ * Holds the deletion at its first commit that writes the key `heldAt` names (after it listed
+ * what that commit removes), runs `race` to its end meanwhile, and checks that the race was
+ * refused with `status` and that, once the deletion finished, nothing names the deleted user.
+ */
+async function refusedWhileDeletionHolds(
+  race: Race,
+  heldAt: (deleted: TestUser, other: TestUser) => Deno.KvKey,
+  status: number,
+): Promise<void> {
+  await withArena(race, async ({ server, scheduler, deleted, other, deletion, raced }) => {
+    await scheduler.advanceUntil("delete", writesKey(heldAt(deleted, other)));
     await scheduler.finish("race");
-    assert.equal((await raced).status, 404);
+    assert.equal((await raced).status, status);
     await scheduler.interleave([]);
     assert.equal((await deletion).status, 204);
     assert.deepEqual(await leftovers(server.kv, deleted.id), []);
   });
+}
+
+Deno.test("an accept made while the deletion holds its list of requests is refused", async () => {
+  await refusedWhileDeletionHolds(RACES[0]!, (deleted) => keys.friendDigest(deleted.id), 404);
 });
 
 Deno.test("a friend request sent to a user whose deletion has listed its requests is refused as to an unknown user", async () => {
-  const race = RACES[2]!;
-  await withArena(race, async ({ server, scheduler, deleted, deletion, raced }) => {
-    await scheduler.advanceUntil("delete", writesKey(keys.friendDigest(deleted.id)));
-    await scheduler.finish("race");
-    assert.equal((await raced).status, 404);
-    await scheduler.interleave([]);
-    assert.equal((await deletion).status, 204);
-    assert.deepEqual(await leftovers(server.kv, deleted.id), []);
-  });
+  await refusedWhileDeletionHolds(RACES[2]!, (deleted) => keys.friendDigest(deleted.id), 404);
 });
 
 Deno.test("a direct room opened with a friend whose deletion has listed its rooms is refused", async () => {
-  const race = RACES[6]!;
-  await withArena(race, async ({ server, scheduler, deleted, other, deletion, raced }) => {
-    // Rooms are listed and left first; the friendship ends after.
-    await scheduler.advanceUntil("delete", writesKey(keys.friend(deleted.id, other.id)));
-    await scheduler.finish("race");
-    assert.equal((await raced).status, 403);
-    await scheduler.interleave([]);
-    assert.equal((await deletion).status, 204);
-    assert.deepEqual(await leftovers(server.kv, deleted.id), []);
-  });
+  // Rooms are listed and left first; the friendship ends after.
+  const heldAt = (deleted: TestUser, other: TestUser) => keys.friend(deleted.id, other.id);
+  await refusedWhileDeletionHolds(RACES[6]!, heldAt, 403);
 });
 
 Deno.test("whatever the order of their commits, nothing names the deleted user once deletion and a racing request are done", async () => {
