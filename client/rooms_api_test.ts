@@ -1,4 +1,6 @@
 import assert from "node:assert/strict";
+import { translator } from "../lib/common/i18n/catalogues.ts";
+import { errorText } from "./error_text.ts";
 import { ApiRequestError, request } from "./rooms_api.ts";
 
 /**
@@ -36,13 +38,19 @@ function stalledBody(): { body: ReadableStream<Uint8Array>; end: () => void } {
   return { body, end };
 }
 
-Deno.test("request() to a server that never answers fails with error.timeout, status 0", async () => {
+Deno.test("request() to a server that never answers fails with error.timeout, status 0, shown in the reader's language", async () => {
   await withHangingServer(async (url) => {
     const failure = await request("POST", `${url}/api/rooms/r1/join`, undefined, 50)
       .catch((error: unknown) => error);
     assert.ok(failure instanceof ApiRequestError);
     assert.deepEqual(failure.text, { key: "error.timeout" });
     assert.equal(failure.status, 0);
+    // What the join or create form shows (errorText, as every caught API failure).
+    assert.equal(errorText(translator("zh-CN"), failure), "服务器响应超时，请重试。");
+    assert.equal(
+      errorText(translator("en"), failure),
+      "The server took too long to answer; try again.",
+    );
   });
 });
 
