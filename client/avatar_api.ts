@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { answer, ApiRequestError, request } from "./rooms_api.ts";
+import { request } from "./rooms_api.ts";
 
 /** Where the signed-in user's avatar is uploaded. */
 export const MY_AVATAR = "/api/me/avatar";
@@ -16,19 +16,8 @@ export function roomAvatar(roomId: string): string {
 }
 
 /** Uploads `image` to `path`; returns the parsed answer. */
-export async function uploadAvatar<T>(path: string, image: Blob): Promise<T> {
-  let response: Response;
-  try {
-    response = await fetch(path, {
-      method: "POST",
-      credentials: "same-origin",
-      headers: { accept: "application/json", "content-type": image.type },
-      body: image,
-    });
-  } catch {
-    throw new ApiRequestError({ key: "error.network" }, 0);
-  }
-  return await answer<T>(response);
+export function uploadAvatar<T>(path: string, image: Blob): Promise<T> {
+  return request<T>("POST", path, image);
 }
 
 /** Removes the avatar at `path`; returns the parsed answer. */

@@ -67,48 +67,61 @@ export async function leaveRoom(id: string): Promise<void> {
 }
 
 /**
- * Calls the JSON API with the session cookie.
+ * Calls the JSON API with the session cookie (fetch's default `credentials`). `body` is sent as
+ * JSON, or as it is when it is a `Blob` (with its type).
+ *
+ * The whole answer, body included, must arrive within `timeoutMs`: 30 s unless a test says
+ * otherwise. Long enough for the slowest answer a healthy server gives (an account deletion that
+ * deletes many messages, a password hash under load: seconds), short enough that a hung request
+ * ends its spinner with a message instead of never.
  *
  * @returns The parsed answer (`undefined` for 204).
- * @throws {ApiRequestError} On an error answer or no answer.
+ * @throws {ApiRequestError} On an error answer, no answer (`error.network`) or none in time
+ * (`error.timeout`), both with status 0.
  */
-export async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
-  let response: Response;
-  try {
-    response = await fetch(path, {
-      method,
-      credentials: "same-origin",
-      headers: method === "GET"
-        ? { accept: "application/json" }
-        : { accept: "application/json", "content-type": "application/json" },
-      body: method === "GET" ? undefined : JSON.stringify(body ?? {}),
-    });
-  } catch {
-    throw new ApiRequestError({ key: "error.network" }, 0);
-  }
-  return await answer<T>(response);
+export async function request<T>(
+  method: string,
+  path: string,
+  body?: unknown,
+  timeoutMs = 30_000,
+): Promise<T> {
+  const signal = AbortSignal.timeout(timeoutMs);
+  const raw = body instanceof Blob;
+  const unanswered = (): never => {
+    throw new ApiRequestError({ key: signal.aborted ? "error.timeout" : "error.network" }, 0);
+  };
+  const response = await fetch(path, {
+    method,
+    headers: { accept: "application/json", "content-type": raw ? body.type : "application/json" },
+    body: method === "GET" ? undefined : raw ? body : JSON.stringify(body ?? {}),
+    signal,
+  }).catch(unanswered);
+  return await answer<T>(response, unanswered);
 }
 
 /**
- * Reads an API answer.
+ * Reads an API answer. A success whose body cannot be read calls `unanswered` (its request's
+ * failure for no answer), or rejects as the read did.
  *
  * @returns The parsed JSON (`undefined` for 204).
  * @throws {ApiRequestError} On an error answer, with the server's message (by its code).
  */
-export async function answer<T>(response: Response): Promise<T> {
-  if (response.status === 204) return undefined as T;
-  const data: unknown = await response.json().catch(() => null);
-  if (response.ok) return data as T;
+export async function answer<T>(response: Response, unanswered?: () => never): Promise<T> {
+  const { ok, status } = response;
+  if (status === 204) return undefined as T;
+  // A success must be read whole (a body cut off is no answer); an error's body is optional.
+  const data: unknown = await response.json().catch(ok ? unanswered : () => null);
+  if (ok) return data as T;
   const error = data as Partial<ApiError> | null;
   const retry = typeof error?.retryAfterSeconds === "number" ? error.retryAfterSeconds : undefined;
-  if (typeof error?.error !== "string") {
-    const failed = { key: "error.requestFailed", params: { status: response.status } } as const;
-    throw new ApiRequestError(failed, response.status, retry);
-  }
   // A refusal's code shows it in the reader's language; its English text is the fallback.
-  const code = error.code;
-  const text: ShownText = isRefusalCode(code) ? { key: code, params: error.params } : error.error;
-  throw new ApiRequestError(text, response.status, retry);
+  const code = error?.code;
+  const text: ShownText = typeof error?.error !== "string"
+    ? { key: "error.requestFailed", params: { status } }
+    : isRefusalCode(code)
+    ? { key: code, params: error.params }
+    : error.error;
+  throw new ApiRequestError(text, status, retry);
 }
 
 function isRefusalCode(code: unknown): code is RefusalCode {

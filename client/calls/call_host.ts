@@ -12,6 +12,7 @@
 import { signal } from "@preact/signals";
 import type { CallFrame, ChatClient } from "../chat_client.ts";
 import type { CallMedia, RoomCall } from "../../lib/common/protocol.ts";
+import { request } from "../rooms_api.ts";
 
 /**
  * A call the user asked to place (`peer`: a one-to-one call in a direct room), start (no
@@ -66,12 +67,11 @@ export class CallHost {
   async refreshRoom(room: string): Promise<void> {
     const seen = this.#roomFrames.get(room) ?? 0;
     try {
-      const response = await fetch(`/api/calls/rooms/${encodeURIComponent(room)}`);
-      if (!response.ok) return;
-      const { call } = await response.json() as { call: RoomCall | null };
+      const path = `/api/calls/rooms/${encodeURIComponent(room)}`;
+      const { call } = await request<{ call: RoomCall | null }>("GET", path);
       if ((this.#roomFrames.get(room) ?? 0) === seen) this.#setRoomCall(room, call);
     } catch {
-      // Offline: the next `room_call` frame, or the next opening of the room, tells.
+      // Offline or refused: the next `room_call` frame, or the next opening of the room, tells.
     }
   }
 

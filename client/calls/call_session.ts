@@ -14,6 +14,7 @@ import { computed, signal } from "@preact/signals";
 import type { CallFrame, ChatClient } from "../chat_client.ts";
 import type { CallMedia, CallSignal, CallView } from "../../lib/common/protocol.ts";
 import { newClientId } from "../new_client_id.ts";
+import { request } from "../rooms_api.ts";
 
 /** What the call view shows. */
 export type CallPhase = "ringing" | "connecting" | "connected" | "reconnecting" | "ended";
@@ -471,12 +472,11 @@ export class CallSession {
 
 async function fetchIceServers(): Promise<RTCIceServer[]> {
   try {
-    const response = await fetch("/api/calls/ice", { credentials: "same-origin" });
-    if (response.ok) return (await response.json() as { iceServers: RTCIceServer[] }).iceServers;
+    return (await request<{ iceServers: RTCIceServer[] }>("GET", "/api/calls/ice")).iceServers;
   } catch {
-    // Offline or refused: host candidates still connect peers on one network.
+    // Offline, refused or timed out: host candidates still connect peers on one network.
+    return [];
   }
-  return [];
 }
 
 /** `?relay` in the page's address forces TURN (to test the relay path). */

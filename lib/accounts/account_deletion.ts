@@ -1,6 +1,10 @@
 /**
  * Deleting one's own account, after the password is given again. In order:
- * 1. the account is disabled and every socket of it closes, so nothing it does races the rest;
+ * 1. the account is disabled and marked `deleting` (`Accounts.beginDeletion`), and every socket
+ *    of it closes, so nothing it does races the rest; a friend accept, friend request, block or
+ *    direct room of it or with it that is under way when the mark lands fails its check of the
+ *    two user records and is refused on its next attempt, so step 4 finds everything that names
+ *    it (tests/integration_account_deletion_races_test.ts);
  *    its devices and their KeyPackages leave the end-to-end key directory, so no one can add
  *    them to an encrypted group again, and the member devices of its encrypted rooms commit
  *    their removal (they follow the directory, `lib/common/e2e/membership_plan.ts`; the
@@ -42,7 +46,7 @@ import { deletedProfile, type Profiles } from "./profiles.ts";
 /** What {@linkcode AccountDeletion} works with. */
 export interface AccountDeletionDeps {
   kv: Deno.Kv;
-  accounts: Accounts;
+  accounts: Pick<Accounts, "checkPassword" | "beginDeletion" | "remove">;
   auth: Pick<AuthService, "endAllSessions">;
   profiles: Pick<Profiles, "forget">;
   friends: Pick<Friends, "forget" | "friendIds">;
@@ -90,7 +94,8 @@ export class AccountDeletion {
       await throttle.recordFailure(user.name, address);
       return refusal(403, "refusal.wrongPassword");
     }
-    await accounts.setDisabled(user.id, true);
+    // From this commit on, no friendship, request, block or direct room can come to name it.
+    await accounts.beginDeletion(user.id);
     this.#deps.auth.endAllSessions(user.id);
     // Before the notice: members' devices that check on it find the devices gone.
     await this.#deps.keyPackages.forgetUser(user.id);

@@ -26,6 +26,11 @@ export interface UserRecord extends PublicUser {
    * enabled again (sessions are not listed per user, so they are not deleted one by one).
    */
   sessionsEndedAt?: number;
+  /**
+   * The owner is deleting the account (`AccountDeletion`): it is disabled too, and no friendship,
+   * friend request, block or direct room may name it any more ({@linkcode accountsLive}).
+   */
+  deleting?: true;
 }
 
 /** A login's account: who it is, and whether an administrator disabled it. */
@@ -110,12 +115,28 @@ export class Accounts {
    * Disabling also ends every session created until now, for good.
    */
   async setDisabled(userId: string, disabled: boolean): Promise<boolean> {
+    return await this.#disable(userId, disabled, {});
+  }
+
+  /**
+   * Starts deleting the account: disables it (as {@linkcode setDisabled}) and marks it
+   * `deleting` in the same commit. A commit that ties two accounts together checks both user
+   * records ({@linkcode accountsLive}): one that read them before this commit fails its check
+   * and, reading again, finds the mark; one that landed before it is found by the deletion's
+   * later lists. So none lands after the deletion listed what to remove. False when there is
+   * no such account.
+   */
+  async beginDeletion(userId: string): Promise<boolean> {
+    return await this.#disable(userId, true, DELETING);
+  }
+
+  async #disable(userId: string, disabled: boolean, mark: { deleting?: true }): Promise<boolean> {
     return await transact("disable account", async () => {
       const entry = await this.#kv.get<UserRecord>(keys.user(userId));
       if (!entry.value) return false;
       const { disabled: _, ...rest } = entry.value;
       const next: UserRecord = disabled
-        ? { ...rest, disabled: true, sessionsEndedAt: this.#clock.now() }
+        ? { ...rest, ...mark, disabled: true, sessionsEndedAt: this.#clock.now() }
         : rest;
       return commit(this.#kv.atomic().check(entry).set(keys.user(userId), next), () => true);
     });
@@ -159,6 +180,20 @@ export class Accounts {
 }
 
 const ADMIN = { admin: true } as const;
+const DELETING = { deleting: true } as const;
+
+/**
+ * Whether every entry, read at `keys.user(id)`, is an account that exists and is not being
+ * deleted. A commit that ties accounts together (a friendship, a friend request, a block, a
+ * direct room) reads their records with its other keys, refuses unless this holds, and checks
+ * the entries: see {@linkcode Accounts.beginDeletion} for why that keeps it out of a deletion.
+ */
+export function accountsLive(entries: readonly Deno.KvEntryMaybe<unknown>[]): boolean {
+  return entries.every((entry) => {
+    const record = entry.value as UserRecord | null;
+    return record !== null && record.deleting !== true;
+  });
+}
 
 /** Whether `session` may act for `account`: not disabled, and created after its sessions ended. */
 export function sessionAllowed(account: UserRecord, session: { createdAt: number }): boolean {

@@ -4,12 +4,16 @@
  * created under an atomic check, so two users opening it at once get the one room. Messages,
  * acks, history and resume are the ordinary room machinery.
  *
+ * No room is created once either account's deletion has begun (its commit checks both user
+ * records, `Accounts.beginDeletion`): the deletion lists the rooms to leave before it ends the
+ * friendship, so a room created between the two would keep the deleted user as a member.
+ *
  * Posting needs a current friendship: after an unfriend or a block both members can still
  * read the history, but every send is refused.
  *
  * @module
  */
-import type { Accounts } from "../accounts/accounts.ts";
+import { type Accounts, accountsLive } from "../accounts/accounts.ts";
 import type { DirectRoom, PublicProfile } from "../common/api_types.ts";
 import type { Clock } from "../common/clock.ts";
 import { directRoomId, isDirectRoomId } from "./direct_room_id.ts";
@@ -62,9 +66,13 @@ export class DirectMessages {
         keys.block(userId, other.id),
         keys.block(other.id, userId),
         keys.room(roomId),
+        keys.user(userId),
+        keys.user(other.id),
       ]);
       const [friendA, friendB, blockA, blockB, room] = read;
       if (!friendA!.versionstamp || !friendB!.versionstamp) return FRIENDS_ONLY;
+      // Not with an account being deleted: it may have listed its rooms already.
+      if (!accountsLive(read.slice(5))) return FRIENDS_ONLY;
       if (blockA!.versionstamp || blockB!.versionstamp) return FRIENDS_ONLY;
       const [me, peer] = await Promise.all([
         this.#profiles.get(userId),

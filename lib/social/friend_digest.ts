@@ -11,13 +11,16 @@
  * and it reads again, so neither drops the other's id. A digest that is missing (an account
  * from before it existed) is built from the list by the first change of the user's friends, or
  * by the first presence notice that needs it ({@linkcode friendIdsOf}), whose write is checked
- * to find it still missing: no change committed in between, since each would have written it.
+ * to find it still missing: no change committed in between, since each would have written it;
+ * and to find the account live (`accountsLive`), so a deleted account's last "offline" notice
+ * does not write its digest back.
  *
  * A user with more than {@linkcode FRIEND_DIGEST_MAX} friends has the digest `"many"`, and their
  * friends are listed as before (the first {@linkcode FRIEND_DIGEST_MAX}, as the list always did).
  *
  * @module
  */
+import { accountsLive } from "../accounts/accounts.ts";
 import { commitAtomic } from "../kv/kv_commit.ts";
 import { decode, keys } from "../kv/kv_keys.ts";
 
@@ -88,10 +91,16 @@ export async function friendIdsOf(
     : known;
   if (Array.isArray(digest)) return digest;
   if (digest === "many") return await listFriendIds(kv, userId, FRIEND_DIGEST_MAX);
-  const listed = await listFriendIds(kv, userId, FRIEND_DIGEST_MAX + 1);
+  const [listed, user] = await Promise.all([
+    listFriendIds(kv, userId, FRIEND_DIGEST_MAX + 1),
+    kv.get(keys.user(userId)),
+  ]);
   const key = keys.friendDigest(userId);
   const built: FriendDigest = listed.length > FRIEND_DIGEST_MAX ? "many" : listed;
-  await commitAtomic(kv.atomic().check({ key, versionstamp: null }).set(key, built));
+  // Not for an account being deleted (a last "offline" notice after its digest went).
+  if (accountsLive([user])) {
+    await commitAtomic(kv.atomic().check({ key, versionstamp: null }, user).set(key, built));
+  }
   return listed.slice(0, FRIEND_DIGEST_MAX);
 }
 

@@ -96,6 +96,21 @@ Deno.test("friendIds() builds a missing digest from the friend list once, and la
   });
 });
 
+Deno.test("friendIds() does not write back the digest of an account being deleted", async () => {
+  await withKvServices(["alice", "bob"], async ({ kv, accounts, friends }, { alice, bob }) => {
+    await friends.request(alice.id, bob.name);
+    await friends.accept(bob.id, alice.name);
+    await accounts.beginDeletion(alice.id);
+    await friends.forget(alice.id);
+    // Her last socket's "offline" notice comes after the deletion removed her digest.
+    assert.deepEqual(await friends.friendIds(alice.id), []);
+    assert.equal((await kv.get(keys.friendDigest(alice.id))).versionstamp, null);
+    await accounts.remove(alice.id);
+    assert.deepEqual(await friends.friendIds(alice.id), []);
+    assert.equal((await kv.get(keys.friendDigest(alice.id))).versionstamp, null);
+  });
+});
+
 Deno.test("a digest read as missing before a change does not overwrite the digest that change wrote", async () => {
   await withKvServices(["alice", "bob", "carol"], async ({ kv, friends }, users) => {
     const { alice, bob, carol } = users;
@@ -113,21 +128,24 @@ Deno.test("a digest read as missing before a change does not overwrite the diges
 });
 
 Deno.test('a user with more friends than a digest holds gets "many" and the friend list, until enough friends go', async () => {
-  await withKvServices([], async ({ kv }) => {
+  await withKvServices(["ursula"], async ({ kv }, { ursula }) => {
+    const u = ursula.id;
+    // An account from before the digest existed.
+    await kv.delete(keys.friendDigest(u));
     const ids = Array.from({ length: FRIEND_DIGEST_MAX + 1 }, (_, i) => `f${1000 + i}`);
-    for (const id of ids) await kv.set(keys.friend("u", id), { since: 0 });
-    const told = await friendIdsOf(kv, "u");
+    for (const id of ids) await kv.set(keys.friend(u, id), { since: 0 });
+    const told = await friendIdsOf(kv, u);
     assert.deepEqual(told, ids.slice(0, FRIEND_DIGEST_MAX), "the first ones, as a list gives");
-    assert.equal(await digestOf(kv, "u"), "many");
-    assert.deepEqual(await friendIdsOf(kv, "u"), ids.slice(0, FRIEND_DIGEST_MAX));
+    assert.equal(await digestOf(kv, u), "many");
+    assert.deepEqual(await friendIdsOf(kv, u), ids.slice(0, FRIEND_DIGEST_MAX));
 
-    const [read] = await readForChange(kv, ["u"]);
+    const [read] = await readForChange(kv, [u]);
     const atomic = writeDigest(kv.atomic(), read!, { remove: ids[0]! });
-    assert.equal((await atomic.delete(keys.friend("u", ids[0]!)).commit()).ok, true);
-    assert.deepEqual(await digestOf(kv, "u"), ids.slice(1));
+    assert.equal((await atomic.delete(keys.friend(u, ids[0]!)).commit()).ok, true);
+    assert.deepEqual(await digestOf(kv, u), ids.slice(1));
 
-    const [full] = await readForChange(kv, ["u"]);
+    const [full] = await readForChange(kv, [u]);
     await writeDigest(kv.atomic(), full!, { add: "f0999" }).commit();
-    assert.equal(await digestOf(kv, "u"), "many");
+    assert.equal(await digestOf(kv, u), "many");
   });
 });

@@ -8,13 +8,17 @@
  * To a user who is blocked, the blocker looks like an account that does not exist: requests
  * to them get the same 404 as an unknown name (see docs/SECURITY.md).
  *
+ * No request, friendship or block lands once either account's deletion has begun: each of those
+ * commits checks both user records (`accountsLive`, `Accounts.beginDeletion`), so the deletion's
+ * lists find everything that names the account.
+ *
  * Friends are never blocked either way: a block ends the friendship in its own commit, and no
  * request can be sent or accepted across a block. So what goes to friends only (presence,
  * profile changes) never reaches a blocked user.
  *
  * @module
  */
-import type { Accounts, UserRecord } from "../accounts/accounts.ts";
+import { type Accounts, accountsLive, type UserRecord } from "../accounts/accounts.ts";
 import {
   type FriendLists,
   type FriendRequestView,
@@ -133,9 +137,11 @@ export class Friends {
         keys.friendRequestOut(fromId, toId),
         keys.friendRequestOut(toId, fromId),
         keys.friendDeclined(fromId, toId),
+        keys.user(fromId),
+        keys.user(toId),
       ]);
       const [blockedByMe, blockedMe, friend, sent, reverse, declined] = read;
-      if (blockedMe!.versionstamp) return NO_SUCH_USER;
+      if (blockedMe!.versionstamp || !accountsLive(read.slice(6))) return NO_SUCH_USER;
       if (blockedByMe!.versionstamp) {
         return refusal(409, "refusal.unblockFirst");
       }
@@ -181,10 +187,15 @@ export class Friends {
     const sender = await this.visibleUser(userId, username);
     if (!sender) return NO_SUCH_REQUEST;
     return await transact<Outcome>("accept friend request", async () => {
-      const incoming = await this.#kv.get(keys.friendRequestIn(userId, sender.id));
-      if (incoming.versionstamp === null) return NO_SUCH_REQUEST;
+      const read = await this.#kv.getMany([
+        keys.friendRequestIn(userId, sender.id),
+        keys.user(userId),
+        keys.user(sender.id),
+      ]);
+      const [incoming, ...users] = read;
+      if (incoming!.versionstamp === null || !accountsLive(users)) return NO_SUCH_REQUEST;
       const digests = await readForChange(this.#kv, [userId, sender.id]);
-      const atomic = this.#kv.atomic().check(incoming);
+      const atomic = this.#kv.atomic().check(...read);
       this.#setFriendship(atomic, userId, sender.id, digests, this.#clock.now());
       return commit(atomic, () => {
         this.#notify([userId, sender.id], { kind: "friends_changed" });
@@ -227,13 +238,18 @@ export class Friends {
     const other = target.id;
     if (other === userId) return refusal(400, "refusal.cannotBlockSelf");
     return await transact<Outcome>("block", async () => {
-      const related = await this.#kv.getMany([
+      const read = await this.#kv.getMany([
         keys.friend(userId, other),
         keys.friendRequestOut(userId, other),
         keys.friendRequestOut(other, userId),
+        keys.user(userId),
+        keys.user(other),
       ]);
+      const related = read.slice(0, 3);
+      const users = read.slice(3);
+      if (!accountsLive(users)) return NO_SUCH_USER;
       // Checked: a friendship made meanwhile must leave the digests too.
-      const atomic = this.#kv.atomic().check(related[0]!)
+      const atomic = this.#kv.atomic().check(related[0]!, ...users)
         .set(keys.block(userId, other), { at: this.#clock.now() })
         .delete(keys.friendRequestOut(userId, other))
         .delete(keys.friendRequestIn(other, userId))

@@ -294,6 +294,7 @@ export const en = {
   "avatar.cannotShrink": "Could not make the picture small enough",
 
   "error.network": "Network error: check your connection and try again.",
+  "error.timeout": "The server took too long to answer; try again.",
   "error.requestFailed": "Request failed ({status}).",
   "error.serverUpdated": "The server was updated; reload the page.",
   "error.notMember": "You are no longer a member of this room.",

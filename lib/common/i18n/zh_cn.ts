@@ -276,6 +276,7 @@ export const zhCN = {
   "avatar.cannotShrink": "无法把图片压缩到足够小",
 
   "error.network": "网络错误：请检查网络连接后重试。",
+  "error.timeout": "服务器响应超时，请重试。",
   "error.requestFailed": "请求失败（{status}）。",
   "error.serverUpdated": "服务器已更新，请刷新页面。",
   "error.notMember": "你已不再是这个房间的成员。",
