@@ -17,7 +17,7 @@ import type {
 } from "../lib/common/api_types.ts";
 import { listConversations } from "./conversations_api.ts";
 import { listFriends, openDm } from "./friends_api.ts";
-import * as rooms from "./rooms_api.ts";
+import type { NewRoomKind } from "./room_calls_api.ts";
 import type { ShownText } from "../lib/common/i18n/translate.ts";
 import { shownTextOf } from "./error_text.ts";
 import { RoomMembers } from "./room_members.ts";
@@ -49,7 +49,7 @@ export interface ChatStoreApi {
   createRoom(
     name: string,
     topic: string | undefined,
-    kind: rooms.NewRoomKind,
+    kind: NewRoomKind,
   ): Promise<RoomSummary>;
   /** `POST /api/rooms/:id/join`. */
   joinRoom(id: string): Promise<RoomSummary>;
@@ -89,12 +89,15 @@ interface Entry {
   listed: boolean;
 }
 
+/** The rooms' calls, loaded with the first one (the page opens without them). */
+const roomCalls = () => import("./room_calls_api.ts");
+
 const defaultApi: ChatStoreApi = {
   listConversations: (cursor) => listConversations(cursor),
-  discoverRooms: rooms.discoverRooms,
-  createRoom: rooms.createRoom,
-  joinRoom: rooms.joinRoom,
-  leaveRoom: rooms.leaveRoom,
+  discoverRooms: async (cursor) => (await roomCalls()).discoverRooms(cursor),
+  createRoom: async (name, topic, kind) => (await roomCalls()).createRoom(name, topic, kind),
+  joinRoom: async (id) => (await roomCalls()).joinRoom(id),
+  leaveRoom: async (id) => (await roomCalls()).leaveRoom(id),
   openDm,
   listFriends,
 };
@@ -431,7 +434,7 @@ export class ChatStore {
   async createRoom(
     name: string,
     topic: string,
-    kind: rooms.NewRoomKind,
+    kind: NewRoomKind,
   ): Promise<RoomSummary> {
     const room = await this.#api.createRoom(name, topic || undefined, kind);
     this.#show(room);

@@ -1,10 +1,11 @@
 /**
- * Calls to the JSON HTTP API for rooms (`/api/rooms…`), for the islands. Every failure is an
- * {@linkcode ApiRequestError} whose message can be shown to the user as is.
+ * How the islands call the JSON HTTP API: {@linkcode request}, its answers and its errors. Every
+ * failure is an {@linkcode ApiRequestError} whose message can be shown to the user as is. The
+ * calls themselves are in the `*_api.ts` modules beside it (the rooms' in `room_calls_api.ts`).
  *
  * @module
  */
-import type { ApiError, DiscoverPage, RoomSummary } from "../lib/common/api_types.ts";
+import type { ApiError } from "../lib/common/api_types.ts";
 import type { RefusalCode } from "../lib/common/refusal.ts";
 import type { ShownText } from "../lib/common/i18n/translate.ts";
 import { LocalizedError } from "./localized_error.ts";
@@ -30,40 +31,6 @@ export class ApiRequestError extends LocalizedError {
     this.status = status;
     this.retryAfterSeconds = retryAfterSeconds;
   }
-}
-
-/** `GET /api/rooms/discover?cursor=`: a page of public rooms to join (no cursor: the first). */
-export function discoverRooms(cursor?: string): Promise<DiscoverPage> {
-  const query = cursor ? `?cursor=${encodeURIComponent(cursor)}` : "";
-  return request<DiscoverPage>("GET", `/api/rooms/discover${query}`);
-}
-
-/**
- * Who can join a new room and how it is kept: `"encrypted"` is a private room whose messages
- * are end-to-end encrypted (a public room cannot be: anyone could join and read).
- */
-export type NewRoomKind = "public" | "private" | "encrypted";
-
-/** `POST /api/rooms`: creates a room, which the creator joins as its owner. */
-export async function createRoom(
-  name: string,
-  topic: string | undefined,
-  kind: NewRoomKind,
-): Promise<RoomSummary> {
-  const encrypted = kind === "encrypted";
-  const body = { name, topic, visibility: encrypted ? "private" : kind, encrypted };
-  return (await request<{ room: RoomSummary }>("POST", "/api/rooms", body)).room;
-}
-
-/** `POST /api/rooms/:id/join`. */
-export async function joinRoom(id: string): Promise<RoomSummary> {
-  const path = `/api/rooms/${encodeURIComponent(id)}/join`;
-  return (await request<{ room: RoomSummary }>("POST", path)).room;
-}
-
-/** `POST /api/rooms/:id/leave`. */
-export async function leaveRoom(id: string): Promise<void> {
-  await request<void>("POST", `/api/rooms/${encodeURIComponent(id)}/leave`);
 }
 
 /**

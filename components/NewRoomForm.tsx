@@ -2,7 +2,7 @@ import { useState } from "preact/hooks";
 import { MAX_ROOM_NAME_CHARS, MAX_ROOM_TOPIC_CHARS } from "../lib/common/api_types.ts";
 import { roomNameProblem, roomTopicFits } from "../lib/common/room_rules.ts";
 import { errorText } from "../client/error_text.ts";
-import type { NewRoomKind } from "../client/rooms_api.ts";
+import type { NewRoomKind } from "../client/room_calls_api.ts";
 import Dialog from "./Dialog.tsx";
 import { useI18n } from "./i18n_context.ts";
 

@@ -3,7 +3,7 @@ import type { Signal } from "@preact/signals";
 import type { NotifyPrefs } from "../client/notify/notify_prefs.ts";
 import type { ChatStore } from "../client/chat_store.ts";
 import type { ProfileCache } from "../client/profile_cache.ts";
-import type { NewRoomKind } from "../client/rooms_api.ts";
+import type { NewRoomKind } from "../client/room_calls_api.ts";
 import type { PublicProfile, PublicUser } from "../lib/common/api_types.ts";
 import type { Locale } from "../lib/common/i18n/locale.ts";
 import type { Theme } from "../lib/common/theme.ts";

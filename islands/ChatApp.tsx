@@ -8,7 +8,7 @@ import type { Theme } from "../lib/common/theme.ts";
 import type { RecordingLimits } from "../lib/common/recordings.ts";
 import { type Catalogue, createTranslator } from "../lib/common/i18n/translate.ts";
 import { ChatClient } from "../client/chat_client.ts";
-import type { NewRoomKind } from "../client/rooms_api.ts";
+import type { NewRoomKind } from "../client/room_calls_api.ts";
 import { ChatStore, type ChatStoreInit } from "../client/chat_store.ts";
 import { findUser } from "../client/friends_api.ts";
 import { NoticeBoard } from "../client/notice_board.ts";
