@@ -1,17 +1,16 @@
 /**
  * The user's notification level per conversation, as the browser holds it: the choices the
- * page came with (kept on the server, so every device agrees), changed through
- * `PUT /api/me/notifications/:room`. The answer to a PUT and the `notify_level` event of
- * another choice may be read in either order (an HTTP answer and a socket frame race): each
- * carries the write's version, and only a newer one is taken, so "Nothing" then "All" never
- * ends at "Nothing" because the first answer came in last.
+ * page came with (kept on the server, so every device agrees), changed by
+ * `chooseNotifyLevel` (the bell menu's chunk) and by the `notify_level` events of the user's choices. The
+ * answer to a PUT and the event of a later choice may be read in either order (an HTTP answer
+ * and a socket frame race): each carries the write's version, and only a newer one is taken,
+ * so "Nothing" then "All" never ends at "Nothing" because the first answer came in last.
  *
  * @module
  */
 import { type ReadonlySignal, signal } from "@preact/signals";
 import type { NotifyLevelChange } from "../../lib/common/api_types.ts";
 import { defaultNotifyLevel, type NotifyLevel } from "../../lib/common/notify_level.ts";
-import { request } from "../rooms_api.ts";
 
 /** The levels the user chose, and the defaults for the rest. */
 export class NotifyLevels {
@@ -35,20 +34,9 @@ export class NotifyLevels {
   }
 
   /**
-   * Saves `level` for a conversation on the server (the default as "no choice"), then holds it
-   * unless a newer choice was told meanwhile. Throws the API's error when the server refuses.
-   */
-  async choose(roomId: string, direct: boolean, level: NotifyLevel): Promise<void> {
-    const stored = level === defaultNotifyLevel(direct) ? null : level;
-    const path = `/api/me/notifications/${encodeURIComponent(roomId)}`;
-    const { version } = await request<{ version: string }>("PUT", path, { level: stored });
-    this.changed({ roomId, level: stored, version });
-  }
-
-  /**
-   * Holds a level chosen for a conversation, here (the PUT's answer) or on another device of
-   * the user (a `notify_level` user event); null is the default. A change no newer than the
-   * one held is dropped.
+   * Holds a level chosen for a conversation, here (the PUT's answer) or on any device of the
+   * user (a `notify_level` user event); null is the default. A change no newer than the one
+   * held is dropped.
    */
   changed({ roomId, level, version }: NotifyLevelChange): void {
     if (version <= (this.#versions.get(roomId) ?? "")) return;
