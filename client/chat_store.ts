@@ -126,6 +126,7 @@ export class ChatStore {
   /** Rooms the user is not in (any more): a link naming one is not looked up. */
   readonly #missing = signal<ReadonlySet<string>>(new Set());
   #refreshes = 0;
+  #friendRefreshes = 0;
 
   /** The own profile. */
   readonly profile: Signal<PublicProfile>;
@@ -398,10 +399,17 @@ export class ChatStore {
     }
   }
 
-  /** Reads the friend lists again; a failure keeps them (the next notice reads them again). */
+  /**
+   * Reads the friend lists again; a failure keeps them (the next notice reads them again). An
+   * answer overtaken by a later refresh is dropped: a `friend_request` notice and the
+   * `friends_changed` of its acceptance each read the lists, and the first answer may come in
+   * last, with the request still pending and no friend.
+   */
   async refreshFriends(): Promise<void> {
+    const mine = ++this.#friendRefreshes;
     try {
-      this.friends.value = await this.#api.listFriends();
+      const lists = await this.#api.listFriends();
+      if (mine === this.#friendRefreshes) this.friends.value = lists;
     } catch {
       // Kept as is; the next notice or reconnect refreshes again.
     }

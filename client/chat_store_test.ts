@@ -359,6 +359,23 @@ Deno.test("ChatStore.refreshFriends() takes the new lists and keeps the old ones
   assert.equal(chat.sidebarError.value, null);
 });
 
+Deno.test("ChatStore.refreshFriends() drops an answer overtaken by a later refresh", async () => {
+  // A friend request's notice reads the lists; its acceptance's notice reads them again, and
+  // the first answer (request pending, no friend) comes in last.
+  const pending = { ...noFriends, incoming: [{ user: person("alice"), note: "", at: 1 }] };
+  const friends = { ...noFriends, friends: [{ ...person("alice"), online: true }] };
+  const answers = [deferred<FriendLists>(), deferred<FriendLists>()];
+  let call = 0;
+  const chat = store(init({}), { listFriends: () => answers[call++]!.promise });
+  const first = chat.refreshFriends();
+  const second = chat.refreshFriends();
+  answers[1]!.resolve(friends);
+  await second;
+  answers[0]!.resolve(pending);
+  await first;
+  assert.equal(chat.friends.value, friends);
+});
+
 Deno.test("ChatStore.loadMoreConversations() loads one page at a time, and none after the last", async () => {
   const page = deferred<ConversationPage>();
   const cursors: (string | undefined)[] = [];

@@ -1,4 +1,5 @@
 import { useState } from "preact/hooks";
+import { chooseNotifyLevel } from "../client/notify/choose_notify_level.ts";
 import type { NotifyLevels } from "../client/notify/notify_levels.ts";
 import type { NotifyPrefs } from "../client/notify/notify_prefs.ts";
 import { errorText } from "../client/error_text.ts";
@@ -29,7 +30,7 @@ export default function NotifyPanel(
   const choose = async (next: NotifyLevel) => {
     setError(null);
     try {
-      await levels.choose(roomId, direct, next);
+      await chooseNotifyLevel(levels, roomId, direct, next);
     } catch (failure) {
       setError(errorText(t, failure));
     }

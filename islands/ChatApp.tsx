@@ -154,7 +154,7 @@ export default function ChatApp(props: ChatAppProps) {
         return store.mutedChanged(event.roomId, event.muted ? { by: event.by } : null);
       }
       if (event.kind === "discover") return store.discoverChanged(event.roomId, event.room);
-      if (event.kind === "notify_level") return levels.changed(event.roomId, event.level);
+      if (event.kind === "notify_level") return levels.changed(event);
       if (event.kind === "dm_opened") return store.dmOpened(event.dm);
       if (event.kind === "room_joined" || event.kind === "room_updated") {
         return store.roomJoined(event.room);

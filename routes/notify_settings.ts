@@ -2,8 +2,9 @@
  * Notification levels per conversation, mounted at `/api/me/notifications`: `GET /` answers
  * `{ levels }` (room id to level, only the conversations whose level is not the default);
  * `PUT /:room` with `{ level }` (`"all"`, `"mentions"`, `"none"`, or null for the default)
- * changes one, for a member of that room only. Kept on the server, so every device of the user
- * follows the same choice.
+ * changes one, for a member of that room only, and answers `{ room, level, version }` (the
+ * write's versionstamp, which orders it against the `notify_level` events). Kept on the
+ * server, so every device of the user follows the same choice.
  *
  * @module
  */
@@ -37,8 +38,8 @@ export function notifySettingRoutes(
       return refusalResponse(c, refusal(404, "refusal.noSuchRoom"));
     }
     const { level } = c.req.valid("json");
-    await services.notifySettings.setLevel(c.var.user.id, room, level);
-    return c.json({ room, level });
+    const { version } = await services.notifySettings.setLevel(c.var.user.id, room, level);
+    return c.json({ room, level, version });
   });
   return app;
 }

@@ -36,10 +36,37 @@ interface Shown {
   tag: string;
 }
 
-/** The notifications the page's service worker registration shows now. */
+/**
+ * Keeps, in the page, the `showNotification()` calls not yet answered, for
+ * {@linkcode shownNotifications}. Call before the page loads the chat.
+ */
+async function trackShows(page: Page): Promise<void> {
+  await page.addInitScript(() => {
+    const pending = new Set<Promise<void>>();
+    (globalThis as { pendingShows?: Set<Promise<void>> }).pendingShows = pending;
+    const show = ServiceWorkerRegistration.prototype.showNotification;
+    ServiceWorkerRegistration.prototype.showNotification = function (...args) {
+      const shown = show.apply(this, args);
+      pending.add(shown);
+      shown.finally(() => pending.delete(shown)).catch(() => undefined);
+      return shown;
+    };
+  });
+}
+
+/**
+ * The notifications the page's service worker registration shows now, read once no
+ * `showNotification()` of the page is unanswered ({@linkcode trackShows}). Chromium stores a
+ * notification before it is on screen, and `getNotifications()` deletes the stored ones the
+ * screen does not show: read in between, it deleted the notification this test waited for.
+ */
 function shownNotifications(page: Page): Promise<Shown[]> {
   return page.evaluate(async () => {
     const registration = await navigator.serviceWorker.ready;
+    const pending = (globalThis as { pendingShows?: Set<Promise<void>> }).pendingShows;
+    if (!pending) throw new Error("trackShows() was not called for this page");
+    // No await between the last check and the read: no show can start in between.
+    while (pending.size > 0) await Promise.allSettled([...pending]);
     const shown = await registration.getNotifications();
     return shown.map(({ title, body, tag }) => ({ title, body, tag }));
   });
@@ -92,6 +119,7 @@ Deno.test("a DM raises one notification per conversation while the tab is hidden
     const alice = await open();
     const bob = await open();
     await grant(bob.context, server.url);
+    await trackShows(bob.page);
     await registerThroughForm(alice.page, server.url, "alice");
     await registerThroughForm(bob.page, server.url, "bob");
     const aliceUser = await sessionOf(alice.context, await pageUser(alice.page));

@@ -34,8 +34,18 @@ Deno.test("a notification level is kept per user and conversation, comes with th
     const room = await createRoom(url, alice, [bob]);
     assert.deepEqual(await levelsOf(url, alice), {});
 
-    const set = await api(url, alice, "PUT", `/api/me/notifications/${room.id}`, { level: "all" });
-    assert.deepEqual(set, { status: 200, body: { room: room.id, level: "all" } });
+    const set = await api<{ version: string }>(
+      url,
+      alice,
+      "PUT",
+      `/api/me/notifications/${room.id}`,
+      { level: "all" },
+    );
+    assert.deepEqual(set, {
+      status: 200,
+      body: { room: room.id, level: "all", version: set.body.version },
+    });
+    assert.match(set.body.version, /^[0-9a-f]{20}$/, "a KV versionstamp");
     const bobSet = await api(url, bob, "PUT", `/api/me/notifications/${room.id}`, {
       level: "none",
     });
@@ -89,26 +99,42 @@ Deno.test("a notification level is refused outside one's rooms, for an unknown l
   });
 });
 
-Deno.test("a notification level chosen on one device reaches the user's other devices at once, and no one else's", async () => {
+Deno.test("a notification level chosen on one device reaches the user's other devices at once, and no one else's, with the version of its answer", async () => {
   await withTestServer(async ({ url }) => {
     const alice = await registerUser(url, "alice");
     const bob = await registerUser(url, "bob");
     const room = await createRoom(url, alice, [bob]);
     const otherDevice = await openSocket(url, alice);
     const bobSocket = await openSocket(url, bob);
+    const choose = async (level: NotifyLevel | null) => {
+      const path = `/api/me/notifications/${room.id}`;
+      return (await api<{ version: string }>(url, alice, "PUT", path, { level })).body.version;
+    };
     try {
-      await api(url, alice, "PUT", `/api/me/notifications/${room.id}`, { level: "none" });
+      const muted = await choose("none");
       const told = await otherDevice.next(
         "user_event",
         (frame) => frame.event.kind === "notify_level",
       );
-      assert.deepEqual(told.event, { kind: "notify_level", roomId: room.id, level: "none" });
-      await api(url, alice, "PUT", `/api/me/notifications/${room.id}`, { level: null });
+      assert.deepEqual(told.event, {
+        kind: "notify_level",
+        roomId: room.id,
+        level: "none",
+        version: muted,
+      });
+      const back = await choose(null);
       const reset = await otherDevice.next(
         "user_event",
         (frame) => frame.event.kind === "notify_level" && frame.event.level === null,
       );
-      assert.deepEqual(reset.event, { kind: "notify_level", roomId: room.id, level: null });
+      assert.deepEqual(reset.event, {
+        kind: "notify_level",
+        roomId: room.id,
+        level: null,
+        version: back,
+      });
+      // The page keeps the newer of an answer and an event by this order.
+      assert.ok(back > muted, `${back} orders after ${muted}`);
       // Bob's socket is told of its own choices only: a ping answered proves it is drained.
       bobSocket.send({ type: "ping", ref: "drained" });
       await bobSocket.next("pong");

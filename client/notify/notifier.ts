@@ -60,6 +60,8 @@ export interface NotificationData {
 /** Raises notifications for arriving messages. */
 export class Notifier {
   readonly #deps: NotifierDeps;
+  /** The last {@linkcode Notifier.take} begun: the next one starts when it has ended. */
+  #taking: Promise<unknown> = Promise.resolve();
 
   /** @param deps The page's settings, names and registration. */
   constructor(deps: NotifierDeps) {
@@ -80,10 +82,21 @@ export class Notifier {
   /**
    * Raises (or updates) the conversation's notification when {@linkcode Notifier.wants} says
    * so, and chimes when the sound is on and it is news (another tab may have shown it already).
+   * One at a time, in the order called: the messages of one batched frame arrive together, and
+   * each must read the notification the one before it showed to count it. (Run side by side,
+   * both read none and the second says "hi 2" instead of "2 new messages"; and Chromium drops
+   * a notification written but not yet on screen from its store when `getNotifications()`
+   * runs in between.)
    *
    * @returns Whether a notification was shown.
    */
-  async take(arrival: Arrival): Promise<boolean> {
+  take(arrival: Arrival): Promise<boolean> {
+    const taken = this.#taking.then(() => this.#take(arrival));
+    this.#taking = taken.catch(() => undefined);
+    return taken;
+  }
+
+  async #take(arrival: Arrival): Promise<boolean> {
     if (!this.wants(arrival)) return false;
     const registration = await this.#deps.registration();
     if (!registration) return false;

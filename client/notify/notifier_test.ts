@@ -155,3 +155,15 @@ Deno.test("Notifier follows the conversation's level: nothing at none, all messa
   const system = message("general", 2, { kind: "system", from: "system" });
   assert.equal(await notifier.take({ message: system, looking: false }), false);
 });
+
+Deno.test("Notifier counts every message of a batch that arrive together, in one notification", async () => {
+  const { notifier, prefs, registration } = setup();
+  await prefs.setEnabled(true);
+  const shown = await Promise.all(
+    [1, 2, 3].map((seq) => notifier.take({ message: message("dm", seq), looking: false })),
+  );
+  assert.deepEqual(shown, [true, true, true]);
+  const notification = registration.shown.get("room:dm")!;
+  assert.equal(notification.options.body, "3 new messages · hi 3");
+  assert.equal((notification.options.data as NotificationData).count, 3);
+});

@@ -1,17 +1,22 @@
 /**
  * The user's notification level per conversation, as the browser holds it: the choices the
- * page came with (kept on the server, so every device agrees), changed through
- * `PUT /api/me/notifications/:room`.
+ * page came with (kept on the server, so every device agrees), changed by
+ * `chooseNotifyLevel` (the bell menu's chunk) and by the `notify_level` events of the user's choices. The
+ * answer to a PUT and the event of a later choice may be read in either order (an HTTP answer
+ * and a socket frame race): each carries the write's version, and only a newer one is taken,
+ * so "Nothing" then "All" never ends at "Nothing" because the first answer came in last.
  *
  * @module
  */
 import { type ReadonlySignal, signal } from "@preact/signals";
+import type { NotifyLevelChange } from "../../lib/common/api_types.ts";
 import { defaultNotifyLevel, type NotifyLevel } from "../../lib/common/notify_level.ts";
-import { request } from "../rooms_api.ts";
 
 /** The levels the user chose, and the defaults for the rest. */
 export class NotifyLevels {
   readonly #chosen;
+  /** The version of the choice held, by room id (none yet: the page's own). */
+  readonly #versions = new Map<string, string>();
 
   /** @param chosen The levels the page came with, by room id (defaults left out). */
   constructor(chosen: Readonly<Record<string, NotifyLevel>>) {
@@ -29,20 +34,13 @@ export class NotifyLevels {
   }
 
   /**
-   * Saves `level` for a conversation on the server (the default as "no choice"), then holds it.
-   * Throws the API's error when the server refuses.
+   * Holds a level chosen for a conversation, here (the PUT's answer) or on any device of the
+   * user (a `notify_level` user event); null is the default. A change no newer than the one
+   * held is dropped.
    */
-  async choose(roomId: string, direct: boolean, level: NotifyLevel): Promise<void> {
-    const stored = level === defaultNotifyLevel(direct) ? null : level;
-    await request("PUT", `/api/me/notifications/${encodeURIComponent(roomId)}`, { level: stored });
-    this.changed(roomId, stored);
-  }
-
-  /**
-   * Holds a level chosen for a conversation, here or on another device of the user (a
-   * `notify_level` user event); null is the default.
-   */
-  changed(roomId: string, level: NotifyLevel | null): void {
+  changed({ roomId, level, version }: NotifyLevelChange): void {
+    if (version <= (this.#versions.get(roomId) ?? "")) return;
+    this.#versions.set(roomId, version);
     const { [roomId]: _, ...rest } = this.#chosen.peek();
     this.#chosen.value = level === null ? rest : { ...rest, [roomId]: level };
   }

@@ -289,9 +289,23 @@ export type UserEvent =
   | { kind: "discover"; roomId: string; room: RoomSummary | null }
   /**
    * The user chose a notification level for `roomId` on one of their devices (null: back to
-   * the default); every other device's bell follows at once.
+   * the default); every other device's bell follows at once. `version` orders the choices
+   * (see {@linkcode NotifyLevelChange}).
    */
-  | { kind: "notify_level"; roomId: string; level: NotifyLevel | null };
+  | { kind: "notify_level" } & NotifyLevelChange;
+
+/**
+ * A stored notification level choice, as `PUT /api/me/notifications/:room` answers it and the
+ * `notify_level` user event tells it. `version` is the KV versionstamp of the write: a later
+ * choice has a greater one (fixed-length hex, so strings compare in order). A page may read an
+ * answer after the event of a later choice; the version tells it which one is current.
+ */
+export interface NotifyLevelChange {
+  roomId: string;
+  /** The level, or null for the default. */
+  level: NotifyLevel | null;
+  version: string;
+}
 
 /** Why a user was removed from a room by someone else: the room's name and who did it. */
 export interface RemovalReason {

@@ -2,13 +2,15 @@
  * Per-user notification levels by conversation, in Deno KV, so every device of a user follows
  * the same choice. Only a choice that differs from the default is stored: choosing the default
  * deletes the entry; every change is told to the user's other devices (a `notify_level` user
- * event), so their bells follow without a reload. A choice outlives leaving the room (harmless: the browser looks levels up
- * only for the conversations it lists), and is back if the user rejoins.
+ * event, with the write's versionstamp to order it), so their bells follow without a reload.
+ * A choice outlives leaving the room (harmless: the browser looks levels up only for the
+ * conversations it lists), and is back if the user rejoins.
  *
  * @module
  */
 import { decode, keys } from "../kv/kv_keys.ts";
 import { isNotifyLevel, type NotifyLevel } from "../common/notify_level.ts";
+import type { NotifyLevelChange } from "../common/api_types.ts";
 import type { Notify } from "../social/friends.ts";
 
 /** Reads and writes notification levels. */
@@ -34,11 +36,22 @@ export class NotifySettings {
   /**
    * Stores the user's level in `roomId`, or deletes it when `level` is null (back to the
    * default). The caller has checked membership.
+   *
+   * @returns The change with the write's versionstamp, as the user's devices are told it.
    */
-  async setLevel(userId: string, roomId: string, level: NotifyLevel | null): Promise<void> {
+  async setLevel(
+    userId: string,
+    roomId: string,
+    level: NotifyLevel | null,
+  ): Promise<NotifyLevelChange> {
     const key = keys.notifyLevel(userId, roomId);
-    if (level === null) await this.#kv.delete(key);
-    else await this.#kv.set(key, level);
-    this.#notify([userId], { kind: "notify_level", roomId, level });
+    const write = this.#kv.atomic();
+    if (level === null) write.delete(key);
+    else write.set(key, level);
+    // A blind write (no check) always commits.
+    const { versionstamp: version } = await write.commit() as Deno.KvCommitResult;
+    const change = { roomId, level, version };
+    this.#notify([userId], { kind: "notify_level", ...change });
+    return change;
   }
 }
