@@ -8,13 +8,15 @@ import type { Session } from "../accounts/sessions.ts";
 import type { SessionCookiePolicy } from "./session_cookie.ts";
 import type { Locale } from "../common/i18n/locale.ts";
 import type { FriendDigest } from "../social/friend_digest.ts";
+import type { RequestIdVariables } from "hono/request-id";
 
 /**
- * Hono environment of the app: the signed-in user and session, when there is one, and the
- * UI language (set by `chooseLocale` for the pages).
+ * Hono environment of the app: the request's id (set by Hono's `requestId`, or by the socket
+ * route), the signed-in user and session, when there is one, and the UI language (set by
+ * `chooseLocale` for the pages).
  */
 export interface AppEnv {
-  Variables: {
+  Variables: RequestIdVariables & {
     user: PublicUser | undefined;
     session: Session | undefined;
     locale: Locale;
