@@ -4,7 +4,8 @@
  * the tab is hidden (the page's real path: the client's arrival, the notifier, the service
  * worker registration's `showNotification`, observed with `getNotifications()`), none while
  * the user looks at it, none at "Nothing"; a click (dispatched inside the service worker,
- * since Playwright cannot click an OS notification) opens the conversation. Then the manifest,
+ * since Playwright cannot click an OS notification) opens the conversation. A level chosen on
+ * another device while the page was offline applies once it reconnects. Then the manifest,
  * the worker, and an offline reload that shows the shell and the last messages.
  *
  * A tab is "hidden" by overriding `document.visibilityState` and `hasFocus()` and firing
@@ -17,7 +18,10 @@ import type { BrowserContext, Page } from "playwright-core";
 import {
   createRoomThroughForm,
   eventually,
+  logInThroughForm,
+  markPage,
   messagesWithText,
+  pageMark,
   pageUser,
   registerThroughForm,
   screenshot,
@@ -199,6 +203,65 @@ Deno.test("a DM raises one notification per conversation while the tab is hidden
     );
     await socket.close();
   }));
+
+Deno.test("a level chosen on another device while this page was offline applies when it reconnects, without a reload", () =>
+  withBrowserChat(async ({ server, open }) => {
+    // The laptop (A) and the phone (B) are alice's; bob writes to her.
+    const laptop = await open();
+    await grant(laptop.context, server.url);
+    await trackShows(laptop.page);
+    const bob = await open();
+    await registerThroughForm(laptop.page, server.url, "alice");
+    await registerThroughForm(bob.page, server.url, "bob");
+    const aliceUser = await sessionOf(laptop.context, await pageUser(laptop.page));
+    const bobUser = await sessionOf(bob.context, await pageUser(bob.page));
+    await befriend(server.url, aliceUser, bobUser);
+    await bob.page.close();
+    await turnNotificationsOn(laptop.page);
+    const friend = laptop.page.locator("[data-testid=friend-item][data-username=bob]");
+    await friend.getByTestId("message-friend").click();
+    await laptop.page.getByTestId("room-title").getByText("@ bob", { exact: true }).waitFor();
+    let dm = "";
+    await eventually(() => {
+      dm = decodeURIComponent(new URL(laptop.page.url()).hash.slice("#room=".length));
+      assert.notEqual(dm, "", "the selected DM is in the address");
+    });
+    const bell = (page: Page, level: string) =>
+      page.locator(`[data-testid=notify-menu][data-level=${level}]`);
+    await bell(laptop.page, "all").waitFor();
+    const mark = await markPage(laptop.page);
+    await setTabHidden(laptop.page, true);
+
+    // The laptop sleeps: its socket is dropped once the heartbeats stop (Chromium holds the
+    // frames of an open socket back while offline, it does not close it).
+    await laptop.context.setOffline(true);
+    await waitForConnection(laptop.page, "offline", "reconnecting");
+    const phone = await open();
+    await logInThroughForm(phone.page, server.url, "alice");
+    await phone.page.evaluate((hash) => location.hash = hash, `#room=${encodeURIComponent(dm)}`);
+    await phone.page.getByTestId("room-title").getByText("@ bob", { exact: true }).waitFor();
+    await chooseLevel(phone.page, "none");
+
+    await laptop.context.setOffline(false);
+    await waitForConnection(laptop.page, "online");
+    await bell(laptop.page, "none").waitFor();
+    const socket = await openSocket(server.url, bobUser);
+    await socket.subscribe(dm);
+    await send(socket, dm, "silent");
+    await messagesWithText(laptop.page, "silent").waitFor();
+    // Back at "All messages" (told live now), the next message is alone in its notification:
+    // the silent one raised none and was never counted.
+    await chooseLevel(phone.page, "all");
+    await bell(laptop.page, "all").waitFor();
+    await send(socket, dm, "loud");
+    await eventually(async () =>
+      assert.deepEqual(await shownNotifications(laptop.page), [
+        { title: "bob", body: "loud", tag: `room:${dm}` },
+      ])
+    );
+    assert.equal(await pageMark(laptop.page), mark, "the laptop's page was not reloaded");
+    await socket.close();
+  }, { config: { heartbeatMs: 1_000 } }));
 
 Deno.test("the app installs: manifest and service worker served, and an offline reload shows the shell and the last messages", () =>
   withBrowserChat(async ({ server, open }) => {
