@@ -2,12 +2,8 @@ import { effect, signal, untracked } from "@preact/signals";
 import { CallHost } from "../client/calls/call_host.ts";
 import { lazyComponent } from "../components/lazy_component.ts";
 import { useEffect, useMemo, useState } from "preact/hooks";
-import type {
-  NotifyLevelList,
-  PublicProfile,
-  PublicUser,
-  RoomSummary,
-} from "../lib/common/api_types.ts";
+import type { PublicProfile, PublicUser, RoomSummary } from "../lib/common/api_types.ts";
+import type { NotifyLevel } from "../lib/common/notify_level.ts";
 import type { Locale } from "../lib/common/i18n/locale.ts";
 import type { Theme } from "../lib/common/theme.ts";
 import type { RecordingLimits } from "../lib/common/recordings.ts";
@@ -54,7 +50,7 @@ export interface ChatAppProps extends ChatStoreInit {
   /** The longest voice and video messages (`VOICE_MAX_SECONDS`, `VIDEO_MAX_SECONDS`). */
   recordings: RecordingLimits;
   /** The user's notification levels by conversation (defaults left out). */
-  notifyLevels: NotifyLevelList;
+  notifyLevels: Record<string, NotifyLevel>;
   /** Whether the user hides their "last seen". */
   hideLastSeen: boolean;
 }
@@ -144,7 +140,7 @@ export default function ChatApp(props: ChatAppProps) {
         void store.refresh();
         void store.refreshFriends();
         // The `notify_level` events sent while the socket was down are lost.
-        void levels.refresh();
+        void import("../client/notify/relist_levels.ts").then((m) => m.relistLevels(levels));
       }
       wasOnline = online;
       if (client.revocations.value !== revocations) {

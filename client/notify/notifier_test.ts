@@ -59,7 +59,7 @@ function setup(
   let now = 1000;
   const viewing = new ViewingTabs(storage, () => now);
   const otherTab = new ViewingTabs(storage, () => now);
-  const levels = new NotifyLevels({ levels: chosen, version: "" });
+  const levels = new NotifyLevels(chosen);
   const notifier = new Notifier({
     userId: "u1",
     prefs,
