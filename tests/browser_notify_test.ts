@@ -16,6 +16,7 @@
 import assert from "node:assert/strict";
 import type { BrowserContext, Page } from "playwright-core";
 import {
+  type BrowserChat,
   createRoomThroughForm,
   eventually,
   logInThroughForm,
@@ -28,11 +29,18 @@ import {
   selectRoom,
   sendThroughComposer,
   sessionOf,
+  type UserPage,
   waitForConnection,
   withBrowserChat,
 } from "./helpers/browser.ts";
 import { assertAccessible } from "./helpers/axe.ts";
-import { api, befriend, openSocket, type TestSocket } from "./helpers/chat_client.ts";
+import {
+  api,
+  befriend,
+  openSocket,
+  type TestSocket,
+  type TestUser,
+} from "./helpers/chat_client.ts";
 
 interface Shown {
   title: string;
@@ -118,19 +126,39 @@ async function grant(context: BrowserContext, url: string): Promise<void> {
   await context.grantPermissions(["notifications"], { origin: url });
 }
 
+/**
+ * Signs up `notified`, in a page with notification permission (its shows tracked, see
+ * {@linkcode trackShows}) and notifications turned on, and `friend`, whose page is closed
+ * again; makes them friends.
+ */
+async function notifiedFriends(
+  url: string,
+  open: BrowserChat["open"],
+  notified: string,
+  friend: string,
+): Promise<{ page: UserPage; friend: TestUser }> {
+  const page = await open();
+  await grant(page.context, url);
+  await trackShows(page.page);
+  const other = await open();
+  await registerThroughForm(page.page, url, notified);
+  await registerThroughForm(other.page, url, friend);
+  const notifiedUser = await sessionOf(page.context, await pageUser(page.page));
+  const friendUser = await sessionOf(other.context, await pageUser(other.page));
+  await befriend(url, notifiedUser, friendUser);
+  await other.page.close();
+  await turnNotificationsOn(page.page);
+  return { page, friend: friendUser };
+}
+
 Deno.test("a DM raises one notification per conversation while the tab is hidden, none while read or at Nothing, and a click opens it", () =>
   withBrowserChat(async ({ server, open }) => {
-    const alice = await open();
-    const bob = await open();
-    await grant(bob.context, server.url);
-    await trackShows(bob.page);
-    await registerThroughForm(alice.page, server.url, "alice");
-    await registerThroughForm(bob.page, server.url, "bob");
-    const aliceUser = await sessionOf(alice.context, await pageUser(alice.page));
-    const bobUser = await sessionOf(bob.context, await pageUser(bob.page));
-    await befriend(server.url, aliceUser, bobUser);
-    await alice.page.close();
-    await turnNotificationsOn(bob.page);
+    const { page: bob, friend: aliceUser } = await notifiedFriends(
+      server.url,
+      open,
+      "bob",
+      "alice",
+    );
     await createRoomThroughForm(bob.page, "elsewhere");
 
     const friend = bob.page.locator("[data-testid=friend-item][data-username=alice]");
@@ -207,17 +235,8 @@ Deno.test("a DM raises one notification per conversation while the tab is hidden
 Deno.test("a level chosen on another device while this page was offline applies when it reconnects, without a reload", () =>
   withBrowserChat(async ({ server, open }) => {
     // The laptop (A) and the phone (B) are alice's; bob writes to her.
-    const laptop = await open();
-    await grant(laptop.context, server.url);
-    await trackShows(laptop.page);
-    const bob = await open();
-    await registerThroughForm(laptop.page, server.url, "alice");
-    await registerThroughForm(bob.page, server.url, "bob");
-    const aliceUser = await sessionOf(laptop.context, await pageUser(laptop.page));
-    const bobUser = await sessionOf(bob.context, await pageUser(bob.page));
-    await befriend(server.url, aliceUser, bobUser);
-    await bob.page.close();
-    await turnNotificationsOn(laptop.page);
+    const notified = await notifiedFriends(server.url, open, "alice", "bob");
+    const { page: laptop, friend: bobUser } = notified;
     const friend = laptop.page.locator("[data-testid=friend-item][data-username=bob]");
     await friend.getByTestId("message-friend").click();
     await laptop.page.getByTestId("room-title").getByText("@ bob", { exact: true }).waitFor();
