@@ -250,6 +250,22 @@ Deno.test("a level chosen on another device while this page was offline applies 
     await bell(laptop.page, "all").waitFor();
     const mark = await markPage(laptop.page);
     await setTabHidden(laptop.page, true);
+    // A first message loads the notifier, so that later ones are decided as they arrive (not
+    // once its chunk has come, when the level may have changed again); its notification is
+    // closed, so the next one counts from zero.
+    const socket = await openSocket(server.url, bobUser);
+    await socket.subscribe(dm);
+    await send(socket, dm, "earlier");
+    await eventually(async () =>
+      assert.deepEqual(await shownNotifications(laptop.page), [
+        { title: "bob", body: "earlier", tag: `room:${dm}` },
+      ])
+    );
+    await laptop.page.evaluate(async () => {
+      const registration = await navigator.serviceWorker.ready;
+      for (const shown of await registration.getNotifications()) shown.close();
+    });
+    await eventually(async () => assert.deepEqual(await shownNotifications(laptop.page), []));
 
     // The laptop sleeps: its socket is dropped once the heartbeats stop (Chromium holds the
     // frames of an open socket back while offline, it does not close it).
@@ -264,8 +280,6 @@ Deno.test("a level chosen on another device while this page was offline applies 
     await laptop.context.setOffline(false);
     await waitForConnection(laptop.page, "online");
     await bell(laptop.page, "none").waitFor();
-    const socket = await openSocket(server.url, bobUser);
-    await socket.subscribe(dm);
     await send(socket, dm, "silent");
     await messagesWithText(laptop.page, "silent").waitFor();
     // Back at "All messages" (told live now), the next message is alone in its notification:
