@@ -254,6 +254,9 @@ Deno.test("a level chosen on another device while this page was offline applies 
     // once its chunk has come, when the level may have changed again); its notification is
     // closed, so the next one counts from zero.
     const socket = await openSocket(server.url, bobUser);
+    // The server drops a peer silent for 2.5 heartbeats (1 s here); this one does not answer
+    // pings, so it says something more often.
+    const alive = setInterval(() => socket.send({ type: "ping", ref: "alive" }), 300);
     await socket.subscribe(dm);
     await send(socket, dm, "earlier");
     await eventually(async () =>
@@ -293,6 +296,7 @@ Deno.test("a level chosen on another device while this page was offline applies 
       ])
     );
     assert.equal(await pageMark(laptop.page), mark, "the laptop's page was not reloaded");
+    clearInterval(alive);
     await socket.close();
   }, { config: { heartbeatMs: 1_000 } }));
 
