@@ -3,6 +3,7 @@ import { CallHost } from "../client/calls/call_host.ts";
 import { lazyComponent } from "../components/lazy_component.ts";
 import { useEffect, useMemo, useState } from "preact/hooks";
 import type { PublicProfile, PublicUser, RoomSummary } from "../lib/common/api_types.ts";
+import type { NotifyLevel } from "../lib/common/notify_level.ts";
 import type { Locale } from "../lib/common/i18n/locale.ts";
 import type { Theme } from "../lib/common/theme.ts";
 import type { RecordingLimits } from "../lib/common/recordings.ts";
@@ -22,7 +23,6 @@ import RoomPane from "../components/RoomPane.tsx";
 import Sidebar from "../components/Sidebar.tsx";
 import { useReadState } from "../client/use_read_state.ts";
 import { useE2e } from "../client/use_e2e.ts";
-import type { NotifyLevel } from "../lib/common/notify_level.ts";
 import { NotifyLevels } from "../client/notify/notify_levels.ts";
 import { NotifyPrefs } from "../client/notify/notify_prefs.ts";
 
@@ -139,6 +139,8 @@ export default function ChatApp(props: ChatAppProps) {
       if (online && !wasOnline && connections++ > 0) {
         void store.refresh();
         void store.refreshFriends();
+        // The `notify_level` events sent while the socket was down are lost.
+        void import("../client/notify/relist_levels.ts").then((m) => m.relistLevels(levels));
       }
       wasOnline = online;
       if (client.revocations.value !== revocations) {

@@ -1,6 +1,7 @@
 /**
  * Notification levels per conversation, mounted at `/api/me/notifications`: `GET /` answers
- * `{ levels }` (room id to level, only the conversations whose level is not the default);
+ * `{ levels, version }` (room id to level, only the conversations whose level is not the
+ * default, and the version of the latest change they include: see `NotifyLevelList`);
  * `PUT /:room` with `{ level }` (`"all"`, `"mentions"`, `"none"`, or null for the default)
  * changes one, for a member of that room only, and answers `{ room, level, version }` (the
  * write's versionstamp, which orders it against the `notify_level` events). Kept on the
@@ -29,7 +30,7 @@ export function notifySettingRoutes(
   const app = new Hono<AppEnv>().use(requireUser());
   app.get(
     "/",
-    async (c) => c.json({ levels: await services.notifySettings.levels(c.var.user.id) }),
+    async (c) => c.json(await services.notifySettings.levels(c.var.user.id)),
   );
   app.put("/:room", jsonBody(LevelBody), async (c) => {
     const room = c.req.param("room");

@@ -4,7 +4,8 @@
  * the tab is hidden (the page's real path: the client's arrival, the notifier, the service
  * worker registration's `showNotification`, observed with `getNotifications()`), none while
  * the user looks at it, none at "Nothing"; a click (dispatched inside the service worker,
- * since Playwright cannot click an OS notification) opens the conversation. Then the manifest,
+ * since Playwright cannot click an OS notification) opens the conversation. A level chosen on
+ * another device while the page was offline applies once it reconnects. Then the manifest,
  * the worker, and an offline reload that shows the shell and the last messages.
  *
  * A tab is "hidden" by overriding `document.visibilityState` and `hasFocus()` and firing
@@ -15,20 +16,31 @@
 import assert from "node:assert/strict";
 import type { BrowserContext, Page } from "playwright-core";
 import {
+  type BrowserChat,
   createRoomThroughForm,
   eventually,
+  logInThroughForm,
+  markPage,
   messagesWithText,
+  pageMark,
   pageUser,
   registerThroughForm,
   screenshot,
   selectRoom,
   sendThroughComposer,
   sessionOf,
+  type UserPage,
   waitForConnection,
   withBrowserChat,
 } from "./helpers/browser.ts";
 import { assertAccessible } from "./helpers/axe.ts";
-import { api, befriend, openSocket, type TestSocket } from "./helpers/chat_client.ts";
+import {
+  api,
+  befriend,
+  openSocket,
+  type TestSocket,
+  type TestUser,
+} from "./helpers/chat_client.ts";
 
 interface Shown {
   title: string;
@@ -114,19 +126,39 @@ async function grant(context: BrowserContext, url: string): Promise<void> {
   await context.grantPermissions(["notifications"], { origin: url });
 }
 
+/**
+ * Signs up `notified`, in a page with notification permission (its shows tracked, see
+ * {@linkcode trackShows}) and notifications turned on, and `friend`, whose page is closed
+ * again; makes them friends.
+ */
+async function notifiedFriends(
+  url: string,
+  open: BrowserChat["open"],
+  notified: string,
+  friend: string,
+): Promise<{ page: UserPage; friend: TestUser }> {
+  const page = await open();
+  await grant(page.context, url);
+  await trackShows(page.page);
+  const other = await open();
+  await registerThroughForm(page.page, url, notified);
+  await registerThroughForm(other.page, url, friend);
+  const notifiedUser = await sessionOf(page.context, await pageUser(page.page));
+  const friendUser = await sessionOf(other.context, await pageUser(other.page));
+  await befriend(url, notifiedUser, friendUser);
+  await other.page.close();
+  await turnNotificationsOn(page.page);
+  return { page, friend: friendUser };
+}
+
 Deno.test("a DM raises one notification per conversation while the tab is hidden, none while read or at Nothing, and a click opens it", () =>
   withBrowserChat(async ({ server, open }) => {
-    const alice = await open();
-    const bob = await open();
-    await grant(bob.context, server.url);
-    await trackShows(bob.page);
-    await registerThroughForm(alice.page, server.url, "alice");
-    await registerThroughForm(bob.page, server.url, "bob");
-    const aliceUser = await sessionOf(alice.context, await pageUser(alice.page));
-    const bobUser = await sessionOf(bob.context, await pageUser(bob.page));
-    await befriend(server.url, aliceUser, bobUser);
-    await alice.page.close();
-    await turnNotificationsOn(bob.page);
+    const { page: bob, friend: aliceUser } = await notifiedFriends(
+      server.url,
+      open,
+      "bob",
+      "alice",
+    );
     await createRoomThroughForm(bob.page, "elsewhere");
 
     const friend = bob.page.locator("[data-testid=friend-item][data-username=alice]");
@@ -199,6 +231,74 @@ Deno.test("a DM raises one notification per conversation while the tab is hidden
     );
     await socket.close();
   }));
+
+Deno.test("a level chosen on another device while this page was offline applies when it reconnects, without a reload", () =>
+  withBrowserChat(async ({ server, open }) => {
+    // The laptop (A) and the phone (B) are alice's; bob writes to her.
+    const notified = await notifiedFriends(server.url, open, "alice", "bob");
+    const { page: laptop, friend: bobUser } = notified;
+    const friend = laptop.page.locator("[data-testid=friend-item][data-username=bob]");
+    await friend.getByTestId("message-friend").click();
+    await laptop.page.getByTestId("room-title").getByText("@ bob", { exact: true }).waitFor();
+    let dm = "";
+    await eventually(() => {
+      dm = decodeURIComponent(new URL(laptop.page.url()).hash.slice("#room=".length));
+      assert.notEqual(dm, "", "the selected DM is in the address");
+    });
+    const bell = (page: Page, level: string) =>
+      page.locator(`[data-testid=notify-menu][data-level=${level}]`);
+    await bell(laptop.page, "all").waitFor();
+    const mark = await markPage(laptop.page);
+    await setTabHidden(laptop.page, true);
+    // A first message loads the notifier, so that later ones are decided as they arrive (not
+    // once its chunk has come, when the level may have changed again); its notification is
+    // closed, so the next one counts from zero.
+    const socket = await openSocket(server.url, bobUser);
+    // The server drops a peer silent for 2.5 heartbeats (1 s here); this one does not answer
+    // pings, so it says something more often.
+    const alive = setInterval(() => socket.send({ type: "ping", ref: "alive" }), 300);
+    await socket.subscribe(dm);
+    await send(socket, dm, "earlier");
+    await eventually(async () =>
+      assert.deepEqual(await shownNotifications(laptop.page), [
+        { title: "bob", body: "earlier", tag: `room:${dm}` },
+      ])
+    );
+    await laptop.page.evaluate(async () => {
+      const registration = await navigator.serviceWorker.ready;
+      for (const shown of await registration.getNotifications()) shown.close();
+    });
+    await eventually(async () => assert.deepEqual(await shownNotifications(laptop.page), []));
+
+    // The laptop sleeps: its socket is dropped once the heartbeats stop (Chromium holds the
+    // frames of an open socket back while offline, it does not close it).
+    await laptop.context.setOffline(true);
+    await waitForConnection(laptop.page, "offline", "reconnecting");
+    const phone = await open();
+    await logInThroughForm(phone.page, server.url, "alice");
+    await phone.page.evaluate((hash) => location.hash = hash, `#room=${encodeURIComponent(dm)}`);
+    await phone.page.getByTestId("room-title").getByText("@ bob", { exact: true }).waitFor();
+    await chooseLevel(phone.page, "none");
+
+    await laptop.context.setOffline(false);
+    await waitForConnection(laptop.page, "online");
+    await bell(laptop.page, "none").waitFor();
+    await send(socket, dm, "silent");
+    await messagesWithText(laptop.page, "silent").waitFor();
+    // Back at "All messages" (told live now), the next message is alone in its notification:
+    // the silent one raised none and was never counted.
+    await chooseLevel(phone.page, "all");
+    await bell(laptop.page, "all").waitFor();
+    await send(socket, dm, "loud");
+    await eventually(async () =>
+      assert.deepEqual(await shownNotifications(laptop.page), [
+        { title: "bob", body: "loud", tag: `room:${dm}` },
+      ])
+    );
+    assert.equal(await pageMark(laptop.page), mark, "the laptop's page was not reloaded");
+    clearInterval(alive);
+    await socket.close();
+  }, { config: { heartbeatMs: 1_000 } }));
 
 Deno.test("the app installs: manifest and service worker served, and an offline reload shows the shell and the last messages", () =>
   withBrowserChat(async ({ server, open }) => {

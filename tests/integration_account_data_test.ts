@@ -81,7 +81,7 @@ Deno.test("the export holds exactly the user's own data: no other member's messa
   });
 });
 
-Deno.test("deleting an account needs the password; then sessions end, messages show a deleted user, files and friends go, the room passes on", async () => {
+Deno.test("deleting an account needs the password; then sessions end, messages show a deleted user, files, friends and notification levels go, the room passes on", async () => {
   await withTestServer(async (server) => {
     await registerUser(server.url, "admin");
     const carol = await registerUser(server.url, "carol");
@@ -104,6 +104,10 @@ Deno.test("deleting an account needs the password; then sessions end, messages s
         attachments: [{ id: image.body.id }],
       });
       await sockets.bob.waitForMessages(room.id, 2);
+      const muted = await api(server.url, alice, "PUT", `/api/me/notifications/${room.id}`, {
+        level: "none",
+      });
+      assert.equal(muted.status, 200);
       const fileUrl = `/api/files/${room.id}/${head + 2}/${image.body.id}`;
       const before = await fetch(`${server.url}${fileUrl}`, { headers: { cookie: bob.cookie } });
       assert.equal(before.status, 200);
@@ -176,6 +180,9 @@ Deno.test("deleting an account needs the password; then sessions end, messages s
       assert.equal((await server.kv.get(keys.user(alice.id))).value, null);
       assert.equal((await server.kv.get(keys.profile(alice.id))).value, null);
       assert.equal(await countKeys(server.kv, keys.userRooms(alice.id)), 0);
+      // So are her notification levels, and the mark that dates them.
+      assert.equal(await countKeys(server.kv, keys.notifyLevels(alice.id)), 0);
+      assert.equal((await server.kv.get(keys.notifyLevelsMark(alice.id))).versionstamp, null);
       const details = await api<RoomDetails>(
         server.url,
         bob,

@@ -2,7 +2,9 @@
  * Integration tests of the notification levels API (`/api/me/notifications`) on a real server
  * and KV: a level is kept per user and conversation, comes with the chat page (so every device
  * of the user starts with it), goes back to the default with null, and is refused, changing
- * nothing, for a room the user is not in or a level that does not exist.
+ * nothing, for a room the user is not in or a level that does not exist. The list is dated by
+ * its latest change, a return to the default included, so a reconnecting page orders it
+ * against the `notify_level` events.
  *
  * @module
  */
@@ -11,12 +13,16 @@ import type { NotifyLevel } from "../lib/common/notify_level.ts";
 import { api, createRoom, openSocket, registerUser, type TestUser } from "./helpers/chat_client.ts";
 import { withTestServer } from "./helpers/test_server.ts";
 
-type Levels = { levels: Record<string, NotifyLevel> };
+import type { NotifyLevelList } from "../lib/common/api_types.ts";
 
 async function levelsOf(url: string, user: TestUser): Promise<Record<string, NotifyLevel>> {
-  const answer = await api<Levels>(url, user, "GET", "/api/me/notifications");
+  return (await listOf(url, user)).levels;
+}
+
+async function listOf(url: string, user: TestUser): Promise<NotifyLevelList> {
+  const answer = await api<NotifyLevelList>(url, user, "GET", "/api/me/notifications");
   assert.equal(answer.status, 200);
-  return answer.body.levels;
+  return answer.body;
 }
 
 /** The levels the chat page hands its island, as a freshly opened device gets them. */
@@ -146,5 +152,28 @@ Deno.test("a notification level chosen on one device reaches the user's other de
       await otherDevice.close();
       await bobSocket.close();
     }
+  });
+});
+
+Deno.test("the list of levels carries the version of its latest change, a return to the default included", async () => {
+  await withTestServer(async ({ url }) => {
+    const alice = await registerUser(url, "alice");
+    const bob = await registerUser(url, "bob");
+    const [room, other] = [await createRoom(url, alice), await createRoom(url, alice)];
+    const choose = async (id: string, level: NotifyLevel | null) =>
+      (await api<{ version: string }>(url, alice, "PUT", `/api/me/notifications/${id}`, { level }))
+        .body.version;
+    assert.deepEqual(await listOf(url, alice), { levels: {}, version: "" });
+
+    const muted = await choose(room.id, "none");
+    assert.deepEqual(await listOf(url, alice), { levels: { [room.id]: "none" }, version: muted });
+    const cleared = await choose(room.id, null);
+    assert.deepEqual(await listOf(url, alice), { levels: {}, version: cleared });
+    assert.ok(cleared > muted, "the deletion dates the list, though it left no entry");
+    const loud = await choose(other.id, "all");
+    const list = { levels: { [other.id]: "all" }, version: loud } as const;
+    assert.deepEqual(await listOf(url, alice), list);
+    assert.deepEqual(await pageLevels(url, alice), list.levels, "the page starts with the same");
+    assert.deepEqual(await listOf(url, bob), { levels: {}, version: "" }, "bob's is his own");
   });
 });

@@ -5,6 +5,8 @@
  * answer to a PUT and the event of a later choice may be read in either order (an HTTP answer
  * and a socket frame race): each carries the write's version, and only a newer one is taken,
  * so "Nothing" then "All" never ends at "Nothing" because the first answer came in last.
+ * After a reconnect the page reads the whole list again (`relistLevels`, a lazy chunk): the
+ * events sent while its socket was down are lost.
  *
  * @module
  */

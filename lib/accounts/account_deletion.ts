@@ -119,9 +119,10 @@ export class AccountDeletion {
     await deleteAll(kv, keys.readMarkers(user.id));
     await deleteAll(kv, keys.userActivities(user.id));
     await deleteAll(kv, keys.userBigRooms(user.id));
+    await deleteAll(kv, keys.notifyLevels(user.id));
     await commitAtomic(
       kv.atomic().delete(keys.receiptsOff(user.id)).delete(keys.lastSeen(user.id))
-        .delete(keys.userActivityBuilt(user.id)),
+        .delete(keys.userActivityBuilt(user.id)).delete(keys.notifyLevelsMark(user.id)),
     );
     await accounts.remove(user.id);
     return { ok: true };

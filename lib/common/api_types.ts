@@ -307,6 +307,18 @@ export interface NotifyLevelChange {
   version: string;
 }
 
+/**
+ * Every notification level a user chose, as `GET /api/me/notifications` answers it and the chat
+ * page starts with: `version` is the versionstamp of the latest change it includes (deletions
+ * too; "" before any), so a page orders the whole list against the `notify_level` events it
+ * took: a conversation missing from `levels` is at the default as of `version`.
+ */
+export interface NotifyLevelList {
+  /** Room id to level, only where it is not the default. */
+  levels: Record<string, NotifyLevel>;
+  version: string;
+}
+
 /** Why a user was removed from a room by someone else: the room's name and who did it. */
 export interface RemovalReason {
   why: "kicked" | "banned" | "deleted";

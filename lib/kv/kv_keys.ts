@@ -59,6 +59,7 @@
  * | `["search_compacted", term]`                | time of its last compaction |
  * | `["health_probe"]`                          | none: `/healthz` reads it   |
  * | `["notify_level", userId, roomId]`          | `NotifyLevel` (not default) |
+ * | `["notify_levels_mark", userId]`            | `true`: last level change   |
  * | `["call", callId]`                          | `CallRecord` (expires)      |
  * | `["user_call", userId]`                     | callId: in a call (expires) |
  * | `["e2e_device", userId, deviceId]`          | `DeviceRecord`              |
@@ -435,6 +436,11 @@ export const keys = {
   notifyLevel: (userId: string, roomId: string): Deno.KvKey => ["notify_level", userId, roomId],
   /** Prefix of a user's notification choices. */
   notifyLevels: (userId: string): Deno.KvKey => ["notify_level", userId],
+  /**
+   * Rewritten in the commit of every level change of `userId`: its versionstamp is that of the
+   * latest one, including a deletion (back to the default), which leaves no entry to date it.
+   */
+  notifyLevelsMark: (userId: string): Deno.KvKey => ["notify_levels_mark", userId],
 
   // End-to-end encryption: public key material only.
   /** A device of a user that published MLS KeyPackages. */

@@ -10,7 +10,7 @@
  */
 import { decode, keys } from "../kv/kv_keys.ts";
 import { isNotifyLevel, type NotifyLevel } from "../common/notify_level.ts";
-import type { NotifyLevelChange } from "../common/api_types.ts";
+import type { NotifyLevelChange, NotifyLevelList } from "../common/api_types.ts";
 import type { Notify } from "../social/friends.ts";
 
 /** Reads and writes notification levels. */
@@ -24,13 +24,26 @@ export class NotifySettings {
     this.#notify = notify;
   }
 
-  /** Every level the user chose, by room id, in one range read. */
-  async levels(userId: string): Promise<Record<string, NotifyLevel>> {
-    const levels: Record<string, NotifyLevel> = {};
-    for await (const entry of this.#kv.list({ prefix: keys.notifyLevels(userId) })) {
-      if (isNotifyLevel(entry.value)) levels[decode.notifyLevel(entry.key)] = entry.value;
+  /**
+   * Every level the user chose, by room id, with the version of the latest change they
+   * include. The range read is dated by the user's mark, read before and after it: when no
+   * change committed in between, the list is the state as of that mark (read again otherwise;
+   * changes are a user's clicks, so a second pass is rare and a third rarer).
+   */
+  async levels(userId: string): Promise<NotifyLevelList> {
+    const mark = keys.notifyLevelsMark(userId);
+    while (true) {
+      const before = await this.#kv.get(mark);
+      const levels: Record<string, NotifyLevel> = {};
+      // Entries written before the mark existed date the list by themselves.
+      let version = before.versionstamp ?? "";
+      for await (const entry of this.#kv.list({ prefix: keys.notifyLevels(userId) })) {
+        if (isNotifyLevel(entry.value)) levels[decode.notifyLevel(entry.key)] = entry.value;
+        if (entry.versionstamp > version) version = entry.versionstamp;
+      }
+      const after = await this.#kv.get(mark);
+      if (after.versionstamp === before.versionstamp) return { levels, version };
     }
-    return levels;
   }
 
   /**
@@ -48,6 +61,7 @@ export class NotifySettings {
     const write = this.#kv.atomic();
     if (level === null) write.delete(key);
     else write.set(key, level);
+    write.set(keys.notifyLevelsMark(userId), true);
     // A blind write (no check) always commits.
     const { versionstamp: version } = await write.commit() as Deno.KvCommitResult;
     const change = { roomId, level, version };
