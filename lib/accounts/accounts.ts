@@ -195,6 +195,12 @@ export function accountsLive(entries: readonly Deno.KvEntryMaybe<unknown>[]): bo
   });
 }
 
+/**
+ * The answer to a request its account can no longer make (being deleted, or gone) that slipped
+ * past the session check: the one a signed-out or disabled session gets.
+ */
+export const ACCOUNT_GONE: Refusal = refusal(401, "refusal.notSignedIn");
+
 /** Whether `session` may act for `account`: not disabled, and created after its sessions ended. */
 export function sessionAllowed(account: UserRecord, session: { createdAt: number }): boolean {
   if (account.disabled) return false;
