@@ -290,13 +290,22 @@ Deno.test("an accept that read before the deletion began but commits after the d
  * Holds the deletion at its first commit that writes the key `heldAt` names (after it listed
  * what that commit removes), runs `race` to its end meanwhile, and checks that the race was
  * refused with `status` and that, once the deletion finished, nothing names the deleted user.
+ * With `readFirst`, the race first reads before the deletion begins, and is held at its commit
+ * of the deleted user's membership until the deletion is held.
  */
 async function refusedWhileDeletionHolds(
   race: Race,
   heldAt: (deleted: TestUser, other: TestUser) => Deno.KvKey,
   status: number,
+  readFirst = false,
 ): Promise<void> {
   await withArena(race, async ({ server, scheduler, deleted, other, deletion, raced }) => {
+    if (readFirst) {
+      await scheduler.advanceUntil(
+        "race",
+        (writes) => writes.some(([kind, , user]) => kind === "room_member" && user === deleted.id),
+      );
+    }
     await scheduler.advanceUntil("delete", writesKey(heldAt(deleted, other)));
     await scheduler.finish("race");
     assert.equal((await raced).status, status);
@@ -314,75 +323,58 @@ Deno.test("a friend request sent to a user whose deletion has listed its request
   await refusedWhileDeletionHolds(RACES[2]!, (deleted) => keys.friendDigest(deleted.id), 404);
 });
 
-Deno.test("a direct room opened with a friend whose deletion has listed its rooms is refused", async () => {
-  // Rooms are listed and left first; the friendship ends after.
-  const heldAt = (deleted: TestUser, other: TestUser) => keys.friend(deleted.id, other.id);
-  await refusedWhileDeletionHolds(RACES[6]!, heldAt, 403);
-});
-
-/**
- * Lets `race` read before the deletion begins and holds it at its commit of the deleted user's
- * membership; lets the deletion run until its first commit that writes the key `heldAt` names
- * (it has listed the rooms by then), and then the race commit; checks that the race was
- * refused with `status` and that, once the deletion finished, nothing names the deleted user.
- */
-async function membershipRefusedAfterReadingFirst(
-  race: Race,
-  heldAt: (deleted: TestUser, other: TestUser) => Deno.KvKey,
-  status: number,
-): Promise<void> {
-  await withArena(race, async ({ server, scheduler, deleted, other, deletion, raced }) => {
-    const joins = (writes: readonly Deno.KvKey[]) =>
-      writes.some(([kind, , user]) => kind === "room_member" && user === deleted.id);
-    await scheduler.advanceUntil("race", joins);
-    await scheduler.advanceUntil("delete", writesKey(heldAt(deleted, other)));
-    await scheduler.finish("race");
-    assert.equal((await raced).status, status);
-    await scheduler.interleave([]);
-    assert.equal((await deletion).status, 204);
-    assert.deepEqual(await leftovers(server.kv, deleted.id), []);
-  });
-}
-
-const racing = (name: string) => RACES.find((race) => race.name === name)!;
+/** The deletion's commit that ends the friendship: rooms are listed and left before it. */
+const friendshipEnds = (deleted: TestUser, other: TestUser) => keys.friend(deleted.id, other.id);
 /** The deletion's last commit, after it listed and removed everything else. */
 const lastCommit = (deleted: TestUser) => keys.lastSeen(deleted.id);
 
-Deno.test("a public room join read before the deletion began and committed after it listed the rooms is refused", async () => {
-  await membershipRefusedAfterReadingFirst(
-    racing("the deleted user joins a public room"),
+Deno.test("a direct room opened with a friend whose deletion has listed its rooms is refused", async () => {
+  await refusedWhileDeletionHolds(RACES[6]!, friendshipEnds, 403);
+});
+
+/** Memberships that read before the deletion began and commit after it listed the rooms. */
+const MEMBERSHIP_RACES: [
+  test: string,
+  race: string,
+  heldAt: typeof friendshipEnds,
+  status: number,
+][] = [
+  [
+    "a public room join read before the deletion began and committed after it listed the rooms is refused",
+    "the deleted user joins a public room",
     lastCommit,
     404,
-  );
-});
-
-Deno.test("an invite link join read before the deletion began and committed after it listed the rooms is refused as signed out", async () => {
-  await membershipRefusedAfterReadingFirst(
-    racing("the deleted user joins a private room by an invite link"),
+  ],
+  [
+    "an invite link join read before the deletion began and committed after it listed the rooms is refused as signed out",
+    "the deleted user joins a private room by an invite link",
     lastCommit,
     401,
-  );
-});
-
-Deno.test("a room created by the deleted user, read before the deletion began and committed after it listed the rooms, is refused as signed out", async () => {
-  await membershipRefusedAfterReadingFirst(
-    racing("the deleted user creates a room"),
+  ],
+  [
+    "a room created by the deleted user, read before the deletion began and committed after it listed the rooms, is refused as signed out",
+    "the deleted user creates a room",
     lastCommit,
     401,
-  );
-});
+  ],
+  [
+    "adding a friend to a group, read before their deletion began and committed after it listed their rooms, is refused as for an unknown user",
+    "the other user adds the deleted user, a friend, to a group",
+    friendshipEnds,
+    403,
+  ],
+];
 
-Deno.test("adding a friend to a group, read before their deletion began and committed after it listed their rooms, is refused as for an unknown user", async () => {
-  // Rooms are listed and left first; the friendship (which the invite needs) ends after.
-  const heldAt = (deleted: TestUser, other: TestUser) => keys.friend(deleted.id, other.id);
-  const race = racing("the other user adds the deleted user, a friend, to a group");
-  await membershipRefusedAfterReadingFirst(race, heldAt, 403);
-});
+for (const [test, name, heldAt, status] of MEMBERSHIP_RACES) {
+  Deno.test(test, async () => {
+    const race = RACES.find((race) => race.name === name)!;
+    await refusedWhileDeletionHolds(race, heldAt, status, true);
+  });
+}
 
 Deno.test("adding a friend to a group once their deletion listed their rooms is refused as for an unknown user", async () => {
-  const heldAt = (deleted: TestUser, other: TestUser) => keys.friend(deleted.id, other.id);
-  const race = racing("the other user adds the deleted user, a friend, to a group");
-  await refusedWhileDeletionHolds(race, heldAt, 403);
+  const race = RACES.find((race) => race.name.startsWith("the other user adds"))!;
+  await refusedWhileDeletionHolds(race, friendshipEnds, 403);
 });
 
 Deno.test("a deleted user's socket closing after the deletion writes back no last seen and no presence", async () => {
