@@ -12,24 +12,30 @@
  */
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { registerUser, type TestUser } from "./helpers/chat_client.ts";
+import { openSocket, registerUser, type TestUser } from "./helpers/chat_client.ts";
 import { CommitScheduler } from "./helpers/commit_scheduler.ts";
 import { startTestServer, type TestServer } from "./helpers/test_server.ts";
 import { keys } from "../lib/kv/kv_keys.ts";
+import type { Timers } from "../lib/common/clock.ts";
+import { FakeClock } from "../lib/common/testing/fake_clock.ts";
+import { OFFLINE_DELAY_MS } from "../lib/realtime/presence/presence_tracker.ts";
 
 const PASSWORD = "correct horse battery";
 
 /** Whom the raced request is made as: the user being deleted, or the other one. */
 type Side = "deleted" | "other";
 
-/** A request raced against the deletion, and what the two users did before it. */
+/**
+ * A request raced against the deletion, and what the two users did before it; `prepare` may
+ * give what the request names (a room id, an invite link's token) to `path` and `body`.
+ */
 interface Race {
   name: string;
-  prepare(server: TestServer, deleted: TestUser, other: TestUser): Promise<void>;
+  prepare(server: TestServer, deleted: TestUser, other: TestUser): Promise<string | void>;
   as: Side;
   method: string;
-  path(deleted: TestUser, other: TestUser): string;
-  body?(deleted: TestUser, other: TestUser): unknown;
+  path(deleted: TestUser, other: TestUser, named: string): string;
+  body?(deleted: TestUser, other: TestUser, named: string): unknown;
 }
 
 const asks = (from: Side): Race["prepare"] => async (server, deleted, other) => {
@@ -39,6 +45,29 @@ const asks = (from: Side): Race["prepare"] => async (server, deleted, other) => 
   });
   assert.equal(sent.status, 201);
 };
+
+/** Befriends the two users (the deleted one asks, the other accepts). */
+const befriend: Race["prepare"] = async (server, deleted, other) => {
+  await asks("deleted")(server, deleted, other);
+  const accepted = await call(
+    server,
+    other,
+    "POST",
+    `/api/friends/requests/${deleted.name}/accept`,
+  );
+  assert.equal(accepted.status, 204);
+};
+
+/** Creates a room of the other user, and gives its id. */
+async function roomOfOther(
+  server: TestServer,
+  other: TestUser,
+  visibility: "public" | "private",
+): Promise<string> {
+  const made = await call(server, other, "POST", "/api/rooms", { name: "Raced", visibility });
+  assert.equal(made.status, 201);
+  return (made.body as { room: { id: string } }).room.id;
+}
 
 const RACES: Race[] = [
   {
@@ -89,20 +118,52 @@ const RACES: Race[] = [
   },
   {
     name: "the other user opens a direct room with the deleted user, a friend",
-    prepare: async (server, deleted, other) => {
-      await asks("deleted")(server, deleted, other);
-      const accepted = await call(
-        server,
-        other,
-        "POST",
-        `/api/friends/requests/${deleted.name}/accept`,
-      );
-      assert.equal(accepted.status, 204);
-    },
+    prepare: befriend,
     as: "other",
     method: "POST",
     path: () => "/api/dms",
     body: (deleted) => ({ username: deleted.name }),
+  },
+  {
+    name: "the deleted user joins a public room",
+    prepare: (server, _, other) => roomOfOther(server, other, "public"),
+    as: "deleted",
+    method: "POST",
+    path: (_, __, room) => `/api/rooms/${room}/join`,
+  },
+  {
+    name: "the deleted user joins a private room by an invite link",
+    prepare: async (server, _, other) => {
+      const room = await roomOfOther(server, other, "private");
+      const link = await call(server, other, "POST", `/api/rooms/${room}/links`, {
+        expiresInHours: 1,
+        maxUses: 5,
+      });
+      assert.equal(link.status, 201);
+      return (link.body as { token: string }).token;
+    },
+    as: "deleted",
+    method: "POST",
+    path: (_, __, token) => `/api/links/${token}/accept`,
+  },
+  {
+    name: "the other user adds the deleted user, a friend, to a group",
+    prepare: async (server, deleted, other) => {
+      await befriend(server, deleted, other);
+      return await roomOfOther(server, other, "private");
+    },
+    as: "other",
+    method: "POST",
+    path: (_, __, room) => `/api/rooms/${room}/invites`,
+    body: (deleted) => ({ username: deleted.name }),
+  },
+  {
+    name: "the deleted user creates a room",
+    prepare: () => Promise.resolve(),
+    as: "deleted",
+    method: "POST",
+    path: () => "/api/rooms",
+    body: () => ({ name: "Late", visibility: "public" }),
   },
 ];
 
@@ -113,7 +174,7 @@ async function call(
   method: string,
   path: string,
   body?: unknown,
-): Promise<{ status: number }> {
+): Promise<{ status: number; body?: unknown }> {
   const response = await server.chat.fetch(
     new Request(`${server.url}${path}`, {
       method,
@@ -121,13 +182,14 @@ async function call(
       body: body === undefined ? undefined : JSON.stringify(body),
     }),
   );
-  await response.body?.cancel();
-  return { status: response.status };
+  const json = response.headers.get("content-type")?.startsWith("application/json");
+  if (!json) await response.body?.cancel();
+  return { status: response.status, body: json ? await response.json() : undefined };
 }
 
 /**
  * The KV entries that still name `userId` and must not: friendships, friend requests and
- * digests either way, blocks it placed, room memberships.
+ * digests either way, blocks it placed, room memberships, conversation activity, last seen.
  */
 async function leftovers(kv: Deno.Kv, userId: string): Promise<string[]> {
   const found: string[] = [];
@@ -137,6 +199,7 @@ async function leftovers(kv: Deno.Kv, userId: string): Promise<string[]> {
     const bad = (kind === "friend" || kind === "friend_in" || kind === "friend_out") && named ||
       kind === "block" && rest[0] === userId ||
       (kind === "room_member" || kind === "user_room") && named ||
+      (kind === "user_activity" || kind === "last_seen") && rest[0] === userId ||
       kind === "friend_ids" &&
         (named || Array.isArray(entry.value) && entry.value.includes(userId));
     if (bad) found.push(JSON.stringify(entry.key));
@@ -153,7 +216,10 @@ interface Node {
 /** Runs `fn` with a fresh node whose KV commits a {@linkcode CommitScheduler} holds. */
 async function withNode(fn: (node: Node) => Promise<void>): Promise<void> {
   const kv = await Deno.openKv(":memory:");
-  const scheduler = new CommitScheduler(kv);
+  // System messages ("joined", "left") are committed by the node's message writer, one batch
+  // for every actor's messages: held, they would leave the other actor waiting on it.
+  const messages = ([kind]: Deno.KvKey) => kind === keys.roomHead("")[0];
+  const scheduler = new CommitScheduler(kv, { unheld: (writes) => writes.some(messages) });
   const server = await startTestServer({ kv: scheduler.kv });
   try {
     await fn({ server, scheduler });
@@ -180,7 +246,7 @@ async function arena(node: Node, race: Race): Promise<Arena> {
     registerUser(server.url, "leaving"),
     registerUser(server.url, "staying"),
   ]);
-  await race.prepare(server, deleted, other);
+  const named = await race.prepare(server, deleted, other) ?? "";
   const deletion = scheduler.run(
     "delete",
     () => call(server, deleted, "POST", "/api/me/account/delete", { password: PASSWORD }),
@@ -188,7 +254,14 @@ async function arena(node: Node, race: Race): Promise<Arena> {
   const actor = race.as === "deleted" ? deleted : other;
   const raced = scheduler.run(
     "race",
-    () => call(server, actor, race.method, race.path(deleted, other), race.body?.(deleted, other)),
+    () =>
+      call(
+        server,
+        actor,
+        race.method,
+        race.path(deleted, other, named),
+        race.body?.(deleted, other, named),
+      ),
   );
   return { ...node, deleted, other, deletion, raced };
 }
@@ -220,13 +293,22 @@ Deno.test("an accept that read before the deletion began but commits after the d
  * Holds the deletion at its first commit that writes the key `heldAt` names (after it listed
  * what that commit removes), runs `race` to its end meanwhile, and checks that the race was
  * refused with `status` and that, once the deletion finished, nothing names the deleted user.
+ * With `readFirst`, the race first reads before the deletion begins, and is held at its commit
+ * of the deleted user's membership until the deletion is held.
  */
 async function refusedWhileDeletionHolds(
   race: Race,
   heldAt: (deleted: TestUser, other: TestUser) => Deno.KvKey,
   status: number,
+  readFirst = false,
 ): Promise<void> {
   await withArena(race, async ({ server, scheduler, deleted, other, deletion, raced }) => {
+    if (readFirst) {
+      await scheduler.advanceUntil(
+        "race",
+        (writes) => writes.some(([kind, , user]) => kind === "room_member" && user === deleted.id),
+      );
+    }
     await scheduler.advanceUntil("delete", writesKey(heldAt(deleted, other)));
     await scheduler.finish("race");
     assert.equal((await raced).status, status);
@@ -244,10 +326,96 @@ Deno.test("a friend request sent to a user whose deletion has listed its request
   await refusedWhileDeletionHolds(RACES[2]!, (deleted) => keys.friendDigest(deleted.id), 404);
 });
 
+/** The deletion's commit that ends the friendship: rooms are listed and left before it. */
+const friendshipEnds = (deleted: TestUser, other: TestUser) => keys.friend(deleted.id, other.id);
+/** The deletion's last commit, after it listed and removed everything else. */
+const lastCommit = (deleted: TestUser) => keys.lastSeen(deleted.id);
+
 Deno.test("a direct room opened with a friend whose deletion has listed its rooms is refused", async () => {
-  // Rooms are listed and left first; the friendship ends after.
-  const heldAt = (deleted: TestUser, other: TestUser) => keys.friend(deleted.id, other.id);
-  await refusedWhileDeletionHolds(RACES[6]!, heldAt, 403);
+  await refusedWhileDeletionHolds(RACES[6]!, friendshipEnds, 403);
+});
+
+/** Memberships that read before the deletion began and commit after it listed the rooms. */
+const MEMBERSHIP_RACES: [
+  test: string,
+  race: string,
+  heldAt: typeof friendshipEnds,
+  status: number,
+][] = [
+  [
+    "a public room join read before the deletion began and committed after it listed the rooms is refused",
+    "the deleted user joins a public room",
+    lastCommit,
+    404,
+  ],
+  [
+    "an invite link join read before the deletion began and committed after it listed the rooms is refused as signed out",
+    "the deleted user joins a private room by an invite link",
+    lastCommit,
+    401,
+  ],
+  [
+    "a room created by the deleted user, read before the deletion began and committed after it listed the rooms, is refused as signed out",
+    "the deleted user creates a room",
+    lastCommit,
+    401,
+  ],
+  [
+    "adding a friend to a group, read before their deletion began and committed after it listed their rooms, is refused as for an unknown user",
+    "the other user adds the deleted user, a friend, to a group",
+    friendshipEnds,
+    403,
+  ],
+];
+
+for (const [test, name, heldAt, status] of MEMBERSHIP_RACES) {
+  Deno.test(test, async () => {
+    const race = RACES.find((race) => race.name === name)!;
+    await refusedWhileDeletionHolds(race, heldAt, status, true);
+  });
+}
+
+Deno.test("adding a friend to a group once their deletion listed their rooms is refused as for an unknown user", async () => {
+  const race = RACES.find((race) => race.name.startsWith("the other user adds"))!;
+  await refusedWhileDeletionHolds(race, friendshipEnds, 403);
+});
+
+Deno.test("a deleted user's socket closing after the deletion writes back no last seen and no presence", async () => {
+  const kv = await Deno.openKv(":memory:");
+  const clock = new FakeClock();
+  // Resolved once the node starts the offline delay of the closed socket.
+  const { promise: leaving, resolve: left } = Promise.withResolvers<void>();
+  const timers: Timers = {
+    setTimeout: (fn, ms) => {
+      if (ms === OFFLINE_DELAY_MS) left();
+      return clock.setTimeout(fn, ms);
+    },
+    clearTimeout: (id) => clock.clearTimeout(id),
+  };
+  const server = await startTestServer({ kv, timers });
+  let deleted: TestUser | undefined;
+  try {
+    deleted = await registerUser(server.url, "leaving");
+    const socket = await openSocket(server.url, deleted);
+    const gone = await call(server, deleted, "POST", "/api/me/account/delete", {
+      password: PASSWORD,
+    });
+    assert.equal(gone.status, 204);
+    await socket.closed;
+    await leaving;
+    // The deletion is over; the node's offline delay now ends, and its "offline" runs.
+    clock.advance(OFFLINE_DELAY_MS);
+  } finally {
+    // Waits for the node's presence work in flight, that "offline" included.
+    await server.close();
+  }
+  try {
+    assert.deepEqual(await leftovers(kv, deleted.id), []);
+    assert.equal((await kv.get(keys.lastSeen(deleted.id))).versionstamp, null);
+    assert.deepEqual(await Array.fromAsync(kv.list({ prefix: keys.presenceOf(deleted.id) })), []);
+  } finally {
+    kv.close();
+  }
 });
 
 Deno.test("whatever the order of their commits, nothing names the deleted user once deletion and a racing request are done", async () => {
@@ -256,8 +424,10 @@ Deno.test("whatever the order of their commits, nothing names the deleted user o
       fc.asyncProperty(
         fc.constantFrom(...RACES.map((race) => race.name)),
         // The deletion makes about ten commits: the race starts after `before` of them, is held
-        // at its first commit for `during` more, and then the two go on in any order.
-        fc.nat({ max: 12 }),
+        // at its first commit for `during` more, and then the two go on in any order. Half the
+        // runs start the race first: a request of the deleted user that starts after the
+        // deletion began is refused at its session already, before any of its commits.
+        fc.oneof(fc.constant(0), fc.nat({ max: 12 })),
         fc.nat({ max: 12 }),
         fc.array(fc.nat({ max: 1 }), { maxLength: 20 }),
         async (name, before, during, rest) => {
@@ -275,7 +445,7 @@ Deno.test("whatever the order of their commits, nothing names the deleted user o
           );
         },
       ),
-      { numRuns: 30 },
+      { numRuns: 40 },
     );
   });
 });

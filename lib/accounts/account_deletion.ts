@@ -1,10 +1,12 @@
 /**
  * Deleting one's own account, after the password is given again. In order:
  * 1. the account is disabled and marked `deleting` (`Accounts.beginDeletion`), and every socket
- *    of it closes, so nothing it does races the rest; a friend accept, friend request, block or
- *    direct room of it or with it that is under way when the mark lands fails its check of the
- *    two user records and is refused on its next attempt, so step 4 finds everything that names
- *    it (tests/integration_account_deletion_races_test.ts);
+ *    of it closes, so nothing it does races the rest; a friend accept, friend request, block,
+ *    direct room, room join, invite link join, group invite or room creation of it or with it
+ *    that is under way when the mark lands fails its check of the user records and is refused
+ *    on its next attempt, so steps 3 and 4 find everything that names it
+ *    (tests/integration_account_deletion_races_test.ts); so do its sockets' last writes (the
+ *    "last seen" of their closing, a read marker);
  *    its devices and their KeyPackages leave the end-to-end key directory, so no one can add
  *    them to an encrypted group again, and the member devices of its encrypted rooms commit
  *    their removal (they follow the directory, `lib/common/e2e/membership_plan.ts`; the

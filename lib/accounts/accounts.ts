@@ -28,7 +28,8 @@ export interface UserRecord extends PublicUser {
   sessionsEndedAt?: number;
   /**
    * The owner is deleting the account (`AccountDeletion`): it is disabled too, and no friendship,
-   * friend request, block or direct room may name it any more ({@linkcode accountsLive}).
+   * friend request, block, room membership, "last seen" or read marker may name it any more
+   * ({@linkcode accountsLive}).
    */
   deleting?: true;
 }
@@ -185,8 +186,9 @@ const DELETING = { deleting: true } as const;
 /**
  * Whether every entry, read at `keys.user(id)`, is an account that exists and is not being
  * deleted. A commit that ties accounts together (a friendship, a friend request, a block, a
- * direct room) reads their records with its other keys, refuses unless this holds, and checks
- * the entries: see {@linkcode Accounts.beginDeletion} for why that keeps it out of a deletion.
+ * room membership) or writes what the deletion deletes ("last seen", a read marker) reads their
+ * records with its other keys, refuses unless this holds, and checks the entries: see
+ * {@linkcode Accounts.beginDeletion} for why that keeps it out of a deletion.
  */
 export function accountsLive(entries: readonly Deno.KvEntryMaybe<unknown>[]): boolean {
   return entries.every((entry) => {
@@ -194,6 +196,12 @@ export function accountsLive(entries: readonly Deno.KvEntryMaybe<unknown>[]): bo
     return record !== null && record.deleting !== true;
   });
 }
+
+/**
+ * The answer to a request its account can no longer make (being deleted, or gone) that slipped
+ * past the session check: the one a signed-out or disabled session gets.
+ */
+export const ACCOUNT_GONE: Refusal = refusal(401, "refusal.notSignedIn");
 
 /** Whether `session` may act for `account`: not disabled, and created after its sessions ended. */
 export function sessionAllowed(account: UserRecord, session: { createdAt: number }): boolean {

@@ -117,6 +117,7 @@ Deno.test("KvMessageStore keeps the summary of the newest non-action message in 
 Deno.test("ReadMarkers.advance() caps a marker at the room's head in either layout", async () => {
   await withMemoryKv(async (kv) => {
     await writeOldLayout(kv, ["first", "second"]);
+    await kv.set(keys.user("u2"), { id: "u2", name: "u2" });
     const markers = new ReadMarkers(kv);
     assert.deepEqual(await markers.advance("u2", "r", 9), { from: 0, to: 2 });
     const store = new KvMessageStore(kv, systemClock);
@@ -161,5 +162,18 @@ Deno.test("readRoomHeads() of an old-layout room hands a commit the first read's
       .set(keys.roomHead("r"), { seq: head!.seq + 1 })
       .commit();
     assert.equal(commit.ok, false);
+  });
+});
+
+Deno.test("ReadMarkers.advance() writes no marker for an account being deleted or gone", async () => {
+  await withMemoryKv(async (kv) => {
+    await writeOldLayout(kv, ["first", "second"]);
+    await kv.set(keys.user("u2"), { id: "u2", name: "u2", disabled: true, deleting: true });
+    const markers = new ReadMarkers(kv);
+    assert.equal(await markers.advance("u2", "r", 9), undefined);
+    assert.equal(await markers.advance("gone", "r", 9), undefined);
+    for (const user of ["u2", "gone"]) {
+      assert.deepEqual(await Array.fromAsync(kv.list({ prefix: keys.readMarkers(user) })), []);
+    }
   });
 });

@@ -10,6 +10,7 @@
  * @module
  */
 import type { ChatMessage } from "../common/protocol.ts";
+import { accountsLive } from "../accounts/accounts.ts";
 import { decode, keys } from "../kv/kv_keys.ts";
 import { commit, transact } from "../kv/kv_transaction.ts";
 import { headSeq, type StoredHead } from "../messages/room_head.ts";
@@ -40,21 +41,26 @@ export class ReadMarkers {
 
   /**
    * Moves the user's marker in `room` to `seq`, capped at the room's head. The caller has
-   * checked membership.
+   * checked membership. Nothing moves for an account that is gone or being deleted.
    *
    * @returns How it moved, or undefined when it did not (not ahead of the stored marker).
    */
   advance(userId: string, room: string, seq: number): Promise<MarkerMove | undefined> {
     const key = keys.readMarker(userId, room);
     return transact("advance read marker", async () => {
-      const [marker, head] = await this.#kv.getMany<[number, StoredHead]>([
+      const [marker, head, account] = await this.#kv.getMany<[number, StoredHead, unknown]>([
         key,
         keys.roomHead(room),
+        keys.user(userId),
       ]);
+      // Not for an account being deleted: a mark sent just before its socket closed must not
+      // write back a marker after the deletion deleted them.
+      if (!accountsLive([account])) return undefined;
       const from = marker.value ?? 0;
       const to = Math.min(seq, headSeq(head.value));
       if (to <= from) return undefined;
-      return commit(this.#kv.atomic().check(marker).set(key, to), () => ({ from, to }));
+      const atomic = this.#kv.atomic().check(marker, account).set(key, to);
+      return commit(atomic, () => ({ from, to }));
     });
   }
 }

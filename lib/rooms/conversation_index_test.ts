@@ -21,7 +21,10 @@ async function setup() {
     store,
     at: (time: number) => now = time,
     join: async (room: string, user: string) => {
-      assert.ok((await addMembership(kv.atomic(), room, user, { joinedAt: now }).commit()).ok);
+      await kv.set(keys.user(user), { id: user, name: user });
+      const account = await kv.get(keys.user(user));
+      const atomic = addMembership(kv.atomic(), room, user, { joinedAt: now }, account);
+      assert.ok((await atomic.commit()).ok);
     },
     leave: async (room: string, user: string) => {
       assert.ok((await deleteMembership(kv.atomic(), room, user).commit()).ok);

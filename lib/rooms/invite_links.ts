@@ -18,6 +18,7 @@ import {
 } from "../common/api_types.ts";
 import type { Clock } from "../common/clock.ts";
 import { newId } from "../common/ids.ts";
+import { ACCOUNT_GONE, accountsLive, type UserRecord } from "../accounts/accounts.ts";
 import { commitAtomic } from "../kv/kv_commit.ts";
 import { decode, keys } from "../kv/kv_keys.ts";
 import { commit, transact } from "../kv/kv_transaction.ts";
@@ -158,25 +159,27 @@ export class InviteLinks {
         const link = await this.#kv.get<InviteRecord>(keys.invite(token));
         if (!link.value || !this.#usable(link.value)) return LINK_REFUSED;
         const roomId = link.value.roomId;
-        const read = await this.#kv.getMany<[RoomRecord, unknown, Membership]>([
+        const read = await this.#kv.getMany<[RoomRecord, unknown, Membership, UserRecord]>([
           keys.room(roomId),
           keys.roomBan(roomId, userId),
           membershipKey(roomId, userId),
+          keys.user(userId),
         ]);
-        const [room, ban, existing] = read;
+        const [room, ban, existing, account] = read;
         if (!room.value || room.value.visibility === "direct" || ban.versionstamp) {
           return LINK_REFUSED;
         }
+        if (!accountsLive([account])) return ACCOUNT_GONE;
         if (existing.value) return { ok: true, room: summary(room.value) };
         const used: InviteRecord = { ...link.value, uses: link.value.uses + 1 };
         const expireIn = Math.max(1, used.expiresAt - this.#clock.now());
         const atomic = this.#kv.atomic().check(link, ...read)
           .set(keys.invite(token), used, { expireIn })
           .set(keys.roomInvite(roomId, token), used, { expireIn });
-        addMembership(atomic, roomId, userId, { joinedAt: this.#clock.now(), role: "member" });
+        const membership: Membership = { joinedAt: this.#clock.now(), role: "member" };
+        addMembership(atomic, roomId, userId, membership, account);
         return commit(atomic, async () => {
-          const name = (await this.#kv.get<{ name: string }>(keys.user(userId))).value?.name;
-          await this.#post(roomId, { type: "joined_by_link", user: name ?? "someone" });
+          await this.#post(roomId, { type: "joined_by_link", user: account.value!.name });
           return { ok: true as const, room: summary(room.value) };
         });
       },

@@ -11,7 +11,7 @@
  *
  * @module
  */
-import type { Accounts } from "../accounts/accounts.ts";
+import { type Accounts, accountsLive } from "../accounts/accounts.ts";
 import type { Clock } from "../common/clock.ts";
 import { type Outcome, type Refusal, refusal } from "../common/refusal.ts";
 import { isManager, mayModerate, type ModAction, roleOf } from "../common/room_roles.ts";
@@ -143,16 +143,19 @@ export class MemberModeration {
       const refused = refuseUnlessManager(room.value, actor.value, actorId);
       if (refused) return refused;
       if (!invitee || invitee.id === actorId) return FRIENDS_ONLY;
-      const more = await this.#kv.getMany<[unknown, unknown, Membership]>([
+      const more = await this.#kv.getMany<[unknown, unknown, Membership, unknown]>([
         keys.friend(actorId, invitee.id),
         keys.roomBan(roomId, invitee.id),
         membershipKey(roomId, invitee.id),
+        keys.user(invitee.id),
       ]);
-      const [friend, ban, existing] = more;
-      if (!friend.versionstamp || ban.versionstamp) return FRIENDS_ONLY;
+      const [friend, ban, existing, account] = more;
+      // An account being deleted is answered as an unknown user.
+      if (!friend.versionstamp || ban.versionstamp || !accountsLive([account])) return FRIENDS_ONLY;
       if (existing.value) return refusal(409, "refusal.alreadyMember");
       const atomic = this.#kv.atomic().check(room, actor, ...more);
-      addMembership(atomic, roomId, invitee.id, { joinedAt: this.#clock.now(), role: "member" });
+      const membership: Membership = { joinedAt: this.#clock.now(), role: "member" };
+      addMembership(atomic, roomId, invitee.id, membership, account);
       return commit(atomic, async () => {
         this.#notices.added(invitee.id, room.value!);
         const [by] = await this.#notices.names(actorId);

@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { accountsLive } from "../accounts/accounts.ts";
 import { decode, keys } from "../kv/kv_keys.ts";
 import type { Membership } from "./room_record.ts";
 
@@ -40,14 +41,23 @@ export function setMembership(
  * member revision, which fails any message commit that worked from the members before it (see
  * `lib/rooms/conversation_index.ts`). A membership that already exists changes through
  * {@linkcode setMembership}.
+ *
+ * `account` is the user's record (`keys.user(userId)`) as the caller read it with its other
+ * keys, and refused unless live ({@linkcode accountsLive}: the answer it gives an unknown or
+ * signed-out user); the commit checks it. So a join, invite or room creation that read the
+ * record before the user's deletion marked it (`Accounts.beginDeletion`) fails its check, and
+ * reading again is refused: no membership lands after the deletion listed the user's rooms.
+ * Throws when `account` is not live (a caller that forgot to refuse).
  */
 export function addMembership(
   atomic: Deno.AtomicOperation,
   roomId: string,
   userId: string,
   membership: Membership,
+  account: Deno.KvEntryMaybe<unknown>,
 ): Deno.AtomicOperation {
-  return setMembership(atomic, roomId, userId, membership)
+  if (!accountsLive([account])) throw new Error(`membership of an account not live: ${userId}`);
+  return setMembership(atomic.check(account), roomId, userId, membership)
     .set(keys.userActivity(userId, membership.joinedAt, roomId), true)
     .sum(keys.roomMembersRev(roomId), 1n);
 }

@@ -15,6 +15,7 @@ import type { Clock } from "../common/clock.ts";
 import { newId } from "../common/ids.ts";
 import { roomFieldsProblem } from "./room_fields.ts";
 import { keys } from "../kv/kv_keys.ts";
+import { ACCOUNT_GONE, accountsLive } from "../accounts/accounts.ts";
 import { type Outcome, refusal } from "../common/refusal.ts";
 import { NO_SUCH_ROOM } from "./room_access.ts";
 import { commitAtomic } from "../kv/kv_commit.ts";
@@ -80,11 +81,14 @@ export class Rooms {
       ...(encrypted ? { encrypted: true as const } : {}),
     };
     const membership: Membership = { joinedAt: now, role: "owner" };
+    const account = await this.#kv.get(keys.user(userId));
+    if (!accountsLive([account])) return ACCOUNT_GONE;
     const atomic = this.#kv.atomic()
       .check({ key: keys.room(room.id), versionstamp: null })
       .set(keys.room(room.id), room);
-    addMembership(atomic, room.id, userId, membership);
-    await commitAtomic(indexPublicRoom(atomic, null, room));
+    addMembership(atomic, room.id, userId, membership, account);
+    // Fails only when the account's deletion began since it was read.
+    if (!(await commitAtomic(indexPublicRoom(atomic, null, room))).ok) return ACCOUNT_GONE;
     this.#created(room);
     return { ok: true, room: summary(room) };
   }
@@ -130,22 +134,26 @@ export class Rooms {
   /**
    * Adds a user to a public room; returns the room, or {@linkcode NO_SUCH_ROOM} when there is
    * no such room (also for private and direct rooms, for a user banned from it, and when the
-   * room changed while joining: the answers are the same).
+   * room or the user's account changed while joining: the answers are the same), and
+   * `ACCOUNT_GONE` when the user's account is being deleted.
    * A member joining again keeps their membership (and role) as it is: `added` is false.
    */
   async join(userId: string, roomId: string): Promise<Outcome<JoinResult>> {
-    const [room, ban, existing] = await this.#kv.getMany<[RoomRecord, unknown, Membership]>([
+    const [room, ban, existing, account] = await this.#kv.getMany<
+      [RoomRecord, unknown, Membership, unknown]
+    >([
       keys.room(roomId),
       keys.roomBan(roomId, userId),
       membershipKey(roomId, userId),
+      keys.user(userId),
     ]);
     if (!room.value || room.value.visibility !== "public" || ban.versionstamp) return NO_SUCH_ROOM;
+    if (!accountsLive([account])) return ACCOUNT_GONE;
     if (existing.value) return { ok: true, room: summary(room.value), added: false };
     // Always explicit: an absent role on the creator's membership means owner (see `roleOf`).
     const membership: Membership = { joinedAt: this.#clock.now(), role: "member" };
-    const result = await commitAtomic(
-      addMembership(this.#kv.atomic().check(room, ban, existing), roomId, userId, membership),
-    );
+    const atomic = this.#kv.atomic().check(room, ban, existing);
+    const result = await commitAtomic(addMembership(atomic, roomId, userId, membership, account));
     return result.ok ? { ok: true, room: summary(room.value), added: true } : NO_SUCH_ROOM;
   }
 

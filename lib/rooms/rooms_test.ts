@@ -12,11 +12,15 @@ function manualClock(start = 1_000) {
   return { now: () => now, advance: (ms: number) => void (now += ms) };
 }
 
+/** The users of these tests: each has an account (a membership needs a live one). */
+const USERS = ["alice", "bob", "carol", "dave", "erin", "eve", "m0", "m1", "m2", "m3", "m4", "m5"];
+
 async function withRooms(
   fn: (rooms: Rooms, kv: Deno.Kv, clock: ReturnType<typeof manualClock>) => Promise<void>,
 ): Promise<void> {
   const kv = await Deno.openKv(":memory:");
   const clock = manualClock();
+  for (const id of USERS) await kv.set(keys.user(id), { id, name: id });
   try {
     await fn(new Rooms(kv, clock), kv, clock);
   } finally {
@@ -89,7 +93,7 @@ Deno.test("Rooms.create() refuses a bad name or topic and stores nothing", async
       400,
       topicRule,
     );
-    assert.equal(await entryCount(kv, []), 0);
+    assert.equal(await entryCount(kv, []), USERS.length, "the accounts only");
   });
 });
 
@@ -237,5 +241,17 @@ Deno.test("readRooms() keeps the order of the ids, with null for a missing room,
       null,
       ...ids.slice(12),
     ]);
+  });
+});
+
+Deno.test("Rooms.create() and join() refuse an account being deleted as signed out, and store no membership", async () => {
+  await withRooms(async (rooms, kv) => {
+    const room = await created(rooms, "alice", "Open");
+    await kv.set(keys.user("bob"), { id: "bob", name: "bob", disabled: true, deleting: true });
+    assertRefused(await rooms.create("bob", "Late"), 401, "Not signed in");
+    assertRefused(await rooms.join("bob", room), 401, "Not signed in");
+    assertRefused(await rooms.join("nobody", room), 401, "Not signed in");
+    assert.equal(await entryCount(kv, keys.userRooms("bob")), 0);
+    assert.equal(await entryCount(kv, keys.roomMembers(room)), 1);
   });
 });

@@ -121,7 +121,10 @@ export interface ChatServerOptions {
   kv: Deno.Kv;
   broker: Broker;
   clock?: Clock;
-  /** One-shot timers (the ring timeout of calls); the real ones by default. */
+  /**
+   * One-shot timers (the ring timeout of calls, the presence offline delay); the real ones by
+   * default.
+   */
   timers?: Timers;
   assets?: Assets;
   /** Where log lines go; by default the console, in `config.logFormat`. */
@@ -221,6 +224,7 @@ export async function createChatServer(options: ChatServerOptions): Promise<Chat
     presence,
     nodeId,
     refreshMs: config.heartbeatMs,
+    timers: options.timers,
     onChange: (user, status, known) => friends.announcePresence(user, status, known),
     alone: () => broker.alone?.() ?? false,
   });

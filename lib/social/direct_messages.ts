@@ -95,7 +95,11 @@ export class DirectMessages {
       };
       const membership: Membership = { joinedAt: now };
       const atomic = this.#kv.atomic().check(...read).set(keys.room(roomId), record);
-      for (const member of members) addMembership(atomic, roomId, member, membership);
+      // Each member's user record as read above: found live, and checked with the rest.
+      const accounts = new Map([[userId, read[5]!], [other.id, read[6]!]]);
+      for (const member of members) {
+        addMembership(atomic, roomId, member, membership, accounts.get(member)!);
+      }
       return commit(atomic, () => {
         this.#notify([userId], { kind: "dm_opened", dm: view(record, peer) });
         this.#notify([other.id], { kind: "dm_opened", dm: view(record, me) });

@@ -12,7 +12,10 @@
  * background keeps its context; once the actor's request has finished, its commits go through
  * at once. Only atomic commits wait: `kv.set` and `kv.delete` do not, and an actor whose own
  * commits run concurrently (in a `Promise.all`) is released one commit at a time, but its
- * branches may then read in any order.
+ * branches may then read in any order. A commit that one actor makes on behalf of others (a
+ * message writer's batch, which takes every actor's queued messages) must not wait: an actor
+ * whose message rides in another's held batch would be neither held nor done, and no step could
+ * be chosen. {@linkcode CommitSchedulerOptions.unheld} names such commits.
  *
  * @example Running a deletion and an accept in a chosen order
  * ```ts
@@ -41,6 +44,12 @@ interface Actor {
   done: boolean;
 }
 
+/** Options of {@linkcode CommitScheduler}. */
+export interface CommitSchedulerOptions {
+  /** Commits (told by the keys they set or delete) that go through at once, never held. */
+  unheld?: (writes: readonly Deno.KvKey[]) => boolean;
+}
+
 /** Runs requests against one KV with their commits interleaved as a test chooses. */
 export class CommitScheduler {
   /** The KV to hand to the server: the real one, with actors' commits held. */
@@ -52,8 +61,10 @@ export class CommitScheduler {
   #wake: (() => void) | undefined;
 
   /** Wraps `kv`; nothing is held until an actor runs. */
-  constructor(kv: Deno.Kv) {
-    const park = (writes: readonly Deno.KvKey[]) => this.#park(writes);
+  constructor(kv: Deno.Kv, options: CommitSchedulerOptions = {}) {
+    const unheld = options.unheld ?? (() => false);
+    const park = (writes: readonly Deno.KvKey[]) =>
+      unheld(writes) ? Promise.resolve() : this.#park(writes);
     this.kv = new Proxy(kv, {
       get(target, property) {
         if (property === "atomic") return () => heldAtomic(target.atomic(), park);

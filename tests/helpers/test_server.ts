@@ -28,7 +28,7 @@ export interface TestServerOptions {
   kv?: Deno.Kv;
   broker?: Broker;
   clock?: Clock;
-  /** One-shot timers of the node (call rings); the real ones by default. */
+  /** One-shot timers of the node (call rings, presence offline delay); the real ones by default. */
   timers?: Timers;
   config?: Partial<Config>;
   /** Where the node logs; by default nowhere, to keep test output readable. */

@@ -28,7 +28,10 @@ export interface Presence {
   ): Promise<void>;
   /** The status of each of `users` now, aggregated over every node. */
   statuses(users: readonly string[]): Promise<Map<string, PresenceStatus>>;
-  /** Records that `user` went offline now (their "last seen"). */
+  /**
+   * Records that `user` went offline now (their "last seen"); nothing for an account that does
+   * not exist or is being deleted (its deletion deletes the entry).
+   */
   wentOffline(user: string): Promise<void>;
   /** When each of `users` was last seen going offline; users never seen are missing. */
   lastSeen(users: readonly string[]): Promise<Map<string, number>>;

@@ -7,7 +7,9 @@
  * @module
  */
 import type { Clock } from "../../common/clock.ts";
+import { accountsLive } from "../../accounts/accounts.ts";
 import { commitAtomic } from "../../kv/kv_commit.ts";
+import { commit, transact } from "../../kv/kv_transaction.ts";
 import { decode, keys } from "../../kv/kv_keys.ts";
 import type { Presence, PresenceStatus } from "./presence.ts";
 
@@ -72,7 +74,14 @@ export class KvPresence implements Presence {
 
   async wentOffline(user: string): Promise<void> {
     const record: LastSeenRecord = { at: this.#clock.now() };
-    await commitAtomic(this.#kv.atomic().set(keys.lastSeen(user), record));
+    // Not for an account being deleted: its sockets close as the deletion begins, and their
+    // last "offline" may come after it deleted the entry. The commit checks the record as read,
+    // so a deletion that began in between fails it, and the next attempt finds the mark.
+    await transact("last seen", async () => {
+      const account = await this.#kv.get(keys.user(user));
+      if (!accountsLive([account])) return;
+      return commit(this.#kv.atomic().check(account).set(keys.lastSeen(user), record), () => {});
+    });
   }
 
   async lastSeen(users: readonly string[]): Promise<Map<string, number>> {

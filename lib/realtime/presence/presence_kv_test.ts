@@ -55,3 +55,17 @@ Deno.test("KvPresence.online() reads many users, beyond one KV batch, and writes
     assert.ok(entry.value !== null && entry.value.expiresAt > 0);
   });
 });
+
+Deno.test("KvPresence.wentOffline() records 'last seen' of a live account only, not of one being deleted or gone", async () => {
+  await withPresence(async (presence, clock, kv) => {
+    await kv.set(keys.user("live"), { id: "live", name: "live" });
+    await kv.set(keys.user("leaving"), { id: "leaving", name: "leaving", deleting: true });
+    clock.advance(5000);
+    for (const user of ["live", "leaving", "gone"]) await presence.wentOffline(user);
+    assert.deepEqual(
+      await presence.lastSeen(["live", "leaving", "gone"]),
+      new Map([["live", clock.now()]]),
+    );
+    assert.equal((await kv.get(keys.lastSeen("leaving"))).versionstamp, null);
+  });
+});

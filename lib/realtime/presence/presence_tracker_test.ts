@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { FakeClock } from "../../common/testing/fake_clock.ts";
 import type { Presence } from "./presence.ts";
+import { keys } from "../../kv/kv_keys.ts";
 import { KvPresence } from "./presence_kv.ts";
 import { OFFLINE_DELAY_MS, type PresenceSocket, PresenceTracker } from "./presence_tracker.ts";
 
@@ -16,6 +17,8 @@ interface Setup {
 
 async function withPresence(fn: (setup: Setup) => Promise<void>): Promise<void> {
   const kv = await Deno.openKv(":memory:");
+  // "Last seen" is written for existing accounts only.
+  for (const id of ["u1", "u2"]) await kv.set(keys.user(id), { id, name: id });
   const clock = new FakeClock();
   const presence = new KvPresence(kv, clock);
   const changes: [string, boolean][] = [];
