@@ -139,8 +139,9 @@ export default function ChatApp(props: ChatAppProps) {
       if (online && !wasOnline && connections++ > 0) {
         void store.refresh();
         void store.refreshFriends();
-        // The `notify_level` events sent while the socket was down are lost.
-        void import("../client/notify/relist_levels.ts").then((m) => m.relistLevels(levels));
+        // The `notify_level` events sent while the socket was down are lost. A chunk that does
+        // not load is a failed read: the levels stay, and the next reconnect reads again.
+        import("../client/notify/relist_levels.ts").then((m) => m.relistLevels(levels), () => {});
       }
       wasOnline = online;
       if (client.revocations.value !== revocations) {
