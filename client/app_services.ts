@@ -7,7 +7,8 @@
  * session ended elsewhere ({@linkcode followSessionEnd}), the lookup of a linked conversation
  * that the first page does not hold ({@linkcode followSelection}) and of one with news that no
  * loaded page holds ({@linkcode listOnActivity}), and the conversation list's next pages as the
- * sidebar is scrolled ({@linkcode loadOnScroll}).
+ * sidebar is scrolled ({@linkcode loadOnScroll}), and the notification levels read again when
+ * the socket may have missed a change ({@linkcode followLevels}).
  *
  * @module
  */
@@ -16,6 +17,7 @@ import { watchAway } from "./away_watch.ts";
 import { followSelection, listOnActivity } from "./conversation_lookup.ts";
 import { showFaviconBadge } from "./favicon_badge.ts";
 import { guardLogout } from "./logout_guard.ts";
+import { followLevels } from "./notify/follow_levels.ts";
 import { type AppParts, startNotifier } from "./notify/start_notifier.ts";
 import { keepOfflineSnapshots } from "./offline_snapshot.ts";
 import { loadOnScroll } from "./scroll_loading.ts";
@@ -32,7 +34,9 @@ export function startAppServices(parts: AppParts): () => void {
   const stopActivity = listOnActivity(parts.client, parts.store);
   const stopSessionEnd = followSessionEnd(parts.client);
   const stopScrollLoading = loadOnScroll(parts.store);
+  const stopLevels = followLevels(parts.client, parts.levels);
   return () => {
+    stopLevels();
     stopScrollLoading();
     stopSessionEnd();
     stopActivity();

@@ -99,6 +99,11 @@ export class ChatClient {
   readonly user: PublicUser;
   /** Own messages not acknowledged yet. */
   readonly outbox: Outbox;
+  /**
+   * The version of the user's latest notification-level change as the last `welcome` told it
+   * ("" before a `welcome`, or before any change): a page holding an older list reads it again.
+   */
+  levelsMark = "";
   readonly #status = signal<ConnectionStatus>({ state: "connecting" });
   readonly #lastError = signal<ShownText | null>(null);
   readonly #active = signal<string | null>(null);
@@ -711,6 +716,7 @@ export class ChatClient {
     this.#attempt = 0;
     this.#socketId = frame.socket;
     this.#heartbeatMs = frame.heartbeatMs;
+    this.levelsMark = frame.levels;
     this.#armSilence();
     this.#status.value = { state: "online" };
     if (this.#away) this.#sendFrame({ type: "presence", away: true });

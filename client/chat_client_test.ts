@@ -50,6 +50,7 @@ function welcome(socket: FakeWebSocket): void {
     node: "n1",
     heartbeatMs: HEARTBEAT_MS,
     socket: "s1",
+    levels: "",
   });
 }
 

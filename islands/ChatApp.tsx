@@ -2,8 +2,12 @@ import { effect, signal, untracked } from "@preact/signals";
 import { CallHost } from "../client/calls/call_host.ts";
 import { lazyComponent } from "../components/lazy_component.ts";
 import { useEffect, useMemo, useState } from "preact/hooks";
-import type { PublicProfile, PublicUser, RoomSummary } from "../lib/common/api_types.ts";
-import type { NotifyLevel } from "../lib/common/notify_level.ts";
+import type {
+  NotifyLevelList,
+  PublicProfile,
+  PublicUser,
+  RoomSummary,
+} from "../lib/common/api_types.ts";
 import type { Locale } from "../lib/common/i18n/locale.ts";
 import type { Theme } from "../lib/common/theme.ts";
 import type { RecordingLimits } from "../lib/common/recordings.ts";
@@ -49,8 +53,8 @@ export interface ChatAppProps extends ChatStoreInit {
   theme: Theme;
   /** The longest voice and video messages (`VOICE_MAX_SECONDS`, `VIDEO_MAX_SECONDS`). */
   recordings: RecordingLimits;
-  /** The user's notification levels by conversation (defaults left out). */
-  notifyLevels: Record<string, NotifyLevel>;
+  /** The user's notification levels by conversation (defaults left out), and their version. */
+  notifyLevels: NotifyLevelList;
   /** Whether the user hides their "last seen". */
   hideLastSeen: boolean;
 }
@@ -136,12 +140,10 @@ export default function ChatApp(props: ChatAppProps) {
     let revocations = client.revocations.peek();
     const stopWatching = effect(() => {
       const online = client.status.value.state === "online";
+      // The notification levels are read again by the app services (`followLevels`).
       if (online && !wasOnline && connections++ > 0) {
         void store.refresh();
         void store.refreshFriends();
-        // The `notify_level` events sent while the socket was down are lost. A chunk that does
-        // not load is a failed read: the levels stay, and the next reconnect reads again.
-        import("../client/notify/relist_levels.ts").then((m) => m.relistLevels(levels), () => {});
       }
       wasOnline = online;
       if (client.revocations.value !== revocations) {

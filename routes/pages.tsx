@@ -119,7 +119,7 @@ export function pageRoutes(
             savedLocale,
             theme,
             recordings: services.config.recordings,
-            notifyLevels: notifyLevels.levels,
+            notifyLevels,
             hideLastSeen,
           }}
         />

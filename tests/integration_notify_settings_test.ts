@@ -10,7 +10,14 @@
  */
 import assert from "node:assert/strict";
 import type { NotifyLevel } from "../lib/common/notify_level.ts";
-import { api, createRoom, openSocket, registerUser, type TestUser } from "./helpers/chat_client.ts";
+import {
+  api,
+  createRoom,
+  openSocket,
+  registerUser,
+  TestSocket,
+  type TestUser,
+} from "./helpers/chat_client.ts";
 import { withTestServer } from "./helpers/test_server.ts";
 
 import type { NotifyLevelList } from "../lib/common/api_types.ts";
@@ -30,7 +37,7 @@ async function pageLevels(url: string, user: TestUser): Promise<Record<string, N
   const html = await (await fetch(url, { headers: { cookie: user.cookie } })).text();
   const json = html.match(/<script[^>]*data-island-props[^>]*>(.*?)<\/script>/s)?.[1];
   assert.ok(json, "the page has island props");
-  return JSON.parse(json).notifyLevels;
+  return JSON.parse(json).notifyLevels.levels;
 }
 
 Deno.test("a notification level is kept per user and conversation, comes with the page and resets with null", async () => {
@@ -175,5 +182,43 @@ Deno.test("the list of levels carries the version of its latest change, a return
     assert.deepEqual(await listOf(url, alice), list);
     assert.deepEqual(await pageLevels(url, alice), list.levels, "the page starts with the same");
     assert.deepEqual(await listOf(url, bob), { levels: {}, version: "" }, "bob's is his own");
+  });
+});
+
+Deno.test("a socket's welcome carries the version of the user's latest level change, as the page's list dates it, with or without the user hint cookie", async () => {
+  await withTestServer(async ({ url }) => {
+    const alice = await registerUser(url, "alice");
+    const bob = await registerUser(url, "bob");
+    const room = await createRoom(url, alice, [bob]);
+    const welcomeOf = async (user: TestUser) => {
+      const socket = new TestSocket(url, user);
+      try {
+        return (await socket.next("welcome")).levels;
+      } finally {
+        await socket.close();
+      }
+    };
+    const page = async (user: TestUser) => {
+      const html = await (await fetch(url, { headers: { cookie: user.cookie } })).text();
+      const json = html.match(/<script[^>]*data-island-props[^>]*>(.*?)<\/script>/s)?.[1];
+      return JSON.parse(json!).notifyLevels as NotifyLevelList;
+    };
+    assert.equal(await welcomeOf(alice), "");
+    assert.deepEqual(await page(alice), { levels: {}, version: "" });
+
+    const path = `/api/me/notifications/${room.id}`;
+    const { version } = (await api<{ version: string }>(url, alice, "PUT", path, {
+      level: "none",
+    })).body;
+    // Bob's change comes later: alice's sockets still carry hers, his carry his.
+    const bobs = (await api<{ version: string }>(url, bob, "PUT", path, { level: "all" })).body;
+    assert.deepEqual(await page(alice), { levels: { [room.id]: "none" }, version });
+    assert.equal(await welcomeOf(alice), version);
+    assert.equal(await welcomeOf(bob), bobs.version);
+    // Without the hint cookie, or with one naming someone else, the session's user decides.
+    const session = alice.cookie.split("; ")[0]!;
+    for (const cookie of [session, `${session}; uid=${bob.id}`]) {
+      assert.equal(await welcomeOf({ ...alice, cookie }), version, cookie.slice(-12));
+    }
   });
 });

@@ -59,7 +59,7 @@ function setup(
   let now = 1000;
   const viewing = new ViewingTabs(storage, () => now);
   const otherTab = new ViewingTabs(storage, () => now);
-  const levels = new NotifyLevels(chosen);
+  const levels = new NotifyLevels({ levels: chosen, version: "" });
   const notifier = new Notifier({
     userId: "u1",
     prefs,

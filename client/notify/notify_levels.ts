@@ -6,12 +6,14 @@
  * and a socket frame race): each carries the write's version, and only a newer one is taken,
  * so "Nothing" then "All" never ends at "Nothing" because the first answer came in last.
  * After a reconnect the page reads the whole list again (`relistLevels`, a lazy chunk): the
- * events sent while its socket was down are lost.
+ * events sent while its socket was down are lost. So it does after its first `welcome` when
+ * that tells of a change newer than the list the page came with (made between the page's
+ * render and its socket, whose event no socket of the page was there to get).
  *
  * @module
  */
 import { type ReadonlySignal, signal } from "@preact/signals";
-import type { NotifyLevelChange } from "../../lib/common/api_types.ts";
+import type { NotifyLevelChange, NotifyLevelList } from "../../lib/common/api_types.ts";
 import { defaultNotifyLevel, type NotifyLevel } from "../../lib/common/notify_level.ts";
 
 /** The levels the user chose, and the defaults for the rest. */
@@ -20,9 +22,16 @@ export class NotifyLevels {
   /** The version of the choice held, by room id (none yet: the page's own). */
   readonly #versions = new Map<string, string>();
 
-  /** @param chosen The levels the page came with, by room id (defaults left out). */
-  constructor(chosen: Readonly<Record<string, NotifyLevel>>) {
-    this.#chosen = signal<Readonly<Record<string, NotifyLevel>>>(chosen);
+  /**
+   * The version of the newest whole list taken (the page's, then `relistLevels`'): a
+   * `welcome` telling of a newer change makes the page read the list again.
+   */
+  listed: string;
+
+  /** @param list The levels the page came with, by room id (defaults left out), and their version. */
+  constructor({ levels, version }: NotifyLevelList) {
+    this.#chosen = signal<Readonly<Record<string, NotifyLevel>>>(levels);
+    this.listed = version;
   }
 
   /** The chosen levels by room id. */

@@ -34,7 +34,7 @@ async function withLists(
 Deno.test("relistLevels() takes a level cleared on another device while offline back to the default", () =>
   withLists(async (answer, paths) => {
     // "Nothing" was told; then, with the socket down, cleared elsewhere (no entry is left).
-    const levels = new NotifyLevels({ group: "all" });
+    const levels = new NotifyLevels({ levels: { group: "all" }, version: "" });
     levels.changed({ roomId: "dm", level: "none", version: V1 });
     const read = relistLevels(levels);
     answer(0, { levels: { other: "none" }, version: V2 });
@@ -50,7 +50,7 @@ Deno.test("relistLevels() takes a level cleared on another device while offline 
 Deno.test("relistLevels() keeps a conversation whose event is newer than the list, and takes the rest", () =>
   withLists(async (answer) => {
     // The list was read before "Mentions" was chosen in `a`; its answer came in after the event.
-    const levels = new NotifyLevels({ b: "all" });
+    const levels = new NotifyLevels({ levels: { b: "all" }, version: "" });
     const read = relistLevels(levels);
     levels.changed({ roomId: "a", level: "mentions", version: V3 });
     answer(0, { levels: { a: "none", c: "none" }, version: V2 });
@@ -60,7 +60,7 @@ Deno.test("relistLevels() keeps a conversation whose event is newer than the lis
 
 Deno.test("relistLevels() changes nothing with an older list read after a newer one", () =>
   withLists(async (answer) => {
-    const levels = new NotifyLevels({});
+    const levels = new NotifyLevels({ levels: {}, version: "" });
     const first = relistLevels(levels);
     const second = relistLevels(levels);
     answer(1, { levels: { dm: "none" }, version: V2 });
@@ -72,7 +72,7 @@ Deno.test("relistLevels() changes nothing with an older list read after a newer 
 
 Deno.test("relistLevels() keeps the levels when the server does not answer", () =>
   withLists(async () => {
-    const levels = new NotifyLevels({ dm: "none" });
+    const levels = new NotifyLevels({ levels: { dm: "none" }, version: "" });
     globalThis.fetch = () => Promise.reject(new TypeError("offline"));
     await relistLevels(levels);
     assert.deepEqual(levels.chosen.value, { dm: "none" });

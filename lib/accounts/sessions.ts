@@ -31,6 +31,11 @@ export interface SessionWithUser {
   user: UserRecord | null;
   /** The user's friend digest, when asked for (null: the user has none stored yet). */
   friends?: FriendDigest | null;
+  /**
+   * When asked for (with the friend digest): the versionstamp of the user's latest
+   * notification-level change (`["notify_levels_mark", userId]`), "" when there was none.
+   */
+  levelsMark?: string;
 }
 
 /** A user id a hint may name: ids are base64url (`newId`) or seeded ASCII names. */
@@ -74,35 +79,44 @@ export class Sessions {
    * never trusted: the session record says whose it is, and a hint that names someone else
    * (or is missing) costs the second read, as without it.
    *
-   * With `withFriends`, the user's friend digest (`lib/social/friend_digest.ts`) comes in the
-   * same `getMany`: a socket's connect tells the user's friends "came online" from it, where
-   * it listed their friends before (BENCHMARKS.md, "Connect storm, round four").
+   * With `forSocket`, the user's friend digest (`lib/social/friend_digest.ts`) and their
+   * notification levels' mark come in the same `getMany`: a socket's connect tells the user's
+   * friends "came online" from the digest, where it listed their friends before
+   * (BENCHMARKS.md, "Connect storm, round four"), and its `welcome` carries the mark, so a page
+   * sees a level changed after its render without a read of its own (docs/PROTOCOL.md).
    */
   async lookupWithUser(
     token: string | undefined,
     userHint: string | undefined,
-    withFriends = false,
+    forSocket = false,
   ): Promise<SessionWithUser | null> {
     const id = sessionIdOf(token);
     if (!id) return null;
     if (userHint === undefined || !USER_HINT.test(userHint)) {
       const session = this.#live(id, await this.#record(id));
-      return session && { session, ...await this.#user(session.userId, withFriends) };
+      return session && { session, ...await this.#user(session.userId, forSocket) };
     }
-    const [sessionEntry, userEntry, friendsEntry] = await this.#kv.getMany<
-      [SessionRecord, UserRecord, FriendDigest?]
+    const [sessionEntry, userEntry, friendsEntry, markEntry] = await this.#kv.getMany<
+      [SessionRecord, UserRecord, FriendDigest?, unknown?]
     >(
-      withFriends
-        ? [keys.session(id), keys.user(userHint), keys.friendDigest(userHint)]
+      forSocket
+        ? [
+          keys.session(id),
+          keys.user(userHint),
+          keys.friendDigest(userHint),
+          keys.notifyLevelsMark(userHint),
+        ]
         : [keys.session(id), keys.user(userHint)],
     );
     const session = this.#live(id, sessionEntry.value);
     if (!session) return null;
     if (session.userId !== userHint) {
-      return { session, ...await this.#user(session.userId, withFriends) };
+      return { session, ...await this.#user(session.userId, forSocket) };
     }
     const user = userEntry.value;
-    return withFriends ? { session, user, friends: friendsEntry!.value } : { session, user };
+    return forSocket
+      ? { session, user, friends: friendsEntry!.value, levelsMark: markEntry!.versionstamp ?? "" }
+      : { session, user };
   }
 
   #live(id: string, record: SessionRecord | null): Session | null {
@@ -117,14 +131,15 @@ export class Sessions {
 
   async #user(
     userId: string,
-    withFriends: boolean,
-  ): Promise<Pick<SessionWithUser, "user" | "friends">> {
-    if (!withFriends) return { user: (await this.#kv.get<UserRecord>(keys.user(userId))).value };
-    const [user, friends] = await this.#kv.getMany<[UserRecord, FriendDigest]>([
+    forSocket: boolean,
+  ): Promise<Pick<SessionWithUser, "user" | "friends" | "levelsMark">> {
+    if (!forSocket) return { user: (await this.#kv.get<UserRecord>(keys.user(userId))).value };
+    const [user, friends, mark] = await this.#kv.getMany<[UserRecord, FriendDigest, unknown]>([
       keys.user(userId),
       keys.friendDigest(userId),
+      keys.notifyLevelsMark(userId),
     ]);
-    return { user: user.value, friends: friends.value };
+    return { user: user.value, friends: friends.value, levelsMark: mark.versionstamp ?? "" };
   }
 
   /** Ends a session; its token stops working at once. */

@@ -411,6 +411,12 @@ export type ServerFrame =
     heartbeatMs: number;
     /** Id of this socket: a call names the socket that carries it (`CallView.sockets`). */
     socket: string;
+    /**
+     * The version of the user's latest notification-level change as the connect read it
+     * (`NotifyLevelList.version` of a list read then; "" before any): a page holding an older
+     * list reads it again (`client/notify/relist_levels.ts`).
+     */
+    levels: string;
   }
   | {
     type: "subscribed";

@@ -99,6 +99,22 @@ export interface Transport {
   close(code: number, reason: string): void;
 }
 
+/** What the socket route read before the upgrade, for a {@linkcode ChatConnection}. */
+export interface ConnectionStart {
+  /**
+   * The user's friend digest as the session read found it (null: none stored; absent: not
+   * read), told to presence for "came online".
+   */
+  friends?: FriendDigest | null;
+  /**
+   * The versionstamp of the user's latest notification-level change, read in the same
+   * `getMany` as the session ("" or absent: none, or not read), sent in `welcome`.
+   */
+  levelsMark?: string;
+  /** The client asked for batched message frames (`batch=1`, {@linkcode ChatConnection.batches}). */
+  batches?: boolean;
+}
+
 /** The settled promise every connection's frame chain starts from (one, not one per socket). */
 const SETTLED: Promise<void> = Promise.resolve();
 
@@ -129,26 +145,24 @@ export class ChatConnection implements Peer {
   #postingRights: PostingRights | undefined;
   /** Clock time of the last typing notice passed on, per room. */
   #typingAt: Map<string, number> | undefined;
-  /** The user's friend digest read with the session, for presence; dropped once open. */
-  #friends: FriendDigest | null | undefined;
+  /** What the session read brought, for presence and `welcome`; dropped once open. */
+  #start: ConnectionStart | undefined;
   /** The users this user blocked, for typing notices both ways. */
   #blocks: BlockCache;
 
   /**
-   * A connection of `user` in `session`, talking through `transport`. `friends` is the user's
-   * friend digest when the session read fetched it (null: none stored), told to presence.
-   * `batches`: the client asked for batched message frames (`batch=1`).
+   * A connection of `user` in `session`, talking through `transport`, with what the socket
+   * route read before the upgrade (`start`).
    */
   constructor(
     user: PublicUser,
     session: Session,
     transport: Transport,
     deps: ConnectionDeps,
-    friends?: FriendDigest | null,
-    batches = false,
+    start: ConnectionStart = {},
   ) {
     this.userId = user.id;
-    this.batches = batches;
+    this.batches = start.batches ?? false;
     this.sessionId = session.id;
     this.sessionExpiresAt = session.expiresAt;
     this.#user = user;
@@ -156,14 +170,15 @@ export class ChatConnection implements Peer {
     this.#deps = deps;
     this.lastSeenAt = deps.clock.now();
     this.#blocks = new BlockCache(deps.readBlocks, user.id);
-    this.#friends = friends;
+    this.#start = start;
   }
 
   /** Registers with the hub and greets the client. */
   open(): void {
     this.#deps.hub.addPeer(this);
-    this.#deps.presence?.opened(this, this.#friends);
-    this.#friends = undefined;
+    const start = this.#start;
+    this.#start = undefined;
+    this.#deps.presence?.opened(this, start?.friends);
     this.#send({
       type: "welcome",
       v: PROTOCOL_VERSION,
@@ -171,6 +186,7 @@ export class ChatConnection implements Peer {
       node: this.#deps.nodeId,
       heartbeatMs: this.#deps.heartbeatMs,
       socket: this.socketId,
+      levels: start?.levelsMark ?? "",
     });
   }
 

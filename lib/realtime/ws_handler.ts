@@ -13,12 +13,16 @@
  * @module
  */
 import type { PublicUser } from "../common/api_types.ts";
-import { ChatConnection, type ConnectionDeps, type Transport } from "./connection.ts";
+import {
+  ChatConnection,
+  type ConnectionDeps,
+  type ConnectionStart,
+  type Transport,
+} from "./connection.ts";
 import type { Limits } from "../server/config.ts";
 import type { Session } from "../accounts/sessions.ts";
 import { CLOSE_VERSION_MISMATCH, encodeServerFrame, PROTOCOL_VERSION } from "../common/protocol.ts";
 import { type BudgetedSocket, SendBudget } from "./send_budget.ts";
-import type { FriendDigest } from "../social/friend_digest.ts";
 
 /** While a socket keeps up, its buffer is looked at once per this many sends. */
 const CHECK_EVERY_SENDS = 8;
@@ -51,9 +55,9 @@ const UNBOUNDED = new SendBudget(Number.MAX_SAFE_INTEGER);
 /**
  * Upgrades an authenticated request to a chat WebSocket. The caller has checked the session,
  * the Origin and the protocol version. `budget` bounds the unsent bytes of all sockets of
- * the node together. `friends` is the user's friend digest as the session read found it
- * (null: none stored; undefined: not read), handed to presence for "came online". `batches`:
- * the client asked for batched message frames ({@linkcode ChatConnection.batches}).
+ * the node together. `start` is what the session read brought (the friend digest, the
+ * notification levels' mark) and whether the client asked for batches
+ * ({@linkcode ConnectionStart}).
  */
 export function upgradeToChat(
   request: Request,
@@ -63,13 +67,12 @@ export function upgradeToChat(
   limits: SendBufferLimits,
   onClose: () => void = () => {},
   budget: SendBudget = UNBOUNDED,
-  friends?: FriendDigest | null,
-  batches = false,
+  start: ConnectionStart = {},
 ): Response {
   const { socket, response } = Deno.upgradeWebSocket(request);
   socket.binaryType = "arraybuffer";
   const transport = new SocketTransport(socket, limits, deps, onClose, budget);
-  transport.connection = new ChatConnection(user, session, transport, deps, friends, batches);
+  transport.connection = new ChatConnection(user, session, transport, deps, start);
   for (const type of SOCKET_EVENTS) socket.addEventListener(type, transport);
   return response;
 }

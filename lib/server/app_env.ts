@@ -24,9 +24,14 @@ export interface AppEnv {
     sessionCookie: SessionCookiePolicy;
     /**
      * The user's friend digest, read with the session by the socket route (`readSession`
-     * with `withFriends`): null when none is stored, undefined when not read.
+     * with `forSocket`): null when none is stored, undefined when not read.
      */
     friends: FriendDigest | null | undefined;
+    /**
+     * The versionstamp of the user's latest notification-level change, read with the session
+     * by the socket route ("" when none); undefined when not read.
+     */
+    levelsMark: string | undefined;
   };
 }
 

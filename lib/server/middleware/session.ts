@@ -37,28 +37,32 @@ export function loadSession(
 
 /**
  * What {@linkcode loadSession} does before the next handler, for a route that runs alone,
- * without middlewares (the socket app's, `routes/ws.ts`). With `withFriends`, the same KV
+ * without middlewares (the socket app's, `routes/ws.ts`). With `forSocket`, the same KV
  * read fetches the user's friend digest into `c.var.friends` (a connect tells the user's
- * friends "came online" from it).
+ * friends "came online" from it) and their notification levels' mark into `c.var.levelsMark`
+ * (the `welcome` carries it).
  */
 export async function readSession(
   c: Context<AppEnv>,
   sessions: Sessions,
   policy: SessionCookiePolicy,
-  withFriends: boolean,
+  forSocket: boolean,
 ): Promise<void> {
   c.set("sessionCookie", policy);
   const cookies = getCookie(c);
   const found = await sessions.lookupWithUser(
     cookies[policy.name],
     cookies[policy.userName],
-    withFriends,
+    forSocket,
   );
   // A disabled account's sessions stop working at once, without a list of them to revoke.
   if (found?.user && sessionAllowed(found.user, found.session)) {
     c.set("session", found.session);
     c.set("user", publicUser(found.user));
-    if (withFriends) c.set("friends", found.friends);
+    if (forSocket) {
+      c.set("friends", found.friends);
+      c.set("levelsMark", found.levelsMark);
+    }
   }
 }
 
