@@ -107,11 +107,16 @@ async function turnNotificationsOn(page: Page): Promise<void> {
   await page.getByTestId("profile-dialog").getByRole("button", { name: "Cancel" }).click();
 }
 
+/** The shown conversation's bell, when it says `level`. */
+function bell(page: Page, level: "all" | "mentions" | "none") {
+  return page.locator(`[data-testid=notify-menu][data-level=${level}]`);
+}
+
 /** Chooses a level in the shown conversation's bell menu and closes it. */
 async function chooseLevel(page: Page, level: "all" | "mentions" | "none"): Promise<void> {
   await page.getByTestId("notify-menu").click();
   await page.getByTestId(`notify-level-${level}`).check();
-  await page.locator(`[data-testid=notify-menu][data-level=${level}]`).waitFor();
+  await bell(page, level).waitFor();
   await page.keyboard.press("Escape");
   await page.getByTestId("notify-panel").waitFor({ state: "detached" });
 }
@@ -245,8 +250,6 @@ Deno.test("a level chosen on another device while this page was offline applies 
       dm = decodeURIComponent(new URL(laptop.page.url()).hash.slice("#room=".length));
       assert.notEqual(dm, "", "the selected DM is in the address");
     });
-    const bell = (page: Page, level: string) =>
-      page.locator(`[data-testid=notify-menu][data-level=${level}]`);
     await bell(laptop.page, "all").waitFor();
     const mark = await markPage(laptop.page);
     await setTabHidden(laptop.page, true);
@@ -257,48 +260,166 @@ Deno.test("a level chosen on another device while this page was offline applies 
     // The server drops a peer silent for 2.5 heartbeats (1 s here); this one does not answer
     // pings, so it says something more often.
     const alive = setInterval(() => socket.send({ type: "ping", ref: "alive" }), 300);
-    await socket.subscribe(dm);
-    await send(socket, dm, "earlier");
-    await eventually(async () =>
-      assert.deepEqual(await shownNotifications(laptop.page), [
-        { title: "bob", body: "earlier", tag: `room:${dm}` },
-      ])
-    );
-    await laptop.page.evaluate(async () => {
-      const registration = await navigator.serviceWorker.ready;
-      for (const shown of await registration.getNotifications()) shown.close();
-    });
-    await eventually(async () => assert.deepEqual(await shownNotifications(laptop.page), []));
+    try {
+      await socket.subscribe(dm);
+      await send(socket, dm, "earlier");
+      await eventually(async () =>
+        assert.deepEqual(await shownNotifications(laptop.page), [
+          { title: "bob", body: "earlier", tag: `room:${dm}` },
+        ])
+      );
+      await laptop.page.evaluate(async () => {
+        const registration = await navigator.serviceWorker.ready;
+        for (const shown of await registration.getNotifications()) shown.close();
+      });
+      await eventually(async () => assert.deepEqual(await shownNotifications(laptop.page), []));
 
-    // The laptop sleeps: its socket is dropped once the heartbeats stop (Chromium holds the
-    // frames of an open socket back while offline, it does not close it).
-    await laptop.context.setOffline(true);
-    await waitForConnection(laptop.page, "offline", "reconnecting");
-    const phone = await open();
-    await logInThroughForm(phone.page, server.url, "alice");
-    await phone.page.evaluate((hash) => location.hash = hash, `#room=${encodeURIComponent(dm)}`);
-    await phone.page.getByTestId("room-title").getByText("@ bob", { exact: true }).waitFor();
-    await chooseLevel(phone.page, "none");
+      // The laptop sleeps: its socket is dropped once the heartbeats stop (Chromium holds the
+      // frames of an open socket back while offline, it does not close it).
+      await laptop.context.setOffline(true);
+      await waitForConnection(laptop.page, "offline", "reconnecting");
+      const phone = await open();
+      await logInThroughForm(phone.page, server.url, "alice");
+      await phone.page.evaluate((hash) => location.hash = hash, `#room=${encodeURIComponent(dm)}`);
+      await phone.page.getByTestId("room-title").getByText("@ bob", { exact: true }).waitFor();
+      await chooseLevel(phone.page, "none");
 
-    await laptop.context.setOffline(false);
-    await waitForConnection(laptop.page, "online");
-    await bell(laptop.page, "none").waitFor();
-    await send(socket, dm, "silent");
-    await messagesWithText(laptop.page, "silent").waitFor();
-    // Back at "All messages" (told live now), the next message is alone in its notification:
-    // the silent one raised none and was never counted.
-    await chooseLevel(phone.page, "all");
-    await bell(laptop.page, "all").waitFor();
-    await send(socket, dm, "loud");
-    await eventually(async () =>
-      assert.deepEqual(await shownNotifications(laptop.page), [
-        { title: "bob", body: "loud", tag: `room:${dm}` },
-      ])
-    );
-    assert.equal(await pageMark(laptop.page), mark, "the laptop's page was not reloaded");
-    clearInterval(alive);
-    await socket.close();
+      await laptop.context.setOffline(false);
+      await waitForConnection(laptop.page, "online");
+      await bell(laptop.page, "none").waitFor();
+      await send(socket, dm, "silent");
+      await messagesWithText(laptop.page, "silent").waitFor();
+      // Back at "All messages" (told live now), the next message is alone in its notification:
+      // the silent one raised none and was never counted.
+      await chooseLevel(phone.page, "all");
+      await bell(laptop.page, "all").waitFor();
+      await send(socket, dm, "loud");
+      await eventually(async () =>
+        assert.deepEqual(await shownNotifications(laptop.page), [
+          { title: "bob", body: "loud", tag: `room:${dm}` },
+        ])
+      );
+      assert.equal(await pageMark(laptop.page), mark, "the laptop's page was not reloaded");
+    } finally {
+      clearInterval(alive);
+      await socket.close();
+    }
   }, { config: { heartbeatMs: 1_000 } }));
+
+/** Opens the DM with `friend` from the friend list; returns its room id. */
+async function openDm(page: Page, friend: string): Promise<string> {
+  await page.locator(`[data-testid=friend-item][data-username=${friend}]`)
+    .getByTestId("message-friend").click();
+  await page.getByTestId("room-title").getByText(`@ ${friend}`, { exact: true }).waitFor();
+  let dm = "";
+  await eventually(() => {
+    dm = decodeURIComponent(new URL(page.url()).hash.slice("#room=".length));
+    assert.notEqual(dm, "", "the selected DM is in the address");
+  });
+  return dm;
+}
+
+Deno.test("a level chosen on another device between the page's render and its first socket applies without a reload", () =>
+  withBrowserChat(async ({ server, open }) => {
+    const alice = await open();
+    const bob = await open();
+    await registerThroughForm(alice.page, server.url, "alice");
+    await registerThroughForm(bob.page, server.url, "bob");
+    const aliceUser = await sessionOf(alice.context, await pageUser(alice.page));
+    await befriend(server.url, aliceUser, await sessionOf(bob.context, await pageUser(bob.page)));
+    await alice.page.reload();
+    const dm = await openDm(alice.page, "bob");
+    await bell(alice.page, "all").waitFor();
+
+    // The page is loaded again, and its socket held: the page has read its levels, no socket
+    // of it is there to be told of a change. Then the phone chooses "Nothing".
+    const asked = Promise.withResolvers<void>();
+    const held = Promise.withResolvers<void>();
+    await alice.page.routeWebSocket(/\/ws\b/, async (socket) => {
+      asked.resolve();
+      await held.promise;
+      socket.connectToServer();
+    });
+    await alice.page.reload();
+    await alice.page.getByTestId("room-title").getByText("@ bob", { exact: true }).waitFor();
+    await asked.promise;
+    await bell(alice.page, "all").waitFor();
+    const chosen = await api(server.url, aliceUser, "PUT", `/api/me/notifications/${dm}`, {
+      level: "none",
+    });
+    assert.equal(chosen.status, 200);
+    held.resolve();
+    await waitForConnection(alice.page, "online");
+    await bell(alice.page, "none").waitFor();
+  }));
+
+Deno.test("two hidden tabs of one user count every message of a conversation once and chime once for each", () =>
+  withBrowserChat(async ({ server, open }) => {
+    const { page: first, friend: bobUser } = await notifiedFriends(
+      server.url,
+      open,
+      "alice",
+      "bob",
+    );
+    // Each tab counts its chimes (one `resume()` of its audio context each).
+    await first.context.addInitScript(() => {
+      const scope = globalThis as { chimes?: number };
+      scope.chimes = 0;
+      const resume = AudioContext.prototype.resume;
+      AudioContext.prototype.resume = function () {
+        scope.chimes!++;
+        return resume.call(this);
+      };
+    });
+    await first.page.getByTestId("edit-profile").click();
+    await first.page.getByTestId("notify-sound").check();
+    await first.page.getByTestId("profile-dialog").getByRole("button", { name: "Cancel" }).click();
+    const dm = await openDm(first.page, "bob");
+    await first.page.reload();
+    const second = await first.context.newPage();
+    const errors: string[] = [];
+    second.on("pageerror", (error) => errors.push(String(error.stack ?? error)));
+    await trackShows(second);
+    await second.goto(`${server.url}/#room=${encodeURIComponent(dm)}`);
+    const tabs = [first.page, second];
+    for (const tab of tabs) {
+      await tab.getByTestId("room-title").getByText("@ bob", { exact: true }).waitFor();
+      await waitForConnection(tab, "online");
+      await setTabHidden(tab, true);
+    }
+
+    const socket = await openSocket(server.url, bobUser);
+    try {
+      await socket.subscribe(dm);
+      const texts = ["one", "two", "three", "four"];
+      for (const text of texts) await send(socket, dm, text);
+      for (const tab of tabs) await messagesWithText(tab, "four").waitFor();
+      const chimes = async () => {
+        let sum = 0;
+        for (const tab of tabs) {
+          sum += await tab.evaluate(() => (globalThis as { chimes?: number }).chimes ?? 0);
+        }
+        return sum;
+      };
+      await eventually(async () => {
+        assert.deepEqual(await shownNotifications(first.page), [
+          { title: "bob", body: "4 new messages · four", tag: `room:${dm}` },
+        ]);
+        assert.equal(
+          await chimes(),
+          texts.length,
+          "one chime per message, from one tab or the other",
+        );
+      });
+      assert.deepEqual(await shownNotifications(second), [
+        { title: "bob", body: "4 new messages · four", tag: `room:${dm}` },
+      ]);
+      assert.equal(await chimes(), texts.length);
+      assert.deepEqual(errors, [], "uncaught errors in the second tab");
+    } finally {
+      await socket.close();
+    }
+  }));
 
 Deno.test("the app installs: manifest and service worker served, and an offline reload shows the shell and the last messages", () =>
   withBrowserChat(async ({ server, open }) => {

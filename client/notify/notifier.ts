@@ -38,6 +38,20 @@ export interface NotifierDeps {
   registration: () => Promise<NotificationSource | null>;
   /** Plays the notification sound. */
   chime: () => void;
+  /**
+   * Runs one notification's read and write at a time across the tabs of this browser.
+   * Absent: `navigator.locks` (Web Locks), else one at a time in this tab only.
+   */
+  locks?: NotifyLocks;
+}
+
+/** The name of the Web Lock every tab's notifier holds while it reads and writes. */
+export const NOTIFY_LOCK = "chat.notify";
+
+/** The part of `navigator.locks` (`LockManager`) the notifier uses. */
+export interface NotifyLocks {
+  /** Runs `run` once the lock `name` is free, holding it until `run`'s promise settles. */
+  request<T>(name: string, run: () => Promise<T>): Promise<T>;
 }
 
 /** The part of a `ServiceWorkerRegistration` the notifier uses. */
@@ -60,12 +74,12 @@ export interface NotificationData {
 /** Raises notifications for arriving messages. */
 export class Notifier {
   readonly #deps: NotifierDeps;
-  /** The last {@linkcode Notifier.take} begun: the next one starts when it has ended. */
-  #taking: Promise<unknown> = Promise.resolve();
+  readonly #locks: NotifyLocks;
 
   /** @param deps The page's settings, names and registration. */
   constructor(deps: NotifierDeps) {
     this.#deps = deps;
+    this.#locks = deps.locks ?? globalThis.navigator?.locks ?? tabLocks();
   }
 
   /** Whether `arrival` should raise a notification now. */
@@ -82,18 +96,19 @@ export class Notifier {
   /**
    * Raises (or updates) the conversation's notification when {@linkcode Notifier.wants} says
    * so, and chimes when the sound is on and it is news (another tab may have shown it already).
-   * One at a time, in the order called: the messages of one batched frame arrive together, and
-   * each must read the notification the one before it showed to count it. (Run side by side,
-   * both read none and the second says "hi 2" instead of "2 new messages"; and Chromium drops
-   * a notification written but not yet on screen from its store when `getNotifications()`
-   * runs in between.)
+   * One at a time, in the order called, and one at a time with the other tabs of the user in
+   * this browser (the Web Lock {@linkcode NOTIFY_LOCK}, granted in the order asked): the
+   * messages of one batched frame arrive together, and every tab gets every message, and each
+   * must read the notification shown before it to count it. (Run side by side, both read none
+   * and the second says "hi 2" instead of "2 new messages"; two tabs both read the message as
+   * news and both chime, 5 chimes for 4 messages in tests/browser_notify_test.ts; and Chromium
+   * drops a notification written but not yet on screen from its store when
+   * `getNotifications()` runs in between.)
    *
    * @returns Whether a notification was shown.
    */
   take(arrival: Arrival): Promise<boolean> {
-    const taken = this.#taking.then(() => this.#take(arrival));
-    this.#taking = taken.catch(() => undefined);
-    return taken;
+    return this.#locks.request(NOTIFY_LOCK, () => this.#take(arrival));
   }
 
   async #take(arrival: Arrival): Promise<boolean> {
@@ -130,4 +145,16 @@ export class Notifier {
     if (this.#deps.prefs.sound.peek()) this.#deps.chime();
     return true;
   }
+}
+
+/** One at a time in this tab only, in the order asked: where the browser has no Web Locks. */
+function tabLocks(): NotifyLocks {
+  let last: Promise<unknown> = Promise.resolve();
+  return {
+    request(_name, run) {
+      const taken = last.then(run);
+      last = taken.catch(() => undefined);
+      return taken;
+    },
+  };
 }

@@ -5,7 +5,12 @@ import { en } from "../../lib/common/i18n/en.ts";
 import type { ChatMessage } from "../../lib/common/protocol.ts";
 import type { NotifyLevel } from "../../lib/common/notify_level.ts";
 import { MemoryStorage } from "../testing/memory_storage.ts";
-import { type NotificationData, type NotificationSource, Notifier } from "./notifier.ts";
+import {
+  type NotificationData,
+  type NotificationSource,
+  Notifier,
+  type NotifyLocks,
+} from "./notifier.ts";
 import { NotifyLevels } from "./notify_levels.ts";
 import { NotifyPrefs } from "./notify_prefs.ts";
 import { VIEWING_STALE_MS, ViewingTabs } from "./viewing_tabs.ts";
@@ -51,6 +56,7 @@ class FakeRegistration implements NotificationSource {
 function setup(
   permission: NotificationPermission = "granted",
   chosen: Record<string, NotifyLevel> = {},
+  locks?: NotifyLocks,
 ) {
   const storage = new MemoryStorage();
   const prefs = new NotifyPrefs(storage, permission);
@@ -60,21 +66,26 @@ function setup(
   const viewing = new ViewingTabs(storage, () => now);
   const otherTab = new ViewingTabs(storage, () => now);
   const levels = new NotifyLevels({ levels: chosen, version: "" });
-  const notifier = new Notifier({
-    userId: "u1",
-    prefs,
-    levels,
-    viewing,
-    conversation: (id) => ROOMS[id],
-    authorName: (_id, username) => username === "alice" ? "Alice" : username,
-    t: createTranslator("en", en),
-    registration: () => Promise.resolve(registration),
-    chime: () => chimes++,
-  });
+  /** A tab's notifier: all share the registration, the switches and the chime count. */
+  const tab = (viewing: ViewingTabs) =>
+    new Notifier({
+      userId: "u1",
+      prefs,
+      levels,
+      viewing,
+      conversation: (id) => ROOMS[id],
+      authorName: (_id, username) => username === "alice" ? "Alice" : username,
+      t: createTranslator("en", en),
+      registration: () => Promise.resolve(registration),
+      chime: () => chimes++,
+      ...(locks ? { locks } : {}),
+    });
+  const notifier = tab(viewing);
   return {
     prefs,
     registration,
     notifier,
+    anotherTab: () => tab(new ViewingTabs(storage, () => now)),
     otherTab,
     chimes: () => chimes,
     advance: (ms: number) => now += ms,
@@ -166,4 +177,41 @@ Deno.test("Notifier counts every message of a batch that arrive together, in one
   const notification = registration.shown.get("room:dm")!;
   assert.equal(notification.options.body, "3 new messages · hi 3");
   assert.equal((notification.options.data as NotificationData).count, 3);
+});
+
+/**
+ * The browser's locks as far as the notifier sees them: one queue per name, shared by every
+ * tab, each request run once those before it have settled (as `navigator.locks` grants them).
+ */
+function browserLocks(): NotifyLocks & { names: Set<string> } {
+  const queues = new Map<string, Promise<unknown>>();
+  const names = new Set<string>();
+  return {
+    names,
+    request(name, run) {
+      names.add(name);
+      const taken = (queues.get(name) ?? Promise.resolve()).then(run);
+      queues.set(name, taken.catch(() => undefined));
+      return taken;
+    },
+  };
+}
+
+Deno.test("Notifier in two tabs of one browser counts each message once and chimes once for each", async () => {
+  const locks = browserLocks();
+  const { notifier, anotherTab, prefs, registration, chimes } = setup("granted", {}, locks);
+  const second = anotherTab();
+  await prefs.setEnabled(true);
+  prefs.setSound(true);
+  // Both tabs get every message of the conversation, at the same moment.
+  const taken = await Promise.all(
+    [1, 2, 3].flatMap((seq) => {
+      const arrival = { message: message("dm", seq), looking: false };
+      return [notifier.take(arrival), second.take(arrival)];
+    }),
+  );
+  assert.deepEqual(taken, [true, false, true, false, true, false]);
+  assert.equal(chimes(), 3);
+  assert.equal(registration.shown.get("room:dm")?.options.body, "3 new messages · hi 3");
+  assert.deepEqual([...locks.names], ["chat.notify"]);
 });
