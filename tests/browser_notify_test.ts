@@ -121,6 +121,19 @@ async function chooseLevel(page: Page, level: "all" | "mentions" | "none"): Prom
   await page.getByTestId("notify-panel").waitFor({ state: "detached" });
 }
 
+/** Opens the DM with `friend` from the friend list; returns its room id. */
+async function openDm(page: Page, friend: string): Promise<string> {
+  await page.locator(`[data-testid=friend-item][data-username=${friend}]`)
+    .getByTestId("message-friend").click();
+  await page.getByTestId("room-title").getByText(`@ ${friend}`, { exact: true }).waitFor();
+  let dm = "";
+  await eventually(() => {
+    dm = decodeURIComponent(new URL(page.url()).hash.slice("#room=".length));
+    assert.notEqual(dm, "", "the selected DM is in the address");
+  });
+  return dm;
+}
+
 async function send(socket: TestSocket, room: string, text: string): Promise<void> {
   const clientId = crypto.randomUUID();
   socket.send({ type: "send", room, clientId, text });
@@ -242,14 +255,7 @@ Deno.test("a level chosen on another device while this page was offline applies 
     // The laptop (A) and the phone (B) are alice's; bob writes to her.
     const notified = await notifiedFriends(server.url, open, "alice", "bob");
     const { page: laptop, friend: bobUser } = notified;
-    const friend = laptop.page.locator("[data-testid=friend-item][data-username=bob]");
-    await friend.getByTestId("message-friend").click();
-    await laptop.page.getByTestId("room-title").getByText("@ bob", { exact: true }).waitFor();
-    let dm = "";
-    await eventually(() => {
-      dm = decodeURIComponent(new URL(laptop.page.url()).hash.slice("#room=".length));
-      assert.notEqual(dm, "", "the selected DM is in the address");
-    });
+    const dm = await openDm(laptop.page, "bob");
     await bell(laptop.page, "all").waitFor();
     const mark = await markPage(laptop.page);
     await setTabHidden(laptop.page, true);
@@ -306,28 +312,10 @@ Deno.test("a level chosen on another device while this page was offline applies 
     }
   }, { config: { heartbeatMs: 1_000 } }));
 
-/** Opens the DM with `friend` from the friend list; returns its room id. */
-async function openDm(page: Page, friend: string): Promise<string> {
-  await page.locator(`[data-testid=friend-item][data-username=${friend}]`)
-    .getByTestId("message-friend").click();
-  await page.getByTestId("room-title").getByText(`@ ${friend}`, { exact: true }).waitFor();
-  let dm = "";
-  await eventually(() => {
-    dm = decodeURIComponent(new URL(page.url()).hash.slice("#room=".length));
-    assert.notEqual(dm, "", "the selected DM is in the address");
-  });
-  return dm;
-}
-
 Deno.test("a level chosen on another device between the page's render and its first socket applies without a reload", () =>
   withBrowserChat(async ({ server, open }) => {
-    const alice = await open();
-    const bob = await open();
-    await registerThroughForm(alice.page, server.url, "alice");
-    await registerThroughForm(bob.page, server.url, "bob");
+    const { page: alice } = await notifiedFriends(server.url, open, "alice", "bob");
     const aliceUser = await sessionOf(alice.context, await pageUser(alice.page));
-    await befriend(server.url, aliceUser, await sessionOf(bob.context, await pageUser(bob.page)));
-    await alice.page.reload();
     const dm = await openDm(alice.page, "bob");
     await bell(alice.page, "all").waitFor();
 

@@ -32,12 +32,12 @@ async function listOf(url: string, user: TestUser): Promise<NotifyLevelList> {
   return answer.body;
 }
 
-/** The levels the chat page hands its island, as a freshly opened device gets them. */
-async function pageLevels(url: string, user: TestUser): Promise<Record<string, NotifyLevel>> {
+/** The list of levels the chat page hands its island, as a freshly opened device gets it. */
+async function pageList(url: string, user: TestUser): Promise<NotifyLevelList> {
   const html = await (await fetch(url, { headers: { cookie: user.cookie } })).text();
   const json = html.match(/<script[^>]*data-island-props[^>]*>(.*?)<\/script>/s)?.[1];
   assert.ok(json, "the page has island props");
-  return JSON.parse(json).notifyLevels.levels;
+  return JSON.parse(json).notifyLevels;
 }
 
 Deno.test("a notification level is kept per user and conversation, comes with the page and resets with null", async () => {
@@ -65,7 +65,7 @@ Deno.test("a notification level is kept per user and conversation, comes with th
     assert.equal(bobSet.status, 200);
     assert.deepEqual(await levelsOf(url, alice), { [room.id]: "all" });
     assert.deepEqual(await levelsOf(url, bob), { [room.id]: "none" });
-    assert.deepEqual(await pageLevels(url, alice), { [room.id]: "all" });
+    assert.deepEqual((await pageList(url, alice)).levels, { [room.id]: "all" });
 
     const reset = await api(url, alice, "PUT", `/api/me/notifications/${room.id}`, { level: null });
     assert.equal(reset.status, 200);
@@ -180,7 +180,7 @@ Deno.test("the list of levels carries the version of its latest change, a return
     const loud = await choose(other.id, "all");
     const list = { levels: { [other.id]: "all" }, version: loud } as const;
     assert.deepEqual(await listOf(url, alice), list);
-    assert.deepEqual(await pageLevels(url, alice), list.levels, "the page starts with the same");
+    assert.deepEqual(await pageList(url, alice), list, "the page starts with the same");
     assert.deepEqual(await listOf(url, bob), { levels: {}, version: "" }, "bob's is his own");
   });
 });
@@ -198,13 +198,8 @@ Deno.test("a socket's welcome carries the version of the user's latest level cha
         await socket.close();
       }
     };
-    const page = async (user: TestUser) => {
-      const html = await (await fetch(url, { headers: { cookie: user.cookie } })).text();
-      const json = html.match(/<script[^>]*data-island-props[^>]*>(.*?)<\/script>/s)?.[1];
-      return JSON.parse(json!).notifyLevels as NotifyLevelList;
-    };
     assert.equal(await welcomeOf(alice), "");
-    assert.deepEqual(await page(alice), { levels: {}, version: "" });
+    assert.deepEqual(await pageList(url, alice), { levels: {}, version: "" });
 
     const path = `/api/me/notifications/${room.id}`;
     const { version } = (await api<{ version: string }>(url, alice, "PUT", path, {
@@ -212,7 +207,7 @@ Deno.test("a socket's welcome carries the version of the user's latest level cha
     })).body;
     // Bob's change comes later: alice's sockets still carry hers, his carry his.
     const bobs = (await api<{ version: string }>(url, bob, "PUT", path, { level: "all" })).body;
-    assert.deepEqual(await page(alice), { levels: { [room.id]: "none" }, version });
+    assert.deepEqual(await pageList(url, alice), { levels: { [room.id]: "none" }, version });
     assert.equal(await welcomeOf(alice), version);
     assert.equal(await welcomeOf(bob), bobs.version);
     // Without the hint cookie, or with one naming someone else, the session's user decides.
