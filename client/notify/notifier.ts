@@ -107,14 +107,16 @@ export class Notifier {
    *
    * @returns Whether a notification was shown.
    */
-  take(arrival: Arrival): Promise<boolean> {
-    return this.#locks.request(NOTIFY_LOCK, () => this.#take(arrival));
-  }
-
-  async #take(arrival: Arrival): Promise<boolean> {
-    if (!this.wants(arrival)) return false;
+  async take(arrival: Arrival): Promise<boolean> {
+    // Before the lock: a tab whose worker never gets ready must not hold up the other tabs.
+    // Every take waits on the same `ready`, so they still ask for the lock in the order called.
     const registration = await this.#deps.registration();
     if (!registration) return false;
+    return this.#locks.request(NOTIFY_LOCK, () => this.#take(arrival, registration));
+  }
+
+  async #take(arrival: Arrival, registration: NotificationSource): Promise<boolean> {
+    if (!this.wants(arrival)) return false;
     const { message } = arrival;
     const { t } = this.#deps;
     const room = this.#deps.conversation(message.room)!;

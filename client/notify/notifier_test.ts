@@ -67,7 +67,10 @@ function setup(
   const otherTab = new ViewingTabs(storage, () => now);
   const levels = new NotifyLevels({ levels: chosen, version: "" });
   /** A tab's notifier: all share the registration, the switches and the chime count. */
-  const tab = (viewing: ViewingTabs) =>
+  const tab = (
+    viewing: ViewingTabs,
+    source: () => Promise<NotificationSource | null> = () => Promise.resolve(registration),
+  ) =>
     new Notifier({
       userId: "u1",
       prefs,
@@ -76,7 +79,7 @@ function setup(
       conversation: (id) => ROOMS[id],
       authorName: (_id, username) => username === "alice" ? "Alice" : username,
       t: createTranslator("en", en),
-      registration: () => Promise.resolve(registration),
+      registration: source,
       chime: () => chimes++,
       ...(locks ? { locks } : {}),
     });
@@ -85,7 +88,8 @@ function setup(
     prefs,
     registration,
     notifier,
-    anotherTab: () => tab(new ViewingTabs(storage, () => now)),
+    anotherTab: (source?: () => Promise<NotificationSource | null>) =>
+      tab(new ViewingTabs(storage, () => now), source),
     otherTab,
     chimes: () => chimes,
     advance: (ms: number) => now += ms,
@@ -214,4 +218,13 @@ Deno.test("Notifier in two tabs of one browser counts each message once and chim
   assert.equal(chimes(), 3);
   assert.equal(registration.shown.get("room:dm")?.options.body, "3 new messages · hi 3");
   assert.deepEqual([...locks.names], ["chat.notify"]);
+});
+
+Deno.test("Notifier in a tab whose service worker never gets ready does not hold up another tab's notifications", async () => {
+  const { notifier, anotherTab, prefs, registration } = setup("granted", {}, browserLocks());
+  const stuck = anotherTab(() => new Promise<never>(() => {}));
+  await prefs.setEnabled(true);
+  void stuck.take({ message: message("dm", 1), looking: false });
+  assert.equal(await notifier.take({ message: message("dm", 1), looking: false }), true);
+  assert.equal(registration.shown.get("room:dm")?.options.body, "hi 1");
 });
