@@ -5,8 +5,11 @@
  * worker registration's `showNotification`, observed with `getNotifications()`), none while
  * the user looks at it, none at "Nothing"; a click (dispatched inside the service worker,
  * since Playwright cannot click an OS notification) opens the conversation. A level chosen on
- * another device while the page was offline applies once it reconnects. Then the manifest,
- * the worker, and an offline reload that shows the shell and the last messages.
+ * another device while the page was offline applies once it reconnects, and so does one chosen
+ * between the page's render and its first socket (the socket held with `routeWebSocket`). Two
+ * hidden tabs of one user count each message once in the notification and chime once for it.
+ * Then the manifest, the worker, and an offline reload that shows the shell and the last
+ * messages.
  *
  * A tab is "hidden" by overriding `document.visibilityState` and `hasFocus()` and firing
  * `visibilitychange`: headless Chromium shows every page as visible and focused.
