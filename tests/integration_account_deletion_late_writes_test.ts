@@ -1,0 +1,202 @@
+/**
+ * Account deletion against writes that name only the user being deleted and commit after the
+ * deletion listed what to remove, on a real server and a real KV, their commits interleaved in
+ * a chosen order (`helpers/commit_scheduler.ts`):
+ *
+ * - a message with files, stored by another node's message writer (its commit held by the
+ *   scheduler) from a send made just before the user's sockets closed: once both are done, no
+ *   message of the deleted user carries a file, and the sweeper deletes the file.
+ *
+ * The interleaving that broke before: the send read before the deletion began and committed
+ * after the deletion had listed the user's messages with files, which kept its file.
+ *
+ * @module
+ */
+import assert from "node:assert/strict";
+import fc from "fast-check";
+import type { Clock } from "../lib/common/clock.ts";
+import type { ChatMessage } from "../lib/common/protocol.ts";
+import { AttachmentResolver } from "../lib/files/attachment_resolver.ts";
+import { FileSweeper, SWEEP_GRACE_MS } from "../lib/files/file_sweeper.ts";
+import { keys } from "../lib/kv/kv_keys.ts";
+import { AuthorGoneError } from "../lib/messages/message_store.ts";
+import { KvMessageStore } from "../lib/messages/message_store_kv.ts";
+import { MessageWriter } from "../lib/messages/message_writer.ts";
+import { api, registerUser, type TestUser } from "./helpers/chat_client.ts";
+import { CommitScheduler } from "./helpers/commit_scheduler.ts";
+import { encodePng } from "./helpers/png.ts";
+import { startTestServer, type TestServer } from "./helpers/test_server.ts";
+import { uploadFile } from "./helpers/upload.ts";
+
+const PASSWORD = "correct horse battery";
+
+/** A node on a scheduled KV, shared by the runs of a property. */
+interface Node {
+  server: TestServer;
+  scheduler: CommitScheduler;
+}
+
+/**
+ * Runs `fn` with a fresh node whose KV commits a {@linkcode CommitScheduler} holds, except the
+ * node's own message writer's (the deletion's deletes and "left" messages: one batch for every
+ * actor's messages). The raced send's commit writes its `file_ref` entries, and is held.
+ */
+async function withNode(fn: (node: Node) => Promise<void>): Promise<void> {
+  const kv = await Deno.openKv(":memory:");
+  const kind = (key: Deno.KvKey) => key[0];
+  const nodeWriter = (writes: readonly Deno.KvKey[]) =>
+    writes.some((key) => kind(key) === kind(keys.roomHead(""))) &&
+    !writes.some((key) => kind(key) === kind(keys.fileRefs("")));
+  const scheduler = new CommitScheduler(kv, { unheld: nodeWriter });
+  const server = await startTestServer({ kv: scheduler.kv });
+  try {
+    await fn({ server, scheduler });
+  } finally {
+    await server.close();
+    kv.close();
+  }
+}
+
+/** A send with a file racing its author's deletion, both started as held actors. */
+interface FileRace {
+  deleted: TestUser;
+  room: string;
+  fileId: string;
+  /** The deletion, as the actor "delete". */
+  deletion: Promise<{ status: number }>;
+  /**
+   * The send, as the actor "send": another node's writer stores the message. Settles with
+   * "stored", or the error the write was refused with.
+   */
+  sent: Promise<unknown>;
+}
+
+/**
+ * Registers a user who joins another's public room and uploads an image, and starts the
+ * user's account deletion and the send of a message with the image (both held).
+ */
+async function fileRace({ server, scheduler }: Node): Promise<FileRace> {
+  const [deleted, other] = await Promise.all([
+    registerUser(server.url, "leaving"),
+    registerUser(server.url, "staying"),
+  ]);
+  const made = await api<{ room: { id: string } }>(server.url, other, "POST", "/api/rooms", {
+    name: "Raced",
+    visibility: "public",
+  });
+  assert.equal(made.status, 201);
+  const room = made.body.room.id;
+  assert.equal((await api(server.url, deleted, "POST", `/api/rooms/${room}/join`)).status, 200);
+  // Bytes of its own, so that every run stores a file of its own.
+  const shade = races++ % 256;
+  const image = await uploadFile(
+    server.url,
+    deleted,
+    encodePng(4, 4, () => [shade, 9, 9]),
+    "a",
+    "",
+  );
+  assert.equal(image.status, 200);
+  const fileId = image.body.id;
+  // What the send's socket resolved from the user's claim before the deletion began.
+  const attachments = await new AttachmentResolver(server.kv, clock).resolve(deleted.id, [
+    { id: fileId },
+  ]);
+  assert.ok(Array.isArray(attachments));
+  const writer = new MessageWriter(new KvMessageStore(scheduler.kv, clock), () => {});
+  const deletion = scheduler.run("delete", async () => {
+    const response = await server.chat.fetch(
+      new Request(`${server.url}/api/me/account/delete`, {
+        method: "POST",
+        headers: { cookie: deleted.cookie, origin: server.url, "content-type": "application/json" },
+        body: JSON.stringify({ password: PASSWORD }),
+      }),
+    );
+    await response.body?.cancel();
+    return { status: response.status };
+  });
+  const sent = scheduler.run("send", () =>
+    writer.write({
+      room,
+      from: deleted.id,
+      author: deleted.name,
+      clientId: crypto.randomUUID(),
+      text: "",
+      attachments,
+    }).then(() => "stored", (error) => error));
+  return { deleted, room, fileId, deletion, sent };
+}
+
+const clock: Clock = { now: () => Date.now() };
+let races = 0;
+
+/** The stored messages of `userId` in `room` that still carry a file. */
+async function withFiles(kv: Deno.Kv, room: string, userId: string): Promise<number[]> {
+  const found: number[] = [];
+  for await (const entry of kv.list<ChatMessage>({ prefix: keys.messages(room) })) {
+    const message = entry.value as ChatMessage & { deleted?: unknown };
+    if (message.from === userId && message.attachments?.length && !message.deleted) {
+      found.push(message.seq);
+    }
+  }
+  return found;
+}
+
+/**
+ * Checks that the send was either stored before the deletion listed it (and then deleted by
+ * it) or refused, and that a sweep after the grace period deletes the file.
+ */
+async function assertFileGone(kv: Deno.Kv, race: FileRace, trace: string): Promise<void> {
+  assert.equal((await race.deletion).status, 204);
+  const outcome = await race.sent;
+  if (outcome !== "stored") assert.ok(outcome instanceof AuthorGoneError, String(outcome));
+  assert.deepEqual(await withFiles(kv, race.room, race.deleted.id), [], trace);
+  const later: Clock = { now: () => Date.now() + SWEEP_GRACE_MS + 1 };
+  await new FileSweeper(kv, later, { expireAbandoned: () => Promise.resolve(0) }).sweep();
+  assert.equal((await kv.get(keys.file(race.fileId))).versionstamp, null, trace);
+}
+
+Deno.test("a message with a file that read before its author's deletion began and commits after the deletion listed the author's messages is refused, and the file goes", async () => {
+  await withNode(async (node) => {
+    const race = await fileRace(node);
+    const { scheduler } = node;
+    // The send reads (no account check yet: the store trusts nothing it has not read) and is
+    // held at its commit.
+    await scheduler.step("send");
+    // The deletion runs until its last commit: it has listed and deleted everything else.
+    await scheduler.advanceUntil(
+      "delete",
+      (writes) =>
+        writes.some((key) =>
+          JSON.stringify(key) === JSON.stringify(keys.lastSeen(race.deleted.id))
+        ),
+    );
+    await scheduler.finish("send");
+    assert.ok(await race.sent instanceof AuthorGoneError);
+    await scheduler.interleave([]);
+    await assertFileGone(node.server.kv, race, scheduler.trace.join(" "));
+  });
+});
+
+Deno.test("whatever the order of their commits, a message with a file sent as its author is deleted keeps no file", async () => {
+  await withNode(async (node) => {
+    await fc.assert(
+      fc.asyncProperty(
+        // The deletion makes about fifteen commits: the send starts after `before` of them, is
+        // held at its commit for `during` more, then the two go on in any order.
+        fc.nat({ max: 16 }),
+        fc.nat({ max: 16 }),
+        fc.array(fc.nat({ max: 1 }), { maxLength: 20 }),
+        async (before, during, rest) => {
+          const race = await fileRace(node);
+          const { scheduler } = node;
+          scheduler.trace.length = 0;
+          const choices = [...Array(before).fill(0), 1, ...Array(during).fill(0), 1, ...rest];
+          await scheduler.interleave(choices);
+          await assertFileGone(node.server.kv, race, scheduler.trace.join(" "));
+        },
+      ),
+      { numRuns: 30 },
+    );
+  });
+});
