@@ -24,6 +24,12 @@ import { type Outcome, refusal } from "../common/refusal.ts";
 import { commitAtomic } from "../kv/kv_commit.ts";
 import { decode, keys } from "../kv/kv_keys.ts";
 import { commit, transact } from "../kv/kv_transaction.ts";
+import {
+  ACCOUNT_GONE,
+  accountsLive,
+  checkAccountLive,
+  commitAsAccount,
+} from "../accounts/accounts.ts";
 import type { WindowCounter } from "../limits/window_counter.ts";
 import { deleteAll, deleteBlob, readBlob, setPartChunks } from "./blob_chunks.ts";
 import type { FileClaim, FileRecord, UploadSession } from "./file_record.ts";
@@ -90,14 +96,20 @@ export class Uploads {
       createdAt: now,
       expiresAt: now + UPLOAD_TTL_MS,
     };
-    await commitAtomic(
-      this.#kv.atomic().set(keys.upload(session.id), session).set(
-        keys.userUpload(userId, session.id),
-        { expiresAt: session.expiresAt },
-        { expireIn: UPLOAD_TTL_MS },
-      ),
+    // Not once the account's deletion began: it lists the user's uploads after its mark.
+    const started = await commitAsAccount(
+      this.#kv,
+      userId,
+      "start upload",
+      (atomic) =>
+        atomic.set(keys.upload(session.id), session).set(
+          keys.userUpload(userId, session.id),
+          { expiresAt: session.expiresAt },
+          { expireIn: UPLOAD_TTL_MS },
+        ),
     );
-    await this.#started.add(keys.uploadsStarted(userId));
+    if (!("versionstamp" in started)) return started;
+    await this.#started.add(keys.uploadsStarted(userId), userId);
     return { ok: true, ...statusOf(session, []) };
   }
 
@@ -154,13 +166,14 @@ export class Uploads {
       return sniffed;
     }
     const now = this.#clock.now();
-    const file = await transact("finish upload", async () => {
-      const [existing, current] = await this.#kv.getMany<[FileRecord, UploadSession]>([
-        keys.file(sha256),
-        keys.upload(session.id),
-      ]);
+    const file = await transact<FileRecord | null | undefined>("finish upload", async () => {
+      const [existing, current, account] = await this.#kv.getMany<
+        [FileRecord, UploadSession, unknown]
+      >([keys.file(sha256), keys.upload(session.id), keys.user(userId)]);
       // Finished or cancelled meanwhile by another request: its bytes are not ours to keep.
       if (!current.value) return undefined;
+      // No claim once the account's deletion began: it deletes the claims after its mark.
+      if (!accountsLive([account])) return null;
       const record: FileRecord = existing.value ? { ...existing.value, touchedAt: now } : {
         id: sha256,
         blob: session.id,
@@ -170,11 +183,13 @@ export class Uploads {
         touchedAt: now,
       };
       const claim: FileClaim = { name: session.name, at: now };
-      const atomic = this.#kv.atomic().check(existing, current).set(keys.file(sha256), record)
+      const atomic = checkAccountLive(this.#kv.atomic(), account).check(existing, current)
+        .set(keys.file(sha256), record)
         .set(keys.fileClaim(userId, sha256), claim, { expireIn: UPLOAD_TTL_MS })
         .delete(keys.upload(session.id)).delete(keys.userUpload(userId, session.id));
       return commit(atomic, () => record);
     });
+    if (file === null) return ACCOUNT_GONE;
     if (!file) return NO_SUCH_UPLOAD;
     await deleteAll(this.#kv, keys.uploadParts(session.id));
     if (file.blob !== session.id) await deleteBlob(this.#kv, session.id);
