@@ -22,11 +22,11 @@ import { keys } from "../lib/kv/kv_keys.ts";
 import { AuthorGoneError } from "../lib/messages/message_store.ts";
 import { KvMessageStore } from "../lib/messages/message_store_kv.ts";
 import { MessageWriter } from "../lib/messages/message_writer.ts";
-import { api, registerUser, type TestUser } from "./helpers/chat_client.ts";
+import { api, createRoom, openSocket, registerUser, type TestUser } from "./helpers/chat_client.ts";
 import { CommitScheduler } from "./helpers/commit_scheduler.ts";
 import { encodePng } from "./helpers/png.ts";
 import { startTestServer, type TestServer } from "./helpers/test_server.ts";
-import { uploadFile } from "./helpers/upload.ts";
+import { uploadApi, uploadFile } from "./helpers/upload.ts";
 
 const PASSWORD = "correct horse battery";
 
@@ -199,4 +199,100 @@ Deno.test("whatever the order of their commits, a message with a file sent as it
       { numRuns: 30 },
     );
   });
+});
+
+/**
+ * The KV keys that name `userId` (or, for login failures, `name`) once its deletion is over,
+ * but for those SECURITY.md says are kept: the name's entry (`user_by_name`: the name stays
+ * reserved) and the idempotency records of the messages it sent (`msg_client`, kept with the
+ * messages, which stay).
+ */
+async function keysLeft(kv: Deno.Kv, userId: string, name: string): Promise<string[]> {
+  const kept = new Set([kind(keys.roomClientIds("")), kind(keys.userByName(""))]);
+  const found: string[] = [];
+  for await (const entry of kv.list({ prefix: [] })) {
+    const parts = entry.key.slice(1);
+    const named = parts.includes(userId) || parts.includes(name.toLowerCase());
+    if (named && !kept.has(kind(entry.key))) found.push(JSON.stringify(entry.key));
+  }
+  return found;
+}
+
+const kind = (key: Deno.KvKey) => key[0];
+
+Deno.test("once an account is deleted, no KV key names it but its sent messages' idempotency records", async () => {
+  const kv = await Deno.openKv(":memory:");
+  const server = await startTestServer({ kv });
+  let alice: TestUser | undefined;
+  try {
+    alice = await registerUser(server.url, "alice");
+    const bob = await registerUser(server.url, "bob");
+    const wrongLogin = await fetch(`${server.url}/api/auth/login`, {
+      method: "POST",
+      headers: { "content-type": "application/json", origin: server.url },
+      body: JSON.stringify({ username: alice.name, password: "not her password" }),
+    });
+    assert.equal(wrongLogin.status, 401);
+    await wrongLogin.body?.cancel();
+    const room = (await createRoom(server.url, bob, [alice])).id;
+    // Her own room (a quota window), a friend request (another), settings of every kind.
+    await createRoom(server.url, alice, [], "mine");
+    const asked = await api(server.url, alice, "POST", "/api/friends/requests", {
+      username: bob.name,
+    });
+    assert.equal(asked.status, 201);
+    const changes: [string, string, unknown][] = [
+      ["PATCH", "/api/me/profile", { displayName: "Alice A", status: "here" }],
+      ["PUT", `/api/me/notifications/${room}`, { level: "none" }],
+      ["PUT", "/api/me/receipts", { enabled: false }],
+    ];
+    for (const [method, path, body] of changes) {
+      assert.equal((await api(server.url, alice, method, path, body)).status, 200, path);
+    }
+    // A message with a file, one without, and a report of bob's message (a quota window).
+    const image = await uploadFile(server.url, alice, encodePng(3, 3, () => [1, 2, 3]), "a", "");
+    assert.equal(image.status, 200);
+    const unfinished = await uploadApi(server.url, alice, "POST", "/api/uploads", {
+      name: "b.bin",
+      size: 10,
+      type: "",
+      sha256: "0".repeat(64),
+    });
+    assert.equal(unfinished.status, 201);
+    const [mine, his] = await Promise.all([
+      openSocket(server.url, alice),
+      openSocket(server.url, bob),
+    ]);
+    mine.send({ type: "send", room, clientId: "words-0001", text: "words" });
+    mine.send({
+      type: "send",
+      room,
+      clientId: "photo-0001",
+      text: "",
+      attachments: [{ id: image.body.id }],
+    });
+    his.send({ type: "send", room, clientId: "hello-0001", text: "hello" });
+    const acked = (socket: typeof mine, clientId: string) =>
+      socket.next("ack", (frame) => frame.clientId === clientId);
+    await Promise.all([acked(mine, "words-0001"), acked(mine, "photo-0001")]);
+    const hello = await acked(his, "hello-0001");
+    const reported = await api(server.url, alice, "POST", "/api/reports", { room, seq: hello.seq });
+    assert.ok(reported.status < 300, `report: ${reported.status}`);
+    mine.send({ type: "read", ref: "read-1", room, seq: hello.seq });
+
+    const deleted = await api(server.url, alice, "POST", "/api/me/account/delete", {
+      password: PASSWORD,
+    });
+    assert.equal(deleted.status, 204);
+    await mine.closed;
+    await his.close();
+  } finally {
+    // Waits for the node's work in flight, the closed socket's "offline" included.
+    await server.close();
+  }
+  try {
+    assert.deepEqual(await keysLeft(kv, alice.id, alice.name), []);
+  } finally {
+    kv.close();
+  }
 });

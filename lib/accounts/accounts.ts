@@ -222,13 +222,14 @@ export function checkAccountLive(
  * Commits a write of `userId`'s own records while the account is live, in the read, check,
  * commit, retry loop of `transact` (named `operation`): each attempt reads the user record,
  * answers {@linkcode ACCOUNT_GONE} when it is gone or being deleted, and otherwise gives
- * `write` an atomic operation that checks it ({@linkcode checkAccountLive}); `write` adds its
- * own reads' checks and its writes. `attempts` as for `transact` (default 10).
+ * `write` an atomic operation that checks it ({@linkcode checkAccountLive}), to which `write`
+ * adds its own reads' checks and its writes. `attempts` as for `transact` (default 10).
  *
  * @example Turning a setting on, never after the account's deletion began
  * ```ts
- * const done = await commitAsAccount(kv, userId, "receipts", (atomic) =>
- *   atomic.set(keys.receiptsOff(userId), true));
+ * const done = await commitAsAccount(kv, userId, "receipts", (atomic) => {
+ *   atomic.set(keys.receiptsOff(userId), true);
+ * });
  * if (!("versionstamp" in done)) return refusalResponse(c, done);
  * ```
  */
@@ -236,13 +237,16 @@ export async function commitAsAccount(
   kv: Deno.Kv,
   userId: string,
   operation: string,
-  write: (atomic: Deno.AtomicOperation) => Deno.AtomicOperation | Promise<Deno.AtomicOperation>,
+  write: (atomic: Deno.AtomicOperation) => void | Promise<void>,
   attempts?: number,
 ): Promise<Deno.KvCommitResult | Refusal> {
   return await transact<Deno.KvCommitResult | Refusal>(operation, async () => {
     const account = await kv.get(keys.user(userId));
     if (!accountsLive([account])) return ACCOUNT_GONE;
-    const atomic = await write(checkAccountLive(kv.atomic(), account));
+    const atomic = checkAccountLive(kv.atomic(), account);
+    // Added to in place: an AtomicOperation cannot be a promise's value (Deno's guard against
+    // a forgotten `commit()` throws).
+    await write(atomic);
     return commit(atomic, (result) => result);
   }, { attempts });
 }

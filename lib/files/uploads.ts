@@ -101,12 +101,13 @@ export class Uploads {
       this.#kv,
       userId,
       "start upload",
-      (atomic) =>
+      (atomic) => {
         atomic.set(keys.upload(session.id), session).set(
           keys.userUpload(userId, session.id),
           { expiresAt: session.expiresAt },
           { expireIn: UPLOAD_TTL_MS },
-        ),
+        );
+      },
     );
     if (!("versionstamp" in started)) return started;
     await this.#started.add(keys.uploadsStarted(userId), userId);

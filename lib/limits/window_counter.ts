@@ -58,7 +58,7 @@ export class WindowCounter {
       const next: Window = live && current.value
         ? { count: current.value.count + 1, startedAt: current.value.startedAt }
         : { count: 1, startedAt: now };
-      return atomic.check(current).set(key, next, { expireIn: this.#windowMs });
+      atomic.check(current).set(key, next, { expireIn: this.#windowMs });
     };
     // No attempt limit: every conflict means another event was just counted, so the events
     // as a whole always progress, and giving up would let one go uncounted.
@@ -67,7 +67,9 @@ export class WindowCounter {
       return;
     }
     await transact("count event", async () => {
-      return commit(await count(this.#kv.atomic()), () => {});
+      const atomic = this.#kv.atomic();
+      await count(atomic);
+      return commit(atomic, () => {});
     }, { attempts: Infinity });
   }
 

@@ -65,7 +65,7 @@ export class NotifySettings {
     const done = await commitAsAccount(this.#kv, userId, "notify level", (write) => {
       if (level === null) write.delete(key);
       else write.set(key, level);
-      return write.set(keys.notifyLevelsMark(userId), true);
+      write.set(keys.notifyLevelsMark(userId), true);
     });
     if (!("versionstamp" in done)) return done;
     const change = { roomId, level, version: done.versionstamp };

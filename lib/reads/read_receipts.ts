@@ -53,7 +53,7 @@ export class ReadReceipts {
       this.#kv,
       userId,
       "read receipts",
-      (atomic) => enabled ? atomic.delete(key) : atomic.set(key, true),
+      (atomic) => void (enabled ? atomic.delete(key) : atomic.set(key, true)),
     );
     return "versionstamp" in done ? { ok: true } : done;
   }
