@@ -5,10 +5,17 @@
  *
  * - a message with files, stored by another node's message writer (its commit held by the
  *   scheduler) from a send made just before the user's sockets closed: once both are done, no
- *   message of the deleted user carries a file, and the sweeper deletes the file.
+ *   message of the deleted user carries a file, and the sweeper deletes the file;
+ * - a request of the user that writes its own records: a profile, a notification level, the
+ *   read receipt setting, an upload started or finished, KeyPackages published, a quota window
+ *   counted after a room creation: once both are done, no KV key names the deleted user but
+ *   those kept by design.
  *
- * The interleaving that broke before: the send read before the deletion began and committed
- * after the deletion had listed the user's messages with files, which kept its file.
+ * The interleavings that broke before: the request read before the deletion began and
+ * committed after the deletion had listed (or deleted) what it wrote, which stayed.
+ *
+ * And a whole life of an account, then its deletion: no KV key names it afterwards but those
+ * kept by design.
  *
  * @module
  */
@@ -24,9 +31,11 @@ import { KvMessageStore } from "../lib/messages/message_store_kv.ts";
 import { MessageWriter } from "../lib/messages/message_writer.ts";
 import { api, createRoom, openSocket, registerUser, type TestUser } from "./helpers/chat_client.ts";
 import { CommitScheduler } from "./helpers/commit_scheduler.ts";
+import { call } from "./helpers/in_process_api.ts";
 import { encodePng } from "./helpers/png.ts";
 import { startTestServer, type TestServer } from "./helpers/test_server.ts";
-import { uploadApi, uploadFile } from "./helpers/upload.ts";
+import { putParts, startUpload, uploadApi, uploadFile } from "./helpers/upload.ts";
+import { createDevice, generateDeviceKeyPackage } from "../lib/common/e2e/mls_device.ts";
 
 const PASSWORD = "correct horse battery";
 
@@ -75,7 +84,8 @@ interface FileRace {
  * Registers a user who joins another's public room and uploads an image, and starts the
  * user's account deletion and the send of a message with the image (both held).
  */
-async function fileRace({ server, scheduler }: Node): Promise<FileRace> {
+async function fileRace(node: Node): Promise<FileRace> {
+  const { server, scheduler } = node;
   const [deleted, other] = await Promise.all([
     registerUser(server.url, "leaving"),
     registerUser(server.url, "staying"),
@@ -104,17 +114,7 @@ async function fileRace({ server, scheduler }: Node): Promise<FileRace> {
   ]);
   assert.ok(Array.isArray(attachments));
   const writer = new MessageWriter(new KvMessageStore(scheduler.kv, clock), () => {});
-  const deletion = scheduler.run("delete", async () => {
-    const response = await server.chat.fetch(
-      new Request(`${server.url}/api/me/account/delete`, {
-        method: "POST",
-        headers: { cookie: deleted.cookie, origin: server.url, "content-type": "application/json" },
-        body: JSON.stringify({ password: PASSWORD }),
-      }),
-    );
-    await response.body?.cancel();
-    return { status: response.status };
-  });
+  const deletion = startDeletion(node, deleted);
   const sent = scheduler.run("send", () =>
     writer.write({
       room,
@@ -128,6 +128,14 @@ async function fileRace({ server, scheduler }: Node): Promise<FileRace> {
 }
 
 const clock: Clock = { now: () => Date.now() };
+
+/** Starts the deletion of `deleted`'s account as the held actor "delete". */
+function startDeletion({ server, scheduler }: Node, deleted: TestUser) {
+  return scheduler.run(
+    "delete",
+    () => call(server, deleted, "POST", "/api/me/account/delete", { password: PASSWORD }),
+  );
+}
 let races = 0;
 
 /** The stored messages of `userId` in `room` that still carry a file. */
@@ -295,4 +303,158 @@ Deno.test("once an account is deleted, no KV key names it but its sent messages'
   } finally {
     kv.close();
   }
+});
+
+/** A request of the user being deleted that writes its own records, raced against its deletion. */
+interface OwnWrite {
+  name: string;
+  /** What the user did before; gives what `path` and `body` name (a room, an upload). */
+  prepare?(server: TestServer, deleted: TestUser, other: TestUser): Promise<string>;
+  method: string;
+  path(named: string): string;
+  body?(named: string): unknown;
+  /** Whether a commit (given the keys it writes) is the write of the user's records. */
+  writes(deleted: TestUser): (written: readonly Deno.KvKey[]) => boolean;
+  /** Its answer when that commit comes after the deletion. */
+  status: number;
+}
+
+/** A commit that writes a key of `kind` whose first part is the user's id. */
+const writesOwn = (kindOf: Deno.KvKey) => (deleted: TestUser) => (written: readonly Deno.KvKey[]) =>
+  written.some((key) => kind(key) === kind(kindOf) && key[1] === deleted.id);
+
+/** A room of `other` that `deleted` joined; its id. */
+async function joinedRoom(server: TestServer, deleted: TestUser, other: TestUser) {
+  return (await createRoom(server.url, other, [deleted])).id;
+}
+
+const IMAGE = encodePng(5, 5, () => [7, 7, 7]);
+
+const OWN_WRITES: OwnWrite[] = [
+  {
+    name: "a profile change",
+    method: "PATCH",
+    path: () => "/api/me/profile",
+    body: () => ({ displayName: "Late name", status: "late" }),
+    writes: writesOwn(keys.profile("")),
+    status: 401,
+  },
+  {
+    name: "a notification level",
+    prepare: joinedRoom,
+    method: "PUT",
+    path: (room) => `/api/me/notifications/${room}`,
+    body: () => ({ level: "none" }),
+    writes: writesOwn(keys.notifyLevelsMark("")),
+    status: 401,
+  },
+  {
+    name: "read receipts turned off",
+    method: "PUT",
+    path: () => "/api/me/receipts",
+    body: () => ({ enabled: false }),
+    writes: writesOwn(keys.receiptsOff("")),
+    status: 401,
+  },
+  {
+    name: "an upload started",
+    method: "POST",
+    path: () => "/api/uploads",
+    body: () => ({ name: "late.bin", size: 10, type: "", sha256: "0".repeat(64) }),
+    writes: writesOwn(keys.userUploads("")),
+    status: 401,
+  },
+  {
+    name: "an upload finished",
+    prepare: async (server, deleted) => {
+      const started = await startUpload(server.url, deleted, IMAGE, "late.png", "image/png");
+      assert.equal(started.status, 201);
+      await putParts(server.url, deleted, started.body, IMAGE);
+      return started.body.id;
+    },
+    method: "POST",
+    path: (upload) => `/api/uploads/${upload}/finish`,
+    writes: writesOwn(keys.fileClaims("")),
+    // The deletion deleted the upload (`Uploads.forget`), which the finish checks.
+    status: 404,
+  },
+  {
+    name: "KeyPackages published",
+    prepare: async (_, deleted) => {
+      const device = await createDevice(deleted.id, "device-late");
+      return JSON.stringify((await generateDeviceKeyPackage(device)).encoded);
+    },
+    method: "PUT",
+    path: () => "/api/e2e/devices/device-late/key_packages",
+    body: (encoded) => ({ keyPackages: [JSON.parse(encoded)] }),
+    writes: writesOwn(keys.e2eDevices("")),
+    status: 401,
+  },
+  {
+    name: "the quota window of a room created just before",
+    method: "POST",
+    path: () => "/api/rooms",
+    body: () => ({ name: "Late", visibility: "public" }),
+    writes: (deleted) => (written) => writesKey(keys.roomsCreated(deleted.id))(written),
+    status: 201,
+  },
+];
+
+const writesKey = (key: Deno.KvKey) => (written: readonly Deno.KvKey[]) =>
+  written.some((one) => JSON.stringify(one) === JSON.stringify(key));
+
+/** Registers the two users on `node`, prepares `race`, and starts the deletion and it (held). */
+async function ownWriteRace(node: Node, race: OwnWrite) {
+  const { server, scheduler } = node;
+  const [deleted, other] = await Promise.all([
+    registerUser(server.url, "leaving"),
+    registerUser(server.url, "staying"),
+  ]);
+  const named = await race.prepare?.(server, deleted, other) ?? "";
+  const deletion = startDeletion(node, deleted);
+  const raced = scheduler.run(
+    "race",
+    () => call(server, deleted, race.method, race.path(named), race.body?.(named)),
+  );
+  return { deleted, deletion, raced };
+}
+
+for (const race of OWN_WRITES) {
+  Deno.test(`${race.name}, read before its account's deletion began and committed after the deletion ended, leaves nothing of the account`, async () => {
+    await withNode(async (node) => {
+      const { scheduler, server } = node;
+      const { deleted, deletion, raced } = await ownWriteRace(node, race);
+      await scheduler.advanceUntil("race", race.writes(deleted));
+      await scheduler.finish("delete");
+      assert.equal((await deletion).status, 204);
+      await scheduler.interleave([]);
+      assert.equal((await raced).status, race.status);
+      assert.deepEqual(await keysLeft(server.kv, deleted.id, deleted.name), []);
+    });
+  });
+}
+
+Deno.test("whatever the order of their commits, a write of its own records racing an account's deletion leaves nothing of the account", async () => {
+  await withNode(async (node) => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...OWN_WRITES),
+        fc.nat({ max: 16 }),
+        fc.nat({ max: 16 }),
+        fc.array(fc.nat({ max: 1 }), { maxLength: 20 }),
+        async (race, before, during, rest) => {
+          const { deleted, deletion, raced } = await ownWriteRace(node, race);
+          const { scheduler } = node;
+          scheduler.trace.length = 0;
+          const choices = [...Array(before).fill(0), 1, ...Array(during).fill(0), 1, ...rest];
+          await scheduler.interleave(choices);
+          const trace = `${race.name}, in the order ${scheduler.trace.join(" ")}`;
+          assert.equal((await deletion).status, 204, trace);
+          assert.ok((await raced).status < 500, trace);
+          assert.deepEqual(await keysLeft(node.server.kv, deleted.id, deleted.name), [], trace);
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
 });

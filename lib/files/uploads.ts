@@ -24,12 +24,7 @@ import { type Outcome, refusal } from "../common/refusal.ts";
 import { commitAtomic } from "../kv/kv_commit.ts";
 import { decode, keys } from "../kv/kv_keys.ts";
 import { commit, transact } from "../kv/kv_transaction.ts";
-import {
-  ACCOUNT_GONE,
-  accountsLive,
-  checkAccountLive,
-  commitAsAccount,
-} from "../accounts/accounts.ts";
+import { commitAsAccount } from "../accounts/accounts.ts";
 import type { WindowCounter } from "../limits/window_counter.ts";
 import { deleteAll, deleteBlob, readBlob, setPartChunks } from "./blob_chunks.ts";
 import type { FileClaim, FileRecord, UploadSession } from "./file_record.ts";
@@ -167,14 +162,14 @@ export class Uploads {
       return sniffed;
     }
     const now = this.#clock.now();
-    const file = await transact<FileRecord | null | undefined>("finish upload", async () => {
-      const [existing, current, account] = await this.#kv.getMany<
-        [FileRecord, UploadSession, unknown]
-      >([keys.file(sha256), keys.upload(session.id), keys.user(userId)]);
+    // Checked against the upload: an account deletion deletes it (`forget`) before the claims.
+    const file = await transact("finish upload", async () => {
+      const [existing, current] = await this.#kv.getMany<[FileRecord, UploadSession]>([
+        keys.file(sha256),
+        keys.upload(session.id),
+      ]);
       // Finished or cancelled meanwhile by another request: its bytes are not ours to keep.
       if (!current.value) return undefined;
-      // No claim once the account's deletion began: it deletes the claims after its mark.
-      if (!accountsLive([account])) return null;
       const record: FileRecord = existing.value ? { ...existing.value, touchedAt: now } : {
         id: sha256,
         blob: session.id,
@@ -184,13 +179,11 @@ export class Uploads {
         touchedAt: now,
       };
       const claim: FileClaim = { name: session.name, at: now };
-      const atomic = checkAccountLive(this.#kv.atomic(), account).check(existing, current)
-        .set(keys.file(sha256), record)
+      const atomic = this.#kv.atomic().check(existing, current).set(keys.file(sha256), record)
         .set(keys.fileClaim(userId, sha256), claim, { expireIn: UPLOAD_TTL_MS })
         .delete(keys.upload(session.id)).delete(keys.userUpload(userId, session.id));
       return commit(atomic, () => record);
     });
-    if (file === null) return ACCOUNT_GONE;
     if (!file) return NO_SUCH_UPLOAD;
     await deleteAll(this.#kv, keys.uploadParts(session.id));
     if (file.blob !== session.id) await deleteBlob(this.#kv, session.id);
