@@ -13,7 +13,9 @@
  *    profile notice below makes them check at once);
  *    its friends and roommates are sent its stand-in profile, so open chats show "deleted user";
  * 2. its messages with attachments are deleted through the message log (as its own deletes),
- *    which releases the files; its other messages stay, and show "deleted user" as author;
+ *    which releases the files; its other messages stay, and show "deleted user" as author. A
+ *    send with files of it still under way (on any node) fails its commit's check of the
+ *    account (`checksAuthor` in `lib/messages/message_store.ts`), so none lands after this list;
  * 3. it leaves every room: an owned room goes to its longest-serving admin, else its oldest
  *    member, and is deleted when it has no other member; direct rooms lose its membership;
  * 4. friendships, friend requests and its blocks go; uploads in progress and file claims go
