@@ -15,7 +15,8 @@
  * committed after the deletion had listed (or deleted) what it wrote, which stayed.
  *
  * And a whole life of an account, then its deletion: no KV key names it afterwards but those
- * kept by design.
+ * kept by design; and a message with a file sent over a real socket as the account is deleted,
+ * whichever lands first: no message keeps the file.
  *
  * @module
  */
@@ -457,4 +458,44 @@ Deno.test("whatever the order of their commits, a write of its own records racin
       { numRuns: 40 },
     );
   });
+});
+
+Deno.test("a message with a file sent over a real socket while its account is deleted leaves no message with the file, whichever lands first", async () => {
+  const kv = await Deno.openKv(":memory:");
+  const server = await startTestServer({ kv });
+  let alice: TestUser | undefined;
+  let room = "";
+  let fileId = "";
+  try {
+    alice = await registerUser(server.url, "alice");
+    const bob = await registerUser(server.url, "bob");
+    room = (await createRoom(server.url, bob, [alice])).id;
+    const image = await uploadFile(server.url, alice, encodePng(6, 2, () => [4, 5, 6]), "a", "");
+    assert.equal(image.status, 200);
+    fileId = image.body.id;
+    const socket = await openSocket(server.url, alice);
+    // Sent in the same turn as the deletion request: the two race through the node.
+    socket.send({
+      type: "send",
+      room,
+      clientId: "photo-0001",
+      text: "",
+      attachments: [{ id: fileId }],
+    });
+    const deleted = await api(server.url, alice, "POST", "/api/me/account/delete", {
+      password: PASSWORD,
+    });
+    assert.equal(deleted.status, 204);
+    await socket.closed;
+  } finally {
+    await server.close();
+  }
+  try {
+    assert.deepEqual(await withFiles(kv, room, alice.id), []);
+    const later: Clock = { now: () => Date.now() + SWEEP_GRACE_MS + 1 };
+    await new FileSweeper(kv, later, { expireAbandoned: () => Promise.resolve(0) }).sweep();
+    assert.equal((await kv.get(keys.file(fileId))).versionstamp, null);
+  } finally {
+    kv.close();
+  }
 });
