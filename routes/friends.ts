@@ -50,7 +50,7 @@ export function friendRoutes(
     const result = await friends.request(me(c), username, note);
     if (!result.ok) return refusalResponse(c, result);
     // Only requests that reached someone count: typos and refusals cost nothing.
-    await services.friendRequests.add(quota);
+    await services.friendRequests.add(quota, me(c));
     return c.json({ status: result.status }, result.status === "pending" ? 201 : 200);
   });
   app.post(

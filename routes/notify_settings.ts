@@ -39,8 +39,9 @@ export function notifySettingRoutes(
       return refusalResponse(c, refusal(404, "refusal.noSuchRoom"));
     }
     const { level } = c.req.valid("json");
-    const { version } = await services.notifySettings.setLevel(c.var.user.id, room, level);
-    return c.json({ room, level, version });
+    const change = await services.notifySettings.setLevel(c.var.user.id, room, level);
+    if (!("version" in change)) return refusalResponse(c, change);
+    return c.json({ room, level, version: change.version });
   });
   return app;
 }

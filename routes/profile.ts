@@ -18,6 +18,7 @@ import { jsonBody } from "../lib/server/middleware/json_body.ts";
 import { avatarUpload } from "./avatar_upload.ts";
 import { refusalResponse } from "../lib/server/refusal_response.ts";
 import { refusal } from "../lib/common/refusal.ts";
+import { ACCOUNT_GONE } from "../lib/accounts/accounts.ts";
 
 const ProfilePatch = v.object({
   displayName: v.optional(v.string()),
@@ -53,14 +54,14 @@ export function profileRoutes(services: ProfileServices): Hono<SignedInAppEnv> {
 
   app.post("/me/avatar", avatarUpload(), async (c) => {
     const profile = await services.profiles.setAvatar(c.var.user.id, c.var.avatar);
-    if (!profile) return refusalResponse(c, refusal(404, "refusal.noSuchUser"));
+    if (!profile) return refusalResponse(c, ACCOUNT_GONE);
     await announceProfile(services, profile);
     return c.json({ profile });
   });
 
   app.delete("/me/avatar", async (c) => {
     const profile = await services.profiles.setAvatar(c.var.user.id, null);
-    if (!profile) return refusalResponse(c, refusal(404, "refusal.noSuchUser"));
+    if (!profile) return refusalResponse(c, ACCOUNT_GONE);
     await announceProfile(services, profile);
     return c.json({ profile });
   });

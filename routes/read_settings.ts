@@ -10,6 +10,7 @@ import type { AppEnv, SignedInAppEnv } from "../lib/server/app_env.ts";
 import { jsonBody } from "../lib/server/middleware/json_body.ts";
 import { requireUser } from "../lib/server/middleware/session.ts";
 import type { Services } from "../lib/server/services.ts";
+import { refusalResponse } from "../lib/server/refusal_response.ts";
 
 const ReceiptsSetting = v.object({ enabled: v.boolean() });
 
@@ -19,7 +20,8 @@ export function readSettingRoutes(services: Pick<Services, "receipts">): Hono<Si
   app.get("/", async (c) => c.json({ enabled: await services.receipts.enabled(c.var.user.id) }));
   app.put("/", jsonBody(ReceiptsSetting), async (c) => {
     const { enabled } = c.req.valid("json");
-    await services.receipts.setEnabled(c.var.user.id, enabled);
+    const done = await services.receipts.setEnabled(c.var.user.id, enabled);
+    if (!done.ok) return refusalResponse(c, done);
     return c.json({ enabled });
   });
   return app;

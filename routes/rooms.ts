@@ -64,7 +64,7 @@ export function roomRoutes(
     }
     const result = await services.rooms.create(user, name, topic, visibility, encrypted);
     if (!result.ok) return refusalResponse(c, result);
-    await services.roomCreations.add(quota);
+    await services.roomCreations.add(quota, user);
     return c.json({ room: result.room }, 201);
   });
 

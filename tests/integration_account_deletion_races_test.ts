@@ -14,6 +14,7 @@ import assert from "node:assert/strict";
 import fc from "fast-check";
 import { openSocket, registerUser, type TestUser } from "./helpers/chat_client.ts";
 import { CommitScheduler } from "./helpers/commit_scheduler.ts";
+import { call } from "./helpers/in_process_api.ts";
 import { startTestServer, type TestServer } from "./helpers/test_server.ts";
 import { keys } from "../lib/kv/kv_keys.ts";
 import type { Timers } from "../lib/common/clock.ts";
@@ -166,26 +167,6 @@ const RACES: Race[] = [
     body: () => ({ name: "Late", visibility: "public" }),
   },
 ];
-
-/** Calls the node's JSON API in this process (so that a scheduler actor's context reaches it). */
-async function call(
-  server: TestServer,
-  user: TestUser,
-  method: string,
-  path: string,
-  body?: unknown,
-): Promise<{ status: number; body?: unknown }> {
-  const response = await server.chat.fetch(
-    new Request(`${server.url}${path}`, {
-      method,
-      headers: { cookie: user.cookie, origin: server.url, "content-type": "application/json" },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    }),
-  );
-  const json = response.headers.get("content-type")?.startsWith("application/json");
-  if (!json) await response.body?.cancel();
-  return { status: response.status, body: json ? await response.json() : undefined };
-}
 
 /**
  * The KV entries that still name `userId` and must not: friendships, friend requests and

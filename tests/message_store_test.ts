@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import type { ChatMessage } from "../lib/common/protocol.ts";
 import { systemClock } from "../lib/common/clock.ts";
 import { KvMessageStore } from "../lib/messages/message_store_kv.ts";
+import { keys } from "../lib/kv/kv_keys.ts";
 import { messageStoreConformance } from "./message_store_conformance.ts";
 import { messageActionsConformance } from "./message_actions_conformance.ts";
 
@@ -72,6 +73,27 @@ Deno.test("KvMessageStore hands each deleted message, as it was, to its releaseD
     await store.append([remove]);
     await store.append([remove]);
     assert.deepEqual(released.map((message) => [message.seq, message.text]), [[1, "with a file"]]);
+  } finally {
+    kv.close();
+  }
+});
+
+Deno.test("KvMessageStore.append() of 300 messages with files by 300 live accounts stores them all, within KV's checks per commit", async () => {
+  const kv = await Deno.openKv(":memory:");
+  try {
+    const authors = Array.from({ length: 300 }, (_, i) => `author-${i}`);
+    for (const id of authors) await kv.set(keys.user(id), { id, name: id });
+    const store = new KvMessageStore(kv, systemClock);
+    const results = await store.append(authors.map((from, i) => ({
+      room: `room-${i % 3}`,
+      from,
+      author: from,
+      clientId: `file-${i}`,
+      text: "",
+      attachments: [{ id: i.toString(16).padStart(64, "0"), name: "a.png", size: 1, type: "x" }],
+    })));
+    assert.equal(results.length, 300);
+    assert.deepEqual(await store.heads(["room-0", "room-1", "room-2"]), [100, 100, 100]);
   } finally {
     kv.close();
   }

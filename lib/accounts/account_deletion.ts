@@ -13,13 +13,17 @@
  *    profile notice below makes them check at once);
  *    its friends and roommates are sent its stand-in profile, so open chats show "deleted user";
  * 2. its messages with attachments are deleted through the message log (as its own deletes),
- *    which releases the files; its other messages stay, and show "deleted user" as author;
+ *    which releases the files; its other messages stay, and show "deleted user" as author. A
+ *    send with files of it still under way (on any node) fails its commit's check of the
+ *    account (`checksAuthor` in `lib/messages/message_store.ts`), so none lands after this list;
  * 3. it leaves every room: an owned room goes to its longest-serving admin, else its oldest
  *    member, and is deleted when it has no other member; direct rooms lose its membership;
  * 4. friendships, friend requests and its blocks go; uploads in progress and file claims go
  *    (stored files no message uses any more are deleted by the sweeper);
- * 5. profile, avatar, directory entries, read markers and settings go, then the account
- *    record. The username stays reserved (see `Accounts.remove`).
+ * 5. profile, avatar, directory entries, read markers, settings and quota windows go, then the
+ *    account record. The username stays reserved (see `Accounts.remove`). A settings write or
+ *    quota count under way when the mark lands fails its check of the record
+ *    (`commitAsAccount`), so none writes back what this step deleted.
  * A crash midway leaves a disabled account whose deletion can be run again by an operator.
  *
  * @module
@@ -122,9 +126,15 @@ export class AccountDeletion {
     await deleteAll(kv, keys.userActivities(user.id));
     await deleteAll(kv, keys.userBigRooms(user.id));
     await deleteAll(kv, keys.notifyLevels(user.id));
+    // Its quota windows too (each would expire within the hour); none is counted after the
+    // deletion began (`WindowCounter.add` checks the account). The login failures of its name
+    // go with them: the name stays reserved, and no one can sign in to it any more.
     await commitAtomic(
       kv.atomic().delete(keys.receiptsOff(user.id)).delete(keys.lastSeen(user.id))
-        .delete(keys.userActivityBuilt(user.id)).delete(keys.notifyLevelsMark(user.id)),
+        .delete(keys.userActivityBuilt(user.id)).delete(keys.notifyLevelsMark(user.id))
+        .delete(keys.roomsCreated(user.id)).delete(keys.friendRequestsSent(user.id))
+        .delete(keys.uploadsStarted(user.id)).delete(keys.reportsMade(user.id))
+        .delete(keys.loginFailures("user", user.name.toLowerCase())),
     );
     await accounts.remove(user.id);
     return { ok: true };

@@ -203,6 +203,54 @@ export function accountsLive(entries: readonly Deno.KvEntryMaybe<unknown>[]): bo
  */
 export const ACCOUNT_GONE: Refusal = refusal(401, "refusal.notSignedIn");
 
+/**
+ * Adds to `atomic` the check of `account`, the user's record (`keys.user`) as the caller read it
+ * with its other keys, and returns `atomic`. Every commit that writes a record of one user
+ * (a membership, a setting, a quota window) goes through it, so none lands after that user's
+ * deletion listed what to remove: see {@linkcode Accounts.beginDeletion}. Throws when `account`
+ * is not live ({@linkcode accountsLive}): the caller must refuse first.
+ */
+export function checkAccountLive(
+  atomic: Deno.AtomicOperation,
+  account: Deno.KvEntryMaybe<unknown>,
+): Deno.AtomicOperation {
+  if (!accountsLive([account])) throw new Error(`write for an account not live: ${account.key}`);
+  return atomic.check(account);
+}
+
+/**
+ * Commits a write of `userId`'s own records while the account is live, in the read, check,
+ * commit, retry loop of `transact` (named `operation`): each attempt reads the user record,
+ * answers {@linkcode ACCOUNT_GONE} when it is gone or being deleted, and otherwise gives
+ * `write` an atomic operation that checks it ({@linkcode checkAccountLive}), to which `write`
+ * adds its own reads' checks and its writes. `attempts` as for `transact` (default 10).
+ *
+ * @example Turning a setting on, never after the account's deletion began
+ * ```ts
+ * const done = await commitAsAccount(kv, userId, "receipts", (atomic) => {
+ *   atomic.set(keys.receiptsOff(userId), true);
+ * });
+ * if (!("versionstamp" in done)) return refusalResponse(c, done);
+ * ```
+ */
+export async function commitAsAccount(
+  kv: Deno.Kv,
+  userId: string,
+  operation: string,
+  write: (atomic: Deno.AtomicOperation) => void | Promise<void>,
+  attempts?: number,
+): Promise<Deno.KvCommitResult | Refusal> {
+  return await transact<Deno.KvCommitResult | Refusal>(operation, async () => {
+    const account = await kv.get(keys.user(userId));
+    if (!accountsLive([account])) return ACCOUNT_GONE;
+    const atomic = checkAccountLive(kv.atomic(), account);
+    // Added to in place: an AtomicOperation cannot be a promise's value (Deno's guard against
+    // a forgotten `commit()` throws).
+    await write(atomic);
+    return commit(atomic, (result) => result);
+  }, { attempts });
+}
+
 /** Whether `session` may act for `account`: not disabled, and created after its sessions ended. */
 export function sessionAllowed(account: UserRecord, session: { createdAt: number }): boolean {
   if (account.disabled) return false;

@@ -5,7 +5,13 @@
  * @module
  */
 import { hasDirectionControl, isInvisible } from "../common/text_hygiene.ts";
-import type { Accounts } from "./accounts.ts";
+import {
+  ACCOUNT_GONE,
+  type Accounts,
+  accountsLive,
+  checkAccountLive,
+  type UserRecord,
+} from "./accounts.ts";
 import {
   avatarPath,
   MAX_DISPLAY_NAME_CHARS,
@@ -164,13 +170,13 @@ export class Profiles {
       else if (update.hideLastSeen === false) delete next.hideLastSeen;
       return next;
     });
-    return profile ? { ok: true, profile } : refusal(400, "refusal.noSuchUser");
+    return profile ? { ok: true, profile } : ACCOUNT_GONE;
   }
 
   /**
    * Stores `image` (already checked by `checkAvatar`) as the user's avatar under a new
    * version, or removes the avatar when `image` is null. Returns the new profile, or null
-   * when there is no such account.
+   * when there is no such account or its deletion began.
    */
   setAvatar(
     userId: string,
@@ -216,25 +222,31 @@ export class Profiles {
     await commitAtomic(atomic);
   }
 
-  /** Rewrites the profile record with `edit`, checked against what was read, plus `more`. */
+  /**
+   * Rewrites the profile record with `edit`, checked against what was read, plus `more`; null
+   * when the account is gone or being deleted.
+   */
   async #change(
     userId: string,
     edit: (old: ProfileRecord) => ProfileRecord,
     more: (atomic: Deno.AtomicOperation) => Deno.AtomicOperation = (atomic) => atomic,
   ): Promise<PublicProfile | null> {
     return await transact<PublicProfile | null>("profiles", async () => {
-      const [account, stored] = await Promise.all([
-        this.#accounts.get(userId),
-        this.#kv.get<ProfileRecord>(keys.profile(userId)),
+      const [entry, stored] = await this.#kv.getMany<[UserRecord, ProfileRecord]>([
+        keys.user(userId),
+        keys.profile(userId),
       ]);
-      if (!account) return null;
+      // Not once its deletion began: the commit checks the record, so no profile outlives it.
+      if (!accountsLive([entry])) return null;
+      const account = entry.value!;
       const { displayName, status } = publicProfile(account, stored.value);
       const old: ProfileRecord = { displayName, status };
       if (stored.value?.avatar) old.avatar = stored.value.avatar;
       if (stored.value?.locale) old.locale = stored.value.locale;
       if (stored.value?.hideLastSeen) old.hideLastSeen = true;
       const next = edit(old);
-      const atomic = this.#kv.atomic().check(stored).set(keys.profile(userId), next);
+      const atomic = checkAccountLive(this.#kv.atomic(), entry).check(stored)
+        .set(keys.profile(userId), next);
       // The directory follows a display-name change in the same commit.
       const username = account.name;
       reindexUser(atomic, userId, { username, displayName }, {

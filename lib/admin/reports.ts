@@ -174,7 +174,7 @@ export class Reports {
     const counterKey = keys.reportsMade(userId);
     const wait = await this.#deps.counter.blockedFor(counterKey, REPORTS_PER_HOUR);
     if (wait > 0) return { ...refusal(429, "refusal.tooManyReports"), retryAfterSeconds: wait };
-    await this.#deps.counter.add(counterKey);
+    await this.#deps.counter.add(counterKey, userId);
     return { ok: true, text };
   }
 

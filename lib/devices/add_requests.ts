@@ -57,7 +57,7 @@ export class AddRequests {
     const key = keys.e2eAddAsks(callerId);
     const wait = await this.#windows.blockedFor(key, ADD_REQUESTS_PER_HOUR);
     if (wait > 0) return { ...refusal(429, "refusal.keyRequestsTooFast"), retryAfterSeconds: wait };
-    await this.#windows.add(key);
+    await this.#windows.add(key, callerId);
     const users = members.map((member) => member.userId);
     this.#notify(users, {
       kind: "e2e_add_request",

@@ -21,6 +21,7 @@ import { commitAtomic } from "../kv/kv_commit.ts";
 import { deleteAll } from "../files/blob_chunks.ts";
 import type { WindowCounter } from "../limits/window_counter.ts";
 import { membersOfRoom, readMembership } from "../rooms/memberships.ts";
+import { ACCOUNT_GONE, accountsLive, checkAccountLive } from "../accounts/accounts.ts";
 
 /** Unused KeyPackages a device may have stored; an upload past it is refused. */
 export const MAX_KEY_PACKAGES_PER_DEVICE = 10;
@@ -103,13 +104,19 @@ export class KeyPackages {
     const [signatureKey] = signatureKeys;
     const wait = await this.#windows.blockedFor(keys.e2eUploads(userId), KEY_UPLOADS_PER_HOUR);
     if (wait > 0) return { ...refusal(429, "refusal.keyRequestsTooFast"), retryAfterSeconds: wait };
-    await this.#windows.add(keys.e2eUploads(userId));
+    await this.#windows.add(keys.e2eUploads(userId), userId);
     return await transact<Outcome<{ stored: number }>>("upload key packages", async () => {
-      const [device, removed] = await this.#kv.getMany<[DeviceRecord, { at: number }]>([
+      const [device, removed, account] = await this.#kv.getMany<
+        [DeviceRecord, { at: number }, unknown]
+      >([
         keys.e2eDevice(userId, deviceId),
         keys.e2eRemovedDevice(userId, deviceId),
+        keys.user(userId),
       ]);
       if (removed.versionstamp !== null) return REMOVED;
+      // Not once the account's deletion began: it takes the devices out of the directory after
+      // its mark, and a device published later would be added to groups again.
+      if (!accountsLive([account])) return ACCOUNT_GONE;
       const known = device.value?.signatureKey;
       if (known !== undefined && known !== signatureKey) return BAD_KEY_PACKAGE;
       if (!device.value) {
@@ -120,7 +127,7 @@ export class KeyPackages {
       }
       const held = await this.#held(userId, deviceId);
       if (held.length + packages.length > MAX_KEY_PACKAGES_PER_DEVICE) return tooManyPackages();
-      const atomic = this.#kv.atomic().check(device, removed);
+      const atomic = checkAccountLive(this.#kv.atomic(), account).check(device, removed);
       // Checking every held package makes two uploads at once count each other's.
       for (const entry of held) atomic.check(entry);
       if (known === undefined) {
@@ -252,7 +259,7 @@ export class KeyPackages {
     if (!await this.#mayClaim(callerId, targetId, options.room)) return NO_KEYS;
     const wait = await this.#windows.blockedFor(keys.e2eClaims(callerId), KEY_CLAIMS_PER_HOUR);
     if (wait > 0) return { ...refusal(429, "refusal.keyRequestsTooFast"), retryAfterSeconds: wait };
-    await this.#windows.add(keys.e2eClaims(callerId));
+    await this.#windows.add(keys.e2eClaims(callerId), callerId);
     const keyPackages: ClaimedKeyPackage[] = [];
     for (const deviceId of await this.devices(targetId)) {
       if (deviceId === options.exceptDevice) continue;

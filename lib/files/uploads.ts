@@ -24,6 +24,7 @@ import { type Outcome, refusal } from "../common/refusal.ts";
 import { commitAtomic } from "../kv/kv_commit.ts";
 import { decode, keys } from "../kv/kv_keys.ts";
 import { commit, transact } from "../kv/kv_transaction.ts";
+import { commitAsAccount } from "../accounts/accounts.ts";
 import type { WindowCounter } from "../limits/window_counter.ts";
 import { deleteAll, deleteBlob, readBlob, setPartChunks } from "./blob_chunks.ts";
 import type { FileClaim, FileRecord, UploadSession } from "./file_record.ts";
@@ -90,14 +91,21 @@ export class Uploads {
       createdAt: now,
       expiresAt: now + UPLOAD_TTL_MS,
     };
-    await commitAtomic(
-      this.#kv.atomic().set(keys.upload(session.id), session).set(
-        keys.userUpload(userId, session.id),
-        { expiresAt: session.expiresAt },
-        { expireIn: UPLOAD_TTL_MS },
-      ),
+    // Not once the account's deletion began: it lists the user's uploads after its mark.
+    const started = await commitAsAccount(
+      this.#kv,
+      userId,
+      "start upload",
+      (atomic) => {
+        atomic.set(keys.upload(session.id), session).set(
+          keys.userUpload(userId, session.id),
+          { expiresAt: session.expiresAt },
+          { expireIn: UPLOAD_TTL_MS },
+        );
+      },
     );
-    await this.#started.add(keys.uploadsStarted(userId));
+    if (!("versionstamp" in started)) return started;
+    await this.#started.add(keys.uploadsStarted(userId), userId);
     return { ok: true, ...statusOf(session, []) };
   }
 
@@ -154,6 +162,7 @@ export class Uploads {
       return sniffed;
     }
     const now = this.#clock.now();
+    // Checked against the upload: an account deletion deletes it (`forget`) before the claims.
     const file = await transact("finish upload", async () => {
       const [existing, current] = await this.#kv.getMany<[FileRecord, UploadSession]>([
         keys.file(sha256),

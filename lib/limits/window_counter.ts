@@ -7,6 +7,7 @@
 import type { Clock } from "../common/clock.ts";
 import { commitAtomic } from "../kv/kv_commit.ts";
 import { commit, transact } from "../kv/kv_transaction.ts";
+import { commitAsAccount } from "../accounts/accounts.ts";
 
 interface Window {
   count: number;
@@ -43,18 +44,31 @@ export class WindowCounter {
     );
   }
 
-  /** Counts one event against `key`. Every concurrent event is counted. */
-  async add(key: Deno.KvKey): Promise<void> {
-    // No attempt limit: every conflict means another event was just counted, so the events
-    // as a whole always progress, and giving up would let one go uncounted.
-    await transact("count event", async () => {
+  /**
+   * Counts one event against `key`. Every concurrent event is counted. A window of one user's
+   * (`owner`: a quota such as `keys.roomsCreated`) is counted only while the account is live,
+   * checked in the commit, so a request that ends as its account is deleted leaves no window
+   * behind the deletion.
+   */
+  async add(key: Deno.KvKey, owner?: string): Promise<void> {
+    const count = async (atomic: Deno.AtomicOperation) => {
       const current = await this.#kv.get<Window>(key);
       const now = this.#clock.now();
       const live = current.value && current.value.startedAt + this.#windowMs > now;
       const next: Window = live && current.value
         ? { count: current.value.count + 1, startedAt: current.value.startedAt }
         : { count: 1, startedAt: now };
-      const atomic = this.#kv.atomic().check(current).set(key, next, { expireIn: this.#windowMs });
+      atomic.check(current).set(key, next, { expireIn: this.#windowMs });
+    };
+    // No attempt limit: every conflict means another event was just counted, so the events
+    // as a whole always progress, and giving up would let one go uncounted.
+    if (owner !== undefined) {
+      await commitAsAccount(this.#kv, owner, "count event", count, Infinity);
+      return;
+    }
+    await transact("count event", async () => {
+      const atomic = this.#kv.atomic();
+      await count(atomic);
       return commit(atomic, () => {});
     }, { attempts: Infinity });
   }

@@ -74,6 +74,11 @@ export interface MessageStore {
    * Each room's seqs stay strictly increasing and gap-free even when several processes append
    * to the same room at the same moment. A draft whose (room, from, clientId) was stored
    * before yields the stored message with `duplicate: true` and writes nothing.
+   *
+   * A draft with files ({@linkcode checksAuthor}) is stored only while its author's account
+   * exists and is not being deleted, checked in the commit that stores it; otherwise the call
+   * rejects with {@linkcode AuthorGoneError}. Drafts of the call stored by an earlier commit
+   * (a call too big for one) stay stored: appending them again answers them as duplicates.
    */
   append(drafts: readonly MessageDraft[]): Promise<AppendResult[]>;
   /** Up to `limit` messages with seq greater than `afterSeq`, ascending. */
@@ -102,4 +107,37 @@ export interface MessageLookup {
   byClientId(room: string, from: string, clientId: string): Promise<ChatMessage | null>;
   /** The earlier versions of an edited message, oldest first (none after a delete). */
   versions(room: string, seq: number): Promise<MessageVersion[]>;
+}
+
+/**
+ * Whether the append of `draft` checks its author's account in its commit: a new message with
+ * files. An account deletion deletes its owner's messages with files after it marked the
+ * account `deleting` (`Accounts.beginDeletion`), so one committed later would keep its files;
+ * this check refuses it instead. Other drafts skip it: a text message of a deleted account stays
+ * by design, and the read it costs would be paid by every send.
+ */
+export function checksAuthor(draft: MessageDraft): boolean {
+  return draft.kind === undefined && (draft.attachments?.length ?? 0) > 0;
+}
+
+/**
+ * Why {@linkcode MessageStore.append} stored nothing: a draft with files
+ * ({@linkcode checksAuthor}) is by an account that is gone or being deleted. The other drafts
+ * of the call may be appended again without those it {@linkcode AuthorGoneError.refuses}.
+ */
+export class AuthorGoneError extends Error {
+  /** The ids of the authors whose accounts are gone or being deleted. */
+  readonly authors: readonly string[];
+
+  /** Refuses the drafts with files of `authors`. */
+  constructor(authors: readonly string[]) {
+    super(`messages with files by accounts gone or being deleted: ${authors.join(", ")}`);
+    this.name = "AuthorGoneError";
+    this.authors = authors;
+  }
+
+  /** Whether `draft` is one this error refuses (a draft with files of one of its authors). */
+  refuses(draft: MessageDraft): boolean {
+    return checksAuthor(draft) && this.authors.includes(draft.from);
+  }
 }

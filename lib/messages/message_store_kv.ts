@@ -21,7 +21,9 @@
  * The common case reads nothing: the store remembers the head (and its versionstamp) of the
  * rooms it committed to last, and checks in the commit that each clientId is still unused. Only
  * when a check fails (another process wrote to the room, or a send is a retry) does the next
- * attempt read the heads and the clientId records first.
+ * attempt read the heads and the clientId records first. A message with files is the exception:
+ * its commit reads and checks its author's account (`checksAuthor` in `message_store.ts`), so
+ * none lands after an account deletion listed its owner's messages with files.
  *
  * @module
  */
@@ -31,7 +33,15 @@ import { newId } from "../common/ids.ts";
 import { keys } from "../kv/kv_keys.ts";
 import { MAX_ATTACHMENTS, MAX_FILE_NAME } from "../common/attachments.ts";
 import { lastMessageOf } from "../common/message_gist.ts";
-import type { AppendResult, MessageDraft, MessageLookup, MessageStore } from "./message_store.ts";
+import {
+  type AppendResult,
+  AuthorGoneError,
+  checksAuthor,
+  type MessageDraft,
+  type MessageLookup,
+  type MessageStore,
+} from "./message_store.ts";
+import { accountsLive } from "../accounts/accounts.ts";
 import {
   type ChatMessage,
   isActionEntry,
@@ -58,8 +68,9 @@ import {
 } from "../rooms/conversation_index.ts";
 
 /**
- * How many checks one atomic commit holds at most (KV's limit): one per room (its head) and one
- * per new message (its clientId is unused), so a commit holds at most 99 messages.
+ * How many checks one atomic commit holds at most (KV's limit): one per room (its head), one
+ * per new message (its clientId is unused) and one per author of messages with files (their
+ * account), so a commit holds at most 99 messages.
  */
 const MAX_CHECKS_PER_COMMIT = 100;
 /** Rooms whose head the store remembers from its own commits. */
@@ -186,6 +197,7 @@ export class KvMessageStore implements MessageStore, MessageLookup {
     );
     const actionRooms = [...new Set(drafts.filter(isAction).map((draft) => draft.room))];
     const indexed = activityRooms(drafts).filter((room) => due.has(room));
+    const authors = authorsChecked(drafts);
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       // The first attempt trusts the heads it knows and checks the clientIds are unused; after
       // a failed check, heads are read first: a clientId stored by another process after this
@@ -195,13 +207,19 @@ export class KvMessageStore implements MessageStore, MessageLookup {
       const optimistic = attempt === 0;
       // The head of a room with an action is read on every attempt too: its summary is kept
       // when the actions leave the newest message as it was.
-      const [heads, stored, targets, members] = await Promise.all([
+      const [heads, stored, targets, members, accounts] = await Promise.all([
         this.#heads(rooms, optimistic, actionRooms),
         optimistic ? undefined : readMany<ClientIdRecord>(this.#kv, drafts.map(clientIdKey)),
         readMany<ChatMessage>(this.#kv, targetKeys.map(([room, seq]) => keys.message(room, seq))),
         this.#readMembers(indexed, !optimistic),
+        // No read for a chunk without files: a plain send pays nothing for this check.
+        readMany(this.#kv, authors.map((author) => keys.user(author))),
       ]);
+      const gone = authors.filter((_, i) => !accountsLive([accounts[i]!]));
+      if (gone.length > 0) throw new AuthorGoneError(gone);
       const atomic = this.#kv.atomic();
+      // A deletion that marks an author after this read fails the commit; the retry refuses.
+      for (const account of accounts) atomic.check(account);
       const nextSeq = new Map<string, number>();
       for (const room of rooms) {
         const head = heads.get(room)!;
@@ -530,6 +548,11 @@ function markActivity(
   }
 }
 
+/** The authors of drafts whose account the commit checks ({@linkcode checksAuthor}), once each. */
+function authorsChecked(drafts: readonly MessageDraft[]): string[] {
+  return [...new Set(drafts.filter(checksAuthor).map((draft) => draft.from))];
+}
+
 /** Rooms where some draft is a new message that is not an action: their activity moves. */
 function activityRooms(drafts: readonly MessageDraft[]): string[] {
   return [...new Set(drafts.filter((draft) => !isAction(draft)).map((draft) => draft.room))];
@@ -638,6 +661,7 @@ function chunkEnd(
   activityCost: (room: string) => number | undefined,
 ): number {
   const rooms = new Set<string>();
+  const authors = new Set<string>();
   const activeRooms = new Set<string>();
   let bytes = 0;
   let keyBytes = 0;
@@ -684,10 +708,14 @@ function chunkEnd(
       activity;
     // The message key, and the clientId key twice (set and checked).
     const clientIdKeySize = room + utf8Length(draft.from) + utf8Length(draft.clientId) + 24;
+    // A draft with files checks its author's account, once per author and commit.
+    const newAuthor = checksAuthor(draft) && !authors.has(draft.from);
     const keySize = room + 24 + 2 * clientIdKeySize + files * (room + 96) +
+      (newAuthor ? utf8Length(draft.from) + 16 : 0) +
       terms * PENDING_KEY_BYTES + (newRoom ? 3 * room + 48 : 0) +
       (newActivity ? (activity + 1) * (room + 100) : 0);
     const checks = end - start + 1 + rooms.size + (newRoom ? 1 : 0) + activeRooms.size +
+      authors.size + (newAuthor ? 1 : 0) +
       (newActivity ? 1 : 0);
     if (
       end > start &&
@@ -697,6 +725,7 @@ function chunkEnd(
         mutations + writes > MAX_MUTATIONS_PER_COMMIT)
     ) break;
     rooms.add(draft.room);
+    if (newAuthor) authors.add(draft.from);
     if (newActivity) activeRooms.add(draft.room);
     mutations += writes;
     bytes += size;

@@ -10,7 +10,12 @@
  *
  * @module
  */
-import type { AppendResult, MessageDraft, MessageStore } from "./message_store.ts";
+import {
+  type AppendResult,
+  AuthorGoneError,
+  type MessageDraft,
+  type MessageStore,
+} from "./message_store.ts";
 import type { ChatMessage } from "../common/protocol.ts";
 
 /**
@@ -77,6 +82,8 @@ export class MessageWriter {
    * Stores one message; resolves after it is durable. Duplicates (same room, sender and
    * clientId) resolve with the original message and are announced again, harmlessly, so a
    * message whose first announcement was lost in a crash still reaches live subscribers.
+   * Rejects with `AuthorGoneError` a message with files whose author's account is gone or
+   * being deleted (the other messages of its batch are stored).
    */
   write(draft: MessageDraft): Promise<AppendResult> {
     return new Promise((resolve, reject) => {
@@ -104,7 +111,13 @@ export class MessageWriter {
         try {
           results = await this.#store.append(batch.map((pending) => pending.draft));
         } catch (error) {
-          for (const pending of batch) pending.reject(error);
+          // A send with files of an account being deleted: only it is refused; the rest of
+          // the batch goes first in the next one, in its order.
+          const refused = error instanceof AuthorGoneError
+            ? batch.filter((pending) => error.refuses(pending.draft))
+            : batch;
+          for (const pending of refused) pending.reject(error);
+          if (refused !== batch) this.#queue.unshift(...batch.filter((p) => !refused.includes(p)));
           continue;
         } finally {
           this.#observeCommit?.(performance.now() - started);

@@ -1,7 +1,13 @@
 import assert from "node:assert/strict";
 import type { LastMessage } from "../common/api_types.ts";
 import { systemClock } from "../common/clock.ts";
-import type { AppendResult, MessageDraft, MessageStore } from "./message_store.ts";
+import {
+  type AppendResult,
+  AuthorGoneError,
+  type MessageDraft,
+  type MessageStore,
+} from "./message_store.ts";
+import { keys } from "../kv/kv_keys.ts";
 import { KvMessageStore } from "./message_store_kv.ts";
 import { MessageWriter, type MessageWriterOptions } from "./message_writer.ts";
 import type { ChatMessage } from "../common/protocol.ts";
@@ -57,7 +63,12 @@ interface Committed {
 }
 
 async function withWriter(
-  fn: (writer: MessageWriter, store: RecordingStore, committed: Committed[]) => Promise<void>,
+  fn: (
+    writer: MessageWriter,
+    store: RecordingStore,
+    committed: Committed[],
+    kv: Deno.Kv,
+  ) => Promise<void>,
   options: MessageWriterOptions = {},
 ): Promise<void> {
   const kv = await Deno.openKv(":memory:");
@@ -67,7 +78,7 @@ async function withWriter(
     committed.push({ room, seqs: messages.map((m) => m.seq), afterCall: store.calls.length });
   }, options);
   try {
-    await fn(writer, store, committed);
+    await fn(writer, store, committed, kv);
   } finally {
     await writer.flush();
     kv.close();
@@ -247,4 +258,37 @@ Deno.test("MessageWriter.flush() resolves once every queued write is settled", a
     assert.equal(await store.head("room"), 10);
     await Promise.all(writes);
   });
+});
+
+Deno.test("MessageWriter refuses only the send with files of an account being deleted; the rest of its batch is stored in order", async () => {
+  await withWriter(async (writer, store, _, kv) => {
+    // Marked by the first commit of its deletion (`Accounts.beginDeletion`).
+    await kv.set(keys.user("u2"), { id: "u2", name: "leaving", deleting: true, disabled: true });
+    const gate = Promise.withResolvers<void>();
+    store.gate = gate.promise;
+    const first = writer.write(draft("room", "client-1"));
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const file = { id: "f".repeat(64), name: "a.png", size: 3, type: "image/png" };
+    const writes = [
+      writer.write(draft("room", "client-2")),
+      writer.write({ ...draft("room", "client-3", "u2"), attachments: [file] }),
+      writer.write(draft("room", "client-4", "u2")),
+    ];
+    store.gate = undefined;
+    gate.resolve();
+    await first;
+    const [text, withFile, plain] = await Promise.allSettled(writes);
+    assert.equal(withFile!.status, "rejected");
+    assert.ok((withFile as PromiseRejectedResult).reason instanceof AuthorGoneError);
+    // Text messages of that account are not checked: they stay by design.
+    assert.deepEqual(
+      [text, plain].map((r) => r!.status === "fulfilled" && r!.value.message.seq),
+      [2, 3],
+    );
+    assert.deepEqual(
+      store.calls.map((call) => call.map((d) => d.clientId)),
+      [["client-1"], ["client-2", "client-3", "client-4"], ["client-2", "client-4"]],
+    );
+    assert.equal((await kv.get(keys.fileRef(file.id, "room", 3))).versionstamp, null);
+  }, { lingerMs: 0 });
 });

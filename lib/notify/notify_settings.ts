@@ -12,6 +12,8 @@ import { decode, keys } from "../kv/kv_keys.ts";
 import { isNotifyLevel, type NotifyLevel } from "../common/notify_level.ts";
 import type { NotifyLevelChange, NotifyLevelList } from "../common/api_types.ts";
 import type { Notify } from "../social/friends.ts";
+import { commitAsAccount } from "../accounts/accounts.ts";
+import type { Refusal } from "../common/refusal.ts";
 
 /** Reads and writes notification levels. */
 export class NotifySettings {
@@ -50,21 +52,23 @@ export class NotifySettings {
    * Stores the user's level in `roomId`, or deletes it when `level` is null (back to the
    * default). The caller has checked membership.
    *
-   * @returns The change with the write's versionstamp, as the user's devices are told it.
+   * @returns The change with the write's versionstamp, as the user's devices are told it; or
+   *   `ACCOUNT_GONE` once the account's deletion began (the commit checks the account, so no
+   *   level outlives it).
    */
   async setLevel(
     userId: string,
     roomId: string,
     level: NotifyLevel | null,
-  ): Promise<NotifyLevelChange> {
+  ): Promise<NotifyLevelChange | Refusal> {
     const key = keys.notifyLevel(userId, roomId);
-    const write = this.#kv.atomic();
-    if (level === null) write.delete(key);
-    else write.set(key, level);
-    write.set(keys.notifyLevelsMark(userId), true);
-    // A blind write (no check) always commits.
-    const { versionstamp: version } = await write.commit() as Deno.KvCommitResult;
-    const change = { roomId, level, version };
+    const done = await commitAsAccount(this.#kv, userId, "notify level", (write) => {
+      if (level === null) write.delete(key);
+      else write.set(key, level);
+      write.set(keys.notifyLevelsMark(userId), true);
+    });
+    if (!("versionstamp" in done)) return done;
+    const change = { roomId, level, version: done.versionstamp };
     this.#notify([userId], { kind: "notify_level", ...change });
     return change;
   }

@@ -18,7 +18,8 @@ import { isActionEntry, type Reader, RECEIPTS_MAX_MEMBERS } from "../common/prot
 import { keys } from "../kv/kv_keys.ts";
 import type { MessageStore } from "../messages/message_store.ts";
 import { membersOfRoom } from "../rooms/memberships.ts";
-import type { UserRecord } from "../accounts/accounts.ts";
+import { commitAsAccount, type UserRecord } from "../accounts/accounts.ts";
+import type { Outcome } from "../common/refusal.ts";
 import type { MarkerMove } from "./read_markers.ts";
 
 /** Messages read to find the authors a moved marker passed. */
@@ -42,10 +43,19 @@ export class ReadReceipts {
     return (await this.#kv.get(keys.receiptsOff(userId))).versionstamp === null;
   }
 
-  /** Turns the user's receipts on or off. */
-  async setEnabled(userId: string, enabled: boolean): Promise<void> {
-    if (enabled) await this.#kv.delete(keys.receiptsOff(userId));
-    else await this.#kv.set(keys.receiptsOff(userId), true);
+  /**
+   * Turns the user's receipts on or off; refused with `ACCOUNT_GONE` once the account's
+   * deletion began (the commit checks the account, so the setting cannot outlive it).
+   */
+  async setEnabled(userId: string, enabled: boolean): Promise<Outcome> {
+    const key = keys.receiptsOff(userId);
+    const done = await commitAsAccount(
+      this.#kv,
+      userId,
+      "read receipts",
+      (atomic) => void (enabled ? atomic.delete(key) : atomic.set(key, true)),
+    );
+    return "versionstamp" in done ? { ok: true } : done;
   }
 
   /**

@@ -10,7 +10,12 @@ import type { Broker } from "./broker/broker.ts";
 import type { Clock } from "../common/clock.ts";
 import type { FloodGuard } from "../limits/flood_guard.ts";
 import type { Hub, Peer } from "./hub.ts";
-import type { MessageDraft, MessageLookup, MessageStore } from "../messages/message_store.ts";
+import {
+  AuthorGoneError,
+  type MessageDraft,
+  type MessageLookup,
+  type MessageStore,
+} from "../messages/message_store.ts";
 import { parseClientFrame } from "../common/client_frames.ts";
 import { type ActionFrame, checkAction, isRefusal, replyPreview } from "./action_rules.ts";
 import type { Role } from "../common/room_roles.ts";
@@ -481,6 +486,10 @@ export class ChatConnection implements Peer {
       this.#deps.metrics?.messageIn();
       this.#ack(frame.clientId, message);
     }, (error) => {
+      // Its account is being deleted: its uploads are gone with it, as for a send without them.
+      if (error instanceof AuthorGoneError) {
+        return this.#refuse(frame, "attachment_unavailable", "your account is being deleted");
+      }
       console.error("connection: write failed", error);
       this.#refuse(frame, "internal", "the message was not stored; retry it");
     });

@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { accountsLive } from "../accounts/accounts.ts";
+import { checkAccountLive } from "../accounts/accounts.ts";
 import { decode, keys } from "../kv/kv_keys.ts";
 import type { Membership } from "./room_record.ts";
 
@@ -43,7 +43,7 @@ export function setMembership(
  * {@linkcode setMembership}.
  *
  * `account` is the user's record (`keys.user(userId)`) as the caller read it with its other
- * keys, and refused unless live ({@linkcode accountsLive}: the answer it gives an unknown or
+ * keys, and refused unless live (`accountsLive`: the answer it gives an unknown or
  * signed-out user); the commit checks it. So a join, invite or room creation that read the
  * record before the user's deletion marked it (`Accounts.beginDeletion`) fails its check, and
  * reading again is refused: no membership lands after the deletion listed the user's rooms.
@@ -56,8 +56,7 @@ export function addMembership(
   membership: Membership,
   account: Deno.KvEntryMaybe<unknown>,
 ): Deno.AtomicOperation {
-  if (!accountsLive([account])) throw new Error(`membership of an account not live: ${userId}`);
-  return setMembership(atomic.check(account), roomId, userId, membership)
+  return setMembership(checkAccountLive(atomic, account), roomId, userId, membership)
     .set(keys.userActivity(userId, membership.joinedAt, roomId), true)
     .sum(keys.roomMembersRev(roomId), 1n);
 }
