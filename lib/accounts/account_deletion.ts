@@ -24,7 +24,12 @@
  *    account record. The username stays reserved (see `Accounts.remove`). A settings write or
  *    quota count under way when the mark lands fails its check of the record
  *    (`commitAsAccount`), so none writes back what this step deleted.
- * A crash midway leaves a disabled account whose deletion can be run again by an operator.
+ * A deletion cut off midway (a crash, a restart, a failed step) is not lost: step 1 records it
+ * as under way (`keys.accountDeletion`), held by its run for {@linkcode DELETION_CLAIM_MS}; every
+ * node looks for deletions under way when it starts and every {@linkcode RESUME_INTERVAL_MS},
+ * takes over those whose claim ran out and runs steps 1 to 5 again (each step finds only what
+ * is left), so the account ends deleted without its owner, who can no longer sign in, asking
+ * again.
  *
  * @module
  */
@@ -52,7 +57,10 @@ import { deletedProfile, type Profiles } from "./profiles.ts";
 /** What {@linkcode AccountDeletion} works with. */
 export interface AccountDeletionDeps {
   kv: Deno.Kv;
-  accounts: Pick<Accounts, "checkPassword" | "beginDeletion" | "remove">;
+  accounts: Pick<
+    Accounts,
+    "checkPassword" | "beginDeletion" | "deletionsUnderWay" | "claimDeletion" | "remove"
+  >;
   auth: Pick<AuthService, "endAllSessions">;
   profiles: Pick<Profiles, "forget">;
   friends: Pick<Friends, "forget" | "friendIds">;
@@ -71,13 +79,75 @@ export interface AccountDeletionDeps {
   notify: Notify;
 }
 
-/** Deletes accounts at their owner's request. */
+/**
+ * How long a run holds the deletion it does before another run may take it over: far longer
+ * than a deletion takes (seconds, for an account in thousands of rooms), so two runs of one
+ * deletion at once are rare (and harmless: every step only removes what is left).
+ */
+export const DELETION_CLAIM_MS = 15 * 60_000;
+/** How often each node looks for deletions under way whose run stopped. */
+export const RESUME_INTERVAL_MS = 10 * 60_000;
+
+/** Deletes accounts at their owner's request, and finishes those a crash cut off. */
 export class AccountDeletion {
   #deps: AccountDeletionDeps;
+  #timer: ReturnType<typeof setInterval> | undefined;
+  #resuming: Promise<number> | undefined;
 
   /** Wires the deletion to every store that holds something of an account. */
   constructor(deps: AccountDeletionDeps) {
     this.#deps = deps;
+  }
+
+  /**
+   * Finishes the deletions under way whose run stopped: now, then every `intervalMs` until
+   * {@linkcode stop}. A deletion that fails is logged and taken over again once its claim runs
+   * out.
+   */
+  start(intervalMs = RESUME_INTERVAL_MS): void {
+    if (this.#timer !== undefined) return;
+    const round = () =>
+      void this.resume().catch((error) => {
+        console.error("account deletion: resuming deletions under way failed", error);
+      });
+    this.#timer = setInterval(round, intervalMs);
+    round();
+  }
+
+  /** Stops the rounds of {@linkcode start} and waits for a running one. */
+  async stop(): Promise<void> {
+    clearInterval(this.#timer);
+    this.#timer = undefined;
+    await this.#resuming?.catch(() => {});
+  }
+
+  /**
+   * Takes over every deletion under way whose claim ran out and runs it to the end.
+   *
+   * @returns How many deletions it finished.
+   */
+  resume(): Promise<number> {
+    this.#resuming ??= this.#resumeAll().finally(() => this.#resuming = undefined);
+    return this.#resuming;
+  }
+
+  async #resumeAll(): Promise<number> {
+    const { accounts } = this.#deps;
+    const ids: string[] = [];
+    for await (const id of accounts.deletionsUnderWay()) ids.push(id);
+    let finished = 0;
+    for (const id of ids) {
+      try {
+        const record = await accounts.claimDeletion(id, DELETION_CLAIM_MS);
+        if (!record) continue;
+        await this.#finish({ id, name: record.name });
+        finished++;
+      } catch (error) {
+        // Its claim runs out again: a later round retries it.
+        console.error(`account deletion: finishing the deletion of ${id} failed`, error);
+      }
+    }
+    return finished;
   }
 
   /**
@@ -101,7 +171,13 @@ export class AccountDeletion {
       return refusal(403, "refusal.wrongPassword");
     }
     // From this commit on, no friendship, request, block or direct room can come to name it.
-    await accounts.beginDeletion(user.id);
+    await accounts.beginDeletion(user.id, DELETION_CLAIM_MS);
+    await this.#finish(user);
+    return { ok: true };
+  }
+
+  /** Steps 1 (after the mark) to 5 for an account marked `deleting`. */
+  async #finish(user: { id: string; name: string }): Promise<void> {
     this.#deps.auth.endAllSessions(user.id);
     // Before the notice: members' devices that check on it find the devices gone.
     await this.#deps.keyPackages.forgetUser(user.id);
@@ -136,8 +212,7 @@ export class AccountDeletion {
         .delete(keys.uploadsStarted(user.id)).delete(keys.reportsMade(user.id))
         .delete(keys.loginFailures("user", user.name.toLowerCase())),
     );
-    await accounts.remove(user.id);
-    return { ok: true };
+    await this.#deps.accounts.remove(user.id);
   }
 
   async #deleteMessagesWithFiles(user: { id: string; name: string }, rooms: string[]) {

@@ -34,6 +34,14 @@ export interface UserRecord extends PublicUser {
   deleting?: true;
 }
 
+/**
+ * An account deletion under way (`keys.accountDeletion`): the run that does it holds it until
+ * `until` (epoch ms); after that, another run may take it over ({@linkcode Accounts.claimDeletion}).
+ */
+export interface DeletionClaim {
+  until: number;
+}
+
 /** A login's account: who it is, and whether an administrator disabled it. */
 export interface Authenticated {
   user: PublicUser;
@@ -112,7 +120,8 @@ export class Accounts {
   }
 
   /**
-   * Sets or clears the account's `disabled` flag; false when there is no such account.
+   * Sets or clears the account's `disabled` flag; false when there is no such account, or
+   * none to enable: an account being deleted stays disabled until its deletion ends it.
    * Disabling also ends every session created until now, for good.
    */
   async setDisabled(userId: string, disabled: boolean): Promise<boolean> {
@@ -120,36 +129,80 @@ export class Accounts {
   }
 
   /**
-   * Starts deleting the account: disables it (as {@linkcode setDisabled}) and marks it
-   * `deleting` in the same commit. A commit that ties two accounts together checks both user
+   * Starts deleting the account: disables it (as {@linkcode setDisabled}), marks it `deleting`
+   * and records the deletion as under way ({@linkcode DeletionClaim}, held by its caller for
+   * `claimMs`) in the same commit. A commit that ties two accounts together checks both user
    * records ({@linkcode accountsLive}): one that read them before this commit fails its check
    * and, reading again, finds the mark; one that landed before it is found by the deletion's
    * later lists. So none lands after the deletion listed what to remove. False when there is
    * no such account.
    */
-  async beginDeletion(userId: string): Promise<boolean> {
-    return await this.#disable(userId, true, DELETING);
+  async beginDeletion(userId: string, claimMs: number): Promise<boolean> {
+    return await this.#disable(userId, true, DELETING, claimMs);
   }
 
-  async #disable(userId: string, disabled: boolean, mark: { deleting?: true }): Promise<boolean> {
+  /** The ids of the accounts whose deletion began and has not ended, in id order. */
+  async *deletionsUnderWay(): AsyncIterable<string> {
+    for await (const entry of this.#kv.list({ prefix: keys.accountDeletions() })) {
+      yield entry.key[1] as string;
+    }
+  }
+
+  /**
+   * Takes over an account deletion under way whose claim has run out (its run crashed or
+   * gave up), for `claimMs`: the account as it is, or null when the deletion is not under way
+   * or still held (by a run on this or another node). A deletion whose account record is
+   * already gone (cut off after its last step) is only cleared.
+   */
+  async claimDeletion(userId: string, claimMs: number): Promise<UserRecord | null> {
+    return await transact("claim account deletion", async () => {
+      const [claim, user] = await this.#kv.getMany<[DeletionClaim, UserRecord]>([
+        keys.accountDeletion(userId),
+        keys.user(userId),
+      ]);
+      const now = this.#clock.now();
+      if (!claim.value || claim.value.until > now) return null;
+      const atomic = this.#kv.atomic().check(claim, user);
+      if (!user.value) return commit(atomic.delete(claim.key), () => null);
+      const record = user.value;
+      return commit(atomic.set(claim.key, { until: now + claimMs }), () => record);
+    });
+  }
+
+  async #disable(
+    userId: string,
+    disabled: boolean,
+    mark: { deleting?: true },
+    claimMs?: number,
+  ): Promise<boolean> {
     return await transact("disable account", async () => {
       const entry = await this.#kv.get<UserRecord>(keys.user(userId));
       if (!entry.value) return false;
+      // An account being deleted stays disabled: its deletion goes on to the end.
+      if (!disabled && entry.value.deleting) return false;
       const { disabled: _, ...rest } = entry.value;
+      const now = this.#clock.now();
       const next: UserRecord = disabled
-        ? { ...rest, ...mark, disabled: true, sessionsEndedAt: this.#clock.now() }
+        ? { ...rest, ...mark, disabled: true, sessionsEndedAt: now }
         : rest;
-      return commit(this.#kv.atomic().check(entry).set(keys.user(userId), next), () => true);
+      const atomic = this.#kv.atomic().check(entry).set(keys.user(userId), next);
+      if (claimMs !== undefined) {
+        atomic.set(keys.accountDeletion(userId), { until: now + claimMs } satisfies DeletionClaim);
+      }
+      return commit(atomic, () => true);
     });
   }
 
   /**
-   * Deletes the account record (its password hash with it). The name index entry stays, so
+   * Deletes the account record (its password hash with it) and ends its deletion's record
+   * ({@linkcode beginDeletion}). The name index entry stays, so
    * the name remains reserved: old messages carry it as their author, and a newcomer taking
    * it would be mistaken for the person who left. {@linkcode deletedId} finds it.
    */
   async remove(userId: string): Promise<void> {
-    await commitAtomic(this.#kv.atomic().delete(keys.user(userId)));
+    await commitAtomic(
+      this.#kv.atomic().delete(keys.user(userId)).delete(keys.accountDeletion(userId)),
+    );
   }
 
   /** The id a deleted account had under this name, or null (no such name, or not deleted). */

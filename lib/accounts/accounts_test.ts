@@ -162,6 +162,27 @@ Deno.test("Accounts.setDisabled() flags the account for login, and clears the fl
   });
 });
 
+Deno.test("an account being deleted cannot be enabled again, and its deletion is claimed by one run at a time", async () => {
+  await withAccounts(async (accounts, clock) => {
+    const made = await accounts.register("gwen", PASSWORD);
+    assert.ok(made.ok);
+    assert.equal(await accounts.beginDeletion(made.user.id, 1_000), true);
+    assert.equal(await accounts.setDisabled(made.user.id, false), false);
+    assert.equal((await accounts.authenticate("gwen", PASSWORD))?.disabled, true);
+    assert.deepEqual(await Array.fromAsync(accounts.deletionsUnderWay()), [made.user.id]);
+    // Held by the run that began it until its claim runs out; then by one taker only.
+    assert.equal(await accounts.claimDeletion(made.user.id, 1_000), null);
+    clock.advance(1_000);
+    const [one, two] = await Promise.all([
+      accounts.claimDeletion(made.user.id, 1_000),
+      accounts.claimDeletion(made.user.id, 1_000),
+    ]);
+    assert.deepEqual([one?.name, two?.name].sort(), ["gwen", undefined]);
+    await accounts.remove(made.user.id);
+    assert.deepEqual(await Array.fromAsync(accounts.deletionsUnderWay()), []);
+  });
+});
+
 Deno.test("Accounts.remove() deletes the account but keeps its name reserved", async () => {
   await withAccounts(async (accounts) => {
     const made = await accounts.register("Frank", PASSWORD);

@@ -5,6 +5,7 @@
  * | ------------------------------------------- | --------------------------- |
  * | `["user", userId]`                          | {@linkcode UserRecord}      |
  * | `["user_by_name", lowercaseName]`           | userId                      |
+ * | `["account_deletion", userId]`              | `DeletionClaim`: under way  |
  * | `["session", sha256(token) hex]`            | `SessionRecord` (expires)   |
  * | `["login_fail", "user" or "addr", subject]` | failure window (expires)    |
  * | `["rooms_created", userId]`                 | creation window (expires)   |
@@ -168,6 +169,13 @@ export const keys = {
   user: (userId: string): Deno.KvKey => ["user", userId],
   /** Prefix of every account, for the one-time directory backfill. */
   users: (): Deno.KvKey => ["user"],
+  /**
+   * An account deletion under way (written with the account's `deleting` mark, deleted with
+   * the account record), so one that a crash cut off is found and finished.
+   */
+  accountDeletion: (userId: string): Deno.KvKey => ["account_deletion", userId],
+  /** Prefix of every account deletion under way. */
+  accountDeletions: (): Deno.KvKey => ["account_deletion"],
   /** Index from the case-folded username to the user id (makes names unique). */
   userByName: (lowercaseName: string): Deno.KvKey => ["user_by_name", lowercaseName],
   /** A session, addressed by the SHA-256 hex of its token (the token itself is never stored). */

@@ -146,6 +146,8 @@ export interface ChatServer {
   writer: MessageWriter;
   /** Deletes unused files: hourly, and after a room is deleted. */
   fileSweeper: FileSweeper;
+  /** Deletes accounts, and finishes deletions a crash cut off: at start and every 10 minutes. */
+  accountDeletion: AccountDeletion;
   /** This node's metrics (also served at `GET /metrics`). */
   metrics: Metrics;
   /** The node's log. */
@@ -274,6 +276,24 @@ export async function createChatServer(options: ChatServerOptions): Promise<Chat
   const roomLifecycle = new RoomLifecycle(kv, notices, () => fileSweeper.requestSweep());
   const memberModeration = new MemberModeration(kv, clock, accounts, notices);
   const userAdmin = new UserAdmin(kv, accounts, auth);
+  const accountDeletion = new AccountDeletion({
+    kv,
+    accounts,
+    auth,
+    profiles,
+    friends,
+    store,
+    writer,
+    lifecycle: roomLifecycle,
+    moderation: memberModeration,
+    uploads,
+    sweeper: fileSweeper,
+    rooms,
+    keyPackages,
+    notify,
+    throttle,
+  });
+  accountDeletion.start();
   const services: Services = {
     config,
     auth,
@@ -355,23 +375,7 @@ export async function createChatServer(options: ChatServerOptions): Promise<Chat
     }),
     accountExport: (userId) =>
       exportAccount({ kv, accounts, profiles, friends, store, now: clock.now() }, userId),
-    accountDeletion: new AccountDeletion({
-      kv,
-      accounts,
-      auth,
-      profiles,
-      friends,
-      store,
-      writer,
-      lifecycle: roomLifecycle,
-      moderation: memberModeration,
-      uploads,
-      sweeper: fileSweeper,
-      rooms,
-      keyPackages,
-      notify,
-      throttle,
-    }),
+    accountDeletion,
     messageSearch: new MessageSearch(
       kv,
       accounts,
@@ -467,6 +471,7 @@ export async function createChatServer(options: ChatServerOptions): Promise<Chat
     heartbeat.stop();
     calls.close();
     await fileSweeper.stop();
+    await accountDeletion.stop();
     await searchMerger.stop();
     // Its folds are an optimization: a failure must not skip the rest of the shutdown.
     await searchMerger.compactWritten().catch((error) => {
@@ -486,6 +491,7 @@ export async function createChatServer(options: ChatServerOptions): Promise<Chat
     hub,
     writer,
     fileSweeper,
+    accountDeletion,
     metrics,
     log,
     async shutdown() {

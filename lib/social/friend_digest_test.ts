@@ -100,7 +100,7 @@ Deno.test("friendIds() does not write back the digest of an account being delete
   await withKvServices(["alice", "bob"], async ({ kv, accounts, friends }, { alice, bob }) => {
     await friends.request(alice.id, bob.name);
     await friends.accept(bob.id, alice.name);
-    await accounts.beginDeletion(alice.id);
+    await accounts.beginDeletion(alice.id, 60_000);
     await friends.forget(alice.id);
     // Her last socket's "offline" notice comes after the deletion removed her digest.
     assert.deepEqual(await friends.friendIds(alice.id), []);
