@@ -45,7 +45,7 @@ export const LINGER_BELOW_DRAFTS = 32;
  * to 100,000 deliveries/s in rooms of 100 ("Fan-out, round four"), shorter or adaptive lingers
  * (5 ms, the last commit's duration, a deadline of 10 or 20 ms from the oldest draft's arrival)
  * cost the same or up to 23 % more CPU per delivery and lowered neither p50 nor p99, and 20 ms
- * saved 7 to 17 % but raised p50 at 60,000 to 80,000: each commit is one frame per socket of
+ * saved 6 to 18 % but raised p50 at 60,000 to 80,000: each commit is one frame per socket of
  * each room it touches, so on a busy core the frames a linger saves outweigh the wait it adds.
  */
 export const DEFAULT_COMMIT_LINGER_MS = 10;
