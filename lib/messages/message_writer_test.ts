@@ -9,7 +9,8 @@ import {
 } from "./message_store.ts";
 import { keys } from "../kv/kv_keys.ts";
 import { KvMessageStore } from "./message_store_kv.ts";
-import { MessageWriter, type MessageWriterOptions } from "./message_writer.ts";
+import { LINGER_BELOW_DRAFTS, MessageWriter, type MessageWriterOptions } from "./message_writer.ts";
+import { FakeClock } from "../common/testing/fake_clock.ts";
 import type { ChatMessage } from "../common/protocol.ts";
 
 /** A real KV store wrapped to record each append call, and to hold or fail chosen calls. */
@@ -108,35 +109,85 @@ Deno.test("MessageWriter groups 200 writes issued at once into few store.append 
 });
 
 Deno.test("MessageWriter commits a lone write at once, without waiting for company", async () => {
+  const clock = new FakeClock();
   await withWriter(async (writer, store) => {
     const result = await writer.write(draft("room", "client-1"));
     assert.equal(result.message.seq, 1);
     assert.equal(store.calls.length, 1);
-  });
+    assert.deepEqual(clock.pending, [], "no linger timer was set");
+  }, { timers: clock });
 });
 
-Deno.test("MessageWriter lingers while writes keep coming, so a trickle shares commits", async () => {
+/** Yields to the event loop until `done()` holds (the store's commits run on real KV). */
+async function until(done: () => boolean, what: string): Promise<void> {
+  for (let turn = 0; turn < 2000; turn++) {
+    if (done()) return;
+    await new Promise((resolve) => setTimeout(resolve, 0));
+  }
+  throw new Error(`never happened: ${what}`);
+}
+
+/**
+ * Makes the writer busy: a first write whose commit is held until a second write has queued
+ * behind it. Resolves once that commit has returned, when the writer decides whether to linger.
+ */
+async function busyWriter(
+  writer: MessageWriter,
+  store: RecordingStore,
+): Promise<Promise<unknown>[]> {
+  const gate = Promise.withResolvers<void>();
+  store.gate = gate.promise;
+  const writes = [writer.write(draft("room", "client-1"))];
+  await until(() => store.calls.length === 1, "the first write reached the store");
+  writes.push(writer.write(draft("room", "client-2"))); // arrives during the commit
+  store.gate = undefined;
+  gate.resolve();
+  await writes[0];
+  return writes;
+}
+
+Deno.test("MessageWriter lingers exactly lingerMs after a commit during which writes arrived", async () => {
+  const clock = new FakeClock();
   await withWriter(async (writer, store) => {
-    const gate = Promise.withResolvers<void>();
-    store.gate = gate.promise;
-    const writes = [writer.write(draft("room", "client-1"))];
-    await new Promise((resolve) => setTimeout(resolve, 5));
-    assert.equal(store.calls.length, 1, "the first write went straight to the store");
-    writes.push(writer.write(draft("room", "client-2"))); // arrives during the commit
-    store.gate = undefined;
-    gate.resolve();
-    await writes[0];
-    // Writes keep trickling in after the commit: the writer waits for them.
-    for (let i = 3; i <= 5; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 5));
-      writes.push(writer.write(draft("room", `client-${i}`)));
-    }
+    const writes = await busyWriter(writer, store);
+    await until(() => clock.pending.length === 1, "the writer lingers");
+    assert.deepEqual(clock.pending, [10]);
+    // Writes that trickle in while it lingers join the same commit.
+    writes.push(writer.write(draft("room", "client-3")));
+    clock.advance(9);
+    writes.push(writer.write(draft("room", "client-4")));
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    assert.equal(store.calls.length, 1, "nothing is committed before the linger ends");
+    clock.advance(1);
     await Promise.all(writes);
     assert.deepEqual(
       store.calls.map((call) => call.map((d) => d.clientId)),
-      [["client-1"], ["client-2", "client-3", "client-4", "client-5"]],
+      [["client-1"], ["client-2", "client-3", "client-4"]],
     );
-  }, { lingerMs: 100 });
+  }, { lingerMs: 10, timers: clock });
+});
+
+Deno.test("MessageWriter does not linger once LINGER_BELOW_DRAFTS drafts are queued", async () => {
+  const clock = new FakeClock();
+  await withWriter(async (writer, store) => {
+    const gate = Promise.withResolvers<void>();
+    store.gate = gate.promise;
+    const writes = [writer.write(draft("room", "client-0"))];
+    await until(() => store.calls.length === 1, "the first write reached the store");
+    for (let i = 1; i <= LINGER_BELOW_DRAFTS; i++) {
+      writes.push(writer.write(draft("room", `client-${i}`)));
+    }
+    store.gate = undefined;
+    gate.resolve();
+    try {
+      // The fake clock does not move: a linger would hold the second commit back.
+      await until(() => store.calls.length === 2, "the queued drafts were committed");
+    } finally {
+      clock.advance(1_000);
+    }
+    await Promise.all(writes);
+    assert.deepEqual(store.calls.map((call) => call.length), [1, LINGER_BELOW_DRAFTS]);
+  }, { timers: clock });
 });
 
 Deno.test("MessageWriter with lingerMs 0 commits what is queued as soon as the last commit ends", async () => {
