@@ -66,7 +66,10 @@ export function upgradeToChat(
   friends?: FriendDigest | null,
   batches = false,
 ): Response {
-  const { socket, response } = Deno.upgradeWebSocket(request);
+  // No idle timeout: the heartbeat (heartbeat.ts) pings every peer and drops silent ones.
+  // Deno's own timeout cancels and re-arms a timer on every frame received, about 4 % of the
+  // JavaScript thread's busy time in rooms of two (BENCHMARKS.md, "Small rooms, round four").
+  const { socket, response } = Deno.upgradeWebSocket(request, { idleTimeout: 0 });
   socket.binaryType = "arraybuffer";
   const transport = new SocketTransport(socket, limits, deps, onClose, budget);
   transport.connection = new ChatConnection(user, session, transport, deps, friends, batches);
