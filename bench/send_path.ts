@@ -134,70 +134,51 @@ async function runPeers(url: string, spec: string[]): Promise<void> {
   await new Promise(() => {});
 }
 
-/** The modules of one checkout that the chat layers are built from. */
-interface Lib {
-  upgradeToChat: typeof import("../lib/realtime/ws_handler.ts").upgradeToChat;
-  Hub: typeof import("../lib/realtime/hub.ts").Hub;
-  MessageWriter: typeof import("../lib/messages/message_writer.ts").MessageWriter;
-  KvMessageStore: typeof import("../lib/messages/message_store_kv.ts").KvMessageStore;
-  TokenBuckets: typeof import("../lib/limits/token_bucket.ts").TokenBuckets;
-  FloodGuard: typeof import("../lib/limits/flood_guard.ts").FloodGuard;
-  Metrics: typeof import("../lib/server/metrics.ts").Metrics;
-  BroadcastChannelBroker:
-    typeof import("../lib/realtime/broker/broker_broadcast_channel.ts").BroadcastChannelBroker;
-  SearchMerger: typeof import("../lib/search/search_merger.ts").SearchMerger;
-  MERGE_INTERVAL_MS: number;
-  mentionResolver: typeof import("../lib/messages/mention_resolver.ts").mentionResolver;
-  DrainGate: typeof import("../lib/realtime/drain_gate.ts").DrainGate;
-  SendBudget: typeof import("../lib/realtime/send_budget.ts").SendBudget;
-  parseClientFrame: typeof import("../lib/common/client_frames.ts").parseClientFrame;
-  encodeServerFrame: typeof import("../lib/common/protocol.ts").encodeServerFrame;
-  newId: typeof import("../lib/common/ids.ts").newId;
-  systemClock: typeof import("../lib/common/clock.ts").systemClock;
-}
+/** The modules of one checkout that the chat layers are built from, as paths from its root. */
+const LIB_MODULES = [
+  "lib/realtime/ws_handler.ts",
+  "lib/realtime/hub.ts",
+  "lib/messages/message_writer.ts",
+  "lib/messages/message_store_kv.ts",
+  "lib/limits/token_bucket.ts",
+  "lib/limits/flood_guard.ts",
+  "lib/server/metrics.ts",
+  "lib/realtime/broker/broker_broadcast_channel.ts",
+  "lib/search/search_merger.ts",
+  "lib/messages/mention_resolver.ts",
+  "lib/realtime/drain_gate.ts",
+  "lib/realtime/send_budget.ts",
+  "lib/common/client_frames.ts",
+  "lib/common/protocol.ts",
+  "lib/common/ids.ts",
+  "lib/common/clock.ts",
+] as const;
 
+/** The exports of {@linkcode LIB_MODULES}, as this checkout has them. */
+type Lib =
+  & typeof import("../lib/realtime/ws_handler.ts")
+  & typeof import("../lib/realtime/hub.ts")
+  & typeof import("../lib/messages/message_writer.ts")
+  & typeof import("../lib/messages/message_store_kv.ts")
+  & typeof import("../lib/limits/token_bucket.ts")
+  & typeof import("../lib/limits/flood_guard.ts")
+  & typeof import("../lib/server/metrics.ts")
+  & typeof import("../lib/realtime/broker/broker_broadcast_channel.ts")
+  & typeof import("../lib/search/search_merger.ts")
+  & typeof import("../lib/messages/mention_resolver.ts")
+  & typeof import("../lib/realtime/drain_gate.ts")
+  & typeof import("../lib/realtime/send_budget.ts")
+  & typeof import("../lib/common/client_frames.ts")
+  & typeof import("../lib/common/protocol.ts")
+  & typeof import("../lib/common/ids.ts")
+  & typeof import("../lib/common/clock.ts");
+
+/** Loads {@linkcode LIB_MODULES} of the checkout at `root` (a `file:` URL ending in `/`). */
 async function loadLib(root: URL): Promise<Lib> {
-  const at = (path: string) => import(new URL(path, root).href);
-  const [ws, hub, writer, store, bucket, flood, metrics, broker, merger, mentions, drain] =
-    await Promise.all([
-      at("lib/realtime/ws_handler.ts"),
-      at("lib/realtime/hub.ts"),
-      at("lib/messages/message_writer.ts"),
-      at("lib/messages/message_store_kv.ts"),
-      at("lib/limits/token_bucket.ts"),
-      at("lib/limits/flood_guard.ts"),
-      at("lib/server/metrics.ts"),
-      at("lib/realtime/broker/broker_broadcast_channel.ts"),
-      at("lib/search/search_merger.ts"),
-      at("lib/messages/mention_resolver.ts"),
-      at("lib/realtime/drain_gate.ts"),
-    ]);
-  const [budget, frames, protocol, ids, clock] = await Promise.all([
-    at("lib/realtime/send_budget.ts"),
-    at("lib/common/client_frames.ts"),
-    at("lib/common/protocol.ts"),
-    at("lib/common/ids.ts"),
-    at("lib/common/clock.ts"),
-  ]);
-  return {
-    upgradeToChat: ws.upgradeToChat,
-    Hub: hub.Hub,
-    MessageWriter: writer.MessageWriter,
-    KvMessageStore: store.KvMessageStore,
-    TokenBuckets: bucket.TokenBuckets,
-    FloodGuard: flood.FloodGuard,
-    Metrics: metrics.Metrics,
-    BroadcastChannelBroker: broker.BroadcastChannelBroker,
-    SearchMerger: merger.SearchMerger,
-    MERGE_INTERVAL_MS: merger.MERGE_INTERVAL_MS,
-    mentionResolver: mentions.mentionResolver,
-    DrainGate: drain.DrainGate,
-    SendBudget: budget.SendBudget,
-    parseClientFrame: frames.parseClientFrame,
-    encodeServerFrame: protocol.encodeServerFrame,
-    newId: ids.newId,
-    systemClock: clock.systemClock,
-  };
+  const modules = await Promise.all(
+    LIB_MODULES.map((path) => import(new URL(path, root).href)),
+  );
+  return Object.assign({}, ...modules);
 }
 
 /** A message store in memory with the KV store's contract for appends: seqs and dedupe. */
