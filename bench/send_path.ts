@@ -1,9 +1,10 @@
 /**
  * `deno run -A bench/send_path.ts [--clients N] [--rate N] [--seconds S] [--rounds N]
- * [--against DIR] [--layers a,b] [--profile FILE]`: the server's CPU per durable send in rooms of two (scenario
- * (b)), layer by layer, in one process with real WebSockets. The clients run in a second
- * process (open loop: sends are paced by the clock, `--rate` per second, round robin across
- * rooms) and only count what arrives; this process serves every layer on sockets of its own:
+ * [--against DIR] [--layers a,b] [--profile FILE]`: the server's CPU per durable send in rooms
+ * of two (scenario (b)), layer by layer, in one process with real WebSockets. The clients run
+ * in a second process (open loop: sends are paced by the clock, `--rate` per second, round robin
+ * across rooms) and only count what arrives; this process serves every layer on sockets of its
+ * own:
  *
  * - `bare`: what bare Deno does (`bench/peers/deno_server.ts`): `JSON.parse`, a rooms map,
  *   one `JSON.stringify` and a `send` to both members;
@@ -24,6 +25,8 @@
  * `connection` and `store` layers alternate with this checkout's, so both versions are measured
  * side by side on the same sockets' peers. Posting rights are answered from memory in both
  * chat layers (the server reads them from KV once per room and socket every 10 s).
+ * `--profile FILE` writes a V8 CPU profile of every round (through `node:inspector`, which adds
+ * Deno's per-frame report to the inspector: read shares, not times).
  *
  * @module
  */
