@@ -416,3 +416,25 @@ function isErrorOrAck(frame: { opcode: number; payload: Uint8Array }): boolean {
   const type = JSON.parse(new TextDecoder().decode(frame.payload)).type;
   return type === "error" || type === "ack";
 }
+
+Deno.test("a socket that answers no ping is closed with 4002 by the heartbeat, and one that answers stays open", async () => {
+  // The heartbeat is the only liveness check: chat sockets have no Deno idle timeout.
+  await withTestServer(async (server) => {
+    const silent = await openSocket(server.url, await registerUser(server.url, "silent"));
+    const answering = await openSocket(server.url, await registerUser(server.url, "answering"));
+    answering.socket.addEventListener("message", (event) => {
+      if (String(event.data).startsWith('{"type":"ping"')) answering.send({ type: "pong" });
+    });
+    // Two intervals of silence close it; 15 intervals bound the wait, so a missing close fails.
+    let timer: number | undefined;
+    const closed = await Promise.race([
+      silent.closed,
+      new Promise<undefined>((resolve) => timer = setTimeout(resolve, 15_000)),
+    ]);
+    clearTimeout(timer);
+    assert.equal(closed?.code, 4002, "the silent socket was not closed by the heartbeat");
+    assert.ok(answering.frames.some((frame) => frame.type === "ping"));
+    assert.equal(answering.socket.readyState, WebSocket.OPEN);
+    await answering.close();
+  }, { config: { heartbeatMs: 1_000 } });
+});

@@ -137,17 +137,19 @@ export class MessageWriter {
         }
         busy = this.#queue.length > 0;
         batch.forEach((pending, i) => pending.resolve(results[i]!));
-        const byRoom = new Map<string, Map<number, ChatMessage>>();
+        // In rooms of two nearly every room has one message per commit: a list per room, put
+        // in order only when it has several (duplicates of one seq once, ascending).
+        const byRoom = new Map<string, ChatMessage[]>();
         const activity = new Map<string, readonly string[]>();
         for (const { message, activityFor } of results) {
-          const bySeq = byRoom.get(message.room) ?? new Map<number, ChatMessage>();
-          byRoom.set(message.room, bySeq.set(message.seq, message));
+          const messages = byRoom.get(message.room);
+          if (messages) messages.push(message);
+          else byRoom.set(message.room, [message]);
           if (activityFor) activity.set(message.room, activityFor);
         }
-        for (const [room, bySeq] of byRoom) {
+        for (const [room, messages] of byRoom) {
           try {
-            const messages = [...bySeq.values()].sort((a, b) => a.seq - b.seq);
-            this.#onCommitted(room, messages, activity.get(room));
+            this.#onCommitted(room, inSeqOrder(messages), activity.get(room));
           } catch (error) {
             // The messages are stored and acked; subscribers catch up from the store.
             console.error(`writer: announcing a batch of room ${room} failed`, error);
@@ -160,4 +162,11 @@ export class MessageWriter {
       this.#draining = undefined;
     }
   }
+}
+
+/** The messages of one room's batch ascending by seq, each seq once (a retry repeats one). */
+function inSeqOrder(messages: ChatMessage[]): ChatMessage[] {
+  if (messages.length === 1) return messages;
+  const bySeq = new Map(messages.map((message) => [message.seq, message]));
+  return [...bySeq.values()].sort((a, b) => a.seq - b.seq);
 }

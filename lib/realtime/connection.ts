@@ -120,6 +120,22 @@ export interface ConnectionStart {
   batches?: boolean;
 }
 
+/** What a send's refusal says about the room's kind; see `#encryptionMismatch`. */
+const SEND_MISMATCH = {
+  encrypted: "this room is end-to-end encrypted: send an e2e payload, never plain text",
+  plain: "this room is not encrypted: send plain text, not an e2e payload",
+};
+/** What an edit's or a reaction's refusal says about the room's kind. */
+const ACTION_MISMATCH = {
+  encrypted: "this room is end-to-end encrypted: edits and reactions travel in an e2e payload",
+  plain: "this room is not encrypted: edit and react in plain text, not an e2e payload",
+};
+
+/** The fields of an error frame that name the refused send (built only when refusing). */
+function namedSend(frame: Extract<ClientFrame, { type: "send" }>) {
+  return { request: "send", ref: frame.ref, room: frame.room, clientId: frame.clientId } as const;
+}
+
 /** The settled promise every connection's frame chain starts from (one, not one per socket). */
 const SETTLED: Promise<void> = Promise.resolve();
 
@@ -372,13 +388,9 @@ export class ChatConnection implements Peer {
         if (await this.#mayNotPost(frame)) return;
         // In an encrypted room an edit's text and a reaction's emoji travel inside `e2e`, never
         // in clear; in a plain room there is no group to read an `e2e`. A delete carries nothing.
-        if (
-          frame.type !== "delete" && await this.#encryptionMismatch(frame, {
-            encrypted:
-              "this room is end-to-end encrypted: edits and reactions travel in an e2e payload",
-            plain: "this room is not encrypted: edit and react in plain text, not an e2e payload",
-          })
-        ) return;
+        if (frame.type !== "delete" && await this.#encryptionMismatch(frame, ACTION_MISMATCH)) {
+          return;
+        }
         const limited = this.#rateRefusal(frame);
         if (limited) return this.#send(limited);
         // A retry of a stored action is acked again, whatever the target's state is now.
@@ -397,12 +409,7 @@ export class ChatConnection implements Peer {
       }
       case "send": {
         if (await this.#mayNotPost(frame)) return;
-        if (
-          await this.#encryptionMismatch(frame, {
-            encrypted: "this room is end-to-end encrypted: send an e2e payload, never plain text",
-            plain: "this room is not encrypted: send plain text, not an e2e payload",
-          })
-        ) return;
+        if (await this.#encryptionMismatch(frame, SEND_MISMATCH)) return;
         const limited = this.#sendRefusal(frame);
         if (limited) return this.#send(limited);
         const resolved = frame.attachments &&
@@ -514,7 +521,6 @@ export class ChatConnection implements Peer {
 
   /** The error for a send over a rate or flood limit, or undefined when it may go on. */
   #sendRefusal(frame: Extract<ClientFrame, { type: "send" }>): ServerFrame | undefined {
-    const named = { request: "send", ref: frame.ref, room: frame.room, clientId: frame.clientId };
     const rate = this.#deps.sendLimiter.take(this.userId);
     if (!rate.ok) {
       this.#deps.metrics?.refused("send_rate");
@@ -523,7 +529,7 @@ export class ChatConnection implements Peer {
         code: "rate_limited",
         message: "sending too fast; retry later",
         retryAfterMs: rate.retryAfterMs,
-        ...named,
+        ...namedSend(frame),
       };
     }
     // Ciphertexts never repeat, so the server cannot tell a repeated encrypted text.
@@ -537,7 +543,7 @@ export class ChatConnection implements Peer {
         type: "error",
         code: "flood",
         message: "the same text was sent too many times; write something else",
-        ...named,
+        ...namedSend(frame),
       };
     }
     return undefined;

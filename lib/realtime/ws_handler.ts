@@ -69,7 +69,11 @@ export function upgradeToChat(
   budget: SendBudget = UNBOUNDED,
   start: ConnectionStart = {},
 ): Response {
-  const { socket, response } = Deno.upgradeWebSocket(request);
+  // No idle timeout: the heartbeat (heartbeat.ts) pings every peer and closes one silent for two
+  // intervals (50 s by default; Deno's 30 s timeout closed a half-open socket after about 30 s).
+  // Deno's timeout cancels and re-arms a timer on every frame received, about 4 % of the
+  // JavaScript thread's busy time in rooms of two (BENCHMARKS.md, "Small rooms, round four").
+  const { socket, response } = Deno.upgradeWebSocket(request, { idleTimeout: 0 });
   socket.binaryType = "arraybuffer";
   const transport = new SocketTransport(socket, limits, deps, onClose, budget);
   transport.connection = new ChatConnection(user, session, transport, deps, start);
