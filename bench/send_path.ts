@@ -295,8 +295,7 @@ async function chatLayer(lib: Lib, kvPath: string | undefined, merge: boolean): 
       limits,
       () => {},
       budget,
-      undefined,
-      true,
+      { batches: true },
     );
   };
   return {
