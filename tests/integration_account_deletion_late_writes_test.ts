@@ -31,7 +31,7 @@ import { AuthorGoneError } from "../lib/messages/message_store.ts";
 import { KvMessageStore } from "../lib/messages/message_store_kv.ts";
 import { MessageWriter } from "../lib/messages/message_writer.ts";
 import { api, createRoom, openSocket, registerUser, type TestUser } from "./helpers/chat_client.ts";
-import { CommitScheduler } from "./helpers/commit_scheduler.ts";
+import { type ScheduledNode, withScheduledNode } from "./helpers/scheduled_node.ts";
 import { call } from "./helpers/in_process_api.ts";
 import { encodePng } from "./helpers/png.ts";
 import { startTestServer, type TestServer } from "./helpers/test_server.ts";
@@ -40,31 +40,19 @@ import { createDevice, generateDeviceKeyPackage } from "../lib/common/e2e/mls_de
 
 const PASSWORD = "correct horse battery";
 
-/** A node on a scheduled KV, shared by the runs of a property. */
-interface Node {
-  server: TestServer;
-  scheduler: CommitScheduler;
-}
+type Node = ScheduledNode;
 
 /**
- * Runs `fn` with a fresh node whose KV commits a {@linkcode CommitScheduler} holds, except the
+ * Runs `fn` with a fresh node whose KV commits a `CommitScheduler` holds, except the
  * node's own message writer's (the deletion's deletes and "left" messages: one batch for every
  * actor's messages). The raced send's commit writes its `file_ref` entries, and is held.
  */
-async function withNode(fn: (node: Node) => Promise<void>): Promise<void> {
-  const kv = await Deno.openKv(":memory:");
+function withNode(fn: (node: Node) => Promise<void>): Promise<void> {
   const kind = (key: Deno.KvKey) => key[0];
   const nodeWriter = (writes: readonly Deno.KvKey[]) =>
     writes.some((key) => kind(key) === kind(keys.roomHead(""))) &&
     !writes.some((key) => kind(key) === kind(keys.fileRefs("")));
-  const scheduler = new CommitScheduler(kv, { unheld: nodeWriter });
-  const server = await startTestServer({ kv: scheduler.kv });
-  try {
-    await fn({ server, scheduler });
-  } finally {
-    await server.close();
-    kv.close();
-  }
+  return withScheduledNode(nodeWriter, fn);
 }
 
 /** A send with a file racing its author's deletion, both started as held actors. */

@@ -13,7 +13,7 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { openSocket, registerUser, type TestUser } from "./helpers/chat_client.ts";
-import { CommitScheduler } from "./helpers/commit_scheduler.ts";
+import { type ScheduledNode, withScheduledNode } from "./helpers/scheduled_node.ts";
 import { call } from "./helpers/in_process_api.ts";
 import { startTestServer, type TestServer } from "./helpers/test_server.ts";
 import { keys } from "../lib/kv/kv_keys.ts";
@@ -188,26 +188,14 @@ async function leftovers(kv: Deno.Kv, userId: string): Promise<string[]> {
   return found;
 }
 
-/** A node on a scheduled KV, shared by the runs of a property. */
-interface Node {
-  server: TestServer;
-  scheduler: CommitScheduler;
-}
+type Node = ScheduledNode;
 
-/** Runs `fn` with a fresh node whose KV commits a {@linkcode CommitScheduler} holds. */
-async function withNode(fn: (node: Node) => Promise<void>): Promise<void> {
-  const kv = await Deno.openKv(":memory:");
+/** Runs `fn` with a fresh node whose KV commits a `CommitScheduler` holds. */
+function withNode(fn: (node: Node) => Promise<void>): Promise<void> {
   // System messages ("joined", "left") are committed by the node's message writer, one batch
   // for every actor's messages: held, they would leave the other actor waiting on it.
   const messages = ([kind]: Deno.KvKey) => kind === keys.roomHead("")[0];
-  const scheduler = new CommitScheduler(kv, { unheld: (writes) => writes.some(messages) });
-  const server = await startTestServer({ kv: scheduler.kv });
-  try {
-    await fn({ server, scheduler });
-  } finally {
-    await server.close();
-    kv.close();
-  }
+  return withScheduledNode((writes) => writes.some(messages), fn);
 }
 
 /** Two fresh users of `node`, who did what `race` needs before it. */
