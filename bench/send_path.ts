@@ -35,6 +35,7 @@ import { median } from "./median.ts";
 import { threadSeconds } from "./thread_seconds.ts";
 import { seedChat } from "./seed.ts";
 import { roomOf } from "./layout.ts";
+import { timedClientId } from "../lib/common/client_id.ts";
 import type { AppendResult, MessageDraft } from "../lib/messages/message_store.ts";
 import type { ChatMessage } from "../lib/common/protocol.ts";
 
@@ -121,7 +122,8 @@ async function runPeers(url: string, spec: string[]): Promise<void> {
         list[client]!.send(JSON.stringify({
           type: "send",
           room: roomOf(layout, client),
-          clientId: `c${tag}x${sent}xxxxxx`,
+          // The browser client's form (`lib/common/client_id.ts`): its records are filed by time.
+          clientId: timedClientId(Date.now(), `c${tag}x${sent}`),
           text: `${sent} ${Date.now()} 100000 123456.789 ${"x".repeat(48)}`,
         }));
       }

@@ -27,6 +27,7 @@ import type { ChatMessage } from "../lib/common/protocol.ts";
 import { AttachmentResolver } from "../lib/files/attachment_resolver.ts";
 import { FileSweeper, SWEEP_GRACE_MS } from "../lib/files/file_sweeper.ts";
 import { keys } from "../lib/kv/kv_keys.ts";
+import { timedClientId } from "../lib/common/client_id.ts";
 import { AuthorGoneError } from "../lib/messages/message_store.ts";
 import { KvMessageStore } from "../lib/messages/message_store_kv.ts";
 import { MessageWriter } from "../lib/messages/message_writer.ts";
@@ -201,11 +202,15 @@ Deno.test("whatever the order of their commits, a message with a file sent as it
 /**
  * The KV keys that name `userId` (or, for login failures, `name`) once its deletion is over,
  * but for those SECURITY.md says are kept: the name's entry (`user_by_name`: the name stays
- * reserved) and the idempotency records of the messages it sent (`msg_client`, kept with the
- * messages, which stay).
+ * reserved) and the idempotency records of the messages it sent (`msg_client`, or `msg_sent`
+ * for timed clientIds; kept with the messages, which stay).
  */
 async function keysLeft(kv: Deno.Kv, userId: string, name: string): Promise<string[]> {
-  const kept = new Set([kind(keys.roomClientIds("")), kind(keys.userByName(""))]);
+  const kept = new Set([
+    kind(keys.roomClientIds("")),
+    kind(keys.messageByClientId("", "", timedClientId(0, "any"))),
+    kind(keys.userByName("")),
+  ]);
   const found: string[] = [];
   for await (const entry of kv.list({ prefix: [] })) {
     const parts = entry.key.slice(1);

@@ -9,6 +9,7 @@ import assert from "node:assert/strict";
 import fc from "fast-check";
 import type { AppendResult, MessageDraft, MessageStore } from "../lib/messages/message_store.ts";
 import type { ChatMessage } from "../lib/common/protocol.ts";
+import { timedClientId } from "../lib/common/client_id.ts";
 
 /** A fresh, empty store and the function that releases it. */
 export interface StoreHandle {
@@ -109,16 +110,23 @@ export function messageStoreConformance(
     assert.deepEqual(await store.after("room", 0, 10), results.map((r) => r.message));
   });
 
-  test("append() of a repeated clientId in a later batch returns the original message", async (store) => {
-    const [original] = await store.append([draft("room", "u1", "repeat-1", "first text")]);
-    await store.append([draft("room", "u2", "other-01")]);
-    const [again] = await store.append([draft("room", "u1", "repeat-1", "edited text")]);
-    assert.equal(again!.duplicate, true);
-    assert.deepEqual(again!.message, original!.message);
-    assert.equal(again!.message.text, "first text");
-    assert.equal(await store.head("room"), 2);
-    assert.deepEqual(seqsOf(await store.after("room", 0, 10)), [1, 2]);
-  });
+  for (
+    const [form, repeated] of [["plain", "repeat-1"], [
+      "timed",
+      timedClientId(1, "repeat"),
+    ]] as const
+  ) {
+    test(`append() of a repeated ${form} clientId in a later batch returns the original message`, async (store) => {
+      const [original] = await store.append([draft("room", "u1", repeated, "first text")]);
+      await store.append([draft("room", "u2", "other-01")]);
+      const [again] = await store.append([draft("room", "u1", repeated, "edited text")]);
+      assert.equal(again!.duplicate, true);
+      assert.deepEqual(again!.message, original!.message);
+      assert.equal(again!.message.text, "first text");
+      assert.equal(await store.head("room"), 2);
+      assert.deepEqual(seqsOf(await store.after("room", 0, 10)), [1, 2]);
+    });
+  }
 
   test("append() of a repeated clientId in the same batch stores it once", async (store) => {
     const results = await store.append([
@@ -372,9 +380,15 @@ export function messageStoreConformance(
           assert.equal(await stores[0].head("shared"), 600);
           // The same sends through both at once (a client resending after reconnecting
           // elsewhere) are stored once, and both sides get the one stored message.
+          // Half of them timed clientIds (filed by time, `keys.messageByClientId`), half plain.
           const resent = Array.from(
             { length: 100 },
-            (_, i) => draft("shared", "resender", `resent-${pad(i)}`),
+            (_, i) =>
+              draft(
+                "shared",
+                "resender",
+                i % 2 ? timedClientId(1_796_000_000_000 + i, "resent") : `resent-${pad(i)}`,
+              ),
           );
           const [viaFirst, viaSecond] = await Promise.all(stores.map(async (store) => {
             const results: AppendResult[] = [];
@@ -402,7 +416,14 @@ export function messageStoreConformance(
     const draftArb = fc.record({
       room: fc.constantFrom("r1", "r2", "r3"),
       from: fc.constantFrom("u1", "u2"),
-      clientId: fc.constantFrom("cid-0001", "cid-0002", "cid-0003", "cid-0004", "cid-0005"),
+      // Both forms: plain ids are filed by room, timed ones by time (`keys.messageByClientId`).
+      clientId: fc.constantFrom(
+        "cid-0001",
+        "cid-0002",
+        "cid-0003",
+        timedClientId(1_796_000_000_000, "0004"),
+        timedClientId(1_796_000_000_001, "0005"),
+      ),
       text: fc.string({ minLength: 1, maxLength: 20 }),
     });
     const batchesArb = fc.array(fc.array(draftArb, { maxLength: 15 }), {

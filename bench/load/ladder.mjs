@@ -104,7 +104,9 @@ export function createLadder(clients, rooms, options, health) {
       clients[sender].send(
         rooms[sender],
         encodePayload(local, number, step, scheduled),
-        `b${runId}-${sender}-${number}`,
+        // The browser client's timed form (`lib/common/client_id.ts`, which this Node process
+        // cannot import): `t`, the time in 9 base-36 digits, `_`, then anything unique.
+        `t${Date.now().toString(36).padStart(9, "0")}_b${runId}-${sender}-${number}`,
       );
     });
   }

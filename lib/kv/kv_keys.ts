@@ -20,6 +20,7 @@
  * | `["user_activity_built", userId]`           | `true`: index backfilled    |
  * | `["msg", roomId, seq]`                      | `ChatMessage`               |
  * | `["msg_client", roomId, userId, clientId]`  | `{ id, seq, at }` of a send |
+ * | `["msg_sent", clientId, roomId, userId]`    | the same, timed clientId (expires) |
  * | `["msg_version", roomId, seq, n]`           | `MessageVersion` (edits)    |
  * | `["profile", userId]`                       | `ProfileRecord`             |
  * | `["friend", userId, friendId]`              | `{ since }` (both ways)     |
@@ -157,11 +158,18 @@
  * account keeps its `user_by_name` entry (the name stays reserved) while its `user` record goes.
  * A report id starts with its creation time in base 36, so `report` lists oldest first.
  *
+ * A send's idempotency record is filed by room (`msg_client`) unless its clientId is of the
+ * timed form (`lib/common/client_id.ts`, what the browser client sends): then by the clientId
+ * first (`msg_sent`), so a group commit's new records land side by side at the end of the
+ * range, not on a page of each room, and they expire a little over a year after the send
+ * (`CLIENT_ID_RECORD_MS` in `lib/messages/message_store_kv.ts`).
+ *
  * A key read back from a listing is taken apart by {@linkcode decode}, beside the builders,
  * never by position at the call site.
  *
  * @module
  */
+import { isTimedClientId } from "../common/client_id.ts";
 
 /** Key builders for every record the app persists. */
 export const keys = {
@@ -247,13 +255,16 @@ export const keys = {
   messages: (roomId: string): Deno.KvKey => ["msg", roomId],
   /** Prefix of a room's idempotency records (deleted with the room). */
   roomClientIds: (roomId: string): Deno.KvKey => ["msg_client", roomId],
-  /** Idempotency record of a send: one per (room, sender, clientId). */
-  messageByClientId: (roomId: string, userId: string, clientId: string): Deno.KvKey => [
-    "msg_client",
-    roomId,
-    userId,
-    clientId,
-  ],
+  /**
+   * Idempotency record of a send: one per (room, sender, clientId). A clientId of the timed
+   * form (`lib/common/client_id.ts`) files it by the clientId first, so new records gather at
+   * the end of the range (they expire, `CLIENT_ID_RECORD_MS`: a room's deletion cannot list
+   * them); any other clientId by room, deleted with the room.
+   */
+  messageByClientId: (roomId: string, userId: string, clientId: string): Deno.KvKey =>
+    isTimedClientId(clientId)
+      ? ["msg_sent", clientId, roomId, userId]
+      : ["msg_client", roomId, userId, clientId],
   /** A user's display name and status; absent means the defaults. */
   profile: (userId: string): Deno.KvKey => ["profile", userId],
   /** One side of a friendship; both sides are written together. */

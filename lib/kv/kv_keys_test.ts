@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { decode, keys } from "./kv_keys.ts";
+import { isTimedClientId, timedClientId } from "../common/client_id.ts";
 import { withMemoryKv } from "../../tests/helpers/memory_kv.ts";
 
 async function listKeys(kv: Deno.Kv, prefix: Deno.KvKey): Promise<Deno.KvKey[]> {
@@ -92,6 +93,10 @@ Deno.test("keys builders give distinct keys for distinct records and arguments",
     keys.messageByClientId("x", "y", "z"),
     keys.messageByClientId("x", "z", "y"),
     keys.messageByClientId("y", "x", "z"),
+    keys.messageByClientId("x", "y", timedClientId(1, "z")),
+    keys.messageByClientId("x", "z", timedClientId(1, "z")),
+    keys.messageByClientId("y", "y", timedClientId(1, "z")),
+    keys.messageByClientId("x", "y", timedClientId(2, "z")),
     keys.publicRoom(1, "x"),
     keys.publicRoom(2, "x"),
     keys.publicRoom(1, "y"),
@@ -100,6 +105,28 @@ Deno.test("keys builders give distinct keys for distinct records and arguments",
   ];
   const distinct = new Set(built.map((key) => JSON.stringify(key)));
   assert.equal(distinct.size, built.length);
+});
+
+Deno.test("keys.messageByClientId() files a timed clientId's record by its time, any other by room", () => {
+  const at = (ms: number) =>
+    keys.messageByClientId("room-b", "user", timedClientId(ms, "abcdefgh"));
+  // Records of later sends sort after earlier ones whatever their room: they gather at the end.
+  // (35 is one base-36 digit, "z": only the padding puts it first.)
+  const sorted = [at(1_796_000_000_123), at(35), at(1_796_000_000_000), at(1_796_000_000_001)]
+    .sort((a, b) => String(a[1]) < String(b[1]) ? -1 : 1);
+  assert.deepEqual(sorted, [
+    at(35),
+    at(1_796_000_000_000),
+    at(1_796_000_000_001),
+    at(1_796_000_000_123),
+  ]);
+  assert.equal(isTimedClientId(timedClientId(Date.now(), "x")), true);
+  for (
+    const plain of ["0123456789abcdef0123456789abcdef", "cid-0001", "t12345678_9", "tABCDEFGHI_x"]
+  ) {
+    assert.equal(isTimedClientId(plain), false, plain);
+    assert.deepEqual(keys.messageByClientId("r", "u", plain).slice(0, 2), keys.roomClientIds("r"));
+  }
 });
 
 Deno.test("keys.userByName() keeps the name as given: callers case-fold before building it", () => {

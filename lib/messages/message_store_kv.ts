@@ -30,6 +30,7 @@
 import { type LastMessage, PREVIEW_CHARS } from "../common/api_types.ts";
 import type { Clock } from "../common/clock.ts";
 import { newId } from "../common/ids.ts";
+import { isTimedClientId } from "../common/client_id.ts";
 import { keys } from "../kv/kv_keys.ts";
 import { MAX_ATTACHMENTS, MAX_FILE_NAME } from "../common/attachments.ts";
 import { lastMessageOf } from "../common/message_gist.ts";
@@ -94,6 +95,16 @@ const MAX_ATTEMPTS = 100;
 const ACTION_TARGET_BYTES = 3 * MAX_TEXT_CHARS + 3 * (REPLY_EXCERPT_CHARS + MAX_FILE_NAME) +
   MAX_REACTIONS * 100 +
   MAX_ATTACHMENTS * (3 * MAX_FILE_NAME + 400);
+
+/**
+ * How long the idempotency record of a send with a timed clientId is kept (`kv_keys.ts`,
+ * `msg_sent`): 400 days, so a retry is recognised however long a device stays offline with its
+ * outbox, short of more than a year. Those records expire because nothing else finds them: a
+ * room's deletion lists its records by room, which these are not keyed by (they hold ids, a
+ * seq and a time, no text).
+ */
+export const CLIENT_ID_RECORD_MS = 400 * 24 * 60 * 60 * 1000;
+const TIMED_RECORD_EXPIRY = { expireIn: CLIENT_ID_RECORD_MS };
 
 /** What the idempotency record of a send holds. */
 interface ClientIdRecord {
@@ -264,7 +275,11 @@ export class KvMessageStore implements MessageStore, MessageLookup {
         state.set(stateKey(draft.room, seq), message);
         dirty.add(stateKey(draft.room, seq));
         fresh.set(stateKey(draft.room, seq), { message, terms: this.#draftTerms.get(draft) });
-        atomic.set(key, { id: message.id, seq, at: now } satisfies ClientIdRecord);
+        atomic.set(
+          key,
+          { id: message.id, seq, at: now } satisfies ClientIdRecord,
+          isTimedClientId(draft.clientId) ? TIMED_RECORD_EXPIRY : undefined,
+        );
         for (const fileId of attachedFileIds(draft)) {
           atomic.set(keys.fileRef(fileId, draft.room, seq), { at: now });
         }
