@@ -31,7 +31,7 @@
  * `--only fan-out` with the same flags runs scenario (a), rooms of 100, every rate each round.
  *
  * `deno task bench --only store-append [--against DIR] [--rounds N] [--batch N] [--messages N]
- * [--rooms N] [--pace N] [--keys]` measures the message store's CPU per message by thread, in process (see `store_append.ts`).
+ * [--rooms N] [--pace N] [--history N] [--keys]` measures the message store's CPU per message by thread, in process (see `store_append.ts`).
  *
  * `deno task bench --only e2e [--browser] [--devices N] [--messages M]` measures MLS commit, join,
  * encrypt and decrypt costs in process (see `e2e.ts`), or in Chromium (`e2e_browser.ts`).
@@ -120,6 +120,7 @@ if (only === "store-append") {
     keys: Deno.args.includes("--keys"),
     rooms: Number(flagValue("--rooms") ?? 500),
     pace: flagValue("--pace") ? Number(flagValue("--pace")) : undefined,
+    history: Number(flagValue("--history") ?? 0),
   });
   Deno.exit(0);
 }

@@ -14,6 +14,9 @@
  * `--messages N` per measurement (default 8,000, after 2,000 of warm-up), `--pace N`: the
  * store's clock moves N messages per second (a server's offered rate), so its once-a-second
  * activity writes come as often per message as they would there; default real time.
+ * `--history N` first appends N messages the same way, not measured: a store that has taken
+ * many messages has large tables, where a new key in a random place (a room's page) is more
+ * often a page SQLite must read than in a fresh file.
  *
  * `--keys` measures bare KV sets instead (`--batch` per commit), one key family at a time, each
  * with the value the store writes there: new keys spread over 500 (or `--rooms`) rooms as messages' and their
@@ -27,6 +30,7 @@ import { median } from "./median.ts";
 import { type ThreadSeconds, threadSeconds } from "./thread_seconds.ts";
 import { setMembership } from "../lib/rooms/memberships.ts";
 import { keys } from "../lib/kv/kv_keys.ts";
+import { timedClientId } from "../lib/common/client_id.ts";
 
 interface Store {
   append(drafts: readonly MessageDraft[]): Promise<AppendResult[]>;
@@ -49,6 +53,8 @@ export interface StoreAppendOptions {
   rooms: number;
   /** Messages per second of the store's clock (as offered to a server); default real time. */
   pace?: number;
+  /** Messages appended first, not measured (a store with history); default none. */
+  history?: number;
 }
 
 /** CPU per message of one measurement, in µs, by thread. */
@@ -127,14 +133,15 @@ async function measure(
             room: `bench-b-${sent % options.rooms}`,
             from: `user-${user}`,
             author: `user${user}`,
-            clientId: `c-${sent}`,
+            // The browser client's form (`lib/common/client_id.ts`).
+            clientId: timedClientId(clock.now(), `c-${sent}`),
             text: `${sent % 2} ${sent} 5 ${performance.now().toFixed(3)} ${"x".repeat(48)}`,
           });
         }
         await store.append(drafts);
       }
     };
-    await append(2_000);
+    await append((options.history ?? 0) + 2_000);
     const before = threadSeconds();
     await append(options.messages);
     const after = threadSeconds();
