@@ -11,7 +11,8 @@
  * @module
  */
 import assert from "node:assert/strict";
-import { partTimeoutMs, UPLOAD_PART_BYTES } from "../lib/common/attachments.ts";
+import { UPLOAD_PART_BYTES } from "../lib/common/attachments.ts";
+import { partTimeoutMs } from "../lib/common/part_timeout.ts";
 import { MAX_STALLS } from "../client/uploads/upload_file.ts";
 import { keys } from "../lib/kv/kv_keys.ts";
 import {

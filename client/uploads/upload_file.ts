@@ -14,11 +14,8 @@
  *
  * @module
  */
-import {
-  type FinishedUpload,
-  partTimeoutMs,
-  type UploadStatus,
-} from "../../lib/common/attachments.ts";
+import type { FinishedUpload, UploadStatus } from "../../lib/common/attachments.ts";
+import { partTimeoutMs } from "../../lib/common/part_timeout.ts";
 import { answer, ApiRequestError, request } from "../rooms_api.ts";
 
 /** What {@linkcode uploadFile} reports and obeys. */

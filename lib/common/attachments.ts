@@ -23,33 +23,6 @@ export const FILE_CHUNK_BYTES = 60 * 1024;
  * commit (480 KiB of the 800 KiB a commit may hold). A resumed upload restarts at a part.
  */
 export const UPLOAD_PART_BYTES = 8 * FILE_CHUNK_BYTES;
-/**
- * The slowest link an upload is meant to get through, in bytes per second: 8 KiB/s (64 kbit/s),
- * under what a phone on EDGE or a crowded 3G cell delivers. A whole part takes 60 s at this rate.
- */
-export const SLOWEST_UPLOAD_BYTES_PER_SECOND = 8 * 1024;
-
-/**
- * How long one part PUT of `bytes` may take, sending and answer, before it counts as stalled:
- * the API's 30 s for an answer plus the part's bytes at {@linkcode SLOWEST_UPLOAD_BYTES_PER_SECOND}
- * (90 s for a whole part, 30.1 s for a 1 KB one). The browser gives up on the PUT then and
- * resumes from the server's list of stored parts; the server stops reading a part's body after
- * the same time for a whole part (`UPLOAD_PART_SECONDS`). A bound on the whole request, not on
- * a pause: `fetch` tells nothing of how far a request body has got (upload progress events are
- * XMLHttpRequest's, and Chromium streams request bodies only over HTTP/2), so "no progress for
- * N seconds" cannot be seen, and a fixed 30 s would fail every whole part on a link under 16 KiB/s.
- *
- * @example
- * ```ts
- * partTimeoutMs(UPLOAD_PART_BYTES); // 90_000
- * ```
- *
- * @param bytes The part's size.
- * @returns Milliseconds.
- */
-export function partTimeoutMs(bytes: number): number {
-  return 30_000 + Math.ceil(bytes * 1000 / SLOWEST_UPLOAD_BYTES_PER_SECOND);
-}
 /** Default largest file, in bytes (25 MiB); the server's `MAX_UPLOAD_MB` changes it. */
 export const DEFAULT_MAX_UPLOAD_BYTES = 25 * 1024 * 1024;
 /** Largest image the server accepts, in pixels (width × height): 50 megapixels. */

@@ -1,9 +1,6 @@
 import { DEFAULT_COMMIT_LINGER_MS } from "../messages/message_writer.ts";
-import {
-  DEFAULT_MAX_UPLOAD_BYTES,
-  partTimeoutMs,
-  UPLOAD_PART_BYTES,
-} from "../common/attachments.ts";
+import { DEFAULT_MAX_UPLOAD_BYTES, UPLOAD_PART_BYTES } from "../common/attachments.ts";
+import { partTimeoutMs } from "../common/part_timeout.ts";
 import {
   DEFAULT_VIDEO_MAX_SECONDS,
   DEFAULT_VOICE_MAX_SECONDS,
@@ -130,7 +127,7 @@ export interface Limits {
   /**
    * `UPLOAD_PART_SECONDS`: how long the server reads one part's body before it answers 408 and
    * drops the connection (a client that stalled mid-part). Default 90: what the browser allows
-   * a whole part (`partTimeoutMs` in `lib/common/attachments.ts`).
+   * a whole part (`partTimeoutMs` in `lib/common/part_timeout.ts`).
    */
   uploadPartMs: number;
   /**
