@@ -243,6 +243,21 @@ Deno.test("uploadFile() whose parts keep stalling fails with files.stalled in th
   });
 });
 
+Deno.test("uploadFile() told maxStalls: Infinity (a voice message) sends a part again at every deadline until it goes through", async () => {
+  await withTestServer(async (server) => {
+    const alice = await registerUser(server.url, "alice");
+    const stalledTries = MAX_STALLS + 2;
+    const answer = (seen: Seen, count: number) =>
+      seen === "PUT 0" && count <= stalledTries ? "hold" : "pass";
+    await withProxy(server.url, alice, answer, async (url, seen) => {
+      const upload = uploadFile(FILE, "voice.webm", { ...options(url, 100), maxStalls: Infinity });
+      const done = await unlessHung(upload);
+      assert.equal(done.size, FILE.size);
+      assert.equal(seen.filter((request) => request === "PUT 0").length, stalledTries + 1);
+    });
+  });
+});
+
 Deno.test("cancelling an upload whose part is stalled rejects at once with AbortError, and deletes the upload", async () => {
   await withTestServer(async (server) => {
     const alice = await registerUser(server.url, "alice");

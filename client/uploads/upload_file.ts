@@ -9,7 +9,7 @@
  * without a reset, a proxy that hangs) would otherwise never end. A part that misses it, or
  * that the server gave up reading (408), is a transient failure like a drop: the upload asks
  * what arrived and goes on. {@linkcode MAX_STALLS} timeouts in a row with no part stored in
- * between end the upload with `files.stalled` (and delete it on the server, so that it does
+ * between (unless the caller says otherwise) end the upload with `files.stalled` (and delete it on the server, so that it does
  * not count against the user's unfinished uploads), for the draft to offer retry or remove.
  *
  * @module
@@ -30,6 +30,11 @@ export interface UploadFileOptions {
   partTimeoutMs?: (bytes: number) => number;
   /** Where the API is: this page's origin (`""`) unless a test says otherwise. */
   origin?: string;
+  /**
+   * Timeouts in a row after which the upload fails: {@linkcode MAX_STALLS} unless the caller
+   * would rather keep trying every deadline until the network carries it (`Infinity`).
+   */
+  maxStalls?: number;
 }
 
 /** Longest wait between two tries while the server cannot be reached. */
@@ -56,11 +61,12 @@ export async function uploadFile(
 ): Promise<FinishedUpload> {
   const origin = options.origin ?? "";
   const deadline = options.partTimeoutMs ?? partTimeoutMs;
+  const maxStalls = options.maxStalls ?? MAX_STALLS;
   let stalls = 0;
   // What a retry may fix passes; a timeout counts towards giving up.
   const transient = (error: unknown): void => {
     if (options.signal.aborted || !isNetworkError(error)) throw error;
-    if (isTimeout(error) && ++stalls >= MAX_STALLS) {
+    if (isTimeout(error) && ++stalls >= maxStalls) {
       throw new ApiRequestError({ key: "files.stalled" }, 0);
     }
   };
