@@ -125,9 +125,9 @@ export interface Limits {
   /** `UPLOADS_PER_HOUR`: uploads a user may start per hour (KV). Default 300. */
   uploadsPerHour: number;
   /**
-   * `UPLOAD_PART_SECONDS`: how long the server reads one part's body before it answers 408 and
-   * drops the connection (a client that stalled mid-part). Default 90: what the browser allows
-   * a whole part (`partTimeoutMs` in `lib/common/part_timeout.ts`).
+   * `UPLOAD_PART_SECONDS`: how long the server reads one part's body before it gives up on it,
+   * drops what arrived and answers 408 (a client that stalled mid-part). Default 90: what the
+   * browser allows a whole part (`partTimeoutMs` in `lib/common/part_timeout.ts`).
    */
   uploadPartMs: number;
   /**
