@@ -31,7 +31,7 @@ import { putParts, startUpload, uploadApi } from "./helpers/upload.ts";
 /**
  * Reads one HTTP/1.1 response (head and its `content-length` body) from `conn`; null if it has
  * not all come within `limitMs`, a bound only for a broken server (so the test fails instead of
- * hanging), never reached when the node keeps its deadline (a few hundred ms here).
+ * hanging), never reached when the node keeps its deadline (1 s here).
  */
 async function readResponse(conn: Deno.Conn, limitMs: number): Promise<string | null> {
   let text = "";
@@ -85,7 +85,7 @@ Deno.test("a part PUT whose body stops halfway is answered 408 after the part de
     const done = await uploadApi<FinishedUpload>(server.url, alice, "POST", `${path}/finish`);
     assert.equal(done.status, 200);
     assert.equal(done.body.size, bytes.length);
-  }, { config: { limits: { ...readConfig({}).limits, uploadPartMs: 300 } } });
+  }, { config: { limits: { ...readConfig({}).limits, uploadPartMs: 1000 } } });
 });
 
 /** A request the proxy saw: `PUT 1` for part 1, `GET`, `POST finish`, `DELETE`, `POST start`. */
@@ -168,9 +168,19 @@ async function withProxy(
   }
 }
 
-/** Options of `uploadFile()` for a test: no progress kept, the given part deadline. */
-function options(origin: string, ms: number, signal = new AbortController().signal) {
-  return { signal, origin, partTimeoutMs: () => ms, onProgress() {}, onWaiting() {} };
+/** A part deadline no part that the proxy passes on comes near, however loaded the machine. */
+const PASSES = 60_000;
+/** The deadline of a part the proxy holds: it passes with nothing else to wait for. */
+const HELD = 100;
+
+/**
+ * Options of `uploadFile()` for a test: no progress kept, and the deadline of each part PUT in
+ * turn from `deadlines` ({@linkcode HELD} for those the proxy will hold, so only they time out;
+ * {@linkcode PASSES} once the list is used up).
+ */
+function options(origin: string, deadlines: number[], signal = new AbortController().signal) {
+  const partTimeoutMs = () => deadlines.shift() ?? PASSES;
+  return { signal, origin, partTimeoutMs, onProgress() {}, onWaiting() {} };
 }
 
 /**
@@ -201,7 +211,8 @@ Deno.test("uploadFile() gives up on a part that gets no answer by its deadline, 
     const answer = (seen: Seen, count: number) =>
       seen !== "PUT 1" ? "pass" : count === 1 ? "hold" : count === 2 ? 408 : "pass";
     await withProxy(server.url, alice, answer, async (url, seen) => {
-      const done = await unlessHung(uploadFile(FILE, "data.bin", options(url, 200)));
+      const deadlines = [PASSES, HELD, PASSES, PASSES];
+      const done = await unlessHung(uploadFile(FILE, "data.bin", options(url, deadlines)));
       assert.equal(done.size, FILE.size);
       assert.deepEqual(seen, [
         "POST start",
@@ -222,7 +233,8 @@ Deno.test("uploadFile() whose parts keep stalling fails with files.stalled in th
     const alice = await registerUser(server.url, "alice");
     const answer = (seen: Seen) => seen.startsWith("PUT") ? "hold" : "pass";
     await withProxy(server.url, alice, answer, async (url, seen, waitFor) => {
-      const failure = await unlessHung(uploadFile(FILE, "data.bin", options(url, 200)))
+      const deadlines = Array<number>(MAX_STALLS).fill(HELD);
+      const failure = await unlessHung(uploadFile(FILE, "data.bin", options(url, deadlines)))
         .catch((error: unknown) => error);
       assert.ok(failure instanceof ApiRequestError);
       assert.deepEqual(failure.text, { key: "files.stalled" });
@@ -250,7 +262,11 @@ Deno.test("uploadFile() told maxStalls: Infinity (a voice message) sends a part 
     const answer = (seen: Seen, count: number) =>
       seen === "PUT 0" && count <= stalledTries ? "hold" : "pass";
     await withProxy(server.url, alice, answer, async (url, seen) => {
-      const upload = uploadFile(FILE, "voice.webm", { ...options(url, 100), maxStalls: Infinity });
+      const deadlines = Array<number>(stalledTries).fill(HELD);
+      const upload = uploadFile(FILE, "voice.webm", {
+        ...options(url, deadlines),
+        maxStalls: Infinity,
+      });
       const done = await unlessHung(upload);
       assert.equal(done.size, FILE.size);
       assert.equal(seen.filter((request) => request === "PUT 0").length, stalledTries + 1);
@@ -265,7 +281,7 @@ Deno.test("cancelling an upload whose part is stalled rejects at once with Abort
     await withProxy(server.url, alice, answer, async (url, _seen, waitFor) => {
       const cancel = new AbortController();
       // A deadline far beyond the test: only the cancel can end the stalled part.
-      const uploading = uploadFile(FILE, "data.bin", options(url, 3_600_000, cancel.signal));
+      const uploading = uploadFile(FILE, "data.bin", options(url, [3_600_000], cancel.signal));
       await waitFor("PUT 0");
       cancel.abort();
       const failure = await unlessHung(uploading).catch((error: unknown) => error);
