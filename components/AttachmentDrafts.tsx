@@ -3,6 +3,7 @@ import { showText } from "../lib/common/i18n/translate.ts";
 import { useI18n } from "./i18n_context.ts";
 import Icon from "./Icon.tsx";
 import { X } from "./icons.ts";
+import { RefreshCw } from "./lazy_icons.ts";
 
 /** Props of {@linkcode AttachmentDrafts}. */
 export interface AttachmentDraftsProps {
@@ -10,7 +11,10 @@ export interface AttachmentDraftsProps {
   room: string;
 }
 
-/** The files chosen for the next message: each with its progress bar, state and cancel. */
+/**
+ * The files chosen for the next message: each with its progress bar, state and cancel, and a
+ * retry once failed.
+ */
 export default function AttachmentDrafts({ drafts, room }: AttachmentDraftsProps) {
   const { t } = useI18n();
   const files = drafts.files.value.filter((file) => file.room === room);
@@ -29,6 +33,17 @@ export default function AttachmentDrafts({ drafts, room }: AttachmentDraftsProps
           <span class="draft-state" role="status" data-state={file.state.value}>
             {stateText(t, file)}
           </span>
+          {file.state.value === "failed" && (
+            <button
+              type="button"
+              class="icon-button"
+              aria-label={t("files.retry", { name: file.name })}
+              data-testid="draft-retry"
+              onClick={() => drafts.retry(file.key)}
+            >
+              <Icon icon={RefreshCw} />
+            </button>
+          )}
           <button
             type="button"
             class="icon-button"

@@ -17,6 +17,7 @@ import pencil from "lucide/dist/esm/icons/pencil.mjs";
 import reply from "lucide/dist/esm/icons/reply.mjs";
 import smilePlus from "lucide/dist/esm/icons/face-slightly-smiling-plus.mjs";
 import trash from "lucide/dist/esm/icons/trash.mjs";
+import refreshCw from "lucide/dist/esm/icons/refresh-cw.mjs";
 import file from "lucide/dist/esm/icons/file.mjs";
 import phoneOff from "lucide/dist/esm/icons/phone-off.mjs";
 import videoOff from "lucide/dist/esm/icons/video-off.mjs";
@@ -28,6 +29,8 @@ import atSign from "lucide/dist/esm/icons/at-sign.mjs";
 import shieldCheck from "lucide/dist/esm/icons/shield-check.mjs";
 import shieldAlert from "lucide/dist/esm/icons/shield-alert.mjs";
 
+/** Retry: upload a file that failed again. */
+export const RefreshCw: IconNode = refreshCw;
 /** Copied: the tick a copy button shows for a moment. */
 export const Check: IconNode = check;
 /** Copy a message's text. */

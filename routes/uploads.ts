@@ -4,7 +4,8 @@
  *
  * - `POST /api/uploads` `{ name, size, type, sha256 }` → 201 {@linkcode UploadStatus}, or a
  *   refusal before any byte (413 over the size limit, 429 over the user's upload limits);
- * - `PUT /api/uploads/:id/parts/:index` with the part's bytes as the body → 204;
+ * - `PUT /api/uploads/:id/parts/:index` with the part's bytes as the body → 204, or 408 when
+ *   the body has not all come within `UPLOAD_PART_SECONDS` (a client that stalled mid-part);
  * - `GET /api/uploads/:id` → {@linkcode UploadStatus}: which parts are stored, to resume;
  * - `POST /api/uploads/:id/finish` → {@linkcode FinishedUpload} (the file id to attach), or 400
  *   (hash mismatch), 409 (parts missing), 413 (image too large), 415 (type mismatch);
@@ -20,6 +21,7 @@ import { refusal } from "../lib/common/refusal.ts";
 import type { AppEnv, SignedInAppEnv } from "../lib/server/app_env.ts";
 import { jsonBody } from "../lib/server/middleware/json_body.ts";
 import { requireUser } from "../lib/server/middleware/session.ts";
+import { readBodyWithin } from "../lib/server/read_body_within.ts";
 import { isAllowedOrigin } from "../lib/server/origin.ts";
 import { changeResponse, refusalResponse } from "../lib/server/refusal_response.ts";
 import type { Services } from "../lib/server/services.ts";
@@ -70,7 +72,12 @@ export function uploadRoutes(
 
   app.put("/:id/parts/:index", partLimit, async (c) => {
     const { id, index } = c.req.param();
-    const bytes = new Uint8Array(await c.req.arrayBuffer());
+    const bytes = await readBodyWithin(c.req.raw.body, services.config.limits.uploadPartMs);
+    if (bytes === null) {
+      // The rest of the body may still come: the connection cannot carry another request.
+      c.header("connection", "close");
+      return refusalResponse(c, refusal(408, "refusal.uploadPartTimeout"));
+    }
     return changeResponse(c, await uploads.putPart(c.var.user.id, id, Number(index), bytes));
   });
 

@@ -2,7 +2,8 @@
  * Browser tests of files and images: two users in headless Chromium against a real server.
  * An image pasted into the composer arrives at the other side as a thumbnail of its stored
  * size and opens in a lightbox; a 5 MiB file shows its progress, waits through a network drop
- * in the middle, resumes from the parts the server has and arrives.
+ * in the middle, resumes from the parts the server has and arrives; a file whose parts stall
+ * (no answer, ever) fails with a clear message after its deadlines, and its retry sends it.
  *
  * Set `SCREENSHOT_DIR` to save screenshots of attachments, the upload in progress and the
  * lightbox. A photo's EXIF GPS position is gone from what the server stores.
@@ -11,6 +12,8 @@
  */
 import assert from "node:assert/strict";
 import { UPLOAD_PART_BYTES } from "../lib/common/attachments.ts";
+import { partTimeoutMs } from "../lib/common/part_timeout.ts";
+import { MAX_STALLS } from "../client/uploads/upload_file.ts";
 import { keys } from "../lib/kv/kv_keys.ts";
 import {
   createRoomThroughForm,
@@ -127,6 +130,54 @@ Deno.test("a 5 MiB upload shows its progress, waits through a network drop in th
       files.push(entry.value.size);
     }
     assert.deepEqual(files, [bytes.length]);
+    await Deno.remove(dir, { recursive: true });
+  }));
+
+Deno.test("a file whose parts get no answer fails after its deadlines with a message, is deleted on the server, and its retry sends it", () =>
+  withBrowserChat(async (chat) => {
+    const { alice, bob } = await twoUsersInRoom(chat, "stalls", DESKTOP_PAIR);
+    // The page's timers on a clock the test moves: the part deadlines pass without the wait.
+    await alice.page.clock.install();
+    const bytes = new Uint8Array(3000).map((_, i) => i % 251);
+    // Every part PUT is swallowed, as by a connection that stalled, until `stalling` is off.
+    let stalling = true;
+    const held: { arrived: number; waiters: (() => void)[] } = { arrived: 0, waiters: [] };
+    await alice.page.route("**/api/uploads/*/parts/*", async (route) => {
+      if (!stalling) return await route.continue();
+      held.arrived++;
+      for (const wake of held.waiters.splice(0)) wake();
+    });
+    const arrived = async (count: number) => {
+      while (held.arrived < count) await new Promise<void>((wake) => held.waiters.push(wake));
+    };
+
+    const dir = await Deno.makeTempDir();
+    await Deno.writeFile(`${dir}/notes.txt`, bytes);
+    await alice.page.getByTestId("file-input").setInputFiles(`${dir}/notes.txt`);
+    for (let stall = 1; stall <= MAX_STALLS; stall++) {
+      await arrived(stall);
+      await alice.page.clock.fastForward(partTimeoutMs(bytes.length) + 1000);
+    }
+    const draft = alice.page.getByTestId("draft");
+    const failed = draft.locator("[data-state=failed]");
+    await failed.waitFor();
+    assert.equal(
+      await failed.textContent(),
+      "The upload stopped: no answer for too long. Check your connection, then retry or remove the file.",
+    );
+    assert.equal(held.arrived, MAX_STALLS, "one PUT per deadline, none after giving up");
+    // Deleted, so it does not count against alice's unfinished uploads for a day.
+    await eventually(async () => {
+      const inFlight = await chat.server.kv.list({ prefix: keys.uploads() }).next();
+      assert.equal(inFlight.done, true);
+    });
+    await screenshot(alice.page, "upload-stalled-1440");
+
+    stalling = false;
+    await draft.getByRole("button", { name: "Retry notes.txt" }).click();
+    await draft.locator("[data-state=done]").waitFor();
+    await alice.page.getByTestId("composer").press("Enter");
+    await bob.page.getByTestId("attachment-file").getByText("notes.txt").waitFor();
     await Deno.remove(dir, { recursive: true });
   }));
 

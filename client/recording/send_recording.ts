@@ -1,7 +1,7 @@
 /**
  * Sends a finished recording as a message: it shows at once in the timeline (pending), is
  * uploaded through the ordinary upload API (chunked, resumable, and waiting for the network
- * when offline), and is sent from the outbox once stored. The upload code is fetched on use.
+ * when offline or stalled), and is sent from the outbox once stored. The upload code is fetched on use.
  *
  * @module
  */
@@ -34,6 +34,10 @@ export function sendRecording(client: ChatClient, room: string, recording: Recor
       signal: new AbortController().signal,
       onProgress: () => {},
       onWaiting: () => {},
+      // A recording waits in the outbox as a text does: a stalled part is sent again at every
+      // deadline until the network carries it. Failing would strand it (the bytes are not kept
+      // for the outbox's retry) with a reason the timeline shows untranslated.
+      maxStalls: Infinity,
     });
     return [{ id: stored.id, name, size: stored.size, type: stored.type, media }];
   });

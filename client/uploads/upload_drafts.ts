@@ -1,6 +1,7 @@
 /**
  * The files chosen for the next message of each room, while they upload: added by the attach
- * button, a drop or a paste; each with its progress, a cancel, and its error. Sending takes
+ * button, a drop or a paste; each with its progress, a cancel, and its error, and a retry once
+ * failed (a stalled connection, `files.stalled`, or any other failure). Sending takes
  * the finished ones as the message's attachments. The upload code (hashing, canvas, parts) is
  * imported only when the first file is added.
  *
@@ -37,6 +38,8 @@ let nextKey = 0;
 /** The files being attached, for every room. */
 export class UploadDrafts {
   readonly #files = signal<readonly DraftFile[]>([]);
+  /** What each draft uploads, by key, for a retry. */
+  readonly #sources = new Map<string, { file: File; encrypted: boolean }>();
 
   /** Every chosen file, in the order chosen. */
   get files(): ReadonlySignal<readonly DraftFile[]> {
@@ -70,10 +73,29 @@ export class UploadDrafts {
       abort: new AbortController(),
     }));
     this.#files.value = [...this.#files.value, ...added];
-    added.forEach((draft, i) =>
-      void (encrypted ? uploadSealed(draft, files[i]!) : this.#upload(draft, files[i]!))
-    );
+    added.forEach((draft, i) => {
+      this.#sources.set(draft.key, { file: files[i]!, encrypted });
+      this.#start(draft);
+    });
     return null;
+  }
+
+  /**
+   * Uploads a failed file again, from the start (a failed upload was deleted on the server);
+   * nothing for a file that has not failed.
+   */
+  retry(key: string): void {
+    const draft = this.#files.value.find((file) => file.key === key);
+    if (draft?.state.value !== "failed") return;
+    draft.error.value = null;
+    draft.sent.value = 0;
+    draft.state.value = "preparing";
+    this.#start(draft);
+  }
+
+  #start(draft: DraftFile): void {
+    const { file, encrypted } = this.#sources.get(draft.key)!;
+    void (encrypted ? uploadSealed(draft, file) : this.#upload(draft, file));
   }
 
   /** Cancels a file's upload and removes it from the next message. */
@@ -81,6 +103,7 @@ export class UploadDrafts {
     const draft = this.#files.value.find((file) => file.key === key);
     if (!draft) return;
     draft.abort.abort();
+    this.#sources.delete(key);
     this.#files.value = this.#files.value.filter((file) => file !== draft);
   }
 
@@ -97,6 +120,7 @@ export class UploadDrafts {
     const drafts = this.forRoom(room);
     if (drafts.length === 0 || this.busy(room)) return undefined;
     this.#files.value = this.#files.value.filter((file) => file.room !== room);
+    for (const draft of drafts) this.#sources.delete(draft.key);
     return drafts.map((draft) => draft.attachment!);
   }
 

@@ -4,9 +4,18 @@
  * does not start over: once the browser is back online, it asks which parts the server has
  * and sends only the rest. Aborting deletes the upload on the server.
  *
+ * A part PUT has a deadline ({@linkcode partTimeoutMs}: 90 s for a whole part, scaled by size
+ * for a phone on a slow link), since a connection that stalls mid-part (the network gone
+ * without a reset, a proxy that hangs) would otherwise never end. A part that misses it, or
+ * that the server gave up reading (408), is a transient failure like a drop: the upload asks
+ * what arrived and goes on. {@linkcode MAX_STALLS} timeouts in a row with no part stored in
+ * between (unless the caller says otherwise) end the upload with `files.stalled` (and delete it on the server, so that it does
+ * not count against the user's unfinished uploads), for the draft to offer retry or remove.
+ *
  * @module
  */
 import type { FinishedUpload, UploadStatus } from "../../lib/common/attachments.ts";
+import { partTimeoutMs } from "../../lib/common/part_timeout.ts";
 import { answer, ApiRequestError, request } from "../rooms_api.ts";
 
 /** What {@linkcode uploadFile} reports and obeys. */
@@ -17,15 +26,32 @@ export interface UploadFileOptions {
   onProgress: (sent: number) => void;
   /** True while waiting for the network to come back, false once sending again. */
   onWaiting: (waiting: boolean) => void;
+  /** How long a part PUT of so many bytes may take: {@linkcode partTimeoutMs} unless a test says. */
+  partTimeoutMs?: (bytes: number) => number;
+  /** Where the API is: this page's origin (`""`) unless a test says otherwise. */
+  origin?: string;
+  /**
+   * Timeouts in a row after which the upload fails: {@linkcode MAX_STALLS} unless the caller
+   * would rather keep trying every deadline until the network carries it (`Infinity`).
+   */
+  maxStalls?: number;
 }
 
 /** Longest wait between two tries while the server cannot be reached. */
 const MAX_RETRY_MS = 10_000;
 
 /**
+ * Timeouts in a row, with no part stored in between, after which an upload fails with
+ * `files.stalled`: 3, so a whole part gets 4.5 minutes without progress (three tries of 90 s)
+ * before the person is told, and a small file about 1.5 minutes.
+ */
+export const MAX_STALLS = 3;
+
+/**
  * Uploads `blob` as `name`; resolves with the stored file, ready to attach.
  *
- * @throws {ApiRequestError} When the server refuses the file (size, type, limits).
+ * @throws {ApiRequestError} When the server refuses the file (size, type, limits), or with
+ * `files.stalled` after {@linkcode MAX_STALLS} timeouts in a row.
  * @throws {DOMException} `AbortError` when aborted.
  */
 export async function uploadFile(
@@ -33,12 +59,27 @@ export async function uploadFile(
   name: string,
   options: UploadFileOptions,
 ): Promise<FinishedUpload> {
+  const origin = options.origin ?? "";
+  const deadline = options.partTimeoutMs ?? partTimeoutMs;
+  const maxStalls = options.maxStalls ?? MAX_STALLS;
+  let stalls = 0;
+  // What a retry may fix passes; a timeout counts towards giving up.
+  const transient = (error: unknown): void => {
+    if (options.signal.aborted || !isNetworkError(error)) throw error;
+    if (isTimeout(error) && ++stalls >= maxStalls) {
+      throw new ApiRequestError({ key: "files.stalled" }, 0);
+    }
+  };
   const bytes = new Uint8Array(await blob.arrayBuffer());
   const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
   const sha256 = Array.from(digest, (byte) => byte.toString(16).padStart(2, "0")).join("");
   const start = { name, size: bytes.length, type: blob.type, sha256 };
-  let status = await retrying(options, () => request<UploadStatus>("POST", "/api/uploads", start));
-  const path = `/api/uploads/${encodeURIComponent(status.id)}`;
+  let status = await retrying(
+    options,
+    transient,
+    () => request<UploadStatus>("POST", `${origin}/api/uploads`, start),
+  );
+  const path = `${origin}/api/uploads/${encodeURIComponent(status.id)}`;
   const abandon = () => void request("DELETE", path).catch(() => {});
   options.signal.addEventListener("abort", abandon, { once: true });
   try {
@@ -50,33 +91,69 @@ export async function uploadFile(
       try {
         for (const index of missing) {
           const part = bytes.subarray(index * status.partBytes, (index + 1) * status.partBytes);
-          await answer(
-            await fetch(`${path}/parts/${index}`, {
-              method: "PUT",
-              credentials: "same-origin",
-              headers: { "content-type": "application/octet-stream" },
-              body: part,
-              signal: options.signal,
-            }),
-          );
+          await putPart(`${path}/parts/${index}`, part, deadline(part.length), options.signal);
+          stalls = 0;
           stored.add(index);
           options.onProgress(Math.min(stored.size * status.partBytes, bytes.length));
         }
         break;
       } catch (error) {
-        if (!isNetworkError(error) || options.signal.aborted) throw error;
+        transient(error);
       }
-      // Cut off: wait to be back, then ask what arrived rather than assume.
-      status = await retrying(options, () => request<UploadStatus>("GET", path));
+      // Cut off or timed out: wait to be back, then ask what arrived rather than assume.
+      status = await retrying(options, transient, () => request<UploadStatus>("GET", path));
     }
-    return await retrying(options, () => request<FinishedUpload>("POST", `${path}/finish`));
+    return await retrying(
+      options,
+      transient,
+      () => request<FinishedUpload>("POST", `${path}/finish`),
+    );
+  } catch (error) {
+    // Given up: the unfinished upload would count against the user's limit for a day.
+    if (!options.signal.aborted) abandon();
+    throw error;
   } finally {
     options.signal.removeEventListener("abort", abandon);
   }
 }
 
-/** Runs `call` until it gets an answer, waiting for the network between tries. */
-async function retrying<T>(options: UploadFileOptions, call: () => Promise<T>): Promise<T> {
+/**
+ * PUTs one part; no answer within `ms` is `error.timeout` (status 0), as for `request()`. The
+ * timer is a `setTimeout` (not `AbortSignal.timeout`) so that a test's fake clock drives it.
+ */
+async function putPart(url: string, part: Uint8Array, ms: number, signal: AbortSignal) {
+  const deadline = new AbortController();
+  const timer = setTimeout(() => deadline.abort(), ms);
+  const unanswered = (): never => {
+    signal.throwIfAborted();
+    throw new ApiRequestError(
+      { key: deadline.signal.aborted ? "error.timeout" : "error.network" },
+      0,
+    );
+  };
+  try {
+    const response = await fetch(url, {
+      method: "PUT",
+      credentials: "same-origin",
+      headers: { "content-type": "application/octet-stream" },
+      body: part as Uint8Array<ArrayBuffer>,
+      signal: AbortSignal.any([signal, deadline.signal]),
+    }).catch(unanswered);
+    await answer(response, unanswered);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * Runs `call` until it gets an answer, waiting for the network between tries; `transient`
+ * rethrows the failures a retry cannot fix.
+ */
+async function retrying<T>(
+  options: UploadFileOptions,
+  transient: (error: unknown) => void,
+  call: () => Promise<T>,
+): Promise<T> {
   for (let attempt = 0;; attempt++) {
     options.signal.throwIfAborted();
     try {
@@ -84,16 +161,24 @@ async function retrying<T>(options: UploadFileOptions, call: () => Promise<T>): 
       if (attempt > 0) options.onWaiting(false);
       return result;
     } catch (error) {
-      if (!isNetworkError(error)) throw error;
+      transient(error);
       options.onWaiting(true);
       await backOnline(Math.min(MAX_RETRY_MS, 500 * 2 ** attempt), options.signal);
     }
   }
 }
 
-/** A request that got no answer (offline, connection reset), not a refusal. */
+/** A request that got no answer (offline, reset, timed out) or whose body the server gave up on. */
 function isNetworkError(error: unknown): boolean {
-  return (error instanceof ApiRequestError && error.status === 0) || error instanceof TypeError;
+  return (error instanceof ApiRequestError && (error.status === 0 || error.status === 408)) ||
+    error instanceof TypeError;
+}
+
+/** A request that took too long: ours (`error.timeout`) or the server's 408. */
+function isTimeout(error: unknown): boolean {
+  return error instanceof ApiRequestError &&
+    (error.status === 408 ||
+      (typeof error.text !== "string" && error.text.key === "error.timeout"));
 }
 
 /** Resolves when the browser comes back online, or after `ms` (it may not say it was off). */

@@ -14,7 +14,7 @@ import { createTranslator, type Params } from "./i18n/translate.ts";
 import type { MessageKey } from "./i18n/translate.ts";
 
 /** HTTP statuses an expected refusal can carry. */
-export type RefusalStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 426 | 429 | 503;
+export type RefusalStatus = 400 | 401 | 403 | 404 | 408 | 409 | 413 | 415 | 426 | 429 | 503;
 
 /** The catalogue keys of refusals. */
 export type RefusalCode = Extract<MessageKey, `refusal.${string}`>;

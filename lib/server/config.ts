@@ -1,5 +1,6 @@
 import { DEFAULT_COMMIT_LINGER_MS } from "../messages/message_writer.ts";
-import { DEFAULT_MAX_UPLOAD_BYTES } from "../common/attachments.ts";
+import { DEFAULT_MAX_UPLOAD_BYTES, UPLOAD_PART_BYTES } from "../common/attachments.ts";
+import { partTimeoutMs } from "../common/part_timeout.ts";
 import {
   DEFAULT_VIDEO_MAX_SECONDS,
   DEFAULT_VOICE_MAX_SECONDS,
@@ -124,6 +125,12 @@ export interface Limits {
   /** `UPLOADS_PER_HOUR`: uploads a user may start per hour (KV). Default 300. */
   uploadsPerHour: number;
   /**
+   * `UPLOAD_PART_SECONDS`: how long the server reads one part's body before it gives up on it,
+   * drops what arrived and answers 408 (a client that stalled mid-part). Default 90: what the
+   * browser allows a whole part (`partTimeoutMs` in `lib/common/part_timeout.ts`).
+   */
+  uploadPartMs: number;
+  /**
    * `UNSENT_BYTES_BUDGET`: unsent bytes all sockets of this node (worker) may hold together;
    * past it the sockets furthest behind are closed (4008). Default: see
    * {@linkcode defaultUnsentBytesBudget}.
@@ -208,6 +215,13 @@ export function readConfig(env: Record<string, string | undefined>): Config {
       maxUploadBytes: intFrom(env, "MAX_UPLOAD_MB", DEFAULT_MAX_UPLOAD_BYTES >> 20, 1, 100) << 20,
       uploadsInFlight: intFrom(env, "UPLOADS_IN_FLIGHT", 10, 1, 1000),
       uploadsPerHour: intFrom(env, "UPLOADS_PER_HOUR", 300, 1, 1_000_000),
+      uploadPartMs: 1000 * intFrom(
+        env,
+        "UPLOAD_PART_SECONDS",
+        partTimeoutMs(UPLOAD_PART_BYTES) / 1000,
+        1,
+        3600,
+      ),
       unsentBytesBudget: intFrom(
         env,
         "UNSENT_BYTES_BUDGET",

@@ -1,4 +1,6 @@
 import assert from "node:assert/strict";
+import { UPLOAD_PART_BYTES } from "../common/attachments.ts";
+import { partTimeoutMs } from "../common/part_timeout.ts";
 import { readConfig } from "./config.ts";
 
 Deno.test("readConfig() takes REDIS_URL as given, and leaves it unset when absent or empty", () => {
@@ -78,4 +80,11 @@ Deno.test("readConfig() logs JSON lines unless LOG_FORMAT says text or off", () 
   assert.equal(readConfig({ LOG_FORMAT: "text" }).logFormat, "text");
   assert.equal(readConfig({ LOG_FORMAT: "off" }).logFormat, "off");
   assert.throws(() => readConfig({ LOG_FORMAT: "yaml" }), /LOG_FORMAT/);
+});
+
+Deno.test("readConfig() waits 90 s for an upload part's body (a whole part's browser deadline) unless UPLOAD_PART_SECONDS says otherwise", () => {
+  assert.equal(readConfig({}).limits.uploadPartMs, partTimeoutMs(UPLOAD_PART_BYTES));
+  assert.equal(readConfig({}).limits.uploadPartMs, 90_000);
+  assert.equal(readConfig({ UPLOAD_PART_SECONDS: "300" }).limits.uploadPartMs, 300_000);
+  assert.throws(() => readConfig({ UPLOAD_PART_SECONDS: "0" }), /UPLOAD_PART_SECONDS/);
 });

@@ -368,6 +368,9 @@ export const en = {
   "files.preparing": "Preparing…",
   "files.progress": "{percent}%",
   "files.waiting": "Waiting for the network…",
+  "files.stalled":
+    "The upload stopped: no answer for too long. Check your connection, then retry or remove the file.",
+  "files.retry": "Retry {name}",
   "files.ready": "Ready",
   "files.stillUploading": "Wait for the files to finish uploading.",
   "files.download": "Download {name}",
@@ -384,6 +387,7 @@ export const en = {
   "refusal.tooManyUploads": "Too many uploads; try again later",
   "refusal.noSuchUpload": "No such upload; it may have expired",
   "refusal.uploadPart": "Wrong part number or size for this upload",
+  "refusal.uploadPartTimeout": "The part took too long to arrive; send it again",
   "refusal.uploadIncomplete": "Some parts of the file are missing",
   "refusal.uploadHashMismatch": "The file changed while uploading; try again",
   "refusal.fileTypeMismatch": "The file's contents do not match its name or type",
