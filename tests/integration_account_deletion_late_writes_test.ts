@@ -230,8 +230,14 @@ Deno.test("once an account is deleted, no KV key names it but its sent messages'
     assert.equal(wrongLogin.status, 401);
     await wrongLogin.body?.cancel();
     const room = (await createRoom(server.url, bob, [alice])).id;
-    // Her own room (a quota window), a friend request (another), settings of every kind.
-    await createRoom(server.url, alice, [], "mine");
+    // Her own room (a quota window) with an invite link, a friend request (another quota
+    // window), settings of every kind.
+    const own = (await createRoom(server.url, alice, [], "mine")).id;
+    const link = await api(server.url, alice, "POST", `/api/rooms/${own}/links`, {
+      expiresInHours: 1,
+      maxUses: 5,
+    });
+    assert.equal(link.status, 201);
     const asked = await api(server.url, alice, "POST", "/api/friends/requests", {
       username: bob.name,
     });
