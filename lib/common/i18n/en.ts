@@ -564,6 +564,7 @@ export const en = {
 
   // Administration and your own data (issue 17 item 3).
   "refusal.accountDisabled": "This account has been disabled by the administrator",
+  "refusal.accountDeleting": "This account is being deleted",
   "refusal.cannotDisableSelf": "You cannot disable your own account",
   "refusal.adminOnly": "Only the administrator can do that",
   "refusal.noSuchMessage": "No such message",

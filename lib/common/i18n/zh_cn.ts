@@ -533,6 +533,7 @@ export const zhCN = {
 
   // Administration and your own data (issue 17 item 3).
   "refusal.accountDisabled": "此账号已被管理员停用",
+  "refusal.accountDeleting": "此账号正在删除",
   "refusal.cannotDisableSelf": "不能停用你自己的账号",
   "refusal.adminOnly": "只有管理员可以这样做",
   "refusal.noSuchMessage": "没有这条消息",
