@@ -1,12 +1,14 @@
 import { useState } from "preact/hooks";
 import { deleteAccount, EXPORT_URL } from "../client/account_api.ts";
 import { errorText } from "../client/error_text.ts";
+import { endingSession } from "../client/session_end.ts";
 import Dialog from "./Dialog.tsx";
 import { useI18n } from "./i18n_context.ts";
 
 /**
  * The account part of the profile dialog: download one's own data as JSON, and delete the
- * account after typing the password again in a confirmation dialog (then the login page).
+ * account after typing the password again in a confirmation dialog (then the login page, which
+ * says the deletion is under way).
  */
 export default function AccountSection() {
   const { t } = useI18n();
@@ -19,8 +21,10 @@ export default function AccountSection() {
     setBusy(true);
     setError(null);
     try {
-      await deleteAccount(password);
-      location.assign("/login");
+      // Answered once the deletion began (the rest runs on at the server): the socket's close
+      // for the ended session may come first, and must not take the tab elsewhere.
+      await endingSession(() => deleteAccount(password));
+      location.assign("/login?deleted=1");
     } catch (failure) {
       setError(errorText(t, failure));
       setBusy(false);

@@ -13,12 +13,15 @@ export interface AuthFormProps {
    * form and in the link to the other form. `"/"` (the default) adds nothing.
    */
   next?: string;
-  /** The user's session ended elsewhere (a logout in another tab): say so above the form. */
-  ended?: boolean;
+  /**
+   * Said above the form: `"ended"`, the user's session ended elsewhere (a logout in another
+   * tab); `"deleted"`, their account's deletion began (from this tab).
+   */
+  notice?: "ended" | "deleted";
 }
 
 /** The login or registration form; a plain HTML form that works without JavaScript. */
-export function AuthForm({ mode, error, username, next = "/", ended }: AuthFormProps) {
+export function AuthForm({ mode, error, username, next = "/", notice }: AuthFormProps) {
   const { t } = useI18n();
   const registering = mode === "register";
   const query = next === "/" ? "" : `?next=${encodeURIComponent(next)}`;
@@ -31,9 +34,14 @@ export function AuthForm({ mode, error, username, next = "/", ended }: AuthFormP
             {t(registering ? "auth.inviteRegister" : "auth.inviteLogin")}
           </p>
         )}
-        {ended && (
+        {notice === "ended" && (
           <p class="auth-note" role="status" data-testid="session-ended">
             {t("auth.sessionEnded")}
+          </p>
+        )}
+        {notice === "deleted" && (
+          <p class="auth-note" role="status" data-testid="account-deleted">
+            {t("auth.accountDeleted")}
           </p>
         )}
         {error && <p class="error" role="alert" data-testid="auth-error">{error}</p>}

@@ -56,7 +56,7 @@ export function pageRoutes(
     next: string,
     refusal?: Refusal,
     username?: string,
-    ended = false,
+    notice?: "ended" | "deleted",
   ) =>
     html(
       <Layout
@@ -70,7 +70,7 @@ export function pageRoutes(
           next={next}
           error={refusal && translator(locale)(refusal.code, refusal.params)}
           username={username}
-          ended={ended}
+          notice={notice}
         />
       </Layout>,
       refusal?.status,
@@ -131,9 +131,16 @@ export function pageRoutes(
     app.get(`/${mode}`, (c) => {
       const next = localPath(c.req.query("next"));
       if (c.var.user) return c.redirect(next);
-      // `?ended=1`: a chat tab whose session ended elsewhere sent the user here; say so.
-      const ended = mode === "login" && c.req.query("ended") === "1";
-      return authPage(c.var.locale, themeOf(c), mode, next, undefined, undefined, ended);
+      // `?ended=1`: a chat tab whose session ended elsewhere sent the user here; `?deleted=1`:
+      // the tab whose account deletion began. Say so.
+      const notice = mode !== "login"
+        ? undefined
+        : c.req.query("ended") === "1"
+        ? "ended"
+        : c.req.query("deleted") === "1"
+        ? "deleted"
+        : undefined;
+      return authPage(c.var.locale, themeOf(c), mode, next, undefined, undefined, notice);
     });
     app.post(`/${mode}`, async (c) => {
       const form = await c.req.parseBody();

@@ -232,6 +232,9 @@ for (const locale of LOCALES) {
         await page.goto(`${chat.url}/login?ended=1`);
         await page.getByTestId("session-ended").waitFor();
         await check("the login page after the session ended elsewhere");
+        await page.goto(`${chat.url}/login?deleted=1`);
+        await page.getByTestId("account-deleted").waitFor();
+        await check("the login page once the account's deletion began");
       }));
   }
 }

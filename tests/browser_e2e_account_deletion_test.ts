@@ -44,6 +44,7 @@ Deno.test("secret chat: when the other user deletes their account, the remaining
       password: TEST_PASSWORD,
     });
     assert.equal(deleted.status, 204);
+    await server.chat.accountDeletion.settled();
     const left = await Array.fromAsync(
       server.kv.list({ prefix: keys.e2eDevices(bobUser.id) }),
     );

@@ -129,6 +129,7 @@ Deno.test("deleting an account needs the password; then sessions end, messages s
       });
       assert.equal(deleted.status, 204);
       assert.equal((await sockets.alice.closed).code, CLOSE_SESSION_ENDED);
+      await server.chat.accountDeletion.settled();
       assert.equal((await api(server.url, alice, "GET", "/api/me")).status, 401);
       const login = await fetch(`${server.url}/api/auth/login`, {
         method: "POST",
@@ -219,6 +220,7 @@ Deno.test("a deleted owner's room with nobody else in it is deleted", async () =
     });
     assert.equal(deleted.status, 204);
     await socket.closed;
+    await server.chat.accountDeletion.settled();
     assert.equal((await server.kv.get(keys.room(created.body.room.id))).value, null);
   });
 });

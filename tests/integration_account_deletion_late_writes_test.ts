@@ -34,6 +34,7 @@ import { MessageWriter } from "../lib/messages/message_writer.ts";
 import { api, createRoom, openSocket, registerUser, type TestUser } from "./helpers/chat_client.ts";
 import { type ScheduledNode, withScheduledNode } from "./helpers/scheduled_node.ts";
 import { call } from "./helpers/in_process_api.ts";
+import { deleteAccount } from "./helpers/account_deletion.ts";
 import { encodePng } from "./helpers/png.ts";
 import { startTestServer, type TestServer } from "./helpers/test_server.ts";
 import { putParts, startUpload, uploadApi, uploadFile } from "./helpers/upload.ts";
@@ -121,10 +122,7 @@ const clock: Clock = { now: () => Date.now() };
 
 /** Starts the deletion of `deleted`'s account as the held actor "delete". */
 function startDeletion({ server, scheduler }: Node, deleted: TestUser) {
-  return scheduler.run(
-    "delete",
-    () => call(server, deleted, "POST", "/api/me/account/delete", { password: PASSWORD }),
-  );
+  return scheduler.run("delete", () => deleteAccount(server, deleted, PASSWORD));
 }
 let races = 0;
 
@@ -237,8 +235,14 @@ Deno.test("once an account is deleted, no KV key names it but its sent messages'
     assert.equal(wrongLogin.status, 401);
     await wrongLogin.body?.cancel();
     const room = (await createRoom(server.url, bob, [alice])).id;
-    // Her own room (a quota window), a friend request (another), settings of every kind.
-    await createRoom(server.url, alice, [], "mine");
+    // Her own room (a quota window) with an invite link, a friend request (another quota
+    // window), settings of every kind.
+    const own = (await createRoom(server.url, alice, [], "mine")).id;
+    const link = await api(server.url, alice, "POST", `/api/rooms/${own}/links`, {
+      expiresInHours: 1,
+      maxUses: 5,
+    });
+    assert.equal(link.status, 201);
     const asked = await api(server.url, alice, "POST", "/api/friends/requests", {
       username: bob.name,
     });
@@ -286,6 +290,7 @@ Deno.test("once an account is deleted, no KV key names it but its sent messages'
       password: PASSWORD,
     });
     assert.equal(deleted.status, 204);
+    await server.chat.accountDeletion.settled();
     await mine.closed;
     await his.close();
   } finally {
@@ -479,6 +484,7 @@ Deno.test("a message with a file sent over a real socket while its account is de
       password: PASSWORD,
     });
     assert.equal(deleted.status, 204);
+    await server.chat.accountDeletion.settled();
     await socket.closed;
   } finally {
     await server.close();

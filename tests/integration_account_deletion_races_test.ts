@@ -3,10 +3,15 @@
  * real KV, with the two requests' commits interleaved in a chosen order
  * (`helpers/commit_scheduler.ts`): whichever lands first, once both have finished nothing names
  * the deleted user: no friendship, no friend request either way, no friend digest entry, no
- * block it placed, no room membership.
+ * block it placed, no room membership, no invite link it made.
  *
  * The interleavings that broke before: a friend accept, a friend request or a direct room
- * committed after the deletion had listed what to remove, and was left behind.
+ * committed after the deletion had listed what to remove, and was left behind; an invite link
+ * made before the deletion, which stayed.
+ *
+ * The deletion's request is answered once it has begun and the rest runs on: the actor
+ * "delete" lasts until it has ended (`helpers/account_deletion.ts`), so its later commits are
+ * held and interleaved too.
  *
  * @module
  */
@@ -15,6 +20,7 @@ import fc from "fast-check";
 import { openSocket, registerUser, type TestUser } from "./helpers/chat_client.ts";
 import { type ScheduledNode, withScheduledNode } from "./helpers/scheduled_node.ts";
 import { call } from "./helpers/in_process_api.ts";
+import { deleteAccount } from "./helpers/account_deletion.ts";
 import { startTestServer, type TestServer } from "./helpers/test_server.ts";
 import { keys } from "../lib/kv/kv_keys.ts";
 import type { Timers } from "../lib/common/clock.ts";
@@ -22,6 +28,9 @@ import { FakeClock } from "../lib/common/testing/fake_clock.ts";
 import { OFFLINE_DELAY_MS } from "../lib/realtime/presence/presence_tracker.ts";
 
 const PASSWORD = "correct horse battery";
+
+/** The body of an invite link's creation. */
+const NEW_LINK = { expiresInHours: 1, maxUses: 5 };
 
 /** Whom the raced request is made as: the user being deleted, or the other one. */
 type Side = "deleted" | "other";
@@ -136,10 +145,7 @@ const RACES: Race[] = [
     name: "the deleted user joins a private room by an invite link",
     prepare: async (server, _, other) => {
       const room = await roomOfOther(server, other, "private");
-      const link = await call(server, other, "POST", `/api/rooms/${room}/links`, {
-        expiresInHours: 1,
-        maxUses: 5,
-      });
+      const link = await call(server, other, "POST", `/api/rooms/${room}/links`, NEW_LINK);
       assert.equal(link.status, 201);
       return (link.body as { token: string }).token;
     },
@@ -166,11 +172,32 @@ const RACES: Race[] = [
     path: () => "/api/rooms",
     body: () => ({ name: "Late", visibility: "public" }),
   },
+  {
+    name: "the deleted user makes an invite link to its group, which the other user joined by one",
+    prepare: async (server, deleted, other) => {
+      const made = await call(server, deleted, "POST", "/api/rooms", {
+        name: "Linked",
+        visibility: "private",
+      });
+      assert.equal(made.status, 201);
+      const room = (made.body as { room: { id: string } }).room.id;
+      const link = await call(server, deleted, "POST", `/api/rooms/${room}/links`, NEW_LINK);
+      assert.equal(link.status, 201);
+      const token = (link.body as { token: string }).token;
+      assert.equal((await call(server, other, "POST", `/api/links/${token}/accept`)).status, 200);
+      return room;
+    },
+    as: "deleted",
+    method: "POST",
+    path: (_, __, room) => `/api/rooms/${room}/links`,
+    body: () => NEW_LINK,
+  },
 ];
 
 /**
  * The KV entries that still name `userId` and must not: friendships, friend requests and
- * digests either way, blocks it placed, room memberships, conversation activity, last seen.
+ * digests either way, blocks it placed, room memberships, conversation activity, last seen,
+ * invite links it made.
  */
 async function leftovers(kv: Deno.Kv, userId: string): Promise<string[]> {
   const found: string[] = [];
@@ -182,7 +209,10 @@ async function leftovers(kv: Deno.Kv, userId: string): Promise<string[]> {
       (kind === "room_member" || kind === "user_room") && named ||
       (kind === "user_activity" || kind === "last_seen") && rest[0] === userId ||
       kind === "friend_ids" &&
-        (named || Array.isArray(entry.value) && entry.value.includes(userId));
+        (named || Array.isArray(entry.value) && entry.value.includes(userId)) ||
+      kind === "user_invite" && rest[0] === userId ||
+      (kind === "invite" || kind === "room_invite") &&
+        (entry.value as { createdBy?: string }).createdBy === userId;
     if (bad) found.push(JSON.stringify(entry.key));
   }
   return found;
@@ -216,10 +246,7 @@ async function arena(node: Node, race: Race): Promise<Arena> {
     registerUser(server.url, "staying"),
   ]);
   const named = await race.prepare(server, deleted, other) ?? "";
-  const deletion = scheduler.run(
-    "delete",
-    () => call(server, deleted, "POST", "/api/me/account/delete", { password: PASSWORD }),
-  );
+  const deletion = scheduler.run("delete", () => deleteAccount(server, deleted, PASSWORD));
   const actor = race.as === "deleted" ? deleted : other;
   const raced = scheduler.run(
     "race",
@@ -366,9 +393,7 @@ Deno.test("a deleted user's socket closing after the deletion writes back no las
   try {
     deleted = await registerUser(server.url, "leaving");
     const socket = await openSocket(server.url, deleted);
-    const gone = await call(server, deleted, "POST", "/api/me/account/delete", {
-      password: PASSWORD,
-    });
+    const gone = await deleteAccount(server, deleted, PASSWORD);
     assert.equal(gone.status, 204);
     await socket.closed;
     await leaving;

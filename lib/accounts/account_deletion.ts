@@ -2,7 +2,8 @@
  * Deleting one's own account, after the password is given again. In order:
  * 1. the account is disabled and marked `deleting` (`Accounts.beginDeletion`), and every socket
  *    of it closes, so nothing it does races the rest; a friend accept, friend request, block,
- *    direct room, room join, invite link join, group invite or room creation of it or with it
+ *    direct room, room join, invite link join or creation, group invite or room creation of it
+ *    or with it
  *    that is under way when the mark lands fails its check of the user records and is refused
  *    on its next attempt, so steps 3 and 4 find everything that names it
  *    (tests/integration_account_deletion_races_test.ts); so do its sockets' last writes (the
@@ -13,17 +14,24 @@
  *    profile notice below makes them check at once);
  *    its friends and roommates are sent its stand-in profile, so open chats show "deleted user";
  * 2. its messages with attachments are deleted through the message log (as its own deletes),
- *    which releases the files; its other messages stay, and show "deleted user" as author. A
+ *    which releases the files, in the rooms it had left as in those it is in (its text messages
+ *    there stay too); its other messages stay, and show "deleted user" as author. A
  *    send with files of it still under way (on any node) fails its commit's check of the
  *    account (`checksAuthor` in `lib/messages/message_store.ts`), so none lands after this list;
- * 3. it leaves every room: an owned room goes to its longest-serving admin, else its oldest
- *    member, and is deleted when it has no other member; direct rooms lose its membership;
+ * 3. the invite links it made are revoked, in rooms it has left too (one opened later is refused
+ *    as a revoked link; `InviteLinks.forget`), and it leaves every room: an owned room goes to
+ *    its longest-serving admin, else its oldest member, and is deleted when it has no other
+ *    member; direct rooms lose its membership;
  * 4. friendships, friend requests and its blocks go; uploads in progress and file claims go
  *    (stored files no message uses any more are deleted by the sweeper);
  * 5. profile, avatar, directory entries, read markers, settings and quota windows go, then the
  *    account record. The username stays reserved (see `Accounts.remove`). A settings write or
  *    quota count under way when the mark lands fails its check of the record
  *    (`commitAsAccount`), so none writes back what this step deleted.
+ * The owner's request is answered once the first commit of step 1 has landed and the sockets
+ * are told to close (the account can no longer sign in or act); the rest runs on in the
+ * background of the node that took the request, held by the claim below, so a deletion that
+ * takes longer than the client waits (30 s) is not shown as failed.
  * A deletion cut off midway (a crash, a restart, a failed step) is not lost: step 1 records it
  * as under way (`keys.accountDeletion`), held by its run for {@linkcode DELETION_CLAIM_MS}; every
  * node looks for deletions under way when it starts and every {@linkcode RESUME_INTERVAL_MS},
@@ -35,15 +43,19 @@
  */
 import { newId } from "../common/ids.ts";
 import { type Outcome, refusal } from "../common/refusal.ts";
+import type { ChatMessage } from "../common/protocol.ts";
 import { keys } from "../kv/kv_keys.ts";
 import { commitAtomic } from "../kv/kv_commit.ts";
 import { deleteAll } from "../files/blob_chunks.ts";
+import { deleteKeys } from "../kv/kv_delete.ts";
 import type { LoginThrottle } from "../limits/login_throttle.ts";
 import type { FileSweeper } from "../files/file_sweeper.ts";
 import type { Uploads } from "../files/uploads.ts";
 import type { MessageStore } from "../messages/message_store.ts";
 import type { MessageWriter } from "../messages/message_writer.ts";
+import { messagesWithFilesBy } from "../messages/author_files.ts";
 import { messagesByAuthor } from "../messages/messages_by_author.ts";
+import type { InviteLinks } from "../rooms/invite_links.ts";
 import type { MemberModeration } from "../rooms/member_moderation.ts";
 import { deleteMembership, membersOfRoom, roomsOfUser } from "../rooms/memberships.ts";
 import type { RoomLifecycle } from "../rooms/room_lifecycle.ts";
@@ -68,6 +80,8 @@ export interface AccountDeletionDeps {
   writer: Pick<MessageWriter, "write">;
   lifecycle: Pick<RoomLifecycle, "leave" | "remove">;
   moderation: Pick<MemberModeration, "transfer">;
+  /** The invite links the account made are revoked. */
+  inviteLinks: Pick<InviteLinks, "forget">;
   uploads: Pick<Uploads, "forget">;
   sweeper: Pick<FileSweeper, "requestSweep">;
   rooms: Pick<Rooms, "roommateIds">;
@@ -93,6 +107,7 @@ export class AccountDeletion {
   #deps: AccountDeletionDeps;
   #timer: ReturnType<typeof setInterval> | undefined;
   #resuming: Promise<number> | undefined;
+  #running = new Set<Promise<void>>();
 
   /** Wires the deletion to every store that holds something of an account. */
   constructor(deps: AccountDeletionDeps) {
@@ -114,11 +129,12 @@ export class AccountDeletion {
     round();
   }
 
-  /** Stops the rounds of {@linkcode start} and waits for a running one. */
+  /** Stops the rounds of {@linkcode start} and waits for a running one, and for {@linkcode settled}. */
   async stop(): Promise<void> {
     clearInterval(this.#timer);
     this.#timer = undefined;
     await this.#resuming?.catch(() => {});
+    await this.settled();
   }
 
   /**
@@ -140,6 +156,7 @@ export class AccountDeletion {
       try {
         const record = await accounts.claimDeletion(id, DELETION_CLAIM_MS);
         if (!record) continue;
+        this.#deps.auth.endAllSessions(id);
         await this.#finish({ id, name: record.name });
         finished++;
       } catch (error) {
@@ -153,7 +170,9 @@ export class AccountDeletion {
   /**
    * Deletes `user`'s account if `password` is theirs; refuses with 403 otherwise. Wrong
    * passwords count against the login throttle (per name and per `address`), so a stolen
-   * session cannot be used to guess the password here either.
+   * session cannot be used to guess the password here either. Answers once the deletion has
+   * begun (the account disabled, its sessions ended, the deletion recorded as under way and
+   * held by this node), and goes on deleting after that: {@linkcode settled} waits for it.
    */
   async delete(
     user: { id: string; name: string },
@@ -170,15 +189,30 @@ export class AccountDeletion {
       await throttle.recordFailure(user.name, address);
       return refusal(403, "refusal.wrongPassword");
     }
-    // From this commit on, no friendship, request, block or direct room can come to name it.
+    // From this commit on, no friendship, request, block or direct room can come to name it,
+    // and no one can sign in to it (it is disabled, its sessions ended).
     await accounts.beginDeletion(user.id, DELETION_CLAIM_MS);
-    await this.#finish(user);
+    this.#deps.auth.endAllSessions(user.id);
+    // The rest runs on, held by the claim just written: a crash cuts it off only until the claim
+    // runs out and a resume round takes it over. An account in thousands of rooms takes longer
+    // than the client waits for an answer (30 s).
+    const run = this.#finish(user)
+      .catch((error) => console.error(`account deletion: deleting ${user.id} failed`, error))
+      .finally(() => this.#running.delete(run));
+    this.#running.add(run);
     return { ok: true };
   }
 
-  /** Steps 1 (after the mark) to 5 for an account marked `deleting`. */
+  /**
+   * Waits until the deletions this node began ({@linkcode delete}) and runs on after their
+   * answer have ended, done or failed (a failed one is left to a resume round).
+   */
+  async settled(): Promise<void> {
+    while (this.#running.size > 0) await Promise.all(this.#running);
+  }
+
+  /** Steps 1 (after the mark and the sockets' close) to 5 for an account marked `deleting`. */
   async #finish(user: { id: string; name: string }): Promise<void> {
-    this.#deps.auth.endAllSessions(user.id);
     // Before the notice: members' devices that check on it find the devices gone.
     await this.#deps.keyPackages.forgetUser(user.id);
     // Open chats show "deleted user" at once, before the friendships and rooms that reach them go.
@@ -192,6 +226,7 @@ export class AccountDeletion {
     });
     const rooms = (await roomsOfUser(this.#deps.kv, user.id)).map((entry) => entry.roomId);
     await this.#deleteMessagesWithFiles(user, rooms);
+    await this.#deps.inviteLinks.forget(user.id);
     await this.#leaveRooms(user.id, rooms);
     await this.#deps.friends.forget(user.id);
     await this.#deps.uploads.forget(user.id);
@@ -215,12 +250,22 @@ export class AccountDeletion {
     await this.#deps.accounts.remove(user.id);
   }
 
+  /**
+   * Step 2: the messages with files it wrote, in every room it wrote them in, left ones too
+   * (listed under their author: `lib/messages/author_files.ts`), and, in case a list missed one,
+   * those the logs of the rooms it is still in hold.
+   */
   async #deleteMessagesWithFiles(user: { id: string; name: string }, rooms: string[]) {
-    const doomed: { room: string; seq: number }[] = [];
-    for await (const message of messagesByAuthor(this.#deps.store, rooms, user.id)) {
-      if (message.attachments?.length) doomed.push({ room: message.room, seq: message.seq });
-    }
-    for (const { room, seq } of doomed) {
+    const { kv } = this.#deps;
+    const doomed = new Map<string, { room: string; seq: number }>();
+    const keep = (message: ChatMessage) => {
+      if (!message.attachments?.length) return;
+      doomed.set(`${message.room}\u0000${message.seq}`, { room: message.room, seq: message.seq });
+    };
+    const listed = await messagesWithFilesBy(kv, user.id);
+    listed.messages.forEach(keep);
+    for await (const message of messagesByAuthor(this.#deps.store, rooms, user.id)) keep(message);
+    for (const { room, seq } of doomed.values()) {
       await this.#deps.writer.write({
         room,
         from: user.id,
@@ -231,6 +276,8 @@ export class AccountDeletion {
         target: seq,
       });
     }
+    // None is added after the mark: a send with files checks its author's account.
+    await deleteKeys(kv, listed.entries);
   }
 
   async #leaveRooms(userId: string, rooms: string[]): Promise<void> {

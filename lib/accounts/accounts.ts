@@ -42,10 +42,12 @@ export interface DeletionClaim {
   until: number;
 }
 
-/** A login's account: who it is, and whether an administrator disabled it. */
+/** A login's account: who it is, whether an administrator disabled it, or its owner is deleting it. */
 export interface Authenticated {
   user: PublicUser;
   disabled: boolean;
+  /** Its deletion has begun (it is disabled too), and runs on until the record is gone. */
+  deleting: boolean;
 }
 
 /** Outcome of {@linkcode Accounts.register}. */
@@ -109,7 +111,11 @@ export class Accounts {
       return null;
     }
     if (!await verifyPassword(password, user.password)) return null;
-    return { user: publicUser(user), disabled: user.disabled === true };
+    return {
+      user: publicUser(user),
+      disabled: user.disabled === true,
+      deleting: user.deleting === true,
+    };
   }
 
   /** Whether `password` is the password of the account `userId` (false when there is none). */

@@ -128,7 +128,7 @@ Deno.test("Accounts.authenticate() returns the user for the right password, any 
   await withAccounts(async (accounts) => {
     const registered = await accounts.register("Carol", PASSWORD);
     assert.ok(registered.ok);
-    const found = { user: registered.user, disabled: false };
+    const found = { user: registered.user, disabled: false, deleting: false };
     assert.deepEqual(await accounts.authenticate("Carol", PASSWORD), found);
     assert.deepEqual(await accounts.authenticate("cAROL", PASSWORD), found);
   });
@@ -155,7 +155,8 @@ Deno.test("Accounts.setDisabled() flags the account for login, and clears the fl
     const made = await accounts.register("erin", PASSWORD);
     assert.ok(made.ok);
     assert.equal(await accounts.setDisabled(made.user.id, true), true);
-    assert.equal((await accounts.authenticate("erin", PASSWORD))?.disabled, true);
+    const login = await accounts.authenticate("erin", PASSWORD);
+    assert.deepEqual([login?.disabled, login?.deleting], [true, false]);
     assert.equal(await accounts.setDisabled(made.user.id, false), true);
     assert.equal((await accounts.authenticate("erin", PASSWORD))?.disabled, false);
     assert.equal(await accounts.setDisabled("no-such-user", true), false);
@@ -168,7 +169,8 @@ Deno.test("an account being deleted cannot be enabled again, and its deletion is
     assert.ok(made.ok);
     assert.equal(await accounts.beginDeletion(made.user.id, 1_000), true);
     assert.equal(await accounts.setDisabled(made.user.id, false), false);
-    assert.equal((await accounts.authenticate("gwen", PASSWORD))?.disabled, true);
+    const login = await accounts.authenticate("gwen", PASSWORD);
+    assert.deepEqual([login?.disabled, login?.deleting], [true, true]);
     assert.deepEqual(await Array.fromAsync(accounts.deletionsUnderWay()), [made.user.id]);
     // Held by the run that began it until its claim runs out; then by one taker only.
     assert.equal(await accounts.claimDeletion(made.user.id, 1_000), null);

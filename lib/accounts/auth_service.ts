@@ -58,6 +58,7 @@ export class AuthService {
     }
     await this.#throttle.clear(name);
     // Said only after the right password, so it tells a guesser nothing.
+    if (found.deleting) return refusal(403, "refusal.accountDeleting");
     if (found.disabled) return refusal(403, "refusal.accountDisabled");
     return { ok: true, user: found.user, ...await this.#sessions.create(found.user.id) };
   }

@@ -37,11 +37,12 @@ export interface SweepResult {
 }
 
 /**
- * Drops the `file_ref` entries of a message (when it is deleted or its files removed), so the
- * sweeper need not find them stale. Safe to call more than once.
+ * Drops the `file_ref` entries of a message (when it is deleted or its files removed), and its
+ * `author_file` entry, so the sweeper need not find them stale and its author's account deletion
+ * need not read it. Safe to call more than once.
  */
 export async function releaseAttachments(kv: Deno.Kv, message: ChatMessage): Promise<void> {
-  const atomic = kv.atomic();
+  const atomic = kv.atomic().delete(keys.authorFile(message.from, message.room, message.seq));
   for (const attachment of message.attachments ?? []) {
     atomic.delete(keys.fileRef(attachment.id, message.room, message.seq));
     if (attachment.thumb) {

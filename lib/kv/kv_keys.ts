@@ -33,6 +33,7 @@
  * | `["room_ban", roomId, userId]`              | `RoomBan`                   |
  * | `["invite", token]`                         | `InviteRecord` (expires)    |
  * | `["room_invite", roomId, token]`            | `InviteRecord` (expires)    |
+ * | `["user_invite", userId, token]`            | roomId, of a link it made   |
  * | `["presence", userId, nodeId]`              | `PresenceRecord` (expires)  |
  * | `["user_avatar", userId]`                   | `StoredAvatar` (≤ 60 KiB)   |
  * | `["room_avatar", roomId]`                   | `StoredAvatar` (≤ 60 KiB)   |
@@ -42,6 +43,8 @@
  * | `["file_chunk", blobId, n]`                 | bytes (≤ 60 KiB)            |
  * | `["file_ref", fileId, roomId, seq]`         | `{ at }`: a message uses it |
  * | `["file_claim", userId, fileId]`            | `FileClaim` (expires)       |
+ * | `["author_file", userId, roomId, seq]`      | `{ at }`: its msg has files |
+ * | `["author_file_index"]`                     | `{ at }`: index backfilled  |
  * | `["upload", uploadId]`                      | `UploadSession`             |
  * | `["upload_part", uploadId, index]`          | `{ bytes }`: part stored    |
  * | `["user_upload", userId, uploadId]`         | `{ at }`: upload in flight  |
@@ -80,7 +83,9 @@
  * A membership's `role` and `muted` flag live in both of its entries (`room_member` and
  * `user_room`), always written together, and only by `lib/rooms/memberships.ts`. An invite link
  * is stored under its token (a random 128-bit id) and again under its room for listing, both
- * with the same KV expiry; a use, or a revoke, changes both in one commit.
+ * with the same KV expiry; a use, or a revoke, changes both in one commit. Since 2026-12-03 its
+ * creation also writes `user_invite` (same expiry), so an account deletion finds the links the
+ * account made, in rooms it has left too; a revoke deletes it with the link.
  *
  * An uploaded avatar is one value (its bytes, sniffed type and random version), written in the
  * same commit as the version it gets in the `profile` or `room` record, so a record never names
@@ -120,8 +125,11 @@
  * which live in `file_chunk` values under a blob id (the id of the upload that brought them),
  * so a second upload of the same bytes is checked and then dropped. An upload writes its parts'
  * chunks and `upload_part` markers in one commit per part. A message with attachments writes a
- * `file_ref` per file in the commit that appends it; a `file_claim` (the uploader may attach
- * the file) is written when an upload finishes. The sweeper deletes a file with no live
+ * `file_ref` per file in the commit that appends it, and (since 2026-12-03) one `author_file`
+ * entry under its author, which the release of a deleted message's files deletes, so an account
+ * deletion finds its messages with files in rooms it has left too (older messages are listed once
+ * from their `file_ref` entries, `lib/messages/author_files.ts`); a `file_claim` (the uploader
+ * may attach the file) is written when an upload finishes. The sweeper deletes a file with no live
  * `file_ref` once its last claim is old.
  * A read marker only moves forward and never past the room's head: `lib/reads/read_markers.ts`
  * writes it checked against the marker and the head it read. Listing `["read", userId]` gives
@@ -308,6 +316,10 @@ export const keys = {
   roomInvite: (roomId: string, token: string): Deno.KvKey => ["room_invite", roomId, token],
   /** Prefix of a room's invite links. */
   roomInvites: (roomId: string): Deno.KvKey => ["room_invite", roomId],
+  /** `userId` made the invite link `token` (its value is the link's room id). */
+  userInvite: (userId: string, token: string): Deno.KvKey => ["user_invite", userId, token],
+  /** Prefix of the invite links a user made. */
+  userInvites: (userId: string): Deno.KvKey => ["user_invite", userId],
   /** `userId` has an open chat socket on node `nodeId` (expires unless refreshed). */
   presence: (userId: string, nodeId: string): Deno.KvKey => ["presence", userId, nodeId],
   /** A voice or video call that is ringing or under way (`lib/calls/call_service.ts`). */
@@ -351,8 +363,24 @@ export const keys = {
   ],
   /** Prefix of the messages that use a file. */
   fileRefs: (fileId: string): Deno.KvKey => ["file_ref", fileId],
+  /** Prefix of every `file_ref` entry (the `author_file` backfill walks it). */
+  allFileRefs: (): Deno.KvKey => ["file_ref"],
   /** `userId` uploaded the file and may attach it (expires). */
   fileClaim: (userId: string, fileId: string): Deno.KvKey => ["file_claim", userId, fileId],
+  /**
+   * `userId` wrote the message at `seq` in `roomId`, which had files when it was sent (the
+   * message may have been deleted since, or its room).
+   */
+  authorFile: (userId: string, roomId: string, seq: number): Deno.KvKey => [
+    "author_file",
+    userId,
+    roomId,
+    seq,
+  ],
+  /** Prefix of a user's messages with files. */
+  authorFiles: (userId: string): Deno.KvKey => ["author_file", userId],
+  /** Marks that messages with files stored before `author_file` existed have been listed. */
+  authorFileIndexBuilt: (): Deno.KvKey => ["author_file_index"],
   /** Prefix of a user's file claims. */
   fileClaims: (userId: string): Deno.KvKey => ["file_claim", userId],
   /** An upload in progress. */
@@ -523,6 +551,8 @@ export const decode = {
   roomBan: (key: Deno.KvKey): string => lastPart(key, "room_ban"),
   /** The link token of a {@linkcode keys.roomInvite} key. */
   roomInvite: (key: Deno.KvKey): string => lastPart(key, "room_invite"),
+  /** The link token of a {@linkcode keys.userInvite} key. */
+  userInvite: (key: Deno.KvKey): string => lastPart(key, "user_invite"),
   /** The friend's id of a {@linkcode keys.friend} key. */
   friend: (key: Deno.KvKey): string => lastPart(key, "friend"),
   /** The recipient's id of a {@linkcode keys.friendRequestOut} key. */
@@ -540,11 +570,9 @@ export const decode = {
   /** The part index of a {@linkcode keys.uploadPart} key. */
   uploadPart: (key: Deno.KvKey): number => numberPart(key, "upload_part", 3),
   /** The room and seq of a {@linkcode keys.fileRef} key. */
-  fileRef: (key: Deno.KvKey): { room: string; seq: number } => {
-    const room = key[2];
-    if (typeof room !== "string") throw new Error('not a "file_ref" key');
-    return { room, seq: numberPart(key, "file_ref", 4) };
-  },
+  fileRef: (key: Deno.KvKey): { room: string; seq: number } => roomAndSeq(key, "file_ref"),
+  /** The room and seq of a {@linkcode keys.authorFile} key. */
+  authorFile: (key: Deno.KvKey): { room: string; seq: number } => roomAndSeq(key, "author_file"),
   /** The file id of a {@linkcode keys.file} key. */
   file: (key: Deno.KvKey): string => secondPart(key, "file"),
   /** The lowercase username of a {@linkcode keys.userByName} key. */
@@ -580,6 +608,13 @@ function numberPart(key: Deno.KvKey, kind: string, length: number): number {
     throw new Error(`not a "${kind}" key: ${JSON.stringify(key.map(String))}`);
   }
   return part;
+}
+
+/** The room (third part) and seq (fourth) of a four-part key of `kind`; throws for any other. */
+function roomAndSeq(key: Deno.KvKey, kind: string): { room: string; seq: number } {
+  const room = key[2];
+  if (typeof room !== "string") throw new Error(`not a "${kind}" key`);
+  return { room, seq: numberPart(key, kind, 4) };
 }
 
 /** The string third part of a three-part key of `kind`; throws for any other key. */

@@ -175,6 +175,7 @@ const decoders: [
   ["roomMember", keys.roomMember, keys.roomMembers],
   ["roomBan", keys.roomBan, keys.roomBans],
   ["roomInvite", keys.roomInvite, keys.roomInvites],
+  ["userInvite", keys.userInvite, keys.userInvites],
   ["friend", keys.friend, keys.friends],
   ["friendRequestOut", keys.friendRequestOut, keys.friendRequestsOut],
   ["friendRequestIn", keys.friendRequestIn, keys.friendRequestsIn],
@@ -213,7 +214,7 @@ Deno.test("decode refuses a key whose varying part is not a string", () => {
   assert.throws(() => decode.presence(["presence", "u", "node", "extra"]), /not a "presence" key/);
 });
 
-Deno.test("decode reads file references, upload parts and files back from real KV", async () => {
+Deno.test("decode reads file references, messages with files by author, upload parts and files back from real KV", async () => {
   await withMemoryKv(async (kv) => {
     await kv.set(keys.fileRef("f1", "room-b", 7), 1);
     await kv.set(keys.fileRef("f1", "room-a", 12), 1);
@@ -235,5 +236,15 @@ Deno.test("decode reads file references, upload parts and files back from real K
       assert.equal(decode.file(entry.key), "abc");
     }
     assert.throws(() => decode.fileRef(keys.uploadPart("u1", 2)), /not a "/);
+    await kv.set(keys.authorFile("u1", "room-b", 3), 1);
+    await kv.set(keys.authorFile("u1", "room-a", 20), 1);
+    await kv.set(keys.authorFile("u2", "room-a", 1), 1);
+    const written = [];
+    for await (const entry of kv.list({ prefix: keys.authorFiles("u1") })) {
+      written.push(decode.authorFile(entry.key));
+    }
+    assert.deepEqual(written, [{ room: "room-a", seq: 20 }, { room: "room-b", seq: 3 }]);
+    assert.throws(() => decode.authorFile(keys.fileRef("f1", "room-a", 1)), /not a "author_file"/);
+    assert.throws(() => decode.fileRef(keys.authorFile("u1", "room-a", 1)), /not a "file_ref"/);
   });
 });

@@ -280,8 +280,14 @@ export class KvMessageStore implements MessageStore, MessageLookup {
           { id: message.id, seq, at: now } satisfies ClientIdRecord,
           isTimedClientId(draft.clientId) ? TIMED_RECORD_EXPIRY : undefined,
         );
-        for (const fileId of attachedFileIds(draft)) {
+        const fileIds = attachedFileIds(draft);
+        for (const fileId of fileIds) {
           atomic.set(keys.fileRef(fileId, draft.room, seq), { at: now });
+        }
+        // Lists it under its author, wherever they are later: their account's deletion deletes
+        // it, in rooms they have left too.
+        if (fileIds.length > 0) {
+          atomic.set(keys.authorFile(draft.from, draft.room, seq), { at: now });
         }
         const result = { message, duplicate: false };
         if (isAction(draft) && draft.target !== undefined) {
@@ -690,9 +696,10 @@ function chunkEnd(
     const room = utf8Length(draft.room);
     // A system message's event repeats its names, a room name or a topic: a few hundred bytes.
     const event = draft.event ? 3 * JSON.stringify(draft.event).length : 0;
-    // Attachments: their stored fields (names are at most 200 UTF-16 units) and one file_ref
-    // entry per file id, each a key of about 64 + room bytes.
+    // Attachments: their stored fields (names are at most 200 UTF-16 units), one file_ref
+    // entry per file id, each a key of about 64 + room bytes, and one author_file entry.
     const files = attachedFileIds(draft).length;
+    const authored = files > 0 ? 1 : 0;
     const attached = draft.attachments ? 3 * JSON.stringify(draft.attachments).length : 0;
     // Mentions: at most 20 ids of ASCII characters, quoted and comma-separated.
     const mentions = draft.mentions ? JSON.stringify(draft.mentions).length : 0;
@@ -708,7 +715,7 @@ function chunkEnd(
     // Search index: its postings in the commit's pending entry, which may need one more key.
     const { writes: terms, bytes: index } = indexCost(draft);
     const size = 3 * (draft.text.length + draft.author.length) + event + attached + mentions + e2e +
-      512 + action + reply + files * (room + 128) + index +
+      512 + action + reply + (files + authored) * (room + 128) + index +
       (newRoom ? 3 * room + ROOM_OVERHEAD_BYTES : 0);
     // The entry, its clientId record and file_refs; an action's target and versions (a delete
     // erases up to MAX_EDITS); a new room's head and summary.
@@ -719,13 +726,15 @@ function chunkEnd(
       : activityCost(draft.room);
     const newActivity = activityWrites !== undefined;
     const activity = activityWrites ?? 0;
-    const writes = 2 + files + terms + (isAction(draft) ? 2 + MAX_EDITS : 0) + (newRoom ? 2 : 0) +
+    const writes = 2 + files + authored + terms + (isAction(draft) ? 2 + MAX_EDITS : 0) +
+      (newRoom ? 2 : 0) +
       activity;
     // The message key, and the clientId key twice (set and checked).
     const clientIdKeySize = room + utf8Length(draft.from) + utf8Length(draft.clientId) + 24;
     // A draft with files checks its author's account, once per author and commit.
     const newAuthor = checksAuthor(draft) && !authors.has(draft.from);
     const keySize = room + 24 + 2 * clientIdKeySize + files * (room + 96) +
+      authored * (room + utf8Length(draft.from) + 40) +
       (newAuthor ? utf8Length(draft.from) + 16 : 0) +
       terms * PENDING_KEY_BYTES + (newRoom ? 3 * room + 48 : 0) +
       (newActivity ? (activity + 1) * (room + 100) : 0);

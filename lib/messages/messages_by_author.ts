@@ -4,7 +4,8 @@
  * what only an export or an account deletion reads. The cost is one page read per
  * {@linkcode AUTHOR_SCAN_PAGE} messages of each room, whoever wrote them (a user in 20 rooms of
  * 10,000 messages each: 400 reads). Rooms the user has left are not read: nothing records
- * that they were ever in them.
+ * that they were ever in them (but the account deletion finds their messages with files there
+ * by `author_files.ts`).
  *
  * @module
  */

@@ -6,7 +6,14 @@
  * used more often than its limit, even by simultaneous joins.
  *
  * A link that is expired, used up, revoked or unknown, or used by someone banned from the
- * room, is refused with one answer ({@linkcode LINK_REFUSED}).
+ * room, is refused with one answer ({@linkcode LINK_REFUSED}); so is a link whose maker's account
+ * is being deleted or gone. The account deletion revokes the links the account made
+ * ({@linkcode InviteLinks.forget}), in the rooms it has left too: a link belongs to whoever
+ * made it, not to the room's managers of the day. Each link made is also listed under its maker
+ * (`user_invite`, since 2026-12-03), and its creation checks the maker's account in its commit,
+ * so none is made after the deletion listed them; the accept's and the peek's check of the
+ * maker covers the links made before that list existed (they expire within
+ * `MAX_INVITE_HOURS`).
  *
  * @module
  */
@@ -18,7 +25,12 @@ import {
 } from "../common/api_types.ts";
 import type { Clock } from "../common/clock.ts";
 import { newId } from "../common/ids.ts";
-import { ACCOUNT_GONE, accountsLive, type UserRecord } from "../accounts/accounts.ts";
+import {
+  ACCOUNT_GONE,
+  accountsLive,
+  commitAsAccount,
+  type UserRecord,
+} from "../accounts/accounts.ts";
 import { commitAtomic } from "../kv/kv_commit.ts";
 import { decode, keys } from "../kv/kv_keys.ts";
 import { commit, transact } from "../kv/kv_transaction.ts";
@@ -84,12 +96,14 @@ export class InviteLinks {
       uses: 0,
     };
     const expireIn = hours * 3_600_000;
-    await commitAtomic(
-      this.#kv.atomic()
-        .check({ key: keys.invite(token), versionstamp: null })
+    // Checked against the maker's account: none is made after its deletion listed its links.
+    const done = await commitAsAccount(this.#kv, actorId, "invite link", (atomic) => {
+      atomic.check({ key: keys.invite(token), versionstamp: null })
         .set(keys.invite(token), record, { expireIn })
-        .set(keys.roomInvite(roomId, token), record, { expireIn }),
-    );
+        .set(keys.roomInvite(roomId, token), record, { expireIn })
+        .set(keys.userInvite(actorId, token), roomId, { expireIn });
+    });
+    if (!("versionstamp" in done)) return done;
     return { ok: true, link: view(token, record) };
   }
 
@@ -123,9 +137,30 @@ export class InviteLinks {
     const link = await this.#kv.get<InviteRecord>(keys.invite(token));
     if (link.value?.roomId !== roomId) return LINK_REFUSED;
     await commitAtomic(
-      this.#kv.atomic().delete(keys.invite(token)).delete(keys.roomInvite(roomId, token)),
+      this.#kv.atomic().delete(keys.invite(token)).delete(keys.roomInvite(roomId, token))
+        .delete(keys.userInvite(link.value.createdBy, token)),
     );
     return { ok: true };
+  }
+
+  /**
+   * Revokes every link `userId` made (listed under `user_invite`), whatever room it leads to
+   * and whether they are still in it: for their account's deletion. Safe to run again: each
+   * run revokes what is left.
+   *
+   * @returns How many links it revoked.
+   */
+  async forget(userId: string): Promise<number> {
+    let revoked = 0;
+    for await (const entry of this.#kv.list<string>({ prefix: keys.userInvites(userId) })) {
+      const token = decode.userInvite(entry.key);
+      await commitAtomic(
+        this.#kv.atomic().delete(keys.invite(token))
+          .delete(keys.roomInvite(entry.value, token)).delete(entry.key),
+      );
+      revoked++;
+    }
+    return revoked;
   }
 
   /**
@@ -136,12 +171,13 @@ export class InviteLinks {
     if (!TOKEN.test(token)) return null;
     const link = await this.#kv.get<InviteRecord>(keys.invite(token));
     if (!link.value || !this.#usable(link.value)) return null;
-    const [room, ban] = await this.#kv.getMany<[RoomRecord, unknown]>([
+    const [room, ban, maker] = await this.#kv.getMany<[RoomRecord, unknown, UserRecord]>([
       keys.room(link.value.roomId),
       keys.roomBan(link.value.roomId, userId),
+      keys.user(link.value.createdBy),
     ]);
     if (!room.value || room.value.visibility === "direct" || ban.versionstamp) return null;
-    return summary(room.value);
+    return accountsLive([maker]) ? summary(room.value) : null;
   }
 
   /**
@@ -159,16 +195,22 @@ export class InviteLinks {
         const link = await this.#kv.get<InviteRecord>(keys.invite(token));
         if (!link.value || !this.#usable(link.value)) return LINK_REFUSED;
         const roomId = link.value.roomId;
-        const read = await this.#kv.getMany<[RoomRecord, unknown, Membership, UserRecord]>([
+        const read = await this.#kv.getMany<
+          [RoomRecord, unknown, Membership, UserRecord, UserRecord]
+        >([
           keys.room(roomId),
           keys.roomBan(roomId, userId),
           membershipKey(roomId, userId),
           keys.user(userId),
+          keys.user(link.value.createdBy),
         ]);
-        const [room, ban, existing, account] = read;
+        const [room, ban, existing, account, maker] = read;
         if (!room.value || room.value.visibility === "direct" || ban.versionstamp) {
           return LINK_REFUSED;
         }
+        // Its maker's deletion revokes it (`forget`): from the deletion's first commit on, it
+        // is refused as a revoked link, even before that step ran.
+        if (!accountsLive([maker])) return LINK_REFUSED;
         if (!accountsLive([account])) return ACCOUNT_GONE;
         if (existing.value) return { ok: true, room: summary(room.value) };
         const used: InviteRecord = { ...link.value, uses: link.value.uses + 1 };

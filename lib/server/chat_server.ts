@@ -75,6 +75,7 @@ import { sessionCookiePolicy } from "./session_cookie.ts";
 import { Profiles } from "../accounts/profiles.ts";
 import { RoomAvatars } from "../rooms/room_avatars.ts";
 import { backfillPublicRooms } from "../rooms/public_rooms.ts";
+import { backfillAuthorFiles } from "../messages/author_files.ts";
 import { systemMessages } from "../messages/room_events.ts";
 import { readRooms, Rooms } from "../rooms/rooms.ts";
 import { SendBudget } from "../realtime/send_budget.ts";
@@ -185,6 +186,7 @@ export async function createChatServer(options: ChatServerOptions): Promise<Chat
   if (options.workers) metrics.sumWorkers(options.workers);
   const drain = new DrainGate();
   await backfillPublicRooms(kv, clock);
+  await backfillAuthorFiles(kv, clock);
   const store = new KvMessageStore(kv, clock, {
     // A deleted message's attachments: drop its file_refs now (the sweeper would find them
     // stale anyway, so a failure here only delays freeing the bytes).
@@ -276,6 +278,7 @@ export async function createChatServer(options: ChatServerOptions): Promise<Chat
   const roomLifecycle = new RoomLifecycle(kv, notices, () => fileSweeper.requestSweep());
   const memberModeration = new MemberModeration(kv, clock, accounts, notices);
   const userAdmin = new UserAdmin(kv, accounts, auth);
+  const inviteLinks = new InviteLinks(kv, clock, postSystemMessage);
   const accountDeletion = new AccountDeletion({
     kv,
     accounts,
@@ -286,6 +289,7 @@ export async function createChatServer(options: ChatServerOptions): Promise<Chat
     writer,
     lifecycle: roomLifecycle,
     moderation: memberModeration,
+    inviteLinks,
     uploads,
     sweeper: fileSweeper,
     rooms,
@@ -312,7 +316,7 @@ export async function createChatServer(options: ChatServerOptions): Promise<Chat
     memberModeration,
     roomEdits,
     roomLifecycle,
-    inviteLinks: new InviteLinks(kv, clock, postSystemMessage),
+    inviteLinks,
     roomAvatars: new RoomAvatars(kv, roomEdits),
     postSystemMessage,
     conversations: new Conversations(kv, store, profiles, markers),

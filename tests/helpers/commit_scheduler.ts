@@ -180,9 +180,9 @@ const WRITES = new Set<string | symbol>(["set", "delete", "sum", "min", "max"]);
 
 /**
  * `atomic` whose `commit` first waits for `park` (told the keys it sets or deletes); its chained
- * calls return the wrapper.
+ * calls return the wrapper. Also for a test that holds one chosen commit of a node.
  */
-function heldAtomic(
+export function heldAtomic(
   atomic: Deno.AtomicOperation,
   park: (writes: readonly Deno.KvKey[]) => Promise<void>,
 ): Deno.AtomicOperation {

@@ -30,6 +30,8 @@ export const en = {
   "composer.muted": "You are muted in this room: you can read it, but not post.",
   "auth.sessionEnded":
     "You were signed out: this session was ended (logged out in another tab or window). Log in to continue.",
+  "auth.accountDeleted":
+    "Your account is being deleted. You were signed out and can no longer log in; what is left of it is removed in the background within minutes.",
 
   // told: finding people (issue 12 item 8).
   "refusal.searchTooShort": "Type at least {min} characters to search",
@@ -566,6 +568,7 @@ export const en = {
 
   // Administration and your own data (issue 17 item 3).
   "refusal.accountDisabled": "This account has been disabled by the administrator",
+  "refusal.accountDeleting": "This account is being deleted",
   "refusal.cannotDisableSelf": "You cannot disable your own account",
   "refusal.adminOnly": "Only the administrator can do that",
   "refusal.noSuchMessage": "No such message",
@@ -590,7 +593,7 @@ export const en = {
   "account.delete": "Delete account",
   "account.deleteTitle": "Delete your account?",
   "account.deleteNote":
-    "Your profile, friends, files and settings are removed and you leave every room. Your messages stay, shown as from a deleted user. This cannot be undone.",
+    "Your profile, friends, files and settings are removed, the invite links you made stop working, and you leave every room. Your messages stay, shown as from a deleted user. This cannot be undone.",
   "account.password": "Your password",
   "account.deleteConfirm": "Delete my account",
   "admin.heading": "Administration",

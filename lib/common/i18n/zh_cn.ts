@@ -23,6 +23,8 @@ export const zhCN = {
   "composer.muted": "你在此房间已被禁言：你可以阅读，但不能发言。",
   "auth.sessionEnded":
     "你已退出登录：此会话已结束（在其他标签页或窗口中退出了登录）。请重新登录以继续。",
+  "auth.accountDeleted":
+    "你的账户正在删除。你已退出登录，且无法再登录；其余数据将在几分钟内于后台删除。",
 
   // told: finding people (issue 12 item 8).
   "refusal.searchTooShort": "请至少输入 {min} 个字符再搜索",
@@ -534,6 +536,7 @@ export const zhCN = {
 
   // Administration and your own data (issue 17 item 3).
   "refusal.accountDisabled": "此账号已被管理员停用",
+  "refusal.accountDeleting": "此账号正在删除",
   "refusal.cannotDisableSelf": "不能停用你自己的账号",
   "refusal.adminOnly": "只有管理员可以这样做",
   "refusal.noSuchMessage": "没有这条消息",
@@ -557,7 +560,7 @@ export const zhCN = {
   "account.delete": "注销账号",
   "account.deleteTitle": "确定注销账号吗？",
   "account.deleteNote":
-    "你的资料、好友、文件和设置将被删除，并退出所有聊天室。你的消息会保留，显示为“已注销用户”。此操作无法撤销。",
+    "你的资料、好友、文件和设置将被删除，你创建的邀请链接将失效，并退出所有聊天室。你的消息会保留，显示为“已注销用户”。此操作无法撤销。",
   "account.password": "你的密码",
   "account.deleteConfirm": "注销我的账号",
   "admin.heading": "管理",
