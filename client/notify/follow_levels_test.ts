@@ -29,7 +29,7 @@ function setup(listed: string) {
   const reads: string[] = [];
   const relist = (read: NotifyLevels) => {
     assert.equal(read, levels);
-    reads.push(client.levelsMark);
+    reads.push(client.welcome!.levels);
     return Promise.resolve();
   };
   const welcome = (mark: string) => {
@@ -43,6 +43,7 @@ function setup(listed: string) {
       heartbeatMs: 1_000,
       socket: "s1",
       levels: mark,
+      lists: { rooms: "", friends: "" },
     });
   };
   const reconnect = (mark: string) => {
