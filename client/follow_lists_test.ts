@@ -1,12 +1,8 @@
 import assert from "node:assert/strict";
 import type { FriendLists, ListMarks } from "../lib/common/api_types.ts";
-import { PROTOCOL_VERSION } from "../lib/common/protocol.ts";
-import { FakeClock } from "../lib/common/testing/fake_clock.ts";
-import { ChatClient } from "./chat_client.ts";
 import { ChatStore, type ChatStoreApi } from "./chat_store.ts";
 import { followLists } from "./follow_lists.ts";
-import { fakeSockets, type FakeWebSocket } from "./testing/fake_web_socket.ts";
-import { MemoryStorage } from "./testing/memory_storage.ts";
+import { welcomedClient } from "./testing/welcomed_client.ts";
 
 // Versions as KV writes them: fixed-length hex, a later write greater.
 const V1 = "00000000000000010000";
@@ -15,18 +11,7 @@ const NO_FRIENDS: FriendLists = { friends: [], incoming: [], outgoing: [], block
 
 /** A client on fake sockets, a store whose reads are counted, and a welcome sender. */
 function setup() {
-  const clock = new FakeClock();
-  const { Socket, sockets } = fakeSockets();
-  const client = new ChatClient({
-    user: { id: "u1", name: "ada" },
-    url: "ws://chat.test/ws?v=2",
-    WebSocket: Socket,
-    storage: new MemoryStorage(),
-    clock,
-    events: new EventTarget(),
-    random: () => 0.5,
-    isOnline: () => true,
-  });
+  const { client, welcome: welcomeWith, reconnect: reconnectWith } = welcomedClient();
   const reads: string[] = [];
   const api = {
     listConversations: () => (reads.push("rooms"), Promise.resolve({ conversations: [] })),
@@ -39,27 +24,8 @@ function setup() {
     profile: { id: "u1", name: "ada", displayName: "ada", status: "" },
     friends: NO_FRIENDS,
   }, { api });
-  const welcome = (lists: ListMarks) => {
-    const socket = sockets.at(-1) as FakeWebSocket;
-    socket.open();
-    socket.receive({
-      type: "welcome",
-      v: PROTOCOL_VERSION,
-      user: { id: "u1", name: "ada" },
-      node: "n1",
-      heartbeatMs: 1_000,
-      socket: "s1",
-      levels: "",
-      lists,
-    });
-  };
-  const reconnect = (lists: ListMarks) => {
-    (sockets.at(-1) as FakeWebSocket).drop();
-    const status = client.status.value;
-    assert.equal(status.state, "reconnecting");
-    if (status.state === "reconnecting") clock.advance(status.retryAt - clock.now());
-    welcome(lists);
-  };
+  const welcome = (lists: ListMarks) => welcomeWith({ lists });
+  const reconnect = (lists: ListMarks) => reconnectWith({ lists });
   return { client, store, reads, welcome, reconnect };
 }
 
