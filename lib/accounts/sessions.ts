@@ -101,7 +101,7 @@ export class Sessions {
     if (!id) return null;
     if (userHint === undefined || !USER_HINT.test(userHint)) {
       const session = this.#live(id, await this.#record(id));
-      return session && { session, ...await this.#user(session.userId, forSocket) };
+      return session && await this.#user(session, forSocket);
     }
     const [sessionEntry, userEntry, friendsEntry, markEntry, roomsEntry] = await this.#kv
       .getMany<[SessionRecord, UserRecord, FriendDigest?, unknown?, unknown?]>(
@@ -118,11 +118,11 @@ export class Sessions {
     const session = this.#live(id, sessionEntry.value);
     if (!session) return null;
     if (session.userId !== userHint) {
-      return { session, ...await this.#user(session.userId, forSocket) };
+      return await this.#user(session, forSocket);
     }
     const user = userEntry.value;
     return forSocket
-      ? { session, user, ...socketReads(friendsEntry!, markEntry!, roomsEntry!) }
+      ? socketRead(session, user, friendsEntry!, markEntry!, roomsEntry!)
       : { session, user };
   }
 
@@ -136,11 +136,11 @@ export class Sessions {
     return (await this.#kv.get<SessionRecord>(keys.session(id))).value;
   }
 
-  async #user(
-    userId: string,
-    forSocket: boolean,
-  ): Promise<Omit<SessionWithUser, "session">> {
-    if (!forSocket) return { user: (await this.#kv.get<UserRecord>(keys.user(userId))).value };
+  async #user(session: Session, forSocket: boolean): Promise<SessionWithUser> {
+    const { userId } = session;
+    if (!forSocket) {
+      return { session, user: (await this.#kv.get<UserRecord>(keys.user(userId))).value };
+    }
     const [user, friends, mark, rooms] = await this.#kv.getMany<
       [UserRecord, FriendDigest, unknown, unknown]
     >([
@@ -149,7 +149,7 @@ export class Sessions {
       keys.notifyLevelsMark(userId),
       keys.roomsMark(userId),
     ]);
-    return { user: user.value, ...socketReads(friends, mark, rooms) };
+    return socketRead(session, user.value, friends, mark, rooms);
   }
 
   /** Ends a session; its token stops working at once. */
@@ -173,13 +173,20 @@ function hashToken(token: string): string {
   return createHash("sha256").update(token).digest("hex");
 }
 
-/** What a socket's session read brings beside the user: the digest and the marks. */
-function socketReads(
+/**
+ * A socket's session read: the session, the user, the digest and the marks, built field by
+ * field (one object of a fixed shape on every connect, no spread).
+ */
+function socketRead(
+  session: Session,
+  user: UserRecord | null,
   friends: Deno.KvEntryMaybe<FriendDigest | undefined>,
   levels: Deno.KvEntryMaybe<unknown>,
   rooms: Deno.KvEntryMaybe<unknown>,
-): Pick<SessionWithUser, "friends" | "levelsMark" | "listMarks"> {
+): SessionWithUser {
   return {
+    session,
+    user,
     friends: friends.value,
     levelsMark: levels.versionstamp ?? "",
     listMarks: { rooms: rooms.versionstamp ?? "", friends: friends.versionstamp ?? "" },
