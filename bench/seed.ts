@@ -29,8 +29,11 @@ export interface SeededUser {
 /** Password of every seeded user. */
 export const BENCH_PASSWORD = "bench password, not secret";
 const SESSION_TTL_MS = 7 * 24 * 3_600_000;
-/** Writes per atomic commit; a write is at most two mutations, so under KV's limit of 1,000. */
-const WRITES_PER_COMMIT = 400;
+/**
+ * Writes per atomic commit; a write is at most three mutations (a membership: its two entries
+ * and the user's `rooms_mark`), so under KV's limit of 1,000.
+ */
+const WRITES_PER_COMMIT = 300;
 const SESSIONS_IN_FLIGHT = 500;
 
 /**

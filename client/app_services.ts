@@ -7,8 +7,9 @@
  * session ended elsewhere ({@linkcode followSessionEnd}), the lookup of a linked conversation
  * that the first page does not hold ({@linkcode followSelection}) and of one with news that no
  * loaded page holds ({@linkcode listOnActivity}), and the conversation list's next pages as the
- * sidebar is scrolled ({@linkcode loadOnScroll}), and the notification levels read again when
- * the socket may have missed a change ({@linkcode followLevels}).
+ * sidebar is scrolled ({@linkcode loadOnScroll}), and the notification levels
+ * ({@linkcode followLevels}) and the conversation and friend lists ({@linkcode followLists}) read
+ * again when the socket may have missed a change.
  *
  * @module
  */
@@ -17,6 +18,7 @@ import { watchAway } from "./away_watch.ts";
 import { followSelection, listOnActivity } from "./conversation_lookup.ts";
 import { showFaviconBadge } from "./favicon_badge.ts";
 import { guardLogout } from "./logout_guard.ts";
+import { followLists } from "./follow_lists.ts";
 import { followLevels } from "./notify/follow_levels.ts";
 import { type AppParts, startNotifier } from "./notify/start_notifier.ts";
 import { keepOfflineSnapshots } from "./offline_snapshot.ts";
@@ -35,7 +37,9 @@ export function startAppServices(parts: AppParts): () => void {
   const stopSessionEnd = followSessionEnd(parts.client);
   const stopScrollLoading = loadOnScroll(parts.store);
   const stopLevels = followLevels(parts.client, parts.levels);
+  const stopLists = followLists(parts.client, parts.store, parts.listMarks);
   return () => {
+    stopLists();
     stopLevels();
     stopScrollLoading();
     stopSessionEnd();

@@ -100,10 +100,11 @@ export class ChatClient {
   /** Own messages not acknowledged yet. */
   readonly outbox: Outbox;
   /**
-   * The version of the user's latest notification-level change as the last `welcome` told it
-   * ("" before a `welcome`, or before any change): a page holding an older list reads it again.
+   * The last `welcome` (none before the first): its marks date the user's lists as its connect
+   * read them (`levels`: the notification levels; `lists`: the conversation and friend lists),
+   * and a page holding an older list reads it again.
    */
-  levelsMark = "";
+  welcome: Frame<"welcome"> | undefined;
   readonly #status = signal<ConnectionStatus>({ state: "connecting" });
   readonly #lastError = signal<ShownText | null>(null);
   readonly #active = signal<string | null>(null);
@@ -716,7 +717,7 @@ export class ChatClient {
     this.#attempt = 0;
     this.#socketId = frame.socket;
     this.#heartbeatMs = frame.heartbeatMs;
-    this.levelsMark = frame.levels;
+    this.welcome = frame;
     this.#armSilence();
     this.#status.value = { state: "online" };
     if (this.#away) this.#sendFrame({ type: "presence", away: true });

@@ -51,6 +51,7 @@ function welcome(socket: FakeWebSocket): void {
     heartbeatMs: HEARTBEAT_MS,
     socket: "s1",
     levels: "",
+    lists: { rooms: "", friends: "" },
   });
 }
 

@@ -3,6 +3,7 @@ import { CallHost } from "../client/calls/call_host.ts";
 import { lazyComponent } from "../components/lazy_component.ts";
 import { useEffect, useMemo, useState } from "preact/hooks";
 import type {
+  ListMarks,
   NotifyLevelList,
   PublicProfile,
   PublicUser,
@@ -57,6 +58,8 @@ export interface ChatAppProps extends ChatStoreInit {
   notifyLevels: NotifyLevelList;
   /** Whether the user hides their "last seen". */
   hideLastSeen: boolean;
+  /** The versions of the conversation and friend lists the page came with. */
+  listMarks: ListMarks;
 }
 
 /**
@@ -68,7 +71,7 @@ export interface ChatAppProps extends ChatStoreInit {
  * browser connects in an effect after hydration.
  */
 export default function ChatApp(props: ChatAppProps) {
-  const { user, locale } = props;
+  const { user, locale, listMarks } = props;
   const i18n = useMemo(() => ({ locale, t: createTranslator(locale, props.catalogue) }), [locale]);
   const { t } = i18n;
   const client = useMemo(() => {
@@ -97,7 +100,9 @@ export default function ChatApp(props: ChatAppProps) {
     let live = true;
     const start = () =>
       import("../client/app_services.ts").then(({ startAppServices }) => {
-        if (live) stop = startAppServices({ client, store, names, prefs, levels, t });
+        if (live) {
+          stop = startAppServices({ client, store, names, prefs, levels, t, listMarks });
+        }
       }, () => live && addEventListener("online", start, { once: true }));
     void start();
     return () => {
@@ -134,7 +139,9 @@ export default function ChatApp(props: ChatAppProps) {
   useEffect(() => {
     client.connect();
     // The lists came with the page; refresh them after a reconnect (the server may have
-    // restarted) and when the server ends a subscription (the user left in another tab).
+    // restarted) and when the server ends a subscription (the user left in another tab). After
+    // the first connect, the app services read a list again when the `welcome` tells of a change
+    // made since the render (`followLists`).
     let wasOnline = false;
     let connections = 0;
     let revocations = client.revocations.peek();

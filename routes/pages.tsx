@@ -82,6 +82,8 @@ export function pageRoutes(
     // Only the first page of the conversation list (about a page of reads, whatever the number
     // of memberships) and of Discover: the island asks for more pages, and for a conversation
     // further down when a link names it (`GET /api/conversations/:id`).
+    // The lists' marks before the lists: a change in between reads as newer than the page.
+    const listMarks = await services.conversations.listMarks(user.id);
     const [discover, profile, savedLocale, friends, conversations, notifyLevels, hideLastSeen] =
       await Promise.all([
         services.rooms.discover(user.id, DISCOVER_PAGE_DEFAULT),
@@ -120,6 +122,7 @@ export function pageRoutes(
             theme,
             recordings: services.config.recordings,
             notifyLevels,
+            listMarks,
             hideLastSeen,
           }}
         />

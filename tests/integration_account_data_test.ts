@@ -184,6 +184,8 @@ Deno.test("deleting an account needs the password; then sessions end, messages s
       // So are her notification levels, and the mark that dates them.
       assert.equal(await countKeys(server.kv, keys.notifyLevels(alice.id)), 0);
       assert.equal((await server.kv.get(keys.notifyLevelsMark(alice.id))).versionstamp, null);
+      // And the mark of her conversation list, which her memberships set.
+      assert.equal((await server.kv.get(keys.roomsMark(alice.id))).versionstamp, null);
       const details = await api<RoomDetails>(
         server.url,
         bob,

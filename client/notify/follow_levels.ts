@@ -13,7 +13,7 @@ import { relistLevels } from "./relist_levels.ts";
 /**
  * Reads the user's levels again ({@linkcode relistLevels}) after every reconnect (the events
  * sent while the socket was down are lost), and after the first `welcome` seen here when its
- * mark ({@linkcode ChatClient.levelsMark}) is newer than the list the page holds
+ * mark (`levels` of {@linkcode ChatClient.welcome}) is newer than the list the page holds
  * ({@linkcode NotifyLevels.listed}): a change made between the page's render and its first
  * socket, whose event went out to no socket of the page. Without such a change, a page load
  * costs no read.
@@ -40,7 +40,7 @@ export function followLevels(
   return effect(() => {
     const online = client.status.value.state === "online";
     if (online && !wasOnline) {
-      if (!first || client.levelsMark > levels.listed) void relist(levels);
+      if (!first || client.welcome!.levels > levels.listed) void relist(levels);
       first = false;
     }
     wasOnline = online;

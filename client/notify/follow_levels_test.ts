@@ -1,9 +1,5 @@
 import assert from "node:assert/strict";
-import { PROTOCOL_VERSION } from "../../lib/common/protocol.ts";
-import { FakeClock } from "../../lib/common/testing/fake_clock.ts";
-import { ChatClient } from "../chat_client.ts";
-import { fakeSockets, type FakeWebSocket } from "../testing/fake_web_socket.ts";
-import { MemoryStorage } from "../testing/memory_storage.ts";
+import { welcomedClient } from "../testing/welcomed_client.ts";
 import { followLevels } from "./follow_levels.ts";
 import { NotifyLevels } from "./notify_levels.ts";
 
@@ -13,45 +9,16 @@ const V2 = "00000000000000020000";
 
 /** A client on fake sockets, levels the page came with at `listed`, and the reads made. */
 function setup(listed: string) {
-  const clock = new FakeClock();
-  const { Socket, sockets } = fakeSockets();
-  const client = new ChatClient({
-    user: { id: "u1", name: "ada" },
-    url: "ws://chat.test/ws?v=2",
-    WebSocket: Socket,
-    storage: new MemoryStorage(),
-    clock,
-    events: new EventTarget(),
-    random: () => 0.5,
-    isOnline: () => true,
-  });
+  const { client, welcome: welcomeWith, reconnect: reconnectWith } = welcomedClient();
   const levels = new NotifyLevels({ levels: {}, version: listed });
   const reads: string[] = [];
   const relist = (read: NotifyLevels) => {
     assert.equal(read, levels);
-    reads.push(client.levelsMark);
+    reads.push(client.welcome!.levels);
     return Promise.resolve();
   };
-  const welcome = (mark: string) => {
-    const socket = sockets.at(-1) as FakeWebSocket;
-    socket.open();
-    socket.receive({
-      type: "welcome",
-      v: PROTOCOL_VERSION,
-      user: { id: "u1", name: "ada" },
-      node: "n1",
-      heartbeatMs: 1_000,
-      socket: "s1",
-      levels: mark,
-    });
-  };
-  const reconnect = (mark: string) => {
-    (sockets.at(-1) as FakeWebSocket).drop();
-    const status = client.status.value;
-    assert.equal(status.state, "reconnecting");
-    if (status.state === "reconnecting") clock.advance(status.retryAt - clock.now());
-    welcome(mark);
-  };
+  const welcome = (mark: string) => welcomeWith({ levels: mark });
+  const reconnect = (mark: string) => reconnectWith({ levels: mark });
   return { client, levels, reads, relist, welcome, reconnect };
 }
 

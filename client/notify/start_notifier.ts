@@ -1,4 +1,5 @@
 import { effect } from "@preact/signals";
+import type { ListMarks } from "../../lib/common/api_types.ts";
 import type { Translate } from "../../lib/common/i18n/translate.ts";
 import type { ChatClient } from "../chat_client.ts";
 import type { ChatStore } from "../chat_store.ts";
@@ -18,6 +19,8 @@ export interface AppParts {
   prefs: NotifyPrefs;
   levels: NotifyLevels;
   t: Translate;
+  /** The marks of the conversation and friend lists the page came with. */
+  listMarks: ListMarks;
 }
 
 /**

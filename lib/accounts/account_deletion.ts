@@ -243,6 +243,7 @@ export class AccountDeletion {
     await commitAtomic(
       kv.atomic().delete(keys.receiptsOff(user.id)).delete(keys.lastSeen(user.id))
         .delete(keys.userActivityBuilt(user.id)).delete(keys.notifyLevelsMark(user.id))
+        .delete(keys.roomsMark(user.id))
         .delete(keys.roomsCreated(user.id)).delete(keys.friendRequestsSent(user.id))
         .delete(keys.uploadsStarted(user.id)).delete(keys.reportsMade(user.id))
         .delete(keys.loginFailures("user", user.name.toLowerCase())),

@@ -11,6 +11,7 @@ import { keys } from "../kv/kv_keys.ts";
 import { commitAtomic } from "../kv/kv_commit.ts";
 import type { UserRecord } from "./accounts.ts";
 import type { FriendDigest } from "../social/friend_digest.ts";
+import type { ListMarks } from "../common/api_types.ts";
 
 /** A stored session. */
 export interface SessionRecord {
@@ -36,6 +37,11 @@ export interface SessionWithUser {
    * notification-level change (`["notify_levels_mark", userId]`), "" when there was none.
    */
   levelsMark?: string;
+  /**
+   * When asked for (with the friend digest): the versions of the user's conversation and
+   * friend lists (`rooms_mark`'s and the digest's versionstamps, "" when none).
+   */
+  listMarks?: ListMarks;
 }
 
 /** A user id a hint may name: ids are base64url (`newId`) or seeded ASCII names. */
@@ -83,7 +89,8 @@ export class Sessions {
    * notification levels' mark come in the same `getMany`: a socket's connect tells the user's
    * friends "came online" from the digest, where it listed their friends before
    * (BENCHMARKS.md, "Connect storm, round four"), and its `welcome` carries the mark, so a page
-   * sees a level changed after its render without a read of its own (docs/PROTOCOL.md).
+   * sees a level changed after its render without a read of its own (docs/PROTOCOL.md); so
+   * with the user's `rooms_mark` and the digest's versionstamp, which date their lists.
    */
   async lookupWithUser(
     token: string | undefined,
@@ -94,28 +101,28 @@ export class Sessions {
     if (!id) return null;
     if (userHint === undefined || !USER_HINT.test(userHint)) {
       const session = this.#live(id, await this.#record(id));
-      return session && { session, ...await this.#user(session.userId, forSocket) };
+      return session && await this.#user(session, forSocket);
     }
-    const [sessionEntry, userEntry, friendsEntry, markEntry] = await this.#kv.getMany<
-      [SessionRecord, UserRecord, FriendDigest?, unknown?]
-    >(
-      forSocket
-        ? [
-          keys.session(id),
-          keys.user(userHint),
-          keys.friendDigest(userHint),
-          keys.notifyLevelsMark(userHint),
-        ]
-        : [keys.session(id), keys.user(userHint)],
-    );
+    const [sessionEntry, userEntry, friendsEntry, markEntry, roomsEntry] = await this.#kv
+      .getMany<[SessionRecord, UserRecord, FriendDigest?, unknown?, unknown?]>(
+        forSocket
+          ? [
+            keys.session(id),
+            keys.user(userHint),
+            keys.friendDigest(userHint),
+            keys.notifyLevelsMark(userHint),
+            keys.roomsMark(userHint),
+          ]
+          : [keys.session(id), keys.user(userHint)],
+      );
     const session = this.#live(id, sessionEntry.value);
     if (!session) return null;
     if (session.userId !== userHint) {
-      return { session, ...await this.#user(session.userId, forSocket) };
+      return await this.#user(session, forSocket);
     }
     const user = userEntry.value;
     return forSocket
-      ? { session, user, friends: friendsEntry!.value, levelsMark: markEntry!.versionstamp ?? "" }
+      ? socketRead(session, user, friendsEntry!, markEntry!, roomsEntry!)
       : { session, user };
   }
 
@@ -129,17 +136,20 @@ export class Sessions {
     return (await this.#kv.get<SessionRecord>(keys.session(id))).value;
   }
 
-  async #user(
-    userId: string,
-    forSocket: boolean,
-  ): Promise<Pick<SessionWithUser, "user" | "friends" | "levelsMark">> {
-    if (!forSocket) return { user: (await this.#kv.get<UserRecord>(keys.user(userId))).value };
-    const [user, friends, mark] = await this.#kv.getMany<[UserRecord, FriendDigest, unknown]>([
+  async #user(session: Session, forSocket: boolean): Promise<SessionWithUser> {
+    const { userId } = session;
+    if (!forSocket) {
+      return { session, user: (await this.#kv.get<UserRecord>(keys.user(userId))).value };
+    }
+    const [user, friends, mark, rooms] = await this.#kv.getMany<
+      [UserRecord, FriendDigest, unknown, unknown]
+    >([
       keys.user(userId),
       keys.friendDigest(userId),
       keys.notifyLevelsMark(userId),
+      keys.roomsMark(userId),
     ]);
-    return { user: user.value, friends: friends.value, levelsMark: mark.versionstamp ?? "" };
+    return socketRead(session, user.value, friends, mark, rooms);
   }
 
   /** Ends a session; its token stops working at once. */
@@ -161,4 +171,24 @@ function sessionIdOf(token: string | undefined): string | null {
  */
 function hashToken(token: string): string {
   return createHash("sha256").update(token).digest("hex");
+}
+
+/**
+ * A socket's session read: the session, the user, the digest and the marks, built field by
+ * field (one object of a fixed shape on every connect, no spread).
+ */
+function socketRead(
+  session: Session,
+  user: UserRecord | null,
+  friends: Deno.KvEntryMaybe<FriendDigest | undefined>,
+  levels: Deno.KvEntryMaybe<unknown>,
+  rooms: Deno.KvEntryMaybe<unknown>,
+): SessionWithUser {
+  return {
+    session,
+    user,
+    friends: friends.value,
+    levelsMark: levels.versionstamp ?? "",
+    listMarks: { rooms: rooms.versionstamp ?? "", friends: friends.versionstamp ?? "" },
+  };
 }

@@ -99,3 +99,22 @@ Deno.test("Sessions.lookupWithUser() brings, for a socket, the version of the us
     assert.equal("levelsMark" in (await sessions.lookupWithUser(alice.token, "alice"))!, false);
   });
 });
+
+Deno.test("Sessions.lookupWithUser() brings, for a socket, the marks of the user's own conversation and friend lists whatever the hint names", async () => {
+  await withSessions(async ({ sessions, kv }) => {
+    const alice = await sessions.create("alice");
+    for (const hint of ["alice", "bob", undefined]) {
+      const found = await sessions.lookupWithUser(alice.token, hint, true);
+      assert.deepEqual(found?.listMarks, { rooms: "", friends: "" }, `none yet, hint ${hint}`);
+    }
+    const rooms = (await kv.set(keys.roomsMark("alice"), true)).versionstamp;
+    const friends = (await kv.set(keys.friendDigest("alice"), [])).versionstamp;
+    await kv.set(keys.roomsMark("bob"), true);
+    await kv.set(keys.friendDigest("bob"), []);
+    for (const hint of ["alice", "bob", undefined]) {
+      const found = await sessions.lookupWithUser(alice.token, hint, true);
+      assert.deepEqual(found?.listMarks, { rooms, friends }, `hint ${hint}`);
+    }
+    assert.equal("listMarks" in (await sessions.lookupWithUser(alice.token, "alice"))!, false);
+  });
+});

@@ -9,7 +9,7 @@
  *
  * @module
  */
-import type { UserEvent } from "./api_types.ts";
+import type { ListMarks, UserEvent } from "./api_types.ts";
 import type { Attachment } from "./attachments.ts";
 import type { FileGist } from "./message_gist.ts";
 
@@ -417,6 +417,11 @@ export type ServerFrame =
      * list reads it again (`client/notify/relist_levels.ts`).
      */
     levels: string;
+    /**
+     * The versions of the user's conversation and friend lists as the connect read them (""
+     * before any change): a page holding an older list reads it again (`client/follow_lists.ts`).
+     */
+    lists: ListMarks;
   }
   | {
     type: "subscribed";

@@ -12,6 +12,7 @@
  * | `["room", roomId]`                          | `RoomRecord`                |
  * | `["room_member", roomId, userId]`           | `Membership`                |
  * | `["user_room", userId, roomId]`             | `Membership`                |
+ * | `["rooms_mark", userId]`                    | `true`: last list change    |
  * | `["room_head", roomId]`                     | `RoomHead`: seq and summary |
  * | `["room_last", roomId]`                     | old layout: `LastMessage`   |
  * | `["room_members_rev", roomId]`              | `Deno.KvU64`: bumped (sum)  |
@@ -77,11 +78,17 @@
  *
  * A friendship is written as two `friend` entries and a request as its `friend_out` and
  * `friend_in` entries, always in one atomic commit; that commit also checks and rewrites both
- * users' `friend_ids` digests. A direct conversation is an ordinary `room` (visibility
+ * users' `friend_ids` digests (so does a block's, an unblock's, and a request's: the digest's
+ * versionstamp dates the user's friend lists). A direct conversation is an ordinary `room` (visibility
  * `"direct"`, id `dm_…` derived from the two user ids) with two members.
  *
  * A membership's `role` and `muted` flag live in both of its entries (`room_member` and
- * `user_room`), always written together, and only by `lib/rooms/memberships.ts`. An invite link
+ * `user_room`), always written together, and only by `lib/rooms/memberships.ts`, whose every
+ * write also sets the user's `rooms_mark`: its versionstamp dates the user's conversation list
+ * (a room's new name, topic or picture, and a deleted room, set its members' marks after their
+ * commit, before they are told: `lib/rooms/rooms_mark.ts`). A socket's `welcome` carries it, and
+ * the friend digest's versionstamp, which every change of the user's friends, requests or blocks
+ * rewrites (`lib/social/friends.ts`). An invite link
  * is stored under its token (a random 128-bit id) and again under its room for listing, both
  * with the same KV expiry; a use, or a revoke, changes both in one commit. Since 2026-12-03 its
  * creation also writes `user_invite` (same expiry), so an account deletion finds the links the
@@ -214,6 +221,12 @@ export const keys = {
   userRoom: (userId: string, roomId: string): Deno.KvKey => ["user_room", userId, roomId],
   /** Prefix of a user's memberships. */
   userRooms: (userId: string): Deno.KvKey => ["user_room", userId],
+  /**
+   * Rewritten by every change of `userId`'s conversation list (a membership added, changed or
+   * removed, in its commit; a room's record changed or deleted, before the members are told):
+   * its versionstamp dates the list a page holds (`lib/rooms/rooms_mark.ts`).
+   */
+  roomsMark: (userId: string): Deno.KvKey => ["rooms_mark", userId],
   /**
    * The room's `RoomHead` (`lib/messages/room_head.ts`): its last seq and the summary of its
    * newest non-action message, written by every commit that appends to it; absent means no

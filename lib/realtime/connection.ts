@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { PublicUser } from "../common/api_types.ts";
+import type { ListMarks, PublicUser } from "../common/api_types.ts";
 import type { Broker } from "./broker/broker.ts";
 import type { Clock } from "../common/clock.ts";
 import type { FloodGuard } from "../limits/flood_guard.ts";
@@ -116,6 +116,11 @@ export interface ConnectionStart {
    * `getMany` as the session ("" or absent: none, or not read), sent in `welcome`.
    */
   levelsMark?: string;
+  /**
+   * The versions of the user's conversation and friend lists, read in the same `getMany`
+   * (absent: not read, sent as ""), sent in `welcome`.
+   */
+  listMarks?: ListMarks;
   /** The client asked for batched message frames (`batch=1`, {@linkcode ChatConnection.batches}). */
   batches?: boolean;
 }
@@ -135,6 +140,9 @@ const ACTION_MISMATCH = {
 function namedSend(frame: Extract<ClientFrame, { type: "send" }>) {
   return { request: "send", ref: frame.ref, room: frame.room, clientId: frame.clientId } as const;
 }
+
+/** The lists' marks a `welcome` carries when the connect read none. */
+const NO_MARKS: ListMarks = { rooms: "", friends: "" };
 
 /** The settled promise every connection's frame chain starts from (one, not one per socket). */
 const SETTLED: Promise<void> = Promise.resolve();
@@ -208,6 +216,7 @@ export class ChatConnection implements Peer {
       heartbeatMs: this.#deps.heartbeatMs,
       socket: this.socketId,
       levels: start?.levelsMark ?? "",
+      lists: start?.listMarks ?? NO_MARKS,
     });
   }
 

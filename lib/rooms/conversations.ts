@@ -6,7 +6,12 @@
  *
  * @module
  */
-import type { Conversation, ConversationPage, ConversationRoom } from "../common/api_types.ts";
+import type {
+  Conversation,
+  ConversationPage,
+  ConversationRoom,
+  ListMarks,
+} from "../common/api_types.ts";
 import type { MessageStore } from "../messages/message_store.ts";
 import type { Profiles } from "../accounts/profiles.ts";
 import {
@@ -20,6 +25,7 @@ import type { RoomRecord } from "./room_record.ts";
 import { summary } from "./room_summary.ts";
 import type { ReadMarkers } from "../reads/read_markers.ts";
 import { readStates } from "../reads/read_states.ts";
+import { readListMarks } from "./rooms_mark.ts";
 
 /** Lists conversations for the conversation sidebar and `GET /api/conversations`. */
 export class Conversations {
@@ -37,6 +43,15 @@ export class Conversations {
     this.#store = store;
     this.#profiles = profiles;
     this.#markers = markers;
+  }
+
+  /**
+   * The versions of the user's conversation and friend lists ({@linkcode readListMarks}): the
+   * page reads them before its lists, and reads a list again when its first socket's `welcome`
+   * tells of a newer one.
+   */
+  async listMarks(userId: string): Promise<ListMarks> {
+    return await readListMarks(this.#kv, userId);
   }
 
   /**

@@ -24,7 +24,10 @@ export function membershipKeys(roomId: string, userId: string): Deno.KvKey[] {
   return [keys.roomMember(roomId, userId), keys.userRoom(userId, roomId)];
 }
 
-/** Adds the writes of `membership` under both of its keys to `atomic`, and returns `atomic`. */
+/**
+ * Adds the writes of `membership` under both of its keys to `atomic`, and returns `atomic`;
+ * also the user's `rooms_mark`, which dates their conversation list (a mute shows in it).
+ */
 export function setMembership(
   atomic: Deno.AtomicOperation,
   roomId: string,
@@ -32,7 +35,7 @@ export function setMembership(
   membership: Membership,
 ): Deno.AtomicOperation {
   return atomic.set(keys.roomMember(roomId, userId), membership)
-    .set(keys.userRoom(userId, roomId), membership);
+    .set(keys.userRoom(userId, roomId), membership).set(keys.roomsMark(userId), true);
 }
 
 /**
@@ -63,8 +66,9 @@ export function addMembership(
 
 /**
  * Adds the deletes of both keys of a membership to `atomic`, and returns `atomic`; bumps the
- * room's member revision and drops the user's big-room entry of it. The user's activity entries
- * of the room are left for the conversation list to find and drop.
+ * room's member revision and the user's `rooms_mark`, and drops the user's big-room entry of
+ * it. The user's activity entries of the room are left for the conversation list to find and
+ * drop.
  */
 export function deleteMembership(
   atomic: Deno.AtomicOperation,
@@ -72,7 +76,8 @@ export function deleteMembership(
   userId: string,
 ): Deno.AtomicOperation {
   return atomic.delete(keys.roomMember(roomId, userId)).delete(keys.userRoom(userId, roomId))
-    .delete(keys.userBigRoom(userId, roomId)).sum(keys.roomMembersRev(roomId), 1n);
+    .delete(keys.userBigRoom(userId, roomId)).sum(keys.roomMembersRev(roomId), 1n)
+    .set(keys.roomsMark(userId), true);
 }
 
 /** The user's membership of the room, or null when they are not a member. */

@@ -53,3 +53,25 @@ Deno.test("membersOfRoom() and roomsOfUser() list by id, up to the limit", async
     assert.deepEqual(await membersOfRoom(kv, "nope"), []);
   });
 });
+
+Deno.test("every membership write moves its user's rooms_mark and no one else's", async () => {
+  await withMemoryKv(async (kv) => {
+    const mark = async (user: string) => (await kv.get(keys.roomsMark(user))).versionstamp ?? "";
+    await setMembership(kv.atomic(), "r1", "u2", member).commit();
+    const other = await mark("u2");
+    let last = await mark("u1");
+    assert.equal(last, "", "none before a membership");
+    const writes: [string, (atomic: Deno.AtomicOperation) => Deno.AtomicOperation][] = [
+      ["added", (atomic) => setMembership(atomic, "r1", "u1", member)],
+      ["muted", (atomic) => setMembership(atomic, "r1", "u1", { ...member, muted: true })],
+      ["removed", (atomic) => deleteMembership(atomic, "r1", "u1")],
+    ];
+    for (const [what, write] of writes) {
+      await write(kv.atomic()).commit();
+      const now = await mark("u1");
+      assert.ok(now > last, `${what} moves it`);
+      last = now;
+    }
+    assert.equal(await mark("u2"), other, "another member's stays");
+  });
+});

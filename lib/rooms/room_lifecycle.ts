@@ -12,6 +12,7 @@ import { decode, keys } from "../kv/kv_keys.ts";
 import { commit, transact } from "../kv/kv_transaction.ts";
 import { deleteMembership, membershipKey, membershipKeys, membersOfRoom } from "./memberships.ts";
 import { indexPublicRoom } from "./public_rooms.ts";
+import { markRoomLists } from "./rooms_mark.ts";
 import { FORBIDDEN, isGroupMember, NO_SUCH_ROOM } from "./room_access.ts";
 import type { RoomNotices } from "./room_notices.ts";
 import type { Membership, RoomRecord } from "./room_record.ts";
@@ -58,7 +59,7 @@ export class RoomLifecycle {
   /**
    * Deletes the room (owner only): the room record and its Discover entry first, so nobody can
    * join any more, then memberships, bans, links, the search index and messages in batches; every member's
-   * sockets drop the room.
+   * `rooms_mark` is set and their sockets drop the room.
    */
   async remove(actorId: string, roomId: string): Promise<Outcome> {
     const [room, actor] = await this.#kv.getMany<[RoomRecord, Membership]>([
@@ -102,6 +103,7 @@ export class RoomLifecycle {
       doomed.push(entry.key, keys.invite(decode.roomInvite(entry.key)));
     }
     await deleteKeys(this.#kv, doomed);
+    await markRoomLists(this.#kv, members);
     const [by] = await this.#notices.names(actorId);
     this.#notices.removed(roomId, members, { why: "deleted", room: room.value.name, by }, actorId);
     this.#notices.discoverChanged(room.value, null);

@@ -11,6 +11,7 @@ import type { PostSystemMessage } from "../messages/room_events.ts";
 import type { Broker } from "../realtime/broker/broker.ts";
 import type { Notify } from "../social/friends.ts";
 import { membersOfRoom } from "./memberships.ts";
+import { markRoomLists } from "./rooms_mark.ts";
 import type { RoomRecord } from "./room_record.ts";
 import { summary } from "./room_summary.ts";
 
@@ -49,14 +50,19 @@ export class RoomNotices {
   }
 
   /**
-   * Tells the room's members (live, `room_updated`) that `room` changed, and writes one system
-   * message per change, each made `by` the actor ("alice renamed the room to …").
+   * Tells the room's members (live, `room_updated`) that `room` changed, after setting their
+   * `rooms_mark` (`markRoomLists`), and writes one system message per change, each made `by`
+   * the actor ("alice renamed the room to …").
    */
   async announce(actorId: string, room: RoomRecord, ...changes: RoomChange[]): Promise<void> {
     const [by] = await this.names(actorId);
     for (const change of changes) await this.post(room.id, { ...change, by });
-    const members = await membersOfRoom(this.#kv, room.id, MEMBER_LIST_LIMIT);
-    this.#notify(members.map((m) => m.userId), { kind: "room_updated", room: summary(room) });
+    const members = (await membersOfRoom(this.#kv, room.id, MEMBER_LIST_LIMIT)).map((m) =>
+      m.userId
+    );
+    // Dated before it is told: a page whose socket was not there reads its list again.
+    await markRoomLists(this.#kv, members);
+    this.#notify(members, { kind: "room_updated", room: summary(room) });
   }
 
   /**

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { PublicUser } from "../common/api_types.ts";
+import type { ListMarks, PublicUser } from "../common/api_types.ts";
 import type { Session } from "../accounts/sessions.ts";
 import type { SessionCookiePolicy } from "./session_cookie.ts";
 import type { Locale } from "../common/i18n/locale.ts";
@@ -32,6 +32,11 @@ export interface AppEnv {
      * by the socket route ("" when none); undefined when not read.
      */
     levelsMark: string | undefined;
+    /**
+     * The versions of the user's conversation and friend lists, read with the session by the
+     * socket route; undefined when not read.
+     */
+    listMarks: ListMarks | undefined;
   };
 }
 

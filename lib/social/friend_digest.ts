@@ -15,6 +15,9 @@
  * and to find the account live (`accountsLive`), so a deleted account's last "offline" notice
  * does not write its digest back.
  *
+ * The digest's versionstamp also dates the user's friend lists (friends, requests, blocks): a
+ * commit that changes their requests or blocks rewrites it unchanged ({@linkcode touchDigests}).
+ *
  * A user with more than {@linkcode FRIEND_DIGEST_MAX} friends has the digest `"many"`, and their
  * friends are listed as before (the first {@linkcode FRIEND_DIGEST_MAX}, as the list always did).
  *
@@ -73,6 +76,24 @@ export function writeDigest(
     if (friends.size <= FRIEND_DIGEST_MAX) next = [...friends];
   }
   return atomic.check(read.entry).set(read.entry.key, next);
+}
+
+/**
+ * Adds to `atomic` the rewrite, unchanged and checked as read, of each stored digest of
+ * `entries`: a change of a user's requests or blocks leaves their friends as they were, yet
+ * moves the digest's versionstamp, which dates all of the user's friend lists (a socket's
+ * `welcome` carries it, and a page that read older lists reads them again). A missing digest
+ * stays missing (an account from before digests, whose first connect builds it; or one being
+ * deleted, which must not get it back); a change racing on the user fails the check.
+ */
+export function touchDigests(
+  atomic: Deno.AtomicOperation,
+  entries: readonly Deno.KvEntryMaybe<FriendDigest>[],
+): Deno.AtomicOperation {
+  for (const entry of entries) {
+    if (entry.versionstamp !== null) atomic.check(entry).set(entry.key, entry.value);
+  }
+  return atomic;
 }
 
 /**

@@ -6,6 +6,7 @@ import {
   type FriendDigest,
   friendIdsOf,
   readForChange,
+  touchDigests,
   writeDigest,
 } from "./friend_digest.ts";
 
@@ -148,4 +149,25 @@ Deno.test('a user with more friends than a digest holds gets "many" and the frie
     await writeDigest(kv.atomic(), full!, { add: "f0999" }).commit();
     assert.equal(await digestOf(kv, u), "many");
   });
+});
+
+Deno.test("touchDigests() rewrites a stored digest unchanged with a newer version, leaves a missing one missing, and fails on a change made since the read", async () => {
+  const kv = await Deno.openKv(":memory:");
+  try {
+    const stored = await kv.set(keys.friendDigest("alice"), ["bob"]);
+    const read = await kv.getMany<FriendDigest[]>([
+      keys.friendDigest("alice"),
+      keys.friendDigest("gone"),
+    ]);
+    assert.ok((await touchDigests(kv.atomic(), read).commit()).ok);
+    const after = await kv.get<FriendDigest>(keys.friendDigest("alice"));
+    assert.deepEqual(after.value, ["bob"]);
+    assert.ok(after.versionstamp > stored.versionstamp, "the version moved");
+    // An account being deleted (its digest gone) does not get it back.
+    assert.equal((await kv.get(keys.friendDigest("gone"))).versionstamp, null);
+    // Read before the last write: the check fails and nothing is written.
+    assert.equal((await touchDigests(kv.atomic(), read).commit()).ok, false);
+  } finally {
+    kv.close();
+  }
 });

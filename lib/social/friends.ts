@@ -3,7 +3,10 @@
  * checked against what it read, so concurrent requests, accepts and blocks never leave a
  * half-written friendship: both `friend` entries, or both entries of a request, change
  * together, and a friendship's commit also rewrites both users' friend digests
- * (`friend_digest.ts`), which tell a connect whom to tell "came online".
+ * (`friend_digest.ts`), which tell a connect whom to tell "came online". Every other change of
+ * a user's lists (a request sent, declined or withdrawn, a block, an unblock) rewrites their
+ * digest unchanged in its commit: the digest's versionstamp dates the lists, so a page that
+ * read them before its socket knows from the `welcome` whether to read them again.
  *
  * To a user who is blocked, the blocker looks like an account that does not exist: requests
  * to them get the same 404 as an unknown name (see docs/SECURITY.md).
@@ -27,7 +30,6 @@ import {
   type UserEvent,
 } from "../common/api_types.ts";
 import type { Clock } from "../common/clock.ts";
-import { commitAtomic } from "../kv/kv_commit.ts";
 import { deleteKeys } from "../kv/kv_delete.ts";
 import { decode, keys } from "../kv/kv_keys.ts";
 import { type Outcome, type Refusal, refusal } from "../common/refusal.ts";
@@ -41,6 +43,7 @@ import {
   type FriendDigest,
   friendIdsOf,
   readForChange,
+  touchDigests,
   writeDigest,
 } from "./friend_digest.ts";
 
@@ -139,9 +142,11 @@ export class Friends {
         keys.friendDeclined(fromId, toId),
         keys.user(fromId),
         keys.user(toId),
+        keys.friendDigest(fromId),
+        keys.friendDigest(toId),
       ]);
       const [blockedByMe, blockedMe, friend, sent, reverse, declined] = read;
-      if (blockedMe!.versionstamp || !accountsLive(read.slice(6))) return NO_SUCH_USER;
+      if (blockedMe!.versionstamp || !accountsLive(read.slice(6, 8))) return NO_SUCH_USER;
       if (blockedByMe!.versionstamp) {
         return refusal(409, "refusal.unblockFirst");
       }
@@ -158,7 +163,7 @@ export class Friends {
           return { ...coolDown, retryAfterSeconds: Math.ceil(left / 1000) };
         }
       }
-      const atomic = this.#kv.atomic().check(...read);
+      const atomic = this.#kv.atomic().check(...read.slice(0, 8));
       if (reverse!.versionstamp) {
         const digests = await readForChange(this.#kv, [fromId, toId]);
         this.#setFriendship(atomic, fromId, toId, digests, now);
@@ -170,6 +175,7 @@ export class Friends {
       const record: FriendRequestRecord = { note: cleanNote, at: now };
       atomic.set(keys.friendRequestOut(fromId, toId), record)
         .set(keys.friendRequestIn(toId, fromId), record);
+      touchDigests(atomic, read.slice(8) as Deno.KvEntryMaybe<FriendDigest>[]);
       return commit(atomic, async () => {
         const sender = await this.#profiles.get(fromId);
         if (sender) {
@@ -244,9 +250,14 @@ export class Friends {
         keys.friendRequestOut(other, userId),
         keys.user(userId),
         keys.user(other),
+        keys.friendDigest(userId),
+        keys.friendDigest(other),
       ]);
       const related = read.slice(0, 3);
-      const users = read.slice(3);
+      const users = read.slice(3, 5);
+      const [mine, theirs] = read.slice(5) as Deno.KvEntryMaybe<FriendDigest>[];
+      // The other side's lists change only when a friend or request between them goes.
+      const visible = related.some((entry) => entry.versionstamp !== null);
       if (!accountsLive(users)) return NO_SUCH_USER;
       // Checked: a friendship made meanwhile must leave the digests too.
       const atomic = this.#kv.atomic().check(related[0]!, ...users)
@@ -257,10 +268,11 @@ export class Friends {
         .delete(keys.friendRequestIn(userId, other));
       if (related[0]!.versionstamp !== null) {
         this.#setFriendship(atomic, userId, other, await readForChange(this.#kv, [userId, other]));
+      } else {
+        touchDigests(atomic, visible ? [mine!, theirs!] : [mine!]);
       }
       return commit(atomic, () => {
         // The other side hears only of a change it could see (a friend or request gone).
-        const visible = related.some((entry) => entry.versionstamp !== null);
         this.#notify(visible ? [userId, other] : [userId], { kind: "friends_changed" });
         return { ok: true };
       });
@@ -292,6 +304,8 @@ export class Friends {
       ...blocked.map((id) => keys.block(userId, id)),
     ];
     await deleteKeys(this.#kv, doomed);
+    // The requests' other sides: their lists are dated before they are told.
+    for (const id of new Set([...incoming, ...outgoing])) await this.#touch(id);
     const told = [...new Set([...friends, ...incoming, ...outgoing])];
     if (told.length > 0) this.#notify(told, { kind: "friends_changed" });
   }
@@ -306,11 +320,18 @@ export class Friends {
     const target = await this.#accounts.findByName(username);
     const missing: Refusal = refusal(404, "refusal.notBlocked");
     if (!target) return missing;
-    const entry = await this.#kv.get(keys.block(userId, target.id));
-    if (entry.versionstamp === null) return missing;
-    await commitAtomic(this.#kv.atomic().check(entry).delete(keys.block(userId, target.id)));
-    this.#notify([userId], { kind: "friends_changed" });
-    return { ok: true };
+    const key = keys.block(userId, target.id);
+    return await transact<Outcome>("unblock", async () => {
+      const [entry, digest] = await this.#kv.getMany<[unknown, FriendDigest]>([
+        key,
+        keys.friendDigest(userId),
+      ]);
+      if (entry.versionstamp === null) return missing;
+      return commit(touchDigests(this.#kv.atomic().check(entry).delete(key), [digest]), () => {
+        this.#notify([userId], { kind: "friends_changed" });
+        return { ok: true };
+      });
+    });
   }
 
   /**
@@ -413,20 +434,34 @@ export class Friends {
     actor: string,
     declined = false,
   ): Promise<Outcome> {
-    const entry = await this.#kv.get(keys.friendRequestOut(fromId, toId));
-    if (entry.versionstamp === null) return NO_SUCH_REQUEST;
-    const atomic = this.#kv.atomic().check(entry)
-      .delete(keys.friendRequestOut(fromId, toId))
-      .delete(keys.friendRequestIn(toId, fromId));
-    if (declined) {
-      atomic.set(keys.friendDeclined(fromId, toId), { at: this.#clock.now() }, {
-        expireIn: DECLINE_COOL_DOWN_MS,
+    return await transact<Outcome>("drop friend request", async () => {
+      const [entry, ...digests] = await this.#kv.getMany<[unknown, FriendDigest, FriendDigest]>([
+        keys.friendRequestOut(fromId, toId),
+        keys.friendDigest(fromId),
+        keys.friendDigest(toId),
+      ]);
+      if (entry.versionstamp === null) return NO_SUCH_REQUEST;
+      const atomic = this.#kv.atomic().check(entry)
+        .delete(keys.friendRequestOut(fromId, toId))
+        .delete(keys.friendRequestIn(toId, fromId));
+      if (declined) {
+        atomic.set(keys.friendDeclined(fromId, toId), { at: this.#clock.now() }, {
+          expireIn: DECLINE_COOL_DOWN_MS,
+        });
+      }
+      return commit(touchDigests(atomic, digests), () => {
+        this.#notify([actor, actor === fromId ? toId : fromId], { kind: "friends_changed" });
+        return { ok: true };
       });
-    }
-    const result = await commitAtomic(atomic);
-    if (!result.ok) return NO_SUCH_REQUEST;
-    this.#notify([actor, actor === fromId ? toId : fromId], { kind: "friends_changed" });
-    return { ok: true };
+    });
+  }
+
+  /** Rewrites `userId`'s digest unchanged ({@linkcode touchDigests}): their lists changed. */
+  async #touch(userId: string): Promise<void> {
+    await transact("friend lists mark", async () => {
+      const entry = await this.#kv.get<FriendDigest>(keys.friendDigest(userId));
+      return commit(touchDigests(this.#kv.atomic(), [entry]), () => undefined);
+    });
   }
 
   /** The user ids (told apart by `userOf`) of the first entries under `prefix`. */
