@@ -50,7 +50,6 @@ function welcome(socket: FakeWebSocket): void {
     node: "n1",
     heartbeatMs: HEARTBEAT_MS,
     socket: "s1",
-    levels: "",
     lists: { rooms: "", friends: "" },
   });
 }

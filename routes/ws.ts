@@ -99,7 +99,7 @@ function socketChecks(
     if (!isAllowedOrigin(c.req.header("origin"), c.req.url, origins)) {
       return refusalResponse(c, refusal(403, "refusal.originNotAllowed"));
     }
-    const { user, session, friends, levelsMark, listMarks } = c.var;
+    const { user, session, friends, listMarks } = c.var;
     if (!user || !session) return refusalResponse(c, refusal(401, "refusal.notSignedIn"));
     if (c.req.query("v") !== String(PROTOCOL_VERSION)) return refuseVersion(c.req.raw);
     const release = services.connectionLimiter.acquire(user.id, clientAddress(c));
@@ -112,7 +112,7 @@ function socketChecks(
       services.config.limits,
       release,
       services.sendBudget,
-      { friends, levelsMark, listMarks, batches: c.req.query("batch") === "1" },
+      { friends, listMarks, batches: c.req.query("batch") === "1" },
     );
   };
 }

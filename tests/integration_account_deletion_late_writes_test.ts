@@ -344,7 +344,7 @@ const OWN_WRITES: OwnWrite[] = [
     method: "PUT",
     path: (room) => `/api/me/notifications/${room}`,
     body: () => ({ level: "none" }),
-    writes: writesOwn(keys.notifyLevelsMark("")),
+    writes: writesOwn(keys.notifyLevels("")),
     status: 401,
   },
   {

@@ -170,9 +170,14 @@ Deno.test("the list of levels carries the version of its latest change, a return
     const choose = async (id: string, level: NotifyLevel | null) =>
       (await api<{ version: string }>(url, alice, "PUT", `/api/me/notifications/${id}`, { level }))
         .body.version;
-    assert.deepEqual(await listOf(url, alice), { levels: {}, version: "" });
+    // Her two memberships set the mark that dates the list (`rooms_mark`, which dates her
+    // conversation list too); bob, in no room, has none yet.
+    const start = await listOf(url, alice);
+    assert.deepEqual(start.levels, {});
+    assert.ok(start.version > "", "her memberships date the list");
 
     const muted = await choose(room.id, "none");
+    assert.ok(muted > start.version);
     assert.deepEqual(await listOf(url, alice), { levels: { [room.id]: "none" }, version: muted });
     const cleared = await choose(room.id, null);
     assert.deepEqual(await listOf(url, alice), { levels: {}, version: cleared });
@@ -185,7 +190,7 @@ Deno.test("the list of levels carries the version of its latest change, a return
   });
 });
 
-Deno.test("a socket's welcome carries the version of the user's latest level change, as the page's list dates it, with or without the user hint cookie", async () => {
+Deno.test("a socket's welcome carries the version of the user's levels as the page's list dates it (lists.rooms), with or without the user hint cookie", async () => {
   await withTestServer(async ({ url }) => {
     const alice = await registerUser(url, "alice");
     const bob = await registerUser(url, "bob");
@@ -193,13 +198,15 @@ Deno.test("a socket's welcome carries the version of the user's latest level cha
     const welcomeOf = async (user: TestUser) => {
       const socket = new TestSocket(url, user);
       try {
-        return (await socket.next("welcome")).levels;
+        return (await socket.next("welcome")).lists.rooms;
       } finally {
         await socket.close();
       }
     };
-    assert.equal(await welcomeOf(alice), "");
-    assert.deepEqual(await pageList(url, alice), { levels: {}, version: "" });
+    // The room's memberships set the mark before any level change.
+    const start = await pageList(url, alice);
+    assert.deepEqual(start.levels, {});
+    assert.equal(await welcomeOf(alice), start.version);
 
     const path = `/api/me/notifications/${room.id}`;
     const { version } = (await api<{ version: string }>(url, alice, "PUT", path, {

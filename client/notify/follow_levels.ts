@@ -13,7 +13,8 @@ import { relistLevels } from "./relist_levels.ts";
 /**
  * Reads the user's levels again ({@linkcode relistLevels}) after every reconnect (the events
  * sent while the socket was down are lost), and after the first `welcome` seen here when its
- * mark (`levels` of {@linkcode ChatClient.welcome}) is newer than the list the page holds
+ * mark (`lists.rooms` of {@linkcode ChatClient.welcome}: the user's `rooms_mark`, which every
+ * level change sets) is newer than the list the page holds
  * ({@linkcode NotifyLevels.listed}): a change made between the page's render and its first
  * socket, whose event went out to no socket of the page. Without such a change, a page load
  * costs no read.
@@ -40,7 +41,7 @@ export function followLevels(
   return effect(() => {
     const online = client.status.value.state === "online";
     if (online && !wasOnline) {
-      if (!first || client.welcome!.levels > levels.listed) void relist(levels);
+      if (!first || client.welcome!.lists.rooms > levels.listed) void relist(levels);
       first = false;
     }
     wasOnline = online;

@@ -14,11 +14,12 @@ function setup(listed: string) {
   const reads: string[] = [];
   const relist = (read: NotifyLevels) => {
     assert.equal(read, levels);
-    reads.push(client.welcome!.levels);
+    reads.push(client.welcome!.lists.rooms);
     return Promise.resolve();
   };
-  const welcome = (mark: string) => welcomeWith({ levels: mark });
-  const reconnect = (mark: string) => reconnectWith({ levels: mark });
+  // The levels are dated by the conversation list's mark (`rooms_mark`).
+  const welcome = (mark: string) => welcomeWith({ lists: { rooms: mark } });
+  const reconnect = (mark: string) => reconnectWith({ lists: { rooms: mark } });
   return { client, levels, reads, relist, welcome, reconnect };
 }
 

@@ -13,7 +13,6 @@ import { MemoryStorage } from "./memory_storage.ts";
 
 /** The marks a test's `welcome` carries; "" for those it leaves out. */
 export interface WelcomeMarks {
-  levels?: string;
   lists?: Partial<ListMarks>;
 }
 
@@ -49,7 +48,7 @@ export function welcomedClient(): WelcomedClient {
     random: () => 0.5,
     isOnline: () => true,
   });
-  const welcome = ({ levels = "", lists = {} }: WelcomeMarks = {}) => {
+  const welcome = ({ lists = {} }: WelcomeMarks = {}) => {
     const socket = sockets.at(-1) as FakeWebSocket;
     socket.open();
     socket.receive({
@@ -59,7 +58,6 @@ export function welcomedClient(): WelcomedClient {
       node: "n1",
       heartbeatMs: 1_000,
       socket: "s1",
-      levels,
       lists: { rooms: lists.rooms ?? "", friends: lists.friends ?? "" },
     });
   };

@@ -242,7 +242,7 @@ export class AccountDeletion {
     // go with them: the name stays reserved, and no one can sign in to it any more.
     await commitAtomic(
       kv.atomic().delete(keys.receiptsOff(user.id)).delete(keys.lastSeen(user.id))
-        .delete(keys.userActivityBuilt(user.id)).delete(keys.notifyLevelsMark(user.id))
+        .delete(keys.userActivityBuilt(user.id))
         .delete(keys.roomsMark(user.id))
         .delete(keys.roomsCreated(user.id)).delete(keys.friendRequestsSent(user.id))
         .delete(keys.uploadsStarted(user.id)).delete(keys.reportsMade(user.id))

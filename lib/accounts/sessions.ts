@@ -33,13 +33,9 @@ export interface SessionWithUser {
   /** The user's friend digest, when asked for (null: the user has none stored yet). */
   friends?: FriendDigest | null;
   /**
-   * When asked for (with the friend digest): the versionstamp of the user's latest
-   * notification-level change (`["notify_levels_mark", userId]`), "" when there was none.
-   */
-  levelsMark?: string;
-  /**
-   * When asked for (with the friend digest): the versions of the user's conversation and
-   * friend lists (`rooms_mark`'s and the digest's versionstamps, "" when none).
+   * When asked for (with the friend digest): the versions of the user's conversation list
+   * (with their notification levels) and friend lists (`rooms_mark`'s and the digest's
+   * versionstamps, "" when none).
    */
   listMarks?: ListMarks;
 }
@@ -86,11 +82,12 @@ export class Sessions {
    * (or is missing) costs the second read, as without it.
    *
    * With `forSocket`, the user's friend digest (`lib/social/friend_digest.ts`) and their
-   * notification levels' mark come in the same `getMany`: a socket's connect tells the user's
-   * friends "came online" from the digest, where it listed their friends before
-   * (BENCHMARKS.md, "Connect storm, round four"), and its `welcome` carries the mark, so a page
-   * sees a level changed after its render without a read of its own (docs/PROTOCOL.md); so
-   * with the user's `rooms_mark` and the digest's versionstamp, which date their lists.
+   * `rooms_mark` come in the same `getMany`: a socket's connect tells the user's friends "came
+   * online" from the digest, where it listed their friends before (BENCHMARKS.md, "Connect
+   * storm, round four"), and its `welcome` carries the mark and the digest's versionstamp,
+   * which date the user's conversation list (with its notification levels) and friend lists,
+   * so a page sees a change made after its render without a read of its own
+   * (docs/PROTOCOL.md).
    */
   async lookupWithUser(
     token: string | undefined,
@@ -103,14 +100,13 @@ export class Sessions {
       const session = this.#live(id, await this.#record(id));
       return session && await this.#user(session, forSocket);
     }
-    const [sessionEntry, userEntry, friendsEntry, markEntry, roomsEntry] = await this.#kv
-      .getMany<[SessionRecord, UserRecord, FriendDigest?, unknown?, unknown?]>(
+    const [sessionEntry, userEntry, friendsEntry, roomsEntry] = await this.#kv
+      .getMany<[SessionRecord, UserRecord, FriendDigest?, unknown?]>(
         forSocket
           ? [
             keys.session(id),
             keys.user(userHint),
             keys.friendDigest(userHint),
-            keys.notifyLevelsMark(userHint),
             keys.roomsMark(userHint),
           ]
           : [keys.session(id), keys.user(userHint)],
@@ -121,9 +117,7 @@ export class Sessions {
       return await this.#user(session, forSocket);
     }
     const user = userEntry.value;
-    return forSocket
-      ? socketRead(session, user, friendsEntry!, markEntry!, roomsEntry!)
-      : { session, user };
+    return forSocket ? socketRead(session, user, friendsEntry!, roomsEntry!) : { session, user };
   }
 
   #live(id: string, record: SessionRecord | null): Session | null {
@@ -141,15 +135,12 @@ export class Sessions {
     if (!forSocket) {
       return { session, user: (await this.#kv.get<UserRecord>(keys.user(userId))).value };
     }
-    const [user, friends, mark, rooms] = await this.#kv.getMany<
-      [UserRecord, FriendDigest, unknown, unknown]
-    >([
+    const [user, friends, rooms] = await this.#kv.getMany<[UserRecord, FriendDigest, unknown]>([
       keys.user(userId),
       keys.friendDigest(userId),
-      keys.notifyLevelsMark(userId),
       keys.roomsMark(userId),
     ]);
-    return socketRead(session, user.value, friends, mark, rooms);
+    return socketRead(session, user.value, friends, rooms);
   }
 
   /** Ends a session; its token stops working at once. */
@@ -181,14 +172,12 @@ function socketRead(
   session: Session,
   user: UserRecord | null,
   friends: Deno.KvEntryMaybe<FriendDigest | undefined>,
-  levels: Deno.KvEntryMaybe<unknown>,
   rooms: Deno.KvEntryMaybe<unknown>,
 ): SessionWithUser {
   return {
     session,
     user,
     friends: friends.value,
-    levelsMark: levels.versionstamp ?? "",
     listMarks: { rooms: rooms.versionstamp ?? "", friends: friends.versionstamp ?? "" },
   };
 }

@@ -81,25 +81,6 @@ Deno.test("Sessions.lookupWithUser() brings the user's friend digest when asked,
   });
 });
 
-Deno.test("Sessions.lookupWithUser() brings, for a socket, the version of the user's own latest notification-level change whatever the hint names", async () => {
-  await withSessions(async ({ sessions, kv }) => {
-    const alice = await sessions.create("alice");
-    for (const hint of ["alice", "bob", undefined]) {
-      const found = await sessions.lookupWithUser(alice.token, hint, true);
-      assert.equal(found?.levelsMark, "", `none yet, hint ${hint}`);
-    }
-    const { versionstamp: bobs } = await kv.set(keys.notifyLevelsMark("bob"), true);
-    const { versionstamp: alices } = await kv.set(keys.notifyLevelsMark("alice"), true);
-    assert.ok(alices > bobs);
-    await kv.set(keys.notifyLevelsMark("bob"), true);
-    for (const hint of ["alice", "bob", undefined]) {
-      const found = await sessions.lookupWithUser(alice.token, hint, true);
-      assert.equal(found?.levelsMark, alices, `hint ${hint}`);
-    }
-    assert.equal("levelsMark" in (await sessions.lookupWithUser(alice.token, "alice"))!, false);
-  });
-});
-
 Deno.test("Sessions.lookupWithUser() brings, for a socket, the marks of the user's own conversation and friend lists whatever the hint names", async () => {
   await withSessions(async ({ sessions, kv }) => {
     const alice = await sessions.create("alice");

@@ -212,8 +212,8 @@ export interface FriendView extends PublicProfile {
 }
 
 /**
- * The versions of a user's conversation list (`rooms`: the versionstamp of
- * `["rooms_mark", userId]`) and friend lists (`friends`: of their friend digest,
+ * The versions of a user's conversation list and notification levels (`rooms`: the
+ * versionstamp of `["rooms_mark", userId]`, which a level change sets too) and friend lists (`friends`: of their friend digest,
  * `["friend_ids", userId]`), "" before any change: the page comes with those its lists were
  * read at, a socket's `welcome` with those of its connect, and a page whose list is older reads
  * it again (`client/follow_lists.ts`).

@@ -412,14 +412,11 @@ export type ServerFrame =
     /** Id of this socket: a call names the socket that carries it (`CallView.sockets`). */
     socket: string;
     /**
-     * The version of the user's latest notification-level change as the connect read it
-     * (`NotifyLevelList.version` of a list read then; "" before any): a page holding an older
-     * list reads it again (`client/notify/relist_levels.ts`).
-     */
-    levels: string;
-    /**
      * The versions of the user's conversation and friend lists as the connect read them (""
      * before any change): a page holding an older list reads it again (`client/follow_lists.ts`).
+     * `rooms` also dates the notification levels (`NotifyLevelList.version`; every level change
+     * sets the same mark): a page holding older levels reads them again
+     * (`client/notify/follow_levels.ts`).
      */
     lists: ListMarks;
   }

@@ -12,7 +12,7 @@
  * | `["room", roomId]`                          | `RoomRecord`                |
  * | `["room_member", roomId, userId]`           | `Membership`                |
  * | `["user_room", userId, roomId]`             | `Membership`                |
- * | `["rooms_mark", userId]`                    | `true`: last list change    |
+ * | `["rooms_mark", userId]`                    | `true`: last list or level change |
  * | `["room_head", roomId]`                     | `RoomHead`: seq and summary |
  * | `["room_last", roomId]`                     | old layout: `LastMessage`   |
  * | `["room_members_rev", roomId]`              | `Deno.KvU64`: bumped (sum)  |
@@ -65,7 +65,6 @@
  * | `["search_compacted", term]`                | time of its last compaction |
  * | `["health_probe"]`                          | none: `/healthz` reads it   |
  * | `["notify_level", userId, roomId]`          | `NotifyLevel` (not default) |
- * | `["notify_levels_mark", userId]`            | `true`: last level change   |
  * | `["call", callId]`                          | `CallRecord` (expires)      |
  * | `["user_call", userId]`                     | callId: in a call (expires) |
  * | `["e2e_device", userId, deviceId]`          | `DeviceRecord`              |
@@ -85,7 +84,7 @@
  * A membership's `role` and `muted` flag live in both of its entries (`room_member` and
  * `user_room`), always written together, and only by `lib/rooms/memberships.ts`, whose every
  * write also sets the user's `rooms_mark`: its versionstamp dates the user's conversation list
- * (a room's new name, topic or picture, and a deleted room, set its members' marks after their
+ * and notification levels (every level change sets it too; a room's new name, topic or picture, and a deleted room, set its members' marks after their
  * commit, before they are told: `lib/rooms/rooms_mark.ts`). A socket's `welcome` carries it, and
  * the friend digest's versionstamp, which every change of the user's friends, requests or blocks
  * rewrites (`lib/social/friends.ts`). An invite link
@@ -223,8 +222,10 @@ export const keys = {
   userRooms: (userId: string): Deno.KvKey => ["user_room", userId],
   /**
    * Rewritten by every change of `userId`'s conversation list (a membership added, changed or
-   * removed, in its commit; a room's record changed or deleted, before the members are told):
-   * its versionstamp dates the list a page holds (`lib/rooms/rooms_mark.ts`).
+   * removed, in its commit; a room's record changed or deleted, before the members are told)
+   * and of their notification levels (in its commit, a return to the default too, which leaves
+   * no entry to date it): its versionstamp dates the list and the levels a page holds
+   * (`lib/rooms/rooms_mark.ts`, `lib/notify/notify_settings.ts`).
    */
   roomsMark: (userId: string): Deno.KvKey => ["rooms_mark", userId],
   /**
@@ -496,11 +497,6 @@ export const keys = {
   notifyLevel: (userId: string, roomId: string): Deno.KvKey => ["notify_level", userId, roomId],
   /** Prefix of a user's notification choices. */
   notifyLevels: (userId: string): Deno.KvKey => ["notify_level", userId],
-  /**
-   * Rewritten in the commit of every level change of `userId`: its versionstamp is that of the
-   * latest one, including a deletion (back to the default), which leaves no entry to date it.
-   */
-  notifyLevelsMark: (userId: string): Deno.KvKey => ["notify_levels_mark", userId],
 
   // End-to-end encryption: public key material only.
   /** A device of a user that published MLS KeyPackages. */

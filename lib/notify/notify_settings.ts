@@ -28,12 +28,13 @@ export class NotifySettings {
 
   /**
    * Every level the user chose, by room id, with the version of the latest change they
-   * include. The range read is dated by the user's mark, read before and after it: when no
-   * change committed in between, the list is the state as of that mark (read again otherwise;
+   * include. The range read is dated by the user's `rooms_mark` (which every level change sets,
+   * as every change of their conversation list does), read before and after it: when no change
+   * committed in between, the list is the state as of that mark (read again otherwise;
    * changes are a user's clicks, so a second pass is rare and a third rarer).
    */
   async levels(userId: string): Promise<NotifyLevelList> {
-    const mark = keys.notifyLevelsMark(userId);
+    const mark = keys.roomsMark(userId);
     while (true) {
       const before = await this.#kv.get(mark);
       const levels: Record<string, NotifyLevel> = {};
@@ -65,7 +66,7 @@ export class NotifySettings {
     const done = await commitAsAccount(this.#kv, userId, "notify level", (write) => {
       if (level === null) write.delete(key);
       else write.set(key, level);
-      write.set(keys.notifyLevelsMark(userId), true);
+      write.set(keys.roomsMark(userId), true);
     });
     if (!("versionstamp" in done)) return done;
     const change = { roomId, level, version: done.versionstamp };

@@ -112,11 +112,6 @@ export interface ConnectionStart {
    */
   friends?: FriendDigest | null;
   /**
-   * The versionstamp of the user's latest notification-level change, read in the same
-   * `getMany` as the session ("" or absent: none, or not read), sent in `welcome`.
-   */
-  levelsMark?: string;
-  /**
    * The versions of the user's conversation and friend lists, read in the same `getMany`
    * (absent: not read, sent as ""), sent in `welcome`.
    */
@@ -215,7 +210,6 @@ export class ChatConnection implements Peer {
       node: this.#deps.nodeId,
       heartbeatMs: this.#deps.heartbeatMs,
       socket: this.socketId,
-      levels: start?.levelsMark ?? "",
       lists: start?.listMarks ?? NO_MARKS,
     });
   }

@@ -28,11 +28,6 @@ export interface AppEnv {
      */
     friends: FriendDigest | null | undefined;
     /**
-     * The versionstamp of the user's latest notification-level change, read with the session
-     * by the socket route ("" when none); undefined when not read.
-     */
-    levelsMark: string | undefined;
-    /**
      * The versions of the user's conversation and friend lists, read with the session by the
      * socket route; undefined when not read.
      */

@@ -39,9 +39,8 @@ export function loadSession(
  * What {@linkcode loadSession} does before the next handler, for a route that runs alone,
  * without middlewares (the socket app's, `routes/ws.ts`). With `forSocket`, the same KV
  * read fetches the user's friend digest into `c.var.friends` (a connect tells the user's
- * friends "came online" from it), their notification levels' mark into `c.var.levelsMark`
- * and their lists' marks into `c.var.listMarks`
- * (the `welcome` carries it).
+ * friends "came online" from it) and their lists' marks into `c.var.listMarks` (the
+ * `welcome` carries them).
  */
 export async function readSession(
   c: Context<AppEnv>,
@@ -62,7 +61,6 @@ export async function readSession(
     c.set("user", publicUser(found.user));
     if (forSocket) {
       c.set("friends", found.friends);
-      c.set("levelsMark", found.levelsMark);
       c.set("listMarks", found.listMarks);
     }
   }
