@@ -28,7 +28,15 @@ export function AuthForm({ mode, error, username, next = "/", notice }: AuthForm
   return (
     <main class="auth-page">
       <form method="post" action={registering ? "/register" : "/login"} class="auth-card">
-        <h1>{t(registering ? "auth.registerHeading" : "auth.loginHeading")}</h1>
+        <h1>
+          {t(
+            registering
+              ? "auth.registerHeading"
+              : notice === "deleted"
+              ? "auth.deletedHeading"
+              : "auth.loginHeading",
+          )}
+        </h1>
         {next.startsWith("/join/") && (
           <p class="auth-note" data-testid="auth-next">
             {t(registering ? "auth.inviteRegister" : "auth.inviteLogin")}

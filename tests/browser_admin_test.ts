@@ -107,6 +107,11 @@ Deno.test("a user deletes their account from the profile dialog; the other membe
     // socket's close (4001) and the answer comes first, the login page says it is under way.
     await leaver.page.getByTestId("account-deleted").waitFor();
     assert.equal(new URL(leaver.page.url()).pathname, "/login");
+    // Headed as such, not with the login page's "Welcome back".
+    assert.equal(
+      await leaver.page.getByRole("heading", { level: 1 }).textContent(),
+      "Account deletion under way",
+    );
     await screenshot(leaver.page, "account-deleted");
 
     // Live, without a reload: the message stays, its author is a deleted user.

@@ -54,6 +54,7 @@ export const en = {
   "auth.loginTitle": "Log in",
   "auth.registerTitle": "Sign up",
   "auth.loginHeading": "Welcome back",
+  "auth.deletedHeading": "Account deletion under way",
   "auth.registerHeading": "Create your account",
   "auth.inviteLogin": "Log in to use your invite link.",
   "auth.inviteRegister": "Sign up to use your invite link.",

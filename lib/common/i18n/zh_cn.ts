@@ -47,6 +47,7 @@ export const zhCN = {
   "auth.loginTitle": "登录",
   "auth.registerTitle": "注册",
   "auth.loginHeading": "欢迎回来",
+  "auth.deletedHeading": "账户正在删除",
   "auth.registerHeading": "创建账号",
   "auth.inviteLogin": "登录后即可使用邀请链接。",
   "auth.inviteRegister": "注册后即可使用邀请链接。",
