@@ -55,8 +55,8 @@ const UNBOUNDED = new SendBudget(Number.MAX_SAFE_INTEGER);
 /**
  * Upgrades an authenticated request to a chat WebSocket. The caller has checked the session,
  * the Origin and the protocol version. `budget` bounds the unsent bytes of all sockets of
- * the node together. `start` is what the session read brought (the friend digest, the
- * notification levels' mark) and whether the client asked for batches
+ * the node together. `start` is what the session read brought (the friend digest, the lists'
+ * marks) and whether the client asked for batches
  * ({@linkcode ConnectionStart}).
  */
 export function upgradeToChat(
