@@ -8,7 +8,7 @@
  * @module
  */
 import type { Context, MiddlewareHandler } from "hono";
-import { bodyLimit } from "hono/body-limit";
+import { BODY_TIMEOUT, bodyWithin } from "../lib/server/middleware/body_within.ts";
 import { MAX_AVATAR_BYTES } from "../lib/common/api_types.ts";
 import {
   AVATAR_TOO_LARGE,
@@ -28,21 +28,22 @@ export interface AvatarUploadEnv extends AppEnv {
   Variables: AppEnv["Variables"] & { avatar: AvatarUpload };
 }
 
-const limit = bodyLimit({
-  maxSize: MAX_AVATAR_BYTES,
-  onError: (c) => refusalResponse(c, AVATAR_TOO_LARGE),
-});
-
 /**
  * Reads and checks an uploaded image into `c.var.avatar`, or answers 413 or 415 without
- * calling the handler.
+ * calling the handler, or 408 when its body has not all come within `bodyMs`.
  *
  * @example
  * ```ts
- * app.post("/me/avatar", avatarUpload(), (c) => save(c.var.avatar));
+ * app.post("/me/avatar", avatarUpload(config.limits.bodyMs), (c) => save(c.var.avatar));
  * ```
  */
-export function avatarUpload(): MiddlewareHandler<AvatarUploadEnv> {
+export function avatarUpload(bodyMs: number): MiddlewareHandler<AvatarUploadEnv> {
+  const limit = bodyWithin({
+    maxBytes: MAX_AVATAR_BYTES,
+    ms: bodyMs,
+    tooLarge: AVATAR_TOO_LARGE,
+    late: BODY_TIMEOUT,
+  });
   return async function avatarUpload(c, next) {
     let refused: Response | undefined;
     const limited = await limit(c, async () => {

@@ -28,7 +28,10 @@ const ProfilePatch = v.object({
 });
 
 /** What the profile routes use: announcing a changed profile needs friends, rooms and the broker. */
-export type ProfileServices = Pick<Services, "profiles" | "friends" | "rooms" | "broker">;
+export type ProfileServices = Pick<
+  Services,
+  "profiles" | "friends" | "rooms" | "broker" | "config"
+>;
 
 /** Routes of the profile API, to mount at `/api`. */
 export function profileRoutes(services: ProfileServices): Hono<SignedInAppEnv> {
@@ -52,7 +55,7 @@ export function profileRoutes(services: ProfileServices): Hono<SignedInAppEnv> {
     return c.json({ profile: result.profile, locale } satisfies ProfilePatchResponse);
   });
 
-  app.post("/me/avatar", avatarUpload(), async (c) => {
+  app.post("/me/avatar", avatarUpload(services.config.limits.bodyMs), async (c) => {
     const profile = await services.profiles.setAvatar(c.var.user.id, c.var.avatar);
     if (!profile) return refusalResponse(c, ACCOUNT_GONE);
     await announceProfile(services, profile);

@@ -35,6 +35,7 @@ export function roomAdminRoutes(
     | "memberModeration"
     | "inviteLinks"
     | "roomAvatars"
+    | "config"
   >,
 ): Hono<SignedInAppEnv> {
   const app = new Hono<AppEnv>().use(requireUser());
@@ -52,7 +53,7 @@ export function roomAdminRoutes(
     );
   });
 
-  app.post("/:id/avatar", avatarUpload(), async (c) => {
+  app.post("/:id/avatar", avatarUpload(services.config.limits.bodyMs), async (c) => {
     const { id } = c.req.param();
     return changeResponse(c, await services.roomAvatars.set(c.var.user.id, id, c.var.avatar));
   });

@@ -14,14 +14,13 @@
  * @module
  */
 import { Hono } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import * as v from "valibot";
 import { UPLOAD_PART_BYTES } from "../lib/common/attachments.ts";
 import { refusal } from "../lib/common/refusal.ts";
 import type { AppEnv, SignedInAppEnv } from "../lib/server/app_env.ts";
 import { jsonBody } from "../lib/server/middleware/json_body.ts";
 import { requireUser } from "../lib/server/middleware/session.ts";
-import { readBodyWithin } from "../lib/server/read_body_within.ts";
+import { bodyWithin } from "../lib/server/middleware/body_within.ts";
 import { isAllowedOrigin } from "../lib/server/origin.ts";
 import { changeResponse, refusalResponse } from "../lib/server/refusal_response.ts";
 import type { Services } from "../lib/server/services.ts";
@@ -34,11 +33,6 @@ const StartUpload = v.object({
   size: v.number(),
   type: v.pipe(v.string(), v.maxLength(200)),
   sha256: v.string(),
-});
-
-const partLimit = bodyLimit({
-  maxSize: UPLOAD_PART_BYTES,
-  onError: (c) => refusalResponse(c, refusal(400, "refusal.uploadPart")),
 });
 
 /** Routes of the upload API, to mount at `/api/uploads`. */
@@ -55,6 +49,12 @@ export function uploadRoutes(
     await next();
   });
   const { uploads } = services;
+  const partBody = bodyWithin({
+    maxBytes: UPLOAD_PART_BYTES,
+    ms: services.config.limits.uploadPartMs,
+    tooLarge: refusal(400, "refusal.uploadPart"),
+    late: refusal(408, "refusal.uploadPartTimeout"),
+  });
 
   app.post("/", jsonBody(StartUpload), async (c) => {
     const started = await uploads.start(c.var.user.id, c.req.valid("json"));
@@ -70,14 +70,9 @@ export function uploadRoutes(
     return c.json(body);
   });
 
-  app.put("/:id/parts/:index", partLimit, async (c) => {
+  app.put("/:id/parts/:index", partBody, async (c) => {
     const { id, index } = c.req.param();
-    const bytes = await readBodyWithin(c.req.raw.body, services.config.limits.uploadPartMs);
-    if (bytes === null) {
-      // The rest of the body may still come: the connection cannot carry another request.
-      c.header("connection", "close");
-      return refusalResponse(c, refusal(408, "refusal.uploadPartTimeout"));
-    }
+    const bytes = new Uint8Array(await c.req.arrayBuffer());
     return changeResponse(c, await uploads.putPart(c.var.user.id, id, Number(index), bytes));
   });
 

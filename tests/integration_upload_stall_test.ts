@@ -27,49 +27,21 @@ import { keys } from "../lib/kv/kv_keys.ts";
 import { readConfig } from "../lib/server/config.ts";
 import { withTestServer } from "./helpers/test_server.ts";
 import { putParts, startUpload, uploadApi } from "./helpers/upload.ts";
-
-/**
- * Reads one HTTP/1.1 response (head and its `content-length` body) from `conn`; null if it has
- * not all come within `limitMs`, a bound only for a broken server (so the test fails instead of
- * hanging), never reached when the node keeps its deadline (1 s here).
- */
-async function readResponse(conn: Deno.Conn, limitMs: number): Promise<string | null> {
-  let text = "";
-  const timer = setTimeout(() => conn.close(), limitMs);
-  try {
-    const buffer = new Uint8Array(4096);
-    while (true) {
-      const end = text.indexOf("\r\n\r\n");
-      const length = Number(/\r\ncontent-length: (\d+)/i.exec(text)?.[1] ?? NaN);
-      if (end >= 0 && text.length >= end + 4 + length) return text;
-      const n = await conn.read(buffer);
-      if (n === null) return null;
-      text += new TextDecoder().decode(buffer.subarray(0, n));
-    }
-  } catch {
-    return null; // closed by the timer
-  } finally {
-    clearTimeout(timer);
-  }
-}
+import { readResponse, sendStalled } from "./helpers/raw_http.ts";
 
 Deno.test("a part PUT whose body stops halfway is answered 408 after the part deadline, and the upload resumes", async () => {
   await withTestServer(async (server) => {
     const alice = await registerUser(server.url, "alice");
     const bytes = new Uint8Array(1000).map((_, i) => i % 251);
     const started = (await startUpload(server.url, alice, bytes, "data.bin", "")).body;
-    const { port } = new URL(server.url);
-    const conn = await Deno.connect({ hostname: "127.0.0.1", port: Number(port) });
-    const head = [
-      `PUT /api/uploads/${started.id}/parts/0 HTTP/1.1`,
-      `Host: 127.0.0.1:${port}`,
-      `Cookie: ${alice.cookie}`,
-      `Origin: ${server.url}`,
-      "Content-Type: application/octet-stream",
-      `Content-Length: ${bytes.length}`,
-    ].join("\r\n") + "\r\n\r\n";
-    await conn.write(new TextEncoder().encode(head));
-    await conn.write(bytes.subarray(0, 500));
+    const conn = await sendStalled(server.url, {
+      method: "PUT",
+      path: `/api/uploads/${started.id}/parts/0`,
+      user: alice,
+      contentType: "application/octet-stream",
+      body: bytes,
+      sent: 500,
+    });
     // Then nothing more: the node must end the request by itself.
     const answer = await readResponse(conn, 10_000);
     conn.close();

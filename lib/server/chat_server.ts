@@ -6,7 +6,6 @@
  * @module
  */
 import { Hono } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import { except } from "hono/combine";
 import { secureHeaders } from "hono/secure-headers";
 import { authRoutes } from "../../routes/auth.ts";
@@ -71,6 +70,7 @@ import { RoomNotices } from "../rooms/room_notices.ts";
 import { chooseLocale } from "./middleware/locale.ts";
 import { configuredOrigins, isAllowedOrigin } from "./origin.ts";
 import { sameOriginWrites } from "./middleware/same_origin_writes.ts";
+import { BODY_TIMEOUT, bodyWithin } from "./middleware/body_within.ts";
 import { sessionCookiePolicy } from "./session_cookie.ts";
 import { Profiles } from "../accounts/profiles.ts";
 import { RoomAvatars } from "../rooms/room_avatars.ts";
@@ -436,13 +436,14 @@ export async function createChatServer(options: ChatServerOptions): Promise<Chat
   const origins = configuredOrigins(config);
   app.use(sameOriginWrites((origin, url) => isAllowedOrigin(origin, url, origins)));
   // Avatar uploads and upload parts have their own, larger limits (`MAX_AVATAR_BYTES`,
-  // routes/avatar_upload.ts; routes/uploads.ts).
+  // routes/avatar_upload.ts; routes/uploads.ts), and deadlines.
   app.use(except(
     [...AVATAR_UPLOAD_PATHS, UPLOAD_PART_PATH],
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: (c) =>
-        refusalResponse(c, refusal(413, "refusal.bodyTooLarge", { max: String(MAX_BODY_BYTES) })),
+    bodyWithin({
+      maxBytes: MAX_BODY_BYTES,
+      ms: config.limits.bodyMs,
+      tooLarge: refusal(413, "refusal.bodyTooLarge", { max: String(MAX_BODY_BYTES) }),
+      late: BODY_TIMEOUT,
     }),
   ));
   app.get("/static/:file", (c) => services.assets.serve(c, c.req.param("file")));

@@ -1,6 +1,7 @@
 import { DEFAULT_COMMIT_LINGER_MS } from "../messages/message_writer.ts";
 import { DEFAULT_MAX_UPLOAD_BYTES, UPLOAD_PART_BYTES } from "../common/attachments.ts";
 import { partTimeoutMs } from "../common/part_timeout.ts";
+import { MAX_AVATAR_BYTES } from "../common/api_types.ts";
 import {
   DEFAULT_VIDEO_MAX_SECONDS,
   DEFAULT_VOICE_MAX_SECONDS,
@@ -131,6 +132,13 @@ export interface Limits {
    */
   uploadPartMs: number;
   /**
+   * `BODY_SECONDS`: how long the server reads any other request body (JSON, forms, avatar
+   * images) before it gives up on it and answers 408 (a client that stalled mid-body). Default
+   * 38: {@linkcode partTimeoutMs} of the largest such body, an avatar (`MAX_AVATAR_BYTES`, 60
+   * KiB: 30 s plus 7.5 s at the slowest link's 8 KiB/s; a JSON body is at most 16 KiB).
+   */
+  bodyMs: number;
+  /**
    * `UNSENT_BYTES_BUDGET`: unsent bytes all sockets of this node (worker) may hold together;
    * past it the sockets furthest behind are closed (4008). Default: see
    * {@linkcode defaultUnsentBytesBudget}.
@@ -222,6 +230,8 @@ export function readConfig(env: Record<string, string | undefined>): Config {
         1,
         3600,
       ),
+      bodyMs: 1000 *
+        intFrom(env, "BODY_SECONDS", Math.ceil(partTimeoutMs(MAX_AVATAR_BYTES) / 1000), 1, 3600),
       unsentBytesBudget: intFrom(
         env,
         "UNSENT_BYTES_BUDGET",

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { UPLOAD_PART_BYTES } from "../common/attachments.ts";
 import { partTimeoutMs } from "../common/part_timeout.ts";
+import { MAX_AVATAR_BYTES } from "../common/api_types.ts";
 import { readConfig } from "./config.ts";
 
 Deno.test("readConfig() takes REDIS_URL as given, and leaves it unset when absent or empty", () => {
@@ -87,4 +88,11 @@ Deno.test("readConfig() waits 90 s for an upload part's body (a whole part's bro
   assert.equal(readConfig({}).limits.uploadPartMs, 90_000);
   assert.equal(readConfig({ UPLOAD_PART_SECONDS: "300" }).limits.uploadPartMs, 300_000);
   assert.throws(() => readConfig({ UPLOAD_PART_SECONDS: "0" }), /UPLOAD_PART_SECONDS/);
+});
+
+Deno.test("readConfig() waits 38 s for a JSON, form or avatar body (an avatar at the slowest link) unless BODY_SECONDS says otherwise", () => {
+  assert.equal(readConfig({}).limits.bodyMs, 38_000);
+  assert.ok(readConfig({}).limits.bodyMs >= partTimeoutMs(MAX_AVATAR_BYTES));
+  assert.equal(readConfig({ BODY_SECONDS: "5" }).limits.bodyMs, 5_000);
+  assert.throws(() => readConfig({ BODY_SECONDS: "0" }), /BODY_SECONDS/);
 });

@@ -362,6 +362,7 @@ export const en = {
   "refusal.notFound": "Not found",
   "refusal.metricsToken": "A valid metrics token is required",
   "refusal.shuttingDown": "The server is restarting; reconnecting shortly",
+  "refusal.bodyTimeout": "The request took too long to arrive; send it again",
   "refusal.bodyTooLarge": "Request body over {max} bytes",
   "refusal.invalidBody": "{detail}",
   // Files and images: attach, drop, paste, progress, downloads, lightbox.

@@ -341,6 +341,7 @@ export const zhCN = {
   "refusal.notFound": "未找到",
   "refusal.metricsToken": "需要有效的监控令牌",
   "refusal.shuttingDown": "服务器正在重启，稍后自动重连",
+  "refusal.bodyTimeout": "请求传输超时，请重新发送",
   "refusal.bodyTooLarge": "请求体超过 {max} 字节",
   "refusal.invalidBody": "请求内容无效：{detail}",
   // Files and images: attach, drop, paste, progress, downloads, lightbox.
