@@ -3,7 +3,8 @@
  * An image pasted into the composer arrives at the other side as a thumbnail of its stored
  * size and opens in a lightbox; a 5 MiB file shows its progress, waits through a network drop
  * in the middle, resumes from the parts the server has and arrives; a file whose parts stall
- * (no answer, ever) fails with a clear message after its deadlines, and its retry sends it.
+ * (no answer, ever) fails with a clear message after its deadlines, and its retry sends only the
+ * parts the server does not hold; removing it instead deletes what the server kept.
  *
  * Set `SCREENSHOT_DIR` to save screenshots of attachments, the upload in progress and the
  * lightbox. A photo's EXIF GPS position is gone from what the server stores.
@@ -133,17 +134,21 @@ Deno.test("a 5 MiB upload shows its progress, waits through a network drop in th
     await Deno.remove(dir, { recursive: true });
   }));
 
-Deno.test("a file whose parts get no answer fails after its deadlines with a message, is deleted on the server, and its retry sends it", () =>
+Deno.test("a file whose parts get no answer fails after its deadlines with a message, is kept on the server, and its retry sends only the missing part", () =>
   withBrowserChat(async (chat) => {
     const { alice, bob } = await twoUsersInRoom(chat, "stalls", DESKTOP_PAIR);
     // The page's timers on a clock the test moves: the part deadlines pass without the wait.
     await alice.page.clock.install();
-    const bytes = new Uint8Array(3000).map((_, i) => i % 251);
-    // Every part PUT is swallowed, as by a connection that stalled, until `stalling` is off.
+    const bytes = new Uint8Array(UPLOAD_PART_BYTES + 3000).map((_, i) => i % 251);
+    // Part 0 goes through; every PUT of part 1 is swallowed, as by a connection that stalled,
+    // until `stalling` is off.
     let stalling = true;
+    const puts = [0, 0];
     const held: { arrived: number; waiters: (() => void)[] } = { arrived: 0, waiters: [] };
     await alice.page.route("**/api/uploads/*/parts/*", async (route) => {
-      if (!stalling) return await route.continue();
+      const part = Number(/\/parts\/(\d+)$/.exec(route.request().url())![1]);
+      puts[part]!++;
+      if (part === 0 || !stalling) return await route.continue();
       held.arrived++;
       for (const wake of held.waiters.splice(0)) wake();
     });
@@ -156,7 +161,7 @@ Deno.test("a file whose parts get no answer fails after its deadlines with a mes
     await alice.page.getByTestId("file-input").setInputFiles(`${dir}/notes.txt`);
     for (let stall = 1; stall <= MAX_STALLS; stall++) {
       await arrived(stall);
-      await alice.page.clock.fastForward(partTimeoutMs(bytes.length) + 1000);
+      await alice.page.clock.fastForward(partTimeoutMs(3000) + 1000);
     }
     const draft = alice.page.getByTestId("draft");
     const failed = draft.locator("[data-state=failed]");
@@ -166,18 +171,50 @@ Deno.test("a file whose parts get no answer fails after its deadlines with a mes
       "The upload stopped: no answer for too long. Check your connection, then retry or remove the file.",
     );
     assert.equal(held.arrived, MAX_STALLS, "one PUT per deadline, none after giving up");
-    // Deleted, so it does not count against alice's unfinished uploads for a day.
-    await eventually(async () => {
-      const inFlight = await chat.server.kv.list({ prefix: keys.uploads() }).next();
-      assert.equal(inFlight.done, true);
-    });
+    // Kept, with the part that arrived, for the retry to go on from.
+    const uploads = await chat.server.kv.list({ prefix: keys.uploads() }).next();
+    assert.equal(uploads.done, false, "the stalled upload is kept");
     await screenshot(alice.page, "upload-stalled-1440");
 
     stalling = false;
     await draft.getByRole("button", { name: "Retry notes.txt" }).click();
     await draft.locator("[data-state=done]").waitFor();
+    assert.deepEqual(puts, [1, MAX_STALLS + 1], "part 0 is not sent again");
     await alice.page.getByTestId("composer").press("Enter");
-    await bob.page.getByTestId("attachment-file").getByText("notes.txt").waitFor();
+    const card = bob.page.getByTestId("attachment-file");
+    await card.getByText("notes.txt").waitFor();
+    await Deno.remove(dir, { recursive: true });
+  }));
+
+Deno.test("removing a file whose upload stalled deletes the upload the server kept", () =>
+  withBrowserChat(async (chat) => {
+    const alice = await chat.open(DESKTOP_PAIR.alice);
+    await registerThroughForm(alice.page, chat.url, "alice");
+    await createRoomThroughForm(alice.page, "drafts");
+    await alice.page.clock.install();
+    let arrived = 0;
+    const waiters: (() => void)[] = [];
+    // Every part PUT is swallowed.
+    await alice.page.route("**/api/uploads/*/parts/*", () => {
+      arrived++;
+      for (const wake of waiters.splice(0)) wake();
+    });
+    const dir = await Deno.makeTempDir();
+    await Deno.writeFile(`${dir}/notes.txt`, new Uint8Array(3000).fill(65));
+    await alice.page.getByTestId("file-input").setInputFiles(`${dir}/notes.txt`);
+    for (let stall = 1; stall <= MAX_STALLS; stall++) {
+      while (arrived < stall) await new Promise<void>((wake) => waiters.push(wake));
+      await alice.page.clock.fastForward(partTimeoutMs(3000) + 1000);
+    }
+    const draft = alice.page.getByTestId("draft");
+    await draft.locator("[data-state=failed]").waitFor();
+    assert.equal((await chat.server.kv.list({ prefix: keys.uploads() }).next()).done, false);
+    await draft.getByRole("button", { name: "Cancel notes.txt" }).click();
+    await draft.waitFor({ state: "detached" });
+    await eventually(async () => {
+      const inFlight = await chat.server.kv.list({ prefix: keys.uploads() }).next();
+      assert.equal(inFlight.done, true, "the kept upload is deleted");
+    });
     await Deno.remove(dir, { recursive: true });
   }));
 

@@ -8,7 +8,9 @@
  *
  * The browser's side: the real `uploadFile()` (client/uploads/upload_file.ts) through a loopback
  * proxy that plays the network (it adds the session cookie and Origin a browser would send) and
- * swallows chosen requests, never answering them, as a stalled connection does.
+ * swallows chosen requests, never answering them, as a stalled connection does. An upload given
+ * up for its stalls is kept on the server, and a retry resumes it from the parts stored (or
+ * starts anew once it has been deleted).
  *
  * @module
  */
@@ -21,7 +23,12 @@ import {
 import { translator } from "../lib/common/i18n/catalogues.ts";
 import { errorText } from "../client/error_text.ts";
 import { ApiRequestError } from "../client/rooms_api.ts";
-import { MAX_STALLS, uploadFile } from "../client/uploads/upload_file.ts";
+import {
+  deleteUpload,
+  MAX_STALLS,
+  uploadFile,
+  UploadStalled,
+} from "../client/uploads/upload_file.ts";
 import { registerUser, type TestUser } from "./helpers/chat_client.ts";
 import { keys } from "../lib/kv/kv_keys.ts";
 import { readConfig } from "../lib/server/config.ts";
@@ -200,17 +207,19 @@ Deno.test("uploadFile() gives up on a part that gets no answer by its deadline, 
   });
 });
 
-Deno.test("uploadFile() whose parts keep stalling fails with files.stalled in the reader's language, and deletes the upload", async () => {
+Deno.test("uploadFile() whose parts keep stalling fails with files.stalled in the reader's language, keeps the upload with its parts, and a resume sends only the rest", async () => {
   await withTestServer(async (server) => {
     const alice = await registerUser(server.url, "alice");
-    const answer = (seen: Seen) => seen.startsWith("PUT") ? "hold" : "pass";
-    await withProxy(server.url, alice, answer, async (url, seen, waitFor) => {
-      const deadlines = Array<number>(MAX_STALLS).fill(HELD);
+    // Part 0 goes through; part 1 is swallowed until `stalling` is off.
+    let stalling = true;
+    const answer = (seen: Seen) => seen === "PUT 1" && stalling ? "hold" : "pass";
+    await withProxy(server.url, alice, answer, async (url, seen) => {
+      const deadlines = [PASSES, ...Array<number>(MAX_STALLS).fill(HELD)];
       const failure = await unlessHung(uploadFile(FILE, "data.bin", options(url, deadlines)))
         .catch((error: unknown) => error);
-      assert.ok(failure instanceof ApiRequestError);
+      assert.ok(failure instanceof UploadStalled, String(failure));
       assert.deepEqual(failure.text, { key: "files.stalled" });
-      assert.equal(seen.filter((request) => request === "PUT 0").length, MAX_STALLS);
+      assert.equal(seen.filter((request) => request === "PUT 1").length, MAX_STALLS);
       assert.equal(
         errorText(translator("zh-CN"), failure),
         "上传中断：长时间没有响应。请检查网络连接，然后重试或移除此文件。",
@@ -219,10 +228,47 @@ Deno.test("uploadFile() whose parts keep stalling fails with files.stalled in th
         errorText(translator("en"), failure),
         "The upload stopped: no answer for too long. Check your connection, then retry or remove the file.",
       );
-      // Not left to count against the user's unfinished uploads for a day.
-      await waitFor("DELETE");
-      const inFlight = await server.kv.list({ prefix: keys.userUploads(alice.id) }).next();
-      assert.equal(inFlight.done, true, "the upload still counts as in flight");
+      assert.ok(!seen.includes("DELETE"), "the stalled upload is kept for a retry");
+      const path = `/api/uploads/${failure.uploadId}`;
+      const kept = await uploadApi<UploadStatus>(server.url, alice, "GET", path);
+      assert.deepEqual(kept.body.stored, [0]);
+
+      stalling = false;
+      const before = seen.length;
+      const resumed = uploadFile(FILE, "data.bin", {
+        ...options(url, []),
+        resume: failure.uploadId,
+      });
+      const done = await unlessHung(resumed);
+      assert.equal(done.size, FILE.size);
+      assert.deepEqual(seen.slice(before), ["GET", "PUT 1", "POST finish"]);
+    });
+  });
+});
+
+Deno.test("deleteUpload() deletes an upload kept after a stall, and resuming it then starts anew", async () => {
+  await withTestServer(async (server) => {
+    const alice = await registerUser(server.url, "alice");
+    let stalling = true;
+    const answer = (seen: Seen) => seen.startsWith("PUT") && stalling ? "hold" : "pass";
+    await withProxy(server.url, alice, answer, async (url, seen) => {
+      const deadlines = Array<number>(MAX_STALLS).fill(HELD);
+      const failure = await unlessHung(uploadFile(FILE, "data.bin", options(url, deadlines)))
+        .catch((error: unknown) => error);
+      assert.ok(failure instanceof UploadStalled, String(failure));
+      const inFlight = () => server.kv.list({ prefix: keys.userUploads(alice.id) }).next();
+      assert.equal((await inFlight()).done, false, "kept, counted as unfinished");
+      await deleteUpload(failure.uploadId, url);
+      assert.equal((await inFlight()).done, true, "the upload still counts as in flight");
+
+      stalling = false;
+      const before = seen.length;
+      const resumed = uploadFile(FILE, "data.bin", {
+        ...options(url, []),
+        resume: failure.uploadId,
+      });
+      assert.equal((await unlessHung(resumed)).size, FILE.size);
+      assert.deepEqual(seen.slice(before), ["GET", "POST start", "PUT 0", "PUT 1", "POST finish"]);
     });
   });
 });

@@ -9,8 +9,12 @@
  * without a reset, a proxy that hangs) would otherwise never end. A part that misses it, or
  * that the server gave up reading (408), is a transient failure like a drop: the upload asks
  * what arrived and goes on. {@linkcode MAX_STALLS} timeouts in a row with no part stored in
- * between (unless the caller says otherwise) end the upload with `files.stalled` (and delete it on the server, so that it does
- * not count against the user's unfinished uploads), for the draft to offer retry or remove.
+ * between (unless the caller says otherwise) end the upload with {@linkcode UploadStalled}
+ * (`files.stalled`), for the draft to offer retry or remove. The server keeps that upload with
+ * its parts: a retry passes its id as `resume` and sends only the parts still missing (a 40 MB
+ * video on a bad connection continues where it stopped); a removal deletes it
+ * ({@linkcode deleteUpload}); one left alone expires with the other unfinished uploads (24 h,
+ * `UPLOAD_TTL_MS`). Any other failure deletes the upload at once.
  *
  * @module
  */
@@ -35,6 +39,27 @@ export interface UploadFileOptions {
    * would rather keep trying every deadline until the network carries it (`Infinity`).
    */
   maxStalls?: number;
+  /**
+   * The id of an upload of the same bytes that stalled before ({@linkcode UploadStalled}):
+   * continued from the parts the server holds, or started anew if the server no longer has it.
+   */
+  resume?: string;
+}
+
+/**
+ * `files.stalled`: the upload gave up after {@linkcode MAX_STALLS} timeouts in a row, and the
+ * server keeps what it stored, for a retry to resume (`resume: uploadId`) or a removal to delete.
+ */
+export class UploadStalled extends ApiRequestError {
+  /** The upload kept on the server. */
+  readonly uploadId: string;
+
+  /** @param uploadId The upload kept on the server. */
+  constructor(uploadId: string) {
+    super({ key: "files.stalled" }, 0);
+    this.name = "UploadStalled";
+    this.uploadId = uploadId;
+  }
 }
 
 /** Longest wait between two tries while the server cannot be reached. */
@@ -50,8 +75,8 @@ export const MAX_STALLS = 3;
 /**
  * Uploads `blob` as `name`; resolves with the stored file, ready to attach.
  *
- * @throws {ApiRequestError} When the server refuses the file (size, type, limits), or with
- * `files.stalled` after {@linkcode MAX_STALLS} timeouts in a row.
+ * @throws {ApiRequestError} When the server refuses the file (size, type, limits).
+ * @throws {UploadStalled} After {@linkcode MAX_STALLS} timeouts in a row (the upload is kept).
  * @throws {DOMException} `AbortError` when aborted.
  */
 export async function uploadFile(
@@ -63,24 +88,42 @@ export async function uploadFile(
   const deadline = options.partTimeoutMs ?? partTimeoutMs;
   const maxStalls = options.maxStalls ?? MAX_STALLS;
   let stalls = 0;
+  // Kept on the server past a stall: the one being resumed, until another is started.
+  let uploadId = options.resume;
   // What a retry may fix passes; a timeout counts towards giving up.
   const transient = (error: unknown): void => {
     if (options.signal.aborted || !isNetworkError(error)) throw error;
     if (isTimeout(error) && ++stalls >= maxStalls) {
-      throw new ApiRequestError({ key: "files.stalled" }, 0);
+      throw uploadId === undefined
+        ? new ApiRequestError({ key: "files.stalled" }, 0)
+        : new UploadStalled(uploadId);
     }
   };
   const bytes = new Uint8Array(await blob.arrayBuffer());
-  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
-  const sha256 = Array.from(digest, (byte) => byte.toString(16).padStart(2, "0")).join("");
-  const start = { name, size: bytes.length, type: blob.type, sha256 };
-  let status = await retrying(
+  const resume = options.resume;
+  let status = resume === undefined ? undefined : await retrying(
     options,
     transient,
-    () => request<UploadStatus>("POST", `${origin}/api/uploads`, start),
-  );
-  const path = `${origin}/api/uploads/${encodeURIComponent(status.id)}`;
-  const abandon = () => void request("DELETE", path).catch(() => {});
+    () => request<UploadStatus>("GET", uploadPath(origin, resume)),
+  ).catch((error: unknown) => {
+    // Expired (a day after it began) or deleted meanwhile: start again.
+    if (!(error instanceof ApiRequestError) || error.status !== 404) throw error;
+    uploadId = undefined;
+    return undefined;
+  });
+  if (status === undefined) {
+    const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
+    const sha256 = Array.from(digest, (byte) => byte.toString(16).padStart(2, "0")).join("");
+    const start = { name, size: bytes.length, type: blob.type, sha256 };
+    status = await retrying(
+      options,
+      transient,
+      () => request<UploadStatus>("POST", `${origin}/api/uploads`, start),
+    );
+  }
+  const id = uploadId = status.id;
+  const path = uploadPath(origin, id);
+  const abandon = () => void deleteUpload(id, origin);
   options.signal.addEventListener("abort", abandon, { once: true });
   try {
     while (true) {
@@ -109,12 +152,28 @@ export async function uploadFile(
       () => request<FinishedUpload>("POST", `${path}/finish`),
     );
   } catch (error) {
-    // Given up: the unfinished upload would count against the user's limit for a day.
-    if (!options.signal.aborted) abandon();
+    // Given up for another reason than a stall: the unfinished upload, which no retry will
+    // resume, would count against the user's limit for a day.
+    if (!options.signal.aborted && !(error instanceof UploadStalled)) abandon();
     throw error;
   } finally {
     options.signal.removeEventListener("abort", abandon);
   }
+}
+
+/**
+ * Deletes an unfinished upload on the server (one kept after {@linkcode UploadStalled}, when its
+ * draft is removed); a failure is ignored, the upload then expires with the others.
+ *
+ * @param uploadId The upload's id.
+ * @param origin Where the API is: this page's origin (`""`) unless a test says otherwise.
+ */
+export async function deleteUpload(uploadId: string, origin = ""): Promise<void> {
+  await request("DELETE", uploadPath(origin, uploadId)).catch(() => {});
+}
+
+function uploadPath(origin: string, uploadId: string): string {
+  return `${origin}/api/uploads/${encodeURIComponent(uploadId)}`;
 }
 
 /**
