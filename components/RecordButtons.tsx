@@ -121,7 +121,7 @@ export default function RecordButtons({ limits, client, room, onError }: RecordB
           hold={active.hold}
           onDone={(recording, error) => {
             setActive(null);
-            if (recording) sendRecording(client, room, recording);
+            if (recording) sendRecording(client, room, recording, t);
             if (error) onError(error);
           }}
         />

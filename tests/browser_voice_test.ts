@@ -3,7 +3,8 @@
  * microphone (a beep each second) and camera (a test pattern), against a real server. A
  * recording reaches the other side with its length and waveform and plays there; a cancelled
  * one sends nothing; one made offline with hold-to-talk on a phone-sized page waits in the
- * outbox and arrives once; a video message plays, muted, then with sound when tapped.
+ * outbox and arrives once; a video message plays, muted, then with sound when tapped; one the
+ * server refuses fails in the timeline with the reason in the reader's language.
  *
  * Set `SCREENSHOT_DIR` to save screenshots of the recorder and the players.
  *
@@ -12,7 +13,8 @@
 import assert from "node:assert/strict";
 import type { Locator, Page } from "playwright-core";
 import { en } from "../lib/common/i18n/en.ts";
-import type { Config } from "../lib/server/config.ts";
+import { type Config, readConfig } from "../lib/server/config.ts";
+import { translator } from "../lib/common/i18n/catalogues.ts";
 import {
   type BrowserChat,
   createRoomThroughForm,
@@ -28,6 +30,8 @@ import {
 } from "./helpers/browser.ts";
 
 const PHONE = { width: 390, height: 800 };
+/** An upload limit every recording is over: the server refuses it at the upload's start (413). */
+const TINY_UPLOAD_BYTES = 1000;
 /** Server pings every second, so a page whose network is gone notices within seconds. */
 const FAST_HEARTBEAT: Partial<Config> = { heartbeatMs: 1_000 };
 /** Reconnecting waits out a jittered backoff; generous for loaded CI machines. */
@@ -205,6 +209,23 @@ Deno.test("a video message previewed before sending plays at the other side, mut
     await bob.page.setViewportSize(PHONE);
     await screenshot(bob.page, "video-received-390");
   }));
+
+for (const locale of ["en-US", "zh-CN"] as const) {
+  Deno.test(`a voice message the server refuses shows why in the timeline, translated (${locale})`, () =>
+    withMediaChat(async (chat) => {
+      const { page } = await chat.open({ ...DESKTOP_PAIR.alice, locale });
+      await registerThroughForm(page, chat.url, "alice");
+      await createRoomThroughForm(page, "refusals");
+      await page.getByTestId("record-voice").click();
+      await recordFor(page, 1);
+      await page.getByTestId("recorder-send").click();
+      const failed = voiceMessages(page).and(page.locator("[data-status=failed]"));
+      const t = translator(locale === "zh-CN" ? "zh-CN" : "en");
+      const reason = t("refusal.fileTooLarge", { max: TINY_UPLOAD_BYTES / 1048576 });
+      assert.equal(await failed.locator(".error").textContent(), reason);
+      assert.notEqual(reason, "refusal.fileTooLarge");
+    }, { limits: { ...readConfig({}).limits, maxUploadBytes: TINY_UPLOAD_BYTES } }));
+}
 
 Deno.test("a recording that reaches VOICE_MAX_SECONDS stops and is sent by itself", () =>
   withMediaChat(async (chat) => {
