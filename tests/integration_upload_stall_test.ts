@@ -22,7 +22,6 @@ import {
 } from "../lib/common/attachments.ts";
 import { translator } from "../lib/common/i18n/catalogues.ts";
 import { errorText } from "../client/error_text.ts";
-import { ApiRequestError } from "../client/rooms_api.ts";
 import {
   deleteUpload,
   MAX_STALLS,
