@@ -1,8 +1,8 @@
 /**
  * Request bodies that stall, against a real chat node over a raw socket: a JSON body (a login,
- * before any session; a profile change), an avatar image and a chunked upload part each send
+ * before any session; a profile change) and an avatar image each send
  * their headers and part of their body, then nothing. The node gives up on the body after its
- * deadline (`BODY_SECONDS`, `UPLOAD_PART_SECONDS`; 1 s here) and answers 408 with
+ * deadline (`BODY_SECONDS`; 1 s here; upload parts: tests/integration_upload_stall_test.ts) and answers 408 with
  * `Connection: close`, instead of holding the request (its handler, its buffered bytes) for as
  * long as the connection lives; nothing is changed, and the same client's next request works.
  * A chunked body (no `Content-Length`) over the limit is still refused with 413.
@@ -10,16 +10,15 @@
  * @module
  */
 import assert from "node:assert/strict";
-import type { UploadStatus } from "../lib/common/attachments.ts";
 import { readConfig } from "../lib/server/config.ts";
 import { MAX_BODY_BYTES } from "../lib/server/chat_server.ts";
-import { registerUser } from "./helpers/chat_client.ts";
+import { registerUser, type TestUser } from "./helpers/chat_client.ts";
 import { encodePng } from "./helpers/png.ts";
 import { readResponse, sendStalled, type StalledRequest } from "./helpers/raw_http.ts";
 import { type TestServer, withTestServer } from "./helpers/test_server.ts";
-import { startUpload, uploadApi } from "./helpers/upload.ts";
+import { uploadApi } from "./helpers/upload.ts";
 
-/** Every body deadline at 1 s, so that a stalled body is given up at once. */
+/** The body deadline at 1 s, so that a stalled body is given up at once. */
 const QUICK = {
   config: { limits: { ...readConfig({}).limits, bodyMs: 1000, uploadPartMs: 1000 } },
 };
@@ -39,6 +38,18 @@ function assertTimedOut(answer: string, code: string): void {
   assert.match(answer, /^HTTP\/1\.1 408 /);
   assert.match(answer, /\r\nconnection: close\r\n/i);
   assert.match(answer, new RegExp(`"code":"${code.replace(".", "\\.")}"`));
+}
+
+/** `PATCH /api/me/profile` as `user` with the JSON `body`, of which `sent` bytes are sent. */
+function profilePatch(user: TestUser, body: Uint8Array, sent: number): StalledRequest {
+  return {
+    method: "PATCH",
+    path: "/api/me/profile",
+    user,
+    contentType: "application/json",
+    body,
+    sent,
+  };
 }
 
 const json = (value: unknown) => new TextEncoder().encode(JSON.stringify(value));
@@ -63,14 +74,7 @@ Deno.test("a profile change whose JSON body stops halfway is answered 408 and ch
   await withTestServer(async (server) => {
     const alice = await registerUser(server.url, "alice");
     const body = json({ displayName: "Alice Stalled" });
-    const answer = await answerToStalled(server, {
-      method: "PATCH",
-      path: "/api/me/profile",
-      user: alice,
-      contentType: "application/json",
-      body,
-      sent: body.length - 2,
-    });
+    const answer = await answerToStalled(server, profilePatch(alice, body, body.length - 2));
     assertTimedOut(answer, "refusal.bodyTimeout");
     const me = await uploadApi<{ profile: { displayName?: string } }>(
       server.url,
@@ -114,42 +118,12 @@ Deno.test("an avatar whose image body stops halfway is answered 408 and sets no 
   }, QUICK);
 });
 
-Deno.test("an upload part sent chunked (no Content-Length) that stops is answered 408 after UPLOAD_PART_SECONDS, and nothing is stored", async () => {
-  await withTestServer(async (server) => {
-    const alice = await registerUser(server.url, "alice");
-    const bytes = new Uint8Array(1000).map((_, i) => i % 251);
-    const started = (await startUpload(server.url, alice, bytes, "data.bin", "")).body;
-    const answer = await answerToStalled(server, {
-      method: "PUT",
-      path: `/api/uploads/${started.id}/parts/0`,
-      user: alice,
-      contentType: "application/octet-stream",
-      body: bytes,
-      sent: 500,
-      chunked: true,
-    });
-    assertTimedOut(answer, "refusal.uploadPartTimeout");
-    const status = await uploadApi<UploadStatus>(
-      server.url,
-      alice,
-      "GET",
-      `/api/uploads/${started.id}`,
-    );
-    assert.deepEqual(status.body.stored, []);
-  }, QUICK);
-});
-
 Deno.test("a chunked JSON body over the body limit is refused with 413 as soon as it passes it", async () => {
   await withTestServer(async (server) => {
     const alice = await registerUser(server.url, "alice");
     const body = json({ displayName: "x".repeat(MAX_BODY_BYTES + 100) });
     const answer = await answerToStalled(server, {
-      method: "PATCH",
-      path: "/api/me/profile",
-      user: alice,
-      contentType: "application/json",
-      body,
-      sent: body.length,
+      ...profilePatch(alice, body, body.length),
       chunked: true,
     });
     assert.match(answer, /^HTTP\/1\.1 413 /);

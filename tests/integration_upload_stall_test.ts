@@ -2,7 +2,7 @@
  * Uploads whose connection stalls mid-part, against a real chat node.
  *
  * The node's side: a client that starts sending a part and then stops (a phone losing its
- * network, a slowloris) over a real socket; the node gives up on the body after the part
+ * network, a slowloris) over a real socket, with a Content-Length or chunked; the node gives up on the body after the part
  * deadline and answers 408 (`Connection: close`), instead of holding the request (its handler,
  * its buffered bytes) forever; the upload then resumes as usual.
  *
@@ -35,36 +35,40 @@ import { withTestServer } from "./helpers/test_server.ts";
 import { putParts, startUpload, uploadApi } from "./helpers/upload.ts";
 import { readResponse, sendStalled } from "./helpers/raw_http.ts";
 
-Deno.test("a part PUT whose body stops halfway is answered 408 after the part deadline, and the upload resumes", async () => {
-  await withTestServer(async (server) => {
-    const alice = await registerUser(server.url, "alice");
-    const bytes = new Uint8Array(1000).map((_, i) => i % 251);
-    const started = (await startUpload(server.url, alice, bytes, "data.bin", "")).body;
-    const conn = await sendStalled(server.url, {
-      method: "PUT",
-      path: `/api/uploads/${started.id}/parts/0`,
-      user: alice,
-      contentType: "application/octet-stream",
-      body: bytes,
-      sent: 500,
-    });
-    // Then nothing more: the node must end the request by itself.
-    const answer = await readResponse(conn, 10_000);
-    conn.close();
-    assert.ok(answer !== null, "the node still holds the stalled request");
-    assert.match(answer, /^HTTP\/1\.1 408 /);
-    assert.match(answer, /\r\nconnection: close\r\n/i);
-    assert.match(answer, /"code":"refusal\.uploadPartTimeout"/);
+for (const chunked of [false, true]) {
+  const framing = chunked ? "chunked (no Content-Length)" : "with its Content-Length";
+  Deno.test(`a part PUT ${framing} whose body stops halfway is answered 408 after the part deadline, and the upload resumes`, async () => {
+    await withTestServer(async (server) => {
+      const alice = await registerUser(server.url, "alice");
+      const bytes = new Uint8Array(1000).map((_, i) => i % 251);
+      const started = (await startUpload(server.url, alice, bytes, "data.bin", "")).body;
+      const conn = await sendStalled(server.url, {
+        method: "PUT",
+        path: `/api/uploads/${started.id}/parts/0`,
+        user: alice,
+        contentType: "application/octet-stream",
+        body: bytes,
+        sent: 500,
+        chunked,
+      });
+      // Then nothing more: the node must end the request by itself.
+      const answer = await readResponse(conn, 10_000);
+      conn.close();
+      assert.ok(answer !== null, "the node still holds the stalled request");
+      assert.match(answer, /^HTTP\/1\.1 408 /);
+      assert.match(answer, /\r\nconnection: close\r\n/i);
+      assert.match(answer, /"code":"refusal\.uploadPartTimeout"/);
 
-    const path = `/api/uploads/${started.id}`;
-    const status = await uploadApi<UploadStatus>(server.url, alice, "GET", path);
-    assert.deepEqual(status.body.stored, []);
-    await putParts(server.url, alice, started, bytes);
-    const done = await uploadApi<FinishedUpload>(server.url, alice, "POST", `${path}/finish`);
-    assert.equal(done.status, 200);
-    assert.equal(done.body.size, bytes.length);
-  }, { config: { limits: { ...readConfig({}).limits, uploadPartMs: 1000 } } });
-});
+      const path = `/api/uploads/${started.id}`;
+      const status = await uploadApi<UploadStatus>(server.url, alice, "GET", path);
+      assert.deepEqual(status.body.stored, []);
+      await putParts(server.url, alice, started, bytes);
+      const done = await uploadApi<FinishedUpload>(server.url, alice, "POST", `${path}/finish`);
+      assert.equal(done.status, 200);
+      assert.equal(done.body.size, bytes.length);
+    }, { config: { limits: { ...readConfig({}).limits, uploadPartMs: 1000 } } });
+  });
+}
 
 /** A request the proxy saw: `PUT 1` for part 1, `GET`, `POST finish`, `DELETE`, `POST start`. */
 type Seen = string;
