@@ -10,11 +10,15 @@
  * @module
  */
 import { type ReadonlySignal, type Signal, signal } from "@preact/signals";
-import { type Attachment, cleanFileName, MAX_ATTACHMENTS } from "../../lib/common/attachments.ts";
+import {
+  type Attachment,
+  cleanFileName,
+  type FinishedUpload,
+  MAX_ATTACHMENTS,
+} from "../../lib/common/attachments.ts";
 import type { ShownText } from "../../lib/common/i18n/translate.ts";
 import { shownTextOf } from "../error_text.ts";
 import type { SealedAttachment, SealedFile } from "../../lib/common/e2e/e2e_file.ts";
-import type { FinishedUpload } from "../../lib/common/attachments.ts";
 import type { PreparedFile } from "./prepare_image.ts";
 import type { UploadFileOptions } from "./upload_file.ts";
 
