@@ -41,7 +41,7 @@
  *
  * @module
  */
-import { newId } from "../common/ids.ts";
+import { serverClientId } from "../common/client_id.ts";
 import { type Outcome, refusal } from "../common/refusal.ts";
 import type { ChatMessage } from "../common/protocol.ts";
 import { keys } from "../kv/kv_keys.ts";
@@ -271,7 +271,7 @@ export class AccountDeletion {
         room,
         from: user.id,
         author: user.name,
-        clientId: newId(),
+        clientId: serverClientId(),
         text: "",
         kind: "delete",
         target: seq,
