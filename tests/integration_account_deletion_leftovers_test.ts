@@ -19,7 +19,7 @@ import { DELETION_CLAIM_MS } from "../lib/accounts/account_deletion.ts";
 import { FileSweeper, SWEEP_GRACE_MS } from "../lib/files/file_sweeper.ts";
 import { keys } from "../lib/kv/kv_keys.ts";
 import { api, openSocket, registerUser, type TestUser } from "./helpers/chat_client.ts";
-import { deleteAccount } from "./helpers/account_deletion.ts";
+import { deleteAccount, sendPhotoAndWords } from "./helpers/account_deletion.ts";
 import { heldAtomic } from "./helpers/commit_scheduler.ts";
 import { call } from "./helpers/in_process_api.ts";
 import { encodePng } from "./helpers/png.ts";
@@ -81,18 +81,9 @@ async function postedAndLeft(server: TestServer, alice: TestUser, bob: TestUser)
   const socket = await openSocket(server.url, alice);
   try {
     await socket.subscribe(room);
-    socket.send({
-      type: "send",
-      room,
-      clientId: "photo-0001",
-      text: "",
-      attachments: [{ id: image.body.id }],
-    });
-    socket.send({ type: "send", room, clientId: "words-0001", text: "words stay" });
-    const photo = await socket.next("ack", (frame) => frame.clientId === "photo-0001");
-    const words = await socket.next("ack", (frame) => frame.clientId === "words-0001");
+    const sent = await sendPhotoAndWords(socket, room, image.body.id, "words stay");
     assert.equal((await api(server.url, alice, "POST", `/api/rooms/${room}/leave`)).status, 204);
-    return { room, photo: photo.seq, words: words.seq, fileId: image.body.id };
+    return { room, ...sent, fileId: image.body.id };
   } finally {
     await socket.close();
   }
