@@ -34,7 +34,7 @@ import { MessageWriter } from "../lib/messages/message_writer.ts";
 import { api, createRoom, openSocket, registerUser, type TestUser } from "./helpers/chat_client.ts";
 import { type ScheduledNode, withScheduledNode } from "./helpers/scheduled_node.ts";
 import { call } from "./helpers/in_process_api.ts";
-import { deleteAccount, sendPhotoAndWords } from "./helpers/account_deletion.ts";
+import { deleteAccount, sendPhoto, sendPhotoAndWords } from "./helpers/account_deletion.ts";
 import { encodePng } from "./helpers/png.ts";
 import { startTestServer, type TestServer } from "./helpers/test_server.ts";
 import { putParts, startUpload, uploadApi, uploadFile } from "./helpers/upload.ts";
@@ -463,13 +463,7 @@ Deno.test("a message with a file sent over a real socket while its account is de
     fileId = image.body.id;
     const socket = await openSocket(server.url, alice);
     // Sent in the same turn as the deletion request: the two race through the node.
-    socket.send({
-      type: "send",
-      room,
-      clientId: "photo-0001",
-      text: "",
-      attachments: [{ id: fileId }],
-    });
+    sendPhoto(socket, room, fileId);
     const deleted = await api(server.url, alice, "POST", "/api/me/account/delete", {
       password: PASSWORD,
     });

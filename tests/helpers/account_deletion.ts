@@ -23,6 +23,17 @@ export async function deleteAccount(
   return answer;
 }
 
+/** Sends on `socket`, to `room`, a message carrying the uploaded file `fileId` (`photo-0001`). */
+export function sendPhoto(socket: TestSocket, room: string, fileId: string): void {
+  socket.send({
+    type: "send",
+    room,
+    clientId: "photo-0001",
+    text: "",
+    attachments: [{ id: fileId }],
+  });
+}
+
 /**
  * Sends on `socket`, to `room`, a message carrying the uploaded file `fileId` (clientId
  * `photo-0001`) and one of `text` only (`words-0001`), as a user whose account is then deleted
@@ -34,13 +45,7 @@ export async function sendPhotoAndWords(
   fileId: string,
   text = "words",
 ): Promise<{ photo: number; words: number }> {
-  socket.send({
-    type: "send",
-    room,
-    clientId: "photo-0001",
-    text: "",
-    attachments: [{ id: fileId }],
-  });
+  sendPhoto(socket, room, fileId);
   socket.send({ type: "send", room, clientId: "words-0001", text });
   const [photo, words] = await Promise.all(
     ["photo-0001", "words-0001"].map((clientId) =>
