@@ -132,6 +132,11 @@ export default function InviteDialog({ roomId, roomName, onClose }: InviteDialog
                   date: formatDateTime(link.expiresAt, locale),
                 })}
               </span>
+              {link.paused && (
+                <span class="muted" data-testid="link-paused">
+                  {t("refusal.linkMakerDisabled")}
+                </span>
+              )}
               <button
                 type="button"
                 class="link-button"

@@ -2,7 +2,7 @@
  * The invite link page, mounted at `/join`: `GET /:token` shows the room the link leads to
  * and a Join button (a plain form, no script); `POST /:token` accepts the link and goes to the
  * chat. Every refused link (expired, used up, revoked, unknown, or the user is banned) shows
- * the same message. A visitor who is not logged in is sent to `/login?next=/join/<token>`, and
+ * the same message, but a link whose maker an administrator disabled, which says it is paused. A visitor who is not logged in is sent to `/login?next=/join/<token>`, and
  * comes back here after logging in or signing up.
  *
  * @module
@@ -52,7 +52,7 @@ export function joinPageRoutes(services: Pick<Services, "assets" | "inviteLinks"
         </Layout>,
       ),
       {
-        status: roomName === null ? 404 : 200,
+        status: roomName === null ? refused.status : 200,
         headers: { "content-type": "text/html; charset=utf-8", "cache-control": "no-store" },
       },
     );
@@ -62,8 +62,10 @@ export function joinPageRoutes(services: Pick<Services, "assets" | "inviteLinks"
   app.get("/:token", async (c) => {
     const token = c.req.param("token");
     if (!c.var.user) return c.redirect(toLogin(token));
-    const room = await services.inviteLinks.peek(c.var.user.id, token);
-    return page(c.var.locale, themeOf(c), token, room?.name ?? null);
+    const seen = await services.inviteLinks.peek(c.var.user.id, token);
+    return seen.ok
+      ? page(c.var.locale, themeOf(c), token, seen.room.name)
+      : page(c.var.locale, themeOf(c), token, null, seen);
   });
 
   app.post("/:token", async (c) => {

@@ -18,6 +18,8 @@ import {
   withBrowserChat,
 } from "./helpers/browser.ts";
 import { api, registerUser } from "./helpers/chat_client.ts";
+import { Accounts } from "../lib/accounts/accounts.ts";
+import { systemClock } from "../lib/common/clock.ts";
 
 Deno.test("an owner invites by link, mutes and then kicks a member, all through the UI", () =>
   withBrowserChat(async ({ server, open }) => {
@@ -80,18 +82,24 @@ Deno.test("an owner invites by link, mutes and then kicks a member, all through 
     assert.equal(status, 404, "the kicked guest can no longer read the room");
   }));
 
+/** An owner's private room "hideout" and a link to it valid for an hour and `maxUses` joins. */
+async function hideoutLink(server: { url: string }, maxUses: number) {
+  const owner = await registerUser(server.url, "owner");
+  const created = await api<{ room: RoomSummary }>(server.url, owner, "POST", "/api/rooms", {
+    name: "hideout",
+    visibility: "private",
+  });
+  const room = created.body.room.id;
+  const link = await api<InviteLinkView>(server.url, owner, "POST", `/api/rooms/${room}/links`, {
+    expiresInHours: 1,
+    maxUses,
+  });
+  return { owner, link };
+}
+
 Deno.test("a logged-out visitor opens an invite link, signs up and lands on the join page, then joins", () =>
   withBrowserChat(async ({ server, open }) => {
-    const owner = await registerUser(server.url, "owner");
-    const created = await api<{ room: RoomSummary }>(server.url, owner, "POST", "/api/rooms", {
-      name: "hideout",
-      visibility: "private",
-    });
-    const room = created.body.room.id;
-    const link = await api<InviteLinkView>(server.url, owner, "POST", `/api/rooms/${room}/links`, {
-      expiresInHours: 1,
-      maxUses: 1,
-    });
+    const { link } = await hideoutLink(server, 1);
     const guest = await open();
     await guest.page.goto(`${server.url}${link.body.url}`);
     await guest.page.waitForURL(/\/login\?next=/);
@@ -115,3 +123,27 @@ async function roomIdOf(user: UserPage): Promise<string> {
   const hash = await user.page.evaluate(() => location.hash);
   return decodeURIComponent(hash.replace(/^#room=/, ""));
 }
+
+Deno.test("a link whose maker an administrator disabled shows as paused on the join page, and joins again once the account is enabled", () =>
+  withBrowserChat(async ({ server, open }) => {
+    const { owner, link } = await hideoutLink(server, 5);
+    const guest = await open();
+    await registerThroughForm(guest.page, server.url, "guest");
+    await guest.page.goto(`${server.url}${link.body.url}`);
+    await guest.page.getByText("Join “hideout”", { exact: true }).waitFor();
+    // The owner is disabled while the guest looks at the page.
+    const accounts = new Accounts(server.kv, systemClock);
+    assert.equal(await accounts.setDisabled(owner.id, true), true);
+    await guest.page.getByTestId("accept-invite").click();
+    await guest.page.getByTestId("join-error")
+      .getByText("This invite link is paused: the account that made it is disabled").waitFor();
+    await screenshot(guest.page, "join-paused");
+    await guest.page.goto(`${server.url}${link.body.url}`);
+    await guest.page.getByTestId("join-error").getByText(/paused/).waitFor();
+    assert.equal(await guest.page.getByTestId("accept-invite").count(), 0);
+
+    assert.equal(await accounts.setDisabled(owner.id, false), true);
+    await guest.page.goto(`${server.url}${link.body.url}`);
+    await guest.page.getByTestId("accept-invite").click();
+    await guest.page.getByTestId("room-title").getByText("# hideout", { exact: true }).waitFor();
+  }));

@@ -34,7 +34,7 @@ import { MessageWriter } from "../lib/messages/message_writer.ts";
 import { api, createRoom, openSocket, registerUser, type TestUser } from "./helpers/chat_client.ts";
 import { type ScheduledNode, withScheduledNode } from "./helpers/scheduled_node.ts";
 import { call } from "./helpers/in_process_api.ts";
-import { deleteAccount } from "./helpers/account_deletion.ts";
+import { deleteAccount, sendPhoto, sendPhotoAndWords } from "./helpers/account_deletion.ts";
 import { encodePng } from "./helpers/png.ts";
 import { startTestServer, type TestServer } from "./helpers/test_server.ts";
 import { putParts, startUpload, uploadApi, uploadFile } from "./helpers/upload.ts";
@@ -269,19 +269,9 @@ Deno.test("once an account is deleted, no KV key names it but its sent messages'
       openSocket(server.url, alice),
       openSocket(server.url, bob),
     ]);
-    mine.send({ type: "send", room, clientId: "words-0001", text: "words" });
-    mine.send({
-      type: "send",
-      room,
-      clientId: "photo-0001",
-      text: "",
-      attachments: [{ id: image.body.id }],
-    });
+    await sendPhotoAndWords(mine, room, image.body.id);
     his.send({ type: "send", room, clientId: "hello-0001", text: "hello" });
-    const acked = (socket: typeof mine, clientId: string) =>
-      socket.next("ack", (frame) => frame.clientId === clientId);
-    await Promise.all([acked(mine, "words-0001"), acked(mine, "photo-0001")]);
-    const hello = await acked(his, "hello-0001");
+    const hello = await his.next("ack", (frame) => frame.clientId === "hello-0001");
     const reported = await api(server.url, alice, "POST", "/api/reports", { room, seq: hello.seq });
     assert.ok(reported.status < 300, `report: ${reported.status}`);
     mine.send({ type: "read", ref: "read-1", room, seq: hello.seq });
@@ -473,13 +463,7 @@ Deno.test("a message with a file sent over a real socket while its account is de
     fileId = image.body.id;
     const socket = await openSocket(server.url, alice);
     // Sent in the same turn as the deletion request: the two race through the node.
-    socket.send({
-      type: "send",
-      room,
-      clientId: "photo-0001",
-      text: "",
-      attachments: [{ id: fileId }],
-    });
+    sendPhoto(socket, room, fileId);
     const deleted = await api(server.url, alice, "POST", "/api/me/account/delete", {
       password: PASSWORD,
     });

@@ -19,8 +19,8 @@ import { DELETION_CLAIM_MS } from "../lib/accounts/account_deletion.ts";
 import { FileSweeper, SWEEP_GRACE_MS } from "../lib/files/file_sweeper.ts";
 import { keys } from "../lib/kv/kv_keys.ts";
 import { api, openSocket, registerUser, type TestUser } from "./helpers/chat_client.ts";
-import { deleteAccount } from "./helpers/account_deletion.ts";
-import { heldAtomic } from "./helpers/commit_scheduler.ts";
+import { deleteAccount, sendPhotoAndWords } from "./helpers/account_deletion.ts";
+import { withHeldCommits } from "./helpers/commit_scheduler.ts";
 import { call } from "./helpers/in_process_api.ts";
 import { encodePng } from "./helpers/png.ts";
 import { startTestServer, type TestServer, withTestServer } from "./helpers/test_server.ts";
@@ -48,6 +48,19 @@ async function link(server: TestServer, maker: TestUser, room: string): Promise<
 
 async function accept(server: TestServer, user: TestUser, token: string) {
   return await api<{ error?: string }>(server.url, user, "POST", `/api/links/${token}/accept`);
+}
+
+/**
+ * Bob's private group, which Alice joins by Bob's link and is made an admin of, then makes a
+ * link to: the room, Bob's link and hers.
+ */
+async function linkOfAnAdmin(server: TestServer, alice: TestUser, bob: TestUser) {
+  const room = await group(server, bob, "private");
+  const bobs = await link(server, bob, room);
+  assert.equal((await accept(server, alice, bobs)).status, 200);
+  const promote = `/api/rooms/${room}/members/${alice.id}/promote`;
+  assert.equal((await api(server.url, bob, "POST", promote)).status, 204);
+  return { room, bobs, hers: await link(server, alice, room) };
 }
 
 /** The join page of a link as `user` sees it: its status and whether it calls the link invalid. */
@@ -81,18 +94,9 @@ async function postedAndLeft(server: TestServer, alice: TestUser, bob: TestUser)
   const socket = await openSocket(server.url, alice);
   try {
     await socket.subscribe(room);
-    socket.send({
-      type: "send",
-      room,
-      clientId: "photo-0001",
-      text: "",
-      attachments: [{ id: image.body.id }],
-    });
-    socket.send({ type: "send", room, clientId: "words-0001", text: "words stay" });
-    const photo = await socket.next("ack", (frame) => frame.clientId === "photo-0001");
-    const words = await socket.next("ack", (frame) => frame.clientId === "words-0001");
+    const sent = await sendPhotoAndWords(socket, room, image.body.id, "words stay");
     assert.equal((await api(server.url, alice, "POST", `/api/rooms/${room}/leave`)).status, 204);
-    return { room, photo: photo.seq, words: words.seq, fileId: image.body.id };
+    return { room, ...sent, fileId: image.body.id };
   } finally {
     await socket.close();
   }
@@ -136,12 +140,11 @@ Deno.test("the invite links a deleted user made are refused as revoked links, in
       await registerUser(server.url, "dave"),
     ];
     // Bob's group: Alice joins it, becomes an admin, makes a link, and leaves.
-    const bobs = await group(server, bob, "private");
-    const bobsFirst = await link(server, bob, bobs);
-    assert.equal((await accept(server, alice, bobsFirst)).status, 200);
-    const promote = `/api/rooms/${bobs}/members/${alice.id}/promote`;
-    assert.equal((await api(server.url, bob, "POST", promote)).status, 204);
-    const leftBehind = await link(server, alice, bobs);
+    const { room: bobs, bobs: bobsFirst, hers: leftBehind } = await linkOfAnAdmin(
+      server,
+      alice,
+      bob,
+    );
     assert.equal((await api(server.url, alice, "POST", `/api/rooms/${bobs}/leave`)).status, 204);
     // Alice's own group, which Dave joined by her link: it passes to him.
     const hers = await group(server, alice, "private");
@@ -192,6 +195,29 @@ Deno.test("a link made before links were listed under their maker is refused fro
     );
     assert.equal((await accept(server, carol, token)).status, 404);
     assert.deepEqual(await joinPage(server, carol, token), { status: 404, invalid: true });
+  });
+});
+
+Deno.test("a link made before links were listed under their maker leaves its room's list, and the KV, once its maker is deleted", async () => {
+  await withTestServer(async (server) => {
+    const [alice, bob] = [
+      await registerUser(server.url, "alice"),
+      await registerUser(server.url, "bob"),
+    ];
+    // Bob's group: Alice joins it, is made an admin, makes a link, and leaves.
+    const { room: bobs, bobs: bobsOwn, hers: old } = await linkOfAnAdmin(server, alice, bob);
+    // As stored before 2026-12-03: no `user_invite` entry.
+    await server.kv.delete(keys.userInvite(alice.id, old));
+    assert.equal((await api(server.url, alice, "POST", `/api/rooms/${bobs}/leave`)).status, 204);
+    const listed = async () =>
+      (await api<{ links: InviteLinkView[] }>(server.url, bob, "GET", `/api/rooms/${bobs}/links`))
+        .body.links.map((l) => l.token).sort();
+    assert.deepEqual(await listed(), [bobsOwn, old].sort());
+
+    assert.equal((await deleteAccount(server, alice, PASSWORD)).status, 204);
+
+    assert.deepEqual(await listed(), [bobsOwn]);
+    assert.deepEqual(await linksOf(server.kv, alice.id), []);
   });
 });
 
@@ -271,19 +297,10 @@ Deno.test("the deletion is answered once the account can no longer sign in, whil
   const { promise: lastStep, resolve: reachLastStep } = Promise.withResolvers<"last step">();
   const { promise: released, resolve: release } = Promise.withResolvers<void>();
   let heldKey = "";
-  const holding = new Proxy(kv, {
-    get(target, property) {
-      if (property === "atomic") {
-        return () =>
-          heldAtomic(target.atomic(), (writes) => {
-            if (!writes.some((key) => JSON.stringify(key) === heldKey)) return Promise.resolve();
-            reachLastStep("last step");
-            return released;
-          });
-      }
-      const value = Reflect.get(target, property, target);
-      return typeof value === "function" ? value.bind(target) : value;
-    },
+  const holding = withHeldCommits(kv, (writes) => {
+    if (!writes.some((key) => JSON.stringify(key) === heldKey)) return Promise.resolve();
+    reachLastStep("last step");
+    return released;
   });
   const server = await startTestServer({ kv: holding });
   try {
@@ -314,6 +331,71 @@ Deno.test("the deletion is answered once the account can no longer sign in, whil
   } finally {
     release();
     await server.close();
+    kv.close();
+  }
+});
+
+Deno.test("a node serves while it lists older messages with files under their authors; a deletion begun meanwhile waits for the list and deletes the photo in a room left", async () => {
+  const kv = await Deno.openKv(":memory:");
+  try {
+    const first = await startTestServer({ kv });
+    let alice, bob, left;
+    try {
+      [alice, bob] = [
+        await registerUser(first.url, "alice"),
+        await registerUser(first.url, "bob"),
+      ];
+      left = await postedAndLeft(first, alice, bob);
+    } finally {
+      await first.close();
+    }
+    // As stored before 2026-12-03: no `author_file` entries, no marker of the backfill.
+    await kv.delete(keys.authorFile(alice.id, left.room, left.photo));
+    await kv.delete(keys.authorFileIndexBuilt());
+    // The next node's backfill is held at its first commit (one that writes entries only) until
+    // the deletion reads Alice's rooms, its last read before it reads her list. Whether the
+    // backfill had ended (its marker set) when the deletion reads her list is noted.
+    const { promise: listing, resolve: reachListing } = Promise.withResolvers<void>();
+    const { promise: released, resolve: release } = Promise.withResolvers<void>();
+    const backfill = (writes: readonly Deno.KvKey[]) =>
+      writes.length > 0 && writes.every((key) => key[0] === "author_file");
+    const listReads: Promise<boolean>[] = [];
+    const holding = withHeldCommits(kv, (writes) => {
+      if (!backfill(writes)) return Promise.resolve();
+      reachListing();
+      return released;
+    }, (selector) => {
+      if (!("prefix" in selector)) return;
+      const prefix = JSON.stringify(selector.prefix);
+      if (prefix === JSON.stringify(keys.userRooms(alice!.id))) release();
+      if (prefix === JSON.stringify(keys.authorFiles(alice!.id))) {
+        listReads.push(kv.get(keys.authorFileIndexBuilt()).then((e) => e.versionstamp !== null));
+      }
+    });
+    const second = await startTestServer({ kv: holding });
+    try {
+      // Before the fix, the node did not start until its backfill had ended.
+      await listing;
+      assert.equal((await api(second.url, bob, "GET", "/api/me")).status, 200);
+      const answer = await api(second.url, alice, "POST", "/api/me/account/delete", {
+        password: PASSWORD,
+      });
+      assert.equal(answer.status, 204);
+      await second.chat.accountDeletion.settled();
+      assert.deepEqual(await Promise.all(listReads), [true], "the list was read once complete");
+      assert.deepEqual(await afterDeletion(second, bob, left), {
+        photoDeleted: true,
+        photoFiles: 0,
+        words: "words stay",
+        fileServed: 404,
+      });
+      assert.notEqual((await kv.get(keys.authorFileIndexBuilt())).versionstamp, null);
+      assert.deepEqual(await Array.fromAsync(kv.list({ prefix: keys.authorFiles(alice.id) })), []);
+    } finally {
+      release();
+      await second.close();
+    }
+  } finally {
     kv.close();
   }
 });

@@ -8,7 +8,7 @@
  * @module
  */
 import assert from "node:assert/strict";
-import type { PublicUser, RoomLists } from "../lib/common/api_types.ts";
+import type { InviteLinkView, PublicUser, RoomLists } from "../lib/common/api_types.ts";
 import { CLOSE_SESSION_ENDED } from "../lib/common/protocol.ts";
 import { REPORTS_PER_HOUR } from "../lib/admin/reports.ts";
 import { keys } from "../lib/kv/kv_keys.ts";
@@ -296,5 +296,62 @@ Deno.test("only a member who can read someone else's message can report it, a li
       assert.equal(limited.body.code, "refusal.tooManyReports");
       assert.equal((await reportIds(server.kv)).length, REPORTS_PER_HOUR);
     });
+  });
+});
+
+Deno.test("a disabled account's invite links refuse joins as paused, on the API and the join page, are listed as paused, and admit again once it is enabled", async () => {
+  await withTestServer(async (server) => {
+    const admin = await registerUser(server.url, "admin");
+    const [bob, carol, dave] = [
+      await registerUser(server.url, "bob"),
+      await registerUser(server.url, "carol"),
+      await registerUser(server.url, "dave"),
+    ];
+    // Bob's group; Carol joins and is made an admin, so she manages its links.
+    const room = (await createRoom(server.url, bob, [], "club")).id;
+    const made = await api<InviteLinkView>(server.url, bob, "POST", `/api/rooms/${room}/links`, {
+      expiresInHours: 24,
+      maxUses: 10,
+    });
+    assert.equal(made.status, 201);
+    const token = made.body.token;
+    assert.equal((await api(server.url, carol, "POST", `/api/links/${token}/accept`)).status, 200);
+    const promote = `/api/rooms/${room}/members/${carol.id}/promote`;
+    assert.equal((await api(server.url, bob, "POST", promote)).status, 204);
+    const joinPage = async () => {
+      const page = await fetch(`${server.url}/join/${token}`, { headers: { cookie: dave.cookie } });
+      return { status: page.status, html: await page.text() };
+    };
+    const listed = async () =>
+      (await api<{ links: InviteLinkView[] }>(server.url, carol, "GET", `/api/rooms/${room}/links`))
+        .body.links.map((link) => ({ token: link.token, paused: link.paused ?? false }));
+    assert.equal((await joinPage()).status, 200);
+
+    assert.equal((await adminPost(server, admin, `/admin/users/${bob.id}/disable`)).status, 303);
+
+    const refused = await api<{ error: string; code: string }>(
+      server.url,
+      dave,
+      "POST",
+      `/api/links/${token}/accept`,
+    );
+    assert.equal(refused.status, 403);
+    assert.equal(refused.body.code, "refusal.linkMakerDisabled");
+    assert.equal(
+      refused.body.error,
+      "This invite link is paused: the account that made it is disabled",
+    );
+    const page = await joinPage();
+    assert.equal(page.status, 403);
+    assert.match(page.html, /This invite link is paused/);
+    assert.doesNotMatch(page.html, /accept-invite/);
+    assert.deepEqual(await listed(), [{ token, paused: true }]);
+    assert.equal((await server.kv.get(keys.roomMember(room, dave.id))).versionstamp, null);
+
+    assert.equal((await adminPost(server, admin, `/admin/users/${bob.id}/enable`)).status, 303);
+    assert.deepEqual(await listed(), [{ token, paused: false }]);
+    assert.equal((await joinPage()).status, 200);
+    assert.equal((await api(server.url, dave, "POST", `/api/links/${token}/accept`)).status, 200);
+    assert.notEqual((await server.kv.get(keys.roomMember(room, dave.id))).versionstamp, null);
   });
 });

@@ -15,7 +15,9 @@
  *    its friends and roommates are sent its stand-in profile, so open chats show "deleted user";
  * 2. its messages with attachments are deleted through the message log (as its own deletes),
  *    which releases the files, in the rooms it had left as in those it is in (its text messages
- *    there stay too); its other messages stay, and show "deleted user" as author. A
+ *    there stay too), once the list of messages with files by author is complete (its backfill
+ *    runs in the background of the node's start); its other messages stay, and show "deleted
+ *    user" as author. A
  *    send with files of it still under way (on any node) fails its commit's check of the
  *    account (`checksAuthor` in `lib/messages/message_store.ts`), so none lands after this list;
  * 3. the invite links it made are revoked, in rooms it has left too (one opened later is refused
@@ -41,7 +43,7 @@
  *
  * @module
  */
-import { newId } from "../common/ids.ts";
+import { serverClientId } from "../common/client_id.ts";
 import { type Outcome, refusal } from "../common/refusal.ts";
 import type { ChatMessage } from "../common/protocol.ts";
 import { keys } from "../kv/kv_keys.ts";
@@ -82,6 +84,11 @@ export interface AccountDeletionDeps {
   moderation: Pick<MemberModeration, "transfer">;
   /** The invite links the account made are revoked. */
   inviteLinks: Pick<InviteLinks, "forget">;
+  /**
+   * Resolves once every message with files is listed under its author (the backfill of
+   * `startAuthorFilesBackfill` has ended); rejects when it failed again.
+   */
+  authorFilesListed: () => Promise<void>;
   uploads: Pick<Uploads, "forget">;
   sweeper: Pick<FileSweeper, "requestSweep">;
   rooms: Pick<Rooms, "roommateIds">;
@@ -263,6 +270,8 @@ export class AccountDeletion {
       if (!message.attachments?.length) return;
       doomed.set(`${message.room}\u0000${message.seq}`, { room: message.room, seq: message.seq });
     };
+    // A message stored before the list, in a room it left, is found only once it is listed.
+    await this.#deps.authorFilesListed();
     const listed = await messagesWithFilesBy(kv, user.id);
     listed.messages.forEach(keep);
     for await (const message of messagesByAuthor(this.#deps.store, rooms, user.id)) keep(message);
@@ -271,7 +280,7 @@ export class AccountDeletion {
         room,
         from: user.id,
         author: user.name,
-        clientId: newId(),
+        clientId: serverClientId(),
         text: "",
         kind: "delete",
         target: seq,

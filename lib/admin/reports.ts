@@ -10,6 +10,7 @@
 import type { Accounts } from "../accounts/accounts.ts";
 import type { Clock } from "../common/clock.ts";
 import { newId } from "../common/ids.ts";
+import { serverClientId } from "../common/client_id.ts";
 import type { ChatMessage } from "../common/protocol.ts";
 import { countChars, isActionEntry } from "../common/protocol.ts";
 import { type Outcome, type Refusal, refusal } from "../common/refusal.ts";
@@ -228,7 +229,7 @@ export class Reports {
         room: report.room,
         from: admin.id,
         author: admin.name,
-        clientId: newId(),
+        clientId: serverClientId(this.#deps.clock.now()),
         text: "",
         kind: "delete",
         target: report.seq,

@@ -369,6 +369,8 @@ export interface InviteLinkView {
   expiresAt: number;
   maxUses: number;
   uses: number;
+  /** Its maker's account is disabled: it admits no one until the account is enabled again. */
+  paused?: true;
 }
 
 /** Longest lifetime of an invite link, in hours (30 days). */

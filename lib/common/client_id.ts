@@ -6,10 +6,13 @@
  * record (`keys.messageByClientId`): records of timed clientIds sort by time, so the records a
  * commit adds land together at the end of their range instead of on a page of their room each
  * (about 60 µs of Deno KV's SQLite time a send less, BENCHMARKS.md "Small rooms, round five").
- * The time is the client's and may be wrong: it places the record and nothing else.
+ * The time is the client's and may be wrong: it places the record and nothing else. The
+ * server's own messages (system messages, the deletes of an account deletion or a moderator)
+ * take this form too ({@linkcode serverClientId}).
  *
  * @module
  */
+import { newId } from "./ids.ts";
 
 /** A clientId of the timed form (what {@linkcode timedClientId} makes). */
 const TIMED = /^t[0-9a-z]{9}_/;
@@ -26,4 +29,13 @@ export function timedClientId(now: number, random: string): string {
 /** Whether `clientId` is of the timed form (its record is filed by time). */
 export function isTimedClientId(clientId: string): boolean {
   return TIMED.test(clientId);
+}
+
+/**
+ * A fresh clientId of the timed form for a message the server writes itself (a system message,
+ * a delete on someone's behalf), which no one retries: `now` then 128 random bits, 33
+ * characters. A server id that must come out the same on a retry is derived, not made here.
+ */
+export function serverClientId(now: number = Date.now()): string {
+  return timedClientId(now, newId());
 }

@@ -45,7 +45,7 @@
  * | `["file_ref", fileId, roomId, seq]`         | `{ at }`: a message uses it |
  * | `["file_claim", userId, fileId]`            | `FileClaim` (expires)       |
  * | `["author_file", userId, roomId, seq]`      | `{ at }`: its msg has files |
- * | `["author_file_index"]`                     | `{ at }`: index backfilled  |
+ * | `["author_file_index"]`                     | `{ at }`: backfill ended    |
  * | `["upload", uploadId]`                      | `UploadSession`             |
  * | `["upload_part", uploadId, index]`          | `{ bytes }`: part stored    |
  * | `["user_upload", userId, uploadId]`         | `{ at }`: upload in flight  |
@@ -91,7 +91,8 @@
  * is stored under its token (a random 128-bit id) and again under its room for listing, both
  * with the same KV expiry; a use, or a revoke, changes both in one commit. Since 2026-12-03 its
  * creation also writes `user_invite` (same expiry), so an account deletion finds the links the
- * account made, in rooms it has left too; a revoke deletes it with the link.
+ * account made, in rooms it has left too; a revoke deletes it with the link. An older link of a
+ * deleted maker is deleted by the room's list of links when it finds it (`InviteLinks.list`).
  *
  * An uploaded avatar is one value (its bytes, sniffed type and random version), written in the
  * same commit as the version it gets in the `profile` or `room` record, so a record never names
@@ -134,7 +135,8 @@
  * `file_ref` per file in the commit that appends it, and (since 2026-12-03) one `author_file`
  * entry under its author, which the release of a deleted message's files deletes, so an account
  * deletion finds its messages with files in rooms it has left too (older messages are listed once
- * from their `file_ref` entries, `lib/messages/author_files.ts`); a `file_claim` (the uploader
+ * from their `file_ref` entries, in the background of a node's start, and `author_file_index` set
+ * when that ended: `lib/messages/author_files.ts`); a `file_claim` (the uploader
  * may attach the file) is written when an upload finishes. The sweeper deletes a file with no live
  * `file_ref` once its last claim is old.
  * A read marker only moves forward and never past the room's head: `lib/reads/read_markers.ts`
@@ -173,8 +175,9 @@
  * A report id starts with its creation time in base 36, so `report` lists oldest first.
  *
  * A send's idempotency record is filed by room (`msg_client`) unless its clientId is of the
- * timed form (`lib/common/client_id.ts`, what the browser client sends): then by the clientId
- * first (`msg_sent`), so a group commit's new records land side by side at the end of the
+ * timed form (`lib/common/client_id.ts`, what the browser client sends, and the server's own
+ * messages since 2026-12-03: system messages, the deletes of an account deletion or a moderator,
+ * `serverClientId`): then by the clientId first (`msg_sent`), so a group commit's new records land side by side at the end of the
  * range, not on a page of each room, and they expire a little over a year after the send
  * (`CLIENT_ID_RECORD_MS` in `lib/messages/message_store_kv.ts`).
  *

@@ -9,18 +9,23 @@
  * message as stored.
  *
  * Messages stored before the list existed (2026-12-03) are listed once per KV, from their
- * `file_ref` entries ({@linkcode backfillAuthorFiles}).
+ * `file_ref` entries ({@linkcode backfillAuthorFiles}), in the background of a node's start
+ * ({@linkcode startAuthorFilesBackfill}): a KV with millions of files takes minutes to list, and
+ * the node serves meanwhile. An account deletion waits for it before it reads the list.
  *
  * @module
  */
 import type { Clock } from "../common/clock.ts";
 import type { ChatMessage } from "../common/protocol.ts";
-import { commitAtomic } from "../kv/kv_commit.ts";
+import { commit, transact } from "../kv/kv_transaction.ts";
 import { decode, keys } from "../kv/kv_keys.ts";
 import { readMany } from "../kv/kv_read_many.ts";
 
-/** Messages read, and entries written, per commit of the backfill. */
-const BACKFILL_BATCH = 200;
+/**
+ * Messages read, checked and listed per commit of the backfill: Deno KV takes at most 100
+ * checks in one atomic operation.
+ */
+const BACKFILL_BATCH = 100;
 
 /**
  * The messages `userId` wrote that still carry files (not deleted), in every room they wrote
@@ -45,36 +50,66 @@ export async function messagesWithFilesBy(
 
 /**
  * Lists under their authors the messages with files stored before the list existed, once per
- * KV (a marker key records that it ran): each `file_ref` names a message, which is listed when
- * it is still there with its files. Cheap on every later start: one read.
+ * KV (a marker key records that it ran, set once it ended): each `file_ref` names a message,
+ * which is listed when it is still there with its files. Cheap on every later start: one read.
+ * Safe to run in several workers or processes at once, and while messages are deleted: each
+ * batch's commit checks the messages it read, so an entry is never written for a message
+ * deleted (and its entry dropped) after the read; a batch that fails its check reads again.
  *
- * @returns How many entries it wrote (a message with several files may count more than once).
+ * @returns How many entries it wrote (a message with several files counts once per run).
  */
 export async function backfillAuthorFiles(kv: Deno.Kv, clock: Clock): Promise<number> {
   if ((await kv.get(keys.authorFileIndexBuilt())).versionstamp !== null) return 0;
   let written = 0;
-  let batch: { room: string; seq: number }[] = [];
+  // A message with several files has a `file_ref` each: one key per message.
+  let batch = new Map<string, Deno.KvKey>();
   const flush = async () => {
-    const stored = await readMany<ChatMessage>(
-      kv,
-      batch.map(({ room, seq }) => keys.message(room, seq)),
-    );
-    const atomic = kv.atomic();
-    for (const { value: message } of stored) {
-      if (!message || !carriesFiles(message)) continue;
-      atomic.set(keys.authorFile(message.from, message.room, message.seq), { at: message.at });
-      written++;
-    }
-    await commitAtomic(atomic);
-    batch = [];
+    const messageKeys = [...batch.values()];
+    written += await transact("author files backfill", async () => {
+      const stored = await readMany<ChatMessage>(kv, messageKeys);
+      const atomic = kv.atomic().check(...stored);
+      let listed = 0;
+      for (const { value: message } of stored) {
+        if (!message || !carriesFiles(message)) continue;
+        atomic.set(keys.authorFile(message.from, message.room, message.seq), { at: message.at });
+        listed++;
+      }
+      return commit(atomic, () => listed);
+    }, { attempts: Infinity });
+    batch = new Map();
   };
   for await (const ref of kv.list({ prefix: keys.allFileRefs() })) {
-    batch.push(decode.fileRef(ref.key));
-    if (batch.length === BACKFILL_BATCH) await flush();
+    const { room, seq } = decode.fileRef(ref.key);
+    batch.set(`${room}\u0000${seq}`, keys.message(room, seq));
+    if (batch.size === BACKFILL_BATCH) await flush();
   }
-  if (batch.length > 0) await flush();
+  if (batch.size > 0) await flush();
   await kv.set(keys.authorFileIndexBuilt(), { at: clock.now() });
   return written;
+}
+
+/**
+ * Starts {@linkcode backfillAuthorFiles} in the background (a failure is logged with
+ * `onError`), for a node's start. The function it returns resolves once the list is complete:
+ * when a run of this node has ended (another node's run may still be writing, but only entries
+ * this one wrote too, or for messages deleted since). A caller after a failed run starts a new
+ * one and waits for it.
+ */
+export function startAuthorFilesBackfill(
+  kv: Deno.Kv,
+  clock: Clock,
+  onError: (error: unknown) => void,
+): () => Promise<void> {
+  let run: Promise<unknown> | undefined;
+  const listed = async () => {
+    run ??= backfillAuthorFiles(kv, clock).catch((error) => {
+      run = undefined;
+      throw error;
+    });
+    await run;
+  };
+  listed().catch(onError);
+  return listed;
 }
 
 function carriesFiles(message: ChatMessage): boolean {

@@ -11,7 +11,7 @@
  */
 import { en } from "../common/i18n/en.ts";
 import { createTranslator, showText } from "../common/i18n/translate.ts";
-import { newId } from "../common/ids.ts";
+import { serverClientId } from "../common/client_id.ts";
 import { type RoomEvent, SYSTEM_SENDER } from "../common/protocol.ts";
 import { roomEventText } from "../common/room_event_text.ts";
 import type { MessageWriter } from "./message_writer.ts";
@@ -37,7 +37,7 @@ export function systemMessages(writer: MessageWriter): PostSystemMessage {
         room,
         from: SYSTEM_SENDER,
         author: SYSTEM_SENDER,
-        clientId: newId(),
+        clientId: serverClientId(),
         text: englishEventText(event),
         kind: "system",
         event,

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { systemClock } from "../common/clock.ts";
 import { EVERY_ROOM_EVENT } from "../common/testing/every_room_event.ts";
+import { isTimedClientId } from "../common/client_id.ts";
 import { KvMessageStore } from "./message_store_kv.ts";
 import { MessageWriter } from "./message_writer.ts";
 import { englishEventText, systemMessages } from "./room_events.ts";
@@ -48,6 +49,25 @@ Deno.test("systemMessages() stores a system message with the event and its Engli
       kind: "system",
       event: { type: "kicked", user: "mia", by: "adam" },
     });
+  } finally {
+    kv.close();
+  }
+});
+
+Deno.test("systemMessages() files a system message's idempotency record by time (msg_sent), not on its room's page (msg_client)", async () => {
+  const kv = await Deno.openKv(":memory:");
+  try {
+    const store = new KvMessageStore(kv, systemClock);
+    const post = systemMessages(new MessageWriter(store, () => {}));
+    await post("lobby", { type: "joined", user: "bob" });
+    await post("lobby", { type: "left", user: "bob" });
+    assert.deepEqual(await Array.fromAsync(kv.list({ prefix: ["msg_client"] })), []);
+    const filed = await Array.fromAsync(kv.list<{ seq: number }>({ prefix: ["msg_sent"] }));
+    assert.deepEqual(filed.map((entry) => [entry.key.slice(2), entry.value.seq]), [
+      [["lobby", "system"], 1],
+      [["lobby", "system"], 2],
+    ]);
+    for (const { key } of filed) assert.ok(isTimedClientId(String(key[1])), String(key[1]));
   } finally {
     kv.close();
   }

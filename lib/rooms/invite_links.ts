@@ -7,13 +7,17 @@
  *
  * A link that is expired, used up, revoked or unknown, or used by someone banned from the
  * room, is refused with one answer ({@linkcode LINK_REFUSED}); so is a link whose maker's account
- * is being deleted or gone. The account deletion revokes the links the account made
+ * is being deleted or gone. A link whose maker an administrator disabled is refused with its own
+ * answer ({@linkcode LINK_PAUSED}) while the account stays disabled, checked at each use (in the
+ * accept's commit), so it works again once the account is enabled: someone a moderator stopped
+ * cannot go on bringing people in through links made before. The account deletion revokes the links the account made
  * ({@linkcode InviteLinks.forget}), in the rooms it has left too: a link belongs to whoever
  * made it, not to the room's managers of the day. Each link made is also listed under its maker
  * (`user_invite`, since 2026-12-03), and its creation checks the maker's account in its commit,
  * so none is made after the deletion listed them; the accept's and the peek's check of the
  * maker covers the links made before that list existed (they expire within
- * `MAX_INVITE_HOURS`).
+ * `MAX_INVITE_HOURS`), and the room's list leaves them out, deleting them as it finds them
+ * ({@linkcode InviteLinks.list}).
  *
  * @module
  */
@@ -33,6 +37,7 @@ import {
 } from "../accounts/accounts.ts";
 import { commitAtomic } from "../kv/kv_commit.ts";
 import { decode, keys } from "../kv/kv_keys.ts";
+import { readMany } from "../kv/kv_read_many.ts";
 import { commit, transact } from "../kv/kv_transaction.ts";
 import { addMembership, membershipKey } from "./memberships.ts";
 import { type Outcome, type Refusal, refusal } from "../common/refusal.ts";
@@ -52,8 +57,10 @@ export interface InviteRecord {
   uses: number;
 }
 
-/** The one answer for every refused link. */
+/** The one answer for every refused link (but those of {@linkcode LINK_PAUSED}). */
 export const LINK_REFUSED: Refusal = refusal(404, "refusal.linkInvalid");
+/** The answer for an otherwise valid link whose maker's account an administrator disabled. */
+export const LINK_PAUSED: Refusal = refusal(403, "refusal.linkMakerDisabled");
 const FORBIDDEN: Refusal = refusal(403, "refusal.linksManagersOnly");
 const TOKEN = /^[A-Za-z0-9_-]{22}$/;
 
@@ -104,10 +111,15 @@ export class InviteLinks {
         .set(keys.userInvite(actorId, token), roomId, { expireIn });
     });
     if (!("versionstamp" in done)) return done;
-    return { ok: true, link: view(token, record) };
+    return { ok: true, link: view(token, record, false) };
   }
 
-  /** The room's live links, newest first. Owner and admins. */
+  /**
+   * The room's live links, newest first, those of a disabled maker marked `paused`. Owner and
+   * admins. A link whose maker is deleted or being deleted is left out and deleted: one made
+   * before links were listed under their maker, which the deletion could not find (one read of
+   * the makers per call, a few of them).
+   */
   async list(
     actorId: string,
     roomId: string,
@@ -115,11 +127,25 @@ export class InviteLinks {
     const refused = await this.#managerCheck(actorId, roomId);
     if (refused) return refused;
     const now = this.#clock.now();
-    const links: InviteLinkView[] = [];
+    const live: { token: string; record: InviteRecord }[] = [];
     for await (const entry of this.#kv.list<InviteRecord>({ prefix: keys.roomInvites(roomId) })) {
       const record = entry.value;
       if (record.expiresAt > now && record.uses < record.maxUses) {
-        links.push(view(decode.roomInvite(entry.key), record));
+        live.push({ token: decode.roomInvite(entry.key), record });
+      }
+    }
+    const makerIds = [...new Set(live.map(({ record }) => record.createdBy))];
+    const makers = new Map(
+      (await readMany<UserRecord>(this.#kv, makerIds.map((id) => keys.user(id))))
+        .map((entry, i) => [makerIds[i]!, entry]),
+    );
+    const links: InviteLinkView[] = [];
+    for (const { token, record } of live) {
+      const maker = makers.get(record.createdBy)!;
+      if (accountsLive([maker])) {
+        links.push(view(token, record, maker.value!.disabled === true));
+      } else {
+        await this.#deleteLink(token, record);
       }
     }
     return { ok: true, links: links.sort((a, b) => b.expiresAt - a.expiresAt) };
@@ -136,10 +162,7 @@ export class InviteLinks {
     if (!TOKEN.test(token)) return LINK_REFUSED;
     const link = await this.#kv.get<InviteRecord>(keys.invite(token));
     if (link.value?.roomId !== roomId) return LINK_REFUSED;
-    await commitAtomic(
-      this.#kv.atomic().delete(keys.invite(token)).delete(keys.roomInvite(roomId, token))
-        .delete(keys.userInvite(link.value.createdBy, token)),
-    );
+    await this.#deleteLink(token, link.value);
     return { ok: true };
   }
 
@@ -164,20 +187,20 @@ export class InviteLinks {
   }
 
   /**
-   * The room a valid link leads to, for `userId`'s join page; null for any link that
-   * {@linkcode InviteLinks.accept} would refuse them (so a banned user learns nothing).
+   * The room a valid link leads to, for `userId`'s join page; the refusal of
+   * {@linkcode InviteLinks.accept} for a link it would refuse (so a banned user learns nothing
+   * more than it would tell them).
    */
-  async peek(userId: string, token: string): Promise<RoomSummary | null> {
-    if (!TOKEN.test(token)) return null;
+  async peek(userId: string, token: string): Promise<Outcome<{ room: RoomSummary }>> {
+    if (!TOKEN.test(token)) return LINK_REFUSED;
     const link = await this.#kv.get<InviteRecord>(keys.invite(token));
-    if (!link.value || !this.#usable(link.value)) return null;
+    if (!link.value || !this.#usable(link.value)) return LINK_REFUSED;
     const [room, ban, maker] = await this.#kv.getMany<[RoomRecord, unknown, UserRecord]>([
       keys.room(link.value.roomId),
       keys.roomBan(link.value.roomId, userId),
       keys.user(link.value.createdBy),
     ]);
-    if (!room.value || room.value.visibility === "direct" || ban.versionstamp) return null;
-    return accountsLive([maker]) ? summary(room.value) : null;
+    return linkRefusal(room, ban, maker) ?? { ok: true, room: summary(room.value!) };
   }
 
   /**
@@ -205,14 +228,12 @@ export class InviteLinks {
           keys.user(link.value.createdBy),
         ]);
         const [room, ban, existing, account, maker] = read;
-        if (!room.value || room.value.visibility === "direct" || ban.versionstamp) {
-          return LINK_REFUSED;
-        }
-        // Its maker's deletion revokes it (`forget`): from the deletion's first commit on, it
-        // is refused as a revoked link, even before that step ran.
-        if (!accountsLive([maker])) return LINK_REFUSED;
+        // Checked in the commit below: a disable of the maker landing meanwhile is seen on retry.
+        const refused = linkRefusal(room, ban, maker);
+        if (refused) return refused;
         if (!accountsLive([account])) return ACCOUNT_GONE;
-        if (existing.value) return { ok: true, room: summary(room.value) };
+        const joined = summary(room.value!);
+        if (existing.value) return { ok: true, room: joined };
         const used: InviteRecord = { ...link.value, uses: link.value.uses + 1 };
         const expireIn = Math.max(1, used.expiresAt - this.#clock.now());
         const atomic = this.#kv.atomic().check(link, ...read)
@@ -222,9 +243,17 @@ export class InviteLinks {
         addMembership(atomic, roomId, userId, membership, account);
         return commit(atomic, async () => {
           await this.#post(roomId, { type: "joined_by_link", user: account.value!.name });
-          return { ok: true as const, room: summary(room.value) };
+          return { ok: true as const, room: joined };
         });
       },
+    );
+  }
+
+  /** Deletes a link under its three keys. */
+  async #deleteLink(token: string, record: InviteRecord): Promise<void> {
+    await commitAtomic(
+      this.#kv.atomic().delete(keys.invite(token)).delete(keys.roomInvite(record.roomId, token))
+        .delete(keys.userInvite(record.createdBy, token)),
     );
   }
 
@@ -245,7 +274,23 @@ export class InviteLinks {
   }
 }
 
-function view(token: string, record: InviteRecord): InviteLinkView {
+/**
+ * Why a usable link is refused to someone, given its room, their ban and its maker: a room gone
+ * or direct, a ban, a maker deleted (its deletion revokes the link, `forget`; from its first
+ * commit on, the link is refused as revoked, even before that step ran) all as an unknown link;
+ * a maker disabled as {@linkcode LINK_PAUSED}.
+ */
+function linkRefusal(
+  room: Deno.KvEntryMaybe<RoomRecord>,
+  ban: Deno.KvEntryMaybe<unknown>,
+  maker: Deno.KvEntryMaybe<UserRecord>,
+): Refusal | undefined {
+  if (!room.value || room.value.visibility === "direct" || ban.versionstamp) return LINK_REFUSED;
+  if (!accountsLive([maker])) return LINK_REFUSED;
+  return maker.value!.disabled ? LINK_PAUSED : undefined;
+}
+
+function view(token: string, record: InviteRecord, paused: boolean): InviteLinkView {
   return {
     token,
     url: `/join/${token}`,
@@ -253,5 +298,6 @@ function view(token: string, record: InviteRecord): InviteLinkView {
     expiresAt: record.expiresAt,
     maxUses: record.maxUses,
     uses: record.uses,
+    ...(paused ? { paused: true as const } : {}),
   };
 }

@@ -75,7 +75,7 @@ import { sessionCookiePolicy } from "./session_cookie.ts";
 import { Profiles } from "../accounts/profiles.ts";
 import { RoomAvatars } from "../rooms/room_avatars.ts";
 import { backfillPublicRooms } from "../rooms/public_rooms.ts";
-import { backfillAuthorFiles } from "../messages/author_files.ts";
+import { startAuthorFilesBackfill } from "../messages/author_files.ts";
 import { systemMessages } from "../messages/room_events.ts";
 import { readRooms, Rooms } from "../rooms/rooms.ts";
 import { SendBudget } from "../realtime/send_budget.ts";
@@ -186,7 +186,10 @@ export async function createChatServer(options: ChatServerOptions): Promise<Chat
   if (options.workers) metrics.sumWorkers(options.workers);
   const drain = new DrainGate();
   await backfillPublicRooms(kv, clock);
-  await backfillAuthorFiles(kv, clock);
+  // In the background: the node serves while it lists; an account deletion waits for it.
+  const authorFilesListed = startAuthorFilesBackfill(kv, clock, (error) => {
+    console.error("chat server: listing the messages with files under their authors failed", error);
+  });
   const store = new KvMessageStore(kv, clock, {
     // A deleted message's attachments: drop its file_refs now (the sweeper would find them
     // stale anyway, so a failure here only delays freeing the bytes).
@@ -290,6 +293,7 @@ export async function createChatServer(options: ChatServerOptions): Promise<Chat
     lifecycle: roomLifecycle,
     moderation: memberModeration,
     inviteLinks,
+    authorFilesListed,
     uploads,
     sweeper: fileSweeper,
     rooms,
@@ -477,6 +481,7 @@ export async function createChatServer(options: ChatServerOptions): Promise<Chat
     calls.close();
     await fileSweeper.stop();
     await accountDeletion.stop();
+    await authorFilesListed().catch(() => {});
     await searchMerger.stop();
     // Its folds are an optimization: a failure must not skip the rest of the shutdown.
     await searchMerger.compactWritten().catch((error) => {

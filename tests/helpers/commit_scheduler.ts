@@ -65,13 +65,7 @@ export class CommitScheduler {
     const unheld = options.unheld ?? (() => false);
     const park = (writes: readonly Deno.KvKey[]) =>
       unheld(writes) ? Promise.resolve() : this.#park(writes);
-    this.kv = new Proxy(kv, {
-      get(target, property) {
-        if (property === "atomic") return () => heldAtomic(target.atomic(), park);
-        const value = Reflect.get(target, property, target);
-        return typeof value === "function" ? value.bind(target) : value;
-      },
-    });
+    this.kv = withHeldCommits(kv, park);
   }
 
   /**
@@ -173,6 +167,31 @@ export class CommitScheduler {
     this.#changed();
     return turn;
   }
+}
+
+/**
+ * `kv` whose atomic commits first wait for `park` (told the keys each sets or deletes), and whose
+ * `list` calls are told to `listed` first; the rest is the real KV. Also for a test that holds
+ * chosen commits of a node.
+ */
+export function withHeldCommits(
+  kv: Deno.Kv,
+  park: (writes: readonly Deno.KvKey[]) => Promise<void>,
+  listed: (selector: Deno.KvListSelector) => void = () => {},
+): Deno.Kv {
+  return new Proxy(kv, {
+    get(target, property) {
+      if (property === "atomic") return () => heldAtomic(target.atomic(), park);
+      if (property === "list") {
+        return (selector: Deno.KvListSelector, options?: Deno.KvListOptions) => {
+          listed(selector);
+          return target.list(selector, options);
+        };
+      }
+      const value = Reflect.get(target, property, target);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
 }
 
 /** The methods of `Deno.AtomicOperation` that write the key they are given first. */

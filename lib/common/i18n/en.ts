@@ -313,6 +313,7 @@ export const en = {
     "You are the owner: transfer ownership or delete the room before leaving",
   "refusal.roomChanged": "The room changed; try again",
   "refusal.linkInvalid": "This invite link is invalid or has expired",
+  "refusal.linkMakerDisabled": "This invite link is paused: the account that made it is disabled",
   "refusal.linksManagersOnly": "Only the owner and admins manage invite links",
   "refusal.linkExpiryRange": "Expiry must be 1–{max} hours",
   "refusal.linkUsesRange": "Uses must be 1–{max}",

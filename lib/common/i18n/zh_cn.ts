@@ -293,6 +293,7 @@ export const zhCN = {
   "refusal.ownerCannotLeave": "你是房主：请先转让房主身份或删除房间，再退出",
   "refusal.roomChanged": "房间刚刚有变动，请重试",
   "refusal.linkInvalid": "这个邀请链接无效或已过期",
+  "refusal.linkMakerDisabled": "这个邀请链接已暂停：创建它的账户已被停用",
   "refusal.linksManagersOnly": "只有房主和管理员可以管理邀请链接",
   "refusal.linkExpiryRange": "有效期必须在 1–{max} 小时之间",
   "refusal.linkUsesRange": "使用次数必须在 1–{max} 之间",
