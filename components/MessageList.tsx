@@ -484,7 +484,11 @@ function Message({ message, view, latest }: MessageProps) {
           <>
             {message.error && (
               <span class="error">
-                {message.error === LOST_UPLOAD ? t(LOST_UPLOAD) : message.error}
+                {/* Errors written as message keys: a lost upload, keys that never came
+                    (`client/e2e/held_for_keys.ts`). */}
+                {message.error === LOST_UPLOAD || message.error === "e2e.keysNeverCame"
+                  ? t(message.error)
+                  : message.error}
               </span>
             )}
             <button type="button" class="link-button" onClick={() => client.retry(clientId)}>
