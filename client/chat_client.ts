@@ -12,7 +12,6 @@ import {
   CLOSE_SERVICE_RESTART,
   CLOSE_SESSION_ENDED,
   countChars,
-  type E2ePayload,
   isActionEntry,
   MAX_TEXT_CHARS,
   type MessageVersion,

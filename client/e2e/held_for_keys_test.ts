@@ -1,11 +1,8 @@
 import assert from "node:assert/strict";
 import { signal } from "@preact/signals";
-import { PROTOCOL_VERSION } from "../../lib/common/protocol.ts";
 import type { E2ePayload } from "../../lib/common/protocol.ts";
-import { FakeClock } from "../../lib/common/testing/fake_clock.ts";
-import { ChatClient } from "../chat_client.ts";
-import { fakeSockets, type FakeWebSocket } from "../testing/fake_web_socket.ts";
 import { MemoryStorage } from "../testing/memory_storage.ts";
+import { welcomedClient } from "../testing/welcomed_client.ts";
 import { KEYS_NEVER_CAME, sendHeldForKeys } from "./held_for_keys.ts";
 
 const SECRET = "meet at the north gate";
@@ -15,32 +12,14 @@ const SECRET = "meet at the north gate";
  * has keys once `ready` is set; each encryption is answered by the test (`answer`).
  */
 function setup(storage = new MemoryStorage(), waitMs?: number) {
-  const clock = new FakeClock();
-  const { Socket, sockets } = fakeSockets();
   let ids = 0;
-  const client = new ChatClient({
-    user: { id: "u1", name: "ada" },
-    url: "ws://chat.test/ws?v=2",
-    WebSocket: Socket,
+  const { client, welcome, socket: latest, clock } = welcomedClient({
     storage,
-    clock,
-    events: new EventTarget(),
-    random: () => 0.5,
-    isOnline: () => true,
     newId: () => `client-id-${++ids}`,
   });
   client.connect();
-  const socket = sockets.at(-1) as FakeWebSocket;
-  socket.open();
-  socket.receive({
-    type: "welcome",
-    v: PROTOCOL_VERSION,
-    user: { id: "u1", name: "ada" },
-    node: "n1",
-    heartbeatMs: 1_000,
-    socket: "s1",
-    lists: { rooms: "", friends: "" },
-  });
+  welcome();
+  const socket = latest();
   const ready = signal(false);
   const asked: { text: string; answer: (payload: E2ePayload) => void; fail: () => void }[] = [];
   const stop = sendHeldForKeys({
@@ -149,7 +128,11 @@ Deno.test("sendHeldForKeys() marks a text failed when its encryption fails, kept
   asked[0]!.fail();
   await settle();
   const entry = client.outbox.get("client-id-1");
-  assert.deepEqual([entry?.status, entry?.held, entry?.error], ["failed", "keys", "not in the group"]);
+  assert.deepEqual([entry?.status, entry?.held, entry?.error], [
+    "failed",
+    "keys",
+    "not in the group",
+  ]);
   client.retry("client-id-1");
   assert.equal(asked.length, 2, "the retry encrypts again");
   asked[1]!.answer(cipher("c1"));
