@@ -68,16 +68,15 @@ Deno.test("encrypted group: a text sent by a device still waiting for keys waits
     await selectRoom(alice.page, "plans");
     await keysReady(tablet.page, NEW_DEVICE_WAIT_MS);
     await eventually(async () => assert.deepEqual(await messageTexts(alice.page), [HELD]));
-    await messagesWithText(tablet.page, HELD).and(tablet.page.locator("[data-seq]")).waitFor();
+    const stored = messagesWithText(tablet.page, HELD).and(tablet.page.locator("[data-seq]"));
+    await stored.waitFor();
     assert.ok(!sent.some((frame) => frame.includes(HELD)), "the text never left in clear");
 
     const socket = await openSocket(url, bobUser!);
     try {
       await socket.subscribe(room, 0);
       // The log up to the tablet's message holds it once, as ciphertext alone.
-      const seq = Number(
-        await messagesWithText(tablet.page, HELD).getAttribute("data-seq"),
-      );
+      const seq = Number(await stored.getAttribute("data-seq"));
       await eventually(() => assert.ok(socket.messages(room).some((entry) => entry.seq === seq)));
       const messages = socket.messages(room).filter((entry) => entry.e2e?.kind === "message");
       assert.deepEqual(messages.map((entry) => [entry.seq, entry.text]), [[seq, ""]]);
