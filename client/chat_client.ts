@@ -12,7 +12,6 @@ import {
   CLOSE_SERVICE_RESTART,
   CLOSE_SESSION_ENDED,
   countChars,
-  type E2ePayload,
   isActionEntry,
   MAX_TEXT_CHARS,
   type MessageVersion,
@@ -383,9 +382,18 @@ export class ChatClient {
    *
    * @param replyTo The seq of the message this one replies to, in the same room.
    * @param attachments Uploaded files; the text is then a caption and may be empty.
+   * @param held `"keys"` for an encrypted room's text typed before this device has the room's
+   *   keys: shown as waiting for keys and never sent as it is; the E2E chunk encrypts it once it
+   *   can and releases it under the same `clientId` (`client/e2e/held_for_keys.ts`).
    * @returns `null` when queued, or why the text cannot be sent (empty or too long).
    */
-  send(room: string, text: string, replyTo?: number, attachments?: Attachment[]): ShownText | null {
+  send(
+    room: string,
+    text: string,
+    replyTo?: number,
+    attachments?: Attachment[],
+    held?: "keys",
+  ): ShownText | null {
     const problem = sendProblem(text, attachments);
     if (problem) return problem;
     const clientId = (this.#options.newId ?? newClientId)();
@@ -397,38 +405,12 @@ export class ChatClient {
       status: "pending",
       ...(replyTo !== undefined ? { replyTo } : {}),
       attachments,
+      held,
     });
     this.#sender.flush(room);
     // The message itself clears the notice for the others.
     this.#typingSentAt.delete(room);
     return null;
-  }
-
-  /**
-   * Queues an entry of an encrypted room, made by the lazily loaded E2E chunk
-   * (`client/e2e/room_actions.ts`, `room_reader.ts`) once `payload`, its MLS message, is
-   * encrypted: `text` is the plain text kept for this device's own view (empty for a handshake:
-   * a commit adding devices, with its Welcome, which the timeline does not show), and
-   * `attachments` its files (uploaded encrypted, named in the frame by id alone). It goes
-   * through the outbox like a message, in order; the outbox keeps the payload, so a resend after
-   * a reload is the same ciphertext under the same `clientId`. A failed encryption shows as the
-   * last error.
-   */
-  queueEncrypted(
-    room: string,
-    payload: Promise<E2ePayload>,
-    text = "",
-    attachments?: Attachment[],
-  ): void {
-    const createdAt = this.#clock.now();
-    payload.then((e2e) => {
-      const clientId = this.#newId();
-      this.outbox.add({ clientId, room, text, createdAt, status: "pending", e2e, attachments });
-      this.#sender.flush(room);
-    }, (error) => {
-      this.#lastError.value = error instanceof Error ? error.message : String(error);
-    });
-    this.#typingSentAt.delete(room);
   }
 
   /**
@@ -447,13 +429,13 @@ export class ChatClient {
       createdAt: this.#clock.now(),
       status: "pending",
       attachments: drafts,
-      uploading: true,
+      held: "upload",
     });
     upload.then(
-      (attachments) => this.outbox.uploaded(clientId, attachments),
+      (attachments) => this.outbox.release(clientId, { attachments }),
       (error) => {
         // Failed for good (a refused file): no longer waiting, so a later entry may go.
-        this.outbox.uploaded(clientId, drafts);
+        this.outbox.release(clientId, { attachments: drafts });
         this.outbox.update(clientId, "failed", String(error?.message ?? error));
       },
     ).finally(() => this.#sender.flush(room));

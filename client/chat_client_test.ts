@@ -617,8 +617,8 @@ Deno.test("ChatClient.sendUploading() holds a recording and later messages until
   client.send("r1", "said after the recording");
   assert.deepEqual(latest().frames("send"), [], "nothing is sent before the file is stored");
   assert.deepEqual(
-    client.outbox.entries.value.map((entry) => [entry.uploading, entry.attachments?.[0]?.media]),
-    [[true, media], [undefined, undefined]],
+    client.outbox.entries.value.map((entry) => [entry.held, entry.attachments?.[0]?.media]),
+    [["upload", media], [undefined, undefined]],
   );
 
   const stored = { ...shown, id: "a".repeat(64), type: "video/webm" };

@@ -3,8 +3,11 @@ import type { PublicUser } from "../lib/common/api_types.ts";
 import type { ChatMessage, RoomEvent } from "../lib/common/protocol.ts";
 import type { OutboxEntry } from "./outbox.ts";
 
-/** How an own message is doing: in the outbox, acknowledged, or refused. */
-export type DeliveryStatus = "pending" | "sent" | "failed";
+/**
+ * How an own message is doing: in the outbox (`waiting` while an encrypted room's text waits for
+ * this device to have the room's keys, `pending` once it can go), acknowledged, or refused.
+ */
+export type DeliveryStatus = "pending" | "waiting" | "sent" | "failed";
 
 /** One line of the message list: a stored message or an outbox entry. */
 export interface DisplayMessage {
@@ -89,7 +92,7 @@ export function groupMessages(
       clientId,
       text,
       at: entry.createdAt,
-      status,
+      status: status === "pending" && entry.held === "keys" ? "waiting" : status,
     };
     if (error !== undefined) item.error = error;
     if (entry.attachments !== undefined) item.attachments = entry.attachments;

@@ -31,3 +31,17 @@ Deno.test("groupMessages() starts a new group after five quiet minutes", () => {
   const groups = groupMessages([message(1, "u2", 0), message(2, "u2", 5 * 60_000 + 1)], [], ME);
   assert.equal(groups.length, 2);
 });
+
+Deno.test("groupMessages() shows a text held for keys as waiting until it can go, and as failed when it failed", () => {
+  const held = { room: "r1", text: "soon", createdAt: 1000, held: "keys" as const };
+  const groups = groupMessages([], [
+    { ...held, clientId: "aaaaaaaa", status: "pending" },
+    { ...held, clientId: "bbbbbbbb", status: "failed", error: "e2e.keysNeverCame" },
+    { clientId: "cccccccc", room: "r1", text: "plain", createdAt: 1000, status: "pending" },
+  ], ME);
+  assert.deepEqual(groups[0]?.messages.map((item) => item.status), [
+    "waiting",
+    "failed",
+    "pending",
+  ]);
+});

@@ -73,7 +73,8 @@ export async function logOutAsking(
     }
     client.close();
     for (const entry of client.outbox.entries.value) {
-      if (entry.e2e) client.outbox.remove(entry.clientId);
+      // A text still held for the keys goes too: the keys it waited for are being removed.
+      if (entry.e2e || entry.held === "keys") client.outbox.remove(entry.clientId);
     }
     await deleteDeviceKeys(userId);
     logOut();

@@ -32,10 +32,13 @@ export interface OutboxEntry {
   /** The seq of the message this one replies to. */
   replyTo?: number;
   /**
-   * Set while its files are still uploading (a recording made offline): the entry is shown
-   * but not sent until {@linkcode Outbox.uploaded} gives the stored files.
+   * Set while the entry waits, shown but not sent (nor any later entry of its room) until
+   * {@linkcode Outbox.release} gives what it waits for: `upload`, its files are still uploading
+   * (a recording made offline), then the stored files; `keys`, an encrypted room's text typed
+   * before this device had the room's keys (`client/e2e/held_for_keys.ts`), then its `e2e`
+   * payload. A `keys` entry is never sent as it is: only its ciphertext leaves the device.
    */
-  uploading?: true;
+  held?: "upload" | "keys";
   /**
    * Encrypted rooms: the message as this device encrypted it, sent instead of `text` (which
    * stays here, on this device only, to show the entry until it is acknowledged).
@@ -107,13 +110,16 @@ export class Outbox {
     }));
   }
 
-  /** Gives an uploading entry its stored files, so it is sent; unknown ids are ignored. */
-  uploaded(clientId: string, attachments: Attachment[]): void {
+  /**
+   * Gives a held entry what it waited for (its stored files, or its encrypted payload), so it is
+   * sent under the same `clientId`; unknown ids are ignored.
+   */
+  release(clientId: string, given: Pick<OutboxEntry, "attachments" | "e2e">): void {
     if (!this.get(clientId)) return;
     this.#set(this.#entries.value.map((entry) => {
       if (entry.clientId !== clientId) return entry;
-      const { uploading: _, ...rest } = entry;
-      return { ...rest, attachments };
+      const { held: _, ...rest } = entry;
+      return { ...rest, ...given };
     }));
   }
 
@@ -163,8 +169,8 @@ export class Outbox {
  * (they are kept in memory only), so it can only fail, and say why.
  */
 function lostUpload(entry: OutboxEntry): OutboxEntry {
-  if (!entry.uploading) return entry;
-  const { uploading: _, ...rest } = entry;
+  if (entry.held !== "upload") return entry;
+  const { held: _, ...rest } = entry;
   return { ...rest, status: "failed", error: LOST_UPLOAD };
 }
 
@@ -181,7 +187,7 @@ function isEntry(value: unknown): value is OutboxEntry {
     (entry.error === undefined || typeof entry.error === "string") &&
     (entry.attachments === undefined || Array.isArray(entry.attachments)) &&
     (entry.replyTo === undefined || Number.isSafeInteger(entry.replyTo)) &&
-    (entry.uploading === undefined || entry.uploading === true) &&
+    (entry.held === undefined || entry.held === "upload" || entry.held === "keys") &&
     (entry.e2e === undefined || isE2ePayload(entry.e2e));
 }
 

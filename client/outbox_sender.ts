@@ -50,8 +50,9 @@ export class OutboxSender {
     if (this.#held.has(room) || !ready(room)) return;
     for (const entry of outbox.forRoom(room)) {
       if (entry.status !== "pending" || this.#inFlight.has(entry.clientId)) continue;
-      // Files still uploading: later entries of the room wait too, so the order holds.
-      if (entry.uploading) return;
+      // Files still uploading, or a text still waiting for the room's keys (it would leave in
+      // clear): later entries of the room wait too, so the order holds.
+      if (entry.held) return;
       const { clientId, text, attachments } = entry;
       const frame: ClientFrame = entry.e2e
         ? { type: "send", room, clientId, text: "", e2e: entry.e2e }

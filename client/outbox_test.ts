@@ -101,3 +101,24 @@ Deno.test("Outbox forgets an entry this tab sent even when another tab writes it
   tabA.remove("bbbbbbbb");
   assert.equal(storage.items.size, 0);
 });
+
+Deno.test("Outbox.load() keeps a text held for keys waiting, fails an upload its page lost, and skips an unknown hold", () => {
+  const storage = new MemoryStorage();
+  storage.setItem(
+    "chat.outbox.v1.u1",
+    JSON.stringify([
+      { ...entry("aaaaaaaa"), held: "keys" },
+      { ...entry("bbbbbbbb"), held: "upload" },
+      { ...entry("cccccccc"), held: "later" },
+    ]),
+  );
+  const outbox = new Outbox(storage, "u1");
+  outbox.load();
+  assert.deepEqual(
+    outbox.entries.value.map(({ clientId, held, status }) => [clientId, held, status]),
+    [["aaaaaaaa", "keys", "pending"], ["bbbbbbbb", undefined, "failed"]],
+  );
+  outbox.release("aaaaaaaa", { e2e: { kind: "message", data: "ciphertext" } });
+  const released = outbox.get("aaaaaaaa");
+  assert.deepEqual([released?.held, released?.e2e?.data], [undefined, "ciphertext"]);
+});

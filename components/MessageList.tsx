@@ -24,6 +24,9 @@ import { type ReceiptView, receiptView } from "../client/receipt_view.ts";
 import { useI18n } from "./i18n_context.ts";
 import { LOST_UPLOAD } from "../client/outbox.ts";
 
+/** The error of a text whose keys never came (`client/e2e/held_for_keys.ts`), a message key. */
+const KEYS_NEVER_CAME = "e2e.keysNeverCame";
+
 /** How an author is shown: their display name and uploaded avatar, if any. */
 export interface AuthorView {
   name: string;
@@ -484,7 +487,9 @@ function Message({ message, view, latest }: MessageProps) {
           <>
             {message.error && (
               <span class="error">
-                {message.error === LOST_UPLOAD ? t(LOST_UPLOAD) : message.error}
+                {message.error === LOST_UPLOAD || message.error === KEYS_NEVER_CAME
+                  ? t(message.error)
+                  : message.error}
               </span>
             )}
             <button type="button" class="link-button" onClick={() => client.retry(clientId)}>

@@ -163,11 +163,16 @@ export default function RoomPane(
                 encrypted={current.encrypted}
                 drafts={drafts}
                 onSend={(text, attachments) => {
-                  // An encrypted room's text, reply and files go only through its MLS group.
+                  // An encrypted room's text, reply and files go only through its MLS group. A
+                  // text typed while this device waits for the keys (or loads them) is held until
+                  // it can be encrypted; a reply or files still need the keys at once.
+                  const status = encrypted?.status;
                   const problem = !current.encrypted
                     ? client.send(current.id, text, replyTo?.seq, attachments)
                     : encrypted?.act
                     ? encrypted.act.send(text, replyTo, attachments)
+                    : (status == "waiting" || status == "loading") && !replyTo && !attachments
+                    ? client.send(current.id, text, undefined, undefined, "keys")
                     : { key: "e2e.notReady" } as const;
                   if (problem === null) actions.replyTo.value = null;
                   return problem;

@@ -16,6 +16,8 @@ import type { MlsGroup } from "../../lib/common/e2e/mls_group.ts";
 import { GroupVerification } from "./group_verification.ts";
 import { PairVerification, type RoomVerification } from "./verification.ts";
 import { type ClosableSession, oneTabSession } from "./one_tab_session.ts";
+import { sendHeldForKeys } from "./held_for_keys.ts";
+import { systemTimers } from "../../lib/common/clock.ts";
 
 /**
  * Opens the device (creating it on first use) and returns the session the page uses; one tab
@@ -70,8 +72,23 @@ async function openSession(
     }
   };
   document.addEventListener("visibilitychange", onVisible);
+  const encrypt = (roomId: string, text: string) => {
+    const reader = readers.get(roomId);
+    if (!reader) return Promise.reject(new Error("not following that conversation"));
+    return reader.encrypt(text);
+  };
+  // Texts typed before this device had a room's keys: sent from here, the tab holding the device.
+  const stopHeld = sendHeldForKeys({
+    outbox: client.outbox,
+    ready: (roomId) => view.room(roomId).act !== undefined,
+    encrypt,
+    // Already pending: this only sends it now.
+    send: (clientId) => client.retry(clientId),
+    timers: systemTimers,
+  });
   return {
     async close() {
+      stopHeld();
       unlisten();
       document.removeEventListener("visibilitychange", onVisible);
       await Promise.all([...readers.values()].map((reader) => reader.close()));
@@ -102,11 +119,7 @@ async function openSession(
         if (verifications.get(roomId) === verification) verifications.delete(roomId);
       };
     },
-    encrypt(roomId, text) {
-      const reader = readers.get(roomId);
-      if (!reader) return Promise.reject(new Error("not following that conversation"));
-      return reader.encrypt(text);
-    },
+    encrypt,
     async safetyNumber(roomId, peer) {
       const { group, verification } = checked(roomId);
       return await verification.safetyNumber(group, peer);

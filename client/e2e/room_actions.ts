@@ -13,6 +13,7 @@ import type { SealedAttachment } from "../../lib/common/e2e/e2e_file.ts";
 import type { ChatMessage, E2ePayload } from "../../lib/common/protocol.ts";
 import { type ChatClient, sendProblem, textProblem } from "../chat_client.ts";
 import type { E2eRoomActions } from "../e2e_view.ts";
+import { queueEncrypted } from "./queue_encrypted.ts";
 
 /** The actions of room `room`, encrypting with `encrypt` (the room reader's group). */
 export function roomActions(
@@ -43,7 +44,8 @@ export function roomActions(
       const withFiles = sealed?.length ? { files: sealed as E2eFile[] } : {};
       const problem = sendProblem(text, files);
       if (problem) return problem;
-      client.queueEncrypted(
+      queueEncrypted(
+        client,
         room,
         encrypt({ v: 1, text, ...(reply ? { reply } : {}), ...withFiles }),
         text,
@@ -55,6 +57,8 @@ export function roomActions(
           ...(width ? { width, height: height! } : {}),
         })),
       );
+      // The message ends the typing notice: the next keystroke announces typing again.
+      client.composing(room, "");
       return null;
     },
     edit(seq: number, text: string) {

@@ -53,6 +53,7 @@ import { applyAction, shownOfMessage } from "./e2e_entry.ts";
 import { FileOpener } from "./file_opener.ts";
 import { readableRun } from "./readable_run.ts";
 import { roomActions } from "./room_actions.ts";
+import { queueEncrypted } from "./queue_encrypted.ts";
 import { ApiRequestError, request } from "../rooms_api.ts";
 import type { DeviceKeys } from "./device_keys.ts";
 import type { KeyStore, StoredGroup } from "./key_store.ts";
@@ -566,7 +567,7 @@ export class RoomReader {
     };
     // Saved before it is sent: the commit must never be in the log while its state is lost.
     await this.#save();
-    this.#client.queueEncrypted(this.#roomId, Promise.resolve(commit.payload));
+    queueEncrypted(this.#client, this.#roomId, Promise.resolve(commit.payload));
   }
 
   /** The room's members and their devices with keys; undefined when it cannot be read now. */
@@ -685,7 +686,7 @@ export class RoomReader {
     this.#starting = { state: encodeGroupState(commit.state), data: commit.payload.data };
     // Saved before it is sent: the commit must never be in the log while its state is lost.
     await this.#save();
-    this.#client.queueEncrypted(this.#roomId, Promise.resolve(commit.payload));
+    queueEncrypted(this.#client, this.#roomId, Promise.resolve(commit.payload));
   }
 
   async #claim(userId: string, devices: readonly string[]): Promise<ClaimedDevice[]> {

@@ -23,10 +23,15 @@ export interface WelcomedClient {
   welcome(marks?: WelcomeMarks): void;
   /** Drops the socket, lets the backoff run out, and welcomes the next one with `marks`. */
   reconnect(marks?: WelcomeMarks): void;
+  /** The latest socket (the frames the client sent on it). */
+  socket(): FakeWebSocket;
+  /** The client's fake clock. */
+  clock: FakeClock;
 }
 
 /**
- * Makes a {@linkcode WelcomedClient}; the test calls `client.connect()` first.
+ * Makes a {@linkcode WelcomedClient} (on `storage`, with ids from `newId` when given); the test
+ * calls `client.connect()` first.
  *
  * @example
  * ```ts
@@ -35,18 +40,21 @@ export interface WelcomedClient {
  * welcome({ lists: { rooms: V2 } });
  * ```
  */
-export function welcomedClient(): WelcomedClient {
+export function welcomedClient(
+  { storage = new MemoryStorage(), newId }: { storage?: MemoryStorage; newId?: () => string } = {},
+): WelcomedClient {
   const clock = new FakeClock();
   const { Socket, sockets } = fakeSockets();
   const client = new ChatClient({
     user: { id: "u1", name: "ada" },
     url: "ws://chat.test/ws?v=2",
     WebSocket: Socket,
-    storage: new MemoryStorage(),
+    storage,
     clock,
     events: new EventTarget(),
     random: () => 0.5,
     isOnline: () => true,
+    ...(newId ? { newId } : {}),
   });
   const welcome = ({ lists = {} }: WelcomeMarks = {}) => {
     const socket = sockets.at(-1) as FakeWebSocket;
@@ -68,5 +76,5 @@ export function welcomedClient(): WelcomedClient {
     clock.advance(status.retryAt - clock.now());
     welcome(marks);
   };
-  return { client, welcome, reconnect };
+  return { client, welcome, reconnect, socket: () => sockets.at(-1) as FakeWebSocket, clock };
 }

@@ -171,6 +171,7 @@ export const en = {
   "delivery.pending": "pending",
   "delivery.sent": "sent",
   "delivery.failed": "failed",
+  "delivery.waiting": "waiting for keys…",
 
   "friends.heading": "Friends",
   "friends.search": "Add friend by username",
@@ -455,6 +456,7 @@ export const en = {
   "e2e.notSealed":
     "A file here was uploaded unencrypted: remove it and attach it again to send it encrypted",
   "e2e.notReady": "This device cannot send here until it has the conversation's keys",
+  "e2e.keysNeverCame": "Not sent: this device did not get the conversation's keys in time",
   "e2e.verifyNumber": "Verify safety number",
   "e2e.verifyTitle": "Verify your safety number with {name}",
   "e2e.verifyHelp":

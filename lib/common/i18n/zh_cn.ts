@@ -157,6 +157,7 @@ export const zhCN = {
   "delivery.pending": "发送中",
   "delivery.sent": "已发送",
   "delivery.failed": "发送失败",
+  "delivery.waiting": "等待密钥…",
 
   "friends.heading": "好友",
   "friends.search": "输入用户名添加好友",
@@ -432,6 +433,7 @@ export const zhCN = {
   "e2e.waiting": "正在等待密钥…",
   "e2e.notSealed": "这里有文件是未加密上传的：请移除后重新添加，才能加密发送",
   "e2e.notReady": "本设备拿到这个会话的密钥之前无法在此发送消息",
+  "e2e.keysNeverCame": "未发送：本设备没有及时拿到这个会话的密钥",
   "e2e.verifyNumber": "验证安全码",
   "e2e.verifyTitle": "验证你与 {name} 的安全码",
   "e2e.verifyHelp":
