@@ -532,7 +532,7 @@ export class ChatClient {
     this.#socket = socket;
     this.#heartbeatMs = 0;
     socket.onmessage = (event) => {
-      // With batch=1 a frame may hold several message frames, one per line (docs/PROTOCOL.md).
+      // With batch=1 a frame may hold several frames, one per line (docs/PROTOCOL.md).
       // A listener that throws on one line is reported and the lines after it are still read,
       // as they would be were each its own frame.
       if (this.#socket !== socket) return;

@@ -213,6 +213,38 @@ Deno.test("a socket that asks for batches gets a burst's messages once each, in 
   );
 });
 
+Deno.test("a sender that asks for batches gets its ack and its own message in one frame; a sender that does not gets them apart", async () => {
+  await withTestServer((server) =>
+    withRoom(server.url, ["alice", "bob"], async ({ room, users: { bob }, sockets }) => {
+      const batching = new TestSocket(server.url, bob, server.url, true);
+      await batching.next("welcome");
+      await batching.subscribe(room.id);
+      const plain = sockets.alice;
+      const say = async (socket: TestSocket, clientId: string) => {
+        const before = socket.texts.length;
+        socket.send({ type: "send", room: room.id, clientId, text: clientId });
+        const ack = await socket.next("ack", (frame) => frame.clientId === clientId);
+        await socket.next("message", (frame) => frame.seq === ack.seq);
+        return socket.texts.slice(before);
+      };
+      for (let i = 0; i < 3; i++) {
+        const texts = await say(batching, `batched-${i}-000`);
+        const shared = texts.find((text) => text.includes('"type":"ack"'));
+        assert.ok(shared?.includes('"type":"message"'), `ack and echo apart: ${texts}`);
+        assert.equal(shared!.split("\n").length, 2);
+        assert.ok(!(await say(plain, `plain-${i}-00000`)).some((text) => text.includes("\n")));
+      }
+      // Each message once, in seq order, on both sockets.
+      await plain.waitForMessages(room.id, 6);
+      await batching.waitForMessages(room.id, 6);
+      const seqs = plain.messages(room.id).map((message) => message.seq);
+      assert.deepEqual(batching.messages(room.id).map((message) => message.seq), seqs);
+      assert.equal(new Set(seqs).size, 6);
+      await batching.close();
+    })
+  );
+});
+
 Deno.test("the WebSocket upgrade is refused without a session or from a foreign or missing Origin", async () => {
   await withTestServer(async (server) => {
     const alice = await registerUser(server.url, "alice");

@@ -97,48 +97,56 @@ function connectWebSocket(chat, options) {
       clearTimeout(timer);
       resolve(client);
     };
+    /** One frame of ours (a line of a batch): deliveries counted from the bytes. */
+    const chatFrame = (bytes, start, end) => {
+      if (startsWith(bytes, start, CHAT_MESSAGE)) {
+        const text = bytes.indexOf(TEXT_KEY, start);
+        if (text >= 0 && text < end) {
+          decodeBytes(bytes, text + TEXT_KEY.length);
+          options.onDelivery();
+        }
+        return;
+      }
+      if (startsWith(bytes, start, CHAT_ACK)) return;
+      const frame = JSON.parse(bytes.toString("utf8", start, end));
+      switch (frame.type) {
+        case "welcome":
+          return opened();
+        case "subscribed":
+          return joining.get(frame.room)?.();
+        case "ping":
+          return socket.send('{"type":"pong"}');
+        case "error":
+          return options.onError(`${frame.code}: ${frame.message}`);
+        case "user_event":
+          return options.onUserEvent?.(frame.event);
+      }
+    };
     const socket = new RawWebSocket(target, headers, {
       onOpen() {
         if (!chat) opened();
       },
       onMessage(bytes, start, end) {
-        if (chat && startsWith(bytes, start, CHAT_MESSAGE)) {
-          // One message per line: a batch holds only message frames.
+        if (chat) {
+          // One frame per line (docs/PROTOCOL.md, batches): message frames, and what else was
+          // sent in their turn, such as the sender's ack.
           for (let line = start; line < end;) {
             const newline = bytes.indexOf(NEWLINE, line);
             const lineEnd = newline < 0 || newline > end ? end : newline;
-            const text = bytes.indexOf(TEXT_KEY, line);
-            if (text >= 0 && text < lineEnd) {
-              decodeBytes(bytes, text + TEXT_KEY.length);
-              options.onDelivery();
-            }
+            chatFrame(bytes, line, lineEnd);
             line = lineEnd + 1;
           }
           return;
         }
-        if (!chat && startsWith(bytes, start, PEER_MESSAGE)) {
+        if (startsWith(bytes, start, PEER_MESSAGE)) {
           const text = bytes.indexOf(TEXT_KEY, start);
           if (text >= 0 && text < end) {
             decodeBytes(bytes, text + TEXT_KEY.length);
             return options.onDelivery();
           }
         }
-        if (chat && startsWith(bytes, start, CHAT_ACK)) return;
         const frame = JSON.parse(bytes.toString("utf8", start, end));
-        if (chat) {
-          switch (frame.type) {
-            case "welcome":
-              return opened();
-            case "subscribed":
-              return joining.get(frame.room)?.();
-            case "ping":
-              return socket.send('{"type":"pong"}');
-            case "error":
-              return options.onError(`${frame.code}: ${frame.message}`);
-            case "user_event":
-              return options.onUserEvent?.(frame.event);
-          }
-        } else if (frame.t === "joined") joining.get(frame.room)?.();
+        if (frame.t === "joined") joining.get(frame.room)?.();
       },
       onClose(reason) {
         clearTimeout(timer);

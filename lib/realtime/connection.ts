@@ -9,7 +9,7 @@ import type { ListMarks, PublicUser } from "../common/api_types.ts";
 import type { Broker } from "./broker/broker.ts";
 import type { Clock } from "../common/clock.ts";
 import type { FloodGuard } from "../limits/flood_guard.ts";
-import type { Hub, Peer } from "./hub.ts";
+import { batchesOf, type Hub, type Peer } from "./hub.ts";
 import {
   AuthorGoneError,
   type MessageDraft,
@@ -142,6 +142,12 @@ const NO_MARKS: ListMarks = { rooms: "", friends: "" };
 /** The settled promise every connection's frame chain starts from (one, not one per socket). */
 const SETTLED: Promise<void> = Promise.resolve();
 
+/**
+ * Microtasks a held ack waits for its echo at most ({@linkcode ChatConnection}): the echo
+ * takes two after the ack (the broker's local delivery, then the room's queue in the hub).
+ */
+const ECHO_WAIT_MICROTASKS = 4;
+
 /** Protocol state of one connected client. */
 export class ChatConnection implements Peer {
   readonly userId: string;
@@ -173,6 +179,16 @@ export class ChatConnection implements Peer {
   #start: ConnectionStart | undefined;
   /** The users this user blocked, for typing notices both ways. */
   #blocks: BlockCache;
+  /** This socket's writes not yet acked or refused. */
+  #unacked = 0;
+  /**
+   * Frames held within the turn: while a write of a socket that takes batches awaits its ack,
+   * what the socket is sent waits a few microtasks, so the ack and the sender's own echo (both
+   * sent in the turn the commit ends) go out as one WebSocket frame.
+   */
+  #held: string[] | undefined;
+  /** The messages acked in the held frames whose echo live delivery has still to hand over. */
+  #echoes: { room: string; seq: number }[] | undefined;
 
   /**
    * A connection of `user` in `session`, talking through `transport`, with what the socket
@@ -250,7 +266,39 @@ export class ChatConnection implements Peer {
   }
 
   send(frame: string): void {
-    if (!this.#closed) this.#transport.send(frame);
+    if (this.#closed) return;
+    if (this.#held) {
+      this.#held.push(frame);
+    } else if (this.#unacked > 0 && this.batches) {
+      // The kernel's cost is per WebSocket frame (BENCHMARKS.md, "Fan-out, round three"): in
+      // rooms of two an ack alone was a third of a send's frames.
+      this.#held = [frame];
+      queueMicrotask(() => this.#release(0));
+    } else {
+      this.#transport.send(frame);
+    }
+  }
+
+  /**
+   * Sends the held frames, in order, in as few WebSocket frames as their length allows, once
+   * live delivery has handed over the echo of every message acked in them, or after
+   * {@linkcode ECHO_WAIT_MICROTASKS} (the echo comes through the broker and the room's queue, two
+   * microtasks after the ack; a room whose delivery waits on the store is not waited for).
+   */
+  #release(waited: number): void {
+    if (this.#closed) return;
+    const echoes = this.#echoes;
+    if (echoes && waited < ECHO_WAIT_MICROTASKS) {
+      const pending = echoes.some(({ room, seq }) => {
+        const delivered = this.#deps.hub.deliveredSeq(this, room);
+        return delivered !== undefined && delivered < seq;
+      });
+      if (pending) return queueMicrotask(() => this.#release(waited + 1));
+    }
+    const held = this.#held!;
+    this.#held = undefined;
+    this.#echoes = undefined;
+    for (const frame of held.length === 1 ? held : batchesOf(held)) this.#transport.send(frame);
   }
 
   whenWritable(): Promise<void> | undefined {
@@ -487,21 +535,27 @@ export class ChatConnection implements Peer {
       seq: message.seq,
       at: message.at,
     });
+    if (this.#held) (this.#echoes ??= []).push({ room: message.room, seq: message.seq });
   }
 
   /** Writes a checked draft; acks after the commit. Not awaited by the caller. */
   #write(draft: MessageDraft, frame: Extract<ClientFrame, { clientId: string }>): void {
+    this.#unacked++;
     // Not awaited: the next frame may be written in the same commit as this one.
+    // Counted down after the answer is sent, so the ack itself is held with the echo.
     this.#deps.writer.write(draft).then(({ message }) => {
       this.#deps.metrics?.messageIn();
       this.#ack(frame.clientId, message);
+      this.#unacked--;
     }, (error) => {
       // Its account is being deleted: its uploads are gone with it, as for a send without them.
       if (error instanceof AuthorGoneError) {
-        return this.#refuse(frame, "attachment_unavailable", "your account is being deleted");
+        this.#refuse(frame, "attachment_unavailable", "your account is being deleted");
+      } else {
+        console.error("connection: write failed", error);
+        this.#refuse(frame, "internal", "the message was not stored; retry it");
       }
-      console.error("connection: write failed", error);
-      this.#refuse(frame, "internal", "the message was not stored; retry it");
+      this.#unacked--;
     });
   }
 

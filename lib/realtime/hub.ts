@@ -282,6 +282,15 @@ export class Hub {
     }
   }
 
+  /**
+   * The last seq of `room` live delivery has handed to `peer`, or undefined when the peer is
+   * not a live subscriber of the room (not subscribed, or its resume replay still runs).
+   */
+  deliveredSeq(peer: Peer, room: string): number | undefined {
+    const state = this.#rooms.get(room);
+    return state?.subscribers.get(peer) ? state.lastSeq : undefined;
+  }
+
   /** Stops delivering a room to a peer. Returns true when it was subscribed. */
   unsubscribe(peer: Peer, room: string): boolean {
     const state = this.#rooms.get(room);
@@ -559,9 +568,10 @@ function frameOf(message: ChatMessage): string {
 
 /**
  * Joins consecutive frames with newlines (JSON text never holds a raw newline), starting a new
- * batch before one would pass {@linkcode BATCH_MAX_CHARS}.
+ * batch before one would pass {@linkcode BATCH_MAX_CHARS}: what a peer that takes batches
+ * ({@linkcode Peer.batches}) is sent instead of `frames`.
  */
-function batchesOf(frames: readonly string[]): string[] {
+export function batchesOf(frames: readonly string[]): string[] {
   const batches: string[] = [];
   let batch = "";
   for (const frame of frames) {

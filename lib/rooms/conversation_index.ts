@@ -39,10 +39,14 @@ export const INDEXED_ROOM_MAX_MEMBERS = 32;
 
 /**
  * How long after a store wrote a room's activity entries it writes them again with a message:
- * half of {@linkcode ACTIVITY_INDEX_LAG_MS}, so a commit that takes up to a second under load
- * still lands within the lag. Longer saves sends in busy rooms and makes the list read further.
+ * half of {@linkcode ACTIVITY_INDEX_LAG_MS}, so a commit that takes seconds under load still
+ * lands within the lag. Longer saves sends in busy rooms and makes the list read further. Ten
+ * seconds, not one: in rooms of two with a message a second each (`bench/send_path.ts
+ * --clients 5000 --rate 2500`), a refresh with nearly every message cost 344 against 294 µs of
+ * server CPU per send (BENCHMARKS.md, "Small rooms, round six"); a conversation's messages mostly
+ * come seconds apart, and the list's first page reads the entries of 20 s more, a handful.
  */
-export const ACTIVITY_REFRESH_MS = 1_000;
+export const ACTIVITY_REFRESH_MS = 10_000;
 
 /** How far a user's newest entry of a room may be behind the room's activity. */
 export const ACTIVITY_INDEX_LAG_MS = 2 * ACTIVITY_REFRESH_MS;
