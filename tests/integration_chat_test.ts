@@ -177,72 +177,80 @@ Deno.test("malformed, oversized, binary and unknown frames get error frames and 
   });
 });
 
-Deno.test("a socket that asks for batches gets a burst's messages once each, in seq order, several to a frame; one that does not gets one per frame", async () => {
-  await withTestServer((server) =>
+/**
+ * Runs `fn` in a room of Alice and Bob, with Alice's socket (no batches) and a socket of Bob's
+ * that asks for batches (`batch=1`), both subscribed.
+ */
+function withBatchingBob(
+  fn: (room: string, batching: TestSocket, plain: TestSocket) => Promise<void>,
+): Promise<void> {
+  return withTestServer((server) =>
     withRoom(server.url, ["alice", "bob"], async ({ room, users: { bob }, sockets }) => {
       const batching = new TestSocket(server.url, bob, server.url, true);
-      await batching.next("welcome");
-      await batching.subscribe(room.id);
-      const plain = sockets.alice;
-      // Under the send burst and flood limits (SEND_BURST 30), so none is refused.
-      const count = 12;
-      // Sent in one go: the first is committed alone, the rest arrive during that commit and
-      // are stored together in the next ones.
-      for (let i = 0; i < count; i++) {
-        plain.send({
-          type: "send",
-          room: room.id,
-          clientId: `burst-${String(i).padStart(4, "0")}`,
-          text: `burst ${i}`,
-        });
+      try {
+        await batching.next("welcome");
+        await batching.subscribe(room.id);
+        await fn(room.id, batching, sockets.alice);
+      } finally {
+        await batching.close();
       }
-      await batching.waitForMessages(room.id, count);
-      await plain.waitForMessages(room.id, count);
-      const seqs = batching.messages(room.id).map((message) => message.seq);
-      const first = seqs[0]!;
-      assert.deepEqual(seqs, Array.from({ length: count }, (_, i) => first + i));
-      assert.deepEqual(
-        batching.messages(room.id).map((message) => message.text),
-        Array.from({ length: count }, (_, i) => `burst ${i}`),
-      );
-      assert.ok(batching.texts.some((text) => text.includes("\n")), "no frame held a batch");
-      assert.ok(!plain.texts.some((text) => text.includes("\n")));
-      assert.deepEqual(plain.messages(room.id).map((message) => message.seq), seqs);
-      await batching.close();
     })
   );
+}
+
+Deno.test("a socket that asks for batches gets a burst's messages once each, in seq order, several to a frame; one that does not gets one per frame", async () => {
+  await withBatchingBob(async (room, batching, plain) => {
+    // Under the send burst and flood limits (SEND_BURST 30), so none is refused.
+    const count = 12;
+    // Sent in one go: the first is committed alone, the rest arrive during that commit and
+    // are stored together in the next ones.
+    for (let i = 0; i < count; i++) {
+      plain.send({
+        type: "send",
+        room,
+        clientId: `burst-${String(i).padStart(4, "0")}`,
+        text: `burst ${i}`,
+      });
+    }
+    await batching.waitForMessages(room, count);
+    await plain.waitForMessages(room, count);
+    const seqs = batching.messages(room).map((message) => message.seq);
+    const first = seqs[0]!;
+    assert.deepEqual(seqs, Array.from({ length: count }, (_, i) => first + i));
+    assert.deepEqual(
+      batching.messages(room).map((message) => message.text),
+      Array.from({ length: count }, (_, i) => `burst ${i}`),
+    );
+    assert.ok(batching.texts.some((text) => text.includes("\n")), "no frame held a batch");
+    assert.ok(!plain.texts.some((text) => text.includes("\n")));
+    assert.deepEqual(plain.messages(room).map((message) => message.seq), seqs);
+  });
 });
 
 Deno.test("a sender that asks for batches gets its ack and its own message in one frame; a sender that does not gets them apart", async () => {
-  await withTestServer((server) =>
-    withRoom(server.url, ["alice", "bob"], async ({ room, users: { bob }, sockets }) => {
-      const batching = new TestSocket(server.url, bob, server.url, true);
-      await batching.next("welcome");
-      await batching.subscribe(room.id);
-      const plain = sockets.alice;
-      const say = async (socket: TestSocket, clientId: string) => {
-        const before = socket.texts.length;
-        socket.send({ type: "send", room: room.id, clientId, text: clientId });
-        const ack = await socket.next("ack", (frame) => frame.clientId === clientId);
-        await socket.next("message", (frame) => frame.seq === ack.seq);
-        return socket.texts.slice(before);
-      };
-      for (let i = 0; i < 3; i++) {
-        const texts = await say(batching, `batched-${i}-000`);
-        const shared = texts.find((text) => text.includes('"type":"ack"'));
-        assert.ok(shared?.includes('"type":"message"'), `ack and echo apart: ${texts}`);
-        assert.equal(shared!.split("\n").length, 2);
-        assert.ok(!(await say(plain, `plain-${i}-00000`)).some((text) => text.includes("\n")));
-      }
-      // Each message once, in seq order, on both sockets.
-      await plain.waitForMessages(room.id, 6);
-      await batching.waitForMessages(room.id, 6);
-      const seqs = plain.messages(room.id).map((message) => message.seq);
-      assert.deepEqual(batching.messages(room.id).map((message) => message.seq), seqs);
-      assert.equal(new Set(seqs).size, 6);
-      await batching.close();
-    })
-  );
+  await withBatchingBob(async (room, batching, plain) => {
+    /** Sends one message; the WebSocket frames that came until its ack and echo had. */
+    const say = async (socket: TestSocket, clientId: string) => {
+      const before = socket.texts.length;
+      socket.send({ type: "send", room, clientId, text: clientId });
+      const ack = await socket.next("ack", (frame) => frame.clientId === clientId);
+      await socket.next("message", (frame) => frame.seq === ack.seq);
+      return socket.texts.slice(before);
+    };
+    for (let i = 0; i < 3; i++) {
+      const texts = await say(batching, `batched-${i}-000`);
+      const shared = texts.find((text) => text.includes('"type":"ack"'));
+      assert.ok(shared?.includes('"type":"message"'), `ack and echo apart: ${texts}`);
+      assert.equal(shared!.split("\n").length, 2);
+      assert.ok(!(await say(plain, `plain-${i}-00000`)).some((text) => text.includes("\n")));
+    }
+    // Each message once, in seq order, on both sockets.
+    await plain.waitForMessages(room, 6);
+    await batching.waitForMessages(room, 6);
+    const seqs = plain.messages(room).map((message) => message.seq);
+    assert.deepEqual(batching.messages(room).map((message) => message.seq), seqs);
+    assert.equal(new Set(seqs).size, 6);
+  });
 });
 
 Deno.test("the WebSocket upgrade is refused without a session or from a foreign or missing Origin", async () => {
