@@ -127,6 +127,13 @@ export class ChatStore {
   readonly #missing = signal<ReadonlySet<string>>(new Set());
   #refreshes = 0;
   #friendRefreshes = 0;
+  /**
+   * The live changes taken while a {@linkcode ChatStore.refresh} read is in flight, in order,
+   * to apply again over its answer; undefined while none is.
+   */
+  #sinceRead: (() => void)[] | undefined;
+  /** Refresh reads in flight. */
+  #reads = 0;
 
   /** The own profile. */
   readonly profile: Signal<PublicProfile>;
@@ -270,7 +277,7 @@ export class ChatStore {
    * topic or picture: listed at the top when not listed yet, gone from Discover.
    */
   roomJoined(room: RoomSummary): void {
-    batch(() => {
+    this.#live(() => {
       // The room replaces the old one: a removed picture must not linger.
       this.#upsert(room.id, { ...room, kind: "group" });
       this.discover.value = this.discover.value.filter((item) => item.id !== room.id);
@@ -285,12 +292,14 @@ export class ChatStore {
 
   /** Takes a mute (`by` names who did it) or, with null, an unmute of the user in a room. */
   mutedChanged(id: string, muted: { by: string } | null): void {
-    const entry = this.#entries.value.get(id);
-    if (!entry) return;
-    const conversation = { ...entry.conversation };
-    if (muted) conversation.muted = muted;
-    else delete conversation.muted;
-    this.#entries.value = new Map(this.#entries.value).set(id, { ...entry, conversation });
+    this.#live(() => {
+      const entry = this.#entries.value.get(id);
+      if (!entry) return;
+      const conversation = { ...entry.conversation };
+      if (muted) conversation.muted = muted;
+      else delete conversation.muted;
+      this.#entries.value = new Map(this.#entries.value).set(id, { ...entry, conversation });
+    });
   }
 
   /**
@@ -298,13 +307,15 @@ export class ChatStore {
    * unless the user is in it; `room` null takes it off the list.
    */
   discoverChanged(id: string, room: RoomSummary | null): void {
-    const rest = this.discover.value.filter((item) => item.id !== id);
-    this.discover.value = room && !this.#entries.value.has(id) ? [room, ...rest] : rest;
+    this.#live(() => {
+      const rest = this.discover.value.filter((item) => item.id !== id);
+      this.discover.value = room && !this.#entries.value.has(id) ? [room, ...rest] : rest;
+    });
   }
 
   /** Takes a direct conversation opened by either member: listed at the top when not yet. */
   dmOpened(dm: DirectRoom): void {
-    this.#upsert(dm.id, directRoom(dm));
+    this.#live(() => this.#upsert(dm.id, directRoom(dm)));
   }
 
   /** Drops a room the user left, and selects none (the first loaded room is shown). */
@@ -321,7 +332,7 @@ export class ChatStore {
    * and a link to it is not looked up again.
    */
   roomRemoved(id: string): void {
-    batch(() => {
+    this.#live(() => {
       const entries = new Map(this.#entries.value);
       entries.delete(id);
       this.#entries.value = entries;
@@ -331,7 +342,7 @@ export class ChatStore {
 
   /** Takes a changed profile: the own one, or a DM peer's. */
   profileChanged(profile: PublicProfile): void {
-    batch(() => {
+    this.#live(() => {
       if (profile.id === this.#userId) this.profile.value = profile;
       const entries = new Map(this.#entries.value);
       for (const [id, entry] of entries) {
@@ -385,17 +396,33 @@ export class ChatStore {
     });
   }
 
-  /** Reads the room lists again; an answer overtaken by a later refresh is dropped. */
+  /**
+   * Reads the room lists again; an answer overtaken by a later refresh is dropped. The answer
+   * may be older than a live change taken while it was read (a `room_joined`, `dm_opened`,
+   * `room_removed`, mute, rename or profile event, or the user's own join): every such change
+   * is applied again over it, in the order taken, so the newer state stays. A change taken
+   * before the read began is not (the answer is newer than it).
+   */
   async refresh(): Promise<void> {
     const mine = ++this.#refreshes;
+    const sinceRead = this.#sinceRead ??= [];
+    const from = sinceRead.length;
+    this.#reads++;
     try {
       const [discover, page] = await Promise.all([
         this.#api.discoverRooms(),
         this.#api.listConversations(),
       ]);
-      if (mine === this.#refreshes) this.replaceLists(discover, page);
+      if (mine !== this.#refreshes) return;
+      batch(() => {
+        this.replaceLists(discover, page);
+        // Each change reads the entries as they are then, so it lands on the answer.
+        for (const change of sinceRead.slice(from)) change();
+      });
     } catch (error) {
       this.sidebarError.value = messageOf(error);
+    } finally {
+      if (--this.#reads === 0) this.#sinceRead = undefined;
     }
   }
 
@@ -506,6 +533,15 @@ export class ChatStore {
     this.roomLeft(id);
     void this.refresh();
     return true;
+  }
+
+  /**
+   * Applies a live change now, and keeps it to apply again over the answer of a refresh read
+   * in flight ({@linkcode ChatStore.refresh}). In a batch: one update of the lists.
+   */
+  #live(change: () => void): void {
+    batch(change);
+    this.#sinceRead?.push(change);
   }
 
   #show(room: RoomSummary): void {
