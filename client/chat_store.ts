@@ -125,15 +125,14 @@ export class ChatStore {
   readonly #userId: string;
   /** Rooms the user is not in (any more): a link naming one is not looked up. */
   readonly #missing = signal<ReadonlySet<string>>(new Set());
-  #refreshes = 0;
-  #friendRefreshes = 0;
+  /** The latest friend lists' read: an answer of another is overtaken. */
+  #friendsRead: Promise<FriendLists> | undefined;
   /**
-   * The live changes taken while a {@linkcode ChatStore.refresh} read is in flight, in order,
-   * to apply again over its answer; undefined while none is.
+   * The live changes taken since the latest {@linkcode ChatStore.refresh} read began, in
+   * order, to apply again over its answer; undefined while none is in flight. Its identity
+   * tells that refresh from those it overtook.
    */
   #sinceRead: (() => void)[] | undefined;
-  /** Refresh reads in flight. */
-  #reads = 0;
 
   /** The own profile. */
   readonly profile: Signal<PublicProfile>;
@@ -404,25 +403,20 @@ export class ChatStore {
    * before the read began is not (the answer is newer than it).
    */
   async refresh(): Promise<void> {
-    const mine = ++this.#refreshes;
-    const sinceRead = this.#sinceRead ??= [];
-    const from = sinceRead.length;
-    this.#reads++;
+    const sinceRead: (() => void)[] = this.#sinceRead = [];
     try {
       const [discover, page] = await Promise.all([
         this.#api.discoverRooms(),
         this.#api.listConversations(),
       ]);
-      if (mine !== this.#refreshes) return;
-      batch(() => {
-        this.replaceLists(discover, page);
-        // Each change reads the entries as they are then, so it lands on the answer.
-        for (const change of sinceRead.slice(from)) change();
-      });
+      if (sinceRead !== this.#sinceRead) return;
+      this.#sinceRead = undefined;
+      this.replaceLists(discover, page);
+      // Each change reads the entries as they are then, so it lands on the answer.
+      for (const change of sinceRead) change();
     } catch (error) {
-      this.sidebarError.value = messageOf(error);
-    } finally {
-      if (--this.#reads === 0) this.#sinceRead = undefined;
+      // The changes taken meanwhile are kept until the next refresh (a reconnect reads again).
+      this.sidebarError.value = shownTextOf(error);
     }
   }
 
@@ -433,10 +427,10 @@ export class ChatStore {
    * last, with the request still pending and no friend.
    */
   async refreshFriends(): Promise<void> {
-    const mine = ++this.#friendRefreshes;
+    const read = this.#friendsRead = this.#api.listFriends();
     try {
-      const lists = await this.#api.listFriends();
-      if (mine === this.#friendRefreshes) this.friends.value = lists;
+      const lists = await read;
+      if (read === this.#friendsRead) this.friends.value = lists;
     } catch {
       // Kept as is; the next notice or reconnect refreshes again.
     }
@@ -489,7 +483,7 @@ export class ChatStore {
       this.#show(room);
       return room;
     } catch (error) {
-      this.sidebarError.value = messageOf(error);
+      this.sidebarError.value = shownTextOf(error);
       return null;
     } finally {
       this.joining.value = null;
@@ -512,7 +506,7 @@ export class ChatStore {
       });
       return dm;
     } catch (error) {
-      this.sidebarError.value = messageOf(error);
+      this.sidebarError.value = shownTextOf(error);
       return null;
     }
   }
@@ -527,7 +521,7 @@ export class ChatStore {
     try {
       await this.#api.leaveRoom(id);
     } catch (error) {
-      this.roomError.value = messageOf(error);
+      this.roomError.value = shownTextOf(error);
       return false;
     }
     this.roomLeft(id);
@@ -574,7 +568,7 @@ export class ChatStore {
     try {
       await work();
     } catch (error) {
-      this.sidebarError.value = messageOf(error);
+      this.sidebarError.value = shownTextOf(error);
     } finally {
       flag.value = false;
     }
@@ -607,8 +601,4 @@ function peerRoom(
     avatarUrl: peer.avatarUrl,
     ...(dm.encrypted ? { encrypted: true } : {}),
   };
-}
-
-function messageOf(error: unknown): ShownText {
-  return shownTextOf(error);
 }

@@ -70,3 +70,58 @@ Deno.test("a room, a DM and a friend that came between the page's render and its
     await screenshot(page, "lists-after-first-socket");
     assert.equal(await pageMark(page), mark, "the page was not reloaded");
   }));
+
+Deno.test("a room joined while the page reads its conversation list again stays listed when the older answer comes in", () =>
+  withBrowserChat(async ({ url, open }) => {
+    const { page, context } = await open();
+    await registerThroughForm(page, url, "alice");
+    const alice = await sessionOf(context, await pageUser(page));
+    const bob = await registerUser(url, "bob");
+    await befriend(url, bob, alice);
+    const first = await createRoom(url, bob, [], "first");
+    const second = await createRoom(url, bob, [], "second");
+
+    // The page's first socket is held, and a room joined meanwhile is told to none of it: its
+    // welcome's mark makes the page read the list again. That read's answer is held too, once
+    // the server made it, while a second room is joined and told live.
+    const socketReached = Promise.withResolvers<void>();
+    const socketHeld = Promise.withResolvers<void>();
+    await page.routeWebSocket(/\/ws\b/, async (socket) => {
+      socketReached.resolve();
+      await socketHeld.promise;
+      socket.connectToServer();
+    });
+    const listRead = Promise.withResolvers<void>();
+    const answerHeld = Promise.withResolvers<void>();
+    await page.route((address) => address.pathname === "/api/conversations", async (route) => {
+      const response = await route.fetch();
+      listRead.resolve();
+      await answerHeld.promise;
+      await route.fulfill({ response });
+    });
+    await page.reload();
+    await socketReached.promise;
+    const mark = await markPage(page);
+    const invite = async (room: { id: string }) => {
+      const added = await api(url, bob, "POST", `/api/rooms/${room.id}/invites`, {
+        username: alice.name,
+      });
+      assert.equal(added.status, 204, "bob adds alice to the room");
+    };
+    await invite(first);
+    socketHeld.resolve();
+    await waitForConnection(page, "online");
+    await listRead.promise;
+    await invite(second);
+    const item = (room: { id: string }) =>
+      page.locator(`[data-testid=room-item][data-room-id="${room.id}"]`);
+    await item(second).getByText("# second").waitFor();
+    assert.equal(await item(first).count(), 0, "the first room is not listed before the answer");
+
+    answerHeld.resolve();
+    // The answer lists the first room and not the second: both show once it is taken.
+    await item(first).getByText("# first").waitFor();
+    assert.equal(await item(second).count(), 1, "the room joined during the read is still listed");
+    await screenshot(page, "lists-live-join-during-read");
+    assert.equal(await pageMark(page), mark, "the page was not reloaded");
+  }));
