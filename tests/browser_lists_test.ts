@@ -20,6 +20,22 @@ import {
   withBrowserChat,
 } from "./helpers/browser.ts";
 import { api, befriend, createRoom, registerUser } from "./helpers/chat_client.ts";
+import type { Page } from "playwright-core";
+
+/**
+ * Holds the page's sockets (`routeWebSocket`) until `release()`: `reached` resolves once the
+ * page opened one, so it has read its lists and no socket of it is there to be told.
+ */
+async function holdSockets(page: Page) {
+  const reached = Promise.withResolvers<void>();
+  const held = Promise.withResolvers<void>();
+  await page.routeWebSocket(/\/ws\b/, async (socket) => {
+    reached.resolve();
+    await held.promise;
+    socket.connectToServer();
+  });
+  return { reached: reached.promise, release: () => held.resolve() };
+}
 
 Deno.test("a room, a DM and a friend that came between the page's render and its first socket show without a reload", () =>
   withBrowserChat(async ({ url, open }) => {
@@ -35,15 +51,9 @@ Deno.test("a room, a DM and a friend that came between the page's render and its
 
     // The page is loaded again, and its socket held: the page has read its lists, and no
     // socket of it is there to be told of a change.
-    const reached = Promise.withResolvers<void>();
-    const held = Promise.withResolvers<void>();
-    await page.routeWebSocket(/\/ws\b/, async (socket) => {
-      reached.resolve();
-      await held.promise;
-      socket.connectToServer();
-    });
+    const socket = await holdSockets(page);
     await page.reload();
-    await reached.promise;
+    await socket.reached;
     const mark = await markPage(page);
     const roomItem = page.locator(`[data-testid=room-item][data-room-id="${room.id}"]`);
     const dmItem = page.locator("[data-testid=dm-item]");
@@ -62,7 +72,7 @@ Deno.test("a room, a DM and a friend that came between the page's render and its
     const accepted = await api(url, carol, "POST", `/api/friends/requests/${alice.name}/accept`);
     assert.equal(accepted.status, 204, "carol accepts alice's request");
 
-    held.resolve();
+    socket.release();
     await waitForConnection(page, "online");
     await roomItem.getByText("# atrium").waitFor();
     await dmItem.getByText(`@ ${bob.name}`).waitFor();
@@ -84,13 +94,7 @@ Deno.test("a room joined while the page reads its conversation list again stays 
     // The page's first socket is held, and a room joined meanwhile is told to none of it: its
     // welcome's mark makes the page read the list again. That read's answer is held too, once
     // the server made it, while a second room is joined and told live.
-    const socketReached = Promise.withResolvers<void>();
-    const socketHeld = Promise.withResolvers<void>();
-    await page.routeWebSocket(/\/ws\b/, async (socket) => {
-      socketReached.resolve();
-      await socketHeld.promise;
-      socket.connectToServer();
-    });
+    const socket = await holdSockets(page);
     const listRead = Promise.withResolvers<void>();
     const answerHeld = Promise.withResolvers<void>();
     await page.route((address) => address.pathname === "/api/conversations", async (route) => {
@@ -100,7 +104,7 @@ Deno.test("a room joined while the page reads its conversation list again stays 
       await route.fulfill({ response });
     });
     await page.reload();
-    await socketReached.promise;
+    await socket.reached;
     const mark = await markPage(page);
     const invite = async (room: { id: string }) => {
       const added = await api(url, bob, "POST", `/api/rooms/${room.id}/invites`, {
@@ -109,7 +113,7 @@ Deno.test("a room joined while the page reads its conversation list again stays 
       assert.equal(added.status, 204, "bob adds alice to the room");
     };
     await invite(first);
-    socketHeld.resolve();
+    socket.release();
     await waitForConnection(page, "online");
     await listRead.promise;
     await invite(second);

@@ -46,7 +46,8 @@ export const CLOSE_SLOW_CONSUMER = 4008;
 /**
  * The socket events a {@linkcode SocketTransport} handles. An error of an open socket is
  * always followed by "close", which releases it; an upgrade that fails (the client went away
- * before it completed) dispatches "error" alone, and is released then.
+ * before it completed) dispatches "error" alone, and is released then: "error" is listened to
+ * only until "open".
  */
 const SOCKET_EVENTS = ["open", "message", "close", "error"] as const;
 
@@ -138,14 +139,15 @@ class SocketTransport implements Transport, BudgetedSocket {
   handleEvent(event: Event): void {
     switch (event.type) {
       case "open":
+        // Needed only before: an idle socket keeps no listener it will not use.
+        this.#socket.removeEventListener("error", this);
         return this.connection.open();
       case "message":
         return this.connection.receive((event as MessageEvent).data);
       case "close":
         return this.#release();
       case "error":
-        if (this.#socket.readyState === WebSocket.CONNECTING) this.#release();
-        return;
+        return this.#release();
     }
   }
 
