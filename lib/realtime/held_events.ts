@@ -30,7 +30,8 @@ export class HeldEvents implements Peer {
   readonly sessionId = "";
   readonly sessionExpiresAt = Infinity;
   readonly lastSeenAt = 0;
-  #frames: string[] = [];
+  /** Made by the first frame: most connects are held for nothing. */
+  #frames: string[] | undefined;
   #close: { code: number; reason: string } | undefined;
 
   /** Holds the frames for `userId`; made by `Hub.hold`. */
@@ -40,7 +41,8 @@ export class HeldEvents implements Peer {
 
   send(frame: string): void {
     if (this.#close) return;
-    if (this.#frames.length < HELD_FRAMES_MAX) this.#frames.push(frame);
+    const frames = this.#frames ??= [];
+    if (frames.length < HELD_FRAMES_MAX) frames.push(frame);
     else this.close(CLOSE_TRY_AGAIN, "too many events while connecting; reconnect");
   }
 
@@ -59,8 +61,8 @@ export class HeldEvents implements Peer {
   /** Sends `peer` the frames held, in order, then the close asked meanwhile, if any. */
   replay(peer: Peer): void {
     const frames = this.#frames;
-    this.#frames = [];
-    for (const frame of frames) peer.send(frame);
+    this.#frames = undefined;
+    if (frames) { for (const frame of frames) peer.send(frame); }
     if (this.#close) peer.close(this.#close.code, this.#close.reason);
   }
 }
