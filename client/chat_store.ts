@@ -125,8 +125,14 @@ export class ChatStore {
   readonly #userId: string;
   /** Rooms the user is not in (any more): a link naming one is not looked up. */
   readonly #missing = signal<ReadonlySet<string>>(new Set());
-  #refreshes = 0;
-  #friendRefreshes = 0;
+  /** The latest friend lists' read: an answer of another is overtaken. */
+  #friendsRead: Promise<FriendLists> | undefined;
+  /**
+   * The live changes taken since the latest {@linkcode ChatStore.refresh} read began, in
+   * order, to apply again over its answer; undefined while none is in flight. Its identity
+   * tells that refresh from those it overtook.
+   */
+  #sinceRead: (() => void)[] | undefined;
 
   /** The own profile. */
   readonly profile: Signal<PublicProfile>;
@@ -270,7 +276,7 @@ export class ChatStore {
    * topic or picture: listed at the top when not listed yet, gone from Discover.
    */
   roomJoined(room: RoomSummary): void {
-    batch(() => {
+    this.#live(() => {
       // The room replaces the old one: a removed picture must not linger.
       this.#upsert(room.id, { ...room, kind: "group" });
       this.discover.value = this.discover.value.filter((item) => item.id !== room.id);
@@ -285,12 +291,14 @@ export class ChatStore {
 
   /** Takes a mute (`by` names who did it) or, with null, an unmute of the user in a room. */
   mutedChanged(id: string, muted: { by: string } | null): void {
-    const entry = this.#entries.value.get(id);
-    if (!entry) return;
-    const conversation = { ...entry.conversation };
-    if (muted) conversation.muted = muted;
-    else delete conversation.muted;
-    this.#entries.value = new Map(this.#entries.value).set(id, { ...entry, conversation });
+    this.#live(() => {
+      const entry = this.#entries.value.get(id);
+      if (!entry) return;
+      const conversation = { ...entry.conversation };
+      if (muted) conversation.muted = muted;
+      else delete conversation.muted;
+      this.#entries.value = new Map(this.#entries.value).set(id, { ...entry, conversation });
+    });
   }
 
   /**
@@ -298,13 +306,15 @@ export class ChatStore {
    * unless the user is in it; `room` null takes it off the list.
    */
   discoverChanged(id: string, room: RoomSummary | null): void {
-    const rest = this.discover.value.filter((item) => item.id !== id);
-    this.discover.value = room && !this.#entries.value.has(id) ? [room, ...rest] : rest;
+    this.#live(() => {
+      const rest = this.discover.value.filter((item) => item.id !== id);
+      this.discover.value = room && !this.#entries.value.has(id) ? [room, ...rest] : rest;
+    });
   }
 
   /** Takes a direct conversation opened by either member: listed at the top when not yet. */
   dmOpened(dm: DirectRoom): void {
-    this.#upsert(dm.id, directRoom(dm));
+    this.#live(() => this.#upsert(dm.id, directRoom(dm)));
   }
 
   /** Drops a room the user left, and selects none (the first loaded room is shown). */
@@ -321,7 +331,7 @@ export class ChatStore {
    * and a link to it is not looked up again.
    */
   roomRemoved(id: string): void {
-    batch(() => {
+    this.#live(() => {
       const entries = new Map(this.#entries.value);
       entries.delete(id);
       this.#entries.value = entries;
@@ -331,7 +341,7 @@ export class ChatStore {
 
   /** Takes a changed profile: the own one, or a DM peer's. */
   profileChanged(profile: PublicProfile): void {
-    batch(() => {
+    this.#live(() => {
       if (profile.id === this.#userId) this.profile.value = profile;
       const entries = new Map(this.#entries.value);
       for (const [id, entry] of entries) {
@@ -385,17 +395,28 @@ export class ChatStore {
     });
   }
 
-  /** Reads the room lists again; an answer overtaken by a later refresh is dropped. */
+  /**
+   * Reads the room lists again; an answer overtaken by a later refresh is dropped. The answer
+   * may be older than a live change taken while it was read (a `room_joined`, `dm_opened`,
+   * `room_removed`, mute, rename or profile event, or the user's own join): every such change
+   * is applied again over it, in the order taken, so the newer state stays. A change taken
+   * before the read began is not (the answer is newer than it).
+   */
   async refresh(): Promise<void> {
-    const mine = ++this.#refreshes;
+    const sinceRead: (() => void)[] = this.#sinceRead = [];
     try {
       const [discover, page] = await Promise.all([
         this.#api.discoverRooms(),
         this.#api.listConversations(),
       ]);
-      if (mine === this.#refreshes) this.replaceLists(discover, page);
+      if (sinceRead !== this.#sinceRead) return;
+      this.#sinceRead = undefined;
+      this.replaceLists(discover, page);
+      // Each change reads the entries as they are then, so it lands on the answer.
+      for (const change of sinceRead) change();
     } catch (error) {
-      this.sidebarError.value = messageOf(error);
+      // The changes taken meanwhile are kept until the next refresh (a reconnect reads again).
+      this.sidebarError.value = shownTextOf(error);
     }
   }
 
@@ -406,10 +427,10 @@ export class ChatStore {
    * last, with the request still pending and no friend.
    */
   async refreshFriends(): Promise<void> {
-    const mine = ++this.#friendRefreshes;
+    const read = this.#friendsRead = this.#api.listFriends();
     try {
-      const lists = await this.#api.listFriends();
-      if (mine === this.#friendRefreshes) this.friends.value = lists;
+      const lists = await read;
+      if (read === this.#friendsRead) this.friends.value = lists;
     } catch {
       // Kept as is; the next notice or reconnect refreshes again.
     }
@@ -462,7 +483,7 @@ export class ChatStore {
       this.#show(room);
       return room;
     } catch (error) {
-      this.sidebarError.value = messageOf(error);
+      this.sidebarError.value = shownTextOf(error);
       return null;
     } finally {
       this.joining.value = null;
@@ -485,7 +506,7 @@ export class ChatStore {
       });
       return dm;
     } catch (error) {
-      this.sidebarError.value = messageOf(error);
+      this.sidebarError.value = shownTextOf(error);
       return null;
     }
   }
@@ -500,12 +521,21 @@ export class ChatStore {
     try {
       await this.#api.leaveRoom(id);
     } catch (error) {
-      this.roomError.value = messageOf(error);
+      this.roomError.value = shownTextOf(error);
       return false;
     }
     this.roomLeft(id);
     void this.refresh();
     return true;
+  }
+
+  /**
+   * Applies a live change now, and keeps it to apply again over the answer of a refresh read
+   * in flight ({@linkcode ChatStore.refresh}). In a batch: one update of the lists.
+   */
+  #live(change: () => void): void {
+    batch(change);
+    this.#sinceRead?.push(change);
   }
 
   #show(room: RoomSummary): void {
@@ -538,7 +568,7 @@ export class ChatStore {
     try {
       await work();
     } catch (error) {
-      this.sidebarError.value = messageOf(error);
+      this.sidebarError.value = shownTextOf(error);
     } finally {
       flag.value = false;
     }
@@ -571,8 +601,4 @@ function peerRoom(
     avatarUrl: peer.avatarUrl,
     ...(dm.encrypted ? { encrypted: true } : {}),
   };
-}
-
-function messageOf(error: unknown): ShownText {
-  return shownTextOf(error);
 }

@@ -321,7 +321,7 @@ Deno.test("ChatStore.addDiscoverPage() skips rooms already joined or listed", ()
   assert.equal(chat.discoverCursor.value, undefined);
 });
 
-Deno.test("ChatStore.refresh() drops an answer overtaken by a later refresh", async () => {
+Deno.test("ChatStore.refresh() drops an answer overtaken by a later refresh, and keeps the changes taken during the later read", async () => {
   const answers = [deferred<ConversationPage>(), deferred<ConversationPage>()];
   let call = 0;
   const chat = store(init({}), {
@@ -329,12 +329,55 @@ Deno.test("ChatStore.refresh() drops an answer overtaken by a later refresh", as
     discoverRooms: () => Promise.resolve({ rooms: [] }),
   });
   const first = chat.refresh();
+  chat.roomJoined(room("early"));
   const second = chat.refresh();
-  answers[1]!.resolve({ conversations: [group(room("new"), 2)] });
+  chat.roomJoined(room("late"));
+  // The second read began after "early" was joined: its answer has it, as it is now.
+  answers[1]!.resolve({ conversations: groups(room("new"), room("early", 2)) });
   await second;
   answers[0]!.resolve({ conversations: [group(room("stale"), 1)] });
   await first;
-  assert.deepEqual(ids(chat.joined.value), ["new"]);
+  assert.deepEqual(ids(chat.joined.value).toSorted(), ["early", "late", "new"]);
+  assert.equal(chat.joined.value.find((item) => item.id === "early")?.createdAt, 2);
+});
+
+Deno.test("ChatStore.refresh() keeps the live changes taken while its read was in flight", async () => {
+  // The read's answer was made before Bob added her to "new", opened a DM, removed her from
+  // "gone", muted her in "kept" and renamed it: the events came in while it was on its way.
+  const answer = deferred<ConversationPage>();
+  const bob = dm("dm_b", person("bob"));
+  const chat = store(init({ listed: groups(room("gone"), room("kept")) }), {
+    listConversations: () => answer.promise,
+    discoverRooms: () => Promise.resolve({ rooms: [room("new"), room("other")] }),
+  });
+  const refreshed = chat.refresh();
+  chat.roomJoined(room("new"));
+  chat.dmOpened(bob);
+  chat.roomRemoved("gone");
+  chat.mutedChanged("kept", { by: "bob" });
+  chat.roomJoined(room("kept", 1, { name: "renamed" }));
+  answer.resolve({ conversations: groups(room("gone"), room("kept")) });
+  await refreshed;
+  assert.deepEqual(listedIds(chat).toSorted(), ["dm_b", "kept", "new"]);
+  assert.deepEqual(chat.dms.value, [bob]);
+  assert.deepEqual(chat.mutedIn("kept"), { by: "bob" });
+  assert.equal(chat.joined.value.find((item) => item.id === "kept")?.name, "renamed");
+  assert.deepEqual(ids(chat.discover.value), ["other"], "a room joined is not in Discover");
+  assert.equal(chat.conversations.value.find((item) => item.room.id === "kept")?.activity, 99);
+});
+
+Deno.test("ChatStore.refresh() takes its answer over changes made before its read began", async () => {
+  // She left "back" and was added to it again before the read: the answer lists it.
+  const answer = deferred<ConversationPage>();
+  const chat = store(init({ listed: groups(room("back")) }), {
+    listConversations: () => answer.promise,
+    discoverRooms: () => Promise.resolve({ rooms: [] }),
+  });
+  chat.roomRemoved("back");
+  const refreshed = chat.refresh();
+  answer.resolve({ conversations: groups(room("back")) });
+  await refreshed;
+  assert.deepEqual(listedIds(chat), ["back"]);
 });
 
 Deno.test("ChatStore.refresh() reports a failure in the sidebar", async () => {

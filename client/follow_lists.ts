@@ -21,9 +21,11 @@ import type { ChatStore } from "./chat_store.ts";
  * (`listed`), and the friend lists ({@linkcode ChatStore.refreshFriends}) when its `friends`
  * mark is. Without a change since the render, a page load costs no read.
  *
- * The connect reads the marks in the same KV `getMany` as the session, before the socket is
- * registered for the user's events, so a change committed in between (the upgrade's round
- * trip) is neither in the marks nor told to the socket; a reconnect reads the lists anyway.
+ * The connect reads the marks in the same KV `getMany` as the session; the node holds the
+ * user's events from just before that read and sends them after the `welcome`, so a change
+ * committed during the upgrade's round trip is in the marks or told live
+ * (`lib/realtime/held_events.ts`). A live change that comes in while a list is read again is
+ * applied again over the answer ({@linkcode ChatStore.refresh}).
  *
  * @param listed The marks of the lists the page came with.
  * @returns A function that stops following.

@@ -17,6 +17,7 @@ import type { Services } from "../lib/server/services.ts";
 import { refuseVersion, upgradeToChat } from "../lib/realtime/ws_handler.ts";
 import { refusal } from "../lib/common/refusal.ts";
 import { refusalResponse } from "../lib/server/refusal_response.ts";
+import type { HeldEvents } from "../lib/realtime/held_events.ts";
 
 /** The path of the chat WebSocket. */
 export const SOCKET_PATH = "/ws";
@@ -46,8 +47,11 @@ export function isSocketRequest(request: Request): boolean {
  * (`readSession` and `logRequest` of `lib/server/middleware/`).
  */
 export interface SocketRouteSteps {
-  /** Reads the session cookie (with the friend digest) into `c.var`. */
-  readSession: (c: Context<AppEnv>) => Promise<void>;
+  /**
+   * Reads the session cookie (with the friend digest and the lists' marks) into `c.var`,
+   * calling `beforeMarks` with the user's id just before the marks are read.
+   */
+  readSession: (c: Context<AppEnv>, beforeMarks: (userId: string) => void) => Promise<void>;
   /**
    * Writes the request's log line (undefined `response`: it failed), `start` being
    * `performance.now()` at its arrival.
@@ -62,33 +66,54 @@ export interface SocketRouteSteps {
  * connect; BENCHMARKS.md, "Connect storm and idle memory, round six"). The request id is made
  * here (an incoming `X-Request-Id` is ignored) and logged; a refusal carries it, an upgrade
  * response stays untouched.
+ *
+ * The hub holds the user's events from just before the session read fetches the lists' marks
+ * (`Hub.hold`) and the upgraded socket sends them after its `welcome`: a change
+ * committed during the upgrade's round trip is in the marks or in an event, never lost. A
+ * request refused (or failed) lets the hold go.
  */
 export function wsHandler(
   services: Pick<Services, "config" | "connectionLimiter" | "connection" | "sendBudget">,
   steps: SocketRouteSteps,
 ): (c: Context<AppEnv>) => Promise<Response> {
   const check = socketChecks(services);
+  const hub = services.connection.hub;
   return async function ws(c: Context<AppEnv>): Promise<Response> {
     const start = performance.now();
     c.set("requestId", crypto.randomUUID());
     // A failed session read is answered 500 by Hono's error handler, and logged so here.
     let response: Response | undefined;
+    const holding: Holding = { held: undefined };
     try {
-      await steps.readSession(c);
-      return response = check(c);
+      await steps.readSession(c, (userId) => {
+        // A wrong user hint is followed by a second read, for the session's user.
+        if (holding.held) hub.release(holding.held);
+        holding.held = hub.hold(userId);
+      });
+      return response = check(c, holding);
     } finally {
+      // Still here: no socket took it.
+      if (holding.held) hub.release(holding.held);
       steps.logRequest(c, response, start);
     }
   };
 }
 
-/** The checks of a socket request once its session is read, then the upgrade. */
+/** The hub's hold of the user's events for this request, until a socket takes it. */
+interface Holding {
+  held: HeldEvents | undefined;
+}
+
+/**
+ * The checks of a socket request once its session is read, then the upgrade, which takes the
+ * hold (and empties `holding`).
+ */
 function socketChecks(
   services: Pick<Services, "config" | "connectionLimiter" | "connection" | "sendBudget">,
-): (c: Context<AppEnv>) => Response {
+): (c: Context<AppEnv>, holding: Holding) => Response {
   // With PUBLIC_URL set, the Origin is checked against it, never against the Host header.
   const origins = configuredOrigins(services.config);
-  return function checkSocket(c: Context<AppEnv>): Response {
+  return function checkSocket(c: Context<AppEnv>, holding: Holding): Response {
     if (c.req.header("upgrade")?.toLowerCase() !== "websocket") {
       return refusalResponse(c, refusal(426, "refusal.expectedWebSocket"));
     }
@@ -104,7 +129,7 @@ function socketChecks(
     if (c.req.query("v") !== String(PROTOCOL_VERSION)) return refuseVersion(c.req.raw);
     const release = services.connectionLimiter.acquire(user.id, clientAddress(c));
     if (!release) return refusalResponse(c, refusal(429, "refusal.tooManyConnections"));
-    return upgradeToChat(
+    const upgraded = upgradeToChat(
       c.req.raw,
       user,
       session,
@@ -112,7 +137,9 @@ function socketChecks(
       services.config.limits,
       release,
       services.sendBudget,
-      { friends, listMarks, batches: c.req.query("batch") === "1" },
+      { friends, listMarks, batches: c.req.query("batch") === "1", held: holding.held },
     );
+    holding.held = undefined;
+    return upgraded;
   };
 }

@@ -18,6 +18,7 @@ import {
   type TestUser,
 } from "./helpers/chat_client.ts";
 import { withTestServer } from "./helpers/test_server.ts";
+import { SESSION_USER_COOKIE } from "../lib/server/session_cookie.ts";
 
 /** The marks the chat page of `user` came with (its island's props). */
 async function pageMarks(url: string, user: TestUser): Promise<ListMarks> {
@@ -164,4 +165,101 @@ Deno.test("every change of a user's friends, requests or blocks moves the friend
       ok(await api(url, carol, "POST", "/api/friends/blocks", { username: alice.name }), "block");
     });
   });
+});
+
+/**
+ * A KV whose next socket connect of a user (the session's `getMany` that reads their
+ * `rooms_mark` with three or four keys; a page reads two) answers only once `change` ran: the
+ * change is committed after the connect read the marks and told before the socket opened, the
+ * upgrade's round trip made certain without a sleep.
+ */
+function kvWithConnectWindow(kv: Deno.Kv) {
+  let window: { user: string; change: () => Promise<void> } | undefined;
+  const wrapped = new Proxy(kv, {
+    get(target, property) {
+      if (property === "getMany") {
+        return async (keys: Deno.KvKey[], options?: { consistency?: Deno.KvConsistencyLevel }) => {
+          const found = await target.getMany(keys, options);
+          const armed = window;
+          const marks = (key: Deno.KvKey) => key[0] === "rooms_mark" && key[1] === armed?.user;
+          if (armed && keys.length > 2 && keys.some(marks)) {
+            window = undefined;
+            await armed.change();
+          }
+          return found;
+        };
+      }
+      const value = Reflect.get(target, property, target);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+  return {
+    kv: wrapped as Deno.Kv,
+    /** Runs `change` inside the next connect of `user`, between its marks' read and its socket. */
+    inNextConnect(user: string, change: () => Promise<void>) {
+      window = { user, change };
+    },
+  };
+}
+
+Deno.test("a room joined while a socket connects is told to it after its welcome, with or without the user hint", async () => {
+  const memory = await Deno.openKv(":memory:");
+  const { kv, inNextConnect } = kvWithConnectWindow(memory);
+  try {
+    await withTestServer(async ({ url }) => {
+      const alice = await registerUser(url, "alice");
+      const bob = await registerUser(url, "bob");
+      await befriend(url, bob, alice);
+      // Her open tab: it gets each event as the hub delivers it.
+      const tab = new TestSocket(url, alice);
+      await tab.next("welcome");
+      // A session cookie alone (no `uid`): the session is read first, then the marks.
+      const noHint = {
+        ...alice,
+        cookie: alice.cookie.split("; ").filter((part) =>
+          !part.startsWith(`${SESSION_USER_COOKIE}=`)
+        ).join("; "),
+      };
+      assert.notEqual(noHint.cookie, alice.cookie, "the cookie had a user hint");
+      for (const [how, user] of [["with the hint", alice], ["without it", noHint]] as const) {
+        const room = await createRoom(url, bob, [], `lobby ${how}`);
+        const page = await pageMarks(url, alice);
+        inNextConnect(alice.id, async () => {
+          ok(
+            await api(url, bob, "POST", `/api/rooms/${room.id}/invites`, {
+              username: alice.name,
+            }),
+            "invite",
+          );
+          await tab.next(
+            "user_event",
+            ({ event }) => event.kind === "room_joined" && event.room.id === room.id,
+          );
+        });
+        const socket = new TestSocket(url, user);
+        try {
+          const welcome = await socket.next("welcome");
+          // A round trip after the welcome: whatever was held came before its answer.
+          socket.send({ type: "ping", ref: "after" });
+          await socket.next("pong", (frame) => frame.ref === "after");
+          const told = socket.frames.findIndex((frame) =>
+            frame.type === "user_event" && frame.event.kind === "room_joined" &&
+            frame.event.room.id === room.id
+          );
+          assert.ok(
+            told > socket.frames.indexOf(welcome) || welcome.lists.rooms > page.rooms,
+            `${how}: the join is told, or dated newer than the page's list (${
+              JSON.stringify(socket.frames.map((frame) => frame.type))
+            })`,
+          );
+          assert.equal(socket.frames[0]?.type, "welcome", `${how}: the welcome comes first`);
+        } finally {
+          await socket.close();
+        }
+      }
+      await tab.close();
+    }, { kv });
+  } finally {
+    memory.close();
+  }
 });

@@ -19,9 +19,11 @@ import { relistLevels } from "./relist_levels.ts";
  * socket, whose event went out to no socket of the page. Without such a change, a page load
  * costs no read.
  *
- * The connect reads the mark in the same KV `getMany` as the session, before the socket is
- * registered for the user's events, so a change committed in between (the upgrade's round
- * trip) is neither in the mark nor told to the socket; a reconnect reads the list anyway.
+ * The connect reads the mark in the same KV `getMany` as the session; the node holds the
+ * user's events from just before that read and sends them after the `welcome`, so a change
+ * committed during the upgrade's round trip is in the mark or in a `notify_level` event
+ * (`lib/realtime/held_events.ts`), which {@linkcode NotifyLevels.changed} orders by version
+ * against the list read again.
  *
  * @param relist Reads the list (tests give one that counts).
  * @returns A function that stops following.

@@ -87,19 +87,23 @@ export class Sessions {
    * storm, round four"), and its `welcome` carries the mark and the digest's versionstamp,
    * which date the user's conversation list (with its notification levels) and friend lists,
    * so a page sees a change made after its render without a read of its own
-   * (docs/PROTOCOL.md).
+   * (docs/PROTOCOL.md). `beforeMarks` is called with the user id whose marks are about to be
+   * read, just before that read (again, with the session's user, when the hint was wrong):
+   * the socket route starts holding the user's events there (`Hub.hold`).
    */
   async lookupWithUser(
     token: string | undefined,
     userHint: string | undefined,
     forSocket = false,
+    beforeMarks?: (userId: string) => void,
   ): Promise<SessionWithUser | null> {
     const id = sessionIdOf(token);
     if (!id) return null;
     if (userHint === undefined || !USER_HINT.test(userHint)) {
       const session = this.#live(id, await this.#record(id));
-      return session && await this.#user(session, forSocket);
+      return session && await this.#user(session, forSocket, beforeMarks);
     }
+    if (forSocket) beforeMarks?.(userHint);
     const [sessionEntry, userEntry, friendsEntry, roomsEntry] = await this.#kv
       .getMany<[SessionRecord, UserRecord, FriendDigest?, unknown?]>(
         forSocket
@@ -114,7 +118,7 @@ export class Sessions {
     const session = this.#live(id, sessionEntry.value);
     if (!session) return null;
     if (session.userId !== userHint) {
-      return await this.#user(session, forSocket);
+      return await this.#user(session, forSocket, beforeMarks);
     }
     const user = userEntry.value;
     return forSocket ? socketRead(session, user, friendsEntry!, roomsEntry!) : { session, user };
@@ -130,11 +134,16 @@ export class Sessions {
     return (await this.#kv.get<SessionRecord>(keys.session(id))).value;
   }
 
-  async #user(session: Session, forSocket: boolean): Promise<SessionWithUser> {
+  async #user(
+    session: Session,
+    forSocket: boolean,
+    beforeMarks?: (userId: string) => void,
+  ): Promise<SessionWithUser> {
     const { userId } = session;
     if (!forSocket) {
       return { session, user: (await this.#kv.get<UserRecord>(keys.user(userId))).value };
     }
+    beforeMarks?.(userId);
     const [user, friends, rooms] = await this.#kv.getMany<[UserRecord, FriendDigest, unknown]>([
       keys.user(userId),
       keys.friendDigest(userId),

@@ -44,6 +44,7 @@ import type { Metrics } from "../server/metrics.ts";
 import type { CallService } from "../calls/call_service.ts";
 import { newId } from "../common/ids.ts";
 import type { FriendDigest } from "../social/friend_digest.ts";
+import type { HeldEvents } from "./held_events.ts";
 
 /** What a connection needs from the rest of the node. */
 export interface ConnectionDeps {
@@ -118,6 +119,11 @@ export interface ConnectionStart {
   listMarks?: ListMarks;
   /** The client asked for batched message frames (`batch=1`, {@linkcode ChatConnection.batches}). */
   batches?: boolean;
+  /**
+   * What the hub sent the user since before `listMarks` were read ({@linkcode Hub.hold}):
+   * sent right after the `welcome`. The connection releases it if the socket never opens.
+   */
+  held?: HeldEvents;
 }
 
 /** What a send's refusal says about the room's kind; see `#encryptionMismatch`. */
@@ -213,11 +219,15 @@ export class ChatConnection implements Peer {
     this.#start = start;
   }
 
-  /** Registers with the hub and greets the client. */
+  /**
+   * Registers with the hub and greets the client, then sends what the hub held for the user
+   * since the connect read the `welcome`'s marks: a change made in between is either in those
+   * marks or in an event after them.
+   */
   open(): void {
-    this.#deps.hub.addPeer(this);
     const start = this.#start;
     this.#start = undefined;
+    this.#deps.hub.addPeer(this, start?.held);
     this.#deps.presence?.opened(this, start?.friends);
     this.#send({
       type: "welcome",
@@ -228,6 +238,7 @@ export class ChatConnection implements Peer {
       socket: this.socketId,
       lists: start?.listMarks ?? NO_MARKS,
     });
+    start?.held?.replay(this);
   }
 
   /** Handles one raw frame from the client. Never throws. */
@@ -256,6 +267,13 @@ export class ChatConnection implements Peer {
   /** Called by the transport once the socket has closed. */
   closed(): void {
     this.#closed = true;
+    const unopened = this.#start;
+    if (unopened) {
+      // The upgrade failed: the socket never opened, nothing but the hold to let go of.
+      this.#start = undefined;
+      if (unopened.held) this.#deps.hub.release(unopened.held);
+      return;
+    }
     this.#deps.hub.removePeer(this);
     this.#deps.presence?.closed(this);
     this.#deps.calls?.socketClosed({

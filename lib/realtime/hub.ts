@@ -14,12 +14,18 @@
  * members a `messages` event names (`activityFor`) are found the same way: those of their peers
  * not subscribed to the room are told it has news.
  *
+ * A socket on its way is held for in the user index from before its connect reads the lists'
+ * marks ({@linkcode Hub.hold}): what the user is sent meanwhile waits in a
+ * {@linkcode HeldEvents} and goes out after the `welcome`, so no change falls between the
+ * marks and the live events.
+ *
  * @module
  */
 import type { BrokerEvent } from "./broker/broker.ts";
 import type { MessageStore } from "../messages/message_store.ts";
 import type { Metrics } from "../server/metrics.ts";
 import { addTo, type OneOrSetIndex, removeFrom, valuesIn } from "./one_or_set.ts";
+import { HeldEvents } from "./held_events.ts";
 import {
   type ChatMessage,
   CLOSE_SESSION_ENDED,
@@ -176,8 +182,30 @@ export class Hub {
     return { users: this.#byUser.size, sessions: this.#bySession.size };
   }
 
-  /** Registers a connected peer. */
-  addPeer(peer: Peer): void {
+  /**
+   * Starts holding what this node sends `userId` for a socket of theirs that is not open yet:
+   * call it before the connect reads the marks its `welcome` carries. Hand the hold to
+   * {@linkcode Hub.addPeer} with the socket, or {@linkcode Hub.release} it when there will be
+   * none (a refusal, an upgrade that failed). Costs one entry in the user index.
+   */
+  hold(userId: string): HeldEvents {
+    const held = new HeldEvents(userId);
+    addTo(this.#byUser, userId, held);
+    return held;
+  }
+
+  /** Stops a {@linkcode Hub.hold} whose socket will not be added; what it held is dropped. */
+  release(held: HeldEvents): void {
+    removeFrom(this.#byUser, held.userId, held);
+  }
+
+  /**
+   * Registers a connected peer; with `held` (its {@linkcode Hub.hold}), takes the hold's place.
+   * The caller then sends the peer what was held ({@linkcode HeldEvents.replay}) before it
+   * yields: nothing the hub sends can come in between.
+   */
+  addPeer(peer: Peer, held?: HeldEvents): void {
+    if (held) this.release(held);
     if (this.#peers.has(peer)) return;
     this.#peers.set(peer, new Set());
     addTo(this.#byUser, peer.userId, peer);

@@ -11,6 +11,7 @@ import {
   type ServerFrame,
 } from "../common/protocol.ts";
 import { Metrics } from "../server/metrics.ts";
+import { CLOSE_TRY_AGAIN, HELD_FRAMES_MAX } from "./held_events.ts";
 
 /** A peer that records what the hub does to it. */
 class FakePeer implements Peer {
@@ -593,6 +594,57 @@ Deno.test("Hub.handle() of a user_event reaches every socket of the named users 
       event: { kind: "presence", user: "alice", online: true },
     }]);
     assert.deepEqual(carol.rightsChecks, [], "only friends_changed checks posting rights again");
+  });
+});
+
+Deno.test("Hub.hold() keeps a user's events until addPeer() hands them to the socket in order, and release() drops them", async () => {
+  await withHub(({ hub }) => {
+    const event = (roomId: string) => ({
+      kind: "user_event" as const,
+      users: ["alice"],
+      event: { kind: "room_removed" as const, roomId },
+    });
+    const held = hub.hold("alice");
+    hub.handle(event("r1"));
+    hub.handle({ kind: "messages", room: "r2", messages: [], activityFor: ["alice"] });
+    assert.equal(hub.peerCount, 0, "a hold is no peer");
+    const alice = new FakePeer("alice");
+    hub.addPeer(alice, held);
+    held.replay(alice);
+    hub.handle(event("r3"));
+    assert.deepEqual(alice.frames, [
+      { type: "user_event", event: { kind: "room_removed", roomId: "r1" } },
+      { type: "user_event", event: { kind: "activity", roomId: "r2" } },
+      { type: "user_event", event: { kind: "room_removed", roomId: "r3" } },
+    ]);
+    const dropped = hub.hold("alice");
+    hub.release(dropped);
+    hub.handle(event("r4"));
+    const late = new FakePeer("alice", "s2");
+    dropped.replay(late);
+    assert.deepEqual(late.frames, [], "a released hold keeps nothing");
+    hub.removePeer(alice);
+    assert.deepEqual(hub.indexSizes, { users: 0, sessions: 0 });
+  });
+});
+
+Deno.test("Hub.hold() closes the socket after its welcome when the account closed, or too much was held", async () => {
+  await withHub(({ hub }) => {
+    const closedAccount = hub.hold("alice");
+    hub.handle({ kind: "account_closed", user: "alice" });
+    const alice = new FakePeer("alice");
+    hub.addPeer(alice, closedAccount);
+    closedAccount.replay(alice);
+    assert.equal(alice.closed?.code, CLOSE_SESSION_ENDED);
+    const flooded = hub.hold("bob");
+    for (let i = 0; i <= HELD_FRAMES_MAX; i++) {
+      hub.handle({ kind: "user_event", users: ["bob"], event: { kind: "friends_changed" } });
+    }
+    const bob = new FakePeer("bob");
+    hub.addPeer(bob, flooded);
+    flooded.replay(bob);
+    assert.equal(bob.frames.length, HELD_FRAMES_MAX);
+    assert.equal(bob.closed?.code, CLOSE_TRY_AGAIN, "the reconnect reads the lists again");
   });
 });
 

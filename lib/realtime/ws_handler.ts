@@ -44,10 +44,12 @@ export type SendBufferLimits = Pick<
 export const CLOSE_SLOW_CONSUMER = 4008;
 
 /**
- * The socket events a {@linkcode SocketTransport} handles. No "error": an error is always
- * followed by "close", which releases the socket.
+ * The socket events a {@linkcode SocketTransport} handles. An error of an open socket is
+ * always followed by "close", which releases it; an upgrade that fails (the client went away
+ * before it completed) dispatches "error" alone, and is released then: "error" is listened to
+ * only until "open".
  */
-const SOCKET_EVENTS = ["open", "message", "close"] as const;
+const SOCKET_EVENTS = ["open", "message", "close", "error"] as const;
 
 /** A budget no node reaches: for callers that bound only each socket. */
 const UNBOUNDED = new SendBudget(Number.MAX_SAFE_INTEGER);
@@ -56,8 +58,8 @@ const UNBOUNDED = new SendBudget(Number.MAX_SAFE_INTEGER);
  * Upgrades an authenticated request to a chat WebSocket. The caller has checked the session,
  * the Origin and the protocol version. `budget` bounds the unsent bytes of all sockets of
  * the node together. `start` is what the session read brought (the friend digest, the lists'
- * marks) and whether the client asked for batches
- * ({@linkcode ConnectionStart}).
+ * marks), the hub's hold of the user's events since that read, and whether the client asked
+ * for batches ({@linkcode ConnectionStart}).
  */
 export function upgradeToChat(
   request: Request,
@@ -137,10 +139,14 @@ class SocketTransport implements Transport, BudgetedSocket {
   handleEvent(event: Event): void {
     switch (event.type) {
       case "open":
+        // Needed only before: an idle socket keeps no listener it will not use.
+        this.#socket.removeEventListener("error", this);
         return this.connection.open();
       case "message":
         return this.connection.receive((event as MessageEvent).data);
       case "close":
+        return this.#release();
+      case "error":
         return this.#release();
     }
   }

@@ -407,7 +407,7 @@ export async function createChatServer(options: ChatServerOptions): Promise<Chat
     SOCKET_PATH,
     wsHandler(services, {
       // With the friend digest: "came online" reaches the user's friends with no read of its own.
-      readSession: (c) => readSession(c, sessions, cookiePolicy, true),
+      readSession: (c, beforeMarks) => readSession(c, sessions, cookiePolicy, true, beforeMarks),
       logRequest: (c, response, start) => logRequest(log, metrics, c, response, start),
     }),
   );

@@ -40,13 +40,15 @@ export function loadSession(
  * without middlewares (the socket app's, `routes/ws.ts`). With `forSocket`, the same KV
  * read fetches the user's friend digest into `c.var.friends` (a connect tells the user's
  * friends "came online" from it) and their lists' marks into `c.var.listMarks` (the
- * `welcome` carries them).
+ * `welcome` carries them); `beforeMarks` is called just before those are read
+ * ({@linkcode Sessions.lookupWithUser}).
  */
 export async function readSession(
   c: Context<AppEnv>,
   sessions: Sessions,
   policy: SessionCookiePolicy,
   forSocket: boolean,
+  beforeMarks?: (userId: string) => void,
 ): Promise<void> {
   c.set("sessionCookie", policy);
   const cookies = getCookie(c);
@@ -54,6 +56,7 @@ export async function readSession(
     cookies[policy.name],
     cookies[policy.userName],
     forSocket,
+    beforeMarks,
   );
   // A disabled account's sessions stop working at once, without a list of them to revoke.
   if (found?.user && sessionAllowed(found.user, found.session)) {
